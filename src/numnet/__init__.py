@@ -1,0 +1,57 @@
+"""numnet: the Keras API on a small reverse-mode autodiff engine over NumPy (CuPy on a GPU).
+
+    import numnet as keras                  # programs written for keras run unchanged
+    import numnet as tf                     # tf.keras.Sequential, tf.nn.softmax, ...
+"""
+
+from __future__ import annotations
+
+import sys as _sys
+
+from . import (
+    activations,
+    backend,
+    callbacks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    nn,
+    optimizers,
+    regularizers,
+    utils,
+)
+from .advice import AdviceWarning
+from .autodiff import Tensor, Variable
+from .layers import Input
+from .models import Model, Sequential
+
+__version__ = "0.1.0"
+
+keras = _sys.modules[__name__]
+"""``numnet.keras`` is numnet itself, so that ``tf.keras.layers.Dense`` reads as in TensorFlow."""
+
+# Make ``import numnet.keras.layers`` and ``from numnet.keras.models import Sequential`` work.
+_sys.modules[__name__ + ".keras"] = keras
+for _name in ("activations", "backend", "callbacks", "datasets", "initializers", "layers",
+              "losses", "metrics", "models", "optimizers", "regularizers", "utils"):
+    _sys.modules[f"{__name__}.keras.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
+_sys.modules[f"{__name__}.keras.datasets.mnist"] = datasets.mnist
+_sys.modules[f"{__name__}.keras.optimizers.schedules"] = optimizers.schedules
+
+
+def __getattr__(name):
+    if name == "tools":
+        import importlib
+
+        return importlib.import_module(".tools", __name__)
+    raise AttributeError(f"module 'numnet' has no attribute {name!r}")
+
+
+__all__ = [
+    "AdviceWarning", "Input", "Model", "Sequential", "Tensor", "Variable", "activations",
+    "backend", "callbacks", "datasets", "initializers", "keras", "layers", "losses", "metrics",
+    "models", "nn", "optimizers", "regularizers", "utils",
+]

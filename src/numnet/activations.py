@@ -1,0 +1,393 @@
+"""Activation functions: by name, as functions on Tensors or arrays, and as raw kernels.
+
+Each activation is a kernel pair, forward ``y = f(z)`` and backward ``dz = f'(z) * g`` written from
+``z`` and the output ``y``. ``Dense`` fuses the kernel into its own node; called on a Tensor the
+function records a node of its own. Defaults follow Keras 3.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+
+from . import backend
+from .autodiff import ops
+from .autodiff.tensor import Tensor
+
+
+class Kernel:
+    """forward(z) -> y and backward(z, y, g) -> dz of one activation, on raw arrays."""
+
+    __slots__ = ("name", "forward", "backward", "keeps_logits")
+
+    def __init__(self, name, forward, backward, keeps_logits=False):
+        self.name = name
+        self.forward = forward
+        self.backward = backward
+        self.keeps_logits = keeps_logits
+
+    def __repr__(self) -> str:
+        return f"<activation kernel {self.name}>"
+
+
+def _xp():
+    return backend.xp
+
+
+# ----------------------------------------------------------------------------- kernels
+
+
+def _relu_forward(z):
+    return _xp().maximum(z, 0)
+
+
+def _relu_backward(z, y, g):
+    return g * (z > 0)
+
+
+def _relu_kernel(negative_slope=0.0, max_value=None, threshold=0.0) -> Kernel:
+    if negative_slope == 0.0 and max_value is None and threshold == 0.0:
+        return _KERNELS["relu"]
+
+    def forward(z):
+        xp = _xp()
+        y = xp.where(z > threshold, z, negative_slope * (z - threshold) if negative_slope else 0)
+        if max_value is not None:
+            y = xp.minimum(y, max_value)
+        return y.astype(z.dtype, copy=False)
+
+    def backward(z, y, g):
+        slope = _xp().where(z > threshold, 1.0, negative_slope).astype(z.dtype, copy=False)
+        if max_value is not None:
+            slope = slope * (z < max_value)
+        return g * slope
+
+    return Kernel("relu", forward, backward)
+
+
+def _sigmoid_backward(z, y, g):
+    return g * y * (1 - y)
+
+
+def _tanh_backward(z, y, g):
+    return g * (1 - y * y)
+
+
+def _softmax_kernel(axis=-1) -> Kernel:
+    if axis == -1 and "softmax" in _KERNELS:
+        return _KERNELS["softmax"]
+
+    def backward(z, y, g):
+        return y * (g - (g * y).sum(axis=axis, keepdims=True))
+
+    return Kernel("softmax", lambda z: ops.softmax_values(z, axis), backward, keeps_logits=True)
+
+
+def _log_softmax_kernel(axis=-1) -> Kernel:
+    def backward(z, y, g):
+        return g - _xp().exp(y) * g.sum(axis=axis, keepdims=True)
+
+    return Kernel("log_softmax", lambda z: ops.log_softmax_values(z, axis), backward)
+
+
+def _leaky_relu_kernel(negative_slope=0.2) -> Kernel:
+    def forward(z):
+        return _xp().where(z > 0, z, negative_slope * z).astype(z.dtype, copy=False)
+
+    def backward(z, y, g):
+        return g * _xp().where(z > 0, 1.0, negative_slope).astype(z.dtype, copy=False)
+
+    return Kernel("leaky_relu", forward, backward)
+
+
+def _elu_kernel(alpha=1.0, scale=1.0, name="elu") -> Kernel:
+    def forward(z):
+        xp = _xp()
+        neg = alpha * xp.expm1(xp.minimum(z, 0))
+        return (scale * xp.where(z > 0, z, neg)).astype(z.dtype, copy=False)
+
+    def backward(z, y, g):
+        xp = _xp()
+        slope = xp.where(z > 0, scale, scale * alpha * xp.exp(xp.minimum(z, 0)))
+        return g * slope.astype(z.dtype, copy=False)
+
+    return Kernel(name, forward, backward)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+
+
+def _erf(x):
+    """erf(x) from the Chebyshev fit of erfc in Numerical Recipes (fractional error < 1.2e-7)."""
+    xp = _xp()
+    z = xp.abs(x)
+    t = 1 / (1 + 0.5 * z)
+    poly = -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
+            -0.82215223 + t * 0.17087277))))))))
+    erfc = t * xp.exp(poly)
+    return xp.where(x >= 0, 1 - erfc, erfc - 1)
+
+
+def _gelu_kernel(approximate=False) -> Kernel:
+    if approximate:
+
+        def forward(z):
+            inner = _SQRT_2_OVER_PI * (z + 0.044715 * z**3)
+            return 0.5 * z * (1 + _xp().tanh(inner))
+
+        def backward(z, y, g):
+            t = _xp().tanh(_SQRT_2_OVER_PI * (z + 0.044715 * z**3))
+            d_inner = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * z * z)
+            return g * (0.5 * (1 + t) + 0.5 * z * (1 - t * t) * d_inner)
+
+        return Kernel("gelu", forward, backward)
+
+    def forward(z):
+        return (0.5 * z * (1 + _erf(z / math.sqrt(2)))).astype(z.dtype, copy=False)
+
+    def backward(z, y, g):
+        cdf = 0.5 * (1 + _erf(z / math.sqrt(2)))
+        pdf = _xp().exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+        return (g * (cdf + z * pdf)).astype(z.dtype, copy=False)
+
+    return Kernel("gelu", forward, backward)
+
+
+def _silu_forward(z):
+    return z * ops.sigmoid_values(z)
+
+
+def _silu_backward(z, y, g):
+    s = ops.sigmoid_values(z)
+    return g * s * (1 + z * (1 - s))
+
+
+def _softplus_forward(z):
+    xp = _xp()
+    return xp.log1p(xp.exp(-xp.abs(z))) + xp.maximum(z, 0)
+
+
+def _softsign_backward(z, y, g):
+    d = 1 + _xp().abs(z)
+    return g / (d * d)
+
+
+def _hard_sigmoid_forward(z):
+    return _xp().clip(z / 6 + 0.5, 0, 1)
+
+
+def _hard_sigmoid_backward(z, y, g):
+    return g * ((z > -3) & (z < 3)) / 6
+
+
+def _hard_silu_forward(z):
+    return z * _hard_sigmoid_forward(z)
+
+
+def _hard_silu_backward(z, y, g):
+    return g * (_hard_sigmoid_forward(z) + z * ((z > -3) & (z < 3)) / 6)
+
+
+def _mish_forward(z):
+    return z * _xp().tanh(_softplus_forward(z))
+
+
+def _mish_backward(z, y, g):
+    t = _xp().tanh(_softplus_forward(z))
+    return g * (t + z * (1 - t * t) * ops.sigmoid_values(z))
+
+
+_KERNELS: dict[str, Kernel] = {}
+_KERNELS["relu"] = Kernel("relu", _relu_forward, _relu_backward)
+_KERNELS["sigmoid"] = Kernel("sigmoid", ops.sigmoid_values, _sigmoid_backward, keeps_logits=True)
+_KERNELS["tanh"] = Kernel("tanh", lambda z: _xp().tanh(z), _tanh_backward)
+_KERNELS["softmax"] = _softmax_kernel(-1)
+_KERNELS["log_softmax"] = _log_softmax_kernel(-1)
+_KERNELS["leaky_relu"] = _leaky_relu_kernel(0.2)
+_KERNELS["elu"] = _elu_kernel(1.0)
+_KERNELS["selu"] = _elu_kernel(_SELU_ALPHA, _SELU_SCALE, "selu")
+_KERNELS["gelu"] = _gelu_kernel(False)
+_KERNELS["silu"] = Kernel("silu", _silu_forward, _silu_backward)
+_KERNELS["softplus"] = Kernel("softplus", _softplus_forward, lambda z, y, g: g * ops.sigmoid_values(z))
+_KERNELS["softsign"] = Kernel("softsign", lambda z: z / (1 + _xp().abs(z)), _softsign_backward)
+_KERNELS["hard_sigmoid"] = Kernel("hard_sigmoid", _hard_sigmoid_forward, _hard_sigmoid_backward)
+_KERNELS["hard_silu"] = Kernel("hard_silu", _hard_silu_forward, _hard_silu_backward)
+_KERNELS["exponential"] = Kernel("exponential", lambda z: _xp().exp(z), lambda z, y, g: g * y)
+_KERNELS["relu6"] = _relu_kernel(max_value=6.0)
+_KERNELS["relu6"].name = "relu6"
+_KERNELS["mish"] = Kernel("mish", _mish_forward, _mish_backward)
+
+
+def _apply(x, kernel: Kernel | None):
+    if kernel is None:
+        return x if isinstance(x, Tensor) else ops.as_tensor(x)
+    return ops.activation(x, kernel)
+
+
+# ----------------------------------------------------------------------------- public functions
+
+
+def linear(x):
+    """Identity: f(z) = z."""
+    return _apply(x, None)
+
+
+def relu(x, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0):
+    """max(z, 0); with ``negative_slope``, ``max_value`` and ``threshold`` as Keras's relu."""
+    return _apply(x, _relu_kernel(negative_slope, max_value, threshold))
+
+
+def relu6(x):
+    """min(max(z, 0), 6)."""
+    return _apply(x, _KERNELS["relu6"])
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-z)). The result remembers its logits for a stable cross-entropy."""
+    return _apply(x, _KERNELS["sigmoid"])
+
+
+def tanh(x):
+    """tanh(z)."""
+    return _apply(x, _KERNELS["tanh"])
+
+
+def softmax(x, axis: int = -1):
+    """exp(z_j) / sum_k exp(z_k) along ``axis``, computed stably (the max is subtracted first)."""
+    return _apply(x, _softmax_kernel(axis))
+
+
+def log_softmax(x, axis: int = -1):
+    """z_j - log sum_k exp(z_k) along ``axis``."""
+    return _apply(x, _log_softmax_kernel(axis))
+
+
+def leaky_relu(x, negative_slope: float = 0.2):
+    """z if z > 0 else negative_slope * z (Keras 3 default slope 0.2)."""
+    return _apply(x, _leaky_relu_kernel(negative_slope))
+
+
+def elu(x, alpha: float = 1.0):
+    """z if z > 0 else alpha * (exp(z) - 1)."""
+    return _apply(x, _elu_kernel(alpha))
+
+
+def selu(x):
+    """scale * elu(z, alpha) with alpha = 1.67326324, scale = 1.05070098."""
+    return _apply(x, _KERNELS["selu"])
+
+
+def gelu(x, approximate: bool = False):
+    """z * Phi(z) = 0.5 z (1 + erf(z / sqrt 2)); the tanh form when ``approximate``."""
+    return _apply(x, _gelu_kernel(approximate))
+
+
+def silu(x):
+    """z * sigmoid(z) (also called swish)."""
+    return _apply(x, _KERNELS["silu"])
+
+
+swish = silu
+
+
+def softplus(x):
+    """log(1 + exp(z)), computed stably."""
+    return _apply(x, _KERNELS["softplus"])
+
+
+def softsign(x):
+    """z / (1 + |z|)."""
+    return _apply(x, _KERNELS["softsign"])
+
+
+def hard_sigmoid(x):
+    """0 if z <= -3, 1 if z >= 3, else z / 6 + 0.5."""
+    return _apply(x, _KERNELS["hard_sigmoid"])
+
+
+def hard_silu(x):
+    """z * hard_sigmoid(z) (also called hard_swish)."""
+    return _apply(x, _KERNELS["hard_silu"])
+
+
+hard_swish = hard_silu
+
+
+def exponential(x):
+    """exp(z)."""
+    return _apply(x, _KERNELS["exponential"])
+
+
+def mish(x):
+    """z * tanh(softplus(z))."""
+    return _apply(x, _KERNELS["mish"])
+
+
+_FUNCTIONS: dict[str, Callable] = {
+    "linear": linear,
+    "relu": relu,
+    "relu6": relu6,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "softmax": softmax,
+    "log_softmax": log_softmax,
+    "leaky_relu": leaky_relu,
+    "elu": elu,
+    "selu": selu,
+    "gelu": gelu,
+    "silu": silu,
+    "swish": silu,
+    "softplus": softplus,
+    "softsign": softsign,
+    "hard_sigmoid": hard_sigmoid,
+    "hard_silu": hard_silu,
+    "hard_swish": hard_silu,
+    "exponential": exponential,
+    "mish": mish,
+}
+_NAME_OF = {fn: name for name, fn in reversed(list(_FUNCTIONS.items()))}
+
+
+def get(identifier) -> Callable:
+    """The activation for a name, a function, or None (linear)."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        fn = _FUNCTIONS.get(identifier.lower())
+        if fn is None:
+            close = difflib.get_close_matches(identifier.lower(), list(_FUNCTIONS), n=3)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            raise ValueError(
+                f"activation: unknown name {identifier!r}; expected one of "
+                f"{sorted(_FUNCTIONS)}.{hint}"
+            )
+        return fn
+    if isinstance(identifier, dict):
+        return get(identifier.get("config", identifier).get("name", identifier.get("class_name")))
+    if callable(identifier):
+        return identifier
+    raise TypeError(
+        f"activation: expected a name, a callable or None, given {type(identifier).__name__} "
+        f"{identifier!r}."
+    )
+
+
+def kernel_of(fn: Callable) -> Kernel | None:
+    """The fusable kernel of a built-in activation at its defaults (None for linear or custom)."""
+    name = _NAME_OF.get(fn)
+    if name is None or name == "linear":
+        return None
+    return _KERNELS["silu" if name == "swish" else name]
+
+
+def serialize(fn: Callable) -> str:
+    """The name of a built-in activation (custom functions by their ``__name__``)."""
+    return _NAME_OF.get(fn, getattr(fn, "__name__", str(fn)))
+
+
+def deserialize(name: str) -> Callable:
+    return get(name)

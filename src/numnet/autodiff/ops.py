@@ -1,0 +1,451 @@
+"""Differentiable ops: each computes its forward value and records its vector-Jacobian product.
+
+Every op follows one pattern::
+
+    def op(a):
+        out = <forward on a.value>
+        def backward(g):           # g = d loss / d out
+            accumulate(a, <g times d out / d a>)
+        return node(out, (a,), backward)
+
+``node`` records nothing when no input needs a gradient (inference, or inside ``no_grad``).
+The fused ops at the end (dense + activation, cross-entropy from logits) are single nodes whose
+backward is written out by hand: they are what a training step spends its time in.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from .. import backend
+from . import tensor as _tensor
+from .tensor import Tensor
+
+# ----------------------------------------------------------------------------- plumbing
+
+
+def as_tensor(x, dtype=None) -> Tensor:
+    """``x`` if it is a Tensor, else a constant Tensor holding it (float data in floatx)."""
+    if isinstance(x, Tensor):
+        return x
+    value = backend.to_device(x)
+    if dtype is not None:
+        value = value.astype(dtype, copy=False)
+    elif value.dtype.kind == "f" or value.dtype.kind in "biu" and value.ndim == 0:
+        value = value.astype(backend.floatx(), copy=False)
+    return Tensor(value)
+
+
+def _pair(a, b):
+    """Two Tensors; a constant takes the float type of its Tensor partner."""
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        return a, _constant_like(b, a)
+    if isinstance(b, Tensor) and not isinstance(a, Tensor):
+        return _constant_like(a, b), b
+    return as_tensor(a), as_tensor(b)
+
+
+def _constant_like(x, ref: Tensor) -> Tensor:
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        return Tensor(backend.xp.asarray(x, dtype=ref.dtype))
+    value = backend.to_device(x)
+    if value.dtype.kind in "fbiu" and ref.dtype.kind == "f":
+        value = value.astype(ref.dtype, copy=False)
+    return Tensor(value)
+
+
+def node(value, parents, backward) -> Tensor:
+    """A Tensor that records ``backward`` if any parent needs a gradient."""
+    if _tensor._grad_enabled:
+        for p in parents:
+            if p.requires_grad:
+                return Tensor(value, parents, backward, True)
+    return Tensor(value)
+
+
+def accumulate(t: Tensor, g) -> None:
+    """Add ``g`` to ``t.grad`` (the sum rule for a Tensor used more than once)."""
+    if t.requires_grad:
+        t.grad = g if t.grad is None else t.grad + g
+
+
+def unbroadcast(g, shape):
+    """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``."""
+    if g.shape == tuple(shape):
+        return g
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+# ----------------------------------------------------------------------------- arithmetic
+
+
+def add(a, b) -> Tensor:
+    a, b = _pair(a, b)
+
+    def backward(g):
+        accumulate(a, unbroadcast(g, a.shape))
+        accumulate(b, unbroadcast(g, b.shape))
+
+    return node(a.value + b.value, (a, b), backward)
+
+
+def subtract(a, b) -> Tensor:
+    a, b = _pair(a, b)
+
+    def backward(g):
+        accumulate(a, unbroadcast(g, a.shape))
+        accumulate(b, unbroadcast(-g, b.shape))
+
+    return node(a.value - b.value, (a, b), backward)
+
+
+def multiply(a, b) -> Tensor:
+    a, b = _pair(a, b)
+
+    def backward(g):
+        accumulate(a, unbroadcast(g * b.value, a.shape))
+        accumulate(b, unbroadcast(g * a.value, b.shape))
+
+    return node(a.value * b.value, (a, b), backward)
+
+
+def divide(a, b) -> Tensor:
+    a, b = _pair(a, b)
+    out = a.value / b.value
+
+    def backward(g):
+        accumulate(a, unbroadcast(g / b.value, a.shape))
+        accumulate(b, unbroadcast(-g * out / b.value, b.shape))
+
+    return node(out, (a, b), backward)
+
+
+def negative(a) -> Tensor:
+    a = as_tensor(a)
+    return node(-a.value, (a,), lambda g: accumulate(a, -g))
+
+
+def power(a, exponent: float) -> Tensor:
+    """a ** exponent for a constant exponent."""
+    a = as_tensor(a)
+    exponent = float(getattr(exponent, "value", exponent))
+
+    def backward(g):
+        accumulate(a, g * exponent * a.value ** (exponent - 1))
+
+    return node(a.value**exponent, (a,), backward)
+
+
+def square(a) -> Tensor:
+    a = as_tensor(a)
+    return node(a.value * a.value, (a,), lambda g: accumulate(a, 2 * g * a.value))
+
+
+def sqrt(a) -> Tensor:
+    a = as_tensor(a)
+    out = backend.xp.sqrt(a.value)
+    return node(out, (a,), lambda g: accumulate(a, 0.5 * g / out))
+
+
+def exp(a) -> Tensor:
+    a = as_tensor(a)
+    out = backend.xp.exp(a.value)
+    return node(out, (a,), lambda g: accumulate(a, g * out))
+
+
+def log(a) -> Tensor:
+    a = as_tensor(a)
+    return node(backend.xp.log(a.value), (a,), lambda g: accumulate(a, g / a.value))
+
+
+def log1p(a) -> Tensor:
+    a = as_tensor(a)
+    return node(backend.xp.log1p(a.value), (a,), lambda g: accumulate(a, g / (1 + a.value)))
+
+
+def abs(a) -> Tensor:  # noqa: A001 - mirrors numpy's name
+    a = as_tensor(a)
+    return node(backend.xp.abs(a.value), (a,), lambda g: accumulate(a, g * backend.xp.sign(a.value)))
+
+
+def maximum(a, b) -> Tensor:
+    """Element-wise maximum; where the two are equal the gradient goes to ``a``."""
+    a, b = _pair(a, b)
+    take_a = a.value >= b.value
+
+    def backward(g):
+        accumulate(a, unbroadcast(g * take_a, a.shape))
+        accumulate(b, unbroadcast(g * ~take_a, b.shape))
+
+    return node(backend.xp.where(take_a, a.value, b.value), (a, b), backward)
+
+
+def minimum(a, b) -> Tensor:
+    """Element-wise minimum; where the two are equal the gradient goes to ``a``."""
+    a, b = _pair(a, b)
+    take_a = a.value <= b.value
+
+    def backward(g):
+        accumulate(a, unbroadcast(g * take_a, a.shape))
+        accumulate(b, unbroadcast(g * ~take_a, b.shape))
+
+    return node(backend.xp.where(take_a, a.value, b.value), (a, b), backward)
+
+
+def clip(a, low: float, high: float) -> Tensor:
+    """Clip to [low, high]; the gradient is zero where the value was clipped."""
+    a = as_tensor(a)
+    inside = (a.value >= low) & (a.value <= high)
+    return node(backend.xp.clip(a.value, low, high), (a,), lambda g: accumulate(a, g * inside))
+
+
+def matmul(a, b) -> Tensor:
+    a, b = _pair(a, b)
+    xp = backend.xp
+
+    def backward(g):
+        if a.requires_grad:
+            if b.ndim == 1:
+                accumulate(a, xp.multiply.outer(g, b.value) if a.ndim > 1 else g * b.value)
+            else:
+                accumulate(a, unbroadcast(g @ xp.swapaxes(b.value, -1, -2), a.shape))
+        if b.requires_grad:
+            if a.ndim == 1:
+                accumulate(b, xp.multiply.outer(a.value, g) if b.ndim > 1 else g * a.value)
+            else:
+                accumulate(b, unbroadcast(xp.swapaxes(a.value, -1, -2) @ g, b.shape))
+
+    return node(a.value @ b.value, (a, b), backward)
+
+
+# ----------------------------------------------------------------------------- reductions, shapes
+
+
+def _expand_reduced(g, shape, axis, keepdims):
+    if axis is None or keepdims:
+        return g
+    axes = (axis,) if isinstance(axis, int) else axis
+    axes = sorted(ax % len(shape) for ax in axes)
+    for ax in axes:
+        g = backend.xp.expand_dims(g, ax)
+    return g
+
+
+def sum(a, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    a = as_tensor(a)
+
+    def backward(g):
+        g = _expand_reduced(g, a.shape, axis, keepdims)
+        accumulate(a, backend.xp.broadcast_to(g, a.shape).astype(a.dtype, copy=True))
+
+    return node(a.value.sum(axis=axis, keepdims=keepdims), (a,), backward)
+
+
+def mean(a, axis=None, keepdims: bool = False) -> Tensor:
+    a = as_tensor(a)
+    count = a.size if axis is None else _count(a.shape, axis)
+
+    def backward(g):
+        g = _expand_reduced(g, a.shape, axis, keepdims) / count
+        accumulate(a, backend.xp.broadcast_to(g, a.shape).astype(a.dtype, copy=True))
+
+    return node(a.value.mean(axis=axis, keepdims=keepdims), (a,), backward)
+
+
+def _count(shape, axis) -> int:
+    axes = (axis,) if isinstance(axis, int) else axis
+    return math.prod(shape[ax] for ax in axes)
+
+
+def reshape(a, shape) -> Tensor:
+    a = as_tensor(a)
+    return node(a.value.reshape(shape), (a,), lambda g: accumulate(a, g.reshape(a.shape)))
+
+
+def transpose(a, axes=None) -> Tensor:
+    a = as_tensor(a)
+    xp = backend.xp
+    inverse = None if axes is None else tuple(xp.argsort(xp.asarray(axes)).tolist())
+    return node(
+        xp.transpose(a.value, axes), (a,), lambda g: accumulate(a, xp.transpose(g, inverse))
+    )
+
+
+def getitem(a, index) -> Tensor:
+    a = as_tensor(a)
+    index = getattr(index, "value", index)
+
+    def backward(g):
+        full = backend.xp.zeros_like(a.value)
+        backend.xp.add.at(full, index, g)
+        accumulate(a, full)
+
+    return node(a.value[index], (a,), backward)
+
+
+def concatenate(tensors, axis: int = -1) -> Tensor:
+    tensors = [as_tensor(t) for t in tensors]
+    xp = backend.xp
+    splits = list(itertools.accumulate(t.shape[axis] for t in tensors))[:-1]
+
+    def backward(g):
+        for t, part in zip(tensors, xp.split(g, splits, axis=axis)):
+            accumulate(t, part)
+
+    return node(xp.concatenate([t.value for t in tensors], axis=axis), tuple(tensors), backward)
+
+
+# ----------------------------------------------------------------------------- activations
+
+
+def activation(a, kernel) -> Tensor:
+    """Apply an activation kernel (an object with ``forward(z)`` and ``backward(z, out, g)``)."""
+    a = as_tensor(a)
+    out = kernel.forward(a.value)
+    result = node(out, (a,), lambda g: accumulate(a, kernel.backward(a.value, out, g)))
+    if getattr(kernel, "keeps_logits", False):
+        result.logits = a
+    return result
+
+
+def softmax_values(z, axis: int = -1):
+    """softmax(z) = exp(z - max z) / sum exp(z - max z): stable for any z."""
+    xp = backend.xp
+    e = xp.exp(z - z.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
+
+
+def log_softmax_values(z, axis: int = -1):
+    """log softmax(z) = (z - max z) - log sum exp(z - max z)."""
+    xp = backend.xp
+    shifted = z - z.max(axis=axis, keepdims=True)
+    return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def sigmoid_values(z):
+    """1 / (1 + exp(-z)), computed without overflow for large |z|."""
+    xp = backend.xp
+    e = xp.exp(-xp.abs(z))
+    return xp.where(z >= 0, 1 / (1 + e), e / (1 + e)).astype(z.dtype, copy=False)
+
+
+def log_softmax(a, axis: int = -1) -> Tensor:
+    a = as_tensor(a)
+    out = log_softmax_values(a.value, axis)
+
+    def backward(g):
+        p = backend.xp.exp(out)
+        accumulate(a, g - p * g.sum(axis=axis, keepdims=True))
+
+    return node(out, (a,), backward)
+
+
+# ----------------------------------------------------------------------------- fused hot-path ops
+
+
+def dense(x, kernel: Tensor, bias: Tensor | None, act=None) -> Tensor:
+    """act(x @ kernel + bias) as one node.
+
+    Backward, with dz = act'(z) * g:  d kernel = x^T dz,  d bias = sum_rows dz,  d x = dz kernel^T.
+    Inputs of rank > 2 are treated as a batch of rows over their last axis.
+    """
+    x = as_tensor(x)
+    xp = backend.xp
+    rows = x.value if x.ndim == 2 else x.value.reshape(-1, x.shape[-1])
+    z = rows @ kernel.value
+    if bias is not None:
+        z += bias.value
+    out = z if act is None else act.forward(z)
+    out_shape = x.shape[:-1] + (kernel.shape[-1],)
+
+    def backward(g):
+        g = g.reshape(z.shape)
+        dz = g if act is None else act.backward(z, out, g)
+        if kernel.requires_grad:
+            accumulate(kernel, rows.T @ dz)
+        if bias is not None and bias.requires_grad:
+            accumulate(bias, dz.sum(axis=0))
+        if x.requires_grad:
+            accumulate(x, (dz @ kernel.value.T).reshape(x.shape))
+
+    parents = (x, kernel) if bias is None else (x, kernel, bias)
+    result = node(out.reshape(out_shape) if x.ndim != 2 else out, parents, backward)
+    if act is not None and getattr(act, "keeps_logits", False):
+        # The logits z, as a Tensor whose gradient flows into this same dense node.
+        logits = node(z.reshape(out_shape) if x.ndim != 2 else z, parents, _logit_backward(
+            x, rows, z, kernel, bias, xp))
+        result.logits = logits
+    return result
+
+
+def _logit_backward(x, rows, z, kernel, bias, xp):
+    def backward(g):
+        dz = g.reshape(z.shape)
+        if kernel.requires_grad:
+            accumulate(kernel, rows.T @ dz)
+        if bias is not None and bias.requires_grad:
+            accumulate(bias, dz.sum(axis=0))
+        if x.requires_grad:
+            accumulate(x, (dz @ kernel.value.T).reshape(x.shape))
+
+    return backward
+
+
+def softmax_cross_entropy(labels, logits, axis: int = -1) -> Tensor:
+    """Per-sample -sum_j y_j log softmax(z)_j, with d z = softmax(z) * sum_j y_j - y."""
+    logits = as_tensor(logits)
+    y = getattr(labels, "value", labels)
+    logp = log_softmax_values(logits.value, axis)
+    loss = -(y * logp).sum(axis=axis)
+
+    def backward(g):
+        p = backend.xp.exp(logp)
+        dz = p * y.sum(axis=axis, keepdims=True) - y
+        accumulate(logits, backend.xp.expand_dims(g, axis) * dz)
+
+    return node(loss, (logits,), backward)
+
+
+def sparse_softmax_cross_entropy(labels, logits) -> Tensor:
+    """Per-sample -log softmax(z)[label] over the last axis, with d z = softmax(z) - onehot."""
+    logits = as_tensor(logits)
+    xp = backend.xp
+    labels = getattr(labels, "value", labels)
+    flat = logits.value.reshape(-1, logits.shape[-1])
+    idx = labels.reshape(-1)
+    logp = log_softmax_values(flat, -1)
+    rows = xp.arange(flat.shape[0])
+    loss = -logp[rows, idx]
+
+    def backward(g):
+        dz = xp.exp(logp)
+        dz[rows, idx] -= 1
+        dz *= g.reshape(-1, 1)
+        accumulate(logits, dz.reshape(logits.shape))
+
+    return node(loss.reshape(logits.shape[:-1]), (logits,), backward)
+
+
+def sigmoid_cross_entropy(labels, logits) -> Tensor:
+    """Element-wise -y log sigmoid(z) - (1-y) log(1-sigmoid(z)) = max(z,0) - z y + log1p(e^-|z|).
+
+    d z = sigmoid(z) - y.
+    """
+    logits = as_tensor(logits)
+    xp = backend.xp
+    y = getattr(labels, "value", labels)
+    z = logits.value
+    loss = xp.maximum(z, 0) - z * y + xp.log1p(xp.exp(-xp.abs(z)))
+
+    def backward(g):
+        accumulate(logits, g * (sigmoid_values(z) - y))
+
+    return node(loss, (logits,), backward)

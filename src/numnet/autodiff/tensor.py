@@ -1,0 +1,278 @@
+"""Tensor: an array, its gradient, and the node of the tape that made it.
+
+An op that builds a Tensor from others records a ``backward(g)`` closure: given the gradient of the
+final scalar with respect to this Tensor, it adds each parent's share to ``parent.grad``.
+``Tensor.backward()`` orders the tape topologically and runs the closures in reverse, as
+micrograd does, only vectorised.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+
+from .. import backend
+
+_grad_enabled = True
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Within this block ops record nothing: for inference and for optimizer updates."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def grad_enabled() -> bool:
+    return _grad_enabled
+
+
+class Tensor:
+    """An array that remembers how it was computed.
+
+    ``value`` is the array (NumPy or CuPy), ``grad`` its gradient after ``backward()`` (or None).
+    Tensors behave like arrays: ``np.asarray(t)``, ``t.numpy()``, ``t[0]``, ``t.shape``, printing.
+    """
+
+    __slots__ = ("value", "grad", "parents", "backward_fn", "requires_grad", "logits", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, value, parents=(), backward_fn=None, requires_grad=False):
+        self.value = value
+        self.grad = None
+        self.parents = parents
+        self.backward_fn = backward_fn
+        self.requires_grad = requires_grad
+        # For the output of a softmax / sigmoid: the Tensor of logits it was computed from, so
+        # that a cross-entropy loss on probabilities can take the stable path through the logits.
+        self.logits = None
+
+    # ----- array protocol -----
+    @property
+    def shape(self) -> tuple:
+        return tuple(self.value.shape)
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.value.ndim
+
+    @property
+    def size(self) -> int:
+        return int(self.value.size)
+
+    def numpy(self):
+        """The value as a NumPy array (copied to the host from a GPU)."""
+        return backend.to_numpy(self.value)
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.numpy()
+        return out if dtype is None else out.astype(dtype, copy=False)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __int__(self) -> int:
+        return int(self.value)
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+    def item(self):
+        return self.value.item()
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def __repr__(self) -> str:
+        body = repr(self.numpy())
+        if body.startswith("array("):
+            body = body[len("array(") : -1]
+        return f"<Tensor shape={self.shape} dtype={self.dtype}: {body}>"
+
+    def __str__(self) -> str:
+        return str(self.numpy())
+
+    def __format__(self, spec: str) -> str:
+        if self.ndim == 0:
+            return format(self.item(), spec)
+        return format(str(self), spec)
+
+    # ----- autodiff -----
+    def backward(self, grad=None) -> None:
+        """Fill ``.grad`` of every Tensor this one depends on (d self / d that)."""
+        xp = backend.xp
+        order, seen = [], set()
+
+        def visit(node):
+            stack = [(node, iter(node.parents))]
+            seen.add(id(node))
+            while stack:
+                current, parents = stack[-1]
+                for parent in parents:
+                    if id(parent) not in seen and parent.requires_grad:
+                        seen.add(id(parent))
+                        stack.append((parent, iter(parent.parents)))
+                        break
+                else:
+                    stack.pop()
+                    order.append(current)
+
+        visit(self)
+        if grad is None:
+            if self.value.size != 1:
+                raise ValueError(
+                    "Tensor.backward(grad): a gradient is needed for a non-scalar Tensor of "
+                    f"shape {self.shape}; pass grad= of that shape, or reduce to a scalar first."
+                )
+            grad = xp.ones_like(self.value)
+        self.grad = grad
+        for node in reversed(order):
+            if node.backward_fn is not None and node.grad is not None:
+                node.backward_fn(node.grad)
+
+    def detach(self) -> Tensor:
+        return Tensor(self.value)
+
+    # ----- operators, defined in ops -----
+    def __getitem__(self, index):
+        from . import ops
+
+        return ops.getitem(self, index)
+
+    def __add__(self, other):
+        from . import ops
+
+        return ops.add(self, other)
+
+    def __radd__(self, other):
+        from . import ops
+
+        return ops.add(other, self)
+
+    def __sub__(self, other):
+        from . import ops
+
+        return ops.subtract(self, other)
+
+    def __rsub__(self, other):
+        from . import ops
+
+        return ops.subtract(other, self)
+
+    def __mul__(self, other):
+        from . import ops
+
+        return ops.multiply(self, other)
+
+    def __rmul__(self, other):
+        from . import ops
+
+        return ops.multiply(other, self)
+
+    def __truediv__(self, other):
+        from . import ops
+
+        return ops.divide(self, other)
+
+    def __rtruediv__(self, other):
+        from . import ops
+
+        return ops.divide(other, self)
+
+    def __neg__(self):
+        from . import ops
+
+        return ops.negative(self)
+
+    def __pow__(self, exponent):
+        from . import ops
+
+        return ops.power(self, exponent)
+
+    def __matmul__(self, other):
+        from . import ops
+
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        from . import ops
+
+        return ops.matmul(other, self)
+
+    @property
+    def T(self):
+        from . import ops
+
+        return ops.transpose(self)
+
+    def _compare(self, other, fn):
+        return fn(self.value, getattr(other, "value", other))
+
+    def __lt__(self, other):
+        return self._compare(other, lambda a, b: a < b)
+
+    def __le__(self, other):
+        return self._compare(other, lambda a, b: a <= b)
+
+    def __gt__(self, other):
+        return self._compare(other, lambda a, b: a > b)
+
+    def __ge__(self, other):
+        return self._compare(other, lambda a, b: a >= b)
+
+    __hash__ = object.__hash__
+
+
+_uids = itertools.count()
+
+
+class Variable(Tensor):
+    """A trainable (or state) array owned by a layer or an optimizer: a leaf of the tape."""
+
+    __slots__ = ("name", "trainable", "path", "uid")
+
+    def __init__(self, value, name: str = "variable", trainable: bool = True):
+        super().__init__(value, requires_grad=trainable)
+        self.name = name
+        self.trainable = trainable
+        self.path = name
+        self.uid = next(_uids)
+
+    def assign(self, value) -> Variable:
+        """Copy ``value`` into this variable in place (shape and dtype kept)."""
+        value = backend.to_device(getattr(value, "value", value), dtype=self.value.dtype)
+        if value.shape != self.value.shape:
+            raise ValueError(
+                f"Variable.assign(value) for {self.path!r}: expected shape {self.shape}, "
+                f"given {tuple(value.shape)}."
+            )
+        self.value[...] = value
+        return self
+
+    def assign_add(self, value) -> Variable:
+        self.value += getattr(value, "value", value)
+        return self
+
+    def assign_sub(self, value) -> Variable:
+        self.value -= getattr(value, "value", value)
+        return self
+
+    def __repr__(self) -> str:
+        return (
+            f"<Variable path={self.path!r} shape={self.shape} dtype={self.dtype}, "
+            f"value={self.numpy()!r}>"
+        )

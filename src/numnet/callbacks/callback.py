@@ -1,0 +1,71 @@
+"""Callback: hooks called by fit / evaluate / predict; CallbackList runs several in order."""
+
+from __future__ import annotations
+
+
+class Callback:
+    """Override any of the ``on_*`` hooks. ``self.model`` and ``self.params`` are set by fit."""
+
+    def __init__(self):
+        self.model = None
+        self.params: dict = {}
+
+    def set_model(self, model) -> None:
+        self.model = model
+
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
+    def on_train_begin(self, logs=None): ...
+    def on_train_end(self, logs=None): ...
+    def on_epoch_begin(self, epoch, logs=None): ...
+    def on_epoch_end(self, epoch, logs=None): ...
+    def on_train_batch_begin(self, batch, logs=None): ...
+    def on_train_batch_end(self, batch, logs=None): ...
+    def on_test_begin(self, logs=None): ...
+    def on_test_end(self, logs=None): ...
+    def on_test_batch_begin(self, batch, logs=None): ...
+    def on_test_batch_end(self, batch, logs=None): ...
+    def on_predict_begin(self, logs=None): ...
+    def on_predict_end(self, logs=None): ...
+    def on_predict_batch_begin(self, batch, logs=None): ...
+    def on_predict_batch_end(self, batch, logs=None): ...
+
+    # Keras 2 names
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
+
+
+_HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
+
+
+class CallbackList:
+    """Calls each hook on every callback that overrides it (and skips the rest cheaply)."""
+
+    def __init__(self, callbacks=(), model=None, params=None):
+        self.callbacks = list(callbacks)
+        for cb in self.callbacks:
+            if model is not None:
+                cb.set_model(model)
+            if params is not None:
+                cb.set_params(params)
+        self._bound = {}
+        for hook in _HOOKS:
+            self._bound[hook] = [
+                getattr(cb, hook) for cb in self.callbacks
+                if getattr(getattr(cb, hook), "__func__", None) is not getattr(Callback, hook)
+            ]
+        # Keras 2's on_batch_* alias the training hooks.
+        for old, new in (("on_batch_begin", "on_train_batch_begin"),
+                         ("on_batch_end", "on_train_batch_end")):
+            self._bound[new] = self._bound[new] + self._bound[old]
+
+    def wants(self, hook: str) -> bool:
+        return bool(self._bound[hook])
+
+    def call(self, hook: str, *args) -> None:
+        for fn in self._bound[hook]:
+            fn(*args)
+
+    def __iter__(self):
+        return iter(self.callbacks)

@@ -1,0 +1,70 @@
+"""MNIST handwritten digits.
+
+``load_data()`` returns ((x_train, y_train), (x_test, y_test)) as Keras's does: uint8 images of
+28 x 28 and uint8 labels 0-9. Without a path it uses, in order: a full ``mnist.npz`` in Keras's
+cache (~/.keras/datasets/mnist.npz), else the real 5,000-image sample that ships with numnet,
+split into a fixed, class-balanced 4,000 / 1,000 (the same on every call and machine).
+
+The bundled sample: the MNIST database (LeCun, Cortes, Burges), CC BY-SA 3.0; see
+data/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+BUNDLED = Path(__file__).with_name("data") / "mnist_5k.npz"
+KERAS_CACHE = Path(os.path.expanduser("~")) / ".keras" / "datasets" / "mnist.npz"
+TRAIN_PER_CLASS = 400
+
+
+def _bundled_split():
+    with np.load(BUNDLED, allow_pickle=False) as f:
+        x, y = f["x"], f["y"]
+    train_idx, test_idx = [], []
+    for digit in range(10):
+        rows = np.flatnonzero(y == digit)
+        train_idx.append(rows[:TRAIN_PER_CLASS])
+        test_idx.append(rows[TRAIN_PER_CLASS:])
+    # A fixed interleaving so that the rows are not ordered by class.
+    order = np.random.Generator(np.random.PCG64(20240601))
+    train = order.permutation(np.concatenate(train_idx))
+    test = order.permutation(np.concatenate(test_idx))
+    return (x[train], y[train]), (x[test], y[test])
+
+
+def _read_npz(path: Path):
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+    except (OSError, KeyError, ValueError) as err:
+        raise ValueError(
+            f"mnist.load_data(path): {str(path)!r} is not a readable mnist.npz with arrays "
+            f"x_train, y_train, x_test, y_test ({err})."
+        ) from None
+
+
+def load_data(path: str | os.PathLike | None = None, bundled: bool | None = None):
+    """((x_train, y_train), (x_test, y_test)) as uint8 arrays.
+
+    path: an mnist.npz to read. bundled=True forces the bundled 4,000 / 1,000 sample even when
+    a full copy is in Keras's cache; bundled=False requires a full copy.
+    """
+    if path is not None:
+        p = Path(path)
+        if not p.is_absolute() and not p.exists() and (KERAS_CACHE.parent / p).exists():
+            p = KERAS_CACHE.parent / p
+        if not p.exists():
+            raise FileNotFoundError(f"mnist.load_data(path): no file at {str(p)!r}.")
+        return _read_npz(p)
+    if bundled is not True and KERAS_CACHE.exists():
+        return _read_npz(KERAS_CACHE)
+    if bundled is False:
+        raise FileNotFoundError(
+            f"mnist.load_data(bundled=False): no full MNIST at {str(KERAS_CACHE)!r}; put "
+            "mnist.npz there or pass path=."
+        )
+    return _bundled_split()

@@ -1,0 +1,13 @@
+"""Layers: from numnet.layers import Dense."""
+
+from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .base import Input, InputLayer, Layer, SymbolicTensor
+from .core import Activation, Dense
+from .normalization import BatchNormalization
+from .regularization import Dropout
+from .reshaping import Flatten, Reshape
+
+__all__ = [
+    "ELU", "Activation", "BatchNormalization", "Dense", "Dropout", "Flatten", "Input",
+    "InputLayer", "Layer", "LeakyReLU", "ReLU", "Reshape", "Softmax", "SymbolicTensor",
+]

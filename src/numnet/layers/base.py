@@ -1,0 +1,238 @@
+"""Layer: weights, build-on-first-call, config; InputLayer and Input."""
+
+from __future__ import annotations
+
+import collections
+import difflib
+import re
+
+from .. import backend, initializers, regularizers
+from ..autodiff import ops
+from ..autodiff.tensor import Tensor, Variable
+
+_name_counts: collections.Counter = collections.Counter()
+
+
+def unique_name(prefix: str) -> str:
+    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers and models."""
+    count = _name_counts[prefix]
+    _name_counts[prefix] += 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def snake_case(name: str) -> str:
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+def reject_unknown_kwargs(where: str, kwargs: dict, known) -> None:
+    """A TypeError naming each unexpected argument and the closest valid one."""
+    for key in kwargs:
+        close = difflib.get_close_matches(key, list(known), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise TypeError(f"{where} got an unexpected keyword argument {key!r}.{hint}")
+
+
+def normalize_shape(shape, where: str) -> tuple:
+    if isinstance(shape, int):
+        shape = (shape,)
+    try:
+        shape = tuple(None if d is None else int(d) for d in shape)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{where}: expected a tuple of positive integers (or None), given {shape!r}."
+        ) from None
+    if any(d is not None and d <= 0 for d in shape):
+        raise ValueError(f"{where}: expected a tuple of positive integers, given {shape!r}.")
+    return shape
+
+
+_LAYER_KWARGS = ("trainable", "name", "dtype", "input_shape", "input_dim", "batch_input_shape",
+                 "batch_size", "autocast", "activity_regularizer")
+
+
+class Layer:
+    """Base of all layers: owns weights, builds itself on first call, and reports its config.
+
+    A subclass defines ``build(input_shape)`` (create weights with ``add_weight``),
+    ``call(inputs, training=False)`` on Tensors, and ``compute_output_shape(input_shape)``.
+    """
+
+    def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
+                 activity_regularizer=None, **kwargs):
+        input_shape = kwargs.pop("input_shape", None)
+        input_dim = kwargs.pop("input_dim", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        kwargs.pop("batch_size", None)
+        kwargs.pop("autocast", None)
+        reject_unknown_kwargs(f"{type(self).__name__}()", kwargs, _LAYER_KWARGS)
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"{type(self).__name__}(name): expected a string, given {name!r}.")
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.trainable = bool(trainable)
+        self.dtype = dtype or backend.floatx()
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.built = False
+        self._weights: list[Variable] = []
+        self._activity_losses: list[Tensor] = []
+        self.input_shape = None
+        self.output_shape = None
+        if batch_input_shape is not None:
+            self._declared_input_shape = normalize_shape(batch_input_shape, "batch_input_shape")
+        elif input_shape is not None:
+            self._declared_input_shape = (None,) + normalize_shape(input_shape, "input_shape")
+        elif input_dim is not None:
+            self._declared_input_shape = (None, int(input_dim))
+        else:
+            self._declared_input_shape = None
+
+    # ----- weights -----
+    def add_weight(self, shape, initializer="glorot_uniform", name: str = "weight",
+                   trainable: bool = True, regularizer=None, dtype=None) -> Variable:
+        init = initializers.get(initializer)
+        value = init(tuple(shape), dtype=dtype or self.dtype)
+        var = Variable(value, name=name, trainable=trainable and self.trainable)
+        var.path = f"{self.name}/{name}"
+        self._weights.append(var)
+        if regularizer is not None:
+            self._regularized = getattr(self, "_regularized", [])
+            self._regularized.append((var, regularizers.get(regularizer)))
+        return var
+
+    @property
+    def weights(self) -> list[Variable]:
+        return list(self._weights)
+
+    @property
+    def trainable_weights(self) -> list[Variable]:
+        return [w for w in self._weights if w.trainable] if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[Variable]:
+        if not self.trainable:
+            return list(self._weights)
+        return [w for w in self._weights if not w.trainable]
+
+    trainable_variables = trainable_weights
+    variables = weights
+
+    def get_weights(self) -> list:
+        return [w.numpy().copy() for w in self._weights]
+
+    def set_weights(self, weights) -> None:
+        weights = list(weights)
+        if len(weights) != len(self._weights):
+            raise ValueError(
+                f"{self.name}.set_weights(weights): expected a list of {len(self._weights)} "
+                f"arrays (shapes {[w.shape for w in self._weights]}), given {len(weights)}."
+            )
+        for var, value in zip(self._weights, weights):
+            shape = tuple(getattr(value, "shape", ()))
+            if shape != var.shape:
+                raise ValueError(
+                    f"{self.name}.set_weights(weights): {var.path} expects shape {var.shape}, "
+                    f"given {shape}."
+                )
+        for var, value in zip(self._weights, weights):
+            var.assign(value)
+
+    def count_params(self) -> int:
+        return int(sum(w.size for w in self._weights))
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """Regularization penalties of the weights, and activity penalties of the last call."""
+        penalties = [reg(var) for var, reg in getattr(self, "_regularized", [])]
+        return penalties + list(self._activity_losses)
+
+    # ----- build and call -----
+    def build(self, input_shape) -> None:
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def _maybe_build(self, input_shape) -> None:
+        if not self.built:
+            self.input_shape = tuple(input_shape)
+            self.build(tuple(input_shape))
+            self.built = True
+            self.output_shape = self.compute_output_shape(tuple(input_shape))
+
+    def __call__(self, inputs, training: bool = False, **kwargs):
+        if getattr(inputs, "_symbolic", False):
+            return inputs.apply(self)
+        x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(inputs)
+        self._maybe_build((None,) + tuple(x.shape[1:]))
+        out = self.call(x, training=training, **kwargs)
+        if self.activity_regularizer is not None:
+            self._activity_losses = [self.activity_regularizer(out)]
+        return out
+
+    def call(self, inputs, training: bool = False):
+        return inputs
+
+    # ----- config -----
+    def get_config(self) -> dict:
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._declared_input_shape is not None:
+            config["batch_input_shape"] = self._declared_input_shape
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+class InputLayer(Layer):
+    """Declares the shape of a model's input (without the batch axis)."""
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, name=None, **kwargs):
+        input_shape = kwargs.pop("input_shape", None)
+        batch_input_shape = kwargs.pop("batch_input_shape", None)
+        if shape is None and input_shape is not None:
+            shape = input_shape
+        if shape is None and batch_input_shape is not None:
+            shape = tuple(batch_input_shape)[1:]
+        if shape is None:
+            raise ValueError("InputLayer(shape): a shape is required, e.g. InputLayer(shape=(784,)).")
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.shape = normalize_shape(shape, "InputLayer(shape)")
+        self.batch_size = batch_size
+        self._declared_input_shape = (batch_size,) + self.shape
+        self.built = True
+        self.input_shape = self.output_shape = self._declared_input_shape
+
+    def get_config(self):
+        return {"name": self.name, "shape": self.shape, "batch_size": self.batch_size,
+                "dtype": self.dtype}
+
+
+class SymbolicTensor:
+    """What ``Input(shape=...)`` returns: a placeholder that records the layers applied to it."""
+
+    _symbolic = True
+
+    def __init__(self, shape, input_layer: InputLayer, layers=()):
+        self.shape = shape
+        self.input_layer = input_layer
+        self.layers = tuple(layers)
+        self.dtype = input_layer.dtype
+
+    def apply(self, layer: Layer) -> SymbolicTensor:
+        layer._maybe_build(self.shape)
+        return SymbolicTensor(layer.output_shape, self.input_layer, self.layers + (layer,))
+
+    def __repr__(self) -> str:
+        return f"<SymbolicTensor shape={self.shape}, name={self.input_layer.name}>"
+
+
+def Input(shape=None, batch_size=None, dtype=None, name=None, **kwargs) -> SymbolicTensor:
+    """A symbolic model input of the given shape (without the batch axis)."""
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, **kwargs)
+    return SymbolicTensor(layer._declared_input_shape, layer)

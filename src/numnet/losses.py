@@ -1,0 +1,556 @@
+"""Losses: per-sample functions and the classes that add a name and a reduction.
+
+Each function ``f(y_true, y_pred)`` returns one value per sample (the mean or sum over the last
+axis, as Keras). A ``Loss`` object reduces those values: by default their mean over the batch
+("sum_over_batch_size"), with ``sample_weight`` multiplied in first. Targets of shape (N,) against
+predictions of shape (N, 1) are matched by adding the axis, never broadcast to (N, N).
+
+Cross-entropy from probabilities clips them to [1e-7, 1 - 1e-7] as Keras does; when the
+probabilities come straight from a softmax or sigmoid, the loss is computed from the logits
+instead (the stable path, with the fused gradient softmax(z) - y).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+
+import numpy as np
+
+from . import backend
+from .autodiff import ops
+from .autodiff.tensor import Tensor
+
+EPSILON = 1e-7
+
+
+# ----------------------------------------------------------------------------- shape matching
+
+
+def _labels(y_true, like: Tensor):
+    """The target as an array of the prediction's float type (labels are not differentiated)."""
+    value = getattr(y_true, "value", y_true)
+    value = backend.to_device(value)
+    if value.dtype != like.dtype:
+        value = value.astype(like.dtype)
+    return value
+
+
+def match_rank(y_true, y_pred: Tensor):
+    """Add or drop a trailing axis of size 1 so that the ranks agree (Keras's rule)."""
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        if y_pred.ndim == 1:
+            return y_true, ops.reshape(y_pred, y_pred.shape + (1,))
+        return y_true.reshape(y_true.shape[:-1]), y_pred
+    if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        if y_true.ndim == 1:
+            return y_true.reshape(y_true.shape + (1,)), y_pred
+        return y_true, ops.reshape(y_pred, y_pred.shape[:-1])
+    return y_true, y_pred
+
+
+def _same_shape(y_true, y_pred: Tensor, name: str):
+    y_true, y_pred = match_rank(_labels(y_true, y_pred), y_pred)
+    if tuple(y_true.shape) != y_pred.shape:
+        raise ValueError(
+            f"{name}: y_true of shape {tuple(y_true.shape)} does not fit y_pred of shape "
+            f"{y_pred.shape}; they must have the same shape (a trailing axis of size 1 may "
+            "differ). Reshape y, or change the last layer's units."
+        )
+    return y_true, y_pred
+
+
+# ----------------------------------------------------------------------------- regression
+
+
+def mean_squared_error(y_true, y_pred):
+    """mean((y_pred - y_true)^2) over the last axis."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "mean_squared_error")
+    return ops.mean(ops.square(ops.subtract(y_pred, y_true)), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """mean(|y_pred - y_true|) over the last axis."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "mean_absolute_error")
+    return ops.mean(ops.abs(ops.subtract(y_pred, y_true)), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7)) over the last axis."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "mean_absolute_percentage_error")
+    scale = backend.xp.maximum(backend.xp.abs(y_true), EPSILON)
+    diff = ops.abs(ops.divide(ops.subtract(y_true, y_pred), scale))
+    return ops.multiply(ops.mean(diff, axis=-1), 100.0)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2) over the last axis."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "mean_squared_logarithmic_error")
+    first = ops.log(ops.add(ops.maximum(y_pred, EPSILON), 1.0))
+    second = backend.xp.log(backend.xp.maximum(y_true, EPSILON) + 1)
+    return ops.mean(ops.square(ops.subtract(first, second)), axis=-1)
+
+
+def huber(y_true, y_pred, delta: float = 1.0):
+    """mean(0.5 e^2 if |e| <= delta else delta (|e| - 0.5 delta)), e = y_pred - y_true."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "huber")
+    abs_error = ops.abs(ops.subtract(y_pred, y_true))
+    quadratic = ops.minimum(abs_error, float(delta))
+    linear = ops.subtract(abs_error, quadratic)
+    per_element = ops.add(ops.multiply(ops.square(quadratic), 0.5), ops.multiply(linear, delta))
+    return ops.mean(per_element, axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """mean(log(cosh(y_pred - y_true))) = mean(e + softplus(-2e) - log 2), computed stably."""
+    from . import activations
+
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "log_cosh")
+    e = ops.subtract(y_pred, y_true)
+    value = ops.add(e, activations.softplus(ops.multiply(e, -2.0)))
+    return ops.mean(ops.subtract(value, math.log(2.0)), axis=-1)
+
+
+# ----------------------------------------------------------------------------- probabilistic
+
+
+def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
+                        label_smoothing: float = 0.0, axis: int = -1):
+    """mean over ``axis`` of -(y log p + (1 - y) log(1 - p)).
+
+    With label_smoothing s: y <- y (1 - s) + s / 2.
+    """
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "binary_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    if from_logits or y_pred.logits is not None:
+        logits = y_pred if from_logits else y_pred.logits
+        if logits.shape != y_pred.shape:
+            logits = ops.reshape(logits, y_pred.shape)
+        return ops.mean(ops.sigmoid_cross_entropy(y_true, logits), axis=axis)
+    p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
+    log_p = ops.log(p)
+    log_not_p = ops.log(ops.subtract(1.0, p))
+    per_element = ops.add(ops.multiply(log_p, y_true), ops.multiply(log_not_p, 1.0 - y_true))
+    return ops.negative(ops.mean(per_element, axis=axis))
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
+                             label_smoothing: float = 0.0, axis: int = -1):
+    """-sum_j y_j log p_j over ``axis``; y one-hot (or a distribution) of the same shape as p.
+
+    With label_smoothing s over K classes: y <- y (1 - s) + s / K.
+    """
+    y_pred = ops.as_tensor(y_pred)
+    y_true = _labels(y_true, y_pred)
+    if tuple(y_true.shape) != y_pred.shape:
+        raise ValueError(
+            f"categorical_crossentropy: y_true of shape {tuple(y_true.shape)} does not fit "
+            f"y_pred of shape {y_pred.shape}; it expects one-hot labels of the same shape. "
+            "For integer class labels use sparse_categorical_crossentropy, or one-hot encode "
+            "them with numnet.utils.to_categorical(y, num_classes)."
+        )
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+    if from_logits:
+        return ops.softmax_cross_entropy(y_true, y_pred, axis)
+    if y_pred.logits is not None and axis in (-1, y_pred.ndim - 1):
+        return ops.softmax_cross_entropy(y_true, y_pred.logits, -1)
+    p = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
+    p = ops.clip(p, EPSILON, 1.0 - EPSILON)
+    return ops.negative(ops.sum(ops.multiply(ops.log(p), y_true), axis=axis))
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
+                                    ignore_class: int | None = None, axis: int = -1):
+    """-log p[label] for integer labels of shape (N,) or (N, 1) against p of shape (N, K)."""
+    y_pred = ops.as_tensor(y_pred)
+    labels = backend.to_device(getattr(y_true, "value", y_true))
+    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
+        labels = labels.reshape(labels.shape[:-1])
+    if tuple(labels.shape) != y_pred.shape[:-1]:
+        raise ValueError(
+            f"sparse_categorical_crossentropy: y_true of shape {tuple(y_true.shape)} does not "
+            f"fit y_pred of shape {y_pred.shape}; it expects integer labels of shape "
+            f"{y_pred.shape[:-1]}. For one-hot labels use categorical_crossentropy, or pass "
+            "y.argmax(axis=-1)."
+        )
+    labels = labels.astype("int64", copy=False)
+    mask = None
+    if ignore_class is not None:
+        mask = labels != ignore_class
+        labels = backend.xp.where(mask, labels, 0)
+    if from_logits:
+        loss = ops.sparse_softmax_cross_entropy(labels, y_pred)
+    elif y_pred.logits is not None:
+        loss = ops.sparse_softmax_cross_entropy(labels, y_pred.logits)
+    else:
+        p = ops.divide(y_pred, ops.sum(y_pred, axis=-1, keepdims=True))
+        p = ops.clip(p, EPSILON, 1.0 - EPSILON)
+        onehot = backend.xp.eye(y_pred.shape[-1], dtype=y_pred.dtype)[labels]
+        loss = ops.negative(ops.sum(ops.multiply(ops.log(p), onehot), axis=-1))
+    if mask is not None:
+        loss = ops.multiply(loss, mask.astype(y_pred.dtype))
+    return loss
+
+
+def _hinge_labels(y_true):
+    xp = backend.xp
+    is_binary = bool(xp.all((y_true == 0) | (y_true == 1)))
+    return 2.0 * y_true - 1.0 if is_binary else y_true
+
+
+def hinge(y_true, y_pred):
+    """mean(max(1 - y_true y_pred, 0)); labels in {0, 1} are mapped to {-1, 1}."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "hinge")
+    margin = ops.subtract(1.0, ops.multiply(y_pred, _hinge_labels(y_true)))
+    return ops.mean(ops.maximum(margin, 0.0), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    """mean(max(1 - y_true y_pred, 0)^2); labels in {0, 1} are mapped to {-1, 1}."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "squared_hinge")
+    margin = ops.subtract(1.0, ops.multiply(y_pred, _hinge_labels(y_true)))
+    return ops.mean(ops.square(ops.maximum(margin, 0.0)), axis=-1)
+
+
+def kl_divergence(y_true, y_pred):
+    """sum(y_true log(y_true / y_pred)) over the last axis, both clipped to [1e-7, 1]."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "kl_divergence")
+    y_true = backend.xp.clip(y_true, EPSILON, 1.0)
+    p = ops.clip(y_pred, EPSILON, 1.0)
+    log_ratio = ops.subtract(backend.xp.log(y_true), ops.log(p))
+    return ops.sum(ops.multiply(log_ratio, y_true), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """mean(y_pred - y_true log(y_pred + 1e-7)) over the last axis."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "poisson")
+    value = ops.subtract(y_pred, ops.multiply(ops.log(ops.add(y_pred, EPSILON)), y_true))
+    return ops.mean(value, axis=-1)
+
+
+def _l2_normalize(t, axis):
+    norm = ops.sqrt(ops.maximum(ops.sum(ops.square(t), axis=axis, keepdims=True), 1e-12))
+    return ops.divide(t, norm)
+
+
+def cosine_similarity(y_true, y_pred, axis: int = -1):
+    """-sum(normalize(y_true) * normalize(y_pred)) over ``axis`` (so that minimising aligns)."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "cosine_similarity")
+    true_n = y_true / backend.xp.sqrt(
+        backend.xp.maximum((y_true * y_true).sum(axis=axis, keepdims=True), 1e-12))
+    return ops.negative(ops.sum(ops.multiply(_l2_normalize(y_pred, axis), true_n), axis=axis))
+
+
+# ----------------------------------------------------------------------------- classes
+
+_REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
+
+
+def reduce_values(values: Tensor, sample_weight=None, reduction: str = "sum_over_batch_size"):
+    """Apply ``sample_weight`` to per-sample values, then reduce them."""
+    if sample_weight is not None:
+        w = backend.to_device(getattr(sample_weight, "value", sample_weight)).astype(values.dtype)
+        while w.ndim > values.ndim and w.shape[-1] == 1:
+            w = w.reshape(w.shape[:-1])
+        while w.ndim < values.ndim:
+            w = w.reshape(w.shape + (1,))
+        values = ops.multiply(values, w)
+    if reduction in ("none", None):
+        return values
+    total = ops.sum(values)
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        denom = float(backend.to_numpy(w).sum() * (values.size / max(w.size, 1)))
+        return ops.divide(total, max(denom, EPSILON))
+    return ops.divide(total, float(max(values.size, 1)))
+
+
+class Loss:
+    """Base class: ``call(y_true, y_pred)`` gives per-sample values, ``__call__`` reduces them."""
+
+    def __init__(self, name: str | None = None, reduction: str = "sum_over_batch_size",
+                 dtype=None):
+        if reduction not in _REDUCTIONS and reduction is not None:
+            raise ValueError(
+                f"{type(self).__name__}(reduction): expected one of {list(_REDUCTIONS)} or None, "
+                f"given {reduction!r}."
+            )
+        self.name = name or _snake(type(self).__name__)
+        self.reduction = reduction
+        self.dtype = dtype
+
+    def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        y_pred = ops.as_tensor(y_pred)
+        return reduce_values(self.call(y_true, y_pred), sample_weight, self.reduction)
+
+    def call(self, y_true, y_pred) -> Tensor:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _snake(name):
+    import re
+
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
+class LossFunctionWrapper(Loss):
+    """A per-sample loss function with fixed keyword arguments, as a Loss object."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name=name or getattr(fn, "__name__", "loss"), reduction=reduction,
+                         dtype=dtype)
+        self.fn = fn
+        self.fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        return self.fn(y_true, y_pred, **self.fn_kwargs)
+
+    def get_config(self):
+        return {**super().get_config(), **self.fn_kwargs}
+
+
+def _loss_class(class_name, fn, default_name, params=()):
+    """A Loss class named ``class_name`` around ``fn`` with keyword ``params`` (name, default)."""
+
+    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None,
+                 **kwargs):
+        names = [p for p, _ in params]
+        if len(args) > len(names):
+            raise TypeError(f"{class_name}() takes at most {len(names)} positional arguments.")
+        values = dict(params)
+        values.update(zip(names, args))
+        for key in kwargs:
+            if key not in values:
+                close = difflib.get_close_matches(key, names + ["reduction", "name"], n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise TypeError(f"{class_name}() got an unexpected keyword argument {key!r}.{hint}")
+        values.update(kwargs)
+        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype,
+                                     **values)
+        for key, value in values.items():
+            setattr(self, key, value)
+
+    def from_config(cls, config):
+        return cls(**config)
+
+    doc = f"{class_name}: the reduction of :func:`{fn.__name__}`.\n\n{fn.__doc__ or ''}"
+    return type(class_name, (LossFunctionWrapper,), {
+        "__init__": __init__, "__doc__": doc, "from_config": classmethod(from_config),
+        "__module__": __name__,
+    })
+
+
+MeanSquaredError = _loss_class("MeanSquaredError", mean_squared_error, "mean_squared_error")
+MeanAbsoluteError = _loss_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error")
+MeanAbsolutePercentageError = _loss_class(
+    "MeanAbsolutePercentageError", mean_absolute_percentage_error,
+    "mean_absolute_percentage_error")
+MeanSquaredLogarithmicError = _loss_class(
+    "MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
+    "mean_squared_logarithmic_error")
+Huber = _loss_class("Huber", huber, "huber_loss", (("delta", 1.0),))
+LogCosh = _loss_class("LogCosh", log_cosh, "log_cosh")
+BinaryCrossentropy = _loss_class(
+    "BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
+    (("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)))
+CategoricalCrossentropy = _loss_class(
+    "CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy",
+    (("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)))
+SparseCategoricalCrossentropy = _loss_class(
+    "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
+    "sparse_categorical_crossentropy", (("from_logits", False), ("ignore_class", None)))
+Hinge = _loss_class("Hinge", hinge, "hinge")
+SquaredHinge = _loss_class("SquaredHinge", squared_hinge, "squared_hinge")
+KLDivergence = _loss_class("KLDivergence", kl_divergence, "kl_divergence")
+Poisson = _loss_class("Poisson", poisson, "poisson")
+CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
+                               (("axis", -1),))
+
+# Keras's short names.
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+
+_FUNCTIONS = {
+    "mean_squared_error": mean_squared_error, "mse": mean_squared_error,
+    "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
+    "mean_absolute_percentage_error": mean_absolute_percentage_error,
+    "mape": mean_absolute_percentage_error,
+    "mean_squared_logarithmic_error": mean_squared_logarithmic_error,
+    "msle": mean_squared_logarithmic_error,
+    "huber": huber, "huber_loss": huber, "log_cosh": log_cosh, "logcosh": log_cosh,
+    "binary_crossentropy": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "hinge": hinge, "squared_hinge": squared_hinge,
+    "kl_divergence": kl_divergence, "kld": kl_divergence,
+    "kullback_leibler_divergence": kl_divergence,
+    "poisson": poisson, "cosine_similarity": cosine_similarity,
+}
+_CLASSES = {cls.__name__: cls for cls in (
+    MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, Huber, LogCosh, BinaryCrossentropy, CategoricalCrossentropy,
+    SparseCategoricalCrossentropy, Hinge, SquaredHinge, KLDivergence, Poisson, CosineSimilarity)}
+_CLASS_OF_FUNCTION = {
+    mean_squared_error: MeanSquaredError, mean_absolute_error: MeanAbsoluteError,
+    mean_absolute_percentage_error: MeanAbsolutePercentageError,
+    mean_squared_logarithmic_error: MeanSquaredLogarithmicError, huber: Huber,
+    log_cosh: LogCosh, binary_crossentropy: BinaryCrossentropy,
+    categorical_crossentropy: CategoricalCrossentropy,
+    sparse_categorical_crossentropy: SparseCategoricalCrossentropy, hinge: Hinge,
+    squared_hinge: SquaredHinge, kl_divergence: KLDivergence, poisson: Poisson,
+    cosine_similarity: CosineSimilarity,
+}
+
+
+def get(identifier) -> Loss:
+    """A Loss object from a name ('mse'), a class name, a loss function or a Loss."""
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, str):
+        fn = _FUNCTIONS.get(identifier) or _FUNCTIONS.get(identifier.lower())
+        if fn is not None:
+            loss = _CLASS_OF_FUNCTION[fn]()
+            loss.name = identifier
+            return loss
+        if identifier in _CLASSES:
+            return _CLASSES[identifier]()
+        candidates = list(_FUNCTIONS) + list(_CLASSES)
+        close = difflib.get_close_matches(identifier, candidates, n=3)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(
+            f"compile(loss): unknown loss {identifier!r}; expected one of "
+            f"{sorted(_FUNCTIONS)} or a Loss object.{hint}"
+        )
+    if isinstance(identifier, dict):
+        cls = _CLASSES.get(identifier.get("class_name"))
+        if cls is None:
+            raise ValueError(f"loss: unknown class_name {identifier.get('class_name')!r}.")
+        return cls.from_config(identifier.get("config", {}))
+    if isinstance(identifier, type) and issubclass(identifier, Loss):
+        return identifier()
+    if identifier in _CLASS_OF_FUNCTION:
+        loss = _CLASS_OF_FUNCTION[identifier]()
+        loss.name = identifier.__name__
+        return loss
+    if callable(identifier):
+        return LossFunctionWrapper(identifier)
+    raise TypeError(
+        f"compile(loss): expected a loss name, a Loss object or a function "
+        f"f(y_true, y_pred), given {type(identifier).__name__} {identifier!r}."
+    )
+
+
+def serialize(loss: Loss) -> dict:
+    return {"class_name": type(loss).__name__, "config": loss.get_config()}
+
+
+def kind_of(loss) -> str | None:
+    """'binary', 'categorical', 'sparse' for the cross-entropies, else None."""
+    fn = getattr(loss, "fn", loss)
+    return {binary_crossentropy: "binary", categorical_crossentropy: "categorical",
+            sparse_categorical_crossentropy: "sparse"}.get(fn)
+
+
+def validate_targets(loss: Loss, y, output_shape) -> None:
+    """Check once, before training, that the labels fit the loss; a clear error if not.
+
+    ``y`` is the whole target array (NumPy), ``output_shape`` the model's output shape.
+    """
+    kind = kind_of(loss)
+    y = np.asarray(y)
+    n_out = output_shape[-1] if output_shape else None
+    if kind == "sparse":
+        labels = y.reshape(y.shape[:-1]) if y.ndim >= 2 and y.shape[-1] == 1 else y
+        if labels.ndim == len(output_shape) and n_out and labels.shape[-1] == n_out and n_out > 1:
+            raise ValueError(
+                f"{loss.name}: y has shape {y.shape}, which looks like one-hot labels, but "
+                "this loss expects integer class labels of shape (N,). Use "
+                "loss='categorical_crossentropy', or pass y.argmax(axis=-1)."
+            )
+        if labels.size and not _is_integral(labels):
+            raise ValueError(
+                f"{loss.name}: expected integer class labels, given values such as "
+                f"{_non_integral_example(labels)!r}. Pass class indices 0..K-1."
+            )
+        if labels.size and n_out:
+            low, high = labels.min(), labels.max()
+            ignore = getattr(loss, "ignore_class", None)
+            if low < 0 and low != ignore or high >= n_out and high != ignore:
+                bad = low if low < 0 else high
+                raise ValueError(
+                    f"{loss.name}: label {int(bad)} is outside [0, {n_out - 1}]: the model "
+                    f"outputs {n_out} classes. Give the last layer as many units as there are "
+                    "classes (max label + 1), or fix the labels."
+                )
+    elif kind == "categorical":
+        if y.ndim < len(output_shape) or (n_out and y.shape[-1] != n_out):
+            if (y.ndim == 1 or y.shape[-1] == 1) and _is_integral(y):
+                raise ValueError(
+                    f"{loss.name}: y has shape {y.shape} with integer labels, but this loss "
+                    f"expects one-hot labels of shape (N, {n_out}). Use "
+                    "loss='sparse_categorical_crossentropy', or one-hot encode y with "
+                    f"numnet.utils.to_categorical(y, {n_out})."
+                )
+            raise ValueError(
+                f"{loss.name}: y has shape {y.shape}, expected one-hot labels of shape "
+                f"(N, {n_out}) to match the model's output {tuple(output_shape)}."
+            )
+    elif y.ndim >= 1 and output_shape:
+        expected = tuple(output_shape[1:])
+        given = tuple(y.shape[1:])
+        if given != expected and not (
+            given + (1,) == expected or given == expected + (1,)
+        ):
+            raise ValueError(
+                f"{loss.name}: y has shape {y.shape}, which does not fit the model's output "
+                f"shape {tuple(output_shape)}; expected (N,{' ' if expected else ''}"
+                f"{', '.join(str(d) for d in expected)}). Reshape y, or change the last "
+                "layer's units."
+            )
+
+
+def _is_integral(a) -> bool:
+    if a.dtype.kind in "biu":
+        return True
+    if a.dtype.kind != "f":
+        return False
+    return bool(np.all(np.floor(a) == a))
+
+
+def _non_integral_example(a):
+    flat = a.reshape(-1)
+    if a.dtype.kind == "f":
+        bad = flat[np.floor(flat) != flat]
+        return float(bad[0]) if bad.size else None
+    return flat[0].item() if flat.size else None

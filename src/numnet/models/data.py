@@ -1,0 +1,137 @@
+"""Turning what users pass to fit / evaluate / predict into checked arrays.
+
+Every problem is reported here, before training starts, as a ValueError or TypeError that names
+the argument, what was expected, what was given and the fix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backend
+
+
+def to_array(value, name: str, where: str) -> np.ndarray:
+    """A NumPy array from an array, list, Tensor, or pandas object."""
+    if value is None:
+        raise ValueError(f"{where}({name}): expected an array, given None.")
+    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):
+        value = value.to_numpy()
+    value = getattr(value, "value", value)
+    if backend.xp is not np and isinstance(value, backend.xp.ndarray):
+        value = backend.xp.asnumpy(value)
+    if isinstance(value, (dict, str, bytes)):
+        raise TypeError(
+            f"{where}({name}): expected a numeric array (NumPy array, list or DataFrame), "
+            f"given {type(value).__name__}."
+        )
+    try:
+        array = np.asarray(value)
+    except ValueError as err:
+        raise ValueError(
+            f"{where}({name}): expected a rectangular numeric array; given a ragged sequence "
+            f"({err}). Pad or trim the rows to one length."
+        ) from None
+    if array.dtype.kind not in "biuf":
+        if array.dtype.kind == "O" or array.dtype.kind in "USV":
+            try:
+                array = array.astype(np.float64)
+            except (TypeError, ValueError):
+                raise TypeError(
+                    f"{where}({name}): expected numbers, given an array of dtype {array.dtype} "
+                    f"holding e.g. {array.reshape(-1)[0]!r}. Encode non-numeric values first."
+                ) from None
+        else:
+            raise TypeError(f"{where}({name}): expected numbers, given dtype {array.dtype}.")
+    return array
+
+
+def check_finite(array: np.ndarray, name: str, where: str) -> None:
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        value = array[tuple(bad)]
+        raise ValueError(
+            f"{where}({name}): expected finite numbers, given {value} at index "
+            f"{tuple(int(i) for i in bad)}. Remove or impute NaN / inf values first."
+        )
+
+
+def prepare_x(x, where: str, name: str = "x") -> np.ndarray:
+    array = to_array(x, name, where)
+    if array.ndim == 0:
+        raise ValueError(f"{where}({name}): expected an array of samples, given a scalar {x!r}.")
+    if array.shape[0] == 0:
+        raise ValueError(
+            f"{where}({name}): expected at least one sample, given an empty array of shape "
+            f"{array.shape}."
+        )
+    check_finite(array, name, where)
+    return array.astype(backend.floatx(), copy=False)
+
+
+def prepare_y(y, n: int, where: str, name: str = "y") -> np.ndarray:
+    array = to_array(y, name, where)
+    if array.ndim == 0:
+        raise ValueError(f"{where}({name}): expected an array of targets, given a scalar {y!r}.")
+    if len(array) != n:
+        raise ValueError(
+            f"{where}: x and {name} must have the same number of samples; x has {n}, "
+            f"{name} has {len(array)}."
+        )
+    check_finite(array, name, where)
+    if array.dtype.kind == "f":
+        return array.astype(backend.floatx(), copy=False)
+    return array
+
+
+def prepare_weights(sample_weight, n: int, where: str) -> np.ndarray | None:
+    if sample_weight is None:
+        return None
+    w = to_array(sample_weight, "sample_weight", where).astype(backend.floatx())
+    if w.ndim > 2 or (w.ndim == 2 and w.shape[1] != 1) or w.shape[0] != n:
+        raise ValueError(
+            f"{where}(sample_weight): expected one weight per sample, shape ({n},), given "
+            f"shape {w.shape}."
+        )
+    check_finite(w, "sample_weight", where)
+    if (w < 0).any():
+        raise ValueError(f"{where}(sample_weight): weights must be >= 0; given a negative weight.")
+    return w.reshape(n)
+
+
+def class_weights_to_sample_weights(class_weight: dict, y: np.ndarray, where: str) -> np.ndarray:
+    """One weight per sample from {class: weight}: the class is y, argmax(y) or round(y)."""
+    if not isinstance(class_weight, dict):
+        raise TypeError(
+            f"{where}(class_weight): expected a dict {{class index: weight}}, given "
+            f"{type(class_weight).__name__}."
+        )
+    if y.ndim >= 2 and y.shape[-1] > 1:
+        labels = y.argmax(axis=-1)
+    else:
+        labels = np.rint(y.reshape(len(y))).astype(np.int64)
+    missing = sorted(set(np.unique(labels).tolist()) - set(class_weight))
+    if missing:
+        raise ValueError(
+            f"{where}(class_weight): no weight for class(es) {missing}; given weights for "
+            f"{sorted(class_weight)}. Give one weight per class present in y."
+        )
+    lookup = np.zeros(int(max(class_weight)) + 1, dtype=backend.floatx())
+    for cls, weight in class_weight.items():
+        lookup[int(cls)] = weight
+    return lookup[labels]
+
+
+def check_input_shape(x: np.ndarray, expected, model_name: str, where: str) -> None:
+    """``x``'s per-sample shape against the model's declared input shape."""
+    if expected is None:
+        return
+    want = tuple(expected[1:])
+    got = tuple(x.shape[1:])
+    if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+        raise ValueError(
+            f"{where}(x): model {model_name!r} expects input of shape "
+            f"{(None,) + want} (batch, then {want}), given x of shape {x.shape}. "
+            "Reshape x (e.g. x.reshape(len(x), -1) to flatten images) or change the first "
+            "layer's input_shape."
+        )

@@ -1,0 +1,86 @@
+"""Sequential: a plain stack of layers, each feeding the next."""
+
+from __future__ import annotations
+
+from ..layers.base import InputLayer, Layer
+from .model import Model
+
+
+class Sequential(Model):
+    """Sequential([Dense(32, activation='relu', input_shape=(784,)), Dense(10, ...)]),
+    or an empty Sequential() grown with ``add``."""
+
+    def __init__(self, layers=None, name: str | None = None, trainable: bool = True):
+        super().__init__(name=name, trainable=trainable)
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer) -> None:
+        """Append a layer (or an ``Input(shape=...)``); builds as soon as the input shape is known."""
+        if getattr(layer, "_symbolic", False):
+            layer = layer.input_layer
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                f"Sequential.add(layer): expected a Layer instance such as Dense(10), given "
+                f"{type(layer).__name__} {layer!r}."
+            )
+        if isinstance(layer, InputLayer):
+            if self._layers or self._input_layer is not None:
+                raise ValueError("Sequential.add: an InputLayer may only come first.")
+            self._input_layer = layer
+            self.build(layer._declared_input_shape)
+            return
+        if any(existing is layer for existing in self._layers):
+            raise ValueError(f"Sequential.add: layer {layer.name!r} is already in the model.")
+        if not self._layers and self._input_layer is None and layer._declared_input_shape:
+            self._input_layer = InputLayer(batch_input_shape=layer._declared_input_shape)
+        self._layers.append(layer)
+        self.built = False
+        if self._input_layer is not None:
+            self.build(self._input_layer._declared_input_shape)
+
+    def pop(self) -> Layer:
+        """Remove and return the last layer."""
+        if not self._layers:
+            raise IndexError("Sequential.pop(): the model has no layers to remove.")
+        layer = self._layers.pop()
+        if self._input_layer is not None and self._layers:
+            self.build(self._input_layer._declared_input_shape)
+        return layer
+
+    def build(self, input_shape=None) -> None:
+        if input_shape is None and self._input_layer is not None:
+            input_shape = self._input_layer._declared_input_shape
+        if input_shape is None:
+            raise ValueError(
+                f"{self.name}.build(): the input shape is unknown; pass build((None, features)) "
+                "or give the first layer input_shape=(features,)."
+            )
+        if self._input_layer is None:
+            self._input_layer = InputLayer(batch_input_shape=tuple(input_shape))
+        super().build(input_shape)
+
+    @property
+    def input_shape_known(self) -> bool:
+        return self._input_layer is not None
+
+    def get_config(self) -> dict:
+        layers = []
+        if self._input_layer is not None:
+            layers.append({"class_name": "InputLayer", "config": self._input_layer.get_config()})
+        for layer in self._layers:
+            layers.append({"class_name": type(layer).__name__, "config": layer.get_config()})
+        return {"name": self.name, "trainable": self.trainable, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        from .. import layers as layers_module
+
+        model = cls(name=config.get("name"))
+        for spec in config.get("layers", []):
+            name = spec["class_name"]
+            layer_cls = (custom_objects or {}).get(name) or getattr(layers_module, name, None)
+            if not (isinstance(layer_cls, type) and issubclass(layer_cls, Layer)):
+                raise ValueError(f"Sequential.from_config: unknown layer class {name!r}.")
+            model.add(layer_cls.from_config(dict(spec["config"])))
+        return model

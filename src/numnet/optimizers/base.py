@@ -1,0 +1,272 @@
+"""What every optimizer shares: learning rate (float or schedule), iterations, clipping,
+decoupled weight decay, an exponential moving average of the weights, Keras 2's ``lr`` / ``decay``.
+
+A subclass defines ``build_slots(variable)`` (its state, preallocated) and
+``update_step(gradient, variable, learning_rate, slots)`` (the update rule, in place).
+One step, as Keras 3 orders it::
+
+    g  <- clip(g)                                  clipvalue, clipnorm, global_clipnorm
+    lr <- schedule(iterations) / (1 + decay * iterations)
+    w  <- w - w * weight_decay * lr                (if weight_decay)
+    w  <- update_step(g, w, lr)
+    iterations <- iterations + 1
+    ema <- ema_momentum * ema + (1 - ema_momentum) * w   (if use_ema)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+from .. import backend
+from ..autodiff.tensor import Variable
+from . import schedules
+
+_warned: set[str] = set()
+
+
+def _deprecated(old: str, new: str) -> None:
+    if old not in _warned:
+        _warned.add(old)
+        warnings.warn(
+            f"The argument {old!r} is Keras 2's spelling; use {new} instead.",
+            DeprecationWarning,
+            stacklevel=4,
+        )
+
+
+class LearningRate(Variable):
+    """The optimizer's current learning rate; ``assign`` changes it for the next step."""
+
+    __slots__ = ("optimizer",)
+
+    def __init__(self, optimizer):
+        super().__init__(backend.xp.asarray(optimizer.current_learning_rate(), dtype="float32"),
+                         name="learning_rate", trainable=False)
+        self.optimizer = optimizer
+
+    def assign(self, value):
+        self.optimizer.learning_rate = float(getattr(value, "value", value))
+        self.value[...] = self.optimizer.current_learning_rate()
+        return self
+
+
+class Optimizer:
+    """Base class of the optimizers (see the module docstring for the order of one step)."""
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay: float | None = None,
+        clipnorm: float | None = None,
+        clipvalue: float | None = None,
+        global_clipnorm: float | None = None,
+        use_ema: bool = False,
+        ema_momentum: float = 0.99,
+        ema_overwrite_frequency: int | None = None,
+        loss_scale_factor: float | None = None,
+        gradient_accumulation_steps: int | None = None,
+        name: str | None = None,
+        **kwargs,
+    ):
+        if "lr" in kwargs:
+            _deprecated("lr", "learning_rate=")
+            learning_rate = kwargs.pop("lr")
+        self.decay = float(kwargs.pop("decay", 0.0) or 0.0)
+        if self.decay:
+            _deprecated("decay", "a learning-rate schedule (numnet.optimizers.schedules)")
+        if self.decay < 0:
+            raise ValueError(f"{type(self).__name__}(decay): expected >= 0, given {self.decay}.")
+        for key in kwargs:
+            import difflib
+
+            known = ["learning_rate", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm",
+                     "use_ema", "ema_momentum", "name", "lr", "decay",
+                     "gradient_accumulation_steps", *self._arg_names()]
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument "
+                            f"{key!r}.{hint}")
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                f"{type(self).__name__}: give at most one of clipnorm, clipvalue and "
+                f"global_clipnorm; given clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                f"global_clipnorm={global_clipnorm}."
+            )
+        self.name = name or type(self).__name__.lower()
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.clipnorm, self.clipvalue, self.global_clipnorm = clipnorm, clipvalue, global_clipnorm
+        self.use_ema, self.ema_momentum = bool(use_ema), float(ema_momentum)
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self._iterations = Variable(backend.xp.zeros((), dtype="int64"), "iterations",
+                                    trainable=False)
+        self._step = 0
+        self._slots: dict[int, dict] = {}
+        self._ema: dict[int, object] = {}
+        self._exclude_from_weight_decay: set[str] = set()
+
+    @classmethod
+    def _arg_names(cls) -> list[str]:
+        import inspect
+
+        return list(inspect.signature(cls.__init__).parameters)[1:]
+
+    # ----- learning rate -----
+    @property
+    def learning_rate(self) -> LearningRate:
+        return LearningRate(self)
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        if isinstance(value, schedules.LearningRateSchedule) or callable(value):
+            self._learning_rate = value
+            return
+        value = float(getattr(value, "value", value))
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(
+                f"{type(self).__name__}(learning_rate): expected a non-negative number or a "
+                f"schedule, given {value!r}."
+            )
+        self._learning_rate = value
+
+    lr = learning_rate
+
+    def current_learning_rate(self) -> float:
+        """The rate of the next step: schedule(iterations) / (1 + decay * iterations)."""
+        lr = self._learning_rate
+        if not isinstance(lr, float):
+            lr = float(lr(self._step))
+        if self.decay:
+            lr = lr / (1.0 + self.decay * self._step)
+        return lr
+
+    @property
+    def iterations(self) -> Variable:
+        return self._iterations
+
+    # ----- state -----
+    def build(self, variables) -> None:
+        for var in variables:
+            if var.uid not in self._slots:
+                self._slots[var.uid] = self.build_slots(var)
+                if self.use_ema:
+                    self._ema[var.uid] = var.value.copy()
+
+    def build_slots(self, variable) -> dict:
+        return {}
+
+    def _zeros(self, variable):
+        return backend.xp.zeros_like(variable.value)
+
+    @property
+    def variables(self) -> list:
+        """The optimizer's state, in a fixed order: iterations, then each variable's slots."""
+        out = [self._iterations]
+        for uid in sorted(self._slots):
+            for name, slot in self._slots[uid].items():
+                if not name.startswith("_"):
+                    out.append(Variable(slot, name=name, trainable=False))
+        return out
+
+    # ----- one step -----
+    def apply_gradients(self, grads_and_vars) -> None:
+        """Keras's entry point: a list of (gradient, variable) pairs."""
+        pairs = list(grads_and_vars)
+        self.apply([g for g, _ in pairs], [v for _, v in pairs])
+
+    def apply(self, grads, variables=None) -> None:
+        """One update of ``variables`` with ``grads`` (arrays, Tensors or None)."""
+        if variables is None:
+            raise TypeError("Optimizer.apply(grads, variables): the variables are required.")
+        pairs = [(getattr(g, "value", g), v) for g, v in zip(grads, variables) if g is not None]
+        self.build([v for _, v in pairs])
+        grads = self._clip([g for g, _ in pairs])
+        lr = self.current_learning_rate()
+        if self.weight_decay:
+            for _, var in pairs:
+                if self._decays(var):
+                    var.value -= var.value * (self.weight_decay * lr)
+        for g, (_, var) in zip(grads, pairs):
+            self.update_step(g, var.value, lr, self._slots[var.uid])
+        self._step += 1
+        self._iterations.value[...] = self._step
+        if self.use_ema:
+            self._update_ema([v for _, v in pairs])
+
+    def step(self, variables) -> None:
+        """Apply the gradients stored on ``variables`` (``v.grad``) after ``backward()``."""
+        self.apply([v.grad for v in variables], variables)
+
+    def update_step(self, gradient, variable, learning_rate: float, slots: dict) -> None:
+        raise NotImplementedError
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+        for var in var_list or []:
+            self._exclude_from_weight_decay.add(var.path)
+        for name in var_names or []:
+            self._exclude_from_weight_decay.add(name)
+
+    def _decays(self, var) -> bool:
+        return not any(name in var.path for name in self._exclude_from_weight_decay)
+
+    def _clip(self, grads):
+        xp = backend.xp
+        if self.clipvalue is not None:
+            return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        if self.clipnorm is not None:
+            out = []
+            for g in grads:
+                norm = float(xp.sqrt((g * g).sum()))
+                out.append(g * (self.clipnorm / norm) if norm > self.clipnorm else g)
+            return out
+        if self.global_clipnorm is not None:
+            norm = math.sqrt(sum(float((g * g).sum()) for g in grads))
+            if norm > self.global_clipnorm:
+                scale = self.global_clipnorm / norm
+                return [g * scale for g in grads]
+        return grads
+
+    def _update_ema(self, variables) -> None:
+        m = self.ema_momentum
+        for var in variables:
+            ema = self._ema[var.uid]
+            ema *= m
+            ema += (1 - m) * var.value
+        if self.ema_overwrite_frequency and self._step % self.ema_overwrite_frequency == 0:
+            self.finalize_variable_values(variables)
+
+    def finalize_variable_values(self, variables) -> None:
+        """With use_ema, copy the moving averages into the variables."""
+        if self.use_ema:
+            for var in variables:
+                if var.uid in self._ema:
+                    var.value[...] = self._ema[var.uid]
+
+    # ----- config -----
+    def get_config(self) -> dict:
+        lr = self._learning_rate
+        if isinstance(lr, schedules.LearningRateSchedule):
+            lr = schedules.serialize(lr)
+        config = {
+            "name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
+            "global_clipnorm": self.global_clipnorm, "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+        }
+        if self.decay:
+            config["decay"] = self.decay
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"])
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} learning_rate={self.current_learning_rate():g}>"

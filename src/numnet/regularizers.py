@@ -1,0 +1,91 @@
+"""Weight penalties added to the loss: L1 = l1 sum|w|, L2 = l2 sum w^2, L1L2 = both."""
+
+from __future__ import annotations
+
+from .autodiff import ops
+
+
+class Regularizer:
+    def __call__(self, x):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class L1L2(Regularizer):
+    """penalty = l1 * sum |w| + l2 * sum w^2 (defaults 0.0)."""
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0):
+        _check_factor("l1", l1)
+        _check_factor("l2", l2)
+        self.l1, self.l2 = float(l1), float(l2)
+
+    def __call__(self, x):
+        penalty = 0.0
+        if self.l1:
+            penalty = ops.multiply(ops.sum(ops.abs(x)), self.l1)
+        if self.l2:
+            penalty = ops.add(penalty, ops.multiply(ops.sum(ops.square(x)), self.l2))
+        return ops.as_tensor(penalty) if isinstance(penalty, float) else penalty
+
+    def get_config(self):
+        return {"l1": self.l1, "l2": self.l2}
+
+
+class L1(L1L2):
+    """penalty = l1 * sum |w| (default l1 = 0.01)."""
+
+    def __init__(self, l1: float = 0.01):
+        super().__init__(l1=l1)
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(L1L2):
+    """penalty = l2 * sum w^2 (default l2 = 0.01)."""
+
+    def __init__(self, l2: float = 0.01):
+        super().__init__(l2=l2)
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
+def _check_factor(name, value):
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"regularizer: {name} must be a non-negative number, given {value!r}.")
+
+
+l1, l2, l1_l2 = L1, L2, L1L2
+
+_CLASSES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
+
+
+def get(identifier):
+    if identifier is None or isinstance(identifier, Regularizer):
+        return identifier
+    if isinstance(identifier, str):
+        if identifier not in _CLASSES:
+            raise ValueError(
+                f"regularizer: unknown name {identifier!r}; expected one of {sorted(_CLASSES)}."
+            )
+        return _CLASSES[identifier]()
+    if isinstance(identifier, dict):
+        return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
+    if callable(identifier):
+        return identifier
+    raise TypeError(f"regularizer: expected a name, a Regularizer or a callable, given {identifier!r}.")
+
+
+def serialize(reg) -> dict | None:
+    return None if reg is None else {"class_name": type(reg).__name__, "config": reg.get_config()}
