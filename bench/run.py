@@ -1,0 +1,303 @@
+"""Benchmark numnet against the libraries users would otherwise pick, on the seed workloads.
+
+    python bench/run.py                       # every workload, every installed peer
+    python bench/run.py --workloads W2 --peers numnet,torch --epochs 4
+
+Each (library, workload) pair runs in its own process on the same data (the bundled 4,000
+MNIST training images tiled x15 = 60,000 rows, 1,000 test images), with the same architecture and
+hyper-parameters. Reported per pair: import time, first and steady epoch time (median of the
+epochs after the first), steps/s, peak RSS, final training loss, test accuracy; then numnet's
+ratio to each peer and its efficiency against the "GEMMs alone" floor (only the matrix products
+of each training step, in NumPy). Nothing here is asserted: the numbers go to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+WORKLOADS = {
+    # name: (hidden sizes, output activation, loss kind, optimizer, batch size)
+    "W1": ((32,), "softmax", "categorical", "rmsprop", 128),
+    "W2": ((128,), "softmax", "sparse", "adam", 32),
+    "W3": ((25, 15), "linear", "sparse_logits", "adam", 32),
+    "W4": ((512, 512), "linear", "sparse_logits", "adam", 256),
+}
+PEERS = ("numnet", "torch", "sklearn", "keras")
+LEARNING_RATE = 0.001
+
+
+def load_data():
+    import numpy as np
+
+    import numnet
+
+    (x, y), (xt, yt) = numnet.datasets.mnist.load_data(bundled=True)
+    x = np.tile(x.reshape(len(x), 784).astype("float32") / 255, (15, 1))
+    y = np.tile(y.astype("int64"), 15)
+    xt = xt.reshape(len(xt), 784).astype("float32") / 255
+    return x, y, xt, yt.astype("int64")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ----------------------------------------------------------------------------- workers
+
+
+def run_numnet(spec, x, y, xt, yt, epochs):
+    t0 = time.perf_counter()
+    import numnet as keras
+
+    import_s = time.perf_counter() - t0
+    hidden, out_act, loss_kind, opt, batch = spec
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(784,))]
+        + [keras.layers.Dense(h, activation="relu") for h in hidden]
+        + [keras.layers.Dense(10, activation=out_act)])
+    loss = {"categorical": "categorical_crossentropy",
+            "sparse": "sparse_categorical_crossentropy",
+            "sparse_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}[loss_kind]
+    optimizer = {"rmsprop": keras.optimizers.RMSprop(LEARNING_RATE),
+                 "adam": keras.optimizers.Adam(LEARNING_RATE)}[opt]
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    targets = keras.utils.to_categorical(y, 10) if loss_kind == "categorical" else y
+    times, loss_value = [], None
+    for _ in range(epochs):
+        t = time.perf_counter()
+        history = model.fit(x, targets, batch_size=batch, epochs=1, verbose=0)
+        times.append(time.perf_counter() - t)
+        loss_value = history.history["loss"][-1]
+    accuracy = float((model.predict(xt, verbose=0).argmax(axis=1) == yt).mean())
+    return import_s, times, loss_value, accuracy
+
+
+def run_torch(spec, x, y, xt, yt, epochs):
+    t0 = time.perf_counter()
+    import torch
+
+    import_s = time.perf_counter() - t0
+    hidden, out_act, loss_kind, opt, batch = spec
+    torch.manual_seed(0)
+    layers, width = [], 784
+    for h in hidden:
+        layers += [torch.nn.Linear(width, h), torch.nn.ReLU()]
+        width = h
+    layers.append(torch.nn.Linear(width, 10))
+    model = torch.nn.Sequential(*layers)
+    # Softmax + cross-entropy and logits + cross-entropy are the same computation in torch.
+    loss_fn = torch.nn.CrossEntropyLoss()
+    if opt == "rmsprop":
+        optimizer = torch.optim.RMSprop(model.parameters(), lr=LEARNING_RATE, alpha=0.9, eps=1e-7)
+    else:
+        optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, eps=1e-7)
+    xs, ys = torch.from_numpy(x), torch.from_numpy(y)
+    times, loss_value = [], None
+    n = len(x)
+    for _ in range(epochs):
+        t = time.perf_counter()
+        order = torch.randperm(n)
+        total = 0.0
+        for lo in range(0, n, batch):
+            idx = order[lo:lo + batch]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xs[idx]), ys[idx])
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(idx)
+        times.append(time.perf_counter() - t)
+        loss_value = total / n
+    with torch.no_grad():
+        accuracy = float((model(torch.from_numpy(xt)).argmax(1).numpy() == yt).mean())
+    return import_s, times, loss_value, accuracy
+
+
+def run_sklearn(spec, x, y, xt, yt, epochs):
+    hidden, out_act, loss_kind, opt, batch = spec
+    if opt != "adam":
+        raise NotImplementedError("scikit-learn's MLP has no RMSprop")
+    t0 = time.perf_counter()
+    from sklearn.neural_network import MLPClassifier
+
+    import_s = time.perf_counter() - t0
+    model = MLPClassifier(hidden_layer_sizes=hidden, solver="adam", batch_size=batch,
+                          learning_rate_init=LEARNING_RATE, alpha=0.0, epsilon=1e-7,
+                          random_state=0, shuffle=True)
+    classes = list(range(10))
+    times = []
+    for _ in range(epochs):
+        t = time.perf_counter()
+        model.partial_fit(x, y, classes=classes)
+        times.append(time.perf_counter() - t)
+    accuracy = float((model.predict(xt) == yt).mean())
+    return import_s, times, float(model.loss_), accuracy
+
+
+def run_keras(spec, x, y, xt, yt, epochs):
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    t0 = time.perf_counter()
+    import keras
+
+    import_s = time.perf_counter() - t0
+    hidden, out_act, loss_kind, opt, batch = spec
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [keras.Input(shape=(784,))]
+        + [keras.layers.Dense(h, activation="relu") for h in hidden]
+        + [keras.layers.Dense(10, activation=out_act)])
+    loss = {"categorical": "categorical_crossentropy",
+            "sparse": "sparse_categorical_crossentropy",
+            "sparse_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}[loss_kind]
+    optimizer = {"rmsprop": keras.optimizers.RMSprop(LEARNING_RATE),
+                 "adam": keras.optimizers.Adam(LEARNING_RATE)}[opt]
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    targets = keras.utils.to_categorical(y, 10) if loss_kind == "categorical" else y
+    times, loss_value = [], None
+    for _ in range(epochs):
+        t = time.perf_counter()
+        history = model.fit(x, targets, batch_size=batch, epochs=1, verbose=0)
+        times.append(time.perf_counter() - t)
+        loss_value = history.history["loss"][-1]
+    accuracy = float((model.predict(xt, verbose=0).argmax(axis=1) == yt).mean())
+    return import_s, times, loss_value, accuracy
+
+
+def gemm_floor(spec, x, epochs=3):
+    """Seconds per epoch of only the matrix products of each training step, in NumPy."""
+    import numpy as np
+
+    hidden, _, _, _, batch = spec
+    sizes = (784,) + tuple(hidden) + (10,)
+    rng = np.random.default_rng(0)
+    weights = [rng.standard_normal((a, b), dtype=np.float32) * 0.05
+               for a, b in zip(sizes[:-1], sizes[1:])]
+    times = []
+    for _ in range(epochs):
+        t = time.perf_counter()
+        for lo in range(0, len(x), batch):
+            acts = [x[lo:lo + batch]]
+            for w in weights:
+                acts.append(acts[-1] @ w)
+            g = acts[-1]
+            for i in range(len(weights) - 1, -1, -1):
+                _ = acts[i].T @ g
+                if i:
+                    g = g @ weights[i].T
+        times.append(time.perf_counter() - t)
+    return statistics.median(times[1:] or times)
+
+
+RUNNERS = {"numnet": run_numnet, "torch": run_torch, "sklearn": run_sklearn, "keras": run_keras}
+
+
+IMPORTS = {"numnet": "import numnet", "torch": "import torch",
+           "sklearn": "from sklearn.neural_network import MLPClassifier",
+           "keras": "import os; os.environ.setdefault('KERAS_BACKEND', 'jax'); import keras"}
+
+
+def import_seconds(peer: str, repeats: int = 3) -> float:
+    """Wall time of a fresh interpreter importing the library, less an empty interpreter's."""
+    def run(code):
+        best = float("inf")
+        for _ in range(repeats):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    return max(0.0, run(IMPORTS[peer]) - run("pass"))
+
+
+def worker(peer: str, workload: str, epochs: int) -> dict:
+    x, y, xt, yt = load_data()
+    spec = WORKLOADS[workload]
+    _, times, loss, accuracy = RUNNERS[peer](spec, x, y, xt, yt, epochs)
+    import_s = import_seconds(peer)
+    steps = -(-len(x) // spec[4])
+    steady = statistics.median(times[1:]) if len(times) > 1 else times[0]
+    return {"peer": peer, "workload": workload, "import_s": import_s, "first_s": times[0],
+            "steady_s": steady, "steps_per_s": steps / steady, "peak_rss_mb": peak_rss_mb(),
+            "loss": loss, "accuracy": accuracy, "epochs": epochs}
+
+
+# ----------------------------------------------------------------------------- driver
+
+
+def versions() -> dict:
+    import importlib.metadata as md
+
+    out = {"python": platform.python_version()}
+    for name in ("numpy", "numnet", "torch", "scikit-learn", "keras", "jax"):
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            pass
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument("--peers", default=",".join(PEERS))
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--worker", nargs=2, metavar=("PEER", "WORKLOAD"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker[0], args.worker[1], args.epochs)))
+        return 0
+
+    rows = []
+    x = None
+    for workload in args.workloads.split(","):
+        for peer in args.peers.split(","):
+            cmd = [sys.executable, __file__, "--worker", peer, workload, "--epochs",
+                   str(args.epochs)]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+                print(f"{workload} {peer}: skipped ({last})", file=sys.stderr)
+                continue
+            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            r = rows[-1]
+            print(f"{workload} {peer:8s} import {r['import_s']:.2f}s  first {r['first_s']:.2f}s  "
+                  f"steady {r['steady_s']:.3f}s  {r['steps_per_s']:.0f} steps/s  "
+                  f"rss {r['peak_rss_mb']:.0f} MB  loss {r['loss']:.4f}  acc {r['accuracy']:.3f}",
+                  flush=True)
+        if x is None:
+            x = load_data()[0]
+        floor = gemm_floor(WORKLOADS[workload], x)
+        rows.append({"peer": "gemm_floor", "workload": workload, "steady_s": floor})
+        print(f"{workload} GEMMs alone {floor:.3f}s", flush=True)
+
+    print("\nnumnet's steady epoch time as a fraction of each peer's (lower is better):")
+    for workload in args.workloads.split(","):
+        mine = [r for r in rows if r["workload"] == workload and r["peer"] == "numnet"]
+        if not mine:
+            continue
+        parts = []
+        for r in rows:
+            if r["workload"] == workload and r["peer"] not in ("numnet",):
+                label = "GEMM floor" if r["peer"] == "gemm_floor" else r["peer"]
+                parts.append(f"{label} {mine[0]['steady_s'] / r['steady_s']:.2f}x")
+        print(f"  {workload}: " + ", ".join(parts))
+    meta = {"machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.platform()}",
+            "versions": versions(), "date": time.strftime("%Y-%m-%d")}
+    print("\n" + json.dumps(meta))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"meta": meta, "rows": rows}, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
