@@ -66,7 +66,8 @@ def run_numnet(spec, x, y, xt, yt, epochs):
         + [keras.layers.Dense(10, activation=out_act)])
     loss = {"categorical": "categorical_crossentropy",
             "sparse": "sparse_categorical_crossentropy",
-            "sparse_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}[loss_kind]
+            "sparse_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            }[loss_kind]
     optimizer = {"rmsprop": keras.optimizers.RMSprop(LEARNING_RATE),
                  "adam": keras.optimizers.Adam(LEARNING_RATE)}[opt]
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
@@ -156,7 +157,8 @@ def run_keras(spec, x, y, xt, yt, epochs):
         + [keras.layers.Dense(10, activation=out_act)])
     loss = {"categorical": "categorical_crossentropy",
             "sparse": "sparse_categorical_crossentropy",
-            "sparse_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True)}[loss_kind]
+            "sparse_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            }[loss_kind]
     optimizer = {"rmsprop": keras.optimizers.RMSprop(LEARNING_RATE),
                  "adam": keras.optimizers.Adam(LEARNING_RATE)}[opt]
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])

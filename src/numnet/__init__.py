@@ -21,6 +21,7 @@ from . import (
     nn,
     optimizers,
     regularizers,
+    saving,
     utils,
 )
 from .advice import AdviceWarning
@@ -36,7 +37,8 @@ keras = _sys.modules[__name__]
 # Make ``import numnet.keras.layers`` and ``from numnet.keras.models import Sequential`` work.
 _sys.modules[__name__ + ".keras"] = keras
 for _name in ("activations", "backend", "callbacks", "datasets", "initializers", "layers",
-              "losses", "metrics", "models", "optimizers", "regularizers", "utils"):
+              "losses", "metrics", "models", "optimizers", "regularizers", "saving",
+              "utils"):
     _sys.modules[f"{__name__}.keras.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
 _sys.modules[f"{__name__}.keras.datasets.mnist"] = datasets.mnist
 _sys.modules[f"{__name__}.keras.optimizers.schedules"] = optimizers.schedules
@@ -53,5 +55,5 @@ def __getattr__(name):
 __all__ = [
     "AdviceWarning", "Input", "Model", "Sequential", "Tensor", "Variable", "activations",
     "backend", "callbacks", "datasets", "initializers", "keras", "layers", "losses", "metrics",
-    "models", "nn", "optimizers", "regularizers", "utils",
+    "models", "nn", "optimizers", "regularizers", "saving", "utils",
 ]

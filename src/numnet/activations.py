@@ -17,15 +17,20 @@ from .autodiff.tensor import Tensor
 
 
 class Kernel:
-    """forward(z) -> y and backward(z, y, g) -> dz of one activation, on raw arrays."""
+    """forward(z) -> y and backward(z, y, g) -> dz of one activation, on raw arrays.
 
-    __slots__ = ("name", "forward", "backward", "keeps_logits")
+    ``keeps_logits`` is "softmax" or "sigmoid" for the outputs a cross-entropy can take back to
+    their logits (a softmax over ``axis``), else False.
+    """
 
-    def __init__(self, name, forward, backward, keeps_logits=False):
+    __slots__ = ("name", "forward", "backward", "keeps_logits", "axis")
+
+    def __init__(self, name, forward, backward, keeps_logits=False, axis=-1):
         self.name = name
         self.forward = forward
         self.backward = backward
         self.keeps_logits = keeps_logits
+        self.axis = axis
 
     def __repr__(self) -> str:
         return f"<activation kernel {self.name}>"
@@ -47,20 +52,29 @@ def _relu_backward(z, y, g):
 
 
 def _relu_kernel(negative_slope=0.0, max_value=None, threshold=0.0) -> Kernel:
+    """As Keras: y = clip(z if z > threshold else 0, 0, max_value) - slope * max(threshold - z, 0).
+
+    The clip at 0 applies only with a ``max_value``.
+    """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return _KERNELS["relu"]
 
     def forward(z):
         xp = _xp()
-        y = xp.where(z > threshold, z, negative_slope * (z - threshold) if negative_slope else 0)
+        y = xp.where(z > threshold, z, 0)
         if max_value is not None:
-            y = xp.minimum(y, max_value)
+            y = xp.clip(y, 0, max_value)
+        if negative_slope:
+            y = y - negative_slope * xp.maximum(threshold - z, 0)
         return y.astype(z.dtype, copy=False)
 
     def backward(z, y, g):
-        slope = _xp().where(z > threshold, 1.0, negative_slope).astype(z.dtype, copy=False)
+        slope = z > threshold
         if max_value is not None:
-            slope = slope * (z < max_value)
+            slope = slope & (z > 0) & (z < max_value)
+        slope = slope.astype(z.dtype)
+        if negative_slope:
+            slope += negative_slope * (z < threshold)
         return g * slope
 
     return Kernel("relu", forward, backward)
@@ -81,7 +95,7 @@ def _softmax_kernel(axis=-1) -> Kernel:
     def backward(z, y, g):
         return y * (g - (g * y).sum(axis=axis, keepdims=True))
 
-    return Kernel("softmax", lambda z: ops.softmax_values(z, axis), backward, keeps_logits=True)
+    return Kernel("softmax", lambda z: ops.softmax_values(z, axis), backward, "softmax", axis)
 
 
 def _log_softmax_kernel(axis=-1) -> Kernel:
@@ -171,6 +185,10 @@ def _softplus_forward(z):
     return xp.log1p(xp.exp(-xp.abs(z))) + xp.maximum(z, 0)
 
 
+def _softplus_backward(z, y, g):
+    return g * ops.sigmoid_values(z)
+
+
 def _softsign_backward(z, y, g):
     d = 1 + _xp().abs(z)
     return g / (d * d)
@@ -203,7 +221,7 @@ def _mish_backward(z, y, g):
 
 _KERNELS: dict[str, Kernel] = {}
 _KERNELS["relu"] = Kernel("relu", _relu_forward, _relu_backward)
-_KERNELS["sigmoid"] = Kernel("sigmoid", ops.sigmoid_values, _sigmoid_backward, keeps_logits=True)
+_KERNELS["sigmoid"] = Kernel("sigmoid", ops.sigmoid_values, _sigmoid_backward, "sigmoid")
 _KERNELS["tanh"] = Kernel("tanh", lambda z: _xp().tanh(z), _tanh_backward)
 _KERNELS["softmax"] = _softmax_kernel(-1)
 _KERNELS["log_softmax"] = _log_softmax_kernel(-1)
@@ -212,7 +230,7 @@ _KERNELS["elu"] = _elu_kernel(1.0)
 _KERNELS["selu"] = _elu_kernel(_SELU_ALPHA, _SELU_SCALE, "selu")
 _KERNELS["gelu"] = _gelu_kernel(False)
 _KERNELS["silu"] = Kernel("silu", _silu_forward, _silu_backward)
-_KERNELS["softplus"] = Kernel("softplus", _softplus_forward, lambda z, y, g: g * ops.sigmoid_values(z))
+_KERNELS["softplus"] = Kernel("softplus", _softplus_forward, _softplus_backward)
 _KERNELS["softsign"] = Kernel("softsign", lambda z: z / (1 + _xp().abs(z)), _softsign_backward)
 _KERNELS["hard_sigmoid"] = Kernel("hard_sigmoid", _hard_sigmoid_forward, _hard_sigmoid_backward)
 _KERNELS["hard_silu"] = Kernel("hard_silu", _hard_silu_forward, _hard_silu_backward)

@@ -174,7 +174,8 @@ def _preset(name, scale, mode, distribution):
             return {"seed": self.seed}
 
     Preset.__name__ = Preset.__qualname__ = name
-    Preset.__doc__ = f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={distribution!r})."
+    Preset.__doc__ = (
+        f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={distribution!r}).")
     return Preset
 
 

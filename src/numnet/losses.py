@@ -6,7 +6,8 @@ axis, as Keras). A ``Loss`` object reduces those values: by default their mean o
 predictions of shape (N, 1) are matched by adding the axis, never broadcast to (N, N).
 
 Cross-entropy from probabilities clips them to [1e-7, 1 - 1e-7] as Keras does; when the
-probabilities come straight from a softmax or sigmoid, the loss is computed from the logits
+probabilities come straight from the activation the loss assumes (a sigmoid for the binary loss,
+a softmax over the class axis for the categorical ones), the loss is computed from the logits
 instead (the stable path, with the fused gradient softmax(z) - y).
 """
 
@@ -40,13 +41,35 @@ def match_rank(y_true, y_pred: Tensor):
     """Add or drop a trailing axis of size 1 so that the ranks agree (Keras's rule)."""
     if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
         if y_pred.ndim == 1:
-            return y_true, ops.reshape(y_pred, y_pred.shape + (1,))
+            return y_true, _reshape_keeping_logits(y_pred, y_pred.shape + (1,))
         return y_true.reshape(y_true.shape[:-1]), y_pred
     if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
         if y_true.ndim == 1:
             return y_true.reshape(y_true.shape + (1,)), y_pred
-        return y_true, ops.reshape(y_pred, y_pred.shape[:-1])
+        return y_true, _reshape_keeping_logits(y_pred, y_pred.shape[:-1])
     return y_true, y_pred
+
+
+def _reshape_keeping_logits(y_pred: Tensor, shape) -> Tensor:
+    """y_pred reshaped; a sigmoid's logits (element-wise) are reshaped with it."""
+    out = ops.reshape(y_pred, shape)
+    logits = y_pred.logits
+    if isinstance(logits, ops.Logits) and logits.kind == "sigmoid":
+        out.logits = ops.Logits(logits.value.reshape(shape), (logits,),
+                                lambda g: ops.accumulate(logits, g.reshape(logits.shape)),
+                                "sigmoid")
+    return out
+
+
+def _logits_of(y_pred: Tensor, kind: str, axis: int = -1):
+    """The logits y_pred was computed from, if it is a ``kind`` ("softmax" over ``axis``, or
+    "sigmoid") output; else None."""
+    logits = y_pred.logits
+    if not isinstance(logits, ops.Logits) or logits.kind != kind or logits.shape != y_pred.shape:
+        return None
+    if kind == "softmax" and logits.axis % y_pred.ndim != axis % y_pred.ndim:
+        return None
+    return logits
 
 
 def _same_shape(y_true, y_pred: Tensor, name: str):
@@ -130,10 +153,8 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
     y_true, y_pred = _same_shape(y_true, y_pred, "binary_crossentropy")
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    if from_logits or y_pred.logits is not None:
-        logits = y_pred if from_logits else y_pred.logits
-        if logits.shape != y_pred.shape:
-            logits = ops.reshape(logits, y_pred.shape)
+    logits = y_pred if from_logits else _logits_of(y_pred, "sigmoid")
+    if logits is not None:
         return ops.mean(ops.sigmoid_cross_entropy(y_true, logits), axis=axis)
     p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
     log_p = ops.log(p)
@@ -159,10 +180,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
         )
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
-    if from_logits:
-        return ops.softmax_cross_entropy(y_true, y_pred, axis)
-    if y_pred.logits is not None and axis in (-1, y_pred.ndim - 1):
-        return ops.softmax_cross_entropy(y_true, y_pred.logits, -1)
+    logits = y_pred if from_logits else _logits_of(y_pred, "softmax", axis)
+    if logits is not None:
+        return ops.softmax_cross_entropy(y_true, logits, axis)
     p = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
     p = ops.clip(p, EPSILON, 1.0 - EPSILON)
     return ops.negative(ops.sum(ops.multiply(ops.log(p), y_true), axis=axis))
@@ -177,7 +197,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
         labels = labels.reshape(labels.shape[:-1])
     if tuple(labels.shape) != y_pred.shape[:-1]:
         raise ValueError(
-            f"sparse_categorical_crossentropy: y_true of shape {tuple(y_true.shape)} does not "
+            f"sparse_categorical_crossentropy: y_true of shape {tuple(labels.shape)} does not "
             f"fit y_pred of shape {y_pred.shape}; it expects integer labels of shape "
             f"{y_pred.shape[:-1]}. For one-hot labels use categorical_crossentropy, or pass "
             "y.argmax(axis=-1)."
@@ -187,10 +207,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     if ignore_class is not None:
         mask = labels != ignore_class
         labels = backend.xp.where(mask, labels, 0)
-    if from_logits:
-        loss = ops.sparse_softmax_cross_entropy(labels, y_pred)
-    elif y_pred.logits is not None:
-        loss = ops.sparse_softmax_cross_entropy(labels, y_pred.logits)
+    logits = y_pred if from_logits else _logits_of(y_pred, "softmax")
+    if logits is not None:
+        loss = ops.sparse_softmax_cross_entropy(labels, logits)
     else:
         p = ops.divide(y_pred, ops.sum(y_pred, axis=-1, keepdims=True))
         p = ops.clip(p, EPSILON, 1.0 - EPSILON)
@@ -242,16 +261,19 @@ def poisson(y_true, y_pred):
 
 
 def _l2_normalize(t, axis):
-    norm = ops.sqrt(ops.maximum(ops.sum(ops.square(t), axis=axis, keepdims=True), 1e-12))
+    """t / max(||t||, 1e-7) along ``axis``, as Keras's normalize."""
+    norm = ops.sqrt(ops.maximum(ops.sum(ops.square(t), axis=axis, keepdims=True), EPSILON**2))
     return ops.divide(t, norm)
 
 
 def cosine_similarity(y_true, y_pred, axis: int = -1):
-    """-sum(normalize(y_true) * normalize(y_pred)) over ``axis`` (so that minimising aligns)."""
+    """-sum(normalize(y_true) * normalize(y_pred)) over ``axis`` (so that minimising aligns).
+
+    normalize(v) = v / max(||v||, 1e-7).
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "cosine_similarity")
-    true_n = y_true / backend.xp.sqrt(
-        backend.xp.maximum((y_true * y_true).sum(axis=axis, keepdims=True), 1e-12))
+    true_n = _l2_normalize(Tensor(y_true), axis).value
     return ops.negative(ops.sum(ops.multiply(_l2_normalize(y_pred, axis), true_n), axis=axis))
 
 
@@ -260,24 +282,55 @@ def cosine_similarity(y_true, y_pred, axis: int = -1):
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
 
-def reduce_values(values: Tensor, sample_weight=None, reduction: str = "sum_over_batch_size"):
-    """Apply ``sample_weight`` to per-sample values, then reduce them."""
+def reduce_values(values: Tensor, sample_weight=None, reduction: str = "sum_over_batch_size",
+                  mask=None):
+    """Weight per-sample values, then reduce them, as Keras.
+
+    With weights w (ranks matched as Keras does): v <- v * w; then "sum": sum v;
+    "sum_over_batch_size" / "mean": sum v / size(v); "mean_with_sample_weight": sum v / sum w;
+    "none" / None: v itself. A boolean ``mask`` (the entries that count) joins the weights; for
+    the means, kept entries are scaled by size / count, so that the mean is over them only.
+    """
+    w = None
     if sample_weight is not None:
         w = backend.to_device(getattr(sample_weight, "value", sample_weight)).astype(values.dtype)
-        while w.ndim > values.ndim and w.shape[-1] == 1:
-            w = w.reshape(w.shape[:-1])
-        while w.ndim < values.ndim:
-            w = w.reshape(w.shape + (1,))
+        values, w = _match_rank_of_weights(values, w)
+    if mask is not None:
+        m = backend.to_device(mask).astype(values.dtype).reshape(values.shape)
+        if reduction in ("sum_over_batch_size", "mean"):
+            kept = float(m.sum())
+            m = m * (m.size / kept if kept else 0.0)
+        w = m if w is None else w * m
+    if w is not None:
         values = ops.multiply(values, w)
-    if reduction in ("none", None):
+    if reduction in ("none", None) or values.ndim == 0:
         return values
     total = ops.sum(values)
     if reduction == "sum":
         return total
-    if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        denom = float(backend.to_numpy(w).sum() * (values.size / max(w.size, 1)))
-        return ops.divide(total, max(denom, EPSILON))
-    return ops.divide(total, float(max(values.size, 1)))
+    if reduction == "mean_with_sample_weight" and w is not None:
+        denom = float(w.sum())
+    else:
+        denom = float(values.size)
+    return ops.divide(total, denom) if denom else ops.multiply(total, 0.0)
+
+
+def _match_rank_of_weights(values: Tensor, w):
+    """Keras's rule for ranks that differ by one where the longer ends in 1: a rank-1 side gains
+    a trailing axis, else the longer loses it. Weights of still lower rank gain trailing axes."""
+    if w.ndim == values.ndim + 1 and w.shape[-1] == 1:
+        if values.ndim == 1:
+            values = ops.reshape(values, values.shape + (1,))
+        else:
+            w = w.reshape(w.shape[:-1])
+    elif values.ndim == w.ndim + 1 and values.shape[-1] == 1:
+        if w.ndim == 1:
+            w = w.reshape(w.shape + (1,))
+        else:
+            values = ops.reshape(values, values.shape[:-1])
+    while 0 < w.ndim < values.ndim:
+        w = w.reshape(w.shape + (1,))
+    return values, w
 
 
 class Loss:
@@ -296,10 +349,15 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         y_pred = ops.as_tensor(y_pred)
-        return reduce_values(self.call(y_true, y_pred), sample_weight, self.reduction)
+        values = self.call(y_true, y_pred)
+        return reduce_values(values, sample_weight, self.reduction, self.mask(y_true, values))
 
     def call(self, y_true, y_pred) -> Tensor:
         raise NotImplementedError
+
+    def mask(self, y_true, values: Tensor):
+        """Which per-sample values count (a boolean array like ``values``), or None for all."""
+        return None
 
     def get_config(self) -> dict:
         return {"name": self.name, "reduction": self.reduction}
@@ -345,7 +403,7 @@ def _loss_class(class_name, fn, default_name, params=()):
         if len(args) > len(names):
             raise TypeError(f"{class_name}() takes at most {len(names)} positional arguments.")
         values = dict(params)
-        values.update(zip(names, args))
+        values.update(zip(names, args, strict=False))
         for key in kwargs:
             if key not in values:
                 close = difflib.get_close_matches(key, names + ["reduction", "name"], n=1)
@@ -386,6 +444,17 @@ CategoricalCrossentropy = _loss_class(
 SparseCategoricalCrossentropy = _loss_class(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
     "sparse_categorical_crossentropy", (("from_logits", False), ("ignore_class", None)))
+
+
+def _valid_labels(self, y_true, values):
+    """With ``ignore_class``, the mean is over the other labels only (Keras's masking)."""
+    if self.ignore_class is None:
+        return None
+    labels = backend.to_device(getattr(y_true, "value", y_true))
+    return labels.reshape(values.shape) != self.ignore_class
+
+
+SparseCategoricalCrossentropy.mask = _valid_labels
 Hinge = _loss_class("Hinge", hinge, "hinge")
 SquaredHinge = _loss_class("SquaredHinge", squared_hinge, "squared_hinge")
 KLDivergence = _loss_class("KLDivergence", kl_divergence, "kl_divergence")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from .autodiff import ops
 
 
@@ -76,15 +78,19 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str):
         if identifier not in _CLASSES:
+            close = difflib.get_close_matches(identifier, list(_CLASSES), n=3)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise ValueError(
-                f"regularizer: unknown name {identifier!r}; expected one of {sorted(_CLASSES)}."
+                f"regularizer: unknown name {identifier!r}; expected one of "
+                f"{sorted(_CLASSES)}.{hint}"
             )
         return _CLASSES[identifier]()
     if isinstance(identifier, dict):
         return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
     if callable(identifier):
         return identifier
-    raise TypeError(f"regularizer: expected a name, a Regularizer or a callable, given {identifier!r}.")
+    raise TypeError(
+        f"regularizer: expected a name, a Regularizer or a callable, given {identifier!r}.")
 
 
 def serialize(reg) -> dict | None:

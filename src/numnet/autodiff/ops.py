@@ -133,11 +133,13 @@ def negative(a) -> Tensor:
 
 
 def power(a, exponent: float) -> Tensor:
-    """a ** exponent for a constant exponent."""
+    """a ** exponent for a constant exponent; d a = exponent * a ** (exponent - 1) * g."""
     a = as_tensor(a)
     exponent = float(getattr(exponent, "value", exponent))
 
     def backward(g):
+        if exponent == 0:
+            return
         accumulate(a, g * exponent * a.value ** (exponent - 1))
 
     return node(a.value**exponent, (a,), backward)
@@ -172,7 +174,8 @@ def log1p(a) -> Tensor:
 
 def abs(a) -> Tensor:  # noqa: A001 - mirrors numpy's name
     a = as_tensor(a)
-    return node(backend.xp.abs(a.value), (a,), lambda g: accumulate(a, g * backend.xp.sign(a.value)))
+    xp = backend.xp
+    return node(xp.abs(a.value), (a,), lambda g: accumulate(a, g * xp.sign(a.value)))
 
 
 def maximum(a, b) -> Tensor:
@@ -207,20 +210,24 @@ def clip(a, low: float, high: float) -> Tensor:
 
 
 def matmul(a, b) -> Tensor:
+    """a @ b with NumPy's rules: a 1-D operand is a row (left) or a column (right), then dropped.
+
+    Backward on the matrices: d a = g b^T, d b = a^T g, each summed over broadcast batch axes.
+    """
     a, b = _pair(a, b)
     xp = backend.xp
 
     def backward(g):
+        a2 = a.value[None, :] if a.ndim == 1 else a.value
+        b2 = b.value[:, None] if b.ndim == 1 else b.value
+        if b.ndim == 1:
+            g = xp.expand_dims(g, -1)
+        if a.ndim == 1:
+            g = xp.expand_dims(g, -2)
         if a.requires_grad:
-            if b.ndim == 1:
-                accumulate(a, xp.multiply.outer(g, b.value) if a.ndim > 1 else g * b.value)
-            else:
-                accumulate(a, unbroadcast(g @ xp.swapaxes(b.value, -1, -2), a.shape))
+            accumulate(a, unbroadcast(g @ xp.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape))
         if b.requires_grad:
-            if a.ndim == 1:
-                accumulate(b, xp.multiply.outer(a.value, g) if b.ndim > 1 else g * a.value)
-            else:
-                accumulate(b, unbroadcast(xp.swapaxes(a.value, -1, -2) @ g, b.shape))
+            accumulate(b, unbroadcast(xp.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape))
 
     return node(a.value @ b.value, (a, b), backward)
 
@@ -272,7 +279,9 @@ def reshape(a, shape) -> Tensor:
 def transpose(a, axes=None) -> Tensor:
     a = as_tensor(a)
     xp = backend.xp
-    inverse = None if axes is None else tuple(xp.argsort(xp.asarray(axes)).tolist())
+    if axes is not None:
+        axes = tuple(ax % a.ndim for ax in axes)
+    inverse = None if axes is None else tuple(sorted(range(a.ndim), key=axes.__getitem__))
     return node(
         xp.transpose(a.value, axes), (a,), lambda g: accumulate(a, xp.transpose(g, inverse))
     )
@@ -296,7 +305,7 @@ def concatenate(tensors, axis: int = -1) -> Tensor:
     splits = list(itertools.accumulate(t.shape[axis] for t in tensors))[:-1]
 
     def backward(g):
-        for t, part in zip(tensors, xp.split(g, splits, axis=axis)):
+        for t, part in zip(tensors, xp.split(g, splits, axis=axis), strict=True):
             accumulate(t, part)
 
     return node(xp.concatenate([t.value for t in tensors], axis=axis), tuple(tensors), backward)
@@ -305,13 +314,36 @@ def concatenate(tensors, axis: int = -1) -> Tensor:
 # ----------------------------------------------------------------------------- activations
 
 
+class Logits(Tensor):
+    """The logits z that a softmax (over ``axis``) or a sigmoid output was computed from.
+
+    Set as ``probabilities.logits``; ``kind`` is "softmax" or "sigmoid". A cross-entropy loss given
+    those probabilities computes from z instead (the stable path) when the kind is the one it needs.
+    """
+
+    __slots__ = ("kind", "axis")
+
+    def __init__(self, value, parents, backward_fn, kind: str, axis: int = -1):
+        wants = _tensor._grad_enabled and any(p.requires_grad for p in parents)
+        super().__init__(value, parents if wants else (), backward_fn if wants else None, wants)
+        self.kind = kind
+        self.axis = axis
+
+
+def _logits_kind(kernel):
+    kind = getattr(kernel, "keeps_logits", False)
+    return kind if isinstance(kind, str) else None
+
+
 def activation(a, kernel) -> Tensor:
     """Apply an activation kernel (an object with ``forward(z)`` and ``backward(z, out, g)``)."""
     a = as_tensor(a)
     out = kernel.forward(a.value)
     result = node(out, (a,), lambda g: accumulate(a, kernel.backward(a.value, out, g)))
-    if getattr(kernel, "keeps_logits", False):
-        result.logits = a
+    kind = _logits_kind(kernel)
+    if kind is not None:
+        result.logits = Logits(a.value, (a,), lambda g: accumulate(a, g), kind,
+                               getattr(kernel, "axis", -1))
     return result
 
 
@@ -358,37 +390,33 @@ def dense(x, kernel: Tensor, bias: Tensor | None, act=None) -> Tensor:
     Inputs of rank > 2 are treated as a batch of rows over their last axis.
     """
     x = as_tensor(x)
-    xp = backend.xp
     rows = x.value if x.ndim == 2 else x.value.reshape(-1, x.shape[-1])
     z = rows @ kernel.value
     if bias is not None:
         z += bias.value
     out = z if act is None else act.forward(z)
     out_shape = x.shape[:-1] + (kernel.shape[-1],)
+    from_dz = _dense_backward(x, rows, z, kernel, bias)
 
     def backward(g):
         g = g.reshape(z.shape)
-        dz = g if act is None else act.backward(z, out, g)
-        if kernel.requires_grad:
-            accumulate(kernel, rows.T @ dz)
-        if bias is not None and bias.requires_grad:
-            accumulate(bias, dz.sum(axis=0))
-        if x.requires_grad:
-            accumulate(x, (dz @ kernel.value.T).reshape(x.shape))
+        from_dz(g if act is None else act.backward(z, out, g))
 
     parents = (x, kernel) if bias is None else (x, kernel, bias)
     result = node(out.reshape(out_shape) if x.ndim != 2 else out, parents, backward)
-    if act is not None and getattr(act, "keeps_logits", False):
-        # The logits z, as a Tensor whose gradient flows into this same dense node.
-        logits = node(z.reshape(out_shape) if x.ndim != 2 else z, parents, _logit_backward(
-            x, rows, z, kernel, bias, xp))
-        result.logits = logits
+    kind = _logits_kind(act)
+    if kind is not None:
+        # The logits z as a Tensor of their own, whose gradient flows into the same parameters.
+        result.logits = Logits(z.reshape(out_shape) if x.ndim != 2 else z, parents,
+                               lambda g: from_dz(g.reshape(z.shape)), kind,
+                               getattr(act, "axis", -1))
     return result
 
 
-def _logit_backward(x, rows, z, kernel, bias, xp):
-    def backward(g):
-        dz = g.reshape(z.shape)
+def _dense_backward(x, rows, z, kernel, bias):
+    """Given dz = d loss / d z: d kernel = rows^T dz, d bias = sum_rows dz, d x = dz kernel^T."""
+
+    def from_dz(dz):
         if kernel.requires_grad:
             accumulate(kernel, rows.T @ dz)
         if bias is not None and bias.requires_grad:
@@ -396,13 +424,19 @@ def _logit_backward(x, rows, z, kernel, bias, xp):
         if x.requires_grad:
             accumulate(x, (dz @ kernel.value.T).reshape(x.shape))
 
-    return backward
+    return from_dz
+
+
+def _labels_like(labels, logits: Tensor):
+    """Targets as an array of the logits' float type (they are not differentiated)."""
+    y = backend.to_device(getattr(labels, "value", labels))
+    return y if y.dtype == logits.dtype else y.astype(logits.dtype)
 
 
 def softmax_cross_entropy(labels, logits, axis: int = -1) -> Tensor:
     """Per-sample -sum_j y_j log softmax(z)_j, with d z = softmax(z) * sum_j y_j - y."""
     logits = as_tensor(logits)
-    y = getattr(labels, "value", labels)
+    y = _labels_like(labels, logits)
     logp = log_softmax_values(logits.value, axis)
     loss = -(y * logp).sum(axis=axis)
 
@@ -418,7 +452,9 @@ def sparse_softmax_cross_entropy(labels, logits) -> Tensor:
     """Per-sample -log softmax(z)[label] over the last axis, with d z = softmax(z) - onehot."""
     logits = as_tensor(logits)
     xp = backend.xp
-    labels = getattr(labels, "value", labels)
+    labels = backend.to_device(getattr(labels, "value", labels))
+    if labels.dtype.kind != "i":
+        labels = labels.astype("int64")
     flat = logits.value.reshape(-1, logits.shape[-1])
     idx = labels.reshape(-1)
     logp = log_softmax_values(flat, -1)
@@ -441,7 +477,7 @@ def sigmoid_cross_entropy(labels, logits) -> Tensor:
     """
     logits = as_tensor(logits)
     xp = backend.xp
-    y = getattr(labels, "value", labels)
+    y = _labels_like(labels, logits)
     z = logits.value
     loss = xp.maximum(z, 0) - z * y + xp.log1p(xp.exp(-xp.abs(z)))
 

@@ -38,7 +38,8 @@ class Tensor:
     Tensors behave like arrays: ``np.asarray(t)``, ``t.numpy()``, ``t[0]``, ``t.shape``, printing.
     """
 
-    __slots__ = ("value", "grad", "parents", "backward_fn", "requires_grad", "logits", "__weakref__")
+    __slots__ = ("value", "grad", "parents", "backward_fn", "requires_grad", "logits",
+                 "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value, parents=(), backward_fn=None, requires_grad=False):
@@ -139,7 +140,7 @@ class Tensor:
                     f"shape {self.shape}; pass grad= of that shape, or reduce to a scalar first."
                 )
             grad = xp.ones_like(self.value)
-        self.grad = grad
+        self.grad = xp.asarray(getattr(grad, "value", grad), dtype=self.value.dtype)
         for node in reversed(order):
             if node.backward_fn is not None and node.grad is not None:
                 node.backward_fn(node.grad)

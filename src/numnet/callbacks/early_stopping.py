@@ -26,7 +26,8 @@ class EarlyStopping(Callback):
                  restore_best_weights: bool = False, start_from_epoch: int = 0):
         super().__init__()
         if mode not in ("auto", "min", "max"):
-            raise ValueError(f"EarlyStopping(mode): expected 'auto', 'min' or 'max', given {mode!r}.")
+            raise ValueError(
+                f"EarlyStopping(mode): expected 'auto', 'min' or 'max', given {mode!r}.")
         self.monitor, self.patience, self.verbose = monitor, int(patience), verbose
         self.baseline, self.restore_best_weights = baseline, restore_best_weights
         self.start_from_epoch = start_from_epoch

@@ -20,7 +20,8 @@ class LearningRateScheduler(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         optimizer = self.model.optimizer
-        lr = optimizer.current_learning_rate()
+        base = optimizer._learning_rate
+        lr = base if isinstance(base, float) else optimizer.current_learning_rate()
         new = self.schedule(epoch, lr) if self._two_args else self.schedule(epoch)
         new = float(getattr(new, "value", new))
         optimizer.learning_rate = new

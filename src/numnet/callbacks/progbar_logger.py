@@ -99,7 +99,8 @@ class ProgbarLogger(Callback):
             self._draw(done, logs, final=True)
             return
         elapsed = time.perf_counter() - self._epoch_start
-        line = f"{done}/{done} - {_format_time(elapsed)} - {_format_per_step(elapsed / max(done, 1))}"
+        per_step = _format_per_step(elapsed / max(done, 1))
+        line = f"{done}/{done} - {_format_time(elapsed)} - {per_step}"
         metrics = format_logs(logs)
         if metrics:
             line += " - " + metrics

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import collections
 import difflib
+import inspect
 import re
+
+import numpy as np
 
 from .. import backend, initializers, regularizers
 from ..autodiff import ops
@@ -51,6 +54,29 @@ _LAYER_KWARGS = ("trainable", "name", "dtype", "input_shape", "input_dim", "batc
                  "batch_size", "autocast", "activity_regularizer")
 
 
+def _marks_built(build):
+    """Wrap a subclass's build so that calling it directly also records the shapes (as Keras)."""
+    import functools
+
+    @functools.wraps(build)
+    def wrapper(self, input_shape=None, *args, **kwargs):
+        if getattr(self, "_building", False):
+            return build(self, input_shape, *args, **kwargs)
+        self._building = True
+        try:
+            result = build(self, input_shape, *args, **kwargs)
+        finally:
+            self._building = False
+        if input_shape is not None and not self._is_model:
+            shape = tuple(input_shape)
+            self.input_shape = shape
+            self.output_shape = self.compute_output_shape(shape)
+        self.built = True
+        return result
+
+    return wrapper
+
+
 class Layer:
     """Base of all layers: owns weights, builds itself on first call, and reports its config.
 
@@ -65,7 +91,10 @@ class Layer:
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         kwargs.pop("batch_size", None)
         kwargs.pop("autocast", None)
-        reject_unknown_kwargs(f"{type(self).__name__}()", kwargs, _LAYER_KWARGS)
+        if kwargs:
+            own = [p.name for p in inspect.signature(type(self).__init__).parameters.values()
+                   if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"]
+            reject_unknown_kwargs(f"{type(self).__name__}()", kwargs, [*own, *_LAYER_KWARGS])
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}(name): expected a string, given {name!r}.")
         self.name = name or unique_name(snake_case(type(self).__name__))
@@ -126,14 +155,14 @@ class Layer:
                 f"{self.name}.set_weights(weights): expected a list of {len(self._weights)} "
                 f"arrays (shapes {[w.shape for w in self._weights]}), given {len(weights)}."
             )
-        for var, value in zip(self._weights, weights):
-            shape = tuple(getattr(value, "shape", ()))
+        for var, value in zip(self._weights, weights, strict=True):
+            shape = tuple(np.shape(value))
             if shape != var.shape:
                 raise ValueError(
                     f"{self.name}.set_weights(weights): {var.path} expects shape {var.shape}, "
                     f"given {shape}."
                 )
-        for var, value in zip(self._weights, weights):
+        for var, value in zip(self._weights, weights, strict=True):
             var.assign(value)
 
     def count_params(self) -> int:
@@ -152,11 +181,18 @@ class Layer:
     def compute_output_shape(self, input_shape):
         return input_shape
 
+    _is_model = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in vars(cls):
+            cls.build = _marks_built(vars(cls)["build"])
+
     def _maybe_build(self, input_shape) -> None:
         if not self.built:
-            self.input_shape = tuple(input_shape)
             self.build(tuple(input_shape))
             self.built = True
+            self.input_shape = tuple(input_shape)
             self.output_shape = self.compute_output_shape(tuple(input_shape))
 
     def __call__(self, inputs, training: bool = False, **kwargs):
@@ -166,7 +202,11 @@ class Layer:
         self._maybe_build((None,) + tuple(x.shape[1:]))
         out = self.call(x, training=training, **kwargs)
         if self.activity_regularizer is not None:
-            self._activity_losses = [self.activity_regularizer(out)]
+            # Keras 3 divides the activity penalty by the batch size.
+            penalty = self.activity_regularizer(out)
+            if out.ndim > 0 and out.shape[0]:
+                penalty = ops.divide(penalty, float(out.shape[0]))
+            self._activity_losses = [penalty]
         return out
 
     def call(self, inputs, training: bool = False):
@@ -200,7 +240,8 @@ class InputLayer(Layer):
         if shape is None and batch_input_shape is not None:
             shape = tuple(batch_input_shape)[1:]
         if shape is None:
-            raise ValueError("InputLayer(shape): a shape is required, e.g. InputLayer(shape=(784,)).")
+            raise ValueError(
+                "InputLayer(shape): a shape is required, e.g. InputLayer(shape=(784,)).")
         super().__init__(name=name, dtype=dtype, **kwargs)
         self.shape = normalize_shape(shape, "InputLayer(shape)")
         self.batch_size = batch_size

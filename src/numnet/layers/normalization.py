@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import backend
+from .. import backend, initializers, regularizers
 from ..autodiff import ops
 from .base import Layer
 
@@ -94,4 +94,9 @@ class BatchNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
-                "epsilon": self.epsilon, "center": self.center, "scale": self.scale}
+                "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
+                **{key: initializers.serialize(initializers.get(getattr(self, key)))
+                   for key in ("beta_initializer", "gamma_initializer",
+                               "moving_mean_initializer", "moving_variance_initializer")},
+                **{key: regularizers.serialize(regularizers.get(getattr(self, key)))
+                   for key in ("beta_regularizer", "gamma_regularizer")}}

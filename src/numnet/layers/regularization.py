@@ -36,11 +36,12 @@ class Dropout(Layer):
             return inputs
         shape = inputs.shape
         if self.noise_shape is not None:
-            shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
+            shape = tuple(s if n is None else n
+                          for s, n in zip(shape, self.noise_shape, strict=False))
         keep = 1.0 - self.rate
         draw = self._generator().random(shape, dtype="float32")
         mask = backend.to_device(draw < keep).astype(inputs.dtype) / inputs.dtype.type(keep)
-        return ops.multiply(inputs, ops.as_tensor(mask))
+        return ops.multiply(inputs, mask)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,

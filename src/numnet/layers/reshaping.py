@@ -24,6 +24,9 @@ class Flatten(Layer):
             return inputs
         return ops.reshape(inputs, (inputs.shape[0], -1))
 
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}
+
 
 class Reshape(Layer):
     """(batch, ...) -> (batch,) + target_shape; one entry may be -1."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..saving import load_model, model_from_json
 from .model import Model
 from .sequential import Sequential
 
@@ -20,4 +21,4 @@ def clone_model(model, input_tensors=None, clone_function=None):
     return Sequential.from_config(config)
 
 
-__all__ = ["Model", "Sequential", "clone_model"]
+__all__ = ["Model", "Sequential", "clone_model", "load_model", "model_from_json"]

@@ -128,7 +128,8 @@ def check_input_shape(x: np.ndarray, expected, model_name: str, where: str) -> N
         return
     want = tuple(expected[1:])
     got = tuple(x.shape[1:])
-    if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+    if len(want) != len(got) or any(
+            w is not None and w != g for w, g in zip(want, got, strict=True)):
         raise ValueError(
             f"{where}(x): model {model_name!r} expects input of shape "
             f"{(None,) + want} (batch, then {want}), given x of shape {x.shape}. "

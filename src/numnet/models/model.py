@@ -11,10 +11,11 @@ import math
 
 import numpy as np
 
-from .. import backend, losses, metrics as metrics_module, optimizers
+from .. import backend, losses, optimizers
+from .. import metrics as metrics_module
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor, no_grad
-from ..callbacks import CallbackList, History, ProgbarLogger
+from ..callbacks import Callback, CallbackList, History, ProgbarLogger
 from ..layers.base import InputLayer, Layer, reject_unknown_kwargs, unique_name
 from . import data
 
@@ -72,6 +73,8 @@ _FIT_ARGS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validati
 
 class Model(Layer):
     """A trainable stack of layers."""
+
+    _is_model = True
 
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
         trainable = kwargs.pop("trainable", True)
@@ -156,14 +159,14 @@ class Model(Layer):
                 f"{self.name}.set_weights(weights): expected a list of {len(own)} arrays "
                 f"(shapes {[w.shape for w in own]}), given {len(weights)}."
             )
-        for var, value in zip(own, weights):
+        for var, value in zip(own, weights, strict=True):
             shape = tuple(np.shape(value))
             if shape != var.shape:
                 raise ValueError(
                     f"{self.name}.set_weights(weights): {var.path} expects shape {var.shape}, "
                     f"given {shape}."
                 )
-        for var, value in zip(own, weights):
+        for var, value in zip(own, weights, strict=True):
             var.assign(value)
 
     def count_params(self) -> int:
@@ -221,9 +224,8 @@ class Model(Layer):
         """Choose the optimizer, the loss and the metrics (Keras's defaults: 'rmsprop')."""
         reject_unknown_kwargs("compile()", kwargs,
                               ["optimizer", "loss", "metrics", "loss_weights", "weighted_metrics"])
-        self.optimizer = optimizers.get(optimizer)
-        self.loss = loss
-        self._loss_obj = None if loss is None else losses.get(loss)
+        optimizer_obj = optimizers.get(optimizer)
+        loss_obj = None if loss is None else losses.get(loss)
         if metrics is None:
             metrics = []
         elif isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
@@ -231,10 +233,13 @@ class Model(Layer):
         elif isinstance(metrics, dict):
             metrics = [m for value in metrics.values() for m in (
                 value if isinstance(value, (list, tuple)) else [value])]
-        self._metric_specs = list(metrics) + list(weighted_metrics or [])
-        for spec in self._metric_specs:  # names are checked now, 'accuracy' resolved at fit
+        specs = list(metrics) + list(weighted_metrics or [])
+        for spec in specs:  # names are checked now, 'accuracy' resolved at fit
             if not (isinstance(spec, str) and spec.lower() in ("accuracy", "acc")):
                 metrics_module.get(spec)
+        # Assigned only once everything is valid: a failed compile leaves the model as it was.
+        self.optimizer, self.loss, self._loss_obj = optimizer_obj, loss, loss_obj
+        self._metric_specs = specs
         self._metrics = []
         self.compiled = True
         from .. import advice
@@ -243,7 +248,7 @@ class Model(Layer):
 
     def _require_compiled(self, where: str) -> None:
         if not self.compiled:
-            raise RuntimeError(
+            raise ValueError(
                 f"{where}: the model must be compiled first, e.g. "
                 "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')."
             )
@@ -332,9 +337,24 @@ class Model(Layer):
         batch_size = _check_batch_size(batch_size, "fit")
         if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
             raise ValueError(f"fit(epochs): expected a non-negative integer, given {epochs!r}.")
+        if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
+                or initial_epoch < 0:
+            raise ValueError(
+                f"fit(initial_epoch): expected a non-negative integer, given {initial_epoch!r}.")
+        if isinstance(validation_split, bool) or not isinstance(
+                validation_split, (int, float, np.integer, np.floating)):
+            raise TypeError(
+                "fit(validation_split): expected a fraction in [0, 1), given "
+                f"{type(validation_split).__name__} {validation_split!r}.")
         if not 0.0 <= float(validation_split) < 1.0:
             raise ValueError(
                 f"fit(validation_split): expected a fraction in [0, 1), given {validation_split}.")
+        _check_positive_int(validation_freq, "fit(validation_freq)")
+        if steps_per_epoch is not None:
+            _check_positive_int(steps_per_epoch, "fit(steps_per_epoch)")
+        if validation_batch_size is not None:
+            _check_positive_int(validation_batch_size, "fit(validation_batch_size)")
+        cbs = _callback_list(callbacks)
         x, y, sample_weight = self._prepare(x, y, sample_weight, "fit")
         if class_weight is not None:
             cw = data.class_weights_to_sample_weights(class_weight, y, "fit")
@@ -362,7 +382,6 @@ class Model(Layer):
             steps = min(steps, int(steps_per_epoch))
         verbose = _resolve_verbose(verbose)
         history = History()
-        cbs = list(callbacks or [])
         if verbose:
             cbs.append(ProgbarLogger(verbose=verbose))
         cbs.append(history)
@@ -528,6 +547,29 @@ class Model(Layer):
     def get_config(self) -> dict:
         return {"name": self.name, "trainable": self.trainable}
 
+    # ----- saving (the format lives in numnet.saving) -----
+    def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
+        """Write the model (architecture, weights, compile settings, optimizer state) to one
+        ``.numnet`` file, atomically."""
+        from .. import saving
+
+        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
+        from .. import saving
+
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
+        from .. import saving
+
+        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    def to_json(self, **kwargs) -> str:
+        from .. import saving
+
+        return saving.model_to_json(self, **kwargs)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
@@ -550,11 +592,25 @@ def _default_name(cls) -> str:
 def _check_batch_size(batch_size, where: str) -> int:
     if batch_size is None:
         return 32
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
-            or batch_size <= 0:
-        raise ValueError(
-            f"{where}(batch_size): expected a positive integer, given {batch_size!r}.")
-    return int(batch_size)
+    return _check_positive_int(batch_size, f"{where}(batch_size)")
+
+
+def _check_positive_int(value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"{where}: expected a positive integer, given {value!r}.")
+    return int(value)
+
+
+def _callback_list(callbacks) -> list:
+    if callbacks is None:
+        return []
+    cbs = [callbacks] if isinstance(callbacks, Callback) else callbacks
+    if not isinstance(cbs, (list, tuple)) or not all(isinstance(c, Callback) for c in cbs):
+        raise TypeError(
+            "fit(callbacks): expected a list of Callback objects (e.g. "
+            f"[EarlyStopping(patience=3)]), given {callbacks!r}."
+        )
+    return list(cbs)
 
 
 def _resolve_verbose(verbose) -> int:

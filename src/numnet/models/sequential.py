@@ -16,7 +16,7 @@ class Sequential(Model):
             self.add(layer)
 
     def add(self, layer) -> None:
-        """Append a layer (or an ``Input(shape=...)``); builds as soon as the input shape is known."""
+        """Append a layer (or an ``Input(shape=...)``); builds once the input shape is known."""
         if getattr(layer, "_symbolic", False):
             layer = layer.input_layer
         if not isinstance(layer, Layer):
@@ -58,6 +58,10 @@ class Sequential(Model):
             )
         if self._input_layer is None:
             self._input_layer = InputLayer(batch_input_shape=tuple(input_shape))
+        if not self._layers:  # nothing to build: no probe batch (whose size a file could set)
+            self.input_shape = self.output_shape = tuple(input_shape)
+            self.built = True
+            return
         super().build(input_shape)
 
     @property

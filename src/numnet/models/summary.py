@@ -33,7 +33,7 @@ def summary_text(model, line_length=None) -> str:
 
     def cells(values, edge="│"):
         parts = []
-        for i, (value, w) in enumerate(zip(values, widths)):
+        for i, (value, w) in enumerate(zip(values, widths, strict=True)):
             text = value[: w - 2]
             parts.append(" " + (text.rjust(w - 2) if i == 2 else text.ljust(w - 2)) + " ")
         return edge + edge.join(parts) + edge

@@ -15,8 +15,13 @@ class Adagrad(Optimizer):
     Defaults: learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7 (Keras 3).
     """
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value: float = 0.1,
-                 epsilon: float | None = 1e-7, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        initial_accumulator_value: float = 0.1,
+        epsilon: float | None = 1e-7,
+        **kwargs,
+    ):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.initial_accumulator_value = float(initial_accumulator_value)
         self.epsilon = 1e-7 if epsilon is None else float(epsilon)
@@ -37,6 +42,8 @@ class Adagrad(Optimizer):
         w -= step
 
     def get_config(self):
-        return {**super().get_config(),
-                "initial_accumulator_value": self.initial_accumulator_value,
-                "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }

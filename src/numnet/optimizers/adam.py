@@ -27,23 +27,33 @@ class Adam(Optimizer):
     beta_2=0.999, epsilon=1e-7, amsgrad=False.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float | None = 1e-7, amsgrad: bool = False, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float | None = 1e-7,
+        amsgrad: bool = False,
+        **kwargs,
+    ):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
         self.epsilon = 1e-7 if epsilon is None else float(epsilon)
         self.amsgrad = bool(amsgrad)
 
     def build_slots(self, variable):
-        slots = {"m": self._zeros(variable), "v": self._zeros(variable),
-                 "_scratch": self._zeros(variable)}
+        slots = {
+            "m": self._zeros(variable),
+            "v": self._zeros(variable),
+            "_scratch": self._zeros(variable),
+        }
         if self.amsgrad:
             slots["v_max"] = self._zeros(variable)
         return slots
 
     def update_step(self, g, w, learning_rate, slots):
         xp = backend.xp
-        t = self._step + 1
+        t = self._local_step + 1
         alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         m, v, scratch = slots["m"], slots["v"], slots["_scratch"]
         # m += (g - m) * (1 - beta_1)
@@ -64,5 +74,10 @@ class Adam(Optimizer):
         w -= scratch
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon, "amsgrad": self.amsgrad}
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            "amsgrad": self.amsgrad,
+        }

@@ -10,11 +10,18 @@ One step, as Keras 3 orders it::
     w  <- w - w * weight_decay * lr                (if weight_decay)
     w  <- update_step(g, w, lr)
     iterations <- iterations + 1
-    ema <- ema_momentum * ema + (1 - ema_momentum) * w   (if use_ema)
+    ema <- ema_momentum * ema + (1 - ema_momentum) * w   (if use_ema; ema = w after the first)
+
+With ``gradient_accumulation_steps=n`` the gradients are summed over n steps and the n-th step
+updates with their mean; ``iterations`` then counts updates (steps // n), as in Keras, while
+schedules and ``decay`` read the number of steps. ``loss_scale_factor`` is accepted and has no
+effect: Keras multiplies the loss by it and divides the gradients by it, which cancels in float32.
 """
 
 from __future__ import annotations
 
+import difflib
+import inspect
 import math
 import warnings
 
@@ -35,14 +42,33 @@ def _deprecated(old: str, new: str) -> None:
         )
 
 
+def _takes_step(rate) -> bool:
+    """A schedule is called with the step; a plain callable, as in Keras, with no argument."""
+    if isinstance(rate, schedules.LearningRateSchedule):
+        return True
+    try:
+        params = inspect.signature(rate).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    positional = (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        inspect.Parameter.VAR_POSITIONAL,
+    )
+    return any(p.kind in positional for p in params)
+
+
 class LearningRate(Variable):
     """The optimizer's current learning rate; ``assign`` changes it for the next step."""
 
     __slots__ = ("optimizer",)
 
     def __init__(self, optimizer):
-        super().__init__(backend.xp.asarray(optimizer.current_learning_rate(), dtype="float32"),
-                         name="learning_rate", trainable=False)
+        super().__init__(
+            backend.xp.asarray(optimizer.current_learning_rate(), dtype="float32"),
+            name="learning_rate",
+            trainable=False,
+        )
         self.optimizer = optimizer
 
     def assign(self, value):
@@ -78,20 +104,49 @@ class Optimizer:
         if self.decay < 0:
             raise ValueError(f"{type(self).__name__}(decay): expected >= 0, given {self.decay}.")
         for key in kwargs:
-            import difflib
-
-            known = ["learning_rate", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm",
-                     "use_ema", "ema_momentum", "name", "lr", "decay",
-                     "gradient_accumulation_steps", *self._arg_names()]
+            known = [
+                "learning_rate",
+                "weight_decay",
+                "clipnorm",
+                "clipvalue",
+                "global_clipnorm",
+                "use_ema",
+                "ema_momentum",
+                "name",
+                "lr",
+                "decay",
+                "gradient_accumulation_steps",
+                *self._arg_names(),
+            ]
             close = difflib.get_close_matches(key, known, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
-            raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument "
-                            f"{key!r}.{hint}")
+            raise TypeError(
+                f"{type(self).__name__}() got an unexpected keyword argument {key!r}.{hint}"
+            )
         if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
             raise ValueError(
                 f"{type(self).__name__}: give at most one of clipnorm, clipvalue and "
                 f"global_clipnorm; given clipnorm={clipnorm}, clipvalue={clipvalue}, "
                 f"global_clipnorm={global_clipnorm}."
+            )
+        if gradient_accumulation_steps is not None and (
+            not isinstance(gradient_accumulation_steps, int) or gradient_accumulation_steps < 2
+        ):
+            raise ValueError(
+                f"{type(self).__name__}(gradient_accumulation_steps): expected an integer >= 2 "
+                f"or None, given {gradient_accumulation_steps!r}."
+            )
+        if not 0 <= ema_momentum <= 1:
+            raise ValueError(
+                f"{type(self).__name__}(ema_momentum): expected a number in [0, 1], given "
+                f"{ema_momentum!r}."
+            )
+        if ema_overwrite_frequency is not None and (
+            not isinstance(ema_overwrite_frequency, int) or ema_overwrite_frequency < 1
+        ):
+            raise ValueError(
+                f"{type(self).__name__}(ema_overwrite_frequency): expected an integer >= 1 or "
+                f"None, given {ema_overwrite_frequency!r}."
             )
         self.name = name or type(self).__name__.lower()
         self.learning_rate = learning_rate
@@ -101,8 +156,9 @@ class Optimizer:
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
-        self._iterations = Variable(backend.xp.zeros((), dtype="int64"), "iterations",
-                                    trainable=False)
+        self._iterations = Variable(
+            backend.xp.zeros((), dtype="int64"), "iterations", trainable=False
+        )
         self._step = 0
         self._slots: dict[int, dict] = {}
         self._ema: dict[int, object] = {}
@@ -110,8 +166,6 @@ class Optimizer:
 
     @classmethod
     def _arg_names(cls) -> list[str]:
-        import inspect
-
         return list(inspect.signature(cls.__init__).parameters)[1:]
 
     # ----- learning rate -----
@@ -123,6 +177,7 @@ class Optimizer:
     def learning_rate(self, value) -> None:
         if isinstance(value, schedules.LearningRateSchedule) or callable(value):
             self._learning_rate = value
+            self._lr_takes_step = _takes_step(value)
             return
         value = float(getattr(value, "value", value))
         if not math.isfinite(value) or value < 0:
@@ -138,7 +193,7 @@ class Optimizer:
         """The rate of the next step: schedule(iterations) / (1 + decay * iterations)."""
         lr = self._learning_rate
         if not isinstance(lr, float):
-            lr = float(lr(self._step))
+            lr = float(lr(self._step) if self._lr_takes_step else lr())
         if self.decay:
             lr = lr / (1.0 + self.decay * self._step)
         return lr
@@ -152,6 +207,8 @@ class Optimizer:
         for var in variables:
             if var.uid not in self._slots:
                 self._slots[var.uid] = self.build_slots(var)
+                if self.gradient_accumulation_steps:
+                    self._slots[var.uid]["_accumulated_gradient"] = self._zeros(var)
                 if self.use_ema:
                     self._ema[var.uid] = var.value.copy()
 
@@ -181,20 +238,52 @@ class Optimizer:
         """One update of ``variables`` with ``grads`` (arrays, Tensors or None)."""
         if variables is None:
             raise TypeError("Optimizer.apply(grads, variables): the variables are required.")
-        pairs = [(getattr(g, "value", g), v) for g, v in zip(grads, variables) if g is not None]
+        grads, variables = list(grads), list(variables)
+        if len(grads) != len(variables):
+            raise ValueError(
+                f"Optimizer.apply(grads, variables): expected one gradient per variable, given "
+                f"{len(grads)} gradients for {len(variables)} variables."
+            )
+        pairs = [
+            (getattr(g, "value", g), v)
+            for g, v in zip(grads, variables, strict=True)
+            if g is not None
+        ]
         self.build([v for _, v in pairs])
-        grads = self._clip([g for g, _ in pairs])
-        lr = self.current_learning_rate()
-        if self.weight_decay:
-            for _, var in pairs:
-                if self._decays(var):
-                    var.value -= var.value * (self.weight_decay * lr)
-        for g, (_, var) in zip(grads, pairs):
-            self.update_step(g, var.value, lr, self._slots[var.uid])
+        grads = [g for g, _ in pairs]
+        if self.gradient_accumulation_steps:
+            grads = self._accumulate(grads, [v for _, v in pairs])
+        if grads is not None:
+            grads = self._clip(grads)
+            lr = self.current_learning_rate()
+            if self.weight_decay:
+                for _, var in pairs:
+                    if self._decays(var):
+                        var.value -= var.value * (self.weight_decay * lr)
+            for g, (_, var) in zip(grads, pairs, strict=True):
+                self.update_step(g, var.value, lr, self._slots[var.uid])
         self._step += 1
-        self._iterations.value[...] = self._step
+        self._iterations.value[...] = self._local_step
         if self.use_ema:
             self._update_ema([v for _, v in pairs])
+
+    @property
+    def _local_step(self) -> int:
+        """Updates made so far: the steps, or with gradient accumulation the steps // n."""
+        return self._step // (self.gradient_accumulation_steps or 1)
+
+    def _accumulate(self, grads, variables):
+        """Every n-th step the mean of the last n gradients; on the other steps None."""
+        n = self.gradient_accumulation_steps
+        sums = [self._slots[v.uid]["_accumulated_gradient"] for v in variables]
+        if (self._step + 1) % n:
+            for total, g in zip(sums, grads, strict=True):
+                total += g
+            return None
+        means = [(total + g) / n for total, g in zip(sums, grads, strict=True)]
+        for total in sums:
+            total[...] = 0
+        return means
 
     def step(self, variables) -> None:
         """Apply the gradients stored on ``variables`` (``v.grad``) after ``backward()``."""
@@ -230,12 +319,15 @@ class Optimizer:
         return grads
 
     def _update_ema(self, variables) -> None:
-        m = self.ema_momentum
+        # As Keras: the average starts at the weights after the first update.
+        updates_before = (self._step - 1) // (self.gradient_accumulation_steps or 1)
+        m = self.ema_momentum if updates_before > 0 else 0.0
         for var in variables:
             ema = self._ema[var.uid]
             ema *= m
             ema += (1 - m) * var.value
-        if self.ema_overwrite_frequency and self._step % self.ema_overwrite_frequency == 0:
+        frequency = self.ema_overwrite_frequency
+        if frequency and (updates_before + 1) % frequency == 0:
             self.finalize_variable_values(variables)
 
     def finalize_variable_values(self, variables) -> None:
@@ -251,11 +343,17 @@ class Optimizer:
         if isinstance(lr, schedules.LearningRateSchedule):
             lr = schedules.serialize(lr)
         config = {
-            "name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
-            "clipnorm": self.clipnorm, "clipvalue": self.clipvalue,
-            "global_clipnorm": self.global_clipnorm, "use_ema": self.use_ema,
+            "name": self.name,
+            "learning_rate": lr,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "clipvalue": self.clipvalue,
+            "global_clipnorm": self.global_clipnorm,
+            "use_ema": self.use_ema,
             "ema_momentum": self.ema_momentum,
             "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
         }
         if self.decay:
             config["decay"] = self.decay

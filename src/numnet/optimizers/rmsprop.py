@@ -20,8 +20,15 @@ class RMSprop(Optimizer):
     Defaults: learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False.
     """
 
-    def __init__(self, learning_rate=0.001, rho: float = 0.9, momentum: float = 0.0,
-                 epsilon: float | None = 1e-7, centered: bool = False, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float | None = 1e-7,
+        centered: bool = False,
+        **kwargs,
+    ):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho, self.momentum = float(rho), float(momentum)
         self.epsilon = 1e-7 if epsilon is None else float(epsilon)
@@ -46,7 +53,8 @@ class RMSprop(Optimizer):
         if self.centered:
             average = slots["average_gradient"]
             average *= rho
-            average += (1 - rho) * g
+            xp.multiply(g, 1 - rho, out=step)
+            average += step
             xp.multiply(average, average, out=step)
             xp.subtract(velocity, step, out=step)
             step += self.epsilon
@@ -64,5 +72,10 @@ class RMSprop(Optimizer):
             w -= step
 
     def get_config(self):
-        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
-                "epsilon": self.epsilon, "centered": self.centered}
+        return {
+            **super().get_config(),
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+        }

@@ -21,8 +21,7 @@ class SGD(Optimizer):
     Defaults: learning_rate=0.01, momentum=0.0, nesterov=False (Keras 3).
     """
 
-    def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False,
-                 **kwargs):
+    def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         if not 0 <= momentum <= 1:
             raise ValueError(f"SGD(momentum): expected a number in [0, 1], given {momentum!r}.")

@@ -1,0 +1,52 @@
+"""Model files that are safe, complete and never half-written.
+
+``model.save("model")`` writes ``model.numnet``, a zip archive::
+
+    config.json           the architecture (Sequential.get_config(): each layer's class name
+                          and config), the compile settings (optimizer config, loss, metric
+                          names), the weights manifest (shape, dtype, member of each weight,
+                          layer by layer), the optimizer state manifest (its step, iterations,
+                          and the slots of each trainable weight in the model's order), the
+                          numnet version and the format version (see numnet.saving.schema)
+    metadata.json         numnet, Python and NumPy versions, date saved (informational)
+    weights/<n>.npy       each weight, as .npy written with allow_pickle=False
+    optimizer/<n>.npy     each optimizer slot (and moving average) worth keeping
+
+Loading (``numnet.models.load_model``) checks everything before using anything: the zip
+structure, member names (an allow-list; no paths, no symbolic links, no duplicates), sizes
+(``max_bytes``, 4 GiB by default, and a cap on the compression ratio), the npy headers (numeric
+dtypes only; never unpickled), config.json's schema and format version, and that the weights fit
+the architecture. Custom classes and functions are found by registered name
+(``@register_serializable()``) or in ``custom_objects``; nothing is ever imported from a name
+in a file. Every problem with a file raises :class:`ModelFileError` (a ValueError) naming the
+member or field at fault.
+
+Writes go to a temporary file in the same directory, fsync'ed and renamed into place, so the
+target holds the old file or the complete new one, whatever happens during the save.
+``save_weights`` / ``load_weights`` also read Keras 3 ``.weights.h5`` files and write their
+layout (with h5py installed: pip install 'numnet[h5]').
+"""
+
+from __future__ import annotations
+
+from .archive import DEFAULT_MAX_BYTES
+from .errors import ModelFileError
+from .model_file import (
+    load_model,
+    load_weights,
+    model_from_json,
+    model_to_json,
+    save_model,
+    save_weights,
+)
+from .registry import get_registered_name, get_registered_object, register_serializable
+from .schema import FORMAT_VERSION
+
+register_keras_serializable = register_serializable
+"""Keras's name for :func:`register_serializable`, so that Keras code runs unchanged."""
+
+__all__ = [
+    "DEFAULT_MAX_BYTES", "FORMAT_VERSION", "ModelFileError", "get_registered_name",
+    "get_registered_object", "load_model", "load_weights", "model_from_json", "model_to_json",
+    "register_keras_serializable", "register_serializable", "save_model", "save_weights",
+]

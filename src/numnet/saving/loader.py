@@ -1,0 +1,291 @@
+"""Building models and compile settings from a checked config, resolving names safely.
+
+A name is looked up in ``custom_objects``, then the registry, then the fixed tables of numnet's
+own classes (objects.py); nothing is imported and no attribute of an arbitrary module is read.
+Constructors given bad values from a file raise ModelFileError naming the config field.
+
+While a loaded architecture is built, every ``add_weight`` is charged against a byte budget (the
+size of the weights in the file, or ``max_bytes``), so that a config asking for a huge layer is
+refused before any memory is allocated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import numpy as np
+
+from .. import activations, losses, metrics, optimizers
+from ..layers.base import InputLayer, Layer, SymbolicTensor
+from . import schema
+from .errors import ModelFileError
+from .objects import (
+    FLOAT_DTYPES,
+    MODEL_NAMES,
+    builtin_layers,
+    builtin_losses,
+    builtin_metrics,
+    builtin_optimizers,
+    model_class,
+)
+from .registry import get_registered_object
+
+PROBE_LIMIT = 64 * 1024**2
+"""The most one input sample may take when a subclassed model is built by calling it."""
+
+
+class Loader:
+    """Resolves names and builds objects from a checked config, charging weights to a budget."""
+
+    def __init__(self, source: str, custom_objects=None, budget: int = 0,
+                 budget_reason: str = "max_bytes"):
+        if custom_objects is not None and not isinstance(custom_objects, dict):
+            raise TypeError(
+                f"custom_objects: expected a dict of name -> class or function, given "
+                f"{type(custom_objects).__name__}.")
+        self.source = source
+        self.custom_objects = dict(custom_objects or {})
+        self.remaining = int(budget)
+        self.budget = int(budget)
+        self.budget_reason = budget_reason
+        self._guarded: list = []
+
+    def fail(self, where: str, message: str) -> ModelFileError:
+        return ModelFileError(f"{self.source}: {where}: {message}")
+
+    @contextlib.contextmanager
+    def wrap(self, where: str):
+        """Errors of constructors given bad values from the file become ModelFileError."""
+        try:
+            yield
+        except ModelFileError:
+            raise
+        except RecursionError:
+            raise self.fail(where, "nested too deeply") from None
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError,
+                OverflowError) as err:
+            raise self.fail(where, f"{type(err).__name__}: {err}") from None
+
+    # ----- names -----
+    def lookup(self, name):
+        return get_registered_object(name, self.custom_objects)
+
+    def resolve_class(self, name: str, table: dict, base: type, kind: str, where: str) -> type:
+        obj = self.lookup(name)
+        if obj is None:
+            obj = table.get(name)
+        if obj is None:
+            raise self.fail(where, (
+                f"unknown {kind} {name!r}. numnet's {kind}s are {sorted(table)}; a custom {kind} "
+                "must be registered with @numnet.saving.register_serializable() or passed as "
+                f"custom_objects={{{name!r}: ...}}. Nothing is imported from a file."))
+        if not (isinstance(obj, type) and issubclass(obj, base)):
+            raise self.fail(where, f"{name!r} names {obj!r}, which is not a {kind} class")
+        return obj
+
+    def resolve_function(self, name, where: str):
+        if not isinstance(name, str):
+            raise self.fail(where, f"a function reference must be a string, found {name!r}")
+        obj = self.lookup(name)
+        if obj is None:
+            try:
+                obj = activations.get(name)
+            except ValueError:
+                raise self.fail(where, (
+                    f"unknown function {name!r}; register it with "
+                    "@numnet.saving.register_serializable() or pass "
+                    f"custom_objects={{{name!r}: ...}}. Nothing is imported from a file."
+                )) from None
+        if isinstance(obj, type) or not callable(obj):
+            raise self.fail(where, f"{name!r} names {obj!r}, which is not a function")
+        return obj
+
+    # ----- configs -----
+    def decode(self, value, where: str, key=None):
+        """Function references and custom objects in a config, made objects; numnet's own
+        objects stay dicts and strings for the constructors to resolve."""
+        if isinstance(value, dict):
+            name = value.get("class_name")
+            if isinstance(name, str) and set(value) <= {"class_name", "config"}:
+                if name == "function":
+                    return self.resolve_function(value.get("config"), where)
+                obj = self.lookup(name)
+                if obj is not None:
+                    config = value.get("config", {})
+                    schema.check(config, schema.ANY_DICT, f"{where}.config", self.source)
+                    config = self.decode(config, f"{where}.config")
+                    if not isinstance(obj, type):
+                        raise self.fail(where, f"{name!r} names {obj!r}, which is not a class")
+                    with self.wrap(where):
+                        if hasattr(obj, "from_config"):
+                            return obj.from_config(config)
+                        return obj(**config)
+            return {k: self.decode(v, f"{where}.{k}", k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.decode(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        if key == "activation" and isinstance(value, str):
+            fn = self.resolve_function(value, where)  # refuses unknown names
+            return value if self.lookup(value) is None else fn  # numnet's stay names
+        return value
+
+    def decode_config(self, config, where: str) -> dict:
+        schema.check(config, schema.ANY_DICT, where, self.source)
+        return {k: self.decode(v, f"{where}.{k}", k) for k, v in config.items()}
+
+    # ----- memory budget -----
+    def spend(self, nbytes: int, what: str, where: str) -> None:
+        self.remaining -= nbytes
+        if self.remaining < 0:
+            raise self.fail(where, (
+                f"{what} needs {nbytes} bytes, beyond the {self.budget} bytes that "
+                f"{self.budget_reason} allows; refused before allocating it"))
+
+    def guard(self, layer, where: str) -> None:
+        """Charge each weight the layer creates to the budget before it is allocated."""
+        if "add_weight" in vars(layer):
+            return
+        original = layer.add_weight
+        loader = self
+
+        def add_weight(shape, *args, **kwargs):
+            dtype = kwargs.get("dtype") or (args[4] if len(args) > 4 else None) or layer.dtype
+            try:
+                nbytes = math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
+            except (TypeError, ValueError):
+                nbytes = 0
+            loader.spend(nbytes, f"layer {layer.name!r}: a weight of shape {tuple(shape)}",
+                         where)
+            return original(shape, *args, **kwargs)
+
+        layer.add_weight = add_weight
+        self._guarded.append(layer)
+
+    def guard_tree(self, model, where: str) -> None:
+        self.guard(model, where)
+        for layer in model._all_layers():
+            if isinstance(layer, model_class()):
+                self.guard_tree(layer, where)
+            else:
+                self.guard(layer, where)
+
+    def release(self) -> None:
+        for layer in self._guarded:
+            vars(layer).pop("add_weight", None)
+        self._guarded.clear()
+
+
+def _check_layer_config(config: dict, loader: Loader, where: str) -> None:
+    fields = {"name": schema.OneOf(None, str), "trainable": bool,
+              "dtype": schema.OneOf(None, schema.Const(*FLOAT_DTYPES)),
+              "batch_input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)]),
+              "input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)])}
+    for key, spec in fields.items():
+        if key in config:
+            schema.check(config[key], spec, f"{where}.config.{key}", loader.source)
+
+
+def deserialize_layer(spec, loader: Loader, where: str):
+    schema.check(spec, schema.OBJECT, where, loader.source)
+    name = spec["class_name"]
+    Model = model_class()
+    if name in MODEL_NAMES and loader.lookup(name) is None:
+        return deserialize_model(spec, loader, where)
+    cls = loader.resolve_class(name, builtin_layers(), Layer, "layer", where)
+    if issubclass(cls, Model):
+        return deserialize_model(spec, loader, where)
+    config = loader.decode_config(spec["config"], f"{where}.config")
+    _check_layer_config(config, loader, where)
+    with loader.wrap(where):
+        layer = cls.from_config(config)
+    if not isinstance(layer, Layer):
+        raise loader.fail(where, f"{name}.from_config did not return a layer")
+    loader.guard(layer, where)
+    return layer
+
+
+def deserialize_model(spec, loader: Loader, where: str = "model"):
+    """Build the model a spec describes (weights freshly initialised, within the budget)."""
+    from ..models.sequential import Sequential
+
+    Model = model_class()
+    schema.check(spec, schema.MODEL, where, loader.source)
+    name, config = spec["class_name"], spec["config"]
+    if name in MODEL_NAMES and loader.lookup(name) is None:
+        schema.check(config, schema.SEQUENTIAL, f"{where}.config", loader.source)
+        parts = [deserialize_layer(s, loader, f"{where}.config.layers[{i}]")
+                 for i, s in enumerate(config["layers"])]
+        trainable = config.get("trainable", True)
+        if name == "Sequential":
+            with loader.wrap(f"{where}.config"):
+                model = Sequential(name=config["name"], trainable=trainable)
+            for i, layer in enumerate(parts):
+                with loader.wrap(f"{where}.config.layers[{i}]"):
+                    model.add(layer)
+            return model
+        if not parts or not isinstance(parts[0], InputLayer):
+            raise loader.fail(f"{where}.config.layers", "a Functional model starts with an "
+                                                        "InputLayer")
+        inputs = x = SymbolicTensor(parts[0]._declared_input_shape, parts[0])
+        for i, layer in enumerate(parts[1:], start=1):
+            if isinstance(layer, InputLayer):
+                raise loader.fail(f"{where}.config.layers[{i}]", "a second InputLayer")
+            with loader.wrap(f"{where}.config.layers[{i}]"):
+                x = layer(x)
+        with loader.wrap(f"{where}.config"):
+            model = Model(inputs, x, name=config["name"])
+            model.trainable = trainable
+        return model
+    cls = loader.resolve_class(name, {}, Model, "model", where)
+    config = loader.decode_config(config, f"{where}.config")
+    with loader.wrap(where):
+        model = cls.from_config(config)
+    if not isinstance(model, Model):
+        raise loader.fail(where, f"{name}.from_config did not return a model")
+    loader.guard_tree(model, where)
+    shape = spec.get("build_input_shape")
+    if shape and not model.built:
+        # Building calls the model on one zero sample of this shape.
+        itemsize = np.dtype(model.dtype if model.dtype in FLOAT_DTYPES else "float64").itemsize
+        if math.prod(d or 1 for d in shape[1:]) * itemsize > PROBE_LIMIT:
+            raise loader.fail(f"{where}.build_input_shape", (
+                f"one sample of shape {tuple(shape[1:])} takes more than {PROBE_LIMIT} bytes; "
+                "refused before allocating it"))
+        with loader.wrap(f"{where}.build_input_shape"):
+            model.build(tuple(shape))
+    return model
+
+
+def _deserialize_entry(value, loader: Loader, table: dict, base: type, kind: str, where: str):
+    """A loss or metric: a name (a custom one resolved here), a function reference, or a
+    class with its config."""
+    if isinstance(value, str):
+        custom = loader.lookup(value)
+        return value if custom is None else custom
+    if value["class_name"] == "function":
+        return loader.resolve_function(value["config"], where)
+    cls = loader.resolve_class(value["class_name"], table, base, kind, where)
+    config = loader.decode_config(value["config"], f"{where}.config")
+    with loader.wrap(where):
+        return cls.from_config(config)
+
+
+def deserialize_compile(spec, loader: Loader) -> dict:
+    """The keyword arguments of ``model.compile`` from the compile section."""
+    schema.check(spec, schema.COMPILE, "compile", loader.source)
+    opt_spec = spec["optimizer"]
+    cls = loader.resolve_class(opt_spec["class_name"], builtin_optimizers(),
+                               optimizers.Optimizer, "optimizer", "compile.optimizer")
+    config = loader.decode_config(opt_spec["config"], "compile.optimizer.config")
+    with loader.wrap("compile.optimizer"):
+        optimizer = cls.from_config(config)
+    loss = spec["loss"]
+    if loss is not None:
+        loss = _deserialize_entry(loss, loader, builtin_losses(), losses.Loss, "loss",
+                                  "compile.loss")
+    found = [_deserialize_entry(m, loader, builtin_metrics(), metrics.Metric, "metric",
+                                f"compile.metrics[{i}]") for i, m in enumerate(spec["metrics"])]
+    return {"optimizer": optimizer, "loss": loss, "metrics": found}
+
+
+__all__ = ["Loader", "deserialize_compile", "deserialize_model"]

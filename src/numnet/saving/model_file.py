@@ -1,0 +1,344 @@
+"""save_model / load_model, save_weights / load_weights, model_to_json / model_from_json."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+import platform
+import warnings
+
+import numpy as np
+
+from .. import backend
+from . import archive as archive_module
+from . import keras_h5, objects, optimizer_state, schema
+from . import loader as loader_module
+from .archive import DEFAULT_MAX_BYTES, NUMERIC_DTYPES, Archive, write_archive
+from .atomic import atomic_write
+from .errors import ModelFileError
+
+SUFFIX = ".numnet"
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+def _with_suffix(filepath) -> str:
+    path = os.fspath(filepath)
+    if not isinstance(path, str):
+        raise TypeError(
+            f"filepath: expected a str or os.PathLike, given {type(filepath).__name__}.")
+    return path if os.path.splitext(path)[1] else path + SUFFIX
+
+
+def _existing(filepath) -> str:
+    path = os.fspath(filepath)
+    if not isinstance(path, str):
+        raise TypeError(
+            f"filepath: expected a str or os.PathLike, given {type(filepath).__name__}.")
+    if not os.path.exists(path) and not os.path.splitext(path)[1] \
+            and os.path.exists(path + SUFFIX):
+        return path + SUFFIX
+    return path
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def _weights_manifest(model, arrays: list) -> list:
+    manifest = []
+    for layer in model._all_layers():
+        variables = []
+        for var in layer.weights:
+            value = np.ascontiguousarray(backend.to_numpy(var.value))
+            if value.dtype.name not in NUMERIC_DTYPES:
+                raise TypeError(f"save: {var.path} has dtype {value.dtype}, which a model file "
+                                f"cannot hold (one of {sorted(NUMERIC_DTYPES)}).")
+            member = f"weights/{len(arrays)}.npy"
+            arrays.append((member, value))
+            variables.append({"name": var.name, "shape": list(value.shape),
+                              "dtype": value.dtype.name, "member": member})
+        manifest.append({"name": layer.name, "class_name": type(layer).__name__,
+                         "variables": variables})
+    return manifest
+
+
+def _metadata() -> bytes:
+    return json.dumps({
+        "numnet_version": _version(), "format_version": schema.FORMAT_VERSION,
+        "date_saved": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "python_version": platform.python_version(), "numpy_version": np.__version__,
+    }, indent=1).encode("utf-8")
+
+
+def _write(path: str, config: dict, arrays: list, overwrite: bool, where: str) -> None:
+    text = json.dumps(config, indent=1, allow_nan=True).encode("utf-8")
+    members = [("config.json", text), ("metadata.json", _metadata()), *arrays]
+    atomic_write(path, lambda f: write_archive(f, members), overwrite=overwrite, where=where)
+
+
+def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool = True,
+               **kwargs) -> None:
+    """Write ``model`` to one ``.numnet`` file (the suffix is added when the path has none):
+    architecture, weights, compile settings and optimizer state; see numnet.saving."""
+    zipped = kwargs.pop("zipped", None)
+    save_format = kwargs.pop("save_format", None)
+    if kwargs:
+        raise TypeError(f"save() got an unexpected keyword argument {next(iter(kwargs))!r}.")
+    if zipped is False or save_format not in (None, "numnet", "keras"):
+        raise ValueError(
+            f"save(): numnet writes one .numnet zip file; given zipped={zipped!r}, "
+            f"save_format={save_format!r}. For Keras-compatible weights use "
+            "model.save_weights('name.weights.h5').")
+    path = _with_suffix(filepath)
+    arrays: list = []
+    config = {
+        "format": schema.FORMAT, "format_version": schema.FORMAT_VERSION,
+        "numnet_version": _version(), "kind": "model",
+        "model": objects.serialize_model(model),
+        "compile": objects.serialize_compile(model),
+        "weights": _weights_manifest(model, arrays),
+        "optimizer_state": None,
+    }
+    if include_optimizer and config["compile"] is not None:
+        config["optimizer_state"] = optimizer_state.save_state(model, arrays)
+    _write(path, config, arrays, overwrite, "save")
+
+
+def save_weights(model, filepath, overwrite: bool = True) -> None:
+    """Write the weights only: a ``.numnet`` zip, or with a ``.h5`` name the HDF5 layout of
+    Keras 3's ``.weights.h5`` (needs h5py: pip install 'numnet[h5]')."""
+    path = os.fspath(filepath)
+    if isinstance(path, str) and path.endswith(".h5"):
+        keras_h5.save_weights(model, path, overwrite)
+        return
+    path = _with_suffix(path)
+    arrays: list = []
+    config = {
+        "format": schema.FORMAT, "format_version": schema.FORMAT_VERSION,
+        "numnet_version": _version(), "kind": "weights", "model": None, "compile": None,
+        "weights": _weights_manifest(model, arrays), "optimizer_state": None,
+    }
+    _write(path, config, arrays, overwrite, "save_weights")
+
+
+def model_to_json(model, **kwargs) -> str:
+    """The architecture as JSON text (``json.dumps`` keyword arguments such as indent apply)."""
+    spec = objects.serialize_model(model)
+    spec["numnet_version"] = _version()
+    spec["format_version"] = schema.FORMAT_VERSION
+    return json.dumps(spec, **kwargs)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def _no_duplicate_keys(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def parse_json(data, source: str):
+    """JSON text to Python values, refusing duplicate keys and more than
+    MAX_JSON_CONTAINERS objects and lists (counted, before parsing, by their brackets)."""
+    containers = data.count(b"{" if isinstance(data, (bytes, bytearray)) else "{") + \
+        data.count(b"[" if isinstance(data, (bytes, bytearray)) else "[")
+    if containers > archive_module.MAX_JSON_CONTAINERS:
+        raise ModelFileError(f"{source}: more than {archive_module.MAX_JSON_CONTAINERS} JSON "
+                             "objects and lists; refused")
+    try:
+        text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except RecursionError:
+        raise ModelFileError(f"{source}: JSON nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as err:
+        raise ModelFileError(f"{source}: not valid JSON ({err})") from None
+
+
+def _array_bytes(entry) -> int:
+    return math.prod(entry["shape"]) * np.dtype(entry["dtype"]).itemsize
+
+
+def read_config(ar: Archive) -> dict:
+    """config.json, checked: version, schema, and that every member it names exists once and
+    every .npy member is named."""
+    source = f"{ar.path}: config.json"
+    if "config.json" not in ar.members:
+        raise ar.fail("config.json", "missing: not a numnet model file")
+    config = parse_json(ar.read_bytes("config.json"), source)
+    schema.check_version(config, source)
+    schema.check(config, schema.CONFIG, "", source)
+    if "metadata.json" in ar.members:
+        metadata = parse_json(ar.read_bytes("metadata.json", 1 << 20), f"{ar.path}: metadata.json")
+        schema.check(metadata, schema.ANY_DICT, "", f"{ar.path}: metadata.json")
+        for key, value in metadata.items():
+            schema.check(value, schema.OneOf(None, str, float, bool), key,
+                         f"{ar.path}: metadata.json")
+    entries = []
+    for i, layer in enumerate(config["weights"]):
+        for j, var in enumerate(layer["variables"]):
+            entries.append((f"weights[{i}].variables[{j}]", var, "weights/"))
+    state = config["optimizer_state"]
+    if state is not None:
+        entries += [(f"optimizer_state.slots[{i}]", s, "optimizer/")
+                    for i, s in enumerate(state["slots"])]
+        entries += [(f"optimizer_state.ema[{i}]", s, "optimizer/")
+                    for i, s in enumerate(state["ema"])]
+    named, total = set(), 0
+    for where, entry, prefix in entries:
+        member = entry["member"]
+        if not member.startswith(prefix) or not archive_module.member_name_ok(member):
+            raise ModelFileError(f"{source}: {where}.member: {member!r} is not a "
+                                 f"{prefix}<n>.npy member name")
+        if member in named:
+            raise ModelFileError(f"{source}: {where}.member: {member!r} is named twice")
+        if member not in ar.members:
+            raise ModelFileError(f"{source}: {where}.member: {member!r} is missing from the "
+                                 "archive (truncated or tampered with)")
+        if entry["dtype"] not in NUMERIC_DTYPES:
+            raise ModelFileError(f"{source}: {where}.dtype: {entry['dtype']!r} is not one of "
+                                 f"{sorted(NUMERIC_DTYPES)}")
+        if len(entry["shape"]) > 32:
+            raise ModelFileError(f"{source}: {where}.shape: more than 32 axes")
+        named.add(member)
+        total += _array_bytes(entry)
+        if total > ar.max_bytes:
+            raise ModelFileError(f"{source}: {where}: the arrays declared add up to more than "
+                                 f"max_bytes={ar.max_bytes} bytes")
+    for member in ar.members:
+        if member.endswith(".npy") and member not in named:
+            raise ar.fail(member, "member is not listed in config.json (tampered with?)")
+    return config
+
+
+def _match_weights(model, manifest: list, source: str, skip_mismatch: bool) -> list:
+    """[(variable, manifest entry)] pairing layers with weights in order; mismatches raise
+    (or, with skip_mismatch, skip that layer with a warning)."""
+    model_layers = [layer for layer in model._all_layers() if layer.weights]
+    file_layers = [entry for entry in manifest if entry["variables"]]
+    if len(model_layers) != len(file_layers):
+        raise ModelFileError(
+            f"{source}: the file holds weights for {len(file_layers)} layers "
+            f"({', '.join(e['name'] for e in file_layers) or 'none'}), the model has "
+            f"{len(model_layers)} layers with weights "
+            f"({', '.join(layer.name for layer in model_layers) or 'none'}).")
+    pairs = []
+    for n, (layer, entry) in enumerate(zip(model_layers, file_layers, strict=True), start=1):
+        variables = layer.weights
+        problem = None
+        if len(variables) != len(entry["variables"]):
+            problem = (f"layer {layer.name!r} (layer {n} with weights) has {len(variables)} "
+                       f"variables ({', '.join(v.name for v in variables)}); the file's layer "
+                       f"{entry['name']!r} has {len(entry['variables'])} "
+                       f"({', '.join(v['name'] for v in entry['variables'])})")
+        else:
+            for var, item in zip(variables, entry["variables"], strict=True):
+                if tuple(item["shape"]) != tuple(var.shape):
+                    problem = (f"layer {layer.name!r} variable {var.name!r}: the model expects "
+                               f"shape {tuple(var.shape)}, the file's {entry['name']}/"
+                               f"{item['name']} has shape {tuple(item['shape'])}")
+                    break
+        if problem is None:
+            pairs += list(zip(variables, entry["variables"], strict=True))
+        elif skip_mismatch:
+            warnings.warn(f"load_weights: skipped {problem}.", stacklevel=4)
+        else:
+            raise ModelFileError(f"{source}: {problem}.")
+    return pairs
+
+
+def _assign(ar: Archive, pairs: list) -> None:
+    values = [ar.read_array(item["member"], tuple(item["shape"]), item["dtype"])
+              for _, item in pairs]
+    for (var, _), value in zip(pairs, values, strict=True):
+        var.assign(value)
+
+
+def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: bool = True,
+               max_bytes: int = DEFAULT_MAX_BYTES):
+    """The model saved in ``filepath``: same architecture, weights (bit for bit), compile
+    settings and optimizer state, so that training resumes exactly.
+
+    Custom classes and functions are found only in ``custom_objects`` or the registry
+    (numnet.saving.register_serializable). Anything wrong with the file raises
+    numnet.saving.ModelFileError; a file of more than ``max_bytes`` bytes (uncompressed) is
+    refused. A missing file raises FileNotFoundError. ``safe_mode`` is accepted for Keras
+    compatibility: loading never runs code from the file, whatever its value.
+    """
+    path = _existing(filepath)
+    with Archive(path, max_bytes) as ar:
+        config = read_config(ar)
+        source = f"{ar.path}: config.json"
+        if config["kind"] != "model" or config["model"] is None:
+            raise ModelFileError(
+                f"{source}: this file holds weights only (written by save_weights); build the "
+                "model and call model.load_weights(path).")
+        budget = sum(_array_bytes(v) for layer in config["weights"] for v in layer["variables"])
+        loader = loader_module.Loader(source, custom_objects, budget, "the weights in the file")
+        try:
+            model = loader_module.deserialize_model(config["model"], loader, "model")
+        finally:
+            loader.release()
+        _assign(ar, _match_weights(model, config["weights"], source, skip_mismatch=False))
+        if compile and config["compile"] is not None:
+            settings = loader_module.deserialize_compile(config["compile"], loader)
+            from ..advice import AdviceWarning
+
+            with warnings.catch_warnings(), loader.wrap("compile"):
+                warnings.simplefilter("ignore", AdviceWarning)
+                model.compile(**settings)
+            if config["optimizer_state"] is not None:
+                optimizer_state.restore_state(model, config["optimizer_state"], ar, source)
+    return model
+
+
+def load_weights(model, filepath, skip_mismatch: bool = False,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    """Set the model's weights from a numnet file (save_weights or save) or a Keras 3
+    ``.weights.h5`` file, layer by layer in order. Every shape is checked before any weight is
+    changed; a mismatch names the layer, the variable and both shapes."""
+    path = _existing(filepath)
+    if not model.weights:
+        raise ValueError(
+            f"load_weights: the model {model.name!r} has no weights yet; build it first (give "
+            "the first layer input_shape=..., or call model.build((None, features))).")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head == b"\x89HDF\r\n\x1a\n":
+        keras_h5.load_weights(model, path, skip_mismatch, max_bytes)
+        return
+    with Archive(path, max_bytes) as ar:
+        config = read_config(ar)
+        pairs = _match_weights(model, config["weights"], f"{ar.path}: config.json",
+                               skip_mismatch)
+        _assign(ar, pairs)
+
+
+def model_from_json(json_string, custom_objects=None, max_bytes: int = DEFAULT_MAX_BYTES):
+    """A model (freshly initialised weights) from the JSON text of ``model.to_json()``."""
+    if not isinstance(json_string, (str, bytes, bytearray)):
+        raise TypeError(f"model_from_json: expected JSON text, given "
+                        f"{type(json_string).__name__}.")
+    source = "model JSON"
+    spec = parse_json(json_string, source)
+    schema.check_version(spec, source)
+    schema.check(spec, schema.JSON_MODEL, "", source)
+    spec = {k: v for k, v in spec.items() if k in ("class_name", "config", "build_input_shape")}
+    loader = loader_module.Loader(source, custom_objects, max_bytes, "max_bytes")
+    try:
+        return loader_module.deserialize_model(spec, loader, "model")
+    finally:
+        loader.release()
+
+
+__all__ = ["load_model", "load_weights", "model_from_json", "model_to_json", "save_model",
+           "save_weights"]

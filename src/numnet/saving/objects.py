@@ -1,0 +1,230 @@
+"""Architecture and compile settings as JSON-ready dicts (the reverse is in loader.py).
+
+A class or function is written by name: numnet's own by their class or function name, a
+registered one by its registered name ("package>name"), any other custom one by ``__name__``
+(loadable only with ``custom_objects=``). A custom function that a config names (an activation,
+a loss) is written as ``{"class_name": "function", "config": name}``. The tables of numnet's own
+layers, losses, metrics, optimizers and schedules here are all that loading can instantiate
+besides registered and explicitly given objects.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import numpy as np
+
+from .. import layers, losses, metrics, optimizers
+from ..layers.base import Layer
+from ..optimizers import schedules
+from .registry import get_registered_name
+
+FLOAT_DTYPES = ("float16", "float32", "float64")
+MODEL_NAMES = ("Sequential", "Functional")
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def _subclasses(namespace: dict, base: type, exclude=()) -> dict:
+    return {obj.__name__: obj for obj in namespace.values()
+            if isinstance(obj, type) and issubclass(obj, base) and obj is not base
+            and obj not in exclude}
+
+
+def builtin_layers() -> dict:
+    return {name: obj for name, obj in _subclasses(
+        {n: getattr(layers, n) for n in layers.__all__}, Layer).items()}
+
+
+def builtin_losses() -> dict:
+    return _subclasses(vars(losses), losses.Loss, (losses.LossFunctionWrapper,))
+
+
+def builtin_metrics() -> dict:
+    return _subclasses(vars(metrics), metrics.Metric, (metrics.MeanMetricWrapper,))
+
+
+def builtin_optimizers() -> dict:
+    return _subclasses(vars(optimizers), optimizers.Optimizer)
+
+
+def builtin_schedules() -> dict:
+    return _subclasses(vars(schedules), schedules.LearningRateSchedule)
+
+
+def _from_numnet(obj) -> bool:
+    target = obj if isinstance(obj, type) or inspect.isroutine(obj) else type(obj)
+    module = getattr(target, "__module__", None) or ""
+    return module == "numnet" or module.startswith("numnet.")
+
+
+def model_class():
+    from ..models.model import Model
+
+    return Model
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def class_name_of(cls: type, table: dict, kind: str, where: str) -> str:
+    """The name a file records for ``cls``."""
+    registered = get_registered_name(cls)
+    if registered:
+        return registered
+    name = cls.__name__
+    if _from_numnet(cls) or table.get(name) is cls:
+        return name
+    if name in table or name in MODEL_NAMES or name == "function":
+        raise ValueError(
+            f"{where}: the custom {kind} class {cls.__qualname__} has the name of numnet's own "
+            f"{name}; decorate it with @numnet.saving.register_serializable() so that a file "
+            "can tell them apart."
+        )
+    return name
+
+
+def function_name_of(fn, where: str) -> str:
+    registered = get_registered_name(fn)
+    if registered:
+        return registered
+    name = getattr(fn, "__name__", None)
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(
+            f"{where}: {fn!r} has no name that a file can hold (a lambda or a partial?); "
+            "define it with def and decorate it with @numnet.saving.register_serializable()."
+        )
+    return name
+
+
+def _json_default(obj):
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.dtype):
+        return obj.name
+    if isinstance(obj, type) and issubclass(obj, np.generic):
+        return np.dtype(obj).name
+    if not isinstance(obj, type) and callable(getattr(obj, "get_config", None)):
+        return {"class_name": class_name_of(type(obj), {}, "object", "config"),
+                "config": obj.get_config()}
+    if callable(obj) and not isinstance(obj, type):
+        return {"class_name": "function", "config": function_name_of(obj, "config")}
+    raise TypeError(
+        f"a config holds {type(obj).__name__} {obj!r}, which a model file cannot hold; "
+        "configs may hold numbers, strings, lists, dicts and registered objects."
+    )
+
+
+def to_json_ready(value, where: str):
+    try:
+        return json.loads(json.dumps(value, default=_json_default))
+    except TypeError as err:
+        raise TypeError(f"{where}: {err}") from None
+
+
+def encode_config(owner, config: dict, where: str) -> dict:
+    """``owner.get_config()`` made JSON-ready, custom functions and objects that the config
+    names by a bare string or class name replaced by their registered names."""
+    config = dict(config)
+    own = vars(owner) if hasattr(owner, "__dict__") else {}
+    for key, value in config.items():
+        if not (isinstance(value, str) or isinstance(value, dict) and "class_name" in value):
+            continue
+        attr = own.get("_learning_rate") if key == "learning_rate" else own.get(key)
+        if attr is None or isinstance(attr, (str, dict, int, float, bool, type)) \
+                or _from_numnet(attr):
+            continue
+        if isinstance(value, str) and callable(attr) and not hasattr(attr, "get_config"):
+            config[key] = {"class_name": "function",
+                           "config": function_name_of(attr, f"{where}.{key}")}
+        elif isinstance(value, dict):
+            config[key] = {**value, "class_name": class_name_of(type(attr), {}, "object",
+                                                                 f"{where}.{key}")}
+    return to_json_ready(config, where)
+
+
+def serialize_layer(layer, where: str) -> dict:
+    if isinstance(layer, model_class()):
+        return serialize_model(layer, where)
+    return {"class_name": class_name_of(type(layer), builtin_layers(), "layer", where),
+            "config": encode_config(layer, layer.get_config(), where)}
+
+
+def serialize_model(model, where: str = "model") -> dict:
+    """{"class_name", "config"[, "build_input_shape"]}: Sequential and chains of layers by
+    their layers (from ``get_config()``); other models by their own get_config."""
+    from ..models.sequential import Sequential
+
+    Model = model_class()
+    if type(model) is Sequential or (type(model) is Model and model._layers):
+        config = model.get_config() if type(model) is Sequential else {
+            "name": model.name, "trainable": model.trainable}
+        parts = ([model._input_layer] if model._input_layer is not None else []) + model._layers
+        config["layers"] = [serialize_layer(layer, f"{where}.layers[{i}] ({layer.name})")
+                            for i, layer in enumerate(parts)]
+        name = "Sequential" if type(model) is Sequential else "Functional"
+        return {"class_name": name, "config": to_json_ready(config, where)}
+    spec = {"class_name": class_name_of(type(model), {"Sequential": Sequential}, "model", where),
+            "config": encode_config(model, model.get_config(), where)}
+    if model.built and model.input_shape is not None:
+        spec["build_input_shape"] = list(model.input_shape)
+    return spec
+
+
+def serialize_loss(loss, where: str):
+    if loss is None or isinstance(loss, str):
+        return loss
+    if type(loss) is losses.LossFunctionWrapper:
+        loss = loss.fn
+    if isinstance(loss, type):
+        return {"class_name": class_name_of(loss, builtin_losses(), "loss", where), "config": {}}
+    if isinstance(loss, losses.Loss) or hasattr(loss, "get_config"):
+        return {"class_name": class_name_of(type(loss), builtin_losses(), "loss", where),
+                "config": encode_config(loss, loss.get_config(), where)}
+    if callable(loss):
+        if _from_numnet(loss) and get_registered_name(loss) is None:
+            return loss.__name__
+        return {"class_name": "function", "config": function_name_of(loss, where)}
+    raise TypeError(f"{where}: cannot save the loss {loss!r}.")
+
+
+def serialize_metric(metric, where: str):
+    if isinstance(metric, str):
+        return metric
+    if type(metric) is metrics.MeanMetricWrapper:
+        metric = metric.fn
+    if isinstance(metric, type):
+        return {"class_name": class_name_of(metric, builtin_metrics(), "metric", where),
+                "config": {}}
+    if isinstance(metric, metrics.Metric) or hasattr(metric, "get_config"):
+        return {"class_name": class_name_of(type(metric), builtin_metrics(), "metric", where),
+                "config": encode_config(metric, metric.get_config(), where)}
+    if callable(metric):
+        if _from_numnet(metric) and get_registered_name(metric) is None:
+            return metric.__name__
+        return {"class_name": "function", "config": function_name_of(metric, where)}
+    raise TypeError(f"{where}: cannot save the metric {metric!r}.")
+
+
+def serialize_compile(model) -> dict | None:
+    """The compile settings: optimizer config, loss, metrics (None when not compiled)."""
+    if not model.compiled or model.optimizer is None:
+        return None
+    opt = model.optimizer
+    return {
+        "optimizer": {
+            "class_name": class_name_of(type(opt), builtin_optimizers(), "optimizer",
+                                        "compile.optimizer"),
+            "config": encode_config(opt, optimizers.serialize(opt)["config"],
+                                    "compile.optimizer"),
+        },
+        "loss": serialize_loss(model.loss, "compile.loss"),
+        "metrics": [serialize_metric(m, f"compile.metrics[{i}]")
+                    for i, m in enumerate(model._metric_specs)],
+    }
+
+
+__all__ = ["builtin_layers", "builtin_losses", "builtin_metrics", "builtin_optimizers",
+           "builtin_schedules", "serialize_compile", "serialize_model"]

@@ -1,0 +1,570 @@
+"""Optimizer steps against Keras 3's update rules, written out here one line per formula line.
+
+Each reference below is the rule of ``keras/src/optimizers/<name>.py`` (and of
+``base_optimizer.py`` for clipping, weight decay, EMA and the learning rate), computed in float64.
+The gradients come from a fixed quadratic-plus-noise function of the weights, so that five steps
+follow a real trajectory (the gradient of each step depends on the previous updates).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import numnet
+from numnet import optimizers
+from numnet.autodiff import Variable
+
+TOL = {np.float32: 1e-6, np.float64: 1e-12}
+STEPS = 5
+
+_rs = np.random.default_rng(7)
+W0 = _rs.uniform(-1.0, 1.0, size=(3, 4))
+A = _rs.uniform(0.2, 1.0, size=(3, 4))
+# Gradient noise that shrinks over the steps, so that AMSGrad's running maximum differs from v.
+NOISE = [_rs.normal(size=(3, 4)) * 1.5 / (t + 1) for t in range(2 * STEPS)]
+
+
+def grad_at(w, t):
+    """Gradient of sum(A * w^2 / 2 + NOISE[t] * w) at w."""
+    return A * w + NOISE[t]
+
+
+# ----- Keras 3's rules, by hand (state starts at zero unless said) -----
+def ref_sgd(w, g, s, lr, t, momentum=0.0, nesterov=False):
+    if momentum == 0:
+        return w - lr * g
+    s["m"] = momentum * s.get("m", 0.0) - lr * g
+    if nesterov:
+        return w + momentum * s["m"] - lr * g
+    return w + s["m"]
+
+
+def ref_rmsprop(w, g, s, lr, t, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False):
+    s["velocity"] = rho * s.get("velocity", 0.0) + (1 - rho) * g**2
+    if centered:
+        s["average"] = rho * s.get("average", 0.0) + (1 - rho) * g
+        denominator = s["velocity"] - s["average"] ** 2 + epsilon
+    else:
+        denominator = s["velocity"] + epsilon
+    increment = lr * g / np.sqrt(denominator)
+    if momentum > 0:
+        s["momentum"] = momentum * s.get("momentum", 0.0) + increment
+        return w - s["momentum"]
+    return w - increment
+
+
+def ref_adam(w, g, s, lr, t, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
+    step = t + 1
+    s["m"] = s.get("m", 0.0) + (g - s.get("m", 0.0)) * (1 - beta_1)
+    s["v"] = s.get("v", 0.0) + (g**2 - s.get("v", 0.0)) * (1 - beta_2)
+    v = s["v"]
+    if amsgrad:
+        s["v_hat"] = np.maximum(s.get("v_hat", 0.0), s["v"])
+        v = s["v_hat"]
+    alpha = lr * math.sqrt(1 - beta_2**step) / (1 - beta_1**step)
+    return w - s["m"] * alpha / (np.sqrt(v) + epsilon)
+
+
+def ref_adagrad(w, g, s, lr, t, initial_accumulator_value=0.1, epsilon=1e-7):
+    s["accumulator"] = s.get("accumulator", initial_accumulator_value) + g**2
+    return w - lr * g / np.sqrt(s["accumulator"] + epsilon)
+
+
+RULES = {
+    optimizers.SGD: ref_sgd,
+    optimizers.RMSprop: ref_rmsprop,
+    optimizers.Adam: ref_adam,
+    optimizers.Adagrad: ref_adagrad,
+}
+
+CASES = [
+    (optimizers.SGD, {}),
+    (optimizers.SGD, {"momentum": 0.9}),
+    (optimizers.SGD, {"momentum": 0.9, "nesterov": True}),
+    (optimizers.RMSprop, {}),
+    (optimizers.RMSprop, {"rho": 0.8, "momentum": 0.5}),
+    (optimizers.RMSprop, {"centered": True}),
+    (optimizers.RMSprop, {"centered": True, "momentum": 0.7, "epsilon": 0.1}),
+    (optimizers.RMSprop, {"epsilon": 0.1}),
+    (optimizers.Adam, {}),
+    (optimizers.Adam, {"beta_1": 0.8, "beta_2": 0.5, "epsilon": 0.1}),
+    (optimizers.Adam, {"beta_2": 0.5, "amsgrad": True}),
+    (optimizers.Adagrad, {}),
+    (optimizers.Adagrad, {"initial_accumulator_value": 0.5, "epsilon": 0.1}),
+]
+LEARNING_RATE = {
+    optimizers.SGD: 0.1,
+    optimizers.RMSprop: 0.01,
+    optimizers.Adam: 0.02,
+    optimizers.Adagrad: 0.1,
+}
+
+
+def _case_id(case):
+    cls, kwargs = case
+    return cls.__name__ + "".join(f"-{k}={v}" for k, v in kwargs.items())
+
+
+def reference_trajectory(cls, kwargs, lr_at, steps, w0=W0):
+    """Weights after each of ``steps`` steps of Keras's rule; ``lr_at(t)`` is step t's rate."""
+    w, state, out = w0.astype(np.float64), {}, []
+    for t in range(steps):
+        w = RULES[cls](w, grad_at(w, t), state, lr_at(t), t, **kwargs)
+        out.append(w)
+    return out
+
+
+def run_numnet(opt, steps, dtype, w0=W0):
+    var = Variable(np.array(w0, dtype=dtype))
+    out = []
+    for t in range(steps):
+        g = grad_at(var.value, t).astype(dtype)
+        opt.apply([g], [var])
+        out.append(var.value.copy())
+    return var, out
+
+
+def assert_trajectory(got, want, dtype):
+    assert len(got) == len(want)
+    for t, (a, b) in enumerate(zip(got, want, strict=True)):
+        assert a.dtype == dtype
+        np.testing.assert_allclose(a, b, rtol=0, atol=TOL[dtype], err_msg=f"step {t + 1}")
+
+
+# ----- one step and five steps of each rule -----
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("steps", [1, STEPS])
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_steps_equal_keras_rule(case, steps, dtype):
+    cls, kwargs = case
+    lr = LEARNING_RATE[cls]
+    _, got = run_numnet(cls(learning_rate=lr, **kwargs), steps, dtype)
+    assert_trajectory(got, reference_trajectory(cls, kwargs, lambda t: lr, steps), dtype)
+
+
+def test_reference_rules_are_not_all_the_same():
+    """The cases above would be vacuous if the variants moved the weights identically."""
+    finals = [
+        reference_trajectory(cls, kw, lambda t, c=cls: LEARNING_RATE[c], STEPS)[-1]
+        for cls, kw in CASES
+    ]
+    for i in range(len(finals)):
+        for j in range(i + 1, len(finals)):
+            assert np.abs(finals[i] - finals[j]).max() > 1e-4, (CASES[i], CASES[j])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_several_variables_keep_separate_state(dtype):
+    opt = optimizers.Adam(learning_rate=0.05, amsgrad=True, beta_2=0.5)
+    a = Variable(np.array(W0, dtype=dtype))
+    b = Variable(np.array(-2 * W0[:2], dtype=dtype))
+    for t in range(STEPS):
+        ga, gb = grad_at(a.value, t), grad_at(np.resize(b.value, (3, 4)), t)[:2]
+        opt.apply([ga.astype(dtype), gb.astype(dtype)], [a, b])
+    want_a = reference_trajectory(
+        optimizers.Adam, {"amsgrad": True, "beta_2": 0.5}, lambda t: 0.05, STEPS
+    )[-1]
+    np.testing.assert_allclose(a.value, want_a, rtol=0, atol=TOL[dtype])
+    assert a.value.dtype == b.value.dtype == dtype
+
+
+# ----- Keras 2's arguments -----
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("cls", list(RULES))
+def test_lr_is_learning_rate(cls):
+    a, b = cls(lr=0.037), cls(learning_rate=0.037)
+    assert float(a.learning_rate.value) == pytest.approx(0.037)
+    _, got_a = run_numnet(a, 3, np.float64)
+    _, got_b = run_numnet(b, 3, np.float64)
+    want = reference_trajectory(cls, {}, lambda t: 0.037, 3)
+    assert_trajectory(got_a, want, np.float64)
+    assert_trajectory(got_b, want, np.float64)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize(
+    "case",
+    [
+        (optimizers.SGD, {"momentum": 0.9}),
+        (optimizers.RMSprop, {}),
+        (optimizers.Adam, {}),
+        (optimizers.Adagrad, {}),
+    ],
+    ids=_case_id,
+)
+def test_keras2_decay_is_inverse_time(case):
+    cls, kwargs = case
+    lr, decay = 0.1, 0.5
+    opt = cls(lr=lr, decay=decay, **kwargs)
+    var = Variable(np.array(W0, dtype=np.float64))
+    for t in range(STEPS):
+        # The rate of the next step, read before it: lr / (1 + decay * iterations).
+        assert opt.current_learning_rate() == pytest.approx(lr / (1 + decay * t), rel=1e-15)
+        assert float(opt.learning_rate.value) == pytest.approx(lr / (1 + decay * t), rel=1e-6)
+        opt.apply([grad_at(var.value, t)], [var])
+    want = reference_trajectory(cls, kwargs, lambda t: lr / (1 + decay * t), STEPS)[-1]
+    np.testing.assert_allclose(var.value, want, rtol=0, atol=1e-12)
+    undecayed = reference_trajectory(cls, kwargs, lambda t: lr, STEPS)[-1]
+    assert np.abs(var.value - undecayed).max() > 1e-3
+
+
+def test_negative_decay_is_refused():
+    with pytest.raises(ValueError, match="decay"):
+        optimizers.SGD(decay=-0.1)
+
+
+# ----- names and defaults -----
+DEFAULTS = {
+    "sgd": (optimizers.SGD, 0.01, {"momentum": 0.0, "nesterov": False}),
+    "rmsprop": (
+        optimizers.RMSprop,
+        0.001,
+        {"rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False},
+    ),
+    "adam": (
+        optimizers.Adam,
+        0.001,
+        {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False},
+    ),
+    "adagrad": (optimizers.Adagrad, 0.001, {"initial_accumulator_value": 0.1, "epsilon": 1e-7}),
+}
+
+
+@pytest.mark.parametrize("name", list(DEFAULTS))
+def test_string_names_give_keras3_defaults(name):
+    cls, lr, attrs = DEFAULTS[name]
+    for spelling in (name, name.upper()):
+        opt = optimizers.get(spelling)
+        assert type(opt) is cls
+        assert opt.current_learning_rate() == lr
+        for attr, value in attrs.items():
+            assert getattr(opt, attr) == value, attr
+    # The defaults are the ones the update uses: one step equals the rule at Keras's defaults.
+    kwargs = {k: v for k, v in attrs.items() if k in ("epsilon",)}
+    _, got = run_numnet(optimizers.get(name), 2, np.float64)
+    assert_trajectory(got, reference_trajectory(cls, kwargs, lambda t: lr, 2), np.float64)
+
+
+def test_unknown_name_suggests_the_closest():
+    with pytest.raises(ValueError, match="'adam'"):
+        optimizers.get("adamm")
+
+
+@pytest.mark.parametrize("cls", [optimizers.RMSprop, optimizers.Adam, optimizers.Adagrad])
+def test_epsilon_none_means_default(cls):
+    opt = cls(learning_rate=0.01, epsilon=None)
+    assert opt.epsilon == 1e-7
+    _, got = run_numnet(opt, 2, np.float64)
+    assert_trajectory(
+        got, reference_trajectory(cls, {"epsilon": 1e-7}, lambda t: 0.01, 2), np.float64
+    )
+
+
+def test_config_round_trip_keeps_the_rule():
+    opt = optimizers.Adam(learning_rate=0.02, beta_2=0.5, amsgrad=True, epsilon=0.1)
+    again = optimizers.deserialize(optimizers.serialize(opt))
+    assert type(again) is optimizers.Adam
+    accumulating = optimizers.SGD(gradient_accumulation_steps=4, clipnorm=2.0)
+    config = optimizers.deserialize(optimizers.serialize(accumulating)).get_config()
+    assert config["gradient_accumulation_steps"] == 4 and config["clipnorm"] == 2.0
+    _, got = run_numnet(again, STEPS, np.float64)
+    want = reference_trajectory(
+        optimizers.Adam, {"beta_2": 0.5, "amsgrad": True, "epsilon": 0.1}, lambda t: 0.02, STEPS
+    )
+    assert_trajectory(got, want, np.float64)
+
+
+# ----- clipping and weight decay (base_optimizer.py) -----
+G_BIG = np.array([[3.0, -4.0], [0.0, 12.0]])  # norm 13
+G_SMALL = np.array([0.3, -0.4])  # norm 0.5
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_clipnorm_clips_each_gradient_by_its_own_norm(dtype):
+    c, lr = 2.0, 0.5
+    a, b = Variable(np.ones((2, 2), dtype)), Variable(np.ones(2, dtype))
+    optimizers.SGD(learning_rate=lr, clipnorm=c).apply(
+        [G_BIG.astype(dtype), G_SMALL.astype(dtype)], [a, b]
+    )
+    # g * clipnorm / max(||g||, clipnorm), each tensor on its own
+    clipped_big = G_BIG * c / max(np.sqrt((G_BIG**2).sum()), c)
+    clipped_small = G_SMALL * c / max(np.sqrt((G_SMALL**2).sum()), c)
+    np.testing.assert_allclose(a.value, 1 - lr * clipped_big, rtol=0, atol=TOL[dtype])
+    np.testing.assert_allclose(b.value, 1 - lr * clipped_small, rtol=0, atol=TOL[dtype])
+    assert np.allclose(clipped_small, G_SMALL) and not np.allclose(clipped_big, G_BIG)
+    assert a.value.dtype == b.value.dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_global_clipnorm_scales_all_gradients_together(dtype):
+    c, lr = 2.0, 0.5
+    a, b = Variable(np.ones((2, 2), dtype)), Variable(np.ones(2, dtype))
+    optimizers.SGD(learning_rate=lr, global_clipnorm=c).apply(
+        [G_BIG.astype(dtype), G_SMALL.astype(dtype)], [a, b]
+    )
+    norm = math.sqrt((G_BIG**2).sum() + (G_SMALL**2).sum())
+    scale = c / max(norm, c)
+    np.testing.assert_allclose(a.value, 1 - lr * G_BIG * scale, rtol=0, atol=TOL[dtype])
+    np.testing.assert_allclose(b.value, 1 - lr * G_SMALL * scale, rtol=0, atol=TOL[dtype])
+    assert a.value.dtype == b.value.dtype == dtype
+
+
+def test_global_clipnorm_leaves_small_gradients_alone():
+    a = Variable(np.ones(2))
+    optimizers.SGD(learning_rate=1.0, global_clipnorm=1.0).apply([G_SMALL], [a])
+    np.testing.assert_allclose(a.value, 1 - G_SMALL, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_clipvalue_clips_each_element(dtype):
+    c, lr = 0.35, 0.5
+    a = Variable(np.ones((2, 2), dtype))
+    optimizers.SGD(learning_rate=lr, clipvalue=c).apply([G_BIG.astype(dtype) / 10], [a])
+    want = 1 - lr * np.minimum(np.maximum(G_BIG / 10, -c), c)
+    np.testing.assert_allclose(a.value, want, rtol=0, atol=TOL[dtype])
+    assert a.value.dtype == dtype
+
+
+def test_clipping_then_adam():
+    """Clipping happens before the update rule: Adam sees the clipped gradient."""
+    c, lr = 0.5, 0.02
+    opt = optimizers.Adam(learning_rate=lr, clipnorm=c, epsilon=0.1)
+    var = Variable(np.array(W0))
+    w, state = W0.copy(), {}
+    for t in range(STEPS):
+        g = grad_at(w, t)
+        w = ref_adam(w, g * c / max(np.sqrt((g**2).sum()), c), state, lr, t, epsilon=0.1)
+        opt.apply([grad_at(var.value, t)], [var])
+    np.testing.assert_allclose(var.value, w, rtol=0, atol=1e-12)
+
+
+def test_at_most_one_clipping_argument():
+    with pytest.raises(ValueError, match="clipnorm"):
+        optimizers.SGD(clipnorm=1.0, clipvalue=1.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "case",
+    [
+        (optimizers.SGD, {}),
+        (optimizers.SGD, {"momentum": 0.9}),
+        (optimizers.Adam, {}),
+        (optimizers.RMSprop, {}),
+    ],
+    ids=_case_id,
+)
+def test_weight_decay_is_decoupled(case, dtype):
+    cls, kwargs = case
+    lr, wd = LEARNING_RATE[cls], 0.3
+    opt = cls(learning_rate=lr, weight_decay=wd, **kwargs)
+    _, got = run_numnet(opt, STEPS, dtype)
+    w, state, want = W0.copy(), {}, []
+    for t in range(STEPS):
+        g = grad_at(w, t)  # the gradient at the weights before the decay
+        w = w - w * wd * lr
+        w = RULES[cls](w, g, state, lr, t, **kwargs)
+        want.append(w)
+    assert_trajectory(got, want, dtype)
+
+
+def test_exclude_from_weight_decay():
+    lr, wd = 0.1, 0.5
+    opt = optimizers.SGD(learning_rate=lr, weight_decay=wd)
+    kernel = Variable(np.ones(2), name="dense/kernel")
+    bias = Variable(np.ones(2), name="dense/bias")
+    opt.exclude_from_weight_decay(var_names=["bias"])
+    g = np.array([1.0, -1.0])
+    opt.apply([g, g], [kernel, bias])
+    np.testing.assert_allclose(kernel.value, 1 - wd * lr - lr * g, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(bias.value, 1 - lr * g, rtol=0, atol=1e-15)
+
+
+# ----- learning rate and iterations -----
+def test_changing_learning_rate_takes_effect_on_next_step():
+    opt = optimizers.SGD(learning_rate=0.1, momentum=0.5)
+    var = Variable(np.array(W0))
+    rates = [0.1, 0.1, 0.5, 0.2, 0.2]
+    for t in range(STEPS):
+        if t == 2:
+            opt.learning_rate = 0.5
+        if t == 3:
+            opt.learning_rate.assign(0.2)
+        assert float(opt.learning_rate.value) == pytest.approx(rates[t])
+        opt.apply([grad_at(var.value, t)], [var])
+    want = reference_trajectory(optimizers.SGD, {"momentum": 0.5}, lambda t: rates[t], STEPS)
+    np.testing.assert_allclose(var.value, want[-1], rtol=0, atol=1e-12)
+
+
+def test_learning_rate_schedule_reads_iterations():
+    schedule = optimizers.schedules.ExponentialDecay(0.1, decay_steps=2, decay_rate=0.5)
+    opt = optimizers.Adam(learning_rate=schedule)
+    _, got = run_numnet(opt, STEPS, np.float64)
+    want = reference_trajectory(optimizers.Adam, {}, lambda t: 0.1 * 0.5 ** (t / 2), STEPS)
+    assert_trajectory(got, want, np.float64)
+
+
+def test_staircase_and_inverse_time_schedules():
+    stair = optimizers.schedules.ExponentialDecay(
+        0.1, decay_steps=3, decay_rate=0.5, staircase=True
+    )
+    inverse = optimizers.schedules.InverseTimeDecay(0.1, decay_steps=2, decay_rate=0.5)
+    for step in range(8):
+        assert stair(step) == pytest.approx(0.1 * 0.5 ** (step // 3), rel=1e-15)
+        assert inverse(step) == pytest.approx(0.1 / (1 + 0.5 * step / 2), rel=1e-15)
+
+
+def test_callable_learning_rate_without_arguments():
+    """Keras calls a learning_rate that is a plain callable with no arguments, at each step."""
+    rate = {"value": 0.1}
+    opt = optimizers.SGD(learning_rate=lambda: rate["value"])
+    var = Variable(np.array(W0))
+    opt.apply([grad_at(var.value, 0)], [var])
+    rate["value"] = 0.3
+    opt.apply([grad_at(var.value, 1)], [var])
+    want = reference_trajectory(optimizers.SGD, {}, lambda t: [0.1, 0.3][t], 2)
+    np.testing.assert_allclose(var.value, want[-1], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("cls", list(RULES))
+def test_iterations_counts_steps(cls):
+    opt = cls()
+    var = Variable(np.array(W0, dtype=np.float32))
+    assert int(opt.iterations.value) == 0
+    for t in range(STEPS):
+        opt.apply([grad_at(var.value, t).astype(np.float32)], [var])
+        assert int(opt.iterations.value) == t + 1
+    # A variable whose gradient is None is left alone; the step still counts.
+    other = Variable(np.ones(2, dtype=np.float32))
+    opt.apply([None, grad_at(var.value, 0).astype(np.float32)], [other, var])
+    assert int(opt.iterations.value) == STEPS + 1
+    np.testing.assert_array_equal(other.value, np.ones(2, dtype=np.float32))
+
+
+def test_ema_follows_keras():
+    """average = w after the first step, then ema_momentum * average + (1 - ema_momentum) * w."""
+    m = 0.9
+    opt = optimizers.SGD(learning_rate=0.1, use_ema=True, ema_momentum=m)
+    var = Variable(np.array(W0))
+    weights = []
+    for t in range(3):
+        opt.apply([grad_at(var.value, t)], [var])
+        weights.append(var.value.copy())
+    average = weights[0]
+    for w in weights[1:]:
+        average = m * average + (1 - m) * w
+    opt.finalize_variable_values([var])
+    np.testing.assert_allclose(var.value, average, rtol=0, atol=1e-12)
+
+
+def test_ema_overwrite_frequency():
+    """Every ema_overwrite_frequency-th step the weights become the average."""
+    m = 0.5
+    opt = optimizers.SGD(learning_rate=0.1, use_ema=True, ema_momentum=m, ema_overwrite_frequency=2)
+    var = Variable(np.array(W0))
+    w, average = W0.copy(), None
+    for t in range(4):
+        w = w - 0.1 * grad_at(w, t)
+        average = w if average is None else m * average + (1 - m) * w
+        if (t + 1) % 2 == 0:
+            w = average.copy()
+        opt.apply([grad_at(var.value, t)], [var])
+        np.testing.assert_allclose(var.value, w, rtol=0, atol=1e-12, err_msg=f"step {t + 1}")
+
+
+# ----- gradient accumulation (Keras 3's gradient_accumulation_steps) -----
+@pytest.mark.parametrize(
+    "case",
+    [(optimizers.SGD, {"momentum": 0.9}), (optimizers.Adam, {}), (optimizers.RMSprop, {})],
+    ids=_case_id,
+)
+def test_gradient_accumulation_updates_with_the_mean_every_n_steps(case):
+    cls, kwargs = case
+    n, steps, lr = 3, 8, LEARNING_RATE[cls]
+    opt = cls(learning_rate=lr, gradient_accumulation_steps=n, **kwargs)
+    var = Variable(np.array(W0))
+    w, state, total, updates = W0.copy(), {}, np.zeros_like(W0), 0
+    for t in range(steps):
+        total = total + grad_at(w, t)  # the weights stay put between updates
+        if (t + 1) % n == 0:
+            # Adam's bias correction counts updates, not steps.
+            w = RULES[cls](w, total / n, state, lr, updates, **kwargs)
+            total, updates = np.zeros_like(W0), updates + 1
+        opt.apply([grad_at(var.value, t)], [var])
+        np.testing.assert_allclose(var.value, w, rtol=0, atol=1e-12, err_msg=f"step {t + 1}")
+        assert int(opt.iterations.value) == (t + 1) // n
+    assert updates == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"gradient_accumulation_steps": 1},
+        {"gradient_accumulation_steps": 2.5},
+        {"ema_momentum": 1.5, "use_ema": True},
+        {"ema_overwrite_frequency": 0, "use_ema": True},
+    ],
+)
+def test_invalid_base_arguments_are_refused(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        optimizers.Adam(**kwargs)
+
+
+def test_apply_needs_one_gradient_per_variable():
+    with pytest.raises(ValueError, match="one gradient per variable"):
+        optimizers.SGD().apply([np.ones(2)], [Variable(np.ones(2)), Variable(np.ones(2))])
+
+
+# ----- a training step of a real model keeps float32 everywhere -----
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: "sgd",
+        lambda: "rmsprop",
+        lambda: "adam",
+        lambda: "adagrad",
+        lambda: optimizers.SGD(learning_rate=0.05, momentum=0.9, nesterov=True, clipnorm=1.0),
+        lambda: optimizers.RMSprop(momentum=0.5, centered=True, clipvalue=0.1),
+        lambda: optimizers.Adam(amsgrad=True, weight_decay=0.01, global_clipnorm=1.0, use_ema=True),
+        lambda: optimizers.Adagrad(lr=0.01, decay=1e-3),
+    ],
+    ids=[
+        "sgd",
+        "rmsprop",
+        "adam",
+        "adagrad",
+        "sgd-nesterov",
+        "rmsprop-centered",
+        "adam-amsgrad-wd-ema",
+        "adagrad-decay",
+    ],
+)
+def test_fit_keeps_float32(make):
+    numnet.backend.set_random_seed(0)
+    rs = np.random.default_rng(0)
+    x = rs.normal(size=(40, 6)).astype(np.float32)
+    y = rs.integers(0, 3, size=40)
+    model = numnet.Sequential(
+        [numnet.layers.Dense(8, activation="relu", input_shape=(6,)), numnet.layers.Dense(3)]
+    )
+    model.compile(
+        optimizer=make(), loss=numnet.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
+    before = [w.copy() for w in model.get_weights()]
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    opt = model.optimizer
+    assert int(opt.iterations.value) == 3
+    for p in model.trainable_weights:
+        assert p.value.dtype == np.float32, p.path
+        assert p.grad is not None and p.grad.dtype == np.float32, p.path
+    assert any(not np.array_equal(b, a) for b, a in zip(before, model.get_weights(), strict=True))
+    assert len(opt._slots) == len(model.trainable_weights)
+    for slots in opt._slots.values():
+        for name, array in slots.items():
+            assert array.dtype == np.float32, name
+    for array in opt._ema.values():
+        assert array.dtype == np.float32
