@@ -301,18 +301,16 @@ def reduce_values(values: Tensor, sample_weight=None, reduction: str = "sum_over
             kept = float(m.sum())
             m = m * (m.size / kept if kept else 0.0)
         w = m if w is None else w * m
-    if w is not None:
-        values = ops.multiply(values, w)
     if reduction in ("none", None) or values.ndim == 0:
-        return values
-    total = ops.sum(values)
+        return values if w is None else ops.multiply(values, w)
     if reduction == "sum":
-        return total
-    if reduction == "mean_with_sample_weight" and w is not None:
-        denom = float(w.sum())
+        scale = 1.0
+    elif reduction == "mean_with_sample_weight" and w is not None:
+        total_weight = float(w.sum())
+        scale = 1.0 / total_weight if total_weight else 0.0
     else:
-        denom = float(values.size)
-    return ops.divide(total, denom) if denom else ops.multiply(total, 0.0)
+        scale = 1.0 / values.size if values.size else 0.0
+    return ops.weighted_sum(values, w, scale)
 
 
 def _match_rank_of_weights(values: Tensor, w):

@@ -255,6 +255,21 @@ def sum(a, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001
     return node(a.value.sum(axis=axis, keepdims=keepdims), (a,), backward)
 
 
+def weighted_sum(a, weights=None, scale: float = 1.0) -> Tensor:
+    """scale * sum(a * weights) as one node (a loss's reduction); d a = scale * weights * g."""
+    a = as_tensor(a)
+    xp = backend.xp
+    w = None if weights is None else xp.broadcast_to(weights, a.shape)
+    total = a.value.sum() if w is None else (a.value * w).sum()
+    out = (total * scale).astype(a.dtype, copy=False)
+
+    def backward(g):
+        grad = g * scale if w is None else w * (g * scale)
+        accumulate(a, xp.broadcast_to(grad, a.shape).astype(a.dtype, copy=True))
+
+    return node(out, (a,), backward)
+
+
 def mean(a, axis=None, keepdims: bool = False) -> Tensor:
     a = as_tensor(a)
     count = a.size if axis is None else _count(a.shape, axis)
