@@ -9,6 +9,8 @@ follow a real trajectory (the gradient of each step depends on the previous upda
 from __future__ import annotations
 
 import math
+import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -16,6 +18,30 @@ import pytest
 import numnet
 from numnet import optimizers
 from numnet.autodiff import Variable
+from numnet.optimizers import base, fused
+
+try:
+    import numba  # noqa: F401
+
+    HAS_NUMBA = True
+except ImportError:
+    HAS_NUMBA = False
+
+# Every rule is checked on both paths: NumPy's operations, and the fused kernels (numba).
+PATHS = [
+    "numpy",
+    pytest.param(
+        "fused",
+        marks=pytest.mark.skipif(not HAS_NUMBA, reason="the fused kernels need numba"),
+    ),
+]
+
+
+@pytest.fixture
+def path(request):
+    fused.set_enabled(request.param == "fused")
+    yield request.param
+    fused.set_enabled(True)
 
 TOL = {np.float32: 1e-6, np.float64: 1e-12}
 STEPS = 5
@@ -73,11 +99,90 @@ def ref_adagrad(w, g, s, lr, t, initial_accumulator_value=0.1, epsilon=1e-7):
     return w - lr * g / np.sqrt(s["accumulator"] + epsilon)
 
 
+def ref_adamw(w, g, s, lr, t, weight_decay=0.004, **adam):
+    w = w - w * weight_decay * lr  # base_optimizer.py's decoupled decay, before the update
+    return ref_adam(w, g, s, lr, t, **adam)
+
+
+def ref_adadelta(w, g, s, lr, t, rho=0.95, epsilon=1e-7):
+    def rms(x):
+        return np.sqrt(x + epsilon)
+
+    s["accumulated_grad"] = rho * s.get("accumulated_grad", 0.0) + (1 - rho) * g**2
+    delta_var = -rms(s.get("accumulated_delta_var", 0.0)) * g / rms(s["accumulated_grad"])
+    s["accumulated_delta_var"] = (
+        rho * s.get("accumulated_delta_var", 0.0) + (1 - rho) * delta_var**2
+    )
+    return w + lr * delta_var
+
+
+def ref_adamax(w, g, s, lr, t, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    step = t + 1
+    s["m"] = s.get("m", 0.0) + (g - s.get("m", 0.0)) * (1 - beta_1)
+    s["u"] = np.maximum(beta_2 * s.get("u", 0.0), np.abs(g))
+    return w - lr * s["m"] / ((1 - beta_1**step) * (s["u"] + epsilon))
+
+
+def ref_nadam(w, g, s, lr, t, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    step = t + 1
+    # Keras updates its u_product variable once per step, before the variables' updates.
+    s["u_product"] = s.get("u_product", 1.0) * beta_1 * (1 - 0.5 * 0.96**step)
+    u_t = beta_1 * (1 - 0.5 * 0.96**step)
+    u_t_1 = beta_1 * (1 - 0.5 * 0.96 ** (step + 1))
+    u_product_t = s["u_product"]
+    u_product_t_1 = u_product_t * u_t_1
+    s["m"] = s.get("m", 0.0) + (g - s.get("m", 0.0)) * (1 - beta_1)
+    s["v"] = s.get("v", 0.0) + (g**2 - s.get("v", 0.0)) * (1 - beta_2)
+    m_hat = u_t_1 * s["m"] / (1 - u_product_t_1) + (1 - u_t) * g / (1 - u_product_t)
+    v_hat = s["v"] / (1 - beta_2**step)
+    return w - m_hat * lr / (np.sqrt(v_hat) + epsilon)
+
+
+def ref_ftrl(
+    w,
+    g,
+    s,
+    lr,
+    t,
+    learning_rate_power=-0.5,
+    initial_accumulator_value=0.1,
+    l1_regularization_strength=0.0,
+    l2_regularization_strength=0.0,
+    l2_shrinkage_regularization_strength=0.0,
+    beta=0.0,
+):
+    accum = s.get("accumulator", np.full_like(w, initial_accumulator_value))
+    linear = s.get("linear", np.zeros_like(w))
+    l2_reg = l2_regularization_strength + beta / (2.0 * lr)
+    grad_to_use = g + 2 * l2_shrinkage_regularization_strength * w
+    new_accum = accum + g**2
+    sigma = (new_accum ** (-learning_rate_power) - accum ** (-learning_rate_power)) / lr
+    linear = linear + grad_to_use - sigma * w
+    quadratic = new_accum ** (-learning_rate_power) / lr + 2 * l2_reg
+    l1 = l1_regularization_strength
+    linear_clipped = np.clip(linear, -l1, l1)
+    s["accumulator"], s["linear"] = new_accum, linear
+    return (linear_clipped - linear) / quadratic
+
+
+def ref_lion(w, g, s, lr, t, beta_1=0.9, beta_2=0.99):
+    m = s.get("m", 0.0)
+    w = w - lr * np.sign(m * beta_1 + g * (1 - beta_1))
+    s["m"] = m * beta_2 + g * (1 - beta_2)
+    return w
+
+
 RULES = {
     optimizers.SGD: ref_sgd,
     optimizers.RMSprop: ref_rmsprop,
     optimizers.Adam: ref_adam,
     optimizers.Adagrad: ref_adagrad,
+    optimizers.AdamW: ref_adamw,
+    optimizers.Adadelta: ref_adadelta,
+    optimizers.Adamax: ref_adamax,
+    optimizers.Nadam: ref_nadam,
+    optimizers.Ftrl: ref_ftrl,
+    optimizers.Lion: ref_lion,
 }
 
 CASES = [
@@ -94,12 +199,41 @@ CASES = [
     (optimizers.Adam, {"beta_2": 0.5, "amsgrad": True}),
     (optimizers.Adagrad, {}),
     (optimizers.Adagrad, {"initial_accumulator_value": 0.5, "epsilon": 0.1}),
+    (optimizers.AdamW, {}),
+    (optimizers.AdamW, {"weight_decay": 0.5, "beta_2": 0.5, "amsgrad": True}),
+    (optimizers.Adadelta, {}),
+    (optimizers.Adadelta, {"rho": 0.7, "epsilon": 1e-3}),
+    (optimizers.Adamax, {}),
+    (optimizers.Adamax, {"beta_1": 0.7, "beta_2": 0.5, "epsilon": 0.1}),
+    (optimizers.Nadam, {}),
+    (optimizers.Nadam, {"beta_1": 0.8, "beta_2": 0.5, "epsilon": 0.1}),
+    (optimizers.Ftrl, {}),
+    (
+        optimizers.Ftrl,
+        {
+            "learning_rate_power": -0.3,
+            "initial_accumulator_value": 0.5,
+            "l1_regularization_strength": 0.05,
+            "l2_regularization_strength": 0.1,
+            "l2_shrinkage_regularization_strength": 0.2,
+            "beta": 0.3,
+        },
+    ),
+    (optimizers.Ftrl, {"learning_rate_power": 0.0, "l1_regularization_strength": 0.02}),
+    (optimizers.Lion, {}),
+    (optimizers.Lion, {"beta_1": 0.5, "beta_2": 0.7}),
 ]
 LEARNING_RATE = {
     optimizers.SGD: 0.1,
     optimizers.RMSprop: 0.01,
     optimizers.Adam: 0.02,
     optimizers.Adagrad: 0.1,
+    optimizers.AdamW: 0.02,
+    optimizers.Adadelta: 1.0,
+    optimizers.Adamax: 0.02,
+    optimizers.Nadam: 0.02,
+    optimizers.Ftrl: 0.1,
+    optimizers.Lion: 0.01,
 }
 
 
@@ -135,10 +269,11 @@ def assert_trajectory(got, want, dtype):
 
 
 # ----- one step and five steps of each rule -----
+@pytest.mark.parametrize("path", PATHS, indirect=True)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("steps", [1, STEPS])
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
-def test_steps_equal_keras_rule(case, steps, dtype):
+def test_steps_equal_keras_rule(case, steps, dtype, path):
     cls, kwargs = case
     lr = LEARNING_RATE[cls]
     _, got = run_numnet(cls(learning_rate=lr, **kwargs), steps, dtype)
@@ -230,6 +365,27 @@ DEFAULTS = {
         {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False},
     ),
     "adagrad": (optimizers.Adagrad, 0.001, {"initial_accumulator_value": 0.1, "epsilon": 1e-7}),
+    "adamw": (
+        optimizers.AdamW,
+        0.001,
+        {"weight_decay": 0.004, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False},
+    ),
+    "adadelta": (optimizers.Adadelta, 0.001, {"rho": 0.95, "epsilon": 1e-7}),
+    "adamax": (optimizers.Adamax, 0.001, {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}),
+    "nadam": (optimizers.Nadam, 0.001, {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}),
+    "ftrl": (
+        optimizers.Ftrl,
+        0.001,
+        {
+            "learning_rate_power": -0.5,
+            "initial_accumulator_value": 0.1,
+            "l1_regularization_strength": 0.0,
+            "l2_regularization_strength": 0.0,
+            "l2_shrinkage_regularization_strength": 0.0,
+            "beta": 0.0,
+        },
+    ),
+    "lion": (optimizers.Lion, 0.001, {"beta_1": 0.9, "beta_2": 0.99}),
 }
 
 
@@ -253,7 +409,19 @@ def test_unknown_name_suggests_the_closest():
         optimizers.get("adamm")
 
 
-@pytest.mark.parametrize("cls", [optimizers.RMSprop, optimizers.Adam, optimizers.Adagrad])
+@pytest.mark.filterwarnings("ignore:The argument 'epsilon':DeprecationWarning")
+@pytest.mark.parametrize(
+    "cls",
+    [
+        optimizers.RMSprop,
+        optimizers.Adam,
+        optimizers.Adagrad,
+        optimizers.AdamW,
+        optimizers.Adadelta,
+        optimizers.Adamax,
+        optimizers.Nadam,
+    ],
+)
 def test_epsilon_none_means_default(cls):
     opt = cls(learning_rate=0.01, epsilon=None)
     assert opt.epsilon == 1e-7
@@ -568,3 +736,284 @@ def test_fit_keeps_float32(make):
             assert array.dtype == np.float32, name
     for array in opt._ema.values():
         assert array.dtype == np.float32
+
+
+# ----- every optimizer with each of the common options -----
+OPTIONS = {
+    "clipnorm": {"clipnorm": 0.5},
+    "clipvalue": {"clipvalue": 0.3},
+    "global_clipnorm": {"global_clipnorm": 0.7},
+    "weight_decay": {"weight_decay": 0.3},
+    "ema": {"use_ema": True, "ema_momentum": 0.8},
+    "accumulation": {"gradient_accumulation_steps": 2},
+    "clipnorm-weight_decay-ema": {
+        "clipnorm": 0.5,
+        "weight_decay": 0.1,
+        "use_ema": True,
+        "ema_momentum": 0.7,
+    },
+}
+
+
+def reference_with_options(cls, kwargs, options, lr, steps):
+    """Keras's base_optimizer.py around the rule: accumulate, clip, decay, update, average."""
+    kwargs, options = dict(kwargs), dict(options)
+    if cls is optimizers.AdamW and "weight_decay" in options:
+        kwargs["weight_decay"] = options.pop("weight_decay")  # AdamW's rule does the decay
+    w, state, out = W0.copy(), {}, []
+    n = options.get("gradient_accumulation_steps", 1)
+    total, updates, average = np.zeros_like(W0), 0, None
+    for t in range(steps):
+        total = total + grad_at(w, t)
+        if (t + 1) % n:
+            out.append(w)
+            continue
+        g, total = total / n, np.zeros_like(W0)
+        if "clipvalue" in options:
+            g = np.clip(g, -options["clipvalue"], options["clipvalue"])
+        for key in ("clipnorm", "global_clipnorm"):  # one variable: the same clipping
+            if key in options:
+                g = g * options[key] / max(np.sqrt((g**2).sum()), options[key])
+        if "weight_decay" in options:
+            w = w - w * options["weight_decay"] * lr
+        w = RULES[cls](w, g, state, lr, updates, **kwargs)
+        updates += 1
+        if options.get("use_ema"):
+            m = options["ema_momentum"]
+            average = w if average is None else m * average + (1 - m) * w
+        out.append(w)
+    return out, average
+
+
+@pytest.mark.parametrize("path", PATHS, indirect=True)
+@pytest.mark.parametrize("option", list(OPTIONS))
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_steps_with_common_options_equal_keras_rule(case, option, path):
+    cls, kwargs = case
+    options, lr = OPTIONS[option], LEARNING_RATE[cls]
+    steps = 6 if "gradient_accumulation_steps" in options else STEPS
+    opt = cls(learning_rate=lr, **{**kwargs, **options})
+    var, got = run_numnet(opt, steps, np.float64)
+    want, average = reference_with_options(cls, kwargs, options, lr, steps)
+    assert_trajectory(got, want, np.float64)
+    if average is not None:
+        opt.finalize_variable_values([var])
+        np.testing.assert_allclose(var.value, average, rtol=0, atol=1e-12)
+
+
+def test_options_change_the_trajectory():
+    """The option cases above would be vacuous if an option did nothing on these gradients."""
+    cls, kwargs, lr = optimizers.Adam, {}, LEARNING_RATE[optimizers.Adam]
+    plain = reference_trajectory(cls, kwargs, lambda t: lr, STEPS)[-1]
+    for name, options in OPTIONS.items():
+        steps = 6 if "gradient_accumulation_steps" in options else STEPS
+        want, average = reference_with_options(cls, kwargs, options, lr, steps)
+        final = average if average is not None else want[-1]
+        assert np.abs(final - plain).max() > 1e-4, name
+
+
+# ----- Keras 2's arguments: one DeprecationWarning per argument, naming the new spelling -----
+@pytest.fixture
+def fresh_warnings():
+    saved = set(base._warned)
+    base._warned.clear()
+    yield
+    base._warned.clear()
+    base._warned.update(saved)
+
+
+def test_keras2_arguments_warn_once_each_naming_the_new_spelling(fresh_warnings):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        optimizers.SGD(lr=0.1)
+        optimizers.SGD(lr=0.2)
+        optimizers.RMSprop(lr=0.001, rho=0.9, epsilon=None, decay=0.0)
+        optimizers.Adam(lr=0.001, epsilon=None, decay=0.01)
+        optimizers.AdamW(epsilon=None)
+    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    messages = [str(w.message) for w in deprecations]
+    assert len(messages) == 3, messages
+    by_argument = {m.split("'")[1]: m for m in messages}
+    assert sorted(by_argument) == ["decay", "epsilon", "lr"]
+    assert "learning_rate=" in by_argument["lr"]
+    assert "InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)" in by_argument[
+        "decay"
+    ]
+    assert "epsilon=1e-07" in by_argument["epsilon"]
+    # Each warning points at the line that used the old spelling, not into numnet.
+    assert {w.filename for w in deprecations} == {__file__}
+
+
+def test_keras2_warnings_come_back_in_a_new_process_only(fresh_warnings):
+    with pytest.warns(DeprecationWarning, match="'lr'"):
+        optimizers.Adagrad(lr=0.1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        optimizers.Adagrad(lr=0.1)  # the second time: no warning (it would raise here)
+
+
+def test_keras2_decay_equals_inverse_time_decay_schedule():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        old = optimizers.SGD(lr=0.1, decay=0.5, momentum=0.9)
+    new = optimizers.SGD(
+        learning_rate=optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.5),
+        momentum=0.9,
+    )
+    _, got_old = run_numnet(old, STEPS, np.float64)
+    _, got_new = run_numnet(new, STEPS, np.float64)
+    assert_trajectory(got_old, got_new, np.float64)
+
+
+# ----- no allocation on the hot path -----
+ALLOCATION_CASES = [
+    (optimizers.SGD, {}),
+    (optimizers.SGD, {"momentum": 0.9, "nesterov": True}),
+    (optimizers.RMSprop, {"centered": True, "momentum": 0.5}),
+    (optimizers.Adam, {"amsgrad": True}),
+    (optimizers.AdamW, {}),
+    (optimizers.Adagrad, {}),
+    (optimizers.Adadelta, {}),
+    (optimizers.Adamax, {}),
+    (optimizers.Nadam, {}),
+    (optimizers.Ftrl, {"l2_shrinkage_regularization_strength": 0.1}),
+    (optimizers.Ftrl, {"learning_rate_power": -0.3}),
+    (optimizers.Lion, {}),
+    (
+        optimizers.Adam,
+        {"clipnorm": 1.0, "weight_decay": 0.01, "use_ema": True, "gradient_accumulation_steps": 2},
+    ),
+    (optimizers.SGD, {"momentum": 0.5, "clipvalue": 0.1}),
+    (optimizers.RMSprop, {"global_clipnorm": 1.0}),
+]
+
+
+@pytest.mark.parametrize("path", PATHS, indirect=True)
+@pytest.mark.parametrize("case", ALLOCATION_CASES, ids=_case_id)
+def test_steps_allocate_no_arrays(case, path):
+    """100 steps on a 1e6-parameter variable: an array made per step would show as 4 MB."""
+    cls, kwargs = case
+    rs = np.random.default_rng(0)
+    var = Variable(rs.normal(size=1_000_000).astype(np.float32))
+    grad = rs.normal(size=1_000_000).astype(np.float32)  # norm ~1000: clipping happens
+    opt = cls(learning_rate=1e-3, **kwargs)
+    for _ in range(2):  # slots and scratch arrays are made here, once
+        opt.apply([grad], [var])
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        for _ in range(100):
+            opt.apply([grad], [var])
+        current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # A few KB: Python objects (step numbers, the floats of the kernels' arguments) that stay
+    # in the interpreter's free lists; an array of the variable's size would be 4,000,000.
+    assert peak - before < 32_768, f"a step allocated {peak - before} bytes"
+    assert current - before < 16_384
+    assert np.isfinite(var.value).all()
+
+
+def test_allocation_check_would_see_an_array():
+    """The control for the test above: one temporary of the variable's size is seen."""
+    w = np.zeros(1_000_000, dtype=np.float32)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        w -= 1e-3 * w
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak - before >= 4_000_000
+
+
+# ----- state round trips through a model file -----
+@pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_model_file_resumes_every_optimizer_exactly(case, tmp_path):
+    cls, kwargs = case
+    rs = np.random.default_rng(1)
+    x = rs.normal(size=(32, 5)).astype(np.float32)
+    y = rs.integers(0, 3, size=32)
+
+    def make():
+        numnet.backend.set_random_seed(0)
+        model = numnet.Sequential(
+            [numnet.layers.Dense(6, activation="tanh", input_shape=(5,)), numnet.layers.Dense(3)]
+        )
+        model.compile(
+            optimizer=cls(learning_rate=LEARNING_RATE[cls] / 10, **kwargs),
+            loss=numnet.losses.SparseCategoricalCrossentropy(from_logits=True),
+        )
+        return model
+
+    model = make()
+    for _ in range(3):
+        model.train_on_batch(x[:16], y[:16])
+    model.save(tmp_path / "m.numnet")
+    loaded = numnet.models.load_model(tmp_path / "m.numnet")
+    assert type(loaded.optimizer) is cls
+    assert loaded.optimizer.get_config() == model.optimizer.get_config()
+    for step in range(3):
+        batch = slice(16, 32) if step % 2 else slice(0, 16)
+        assert loaded.train_on_batch(x[batch], y[batch]) == model.train_on_batch(x[batch], y[batch])
+    for a, b in zip(model.get_weights(), loaded.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_config_round_trip_of_every_optimizer(case):
+    cls, kwargs = case
+    opt = cls(learning_rate=LEARNING_RATE[cls], **kwargs)
+    again = optimizers.deserialize(optimizers.serialize(opt))
+    assert type(again) is cls and again.get_config() == opt.get_config()
+    _, got = run_numnet(again, STEPS, np.float64)
+    want = reference_trajectory(cls, kwargs, lambda t: LEARNING_RATE[cls], STEPS)
+    assert_trajectory(got, want, np.float64)
+
+
+# ----- equivalences that must hold -----
+def test_nesterov_with_zero_momentum_is_plain_sgd():
+    _, a = run_numnet(optimizers.SGD(learning_rate=0.1, momentum=0.0, nesterov=True), 5, np.float64)
+    _, b = run_numnet(optimizers.SGD(learning_rate=0.1), 5, np.float64)
+    assert_trajectory(a, b, np.float64)
+
+
+def test_adamw_with_zero_decay_is_adam():
+    _, a = run_numnet(optimizers.AdamW(learning_rate=0.02, weight_decay=0.0), 5, np.float64)
+    _, b = run_numnet(optimizers.Adam(learning_rate=0.02), 5, np.float64)
+    assert_trajectory(a, b, np.float64)
+
+
+def test_nadam_mu_product_follows_iterations():
+    """mu_product is recomputed when the step count goes back (a reloaded or reset optimizer)."""
+    opt = optimizers.Nadam()
+    want = 1.0
+    for t in range(1, 30):
+        want *= 0.9 * (1 - 0.5 * 0.96**t)
+        assert opt.mu_product(t) == pytest.approx(want, rel=1e-14)
+    assert opt.mu_product(2) == pytest.approx(0.9 * 0.52 * 0.9 * (1 - 0.5 * 0.96**2), rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    "make, argument",
+    [
+        (lambda: optimizers.AdamW(weight_decay=None), "weight_decay"),
+        (lambda: optimizers.Adam(beta_1=1.0), "beta_1"),
+        (lambda: optimizers.Lion(beta_1=0.0), "beta_1"),
+        (lambda: optimizers.Ftrl(learning_rate_power=0.5), "learning_rate_power"),
+        (lambda: optimizers.Ftrl(l1_regularization_strength=-1.0), "l1_regularization_strength"),
+        (lambda: optimizers.Adadelta(rho=1.5), "rho"),
+        (lambda: optimizers.Adagrad(initial_accumulator_value=-0.1), "initial_accumulator_value"),
+        (lambda: optimizers.RMSprop(epsilon=-1.0), "epsilon"),
+        (lambda: optimizers.SGD(decay=-0.1), "decay"),
+        (lambda: optimizers.SGD(weight_decay=-0.1), "weight_decay"),
+    ],
+)
+def test_bad_arguments_are_refused_by_name(make, argument, fresh_warnings):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(ValueError, match=rf"\({argument}\): expected"):
+            make()

@@ -161,9 +161,20 @@ def test_optimizer_config_round_trips_with_its_schedule(optimizer):
         assert clone.current_learning_rate() == optimizer.current_learning_rate()
 
 
+SCHEDULE_EXAMPLES = {
+    "ExponentialDecay": lambda: schedules.ExponentialDecay(0.3, 4, 0.5, staircase=True),
+    "InverseTimeDecay": lambda: schedules.InverseTimeDecay(0.3, 4, 0.5, staircase=True),
+    "PiecewiseConstantDecay": lambda: schedules.PiecewiseConstantDecay([2, 5], [0.3, 0.2, 0.1]),
+    "PolynomialDecay": lambda: schedules.PolynomialDecay(0.3, 4, 0.01, power=2.0, cycle=True),
+    "CosineDecay": lambda: schedules.CosineDecay(0.0, 6, 0.1, warmup_target=0.3, warmup_steps=3),
+    "CosineDecayRestarts": lambda: schedules.CosineDecayRestarts(0.3, 3, t_mul=1.5, m_mul=0.8),
+    "OneCycle": lambda: schedules.OneCycle(0.3, 10, pct_start=0.3),
+}
+
+
 @pytest.mark.parametrize("cls", list(builtin_schedules().values()), ids=lambda c: c.__name__)
 def test_schedule_config_round_trips(cls):
-    schedule = cls(0.3, 4, 0.5, staircase=True)
+    schedule = SCHEDULE_EXAMPLES[cls.__name__]()
     config, again, clone = _json_round_trip(schedule)
     assert again == config
     assert [clone(s) for s in range(12)] == [schedule(s) for s in range(12)]

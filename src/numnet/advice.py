@@ -1,70 +1,176 @@
 """Warnings that explain the mistakes the course notes warn about (AdviceWarning).
 
 The model is checked at compile (architecture, loss, optimizer) and at its first fit (the data
-as well). Each warning says what is wrong, why it matters and the fix, in one message.
-Silence them with ``numnet.advice.disable()`` or a warnings filter on ``numnet.AdviceWarning``.
-Label problems that would make training meaningless (integer labels given to categorical
-cross-entropy, one-hot labels given to a sparse loss) are errors, raised by the loss.
+as well). Each warning says what is wrong, why it matters and the fix, in one message::
+
+    AdviceWarning: The output layer uses sigmoid, but the loss is categorical_crossentropy.
+    Why: categorical cross-entropy expects one probability distribution per sample (outputs
+    summing to 1), and independent sigmoids do not give one. Fix: use activation='softmax' on
+    the last layer, or a linear last layer with from_logits=True.
+
+The rules (``AdviceWarning.rule`` names them):
+
+============================  ==============================================================
+``sigmoid_categorical``       sigmoid output with categorical / sparse categorical CE
+``softmax_binary``            softmax over more than one unit with binary CE
+``single_unit_softmax``       softmax on a single output unit (always 1.0)
+``double_activation``         softmax / sigmoid output with a ``from_logits=True`` loss
+``logits_as_probabilities``   linear output with a probability loss and from_logits=False
+``linear_hidden``             a linear hidden Dense layer feeding another Dense layer
+``learning_rate``             Adam / RMSprop (and kin) learning rate outside [1e-5, 1]
+``unscaled_inputs``           input features reaching more than 100 in absolute value (at fit)
+``mse_on_binary``             mean squared error on 0/1 targets with a sigmoid output (at fit)
+``relu_negative_targets``     regression targets below 0 with a relu output (at fit)
+``multi_label_softmax``       target rows holding several 1s with softmax + categorical CE (fit)
+``probabilities_to_logits``   a from_logits=True loss given outputs in [0, 1] that sum to 1 (fit)
+============================  ==============================================================
+
+Silence them with ``numnet.advice.disable()`` (all, or ``disable('linear_hidden')`` for one rule)
+or a warnings filter on ``numnet.AdviceWarning``. Label problems that would make training
+meaningless (integer labels given to categorical cross-entropy, one-hot labels given to a sparse
+loss) are errors, raised by the loss before training starts.
+
+Models that define their own ``call`` are checked on their data only: their layers' order and
+the activations applied in ``call`` cannot be read from the layer list.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 
 import numpy as np
 
+RULES = (
+    "sigmoid_categorical", "softmax_binary", "single_unit_softmax", "double_activation",
+    "logits_as_probabilities", "linear_hidden", "learning_rate", "unscaled_inputs",
+    "mse_on_binary", "relu_negative_targets", "multi_label_softmax", "probabilities_to_logits",
+)
+
+INPUT_SCALE_LIMIT = 100.0
+"""Inputs whose absolute value exceeds this are called unscaled."""
+
+LEARNING_RATE_RANGE = (1e-5, 1.0)
+"""The range outside which an adaptive optimizer's learning rate draws a warning."""
+
 
 class AdviceWarning(UserWarning):
-    """A likely mistake in how a model is set up."""
+    """A likely mistake in how a model is set up: ``problem``, ``why`` it matters, the ``fix``.
+
+    ``rule`` names the check that fired (one of ``numnet.advice.RULES``).
+    """
+
+    def __init__(self, problem: str, why: str = "", fix: str = "", rule: str = ""):
+        self.problem, self.why, self.fix, self.rule = problem, why, fix, rule
+        text = problem
+        if why:
+            text += f" Why: {why}"
+        if fix:
+            text += f" Fix: {fix}"
+        super().__init__(text)
 
 
 _enabled = True
+_disabled_rules: set[str] = set()
 
 
-def disable() -> None:
-    """Stop issuing AdviceWarning."""
+def _check_rules(rules: tuple, where: str) -> None:
+    for rule in rules:
+        if rule not in RULES:
+            raise ValueError(f"numnet.advice.{where}: unknown rule {rule!r}; expected one of "
+                             f"{', '.join(RULES)}.")
+
+
+def disable(*rules: str) -> None:
+    """Stop issuing AdviceWarning: every rule, or only the named ones, e.g.
+    ``disable('learning_rate')``."""
     global _enabled
-    _enabled = False
+    _check_rules(rules, "disable")
+    if rules:
+        _disabled_rules.update(rules)
+    else:
+        _enabled = False
 
 
-def enable() -> None:
+def enable(*rules: str) -> None:
+    """Issue AdviceWarning again: every rule (the default), or only the named ones."""
     global _enabled
-    _enabled = True
+    _check_rules(rules, "enable")
+    if rules:
+        _disabled_rules.difference_update(rules)
+    else:
+        _enabled = True
+        _disabled_rules.clear()
 
 
-def warn(message: str) -> None:
-    if _enabled:
-        warnings.warn(message, AdviceWarning, stacklevel=4)
+def is_enabled(rule: str | None = None) -> bool:
+    """Whether advice is on (for ``rule``, when given)."""
+    return _enabled and (rule is None or rule not in _disabled_rules)
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _warn(rule: str, problem: str, why: str, fix: str) -> None:
+    if not is_enabled(rule):
+        return
+    # Attribute the warning to the first caller outside numnet: the user's compile / fit line.
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(AdviceWarning(problem, why, fix, rule), stacklevel=level)
 
 
 # ----------------------------------------------------------------------------- model facts
 
 
 def _activation_name(layer) -> str | None:
+    """The activation a layer applies, by name ('linear' for none); None if it is no activation."""
     from . import activations
-    from .layers import Activation, Dense, Softmax
+    from .layers import ELU, Activation, Dense, LeakyReLU, ReLU, Softmax
 
     if isinstance(layer, Softmax):
         return "softmax"
+    if isinstance(layer, ReLU):
+        return "relu"
+    if isinstance(layer, LeakyReLU):
+        return "leaky_relu"
+    if isinstance(layer, ELU):
+        return "elu"
     if isinstance(layer, (Dense, Activation)):
         name = activations.serialize(layer.activation)
-        return name if isinstance(name, str) else None
+        return name if isinstance(name, str) else "custom"
     return None
 
 
-def _dense_stack(model):
-    """[(layer, effective activation name)] for each Dense, an Activation after it counting."""
-    from .layers import Activation, Dense, Dropout, Softmax
+def _dense_stack(model) -> list[list]:
+    """[[layer, effective activation name]] for each Dense in order; an activation layer after a
+    linear Dense counts as that Dense's activation; Dropout, BatchNormalization, Flatten and
+    Reshape are looked through; any other layer appears as [layer, 'other']."""
+    from .layers import BatchNormalization, Dense, Dropout, Flatten, Reshape
 
-    out = []
+    out: list[list] = []
     for layer in model.layers:
         if isinstance(layer, Dense):
             out.append([layer, _activation_name(layer)])
-        elif isinstance(layer, (Activation, Softmax)) and out and out[-1][1] == "linear":
-            out[-1][1] = _activation_name(layer)
-        elif not isinstance(layer, Dropout) and out:
+        elif isinstance(layer, (Dropout, BatchNormalization, Flatten, Reshape)):
+            continue
+        elif _activation_name(layer) is not None:
+            if out and out[-1][1] == "linear":
+                out[-1][1] = _activation_name(layer)
+            elif out:
+                out.append([layer, "other"])
+        elif out:
             out.append([layer, "other"])
     return out
+
+
+def _architecture_known(model) -> bool:
+    """True when the layer list is the computation: Sequential and Model(inputs, outputs)."""
+    from .models.model import Model
+
+    return type(model).call is Model.call
 
 
 def _loss_facts(model):
@@ -77,6 +183,15 @@ def _loss_facts(model):
     return kind, from_logits, fn
 
 
+def _adaptive(opt) -> bool:
+    """Adam, RMSprop and the optimizers derived from them (whose usual rate is about 1e-3)."""
+    from . import optimizers
+
+    names = ("Adam", "AdamW", "Adamax", "Nadam", "RMSprop")
+    classes = tuple(c for c in (getattr(optimizers, n, None) for n in names) if c is not None)
+    return isinstance(opt, classes) or type(opt).__name__ in names
+
+
 # ----------------------------------------------------------------------------- rules
 
 
@@ -84,49 +199,83 @@ def on_compile(model) -> None:
     """Checks that need only the architecture, the loss and the optimizer."""
     if not _enabled:
         return
-    from .optimizers import Adam, RMSprop
+    from .layers import Dense
 
-    stack = _dense_stack(model)
+    stack = _dense_stack(model) if _architecture_known(model) else []
     if stack and model._loss_obj is not None:
-        last_layer, out_act = stack[-1]
-        units = getattr(last_layer, "units", None)
-        kind, from_logits, fn = _loss_facts(model)
-        if kind in ("categorical", "sparse") and out_act == "sigmoid":
-            warn(f"The output layer uses sigmoid, but the loss is {model._loss_obj.name}: "
-                 "categorical cross-entropy expects one probability distribution per sample. "
-                 "Use activation='softmax' on the last layer (or a linear last layer with "
-                 "from_logits=True).")
-        if kind == "binary" and out_act == "softmax" and units and units > 1:
-            warn(f"The output layer uses softmax over {units} units with binary "
-                 "cross-entropy: softmax makes the outputs compete, but binary cross-entropy "
-                 "scores each unit on its own. For multi-label use sigmoid; for one class out "
-                 "of several use categorical_crossentropy.")
-        if from_logits and out_act in ("softmax", "sigmoid"):
-            warn(f"The loss has from_logits=True, but the last layer already applies "
-                 f"{out_act}: the loss would apply it a second time. Use activation='linear' "
-                 "on the last layer (then nn.softmax / nn.sigmoid on model(x) for "
-                 "probabilities), or from_logits=False.")
-        if kind is not None and not from_logits and out_act == "linear":
-            warn(f"The last layer is linear (it outputs logits), but {model._loss_obj.name} "
-                 "expects probabilities: pass from_logits=True to the loss (the stable choice), "
-                 f"or give the last layer a {'sigmoid' if kind == 'binary' else 'softmax'} "
-                 "activation.")
-        if out_act == "softmax" and units == 1:
-            warn("The output layer has a single unit with softmax, which always outputs 1.0, "
-                 "so nothing can be learned. For binary classification use Dense(1, "
-                 "activation='sigmoid') with binary_crossentropy.")
-    for layer, act in stack[:-1]:
-        if act == "linear":
-            warn(f"Hidden layer {layer.name!r} has a linear activation: stacked linear layers "
-                 "compute only a linear function of the input, so the extra layer adds nothing. "
-                 "Use activation='relu' (the usual default for hidden layers).")
-    opt = model.optimizer
-    if isinstance(opt, (Adam, RMSprop)) and isinstance(opt._learning_rate, float):
-        lr = opt._learning_rate
-        if not 1e-5 <= lr <= 1:
-            warn(f"learning_rate={lr:g} is far outside the usual range for "
-                 f"{type(opt).__name__} (1e-5 to 1; 0.001 is the default). Try factors of 10 "
-                 "around 0.001, or numnet.tools.lr_find.")
+        _check_output(model, stack)
+    for (layer, act), (following, _) in zip(stack, stack[1:]):
+        if act == "linear" and isinstance(following, Dense):
+            _warn("linear_hidden",
+                  f"Hidden layer {layer.name!r} has a linear activation and feeds another Dense "
+                  "layer.",
+                  "two linear layers in a row compute only a linear function of their input, so "
+                  "the extra layer adds parameters but no power.",
+                  "use activation='relu' (the usual choice for hidden layers).")
+    _check_learning_rate(model.optimizer)
+
+
+def _check_output(model, stack) -> None:
+    last_layer, out_act = stack[-1]
+    units = getattr(last_layer, "units", None)
+    kind, from_logits, _ = _loss_facts(model)
+    name = model._loss_obj.name
+    if kind in ("categorical", "sparse") and out_act == "sigmoid":
+        _warn("sigmoid_categorical",
+              f"The output layer uses sigmoid, but the loss is {name}.",
+              "categorical cross-entropy expects one probability distribution per sample "
+              "(outputs summing to 1), and independent sigmoids do not give one.",
+              "use activation='softmax' on the last layer, or a linear last layer with "
+              "from_logits=True; for multi-label targets keep sigmoid and use "
+              "binary_crossentropy.")
+    if kind == "binary" and out_act == "softmax" and units and units > 1:
+        _warn("softmax_binary",
+              f"The output layer uses softmax over {units} units with {name}.",
+              "softmax makes the outputs compete (they sum to 1), but binary cross-entropy "
+              "scores each unit as an independent yes/no.",
+              "for multi-label targets use activation='sigmoid'; for one class out of several "
+              "use categorical_crossentropy (one-hot labels) or "
+              "sparse_categorical_crossentropy (integer labels).")
+    if out_act == "softmax" and units == 1:
+        _warn("single_unit_softmax",
+              "The output layer applies softmax to a single unit.",
+              "softmax over one number always outputs 1.0, so the model cannot learn anything.",
+              "for binary classification use Dense(1, activation='sigmoid') with "
+              "binary_crossentropy; for K classes use Dense(K, activation='softmax').")
+    if from_logits and out_act in ("softmax", "sigmoid"):
+        _warn("double_activation",
+              f"The loss has from_logits=True, but the last layer already applies {out_act}.",
+              f"the loss applies {out_act} to the outputs again, squashing them twice, which "
+              "flattens the gradients and slows or stalls training.",
+              "use activation='linear' on the last layer (and nn.softmax / nn.sigmoid on "
+              "model(x) when you need probabilities), or from_logits=False.")
+    if kind is not None and not from_logits and out_act == "linear":
+        wanted = "sigmoid" if kind == "binary" else "softmax"
+        _warn("logits_as_probabilities",
+              f"The last layer is linear, but {name} has from_logits=False.",
+              "a linear layer outputs logits (any real number), which the loss would clip "
+              "into [1e-7, 1 - 1e-7] and read as probabilities.",
+              f"pass from_logits=True to the loss (the numerically stable choice), or give "
+              f"the last layer activation='{wanted}'.")
+
+
+def _check_learning_rate(opt) -> None:
+    if opt is None or not _adaptive(opt):
+        return
+    try:
+        lr = float(opt.current_learning_rate())
+    except Exception:  # a schedule that cannot be evaluated here: nothing to say
+        return
+    low, high = LEARNING_RATE_RANGE
+    if not low <= lr <= high:
+        direction = "too small to make progress" if lr < low else "large enough to diverge"
+        _warn("learning_rate",
+              f"learning_rate={lr:g} is outside the usual range for {type(opt).__name__} "
+              f"({low:g} to {high:g}).",
+              f"adaptive optimizers scale each step to about the learning rate, so {lr:g} is "
+              f"{direction}; the default, 0.001, suits most problems.",
+              "try factors of 10 around 0.001, or let numnet.tools.lr_find(model, x, y) "
+              "(or fit(..., learning_rate='auto')) pick it.")
 
 
 def on_fit(model, x, y) -> None:
@@ -136,38 +285,69 @@ def on_fit(model, x, y) -> None:
     model._advised_fit = True
     from . import losses
 
-    stack = _dense_stack(model)
+    known = _architecture_known(model)
+    stack = _dense_stack(model) if known else []
     out_act = stack[-1][1] if stack else None
     kind, from_logits, fn = _loss_facts(model)
+    x = np.asarray(x)
     sample_x = x[:2048].reshape(min(len(x), 2048), -1)
-    if stack and sample_x.size and float(np.abs(sample_x).max()) > 100:
-        warn(f"The inputs reach {float(np.abs(sample_x).max()):g}: unscaled features slow "
-             "training of a dense network and can make it diverge. Scale them, e.g. x / 255 "
-             "for pixels, or (x - mean) / std per feature.")
+    if sample_x.size and sample_x.dtype.kind in "biuf":
+        largest = float(np.abs(sample_x).max())
+        if largest > INPUT_SCALE_LIMIT:
+            _warn("unscaled_inputs",
+                  f"The inputs reach {largest:g} in absolute value.",
+                  "unscaled features make some weights far more sensitive than others, which "
+                  "slows the training of a dense network and can make it diverge.",
+                  "scale them: x / 255 for pixels, or (x - mean) / std per feature, computed on "
+                  "the training data.")
     sample_y = np.asarray(y[:4096])
-    if fn is losses.mean_squared_error and out_act == "sigmoid" and sample_y.size and \
-            np.isin(sample_y, (0, 1)).all():
-        warn("Mean squared error on 0/1 targets with a sigmoid output learns slowly (its "
-             "gradient vanishes when the sigmoid saturates). Use binary_crossentropy.")
-    if out_act == "relu" and kind is None and sample_y.size and sample_y.dtype.kind == "f" and \
-            (sample_y < 0).any():
-        warn("The targets include negative values, but the output layer is relu, which "
-             "never outputs a negative number. Use activation='linear' on the last layer.")
+    if not sample_y.size:
+        return
+    binary_values = bool(np.isin(sample_y, (0, 1)).all())
+    if fn is losses.mean_squared_error and out_act == "sigmoid" and binary_values:
+        _warn("mse_on_binary",
+              "Mean squared error is used on 0/1 targets with a sigmoid output.",
+              "its gradient carries a factor sigmoid'(z), which vanishes when the sigmoid "
+              "saturates, so confident wrong answers learn slowly.",
+              "use loss='binary_crossentropy', whose gradient is simply (a - y).")
+    regression = fn in (losses.mean_squared_error, losses.mean_absolute_error, losses.huber,
+                        losses.log_cosh)
+    if out_act == "relu" and regression and (sample_y < 0).any():
+        _warn("relu_negative_targets",
+              f"The targets include negative values (down to {float(sample_y.min()):g}), but "
+              "the output layer is relu.",
+              "relu never outputs a negative number, so those targets cannot be reached.",
+              "use activation='linear' on the last layer (or standardize the targets and use "
+              "linear).")
     if out_act == "softmax" and kind == "categorical" and sample_y.ndim == 2 and \
-            sample_y.shape[1] > 1 and np.isin(sample_y, (0, 1)).all() and \
-            (sample_y.sum(axis=1) > 1).any():
-        warn("Some target rows have several 1s (multi-label), but softmax outputs one "
-             "distribution that sums to 1. For multi-label use sigmoid outputs with "
-             "binary_crossentropy.")
-    if from_logits and out_act not in ("softmax", "sigmoid") and len(x):
-        from .autodiff.tensor import no_grad
+            sample_y.shape[1] > 1 and binary_values and (sample_y.sum(axis=1) > 1).any():
+        rows = int((sample_y.sum(axis=1) > 1).sum())
+        _warn("multi_label_softmax",
+              f"{rows} target rows hold several 1s (multi-label), but the output is softmax "
+              "with categorical cross-entropy.",
+              "softmax outputs one distribution that sums to 1, so it cannot say yes to "
+              "several labels at once.",
+              "for multi-label targets use activation='sigmoid' on the last layer with "
+              "binary_crossentropy.")
+    if from_logits and kind in ("categorical", "sparse") and out_act not in ("softmax",
+                                                                            "sigmoid") and len(x):
+        _check_probabilities_to_logits(model, x)
 
-        with no_grad():
-            probe = model.predict(x[:256], verbose=0)
-        looks_like_probs = (probe >= 0).all() and (probe <= 1).all()
-        if kind in ("categorical", "sparse"):
-            looks_like_probs = looks_like_probs and np.allclose(probe.sum(axis=-1), 1, atol=1e-3)
-        if looks_like_probs and probe.shape[-1] > 1:
-            warn("The loss has from_logits=True, but the model's outputs are probabilities "
-                 "(in [0, 1], summing to 1): the loss would apply softmax a second time. Remove "
-                 "the final softmax, or use from_logits=False.")
+
+def _check_probabilities_to_logits(model, x) -> None:
+    probe = model.predict(x[:256], verbose=0)
+    if probe.ndim < 2 or probe.shape[-1] < 2:
+        return
+    if (probe >= 0).all() and (probe <= 1).all() and \
+            np.allclose(probe.sum(axis=-1), 1.0, atol=1e-3):
+        _warn("probabilities_to_logits",
+              "The loss has from_logits=True, but the model's outputs are already "
+              "probabilities (in [0, 1], summing to 1).",
+              "the loss applies softmax to them a second time, which squashes the gradients "
+              "and slows training.",
+              "remove the final softmax so the model outputs logits, or use "
+              "from_logits=False.")
+
+
+__all__ = ["LEARNING_RATE_RANGE", "RULES", "AdviceWarning", "disable", "enable", "is_enabled",
+           "on_compile", "on_fit"]

@@ -48,41 +48,73 @@ def device() -> str:
 
 
 def set_device(name: str) -> None:
-    """Compute on "cpu" (NumPy) or "gpu" (CuPy). Build models after choosing the device."""
+    """Compute on "cpu" (NumPy) or "gpu" (CuPy; "cuda" is accepted too). Defaults to "cpu", or
+    to the environment variable ``NUMNET_DEVICE`` when it is set before numnet is imported.
+
+    Choose the device before building models: weights and optimizer state are created on the
+    device in use when they are built. ``Model.predict`` always returns NumPy arrays.
+    Raises RuntimeError when CuPy is not installed (``pip install 'numnet[gpu]'``) or finds no
+    GPU, leaving the device as it was.
+    """
     global xp, _device
-    name = str(name).lower()
-    if name == "cpu":
+    key = str(name).strip().lower()
+    if key == "cpu":
         xp, _device = numpy, "cpu"
         return
-    if name not in ("gpu", "cuda"):
-        raise ValueError(f"set_device(name): expected 'cpu' or 'gpu', given {name!r}.")
+    if key not in ("gpu", "cuda"):
+        raise ValueError(
+            f"set_device(name): expected 'cpu' or 'gpu' (or 'cuda'), given {name!r}."
+        )
+    cupy = _import_cupy()
+    xp, _device = cupy, "gpu"
+
+
+def _import_cupy():
+    """CuPy, once it is known to see at least one GPU; a RuntimeError naming the fix if not."""
     try:
         import cupy
     except ImportError as err:
         raise RuntimeError(
             "set_device('gpu') needs CuPy, which is not installed. "
-            "Install it with: pip install 'numnet[gpu]'"
+            "Install it with: pip install 'numnet[gpu]' (CUDA 12), or use set_device('cpu')."
         ) from err
     try:
-        count = cupy.cuda.runtime.getDeviceCount()
+        count = int(cupy.cuda.runtime.getDeviceCount())
     except Exception as err:  # the CUDA runtime raises its own types
-        raise RuntimeError(f"set_device('gpu'): CuPy found no usable GPU ({err}).") from err
+        raise RuntimeError(
+            f"set_device('gpu'): CuPy found no usable GPU ({err}). Check the NVIDIA driver "
+            "(nvidia-smi) and that CuPy matches its CUDA version, or use set_device('cpu')."
+        ) from err
     if count < 1:
-        raise RuntimeError("set_device('gpu'): CuPy found no GPU on this machine.")
-    xp, _device = cupy, "gpu"
+        raise RuntimeError(
+            "set_device('gpu'): CuPy found no GPU on this machine; use set_device('cpu')."
+        )
+    return cupy
+
+
+def gpu_available() -> bool:
+    """Whether ``set_device('gpu')`` would succeed: CuPy is installed and sees a GPU."""
+    try:
+        _import_cupy()
+    except RuntimeError:
+        return False
+    return True
 
 
 def to_numpy(value):
-    """A NumPy array for any array or Tensor (moves GPU data to the host)."""
+    """A NumPy array for any array or Tensor (copies GPU data to the host)."""
     value = getattr(value, "value", value)
-    if xp is not numpy and isinstance(value, xp.ndarray):
-        return xp.asnumpy(value)
+    if hasattr(value, "__cuda_array_interface__") and hasattr(value, "get"):
+        return value.get()  # a CuPy array, whatever the device in use now
     return numpy.asarray(value)
 
 
 def to_device(value, dtype=None):
-    """An array of the current array module, with ``dtype`` if given."""
+    """An array of the current array module, with ``dtype`` if given: host data is copied to
+    the GPU when the device is "gpu", GPU data to the host when it is "cpu"."""
     if xp is numpy:
+        if hasattr(value, "__cuda_array_interface__") and hasattr(value, "get"):
+            value = value.get()
         return numpy.asarray(value, dtype=dtype)
     return xp.asarray(value, dtype=dtype)
 
@@ -107,5 +139,17 @@ def set_random_seed(seed: int) -> None:
         xp.random.seed(seed % 2**32)
 
 
-if os.environ.get("NUMNET_DEVICE", "cpu").lower() in ("gpu", "cuda"):
-    set_device("gpu")
+def _device_from_environment() -> None:
+    value = os.environ.get("NUMNET_DEVICE", "").strip()
+    if not value:
+        return
+    try:
+        set_device(value)
+    except ValueError:
+        raise ValueError(
+            f"NUMNET_DEVICE: expected 'cpu' or 'gpu', given {value!r}. Set NUMNET_DEVICE=gpu "
+            "or NUMNET_DEVICE=cpu, or unset it."
+        ) from None
+
+
+_device_from_environment()

@@ -1,13 +1,37 @@
 """The ``numnet`` command.
 
-    numnet demo      train the course's first model (784-32-10, RMSprop) on the bundled MNIST
+    numnet demo                      train the course's first model (784-32-10, RMSprop) on MNIST
+    numnet train DATA --target COL   train a network on a table; writes DIR/model.numnet,
+                                     DIR/preprocessing.json, DIR/report.json, DIR/history.png
+    numnet evaluate MODEL DATA       loss and metrics of a trained model on a table
+    numnet predict MODEL DATA        predictions for each row (CSV)
+    numnet lr-find DATA --target COL the learning-rate range test
+    numnet compare DATA --target COL optimizers / learning rates side by side
+
+DATA is a .csv, .parquet (needs pandas) or .npz file; ``numnet COMMAND --help`` tells more.
+Bad input (a missing file or column, a cell that is not a number in a numeric column) is
+reported naming the file and the column, with exit status 2, before anything is written.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import os
+import shutil
 import sys
+import tempfile
 import time
+
+DEFAULT_HIDDEN = "64,32"
+
+
+class CLIError(Exception):
+    """A problem with the command's arguments or files: reported, exit status 2."""
+
+
+# ----------------------------------------------------------------------------- demo
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -39,6 +63,466 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- shared
+
+
+def _names(text: str) -> list:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def _hidden(text: str) -> list:
+    if text.strip() in ("", "none", "0"):
+        return []
+    try:
+        units = [int(t) for t in _names(text)]
+    except ValueError:
+        units = []
+    if not units or any(u < 1 for u in units):
+        raise CLIError(f"--hidden: expected positive layer widths separated by commas, e.g. "
+                       f"64,32 (or 'none' for no hidden layer), given {text!r}.")
+    return units
+
+
+def _learning_rate(text: str):
+    if text is None or text == "default":
+        return None
+    if text == "auto":
+        return "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value <= 0:
+        raise CLIError(f"--learning-rate: expected 'auto', 'default' or a positive number such "
+                       f"as 0.001, given {text!r}.")
+    return value
+
+
+def _rates(text: str) -> list:
+    try:
+        rates = [float(t) for t in _names(text)]
+    except ValueError:
+        rates = []
+    if not rates or any(not math.isfinite(r) or r <= 0 for r in rates):
+        raise CLIError(f"--learning-rates: expected positive numbers separated by commas, e.g. "
+                       f"0.0001,0.001,0.01, given {text!r}.")
+    return rates
+
+
+def _check_optimizer(name: str) -> str:
+    from numnet import optimizers
+
+    try:
+        optimizers.get(name)
+    except (ValueError, TypeError) as err:
+        raise CLIError(f"--optimizer: {err}") from None
+    return name
+
+
+class _Prepared:
+    """A table read, its task found, split, and encoded: what train / lr-find / compare need."""
+
+    def __init__(self, args):
+        from numnet.tools import tabular
+
+        self.table = tabular.read_table(args.data)
+        self.targets = self.table.resolve(_names(args.target), "the --target")
+        if not self.targets:
+            raise CLIError("--target: expected a column name (several, comma-separated, for "
+                           "multi-label or multi-output targets).")
+        detected = tabular.detect_task(self.table, self.targets)
+        task = detected if args.task == "auto" else args.task
+        tabular.check_task(self.table, self.targets, task)
+        self.task = task
+        ignore = set(self.table.resolve(_names(args.ignore), "--ignore")) if args.ignore else ()
+        labels = self.table.text[self.targets[0]]
+        self.train_rows, self.val_rows = tabular.split_rows(
+            task, labels, len(self.table), args.validation_split, args.seed)
+        train = self.table.take(self.train_rows)
+        self.validation = self.table.take(self.val_rows)
+        self.prep = tabular.Preprocessor.fit(train, self.targets, task, ignore=ignore)
+        self.x_train = self.prep.transform(train)
+        self.y_train = self.prep.encode_target(self.prep.target_values(train), args.data)
+        self.x_val = self.prep.transform(self.validation)
+        self.val_labels = self.prep.target_values(self.validation)
+        self.y_val = self.prep.encode_target(self.val_labels, args.data)
+
+    def model(self, args, learning_rate=None):
+        import numpy as np
+
+        from numnet.tools import tabular
+
+        bias = None
+        if self.task == "regression":
+            bias = np.asarray(self.y_train, dtype=np.float64).reshape(len(self.y_train), -1) \
+                .mean(axis=0)
+        return tabular.build_model(self.prep, _hidden(args.hidden), args.optimizer,
+                                   learning_rate, output_bias=bias)
+
+
+def _seed(args) -> None:
+    import numnet
+
+    numnet.utils.set_random_seed(args.seed)
+
+
+def _write_atomically(path: str, write) -> None:
+    """Call write(tmp_path), then rename tmp_path to ``path``: the old file or the new one."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".numnet-", dir=folder)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _write_text(path: str, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+def _check_out_dir(path: str, what: str) -> None:
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise CLIError(f"{what} {path}: exists and is not a directory; choose another --out.")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise CLIError(f"{what} {path}: the folder {parent} does not exist.")
+
+
+def _check_out_file(path: str, what: str) -> None:
+    if os.path.isdir(path):
+        raise CLIError(f"{what} {path}: is a directory; give a file name.")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent):
+        raise CLIError(f"{what} {path}: the folder {parent} does not exist.")
+
+
+def _plot_or_chart(fig_maker, chart_maker, path: str | None, what: str) -> str | None:
+    """Write a figure to ``path`` with matplotlib; without it, print the text chart and say how
+    to install matplotlib. Returns the path written, or None."""
+    from numnet.tools.plots import INSTALL_HINT, have_matplotlib
+
+    if path is not None and have_matplotlib():
+        _write_atomically(path, lambda tmp: fig_maker(tmp))
+        return path
+    print(chart_maker())
+    if path is not None:
+        print(f"({what} not written: matplotlib is not installed; {INSTALL_HINT})")
+    return None
+
+
+# ----------------------------------------------------------------------------- train
+
+
+def _keep_best():
+    """A callback that puts back, at the end, the weights of the epoch with the lowest
+    val_loss (``best_epoch`` counts from 1)."""
+    from numnet.callbacks import Callback
+
+    class KeepBest(Callback):
+        def on_train_begin(self, logs=None):
+            self.best, self.best_epoch, self.weights = math.inf, 0, None
+
+        def on_epoch_end(self, epoch, logs=None):
+            value = (logs or {}).get("val_loss", math.inf)
+            if value < self.best:
+                self.best, self.best_epoch = value, epoch + 1
+                self.weights = self.model.get_weights()
+
+        def on_train_end(self, logs=None):
+            if self.weights is not None:
+                self.model.set_weights(self.weights)
+
+    return KeepBest()
+
+
+def _train(args) -> int:
+    import numnet
+    from numnet.tools.lr_find import lr_find
+    from numnet.tools.plots import plot_history, text_chart
+
+    hidden = _hidden(args.hidden)
+    learning_rate = _learning_rate(args.learning_rate)
+    _check_optimizer(args.optimizer)
+    out = args.out or os.path.splitext(os.path.basename(args.data))[0] + "_model"
+    _check_out_dir(out, "--out")
+    data = _Prepared(args)
+    _seed(args)
+    model = data.model(args)
+    chosen = None
+    if learning_rate == "auto":
+        result = lr_find(model, data.x_train, data.y_train, batch_size=args.batch_size)
+        chosen = result.suggestion
+        model.optimizer.learning_rate = chosen
+        print(f"lr-find: learning rate {chosen:.3g} ({result.method}; steepest "
+              f"{result.suggestions['steepest']:.3g}, minimum/10 "
+              f"{result.suggestions['minimum']:.3g})")
+    elif learning_rate is not None:
+        model.optimizer.learning_rate = learning_rate
+    keep_best = _keep_best()
+    stop = numnet.callbacks.EarlyStopping(monitor="val_loss", patience=args.patience)
+    start = time.perf_counter()
+    history = model.fit(data.x_train, data.y_train, epochs=args.epochs,
+                        batch_size=args.batch_size, validation_data=(data.x_val, data.y_val),
+                        callbacks=[keep_best, stop], verbose=args.verbose)
+    seconds = time.perf_counter() - start
+    from numnet.tools import tabular
+
+    result = tabular.scores(data.prep, model, data.x_val, data.val_labels)
+    report = {
+        "task": data.task, "targets": data.targets, "data": os.path.abspath(args.data),
+        "loss_function": model._loss_obj.name, "loss": result["loss"],
+        "metrics": result["metrics"], "epochs": len(history.history["loss"]),
+        "best_epoch": keep_best.best_epoch, "time_s": round(seconds, 3),
+        "samples": {"train": len(data.x_train), "validation": len(data.x_val)},
+        "inputs": data.prep.n_inputs, "hidden": hidden, "optimizer": args.optimizer,
+        "learning_rate": float(model.optimizer.current_learning_rate()),
+        "learning_rate_source": "lr-find" if chosen is not None else
+        "--learning-rate" if learning_rate is not None else "optimizer default",
+        "batch_size": args.batch_size, "seed": args.seed,
+        "validation_split": args.validation_split,
+        "validation_rows": [int(i) for i in data.val_rows],
+        "dropped_columns": data.prep.dropped,
+        "history": {k: [float(v) for v in vals] for k, vals in history.history.items()},
+    }
+    title = f"numnet train: {data.task} ({', '.join(data.targets)})"
+    tmp = tempfile.mkdtemp(prefix=".numnet-train-", dir=os.path.dirname(os.path.abspath(out)))
+    try:
+        model.save(os.path.join(tmp, "model.numnet"))
+        data.prep.save(os.path.join(tmp, "preprocessing.json"))
+        written = ["model.numnet", "preprocessing.json", "report.json"]
+        chart = None
+        from numnet.tools.plots import have_matplotlib
+
+        if have_matplotlib():
+            plot_history(history.history, os.path.join(tmp, "history.png"), title,
+                         keep_best.best_epoch)
+            written.append("history.png")
+        else:
+            chart = text_chart({"training loss": (range(1, report["epochs"] + 1),
+                                                  history.history["loss"]),
+                                "validation loss": (range(1, report["epochs"] + 1),
+                                                    history.history["val_loss"])},
+                               x_label="epoch", y_label="loss")
+            report["history_png"] = "not written: matplotlib is not installed"
+        with open(os.path.join(tmp, "report.json"), "w", encoding="utf-8") as f:
+            json.dump(report, f, indent=1)
+        if not os.path.exists(out):
+            os.replace(tmp, out)
+        else:
+            for name in written:
+                os.replace(os.path.join(tmp, name), os.path.join(out, name))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if chart:
+        from numnet.tools.plots import INSTALL_HINT
+
+        print(chart)
+        print(f"(history.png not written: matplotlib is not installed; {INSTALL_HINT})")
+    shown = ", ".join(f"{k} {v:.4f}" for k, v in result["metrics"].items())
+    print(f"{data.task} on {len(data.x_train)} training rows, {data.prep.n_inputs} inputs; "
+          f"{report['epochs']} epochs (best {keep_best.best_epoch}) in {seconds:.2f} s")
+    print(f"validation ({len(data.x_val)} rows): loss {result['loss']:.4f}, {shown}")
+    print(f"wrote {', '.join(os.path.join(out, name) for name in written)}")
+    return 0
+
+
+# ----------------------------------------------------------------------------- evaluate, predict
+
+
+def _load(model_path: str, prep_path: str | None):
+    from numnet import models
+    from numnet.tools.tabular import Preprocessor
+
+    if os.path.isdir(model_path):
+        model_path = os.path.join(model_path, "model.numnet")
+    if not os.path.exists(model_path):
+        raise CLIError(f"{model_path}: no such model file; give the model.numnet that "
+                       "`numnet train` wrote (or its folder).")
+    prep_path = prep_path or os.path.join(os.path.dirname(model_path), "preprocessing.json")
+    prep = Preprocessor.load(prep_path)
+    model = models.load_model(model_path)
+    width = model.input_shape[-1] if model.input_shape else None
+    if width != prep.n_inputs:
+        raise CLIError(f"{prep_path}: encodes {prep.n_inputs} inputs, but {model_path} expects "
+                       f"{width}; use the preprocessing.json written with that model.")
+    return model, prep
+
+
+def _evaluate(args) -> int:
+    from numnet.tools import tabular
+
+    model, prep = _load(args.model, args.preprocessing)
+    table = tabular.read_table(args.data)
+    if args.target:
+        names = table.resolve(_names(args.target), "the --target")
+        if len(names) != len(prep.targets):
+            raise CLIError(f"--target: the model predicts {len(prep.targets)} target column(s) "
+                           f"({', '.join(prep.targets)}), given {len(names)}: {args.target!r}.")
+        for saved, given in zip(prep.targets, names):
+            table.text[saved], table.numbers[saved] = table.text[given], table.numbers[given]
+    x = prep.transform(table)
+    labels = prep.target_values(table)
+    result = tabular.scores(prep, model, x, labels)
+    result = {"task": prep.task, "targets": prep.targets,
+              "loss_function": model._loss_obj.name, **result}
+    text = json.dumps(result, indent=1)
+    if args.out:
+        _check_out_file(args.out, "--out")
+        _write_atomically(args.out, lambda tmp: _write_text(tmp, text))
+    print(text)
+    return 0
+
+
+def _predict(args) -> int:
+    import csv
+    import io
+
+    from numnet.tools import tabular
+
+    model, prep = _load(args.model, args.preprocessing)
+    if args.out:
+        _check_out_file(args.out, "--out")
+    table = tabular.read_table(args.data)
+    x = prep.transform(table)
+    outputs = model.predict(x, batch_size=256, verbose=0)
+    predicted = prep.decode(outputs)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if prep.task in ("binary", "multiclass"):
+        probs = prep.probabilities(outputs)
+        writer.writerow([prep.targets[0]] + [f"probability_{c}" for c in prep.classes])
+        for label, p in zip(predicted, probs):
+            writer.writerow([label] + [format(float(v), ".9g") for v in p])
+    elif prep.task == "multilabel":
+        writer.writerow(prep.targets + [f"probability_{t}" for t in prep.targets])
+        for row, p in zip(predicted, outputs):
+            writer.writerow([int(v) for v in row] + [format(float(v), ".9g") for v in p])
+    else:
+        writer.writerow(prep.targets)
+        for row in predicted:
+            writer.writerow([format(float(v), ".9g") for v in row])
+    if args.out:
+        _write_atomically(args.out, lambda tmp: _write_text(tmp, buffer.getvalue()))
+        print(f"wrote {len(x)} predictions to {args.out}")
+    else:
+        sys.stdout.write(buffer.getvalue())
+    return 0
+
+
+# ----------------------------------------------------------------------------- lr-find, compare
+
+
+def _lr_find(args) -> int:
+    from numnet.tools import lr_find
+
+    _check_optimizer(args.optimizer)
+    _hidden(args.hidden)
+    if args.out:
+        _check_out_file(args.out, "--out")
+    data = _Prepared(args)
+    _seed(args)
+    model = data.model(args)
+    try:
+        result = lr_find(model, data.x_train, data.y_train, start=args.start, end=args.end,
+                         steps=args.steps, batch_size=args.batch_size)
+    except ValueError as err:
+        raise CLIError(str(err)) from None
+    print(f"lr-find ({type(model.optimizer).__name__}, {len(result.learning_rates)} of "
+          f"{args.steps} steps{', stopped when the loss diverged' if result.diverged else ''})")
+    for name, value in result.suggestions.items():
+        label = "minimum / 10" if name == "minimum" else name
+        chosen = "   <- suggestion" if name == result.method else ""
+        print(f"  {label:<13} {value:.3g}{chosen}")
+    written = _plot_or_chart(lambda tmp: result.plot(tmp), result.text_chart, args.out,
+                             "the plot")
+    if written:
+        print(f"wrote {written}")
+    return 0
+
+
+def _compare(args) -> int:
+    from numnet.tools import compare
+
+    optimizers = _names(args.optimizers) if args.optimizers else None
+    for name in optimizers or []:
+        _check_optimizer(name)
+    if optimizers is None and args.learning_rates is None:
+        optimizers = ["sgd", "rmsprop", "adam"]
+    rates = _rates(args.learning_rates) if args.learning_rates else None
+    _hidden(args.hidden)
+    if args.out:
+        _check_out_file(args.out, "--out")
+    data = _Prepared(args)
+    _seed(args)
+    model = data.model(args)
+    result = compare(model, data.x_train, data.y_train, optimizers=optimizers,
+                     learning_rates=rates, epochs=args.epochs, batch_size=args.batch_size,
+                     validation_data=(data.x_val, data.y_val), target=args.goal,
+                     n_jobs=args.jobs, seed=args.seed)
+    print(result.table())
+    print(f"best: {result.best}")
+    written = _plot_or_chart(lambda tmp: result.plot(tmp),
+                             lambda: result.text_chart(result.monitor), args.out, "the plot")
+    if written:
+        print(f"wrote {written}")
+    return 0
+
+
+# ----------------------------------------------------------------------------- parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, given {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction between 0 and 1, given {text!r}")
+    return value
+
+
+def _table_args(p: argparse.ArgumentParser, epochs: int | None) -> None:
+    p.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file, one row per "
+                   "sample")
+    p.add_argument("--target", required=True, metavar="COL",
+                   help="the column to predict (several, comma-separated: multi-label or "
+                        "multi-output)")
+    p.add_argument("--task", default="auto",
+                   choices=("auto", "binary", "multiclass", "multilabel", "regression"),
+                   help="what to learn (default: detected from the target: two values -> "
+                        "binary, text or 3-20 integers -> multiclass, several 0/1 columns -> "
+                        "multilabel, other numbers -> regression)")
+    p.add_argument("--hidden", default=DEFAULT_HIDDEN, metavar="N,N",
+                   help=f"hidden relu layer widths (default {DEFAULT_HIDDEN}; 'none' for none)")
+    p.add_argument("--optimizer", default="adam", help="optimizer name (default adam)")
+    p.add_argument("--batch-size", type=_positive_int, default=32, help="default 32")
+    p.add_argument("--validation-split", type=_fraction, default=0.2,
+                   help="fraction of rows held out for validation (default 0.2; stratified by "
+                        "class for classification)")
+    p.add_argument("--ignore", metavar="COLS", default=None,
+                   help="columns to leave out of the inputs (comma-separated), e.g. an id")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the split, the initial weights and the shuffling (default 0)")
+    if epochs is not None:
+        p.add_argument("--epochs", type=_positive_int, default=epochs,
+                       help=f"most passes over the training rows (default {epochs})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="numnet", description="Train Keras-style neural networks with numnet.")
@@ -54,10 +538,97 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2),
                       help="0 silent, 1 progress bar, 2 one line per epoch (default)")
     demo.set_defaults(func=_demo)
+
+    train = sub.add_parser(
+        "train", help="train a network on a table (CSV / Parquet / .npz)",
+        description="Train a dense network on a table. Numeric columns are standardized, text "
+                    "columns one-hot encoded (statistics from the training rows); the output "
+                    "layer and loss follow the task (binary: sigmoid + binary cross-entropy; "
+                    "multiclass: logits + sparse categorical cross-entropy from logits; "
+                    "multilabel: sigmoids + binary cross-entropy; regression: linear, or relu "
+                    "when the target is never negative, + mean squared error on the target "
+                    "divided by its standard deviation). Training stops early when the "
+                    "validation loss has not improved for --patience epochs and keeps the best "
+                    "epoch's weights. Writes DIR/model.numnet, DIR/preprocessing.json, "
+                    "DIR/report.json (validation loss and metrics: accuracy, or r2 / mae / "
+                    "rmse) and DIR/history.png (with matplotlib; otherwise a text chart).")
+    _table_args(train, 200)
+    train.add_argument("--learning-rate", default="default", metavar="auto|X",
+                       help="'auto' runs the learning-rate range test first and uses its "
+                            "suggestion; a number sets it; default: the optimizer's own "
+                            "(0.001 for adam)")
+    train.add_argument("--patience", type=_positive_int, default=20,
+                       help="epochs without a better validation loss before stopping "
+                            "(default 20)")
+    train.add_argument("--out", metavar="DIR", default=None,
+                       help="output folder (default: DATA's name + '_model')")
+    train.add_argument("--verbose", type=int, default=0, choices=(0, 1, 2),
+                       help="0 summary only (default), 1 progress bar, 2 one line per epoch")
+    train.set_defaults(func=_train)
+
+    evaluate = sub.add_parser(
+        "evaluate", help="loss and metrics of a trained model on a table",
+        description="Apply the saved preprocessing and the model to DATA and print the loss and "
+                    "metrics (accuracy; r2, mae, rmse for regression) as JSON.")
+    evaluate.add_argument("model", metavar="MODEL", help="model.numnet (or its folder)")
+    evaluate.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
+    evaluate.add_argument("--target", metavar="COL", default=None,
+                          help="the target column(s) in DATA (default: the names trained on)")
+    evaluate.add_argument("--preprocessing", metavar="FILE", default=None,
+                          help="preprocessing.json (default: next to MODEL)")
+    evaluate.add_argument("--out", metavar="FILE", default=None,
+                          help="also write the JSON to this file")
+    evaluate.set_defaults(func=_evaluate)
+
+    predict = sub.add_parser(
+        "predict", help="predictions of a trained model for each row of a table",
+        description="Apply the saved preprocessing and the model to DATA; write one row per "
+                    "sample: the predicted class and each class's probability, the 0/1 labels "
+                    "and their probabilities, or the predicted values.")
+    predict.add_argument("model", metavar="MODEL", help="model.numnet (or its folder)")
+    predict.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
+    predict.add_argument("--out", metavar="FILE", default=None,
+                         help="CSV file to write (default: standard output)")
+    predict.add_argument("--preprocessing", metavar="FILE", default=None,
+                         help="preprocessing.json (default: next to MODEL)")
+    predict.set_defaults(func=_predict)
+
+    lr = sub.add_parser(
+        "lr-find", help="the learning-rate range test on a table",
+        description="Build the network `numnet train` would, then run the learning-rate range "
+                    "test (numnet.tools.lr_find) on the training rows: print the suggestions "
+                    "(steepest descent, minimum / 10, valley) and the loss curve.")
+    _table_args(lr, None)
+    lr.add_argument("--start", type=float, default=1e-7, help="first learning rate (1e-7)")
+    lr.add_argument("--end", type=float, default=10.0, help="last learning rate (10)")
+    lr.add_argument("--steps", type=int, default=100, help="number of steps (100)")
+    lr.add_argument("--out", metavar="FILE", default=None,
+                    help="write the plot to this PNG (needs matplotlib)")
+    lr.set_defaults(func=_lr_find)
+
+    cmp_ = sub.add_parser(
+        "compare", help="compare optimizers or learning rates on a table",
+        description="Build the network `numnet train` would and train it from the same initial "
+                    "weights with each optimizer / learning rate (numnet.tools.compare), in "
+                    "parallel processes; print the table and the curves.")
+    _table_args(cmp_, 20)
+    cmp_.add_argument("--optimizers", metavar="NAMES", default=None,
+                      help="comma-separated optimizer names (default sgd,rmsprop,adam)")
+    cmp_.add_argument("--learning-rates", metavar="RATES", default=None,
+                      help="comma-separated learning rates (each optimizer at each rate)")
+    cmp_.add_argument("--goal", type=float, default=None,
+                      help="report the first epoch at which the validation metric reaches this")
+    cmp_.add_argument("--jobs", type=_positive_int, default=None,
+                      help="worker processes (default: one per configuration, up to the CPUs)")
+    cmp_.add_argument("--out", metavar="FILE", default=None,
+                      help="write the plot to this PNG (needs matplotlib)")
+    cmp_.set_defaults(func=_compare)
     return parser
 
 
 def main(argv=None) -> int:
+    """Run the ``numnet`` command with ``argv`` (default: sys.argv[1:]); returns the exit
+    status: 0 done, 2 bad arguments or input."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -65,7 +636,14 @@ def main(argv=None) -> int:
         return 2
     if getattr(args, "epochs", 1) < 1:
         parser.error("--epochs must be at least 1")
-    return args.func(args)
+    from numnet.saving import ModelFileError
+    from numnet.tools.tabular import DataError
+
+    try:
+        return args.func(args)
+    except (CLIError, DataError, ModelFileError) as err:
+        print(f"numnet {args.command}: error: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -69,3 +69,23 @@ class CallbackList:
 
     def __iter__(self):
         return iter(self.callbacks)
+
+
+def get_learning_rate(optimizer) -> float:
+    """The optimizer's learning rate as a number: the one set, or a schedule's current value."""
+    rate = getattr(optimizer, "_learning_rate", None)
+    if isinstance(rate, float):
+        return rate
+    return float(optimizer.current_learning_rate())
+
+
+def set_learning_rate(optimizer, value: float, who: str) -> None:
+    """Set a number as the optimizer's learning rate; a TypeError if it follows a schedule
+    (as Keras: a schedule's rate cannot be overwritten)."""
+    rate = getattr(optimizer, "_learning_rate", None)
+    if rate is not None and not isinstance(rate, float):
+        raise TypeError(
+            f"{who}: the optimizer's learning_rate is a schedule ({type(rate).__name__}), "
+            "which cannot be changed during training; compile with a number as learning_rate "
+            "to use this callback.")
+    optimizer.learning_rate = float(value)

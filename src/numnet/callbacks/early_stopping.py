@@ -2,45 +2,45 @@
 
 from __future__ import annotations
 
-import warnings
-
-from .callback import Callback
+from .monitor_callback import MonitorCallback
 
 
-def _mode_is_max(mode: str, monitor: str) -> bool:
-    if mode == "max":
-        return True
-    if mode == "min":
-        return False
-    return any(word in monitor for word in ("acc", "auc", "precision", "recall", "f1", "r2"))
+class EarlyStopping(MonitorCallback):
+    """Stop training when ``monitor`` has not improved for ``patience`` epochs.
 
+    At each epoch end (from epoch ``start_from_epoch`` on): if the value improves on the best
+    so far (by more than ``min_delta``: ``value < best - min_delta`` for a quantity to
+    minimize, ``value > best + min_delta`` to maximize) it becomes the best, and the count of
+    epochs waited restarts at 0 when it also improves on ``baseline`` (when given);
+    otherwise the count goes up by one, and at ``patience`` (from the second epoch on) training
+    stops. ``restore_best_weights=True`` puts back the weights of the best epoch when training
+    ends, whether it stopped early or ran all its epochs (as Keras 3); if no epoch improved on
+    ``baseline`` the best of those seen is restored all the same.
 
-class EarlyStopping(Callback):
-    """Stop training after ``patience`` epochs without an improvement of at least ``min_delta``.
+    Defaults, as Keras: monitor='val_loss', min_delta=0, patience=0, verbose=0, mode='auto'
+    (see MonitorCallback: loss goes down, accuracy up), baseline=None,
+    restore_best_weights=False, start_from_epoch=0.
 
-    restore_best_weights=True puts back the weights of the best epoch when it stops.
+    After fit: ``stopped_epoch`` (0 if it did not stop), ``best``, ``best_epoch``.
     """
 
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,
                  verbose: int = 0, mode: str = "auto", baseline: float | None = None,
                  restore_best_weights: bool = False, start_from_epoch: int = 0):
-        super().__init__()
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(
-                f"EarlyStopping(mode): expected 'auto', 'min' or 'max', given {mode!r}.")
-        self.monitor, self.patience, self.verbose = monitor, int(patience), verbose
-        self.baseline, self.restore_best_weights = baseline, restore_best_weights
+        super().__init__(monitor, mode, min_delta=min_delta)
+        for value, name in ((patience, "patience"), (start_from_epoch, "start_from_epoch")):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"EarlyStopping({name}): expected an integer >= 0, given "
+                                 f"{value!r}.")
+        self.patience = patience
+        self.verbose = verbose
+        self.baseline = baseline
+        self.restore_best_weights = restore_best_weights
         self.start_from_epoch = start_from_epoch
-        self.maximize = _mode_is_max(mode, monitor)
-        self.min_delta = abs(min_delta) if self.maximize else -abs(min_delta)
-        self.mode = mode
-
-    def _improved(self, value, reference) -> bool:
-        if reference is None:
-            return True
-        if self.maximize:
-            return value - self.min_delta > reference
-        return value - self.min_delta < reference
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best_weights = None
+        self.best_epoch = 0
 
     def on_train_begin(self, logs=None):
         self.wait = 0
@@ -50,22 +50,20 @@ class EarlyStopping(Callback):
         self.best_epoch = 0
 
     def on_epoch_end(self, epoch, logs=None):
-        value = (logs or {}).get(self.monitor)
-        if value is None:
-            warnings.warn(
-                f"EarlyStopping: the monitored metric {self.monitor!r} is not in the logs "
-                f"(available: {sorted(logs or {})}).", stacklevel=2)
-            return
-        if epoch < self.start_from_epoch:
+        self._set_direction()
+        current = self._monitored(logs, "early stopping is conditioned")
+        if current is None or epoch < self.start_from_epoch:
             return
         if self.restore_best_weights and self.best_weights is None:
             self.best_weights = self.model.get_weights()
+            self.best_epoch = epoch
         self.wait += 1
-        if self._improved(value, self.best):
-            self.best, self.best_epoch = value, epoch
+        if self._is_improvement(current, self.best):
+            self.best = current
+            self.best_epoch = epoch
             if self.restore_best_weights:
                 self.best_weights = self.model.get_weights()
-            if self.baseline is None or self._improved(value, self.baseline):
+            if self.baseline is None or self._is_improvement(current, self.baseline):
                 self.wait = 0
             return
         if self.wait >= self.patience and epoch > 0:
@@ -73,10 +71,10 @@ class EarlyStopping(Callback):
             self.model.stop_training = True
 
     def on_train_end(self, logs=None):
-        if self.stopped_epoch and self.verbose:
+        if self.stopped_epoch > 0 and self.verbose > 0:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
-        if self.restore_best_weights and self.best_weights is not None and self.stopped_epoch:
-            if self.verbose:
-                print(f"Restoring model weights from the end of the best epoch: "
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose > 0:
+                print("Restoring model weights from the end of the best epoch: "
                       f"{self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)

@@ -3,31 +3,53 @@
 from __future__ import annotations
 
 import inspect
+import numbers
 
-from .callback import Callback
+from .callback import Callback, get_learning_rate, set_learning_rate
 
 
 class LearningRateScheduler(Callback):
-    """``schedule(epoch, lr) -> new lr`` (or ``schedule(epoch)``), applied before each epoch."""
+    """Before each epoch, set the optimizer's learning rate to ``schedule(epoch, lr)`` (epoch
+    counted from 0, lr the current rate) or ``schedule(epoch)`` for a one-argument function;
+    after it, log the rate as 'learning_rate'. The optimizer must have been compiled with a
+    number as its learning rate (a schedule's rate cannot be overwritten, as in Keras).
+
+        LearningRateScheduler(lambda epoch, lr: lr if epoch < 10 else lr * 0.9)
+
+    Defaults: verbose=0 (1 prints each new rate).
+    """
 
     def __init__(self, schedule, verbose: int = 0):
         super().__init__()
+        if not callable(schedule):
+            raise TypeError("LearningRateScheduler(schedule): expected a function "
+                            f"schedule(epoch, lr) -> new lr, given {type(schedule).__name__}.")
         self.schedule, self.verbose = schedule, verbose
         try:
-            self._two_args = len(inspect.signature(schedule).parameters) >= 2
+            params = inspect.signature(schedule).parameters.values()
+            positional = [p for p in params if p.kind in (
+                p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+            self._two_args = len(positional) >= 2 or any(
+                p.kind == p.VAR_POSITIONAL for p in positional)
         except (TypeError, ValueError):
             self._two_args = True
 
     def on_epoch_begin(self, epoch, logs=None):
         optimizer = self.model.optimizer
-        base = optimizer._learning_rate
-        lr = base if isinstance(base, float) else optimizer.current_learning_rate()
+        lr = get_learning_rate(optimizer)
         new = self.schedule(epoch, lr) if self._two_args else self.schedule(epoch)
-        new = float(getattr(new, "value", new))
-        optimizer.learning_rate = new
-        if self.verbose:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {new}.")
+        new = getattr(new, "value", new)
+        if isinstance(new, bool) or not isinstance(new, (numbers.Real, float)):
+            try:
+                new = float(new)
+            except (TypeError, ValueError):
+                raise ValueError("LearningRateScheduler: schedule(epoch, lr) must return a "
+                                 f"number, returned {new!r} for epoch {epoch}.") from None
+        set_learning_rate(optimizer, float(new), "LearningRateScheduler")
+        if self.verbose > 0:
+            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to "
+                  f"{float(new)}.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:
-            logs["learning_rate"] = self.model.optimizer.current_learning_rate()
+            logs["learning_rate"] = get_learning_rate(self.model.optimizer)

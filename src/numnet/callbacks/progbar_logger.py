@@ -1,108 +1,253 @@
-"""ProgbarLogger: Keras's progress display for fit, evaluate and predict."""
+"""Progbar and ProgbarLogger: Keras's progress display for fit, evaluate and predict."""
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 import time
+
+import numpy as np
 
 from .callback import Callback
 
 
-def _format_time(seconds: float) -> str:
-    if seconds >= 3600:
+def _format_duration(seconds: float) -> str:
+    """The ETA as Keras shows it: '7s', '2:05', '1:02:05'."""
+    if seconds > 3600:
         return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
-    if seconds >= 60:
+    if seconds > 60:
         return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
-    return f"{int(round(seconds))}s"
+    return f"{int(seconds)}s"
 
 
-def _format_per_step(seconds: float) -> str:
-    if seconds >= 1:
-        return f"{seconds:.0f}s/step"
+def format_per_unit(seconds: float, unit: str = "step") -> str:
+    """' 3ms/step', ' 250us/step', ' 2s/step' (a leading space, as Keras)."""
+    if seconds >= 1 or seconds == 0:
+        return f" {seconds:.0f}s/{unit}"
     if seconds >= 1e-3:
-        return f"{seconds * 1e3:.0f}ms/step"
-    return f"{seconds * 1e6:.0f}us/step"
+        return f" {seconds * 1e3:.0f}ms/{unit}"
+    return f" {seconds * 1e6:.0f}us/{unit}"
+
+
+def format_value(value) -> str:
+    """A log value as Keras prints it: 4 decimals, or 4 significant digits in e-notation
+    when |value| <= 1e-3; a vector shows its mean."""
+    try:
+        number = float(np.mean(np.asarray(value, dtype=np.float64)))
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{number:.4f}" if abs(number) > 1e-3 else f"{number:.4e}"
 
 
 def format_logs(logs) -> str:
-    parts = []
-    for key in sorted(logs):
-        value = logs[key]
-        try:
-            parts.append(f"{key}: {float(value):.4f}")
-        except (TypeError, ValueError):
-            continue
-    return " - ".join(parts)
+    """'loss: 0.1234 - accuracy: 0.9500', in the logs' order."""
+    return " - ".join(f"{key}: {format_value(value)}" for key, value in (logs or {}).items())
 
 
-class ProgbarLogger(Callback):
-    """verbose=1: a live bar per epoch (steps, ETA or time, time per step, running metrics);
-    verbose=2: one line per epoch. Updates are throttled so that drawing stays cheap."""
+def _stream_is_live(stream) -> bool:
+    return bool(getattr(stream, "isatty", lambda: False)()) or "ipykernel" in sys.modules \
+        or "PYCHARM_HOSTED" in os.environ
 
-    def __init__(self, verbose: int = 1, stream=None, interval: float = 0.05):
-        super().__init__()
+
+class Progbar:
+    """A progress bar, as ``keras.utils.Progbar``.
+
+    ``update(current, values)`` shows step ``current`` of ``target`` (None: unknown) with the
+    (name, value) pairs given (the latest value of each is shown); ``add(n, values)`` moves
+    ``n`` steps on. verbose=1 redraws one line in place (at most every ``interval`` seconds,
+    and always for the last step): the step count, a bar of ``width`` characters, the time
+    left (ETA, from the mean time of the steps after the first) or, when done, the time taken,
+    the time per step and the values. verbose=2 writes one line when done; 0 nothing. Colours
+    are used only on a terminal or in a notebook.
+
+    Defaults: width=20, verbose=1, interval=0.05, unit_name='step', stream=sys.stdout.
+    """
+
+    def __init__(self, target, width: int = 20, verbose: int = 1, interval: float = 0.05,
+                 stateful_metrics=None, unit_name: str = "step", stream=None):
+        self.target = target
+        self.width = width
         self.verbose = verbose
-        self.stream = stream
         self.interval = interval
-        self._epoch_start = 0.0
-        self._last_draw = 0.0
-        self._steps = None
+        self.unit_name = unit_name
+        self.stream = stream
+        self._values: dict = {}
+        self._seen_so_far = 0
+        self._start = time.perf_counter()
+        self._last_update = 0.0
+        self._time_after_first_step = None
+        self._prev_width = 0
 
     def _out(self):
         return self.stream or sys.stdout
 
+    def _per_unit(self, current: int, now: float) -> float:
+        if not current:
+            return 0.0
+        if self._time_after_first_step is not None and current > 1:
+            per = (now - self._time_after_first_step) / (current - 1)
+        else:
+            per = (now - self._start) / current
+        if current == 1:
+            self._time_after_first_step = now
+        return per
+
+    def update(self, current: int, values=None, finalize: bool | None = None) -> None:
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        now = time.perf_counter()
+        if self.verbose == 1 and not finalize and now - self._last_update < self.interval:
+            self._seen_so_far = current
+            return
+        for key, value in (values.items() if isinstance(values, dict) else values or []):
+            self._values[key] = value
+        self._seen_so_far = current
+        per_unit = self._per_unit(current, now)
+        if self.verbose == 1:
+            self._draw(current, now, per_unit, finalize)
+        elif self.verbose == 2 and finalize and self.target:
+            digits = int(math.log10(self.target)) + 1
+            line = f"{current:>{digits}}/{self.target} - {now - self._start:.0f}s -" + \
+                format_per_unit(per_unit, self.unit_name)
+            if self._values:
+                line += " - " + format_logs(self._values)
+            self._out().write(line + "\n")
+            self._out().flush()
+        self._last_update = now
+
+    def _draw(self, current: int, now: float, per_unit: float, finalize: bool) -> None:
+        out = self._out()
+        color = _stream_is_live(out)
+        bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
+        if self.target:
+            digits = int(math.log10(self.target)) + 1
+            done = int(self.width * min(current, self.target) / self.target)
+            count = f"{current:>{digits}}/{self.target}"
+            if color:
+                bar = (f"{bold(count)} " + (f"\x1b[32m{'━' * done}\x1b[0m" if done else "")
+                       + f"\x1b[37m{'━' * (self.width - done)}\x1b[0m")
+            else:
+                bar = f"{count} [{'=' * done}{'.' * (self.width - done)}]"
+            plain_bar = len(count) + 1 + self.width + (0 if color else 2)
+        else:
+            bar = f"{current:7d}/Unknown"
+            plain_bar = len(bar)
+        if self.target and not finalize:
+            timing = _format_duration(per_unit * (self.target - current))
+        else:
+            timing = f"{now - self._start:.0f}s"
+        info = f" {bold(timing)}" + format_per_unit(per_unit, self.unit_name)
+        plain_info = 1 + len(timing) + len(format_per_unit(per_unit, self.unit_name))
+        if self._values:
+            metrics = " - " + format_logs(self._values)
+            info += metrics
+            plain_info += len(metrics)
+        width = plain_bar + plain_info
+        text = "\r" + bar + info + " " * max(0, self._prev_width - width)
+        self._prev_width = width
+        out.write(text + ("\n" if finalize else ""))
+        out.flush()
+
+    def add(self, n: int, values=None) -> None:
+        self.update(self._seen_so_far + n, values)
+
+
+class ProgbarLogger(Callback):
+    """Prints progress: fit adds one when verbose is not 0, evaluate and predict too.
+
+    verbose=1: "Epoch i/N" (when N > 1), then a live bar per epoch redrawn in place: steps
+    done / steps, the bar, the time left, the time per step, and the epoch's running loss and
+    metrics; the last frame shows the time taken and, after validation, the 'val_' logs.
+    verbose=2: one line per epoch: "32/32 - 1s - 30ms/step - loss: 0.1234 - val_loss: ...".
+    Drawing is throttled to one frame every ``interval`` seconds (0.05), and between frames a
+    batch costs one clock read, so the bar takes a negligible share of an epoch.
+
+    verbose: None (default) takes fit's verbose; stream: where to write (sys.stdout).
+    """
+
+    def __init__(self, verbose: int | None = None, stream=None, interval: float = 0.05):
+        super().__init__()
+        self._verbose_arg = verbose
+        self.verbose = 1 if verbose is None else verbose
+        self.stream = stream
+        self.interval = interval
+        self.progbar = None
+        self.target = None
+        self.epochs = 1
+        self.seen = 0
+        self._in_fit = False
+
+    def set_params(self, params: dict) -> None:
+        super().set_params(params)
+        verbose = params.get("verbose", 1) if self._verbose_arg is None else self._verbose_arg
+        self.verbose = 1 if verbose == "auto" else int(verbose)
+        self.epochs = params.get("epochs", 1)
+        self.target = params.get("steps")
+
+    def _out(self):
+        return self.stream or sys.stdout
+
+    def _new_bar(self) -> None:
+        self.seen = 0
+        self.target = self.params.get("steps", self.target)
+        self.progbar = Progbar(self.target, verbose=self.verbose, interval=self.interval,
+                               stream=self.stream)
+
     def on_train_begin(self, logs=None):
-        self.epochs = self.params.get("epochs", 1)
-        self._steps = self.params.get("steps")
+        self._in_fit = True
+
+    def on_train_end(self, logs=None):
+        self._in_fit = False
 
     def on_epoch_begin(self, epoch, logs=None):
-        self._epoch_start = time.perf_counter()
-        self._last_draw = 0.0
-        self._out().write(f"Epoch {epoch + 1}/{self.epochs}\n")
-        self._out().flush()
+        self._new_bar()
+        if self.verbose and self.epochs > 1:
+            self._out().write(f"Epoch {epoch + 1}/{self.epochs}\n")
+            self._out().flush()
+
+    def _batch_end(self, batch, logs) -> None:
+        self.seen = batch + 1
+        if self.verbose != 1 or self.progbar is None:
+            return
+        bar = self.progbar
+        # The last step is drawn by the epoch's end, with the validation logs.
+        if (bar.target is not None and self.seen >= bar.target) or \
+                time.perf_counter() - bar._last_update < bar.interval:
+            bar._seen_so_far = self.seen
+            return
+        bar.update(self.seen, logs if logs is not None else {}, finalize=False)
 
     def on_train_batch_end(self, batch, logs=None):
-        if self.verbose != 1:
-            return
-        now = time.perf_counter()
-        if now - self._last_draw < self.interval and batch + 1 != self._steps:
-            return
-        self._last_draw = now
-        self._draw(batch + 1, logs or {}, final=False)
-
-    def _bar(self, done: int) -> str:
-        total = self._steps
-        if not total:
-            return f"{done}"
-        width = 20
-        filled = int(width * done / total)
-        return f"{done}/{total} " + "━" * filled + "\x1b[2m" + "━" * (width - filled) + "\x1b[0m"
-
-    def _draw(self, done, logs, final: bool):
-        elapsed = time.perf_counter() - self._epoch_start
-        per_step = elapsed / max(done, 1)
-        if final or not self._steps:
-            timing = f"{_format_time(elapsed)} {_format_per_step(per_step)}"
-        else:
-            timing = f"ETA: {_format_time(per_step * (self._steps - done))}"
-        text = f"\r{self._bar(done)} {timing}"
-        metrics = format_logs(logs)
-        if metrics:
-            text += " - " + metrics
-        self._out().write(text + "\x1b[K" + ("\n" if final else ""))
-        self._out().flush()
+        self._batch_end(batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        done = self._steps or 0
-        if self.verbose == 1:
-            self._draw(done, logs, final=True)
+        self._finish(logs)
+
+    def on_test_begin(self, logs=None):
+        if not self._in_fit:
+            self._new_bar()
+
+    def on_test_batch_end(self, batch, logs=None):
+        if not self._in_fit:
+            self._batch_end(batch, logs)
+
+    def on_test_end(self, logs=None):
+        if not self._in_fit:
+            self._finish(logs)
+
+    def on_predict_begin(self, logs=None):
+        self._new_bar()
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._batch_end(batch, None)
+
+    def on_predict_end(self, logs=None):
+        self._finish(None)
+
+    def _finish(self, logs) -> None:
+        if self.progbar is None or not self.verbose:
             return
-        elapsed = time.perf_counter() - self._epoch_start
-        per_step = _format_per_step(elapsed / max(done, 1))
-        line = f"{done}/{done} - {_format_time(elapsed)} - {per_step}"
-        metrics = format_logs(logs)
-        if metrics:
-            line += " - " + metrics
-        self._out().write(line + "\n")
-        self._out().flush()
+        if self.progbar.target is None:
+            self.progbar.target = self.seen
+        self.progbar.update(self.progbar.target, logs or {}, finalize=True)

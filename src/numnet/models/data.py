@@ -99,27 +99,65 @@ def prepare_weights(sample_weight, n: int, where: str) -> np.ndarray | None:
     return w.reshape(n)
 
 
-def class_weights_to_sample_weights(class_weight: dict, y: np.ndarray, where: str) -> np.ndarray:
-    """One weight per sample from {class: weight}: the class is y, argmax(y) or round(y)."""
+def class_weight_lookup(class_weight, where: str) -> np.ndarray:
+    """{class index: weight} as an array indexed by class; NaN for classes given no weight."""
     if not isinstance(class_weight, dict):
         raise TypeError(
             f"{where}(class_weight): expected a dict {{class index: weight}}, given "
             f"{type(class_weight).__name__}."
         )
+    if not class_weight:
+        raise ValueError(f"{where}(class_weight): expected one weight per class, given {{}}.")
+    bad = [c for c in class_weight
+           if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 0]
+    if bad:
+        raise ValueError(
+            f"{where}(class_weight): keys must be class indices 0, 1, ...; given {bad[0]!r}."
+        )
+    lookup = np.full(int(max(class_weight)) + 1, np.nan, dtype=backend.floatx())
+    for cls, weight in class_weight.items():
+        lookup[int(cls)] = weight
+    return lookup
+
+
+def weights_from_lookup(lookup: np.ndarray, y: np.ndarray, where: str) -> np.ndarray:
+    """One weight per sample: ``lookup[class]``, the class being y, argmax(y) (one-hot or
+    probabilities) or round(y) (a single 0/1 column)."""
     if y.ndim >= 2 and y.shape[-1] > 1:
         labels = y.argmax(axis=-1)
     else:
         labels = np.rint(y.reshape(len(y))).astype(np.int64)
-    missing = sorted(set(np.unique(labels).tolist()) - set(class_weight))
-    if missing:
+    inside = (labels >= 0) & (labels < len(lookup))
+    weights = lookup[np.where(inside, labels, 0)]
+    missing = ~inside | np.isnan(weights)
+    if missing.any():
+        given = sorted(int(c) for c in np.flatnonzero(~np.isnan(lookup)))
+        absent = sorted(set(labels[missing].tolist()))
         raise ValueError(
-            f"{where}(class_weight): no weight for class(es) {missing}; given weights for "
-            f"{sorted(class_weight)}. Give one weight per class present in y."
+            f"{where}(class_weight): no weight for class(es) {absent}; given weights for "
+            f"{given}. Give one weight per class present in y."
         )
-    lookup = np.zeros(int(max(class_weight)) + 1, dtype=backend.floatx())
-    for cls, weight in class_weight.items():
-        lookup[int(cls)] = weight
-    return lookup[labels]
+    return weights
+
+
+def class_weights_to_sample_weights(class_weight: dict, y: np.ndarray, where: str) -> np.ndarray:
+    """One weight per sample from {class: weight}: the class is y, argmax(y) or round(y)."""
+    return weights_from_lookup(class_weight_lookup(class_weight, where), y, where)
+
+
+def check_mapped(array, name: str, where: str, n: int | None = None):
+    """A memory-mapped array checked by its header only (its values are checked batch by
+    batch): numeric dtype, at least one sample, ``n`` samples when given."""
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{where}({name}): expected numbers, given a memory-mapped array of "
+                        f"dtype {array.dtype}.")
+    if array.ndim == 0 or len(array) == 0:
+        raise ValueError(f"{where}({name}): expected at least one sample, given a "
+                         f"memory-mapped array of shape {array.shape}.")
+    if n is not None and len(array) != n:
+        raise ValueError(f"{where}: x and {name} must have the same number of samples; x has "
+                         f"{n}, {name} has {len(array)}.")
+    return array
 
 
 def check_input_shape(x: np.ndarray, expected, model_name: str, where: str) -> None:

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import inspect
-import math
 
 import numpy as np
 
@@ -17,16 +16,19 @@ from ..autodiff import ops
 from ..autodiff.tensor import Tensor, no_grad
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
 from ..layers.base import InputLayer, Layer, reject_unknown_kwargs, unique_name
-from . import data
+from . import adapters, data
 
 
 class _LazyLogs(dict):
-    """Batch logs computed only when a callback reads them (keeps the training loop lean)."""
+    """Batch logs computed only when a callback reads them (keeps the training loop lean).
 
-    def __init__(self, compute):
+    ``running`` holds the epoch's (loss total, samples seen) so far, for BackupAndRestore."""
+
+    def __init__(self, compute, running=None):
         super().__init__()
         self._compute = compute
         self._ready = False
+        self.running = running
 
     def _fill(self):
         if not self._ready:
@@ -68,7 +70,8 @@ class _LazyLogs(dict):
 
 _FIT_ARGS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
              "validation_data", "shuffle", "class_weight", "sample_weight", "initial_epoch",
-             "steps_per_epoch", "validation_steps", "validation_batch_size", "validation_freq"]
+             "steps_per_epoch", "validation_steps", "validation_batch_size", "validation_freq",
+             "learning_rate"]
 
 
 class Model(Layer):
@@ -91,6 +94,7 @@ class Model(Layer):
         self.history = None
         self._metrics: list = []
         self._metric_specs: list = []
+        self._weighted_from = 0
         self._loss_obj = None
         if inputs is not None or outputs is not None:
             self._init_functional(inputs, outputs)
@@ -236,10 +240,11 @@ class Model(Layer):
         specs = list(metrics) + list(weighted_metrics or [])
         for spec in specs:  # names are checked now, 'accuracy' resolved at fit
             if not (isinstance(spec, str) and spec.lower() in ("accuracy", "acc")):
-                metrics_module.get(spec)
+                metrics_module.validate(spec)
         # Assigned only once everything is valid: a failed compile leaves the model as it was.
         self.optimizer, self.loss, self._loss_obj = optimizer_obj, loss, loss_obj
         self._metric_specs = specs
+        self._weighted_from = len(metrics)  # metrics from here on are weighted_metrics
         self._metrics = []
         self.compiled = True
         from .. import advice
@@ -267,7 +272,7 @@ class Model(Layer):
 
     @property
     def metrics_names(self) -> list[str]:
-        return ["loss"] + [m.name for m in self._metrics]
+        return ["loss"] + metrics_module.log_names(self._metrics, self._weighted_from)
 
     @property
     def metrics(self) -> list:
@@ -307,22 +312,23 @@ class Model(Layer):
         self.optimizer.apply([p.grad for p in params], params)
         if self._metrics:
             y_dev = backend.to_device(y)
-            for metric in self._metrics:
-                metric.update_state(y_dev, out.value, sample_weight)
+            for i, metric in enumerate(self._metrics):  # only weighted_metrics see weights
+                metric.update_state(y_dev, out.value,
+                                    sample_weight if i >= self._weighted_from else None)
         return loss.value
 
     def _test_step(self, x, y, sample_weight):
         with no_grad():
             out = self._forward(Tensor(backend.to_device(x)), training=False)
             loss = self._loss_value(backend.to_device(y), out, sample_weight)
-        for metric in self._metrics:
-            metric.update_state(backend.to_device(y), out.value, sample_weight)
+        for i, metric in enumerate(self._metrics):
+            metric.update_state(backend.to_device(y), out.value,
+                                sample_weight if i >= self._weighted_from else None)
         return loss.value
 
     def _results(self, loss_total: float, count: float) -> dict:
         logs = {"loss": loss_total / count if count else float("nan")}
-        for metric in self._metrics:
-            logs[metric.name] = float(metric.result())
+        logs.update(metrics_module.results(self._metrics, self._weighted_from))
         return logs
 
     # ----- fit -----
@@ -331,10 +337,37 @@ class Model(Layer):
             shuffle: bool = True, class_weight=None, sample_weight=None, initial_epoch: int = 0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None,
             validation_freq: int = 1, **kwargs):
-        """Train for ``epochs`` passes over (x, y) in shuffled batches; return a History."""
+        """Train for ``epochs`` epochs; return a History (``history.history``: one list a log).
+
+        x: arrays (NumPy, lists, pandas), a memory-mapped array (``np.load(path,
+        mmap_mode='r')``), a ``numnet.utils.PyDataset``, or a generator / iterable of
+        ``(x, y)`` or ``(x, y, sample_weight)`` batches (y and sample_weight then stay None).
+        Memory-mapped arrays and PyDatasets stream: only the batches in use are in memory.
+        In-memory arrays are checked whole before training (NaN / inf, shapes, labels against
+        the loss); streams are checked on their first batch.
+
+        batch_size: 32 by default (arrays). shuffle: True, a new permutation of the samples
+        each epoch (of the batches, for a PyDataset); 'batch', contiguous batches in a shuffled
+        order; False, in order. Generators are never shuffled.
+        validation_split: the last fraction of the arrays, cut before shuffling (as Keras).
+        validation_data: (x_val, y_val[, sample_weight]), a PyDataset or a generator, of which
+        validation_steps batches are used (all when None). validation_freq: validate every
+        n-th epoch (an int, default 1) or after the epochs listed (counted from 1).
+        class_weight: {class: weight}, multiplied into the training sample weights (the
+        validation data is not weighted by class). steps_per_epoch: batches per epoch; the next
+        epoch goes on where the last stopped, as Keras. initial_epoch: the first epoch's index.
+
+        numnet adds ``learning_rate='auto'``: run numnet.tools.lr_find on the training data
+        first and train with its suggestion (a number sets the optimizer's rate)."""
+        learning_rate = kwargs.pop("learning_rate", None)
         reject_unknown_kwargs("fit()", kwargs, _FIT_ARGS)
         self._require_compiled("fit()")
         batch_size = _check_batch_size(batch_size, "fit")
+        if learning_rate is not None:
+            from ..tools.lr_find import fit_learning_rate
+
+            fit_learning_rate(self, learning_rate, x, y, batch_size, sample_weight,
+                              validation_split, _resolve_verbose(verbose))
         if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
             raise ValueError(f"fit(epochs): expected a non-negative integer, given {epochs!r}.")
         if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
@@ -349,156 +382,358 @@ class Model(Layer):
         if not 0.0 <= float(validation_split) < 1.0:
             raise ValueError(
                 f"fit(validation_split): expected a fraction in [0, 1), given {validation_split}.")
-        _check_positive_int(validation_freq, "fit(validation_freq)")
-        if steps_per_epoch is not None:
-            _check_positive_int(steps_per_epoch, "fit(steps_per_epoch)")
-        if validation_batch_size is not None:
-            _check_positive_int(validation_batch_size, "fit(validation_batch_size)")
-        cbs = _callback_list(callbacks)
-        x, y, sample_weight = self._prepare(x, y, sample_weight, "fit")
-        if class_weight is not None:
-            cw = data.class_weights_to_sample_weights(class_weight, y, "fit")
-            sample_weight = cw if sample_weight is None else sample_weight * cw
+        _check_validation_freq(validation_freq)
+        for value, name in ((steps_per_epoch, "steps_per_epoch"),
+                            (validation_steps, "validation_steps"),
+                            (validation_batch_size, "validation_batch_size")):
+            if value is not None:
+                _check_positive_int(value, f"fit({name})")
+        _check_shuffle(shuffle)
+        cbs = _callback_list(callbacks, "fit")
+        train, (sample_x, sample_y), split = self._data(
+            x, y, sample_weight, batch_size, "fit", shuffle=shuffle, class_weight=class_weight,
+            steps=steps_per_epoch, validation_split=validation_split)
+        val_batch = validation_batch_size or batch_size
         val = None
         if validation_data is not None:
-            val = self._validation_tuple(validation_data)
-        elif validation_split:
-            cut = int(len(x) * (1.0 - validation_split))
-            if cut == 0 or cut == len(x):
-                raise ValueError(
-                    f"fit(validation_split={validation_split}): with {len(x)} samples this "
-                    "leaves an empty training or validation set.")
-            val = (x[cut:], y[cut:], None if sample_weight is None else sample_weight[cut:])
-            x, y = x[:cut], y[:cut]
-            sample_weight = None if sample_weight is None else sample_weight[:cut]
-        self._resolve_metrics(y)
+            val = self._validation_iterator(validation_data, val_batch, validation_steps)
+        elif split is not None:
+            val = adapters.EpochIterator(adapters.ArraySource(*split, batch_size=val_batch),
+                                         validation_steps)
+        self._resolve_metrics(sample_y[:batch_size])
         from .. import advice
 
-        advice.on_fit(self, x, y)
+        advice.on_fit(self, sample_x, sample_y)
 
-        n = len(x)
-        steps = math.ceil(n / batch_size)
-        if steps_per_epoch is not None:
-            steps = min(steps, int(steps_per_epoch))
         verbose = _resolve_verbose(verbose)
-        history = History()
-        if verbose:
-            cbs.append(ProgbarLogger(verbose=verbose))
-        cbs.append(history)
-        params = {"epochs": epochs, "steps": steps, "verbose": verbose, "batch_size": batch_size}
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
+            cbs.append(ProgbarLogger())
+        history = next((c for c in cbs if isinstance(c, History)), None)
+        if history is None:
+            history = History()
+            cbs.append(history)
+        params = {"epochs": epochs, "steps": train.steps, "verbose": verbose,
+                  "batch_size": batch_size, "do_validation": val is not None}
         cb = CallbackList(cbs, model=self, params=params)
         self.stop_training = False
         self.history = history
-        wants_batch_logs = cb.wants("on_train_batch_end")
-        cb.call("on_train_begin", {})
-        epoch_logs: dict = {}
+        batch_begin = cb.wants("on_train_batch_begin")
+        batch_end = cb.wants("on_train_batch_end")
         rng = backend.rng()
-        for epoch in range(initial_epoch, epochs):
-            for metric in self._metrics:
-                metric.reset_state()
-            cb.call("on_epoch_begin", epoch, {})
-            order = rng.permutation(n) if shuffle else None
-            loss_total, seen = 0.0, 0
-            for step in range(steps):
-                cb.call("on_train_batch_begin", step, {})
-                lo, hi = step * batch_size, min(n, (step + 1) * batch_size)
-                if order is not None:
-                    idx = order[lo:hi]
-                    xb, yb = x[idx], y[idx]
-                    swb = None if sample_weight is None else sample_weight[idx]
-                else:
-                    xb, yb = x[lo:hi], y[lo:hi]
-                    swb = None if sample_weight is None else sample_weight[lo:hi]
-                loss = float(self._train_step(xb, yb, swb))
-                loss_total += loss * (hi - lo)
-                seen += hi - lo
-                if wants_batch_logs:
-                    running = (loss_total, seen)
-                    cb.call("on_train_batch_end", step,
-                            _LazyLogs(lambda r=running: self._results(*r)))
+        self._train_iterator = train
+        try:
+            cb.call("on_train_begin", {})
+            start_step, loss_total, seen = 0, 0.0, 0
+            resume = self.__dict__.pop("_resume_state", None)
+            if resume is not None:
+                initial_epoch, start_step = resume["epoch"], resume["step"]
+                loss_total, seen = resume["loss_total"], resume["seen"]
+                if resume.get("pass_rng") is not None:
+                    train.restore(rng, resume["pass_rng"], resume["position"])
+                rng.bit_generator.state = resume["rng"]
+            epoch_logs: dict = {}
+            for epoch in range(initial_epoch, epochs):
+                for metric in self._metrics:
+                    metric.reset_state()
+                cb.call("on_epoch_begin", epoch, {})
+                step = start_step
+                for xb, yb, swb in train.epoch(rng, start_step):
+                    if batch_begin:
+                        cb.call("on_train_batch_begin", step, None)
+                    loss = float(self._train_step(xb, yb, swb))
+                    count = len(xb)
+                    loss_total += loss * count
+                    seen += count
+                    if batch_end:
+                        running = (loss_total, seen)
+                        cb.call("on_train_batch_end", step,
+                                _LazyLogs(lambda r=running: self._results(*r), running))
+                    step += 1
+                    if self.stop_training:
+                        break
+                train.end_epoch()
+                if step == 0 and seen == 0:  # the data ran out before this epoch began
+                    break
+                epoch_logs = self._results(loss_total, seen)
+                start_step, loss_total, seen = 0, 0.0, 0
+                if val is not None and _should_eval(epoch, validation_freq):
+                    val_logs = self._run_test(val, cb)
+                    if val_logs is not None:
+                        epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                cb.call("on_epoch_end", epoch, epoch_logs)
+                if params["steps"] is None and train.steps is not None:
+                    params["steps"] = train.steps  # learnt from the first pass
+                if train.ran_out:
+                    self.stop_training = True
                 if self.stop_training:
                     break
-            epoch_logs = self._results(loss_total, seen)
-            if val is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self._evaluate_arrays(*val, validation_batch_size or batch_size)
-                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-            cb.call("on_epoch_end", epoch, epoch_logs)
-            if self.stop_training:
-                break
-        cb.call("on_train_end", epoch_logs)
+            cb.call("on_train_end", epoch_logs)
+        finally:
+            train.close()
+            self._train_iterator = None
         return history
 
-    def _validation_tuple(self, validation_data):
+    def _validation_iterator(self, validation_data, batch_size, steps):
+        kind = adapters.kind_of(validation_data)
+        if kind != "array":
+            it, _, _ = self._data(validation_data, None, None, batch_size,
+                                  "fit(validation_data)", steps=steps)
+            return it
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             raise ValueError(
                 "fit(validation_data): expected a tuple (x_val, y_val) or (x_val, y_val, "
-                f"sample_weight), given {type(validation_data).__name__}."
+                "sample_weight), a PyDataset or a generator, given "
+                f"{type(validation_data).__name__}."
             )
         vx, vy = validation_data[0], validation_data[1]
         vw = validation_data[2] if len(validation_data) == 3 else None
-        return self._prepare(vx, vy, vw, "fit(validation_data)")
+        it, _, _ = self._data(vx, vy, vw, batch_size, "fit(validation_data)", steps=steps)
+        return it
 
-    def _evaluate_arrays(self, x, y, sample_weight, batch_size):
-        saved = [(m, _metric_state(m)) for m in self._metrics]
+    # ----- data -----
+    def _data(self, x, y, sample_weight, batch_size, where, shuffle=False, class_weight=None,
+              steps=None, validation_split=0.0, targets=True):
+        """What the user passed, checked, as an EpochIterator (numnet.models.adapters).
+
+        Returns (iterator, (x, y) to set up metrics and advice, (x, y, sample_weight) cut off
+        by validation_split or None). In-memory arrays are checked whole; memory-mapped arrays
+        by their headers and first batch; PyDatasets and generators on their first batch, which
+        also builds the model.
+        """
+        kind = adapters.kind_of(x)
+        if kind != "array":
+            what = "PyDataset" if kind == "pydataset" else "generator / iterable"
+            for name, value in (("y", y), ("sample_weight", sample_weight)):
+                if value is not None:
+                    raise ValueError(
+                        f"{where}({name}): x is a {what}, whose batches carry the targets and "
+                        f"weights: make it give (x, y) or (x, y, sample_weight) and leave "
+                        f"{name}=None (given {type(value).__name__}).")
+            if validation_split:
+                raise ValueError(
+                    f"{where}(validation_split): a split needs arrays, and x is a {what}; pass "
+                    "validation_data=... instead.")
+            lookup = None if class_weight is None else data.class_weight_lookup(class_weight,
+                                                                                  where)
+            convert = self._batch_converter(lookup, targets, where)
+            source = (adapters.PyDatasetSource(x, shuffle, convert, where) if kind == "pydataset"
+                      else adapters.IteratorSource(x, convert, where))
+            fx, fy, fsw = source.first_batch()
+            if not targets:
+                return adapters.EpochIterator(source, steps), (self._prepare_x(fx, where), None), \
+                    None
+            if fy is None:
+                raise ValueError(
+                    f"{where}(x): the {what} gave a batch of inputs alone; for training and "
+                    "evaluation each batch must be (x, y) or (x, y, sample_weight).")
+            fx, fy, _ = self._prepare(fx, fy, fsw, where)
+            return adapters.EpochIterator(source, steps), (fx, fy), None
+        mapped = any(adapters.is_memmap(a) for a in (x, y, sample_weight))
+        if mapped:
+            x, y, sample_weight = self._mapped_arrays(x, y, sample_weight, batch_size, where,
+                                                      targets)
+        elif targets:
+            x, y, sample_weight = self._prepare(x, y, sample_weight, where)
+        else:
+            x = self._prepare_x(x, where)
+        split = None
+        if validation_split:
+            cut = int(len(x) * (1.0 - validation_split))
+            if cut == 0 or cut == len(x):
+                raise ValueError(
+                    f"{where}(validation_split={validation_split}): with {len(x)} samples this "
+                    "leaves an empty training or validation set.")
+            split = (x[cut:], y[cut:], None if sample_weight is None else sample_weight[cut:])
+            x, y = x[:cut], y[:cut]
+            sample_weight = None if sample_weight is None else sample_weight[:cut]
+        lookup = None
+        if class_weight is not None:
+            if adapters.is_memmap(y):
+                lookup = data.class_weight_lookup(class_weight, where)
+            else:
+                weights = data.class_weights_to_sample_weights(class_weight, y, where)
+                sample_weight = weights if sample_weight is None else \
+                    np.asarray(sample_weight) * weights
+        convert = self._batch_converter(lookup, targets, where) if mapped else None
+        source = adapters.ArraySource(x, y, sample_weight, batch_size, shuffle, convert)
+        return adapters.EpochIterator(source, steps), (x, y), split
+
+    def _prepare_x(self, x, where):
+        """Inputs alone (predict), checked whole; builds the model on first use."""
+        x = data.prepare_x(x, where)
+        if x.ndim == 1:
+            x = x.reshape(-1, 1)
+        if self.built:
+            data.check_input_shape(x, self.input_shape, self.name, where)
+        else:
+            self.build((None,) + x.shape[1:])
+        return x
+
+    def _mapped_arrays(self, x, y, sample_weight, batch_size, where, targets):
+        """Memory-mapped arrays checked without reading them whole: their headers, then the
+        first batch's values (which builds the model). Parts held in memory are checked whole."""
+        if adapters.is_memmap(x):
+            data.check_mapped(x, "x", where)
+            if x.ndim == 1:
+                x = x.reshape(-1, 1)
+        else:
+            x = data.prepare_x(x, where)
+            if x.ndim == 1:
+                x = x.reshape(-1, 1)
+        n = len(x)
+        head = slice(0, min(n, batch_size))
+        if not targets:
+            self._prepare_x(adapters.read_rows(x, head), where)
+            return x, None, None
+        if adapters.is_memmap(y):
+            data.check_mapped(y, "y", where, n)
+        else:
+            y = data.prepare_y(y, n, where)
+        if adapters.is_memmap(sample_weight):
+            data.check_mapped(sample_weight, "sample_weight", where, n)
+        elif sample_weight is not None:
+            sample_weight = data.prepare_weights(sample_weight, n, where)
+        first = [None if a is None else adapters.read_rows(a, head)
+                 for a in (x, y, sample_weight)]
+        self._prepare(*first, where)
+        if not adapters.is_memmap(y):
+            losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
+        return x, y, sample_weight
+
+    def _batch_converter(self, class_lookup, targets: bool, where: str):
+        """A function turning one streamed batch into training arrays: x (and y, unless the
+        labels are integers for a sparse loss) as floatx, class weights multiplied into the
+        sample weights; with the checks that cost nothing per step (lengths, input shape)."""
+        floatx = backend.floatx()
+        sparse = losses.kind_of(self._loss_obj) == "sparse"
+
+        def convert(xb, yb, swb):
+            xb = adapters.as_array(xb, floatx)
+            if xb.ndim == 1:
+                xb = xb.reshape(-1, 1)
+            if self.input_shape is not None and xb.shape[1:] != tuple(self.input_shape[1:]):
+                data.check_input_shape(xb, self.input_shape, self.name, where)
+            if not targets:
+                return xb, None, None
+            if yb is None:
+                raise ValueError(f"{where}(x): a batch without targets; each batch must be "
+                                 "(x, y) or (x, y, sample_weight).")
+            yb = adapters.as_array(yb)
+            if yb.dtype.kind == "f" or not sparse:
+                yb = yb.astype(floatx, copy=False)
+            if len(yb) != len(xb):
+                raise ValueError(f"{where}: a batch has {len(xb)} samples in x and {len(yb)} "
+                                 "in y; they must match.")
+            if swb is not None:
+                swb = adapters.as_array(swb, floatx).reshape(-1)
+                if len(swb) != len(xb):
+                    raise ValueError(f"{where}: a batch has {len(xb)} samples and "
+                                     f"{len(swb)} sample weights; give one weight per sample.")
+            if class_lookup is not None:
+                weights = data.weights_from_lookup(class_lookup, yb, where)
+                swb = weights if swb is None else swb * weights
+            return xb, yb, swb
+
+        return convert
+
+    def _run_test(self, it, cb) -> dict | None:
+        """Loss and metrics over one epoch of ``it`` (no training), with the test hooks;
+        None when the data gave no batch."""
         for metric in self._metrics:
             metric.reset_state()
-        loss_total, seen = 0.0, 0
-        for lo in range(0, len(x), batch_size):
-            hi = min(len(x), lo + batch_size)
-            sw = None if sample_weight is None else sample_weight[lo:hi]
-            loss_total += float(self._test_step(x[lo:hi], y[lo:hi], sw)) * (hi - lo)
-            seen += hi - lo
-        logs = self._results(loss_total, seen)
-        for metric, state in saved:
-            _restore_metric_state(metric, state)
+        cb.call("on_test_begin", None)
+        batch_begin = cb.wants("on_test_batch_begin")
+        batch_end = cb.wants("on_test_batch_end")
+        loss_total, seen, step = 0.0, 0, 0
+        for xb, yb, swb in it.epoch(None):
+            if batch_begin:
+                cb.call("on_test_batch_begin", step, None)
+            count = len(xb)
+            loss_total += float(self._test_step(xb, yb, swb)) * count
+            seen += count
+            if batch_end:
+                running = (loss_total, seen)
+                cb.call("on_test_batch_end", step,
+                        _LazyLogs(lambda r=running: self._results(*r), running))
+            step += 1
+        it.end_epoch()
+        logs = self._results(loss_total, seen) if seen else None
+        cb.call("on_test_end", logs if logs is not None else {})
         return logs
 
     # ----- evaluate / predict -----
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict: bool = False, **kwargs):
-        """Loss and metrics on (x, y): a scalar loss, a list [loss, *metrics], or a dict."""
+        """Loss and metrics on (x, y): a scalar loss, a list [loss, *metrics], or a dict.
+
+        x, y, sample_weight as in fit (arrays, a memory-mapped array, a PyDataset, or a
+        generator of batches); ``steps``: at most this many batches. batch_size defaults to 32.
+        """
         reject_unknown_kwargs("evaluate()", kwargs, ["x", "y", "batch_size", "verbose",
-                                                     "sample_weight", "steps", "return_dict"])
+                                                     "sample_weight", "steps", "callbacks",
+                                                     "return_dict"])
         self._require_compiled("evaluate()")
         batch_size = _check_batch_size(batch_size, "evaluate")
-        x, y, sample_weight = self._prepare(x, y, sample_weight, "evaluate")
-        self._resolve_metrics(y)
-        for metric in self._metrics:
-            metric.reset_state()
-        loss_total, seen = 0.0, 0
-        for lo in range(0, len(x), batch_size):
-            hi = min(len(x), lo + batch_size)
-            sw = None if sample_weight is None else sample_weight[lo:hi]
-            loss_total += float(self._test_step(x[lo:hi], y[lo:hi], sw)) * (hi - lo)
-            seen += hi - lo
-        logs = self._results(loss_total, seen)
-        if _resolve_verbose(verbose):
-            from ..callbacks.progbar_logger import format_logs
-
-            steps_done = math.ceil(len(x) / batch_size)
-            print(f"{steps_done}/{steps_done} - {format_logs(logs)}")
+        if steps is not None:
+            _check_positive_int(steps, "evaluate(steps)")
+        cbs = _callback_list(callbacks, "evaluate")
+        it, (_, sample_y), _ = self._data(x, y, sample_weight, batch_size, "evaluate",
+                                          steps=steps)
+        self._resolve_metrics(sample_y[:batch_size])
+        verbose = _resolve_verbose(verbose)
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
+            cbs.append(ProgbarLogger())
+        cb = CallbackList(cbs, model=self,
+                          params={"epochs": 1, "steps": it.steps, "verbose": verbose})
+        try:
+            logs = self._run_test(it, cb)
+        finally:
+            it.close()
+        if logs is None:
+            raise ValueError("evaluate(x): the data gave no batch to evaluate.")
         if return_dict:
             return logs
         if not self._metrics:
             return logs["loss"]
-        return [logs["loss"]] + [logs[m.name] for m in self._metrics]
+        return [logs[name] for name in self.metrics_names]
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
-        """The model's outputs for x, computed in batches, as a NumPy array."""
-        reject_unknown_kwargs("predict()", kwargs, ["x", "batch_size", "verbose", "steps"])
+        """The model's outputs for x, computed in batches, as a NumPy array.
+
+        x: arrays, a memory-mapped array, a PyDataset or a generator (of x, or of tuples whose
+        first item is x); ``steps``: at most this many batches. batch_size defaults to 32."""
+        reject_unknown_kwargs("predict()", kwargs, ["x", "batch_size", "verbose", "steps",
+                                                    "callbacks"])
         batch_size = _check_batch_size(batch_size, "predict")
-        x = data.prepare_x(x, "predict")
-        if x.ndim == 1:
-            x = x.reshape(-1, 1)
-        if self.built:
-            data.check_input_shape(x, self.input_shape, self.name, "predict")
-        else:
-            self.build((None,) + x.shape[1:])
+        if steps is not None:
+            _check_positive_int(steps, "predict(steps)")
+        cbs = _callback_list(callbacks, "predict")
+        it, _, _ = self._data(x, None, None, batch_size, "predict", steps=steps, targets=False)
+        verbose = _resolve_verbose(verbose)
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
+            cbs.append(ProgbarLogger())
+        cb = CallbackList(cbs, model=self,
+                          params={"epochs": 1, "steps": it.steps, "verbose": verbose})
+        batch_begin = cb.wants("on_predict_batch_begin")
+        batch_end = cb.wants("on_predict_batch_end")
+        cb.call("on_predict_begin", None)
         outputs = []
-        with no_grad():
-            for lo in range(0, len(x), batch_size):
-                out = self._forward(Tensor(backend.to_device(x[lo:lo + batch_size])), False)
-                outputs.append(backend.to_numpy(out.value))
+        try:
+            with no_grad():
+                for step, (xb, _, _) in enumerate(it.epoch(None)):
+                    if batch_begin:
+                        cb.call("on_predict_batch_begin", step, None)
+                    out = backend.to_numpy(
+                        self._forward(Tensor(backend.to_device(xb)), False).value)
+                    outputs.append(out)
+                    if batch_end:
+                        cb.call("on_predict_batch_end", step, {"outputs": out})
+            it.end_epoch()
+        finally:
+            it.close()
+        cb.call("on_predict_end", None)
+        if not outputs:
+            raise ValueError("predict(x): the data gave no batch to predict.")
         return np.concatenate(outputs, axis=0)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
@@ -533,7 +768,7 @@ class Model(Layer):
             return logs
         if not self._metrics:
             return logs["loss"]
-        return [logs["loss"]] + [logs[m.name] for m in self._metrics]
+        return [logs["loss"]] + [logs[name] for name in self.metrics_names[1:]]
 
     # ----- summary -----
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
@@ -574,15 +809,6 @@ class Model(Layer):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
 
 
-def _metric_state(metric):
-    return {k: v for k, v in vars(metric).items() if isinstance(v, (int, float))}
-
-
-def _restore_metric_state(metric, state):
-    for k, v in state.items():
-        setattr(metric, k, v)
-
-
 def _default_name(cls) -> str:
     from ..layers.base import snake_case
 
@@ -601,16 +827,43 @@ def _check_positive_int(value, where: str) -> int:
     return int(value)
 
 
-def _callback_list(callbacks) -> list:
+def _callback_list(callbacks, where: str) -> list:
     if callbacks is None:
         return []
+    if isinstance(callbacks, CallbackList):
+        return list(callbacks.callbacks)
     cbs = [callbacks] if isinstance(callbacks, Callback) else callbacks
     if not isinstance(cbs, (list, tuple)) or not all(isinstance(c, Callback) for c in cbs):
         raise TypeError(
-            "fit(callbacks): expected a list of Callback objects (e.g. "
+            f"{where}(callbacks): expected a list of Callback objects (e.g. "
             f"[EarlyStopping(patience=3)]), given {callbacks!r}."
         )
     return list(cbs)
+
+
+def _check_validation_freq(freq) -> None:
+    if isinstance(freq, (list, tuple, set, range)):
+        if all(isinstance(e, (int, np.integer)) and not isinstance(e, bool) and e >= 1
+               for e in freq):
+            return
+    elif isinstance(freq, (int, np.integer)) and not isinstance(freq, bool) and freq >= 1:
+        return
+    raise ValueError(
+        "fit(validation_freq): expected a positive integer n (validate every n-th epoch) or a "
+        f"list of epoch numbers counted from 1 (e.g. [1, 5, 10]), given {freq!r}.")
+
+
+def _should_eval(epoch: int, freq) -> bool:
+    """Whether to validate after ``epoch`` (counted from 0): every freq-th epoch, or the epochs
+    listed in freq (counted from 1), as Keras."""
+    if isinstance(freq, (int, np.integer)):
+        return (epoch + 1) % int(freq) == 0
+    return epoch + 1 in freq
+
+
+def _check_shuffle(shuffle) -> None:
+    if not (isinstance(shuffle, (bool, np.bool_)) or shuffle == "batch"):
+        raise ValueError(f"fit(shuffle): expected True, False or 'batch', given {shuffle!r}.")
 
 
 def _resolve_verbose(verbose) -> int:

@@ -1,17 +1,33 @@
-"""Optimizers: SGD, RMSprop, Adam, Adagrad; by object or by name ('adam')."""
+"""Optimizers, by object or by name ('adam'): SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta,
+Adamax, Nadam, Ftrl, Lion (Keras 3's names, arguments and defaults), and learning-rate
+schedules in ``numnet.optimizers.schedules``.
+
+Plain (full-batch) gradient descent is ``SGD`` trained with ``fit(..., batch_size=len(x))``.
+With numba installed (``pip install "numnet[fast]"``) each step runs as one fused loop
+(``numnet.optimizers.fused``); the results are those of the NumPy path.
+"""
 
 from __future__ import annotations
 
 import difflib
 
 from . import schedules
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
 from .base import Optimizer
+from .ftrl import Ftrl
+from .lion import Lion
+from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-_CLASSES = {"sgd": SGD, "rmsprop": RMSprop, "adam": Adam, "adagrad": Adagrad}
+_CLASSES = {
+    cls.__name__.lower(): cls
+    for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion)
+}
 
 
 def get(identifier) -> Optimizer:
@@ -31,7 +47,10 @@ def get(identifier) -> Optimizer:
     if isinstance(identifier, dict):
         cls = _CLASSES.get(str(identifier.get("class_name", "")).lower())
         if cls is None:
-            raise ValueError(f"optimizer: unknown class_name {identifier.get('class_name')!r}.")
+            raise ValueError(
+                f"optimizer: unknown class_name {identifier.get('class_name')!r}; expected one "
+                f"of {sorted(c.__name__ for c in _CLASSES.values())}."
+            )
         return cls.from_config(identifier.get("config", {}))
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
@@ -42,11 +61,29 @@ def get(identifier) -> Optimizer:
 
 
 def serialize(optimizer: Optimizer) -> dict:
+    """``{"class_name": ..., "config": optimizer.get_config()}``."""
     return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
 
 
 def deserialize(config: dict) -> Optimizer:
+    """The optimizer a ``serialize`` dict describes."""
     return get(config)
 
 
-__all__ = ["SGD", "Adagrad", "Adam", "Optimizer", "RMSprop", "get", "schedules"]
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "Ftrl",
+    "Lion",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "deserialize",
+    "get",
+    "schedules",
+    "serialize",
+]

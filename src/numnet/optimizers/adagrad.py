@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from .. import backend
+from . import fused
 from .base import Optimizer
 
 
 class Adagrad(Optimizer):
-    """accumulator starts at initial_accumulator_value::
+    """The seeds' ``cache`` is ``accumulator``; it starts at initial_accumulator_value::
 
         accumulator = accumulator + g^2
         w = w - learning_rate * g / sqrt(accumulator + epsilon)
+
+    Keras puts epsilon inside the root; the textbook form (and PyTorch, whose accumulator
+    starts at 0 and whose eps is 1e-10) divides by ``sqrt(accumulator) + epsilon``.
 
     Defaults: learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7 (Keras 3).
     """
@@ -23,19 +27,25 @@ class Adagrad(Optimizer):
         **kwargs,
     ):
         super().__init__(learning_rate=learning_rate, **kwargs)
+        if not initial_accumulator_value >= 0:
+            raise ValueError(
+                "Adagrad(initial_accumulator_value): expected a number >= 0, given "
+                f"{initial_accumulator_value!r}."
+            )
         self.initial_accumulator_value = float(initial_accumulator_value)
-        self.epsilon = 1e-7 if epsilon is None else float(epsilon)
+        self.epsilon = self._epsilon(epsilon)
 
     def build_slots(self, variable):
-        acc = backend.xp.full_like(variable.value, self.initial_accumulator_value)
-        return {"accumulator": acc, "_scratch": self._zeros(variable)}
+        return {"accumulator": backend.xp.full_like(variable.value, self.initial_accumulator_value)}
 
     def update_step(self, g, w, learning_rate, slots):
         xp = backend.xp
-        acc, step = slots["accumulator"], slots["_scratch"]
-        xp.multiply(g, g, out=step)
-        acc += step
-        xp.add(acc, self.epsilon, out=step)
+        accumulator = slots["accumulator"]
+        if fused.run("adagrad", (g, w, accumulator), (learning_rate, self.epsilon)):
+            return
+        step = self._buffer(slots, "_scratch", w)
+        accumulator += xp.multiply(g, g, out=step)
+        xp.add(accumulator, self.epsilon, out=step)
         xp.sqrt(step, out=step)
         xp.divide(g, step, out=step)
         step *= learning_rate

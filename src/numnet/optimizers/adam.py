@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import backend
+from . import fused
 from .base import Optimizer
 
 
@@ -17,14 +18,17 @@ class Adam(Optimizer):
         v_hat = v / (1 - beta_2^t)
         w = w - learning_rate * m_hat / (sqrt(v_hat) + epsilon)
 
-    Keras (and numnet) fold the bias correction into the step size, which moves epsilon::
+    Keras (and numnet) fold the bias correction into the step size, which moves epsilon
+    inside the bias correction::
 
         alpha = learning_rate * sqrt(1 - beta_2^t) / (1 - beta_1^t)
         w = w - alpha * m / (sqrt(v) + epsilon)
 
-    (the seeds' form with epsilon scaled by sqrt(1 - beta_2^t)). amsgrad=True uses
-    v_max = max(v_max, v) in place of v. Defaults: learning_rate=0.001, beta_1=0.9,
-    beta_2=0.999, epsilon=1e-7, amsgrad=False.
+    that is the seeds' form with epsilon replaced by epsilon / sqrt(1 - beta_2^t) (31.6 times
+    Keras's epsilon at t = 1, the same once beta_2^t is small). PyTorch uses the seeds' form.
+    amsgrad=True uses ``v_max = max(v_max, v)`` (starts at 0) in place of v.
+
+    Defaults: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False.
     """
 
     def __init__(
@@ -37,16 +41,17 @@ class Adam(Optimizer):
         **kwargs,
     ):
         super().__init__(learning_rate=learning_rate, **kwargs)
+        for name, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0 <= beta < 1:
+                raise ValueError(
+                    f"{type(self).__name__}({name}): expected a number in [0, 1), given {beta!r}."
+                )
         self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
-        self.epsilon = 1e-7 if epsilon is None else float(epsilon)
+        self.epsilon = self._epsilon(epsilon)
         self.amsgrad = bool(amsgrad)
 
     def build_slots(self, variable):
-        slots = {
-            "m": self._zeros(variable),
-            "v": self._zeros(variable),
-            "_scratch": self._zeros(variable),
-        }
+        slots = {"m": self._zeros(variable), "v": self._zeros(variable)}
         if self.amsgrad:
             slots["v_max"] = self._zeros(variable)
         return slots
@@ -55,18 +60,21 @@ class Adam(Optimizer):
         xp = backend.xp
         t = self._local_step + 1
         alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        m, v, scratch = slots["m"], slots["v"], slots["_scratch"]
-        # m += (g - m) * (1 - beta_1)
-        xp.subtract(g, m, out=scratch)
-        scratch *= 1 - self.beta_1
-        m += scratch
-        # v += (g^2 - v) * (1 - beta_2)
+        m, v = slots["m"], slots["v"]
+        v_max = slots.get("v_max", v)
+        if fused.run(
+            "adam",
+            (g, w, m, v, v_max),
+            (alpha, 1 - self.beta_1, 1 - self.beta_2, self.epsilon, self.amsgrad),
+        ):
+            return
+        scratch = self._buffer(slots, "_scratch", w)
+        m += xp.multiply(xp.subtract(g, m, out=scratch), 1 - self.beta_1, out=scratch)
         xp.multiply(g, g, out=scratch)
         scratch -= v
-        scratch *= 1 - self.beta_2
-        v += scratch
+        v += xp.multiply(scratch, 1 - self.beta_2, out=scratch)  # v += (g^2 - v) * (1 - beta_2)
         if self.amsgrad:
-            v = xp.maximum(slots["v_max"], v, out=slots["v_max"])
+            v = xp.maximum(v_max, v, out=v_max)
         xp.sqrt(v, out=scratch)
         scratch += self.epsilon
         xp.divide(m, scratch, out=scratch)

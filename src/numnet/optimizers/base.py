@@ -16,6 +16,11 @@ With ``gradient_accumulation_steps=n`` the gradients are summed over n steps and
 updates with their mean; ``iterations`` then counts updates (steps // n), as in Keras, while
 schedules and ``decay`` read the number of steps. ``loss_scale_factor`` is accepted and has no
 effect: Keras multiplies the loss by it and divides the gradients by it, which cancels in float32.
+
+Every step works in place: slots are allocated when a variable is first seen, and the scratch
+arrays of the NumPy path (slots whose names start with '_') the first time they are needed, so
+that a step allocates no array. Plain full-batch gradient descent is ``SGD`` with
+``fit(..., batch_size=len(x))``: one step per epoch on the gradient of the whole training set.
 """
 
 from __future__ import annotations
@@ -23,6 +28,9 @@ from __future__ import annotations
 import difflib
 import inspect
 import math
+import numbers
+import os
+import sys
 import warnings
 
 from .. import backend
@@ -30,15 +38,28 @@ from ..autodiff.tensor import Variable
 from . import schedules
 
 _warned: set[str] = set()
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+DEFAULT_EPSILON = 1e-7
+"""Keras's backend epsilon: what Keras 2's ``epsilon=None`` stood for."""
+
+
+def _outside_stacklevel() -> int:
+    """The ``stacklevel`` of the first caller outside numnet.optimizers (the user's line)."""
+    frame, level = sys._getframe(2), 2
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == _HERE:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _deprecated(old: str, new: str) -> None:
+    """One DeprecationWarning per Keras 2 argument and process, naming the new spelling."""
     if old not in _warned:
         _warned.add(old)
         warnings.warn(
-            f"The argument {old!r} is Keras 2's spelling; use {new} instead.",
+            f"The argument {old!r} is Keras 2's spelling; {new}",
             DeprecationWarning,
-            stacklevel=4,
+            stacklevel=_outside_stacklevel(),
         )
 
 
@@ -56,6 +77,12 @@ def _takes_step(rate) -> bool:
         inspect.Parameter.VAR_POSITIONAL,
     )
     return any(p.kind in positional for p in params)
+
+
+def _squared_norm(g) -> float:
+    """sum(g^2), without a temporary array for contiguous g."""
+    flat = g.reshape(-1)
+    return float(backend.xp.dot(flat, flat))
 
 
 class LearningRate(Variable):
@@ -96,13 +123,21 @@ class Optimizer:
         **kwargs,
     ):
         if "lr" in kwargs:
-            _deprecated("lr", "learning_rate=")
+            _deprecated("lr", "use learning_rate= instead (same meaning).")
             learning_rate = kwargs.pop("lr")
+        if "decay" in kwargs:
+            _deprecated(
+                "decay",
+                "use learning_rate=numnet.optimizers.schedules.InverseTimeDecay(learning_rate, "
+                "decay_steps=1, decay_rate=decay) instead, the same rate "
+                "learning_rate / (1 + decay * iterations); decay=0 does nothing: leave it out.",
+            )
         self.decay = float(kwargs.pop("decay", 0.0) or 0.0)
-        if self.decay:
-            _deprecated("decay", "a learning-rate schedule (numnet.optimizers.schedules)")
-        if self.decay < 0:
-            raise ValueError(f"{type(self).__name__}(decay): expected >= 0, given {self.decay}.")
+        if not self.decay >= 0:
+            raise ValueError(
+                f"{type(self).__name__}(decay): expected a number >= 0, given {self.decay}; "
+                "use 0 (or leave it out) for no decay."
+            )
         for key in kwargs:
             known = [
                 "learning_rate",
@@ -128,6 +163,13 @@ class Optimizer:
                 f"{type(self).__name__}: give at most one of clipnorm, clipvalue and "
                 f"global_clipnorm; given clipnorm={clipnorm}, clipvalue={clipvalue}, "
                 f"global_clipnorm={global_clipnorm}."
+            )
+        if weight_decay is not None and not (
+            isinstance(weight_decay, numbers.Real) and weight_decay >= 0
+        ):
+            raise ValueError(
+                f"{type(self).__name__}(weight_decay): expected a number >= 0 or None, given "
+                f"{weight_decay!r}."
             )
         if gradient_accumulation_steps is not None and (
             not isinstance(gradient_accumulation_steps, int) or gradient_accumulation_steps < 2
@@ -163,6 +205,23 @@ class Optimizer:
         self._slots: dict[int, dict] = {}
         self._ema: dict[int, object] = {}
         self._exclude_from_weight_decay: set[str] = set()
+
+    def _epsilon(self, epsilon: float | None) -> float:
+        """``epsilon``, with Keras 2's None read as Keras's default 1e-7 (and a warning)."""
+        if epsilon is None:
+            _deprecated(
+                "epsilon",
+                f"epsilon=None meant the backend epsilon, {DEFAULT_EPSILON}; use "
+                f"epsilon={DEFAULT_EPSILON} (the default) instead.",
+            )
+            return DEFAULT_EPSILON
+        epsilon = float(epsilon)
+        if not epsilon >= 0:
+            raise ValueError(
+                f"{type(self).__name__}(epsilon): expected a small number >= 0, given "
+                f"{epsilon!r}; the default is {DEFAULT_EPSILON}."
+            )
+        return epsilon
 
     @classmethod
     def _arg_names(cls) -> list[str]:
@@ -218,6 +277,14 @@ class Optimizer:
     def _zeros(self, variable):
         return backend.xp.zeros_like(variable.value)
 
+    @staticmethod
+    def _buffer(slots: dict, name: str, like):
+        """The scratch array ``slots[name]`` shaped like ``like``: made once, on first use."""
+        buffer = slots.get(name)
+        if buffer is None:
+            buffer = slots[name] = backend.xp.empty_like(like)
+        return buffer
+
     @property
     def variables(self) -> list:
         """The optimizer's state, in a fixed order: iterations, then each variable's slots."""
@@ -249,23 +316,28 @@ class Optimizer:
             for g, v in zip(grads, variables, strict=True)
             if g is not None
         ]
-        self.build([v for _, v in pairs])
+        variables = [v for _, v in pairs]
+        self.build(variables)
         grads = [g for g, _ in pairs]
         if self.gradient_accumulation_steps:
-            grads = self._accumulate(grads, [v for _, v in pairs])
+            grads = self._accumulate(grads, variables)
         if grads is not None:
-            grads = self._clip(grads)
+            grads = self._clip(grads, variables)
             lr = self.current_learning_rate()
             if self.weight_decay:
-                for _, var in pairs:
+                factor = 1.0 - self.weight_decay * lr
+                for var in variables:
                     if self._decays(var):
-                        var.value -= var.value * (self.weight_decay * lr)
-            for g, (_, var) in zip(grads, pairs, strict=True):
+                        var.value *= factor
+            for g, var in zip(grads, variables, strict=True):
                 self.update_step(g, var.value, lr, self._slots[var.uid])
+            if self.gradient_accumulation_steps:
+                for var in variables:
+                    self._slots[var.uid]["_accumulated_gradient"][...] = 0
         self._step += 1
         self._iterations.value[...] = self._local_step
         if self.use_ema:
-            self._update_ema([v for _, v in pairs])
+            self._update_ema(variables)
 
     @property
     def _local_step(self) -> int:
@@ -273,17 +345,16 @@ class Optimizer:
         return self._step // (self.gradient_accumulation_steps or 1)
 
     def _accumulate(self, grads, variables):
-        """Every n-th step the mean of the last n gradients; on the other steps None."""
+        """Every n-th step the mean of the last n gradients (held in the sums); else None."""
         n = self.gradient_accumulation_steps
         sums = [self._slots[v.uid]["_accumulated_gradient"] for v in variables]
+        for total, g in zip(sums, grads, strict=True):
+            total += g
         if (self._step + 1) % n:
-            for total, g in zip(sums, grads, strict=True):
-                total += g
             return None
-        means = [(total + g) / n for total, g in zip(sums, grads, strict=True)]
         for total in sums:
-            total[...] = 0
-        return means
+            total /= n
+        return sums
 
     def step(self, variables) -> None:
         """Apply the gradients stored on ``variables`` (``v.grad``) after ``backward()``."""
@@ -301,31 +372,45 @@ class Optimizer:
     def _decays(self, var) -> bool:
         return not any(name in var.path for name in self._exclude_from_weight_decay)
 
-    def _clip(self, grads):
+    def _clip(self, grads, variables):
+        """Clipped gradients, written into a scratch array per variable when they change."""
         xp = backend.xp
+        if self.clipvalue is None and self.clipnorm is None and self.global_clipnorm is None:
+            return grads
+        buffers = [self._slots[v.uid] for v in variables]
         if self.clipvalue is not None:
-            return [xp.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+            c = self.clipvalue
+            return [
+                xp.clip(g, -c, c, out=self._buffer(slots, "_gradient", g))
+                for g, slots in zip(grads, buffers, strict=True)
+            ]
         if self.clipnorm is not None:
             out = []
-            for g in grads:
-                norm = float(xp.sqrt((g * g).sum()))
-                out.append(g * (self.clipnorm / norm) if norm > self.clipnorm else g)
+            for g, slots in zip(grads, buffers, strict=True):
+                norm = math.sqrt(_squared_norm(g))
+                if norm > self.clipnorm:
+                    buffer = self._buffer(slots, "_gradient", g)
+                    g = xp.multiply(g, self.clipnorm / norm, out=buffer)
+                out.append(g)
             return out
-        if self.global_clipnorm is not None:
-            norm = math.sqrt(sum(float((g * g).sum()) for g in grads))
-            if norm > self.global_clipnorm:
-                scale = self.global_clipnorm / norm
-                return [g * scale for g in grads]
-        return grads
+        norm = math.sqrt(sum(_squared_norm(g) for g in grads))
+        if norm <= self.global_clipnorm:
+            return grads
+        scale = self.global_clipnorm / norm
+        return [
+            xp.multiply(g, scale, out=self._buffer(slots, "_gradient", g))
+            for g, slots in zip(grads, buffers, strict=True)
+        ]
 
     def _update_ema(self, variables) -> None:
         # As Keras: the average starts at the weights after the first update.
         updates_before = (self._step - 1) // (self.gradient_accumulation_steps or 1)
         m = self.ema_momentum if updates_before > 0 else 0.0
         for var in variables:
-            ema = self._ema[var.uid]
+            ema, w = self._ema[var.uid], var.value
+            scratch = self._buffer(self._slots[var.uid], "_scratch", w)
             ema *= m
-            ema += (1 - m) * var.value
+            ema += backend.xp.multiply(w, 1 - m, out=scratch)
         frequency = self.ema_overwrite_frequency
         if frequency and (updates_before + 1) % frequency == 0:
             self.finalize_variable_values(variables)

@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 from .. import backend
+from . import fused
 from .base import Optimizer
 
 
 class RMSprop(Optimizer):
-    """Keras 3's rule (``cache`` in the seeds is ``velocity`` here; starts at 0)::
+    """Keras 3's rule (the seeds' ``cache`` is ``velocity`` here; it starts at 0)::
 
         velocity = rho * velocity + (1 - rho) * g^2
         w = w - learning_rate * g / sqrt(velocity + epsilon)
 
-    centered=True subtracts the squared running mean of g (``average_gradient``) inside the
-    root; momentum > 0 accumulates the step: ``m = momentum * m + step; w = w - m``.
+    The seeds (and PyTorch) put epsilon outside the root::
 
-    The seeds write ``w - learning_rate * g / (sqrt(cache) + epsilon)``: epsilon outside the root.
-    Keras (and numnet) put it inside, which differs only while velocity is near epsilon^2.
+        w = w - learning_rate * g / (sqrt(cache) + epsilon)
+
+    The two differ while velocity is near epsilon^2 (or epsilon, inside the root): Keras's
+    epsilon=1e-7 inside is an epsilon of about 3e-4 outside.
+
+    centered=True divides by an estimate of the variance instead of the second moment::
+
+        average_gradient = rho * average_gradient + (1 - rho) * g
+        w = w - learning_rate * g / sqrt(velocity - average_gradient^2 + epsilon)
+
+    momentum > 0 accumulates the steps (``momentum`` slot, starts at 0)::
+
+        momentum_buffer = momentum * momentum_buffer + learning_rate * g / sqrt(...)
+        w = w - momentum_buffer
+
     Defaults: learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False.
     """
 
@@ -30,12 +43,16 @@ class RMSprop(Optimizer):
         **kwargs,
     ):
         super().__init__(learning_rate=learning_rate, **kwargs)
+        if not 0 <= rho <= 1:
+            raise ValueError(f"RMSprop(rho): expected a number in [0, 1], given {rho!r}.")
+        if not 0 <= momentum <= 1:
+            raise ValueError(f"RMSprop(momentum): expected a number in [0, 1], given {momentum!r}.")
         self.rho, self.momentum = float(rho), float(momentum)
-        self.epsilon = 1e-7 if epsilon is None else float(epsilon)
+        self.epsilon = self._epsilon(epsilon)
         self.centered = bool(centered)
 
     def build_slots(self, variable):
-        slots = {"velocity": self._zeros(variable), "_scratch": self._zeros(variable)}
+        slots = {"velocity": self._zeros(variable)}
         if self.momentum > 0:
             slots["momentum"] = self._zeros(variable)
         if self.centered:
@@ -44,19 +61,23 @@ class RMSprop(Optimizer):
 
     def update_step(self, g, w, learning_rate, slots):
         xp = backend.xp
-        velocity, step = slots["velocity"], slots["_scratch"]
-        rho = self.rho
+        velocity, rho = slots["velocity"], self.rho
+        average = slots.get("average_gradient", velocity)
+        buffer = slots.get("momentum", velocity)
+        if fused.run(
+            "rmsprop",
+            (g, w, velocity, average, buffer),
+            (learning_rate, rho, 1 - rho, self.epsilon, self.momentum, self.centered,
+             self.momentum > 0),
+        ):
+            return
+        step = self._buffer(slots, "_scratch", w)
         velocity *= rho
-        xp.multiply(g, g, out=step)
-        step *= 1 - rho
-        velocity += step
+        velocity += xp.multiply(xp.multiply(g, g, out=step), 1 - rho, out=step)
         if self.centered:
-            average = slots["average_gradient"]
             average *= rho
-            xp.multiply(g, 1 - rho, out=step)
-            average += step
-            xp.multiply(average, average, out=step)
-            xp.subtract(velocity, step, out=step)
+            average += xp.multiply(g, 1 - rho, out=step)
+            xp.subtract(velocity, xp.multiply(average, average, out=step), out=step)
             step += self.epsilon
         else:
             xp.add(velocity, self.epsilon, out=step)
@@ -64,10 +85,9 @@ class RMSprop(Optimizer):
         xp.divide(g, step, out=step)
         step *= learning_rate
         if self.momentum > 0:
-            m = slots["momentum"]
-            m *= self.momentum
-            m += step
-            w -= m
+            buffer *= self.momentum
+            buffer += step
+            w -= buffer
         else:
             w -= step
 

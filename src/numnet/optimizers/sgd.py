@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from .. import backend
+from . import fused
 from .base import Optimizer
 
 
 class SGD(Optimizer):
-    """Gradient descent on each batch (full-batch gradient descent: ``batch_size=len(x)``).
+    """Gradient descent on each batch.
 
     Without momentum::
 
@@ -18,7 +20,18 @@ class SGD(Optimizer):
         w = w + velocity                                   (nesterov=False)
         w = w + momentum * velocity - learning_rate * g    (nesterov=True)
 
+    This is Keras's rule. PyTorch keeps ``buf = momentum * buf + g`` and steps
+    ``w = w - learning_rate * buf``: the same weights while the learning rate is constant
+    (``velocity = -learning_rate * buf``), different ones after it changes.
+
+    Plain (full-batch) gradient descent, one step per epoch on the gradient of the whole
+    training set, is this optimizer with ``model.fit(x, y, batch_size=len(x))``;
+    ``batch_size=1`` is the stochastic gradient descent of one example per step.
+
     Defaults: learning_rate=0.01, momentum=0.0, nesterov=False (Keras 3).
+
+    Example: from w = 1 with g = 1 at every step, ``SGD(learning_rate=0.1, momentum=0.9)``
+    gives velocity = -0.1, w = 0.9 after one step and velocity = -0.19, w = 0.71 after two.
     """
 
     def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
@@ -28,24 +41,25 @@ class SGD(Optimizer):
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def build_slots(self, variable):
-        if self.momentum == 0:
-            return {}
-        return {"velocity": self._zeros(variable), "_scratch": self._zeros(variable)}
+        return {"velocity": self._zeros(variable)} if self.momentum else {}
 
     def update_step(self, g, w, learning_rate, slots):
-        if self.momentum == 0:
-            w -= learning_rate * g
+        xp = backend.xp
+        if not self.momentum:
+            if not fused.run("sgd", (g, w), (learning_rate,)):
+                w -= xp.multiply(g, learning_rate, out=self._buffer(slots, "_scratch", w))
             return
-        velocity, scratch = slots["velocity"], slots["_scratch"]
+        velocity = slots["velocity"]
+        if fused.run(
+            "sgd_momentum", (g, w, velocity), (learning_rate, self.momentum, self.nesterov)
+        ):
+            return
+        step = xp.multiply(g, learning_rate, out=self._buffer(slots, "_scratch", w))
         velocity *= self.momentum
-        scratch[...] = g
-        scratch *= learning_rate
-        velocity -= scratch
+        velocity -= step  # velocity = momentum * velocity - learning_rate * g
         if self.nesterov:
-            w -= scratch
-            scratch[...] = velocity
-            scratch *= self.momentum
-            w += scratch
+            w -= step
+            w += xp.multiply(velocity, self.momentum, out=step)
         else:
             w += velocity
 

@@ -283,9 +283,10 @@ def deserialize_compile(spec, loader: Loader) -> dict:
     if loss is not None:
         loss = _deserialize_entry(loss, loader, builtin_losses(), losses.Loss, "loss",
                                   "compile.loss")
-    found = [_deserialize_entry(m, loader, builtin_metrics(), metrics.Metric, "metric",
-                                f"compile.metrics[{i}]") for i, m in enumerate(spec["metrics"])]
-    return {"optimizer": optimizer, "loss": loss, "metrics": found}
+    found = {key: [_deserialize_entry(m, loader, builtin_metrics(), metrics.Metric, "metric",
+                                      f"compile.{key}[{i}]") for i, m in enumerate(spec[key])]
+             for key in ("metrics", "weighted_metrics") if key in spec}
+    return {"optimizer": optimizer, "loss": loss, **found}
 
 
 __all__ = ["Loader", "deserialize_compile", "deserialize_model"]

@@ -222,7 +222,10 @@ def serialize_compile(model) -> dict | None:
         },
         "loss": serialize_loss(model.loss, "compile.loss"),
         "metrics": [serialize_metric(m, f"compile.metrics[{i}]")
-                    for i, m in enumerate(model._metric_specs)],
+                    for i, m in enumerate(model._metric_specs[:model._weighted_from])],
+        **({"weighted_metrics": [serialize_metric(m, f"compile.weighted_metrics[{i}]")
+                                 for i, m in enumerate(weighted)]}
+           if (weighted := model._metric_specs[model._weighted_from:]) else {}),
     }
 
 

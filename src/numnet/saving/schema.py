@@ -10,7 +10,8 @@ config.json (format_version 1)::
       "model": null | {"class_name": str, "config": {...}, "build_input_shape": [...] | null},
       "compile": null | {"optimizer": {"class_name": str, "config": {...}},
                          "loss": null | str | FUNCTION | {"class_name": str, "config": {...}},
-                         "metrics": [str | FUNCTION | {"class_name": str, "config": {...}}]},
+                         "metrics": [str | FUNCTION | {"class_name": str, "config": {...}}],
+                         "weighted_metrics": [same as metrics]    (optional)},
       "weights": [{"name": layer name, "class_name": str,
                    "variables": [{"name": str, "shape": [int], "dtype": str,
                                   "member": "weights/<n>.npy"}]}],     one entry per layer, in order
@@ -65,7 +66,8 @@ LAYER_WEIGHTS = {"name": str, "class_name": str, "variables": [VARIABLE]}
 MODEL = {"class_name": str, "config": ANY_DICT,
          Opt("build_input_shape"): OneOf(None, [OneOf(None, POSITIVE)])}
 COMPILE = {"optimizer": OBJECT, "loss": OneOf(None, str, FUNCTION, OBJECT),
-           "metrics": [OneOf(str, FUNCTION, OBJECT)]}
+           "metrics": [OneOf(str, FUNCTION, OBJECT)],
+           Opt("weighted_metrics"): [OneOf(str, FUNCTION, OBJECT)]}
 SLOT = {"variable": NON_NEGATIVE, "name": str, "shape": SHAPE, "dtype": str, "member": str}
 EMA = {"variable": NON_NEGATIVE, "shape": SHAPE, "dtype": str, "member": str}
 OPTIMIZER_STATE = {"step": NON_NEGATIVE, "iterations": NON_NEGATIVE, "variables": NON_NEGATIVE,

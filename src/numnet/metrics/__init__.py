@@ -1,0 +1,254 @@
+"""Stateful metrics: ``update_state`` per batch, ``result`` over everything seen, ``reset_state``.
+
+A metric aggregates over a whole epoch: accuracy is correct / seen over all batches, precision
+is TP / (TP + FP) from the epoch's counts, AUC the area under the epoch's curve; never an
+average of per-batch values. Functions such as ``binary_accuracy(y_true, y_pred)`` return one
+value per sample (or per value), as Keras's do; ``MeanMetricWrapper`` turns any such function
+into a metric, and ``compile(metrics=[f])`` does that for any ``f(y_true, y_pred)``.
+
+Modules: base (Metric, Mean, Sum, MeanMetricWrapper), accuracy, regression (errors, R2Score),
+confusion (TruePositives ... FalseNegatives, Precision, Recall, AUC), f_score (F1Score,
+FBetaScore), probabilistic (losses as metrics).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .. import backend
+from ..layers.base import snake_case
+from .accuracy import (
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    resolve_accuracy,
+    sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)
+from .base import Mean, MeanMetricWrapper, Metric, Sum, function_name
+from .confusion import (
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+)
+from .f_score import F1Score, FBetaScore
+from .probabilistic import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    Hinge,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
+    binary_crossentropy,
+    categorical_crossentropy,
+    hinge,
+    kl_divergence,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)
+from .regression import (
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    R2Score,
+    RootMeanSquaredError,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+)
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+
+_CLASSES = (
+    Mean, Sum,
+    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+    MeanSquaredError, RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, R2Score,
+    TruePositives, FalsePositives, TrueNegatives, FalseNegatives, Precision, Recall, AUC,
+    F1Score, FBetaScore,
+    BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence,
+    Poisson, Hinge, SquaredHinge,
+)
+_ALIASES = {
+    "mse": MeanSquaredError, "MSE": MeanSquaredError,
+    "mae": MeanAbsoluteError, "MAE": MeanAbsoluteError,
+    "mape": MeanAbsolutePercentageError, "MAPE": MeanAbsolutePercentageError,
+    "msle": MeanSquaredLogarithmicError, "MSLE": MeanSquaredLogarithmicError,
+    "bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
+    "rmse": RootMeanSquaredError,  # numnet's shorthand; Keras has no such name
+}
+ALL_OBJECTS: dict = {
+    **{cls.__name__: cls for cls in _CLASSES},
+    **{snake_case(cls.__name__): cls for cls in _CLASSES},
+    **_ALIASES,
+}
+"""What a string names: each class by its name and its snake_case name, and Keras's short
+aliases ('mse', 'mae', 'mape', 'msle', 'bce'). 'accuracy' and 'acc' are resolved by shapes."""
+
+_ACCURACY_NAMES = ("accuracy", "acc")
+
+
+def _lookup(name: str):
+    return ALL_OBJECTS.get(name) or ALL_OBJECTS.get(name.lower())
+
+
+def _unknown(identifier) -> ValueError:
+    known = sorted({key for key in ALL_OBJECTS if key.islower()} | set(_ACCURACY_NAMES))
+    close = difflib.get_close_matches(str(identifier).lower(), known, n=3)
+    hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    return ValueError(
+        f"compile(metrics): unknown metric {identifier!r}; expected one of {known} (or a class "
+        f"name such as 'Precision'), a Metric object or a function f(y_true, y_pred).{hint}"
+    )
+
+
+def _not_a_metric(identifier) -> TypeError:
+    return TypeError(
+        f"compile(metrics): expected a metric name, a Metric object or a function "
+        f"f(y_true, y_pred), given {type(identifier).__name__} {identifier!r}."
+    )
+
+
+def validate(identifier) -> None:
+    """Raise the error ``get`` would raise for ``identifier``, without building a metric."""
+    if isinstance(identifier, Metric):
+        return
+    if isinstance(identifier, str):
+        if identifier.lower() in _ACCURACY_NAMES or _lookup(identifier) is not None:
+            return
+        raise _unknown(identifier)
+    if isinstance(identifier, dict):
+        if _lookup(str(identifier.get("class_name"))) is None:
+            raise _unknown(identifier.get("class_name"))
+        return
+    if isinstance(identifier, type):
+        if issubclass(identifier, Metric):
+            return
+        raise _not_a_metric(identifier)
+    if not callable(identifier):
+        raise _not_a_metric(identifier)
+
+
+def get(identifier, y_true=None, y_pred=None) -> Metric:
+    """A Metric from a name, a config dict, a Metric class or object, or a function, as
+    Keras's ``compile`` makes one.
+
+    A string gives the metric it names, called by that string in the logs ('mse' logs as
+    'mse'). 'accuracy' / 'acc' resolve by the shapes of ``y_true`` and ``y_pred`` (when
+    given): binary accuracy for one output unit, sparse categorical accuracy for integer
+    labels against several units, else categorical accuracy. A function is wrapped in
+    ``MeanMetricWrapper`` and logged under its name in snake_case. A Metric object is used as
+    it is (its state is shared with whoever else holds it).
+    """
+    if isinstance(identifier, Metric):
+        return identifier
+    validate(identifier)
+    if isinstance(identifier, str):
+        if identifier.lower() in _ACCURACY_NAMES:
+            return resolve_accuracy(identifier, y_true, y_pred)
+        metric = _lookup(identifier)()
+        metric.name = identifier
+        return metric
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, type):
+        return identifier()
+    return MeanMetricWrapper(identifier, name=function_name(identifier))
+
+
+def serialize(metric: Metric) -> dict:
+    """{"class_name": ..., "config": metric.get_config()}."""
+    return {"class_name": type(metric).__name__, "config": metric.get_config()}
+
+
+def deserialize(config: dict) -> Metric:
+    """The metric a ``serialize`` dict describes (numnet's own classes only)."""
+    cls = _lookup(str(config.get("class_name")))
+    if cls is None:
+        raise _unknown(config.get("class_name"))
+    return cls.from_config(dict(config.get("config") or {}))
+
+
+# ----------------------------------------------------------------------------- logs
+
+
+def log_names(metric_list, weighted_from: int | None = None) -> list[str]:
+    """The names ``fit`` and ``evaluate`` log ``metric_list`` under, as Keras does.
+
+    A metric logs under its ``name``; a name already taken gets "_1", "_2", ... appended. The
+    metrics from index ``weighted_from`` on came from ``weighted_metrics``: one whose name is
+    taken logs as "weighted_<name>" instead (then with "_1", ... if that is taken too).
+    """
+    counters: dict = {}
+    names = []
+    for i, metric in enumerate(metric_list):
+        name = metric.name
+        weighted = weighted_from is not None and i >= weighted_from
+        if name not in counters:
+            counters[name] = 1
+        elif not weighted:
+            index = counters[name]
+            counters[name] += 1
+            name = f"{name}_{index}"
+        else:
+            name = f"weighted_{metric.name}"
+            if name not in counters:
+                counters[name] = 1
+            else:
+                index = counters[name]
+                counters[name] += 1
+                name = f"{name}_{index}"
+        names.append(name)
+    return names
+
+
+def log_value(value):
+    """A metric's result as a log holds it, as Keras's History does: a float for a scalar, a
+    NumPy array for a vector (F1Score(average=None), Precision with several thresholds), even
+    of one element."""
+    array = backend.to_numpy(value)
+    return float(array) if array.ndim == 0 else array
+
+
+def results(metric_list, weighted_from: int | None = None) -> dict:
+    """{log name: result} for ``metric_list`` (see ``log_names`` and ``log_value``)."""
+    return {name: log_value(metric.result())
+            for name, metric in zip(log_names(metric_list, weighted_from), metric_list)}
+
+
+__all__ = [
+    "ALL_OBJECTS", "AUC", "Accuracy", "BinaryAccuracy", "BinaryCrossentropy",
+    "CategoricalAccuracy", "CategoricalCrossentropy", "F1Score", "FBetaScore",
+    "FalseNegatives", "FalsePositives", "Hinge", "KLDivergence", "Mean",
+    "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanMetricWrapper",
+    "MeanSquaredError", "MeanSquaredLogarithmicError", "Metric", "Poisson", "Precision",
+    "R2Score", "Recall", "RootMeanSquaredError", "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy", "SparseTopKCategoricalAccuracy", "SquaredHinge", "Sum",
+    "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "accuracy",
+    "binary_accuracy", "binary_crossentropy", "categorical_accuracy",
+    "categorical_crossentropy", "deserialize", "get", "hinge", "kl_divergence", "log_names",
+    "log_value", "mae", "mape", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_error", "mean_squared_logarithmic_error", "mse", "msle", "poisson",
+    "results", "serialize", "sparse_categorical_accuracy", "sparse_categorical_crossentropy",
+    "sparse_top_k_categorical_accuracy", "squared_hinge", "top_k_categorical_accuracy",
+    "validate",
+]

@@ -1,0 +1,105 @@
+"""Metrics that are losses averaged over every sample seen: cross-entropies, KL divergence,
+Poisson, hinge. Each per-sample value is the loss function's (see numnet.losses)."""
+
+from __future__ import annotations
+
+from .. import losses
+from ..autodiff.tensor import Tensor, no_grad
+from .base import MeanMetricWrapper, float_array
+
+
+def _loss_as_metric(fn):
+    def metric(y_true, y_pred, **kwargs):
+        with no_grad():
+            return fn(y_true, Tensor(float_array(y_pred)), **kwargs).value
+
+    metric.__name__ = fn.__name__
+    metric.__qualname__ = fn.__name__
+    metric.__doc__ = fn.__doc__
+    return metric
+
+
+binary_crossentropy = _loss_as_metric(losses.binary_crossentropy)
+categorical_crossentropy = _loss_as_metric(losses.categorical_crossentropy)
+sparse_categorical_crossentropy = _loss_as_metric(losses.sparse_categorical_crossentropy)
+kl_divergence = _loss_as_metric(losses.kl_divergence)
+poisson = _loss_as_metric(losses.poisson)
+hinge = _loss_as_metric(losses.hinge)
+squared_hinge = _loss_as_metric(losses.squared_hinge)
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """mean over samples of binary_crossentropy (numnet.losses).
+
+    Args: name (Defaults to "binary_crossentropy"), dtype, from_logits (Defaults to False),
+    label_smoothing (Defaults to 0).
+    """
+
+    def __init__(self, name: str = "binary_crossentropy", dtype=None, from_logits: bool = False,
+                 label_smoothing: float = 0.0):
+        super().__init__(binary_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """mean over samples of categorical_crossentropy (numnet.losses); one-hot labels.
+
+    Args: name (Defaults to "categorical_crossentropy"), dtype, from_logits (Defaults to
+    False), label_smoothing (Defaults to 0), axis (Defaults to -1).
+    """
+
+    def __init__(self, name: str = "categorical_crossentropy", dtype=None,
+                 from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1):
+        super().__init__(categorical_crossentropy, name=name, dtype=dtype,
+                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """mean over samples of sparse_categorical_crossentropy (numnet.losses); integer labels.
+
+    Args: name (Defaults to "sparse_categorical_crossentropy"), dtype, from_logits (Defaults
+    to False), axis (Defaults to -1).
+    """
+
+    def __init__(self, name: str = "sparse_categorical_crossentropy", dtype=None,
+                 from_logits: bool = False, axis: int = -1):
+        super().__init__(sparse_categorical_crossentropy, name=name, dtype=dtype,
+                         from_logits=from_logits, axis=axis)
+
+
+class KLDivergence(MeanMetricWrapper):
+    """mean over samples of sum(y_true log(y_true / y_pred)). Args: name (Defaults to
+    "kl_divergence"), dtype."""
+
+    def __init__(self, name: str = "kl_divergence", dtype=None):
+        super().__init__(kl_divergence, name=name, dtype=dtype)
+
+
+class Poisson(MeanMetricWrapper):
+    """mean over samples of mean(y_pred - y_true log(y_pred + 1e-7)). Args: name (Defaults to
+    "poisson"), dtype."""
+
+    def __init__(self, name: str = "poisson", dtype=None):
+        super().__init__(poisson, name=name, dtype=dtype)
+
+
+class Hinge(MeanMetricWrapper):
+    """mean over samples of mean(max(1 - y_true y_pred, 0)); 0/1 labels become -1/1. Args:
+    name (Defaults to "hinge"), dtype."""
+
+    def __init__(self, name: str = "hinge", dtype=None):
+        super().__init__(hinge, name=name, dtype=dtype)
+
+
+class SquaredHinge(MeanMetricWrapper):
+    """mean over samples of mean(max(1 - y_true y_pred, 0)²); 0/1 labels become -1/1. Args:
+    name (Defaults to "squared_hinge"), dtype."""
+
+    def __init__(self, name: str = "squared_hinge", dtype=None):
+        super().__init__(squared_hinge, name=name, dtype=dtype)
+
+
+__all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "Hinge", "KLDivergence",
+           "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "binary_crossentropy",
+           "categorical_crossentropy", "hinge", "kl_divergence", "poisson",
+           "sparse_categorical_crossentropy", "squared_hinge"]

@@ -1,0 +1,338 @@
+"""Devices: choosing NumPy or CuPy (numnet.backend), the errors when a GPU cannot be used, the
+source rule that keeps the engine device-neutral, and (on a machine with CuPy and a GPU) the
+engine, the optimizers, fit, evaluate and predict run on the GPU against the same run on the CPU.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import numnet
+from numnet import backend, layers
+
+pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
+
+SRC = Path(numnet.__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _back_on_the_cpu():
+    """Every test starts and ends on the CPU, whatever it did."""
+    backend.set_device("cpu")
+    yield
+    backend.set_device("cpu")
+
+
+def _fake_cupy(monkeypatch, get_device_count):
+    """A module named cupy whose CUDA runtime answers with ``get_device_count``."""
+    fake = types.ModuleType("cupy")
+    fake.cuda = types.SimpleNamespace(
+        runtime=types.SimpleNamespace(getDeviceCount=get_device_count))
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+
+
+# ----------------------------------------------------------------------------- choosing a device
+
+
+def test_the_default_device_is_the_cpu_with_numpy():
+    assert backend.device() == "cpu"
+    assert backend.xp is np
+
+
+def test_set_device_gpu_without_cupy_names_the_install_command(monkeypatch):
+    monkeypatch.setitem(sys.modules, "cupy", None)  # import cupy -> ImportError
+    with pytest.raises(RuntimeError, match=r"pip install 'numnet\[gpu\]'"):
+        backend.set_device("gpu")
+    assert backend.device() == "cpu" and backend.xp is np
+    assert backend.gpu_available() is False
+
+
+def test_set_device_gpu_when_cupy_finds_no_gpu(monkeypatch):
+    _fake_cupy(monkeypatch, lambda: 0)
+    with pytest.raises(RuntimeError, match="found no GPU"):
+        backend.set_device("gpu")
+    assert backend.xp is np and backend.gpu_available() is False
+
+
+def test_set_device_gpu_when_the_cuda_runtime_fails(monkeypatch):
+    def broken():
+        raise OSError("cudaErrorInsufficientDriver: CUDA driver version is insufficient")
+
+    _fake_cupy(monkeypatch, broken)
+    with pytest.raises(RuntimeError, match="no usable GPU.*insufficient.*nvidia-smi"):
+        backend.set_device("cuda")
+    assert backend.device() == "cpu"
+
+
+@pytest.mark.parametrize("name", ["tpu", "", "gpu0", None, 0])
+def test_set_device_rejects_unknown_names(name):
+    with pytest.raises(ValueError, match=r"set_device\(name\): expected 'cpu' or 'gpu'") as info:
+        backend.set_device(name)
+    assert repr(name) in str(info.value)
+    assert backend.device() == "cpu"
+
+
+@pytest.mark.parametrize("name", ["cpu", "CPU", " Cpu "])
+def test_set_device_cpu_in_any_case(name):
+    backend.set_device(name)
+    assert backend.device() == "cpu" and backend.xp is np
+
+
+def _import_numnet_with(env_value: str, block_cupy: bool) -> subprocess.CompletedProcess:
+    code = "import numnet; print(numnet.backend.device())"
+    if block_cupy:
+        code = "import sys; sys.modules['cupy'] = None; " + code
+    env = dict(os.environ, NUMNET_DEVICE=env_value)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_numnet_device_environment_variable():
+    cpu = _import_numnet_with("cpu", block_cupy=True)
+    assert cpu.returncode == 0, cpu.stderr
+    assert cpu.stdout.strip() == "cpu"
+    gpu = _import_numnet_with("gpu", block_cupy=True)
+    assert gpu.returncode != 0
+    assert "pip install 'numnet[gpu]'" in gpu.stderr
+    bad = _import_numnet_with("tpu", block_cupy=True)
+    assert bad.returncode != 0
+    assert "NUMNET_DEVICE: expected 'cpu' or 'gpu', given 'tpu'" in bad.stderr
+
+
+def test_to_device_and_to_numpy_on_the_cpu():
+    out = backend.to_device([[1, 2], [3, 4]], dtype="float32")
+    assert type(out) is np.ndarray and out.dtype == np.float32
+    np.testing.assert_array_equal(out, [[1.0, 2.0], [3.0, 4.0]])
+    host = np.arange(6.0).reshape(2, 3)
+    assert backend.to_device(host) is host  # no copy on the CPU
+    tensor = numnet.Tensor(np.float32([1.5, -2.0]))
+    got = backend.to_numpy(tensor)
+    assert type(got) is np.ndarray
+    np.testing.assert_array_equal(got, [1.5, -2.0])
+
+
+class _DeviceArray:
+    """Stands for a CuPy array: it exposes the CUDA array interface and ``get()``."""
+
+    __cuda_array_interface__ = {"shape": (2,), "typestr": "<f4", "version": 3}
+
+    def __init__(self, host):
+        self._host = host
+
+    def get(self):
+        return self._host.copy()
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError("implicit conversion of a device array to NumPy")
+
+
+def test_device_arrays_come_back_to_the_host_through_get():
+    host = np.float32([0.25, 4.0])
+    back = backend.to_numpy(_DeviceArray(host))
+    assert type(back) is np.ndarray
+    np.testing.assert_array_equal(back, host)
+    on_cpu = backend.to_device(_DeviceArray(host), dtype="float64")
+    assert on_cpu.dtype == np.float64
+    np.testing.assert_array_equal(on_cpu, host)
+
+
+# ----------------------------------------------------------------------------- source rule
+
+ENGINE = ["layers", "losses", "metrics", "optimizers", "autodiff"]  # modules or packages
+
+# Host-side code that may use NumPy itself, and why. Everything else computes through backend.xp.
+HOST_FILES = {
+    "autodiff/gradcheck.py": "finite-difference checker: a float64 test utility on host copies",
+    "optimizers/fused.py": "numba kernels for the CPU: run() declines anything not numpy.ndarray",
+}
+HOST_FUNCTIONS = {
+    ("losses.py", "validate_targets"): "checks the labels on the host before fit moves them",
+    ("losses.py", "_is_integral"): "part of validate_targets",
+    ("losses.py", "_non_integral_example"): "part of validate_targets (error message)",
+}
+# numpy attributes that describe or name things rather than compute on arrays; ``random`` is
+# numnet's random generator (backend.rng()), drawn on the host by design and then moved.
+HOST_NAMES = {"ndarray", "dtype", "generic", "integer", "floating", "number", "bool_",
+              "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+              "finfo", "iinfo", "issubdtype", "shape", "ndim", "random"}
+
+
+def _numpy_uses(tree: ast.AST):
+    """(line, enclosing function, attribute) for each use of the numpy module in ``tree``."""
+    aliases = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            aliases |= {a.asname or a.name for a in node.names if a.name == "numpy"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "numpy":
+            for a in node.names:
+                yield node.lineno, None, f"from numpy import {a.name}"
+    uses = []
+
+    def visit(node, function):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = node.name
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                and node.value.id in aliases):
+            uses.append((node.lineno, function, node.attr))
+        for child in ast.iter_child_nodes(node):
+            visit(child, function)
+
+    visit(tree, None)
+    yield from uses
+
+
+def test_engine_modules_compute_through_the_backend_array_module():
+    files = []
+    for entry in ENGINE:
+        package, module = SRC / entry, SRC / f"{entry}.py"
+        files += sorted(package.rglob("*.py")) if package.is_dir() else [module]
+    assert len(files) >= 10
+    offences = []
+    for path in files:
+        rel = path.relative_to(SRC).as_posix()
+        if rel in HOST_FILES:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for line, function, name in _numpy_uses(tree):
+            if name in HOST_NAMES or (rel, function) in HOST_FUNCTIONS:
+                continue
+            offences.append(f"{rel}:{line} in {function or '<module>'}: numpy.{name}")
+    assert not offences, (
+        "These lines compute with NumPy directly, so they would not run on CuPy; use "
+        "backend.xp (the array module in use) instead, or, for host-only work, list the "
+        "function in HOST_FUNCTIONS with the reason:\n  " + "\n  ".join(offences))
+
+
+def test_the_source_rule_catches_direct_numpy_computation():
+    tree = ast.parse("import numpy as np\n\ndef call(x):\n    return np.exp(x) + np.float32(1)\n")
+    found = [(f, name) for _, f, name in _numpy_uses(tree) if name not in HOST_NAMES]
+    assert found == [("call", "exp")]
+    tree = ast.parse("from numpy import exp\n")
+    assert [name for *_, name in _numpy_uses(tree)] == ["from numpy import exp"]
+
+
+# ----------------------------------------------------------------------------- on a GPU
+
+HAS_CUPY = importlib.util.find_spec("cupy") is not None
+GPU_REASON = ("needs CuPy and a GPU (pip install 'numnet[gpu]' on a machine with an NVIDIA GPU)"
+              if not HAS_CUPY else "CuPy is installed but finds no GPU on this machine")
+
+
+@pytest.fixture
+def cupy():
+    """CuPy with numnet on the GPU; skipped, with the reason, on machines without one."""
+    if not HAS_CUPY or not backend.gpu_available():
+        pytest.skip(GPU_REASON)
+    import cupy as cp
+
+    backend.set_device("gpu")
+    yield cp
+    backend.set_device("cpu")
+
+
+def _mnist(n: int):
+    (x, y), _ = numnet.datasets.mnist.load_data(bundled=True)
+    return (x[:n].reshape(n, 784) / 255.0).astype("float32"), y[:n].astype("int64")
+
+
+def _mlp(weights=None, hidden=(128,), optimizer="sgd", seed=3) -> numnet.Sequential:
+    """784-hidden-10 with softmax outputs; the given initial weights, else seeded ones."""
+    backend.set_random_seed(seed)
+    model = numnet.Sequential([layers.Input((784,))]
+                              + [layers.Dense(h, activation="relu") for h in hidden]
+                              + [layers.Dense(10, activation="softmax")])
+    if weights is not None:
+        model.set_weights(weights)
+    model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    return model
+
+
+def _on_cpu_then_gpu(run):
+    """run() on the CPU, then on the GPU; both results."""
+    backend.set_device("cpu")
+    cpu = run()
+    backend.set_device("gpu")
+    return cpu, run()
+
+
+def test_gpu_arrays_stay_on_the_device_and_come_back_as_numpy(cupy):
+    a = backend.to_device(np.arange(6, dtype="float32").reshape(2, 3))
+    assert isinstance(a, cupy.ndarray)
+    back = backend.to_numpy(a)
+    assert type(back) is np.ndarray
+    np.testing.assert_array_equal(back, np.arange(6, dtype="float32").reshape(2, 3))
+    t = numnet.Tensor(a)
+    assert type(t.numpy()) is np.ndarray
+
+
+def test_gpu_engine_gradients_match_the_cpu(cupy):
+    """One SGD step at learning rate 1 gives w - g: the gradients of every weight, compared."""
+    x, y = _mnist(64)
+    start = _mlp(hidden=(32, 16)).get_weights()
+
+    def gradients():
+        model = _mlp(start, hidden=(32, 16), optimizer=numnet.optimizers.SGD(1.0))
+        model.train_on_batch(x, y)
+        return [w0 - w1 for w0, w1 in zip(start, model.get_weights())]
+
+    cpu, gpu = _on_cpu_then_gpu(gradients)
+    assert max(float(np.abs(g).max()) for g in cpu) > 1e-3
+    for c, g in zip(cpu, gpu):
+        np.testing.assert_allclose(g, c, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["sgd", "rmsprop", "adam", "adagrad"])
+def test_gpu_optimizers_match_the_cpu_and_keep_their_state_there(cupy, name):
+    x, y = _mnist(128)
+    start = _mlp(hidden=(32,)).get_weights()
+
+    def three_steps():
+        model = _mlp(start, hidden=(32,), optimizer=name)
+        for lo in (0, 32, 64):
+            model.train_on_batch(x[lo:lo + 32], y[lo:lo + 32])
+        state = [v.value for v in model.optimizer.variables]
+        return model.get_weights(), state
+
+    (cpu_w, _), (gpu_w, gpu_state) = _on_cpu_then_gpu(three_steps)
+    for c, g in zip(cpu_w, gpu_w):
+        np.testing.assert_allclose(g, c, rtol=1e-4, atol=1e-5)
+    assert all(isinstance(s, cupy.ndarray) for s in gpu_state)
+
+
+def test_gpu_fit_784_128_10_matches_the_cpu_and_predict_returns_numpy(cupy):
+    x, y = _mnist(1024)
+    start = _mlp(optimizer="adam").get_weights()
+
+    def train():
+        backend.set_random_seed(11)  # the same shuffling on both devices
+        model = _mlp(start, optimizer="adam")
+        history = model.fit(x, y, batch_size=128, epochs=2, verbose=0)
+        weights_on_device = [w.value for w in model.weights]
+        return model, history.history, weights_on_device
+
+    (cpu_model, cpu_h, _), (gpu_model, gpu_h, gpu_weights) = _on_cpu_then_gpu(train)
+    np.testing.assert_allclose(gpu_h["loss"], cpu_h["loss"], rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(gpu_h["accuracy"], cpu_h["accuracy"], atol=2 / 1024)
+    assert cpu_h["loss"][1] < cpu_h["loss"][0]
+    assert all(isinstance(w, cupy.ndarray) for w in gpu_weights)
+    slots = [v.value for v in gpu_model.optimizer.variables]
+    assert all(isinstance(s, cupy.ndarray) for s in slots)
+    pred = gpu_model.predict(x[:200], verbose=0)
+    assert type(pred) is np.ndarray and pred.shape == (200, 10)
+    backend.set_device("cpu")
+    np.testing.assert_allclose(pred, cpu_model.predict(x[:200], verbose=0), atol=1e-4)
+    backend.set_device("gpu")
+    loss, accuracy = gpu_model.evaluate(x, y, verbose=0)
+    backend.set_device("cpu")
+    cpu_loss, cpu_accuracy = cpu_model.evaluate(x, y, verbose=0)
+    assert abs(loss - cpu_loss) < 1e-4 and abs(accuracy - cpu_accuracy) <= 2 / 1024
