@@ -207,6 +207,13 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     if ignore_class is not None:
         mask = labels != ignore_class
         labels = backend.xp.where(mask, labels, 0)
+    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= y_pred.shape[-1]):
+        bad = int(labels.min()) if int(labels.min()) < 0 else int(labels.max())
+        raise ValueError(
+            f"sparse_categorical_crossentropy: label {bad} is outside [0, "
+            f"{y_pred.shape[-1] - 1}] for predictions over {y_pred.shape[-1]} classes. Give "
+            "the last layer as many units as there are classes, or fix the labels."
+        )
     logits = y_pred if from_logits else _logits_of(y_pred, "softmax")
     if logits is not None:
         loss = ops.sparse_softmax_cross_entropy(labels, logits)
@@ -346,9 +353,35 @@ class Loss:
         self.dtype = dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
-        y_pred = ops.as_tensor(y_pred)
+        y_true, y_pred = self._check_arguments(y_true, y_pred)
         values = self.call(y_true, y_pred)
         return reduce_values(values, sample_weight, self.reduction, self.mask(y_true, values))
+
+    def _check_arguments(self, y_true, y_pred):
+        """Numeric arrays with a batch axis; integer predictions become floats."""
+        if not isinstance(y_pred, Tensor):
+            y_pred = backend.to_device(y_pred)
+            if y_pred.dtype.kind in "biu":
+                y_pred = y_pred.astype(backend.floatx())
+        y_pred = ops.as_tensor(y_pred)
+        true_value = getattr(y_true, "value", y_true)
+        true_value = backend.to_device(true_value)
+        for name, value in (("y_true", true_value), ("y_pred", y_pred.value)):
+            if value.dtype.kind not in "biuf":
+                raise TypeError(f"{self.name}({name}): expected numbers, given an array of dtype "
+                                f"{value.dtype}. Convert it with .astype('float32').")
+            if value.ndim == 0:
+                raise ValueError(f"{self.name}({name}): expected an array with a batch axis, "
+                                 f"given a scalar. Pass one value per sample, shape (N, ...).")
+        if len(true_value) != len(y_pred.value):
+            raise ValueError(f"{self.name}: y_true has {len(true_value)} samples but y_pred has "
+                             f"{len(y_pred.value)}; pass one target per prediction.")
+        if y_pred.ndim >= 2 and y_pred.shape[-1] == 0:
+            raise ValueError(f"{self.name}(y_pred): expected at least one output per sample, "
+                             f"given shape {y_pred.shape}.")
+        if true_value.dtype.kind == "b":
+            true_value = true_value.astype(backend.floatx())
+        return true_value, y_pred
 
     def call(self, y_true, y_pred) -> Tensor:
         raise NotImplementedError
