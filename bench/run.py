@@ -54,10 +54,14 @@ def peak_rss_mb() -> float:
 
 
 def run_numnet(spec, x, y, xt, yt, epochs):
-    t0 = time.perf_counter()
-    import numnet as keras
+    import numnet
 
-    import_s = time.perf_counter() - t0
+    return _run_keras_api(numnet, spec, x, y, xt, yt, epochs)
+
+
+def _run_keras_api(keras, spec, x, y, xt, yt, epochs):
+    """The same Keras-API program, for numnet and for Keras itself."""
+    import_s = 0.0
     hidden, out_act, loss_kind, opt, batch = spec
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
@@ -145,32 +149,9 @@ def run_sklearn(spec, x, y, xt, yt, epochs):
 
 def run_keras(spec, x, y, xt, yt, epochs):
     os.environ.setdefault("KERAS_BACKEND", "jax")
-    t0 = time.perf_counter()
     import keras
 
-    import_s = time.perf_counter() - t0
-    hidden, out_act, loss_kind, opt, batch = spec
-    keras.utils.set_random_seed(0)
-    model = keras.Sequential(
-        [keras.Input(shape=(784,))]
-        + [keras.layers.Dense(h, activation="relu") for h in hidden]
-        + [keras.layers.Dense(10, activation=out_act)])
-    loss = {"categorical": "categorical_crossentropy",
-            "sparse": "sparse_categorical_crossentropy",
-            "sparse_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-            }[loss_kind]
-    optimizer = {"rmsprop": keras.optimizers.RMSprop(LEARNING_RATE),
-                 "adam": keras.optimizers.Adam(LEARNING_RATE)}[opt]
-    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
-    targets = keras.utils.to_categorical(y, 10) if loss_kind == "categorical" else y
-    times, loss_value = [], None
-    for _ in range(epochs):
-        t = time.perf_counter()
-        history = model.fit(x, targets, batch_size=batch, epochs=1, verbose=0)
-        times.append(time.perf_counter() - t)
-        loss_value = history.history["loss"][-1]
-    accuracy = float((model.predict(xt, verbose=0).argmax(axis=1) == yt).mean())
-    return import_s, times, loss_value, accuracy
+    return _run_keras_api(keras, spec, x, y, xt, yt, epochs)
 
 
 def gemm_floor(spec, x, epochs=3):
