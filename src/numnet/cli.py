@@ -523,6 +523,14 @@ def _table_args(p: argparse.ArgumentParser, epochs: int | None) -> None:
                        help=f"most passes over the training rows (default {epochs})")
 
 
+def _saved_model_args(parser: argparse.ArgumentParser) -> None:
+    """MODEL, DATA and --preprocessing: what evaluate and predict share."""
+    parser.add_argument("model", metavar="MODEL", help="model.numnet (or its folder)")
+    parser.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
+    parser.add_argument("--preprocessing", metavar="FILE", default=None,
+                        help="preprocessing.json (default: next to MODEL)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="numnet", description="Train Keras-style neural networks with numnet.")
@@ -570,12 +578,9 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", help="loss and metrics of a trained model on a table",
         description="Apply the saved preprocessing and the model to DATA and print the loss and "
                     "metrics (accuracy; r2, mae, rmse for regression) as JSON.")
-    evaluate.add_argument("model", metavar="MODEL", help="model.numnet (or its folder)")
-    evaluate.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
+    _saved_model_args(evaluate)
     evaluate.add_argument("--target", metavar="COL", default=None,
                           help="the target column(s) in DATA (default: the names trained on)")
-    evaluate.add_argument("--preprocessing", metavar="FILE", default=None,
-                          help="preprocessing.json (default: next to MODEL)")
     evaluate.add_argument("--out", metavar="FILE", default=None,
                           help="also write the JSON to this file")
     evaluate.set_defaults(func=_evaluate)
@@ -585,12 +590,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Apply the saved preprocessing and the model to DATA; write one row per "
                     "sample: the predicted class and each class's probability, the 0/1 labels "
                     "and their probabilities, or the predicted values.")
-    predict.add_argument("model", metavar="MODEL", help="model.numnet (or its folder)")
-    predict.add_argument("data", metavar="DATA", help="a .csv, .parquet or .npz file")
+    _saved_model_args(predict)
     predict.add_argument("--out", metavar="FILE", default=None,
                          help="CSV file to write (default: standard output)")
-    predict.add_argument("--preprocessing", metavar="FILE", default=None,
-                         help="preprocessing.json (default: next to MODEL)")
     predict.set_defaults(func=_predict)
 
     lr = sub.add_parser(
