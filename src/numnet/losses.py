@@ -354,6 +354,11 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         y_true, y_pred = self._check_arguments(y_true, y_pred)
+        return self.reduced(y_true, y_pred, sample_weight)
+
+    def reduced(self, y_true, y_pred: Tensor, sample_weight=None) -> Tensor:
+        """The reduced loss without the argument checks of ``__call__``: for the training loop,
+        whose data was checked once before the first step."""
         values = self.call(y_true, y_pred)
         return reduce_values(values, sample_weight, self.reduction, self.mask(y_true, values))
 

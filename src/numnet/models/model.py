@@ -296,7 +296,7 @@ class Model(Layer):
 
     # ----- one step -----
     def _loss_value(self, y, out, sample_weight):
-        loss = self._loss_obj(y, out, sample_weight)
+        loss = self._loss_obj.reduced(y, out, sample_weight)
         penalties = self.losses
         for penalty in penalties:
             loss = ops.add(loss, penalty)
