@@ -425,3 +425,26 @@ def test_a_shuffled_memory_mapped_file_is_gathered_in_bounded_memory(tmp_path, b
     peak, (w0, b0, w1, b1) = run_rss(tmp_path, path, "shuffled", 8192)
     assert peak < 600, f"peak RSS {peak:.0f} MB"
     assert b1[0] != b0[0] and np.isfinite(w1).all()
+
+
+def test_finite_check_needs_no_memory_in_proportion_to_the_data():
+    import tracemalloc
+
+    from numnet.models.data import check_finite
+
+    x = np.zeros((20_000, 784), dtype=np.float32)  # 63 MB; a boolean mask would be 16 MB
+    tracemalloc.start()
+    try:
+        check_finite(x, "x", "fit")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+    x[12_345, 17] = np.inf
+    with pytest.raises(ValueError, match=r"fit\(x\): expected finite numbers, given inf at "
+                                         r"index \(12345, 17\)"):
+        check_finite(x, "x", "fit")
+    # A sum that overflows is not an error: every value is finite.
+    check_finite(np.full((4, 3), 3e38, dtype=np.float32), "x", "fit")
+    with pytest.raises(ValueError, match=r"given nan at index \(2,\)"):
+        check_finite(np.array([1.0, 2.0, np.nan], dtype=np.float32), "y", "fit")

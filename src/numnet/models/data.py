@@ -47,13 +47,32 @@ def to_array(value, name: str, where: str) -> np.ndarray:
 
 
 def check_finite(array: np.ndarray, name: str, where: str) -> None:
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
-        bad = np.argwhere(~np.isfinite(array))[0]
-        value = array[tuple(bad)]
-        raise ValueError(
-            f"{where}({name}): expected finite numbers, given {value} at index "
-            f"{tuple(int(i) for i in bad)}. Remove or impute NaN / inf values first."
-        )
+    """A ValueError naming the first NaN or inf, if there is one.
+
+    A sum is finite only if every term is, so one pass with no temporary array clears the common
+    case; a sum that is not finite (bad values, or an overflow) is followed by a search a block of
+    rows at a time, so the check never needs memory in proportion to the data.
+    """
+    if array.dtype.kind != "f" or array.size == 0:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(array.sum()):
+            return
+    rows = array.reshape(1, -1) if array.ndim == 0 else array
+    step = max(1, (1 << 20) // max(1, rows[0].size))
+    for start in range(0, len(rows), step):
+        bad = ~np.isfinite(rows[start:start + step])
+        if bad.any():
+            index = np.argwhere(bad)[0]
+            index[0] += start
+            index = tuple(int(i) for i in index)
+            value = rows[index]
+            if array.ndim == 0:
+                index = ()
+            raise ValueError(
+                f"{where}({name}): expected finite numbers, given {value} at index {index}. "
+                "Remove or impute NaN / inf values first."
+            )
 
 
 def prepare_x(x, where: str, name: str = "x") -> np.ndarray:

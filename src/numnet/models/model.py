@@ -78,6 +78,7 @@ class Model(Layer):
     """A trainable stack of layers."""
 
     _is_model = True
+    _step_params: list | None = None  # the trainable weights, fixed for the length of a fit
 
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
         trainable = kwargs.pop("trainable", True)
@@ -303,26 +304,31 @@ class Model(Layer):
         return loss
 
     def _train_step(self, x, y, sample_weight):
-        params = self.trainable_weights
+        params = self._step_params
+        if params is None:
+            params = self.trainable_weights
         for p in params:
             p.grad = None
+        y = backend.to_device(y)  # each array goes to the device once a step
+        if sample_weight is not None:
+            sample_weight = backend.to_device(sample_weight)
         out = self._forward(Tensor(backend.to_device(x)), training=True)
-        loss = self._loss_value(backend.to_device(y), out, sample_weight)
+        loss = self._loss_value(y, out, sample_weight)
         loss.backward()
         self.optimizer.apply([p.grad for p in params], params)
-        if self._metrics:
-            y_dev = backend.to_device(y)
-            for i, metric in enumerate(self._metrics):  # only weighted_metrics see weights
-                metric.update_state(y_dev, out.value,
-                                    sample_weight if i >= self._weighted_from else None)
+        for i, metric in enumerate(self._metrics):  # only weighted_metrics see weights
+            metric.update_state(y, out.value, sample_weight if i >= self._weighted_from else None)
         return loss.value
 
     def _test_step(self, x, y, sample_weight):
+        y = backend.to_device(y)
+        if sample_weight is not None:
+            sample_weight = backend.to_device(sample_weight)
         with no_grad():
             out = self._forward(Tensor(backend.to_device(x)), training=False)
-            loss = self._loss_value(backend.to_device(y), out, sample_weight)
+            loss = self._loss_value(y, out, sample_weight)
         for i, metric in enumerate(self._metrics):
-            metric.update_state(backend.to_device(y), out.value,
+            metric.update_state(y, out.value,
                                 sample_weight if i >= self._weighted_from else None)
         return loss.value
 
@@ -421,6 +427,8 @@ class Model(Layer):
         batch_end = cb.wants("on_train_batch_end")
         rng = backend.rng()
         self._train_iterator = train
+        # As in Keras, a change of `trainable` takes effect at the next compile() or fit().
+        self._step_params = self.trainable_weights
         try:
             cb.call("on_train_begin", {})
             start_step, loss_total, seen = 0, 0.0, 0
@@ -471,6 +479,7 @@ class Model(Layer):
         finally:
             train.close()
             self._train_iterator = None
+            self._step_params = None
         return history
 
     def _validation_iterator(self, validation_data, batch_size, steps):
