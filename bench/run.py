@@ -9,6 +9,15 @@ hyper-parameters. Reported per pair: import time, first and steady epoch time (m
 epochs after the first), steps/s, peak RSS, final training loss, test accuracy; then numnet's
 ratio to each peer and its efficiency against the "GEMMs alone" floor (only the matrix products
 of each training step, in NumPy). Nothing here is asserted: the numbers go to bench/RESULTS.md.
+
+After training, each pair also measures prediction, NumPy in and NumPy out: batch-1 latency (the
+median over 200 calls, after warm-up, each on one test row) and batch-10,000 throughput (the 1,000
+test images tiled x10, predicted in one call; the median of 5 calls). numnet and Keras report two
+batch-1 latencies: ``model.predict(x, verbose=0)`` and ``model(x)``; torch has one (``model(x)``
+under ``no_grad``, reported as the call latency), scikit-learn one (``predict_proba``, reported as
+the predict latency). The 10,000-row call is ``predict(x, batch_size=10000)`` for numnet and Keras
+(one batch, not Keras's default of 32), ``model(x)`` under ``no_grad`` for torch,
+``predict_proba`` for scikit-learn.
 """
 
 from __future__ import annotations
@@ -32,6 +41,11 @@ WORKLOADS = {
 }
 PEERS = ("numnet", "torch", "sklearn", "keras")
 LEARNING_RATE = 0.001
+LATENCY_REPEATS = 200       # batch-1 calls timed per prediction path (after LATENCY_WARMUP)
+LATENCY_WARMUP = 5
+THROUGHPUT_ROWS = 10_000    # the test images tiled to this many rows, predicted in one call
+THROUGHPUT_REPEATS = 5      # calls timed (after one warm-up)
+PREDICT_BUDGET_S = 10.0     # stop repeating a path early (keeping at least 5 calls) past this
 
 
 def load_data():
@@ -48,6 +62,58 @@ def load_data():
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ----------------------------------------------------------------------------- prediction
+
+
+def _median_seconds(fn, x, repeats, warmup, budget_s) -> float:
+    """Median wall time of fn(x) over `repeats` calls after `warmup` untimed calls."""
+    for _ in range(warmup):
+        fn(x)
+    times, start = [], time.perf_counter()
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn(x)
+        times.append(time.perf_counter() - t)
+        if len(times) >= 5 and time.perf_counter() - start > budget_s:
+            break
+    return statistics.median(times)
+
+
+def tile_rows(x, rows: int):
+    """x's rows repeated until there are `rows` of them (contiguous, like a user's batch)."""
+    import numpy as np
+
+    return np.ascontiguousarray(np.tile(x, (-(-rows // len(x)), 1))[:rows])
+
+
+def measure_prediction(predictors: dict, xt, latency_repeats=LATENCY_REPEATS,
+                       latency_warmup=LATENCY_WARMUP, rows=THROUGHPUT_ROWS,
+                       throughput_repeats=THROUGHPUT_REPEATS, budget_s=PREDICT_BUDGET_S) -> dict:
+    """predict1_ms, call1_ms (None where the library has no such path) and predict10k_per_s.
+
+    predictors: "predict1" and/or "call1" (batch-1 paths) and "batch" (the one-call path for
+    `rows` rows), each a function from a NumPy array to a NumPy array."""
+    x1 = xt[:1].copy()
+    out = {}
+    for key in ("predict1", "call1"):
+        fn = predictors.get(key)
+        out[f"{key}_ms"] = None if fn is None else 1e3 * _median_seconds(
+            fn, x1, latency_repeats, latency_warmup, budget_s)
+    xs = tile_rows(xt, rows)
+    seconds = _median_seconds(predictors["batch"], xs, throughput_repeats, 1, budget_s)
+    out["predict10k_per_s"] = rows / seconds
+    return out
+
+
+def _keras_api_predictors(model) -> dict:
+    import numpy as np
+
+    return {"predict1": lambda x: model.predict(x, verbose=0),
+            # np.asarray: a NumPy result (and, for JAX's asynchronous arrays, a finished one).
+            "call1": lambda x: np.asarray(model(x)),
+            "batch": lambda x: model.predict(x, batch_size=len(x), verbose=0)}
 
 
 # ----------------------------------------------------------------------------- workers
@@ -83,7 +149,7 @@ def _run_keras_api(keras, spec, x, y, xt, yt, epochs):
         times.append(time.perf_counter() - t)
         loss_value = history.history["loss"][-1]
     accuracy = float((model.predict(xt, verbose=0).argmax(axis=1) == yt).mean())
-    return import_s, times, loss_value, accuracy
+    return import_s, times, loss_value, accuracy, _keras_api_predictors(model)
 
 
 def run_torch(spec, x, y, xt, yt, epochs):
@@ -121,9 +187,15 @@ def run_torch(spec, x, y, xt, yt, epochs):
             total += loss.item() * len(idx)
         times.append(time.perf_counter() - t)
         loss_value = total / n
+    model.eval()
     with torch.no_grad():
         accuracy = float((model(torch.from_numpy(xt)).argmax(1).numpy() == yt).mean())
-    return import_s, times, loss_value, accuracy
+
+    def forward(x):
+        with torch.no_grad():
+            return model(torch.from_numpy(x)).numpy()
+
+    return import_s, times, loss_value, accuracy, {"call1": forward, "batch": forward}
 
 
 def run_sklearn(spec, x, y, xt, yt, epochs):
@@ -144,7 +216,8 @@ def run_sklearn(spec, x, y, xt, yt, epochs):
         model.partial_fit(x, y, classes=classes)
         times.append(time.perf_counter() - t)
     accuracy = float((model.predict(xt) == yt).mean())
-    return import_s, times, float(model.loss_), accuracy
+    predictors = {"predict1": model.predict_proba, "batch": model.predict_proba}
+    return import_s, times, float(model.loss_), accuracy, predictors
 
 
 def run_keras(spec, x, y, xt, yt, epochs):
@@ -203,13 +276,44 @@ def import_seconds(peer: str, repeats: int = 3) -> float:
 def worker(peer: str, workload: str, epochs: int) -> dict:
     x, y, xt, yt = load_data()
     spec = WORKLOADS[workload]
-    _, times, loss, accuracy = RUNNERS[peer](spec, x, y, xt, yt, epochs)
+    _, times, loss, accuracy, predictors = RUNNERS[peer](spec, x, y, xt, yt, epochs)
+    train_rss = peak_rss_mb()     # before prediction, so this stays the training peak
+    prediction = measure_prediction(predictors, xt)
     import_s = import_seconds(peer)
     steps = -(-len(x) // spec[4])
     steady = statistics.median(times[1:]) if len(times) > 1 else times[0]
     return {"peer": peer, "workload": workload, "import_s": import_s, "first_s": times[0],
-            "steady_s": steady, "steps_per_s": steps / steady, "peak_rss_mb": peak_rss_mb(),
-            "loss": loss, "accuracy": accuracy, "epochs": epochs}
+            "steady_s": steady, "steps_per_s": steps / steady, "peak_rss_mb": train_rss,
+            "loss": loss, "accuracy": accuracy, "epochs": epochs, **prediction,
+            "predict_peak_rss_mb": peak_rss_mb()}
+
+
+def _ms(value) -> str:
+    return "-" if value is None else f"{value:.3f}ms"
+
+
+def row_line(r: dict) -> str:
+    return (f"{r['workload']} {r['peer']:8s} import {r['import_s']:.2f}s  "
+            f"first {r['first_s']:.2f}s  steady {r['steady_s']:.3f}s  "
+            f"{r['steps_per_s']:.0f} steps/s  "
+            f"rss {r['peak_rss_mb']:.0f} MB  loss {r['loss']:.4f}  acc {r['accuracy']:.3f}  "
+            f"| predict(1) {_ms(r.get('predict1_ms'))}  call(1) {_ms(r.get('call1_ms'))}  "
+            f"predict(10k) {r.get('predict10k_per_s', 0):,.0f}/s")
+
+
+def prediction_ratios(mine: dict, peer: dict) -> list[str]:
+    """numnet's prediction time over the peer's (lower is better). A peer with one batch-1 path
+    (torch: the call; scikit-learn: predict_proba) is compared on it for both of numnet's."""
+    parts = []
+    for key, label in (("predict1_ms", "predict(1)"), ("call1_ms", "call(1)")):
+        theirs = peer.get(key)
+        if theirs is None:
+            theirs = peer.get("call1_ms" if key == "predict1_ms" else "predict1_ms")
+        if mine.get(key) is not None and theirs:
+            parts.append(f"{label} {mine[key] / theirs:.2f}x")
+    if mine.get("predict10k_per_s") and peer.get("predict10k_per_s"):
+        parts.append(f"predict(10k) {peer['predict10k_per_s'] / mine['predict10k_per_s']:.2f}x")
+    return parts
 
 
 # ----------------------------------------------------------------------------- driver
@@ -251,11 +355,7 @@ def main(argv=None) -> int:
                 print(f"{workload} {peer}: skipped ({last})", file=sys.stderr)
                 continue
             rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-            r = rows[-1]
-            print(f"{workload} {peer:8s} import {r['import_s']:.2f}s  first {r['first_s']:.2f}s  "
-                  f"steady {r['steady_s']:.3f}s  {r['steps_per_s']:.0f} steps/s  "
-                  f"rss {r['peak_rss_mb']:.0f} MB  loss {r['loss']:.4f}  acc {r['accuracy']:.3f}",
-                  flush=True)
+            print(row_line(rows[-1]), flush=True)
         if x is None:
             x = load_data()[0]
         floor = gemm_floor(WORKLOADS[workload], x)
@@ -273,6 +373,19 @@ def main(argv=None) -> int:
                 label = "GEMM floor" if r["peer"] == "gemm_floor" else r["peer"]
                 parts.append(f"{label} {mine[0]['steady_s'] / r['steady_s']:.2f}x")
         print(f"  {workload}: " + ", ".join(parts))
+    print("\nnumnet's prediction time as a fraction of each peer's (lower is better; "
+          "batch-1 median latency, batch-10,000 time per call):")
+    for workload in args.workloads.split(","):
+        mine = [r for r in rows if r["workload"] == workload and r["peer"] == "numnet"]
+        if not mine:
+            continue
+        parts = []
+        for r in rows:
+            if r["workload"] == workload and r["peer"] not in ("numnet", "gemm_floor"):
+                ratios = prediction_ratios(mine[0], r)
+                if ratios:
+                    parts.append(f"{r['peer']} " + " ".join(ratios))
+        print(f"  {workload}: " + "; ".join(parts))
     meta = {"machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.platform()}",
             "versions": versions(), "date": time.strftime("%Y-%m-%d")}
     print("\n" + json.dumps(meta))
