@@ -16,7 +16,7 @@ from ..autodiff import ops
 from ..autodiff.tensor import Tensor, no_grad
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
 from ..layers.base import InputLayer, Layer, reject_unknown_kwargs, unique_name
-from . import adapters, data
+from . import adapters, data, threads
 
 
 class _LazyLogs(dict):
@@ -429,6 +429,7 @@ class Model(Layer):
         self._train_iterator = train
         # As in Keras, a change of `trainable` takes effect at the next compile() or fit().
         self._step_params = self.trainable_weights
+        blas = threads.Limit(self._step_params, batch_size)
         try:
             cb.call("on_train_begin", {})
             start_step, loss_total, seen = 0, 0.0, 0
@@ -480,6 +481,7 @@ class Model(Layer):
             train.close()
             self._train_iterator = None
             self._step_params = None
+            blas.restore()
         return history
 
     def _validation_iterator(self, validation_data, batch_size, steps):
