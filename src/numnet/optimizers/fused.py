@@ -13,7 +13,7 @@ cached on disk (``cache=True``), so the compile cost (a fraction of a second per
 dtype) is paid once per machine. ``NUMNET_FUSED=0`` in the environment, or
 ``set_enabled(False)``, turns the fused path off.
 
-Arrays of 2^19 elements or more are cut into contiguous pieces updated at the same time on up to
+Arrays of 2^19 elements or more (2^21 for plain SGD) are cut into contiguous pieces updated at the same time on up to
 ``NUMNET_FUSED_THREADS`` threads (default: the usable cores, at most 4; 1 for none). The kernels
 release the GIL; the threads are started on first need and wait, without spinning, between
 steps. An element's update does not depend on the others, so the result is the same.
@@ -31,6 +31,8 @@ _compiled: dict[str, object] = {}
 _signatures: dict[tuple, bool] = {}  # (kernel, dtype, writeable flags) -> compiled and usable
 _DTYPES = (np.dtype("float32"), np.dtype("float64"))
 _PIECE = 1 << 18  # the fewest elements a thread is given
+# Plain SGD does so little per element that a thread pays for itself only on larger pieces.
+_PIECE_OF = {"sgd": 1 << 20}
 _pool = None
 _pool_pid = None
 
@@ -129,7 +131,7 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
         _signatures[key] = usable
     if not usable:
         return False
-    pieces = min(_threads, size // _PIECE)
+    pieces = min(_threads, size // _PIECE_OF.get(name, _PIECE))
     if pieces <= 1:
         kernel(*flat, *scalars)
         return True
