@@ -128,7 +128,7 @@ class _Pack:
         self.slots = optimizer.build_slots(Variable(self.value, trainable=False))
         self.slots = {name: slot for name, slot in self.slots.items()
                       if not name.startswith("_")}
-        self.views, self.grad_views, self.slot_views = [], [], []
+        self.views, self.grad_views = [], []
         start = 0
         for var, size in zip(self.variables, sizes, strict=True):
             shape = var.value.shape
@@ -142,19 +142,21 @@ class _Pack:
                 slot_view = flat[start:start + size].reshape(shape)
                 slot_view[...] = own[name]
                 own[name] = slot_view
-                self.slot_views.append((var.uid, own, name, slot_view))
             start += size
 
-    def holds(self, variables, slots) -> bool:
-        """Whether ``variables`` are this pack's, still stored in its views."""
+    def holds(self, variables) -> bool:
+        """Whether ``variables`` are this pack's, still stored in its views.
+
+        Slots need no check: every numnet path (a step, restoring a saved state) writes into the
+        slot arrays in place, and none replaces them.
+        """
         mine = self.variables
         if len(variables) != len(mine):
             return False
         for var, own, view in zip(variables, mine, self.views):
             if var is not own or var.value is not view:
                 return False
-        return all(slots.get(uid) is own and own[name] is view
-                   for uid, own, name, view in self.slot_views)
+        return True
 
     def gather(self, grads):
         """The gradients as one flat array (copied in, unless they already are its views)."""
@@ -407,7 +409,7 @@ class Optimizer:
     def _packed(self, grads, variables) -> _Pack | None:
         """The pack of ``variables`` when one update over flat arrays can stand for theirs."""
         pack = self._pack
-        if pack is not None and pack.holds(variables, self._slots):
+        if pack is not None and pack.holds(variables):
             return pack
         if (len(variables) < 2 or self.clipnorm is not None
                 or self.global_clipnorm is not None or self.clipvalue is not None

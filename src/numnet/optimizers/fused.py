@@ -13,8 +13,9 @@ cached on disk (``cache=True``), so the compile cost (a fraction of a second per
 dtype) is paid once per machine. ``NUMNET_FUSED=0`` in the environment, or
 ``set_enabled(False)``, turns the fused path off.
 
-Arrays of 2^19 elements or more (2^21 for plain SGD) are cut into contiguous pieces updated at the same time on up to
-``NUMNET_FUSED_THREADS`` threads (default: the usable cores, at most 4; 1 for none). The kernels
+Arrays of 2^19 elements or more (2^21 for plain SGD) are cut into contiguous pieces updated at
+the same time on up to ``NUMNET_FUSED_THREADS`` threads (default: the usable cores, at most 4; 1
+for none). The kernels
 release the GIL; the threads are started on first need and wait, without spinning, between
 steps. An element's update does not depend on the others, so the result is the same.
 """
@@ -29,6 +30,8 @@ _enabled = os.environ.get("NUMNET_FUSED", "1").strip().lower() not in ("0", "fal
 _numba = None  # the module once imported; False when it is not installed or failed
 _compiled: dict[str, object] = {}
 _signatures: dict[tuple, bool] = {}  # (kernel, dtype, writeable flags) -> compiled and usable
+# name -> (arrays, kernel, flat arrays, cast, pieces, threads, writeable flags) of the last call
+_last: dict[str, tuple] = {}
 _DTYPES = (np.dtype("float32"), np.dtype("float64"))
 _PIECE = 1 << 18  # the fewest elements a thread is given
 # Plain SGD does so little per element that a thread pays for itself only on larger pieces.
@@ -72,6 +75,7 @@ def set_enabled(flag: bool) -> None:
     """Use the fused kernels when they apply (True, the default) or always the NumPy path."""
     global _enabled
     _enabled = bool(flag)
+    _last.clear()
 
 
 def is_available() -> bool:
@@ -97,6 +101,19 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
     """
     if not _enabled:
         return False
+    last = _last.get(name)
+    if last is not None and len(last[0]) == len(arrays) and last[5] == _threads:
+        for a, b, writeable in zip(arrays, last[0], last[6]):
+            if a is not b or a.flags.writeable != writeable:
+                break
+        else:  # the arrays of the previous call (a packed optimizer's, every step): checked then
+            kernel, flat, cast, pieces = last[1:5]
+            scalars = [s if isinstance(s, bool) else cast(s) for s in scalars]
+            if pieces <= 1:
+                kernel(*flat, *scalars)
+            else:
+                _run_pieces(kernel, flat, scalars, pieces)
+            return True
     dtype, size = arrays[0].dtype, arrays[0].size
     for a in arrays:
         if (
@@ -132,9 +149,17 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
     if not usable:
         return False
     pieces = min(_threads, size // _PIECE_OF.get(name, _PIECE))
+    _last[name] = (tuple(arrays), kernel, flat, cast, pieces, _threads, key[2])
     if pieces <= 1:
         kernel(*flat, *scalars)
-        return True
+    else:
+        _run_pieces(kernel, flat, scalars, pieces)
+    return True
+
+
+def _run_pieces(kernel, flat, scalars, pieces: int) -> None:
+    """The kernel on ``pieces`` contiguous pieces of the arrays at once, one a thread."""
+    size = flat[0].size
     cuts = [size * i // pieces for i in range(pieces + 1)]
     pool = _executor()
     futures = [
@@ -144,7 +169,6 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
     kernel(*[a[: cuts[1]] for a in flat], *scalars)
     for future in futures:
         future.result()
-    return True
 
 
 # Each kernel mirrors its optimizer's NumPy path operation by operation (see the optimizer's
