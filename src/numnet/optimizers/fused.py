@@ -15,9 +15,9 @@ dtype) is paid once per machine. ``NUMNET_FUSED=0`` in the environment, or
 
 Arrays of 2^19 elements or more (2^21 for plain SGD) are cut into contiguous pieces updated at
 the same time on up to ``NUMNET_FUSED_THREADS`` threads (default: the usable cores, at most 4; 1
-for none). The kernels
-release the GIL; the threads are started on first need and wait, without spinning, between
-steps. An element's update does not depend on the others, so the result is the same.
+for none). The kernels release the GIL; the threads are started on first need and wait, without
+spinning, between steps. An element's update does not depend on the others, so the result is the
+same.
 """
 
 from __future__ import annotations
