@@ -153,6 +153,7 @@ ENGINE = ["layers", "losses", "metrics", "optimizers", "autodiff"]  # modules or
 HOST_FILES = {
     "autodiff/gradcheck.py": "finite-difference checker: a float64 test utility on host copies",
     "optimizers/fused.py": "numba kernels for the CPU: run() declines anything not numpy.ndarray",
+    "autodiff/fused.py": "numba kernels for the CPU: taken only for numpy.ndarray arguments",
 }
 HOST_FUNCTIONS = {
     ("losses.py", "validate_targets"): "checks the labels on the host before fit moves them",

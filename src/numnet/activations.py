@@ -20,17 +20,23 @@ class Kernel:
     """forward(z) -> y and backward(z, y, g) -> dz of one activation, on raw arrays.
 
     ``keeps_logits`` is "softmax" or "sigmoid" for the outputs a cross-entropy can take back to
-    their logits (a softmax over ``axis``), else False.
+    their logits (a softmax over ``axis``), else False. ``in_place``: forward(z, z) may write y
+    over z, and backward(y, y, g) equals backward(z, y, g) (relu: z > 0 exactly where y > 0).
+    ``fused``: "relu" or "softmax" (over the last axis) where Dense may run the activation, its
+    bias and their gradients as the compiled kernels of ``autodiff.fused``; else None.
     """
 
-    __slots__ = ("name", "forward", "backward", "keeps_logits", "axis")
+    __slots__ = ("name", "forward", "backward", "keeps_logits", "axis", "in_place", "fused")
 
-    def __init__(self, name, forward, backward, keeps_logits=False, axis=-1):
+    def __init__(self, name, forward, backward, keeps_logits=False, axis=-1, in_place=False,
+                 fused=None):
         self.name = name
         self.forward = forward
         self.backward = backward
         self.keeps_logits = keeps_logits
         self.axis = axis
+        self.in_place = in_place
+        self.fused = fused
 
     def __repr__(self) -> str:
         return f"<activation kernel {self.name}>"
@@ -43,8 +49,8 @@ def _xp():
 # ----------------------------------------------------------------------------- kernels
 
 
-def _relu_forward(z):
-    return _xp().maximum(z, 0)
+def _relu_forward(z, out=None):
+    return _xp().maximum(z, 0, out=out)
 
 
 def _relu_backward(z, y, g):
@@ -95,7 +101,8 @@ def _softmax_kernel(axis=-1) -> Kernel:
     def backward(z, y, g):
         return y * (g - (g * y).sum(axis=axis, keepdims=True))
 
-    return Kernel("softmax", lambda z: ops.softmax_values(z, axis), backward, "softmax", axis)
+    return Kernel("softmax", lambda z: ops.softmax_values(z, axis), backward, "softmax", axis,
+                  fused="softmax" if axis == -1 else None)
 
 
 def _log_softmax_kernel(axis=-1) -> Kernel:
@@ -220,7 +227,7 @@ def _mish_backward(z, y, g):
 
 
 _KERNELS: dict[str, Kernel] = {}
-_KERNELS["relu"] = Kernel("relu", _relu_forward, _relu_backward)
+_KERNELS["relu"] = Kernel("relu", _relu_forward, _relu_backward, in_place=True, fused="relu")
 _KERNELS["sigmoid"] = Kernel("sigmoid", ops.sigmoid_values, _sigmoid_backward, "sigmoid")
 _KERNELS["tanh"] = Kernel("tanh", lambda z: _xp().tanh(z), _tanh_backward)
 _KERNELS["softmax"] = _softmax_kernel(-1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from types import FunctionType
 
 import numpy as np
 
@@ -65,7 +66,8 @@ def _logits_of(y_pred: Tensor, kind: str, axis: int = -1):
     """The logits y_pred was computed from, if it is a ``kind`` ("softmax" over ``axis``, or
     "sigmoid") output; else None."""
     logits = y_pred.logits
-    if not isinstance(logits, ops.Logits) or logits.kind != kind or logits.shape != y_pred.shape:
+    if (not isinstance(logits, ops.Logits) or logits.kind != kind
+            or logits.value.shape != y_pred.value.shape):
         return None
     if kind == "softmax" and logits.axis % y_pred.ndim != axis % y_pred.ndim:
         return None
@@ -169,6 +171,18 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
 
     With label_smoothing s over K classes: y <- y (1 - s) + s / K.
     """
+    y_true, y_pred, logits = _categorical_arguments(y_true, y_pred, from_logits, label_smoothing,
+                                                    axis)
+    if logits is not None:
+        return ops.softmax_cross_entropy(y_true, logits, axis)
+    p = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
+    p = ops.clip(p, EPSILON, 1.0 - EPSILON)
+    return ops.negative(ops.sum(ops.multiply(ops.log(p), y_true), axis=axis))
+
+
+def _categorical_arguments(y_true, y_pred, from_logits, label_smoothing, axis):
+    """(targets, y_pred as a Tensor, the logits to compute from or None) for the categorical
+    cross-entropy; an error when the targets are not one-hot rows of y_pred's shape."""
     y_pred = ops.as_tensor(y_pred)
     y_true = _labels(y_true, y_pred)
     if tuple(y_true.shape) != y_pred.shape:
@@ -181,39 +195,79 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
     logits = y_pred if from_logits else _logits_of(y_pred, "softmax", axis)
-    if logits is not None:
-        return ops.softmax_cross_entropy(y_true, logits, axis)
-    p = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
-    p = ops.clip(p, EPSILON, 1.0 - EPSILON)
-    return ops.negative(ops.sum(ops.multiply(ops.log(p), y_true), axis=axis))
+    return y_true, y_pred, logits
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
-                                    ignore_class: int | None = None, axis: int = -1):
-    """-log p[label] for integer labels of shape (N,) or (N, 1) against p of shape (N, K)."""
-    y_pred = ops.as_tensor(y_pred)
+def _categorical_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
+                                   label_smoothing: float = 0.0, axis: int = -1):
+    """The batch mean of categorical_crossentropy as one node, or None when it is computed from
+    probabilities (not logits)."""
+    y_true, _, logits = _categorical_arguments(y_true, y_pred, from_logits, label_smoothing,
+                                               axis)
+    if logits is None:
+        return None
+    return ops.softmax_cross_entropy_mean(y_true, logits, axis)
+
+
+def _sparse_labels(y_true, y_pred: Tensor):
+    """Integer labels of shape y_pred.shape[:-1] (a trailing axis of 1 dropped); an error when
+    they do not fit."""
     labels = backend.to_device(getattr(y_true, "value", y_true))
-    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
+    shape = y_pred.value.shape
+    if labels.ndim == len(shape) and labels.shape[-1] == 1:
         labels = labels.reshape(labels.shape[:-1])
-    if tuple(labels.shape) != y_pred.shape[:-1]:
+    if tuple(labels.shape) != shape[:-1]:
         raise ValueError(
             f"sparse_categorical_crossentropy: y_true of shape {tuple(labels.shape)} does not "
             f"fit y_pred of shape {y_pred.shape}; it expects integer labels of shape "
             f"{y_pred.shape[:-1]}. For one-hot labels use categorical_crossentropy, or pass "
             "y.argmax(axis=-1)."
         )
-    labels = labels.astype("int64", copy=False)
+    return labels.astype("int64", copy=False)
+
+
+def _check_label_range(labels, classes: int) -> None:
+    """An error naming a label outside [0, classes)."""
+    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= classes):
+        bad = int(labels.min()) if int(labels.min()) < 0 else int(labels.max())
+        raise ValueError(
+            f"sparse_categorical_crossentropy: label {bad} is outside [0, "
+            f"{classes - 1}] for predictions over {classes} classes. Give "
+            "the last layer as many units as there are classes, or fix the labels."
+        )
+
+
+def _sparse_categorical_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
+                                          ignore_class: int | None = None, axis: int = -1):
+    """The batch mean of sparse_categorical_crossentropy as one node, or None with an
+    ``ignore_class`` or when it is computed from probabilities (not logits).
+
+    Labels are range-checked only where that costs no extra pass (the fused kernel).
+    """
+    if ignore_class is not None:
+        return None
+    y_pred = ops.as_tensor(y_pred)
+    logits = y_pred if from_logits else _logits_of(y_pred, "softmax")
+    if logits is None:
+        return None
+    labels = _sparse_labels(y_true, y_pred)
+    try:
+        return ops.sparse_softmax_cross_entropy_mean(labels, logits)
+    except IndexError:
+        _check_label_range(labels, y_pred.shape[-1])
+        raise
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
+                                    ignore_class: int | None = None, axis: int = -1):
+    """-log p[label] for integer labels of shape (N,) or (N, 1) against p of shape (N, K)."""
+    y_pred = ops.as_tensor(y_pred)
+    labels = _sparse_labels(y_true, y_pred)
     mask = None
     if ignore_class is not None:
         mask = labels != ignore_class
         labels = backend.xp.where(mask, labels, 0)
-    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= y_pred.shape[-1]):
-        bad = int(labels.min()) if int(labels.min()) < 0 else int(labels.max())
-        raise ValueError(
-            f"sparse_categorical_crossentropy: label {bad} is outside [0, "
-            f"{y_pred.shape[-1] - 1}] for predictions over {y_pred.shape[-1]} classes. Give "
-            "the last layer as many units as there are classes, or fix the labels."
-        )
+    _check_label_range(labels, y_pred.shape[-1])
     logits = y_pred if from_logits else _logits_of(y_pred, "softmax")
     if logits is not None:
         loss = ops.sparse_softmax_cross_entropy(labels, logits)
@@ -354,11 +408,13 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
         y_true, y_pred = self._check_arguments(y_true, y_pred)
-        return self.reduced(y_true, y_pred, sample_weight)
+        values = self.call(y_true, y_pred)
+        return reduce_values(values, sample_weight, self.reduction, self.mask(y_true, values))
 
     def reduced(self, y_true, y_pred: Tensor, sample_weight=None) -> Tensor:
-        """The reduced loss without the argument checks of ``__call__``: for the training loop,
-        whose data was checked once before the first step."""
+        """The reduced loss without the checks of ``__call__`` (of the arguments, and of the
+        labels' range where that costs a pass): for the training loop, whose data was checked
+        once before the first step."""
         values = self.call(y_true, y_pred)
         return reduce_values(values, sample_weight, self.reduction, self.mask(y_true, values))
 
@@ -425,6 +481,17 @@ class LossFunctionWrapper(Loss):
 
     def call(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self.fn_kwargs)
+
+    def reduced(self, y_true, y_pred: Tensor, sample_weight=None) -> Tensor:
+        """As ``Loss.reduced``; an unweighted batch mean of a softmax cross-entropy from logits
+        is one fused node."""
+        if sample_weight is None and self.reduction in ("sum_over_batch_size", "mean"):
+            batch_mean = _BATCH_MEANS.get(self.fn) if isinstance(self.fn, FunctionType) else None
+            if batch_mean is not None:
+                value = batch_mean(y_true, y_pred, **self.fn_kwargs)
+                if value is not None:
+                    return value
+        return super().reduced(y_true, y_pred, sample_weight)
 
     def get_config(self):
         return {**super().get_config(), **self.fn_kwargs}
@@ -521,6 +588,10 @@ _FUNCTIONS = {
     "kl_divergence": kl_divergence, "kld": kl_divergence,
     "kullback_leibler_divergence": kl_divergence,
     "poisson": poisson, "cosine_similarity": cosine_similarity,
+}
+_BATCH_MEANS = {
+    categorical_crossentropy: _categorical_crossentropy_mean,
+    sparse_categorical_crossentropy: _sparse_categorical_crossentropy_mean,
 }
 _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,

@@ -19,6 +19,7 @@ import itertools
 import math
 
 from .. import backend
+from . import fused
 from . import tensor as _tensor
 from .tensor import Tensor
 
@@ -57,11 +58,16 @@ def _constant_like(x, ref: Tensor) -> Tensor:
 
 def node(value, parents, backward) -> Tensor:
     """A Tensor that records ``backward`` if any parent needs a gradient."""
-    if _tensor._grad_enabled:
-        for p in parents:
-            if p.requires_grad:
-                return Tensor(value, parents, backward, True)
+    if _tensor._grad_enabled and _any_requires_grad(parents):
+        return Tensor(value, parents, backward, True)
     return Tensor(value)
+
+
+def _any_requires_grad(parents) -> bool:
+    for p in parents:
+        if p.requires_grad:
+            return True
+    return False
 
 
 def accumulate(t: Tensor, g) -> None:
@@ -264,8 +270,9 @@ def weighted_sum(a, weights=None, scale: float = 1.0) -> Tensor:
     out = (total * scale).astype(a.dtype, copy=False)
 
     def backward(g):
-        grad = g * scale if w is None else w * (g * scale)
-        accumulate(a, xp.broadcast_to(grad, a.shape).astype(a.dtype, copy=True))
+        grad = xp.empty(a.value.shape, a.dtype)
+        grad[...] = g * scale if w is None else w * (g * scale)
+        accumulate(a, grad)
 
     return node(out, (a,), backward)
 
@@ -339,7 +346,7 @@ class Logits(Tensor):
     __slots__ = ("kind", "axis")
 
     def __init__(self, value, parents, backward_fn, kind: str, axis: int = -1):
-        wants = _tensor._grad_enabled and any(p.requires_grad for p in parents)
+        wants = _tensor._grad_enabled and _any_requires_grad(parents)
         super().__init__(value, parents if wants else (), backward_fn if wants else None, wants)
         self.kind = kind
         self.axis = axis
@@ -402,42 +409,70 @@ def dense(x, kernel: Tensor, bias: Tensor | None, act=None) -> Tensor:
     """act(x @ kernel + bias) as one node.
 
     Backward, with dz = act'(z) * g:  d kernel = x^T dz,  d bias = sum_rows dz,  d x = dz kernel^T.
-    Inputs of rank > 2 are treated as a batch of rows over their last axis.
+    Inputs of rank > 2 are treated as a batch of rows over their last axis. The bias with a relu
+    or softmax, and their gradients, run as compiled kernels where numba is installed (fused).
     """
     x = as_tensor(x)
-    rows = x.value if x.ndim == 2 else x.value.reshape(-1, x.shape[-1])
+    value = x.value
+    flat = value.ndim != 2
+    rows = value.reshape(-1, value.shape[-1]) if flat else value
     z = rows @ kernel.value
-    if bias is not None:
-        z += bias.value
-    out = z if act is None else act.forward(z)
-    out_shape = x.shape[:-1] + (kernel.shape[-1],)
-    from_dz = _dense_backward(x, rows, z, kernel, bias)
+    name = getattr(act, "fused", None)
+    out = None
+    if bias is not None and name is not None:
+        if name == "relu":
+            out = z if fused.bias_relu(z, bias.value) else None
+        elif name == "softmax":
+            out = fused.bias_softmax(z, bias.value)
+    if out is None:
+        if bias is not None:
+            z += bias.value
+        if act is None:
+            out = z
+        elif getattr(act, "in_place", False):
+            out = act.forward(z, z)
+        else:
+            out = act.forward(z)
+    from_dz = _dense_backward(x, rows, kernel, bias, flat)
 
     def backward(g):
-        g = g.reshape(z.shape)
-        from_dz(g if act is None else act.backward(z, out, g))
+        if flat:
+            g = g.reshape(z.shape)
+        if act is None:
+            return from_dz(g)
+        if name == "relu":
+            done = fused.relu_backward(g, out)
+            if done is not None:
+                return from_dz(*done)
+        from_dz(act.backward(z, out, g))
 
     parents = (x, kernel) if bias is None else (x, kernel, bias)
-    result = node(out.reshape(out_shape) if x.ndim != 2 else out, parents, backward)
+    if flat:
+        out_shape = x.shape[:-1] + (kernel.shape[-1],)
+    result = node(out.reshape(out_shape) if flat else out, parents, backward)
     kind = _logits_kind(act)
     if kind is not None:
         # The logits z as a Tensor of their own, whose gradient flows into the same parameters.
-        result.logits = Logits(z.reshape(out_shape) if x.ndim != 2 else z, parents,
-                               lambda g: from_dz(g.reshape(z.shape)), kind,
-                               getattr(act, "axis", -1))
+        result.logits = Logits(z.reshape(out_shape) if flat else z, parents,
+                               (lambda g: from_dz(g.reshape(z.shape))) if flat else from_dz,
+                               kind, getattr(act, "axis", -1))
     return result
 
 
-def _dense_backward(x, rows, z, kernel, bias):
-    """Given dz = d loss / d z: d kernel = rows^T dz, d bias = sum_rows dz, d x = dz kernel^T."""
+def _dense_backward(x, rows, kernel, bias, flat):
+    """Given dz = d loss / d z (and its column sums, if known): d kernel = rows^T dz,
+    d bias = sum_rows dz, d x = dz kernel^T."""
 
-    def from_dz(dz):
+    def from_dz(dz, column_sums=None):
         if kernel.requires_grad:
             accumulate(kernel, rows.T @ dz)
         if bias is not None and bias.requires_grad:
-            accumulate(bias, dz.sum(axis=0))
+            if column_sums is None:
+                column_sums = fused.column_sums(dz)
+            accumulate(bias, dz.sum(axis=0) if column_sums is None else column_sums)
         if x.requires_grad:
-            accumulate(x, (dz @ kernel.value.T).reshape(x.shape))
+            dx = dz @ kernel.value.T
+            accumulate(x, dx.reshape(x.value.shape) if flat else dx)
 
     return from_dz
 
@@ -483,6 +518,81 @@ def sparse_softmax_cross_entropy(labels, logits) -> Tensor:
         accumulate(logits, dz.reshape(logits.shape))
 
     return node(loss.reshape(logits.shape[:-1]), (logits,), backward)
+
+
+def softmax_cross_entropy_mean(labels, logits, axis: int = -1) -> Tensor:
+    """mean over samples of -sum_j y_j log softmax(z)_j, as one node (a loss's batch mean).
+
+    d z = (softmax(z) * sum_j y_j - y) / n, n = the number of samples (z.size / classes).
+    """
+    logits = as_tensor(logits)
+    xp = backend.xp
+    y = _labels_like(labels, logits)
+    z = logits.value
+    n = z.size // z.shape[axis] if z.shape[axis] else 0
+    scale = 1.0 / n if n else 0.0
+    want_grad = _tensor._grad_enabled and logits.requires_grad
+    done = None
+    if z.ndim == 2 and axis in (-1, 1):
+        done = fused.softmax_cross_entropy(z, y, scale, want_grad)
+    if done is not None:
+        value, dz = done
+    else:
+        shifted = z - z.max(axis=axis, keepdims=True)
+        e = xp.exp(shifted)
+        total = e.sum(axis=axis, keepdims=True)
+        mass = y.sum(axis=axis, keepdims=True)
+        value = ((mass * xp.log(total)).sum() - (y * shifted).sum()) * scale
+        value = value.astype(z.dtype, copy=False)
+        if want_grad:
+            e *= mass * scale / total
+            e -= y * scale
+        dz = e
+
+    def backward(g):
+        accumulate(logits, dz * g)
+
+    return node(value, (logits,), backward)
+
+
+def sparse_softmax_cross_entropy_mean(labels, logits) -> Tensor:
+    """mean over samples of -log softmax(z)[label] over the last axis, as one node.
+
+    d z = (softmax(z) - onehot(label)) / n. Where the fused kernel runs it also checks that each
+    label lies in [0, classes) (an IndexError names one that does not); the NumPy path leaves
+    that to its callers (fit checks every label before it reaches the step).
+    """
+    logits = as_tensor(logits)
+    xp = backend.xp
+    labels = backend.to_device(getattr(labels, "value", labels))
+    if labels.dtype.kind not in "iu":
+        labels = labels.astype("int64")
+    z = logits.value
+    if z.ndim != 2:
+        z = z.reshape(-1, z.shape[-1])
+    idx = labels.reshape(-1)
+    n = z.shape[0]
+    scale = 1.0 / n if n else 0.0
+    want_grad = _tensor._grad_enabled and logits.requires_grad
+    done = fused.sparse_softmax_cross_entropy(z, idx, scale, want_grad)
+    if done is not None:
+        value, dz = done
+    else:
+        shifted = z - z.max(axis=-1, keepdims=True)
+        e = xp.exp(shifted)
+        total = e.sum(axis=-1, keepdims=True)
+        rows = xp.arange(n)
+        value = (xp.log(total).sum() - shifted[rows, idx].sum()) * scale
+        value = value.astype(z.dtype, copy=False)
+        if want_grad:
+            e *= scale / total
+            e[rows, idx] -= scale
+        dz = e
+
+    def backward(g):
+        accumulate(logits, (dz * g).reshape(logits.value.shape))
+
+    return node(value, (logits,), backward)
 
 
 def sigmoid_cross_entropy(labels, logits) -> Tensor:

@@ -116,33 +116,17 @@ class Tensor:
     def backward(self, grad=None) -> None:
         """Fill ``.grad`` of every Tensor this one depends on (d self / d that)."""
         xp = backend.xp
-        order, seen = [], set()
-
-        def visit(node):
-            stack = [(node, iter(node.parents))]
-            seen.add(id(node))
-            while stack:
-                current, parents = stack[-1]
-                for parent in parents:
-                    if id(parent) not in seen and parent.requires_grad:
-                        seen.add(id(parent))
-                        stack.append((parent, iter(parent.parents)))
-                        break
-                else:
-                    stack.pop()
-                    order.append(current)
-
-        visit(self)
         if grad is None:
             if self.value.size != 1:
                 raise ValueError(
                     "Tensor.backward(grad): a gradient is needed for a non-scalar Tensor of "
                     f"shape {self.shape}; pass grad= of that shape, or reduce to a scalar first."
                 )
-            grad = xp.ones_like(self.value)
-        self.grad = xp.asarray(getattr(grad, "value", grad), dtype=self.value.dtype)
-        for node in reversed(order):
-            if node.backward_fn is not None and node.grad is not None:
+            self.grad = xp.ones_like(self.value)
+        else:
+            self.grad = xp.asarray(getattr(grad, "value", grad), dtype=self.value.dtype)
+        for node in reversed(_topological_order(self)):
+            if node.grad is not None and node.backward_fn is not None:
                 node.backward_fn(node.grad)
 
     def detach(self) -> Tensor:
@@ -236,6 +220,24 @@ class Tensor:
         return self._compare(other, lambda a, b: a >= b)
 
     __hash__ = object.__hash__
+
+
+def _topological_order(root: Tensor) -> list:
+    """The nodes ``root`` depends on that have a backward, each after all of its parents (a
+    depth-first post-order; leaves, which have nothing to pass on, are left out)."""
+    order, seen = [], {id(root)}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        current, parents = stack[-1]
+        for parent in parents:
+            if parent.backward_fn is not None and id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(current)
+    return order
 
 
 _uids = itertools.count()

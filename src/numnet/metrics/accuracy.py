@@ -151,6 +151,13 @@ class CategoricalAccuracy(MeanMetricWrapper):
     def __init__(self, name: str = "categorical_accuracy", dtype=None):
         super().__init__(categorical_accuracy, name=name, dtype=dtype)
 
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = as_array(y_pred)
+        if sample_weight is not None or y_pred.ndim != 2:
+            return super().update_state(y_true, y_pred, sample_weight)
+        y_true = _one_hot(as_array(y_true), y_pred, "categorical_accuracy")
+        _add_hits(self, y_true.argmax(axis=-1) == y_pred.argmax(axis=-1))
+
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often argmax(y_pred) equals the integer label (``sparse_categorical_accuracy``).
@@ -160,6 +167,13 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 
     def __init__(self, name: str = "sparse_categorical_accuracy", dtype=None):
         super().__init__(sparse_categorical_accuracy, name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = as_array(y_pred)
+        if sample_weight is not None or y_pred.ndim != 2:
+            return super().update_state(y_true, y_pred, sample_weight)
+        labels = _squeeze_labels(as_array(y_true), y_pred, "sparse_categorical_accuracy")
+        _add_hits(self, labels == y_pred.argmax(axis=-1))
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
@@ -186,6 +200,13 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
                          k=_check_k(k), from_sorted_ids=bool(from_sorted_ids))
         self.k = k
         self.from_sorted_ids = bool(from_sorted_ids)
+
+
+def _add_hits(metric: MeanMetricWrapper, hits) -> None:
+    """An unweighted batch of one hit (True) or miss per sample: total += hits, count += samples,
+    the sums Mean keeps."""
+    metric.total.value[()] += backend.xp.count_nonzero(hits)
+    metric.count.value[()] += hits.shape[0]
 
 
 def _check_k(k) -> int:

@@ -280,7 +280,7 @@ class Sum(Metric):
 
     def update_state(self, values, sample_weight=None) -> None:
         values, _ = samplewise(values, sample_weight, "sum", f"{type(self).__name__}")
-        self.total.value += values.sum(dtype=ACCUMULATOR_DTYPE)
+        self.total.value[()] += values.sum(dtype=ACCUMULATOR_DTYPE)
 
     def result(self) -> Tensor:
         return self._result(self.total.value)
@@ -306,11 +306,11 @@ class Mean(Metric):
 
     def update_state(self, values, sample_weight=None) -> None:
         values, weights = samplewise(values, sample_weight, "mean", f"{type(self).__name__}")
-        self.total.value += values.sum(dtype=ACCUMULATOR_DTYPE)
+        self.total.value[()] += values.sum(dtype=ACCUMULATOR_DTYPE)
         if weights is not None:
-            self.count.value += weights.sum(dtype=ACCUMULATOR_DTYPE)
+            self.count.value[()] += weights.sum(dtype=ACCUMULATOR_DTYPE)
         else:
-            self.count.value += values.shape[0] if values.ndim else 1
+            self.count.value[()] += values.shape[0] if values.ndim else 1
 
     def result(self) -> Tensor:
         return self._result(divide_no_nan(self.total.value, self.count.value))

@@ -1,0 +1,262 @@
+"""Fused kernels of the hot-path ops: one pass over the rows instead of one per NumPy operation.
+
+Softmax cross-entropy from logits with its gradient costs about ten small NumPy operations (max,
+subtract, exp, sum, log, gather, divide, ...), dense + relu forward two and backward three (bias,
+relu, their gradients and the bias gradient's column sums), each a fixed overhead larger than its
+work on a batch of 32 rows. With numba installed the same formulas run as one compiled loop each.
+
+The kernels apply to NumPy ``float32`` / ``float64`` arrays in C order (anything else, CuPy arrays
+included, takes the NumPy path of the op) and are compiled on first use, cached on disk
+(``cache=True``). They share the switch of the fused optimizer kernels: ``NUMNET_FUSED=0`` in the
+environment, or ``numnet.optimizers.fused.set_enabled(False)``, turns them off.
+
+Element-wise work and column sums round as the NumPy path does (the same operations in the same
+order); sums of exponentials and the batch total of a loss are accumulated in float64, so the
+two paths agree to the rounding of the dtype. numba's exp is scalar (about 2 ns an element, NumPy's
+vectorised one about 0.5 ns), so the kernels with an exp take only rows of at most
+``FEW_CLASSES`` classes or batches of at most ``SMALL_BATCH`` elements, where NumPy's fixed cost
+per row and per operation is the larger.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+_switch = None  # numnet.optimizers.fused, imported on first use (it imports the optimizers)
+_compiled: dict[str, object] = {}  # name -> the numba dispatcher, or False if it cannot compile
+_FLOATS = (np.dtype("float32"), np.dtype("float64"))
+FEW_CLASSES = 32
+SMALL_BATCH = 4096
+
+
+def _applies(*arrays) -> bool:
+    """Whether the fused path is on and takes these arrays (NumPy, C order, a float dtype first)."""
+    global _switch
+    if _switch is None:
+        from ..optimizers import fused as _switch
+    if not _switch._enabled:
+        return False
+    for a in arrays:
+        if type(a) is not np.ndarray or not a.flags.c_contiguous:
+            return False
+    return arrays[0].dtype in _FLOATS and _switch.is_available()
+
+
+def _kernel(name: str):
+    """The kernel ``name`` compiled by numba (each signature on its first call), or None if
+    numba could not compile it."""
+    kernel = _compiled.get(name)
+    if kernel is None:
+        try:
+            kernel = _switch._numba.njit(cache=True, error_model="numpy", nogil=True)(
+                _KERNELS[name])
+        except Exception:
+            kernel = False
+        _compiled[name] = kernel
+    return kernel or None
+
+
+def _run(name: str, *args):
+    """``name``(*args), or None, having changed nothing the caller keeps, if it cannot compile;
+    the NumPy path then does the work, now and later."""
+    kernel = _kernel(name)
+    if kernel is None:
+        return None
+    try:
+        return kernel(*args)
+    except Exception:
+        _compiled[name] = False
+        return None
+
+
+def _exp_pays(z) -> bool:
+    return 0 < z.shape[-1] and (z.shape[-1] <= FEW_CLASSES or z.size <= SMALL_BATCH)
+
+
+def bias_relu(z, b) -> bool:
+    """z <- max(z + b, 0) in place for 2-D ``z`` and a bias ``b`` of its dtype; False, having
+    done nothing, where the fused path does not apply."""
+    if b.dtype != z.dtype or z.ndim != 2 or b.shape != z.shape[1:] or not _applies(z, b):
+        return False
+    return _run("bias_relu", z, b) is not None
+
+
+def relu_backward(g, y):
+    """(dz, column sums of dz) with dz = g * (y > 0) for 2-D ``g`` and relu output ``y`` of its
+    dtype, or None where the fused path does not apply."""
+    if y.dtype != g.dtype or g.ndim != 2 or y.shape != g.shape or not _applies(g, y):
+        return None
+    dz = np.empty_like(g)
+    db = np.empty(g.shape[1], g.dtype)
+    if _run("relu_backward", g, y, dz, db) is None:
+        return None
+    return dz, db
+
+
+def column_sums(dz):
+    """sum_rows dz for 2-D ``dz`` (the bias gradient), or None where the fused path does not
+    apply."""
+    if dz.ndim != 2 or not _applies(dz):
+        return None
+    db = np.empty(dz.shape[1], dz.dtype)
+    return db if _run("column_sums", dz, db) is not None else None
+
+
+def bias_softmax(z, b):
+    """softmax(z + b) over the rows of 2-D ``z``, having set z <- z + b in place (``b`` of z's
+    dtype), or None, having done nothing, where the fused path does not apply."""
+    if (b.dtype != z.dtype or z.ndim != 2 or b.shape != z.shape[1:] or not _exp_pays(z)
+            or not _applies(z, b)):
+        return None
+    y = np.empty_like(z)
+    return y if _run("bias_softmax", z, b, y) is not None else None
+
+
+def sparse_softmax_cross_entropy(z, labels, scale: float, want_grad: bool):
+    """(scale * sum_i -log softmax(z_i)[label_i], dz) for 2-D ``z`` and integer ``labels``, or
+    None where the fused path does not apply; dz = scale * (softmax(z) - onehot(labels)) when
+    ``want_grad``, else None. A label outside [0, classes) raises IndexError naming it."""
+    if (z.ndim != 2 or labels.shape != z.shape[:1] or not _exp_pays(z)
+            or not _applies(z, labels)):
+        return None
+    dz = np.empty_like(z)
+    total = _run("sparse_softmax_cross_entropy", z, labels, dz, scale, want_grad)
+    if total is None:
+        return None
+    if total < 0:
+        bad = int(labels[int(-1 - total)])
+        raise IndexError(f"label {bad} is outside [0, {z.shape[1] - 1}]")
+    return z.dtype.type(total), dz if want_grad else None
+
+
+def softmax_cross_entropy(z, y, scale: float, want_grad: bool):
+    """(scale * sum_i -sum_j y_ij log softmax(z_i)_j, dz) for 2-D ``z`` and targets ``y`` of its
+    shape and dtype, or None where the fused path does not apply;
+    dz = scale * (softmax(z) sum_j y_j - y) when ``want_grad``, else None."""
+    if (y.dtype != z.dtype or z.ndim != 2 or y.shape != z.shape or not _exp_pays(z)
+            or not _applies(z, y)):
+        return None
+    dz = np.empty_like(z)
+    total = _run("softmax_cross_entropy", z, y, dz, scale, want_grad)
+    if total is None:
+        return None
+    return z.dtype.type(total), dz if want_grad else None
+
+
+# The kernels, compiled by numba (plain Python could run them too, slowly). Each returns a
+# value (True for those that only write their arrays); the cross-entropies return the scaled
+# batch total of the loss and, with want_grad, write the scaled gradient into dz.
+
+
+def _bias_relu(z, b):
+    n, k = z.shape
+    for i in range(n):
+        for j in range(k):
+            v = z[i, j] + b[j]
+            z[i, j] = 0 if v < 0 else v  # NaN stays NaN, as with NumPy's maximum
+    return True
+
+
+def _relu_backward(g, y, dz, db):
+    n, k = g.shape
+    for j in range(k):
+        db[j] = 0
+    for i in range(n):
+        for j in range(k):
+            v = g[i, j] if y[i, j] > 0 else g[i, j] * 0  # NaN * 0 is NaN, as g * False
+            dz[i, j] = v
+            db[j] += v
+    return True
+
+
+def _column_sums(dz, db):
+    n, k = dz.shape
+    for j in range(k):
+        db[j] = 0
+    for i in range(n):
+        for j in range(k):
+            db[j] += dz[i, j]
+    return True
+
+
+def _bias_softmax(z, b, y):
+    n, k = z.shape
+    for i in range(n):
+        for j in range(k):
+            z[i, j] += b[j]
+        m = z[i, 0]
+        for j in range(1, k):
+            m = max(m, z[i, j])
+        s = 0.0
+        for j in range(k):
+            e = math.exp(z[i, j] - m)
+            y[i, j] = e
+            s += e
+        for j in range(k):
+            y[i, j] /= s
+    return True
+
+
+def _sparse_softmax_cross_entropy(z, labels, dz, scale, want_grad):
+    """-1 - i instead, having written nothing, when label i is outside [0, classes)."""
+    n, k = z.shape
+    for i in range(n):
+        if labels[i] < 0 or labels[i] >= k:
+            return -1.0 - i
+    total = 0.0
+    for i in range(n):
+        m = z[i, 0]
+        for j in range(1, k):
+            if z[i, j] > m:
+                m = z[i, j]
+        s = 0.0
+        for j in range(k):
+            e = math.exp(z[i, j] - m)
+            dz[i, j] = e
+            s += e
+        label = labels[i]
+        total += math.log(s) - (z[i, label] - m)
+        if want_grad:
+            p = scale / s
+            for j in range(k):
+                dz[i, j] = dz[i, j] * p
+            dz[i, label] -= scale
+    return total * scale
+
+
+def _softmax_cross_entropy(z, y, dz, scale, want_grad):
+    n, k = z.shape
+    total = 0.0
+    for i in range(n):
+        m = z[i, 0]
+        for j in range(1, k):
+            if z[i, j] > m:
+                m = z[i, j]
+        s = 0.0
+        mass = 0.0
+        dot = 0.0
+        for j in range(k):
+            shifted = z[i, j] - m
+            e = math.exp(shifted)
+            dz[i, j] = e
+            s += e
+            mass += y[i, j]
+            dot += y[i, j] * shifted
+        total += mass * math.log(s) - dot
+        if want_grad:
+            p = mass * scale / s
+            for j in range(k):
+                dz[i, j] = dz[i, j] * p - y[i, j] * scale
+    return total * scale
+
+
+_KERNELS = {
+    "bias_relu": _bias_relu,
+    "relu_backward": _relu_backward,
+    "column_sums": _column_sums,
+    "bias_softmax": _bias_softmax,
+    "sparse_softmax_cross_entropy": _sparse_softmax_cross_entropy,
+    "softmax_cross_entropy": _softmax_cross_entropy,
+}
