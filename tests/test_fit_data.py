@@ -448,3 +448,22 @@ def test_finite_check_needs_no_memory_in_proportion_to_the_data():
     check_finite(np.full((4, 3), 3e38, dtype=np.float32), "x", "fit")
     with pytest.raises(ValueError, match=r"given nan at index \(2,\)"):
         check_finite(np.array([1.0, 2.0, np.nan], dtype=np.float32), "y", "fit")
+
+
+@pytest.mark.parametrize("label", [-1, 3])
+def test_streamed_labels_are_checked_batch_by_batch(label, monkeypatch):
+    """A generator's labels after the first batch are not seen before training: each batch is
+    checked as it comes, whichever path computes the loss."""
+    from numnet.optimizers import fused
+
+    monkeypatch.setattr(fused, "_enabled", False)  # the NumPy path leaves the range to fit
+    rs = np.random.default_rng(0)
+
+    def batches():
+        yield rs.normal(size=(8, 4)).astype("float32"), np.array([0, 1, 2, 0, 1, 2, 0, 1])
+        yield rs.normal(size=(8, 4)).astype("float32"), np.array([0, 1, 2, label, 1, 2, 0, 1])
+
+    model = numnet.Sequential([numnet.Input(shape=(4,)), layers.Dense(3)])
+    model.compile("adam", numnet.losses.SparseCategoricalCrossentropy(from_logits=True))
+    with pytest.raises(ValueError, match=rf"label {label} is outside \[0, 2\]"):
+        model.fit(batches(), epochs=1, verbose=0)

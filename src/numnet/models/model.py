@@ -614,7 +614,8 @@ class Model(Layer):
     def _batch_converter(self, class_lookup, targets: bool, where: str):
         """A function turning one streamed batch into training arrays: x (and y, unless the
         labels are integers for a sparse loss) as floatx, class weights multiplied into the
-        sample weights; with the checks that cost nothing per step (lengths, input shape)."""
+        sample weights; with the checks that cost little per batch (lengths, input shape, labels
+        against the loss: streamed labels are not checked whole before training)."""
         floatx = backend.floatx()
         sparse = losses.kind_of(self._loss_obj) == "sparse"
 
@@ -640,6 +641,9 @@ class Model(Layer):
                 if len(swb) != len(xb):
                     raise ValueError(f"{where}: a batch has {len(xb)} samples and "
                                      f"{len(swb)} sample weights; give one weight per sample.")
+            if getattr(self, "output_shape", None) is not None:  # streamed labels: each batch
+                losses.validate_targets(self._loss_obj, yb,
+                                        (None,) + tuple(self.output_shape[1:]))
             if class_lookup is not None:
                 weights = data.weights_from_lookup(class_lookup, yb, where)
                 swb = weights if swb is None else swb * weights
