@@ -135,3 +135,78 @@ def test_optimizer_state_restored_into_a_packed_model(tmp_path):
     again.fit(x, y, epochs=1, batch_size=16, verbose=0, shuffle=False)
     for a, b in zip(model.get_weights(), again.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def _mlp():
+    numnet.utils.set_random_seed(4)
+    model = numnet.Sequential([numnet.Input(shape=(6,)), numnet.layers.Dense(5, "relu"),
+                               numnet.layers.Dense(3)])
+    model.compile(optimizer="adam",
+                  loss=numnet.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def test_training_writes_gradients_into_the_pack_without_a_copy(monkeypatch):
+    rs = np.random.default_rng(0)
+    x, y = rs.normal(size=(40, 6)).astype("float32"), rs.integers(0, 3, 40)
+    model = _mlp()
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    pack = model.optimizer._pack
+    copies = []
+    original = base._Pack.gather
+
+    def gather(self, grads):
+        copies.extend(g for g, view in zip(grads, self.grad_views) if g is not view)
+        return original(self, grads)
+
+    monkeypatch.setattr(base._Pack, "gather", gather)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert model.optimizer._pack is pack
+    kernels = [w for w in model.trainable_weights if w.value.ndim == 2]
+    assert all(w.grad is w.grad_buffer for w in kernels)
+    # Only the biases whose sums come from a compiled kernel (if numba is there) are copied.
+    assert all(c.ndim == 1 for c in copies)
+
+
+def test_gradient_buffers_change_no_number(monkeypatch):
+    from numnet.autodiff import tensor
+
+    rs = np.random.default_rng(1)
+    x, y = rs.normal(size=(64, 6)).astype("float32"), rs.integers(0, 3, 64)
+    with_buffers = _mlp()
+    with_buffers.fit(x, y, batch_size=16, epochs=3, verbose=0, shuffle=False)
+    monkeypatch.setattr(tensor, "grad_buffers", lambda: __import__("contextlib").nullcontext())
+    monkeypatch.setattr(numnet.models.model, "grad_buffers",
+                        lambda: __import__("contextlib").nullcontext())
+    without = _mlp()
+    without.fit(x, y, batch_size=16, epochs=3, verbose=0, shuffle=False)
+    assert all(w.grad is not w.grad_buffer for w in without.trainable_weights)
+    for a, b in zip(with_buffers.get_weights(), without.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_outside_a_training_step_gradients_are_new_arrays():
+    rs = np.random.default_rng(2)
+    x, y = rs.normal(size=(16, 6)).astype("float32"), rs.integers(0, 3, 16)
+    model = _mlp()
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    kernel = model.layers[0].kernel
+    assert kernel.grad_buffer is not None
+    kernel.grad = None
+    loss = model.loss(y, model(x, training=True))
+    loss.backward()
+    assert kernel.grad is not kernel.grad_buffer
+    assert not np.shares_memory(kernel.grad, kernel.grad_buffer)
+
+
+def test_a_weight_used_twice_gets_the_sum_of_both_gradients():
+    from numnet.autodiff import ops
+    from numnet.autodiff.tensor import Tensor, grad_buffers
+
+    w = Variable(np.array([[2.0, -1.0]], dtype=np.float64))
+    w.grad_buffer = np.full((1, 2), 99.0)
+    x = Tensor(np.array([[3.0]]))
+    with grad_buffers():
+        total = ops.sum(ops.dense(x, w, None)) + ops.sum(ops.dense(x, w, None))
+        total.backward()
+    np.testing.assert_array_equal(w.grad, [[6.0, 6.0]])

@@ -465,16 +465,33 @@ def _dense_backward(x, rows, kernel, bias, flat):
 
     def from_dz(dz, column_sums=None):
         if kernel.requires_grad:
-            accumulate(kernel, rows.T @ dz)
+            buffer = _grad_buffer(kernel, dz)
+            if buffer is not None:
+                kernel.grad = backend.xp.matmul(rows.T, dz, out=buffer)
+            else:
+                accumulate(kernel, rows.T @ dz)
         if bias is not None and bias.requires_grad:
             if column_sums is None:
                 column_sums = fused.column_sums(dz)
-            accumulate(bias, dz.sum(axis=0) if column_sums is None else column_sums)
+            if column_sums is None:
+                buffer = _grad_buffer(bias, dz)
+                column_sums = dz.sum(axis=0) if buffer is None else dz.sum(axis=0, out=buffer)
+            accumulate(bias, column_sums)
         if x.requires_grad:
             dx = dz @ kernel.value.T
             accumulate(x, dx.reshape(x.value.shape) if flat else dx)
 
     return from_dz
+
+
+def _grad_buffer(variable, like):
+    """The variable's gradient buffer, when a training step may write its only gradient there."""
+    if not _tensor._grad_buffers or variable.grad is not None:
+        return None
+    buffer = getattr(variable, "grad_buffer", None)
+    if buffer is None or buffer.dtype != like.dtype or buffer.shape != variable.value.shape:
+        return None
+    return buffer
 
 
 def _labels_like(labels, logits: Tensor):

@@ -14,6 +14,7 @@ import itertools
 from .. import backend
 
 _grad_enabled = True
+_grad_buffers = False
 
 
 @contextlib.contextmanager
@@ -29,6 +30,19 @@ def no_grad():
 
 def grad_enabled() -> bool:
     return _grad_enabled
+
+
+@contextlib.contextmanager
+def grad_buffers():
+    """Within this block a Variable with a ``grad_buffer`` receives its gradient in it (when
+    it is its only one), so a training step writes gradients into memory made once, where the
+    optimizer reads them, instead of into new arrays. Outside it gradients are new arrays."""
+    global _grad_buffers
+    previous, _grad_buffers = _grad_buffers, True
+    try:
+        yield
+    finally:
+        _grad_buffers = previous
 
 
 class Tensor:
@@ -246,10 +260,11 @@ _uids = itertools.count()
 class Variable(Tensor):
     """A trainable (or state) array owned by a layer or an optimizer: a leaf of the tape."""
 
-    __slots__ = ("name", "trainable", "path", "uid")
+    __slots__ = ("name", "trainable", "path", "uid", "grad_buffer")
 
     def __init__(self, value, name: str = "variable", trainable: bool = True):
         super().__init__(value, requires_grad=trainable)
+        self.grad_buffer = None  # an array the optimizer reads gradients from (see grad_buffers)
         self.name = name
         self.trainable = trainable
         self.path = name

@@ -13,7 +13,7 @@ import numpy as np
 from .. import backend, losses, optimizers
 from .. import metrics as metrics_module
 from ..autodiff import ops
-from ..autodiff.tensor import Tensor, no_grad
+from ..autodiff.tensor import Tensor, grad_buffers, no_grad
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
 from ..layers.base import InputLayer, Layer, reject_unknown_kwargs, unique_name
 from . import adapters, data, threads
@@ -314,7 +314,8 @@ class Model(Layer):
             sample_weight = backend.to_device(sample_weight)
         out = self._forward(Tensor(backend.to_device(x)), training=True)
         loss = self._loss_value(y, out, sample_weight)
-        loss.backward()
+        with grad_buffers():  # the optimizer's own arrays receive the gradients
+            loss.backward()
         self.optimizer.apply([p.grad for p in params], params)
         for i, metric in enumerate(self._metrics):  # only weighted_metrics see weights
             metric.update_state(y, out.value, sample_weight if i >= self._weighted_from else None)

@@ -136,7 +136,10 @@ class _Pack:
             view[...] = var.value
             var.value = view
             self.views.append(view)
-            self.grad_views.append(self.grad[start:start + size].reshape(shape))
+            grad_view = self.grad[start:start + size].reshape(shape)
+            self.grad_views.append(grad_view)
+            if isinstance(var, Variable):
+                var.grad_buffer = grad_view  # a training step writes the gradient here
             own = optimizer._slots[var.uid]
             for name, flat in self.slots.items():
                 slot_view = flat[start:start + size].reshape(shape)
