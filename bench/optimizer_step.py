@@ -8,7 +8,7 @@ each library takes the same step with the same hyper-parameters. Reported per op
 time of one step (``optimizer.apply`` in numnet, ``optimizer.step()`` in torch), as the best of
 9 rounds taken in turn of the mean of many steps; for numnet with the fused kernels (numba, when
 installed) and with the NumPy path alone (``NUMNET_FUSED=0``'s path); and numnet's time over
-torch's. torch uses its default threads (one per core); numnet's kernels split arrays of 2^19
+torch's. torch uses its default threads (one per core); numnet's kernels split arrays of 2^22
 elements or more over the same number of threads (``NUMNET_FUSED_THREADS``).
 Nothing here is asserted: the table goes to bench/RESULTS.md.
 """

@@ -13,11 +13,12 @@ cached on disk (``cache=True``), so the compile cost (a fraction of a second per
 dtype) is paid once per machine. ``NUMNET_FUSED=0`` in the environment, or
 ``set_enabled(False)``, turns the fused path off.
 
-Arrays of 2^19 elements or more (2^21 for plain SGD) are cut into contiguous pieces updated at
+Arrays of 2^22 elements or more (4 million) are cut into contiguous pieces updated at
 the same time on up to ``NUMNET_FUSED_THREADS`` threads (default: the usable cores, at most 4; 1
 for none). The kernels release the GIL; the threads are started on first need and wait, without
 spinning, between steps. An element's update does not depend on the others, so the result is the
-same.
+same. Smaller arrays are not cut: there a thread costs more than it saves, and during training it
+would compete with the BLAS threads of the matrix products for the cores.
 """
 
 from __future__ import annotations
@@ -33,9 +34,7 @@ _signatures: dict[tuple, bool] = {}  # (kernel, dtype, writeable flags) -> compi
 # name -> (arrays, kernel, flat arrays, cast, pieces, threads, writeable flags) of the last call
 _last: dict[str, tuple] = {}
 _DTYPES = (np.dtype("float32"), np.dtype("float64"))
-_PIECE = 1 << 18  # the fewest elements a thread is given
-# Plain SGD does so little per element that a thread pays for itself only on larger pieces.
-_PIECE_OF = {"sgd": 1 << 20}
+_PIECE = 1 << 21  # the fewest elements a thread is given
 _pool = None
 _pool_pid = None
 
@@ -148,7 +147,7 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
         _signatures[key] = usable
     if not usable:
         return False
-    pieces = min(_threads, size // _PIECE_OF.get(name, _PIECE))
+    pieces = min(_threads, size // _PIECE)
     _last[name] = (tuple(arrays), kernel, flat, cast, pieces, _threads, key[2])
     if pieces <= 1:
         kernel(*flat, *scalars)
