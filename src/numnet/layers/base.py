@@ -199,7 +199,8 @@ class Layer:
         if getattr(inputs, "_symbolic", False):
             return inputs.apply(self)
         x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(inputs)
-        self._maybe_build((None,) + tuple(x.shape[1:]))
+        if not self.built:
+            self._maybe_build((None,) + tuple(x.shape[1:]))
         out = self.call(x, training=training, **kwargs)
         if self.activity_regularizer is not None:
             # Keras 3 divides the activity penalty by the batch size.

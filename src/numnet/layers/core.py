@@ -57,7 +57,7 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def call(self, inputs, training: bool = False):
-        if inputs.shape[-1] != self.kernel.shape[0]:
+        if inputs.value.shape[-1] != self.kernel.value.shape[0]:
             raise ValueError(
                 f"Input of layer {self.name!r}: expected shape (..., {self.kernel.shape[0]}) "
                 f"(the width it was built for), given {inputs.shape}. Reshape or select the "
