@@ -24,22 +24,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run as bench  # noqa: E402  (bench/run.py: the workloads and their data)
 
 
-def build(numnet, workload: str):
-    hidden, out_act, loss_kind, opt, _ = bench.WORKLOADS[workload]
-    numnet.utils.set_random_seed(0)
-    model = numnet.Sequential(
-        [numnet.Input(shape=(784,))]
-        + [numnet.layers.Dense(h, activation="relu") for h in hidden]
-        + [numnet.layers.Dense(10, activation=out_act)])
-    loss = {"categorical": "categorical_crossentropy",
-            "sparse": "sparse_categorical_crossentropy",
-            "sparse_logits": numnet.losses.SparseCategoricalCrossentropy(from_logits=True)}
-    optimizer = {"rmsprop": numnet.optimizers.RMSprop(bench.LEARNING_RATE),
-                 "adam": numnet.optimizers.Adam(bench.LEARNING_RATE)}[opt]
-    model.compile(optimizer=optimizer, loss=loss[loss_kind], metrics=["accuracy"])
-    return model
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workload", default="W2", choices=sorted(bench.WORKLOADS))
@@ -52,7 +36,7 @@ def main(argv=None) -> int:
     batch = bench.WORKLOADS[args.workload][4]
     if bench.WORKLOADS[args.workload][2] == "categorical":
         y = numnet.utils.to_categorical(y, 10)
-    model = build(numnet, args.workload)
+    model = bench.build_model(numnet, bench.WORKLOADS[args.workload])
     model.fit(x, y, batch_size=batch, epochs=1, verbose=0)  # warm-up: compiles, caches
     start = time.perf_counter()
     model.fit(x, y, batch_size=batch, epochs=1, verbose=0)

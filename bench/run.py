@@ -125,9 +125,8 @@ def run_numnet(spec, x, y, xt, yt, epochs):
     return _run_keras_api(numnet, spec, x, y, xt, yt, epochs)
 
 
-def _run_keras_api(keras, spec, x, y, xt, yt, epochs):
-    """The same Keras-API program, for numnet and for Keras itself."""
-    import_s = 0.0
+def build_model(keras, spec):
+    """The workload's model, compiled, in the Keras API (numnet or Keras itself)."""
     hidden, out_act, loss_kind, opt, batch = spec
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
@@ -141,6 +140,14 @@ def _run_keras_api(keras, spec, x, y, xt, yt, epochs):
     optimizer = {"rmsprop": keras.optimizers.RMSprop(LEARNING_RATE),
                  "adam": keras.optimizers.Adam(LEARNING_RATE)}[opt]
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    return model
+
+
+def _run_keras_api(keras, spec, x, y, xt, yt, epochs):
+    """The same Keras-API program, for numnet and for Keras itself."""
+    import_s = 0.0
+    loss_kind, batch = spec[2], spec[4]
+    model = build_model(keras, spec)
     targets = keras.utils.to_categorical(y, 10) if loss_kind == "categorical" else y
     times, loss_value = [], None
     for _ in range(epochs):
@@ -331,6 +338,15 @@ def versions() -> dict:
     return out
 
 
+def _against_numnet(rows, workloads):
+    """(workload, numnet's row, the other rows of that workload) for each workload numnet ran."""
+    for workload in workloads:
+        mine = [r for r in rows if r["workload"] == workload and r["peer"] == "numnet"]
+        if mine:
+            yield workload, mine[0], [r for r in rows
+                                      if r["workload"] == workload and r["peer"] != "numnet"]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workloads", default=",".join(WORKLOADS))
@@ -362,29 +378,20 @@ def main(argv=None) -> int:
         rows.append({"peer": "gemm_floor", "workload": workload, "steady_s": floor})
         print(f"{workload} GEMMs alone {floor:.3f}s", flush=True)
 
+    workloads = args.workloads.split(",")
     print("\nnumnet's steady epoch time as a fraction of each peer's (lower is better):")
-    for workload in args.workloads.split(","):
-        mine = [r for r in rows if r["workload"] == workload and r["peer"] == "numnet"]
-        if not mine:
-            continue
-        parts = []
-        for r in rows:
-            if r["workload"] == workload and r["peer"] not in ("numnet",):
-                label = "GEMM floor" if r["peer"] == "gemm_floor" else r["peer"]
-                parts.append(f"{label} {mine[0]['steady_s'] / r['steady_s']:.2f}x")
+    for workload, mine, others in _against_numnet(rows, workloads):
+        parts = [f"{'GEMM floor' if r['peer'] == 'gemm_floor' else r['peer']} "
+                 f"{mine['steady_s'] / r['steady_s']:.2f}x" for r in others]
         print(f"  {workload}: " + ", ".join(parts))
     print("\nnumnet's prediction time as a fraction of each peer's (lower is better; "
           "batch-1 median latency, batch-10,000 time per call):")
-    for workload in args.workloads.split(","):
-        mine = [r for r in rows if r["workload"] == workload and r["peer"] == "numnet"]
-        if not mine:
-            continue
+    for workload, mine, others in _against_numnet(rows, workloads):
         parts = []
-        for r in rows:
-            if r["workload"] == workload and r["peer"] not in ("numnet", "gemm_floor"):
-                ratios = prediction_ratios(mine[0], r)
-                if ratios:
-                    parts.append(f"{r['peer']} " + " ".join(ratios))
+        for r in others:
+            ratios = prediction_ratios(mine, r) if r["peer"] != "gemm_floor" else []
+            if ratios:
+                parts.append(f"{r['peer']} " + " ".join(ratios))
         print(f"  {workload}: " + "; ".join(parts))
     meta = {"machine": f"{platform.machine()} {os.cpu_count()} cores, {platform.platform()}",
             "versions": versions(), "date": time.strftime("%Y-%m-%d")}
