@@ -19,6 +19,7 @@ import os
 import numpy as np
 
 from .. import backend
+from ..optimizers import fused
 
 SMALL_PRODUCT = 1 << 24
 """Multiply-adds of the largest product of a step (batch x fan-in x fan-out) below which fit
@@ -38,6 +39,7 @@ class Limit:
 
     def __init__(self, weights, batch_size: int):
         self._limits = None
+        self._allowed = True
         if backend.xp is not np or os.environ.get("NUMNET_BLAS_THREADS", "").lower() == "keep":
             return
         if any(os.environ.get(name) for name in _USER_SETTINGS):
@@ -52,6 +54,9 @@ class Limit:
             self._limits = threadpool_limits(1, user_api="blas")
         except Exception:  # an unknown BLAS build: leave it as it is
             self._limits = None
+            return
+        # A BLAS loaded later (plain SGD's axpy) would start threads of its own: not meanwhile.
+        self._allowed = fused.allow_blas(False)
 
     @property
     def active(self) -> bool:
@@ -61,3 +66,4 @@ class Limit:
         if self._limits is not None:
             self._limits.restore_original_limits()
             self._limits = None
+            fused.allow_blas(self._allowed)

@@ -170,6 +170,47 @@ def _run_pieces(kernel, flat, scalars, pieces: int) -> None:
         future.result()
 
 
+_AXPY_MIN = 1 << 18  # the fewest elements for which plain SGD calls the BLAS
+_blas = None  # scipy.linalg.blas once imported; False when it cannot be
+_blas_allowed = True  # False while fit keeps the BLAS to one thread (numnet.models.threads)
+
+
+def allow_blas(flag: bool) -> bool:
+    """Let plain SGD use the BLAS's threads (True, the default) or not; returns the old value."""
+    global _blas_allowed
+    previous, _blas_allowed = _blas_allowed, bool(flag)
+    return previous
+
+
+def axpy(g, w, alpha: float) -> bool:
+    """``w += alpha * g`` in place by the BLAS's axpy (scipy's, on its threads), for plain SGD on
+    arrays of ``_AXPY_MIN`` elements or more; False, having done nothing, where it does not apply.
+
+    A pass this cheap is limited by how fast threads start: the BLAS's own threads start faster
+    than numnet's worker threads. The BLAS may fuse the multiply and the add (one rounding
+    instead of two: at most one unit in the last place from the NumPy path).
+    """
+    global _blas
+    if (not _enabled or not _blas_allowed or _blas is False or type(w) is not np.ndarray
+            or type(g) is not np.ndarray or w.size < _AXPY_MIN or g.dtype != w.dtype
+            or g.shape != w.shape or w.dtype not in _DTYPES or not w.flags.c_contiguous
+            or not g.flags.c_contiguous or not w.flags.writeable):
+        return False
+    if _blas is None:
+        try:
+            from scipy.linalg import blas as _blas
+        except Exception:  # scipy absent or broken: the kernels do the step
+            _blas = False
+            return False
+    routine = _blas.saxpy if w.dtype == np.float32 else _blas.daxpy
+    flat = w.reshape(-1)
+    out = routine(g.reshape(-1), flat, a=alpha)
+    if out is not flat and not np.shares_memory(out, flat):  # a copy: put it back, stop using it
+        flat[...] = out
+        _blas = False
+    return True
+
+
 # Each kernel mirrors its optimizer's NumPy path operation by operation (see the optimizer's
 # module); s and s2 stand for its scratch arrays. numba compiles them; plain Python could run
 # them too, slowly.

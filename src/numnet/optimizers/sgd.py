@@ -46,8 +46,9 @@ class SGD(Optimizer):
     def update_step(self, g, w, learning_rate, slots):
         xp = backend.xp
         if not self.momentum:
-            if not fused.run("sgd", (g, w), (learning_rate,)):
-                w -= xp.multiply(g, learning_rate, out=self._buffer(slots, "_scratch", w))
+            if fused.axpy(g, w, -learning_rate) or fused.run("sgd", (g, w), (learning_rate,)):
+                return
+            w -= xp.multiply(g, learning_rate, out=self._buffer(slots, "_scratch", w))
             return
         velocity = slots["velocity"]
         if fused.run(
