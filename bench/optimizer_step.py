@@ -90,6 +90,9 @@ def torch_step(name: str, size: int):
     return opt.step
 
 
+PAUSE_S = 0.1
+
+
 def race(steps: dict, seconds: float, rounds: int = 9) -> dict:
     """Milliseconds per step of each callable: rounds taken in turn (so that a busy moment of
     the machine falls on all of them alike), each the mean of enough steps to last about
@@ -109,6 +112,9 @@ def race(steps: dict, seconds: float, rounds: int = 9) -> dict:
     for _ in range(rounds):
         for name, (step, setup) in steps.items():
             setup()
+            # Let the threads of the library timed before stop spinning (OpenBLAS's and
+            # OpenMP's busy-wait for a while after their last job), or they slow this one.
+            time.sleep(PAUSE_S)
             start = time.perf_counter()
             for _ in range(counts[name]):
                 step()
