@@ -49,24 +49,25 @@ def no_user_setting(monkeypatch):
         yield
 
 
-def test_small_model_trains_with_one_thread_and_restores(no_user_setting):
-    before = _blas_threads()
+def _threads_seen_in_fit() -> list:
+    """numpy's BLAS thread counts seen during a fit of a small model (batch 16, 20 -> 8)."""
     rs = np.random.default_rng(0)
     x, y = rs.normal(size=(64, 20)).astype("float32"), rs.integers(0, 3, 64)
     probe = Probe()
     _model(8).fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[probe])
-    assert set(probe.seen) == {1}
+    return probe.seen
+
+
+def test_small_model_trains_with_one_thread_and_restores(no_user_setting):
+    before = _blas_threads()
+    assert set(_threads_seen_in_fit()) == {1}
     assert _blas_threads() == before
 
 
 def test_large_products_keep_the_blas_setting(no_user_setting, monkeypatch):
     monkeypatch.setattr(threads, "SMALL_PRODUCT", 100)  # 16 x 20 x 8 is above it now
     before = _blas_threads()
-    rs = np.random.default_rng(0)
-    x, y = rs.normal(size=(64, 20)).astype("float32"), rs.integers(0, 3, 64)
-    probe = Probe()
-    _model(8).fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[probe])
-    assert probe.seen == before
+    assert _threads_seen_in_fit() == before
 
 
 @pytest.mark.parametrize("name,value", [("OPENBLAS_NUM_THREADS", "2"),
@@ -74,11 +75,7 @@ def test_large_products_keep_the_blas_setting(no_user_setting, monkeypatch):
 def test_a_user_setting_is_left_alone(no_user_setting, monkeypatch, name, value):
     monkeypatch.setenv(name, value)
     before = _blas_threads()
-    rs = np.random.default_rng(0)
-    x, y = rs.normal(size=(64, 20)).astype("float32"), rs.integers(0, 3, 64)
-    probe = Probe()
-    _model(8).fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[probe])
-    assert probe.seen == before
+    assert _threads_seen_in_fit() == before
 
 
 def test_the_limit_is_restored_when_fit_raises(no_user_setting):
