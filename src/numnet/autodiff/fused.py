@@ -47,11 +47,14 @@ def _applies(*arrays) -> bool:
 def _kernel(name: str):
     """The kernel ``name`` compiled by numba (each signature on its first call), or None if
     numba could not compile it."""
+    global _row_exp
     kernel = _compiled.get(name)
     if kernel is None:
         try:
-            kernel = _switch._numba.njit(cache=True, error_model="numpy", nogil=True)(
-                _KERNELS[name])
+            njit = _switch._numba.njit(cache=True, error_model="numpy", nogil=True)
+            if not hasattr(_row_exp, "py_func"):  # the kernels' shared row helper, compiled
+                _row_exp = njit(_row_exp)
+            kernel = njit(_KERNELS[name])
         except Exception:
             kernel = False
         _compiled[name] = kernel
@@ -181,19 +184,27 @@ def _column_sums(dz, db):
     return True
 
 
+def _row_exp(z, i, out):
+    """out[i] = exp(z[i] - m) with m = max z[i]; returns (m, the sum of out[i])."""
+    k = z.shape[1]
+    m = z[i, 0]
+    for j in range(1, k):
+        if z[i, j] > m:
+            m = z[i, j]
+    s = 0.0
+    for j in range(k):
+        e = math.exp(z[i, j] - m)
+        out[i, j] = e
+        s += e
+    return m, s
+
+
 def _bias_softmax(z, b, y):
     n, k = z.shape
     for i in range(n):
         for j in range(k):
             z[i, j] += b[j]
-        m = z[i, 0]
-        for j in range(1, k):
-            m = max(m, z[i, j])
-        s = 0.0
-        for j in range(k):
-            e = math.exp(z[i, j] - m)
-            y[i, j] = e
-            s += e
+        s = _row_exp(z, i, y)[1]
         for j in range(k):
             y[i, j] /= s
     return True
@@ -207,15 +218,7 @@ def _sparse_softmax_cross_entropy(z, labels, dz, scale, want_grad):
             return -1.0 - i
     total = 0.0
     for i in range(n):
-        m = z[i, 0]
-        for j in range(1, k):
-            if z[i, j] > m:
-                m = z[i, j]
-        s = 0.0
-        for j in range(k):
-            e = math.exp(z[i, j] - m)
-            dz[i, j] = e
-            s += e
+        m, s = _row_exp(z, i, dz)
         label = labels[i]
         total += math.log(s) - (z[i, label] - m)
         if want_grad:
@@ -230,20 +233,12 @@ def _softmax_cross_entropy(z, y, dz, scale, want_grad):
     n, k = z.shape
     total = 0.0
     for i in range(n):
-        m = z[i, 0]
-        for j in range(1, k):
-            if z[i, j] > m:
-                m = z[i, j]
-        s = 0.0
+        m, s = _row_exp(z, i, dz)
         mass = 0.0
         dot = 0.0
         for j in range(k):
-            shifted = z[i, j] - m
-            e = math.exp(shifted)
-            dz[i, j] = e
-            s += e
             mass += y[i, j]
-            dot += y[i, j] * shifted
+            dot += y[i, j] * (z[i, j] - m)
         total += mass * math.log(s) - dot
         if want_grad:
             p = mass * scale / s
