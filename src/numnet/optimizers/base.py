@@ -126,8 +126,6 @@ class _Pack:
         self.value = xp.empty(total, dtype=first.dtype)
         self.grad = xp.empty(total, dtype=first.dtype)
         self.slots = optimizer.build_slots(Variable(self.value, trainable=False))
-        self.slots = {name: slot for name, slot in self.slots.items()
-                      if not name.startswith("_")}
         self.views, self.grad_views = [], []
         start = 0
         for var, size in zip(self.variables, sizes, strict=True):
