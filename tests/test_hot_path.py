@@ -532,3 +532,64 @@ def test_backward_of_a_leaf_sets_its_gradient():
     x = Tensor(np.float32(2.0), requires_grad=True)
     x.backward()
     assert x.grad == 1.0
+
+
+# ----------------------------------------------------------------------------- batch rows
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(50, 64), (50, 8, 9), (300, 100)])
+@pytest.mark.parametrize("count", [0, 1, 7, 8, 9, 33])
+def test_take_rows_equals_fancy_indexing(path, ran, shape, dtype, count):
+    a = rng().random(shape).astype(dtype)
+    idx = rng(1).permutation(shape[0])[:count]
+    got = fused.take_rows(a, idx)
+    assert got.dtype == a.dtype and got.shape == (count,) + shape[1:]
+    np.testing.assert_array_equal(got, a[idx])
+    assert ran == (["take_rows"] if path == "fused" else [])
+
+
+@pytest.mark.parametrize("case", ["negative", "small_rows", "strided", "integers", "int32_index"])
+def test_take_rows_gives_numpys_rows_where_the_kernel_does_not_apply(case):
+    a = rng().random((40, 80)).astype(np.float32)
+    idx = np.arange(0, 40, 3)
+    if case == "negative":
+        idx = idx - 20  # NumPy counts these from the end
+    elif case == "small_rows":
+        a = a[:, :10].copy()
+    elif case == "strided":
+        a = a[:, ::2]
+    elif case == "integers":
+        a = (a * 100).astype(np.int64)
+    else:
+        idx = idx.astype(np.int32)
+    np.testing.assert_array_equal(fused.take_rows(a, idx), a[idx])
+
+
+def test_take_rows_raises_numpys_error_for_an_index_out_of_range(path):
+    a = rng().random((40, 80)).astype(np.float32)
+    with pytest.raises(IndexError, match="out of bounds"):
+        fused.take_rows(a, np.array([3, 40, 5]))
+
+
+@needs_numba
+def test_fit_gathers_its_shuffled_batches_with_the_kernel(ran, monkeypatch):
+    switch.set_enabled(True)
+
+    def train():
+        numnet.utils.set_random_seed(0)
+        model = numnet.Sequential([numnet.Input((80,)), numnet.layers.Dense(4, activation="relu"),
+                                   numnet.layers.Dense(3, activation="softmax")])
+        model.compile("adam", "sparse_categorical_crossentropy")
+        model.fit(rng().random((100, 80)).astype(np.float32), rng().integers(0, 3, 100),
+                  batch_size=16, epochs=2, verbose=0)
+        return [w.copy() for w in model.get_weights()]
+
+    with_kernel = train()
+    assert ran.count("take_rows") == 14  # 7 batches an epoch
+    ran.clear()
+    monkeypatch.setattr(fused, "TAKE_ROW_BYTES", 1 << 30)  # every row through NumPy
+    with_numpy = train()
+    assert "take_rows" not in ran and "bias_relu" in ran
+    for a, b in zip(with_kernel, with_numpy, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -29,6 +29,7 @@ _compiled: dict[str, object] = {}  # name -> the numba dispatcher, or False if i
 _FLOATS = (np.dtype("float32"), np.dtype("float64"))
 FEW_CLASSES = 32
 SMALL_BATCH = 4096
+TAKE_ROW_BYTES = 256  # take_rows copies rows of at least this size; NumPy the smaller ones
 
 
 def _applies(*arrays) -> bool:
@@ -132,6 +133,25 @@ def sparse_softmax_cross_entropy(z, labels, scale: float, want_grad: bool):
         bad = int(labels[int(-1 - total)])
         raise IndexError(f"label {bad} is outside [0, {z.shape[1] - 1}]")
     return z.dtype.type(total), dz if want_grad else None
+
+
+def take_rows(a, idx):
+    """``a[idx]`` for an index array ``idx`` of non-negative ``intp`` into the rows of a float
+    array of rank >= 2 in C order: the rows of a training batch, drawn from a shuffled dataset.
+
+    The compiled loop copies eight rows at a time, so their cache misses overlap; NumPy's fancy
+    indexing copies one row after the other, each waiting for memory (rows of a large array drawn
+    at random are rarely cached). Rows under ``TAKE_ROW_BYTES``, other dtypes and layouts, and an
+    index that is negative or out of range take NumPy's path (which raises for the latter).
+    """
+    if (a.ndim < 2 or idx.ndim != 1 or idx.dtype != np.intp or a.dtype not in _FLOATS
+            or a.strides[0] < TAKE_ROW_BYTES or not _applies(a, idx)):
+        return a[idx]
+    rows = a if a.ndim == 2 else a.reshape(a.shape[0], -1)
+    out = np.empty((idx.shape[0], rows.shape[1]), a.dtype)
+    if not _run("take_rows", rows, idx, out):
+        return a[idx]
+    return out if a.ndim == 2 else out.reshape((idx.shape[0],) + a.shape[1:])
 
 
 def softmax_cross_entropy(z, y, scale: float, want_grad: bool):
@@ -247,6 +267,35 @@ def _softmax_cross_entropy(z, y, dz, scale, want_grad):
     return total * scale
 
 
+def _take_rows(a, idx, out):
+    """out[r] = a[idx[r]]; False, having copied nothing, if an index is outside [0, rows)."""
+    n, k = a.shape
+    m = idx.shape[0]
+    for r in range(m):
+        if idx[r] < 0 or idx[r] >= n:
+            return False
+    r = 0
+    while r + 8 <= m:
+        a0, a1, a2, a3 = a[idx[r]], a[idx[r + 1]], a[idx[r + 2]], a[idx[r + 3]]
+        a4, a5, a6, a7 = a[idx[r + 4]], a[idx[r + 5]], a[idx[r + 6]], a[idx[r + 7]]
+        o0, o1, o2, o3 = out[r], out[r + 1], out[r + 2], out[r + 3]
+        o4, o5, o6, o7 = out[r + 4], out[r + 5], out[r + 6], out[r + 7]
+        for j in range(k):
+            o0[j] = a0[j]
+            o1[j] = a1[j]
+            o2[j] = a2[j]
+            o3[j] = a3[j]
+            o4[j] = a4[j]
+            o5[j] = a5[j]
+            o6[j] = a6[j]
+            o7[j] = a7[j]
+        r += 8
+    while r < m:
+        out[r] = a[idx[r]]
+        r += 1
+    return True
+
+
 _KERNELS = {
     "bias_relu": _bias_relu,
     "relu_backward": _relu_backward,
@@ -254,4 +303,5 @@ _KERNELS = {
     "bias_softmax": _bias_softmax,
     "sparse_softmax_cross_entropy": _sparse_softmax_cross_entropy,
     "softmax_cross_entropy": _softmax_cross_entropy,
+    "take_rows": _take_rows,
 }

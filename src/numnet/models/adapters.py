@@ -24,6 +24,8 @@ import warnings
 
 import numpy as np
 
+from ..autodiff.fused import take_rows
+
 _DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
 _CHUNK_BYTES = 16 << 20
 """How much of a memory-mapped file one copy maps before its pages are handed back."""
@@ -291,7 +293,8 @@ class ArraySource:
             size = self.batch_size
             for b in range(start, self.num_batches):
                 idx = order[b * size:(b + 1) * size]
-                yield x[idx], None if y is None else y[idx], None if sw is None else sw[idx]
+                yield (take_rows(x, idx), None if y is None else take_rows(y, idx),
+                       None if sw is None else sw[idx])
             return
         for key in self._keys(order, batch_order, start):
             yield x[key], None if y is None else y[key], None if sw is None else sw[key]
