@@ -86,6 +86,54 @@ def test_fused_equals_numpy_path(case, dtype):
             assert np.all(np.abs(a - b) <= 4 * spacing), f"step {t + 1}"
 
 
+# Slots that decay while the gradient is zero: (case, slot names). Adagrad's and Ftrl's only grow
+# or stay.
+DECAYING = {
+    0: (), 1: ("velocity",), 2: ("velocity",), 3: ("velocity",), 4: ("velocity", "momentum"),
+    5: ("velocity", "average_gradient"), 6: ("velocity", "average_gradient", "momentum"),
+    7: ("m", "v"), 8: ("m", "v"), 9: ("m", "v"), 10: (), 11: ("accumulated_grad",
+    "accumulated_delta_var"), 12: ("m", "u"), 13: ("m", "v"), 14: (), 15: (), 16: ("m",),
+}
+
+
+def _step_from_the_edge(cls, kwargs, dtype, use_fused):
+    """Every slot set just above the dtype's smallest normal number, then one zero gradient:
+    (the slots, the weights) after that step."""
+    fused.set_enabled(use_fused)
+    try:
+        var = Variable(np.linspace(-1, 1, 64).astype(dtype))
+        opt = cls(**kwargs)
+        opt.build([var])
+        tiny = np.finfo(dtype).tiny
+        slots = {k: a for k, a in opt._slots[var.uid].items() if not k.startswith("_")}
+        for a in slots.values():
+            a[...] = tiny * 1.0001
+        opt.apply([np.zeros(64, dtype)], [var])
+        return slots, var.value.copy()
+    finally:
+        fused.set_enabled(True)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("index", range(17))
+def test_fused_kernels_flush_decaying_slots_to_zero(index, dtype):
+    """Below finfo.tiny the kernels store 0 where NumPy goes on with subnormal numbers, whose
+    arithmetic is many times slower; the weights are the same."""
+    cls, kwargs = CASES[index]
+    fast, w_fast = _step_from_the_edge(cls, kwargs, dtype, True)
+    slow, w_slow = _step_from_the_edge(cls, kwargs, dtype, False)
+    tiny = np.finfo(dtype).tiny
+    for name, a in fast.items():
+        assert not np.any((a != 0) & (abs(a) < tiny)), f"{name} holds subnormal numbers"
+        if name in DECAYING[index]:
+            assert np.all(a == 0), name
+            assert np.all((slow[name] != 0) & (abs(slow[name]) < tiny)), name  # NumPy's
+        else:
+            np.testing.assert_array_equal(a, slow[name])
+    np.testing.assert_array_equal(w_fast, w_slow)
+
+
 @needs_numba
 def test_fused_path_is_taken_for_numpy_float_arrays():
     g, w, v = np.ones(10, np.float32), np.ones(10, np.float32), np.zeros(10, np.float32)
