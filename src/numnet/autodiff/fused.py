@@ -87,25 +87,34 @@ def bias_relu(z, b) -> bool:
     return _run("bias_relu", z, b) is not None
 
 
-def relu_backward(g, y):
+def relu_backward(g, y, db=None):
     """(dz, column sums of dz) with dz = g * (y > 0) for 2-D ``g`` and relu output ``y`` of its
-    dtype, or None where the fused path does not apply."""
+    dtype, or None where the fused path does not apply. The sums go into ``db`` when it is given
+    (an array of their shape and dtype: a bias's gradient buffer), else into a new array."""
     if y.dtype != g.dtype or g.ndim != 2 or y.shape != g.shape or not _applies(g, y):
         return None
     dz = np.empty_like(g)
-    db = np.empty(g.shape[1], g.dtype)
+    db = _sums_into(db, g)
     if _run("relu_backward", g, y, dz, db) is None:
         return None
     return dz, db
 
 
-def column_sums(dz):
-    """sum_rows dz for 2-D ``dz`` (the bias gradient), or None where the fused path does not
-    apply."""
+def column_sums(dz, db=None):
+    """sum_rows dz for 2-D ``dz`` (the bias gradient), into ``db`` as in relu_backward, or None
+    where the fused path does not apply."""
     if dz.ndim != 2 or not _applies(dz):
         return None
-    db = np.empty(dz.shape[1], dz.dtype)
+    db = _sums_into(db, dz)
     return db if _run("column_sums", dz, db) is not None else None
+
+
+def _sums_into(db, like):
+    """``db`` if it can hold the column sums of ``like``, else a new array for them."""
+    if (type(db) is not np.ndarray or db.dtype != like.dtype or db.shape != like.shape[1:]
+            or not db.flags.c_contiguous or not db.flags.writeable):
+        return np.empty(like.shape[1], like.dtype)
+    return db
 
 
 def bias_softmax(z, b):

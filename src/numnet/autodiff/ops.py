@@ -441,7 +441,7 @@ def dense(x, kernel: Tensor, bias: Tensor | None, act=None) -> Tensor:
         if act is None:
             return from_dz(g)
         if name == "relu":
-            done = fused.relu_backward(g, out)
+            done = fused.relu_backward(g, out, _bias_buffer(bias, g))
             if done is not None:
                 return from_dz(*done)
         from_dz(act.backward(z, out, g))
@@ -472,16 +472,23 @@ def _dense_backward(x, rows, kernel, bias, flat):
                 accumulate(kernel, rows.T @ dz)
         if bias is not None and bias.requires_grad:
             if column_sums is None:
-                column_sums = fused.column_sums(dz)
-            if column_sums is None:
                 buffer = _grad_buffer(bias, dz)
-                column_sums = dz.sum(axis=0) if buffer is None else dz.sum(axis=0, out=buffer)
+                column_sums = fused.column_sums(dz, buffer)
+                if column_sums is None:
+                    column_sums = dz.sum(axis=0) if buffer is None else dz.sum(axis=0, out=buffer)
             accumulate(bias, column_sums)
         if x.requires_grad:
             dx = dz @ kernel.value.T
             accumulate(x, dx.reshape(x.value.shape) if flat else dx)
 
     return from_dz
+
+
+def _bias_buffer(bias, dz):
+    """Where the bias gradient (the column sums of ``dz``) may be written, or None."""
+    if bias is None or not bias.requires_grad:
+        return None
+    return _grad_buffer(bias, dz)
 
 
 def _grad_buffer(variable, like):

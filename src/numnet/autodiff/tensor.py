@@ -136,7 +136,7 @@ class Tensor:
                     "Tensor.backward(grad): a gradient is needed for a non-scalar Tensor of "
                     f"shape {self.shape}; pass grad= of that shape, or reduce to a scalar first."
                 )
-            self.grad = xp.ones_like(self.value)
+            self.grad = xp.asarray(1, dtype=self.value.dtype).reshape(self.value.shape)
         else:
             self.grad = xp.asarray(getattr(grad, "value", grad), dtype=self.value.dtype)
         for node in reversed(_topological_order(self)):

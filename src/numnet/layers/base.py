@@ -171,8 +171,10 @@ class Layer:
     @property
     def losses(self) -> list[Tensor]:
         """Regularization penalties of the weights, and activity penalties of the last call."""
-        penalties = [reg(var) for var, reg in getattr(self, "_regularized", [])]
-        return penalties + list(self._activity_losses)
+        regularized = getattr(self, "_regularized", None)
+        if not regularized:
+            return list(self._activity_losses)
+        return [reg(var) for var, reg in regularized] + list(self._activity_losses)
 
     # ----- build and call -----
     def build(self, input_shape) -> None:
