@@ -14,7 +14,9 @@ in float32) instead of going on as a subnormal number. A weight whose gradient s
 pixel that is blank in every image of the batch) makes its moments decay geometrically, and
 arithmetic on subnormal numbers is many times slower: training on MNIST, about a quarter of
 Adam's first moments were subnormal, and flushing them halved the time of the update. What such
-a value would add to a weight is below 1e-30 times the learning rate.
+a value would add to a weight is below 1e-30 times the learning rate; a second moment under the
+square root matters beside epsilon only when epsilon is 0, where it reaches zero (and the update
+its division by zero) some steps earlier than on the NumPy path.
 
 numba is imported, and each kernel compiled, on first use only; compiled code is cached on disk
 (``cache=True``), so the compile cost (a fraction of a second per kernel and dtype) is paid once
