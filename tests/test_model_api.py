@@ -654,3 +654,37 @@ def test_losses_match_keras_with_weights_and_regularizers():
             float(model.train_on_batch(x, y, class_weight={0: 1.0, 1: 3.0})),
         ])
     np.testing.assert_allclose(results[1], results[0], rtol=1e-5)
+
+
+# ----------------------------------------------------------------------------- a layer called twice
+
+
+def _twice_model():
+    inputs = numnet.Input((2,))
+    dense = layers.Dense(2, use_bias=False, kernel_initializer="ones", activation="relu")
+    return numnet.Model(inputs, dense(dense(inputs))), dense
+
+
+def test_a_layer_called_twice_has_one_set_of_weights_updated_once_a_step():
+    model, dense = _twice_model()
+    assert model.layers == [dense] and model.weights == [dense.kernel]
+    assert model.count_params() == 4
+    model.compile(numnet.optimizers.SGD(0.1), "mse")
+    x, y = np.array([[1.0, 0.0]], "float32"), np.zeros((1, 2), "float32")
+    model.fit(x, y, epochs=1, verbose=0, shuffle=False)
+    # K = ones: h = x K = [1, 1], out = h K = [2, 2], loss = mean(out^2), d loss / d out = out.
+    # d K = x^T (d out K^T) + h^T d out = [[4, 4], [0, 0]] + [[2, 2], [2, 2]].
+    np.testing.assert_allclose(dense.kernel.value, 1 - 0.1 * np.array([[6, 6], [2, 2]]),
+                               rtol=1e-6)
+
+
+def test_a_model_that_calls_a_layer_twice_saves_its_weights_not_its_file(tmp_path):
+    model, _ = _twice_model()
+    with pytest.raises(ValueError, match="calls layer 'dense.*' more than once.*save_weights"):
+        model.save(tmp_path / "twice.numnet")
+    assert not list(tmp_path.iterdir())  # nothing written
+    model.set_weights([np.array([[1, 2], [3, 4]], "float32")])
+    model.save_weights(tmp_path / "twice.weights.numnet")
+    again, _ = _twice_model()
+    again.load_weights(tmp_path / "twice.weights.numnet")
+    np.testing.assert_array_equal(again.get_weights()[0], [[1, 2], [3, 4]])

@@ -125,10 +125,12 @@ class Model(Layer):
     # ----- structure -----
     @property
     def layers(self) -> list[Layer]:
-        return list(self._layers) if self._layers else list(self._tracked)
+        return list(self._all_layers())
 
     def _all_layers(self) -> list[Layer]:
-        return self._layers or self._tracked
+        """Each layer once, in the order of its first call (a functional model may call one
+        layer twice: its weights are one set, trained once a step)."""
+        return list(dict.fromkeys(self._layers)) if self._layers else self._tracked
 
     @property
     def weights(self) -> list:

@@ -162,6 +162,14 @@ def serialize_model(model, where: str = "model") -> dict:
         config = model.get_config() if type(model) is Sequential else {
             "name": model.name, "trainable": model.trainable}
         parts = ([model._input_layer] if model._input_layer is not None else []) + model._layers
+        twice = next((layer for i, layer in enumerate(model._layers)
+                      if any(layer is other for other in model._layers[:i])), None)
+        if twice is not None:
+            raise ValueError(
+                f"{where}: the model calls layer {twice.name!r} more than once, and a model file "
+                "lists each call as a layer of its own, so loading would no longer share its "
+                "weights. Use model.save_weights(path) and rebuild the model in code, or give "
+                "each call a layer of its own.")
         config["layers"] = [serialize_layer(layer, f"{where}.layers[{i}] ({layer.name})")
                             for i, layer in enumerate(parts)]
         name = "Sequential" if type(model) is Sequential else "Functional"
