@@ -656,6 +656,125 @@ def test_losses_match_keras_with_weights_and_regularizers():
     np.testing.assert_allclose(results[1], results[0], rtol=1e-5)
 
 
+# ----------------------------------------------------------------------------- clone_model
+
+
+def _functional(name="mnist_model"):
+    inputs = numnet.Input(shape=(6,), name="pixels")
+    x = layers.Dense(5, activation="relu", name="hidden")(inputs)
+    return numnet.Model(inputs, layers.Dense(3, activation="softmax", name="out")(x), name=name)
+
+
+def _same_numbers(a, b, x):
+    b.set_weights(a.get_weights())
+    np.testing.assert_allclose(a.predict(x, verbose=0), b.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_clone_model_of_a_functional_model_keeps_names_and_makes_new_weights():
+    numnet.utils.set_random_seed(3)
+    model = _functional()
+    clone = numnet.models.clone_model(model)
+    assert type(clone) is numnet.Model and clone is not model
+    assert clone.name == "mnist_model" and clone._input_layer.name == "pixels"
+    assert [layer.name for layer in clone.layers] == ["hidden", "out"]
+    assert not any(a is b for a, b in zip(clone.layers, model.layers))
+    assert clone.count_params() == model.count_params() == 6 * 5 + 5 + 5 * 3 + 3
+    assert not np.allclose(clone.get_weights()[0], model.get_weights()[0])  # glorot, redrawn
+    np.testing.assert_array_equal(clone.get_weights()[1], np.zeros(5, "float32"))
+    _same_numbers(model, clone, RNG.normal(size=(4, 6)).astype("float32"))
+
+
+def test_clone_model_of_a_sequential_model_keeps_names_and_input():
+    model = numnet.Sequential([layers.Dense(4, activation="relu", input_shape=(3,)),
+                               layers.Dense(1)], name="regressor")
+    clone = numnet.models.clone_model(model)
+    assert type(clone) is numnet.Sequential and clone.name == "regressor"
+    assert [layer.name for layer in clone.layers] == [layer.name for layer in model.layers]
+    assert clone.input_shape == (None, 3) and clone.count_params() == 21
+    _same_numbers(model, clone, X)
+    unbuilt = numnet.models.clone_model(numnet.Sequential([layers.Dense(2)]))
+    assert not unbuilt.built and len(unbuilt.layers) == 1
+
+
+def test_clone_function_and_call_function():
+    model = _functional()
+    shared = numnet.models.clone_model(model, clone_function=lambda layer: layer)
+    assert all(a is b for a, b in zip(shared.weights, model.weights))
+
+    def dropout_after_hidden(layer, x):
+        out = layer(x)
+        return layers.Dropout(0.5)(out) if layer.name == "hidden" else out
+
+    wider = numnet.models.clone_model(model, call_function=dropout_after_hidden)
+    assert [type(layer).__name__ for layer in wider.layers] == ["Dense", "Dropout", "Dense"]
+    seen = []
+    numnet.models.clone_model(model, clone_function=lambda layer: seen.append(layer) or layer)
+    assert seen == model.layers
+
+
+def test_clone_model_on_new_input_tensors():
+    model = numnet.Sequential([numnet.Input((3,)), layers.Dense(2)])
+    for given in (numnet.Input((7,)), [numnet.Input((7,))]):
+        clone = numnet.models.clone_model(model, input_tensors=given)
+        assert clone.input_shape == (None, 7) and clone.count_params() == 7 * 2 + 2
+    clone = numnet.models.clone_model(_functional(), input_tensors=numnet.Input((2,)))
+    assert clone.input_shape == (None, 2) and clone.layers[0].kernel.shape == (2, 5)
+
+
+def test_clone_model_clones_a_layer_used_twice_once_and_nested_models_whole():
+    inputs = numnet.Input(shape=(4,))
+    twice = layers.Dense(4, activation="relu")
+    model = numnet.Model(inputs, twice(twice(inputs)))
+    clone = numnet.models.clone_model(model)
+    assert len(clone.layers) == 1 and clone.layers[0] is not twice
+    assert clone._layers[0] is clone._layers[1]  # called twice, cloned once
+    assert clone.count_params() == model.count_params() == 20
+
+    inner = numnet.Sequential([layers.Dense(5, activation="relu", input_shape=(4,))])
+    outer = numnet.Sequential([inner, layers.Dense(2)])
+    outer.build((None, 4))
+    copy = numnet.models.clone_model(outer)
+    assert type(copy.layers[0]) is numnet.Sequential and copy.layers[0] is not inner
+    assert copy.count_params() == outer.count_params() == 4 * 5 + 5 + 5 * 2 + 2
+    _same_numbers(outer, copy, RNG.normal(size=(3, 4)).astype("float32"))
+
+
+class _Subclassed(numnet.Model):
+    def __init__(self, units=3, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.dense = layers.Dense(units)
+
+    def call(self, x, training=False):
+        return self.dense(x)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def test_clone_model_rebuilds_other_models_from_their_config():
+    model = _Subclassed(units=4)
+    model.build((None, 2))
+    clone = numnet.models.clone_model(model)
+    assert type(clone) is _Subclassed and clone.units == 4 and clone is not model
+    with pytest.raises(ValueError, match="clone_function.*get_config"):
+        numnet.models.clone_model(model, clone_function=lambda layer: layer)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"model": layers.Dense(3)}, TypeError, "expected a Sequential or functional Model"),
+    ({"call_function": lambda layer, x: layer(x)}, ValueError, "Sequential model lists them"),
+    ({"clone_function": "copy"}, TypeError, "expected a callable"),
+    ({"input_tensors": [numnet.Input((3,)), numnet.Input((3,))]}, ValueError, "one input"),
+    ({"input_tensors": np.zeros((2, 3))}, TypeError, "Input\\(shape=...\\) returns"),
+    ({"clone_functoin": None}, TypeError, "Did you mean 'clone_function'"),
+])
+def test_clone_model_refuses_what_it_cannot_clone(kwargs, error, message):
+    kwargs = {"model": numnet.Sequential([numnet.Input((3,)), layers.Dense(2)]), **kwargs}
+    with pytest.raises(error, match=message):
+        numnet.models.clone_model(**kwargs)
+
+
 # ----------------------------------------------------------------------------- a layer called twice
 
 

@@ -1,0 +1,114 @@
+"""clone_model: the same architecture with new weights, as Keras 3 clones Sequential and
+functional models."""
+
+from __future__ import annotations
+
+from ..layers.base import Input, Layer, reject_unknown_kwargs
+from .model import Model
+from .sequential import Sequential
+
+
+def clone_model(model, input_tensors=None, clone_function=None, call_function=None,
+                recursive: bool = False, **kwargs):
+    """A new model with ``model``'s architecture and freshly initialised weights.
+
+    Each layer is rebuilt by ``clone_function(layer)``; the default,
+    ``type(layer).from_config(layer.get_config())``, keeps its configuration and name and makes
+    new weights (``lambda layer: layer`` shares the layer, and its weights, instead). The
+    input layer is made anew with the same shape and name, or taken from ``input_tensors`` (an
+    ``Input(...)``, alone or in a list). ``call_function(layer, x)`` calls each cloned layer of
+    a functional model (default: ``layer(x)``), so it can add layers around it. A model nested
+    in the model is cloned whole by the default, and by ``clone_model`` with the same arguments
+    when ``recursive=True``. A layer that occurs twice gets one clone. Other models are rebuilt
+    by ``type(model).from_config(model.get_config())``. The clone keeps the model's name and is
+    not compiled.
+    """
+    reject_unknown_kwargs("clone_model()", kwargs, ["input_tensors", "clone_function",
+                                                    "call_function", "recursive"])
+    if not isinstance(model, Model):
+        raise TypeError(f"clone_model(model): expected a Sequential or functional Model, given "
+                        f"{type(model).__name__}.")
+    if clone_function is not None and not callable(clone_function):
+        raise TypeError(f"clone_model(clone_function): expected a callable fn(layer) returning "
+                        f"the layer to use, given {clone_function!r}.")
+    chain = type(model) is Sequential or (type(model) is Model and model._input_layer is not None)
+    if not chain:
+        return _clone_by_config(model, input_tensors, clone_function, call_function)
+    clone = _layer_cloner(clone_function, call_function, recursive)
+    if isinstance(model, Sequential):
+        if call_function is not None:
+            raise ValueError("clone_model(call_function): only a functional model calls its "
+                             "layers while it is built; a Sequential model lists them. Give "
+                             "call_function with a Model(inputs, outputs), or leave it out.")
+        inputs = _inputs(model, input_tensors)
+        layers = [clone(layer) for layer in model._layers]
+        return Sequential(([inputs] if inputs is not None else []) + layers, name=model.name,
+                          trainable=model.trainable)
+    inputs = x = _inputs(model, input_tensors)
+    for layer in model._layers:
+        new = clone(layer)
+        x = new(x) if call_function is None else call_function(new, x)
+    functional = Model(inputs, x, name=model.name)
+    functional.trainable = model.trainable
+    return functional
+
+
+def _layer_cloner(clone_function, call_function, recursive):
+    """fn(layer) -> its clone: one clone per layer, nested models cloned whole."""
+    made: dict[int, Layer] = {}
+
+    def clone(layer):
+        if id(layer) not in made:
+            if isinstance(layer, Model) and (clone_function is None or recursive):
+                made[id(layer)] = clone_model(
+                    layer, clone_function=clone_function,
+                    call_function=None if isinstance(layer, Sequential) else call_function,
+                    recursive=recursive)
+            elif clone_function is None:
+                made[id(layer)] = type(layer).from_config(layer.get_config())
+            else:
+                made[id(layer)] = clone_function(layer)
+        return made[id(layer)]
+
+    return clone
+
+
+def _inputs(model, input_tensors):
+    """The clone's input: ``input_tensors`` checked, or a new Input like the model's (None for
+    a Sequential model that does not know its input shape yet)."""
+    if input_tensors is None:
+        if model._input_layer is None:
+            return None
+        return Input(**model._input_layer.get_config())
+    given = input_tensors
+    if isinstance(given, (list, tuple)):
+        if len(given) != 1:
+            raise ValueError(f"clone_model(input_tensors): the model has one input, given "
+                             f"{len(given)} tensors; give one Input(shape=...).")
+        given = given[0]
+    if not getattr(given, "_symbolic", False):
+        raise TypeError(f"clone_model(input_tensors): expected the tensor Input(shape=...) "
+                        f"returns, given {type(given).__name__}.")
+    return given
+
+
+def _clone_by_config(model, input_tensors, clone_function, call_function):
+    """A model of another class: rebuilt from its configuration."""
+    for name, value in (("input_tensors", input_tensors), ("clone_function", clone_function),
+                        ("call_function", call_function)):
+        if value is not None:
+            raise ValueError(f"clone_model({name}): only Sequential and functional models are "
+                             f"cloned layer by layer; {type(model).__name__} is rebuilt from "
+                             "its get_config(), so leave it out.")
+    try:
+        clone = type(model).from_config(model.get_config())
+    except Exception as err:
+        raise TypeError(
+            f"clone_model(model): {type(model).__name__} is rebuilt as "
+            f"{type(model).__name__}.from_config(model.get_config()), which failed: {err}. "
+            "Define get_config() (and, if its arguments need it, from_config()) for the "
+            "class.") from err
+    return clone
+
+
+__all__ = ["clone_model"]
