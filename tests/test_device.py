@@ -159,6 +159,9 @@ HOST_FUNCTIONS = {
     ("losses.py", "validate_targets"): "checks the labels on the host before fit moves them",
     ("losses.py", "_is_integral"): "part of validate_targets",
     ("losses.py", "_non_integral_example"): "part of validate_targets (error message)",
+    ("layers/preprocessing.py", "_plain"): "writes a layer's config (JSON) on the host",
+    ("layers/preprocessing.py", "array"): "Normalization.adapt reads the user's data on the "
+                                          "host, as fit does, and assigns the statistics",
 }
 # numpy attributes that describe or name things rather than compute on arrays; ``random`` is
 # numnet's random generator (backend.rng()), drawn on the host by design and then moved.

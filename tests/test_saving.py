@@ -64,6 +64,11 @@ LAYER_EXAMPLES = [
     layers.LeakyReLU(negative_slope=0.2),
     layers.ELU(alpha=0.7),
     layers.Softmax(axis=1),
+    layers.Rescaling(1 / 255, offset=-0.5),
+    layers.Rescaling([1, 2, 3, 4, 5, 6]),
+    layers.Normalization(axis=-1),
+    layers.Normalization(axis=-1, mean=[0, 1, 2, 3, 4, 5], variance=[1, 2, 3, 4, 5, 6],
+                         invert=True),
 ]
 
 

@@ -42,6 +42,17 @@ def epsilon() -> float:
     return 1e-7
 
 
+def clear_session(free_memory: bool = True) -> None:
+    """Forget the names given so far, as Keras does: the next Dense layer is 'dense' again.
+
+    Models and layers already made keep their names and weights; numnet keeps no other global
+    state between models, so ``free_memory`` has nothing more to release.
+    """
+    from .layers import base
+
+    base._name_counts.clear()
+
+
 def device() -> str:
     """The device arrays live on: "cpu" or "gpu"."""
     return _device

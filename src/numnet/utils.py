@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from .backend import set_random_seed
+from .backend import clear_session, set_random_seed
 from .callbacks.progbar_logger import Progbar
 from .models.adapters import PyDataset
 
@@ -114,5 +114,5 @@ def plot_history(history, path=None):
     return fig
 
 
-__all__ = ["Progbar", "PyDataset", "Sequence", "normalize", "plot_history", "set_random_seed",
-           "to_categorical"]
+__all__ = ["Progbar", "PyDataset", "Sequence", "clear_session", "normalize", "plot_history",
+           "set_random_seed", "to_categorical"]

@@ -4,10 +4,12 @@ from .activation import ELU, LeakyReLU, ReLU, Softmax
 from .base import Input, InputLayer, Layer, SymbolicTensor
 from .core import Activation, Dense
 from .normalization import BatchNormalization
+from .preprocessing import Normalization, Rescaling
 from .regularization import Dropout
 from .reshaping import Flatten, Reshape
 
 __all__ = [
     "ELU", "Activation", "BatchNormalization", "Dense", "Dropout", "Flatten", "Input",
-    "InputLayer", "Layer", "LeakyReLU", "ReLU", "Reshape", "Softmax", "SymbolicTensor",
+    "InputLayer", "Layer", "LeakyReLU", "Normalization", "ReLU", "Rescaling", "Reshape",
+    "Softmax", "SymbolicTensor",
 ]

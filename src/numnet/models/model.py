@@ -132,6 +132,24 @@ class Model(Layer):
         layer twice: its weights are one set, trained once a step)."""
         return list(dict.fromkeys(self._layers)) if self._layers else self._tracked
 
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """The layer called ``name``, or the one at ``index`` in ``layers`` (give one of them)."""
+        if (name is None) == (index is None):
+            raise ValueError(f"{self.name}.get_layer(name, index): give a layer name or an "
+                             f"index, not {'both' if name is not None else 'neither'}; "
+                             f"given name={name!r}, index={index!r}.")
+        layers = self.layers
+        if index is not None:
+            if not isinstance(index, int) or not -len(layers) <= index < len(layers):
+                raise ValueError(f"{self.name}.get_layer(index): the model has {len(layers)} "
+                                 f"layers, given index={index!r}.")
+            return layers[index]
+        for layer in layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"{self.name}.get_layer(name): no layer is called {name!r}; the "
+                         f"layers are {[layer.name for layer in layers]}.")
+
     @property
     def weights(self) -> list:
         return [w for layer in self._all_layers() for w in layer.weights]
