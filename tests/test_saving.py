@@ -17,7 +17,16 @@ import numpy as np
 import pytest
 
 import numnet
-from numnet import activations, initializers, layers, losses, metrics, optimizers, regularizers
+from numnet import (
+    activations,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    regularizers,
+)
 from numnet.optimizers import schedules
 from numnet.saving import ModelFileError, register_serializable
 from numnet.saving.objects import (
@@ -51,6 +60,7 @@ LAYER_EXAMPLES = [
     layers.Dense(7, activation="tanh", use_bias=False, kernel_initializer="he_normal",
                  bias_initializer=initializers.Constant(0.5), kernel_regularizer="l2",
                  bias_regularizer=regularizers.L1L2(0.1, 0.2), activity_regularizer="l1",
+                 kernel_constraint=constraints.MaxNorm(3.0, axis=1), bias_constraint="non_neg",
                  input_shape=(5,), name="d7"),
     layers.Activation("softplus"),
     layers.Dropout(0.25, noise_shape=(None, 1), seed=3),

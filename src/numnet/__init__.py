@@ -12,6 +12,7 @@ from . import (
     activations,
     backend,
     callbacks,
+    constraints,
     datasets,
     initializers,
     layers,
@@ -36,8 +37,8 @@ keras = _sys.modules[__name__]
 
 # Make ``import numnet.keras.layers`` and ``from numnet.keras.models import Sequential`` work.
 _sys.modules[__name__ + ".keras"] = keras
-for _name in ("activations", "backend", "callbacks", "datasets", "initializers", "layers",
-              "losses", "metrics", "models", "optimizers", "regularizers", "saving",
+for _name in ("activations", "backend", "callbacks", "constraints", "datasets", "initializers",
+              "layers", "losses", "metrics", "models", "optimizers", "regularizers", "saving",
               "utils"):
     _sys.modules[f"{__name__}.keras.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
 _sys.modules[f"{__name__}.keras.datasets.mnist"] = datasets.mnist
@@ -54,6 +55,7 @@ def __getattr__(name):
 
 __all__ = [
     "AdviceWarning", "Input", "Model", "Sequential", "Tensor", "Variable", "activations",
-    "backend", "callbacks", "datasets", "initializers", "keras", "layers", "losses", "metrics",
+    "backend", "callbacks", "constraints", "datasets", "initializers", "keras", "layers",
+    "losses", "metrics",
     "models", "nn", "optimizers", "regularizers", "saving", "utils",
 ]

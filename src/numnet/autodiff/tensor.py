@@ -260,11 +260,12 @@ _uids = itertools.count()
 class Variable(Tensor):
     """A trainable (or state) array owned by a layer or an optimizer: a leaf of the tape."""
 
-    __slots__ = ("name", "trainable", "path", "uid", "grad_buffer")
+    __slots__ = ("name", "trainable", "path", "uid", "grad_buffer", "constraint")
 
     def __init__(self, value, name: str = "variable", trainable: bool = True):
         super().__init__(value, requires_grad=trainable)
         self.grad_buffer = None  # an array the optimizer reads gradients from (see grad_buffers)
+        self.constraint = None  # fn(value) -> value, applied after each optimizer step
         self.name = name
         self.trainable = trainable
         self.path = name

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from .. import backend, initializers, regularizers
+from .. import backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor, Variable
 
@@ -117,11 +117,13 @@ class Layer:
 
     # ----- weights -----
     def add_weight(self, shape, initializer="glorot_uniform", name: str = "weight",
-                   trainable: bool = True, regularizer=None, dtype=None) -> Variable:
+                   trainable: bool = True, regularizer=None, dtype=None,
+                   constraint=None) -> Variable:
         init = initializers.get(initializer)
         value = init(tuple(shape), dtype=dtype or self.dtype)
         var = Variable(value, name=name, trainable=trainable and self.trainable)
         var.path = f"{self.name}/{name}"
+        var.constraint = constraints.get(constraint)  # applied after each optimizer step
         self._weights.append(var)
         if regularizer is not None:
             self._regularized = getattr(self, "_regularized", [])

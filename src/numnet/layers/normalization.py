@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import backend, initializers, regularizers
+from .. import backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from .base import Layer
 
@@ -29,16 +29,20 @@ class BatchNormalization(Layer):
         self.moving_mean_initializer = moving_mean_initializer
         self.moving_variance_initializer = moving_variance_initializer
         self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.gamma = self.beta = None
 
     def build(self, input_shape):
         dim = input_shape[self.axis]
         if self.scale:
             self.gamma = self.add_weight((dim,), self.gamma_initializer, "gamma",
-                                         regularizer=self.gamma_regularizer)
+                                         regularizer=self.gamma_regularizer,
+                                         constraint=self.gamma_constraint)
         if self.center:
             self.beta = self.add_weight((dim,), self.beta_initializer, "beta",
-                                        regularizer=self.beta_regularizer)
+                                        regularizer=self.beta_regularizer,
+                                        constraint=self.beta_constraint)
         self.moving_mean = self.add_weight((dim,), self.moving_mean_initializer, "moving_mean",
                                            trainable=False)
         self.moving_variance = self.add_weight((dim,), self.moving_variance_initializer,
@@ -99,4 +103,6 @@ class BatchNormalization(Layer):
                    for key in ("beta_initializer", "gamma_initializer",
                                "moving_mean_initializer", "moving_variance_initializer")},
                 **{key: regularizers.serialize(regularizers.get(getattr(self, key)))
-                   for key in ("beta_regularizer", "gamma_regularizer")}}
+                   for key in ("beta_regularizer", "gamma_regularizer")},
+                **{key: constraints.serialize(getattr(self, key))
+                   for key in ("beta_constraint", "gamma_constraint")}}

@@ -402,6 +402,10 @@ class Optimizer:
             if self.gradient_accumulation_steps:
                 for var in variables:
                     self._slots[var.uid]["_accumulated_gradient"][...] = 0
+            for var in variables:
+                constraint = getattr(var, "constraint", None)
+                if constraint is not None:  # Keras 3: w <- constraint(w) after the update
+                    var.value[...] = constraint(var.value)
         self._step += 1
         self._iterations.value[...] = self._local_step
         if self.use_ema:
