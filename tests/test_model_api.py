@@ -807,3 +807,48 @@ def test_a_model_that_calls_a_layer_twice_saves_its_weights_not_its_file(tmp_pat
     again, _ = _twice_model()
     again.load_weights(tmp_path / "twice.weights.numnet")
     np.testing.assert_array_equal(again.get_weights()[0], [[1, 2], [3, 4]])
+
+
+# ------------------------------------------------------------------------ Lambda, GaussianNoise
+
+
+def test_lambda_computes_passes_gradients_and_finds_its_output_shape():
+    doubled = layers.Lambda(lambda t: t * 2.0)
+    np.testing.assert_allclose(doubled(X).numpy(), 2 * X)
+    assert layers.Lambda(lambda t, k: t[:, :k], arguments={"k": 2})(X).shape == (30, 2)
+    inputs = numnet.Input((6,))
+    assert numnet.Model(inputs, layers.Lambda(lambda t: t[:, :3])(inputs)).output_shape == \
+        (None, 3)
+    assert layers.Lambda(lambda t: t, output_shape=(5,)).compute_output_shape((None, 2)) == \
+        (None, 5)
+    assert layers.Lambda(lambda t: t, output_shape=lambda s: (s[0], 7)).compute_output_shape(
+        (None, 2)) == (None, 7)
+    from numnet.autodiff.gradcheck import check_gradients
+
+    squash = layers.Lambda(lambda t: numnet.activations.tanh(t) * 3.0)
+    assert check_gradients(squash, [np.random.default_rng(0).normal(size=(4, 3))]) < 1e-8
+    with pytest.raises(TypeError, match="expected a callable"):
+        layers.Lambda(3)
+    with pytest.raises(ValueError, match="no function is registered as 'nowhere'"):
+        layers.Lambda("nowhere")
+
+
+def test_lambda_with_a_lambda_cannot_be_saved_and_nothing_is_written(tmp_path):
+    model = numnet.Sequential([numnet.Input((3,)), layers.Lambda(lambda t: t * 2.0),
+                               layers.Dense(1)])
+    with pytest.raises(ValueError, match="no name that a file can hold.*register_serializable"):
+        model.save(tmp_path / "m.numnet")
+    assert not list(tmp_path.iterdir())
+
+
+def test_gaussian_noise_only_in_training():
+    layer = layers.GaussianNoise(0.5, seed=1)
+    x = np.zeros((400, 50), "float32")
+    np.testing.assert_array_equal(layer(x).numpy(), x)
+    noisy = layer(x, training=True).numpy()
+    assert noisy.dtype == np.float32
+    assert abs(noisy.mean()) < 0.01 and abs(noisy.std() - 0.5) < 0.01
+    again = layers.GaussianNoise(0.5, seed=1)(x, training=True).numpy()
+    np.testing.assert_array_equal(noisy, again)  # a seed makes the noise repeatable
+    with pytest.raises(ValueError, match="expected a number >= 0"):
+        layers.GaussianNoise(-1.0)

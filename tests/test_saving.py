@@ -55,6 +55,11 @@ def _json_round_trip(obj):
 
 # ----------------------------------------------------------------------------- config round trips
 
+@register_serializable(package="test_saving")
+def triple(x):
+    return x * 3.0
+
+
 LAYER_EXAMPLES = [
     layers.InputLayer(shape=(3, 4)),
     layers.Dense(7, activation="tanh", use_bias=False, kernel_initializer="he_normal",
@@ -77,6 +82,8 @@ LAYER_EXAMPLES = [
     layers.Rescaling(1 / 255, offset=-0.5),
     layers.Rescaling([1, 2, 3, 4, 5, 6]),
     layers.Normalization(axis=-1),
+    layers.GaussianNoise(0.0, seed=5),
+    layers.Lambda("test_saving>triple", output_shape=(6,)),
     layers.Normalization(axis=-1, mean=[0, 1, 2, 3, 4, 5], variance=[1, 2, 3, 4, 5, 6],
                          invert=True),
 ]

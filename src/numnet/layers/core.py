@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from .. import activations, constraints, initializers, regularizers
+from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
+from ..autodiff.tensor import no_grad
 from .base import Layer
 
 
@@ -99,3 +100,54 @@ class Activation(Layer):
         config = super().get_config()
         config["activation"] = activations.serialize(self.activation)
         return config
+
+
+class Lambda(Layer):
+    """Wraps ``function(inputs, **arguments)`` as a layer: Lambda(lambda x: x * 2).
+
+    The function takes and returns Tensors (use their operators or numnet.autodiff.ops, so
+    that gradients flow). ``output_shape`` (a shape without the batch axis, or fn(input_shape))
+    is found by calling the function on one zero sample when it is not given. A model file
+    holds the function only by its registered name (numnet.saving.register_serializable); a
+    lambda cannot be saved, and loading never runs code from the file.
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(function, str):  # a registered function's name, as get_config gives it
+            from ..saving.registry import get_registered_object
+
+            named = get_registered_object(function)
+            if named is None:
+                raise ValueError(
+                    f"Lambda(function): no function is registered as {function!r}; decorate it "
+                    "with @numnet.saving.register_serializable(), or pass the function itself.")
+            function = named
+        if not callable(function):
+            raise TypeError(f"Lambda(function): expected a callable, given {function!r}.")
+        self.function, self.output_shape_arg = function, output_shape
+        self.arguments = dict(arguments or {})
+
+    def call(self, inputs, training: bool = False):
+        return self.function(inputs, **self.arguments)
+
+    def compute_output_shape(self, input_shape):
+        given = self.output_shape_arg
+        if callable(given):
+            return tuple(given(tuple(input_shape)))
+        if given is not None:
+            return (input_shape[0],) + tuple(given)
+        shape = (1,) + tuple(d or 1 for d in input_shape[1:])
+        probe = backend.xp.zeros(shape, backend.floatx())
+        with no_grad():
+            out = self.function(ops.as_tensor(probe), **self.arguments)
+        return (input_shape[0],) + tuple(getattr(out, "shape", ())[1:])
+
+    def get_config(self):
+        output_shape = self.output_shape_arg
+        from ..saving.registry import get_registered_name
+
+        name = get_registered_name(self.function) or getattr(self.function, "__name__", None)
+        return {**super().get_config(), "function": name,
+                "output_shape": list(output_shape) if isinstance(output_shape, tuple)
+                else output_shape, "arguments": self.arguments}

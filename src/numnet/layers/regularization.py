@@ -1,4 +1,4 @@
-"""Dropout: active in training only."""
+"""Dropout and GaussianNoise: active in training only."""
 
 from __future__ import annotations
 
@@ -46,3 +46,27 @@ class Dropout(Layer):
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
                 "seed": self.seed}
+
+
+class GaussianNoise(Layer):
+    """In training, add zero-mean normal noise of standard deviation ``stddev`` to the input
+    (a regularizer, as Keras's GaussianNoise); in inference the layer is the identity."""
+
+    def __init__(self, stddev: float, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(stddev, (int, float)) or isinstance(stddev, bool) or stddev < 0:
+            raise ValueError(f"GaussianNoise(stddev): expected a number >= 0, given {stddev!r}.")
+        self.stddev = float(stddev)
+        self.seed = seed
+        self._rng = None
+
+    _generator = Dropout._generator
+
+    def call(self, inputs, training: bool = False):
+        if not training or self.stddev == 0:
+            return inputs
+        noise = self._generator().standard_normal(inputs.shape, dtype="float32") * self.stddev
+        return ops.add(inputs, backend.to_device(noise).astype(inputs.dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
