@@ -13,27 +13,15 @@ For a Dense kernel of shape (inputs, units), axis=0 constrains the weights into 
 
 from __future__ import annotations
 
-import difflib
-
 from . import backend
+from ._config import Configurable, by_name
 
 
-class Constraint:
+class Constraint(Configurable):
     """fn(w) -> the constrained w; w is the weight's array."""
 
     def __call__(self, w):
         return w
-
-    def get_config(self) -> dict:
-        return {}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 def _norms(w, axis):
@@ -104,12 +92,7 @@ def get(identifier):
     if identifier is None or isinstance(identifier, Constraint):
         return identifier
     if isinstance(identifier, str):
-        if identifier not in _CLASSES:
-            close = difflib.get_close_matches(identifier, list(_CLASSES), n=3)
-            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise ValueError(f"constraint: unknown name {identifier!r}; expected one of "
-                             f"{sorted(_CLASSES)}.{hint}")
-        return _CLASSES[identifier]()
+        return by_name("constraint", identifier, _CLASSES)()
     if isinstance(identifier, dict) and identifier.get("class_name") in _CLASSES:
         return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
     if callable(identifier):

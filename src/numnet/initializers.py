@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from . import backend
+from ._config import Configurable
 
 
 def compute_fans(shape) -> tuple[float, float]:
@@ -28,7 +29,7 @@ def compute_fans(shape) -> tuple[float, float]:
     return float(shape[-2] * receptive), float(shape[-1] * receptive)
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class: ``init(shape, dtype=None)`` returns an array of the backend."""
 
     def __init__(self, seed: int | None = None):
@@ -46,14 +47,6 @@ class Initializer:
 
     def get_config(self) -> dict:
         return {"seed": self.seed}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 def _truncated_normal(rng, shape, mean, stddev):

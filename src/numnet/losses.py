@@ -20,6 +20,7 @@ from types import FunctionType
 import numpy as np
 
 from . import backend
+from ._config import Configurable
 from .autodiff import ops
 from .autodiff.tensor import Tensor
 
@@ -392,7 +393,7 @@ def _match_rank_of_weights(values: Tensor, w):
     return values, w
 
 
-class Loss:
+class Loss(Configurable):
     """Base class: ``call(y_true, y_pred)`` gives per-sample values, ``__call__`` reduces them."""
 
     def __init__(self, name: str | None = None, reduction: str = "sum_over_batch_size",
@@ -453,14 +454,6 @@ class Loss:
 
     def get_config(self) -> dict:
         return {"name": self.name, "reduction": self.reduction}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 def _snake(name):

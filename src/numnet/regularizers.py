@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-
+from ._config import Configurable, by_name
 from .autodiff import ops
 
 
-class Regularizer:
+class Regularizer(Configurable):
     def __call__(self, x):
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        return {}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class L1L2(Regularizer):
@@ -77,14 +65,7 @@ def get(identifier):
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, str):
-        if identifier not in _CLASSES:
-            close = difflib.get_close_matches(identifier, list(_CLASSES), n=3)
-            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-            raise ValueError(
-                f"regularizer: unknown name {identifier!r}; expected one of "
-                f"{sorted(_CLASSES)}.{hint}"
-            )
-        return _CLASSES[identifier]()
+        return by_name("regularizer", identifier, _CLASSES)()
     if isinstance(identifier, dict):
         return _CLASSES[identifier["class_name"]].from_config(identifier.get("config", {}))
     if callable(identifier):
