@@ -208,6 +208,18 @@ def minimum(a, b) -> Tensor:
     return node(backend.xp.where(take_a, a.value, b.value), (a, b), backward)
 
 
+def cast(a, dtype) -> Tensor:
+    """``a`` as ``dtype``; between float types the gradient is cast back (d a = g), into
+    integer or boolean types none flows."""
+    a = as_tensor(a)
+    value = a.value.astype(dtype, copy=False)
+    if value is a.value:
+        return a
+    if value.dtype.kind != "f":
+        return Tensor(value)
+    return node(value, (a,), lambda g: accumulate(a, g.astype(a.value.dtype)))
+
+
 def clip(a, low: float, high: float) -> Tensor:
     """Clip to [low, high]; the gradient is zero where the value was clipped."""
     a = as_tensor(a)
