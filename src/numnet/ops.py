@@ -26,6 +26,7 @@ from .activations import (
 from .autodiff.ops import (
     abs,  # noqa: A004
     add,
+    as_tensor,
     cast,
     clip,
     concatenate,
@@ -52,8 +53,6 @@ from .autodiff.tensor import Tensor
 
 def convert_to_tensor(x, dtype=None) -> Tensor:
     """``x`` as a Tensor (float data in floatx unless ``dtype`` is given)."""
-    from .autodiff.ops import as_tensor
-
     tensor = as_tensor(x)
     return tensor if dtype is None else cast(tensor, dtype)
 

@@ -13,9 +13,7 @@ from .base import Layer
 
 def _floats(inputs):
     """The input Tensor, cast to floatx when it holds integers (uint8 pixels, say)."""
-    if inputs.value.dtype.kind == "f":
-        return inputs
-    return ops.as_tensor(inputs.value.astype(backend.floatx()))
+    return inputs if inputs.value.dtype.kind == "f" else ops.cast(inputs, backend.floatx())
 
 
 def _plain(value):
