@@ -84,7 +84,7 @@ def test_one_step_is_the_update_then_the_constraint():
     model.compile(numnet.optimizers.SGD(0.1), "mse")
     x = np.random.default_rng(3).normal(size=(8, 4)).astype("float32")
     y = np.zeros((8, 3), "float32")
-    w = layer.kernel.value.astype(np.float64).copy()
+    w = layer.kernel.numpy().astype(np.float64)
     grad = 2 * x.T.astype(np.float64) @ (x @ w) / y.size  # d mean((x w)^2) / d w
     model.train_on_batch(x, y)
     expected = w - 0.1 * grad

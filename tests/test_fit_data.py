@@ -17,6 +17,7 @@ import pytest
 
 import numnet
 from numnet import layers
+from numnet.backend import to_numpy
 
 RNG = np.random.default_rng(11)
 X = RNG.normal(size=(100, 4)).astype("float32")
@@ -134,7 +135,7 @@ def test_shuffle_batch_keeps_batches_contiguous():
     seen = record_batches(model)
     numnet.utils.set_random_seed(5)
     model.fit(X, LABELS, epochs=2, batch_size=25, shuffle="batch", verbose=0)
-    starts = [int(np.flatnonzero((X == x[0]).all(axis=1))[0]) for x, _, _ in seen]
+    starts = [int(np.flatnonzero((X == to_numpy(x[0])).all(axis=1))[0]) for x, _, _ in seen]
     for (x, _, _), start in zip(seen, starts, strict=True):
         np.testing.assert_array_equal(x, X[start:start + 25])
     assert sorted(starts[:4]) == sorted(starts[4:]) == [0, 25, 50, 75]
@@ -150,7 +151,7 @@ def test_steps_per_epoch_continues_the_pass_as_keras():
         history = model.fit(X, LABELS, epochs=5, batch_size=20, steps_per_epoch=2,
                             shuffle=False, verbose=0)
     assert len(history.history["loss"]) == 5
-    firsts = [int(np.flatnonzero((X == x[0]).all(axis=1))[0]) for x, _, _ in seen]
+    firsts = [int(np.flatnonzero((X == to_numpy(x[0])).all(axis=1))[0]) for x, _, _ in seen]
     assert firsts == [0, 20, 40, 60, 80, 0, 20, 40, 60]
 
 
@@ -403,6 +404,7 @@ def big_file(tmp_path_factory):
     os.remove(path)
 
 
+@pytest.mark.cpu_only  # on the GPU the process also holds the CUDA libraries
 def test_a_2gb_memory_mapped_file_trains_in_bounded_memory(tmp_path, big_file):
     """A generator of slices of a 2 GiB float32 .npy (memory-mapped) trains one full epoch
     with peak RSS under 600 MB, and every batch is the right data (the weights follow a
@@ -416,6 +418,7 @@ def test_a_2gb_memory_mapped_file_trains_in_bounded_memory(tmp_path, big_file):
     np.testing.assert_allclose(b1[0], b, rtol=1e-4)
 
 
+@pytest.mark.cpu_only  # on the GPU the process also holds the CUDA libraries
 def test_a_shuffled_memory_mapped_file_is_gathered_in_bounded_memory(tmp_path, big_file):
     """fit(np.load(path, mmap_mode='r'), y, shuffle=True) gathers each batch's rows from all
     over the 2 GiB file. The rows are read in windows whose pages are handed back, so RSS

@@ -20,6 +20,7 @@ from numnet import activations, losses, metrics
 from numnet.autodiff import fused, ops
 from numnet.autodiff.gradcheck import check_gradients
 from numnet.autodiff.tensor import Tensor, _topological_order, no_grad
+from numnet.backend import to_numpy
 from numnet.optimizers import fused as switch
 
 try:
@@ -29,6 +30,8 @@ try:
 except ImportError:
     HAS_NUMBA = False
 needs_numba = pytest.mark.skipif(not HAS_NUMBA, reason="the fused kernels need numba")
+# The kernels take NumPy arrays: on the GPU (NUMNET_DEVICE=gpu) the array path runs instead.
+KERNELS_RUN = HAS_NUMBA and numnet.backend.device() == "cpu"
 
 RELU = activations._KERNELS["relu"]
 SOFTMAX = activations._KERNELS["softmax"]
@@ -74,7 +77,7 @@ def both_paths(fn, ran=None, kernels=()):
         switch.set_enabled(on)
         results.append(fn())
         if ran is not None:
-            assert ran == (list(kernels) if on and HAS_NUMBA else [])
+            assert ran == (list(kernels) if on and KERNELS_RUN else [])
             ran.clear()
     return results
 
@@ -93,7 +96,7 @@ def value_and_grad(fn, z):
     t = Tensor(z.copy(), requires_grad=True)
     out = fn(t)
     out.backward()
-    return np.asarray(out.value), t.grad
+    return to_numpy(out.value), t.grad
 
 
 # ----------------------------------------------------------------------------- the new ops
@@ -105,7 +108,7 @@ def per_sample_mean(op, labels, z):
     values = op(labels, t)
     loss = ops.weighted_sum(values, None, 1.0 / values.size)
     loss.backward()
-    return np.asarray(loss.value), t.grad
+    return to_numpy(loss.value), t.grad
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -113,7 +116,8 @@ def per_sample_mean(op, labels, z):
 def test_sparse_mean_equals_the_mean_of_the_per_sample_op(path, ran, shape, dtype):
     z, labels = logits_and_labels(shape, dtype)
     value, grad = value_and_grad(lambda t: ops.sparse_softmax_cross_entropy_mean(labels, t), z)
-    kernel = path == "fused" and (shape[-1] <= fused.FEW_CLASSES or z.size <= fused.SMALL_BATCH)
+    kernel = path == "fused" and KERNELS_RUN and (
+        shape[-1] <= fused.FEW_CLASSES or z.size <= fused.SMALL_BATCH)
     assert ran == (["sparse_softmax_cross_entropy"] if kernel else [])
     want_value, want_grad = per_sample_mean(ops.sparse_softmax_cross_entropy, labels, z)
     assert value.dtype == dtype and grad.dtype == dtype and grad.shape == z.shape
@@ -126,7 +130,8 @@ def test_sparse_mean_equals_the_mean_of_the_per_sample_op(path, ran, shape, dtyp
 def test_categorical_mean_equals_the_mean_of_the_per_sample_op(path, ran, shape, dtype):
     z, labels = logits_and_labels(shape, dtype)
     soft = rng(2).random(shape).astype(dtype)  # targets that are not one-hot, rows not summing to 1
-    kernel = path == "fused" and (shape[-1] <= fused.FEW_CLASSES or z.size <= fused.SMALL_BATCH)
+    kernel = path == "fused" and KERNELS_RUN and (
+        shape[-1] <= fused.FEW_CLASSES or z.size <= fused.SMALL_BATCH)
     for y in (np.eye(shape[-1], dtype=dtype)[labels], soft):
         value, grad = value_and_grad(lambda t, y=y: ops.softmax_cross_entropy_mean(y, t), z)
         assert ran == (["softmax_cross_entropy"] if kernel else [])
@@ -237,7 +242,7 @@ def test_reduced_equals_call(path, case, reduction):
         pred = ops.activation(t, SOFTMAX) if softmax_output else t
         value = fn(y, pred)
         value.backward()
-        results.append((np.asarray(value.value), t.grad))
+        results.append((to_numpy(value.value), t.grad))
     (value, grad), (want_value, want_grad) = results
     assert value.dtype == np.float32 and grad.dtype == np.float32
     np.testing.assert_allclose(value, want_value, rtol=2e-6)
@@ -271,6 +276,7 @@ def test_loss_call_checks_the_label_range_on_every_path(path, bad):
             fn(labels, Tensor(z))
 
 
+@pytest.mark.cpu_only
 @needs_numba
 @pytest.mark.parametrize("bad", [10, -1])
 def test_reduced_checks_the_label_range_where_the_kernel_runs(bad):
@@ -297,7 +303,7 @@ def dense_run(x, w, b, act, upstream):
     tensors = [Tensor(a.copy(), requires_grad=True) for a in (x, w, b)]
     out = ops.dense(*tensors, act)
     out.backward(upstream)
-    return [np.asarray(out.value)] + [t.grad for t in tensors]
+    return [to_numpy(out.value)] + [t.grad for t in tensors]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -341,6 +347,7 @@ def test_dense_softmax_logits_are_z_plus_bias_on_both_paths():
         np.testing.assert_allclose(out.value.sum(-1), 1.0, rtol=1e-12)
 
 
+@pytest.mark.cpu_only
 @needs_numba
 def test_the_kernels_run_on_a_training_step(ran):
     switch.set_enabled(True)
@@ -401,6 +408,7 @@ def test_arrays_the_kernels_do_not_take_go_through_numpy(monkeypatch):
         ops.sparse_softmax_cross_entropy, labels, z)[0], rtol=2e-6)
 
 
+@pytest.mark.cpu_only
 def test_shapes_the_kernels_do_not_take_go_through_numpy(ran):
     switch.set_enabled(True)
     x, w = rng().standard_normal((5, 3)), rng(1).standard_normal((3, 4))
@@ -419,7 +427,7 @@ def test_shapes_the_kernels_do_not_take_go_through_numpy(ran):
     assert ran == []
     assert all(fused._compiled.get(name) is not False for name in fused._KERNELS)
     ops.sparse_softmax_cross_entropy_mean(labels, Tensor(z))  # and the kernels still run
-    assert ran == (["sparse_softmax_cross_entropy"] if HAS_NUMBA else [])
+    assert ran == (["sparse_softmax_cross_entropy"] if KERNELS_RUN else [])
 
 
 def test_without_numba_the_numpy_path_runs(monkeypatch):
@@ -572,6 +580,7 @@ def test_take_rows_raises_numpys_error_for_an_index_out_of_range(path):
         fused.take_rows(a, np.array([3, 40, 5]))
 
 
+@pytest.mark.cpu_only
 @needs_numba
 def test_fit_gathers_its_shuffled_batches_with_the_kernel(ran, monkeypatch):
     switch.set_enabled(True)

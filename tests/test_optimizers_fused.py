@@ -25,6 +25,7 @@ try:
 except ImportError:
     HAS_NUMBA = False
 needs_numba = pytest.mark.skipif(not HAS_NUMBA, reason="the fused kernels need numba")
+pytestmark = pytest.mark.cpu_only  # the GPU's kernels are checked in test_device.py
 
 CASES = [
     (optimizers.SGD, {"learning_rate": 0.1}),

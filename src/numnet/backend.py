@@ -127,6 +127,8 @@ def to_device(value, dtype=None):
         if hasattr(value, "__cuda_array_interface__") and hasattr(value, "get"):
             value = value.get()
         return numpy.asarray(value, dtype=dtype)
+    if type(value) is xp.ndarray and (dtype is None or value.dtype == dtype):
+        return value  # already there: asarray would cost a call into CuPy
     return xp.asarray(value, dtype=dtype)
 
 

@@ -24,6 +24,11 @@ class Constraint(Configurable):
         return w
 
 
+def _array(w):
+    """The weight as an array of the device in use (a Variable's value, or host data moved)."""
+    return backend.to_device(getattr(w, "value", w))
+
+
 def _norms(w, axis):
     xp = backend.xp
     return xp.sqrt(xp.sum(xp.square(w), axis=axis, keepdims=True))
@@ -38,6 +43,7 @@ class MaxNorm(Constraint):
         self.max_value, self.axis = float(max_value), _axis(axis)
 
     def __call__(self, w):
+        w = _array(w)
         norms = _norms(w, self.axis)
         desired = backend.xp.clip(norms, 0, self.max_value)
         return (w * (desired / (backend.epsilon() + norms))).astype(w.dtype, copy=False)
@@ -53,6 +59,7 @@ class MinMaxNorm(Constraint):
         self.rate, self.axis = float(rate), _axis(axis)
 
     def __call__(self, w):
+        w = _array(w)
         norms = _norms(w, self.axis)
         desired = (self.rate * backend.xp.clip(norms, self.min_value, self.max_value)
                    + (1 - self.rate) * norms)
@@ -68,6 +75,7 @@ class UnitNorm(Constraint):
         self.axis = _axis(axis)
 
     def __call__(self, w):
+        w = _array(w)
         return (w / (backend.epsilon() + _norms(w, self.axis))).astype(w.dtype, copy=False)
 
     def get_config(self):
@@ -76,6 +84,7 @@ class UnitNorm(Constraint):
 
 class NonNeg(Constraint):
     def __call__(self, w):
+        w = _array(w)
         return w * (w >= 0).astype(w.dtype)
 
 

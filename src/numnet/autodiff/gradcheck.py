@@ -1,4 +1,8 @@
-"""Central-difference gradient check, used by the tests for every op, layer and loss."""
+"""Central-difference gradient check, used by the tests for every op, layer and loss.
+
+The check runs on the host in float64; on the GPU the Tensors it builds are copied to the device,
+and the gradients and outputs it compares are copied back.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .. import backend
 from .tensor import Tensor
 
 
@@ -19,7 +24,7 @@ def numerical_gradient(f: Callable[[], float], array: np.ndarray, eps: float = 1
     grad = np.zeros(array.shape, dtype=np.float64)
     flat, gflat = array.reshape(-1), grad.reshape(-1)
     for i in range(flat.size):
-        old = flat[i]
+        old = flat[i].item()  # a copy: on CuPy, flat[i] is a view of the element
         flat[i] = old + eps
         up = f()
         flat[i] = old - eps
@@ -31,8 +36,8 @@ def numerical_gradient(f: Callable[[], float], array: np.ndarray, eps: float = 1
 
 def relative_error(analytic, numeric) -> float:
     """||analytic - numeric|| / max(||analytic|| + ||numeric||, 1e-12)."""
-    analytic = np.asarray(analytic, dtype=np.float64)
-    numeric = np.asarray(numeric, dtype=np.float64)
+    analytic = backend.to_numpy(analytic).astype(np.float64)
+    numeric = backend.to_numpy(numeric).astype(np.float64)
     if analytic.shape != numeric.shape:
         raise ValueError(
             f"gradient check: the gradient has shape {analytic.shape}, its input {numeric.shape}."
@@ -68,7 +73,7 @@ def check_gradients(
         out = fn(*tensors)
         if weights is None:
             weights = np.random.default_rng(seed).standard_normal(out.shape)
-        return out, float((np.asarray(out.value, dtype=np.float64) * weights).sum())
+        return out, float((backend.to_numpy(out.value).astype(np.float64) * weights).sum())
 
     tensors = [Tensor(a, requires_grad=True) for a in arrays]
     for p in params:

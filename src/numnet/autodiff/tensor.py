@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import itertools
 
+import numpy as _numpy
+
 from .. import backend
 
 _grad_enabled = True
@@ -49,14 +51,19 @@ class Tensor:
     """An array that remembers how it was computed.
 
     ``value`` is the array (NumPy or CuPy), ``grad`` its gradient after ``backward()`` (or None).
+    A NumPy array given while the device is the GPU is copied there.
     Tensors behave like arrays: ``np.asarray(t)``, ``t.numpy()``, ``t[0]``, ``t.shape``, printing.
     """
 
     __slots__ = ("value", "grad", "parents", "backward_fn", "requires_grad", "logits",
                  "__weakref__")
-    __array_priority__ = 100
+    # Above CuPy's 100: ``cupy_array - tensor`` defers to Tensor.__rsub__ (CuPy compares the
+    # priorities of objects without __array_ufunc__), as ``numpy_array - tensor`` does.
+    __array_priority__ = 1000
 
     def __init__(self, value, parents=(), backward_fn=None, requires_grad=False):
+        if backend.xp is not _numpy and type(value) is _numpy.ndarray:
+            value = backend.xp.asarray(value)  # host data given on the GPU: moved there
         self.value = value
         self.grad = None
         self.parents = parents
@@ -136,7 +143,10 @@ class Tensor:
                     "Tensor.backward(grad): a gradient is needed for a non-scalar Tensor of "
                     f"shape {self.shape}; pass grad= of that shape, or reduce to a scalar first."
                 )
-            self.grad = xp.asarray(1, dtype=self.value.dtype).reshape(self.value.shape)
+            if xp is _numpy:
+                self.grad = xp.asarray(1, dtype=self.value.dtype).reshape(self.value.shape)
+            else:  # a fill on the device: a copy from the host would wait for the GPU
+                self.grad = xp.ones(self.value.shape, dtype=self.value.dtype)
         else:
             self.grad = xp.asarray(getattr(grad, "value", grad), dtype=self.value.dtype)
         for node in reversed(_topological_order(self)):

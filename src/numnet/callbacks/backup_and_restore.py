@@ -145,7 +145,7 @@ class BackupAndRestore(Callback):
         train = getattr(self.model, "_train_iterator", None)
         optimizer = self.model.optimizer
         state = {
-            "epoch": epoch, "step": step, "loss_total": loss_total, "seen": seen,
+            "epoch": epoch, "step": step, "loss_total": float(loss_total), "seen": seen,
             "model_file": name,
             "rng": backend.rng().bit_generator.state,
             "pass_rng": None if train is None else train.pass_rng_state,

@@ -85,7 +85,9 @@ def prepare_x(x, where: str, name: str = "x") -> np.ndarray:
             f"{array.shape}."
         )
     check_finite(array, name, where)
-    return array.astype(backend.floatx(), copy=False)
+    # C order (a DataFrame's values come in Fortran order): batches are then contiguous rows,
+    # and every batch of the same rows computes the same numbers on any device.
+    return np.ascontiguousarray(array.astype(backend.floatx(), copy=False))
 
 
 def prepare_y(y, n: int, where: str, name: str = "y") -> np.ndarray:

@@ -380,6 +380,8 @@ class Optimizer:
             for g, v in zip(grads, variables, strict=True)
             if g is not None
         ]
+        if backend.device() != "cpu":  # host gradients given on the GPU: moved there
+            pairs = [(backend.to_device(g), v) for g, v in pairs]
         variables = [v for _, v in pairs]
         self.build(variables)
         grads = [g for g, _ in pairs]

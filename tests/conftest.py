@@ -1,0 +1,59 @@
+"""Settings shared by the test modules.
+
+With ``NUMNET_DEVICE=gpu`` the engine, optimizer and fit modules run with every array on the GPU
+(CuPy, or the strict stand-in in ``tests/device_stand_in`` on machines without one; see
+``tests/test_device.py``). NumPy's testing assertions then read device arrays back to the host
+before comparing, as a user would with ``.numpy()``; everything else in a test runs as written.
+Tests marked ``cpu_only`` check the CPU path itself (its compiled kernels, host allocations and
+memory), which a GPU run does not take: they skip there, saying so.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy.testing
+import pytest
+
+ON_GPU = os.environ.get("NUMNET_DEVICE", "").strip().lower() in ("gpu", "cuda")
+
+
+def _host(value):
+    if hasattr(value, "__cuda_array_interface__") or hasattr(
+            getattr(value, "value", None), "__cuda_array_interface__"):
+        from numnet import backend
+
+        return backend.to_numpy(value)
+    return value
+
+
+def _reading_device_arrays(assertion):
+    def assert_on_the_host(actual, desired, *args, **kwargs):
+        return assertion(_host(actual), _host(desired), *args, **kwargs)
+
+    assert_on_the_host.__name__ = assertion.__name__
+    assert_on_the_host.__doc__ = assertion.__doc__
+    return assert_on_the_host
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "cpu_only: checks the CPU path itself (compiled kernels, host memory); "
+                   "skipped when the suite runs on the GPU")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not ON_GPU:
+        return
+    skip = pytest.mark.skip(reason="checks the CPU path itself (its compiled kernels, host "
+                                   "allocations or memory), which a GPU run does not take")
+    for item in items:
+        if item.get_closest_marker("cpu_only") is not None:
+            item.add_marker(skip)
+
+
+if ON_GPU:
+    for _name in ("assert_allclose", "assert_array_equal", "assert_array_almost_equal",
+                  "assert_almost_equal", "assert_equal", "assert_array_less",
+                  "assert_array_max_ulp"):
+        setattr(numpy.testing, _name, _reading_device_arrays(getattr(numpy.testing, _name)))
