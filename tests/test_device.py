@@ -224,6 +224,32 @@ def test_the_source_rule_catches_direct_numpy_computation():
     assert [name for *_, name in _numpy_uses(tree)] == ["from numpy import exp"]
 
 
+# ----------------------------------------------------------------------------- the stand-in
+
+ROOT = SRC.parent.parent
+GPU_SUITES = [line for line in (ROOT / "tests" / "gpu_suites.txt").read_text().splitlines()
+              if line and not line.startswith("#")]
+
+
+@pytest.mark.skipif(os.environ.get("NUMNET_DEVICE", "").strip().lower() in ("gpu", "cuda"),
+                    reason="this run is already on the GPU")
+@pytest.mark.skipif(not (ROOT / "tests" / "device_stand_in").is_dir(),
+                    reason="needs the source checkout (tests/device_stand_in)")
+def test_the_engine_optimizer_and_fit_suites_pass_with_every_array_on_a_device():
+    """The modules of tests/gpu_suites.txt with NUMNET_DEVICE=gpu against the strict stand-in
+    for CuPy: host data reaching device code, or device data read as NumPy, fails here as it
+    would on a GPU. (bench/gpu_check.sh runs the same modules on CuPy itself.)"""
+    env = {**os.environ, "NUMNET_DEVICE": "gpu",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tests" / "device_stand_in"),
+                                                       os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+                           *GPU_SUITES], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=1200)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    summary = done.stdout.strip().splitlines()[-1]
+    assert " passed" in summary and "failed" not in summary, summary
+
+
 # ----------------------------------------------------------------------------- on a GPU
 
 HAS_CUPY = importlib.util.find_spec("cupy") is not None
@@ -340,3 +366,156 @@ def test_gpu_fit_784_128_10_matches_the_cpu_and_predict_returns_numpy(cupy):
     backend.set_device("cpu")
     cpu_loss, cpu_accuracy = cpu_model.evaluate(x, y, verbose=0)
     assert abs(loss - cpu_loss) < 1e-4 and abs(accuracy - cpu_accuracy) <= 2 / 1024
+
+
+# Each GPU kernel and setting of optimizers/cuda.py: (optimizer, options).
+GPU_KERNEL_CASES = [
+    ("sgd", {}), ("sgd", {"momentum": 0.9}), ("sgd", {"momentum": 0.9, "nesterov": True}),
+    ("rmsprop", {}), ("rmsprop", {"centered": True}), ("rmsprop", {"momentum": 0.5}),
+    ("rmsprop", {"centered": True, "momentum": 0.5}),
+    ("adam", {}), ("adam", {"amsgrad": True}),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name,options", GPU_KERNEL_CASES)
+def test_gpu_optimizer_kernels_match_the_array_path(cupy, name, options, dtype):
+    """One launch per step (optimizers/cuda.py) against the same optimizer's array operations on
+    the GPU: five steps on a pack of two variables, slots and weights compared."""
+    from numnet.autodiff.tensor import Variable
+    from numnet.optimizers import cuda, fused
+
+    rng = np.random.default_rng(4)
+    shapes = [(37, 5), (5,)]
+    start = [rng.normal(size=s).astype(dtype) for s in shapes]
+    grads = [[cupy.asarray(rng.normal(size=s).astype(dtype)) for s in shapes] for _ in range(5)]
+
+    def five_steps(kernels: bool):
+        fused.set_enabled(kernels)
+        try:
+            variables = [Variable(cupy.asarray(w), name=f"w{i}") for i, w in enumerate(start)]
+            kinds = {"sgd": "SGD", "rmsprop": "RMSprop", "adam": "Adam"}
+            opt = getattr(numnet.optimizers, kinds[name])(learning_rate=0.01, **options)
+            for g in grads:
+                opt.apply(g, variables)
+            return [backend.to_numpy(v) for v in variables + opt.variables]
+        finally:
+            fused.set_enabled(True)
+
+    cuda._plans.clear()
+    one_launch = five_steps(True)
+    assert any(plan is not None for plan in cuda._plans.values()), "the kernel was not used"
+    array_path = five_steps(False)
+    assert len(one_launch) == len(array_path)
+    for a, b in zip(one_launch, array_path):
+        np.testing.assert_allclose(a, b, rtol=1e-6 if dtype == "float32" else 1e-12,
+                                   atol=1e-30)
+    assert not np.array_equal(one_launch[0], start[0])
+
+
+def test_gpu_training_data_is_copied_once_and_gathered_on_the_device(cupy, monkeypatch):
+    from numnet.models import adapters
+
+    x = np.arange(40, dtype="float32").reshape(10, 4)
+    y = np.arange(10)
+    rng_state = np.random.default_rng(5).bit_generator.state
+
+    def batches():
+        rng = np.random.default_rng(5)
+        rng.bit_generator.state = rng_state
+        source = adapters.ArraySource(x, y, None, batch_size=4, shuffle=True)
+        return list(source.new_pass(rng))
+
+    from numnet.autodiff import cuda
+
+    on_device = batches()
+    assert all(isinstance(b[0], cupy.ndarray) and isinstance(b[1], cupy.ndarray)
+               for b in on_device)
+    assert _built(cuda, "take_rows")  # x's and y's rows in one launch
+    monkeypatch.setattr(adapters, "DEVICE_DATA_SHARE", 0.0)  # too large for the device: host
+    on_host = batches()
+    assert all(type(b[0]) is np.ndarray for b in on_host)
+    backend.set_device("cpu")
+    on_cpu = batches()
+    assert [len(b[0]) for b in on_cpu] == [4, 4, 2]
+    for gpu, host, cpu in zip(on_device, on_host, on_cpu):
+        np.testing.assert_array_equal(backend.to_numpy(gpu[0]), cpu[0])
+        np.testing.assert_array_equal(backend.to_numpy(gpu[1]), cpu[1])
+        np.testing.assert_array_equal(host[0], cpu[0])
+
+
+def _built(module, name) -> bool:
+    """Whether the GPU kernel ``name`` was built and is in use (not failed, not absent)."""
+    return any((key == name or (isinstance(key, tuple) and key[0] == name)) and kernel
+               for key, kernel in module._kernels.items())
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gpu_hot_path_kernels_match_the_array_path(cupy, dtype):
+    """autodiff/cuda.py's kernels against the same ops with the kernels off, on the GPU: dense +
+    relu forward and backward, both softmax cross-entropies with their gradients, the accuracy
+    counts and the epoch's loss total."""
+    from numnet import metrics
+    from numnet.autodiff import cuda, ops
+    from numnet.autodiff.tensor import Tensor
+    from numnet.models.model import _DeviceLossTotal
+    from numnet.optimizers import fused
+
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(300, 7)).astype(dtype)
+    w = rng.normal(size=(7, 12)).astype(dtype)
+    b = rng.normal(size=12).astype(dtype)
+    labels = rng.integers(0, 12, 300)
+    one_hot = np.eye(12, dtype=dtype)[labels]
+    upstream = rng.normal(size=(300, 12)).astype(dtype)
+    relu = numnet.activations._KERNELS["relu"]
+
+    def run():
+        out = {}
+        tensors = [Tensor(a.copy(), requires_grad=True) for a in (x, w, b)]
+        hidden = ops.dense(*tensors, relu)
+        for name, loss in (("sparse", ops.sparse_softmax_cross_entropy_mean(labels, hidden)),
+                           ("dense", ops.softmax_cross_entropy_mean(one_hot, hidden))):
+            for t in tensors:
+                t.grad = None
+            loss.backward()
+            out[name] = [backend.to_numpy(loss)] + [backend.to_numpy(t.grad) for t in tensors]
+        out["hidden"] = backend.to_numpy(hidden)
+        for t in tensors:  # a linear layer: the bias gradient is the column sums alone
+            t.grad = None
+        linear = ops.dense(*tensors, None)
+        linear.backward(upstream)
+        out["linear"] = [backend.to_numpy(linear)] + [backend.to_numpy(t.grad) for t in tensors]
+        for metric, y in ((metrics.SparseCategoricalAccuracy(), labels),
+                          (metrics.CategoricalAccuracy(), one_hot)):
+            metric.update_state(backend.to_device(y), hidden.value)
+            metric.update_state(backend.to_device(y[:50]), hidden.value[:50])
+            out[metric.name] = (float(metric.total.value), float(metric.count.value))
+        total = _DeviceLossTotal(1.5)
+        total.add(cupy.asarray(np.asarray(0.25, dtype)), 32)
+        total.add(cupy.asarray(np.asarray(0.5, dtype)), 7)
+        out["loss_total"] = float(total)
+        return out
+
+    cuda._kernels.clear()
+    with_kernels = run()
+    for name in ("bias_relu", "relu_backward", "column_sums", "sparse_softmax_cross_entropy",
+                 "softmax_cross_entropy", "hits", "add_loss"):
+        assert _built(cuda, name), f"{name} did not run"
+    assert callable(cuda._gemm_call), "the direct cuBLAS products were not used"
+    fused.set_enabled(False)
+    try:
+        array_path = run()
+    finally:
+        fused.set_enabled(True)
+    rtol = 1e-6 if dtype == "float32" else 1e-12
+    np.testing.assert_allclose(with_kernels["hidden"], array_path["hidden"], rtol=rtol)
+    assert (with_kernels["hidden"] == 0).mean() > 0.2  # the relu cut something
+    for name in ("sparse", "dense", "linear"):
+        for got, want in zip(with_kernels[name], array_path[name], strict=True):
+            np.testing.assert_allclose(got, want, rtol=rtol, atol=1e-7 if dtype == "float32"
+                                       else 1e-15)
+    for name in ("sparse_categorical_accuracy", "categorical_accuracy"):
+        assert with_kernels[name] == array_path[name]
+        assert with_kernels[name][1] == 350 and 0 < with_kernels[name][0] < 350
+    assert with_kernels["loss_total"] == array_path["loss_total"] == 1.5 + 0.25 * 32 + 0.5 * 7

@@ -5,10 +5,11 @@ subtract, exp, sum, log, gather, divide, ...), dense + relu forward two and back
 relu, their gradients and the bias gradient's column sums), each a fixed overhead larger than its
 work on a batch of 32 rows. With numba installed the same formulas run as one compiled loop each.
 
-The kernels apply to NumPy ``float32`` / ``float64`` arrays in C order (anything else, CuPy arrays
-included, takes the NumPy path of the op) and are compiled on first use, cached on disk
-(``cache=True``). They share the switch of the fused optimizer kernels: ``NUMNET_FUSED=0`` in the
-environment, or ``numnet.optimizers.fused.set_enabled(False)``, turns them off.
+The kernels apply to NumPy ``float32`` / ``float64`` arrays in C order (anything else takes the
+NumPy path of the op; CuPy arrays go to the GPU kernels of ``autodiff/cuda.py`` where they apply)
+and are compiled on first use, cached on disk (``cache=True``). They share the switch of the fused
+optimizer kernels: ``NUMNET_FUSED=0`` in the environment, or
+``numnet.optimizers.fused.set_enabled(False)``, turns them off.
 
 Element-wise work and column sums round as the NumPy path does (the same operations in the same
 order); sums of exponentials and the batch total of a loss are accumulated in float64, so the
@@ -43,6 +44,21 @@ def _applies(*arrays) -> bool:
         if type(a) is not np.ndarray or not a.flags.c_contiguous:
             return False
     return arrays[0].dtype in _FLOATS and _switch.is_available()
+
+
+def _gpu(a):
+    """The GPU kernels (``autodiff/cuda.py``) for a CuPy array while the fused path is on, else
+    None."""
+    global _switch
+    if type(a) is np.ndarray or not hasattr(a, "__cuda_array_interface__"):
+        return None
+    if _switch is None:
+        from ..optimizers import fused as _switch
+    if not _switch._enabled:
+        return None
+    from . import cuda
+
+    return cuda
 
 
 def _kernel(name: str):
@@ -82,6 +98,9 @@ def _exp_pays(z) -> bool:
 def bias_relu(z, b) -> bool:
     """z <- max(z + b, 0) in place for 2-D ``z`` and a bias ``b`` of its dtype; False, having
     done nothing, where the fused path does not apply."""
+    gpu = _gpu(z)
+    if gpu is not None:
+        return gpu.bias_relu(z, b)
     if b.dtype != z.dtype or z.ndim != 2 or b.shape != z.shape[1:] or not _applies(z, b):
         return False
     return _run("bias_relu", z, b) is not None
@@ -91,6 +110,9 @@ def relu_backward(g, y, db=None):
     """(dz, column sums of dz) with dz = g * (y > 0) for 2-D ``g`` and relu output ``y`` of its
     dtype, or None where the fused path does not apply. The sums go into ``db`` when it is given
     (an array of their shape and dtype: a bias's gradient buffer), else into a new array."""
+    gpu = _gpu(g)
+    if gpu is not None:
+        return gpu.relu_backward(g, y, db)
     if y.dtype != g.dtype or g.ndim != 2 or y.shape != g.shape or not _applies(g, y):
         return None
     dz = np.empty_like(g)
@@ -103,6 +125,9 @@ def relu_backward(g, y, db=None):
 def column_sums(dz, db=None):
     """sum_rows dz for 2-D ``dz`` (the bias gradient), into ``db`` as in relu_backward, or None
     where the fused path does not apply."""
+    gpu = _gpu(dz)
+    if gpu is not None:
+        return gpu.column_sums(dz, db)
     if dz.ndim != 2 or not _applies(dz):
         return None
     db = _sums_into(db, dz)
@@ -130,7 +155,11 @@ def bias_softmax(z, b):
 def sparse_softmax_cross_entropy(z, labels, scale: float, want_grad: bool):
     """(scale * sum_i -log softmax(z_i)[label_i], dz) for 2-D ``z`` and integer ``labels``, or
     None where the fused path does not apply; dz = scale * (softmax(z) - onehot(labels)) when
-    ``want_grad``, else None. A label outside [0, classes) raises IndexError naming it."""
+    ``want_grad``, else None. A label outside [0, classes) raises IndexError naming it (on the
+    GPU it makes the total NaN: see ``autodiff/cuda.py``)."""
+    gpu = _gpu(z)
+    if gpu is not None:
+        return gpu.sparse_softmax_cross_entropy(z, labels, scale, want_grad)
     if (z.ndim != 2 or labels.shape != z.shape[:1] or not _exp_pays(z)
             or not _applies(z, labels)):
         return None
@@ -167,6 +196,9 @@ def softmax_cross_entropy(z, y, scale: float, want_grad: bool):
     """(scale * sum_i -sum_j y_ij log softmax(z_i)_j, dz) for 2-D ``z`` and targets ``y`` of its
     shape and dtype, or None where the fused path does not apply;
     dz = scale * (softmax(z) sum_j y_j - y) when ``want_grad``, else None."""
+    gpu = _gpu(z)
+    if gpu is not None:
+        return gpu.softmax_cross_entropy(z, y, scale, want_grad)
     if (y.dtype != z.dtype or z.ndim != 2 or y.shape != z.shape or not _exp_pays(z)
             or not _applies(z, y)):
         return None

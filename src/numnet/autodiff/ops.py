@@ -310,6 +310,26 @@ def reshape(a, shape) -> Tensor:
     return node(a.value.reshape(shape), (a,), lambda g: accumulate(a, g.reshape(a.shape)))
 
 
+def _device_index(index):
+    """An index with its arrays (integer or boolean) on the device in use."""
+    if isinstance(index, tuple):
+        return tuple(_device_index(i) for i in index)
+    if hasattr(index, "dtype") and hasattr(index, "shape"):
+        return backend.to_device(index)
+    return index
+
+
+def _add_at(full, index, g):
+    """full[index] += g, adding once per occurrence of a repeated integer index."""
+    add_at = getattr(backend.xp.add, "at", None)
+    if add_at is not None:
+        add_at(full, index, g)
+    else:  # CuPy before ufunc.at
+        import cupyx
+
+        cupyx.scatter_add(full, index, g)
+
+
 def transpose(a, axes=None) -> Tensor:
     a = as_tensor(a)
     xp = backend.xp
@@ -323,11 +343,11 @@ def transpose(a, axes=None) -> Tensor:
 
 def getitem(a, index) -> Tensor:
     a = as_tensor(a)
-    index = getattr(index, "value", index)
+    index = _device_index(getattr(index, "value", index))
 
     def backward(g):
         full = backend.xp.zeros_like(a.value)
-        backend.xp.add.at(full, index, g)
+        _add_at(full, index, g)
         accumulate(a, full)
 
     return node(a.value[index], (a,), backward)
@@ -428,7 +448,10 @@ def dense(x, kernel: Tensor, bias: Tensor | None, act=None) -> Tensor:
     value = x.value
     flat = value.ndim != 2
     rows = value.reshape(-1, value.shape[-1]) if flat else value
-    z = rows @ kernel.value
+    gpu = fused._gpu(rows)
+    z = None if gpu is None else gpu.matmul(rows, kernel.value)
+    if z is None:
+        z = rows @ kernel.value
     name = getattr(act, "fused", None)
     out = None
     if bias is not None and name is not None:
@@ -476,9 +499,16 @@ def _dense_backward(x, rows, kernel, bias, flat):
     d bias = sum_rows dz, d x = dz kernel^T."""
 
     def from_dz(dz, column_sums=None):
+        gpu = fused._gpu(dz)
         if kernel.requires_grad:
             buffer = _grad_buffer(kernel, dz)
-            if buffer is not None:
+            product = None if gpu is None else gpu.matmul(rows, dz, trans_a=True, out=buffer)
+            if product is not None:
+                if buffer is not None:
+                    kernel.grad = product
+                else:
+                    accumulate(kernel, product)
+            elif buffer is not None:
                 kernel.grad = backend.xp.matmul(rows.T, dz, out=buffer)
             else:
                 accumulate(kernel, rows.T @ dz)
@@ -490,7 +520,9 @@ def _dense_backward(x, rows, kernel, bias, flat):
                     column_sums = dz.sum(axis=0) if buffer is None else dz.sum(axis=0, out=buffer)
             accumulate(bias, column_sums)
         if x.requires_grad:
-            dx = dz @ kernel.value.T
+            dx = None if gpu is None else gpu.matmul(dz, kernel.value, trans_b=True)
+            if dx is None:
+                dx = dz @ kernel.value.T
             accumulate(x, dx.reshape(x.value.shape) if flat else dx)
 
     return from_dz

@@ -9,6 +9,7 @@ from __future__ import annotations
 import operator
 
 from .. import backend
+from ..autodiff import fused
 from .base import MeanMetricWrapper, as_array, float_array, same_shape
 
 
@@ -156,7 +157,8 @@ class CategoricalAccuracy(MeanMetricWrapper):
         if sample_weight is not None or y_pred.ndim != 2:
             return super().update_state(y_true, y_pred, sample_weight)
         y_true = _one_hot(as_array(y_true), y_pred, "categorical_accuracy")
-        _add_hits(self, y_true.argmax(axis=-1) == y_pred.argmax(axis=-1))
+        if not _hits_on_gpu(self, y_pred, y_true, sparse=False):
+            _add_hits(self, y_true.argmax(axis=-1) == y_pred.argmax(axis=-1))
 
 
 class SparseCategoricalAccuracy(MeanMetricWrapper):
@@ -173,7 +175,8 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
         if sample_weight is not None or y_pred.ndim != 2:
             return super().update_state(y_true, y_pred, sample_weight)
         labels = _squeeze_labels(as_array(y_true), y_pred, "sparse_categorical_accuracy")
-        _add_hits(self, labels == y_pred.argmax(axis=-1))
+        if not _hits_on_gpu(self, y_pred, labels, sparse=True):
+            _add_hits(self, labels == y_pred.argmax(axis=-1))
 
 
 class TopKCategoricalAccuracy(MeanMetricWrapper):
@@ -207,6 +210,14 @@ def _add_hits(metric: MeanMetricWrapper, hits) -> None:
     the sums Mean keeps."""
     metric.total.value[()] += backend.xp.count_nonzero(hits)
     metric.count.value[()] += hits.shape[0]
+
+
+def _hits_on_gpu(metric: MeanMetricWrapper, y_pred, y_true, sparse: bool) -> bool:
+    """_add_hits for CuPy arrays in one kernel launch (``autodiff/cuda.py``); False, having
+    done nothing, where it does not apply."""
+    gpu = fused._gpu(y_pred)
+    return gpu is not None and gpu.add_hits(metric.total.value, metric.count.value, y_pred,
+                                            y_true, sparse)
 
 
 def _check_k(k) -> int:

@@ -24,11 +24,17 @@ import warnings
 
 import numpy as np
 
+from .. import backend
+from ..autodiff import fused
 from ..autodiff.fused import take_rows
 
 _DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
 _CHUNK_BYTES = 16 << 20
 """How much of a memory-mapped file one copy maps before its pages are handed back."""
+
+DEVICE_DATA_SHARE = 0.25
+"""On a GPU, in-memory training data is copied to the device once, before the first batch, when
+it takes at most this share of the device's free memory; batches are then gathered there."""
 
 _RAN_OUT = ("Your input ran out of data; interrupting training. Make sure that your dataset or "
             "generator can generate at least `steps_per_epoch * epochs` batches.")
@@ -243,6 +249,11 @@ class ArraySource:
     'batch' keeps each batch contiguous and shuffles the order of the batches (Keras's option
     for data on disk: contiguous reads); False keeps the order. ``convert(x, y, sw)`` turns the
     rows read from mapped arrays into training arrays (in-memory arrays are already prepared).
+
+    On a GPU, in-memory arrays that fit in ``DEVICE_DATA_SHARE`` of the device's free memory are
+    copied there on the first pass and held until the source is dropped: each pass then draws
+    its permutation on the host (the same shuffles as on the CPU), copies it over once, and
+    gathers every batch on the device.
     """
 
     reiterable = True
@@ -257,6 +268,7 @@ class ArraySource:
         self.num_batches = math.ceil(self.num_samples / batch_size)
         self.mapped = any(is_memmap(a) for a in (x, y, sample_weight))
         self.convert = convert
+        self._held = None  # (x, y, sample_weight) on the device, False if not held there
 
     def on_epoch_begin(self) -> None:
         pass
@@ -287,8 +299,30 @@ class ArraySource:
             else:
                 yield slice(b * size, min(n, (b + 1) * size))
 
+    def _on_device(self):
+        """The arrays copied to the GPU, or None where they stay on the host (on the CPU, or too
+        large for ``DEVICE_DATA_SHARE`` of the free device memory)."""
+        xp = backend.xp
+        if xp is np:
+            return None
+        if self._held is None:
+            arrays = (self.x, self.y, self.sample_weight)
+            size = sum(a.nbytes for a in arrays if a is not None)
+            try:
+                free = xp.cuda.runtime.memGetInfo()[0]
+            except Exception:  # no answer: keep the data on the host
+                free = 0
+            self._held = False
+            if size <= DEVICE_DATA_SHARE * free:
+                self._held = tuple(None if a is None else xp.asarray(a) for a in arrays)
+        return self._held or None
+
     def _batches(self, order, batch_order, start):
         x, y, sw = self.x, self.y, self.sample_weight
+        held = self._on_device()
+        if held is not None:
+            yield from self._device_batches(held, order, batch_order, start)
+            return
         if order is not None and batch_order is None:  # the common case, kept lean
             size = self.batch_size
             for b in range(start, self.num_batches):
@@ -298,6 +332,21 @@ class ArraySource:
             return
         for key in self._keys(order, batch_order, start):
             yield x[key], None if y is None else y[key], None if sw is None else sw[key]
+
+    def _device_batches(self, held, order, batch_order, start):
+        x, y, sw = held
+        if order is None or batch_order is not None:
+            for key in self._keys(order, batch_order, start):
+                yield x[key], None if y is None else y[key], None if sw is None else sw[key]
+            return
+        take = backend.xp.take  # one gather kernel a batch (fancy indexing costs more to set up)
+        order = backend.xp.asarray(order)  # one copy a pass
+        both = fused._gpu(x)  # x's and y's rows in one launch, where the kernel applies
+        for key in self._keys(order, batch_order, start):
+            pair = None if both is None or y is None else both.take_rows(x, y, key)
+            xb, yb = pair if pair is not None else (
+                take(x, key, axis=0), None if y is None else take(y, key, axis=0))
+            yield xb, yb, None if sw is None else take(sw, key, axis=0)
 
     def _mapped_batches(self, order, batch_order, start):
         x, y, sw = self.x, self.y, self.sample_weight

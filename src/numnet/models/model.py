@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import backend, losses, optimizers
 from .. import metrics as metrics_module
-from ..autodiff import ops
+from ..autodiff import fused, ops
 from ..autodiff.tensor import Tensor, grad_buffers, no_grad
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
 from ..layers.base import InputLayer, Layer, reject_unknown_kwargs, unique_name
@@ -66,6 +66,25 @@ class _LazyLogs(dict):
     def values(self):
         self._fill()
         return super().values()
+
+
+class _DeviceLossTotal:
+    """An epoch's running loss total kept on the GPU in float64: each step adds its loss in one
+    kernel launch, and the total comes back to the host (waiting for the GPU) only when logs are
+    read or the epoch ends, so the host never stops to wait for a step."""
+
+    __slots__ = ("total",)
+
+    def __init__(self, start: float = 0.0):
+        self.total = backend.xp.full((), float(start), dtype="float64")
+
+    def add(self, loss, count: int) -> None:
+        gpu = fused._gpu(loss)
+        if gpu is None or not gpu.add_loss(self.total, loss, count):
+            self.total += loss.astype("float64") * count
+
+    def __float__(self) -> float:
+        return float(self.total)
 
 
 _FIT_ARGS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
@@ -354,7 +373,7 @@ class Model(Layer):
         return loss.value
 
     def _results(self, loss_total: float, count: float) -> dict:
-        logs = {"loss": loss_total / count if count else float("nan")}
+        logs = {"loss": float(loss_total) / count if count else float("nan")}
         logs.update(metrics_module.results(self._metrics, self._weighted_from))
         return logs
 
@@ -462,17 +481,23 @@ class Model(Layer):
                     train.restore(rng, resume["pass_rng"], resume["position"])
                 rng.bit_generator.state = resume["rng"]
             epoch_logs: dict = {}
+            on_gpu = backend.device() != "cpu"
             for epoch in range(initial_epoch, epochs):
                 for metric in self._metrics:
                     metric.reset_state()
                 cb.call("on_epoch_begin", epoch, {})
                 step = start_step
+                if on_gpu:
+                    loss_total = _DeviceLossTotal(loss_total)
                 for xb, yb, swb in train.epoch(rng, start_step):
                     if batch_begin:
                         cb.call("on_train_batch_begin", step, None)
-                    loss = float(self._train_step(xb, yb, swb))
+                    loss = self._train_step(xb, yb, swb)
                     count = len(xb)
-                    loss_total += loss * count
+                    if on_gpu:
+                        loss_total.add(loss, count)
+                    else:
+                        loss_total += float(loss) * count
                     seen += count
                     if batch_end:
                         running = (loss_total, seen)

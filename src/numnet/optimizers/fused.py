@@ -4,7 +4,8 @@ The NumPy path of an optimizer reads and writes each array once per operation (A
 passes). When numba is installed (``pip install "numnet[fast]"``) the same rule runs as one loop
 compiled to machine code, reading each element once. It is used automatically when every array
 of the step is a NumPy ``float32`` or ``float64`` array in C order, of one dtype; anything else
-(CuPy arrays, mixed dtypes, strided views) takes the NumPy path.
+(mixed dtypes, strided views) takes the NumPy path. CuPy arrays go to the GPU kernels of
+``optimizers/cuda.py`` (one launch a step), or to the array path where none applies.
 
 Each kernel below performs the NumPy path's operations in the same order, with its scalars cast
 to the arrays' dtype, so the two paths round alike: equal to 1e-12 relative in float64 (the tests
@@ -111,6 +112,8 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
     """
     if not _enabled:
         return False
+    if type(arrays[0]) is not np.ndarray:
+        return _on_gpu(name, arrays, scalars)
     last = _last.get(name)
     if last is not None and len(last[0]) == len(arrays) and last[5] == _threads:
         for a, b, writeable in zip(arrays, last[0], last[6]):
@@ -165,6 +168,15 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
     else:
         _run_pieces(kernel, flat, scalars, pieces)
     return True
+
+
+def _on_gpu(name: str, arrays: tuple, scalars: tuple) -> bool:
+    """The GPU kernel of ``name`` for CuPy arrays (``optimizers/cuda.py``); False for others."""
+    if not hasattr(arrays[0], "__cuda_array_interface__"):
+        return False
+    from . import cuda
+
+    return cuda.run(name, arrays, scalars)
 
 
 def _run_pieces(kernel, flat, scalars, pieces: int) -> None:
