@@ -46,7 +46,8 @@ def pytest_collection_modifyitems(config, items):
     if not ON_GPU:
         return
     skip = pytest.mark.skip(reason="checks the CPU path itself (its compiled kernels, host "
-                                   "allocations or memory), which a GPU run does not take")
+                                   "allocations or memory, NumPy-only dtypes), which a GPU run "
+                                   "does not take")
     for item in items:
         if item.get_closest_marker("cpu_only") is not None:
             item.add_marker(skip)

@@ -163,7 +163,10 @@ def test_metric_config_round_trips(metric):
 
 with warnings.catch_warnings():  # decay= is Keras 2's spelling, on purpose
     warnings.simplefilter("ignore", DeprecationWarning)
-    OPTIMIZER_EXAMPLES = [cls() for cls in builtin_optimizers().values()] + [
+    OPTIMIZER_EXAMPLES = [cls() for cls in builtin_optimizers().values()
+                          if cls is not optimizers.LossScaleOptimizer] + [
+        optimizers.LossScaleOptimizer(optimizers.Adam(schedules.CosineDecay(0.1, 20)),
+                                      initial_scale=2.0**10, dynamic_growth_steps=100),
         optimizers.SGD(0.05, momentum=0.9, nesterov=True, clipnorm=1.0, weight_decay=0.01,
                        use_ema=True, ema_momentum=0.9, ema_overwrite_frequency=3),
         optimizers.Adam(schedules.ExponentialDecay(0.1, 10, 0.9, staircase=True), beta_1=0.8,

@@ -18,6 +18,7 @@ from . import (
     layers,
     losses,
     metrics,
+    mixed_precision,
     models,
     nn,
     ops,
@@ -39,8 +40,8 @@ keras = _sys.modules[__name__]
 # Make ``import numnet.keras.layers`` and ``from numnet.keras.models import Sequential`` work.
 _sys.modules[__name__ + ".keras"] = keras
 for _name in ("activations", "backend", "callbacks", "constraints", "datasets", "initializers",
-              "layers", "losses", "metrics", "models", "ops", "optimizers", "regularizers",
-              "saving", "utils"):
+              "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers",
+              "regularizers", "saving", "utils"):
     _sys.modules[f"{__name__}.keras.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
 _sys.modules[f"{__name__}.keras.datasets.mnist"] = datasets.mnist
 _sys.modules[f"{__name__}.keras.optimizers.schedules"] = optimizers.schedules
@@ -57,5 +58,6 @@ def __getattr__(name):
 __all__ = [
     "AdviceWarning", "Input", "Model", "Sequential", "Tensor", "Variable", "activations",
     "backend", "callbacks", "constraints", "datasets", "initializers", "keras", "layers",
-    "losses", "metrics", "models", "nn", "ops", "optimizers", "regularizers", "saving", "utils",
+    "losses", "metrics", "mixed_precision", "models", "nn", "ops", "optimizers", "regularizers",
+    "saving", "utils",
 ]

@@ -37,6 +37,11 @@ def set_floatx(value: str) -> None:
     _floatx = value
 
 
+def is_float_dtype(dtype) -> bool:
+    """Whether ``dtype`` is a floating type: NumPy's, or ml_dtypes' bfloat16 (kind 'V')."""
+    return dtype.kind == "f" or dtype.name == "bfloat16"
+
+
 def epsilon() -> float:
     """The fuzz factor used to clip probabilities (1e-7, as Keras)."""
     return 1e-7

@@ -215,7 +215,7 @@ def cast(a, dtype) -> Tensor:
     value = a.value.astype(dtype, copy=False)
     if value is a.value:
         return a
-    if value.dtype.kind != "f":
+    if not backend.is_float_dtype(value.dtype):
         return Tensor(value)
     return node(value, (a,), lambda g: accumulate(a, g.astype(a.value.dtype)))
 

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 
-from .. import backend, constraints, initializers, regularizers
+from .. import backend, constraints, initializers, mixed_precision, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor, Variable
 
@@ -99,7 +99,9 @@ class Layer:
             raise TypeError(f"{type(self).__name__}(name): expected a string, given {name!r}.")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self.trainable = bool(trainable)
-        self.dtype = dtype or backend.floatx()
+        # dtype: a name or a DTypePolicy ("mixed_float16": compute in float16, float32 weights)
+        self.dtype_policy = (mixed_precision.global_policy() if dtype is None
+                             else mixed_precision.DTypePolicy(dtype))
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self.built = False
         self._weights: list[Variable] = []
@@ -114,6 +116,42 @@ class Layer:
             self._declared_input_shape = (None, int(input_dim))
         else:
             self._declared_input_shape = None
+
+    # ----- dtypes -----
+    @property
+    def dtype_policy(self) -> mixed_precision.DTypePolicy:
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, policy) -> None:
+        self._dtype_policy = mixed_precision.DTypePolicy(policy)
+        # the dtype weights are cast to, only where the policy computes in 16 bits
+        self._autocast = self._dtype_policy.compute_dtype if self._dtype_policy.is_16_bit else None
+        self._compute = np.dtype(self._dtype_policy.compute_dtype)
+
+    @property
+    def dtype(self) -> str:
+        """The dtype of the layer's weights (its policy's variable dtype), as Keras 3."""
+        return self._dtype_policy.variable_dtype
+
+    @dtype.setter
+    def dtype(self, value) -> None:
+        self.dtype_policy = value
+
+    @property
+    def compute_dtype(self) -> str:
+        return self._dtype_policy.compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self._dtype_policy.variable_dtype
+
+    def _weight(self, variable: Variable) -> Tensor:
+        """``variable`` as the computation uses it: cast to the 16-bit compute dtype under a
+        mixed policy (its gradient is cast back), else itself."""
+        if self._autocast is None or variable is None or variable.value.dtype == self._autocast:
+            return variable
+        return ops.cast(variable, self._autocast)
 
     # ----- weights -----
     def add_weight(self, shape, initializer="glorot_uniform", name: str = "weight",
@@ -205,6 +243,12 @@ class Layer:
         x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(inputs)
         if not self.built:
             self._maybe_build((None,) + tuple(x.shape[1:]))
+        dtype = x.value.dtype
+        if dtype is not self._compute and backend.is_float_dtype(dtype) and (
+                self._autocast is not None or dtype.itemsize < 4):
+            # As Keras: a 16-bit policy computes in its dtype, and a float32 layer (the output
+            # layer under mixed_float16) casts 16-bit inputs up.
+            x = ops.cast(x, self._compute)
         out = self.call(x, training=training, **kwargs)
         if self.activity_regularizer is not None:
             # Keras 3 divides the activity penalty by the batch size.
@@ -219,7 +263,8 @@ class Layer:
 
     # ----- config -----
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": self.dtype_policy.name}
         if self._declared_input_shape is not None:
             config["batch_input_shape"] = self._declared_input_shape
         if self.activity_regularizer is not None:
@@ -247,12 +292,24 @@ class InputLayer(Layer):
         if shape is None:
             raise ValueError(
                 "InputLayer(shape): a shape is required, e.g. InputLayer(shape=(784,)).")
-        super().__init__(name=name, dtype=dtype, **kwargs)
+        super().__init__(name=name, **kwargs)
+        self._input_dtype = str(np.dtype(dtype)) if dtype is not None else backend.floatx()
+        self._autocast, self._compute = None, np.dtype(self._input_dtype)
         self.shape = normalize_shape(shape, "InputLayer(shape)")
         self.batch_size = batch_size
         self._declared_input_shape = (batch_size,) + self.shape
         self.built = True
         self.input_shape = self.output_shape = self._declared_input_shape
+
+    @property
+    def dtype(self) -> str:
+        """The dtype of the model's input (any dtype; the default float type unless given)."""
+        return self._input_dtype
+
+    @dtype.setter
+    def dtype(self, value) -> None:
+        self._input_dtype = str(np.dtype(value))
+        self._compute = np.dtype(value)
 
     def get_config(self):
         return {"name": self.name, "shape": self.shape, "batch_size": self.batch_size,

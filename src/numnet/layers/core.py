@@ -66,9 +66,12 @@ class Dense(Layer):
                 f"(the width it was built for), given {inputs.shape}. Reshape or select the "
                 f"features so that each row has {self.kernel.shape[0]} values."
             )
+        kernel, bias = self.kernel, self.bias
+        if self._autocast is not None:  # a 16-bit policy: the weights as float16 / bfloat16
+            kernel, bias = self._weight(kernel), self._weight(bias)
         if self._kernel_fn is not None or self.activation is activations.linear:
-            return ops.dense(inputs, self.kernel, self.bias, self._kernel_fn)
-        return self.activation(ops.dense(inputs, self.kernel, self.bias, None))
+            return ops.dense(inputs, kernel, bias, self._kernel_fn)
+        return self.activation(ops.dense(inputs, kernel, bias, None))
 
     def get_config(self):
         config = super().get_config()

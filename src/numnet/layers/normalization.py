@@ -54,6 +54,14 @@ class BatchNormalization(Layer):
         return tuple(shape)
 
     def call(self, inputs, training: bool = False):
+        dtype = inputs.value.dtype
+        if dtype.itemsize < 4 and backend.is_float_dtype(dtype):
+            # Under a 16-bit policy the statistics overflow or lose their precision: as Keras 3,
+            # normalize in float32 (the float32 weights as they are) and cast the result back.
+            return ops.cast(self._normalize(ops.cast(inputs, "float32"), training), dtype)
+        return self._normalize(inputs, training)
+
+    def _normalize(self, inputs, training: bool):
         x = inputs.value
         xp = backend.xp
         axis = self.axis % x.ndim

@@ -269,6 +269,11 @@ class Model(Layer):
         reject_unknown_kwargs("compile()", kwargs,
                               ["optimizer", "loss", "metrics", "loss_weights", "weighted_metrics"])
         optimizer_obj = optimizers.get(optimizer)
+        if (auto_scale_loss and self.dtype_policy.name == "mixed_float16"
+                and not isinstance(optimizer_obj, optimizers.LossScaleOptimizer)):
+            # As Keras 3: float16 gradients need loss scaling (numnet.mixed_precision).
+            optimizer_obj = optimizers.LossScaleOptimizer(optimizer_obj,
+                                                          name="loss_scale_optimizer")
         loss_obj = None if loss is None else losses.get(loss)
         if metrics is None:
             metrics = []
@@ -336,6 +341,8 @@ class Model(Layer):
 
     # ----- one step -----
     def _loss_value(self, y, out, sample_weight):
+        if out.value.dtype.itemsize < 4 and backend.is_float_dtype(out.value.dtype):
+            out = ops.cast(out, "float32")  # 16-bit outputs: the loss in float32, as Keras 3
         loss = self._loss_obj.reduced(y, out, sample_weight)
         penalties = self.losses
         for penalty in penalties:
@@ -354,7 +361,15 @@ class Model(Layer):
         out = self._forward(Tensor(backend.to_device(x)), training=True)
         loss = self._loss_value(y, out, sample_weight)
         with grad_buffers():  # the optimizer's own arrays receive the gradients
-            loss.backward()
+            if isinstance(self.optimizer, optimizers.LossScaleOptimizer):
+                # d (scale * loss): the optimizer divides the gradients by the scale again, and
+                # skips the step (lowering the scale) when they overflow, so NumPy need not warn
+                with np.errstate(over="ignore", invalid="ignore"):
+                    loss.backward(backend.xp.full(loss.value.shape,
+                                                  self.optimizer.dynamic_scale,
+                                                  dtype=loss.value.dtype))
+            else:
+                loss.backward()
         self.optimizer.apply([p.grad for p in params], params)
         for i, metric in enumerate(self._metrics):  # only weighted_metrics see weights
             metric.update_state(y, out.value, sample_weight if i >= self._weighted_from else None)

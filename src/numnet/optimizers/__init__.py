@@ -1,6 +1,6 @@
 """Optimizers, by object or by name ('adam'): SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta,
-Adamax, Nadam, Ftrl, Lion (Keras 3's names, arguments and defaults), and learning-rate
-schedules in ``numnet.optimizers.schedules``.
+Adamax, Nadam, Ftrl, Lion (Keras 3's names, arguments and defaults), learning-rate schedules in
+``numnet.optimizers.schedules``, and ``LossScaleOptimizer`` for mixed precision.
 
 Plain (full-batch) gradient descent is ``SGD`` trained with ``fit(..., batch_size=len(x))``.
 With numba installed (``pip install "numnet[fast]"``) each step runs as one fused loop
@@ -20,6 +20,7 @@ from .adamw import AdamW
 from .base import Optimizer
 from .ftrl import Ftrl
 from .lion import Lion
+from .loss_scale import LossScaleOptimizer
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
@@ -45,7 +46,8 @@ def get(identifier) -> Optimizer:
             )
         return cls()
     if isinstance(identifier, dict):
-        cls = _CLASSES.get(str(identifier.get("class_name", "")).lower())
+        name = str(identifier.get("class_name", "")).lower()
+        cls = LossScaleOptimizer if name == "lossscaleoptimizer" else _CLASSES.get(name)
         if cls is None:
             raise ValueError(
                 f"optimizer: unknown class_name {identifier.get('class_name')!r}; expected one "
@@ -79,6 +81,7 @@ __all__ = [
     "Adamax",
     "Ftrl",
     "Lion",
+    "LossScaleOptimizer",
     "Nadam",
     "Optimizer",
     "RMSprop",

@@ -21,6 +21,7 @@ from ..layers.base import InputLayer, Layer, SymbolicTensor
 from . import schema
 from .errors import ModelFileError
 from .objects import (
+    DTYPE_POLICIES,
     FLOAT_DTYPES,
     MODEL_NAMES,
     builtin_layers,
@@ -177,7 +178,7 @@ class Loader:
 
 def _check_layer_config(config: dict, loader: Loader, where: str) -> None:
     fields = {"name": schema.OneOf(None, str), "trainable": bool,
-              "dtype": schema.OneOf(None, schema.Const(*FLOAT_DTYPES)),
+              "dtype": schema.OneOf(None, schema.Const(*DTYPE_POLICIES)),
               "batch_input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)]),
               "input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)])}
     for key, spec in fields.items():

@@ -21,6 +21,8 @@ from ..optimizers import schedules
 from .registry import get_registered_name
 
 FLOAT_DTYPES = ("float16", "float32", "float64")
+DTYPE_POLICIES = (*FLOAT_DTYPES, "bfloat16", "mixed_float16", "mixed_bfloat16")
+"""What a layer's ``dtype`` may be in a file: a float type or a mixed precision policy."""
 MODEL_NAMES = ("Sequential", "Functional")
 
 

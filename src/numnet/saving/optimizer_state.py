@@ -3,14 +3,18 @@
 Per trainable weight of the model (in ``model.trainable_weights`` order) that the optimizer has
 built: each slot (``optimizer._slots[var.uid]``) whose name does not start with '_' (those are
 scratch buffers, overwritten before use), plus the gradient sums of gradient accumulation; the
-moving average of ``use_ema``; and the step counters ``optimizer._step`` and ``iterations``.
+moving average of ``use_ema``; the step counters ``optimizer._step`` and ``iterations``; and a
+LossScaleOptimizer's current scale and count of finite steps.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import backend
+from ..optimizers import LossScaleOptimizer
 from .errors import ModelFileError
 
 STATE_SLOTS = frozenset(["_accumulated_gradient"])
@@ -43,10 +47,13 @@ def save_state(model, arrays: list) -> dict | None:
                 slot_entries.append({"variable": i, "name": name, **add(value)})
         if uid in ema:
             ema_entries.append({"variable": i, **add(ema[uid])})
-    return {"step": int(opt._step), "iterations": int(backend.to_numpy(opt.iterations.value)),
-            "variables": len(trainable), "built": built, "slots": slot_entries,
-            "ema": ema_entries,
-            "exclude_from_weight_decay": sorted(getattr(opt, "_exclude_from_weight_decay", ()))}
+    state = {"step": int(opt._step), "iterations": int(backend.to_numpy(opt.iterations.value)),
+             "variables": len(trainable), "built": built, "slots": slot_entries,
+             "ema": ema_entries,
+             "exclude_from_weight_decay": sorted(getattr(opt, "_exclude_from_weight_decay", ()))}
+    if isinstance(opt, LossScaleOptimizer):
+        state["loss_scale"] = {"scale": float(opt.dynamic_scale), "counter": opt.step_counter}
+    return state
 
 
 def restore_state(model, state: dict, ar, source: str) -> None:
@@ -95,8 +102,19 @@ def restore_state(model, state: dict, ar, source: str) -> None:
         values.append(ar.read_array(entry["member"], tuple(entry["shape"]), entry["dtype"]))
     for (target, _), value in zip(targets, values, strict=True):
         target[...] = backend.to_device(value, dtype=target.dtype)
+    scaling = state.get("loss_scale")
+    if (scaling is None) != (not isinstance(opt, LossScaleOptimizer)):
+        raise ModelFileError(f"{source}: optimizer_state.loss_scale: "
+                             + ("missing for a LossScaleOptimizer" if scaling is None else
+                                f"given for {type(opt).__name__}, which does no loss scaling"))
+    if scaling is not None and not (math.isfinite(scaling["scale"]) and scaling["scale"] > 0
+                                    and scaling["counter"] < opt.dynamic_growth_steps):
+        raise ModelFileError(f"{source}: optimizer_state.loss_scale: expected a finite scale > 0 "
+                             f"and a counter below {opt.dynamic_growth_steps}, given {scaling}")
     opt._step = state["step"]
     opt.iterations.value[...] = state["iterations"]
+    if scaling is not None:
+        opt.dynamic_scale, opt.step_counter = float(scaling["scale"]), scaling["counter"]
     opt._exclude_from_weight_decay = set(state["exclude_from_weight_decay"])
 
 

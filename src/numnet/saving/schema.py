@@ -22,7 +22,8 @@ config.json (format_version 1)::
           "slots": [{"variable": int, "name": str, "shape": [int], "dtype": str,
                      "member": "optimizer/<n>.npy"}],
           "ema": [{"variable": int, "shape": [int], "dtype": str, "member": ...}],
-          "exclude_from_weight_decay": [str]}
+          "exclude_from_weight_decay": [str],
+          "loss_scale": {"scale": number, "counter": int}   (a LossScaleOptimizer's only)}
     }
 
 FUNCTION is ``{"class_name": "function", "config": "<registered or custom name>"}``, which is
@@ -72,7 +73,8 @@ SLOT = {"variable": NON_NEGATIVE, "name": str, "shape": SHAPE, "dtype": str, "me
 EMA = {"variable": NON_NEGATIVE, "shape": SHAPE, "dtype": str, "member": str}
 OPTIMIZER_STATE = {"step": NON_NEGATIVE, "iterations": NON_NEGATIVE, "variables": NON_NEGATIVE,
                    "built": [NON_NEGATIVE], "slots": [SLOT], "ema": [EMA],
-                   "exclude_from_weight_decay": [str]}
+                   "exclude_from_weight_decay": [str],
+                   Opt("loss_scale"): {"scale": float, "counter": NON_NEGATIVE}}
 CONFIG = {"format": Const(FORMAT), "format_version": POSITIVE, "numnet_version": str,
           "kind": Const("model", "weights"), "model": OneOf(None, MODEL),
           "compile": OneOf(None, COMPILE), "weights": [LAYER_WEIGHTS],
