@@ -365,8 +365,9 @@ class Optimizer:
         pairs = list(grads_and_vars)
         self.apply([g for g, _ in pairs], [v for _, v in pairs])
 
-    def apply(self, grads, variables=None) -> None:
-        """One update of ``variables`` with ``grads`` (arrays, Tensors or None)."""
+    @staticmethod
+    def _lists(grads, variables) -> tuple[list, list]:
+        """``grads`` and ``variables`` as lists of one length; the error naming the fix if not."""
         if variables is None:
             raise TypeError("Optimizer.apply(grads, variables): the variables are required.")
         grads, variables = list(grads), list(variables)
@@ -375,6 +376,11 @@ class Optimizer:
                 f"Optimizer.apply(grads, variables): expected one gradient per variable, given "
                 f"{len(grads)} gradients for {len(variables)} variables."
             )
+        return grads, variables
+
+    def apply(self, grads, variables=None) -> None:
+        """One update of ``variables`` with ``grads`` (arrays, Tensors or None)."""
+        grads, variables = self._lists(grads, variables)
         pairs = [
             (getattr(g, "value", g), v)
             for g, v in zip(grads, variables, strict=True)

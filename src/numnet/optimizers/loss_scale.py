@@ -75,13 +75,7 @@ class LossScaleOptimizer(Optimizer):
         return loss * self.dynamic_scale
 
     def apply(self, grads, variables=None) -> None:
-        if variables is None:
-            raise TypeError("Optimizer.apply(grads, variables): the variables are required.")
-        grads, variables = list(grads), list(variables)
-        if len(grads) != len(variables):
-            raise ValueError(
-                f"Optimizer.apply(grads, variables): expected one gradient per variable, given "
-                f"{len(grads)} gradients for {len(variables)} variables.")
+        grads, variables = self._lists(grads, variables)
         xp = backend.xp
         grads = [None if g is None else backend.to_device(getattr(g, "value", g)) for g in grads]
         finite = all(bool(xp.isfinite(g).all()) for g in grads if g is not None)
