@@ -114,5 +114,128 @@ def plot_history(history, path=None):
     return fig
 
 
+_RANKDIRS = ("TB", "LR")
+
+
+def _plot_nodes(model, expand_nested: bool):
+    """(layer, depth) in the order the data flows through ``model``; nested models are one node,
+    or their own layers one level deeper with ``expand_nested``."""
+    from .models.model import Model
+
+    nodes = []
+    if model._input_layer is not None:
+        nodes.append((model._input_layer, 0))
+    for layer in model._layers:  # a layer called twice appears at each call
+        if expand_nested and isinstance(layer, Model) and layer._layers:
+            nodes += [(inner, depth + 1) for inner, depth in _plot_nodes(layer, True)
+                      if inner is not layer._input_layer]
+        else:
+            nodes.append((layer, 0))
+    return nodes
+
+
+def _node_text(layer, show_shapes, show_dtype, show_layer_names, show_layer_activations,
+               show_trainable) -> str:
+    from .models.summary import _shape
+
+    kind = type(layer).__name__
+    lines = [f"{layer.name} ({kind})" if show_layer_names else kind]
+    activation = getattr(layer, "activation", None)
+    if show_layer_activations and activation is not None:
+        lines.append(f"Activation: {getattr(activation, '__name__', type(activation).__name__)}")
+    if show_shapes:
+        lines.append(f"Input shape: {_shape(layer.input_shape)}")
+        lines.append(f"Output shape: {_shape(layer.output_shape)}")
+    if show_dtype:
+        policy = getattr(layer, "dtype_policy", None)
+        lines.append(f"dtype: {policy.name if policy is not None else layer.dtype}")
+    if show_trainable:
+        lines.append(f"Trainable: {'True' if layer.trainable else 'False'}")
+    return "\n".join(lines)
+
+
+def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype: bool = False,
+               show_layer_names: bool = False, rankdir: str = "TB", expand_nested: bool = False,
+               dpi: int = 200, show_layer_activations: bool = False,
+               show_trainable: bool = False, **kwargs):
+    """A diagram of the model's layers in the order the data flows, as Keras's plot_model: one
+    box per layer (the input first) with, on request, its name, activation, input and output
+    shapes, dtype policy and trainability; ``rankdir`` "TB" (top to bottom) or "LR".
+
+    Drawn with matplotlib instead of Graphviz (``pip install 'numnet[plot]'``); written to
+    ``to_file`` (PNG, SVG, PDF, ... by the suffix; None: not written) and returned as a
+    matplotlib Figure, which a notebook shows. A subclassed model, whose graph is its own code,
+    is one box.
+    """
+    from .models.model import Model
+
+    unknown = sorted(set(kwargs) - {"show_layer_range", "show_dtype_policy"})
+    if unknown:
+        raise TypeError(f"plot_model() got an unexpected keyword argument {unknown[0]!r}.")
+    if not isinstance(model, Model):
+        raise TypeError(f"plot_model(model): expected a numnet model, given "
+                        f"{type(model).__name__}.")
+    if rankdir not in _RANKDIRS:
+        raise ValueError(f"plot_model(rankdir): expected 'TB' or 'LR', given {rankdir!r}.")
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or dpi < 1:
+        raise ValueError(f"plot_model(dpi): expected a positive integer, given {dpi!r}.")
+    if not model.built:
+        raise ValueError(
+            f"plot_model: model {model.name!r} has not been built yet; build it first: give it "
+            "an Input(shape=...) (or input_shape=), call model.build(input_shape), or fit it.")
+    try:
+        from matplotlib.figure import Figure
+        from matplotlib.patches import FancyBboxPatch
+    except ImportError:
+        raise ImportError(f"plot_model needs matplotlib, which is not installed: "
+                          f"{PLOT_INSTALL_HINT}.") from None
+    nodes = _plot_nodes(model, expand_nested) if model._layers else [(model, 0)]
+    texts = [_node_text(layer, show_shapes, show_dtype, show_layer_names or layer is model,
+                        show_layer_activations, show_trainable) for layer, _ in nodes]
+    longest = max(len(line) for text in texts for line in text.split("\n"))
+    rows = max(text.count("\n") + 1 for text in texts)
+    box_w, box_h = 0.095 * longest + 0.5, 0.24 * rows + 0.3  # inches, for 10-point text
+    gap = 0.45 if rankdir == "TB" else 0.6
+    n = len(nodes)
+    width = box_w + 0.6 if rankdir == "TB" else n * box_w + (n - 1) * gap + 0.4
+    height = n * box_h + (n - 1) * gap + 0.4 if rankdir == "TB" else box_h + 0.6
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    centers = []
+    for i, ((_, depth), text) in enumerate(zip(nodes, texts, strict=True)):
+        if rankdir == "TB":
+            x, y = width / 2, height - 0.2 - box_h / 2 - i * (box_h + gap)
+        else:
+            x, y = 0.2 + box_w / 2 + i * (box_w + gap), height / 2
+        centers.append((x, y))
+        ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
+                                    boxstyle="round,pad=0.02,rounding_size=0.08",
+                                    facecolor="#eef3fb" if depth == 0 else "#e3f1e5",
+                                    edgecolor="#4a5a75", linewidth=1.0))
+        ax.text(x, y, text, ha="center", va="center", fontsize=10, family="monospace")
+    for (x0, y0), (x1, y1) in zip(centers, centers[1:]):
+        if rankdir == "TB":
+            start, end = (x0, y0 - box_h / 2), (x1, y1 + box_h / 2)
+        else:
+            start, end = (x0 + box_w / 2, y0), (x1 - box_w / 2, y1)
+        ax.annotate("", xy=end, xytext=start,
+                    arrowprops={"arrowstyle": "-|>", "color": "#4a5a75", "linewidth": 1.0})
+    if to_file is not None:
+        path = os.fspath(to_file)
+        suffix = os.path.splitext(path)[1].lstrip(".").lower() or "png"
+        part = f"{path}.part"
+        try:  # written whole or not at all
+            fig.savefig(part, format=suffix, dpi=dpi)
+            os.replace(part, path)
+        except BaseException:
+            if os.path.exists(part):
+                os.remove(part)
+            raise
+    return fig
+
+
 __all__ = ["Progbar", "PyDataset", "Sequence", "clear_session", "normalize", "plot_history",
-           "set_random_seed", "to_categorical"]
+           "plot_model", "set_random_seed", "to_categorical"]
