@@ -359,3 +359,19 @@ def test_mixed_bfloat16_rounds_to_bfloat16_and_learns_without_loss_scaling():
     np.testing.assert_allclose(losses["mixed_bfloat16"], losses["float32"], rtol=2e-2)
     assert losses["mixed_bfloat16"] != losses["float32"]  # the rounding did happen
     assert losses["mixed_bfloat16"][-1] < 0.5 * losses["mixed_bfloat16"][0]
+
+
+def test_keras_config_names_the_global_settings():
+    from numnet import config
+
+    assert numnet.keras.config is config and config.backend() == "numpy"
+    assert config.floatx() == "float32" and config.epsilon() == 1e-7
+    config.set_dtype_policy("mixed_float16")
+    assert config.dtype_policy().name == "mixed_float16"
+    assert layers.Dense(2).compute_dtype == "float16"
+    assert config.image_data_format() == "channels_last"
+    config.set_image_data_format("channels_first")
+    assert config.image_data_format() == "channels_first"
+    config.set_image_data_format("channels_last")
+    with pytest.raises(ValueError, match="'channels_last' or 'channels_first'"):
+        config.set_image_data_format("NHWC")

@@ -12,6 +12,7 @@ from . import (
     activations,
     backend,
     callbacks,
+    config,
     constraints,
     datasets,
     initializers,
@@ -39,9 +40,9 @@ keras = _sys.modules[__name__]
 
 # Make ``import numnet.keras.layers`` and ``from numnet.keras.models import Sequential`` work.
 _sys.modules[__name__ + ".keras"] = keras
-for _name in ("activations", "backend", "callbacks", "constraints", "datasets", "initializers",
-              "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers",
-              "regularizers", "saving", "utils"):
+for _name in ("activations", "backend", "callbacks", "config", "constraints", "datasets",
+              "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops",
+              "optimizers", "regularizers", "saving", "utils"):
     _sys.modules[f"{__name__}.keras.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
 _sys.modules[f"{__name__}.keras.datasets.mnist"] = datasets.mnist
 _sys.modules[f"{__name__}.keras.optimizers.schedules"] = optimizers.schedules
@@ -57,7 +58,7 @@ def __getattr__(name):
 
 __all__ = [
     "AdviceWarning", "Input", "Model", "Sequential", "Tensor", "Variable", "activations",
-    "backend", "callbacks", "constraints", "datasets", "initializers", "keras", "layers",
+    "backend", "callbacks", "config", "constraints", "datasets", "initializers", "keras", "layers",
     "losses", "metrics", "mixed_precision", "models", "nn", "ops", "optimizers", "regularizers",
     "saving", "utils",
 ]
