@@ -5,7 +5,8 @@ With ``NUMNET_DEVICE=gpu`` the engine, optimizer and fit modules run with every 
 ``tests/test_device.py``). NumPy's testing assertions then read device arrays back to the host
 before comparing, as a user would with ``.numpy()``; everything else in a test runs as written.
 Tests marked ``cpu_only`` check the CPU path itself (its compiled kernels, host allocations and
-memory), which a GPU run does not take: they skip there, saying so.
+memory, NumPy-only dtypes) or fork processes, which CUDA does not survive: they skip there, saying
+so.
 """
 
 from __future__ import annotations
@@ -38,16 +39,16 @@ def _reading_device_arrays(assertion):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "cpu_only: checks the CPU path itself (compiled kernels, host memory); "
-                   "skipped when the suite runs on the GPU")
+        "markers", "cpu_only: checks the CPU path itself or forks; skipped when the suite "
+                   "runs on the GPU")
 
 
 def pytest_collection_modifyitems(config, items):
     if not ON_GPU:
         return
-    skip = pytest.mark.skip(reason="checks the CPU path itself (its compiled kernels, host "
-                                   "allocations or memory, NumPy-only dtypes), which a GPU run "
-                                   "does not take")
+    skip = pytest.mark.skip(reason="CPU only: it checks the CPU path itself (compiled kernels, "
+                                   "host allocations or memory, NumPy-only dtypes) or forks, "
+                                   "which CUDA does not survive")
     for item in items:
         if item.get_closest_marker("cpu_only") is not None:
             item.add_marker(skip)

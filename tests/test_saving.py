@@ -736,6 +736,7 @@ def _kill_trials(tmp_path, mode: str, trials: int, units: int = 1000):
     return outcomes
 
 
+@pytest.mark.cpu_only  # forks a saving process: CUDA does not survive a fork
 @pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
                     reason="needs os.fork and SIGKILL (POSIX)")
 def test_sigkill_during_save_leaves_the_old_file_or_the_complete_new_one(tmp_path):
@@ -745,6 +746,7 @@ def test_sigkill_during_save_leaves_the_old_file_or_the_complete_new_one(tmp_pat
     assert outcomes.count("old") >= 3 and outcomes.count("new") >= 3, outcomes
 
 
+@pytest.mark.cpu_only  # forks a saving process: CUDA does not survive a fork
 @pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
                     reason="needs os.fork and SIGKILL (POSIX)")
 def test_sigkill_during_a_naive_save_does_break_the_file(tmp_path):
