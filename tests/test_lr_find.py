@@ -32,9 +32,9 @@ def seed002_model():
 
 def optimizer_state(opt) -> dict:
     """Everything an optimizer carries between steps, copied."""
-    return {"slots": {uid: {k: np.array(v, copy=True) for k, v in slots.items()}
+    return {"slots": {uid: {k: numnet.backend.to_numpy(v).copy() for k, v in slots.items()}
                       for uid, slots in opt._slots.items()},
-            "step": opt._step, "iterations": np.array(opt.iterations.value, copy=True),
+            "step": opt._step, "iterations": numnet.backend.to_numpy(opt.iterations).copy(),
             "learning_rate": opt._learning_rate, "ema": dict(opt._ema)}
 
 

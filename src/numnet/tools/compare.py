@@ -39,6 +39,7 @@ import numpy as np
 
 from .. import backend
 from .. import optimizers as optimizers_module
+from ..backend import device as current_device  # compare's own ``backend`` is its engine
 
 _MAXIMIZE_WORDS = ("acc", "auc", "precision", "recall", "f1", "r2", "iou")
 
@@ -238,10 +239,13 @@ def _train_one(model, optimizer, job: dict) -> dict:
             "time_s": seconds}
 
 
-def _worker(path: str, optimizer, job: dict, custom_objects) -> dict:
-    """Run in a worker process: load the model file, train one configuration."""
+def _worker(path: str, optimizer, job: dict, custom_objects, device: str | None = None) -> dict:
+    """Run in a worker process: load the model file, train one configuration (on ``device``,
+    that of the caller, when given)."""
     from ..saving import load_model
 
+    if device is not None and device != backend.device():
+        backend.set_device(device)
     model = load_model(path, custom_objects=custom_objects)
     return _train_one(model, optimizer, job)
 
@@ -351,10 +355,13 @@ def compare(model, x, y=None, optimizers=None, learning_rates=None, epochs: int 
             parallel = True
             import multiprocessing
 
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+            # CUDA does not survive a fork: on the GPU the workers start afresh and choose it.
+            method = "fork" if ("fork" in multiprocessing.get_all_start_methods()
+                                and current_device() == "cpu") else "spawn"
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) \
                     as pool:
-                futures = {label: pool.submit(_worker, path, opt, job, custom_objects)
+                futures = {label: pool.submit(_worker, path, opt, job, custom_objects,
+                                              current_device())
                            for label, opt in configs}
                 for label, future in futures.items():
                     results[label] = future.result()

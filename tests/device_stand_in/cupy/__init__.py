@@ -172,8 +172,8 @@ class ndarray(_Operators):  # noqa: N801  (CuPy's name)
     def __deepcopy__(self, memo):
         return ndarray(self._a.copy())
 
-    def __reduce__(self):
-        raise TypeError("device arrays are not pickled here: use .get() first")
+    def __reduce__(self):  # as CuPy: the data travels through the host
+        return (array, (self._a.copy(),))
 
 
 def _should_use_rop(other) -> bool:
