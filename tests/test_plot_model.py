@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
+import os
 import re
 import sys
 
@@ -132,3 +135,19 @@ def test_an_unknown_file_type_leaves_no_file(tmp_path):
     with pytest.raises(ValueError):
         numnet.utils.plot_model(_mlp(), path)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(importlib.util.find_spec("keras") is None
+                    or importlib.util.find_spec("jax") is None,
+                    reason="the names are compared with Keras 3's when keras and jax are installed")
+def test_the_arguments_are_keras_3s():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    ours = inspect.signature(numnet.utils.plot_model).parameters
+    theirs = inspect.signature(keras.utils.plot_model).parameters
+    assert [n for n in theirs if n != "kwargs"] == [n for n in ours if n != "kwargs"]
+    for name, parameter in theirs.items():
+        assert ours[name].default == parameter.default, name
+    public = {n for n in dir(keras.mixed_precision) if not n.startswith("_")}
+    assert public <= set(dir(numnet.mixed_precision))

@@ -157,7 +157,7 @@ def _node_text(layer, show_shapes, show_dtype, show_layer_names, show_layer_acti
 def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype: bool = False,
                show_layer_names: bool = False, rankdir: str = "TB", expand_nested: bool = False,
                dpi: int = 200, show_layer_activations: bool = False,
-               show_trainable: bool = False, **kwargs):
+               show_trainable: bool = False, splines: str = "ortho", **kwargs):
     """A diagram of the model's layers in the order the data flows, as Keras's plot_model: one
     box per layer (the input first) with, on request, its name, activation, input and output
     shapes, dtype policy and trainability; ``rankdir`` "TB" (top to bottom) or "LR".
@@ -165,7 +165,8 @@ def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype
     Drawn with matplotlib instead of Graphviz (``pip install 'numnet[plot]'``); written to
     ``to_file`` (PNG, SVG, PDF, ... by the suffix; None: not written) and returned as a
     matplotlib Figure, which a notebook shows. A subclassed model, whose graph is its own code,
-    is one box.
+    is one box. ``splines`` (Graphviz's edge routing) is accepted as Keras's; the arrows here are
+    straight.
     """
     from .models.model import Model
 
