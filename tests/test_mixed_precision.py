@@ -375,3 +375,29 @@ def test_keras_config_names_the_global_settings():
     config.set_image_data_format("channels_last")
     with pytest.raises(ValueError, match="'channels_last' or 'channels_first'"):
         config.set_image_data_format("NHWC")
+
+
+def test_set_epsilon_changes_the_clipping_of_losses_and_metrics():
+    from numnet import config
+
+    y_true, y_pred = np.array([[0.0], [1.0]], "float32"), np.array([[1.0], [1.0]], "float32")
+    bce = numnet.losses.BinaryCrossentropy()
+    mape = numnet.losses.MeanAbsolutePercentageError()
+
+    def clipped(eps):  # -log(1 - p) for p = 1 clipped to 1 - eps in float32, on 1 sample of 2
+        return -np.log(1 - float(np.float32(1 - eps))) / 2
+
+    assert float(bce(y_true, y_pred)) == pytest.approx(clipped(1e-7), rel=1e-3)
+    config.set_epsilon(1e-3)
+    try:
+        assert config.epsilon() == 1e-3
+        assert float(bce(y_true, y_pred)) == pytest.approx(clipped(1e-3), rel=1e-3)
+        # |0 - 1| / max(|0|, 1e-3) on the first sample
+        assert float(mape(y_true, y_pred)) == pytest.approx(100 * 1e3 / 2, rel=1e-5)
+    finally:
+        config.set_epsilon(1e-7)
+    assert float(bce(y_true, y_pred)) == pytest.approx(clipped(1e-7), rel=1e-3)
+    for bad in (0, -1e-3, 0.5, "1e-7", True):
+        with pytest.raises(ValueError, match=r"set_epsilon\(value\)"):
+            config.set_epsilon(bad)
+    assert config.epsilon() == 1e-7

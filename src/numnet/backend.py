@@ -16,6 +16,7 @@ xp = numpy
 """The array module in use: ``numpy`` or ``cupy``."""
 
 _floatx = "float32"
+_epsilon = 1e-7
 _device = "cpu"
 _rng = numpy.random.default_rng()
 
@@ -43,8 +44,18 @@ def is_float_dtype(dtype) -> bool:
 
 
 def epsilon() -> float:
-    """The fuzz factor used to clip probabilities (1e-7, as Keras)."""
-    return 1e-7
+    """The fuzz factor of losses and metrics: probabilities are clipped to [epsilon, 1 - epsilon],
+    divisions guarded by it (1e-7 unless set, as Keras)."""
+    return _epsilon
+
+
+def set_epsilon(value: float) -> None:
+    """Set the fuzz factor that ``epsilon()`` returns (a small number > 0)."""
+    global _epsilon
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 0.5:
+        raise ValueError(f"set_epsilon(value): expected a small number in (0, 0.5), given "
+                         f"{value!r}; Keras's default is 1e-7.")
+    _epsilon = float(value)
 
 
 def clear_session(free_memory: bool = True) -> None:

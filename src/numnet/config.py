@@ -1,7 +1,7 @@
 """Keras 3's ``keras.config``: the global settings, under the names programs use.
 
-``backend()`` is "numpy" (numnet computes with NumPy, or CuPy on a GPU; Keras's own numpy
-backend is the closest of its names); ``floatx`` / ``set_floatx`` and ``epsilon`` are
+``backend()`` is "numpy" (numnet computes with NumPy, or CuPy on a GPU; Keras's own numpy backend
+is the closest of its names); ``floatx`` / ``set_floatx`` and ``epsilon`` / ``set_epsilon`` are
 ``numnet.backend``'s; ``dtype_policy`` / ``set_dtype_policy`` are ``numnet.mixed_precision``'s
 global policy; ``image_data_format`` is recorded for programs that read it back (numnet has no
 image layers that use it).
@@ -9,7 +9,7 @@ image layers that use it).
 
 from __future__ import annotations
 
-from .backend import epsilon, floatx, set_floatx
+from .backend import epsilon, floatx, set_epsilon, set_floatx
 from .mixed_precision import dtype_policy, set_dtype_policy
 
 _image_data_format = "channels_last"
@@ -35,4 +35,4 @@ def set_image_data_format(data_format: str) -> None:
 
 
 __all__ = ["backend", "dtype_policy", "epsilon", "floatx", "image_data_format",
-           "set_dtype_policy", "set_floatx", "set_image_data_format"]
+           "set_dtype_policy", "set_epsilon", "set_floatx", "set_image_data_format"]

@@ -24,9 +24,6 @@ from ._config import Configurable
 from .autodiff import ops
 from .autodiff.tensor import Tensor
 
-EPSILON = 1e-7
-
-
 # ----------------------------------------------------------------------------- shape matching
 
 
@@ -107,7 +104,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7)) over the last axis."""
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "mean_absolute_percentage_error")
-    scale = backend.xp.maximum(backend.xp.abs(y_true), EPSILON)
+    scale = backend.xp.maximum(backend.xp.abs(y_true), backend.epsilon())
     diff = ops.abs(ops.divide(ops.subtract(y_true, y_pred), scale))
     return ops.multiply(ops.mean(diff, axis=-1), 100.0)
 
@@ -116,8 +113,8 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     """mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2) over the last axis."""
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "mean_squared_logarithmic_error")
-    first = ops.log(ops.add(ops.maximum(y_pred, EPSILON), 1.0))
-    second = backend.xp.log(backend.xp.maximum(y_true, EPSILON) + 1)
+    first = ops.log(ops.add(ops.maximum(y_pred, backend.epsilon()), 1.0))
+    second = backend.xp.log(backend.xp.maximum(y_true, backend.epsilon()) + 1)
     return ops.mean(ops.square(ops.subtract(first, second)), axis=-1)
 
 
@@ -159,7 +156,7 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
     logits = y_pred if from_logits else _logits_of(y_pred, "sigmoid")
     if logits is not None:
         return ops.mean(ops.sigmoid_cross_entropy(y_true, logits), axis=axis)
-    p = ops.clip(y_pred, EPSILON, 1.0 - EPSILON)
+    p = ops.clip(y_pred, backend.epsilon(), 1.0 - backend.epsilon())
     log_p = ops.log(p)
     log_not_p = ops.log(ops.subtract(1.0, p))
     per_element = ops.add(ops.multiply(log_p, y_true), ops.multiply(log_not_p, 1.0 - y_true))
@@ -177,7 +174,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     if logits is not None:
         return ops.softmax_cross_entropy(y_true, logits, axis)
     p = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
-    p = ops.clip(p, EPSILON, 1.0 - EPSILON)
+    p = ops.clip(p, backend.epsilon(), 1.0 - backend.epsilon())
     return ops.negative(ops.sum(ops.multiply(ops.log(p), y_true), axis=axis))
 
 
@@ -274,7 +271,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
         loss = ops.sparse_softmax_cross_entropy(labels, logits)
     else:
         p = ops.divide(y_pred, ops.sum(y_pred, axis=-1, keepdims=True))
-        p = ops.clip(p, EPSILON, 1.0 - EPSILON)
+        p = ops.clip(p, backend.epsilon(), 1.0 - backend.epsilon())
         onehot = backend.xp.eye(y_pred.shape[-1], dtype=y_pred.dtype)[labels]
         loss = ops.negative(ops.sum(ops.multiply(ops.log(p), onehot), axis=-1))
     if mask is not None:
@@ -308,8 +305,8 @@ def kl_divergence(y_true, y_pred):
     """sum(y_true log(y_true / y_pred)) over the last axis, both clipped to [1e-7, 1]."""
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "kl_divergence")
-    y_true = backend.xp.clip(y_true, EPSILON, 1.0)
-    p = ops.clip(y_pred, EPSILON, 1.0)
+    y_true = backend.xp.clip(y_true, backend.epsilon(), 1.0)
+    p = ops.clip(y_pred, backend.epsilon(), 1.0)
     log_ratio = ops.subtract(backend.xp.log(y_true), ops.log(p))
     return ops.sum(ops.multiply(log_ratio, y_true), axis=-1)
 
@@ -318,13 +315,15 @@ def poisson(y_true, y_pred):
     """mean(y_pred - y_true log(y_pred + 1e-7)) over the last axis."""
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "poisson")
-    value = ops.subtract(y_pred, ops.multiply(ops.log(ops.add(y_pred, EPSILON)), y_true))
+    eps = backend.epsilon()
+    value = ops.subtract(y_pred, ops.multiply(ops.log(ops.add(y_pred, eps)), y_true))
     return ops.mean(value, axis=-1)
 
 
 def _l2_normalize(t, axis):
     """t / max(||t||, 1e-7) along ``axis``, as Keras's normalize."""
-    norm = ops.sqrt(ops.maximum(ops.sum(ops.square(t), axis=axis, keepdims=True), EPSILON**2))
+    squares = ops.sum(ops.square(t), axis=axis, keepdims=True)
+    norm = ops.sqrt(ops.maximum(squares, backend.epsilon() ** 2))
     return ops.divide(t, norm)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .. import backend
-from ..losses import EPSILON
 from .base import ACCUMULATOR_DTYPE, Metric, as_array, broadcast_weights, float_array, match_ranks
 
 _AVERAGES = (None, "micro", "macro", "weighted")
@@ -103,13 +102,14 @@ class FBetaScore(Metric):
         if not self._built:
             return self._result(0.0)
         tp = self.true_positives.value
-        precision = tp / (tp + self.false_positives.value + EPSILON)
-        recall = tp / (tp + self.false_negatives.value + EPSILON)
+        eps = backend.epsilon()
+        precision = tp / (tp + self.false_positives.value + eps)
+        recall = tp / (tp + self.false_negatives.value + eps)
         beta2 = self.beta**2
-        score = (1.0 + beta2) * precision * recall / (beta2 * precision + recall + EPSILON)
+        score = (1.0 + beta2) * precision * recall / (beta2 * precision + recall + eps)
         if self.average == "weighted":
             support = self.intermediate_weights.value
-            score = (score * support / (support.sum() + EPSILON)).sum()
+            score = (score * support / (support.sum() + eps)).sum()
         elif self.average is not None:
             score = score.mean()
         return self._result(score)

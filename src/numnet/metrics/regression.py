@@ -9,7 +9,6 @@ from __future__ import annotations
 import warnings
 
 from .. import backend
-from ..losses import EPSILON
 from .base import (
     ACCUMULATOR_DTYPE,
     Mean,
@@ -46,15 +45,16 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7)) over the last axis."""
     xp = backend.xp
     y_true, y_pred = _pair(y_true, y_pred, "mean_absolute_percentage_error")
-    return 100.0 * (xp.abs(y_true - y_pred) / xp.maximum(xp.abs(y_true), EPSILON)).mean(axis=-1)
+    scale = xp.maximum(xp.abs(y_true), backend.epsilon())
+    return 100.0 * (xp.abs(y_true - y_pred) / scale).mean(axis=-1)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
     """mean((log(max(y_pred, 1e-7) + 1) - log(max(y_true, 1e-7) + 1))^2) over the last axis."""
     xp = backend.xp
     y_true, y_pred = _pair(y_true, y_pred, "mean_squared_logarithmic_error")
-    first = xp.log(xp.maximum(y_pred, EPSILON) + 1.0)
-    second = xp.log(xp.maximum(y_true, EPSILON) + 1.0)
+    first = xp.log(xp.maximum(y_pred, backend.epsilon()) + 1.0)
+    second = xp.log(xp.maximum(y_true, backend.epsilon()) + 1.0)
     return ((first - second) ** 2).mean(axis=-1)
 
 
