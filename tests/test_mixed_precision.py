@@ -401,3 +401,14 @@ def test_set_epsilon_changes_the_clipping_of_losses_and_metrics():
         with pytest.raises(ValueError, match=r"set_epsilon\(value\)"):
             config.set_epsilon(bad)
     assert config.epsilon() == 1e-7
+
+
+def test_losses_compute_16_bit_predictions_in_their_dtype():
+    y_true, y_pred = np.ones((4, 1), "float32"), np.full((4, 1), 0.25, "float16")
+    mse = numnet.losses.MeanSquaredError()
+    assert mse(y_true, y_pred).dtype == np.float32
+    pred = numnet.Tensor(np.full((4, 1), 0.25, "float16"))
+    assert mse.reduced(y_true, pred).dtype == np.float32
+    assert numnet.losses.get("mse").reduced(y_true, pred).dtype == np.float32  # a function
+    half = numnet.losses.MeanSquaredError(dtype="float16")  # a float16 loss keeps them
+    assert half(y_true.astype("float16"), y_pred).dtype == np.float16

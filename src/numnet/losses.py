@@ -415,16 +415,28 @@ class Loss(Configurable):
         """The reduced loss without the checks of ``__call__`` (of the arguments, and of the
         labels' range where that costs a pass): for the training loop, whose data was checked
         once before the first step."""
+        y_pred = self._in_loss_dtype(y_pred)
         values = self.call(y_true, y_pred)
         return reduce_values(values, sample_weight, self.reduction, self.mask(y_true, values))
 
+    def _in_loss_dtype(self, y_pred: Tensor) -> Tensor:
+        """16-bit float predictions (a mixed precision model's) cast to the loss's dtype (its
+        ``dtype``, else floatx): losses compute in float32, as Keras 3's do."""
+        dtype = y_pred.value.dtype
+        if dtype.itemsize < 4 and backend.is_float_dtype(dtype):
+            target = self.dtype or backend.floatx()
+            if dtype != target:
+                return ops.cast(y_pred, target)
+        return y_pred
+
     def _check_arguments(self, y_true, y_pred):
-        """Numeric arrays with a batch axis; integer predictions become floats."""
+        """Numeric arrays with a batch axis; integer predictions become floats, 16-bit ones the
+        loss's dtype."""
         if not isinstance(y_pred, Tensor):
             y_pred = backend.to_device(y_pred)
             if y_pred.dtype.kind in "biu":
                 y_pred = y_pred.astype(backend.floatx())
-        y_pred = ops.as_tensor(y_pred)
+        y_pred = self._in_loss_dtype(ops.as_tensor(y_pred))
         true_value = getattr(y_true, "value", y_true)
         true_value = backend.to_device(true_value)
         for name, value in (("y_true", true_value), ("y_pred", y_pred.value)):
@@ -477,6 +489,7 @@ class LossFunctionWrapper(Loss):
     def reduced(self, y_true, y_pred: Tensor, sample_weight=None) -> Tensor:
         """As ``Loss.reduced``; an unweighted batch mean of a softmax cross-entropy from logits
         is one fused node."""
+        y_pred = self._in_loss_dtype(y_pred)
         if sample_weight is None and self.reduction in ("sum_over_batch_size", "mean"):
             batch_mean = _BATCH_MEANS.get(self.fn) if isinstance(self.fn, FunctionType) else None
             if batch_mean is not None:

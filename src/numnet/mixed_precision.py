@@ -16,7 +16,8 @@ used in the computation) and the *variable* dtype (the weights as stored and upd
 In a layer whose compute dtype is 16-bit, floating inputs are cast to it, and the weights are cast
 to it where they are used: the cast's gradient is cast back, so the optimizer updates the float32
 weights with float32 gradients. BatchNormalization normalizes in float32 and casts its output back,
-and losses are computed in float32 (16-bit outputs are cast first): Keras 3 does both.
+and losses are computed in float32 (a Loss casts 16-bit predictions to its dtype, floatx unless
+given): Keras 3 does both.
 
 float16 ends at 65504 and its small gradients underflow to zero, so under "mixed_float16"
 ``compile`` wraps the optimizer in a ``LossScaleOptimizer`` (Keras 3 does so too, unless

@@ -341,8 +341,6 @@ class Model(Layer):
 
     # ----- one step -----
     def _loss_value(self, y, out, sample_weight):
-        if out.value.dtype.itemsize < 4 and backend.is_float_dtype(out.value.dtype):
-            out = ops.cast(out, "float32")  # 16-bit outputs: the loss in float32, as Keras 3
         loss = self._loss_obj.reduced(y, out, sample_weight)
         penalties = self.losses
         for penalty in penalties:
