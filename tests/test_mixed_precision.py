@@ -410,5 +410,6 @@ def test_losses_compute_16_bit_predictions_in_their_dtype():
     pred = numnet.Tensor(np.full((4, 1), 0.25, "float16"))
     assert mse.reduced(y_true, pred).dtype == np.float32
     assert numnet.losses.get("mse").reduced(y_true, pred).dtype == np.float32  # a function
+    assert mse._in_loss_dtype(pred).dtype == np.float32
     half = numnet.losses.MeanSquaredError(dtype="float16")  # a float16 loss keeps them
-    assert half(y_true.astype("float16"), y_pred).dtype == np.float16
+    assert half._in_loss_dtype(pred) is pred
