@@ -318,12 +318,12 @@ class ArraySource:
         return self._held or None
 
     def _batches(self, order, batch_order, start):
-        x, y, sw = self.x, self.y, self.sample_weight
         held = self._on_device()
-        if held is not None:
-            yield from self._device_batches(held, order, batch_order, start)
-            return
-        if order is not None and batch_order is None:  # the common case, kept lean
+        x, y, sw = held or (self.x, self.y, self.sample_weight)
+        if order is not None and batch_order is None:  # shuffled rows: the common case
+            if held is not None:
+                yield from self._device_gathers(held, order, start)
+                return
             size = self.batch_size
             for b in range(start, self.num_batches):
                 idx = order[b * size:(b + 1) * size]
@@ -333,16 +333,13 @@ class ArraySource:
         for key in self._keys(order, batch_order, start):
             yield x[key], None if y is None else y[key], None if sw is None else sw[key]
 
-    def _device_batches(self, held, order, batch_order, start):
+    def _device_gathers(self, held, order, start):
+        """The shuffled batches of arrays held on the GPU, gathered there."""
         x, y, sw = held
-        if order is None or batch_order is not None:
-            for key in self._keys(order, batch_order, start):
-                yield x[key], None if y is None else y[key], None if sw is None else sw[key]
-            return
         take = backend.xp.take  # one gather kernel a batch (fancy indexing costs more to set up)
         order = backend.xp.asarray(order)  # one copy a pass
         both = fused._gpu(x)  # x's and y's rows in one launch, where the kernel applies
-        for key in self._keys(order, batch_order, start):
+        for key in self._keys(order, None, start):
             pair = None if both is None or y is None else both.take_rows(x, y, key)
             xb, yb = pair if pair is not None else (
                 take(x, key, axis=0), None if y is None else take(y, key, axis=0))
