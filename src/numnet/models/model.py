@@ -87,6 +87,19 @@ class _DeviceLossTotal:
         return float(self.total)
 
 
+def _loss_total(start: float = 0.0):
+    """An epoch's running loss total: a float on the CPU, a _DeviceLossTotal on the GPU."""
+    return start if backend.device() == "cpu" else _DeviceLossTotal(start)
+
+
+def _add_loss(total, loss, count: int):
+    """``total`` with a step's mean ``loss`` over ``count`` samples added."""
+    if type(total) is _DeviceLossTotal:
+        total.add(loss, count)
+        return total
+    return total + float(loss) * count
+
+
 _FIT_ARGS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
              "validation_data", "shuffle", "class_weight", "sample_weight", "initial_epoch",
              "steps_per_epoch", "validation_steps", "validation_batch_size", "validation_freq",
@@ -494,23 +507,17 @@ class Model(Layer):
                     train.restore(rng, resume["pass_rng"], resume["position"])
                 rng.bit_generator.state = resume["rng"]
             epoch_logs: dict = {}
-            on_gpu = backend.device() != "cpu"
             for epoch in range(initial_epoch, epochs):
                 for metric in self._metrics:
                     metric.reset_state()
                 cb.call("on_epoch_begin", epoch, {})
                 step = start_step
-                if on_gpu:
-                    loss_total = _DeviceLossTotal(loss_total)
+                loss_total = _loss_total(loss_total)
                 for xb, yb, swb in train.epoch(rng, start_step):
                     if batch_begin:
                         cb.call("on_train_batch_begin", step, None)
-                    loss = self._train_step(xb, yb, swb)
                     count = len(xb)
-                    if on_gpu:
-                        loss_total.add(loss, count)
-                    else:
-                        loss_total += float(loss) * count
+                    loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), count)
                     seen += count
                     if batch_end:
                         running = (loss_total, seen)
@@ -718,12 +725,12 @@ class Model(Layer):
         cb.call("on_test_begin", None)
         batch_begin = cb.wants("on_test_batch_begin")
         batch_end = cb.wants("on_test_batch_end")
-        loss_total, seen, step = 0.0, 0, 0
+        loss_total, seen, step = _loss_total(), 0, 0
         for xb, yb, swb in it.epoch(None):
             if batch_begin:
                 cb.call("on_test_batch_begin", step, None)
             count = len(xb)
-            loss_total += float(self._test_step(xb, yb, swb)) * count
+            loss_total = _add_loss(loss_total, self._test_step(xb, yb, swb), count)
             seen += count
             if batch_end:
                 running = (loss_total, seen)
