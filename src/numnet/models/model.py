@@ -16,7 +16,7 @@ from ..autodiff import fused, ops
 from ..autodiff.tensor import Tensor, grad_buffers, no_grad
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
 from ..layers.base import InputLayer, Layer, reject_unknown_kwargs, unique_name
-from . import adapters, data, threads
+from . import adapters, data, stack_step, threads
 
 
 class _LazyLogs(dict):
@@ -111,6 +111,9 @@ class Model(Layer):
 
     _is_model = True
     _step_params: list | None = None  # the trainable weights, fixed for the length of a fit
+    _stack_step = None  # a fit's step as a list of calls (models/stack_step.py), if it applies
+    jit_compile = "auto"
+    run_eagerly = False
 
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
         trainable = kwargs.pop("trainable", True)
@@ -299,8 +302,13 @@ class Model(Layer):
         for spec in specs:  # names are checked now, 'accuracy' resolved at fit
             if not (isinstance(spec, str) and spec.lower() in ("accuracy", "acc")):
                 metrics_module.validate(spec)
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"compile(jit_compile): expected 'auto', True or False, given "
+                             f"{jit_compile!r}.")
         # Assigned only once everything is valid: a failed compile leaves the model as it was.
         self.optimizer, self.loss, self._loss_obj = optimizer_obj, loss, loss_obj
+        # jit_compile False or run_eagerly True: every step through the tape (no stack_step)
+        self.jit_compile, self.run_eagerly = jit_compile, bool(run_eagerly)
         self._metric_specs = specs
         self._weighted_from = len(metrics)  # metrics from here on are weighted_metrics
         self._metrics = []
@@ -361,6 +369,11 @@ class Model(Layer):
         return loss
 
     def _train_step(self, x, y, sample_weight):
+        step = self._stack_step
+        if step is not None and sample_weight is None:
+            loss = step(x, y)
+            if loss is not None:
+                return loss
         params = self._step_params
         if params is None:
             params = self.trainable_weights
@@ -495,6 +508,7 @@ class Model(Layer):
         self._train_iterator = train
         # As in Keras, a change of `trainable` takes effect at the next compile() or fit().
         self._step_params = self.trainable_weights
+        self._stack_step = stack_step.build(self)
         blas = threads.Limit(self._step_params, batch_size)
         try:
             cb.call("on_train_begin", {})
@@ -546,7 +560,7 @@ class Model(Layer):
         finally:
             train.close()
             self._train_iterator = None
-            self._step_params = None
+            self._step_params = self._stack_step = None
             blas.restore()
         return history
 

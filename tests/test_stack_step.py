@@ -1,0 +1,188 @@
+"""models/stack_step.py: a Dense stack's training step as a list of calls, bit for bit the tape's.
+
+Each case trains one model through the tape (jit_compile=False) and one through the list (the
+default), from the same weights on the same batches, and compares every weight, optimizer slot
+and logged number exactly. Counting the tape's backward passes shows which path each step took.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import numnet as keras
+from numnet.autodiff.tensor import Tensor
+from numnet.optimizers import fused
+
+pytestmark = pytest.mark.skipif(not fused.is_available(),
+                                reason="the list runs numba's kernels; numba is not installed")
+
+RS = np.random.default_rng(0)
+X = RS.random((300, 12), dtype=np.float32)
+Y = RS.integers(0, 4, 300)
+
+
+def _model(hidden=("relu",), output="softmax", units=4, **dense):
+    keras.utils.set_random_seed(3)
+    layers = [keras.layers.Input((12,))]
+    layers += [keras.layers.Dense(8, activation=a, **dense) for a in hidden]
+    layers.append(keras.layers.Dense(units, activation=output))
+    return keras.Sequential(layers)
+
+
+@pytest.fixture
+def tape_steps(monkeypatch):
+    """How many training steps went through the tape (one backward pass each)."""
+    count = [0]
+    original = Tensor.backward
+
+    def counted(self, *args, **kwargs):
+        count[0] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Tensor, "backward", counted)
+    return count
+
+
+def _steps(batch_size=32, epochs=2, rows=None):
+    return epochs * -(-(len(X) if rows is None else rows) // batch_size)
+
+
+def _train(model, jit, y=Y, loss="sparse_categorical_crossentropy", optimizer="adam",
+           metrics=("accuracy",), **fit):
+    model.compile(optimizer=optimizer, loss=loss, metrics=list(metrics), jit_compile=jit)
+    fit = {"batch_size": 32, "epochs": 2, "verbose": 0, **fit}
+    keras.utils.set_random_seed(5)  # the same shuffles
+    history = model.fit(X, y, **fit)
+    return history.history
+
+
+def _same(a, b):
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    for va, vb in zip(a.optimizer.variables, b.optimizer.variables, strict=True):
+        np.testing.assert_array_equal(np.asarray(va), np.asarray(vb))
+
+
+CASES = {
+    "sparse, softmax, adam": dict(),
+    "logits": dict(output=None,
+                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)),
+    "three hidden, one linear": dict(hidden=("relu", "linear", "relu")),
+    "no hidden": dict(hidden=()),
+    "one-hot, rmsprop, batch 128": dict(y=keras.utils.to_categorical(Y, 4),
+                                        loss="categorical_crossentropy", optimizer="rmsprop",
+                                        batch_size=128),
+    "one-hot logits": dict(output=None, y=keras.utils.to_categorical(Y, 4),
+                           loss=keras.losses.CategoricalCrossentropy(from_logits=True)),
+    "labels (n, 1), sgd with momentum": dict(y=Y.reshape(-1, 1).astype("int32"),
+                                             optimizer=keras.optimizers.SGD(0.1, momentum=0.9)),
+    "validation, no shuffle, top-k": dict(
+        validation_split=0.2, shuffle=False,
+        metrics=("accuracy", "sparse_top_k_categorical_accuracy")),
+    "float64": dict(dtype="float64"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_list_trains_bit_for_bit_as_the_tape(case, tape_steps):
+    spec = dict(CASES[case])
+    build = {k: spec.pop(k) for k in ("hidden", "output", "dtype") if k in spec}
+    dtype = build.pop("dtype", None)
+    if dtype:
+        keras.backend.set_floatx(dtype)
+    try:
+        tape, listed = _model(**build), _model(**build)
+        listed.set_weights(tape.get_weights())
+        rows = len(X) - (len(X) // 5 if "validation_split" in spec else 0)
+        logged_tape = _train(tape, False, **spec)
+        assert tape_steps[0] == _steps(spec.get("batch_size", 32), rows=rows)
+        tape_steps[0] = 0
+        logged_list = _train(listed, "auto", **spec)
+    finally:
+        keras.backend.set_floatx("float32")
+    assert tape_steps[0] == 1  # the first step, where the optimizer makes its flat arrays
+    assert logged_list == logged_tape
+    _same(tape, listed)
+    assert listed.layers[0].kernel.grad is listed.layers[0].kernel.grad_buffer
+
+
+@pytest.mark.parametrize("why, build, train", [
+    ("jit_compile=False", {}, {"jit": False}),
+    ("a regularizer", {"kernel_regularizer": "l2"}, {}),
+    ("a constraint", {"kernel_constraint": keras.constraints.NonNeg()}, {}),
+    ("no bias", {"use_bias": False}, {}),
+    ("a tanh layer", {"hidden": ("tanh",)}, {}),
+    ("a loss on probabilities of a linear output", {"output": None}, {}),
+    ("mean squared error", {"units": 1, "output": None}, {"loss": "mse", "y": X[:, :1],
+                                                            "metrics": ()}),
+    ("sample weights", {}, {"sample_weight": np.linspace(0.5, 1.5, len(X))}),
+    ("class weights", {}, {"class_weight": {0: 1.0, 1: 2.0, 2: 1.0, 3: 1.0}}),
+])
+def test_other_models_train_through_the_tape(why, build, train, tape_steps):
+    jit = train.pop("jit", "auto")
+    model = _model(**build)
+    model.compile(optimizer="adam", loss=train.pop("loss", "sparse_categorical_crossentropy"),
+                  metrics=list(train.pop("metrics", ("accuracy",))), jit_compile=jit)
+    model.fit(X, train.pop("y", Y), batch_size=32, epochs=2, verbose=0, **train)
+    assert tape_steps[0] == _steps(), why
+
+
+def test_run_eagerly_and_dropout_train_through_the_tape(tape_steps):
+    model = _model()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", run_eagerly=True)
+    model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+    assert tape_steps[0] == _steps(epochs=1)
+    keras.utils.set_random_seed(3)
+    dropped = keras.Sequential([keras.layers.Input((12,)), keras.layers.Dense(8, "relu"),
+                                keras.layers.Dropout(0.2), keras.layers.Dense(4, "softmax")])
+    dropped.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    tape_steps[0] = 0
+    dropped.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+    assert tape_steps[0] == _steps(epochs=1)
+
+
+def test_a_label_outside_the_classes_is_reported_as_by_the_tape():
+    def batches():
+        yield X[:32], Y[:32]
+        bad = Y[32:64].copy()
+        bad[5] = 7
+        yield X[32:64], bad
+
+    errors, weights = [], []
+    for jit in (False, "auto"):
+        model = _model()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=jit)
+        model.fit(X[:64], Y[:64], batch_size=32, epochs=1, verbose=0, shuffle=False)
+        with pytest.raises((ValueError, IndexError)) as caught:
+            model.fit(batches(), epochs=1, verbose=0)
+        errors.append((type(caught.value), str(caught.value)))
+        weights.append(model.get_weights())
+    assert errors[0] == errors[1]
+    assert "label 7" in errors[0][1]
+    for a, b in zip(*weights, strict=True):  # the good batch trained, the bad one did not
+        np.testing.assert_array_equal(a, b)
+
+
+def test_weights_replaced_by_a_callback_are_trained_as_through_the_tape():
+    class Reset(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 0:
+                self.model.set_weights([w * 0.5 for w in self.model.get_weights()])
+
+    models = []
+    for jit in (False, "auto"):
+        model = _model()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=jit)
+        model.fit(X, Y, batch_size=32, epochs=3, verbose=0, callbacks=[Reset()])
+        models.append(model)
+    _same(*models)
+
+
+def test_jit_compile_is_checked_and_kept():
+    model = _model()
+    with pytest.raises(ValueError, match="jit_compile"):
+        model.compile(optimizer="adam", loss="mse", jit_compile="xla")
+    assert model.jit_compile == "auto" and model.run_eagerly is False
+    model.compile(optimizer="adam", loss="mse", jit_compile=False, run_eagerly=True)
+    assert model.jit_compile is False and model.run_eagerly is True
