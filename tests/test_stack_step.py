@@ -186,3 +186,58 @@ def test_jit_compile_is_checked_and_kept():
     assert model.jit_compile == "auto" and model.run_eagerly is False
     model.compile(optimizer="adam", loss="mse", jit_compile=False, run_eagerly=True)
     assert model.jit_compile is False and model.run_eagerly is True
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sparse", [True, False])
+@pytest.mark.parametrize("probabilities", [True, False])
+def test_the_head_kernel_gives_the_bits_of_the_three_it_replaces(dtype, sparse, probabilities):
+    from numnet.autodiff import fused as kernels
+
+    rs = np.random.default_rng(7)
+    z0 = (rs.standard_normal((37, 10)) * 4).astype(dtype)
+    z0[3, 2] = np.nan
+    b = rs.standard_normal(10).astype(dtype)
+    labels = rs.integers(0, 10, 37)
+    targets = rs.dirichlet(np.ones(10), 37).astype(dtype)  # soft rows as well as one-hot
+    targets[:10] = np.eye(10, dtype=dtype)[labels[:10]]
+    scale = 1.0 / 37
+    # the three kernels, as the tape runs them
+    z = z0.copy()
+    if probabilities:
+        y = np.empty_like(z)
+        assert kernels._run("bias_softmax", z, b, y)
+    else:
+        z += b
+    dz, db = np.empty_like(z), np.empty(10, dtype)
+    name = "sparse_softmax_cross_entropy" if sparse else "softmax_cross_entropy"
+    want = kernels._run(name, z, labels if sparse else targets, dz, scale, True)
+    assert kernels._run("column_sums", dz, db)
+    # the head
+    z2, dz2, db2 = z0.copy(), np.empty_like(z0), np.empty(10, dtype)
+    y2 = np.empty_like(z0) if probabilities else z2
+    got = kernels._run("sparse_head" if sparse else "dense_head", z2, b, y2,
+                       labels if sparse else targets, dz2, db2, scale, probabilities)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))  # row 3 is NaN
+    np.testing.assert_array_equal(z2, z)
+    np.testing.assert_array_equal(dz2, dz)
+    np.testing.assert_array_equal(db2, db)
+    if probabilities:
+        np.testing.assert_array_equal(y2, y)
+    z0[3, 2] = 0.5  # without the NaN, the totals are the same number
+    z, z2 = z0 + b, z0.copy()
+    want = kernels._run(name, z, labels if sparse else targets, dz, scale, True)
+    got = kernels._run("sparse_head" if sparse else "dense_head", z2, b, np.empty_like(z2),
+                       labels if sparse else targets, dz2, db2, scale, probabilities)
+    assert got == want and np.isfinite(got)
+
+
+def test_the_head_kernel_refuses_a_label_outside_the_classes_having_written_nothing():
+    from numnet.autodiff import fused as kernels
+
+    z = np.ones((4, 3), np.float32)
+    dz, db = np.full((4, 3), 7.0, np.float32), np.full(3, 7.0, np.float32)
+    got = kernels._run("sparse_head", z, np.zeros(3, np.float32), z, np.array([0, 1, 3, 0]),
+                       dz, db, 0.25, False)
+    assert got == -3.0  # -1 - the row of the bad label
+    assert (z == 1).all() and (dz == 7).all() and (db == 7).all()

@@ -308,6 +308,65 @@ def _softmax_cross_entropy(z, y, dz, scale, want_grad):
     return total * scale
 
 
+def _sparse_head(z, b, y, labels, dz, db, scale, probabilities):
+    """The output layer's step for integer labels in one pass, as bias_softmax (or ``z += b``
+    for logits), sparse_softmax_cross_entropy and column_sums compute it one after the other:
+    z += b; y = softmax(z) if ``probabilities``; dz = scale * (softmax(z) - onehot(labels));
+    db = sum_rows dz; returns the scaled total of the loss (-1 - i for a label i outside the
+    classes, having written nothing). Each value is computed as by those kernels, in their
+    order, so the results are the same bits; the exponentials are computed once instead of
+    twice."""
+    n, k = z.shape
+    for i in range(n):
+        if labels[i] < 0 or labels[i] >= k:
+            return -1.0 - i
+    for j in range(k):
+        db[j] = 0
+    total = 0.0
+    for i in range(n):
+        for j in range(k):
+            z[i, j] += b[j]
+        m, s = _row_exp(z, i, dz)
+        if probabilities:
+            for j in range(k):
+                y[i, j] = dz[i, j] / s
+        label = labels[i]
+        total += math.log(s) - (z[i, label] - m)
+        p = scale / s
+        for j in range(k):
+            dz[i, j] = dz[i, j] * p
+        dz[i, label] -= scale
+        for j in range(k):
+            db[j] += dz[i, j]
+    return total * scale
+
+
+def _dense_head(z, b, y, targets, dz, db, scale, probabilities):
+    """_sparse_head for one-hot (or any) target rows, as softmax_cross_entropy computes them."""
+    n, k = z.shape
+    for j in range(k):
+        db[j] = 0
+    total = 0.0
+    for i in range(n):
+        for j in range(k):
+            z[i, j] += b[j]
+        m, s = _row_exp(z, i, dz)
+        if probabilities:
+            for j in range(k):
+                y[i, j] = dz[i, j] / s
+        mass = 0.0
+        dot = 0.0
+        for j in range(k):
+            mass += targets[i, j]
+            dot += targets[i, j] * (z[i, j] - m)
+        total += mass * math.log(s) - dot
+        p = mass * scale / s
+        for j in range(k):
+            dz[i, j] = dz[i, j] * p - targets[i, j] * scale
+            db[j] += dz[i, j]
+    return total * scale
+
+
 def _take_rows(a, idx, out):
     """out[r] = a[idx[r]]; False, having copied nothing, if an index is outside [0, rows)."""
     n, k = a.shape
@@ -345,4 +404,6 @@ _KERNELS = {
     "sparse_softmax_cross_entropy": _sparse_softmax_cross_entropy,
     "softmax_cross_entropy": _softmax_cross_entropy,
     "take_rows": _take_rows,
+    "sparse_head": _sparse_head,
+    "dense_head": _dense_head,
 }

@@ -7,8 +7,10 @@ softmax or linear output) trained on a softmax cross-entropy (integer or one-hot
 batch mean, no sample weights), its step is always the same list of operations, and
 ``StackStep`` runs that list: the same matrix products and the same compiled kernels
 (``autodiff/fused.py``), in the same order, on the same arrays, writing the gradients into the
-optimizer's buffers as the tape does. The weights, the loss and the metrics come out bit for bit
-as through the tape (tests/test_stack_step.py compares the two).
+optimizer's buffers as the tape does. The output layer's bias, softmax, loss, loss gradient and
+bias gradient are one kernel (``_sparse_head`` / ``_dense_head``) that computes each value as the
+tape's three kernels do, the exponentials once instead of twice. The weights, the loss and the
+metrics come out bit for bit as through the tape (tests/test_stack_step.py compares the two).
 
 It plays the part of Keras's ``jit_compile``: used where it applies while
 ``compile(jit_compile="auto")`` (the default) or ``True``; ``jit_compile=False`` or
@@ -143,8 +145,8 @@ class StackStep:
                         or not g.flags.c_contiguous):
                     return False
             if self._kernels is None:
-                names = ("bias_relu", "relu_backward", "column_sums", "bias_softmax",
-                         "sparse_softmax_cross_entropy", "softmax_cross_entropy")
+                names = ("bias_relu", "relu_backward", "column_sums", "sparse_head",
+                         "dense_head")
                 kernels = [fused._kernel(name) for name in names]
                 if any(k is None for k in kernels):
                     return False
@@ -195,43 +197,38 @@ class StackStep:
     def _gradients(self, x, labels, n):
         """(loss, output) with the gradients written into the optimizer's buffers, or None,
         having changed no weight, for a label the tape must report."""
-        bias_relu, relu_backward, column_sums, bias_softmax, sparse_ce, dense_ce = self._kernels
+        bias_relu, relu_backward, column_sums, sparse_head, dense_head = self._kernels
         # forward: h_i = act(h_{i-1} @ W_i + b_i), as the tape's dense nodes compute it
         inputs, values = [], []
         h = x
-        for _, kernel, bias, _, kind in self.layers:
+        for _, kernel, bias, _, kind in self.layers[:-1]:
             inputs.append(h)
-            z = h @ kernel.value
+            h = h @ kernel.value
             if kind == _RELU:
-                bias_relu(z, bias.value)
-                h = z
-            elif kind == _SOFTMAX:
-                h = np.empty_like(z)
-                bias_softmax(z, bias.value, h)
+                bias_relu(h, bias.value)
             else:
-                z += bias.value
-                h = z
-            values.append(z)
-        z = values[-1]
+                h += bias.value
+            values.append(h)
+        inputs.append(h)
+        kernel, bias, _, kind = self.layers[-1][1:]
+        z = h @ kernel.value
         if not self.sparse and labels.shape != z.shape:
             return None
-        scale = 1.0 / n
+        # the output layer with the loss, its gradient dz and the bias gradient, in one kernel
+        out = np.empty_like(z) if kind == _SOFTMAX else z
         dz = np.empty_like(z)
-        if self.sparse:
-            total = sparse_ce(z, labels, dz, scale, True)
-            if total < 0:  # a label outside the classes: the tape names it
-                return None
-        else:
-            total = dense_ce(z, labels, dz, scale, True)
-        loss = z.dtype.type(total)
-        # backward: d W_i = h_{i-1}^T dz_i, d b_i = sum_rows dz_i, dz_{i-1} = relu'(dz_i W_i^T)
         grads = self._grads
+        head = sparse_head if self.sparse else dense_head
+        total = head(z, bias.value, out, labels, dz, grads[-1], 1.0 / n, kind == _SOFTMAX)
+        if self.sparse and total < 0:  # a label outside the classes: the tape names it
+            return None
+        # backward: d W_i = h_{i-1}^T dz_i, d b_i = sum_rows dz_i, dz_{i-1} = relu'(dz_i W_i^T)
         last = len(self.layers) - 1
         for i in range(last, -1, -1):
             kernel = self.layers[i][1]
             np.matmul(inputs[i].T, dz, out=grads[2 * i])
-            if i == last or self.layers[i][4] != _RELU:
-                column_sums(dz, grads[2 * i + 1])
+            if i < last and self.layers[i][4] != _RELU:
+                column_sums(dz, grads[2 * i + 1])  # a relu's came with its dz, below
             if i:
                 g = dz @ kernel.value.T
                 if self.layers[i - 1][4] == _RELU:
@@ -239,4 +236,4 @@ class StackStep:
                     relu_backward(g, values[i - 1], dz, grads[2 * i - 1])
                 else:
                     dz = g
-        return loss, h
+        return z.dtype.type(total), out
