@@ -2,7 +2,9 @@
 
 Each case trains one model through the tape (jit_compile=False) and one through the list (the
 default), from the same weights on the same batches, and compares every weight, optimizer slot
-and logged number exactly. Counting the tape's backward passes shows which path each step took.
+and logged number exactly. Counting the dense nodes built for training shows which path each
+step took: the tape builds one per layer and step, the list none (after its first step, where
+the optimizer makes its flat arrays).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import numpy as np
 import pytest
 
 import numnet as keras
-from numnet.autodiff.tensor import Tensor
+from numnet.autodiff import ops
+from numnet.autodiff.tensor import grad_enabled
 from numnet.optimizers import fused
 
 pytestmark = pytest.mark.skipif(not fused.is_available(),
@@ -20,6 +23,9 @@ pytestmark = pytest.mark.skipif(not fused.is_available(),
 RS = np.random.default_rng(0)
 X = RS.random((300, 12), dtype=np.float32)
 Y = RS.integers(0, 4, 300)
+ONE_HOT = np.eye(4, dtype=np.float32)[Y]
+TARGETS = X[:, :2] * 3 - X[:, 2:4]  # a regression onto two outputs
+BINARY = (X[:, :1] > 0.5).astype("float32")
 
 
 def _model(hidden=("relu",), output="softmax", units=4, **dense):
@@ -31,16 +37,17 @@ def _model(hidden=("relu",), output="softmax", units=4, **dense):
 
 
 @pytest.fixture
-def tape_steps(monkeypatch):
-    """How many training steps went through the tape (one backward pass each)."""
+def dense_nodes(monkeypatch):
+    """How many dense nodes were built for training (predict and validation build theirs
+    without a tape)."""
     count = [0]
-    original = Tensor.backward
+    original = ops.dense
 
-    def counted(self, *args, **kwargs):
-        count[0] += 1
-        return original(self, *args, **kwargs)
+    def counted(*args, **kwargs):
+        count[0] += grad_enabled()
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(Tensor, "backward", counted)
+    monkeypatch.setattr(ops, "dense", counted)
     return count
 
 
@@ -64,16 +71,15 @@ def _same(a, b):
         np.testing.assert_array_equal(np.asarray(va), np.asarray(vb))
 
 
-CASES = {
+CASES = {  # the output layer's softmax cross-entropy in one kernel
     "sparse, softmax, adam": dict(),
     "logits": dict(output=None,
                    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)),
     "three hidden, one linear": dict(hidden=("relu", "linear", "relu")),
     "no hidden": dict(hidden=()),
-    "one-hot, rmsprop, batch 128": dict(y=keras.utils.to_categorical(Y, 4),
-                                        loss="categorical_crossentropy", optimizer="rmsprop",
-                                        batch_size=128),
-    "one-hot logits": dict(output=None, y=keras.utils.to_categorical(Y, 4),
+    "one-hot, rmsprop, batch 128": dict(y=ONE_HOT, loss="categorical_crossentropy",
+                                        optimizer="rmsprop", batch_size=128),
+    "one-hot logits": dict(output=None, y=ONE_HOT,
                            loss=keras.losses.CategoricalCrossentropy(from_logits=True)),
     "labels (n, 1), sgd with momentum": dict(y=Y.reshape(-1, 1).astype("int32"),
                                              optimizer=keras.optimizers.SGD(0.1, momentum=0.9)),
@@ -82,29 +88,63 @@ CASES = {
         metrics=("accuracy", "sparse_top_k_categorical_accuracy")),
     "float64": dict(dtype="float64"),
 }
+CASES.update({  # the loss by its own ops
+    "tanh and sigmoid hidden": dict(hidden=("tanh", "sigmoid", "elu")),
+    "mse regression": dict(output=None, units=2, y=TARGETS, loss="mse", metrics=("mae",)),
+    "huber, sgd": dict(output=None, units=2, y=TARGETS, loss=keras.losses.Huber(),
+                       optimizer="sgd", metrics=()),
+    "binary, sigmoid output": dict(output="sigmoid", units=1, y=BINARY,
+                                   loss="binary_crossentropy"),
+    "binary logits": dict(output=None, units=1, y=BINARY,
+                          loss=keras.losses.BinaryCrossentropy(from_logits=True)),
+    "label smoothing": dict(y=ONE_HOT,
+                            loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.1)),
+    "probabilities of a linear output": dict(output=None),
+    "kl divergence on softmax": dict(y=ONE_HOT, loss="kl_divergence"),
+    "forty classes": dict(units=40, y=RS.integers(0, 40, 300)),
+    "sample weights": dict(sample_weight=np.linspace(0.5, 1.5, len(X)),
+                           metrics=("accuracy",)),
+    "class weights": dict(class_weight={0: 1.0, 1: 2.0, 2: 1.0, 3: 0.5}),
+    "weighted metrics": dict(sample_weight=np.linspace(0.5, 1.5, len(X)),
+                             weighted_metrics=["accuracy"]),
+})
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_list_trains_bit_for_bit_as_the_tape(case, tape_steps):
+def test_the_list_trains_bit_for_bit_as_the_tape(case, dense_nodes):
     spec = dict(CASES[case])
-    build = {k: spec.pop(k) for k in ("hidden", "output", "dtype") if k in spec}
+    build = {k: spec.pop(k) for k in ("hidden", "output", "units", "dtype") if k in spec}
     dtype = build.pop("dtype", None)
+    weighted = spec.pop("weighted_metrics", None)
     if dtype:
         keras.backend.set_floatx(dtype)
     try:
         tape, listed = _model(**build), _model(**build)
         listed.set_weights(tape.get_weights())
+        if weighted:
+            for model in (tape, listed):
+                model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                              weighted_metrics=weighted)
         rows = len(X) - (len(X) // 5 if "validation_split" in spec else 0)
-        logged_tape = _train(tape, False, **spec)
-        assert tape_steps[0] == _steps(spec.get("batch_size", 32), rows=rows)
-        tape_steps[0] = 0
-        logged_list = _train(listed, "auto", **spec)
+        logged_tape = _train(tape, False, **spec) if not weighted else _fit_compiled(
+            tape, False, **spec)
+        assert dense_nodes[0] == len(tape.layers) * _steps(spec.get("batch_size", 32),
+                                                           rows=rows)
+        dense_nodes[0] = 0
+        logged_list = _train(listed, "auto", **spec) if not weighted else _fit_compiled(
+            listed, "auto", **spec)
     finally:
         keras.backend.set_floatx("float32")
-    assert tape_steps[0] == 1  # the first step, where the optimizer makes its flat arrays
+    assert dense_nodes[0] == len(listed.layers)  # the first step only
     assert logged_list == logged_tape
     _same(tape, listed)
     assert listed.layers[0].kernel.grad is listed.layers[0].kernel.grad_buffer
+
+
+def _fit_compiled(model, jit, **fit):
+    model.jit_compile = jit
+    keras.utils.set_random_seed(5)
+    return model.fit(X, Y, batch_size=32, epochs=2, verbose=0, **fit).history
 
 
 @pytest.mark.parametrize("why, build, train", [
@@ -112,34 +152,29 @@ def test_the_list_trains_bit_for_bit_as_the_tape(case, tape_steps):
     ("a regularizer", {"kernel_regularizer": "l2"}, {}),
     ("a constraint", {"kernel_constraint": keras.constraints.NonNeg()}, {}),
     ("no bias", {"use_bias": False}, {}),
-    ("a tanh layer", {"hidden": ("tanh",)}, {}),
-    ("a loss on probabilities of a linear output", {"output": None}, {}),
-    ("mean squared error", {"units": 1, "output": None}, {"loss": "mse", "y": X[:, :1],
-                                                            "metrics": ()}),
-    ("sample weights", {}, {"sample_weight": np.linspace(0.5, 1.5, len(X))}),
-    ("class weights", {}, {"class_weight": {0: 1.0, 1: 2.0, 2: 1.0, 3: 1.0}}),
+    ("a custom activation", {"hidden": (lambda t: keras.ops.relu(t),)}, {}),
 ])
-def test_other_models_train_through_the_tape(why, build, train, tape_steps):
+def test_other_models_train_through_the_tape(why, build, train, dense_nodes):
     jit = train.pop("jit", "auto")
     model = _model(**build)
-    model.compile(optimizer="adam", loss=train.pop("loss", "sparse_categorical_crossentropy"),
-                  metrics=list(train.pop("metrics", ("accuracy",))), jit_compile=jit)
-    model.fit(X, train.pop("y", Y), batch_size=32, epochs=2, verbose=0, **train)
-    assert tape_steps[0] == _steps(), why
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"], jit_compile=jit)
+    model.fit(X, Y, batch_size=32, epochs=2, verbose=0)
+    assert dense_nodes[0] == len(model.layers) * _steps(), why
 
 
-def test_run_eagerly_and_dropout_train_through_the_tape(tape_steps):
+def test_run_eagerly_and_dropout_train_through_the_tape(dense_nodes):
     model = _model()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", run_eagerly=True)
     model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
-    assert tape_steps[0] == _steps(epochs=1)
+    assert dense_nodes[0] == 2 * _steps(epochs=1)
     keras.utils.set_random_seed(3)
     dropped = keras.Sequential([keras.layers.Input((12,)), keras.layers.Dense(8, "relu"),
                                 keras.layers.Dropout(0.2), keras.layers.Dense(4, "softmax")])
     dropped.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    tape_steps[0] = 0
+    dense_nodes[0] = 0
     dropped.fit(X, Y, batch_size=32, epochs=1, verbose=0)
-    assert tape_steps[0] == _steps(epochs=1)
+    assert dense_nodes[0] == 2 * _steps(epochs=1)
 
 
 def test_a_label_outside_the_classes_is_reported_as_by_the_tape():

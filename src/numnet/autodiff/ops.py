@@ -452,34 +452,13 @@ def dense(x, kernel: Tensor, bias: Tensor | None, act=None) -> Tensor:
     z = None if gpu is None else gpu.matmul(rows, kernel.value)
     if z is None:
         z = rows @ kernel.value
-    name = getattr(act, "fused", None)
-    out = None
-    if bias is not None and name is not None:
-        if name == "relu":
-            out = z if fused.bias_relu(z, bias.value) else None
-        elif name == "softmax":
-            out = fused.bias_softmax(z, bias.value)
-    if out is None:
-        if bias is not None:
-            z += bias.value
-        if act is None:
-            out = z
-        elif getattr(act, "in_place", False):
-            out = act.forward(z, z)
-        else:
-            out = act.forward(z)
+    out = bias_and_activation(z, None if bias is None else bias.value, act)
     from_dz = _dense_backward(x, rows, kernel, bias, flat)
 
     def backward(g):
         if flat:
             g = g.reshape(z.shape)
-        if act is None:
-            return from_dz(g)
-        if name == "relu":
-            done = fused.relu_backward(g, out, _bias_buffer(bias, g))
-            if done is not None:
-                return from_dz(*done)
-        from_dz(act.backward(z, out, g))
+        from_dz(*activation_backward(g, z, out, act, _bias_buffer(bias, g)))
 
     parents = (x, kernel) if bias is None else (x, kernel, bias)
     if flat:
@@ -514,10 +493,7 @@ def _dense_backward(x, rows, kernel, bias, flat):
                 accumulate(kernel, rows.T @ dz)
         if bias is not None and bias.requires_grad:
             if column_sums is None:
-                buffer = _grad_buffer(bias, dz)
-                column_sums = fused.column_sums(dz, buffer)
-                if column_sums is None:
-                    column_sums = dz.sum(axis=0) if buffer is None else dz.sum(axis=0, out=buffer)
+                column_sums = bias_gradient(dz, _grad_buffer(bias, dz))
             accumulate(bias, column_sums)
         if x.requires_grad:
             dx = None if gpu is None else gpu.matmul(dz, kernel.value, trans_b=True)
@@ -526,6 +502,50 @@ def _dense_backward(x, rows, kernel, bias, flat):
             accumulate(x, dx.reshape(x.value.shape) if flat else dx)
 
     return from_dz
+
+
+def bias_and_activation(z, b, act):
+    """act(z + b) for the product z of a dense layer (changed in place), b its bias value or
+    None, act an activation kernel or None (linear): the layer's output. Relu and softmax with a
+    bias run as one compiled kernel where that applies (fused)."""
+    name = getattr(act, "fused", None)
+    out = None
+    if b is not None and name is not None:
+        if name == "relu":
+            out = z if fused.bias_relu(z, b) else None
+        elif name == "softmax":
+            out = fused.bias_softmax(z, b)
+    if out is None:
+        if b is not None:
+            z += b
+        if act is None:
+            out = z
+        elif getattr(act, "in_place", False):
+            out = act.forward(z, z)
+        else:
+            out = act.forward(z)
+    return out
+
+
+def activation_backward(g, z, out, act, db=None):
+    """(dz, the column sums of dz or None) for the gradient g of a dense layer's output ``out``
+    = act(z): dz = act'(z) * g. Relu's backward computes the sums too (into ``db`` when it can
+    hold them: a bias's gradient buffer)."""
+    if act is None:
+        return g, None
+    if getattr(act, "fused", None) == "relu":
+        done = fused.relu_backward(g, out, db)
+        if done is not None:
+            return done
+    return act.backward(z, out, g), None
+
+
+def bias_gradient(dz, buffer=None):
+    """sum_rows dz, the gradient of a dense layer's bias (into ``buffer`` where it can hold it)."""
+    sums = fused.column_sums(dz, buffer)
+    if sums is None:
+        sums = dz.sum(axis=0) if buffer is None else dz.sum(axis=0, out=buffer)
+    return sums
 
 
 def _bias_buffer(bias, dz):

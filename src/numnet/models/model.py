@@ -370,8 +370,8 @@ class Model(Layer):
 
     def _train_step(self, x, y, sample_weight):
         step = self._stack_step
-        if step is not None and sample_weight is None:
-            loss = step(x, y)
+        if step is not None:
+            loss = step(x, y, sample_weight)
             if loss is not None:
                 return loss
         params = self._step_params

@@ -1,24 +1,27 @@
 """The training step of a plain stack of Dense layers, run as a fixed list of calls.
 
 Through the tape, a step builds a node per layer and per loss, orders them and walks them back;
-for the seeds' models that bookkeeping is about 60 us of Python a step, a fifth of a W2 step
-(bench/RESULTS.md). When a model is a stack of Dense layers (relu or linear hidden layers, then a
-softmax or linear output) trained on a softmax cross-entropy (integer or one-hot labels, the
-batch mean, no sample weights), its step is always the same list of operations, and
-``StackStep`` runs that list: the same matrix products and the same compiled kernels
-(``autodiff/fused.py``), in the same order, on the same arrays, writing the gradients into the
-optimizer's buffers as the tape does. The output layer's bias, softmax, loss, loss gradient and
-bias gradient are one kernel (``_sparse_head`` / ``_dense_head``) that computes each value as the
-tape's three kernels do, the exponentials once instead of twice. The weights, the loss and the
-metrics come out bit for bit as through the tape (tests/test_stack_step.py compares the two).
+for the seeds' models that bookkeeping is about 30 us of Python a step, an eighth of a W2 step
+(bench/RESULTS.md). A stack of Dense layers with built-in activations always takes the same
+step, and ``StackStep`` runs it as a list: the same matrix products, activation kernels and
+compiled kernels (``autodiff/fused.py``, through ``ops.bias_and_activation``,
+``ops.activation_backward`` and ``ops.bias_gradient``, the helpers of the tape's dense node), in
+the same order, on the same arrays, writing the gradients into the optimizer's buffers as the
+tape does. The loss is computed by its own ops on a tape of its own, from the output as the
+dense node presents it (with its logits, for a softmax or sigmoid), with sample weights if any.
+A softmax cross-entropy batch mean without weights is computed by one kernel with the output
+layer's bias, softmax, loss gradient and bias gradient (``_sparse_head`` / ``_dense_head``),
+each value as the tape's three kernels compute it, the exponentials once instead of twice. The
+weights, the loss and the metrics come out bit for bit as through the tape
+(tests/test_stack_step.py compares the two).
 
 It plays the part of Keras's ``jit_compile``: used where it applies while
 ``compile(jit_compile="auto")`` (the default) or ``True``; ``jit_compile=False`` or
 ``run_eagerly=True`` train through the tape. Everything else trains through the tape too: other
-layers, regularizers, constraints, a custom or weighted loss, 16-bit policies, the GPU, and
-machines without numba. A step the list cannot take (the optimizer's flat arrays are made on the
-first step; a label outside the classes, which the tape reports) goes through the tape, having
-changed nothing.
+layers, custom activations, regularizers, constraints, a model with its own ``call``, 16-bit
+policies, the GPU, and machines without numba. A step the list cannot take (the optimizer's
+flat arrays are made on the first step; a label outside the classes, which the tape reports)
+goes through the tape, having changed nothing.
 """
 
 from __future__ import annotations
@@ -26,36 +29,25 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations, backend, losses, optimizers
-from ..autodiff import fused
+from ..autodiff import fused, ops
+from ..autodiff.tensor import Tensor
 from ..layers.base import Layer
 from ..layers.core import Dense
 
-_RELU, _LINEAR, _SOFTMAX = "relu", "linear", "softmax"
 
-
-def _kind(layer: Dense) -> str | None:
-    """How a Dense layer's activation runs in the list: relu, linear, softmax, or None (not)."""
-    if layer.activation is activations.linear and layer._kernel_fn is None:
-        return _LINEAR
-    kernel = layer._kernel_fn
-    name = getattr(kernel, "fused", None)
-    if name == _RELU:
-        return _RELU
-    if name == _SOFTMAX and kernel.keeps_logits == _SOFTMAX and kernel.axis == -1:
-        return _SOFTMAX
-    return None
-
-
-def _loss_form(loss) -> tuple[bool, bool] | None:
-    """(sparse, from_logits) of a softmax cross-entropy batch mean the list computes as the tape
-    does, or None for any other loss."""
+def _head_form(loss, act, units: int) -> bool | None:
+    """For a softmax cross-entropy batch mean that the head kernels compute as the tape does,
+    on an output layer with activation kernel ``act`` (None: linear) of ``units`` classes:
+    whether its labels are integers (True) or rows (False); None for any other loss or output,
+    which the loss's own ops compute."""
     if (not isinstance(loss, losses.LossFunctionWrapper)
             or type(loss).reduced is not losses.LossFunctionWrapper.reduced
-            or loss.reduction not in ("sum_over_batch_size", "mean")):
+            or loss.reduction not in ("sum_over_batch_size", "mean")
+            or units > fused.FEW_CLASSES):
         return None
     kwargs = dict(loss.fn_kwargs)
     from_logits = kwargs.pop("from_logits", False)
-    if kwargs.pop("axis", -1) not in (-1, 1) or not isinstance(from_logits, bool):
+    if kwargs.pop("axis", -1) not in (-1, 1) or from_logits not in (True, False):
         return None
     if loss.fn is losses.sparse_categorical_crossentropy:
         if kwargs.pop("ignore_class", None) is not None:
@@ -67,14 +59,21 @@ def _loss_form(loss) -> tuple[bool, bool] | None:
         sparse = False
     else:
         return None
-    return (sparse, from_logits) if not kwargs else None
+    if from_logits:
+        output_fits = act is None
+    else:
+        output_fits = (getattr(act, "fused", None) == "softmax"
+                       and act.keeps_logits == "softmax" and act.axis == -1)
+    return sparse if output_fits and not kwargs else None
 
 
 def _plain(layer) -> bool:
-    """Whether a Dense layer does no more than act(x @ kernel + bias) with trainable weights."""
+    """Whether a layer is a Dense that does no more than act(x @ kernel + bias), with a built-in
+    activation (its kernel is what the tape runs), trainable weights and nothing else."""
     weights = layer._weights
     return (type(layer) is Dense and type(layer).__call__ is Layer.__call__ and layer.built
             and layer.use_bias and layer.trainable and layer._autocast is None
+            and (layer._kernel_fn is not None or layer.activation is activations.linear)
             and layer.activity_regularizer is None and not getattr(layer, "_regularized", None)
             and len(weights) == 2 and weights[0] is layer.kernel and weights[1] is layer.bias
             and all(getattr(w, "constraint", None) is None for w in weights))
@@ -93,44 +92,39 @@ def build(model) -> StackStep | None:
             or not model._layers or not model.trainable or model._loss_obj is None
             or isinstance(model.optimizer, optimizers.LossScaleOptimizer)):
         return None
-    form = _loss_form(model._loss_obj)
     layers = list(model._layers)
-    if form is None or not all(_plain(layer) for layer in layers):
+    if not all(_plain(layer) for layer in layers):
         return None
-    kinds = [_kind(layer) for layer in layers]
-    sparse, from_logits = form
-    if None in kinds or _SOFTMAX in kinds[:-1] or kinds[-1] != (
-            _LINEAR if from_logits else _SOFTMAX):
-        return None  # also: probabilities given to from_logits, a loss on a linear output
     dtype = layers[0].kernel.value.dtype
-    if (dtype not in (np.dtype("float32"), np.dtype("float64"))
-            or layers[-1].units > fused.FEW_CLASSES
-            or any(layer._compute != dtype or layer.kernel.value.dtype != dtype
-                   or layer.bias.value.dtype != dtype for layer in layers)):
+    if dtype not in (np.dtype("float32"), np.dtype("float64")) or any(
+            layer._compute != dtype or layer.kernel.value.dtype != dtype
+            or layer.bias.value.dtype != dtype for layer in layers):
         return None
     params = [w for layer in layers for w in (layer.kernel, layer.bias)]
     steps = model._step_params
     if steps is None or len(steps) != len(params) or any(
             a is not b for a, b in zip(steps, params)):
         return None  # a layer used twice, or weights the fit does not train
-    return StackStep(model, layers, kinds, sparse)
+    return StackStep(model, layers)
 
 
 class StackStep:
-    """``step(x, y)``: one training step of a Dense stack; the batch mean loss, or None."""
+    """``step(x, y, sample_weight)``: one training step of a Dense stack; its loss, or None."""
 
-    def __init__(self, model, layers, kinds, sparse: bool):
+    def __init__(self, model, layers):
         self.model = model
-        self.layers = [(layer, layer.kernel, layer.bias, layer.activation, kind)
-                       for layer, kind in zip(layers, kinds)]
-        self.sparse = sparse
+        # (layer, kernel, bias, activation, its kernel or None, whether it is relu)
+        self.layers = [(layer, layer.kernel, layer.bias, layer.activation, layer._kernel_fn,
+                        getattr(layer._kernel_fn, "fused", None) == "relu") for layer in layers]
+        last = layers[-1]
+        self.head = _head_form(model._loss_obj, last._kernel_fn, last.units)
         self.params = list(model._step_params)
         self.features = layers[0].kernel.value.shape[0]
         self.dtype = layers[0].kernel.value.dtype
         self._grads = None  # the optimizer's gradient buffers, once it has made them
         self._pack = None
         self._kernels = None
-        self._failed = False  # a kernel raised (a signature numba cannot compile): tape only
+        self._failed = False  # the step raised: the tape takes the rest of this fit's steps
 
     def _ready(self) -> bool:
         """Whether the optimizer holds the weights in its flat arrays, the gradients' buffers."""
@@ -145,8 +139,7 @@ class StackStep:
                         or not g.flags.c_contiguous):
                     return False
             if self._kernels is None:
-                names = ("bias_relu", "relu_backward", "column_sums", "sparse_head",
-                         "dense_head")
+                names = ("bias_relu", "relu_backward", "column_sums", "sparse_head", "dense_head")
                 kernels = [fused._kernel(name) for name in names]
                 if any(k is None for k in kernels):
                     return False
@@ -159,28 +152,16 @@ class StackStep:
                 return False
         return True
 
-    def __call__(self, x, y):
-        """Run the step on the batch (x, y) and return its loss; None, having changed nothing,
-        where the list does not apply (the tape then takes the step)."""
+    def __call__(self, x, y, sample_weight=None):
+        """Run the step on the batch and return its loss; None, having changed nothing, where the
+        list does not apply (the tape then takes the step)."""
         if (self._failed or type(x) is not np.ndarray or x.ndim != 2 or x.dtype != self.dtype
                 or x.shape[1] != self.features or not x.flags.c_contiguous or not len(x)
                 or type(y) is not np.ndarray or not self._ready()):
             return None
-        n = x.shape[0]
-        if self.sparse:
-            labels = y.reshape(n) if y.shape == (n, 1) else y
-            if labels.shape != (n,) or labels.dtype.kind not in "iu":
-                return None
-            labels = labels.astype("int64", copy=False)
-            if not labels.flags.c_contiguous:
-                return None
-        else:
-            labels = y if y.dtype == self.dtype else y.astype(self.dtype)
-            if labels.ndim != 2 or not labels.flags.c_contiguous:
-                return None
         try:
-            done = self._gradients(x, labels, n)
-        except Exception:  # a kernel numba cannot compile for these arrays: the tape's way
+            done = self._gradients(x, y, sample_weight)
+        except Exception:  # the tape takes the step again, and reports what is wrong
             self._failed = True
             return None
         if done is None:
@@ -190,50 +171,104 @@ class StackStep:
         for p, g in zip(self.params, grads):
             p.grad = g
         self.model.optimizer.apply(grads, self.params)
-        for metric in self.model._metrics:
-            metric.update_state(y, out, None)
+        model = self.model
+        for i, metric in enumerate(model._metrics):  # only weighted_metrics see weights
+            metric.update_state(y, out, sample_weight if i >= model._weighted_from else None)
         return loss
 
-    def _gradients(self, x, labels, n):
+    def _gradients(self, x, y, sample_weight):
         """(loss, output) with the gradients written into the optimizer's buffers, or None,
-        having changed no weight, for a label the tape must report."""
-        bias_relu, relu_backward, column_sums, sparse_head, dense_head = self._kernels
-        # forward: h_i = act(h_{i-1} @ W_i + b_i), as the tape's dense nodes compute it
-        inputs, values = [], []
+        having changed no weight, where the tape must take the step."""
+        # forward: h_i = act(h_{i-1} @ W_i + b_i), as the tape's dense nodes compute it (relu
+        # by its kernel directly: the arrays here are always ones it takes)
+        bias_relu, relu_backward, column_sums = self._kernels[:3]
+        inputs, values, outputs = [], [], []
         h = x
-        for _, kernel, bias, _, kind in self.layers[:-1]:
+        for _, kernel, bias, _, act, relu in self.layers[:-1]:
             inputs.append(h)
-            h = h @ kernel.value
-            if kind == _RELU:
-                bias_relu(h, bias.value)
+            z = h @ kernel.value
+            if relu:
+                bias_relu(z, bias.value)
+                h = z
             else:
-                h += bias.value
-            values.append(h)
+                h = ops.bias_and_activation(z, bias.value, act)
+            values.append(z)
+            outputs.append(h)
         inputs.append(h)
-        kernel, bias, _, kind = self.layers[-1][1:]
+        kernel, bias, _, act = self.layers[-1][1:5]
         z = h @ kernel.value
-        if not self.sparse and labels.shape != z.shape:
-            return None
-        # the output layer with the loss, its gradient dz and the bias gradient, in one kernel
-        out = np.empty_like(z) if kind == _SOFTMAX else z
-        dz = np.empty_like(z)
         grads = self._grads
-        head = sparse_head if self.sparse else dense_head
-        total = head(z, bias.value, out, labels, dz, grads[-1], 1.0 / n, kind == _SOFTMAX)
-        if self.sparse and total < 0:  # a label outside the classes: the tape names it
+        if self.head is not None and sample_weight is None:
+            done = self._head(z, bias.value, y, act)
+        else:
+            out = ops.bias_and_activation(z, bias.value, act)
+            done = self._loss(y, z, out, act, sample_weight)
+        if done is None:
             return None
-        # backward: d W_i = h_{i-1}^T dz_i, d b_i = sum_rows dz_i, dz_{i-1} = relu'(dz_i W_i^T)
-        last = len(self.layers) - 1
-        for i in range(last, -1, -1):
+        loss, out, dz, sums = done
+        # backward: d W_i = h_{i-1}^T dz_i, d b_i = sum_rows dz_i, dz_{i-1} = act'(dz_i W_i^T)
+        for i in range(len(self.layers) - 1, -1, -1):
             kernel = self.layers[i][1]
             np.matmul(inputs[i].T, dz, out=grads[2 * i])
-            if i < last and self.layers[i][4] != _RELU:
-                column_sums(dz, grads[2 * i + 1])  # a relu's came with its dz, below
+            buffer = grads[2 * i + 1]
+            if sums is None:
+                column_sums(dz, buffer)
+            elif sums is not buffer:
+                buffer[...] = sums
             if i:
                 g = dz @ kernel.value.T
-                if self.layers[i - 1][4] == _RELU:
-                    dz = np.empty_like(g)
-                    relu_backward(g, values[i - 1], dz, grads[2 * i - 1])
+                below = self.layers[i - 1]
+                if below[5]:
+                    dz, sums = np.empty_like(g), grads[2 * i - 1]
+                    relu_backward(g, values[i - 1], dz, sums)
                 else:
-                    dz = g
-        return z.dtype.type(total), out
+                    dz, sums = ops.activation_backward(g, values[i - 1], outputs[i - 1],
+                                                       below[4], grads[2 * i - 1])
+        return loss, out
+
+    def _head(self, z, b, y, act):
+        """(loss, output, dz, bias gradient) of the softmax cross-entropy output in one kernel,
+        or None for labels the tape must take (or report)."""
+        n = z.shape[0]
+        if self.head:  # integer labels, as the tape's loss reads them
+            labels = y.reshape(n) if y.shape == (n, 1) else y
+            if labels.shape != (n,) or labels.dtype.kind not in "iu":
+                return None
+            labels = labels.astype("int64", copy=False)
+        else:
+            labels = y if y.dtype == z.dtype else y.astype(z.dtype)
+            if labels.shape != z.shape:
+                return None
+        if not labels.flags.c_contiguous:
+            return None
+        # the output's bias, softmax, loss, loss gradient and bias gradient in one kernel
+        softmax = act is not None
+        out = np.empty_like(z) if softmax else z
+        dz = np.empty_like(z)
+        sums = self._grads[-1]
+        head = self._kernels[3] if self.head else self._kernels[4]
+        total = head(z, b, out, labels, dz, sums, 1.0 / n, softmax)
+        if self.head and total < 0:  # a label outside the classes: the tape names it
+            return None
+        return z.dtype.type(total), out, dz, sums
+
+    def _loss(self, y, z, out, act, sample_weight):
+        """(loss, output, dz, bias gradient or None) with the loss computed by its own ops on a
+        tape of their own, from the output as the tape's dense node presents it (with its
+        logits, for a softmax or sigmoid), or None if its gradient reaches both."""
+        y_pred = Tensor(out, requires_grad=True)
+        kind = ops._logits_kind(act)
+        logits = None
+        if kind is not None:
+            logits = Tensor(z, requires_grad=True)
+            y_pred.logits = ops.Logits(z, (logits,), lambda g: ops.accumulate(logits, g), kind,
+                                       getattr(act, "axis", -1))
+        loss = self.model._loss_value(y, y_pred, sample_weight)
+        loss.backward()
+        through_logits = logits is not None and logits.grad is not None
+        if through_logits == (y_pred.grad is not None):
+            return None
+        if through_logits:
+            return loss.value, out, logits.grad, None
+        return (loss.value, out, *ops.activation_backward(y_pred.grad, z, out, act,
+                                                          self._grads[-1]))
