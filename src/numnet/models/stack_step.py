@@ -1,7 +1,7 @@
 """The training step of a plain stack of Dense layers, run as a fixed list of calls.
 
 Through the tape, a step builds a node per layer and per loss, orders them and walks them back;
-for the seeds' models that bookkeeping is about 30 us of Python a step, an eighth of a W2 step
+for the seeds' models that bookkeeping is about 30 us of Python a step, a tenth of a W2 step
 (bench/RESULTS.md). A stack of Dense layers with built-in activations always takes the same
 step, and ``StackStep`` runs it as a list: the same matrix products, activation kernels and
 compiled kernels (``autodiff/fused.py``, through ``ops.bias_and_activation``,
