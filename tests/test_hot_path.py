@@ -152,7 +152,8 @@ def test_categorical_mean_over_the_first_axis(path):
     np.testing.assert_allclose(grad, want_grad, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("case", ["sparse", "sparse_3d", "categorical", "categorical_soft"])
+@pytest.mark.parametrize("case", ["sparse", "sparse_3d", "categorical", "categorical_soft",
+                                  "binary"])
 def test_gradient_of_the_fused_means(path, case):
     z = rng(4).uniform(-2, 2, (4, 5))
     labels = np.array([2, 0, 4, 1])
@@ -161,6 +162,7 @@ def test_gradient_of_the_fused_means(path, case):
         "sparse_3d": lambda t: ops.sparse_softmax_cross_entropy_mean(labels.reshape(2, 2), t),
         "categorical": lambda t: ops.softmax_cross_entropy_mean(np.eye(5)[labels], t),
         "categorical_soft": lambda t: ops.softmax_cross_entropy_mean(rng(5).random((4, 5)), t),
+        "binary": lambda t: ops.sigmoid_cross_entropy_mean(rng(5).random((4, 5)), t),
     }[case]
     inputs = [z.reshape(2, 2, 5)] if case == "sparse_3d" else [z]
     assert check_gradients(fn, inputs) < 1e-6
@@ -247,6 +249,65 @@ def test_reduced_equals_call(path, case, reduction):
     assert value.dtype == np.float32 and grad.dtype == np.float32
     np.testing.assert_allclose(value, want_value, rtol=2e-6)
     np.testing.assert_allclose(grad, want_grad, rtol=2e-6, atol=1e-8)
+
+
+SIGMOID = activations._KERNELS["sigmoid"]
+
+
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "mean"])
+@pytest.mark.parametrize("case", ["sigmoid", "from_logits", "smoothing", "column", "wide",
+                                  "rank_3"])
+def test_binary_crossentropy_reduced_equals_call(path, ran, case, reduction):
+    """binary_crossentropy's fused batch mean gives what Loss.__call__ gives."""
+    shape = {"wide": (16, 5), "rank_3": (4, 3, 2)}.get(case, (16, 1))
+    z = (3 * rng(6).standard_normal(shape)).astype(np.float32)
+    y = (rng(7).random(shape) > 0.5).astype(np.float32)
+    if case == "column":
+        y = y[:, 0]  # labels of shape (n,) for predictions of shape (n, 1)
+    kwargs = {"from_logits": case != "sigmoid"}
+    if case == "smoothing":
+        kwargs["label_smoothing"] = 0.2
+    loss = losses.BinaryCrossentropy(**kwargs)
+    loss.reduction = reduction
+    results = []
+    for fn in (loss.reduced, loss.__call__):
+        t = Tensor(z.copy(), requires_grad=True)
+        pred = ops.activation(t, SIGMOID) if case == "sigmoid" else t
+        value = fn(y, pred)
+        value.backward()
+        results.append((to_numpy(value.value), t.grad))
+    (value, grad), (want_value, want_grad) = results
+    assert value.dtype == np.float32 and grad.dtype == np.float32
+    np.testing.assert_allclose(value, want_value, rtol=2e-6)
+    np.testing.assert_allclose(grad, want_grad, rtol=2e-6, atol=1e-8)
+    assert ran == (["sigmoid_cross_entropy"] if path == "fused" and KERNELS_RUN else [])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_binary_mean_on_both_paths(dtype):
+    z = (4 * rng(8).standard_normal((64, 3))).astype(dtype)
+    z[0, 0], z[1, 1] = 80.0, -80.0  # large logits: no overflow, no log(0)
+    y = rng(9).random((64, 3)).astype(dtype)
+    results = []
+    for enabled in (False, True):
+        switch.set_enabled(enabled)
+        results.append(value_and_grad(lambda t: ops.sigmoid_cross_entropy_mean(y, t), z))
+    (value, grad), (fused_value, fused_grad) = results
+    np.testing.assert_allclose(fused_value, value, **TOL[dtype])
+    np.testing.assert_allclose(fused_grad, grad, **TOL[dtype])
+    p = 1 / (1 + np.exp(-z.astype(np.float64)))
+    want = -(y * np.log(p) + (1 - y) * np.log1p(-p))
+    want[0, 0] = 80.0 * (1 - y[0, 0])  # log(1 - p) underflows in float64 here: the exact value
+    want[1, 1] = 80.0 * y[1, 1]
+    np.testing.assert_allclose(value, want.mean(), rtol=1e-5 if dtype == np.float32 else 1e-12)
+    np.testing.assert_allclose(grad, (p - y) / y.size, rtol=1e-5, atol=1e-9)
+
+
+def test_a_nan_logit_gives_a_nan_binary_mean(path):
+    z = np.array([[0.5], [np.nan], [-1.0]], np.float32)
+    value, grad = value_and_grad(lambda t: ops.sigmoid_cross_entropy_mean(
+        np.array([[1.0], [0.0], [1.0]], np.float32), t), z)
+    assert np.isnan(value) and np.isnan(grad[1, 0]) and np.isfinite(grad[[0, 2]]).all()
 
 
 def test_reduced_takes_the_general_path_where_the_fused_mean_does_not_apply(monkeypatch):

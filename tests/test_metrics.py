@@ -804,3 +804,26 @@ def test_the_same_stream_gives_keras_3s_result(keras, weights, name, kwargs, dat
     got = stream(getattr(M, name)(**kwargs), y, p, weights)
     # Keras accumulates in float32: its sums of a few hundred weights carry ~1e-7 relative.
     np.testing.assert_allclose(got, want, rtol=2e-6, atol=2e-6)
+
+
+@pytest.mark.parametrize("labels", ["column", "flat", "int", "not_binary"])
+def test_binary_accuracy_counts_hits_as_the_per_sample_mean_does(labels):
+    """BinaryAccuracy's direct count of an (n, 1) output equals the general path's mean."""
+    rs = np.random.default_rng(11)
+    pred = rs.random((50, 1)).astype("float32")
+    pred[3] = np.nan  # never above the threshold
+    y = (rs.random((50, 1)) > 0.4).astype("float32")
+    if labels == "flat":
+        y = y[:, 0]
+    elif labels == "int":
+        y = y.astype("int64")
+    elif labels == "not_binary":
+        y[::7] = 2.0  # a label that no prediction matches
+    direct, general = M.BinaryAccuracy(threshold=0.3), M.BinaryAccuracy(threshold=0.3)
+    for lo in range(0, 50, 16):
+        direct.update_state(y[lo:lo + 16], pred[lo:lo + 16])
+        # the general path: MeanMetricWrapper's per-sample mean of binary_accuracy
+        M.MeanMetricWrapper.update_state(general, y[lo:lo + 16], pred[lo:lo + 16])
+    want = np.mean((pred > 0.3).astype("float32").reshape(-1) == np.reshape(y, -1))
+    assert float(direct.result()) == float(general.result()) == pytest.approx(want, abs=1e-7)
+    assert float(direct.count.value) == float(general.count.value) == 50

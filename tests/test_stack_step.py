@@ -17,8 +17,11 @@ from numnet.autodiff import ops
 from numnet.autodiff.tensor import grad_enabled
 from numnet.optimizers import fused
 
-pytestmark = pytest.mark.skipif(not fused.is_available(),
-                                reason="the list runs numba's kernels; numba is not installed")
+pytestmark = [
+    pytest.mark.skipif(not fused.is_available(),
+                       reason="the list runs numba's kernels; numba is not installed"),
+    pytest.mark.cpu_only,  # on the GPU every step goes through the tape
+]
 
 RS = np.random.default_rng(0)
 X = RS.random((300, 12), dtype=np.float32)

@@ -207,6 +207,22 @@ def _categorical_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
     return ops.softmax_cross_entropy_mean(y_true, logits, axis)
 
 
+def _binary_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
+                              label_smoothing: float = 0.0, axis: int = -1):
+    """The batch mean of binary_crossentropy as one node, or None when it is computed from
+    probabilities (not logits) or over another axis than the last."""
+    y_pred = ops.as_tensor(y_pred)
+    if axis % max(y_pred.ndim, 1) != max(y_pred.ndim, 1) - 1:
+        return None
+    y_true, y_pred = _same_shape(y_true, y_pred, "binary_crossentropy")
+    logits = y_pred if from_logits else _logits_of(y_pred, "sigmoid")
+    if logits is None:
+        return None
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return ops.sigmoid_cross_entropy_mean(y_true, logits)
+
+
 def _sparse_labels(y_true, y_pred: Tensor):
     """Integer labels of shape y_pred.shape[:-1] (a trailing axis of 1 dropped); an error when
     they do not fit."""
@@ -595,6 +611,7 @@ _FUNCTIONS = {
     "poisson": poisson, "cosine_similarity": cosine_similarity,
 }
 _BATCH_MEANS = {
+    binary_crossentropy: _binary_crossentropy_mean,
     categorical_crossentropy: _categorical_crossentropy_mean,
     sparse_categorical_crossentropy: _sparse_categorical_crossentropy_mean,
 }

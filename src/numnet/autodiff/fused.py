@@ -192,6 +192,21 @@ def take_rows(a, idx):
     return out if a.ndim == 2 else out.reshape((idx.shape[0],) + a.shape[1:])
 
 
+def sigmoid_cross_entropy(z, y, scale: float, want_grad: bool):
+    """(scale * sum -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), dz) over all elements of
+    ``z`` and targets ``y`` of its shape and dtype, or None where the fused path does not apply;
+    dz = scale * (sigmoid(z) - y) when ``want_grad``, else None."""
+    if (y.dtype != z.dtype or y.shape != z.shape or z.size > SMALL_BATCH
+            or not _applies(z, y)):
+        return None
+    dz = np.empty_like(z)
+    total = _run("sigmoid_cross_entropy", z.reshape(-1), y.reshape(-1), dz.reshape(-1), scale,
+                 want_grad)
+    if total is None:
+        return None
+    return z.dtype.type(total), dz if want_grad else None
+
+
 def softmax_cross_entropy(z, y, scale: float, want_grad: bool):
     """(scale * sum_i -sum_j y_ij log softmax(z_i)_j, dz) for 2-D ``z`` and targets ``y`` of its
     shape and dtype, or None where the fused path does not apply;
@@ -367,6 +382,18 @@ def _dense_head(z, b, y, targets, dz, db, scale, probabilities):
     return total * scale
 
 
+def _sigmoid_cross_entropy(z, y, dz, scale, want_grad):
+    total = 0.0
+    for i in range(z.size):
+        zi = z[i]
+        e = math.exp(-abs(zi))
+        total += (zi if zi > 0 else zi * 0) - zi * y[i] + math.log1p(e)
+        if want_grad:
+            p = 1 / (1 + e) if zi >= 0 else e / (1 + e)
+            dz[i] = (p - y[i]) * scale
+    return total * scale
+
+
 def _take_rows(a, idx, out):
     """out[r] = a[idx[r]]; False, having copied nothing, if an index is outside [0, rows)."""
     n, k = a.shape
@@ -403,6 +430,7 @@ _KERNELS = {
     "bias_softmax": _bias_softmax,
     "sparse_softmax_cross_entropy": _sparse_softmax_cross_entropy,
     "softmax_cross_entropy": _softmax_cross_entropy,
+    "sigmoid_cross_entropy": _sigmoid_cross_entropy,
     "take_rows": _take_rows,
     "sparse_head": _sparse_head,
     "dense_head": _dense_head,

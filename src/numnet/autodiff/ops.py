@@ -683,6 +683,32 @@ def sparse_softmax_cross_entropy_mean(labels, logits) -> Tensor:
     return node(value, (logits,), backward)
 
 
+def sigmoid_cross_entropy_mean(labels, logits) -> Tensor:
+    """mean over all elements of max(z, 0) - z y + log1p(e^-|z|), as one node: binary
+    cross-entropy's batch mean (the mean over the last axis, then over the samples).
+
+    d z = (sigmoid(z) - y) / N, N = the number of elements.
+    """
+    logits = as_tensor(logits)
+    xp = backend.xp
+    y = _labels_like(labels, logits)
+    z = logits.value
+    scale = 1.0 / z.size if z.size else 0.0
+    want_grad = _tensor._grad_enabled and logits.requires_grad
+    done = fused.sigmoid_cross_entropy(z, y, scale, want_grad)
+    if done is not None:
+        value, dz = done
+    else:
+        loss = xp.maximum(z, 0) - z * y + xp.log1p(xp.exp(-xp.abs(z)))
+        value = (loss.sum() * scale).astype(z.dtype, copy=False)
+        dz = (sigmoid_values(z) - y) * z.dtype.type(scale) if want_grad else None
+
+    def backward(g):
+        accumulate(logits, dz * g)
+
+    return node(value, (logits,), backward)
+
+
 def sigmoid_cross_entropy(labels, logits) -> Tensor:
     """Element-wise -y log sigmoid(z) - (1-y) log(1-sigmoid(z)) = max(z,0) - z y + log1p(e^-|z|).
 

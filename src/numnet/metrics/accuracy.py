@@ -142,6 +142,14 @@ class BinaryAccuracy(MeanMetricWrapper):
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
 
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_pred = float_array(y_pred)
+        if sample_weight is not None or y_pred.ndim != 2 or y_pred.shape[1] != 1:
+            return super().update_state(y_true, y_pred, sample_weight)
+        y_true, y_pred = same_shape(as_array(y_true), y_pred, "binary_accuracy")
+        threshold = self.fn_kwargs["threshold"]
+        _add_hits(self, (y_pred > threshold).astype(y_true.dtype) == y_true)
+
 
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often argmax(y_pred) matches the one-hot label (``categorical_accuracy``).
