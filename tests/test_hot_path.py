@@ -368,7 +368,7 @@ def dense_run(x, w, b, act, upstream):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("act", ["relu", "softmax", "linear", "tanh"])
+@pytest.mark.parametrize("act", ["relu", "softmax", "linear", "tanh", "sigmoid"])
 @pytest.mark.parametrize("shape", [(32, 20, 16), (7, 3, 5), (2, 4, 40), (128, 8, 64)])
 def test_dense_kernels_equal_the_numpy_path(ran, shape, act, dtype):
     n, d, k = shape
@@ -380,6 +380,8 @@ def test_dense_kernels_equal_the_numpy_path(ran, shape, act, dtype):
     kernel = None if act == "linear" else activations._KERNELS[act]
     kernels = {"relu": ["bias_relu", "relu_backward"], "linear": ["column_sums"],
                "tanh": ["column_sums"],
+               "sigmoid": ["bias_sigmoid", "column_sums"] if n * k <= fused.SMALL_BATCH
+               else ["column_sums"],
                "softmax": ["bias_softmax", "column_sums"] if k <= fused.FEW_CLASSES
                or n * k <= fused.SMALL_BATCH else ["column_sums"]}[act]
     got, want = both_paths(lambda: dense_run(x, w, b, kernel, g), ran, kernels)
@@ -387,6 +389,20 @@ def test_dense_kernels_equal_the_numpy_path(ran, shape, act, dtype):
     for a, e in zip(got, want, strict=True):
         assert a.dtype == dtype
         np.testing.assert_allclose(a, e, rtol=TOL[dtype]["rtol"], atol=TOL[dtype]["rtol"] * scale)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_sigmoid_kernel_on_extreme_values(path, dtype):
+    z = np.array([[0.0, 1e-8, -1e-8, 30.0, -30.0, 100.0, -100.0, np.inf, -np.inf, np.nan]],
+                 dtype)
+    b = np.zeros(z.shape[1], dtype)
+    device = numnet.backend.to_device
+    got = to_numpy(ops.bias_and_activation(device(z.copy()), device(b),
+                                           activations._KERNELS["sigmoid"]))
+    want = 1 / (1 + np.exp(-z.astype(np.float64)))
+    assert got.dtype == dtype and np.isnan(got[0, -1])
+    np.testing.assert_allclose(got[0, :-1], want[0, :-1], rtol=2e-7 if dtype == np.float32
+                               else 1e-15, atol=np.finfo(dtype).tiny)  # subnormal at -100
 
 
 def test_dense_relu_keeps_nan_on_both_paths():

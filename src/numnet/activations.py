@@ -228,7 +228,8 @@ def _mish_backward(z, y, g):
 
 _KERNELS: dict[str, Kernel] = {}
 _KERNELS["relu"] = Kernel("relu", _relu_forward, _relu_backward, in_place=True, fused="relu")
-_KERNELS["sigmoid"] = Kernel("sigmoid", ops.sigmoid_values, _sigmoid_backward, "sigmoid")
+_KERNELS["sigmoid"] = Kernel("sigmoid", ops.sigmoid_values, _sigmoid_backward, "sigmoid",
+                             fused="sigmoid")
 _KERNELS["tanh"] = Kernel("tanh", lambda z: _xp().tanh(z), _tanh_backward)
 _KERNELS["softmax"] = _softmax_kernel(-1)
 _KERNELS["log_softmax"] = _log_softmax_kernel(-1)

@@ -152,6 +152,18 @@ def bias_softmax(z, b):
     return y if _run("bias_softmax", z, b, y) is not None else None
 
 
+def bias_sigmoid(z, b):
+    """sigmoid(z + b) for 2-D ``z`` of at most ``SMALL_BATCH`` elements, having set z <- z + b in
+    place (``b`` of z's dtype), or None, having done nothing, where the fused path does not
+    apply. sigmoid(v) = 1 / (1 + e) for v >= 0, else e / (1 + e), with e = exp(-|v|), as
+    ``ops.sigmoid_values``."""
+    if (b.dtype != z.dtype or z.ndim != 2 or b.shape != z.shape[1:] or z.size > SMALL_BATCH
+            or not _applies(z, b)):
+        return None
+    y = np.empty_like(z)
+    return y if _run("bias_sigmoid", z, b, y) is not None else None
+
+
 def sparse_softmax_cross_entropy(z, labels, scale: float, want_grad: bool):
     """(scale * sum_i -log softmax(z_i)[label_i], dz) for 2-D ``z`` and integer ``labels``, or
     None where the fused path does not apply; dz = scale * (softmax(z) - onehot(labels)) when
@@ -283,6 +295,17 @@ def _bias_softmax(z, b, y):
         s = _row_exp(z, i, y)[1]
         for j in range(k):
             y[i, j] /= s
+    return True
+
+
+def _bias_sigmoid(z, b, y):
+    n, k = z.shape
+    for i in range(n):
+        for j in range(k):
+            v = z[i, j] + b[j]
+            z[i, j] = v
+            e = math.exp(-abs(v))
+            y[i, j] = 1 / (1 + e) if v >= 0 else e / (1 + e)
     return True
 
 
@@ -428,6 +451,7 @@ _KERNELS = {
     "relu_backward": _relu_backward,
     "column_sums": _column_sums,
     "bias_softmax": _bias_softmax,
+    "bias_sigmoid": _bias_sigmoid,
     "sparse_softmax_cross_entropy": _sparse_softmax_cross_entropy,
     "softmax_cross_entropy": _softmax_cross_entropy,
     "sigmoid_cross_entropy": _sigmoid_cross_entropy,

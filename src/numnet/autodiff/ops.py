@@ -506,8 +506,8 @@ def _dense_backward(x, rows, kernel, bias, flat):
 
 def bias_and_activation(z, b, act):
     """act(z + b) for the product z of a dense layer (changed in place), b its bias value or
-    None, act an activation kernel or None (linear): the layer's output. Relu and softmax with a
-    bias run as one compiled kernel where that applies (fused)."""
+    None, act an activation kernel or None (linear): the layer's output. Relu, softmax and
+    sigmoid with a bias run as one compiled kernel where that applies (fused)."""
     name = getattr(act, "fused", None)
     out = None
     if b is not None and name is not None:
@@ -515,6 +515,8 @@ def bias_and_activation(z, b, act):
             out = z if fused.bias_relu(z, b) else None
         elif name == "softmax":
             out = fused.bias_softmax(z, b)
+        elif name == "sigmoid":
+            out = fused.bias_sigmoid(z, b)
     if out is None:
         if b is not None:
             z += b
