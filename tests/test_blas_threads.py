@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -89,4 +91,14 @@ def test_the_limit_is_restored_when_fit_raises(no_user_setting):
     x, y = rs.normal(size=(64, 20)).astype("float32"), rs.integers(0, 3, 64)
     with pytest.raises(RuntimeError, match="stop"):
         _model(8).fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[Boom()])
+    assert _blas_threads() == before
+
+
+def test_the_thread_pools_are_looked_up_once_a_process(no_user_setting, monkeypatch):
+    monkeypatch.setattr(threads, "_controllers", {})
+    before = _blas_threads()
+    assert set(_threads_seen_in_fit()) == {1}
+    first = threads._controllers[os.getpid()]
+    assert set(_threads_seen_in_fit()) == {1}
+    assert threads._controllers == {os.getpid(): first}
     assert _blas_threads() == before

@@ -34,6 +34,23 @@ def largest_product(weights, batch_size: int) -> int:
     return batch_size * max(sizes, default=0)
 
 
+_controllers: dict = {}
+
+
+def _controller():
+    """threadpoolctl's view of the loaded thread pools, made once a process: making it reads the
+    process's memory map (about 1 ms, a few percent of a small model's epoch). The BLAS that
+    NumPy's matrix products use is loaded with NumPy, before any fit, so it is always in the
+    view; a BLAS loaded later (scipy's, for plain SGD's axpy) is kept from starting threads
+    during fit by ``fused.allow_blas``."""
+    controller = _controllers.get(os.getpid())
+    if controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        controller = _controllers[os.getpid()] = ThreadpoolController()
+    return controller
+
+
 class Limit:
     """The BLAS thread limit of one fit; ``restore()`` puts back what was there."""
 
@@ -47,12 +64,8 @@ class Limit:
         if not batch_size or largest_product(weights, batch_size) >= SMALL_PRODUCT:
             return
         try:
-            from threadpoolctl import threadpool_limits
-        except ImportError:
-            return
-        try:
-            self._limits = threadpool_limits(1, user_api="blas")
-        except Exception:  # an unknown BLAS build: leave it as it is
+            self._limits = _controller().limit(limits=1, user_api="blas")
+        except Exception:  # threadpoolctl absent, or an unknown BLAS build: leave it as it is
             self._limits = None
             return
         # A BLAS loaded later (plain SGD's axpy) would start threads of its own: not meanwhile.
