@@ -64,13 +64,17 @@ def _gpu(a):
 def _kernel(name: str):
     """The kernel ``name`` compiled by numba (each signature on its first call), or None if
     numba could not compile it."""
-    global _row_exp
+    global _row_exp, _head_row, _mass_and_dot
     kernel = _compiled.get(name)
     if kernel is None:
         try:
             njit = _switch._numba.njit(cache=True, error_model="numpy", nogil=True)
-            if not hasattr(_row_exp, "py_func"):  # the kernels' shared row helper, compiled
+            if not hasattr(_row_exp, "py_func"):  # the kernels' shared row helpers, compiled
                 _row_exp = njit(_row_exp)
+            if not hasattr(_head_row, "py_func"):
+                _head_row = njit(_head_row)
+            if not hasattr(_mass_and_dot, "py_func"):
+                _mass_and_dot = njit(_mass_and_dot)
             kernel = njit(_KERNELS[name])
         except Exception:
             kernel = False
@@ -287,6 +291,16 @@ def _row_exp(z, i, out):
     return m, s
 
 
+def _mass_and_dot(y, z, i, m):
+    """(sum_j y[i, j], sum_j y[i, j] (z[i, j] - m)) for row i of a cross-entropy."""
+    mass = 0.0
+    dot = 0.0
+    for j in range(z.shape[1]):
+        mass += y[i, j]
+        dot += y[i, j] * (z[i, j] - m)
+    return mass, dot
+
+
 def _bias_softmax(z, b, y):
     n, k = z.shape
     for i in range(n):
@@ -333,17 +347,26 @@ def _softmax_cross_entropy(z, y, dz, scale, want_grad):
     total = 0.0
     for i in range(n):
         m, s = _row_exp(z, i, dz)
-        mass = 0.0
-        dot = 0.0
-        for j in range(k):
-            mass += y[i, j]
-            dot += y[i, j] * (z[i, j] - m)
+        mass, dot = _mass_and_dot(y, z, i, m)
         total += mass * math.log(s) - dot
         if want_grad:
             p = mass * scale / s
             for j in range(k):
                 dz[i, j] = dz[i, j] * p - y[i, j] * scale
     return total * scale
+
+
+def _head_row(z, b, y, dz, i, probabilities):
+    """Row i of the output layer: z[i] += b, dz[i] = exp(z[i] - m), y[i] = softmax(z[i]) if
+    ``probabilities`` (as bias_softmax); returns (m, the sum of dz[i])."""
+    k = z.shape[1]
+    for j in range(k):
+        z[i, j] += b[j]
+    m, s = _row_exp(z, i, dz)
+    if probabilities:
+        for j in range(k):
+            y[i, j] = dz[i, j] / s
+    return m, s
 
 
 def _sparse_head(z, b, y, labels, dz, db, scale, probabilities):
@@ -362,12 +385,7 @@ def _sparse_head(z, b, y, labels, dz, db, scale, probabilities):
         db[j] = 0
     total = 0.0
     for i in range(n):
-        for j in range(k):
-            z[i, j] += b[j]
-        m, s = _row_exp(z, i, dz)
-        if probabilities:
-            for j in range(k):
-                y[i, j] = dz[i, j] / s
+        m, s = _head_row(z, b, y, dz, i, probabilities)
         label = labels[i]
         total += math.log(s) - (z[i, label] - m)
         p = scale / s
@@ -386,17 +404,8 @@ def _dense_head(z, b, y, targets, dz, db, scale, probabilities):
         db[j] = 0
     total = 0.0
     for i in range(n):
-        for j in range(k):
-            z[i, j] += b[j]
-        m, s = _row_exp(z, i, dz)
-        if probabilities:
-            for j in range(k):
-                y[i, j] = dz[i, j] / s
-        mass = 0.0
-        dot = 0.0
-        for j in range(k):
-            mass += targets[i, j]
-            dot += targets[i, j] * (z[i, j] - m)
+        m, s = _head_row(z, b, y, dz, i, probabilities)
+        mass, dot = _mass_and_dot(targets, z, i, m)
         total += mass * math.log(s) - dot
         p = mass * scale / s
         for j in range(k):
