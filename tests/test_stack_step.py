@@ -94,6 +94,8 @@ CASES = {  # the output layer's softmax cross-entropy in one kernel
 CASES.update({  # the loss by its own ops
     "tanh and sigmoid hidden": dict(hidden=("tanh", "sigmoid", "elu")),
     "mse regression": dict(output=None, units=2, y=TARGETS, loss="mse", metrics=("mae",)),
+    "relu output, mae": dict(output="relu", units=2, y=np.abs(TARGETS), loss="mae",
+                             metrics=()),
     "huber, sgd": dict(output=None, units=2, y=TARGETS, loss=keras.losses.Huber(),
                        optimizer="sgd", metrics=()),
     "binary, sigmoid output": dict(output="sigmoid", units=1, y=BINARY,
