@@ -281,3 +281,15 @@ def test_the_head_kernel_refuses_a_label_outside_the_classes_having_written_noth
                        dz, db, 0.25, False)
     assert got == -3.0  # -1 - the row of the bad label
     assert (z == 1).all() and (dz == 7).all() and (db == 7).all()
+
+
+def test_with_the_fused_kernels_off_every_step_goes_through_the_tape(dense_nodes):
+    before = fused._enabled
+    fused.set_enabled(False)  # as NUMNET_FUSED=0 does
+    try:
+        model = _model()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        model.fit(X, Y, batch_size=32, epochs=1, verbose=0)
+    finally:
+        fused.set_enabled(before)
+    assert dense_nodes[0] == 2 * _steps(epochs=1)

@@ -82,7 +82,7 @@ def _plain(layer) -> bool:
 def build(model) -> StackStep | None:
     """The step of ``model`` as a list of calls, or None where it must train through the tape."""
     if (model.jit_compile is False or model.run_eagerly or backend.xp is not np
-            or not fused._applies(np.empty((1, 1), np.float32))):
+            or not optimizers.fused.is_available()):  # numba, and the fused path switched on
         return None
     from .model import Model
 
