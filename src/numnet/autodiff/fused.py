@@ -64,17 +64,14 @@ def _gpu(a):
 def _kernel(name: str):
     """The kernel ``name`` compiled by numba (each signature on its first call), or None if
     numba could not compile it."""
-    global _row_exp, _head_row, _mass_and_dot
     kernel = _compiled.get(name)
     if kernel is None:
         try:
             njit = _switch._numba.njit(cache=True, error_model="numpy", nogil=True)
-            if not hasattr(_row_exp, "py_func"):  # the kernels' shared row helpers, compiled
-                _row_exp = njit(_row_exp)
-            if not hasattr(_head_row, "py_func"):
-                _head_row = njit(_head_row)
-            if not hasattr(_mass_and_dot, "py_func"):
-                _mass_and_dot = njit(_mass_and_dot)
+            names = globals()
+            for helper in _HELPERS:  # the kernels' shared row helpers, compiled once
+                if not hasattr(names[helper], "py_func"):
+                    names[helper] = njit(names[helper])
             kernel = njit(_KERNELS[name])
         except Exception:
             kernel = False
@@ -455,6 +452,7 @@ def _take_rows(a, idx, out):
     return True
 
 
+_HELPERS = ("_row_exp", "_head_row", "_mass_and_dot")  # called by the kernels below
 _KERNELS = {
     "bias_relu": _bias_relu,
     "relu_backward": _relu_backward,

@@ -685,6 +685,13 @@ def sparse_softmax_cross_entropy_mean(labels, logits) -> Tensor:
     return node(value, (logits,), backward)
 
 
+def _sigmoid_cross_entropy_values(z, y):
+    """max(z, 0) - z y + log1p(e^-|z|), element-wise: -y log sigmoid(z) - (1-y) log(1-sigmoid(z))
+    without overflow."""
+    xp = backend.xp
+    return xp.maximum(z, 0) - z * y + xp.log1p(xp.exp(-xp.abs(z)))
+
+
 def sigmoid_cross_entropy_mean(labels, logits) -> Tensor:
     """mean over all elements of max(z, 0) - z y + log1p(e^-|z|), as one node: binary
     cross-entropy's batch mean (the mean over the last axis, then over the samples).
@@ -692,7 +699,6 @@ def sigmoid_cross_entropy_mean(labels, logits) -> Tensor:
     d z = (sigmoid(z) - y) / N, N = the number of elements.
     """
     logits = as_tensor(logits)
-    xp = backend.xp
     y = _labels_like(labels, logits)
     z = logits.value
     scale = 1.0 / z.size if z.size else 0.0
@@ -701,8 +707,7 @@ def sigmoid_cross_entropy_mean(labels, logits) -> Tensor:
     if done is not None:
         value, dz = done
     else:
-        loss = xp.maximum(z, 0) - z * y + xp.log1p(xp.exp(-xp.abs(z)))
-        value = (loss.sum() * scale).astype(z.dtype, copy=False)
+        value = (_sigmoid_cross_entropy_values(z, y).sum() * scale).astype(z.dtype, copy=False)
         dz = (sigmoid_values(z) - y) * z.dtype.type(scale) if want_grad else None
 
     def backward(g):
@@ -717,10 +722,9 @@ def sigmoid_cross_entropy(labels, logits) -> Tensor:
     d z = sigmoid(z) - y.
     """
     logits = as_tensor(logits)
-    xp = backend.xp
     y = _labels_like(labels, logits)
     z = logits.value
-    loss = xp.maximum(z, 0) - z * y + xp.log1p(xp.exp(-xp.abs(z)))
+    loss = _sigmoid_cross_entropy_values(z, y)
 
     def backward(g):
         accumulate(logits, g * (sigmoid_values(z) - y))
