@@ -510,6 +510,14 @@ class Model(Layer):
         self._step_params = self.trainable_weights
         self._stack_step = stack_step.build(self)
         blas = threads.Limit(self._step_params, batch_size)
+        source = train.source
+        if (self._stack_step is not None and blas.active and backend.xp is np
+                and type(source) is adapters.ArraySource and source.shuffle is True
+                and not source.mapped):
+            from . import prefetch
+
+            source.prefetch = prefetch.applies(source.x, source.y, source.sample_weight,
+                                               batch_size)
         try:
             cb.call("on_train_begin", {})
             start_step, loss_total, seen = 0, 0.0, 0
@@ -559,6 +567,7 @@ class Model(Layer):
             cb.call("on_train_end", epoch_logs)
         finally:
             train.close()
+            source.prefetch = False
             self._train_iterator = None
             self._step_params = self._stack_step = None
             blas.restore()
