@@ -657,9 +657,9 @@ def test_take_rows_raises_numpys_error_for_an_index_out_of_range(path):
 @needs_numba
 def test_fit_gathers_its_shuffled_batches_with_the_kernel(ran, monkeypatch):
     switch.set_enabled(True)
-    from numnet.models import prefetch
+    from numnet.models import helper_thread
 
-    monkeypatch.setattr(prefetch, "_ENABLED", False)  # the training thread gathers (not a thread)
+    monkeypatch.setattr(helper_thread, "_ENABLED", False)  # the training thread gathers
 
     def train():
         numnet.utils.set_random_seed(0)

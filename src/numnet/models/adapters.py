@@ -269,7 +269,7 @@ class ArraySource:
         self.mapped = any(is_memmap(a) for a in (x, y, sample_weight))
         self.convert = convert
         self._held = None  # (x, y, sample_weight) on the device, False if not held there
-        self.prefetch = False  # shuffled passes gathered ahead by a thread (models/prefetch.py)
+        self.helper = None  # fit's helper thread, which gathers shuffled passes ahead
 
     def on_epoch_begin(self) -> None:
         pass
@@ -287,11 +287,11 @@ class ArraySource:
             order = rng.permutation(self.num_samples)
         if self.mapped:
             return self._mapped_batches(order, batch_order, start)
-        if self.prefetch and order is not None and batch_order is None:
-            from .prefetch import PrefetchedPass
+        if self.helper is not None and order is not None and batch_order is None:
+            from .helper_thread import PrefetchedPass  # (models/helper_thread.py)
 
             return PrefetchedPass(self.x, self.y, self.sample_weight, order, self.batch_size,
-                                  start)
+                                  start, self.helper)
         return self._batches(order, batch_order, start)
 
     def _keys(self, order, batch_order, start):

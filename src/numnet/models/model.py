@@ -514,10 +514,11 @@ class Model(Layer):
         if (self._stack_step is not None and blas.active and backend.xp is np
                 and type(source) is adapters.ArraySource and source.shuffle is True
                 and not source.mapped):
-            from . import prefetch
+            from . import helper_thread  # the second core gathers and shares the products
 
-            source.prefetch = prefetch.applies(source.x, source.y, source.sample_weight,
-                                               batch_size)
+            if helper_thread.applies(source.x, source.y, source.sample_weight, batch_size):
+                source.helper = helper_thread.Helper()
+                self._stack_step.matmul = source.helper.matmul
         try:
             cb.call("on_train_begin", {})
             start_step, loss_total, seen = 0, 0.0, 0
@@ -567,7 +568,7 @@ class Model(Layer):
             cb.call("on_train_end", epoch_logs)
         finally:
             train.close()
-            source.prefetch = False
+            source.helper = None
             self._train_iterator = None
             self._step_params = self._stack_step = None
             blas.restore()

@@ -125,6 +125,9 @@ class StackStep:
         self._pack = None
         self._kernels = None
         self._failed = False  # the step raised: the tape takes the rest of this fit's steps
+        # np.matmul, or the same products with half of each large one on the second core
+        # (models/helper_thread.py), the same bits
+        self.matmul = np.matmul
 
     def _ready(self) -> bool:
         """Whether the optimizer holds the weights in its flat arrays, the gradients' buffers."""
@@ -182,11 +185,12 @@ class StackStep:
         # forward: h_i = act(h_{i-1} @ W_i + b_i), as the tape's dense nodes compute it (relu
         # by its kernel directly: the arrays here are always ones it takes)
         bias_relu, relu_backward, column_sums = self._kernels[:3]
+        matmul = self.matmul
         inputs, values, outputs = [], [], []
         h = x
         for _, kernel, bias, _, act, relu in self.layers[:-1]:
             inputs.append(h)
-            z = h @ kernel.value
+            z = matmul(h, kernel.value)
             if relu:
                 bias_relu(z, bias.value)
                 h = z
@@ -196,7 +200,7 @@ class StackStep:
             outputs.append(h)
         inputs.append(h)
         kernel, bias, _, act = self.layers[-1][1:5]
-        z = h @ kernel.value
+        z = matmul(h, kernel.value)
         grads = self._grads
         if self.head is not None and sample_weight is None:
             done = self._head(z, bias.value, y, act)
@@ -209,14 +213,14 @@ class StackStep:
         # backward: d W_i = h_{i-1}^T dz_i, d b_i = sum_rows dz_i, dz_{i-1} = act'(dz_i W_i^T)
         for i in range(len(self.layers) - 1, -1, -1):
             kernel = self.layers[i][1]
-            np.matmul(inputs[i].T, dz, out=grads[2 * i])
+            matmul(inputs[i].T, dz, grads[2 * i])
             buffer = grads[2 * i + 1]
             if sums is None:
                 column_sums(dz, buffer)
             elif sums is not buffer:
                 buffer[...] = sums
             if i:
-                g = dz @ kernel.value.T
+                g = matmul(dz, kernel.value.T)
                 below = self.layers[i - 1]
                 if below[5]:
                     dz, sums = np.empty_like(g), grads[2 * i - 1]

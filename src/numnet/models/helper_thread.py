@@ -1,0 +1,306 @@
+"""A helper thread on the second core: it gathers fit's shuffled batches ahead and computes
+half of each large matrix product of the step.
+
+During the fit of a small model the BLAS runs on one thread (``models/threads.py``), and the
+machine's other core is idle. Two parts of a step can use it:
+- gathering a shuffled batch is waiting for memory: 128 rows of 3 KB drawn at random from a
+  188 MB array took about 45 us of a 280 us W1 step (bench/RESULTS.md);
+- the step's large matrix products (the first layer's forward product and weight gradient,
+  about 75 us each in W1) can be cut in two, one half for each core, where the weights are
+  small enough (``SPLIT_BYTES``) to move between the cores' caches each step.
+``PrefetchedPass`` starts, for each pass over the data, a thread that runs a compiled loop
+(``models/_helper_loop.py``) without ever taking the GIL: it copies each batch into one of a few
+reused slots while the step works on the batches before it, and in between computes the halves
+of products that the step posts to it through ``Helper.matmul``. The two threads hand work to
+each other through atomic counters. If the helper has not taken a posted half by the time the
+step has computed its own, the step computes that half too, so a busy second core costs little.
+
+The numbers do not change: the batches are the very rows the same permutation gives, and each
+half is computed by NumPy's own BLAS with the arguments NumPy passes for those rows or columns.
+Whether the halves are bit for bit NumPy's whole product depends on the shape (OpenBLAS computes
+small products with other kernels than large ones), so the first product of each shape is
+compared with NumPy's, and a shape is cut only where they are equal.
+
+``fit`` uses it only where all of these hold:
+- the step is the stack step (``models/stack_step.py``), which keeps no batch past its step:
+  a batch's slot is gathered into again a few steps later;
+- the BLAS runs on one thread during the fit, and the process may run on at least two cores;
+- in-memory NumPy arrays in C order, shuffled by rows, Linux, numba and the fused kernels on
+  (``NUMNET_FUSED=0`` turns this off with them), and slots of at most ``SLOT_BYTES`` in all.
+Products are split where NumPy links the 64-bit-integer OpenBLAS of its wheels
+(``scipy_openblas64``), whose ``cblas_sgemm`` / ``cblas_dgemm`` the helper calls by address;
+elsewhere the helper only gathers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+import threading
+
+import numpy as np
+
+SLOTS = 4
+"""Batches in the ring: the helper gathers up to SLOTS - 1 batches ahead of the step."""
+
+SLOT_BYTES = 32 << 20
+"""The most memory the slots of one pass may take; larger batches are gathered by the step."""
+
+SPLIT_MACS = 1 << 19
+"""Multiply-adds of a product (rows x inner x columns) from which it is cut in two."""
+
+SPLIT_BYTES = 256 << 10
+"""The largest weight-sized operand (the larger of ``b`` and the output) of a product cut in
+two. A weight updated on one core and read on the other moves between their caches every step:
+for W2's 784 x 128 kernel (400 KB) that cost the optimizer's update as much as the split saved
+(bench/RESULTS.md), for W1's 784 x 32 (100 KB) and W3's 784 x 25 it did not."""
+
+_ENABLED = True
+_loops = None  # the module models._helper_loop once imported; False if it cannot be
+_blas = None  # {dtype: address of NumPy's BLAS cblas_?gemm}, found on first use
+
+
+def set_enabled(flag: bool) -> bool:
+    """Switch the helper on or off (for tests and measurements); returns the previous state."""
+    global _ENABLED
+    previous, _ENABLED = _ENABLED, bool(flag)
+    return previous
+
+
+def _cores() -> int:
+    """The cores this process may use: those it may run on, fewer under a CPU quota (a container
+    limited to one CPU's time would run the helper's spinning at the step's expense)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    quota = _cpu_quota()
+    return cores if quota is None else max(1, min(cores, int(quota)))
+
+
+def _cpu_quota(root: str = "/sys/fs/cgroup") -> float | None:
+    """CPUs' worth of time the cgroup quota allows (cgroup v2 ``cpu.max``, v1
+    ``cpu.cfs_quota_us`` / ``cpu.cfs_period_us``), or None where there is none."""
+    try:
+        with open(os.path.join(root, "cpu.max")) as f:
+            quota, period = f.read().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:
+        with open(os.path.join(root, "cpu", "cpu.cfs_quota_us")) as f:
+            quota = int(f.read())
+        with open(os.path.join(root, "cpu", "cpu.cfs_period_us")) as f:
+            period = int(f.read())
+        return None if quota <= 0 or period <= 0 else quota / period
+    except (OSError, ValueError):
+        return None
+
+
+def _compiled():
+    global _loops
+    if _loops is None:
+        try:
+            from . import _helper_loop
+        except Exception:  # numba missing or unable to build it: the step gathers
+            _helper_loop = False
+        _loops = _helper_loop
+    return _loops or None
+
+
+def _loop():
+    """The helper's compiled loop (``_helper_loop.helper_loop``)."""
+    return _compiled().helper_loop
+
+
+def _rows(a):
+    """``a`` as a 2-D uint8 array of its rows' bytes (a view), or None if it is not a NumPy array
+    in C order."""
+    if type(a) is not np.ndarray or not a.flags.c_contiguous or a.ndim == 0:
+        return None
+    return a.reshape(len(a), -1).view(np.uint8)
+
+
+def applies(x, y, sample_weight, batch_size: int) -> bool:
+    """Whether fit may hand the shuffled batches of these arrays to a helper (see the module's
+    conditions; the caller checks the step and the BLAS threads)."""
+    from ..optimizers import fused
+
+    if not _ENABLED or sys.platform != "linux" or _cores() < 2 or not fused.is_available():
+        return False
+    arrays = [a for a in (x, y, sample_weight) if a is not None]
+    if any(_rows(a) is None for a in arrays):
+        return False
+    row_bytes = sum(a.nbytes // max(len(a), 1) for a in arrays)
+    return SLOTS * batch_size * row_bytes <= SLOT_BYTES and _compiled() is not None
+
+
+def _numpy_gemm() -> dict:
+    """{dtype: address of cblas_sgemm / cblas_dgemm} of the BLAS NumPy's products call, where it
+    is the 64-bit-integer OpenBLAS of NumPy's wheels; else {}."""
+    global _blas
+    if _blas is not None:
+        return _blas
+    _blas = {}
+    try:
+        from .threads import _controller
+
+        numpy_dir = os.path.dirname(os.path.dirname(os.path.abspath(np.__file__)))
+        paths = [lib.filepath for lib in _controller().lib_controllers
+                 if lib.internal_api == "openblas"
+                 and os.path.dirname(lib.filepath) == os.path.join(numpy_dir, "numpy.libs")]
+        if len(paths) == 1 and _compiled() is not None:
+            library = ctypes.CDLL(paths[0])
+            _blas = {np.dtype(dtype): ctypes.cast(getattr(library, name), ctypes.c_void_p).value
+                     for dtype, name in (("float32", "scipy_cblas_sgemm64_"),
+                                         ("float64", "scipy_cblas_dgemm64_"))}
+    except Exception:  # no threadpoolctl, another BLAS, or symbols of other names
+        _blas = {}
+    return _blas
+
+
+_same_bits: dict = {}  # (dtype, m, k, n, layouts, cut) -> whether the halves are NumPy's product
+
+
+class Helper:
+    """The helper of one fit: ``matmul`` posts half of a large product to the thread of the
+    running pass (``PrefetchedPass``), which serves this helper's ``task`` and ``state``."""
+
+    def __init__(self):
+        self._loops = _compiled()
+        self._gemm = _numpy_gemm()
+        self.task = np.zeros(16, np.int64)
+        self.state = np.zeros(8, np.int64)[:1]  # on a cache line of its own
+        self.cut = 0  # products cut in two
+        self.handed = 0  # of their second halves, those the helper computed (the step the rest)
+
+    def matmul(self, a, b, out=None):
+        """``np.matmul(a, b, out=out)`` for 2-D arrays, the same bits; a large product is cut in
+        two and half of it handed to the helper. The first product of each shape is also
+        computed whole by NumPy: shapes whose halves differ from it in any bit are not cut."""
+        fn = self._gemm.get(a.dtype)
+        m, k = a.shape
+        n = b.shape[1]
+        if (fn is None or m * n * k < SPLIT_MACS or min(m, n) < 2 or b.dtype != a.dtype
+                or max(b.size, m * n) * a.itemsize > SPLIT_BYTES
+                or not (a.flags.c_contiguous or a.flags.f_contiguous)
+                or not (b.flags.c_contiguous or b.flags.f_contiguous)
+                or (out is not None and (not out.flags.c_contiguous or out.dtype != a.dtype
+                                         or out.shape != (m, n)))):
+            return np.matmul(a, b, out=out)
+        by_rows = m >= n
+        key = (a.dtype.char, m, k, n, a.flags.c_contiguous, b.flags.c_contiguous, by_rows)
+        same = _same_bits.get(key)
+        if same is False:
+            return np.matmul(a, b, out=out)
+        if out is None:
+            out = np.empty((m, n), a.dtype)
+        self.cut += 1
+        self.handed += self._loops.split_matmul(fn, a, b, out, self.task, self.state, by_rows)
+        if same is None:
+            whole = np.matmul(a, b)
+            _same_bits[key] = same = bool(np.array_equal(out, whole, equal_nan=True))
+            if not same:
+                out[...] = whole
+        return out
+
+
+def _run(kernel, args, outcome: list) -> None:
+    try:
+        outcome.append(kernel(*args))
+    except BaseException as error:  # reported by the training thread, which would wait
+        outcome.append(error)
+
+
+class PrefetchedPass:
+    """An iterator over the (x, y, sample_weight) batches of one pass of ``order``, from batch
+    ``start``, gathered by a helper thread of its own, which also serves ``helper``'s products;
+    ``close()`` stops it (also done when the pass ends or is dropped). Each batch is a view of
+    its slot, valid until the next is taken."""
+
+    def __init__(self, x, y, sample_weight, order, batch_size: int, start: int = 0,
+                 helper: Helper | None = None):
+        kernel = _loop()
+        if helper is None:
+            helper = Helper()
+        self._arrays = (x, y, sample_weight)
+        self._batch = batch_size
+        self._n = len(order)
+        self._next = start
+        self._batches = -(-self._n // batch_size)
+        self._order = np.ascontiguousarray(order, dtype=np.intp)
+        rings, views = [], []
+        for a in self._arrays:
+            rows = _rows(a) if a is not None else np.empty((len(x), 0), np.uint8)
+            ring = np.empty((SLOTS, batch_size, rows.shape[1]), np.uint8)
+            rings.append((rows, ring))
+            # the slots as the arrays' dtype and row shape, as the step receives them
+            views.append(None if a is None else [
+                ring[s].view(a.dtype).reshape((batch_size,) + a.shape[1:]) for s in range(SLOTS)])
+        self._views = views
+        # the counters, each on a cache line of its own: batches ready, batches released, stop
+        flags = np.zeros(24, np.int64)
+        self._ready, self._released, self._stop = flags[0:1], flags[8:9], flags[16:17]
+        self._ready[0] = self._released[0] = start
+        self._outcome = []  # what the thread's loop returned or raised
+        (xr, rx), (yr, ry), (wr, rw) = rings
+        args = (xr, yr, wr, self._order, rx, ry, rw, batch_size, start, self._ready,
+                self._released, self._stop, helper.task, helper.state)
+        # the thread holds the arrays, not this object, so that dropping it stops the thread
+        self._thread = threading.Thread(target=_run, args=(kernel, args, self._outcome),
+                                        name="numnet-helper", daemon=True)
+        self._thread.start()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        b = self._next
+        if b >= self._batches:
+            self.close()
+            raise StopIteration
+        self._released[0] = b  # the batch before is done with: its slot may be gathered into
+        if self._ready[0] <= b:
+            self._wait(b)
+        self._next = b + 1
+        slot = b % SLOTS
+        count = min(self._batch, self._n - b * self._batch)
+        out = []
+        for views in self._views:
+            if views is None:
+                out.append(None)
+            else:
+                view = views[slot]
+                out.append(view if count == self._batch else view[:count])
+        return tuple(out)
+
+    def _wait(self, b):
+        """Until batch b is gathered: spin, then give the core away between looks."""
+        ready, thread = self._ready, self._thread
+        for _ in range(2000):
+            if ready[0] > b:
+                return
+        while ready[0] <= b:
+            if not thread.is_alive() and ready[0] <= b:
+                error = self._outcome[0] if self._outcome else None
+                self.close()
+                raise RuntimeError(
+                    f"fit: the helper thread gathering the training batches stopped at batch {b}"
+                    + (f" ({error!r})" if isinstance(error, BaseException) else "")
+                    + "; set NUMNET_FUSED=0 to gather them in the training thread.")
+            os.sched_yield()
+
+    def close(self) -> None:
+        """Stop the helper thread and wait for it (a few microseconds: it looks at its counters
+        between chunks of rows and naps of at most 0.2 ms)."""
+        stop = getattr(self, "_stop", None)
+        if stop is None:
+            return
+        stop[0] = 1
+        thread = getattr(self, "_thread", None)
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+
+    def __del__(self):
+        self.close()
