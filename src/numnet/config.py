@@ -5,14 +5,42 @@ is the closest of its names); ``floatx`` / ``set_floatx`` and ``epsilon`` / ``se
 ``numnet.backend``'s; ``dtype_policy`` / ``set_dtype_policy`` are ``numnet.mixed_precision``'s
 global policy; ``image_data_format`` is recorded for programs that read it back (numnet has no
 image layers that use it).
+
+Keras's debugging switches work as in Keras: ``set_max_epochs(n)`` caps the epochs of every
+``fit`` and ``set_max_steps_per_epoch(n)`` the batches of every epoch (fit, validation,
+evaluate), each with a warning (also set by the environment variables ``NUMNET_MAX_EPOCHS`` and
+``NUMNET_MAX_STEPS_PER_EPOCH``); ``disable_interactive_logging()`` sends the progress bars'
+lines to the ``numnet`` logger instead of stdout, one line per bar.
+``enable_unsafe_deserialization()`` is accepted and changes nothing: loading a model file never
+runs code from it (``numnet.saving.load_model``).
 """
 
 from __future__ import annotations
+
+import os
 
 from .backend import epsilon, floatx, set_epsilon, set_floatx
 from .mixed_precision import dtype_policy, set_dtype_policy
 
 _image_data_format = "channels_last"
+_interactive_logging = True
+
+
+def _limit_from_env(name: str):
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    try:
+        limit = int(value)
+    except ValueError:
+        raise ValueError(f"{name}: expected a positive integer, given {value!r}.") from None
+    if limit < 1:
+        raise ValueError(f"{name}: expected a positive integer, given {value!r}.")
+    return limit
+
+
+_max_epochs = _limit_from_env("NUMNET_MAX_EPOCHS")
+_max_steps_per_epoch = _limit_from_env("NUMNET_MAX_STEPS_PER_EPOCH")
 
 
 def backend() -> str:
@@ -34,5 +62,65 @@ def set_image_data_format(data_format: str) -> None:
     _image_data_format = data_format
 
 
-__all__ = ["backend", "dtype_policy", "epsilon", "floatx", "image_data_format",
-           "set_dtype_policy", "set_epsilon", "set_floatx", "set_image_data_format"]
+def _check_limit(value, where: str):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}: expected a positive integer or None (no limit), given "
+                         f"{value!r}.")
+    return int(value)
+
+
+def set_max_epochs(max_epochs) -> None:
+    """Cap the epochs of every ``fit`` at ``max_epochs`` (None: no cap), for quick debugging
+    runs; fit warns when it cuts."""
+    global _max_epochs
+    _max_epochs = _check_limit(max_epochs, "set_max_epochs(max_epochs)")
+
+
+def max_epochs():
+    """The cap set by ``set_max_epochs`` (or NUMNET_MAX_EPOCHS), or None."""
+    return _max_epochs
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch) -> None:
+    """Cap the batches of every epoch (fit, validation, evaluate) at ``max_steps_per_epoch``
+    (None: no cap), for quick debugging runs; a warning says when it cuts."""
+    global _max_steps_per_epoch
+    _max_steps_per_epoch = _check_limit(max_steps_per_epoch,
+                                        "set_max_steps_per_epoch(max_steps_per_epoch)")
+
+
+def max_steps_per_epoch():
+    """The cap set by ``set_max_steps_per_epoch`` (or NUMNET_MAX_STEPS_PER_EPOCH), or None."""
+    return _max_steps_per_epoch
+
+
+def enable_interactive_logging() -> None:
+    """Progress bars write to stdout (the default)."""
+    global _interactive_logging
+    _interactive_logging = True
+
+
+def disable_interactive_logging() -> None:
+    """Progress bars send their lines to the ``numnet`` logger (``logging.getLogger("numnet")``,
+    level INFO) instead of stdout: one line for each bar when it is done, none in between."""
+    global _interactive_logging
+    _interactive_logging = False
+
+
+def is_interactive_logging_enabled() -> bool:
+    return _interactive_logging
+
+
+def enable_unsafe_deserialization() -> None:
+    """Accepted for Keras programs; changes nothing. numnet never runs code from a model file,
+    so there is nothing unsafe to allow (custom objects come from ``custom_objects`` or the
+    registry)."""
+
+
+__all__ = ["backend", "disable_interactive_logging", "dtype_policy",
+           "enable_interactive_logging", "enable_unsafe_deserialization", "epsilon", "floatx",
+           "image_data_format", "is_interactive_logging_enabled", "max_epochs",
+           "max_steps_per_epoch", "set_dtype_policy", "set_epsilon", "set_floatx",
+           "set_image_data_format", "set_max_epochs", "set_max_steps_per_epoch"]

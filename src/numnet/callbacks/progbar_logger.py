@@ -45,7 +45,48 @@ def format_logs(logs) -> str:
     return " - ".join(f"{key}: {format_value(value)}" for key, value in (logs or {}).items())
 
 
+class _LoggedLines:
+    """A stream for the progress bars while interactive logging is off
+    (``numnet.config.disable_interactive_logging``): each finished line goes to the ``numnet``
+    logger at level INFO; a frame redrawn in place (after a carriage return) replaces the
+    unfinished line."""
+
+    def __init__(self):
+        self._line = ""
+
+    def write(self, text: str) -> None:
+        pieces = text.split("\n")
+        for i, piece in enumerate(pieces):
+            if "\r" in piece:
+                self._line = piece.rsplit("\r", 1)[1]
+            else:
+                self._line += piece
+            if i < len(pieces) - 1:  # a line break followed
+                import logging
+
+                logging.getLogger("numnet").info(self._line)
+                self._line = ""
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+_logged_lines = _LoggedLines()
+
+
+def _default_stream():
+    """stdout, or the numnet logger's lines while interactive logging is off."""
+    from .. import config
+
+    return sys.stdout if config._interactive_logging else _logged_lines
+
+
 def _stream_is_live(stream) -> bool:
+    if isinstance(stream, _LoggedLines):
+        return False
     return bool(getattr(stream, "isatty", lambda: False)()) or "ipykernel" in sys.modules \
         or "PYCHARM_HOSTED" in os.environ
 
@@ -80,7 +121,7 @@ class Progbar:
         self._prev_width = 0
 
     def _out(self):
-        return self.stream or sys.stdout
+        return self.stream or _default_stream()
 
     def _per_unit(self, current: int, now: float) -> float:
         if not current:
@@ -186,7 +227,7 @@ class ProgbarLogger(Callback):
         self.target = params.get("steps")
 
     def _out(self):
-        return self.stream or sys.stdout
+        return self.stream or _default_stream()
 
     def _new_bar(self) -> None:
         self.seen = 0

@@ -505,6 +505,13 @@ class EpochIterator:
     """
 
     def __init__(self, source, steps_per_epoch: int | None = None):
+        from .. import config
+
+        cap = config._max_steps_per_epoch  # numnet.config.set_max_steps_per_epoch: debugging
+        if cap is not None and (steps_per_epoch is None or cap < steps_per_epoch):
+            warnings.warn(f"Limiting steps_per_epoch to {cap} "
+                          "(numnet.config.set_max_steps_per_epoch).", stacklevel=3)
+            steps_per_epoch = cap
         self.source = source
         self.steps_per_epoch = steps_per_epoch
         self.num_batches = source.num_batches

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 
 import numpy as np
 
@@ -455,6 +456,12 @@ class Model(Layer):
                               validation_split, _resolve_verbose(verbose))
         if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
             raise ValueError(f"fit(epochs): expected a non-negative integer, given {epochs!r}.")
+        from .. import config
+
+        if config._max_epochs is not None and config._max_epochs < epochs:  # debugging runs
+            warnings.warn(f"Limiting epochs to {config._max_epochs} "
+                          "(numnet.config.set_max_epochs).", stacklevel=2)
+            epochs = config._max_epochs
         if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
                 or initial_epoch < 0:
             raise ValueError(
