@@ -329,6 +329,17 @@ def test_file_layout_config_and_npy_members(tmp_path):
     assert len(state["slots"]) == 16
 
 
+@pytest.mark.parametrize("switches", [{}, {"jit_compile": False},
+                                      {"jit_compile": True, "run_eagerly": True}])
+def test_jit_compile_and_run_eagerly_are_kept(tmp_path, switches):
+    model = numnet.Sequential([layers.Dense(3, activation="softmax", input_shape=(6,))])
+    model.compile("adam", "sparse_categorical_crossentropy", **switches)
+    model.save(tmp_path / "s.numnet")
+    loaded = numnet.models.load_model(tmp_path / "s.numnet")
+    assert loaded.jit_compile == switches.get("jit_compile", "auto")
+    assert loaded.run_eagerly is switches.get("run_eagerly", False)
+
+
 def test_compile_false_and_uncompiled_models(tmp_path):
     model = _model("adam")
     model.save(tmp_path / "a.numnet")

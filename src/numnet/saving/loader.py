@@ -287,7 +287,8 @@ def deserialize_compile(spec, loader: Loader) -> dict:
     found = {key: [_deserialize_entry(m, loader, builtin_metrics(), metrics.Metric, "metric",
                                       f"compile.{key}[{i}]") for i, m in enumerate(spec[key])]
              for key in ("metrics", "weighted_metrics") if key in spec}
-    return {"optimizer": optimizer, "loss": loss, **found}
+    switches = {key: spec[key] for key in ("jit_compile", "run_eagerly") if key in spec}
+    return {"optimizer": optimizer, "loss": loss, **found, **switches}
 
 
 __all__ = ["Loader", "deserialize_compile", "deserialize_model"]

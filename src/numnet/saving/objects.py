@@ -219,7 +219,8 @@ def serialize_metric(metric, where: str):
 
 
 def serialize_compile(model) -> dict | None:
-    """The compile settings: optimizer config, loss, metrics (None when not compiled)."""
+    """The compile settings: optimizer config, loss, metrics, jit_compile and run_eagerly (None
+    when not compiled)."""
     if not model.compiled or model.optimizer is None:
         return None
     opt = model.optimizer
@@ -236,6 +237,8 @@ def serialize_compile(model) -> dict | None:
         **({"weighted_metrics": [serialize_metric(m, f"compile.weighted_metrics[{i}]")
                                  for i, m in enumerate(weighted)]}
            if (weighted := model._metric_specs[model._weighted_from:]) else {}),
+        "jit_compile": model.jit_compile,
+        "run_eagerly": model.run_eagerly,
     }
 
 

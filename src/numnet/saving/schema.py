@@ -68,7 +68,8 @@ MODEL = {"class_name": str, "config": ANY_DICT,
          Opt("build_input_shape"): OneOf(None, [OneOf(None, POSITIVE)])}
 COMPILE = {"optimizer": OBJECT, "loss": OneOf(None, str, FUNCTION, OBJECT),
            "metrics": [OneOf(str, FUNCTION, OBJECT)],
-           Opt("weighted_metrics"): [OneOf(str, FUNCTION, OBJECT)]}
+           Opt("weighted_metrics"): [OneOf(str, FUNCTION, OBJECT)],
+           Opt("jit_compile"): OneOf(Const("auto"), bool), Opt("run_eagerly"): bool}
 SLOT = {"variable": NON_NEGATIVE, "name": str, "shape": SHAPE, "dtype": str, "member": str}
 EMA = {"variable": NON_NEGATIVE, "shape": SHAPE, "dtype": str, "member": str}
 OPTIMIZER_STATE = {"step": NON_NEGATIVE, "iterations": NON_NEGATIVE, "variables": NON_NEGATIVE,
