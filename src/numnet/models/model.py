@@ -525,7 +525,7 @@ class Model(Layer):
 
             if helper_thread.applies(source.x, source.y, source.sample_weight, batch_size):
                 source.helper = helper_thread.Helper()
-                self._stack_step.matmul = source.helper.matmul
+                self._stack_step.use_helper(source.helper, batch_size)
         try:
             cb.call("on_train_begin", {})
             start_step, loss_total, seen = 0, 0.0, 0

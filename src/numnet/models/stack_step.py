@@ -125,9 +125,21 @@ class StackStep:
         self._pack = None
         self._kernels = None
         self._failed = False  # the step raised: the tape takes the rest of this fit's steps
-        # np.matmul, or the same products with half of each large one on the second core
-        # (models/helper_thread.py), the same bits
-        self.matmul = np.matmul
+        # each layer's products: np.matmul, or the same products with half of each large one
+        # on the second core (models/helper_thread.py, the same bits; see use_helper)
+        self._matmul = [np.matmul] * len(layers)
+
+    def use_helper(self, helper, batch_size: int) -> None:
+        """Cut the products of the layers whose kernels the helper thread may share (at most
+        ``SPLIT_BYTES``, and ``SPLIT_MACS`` multiply-adds at this batch size) through
+        ``helper.matmul``; the other layers keep np.matmul (no check per call)."""
+        from . import helper_thread
+
+        for i, (_, kernel, *_rest) in enumerate(self.layers):
+            value = kernel.value
+            if (value.nbytes <= helper_thread.SPLIT_BYTES
+                    and batch_size * value.size >= helper_thread.SPLIT_MACS):
+                self._matmul[i] = helper.matmul
 
     def _ready(self) -> bool:
         """Whether the optimizer holds the weights in its flat arrays, the gradients' buffers."""
@@ -185,12 +197,12 @@ class StackStep:
         # forward: h_i = act(h_{i-1} @ W_i + b_i), as the tape's dense nodes compute it (relu
         # by its kernel directly: the arrays here are always ones it takes)
         bias_relu, relu_backward, column_sums = self._kernels[:3]
-        matmul = self.matmul
+        matmuls = self._matmul
         inputs, values, outputs = [], [], []
         h = x
-        for _, kernel, bias, _, act, relu in self.layers[:-1]:
+        for i, (_, kernel, bias, _, act, relu) in enumerate(self.layers[:-1]):
             inputs.append(h)
-            z = matmul(h, kernel.value)
+            z = matmuls[i](h, kernel.value)
             if relu:
                 bias_relu(z, bias.value)
                 h = z
@@ -200,7 +212,7 @@ class StackStep:
             outputs.append(h)
         inputs.append(h)
         kernel, bias, _, act = self.layers[-1][1:5]
-        z = matmul(h, kernel.value)
+        z = matmuls[-1](h, kernel.value)
         grads = self._grads
         if self.head is not None and sample_weight is None:
             done = self._head(z, bias.value, y, act)
@@ -213,6 +225,7 @@ class StackStep:
         # backward: d W_i = h_{i-1}^T dz_i, d b_i = sum_rows dz_i, dz_{i-1} = act'(dz_i W_i^T)
         for i in range(len(self.layers) - 1, -1, -1):
             kernel = self.layers[i][1]
+            matmul = matmuls[i]
             matmul(inputs[i].T, dz, grads[2 * i])
             buffer = grads[2 * i + 1]
             if sums is None:
