@@ -15,6 +15,9 @@ of products that the step posts to it through ``Helper.matmul``. The two threads
 each other through atomic counters. If the helper has not taken a posted half by the time the
 step has computed its own, the step computes that half too, so a busy second core costs little.
 
+While steps run, the helper keeps its core busy: between jobs it spins on the counters (as a
+BLAS's threads do), and it naps only once nothing has come for about 0.3 ms.
+
 The numbers do not change: the batches are the very rows the same permutation gives, and each
 half is computed by NumPy's own BLAS with the arguments NumPy passes for those rows or columns.
 Whether the halves are bit for bit NumPy's whole product depends on the shape (OpenBLAS computes
