@@ -210,3 +210,68 @@ def test_a_weight_used_twice_gets_the_sum_of_both_gradients():
         total = ops.sum(ops.dense(x, w, None)) + ops.sum(ops.dense(x, w, None))
         total.backward()
     np.testing.assert_array_equal(w.grad, [[6.0, 6.0]])
+
+
+APPLY_PACK_CASES = CASES + [
+    (optimizers.SGD, {"clipnorm": 0.5}),
+    (optimizers.RMSprop, {"clipvalue": 0.1}),
+    (optimizers.Adam, {"global_clipnorm": 1.0, "learning_rate": optimizers.schedules.
+                       ExponentialDecay(0.01, decay_steps=2, decay_rate=0.5)}),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs", APPLY_PACK_CASES,
+                         ids=[f"{c.__name__}-{sorted(k)}" for c, k in APPLY_PACK_CASES])
+def test_apply_pack_is_apply_of_the_gradients_in_the_pack(cls, kwargs):
+    results = []
+    for use_pack in (False, True):
+        variables = _variables(np.float32)
+        opt = cls(**kwargs)
+        rs = np.random.default_rng(11)
+        grads = [(rs.normal(size=v.shape)).astype(np.float32) for v in variables]
+        opt.apply(grads, variables)  # makes the pack, where one applies
+        if opt._pack is None:  # clipping before the pack is made: the pack is never made
+            assert kwargs.keys() & {"clipnorm", "clipvalue", "global_clipnorm"}
+            return
+        for _ in range(5):
+            grads = [(rs.normal(size=v.shape) + v.numpy()).astype(np.float32)
+                     for v in variables]
+            if use_pack:
+                for g, v in zip(grads, variables, strict=True):
+                    v.grad_buffer[...] = g
+                opt.apply_pack()
+            else:
+                opt.apply(grads, variables)
+        results.append((opt, variables))
+    (plain, plain_vars), (packed, packed_vars) = results
+    assert int(packed.iterations.numpy()) == int(plain.iterations.numpy()) == 6
+    for a, b in zip(plain_vars, packed_vars, strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    for name, flat in plain._pack.slots.items():
+        np.testing.assert_array_equal(flat, packed._pack.slots[name])
+
+
+def test_apply_pack_goes_through_a_subclass_apply_and_constraints():
+    calls = []
+
+    class Logged(optimizers.SGD):
+        def apply(self, grads, variables=None):
+            calls.append(len(grads))
+            super().apply(grads, variables)
+
+    variables = _variables(np.float32)
+    opt = Logged(0.1)
+    opt.apply([np.ones(v.shape, np.float32) for v in variables], variables)
+    for v in variables:
+        v.grad_buffer[...] = 1.0
+    opt.apply_pack()
+    assert calls == [4, 4]
+    before = [v.numpy().copy() for v in variables]
+    variables[0].constraint = lambda w: np.clip(w, -0.05, 0.05)
+    plain = optimizers.SGD(0.1)
+    plain.apply([np.ones(v.shape, np.float32) for v in variables], variables)
+    for v in variables:
+        v.grad_buffer[...] = 1.0
+    plain.apply_pack()
+    assert np.abs(variables[0].numpy()).max() <= 0.05  # the constraint ran
+    np.testing.assert_allclose(variables[1].numpy(), before[1] - 0.2, rtol=1e-6)

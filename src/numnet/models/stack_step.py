@@ -185,7 +185,7 @@ class StackStep:
         grads = self._grads
         for p, g in zip(self.params, grads):
             p.grad = g
-        self.model.optimizer.apply(grads, self.params)
+        self.model.optimizer.apply_pack()  # the gradients are in its buffers (see _ready)
         model = self.model
         for i, metric in enumerate(model._metrics):  # only weighted_metrics see weights
             metric.update_state(y, out, sample_weight if i >= model._weighted_from else None)

@@ -419,6 +419,24 @@ class Optimizer:
         if self.use_ema:
             self._update_ema(variables)
 
+    def apply_pack(self) -> None:
+        """``apply(gradients, variables)`` for the variables of the pack, with their gradients
+        already written into its buffers (``grad_buffer``), by a caller that has checked that
+        the pack holds them (the stack step, models/stack_step.py): the same update, without
+        the general path's per-call bookkeeping. Where clipping, weight decay, gradient
+        accumulation, EMA, a constraint or an ``apply`` of a subclass has a part in the step,
+        it goes through ``apply``."""
+        pack = self._pack
+        if (type(self).apply is not Optimizer.apply or self.gradient_accumulation_steps
+                or self.weight_decay or self.use_ema or self.clipnorm is not None
+                or self.clipvalue is not None or self.global_clipnorm is not None
+                or any(getattr(v, "constraint", None) is not None for v in pack.variables)):
+            self.apply(pack.grad_views, pack.variables)
+            return
+        self.update_step(pack.grad, pack.value, self.current_learning_rate(), pack.slots)
+        self._step += 1
+        self._iterations.value[...] = self._local_step
+
     def _packed(self, grads, variables) -> _Pack | None:
         """The pack of ``variables`` when one update over flat arrays can stand for theirs."""
         pack = self._pack
