@@ -79,6 +79,17 @@ def _kernel(name: str):
     return kernel or None
 
 
+def compiled(name: str):
+    """The kernel ``name`` compiled by numba (a dispatcher other compiled code may call), or
+    None where the fused path is off or numba cannot compile it."""
+    global _switch
+    if _switch is None:
+        from ..optimizers import fused as _switch
+    if not _switch._enabled or not _switch.is_available():
+        return None
+    return _kernel(name)
+
+
 def _run(name: str, *args):
     """``name``(*args), or None, having changed nothing the caller keeps, if it cannot compile;
     the NumPy path then does the work, now and later."""

@@ -20,6 +20,12 @@ from llvmlite import ir
 from numba import njit, types
 from numba.extending import intrinsic
 
+from ..autodiff import fused
+
+_take_rows = fused.compiled("take_rows")  # out[r] = a[idx[r]], eight rows at a time
+if _take_rows is None:
+    raise ImportError("the fused kernels are off or cannot compile: no helper thread")
+
 _usleep = types.ExternalFunction("usleep", types.int32(types.uint32))
 _prctl = types.ExternalFunction(
     "prctl", types.int32(types.int32, types.uint64, types.uint64, types.uint64, types.uint64))
@@ -175,35 +181,6 @@ def split_matmul(fn, a, b, c, task, state, by_rows):
     return True
 
 
-@njit(cache=True, nogil=True)
-def _copy_rows(src, order, first, count, out, row):
-    """out[row + r] = src[order[first + r]] for r < count, eight rows at a time (their cache
-    misses overlap)."""
-    k = src.shape[1]
-    r = 0
-    while r + 8 <= count:
-        i = first + r
-        a0, a1, a2, a3 = src[order[i]], src[order[i + 1]], src[order[i + 2]], src[order[i + 3]]
-        a4, a5, a6, a7 = src[order[i + 4]], src[order[i + 5]], src[order[i + 6]], \
-            src[order[i + 7]]
-        o = row + r
-        o0, o1, o2, o3 = out[o], out[o + 1], out[o + 2], out[o + 3]
-        o4, o5, o6, o7 = out[o + 4], out[o + 5], out[o + 6], out[o + 7]
-        for j in range(k):
-            o0[j] = a0[j]
-            o1[j] = a1[j]
-            o2[j] = a2[j]
-            o3[j] = a3[j]
-            o4[j] = a4[j]
-            o5[j] = a5[j]
-            o6[j] = a6[j]
-            o7[j] = a7[j]
-        r += 8
-    while r < count:
-        out[row + r] = src[order[first + r]]
-        r += 1
-
-
 _CHUNK = 32  # rows gathered between looks for a posted product
 
 
@@ -236,11 +213,12 @@ def helper_loop(x, y, w, order, ring_x, ring_y, ring_w, batch, start, ready, rel
             first = b * batch
             count = min(batch, n - first)
             step = min(_CHUNK, count - row)
-            _copy_rows(x, order, first + row, step, ring_x[slot], row)
+            rows = order[first + row:first + row + step]
+            _take_rows(x, rows, ring_x[slot][row:row + step])
             if y.shape[1]:
-                _copy_rows(y, order, first + row, step, ring_y[slot], row)
+                _take_rows(y, rows, ring_y[slot][row:row + step])
             if w.shape[1]:
-                _copy_rows(w, order, first + row, step, ring_w[slot], row)
+                _take_rows(w, rows, ring_w[slot][row:row + step])
             row += step
             if row == count:
                 _store_release(ready, b + 1)

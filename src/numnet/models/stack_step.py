@@ -155,7 +155,7 @@ class StackStep:
                     return False
             if self._kernels is None:
                 names = ("bias_relu", "relu_backward", "column_sums", "sparse_head", "dense_head")
-                kernels = [fused._kernel(name) for name in names]
+                kernels = [fused.compiled(name) for name in names]
                 if any(k is None for k in kernels):
                     return False
                 self._kernels = kernels
