@@ -238,7 +238,7 @@ def test_apply_pack_is_apply_of_the_gradients_in_the_pack(cls, kwargs):
                      for v in variables]
             if use_pack:
                 for g, v in zip(grads, variables, strict=True):
-                    v.grad_buffer[...] = g
+                    v.grad_buffer[...] = numnet.backend.to_device(g)
                 opt.apply_pack()
             else:
                 opt.apply(grads, variables)
@@ -267,7 +267,7 @@ def test_apply_pack_goes_through_a_subclass_apply_and_constraints():
     opt.apply_pack()
     assert calls == [4, 4]
     before = [v.numpy().copy() for v in variables]
-    variables[0].constraint = lambda w: np.clip(w, -0.05, 0.05)
+    variables[0].constraint = lambda w: w.clip(-0.05, 0.05)
     plain = optimizers.SGD(0.1)
     plain.apply([np.ones(v.shape, np.float32) for v in variables], variables)
     for v in variables:
