@@ -77,6 +77,18 @@ def _swap_if(typingctx, counter, expected, value):
     return types.boolean(counter, types.int64, types.int64), codegen
 
 
+@njit(cache=True, nogil=True)
+def load(counter):
+    """counter[0] as an acquire load, for the training thread (NumPy's loads promise no order)."""
+    return _load_acquire(counter)
+
+
+@njit(cache=True, nogil=True)
+def store(counter, value):
+    """counter[0] = value as a release store, for the training thread."""
+    _store_release(counter, value)
+
+
 def _gemm_codegen(real):
     def codegen(context, builder, signature, args):
         i32, i64 = ir.IntType(32), ir.IntType(64)

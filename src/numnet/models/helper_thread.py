@@ -225,7 +225,9 @@ class PrefetchedPass:
     def __init__(self, x, y, sample_weight, order, batch_size: int, start: int = 0,
                  helper: Helper | None = None):
         kernel = _loop()
-        if helper is None:
+        loops = _compiled()
+        self._load, self._store = loops.load, loops.store  # atomics: the helper reads and
+        if helper is None:  # writes these counters at the same time
             helper = Helper()
         self._arrays = (x, y, sample_weight)
         self._batch = batch_size
@@ -263,8 +265,9 @@ class PrefetchedPass:
         if b >= self._batches:
             self.close()
             raise StopIteration
-        self._released[0] = b  # the batch before is done with: its slot may be gathered into
-        if self._ready[0] <= b:
+        # the batch before is done with: its slot may be gathered into
+        self._store(self._released, b)
+        if self._load(self._ready) <= b:
             self._wait(b)
         self._next = b + 1
         slot = b % SLOTS
@@ -280,12 +283,12 @@ class PrefetchedPass:
 
     def _wait(self, b):
         """Until batch b is gathered: spin, then give the core away between looks."""
-        ready, thread = self._ready, self._thread
+        ready, thread, load = self._ready, self._thread, self._load
         for _ in range(2000):
-            if ready[0] > b:
+            if load(ready) > b:
                 return
-        while ready[0] <= b:
-            if not thread.is_alive() and ready[0] <= b:
+        while load(ready) <= b:
+            if not thread.is_alive() and load(ready) <= b:
                 error = self._outcome[0] if self._outcome else None
                 self.close()
                 raise RuntimeError(
