@@ -2,6 +2,7 @@
 
     python bench/run.py                       # every workload, every installed peer
     python bench/run.py --workloads W2 --peers numnet,torch --epochs 4
+    python bench/run.py --rounds 3            # each workload's peers three times, in turn
 
 Each (library, workload) pair runs in its own process on the same data (the bundled 4,000
 MNIST training images tiled x15 = 60,000 rows, 1,000 test images), with the same architecture and
@@ -339,12 +340,51 @@ def versions() -> dict:
 
 
 def _against_numnet(rows, workloads):
-    """(workload, numnet's row, the other rows of that workload) for each workload numnet ran."""
+    """(workload, numnet's row, the other rows of that workload) for each workload numnet ran,
+    from the first round."""
+    rows = [r for r in rows if r.get("round", 0) == 0]
     for workload in workloads:
         mine = [r for r in rows if r["workload"] == workload and r["peer"] == "numnet"]
         if mine:
             yield workload, mine[0], [r for r in rows
                                       if r["workload"] == workload and r["peer"] != "numnet"]
+
+
+def round_ratios(rows, workload: str, peer: str) -> list:
+    """numnet's steady epoch over ``peer``'s, one ratio per round in which both ran: each pair
+    was measured minutes apart at most, so drifts of the machine's speed between rounds cancel
+    out of the ratio."""
+    def steady(name):
+        return {r.get("round", 0): r["steady_s"] for r in rows
+                if r["workload"] == workload and r["peer"] == name}
+
+    mine, theirs = steady("numnet"), steady(peer)
+    return [mine[k] / theirs[k] for k in sorted(mine) if k in theirs and theirs[k]]
+
+
+def summary_lines(rows, workloads) -> list:
+    """Per workload: numnet's ratio to each peer, the median of the rounds' ratios (with each
+    round's ratio when there are several)."""
+    lines = []
+    for workload in workloads:
+        peers = []
+        for r in rows:
+            if (r["workload"] == workload and r["peer"] != "numnet"
+                    and r["peer"] not in peers):
+                peers.append(r["peer"])
+        parts = []
+        for peer in peers:
+            ratios = round_ratios(rows, workload, peer)
+            if not ratios:
+                continue
+            name = "GEMM floor" if peer == "gemm_floor" else peer
+            part = f"{name} {statistics.median(ratios):.2f}x"
+            if len(ratios) > 1:
+                part += " (" + " ".join(f"{v:.2f}" for v in ratios) + ")"
+            parts.append(part)
+        if parts:
+            lines.append(f"  {workload}: " + ", ".join(parts))
+    return lines
 
 
 def main(argv=None) -> int:
@@ -353,39 +393,51 @@ def main(argv=None) -> int:
     parser.add_argument("--peers", default=",".join(PEERS))
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run each workload's peers (and the GEMMs alone) this many times "
+                             "in turn; ratios are the median of the rounds' ratios")
     parser.add_argument("--worker", nargs=2, metavar=("PEER", "WORKLOAD"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker[0], args.worker[1], args.epochs)))
         return 0
 
+    if args.rounds < 1:
+        parser.error(f"--rounds: expected a positive integer, given {args.rounds}")
     rows = []
     x = None
+    skipped = set()
     for workload in args.workloads.split(","):
-        for peer in args.peers.split(","):
-            cmd = [sys.executable, __file__, "--worker", peer, workload, "--epochs",
-                   str(args.epochs)]
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            if proc.returncode != 0:
-                last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
-                print(f"{workload} {peer}: skipped ({last})", file=sys.stderr)
-                continue
-            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-            print(row_line(rows[-1]), flush=True)
-        if x is None:
-            x = load_data()[0]
-        floor = gemm_floor(WORKLOADS[workload], x)
-        rows.append({"peer": "gemm_floor", "workload": workload, "steady_s": floor})
-        print(f"{workload} GEMMs alone {floor:.3f}s", flush=True)
+        for round_ in range(args.rounds):
+            for peer in args.peers.split(","):
+                if (workload, peer) in skipped:
+                    continue
+                cmd = [sys.executable, __file__, "--worker", peer, workload, "--epochs",
+                       str(args.epochs)]
+                proc = subprocess.run(cmd, capture_output=True, text=True)
+                if proc.returncode != 0:
+                    last = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+                    print(f"{workload} {peer}: skipped ({last})", file=sys.stderr)
+                    skipped.add((workload, peer))
+                    continue
+                rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+                rows[-1]["round"] = round_
+                print(row_line(rows[-1]), flush=True)
+            if x is None:
+                x = load_data()[0]
+            floor = gemm_floor(WORKLOADS[workload], x)
+            rows.append({"peer": "gemm_floor", "workload": workload, "steady_s": floor,
+                         "round": round_})
+            print(f"{workload} GEMMs alone {floor:.3f}s", flush=True)
 
     workloads = args.workloads.split(",")
-    print("\nnumnet's steady epoch time as a fraction of each peer's (lower is better):")
-    for workload, mine, others in _against_numnet(rows, workloads):
-        parts = [f"{'GEMM floor' if r['peer'] == 'gemm_floor' else r['peer']} "
-                 f"{mine['steady_s'] / r['steady_s']:.2f}x" for r in others]
-        print(f"  {workload}: " + ", ".join(parts))
+    print("\nnumnet's steady epoch time as a fraction of each peer's (lower is better"
+          + ("; the median of the rounds' ratios, then each round's" if args.rounds > 1 else "")
+          + "):")
+    for line in summary_lines(rows, workloads):
+        print(line)
     print("\nnumnet's prediction time as a fraction of each peer's (lower is better; "
-          "batch-1 median latency, batch-10,000 time per call):")
+          "batch-1 median latency, batch-10,000 time per call; the first round):")
     for workload, mine, others in _against_numnet(rows, workloads):
         parts = []
         for r in others:

@@ -81,3 +81,28 @@ def test_report_line_and_ratios(bench):
     old = {k: v for k, v in row.items() if "predict" not in k and k != "call1_ms"}
     assert "predict(1) -" in bench.row_line(old)
     assert bench.prediction_ratios(mine, old) == []
+
+
+def test_round_ratios_pair_each_round_and_take_the_median(bench):
+    rows = [
+        {"peer": "numnet", "workload": "W1", "steady_s": 1.0, "round": 0},
+        {"peer": "keras", "workload": "W1", "steady_s": 2.0, "round": 0},
+        {"peer": "gemm_floor", "workload": "W1", "steady_s": 0.5, "round": 0},
+        {"peer": "numnet", "workload": "W1", "steady_s": 3.0, "round": 1},  # a slow round
+        {"peer": "keras", "workload": "W1", "steady_s": 4.0, "round": 1},
+        {"peer": "gemm_floor", "workload": "W1", "steady_s": 1.0, "round": 1},
+        {"peer": "numnet", "workload": "W1", "steady_s": 1.2, "round": 2},
+        {"peer": "gemm_floor", "workload": "W1", "steady_s": 0.6, "round": 2},  # keras failed
+    ]
+    assert bench.round_ratios(rows, "W1", "keras") == [0.5, 0.75]
+    assert bench.round_ratios(rows, "W1", "torch") == []
+    lines = bench.summary_lines(rows, ["W1", "W2"])
+    assert lines == ["  W1: keras 0.62x (0.50 0.75), GEMM floor 2.00x (2.00 3.00 2.00)"]
+    single = [r for r in rows if r["round"] == 0]
+    assert bench.summary_lines(single, ["W1"]) == ["  W1: keras 0.50x, GEMM floor 2.00x"]
+
+
+def test_rounds_must_be_positive(bench, capsys):
+    with pytest.raises(SystemExit):
+        bench.main(["--rounds", "0", "--peers", "numnet"])
+    assert "--rounds: expected a positive integer, given 0" in capsys.readouterr().err
