@@ -161,6 +161,24 @@ def test_a_cpu_quota_counts_as_fewer_cores(tmp_path):
     assert helper_thread._cpu_quota(str(tmp_path / "absent")) is None
 
 
+def test_the_ranks_of_an_mpi_job_share_the_cores(monkeypatch):
+    monkeypatch.setattr(helper_thread, "_cpu_quota", lambda: None)
+    monkeypatch.setattr(helper_thread.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    monkeypatch.delenv("OMPI_COMM_WORLD_LOCAL_SIZE", raising=False)
+    monkeypatch.delenv("MPI_LOCALNRANKS", raising=False)
+    assert helper_thread._cores() == 4
+    monkeypatch.setenv("OMPI_COMM_WORLD_LOCAL_SIZE", "2")
+    assert helper_thread._cores() == 2
+    monkeypatch.setenv("OMPI_COMM_WORLD_LOCAL_SIZE", "4")
+    assert helper_thread._cores() == 1  # one core each: no helper
+    monkeypatch.delenv("OMPI_COMM_WORLD_LOCAL_SIZE")
+    monkeypatch.setenv("MPI_LOCALNRANKS", "3")
+    assert helper_thread._cores() == 1
+    monkeypatch.setattr(helper_thread, "_cpu_quota", lambda: 2.5)
+    monkeypatch.setenv("MPI_LOCALNRANKS", "garbage")
+    assert helper_thread._cores() == 2  # the quota: two whole CPUs' time
+
+
 # the products of the seeds' first layers (W1, W2, W3), forward, weight and input gradients
 SHAPES = [(128, 784, 32), (32, 784, 128), (32, 784, 25), (31, 784, 128), (32, 128, 784)]
 

@@ -27,7 +27,8 @@ compared with NumPy's, and a shape is cut only where they are equal.
 ``fit`` uses it only where all of these hold:
 - the step is the stack step (``models/stack_step.py``), which keeps no batch past its step:
   a batch's slot is gathered into again a few steps later;
-- the BLAS runs on one thread during the fit, and the process may run on at least two cores;
+- the BLAS runs on one thread during the fit, and the process may run on at least two cores
+  (fewer under a cgroup CPU quota, or shared with the other ranks of an MPI job on the machine);
 - in-memory NumPy arrays in C order, shuffled by rows, Linux, numba and the fused kernels on
   (``NUMNET_FUSED=0`` turns this off with them), and slots of at most ``SLOT_BYTES`` in all.
 Products are split where NumPy links the 64-bit-integer OpenBLAS of its wheels
@@ -71,15 +72,29 @@ def set_enabled(flag: bool) -> bool:
     return previous
 
 
+_LOCAL_RANKS = ("OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS")  # Open MPI, MPICH
+
+
 def _cores() -> int:
     """The cores this process may use: those it may run on, fewer under a CPU quota (a container
-    limited to one CPU's time would run the helper's spinning at the step's expense)."""
+    limited to one CPU's time would run the helper's spinning at the step's expense), shared
+    with the other processes of an MPI job on this machine (each would start a helper)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
     quota = _cpu_quota()
-    return cores if quota is None else max(1, min(cores, int(quota)))
+    if quota is not None:
+        cores = min(cores, int(quota))
+    for name in _LOCAL_RANKS:
+        try:
+            ranks = int(os.environ.get(name, ""))
+        except ValueError:
+            continue
+        if ranks > 1:
+            cores //= ranks
+            break
+    return max(1, cores)
 
 
 def _cpu_quota(root: str = "/sys/fs/cgroup") -> float | None:
