@@ -27,8 +27,8 @@ compared with NumPy's, and a shape is cut only where they are equal.
 ``fit`` uses it only where all of these hold:
 - the step is the stack step (``models/stack_step.py``), which keeps no batch past its step:
   a batch's slot is gathered into again a few steps later;
-- the BLAS runs on one thread during the fit, and the process may run on at least two cores
-  (fewer under a cgroup CPU quota, or shared with the other ranks of an MPI job on the machine);
+- the BLAS runs on one thread during the fit, and the process has at least two cores to itself
+  (a cgroup CPU quota counts, and the ranks of an MPI job on one machine share its cores);
 - in-memory NumPy arrays in C order, shuffled by rows, Linux, numba and the fused kernels on
   (``NUMNET_FUSED=0`` turns this off with them), and slots of at most ``SLOT_BYTES`` in all.
 Products are split where NumPy links the 64-bit-integer OpenBLAS of its wheels
