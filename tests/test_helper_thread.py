@@ -325,3 +325,17 @@ def test_the_tape_gathers_its_batches_itself(used):
     model.compile("adam", "sparse_categorical_crossentropy", jit_compile=False)
     model.fit(X, Y, batch_size=16, epochs=1, verbose=0)
     assert not used["passes"]  # a layer on the tape might keep its input past the step
+
+
+@pytest.mark.parametrize("how", ["memory-mapped", "unshuffled", "batch-shuffled"])
+def test_streamed_or_unshuffled_data_is_gathered_by_the_step(used, tmp_path, how):
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential([keras.layers.Input((70,)), keras.layers.Dense(12, activation="relu"),
+                              keras.layers.Dense(4, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    x, shuffle = X, {"unshuffled": False, "batch-shuffled": "batch"}.get(how, True)
+    if how == "memory-mapped":
+        np.save(tmp_path / "x.npy", X)
+        x = np.load(tmp_path / "x.npy", mmap_mode="r")
+    model.fit(x, Y, batch_size=16, epochs=1, verbose=0, shuffle=shuffle)
+    assert not used["passes"]

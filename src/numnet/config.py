@@ -26,6 +26,15 @@ _image_data_format = "channels_last"
 _interactive_logging = True
 
 
+def _check_limit(value, where: str):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}: expected a positive integer or None (no limit), given "
+                         f"{value!r}.")
+    return int(value)
+
+
 def _limit_from_env(name: str):
     value = os.environ.get(name)
     if value is None or not value.strip():
@@ -34,9 +43,7 @@ def _limit_from_env(name: str):
         limit = int(value)
     except ValueError:
         raise ValueError(f"{name}: expected a positive integer, given {value!r}.") from None
-    if limit < 1:
-        raise ValueError(f"{name}: expected a positive integer, given {value!r}.")
-    return limit
+    return _check_limit(limit, name)
 
 
 _max_epochs = _limit_from_env("NUMNET_MAX_EPOCHS")
@@ -60,15 +67,6 @@ def set_image_data_format(data_format: str) -> None:
         raise ValueError(f"set_image_data_format(data_format): expected 'channels_last' or "
                          f"'channels_first', given {data_format!r}.")
     _image_data_format = data_format
-
-
-def _check_limit(value, where: str):
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{where}: expected a positive integer or None (no limit), given "
-                         f"{value!r}.")
-    return int(value)
 
 
 def set_max_epochs(max_epochs) -> None:

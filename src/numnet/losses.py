@@ -149,11 +149,7 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
 
     With label_smoothing s: y <- y (1 - s) + s / 2.
     """
-    y_pred = ops.as_tensor(y_pred)
-    y_true, y_pred = _same_shape(y_true, y_pred, "binary_crossentropy")
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    logits = y_pred if from_logits else _logits_of(y_pred, "sigmoid")
+    y_true, y_pred, logits = _binary_arguments(y_true, y_pred, from_logits, label_smoothing)
     if logits is not None:
         return ops.mean(ops.sigmoid_cross_entropy(y_true, logits), axis=axis)
     p = ops.clip(y_pred, backend.epsilon(), 1.0 - backend.epsilon())
@@ -161,6 +157,17 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
     log_not_p = ops.log(ops.subtract(1.0, p))
     per_element = ops.add(ops.multiply(log_p, y_true), ops.multiply(log_not_p, 1.0 - y_true))
     return ops.negative(ops.mean(per_element, axis=axis))
+
+
+def _binary_arguments(y_true, y_pred, from_logits, label_smoothing):
+    """(targets, y_pred as a Tensor, the logits to compute from or None) for the binary
+    cross-entropy; an error when the targets do not fit y_pred's shape."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _same_shape(y_true, y_pred, "binary_crossentropy")
+    if label_smoothing:
+        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    logits = y_pred if from_logits else _logits_of(y_pred, "sigmoid")
+    return y_true, y_pred, logits
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
@@ -214,12 +221,9 @@ def _binary_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
     y_pred = ops.as_tensor(y_pred)
     if axis % max(y_pred.ndim, 1) != max(y_pred.ndim, 1) - 1:
         return None
-    y_true, y_pred = _same_shape(y_true, y_pred, "binary_crossentropy")
-    logits = y_pred if from_logits else _logits_of(y_pred, "sigmoid")
+    y_true, _, logits = _binary_arguments(y_true, y_pred, from_logits, label_smoothing)
     if logits is None:
         return None
-    if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     return ops.sigmoid_cross_entropy_mean(y_true, logits)
 
 

@@ -57,9 +57,13 @@ def binary_accuracy(y_true, y_pred, threshold: float = 0.5):
 
     Defaults: threshold=0.5 (for probabilities; use 0.0 for logits).
     """
-    y_pred = float_array(y_pred)
-    y_true, y_pred = same_shape(as_array(y_true), y_pred, "binary_accuracy")
-    return _hits((y_pred > threshold).astype(y_true.dtype) == y_true)
+    return _hits(_binary_hits(y_true, y_pred, threshold))
+
+
+def _binary_hits(y_true, y_pred, threshold: float):
+    """(y_pred > threshold) == y_true, element-wise (True for a hit)."""
+    y_true, y_pred = same_shape(as_array(y_true), float_array(y_pred), "binary_accuracy")
+    return (y_pred > threshold).astype(y_true.dtype) == y_true
 
 
 def categorical_accuracy(y_true, y_pred):
@@ -146,9 +150,7 @@ class BinaryAccuracy(MeanMetricWrapper):
         y_pred = float_array(y_pred)
         if sample_weight is not None or y_pred.ndim != 2 or y_pred.shape[1] != 1:
             return super().update_state(y_true, y_pred, sample_weight)
-        y_true, y_pred = same_shape(as_array(y_true), y_pred, "binary_accuracy")
-        threshold = self.fn_kwargs["threshold"]
-        _add_hits(self, (y_pred > threshold).astype(y_true.dtype) == y_true)
+        _add_hits(self, _binary_hits(y_true, y_pred, self.fn_kwargs["threshold"]))
 
 
 class CategoricalAccuracy(MeanMetricWrapper):

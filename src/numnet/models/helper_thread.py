@@ -134,7 +134,7 @@ def _loop():
 
 def _rows(a):
     """``a`` as a 2-D uint8 array of its rows' bytes (a view), or None if it is not a NumPy array
-    in C order."""
+    in C order (a memory-mapped array is not: fit streams those)."""
     if type(a) is not np.ndarray or not a.flags.c_contiguous or a.ndim == 0:
         return None
     return a.reshape(len(a), -1).view(np.uint8)
@@ -244,14 +244,12 @@ class PrefetchedPass:
         self._load, self._store = loops.load, loops.store  # atomics: the helper reads and
         if helper is None:  # writes these counters at the same time
             helper = Helper()
-        self._arrays = (x, y, sample_weight)
         self._batch = batch_size
         self._n = len(order)
         self._next = start
         self._batches = -(-self._n // batch_size)
-        self._order = np.ascontiguousarray(order, dtype=np.intp)
         rings, views = [], []
-        for a in self._arrays:
+        for a in (x, y, sample_weight):
             rows = _rows(a) if a is not None else np.empty((len(x), 0), np.uint8)
             ring = np.empty((SLOTS, batch_size, rows.shape[1]), np.uint8)
             rings.append((rows, ring))
@@ -265,8 +263,9 @@ class PrefetchedPass:
         self._ready[0] = self._released[0] = start
         self._outcome = []  # what the thread's loop returned or raised
         (xr, rx), (yr, ry), (wr, rw) = rings
-        args = (xr, yr, wr, self._order, rx, ry, rw, batch_size, start, self._ready,
-                self._released, self._stop, helper.task, helper.state)
+        order = np.ascontiguousarray(order, dtype=np.intp)
+        args = (xr, yr, wr, order, rx, ry, rw, batch_size, start, self._ready, self._released,
+                self._stop, helper.task, helper.state)
         # the thread holds the arrays, not this object, so that dropping it stops the thread
         self._thread = threading.Thread(target=_run, args=(kernel, args, self._outcome),
                                         name="numnet-helper", daemon=True)

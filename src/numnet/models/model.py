@@ -518,9 +518,8 @@ class Model(Layer):
         self._stack_step = stack_step.build(self)
         blas = threads.Limit(self._step_params, batch_size)
         source = train.source
-        if (self._stack_step is not None and blas.active and backend.xp is np
-                and type(source) is adapters.ArraySource and source.shuffle is True
-                and not source.mapped):
+        if (self._stack_step is not None and blas.active  # (both only on the CPU)
+                and type(source) is adapters.ArraySource and source.shuffle is True):
             from . import helper_thread  # the second core gathers and shares the products
 
             if helper_thread.applies(source.x, source.y, source.sample_weight, batch_size):
