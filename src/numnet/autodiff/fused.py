@@ -326,9 +326,14 @@ def _bias_sigmoid(z, b, y):
         for j in range(k):
             v = z[i, j] + b[j]
             z[i, j] = v
-            e = math.exp(-abs(v))
-            y[i, j] = 1 / (1 + e) if v >= 0 else e / (1 + e)
+            y[i, j] = _sigmoid_from(v, math.exp(-abs(v)))
     return True
+
+
+def _sigmoid_from(v, e):
+    """sigmoid(v) from e = exp(-|v|), without overflow: 1 / (1 + e) for v >= 0, else
+    e / (1 + e) (as ``ops.sigmoid_values``)."""
+    return 1 / (1 + e) if v >= 0 else e / (1 + e)
 
 
 def _sparse_softmax_cross_entropy(z, labels, dz, scale, want_grad):
@@ -429,8 +434,7 @@ def _sigmoid_cross_entropy(z, y, dz, scale, want_grad):
         e = math.exp(-abs(zi))
         total += (zi if zi > 0 else zi * 0) - zi * y[i] + math.log1p(e)
         if want_grad:
-            p = 1 / (1 + e) if zi >= 0 else e / (1 + e)
-            dz[i] = (p - y[i]) * scale
+            dz[i] = (_sigmoid_from(zi, e) - y[i]) * scale
     return total * scale
 
 
@@ -463,7 +467,8 @@ def _take_rows(a, idx, out):
     return True
 
 
-_HELPERS = ("_row_exp", "_head_row", "_mass_and_dot")  # called by the kernels below
+# called by the kernels below
+_HELPERS = ("_row_exp", "_head_row", "_mass_and_dot", "_sigmoid_from")
 _KERNELS = {
     "bias_relu": _bias_relu,
     "relu_backward": _relu_backward,
