@@ -160,6 +160,8 @@ HOST_FUNCTIONS = {
     ("losses.py", "_is_integral"): "part of validate_targets",
     ("losses.py", "_non_integral_example"): "part of validate_targets (error message)",
     ("layers/preprocessing.py", "_plain"): "writes a layer's config (JSON) on the host",
+    ("optimizers/base.py", "_aligned"): "the CPU pack's buffers on a cache line; on the GPU "
+                                        "backend.xp allocates them",
     ("layers/preprocessing.py", "array"): "Normalization.adapt reads the user's data on the "
                                           "host, as fit does, and assigns the statistics",
 }

@@ -225,13 +225,14 @@ def test_a_shape_whose_halves_differ_from_numpys_is_not_cut(monkeypatch):
         """split_matmul, with one value a unit in the last place off."""
 
         @staticmethod
-        def split_matmul(fn, a, b, out, task, state, by_rows):
-            loops.split_matmul(fn, a, b, out, task, state, by_rows)
+        def split_matmul(fn, a, b, out, task, state, by_rows, cut):
+            loops.split_matmul(fn, a, b, out, task, state, by_rows, cut)
             out[0, 0] = np.nextafter(out[0, 0], np.inf)
             return True
 
     monkeypatch.setattr(helper_thread, "_same_bits", {})
     helper = helper_thread.Helper()
+    OffByOneBit.TASK_FIELDS = loops.TASK_FIELDS
     helper._loops = OffByOneBit
     x = RS.random((64, 784), dtype=np.float32)
     w = RS.random((784, 64), dtype=np.float32)

@@ -7,7 +7,14 @@ machine's other core is idle. Two parts of a step can use it:
   188 MB array took about 45 us of a 280 us W1 step (bench/RESULTS.md);
 - the step's large matrix products (the first layer's forward product and weight gradient,
   about 75 us each in W1) can be cut in two, one half for each core, where the weights are
-  small enough (``SPLIT_BYTES``) to move between the cores' caches each step.
+  small enough (``SPLIT_BYTES``) to move between the cores' caches each step;
+- where the first layer's kernel is larger than that (W2's 784 x 128, 400 KB), the helper owns
+  half of its columns for the whole pass instead: their part of the forward product, their
+  weight gradient and their update by the optimizer's kernel are all made on the helper's core,
+  so none of their weights, gradients or optimizer slots moves between the caches. For the
+  pass, the optimizer's flat arrays hold that kernel column by column (``_Pack.transpose``), so
+  that the block is one contiguous range of them; the kernel is back in row order after each
+  pass, before validation, callbacks at the end of an epoch, or anything else reads it.
 ``PrefetchedPass`` starts, for each pass over the data, a thread that runs a compiled loop
 (``models/_helper_loop.py``) without ever taking the GIL: it copies each batch into one of a few
 reused slots while the step works on the batches before it, and in between computes the halves
@@ -22,7 +29,10 @@ The numbers do not change: the batches are the very rows the same permutation gi
 half is computed by NumPy's own BLAS with the arguments NumPy passes for those rows or columns.
 Whether the halves are bit for bit NumPy's whole product depends on the shape (OpenBLAS computes
 small products with other kernels than large ones), so the first product of each shape is
-compared with NumPy's, and a shape is cut only where they are equal.
+compared with NumPy's, and a shape is cut only where they are equal. An owned block is checked
+before the fit, on random numbers of each batch's shape (``Helper.same_bits``): its parts of the
+products must be those of NumPy's products with the kernel in row order, and each weight's
+update is the same elementwise kernel whichever thread runs it.
 
 ``fit`` uses it only where all of these hold:
 - the step is the stack step (``models/stack_step.py``), which keeps no batch past its step:
@@ -33,7 +43,10 @@ compared with NumPy's, and a shape is cut only where they are equal.
   (``NUMNET_FUSED=0`` turns this off with them), and slots of at most ``SLOT_BYTES`` in all.
 Products are split where NumPy links the 64-bit-integer OpenBLAS of its wheels
 (``scipy_openblas64``), whose ``cblas_sgemm`` / ``cblas_dgemm`` the helper calls by address;
-elsewhere the helper only gathers.
+elsewhere the helper only gathers. It owns a block of the first layer only with Adam, RMSprop
+or SGD (whose kernels its loop runs; AdamW's weight decay and the other optimizers' steps are
+made by the training thread, after the helper's part of the gradient), in a model of two
+layers or more.
 """
 
 from __future__ import annotations
@@ -188,10 +201,17 @@ class Helper:
     def __init__(self):
         self._loops = _compiled()
         self._gemm = _numpy_gemm()
-        self.task = np.zeros(16, np.int64)
-        self.state = np.zeros(8, np.int64)[:1]  # on a cache line of its own
+        self.task = np.zeros(self._loops.TASK_FIELDS, np.int64)
+        flags = np.zeros(16, np.int64)  # each on a cache line of its own
+        self.state, self.go = flags[0:1], flags[8:9]
         self.cut = 0  # products cut in two
         self.handed = 0  # of their second halves, those the helper computed (the step the rest)
+        self.owned = 0  # updates of an owned block made by the helper
+        self.posted = False  # an owned part is posted and not finished
+        self._grad = None  # the flat gradient of the bound pack
+        self._arrays = ()  # the optimizer's flat arrays that the task names
+        self._total = 0
+        self._scalars = None  # the update's scalars in the arrays' dtype (at F_SCALARS)
 
     def matmul(self, a, b, out=None):
         """``np.matmul(a, b, out=out)`` for 2-D arrays, the same bits; a large product is cut in
@@ -215,13 +235,164 @@ class Helper:
         if out is None:
             out = np.empty((m, n), a.dtype)
         self.cut += 1
-        self.handed += self._loops.split_matmul(fn, a, b, out, self.task, self.state, by_rows)
+        self.handed += self._loops.split_matmul(fn, a, b, out, self.task, self.state, by_rows,
+                                                0)
         if same is None:
             whole = np.matmul(a, b)
             _same_bits[key] = same = bool(np.array_equal(out, whole, equal_nan=True))
             if not same:
                 out[...] = whole
         return out
+
+
+    # ----- a block of the first layer's columns, owned by the helper for a whole pass -----
+    #
+    # Cutting a product whose weight is large (W2's 400 KB kernel) in two loses: the weight and
+    # its gradient, updated on one core and read on the other, move between the caches each
+    # step. The helper can instead own a block of the first layer's columns during a pass: it
+    # computes their part of the forward product, their weight gradient and their update by
+    # the optimizer's kernel, so that no weight, gradient or slot of the block leaves its core.
+    # The stack step stores that kernel column by column for the pass (``_Pack.transpose``), so
+    # that the block is one contiguous range of the optimizer's flat arrays.
+
+    def owned_columns(self, kernel, batch_size: int, optimizer) -> int:
+        """The first column of the block the helper may own of a first layer's ``kernel`` at
+        this batch size and optimizer, or 0 for none: a kernel over ``SPLIT_BYTES`` (a smaller
+        one moves between the caches cheaply, and its products are cut instead), at least 32
+        columns (16 on each side of a cut on a multiple of 16), a product of ``SPLIT_MACS`` or
+        more, an optimizer whose update is one of ``_helper_loop.UPDATES`` kernels, and the
+        same bits (``same_bits``)."""
+        features, units = kernel.shape
+        if (self._gemm.get(kernel.dtype) is None or kernel.nbytes <= SPLIT_BYTES or units < 32
+                or batch_size * features * units < SPLIT_MACS or not owns_updates(optimizer)):
+            return 0
+        cut = _owned_cut(units)
+        return cut if self.same_bits(batch_size, features, units, cut, kernel.dtype) else 0
+
+    def same_bits(self, rows: int, features: int, units: int, cut: int, dtype) -> bool:
+        """Whether, at ``rows`` rows, the owned parts of the forward product (with the kernel
+        column by column) and of the weight gradient are NumPy's products bit for bit (checked
+        on random numbers once per shape: a BLAS picks its kernels by shape)."""
+        dtype = np.dtype(dtype)
+        key = ("owned", dtype.char, rows, features, units, cut)
+        same = _same_bits.get(key)
+        if same is None:
+            fn = self._gemm[dtype]
+            rng = np.random.default_rng(0)
+            x = rng.random((rows, features)).astype(dtype)
+            w = rng.standard_normal((features, units)).astype(dtype)
+            dz = rng.standard_normal((rows, units)).astype(dtype)
+            task = np.zeros_like(self.task)
+            z = np.empty((units, rows), dtype)  # the output, column by column
+            self._loops.both_parts(fn, np.ascontiguousarray(w.T), x.T, z, task, True, cut)
+            z = z.T
+            grad = np.empty((units, features), dtype)  # the gradient, column by column
+            self._loops.both_parts(fn, dz.T, x, grad, task, True, cut)
+            same = (np.array_equal(z, np.matmul(x, w))
+                    and np.array_equal(grad.T, np.matmul(x.T, dz)))
+            _same_bits[key] = same
+        return same
+
+    def bind(self, pack, index: int, cut: int) -> None:
+        """Let the helper update the block of columns [cut, ...) of ``pack.variables[index]``
+        (stored column by column): elements [lo, hi) of the pack's flat arrays."""
+        from . import _helper_loop as loops
+
+        rows = pack.views[index].shape[0]
+        start = pack.starts[index]
+        self.task[loops.F_LO] = start + cut * rows
+        self.task[loops.F_HI] = start + pack.views[index].size
+        self._total = pack.value.size
+        self._grad, self._arrays = pack.grad, ()
+        if self._scalars is None or self._scalars.dtype != pack.value.dtype:
+            self._scalars = np.zeros(8, pack.value.dtype)
+            self.task[loops.F_SCALARS] = self._scalars.ctypes.data
+
+    def forward(self, x, kernel, cut: int):
+        """x @ kernel (a kernel stored column by column), its columns [cut, ...) computed by the
+        helper. (Computed as kernel^T x^T, then turned: with the kernel in this order the BLAS
+        takes 30% longer over x @ kernel.)"""
+        self.cut += 1
+        out = np.empty((kernel.shape[1], len(x)), x.dtype)
+        self.handed += self._loops.split_matmul(self._gemm[x.dtype], kernel.T, x.T, out,
+                                                self.task, self.state, True, cut)
+        return np.ascontiguousarray(out.T)
+
+    def post_gradient(self, x, dz, grad, cut: int) -> None:
+        """Post the weight gradient grad = x^T dz (``grad`` stored column by column), whose
+        columns [cut, ...) the helper computes, and then updates (``update``); columns
+        [0, cut) are computed here."""
+        self.posted = True
+        self._loops.post_owned(self._gemm[x.dtype], dz.T, x, grad.T, self.task, self.state,
+                               self.go, cut)
+
+    def update(self, name: str, arrays: tuple, scalars: tuple) -> bool:
+        """The optimizer's step of the pack bound by ``bind`` (``optimizers.fused.handoff``):
+        the kernel ``name`` on the helper's block there and on the rest here, once the posted
+        gradient is whole. False for a step of other arrays (and for a kernel the helper does
+        not run, having waited for the gradient): the caller makes it."""
+        if not self.posted or not arrays or arrays[0] is not self._grad:
+            return False
+        from . import _helper_loop as loops
+
+        kernel = _UPDATE_INDEX.get(name)
+        if kernel is None or len(scalars) > len(self._scalars) or not self._names(arrays):
+            self.finish()
+            return False
+        self.task[loops.F_KERNEL] = kernel
+        self._scalars[:len(scalars)] = scalars  # cast as the fused path casts them
+        self.posted = False
+        self.owned += self._loops.finish_owned(self.task, self.state, self.go, True, self._total)
+        return True
+
+    def finish(self) -> None:
+        """Wait for (or compute here) the posted gradient's part, without its update."""
+        if self.posted:
+            self.posted = False
+            self._loops.finish_owned(self.task, self.state, self.go, False, self._total)
+
+    def _names(self, arrays) -> bool:
+        """Whether the task names ``arrays`` (the same flat arrays each step: written once)."""
+        mine = self._arrays
+        if len(mine) == len(arrays) and all(a is b for a, b in zip(arrays, mine)):
+            return True
+        from . import _helper_loop as loops
+
+        dtype = self._scalars.dtype
+        if len(arrays) > 5 or any(
+                type(a) is not np.ndarray or a.dtype != dtype or a.size != self._total
+                or not a.flags.c_contiguous or not a.flags.writeable for a in arrays):
+            return False
+        fields = (loops.F_G, loops.F_W, loops.F_S1, loops.F_S2, loops.F_S3)
+        for i, field in enumerate(fields):
+            self.task[field] = arrays[min(i, len(arrays) - 1)].ctypes.data
+        self._arrays = tuple(arrays)
+        return True
+
+
+_UPDATE_INDEX: dict = {}  # kernel name -> its index in _helper_loop.UPDATES
+
+
+def _owned_cut(units: int) -> int:
+    """The first column of the helper's block: the helper takes the larger part (the step has
+    the rest of the model to compute meanwhile), on a multiple of 16 columns."""
+    return min(units - 16, max(16, int(units * OWNED_SHARE_OF_STEP) // 16 * 16))
+
+
+OWNED_SHARE_OF_STEP = 1 / 2
+"""The part of an owned layer's columns that the step keeps (the helper takes the rest)."""
+
+
+def owns_updates(optimizer) -> bool:
+    """Whether ``optimizer``'s ``update_step`` is one that goes straight to a kernel the helper
+    can run on its block (Adam's, RMSprop's, SGD's: nothing reads the gradient before it)."""
+    from .. import optimizers
+
+    if not _UPDATE_INDEX:
+        _UPDATE_INDEX.update({name: i for i, name in enumerate(_compiled().UPDATES)})
+    step = type(optimizer).update_step
+    return any(step is cls.update_step
+               for cls in (optimizers.Adam, optimizers.RMSprop, optimizers.SGD))
 
 
 def _run(kernel, args, outcome: list) -> None:
@@ -265,7 +436,7 @@ class PrefetchedPass:
         (xr, rx), (yr, ry), (wr, rw) = rings
         order = np.ascontiguousarray(order, dtype=np.intp)
         args = (xr, yr, wr, order, rx, ry, rw, batch_size, start, self._ready, self._released,
-                self._stop, helper.task, helper.state)
+                self._stop, helper.task, helper.state, helper.go)
         # the thread holds the arrays, not this object, so that dropping it stops the thread
         self._thread = threading.Thread(target=_run, args=(kernel, args, self._outcome),
                                         name="numnet-helper", daemon=True)

@@ -555,6 +555,8 @@ class Model(Layer):
                     step += 1
                     if self.stop_training:
                         break
+                if self._stack_step is not None:
+                    self._stack_step.end_pass()
                 train.end_epoch()
                 if step == 0 and seen == 0:  # the data ran out before this epoch began
                     break
@@ -574,6 +576,8 @@ class Model(Layer):
             cb.call("on_train_end", epoch_logs)
         finally:
             train.close()
+            if self._stack_step is not None:
+                self._stack_step.end_pass()
             source.helper = None
             self._train_iterator = None
             self._step_params = self._stack_step = None

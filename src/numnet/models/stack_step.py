@@ -33,6 +33,7 @@ from ..autodiff import fused, ops
 from ..autodiff.tensor import Tensor
 from ..layers.base import Layer
 from ..layers.core import Dense
+from ..optimizers import fused as updates
 
 
 def _head_form(loss, act, units: int) -> bool | None:
@@ -128,14 +129,28 @@ class StackStep:
         # each layer's products: np.matmul, or the same products with half of each large one
         # on the second core (models/helper_thread.py, the same bits; see use_helper)
         self._matmul = [np.matmul] * len(layers)
+        # the first layer's columns [_owned, ...) owned by the helper thread (0: none): their
+        # products and update are made there, with the kernel stored column by column during
+        # each pass (``_transposed``)
+        self._helper = None
+        self._owned = 0
+        self._owned_rows: dict[int, bool] = {}  # batch rows -> whether the owned parts apply
+        self._transposed = False
 
     def use_helper(self, helper, batch_size: int) -> None:
-        """Cut the products of the layers whose kernels the helper thread may share (at most
-        ``SPLIT_BYTES``, and ``SPLIT_MACS`` multiply-adds at this batch size) through
-        ``helper.matmul``; the other layers keep np.matmul (no check per call)."""
+        """Let the helper thread own a block of the first layer's columns where it can
+        (``Helper.owned_columns``); cut the products of the other layers whose kernels it may
+        share (at most ``SPLIT_BYTES``, and ``SPLIT_MACS`` multiply-adds at this batch size)
+        through ``helper.matmul``; the other layers keep np.matmul (no check per call)."""
         from . import helper_thread
 
+        self._helper = helper
+        self._owned = len(self.layers) > 1 and helper.owned_columns(
+            self.layers[0][1].value, batch_size, self.model.optimizer)
+        self._owned_rows = {batch_size: True} if self._owned else {}
         for i, (_, kernel, *_rest) in enumerate(self.layers):
+            if i == 0 and self._owned:
+                continue
             value = kernel.value
             if (value.nbytes <= helper_thread.SPLIT_BYTES
                     and batch_size * value.size >= helper_thread.SPLIT_MACS):
@@ -160,12 +175,28 @@ class StackStep:
                     return False
                 self._kernels = kernels
             self._pack, self._grads = pack, grads
+            self._transposed = False
         for entry in self.layers:  # a callback may have changed a layer since the fit began
             layer, kernel, bias, activation = entry[:4]
             if (layer.kernel is not kernel or layer.bias is not bias
                     or layer.activation is not activation or not layer.trainable):
                 return False
+        if self._owned and not self._transposed:  # the helper's block, one range of the pack
+            pack.transpose(0, True)  # (the pack holds the parameters in their order)
+            self._grads[0] = self.params[0].grad_buffer
+            self._helper.bind(pack, 0, self._owned)
+            self._transposed = True
         return True
+
+    def end_pass(self) -> None:
+        """Store the first layer's kernel row by row again (after each pass, before anything
+        else reads the weights: the same values, in NumPy's usual order)."""
+        if self._transposed:
+            self._transposed = False
+            pack = self._pack
+            if pack.holds(self.params):
+                pack.transpose(0, False)
+                self._grads[0] = self.params[0].grad_buffer
 
     def __call__(self, x, y, sample_weight=None):
         """Run the step on the batch and return its loss; None, having changed nothing, where the
@@ -173,19 +204,38 @@ class StackStep:
         if (self._failed or type(x) is not np.ndarray or x.ndim != 2 or x.dtype != self.dtype
                 or x.shape[1] != self.features or not x.flags.c_contiguous or not len(x)
                 or type(y) is not np.ndarray or not self._ready()):
+            self.end_pass()  # the tape's step sees the weights in their usual order
             return None
+        helper = self._helper
         try:
             done = self._gradients(x, y, sample_weight)
         except Exception:  # the tape takes the step again, and reports what is wrong
+            if helper is not None:
+                helper.finish()
             self._failed = True
+            self.end_pass()
             return None
-        if done is None:
+        if done is None:  # (the same the next steps, most likely: no more owned block)
+            self._owned = 0
+            self.end_pass()
             return None
         loss, out = done
         grads = self._grads
         for p, g in zip(self.params, grads):
             p.grad = g
-        self.model.optimizer.apply_pack()  # the gradients are in its buffers (see _ready)
+        optimizer = self.model.optimizer
+        if helper is None or not helper.posted:
+            optimizer.apply_pack()  # the gradients are in its buffers (see _ready)
+        elif not optimizer.plain_pack_step():  # the whole gradient first, then apply's path
+            helper.finish()
+            optimizer.apply_pack()
+        else:  # the optimizer's kernel on the helper's block there, on the rest here
+            updates.handoff = helper.update
+            try:
+                optimizer.apply_pack()
+            finally:
+                updates.handoff = None
+                helper.finish()
         model = self.model
         for i, metric in enumerate(model._metrics):  # only weighted_metrics see weights
             metric.update_state(y, out, sample_weight if i >= model._weighted_from else None)
@@ -200,9 +250,13 @@ class StackStep:
         matmuls = self._matmul
         inputs, values, outputs = [], [], []
         h = x
+        owned = self._transposed and self._owns(len(x))
         for i, (_, kernel, bias, _, act, relu) in enumerate(self.layers[:-1]):
             inputs.append(h)
-            z = matmuls[i](h, kernel.value)
+            if i == 0 and self._transposed:
+                z = self._first_product(x, kernel.value, owned)
+            else:
+                z = matmuls[i](h, kernel.value)
             if relu:
                 bias_relu(z, bias.value)
                 h = z
@@ -226,7 +280,12 @@ class StackStep:
         for i in range(len(self.layers) - 1, -1, -1):
             kernel = self.layers[i][1]
             matmul = matmuls[i]
-            matmul(inputs[i].T, dz, grads[2 * i])
+            if i == 0 and owned:
+                self._helper.post_gradient(x, dz, grads[0], self._owned)
+            elif i == 0 and self._transposed:  # NumPy's product as on a row-by-row kernel
+                grads[0][...] = np.matmul(x.T, dz)
+            else:
+                matmul(inputs[i].T, dz, grads[2 * i])
             buffer = grads[2 * i + 1]
             if sums is None:
                 column_sums(dz, buffer)
@@ -242,6 +301,24 @@ class StackStep:
                     dz, sums = ops.activation_backward(g, values[i - 1], outputs[i - 1],
                                                        below[4], grads[2 * i - 1])
         return loss, out
+
+    def _owns(self, rows: int) -> bool:
+        """Whether the helper's block applies to a batch of ``rows`` rows (checked once for
+        each number of rows: the last batch of a pass may be shorter)."""
+        owns = self._owned_rows.get(rows)
+        if owns is None:
+            layer = self.layers[0][1].value
+            owns = self._owned_rows[rows] = self._helper.same_bits(
+                rows, *layer.shape, self._owned, layer.dtype)
+        return owns
+
+    def _first_product(self, x, kernel, owned: bool):
+        """x @ kernel for the first layer, whose kernel is stored column by column during the
+        pass: the helper's columns computed there, or NumPy's product on a row-by-row copy
+        where the parts would not give its bits (a shorter last batch)."""
+        if owned:
+            return self._helper.forward(x, kernel, self._owned)
+        return np.matmul(x, np.ascontiguousarray(kernel))
 
     def _head(self, z, b, y, act):
         """(loss, output, dz, bias gradient) of the softmax cross-entropy output in one kernel,

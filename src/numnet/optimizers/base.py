@@ -38,6 +38,8 @@ import os
 import sys
 import warnings
 
+import numpy as np
+
 from .. import backend
 from ..autodiff.tensor import Variable
 from . import schedules
@@ -109,6 +111,18 @@ class LearningRate(Variable):
         return self
 
 
+def _aligned(size: int, dtype):
+    """An empty flat array of ``size`` elements starting on a 64-byte boundary (a cache line) on
+    the CPU, so that contiguous ranges of it that start on one share no cache line."""
+    xp = backend.xp
+    if xp is not np:
+        return xp.empty(size, dtype=dtype)
+    dtype = np.dtype(dtype)
+    raw = np.empty(size * dtype.itemsize + 64, np.uint8)
+    skip = -raw.ctypes.data % 64
+    return raw[skip:skip + size * dtype.itemsize].view(dtype)
+
+
 class _Pack:
     """Variables whose values, gradients and slots are views of one flat array each.
 
@@ -118,17 +132,19 @@ class _Pack:
     """
 
     def __init__(self, optimizer: Optimizer, variables):
-        xp = backend.xp
         self.variables = list(variables)
         first = self.variables[0].value
         sizes = [v.value.size for v in self.variables]
         total = sum(sizes)
-        self.value = xp.empty(total, dtype=first.dtype)
-        self.grad = xp.empty(total, dtype=first.dtype)
+        self.value = _aligned(total, first.dtype)
+        self.grad = _aligned(total, first.dtype)
         self.slots = optimizer.build_slots(Variable(self.value, trainable=False))
         self.views, self.grad_views = [], []
+        self.starts = []  # where each variable's elements begin in the flat arrays
+        self._own_slots = [optimizer._slots[var.uid] for var in self.variables]
         start = 0
         for var, size in zip(self.variables, sizes, strict=True):
+            self.starts.append(start)
             shape = var.value.shape
             view = self.value[start:start + size].reshape(shape)
             view[...] = var.value
@@ -144,6 +160,35 @@ class _Pack:
                 slot_view[...] = own[name]
                 own[name] = slot_view
             start += size
+
+    def transpose(self, index: int, flag: bool) -> bool:
+        """Store the matrix ``variables[index]`` column by column (``flag``; its value, gradient
+        and slots become Fortran-ordered views of the same elements of the flat arrays) or row
+        by row again. The values are kept; only their order in the flat arrays changes, so that
+        a block of the matrix's columns is one contiguous range (``models/helper_thread.py``
+        updates one on the second core). Returns whether anything moved."""
+        view = self.views[index]
+        if view.ndim != 2 or (view.flags.f_contiguous and not view.flags.c_contiguous) == flag:
+            return False
+        start, shape = self.starts[index], view.shape
+        stop = start + view.size
+
+        def moved(flat, current):
+            region = flat[start:stop]
+            new = region.reshape(shape[::-1]).T if flag else region.reshape(shape)
+            new[...] = current.copy()
+            return new
+
+        var = self.variables[index]
+        var.value = self.views[index] = moved(self.value, view)
+        self.grad_views[index] = grad_view = moved(self.grad, self.grad_views[index])
+        if isinstance(var, Variable):
+            var.grad_buffer = grad_view
+        own = self._own_slots[index]
+        for name, flat in self.slots.items():
+            if name in own:  # (a scratch array the NumPy path adds has no per-variable view)
+                own[name] = moved(flat, own[name])
+        return True
 
     def holds(self, variables) -> bool:
         """Whether ``variables`` are this pack's, still stored in its views.
@@ -427,15 +472,22 @@ class Optimizer:
         accumulation, EMA, a constraint or an ``apply`` of a subclass has a part in the step,
         it goes through ``apply``."""
         pack = self._pack
-        if (type(self).apply is not Optimizer.apply or self.gradient_accumulation_steps
-                or self.weight_decay or self.use_ema or self.clipnorm is not None
-                or self.clipvalue is not None or self.global_clipnorm is not None
-                or any(getattr(v, "constraint", None) is not None for v in pack.variables)):
+        if not self.plain_pack_step():
             self.apply(pack.grad_views, pack.variables)
             return
         self.update_step(pack.grad, pack.value, self.current_learning_rate(), pack.slots)
         self._step += 1
         self._iterations.value[...] = self._local_step
+
+    def plain_pack_step(self) -> bool:
+        """Whether ``apply_pack`` is one ``update_step`` over the pack's flat arrays: no
+        clipping, weight decay, gradient accumulation, EMA, constraint or ``apply`` of a
+        subclass has a part in the step."""
+        return not (type(self).apply is not Optimizer.apply or self.gradient_accumulation_steps
+                    or self.weight_decay or self.use_ema or self.clipnorm is not None
+                    or self.clipvalue is not None or self.global_clipnorm is not None
+                    or any(getattr(v, "constraint", None) is not None
+                           for v in self._pack.variables))
 
     def _packed(self, grads, variables) -> _Pack | None:
         """The pack of ``variables`` when one update over flat arrays can stand for theirs."""

@@ -50,6 +50,11 @@ _PIECE = 1 << 21  # the fewest elements a thread is given
 _pool = None
 _pool_pid = None
 
+handoff = None
+"""A callable ``(name, arrays, scalars) -> bool`` that ``run`` offers each step to first, and
+that returns True where it has made the step itself; set only around one update, by the stack
+step whose helper thread updates part of the weights (models/helper_thread.py)."""
+
 
 def _thread_count() -> int:
     given = os.environ.get("NUMNET_FUSED_THREADS", "").strip()
@@ -112,6 +117,8 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
     """
     if not _enabled:
         return False
+    if handoff is not None and handoff(name, arrays, scalars):
+        return True
     if type(arrays[0]) is not np.ndarray:
         return _on_gpu(name, arrays, scalars)
     last = _last.get(name)
@@ -138,13 +145,9 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
             return False
     if dtype not in _DTYPES or not is_available():
         return False
-    kernel = _compiled.get(name)
+    kernel = compiled(name)
     if kernel is None:
-        try:
-            kernel = _numba.njit(cache=True, error_model="numpy", nogil=True)(_KERNELS[name])
-        except Exception:
-            return False
-        _compiled[name] = kernel
+        return False
     cast = dtype.type
     flat = [a.reshape(-1) for a in arrays]
     scalars = [s if isinstance(s, bool) else cast(s) for s in scalars]
@@ -168,6 +171,19 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
     else:
         _run_pieces(kernel, flat, scalars, pieces)
     return True
+
+
+def compiled(name: str):
+    """The numba dispatcher of kernel ``name`` (which other compiled code may call), or None
+    where numba cannot make one. Call ``is_available()`` first."""
+    kernel = _compiled.get(name)
+    if kernel is None:
+        try:
+            kernel = _numba.njit(cache=True, error_model="numpy", nogil=True)(_KERNELS[name])
+        except Exception:
+            return None
+        _compiled[name] = kernel
+    return kernel
 
 
 def _on_gpu(name: str, arrays: tuple, scalars: tuple) -> bool:
