@@ -592,7 +592,7 @@ class EpochIterator:
 
     def end_epoch(self) -> None:
         if self.num_batches is not None and self.position >= self.num_batches:
-            self._pass = None
+            self.close()  # (a helper thread's pass stops now, not whenever it is collected)
         self.source.on_epoch_end()
 
     def close(self) -> None:

@@ -64,8 +64,10 @@ SLOTS = 4
 SLOT_BYTES = 32 << 20
 """The most memory the slots of one pass may take; larger batches are gathered by the step."""
 
-SPLIT_MACS = 1 << 19
-"""Multiply-adds of a product (rows x inner x columns) from which it is cut in two."""
+SPLIT_MACS = 1 << 20
+"""Multiply-adds of a product (rows x inner x columns) from which it is cut in two. Below it,
+handing half over costs about what it saves: W3's 32 x 784 x 25 products (627k) took 15% longer
+an epoch cut in two than not (bench/RESULTS.md)."""
 
 SPLIT_BYTES = 256 << 10
 """The largest weight-sized operand (the larger of ``b`` and the output) of a product cut in
