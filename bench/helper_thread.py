@@ -1,5 +1,7 @@
 """The helper thread's share of an epoch: the same model trained with the helper off, gathering
-only, and gathering and cutting products in two, in one process, the settings taken in turn.
+only, and gathering and sharing the products (cut in two, or, for a first layer over
+SPLIT_BYTES, a block of its columns owned by the helper: products and update), in one process,
+the settings taken in turn.
 
     python bench/helper_thread.py                 # W1, W2 and W3, six rounds
     python bench/helper_thread.py --workloads W1 --rounds 10
@@ -22,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import run as bench  # noqa: E402  (bench/run.py: the workloads and their data)
 
-SETTINGS = ("off", "gathering only", "gathering and splitting")
+SETTINGS = ("off", "gathering only", "gathering and products")
 
 
 def main(argv=None) -> int:
