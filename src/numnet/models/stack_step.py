@@ -226,13 +226,12 @@ class StackStep:
         optimizer = self.model.optimizer
         if helper is None or not helper.posted:
             optimizer.apply_pack()  # the gradients are in its buffers (see _ready)
-        elif not optimizer.plain_pack_step():  # the whole gradient first, then apply's path
-            helper.finish()
-            optimizer.apply_pack()
-        else:  # the optimizer's kernel on the helper's block there, on the rest here
+        else:
+            # the optimizer's kernel on the helper's block there and on the rest here; where
+            # apply's path reads the gradients first, the whole gradient before it
             updates.handoff = helper.update
             try:
-                optimizer.apply_pack()
+                optimizer.apply_pack(helper.finish)
             finally:
                 updates.handoff = None
                 helper.finish()

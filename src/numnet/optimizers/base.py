@@ -464,15 +464,18 @@ class Optimizer:
         if self.use_ema:
             self._update_ema(variables)
 
-    def apply_pack(self) -> None:
+    def apply_pack(self, before_apply=None) -> None:
         """``apply(gradients, variables)`` for the variables of the pack, with their gradients
         already written into its buffers (``grad_buffer``), by a caller that has checked that
         the pack holds them (the stack step, models/stack_step.py): the same update, without
         the general path's per-call bookkeeping. Where clipping, weight decay, gradient
         accumulation, EMA, a constraint or an ``apply`` of a subclass has a part in the step,
-        it goes through ``apply``."""
+        it goes through ``apply``, after calling ``before_apply()`` if given (the stack step's
+        helper thread then finishes its part of the gradient)."""
         pack = self._pack
         if not self.plain_pack_step():
+            if before_apply is not None:
+                before_apply()
             self.apply(pack.grad_views, pack.variables)
             return
         self.update_step(pack.grad, pack.value, self.current_learning_rate(), pack.slots)
