@@ -247,6 +247,13 @@ def _alone(**fit_args):
         helper_thread.set_enabled(previous)
 
 
+def _assert_same(fit, fit_alone):
+    """(weights, history) of two fits: equal, bit for bit."""
+    assert fit[1] == fit_alone[1]
+    for a, b in zip(fit[0], fit_alone[0], strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 def _owns(helpers) -> bool:
     return helpers and helpers[0].same_bits(32, FEATURES, UNITS, 64, np.float32)
 
@@ -258,22 +265,15 @@ def test_a_fit_with_an_owned_block_gives_the_same_numbers(owned, optimizer):
     assert owned
     if _owns(owned):  # each batch of 32 rows, two epochs: owned products
         assert sum(h.cut for h in owned) >= 36
-    _, weights_alone, history_alone = _alone(optimizer=optimizer, epochs=2,
-                                             validation_data=(X[:100], Y[:100]))
-    assert history == history_alone
-    for a, b in zip(weights, weights_alone, strict=True):
-        np.testing.assert_array_equal(a, b)
+    _assert_same((weights, history), _alone(optimizer=optimizer, epochs=2,
+                                            validation_data=(X[:100], Y[:100]))[1:])
 
 
 def test_a_last_batch_without_the_same_bits_takes_numpys_products(owned, monkeypatch):
     same_bits = helper_thread.Helper.same_bits
     monkeypatch.setattr(helper_thread.Helper, "same_bits",  # as if 24 rows differed
                         lambda self, rows, *rest: rows != 24 and same_bits(self, rows, *rest))
-    _, weights, history = _fit(epochs=2)
-    _, weights_alone, history_alone = _alone(epochs=2)
-    assert history == history_alone
-    for a, b in zip(weights, weights_alone, strict=True):
-        np.testing.assert_array_equal(a, b)
+    _assert_same(_fit(epochs=2)[1:], _alone(epochs=2)[1:])
 
 
 def _watch(seen):
@@ -293,9 +293,8 @@ def test_callbacks_see_the_same_weights_and_a_second_fit_goes_on(owned):
     seen, seen_alone = [], []
     model, _, history = _fit(epochs=2, callbacks=[_watch(seen)])
     model_alone, _, history_alone = _alone(epochs=2, callbacks=[_watch(seen_alone)])
-    assert history == history_alone and len(seen) == len(seen_alone) == 4
-    for a, b in zip(seen, seen_alone, strict=True):
-        np.testing.assert_array_equal(a, b)
+    assert len(seen) == 4
+    _assert_same((seen, history), (seen_alone, history_alone))
     keras.utils.set_random_seed(8)
     model.fit(X, Y, batch_size=32, epochs=1, verbose=0)  # the same pack, transposed again
     previous = helper_thread.set_enabled(False)
@@ -304,5 +303,4 @@ def test_callbacks_see_the_same_weights_and_a_second_fit_goes_on(owned):
         model_alone.fit(X, Y, batch_size=32, epochs=1, verbose=0)
     finally:
         helper_thread.set_enabled(previous)
-    for a, b in zip(model.get_weights(), model_alone.get_weights(), strict=True):
-        np.testing.assert_array_equal(a, b)
+    _assert_same((model.get_weights(), None), (model_alone.get_weights(), None))
