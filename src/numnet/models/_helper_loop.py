@@ -325,10 +325,9 @@ def helper_loop(x, y, w, order, ring_x, ring_y, ring_w, batch, start, ready, rel
     """Gather batches start, start + 1, ... of ``order`` (``batch`` rows each, the last one
     shorter) from the row arrays x, y, w (bytes; y and w may have no columns) into the slots
     ``b % slots`` of the rings, and compute the products (and updates) posted in ``task``
-    meanwhile, until
-    ``stop[0]`` is set. Batch b goes into its slot once the consumer has released batch
-    b - slots (``released[0] > b - slots``); ``ready[0] = b + 1`` publishes it. Returns the
-    number of batches gathered."""
+    meanwhile, until ``stop[0]`` is set. Batch b goes into its slot once the consumer has
+    released batch b - slots (``released[0] > b - slots``); ``ready[0] = b + 1`` publishes it.
+    Returns the number of batches gathered."""
     _prctl(_PR_SET_TIMERSLACK, _SLACK_NS, 0, 0, 0)
     slots = ring_x.shape[0]
     n = order.shape[0]
