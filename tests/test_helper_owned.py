@@ -281,6 +281,8 @@ def _watch(seen):
         def on_train_batch_end(self, batch, logs=None):
             if batch == 3:
                 seen.append(self.model.get_weights()[0])
+            if batch == 5:  # during the pass: the kernel in row order for it, then on
+                seen.append(self.model.predict(X[:50], verbose=0))
 
         def on_epoch_end(self, epoch, logs=None):
             assert self.model.layers[0].kernel.value.flags.c_contiguous
@@ -293,7 +295,7 @@ def test_callbacks_see_the_same_weights_and_a_second_fit_goes_on(owned):
     seen, seen_alone = [], []
     model, _, history = _fit(epochs=2, callbacks=[_watch(seen)])
     model_alone, _, history_alone = _alone(epochs=2, callbacks=[_watch(seen_alone)])
-    assert len(seen) == 4
+    assert len(seen) == 6
     _assert_same((seen, history), (seen_alone, history_alone))
     keras.utils.set_random_seed(8)
     model.fit(X, Y, batch_size=32, epochs=1, verbose=0)  # the same pack, transposed again

@@ -259,6 +259,10 @@ class Model(Layer):
         self.built = True
 
     def call(self, inputs, training: bool = False):
+        step = self._stack_step
+        if step is not None and step._transposed:
+            # (a callback predicting during a pass: in row order, the bits of after the pass)
+            step.end_pass()
         x = inputs
         for layer in self._layers:
             x = layer(x, training=training)
