@@ -36,9 +36,11 @@ class LearningRateSchedule:
         return f"{type(self).__name__}({args})"
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``initial_learning_rate * decay_rate ^ (step / decay_steps)``; with staircase=True the
-    exponent is ``floor(step / decay_steps)``. Defaults: staircase=False."""
+class _RateDecay(LearningRateSchedule):
+    """A rate that decays with ``step / decay_steps`` (floored with staircase=True), at
+    ``decay_rate``: the shared part of ExponentialDecay and InverseTimeDecay."""
+
+    _NAME = "RateDecay"
 
     def __init__(
         self,
@@ -46,18 +48,16 @@ class ExponentialDecay(LearningRateSchedule):
         decay_steps: int,
         decay_rate: float,
         staircase: bool = False,
-        name: str = "ExponentialDecay",
+        name: str | None = None,
     ):
-        _positive("ExponentialDecay", "decay_steps", decay_steps)
+        _positive(self._NAME, "decay_steps", decay_steps)
         self.initial_learning_rate = float(initial_learning_rate)
         self.decay_steps, self.decay_rate = decay_steps, float(decay_rate)
-        self.staircase, self.name = bool(staircase), name
+        self.staircase, self.name = bool(staircase), name or self._NAME
 
-    def __call__(self, step) -> float:
+    def _progress(self, step) -> float:
         p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate * self.decay_rate**p
+        return math.floor(p) if self.staircase else p
 
     def get_config(self):
         return {
@@ -69,39 +69,26 @@ class ExponentialDecay(LearningRateSchedule):
         }
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class ExponentialDecay(_RateDecay):
+    """``initial_learning_rate * decay_rate ^ (step / decay_steps)``; with staircase=True the
+    exponent is ``floor(step / decay_steps)``. Defaults: staircase=False."""
+
+    _NAME = "ExponentialDecay"  # (Keras's default name, subclasses too)
+
+    def __call__(self, step) -> float:
+        return self.initial_learning_rate * self.decay_rate**self._progress(step)
+
+
+class InverseTimeDecay(_RateDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``; with staircase=True
     ``step / decay_steps`` is floored. Keras 2's ``decay=d`` is
     ``InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=d)``. Defaults: staircase=False.
     """
 
-    def __init__(
-        self,
-        initial_learning_rate: float,
-        decay_steps: int,
-        decay_rate: float,
-        staircase: bool = False,
-        name: str = "InverseTimeDecay",
-    ):
-        _positive("InverseTimeDecay", "decay_steps", decay_steps)
-        self.initial_learning_rate = float(initial_learning_rate)
-        self.decay_steps, self.decay_rate = decay_steps, float(decay_rate)
-        self.staircase, self.name = bool(staircase), name
+    _NAME = "InverseTimeDecay"
 
     def __call__(self, step) -> float:
-        p = float(step) / self.decay_steps
-        if self.staircase:
-            p = math.floor(p)
-        return self.initial_learning_rate / (1 + self.decay_rate * p)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        return self.initial_learning_rate / (1 + self.decay_rate * self._progress(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):

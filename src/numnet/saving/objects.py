@@ -32,7 +32,7 @@ MODEL_NAMES = ("Sequential", "Functional")
 def _subclasses(namespace: dict, base: type, exclude=()) -> dict:
     return {obj.__name__: obj for obj in namespace.values()
             if isinstance(obj, type) and issubclass(obj, base) and obj is not base
-            and obj not in exclude}
+            and obj not in exclude and not obj.__name__.startswith("_")}  # (shared parts)
 
 
 def builtin_layers() -> dict:
