@@ -30,10 +30,7 @@ class Adamax(Optimizer):
         **kwargs,
     ):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        for name, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
-            if not 0 <= beta < 1:
-                raise ValueError(f"Adamax({name}): expected a number in [0, 1), given {beta!r}.")
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self._betas(beta_1, beta_2)
         self.epsilon = self._epsilon(epsilon)
 
     def build_slots(self, variable):

@@ -315,6 +315,15 @@ class Optimizer:
         self._exclude_from_weight_decay: set[str] = set()
         self._pack: _Pack | None = None
 
+    def _betas(self, beta_1: float, beta_2: float) -> None:
+        """Set ``beta_1`` and ``beta_2``, each a decay rate in [0, 1)."""
+        for name, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0 <= beta < 1:
+                raise ValueError(
+                    f"{type(self).__name__}({name}): expected a number in [0, 1), given {beta!r}."
+                )
+        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+
     def _epsilon(self, epsilon: float | None) -> float:
         """``epsilon``, with Keras 2's None read as Keras's default 1e-7 (and a warning)."""
         if epsilon is None:

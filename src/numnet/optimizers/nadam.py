@@ -37,10 +37,7 @@ class Nadam(Optimizer):
         **kwargs,
     ):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        for name, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
-            if not 0 <= beta < 1:
-                raise ValueError(f"Nadam({name}): expected a number in [0, 1), given {beta!r}.")
-        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self._betas(beta_1, beta_2)
         self.epsilon = self._epsilon(epsilon)
         self._mu_product = (0, 1.0)  # (t, mu_1 * ... * mu_t)
 
