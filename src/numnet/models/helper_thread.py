@@ -210,6 +210,7 @@ class Helper:
         self.handed = 0  # of their second halves, those the helper computed (the step the rest)
         self.owned = 0  # updates of an owned block made by the helper
         self.posted = False  # an owned part is posted and not finished
+        self._operands = None  # the arrays a posted part reads and writes, kept alive
         self._grad = None  # the flat gradient of the bound pack
         self._arrays = ()  # the optimizer's flat arrays that the task names
         self._total = 0
@@ -323,6 +324,7 @@ class Helper:
         columns [cut, ...) the helper computes, and then updates (``update``); columns
         [0, cut) are computed here."""
         self.posted = True
+        self._operands = (x, dz, grad)  # alive until the helper is done with them (finish)
         self._loops.post_owned(self._gemm[x.dtype], dz.T, x, grad.T, self.task, self.state,
                                self.go, cut)
 
@@ -341,6 +343,7 @@ class Helper:
         self._scalars[:len(scalars)] = scalars  # cast as the fused path casts them
         self.posted = False
         self.owned += self._loops.finish_owned(self.task, self.state, self.go, True, self._total)
+        self._operands = None
         return True
 
     def finish(self) -> None:
@@ -348,6 +351,7 @@ class Helper:
         if self.posted:
             self.posted = False
             self._loops.finish_owned(self.task, self.state, self.go, False, self._total)
+            self._operands = None
 
     def _names(self, arrays) -> bool:
         """Whether the task names ``arrays`` (the same flat arrays each step: written once)."""
