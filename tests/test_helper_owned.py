@@ -156,12 +156,15 @@ def test_owned_parts_and_updates_are_numpys(name, dtype):
     running = helper_thread.PrefetchedPass(rows, None, None, RS.permutation(200), 50,
                                            helper=helper)
     next(running)
-    deadline = time.perf_counter() + 10.0  # until the helper has made updates (at once, unless
-    steps = 0  # another process holds the second core); then on without its thread
-    while steps < 20 or (helper.owned == 0 and time.perf_counter() < deadline):
-        if steps == 20 + 5 * (helper.owned > 0) and running is not None:
+    # 20 steps or more, until the helper has made parts and updates (at once, unless another
+    # process holds the second core); then 5 more without its thread
+    deadline = time.perf_counter() + 10.0
+    steps, closed = 0, None
+    while closed is None or steps < closed + 5:
+        if running is not None and steps >= 20 and (
+                helper.owned > 0 < helper.handed or time.perf_counter() > deadline):
             running.close()
-            running = None
+            running, closed = None, steps
         steps += 1
         x = RS.random((32, FEATURES)).astype(dtype)
         dz = RS.standard_normal((32, UNITS)).astype(dtype)
@@ -178,8 +181,6 @@ def test_owned_parts_and_updates_are_numpys(name, dtype):
         np.testing.assert_array_equal(kernel.grad_buffer, np.matmul(x.T, dz))
         np.testing.assert_array_equal(kernel.value, twin_kernel.value)
         np.testing.assert_array_equal(bias.value, twin_bias.value)
-    if running is not None:
-        running.close()
     assert helper.owned > 0 and helper.handed > 0
 
 
@@ -246,14 +247,14 @@ X = RS.random((600, FEATURES), dtype=np.float32)
 Y = RS.integers(0, 10, 600)
 
 
-def _fit(optimizer="adam", **fit_args):
+def _fit(optimizer="adam", units=UNITS, batch_size=32, **fit_args):
     keras.utils.set_random_seed(7)
     model = keras.Sequential([keras.layers.Input((FEATURES,)),
-                              keras.layers.Dense(UNITS, activation="relu"),
+                              keras.layers.Dense(units, activation="relu"),
                               keras.layers.Dense(10, activation="softmax")])
     model.compile(_optimizers()[optimizer](), "sparse_categorical_crossentropy",
                   metrics=["accuracy"])
-    history = model.fit(X, Y, batch_size=32, verbose=0, **fit_args)
+    history = model.fit(X, Y, batch_size=batch_size, verbose=0, **fit_args)
     assert model.layers[0].kernel.value.flags.c_contiguous  # back in the usual order
     return model, model.get_weights(), history.history
 
@@ -282,10 +283,38 @@ def test_a_fit_with_an_owned_block_gives_the_same_numbers(owned, optimizer):
     # 600 rows: 18 batches of 32 and a last one of 24, checked on its own
     _, weights, history = _fit(optimizer, epochs=2, validation_data=(X[:100], Y[:100]))
     assert owned
-    if _owns(owned):  # each batch of 32 rows, two epochs: owned products
-        assert sum(h.cut for h in owned) >= 36
+    if _owns(owned):  # each batch of 32 rows, two epochs: owned products and gradients
+        assert sum(h.cut for h in owned) >= 36 and sum(h.posts for h in owned) >= 36
     _assert_same((weights, history), _alone(optimizer=optimizer, epochs=2,
                                             validation_data=(X[:100], Y[:100]))[1:])
+
+
+@pytest.mark.parametrize("optimizer", ["rmsprop", "adam", "sgd-nesterov"])
+def test_a_fit_with_owned_rows_gives_the_same_numbers(owned, optimizer):
+    # W1's first layer (784 x 32, 100 KB): its products are cut in two, and the helper owns the
+    # rows [400, 784) of its weight gradient and their update; 600 rows: 4 batches of 128 and
+    # one of 88
+    _, weights, history = _fit(optimizer, units=32, batch_size=128, epochs=2,
+                               validation_data=(X[:100], Y[:100]))
+    assert owned
+    if helper_thread.Helper().owned_rows(np.zeros((FEATURES, 32), np.float32), 128,
+                                         keras.optimizers.RMSprop()):
+        assert sum(h.posts for h in owned) >= 8  # each batch of 128 rows, two epochs
+    _assert_same((weights, history),
+                 _alone(optimizer=optimizer, units=32, batch_size=128, epochs=2,
+                        validation_data=(X[:100], Y[:100]))[1:])
+
+
+def test_owned_rows_need_a_small_kernel_a_large_product_and_an_optimizer_the_helper_runs():
+    helper = helper_thread.Helper()
+    rms = keras.optimizers.RMSprop()
+    small = np.zeros((FEATURES, 32), np.float32)  # W1's, 100 KB
+    cut = helper.owned_rows(small, 128, rms)
+    assert cut == (400 if helper.same_bits(128, FEATURES, 32, 400, np.float32, True) else 0)
+    assert helper.owned_rows(np.zeros((FEATURES, UNITS), np.float32), 32, rms) == 0  # 400 KB
+    assert helper.owned_rows(small, 2, rms) == 0  # 50k multiply-adds
+    assert helper.owned_rows(small, 128, keras.optimizers.Nadam()) == 0
+    assert helper.owned_rows(np.zeros((20, 4096), np.float32), 128, rms) == 0  # 20 rows
 
 
 def test_a_last_batch_without_the_same_bits_takes_numpys_products(owned, monkeypatch):

@@ -7,7 +7,9 @@ machine's other core is idle. Two parts of a step can use it:
   188 MB array took about 45 us of a 280 us W1 step (bench/RESULTS.md);
 - the step's large matrix products (the first layer's forward product and weight gradient,
   about 75 us each in W1) can be cut in two, one half for each core, where the weights are
-  small enough (``SPLIT_BYTES``) to move between the cores' caches each step;
+  small enough (``SPLIT_BYTES``) to move between the cores' caches each step; the helper then
+  also owns the rows of the first layer's weight gradient that it computes, and updates them
+  itself, so that half of the gradient does not move to the other core for the update;
 - where the first layer's kernel is larger than that (W2's 784 x 128, 400 KB), the helper owns
   half of its columns for the whole pass instead: their part of the forward product, their
   weight gradient and their update by the optimizer's kernel are all made on the helper's core,
@@ -208,7 +210,8 @@ class Helper:
         self.state, self.go = flags[0:1], flags[8:9]
         self.cut = 0  # products cut in two
         self.handed = 0  # of their second halves, those the helper computed (the step the rest)
-        self.owned = 0  # updates of an owned block made by the helper
+        self.posts = 0  # gradient parts of an owned block posted (post_gradient)
+        self.owned = 0  # of their updates, those the helper made
         self.posted = False  # an owned part is posted and not finished
         self._operands = None  # the arrays a posted part reads and writes, kept alive
         self._grad = None  # the flat gradient of the bound pack
@@ -271,13 +274,38 @@ class Helper:
         cut = _owned_cut(units)
         return cut if self.same_bits(batch_size, features, units, cut, kernel.dtype) else 0
 
-    def same_bits(self, rows: int, features: int, units: int, cut: int, dtype) -> bool:
-        """Whether, at ``rows`` rows, the owned parts of the forward product (with the kernel
-        column by column) and of the weight gradient are NumPy's products bit for bit (checked
-        on random numbers once per shape: a BLAS picks its kernels by shape)."""
+    def owned_rows(self, kernel, batch_size: int, optimizer) -> int:
+        """The first row of the block the helper may own of a first layer's ``kernel`` whose
+        products it shares (at most ``SPLIT_BYTES``, ``SPLIT_MACS`` multiply-adds or more: its
+        forward product is cut by batch rows, ``matmul``), or 0 for none: at least 32 rows, an
+        optimizer whose update the helper runs, and a weight gradient whose parts are NumPy's
+        product bit for bit. Owning the gradient's rows and their update saves moving half of
+        the gradient to the other core each step, and halves the update."""
+        features, units = kernel.shape
+        if (self._gemm.get(kernel.dtype) is None or kernel.nbytes > SPLIT_BYTES or features < 32
+                or batch_size * features * units < SPLIT_MACS or not owns_updates(optimizer)):
+            return 0
+        cut = (features + 16) // 32 * 16  # near the middle, on a multiple of 16
+        return cut if self.same_bits(batch_size, features, units, cut, kernel.dtype,
+                                     True) else 0
+
+    def same_bits(self, rows: int, features: int, units: int, cut: int, dtype,
+                  by_rows: bool = False) -> bool:
+        """Whether, at ``rows`` rows, the owned parts of the weight gradient (its rows from
+        ``cut``, ``by_rows``, or its columns, stored column by column) and, for columns, of the
+        forward product are NumPy's products bit for bit (checked on random numbers once per
+        shape: a BLAS picks its kernels by shape)."""
         dtype = np.dtype(dtype)
-        key = ("owned", dtype.char, rows, features, units, cut)
+        key = ("owned", dtype.char, rows, features, units, cut, by_rows)
         same = _same_bits.get(key)
+        if same is None and by_rows:
+            fn = self._gemm[dtype]
+            rng = np.random.default_rng(0)
+            x = rng.random((rows, features)).astype(dtype)
+            dz = rng.standard_normal((rows, units)).astype(dtype)
+            grad = np.empty((features, units), dtype)
+            self._loops.both_parts(fn, x.T, dz, grad, np.zeros_like(self.task), True, cut)
+            _same_bits[key] = same = bool(np.array_equal(grad, np.matmul(x.T, dz)))
         if same is None:
             fn = self._gemm[dtype]
             rng = np.random.default_rng(0)
@@ -295,13 +323,14 @@ class Helper:
             _same_bits[key] = same
         return same
 
-    def bind(self, pack, index: int, cut: int) -> None:
-        """Let the helper update the block of columns [cut, ...) of ``pack.variables[index]``
-        (stored column by column): elements [lo, hi) of the pack's flat arrays."""
+    def bind(self, pack, index: int, cut: int, by_rows: bool = False) -> None:
+        """Let the helper update the block of rows (``by_rows``, the matrix in row order) or of
+        columns (stored column by column) [cut, ...) of ``pack.variables[index]``: elements
+        [lo, hi) of the pack's flat arrays."""
         loops = self._loops
-        rows = pack.views[index].shape[0]
+        shape = pack.views[index].shape
         start = pack.starts[index]
-        self.task[loops.F_LO] = start + cut * rows
+        self.task[loops.F_LO] = start + cut * (shape[1] if by_rows else shape[0])
         self.task[loops.F_HI] = start + pack.views[index].size
         self._total = pack.value.size
         self._grad, self._arrays = pack.grad, ()
@@ -319,14 +348,19 @@ class Helper:
                                                 self.task, self.state, True, cut)
         return np.ascontiguousarray(out.T)
 
-    def post_gradient(self, x, dz, grad, cut: int) -> None:
-        """Post the weight gradient grad = x^T dz (``grad`` stored column by column), whose
-        columns [cut, ...) the helper computes, and then updates (``update``); columns
-        [0, cut) are computed here."""
+    def post_gradient(self, x, dz, grad, cut: int, by_rows: bool = False) -> None:
+        """Post the weight gradient grad = x^T dz, whose rows (``by_rows``) or columns (``grad``
+        stored column by column) [cut, ...) the helper computes, and then updates
+        (``update``); the rest is computed here."""
         self.posted = True
+        self.posts += 1
         self._operands = (x, dz, grad)  # alive until the helper is done with them (finish)
-        self._loops.post_owned(self._gemm[x.dtype], dz.T, x, grad.T, self.task, self.state,
-                               self.go, cut)
+        if by_rows:
+            self._loops.post_owned(self._gemm[x.dtype], x.T, dz, grad, self.task, self.state,
+                                   self.go, cut)
+        else:
+            self._loops.post_owned(self._gemm[x.dtype], dz.T, x, grad.T, self.task, self.state,
+                                   self.go, cut)
 
     def update(self, name: str, arrays: tuple, scalars: tuple) -> bool:
         """The optimizer's step of the pack bound by ``bind`` (``optimizers.fused.handoff``):

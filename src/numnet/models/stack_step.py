@@ -129,13 +129,15 @@ class StackStep:
         # each layer's products: np.matmul, or the same products with half of each large one
         # on the second core (models/helper_thread.py, the same bits; see use_helper)
         self._matmul = [np.matmul] * len(layers)
-        # the first layer's columns [_owned, ...) owned by the helper thread (0: none): their
-        # products and update are made there, with the kernel stored column by column during
-        # each pass (``_transposed``)
+        # the block of the first layer owned by the helper thread: its columns [_owned, ...)
+        # (a large kernel, stored column by column during each pass: ``_transposed``) or its
+        # rows (``_by_rows``: a small one, whose forward product is cut by batch rows); 0: none.
+        # The block's weight gradient and update are made there (``_bound``: to the pack).
         self._helper = None
         self._owned = 0
+        self._by_rows = False
         self._owned_rows: dict[int, bool] = {}  # batch rows -> whether the owned parts apply
-        self._transposed = False
+        self._transposed = self._bound = False
 
     def use_helper(self, helper, batch_size: int) -> None:
         """Let the helper thread own a block of the first layer's columns where it can
@@ -145,11 +147,15 @@ class StackStep:
         from . import helper_thread
 
         self._helper = helper
-        self._owned = len(self.layers) > 1 and helper.owned_columns(
-            self.layers[0][1].value, batch_size, self.model.optimizer)
+        if len(self.layers) > 1:
+            first, optimizer = self.layers[0][1].value, self.model.optimizer
+            self._owned = helper.owned_columns(first, batch_size, optimizer)
+            if not self._owned:
+                self._owned = helper.owned_rows(first, batch_size, optimizer)
+                self._by_rows = self._owned > 0
         self._owned_rows = {batch_size: True} if self._owned else {}
         for i, (_, kernel, *_rest) in enumerate(self.layers):
-            if i == 0 and self._owned:
+            if i == 0 and self._owned and not self._by_rows:
                 continue
             value = kernel.value
             if (value.nbytes <= helper_thread.SPLIT_BYTES
@@ -175,22 +181,25 @@ class StackStep:
                     return False
                 self._kernels = kernels
             self._pack, self._grads = pack, grads
-            self._transposed = False
+            self._transposed = self._bound = False
         for entry in self.layers:  # a callback may have changed a layer since the fit began
             layer, kernel, bias, activation = entry[:4]
             if (layer.kernel is not kernel or layer.bias is not bias
                     or layer.activation is not activation or not layer.trainable):
                 return False
-        if self._owned and not self._transposed:  # the helper's block, one range of the pack
-            pack.transpose(0, True)  # (the pack holds the parameters in their order)
-            self._grads[0] = self.params[0].grad_buffer
-            self._helper.bind(pack, 0, self._owned)
-            self._transposed = True
+        if self._owned and not self._bound:  # the helper's block, one range of the pack
+            if not self._by_rows:
+                pack.transpose(0, True)  # (the pack holds the parameters in their order)
+                self._grads[0] = self.params[0].grad_buffer
+                self._transposed = True
+            self._helper.bind(pack, 0, self._owned, self._by_rows)
+            self._bound = True
         return True
 
     def end_pass(self) -> None:
         """Store the first layer's kernel row by row again (after each pass, before anything
         else reads the weights: the same values, in NumPy's usual order)."""
+        self._bound = False
         if self._transposed:
             self._transposed = False
             pack = self._pack
@@ -249,7 +258,7 @@ class StackStep:
         matmuls = self._matmul
         inputs, values, outputs = [], [], []
         h = x
-        owned = self._transposed and self._owns(len(x))
+        owned = self._bound and self._owns(len(x))
         for i, (_, kernel, bias, _, act, relu) in enumerate(self.layers[:-1]):
             inputs.append(h)
             if i == 0 and self._transposed:
@@ -280,7 +289,7 @@ class StackStep:
             kernel = self.layers[i][1]
             matmul = matmuls[i]
             if i == 0 and owned:
-                self._helper.post_gradient(x, dz, grads[0], self._owned)
+                self._helper.post_gradient(x, dz, grads[0], self._owned, self._by_rows)
             elif i == 0 and self._transposed:  # NumPy's product as on a row-by-row kernel
                 grads[0][...] = np.matmul(x.T, dz)
             else:
@@ -308,7 +317,7 @@ class StackStep:
         if owns is None:
             layer = self.layers[0][1].value
             owns = self._owned_rows[rows] = self._helper.same_bits(
-                rows, *layer.shape, self._owned, layer.dtype)
+                rows, *layer.shape, self._owned, layer.dtype, self._by_rows)
         return owns
 
     def _first_product(self, x, kernel, owned: bool):
