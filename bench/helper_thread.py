@@ -1,7 +1,8 @@
 """The helper thread's share of an epoch: the same model trained with the helper off, gathering
-only, and gathering and sharing the products (cut in two, or, for a first layer over
-SPLIT_BYTES, a block of its columns owned by the helper: products and update), in one process,
-the settings taken in turn.
+only, gathering and cutting products in two without an owned block, and as fit does (products
+cut in two with the gradient rows the helper computes owned, or, for a first layer over
+SPLIT_BYTES, a block of its columns owned: products and update), in one process, the settings
+taken in turn.
 
     python bench/helper_thread.py                 # W1, W2 and W3, six rounds
     python bench/helper_thread.py --workloads W1 --rounds 10
@@ -24,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import run as bench  # noqa: E402  (bench/run.py: the workloads and their data)
 
-SETTINGS = ("off", "gathering only", "gathering and products")
+SETTINGS = ("off", "gathering only", "products, no owned block", "gathering and products")
 
 
 def main(argv=None) -> int:
@@ -37,6 +38,11 @@ def main(argv=None) -> int:
     from numnet.models import helper_thread
 
     split_macs = helper_thread.SPLIT_MACS
+    helper = helper_thread.Helper
+    owned_columns, owned_rows = helper.owned_columns, helper.owned_rows
+
+    def no_block(self, *args):
+        return 0
     x, y, _, _ = bench.load_data()
     for name in args.workloads.split(","):
         spec = bench.WORKLOADS[name]
@@ -49,11 +55,15 @@ def main(argv=None) -> int:
                 helper_thread.set_enabled(setting != "off")
                 helper_thread.SPLIT_MACS = (1 << 62 if setting == "gathering only"
                                             else split_macs)
+                plain = setting == "products, no owned block"  # W1's cut products only
+                helper.owned_columns = no_block if plain else owned_columns
+                helper.owned_rows = no_block if plain else owned_rows
                 start = time.perf_counter()
                 model.fit(x, labels, batch_size=spec[4], epochs=1, verbose=0)
                 times[setting].append(time.perf_counter() - start)
         helper_thread.set_enabled(True)
         helper_thread.SPLIT_MACS = split_macs
+        helper.owned_columns, helper.owned_rows = owned_columns, owned_rows
         cells = [f"{setting} {statistics.median(t):.3f} ({min(t):.3f}-{max(t):.3f})"
                  for setting, t in times.items()]
         print(f"{name}: " + ", ".join(cells), flush=True)
