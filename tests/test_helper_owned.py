@@ -184,16 +184,21 @@ def test_owned_parts_and_updates_are_numpys(name, dtype):
     assert helper.owned > 0 and helper.handed > 0
 
 
+def _bound(make):
+    """A helper bound to the column block [64, 128) of a transposed pack made by optimizer
+    ``make()``, and a batch's x and dz: (helper, pack, kernel, x, dz)."""
+    helper = helper_thread.Helper()
+    opt, (kernel, _) = _pack(make, np.float32)
+    opt._pack.transpose(0, True)
+    helper.bind(opt._pack, 0, 64)
+    x = RS.random((32, FEATURES), dtype=np.float32)
+    return helper, opt._pack, kernel, x, RS.standard_normal((32, UNITS)).astype(np.float32)
+
+
 def test_a_posted_gradient_keeps_its_operands_until_it_is_finished():
     # The step drops its last reference to dz when it returns, before the update finishes the
     # posted part; the helper must keep it (here no thread runs: the part is made at finish).
-    helper = helper_thread.Helper()
-    opt, (kernel, bias) = _pack(lambda: keras.optimizers.SGD(0.01), np.float32)
-    pack = opt._pack
-    pack.transpose(0, True)
-    helper.bind(pack, 0, 64)
-    x = RS.random((32, FEATURES), dtype=np.float32)
-    dz = RS.standard_normal((32, UNITS)).astype(np.float32)
+    helper, pack, kernel, x, dz = _bound(lambda: keras.optimizers.SGD(0.01))
     want = np.matmul(x.T, dz)
     helper.post_gradient(x, dz, kernel.grad_buffer, 64)
     del dz
@@ -204,13 +209,7 @@ def test_a_posted_gradient_keeps_its_operands_until_it_is_finished():
 
 
 def test_a_kernel_the_helper_does_not_run_is_made_by_the_caller_on_the_whole_gradient():
-    helper = helper_thread.Helper()
-    opt, (kernel, bias) = _pack(lambda: keras.optimizers.Adam(0.01), np.float32)
-    pack = opt._pack
-    pack.transpose(0, True)
-    helper.bind(pack, 0, 64)
-    x = RS.random((32, FEATURES), dtype=np.float32)
-    dz = RS.standard_normal((32, UNITS)).astype(np.float32)
+    helper, pack, kernel, x, dz = _bound(lambda: keras.optimizers.Adam(0.01))
     helper.post_gradient(x, dz, kernel.grad_buffer, 64)
     arrays = (pack.grad, pack.value, pack.slots["m"])
     assert not helper.update("lion", arrays, (0.1, 0.9, 0.01))  # not one of UPDATES
