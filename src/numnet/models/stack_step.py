@@ -140,10 +140,12 @@ class StackStep:
         self._transposed = self._bound = False
 
     def use_helper(self, helper, batch_size: int) -> None:
-        """Let the helper thread own a block of the first layer's columns where it can
-        (``Helper.owned_columns``); cut the products of the other layers whose kernels it may
-        share (at most ``SPLIT_BYTES``, and ``SPLIT_MACS`` multiply-adds at this batch size)
-        through ``helper.matmul``; the other layers keep np.matmul (no check per call)."""
+        """Let the helper thread own a block of the first layer where it can: columns of a
+        large kernel (``Helper.owned_columns``), or rows of the weight gradient of a kernel
+        whose products it shares (``Helper.owned_rows``). Cut the products of the layers whose
+        kernels it may share (at most ``SPLIT_BYTES``, and ``SPLIT_MACS`` multiply-adds at
+        this batch size) through ``helper.matmul``; the other layers keep np.matmul (no check
+        per call)."""
         from . import helper_thread
 
         self._helper = helper
