@@ -288,6 +288,18 @@ def test_a_fit_with_an_owned_block_gives_the_same_numbers(owned, optimizer):
                                             validation_data=(X[:100], Y[:100]))[1:])
 
 
+@pytest.mark.parametrize("fit_args", [
+    {"epochs": 2, "sample_weight": RS.random(600).astype(np.float32)},
+    {"epochs": 2, "steps_per_epoch": 2},  # one pass over both epochs
+    {"epochs": 2, "class_weight": {k: 1.0 + k / 10 for k in range(10)}, "validation_split": 0.2},
+], ids=["sample-weights", "steps-per-epoch", "class-weights-validation-split"])
+@pytest.mark.parametrize("units,batch_size", [(UNITS, 32), (32, 128)], ids=["columns", "rows"])
+def test_owned_blocks_with_weights_and_passes_across_epochs(owned, fit_args, units, batch_size):
+    _assert_same(_fit(units=units, batch_size=batch_size, **fit_args)[1:],
+                 _alone(units=units, batch_size=batch_size, **fit_args)[1:])
+    assert owned
+
+
 @pytest.mark.parametrize("optimizer", ["rmsprop", "adam", "sgd-nesterov"])
 def test_a_fit_with_owned_rows_gives_the_same_numbers(owned, optimizer):
     # W1's first layer (784 x 32, 100 KB): its products are cut in two, and the helper owns the
