@@ -8,6 +8,7 @@ the kernel must be back in NumPy's usual order whenever anything else can read i
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -125,6 +126,25 @@ def test_owned_columns_needs_a_large_kernel_and_a_large_product():
     assert helper_thread._owned_cut(512) == 256 and helper_thread._owned_cut(100) == 48
 
 
+def test_a_handoff_is_offered_the_steps_of_its_own_thread_only():
+    seen = []
+
+    def take(name, arrays, scalars):
+        seen.append(name)
+        return False  # not taken: the kernel makes the step
+
+    g, w = np.ones(8, np.float32), np.ones(8, np.float32)
+    with fused.handing_off(take):
+        other = threading.Thread(target=fused.run, args=("sgd", (g, w), (0.5,)))
+        other.start()
+        other.join()
+        assert seen == [] and w[0] == 0.5  # another thread's step: made, not offered
+        assert fused.run("sgd", (g, w), (0.5,)) and w[0] == 0.0
+    assert seen == ["sgd"]
+    fused.run("sgd", (g, w), (0.5,))
+    assert seen == ["sgd"] and w[0] == -0.5  # after the block: not offered
+
+
 # ----- the parts, with and without the helper's thread -----
 
 def _pack(make, dtype):
@@ -171,11 +191,8 @@ def test_owned_parts_and_updates_are_numpys(name, dtype):
         np.testing.assert_array_equal(helper.forward(x, kernel.value, cut), x @ twin_kernel.value)
         helper.post_gradient(x, dz, kernel.grad_buffer, cut)
         bias.grad_buffer[...] = dz.sum(axis=0)
-        fused.handoff = helper.update
-        try:
+        with fused.handing_off(helper.update):
             opt.apply_pack()
-        finally:
-            fused.handoff = None
         assert not helper.posted
         twin.apply([np.matmul(x.T, dz), dz.sum(axis=0)], [twin_kernel, twin_bias])
         np.testing.assert_array_equal(kernel.grad_buffer, np.matmul(x.T, dz))

@@ -363,7 +363,7 @@ class Helper:
                                    self.go, cut)
 
     def update(self, name: str, arrays: tuple, scalars: tuple) -> bool:
-        """The optimizer's step of the pack bound by ``bind`` (``optimizers.fused.handoff``):
+        """The optimizer's step of the pack bound by ``bind`` (``optimizers.fused.handing_off``):
         the kernel ``name`` on the helper's block there and on the rest here, once the posted
         gradient is whole. False for a step of other arrays (and for a kernel the helper does
         not run, having waited for the gradient): the caller makes it."""

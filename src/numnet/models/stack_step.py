@@ -240,11 +240,10 @@ class StackStep:
         else:
             # the optimizer's kernel on the helper's block there and on the rest here; where
             # apply's path reads the gradients first, the whole gradient before it
-            updates.handoff = helper.update
             try:
-                optimizer.apply_pack(helper.finish)
+                with updates.handing_off(helper.update):
+                    optimizer.apply_pack(helper.finish)
             finally:
-                updates.handoff = None
                 helper.finish()
         model = self.model
         for i, metric in enumerate(model._metrics):  # only weighted_metrics see weights

@@ -36,6 +36,7 @@ cheap for that, uses the BLAS's axpy (scipy's) on arrays of 2^18 elements or mor
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 
@@ -50,10 +51,23 @@ _PIECE = 1 << 21  # the fewest elements a thread is given
 _pool = None
 _pool_pid = None
 
-handoff = None
-"""A callable ``(name, arrays, scalars) -> bool`` that ``run`` offers each step to first, and
-that returns True where it has made the step itself; set only around one update, by the stack
-step whose helper thread updates part of the weights (models/helper_thread.py)."""
+_local = threading.local()  # .handoff: see handing_off
+
+
+class handing_off:
+    """``with handing_off(fn):`` ``run`` offers each step made in this thread to
+    ``fn(name, arrays, scalars)`` first, which returns True where it has made the step itself
+    (the stack step, whose helper thread updates part of the weights: models/helper_thread.py).
+    Per thread, so that a fit in another thread is never offered to it."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __enter__(self):
+        _local.handoff = self.fn
+
+    def __exit__(self, *exc):
+        _local.handoff = None
 
 
 def _thread_count() -> int:
@@ -117,6 +131,7 @@ def run(name: str, arrays: tuple, scalars: tuple) -> bool:
     """
     if not _enabled:
         return False
+    handoff = getattr(_local, "handoff", None)
     if handoff is not None and handoff(name, arrays, scalars):
         return True
     if type(arrays[0]) is not np.ndarray:
