@@ -853,3 +853,26 @@ def test_gaussian_noise_only_in_training():
     np.testing.assert_array_equal(noisy, again)  # a seed makes the noise repeatable
     with pytest.raises(ValueError, match="expected a number >= 0"):
         layers.GaussianNoise(-1.0)
+
+
+def test_predict_on_one_quiet_batch_is_the_batched_paths_result():
+    # predict(x, verbose=0) on at most one batch skips the iterator and the callbacks: the same
+    # checks, numbers and a fresh array
+    rng = np.random.default_rng(11)
+    numnet.utils.set_random_seed(3)
+    model = numnet.Sequential([layers.Dense(5, activation="relu"), layers.Dropout(0.5),
+                               layers.Dense(3, activation="softmax")])
+    for x in (rng.random((1, 6)), rng.random((32, 6), dtype=np.float32), [[0.1] * 6] * 2,
+              rng.integers(0, 5, (4, 6))):
+        quick = model.predict(x, verbose=0)
+        batched = model.predict(x, verbose=0, callbacks=[])  # through the iterator
+        np.testing.assert_array_equal(quick, batched)
+        assert quick.dtype == batched.dtype and quick.flags.owndata
+        quick[...] = 0
+        np.testing.assert_array_equal(model.predict(x, verbose=0), batched)
+    for bad, match in ((np.ones((2, 5)), "expects input of shape"),
+                       (np.array([[np.nan] * 6]), "finite"), (3.0, "scalar"),
+                       (np.ones((0, 6)), "at least one sample")):
+        for kwargs in ({}, {"callbacks": []}):
+            with pytest.raises(ValueError, match=match):
+                model.predict(bad, verbose=0, **kwargs)
