@@ -263,31 +263,33 @@ class Helper:
     def owned_columns(self, kernel, batch_size: int, optimizer) -> int:
         """The first column of the block the helper may own of a first layer's ``kernel`` at
         this batch size and optimizer, or 0 for none: a kernel over ``SPLIT_BYTES`` (a smaller
-        one moves between the caches cheaply, and its products are cut instead), at least 32
-        columns (16 on each side of a cut on a multiple of 16), a product of ``SPLIT_MACS`` or
-        more, an optimizer whose update is one of ``_helper_loop.UPDATES`` kernels, and the
-        same bits (``same_bits``)."""
+        one moves between the caches cheaply, and its products are cut instead) of at least
+        32 columns (16 on each side of a cut on a multiple of 16), and ``_ownable``."""
         features, units = kernel.shape
-        if (self._gemm.get(kernel.dtype) is None or kernel.nbytes <= SPLIT_BYTES or units < 32
-                or batch_size * features * units < SPLIT_MACS or not owns_updates(optimizer)):
+        if kernel.nbytes <= SPLIT_BYTES or units < 32:
             return 0
         cut = _owned_cut(units)
-        return cut if self.same_bits(batch_size, features, units, cut, kernel.dtype) else 0
+        return cut if self._ownable(kernel, batch_size, optimizer, cut, False) else 0
 
     def owned_rows(self, kernel, batch_size: int, optimizer) -> int:
         """The first row of the block the helper may own of a first layer's ``kernel`` whose
-        products it shares (at most ``SPLIT_BYTES``, ``SPLIT_MACS`` multiply-adds or more: its
-        forward product is cut by batch rows, ``matmul``), or 0 for none: at least 32 rows, an
-        optimizer whose update the helper runs, and a weight gradient whose parts are NumPy's
-        product bit for bit. Owning the gradient's rows and their update saves moving half of
-        the gradient to the other core each step, and halves the update."""
-        features, units = kernel.shape
-        if (self._gemm.get(kernel.dtype) is None or kernel.nbytes > SPLIT_BYTES or features < 32
-                or batch_size * features * units < SPLIT_MACS or not owns_updates(optimizer)):
+        products it shares (at most ``SPLIT_BYTES``: its forward product is cut by batch rows,
+        ``matmul``) of at least 32 rows, or 0 for none; and ``_ownable``. Owning the
+        gradient's rows and their update saves moving half of the gradient to the other core
+        each step, and halves the update."""
+        if kernel.nbytes > SPLIT_BYTES or kernel.shape[0] < 32:
             return 0
-        cut = (features + 16) // 32 * 16  # near the middle, on a multiple of 16
-        return cut if self.same_bits(batch_size, features, units, cut, kernel.dtype,
-                                     True) else 0
+        cut = int(self._loops._half(kernel.shape[0]))  # near the middle, a multiple of 16
+        return cut if self._ownable(kernel, batch_size, optimizer, cut, True) else 0
+
+    def _ownable(self, kernel, batch_size: int, optimizer, cut: int, by_rows: bool) -> bool:
+        """What both kinds of block need: NumPy's BLAS for the dtype, a product of
+        ``SPLIT_MACS`` or more, an optimizer whose update the helper runs (``owns_updates``),
+        and parts that are NumPy's products bit for bit (``same_bits``)."""
+        features, units = kernel.shape
+        return (self._gemm.get(kernel.dtype) is not None
+                and batch_size * features * units >= SPLIT_MACS and owns_updates(optimizer)
+                and self.same_bits(batch_size, features, units, cut, kernel.dtype, by_rows))
 
     def same_bits(self, rows: int, features: int, units: int, cut: int, dtype,
                   by_rows: bool = False) -> bool:
@@ -298,29 +300,24 @@ class Helper:
         dtype = np.dtype(dtype)
         key = ("owned", dtype.char, rows, features, units, cut, by_rows)
         same = _same_bits.get(key)
-        if same is None and by_rows:
-            fn = self._gemm[dtype]
-            rng = np.random.default_rng(0)
-            x = rng.random((rows, features)).astype(dtype)
-            dz = rng.standard_normal((rows, units)).astype(dtype)
-            grad = np.empty((features, units), dtype)
-            self._loops.both_parts(fn, x.T, dz, grad, np.zeros_like(self.task), True, cut)
-            _same_bits[key] = same = bool(np.array_equal(grad, np.matmul(x.T, dz)))
         if same is None:
-            fn = self._gemm[dtype]
+            fn, task = self._gemm[dtype], np.zeros_like(self.task)
             rng = np.random.default_rng(0)
             x = rng.random((rows, features)).astype(dtype)
-            w = rng.standard_normal((features, units)).astype(dtype)
             dz = rng.standard_normal((rows, units)).astype(dtype)
-            task = np.zeros_like(self.task)
-            z = np.empty((units, rows), dtype)  # the output, column by column
-            self._loops.both_parts(fn, np.ascontiguousarray(w.T), x.T, z, task, True, cut)
-            z = z.T
-            grad = np.empty((units, features), dtype)  # the gradient, column by column
-            self._loops.both_parts(fn, dz.T, x, grad, task, True, cut)
-            same = (np.array_equal(z, np.matmul(x, w))
-                    and np.array_equal(grad.T, np.matmul(x.T, dz)))
-            _same_bits[key] = same
+            want = np.matmul(x.T, dz)
+            if by_rows:
+                grad = np.empty((features, units), dtype)
+                self._loops.both_parts(fn, x.T, dz, grad, task, True, cut)
+                same = np.array_equal(grad, want)
+            else:
+                w = rng.standard_normal((features, units)).astype(dtype)
+                z = np.empty((units, rows), dtype)  # the output, column by column
+                self._loops.both_parts(fn, np.ascontiguousarray(w.T), x.T, z, task, True, cut)
+                grad = np.empty((units, features), dtype)  # the gradient, column by column
+                self._loops.both_parts(fn, dz.T, x, grad, task, True, cut)
+                same = np.array_equal(z.T, np.matmul(x, w)) and np.array_equal(grad.T, want)
+            _same_bits[key] = same = bool(same)
         return same
 
     def bind(self, pack, index: int, cut: int, by_rows: bool = False) -> None:
@@ -408,14 +405,15 @@ class Helper:
 _UPDATE_INDEX: dict = {}  # kernel name -> its index in _helper_loop.UPDATES
 
 
-def _owned_cut(units: int) -> int:
-    """The first column of the helper's block: the helper takes the larger part (the step has
-    the rest of the model to compute meanwhile), on a multiple of 16 columns."""
-    return min(units - 16, max(16, int(units * OWNED_SHARE_OF_STEP) // 16 * 16))
-
-
 OWNED_SHARE_OF_STEP = 1 / 2
-"""The part of an owned layer's columns that the step keeps (the helper takes the rest)."""
+"""The part of an owned layer's columns that the step keeps (the helper takes the rest): of
+3/8, 1/2 and 5/8, half was the fastest for W2 (bench/RESULTS.md, "Tried and not kept")."""
+
+
+def _owned_cut(units: int) -> int:
+    """The first column of the helper's block: ``OWNED_SHARE_OF_STEP`` of the columns, on a
+    multiple of 16, with 16 or more on each side."""
+    return min(units - 16, max(16, int(units * OWNED_SHARE_OF_STEP) // 16 * 16))
 
 
 def owns_updates(optimizer) -> bool:

@@ -62,12 +62,14 @@ class handing_off:
 
     def __init__(self, fn):
         self.fn = fn
+        self.previous = None
 
     def __enter__(self):
+        self.previous = getattr(_local, "handoff", None)
         _local.handoff = self.fn
 
     def __exit__(self, *exc):
-        _local.handoff = None
+        _local.handoff = self.previous
 
 
 def _thread_count() -> int:
