@@ -671,14 +671,30 @@ def _same_numbers(a, b, x):
     np.testing.assert_allclose(a.predict(x, verbose=0), b.predict(x, verbose=0), rtol=1e-6)
 
 
+def test_a_functional_model_lists_its_input_layer_first_and_a_sequential_one_does_not():
+    # As in Keras 3: model.layers[0] of Model(inputs, outputs) is the InputLayer, so a tutorial's
+    # model.layers[1] is the first Dense under either library.
+    model = _functional()
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Dense", "Dense"]
+    assert model.get_layer(index=0).name == "pixels" and model.get_layer(index=1).units == 5
+    assert model.layers[0].count_params() == 0 and model.count_params() == 6 * 5 + 5 + 5 * 3 + 3
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "pixels (InputLayer)" in text and text.index("pixels") < text.index("hidden (Dense)")
+    sequential = numnet.Sequential([numnet.Input((6,)), layers.Dense(2)])
+    assert [type(layer).__name__ for layer in sequential.layers] == ["Dense"]
+
+
 def test_clone_model_of_a_functional_model_keeps_names_and_makes_new_weights():
     numnet.utils.set_random_seed(3)
     model = _functional()
     clone = numnet.models.clone_model(model)
     assert type(clone) is numnet.Model and clone is not model
     assert clone.name == "mnist_model" and clone._input_layer.name == "pixels"
-    assert [layer.name for layer in clone.layers] == ["hidden", "out"]
+    assert [layer.name for layer in clone.layers] == ["pixels", "hidden", "out"]
     assert not any(a is b for a, b in zip(clone.layers, model.layers))
+    assert type(clone.layers[0]) is numnet.layers.InputLayer
     assert clone.count_params() == model.count_params() == 6 * 5 + 5 + 5 * 3 + 3
     assert not np.allclose(clone.get_weights()[0], model.get_weights()[0])  # glorot, redrawn
     np.testing.assert_array_equal(clone.get_weights()[1], np.zeros(5, "float32"))
@@ -707,10 +723,11 @@ def test_clone_function_and_call_function():
         return layers.Dropout(0.5)(out) if layer.name == "hidden" else out
 
     wider = numnet.models.clone_model(model, call_function=dropout_after_hidden)
-    assert [type(layer).__name__ for layer in wider.layers] == ["Dense", "Dropout", "Dense"]
+    assert [type(layer).__name__ for layer in wider.layers] == [
+        "InputLayer", "Dense", "Dropout", "Dense"]
     seen = []
     numnet.models.clone_model(model, clone_function=lambda layer: seen.append(layer) or layer)
-    assert seen == model.layers
+    assert seen == model.layers[1:]  # as in Keras, not the InputLayer
 
 
 def test_clone_model_on_new_input_tensors():
@@ -719,7 +736,7 @@ def test_clone_model_on_new_input_tensors():
         clone = numnet.models.clone_model(model, input_tensors=given)
         assert clone.input_shape == (None, 7) and clone.count_params() == 7 * 2 + 2
     clone = numnet.models.clone_model(_functional(), input_tensors=numnet.Input((2,)))
-    assert clone.input_shape == (None, 2) and clone.layers[0].kernel.shape == (2, 5)
+    assert clone.input_shape == (None, 2) and clone.layers[1].kernel.shape == (2, 5)
 
 
 def test_clone_model_clones_a_layer_used_twice_once_and_nested_models_whole():
@@ -727,7 +744,7 @@ def test_clone_model_clones_a_layer_used_twice_once_and_nested_models_whole():
     twice = layers.Dense(4, activation="relu")
     model = numnet.Model(inputs, twice(twice(inputs)))
     clone = numnet.models.clone_model(model)
-    assert len(clone.layers) == 1 and clone.layers[0] is not twice
+    assert len(clone.layers) == 2 and clone.layers[1] is not twice
     assert clone._layers[0] is clone._layers[1]  # called twice, cloned once
     assert clone.count_params() == model.count_params() == 20
 
@@ -787,7 +804,7 @@ def _twice_model():
 
 def test_a_layer_called_twice_has_one_set_of_weights_updated_once_a_step():
     model, dense = _twice_model()
-    assert model.layers == [dense] and model.weights == [dense.kernel]
+    assert model.layers[1:] == [dense] and model.weights == [dense.kernel]
     assert model.count_params() == 4
     model.compile(numnet.optimizers.SGD(0.1), "mse")
     x, y = np.array([[1.0, 0.0]], "float32"), np.zeros((1, 2), "float32")

@@ -113,6 +113,7 @@ class Model(Layer):
     _is_model = True
     _step_params: list | None = None  # the trainable weights, fixed for the length of a fit
     _stack_step = None  # a fit's step as a list of calls (models/stack_step.py), if it applies
+    _functional = False  # built by Model(inputs, outputs)
     jit_compile = "auto"
     run_eagerly = False
 
@@ -147,6 +148,7 @@ class Model(Layer):
             raise ValueError("Model(inputs, outputs): outputs are not computed from inputs.")
         self._input_layer = inputs.input_layer
         self._layers = list(outputs.layers)
+        self._functional = True
         self.built = True
         self.input_shape = self._input_layer._declared_input_shape
         self.output_shape = outputs.shape
@@ -161,7 +163,10 @@ class Model(Layer):
     # ----- structure -----
     @property
     def layers(self) -> list[Layer]:
-        return list(self._all_layers())
+        """The model's layers, each once; a functional model's begin with its InputLayer (as in
+        Keras, where ``Sequential.layers`` leaves it out)."""
+        layers = self._all_layers()
+        return [self._input_layer, *layers] if self._functional else list(layers)
 
     def _all_layers(self) -> list[Layer]:
         """Each layer once, in the order of its first call (a functional model may call one
