@@ -686,6 +686,43 @@ def test_a_functional_model_lists_its_input_layer_first_and_a_sequential_one_doe
     assert [type(layer).__name__ for layer in sequential.layers] == ["Dense"]
 
 
+def test_a_model_of_the_first_layers_from_their_symbolic_outputs_shares_their_weights():
+    # The tutorials' feature extractor: Model(inputs=model.inputs, outputs=layer.output).
+    model = numnet.Sequential([layers.Dense(4, activation="relu", input_shape=(3,)),
+                               layers.Dense(5, activation="tanh"), layers.Dense(1)])
+    assert model.input.shape == (None, 3) and model.output.shape == (None, 1)
+    assert [t.shape for t in model.inputs + model.outputs] == [(None, 3), (None, 1)]
+    assert model.layers[1].input.shape == (None, 4) and model.layers[1].output.shape == (None, 5)
+    features = numnet.Model(inputs=model.inputs, outputs=model.layers[1].output)
+    assert features.layers[1:] == model.layers[:2] and features.count_params() == 16 + 25
+    kernel0, bias0, kernel1, bias1 = (w.numpy() for w in model.weights[:4])
+    expected = np.tanh(np.maximum(X @ kernel0 + bias0, 0) @ kernel1 + bias1)
+    np.testing.assert_allclose(features.predict(X, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    model.layers[0].kernel.assign(np.zeros((3, 4), "float32"))  # the same weights, not copies
+    every_row = np.tanh(np.maximum(bias0, 0) @ kernel1 + bias1)
+    np.testing.assert_allclose(features.predict(X, verbose=0),
+                               np.broadcast_to(every_row, (len(X), 5)), rtol=1e-5, atol=1e-6)
+    # a functional model's layers know their place too
+    inputs = numnet.Input((3,))
+    hidden = layers.Dense(2)
+    functional = numnet.Model([inputs], [layers.Dense(1)(hidden(inputs))])
+    assert hidden.output.shape == (None, 2) and functional.output.shape == (None, 1)
+    assert numnet.Model(functional.input, hidden.output).predict(X, verbose=0).shape == (len(X), 2)
+
+
+def test_symbolic_inputs_and_outputs_that_are_not_known_say_how_to_make_them():
+    unbuilt = numnet.Sequential([layers.Dense(2)])
+    with pytest.raises(ValueError, match=r"\.input: the layer has never been called.*input_shape"):
+        _ = unbuilt.input
+    with pytest.raises(ValueError, match=r"dense_x\.output: the layer has never been called"):
+        _ = layers.Dense(2, name="dense_x").output
+    unbuilt.build((None, 3))
+    assert unbuilt.input.shape == (None, 3) and unbuilt.layers[0].output.shape == (None, 2)
+    inputs = numnet.Input((3,))
+    with pytest.raises(ValueError, match=r"Model\(outputs\): expected one symbolic tensor.*2"):
+        numnet.Model(inputs, [layers.Dense(1)(inputs), layers.Dense(2)(inputs)])
+
+
 def test_clone_model_of_a_functional_model_keeps_names_and_makes_new_weights():
     numnet.utils.set_random_seed(3)
     model = _functional()

@@ -216,6 +216,28 @@ class Layer:
             return list(self._activity_losses)
         return [reg(var) for var, reg in regularized] + list(self._activity_losses)
 
+    # ----- symbolic input and output -----
+    _io: tuple | None = None  # (input, output) symbolic tensors of the layer's place in a model
+
+    @property
+    def input(self) -> SymbolicTensor:
+        """The symbolic tensor this layer is called on in its model (Keras's ``layer.input``)."""
+        return self._symbolic_io("input", 0)
+
+    @property
+    def output(self) -> SymbolicTensor:
+        """The symbolic tensor this layer gives in its model: ``Model(model.inputs,
+        model.layers[i].output)`` makes a model of the first layers, sharing their weights."""
+        return self._symbolic_io("output", 1)
+
+    def _symbolic_io(self, what: str, index: int) -> SymbolicTensor:
+        if self._io is None:
+            raise ValueError(
+                f"{self.name}.{what}: the layer has never been called in a model with a known "
+                f"input, so it has no symbolic {what}; give the model's first layer "
+                "input_shape=... (or start it with Input(shape=...)), or build the model first.")
+        return self._io[index]
+
     # ----- build and call -----
     def build(self, input_shape) -> None:
         self.built = True
@@ -329,7 +351,9 @@ class SymbolicTensor:
 
     def apply(self, layer: Layer) -> SymbolicTensor:
         layer._maybe_build(self.shape)
-        return SymbolicTensor(layer.output_shape, self.input_layer, self.layers + (layer,))
+        out = SymbolicTensor(layer.output_shape, self.input_layer, self.layers + (layer,))
+        layer._io = (self, out)
+        return out
 
     def __repr__(self) -> str:
         return f"<SymbolicTensor shape={self.shape}, name={self.input_layer.name}>"

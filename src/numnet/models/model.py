@@ -16,7 +16,7 @@ from .. import metrics as metrics_module
 from ..autodiff import fused, ops
 from ..autodiff.tensor import Tensor, grad_buffers, no_grad
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
-from ..layers.base import InputLayer, Layer, reject_unknown_kwargs, unique_name
+from ..layers.base import InputLayer, Layer, SymbolicTensor, reject_unknown_kwargs, unique_name
 from . import adapters, data, stack_step, threads
 
 
@@ -107,6 +107,17 @@ _FIT_ARGS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validati
              "learning_rate"]
 
 
+def _one_tensor(tensors, argument: str):
+    """The tensor of ``[tensor]`` (Keras lets a model's inputs and outputs come as lists)."""
+    if isinstance(tensors, (list, tuple)):
+        if len(tensors) != 1:
+            raise ValueError(
+                f"Model({argument}): expected one symbolic tensor (numnet models have one input "
+                f"and one output), given a {type(tensors).__name__} of {len(tensors)}.")
+        return tensors[0]
+    return tensors
+
+
 class Model(Layer):
     """A trainable stack of layers."""
 
@@ -138,6 +149,7 @@ class Model(Layer):
             self._init_functional(inputs, outputs)
 
     def _init_functional(self, inputs, outputs):
+        inputs, outputs = _one_tensor(inputs, "inputs"), _one_tensor(outputs, "outputs")
         if not getattr(inputs, "_symbolic", False) or not getattr(outputs, "_symbolic", False):
             raise TypeError(
                 "Model(inputs, outputs): expected the tensors returned by Input(...) and by "
@@ -172,6 +184,29 @@ class Model(Layer):
         """Each layer once, in the order of its first call (a functional model may call one
         layer twice: its weights are one set, trained once a step)."""
         return list(dict.fromkeys(self._layers)) if self._layers else self._tracked
+
+    @property
+    def input(self) -> SymbolicTensor:
+        """The model's symbolic input (known once the input shape is: ``Input(shape=...)``, a
+        first layer's ``input_shape``, or a build)."""
+        if self._input_layer is None or not self.built:
+            return self._symbolic_io("input", 0)
+        return SymbolicTensor(self._input_layer._declared_input_shape, self._input_layer)
+
+    @property
+    def output(self) -> SymbolicTensor:
+        """The model's symbolic output: its input through each of its layers."""
+        if self._input_layer is None or not self.built or not self._layers:
+            return self._symbolic_io("output", 1)
+        return SymbolicTensor(self.output_shape, self._input_layer, tuple(self._layers))
+
+    @property
+    def inputs(self) -> list[SymbolicTensor]:
+        return [self.input]
+
+    @property
+    def outputs(self) -> list[SymbolicTensor]:
+        return [self.output]
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """The layer called ``name``, or the one at ``index`` in ``layers`` (give one of them)."""
@@ -251,9 +286,12 @@ class Model(Layer):
             input_shape = self._input_layer._declared_input_shape
         shape = tuple(input_shape)
         if self._layers:
+            x = SymbolicTensor(shape, self._input_layer) if self._input_layer else None
             for layer in self._layers:
                 layer._maybe_build(shape)
                 shape = layer.output_shape
+                if x is not None:  # each layer's symbolic input and output in this model
+                    x = x.apply(layer)
             self.output_shape = shape
         else:
             probe = np.zeros((1,) + tuple(d or 1 for d in input_shape[1:]), backend.floatx())
