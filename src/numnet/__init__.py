@@ -30,10 +30,22 @@ from . import (
 )
 from .advice import AdviceWarning
 from .autodiff import Tensor, Variable
-from .layers import Input
+from .constraints import Constraint
+from .initializers import Initializer
+from .layers import Input, Layer
+from .layers import SymbolicTensor as KerasTensor
+from .losses import Loss
+from .metrics import Metric
 from .models import Model, Sequential
+from .optimizers import Optimizer
+from .regularizers import Regularizer
 
 __version__ = "0.1.0"
+
+
+def version() -> str:
+    """numnet's version (``keras.version()``)."""
+    return __version__
 
 keras = _sys.modules[__name__]
 """``numnet.keras`` is numnet itself, so that ``tf.keras.layers.Dense`` reads as in TensorFlow."""
@@ -57,8 +69,10 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AdviceWarning", "Input", "Model", "Sequential", "Tensor", "Variable", "activations",
+    "AdviceWarning", "Constraint", "Initializer", "Input", "KerasTensor", "Layer", "Loss",
+    "Metric", "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable",
+    "activations",
     "backend", "callbacks", "config", "constraints", "datasets", "initializers", "keras", "layers",
     "losses", "metrics", "mixed_precision", "models", "nn", "ops", "optimizers", "regularizers",
-    "saving", "utils",
+    "saving", "utils", "version",
 ]

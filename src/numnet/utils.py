@@ -9,12 +9,48 @@ import numpy as np
 
 from .backend import clear_session, set_random_seed
 from .callbacks.progbar_logger import Progbar
+from .layers.base import SymbolicTensor
 from .models.adapters import PyDataset
+from .saving.registry import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_serializable,
+)
+
+register_keras_serializable = register_serializable
 
 Sequence = PyDataset
 """Keras 2's name for PyDataset."""
 
 PLOT_INSTALL_HINT = "pip install 'numnet[plot]'  (or: pip install matplotlib)"
+
+
+def is_keras_tensor(x) -> bool:
+    """True for a symbolic tensor (what ``Input(shape=...)`` and layers called on it give)."""
+    return isinstance(x, SymbolicTensor)
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None) -> tuple:
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``: a batch as ``fit`` takes it."""
+    if y is None:
+        return (x,)
+    return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data) -> tuple:
+    """``(x, y, sample_weight)`` of a batch given as x, (x,), (x, y) or (x, y, sample_weight)."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if not 1 <= len(data) <= 3:
+        raise ValueError(
+            f"unpack_x_y_sample_weight(data): expected x, (x,), (x, y) or (x, y, sample_weight), "
+            f"given a tuple of {len(data)}.")
+    return data + (None,) * (3 - len(data))
 
 
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
@@ -238,5 +274,8 @@ def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype
     return fig
 
 
-__all__ = ["Progbar", "PyDataset", "Sequence", "clear_session", "normalize", "plot_history",
-           "plot_model", "set_random_seed", "to_categorical"]
+__all__ = ["CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session",
+           "custom_object_scope", "get_custom_objects", "get_registered_name",
+           "get_registered_object", "is_keras_tensor", "normalize", "pack_x_y_sample_weight",
+           "plot_history", "plot_model", "register_keras_serializable", "set_random_seed",
+           "to_categorical", "unpack_x_y_sample_weight"]

@@ -39,14 +39,22 @@ from .model_file import (
     save_model,
     save_weights,
 )
-from .registry import get_registered_name, get_registered_object, register_serializable
+from .registry import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_serializable,
+)
 from .schema import FORMAT_VERSION
 
 register_keras_serializable = register_serializable
 """Keras's name for :func:`register_serializable`, so that Keras code runs unchanged."""
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "FORMAT_VERSION", "ModelFileError", "get_registered_name",
+    "DEFAULT_MAX_BYTES", "FORMAT_VERSION", "CustomObjectScope", "ModelFileError",
+    "custom_object_scope", "get_custom_objects", "get_registered_name",
     "get_registered_object", "load_model", "load_weights", "model_from_json", "model_to_json",
     "register_keras_serializable", "register_serializable", "save_model", "save_weights",
 ]

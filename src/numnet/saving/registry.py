@@ -7,8 +7,49 @@ importing anything.
 
 from __future__ import annotations
 
+import threading
+
 _REGISTRY: dict[str, object] = {}
 _NAMES: dict[object, str] = {}
+_CUSTOM_OBJECTS: dict[str, object] = {}
+_SCOPES = threading.local()  # .stack: the dicts of the custom_object_scope blocks entered
+
+
+def get_custom_objects() -> dict:
+    """The process-wide dict of custom objects by name, which loading consults after a call's
+    own ``custom_objects`` and the ``custom_object_scope`` blocks it runs in. Add to it::
+
+        numnet.saving.get_custom_objects()["Scale"] = Scale
+    """
+    return _CUSTOM_OBJECTS
+
+
+class CustomObjectScope:
+    """``with custom_object_scope({"Scale": Scale}):`` lets the loads in the block find these
+    objects by name, as if each were given them in ``custom_objects`` (this thread only)."""
+
+    def __init__(self, *custom_objects):
+        for i, objects in enumerate(custom_objects):
+            if objects is not None and not isinstance(objects, dict):
+                raise TypeError(
+                    f"custom_object_scope(custom_objects): expected dicts of name -> class or "
+                    f"function, given {type(objects).__name__} {objects!r} as argument {i + 1}.")
+        self.custom_objects: dict = {}
+        for objects in custom_objects:
+            self.custom_objects.update(objects or {})
+
+    def __enter__(self):
+        stack = getattr(_SCOPES, "stack", None)
+        if stack is None:
+            stack = _SCOPES.stack = []
+        stack.append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _SCOPES.stack.pop()
+
+
+custom_object_scope = CustomObjectScope
 
 
 def register_serializable(package: str = "Custom", name: str | None = None):
@@ -60,16 +101,20 @@ def get_registered_name(obj) -> str | None:
 
 
 def get_registered_object(name: str, custom_objects: dict | None = None):
-    """The object for a saved name: from ``custom_objects`` (by the full name or the part after
-    '>'), else from the registry; None if neither has it."""
+    """The object for a saved name, found by the full name or the part after '>': in
+    ``custom_objects``, then in the ``custom_object_scope`` blocks (innermost first), then in
+    ``get_custom_objects()``; else in the registry; None if none has it."""
     if not isinstance(name, str):
         return None
-    if custom_objects:
-        if name in custom_objects:
-            return custom_objects[name]
-        if ">" in name and name.split(">", 1)[1] in custom_objects:
-            return custom_objects[name.split(">", 1)[1]]
+    short = name.split(">", 1)[1] if ">" in name else None
+    for objects in (custom_objects, *reversed(getattr(_SCOPES, "stack", ())), _CUSTOM_OBJECTS):
+        if objects:
+            if name in objects:
+                return objects[name]
+            if short is not None and short in objects:
+                return objects[short]
     return _REGISTRY.get(name)
 
 
-__all__ = ["get_registered_name", "get_registered_object", "register_serializable"]
+__all__ = ["CustomObjectScope", "custom_object_scope", "get_custom_objects",
+           "get_registered_name", "get_registered_object", "register_serializable"]
