@@ -20,7 +20,7 @@ from types import FunctionType
 import numpy as np
 
 from . import backend
-from ._config import Configurable
+from ._config import Configurable, by_name
 from .autodiff import ops
 from .autodiff.tensor import Tensor
 
@@ -152,18 +152,23 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
     y_true, y_pred, logits = _binary_arguments(y_true, y_pred, from_logits, label_smoothing)
     if logits is not None:
         return ops.mean(ops.sigmoid_cross_entropy(y_true, logits), axis=axis)
+    return ops.negative(ops.mean(_binary_log_likelihood(y_true, y_pred), axis=axis))
+
+
+def _binary_log_likelihood(y_true, y_pred: Tensor) -> Tensor:
+    """Element-wise y log p + (1 - y) log(1 - p), p = y_pred clipped to [1e-7, 1 - 1e-7]."""
     p = ops.clip(y_pred, backend.epsilon(), 1.0 - backend.epsilon())
     log_p = ops.log(p)
     log_not_p = ops.log(ops.subtract(1.0, p))
-    per_element = ops.add(ops.multiply(log_p, y_true), ops.multiply(log_not_p, 1.0 - y_true))
-    return ops.negative(ops.mean(per_element, axis=axis))
+    return ops.add(ops.multiply(log_p, y_true), ops.multiply(log_not_p, 1.0 - y_true))
 
 
-def _binary_arguments(y_true, y_pred, from_logits, label_smoothing):
-    """(targets, y_pred as a Tensor, the logits to compute from or None) for the binary
+def _binary_arguments(y_true, y_pred, from_logits, label_smoothing,
+                      name: str = "binary_crossentropy"):
+    """(targets, y_pred as a Tensor, the logits to compute from or None) for a binary
     cross-entropy; an error when the targets do not fit y_pred's shape."""
     y_pred = ops.as_tensor(y_pred)
-    y_true, y_pred = _same_shape(y_true, y_pred, "binary_crossentropy")
+    y_true, y_pred = _same_shape(y_true, y_pred, name)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     logits = y_pred if from_logits else _logits_of(y_pred, "sigmoid")
@@ -185,18 +190,28 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     return ops.negative(ops.sum(ops.multiply(ops.log(p), y_true), axis=axis))
 
 
-def _categorical_arguments(y_true, y_pred, from_logits, label_smoothing, axis):
-    """(targets, y_pred as a Tensor, the logits to compute from or None) for the categorical
-    cross-entropy; an error when the targets are not one-hot rows of y_pred's shape."""
-    y_pred = ops.as_tensor(y_pred)
+def _one_hot_labels(y_true, y_pred: Tensor, name: str):
+    """The targets as an array of y_pred's float type; an error when they are not one-hot rows
+    of y_pred's shape."""
     y_true = _labels(y_true, y_pred)
     if tuple(y_true.shape) != y_pred.shape:
+        sparse = ("use sparse_categorical_crossentropy, or " if name == "categorical_crossentropy"
+                  else "")
         raise ValueError(
-            f"categorical_crossentropy: y_true of shape {tuple(y_true.shape)} does not fit "
+            f"{name}: y_true of shape {tuple(y_true.shape)} does not fit "
             f"y_pred of shape {y_pred.shape}; it expects one-hot labels of the same shape. "
-            "For integer class labels use sparse_categorical_crossentropy, or one-hot encode "
+            f"For integer class labels {sparse}one-hot encode "
             "them with numnet.utils.to_categorical(y, num_classes)."
         )
+    return y_true
+
+
+def _categorical_arguments(y_true, y_pred, from_logits, label_smoothing, axis,
+                           name: str = "categorical_crossentropy"):
+    """(targets, y_pred as a Tensor, the logits to compute from or None) for a categorical
+    cross-entropy; an error when the targets are not one-hot rows of y_pred's shape."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true = _one_hot_labels(y_true, y_pred, name)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
     logits = y_pred if from_logits else _logits_of(y_pred, "softmax", axis)
@@ -225,6 +240,78 @@ def _binary_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
     if logits is None:
         return None
     return ops.sigmoid_cross_entropy_mean(y_true, logits)
+
+
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing: bool = False,
+                              alpha: float = 0.25, gamma: float = 2.0, from_logits: bool = False,
+                              label_smoothing: float = 0.0, axis: int = -1):
+    """mean over ``axis`` of w (1 - p_t)^gamma bce, the focal loss of Lin et al. (2017).
+
+    bce is binary_crossentropy's element-wise term, p_t = y p + (1 - y)(1 - p) the probability
+    given to the target, and w = y alpha + (1 - y)(1 - alpha) with ``apply_class_balancing``
+    (else 1). With label_smoothing s: y <- y (1 - s) + s / 2. With gamma = 0 and no balancing
+    it is binary_crossentropy. From logits (or a sigmoid's output) bce is log-sigmoid of the
+    logits, where Keras clips sigmoid(z) to [1e-7, 1 - 1e-7]: the two differ only for |z| > 16.
+    """
+    from . import activations
+
+    y_true, y_pred, logits = _binary_arguments(y_true, y_pred, from_logits, label_smoothing,
+                                               "binary_focal_crossentropy")
+    if logits is not None:
+        bce = ops.sigmoid_cross_entropy(y_true, logits)
+        p = activations.sigmoid(y_pred) if from_logits else y_pred
+    else:
+        bce = ops.negative(_binary_log_likelihood(y_true, y_pred))
+        p = y_pred
+    not_p_t = ops.add(ops.multiply(p, 1.0 - 2.0 * y_true), y_true)
+    focal = ops.multiply(ops.power(not_p_t, gamma), bce)
+    if apply_class_balancing:
+        focal = ops.multiply(focal, y_true * alpha + (1.0 - y_true) * (1.0 - alpha))
+    return ops.mean(focal, axis=axis)
+
+
+def _class_weights(alpha, y_pred: Tensor, name: str):
+    """``alpha`` as a float, or as an array of y_pred's float type with one weight per class
+    (the last axis)."""
+    if isinstance(alpha, (int, float)) and not isinstance(alpha, bool):
+        return float(alpha)
+    try:
+        weights = backend.to_device(alpha, dtype=y_pred.dtype)
+    except (TypeError, ValueError):
+        weights = None
+    if weights is None or weights.ndim > 1 or weights.size not in (1, y_pred.shape[-1]):
+        raise ValueError(
+            f"{name}(alpha): expected a float or one weight per class ({y_pred.shape[-1]} "
+            f"values for y_pred of shape {y_pred.shape}), given {alpha!r}. Pass a float, or a "
+            "list as long as the last axis."
+        )
+    return weights
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha: float = 0.25, gamma: float = 2.0,
+                                   from_logits: bool = False, label_smoothing: float = 0.0,
+                                   axis: int = -1):
+    """-sum_j alpha_j (1 - p_j)^gamma y_j log p_j over ``axis``, the focal loss of Lin et al.
+
+    p = y_pred / sum(y_pred) clipped to [1e-7, 1 - 1e-7]; alpha a float or one weight per class
+    (along the last axis). With label_smoothing s over K classes: y <- y (1 - s) + s / K. With
+    gamma = 0 and alpha = 1 it is categorical_crossentropy. From logits (or a softmax's output)
+    log p is log_softmax(z), unclipped, where Keras clips softmax(z): they differ only for p
+    within 1e-7 of 0 or 1.
+    """
+    name = "categorical_focal_crossentropy"
+    y_true, y_pred, logits = _categorical_arguments(y_true, y_pred, from_logits, label_smoothing,
+                                                    axis, name)
+    if logits is not None:
+        log_p = ops.log_softmax(logits, axis)
+        p = ops.exp(log_p)
+    else:
+        p = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
+        p = ops.clip(p, backend.epsilon(), 1.0 - backend.epsilon())
+        log_p = ops.log(p)
+    weight = ops.multiply(ops.power(ops.subtract(1.0, p), gamma),
+                          _class_weights(alpha, y_pred, name))
+    return ops.negative(ops.sum(ops.multiply(ops.multiply(log_p, y_true), weight), axis=axis))
 
 
 def _sparse_labels(y_true, y_pred: Tensor):
@@ -319,6 +406,24 @@ def squared_hinge(y_true, y_pred):
     y_true, y_pred = _same_shape(y_true, y_pred, "squared_hinge")
     margin = ops.subtract(1.0, ops.multiply(y_pred, _hinge_labels(y_true)))
     return ops.mean(ops.square(ops.maximum(margin, 0.0)), axis=-1)
+
+
+def _max_over_last_axis(t: Tensor) -> Tensor:
+    """max of ``t`` over its last axis, as a gather of the largest entries (which get the
+    gradient: the first of them where several tie)."""
+    xp = backend.xp
+    largest = xp.argmax(t.value, axis=-1)
+    return ops.getitem(t, (*xp.indices(largest.shape), largest))
+
+
+def categorical_hinge(y_true, y_pred):
+    """max(neg - pos + 1, 0) with pos = sum(y_true y_pred), neg = max((1 - y_true) y_pred) over
+    the last axis; y_true one-hot (or in {-1, 1}) of y_pred's shape."""
+    y_pred = ops.as_tensor(y_pred)
+    y_true = _one_hot_labels(y_true, y_pred, "categorical_hinge")
+    pos = ops.sum(ops.multiply(y_pred, y_true), axis=-1)
+    neg = _max_over_last_axis(ops.multiply(y_pred, 1.0 - y_true))
+    return ops.maximum(ops.add(ops.subtract(neg, pos), 1.0), 0.0)
 
 
 def kl_divergence(y_true, y_pred):
@@ -572,6 +677,15 @@ CategoricalCrossentropy = _loss_class(
 SparseCategoricalCrossentropy = _loss_class(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
     "sparse_categorical_crossentropy", (("from_logits", False), ("ignore_class", None)))
+BinaryFocalCrossentropy = _loss_class(
+    "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
+    (("apply_class_balancing", False), ("alpha", 0.25), ("gamma", 2.0), ("from_logits", False),
+     ("label_smoothing", 0.0), ("axis", -1)))
+CategoricalFocalCrossentropy = _loss_class(
+    "CategoricalFocalCrossentropy", categorical_focal_crossentropy,
+    "categorical_focal_crossentropy",
+    (("alpha", 0.25), ("gamma", 2.0), ("from_logits", False), ("label_smoothing", 0.0),
+     ("axis", -1)))
 
 
 def _valid_labels(self, y_true, values):
@@ -585,6 +699,7 @@ def _valid_labels(self, y_true, values):
 SparseCategoricalCrossentropy.mask = _valid_labels
 Hinge = _loss_class("Hinge", hinge, "hinge")
 SquaredHinge = _loss_class("SquaredHinge", squared_hinge, "squared_hinge")
+CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge, "categorical_hinge")
 KLDivergence = _loss_class("KLDivergence", kl_divergence, "kl_divergence")
 Poisson = _loss_class("Poisson", poisson, "poisson")
 CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
@@ -609,7 +724,9 @@ _FUNCTIONS = {
     "binary_crossentropy": binary_crossentropy,
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
-    "hinge": hinge, "squared_hinge": squared_hinge,
+    "binary_focal_crossentropy": binary_focal_crossentropy,
+    "categorical_focal_crossentropy": categorical_focal_crossentropy,
+    "hinge": hinge, "squared_hinge": squared_hinge, "categorical_hinge": categorical_hinge,
     "kl_divergence": kl_divergence, "kld": kl_divergence,
     "kullback_leibler_divergence": kl_divergence,
     "poisson": poisson, "cosine_similarity": cosine_similarity,
@@ -622,16 +739,19 @@ _BATCH_MEANS = {
 _CLASSES = {cls.__name__: cls for cls in (
     MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError, Huber, LogCosh, BinaryCrossentropy, CategoricalCrossentropy,
-    SparseCategoricalCrossentropy, Hinge, SquaredHinge, KLDivergence, Poisson, CosineSimilarity)}
+    SparseCategoricalCrossentropy, BinaryFocalCrossentropy, CategoricalFocalCrossentropy, Hinge,
+    SquaredHinge, CategoricalHinge, KLDivergence, Poisson, CosineSimilarity)}
 _CLASS_OF_FUNCTION = {
     mean_squared_error: MeanSquaredError, mean_absolute_error: MeanAbsoluteError,
     mean_absolute_percentage_error: MeanAbsolutePercentageError,
     mean_squared_logarithmic_error: MeanSquaredLogarithmicError, huber: Huber,
     log_cosh: LogCosh, binary_crossentropy: BinaryCrossentropy,
     categorical_crossentropy: CategoricalCrossentropy,
-    sparse_categorical_crossentropy: SparseCategoricalCrossentropy, hinge: Hinge,
-    squared_hinge: SquaredHinge, kl_divergence: KLDivergence, poisson: Poisson,
-    cosine_similarity: CosineSimilarity,
+    sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+    binary_focal_crossentropy: BinaryFocalCrossentropy,
+    categorical_focal_crossentropy: CategoricalFocalCrossentropy, hinge: Hinge,
+    squared_hinge: SquaredHinge, categorical_hinge: CategoricalHinge, kl_divergence: KLDivergence,
+    poisson: Poisson, cosine_similarity: CosineSimilarity,
 }
 
 
@@ -655,10 +775,7 @@ def get(identifier) -> Loss:
             f"{sorted(_FUNCTIONS)} or a Loss object.{hint}"
         )
     if isinstance(identifier, dict):
-        cls = _CLASSES.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"loss: unknown class_name {identifier.get('class_name')!r}.")
-        return cls.from_config(identifier.get("config", {}))
+        return get(deserialize(identifier))
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
     if identifier in _CLASS_OF_FUNCTION:
@@ -677,11 +794,59 @@ def serialize(loss: Loss) -> dict:
     return {"class_name": type(loss).__name__, "config": loss.get_config()}
 
 
+def deserialize(config, custom_objects: dict | None = None):
+    """The loss that ``serialize`` described, as Keras's ``deserialize``.
+
+    ``{"class_name": "BinaryFocalCrossentropy", "config": {...}}`` gives that Loss (other keys,
+    such as Keras's "module", are ignored); ``{"class_name": "function", "config": name}`` or a
+    function's name ("categorical_hinge", "mse") gives the function itself; a class name gives
+    an instance with the defaults. Names are looked up in ``custom_objects``, then among the
+    objects registered with numnet.saving, then among numnet's losses.
+    """
+    from .saving.registry import get_registered_object
+
+    if config is None:
+        return None
+    if isinstance(config, str):
+        found = get_registered_object(config, custom_objects)
+        if found is None:
+            found = _FUNCTIONS.get(config) or _FUNCTIONS.get(config.lower()) or by_name(
+                "losses.deserialize(config)", config, {**_FUNCTIONS, **_CLASSES})
+        return found() if isinstance(found, type) else found
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
+        raise TypeError(
+            f"losses.deserialize(config): expected a loss name or a dict with a 'class_name' "
+            f"(as losses.serialize gives), given {type(config).__name__} {config!r}."
+        )
+    if config["class_name"] == "function":
+        name = config.get("config")
+        if not isinstance(name, str):
+            raise TypeError(f"losses.deserialize(config): a function is named by a string in "
+                            f"'config', given {name!r}.")
+        return deserialize(name, custom_objects)
+    name = config["class_name"]
+    cls = get_registered_object(name, custom_objects) or _CLASSES.get(name)
+    if cls is None:
+        close = difflib.get_close_matches(name, list(_CLASSES), n=3)
+        hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise ValueError(
+            f"losses.deserialize(config): unknown class_name {name!r}; expected one of "
+            f"{sorted(_CLASSES)}, or a custom class passed as custom_objects={{{name!r}: ...}}."
+            f"{hint}"
+        )
+    if not isinstance(cls, type):
+        raise TypeError(f"losses.deserialize(config): {name!r} names {cls!r}, which is not a "
+                        "class; name a function with {'class_name': 'function', 'config': name}.")
+    return cls.from_config(dict(config.get("config") or {}))
+
+
 def kind_of(loss) -> str | None:
-    """'binary', 'categorical', 'sparse' for the cross-entropies, else None."""
+    """'binary', 'categorical', 'sparse' for the cross-entropies (focal ones included), else
+    None."""
     fn = getattr(loss, "fn", loss)
     return {binary_crossentropy: "binary", categorical_crossentropy: "categorical",
-            sparse_categorical_crossentropy: "sparse"}.get(fn)
+            sparse_categorical_crossentropy: "sparse", binary_focal_crossentropy: "binary",
+            categorical_focal_crossentropy: "categorical"}.get(fn)
 
 
 def validate_targets(loss: Loss, y, output_shape) -> None:
