@@ -6,9 +6,10 @@ average of per-batch values. Functions such as ``binary_accuracy(y_true, y_pred)
 value per sample (or per value), as Keras's do; ``MeanMetricWrapper`` turns any such function
 into a metric, and ``compile(metrics=[f])`` does that for any ``f(y_true, y_pred)``.
 
-Modules: base (Metric, Mean, Sum, MeanMetricWrapper), accuracy, regression (errors, R2Score),
-confusion (TruePositives ... FalseNegatives, Precision, Recall, AUC), f_score (F1Score,
-FBetaScore), probabilistic (losses as metrics).
+Modules: base (Metric, Mean, Sum, MeanMetricWrapper), accuracy, regression (errors, R2Score,
+CosineSimilarity), correlation (PearsonCorrelation, ConcordanceCorrelation), confusion
+(TruePositives ... FalseNegatives, Precision, Recall, AUC, PrecisionAtRecall and the other rates
+at a target rate), f_score (F1Score, FBetaScore), probabilistic (losses as metrics).
 """
 
 from __future__ import annotations
@@ -38,28 +39,46 @@ from .confusion import (
     FalseNegatives,
     FalsePositives,
     Precision,
+    PrecisionAtRecall,
     Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
     TrueNegatives,
     TruePositives,
+)
+from .correlation import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
 )
 from .f_score import F1Score, FBetaScore
 from .probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
+    CategoricalHinge,
     Hinge,
     KLDivergence,
+    LogCoshError,
     Poisson,
     SparseCategoricalCrossentropy,
     SquaredHinge,
     binary_crossentropy,
+    binary_focal_crossentropy,
     categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
     hinge,
+    huber,
     kl_divergence,
+    log_cosh,
     poisson,
     sparse_categorical_crossentropy,
     squared_hinge,
 )
 from .regression import (
+    CosineSimilarity,
     MeanAbsoluteError,
     MeanAbsolutePercentageError,
     MeanSquaredError,
@@ -82,11 +101,13 @@ _CLASSES = (
     Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
     MeanSquaredError, RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
-    MeanSquaredLogarithmicError, R2Score,
+    MeanSquaredLogarithmicError, R2Score, CosineSimilarity, LogCoshError,
+    PearsonCorrelation, ConcordanceCorrelation,
     TruePositives, FalsePositives, TrueNegatives, FalseNegatives, Precision, Recall, AUC,
+    PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity,
     F1Score, FBetaScore,
     BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence,
-    Poisson, Hinge, SquaredHinge,
+    Poisson, Hinge, SquaredHinge, CategoricalHinge,
 )
 _ALIASES = {
     "mse": MeanSquaredError, "MSE": MeanSquaredError,
@@ -102,7 +123,15 @@ ALL_OBJECTS: dict = {
     **_ALIASES,
 }
 """What a string names: each class by its name and its snake_case name, and Keras's short
-aliases ('mse', 'mae', 'mape', 'msle', 'bce'). 'accuracy' and 'acc' are resolved by shapes."""
+aliases ('mse', 'mae', 'mape', 'msle', 'bce'). 'accuracy' and 'acc' are resolved by shapes.
+The classes that need a target ('precision_at_recall' ...) are named here but must be given as
+objects, PrecisionAtRecall(recall=0.8), as Keras requires."""
+
+FUNCTIONS: dict = {fn.__name__: fn for fn in (
+    huber, log_cosh, binary_focal_crossentropy, categorical_focal_crossentropy)}
+"""Metric functions with no class of their name, which numnet also takes by name ('huber'):
+``compile(metrics=[numnet.metrics.huber])`` saves the function by that name, so that the
+model loads. Keras takes them only as functions."""
 
 _ACCURACY_NAMES = ("accuracy", "acc")
 
@@ -112,7 +141,8 @@ def _lookup(name: str):
 
 
 def _unknown(identifier) -> ValueError:
-    known = sorted({key for key in ALL_OBJECTS if key.islower()} | set(_ACCURACY_NAMES))
+    known = sorted({key for key in ALL_OBJECTS if key.islower()} | set(_ACCURACY_NAMES)
+                   | set(FUNCTIONS))
     close = difflib.get_close_matches(str(identifier).lower(), known, n=3)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return ValueError(
@@ -128,22 +158,37 @@ def _not_a_metric(identifier) -> TypeError:
     )
 
 
+def _needs_target(identifier, cls) -> TypeError:
+    return TypeError(
+        f"compile(metrics): {identifier!r} needs its target {cls._target}, which a name cannot "
+        f"give; pass the metric object instead, e.g. numnet.metrics.{cls.__name__}("
+        f"{cls._target}=0.8)."
+    )
+
+
 def validate(identifier) -> None:
     """Raise the error ``get`` would raise for ``identifier``, without building a metric."""
     if isinstance(identifier, Metric):
         return
     if isinstance(identifier, str):
-        if identifier.lower() in _ACCURACY_NAMES or _lookup(identifier) is not None:
+        if identifier.lower() in _ACCURACY_NAMES or identifier in FUNCTIONS:
             return
-        raise _unknown(identifier)
+        cls = _lookup(identifier)
+        if cls is None:
+            raise _unknown(identifier)
+        if getattr(cls, "_target", None):
+            raise _needs_target(identifier, cls)
+        return
     if isinstance(identifier, dict):
         if _lookup(str(identifier.get("class_name"))) is None:
             raise _unknown(identifier.get("class_name"))
         return
     if isinstance(identifier, type):
-        if issubclass(identifier, Metric):
-            return
-        raise _not_a_metric(identifier)
+        if not issubclass(identifier, Metric):
+            raise _not_a_metric(identifier)
+        if getattr(identifier, "_target", None):
+            raise _needs_target(identifier.__name__, identifier)
+        return
     if not callable(identifier):
         raise _not_a_metric(identifier)
 
@@ -165,6 +210,8 @@ def get(identifier, y_true=None, y_pred=None) -> Metric:
     if isinstance(identifier, str):
         if identifier.lower() in _ACCURACY_NAMES:
             return resolve_accuracy(identifier, y_true, y_pred)
+        if identifier in FUNCTIONS:
+            return MeanMetricWrapper(FUNCTIONS[identifier], name=identifier)
         metric = _lookup(identifier)()
         metric.name = identifier
         return metric
@@ -237,18 +284,22 @@ def results(metric_list, weighted_from: int | None = None) -> dict:
 
 __all__ = [
     "ALL_OBJECTS", "AUC", "Accuracy", "BinaryAccuracy", "BinaryCrossentropy",
-    "CategoricalAccuracy", "CategoricalCrossentropy", "F1Score", "FBetaScore",
-    "FalseNegatives", "FalsePositives", "Hinge", "KLDivergence", "Mean",
+    "CategoricalAccuracy", "CategoricalCrossentropy", "CategoricalHinge",
+    "ConcordanceCorrelation", "CosineSimilarity", "F1Score", "FBetaScore", "FUNCTIONS",
+    "FalseNegatives", "FalsePositives", "Hinge", "KLDivergence", "LogCoshError", "Mean",
     "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanMetricWrapper",
-    "MeanSquaredError", "MeanSquaredLogarithmicError", "Metric", "Poisson", "Precision",
-    "R2Score", "Recall", "RootMeanSquaredError", "SparseCategoricalAccuracy",
-    "SparseCategoricalCrossentropy", "SparseTopKCategoricalAccuracy", "SquaredHinge", "Sum",
-    "TopKCategoricalAccuracy", "TrueNegatives", "TruePositives", "accuracy",
-    "binary_accuracy", "binary_crossentropy", "categorical_accuracy",
-    "categorical_crossentropy", "deserialize", "get", "hinge", "kl_divergence", "log_names",
+    "MeanSquaredError", "MeanSquaredLogarithmicError", "Metric", "PearsonCorrelation",
+    "Poisson", "Precision", "PrecisionAtRecall", "R2Score", "Recall", "RecallAtPrecision",
+    "RootMeanSquaredError", "SensitivityAtSpecificity", "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy", "SparseTopKCategoricalAccuracy",
+    "SpecificityAtSensitivity", "SquaredHinge", "Sum", "TopKCategoricalAccuracy",
+    "TrueNegatives", "TruePositives", "accuracy", "binary_accuracy", "binary_crossentropy",
+    "binary_focal_crossentropy", "categorical_accuracy", "categorical_crossentropy",
+    "categorical_focal_crossentropy", "categorical_hinge", "concordance_correlation",
+    "deserialize", "get", "hinge", "huber", "kl_divergence", "log_cosh", "log_names",
     "log_value", "mae", "mape", "mean_absolute_error", "mean_absolute_percentage_error",
-    "mean_squared_error", "mean_squared_logarithmic_error", "mse", "msle", "poisson",
-    "results", "serialize", "sparse_categorical_accuracy", "sparse_categorical_crossentropy",
-    "sparse_top_k_categorical_accuracy", "squared_hinge", "top_k_categorical_accuracy",
-    "validate",
+    "mean_squared_error", "mean_squared_logarithmic_error", "mse", "msle",
+    "pearson_correlation", "poisson", "results", "serialize", "sparse_categorical_accuracy",
+    "sparse_categorical_crossentropy", "sparse_top_k_categorical_accuracy", "squared_hinge",
+    "top_k_categorical_accuracy", "validate",
 ]

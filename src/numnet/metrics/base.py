@@ -11,6 +11,7 @@ last digits, so results agree with float64 references to 1e-6. ``result`` return
 
 from __future__ import annotations
 
+import numbers
 import re
 
 from .. import backend, initializers
@@ -88,6 +89,27 @@ def divide_no_nan(a, b):
     xp = backend.xp
     nonzero = b != 0
     return xp.where(nonzero, a / xp.where(nonzero, b, 1), 0)
+
+
+def check_axis(axis, where: str, ndim: int | None = None):
+    """``axis`` as array reductions take it: an integer, or a tuple of integers (from a list or
+    a tuple). With ``ndim``, every axis must exist in an array of that rank. An error naming
+    ``where`` otherwise."""
+    many = isinstance(axis, (list, tuple))
+    axes = tuple(axis) if many else (axis,)
+    if not axes or not all(isinstance(a, numbers.Integral) and not isinstance(a, bool)
+                           for a in axes):
+        raise ValueError(
+            f"{where}(axis): expected an integer or a tuple of integers (the axes to reduce), "
+            f"given {axis!r}."
+        )
+    if ndim is not None and not all(-ndim <= a < ndim for a in axes):
+        raise ValueError(
+            f"{where}: axis={axis!r} does not fit y_pred of rank {ndim}; give axes from "
+            f"{-ndim} to {ndim - 1} (-1 is the last)."
+        )
+    axes = tuple(int(a) for a in axes)
+    return axes if many else axes[0]
 
 
 def samplewise(values, sample_weight, reduce: str, where: str):
@@ -320,7 +342,9 @@ class MeanMetricWrapper(Mean):
     """The weighted mean over all samples of ``fn(y_true, y_pred, **kwargs)``.
 
     ``fn`` returns one value per sample (or per value: those are averaged per sample first);
-    it may return an array, a Tensor or a number.
+    it may return an array, a Tensor or a number. A function with a ``_direction`` ("up" or
+    "down": whether higher values are better) passes it on to the metric, as Keras marks the
+    metrics it makes from its losses "down"; ``mode="auto"`` of EarlyStopping reads it.
 
     Args:
         fn: the function, ``fn(y_true, y_pred, **kwargs)``.
@@ -338,6 +362,9 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or function_name(fn), dtype=dtype)
         self.fn = fn
         self.fn_kwargs = kwargs
+        direction = getattr(fn, "_direction", None)
+        if direction is not None:
+            self._direction = direction
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         values = self.fn(y_true, y_pred, **self.fn_kwargs)

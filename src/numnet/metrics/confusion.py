@@ -1,4 +1,6 @@
-"""Metrics from confusion counts: TruePositives ... FalseNegatives, Precision, Recall and AUC.
+"""Metrics from confusion counts: TruePositives ... FalseNegatives, Precision, Recall, AUC, and
+the best rate at a target rate (PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+SpecificityAtSensitivity).
 
 For each threshold t, a prediction p counts as positive when p > t (strictly), a label as
 positive when it is nonzero; every (label, prediction) pair adds its weight to one of
@@ -535,5 +537,174 @@ class AUC(Metric):
         return config
 
 
-__all__ = ["AUC", "FalseNegatives", "FalsePositives", "Precision", "Recall", "TrueNegatives",
-           "TruePositives", "confusion_counts"]
+# ----------------------------------------------------------------------------- at a target rate
+
+
+class _AtTarget(Metric):
+    """The best value of one rate over the thresholds where another rate reaches a target.
+
+    The four counts are kept at ``num_thresholds`` thresholds, 0, 1/(T-1), ..., 1 (0.5 alone
+    for T = 1), over everything seen; ``result`` is
+
+        max over t with constrained(t) >= target of dependent(t)   (0 when no t qualifies)
+
+    with recall = sensitivity = TP/(TP + FN), precision = TP/(TP + FP), specificity =
+    TN/(TN + FP) (each 0 where its denominator is). A subclass names its target (``_target``,
+    its first argument) and defines ``result`` with ``_best``.
+    """
+
+    _target = ""
+    _direction = "up"
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        where = type(self).__name__
+        if not _is_unit_number(value):
+            raise ValueError(f"{where}({self._target}): expected a number in [0, 1], given "
+                             f"{value!r}; for example {where}({self._target}=0.8).")
+        if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, int) \
+                or num_thresholds < 1:
+            raise ValueError(f"{where}(num_thresholds): expected an integer >= 1, given "
+                             f"{num_thresholds!r}. Defaults to 200.")
+        self.value = value
+        self.num_thresholds = num_thresholds
+        self.class_id = _check_index(class_id, "class_id", where, 0)
+        if num_thresholds == 1:
+            self.thresholds = [0.5]
+        else:
+            self.thresholds = [i / (num_thresholds - 1) for i in range(num_thresholds)]
+        self._sorted = _Thresholds(self.thresholds, num_thresholds > 1,
+                                   _compare_dtype(self.dtype))
+        for count in ("true_positives", "false_positives", "true_negatives", "false_negatives"):
+            setattr(self, count, self.add_variable((num_thresholds,), name=count,
+                                                   dtype=ACCUMULATOR_DTYPE))
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        tp, fp, positives, negatives = confusion_counts(
+            y_true, y_pred, self._sorted, sample_weight, class_id=self.class_id,
+            where=type(self).__name__)
+        self.true_positives.value += tp
+        self.false_positives.value += fp
+        self.true_negatives.value += negatives - fp
+        self.false_negatives.value += positives - tp
+
+    def _recall(self):
+        tp = self.true_positives.value
+        return divide_no_nan(tp, tp + self.false_negatives.value)
+
+    def _precision(self):
+        tp = self.true_positives.value
+        return divide_no_nan(tp, tp + self.false_positives.value)
+
+    def _specificity(self):
+        tn = self.true_negatives.value
+        return divide_no_nan(tn, tn + self.false_positives.value)
+
+    def _best(self, constrained, dependent):
+        feasible = constrained >= self.value
+        return self._result(backend.xp.where(feasible, dependent, 0.0).max())
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "class_id": self.class_id,
+                "num_thresholds": self.num_thresholds, self._target: self.value}
+
+
+class PrecisionAtRecall(_AtTarget):
+    """The best precision among the thresholds where recall >= ``recall``: max over t with
+    TP/(TP + FN) >= recall of TP/(TP + FP), from the counts over everything seen (0 when no
+    threshold reaches the recall).
+
+    Args:
+        recall: the recall to reach, in [0, 1].
+        num_thresholds: T, the thresholds 0, 1/(T-1), ..., 1 tried (0.5 alone for T = 1).
+            Defaults to 200.
+        class_id: look only at this column of (samples, classes) data. Defaults to None (every
+            value is one binary decision).
+        name: Defaults to "precision_at_recall" (made unique in the session, as Keras).
+        dtype: the result's dtype. Defaults to floatx.
+
+    Example: y_true [0, 0, 1, 1], y_pred [0.2, 0.6, 0.4, 0.8] with recall=1: only thresholds
+    below 0.4 keep both positives, and there 0.6 is a false positive: precision 2/3.
+    """
+
+    _target = "recall"
+
+    def __init__(self, recall: float, num_thresholds: int = 200, class_id: int | None = None,
+                 name: str | None = None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+        self.recall = recall
+
+    def result(self):
+        return self._best(self._recall(), self._precision())
+
+
+class RecallAtPrecision(_AtTarget):
+    """The best recall among the thresholds where precision >= ``precision``: max over t with
+    TP/(TP + FP) >= precision of TP/(TP + FN), over everything seen (0 when no threshold
+    reaches the precision).
+
+    Args: precision (in [0, 1]); num_thresholds (Defaults to 200), class_id (Defaults to
+    None), name (Defaults to "recall_at_precision"), dtype, as PrecisionAtRecall.
+
+    Example: y_true [0, 0, 1, 1], y_pred [0.2, 0.6, 0.4, 0.8] with precision=1: above 0.6
+    only 0.8 is predicted positive, a true positive: recall 1/2.
+    """
+
+    _target = "precision"
+
+    def __init__(self, precision: float, num_thresholds: int = 200,
+                 class_id: int | None = None, name: str | None = None, dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+        self.precision = precision
+
+    def result(self):
+        return self._best(self._precision(), self._recall())
+
+
+class SensitivityAtSpecificity(_AtTarget):
+    """The best sensitivity (recall, TP/(TP + FN)) among the thresholds where specificity
+    TN/(TN + FP) >= ``specificity``, over everything seen (0 when none reaches it).
+
+    Args: specificity (in [0, 1]); num_thresholds (Defaults to 200), class_id (Defaults to
+    None), name (Defaults to "sensitivity_at_specificity"), dtype, as PrecisionAtRecall.
+
+    Example: y_true [0, 0, 1, 1], y_pred [0.2, 0.6, 0.4, 0.8] with specificity=1: both
+    negatives below the threshold needs t >= 0.6, where only 0.8 is caught: sensitivity 1/2.
+    """
+
+    _target = "specificity"
+
+    def __init__(self, specificity: float, num_thresholds: int = 200,
+                 class_id: int | None = None, name: str | None = None, dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+        self.specificity = specificity
+
+    def result(self):
+        return self._best(self._specificity(), self._recall())
+
+
+class SpecificityAtSensitivity(_AtTarget):
+    """The best specificity TN/(TN + FP) among the thresholds where sensitivity (recall)
+    TP/(TP + FN) >= ``sensitivity``, over everything seen (0 when none reaches it).
+
+    Args: sensitivity (in [0, 1]); num_thresholds (Defaults to 200), class_id (Defaults to
+    None), name (Defaults to "specificity_at_sensitivity"), dtype, as PrecisionAtRecall.
+
+    Example: y_true [0, 0, 1, 1], y_pred [0.2, 0.6, 0.4, 0.8] with sensitivity=1: catching
+    both positives needs t < 0.4, where 0.2 stays negative and 0.6 does not: specificity 1/2.
+    """
+
+    _target = "sensitivity"
+
+    def __init__(self, sensitivity: float, num_thresholds: int = 200,
+                 class_id: int | None = None, name: str | None = None, dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+        self.sensitivity = sensitivity
+
+    def result(self):
+        return self._best(self._recall(), self._specificity())
+
+
+__all__ = ["AUC", "FalseNegatives", "FalsePositives", "Precision", "PrecisionAtRecall",
+           "Recall", "RecallAtPrecision", "SensitivityAtSpecificity",
+           "SpecificityAtSensitivity", "TrueNegatives", "TruePositives", "confusion_counts"]

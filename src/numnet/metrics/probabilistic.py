@@ -1,5 +1,10 @@
 """Metrics that are losses averaged over every sample seen: cross-entropies, KL divergence,
-Poisson, hinge. Each per-sample value is the loss function's (see numnet.losses)."""
+Poisson, hinges, log-cosh. Each per-sample value is the loss function's (see numnet.losses).
+
+Keras also exports some losses from keras.metrics as functions only (huber, log_cosh,
+binary_focal_crossentropy, categorical_focal_crossentropy): they are here too, for
+``compile(metrics=[numnet.metrics.huber])``.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ def _loss_as_metric(fn):
     metric.__name__ = fn.__name__
     metric.__qualname__ = fn.__name__
     metric.__doc__ = fn.__doc__
+    metric._direction = "down"  # a loss: lower is better (see MeanMetricWrapper)
     return metric
 
 
@@ -26,6 +32,11 @@ kl_divergence = _loss_as_metric(losses.kl_divergence)
 poisson = _loss_as_metric(losses.poisson)
 hinge = _loss_as_metric(losses.hinge)
 squared_hinge = _loss_as_metric(losses.squared_hinge)
+categorical_hinge = _loss_as_metric(losses.categorical_hinge)
+huber = _loss_as_metric(losses.huber)
+log_cosh = _loss_as_metric(losses.log_cosh)
+binary_focal_crossentropy = _loss_as_metric(losses.binary_focal_crossentropy)
+categorical_focal_crossentropy = _loss_as_metric(losses.categorical_focal_crossentropy)
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
@@ -99,7 +110,36 @@ class SquaredHinge(MeanMetricWrapper):
         super().__init__(squared_hinge, name=name, dtype=dtype)
 
 
-__all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "Hinge", "KLDivergence",
-           "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge", "binary_crossentropy",
-           "categorical_crossentropy", "hinge", "kl_divergence", "poisson",
+class CategoricalHinge(MeanMetricWrapper):
+    """mean over samples of max(neg - pos + 1, 0), with pos = sum(y_true y_pred) and
+    neg = max((1 - y_true) y_pred) over the last axis; y_true one-hot.
+
+    Args: name (Defaults to "categorical_hinge"), dtype.
+
+    Example: y_true [[0, 1], [1, 0]], y_pred [[0.6, 0.4], [0.7, 0.3]] give
+    (max(0.6 - 0.4 + 1, 0) + max(0.3 - 0.7 + 1, 0)) / 2 = (1.2 + 0.6) / 2 = 0.9.
+    """
+
+    def __init__(self, name: str = "categorical_hinge", dtype=None):
+        super().__init__(categorical_hinge, name=name, dtype=dtype)
+
+
+class LogCoshError(MeanMetricWrapper):
+    """mean over samples of mean(log(cosh(y_pred - y_true))) over the last axis (computed as
+    e + softplus(-2e) - log 2, which does not overflow).
+
+    Args: name (Defaults to "logcosh", Keras's name for it), dtype.
+
+    Example: y_true [[0, 1]], y_pred [[1, 1]] give (log(cosh(1)) + 0) / 2 = 0.21689.
+    """
+
+    def __init__(self, name: str = "logcosh", dtype=None):
+        super().__init__(log_cosh, name=name, dtype=dtype)
+
+
+__all__ = ["BinaryCrossentropy", "CategoricalCrossentropy", "CategoricalHinge", "Hinge",
+           "KLDivergence", "LogCoshError", "Poisson", "SparseCategoricalCrossentropy",
+           "SquaredHinge", "binary_crossentropy", "binary_focal_crossentropy",
+           "categorical_crossentropy", "categorical_focal_crossentropy", "categorical_hinge",
+           "hinge", "huber", "kl_divergence", "log_cosh", "poisson",
            "sparse_categorical_crossentropy", "squared_hinge"]

@@ -1,4 +1,5 @@
-"""Regression metrics: mean errors over every sample seen, the root mean squared error, and R².
+"""Regression metrics: mean errors over every sample seen, the root mean squared error, R² and
+the cosine similarity.
 
 The per-sample functions average over the last axis, as Keras's do; the classes average those
 over all samples, weighted by ``sample_weight``.
@@ -15,6 +16,7 @@ from .base import (
     MeanMetricWrapper,
     Metric,
     broadcast_weights,
+    check_axis,
     divide_no_nan,
     float_array,
     same_shape,
@@ -56,6 +58,20 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     first = xp.log(xp.maximum(y_pred, backend.epsilon()) + 1.0)
     second = xp.log(xp.maximum(y_true, backend.epsilon()) + 1.0)
     return ((first - second) ** 2).mean(axis=-1)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """sum(normalize(y_true) normalize(y_pred)) over ``axis``, normalize(v) = v / max(||v||,
+    1e-7): the cosine of the angle between the two (the loss of the same name is its negative).
+    """
+    xp = backend.xp
+    y_true, y_pred = _pair(y_true, y_pred, "cosine_similarity")
+    axis = check_axis(axis, "cosine_similarity", y_pred.ndim)
+
+    def normalize(v):
+        return v / xp.maximum(xp.sqrt((v * v).sum(axis=axis, keepdims=True)), backend.epsilon())
+
+    return (normalize(y_true) * normalize(y_pred)).sum(axis=axis)
 
 
 # ----------------------------------------------------------------------------- classes
@@ -118,6 +134,30 @@ class RootMeanSquaredError(Mean):
 
     def result(self):
         return self._result(backend.xp.sqrt(divide_no_nan(self.total.value, self.count.value)))
+
+
+class CosineSimilarity(MeanMetricWrapper):
+    """mean over samples of the cosine similarity of y_true and y_pred along ``axis``:
+    sum(normalize(y_true) normalize(y_pred)), normalize(v) = v / max(||v||, 1e-7). 1 when they
+    point the same way, 0 when orthogonal, -1 when opposed.
+
+    Args:
+        name: Defaults to "cosine_similarity".
+        dtype: the result's dtype. Defaults to floatx.
+        axis: the axis (or tuple of axes) the vectors lie along. Defaults to -1.
+
+    ``get_config`` includes ``axis`` (Keras's leaves it out, so its clones use -1).
+
+    Example: y_true [[0, 1], [1, 1]], y_pred [[1, 0], [1, 1]] give (0 + 1) / 2 = 0.5; with
+    sample_weight [0.3, 0.7], (0.3 * 0 + 0.7 * 1) / 1 = 0.7.
+    """
+
+    _direction = "up"
+
+    def __init__(self, name: str = "cosine_similarity", dtype=None, axis=-1):
+        check_axis(axis, "CosineSimilarity")
+        super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
+        self.axis = axis
 
 
 _AGGREGATIONS = (None, "uniform_average", "variance_weighted_average")
@@ -252,7 +292,7 @@ def _errstate(xp):
     return errstate(divide="ignore", invalid="ignore")
 
 
-__all__ = ["MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
-           "MeanSquaredLogarithmicError", "R2Score", "RootMeanSquaredError",
-           "mean_absolute_error", "mean_absolute_percentage_error", "mean_squared_error",
-           "mean_squared_logarithmic_error"]
+__all__ = ["CosineSimilarity", "MeanAbsoluteError", "MeanAbsolutePercentageError",
+           "MeanSquaredError", "MeanSquaredLogarithmicError", "R2Score", "RootMeanSquaredError",
+           "cosine_similarity", "mean_absolute_error", "mean_absolute_percentage_error",
+           "mean_squared_error", "mean_squared_logarithmic_error"]
