@@ -86,6 +86,16 @@ LAYER_EXAMPLES = [
     layers.Lambda("test_saving>triple", output_shape=(6,)),
     layers.Normalization(axis=-1, mean=[0, 1, 2, 3, 4, 5], variance=[1, 2, 3, 4, 5, 6],
                          invert=True),
+    layers.LayerNormalization(epsilon=1e-5, center=False, gamma_initializer="random_uniform",
+                              gamma_regularizer=regularizers.L2(0.1), gamma_constraint="non_neg"),
+    layers.UnitNormalization(axis=[-1]),
+    layers.PReLU(alpha_initializer="ones", alpha_regularizer="l2", alpha_constraint="non_neg"),
+    layers.GaussianDropout(0.3, seed=4),
+    layers.AlphaDropout(0.2, noise_shape=(None, 1), seed=5),
+    layers.Identity(),
+    layers.ActivityRegularization(l1=0.01, l2=0.02),
+    layers.RepeatVector(2),
+    layers.Permute((1,)),
 ]
 
 
@@ -147,7 +157,10 @@ def test_loss_config_round_trips_and_computes_the_same(loss):
     np.testing.assert_array_equal(loss(y_true, y_pred).value, clone(y_true, y_pred).value)
 
 
-METRIC_EXAMPLES = [cls() for cls in builtin_metrics().values()] + [
+METRIC_EXAMPLES = [cls() for cls in builtin_metrics().values()
+                   if not getattr(cls, "_target", None)] + [  # the *At* metrics need theirs
+    metrics.PrecisionAtRecall(0.8), metrics.RecallAtPrecision(0.8, num_thresholds=50),
+    metrics.SensitivityAtSpecificity(0.8, class_id=1), metrics.SpecificityAtSensitivity(0.7),
     metrics.BinaryAccuracy(threshold=0.3, name="ba"),
     metrics.TopKCategoricalAccuracy(k=2),
     metrics.SparseTopKCategoricalAccuracy(k=1, name="top1"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 from collections.abc import Callable
 
 from . import backend
@@ -226,6 +227,124 @@ def _mish_backward(z, y, g):
     return g * (t + z * (1 - t * t) * ops.sigmoid_values(z))
 
 
+def _celu_kernel(alpha=1.0) -> Kernel:
+    def forward(z):
+        xp = _xp()
+        return (xp.maximum(z, 0) + alpha * xp.expm1(xp.minimum(z, 0) / alpha)).astype(
+            z.dtype, copy=False)
+
+    def backward(z, y, g):
+        xp = _xp()
+        slope = xp.where(z > 0, 1, xp.exp(xp.minimum(z, 0) / alpha))
+        return g * slope.astype(z.dtype, copy=False)
+
+    return Kernel("celu", forward, backward)
+
+
+def _hard_shrink_kernel(threshold=0.5) -> Kernel:
+    def forward(z):
+        return _xp().where(_xp().abs(z) > threshold, z, 0).astype(z.dtype, copy=False)
+
+    def backward(z, y, g):
+        return g * (_xp().abs(z) > threshold)
+
+    return Kernel("hard_shrink", forward, backward)
+
+
+def _soft_shrink_kernel(threshold=0.5) -> Kernel:
+    def forward(z):
+        xp = _xp()
+        shrunk = xp.where(z < -threshold, z + threshold, 0)
+        return xp.where(z > threshold, z - threshold, shrunk).astype(z.dtype, copy=False)
+
+    def backward(z, y, g):
+        return g * ((z > threshold) | (z < -threshold))
+
+    return Kernel("soft_shrink", forward, backward)
+
+
+def _threshold_kernel(threshold, default_value) -> Kernel:
+    def forward(z):
+        return _xp().where(z > threshold, z, default_value).astype(z.dtype, copy=False)
+
+    def backward(z, y, g):
+        return g * (z > threshold)
+
+    return Kernel("threshold", forward, backward)
+
+
+def _squareplus_kernel(b=4) -> Kernel:
+    def forward(z):
+        return ((z + _xp().sqrt(z * z + b)) / 2).astype(z.dtype, copy=False)
+
+    def backward(z, y, g):
+        return (g * (1 + z / _xp().sqrt(z * z + b)) / 2).astype(z.dtype, copy=False)
+
+    return Kernel("squareplus", forward, backward)
+
+
+def _hard_tanh_backward(z, y, g):
+    return g * ((z >= -1) & (z <= 1))
+
+
+def _log_sigmoid_forward(z):
+    xp = _xp()
+    return xp.minimum(z, 0) - xp.log1p(xp.exp(-xp.abs(z)))
+
+
+def _log_sigmoid_backward(z, y, g):
+    return g * ops.sigmoid_values(-z)
+
+
+def _sparse_plus_forward(z):
+    xp = _xp()
+    inside = (z + 1) * (z + 1) / 4
+    return xp.where(z <= -1, 0, xp.where(z < 1, inside, z)).astype(z.dtype, copy=False)
+
+
+def _sparse_plus_backward(z, y, g):
+    xp = _xp()
+    return g * xp.where(z <= -1, 0, xp.where(z < 1, (z + 1) / 2, 1)).astype(z.dtype, copy=False)
+
+
+def _tanh_shrink_backward(z, y, g):
+    t = _xp().tanh(z)
+    return g * t * t
+
+
+def _sparse_sigmoid_backward(z, y, g):
+    return g * ((z > -1) & (z < 1)) / 2
+
+
+def _sparsemax_values(z, axis=-1):
+    """max(z - tau, 0), tau the threshold at which the outputs sum to 1 (Martins & Astudillo):
+    with z sorted in decreasing order, k = max{j : 1 + j z_(j) > z_(1) + ... + z_(j)} and
+    tau = (z_(1) + ... + z_(k) - 1) / k."""
+    xp = _xp()
+    z = z - z.max(axis=axis, keepdims=True)  # the same result, with smaller partial sums
+    ordered = -xp.sort(-z, axis=axis)
+    partial = xp.cumsum(ordered, axis=axis)
+    shape = [1] * z.ndim
+    shape[axis] = -1
+    j = xp.arange(1, z.shape[axis] + 1, dtype=z.dtype).reshape(shape)
+    k = (1 + j * ordered > partial).sum(axis=axis, keepdims=True)
+    tau = (xp.take_along_axis(partial, k - 1, axis=axis) - 1) / k.astype(z.dtype)
+    return xp.maximum(z - tau, 0).astype(z.dtype, copy=False)
+
+
+def _sparsemax_kernel(axis=-1) -> Kernel:
+    if axis == -1 and "sparsemax" in _KERNELS:
+        return _KERNELS["sparsemax"]
+
+    def backward(z, y, g):
+        # The Jacobian is diag(s) - s s^T / |S| on the support S (s its indicator): y > 0.
+        s = (y > 0).astype(g.dtype)
+        mean_on_support = (g * s).sum(axis=axis, keepdims=True) / s.sum(axis=axis, keepdims=True)
+        return s * (g - mean_on_support)
+
+    return Kernel("sparsemax", lambda z: _sparsemax_values(z, axis), backward, axis=axis)
+
+
 _KERNELS: dict[str, Kernel] = {}
 _KERNELS["relu"] = Kernel("relu", _relu_forward, _relu_backward, in_place=True, fused="relu")
 _KERNELS["sigmoid"] = Kernel("sigmoid", ops.sigmoid_values, _sigmoid_backward, "sigmoid",
@@ -246,6 +365,18 @@ _KERNELS["exponential"] = Kernel("exponential", lambda z: _xp().exp(z), lambda z
 _KERNELS["relu6"] = _relu_kernel(max_value=6.0)
 _KERNELS["relu6"].name = "relu6"
 _KERNELS["mish"] = Kernel("mish", _mish_forward, _mish_backward)
+_KERNELS["celu"] = _celu_kernel(1.0)
+_KERNELS["hard_shrink"] = _hard_shrink_kernel(0.5)
+_KERNELS["soft_shrink"] = _soft_shrink_kernel(0.5)
+_KERNELS["squareplus"] = _squareplus_kernel(4)
+_KERNELS["hard_tanh"] = Kernel("hard_tanh", lambda z: _xp().clip(z, -1, 1), _hard_tanh_backward)
+_KERNELS["log_sigmoid"] = Kernel("log_sigmoid", _log_sigmoid_forward, _log_sigmoid_backward)
+_KERNELS["sparse_plus"] = Kernel("sparse_plus", _sparse_plus_forward, _sparse_plus_backward)
+_KERNELS["tanh_shrink"] = Kernel("tanh_shrink", lambda z: z - _xp().tanh(z),
+                                 _tanh_shrink_backward)
+_KERNELS["sparse_sigmoid"] = Kernel("sparse_sigmoid", lambda z: _xp().clip((z + 1) / 2, 0, 1),
+                                    _sparse_sigmoid_backward)
+_KERNELS["sparsemax"] = _sparsemax_kernel(-1)
 
 
 def _apply(x, kernel: Kernel | None):
@@ -353,6 +484,94 @@ def mish(x):
     return _apply(x, _KERNELS["mish"])
 
 
+def celu(x, alpha: float = 1.0):
+    """z if z >= 0 else alpha * (exp(z / alpha) - 1) (Keras 3 default alpha 1.0)."""
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or alpha == 0:
+        raise ValueError(f"celu(alpha): expected a nonzero number (it divides z), given "
+                         f"{alpha!r}; the default is 1.0.")
+    return _apply(x, _KERNELS["celu"] if alpha == 1.0 else _celu_kernel(alpha))
+
+
+def glu(x, axis: int = -1):
+    """a * sigmoid(b), where a and b are the first and the second half of z along ``axis``.
+
+    The output has half as many values along ``axis`` as the input.
+    """
+    x = x if isinstance(x, Tensor) else ops.as_tensor(x)
+    size = x.shape[axis]
+    if size % 2:
+        raise ValueError(
+            f"glu(x, axis={axis}): the size of axis {axis} must be even to split it into two "
+            f"halves, given shape {x.shape}; give the layer before it an even number of units.")
+    head = [slice(None)] * x.ndim
+    tail = list(head)
+    head[axis], tail[axis] = slice(0, size // 2), slice(size // 2, size)
+    return ops.multiply(ops.getitem(x, tuple(head)), sigmoid(ops.getitem(x, tuple(tail))))
+
+
+def hard_shrink(x, threshold: float = 0.5):
+    """z if |z| > threshold else 0 (Keras 3 default threshold 0.5)."""
+    kernel = _KERNELS["hard_shrink"] if threshold == 0.5 else _hard_shrink_kernel(threshold)
+    return _apply(x, kernel)
+
+
+def hard_tanh(x):
+    """-1 if z < -1, 1 if z > 1, else z."""
+    return _apply(x, _KERNELS["hard_tanh"])
+
+
+def log_sigmoid(x):
+    """log(sigmoid(z)) = -softplus(-z), computed stably."""
+    return _apply(x, _KERNELS["log_sigmoid"])
+
+
+def soft_shrink(x, threshold: float = 0.5):
+    """z - threshold if z > threshold, z + threshold if z < -threshold, else 0 (default 0.5)."""
+    kernel = _KERNELS["soft_shrink"] if threshold == 0.5 else _soft_shrink_kernel(threshold)
+    return _apply(x, kernel)
+
+
+def sparse_plus(x):
+    """0 if z <= -1, (z + 1)^2 / 4 if -1 < z < 1, z if z >= 1."""
+    return _apply(x, _KERNELS["sparse_plus"])
+
+
+def squareplus(x, b: float = 4):
+    """(z + sqrt(z^2 + b)) / 2, a smooth relu whose smoothness is ``b`` >= 0 (default 4)."""
+    if isinstance(b, bool) or not isinstance(b, numbers.Real) or b < 0:
+        raise ValueError(f"squareplus(b): expected a number >= 0, given {b!r}; the default is 4.")
+    return _apply(x, _KERNELS["squareplus"] if b == 4 else _squareplus_kernel(b))
+
+
+def tanh_shrink(x):
+    """z - tanh(z)."""
+    return _apply(x, _KERNELS["tanh_shrink"])
+
+
+def threshold(x, threshold: float | None = None, default_value: float | None = None):
+    """z if z > threshold else default_value. Both arguments are required, as in Keras; as a
+    layer's activation, pass a function: Activation(lambda z: threshold(z, 0.5, 0.0))."""
+    if threshold is None or default_value is None:
+        raise TypeError(
+            f"threshold(x, threshold, default_value): both values are required, given "
+            f"threshold={threshold!r}, default_value={default_value!r}; the name 'threshold' "
+            "alone cannot choose them, so pass a function such as "
+            "lambda z: activations.threshold(z, 0.5, 0.0).")
+    return _apply(x, _threshold_kernel(threshold, default_value))
+
+
+def sparse_sigmoid(x):
+    """0 if z <= -1, 1 if z >= 1, else (z + 1) / 2."""
+    return _apply(x, _KERNELS["sparse_sigmoid"])
+
+
+def sparsemax(x, axis: int = -1):
+    """max(z - tau, 0) along ``axis``: the point of the probability simplex closest to z, so
+    the outputs sum to 1 and the small ones are exactly 0 (tau as in Martins & Astudillo, 2016).
+    """
+    return _apply(x, _sparsemax_kernel(axis))
+
+
 _FUNCTIONS: dict[str, Callable] = {
     "linear": linear,
     "relu": relu,
@@ -374,6 +593,18 @@ _FUNCTIONS: dict[str, Callable] = {
     "hard_swish": hard_silu,
     "exponential": exponential,
     "mish": mish,
+    "celu": celu,
+    "glu": glu,
+    "hard_shrink": hard_shrink,
+    "hard_tanh": hard_tanh,
+    "log_sigmoid": log_sigmoid,
+    "soft_shrink": soft_shrink,
+    "sparse_plus": sparse_plus,
+    "squareplus": squareplus,
+    "tanh_shrink": tanh_shrink,
+    "threshold": threshold,
+    "sparse_sigmoid": sparse_sigmoid,
+    "sparsemax": sparsemax,
 }
 _NAME_OF = {fn: name for name, fn in reversed(list(_FUNCTIONS.items()))}
 
@@ -407,7 +638,17 @@ def kernel_of(fn: Callable) -> Kernel | None:
     name = _NAME_OF.get(fn)
     if name is None or name == "linear":
         return None
-    return _KERNELS["silu" if name == "swish" else name]
+    # glu changes the shape and threshold has no defaults: they run as functions of their own.
+    return _KERNELS.get("silu" if name == "swish" else name)
+
+
+def output_shape(fn: Callable, input_shape) -> tuple:
+    """The shape of ``fn``'s output for an input of ``input_shape``: glu halves the last axis,
+    the other built-in activations keep the shape."""
+    input_shape = tuple(input_shape)
+    if fn is glu and input_shape and input_shape[-1] is not None:
+        return input_shape[:-1] + (input_shape[-1] // 2,)
+    return input_shape
 
 
 def serialize(fn: Callable) -> str:

@@ -1,15 +1,23 @@
 """Layers: from numnet.layers import Dense."""
 
-from .activation import ELU, LeakyReLU, ReLU, Softmax
+from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .base import Input, InputLayer, Layer, SymbolicTensor
-from .core import Activation, Dense, Lambda
-from .normalization import BatchNormalization
+from .core import Activation, Dense, Identity, Lambda
+from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
 from .preprocessing import Normalization, Rescaling
-from .regularization import Dropout, GaussianNoise
-from .reshaping import Flatten, Reshape
+from .regularization import (
+    ActivityRegularization,
+    AlphaDropout,
+    Dropout,
+    GaussianDropout,
+    GaussianNoise,
+)
+from .reshaping import Flatten, Permute, RepeatVector, Reshape
 
 __all__ = [
-    "ELU", "Activation", "BatchNormalization", "Dense", "Dropout", "Flatten", "GaussianNoise",
-    "Input", "InputLayer", "Lambda", "Layer", "LeakyReLU", "Normalization", "ReLU", "Rescaling",
-    "Reshape", "Softmax", "SymbolicTensor",
+    "ELU", "Activation", "ActivityRegularization", "AlphaDropout", "BatchNormalization", "Dense",
+    "Dropout", "Flatten", "GaussianDropout", "GaussianNoise", "Identity", "Input", "InputLayer",
+    "Lambda", "Layer", "LayerNormalization", "LeakyReLU", "Normalization", "PReLU", "Permute",
+    "ReLU", "RepeatVector", "Rescaling", "Reshape", "Softmax", "SymbolicTensor",
+    "UnitNormalization",
 ]

@@ -1,8 +1,9 @@
-"""Activation functions as layers with parameters: ReLU, LeakyReLU, ELU, Softmax."""
+"""Activation functions as layers with parameters: ReLU, LeakyReLU, ELU, Softmax, PReLU."""
 
 from __future__ import annotations
 
-from .. import activations
+from .. import activations, constraints, initializers, regularizers
+from ..autodiff import ops
 from .base import Layer
 
 
@@ -58,3 +59,66 @@ class Softmax(Layer):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
+
+
+class PReLU(Layer):
+    """z if z > 0 else alpha * z, with a learned slope alpha per input value.
+
+    alpha has the shape of one sample, with 1 on each axis of ``shared_axes`` (e.g.
+    shared_axes=[1, 2] for one slope per channel of images); zeros by default, so the layer
+    starts as relu. Computed as relu(z) - alpha * relu(-z).
+    """
+
+    def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
+                 shared_axes=None, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
+        if shared_axes is not None and not isinstance(shared_axes, (list, tuple)):
+            shared_axes = [shared_axes]
+        if shared_axes is not None and not all(
+                isinstance(a, int) and not isinstance(a, bool) and a >= 1 for a in shared_axes):
+            raise ValueError(
+                f"PReLU(shared_axes): expected axes >= 1 of the input (axis 0 is the batch), "
+                f"given {shared_axes!r}; e.g. shared_axes=[1, 2] shares alpha over height and "
+                "width.")
+        self.shared_axes = None if shared_axes is None else list(shared_axes)
+        self.alpha = None
+
+    def build(self, input_shape):
+        shape = list(input_shape[1:])
+        for axis in self.shared_axes or ():
+            if axis >= len(input_shape):
+                raise ValueError(
+                    f"{self.name}: shared axis {axis} is out of bounds for input shape "
+                    f"{tuple(input_shape)}; PReLU(shared_axes) takes axes in [1, "
+                    f"{len(input_shape) - 1}].")
+            shape[axis - 1] = 1
+        if None in shape:
+            raise ValueError(
+                f"{self.name}: every axis of the input but the batch must have a known size to "
+                f"build alpha, given input shape {tuple(input_shape)}; share alpha over the "
+                "unknown axes with shared_axes=[...].")
+        self.alpha = self.add_weight(tuple(shape), self.alpha_initializer, "alpha",
+                                     regularizer=self.alpha_regularizer,
+                                     constraint=self.alpha_constraint)
+
+    def call(self, inputs, training: bool = False):
+        alpha = self.alpha.shape
+        if inputs.ndim != len(alpha) + 1 or any(
+                a != 1 and a != n for a, n in zip(alpha, inputs.shape[1:], strict=True)):
+            want = tuple(None if a == 1 else a for a in alpha)
+            raise ValueError(
+                f"Input of layer {self.name!r}: expected samples of shape {want} (None: any "
+                f"size), the shape it was built for, given {inputs.shape}.")
+        negative = ops.multiply(self._weight(self.alpha),
+                                activations.relu(ops.negative(inputs)))
+        return ops.subtract(activations.relu(inputs), negative)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "alpha_initializer": initializers.serialize(self.alpha_initializer),
+                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+                "alpha_constraint": constraints.serialize(self.alpha_constraint),
+                "shared_axes": self.shared_axes}

@@ -1,4 +1,4 @@
-"""Dense and Activation."""
+"""Dense, Activation, Identity and Lambda."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ class Dense(Layer):
                                         constraint=self.bias_constraint)
 
     def compute_output_shape(self, input_shape):
-        return tuple(input_shape[:-1]) + (self.units,)
+        return activations.output_shape(self.activation, tuple(input_shape[:-1]) + (self.units,))
 
     def call(self, inputs, training: bool = False):
         if inputs.value.shape[-1] != self.kernel.value.shape[0]:
@@ -96,6 +96,9 @@ class Activation(Layer):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
 
+    def compute_output_shape(self, input_shape):
+        return activations.output_shape(self.activation, input_shape)
+
     def call(self, inputs, training: bool = False):
         return self.activation(inputs)
 
@@ -103,6 +106,13 @@ class Activation(Layer):
         config = super().get_config()
         config["activation"] = activations.serialize(self.activation)
         return config
+
+
+class Identity(Layer):
+    """Returns its input unchanged: a placeholder layer, as Keras's Identity."""
+
+    def call(self, inputs, training: bool = False):
+        return inputs
 
 
 class Lambda(Layer):

@@ -1,6 +1,8 @@
-"""BatchNormalization."""
+"""BatchNormalization, LayerNormalization and UnitNormalization."""
 
 from __future__ import annotations
+
+import warnings
 
 from .. import backend, constraints, initializers, regularizers
 from ..autodiff import ops
@@ -114,3 +116,154 @@ class BatchNormalization(Layer):
                    for key in ("beta_regularizer", "gamma_regularizer")},
                 **{key: constraints.serialize(getattr(self, key))
                    for key in ("beta_constraint", "gamma_constraint")}}
+
+
+def _check_axis(axis, where: str):
+    """``axis`` as Keras keeps it: an int, or a list of ints."""
+    if isinstance(axis, (list, tuple)) and axis and all(
+            isinstance(a, int) and not isinstance(a, bool) for a in axis):
+        return list(axis)
+    if isinstance(axis, int) and not isinstance(axis, bool):
+        return axis
+    raise TypeError(f"{where}: expected an int or a list of ints (the axes to normalize over, "
+                    f"e.g. -1 for the features), given {axis!r}.")
+
+
+def _axes_of(axis, input_shape, where: str) -> tuple:
+    """The axes of ``axis`` as sorted non-negative indices into ``input_shape``."""
+    ndim = len(input_shape)
+    axes = [axis] if isinstance(axis, int) else axis
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(
+                f"{where}: axis {a} is out of bounds for input shape {tuple(input_shape)} "
+                f"(given axis={axis!r}); use an axis in [{-ndim}, {ndim - 1}], such as -1.")
+    return tuple(sorted({a % ndim for a in axes}))
+
+
+def _float32_if_16_bit(normalize, inputs):
+    """normalize(inputs), computed in float32 where the inputs are 16-bit floats (as Keras 3:
+    their mean, variance or norm would overflow or lose precision), cast back."""
+    dtype = inputs.value.dtype
+    if dtype.itemsize < 4 and backend.is_float_dtype(dtype):
+        return ops.cast(normalize(ops.cast(inputs, "float32")), dtype)
+    return normalize(inputs)
+
+
+class LayerNormalization(Layer):
+    """y = gamma * (x - mean) / sqrt(var + epsilon) + beta, with the mean and the (biased)
+    variance of each sample over ``axis`` (an int or a list of ints; default -1).
+
+    gamma (ones) and beta (zeros) have the shape of the normalized axes, e.g. (features,); weights
+    in Keras's order: gamma, beta. ``rms_scaling=True`` (deprecated in Keras 3) keeps gamma only
+    and computes gamma * x / sqrt(var + epsilon), as Keras does: x is divided by its standard
+    deviation, not by its root mean square.
+    """
+
+    def __init__(self, axis=-1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 rms_scaling: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = _check_axis(axis, "LayerNormalization(axis)")
+        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon < 0:
+            raise ValueError(f"LayerNormalization(epsilon): expected a small number >= 0, given "
+                             f"{epsilon!r}; the default is 1e-3.")
+        if rms_scaling:
+            warnings.warn(
+                "LayerNormalization(rms_scaling=True) divides the inputs by their standard "
+                "deviation (as Keras 3, where the argument is deprecated), not by their root "
+                "mean square.", UserWarning, stacklevel=2)
+        self.epsilon, self.center, self.scale = float(epsilon), bool(center), bool(scale)
+        self.rms_scaling = bool(rms_scaling)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.gamma = self.beta = None
+
+    def build(self, input_shape):
+        self._axes = _axes_of(self.axis, input_shape, self.name)
+        shape = tuple(input_shape[a] for a in self._axes)
+        if None in shape:
+            raise ValueError(
+                f"{self.name}: the normalized axes {self.axis!r} of the input must have known "
+                f"sizes to build gamma and beta, given input shape {tuple(input_shape)}; "
+                "declare them with input_shape=... or normalize over other axes.")
+        self._broadcast = tuple(input_shape[a] if a in self._axes else 1
+                                for a in range(len(input_shape)))
+        if self.scale or self.rms_scaling:
+            self.gamma = self.add_weight(shape, self.gamma_initializer, "gamma",
+                                         regularizer=self.gamma_regularizer,
+                                         constraint=self.gamma_constraint)
+        if self.center and not self.rms_scaling:
+            self.beta = self.add_weight(shape, self.beta_initializer, "beta",
+                                        regularizer=self.beta_regularizer,
+                                        constraint=self.beta_constraint)
+
+    def compute_output_shape(self, input_shape):
+        _axes_of(self.axis, input_shape, self.name)
+        return tuple(input_shape)
+
+    def call(self, inputs, training: bool = False):
+        built_for = self._broadcast
+        if inputs.ndim != len(built_for) or any(inputs.shape[a] != built_for[a]
+                                                for a in self._axes):
+            want = tuple(d if a in self._axes else None for a, d in enumerate(built_for))
+            raise ValueError(
+                f"Input of layer {self.name!r}: expected shape {want} (None: any size), the "
+                f"shape it was built for, given {inputs.shape}.")
+        return _float32_if_16_bit(self._normalize, inputs)
+
+    def _weight_like(self, weight, x):
+        """gamma or beta shaped to broadcast against x."""
+        return weight if self._axes == (x.ndim - 1,) else ops.reshape(weight, self._broadcast)
+
+    def _normalize(self, x):
+        mean = ops.mean(x, axis=self._axes, keepdims=True)
+        centered = ops.subtract(x, mean)
+        variance = ops.mean(ops.square(centered), axis=self._axes, keepdims=True)
+        inv_std = ops.power(ops.add(variance, self.epsilon), -0.5)
+        out = ops.multiply(x if self.rms_scaling else centered, inv_std)
+        if self.gamma is not None:
+            out = ops.multiply(out, self._weight_like(self.gamma, x))
+        if self.beta is not None:
+            out = ops.add(out, self._weight_like(self.beta, x))
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale, "rms_scaling": self.rms_scaling,
+                "beta_initializer": initializers.serialize(self.beta_initializer),
+                "gamma_initializer": initializers.serialize(self.gamma_initializer),
+                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(self.gamma_constraint)}
+
+
+class UnitNormalization(Layer):
+    """y = x / max(||x||, 1e-12), the L2 norm of each sample over ``axis`` (an int or a list of
+    ints; default -1): rows of length 1. No weights."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = _check_axis(axis, "UnitNormalization(axis)")
+
+    def compute_output_shape(self, input_shape):
+        _axes_of(self.axis, input_shape, self.name)
+        return tuple(input_shape)
+
+    def call(self, inputs, training: bool = False):
+        return _float32_if_16_bit(self._normalize, inputs)
+
+    def _normalize(self, x):
+        axes = _axes_of(self.axis, x.shape, self.name)
+        square_sum = ops.sum(ops.square(x), axis=axes, keepdims=True)
+        # max(||x||, 1e-12) as the square root of max(||x||^2, 1e-24): no sqrt of 0 to differentiate
+        return ops.divide(x, ops.sqrt(ops.maximum(square_sum, 1e-24)))
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}

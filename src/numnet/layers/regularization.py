@@ -1,8 +1,11 @@
-"""Dropout and GaussianNoise: active in training only."""
+"""Dropout, GaussianNoise, GaussianDropout, AlphaDropout (active in training only) and
+ActivityRegularization."""
 
 from __future__ import annotations
 
-from .. import backend
+import math
+
+from .. import backend, regularizers
 from ..autodiff import ops
 from .base import Layer
 
@@ -70,3 +73,93 @@ class GaussianNoise(Layer):
 
     def get_config(self):
         return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+
+
+def _check_rate(rate, where: str) -> float:
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+        raise ValueError(f"{where}: expected a number in [0, 1) (the fraction of inputs to "
+                         f"drop), given {rate!r}.")
+    return float(rate)
+
+
+class GaussianDropout(Layer):
+    """In training, multiply each input by normal noise of mean 1 and standard deviation
+    sqrt(rate / (1 - rate)); in inference the layer is the identity."""
+
+    def __init__(self, rate: float, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _check_rate(rate, "GaussianDropout(rate)")
+        self.seed = seed
+        self._rng = None
+
+    _generator = Dropout._generator
+
+    def call(self, inputs, training: bool = False):
+        if not training or self.rate == 0:
+            return inputs
+        stddev = math.sqrt(self.rate / (1 - self.rate))
+        noise = self._generator().standard_normal(inputs.shape, dtype="float32") * stddev + 1
+        return ops.multiply(inputs, backend.to_device(noise).astype(inputs.dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class AlphaDropout(Layer):
+    """Dropout that keeps the mean and variance of its inputs (for selu networks).
+
+    In training, each input is kept with probability 1 - rate, else set to
+    alpha' = -selu_scale * selu_alpha, then y = a * x + b with
+    a = ((1 - rate) (1 + rate alpha'^2))^(-1/2) and b = -a alpha' rate. In inference the layer is
+    the identity. ``noise_shape`` as Dropout's.
+    """
+
+    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = _check_rate(rate, "AlphaDropout(rate)")
+        self.noise_shape = noise_shape
+        self.seed = seed
+        self._rng = None
+
+    _generator = Dropout._generator
+
+    def call(self, inputs, training: bool = False):
+        if not training or self.rate == 0:
+            return inputs
+        shape = inputs.shape
+        if self.noise_shape is not None:
+            shape = tuple(s if n is None else n
+                          for s, n in zip(shape, self.noise_shape, strict=False))
+        alpha_p = -_SELU_ALPHA * _SELU_SCALE
+        a = ((1 - self.rate) * (1 + self.rate * alpha_p**2)) ** -0.5
+        b = -a * alpha_p * self.rate
+        kept = self._generator().random(shape, dtype="float32") >= self.rate
+        kept = backend.to_device(kept).astype(inputs.dtype)
+        # a * (x kept + alpha' (1 - kept)) + b, with the constant part added once
+        return ops.add(ops.multiply(inputs, a * kept), a * alpha_p * (1 - kept) + b)
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
+                "noise_shape": self.noise_shape}
+
+
+class ActivityRegularization(Layer):
+    """The identity, adding l1 * sum|y| + l2 * sum y^2 (divided by the batch size, as Keras 3)
+    to the loss."""
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs):
+        for name, value in (("l1", l1), ("l2", l2)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"ActivityRegularization({name}): expected a number >= 0 (the "
+                                 f"penalty's factor), given {value!r}.")
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        self.l1, self.l2 = float(l1), float(l2)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activity_regularizer", None)
+        return {**config, "l1": self.l1, "l2": self.l2}
