@@ -548,6 +548,10 @@ def test_initializers_by_name_and_by_object():
     assert layer.get_weights()[0].dtype == np.float32
     assert isinstance(initializers.get("he_normal"), initializers.HeNormal)
     assert isinstance(initializers.get("GlorotUniform"), initializers.GlorotUniform)
+    # Keras's short names
+    assert [type(initializers.get(name)) for name in ("uniform", "normal", "one", "zero")] == [
+        initializers.RandomUniform, initializers.RandomNormal, initializers.Ones,
+        initializers.Zeros]
 
 
 def test_seeded_initializers_repeat_and_differ_by_seed():

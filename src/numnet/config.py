@@ -3,8 +3,8 @@
 ``backend()`` is "numpy" (numnet computes with NumPy, or CuPy on a GPU; Keras's own numpy backend
 is the closest of its names); ``floatx`` / ``set_floatx`` and ``epsilon`` / ``set_epsilon`` are
 ``numnet.backend``'s; ``dtype_policy`` / ``set_dtype_policy`` are ``numnet.mixed_precision``'s
-global policy; ``image_data_format`` is recorded for programs that read it back (numnet has no
-image layers that use it).
+global policy; ``image_data_format`` is "channels_last", the layout numnet's convolution and
+pooling layers compute in (they refuse "channels_first").
 
 Keras's debugging switches work as in Keras: ``set_max_epochs(n)`` caps the epochs of every
 ``fit`` and ``set_max_steps_per_epoch(n)`` the batches of every epoch (fit, validation,

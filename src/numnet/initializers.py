@@ -227,6 +227,8 @@ _CLASSES = {
     "lecun_uniform": LecunUniform,
     "orthogonal": Orthogonal,
     "identity": Identity,
+    # Keras's short names
+    "uniform": RandomUniform, "normal": RandomNormal, "one": Ones, "zero": Zeros,
 }
 _BY_CLASS_NAME = {cls.__name__: cls for cls in _CLASSES.values()}
 
