@@ -96,6 +96,8 @@ LAYER_EXAMPLES = [
     layers.ActivityRegularization(l1=0.01, l2=0.02),
     layers.RepeatVector(2),
     layers.Permute((1,)),
+    layers.Add(), layers.Subtract(), layers.Multiply(), layers.Average(), layers.Maximum(),
+    layers.Minimum(), layers.Concatenate(axis=1), layers.Dot(axes=(1, 1), normalize=True),
 ]
 
 
@@ -113,6 +115,8 @@ def test_layer_config_round_trips_through_json(layer):
     if not isinstance(layer, layers.InputLayer):
         x = RNG.normal(size=(4, 4, 6) if isinstance(layer, (layers.Flatten, layers.Reshape))
                        else (4, 6)).astype("float32")
+        if getattr(layer, "_takes_list", False):  # a merge layer: a list of tensors
+            x = [x, RNG.normal(size=x.shape).astype("float32")]
         out = layer(x, training=False)
         clone(x, training=False)
         assert [(w.shape, w.trainable) for w in clone.weights] == \

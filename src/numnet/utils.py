@@ -170,6 +170,35 @@ def _plot_nodes(model, expand_nested: bool):
     return nodes
 
 
+def _graph_layout(model):
+    """For a model of several inputs or branches: (layer, 0) for each layer once, its (rank,
+    place in the rank), and the arrows (from, to) between their indices. A layer's rank is one
+    more than the highest of the layers it takes tensors from."""
+    layers = model.layers
+    index = {id(layer): i for i, layer in enumerate(layers)}
+    producer = [index[id(layer)] for layer in model._input_layers]  # of each slot
+    edges = []
+    for layer, parents, _ in model._graph:
+        j = index[id(layer)]
+        edges += [(producer[p], j) for p in parents if producer[p] != j]
+        producer.append(j)
+    edges = list(dict.fromkeys(edges))
+    rank = [0] * len(layers)
+    for _ in layers:  # longest paths; a layer shared around a loop stops after len(layers)
+        changed = False
+        for i, j in edges:
+            if rank[j] < rank[i] + 1 <= len(layers):
+                rank[j], changed = rank[i] + 1, True
+        if not changed:
+            break
+    seen: dict = {}
+    cells = []
+    for r in rank:
+        cells.append((r, seen.get(r, 0)))
+        seen[r] = seen.get(r, 0) + 1
+    return [(layer, 0) for layer in layers], cells, edges
+
+
 def _node_text(layer, show_shapes, show_dtype, show_layer_names, show_layer_activations,
                show_trainable) -> str:
     from .models.summary import _shape
@@ -201,8 +230,10 @@ def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype
     Drawn with matplotlib instead of Graphviz (``pip install 'numnet[plot]'``); written to
     ``to_file`` (PNG, SVG, PDF, ... by the suffix; None: not written) and returned as a
     matplotlib Figure, which a notebook shows. A subclassed model, whose graph is its own code,
-    is one box. ``splines`` (Graphviz's edge routing) is accepted as Keras's; the arrows here are
-    straight.
+    is one box. A model of several inputs or branches is drawn by depth: each layer once (a
+    shared layer too), below (or right of) the layers it takes tensors from, with an arrow
+    from each of them. ``splines`` (Graphviz's edge routing) is accepted as Keras's; the
+    arrows here are straight.
     """
     from .models.model import Model
 
@@ -226,34 +257,45 @@ def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype
     except ImportError:
         raise ImportError(f"plot_model needs matplotlib, which is not installed: "
                           f"{PLOT_INSTALL_HINT}.") from None
-    nodes = _plot_nodes(model, expand_nested) if model._layers else [(model, 0)]
+    if model._graph is not None:
+        nodes, cells, edges = _graph_layout(model)
+    else:
+        nodes = _plot_nodes(model, expand_nested) if model._layers else [(model, 0)]
+        cells = [(i, 0) for i in range(len(nodes))]
+        edges = [(i, i + 1) for i in range(len(nodes) - 1)]
     texts = [_node_text(layer, show_shapes, show_dtype, show_layer_names or layer is model,
                         show_layer_activations, show_trainable) for layer, _ in nodes]
     longest = max(len(line) for text in texts for line in text.split("\n"))
     rows = max(text.count("\n") + 1 for text in texts)
     box_w, box_h = 0.095 * longest + 0.5, 0.24 * rows + 0.3  # inches, for 10-point text
     gap = 0.45 if rankdir == "TB" else 0.6
-    n = len(nodes)
-    width = box_w + 0.6 if rankdir == "TB" else n * box_w + (n - 1) * gap + 0.4
-    height = n * box_h + (n - 1) * gap + 0.4 if rankdir == "TB" else box_h + 0.6
+    n = max(row for row, _ in cells) + 1  # ranks along the flow
+    across = [sum(1 for r, _ in cells if r == row) for row in range(n)]
+    m = max(across)  # boxes side by side
+    if rankdir == "TB":
+        width, height = m * box_w + (m - 1) * gap + 0.6, n * box_h + (n - 1) * gap + 0.4
+    else:
+        width, height = n * box_w + (n - 1) * gap + 0.4, m * box_h + (m - 1) * gap + 0.6
     fig = Figure(figsize=(width, height), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
     ax.set_axis_off()
     centers = []
-    for i, ((_, depth), text) in enumerate(zip(nodes, texts, strict=True)):
+    for (row, col), (_, depth), text in zip(cells, nodes, texts, strict=True):
+        side = col - (across[row] - 1) / 2
         if rankdir == "TB":
-            x, y = width / 2, height - 0.2 - box_h / 2 - i * (box_h + gap)
+            x = width / 2 + side * (box_w + gap)
+            y = height - 0.2 - box_h / 2 - row * (box_h + gap)
         else:
-            x, y = 0.2 + box_w / 2 + i * (box_w + gap), height / 2
+            x, y = 0.2 + box_w / 2 + row * (box_w + gap), height / 2 - side * (box_h + gap)
         centers.append((x, y))
         ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
                                     boxstyle="round,pad=0.02,rounding_size=0.08",
                                     facecolor="#eef3fb" if depth == 0 else "#e3f1e5",
                                     edgecolor="#4a5a75", linewidth=1.0))
         ax.text(x, y, text, ha="center", va="center", fontsize=10, family="monospace")
-    for (x0, y0), (x1, y1) in zip(centers, centers[1:]):
+    for (x0, y0), (x1, y1) in ((centers[i], centers[j]) for i, j in edges):
         if rankdir == "TB":
             start, end = (x0, y0 - box_h / 2), (x1, y1 + box_h / 2)
         else:

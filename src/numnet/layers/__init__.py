@@ -3,6 +3,24 @@
 from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .base import Input, InputLayer, Layer, SymbolicTensor
 from .core import Activation, Dense, Identity, Lambda
+from .merging import (
+    Add,
+    Average,
+    Concatenate,
+    Dot,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
 from .preprocessing import Normalization, Rescaling
 from .regularization import (
@@ -20,4 +38,6 @@ __all__ = [
     "Lambda", "Layer", "LayerNormalization", "LeakyReLU", "Normalization", "PReLU", "Permute",
     "ReLU", "RepeatVector", "Rescaling", "Reshape", "Softmax", "SymbolicTensor",
     "UnitNormalization",
+    "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add",
+    "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
 ]

@@ -262,7 +262,12 @@ class Layer:
     def __call__(self, inputs, training: bool = False, **kwargs):
         if getattr(inputs, "_symbolic", False):
             return inputs.apply(self)
-        x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(inputs)
+        if isinstance(inputs, Tensor):
+            x = inputs
+        elif is_symbolic_list(inputs):
+            return apply_to_list(self, inputs)
+        else:
+            x = ops.as_tensor(inputs)
         if not self.built:
             self._maybe_build((None,) + tuple(x.shape[1:]))
         dtype = x.value.dtype
@@ -339,24 +344,73 @@ class InputLayer(Layer):
 
 
 class SymbolicTensor:
-    """What ``Input(shape=...)`` returns: a placeholder that records the layers applied to it."""
+    """What ``Input(shape=...)`` returns: a placeholder that records the layers applied to it.
+
+    Each symbolic tensor knows the layer that gave it and the tensors that layer was called on
+    (``parents``; several for a merge layer called on a list), so the tensors of a model form a
+    graph from its ``Input``s to its output. Along a chain from one Input, ``input_layer`` is
+    that Input's layer and ``layers`` the layers applied in order; a tensor computed from a
+    list of tensors has ``input_layer`` and ``layers`` None.
+    """
 
     _symbolic = True
 
-    def __init__(self, shape, input_layer: InputLayer, layers=()):
+    def __init__(self, shape, input_layer: InputLayer | None, layers=(), *, parents=None,
+                 merged: bool = False, dtype=None):
         self.shape = shape
         self.input_layer = input_layer
-        self.layers = tuple(layers)
-        self.dtype = input_layer.dtype
+        self.layers = None if layers is None else tuple(layers)
+        self.dtype = dtype if input_layer is None else input_layer.dtype
+        self.merged = merged  # the layer was called on a list of tensors
+        if parents is None and self.layers:  # a chain given by its layers: its tensors made
+            parent = SymbolicTensor(input_layer._declared_input_shape, input_layer)
+            for i, layer in enumerate(self.layers[:-1]):
+                parent = SymbolicTensor(layer.output_shape, input_layer, self.layers[:i + 1],
+                                        parents=(parent,))
+            parents = (parent,)
+        self.parents = tuple(parents or ())
+        self._layer = self.layers[-1] if self.layers else None
+
+    @property
+    def layer(self) -> Layer:
+        """The layer that gave this tensor (the InputLayer for a model input)."""
+        return self._layer if self._layer is not None else self.input_layer
 
     def apply(self, layer: Layer) -> SymbolicTensor:
         layer._maybe_build(self.shape)
-        out = SymbolicTensor(layer.output_shape, self.input_layer, self.layers + (layer,))
+        chain = None if self.layers is None else self.layers + (layer,)
+        out = SymbolicTensor(layer.output_shape, self.input_layer, chain, parents=(self,),
+                             dtype=self.dtype)
+        out._layer = layer
         layer._io = (self, out)
         return out
 
     def __repr__(self) -> str:
+        if self.input_layer is None:
+            return f"<SymbolicTensor shape={self.shape}, from={self._layer.name}>"
         return f"<SymbolicTensor shape={self.shape}, name={self.input_layer.name}>"
+
+
+def is_symbolic_list(inputs) -> bool:
+    """Whether ``inputs`` is a non-empty list or tuple of symbolic tensors only."""
+    return (isinstance(inputs, (list, tuple)) and len(inputs) > 0
+            and all(getattr(t, "_symbolic", False) for t in inputs))
+
+
+def apply_to_list(layer: Layer, inputs) -> SymbolicTensor:
+    """``layer`` called on a list of symbolic tensors (a merge layer): a node of the graph."""
+    if not getattr(layer, "_takes_list", False):
+        raise TypeError(
+            f"{layer.name}: {type(layer).__name__} takes one tensor, given a list of "
+            f"{len(inputs)}; combine them first with a merge layer (Concatenate()(tensors), "
+            "Add()(tensors), ...), or call the layer on each.")
+    inputs = list(inputs)
+    layer._maybe_build([t.shape for t in inputs])
+    out = SymbolicTensor(layer.output_shape, None, None, parents=inputs, merged=True,
+                         dtype=inputs[0].dtype)
+    out._layer = layer
+    layer._io = (inputs, out)
+    return out
 
 
 def Input(shape=None, batch_size=None, dtype=None, name=None, **kwargs) -> SymbolicTensor:

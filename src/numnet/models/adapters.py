@@ -359,6 +359,36 @@ class ArraySource:
             yield self.convert(*batch) if self.convert else batch
 
 
+class InputsSource(ArraySource):
+    """Batches of a model with several inputs: ``x`` a list of in-memory arrays of one length,
+    each batch the same rows of each (a list of arrays), with y and sample_weight, in one
+    permutation per pass as ArraySource. The arrays stay on the host."""
+
+    def __init__(self, x: list, y=None, sample_weight=None, batch_size: int = 32,
+                 shuffle=False):
+        super().__init__(x[0], y, sample_weight, batch_size, shuffle)
+        self.x = list(x)
+        self.mapped = False
+
+    def new_pass(self, rng, start: int = 0):
+        order = batch_order = None
+        if self.shuffle == "batch":
+            batch_order = rng.permutation(self.num_batches)
+        elif self.shuffle:
+            order = rng.permutation(self.num_samples)
+        return self._input_batches(order, batch_order, start)
+
+    def _input_batches(self, order, batch_order, start):
+        xs, y, sw = self.x, self.y, self.sample_weight
+        for key in self._keys(order, batch_order, start):
+            if isinstance(key, slice):
+                yield ([a[key] for a in xs], None if y is None else y[key],
+                       None if sw is None else sw[key])
+            else:
+                yield ([take_rows(a, key) for a in xs], None if y is None else take_rows(y, key),
+                       None if sw is None else sw[key])
+
+
 class PyDatasetSource:
     """Batches of a PyDataset: batch i of a pass is dataset[order[i]]; shuffle permutes the
     batch indices (drawn from the generator given to new_pass)."""
@@ -602,5 +632,6 @@ class EpochIterator:
         self._pass = None
 
 
-__all__ = ["ArraySource", "EpochIterator", "IteratorSource", "PyDataset", "PyDatasetSource",
-           "as_array", "is_memmap", "kind_of", "read_rows", "standardize_batch"]
+__all__ = ["ArraySource", "EpochIterator", "InputsSource", "IteratorSource", "PyDataset",
+           "PyDatasetSource", "as_array", "is_memmap", "kind_of", "read_rows",
+           "standardize_batch"]

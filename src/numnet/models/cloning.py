@@ -31,6 +31,10 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     if clone_function is not None and not callable(clone_function):
         raise TypeError(f"clone_model(clone_function): expected a callable fn(layer) returning "
                         f"the layer to use, given {clone_function!r}.")
+    if type(model) is Model and model._graph is not None:
+        return _clone_graph(model, input_tensors,
+                            _layer_cloner(clone_function, call_function, recursive),
+                            call_function)
     chain = type(model) is Sequential or (type(model) is Model and model._input_layer is not None)
     if not chain:
         return _clone_by_config(model, input_tensors, clone_function, call_function)
@@ -49,6 +53,37 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         new = clone(layer)
         x = new(x) if call_function is None else call_function(new, x)
     functional = Model(inputs, x, name=model.name)
+    functional.trainable = model.trainable
+    return functional
+
+
+def _clone_graph(model, input_tensors, clone, call_function):
+    """A functional model of several inputs or branches: each call made again, on the clones
+    of its layers (a layer shared by two calls stays shared), from new inputs."""
+    count = len(model._input_layers)
+    if input_tensors is None:
+        inputs = [Input(**layer.get_config()) for layer in model._input_layers]
+    else:
+        given = input_tensors
+        if isinstance(given, dict):
+            given = [given.get(name) for name in model._input_names]
+        elif not isinstance(given, (list, tuple)):
+            given = [given]
+        if len(given) != count or not all(getattr(t, "_symbolic", False) for t in given):
+            raise ValueError(
+                f"clone_model(input_tensors): the model has {count} inputs "
+                f"{model._input_names}; give as many Input(shape=...) tensors, in a list in "
+                f"that order or a dict keyed by those names; given {input_tensors!r}.")
+        inputs = list(given)
+    values = list(inputs)
+    for layer, parents, merged in model._graph:
+        new = clone(layer)
+        x = [values[i] for i in parents] if merged else values[parents[0]]
+        values.append(new(x) if call_function is None else call_function(new, x))
+    struct = model._input_struct
+    if isinstance(struct, dict):
+        inputs = dict(zip(struct, inputs, strict=True))
+    functional = Model(inputs, values[model._output_slot], name=model.name)
     functional.trainable = model.trainable
     return functional
 

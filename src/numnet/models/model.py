@@ -1,7 +1,8 @@
 """Model: a stack of layers with compile / fit / evaluate / predict, as Keras.
 
-``Model(inputs, outputs)`` from ``Input(...)`` is a chain of layers; subclasses may define
-``call``; ``Sequential`` (sequential.py) adds ``add`` and ``pop``.
+``Model(inputs, outputs)`` from ``Input(...)`` is a chain of layers, or a graph of them (several
+inputs, branches, merge layers, a layer shared by two branches) run in topological order;
+subclasses may define ``call``; ``Sequential`` (sequential.py) adds ``add`` and ``pop``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from .. import metrics as metrics_module
 from ..autodiff import fused, ops
 from ..autodiff.tensor import Tensor, grad_buffers, no_grad
 from ..callbacks import Callback, CallbackList, History, ProgbarLogger
-from ..layers.base import InputLayer, Layer, SymbolicTensor, reject_unknown_kwargs, unique_name
+from ..layers.base import (
+    InputLayer,
+    Layer,
+    SymbolicTensor,
+    apply_to_list,
+    is_symbolic_list,
+    reject_unknown_kwargs,
+    unique_name,
+)
 from . import adapters, data, stack_step, threads
 
 
@@ -109,13 +118,58 @@ _FIT_ARGS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validati
 
 def _one_tensor(tensors, argument: str):
     """The tensor of ``[tensor]`` (Keras lets a model's inputs and outputs come as lists)."""
+    if isinstance(tensors, dict) and argument == "outputs":
+        tensors = list(tensors.values())
     if isinstance(tensors, (list, tuple)):
         if len(tensors) != 1:
             raise ValueError(
-                f"Model({argument}): expected one symbolic tensor (numnet models have one input "
-                f"and one output), given a {type(tensors).__name__} of {len(tensors)}.")
+                f"Model({argument}): expected one symbolic tensor (numnet models have one "
+                f"output), given a {type(tensors).__name__} of {len(tensors)}. Merge the "
+                "outputs into one (e.g. layers.concatenate(outputs)) or make one model each.")
         return tensors[0]
     return tensors
+
+
+def _feed(x):
+    """A batch as the model takes it: a Tensor on the device, or a list of them (a model with
+    several inputs)."""
+    if type(x) is list:
+        return [Tensor(backend.to_device(a)) for a in x]
+    return Tensor(backend.to_device(x))
+
+
+def _key(tensor) -> int:
+    """Identifies a symbolic tensor in a graph: a model input by its InputLayer."""
+    return id(tensor.input_layer) if not tensor.parents else id(tensor)
+
+
+def _trace(inputs: list, output) -> tuple[list, int, list]:
+    """The calls that compute ``output`` from ``inputs``, in topological order, as
+    [(layer, slots of the tensors it is called on, whether on a list)] where slot i < n is
+    input i and slot n + k the output of call k; the slot of ``output``; each slot's shape."""
+    slots = {_key(t): i for i, t in enumerate(inputs)}
+    shapes = [t.shape for t in inputs]  # of each slot's tensor
+    nodes: list = []
+    stack = [(output, False)]
+    while stack:
+        tensor, ready = stack.pop()
+        key = _key(tensor)
+        if key in slots:
+            continue
+        if not tensor.parents:
+            raise ValueError(
+                f"Model(inputs, outputs): outputs are not computed from inputs alone: they use "
+                f"the Input {tensor.input_layer.name!r}, which is not among the inputs "
+                f"{[t.input_layer.name for t in inputs]}; add it to inputs=[...].")
+        if ready:
+            slots[key] = len(inputs) + len(nodes)
+            nodes.append((tensor.layer, tuple(slots[_key(p)] for p in tensor.parents),
+                          tensor.merged))
+            shapes.append(tensor.shape)
+        else:
+            stack.append((tensor, True))
+            stack += [(p, False) for p in reversed(tensor.parents)]
+    return nodes, slots[_key(output)], shapes
 
 
 class Model(Layer):
@@ -125,6 +179,7 @@ class Model(Layer):
     _step_params: list | None = None  # the trainable weights, fixed for the length of a fit
     _stack_step = None  # a fit's step as a list of calls (models/stack_step.py), if it applies
     _functional = False  # built by Model(inputs, outputs)
+    _graph = None  # [(layer, input slots, on a list)] of a functional model that is no chain
     jit_compile = "auto"
     run_eagerly = False
 
@@ -149,7 +204,15 @@ class Model(Layer):
             self._init_functional(inputs, outputs)
 
     def _init_functional(self, inputs, outputs):
-        inputs, outputs = _one_tensor(inputs, "inputs"), _one_tensor(outputs, "outputs")
+        outputs = _one_tensor(outputs, "outputs")
+        several = isinstance(inputs, dict) or (
+            isinstance(inputs, (list, tuple)) and len(inputs) != 1)
+        single = inputs if several else _one_tensor(inputs, "inputs")
+        if several or (getattr(single, "_symbolic", False)
+                       and getattr(outputs, "_symbolic", False) and outputs.layers is None):
+            self._init_graph(inputs, outputs)
+            return
+        inputs = single
         if not getattr(inputs, "_symbolic", False) or not getattr(outputs, "_symbolic", False):
             raise TypeError(
                 "Model(inputs, outputs): expected the tensors returned by Input(...) and by "
@@ -165,6 +228,41 @@ class Model(Layer):
         self.input_shape = self._input_layer._declared_input_shape
         self.output_shape = outputs.shape
 
+    def _init_graph(self, inputs, output):
+        """A model of several inputs, or of branches that merge: the calls in topological
+        order (``_graph``), run by ``call``."""
+        names = sorted(inputs) if isinstance(inputs, dict) else None  # Keras's order: sorted
+        tensors = [inputs[k] for k in names] if names else list(
+            inputs if isinstance(inputs, (list, tuple)) else [inputs])
+        for i, t in enumerate([*tensors, output]):
+            if not getattr(t, "_symbolic", False):
+                what = "outputs" if i == len(tensors) else "inputs"
+                raise TypeError(
+                    f"Model({what}): expected the tensors returned by Input(...) and by calling "
+                    f"layers on them, given {type(t).__name__}.")
+        for t in tensors:
+            if t.parents:
+                raise ValueError(
+                    "Model(inputs): a model of several inputs or branches takes the tensors that "
+                    f"Input(...) returns; given the output of layer {t.layer.name!r}.")
+        layers_in = [t.input_layer for t in tensors]
+        if len(set(map(id, layers_in))) != len(layers_in):
+            raise ValueError("Model(inputs): an Input is given twice; give each input once.")
+        self._graph, self._output_slot, self._slot_shapes = _trace(tensors, output)
+        self._input_layers = layers_in
+        self._inputs = tensors
+        self._input_names = names or [layer.name for layer in layers_in]
+        self._input_struct = dict(zip(names, tensors, strict=True)) if names else (
+            tensors if len(tensors) > 1 or isinstance(inputs, (list, tuple)) else tensors[0])
+        self._output = output
+        self._takes_list = len(tensors) > 1  # called on a list inside another model
+        self._layers = [layer for layer, _, _ in self._graph]
+        self._functional = True
+        self.built = True
+        shapes = [layer._declared_input_shape for layer in layers_in]
+        self.input_shape = shapes if len(shapes) > 1 else shapes[0]
+        self.output_shape = output.shape
+
     def __setattr__(self, name, value):
         if isinstance(value, Layer) and name not in ("_input_layer",):
             tracked = self.__dict__.get("_tracked")
@@ -178,6 +276,8 @@ class Model(Layer):
         """The model's layers, each once; a functional model's begin with its InputLayer (as in
         Keras, where ``Sequential.layers`` leaves it out)."""
         layers = self._all_layers()
+        if self._graph is not None:
+            return [*self._input_layers, *layers]
         return [self._input_layer, *layers] if self._functional else list(layers)
 
     def _all_layers(self) -> list[Layer]:
@@ -188,7 +288,10 @@ class Model(Layer):
     @property
     def input(self) -> SymbolicTensor:
         """The model's symbolic input (known once the input shape is: ``Input(shape=...)``, a
-        first layer's ``input_shape``, or a build)."""
+        first layer's ``input_shape``, or a build); the list (or dict) of them that the model
+        was given, for a model of several inputs."""
+        if self._graph is not None:
+            return self._input_struct
         if self._input_layer is None or not self.built:
             return self._symbolic_io("input", 0)
         return SymbolicTensor(self._input_layer._declared_input_shape, self._input_layer)
@@ -196,13 +299,15 @@ class Model(Layer):
     @property
     def output(self) -> SymbolicTensor:
         """The model's symbolic output: its input through each of its layers."""
+        if self._graph is not None:
+            return self._output
         if self._input_layer is None or not self.built or not self._layers:
             return self._symbolic_io("output", 1)
         return SymbolicTensor(self.output_shape, self._input_layer, tuple(self._layers))
 
     @property
     def inputs(self) -> list[SymbolicTensor]:
-        return [self.input]
+        return list(self._inputs) if self._graph is not None else [self.input]
 
     @property
     def outputs(self) -> list[SymbolicTensor]:
@@ -280,6 +385,9 @@ class Model(Layer):
 
     # ----- building and calling -----
     def build(self, input_shape=None) -> None:
+        if self._graph is not None:  # built when made
+            self.built = True
+            return
         if input_shape is None:
             if self._input_layer is None:
                 raise ValueError(f"{self.name}.build(): an input_shape is required.")
@@ -306,14 +414,26 @@ class Model(Layer):
         if step is not None and step._transposed:
             # (a callback predicting during a pass: in row order, the bits of after the pass)
             step.end_pass()
+        if self._graph is not None:
+            return self._run_graph(inputs, training)
         x = inputs
         for layer in self._layers:
             x = layer(x, training=training)
         return x
 
+    def _run_graph(self, inputs, training: bool):
+        """The graph's calls in topological order, on one Tensor per input."""
+        values = self._input_list(inputs, "Model.call", "inputs")
+        for layer, parents, merged in self._graph:
+            values.append(layer([values[i] for i in parents] if merged else values[parents[0]],
+                                training=training))
+        return values[self._output_slot]
+
     def __call__(self, inputs, training: bool = False, **kwargs):
         if getattr(inputs, "_symbolic", False):
             return inputs.apply(self)
+        if self._graph is not None:
+            return self._call_graph(inputs, training)
         x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(
             data.prepare_x(inputs, "Model.__call__", "inputs"))
         if not self.built:
@@ -321,6 +441,76 @@ class Model(Layer):
         elif self.input_shape is not None:
             data.check_input_shape(x.value, self.input_shape, self.name, "Model.__call__")
         return self.call(x, training=training)
+
+    def _call_graph(self, inputs, training: bool):
+        if isinstance(inputs, dict) and is_symbolic_list(list(inputs.values())):
+            inputs = self._input_list(inputs, "Model.__call__", "inputs")
+        if is_symbolic_list(inputs):
+            if len(inputs) != len(self._inputs):
+                raise ValueError(
+                    f"{self.name}: the model has {len(self._inputs)} inputs "
+                    f"{self._input_names}, called on {len(inputs)} tensors.")
+            return apply_to_list(self, inputs)
+        values = self._input_list(inputs, "Model.__call__", "inputs")
+        tensors = []
+        for name, layer, value in zip(self._input_names, self._input_layers, values,
+                                      strict=True):
+            if not isinstance(value, Tensor):
+                value = data.prepare_x(value, "Model.__call__", f"inputs[{name!r}]")
+                value = ops.as_tensor(value.reshape(-1, 1) if value.ndim == 1 else value)
+            _check_input(value, layer, name, self.name, "Model.__call__", "inputs")
+            tensors.append(value)
+        return self.call(tensors, training=training)
+
+    def _input_list(self, x, where: str, argument: str = "x") -> list:
+        """``x`` as a list in the order of ``model.inputs``: from a list or tuple of one item
+        per input, a dict keyed by the inputs' names, or (for one input) the item itself."""
+        names = self._input_names
+        if isinstance(x, dict):
+            missing = [name for name in names if name not in x]
+            if missing:
+                raise ValueError(
+                    f"{where}({argument}): no value for the input {missing[0]!r}; the model's "
+                    f"inputs are {names}, {argument} has the keys {list(x)}. Key {argument} by "
+                    "the names of the model's inputs (Input(name=...)).")
+            unknown = [key for key in x if key not in names]
+            if unknown:
+                warnings.warn(f"{where}({argument}): the keys {unknown} name none of the "
+                              f"model's inputs {names}; they are ignored.", stacklevel=3)
+            return [x[name] for name in names]
+        if isinstance(x, (list, tuple)) and (len(names) > 1 or _one_input_in_list(
+                x, self._input_layers[0])):
+            if len(x) != len(names):
+                raise ValueError(
+                    f"{where}({argument}): the model has {len(names)} inputs {names}; given a "
+                    f"{type(x).__name__} of {len(x)} items. Give one array per input, in the "
+                    "order of model.inputs, or a dict keyed by input name.")
+            return list(x)
+        if len(names) > 1:
+            raise ValueError(
+                f"{where}({argument}): the model has {len(names)} inputs {names}; given one "
+                f"{type(x).__name__}. Give a list of {len(names)} arrays in the order of "
+                "model.inputs, or a dict keyed by input name.")
+        return [x]
+
+    def _input_arrays(self, x, where: str) -> list[np.ndarray]:
+        """The arrays of a model of several inputs, each checked as a model's x is, and of one
+        number of samples."""
+        arrays = []
+        for name, layer, value in zip(self._input_names, self._input_layers,
+                                      self._input_list(x, where), strict=True):
+            array = data.prepare_x(value, where, f"x[{name!r}]")
+            if array.ndim == 1:
+                array = array.reshape(-1, 1)
+            _check_input(array, layer, name, self.name, where, "x")
+            arrays.append(array)
+        if len({len(a) for a in arrays}) > 1:
+            counts = ", ".join(f"{name!r}: {len(a)}"
+                               for name, a in zip(self._input_names, arrays, strict=True))
+            raise ValueError(
+                f"{where}(x): every input must have the same number of samples (one row per "
+                f"sample); given {counts}.")
+        return arrays
 
     def _forward(self, x, training: bool):
         return self.call(x, training=training)
@@ -394,6 +584,9 @@ class Model(Layer):
 
     # ----- data -----
     def _prepare(self, x, y, sample_weight, where):
+        if self._graph is not None:
+            xs = self._input_arrays(x, where)
+            return (xs, *self._prepare_targets(y, sample_weight, len(xs[0]), where))
         x = data.prepare_x(x, where)
         if x.ndim == 1:
             x = x.reshape(-1, 1)
@@ -407,6 +600,15 @@ class Model(Layer):
         if losses.kind_of(self._loss_obj) != "sparse" and y.dtype.kind != "f":
             y = y.astype(backend.floatx())
         return x, y, sample_weight
+
+    def _prepare_targets(self, y, sample_weight, n: int, where: str):
+        """y and sample_weight checked for ``n`` samples (a model of several inputs)."""
+        y = data.prepare_y(y, n, where)
+        sample_weight = data.prepare_weights(sample_weight, n, where)
+        losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
+        if losses.kind_of(self._loss_obj) != "sparse" and y.dtype.kind != "f":
+            y = y.astype(backend.floatx())
+        return y, sample_weight
 
     # ----- one step -----
     def _loss_value(self, y, out, sample_weight):
@@ -430,7 +632,7 @@ class Model(Layer):
         y = backend.to_device(y)  # each array goes to the device once a step
         if sample_weight is not None:
             sample_weight = backend.to_device(sample_weight)
-        out = self._forward(Tensor(backend.to_device(x)), training=True)
+        out = self._forward(_feed(x), training=True)
         loss = self._loss_value(y, out, sample_weight)
         with grad_buffers():  # the optimizer's own arrays receive the gradients
             if isinstance(self.optimizer, optimizers.LossScaleOptimizer):
@@ -452,7 +654,7 @@ class Model(Layer):
         if sample_weight is not None:
             sample_weight = backend.to_device(sample_weight)
         with no_grad():
-            out = self._forward(Tensor(backend.to_device(x)), training=False)
+            out = self._forward(_feed(x), training=False)
             loss = self._loss_value(y, out, sample_weight)
         for i, metric in enumerate(self._metrics):
             metric.update_state(y, out.value,
@@ -497,6 +699,11 @@ class Model(Layer):
         self._require_compiled("fit()")
         batch_size = _check_batch_size(batch_size, "fit")
         if learning_rate is not None:
+            if self._graph is not None and isinstance(learning_rate, str):
+                raise ValueError(
+                    f"fit(learning_rate={learning_rate!r}): the range test runs on Sequential "
+                    f"models and chains of layers, and {self.name!r} is a graph of layers; pass "
+                    "a number (e.g. learning_rate=1e-3) or set the optimizer's learning_rate.")
             from ..tools.lr_find import fit_learning_rate
 
             fit_learning_rate(self, learning_rate, x, y, batch_size, sample_weight,
@@ -537,11 +744,16 @@ class Model(Layer):
         if validation_data is not None:
             val = self._validation_iterator(validation_data, val_batch, validation_steps)
         elif split is not None:
-            val = adapters.EpochIterator(adapters.ArraySource(*split, batch_size=val_batch),
+            source_cls = adapters.InputsSource if type(split[0]) is list else \
+                adapters.ArraySource
+            val = adapters.EpochIterator(source_cls(*split, batch_size=val_batch),
                                          validation_steps)
         self._resolve_metrics(sample_y[:batch_size])
         from .. import advice
 
+        if type(sample_x) is list:  # several inputs: their features side by side
+            sample_x = np.concatenate([a[:2048].reshape(min(len(a), 2048), -1)
+                                       for a in sample_x], axis=1)
         advice.on_fit(self, sample_x, sample_y)
 
         verbose = _resolve_verbose(verbose)
@@ -562,7 +774,7 @@ class Model(Layer):
         self._train_iterator = train
         # As in Keras, a change of `trainable` takes effect at the next compile() or fit().
         self._step_params = self.trainable_weights
-        self._stack_step = stack_step.build(self)
+        self._stack_step = stack_step.build(self) if self._graph is None else None
         blas = threads.Limit(self._step_params, batch_size)
         source = train.source
         if (self._stack_step is not None and blas.active  # (both only on the CPU)
@@ -592,7 +804,7 @@ class Model(Layer):
                 for xb, yb, swb in train.epoch(rng, start_step):
                     if batch_begin:
                         cb.call("on_train_batch_begin", step, None)
-                    count = len(xb)
+                    count = len(yb)
                     loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), count)
                     seen += count
                     if batch_end:
@@ -659,6 +871,9 @@ class Model(Layer):
         also builds the model.
         """
         kind = adapters.kind_of(x)
+        if self._graph is not None:
+            return self._graph_data(x, y, sample_weight, batch_size, where, kind, shuffle,
+                                    class_weight, steps, validation_split, targets)
         if kind != "array":
             what = "PyDataset" if kind == "pydataset" else "generator / iterable"
             for name, value in (("y", y), ("sample_weight", sample_weight)):
@@ -716,8 +931,41 @@ class Model(Layer):
         source = adapters.ArraySource(x, y, sample_weight, batch_size, shuffle, convert)
         return adapters.EpochIterator(source, steps), (x, y), split
 
+    def _graph_data(self, x, y, sample_weight, batch_size, where, kind, shuffle, class_weight,
+                    steps, validation_split, targets):
+        """_data for a model of several inputs: x a list or dict of in-memory arrays, batched
+        together, the same rows of each."""
+        if kind != "array":
+            raise TypeError(
+                f"{where}(x): model {self.name!r} has inputs {self._input_names} and takes "
+                "in-memory arrays: a list of them in the order of model.inputs, or a dict keyed "
+                f"by input name; given a {type(x).__name__}.")
+        if targets:
+            xs, y, sample_weight = self._prepare(x, y, sample_weight, where)
+        else:
+            xs = self._input_arrays(x, where)
+        split = None
+        if validation_split:
+            n = len(xs[0])
+            cut = int(n * (1.0 - validation_split))
+            if cut == 0 or cut == n:
+                raise ValueError(
+                    f"{where}(validation_split={validation_split}): with {n} samples this "
+                    "leaves an empty training or validation set.")
+            split = ([a[cut:] for a in xs], y[cut:],
+                     None if sample_weight is None else sample_weight[cut:])
+            xs, y = [a[:cut] for a in xs], y[:cut]
+            sample_weight = None if sample_weight is None else sample_weight[:cut]
+        if class_weight is not None:
+            weights = data.class_weights_to_sample_weights(class_weight, y, where)
+            sample_weight = weights if sample_weight is None else sample_weight * weights
+        source = adapters.InputsSource(xs, y, sample_weight, batch_size, shuffle)
+        return adapters.EpochIterator(source, steps), (xs, y), split
+
     def _prepare_x(self, x, where):
         """Inputs alone (predict), checked whole; builds the model on first use."""
+        if self._graph is not None:
+            return self._input_arrays(x, where)
         x = data.prepare_x(x, where)
         if x.ndim == 1:
             x = x.reshape(-1, 1)
@@ -810,7 +1058,7 @@ class Model(Layer):
         for xb, yb, swb in it.epoch(None):
             if batch_begin:
                 cb.call("on_test_batch_begin", step, None)
-            count = len(xb)
+            count = len(yb)
             loss_total = _add_loss(loss_total, self._test_step(xb, yb, swb), count)
             seen += count
             if batch_end:
@@ -871,6 +1119,7 @@ class Model(Layer):
             _check_positive_int(steps, "predict(steps)")
         verbose = _resolve_verbose(verbose)
         if (not verbose and callbacks is None and steps is None
+                and self._graph is None
                 and adapters.kind_of(x) == "array" and not adapters.is_memmap(x)
                 and 0 < _rows(x) <= batch_size):
             # one batch of in-memory rows, nothing to report: no iterator, no callbacks (a
@@ -895,7 +1144,7 @@ class Model(Layer):
                     if batch_begin:
                         cb.call("on_predict_batch_begin", step, None)
                     out = backend.to_numpy(
-                        self._forward(Tensor(backend.to_device(xb)), False).value)
+                        self._forward(_feed(xb), False).value)
                     outputs.append(out)
                     if batch_end:
                         cb.call("on_predict_batch_end", step, {"outputs": out})
@@ -932,6 +1181,9 @@ class Model(Layer):
         return self._batch_result(self._results(loss, 1), return_dict)
 
     def predict_on_batch(self, x):
+        if self._graph is not None:
+            return self.predict(x, batch_size=len(self._input_arrays(x, "predict_on_batch")[0]),
+                                verbose=0)
         return self.predict(x, batch_size=len(x), verbose=0)
 
     def _batch_result(self, logs, return_dict):
@@ -978,6 +1230,24 @@ class Model(Layer):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _one_input_in_list(x, layer: InputLayer) -> bool:
+    """Whether ``x``, a list given to a model of one input, holds that input's array (rather
+    than being the array's rows): one item, of the input's rank."""
+    return len(x) == 1 and getattr(x[0], "ndim", None) == len(layer._declared_input_shape)
+
+
+def _check_input(x, layer: InputLayer, name: str, model_name: str, where: str,
+                 argument: str) -> None:
+    """One input's per-sample shape against its Input's."""
+    want = tuple(layer._declared_input_shape[1:])
+    got = tuple(x.shape[1:])
+    if len(want) != len(got) or any(
+            w is not None and w != g for w, g in zip(want, got, strict=True)):
+        raise ValueError(
+            f"{where}({argument}[{name!r}]): the input {name!r} of model {model_name!r} expects "
+            f"shape {(None,) + want} (batch, then {want}), given shape {tuple(x.shape)}.")
 
 
 def _default_name(cls) -> str:

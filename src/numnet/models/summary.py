@@ -18,29 +18,49 @@ def _size(nbytes: float) -> str:
     return f"{nbytes:.2f} GB"
 
 
+def _connections(model) -> dict:
+    """{id(layer): ["name[call][0]", ...]}: the tensors each call of each layer of a graph
+    model takes, named as Keras names them."""
+    history = [f"{layer.name}[0][0]" for layer in model._input_layers]  # of each slot
+    calls: dict = {}
+    for layer, parents, _ in model._graph:
+        taken = calls.setdefault(id(layer), [])
+        history.append(f"{layer.name}[{sum(1 for t in taken if t is None)}][0]")
+        taken += [history[i] for i in parents] + [None]  # None ends a call
+    return {key: [t for t in taken if t is not None] for key, taken in calls.items()}
+
+
 def summary_text(model, line_length=None) -> str:
-    widths = [33, 24, 15]
+    graph = getattr(model, "_graph", None) is not None  # a "Connected to" column
+    widths = [33, 24, 15] + ([26] if graph else [])
     if line_length:
-        widths[0] = max(20, line_length - widths[1] - widths[2] - 4)
+        widths[0] = max(20, line_length - sum(widths[1:]) - len(widths) - 1)
+    connections = _connections(model) if graph else {}
     rows = []
     for layer in model.layers:
         params = layer.count_params() if layer.built else 0
-        rows.append((f"{layer.name} ({type(layer).__name__})", _shape(layer.output_shape),
-                     f"{params:,}" if layer.built else "0 (unbuilt)"))
+        row = (f"{layer.name} ({type(layer).__name__})", _shape(layer.output_shape),
+               f"{params:,}" if layer.built else "0 (unbuilt)")
+        rows.append(row + ("\n".join(connections.get(id(layer), ["-"])),) if graph else row)
 
     def line(left, mid, right, fill):
         return left + mid.join(fill * (w) for w in widths) + right
 
     def cells(values, edge="│"):
-        parts = []
-        for i, (value, w) in enumerate(zip(values, widths, strict=True)):
-            text = value[: w - 2]
-            parts.append(" " + (text.rjust(w - 2) if i == 2 else text.ljust(w - 2)) + " ")
-        return edge + edge.join(parts) + edge
+        lines = [value.split("\n") for value in values]
+        out = []
+        for k in range(max(len(parts) for parts in lines)):
+            parts = []
+            for i, (texts, w) in enumerate(zip(lines, widths, strict=True)):
+                text = texts[k][: w - 2] if k < len(texts) else ""
+                parts.append(" " + (text.rjust(w - 2) if i == 2 else text.ljust(w - 2)) + " ")
+            out.append(edge + edge.join(parts) + edge)
+        return "\n".join(out)
 
     out = [f'Model: "{model.name}"']
     out.append(line("┏", "┳", "┓", "━"))
-    out.append(cells(("Layer (type)", "Output Shape", "Param #"), "┃"))
+    out.append(cells(("Layer (type)", "Output Shape", "Param #", "Connected to")[:len(widths)],
+                     "┃"))
     out.append(line("┡", "╇", "┩", "━"))
     for i, row in enumerate(rows):
         out.append(cells(row))

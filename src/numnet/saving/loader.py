@@ -212,6 +212,9 @@ def deserialize_model(spec, loader: Loader, where: str = "model"):
     Model = model_class()
     schema.check(spec, schema.MODEL, where, loader.source)
     name, config = spec["class_name"], spec["config"]
+    if name == "Functional" and loader.lookup(name) is None and isinstance(config, dict) \
+            and "input_layers" in config:
+        return _deserialize_graph(config, loader, f"{where}.config")
     if name in MODEL_NAMES and loader.lookup(name) is None:
         schema.check(config, schema.SEQUENTIAL, f"{where}.config", loader.source)
         parts = [deserialize_layer(s, loader, f"{where}.config.layers[{i}]")
@@ -254,6 +257,97 @@ def deserialize_model(spec, loader: Loader, where: str = "model"):
                 "refused before allocating it"))
         with loader.wrap(f"{where}.build_input_shape"):
             model.build(tuple(shape))
+    return model
+
+
+_HISTORY = [schema.OneOf(str, schema.NON_NEGATIVE)]
+_SHAPE = schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)])
+_TENSOR = {"class_name": schema.Const("__keras_tensor__"),
+           "config": {schema.Opt("shape"): _SHAPE, schema.Opt("dtype"): schema.OneOf(None, str),
+                      "keras_history": _HISTORY}}
+_NODE = {"args": [schema.OneOf(_TENSOR, [_TENSOR])], "kwargs": schema.ANY_DICT}
+_GRAPH_LAYER = {"class_name": str, "config": schema.ANY_DICT, "name": str,
+                "inbound_nodes": [_NODE]}
+GRAPH = {"name": schema.OneOf(None, str), schema.Opt("trainable"): bool,
+         "layers": [_GRAPH_LAYER], "input_layers": schema.OneOf([_HISTORY], schema.ANY_DICT),
+         "output_layers": [_HISTORY]}
+"""A functional model of several inputs or branches, in Keras's layout (objects.py)."""
+
+
+def _deserialize_graph(config: dict, loader: Loader, where: str):
+    """Each layer built from its config, then called on the tensors its inbound nodes name,
+    in an order where those exist; the model from the input and output references."""
+    schema.check(config, GRAPH, where, loader.source)
+    layers, calls = {}, []
+    for i, entry in enumerate(config["layers"]):
+        at = f"{where}.layers[{i}]"
+        if entry["name"] in layers:
+            raise loader.fail(at, f"a second layer called {entry['name']!r}")
+        layer = deserialize_layer({"class_name": entry["class_name"], "config": entry["config"]},
+                                  loader, at)
+        layers[entry["name"]] = (layer, len(entry["inbound_nodes"]))
+        if isinstance(layer, InputLayer) and entry["inbound_nodes"]:
+            raise loader.fail(at, "an InputLayer is called on nothing; found inbound nodes")
+        for k, node in enumerate(entry["inbound_nodes"]):
+            calls.append((entry["name"], k, node, f"{at}.inbound_nodes[{k}]"))
+
+    def reference(history, at):
+        if len(history) != 3 or not isinstance(history[0], str) or not all(
+                isinstance(v, int) for v in history[1:]):
+            raise loader.fail(at, f"expected [layer name, node index, 0], found {history!r}")
+        name, node, index = history
+        if name not in layers:
+            raise loader.fail(at, f"refers to a layer {name!r} that the model does not list")
+        layer, count = layers[name]
+        if index != 0 or node >= max(count, isinstance(layer, InputLayer)):
+            raise loader.fail(at, f"refers to call {node} (output {index}) of layer {name!r}, "
+                                  f"which has {count} call(s) with one output each")
+        return name, node
+
+    tensors = {(name, 0): SymbolicTensor(layer._declared_input_shape, layer)
+               for name, (layer, _) in layers.items() if isinstance(layer, InputLayer)}
+    pending = []
+    for name, k, node, at in calls:
+        if len(node["args"]) != 1 or node["kwargs"]:
+            raise loader.fail(at, "expected one argument (a tensor, or a list of them for a "
+                                  "merge layer) and no keyword arguments")
+        arg = node["args"][0]
+        merged = isinstance(arg, list)
+        refs = [reference(t["config"]["keras_history"], f"{at}.args[0]")
+                for t in (arg if merged else [arg])]
+        pending.append((name, k, merged, refs, at))
+    while pending:
+        waiting = []
+        for name, k, merged, refs, at in pending:
+            if not all(ref in tensors for ref in refs):
+                waiting.append((name, k, merged, refs, at))
+                continue
+            args = [tensors[ref] for ref in refs]
+            with loader.wrap(at):
+                tensors[(name, k)] = layers[name][0](args if merged else args[0])
+        if len(waiting) == len(pending):
+            raise loader.fail(f"{where}.layers", (
+                f"the calls {[f'{n}[{k}]' for n, k, *_ in waiting]} wait on each other (a "
+                "cycle); a model's graph has none"))
+        pending = waiting
+    given = config["input_layers"]
+    keys = list(given) if isinstance(given, dict) else None
+    inputs = []
+    for i, history in enumerate(given.values() if keys else given):
+        at = f"{where}.input_layers[{keys[i] if keys else i}]"
+        schema.check(history, _HISTORY, at, loader.source)
+        ref = reference(history, at)
+        if not isinstance(layers[ref[0]][0], InputLayer):
+            raise loader.fail(at, f"the model's inputs are InputLayers; {ref[0]!r} is not one")
+        inputs.append(tensors[ref])
+    if len(config["output_layers"]) != 1:
+        raise loader.fail(f"{where}.output_layers", "a numnet model has one output; found "
+                                                    f"{len(config['output_layers'])}")
+    output = tensors[reference(config["output_layers"][0], f"{where}.output_layers[0]")]
+    with loader.wrap(where):
+        model = model_class()(dict(zip(keys, inputs, strict=True)) if keys else inputs, output,
+                              name=config["name"])
+        model.trainable = config.get("trainable", True)
     return model
 
 

@@ -160,6 +160,9 @@ def serialize_model(model, where: str = "model") -> dict:
     from ..models.sequential import Sequential
 
     Model = model_class()
+    if type(model) is Model and model._graph is not None:
+        return {"class_name": "Functional",
+                "config": to_json_ready(_graph_config(model, where), where)}
     if type(model) is Sequential or (type(model) is Model and model._layers):
         config = model.get_config() if type(model) is Sequential else {
             "name": model.name, "trainable": model.trainable}
@@ -181,6 +184,38 @@ def serialize_model(model, where: str = "model") -> dict:
     if model.built and model.input_shape is not None:
         spec["build_input_shape"] = list(model.input_shape)
     return spec
+
+
+def _graph_config(model, where: str) -> dict:
+    """Keras's functional config: each layer once, with the tensors of each of its calls
+    (``inbound_nodes``, each tensor by its ``keras_history``: [layer name, call, 0]), and the
+    model's input and output tensors by the same references."""
+    names = [layer.name for layer in model.layers]
+    twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
+    if twice is not None:
+        raise ValueError(f"{where}: two layers of the model are called {twice!r}, and a model "
+                         "file refers to layers by name; give each layer a name of its own.")
+    entries = {}
+    for i, layer in enumerate(model.layers):
+        entry = serialize_layer(layer, f"{where}.layers[{i}] ({layer.name})")
+        entries[id(layer)] = {**entry, "name": layer.name, "inbound_nodes": []}
+    history = [[layer.name, 0, 0] for layer in model._input_layers]  # of each slot
+    dtypes = [layer.dtype for layer in model._input_layers]
+    for layer, parents, merged in model._graph:
+        entry = entries[id(layer)]
+        tensors = [{"class_name": "__keras_tensor__",
+                    "config": {"shape": list(model._slot_shapes[i]), "dtype": dtypes[i],
+                               "keras_history": history[i]}} for i in parents]
+        entry["inbound_nodes"].append({"args": [tensors] if merged else tensors, "kwargs": {}})
+        history.append([layer.name, len(entry["inbound_nodes"]) - 1, 0])
+        dtypes.append(getattr(layer, "compute_dtype", dtypes[parents[0]]))
+    inputs = history[:len(model._input_layers)]
+    struct = model._input_struct
+    return {"name": model.name, "trainable": model.trainable,
+            "layers": [entries[id(layer)] for layer in model.layers],
+            "input_layers": dict(zip(struct, inputs, strict=True))
+            if isinstance(struct, dict) else inputs,
+            "output_layers": [history[model._output_slot]]}
 
 
 def serialize_loss(loss, where: str):
