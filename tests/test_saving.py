@@ -96,9 +96,33 @@ LAYER_EXAMPLES = [
     layers.ActivityRegularization(l1=0.01, l2=0.02),
     layers.RepeatVector(2),
     layers.Permute((1,)),
+    layers.Conv1D(3, 2, strides=1, padding="causal", dilation_rate=2, activation="relu",
+                  kernel_initializer="he_uniform", bias_initializer=initializers.Constant(0.1),
+                  kernel_regularizer="l2", bias_regularizer=regularizers.L1(0.2),
+                  kernel_constraint=constraints.MaxNorm(2.0), bias_constraint="non_neg"),
+    layers.Conv2D(4, (2, 3), strides=(1, 2), padding="same", use_bias=False,
+                  kernel_regularizer=regularizers.L1L2(0.1, 0.2), activity_regularizer="l2"),
+    layers.MaxPooling1D(pool_size=3, strides=1, padding="same"),
+    layers.MaxPooling2D((2, 1)),
+    layers.AveragePooling1D(2, padding="same"),
+    layers.AveragePooling2D((1, 2), strides=(1, 1)),
+    layers.GlobalAveragePooling1D(keepdims=True),
+    layers.GlobalAveragePooling2D(),
+    layers.GlobalMaxPooling1D(),
+    layers.GlobalMaxPooling2D(keepdims=True, data_format="channels_last"),
+    layers.Embedding(10, 3, embeddings_initializer="uniform", embeddings_regularizer="l2",
+                     embeddings_constraint="unit_norm", activity_regularizer="l1"),
     layers.Add(), layers.Subtract(), layers.Multiply(), layers.Average(), layers.Maximum(),
     layers.Minimum(), layers.Concatenate(axis=1), layers.Dot(axes=(1, 1), normalize=True),
 ]
+
+# The rank of each example's input: (4, 6) unless it needs more axes.
+_EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.Conv1D: (4, 5, 6),
+                   layers.Conv2D: (4, 3, 5, 6), layers.MaxPooling1D: (4, 5, 6),
+                   layers.MaxPooling2D: (4, 4, 3, 6), layers.AveragePooling1D: (4, 5, 6),
+                   layers.AveragePooling2D: (4, 3, 4, 6), layers.GlobalAveragePooling1D: (4, 5, 6),
+                   layers.GlobalAveragePooling2D: (4, 3, 2, 6),
+                   layers.GlobalMaxPooling1D: (4, 5, 6), layers.GlobalMaxPooling2D: (4, 3, 2, 6)}
 
 
 def test_every_numnet_layer_has_a_round_trip_example():
@@ -113,8 +137,9 @@ def test_layer_config_round_trips_through_json(layer):
     assert again == config
     # Given the same weights, the clone computes the same outputs and penalties.
     if not isinstance(layer, layers.InputLayer):
-        x = RNG.normal(size=(4, 4, 6) if isinstance(layer, (layers.Flatten, layers.Reshape))
-                       else (4, 6)).astype("float32")
+        x = RNG.normal(size=_EXAMPLE_SHAPES.get(type(layer), (4, 6))).astype("float32")
+        if isinstance(layer, layers.Embedding):
+            x = RNG.integers(0, layer.input_dim, size=(4, 6))
         if getattr(layer, "_takes_list", False):  # a merge layer: a list of tensors
             x = [x, RNG.normal(size=x.shape).astype("float32")]
         out = layer(x, training=False)

@@ -43,6 +43,15 @@ def is_float_dtype(dtype) -> bool:
     return dtype.kind == "f" or dtype.name == "bfloat16"
 
 
+def image_data_format() -> str:
+    """Where images keep their channels: "channels_last" (Keras's default, and the layout
+    numnet's convolution and pooling layers compute in) unless set by
+    ``numnet.config.set_image_data_format``."""
+    from . import config
+
+    return config.image_data_format()
+
+
 def epsilon() -> float:
     """The fuzz factor of losses and metrics: probabilities are clipped to [epsilon, 1 - epsilon],
     divisions guarded by it (1e-7 unless set, as Keras)."""

@@ -365,6 +365,201 @@ def concatenate(tensors, axis: int = -1) -> Tensor:
     return node(xp.concatenate([t.value for t in tensors], axis=axis), tuple(tensors), backward)
 
 
+def max(a, axis=None, keepdims: bool = False) -> Tensor:  # noqa: A001 - Keras's name
+    """The largest element over ``axis``; the gradient is shared equally among the elements
+    equal to it (as TensorFlow and JAX): d a = g * [a == max] / count(a == max)."""
+    a = as_tensor(a)
+    out = a.value.max(axis=axis, keepdims=True)
+
+    def backward(g):
+        g = _expand_reduced(g, a.shape, axis, keepdims)
+        hits = a.value == out
+        share = g / hits.sum(axis=axis, keepdims=True).astype(a.dtype)
+        accumulate(a, (hits * share).astype(a.dtype, copy=False))
+
+    if not keepdims:
+        reduced = out.reshape(()) if axis is None else out.squeeze(axis)
+        return node(reduced, (a,), backward)
+    return node(out, (a,), backward)
+
+
+# ----------------------------------------------------------------------------- sliding windows
+
+
+def _per_axis(value, rank: int, where: str) -> tuple:
+    """An int or a tuple of ``rank`` ints, as a tuple of ``rank`` ints."""
+    values = (value,) * rank if isinstance(value, int) else tuple(value)
+    if len(values) != rank:
+        raise ValueError(f"{where}: expected an int or {rank} ints, given {value!r}.")
+    return values
+
+
+def window_geometry(size, window: int, stride: int, dilation: int, padding: str) -> tuple:
+    """(output size, padding before, padding after) of one spatial axis, as Keras computes them.
+
+    A window of ``window`` taps ``dilation`` apart spans d (k - 1) + 1 positions;
+    "valid": out = floor((size - span) / stride) + 1, no padding;
+    "same": out = ceil(size / stride), padded by (out - 1) stride + span - size, the smaller
+    half before; "causal": out = ceil(size / stride), padded by span - 1, all before.
+    ``size`` None (unknown) gives an unknown output size.
+    """
+    if padding not in ("valid", "same", "causal"):
+        raise ValueError(f"padding: expected 'valid', 'same' or 'causal', given {padding!r}.")
+    span = dilation * (window - 1) + 1
+    if padding == "valid":
+        return (None if size is None else (size - span) // stride + 1), 0, 0
+    if padding == "causal":
+        return (None if size is None else -(-size // stride)), span - 1, 0
+    if size is None:
+        return None, 0, 0
+    out = -(-size // stride)
+    total = (out - 1) * stride + span - size
+    total = total if total > 0 else 0
+    return out, total // 2, total - total // 2
+
+
+def _windows(x, window, strides, dilation, padding, fill=0.0):
+    """The padded input and, for each tap of the window, the index of the padded input that the
+    tap sees at every output position: padded[index] has the output's shape.
+
+    ``x`` is channels-last, (batch, *spatial, channels); the taps are in row-major order.
+    """
+    rank = len(window)
+    geometry = [window_geometry(n, k, s, d, padding)
+                for n, k, s, d in zip(x.shape[1:-1], window, strides, dilation, strict=True)]
+    out = tuple(o for o, _, _ in geometry)
+    if any(o < 1 for o in out):
+        raise ValueError(
+            f"A window of size {tuple(window)} (dilation {tuple(dilation)}) does not fit the "
+            f"input's spatial shape {tuple(x.shape[1:-1])} with padding={padding!r}: the output "
+            f"would be empty. Use a smaller window or larger inputs, or padding='same'.")
+    pads = ((0, 0), *((b, a) for _, b, a in geometry), (0, 0))
+    padded = x
+    if any(b or a for b, a in pads):
+        padded = backend.xp.pad(x, pads, constant_values=fill)
+    taps = [(slice(None),) + tuple(slice(t * d, t * d + s * (o - 1) + 1, s)
+                                   for t, d, s, o in zip(tap, dilation, strides, out, strict=True))
+            + (slice(None),) for tap in itertools.product(*(range(k) for k in window))]
+    inner = (slice(None),) + tuple(slice(b, b + n) for (b, _), n in
+                                   zip(pads[1:1 + rank], x.shape[1:-1], strict=True))
+    return padded, taps, inner + (slice(None),)
+
+
+def _scatter_taps(parts, padded_shape, taps, inner, dtype):
+    """The gradient of the input from the gradient of each tap's view, parts(i): the views
+    overlap where windows do, so their shares are added, then the padding is cut off."""
+    full = backend.xp.zeros(padded_shape, dtype=dtype)
+    for i, tap in enumerate(taps):
+        full[tap] += parts(i)
+    return full[inner]
+
+
+def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=1) -> Tensor:
+    """Convolution of channels-last ``x`` (batch, *spatial, in) with ``kernel`` (*window, in,
+    out), a cross-correlation as in Keras, computed as one matrix product over the patches:
+
+        out[n, p, f] = sum_{t, c} x_pad[n, p * stride + t * dilation, c] kernel[t, c, f] + bias[f]
+
+    Backward, with patches P (one row per output position) and the kernel as a matrix K:
+    d K = P^T g, d bias = sum_rows g, d P = g K^T, added back onto x tap by tap.
+    """
+    x, kernel = as_tensor(x), as_tensor(kernel)
+    rank = kernel.ndim - 2
+    if x.ndim != rank + 2:
+        raise ValueError(f"conv: a {rank}-D kernel of shape {kernel.shape} needs an input of "
+                         f"rank {rank + 2} (batch, {rank} spatial axes, channels), given shape "
+                         f"{x.shape}.")
+    if x.shape[-1] != kernel.shape[-2]:
+        raise ValueError(f"conv: the input has {x.shape[-1]} channels (shape {x.shape}), the "
+                         f"kernel of shape {kernel.shape} expects {kernel.shape[-2]}.")
+    strides = _per_axis(strides, rank, "conv(strides)")
+    dilation = _per_axis(dilation_rate, rank, "conv(dilation_rate)")
+    xp = backend.xp
+    padded, taps, inner = _windows(x.value, kernel.shape[:rank], strides, dilation, padding)
+    patches = xp.stack([padded[tap] for tap in taps], axis=-2)  # (batch, *out, taps, in)
+    rows = patches.reshape(-1, len(taps) * x.shape[-1])
+    matrix = kernel.value.reshape(rows.shape[1], kernel.shape[-1])
+    z = rows @ matrix
+    if bias is not None:
+        z += bias.value
+
+    def backward(g):
+        g = g.reshape(z.shape)
+        if kernel.requires_grad:
+            accumulate(kernel, (rows.T @ g).reshape(kernel.shape))
+        if bias is not None and bias.requires_grad:
+            accumulate(bias, g.sum(axis=0))
+        if x.requires_grad:
+            d_patches = (g @ matrix.T).reshape(patches.shape)
+            accumulate(x, _scatter_taps(lambda i: d_patches[..., i, :], padded.shape, taps,
+                                        inner, x.dtype))
+
+    parents = (x, kernel) if bias is None else (x, kernel, bias)
+    return node(z.reshape(patches.shape[:-2] + (kernel.shape[-1],)), parents, backward)
+
+
+def max_pool(x, pool_size, strides=None, padding: str = "valid") -> Tensor:
+    """Max pooling of channels-last ``x`` (batch, *spatial, channels) over windows of
+    ``pool_size``, ``strides`` apart (pool_size if None), the padding never chosen:
+
+        out[n, p, c] = max_t x_pad[n, p * stride + t, c],
+
+    Backward: g goes to the position of the window's maximum (the first, if tied).
+    """
+    x = as_tensor(x)
+    rank = x.ndim - 2
+    pool_size = _per_axis(pool_size, rank, "max_pool(pool_size)")
+    strides = pool_size if strides is None else _per_axis(strides, rank, "max_pool(strides)")
+    padded, taps, inner = _windows(x.value, pool_size, strides, (1,) * rank, padding,
+                                   fill=-math.inf)
+    windows = backend.xp.stack([padded[tap] for tap in taps], axis=-2)
+    choice = windows.argmax(axis=-2)
+    out = windows.max(axis=-2)
+    del windows
+
+    def backward(g):
+        accumulate(x, _scatter_taps(lambda i: g * (choice == i), padded.shape, taps, inner,
+                                    x.dtype))
+
+    return node(out, (x,), backward)
+
+
+def average_pool(x, pool_size, strides=None, padding: str = "valid") -> Tensor:
+    """Average pooling of channels-last ``x`` over windows of ``pool_size``, ``strides`` apart
+    (pool_size if None); as Keras, a window is averaged over its positions inside the input
+    (padding is not counted):
+
+        out[n, p, c] = sum_t x_pad[n, p * stride + t, c] / count_p.
+
+    Backward: each position of a window receives g / count_p.
+    """
+    x = as_tensor(x)
+    rank = x.ndim - 2
+    xp = backend.xp
+    pool_size = _per_axis(pool_size, rank, "average_pool(pool_size)")
+    strides = pool_size if strides is None else _per_axis(strides, rank,
+                                                          "average_pool(strides)")
+    padded, taps, inner = _windows(x.value, pool_size, strides, (1,) * rank, padding)
+    total = padded[taps[0]].copy()
+    for tap in taps[1:]:
+        total += padded[tap]
+    if padded is x.value:
+        count = x.dtype.type(len(taps))
+    else:
+        ones = xp.ones((1,) + x.shape[1:-1] + (1,), dtype=x.dtype)
+        inside, _, _ = _windows(ones, pool_size, strides, (1,) * rank, padding)
+        count = inside[taps[0]].copy()
+        for tap in taps[1:]:
+            count += inside[tap]
+    out = total / count
+
+    def backward(g):
+        share = g / count
+        accumulate(x, _scatter_taps(lambda i: share, padded.shape, taps, inner, x.dtype))
+
+    return node(out.astype(x.dtype, copy=False), (x,), backward)
+
+
 # ----------------------------------------------------------------------------- activations
 
 

@@ -2,7 +2,9 @@
 
 from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .base import Input, InputLayer, Layer, SymbolicTensor
+from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from .core import Activation, Dense, Identity, Lambda
+from .embedding import Embedding
 from .merging import (
     Add,
     Average,
@@ -22,6 +24,24 @@ from .merging import (
     subtract,
 )
 from .normalization import BatchNormalization, LayerNormalization, UnitNormalization
+from .pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AvgPool1D,
+    AvgPool2D,
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPooling1D,
+    MaxPooling2D,
+)
 from .preprocessing import Normalization, Rescaling
 from .regularization import (
     ActivityRegularization,
@@ -33,11 +53,15 @@ from .regularization import (
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 
 __all__ = [
-    "ELU", "Activation", "ActivityRegularization", "AlphaDropout", "BatchNormalization", "Dense",
-    "Dropout", "Flatten", "GaussianDropout", "GaussianNoise", "Identity", "Input", "InputLayer",
-    "Lambda", "Layer", "LayerNormalization", "LeakyReLU", "Normalization", "PReLU", "Permute",
-    "ReLU", "RepeatVector", "Rescaling", "Reshape", "Softmax", "SymbolicTensor",
-    "UnitNormalization",
+    "ELU", "Activation", "ActivityRegularization", "AlphaDropout", "AveragePooling1D",
+    "AveragePooling2D", "AvgPool1D", "AvgPool2D", "BatchNormalization", "Conv1D", "Conv2D",
+    "Convolution1D", "Convolution2D", "Dense", "Dropout", "Embedding", "Flatten",
+    "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+    "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Identity", "Input", "InputLayer", "Lambda",
+    "Layer", "LayerNormalization", "LeakyReLU", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
+    "MaxPooling2D", "Normalization", "PReLU", "Permute", "ReLU", "RepeatVector", "Rescaling",
+    "Reshape", "Softmax", "SymbolicTensor", "UnitNormalization",
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add",
     "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
 ]

@@ -1,0 +1,201 @@
+"""Conv1D and Conv2D: channels-last convolutions with Keras's arguments, defaults and weights."""
+
+from __future__ import annotations
+
+import re
+
+from .. import activations, backend, constraints, initializers, regularizers
+from ..autodiff import ops
+from .base import Layer, unique_name
+
+
+def default_name(kwargs: dict, cls: type) -> dict:
+    """``kwargs`` with Keras's name for an unnamed layer: "conv2d", "max_pooling2d" (the digit
+    and the D together), then "conv2d_1", ..."""
+    if kwargs.get("name") is None:
+        words = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", cls.__name__)
+        kwargs["name"] = unique_name(re.sub("([a-z])([A-Z])", r"\1_\2", words).lower())
+    return kwargs
+
+
+def positive_ints(value, rank: int, where: str) -> tuple:
+    """An int or ``rank`` ints, each >= 1, as a tuple of ``rank`` ints (as Keras keeps them)."""
+    values = (value,) * rank if isinstance(value, int) and not isinstance(value, bool) else value
+    try:
+        values = tuple(values)
+        ok = len(values) == rank and all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values)
+    except TypeError:
+        ok = False
+    if not ok:
+        example = "3" if rank == 1 else "(3, 3)"
+        raise ValueError(f"{where}: expected a positive integer or a tuple of {rank} positive "
+                         f"integers, e.g. {example}; given {value!r}.")
+    return values
+
+
+def padding_mode(padding, where: str, allowed=("valid", "same")) -> str:
+    """``padding`` in lower case, one of ``allowed``."""
+    mode = padding.lower() if isinstance(padding, str) else padding
+    if mode not in allowed:
+        raise ValueError(f"{where}: expected one of {list(allowed)}, given {padding!r}.")
+    return mode
+
+
+def channels_last(data_format, where: str) -> str:
+    """"channels_last" for None or "channels_last"; a clear error for "channels_first"."""
+    if data_format is None:
+        data_format = backend.image_data_format()
+    if data_format == "channels_first":
+        raise ValueError(
+            f"{where}: numnet computes with the channels on the last axis only, given "
+            "'channels_first'. Move the channels last (x = np.moveaxis(x, 1, -1)) and leave "
+            "data_format at its default 'channels_last'.")
+    if data_format != "channels_last":
+        raise ValueError(f"{where}: expected 'channels_last' (or None), given {data_format!r}.")
+    return data_format
+
+
+def check_rank(layer: Layer, shape, rank: int) -> None:
+    """A ValueError unless ``shape`` is (batch, ``rank`` spatial axes, channels)."""
+    if len(shape) != rank + 2:
+        axes = "(batch, steps, channels)" if rank == 1 else "(batch, height, width, channels)"
+        raise ValueError(
+            f"Input of layer {layer.name!r}: expected {rank + 2} axes {axes}, given shape "
+            f"{tuple(shape)}." + (" Add a channels axis, e.g. x[..., None]."
+                                  if len(shape) == rank + 1 else ""))
+
+
+def window_output_shape(layer: Layer, input_shape, window, strides, dilation, padding,
+                        channels) -> tuple:
+    """(batch, *spatial out, channels) of a sliding window over ``input_shape``."""
+    spatial = []
+    for n, k, s, d in zip(input_shape[1:-1], window, strides, dilation, strict=True):
+        out = ops.window_geometry(n, k, s, d, padding)[0]
+        if out is not None and out < 1:
+            raise ValueError(
+                f"Input of layer {layer.name!r}: a window of size {tuple(window)} (dilation "
+                f"{tuple(dilation)}) does not fit the spatial shape {tuple(input_shape[1:-1])} "
+                f"with padding={padding!r}; the output would be empty. Use a smaller window, "
+                "larger inputs, or padding='same'.")
+        spatial.append(out)
+    return (input_shape[0], *spatial, channels)
+
+
+class _Conv(Layer):
+    """output = activation(conv(inputs, kernel) + bias), channels last.
+
+    kernel: (*kernel_size, input channels, filters), glorot_uniform by default; bias: (filters,),
+    zeros by default: the shapes and order of Keras's weights, so ``set_weights`` takes
+    ``keras_layer.get_weights()``. The convolution is one matrix product over the input's
+    patches (numnet.autodiff.ops.conv). Only groups=1 and channels_last are supported; strides
+    and dilation_rate both above 1 are computed (Keras refuses that combination).
+    """
+
+    rank = 2
+    _paddings = ("valid", "same")
+
+    def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid",
+                 data_format=None, dilation_rate=1, groups: int = 1, activation=None,
+                 use_bias: bool = True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer,
+                         **default_name(kwargs, type(self)))
+        where = type(self).__name__
+        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
+            raise ValueError(f"{where}(filters): expected a positive integer (the number of "
+                             f"output channels), given {filters!r}.")
+        if groups != 1:
+            raise ValueError(f"{where}(groups): numnet supports groups=1 only (every filter "
+                             f"sees every input channel), given {groups!r}.")
+        self.filters = filters
+        self.kernel_size = positive_ints(kernel_size, self.rank, f"{where}(kernel_size)")
+        self.strides = positive_ints(strides, self.rank, f"{where}(strides)")
+        self.dilation_rate = positive_ints(dilation_rate, self.rank, f"{where}(dilation_rate)")
+        self.padding = padding_mode(padding, f"{where}(padding)", self._paddings)
+        self.data_format = channels_last(data_format, f"{where}(data_format)")
+        self.groups = 1
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.kernel = self.bias = None
+
+    def build(self, input_shape) -> None:
+        check_rank(self, input_shape, self.rank)
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(f"Input of layer {self.name!r}: the channels axis (the last) must "
+                             f"be known to build the kernel, given input shape {input_shape}.")
+        self.kernel = self.add_weight((*self.kernel_size, channels, self.filters),
+                                      self.kernel_initializer, "kernel",
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        if self.use_bias:
+            self.bias = self.add_weight((self.filters,), self.bias_initializer, "bias",
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+
+    def compute_output_shape(self, input_shape):
+        check_rank(self, input_shape, self.rank)
+        shape = window_output_shape(self, input_shape, self.kernel_size, self.strides,
+                                    self.dilation_rate, self.padding, self.filters)
+        return activations.output_shape(self.activation, shape)
+
+    def call(self, inputs, training: bool = False):
+        check_rank(self, inputs.shape, self.rank)
+        channels = self.kernel.shape[-2]
+        if inputs.shape[-1] != channels:
+            raise ValueError(
+                f"Input of layer {self.name!r}: expected {channels} channels on the last axis "
+                f"(the number it was built for), given shape {inputs.shape}.")
+        window_output_shape(self, inputs.shape, self.kernel_size, self.strides,
+                            self.dilation_rate, self.padding, self.filters)
+        out = ops.conv(inputs, self._weight(self.kernel), self._weight(self.bias), self.strides,
+                       self.padding, self.dilation_rate)
+        return out if self.activation is activations.linear else self.activation(out)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters,
+                "kernel_size": self.kernel_size, "strides": self.strides,
+                "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate, "groups": self.groups,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
+
+
+class Conv1D(_Conv):
+    """1-D convolution over (batch, steps, channels): kernel (kernel_size, channels, filters).
+
+    padding: "valid" (default), "same" or "causal" (padded on the left only, so that output
+    step t sees inputs up to t).
+    """
+
+    rank = 1
+    _paddings = ("valid", "same", "causal")
+
+
+class Conv2D(_Conv):
+    """2-D convolution over (batch, height, width, channels): kernel (kh, kw, channels, filters).
+
+    >>> Conv2D(32, (3, 3), activation="relu")   # (None, 28, 28, 1) -> (None, 26, 26, 32)
+    """
+
+    rank = 2
+
+
+Convolution1D = Conv1D
+Convolution2D = Conv2D
+
+__all__ = ["Conv1D", "Conv2D", "Convolution1D", "Convolution2D"]

@@ -1,0 +1,110 @@
+"""Embedding: integer indices to rows of a trainable matrix."""
+
+from __future__ import annotations
+
+import warnings
+
+from .. import backend, constraints, initializers, regularizers
+from ..autodiff import ops
+from ..autodiff.tensor import Tensor
+from .base import Layer
+
+
+class Embedding(Layer):
+    """output[..., :] = embeddings[index]: (batch, ...) integers in [0, input_dim) ->
+    (batch, ..., output_dim).
+
+    embeddings: (input_dim, output_dim), "uniform" (RandomUniform(-0.05, 0.05)) by default, as
+    Keras. The backward pass adds each position's gradient into the row it read (a scatter-add,
+    so a repeated index collects all of its gradients). Indices may be of any integer type, or
+    floats holding whole numbers (as a float32 model input gives them); an index outside
+    [0, input_dim) is an error. ``mask_zero=True`` is refused: numnet has no masks, so the
+    layers after an Embedding would count the padding steps.
+    """
+
+    def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, embeddings_constraint=None,
+                 mask_zero: bool = False, weights=None, activity_regularizer=None, **kwargs):
+        if kwargs.pop("input_length", None) is not None:
+            warnings.warn("Embedding(input_length): the argument is deprecated in Keras 3 and "
+                          "ignored; just remove it.", UserWarning, stacklevel=2)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        for arg, value in (("input_dim", input_dim), ("output_dim", output_dim)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Embedding({arg}): expected a positive integer, given "
+                                 f"{value!r}." + (" input_dim is the vocabulary size: the "
+                                                  "largest index + 1." if arg == "input_dim"
+                                                  else ""))
+        if mask_zero:
+            raise ValueError(
+                "Embedding(mask_zero=True): numnet has no masking, so the layers after the "
+                "embedding would average or attend over the padding steps too. Use "
+                "mask_zero=False (index 0 is then an ordinary token).")
+        self.input_dim, self.output_dim = input_dim, output_dim
+        if isinstance(embeddings_initializer, str) and embeddings_initializer == "uniform":
+            embeddings_initializer = "random_uniform"  # Keras's short name for it
+        self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.mask_zero = False
+        self.embeddings = None
+        if weights is not None:
+            self.build(None)
+            self.set_weights(weights if isinstance(weights, list) else [weights])
+
+    def build(self, input_shape=None) -> None:
+        self.embeddings = self.add_weight((self.input_dim, self.output_dim),
+                                          self.embeddings_initializer, "embeddings",
+                                          regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape) + (self.output_dim,)
+
+    def __call__(self, inputs, training: bool = False, **kwargs):
+        value = getattr(inputs, "value", inputs)
+        if not getattr(inputs, "_symbolic", False) and backend.is_float_dtype(
+                getattr(value, "dtype", backend.xp.dtype("float64"))):
+            # as integers before the base class sees them: it would cast floats to a 16-bit
+            # compute dtype under a mixed policy, which cannot hold every index
+            inputs = Tensor(self._indices(value))
+        return super().__call__(inputs, training=training, **kwargs)
+
+    def call(self, inputs, training: bool = False):
+        return ops.getitem(self._weight(self.embeddings), self._indices(inputs.value))
+
+    def _indices(self, value):
+        """``value`` as an integer array on the device, each index checked to lie in
+        [0, input_dim)."""
+        xp = backend.xp
+        ids = backend.to_device(value)
+        if backend.is_float_dtype(ids.dtype):
+            if ids.size and not bool(xp.all(ids == xp.floor(ids))):
+                raise ValueError(
+                    f"Input of layer {self.name!r}: expected integer indices, given floats "
+                    "with a fractional part (or NaN). Round them, or pass integers.")
+            ids = ids.astype("int64")
+        elif ids.dtype.kind not in "iu":
+            raise TypeError(f"Input of layer {self.name!r}: expected integer indices, given "
+                            f"dtype {ids.dtype}.")
+        if ids.size:
+            low, high = int(ids.min()), int(ids.max())
+            if low < 0 or high >= self.input_dim:
+                bad = low if low < 0 else high
+                raise ValueError(
+                    f"Input of layer {self.name!r}: index {bad} is outside [0, "
+                    f"{self.input_dim}) (input_dim={self.input_dim}, the number of rows of the "
+                    f"embedding). Give input_dim = the largest index + 1 "
+                    f"(at least {high + 1}), or map the data's indices into range.")
+        return ids
+
+    def get_config(self):
+        return {**super().get_config(), "input_dim": self.input_dim,
+                "output_dim": self.output_dim,
+                "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+                "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+                "mask_zero": self.mask_zero}
+
+
+__all__ = ["Embedding"]

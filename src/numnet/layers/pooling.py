@@ -1,0 +1,149 @@
+"""Max and average pooling, over windows (1-D, 2-D) or over all positions (global)."""
+
+from __future__ import annotations
+
+from ..autodiff import ops
+from .base import Layer
+from .convolutional import (
+    channels_last,
+    check_rank,
+    default_name,
+    padding_mode,
+    positive_ints,
+    window_output_shape,
+)
+
+
+class _Pooling(Layer):
+    """Pools windows of ``pool_size``, ``strides`` apart (pool_size when None), per channel.
+
+    padding "valid" keeps the windows that fit; "same" pads so that the output has
+    ceil(size / stride) positions (padding never wins a max and is not counted in an average,
+    as in Keras).
+    """
+
+    rank = 2
+    _op = staticmethod(ops.max_pool)
+
+    def __init__(self, pool_size=2, strides=None, padding: str = "valid", data_format=None,
+                 name=None, **kwargs):
+        super().__init__(**default_name({**kwargs, "name": name}, type(self)))
+        where = type(self).__name__
+        self.pool_size = positive_ints(pool_size, self.rank, f"{where}(pool_size)")
+        self.strides = (self.pool_size if strides is None
+                        else positive_ints(strides, self.rank, f"{where}(strides)"))
+        self.padding = padding_mode(padding, f"{where}(padding)")
+        self.data_format = channels_last(data_format, f"{where}(data_format)")
+
+    def compute_output_shape(self, input_shape):
+        check_rank(self, input_shape, self.rank)
+        return window_output_shape(self, input_shape, self.pool_size, self.strides,
+                                   (1,) * self.rank, self.padding, input_shape[-1])
+
+    def call(self, inputs, training: bool = False):
+        self.compute_output_shape(inputs.shape)
+        return self._op(inputs, self.pool_size, self.strides, self.padding)
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": self.pool_size, "padding": self.padding,
+                "strides": self.strides, "data_format": self.data_format}
+
+
+class MaxPooling1D(_Pooling):
+    """out[n, i, c] = max of x[n, i * stride : i * stride + pool_size, c]; pool_size 2 by
+    default."""
+
+    rank = 1
+
+
+class MaxPooling2D(_Pooling):
+    """out[n, i, j, c] = max of the pool_size window at (i, j) * strides; pool_size (2, 2) by
+    default, so that (None, 26, 26, 32) -> (None, 13, 13, 32)."""
+
+    rank = 2
+
+
+class _AveragePooling(_Pooling):
+    _op = staticmethod(ops.average_pool)
+
+    def __init__(self, pool_size, strides=None, padding: str = "valid", data_format=None,
+                 name=None, **kwargs):  # pool_size has no default here, as in Keras
+        super().__init__(pool_size, strides, padding, data_format, name, **kwargs)
+
+
+class AveragePooling1D(_AveragePooling):
+    """out[n, i, c] = mean of x[n, i * stride : i * stride + pool_size, c]."""
+
+    rank = 1
+
+
+class AveragePooling2D(_AveragePooling):
+    """out[n, i, j, c] = mean of the pool_size window at (i, j) * strides."""
+
+    rank = 2
+
+
+class _GlobalPooling(Layer):
+    """Pools each channel over all spatial positions: (batch, *spatial, channels) ->
+    (batch, channels), or (batch, 1, ..., 1, channels) with keepdims=True."""
+
+    rank = 1
+    _average = True
+
+    def __init__(self, data_format=None, keepdims: bool = False, **kwargs):
+        super().__init__(**default_name(kwargs, type(self)))
+        self.data_format = channels_last(data_format, f"{type(self).__name__}(data_format)")
+        self.keepdims = bool(keepdims)
+
+    def compute_output_shape(self, input_shape):
+        check_rank(self, input_shape, self.rank)
+        if self.keepdims:
+            return (input_shape[0],) + (1,) * self.rank + (input_shape[-1],)
+        return (input_shape[0], input_shape[-1])
+
+    def call(self, inputs, training: bool = False):
+        check_rank(self, inputs.shape, self.rank)
+        axes = tuple(range(1, self.rank + 1))
+        reduce = ops.mean if self._average else ops.max
+        return reduce(inputs, axis=axes, keepdims=self.keepdims)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format,
+                "keepdims": self.keepdims}
+
+
+class GlobalAveragePooling1D(_GlobalPooling):
+    """out[n, c] = mean over t of x[n, t, c] (no masking: every step counts)."""
+
+    rank = 1
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
+    """out[n, c] = mean over (i, j) of x[n, i, j, c]."""
+
+    rank = 2
+
+
+class GlobalMaxPooling1D(_GlobalPooling):
+    """out[n, c] = max over t of x[n, t, c]."""
+
+    rank = 1
+    _average = False
+
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    """out[n, c] = max over (i, j) of x[n, i, j, c]."""
+
+    rank = 2
+    _average = False
+
+
+MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
+AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+
+__all__ = ["AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D",
+           "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAveragePooling1D",
+           "GlobalAveragePooling2D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPooling1D",
+           "GlobalMaxPooling2D", "MaxPool1D", "MaxPool2D", "MaxPooling1D", "MaxPooling2D"]
