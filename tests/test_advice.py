@@ -512,3 +512,23 @@ def test_the_seed_models_with_a_mistake_do_draw_advice():
     digits = rng.integers(0, 10, size=32)
     assert rules(collect(lambda: model.fit(x * 255, digits, epochs=1, verbose=0))) == [
         "unscaled_inputs"]
+
+
+# ----------------------------------------------------------------------------- graphs of layers
+
+
+def _two_branches(output_activation):
+    wide, deep = numnet.Input((3,), name="wide"), numnet.Input((2,), name="deep")
+    linear = layers.Dense(4)(wide)  # a linear branch, merged, feeding no Dense of its own
+    hidden = layers.Dense(4, activation="relu")(deep)
+    out = layers.Dense(1, activation=output_activation)(layers.concatenate([linear, hidden]))
+    return numnet.Model([wide, deep], out)
+
+
+def test_a_graph_is_advised_on_its_output_layer_only():
+    # model.layers lists a graph's layers in call order: the linear Dense is followed there by
+    # another Dense that it does not feed, which is no linear hidden layer.
+    assert rules(compile_advice(_two_branches("sigmoid"), "binary_crossentropy")) == []
+    records = compile_advice(_two_branches("softmax"), "binary_crossentropy")
+    assert rules(records) == ["single_unit_softmax"]
+    only(records, "single_unit_softmax")

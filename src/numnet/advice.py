@@ -147,9 +147,14 @@ def _activation_name(layer) -> str | None:
 def _dense_stack(model) -> list[list]:
     """[[layer, effective activation name]] for each Dense in order; an activation layer after a
     linear Dense counts as that Dense's activation; Dropout, BatchNormalization, Flatten and
-    Reshape are looked through; any other layer appears as [layer, 'other']."""
+    Reshape are looked through; any other layer appears as [layer, 'other']. Of a graph of
+    layers (several inputs, branches), only the layer that makes the output, whose order in
+    ``model.layers`` says nothing of what feeds what."""
     from .layers import BatchNormalization, Dense, Dropout, Flatten, Reshape
 
+    if getattr(model, "_graph", None) is not None:
+        last = model._output.layer
+        return [[last, _activation_name(last)]] if isinstance(last, Dense) else []
     out: list[list] = []
     for layer in model.layers:
         if isinstance(layer, Dense):
