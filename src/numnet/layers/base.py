@@ -24,8 +24,9 @@ def unique_name(prefix: str) -> str:
 
 
 def snake_case(name: str) -> str:
+    """A class name as Keras names its instances: "MaxPooling2D" -> "max_pooling2d"."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def reject_unknown_kwargs(where: str, kwargs: dict, known) -> None:

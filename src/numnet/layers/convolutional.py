@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
-from .base import Layer, unique_name
-
-
-def default_name(kwargs: dict, cls: type) -> dict:
-    """``kwargs`` with Keras's name for an unnamed layer: "conv2d", "max_pooling2d" (the digit
-    and the D together), then "conv2d_1", ..."""
-    if kwargs.get("name") is None:
-        words = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", cls.__name__)
-        kwargs["name"] = unique_name(re.sub("([a-z])([A-Z])", r"\1_\2", words).lower())
-    return kwargs
+from .base import Layer
 
 
 def positive_ints(value, rank: int, where: str) -> tuple:
@@ -101,8 +90,7 @@ class _Conv(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
                  **kwargs):
-        super().__init__(activity_regularizer=activity_regularizer,
-                         **default_name(kwargs, type(self)))
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         where = type(self).__name__
         if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
             raise ValueError(f"{where}(filters): expected a positive integer (the number of "

@@ -7,7 +7,6 @@ from .base import Layer
 from .convolutional import (
     channels_last,
     check_rank,
-    default_name,
     padding_mode,
     positive_ints,
     window_output_shape,
@@ -27,7 +26,7 @@ class _Pooling(Layer):
 
     def __init__(self, pool_size=2, strides=None, padding: str = "valid", data_format=None,
                  name=None, **kwargs):
-        super().__init__(**default_name({**kwargs, "name": name}, type(self)))
+        super().__init__(name=name, **kwargs)
         where = type(self).__name__
         self.pool_size = positive_ints(pool_size, self.rank, f"{where}(pool_size)")
         self.strides = (self.pool_size if strides is None
@@ -91,7 +90,7 @@ class _GlobalPooling(Layer):
     _average = True
 
     def __init__(self, data_format=None, keepdims: bool = False, **kwargs):
-        super().__init__(**default_name(kwargs, type(self)))
+        super().__init__(**kwargs)
         self.data_format = channels_last(data_format, f"{type(self).__name__}(data_format)")
         self.keepdims = bool(keepdims)
 
