@@ -77,6 +77,8 @@ def test_import_numnet_as_tf():
     np.testing.assert_allclose(probabilities.numpy(), e / e.sum(axis=1, keepdims=True), rtol=1e-6)
     np.testing.assert_allclose(np.asarray(tf.nn.sigmoid(logits)), 1 / (1 + np.exp(-logits)),
                                rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(tf.nn.log_sigmoid(logits)),
+                               -np.log1p(np.exp(-logits)), rtol=1e-6)
 
 
 def test_numnet_keras_submodule_imports():

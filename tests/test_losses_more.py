@@ -661,3 +661,11 @@ def test_configs_and_names_match_keras(keras, class_name):
     assert losses.deserialize(entry).get_config() == loss.get_config()
     fn_name = KERAS_CONFIGS[class_name]["name"]
     assert keras.losses.deserialize(fn_name).__name__ == losses.deserialize(fn_name).__name__
+
+
+def test_keras_short_names_of_binary_crossentropy():
+    for name in ("bce", "BCE"):
+        assert losses.get(name).fn is losses.binary_crossentropy
+    y, p = np.array([[1.0], [0.0]], "float32"), np.array([[0.9], [0.2]], "float32")
+    expected = -(np.log(0.9) + np.log(0.8)) / 2
+    np.testing.assert_allclose(float(losses.get("bce")(y, p)), expected, rtol=1e-6)

@@ -721,7 +721,7 @@ _FUNCTIONS = {
     "mean_squared_logarithmic_error": mean_squared_logarithmic_error,
     "msle": mean_squared_logarithmic_error,
     "huber": huber, "huber_loss": huber, "log_cosh": log_cosh, "logcosh": log_cosh,
-    "binary_crossentropy": binary_crossentropy,
+    "binary_crossentropy": binary_crossentropy, "bce": binary_crossentropy,
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
     "binary_focal_crossentropy": binary_focal_crossentropy,

@@ -9,6 +9,7 @@ from .activations import (
     elu,
     gelu,
     leaky_relu,
+    log_sigmoid,
     log_softmax,
     relu,
     relu6,
@@ -22,5 +23,5 @@ from .activations import (
     tanh,
 )
 
-__all__ = ["elu", "gelu", "leaky_relu", "log_softmax", "relu", "relu6", "selu", "sigmoid",
-           "silu", "softmax", "softplus", "softsign", "swish", "tanh"]
+__all__ = ["elu", "gelu", "leaky_relu", "log_sigmoid", "log_softmax", "relu", "relu6", "selu",
+           "sigmoid", "silu", "softmax", "softplus", "softsign", "swish", "tanh"]
