@@ -217,6 +217,13 @@ class Layer:
             return list(self._activity_losses)
         return [reg(var) for var, reg in regularized] + list(self._activity_losses)
 
+    def _weight_options(self, name: str, initializer, regularizer=None, constraint=None) -> None:
+        """``<name>_initializer``, ``<name>_regularizer`` and ``<name>_constraint`` of a weight,
+        each from a name, an object or a config, as Keras keeps them."""
+        setattr(self, f"{name}_initializer", initializers.get(initializer))
+        setattr(self, f"{name}_regularizer", regularizers.get(regularizer))
+        setattr(self, f"{name}_constraint", constraints.get(constraint))
+
     # ----- symbolic input and output -----
     _io: tuple | None = None  # (input, output) symbolic tensors of the layer's place in a model
 

@@ -41,11 +41,8 @@ class Embedding(Layer):
                 "embedding would average or attend over the padding steps too. Use "
                 "mask_zero=False (index 0 is then an ordinary token).")
         self.input_dim, self.output_dim = input_dim, output_dim
-        if isinstance(embeddings_initializer, str) and embeddings_initializer == "uniform":
-            embeddings_initializer = "random_uniform"  # Keras's short name for it
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
-        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self._weight_options("embeddings", embeddings_initializer, embeddings_regularizer,
+                             embeddings_constraint)
         self.mask_zero = False
         self.embeddings = None
         if weights is not None:

@@ -176,12 +176,8 @@ class LayerNormalization(Layer):
                 "mean square.", UserWarning, stacklevel=2)
         self.epsilon, self.center, self.scale = float(epsilon), bool(center), bool(scale)
         self.rms_scaling = bool(rms_scaling)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        self._weight_options("beta", beta_initializer, beta_regularizer, beta_constraint)
+        self._weight_options("gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.gamma = self.beta = None
 
     def build(self, input_shape):
