@@ -24,6 +24,7 @@ from . import (
     nn,
     ops,
     optimizers,
+    preprocessing,
     regularizers,
     saving,
     utils,
@@ -54,10 +55,11 @@ keras = _sys.modules[__name__]
 _sys.modules[__name__ + ".keras"] = keras
 for _name in ("activations", "backend", "callbacks", "config", "constraints", "datasets",
               "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops",
-              "optimizers", "regularizers", "saving", "utils"):
+              "optimizers", "preprocessing", "regularizers", "saving", "utils"):
     _sys.modules[f"{__name__}.keras.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
 _sys.modules[f"{__name__}.keras.datasets.mnist"] = datasets.mnist
 _sys.modules[f"{__name__}.keras.optimizers.schedules"] = optimizers.schedules
+_sys.modules[f"{__name__}.keras.preprocessing.sequence"] = preprocessing.sequence
 
 
 def __getattr__(name):
@@ -71,8 +73,7 @@ def __getattr__(name):
 __all__ = [
     "AdviceWarning", "Constraint", "Initializer", "Input", "KerasTensor", "Layer", "Loss",
     "Metric", "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable",
-    "activations",
-    "backend", "callbacks", "config", "constraints", "datasets", "initializers", "keras", "layers",
-    "losses", "metrics", "mixed_precision", "models", "nn", "ops", "optimizers", "regularizers",
-    "saving", "utils", "version",
+    "activations", "backend", "callbacks", "config", "constraints", "datasets", "initializers",
+    "keras", "layers", "losses", "metrics", "mixed_precision", "models", "nn", "ops",
+    "optimizers", "preprocessing", "regularizers", "saving", "utils", "version",
 ]

@@ -53,6 +53,49 @@ def unpack_x_y_sample_weight(data) -> tuple:
     return data + (None,) * (3 - len(data))
 
 
+def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: str = "pre",
+                  truncating: str = "pre", value=0.0) -> np.ndarray:
+    """Sequences of different lengths as one array (len(sequences), maxlen, ...), as Keras's
+    ``pad_sequences``: each padded with ``value`` and cut to ``maxlen`` (the longest when None),
+    at the start ("pre") or the end ("post")."""
+    for argument, given in (("padding", padding), ("truncating", truncating)):
+        if given not in ("pre", "post"):
+            raise ValueError(f"pad_sequences({argument}): expected 'pre' or 'post', given "
+                             f"{given!r}.")
+    if maxlen is not None and (isinstance(maxlen, bool) or not isinstance(maxlen, int)
+                               or maxlen < 1):
+        raise ValueError(f"pad_sequences(maxlen): expected a positive integer or None, given "
+                         f"{maxlen!r}.")
+    try:
+        rows = [np.asarray(seq) for seq in sequences]
+    except TypeError:
+        raise TypeError(f"pad_sequences(sequences): expected a list of sequences (lists or "
+                        f"arrays), given {type(sequences).__name__}.") from None
+    for i, row in enumerate(rows):
+        if row.ndim == 0:
+            raise ValueError(f"pad_sequences(sequences): sequence {i} is the single value "
+                             f"{row.item()!r}; each sequence must be a list or array.")
+    step_shape = next((row.shape[1:] for row in rows if len(row)), ())
+    dtype = np.dtype(dtype)
+    if dtype.kind in "US" and not isinstance(value, str):
+        raise ValueError(f"pad_sequences(value): a {dtype} array needs a string value to pad "
+                         f"with, given {value!r}.")
+    length = maxlen if maxlen is not None else max((len(row) for row in rows), default=0)
+    out = np.full((len(rows), length) + step_shape, value, dtype=dtype)
+    for i, row in enumerate(rows):
+        if not len(row):
+            continue
+        if row.shape[1:] != step_shape:
+            raise ValueError(f"pad_sequences(sequences): sequence {i} has steps of shape "
+                             f"{row.shape[1:]}, the first non-empty one {step_shape}.")
+        kept = row[-length:] if truncating == "pre" else row[:length]
+        if padding == "post":
+            out[i, :len(kept)] = kept
+        else:
+            out[i, length - len(kept):] = kept
+    return out
+
+
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
     """One-hot encode integer labels: shape (N,) -> (N, num_classes), float32."""
     labels = np.asarray(x)
@@ -319,5 +362,6 @@ def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype
 __all__ = ["CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session",
            "custom_object_scope", "get_custom_objects", "get_registered_name",
            "get_registered_object", "is_keras_tensor", "normalize", "pack_x_y_sample_weight",
+           "pad_sequences",
            "plot_history", "plot_model", "register_keras_serializable", "set_random_seed",
            "to_categorical", "unpack_x_y_sample_weight"]
