@@ -437,7 +437,10 @@ def test_other_archive_tricks(valid, tmp_path):
     _refused(_rezip(extra, tmp_path / "x.numnet"), r"weights/99\.npy: member is not listed")
 
     keras_like = {"metadata.json": b"{}", "config.json": b"{}", "model.weights.h5": b"x"}
-    _refused(_rezip(keras_like, tmp_path / "k.numnet"), "looks like a Keras .keras file")
+    _refused(_rezip(keras_like, tmp_path / "k.numnet"),
+             "config.json: model: lacks the field 'class_name'")  # read as a Keras file
+    model = numnet.Sequential([layers.Dense(2, input_shape=(3,))])
+    _refused(tmp_path / "k.numnet", "looks like a Keras .keras file", load=model.load_weights)
 
     missing = dict(members)
     del missing["weights/2.npy"]

@@ -24,7 +24,8 @@ member or field at fault.
 Writes go to a temporary file in the same directory, fsync'ed and renamed into place, so the
 target holds the old file or the complete new one, whatever happens during the save.
 ``save_weights`` / ``load_weights`` also read Keras 3 ``.weights.h5`` files and write their
-layout (with h5py installed: pip install 'numnet[h5]').
+layout (with h5py installed: pip install 'numnet[h5]'), and ``load_model`` reads the ``.keras``
+files of Keras 3 with the same checks (keras_file.py).
 """
 
 from __future__ import annotations

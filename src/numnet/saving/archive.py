@@ -85,6 +85,9 @@ def write_archive(fileobj, members) -> None:
 class Archive:
     """A model file opened for checked reading (use as a context manager)."""
 
+    names = _MEMBER_NAME
+    """The member names allowed."""
+
     def __init__(self, path: str, max_bytes: int = DEFAULT_MAX_BYTES):
         self.path = os.fspath(path)
         self.max_bytes = int(max_bytes)
@@ -153,14 +156,14 @@ class Archive:
 
     def _check_member(self, info: zipfile.ZipInfo, size: int) -> None:
         name = info.filename
-        if getattr(info, "orig_filename", name) != name or not member_name_ok(name):
+        if getattr(info, "orig_filename", name) != name or not self.names.fullmatch(name):
             if ".." in name or name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name):
                 raise self.fail(repr(name), "member name is a path outside the archive "
                                             "(path traversal); refused")
             if name.endswith(".weights.h5"):
-                raise self.fail(repr(name), "this looks like a Keras .keras file; numnet reads "
-                                            ".numnet files (move weights with save_weights / "
-                                            "load_weights on a .weights.h5 file)")
+                raise self.fail(repr(name), "this looks like a Keras .keras file, which "
+                                            "numnet.models.load_model reads (as the whole "
+                                            "model, not its weights alone)")
             raise self.fail(repr(name), "unexpected member; a numnet file holds only "
                                         "config.json, metadata.json, weights/<n>.npy and "
                                         "optimizer/<n>.npy")

@@ -136,22 +136,28 @@ class _Reader:
         return np.asarray(ds[()])
 
 
-def load_weights(model, path: str, skip_mismatch: bool, max_bytes: int) -> None:
+def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
+                 source: str | None = None) -> None:
+    """Set the model's weights from the file (a path or a binary file object) at ``path``.
+
+    ``keys`` ([(layer, key)], where the layer's weights are at ``/layers/<key>/vars``) defaults
+    to Keras's keys of the model's layers in order; ``source`` names the file in errors."""
     h5py = _h5py()
+    source = source or path
     try:
         h5 = h5py.File(path, "r")
     except OSError as err:
-        raise ModelFileError(f"{path}: not a readable HDF5 file ({err})") from None
+        raise ModelFileError(f"{source}: not a readable HDF5 file ({err})") from None
     with h5:
-        reader = _Reader(h5py, h5, path)
+        reader = _Reader(h5py, h5, source)
         budget = [int(max_bytes)]
         pending = []
         try:
             layers_group = reader.get("/layers")
             if not isinstance(layers_group, h5py.Group):
                 raise reader.fail("/layers", "missing: not a Keras 3 .weights.h5 file")
-            keys = _keys(model)
-            expected = {key for _, key in keys}
+            keys = _keys(model) if keys is None else keys
+            expected = {key.split("/")[0] for _, key in keys}
             extra = sorted(k for k in layers_group.keys()
                            if k not in expected and _has_vars(reader, f"/layers/{k}/vars"))
             if extra:
@@ -188,7 +194,7 @@ def load_weights(model, path: str, skip_mismatch: bool, max_bytes: int) -> None:
         except (OSError, KeyError, ValueError, TypeError, RuntimeError) as err:
             if isinstance(err, ModelFileError):
                 raise
-            raise ModelFileError(f"{path}: damaged HDF5 file ({type(err).__name__}: {err})") \
+            raise ModelFileError(f"{source}: damaged HDF5 file ({type(err).__name__}: {err})") \
                 from None
     for var, value in pending:
         var.assign(value)

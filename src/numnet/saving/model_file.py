@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import backend
 from . import archive as archive_module
-from . import keras_h5, objects, optimizer_state, schema
+from . import keras_file, keras_h5, objects, optimizer_state, schema
 from . import loader as loader_module
 from .archive import DEFAULT_MAX_BYTES, NUMERIC_DTYPES, Archive, write_archive
 from .atomic import atomic_write
@@ -268,6 +268,11 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
     """The model saved in ``filepath``: same architecture, weights (bit for bit), compile
     settings and optimizer state, so that training resumes exactly.
 
+    A Keras 3 ``.keras`` file (``model.save("model.keras")`` in Keras) is read too: its
+    architecture, its weights (with h5py: pip install 'numnet[h5]') and, where numnet knows
+    them, its compile settings (a warning names any left out), but not its optimizer's state;
+    see numnet.saving.keras_file.
+
     Custom classes and functions are found only in ``custom_objects`` or the registry
     (numnet.saving.register_serializable). Anything wrong with the file raises
     numnet.saving.ModelFileError; a file of more than ``max_bytes`` bytes (uncompressed) is
@@ -275,7 +280,9 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
     compatibility: loading never runs code from the file, whatever its value.
     """
     path = _existing(filepath)
-    with Archive(path, max_bytes) as ar:
+    with keras_file.ArchiveOfEither(path, max_bytes) as ar:
+        if keras_file.is_keras_file(ar):
+            return keras_file.load_model(ar, custom_objects, compile)
         config = read_config(ar)
         source = f"{ar.path}: config.json"
         if config["kind"] != "model" or config["model"] is None:

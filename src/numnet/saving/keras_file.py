@@ -1,0 +1,498 @@
+"""Keras 3 ``.keras`` model files, read into numnet models.
+
+``model.save("model.keras")`` in Keras 3 writes a zip of three members::
+
+    config.json         the model as Keras serializes it: {"module", "class_name", "config",
+                        "registered_name", "build_config", "compile_config"}, layers nested in
+                        the same form, dtype policies as {"class_name": "DTypePolicy", ...}
+    metadata.json       {"keras_version", "date_saved"}
+    model.weights.h5    the weights in the layout of Keras's ``.weights.h5`` (keras_h5.py)
+
+Reading goes through the checks of numnet's own files: the zip is opened by the same checked
+reader (member names on an allow-list, sizes within ``max_bytes``, CRC-32), config.json is parsed
+as JSON within the same limits, and each class name is resolved only among numnet's own layers,
+initializers, regularizers, constraints, losses, metrics and optimizers, or in
+``custom_objects`` and the registry. The ``module`` a file names is never imported: an object
+from a module that is not Keras's must be registered or given in ``custom_objects``, and
+Python code stored in a file (a ``Lambda`` layer's bytecode) is refused.
+
+Keras's configs are mapped onto numnet's: a dtype policy becomes its name, ``batch_shape``
+becomes ``shape`` and ``batch_size``, and settings that numnet lacks are dropped when they hold
+the value that leaves the computation as it is (``lora_rank=None``, ``renorm=False``, ...); any
+other setting that numnet lacks is refused with ModelFileError naming the layer and the key.
+The weights (``model.weights.h5``, read into memory within ``max_bytes``) need h5py: pip
+install 'numnet[h5]'. The compile settings are kept where numnet knows them; the optimizer's
+state (its moments, its step) is not restored.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import re
+import warnings
+
+from .. import constraints, initializers, optimizers, regularizers
+from ..layers.base import _LAYER_KWARGS, InputLayer, Layer
+from . import keras_h5, objects, schema
+from .archive import Archive
+from .errors import ModelFileError
+from .loader import Loader, deserialize_compile, deserialize_model
+
+MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
+WEIGHTS = "model.weights.h5"
+MODELS = ("Sequential", "Functional")
+DTYPE_POLICY_CLASSES = ("DTypePolicy", "FloatDTypePolicy")
+
+ANY = object()
+HARMLESS = {
+    "lora_rank": (None,), "lora_alpha": (None,), "quantization_config": (None,),
+    "input_axes": (None,), "output_axes": (None,),
+    "synchronized": (False, True), "renorm": (False,), "renorm_clipping": (None,),
+    "renorm_momentum": ANY,
+    "sparse": (False,), "ragged": (False,), "optional": (False,),
+    "ignore_class": (None,),
+}
+"""Keras settings that numnet lacks, and the values with which they change nothing (a layer
+without LoRA or quantization, batch normalization without renormalization, a dense input)."""
+
+_OBJECT_KEYS = {"module", "class_name", "config", "registered_name", "build_config",
+                "shared_object_id"}
+_HISTORY = [schema.OneOf(str, schema.NON_NEGATIVE)]
+_REFERENCES = [schema.OneOf(str, schema.NON_NEGATIVE, _HISTORY)]
+
+
+class ArchiveOfEither(Archive):
+    """A zip holding numnet's members or those of a Keras ``.keras`` file."""
+
+    names = re.compile(f"{Archive.names.pattern}|model\\.weights\\.h5")
+
+
+def is_keras_file(ar: Archive) -> bool:
+    return WEIGHTS in ar.members
+
+
+class Unsupported(ModelFileError):
+    """A setting or class of Keras's own that numnet does not have."""
+
+
+def _at(where: str, key) -> str:
+    return f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}"
+
+
+def _same(value, allowed) -> bool:
+    return allowed is ANY or any(type(value) is type(v) and value == v for v in allowed)
+
+
+def _parameters(cls: type) -> set:
+    """The keyword arguments ``cls`` takes, through the ``**kwargs`` its constructors pass on."""
+    names = set(_LAYER_KWARGS) if issubclass(cls, Layer) else set()
+    for klass in cls.__mro__:
+        init = vars(klass).get("__init__")
+        if init is None or klass is object:
+            continue
+        params = inspect.signature(init).parameters.values()
+        names |= {p.name for p in params
+                  if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"}
+        if not any(p.kind is p.VAR_KEYWORD for p in params) or klass is Layer:
+            break
+    return names
+
+
+def _family(module) -> str | None:
+    """'layers' for 'keras.layers' or 'keras.src.layers.core.dense', '' for 'keras'; None for a
+    module that is not Keras's."""
+    if module is None:
+        return ""
+    if not isinstance(module, str) or not (module == "keras" or module.startswith("keras.")):
+        return None
+    parts = module.split(".")[1:]
+    if parts[:1] == ["src"]:
+        parts = parts[1:]
+    if parts[:2] == ["optimizers", "schedules"]:
+        return "schedules"
+    return parts[0] if parts else ""
+
+
+def _tables() -> dict:
+    return {
+        "layers": ("layer", objects.builtin_layers(), True),
+        "initializers": ("initializer", objects._subclasses(
+            vars(initializers), initializers.Initializer), True),
+        "regularizers": ("regularizer", objects._subclasses(
+            vars(regularizers), regularizers.Regularizer), True),
+        "constraints": ("constraint", objects._subclasses(
+            vars(constraints), constraints.Constraint), True),
+        "optimizers": ("optimizer", objects.builtin_optimizers(), True),
+        "schedules": ("learning-rate schedule", objects.builtin_schedules(), True),
+        "losses": ("loss", objects.builtin_losses(), False),
+        "metrics": ("metric", objects.builtin_metrics(), False),
+    }
+
+
+class Translator:
+    """Keras's serialized objects, checked, as numnet's {"class_name", "config"} specs."""
+
+    def __init__(self, loader: Loader):
+        self.loader = loader
+        self.tables = _tables()
+
+    def fail(self, where: str, message: str) -> ModelFileError:
+        return self.loader.fail(where, message)
+
+    def check_keys(self, spec, where: str, extra=()) -> None:
+        schema.check(spec, schema.ANY_DICT, where, self.loader.source)
+        for key in ("class_name", "config"):
+            if key not in spec:
+                raise self.fail(where, f"lacks the field {key!r}")
+        schema.check(spec["class_name"], str, _at(where, "class_name"), self.loader.source)
+        if "build_config" in spec:
+            schema.check(spec["build_config"], schema.OneOf(None, schema.ANY_DICT),
+                         _at(where, "build_config"), self.loader.source)
+        unexpected = sorted(set(spec) - _OBJECT_KEYS - set(extra))
+        if unexpected:
+            raise self.fail(where, f"has an unexpected field {unexpected[0]!r}")
+
+    def own_name(self, spec, where: str) -> tuple[str, str | None]:
+        """(the name to resolve, Keras's family of it); an object from a module that is not
+        Keras's is accepted only if it is registered or given in custom_objects."""
+        module, name = spec.get("module"), spec["class_name"]
+        registered = spec.get("registered_name")
+        family = _family(module)
+        if family is not None:
+            return name, family
+        for candidate in (registered, name):
+            if isinstance(candidate, str) and self.loader.lookup(candidate) is not None:
+                return candidate, None
+        raise self.fail(where, (
+            f"{name!r} from the module {module!r} is neither one of Keras's own classes nor "
+            "registered; numnet never imports a module that a file names. Register the class "
+            "with @numnet.saving.register_serializable() or pass "
+            f"custom_objects={{{(registered if isinstance(registered, str) else name)!r}: ...}}"))
+
+    # ----- models and layers -----
+    def model(self, spec, where: str, extra=("compile_config",)) -> dict:
+        self.check_keys(spec, where, extra)
+        name, family = self.own_name(spec, where)
+        config = spec["config"]
+        at = _at(where, "config")
+        schema.check(config, schema.ANY_DICT, at, self.loader.source)
+        if family is not None and name in MODELS and self.loader.lookup(name) is None:
+            if "dtype" in config:
+                self.dtype_policy(config["dtype"], _at(at, "dtype"))  # each layer has its own
+            if name == "Sequential":
+                return self.sequential(spec, config, at)
+            return self.functional(config, at)
+        own = {"class_name": name, "config": self.config(config, at, None, name)}
+        shape = (spec.get("build_config") or {}).get("input_shape")
+        if shape is not None:
+            own["build_input_shape"] = shape
+        return own
+
+    def sequential(self, spec, config: dict, where: str) -> dict:
+        schema.check(config, {"name": schema.OneOf(None, str), schema.Opt("trainable"): bool,
+                              schema.Opt("dtype"): schema.OneOf(None, str, schema.ANY_DICT),
+                              "layers": [schema.ANY_DICT],
+                              schema.Opt("build_input_shape"): schema.OneOf(
+                                  None, [schema.OneOf(None, schema.POSITIVE)])},
+                     where, self.loader.source)
+        parts = [self.layer(s, _at(_at(where, "layers"), i))
+                 for i, s in enumerate(config["layers"])]
+        shape = config.get("build_input_shape") or (spec.get("build_config") or {}).get(
+            "input_shape")
+        if shape and (not parts or parts[0]["class_name"] != "InputLayer"):
+            schema.check(shape, [schema.OneOf(None, schema.POSITIVE)],
+                         _at(where, "build_input_shape"), self.loader.source)
+            parts.insert(0, {"class_name": "InputLayer",
+                             "config": {"shape": shape[1:], "batch_size": shape[0]}})
+        return {"class_name": "Sequential",
+                "config": {"name": config["name"], "trainable": config.get("trainable", True),
+                           "layers": parts}}
+
+    def functional(self, config: dict, where: str) -> dict:
+        schema.check(config, {"name": schema.OneOf(None, str), schema.Opt("trainable"): bool,
+                              schema.Opt("dtype"): schema.OneOf(None, str, schema.ANY_DICT),
+                              "layers": [schema.ANY_DICT],
+                              "input_layers": schema.OneOf(_REFERENCES, schema.ANY_DICT),
+                              "output_layers": schema.OneOf(_REFERENCES, schema.ANY_DICT)},
+                     where, self.loader.source)
+        entries = []
+        for i, entry in enumerate(config["layers"]):
+            at = _at(_at(where, "layers"), i)
+            own = self.layer(entry, at, extra=("name", "inbound_nodes"))
+            for key in ("name", "inbound_nodes"):
+                if key not in entry:
+                    raise self.fail(at, f"lacks the field {key!r}")
+            entries.append({**own, "name": entry["name"],
+                            "inbound_nodes": self.nodes(entry["inbound_nodes"])})
+        outputs = config["output_layers"]
+        if isinstance(outputs, dict):
+            raise Unsupported(f"{self.loader.source}: {_at(where, 'output_layers')}: a dict of "
+                              "outputs; a numnet model has one output")
+        return {"class_name": "Functional",
+                "config": {"name": config["name"], "trainable": config.get("trainable", True),
+                           "layers": entries,
+                           "input_layers": self.histories(config["input_layers"]),
+                           "output_layers": self.histories(outputs)}}
+
+    @staticmethod
+    def nodes(nodes):
+        """The calls of a layer, less the keyword arguments that Keras records and that change
+        nothing: ``mask=None``, and ``training``, which the model's own mode overrides."""
+        if not isinstance(nodes, list):
+            return nodes
+        out = []
+        for node in nodes:
+            if isinstance(node, dict) and isinstance(node.get("kwargs"), dict):
+                kwargs = {k: v for k, v in node["kwargs"].items()
+                          if not (k == "mask" and v is None or k == "training"
+                                  and isinstance(v, bool))}
+                node = {**node, "kwargs": kwargs}
+            out.append(node)
+        return out
+
+    @staticmethod
+    def histories(value):
+        """Keras writes one tensor reference as [name, node, index], several as a list."""
+        if isinstance(value, list) and schema.matches(value, _HISTORY) and len(value) == 3 \
+                and isinstance(value[0], str):
+            return [value]
+        return value
+
+    def layer(self, spec, where: str, extra=()) -> dict:
+        if isinstance(spec, dict) and spec.get("class_name") in MODELS \
+                and self.loader.lookup(spec["class_name"]) is None:
+            return self.model(spec, where, (*extra, "compile_config"))  # a nested model
+        self.check_keys(spec, where, extra)
+        name, family = self.own_name(spec, where)
+        if name == "Lambda" and self.loader.lookup(name) is None:
+            raise self.fail(where, (
+                "a Lambda layer holds Python code, and numnet never runs code from a file. "
+                "Write the function as a layer of its own, register it with "
+                "@numnet.saving.register_serializable(), and use that in the model"))
+        cls = self.loader.resolve_class(name, self.tables["layers"][1], Layer, "layer", where)
+        config = spec["config"]
+        at = _at(where, "config")
+        schema.check(config, schema.ANY_DICT, at, self.loader.source)
+        if cls is InputLayer and "batch_shape" in config:
+            config = dict(config)
+            shape = config.pop("batch_shape")
+            schema.check(shape, [schema.OneOf(None, schema.POSITIVE)], _at(at, "batch_shape"),
+                         self.loader.source)
+            if not shape:
+                raise self.fail(_at(at, "batch_shape"), "expected (batch, features...), found []")
+            config["shape"], config["batch_size"] = shape[1:], shape[0]
+        own = cls if family is not None and self.loader.lookup(name) is None else None
+        label = config.get("name", name)
+        return {"class_name": name,
+                "config": self.config(config, at, own, f"layer {label!r} ({name})")}
+
+    # ----- configs and the objects in them -----
+    def config(self, config, where: str, cls: type | None, owner: str, closed: bool = True):
+        """Each value translated; a key that numnet's ``cls`` lacks dropped if it is harmless,
+        else refused (or, for an open-ended class such as a loss, left to its constructor)."""
+        schema.check(config, schema.ANY_DICT, where, self.loader.source)
+        accepted = None if cls is None else _parameters(cls)
+        out = {}
+        for key, value in config.items():
+            at = _at(where, key)
+            value = self.value(value, at)
+            if accepted is not None and key not in accepted:
+                if key in HARMLESS and _same(value, HARMLESS[key]):
+                    continue
+                if closed:
+                    raise Unsupported(
+                        f"{self.loader.source}: {at}: {owner}: Keras's setting {key}={value!r} "
+                        f"changes the computation, and numnet's {cls.__name__} has no such "
+                        "setting; rebuild the model in numnet without it")
+            out[key] = value
+        return out
+
+    def value(self, value, where: str):
+        if isinstance(value, dict):
+            if "class_name" in value:
+                return self.object(value, where)
+            return {k: self.value(v, _at(where, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.value(v, _at(where, i)) for i, v in enumerate(value)]
+        return value
+
+    def object(self, spec, where: str):
+        name = spec["class_name"]
+        if name == "__lambda__" or (name == "function" and not isinstance(spec.get("config"),
+                                                                          str)):
+            raise self.fail(where, "holds Python code (a lambda's bytecode), and numnet never "
+                                   "runs code from a file; define the function with def and "
+                                   "register it with @numnet.saving.register_serializable()")
+        self.check_keys(spec, where)
+        if name == "function":  # a custom function, by its registered name: resolved by name
+            registered = spec.get("registered_name")
+            return {"class_name": "function",
+                    "config": registered if isinstance(registered, str) else spec["config"]}
+        own, family = self.own_name(spec, where)
+        if family == "" and name in DTYPE_POLICY_CLASSES:
+            return self.dtype_policy(spec, where)
+        at = _at(where, "config")
+        if family is None or self.loader.lookup(own) is not None or family not in self.tables:
+            return {"class_name": own, "config": self.config(spec["config"], at, None, own)}
+        kind, table, closed = self.tables[family]
+        cls = table.get(name)
+        if cls is None:
+            raise Unsupported(f"{self.loader.source}: {where}: unknown {kind} {name!r}; numnet's "
+                              f"{kind}s are {sorted(table)}")
+        return {"class_name": name,
+                "config": self.config(spec["config"], at, cls, f"{kind} {name}", closed)}
+
+    def dtype_policy(self, spec, where: str):
+        """A dtype policy's name ('float32', 'mixed_float16'), checked."""
+        if spec is None or isinstance(spec, str):
+            return spec
+        self.check_keys(spec, where)
+        if spec["class_name"] not in DTYPE_POLICY_CLASSES or _family(spec.get("module")) != "":
+            raise Unsupported(f"{self.loader.source}: {where}: the dtype policy "
+                              f"{spec['class_name']!r} (quantized weights?) is not one numnet "
+                              f"has; numnet's are {list(objects.DTYPE_POLICIES)}")
+        schema.check(spec["config"], {"name": schema.Const(*objects.DTYPE_POLICIES)},
+                     _at(where, "config"), self.loader.source)
+        return spec["config"]["name"]
+
+    # ----- compile settings -----
+    def compile_settings(self, spec, where: str = "compile_config") -> dict:
+        """numnet's compile section; Unsupported for what numnet does not know."""
+        schema.check(spec, schema.ANY_DICT, where, self.loader.source)
+        known = {"optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
+                 "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss"}
+        unknown = sorted(set(spec) - known)
+        if unknown:
+            raise Unsupported(f"{where}.{unknown[0]}: not a setting numnet knows")
+        if spec.get("loss_weights") is not None:
+            raise Unsupported(f"{where}.loss_weights={spec['loss_weights']!r}")
+        optimizer = spec.get("optimizer")
+        if isinstance(optimizer, str):
+            try:
+                optimizer = {"class_name": type(optimizers.get(optimizer)).__name__,
+                             "config": {}}
+            except ValueError:
+                raise Unsupported(f"{where}.optimizer: unknown optimizer {optimizer!r}") \
+                    from None
+        elif isinstance(optimizer, dict) and "class_name" in optimizer:
+            optimizer = self.object(optimizer, _at(where, "optimizer"))
+        else:
+            raise Unsupported(f"{where}.optimizer: {optimizer!r}")
+        loss = spec.get("loss")
+        if isinstance(loss, (list, tuple)) or isinstance(loss, dict) and "class_name" not in loss:
+            raise Unsupported(f"{where}.loss: a loss per output ({loss!r})")
+        out = {"optimizer": optimizer, "loss": self.value(loss, _at(where, "loss")),
+               "metrics": self.metrics(spec.get("metrics"), _at(where, "metrics"))}
+        if spec.get("weighted_metrics") is not None:
+            out["weighted_metrics"] = self.metrics(spec["weighted_metrics"],
+                                                   _at(where, "weighted_metrics"))
+        for key in ("run_eagerly", "jit_compile"):
+            if key in spec:
+                out[key] = spec[key]
+        return out
+
+    def metrics(self, value, where: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list) or any(
+                not (isinstance(m, str) or isinstance(m, dict) and "class_name" in m)
+                for m in value):
+            raise Unsupported(f"{where}: metrics per output ({value!r})")
+        return [self.value(m, _at(where, i)) for i, m in enumerate(value)]
+
+
+def weight_keys(model, spec, source: str) -> list:
+    """[(layer, key)]: where Keras put each layer's weights (``/layers/<key>/vars``), by the
+    snake case of its class name with a counter per class, in the order of the config."""
+    keys = []
+
+    def walk(model, spec, prefix):
+        used: dict[str, int] = {}
+        for entry in spec["config"]["layers"]:
+            key = keras_h5.keras_key(entry["class_name"])
+            used[key] = used.get(key, -1) + 1
+            key = key if used[key] == 0 else f"{key}_{used[key]}"
+            if entry["class_name"] == "InputLayer":
+                continue
+            name = entry.get("name") or entry["config"].get("name")
+            layer = next((layer for layer in model.layers if layer.name == name), None)
+            if layer is None:
+                raise ModelFileError(f"{source}: the model has no layer {name!r} to take the "
+                                     f"weights at /layers/{prefix}{key}")
+            if entry["class_name"] in MODELS and isinstance(layer, objects.model_class()):
+                walk(layer, entry, f"{prefix}{key}/layers/")
+            else:
+                keys.append((layer, prefix + key))
+
+    if spec["class_name"] in MODELS and _family(spec.get("module")) is not None:
+        walk(model, spec, "")
+        return keys
+    return keras_h5._keys(model)
+
+
+def _check_metadata(ar: Archive) -> None:
+    from .model_file import parse_json
+
+    if "metadata.json" not in ar.members:
+        return
+    source = f"{ar.path}: metadata.json"
+    metadata = parse_json(ar.read_bytes("metadata.json", 1 << 20), source)
+    schema.check(metadata, schema.ANY_DICT, "", source)
+    version = metadata.get("keras_version")
+    major = re.match(r"(\d+)\.", version) if isinstance(version, str) else None
+    if major is not None and int(major.group(1)) > 3:
+        raise ModelFileError(f"{source}: written by Keras {version[:20]}; numnet reads the "
+                             ".keras files of Keras 3")
+
+
+def load_model(ar: Archive, custom_objects=None, compile: bool = True):
+    """The model in the Keras 3 file ``ar``: architecture, weights and, where numnet knows
+    them, compile settings (a warning names what was left out); not the optimizer's state."""
+    from ..advice import AdviceWarning
+    from .model_file import parse_json
+
+    for member in ar.members:
+        if member not in MEMBERS:
+            raise ar.fail(member, f"unexpected member; a Keras model file holds only {MEMBERS}")
+    if "config.json" not in ar.members:
+        raise ar.fail("config.json", "missing: the file is truncated or not a Keras model file")
+    keras_h5._h5py()  # before anything is built: the weights need it
+    source = f"{ar.path}: config.json"
+    spec = parse_json(ar.read_bytes("config.json"), source)
+    _check_metadata(ar)
+    loader = Loader(source, custom_objects, ar.members[WEIGHTS].file_size,
+                    f"the size of {WEIGHTS}")
+    translate = Translator(loader)
+    try:
+        own = translate.model(spec, "model")
+        model = deserialize_model(own, loader, "model")
+    finally:
+        loader.release()
+    data = ar.read_bytes(WEIGHTS, ar.max_bytes)
+    keys = weight_keys(model, spec, source)
+    keras_h5.load_weights(model, io.BytesIO(data), False, ar.max_bytes, keys=keys,
+                          source=f"{ar.path}: {WEIGHTS}")
+    settings = spec.get("compile_config")
+    if compile and settings is not None:
+        left_out = None
+        try:
+            settings = translate.compile_settings(settings)  # code named in it is refused
+        except Unsupported as err:
+            settings, left_out = None, err
+        if settings is not None:
+            try:
+                options = deserialize_compile(settings, loader)
+                with warnings.catch_warnings(), loader.wrap("compile_config"):
+                    warnings.simplefilter("ignore", AdviceWarning)
+                    model.compile(**options)
+            except ModelFileError as err:
+                left_out = err
+        if left_out is not None:
+            warnings.warn(f"load_model: the model is loaded uncompiled, as numnet cannot "
+                          f"compile it as Keras did ({left_out}). Call "
+                          "model.compile(...) before training it.", stacklevel=3)
+    return model
+
+
+__all__ = ["ArchiveOfEither", "is_keras_file", "load_model"]
