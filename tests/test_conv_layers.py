@@ -721,3 +721,16 @@ def test_the_ops_and_layers_run_with_every_array_on_a_device():
     summary = done.stdout.strip().splitlines()[-1]
     assert " passed" in summary and "failed" not in summary, summary
 
+
+
+def test_a_model_of_integer_inputs_saves_and_loads(tmp_path):
+    model = numnet.Sequential([numnet.Input((5,), dtype="int32"), layers.Embedding(10, 3),
+                               layers.GlobalAveragePooling1D(), layers.Dense(1)])
+    model.compile("adam", "mse")
+    ids = np.arange(40).reshape(8, 5) % 10
+    model.fit(ids, np.ones(8, "float32"), verbose=0)
+    path = str(tmp_path / "ids.numnet")
+    model.save(path)
+    loaded = numnet.models.load_model(path)
+    assert loaded._input_layer.dtype == "int32"
+    np.testing.assert_array_equal(loaded.predict(ids, verbose=0), model.predict(ids, verbose=0))

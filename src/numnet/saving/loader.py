@@ -176,9 +176,14 @@ class Loader:
         self._guarded.clear()
 
 
-def _check_layer_config(config: dict, loader: Loader, where: str) -> None:
+INPUT_DTYPES = (*DTYPE_POLICIES, "bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
+                "uint32", "uint64")
+"""What an InputLayer's ``dtype`` may be: also integers, the indices an Embedding takes."""
+
+
+def _check_layer_config(config: dict, loader: Loader, where: str, dtypes=DTYPE_POLICIES) -> None:
     fields = {"name": schema.OneOf(None, str), "trainable": bool,
-              "dtype": schema.OneOf(None, schema.Const(*DTYPE_POLICIES)),
+              "dtype": schema.OneOf(None, schema.Const(*dtypes)),
               "batch_input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)]),
               "input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)])}
     for key, spec in fields.items():
@@ -196,7 +201,8 @@ def deserialize_layer(spec, loader: Loader, where: str):
     if issubclass(cls, Model):
         return deserialize_model(spec, loader, where)
     config = loader.decode_config(spec["config"], f"{where}.config")
-    _check_layer_config(config, loader, where)
+    _check_layer_config(config, loader, where,
+                        INPUT_DTYPES if issubclass(cls, InputLayer) else DTYPE_POLICIES)
     with loader.wrap(where):
         layer = cls.from_config(config)
     if not isinstance(layer, Layer):
