@@ -14,7 +14,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ACCURACY = re.compile(r"test accuracy: (\d+\.\d+)")
 
 # script -> the lowest test accuracy each printed line must reach after 2 epochs
-# (the values reached are about 0.89; 0.93, 0.82, 0.93, 0.92; 0.91; 0.98, 0.84, 0.93; 0.49, 0.87).
+# (the values reached are about 0.89; 0.93, 0.82, 0.93, 0.92; 0.91; 0.98, 0.84, 0.93; 0.49, 0.87;
+# 0.88).
 EXPECTED = {
     "seed_000_rmsprop_mnist.py": [0.80],
     "seed_001_binary_objects.py": [0.85, 0.70, 0.85, 0.85],
@@ -22,6 +23,7 @@ EXPECTED = {
     "seed_003_workflow.py": [0.95, 0.75, 0.85],
     # 2 epochs of full-batch gradient descent are 2 steps; of mini-batch SGD, 250.
     "full_batch_gradient_descent.py": [0.35, 0.80],
+    "mnist_convnet.py": [0.80],
 }
 
 
