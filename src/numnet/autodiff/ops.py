@@ -925,3 +925,44 @@ def sigmoid_cross_entropy(labels, logits) -> Tensor:
         accumulate(logits, g * (sigmoid_values(z) - y))
 
     return node(loss, (logits,), backward)
+
+
+# ----------------------------------------------------------------------------- sequences
+
+
+def stack(tensors, axis: int = 0) -> Tensor:
+    """Tensors of one shape joined along a new axis; d t_i = g[..., i, ...] (index i of it)."""
+    tensors = [as_tensor(t) for t in tensors]
+    out = backend.xp.stack([t.value for t in tensors], axis=axis)
+    axis = axis % out.ndim
+
+    def backward(g):
+        for i, t in enumerate(tensors):
+            accumulate(t, g[(slice(None),) * axis + (i,)].copy())
+
+    return node(out, tuple(tensors), backward)
+
+
+def unstack(a, axis: int = 0) -> list[Tensor]:
+    """The slices a[..., i, ...] along ``axis``, as Tensors (the steps of a sequence).
+
+    Backward: the slices' gradients are written into one array of a's shape, handed to ``a``
+    once, rather than one array of a's shape per slice (as ``getitem`` would make).
+    """
+    a = as_tensor(a)
+    axis = axis % a.ndim
+    index = [(slice(None),) * axis + (i,) for i in range(a.shape[axis])]
+    if not (_tensor._grad_enabled and a.requires_grad):
+        return [Tensor(a.value[i]) for i in index]
+    # The slices' parent: a node of its own, whose gradient buffer only the slices write.
+    gathered = Tensor(a.value, (a,), lambda g: accumulate(a, g), True)
+
+    def piece(i):
+        def backward(g):
+            if gathered.grad is None:
+                gathered.grad = backend.xp.zeros_like(a.value)
+            gathered.grad[i] += g
+
+        return Tensor(a.value[i], (gathered,), backward, True)
+
+    return [piece(i) for i in index]

@@ -43,6 +43,7 @@ from .pooling import (
     MaxPooling2D,
 )
 from .preprocessing import Normalization, Rescaling
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell
 from .regularization import (
     ActivityRegularization,
     AlphaDropout,
@@ -51,6 +52,7 @@ from .regularization import (
     GaussianNoise,
 )
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
+from .wrappers import Bidirectional, TimeDistributed
 
 __all__ = [
     "ELU", "Activation", "ActivityRegularization", "AlphaDropout", "AveragePooling1D",
@@ -64,4 +66,6 @@ __all__ = [
     "Reshape", "Softmax", "SymbolicTensor", "UnitNormalization",
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add",
     "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
+    "GRU", "LSTM", "RNN", "Bidirectional", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
+    "TimeDistributed",
 ]

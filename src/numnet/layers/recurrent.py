@@ -1,0 +1,558 @@
+"""SimpleRNN, LSTM and GRU, their cells, and RNN (a layer that runs a cell over time).
+
+Inputs are (batch, time, features). A cell holds the weights of one step: kernel
+(features, gates * units), recurrent_kernel (units, gates * units) and bias, in Keras's names,
+shapes and gate order (LSTM: i, f, c, o; GRU: z, r, h), so ``set_weights`` takes a Keras
+layer's ``get_weights()``. The input projection x_t W + b of every step is one matrix product
+before the loop; the loop over the steps adds h_{t-1} U and applies the gates with the
+engine's ops, and the tape's backward through them is backpropagation through time.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from .. import activations, backend, constraints, initializers, regularizers
+from ..autodiff import ops
+from ..autodiff.tensor import Tensor
+from .base import _LAYER_KWARGS, Layer, reject_unknown_kwargs, snake_case
+from .wrappers import deserialize_inner, serialize_inner
+
+
+def _positive_int(value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}: expected a positive integer, given {value!r}.")
+    return value
+
+
+def _rate(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError(f"{where}: expected a number in [0, 1) (the fraction of units to "
+                         f"drop), given {value!r}.")
+    return float(value)
+
+
+class _Cell(Layer):
+    """What the three cells share: their weights, dropout masks and configs.
+
+    A subclass sets ``gates`` and defines ``_step(xw_t, states, recurrent_masks)`` ->
+    (output, new states), xw_t the step's input projection (batch, gates * units).
+    """
+
+    gates = 1
+
+    def __init__(self, units: int, activation="tanh", recurrent_activation="sigmoid",
+                 use_bias: bool = True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
+                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed=None,
+                 implementation: int = 2, **kwargs):
+        super().__init__(**kwargs)
+        where = type(self).__name__
+        self.units = _positive_int(units, f"{where}(units)")
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = bool(use_bias)
+        self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self._weight_options("recurrent", recurrent_initializer, recurrent_regularizer,
+                             recurrent_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
+        self.dropout = _rate(dropout, f"{where}(dropout)")
+        self.recurrent_dropout = _rate(recurrent_dropout, f"{where}(recurrent_dropout)")
+        if implementation not in (1, 2):
+            raise ValueError(f"{where}(implementation): expected 1 or 2, given "
+                             f"{implementation!r}.")
+        # As Keras: implementation 1 (forced by recurrent dropout) draws one mask per gate.
+        self.implementation = 1 if self.recurrent_dropout else implementation
+        self.seed = seed
+        self._rng = None
+        self.kernel = self.recurrent_kernel = self.bias = None
+
+    @property
+    def state_size(self):
+        return self.units
+
+    @property
+    def output_size(self) -> int:
+        return self.units
+
+    def build(self, input_shape) -> None:
+        features = input_shape[-1]
+        if features is None:
+            raise ValueError(f"{self.name}: the features axis (the last) must be known to "
+                             f"build the kernel, given input shape {tuple(input_shape)}.")
+        width = self.gates * self.units
+        self.kernel = self.add_weight((features, width), self.kernel_initializer, "kernel",
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight(
+            (self.units, width), self.recurrent_initializer, "recurrent_kernel",
+            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint)
+        if self.use_bias:
+            self.bias = self.add_weight(self._bias_shape(), self._bias_init(), "bias",
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+        for var in self._weights:  # (an orthogonal (units, gates * units) comes transposed)
+            var.value = backend.xp.ascontiguousarray(var.value)
+
+    def _bias_shape(self) -> tuple:
+        return (self.gates * self.units,)
+
+    def _bias_init(self):
+        return self.bias_initializer
+
+    def get_initial_state(self, batch_size: int) -> list:
+        sizes = self.state_size if isinstance(self.state_size, list) else [self.state_size]
+        return [Tensor(backend.xp.zeros((batch_size, n), self.compute_dtype)) for n in sizes]
+
+    # ----- dropout -----
+    def _generator(self):
+        if self.seed is None:
+            return backend.rng()
+        if self._rng is None:
+            import numpy
+
+            self._rng = numpy.random.default_rng(self.seed)
+        return self._rng
+
+    def _draw_masks(self, rate: float, shape, dtype, training: bool):
+        """None, or the dropout masks (1 / keep where kept, else 0) of one sequence: one shared
+        by all gates, or one a gate (implementation 1), the same at every step."""
+        if not training or rate == 0:
+            return None
+        count = self.gates if self.implementation == 1 and self.gates > 1 else 1
+        keep = 1.0 - rate
+        draws = self._generator().random((count, *shape), dtype="float32") < keep
+        masks = backend.to_device(draws).astype(dtype) / dtype.type(keep)
+        return [masks[g] for g in range(count)]
+
+    # ----- the computation -----
+    def _split(self, x: Tensor, parts: int) -> list:
+        """x's last axis cut into ``parts`` equal blocks (the gates)."""
+        n = x.shape[-1] // parts
+        return [ops.getitem(x, (..., slice(g * n, (g + 1) * n))) for g in range(parts)]
+
+    def _input_bias(self):
+        return self._weight(self.bias)
+
+    def _project(self, inputs: Tensor, masks) -> Tensor:
+        """x W + b for every step at once: (..., features) -> (..., gates * units); with one
+        dropout mask a gate, each gate's block from its own masked inputs."""
+        kernel, bias = self._weight(self.kernel), self._input_bias()
+        if masks is None:
+            return ops.dense(inputs, kernel, bias)
+        spread = (slice(None),) + (None,) * (inputs.ndim - 2)  # the mask of a row, every step
+        if len(masks) == 1:
+            return ops.dense(ops.multiply(inputs, masks[0][spread]), kernel, bias)
+        kernels = self._split(kernel, self.gates)
+        biases = [None] * self.gates if bias is None else self._split(bias, self.gates)
+        return ops.concatenate([ops.dense(ops.multiply(inputs, m[spread]), k, b)
+                                for m, k, b in zip(masks, kernels, biases, strict=True)], -1)
+
+    def _recurrent(self, h: Tensor, masks, gates=None) -> Tensor:
+        """h U (the first ``gates`` blocks of U); with one dropout mask a gate, each block from
+        its own masked h."""
+        kernel = self._weight(self.recurrent_kernel)
+        gates = self.gates if gates is None else gates
+        if gates < self.gates:
+            kernel = ops.getitem(kernel, (slice(None), slice(0, gates * self.units)))
+        if masks is None:
+            return ops.matmul(h, kernel)
+        if len(masks) == 1:
+            return ops.matmul(ops.multiply(h, masks[0]), kernel)
+        return ops.concatenate([ops.matmul(ops.multiply(h, m), k) for m, k in
+                                zip(masks[:gates], self._split(kernel, gates), strict=True)], -1)
+
+    def _step(self, xw: Tensor, states: list, masks):
+        raise NotImplementedError
+
+    def __call__(self, inputs, states=None, training: bool = False, **kwargs):
+        return super().__call__(inputs, training=training, states=states, **kwargs)
+
+    def call(self, inputs, states=None, training: bool = False):
+        """One step: (output, new states) for the inputs (batch, features) and the states
+        (zeros when not given). Dropout masks are drawn afresh at each call."""
+        if inputs.ndim != 2:
+            raise ValueError(f"Input of cell {self.name!r}: expected 2 axes (batch, features), "
+                             f"given shape {inputs.shape}; an RNN layer runs a cell over the "
+                             "time axis: RNN(cell)(sequences).")
+        states = (self.get_initial_state(inputs.shape[0]) if states is None
+                  else [ops.as_tensor(s) for s in _as_list(states)])
+        masks = self._draw_masks(self.dropout, inputs.shape, inputs.dtype, training)
+        recurrent = self._draw_masks(self.recurrent_dropout, (inputs.shape[0], self.units),
+                                     inputs.dtype, training)
+        return self._step(self._project(inputs, masks), states, recurrent)
+
+    def get_config(self):
+        config = {**super().get_config(), "units": self.units,
+                  "activation": activations.serialize(self.activation),
+                  "recurrent_activation": activations.serialize(self.recurrent_activation),
+                  "use_bias": self.use_bias}
+        for name in ("kernel", "recurrent", "bias"):
+            config[f"{name}_initializer"] = initializers.serialize(
+                getattr(self, f"{name}_initializer"))
+        for name in ("kernel", "recurrent", "bias"):
+            config[f"{name}_regularizer"] = regularizers.serialize(
+                getattr(self, f"{name}_regularizer"))
+        for name in ("kernel", "recurrent", "bias"):
+            config[f"{name}_constraint"] = constraints.serialize(
+                getattr(self, f"{name}_constraint"))
+        config.update(dropout=self.dropout, recurrent_dropout=self.recurrent_dropout,
+                      seed=self.seed)
+        return config
+
+
+def _as_list(states) -> list:
+    return list(states) if isinstance(states, (list, tuple)) else [states]
+
+
+class SimpleRNNCell(_Cell):
+    """h_t = activation(x_t W + b + h_{t-1} U); the output is h_t.
+
+    kernel W: (features, units), glorot_uniform; recurrent_kernel U: (units, units),
+    orthogonal; bias b: (units,), zeros.
+    """
+
+    def _step(self, xw, states, masks):
+        h = self.activation(ops.add(xw, self._recurrent(states[0], masks)))
+        return h, [h]
+
+    def get_config(self):
+        config = super().get_config()
+        del config["recurrent_activation"]
+        return config
+
+
+class LSTMCell(_Cell):
+    """z = x_t W + b + h_{t-1} U, cut into the gates i, f, c, o (in this order);
+    i = s(z_i), f = s(z_f), o = s(z_o) with s = recurrent_activation (sigmoid),
+    c_t = f c_{t-1} + i activation(z_c), h_t = o activation(c_t). States [h, c]; output h.
+
+    kernel W: (features, 4 units), recurrent_kernel U: (units, 4 units), bias b: (4 units,),
+    its forget block ones when unit_forget_bias (the default), as Keras.
+    """
+
+    gates = 4
+
+    def __init__(self, units: int, unit_forget_bias: bool = True, **kwargs):
+        super().__init__(units, **kwargs)
+        self.unit_forget_bias = bool(unit_forget_bias)
+
+    @property
+    def state_size(self):
+        return [self.units, self.units]
+
+    def _bias_init(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        init, units = self.bias_initializer, self.units
+
+        def bias(shape, dtype=None):
+            xp = backend.xp
+            return xp.concatenate([init((units,), dtype=dtype), xp.ones((units,), dtype),
+                                   init((2 * units,), dtype=dtype)])
+
+        return bias
+
+    def _step(self, xw, states, masks):
+        h, c = states
+        z = ops.add(xw, self._recurrent(h, masks))
+        z_i, z_f, z_c, z_o = self._split(z, 4)
+        i, f, o = (self.recurrent_activation(g) for g in (z_i, z_f, z_o))
+        c = ops.add(ops.multiply(f, c), ops.multiply(i, self.activation(z_c)))
+        h = ops.multiply(o, self.activation(c))
+        return h, [h, c]
+
+    def get_config(self):
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
+
+
+class GRUCell(_Cell):
+    """Gates z, r, h (in this order), s = recurrent_activation (sigmoid):
+    z = s(x W_z + b_z + h U_z + rb_z), r = s(x W_r + b_r + h U_r + rb_r),
+    reset_after=True (default): hh = activation(x W_h + b_h + r (h U_h + rb_h)),
+    reset_after=False: hh = activation(x W_h + b_h + (r h) U_h);
+    h_t = z h_{t-1} + (1 - z) hh.
+
+    bias: (2, 3 units) with reset_after ([input bias b, recurrent bias rb]), else (3 units,).
+    """
+
+    gates = 3
+
+    def __init__(self, units: int, reset_after: bool = True, **kwargs):
+        super().__init__(units, **kwargs)
+        self.reset_after = bool(reset_after)
+
+    def _bias_shape(self) -> tuple:
+        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
+
+    def _input_bias(self):
+        bias = self._weight(self.bias)
+        if bias is None or not self.reset_after:
+            return bias
+        return ops.getitem(bias, 0)
+
+    def _step(self, xw, states, masks):
+        h = states[0]
+        x_z, x_r, x_h = self._split(xw, 3)
+        if self.reset_after:
+            inner = self._recurrent(h, masks)
+            if self.bias is not None:
+                inner = ops.add(inner, ops.getitem(self._weight(self.bias), 1))
+            h_z, h_r, h_h = self._split(inner, 3)
+        else:
+            h_z, h_r = self._split(self._recurrent(h, masks, gates=2), 2)
+        z = self.recurrent_activation(ops.add(x_z, h_z))
+        r = self.recurrent_activation(ops.add(x_r, h_r))
+        if self.reset_after:
+            h_h = ops.multiply(r, h_h)
+        else:
+            h_masked = h if masks is None else ops.multiply(h, masks[-1])
+            u_h = ops.getitem(self._weight(self.recurrent_kernel),
+                              (slice(None), slice(2 * self.units, None)))
+            h_h = ops.matmul(ops.multiply(r, h_masked), u_h)
+        hh = self.activation(ops.add(x_h, h_h))
+        h = ops.add(ops.multiply(z, h), ops.multiply(ops.subtract(1.0, z), hh))
+        return h, [h]
+
+    def get_config(self):
+        return {**super().get_config(), "reset_after": self.reset_after}
+
+
+class RNN(Layer):
+    """Runs ``cell`` over the time axis of (batch, time, features) inputs.
+
+    Outputs: the last step's output (batch, units), or every step's (batch, time, units) with
+    return_sequences; with return_state, followed by the final states ([h] or [h, c]).
+    go_backwards runs from the last step to the first (the outputs in that order, as Keras).
+    ``initial_state`` (a list of (batch, units) arrays) replaces the zero states. Masks and
+    stateful=True are not supported; unroll is accepted and changes nothing (the loop is
+    always a Python loop over the steps). A cell of one's own needs ``state_size`` and
+    ``call(inputs, states)`` -> (output, new states).
+    """
+
+    def __init__(self, cell, return_sequences: bool = False, return_state: bool = False,
+                 go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
+                 zero_output_for_mask: bool = False, **kwargs):
+        where = type(self).__name__
+        if isinstance(cell, (list, tuple)):
+            raise ValueError(
+                f"{where}(cell): numnet runs one cell per RNN layer, given a list of "
+                f"{len(cell)}; stack RNN layers instead, each but the last with "
+                "return_sequences=True.")
+        if isinstance(cell, dict):
+            cell = deserialize_inner(cell, f"{where}(cell)")
+        if not (isinstance(cell, Layer) and hasattr(cell, "state_size")):
+            raise TypeError(f"{where}(cell): expected a cell (SimpleRNNCell, LSTMCell, GRUCell "
+                            "or a layer with state_size and call(inputs, states)), given "
+                            f"{cell!r}.")
+        if stateful:
+            raise ValueError(
+                f"{where}(stateful=True): numnet does not keep states between batches. Use "
+                "stateful=False, and pass the states yourself where needed: "
+                "layer(x, initial_state=[...]) with return_state=True.")
+        for arg, value in (("return_sequences", return_sequences),
+                           ("return_state", return_state), ("go_backwards", go_backwards),
+                           ("unroll", unroll)):
+            if not isinstance(value, bool):
+                raise TypeError(f"{where}({arg}): expected True or False, given {value!r}.")
+        super().__init__(**kwargs)
+        self.cell = cell
+        self.return_sequences = return_sequences
+        self.return_state = return_state
+        self.go_backwards = go_backwards
+        self.stateful = False
+        self.unroll = unroll
+        self.zero_output_for_mask = bool(zero_output_for_mask)
+
+    @property
+    def state_size(self) -> list:
+        size = self.cell.state_size
+        return list(size) if isinstance(size, (list, tuple)) else [size]
+
+    def _check_rank(self, shape) -> None:
+        if len(shape) != 3:
+            raise ValueError(
+                f"Input of layer {self.name!r}: expected 3 axes (batch, time, features), given "
+                f"shape {tuple(shape)}."
+                + (" For one feature a step, add an axis: x[..., None]." if len(shape) == 2
+                   else ""))
+
+    def build(self, input_shape) -> None:
+        self._check_rank(input_shape)
+        cell = self.cell
+        if not cell.built:
+            cell._maybe_build((input_shape[0], input_shape[2]))
+        weights = cell._weights
+        for var in weights:
+            var.path = f"{self.name}/{cell.name}/{var.name}"
+        self._weights = weights
+        self._regularized = getattr(cell, "_regularized", [])
+
+    def compute_output_shape(self, input_shape):
+        self._check_rank(input_shape)
+        batch, steps = input_shape[0], input_shape[1]
+        units = getattr(self.cell, "output_size", None) or self.state_size[0]
+        output = (batch, steps, units) if self.return_sequences else (batch, units)
+        if self.return_state:
+            return (output, *((batch, n) for n in self.state_size))
+        return output
+
+    def __call__(self, inputs, training: bool = False, **kwargs):
+        if self.return_state and getattr(inputs, "_symbolic", False):
+            raise ValueError(
+                f"Layer {self.name!r}: return_state=True gives several tensors (the output and "
+                "the states), and numnet's models carry one tensor per layer; call the layer on "
+                "arrays directly, or use return_state=False (return_sequences=True gives every "
+                "step's output).")
+        regularizer = self.activity_regularizer
+        if not (self.return_state and regularizer is not None):
+            return super().__call__(inputs, training=training, **kwargs)
+        self.activity_regularizer = None  # as Keras: a penalty on the output and each state
+        try:
+            outputs = super().__call__(inputs, training=training, **kwargs)
+        finally:
+            self.activity_regularizer = regularizer
+        self._activity_losses = [ops.divide(regularizer(t), float(t.shape[0])) for t in outputs]
+        return outputs
+
+    def call(self, inputs, training: bool = False, initial_state=None, mask=None):
+        if mask is not None:
+            raise ValueError(
+                f"Layer {self.name!r}: numnet's recurrent layers take no masks (mask=...); pad "
+                "the sequences to one length and leave the padding in, or use equal lengths.")
+        self._check_rank(inputs.shape)
+        batch, steps, features = inputs.shape
+        built_for = self._weights[0].shape[0] if isinstance(self.cell, _Cell) else features
+        if features != built_for:
+            raise ValueError(
+                f"Input of layer {self.name!r}: expected {built_for} features on the last axis "
+                f"(the number it was built for), given shape {inputs.shape}.")
+        if steps == 0:
+            raise ValueError(f"Input of layer {self.name!r}: the sequences have no time steps "
+                             f"(shape {inputs.shape}); give at least one.")
+        states = self._initial_states(initial_state, batch, inputs.dtype)
+        if isinstance(self.cell, _Cell):
+            outputs, states = self._run_cell(inputs, states, training)
+        else:
+            outputs, states = self._run_custom_cell(inputs, states, training)
+        output = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
+        return (output, *states) if self.return_state else output
+
+    def _initial_states(self, initial_state, batch: int, dtype) -> list:
+        if initial_state is None:
+            return [Tensor(backend.xp.zeros((batch, n), dtype)) for n in self.state_size]
+        given = [ops.cast(ops.as_tensor(s), dtype) for s in _as_list(initial_state)]
+        expected = [(batch, n) for n in self.state_size]
+        if [s.shape for s in given] != expected:
+            raise ValueError(
+                f"Layer {self.name!r}: initial_state: expected {len(expected)} arrays of shapes "
+                f"{expected}, given shapes {[s.shape for s in given]}.")
+        return given
+
+    def _steps(self, sequence: Tensor) -> list:
+        steps = ops.unstack(sequence, axis=1)
+        return steps[::-1] if self.go_backwards else steps
+
+    def _run_cell(self, inputs, states, training):
+        cell = self.cell
+        masks = cell._draw_masks(cell.dropout, (inputs.shape[0], inputs.shape[2]), inputs.dtype,
+                                 training)
+        recurrent = cell._draw_masks(cell.recurrent_dropout, (inputs.shape[0], cell.units),
+                                     inputs.dtype, training)
+        outputs = []
+        for xw in self._steps(cell._project(inputs, masks)):
+            output, states = cell._step(xw, states, recurrent)
+            outputs.append(output)
+        return outputs, states
+
+    def _run_custom_cell(self, inputs, states, training):
+        call = self.cell.call
+        kwargs = {"training": training} if "training" in inspect.signature(call).parameters \
+            else {}
+        outputs = []
+        for x in self._steps(inputs):
+            output, states = call(x, states, **kwargs)
+            states = [ops.as_tensor(s) for s in _as_list(states)]
+            outputs.append(ops.as_tensor(output))
+        return outputs, states
+
+    def get_config(self):
+        return {**super().get_config(), "return_sequences": self.return_sequences,
+                "return_state": self.return_state, "go_backwards": self.go_backwards,
+                "stateful": self.stateful, "unroll": self.unroll,
+                "zero_output_for_mask": self.zero_output_for_mask,
+                "cell": serialize_inner(self.cell, f"{self.name}.cell")}
+
+
+class _CellLayer(RNN):
+    """An RNN made with its cell from one argument list (SimpleRNN, LSTM, GRU); the cell's
+    arguments read as the layer's own (layer.units, layer.dropout, ...)."""
+
+    cell_class = _Cell
+
+    def __init__(self, units: int, *, return_sequences: bool = False,
+                 return_state: bool = False, go_backwards: bool = False,
+                 stateful: bool = False, unroll: bool = False,
+                 zero_output_for_mask: bool = False, use_cudnn="auto", **kwargs):
+        cell_arguments = self._cell_arguments()
+        unknown = {k: v for k, v in kwargs.items()
+                   if k not in cell_arguments and k not in _LAYER_KWARGS}
+        reject_unknown_kwargs(f"{type(self).__name__}()", unknown,
+                              [*cell_arguments, *_LAYER_KWARGS, "return_sequences",
+                               "return_state", "go_backwards", "stateful", "unroll"])
+        layer_kwargs = {key: kwargs.pop(key) for key in list(kwargs)
+                        if key not in cell_arguments}
+        cell = self.cell_class(units, dtype=layer_kwargs.get("dtype"),
+                               trainable=layer_kwargs.get("trainable", True),
+                               name=snake_case(self.cell_class.__name__), **kwargs)
+        super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
+                         go_backwards=go_backwards, stateful=stateful, unroll=unroll,
+                         zero_output_for_mask=zero_output_for_mask, **layer_kwargs)
+
+    @classmethod
+    def _cell_arguments(cls) -> set:
+        names = set()
+        for klass in cls.cell_class.__mro__:
+            if klass is Layer:
+                break
+            names |= {p.name for p in inspect.signature(klass.__init__).parameters.values()
+                      if p.kind == p.POSITIONAL_OR_KEYWORD and p.name not in ("self", "units")}
+        return names
+
+    def __getattr__(self, name: str):
+        cell = self.__dict__.get("cell")
+        if cell is not None and (name in self._cell_arguments() or name.endswith(
+                ("_initializer", "_regularizer", "_constraint")) or name == "units"):
+            return getattr(cell, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def get_config(self):
+        config = super().get_config()
+        del config["cell"]
+        cell = self.cell.get_config()
+        for key in ("name", "trainable", "dtype"):
+            cell.pop(key, None)
+        return {**config, **cell}
+
+
+class SimpleRNN(_CellLayer):
+    """A fully connected RNN: h_t = activation(x_t W + b + h_{t-1} U) (SimpleRNNCell)."""
+
+    cell_class = SimpleRNNCell
+
+
+class LSTM(_CellLayer):
+    """Long short-term memory (LSTMCell): gates i, f, c, o; states [h, c]."""
+
+    cell_class = LSTMCell
+
+
+class GRU(_CellLayer):
+    """Gated recurrent unit (GRUCell): gates z, r, h; reset_after=True by default, as Keras."""
+
+    cell_class = GRUCell
+
+
+__all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell"]
