@@ -729,3 +729,25 @@ def test_random_config_values_are_refused_or_load(valid, fuzz_path, data):
     except ModelFileError:
         pass
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize("make", [
+    lambda units: numnet.layers.LSTM(units),
+    lambda units: numnet.layers.Bidirectional(numnet.layers.GRU(units)),
+    lambda units: numnet.layers.TimeDistributed(numnet.layers.Dense(units)),
+], ids=["recurrent cell", "wrapped recurrent layer", "wrapped dense"])
+def test_the_weights_of_cells_and_wrapped_layers_are_charged_before_allocating(make, tmp_path):
+    # A recurrent layer's weights are its cell's; a wrapper's, its inner layers'.
+    model = numnet.Sequential([numnet.Input((3, 4)), make(2)])
+    path = tmp_path / "small.numnet"
+    model.save(path)
+    members = _members(path.read_bytes())
+    config = json.loads(members["config.json"])
+    text = json.dumps(config).replace("\"units\": 2", "\"units\": 10000000")
+    assert text != json.dumps(config)
+    members["config.json"] = text.encode()
+    big = tmp_path / "big.numnet"
+    with zipfile.ZipFile(big, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    _refused(str(big), r"refused before allocating", max_bytes=10**8)

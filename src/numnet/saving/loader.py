@@ -143,7 +143,8 @@ class Loader:
                 f"{self.budget_reason} allows; refused before allocating it"))
 
     def guard(self, layer, where: str) -> None:
-        """Charge each weight the layer creates to the budget before it is allocated."""
+        """Charge each weight the layer creates to the budget before it is allocated, and each
+        weight of the layers it holds (a recurrent layer's cell, a wrapper's layers)."""
         if "add_weight" in vars(layer):
             return
         original = layer.add_weight
@@ -161,6 +162,9 @@ class Loader:
 
         layer.add_weight = add_weight
         self._guarded.append(layer)
+        for held in list(vars(layer).values()):
+            if isinstance(held, Layer):
+                self.guard(held, where)
 
     def guard_tree(self, model, where: str) -> None:
         self.guard(model, where)
