@@ -548,6 +548,10 @@ def test_initializers_by_name_and_by_object():
     assert layer.get_weights()[0].dtype == np.float32
     assert isinstance(initializers.get("he_normal"), initializers.HeNormal)
     assert isinstance(initializers.get("GlorotUniform"), initializers.GlorotUniform)
+    # every initializer gives C-ordered weights (an orthogonal matrix of few rows is made by a
+    # transpose)
+    wide = numnet.backend.to_numpy(initializers.Orthogonal(seed=1)((3, 12)))
+    assert wide.flags.c_contiguous and np.allclose(wide @ wide.T, np.eye(3), atol=1e-5)
     # Keras's short names
     assert [type(initializers.get(name)) for name in ("uniform", "normal", "one", "zero")] == [
         initializers.RandomUniform, initializers.RandomNormal, initializers.Ones,

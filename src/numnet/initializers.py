@@ -40,7 +40,8 @@ class Initializer(Configurable):
 
     def __call__(self, shape, dtype=None):
         dtype = dtype or backend.floatx()
-        return backend.to_device(self.generate(tuple(shape), self._generator()), dtype=dtype)
+        values = np.asarray(self.generate(tuple(shape), self._generator()), order="C")
+        return backend.to_device(values, dtype=dtype)  # (in C order, as every weight)
 
     def generate(self, shape, rng: np.random.Generator) -> np.ndarray:
         raise NotImplementedError

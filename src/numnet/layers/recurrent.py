@@ -93,8 +93,6 @@ class _Cell(Layer):
             self.bias = self.add_weight(self._bias_shape(), self._bias_init(), "bias",
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
-        for var in self._weights:  # (an orthogonal (units, gates * units) comes transposed)
-            var.value = backend.xp.ascontiguousarray(var.value)
 
     def _bias_shape(self) -> tuple:
         return (self.gates * self.units,)
