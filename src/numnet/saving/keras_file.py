@@ -20,6 +20,8 @@ Keras's configs are mapped onto numnet's: a dtype policy becomes its name, ``bat
 becomes ``shape`` and ``batch_size``, and settings that numnet lacks are dropped when they hold
 the value that leaves the computation as it is (``lora_rank=None``, ``renorm=False``, ...); any
 other setting that numnet lacks is refused with ModelFileError naming the layer and the key.
+The layers that a layer holds (an RNN's ``cell``, a wrapper's ``layer``, ``forward_layer`` and
+``backward_layer``) are checked and mapped as the model's own layers are.
 The weights (``model.weights.h5``, read into memory within ``max_bytes``) need h5py: pip
 install 'numnet[h5]'. The compile settings are kept where numnet knows them; the optimizer's
 state (its moments, its step) is not restored.
@@ -56,6 +58,9 @@ HARMLESS = {
 """Keras settings that numnet lacks, and the values with which they change nothing (a layer
 without LoRA or quantization, batch normalization without renormalization, a dense input)."""
 
+HELD_LAYERS = ("cell", "layer", "forward_layer", "backward_layer")
+"""The settings in which a layer's config holds a layer (an RNN's cell, a wrapper's layers)."""
+
 _OBJECT_KEYS = {"module", "class_name", "config", "registered_name", "build_config",
                 "shared_object_id"}
 _HISTORY = [schema.OneOf(str, schema.NON_NEGATIVE)]
@@ -87,6 +92,8 @@ def _same(value, allowed) -> bool:
 def _parameters(cls: type) -> set:
     """The keyword arguments ``cls`` takes, through the ``**kwargs`` its constructors pass on."""
     names = set(_LAYER_KWARGS) if issubclass(cls, Layer) else set()
+    if hasattr(cls, "_cell_arguments"):  # SimpleRNN, LSTM, GRU take their cell's arguments
+        names |= cls._cell_arguments()
     for klass in cls.__mro__:
         init = vars(klass).get("__init__")
         if init is None or klass is object:
@@ -296,7 +303,11 @@ class Translator:
         out = {}
         for key, value in config.items():
             at = _at(where, key)
-            value = self.value(value, at)
+            if key in HELD_LAYERS and isinstance(value, dict) and cls is not None \
+                    and issubclass(cls, Layer):
+                value = self.layer(value, at)  # checked as the model's own layers are
+            else:
+                value = self.value(value, at)
             if accepted is not None and key not in accepted:
                 if key in HARMLESS and _same(value, HARMLESS[key]):
                     continue

@@ -3,9 +3,13 @@
 Layout, as Keras 3 writes it: ``/layers/<key>/vars/<i>`` holds the i-th weight of a layer,
 where ``<key>`` is the snake-case class name of the layer with a counter per class (``dense``,
 ``dense_1``, ``batch_normalization``, ...) in the model's layer order; ``/vars`` is the model's own
-(empty) group. Reading follows hard links only, plus soft links whose target stays inside the
-file; external links, external raw-data files and virtual datasets are refused, and only
-numeric datasets of the expected shape are read.
+(empty) group. A layer that holds layers keeps no weights of its own (its ``vars`` group is
+empty): they are one level deeper, under the name of the attribute that holds each layer, an
+RNN's in ``<key>/cell/vars``, a Bidirectional's in ``<key>/forward_layer/cell/vars`` and
+``<key>/backward_layer/cell/vars``, a TimeDistributed's in ``<key>/layer/vars``. Reading
+follows hard links only, plus soft links whose target stays inside the file; external links,
+external raw-data files and virtual datasets are refused, and only numeric datasets of the
+expected shape are read.
 """
 
 from __future__ import annotations
@@ -60,17 +64,48 @@ def _keys(model) -> list:
     return out
 
 
+def held_layers(layer) -> list:
+    """[(attribute, layer)]: the layers that ``layer`` holds, whose weights Keras keeps under
+    ``<layer's key>/<attribute>``; [] for a layer that keeps its weights itself."""
+    from ..layers.recurrent import RNN
+    from ..layers.wrappers import Bidirectional, TimeDistributed
+
+    if isinstance(layer, RNN):
+        return [("cell", layer.cell)]
+    if isinstance(layer, Bidirectional):
+        return [("forward_layer", layer.forward_layer),
+                ("backward_layer", layer.backward_layer)]
+    if isinstance(layer, TimeDistributed):
+        return [("layer", layer.layer)]
+    return []
+
+
+def _nodes(layer, key: str, label: str | None = None) -> list:
+    """[(layer, key, label, held)] for the model's ``layer`` at ``/layers/<key>`` and, after it,
+    each layer it holds, at any depth; ``held`` lists the attributes of the layers it holds
+    (the layer's own weights are those of a layer that holds none); ``label`` names it in
+    errors."""
+    label = label or f"the model's layer {layer.name!r} ({type(layer).__name__})"
+    held = held_layers(layer)
+    out = [(layer, key, label, [attr for attr, _ in held])]
+    for attr, inner in held:
+        out += _nodes(inner, f"{key}/{attr}",
+                      f"{label}, its {attr} {inner.name!r} ({type(inner).__name__})")
+    return out
+
+
 def save_weights(model, path: str, overwrite: bool = True) -> None:
     h5py = _h5py()
 
     def write(f):
         with h5py.File(f, "w") as h5:
             layers = h5.create_group("layers")
-            for layer, key in _keys(model):
-                group = layers.create_group(key).create_group("vars")
-                group.attrs["name"] = layer.name
-                for i, var in enumerate(layer.weights):
-                    group.create_dataset(str(i), data=backend.to_numpy(var.value))
+            for top, key in _keys(model):
+                for layer, at, _, held in _nodes(top, key):
+                    group = layers.create_group(f"{at}/vars")
+                    group.attrs["name"] = layer.name
+                    for i, var in enumerate([] if held else layer.weights):
+                        group.create_dataset(str(i), data=backend.to_numpy(var.value))
             h5.create_group("vars").attrs["name"] = model.name
 
     atomic_write(path, write, overwrite=overwrite, where="save_weights")
@@ -159,38 +194,20 @@ def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
             keys = _keys(model) if keys is None else keys
             expected = {key.split("/")[0] for _, key in keys}
             extra = sorted(k for k in layers_group.keys()
-                           if k not in expected and _has_vars(reader, f"/layers/{k}/vars"))
+                           if k not in expected and _has_weights(reader, f"/layers/{k}"))
             if extra:
                 raise reader.fail("/layers", (
                     f"holds weights for layers {extra} that the model does not have (the model's "
                     f"layers in Keras naming: {[k for _, k in keys]})"))
-            for layer, key in keys:
-                where = f"/layers/{key}/vars"
-                variables = layer.weights
-                group = reader.get(where)
-                if group is None and not variables:
-                    continue
-                if not isinstance(group, h5py.Group):
-                    raise reader.fail(where, f"missing: the model's layer {layer.name!r} "
-                                             f"({type(layer).__name__}) has no weights here")
-                names = sorted(group.keys(), key=lambda k: (len(k), k))
-                if names != [str(i) for i in range(len(variables))]:
-                    problem = (f"layer {layer.name!r} has {len(variables)} variables, the file "
-                               f"has {names}")
-                    if skip_mismatch:
-                        warnings.warn(f"load_weights: skipped {problem}.", stacklevel=4)
+            for top, key in keys:
+                for layer, at, label, held in _nodes(top, key):
+                    if held:
+                        _check_holder(reader, f"/layers/{at}", label, held)
                         continue
-                    raise reader.fail(where, problem)
-                try:
-                    values = [reader.read(f"{where}/{i}", var.shape, budget)
-                              for i, var in enumerate(variables)]
-                except ModelFileError as err:
-                    if not skip_mismatch:
-                        raise
-                    warnings.warn(f"load_weights: skipped layer {layer.name!r}: {err}",
-                                  stacklevel=4)
-                    continue
-                pending += list(zip(variables, values, strict=True))
+                    values = _read_layer(reader, f"/layers/{at}/vars", layer, label,
+                                         skip_mismatch, budget)
+                    if values is not None:
+                        pending += list(zip(layer.weights, values, strict=True))
         except (OSError, KeyError, ValueError, TypeError, RuntimeError) as err:
             if isinstance(err, ModelFileError):
                 raise
@@ -200,9 +217,65 @@ def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
         var.assign(value)
 
 
+def _check_holder(reader: _Reader, where: str, label: str, held: list) -> None:
+    """A layer that holds layers: no weights of its own, none for layers it does not hold."""
+    if _has_vars(reader, f"{where}/vars"):
+        raise reader.fail(f"{where}/vars", (
+            f"holds weights, where Keras keeps none for {label}: its weights belong under "
+            f"{[f'{where}/{attr}' for attr in held]}"))
+    group = reader.get(where)
+    if not isinstance(group, reader.h5py.Group):
+        return
+    extra = sorted(k for k in group.keys()
+                   if k not in held and k != "vars" and _has_weights(reader, f"{where}/{k}"))
+    if extra:
+        raise reader.fail(where, f"holds weights for {extra}, which {label} does not have "
+                                 f"(it holds {held})")
+
+
+def _read_layer(reader: _Reader, where: str, layer, label: str, skip_mismatch: bool,
+                budget: list):
+    """The values of the layer's weights at ``where``, checked; None for a layer without
+    weights there, or one skipped (with a warning) under skip_mismatch."""
+    variables = layer.weights
+    group = reader.get(where)
+    if group is None and not variables:
+        return None
+    if not isinstance(group, reader.h5py.Group):
+        raise reader.fail(where, f"missing: {label} has no weights here")
+    names = sorted(group.keys(), key=lambda k: (len(k), k))
+    if names != [str(i) for i in range(len(variables))]:
+        problem = f"{label} has {len(variables)} variables, the file has {names}"
+        if skip_mismatch:
+            warnings.warn(f"load_weights: skipped {problem}.", stacklevel=5)
+            return None
+        raise reader.fail(where, problem)
+    try:
+        return [reader.read(f"{where}/{i}", var.shape, budget)
+                for i, var in enumerate(variables)]
+    except ModelFileError as err:
+        if not skip_mismatch:
+            raise
+        warnings.warn(f"load_weights: skipped {label}: {err}", stacklevel=5)
+        return None
+
+
 def _has_vars(reader: _Reader, where: str) -> bool:
     group = reader.get(where)
     return isinstance(group, reader.h5py.Group) and len(group) > 0
 
 
-__all__ = ["keras_key", "load_weights", "save_weights"]
+def _has_weights(reader: _Reader, where: str, seen=None) -> bool:
+    """Whether the layer's group at ``where``, or one of the groups of the layers it holds, has
+    weights in its ``vars`` (each group looked at once, so links in a loop end)."""
+    seen = set() if seen is None else seen
+    group = reader.get(where)
+    if not isinstance(group, reader.h5py.Group) or group in seen:
+        return False
+    seen.add(group)
+    if _has_vars(reader, f"{where}/vars"):
+        return True
+    return any(_has_weights(reader, f"{where}/{k}", seen) for k in group.keys() if k != "vars")
+
+
+__all__ = ["held_layers", "keras_key", "load_weights", "save_weights"]

@@ -2,16 +2,19 @@
 
 Run from anywhere with keras and jax installed (the tests themselves need neither)::
 
-    KERAS_BACKEND=jax python tests/data/keras/make_fixtures.py
+    KERAS_BACKEND=jax python tests/data/keras/make_fixtures.py [recurrent]
 
 Each model is trained for a few steps (so that batch-normalization statistics and weights are
 off their initial values), then saved as ``<name>.keras`` next to ``<name>_x.npy`` (its input;
 ``_x0`` / ``_x1`` for two inputs) and ``<name>_y.npy`` (Keras's predictions on that input).
+The recurrent models (those of tests/test_keras_files_recurrent.py, written alone with the
+argument ``recurrent``) are also saved as ``<name>.weights.h5``.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -97,5 +100,47 @@ def main() -> None:
         print(f"{name}.keras: {(HERE / f'{name}.keras').stat().st_size} bytes")
 
 
+def bidirectional_lstm():
+    tokens = keras.Input(shape=(6,), dtype="int32", name="tokens")
+    x = keras.layers.Embedding(10, 3)(tokens)
+    x = keras.layers.Bidirectional(keras.layers.LSTM(2, return_sequences=True))(x)
+    x = keras.layers.GRU(3, return_sequences=True)(x)
+    out = keras.layers.TimeDistributed(keras.layers.Dense(2))(x)
+    model = keras.Model(inputs=tokens, outputs=out, name="bidirectional_lstm")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="mse")
+    rng = np.random.default_rng(5)
+    return model, rng.integers(0, 10, size=(16, 6)).astype("int32"), rng.normal(size=(16, 6, 2))
+
+
+def simple_rnn():
+    model = keras.Sequential([
+        keras.Input(shape=(5, 2)),
+        keras.layers.SimpleRNN(3, return_sequences=True, go_backwards=True),
+        keras.layers.RNN(keras.layers.SimpleRNNCell(2, activation="relu")),
+        keras.layers.Dense(1),
+    ], name="simple_rnn")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="mse")
+    rng = np.random.default_rng(6)
+    return model, rng.normal(size=(16, 5, 2)).astype("float32"), rng.normal(size=(16, 1))
+
+
+RECURRENT = {"bidirectional_lstm": bidirectional_lstm, "simple_rnn": simple_rnn}
+
+
+def main_recurrent() -> None:
+    for name, build in RECURRENT.items():
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(0)
+        model, x, labels = build()
+        model.fit(x, labels.astype("float32"), batch_size=8, epochs=3, verbose=0)
+        model.save(HERE / f"{name}.keras")
+        model.save_weights(HERE / f"{name}.weights.h5")
+        np.save(HERE / f"{name}_x.npy", x)
+        np.save(HERE / f"{name}_y.npy", np.asarray(model.predict(x, verbose=0), "float32"))
+        print(f"{name}.keras: {(HERE / f'{name}.keras').stat().st_size} bytes")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] != ["recurrent"]:
+        main()
+    main_recurrent()
