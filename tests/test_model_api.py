@@ -727,8 +727,10 @@ def test_symbolic_inputs_and_outputs_that_are_not_known_say_how_to_make_them():
     unbuilt.build((None, 3))
     assert unbuilt.input.shape == (None, 3) and unbuilt.layers[0].output.shape == (None, 2)
     inputs = numnet.Input((3,))
-    with pytest.raises(ValueError, match=r"Model\(outputs\): expected one symbolic tensor.*2"):
-        numnet.Model(inputs, [layers.Dense(1)(inputs), layers.Dense(2)(inputs)])
+    with pytest.raises(ValueError, match=r"Model\(outputs\): expected a symbolic tensor.*empty"):
+        numnet.Model(inputs, [])
+    two = numnet.Model(inputs, [layers.Dense(1)(inputs), layers.Dense(2)(inputs)])
+    assert two.output_shape == [(None, 1), (None, 2)]  # several outputs (test_functional_outputs)
 
 
 def test_clone_model_of_a_functional_model_keeps_names_and_makes_new_weights():

@@ -153,6 +153,8 @@ def _dense_stack(model) -> list[list]:
     from .layers import BatchNormalization, Dense, Dropout, Flatten, Reshape
 
     if getattr(model, "_graph", None) is not None:
+        if getattr(model, "_output_names", None) is not None:
+            return []  # several outputs: checked one by one (on_compile)
         last = model._output.layer
         return [[last, _activation_name(last)]] if isinstance(last, Dense) else []
     out: list[list] = []
@@ -178,10 +180,9 @@ def _architecture_known(model) -> bool:
     return type(model).call is Model.call
 
 
-def _loss_facts(model):
+def _loss_facts(loss):
     from . import losses
 
-    loss = model._loss_obj
     kind = losses.kind_of(loss)
     from_logits = bool(getattr(loss, "from_logits", False))
     fn = getattr(loss, "fn", None)
@@ -206,9 +207,16 @@ def on_compile(model) -> None:
         return
     from .layers import Dense
 
+    heads = getattr(model, "_heads", None)
+    if heads is not None:  # several outputs: each output layer against its own loss
+        for tensor, loss in zip(model.outputs, heads.losses, strict=True):
+            if loss is not None and isinstance(tensor.layer, Dense):
+                _check_output([[tensor.layer, _activation_name(tensor.layer)]], loss)
+        _check_learning_rate(model.optimizer)
+        return
     stack = _dense_stack(model) if _architecture_known(model) else []
     if stack and model._loss_obj is not None:
-        _check_output(model, stack)
+        _check_output(stack, model._loss_obj)
     for (layer, act), (following, _) in zip(stack, stack[1:]):
         if act == "linear" and isinstance(following, Dense):
             _warn("linear_hidden",
@@ -220,11 +228,11 @@ def on_compile(model) -> None:
     _check_learning_rate(model.optimizer)
 
 
-def _check_output(model, stack) -> None:
+def _check_output(stack, loss) -> None:
     last_layer, out_act = stack[-1]
     units = getattr(last_layer, "units", None)
-    kind, from_logits, _ = _loss_facts(model)
-    name = model._loss_obj.name
+    kind, from_logits, _ = _loss_facts(loss)
+    name = loss.name
     if kind in ("categorical", "sparse") and out_act == "sigmoid":
         _warn("sigmoid_categorical",
               f"The output layer uses sigmoid, but the loss is {name}.",
@@ -288,12 +296,11 @@ def on_fit(model, x, y) -> None:
     if not _enabled or getattr(model, "_advised_fit", False):
         return
     model._advised_fit = True
-    from . import losses
+    from .layers import Dense
 
-    known = _architecture_known(model)
-    stack = _dense_stack(model) if known else []
+    heads = getattr(model, "_heads", None)
+    stack = _dense_stack(model) if heads is None and _architecture_known(model) else []
     out_act = stack[-1][1] if stack else None
-    kind, from_logits, fn = _loss_facts(model)
     x = np.asarray(x)
     sample_x = x[:2048].reshape(min(len(x), 2048), -1)
     if sample_x.size and sample_x.dtype.kind in "biuf":
@@ -305,6 +312,26 @@ def on_fit(model, x, y) -> None:
                   "slows the training of a dense network and can make it diverge.",
                   "scale them: x / 255 for pixels, or (x - mean) / std per feature, computed on "
                   "the training data.")
+    if heads is not None:  # several outputs: each output's targets against its loss
+        for k, (tensor, loss) in enumerate(zip(model.outputs, heads.losses, strict=True)):
+            target = heads.target(y, k)
+            if loss is not None and target is not None:
+                last = tensor.layer
+                _check_targets(_activation_name(last) if isinstance(last, Dense) else None,
+                               loss, target)
+        return
+    kind, from_logits, _ = _loss_facts(model._loss_obj)
+    _check_targets(out_act, model._loss_obj, y)
+    if from_logits and kind in ("categorical", "sparse") and out_act not in ("softmax",
+                                                                            "sigmoid") and len(x):
+        _check_probabilities_to_logits(model, x)
+
+
+def _check_targets(out_act, loss, y) -> None:
+    """The rules on the targets of one output: its activation ``out_act`` and its loss."""
+    from . import losses
+
+    kind, _, fn = _loss_facts(loss)
     sample_y = np.asarray(y[:4096])
     if not sample_y.size:
         return
@@ -334,9 +361,6 @@ def on_fit(model, x, y) -> None:
               "several labels at once.",
               "for multi-label targets use activation='sigmoid' on the last layer with "
               "binary_crossentropy.")
-    if from_logits and kind in ("categorical", "sparse") and out_act not in ("softmax",
-                                                                            "sigmoid") and len(x):
-        _check_probabilities_to_logits(model, x)
 
 
 def _check_probabilities_to_logits(model, x) -> None:

@@ -83,7 +83,10 @@ def _clone_graph(model, input_tensors, clone, call_function):
     struct = model._input_struct
     if isinstance(struct, dict):
         inputs = dict(zip(struct, inputs, strict=True))
-    functional = Model(inputs, values[model._output_slot], name=model.name)
+    outputs = [values[slot] for slot in model._output_slots]
+    if isinstance(model._output, dict):
+        outputs = dict(zip(model._output_names, outputs, strict=True))
+    functional = Model(inputs, outputs if len(outputs) > 1 else outputs[0], name=model.name)
     functional.trainable = model.trainable
     return functional
 

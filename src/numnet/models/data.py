@@ -105,18 +105,19 @@ def prepare_y(y, n: int, where: str, name: str = "y") -> np.ndarray:
     return array
 
 
-def prepare_weights(sample_weight, n: int, where: str) -> np.ndarray | None:
+def prepare_weights(sample_weight, n: int, where: str,
+                    name: str = "sample_weight") -> np.ndarray | None:
     if sample_weight is None:
         return None
-    w = to_array(sample_weight, "sample_weight", where).astype(backend.floatx())
+    w = to_array(sample_weight, name, where).astype(backend.floatx())
     if w.ndim > 2 or (w.ndim == 2 and w.shape[1] != 1) or w.shape[0] != n:
         raise ValueError(
-            f"{where}(sample_weight): expected one weight per sample, shape ({n},), given "
+            f"{where}({name}): expected one weight per sample, shape ({n},), given "
             f"shape {w.shape}."
         )
-    check_finite(w, "sample_weight", where)
+    check_finite(w, name, where)
     if (w < 0).any():
-        raise ValueError(f"{where}(sample_weight): weights must be >= 0; given a negative weight.")
+        raise ValueError(f"{where}({name}): weights must be >= 0; given a negative weight.")
     return w.reshape(n)
 
 

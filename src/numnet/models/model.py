@@ -1,7 +1,8 @@
 """Model: a stack of layers with compile / fit / evaluate / predict, as Keras.
 
 ``Model(inputs, outputs)`` from ``Input(...)`` is a chain of layers, or a graph of them (several
-inputs, branches, merge layers, a layer shared by two branches) run in topological order;
+inputs, branches, merge layers, a layer shared by two branches, several outputs: a loss and
+metrics for each, models/outputs.py) run in topological order;
 subclasses may define ``call``; ``Sequential`` (sequential.py) adds ``add`` and ``pop``.
 """
 
@@ -27,6 +28,7 @@ from ..layers.base import (
     unique_name,
 )
 from . import adapters, data, stack_step, threads
+from . import outputs as outputs_module
 
 
 class _LazyLogs(dict):
@@ -123,9 +125,8 @@ def _one_tensor(tensors, argument: str):
     if isinstance(tensors, (list, tuple)):
         if len(tensors) != 1:
             raise ValueError(
-                f"Model({argument}): expected one symbolic tensor (numnet models have one "
-                f"output), given a {type(tensors).__name__} of {len(tensors)}. Merge the "
-                "outputs into one (e.g. layers.concatenate(outputs)) or make one model each.")
+                f"Model({argument}): expected a symbolic tensor, or a list or dict of them, "
+                f"given an empty {type(tensors).__name__}.")
         return tensors[0]
     return tensors
 
@@ -143,14 +144,14 @@ def _key(tensor) -> int:
     return id(tensor.input_layer) if not tensor.parents else id(tensor)
 
 
-def _trace(inputs: list, output) -> tuple[list, int, list]:
-    """The calls that compute ``output`` from ``inputs``, in topological order, as
+def _trace(inputs: list, outputs: list) -> tuple[list, list, list]:
+    """The calls that compute ``outputs`` from ``inputs``, in topological order, as
     [(layer, slots of the tensors it is called on, whether on a list)] where slot i < n is
-    input i and slot n + k the output of call k; the slot of ``output``; each slot's shape."""
+    input i and slot n + k the output of call k; the slot of each output; each slot's shape."""
     slots = {_key(t): i for i, t in enumerate(inputs)}
     shapes = [t.shape for t in inputs]  # of each slot's tensor
     nodes: list = []
-    stack = [(output, False)]
+    stack = [(output, False) for output in reversed(outputs)]
     while stack:
         tensor, ready = stack.pop()
         key = _key(tensor)
@@ -169,7 +170,7 @@ def _trace(inputs: list, output) -> tuple[list, int, list]:
         else:
             stack.append((tensor, True))
             stack += [(p, False) for p in reversed(tensor.parents)]
-    return nodes, slots[_key(output)], shapes
+    return nodes, [slots[_key(output)] for output in outputs], shapes
 
 
 class Model(Layer):
@@ -180,6 +181,8 @@ class Model(Layer):
     _stack_step = None  # a fit's step as a list of calls (models/stack_step.py), if it applies
     _functional = False  # built by Model(inputs, outputs)
     _graph = None  # [(layer, input slots, on a list)] of a functional model that is no chain
+    _output_names = None  # of a model of several outputs (outputs.py): the names logs use
+    _heads = None  # compile settings per output (outputs.Heads) of a model of several outputs
     jit_compile = "auto"
     run_eagerly = False
 
@@ -204,6 +207,9 @@ class Model(Layer):
             self._init_functional(inputs, outputs)
 
     def _init_functional(self, inputs, outputs):
+        if isinstance(outputs, (list, tuple, dict)) and len(outputs) > 1:
+            self._init_graph(inputs, outputs)
+            return
         outputs = _one_tensor(outputs, "outputs")
         several = isinstance(inputs, dict) or (
             isinstance(inputs, (list, tuple)) and len(inputs) != 1)
@@ -229,14 +235,16 @@ class Model(Layer):
         self.output_shape = outputs.shape
 
     def _init_graph(self, inputs, output):
-        """A model of several inputs, or of branches that merge: the calls in topological
-        order (``_graph``), run by ``call``."""
+        """A model of several inputs or outputs, or of branches that merge: the calls in
+        topological order (``_graph``), run by ``call``. Several outputs come as a list, or a
+        dict whose sorted keys give their order (as Keras)."""
         names = sorted(inputs) if isinstance(inputs, dict) else None  # Keras's order: sorted
         tensors = [inputs[k] for k in names] if names else list(
             inputs if isinstance(inputs, (list, tuple)) else [inputs])
-        for i, t in enumerate([*tensors, output]):
+        outputs = outputs_module.output_list(output)
+        for i, t in enumerate([*tensors, *outputs]):
             if not getattr(t, "_symbolic", False):
-                what = "outputs" if i == len(tensors) else "inputs"
+                what = "outputs" if i >= len(tensors) else "inputs"
                 raise TypeError(
                     f"Model({what}): expected the tensors returned by Input(...) and by calling "
                     f"layers on them, given {type(t).__name__}.")
@@ -248,20 +256,32 @@ class Model(Layer):
         layers_in = [t.input_layer for t in tensors]
         if len(set(map(id, layers_in))) != len(layers_in):
             raise ValueError("Model(inputs): an Input is given twice; give each input once.")
-        self._graph, self._output_slot, self._slot_shapes = _trace(tensors, output)
+        self._graph, self._output_slots, self._slot_shapes = _trace(tensors, outputs)
+        self._output_slot = self._output_slots[0]
         self._input_layers = layers_in
         self._inputs = tensors
         self._input_names = names or [layer.name for layer in layers_in]
         self._input_struct = dict(zip(names, tensors, strict=True)) if names else (
             tensors if len(tensors) > 1 or isinstance(inputs, (list, tuple)) else tensors[0])
         self._output = output
+        if len(outputs) > 1:
+            self._output = output if isinstance(output, dict) else list(outputs)
+            self._outputs = outputs
+            self._output_names = outputs_module.output_names(output)
+            twice = [n for i, n in enumerate(self._output_names) if n in self._output_names[:i]]
+            if twice:
+                raise ValueError(
+                    f"Model(outputs): two outputs are called {twice[0]!r} (the name of the "
+                    "layer that gives them), and losses, metrics and logs name each output; "
+                    "give the outputs as a dict {name: tensor}, or give each output layer a "
+                    "name of its own.")
         self._takes_list = len(tensors) > 1  # called on a list inside another model
         self._layers = [layer for layer, _, _ in self._graph]
         self._functional = True
         self.built = True
         shapes = [layer._declared_input_shape for layer in layers_in]
         self.input_shape = shapes if len(shapes) > 1 else shapes[0]
-        self.output_shape = output.shape
+        self.output_shape = [t.shape for t in outputs] if len(outputs) > 1 else output.shape
 
     def __setattr__(self, name, value):
         if isinstance(value, Layer) and name not in ("_input_layer",):
@@ -298,7 +318,8 @@ class Model(Layer):
 
     @property
     def output(self) -> SymbolicTensor:
-        """The model's symbolic output: its input through each of its layers."""
+        """The model's symbolic output: its input through each of its layers; the list (or
+        dict) of them that the model was given, for a model of several outputs."""
         if self._graph is not None:
             return self._output
         if self._input_layer is None or not self.built or not self._layers:
@@ -311,7 +332,7 @@ class Model(Layer):
 
     @property
     def outputs(self) -> list[SymbolicTensor]:
-        return [self.output]
+        return list(self._outputs) if self._output_names is not None else [self.output]
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """The layer called ``name``, or the one at ``index`` in ``layers`` (give one of them)."""
@@ -427,9 +448,18 @@ class Model(Layer):
         for layer, parents, merged in self._graph:
             values.append(layer([values[i] for i in parents] if merged else values[parents[0]],
                                 training=training))
+        if self._output_names is not None:
+            return [values[i] for i in self._output_slots]
         return values[self._output_slot]
 
     def __call__(self, inputs, training: bool = False, **kwargs):
+        if self._output_names is not None and (getattr(inputs, "_symbolic", False) or (
+                isinstance(inputs, dict) and is_symbolic_list(list(inputs.values())))
+                or is_symbolic_list(inputs)):
+            raise TypeError(
+                f"{self.name}: a model of several outputs {self._output_names} cannot be "
+                "called on symbolic tensors as a layer of another model; build the larger "
+                "model from the layers themselves, or call it on arrays.")
         if getattr(inputs, "_symbolic", False):
             return inputs.apply(self)
         if self._graph is not None:
@@ -528,6 +558,10 @@ class Model(Layer):
             # As Keras 3: float16 gradients need loss scaling (numnet.mixed_precision).
             optimizer_obj = optimizers.LossScaleOptimizer(optimizer_obj,
                                                           name="loss_scale_optimizer")
+        if self._output_names is not None:
+            self._compile_heads(optimizer_obj, loss, loss_weights, metrics, weighted_metrics,
+                                run_eagerly, jit_compile)
+            return
         loss_obj = None if loss is None else losses.get(loss)
         if metrics is None:
             metrics = []
@@ -555,19 +589,40 @@ class Model(Layer):
 
         advice.on_compile(self)
 
+    def _compile_heads(self, optimizer, loss, loss_weights, metrics, weighted_metrics,
+                       run_eagerly, jit_compile):
+        """compile for a model of several outputs: a loss, weight and metrics per output
+        (models/outputs.py)."""
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"compile(jit_compile): expected 'auto', True or False, given "
+                             f"{jit_compile!r}.")
+        heads = outputs_module.Heads(self._output_names, [t.shape for t in self._outputs],
+                                     loss, loss_weights, metrics, weighted_metrics)
+        self.optimizer, self.loss, self._loss_obj, self._heads = optimizer, loss, None, heads
+        self.jit_compile, self.run_eagerly = jit_compile, bool(run_eagerly)
+        self._metric_specs, self._weighted_from, self._metrics = [], 0, []
+        self.compiled = True
+        from .. import advice
+
+        advice.on_compile(self)
+
     def _require_compiled(self, where: str) -> None:
         if not self.compiled:
             raise ValueError(
                 f"{where}: the model must be compiled first, e.g. "
                 "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')."
             )
-        if self._loss_obj is None and where != "predict()":
+        if self._loss_obj is None and where != "predict()" and not (
+                self._heads is not None and self._heads.has_loss):
             raise ValueError(
                 f"{where}: compile() was given no loss; pass loss=... (e.g. 'mse' or "
                 "'sparse_categorical_crossentropy')."
             )
 
     def _resolve_metrics(self, y: np.ndarray) -> None:
+        if self._heads is not None:
+            self._metrics = self._heads.build(y)
+            return
         if self._metrics or not self._metric_specs:
             return
         out_shape = (len(y),) + tuple(self.output_shape[1:])
@@ -576,6 +631,8 @@ class Model(Layer):
 
     @property
     def metrics_names(self) -> list[str]:
+        if self._heads is not None:  # in the order of evaluate's list
+            return self._heads.log_names()
         return ["loss"] + metrics_module.log_names(self._metrics, self._weighted_from)
 
     @property
@@ -602,7 +659,11 @@ class Model(Layer):
         return x, y, sample_weight
 
     def _prepare_targets(self, y, sample_weight, n: int, where: str):
-        """y and sample_weight checked for ``n`` samples (a model of several inputs)."""
+        """y and sample_weight checked for ``n`` samples (a model of several inputs or
+        outputs)."""
+        if self._heads is not None:
+            return (self._heads.targets(y, n, where),
+                    self._heads.sample_weights(sample_weight, n, where))
         y = data.prepare_y(y, n, where)
         sample_weight = data.prepare_weights(sample_weight, n, where)
         losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
@@ -624,6 +685,8 @@ class Model(Layer):
             loss = step(x, y, sample_weight)
             if loss is not None:
                 return loss
+        if self._heads is not None:
+            return self._train_step_heads(x, y, sample_weight)
         params = self._step_params
         if params is None:
             params = self.trainable_weights
@@ -649,7 +712,40 @@ class Model(Layer):
             metric.update_state(y, out.value, sample_weight if i >= self._weighted_from else None)
         return loss.value
 
+    def _train_step_heads(self, x, y, sample_weight):
+        """_train_step for a model of several outputs: the weighted sum of their losses."""
+        params = self._step_params
+        if params is None:
+            params = self.trainable_weights
+        for p in params:
+            p.grad = None
+        ys, sws = self._heads.split(y, sample_weight)
+        out = self._forward(_feed(x), training=True)
+        loss = self._heads.loss(ys, out, sws)
+        for penalty in self.losses:
+            loss = ops.add(loss, penalty)
+        with grad_buffers():
+            if isinstance(self.optimizer, optimizers.LossScaleOptimizer):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    loss.backward(backend.xp.full(loss.value.shape,
+                                                  self.optimizer.dynamic_scale,
+                                                  dtype=loss.value.dtype))
+            else:
+                loss.backward()
+        self.optimizer.apply([p.grad for p in params], params)
+        self._heads.update_metrics(ys, out, sws)
+        return loss.value
+
     def _test_step(self, x, y, sample_weight):
+        if self._heads is not None:
+            ys, sws = self._heads.split(y, sample_weight)
+            with no_grad():
+                out = self._forward(_feed(x), training=False)
+                loss = self._heads.loss(ys, out, sws)
+                for penalty in self.losses:
+                    loss = ops.add(loss, penalty)
+            self._heads.update_metrics(ys, out, sws)
+            return loss.value
         y = backend.to_device(y)
         if sample_weight is not None:
             sample_weight = backend.to_device(sample_weight)
@@ -662,6 +758,8 @@ class Model(Layer):
         return loss.value
 
     def _results(self, loss_total: float, count: float) -> dict:
+        if self._heads is not None:
+            return self._heads.results(loss_total, count)
         logs = {"loss": float(loss_total) / count if count else float("nan")}
         logs.update(metrics_module.results(self._metrics, self._weighted_from))
         return logs
@@ -677,6 +775,9 @@ class Model(Layer):
         x: arrays (NumPy, lists, pandas), a memory-mapped array (``np.load(path,
         mmap_mode='r')``), a ``numnet.utils.PyDataset``, or a generator / iterable of
         ``(x, y)`` or ``(x, y, sample_weight)`` batches (y and sample_weight then stay None).
+        For a model of several outputs, y is a list of arrays in the order of model.outputs or
+        a dict keyed by output name, and sample_weight one array for all outputs or such a
+        list or dict (in-memory arrays).
         Memory-mapped arrays and PyDatasets stream: only the batches in use are in memory.
         In-memory arrays are checked whole before training (NaN / inf, shapes, labels against
         the loss); streams are checked on their first batch.
@@ -957,10 +1058,20 @@ class Model(Layer):
             xs, y = [a[:cut] for a in xs], y[:cut]
             sample_weight = None if sample_weight is None else sample_weight[:cut]
         if class_weight is not None:
+            self._check_class_weight(where)
             weights = data.class_weights_to_sample_weights(class_weight, y, where)
             sample_weight = weights if sample_weight is None else sample_weight * weights
         source = adapters.InputsSource(xs, y, sample_weight, batch_size, shuffle)
         return adapters.EpochIterator(source, steps), (xs, y), split
+
+    def _check_class_weight(self, where: str) -> None:
+        if self._output_names is not None:
+            raise ValueError(
+                f"{where}(class_weight): class weights apply to a model of one output, and "
+                f"{self.name!r} has {len(self._output_names)} outputs {self._output_names} (as "
+                "in Keras). Give sample_weight per output instead: a list of arrays in the order "
+                "of model.outputs, or a dict keyed by output name, e.g. the class weight of "
+                "each sample's label.")
 
     def _prepare_x(self, x, where):
         """Inputs alone (predict), checked whole; builds the model on first use."""
@@ -1074,7 +1185,9 @@ class Model(Layer):
     # ----- evaluate / predict -----
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict: bool = False, **kwargs):
-        """Loss and metrics on (x, y): a scalar loss, a list [loss, *metrics], or a dict.
+        """Loss and metrics on (x, y): a scalar loss, a list [loss, *metrics], or a dict; for a
+        model of several outputs the list is [loss, *each output's loss, *metrics by name], as
+        Keras 3's.
 
         x, y, sample_weight as in fit (arrays, a memory-mapped array, a PyDataset, or a
         generator of batches); ``steps``: at most this many batches. batch_size defaults to 32.
@@ -1101,14 +1214,15 @@ class Model(Layer):
             it.close()
         if logs is None:
             raise ValueError("evaluate(x): the data gave no batch to evaluate.")
-        if return_dict:
-            return logs
+        if return_dict or self._heads is not None:
+            return self._batch_result(logs, return_dict)
         if not self._metrics:
             return logs["loss"]
         return [logs[name] for name in self.metrics_names]
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
-        """The model's outputs for x, computed in batches, as a NumPy array.
+        """The model's outputs for x, computed in batches, as a NumPy array (a list of them in
+        the order of model.outputs, or a dict by output name, for a model of several outputs).
 
         x: arrays, a memory-mapped array, a PyDataset or a generator (of x, or of tuples whose
         first item is x); ``steps``: at most this many batches. batch_size defaults to 32."""
@@ -1143,8 +1257,9 @@ class Model(Layer):
                 for step, (xb, _, _) in enumerate(it.epoch(None)):
                     if batch_begin:
                         cb.call("on_predict_batch_begin", step, None)
-                    out = backend.to_numpy(
-                        self._forward(_feed(xb), False).value)
+                    out = self._forward(_feed(xb), False)
+                    out = (backend.to_numpy(out.value) if type(out) is not list
+                           else [backend.to_numpy(t.value) for t in out])
                     outputs.append(out)
                     if batch_end:
                         cb.call("on_predict_batch_end", step, {"outputs": out})
@@ -1154,12 +1269,19 @@ class Model(Layer):
         cb.call("on_predict_end", None)
         if not outputs:
             raise ValueError("predict(x): the data gave no batch to predict.")
+        if self._output_names is not None:  # a list (or dict) of arrays, one per output
+            arrays = [np.concatenate(parts, axis=0) for parts in zip(*outputs, strict=True)]
+            if isinstance(self._output, dict):
+                return dict(zip(self._output_names, arrays, strict=True))
+            return arrays
         return np.concatenate(outputs, axis=0)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict: bool = False):
         """One optimizer step on one batch; returns the loss (and metrics) of that batch."""
         self._require_compiled("train_on_batch()")
+        if class_weight is not None:
+            self._check_class_weight("train_on_batch")
         x, y, sample_weight = self._prepare(x, y, sample_weight, "train_on_batch")
         if class_weight is not None:
             cw = data.class_weights_to_sample_weights(class_weight, y, "train_on_batch")
@@ -1189,6 +1311,9 @@ class Model(Layer):
     def _batch_result(self, logs, return_dict):
         if return_dict:
             return logs
+        if self._heads is not None:
+            names = self.metrics_names
+            return [logs[name] for name in names] if len(names) > 1 else logs["loss"]
         if not self._metrics:
             return logs["loss"]
         return [logs["loss"]] + [logs[name] for name in self.metrics_names[1:]]

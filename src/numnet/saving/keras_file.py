@@ -233,9 +233,6 @@ class Translator:
             entries.append({**own, "name": entry["name"],
                             "inbound_nodes": self.nodes(entry["inbound_nodes"])})
         outputs = config["output_layers"]
-        if isinstance(outputs, dict):
-            raise Unsupported(f"{self.loader.source}: {_at(where, 'output_layers')}: a dict of "
-                              "outputs; a numnet model has one output")
         return {"class_name": "Functional",
                 "config": {"name": config["name"], "trainable": config.get("trainable", True),
                            "layers": entries,
@@ -368,16 +365,19 @@ class Translator:
         return spec["config"]["name"]
 
     # ----- compile settings -----
-    def compile_settings(self, spec, where: str = "compile_config") -> dict:
-        """numnet's compile section; Unsupported for what numnet does not know."""
+    def compile_settings(self, spec, where: str = "compile_config",
+                         several: bool = False) -> dict:
+        """numnet's compile section; Unsupported for what numnet does not know. A model of
+        ``several`` outputs may have a loss, loss weight and metrics per output."""
         schema.check(spec, schema.ANY_DICT, where, self.loader.source)
         known = {"optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
                  "run_eagerly", "steps_per_execution", "jit_compile", "auto_scale_loss"}
         unknown = sorted(set(spec) - known)
         if unknown:
             raise Unsupported(f"{where}.{unknown[0]}: not a setting numnet knows")
-        if spec.get("loss_weights") is not None:
-            raise Unsupported(f"{where}.loss_weights={spec['loss_weights']!r}")
+        weights = spec.get("loss_weights")
+        if weights is not None and not (several and isinstance(weights, (list, dict))):
+            raise Unsupported(f"{where}.loss_weights={weights!r}")
         optimizer = spec.get("optimizer")
         if isinstance(optimizer, str):
             try:
@@ -391,21 +391,26 @@ class Translator:
         else:
             raise Unsupported(f"{where}.optimizer: {optimizer!r}")
         loss = spec.get("loss")
-        if isinstance(loss, (list, tuple)) or isinstance(loss, dict) and "class_name" not in loss:
+        if not several and (isinstance(loss, (list, tuple))
+                            or isinstance(loss, dict) and "class_name" not in loss):
             raise Unsupported(f"{where}.loss: a loss per output ({loss!r})")
         out = {"optimizer": optimizer, "loss": self.value(loss, _at(where, "loss")),
-               "metrics": self.metrics(spec.get("metrics"), _at(where, "metrics"))}
+               "metrics": self.metrics(spec.get("metrics"), _at(where, "metrics"), several)}
         if spec.get("weighted_metrics") is not None:
             out["weighted_metrics"] = self.metrics(spec["weighted_metrics"],
-                                                   _at(where, "weighted_metrics"))
+                                                   _at(where, "weighted_metrics"), several)
+        if weights is not None:
+            out["loss_weights"] = weights
         for key in ("run_eagerly", "jit_compile"):
             if key in spec:
                 out[key] = spec[key]
         return out
 
-    def metrics(self, value, where: str) -> list:
+    def metrics(self, value, where: str, several: bool = False):
         if value is None:
             return []
+        if several and isinstance(value, (list, dict)):  # per output: checked by compile
+            return self.value(value, where)
         if not isinstance(value, list) or any(
                 not (isinstance(m, str) or isinstance(m, dict) and "class_name" in m)
                 for m in value):
@@ -488,7 +493,8 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
     if compile and settings is not None:
         left_out = None
         try:
-            settings = translate.compile_settings(settings)  # code named in it is refused
+            settings = translate.compile_settings(  # code named in it is refused
+                settings, several=model._output_names is not None)
         except Unsupported as err:
             settings, left_out = None, err
         if settings is not None:

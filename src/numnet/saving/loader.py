@@ -280,8 +280,8 @@ _GRAPH_LAYER = {"class_name": str, "config": schema.ANY_DICT, "name": str,
                 "inbound_nodes": [_NODE]}
 GRAPH = {"name": schema.OneOf(None, str), schema.Opt("trainable"): bool,
          "layers": [_GRAPH_LAYER], "input_layers": schema.OneOf([_HISTORY], schema.ANY_DICT),
-         "output_layers": [_HISTORY]}
-"""A functional model of several inputs or branches, in Keras's layout (objects.py)."""
+         "output_layers": schema.OneOf([_HISTORY], schema.ANY_DICT)}
+"""A functional model of several inputs, outputs or branches, in Keras's layout (objects.py)."""
 
 
 def _deserialize_graph(config: dict, loader: Loader, where: str):
@@ -350,10 +350,18 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
         if not isinstance(layers[ref[0]][0], InputLayer):
             raise loader.fail(at, f"the model's inputs are InputLayers; {ref[0]!r} is not one")
         inputs.append(tensors[ref])
-    if len(config["output_layers"]) != 1:
-        raise loader.fail(f"{where}.output_layers", "a numnet model has one output; found "
-                                                    f"{len(config['output_layers'])}")
-    output = tensors[reference(config["output_layers"][0], f"{where}.output_layers[0]")]
+    given = config["output_layers"]
+    if not given:
+        raise loader.fail(f"{where}.output_layers", "a model has at least one output; found "
+                                                    "none")
+    outputs = {}
+    for key, history in (given.items() if isinstance(given, dict) else enumerate(given)):
+        at = f"{where}.output_layers[{key!r}]"
+        schema.check(history, _HISTORY, at, loader.source)
+        outputs[key] = tensors[reference(history, at)]
+    output = outputs if isinstance(given, dict) else list(outputs.values())
+    if len(output) == 1 and not isinstance(given, dict):
+        output = output[0]
     with loader.wrap(where):
         model = model_class()(dict(zip(keys, inputs, strict=True)) if keys else inputs, output,
                               name=config["name"])
@@ -384,15 +392,30 @@ def deserialize_compile(spec, loader: Loader) -> dict:
     config = loader.decode_config(opt_spec["config"], "compile.optimizer.config")
     with loader.wrap("compile.optimizer"):
         optimizer = cls.from_config(config)
-    loss = spec["loss"]
-    if loss is not None:
-        loss = _deserialize_entry(loss, loader, builtin_losses(), losses.Loss, "loss",
-                                  "compile.loss")
-    found = {key: [_deserialize_entry(m, loader, builtin_metrics(), metrics.Metric, "metric",
-                                      f"compile.{key}[{i}]") for i, m in enumerate(spec[key])]
+    loss = _per_output(spec["loss"], loader, builtin_losses(), losses.Loss, "loss",
+                       "compile.loss")
+    found = {key: _per_output(spec[key], loader, builtin_metrics(), metrics.Metric, "metric",
+                              f"compile.{key}")
              for key in ("metrics", "weighted_metrics") if key in spec}
-    switches = {key: spec[key] for key in ("jit_compile", "run_eagerly") if key in spec}
+    switches = {key: spec[key] for key in ("jit_compile", "run_eagerly", "loss_weights")
+                if key in spec}
     return {"optimizer": optimizer, "loss": loss, **found, **switches}
+
+
+def _per_output(value, loader: Loader, table: dict, base: type, kind: str, where: str):
+    """A loss or metric entry, or a list (in output order) or object (by output name) of them,
+    as compile takes them for a model of several outputs."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [_per_output(item, loader, table, base, kind, f"{where}[{i}]")
+                for i, item in enumerate(value)]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {key: _per_output(item, loader, table, base, kind, f"{where}[{key!r}]")
+                for key, item in value.items()}
+    if isinstance(value, dict):
+        schema.check(value, schema.OneOf(schema.FUNCTION, schema.OBJECT), where, loader.source)
+    return _deserialize_entry(value, loader, table, base, kind, where)
 
 
 __all__ = ["Loader", "deserialize_compile", "deserialize_model"]

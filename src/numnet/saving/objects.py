@@ -211,11 +211,13 @@ def _graph_config(model, where: str) -> dict:
         dtypes.append(getattr(layer, "compute_dtype", dtypes[parents[0]]))
     inputs = history[:len(model._input_layers)]
     struct = model._input_struct
+    outputs = [history[slot] for slot in model._output_slots]
     return {"name": model.name, "trainable": model.trainable,
             "layers": [entries[id(layer)] for layer in model.layers],
             "input_layers": dict(zip(struct, inputs, strict=True))
             if isinstance(struct, dict) else inputs,
-            "output_layers": [history[model._output_slot]]}
+            "output_layers": dict(zip(model._output_names, outputs, strict=True))
+            if isinstance(model._output, dict) else outputs}
 
 
 def serialize_loss(loss, where: str):
@@ -253,12 +255,52 @@ def serialize_metric(metric, where: str):
     raise TypeError(f"{where}: cannot save the metric {metric!r}.")
 
 
+def _per_output(value, serialize, where: str):
+    """A setting of a model of several outputs as compile got it: one entry, a list of entries
+    (or of lists of them) in output order, or a dict of them by output name."""
+    if isinstance(value, dict):
+        return {str(key): _per_output(item, serialize, f"{where}[{key!r}]")
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_per_output(item, serialize, f"{where}[{i}]") for i, item in enumerate(value)]
+    return None if value is None else serialize(value, where)
+
+
+def _serialize_heads(model) -> dict:
+    """The per-output part of the compile settings of a model of several outputs."""
+    given = model._heads.given
+    metrics_given = given["metrics"]
+    if metrics_given is not None and not isinstance(metrics_given, (list, tuple, dict)):
+        metrics_given = [metrics_given]
+    out = {"loss": _per_output(given["loss"], serialize_loss, "compile.loss"),
+           "metrics": _per_output(metrics_given or [], serialize_metric, "compile.metrics")}
+    if given["weighted_metrics"] is not None:
+        weighted = given["weighted_metrics"]
+        if not isinstance(weighted, (list, tuple, dict)):
+            weighted = [weighted]
+        out["weighted_metrics"] = _per_output(weighted, serialize_metric,
+                                              "compile.weighted_metrics")
+    if given["loss_weights"] is not None:
+        out["loss_weights"] = _per_output(given["loss_weights"], lambda w, _: float(w),
+                                          "compile.loss_weights")
+    return out
+
+
 def serialize_compile(model) -> dict | None:
     """The compile settings: optimizer config, loss, metrics, jit_compile and run_eagerly (None
-    when not compiled)."""
+    when not compiled); of a model of several outputs, the loss, loss_weights and metrics per
+    output as compile got them (lists in output order or dicts by output name)."""
     if not model.compiled or model.optimizer is None:
         return None
     opt = model.optimizer
+    settings = _serialize_heads(model) if model._heads is not None else {
+        "loss": serialize_loss(model.loss, "compile.loss"),
+        "metrics": [serialize_metric(m, f"compile.metrics[{i}]")
+                    for i, m in enumerate(model._metric_specs[:model._weighted_from])],
+        **({"weighted_metrics": [serialize_metric(m, f"compile.weighted_metrics[{i}]")
+                                 for i, m in enumerate(weighted)]}
+           if (weighted := model._metric_specs[model._weighted_from:]) else {}),
+    }
     return {
         "optimizer": {
             "class_name": class_name_of(type(opt), builtin_optimizers(), "optimizer",
@@ -266,12 +308,7 @@ def serialize_compile(model) -> dict | None:
             "config": encode_config(opt, optimizers.serialize(opt)["config"],
                                     "compile.optimizer"),
         },
-        "loss": serialize_loss(model.loss, "compile.loss"),
-        "metrics": [serialize_metric(m, f"compile.metrics[{i}]")
-                    for i, m in enumerate(model._metric_specs[:model._weighted_from])],
-        **({"weighted_metrics": [serialize_metric(m, f"compile.weighted_metrics[{i}]")
-                                 for i, m in enumerate(weighted)]}
-           if (weighted := model._metric_specs[model._weighted_from:]) else {}),
+        **settings,
         "jit_compile": model.jit_compile,
         "run_eagerly": model.run_eagerly,
     }

@@ -12,6 +12,10 @@ config.json (format_version 1)::
                          "loss": null | str | FUNCTION | {"class_name": str, "config": {...}},
                          "metrics": [str | FUNCTION | {"class_name": str, "config": {...}}],
                          "weighted_metrics": [same as metrics]    (optional)},
+                         of a model of several outputs, "loss", "metrics" and
+                         "weighted_metrics" may also be lists of these per output (in output
+                         order) or objects keyed by output name, and "loss_weights" (optional)
+                         a number, a list of them or an object of them by output name
       "weights": [{"name": layer name, "class_name": str,
                    "variables": [{"name": str, "shape": [int], "dtype": str,
                                   "member": "weights/<n>.npy"}]}],     one entry per layer, in order
@@ -55,6 +59,13 @@ class Const:
         self.values = values
 
 
+class MapOf:
+    """An object of any keys, each value fitting ``spec``."""
+
+    def __init__(self, spec):
+        self.spec = spec
+
+
 NON_NEGATIVE = "non-negative integer"
 POSITIVE = "positive integer"
 ANY_DICT = "object"
@@ -66,9 +77,12 @@ VARIABLE = {"name": str, "shape": SHAPE, "dtype": str, "member": str}
 LAYER_WEIGHTS = {"name": str, "class_name": str, "variables": [VARIABLE]}
 MODEL = {"class_name": str, "config": ANY_DICT,
          Opt("build_input_shape"): OneOf(None, [OneOf(None, POSITIVE)])}
-COMPILE = {"optimizer": OBJECT, "loss": OneOf(None, str, FUNCTION, OBJECT),
-           "metrics": [OneOf(str, FUNCTION, OBJECT)],
-           Opt("weighted_metrics"): [OneOf(str, FUNCTION, OBJECT)],
+_ENTRY = OneOf(str, FUNCTION, OBJECT)
+_LOSS = OneOf(None, str, FUNCTION, OBJECT)
+_METRICS = OneOf([OneOf(_ENTRY, [_ENTRY], None)], MapOf(OneOf(_ENTRY, [_ENTRY], None)))
+COMPILE = {"optimizer": OBJECT, "loss": OneOf(_LOSS, [_LOSS], MapOf(_LOSS)),
+           "metrics": _METRICS, Opt("weighted_metrics"): _METRICS,
+           Opt("loss_weights"): OneOf(float, [OneOf(None, float)], MapOf(OneOf(None, float))),
            Opt("jit_compile"): OneOf(Const("auto"), bool), Opt("run_eagerly"): bool}
 SLOT = {"variable": NON_NEGATIVE, "name": str, "shape": SHAPE, "dtype": str, "member": str}
 EMA = {"variable": NON_NEGATIVE, "shape": SHAPE, "dtype": str, "member": str}
@@ -100,6 +114,8 @@ def describe(spec) -> str:
         return " or ".join(repr(v) for v in spec.values)
     if isinstance(spec, list):
         return f"a list of {describe(spec[0])}"
+    if isinstance(spec, MapOf):
+        return f"an object of {describe(spec.spec)}"
     return "an object"
 
 
@@ -163,6 +179,11 @@ def check(value, spec, where: str, source: str = "config.json") -> None:
             raise fail()
         for i, item in enumerate(value):
             check(item, spec[0], f"{where}[{i}]", source)
+    elif isinstance(spec, MapOf):
+        if not isinstance(value, dict):
+            raise fail()
+        for key, item in value.items():
+            check(item, spec.spec, f"{where}.{key}" if where else key, source)
     elif isinstance(spec, dict):
         if not isinstance(value, dict):
             raise fail()
