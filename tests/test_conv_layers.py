@@ -541,7 +541,6 @@ def test_a_text_model_file_saves_and_loads(tmp_path):
     (lambda: layers.AveragePooling1D(pool_size=(2, 2)), r"AveragePooling1D\(pool_size\)"),
     (lambda: layers.Embedding(0, 4), r"Embedding\(input_dim\).*vocabulary size"),
     (lambda: layers.Embedding(5, -1), r"Embedding\(output_dim\)"),
-    (lambda: layers.Embedding(5, 2, mask_zero=True), r"no masking"),
 ])
 def test_bad_arguments_are_named(make, message):
     with pytest.raises(ValueError, match=message):

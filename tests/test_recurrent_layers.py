@@ -679,8 +679,8 @@ def test_wrong_shapes_after_build_masks_and_states_in_a_model():
         layer(np.zeros((1, 4, 5), "float32"))
     with pytest.raises(ValueError, match=r"initial_state: expected 2 arrays of shapes"):
         layer(np.zeros((1, 4, 3), "float32"), initial_state=[np.zeros((1, 2), "float32")])
-    with pytest.raises(ValueError, match=r"no masks"):
-        layer(np.zeros((1, 4, 3), "float32"), mask=np.ones((1, 4), bool))
+    with pytest.raises(ValueError, match=r"expected a mask of shape \(batch, time\)"):
+        layer(np.zeros((1, 4, 3), "float32"), mask=np.ones((1, 3), bool))
     with pytest.raises(ValueError, match=r"expected 3 axes"):
         numnet.Sequential([numnet.Input((28,)), layers.LSTM(2)])
     with pytest.raises(ValueError, match=r"return_state=True gives several tensors"):

@@ -112,6 +112,8 @@ LAYER_EXAMPLES = [
     layers.GlobalMaxPooling2D(keepdims=True, data_format="channels_last"),
     layers.Embedding(10, 3, embeddings_initializer="uniform", embeddings_regularizer="l2",
                      embeddings_constraint="unit_norm", activity_regularizer="l1"),
+    layers.Embedding(10, 2, mask_zero=True, name="masked_embedding"),
+    layers.Masking(mask_value=-1.0),
     layers.Add(), layers.Subtract(), layers.Multiply(), layers.Average(), layers.Maximum(),
     layers.Minimum(), layers.Concatenate(axis=1), layers.Dot(axes=(1, 1), normalize=True),
     layers.SimpleRNN(3, activation="relu", use_bias=False, kernel_regularizer="l2",

@@ -3,7 +3,7 @@
 from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .base import Input, InputLayer, Layer, SymbolicTensor
 from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
-from .core import Activation, Dense, Identity, Lambda
+from .core import Activation, Dense, Identity, Lambda, Masking
 from .embedding import Embedding
 from .merging import (
     Add,
@@ -62,8 +62,8 @@ __all__ = [
     "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalMaxPool1D", "GlobalMaxPool2D",
     "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Identity", "Input", "InputLayer", "Lambda",
     "Layer", "LayerNormalization", "LeakyReLU", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
-    "MaxPooling2D", "Normalization", "PReLU", "Permute", "ReLU", "RepeatVector", "Rescaling",
-    "Reshape", "Softmax", "SymbolicTensor", "UnitNormalization",
+    "MaxPooling2D", "Masking", "Normalization", "PReLU", "Permute", "ReLU", "RepeatVector",
+    "Rescaling", "Reshape", "Softmax", "SymbolicTensor", "UnitNormalization",
     "Add", "Average", "Concatenate", "Dot", "Maximum", "Minimum", "Multiply", "Subtract", "add",
     "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
     "GRU", "LSTM", "RNN", "Bidirectional", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell",

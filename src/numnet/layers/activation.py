@@ -8,6 +8,8 @@ from .base import Layer
 
 
 class ReLU(Layer):
+    supports_masking = True
+
     def __init__(self, max_value=None, negative_slope: float = 0.0, threshold: float = 0.0,
                  **kwargs):
         super().__init__(**kwargs)
@@ -24,6 +26,8 @@ class ReLU(Layer):
 class LeakyReLU(Layer):
     """z if z > 0 else negative_slope * z (the layer's default slope is 0.3, as Keras)."""
 
+    supports_masking = True
+
     def __init__(self, negative_slope: float = 0.3, **kwargs):
         if "alpha" in kwargs:
             negative_slope = kwargs.pop("alpha")
@@ -38,6 +42,8 @@ class LeakyReLU(Layer):
 
 
 class ELU(Layer):
+    supports_masking = True
+
     def __init__(self, alpha: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = alpha
@@ -68,6 +74,8 @@ class PReLU(Layer):
     shared_axes=[1, 2] for one slope per channel of images); zeros by default, so the layer
     starts as relu. Computed as relu(z) - alpha * relu(-z).
     """
+
+    supports_masking = True
 
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):

@@ -6,6 +6,7 @@ import collections
 import difflib
 import inspect
 import re
+import warnings
 
 import numpy as np
 
@@ -260,6 +261,39 @@ class Layer:
         if "build" in vars(cls):
             cls.build = _marks_built(vars(cls)["build"])
 
+    # ----- masks -----
+    supports_masking = False  # passes a mask on (compute_mask), as Keras's attribute
+    _makes_mask = False  # makes a mask from unmasked inputs (Embedding(mask_zero), Masking)
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the output, a boolean (batch, time) array or None: the input's mask
+        unchanged, as Keras's default."""
+        return mask
+
+    def _next_mask(self, inputs, mask):
+        """The mask of the output of a call on ``inputs`` (whose mask is ``mask``), as Keras
+        sets it: a layer that does not support masking warns and drops a mask it is given."""
+        if mask is None and not self._makes_mask:
+            return None
+        if self.supports_masking:
+            return self.compute_mask(inputs, mask)
+        if not (isinstance(mask, list) and all(m is None for m in mask)):
+            warnings.warn(
+                f"Layer {self.name!r} (of type {type(self).__name__}) was passed an input with "
+                "a mask attached to it. However, this layer does not support masking and will "
+                "therefore destroy the mask information. Downstream layers will not see the "
+                "mask (as in Keras): the steps the mask hides count from here on.",
+                UserWarning, stacklevel=3)
+        return None
+
+    @classmethod
+    def _call_takes_mask(cls) -> bool:
+        takes = cls.__dict__.get("_takes_mask_argument")
+        if takes is None:
+            takes = "mask" in inspect.signature(cls.call).parameters
+            cls._takes_mask_argument = takes
+        return takes
+
     def _maybe_build(self, input_shape) -> None:
         if not self.built:
             self.build(tuple(input_shape))
@@ -284,6 +318,8 @@ class Layer:
             # As Keras: a 16-bit policy computes in its dtype, and a float32 layer (the output
             # layer under mixed_float16) casts 16-bit inputs up.
             x = ops.cast(x, self._compute)
+        if "mask" in kwargs and (kwargs["mask"] is None or not self._call_takes_mask()):
+            kwargs.pop("mask")
         out = self.call(x, training=training, **kwargs)
         if self.activity_regularizer is not None:
             # Keras 3 divides the activity penalty by the batch size.

@@ -1,4 +1,4 @@
-"""Dense, Activation, Identity and Lambda."""
+"""Dense, Activation, Identity, Lambda and Masking."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ class Dense(Layer):
     kernel: (input_dim, units), glorot_uniform by default; bias: (units,), zeros by default.
     The product, the bias and a built-in activation are one fused node of the tape.
     """
+
+    supports_masking = True
 
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -88,6 +90,8 @@ class Dense(Layer):
 class Activation(Layer):
     """Applies an activation function: Activation('relu'), Activation(activations.tanh)."""
 
+    supports_masking = True
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -106,6 +110,8 @@ class Activation(Layer):
 
 class Identity(Layer):
     """Returns its input unchanged: a placeholder layer, as Keras's Identity."""
+
+    supports_masking = True
 
     def call(self, inputs, training: bool = False):
         return inputs
@@ -160,3 +166,27 @@ class Lambda(Layer):
         return {**super().get_config(), "function": name,
                 "output_shape": list(output_shape) if isinstance(output_shape, tuple)
                 else output_shape, "arguments": self.arguments}
+
+
+class Masking(Layer):
+    """Masks the time steps whose features all equal ``mask_value`` (0.0 by default):
+    mask[n, t] = any(x[n, t, :] != mask_value), and those steps' features become 0, as Keras.
+    The layers after it that support masking skip them (LSTM, GlobalAveragePooling1D, ...).
+    """
+
+    supports_masking = True
+    _makes_mask = True
+
+    def __init__(self, mask_value: float = 0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+
+    def compute_mask(self, inputs, mask=None):
+        return backend.xp.any(inputs.value != self.mask_value, axis=-1)
+
+    def call(self, inputs, training: bool = False):
+        keep = backend.xp.any(inputs.value != self.mask_value, axis=-1, keepdims=True)
+        return ops.multiply(inputs, keep.astype(inputs.dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "mask_value": self.mask_value}

@@ -18,9 +18,11 @@ class Embedding(Layer):
     Keras. The backward pass adds each position's gradient into the row it read (a scatter-add,
     so a repeated index collects all of its gradients). Indices may be of any integer type, or
     floats holding whole numbers (as a float32 model input gives them); an index outside
-    [0, input_dim) is an error. ``mask_zero=True`` is refused: numnet has no masks, so the
-    layers after an Embedding would count the padding steps.
+    [0, input_dim) is an error. ``mask_zero=True`` makes a mask (input != 0) that the
+    layers after it use to skip the padding steps, as Keras; index 0 is then padding only.
     """
+
+    supports_masking = True
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None,
@@ -35,15 +37,10 @@ class Embedding(Layer):
                                  f"{value!r}." + (" input_dim is the vocabulary size: the "
                                                   "largest index + 1." if arg == "input_dim"
                                                   else ""))
-        if mask_zero:
-            raise ValueError(
-                "Embedding(mask_zero=True): numnet has no masking, so the layers after the "
-                "embedding would average or attend over the padding steps too. Use "
-                "mask_zero=False (index 0 is then an ordinary token).")
         self.input_dim, self.output_dim = input_dim, output_dim
         self._weight_options("embeddings", embeddings_initializer, embeddings_regularizer,
                              embeddings_constraint)
-        self.mask_zero = False
+        self.mask_zero = bool(mask_zero)
         self.embeddings = None
         if weights is not None:
             self.build(None)
@@ -57,6 +54,15 @@ class Embedding(Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)
+
+    @property
+    def _makes_mask(self) -> bool:
+        return self.mask_zero
+
+    def compute_mask(self, inputs, mask=None):
+        if not self.mask_zero:
+            return None
+        return backend.to_device(getattr(inputs, "value", inputs)) != 0
 
     def __call__(self, inputs, training: bool = False, **kwargs):
         value = getattr(inputs, "value", inputs)

@@ -25,6 +25,7 @@ class _Merge(Layer):
 
     _takes_list = True
     _exactly: int | None = None  # the number of inputs, for the layers that need one
+    supports_masking = True
 
     def __call__(self, inputs, training: bool = False, **kwargs):
         kind = type(self).__name__
@@ -92,6 +93,15 @@ class _Merge(Layer):
         out = inputs[0]
         for x in inputs[1:]:
             out = self._merge(out, x)
+        return out
+
+    def compute_mask(self, inputs, mask=None):
+        """The inputs' masks OR-ed, None unless every input has one (as Keras)."""
+        if mask is None or any(m is None for m in mask):
+            return None
+        out = mask[0]
+        for m in mask[1:]:
+            out = out | m
         return out
 
 
@@ -178,6 +188,21 @@ class Concatenate(_Merge):
     def call(self, inputs, training: bool = False):
         return ops.concatenate(inputs, axis=self.axis)
 
+    def compute_mask(self, inputs, mask=None):
+        """As Keras: each input's mask spread over its features (all True where it has none),
+        joined along ``axis``, then any() over the last axis."""
+        if mask is None or all(m is None for m in mask):
+            return None
+        xp = backend.xp
+        masks = []
+        for x, m in zip(inputs, mask, strict=True):
+            if m is None:
+                m = xp.ones(x.shape, bool)
+            elif m.ndim < x.ndim:
+                m = xp.broadcast_to(m[..., None], x.shape)
+            masks.append(m)
+        return xp.any(xp.concatenate(masks, axis=self.axis), axis=-1)
+
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}
 
@@ -240,6 +265,9 @@ class Dot(_Merge):
                          ops.reshape(yt, (batch, y.shape[b], -1)))
         shape = (batch,) + x_rest + y_rest
         return ops.reshape(out, shape if len(shape) > 1 else (batch, 1))
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}

@@ -160,6 +160,8 @@ class LayerNormalization(Layer):
     deviation, not by its root mean square.
     """
 
+    supports_masking = True
+
     def __init__(self, axis=-1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
@@ -243,6 +245,8 @@ class LayerNormalization(Layer):
 class UnitNormalization(Layer):
     """y = x / max(||x||, 1e-12), the L2 norm of each sample over ``axis`` (an int or a list of
     ints; default -1): rows of length 1. No weights."""
+
+    supports_masking = True
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)

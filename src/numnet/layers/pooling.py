@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import backend
 from ..autodiff import ops
 from .base import Layer
 from .convolutional import (
@@ -100,11 +101,19 @@ class _GlobalPooling(Layer):
             return (input_shape[0],) + (1,) * self.rank + (input_shape[-1],)
         return (input_shape[0], input_shape[-1])
 
-    def call(self, inputs, training: bool = False):
+    def call(self, inputs, training: bool = False, mask=None):
         check_rank(self, inputs.shape, self.rank)
         axes = tuple(range(1, self.rank + 1))
+        if mask is not None and self.supports_masking:
+            # the mean over the steps the mask keeps (NaN for a row it hides all of, as Keras)
+            keep = backend.to_device(mask).astype(inputs.dtype)[..., None]
+            total = ops.sum(ops.multiply(inputs, keep), axis=axes, keepdims=self.keepdims)
+            return ops.divide(total, keep.sum(axis=axes, keepdims=self.keepdims))
         reduce = ops.mean if self._average else ops.max
         return reduce(inputs, axis=axes, keepdims=self.keepdims)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format,
@@ -112,9 +121,11 @@ class _GlobalPooling(Layer):
 
 
 class GlobalAveragePooling1D(_GlobalPooling):
-    """out[n, c] = mean over t of x[n, t, c] (no masking: every step counts)."""
+    """out[n, c] = mean over t of x[n, t, c]; with a mask (Embedding(mask_zero=True),
+    Masking), the mean over the steps it keeps."""
 
     rank = 1
+    supports_masking = True
 
 
 class GlobalAveragePooling2D(_GlobalPooling):
@@ -124,7 +135,8 @@ class GlobalAveragePooling2D(_GlobalPooling):
 
 
 class GlobalMaxPooling1D(_GlobalPooling):
-    """out[n, c] = max over t of x[n, t, c]."""
+    """out[n, c] = max over t of x[n, t, c]; a mask is not used (every step counts) and is
+    dropped with a warning, as Keras 3."""
 
     rank = 1
     _average = False

@@ -324,11 +324,17 @@ class RNN(Layer):
     Outputs: the last step's output (batch, units), or every step's (batch, time, units) with
     return_sequences; with return_state, followed by the final states ([h] or [h, c]).
     go_backwards runs from the last step to the first (the outputs in that order, as Keras).
-    ``initial_state`` (a list of (batch, units) arrays) replaces the zero states. Masks and
-    stateful=True are not supported; unroll is accepted and changes nothing (the loop is
-    always a Python loop over the steps). A cell of one's own needs ``state_size`` and
-    ``call(inputs, states)`` -> (output, new states).
+    ``initial_state`` (a list of (batch, units) arrays) replaces the zero states.
+
+    ``mask`` (batch, time), True where a step counts (Embedding(mask_zero=True) and Masking
+    give it): a masked step keeps the states, and its output is the previous first state
+    (h_{t-1}), or zeros with zero_output_for_mask, as Keras. The mask goes on with
+    return_sequences and is dropped otherwise. stateful=True is not supported; unroll is
+    accepted and changes nothing (the loop is always a Python loop over the steps). A cell of
+    one's own needs ``state_size`` and ``call(inputs, states)`` -> (output, new states).
     """
+
+    supports_masking = True
 
     def __init__(self, cell, return_sequences: bool = False, return_state: bool = False,
                  go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
@@ -415,11 +421,10 @@ class RNN(Layer):
         self._activity_losses = [ops.divide(regularizer(t), float(t.shape[0])) for t in outputs]
         return outputs
 
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.return_sequences else None
+
     def call(self, inputs, training: bool = False, initial_state=None, mask=None):
-        if mask is not None:
-            raise ValueError(
-                f"Layer {self.name!r}: numnet's recurrent layers take no masks (mask=...); pad "
-                "the sequences to one length and leave the padding in, or use equal lengths.")
         self._check_rank(inputs.shape)
         batch, steps, features = inputs.shape
         built_for = self._weights[0].shape[0] if isinstance(self.cell, _Cell) else features
@@ -431,10 +436,11 @@ class RNN(Layer):
             raise ValueError(f"Input of layer {self.name!r}: the sequences have no time steps "
                              f"(shape {inputs.shape}); give at least one.")
         states = self._initial_states(initial_state, batch, inputs.dtype)
+        keeps = None if mask is None else self._step_masks(mask, inputs)
         if isinstance(self.cell, _Cell):
-            outputs, states = self._run_cell(inputs, states, training)
+            outputs, states = self._run_cell(inputs, states, training, keeps)
         else:
-            outputs, states = self._run_custom_cell(inputs, states, training)
+            outputs, states = self._run_custom_cell(inputs, states, training, keeps)
         output = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         return (output, *states) if self.return_state else output
 
@@ -453,27 +459,57 @@ class RNN(Layer):
         steps = ops.unstack(sequence, axis=1)
         return steps[::-1] if self.go_backwards else steps
 
-    def _run_cell(self, inputs, states, training):
+    def _step_masks(self, mask, inputs) -> list:
+        """The mask as one (batch, 1) array of 1 (the step counts) or 0 a step, in the order
+        the steps run."""
+        mask = backend.to_device(getattr(mask, "value", mask))
+        if tuple(mask.shape) != tuple(inputs.shape[:2]):
+            raise ValueError(
+                f"Layer {self.name!r}: expected a mask of shape (batch, time) = "
+                f"{tuple(inputs.shape[:2])}, given shape {tuple(mask.shape)}.")
+        keep = mask.astype(bool).astype(inputs.dtype)[..., None]
+        keeps = [keep[:, t] for t in range(keep.shape[1])]
+        return keeps[::-1] if self.go_backwards else keeps
+
+    def _masked(self, keep, output, new_states, states):
+        """A step under the mask: new states where it counts, else the old ones; the output
+        likewise, else the old first state (zeros with zero_output_for_mask)."""
+        drop = 1 - keep
+        new_states = [ops.add(ops.multiply(new, keep), ops.multiply(old, drop))
+                      for new, old in zip(new_states, states, strict=True)]
+        output = ops.multiply(output, keep)
+        if not self.zero_output_for_mask:
+            output = ops.add(output, ops.multiply(states[0], drop))
+        return output, new_states
+
+    def _run_cell(self, inputs, states, training, keeps=None):
         cell = self.cell
         masks = cell._draw_masks(cell.dropout, (inputs.shape[0], inputs.shape[2]), inputs.dtype,
                                  training)
         recurrent = cell._draw_masks(cell.recurrent_dropout, (inputs.shape[0], cell.units),
                                      inputs.dtype, training)
         outputs = []
-        for xw in self._steps(cell._project(inputs, masks)):
-            output, states = cell._step(xw, states, recurrent)
+        for t, xw in enumerate(self._steps(cell._project(inputs, masks))):
+            output, new_states = cell._step(xw, states, recurrent)
+            if keeps is not None:
+                output, new_states = self._masked(keeps[t], output, new_states, states)
+            states = new_states
             outputs.append(output)
         return outputs, states
 
-    def _run_custom_cell(self, inputs, states, training):
+    def _run_custom_cell(self, inputs, states, training, keeps=None):
         call = self.cell.call
         kwargs = {"training": training} if "training" in inspect.signature(call).parameters \
             else {}
         outputs = []
-        for x in self._steps(inputs):
-            output, states = call(x, states, **kwargs)
-            states = [ops.as_tensor(s) for s in _as_list(states)]
-            outputs.append(ops.as_tensor(output))
+        for t, x in enumerate(self._steps(inputs)):
+            output, new_states = call(x, states, **kwargs)
+            new_states = [ops.as_tensor(s) for s in _as_list(new_states)]
+            output = ops.as_tensor(output)
+            if keeps is not None:
+                output, new_states = self._masked(keeps[t], output, new_states, states)
+            states = new_states
+            outputs.append(output)
         return outputs, states
 
     def get_config(self):

@@ -16,6 +16,8 @@ class Dropout(Layer):
     In inference the layer is the identity.
     """
 
+    supports_masking = True
+
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate < 1:
@@ -55,6 +57,8 @@ class GaussianNoise(Layer):
     """In training, add zero-mean normal noise of standard deviation ``stddev`` to the input
     (a regularizer, as Keras's GaussianNoise); in inference the layer is the identity."""
 
+    supports_masking = True
+
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(stddev, (int, float)) or isinstance(stddev, bool) or stddev < 0:
@@ -85,6 +89,8 @@ def _check_rate(rate, where: str) -> float:
 class GaussianDropout(Layer):
     """In training, multiply each input by normal noise of mean 1 and standard deviation
     sqrt(rate / (1 - rate)); in inference the layer is the identity."""
+
+    supports_masking = True
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -118,6 +124,8 @@ class AlphaDropout(Layer):
     the identity. ``noise_shape`` as Dropout's.
     """
 
+    supports_masking = True
+
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.rate = _check_rate(rate, "AlphaDropout(rate)")
@@ -150,6 +158,8 @@ class AlphaDropout(Layer):
 class ActivityRegularization(Layer):
     """The identity, adding l1 * sum|y| + l2 * sum y^2 (divided by the batch size, as Keras 3)
     to the loss."""
+
+    supports_masking = True
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0, **kwargs):
         for name, value in (("l1", l1), ("l2", l2)):

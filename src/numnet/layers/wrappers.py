@@ -48,8 +48,11 @@ class Bidirectional(Layer):
     ``layer`` is copied from its config (its weights are not reused) as ``forward_layer``; the
     backward copy has go_backwards=True unless ``backward_layer`` is given. With
     return_sequences, the backward outputs are put back in the input's time order. Weights:
-    the forward layer's, then the backward layer's, as Keras.
+    the forward layer's, then the backward layer's, as Keras. A mask goes to both layers (the
+    backward one runs it backwards with the steps); it goes on with return_sequences.
     """
+
+    supports_masking = True
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None,
                  **kwargs):
@@ -134,13 +137,18 @@ class Bidirectional(Layer):
             return (*outputs, *states)
         return outputs if self.merge_mode is None else shape
 
-    def call(self, inputs, training: bool = False, initial_state=None):
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.return_sequences else None
+
+    def call(self, inputs, training: bool = False, initial_state=None, mask=None):
         forward_state = backward_state = None
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        y = self.forward_layer(inputs, training=training, initial_state=forward_state)
-        y_rev = self.backward_layer(inputs, training=training, initial_state=backward_state)
+        y = self.forward_layer(inputs, training=training, initial_state=forward_state,
+                               mask=mask)
+        y_rev = self.backward_layer(inputs, training=training, initial_state=backward_state,
+                                    mask=mask)
         states = ()
         if self.return_state:
             states = (*y[1:], *y_rev[1:])
@@ -182,8 +190,11 @@ class TimeDistributed(Layer):
 
     The steps are run as one batch of batch * time rows (inputs reshaped to (batch * time, ...)
     and the outputs back), so the layer must treat rows independently: Dense, Conv2D, Flatten,
-    Dropout, ... The weights are the layer's own, shared by every step.
+    Dropout, ... The weights are the layer's own, shared by every step. A mask passes through
+    unchanged.
     """
+
+    supports_masking = True
 
     def __init__(self, layer, **kwargs):
         _check_layer(layer, "TimeDistributed(layer)")

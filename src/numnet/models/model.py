@@ -173,6 +173,22 @@ def _trace(inputs: list, outputs: list) -> tuple[list, list, list]:
     return nodes, [slots[_key(output)] for output in outputs], shapes
 
 
+def _mask_as_weights(mask, sample_weight, dtype, mean: bool):
+    """The mask of a model's output as sample weights, as Keras 3 applies it to the loss and
+    the metrics: 0 where masked, else the sample's weight (1 without), times size / count(kept)
+    for a mean (so that the loss is the mean over the kept entries only)."""
+    m = mask.astype(dtype)
+    if mean:
+        kept = float(m.sum())
+        m *= m.size / kept if kept else 0.0
+    if sample_weight is None:
+        return m
+    w = backend.to_device(sample_weight).astype(dtype)
+    if w.ndim < m.ndim:
+        w = w.reshape(w.shape + (1,) * (m.ndim - w.ndim))
+    return m * w
+
+
 class Model(Layer):
     """A trainable stack of layers."""
 
@@ -183,6 +199,8 @@ class Model(Layer):
     _graph = None  # [(layer, input slots, on a list)] of a functional model that is no chain
     _output_names = None  # of a model of several outputs (outputs.py): the names logs use
     _heads = None  # compile settings per output (outputs.Heads) of a model of several outputs
+    _masking = None  # whether a layer makes a mask (found at the first call after a build)
+    _output_mask = None  # the mask of the last call's output, for the loss and the metrics
     jit_compile = "auto"
     run_eagerly = False
 
@@ -406,6 +424,7 @@ class Model(Layer):
 
     # ----- building and calling -----
     def build(self, input_shape=None) -> None:
+        self._masking = self._output_mask = None
         if self._graph is not None:  # built when made
             self.built = True
             return
@@ -435,21 +454,55 @@ class Model(Layer):
         if step is not None and step._transposed:
             # (a callback predicting during a pass: in row order, the bits of after the pass)
             step.end_pass()
+        if self._masking is None:
+            self._masking = any(layer._makes_mask for layer in self._layers)
         if self._graph is not None:
             return self._run_graph(inputs, training)
         x = inputs
+        if self._masking:
+            return self._run_masked(x, training)
         for layer in self._layers:
             x = layer(x, training=training)
+        return x
+
+    def _run_masked(self, x, training: bool):
+        """The chain of layers, each given its input's mask (as Keras propagates masks)."""
+        mask = None
+        for layer in self._layers:
+            y = layer(x, training=training) if mask is None else layer(x, training=training,
+                                                                         mask=mask)
+            mask = layer._next_mask(x, mask)
+            x = y
+        self._output_mask = mask
         return x
 
     def _run_graph(self, inputs, training: bool):
         """The graph's calls in topological order, on one Tensor per input."""
         values = self._input_list(inputs, "Model.call", "inputs")
+        if self._masking:
+            return self._run_graph_masked(values, training)
         for layer, parents, merged in self._graph:
             values.append(layer([values[i] for i in parents] if merged else values[parents[0]],
                                 training=training))
         if self._output_names is not None:
             return [values[i] for i in self._output_slots]
+        return values[self._output_slot]
+
+    def _run_graph_masked(self, values: list, training: bool):
+        masks = [None] * len(values)
+        for layer, parents, merged in self._graph:
+            if merged:
+                x, mask = [values[i] for i in parents], [masks[i] for i in parents]
+                given = None if all(m is None for m in mask) else mask
+            else:
+                x = values[parents[0]]
+                mask = given = masks[parents[0]]
+            values.append(layer(x, training=training) if given is None
+                          else layer(x, training=training, mask=given))
+            masks.append(layer._next_mask(x, mask if merged else given))
+        if self._output_names is not None:  # the masks of several outputs are not applied
+            return [values[i] for i in self._output_slots]
+        self._output_mask = masks[self._output_slot]
         return values[self._output_slot]
 
     def __call__(self, inputs, training: bool = False, **kwargs):
@@ -696,7 +749,9 @@ class Model(Layer):
         if sample_weight is not None:
             sample_weight = backend.to_device(sample_weight)
         out = self._forward(_feed(x), training=True)
-        loss = self._loss_value(y, out, sample_weight)
+        mask = self._output_mask
+        loss = self._loss_value(y, out, sample_weight if mask is None else self._masked_weights(
+            mask, sample_weight, out))
         with grad_buffers():  # the optimizer's own arrays receive the gradients
             if isinstance(self.optimizer, optimizers.LossScaleOptimizer):
                 # d (scale * loss): the optimizer divides the gradients by the scale again, and
@@ -708,9 +763,20 @@ class Model(Layer):
             else:
                 loss.backward()
         self.optimizer.apply([p.grad for p in params], params)
-        for i, metric in enumerate(self._metrics):  # only weighted_metrics see weights
-            metric.update_state(y, out.value, sample_weight if i >= self._weighted_from else None)
+        self._update_metrics(y, out, sample_weight, mask)
         return loss.value
+
+    def _masked_weights(self, mask, sample_weight, out, mean=None):
+        if mean is None:
+            mean = getattr(self._loss_obj, "reduction", None) in ("sum_over_batch_size", "mean")
+        return _mask_as_weights(mask, sample_weight, out.value.dtype, mean)
+
+    def _update_metrics(self, y, out, sample_weight, mask) -> None:
+        for i, metric in enumerate(self._metrics):  # only weighted_metrics see weights
+            weight = sample_weight if i >= self._weighted_from else None
+            if mask is not None:  # as Keras 3: the output's mask weighs every metric
+                weight = self._masked_weights(mask, weight, out, mean=False)
+            metric.update_state(y, out.value, weight)
 
     def _train_step_heads(self, x, y, sample_weight):
         """_train_step for a model of several outputs: the weighted sum of their losses."""
@@ -751,10 +817,10 @@ class Model(Layer):
             sample_weight = backend.to_device(sample_weight)
         with no_grad():
             out = self._forward(_feed(x), training=False)
-            loss = self._loss_value(y, out, sample_weight)
-        for i, metric in enumerate(self._metrics):
-            metric.update_state(y, out.value,
-                                sample_weight if i >= self._weighted_from else None)
+            mask = self._output_mask
+            loss = self._loss_value(y, out, sample_weight if mask is None
+                                    else self._masked_weights(mask, sample_weight, out))
+        self._update_metrics(y, out, sample_weight, mask)
         return loss.value
 
     def _results(self, loss_total: float, count: float) -> dict:
