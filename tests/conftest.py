@@ -59,3 +59,36 @@ if ON_GPU:
                   "assert_almost_equal", "assert_equal", "assert_array_less",
                   "assert_array_max_ulp"):
         setattr(numpy.testing, _name, _reading_device_arrays(getattr(numpy.testing, _name)))
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture
+def runs_on_a_device():
+    """``runs_on_a_device(module_file)``: the module's tests other than its Keras comparisons
+    (named ``keras``) and this check (named ``device``), with NUMNET_DEVICE=gpu against the
+    strict stand-in for CuPy (see tests/test_device.py): no NumPy computation on device data.
+    For modules outside tests/gpu_suites.txt, whose Keras comparisons read arrays directly."""
+    import subprocess
+    import sys
+
+    stand_in = os.path.join(ROOT, "tests", "device_stand_in")
+    if ON_GPU:
+        pytest.skip("this run is already on the GPU")
+    if not os.path.isdir(stand_in):
+        pytest.skip("needs the source checkout (tests/device_stand_in)")
+
+    def run(module_file: str) -> None:
+        env = {**os.environ, "NUMNET_DEVICE": "gpu",
+               "PYTHONPATH": os.pathsep.join(filter(None, [stand_in,
+                                                           os.environ.get("PYTHONPATH")]))}
+        done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p",
+                               "no:cacheprovider", module_file, "-k",
+                               "not keras and not device"],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+        summary = done.stdout.strip().splitlines()[-1]
+        assert " passed" in summary and "failed" not in summary, summary
+
+    return run

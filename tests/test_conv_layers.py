@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -699,27 +696,10 @@ def test_an_embedding_model_follows_keras_loss_for_loss(K):
 
 # ----------------------------------------------------------------------------- on a device
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.mark.skipif(os.environ.get("NUMNET_DEVICE", "").strip().lower() in ("gpu", "cuda"),
-                    reason="this run is already on the GPU")
-@pytest.mark.skipif(not (ROOT / "tests" / "device_stand_in").is_dir(),
-                    reason="needs the source checkout (tests/device_stand_in)")
-def test_the_ops_and_layers_run_with_every_array_on_a_device():
-    """This module's reference, gradient and training tests with NUMNET_DEVICE=gpu against the
-    strict stand-in for CuPy (see tests/test_device.py): no NumPy computation on device data."""
-    env = {**os.environ, "NUMNET_DEVICE": "gpu",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tests" / "device_stand_in"),
-                                                       os.environ.get("PYTHONPATH")]))}
-    selection = "not keras and not device"
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                           __file__, "-k", selection], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    summary = done.stdout.strip().splitlines()[-1]
-    assert " passed" in summary and "failed" not in summary, summary
-
+def test_the_ops_and_layers_run_with_every_array_on_a_device(runs_on_a_device):
+    """This module's ops and layers, with every array on the strict stand-in for CuPy."""
+    runs_on_a_device(__file__)
 
 
 def test_a_model_of_integer_inputs_saves_and_loads(tmp_path):

@@ -7,9 +7,6 @@ where it is installed, model files, and the warning of a layer that drops a mask
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -432,22 +429,7 @@ def test_masking_then_lstm_matches_keras(K):
 
 # ----------------------------------------------------------------------------- on a device
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.mark.skipif(os.environ.get("NUMNET_DEVICE", "").strip().lower() in ("gpu", "cuda"),
-                    reason="this run is already on the GPU")
-@pytest.mark.skipif(not (ROOT / "tests" / "device_stand_in").is_dir(),
-                    reason="needs the source checkout (tests/device_stand_in)")
-def test_masks_work_with_every_array_on_a_device():
-    """This module's reference, gradient and file tests with NUMNET_DEVICE=gpu against the
-    strict stand-in for CuPy (see tests/test_device.py): no NumPy computation on device data."""
-    env = {**os.environ, "NUMNET_DEVICE": "gpu",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tests" / "device_stand_in"),
-                                                       os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                           __file__, "-k", "not keras and not device"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    summary = done.stdout.strip().splitlines()[-1]
-    assert " passed" in summary and "failed" not in summary, summary
+def test_masks_work_with_every_array_on_a_device(runs_on_a_device):
+    """This module's masks, with every array on the strict stand-in for CuPy."""
+    runs_on_a_device(__file__)

@@ -7,10 +7,7 @@ model files, and the errors for bad arguments and inputs.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -827,23 +824,7 @@ def test_a_text_model_follows_keras_loss_for_loss(K):
 
 # ----------------------------------------------------------------------------- on a device
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-@pytest.mark.skipif(os.environ.get("NUMNET_DEVICE", "").strip().lower() in ("gpu", "cuda"),
-                    reason="this run is already on the GPU")
-@pytest.mark.skipif(not (ROOT / "tests" / "device_stand_in").is_dir(),
-                    reason="needs the source checkout (tests/device_stand_in)")
-def test_the_recurrent_layers_run_with_every_array_on_a_device():
-    """This module's reference, gradient and training tests with NUMNET_DEVICE=gpu against the
-    strict stand-in for CuPy (see tests/test_device.py): no NumPy computation on device data."""
-    env = {**os.environ, "NUMNET_DEVICE": "gpu",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "tests" / "device_stand_in"),
-                                                       os.environ.get("PYTHONPATH")]))}
-    selection = "not keras and not device"
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
-                           __file__, "-k", selection], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    summary = done.stdout.strip().splitlines()[-1]
-    assert " passed" in summary and "failed" not in summary, summary
+def test_the_recurrent_layers_run_with_every_array_on_a_device(runs_on_a_device):
+    """This module's recurrent layers, with every array on the strict stand-in for CuPy."""
+    runs_on_a_device(__file__)
