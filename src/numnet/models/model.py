@@ -740,11 +740,7 @@ class Model(Layer):
                 return loss
         if self._heads is not None:
             return self._train_step_heads(x, y, sample_weight)
-        params = self._step_params
-        if params is None:
-            params = self.trainable_weights
-        for p in params:
-            p.grad = None
+        params = self._fresh_params()
         y = backend.to_device(y)  # each array goes to the device once a step
         if sample_weight is not None:
             sample_weight = backend.to_device(sample_weight)
@@ -752,6 +748,21 @@ class Model(Layer):
         mask = self._output_mask
         loss = self._loss_value(y, out, sample_weight if mask is None else self._masked_weights(
             mask, sample_weight, out))
+        self._descend(loss, params)
+        self._update_metrics(y, out, sample_weight, mask)
+        return loss.value
+
+    def _fresh_params(self) -> list:
+        """The weights a step trains, their gradients cleared."""
+        params = self._step_params
+        if params is None:
+            params = self.trainable_weights
+        for p in params:
+            p.grad = None
+        return params
+
+    def _descend(self, loss, params) -> None:
+        """Backpropagate ``loss`` into the optimizer's gradient buffers and take its step."""
         with grad_buffers():  # the optimizer's own arrays receive the gradients
             if isinstance(self.optimizer, optimizers.LossScaleOptimizer):
                 # d (scale * loss): the optimizer divides the gradients by the scale again, and
@@ -763,8 +774,6 @@ class Model(Layer):
             else:
                 loss.backward()
         self.optimizer.apply([p.grad for p in params], params)
-        self._update_metrics(y, out, sample_weight, mask)
-        return loss.value
 
     def _masked_weights(self, mask, sample_weight, out, mean=None):
         if mean is None:
@@ -780,25 +789,13 @@ class Model(Layer):
 
     def _train_step_heads(self, x, y, sample_weight):
         """_train_step for a model of several outputs: the weighted sum of their losses."""
-        params = self._step_params
-        if params is None:
-            params = self.trainable_weights
-        for p in params:
-            p.grad = None
+        params = self._fresh_params()
         ys, sws = self._heads.split(y, sample_weight)
         out = self._forward(_feed(x), training=True)
         loss = self._heads.loss(ys, out, sws)
         for penalty in self.losses:
             loss = ops.add(loss, penalty)
-        with grad_buffers():
-            if isinstance(self.optimizer, optimizers.LossScaleOptimizer):
-                with np.errstate(over="ignore", invalid="ignore"):
-                    loss.backward(backend.xp.full(loss.value.shape,
-                                                  self.optimizer.dynamic_scale,
-                                                  dtype=loss.value.dtype))
-            else:
-                loss.backward()
-        self.optimizer.apply([p.grad for p in params], params)
+        self._descend(loss, params)
         self._heads.update_metrics(ys, out, sws)
         return loss.value
 
