@@ -92,3 +92,29 @@ def runs_on_a_device():
         assert " passed" in summary and "failed" not in summary, summary
 
     return run
+
+
+@pytest.fixture
+def losses_side_by_side():
+    """``losses_side_by_side(K, build, x, y, loss, steps, batch=32, learning_rate=0.1)``: the
+    model ``build(lib)`` made by Keras (module K) and by numnet from the same initial weights,
+    trained with SGD on the same consecutive batches by train_on_batch; (Keras's losses,
+    numnet's losses, Keras's model, numnet's model)."""
+    import numpy as np
+
+    import numnet
+
+    def run(K, build, x, y, loss, steps, batch=32, learning_rate=0.1):
+        K.utils.set_random_seed(3)
+        k_model, n_model = build(K), build(numnet)
+        k_model.compile(optimizer=K.optimizers.SGD(learning_rate), loss=loss)
+        n_model.compile(optimizer=numnet.optimizers.SGD(learning_rate), loss=loss)
+        n_model.set_weights(k_model.get_weights())
+        k_losses, n_losses = [], []
+        for step in range(steps):
+            lo = step * batch
+            k_losses.append(float(k_model.train_on_batch(x[lo:lo + batch], y[lo:lo + batch])))
+            n_losses.append(float(n_model.train_on_batch(x[lo:lo + batch], y[lo:lo + batch])))
+        return np.array(k_losses), np.array(n_losses), k_model, n_model
+
+    return run

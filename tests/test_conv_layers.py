@@ -662,23 +662,9 @@ def _text_model(lib):
     ])
 
 
-def _losses_side_by_side(K, build, x, y, loss, steps, batch=32, learning_rate=0.1):
-    K.utils.set_random_seed(3)
-    k_model, n_model = build(K), build(numnet)
-    k_model.compile(optimizer=K.optimizers.SGD(learning_rate), loss=loss)
-    n_model.compile(optimizer=numnet.optimizers.SGD(learning_rate), loss=loss)
-    n_model.set_weights(k_model.get_weights())
-    k_losses, n_losses = [], []
-    for step in range(steps):
-        lo = step * batch
-        k_losses.append(float(k_model.train_on_batch(x[lo:lo + batch], y[lo:lo + batch])))
-        n_losses.append(float(n_model.train_on_batch(x[lo:lo + batch], y[lo:lo + batch])))
-    return np.array(k_losses), np.array(n_losses), k_model, n_model
-
-
-def test_a_convnet_follows_keras_loss_for_loss_on_mnist(K, mnist):
+def test_a_convnet_follows_keras_loss_for_loss_on_mnist(K, mnist, losses_side_by_side):
     x, y, *_ = mnist
-    k_losses, n_losses, k_model, n_model = _losses_side_by_side(
+    k_losses, n_losses, k_model, n_model = losses_side_by_side(
         K, _convnet, x, y, "sparse_categorical_crossentropy", steps=40, learning_rate=0.5)
     np.testing.assert_allclose(n_losses, k_losses, rtol=1e-4, atol=1e-5)
     assert k_losses[-5:].mean() < 0.8 * k_losses[:3].mean()  # the steps trained
@@ -686,11 +672,11 @@ def test_a_convnet_follows_keras_loss_for_loss_on_mnist(K, mnist):
         np.testing.assert_allclose(n_weight, k_weight, atol=1e-4)
 
 
-def test_an_embedding_model_follows_keras_loss_for_loss(K):
+def test_an_embedding_model_follows_keras_loss_for_loss(K, losses_side_by_side):
     ids, labels = _token_task(32 * 10)
-    k_losses, n_losses, *_ = _losses_side_by_side(K, _text_model, ids.astype("int32"), labels,
-                                                  "binary_crossentropy", steps=10,
-                                                  learning_rate=0.5)
+    k_losses, n_losses, *_ = losses_side_by_side(K, _text_model, ids.astype("int32"), labels,
+                                                 "binary_crossentropy", steps=10,
+                                                 learning_rate=0.5)
     np.testing.assert_allclose(n_losses, k_losses, rtol=1e-4, atol=1e-5)
 
 
