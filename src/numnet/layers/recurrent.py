@@ -16,6 +16,7 @@ from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
 from .base import _LAYER_KWARGS, Layer, reject_unknown_kwargs, snake_case
+from .regularization import check_rate
 from .wrappers import deserialize_inner, serialize_inner
 
 
@@ -23,13 +24,6 @@ def _positive_int(value, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{where}: expected a positive integer, given {value!r}.")
     return value
-
-
-def _rate(value, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-        raise ValueError(f"{where}: expected a number in [0, 1) (the fraction of units to "
-                         f"drop), given {value!r}.")
-    return float(value)
 
 
 class _Cell(Layer):
@@ -58,8 +52,8 @@ class _Cell(Layer):
         self._weight_options("recurrent", recurrent_initializer, recurrent_regularizer,
                              recurrent_constraint)
         self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
-        self.dropout = _rate(dropout, f"{where}(dropout)")
-        self.recurrent_dropout = _rate(recurrent_dropout, f"{where}(recurrent_dropout)")
+        self.dropout = check_rate(dropout, f"{where}(dropout)")
+        self.recurrent_dropout = check_rate(recurrent_dropout, f"{where}(recurrent_dropout)")
         if implementation not in (1, 2):
             raise ValueError(f"{where}(implementation): expected 1 or 2, given "
                              f"{implementation!r}.")

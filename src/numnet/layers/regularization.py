@@ -79,7 +79,8 @@ class GaussianNoise(Layer):
         return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
 
 
-def _check_rate(rate, where: str) -> float:
+def check_rate(rate, where: str) -> float:
+    """A dropout rate: a number in [0, 1)."""
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
         raise ValueError(f"{where}: expected a number in [0, 1) (the fraction of inputs to "
                          f"drop), given {rate!r}.")
@@ -94,7 +95,7 @@ class GaussianDropout(Layer):
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.rate = _check_rate(rate, "GaussianDropout(rate)")
+        self.rate = check_rate(rate, "GaussianDropout(rate)")
         self.seed = seed
         self._rng = None
 
@@ -128,7 +129,7 @@ class AlphaDropout(Layer):
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.rate = _check_rate(rate, "AlphaDropout(rate)")
+        self.rate = check_rate(rate, "AlphaDropout(rate)")
         self.noise_shape = noise_shape
         self.seed = seed
         self._rng = None
