@@ -57,7 +57,9 @@ for _name in ("activations", "backend", "callbacks", "config", "constraints", "d
               "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops",
               "optimizers", "preprocessing", "regularizers", "saving", "utils"):
     _sys.modules[f"{__name__}.keras.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
-_sys.modules[f"{__name__}.keras.datasets.mnist"] = datasets.mnist
+for _name in ("boston_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", "mnist",
+              "reuters"):
+    _sys.modules[f"{__name__}.keras.datasets.{_name}"] = getattr(datasets, _name)
 _sys.modules[f"{__name__}.keras.optimizers.schedules"] = optimizers.schedules
 _sys.modules[f"{__name__}.keras.preprocessing.sequence"] = preprocessing.sequence
 

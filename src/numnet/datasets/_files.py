@@ -1,0 +1,380 @@
+"""Where dataset files come from, and how pickled arrays in them are read without unpickling.
+
+A file is found, in order: at ``path=``; in Keras's cache (``$KERAS_HOME`` or ``~/.keras``, under
+``datasets/``), so files a Keras install already downloaded are reused; else it is downloaded
+from Keras's origin into that cache. A download is written to a temporary name beside its target
+and renamed into place only after its digest (or, where Keras publishes none, its format) checks
+out, so the cache never holds a half-written or corrupted file.
+
+``read_npz`` and ``read_pickle`` read NumPy arrays (numeric or object arrays of lists), lists,
+dicts, tuples, strings, bytes and numbers out of a pickle stream by parsing its opcodes with a
+small stack machine: no object is ever constructed from a name in the file and no callable from
+the file is ever called, so a hostile stream cannot run code; anything else is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+
+ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+CHUNK = 1 << 20
+
+
+class DatasetFileError(ValueError):
+    """A dataset file that is not what it should be: wrong digest, wrong format, or content
+    (such as code in a pickle stream) that numnet refuses to read."""
+
+
+def keras_home() -> Path:
+    """``$KERAS_HOME`` if set, else ``~/.keras`` (Keras's own rule)."""
+    home = os.environ.get("KERAS_HOME")
+    return Path(home) if home else Path(os.path.expanduser("~")) / ".keras"
+
+
+def cache_path(*parts: str) -> Path:
+    """Where Keras keeps a dataset file: ``<keras home>/datasets/<parts...>``."""
+    return keras_home().joinpath("datasets", *parts)
+
+
+def digest(path: Path, algorithm: str) -> str:
+    """The hex digest of a file ("sha256" or "md5")."""
+    import hashlib
+
+    h = hashlib.new(algorithm, usedforsecurity=False)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _algorithm(file_hash: str) -> str:
+    # Keras publishes SHA-256 (64 hex digits) for most files and MD5 (32) for the word indexes.
+    return "sha256" if len(file_hash) == 64 else "md5"
+
+
+def check_hash(path: Path, file_hash: str | None, caller: str) -> None:
+    """Raise DatasetFileError unless the file's digest is ``file_hash`` (None: nothing to check)."""
+    if file_hash is None:
+        return
+    algorithm = _algorithm(file_hash)
+    found = digest(path, algorithm)
+    if found != file_hash:
+        raise DatasetFileError(
+            f"{caller}: {str(path)!r} has {algorithm} {found}, expected Keras's published "
+            f"{file_hash}; the file is incomplete, corrupted or altered. Delete it so that it is "
+            "downloaded again, or pass path= to a copy you trust."
+        )
+
+
+def fetch(url: str, target: Path, caller: str, file_hash: str | None = None, check=None) -> Path:
+    """``target`` if it is there (its digest checked), else ``url`` downloaded to it.
+
+    The download goes to a temporary name in target's folder; it is renamed to ``target`` only
+    after ``file_hash`` matches (and ``check(temporary_path)``, if given, returns without
+    raising); otherwise the temporary file is removed and DatasetFileError raised.
+    """
+    if target.exists():
+        check_hash(target, file_hash, caller)
+        return target
+    import tempfile
+    import urllib.error
+    import urllib.request
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    part = Path(name)
+    try:
+        try:
+            with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=60) as response:
+                for block in iter(lambda: response.read(CHUNK), b""):
+                    out.write(block)
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            raise ConnectionError(
+                f"{caller}: could not download {url} ({err}). Without a network, place the file "
+                f"at {str(target)!r} (where Keras caches it; KERAS_HOME moves that folder) or "
+                "pass path= to a copy."
+            ) from None
+        check_hash(part, file_hash, caller)
+        if check is not None:
+            check(part)
+        os.replace(part, target)
+    finally:
+        part.unlink(missing_ok=True)
+    return target
+
+
+def locate(path, url: str, caller: str, file_hash: str | None = None) -> Path:
+    """A bare file name is looked up in Keras's cache (checked against ``file_hash``) and
+    downloaded there from ``url`` when missing, as Keras does; any other path is the user's own
+    copy, read as it is."""
+    p = Path(path)
+    if str(path) == p.name:
+        return fetch(url, cache_path(p.name), caller, file_hash)
+    if not p.exists():
+        raise FileNotFoundError(f"{caller}(path): no file at {str(p)!r}; pass the path of a copy, "
+                                f"or a bare file name to use Keras's cache ({cache_path()}).")
+    return p
+
+
+def read_npz(path: Path, caller: str) -> dict[str, np.ndarray]:
+    """Every array of an .npz file; object arrays are parsed from their pickle stream (see
+    ``read_pickle``), numeric ones read with ``allow_pickle=False``."""
+    import zipfile
+
+    arrays = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for member in archive.namelist():
+                if member.endswith(".npy"):
+                    arrays[member[: -len(".npy")]] = _read_npy(archive.read(member), caller)
+    except (OSError, zipfile.BadZipFile, EOFError) as err:
+        raise DatasetFileError(f"{caller}: {str(path)!r} is not a readable .npz file ({err}).") \
+            from None
+    return arrays
+
+
+def _read_npy(data: bytes, caller: str) -> np.ndarray:
+    f = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+        else:
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+        if not dtype.hasobject:
+            f.seek(0)
+            return np.lib.format.read_array(f, allow_pickle=False)
+    except ValueError as err:
+        raise DatasetFileError(f"{caller}: an array in the file is not valid .npy ({err}).") \
+            from None
+    array = read_pickle(f.read(), caller)
+    if not isinstance(array, np.ndarray) or array.shape != tuple(shape):
+        raise DatasetFileError(f"{caller}: an object array's stream does not hold an array of "
+                               f"shape {tuple(shape)}.")
+    return array
+
+
+class _Global:
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+
+class _DType:
+    def __init__(self, typestr: str):
+        self.typestr, self.byteorder = typestr, "|"
+
+
+class _Array:
+    def __init__(self):
+        self.state = None
+
+
+RECONSTRUCT = {("numpy.core.multiarray", "_reconstruct"),
+               ("numpy._core.multiarray", "_reconstruct")}
+FROMBUFFER = {("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer")}
+ALLOWED_GLOBALS = RECONSTRUCT | FROMBUFFER | {("numpy", "ndarray"), ("numpy", "dtype"),
+                                              ("_codecs", "encode")}
+PUSH_ARG = {"BININT", "BININT1", "BININT2", "INT", "LONG", "LONG1", "LONG4", "BINFLOAT", "FLOAT",
+            "BINUNICODE", "SHORT_BINUNICODE", "BINUNICODE8", "UNICODE",
+            "SHORT_BINBYTES", "BINBYTES", "BINBYTES8"}
+PY2_STRINGS = {"SHORT_BINSTRING", "BINSTRING", "STRING"}
+CONSTANTS = {"NONE": None, "NEWTRUE": True, "NEWFALSE": False}
+IGNORED = {"PROTO", "FRAME"}
+
+
+def read_pickle(data: bytes, caller: str):
+    """The value a pickle stream describes, if it is built only of numbers, strings, bytes,
+    tuples, lists, dicts and NumPy arrays (numeric, or object arrays of such values).
+
+    The stream is parsed, not unpickled: the only names it may mention are NumPy's array and
+    dtype reconstructors (``_reconstruct``, ``_frombuffer``, ``ndarray``, ``dtype``) and
+    ``_codecs.encode`` (how protocol 2 spells bytes), each recognised
+    and rebuilt here from plain data; any other name or opcode raises DatasetFileError before
+    anything from the file is used.
+    """
+    import pickletools
+
+    stack: list = []
+    marks: list[int] = []
+    memo: dict = {}
+
+    def refuse(what: str):
+        raise DatasetFileError(
+            f"{caller}: the file's pickle stream holds {what}; numnet reads only arrays, lists, "
+            "dicts, strings and numbers from dataset files and never runs code from them. The "
+            "file is not a Keras dataset file: download it again or pass path= to a trusted copy."
+        )
+
+    def pop_mark() -> list:
+        start = marks.pop()
+        items = stack[start:]
+        del stack[start:]
+        return items
+
+    try:
+        for opcode, arg, _ in pickletools.genops(data):
+            op = opcode.name
+            if op in IGNORED:
+                continue
+            if op in PUSH_ARG:
+                stack.append(arg)
+            elif op == "BYTEARRAY8":
+                stack.append(bytes(arg))
+            elif op in PY2_STRINGS:
+                stack.append(arg.encode("latin-1") if isinstance(arg, str) else bytes(arg))
+            elif op in CONSTANTS:
+                stack.append(CONSTANTS[op])
+            elif op == "MARK":
+                marks.append(len(stack))
+            elif op in ("GLOBAL", "STACK_GLOBAL"):
+                module, name = arg.split(" ", 1) if op == "GLOBAL" else stack[-2:]
+                if op == "STACK_GLOBAL":
+                    del stack[-2:]
+                if (module, name) not in ALLOWED_GLOBALS:
+                    refuse(f"a reference to {module}.{name}")
+                stack.append(_Global(module, name))
+            elif op == "REDUCE":
+                args = stack.pop()
+                stack.append(_reduce(stack.pop(), args, refuse))
+            elif op == "BUILD":
+                state = stack.pop()
+                _build(stack[-1], state, refuse)
+            elif op == "EMPTY_TUPLE":
+                stack.append(())
+            elif op in ("TUPLE1", "TUPLE2", "TUPLE3"):
+                n = int(op[-1])
+                items = tuple(stack[-n:])
+                del stack[-n:]
+                stack.append(items)
+            elif op == "TUPLE":
+                stack.append(tuple(pop_mark()))
+            elif op == "EMPTY_LIST":
+                stack.append([])
+            elif op == "LIST":
+                stack.append(pop_mark())
+            elif op == "APPEND":
+                value = stack.pop()
+                _list(stack[-1], refuse).append(value)
+            elif op == "APPENDS":
+                items = pop_mark()
+                _list(stack[-1], refuse).extend(items)
+            elif op == "EMPTY_DICT":
+                stack.append({})
+            elif op in ("DICT", "SETITEMS"):
+                items = pop_mark()
+                target = {} if op == "DICT" else _dict(stack[-1], refuse)
+                for key, value in zip(items[::2], items[1::2]):
+                    target[_key(key, refuse)] = value
+                if op == "DICT":
+                    stack.append(target)
+            elif op == "SETITEM":
+                value, key = stack.pop(), stack.pop()
+                _dict(stack[-1], refuse)[_key(key, refuse)] = value
+            elif op in ("BINPUT", "LONG_BINPUT", "PUT"):
+                memo[arg] = stack[-1]
+            elif op == "MEMOIZE":
+                memo[len(memo)] = stack[-1]
+            elif op in ("BINGET", "LONG_BINGET", "GET"):
+                stack.append(memo[arg])
+            elif op == "STOP":
+                break
+            else:
+                refuse(f"the opcode {op}")
+        if len(stack) != 1:
+            refuse("a malformed stream")
+        return _finish(stack[0], refuse)
+    except (IndexError, KeyError, ValueError, TypeError) as err:
+        if isinstance(err, DatasetFileError):
+            raise
+        refuse(f"a malformed stream ({type(err).__name__}: {err})")
+
+
+def _list(obj, refuse) -> list:
+    if not isinstance(obj, list):
+        refuse("an append to something that is not a list")
+    return obj
+
+
+def _dict(obj, refuse) -> dict:
+    if not isinstance(obj, dict):
+        refuse("an item set on something that is not a dict")
+    return obj
+
+
+def _key(key, refuse):
+    if not isinstance(key, (str, bytes, int)):
+        refuse("a dict key that is not a string or an integer")
+    return key
+
+
+def _reduce(func, args, refuse):
+    if not isinstance(func, _Global) or not isinstance(args, tuple):
+        refuse("a call of something that is not an allowed NumPy reconstructor")
+    where = (func.module, func.name)
+    if where in RECONSTRUCT and len(args) == 3:
+        return _Array()
+    if where in FROMBUFFER and len(args) == 4:
+        array = _Array()
+        buffer, dtype, shape, order = args
+        array.state = (1, shape, dtype, order == "F", buffer)
+        return array
+    if where == ("numpy", "dtype") and args and isinstance(args[0], str):
+        return _DType(args[0])
+    if where == ("_codecs", "encode") and len(args) == 2 and isinstance(args[0], str) \
+            and args[1] == "latin1":
+        return args[0].encode("latin-1")
+    refuse(f"a call of {func.module}.{func.name} with unexpected arguments")
+
+
+def _build(obj, state, refuse):
+    if isinstance(obj, _DType) and isinstance(state, tuple) and len(state) > 1:
+        obj.byteorder = state[1] if state[1] in ("<", ">", "|", "=") else "|"
+    elif isinstance(obj, _Array) and isinstance(state, tuple) and len(state) == 5:
+        obj.state = state
+    else:
+        refuse("a state set on something that is not a NumPy array or dtype")
+
+
+def _finish(obj, refuse):
+    """Replace the placeholders by real arrays, all the way down."""
+    if isinstance(obj, _Array):
+        return _array(obj, refuse)
+    if isinstance(obj, list):
+        return [_finish(item, refuse) for item in obj]
+    if isinstance(obj, tuple):
+        return tuple(_finish(item, refuse) for item in obj)
+    if isinstance(obj, dict):
+        return {key: _finish(value, refuse) for key, value in obj.items()}
+    if isinstance(obj, (_Global, _DType)):
+        refuse("a reference that is not used to build an array")
+    return obj
+
+
+def _array(obj: _Array, refuse) -> np.ndarray:
+    if obj.state is None:
+        refuse("an array without its data")
+    _, shape, dtype, fortran, raw = obj.state
+    if not isinstance(shape, tuple) or not all(isinstance(n, int) and n >= 0 for n in shape) \
+            or not isinstance(dtype, _DType):
+        refuse("an array with an invalid shape or dtype")
+    size = int(np.prod(shape, dtype=np.int64))
+    order = "F" if fortran else "C"
+    if dtype.typestr.startswith("O"):
+        if not isinstance(raw, list) or len(raw) != size:
+            refuse("an object array whose items do not match its shape")
+        out = np.empty(size, dtype=object)
+        for i, item in enumerate(raw):
+            out[i] = _finish(item, refuse)
+        return out.reshape(shape, order=order)
+    try:
+        numeric = np.dtype(dtype.typestr).newbyteorder(dtype.byteorder)
+    except TypeError:
+        refuse(f"an array of unknown dtype {dtype.typestr!r}")
+    kind = numeric.kind
+    if kind not in "biuf" or not isinstance(raw, bytes) or len(raw) != size * numeric.itemsize:
+        refuse("a numeric array whose bytes do not match its shape and dtype")
+    return np.frombuffer(raw, dtype=numeric).reshape(shape, order=order).copy()
