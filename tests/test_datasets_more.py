@@ -371,3 +371,19 @@ def test_same_as_keras_when_keras_and_its_cached_files_are_present():
     for a, b in zip(np.concatenate([ours[0][0], ours[1][0]]),
                     np.concatenate([theirs[0][0], theirs[1][0]])):
         np.testing.assert_array_equal(a, b)
+
+
+def test_mnist_reads_a_full_copy_from_keras_home_as_the_other_loaders_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    images = np.arange(3 * 28 * 28, dtype=np.uint8).reshape(3, 28, 28)
+    np.savez(tmp_path / "datasets" / "mnist.npz", x_train=images, y_train=np.array([1, 2, 3],
+             np.uint8), x_test=images[:1], y_test=np.array([7], np.uint8))
+    (x, y), (xt, yt) = numnet.datasets.mnist.load_data()
+    np.testing.assert_array_equal(x, images)
+    assert y.tolist() == [1, 2, 3] and yt.tolist() == [7] and xt.shape == (1, 28, 28)
+    (x, _), _ = numnet.datasets.mnist.load_data(bundled=True)
+    assert x.shape == (4000, 28, 28)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "elsewhere"))
+    with pytest.raises(FileNotFoundError, match="elsewhere"):
+        numnet.datasets.mnist.load_data(bundled=False)

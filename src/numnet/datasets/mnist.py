@@ -2,8 +2,9 @@
 
 ``load_data()`` returns ((x_train, y_train), (x_test, y_test)) as Keras's does: uint8 images of
 28 x 28 and uint8 labels 0-9. Without a path it uses, in order: a full ``mnist.npz`` in Keras's
-cache (~/.keras/datasets/mnist.npz), else the real 5,000-image sample that ships with numnet,
-split into a fixed, class-balanced 4,000 / 1,000 (the same on every call and machine).
+cache (``$KERAS_HOME`` or ``~/.keras``, then ``datasets/mnist.npz``), else the real 5,000-image
+sample that ships with numnet, split into a fixed, class-balanced 4,000 / 1,000 (the same on
+every call and machine).
 
 The bundled sample: the MNIST database (LeCun, Cortes, Burges), CC BY-SA 3.0; see
 data/README.md.
@@ -16,8 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import cache_path
+
 BUNDLED = Path(__file__).with_name("data") / "mnist_5k.npz"
-KERAS_CACHE = Path(os.path.expanduser("~")) / ".keras" / "datasets" / "mnist.npz"
+
+
+def _cached() -> Path:
+    """Where Keras keeps mnist.npz: ``$KERAS_HOME`` (else ``~/.keras``) ``/datasets``."""
+    return cache_path("mnist.npz")
 TRAIN_PER_CLASS = 400
 
 
@@ -53,18 +60,19 @@ def load_data(path: str | os.PathLike | None = None, bundled: bool | None = None
     path: an mnist.npz to read. bundled=True forces the bundled 4,000 / 1,000 sample even when
     a full copy is in Keras's cache; bundled=False requires a full copy.
     """
+    cached = _cached()
     if path is not None:
         p = Path(path)
-        if not p.is_absolute() and not p.exists() and (KERAS_CACHE.parent / p).exists():
-            p = KERAS_CACHE.parent / p
+        if not p.is_absolute() and not p.exists() and (cached.parent / p).exists():
+            p = cached.parent / p
         if not p.exists():
             raise FileNotFoundError(f"mnist.load_data(path): no file at {str(p)!r}.")
         return _read_npz(p)
-    if bundled is not True and KERAS_CACHE.exists():
-        return _read_npz(KERAS_CACHE)
+    if bundled is not True and cached.exists():
+        return _read_npz(cached)
     if bundled is False:
         raise FileNotFoundError(
-            f"mnist.load_data(bundled=False): no full MNIST at {str(KERAS_CACHE)!r}; put "
+            f"mnist.load_data(bundled=False): no full MNIST at {str(cached)!r}; put "
             "mnist.npz there or pass path=."
         )
     return _bundled_split()
