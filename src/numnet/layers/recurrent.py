@@ -16,7 +16,7 @@ from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
 from .base import _LAYER_KWARGS, Layer, reject_unknown_kwargs, snake_case
-from .regularization import check_rate
+from .regularization import _Noise, check_rate
 from .wrappers import deserialize_inner, serialize_inner
 
 
@@ -99,14 +99,7 @@ class _Cell(Layer):
         return [Tensor(backend.xp.zeros((batch_size, n), self.compute_dtype)) for n in sizes]
 
     # ----- dropout -----
-    def _generator(self):
-        if self.seed is None:
-            return backend.rng()
-        if self._rng is None:
-            import numpy
-
-            self._rng = numpy.random.default_rng(self.seed)
-        return self._rng
+    _generator = _Noise._generator  # from self.seed and self._rng, as the dropout layers'
 
     def _draw_masks(self, rate: float, shape, dtype, training: bool):
         """None, or the dropout masks (1 / keep where kept, else 0) of one sequence: one shared

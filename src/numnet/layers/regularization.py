@@ -10,20 +10,22 @@ from ..autodiff import ops
 from .base import Layer
 
 
-class Dropout(Layer):
-    """In training, zero each input with probability ``rate`` and scale the rest by 1 / (1 - rate).
+def check_rate(rate, where: str) -> float:
+    """A dropout rate: a number in [0, 1)."""
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+        raise ValueError(f"{where}: expected a number in [0, 1) (the fraction of inputs to "
+                         f"drop), given {rate!r}.")
+    return float(rate)
 
-    In inference the layer is the identity.
-    """
+
+class _Noise(Layer):
+    """What the noise layers share: active in training only, their random numbers from ``seed``
+    (numnet's generator when None), masks passed on."""
 
     supports_masking = True
 
-    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
+    def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate < 1:
-            raise ValueError(f"Dropout(rate): expected a number in [0, 1), given {rate!r}.")
-        self.rate = float(rate)
-        self.noise_shape = noise_shape
         self.seed = seed
         self._rng = None
 
@@ -36,38 +38,49 @@ class Dropout(Layer):
             self._rng = numpy.random.default_rng(self.seed)
         return self._rng
 
+    def _noise_shape(self, inputs) -> tuple:
+        """The input's shape, with the sizes ``noise_shape`` fixes (None keeps the input's)."""
+        if getattr(self, "noise_shape", None) is None:
+            return inputs.shape
+        return tuple(s if n is None else n
+                     for s, n in zip(inputs.shape, self.noise_shape, strict=False))
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed}
+
+
+class Dropout(_Noise):
+    """In training, zero each input with probability ``rate`` and scale the rest by 1 / (1 - rate).
+
+    In inference the layer is the identity.
+    """
+
+    def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
+        super().__init__(seed, **kwargs)
+        self.rate = check_rate(rate, "Dropout(rate)")
+        self.noise_shape = noise_shape
+
     def call(self, inputs, training: bool = False):
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = tuple(s if n is None else n
-                          for s, n in zip(shape, self.noise_shape, strict=False))
         keep = 1.0 - self.rate
-        draw = self._generator().random(shape, dtype="float32")
+        draw = self._generator().random(self._noise_shape(inputs), dtype="float32")
         mask = backend.to_device(draw < keep).astype(inputs.dtype) / inputs.dtype.type(keep)
         return ops.multiply(inputs, mask)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape,
-                "seed": self.seed}
+        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape}
 
 
-class GaussianNoise(Layer):
+class GaussianNoise(_Noise):
     """In training, add zero-mean normal noise of standard deviation ``stddev`` to the input
     (a regularizer, as Keras's GaussianNoise); in inference the layer is the identity."""
 
-    supports_masking = True
-
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed, **kwargs)
         if not isinstance(stddev, (int, float)) or isinstance(stddev, bool) or stddev < 0:
             raise ValueError(f"GaussianNoise(stddev): expected a number >= 0, given {stddev!r}.")
         self.stddev = float(stddev)
-        self.seed = seed
-        self._rng = None
-
-    _generator = Dropout._generator
 
     def call(self, inputs, training: bool = False):
         if not training or self.stddev == 0:
@@ -76,30 +89,16 @@ class GaussianNoise(Layer):
         return ops.add(inputs, backend.to_device(noise).astype(inputs.dtype))
 
     def get_config(self):
-        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+        return {**super().get_config(), "stddev": self.stddev}
 
 
-def check_rate(rate, where: str) -> float:
-    """A dropout rate: a number in [0, 1)."""
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-        raise ValueError(f"{where}: expected a number in [0, 1) (the fraction of inputs to "
-                         f"drop), given {rate!r}.")
-    return float(rate)
-
-
-class GaussianDropout(Layer):
+class GaussianDropout(_Noise):
     """In training, multiply each input by normal noise of mean 1 and standard deviation
     sqrt(rate / (1 - rate)); in inference the layer is the identity."""
 
-    supports_masking = True
-
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed, **kwargs)
         self.rate = check_rate(rate, "GaussianDropout(rate)")
-        self.seed = seed
-        self._rng = None
-
-    _generator = Dropout._generator
 
     def call(self, inputs, training: bool = False):
         if not training or self.rate == 0:
@@ -109,14 +108,14 @@ class GaussianDropout(Layer):
         return ops.multiply(inputs, backend.to_device(noise).astype(inputs.dtype))
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+        return {**super().get_config(), "rate": self.rate}
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-class AlphaDropout(Layer):
+class AlphaDropout(_Noise):
     """Dropout that keeps the mean and variance of its inputs (for selu networks).
 
     In training, each input is kept with probability 1 - rate, else set to
@@ -125,35 +124,24 @@ class AlphaDropout(Layer):
     the identity. ``noise_shape`` as Dropout's.
     """
 
-    supports_masking = True
-
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed, **kwargs)
         self.rate = check_rate(rate, "AlphaDropout(rate)")
         self.noise_shape = noise_shape
-        self.seed = seed
-        self._rng = None
-
-    _generator = Dropout._generator
 
     def call(self, inputs, training: bool = False):
         if not training or self.rate == 0:
             return inputs
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = tuple(s if n is None else n
-                          for s, n in zip(shape, self.noise_shape, strict=False))
         alpha_p = -_SELU_ALPHA * _SELU_SCALE
         a = ((1 - self.rate) * (1 + self.rate * alpha_p**2)) ** -0.5
         b = -a * alpha_p * self.rate
-        kept = self._generator().random(shape, dtype="float32") >= self.rate
+        kept = self._generator().random(self._noise_shape(inputs), dtype="float32") >= self.rate
         kept = backend.to_device(kept).astype(inputs.dtype)
         # a * (x kept + alpha' (1 - kept)) + b, with the constant part added once
         return ops.add(ops.multiply(inputs, a * kept), a * alpha_p * (1 - kept) + b)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed,
-                "noise_shape": self.noise_shape}
+        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape}
 
 
 class ActivityRegularization(Layer):
