@@ -199,21 +199,12 @@ class Heads:
         """y (a list in output order or a dict by output name) checked against each output's
         loss, packed into one structured array of ``n`` rows."""
         names = self.names
-        if isinstance(y, dict):
-            unknown = [key for key in y if key not in names]
-            if unknown:
-                raise ValueError(
-                    f"{where}(y): {unknown[0]!r} names no output of the model; its outputs are "
-                    f"{names}. Key y by those names, or give a list in the order of "
-                    "model.outputs.")
-            y = [y.get(name) for name in names]
-        elif not isinstance(y, (list, tuple)) or len(y) != len(names):
-            given = (f"a {type(y).__name__} of {len(y)} items"
-                     if isinstance(y, (list, tuple)) else f"one {type(y).__name__}")
+        if not isinstance(y, (list, tuple, dict)):
             raise ValueError(
-                f"{where}(y): the model has {len(names)} outputs {names}; given {given}. Give "
-                "one target array per output, in the order of model.outputs, or a dict keyed "
-                "by output name.")
+                f"{where}(y): the model has {len(names)} outputs {names}; given one "
+                f"{type(y).__name__}. Give one target array per output, in the order of "
+                "model.outputs, or a dict keyed by output name.")
+        y = per_output(y, names, "y", "items", where=where)
         arrays = {}
         for k, (name, value) in enumerate(zip(names, y, strict=True)):
             fn = self.losses[k]
