@@ -118,3 +118,14 @@ def losses_side_by_side():
         return np.array(k_losses), np.array(n_losses), k_model, n_model
 
     return run
+
+
+@pytest.fixture
+def fresh_names(monkeypatch):
+    """A fresh session of names, as after Keras's clear_session: the first Precision() is
+    'precision' again."""
+    import collections
+
+    from numnet.layers import base as layers_base
+
+    monkeypatch.setattr(layers_base, "_name_counts", collections.Counter())

@@ -9,7 +9,6 @@ without it. A last group compares with Keras 3 itself where keras and jax are in
 
 from __future__ import annotations
 
-import collections
 import os
 
 import numpy as np
@@ -17,7 +16,6 @@ import pytest
 
 import numnet
 from numnet import metrics as M
-from numnet.layers import base as layers_base
 
 pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
 
@@ -47,12 +45,6 @@ def skm():
 @pytest.fixture(params=[None, W], ids=["unweighted", "weighted"])
 def weights(request):
     return request.param
-
-
-@pytest.fixture
-def fresh_names(monkeypatch):
-    """A fresh session of names: the first Precision() is 'precision' again."""
-    monkeypatch.setattr(layers_base, "_name_counts", collections.Counter())
 
 
 def stream(metric, y_true, y_pred, sample_weight=None, cuts=CUTS):

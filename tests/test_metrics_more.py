@@ -11,7 +11,6 @@ Keras 3 itself (those tests skip otherwise).
 
 from __future__ import annotations
 
-import collections
 import json
 import os
 
@@ -21,7 +20,6 @@ import pytest
 import numnet
 from numnet import metrics as M
 from numnet.callbacks.monitor_callback import maximizes
-from numnet.layers import base as layers_base
 
 pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
 
@@ -56,12 +54,6 @@ P_CENTRED = centred(Y_MULTI, T - 1)
 @pytest.fixture(params=[None, W], ids=["unweighted", "weighted"])
 def weights(request):
     return request.param
-
-
-@pytest.fixture
-def fresh_names(monkeypatch):
-    """A fresh session of names: the first PrecisionAtRecall() is 'precision_at_recall'."""
-    monkeypatch.setattr(layers_base, "_name_counts", collections.Counter())
 
 
 def stream(metric, y_true, y_pred, sample_weight=None, cuts=CUTS):
