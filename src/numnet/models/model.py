@@ -1075,14 +1075,8 @@ class Model(Layer):
             x = self._prepare_x(x, where)
         split = None
         if validation_split:
-            cut = int(len(x) * (1.0 - validation_split))
-            if cut == 0 or cut == len(x):
-                raise ValueError(
-                    f"{where}(validation_split={validation_split}): with {len(x)} samples this "
-                    "leaves an empty training or validation set.")
-            split = (x[cut:], y[cut:], None if sample_weight is None else sample_weight[cut:])
-            x, y = x[:cut], y[:cut]
-            sample_weight = None if sample_weight is None else sample_weight[:cut]
+            (x, y, sample_weight), split = _split_off(x, y, sample_weight, validation_split,
+                                                      where)
         lookup = None
         if class_weight is not None:
             if adapters.is_memmap(y):
@@ -1110,16 +1104,8 @@ class Model(Layer):
             xs = self._input_arrays(x, where)
         split = None
         if validation_split:
-            n = len(xs[0])
-            cut = int(n * (1.0 - validation_split))
-            if cut == 0 or cut == n:
-                raise ValueError(
-                    f"{where}(validation_split={validation_split}): with {n} samples this "
-                    "leaves an empty training or validation set.")
-            split = ([a[cut:] for a in xs], y[cut:],
-                     None if sample_weight is None else sample_weight[cut:])
-            xs, y = [a[:cut] for a in xs], y[:cut]
-            sample_weight = None if sample_weight is None else sample_weight[:cut]
+            (xs, y, sample_weight), split = _split_off(xs, y, sample_weight, validation_split,
+                                                       where)
         if class_weight is not None:
             self._check_class_weight(where)
             weights = data.class_weights_to_sample_weights(class_weight, y, where)
@@ -1418,6 +1404,26 @@ class Model(Layer):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _split_off(x, y, sample_weight, validation_split: float, where: str):
+    """((x, y, sample_weight) to train on, the same held out): the last ``validation_split`` of
+    the rows, as Keras takes them (x an array, or a list of arrays of one row count)."""
+    n = len(x[0]) if type(x) is list else len(x)
+    cut = int(n * (1.0 - validation_split))
+    if cut == 0 or cut == n:
+        raise ValueError(
+            f"{where}(validation_split={validation_split}): with {n} samples this leaves an "
+            "empty training or validation set.")
+
+    def rows(a, part: slice):
+        if a is None:
+            return None
+        return [b[part] for b in a] if type(a) is list else a[part]
+
+    head, tail = slice(None, cut), slice(cut, None)
+    return (tuple(rows(a, head) for a in (x, y, sample_weight)),
+            tuple(rows(a, tail) for a in (x, y, sample_weight)))
 
 
 def _one_input_in_list(x, layer: InputLayer) -> bool:
