@@ -129,3 +129,21 @@ def fresh_names(monkeypatch):
     from numnet.layers import base as layers_base
 
     monkeypatch.setattr(layers_base, "_name_counts", collections.Counter())
+
+
+@pytest.fixture
+def dense_nodes(monkeypatch):
+    """[how many dense nodes were built for training]: the stack step builds none; predict and
+    validation build theirs without a tape."""
+    from numnet.autodiff import ops
+    from numnet.autodiff.tensor import grad_enabled
+
+    count = [0]
+    original = ops.dense
+
+    def counted(*args, **kwargs):
+        count[0] += grad_enabled()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ops, "dense", counted)
+    return count

@@ -17,7 +17,7 @@ import numnet
 from numnet import layers
 from numnet.autodiff import ops
 from numnet.autodiff.gradcheck import check_gradients
-from numnet.autodiff.tensor import Tensor, grad_enabled
+from numnet.autodiff.tensor import Tensor
 from numnet.optimizers import fused
 
 pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning",
@@ -316,20 +316,6 @@ def test_a_graph_model_is_plotted_with_its_branches(tmp_path):
     # deep->hidden, wide->projected, hidden->shared, projected->shared, shared->add,
     # add->concatenate, wide->concatenate, concatenate->out
     assert len(arrows) == 8
-
-
-@pytest.fixture
-def dense_nodes(monkeypatch):
-    """How many dense nodes were built for training (the stack step builds none)."""
-    count = [0]
-    original = ops.dense
-
-    def counted(*args, **kwargs):
-        count[0] += grad_enabled()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(ops, "dense", counted)
-    return count
 
 
 @pytest.mark.cpu_only

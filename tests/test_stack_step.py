@@ -13,8 +13,6 @@ import numpy as np
 import pytest
 
 import numnet as keras
-from numnet.autodiff import ops
-from numnet.autodiff.tensor import grad_enabled
 from numnet.optimizers import fused
 
 pytestmark = [
@@ -37,21 +35,6 @@ def _model(hidden=("relu",), output="softmax", units=4, **dense):
     layers += [keras.layers.Dense(8, activation=a, **dense) for a in hidden]
     layers.append(keras.layers.Dense(units, activation=output))
     return keras.Sequential(layers)
-
-
-@pytest.fixture
-def dense_nodes(monkeypatch):
-    """How many dense nodes were built for training (predict and validation build theirs
-    without a tape)."""
-    count = [0]
-    original = ops.dense
-
-    def counted(*args, **kwargs):
-        count[0] += grad_enabled()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(ops, "dense", counted)
-    return count
 
 
 def _steps(batch_size=32, epochs=2, rows=None):
