@@ -118,8 +118,14 @@ def is_available() -> bool:
     if _numba is None:
         try:
             import numba
-        except Exception:  # absent or broken: the NumPy path does the same work
+        except Exception as error:  # absent or broken: the NumPy path does the same work
             _numba = False
+            import warnings
+
+            warnings.warn(f"numba cannot be imported ({type(error).__name__}: {error}), so "
+                          "numnet runs on NumPy alone, 2-4x slower; `pip install numba` brings "
+                          "its compiled kernels back (NUMNET_FUSED=0 silences this).",
+                          RuntimeWarning, stacklevel=2)
         else:
             _numba = numba
     return _numba is not False
