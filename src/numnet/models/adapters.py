@@ -8,6 +8,7 @@
     numnet.utils.PyDataset                      PyDatasetSource: batch i is dataset[i]
     generators, iterators and other iterables   IteratorSource: each item is one batch,
       of (x, y) or (x, y, sample_weight)        checked on the first batch
+    numnet.data.Dataset (tf.data)               IteratorSource: iterated afresh each pass
 
 Memory-mapped arrays and PyDatasets stream: only the batches in flight are in memory, so data
 larger than memory trains with bounded memory. ``EpochIterator`` applies Keras's rules for
@@ -472,7 +473,7 @@ class IteratorSource:
         self.data = data
         self.convert = convert
         self.where = where
-        iterator = iter(data)
+        iterator = _iterate(data)
         self.reiterable = iterator is not data
         self.num_batches = None
         if self.reiterable and hasattr(data, "__len__"):
@@ -506,7 +507,7 @@ class IteratorSource:
             self._first_pending = False
             return self._stream(itertools.chain([None], self._iterator), first=True)
         if self.reiterable:
-            self._iterator = iter(self.data)
+            self._iterator = _iterate(self.data)
         return self._stream(self._iterator, first=False)
 
     def _stream(self, iterator, first: bool):
@@ -514,6 +515,12 @@ class IteratorSource:
         for index, raw in enumerate(iterator):
             batch = self._first if first and index == 0 else standardize_batch(raw, where, index)
             yield convert(*batch) if convert else batch
+
+
+def _iterate(data):
+    """A new iterator over ``data``; a numnet.data.Dataset gives its batches as NumPy arrays."""
+    batches = getattr(data, "_numpy_batches", None)
+    return batches() if callable(batches) else iter(data)
 
 
 # ----------------------------------------------------------------------------- epochs

@@ -1,0 +1,29 @@
+"""TensorFlow's ``tf.data`` for numnet: ``import numnet as tf`` then ``tf.data.Dataset``.
+
+    ds = tf.data.Dataset.from_tensor_slices((x_train, y_train))
+    ds = ds.shuffle(10_000, seed=0).batch(32).prefetch(tf.data.AUTOTUNE)
+    model.fit(ds, epochs=5)                    # reshuffled at each epoch
+
+Pipelines are lazy and run on NumPy in the calling thread; see ``Dataset``.
+"""
+
+from __future__ import annotations
+
+from . import experimental
+from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Cardinality, Dataset
+from .structure import TensorSpec
+
+
+class Options:
+    """``tf.data.Options``: accepted (set any attribute); numnet's pipelines ignore them."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = Options()
+        object.__setattr__(self, name, value)
+        return value
+
+
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Cardinality", "Dataset",
+           "Options", "TensorSpec", "experimental"]

@@ -1,0 +1,878 @@
+"""``numnet.data.Dataset``: TensorFlow's ``tf.data.Dataset`` pipelines, lazily, on NumPy.
+
+A Dataset is a recipe: each method returns a new Dataset that reads from the one before, and
+nothing is computed until it is iterated. Each iteration runs the recipe again from its source
+(so a shuffle reshuffles, a generator is called again), except past a ``cache()``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import sys
+
+import numpy as np
+
+from .. import backend
+from .structure import (
+    TensorSpec,
+    describe,
+    flatten,
+    map_structure,
+    pack_like,
+    spec_of,
+    to_component,
+)
+
+INFINITE_CARDINALITY = -1
+"""``cardinality()`` of a dataset without end (``repeat()``)."""
+UNKNOWN_CARDINALITY = -2
+"""``cardinality()`` of a dataset whose length cannot be known without reading it
+(``filter``, ``from_generator``, ``unbatch``)."""
+AUTOTUNE = -1
+"""Accepted wherever tf.data takes ``num_parallel_calls`` or ``buffer_size``; numnet runs the
+pipeline in the calling thread, so it changes nothing."""
+
+_END = object()
+_peeking = False  # reading an element for element_spec: shuffles keep their epoch counter
+
+
+class Cardinality(int):
+    """The number of elements, as an int that also has TensorFlow's ``.numpy()``."""
+
+    def numpy(self) -> np.int64:
+        return np.int64(self)
+
+
+def _count(value, name: str, where: str) -> int:
+    value = getattr(value, "value", value)
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"Dataset.{where}({name}): expected an integer, given "
+                        f"{type(value).__name__} {value!r}.")
+    return int(value)
+
+
+def _call(fn, element):
+    """``fn`` on an element: a tuple's components as positional arguments, as tf.data does."""
+    return fn(*element) if type(element) is tuple else fn(element)
+
+
+def _normalize(value, where: str):
+    """A map function's result as an element: structure kept, components as NumPy arrays."""
+    try:
+        return map_structure(to_component, value)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"Dataset.{where}: the function returned {type(value).__name__}, which "
+                        f"is not a structure of arrays ({err}). Return an array, a Tensor, or a "
+                        "tuple / dict of them.") from None
+
+
+class Dataset:
+    """A pipeline of elements, as ``tf.data.Dataset``: ``import numnet as tf`` then
+    ``tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)``.
+
+    Build one with ``from_tensor_slices``, ``from_tensors``, ``from_generator``, ``range`` or
+    ``zip``; transform it with ``map``, ``filter``, ``shuffle``, ``batch``, ``padded_batch``,
+    ``unbatch``, ``repeat``, ``take``, ``skip``, ``cache``, ``prefetch``, ``concatenate``,
+    ``enumerate``; give it to ``fit`` / ``evaluate`` / ``predict`` as Keras takes a tf.data
+    pipeline: batches of ``(x, y)``, ``(x, y, sample_weight)``, or ``x`` alone for predict.
+
+    An element is a NumPy array, or a tuple or dict of them (nested as you like). Iterating
+    (``for x, y in ds``) gives numnet Tensors, as TensorFlow gives eager tensors (``.numpy()``,
+    ``.shape``, ``np.asarray``); ``as_numpy_iterator()`` gives NumPy arrays. Functions given to
+    ``map`` and ``filter`` receive NumPy arrays (a tuple's components as separate arguments) and
+    may return arrays or Tensors (``tf.cast``, ``tf.one_hot`` ... work there).
+
+        >>> ds = numnet.data.Dataset.range(5).map(lambda i: i * 2).batch(2)
+        >>> [b.tolist() for b in ds.as_numpy_iterator()]
+        [[0, 2], [4, 6], [8]]
+    """
+
+    # ----- what each kind of dataset defines -----
+    def _elements(self):
+        """A new iterator over the elements, as structures of NumPy arrays."""
+        raise NotImplementedError
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+    def _spec(self):
+        """The element_spec; by default read from the first element."""
+        global _peeking
+        previous, _peeking = _peeking, True
+        try:
+            first = next(iter(self._elements()), _END)
+        finally:
+            _peeking = previous
+        if first is _END:
+            return None
+        return spec_of(first)
+
+    # ----- sources -----
+    @staticmethod
+    def from_tensor_slices(tensors, name: str | None = None) -> Dataset:
+        """One element per row: element i is ``tensors`` with each component's row i.
+
+        ``tensors``: an array, or a tuple / dict (nested) of arrays with one number of rows,
+        e.g. ``(x_train, y_train)`` or ``{"image": images, "label": labels}``.
+        Raises ValueError when the components' first dimensions differ.
+        """
+        return _Slices(tensors)
+
+    @staticmethod
+    def from_tensors(tensors, name: str | None = None) -> Dataset:
+        """A dataset of one element: ``tensors`` whole."""
+        return _Tensors(tensors)
+
+    @staticmethod
+    def from_generator(generator, output_types=None, output_shapes=None, args=None,
+                       output_signature=None, name: str | None = None) -> Dataset:
+        """The elements that ``generator(*args)`` yields, read as they are needed (streamed).
+
+        ``generator``: a callable returning an iterator; it is called again at each
+        iteration of the dataset (each epoch). ``output_signature``: the TensorSpec (or
+        tuple / dict of them) of an element, whose dtypes the yielded values are cast to;
+        ``output_types`` / ``output_shapes`` are TensorFlow 1's way to say the same.
+        Cardinality is unknown (-2).
+
+            def gen():
+                for i in range(3):
+                    yield np.full(2, i), i
+            ds = numnet.data.Dataset.from_generator(gen, output_signature=(
+                numnet.TensorSpec((2,), numnet.float32), numnet.TensorSpec((), numnet.int32)))
+        """
+        if not callable(generator):
+            raise TypeError(f"Dataset.from_generator(generator): expected a callable that "
+                            f"returns an iterator (the generator function itself, not its "
+                            f"result), given {type(generator).__name__}. Pass `gen`, not "
+                            "`gen()`.")
+        if output_signature is None and output_types is not None:
+            shapes = output_shapes
+            if shapes is None:
+                shapes = map_structure(lambda _: None, output_types)
+            flat_shapes = flatten(shapes) if isinstance(output_types, (tuple, dict)) else [shapes]
+            flat_types = flatten(output_types)
+            output_signature = pack_like(output_types, [
+                TensorSpec(s, t) for s, t in zip(flat_shapes, flat_types, strict=False)])
+        return _Generator(generator, tuple(args or ()), output_signature)
+
+    @staticmethod
+    def range(*args, output_type="int64", name: str | None = None) -> Dataset:
+        """The integers of Python's ``range(*args)``, as scalars of ``output_type`` (int64)."""
+        return _Range(range(*(_count(a, "args", "range") for a in args)), output_type)
+
+    @staticmethod
+    def zip(*args, datasets=None, name: str | None = None) -> Dataset:
+        """Elements of several datasets side by side, e.g. ``Dataset.zip((xs, ys))`` gives
+        ``(x, y)`` elements; it stops at the end of the shortest. Also ``Dataset.zip(xs, ys)``."""
+        if datasets is None:
+            datasets = args[0] if len(args) == 1 else tuple(args)
+        parts = flatten(datasets)
+        bad = [type(d).__name__ for d in parts if not isinstance(d, Dataset)]
+        if bad or not parts:
+            raise TypeError(f"Dataset.zip(datasets): expected Datasets (a tuple or dict of "
+                            f"them), given {bad or 'nothing'}.")
+        return _Zip(datasets)
+
+    # ----- transformations -----
+    def map(self, map_func, num_parallel_calls=None, deterministic=None,
+            name: str | None = None) -> Dataset:
+        """Each element replaced by ``map_func(element)`` (a tuple's components passed as
+        separate arguments: ``ds.map(lambda x, y: (x / 255, y))``). ``num_parallel_calls`` is
+        accepted (AUTOTUNE, a number) and the calls run in order in this thread."""
+        if not callable(map_func):
+            raise TypeError(f"Dataset.map(map_func): expected a function, given "
+                            f"{type(map_func).__name__}.")
+        return _Map(self, map_func)
+
+    def filter(self, predicate, name: str | None = None) -> Dataset:
+        """The elements for which ``predicate(element)`` is true (a scalar bool)."""
+        if not callable(predicate):
+            raise TypeError(f"Dataset.filter(predicate): expected a function, given "
+                            f"{type(predicate).__name__}.")
+        return _Filter(self, predicate)
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration: bool = True,
+                name: str | None = None) -> Dataset:
+        """Elements in random order, drawn from a buffer of ``buffer_size`` elements.
+
+        As tf.data: the buffer is filled with the first ``buffer_size`` elements; each element
+        given is picked uniformly from the buffer and its place taken by the next element of
+        the input. A buffer at least as large as the dataset gives a uniform permutation;
+        a smaller one only mixes nearby elements. ``seed`` (an int) makes the orders
+        repeatable; without one they follow ``numnet.utils.set_random_seed`` /
+        ``tf.random.set_seed``. ``reshuffle_each_iteration``: a new order at each iteration
+        (each epoch of fit), True by default; False repeats the first order.
+        """
+        buffer_size = _count(buffer_size, "buffer_size", "shuffle")
+        if buffer_size == AUTOTUNE:
+            buffer_size = sys.maxsize
+        if buffer_size < 1:
+            raise ValueError(f"Dataset.shuffle(buffer_size): expected a positive integer, given "
+                             f"{buffer_size}.")
+        if seed is not None:
+            seed = _count(seed, "seed", "shuffle")
+        return _Shuffle(self, buffer_size, seed, bool(reshuffle_each_iteration))
+
+    def batch(self, batch_size, drop_remainder: bool = False, num_parallel_calls=None,
+              deterministic=None, name: str | None = None) -> Dataset:
+        """Consecutive elements stacked ``batch_size`` at a time along a new first axis; the
+        last batch is smaller unless ``drop_remainder=True``, which drops it. Elements must
+        have one shape (see ``padded_batch`` otherwise)."""
+        batch_size = _count(batch_size, "batch_size", "batch")
+        if batch_size < 1:
+            raise ValueError(f"Dataset.batch(batch_size): expected a positive integer, given "
+                             f"{batch_size}.")
+        return _Batch(self, batch_size, bool(drop_remainder))
+
+    def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
+                     drop_remainder: bool = False, name: str | None = None) -> Dataset:
+        """As ``batch``, for elements of different shapes: each component is padded at the end
+        of each axis to the longest in the batch (or to ``padded_shapes``, a shape or structure
+        of shapes, None meaning the longest) with ``padding_values`` (0 by default)."""
+        batch_size = _count(batch_size, "batch_size", "padded_batch")
+        if batch_size < 1:
+            raise ValueError(f"Dataset.padded_batch(batch_size): expected a positive integer, "
+                             f"given {batch_size}.")
+        return _Batch(self, batch_size, bool(drop_remainder), padded=True,
+                      padded_shapes=padded_shapes, padding_values=padding_values)
+
+    def unbatch(self, name: str | None = None) -> Dataset:
+        """The rows of each element as elements (the inverse of ``batch``)."""
+        return _Unbatch(self)
+
+    def repeat(self, count=None, name: str | None = None) -> Dataset:
+        """The dataset ``count`` times over (without end when None or -1), each time iterated
+        afresh (a shuffle before the repeat gives a new order each time)."""
+        count = -1 if count is None else _count(count, "count", "repeat")
+        return _Repeat(self, count)
+
+    def take(self, count, name: str | None = None) -> Dataset:
+        """The first ``count`` elements (all of them when -1)."""
+        return _Take(self, _count(count, "count", "take"))
+
+    def skip(self, count, name: str | None = None) -> Dataset:
+        """All but the first ``count`` elements (none when -1)."""
+        return _Skip(self, _count(count, "count", "skip"))
+
+    def cache(self, filename: str = "", name: str | None = None) -> Dataset:
+        """Elements kept in memory after the first complete iteration; later iterations read
+        them from there (an iteration stopped early keeps nothing). ``filename`` is accepted;
+        numnet caches in memory in every case."""
+        return _Cache(self)
+
+    def prefetch(self, buffer_size=None, name: str | None = None) -> Dataset:
+        """Accepted for tf.data pipelines; the dataset itself (the pipeline runs in step)."""
+        return self
+
+    def concatenate(self, dataset: Dataset, name: str | None = None) -> Dataset:
+        """This dataset's elements, then ``dataset``'s."""
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"Dataset.concatenate(dataset): expected a Dataset, given "
+                            f"{type(dataset).__name__}.")
+        return _Concatenate(self, dataset)
+
+    def enumerate(self, start: int = 0, name: str | None = None) -> Dataset:
+        """``(index, element)`` pairs, the index an int64 counting from ``start``."""
+        return _Enumerate(self, _count(start, "start", "enumerate"))
+
+    def flat_map(self, map_func, name: str | None = None) -> Dataset:
+        """``map_func`` gives a Dataset for each element; their elements one after another."""
+        return _FlatMap(self, map_func)
+
+    def shard(self, num_shards, index, name: str | None = None) -> Dataset:
+        """Every ``num_shards``-th element, from element ``index``."""
+        num_shards = _count(num_shards, "num_shards", "shard")
+        index = _count(index, "index", "shard")
+        if num_shards < 1 or not 0 <= index < num_shards:
+            raise ValueError(f"Dataset.shard: expected num_shards >= 1 and 0 <= index < "
+                             f"num_shards, given num_shards={num_shards}, index={index}.")
+        return self.enumerate().filter(lambda i, _: i % num_shards == index).map(
+            lambda _, element: element)
+
+    def apply(self, transformation_func) -> Dataset:
+        """``transformation_func(self)``."""
+        return transformation_func(self)
+
+    def reduce(self, initial_state, reduce_func):
+        """``reduce_func(state, element)`` folded over the elements from ``initial_state``."""
+        state = _normalize(initial_state, "reduce")
+        for element in self._elements():
+            state = _normalize(reduce_func(state, element), "reduce")
+        return map_structure(_eager, state)
+
+    def with_options(self, options, name: str | None = None) -> Dataset:
+        """Accepted for tf.data pipelines; the dataset itself."""
+        return self
+
+    def options(self):
+        from . import Options
+
+        return Options()
+
+    # ----- reading -----
+    def __iter__(self):
+        for element in self._elements():
+            yield map_structure(_eager, element)
+
+    def as_numpy_iterator(self):
+        """An iterator over the elements as NumPy arrays (0-d components as NumPy scalars)."""
+        for element in self._elements():
+            yield map_structure(_numpy_value, element)
+
+    def _numpy_batches(self):
+        """The elements as NumPy arrays, for fit / evaluate / predict."""
+        return self._elements()
+
+    def get_single_element(self, name: str | None = None):
+        """The only element; ValueError if there are none or more than one."""
+        elements = list(itertools.islice(self._elements(), 2))
+        if len(elements) != 1:
+            raise ValueError(f"Dataset.get_single_element: the dataset has "
+                             f"{'no' if not elements else 'more than one'} element; expected "
+                             "exactly one.")
+        return map_structure(_eager, elements[0])
+
+    def cardinality(self) -> Cardinality:
+        """The number of elements; -1 (``INFINITE_CARDINALITY``) without end, -2
+        (``UNKNOWN_CARDINALITY``) when it cannot be known without reading the data."""
+        return Cardinality(self._cardinality())
+
+    def __len__(self) -> int:
+        n = self._cardinality()
+        if n == INFINITE_CARDINALITY:
+            raise TypeError("The dataset is infinite (repeat()); it has no len(). Give fit a "
+                            "steps_per_epoch, or take(n) a finite part.")
+        if n == UNKNOWN_CARDINALITY:
+            raise TypeError("The dataset length is unknown (filter, from_generator or unbatch "
+                            "make it so); iterate it to count, or use "
+                            "dataset.apply(numnet.data.experimental.assert_cardinality(n)).")
+        return n
+
+    def __bool__(self) -> bool:
+        return True
+
+    @property
+    def element_spec(self):
+        """The TensorSpec of each component of an element (a structure of them). Where the
+        pipeline alone does not tell (after ``map``, or ``from_generator`` without a
+        signature), the first element is read to find it."""
+        return self._spec()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__.lstrip('_')}Dataset element_spec={self.element_spec}>"
+
+
+def _eager(array):
+    from ..autodiff import Tensor
+
+    return Tensor(np.asarray(array))
+
+
+def _numpy_value(array):
+    array = np.asarray(array)
+    return array[()] if array.ndim == 0 else array
+
+
+def _unknown_first(spec):
+    return map_structure(lambda s: TensorSpec(None if s.shape is None else (None,) + s.shape,
+                                              s.dtype), spec)
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+class _Slices(Dataset):
+    def __init__(self, tensors):
+        if isinstance(tensors, Dataset):
+            raise TypeError("Dataset.from_tensor_slices(tensors): given a Dataset; it is one "
+                            "already.")
+        self._tensors = map_structure(to_component, tensors)
+        parts = flatten(self._tensors)
+        rows = {np.shape(a)[0] if np.ndim(a) else None for a in parts}
+        if None in rows:
+            raise ValueError("Dataset.from_tensor_slices(tensors): each component needs a first "
+                             "dimension to slice; given a scalar. Use from_tensors for a single "
+                             "element.")
+        if len(rows) > 1:
+            raise ValueError(f"Dataset.from_tensor_slices(tensors): the components must have "
+                             f"the same number of rows; given {describe(self._tensors)}.")
+        self._n = rows.pop()
+
+    def _elements(self):
+        tensors = self._tensors
+        if isinstance(tensors, np.ndarray):
+            return (tensors[i, ...] for i in range(self._n))
+        parts = flatten(tensors)
+        return (pack_like(tensors, [a[i, ...] for a in parts]) for i in range(self._n))
+
+    def _cardinality(self) -> int:
+        return self._n
+
+    def _spec(self):
+        return map_structure(lambda a: TensorSpec(a.shape[1:], a.dtype), self._tensors)
+
+
+class _Tensors(Dataset):
+    def __init__(self, tensors):
+        self._tensors = map_structure(to_component, tensors)
+
+    def _elements(self):
+        return iter((self._tensors,))
+
+    def _cardinality(self) -> int:
+        return 1
+
+    def _spec(self):
+        return spec_of(self._tensors)
+
+
+class _Generator(Dataset):
+    def __init__(self, generator, args, signature):
+        self._generator, self._args, self._signature = generator, args, signature
+        self._dtypes = None
+        if signature is not None:
+            bad = [type(s).__name__ for s in flatten(signature) if not isinstance(s, TensorSpec)]
+            if bad:
+                raise TypeError(f"Dataset.from_generator(output_signature): expected TensorSpecs "
+                                f"(a tuple or dict of them), given {bad}.")
+            self._dtypes = [s.dtype for s in flatten(signature)]
+
+    def _elements(self):
+        iterator = self._generator(*self._args)
+        if not hasattr(iterator, "__next__"):
+            iterator = iter(iterator)
+        for index, value in enumerate(iterator):
+            yield self._cast(value, index)
+
+    def _cast(self, value, index):
+        if self._signature is None:
+            return _normalize(value, "from_generator")
+        if not isinstance(self._signature, (tuple, dict)):
+            return np.asarray(to_component(value), dtype=self._dtypes[0])
+        if isinstance(value, list):
+            value = tuple(value)
+        parts = flatten(value) if isinstance(value, (tuple, dict)) else [value]
+        if len(parts) != len(self._dtypes):
+            raise ValueError(f"Dataset.from_generator: element {index} has {len(parts)} "
+                             f"components, the output_signature {len(self._dtypes)}; make the "
+                             "generator yield the structure the signature describes.")
+        arrays = [np.asarray(to_component(p), dtype=d)
+                  for p, d in zip(parts, self._dtypes, strict=True)]
+        return pack_like(self._signature, arrays)
+
+    def _spec(self):
+        if self._signature is not None:
+            return self._signature
+        return super()._spec()
+
+
+class _Range(Dataset):
+    def __init__(self, numbers: range, dtype):
+        self._numbers, self._dtype = numbers, np.dtype(dtype)
+
+    def _elements(self):
+        dtype = self._dtype
+        return (np.asarray(i, dtype) for i in self._numbers)
+
+    def _cardinality(self) -> int:
+        return len(self._numbers)
+
+    def _spec(self):
+        return TensorSpec((), self._dtype)
+
+
+class _Zip(Dataset):
+    def __init__(self, datasets):
+        self._datasets = datasets
+
+    def _elements(self):
+        iterators = [d._elements() for d in flatten(self._datasets)]
+        while True:
+            parts = [next(it, _END) for it in iterators]
+            if any(p is _END for p in parts):
+                return
+            yield pack_like(self._datasets, parts)
+
+    def _cardinality(self) -> int:
+        counts = [d._cardinality() for d in flatten(self._datasets)]
+        finite = [c for c in counts if c >= 0]
+        if finite and (min(finite) == 0 or UNKNOWN_CARDINALITY not in counts):
+            return min(finite)
+        return UNKNOWN_CARDINALITY if UNKNOWN_CARDINALITY in counts else INFINITE_CARDINALITY
+
+    def _spec(self):
+        return map_structure(lambda d: d._spec(), self._datasets)
+
+
+# ----------------------------------------------------------------------------- transformations
+
+
+class _Transform(Dataset):
+    """A dataset reading from one other; cardinality and spec as its input's by default."""
+
+    def __init__(self, source: Dataset):
+        self._source = source
+
+    def _cardinality(self) -> int:
+        return self._source._cardinality()
+
+    def _spec(self):
+        return self._source._spec()
+
+
+class _Map(_Transform):
+    def __init__(self, source, fn):
+        super().__init__(source)
+        self._fn = fn
+
+    def _elements(self):
+        fn = self._fn
+        for element in self._source._elements():
+            yield _normalize(_call(fn, element), "map")
+
+    def _spec(self):
+        return Dataset._spec(self)
+
+
+class _Filter(_Transform):
+    def __init__(self, source, predicate):
+        super().__init__(source)
+        self._predicate = predicate
+
+    def _elements(self):
+        predicate = self._predicate
+        for element in self._source._elements():
+            keep = np.asarray(backend.to_numpy(_call(predicate, element)))
+            if keep.size != 1:
+                raise ValueError(f"Dataset.filter(predicate): the predicate must return one "
+                                 f"boolean, returned an array of shape {keep.shape}.")
+            if keep.reshape(()):
+                yield element
+
+    def _cardinality(self) -> int:
+        n = self._source._cardinality()
+        return 0 if n == 0 else UNKNOWN_CARDINALITY
+
+
+class _Shuffle(_Transform):
+    def __init__(self, source, buffer_size, seed, reshuffle):
+        super().__init__(source)
+        self._buffer_size = buffer_size
+        self._reshuffle = reshuffle
+        self._seed = seed if seed is not None else int(backend.rng().integers(2**62))
+        self._iteration = 0
+
+    def _rng(self) -> np.random.Generator:
+        iteration = self._iteration if self._reshuffle else 0
+        if self._reshuffle and not _peeking:
+            self._iteration += 1
+        return np.random.default_rng([self._seed, iteration])
+
+    def _elements(self):
+        rng = self._rng()
+        source = self._source._elements()
+        buffer = list(itertools.islice(source, self._buffer_size))
+        draws, used = rng.random(256), 0
+        while buffer:
+            if used == len(draws):
+                draws, used = rng.random(256), 0
+            i = int(draws[used] * len(buffer))
+            used += 1
+            element = buffer[i]
+            following = next(source, _END)
+            if following is _END:
+                buffer[i] = buffer[-1]
+                buffer.pop()
+            else:
+                buffer[i] = following
+            yield element
+
+
+class _Batch(_Transform):
+    def __init__(self, source, batch_size, drop_remainder, padded=False, padded_shapes=None,
+                 padding_values=None):
+        super().__init__(source)
+        self._batch_size, self._drop = batch_size, drop_remainder
+        self._padded = padded
+        self._padded_shapes, self._padding_values = padded_shapes, padding_values
+
+    def _elements(self):
+        source = self._source._elements()
+        while True:
+            rows = list(itertools.islice(source, self._batch_size))
+            if not rows or (self._drop and len(rows) < self._batch_size):
+                return
+            yield self._stack(rows)
+
+    def _stack(self, rows):
+        columns = [flatten(r) for r in rows]
+        count = len(columns[0])
+        if self._padded:
+            shapes = self._per_component(self._padded_shapes, count, "padded_shapes", rows[0])
+            values = self._per_component(self._padding_values, count, "padding_values", rows[0])
+            parts = [_pad_stack([c[k] for c in columns], shapes[k], values[k])
+                     for k in range(count)]
+        else:
+            parts = []
+            for k in range(count):
+                arrays = [c[k] for c in columns]
+                try:
+                    parts.append(np.stack(arrays))
+                except ValueError:
+                    shapes = sorted({np.shape(a) for a in arrays})
+                    raise ValueError(
+                        f"Dataset.batch: elements of different shapes {shapes[:2]} cannot be "
+                        "stacked into one batch. Use padded_batch(batch_size) to pad them to "
+                        "one shape, or map them to one shape first.") from None
+        return pack_like(rows[0], parts)
+
+    @staticmethod
+    def _per_component(value, count, name, element):
+        if value is None:
+            return [None] * count
+        if isinstance(value, (tuple, dict)) and isinstance(element, (tuple, dict)):
+            parts = flatten(map_structure(lambda v: v, value))
+            if name == "padded_shapes":  # a shape is a tuple too: match the element's structure
+                parts = _shapes_like(value, element)
+            if len(parts) != count:
+                raise ValueError(f"Dataset.padded_batch({name}): expected one per component "
+                                 f"of the element {describe(element)}, given {value!r}.")
+            return parts
+        return [value] * count
+
+    def _cardinality(self) -> int:
+        n = self._source._cardinality()
+        if n < 0:
+            return n
+        return n // self._batch_size if self._drop else math.ceil(n / self._batch_size)
+
+    def _spec(self):
+        spec = self._source._spec()
+        first = self._batch_size if self._drop else None
+        return map_structure(lambda s: TensorSpec(
+            None if s.shape is None else (first,) + s.shape, s.dtype), spec)
+
+
+def _shapes_like(shapes, element):
+    """padded_shapes as one shape per component of ``element``."""
+    if isinstance(element, dict):
+        return [p for k in element for p in _shapes_like(shapes[k], element[k])]
+    if isinstance(element, tuple):
+        return [p for s, e in zip(shapes, element, strict=True) for p in _shapes_like(s, e)]
+    return [shapes]
+
+
+def _pad_stack(arrays, shape, value):
+    ndim = np.ndim(arrays[0])
+    longest = [max(np.shape(a)[d] for a in arrays) for d in range(ndim)]
+    if shape is not None:
+        shape = tuple(getattr(shape, "shape", shape)) if not isinstance(shape, int) else (shape,)
+        if len(shape) != ndim:
+            raise ValueError(f"Dataset.padded_batch(padded_shapes): {shape} has {len(shape)} "
+                             f"axes, the component {ndim}.")
+        for d, size in enumerate(shape):
+            if size is not None and size >= 0:
+                if int(size) < longest[d]:
+                    raise ValueError(f"Dataset.padded_batch(padded_shapes): axis {d} of a "
+                                     f"component has {longest[d]} entries, more than the "
+                                     f"padded shape {shape} allows.")
+                longest[d] = int(size)
+    dtype = np.asarray(arrays[0]).dtype
+    fill = 0 if value is None else np.asarray(backend.to_numpy(value)).item()
+    if value is None and dtype.kind in "USO":
+        fill = ""
+    out = np.full((len(arrays), *longest), fill, dtype=dtype)
+    for i, a in enumerate(arrays):
+        out[(i,) + tuple(slice(0, n) for n in np.shape(a))] = a
+    return out
+
+
+class _Unbatch(_Transform):
+    def _elements(self):
+        for element in self._source._elements():
+            parts = flatten(element)
+            rows = {np.shape(a)[0] if np.ndim(a) else None for a in parts}
+            if None in rows or len(rows) != 1:
+                raise ValueError(f"Dataset.unbatch: each component needs the same first "
+                                 f"dimension; given {describe(element)}.")
+            for i in range(rows.pop()):
+                yield pack_like(element, [a[i, ...] for a in parts])
+
+    def _cardinality(self) -> int:
+        n = self._source._cardinality()
+        return n if n in (0, INFINITE_CARDINALITY) else UNKNOWN_CARDINALITY
+
+    def _spec(self):
+        spec = self._source._spec()
+        return map_structure(lambda s: TensorSpec(
+            None if s.shape is None else s.shape[1:], s.dtype), spec)
+
+
+class _Repeat(_Transform):
+    def __init__(self, source, count):
+        super().__init__(source)
+        self._count = count
+
+    def _elements(self):
+        rounds = itertools.count() if self._count < 0 else range(self._count)
+        for _ in rounds:
+            empty = True
+            for element in self._source._elements():
+                empty = False
+                yield element
+            if empty:
+                return
+
+    def _cardinality(self) -> int:
+        n = self._source._cardinality()
+        if self._count == 0 or n == 0:
+            return 0
+        if self._count < 0:
+            return INFINITE_CARDINALITY if n != UNKNOWN_CARDINALITY else UNKNOWN_CARDINALITY
+        return n * self._count if n >= 0 else n
+
+
+class _Take(_Transform):
+    def __init__(self, source, count):
+        super().__init__(source)
+        self._count = count
+
+    def _elements(self):
+        source = self._source._elements()
+        return source if self._count < 0 else itertools.islice(source, self._count)
+
+    def _cardinality(self) -> int:
+        n = self._source._cardinality()
+        if self._count < 0:
+            return n
+        if n == INFINITE_CARDINALITY:
+            return self._count
+        if n == UNKNOWN_CARDINALITY:
+            return 0 if self._count == 0 else UNKNOWN_CARDINALITY
+        return min(n, self._count)
+
+
+class _Skip(_Transform):
+    def __init__(self, source, count):
+        super().__init__(source)
+        self._count = count
+
+    def _elements(self):
+        source = self._source._elements()
+        if self._count < 0:
+            for _ in source:
+                pass
+            return iter(())
+        return itertools.islice(source, self._count, None)
+
+    def _cardinality(self) -> int:
+        n = self._source._cardinality()
+        if n == INFINITE_CARDINALITY:
+            return n if self._count >= 0 else UNKNOWN_CARDINALITY
+        if n == UNKNOWN_CARDINALITY:
+            return n
+        return 0 if self._count < 0 else max(0, n - self._count)
+
+
+class _Cache(_Transform):
+    def __init__(self, source):
+        super().__init__(source)
+        self._cached = None
+
+    def _elements(self):
+        if self._cached is not None:
+            yield from self._cached
+            return
+        kept = []
+        for element in self._source._elements():
+            kept.append(element)
+            yield element
+        self._cached = kept
+
+
+class _Concatenate(Dataset):
+    def __init__(self, first, second):
+        self._first, self._second = first, second
+
+    def _elements(self):
+        return itertools.chain(self._first._elements(), self._second._elements())
+
+    def _cardinality(self) -> int:
+        a, b = self._first._cardinality(), self._second._cardinality()
+        if INFINITE_CARDINALITY in (a, b):
+            return INFINITE_CARDINALITY
+        if UNKNOWN_CARDINALITY in (a, b):
+            return UNKNOWN_CARDINALITY
+        return a + b
+
+    def _spec(self):
+        a, b = self._first._spec(), self._second._spec()
+        if b is None:
+            return a
+        if a is None:
+            return b
+        return pack_like(a, [_common(s, t) for s, t in zip(flatten(a), flatten(b),
+                                                           strict=False)])
+
+
+def _common(a: TensorSpec, b: TensorSpec) -> TensorSpec:
+    if a.shape is None or b.shape is None or len(a.shape) != len(b.shape):
+        return TensorSpec(None, a.dtype)
+    return TensorSpec(tuple(x if x == y else None for x, y in zip(a.shape, b.shape)), a.dtype)
+
+
+class _Enumerate(_Transform):
+    def __init__(self, source, start):
+        super().__init__(source)
+        self._start = start
+
+    def _elements(self):
+        for i, element in enumerate(self._source._elements(), self._start):
+            yield np.asarray(i, np.int64), element
+
+    def _spec(self):
+        return TensorSpec((), np.int64), self._source._spec()
+
+
+class _FlatMap(_Transform):
+    def __init__(self, source, fn):
+        super().__init__(source)
+        self._fn = fn
+
+    def _elements(self):
+        for element in self._source._elements():
+            inner = _call(self._fn, element)
+            if not isinstance(inner, Dataset):
+                raise TypeError(f"Dataset.flat_map(map_func): the function must return a "
+                                f"Dataset, returned {type(inner).__name__}.")
+            yield from inner._elements()
+
+    def _cardinality(self) -> int:
+        return 0 if self._source._cardinality() == 0 else UNKNOWN_CARDINALITY
+
+    def _spec(self):
+        return Dataset._spec(self)
+
+
+class _AssertCardinality(_Transform):
+    def __init__(self, source, count):
+        super().__init__(source)
+        self._count = count
+
+    def _elements(self):
+        n = 0
+        for element in self._source._elements():
+            n += 1
+            if 0 <= self._count < n:
+                raise ValueError(f"assert_cardinality: the dataset has more than the "
+                                 f"{self._count} elements asserted.")
+            yield element
+        if self._count >= 0 and n < self._count:
+            raise ValueError(f"assert_cardinality: the dataset has {n} elements, not the "
+                             f"{self._count} asserted.")
+
+    def _cardinality(self) -> int:
+        return self._count

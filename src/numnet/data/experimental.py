@@ -1,0 +1,27 @@
+"""``tf.data.experimental``: the cardinality constants and functions, AUTOTUNE."""
+
+from __future__ import annotations
+
+from .dataset import (
+    AUTOTUNE,
+    INFINITE_CARDINALITY,
+    UNKNOWN_CARDINALITY,
+    Cardinality,
+    Dataset,
+    _AssertCardinality,
+)
+
+
+def cardinality(dataset: Dataset) -> Cardinality:
+    """``dataset.cardinality()``: its number of elements, -1 without end, -2 unknown."""
+    return dataset.cardinality()
+
+
+def assert_cardinality(expected_cardinality):
+    """For ``dataset.apply``: declare the number of elements (so that ``len`` and fit know
+    it); iterating raises ValueError if the dataset has another number."""
+    return lambda dataset: _AssertCardinality(dataset, int(expected_cardinality))
+
+
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "assert_cardinality",
+           "cardinality"]
