@@ -1,6 +1,7 @@
 """Layers: from numnet.layers import Dense."""
 
 from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from .attention import MultiHeadAttention
 from .base import Input, InputLayer, Layer, SymbolicTensor
 from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from .core import Activation, Dense, Identity, Lambda, Masking
@@ -68,4 +69,5 @@ __all__ = [
     "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
     "GRU", "LSTM", "RNN", "Bidirectional", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
     "TimeDistributed",
+    "MultiHeadAttention",
 ]

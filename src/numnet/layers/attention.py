@@ -1,0 +1,444 @@
+"""MultiHeadAttention: scaled dot-product attention over several heads, as Keras 3 computes it."""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import numpy as np
+
+from .. import backend, constraints, initializers, regularizers
+from ..autodiff import ops
+from ..autodiff.tensor import Tensor
+from .base import Layer, is_symbolic_list
+
+LARGE_NEGATIVE = -1e9
+"""What a masked score becomes before the softmax (Keras's value for float32 and wider)."""
+
+
+def _positive_int(value, where: str, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{where}: expected a positive integer ({what}), given {value!r}.")
+    return value
+
+
+def masked_softmax(scores, mask=None, zero_masked: bool = True) -> Tensor:
+    """softmax over the last axis of ``scores`` where ``mask`` (a boolean array broadcastable to
+    the scores) is False the score is first replaced by -1e9, so those keys get no weight:
+
+        p = softmax(where(mask, s, -1e9)),   then p = where(mask, p, 0) if ``zero_masked``.
+
+    A row whose keys are all masked is uniform (all its scores are equal), or zeros with
+    ``zero_masked``. Backward: d s = p (g - sum(g p)) where the mask is True, 0 where it is not.
+    """
+    scores = ops.as_tensor(scores)
+    xp = backend.xp
+    z = scores.value
+    if mask is not None:
+        mask = xp.broadcast_to(backend.to_device(mask).astype(bool), z.shape)
+        z = xp.where(mask, z, z.dtype.type(LARGE_NEGATIVE))
+    p = ops.softmax_values(z, -1)
+    if mask is not None and zero_masked:
+        p = xp.where(mask, p, p.dtype.type(0))
+
+    def backward(g):
+        if mask is not None and zero_masked:
+            g = g * mask
+        d = p * (g - (g * p).sum(axis=-1, keepdims=True))
+        if mask is not None:
+            d = d * mask
+        ops.accumulate(scores, d.astype(scores.dtype, copy=False))
+
+    return ops.node(p, (scores,), backward)
+
+
+class _Projection(Layer):
+    """The kernel and bias of one of MultiHeadAttention's projections (Keras's EinsumDense
+    sublayers ``query``, ``key``, ``value`` and ``attention_output``): inputs' last ``bound``
+    axes are contracted with the kernel's first ``bound`` axes."""
+
+    def __init__(self, name: str, owner: MultiHeadAttention, kernel_shape, bias_shape):
+        super().__init__(name=name, dtype=owner.dtype_policy, trainable=owner.trainable)
+        self.kernel = self.add_weight(kernel_shape, owner.kernel_initializer, "kernel",
+                                      regularizer=owner.kernel_regularizer,
+                                      constraint=owner.kernel_constraint)
+        self.bias = None
+        if owner.use_bias:
+            self.bias = self.add_weight(bias_shape, owner.bias_initializer, "bias",
+                                        regularizer=owner.bias_regularizer,
+                                        constraint=owner.bias_constraint)
+        for var in self._weights:
+            var.path = f"{owner.name}/{name}/{var.name}"
+        self.built = True
+
+    def project(self, x: Tensor, bound: int, weight) -> Tensor:
+        """x (..., *contracted) -> (..., *kernel.shape[bound:]) as one dense node."""
+        inner = self.kernel.shape[:bound]
+        outer = self.kernel.shape[bound:]
+        rows = ops.reshape(x, (-1, math.prod(inner)))
+        kernel = ops.reshape(weight(self.kernel), (math.prod(inner), math.prod(outer)))
+        bias = None if self.bias is None else ops.reshape(weight(self.bias), (-1,))
+        out = ops.dense(rows, kernel, bias)
+        return ops.reshape(out, tuple(x.shape[:x.ndim - bound]) + tuple(outer))
+
+
+class MultiHeadAttention(Layer):
+    """Multi-head attention (Vaswani et al., 2017) with Keras 3's arguments, weights and masks.
+
+    Each of the ``num_heads`` heads projects the query, key and value, and attends::
+
+        Q = query @ W_q + b_q      (B, T, N, key_dim)      W_q: (query_dim, N, key_dim)
+        K = key @ W_k + b_k        (B, S, N, key_dim)      W_k: (key_dim_in, N, key_dim)
+        V = value @ W_v + b_v      (B, S, N, value_dim)    W_v: (value_dim_in, N, value_dim)
+        A = softmax(Q K^T / sqrt(key_dim), over S, masked positions excluded)   (B, N, T, S)
+        output = (A V) @ W_o + b_o (B, T, output_shape)    W_o: (N, value_dim, query_dim)
+
+    Args:
+        num_heads: number of heads N.
+        key_dim: size of each head's query and key.
+        value_dim: size of each head's value; defaults to ``key_dim``.
+        dropout: rate of dropout on the attention probabilities (training only). Defaults to 0.
+        use_bias: whether the four projections have biases. Defaults to True.
+        output_shape: the last axes of the output; defaults to the query's last axis.
+        attention_axes: the axes attention runs over (None: all axes between the batch and the
+            features). For (B, T, dim) inputs that is axis 1.
+        kernel_initializer, bias_initializer: defaults "glorot_uniform" and "zeros".
+        kernel_regularizer, bias_regularizer, kernel_constraint, bias_constraint: applied to
+            each projection's kernel and bias.
+        use_gate: multiply the attention output by sigmoid(query @ W_g + b_g) before the output
+            projection (Keras's gated attention). Defaults to False.
+        sliding_window: attend only to keys less than this many positions away (None: all).
+        seed: seed of the dropout. ``flash_attention`` is accepted and changes nothing.
+
+    Call arguments: ``query`` (B, T, dim), ``value`` (B, S, dim_v), ``key`` (B, S, dim_k;
+    defaults to ``value``), ``attention_mask`` (B, T, S) booleans (True: may attend; shared by
+    the heads), ``query_mask`` / ``value_mask`` / ``key_mask`` (B, T) / (B, S) booleans
+    (also read from a ``_keras_mask`` attribute of the inputs, and from ``mask=[query mask,
+    value mask]`` as a model passes them), ``return_attention_scores`` (also return A),
+    ``training``, ``use_causal_mask`` (query step t attends to keys up to t). The masks are
+    combined with "and". A masked score becomes -1e9 before the softmax. As Keras 3 on JAX, a
+    query row whose keys are all masked gets uniform weights when no dropout is set and the
+    scores are not returned (Keras's fused path), and zero weights otherwise.
+
+    Weights, in Keras's order and shapes (so ``set_weights(keras_layer.get_weights())``
+    works): query kernel and bias (dim, N, key_dim), (N, key_dim); key kernel and bias;
+    [gate kernel and bias;] value kernel and bias (dim_v, N, value_dim), (N, value_dim);
+    output kernel (N, value_dim, dim) and bias (dim,).
+
+    Raises:
+        ValueError: for a non-positive ``num_heads``, ``key_dim`` or ``value_dim``, inputs of
+            fewer than 3 axes, or value and key of different lengths.
+
+    >>> mha = MultiHeadAttention(num_heads=2, key_dim=4)
+    >>> x = np.zeros((3, 5, 8), "float32")
+    >>> mha(x, x).shape            # self-attention
+    (3, 5, 8)
+    """
+
+    supports_masking = True
+    _takes_list = True
+
+    def __init__(self, num_heads: int, key_dim: int, value_dim: int | None = None,
+                 dropout: float = 0.0, use_bias: bool = True, output_shape=None,
+                 attention_axes=None, sliding_window=None, flash_attention=None,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, use_gate: bool = False,
+                 seed: int | None = None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        where = "MultiHeadAttention"
+        self.num_heads = _positive_int(num_heads, f"{where}(num_heads)", "the number of heads")
+        self.key_dim = _positive_int(key_dim, f"{where}(key_dim)", "the size of each head")
+        self.value_dim = (self.key_dim if not value_dim else
+                          _positive_int(value_dim, f"{where}(value_dim)", "or None"))
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) \
+                or not 0 <= dropout < 1:
+            raise ValueError(f"{where}(dropout): expected a number in [0, 1), given "
+                             f"{dropout!r}.")
+        self.dropout = float(dropout)
+        self.use_bias = bool(use_bias)
+        self.use_gate = bool(use_gate)
+        if output_shape:
+            if isinstance(output_shape, int):
+                output_shape = (output_shape,)
+            try:
+                output_shape = tuple(int(d) for d in output_shape)
+            except (TypeError, ValueError):
+                raise ValueError(f"{where}(output_shape): expected an int or a tuple of ints "
+                                 f"(the output's last axes), given {output_shape!r}.") from None
+        self._output_dims = output_shape or None
+        if isinstance(attention_axes, int):
+            attention_axes = (attention_axes,)
+        elif attention_axes is not None:
+            if not isinstance(attention_axes, (list, tuple)):
+                raise ValueError(f"{where}(attention_axes): expected an int, a list or a tuple "
+                                 f"of axes, or None, given {attention_axes!r}.")
+            attention_axes = tuple(attention_axes)
+        self.attention_axes = attention_axes
+        if sliding_window is not None:
+            _positive_int(sliding_window, f"{where}(sliding_window)", "or None")
+        self.sliding_window = sliding_window
+        self.flash_attention = flash_attention
+        self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
+        self.seed = seed
+        self._rng = None
+        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self.key_dim))
+        self.query_dense = self.key_dense = self.value_dense = None
+        self.gate_dense = self.output_dense = None
+
+    # ----- build -----
+    def build(self, query_shape, value_shape=None, key_shape=None) -> None:
+        """Make the projections' weights for a query, value (default: the query) and key
+        (default: the value) of these shapes (with the batch axis)."""
+        if query_shape and isinstance(query_shape[0], (list, tuple)):
+            # the shapes of [query, value(, key)]
+            query_shape, value_shape, key_shape = (list(query_shape) + [None, None])[:3]
+        query_shape = tuple(query_shape)
+        value_shape = query_shape if value_shape is None else tuple(value_shape)
+        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        self._check_shapes(query_shape, value_shape, key_shape)
+        n, hk, hv = self.num_heads, self.key_dim, self.value_dim
+        dim = query_shape[-1]
+        out = self._output_dims or (dim,)
+        self.query_dense = _Projection("query", self, (dim, n, hk), (n, hk))
+        self.key_dense = _Projection("key", self, (key_shape[-1], n, hk), (n, hk))
+        if self.use_gate:
+            self.gate_dense = _Projection("gate", self, (dim, n, hv), (n, hv))
+        self.value_dense = _Projection("value", self, (value_shape[-1], n, hv), (n, hv))
+        self.output_dense = _Projection("attention_output", self, (n, hv, *out), out)
+        parts = (self.query_dense, self.key_dense, self.gate_dense, self.value_dense,
+                 self.output_dense)
+        self._weights = [w for part in parts if part is not None for w in part.weights]
+        self._regularized = [r for part in parts if part is not None
+                             for r in getattr(part, "_regularized", [])]
+        rank = len(query_shape) + 1  # of the projected tensors (..., heads, channels)
+        if self.attention_axes is None:
+            self.attention_axes = tuple(range(1, rank - 2))
+        else:
+            self.attention_axes = tuple(a if a >= 0 else (rank - 1) + a
+                                        for a in self.attention_axes)
+            bad = [a for a in self.attention_axes if not 1 <= a < rank - 2]
+            if bad:
+                raise ValueError(
+                    f"MultiHeadAttention(attention_axes): for inputs of {rank - 1} axes the "
+                    f"attention axes lie in 1..{rank - 3} (between the batch and the features), "
+                    f"given {self.attention_axes!r}.")
+
+    def _check_shapes(self, query_shape, value_shape, key_shape) -> None:
+        for what, shape in (("query", query_shape), ("value", value_shape), ("key", key_shape)):
+            if len(shape) < 3:
+                raise ValueError(
+                    f"Input of layer {self.name!r}: the {what} needs at least 3 axes (batch, "
+                    f"sequence, features), given shape {shape}. Add a sequence axis, e.g. "
+                    "x[:, None, :].")
+        if tuple(value_shape[1:-1]) != tuple(key_shape[1:-1]):
+            raise ValueError(
+                f"Input of layer {self.name!r}: value and key must have the same shape except "
+                f"their last axis, given value {value_shape} and key {key_shape}.")
+        if len(query_shape) != len(value_shape):
+            raise ValueError(
+                f"Input of layer {self.name!r}: query and value must have the same number of "
+                f"axes, given query {query_shape} and value {value_shape}.")
+
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
+        if query_shape and isinstance(query_shape[0], (list, tuple)):
+            query_shape = query_shape[0]
+        query_shape = tuple(query_shape)
+        if self._output_dims:
+            return query_shape[:-1] + tuple(self._output_dims)
+        return query_shape
+
+    def compute_mask(self, inputs, mask=None):
+        """The query's mask: the output has the query's steps."""
+        if isinstance(mask, (list, tuple)):
+            return mask[0] if mask else None
+        return mask
+
+    # ----- calling -----
+    def __call__(self, *args, **kwargs):
+        if args and is_symbolic_list(args[0]) or any(
+                getattr(a, "_symbolic", False) for a in (*args, *kwargs.values())):
+            return super().__call__(*args, **kwargs)
+        if args and isinstance(args[0], (list, tuple)):  # called on [query, value(, key)]
+            args = (*args[0], *args[1:])
+        given_mask = kwargs.pop("mask", None)
+        bound = inspect.signature(self.call).bind(*args, **kwargs)
+        values = bound.arguments
+        if isinstance(given_mask, (list, tuple)):
+            for name, m in zip(("query_mask", "value_mask", "key_mask"), given_mask,
+                               strict=False):
+                if m is not None and values.get(name) is None:
+                    values[name] = m
+        elif given_mask is not None and values.get("query_mask") is None:
+            values["query_mask"] = given_mask
+        for name in ("query", "value", "key"):
+            x = values.get(name)
+            if x is None:
+                continue
+            carried = getattr(x, "_keras_mask", None)
+            if carried is not None and values.get(f"{name}_mask") is None \
+                    and not (name == "key" and x is values.get("value")):
+                values[f"{name}_mask"] = carried
+            values[name] = self._as_input(x)
+        query, value = values["query"], values["value"]
+        key = values.get("key")
+        if not self.built:
+            self.build((None, *query.shape[1:]), (None, *value.shape[1:]),
+                       None if key is None else (None, *key.shape[1:]))
+            self.built = True
+        out = self.call(**values)
+        if self.activity_regularizer is not None:
+            first = out[0] if isinstance(out, tuple) else out
+            penalty = self.activity_regularizer(first)
+            if first.shape[0]:
+                penalty = ops.divide(penalty, float(first.shape[0]))
+            self._activity_losses = [penalty]
+        return out
+
+    def _as_input(self, x) -> Tensor:
+        x = x if isinstance(x, Tensor) else ops.as_tensor(x)
+        dtype = x.value.dtype
+        if dtype is not self._compute and backend.is_float_dtype(dtype) and (
+                self._autocast is not None or dtype.itemsize < 4):
+            x = ops.cast(x, self._compute)
+        return x
+
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+             attention_mask=None, return_attention_scores=False, training=None,
+             use_causal_mask=False):
+        if key is None:
+            key = value
+        query, value, key = (self._as_input(t) for t in (query, value, key))
+        self._check_shapes(query.shape, value.shape, key.shape)
+        for what, x, part in (("query", query, self.query_dense),
+                              ("value", value, self.value_dense), ("key", key, self.key_dense)):
+            if x.shape[-1] != part.kernel.shape[0]:
+                raise ValueError(
+                    f"Input of layer {self.name!r}: the {what} has {x.shape[-1]} features on "
+                    f"its last axis, the layer was built for {part.kernel.shape[0]} (given "
+                    f"shape {x.shape}).")
+        mask = self._attention_mask(query, value, query_mask, value_mask,
+                                    None if key is value else key_mask, attention_mask,
+                                    use_causal_mask)
+        weight = self._weight
+        q = self.query_dense.project(query, 1, weight)  # (B, *T, N, key_dim)
+        k = self.key_dense.project(key, 1, weight)      # (B, *S, N, key_dim)
+        v = self.value_dense.project(value, 1, weight)  # (B, *S, N, value_dim)
+        # Keras 3 on JAX takes a fused kernel (a fully masked row: uniform weights) when there
+        # is no dropout, the scores are not returned and the inputs have 3 axes.
+        fused = self.dropout == 0 and not return_attention_scores and q.ndim == 4
+        out, scores = self._attend(q, k, v, mask, bool(training), not fused)
+        if self.use_gate:
+            gate = ops.activation(self.gate_dense.project(query, 1, weight), _SIGMOID)
+            out = ops.multiply(out, gate)
+        out = self.output_dense.project(out, 2, weight)
+        if return_attention_scores:
+            return out, scores
+        return out
+
+    def _attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
+                        use_causal_mask):
+        """(B, T, S) booleans (or a shape that broadcasts to it), True where query step t may
+        attend to key step s: the "and" of all masks given; None when there are none."""
+        xp = backend.xp
+
+        def boolean(m):
+            m = backend.to_device(getattr(m, "value", m))
+            return m if m.dtype == bool else m > 0.5 if m.dtype.kind == "f" else m != 0
+
+        combined = None
+
+        def both(a, b):
+            return b if a is None else a if b is None else a & b
+
+        if query_mask is not None:
+            combined = both(combined, boolean(query_mask)[..., None])
+        if value_mask is not None:
+            combined = both(combined, xp.expand_dims(boolean(value_mask), -2))
+        if key_mask is not None:
+            combined = both(combined, xp.expand_dims(boolean(key_mask), -2))
+        t, s = query.shape[1], value.shape[1]
+        rows = xp.arange(t)[:, None]
+        cols = xp.arange(s)[None, :]
+        if use_causal_mask:
+            combined = both(combined, (rows >= cols)[None])
+        if self.sliding_window is not None:
+            combined = both(combined, (xp.abs(rows - cols) < self.sliding_window)[None])
+        if attention_mask is not None:
+            combined = both(boolean(attention_mask), combined)
+        return combined
+
+    def _attend(self, q, k, v, mask, training: bool, zero_masked: bool):
+        """A V with A = softmax(Q K^T / sqrt(key_dim)) over the attention axes, per head."""
+        rank = q.ndim
+        heads, attn = rank - 2, self.attention_axes
+        batch_axes = [a for a in range(rank - 2) if a not in attn]
+        order = (*batch_axes, heads, *attn, rank - 1)
+
+        def gather(x):  # (prod batch axes, N, prod attention axes, channels)
+            x = ops.transpose(x, order)
+            lead = x.shape[:len(batch_axes)]
+            return ops.reshape(x, (math.prod(lead), self.num_heads, -1, x.shape[-1]))
+
+        qf = gather(ops.multiply(q, self._inverse_sqrt_key_dim))
+        kf, vf = gather(k), gather(v)
+        scores = ops.matmul(qf, ops.transpose(kf, (0, 1, 3, 2)))  # (b, N, T, S)
+        # Keras's layout of the scores: (*batch axes, N, *query attention axes, *key ones)
+        full_shape = (*(q.shape[a] for a in batch_axes), self.num_heads,
+                      *(q.shape[a] for a in attn), *(k.shape[a] for a in attn))
+        flat_mask = None
+        if mask is not None:
+            m = mask
+            while m.ndim < len(full_shape):
+                m = backend.xp.expand_dims(m, -2 * len(attn) - 1)
+            flat_mask = backend.xp.broadcast_to(m, full_shape).reshape(scores.shape)
+        probs = masked_softmax(scores, flat_mask, zero_masked)
+        weights = probs
+        if training and self.dropout > 0:
+            keep = 1.0 - self.dropout
+            draw = self._generator().random(probs.shape, dtype="float32") < keep
+            scale = backend.to_device(draw).astype(probs.dtype) / probs.dtype.type(keep)
+            weights = ops.multiply(probs, scale)
+        out = ops.matmul(weights, vf)  # (b, N, T, value_dim)
+        unflat = (*(q.shape[a] for a in batch_axes), self.num_heads,
+                  *(q.shape[a] for a in attn), self.value_dim)
+        out = ops.reshape(out, unflat)
+        out = ops.transpose(out, tuple(int(i) for i in np.argsort(order)))
+        return out, ops.reshape(probs, full_shape)
+
+    def _generator(self):
+        if self.seed is None:
+            return backend.rng()
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.seed)
+        return self._rng
+
+    # ----- config -----
+    def get_config(self):
+        return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
+                "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
+                "use_gate": self.use_gate, "output_shape": self._output_dims,
+                "attention_axes": self.attention_axes, "sliding_window": self.sliding_window,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
+                "seed": self.seed}
+
+
+class _Sigmoid:
+    """The sigmoid kernel of the gate (forward, backward from its output)."""
+
+    def forward(self, z):
+        return ops.sigmoid_values(z)
+
+    def backward(self, z, out, g):
+        return g * out * (1 - out)
+
+
+_SIGMOID = _Sigmoid()
+
+__all__ = ["MultiHeadAttention"]
