@@ -18,6 +18,8 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as _numpy
+
 from .. import backend
 from . import fused
 from . import tensor as _tensor
@@ -966,3 +968,274 @@ def unstack(a, axis: int = 0) -> list[Tensor]:
         return Tensor(a.value[i], (gathered,), backward, True)
 
     return [piece(i) for i in index]
+
+
+# ----------------------------------------------------------------------------- keras.ops primitives
+# The ops below back numnet.ops (Keras 3's names); each is a forward and its vector-Jacobian
+# product, and the inputs arrive with one dtype already (numnet.ops promotes them).
+
+
+def unary(a, value, slope=None) -> Tensor:
+    """``value(x)`` element-wise, with d a = g * slope(x, out); no gradient when ``slope`` is None
+    (steps such as floor, sign and comparisons, whose derivative is zero almost everywhere)."""
+    a = as_tensor(a)
+    out = value(a.value)
+    if slope is None:
+        return Tensor(out)
+    return node(out, (a,), lambda g: accumulate(a, g * slope(a.value, out)))
+
+
+def binary(a, b, value, slope_a=None, slope_b=None) -> Tensor:
+    """``value(x, y)`` element-wise with broadcasting; d a = g * slope_a(x, y, out), likewise b.
+    No gradient when both slopes are None."""
+    a, b = _pair(a, b)
+    out = value(a.value, b.value)
+    if slope_a is None and slope_b is None:
+        return Tensor(out)
+
+    def backward(g):
+        if a.requires_grad:
+            accumulate(a, unbroadcast(g * slope_a(a.value, b.value, out), a.shape))
+        if b.requires_grad:
+            accumulate(b, unbroadcast(g * slope_b(a.value, b.value, out), b.shape))
+
+    return node(out, (a, b), backward)
+
+
+def where(condition, a, b) -> Tensor:
+    """a where condition holds, else b (broadcast); d a = g [condition], d b = g [not condition]."""
+    a, b = _pair(a, b)
+    cond = backend.to_device(getattr(condition, "value", condition)).astype(bool)
+
+    def backward(g):
+        accumulate(a, unbroadcast(g * cond, a.shape))
+        accumulate(b, unbroadcast(g * ~cond, b.shape))
+
+    return node(backend.xp.where(cond, a.value, b.value), (a, b), backward)
+
+
+def regather(a, rearrange, value=None) -> Tensor:
+    """An op that only moves, copies or drops elements: tile, repeat, flip, roll, pad, take,
+    diagonal, ... ``rearrange`` maps an array to the output; applied to the positions 1..n of a's
+    elements it says where each output element came from (0: from none, such as padding).
+
+    Backward: each output element's gradient is added to the element it came from.
+    ``value``, if given, is the output (for a rearrangement that fills with nonzero constants).
+    """
+    a = as_tensor(a)
+    xp = backend.xp
+    out = rearrange(a.value) if value is None else value
+    if not (_tensor._grad_enabled and a.requires_grad):
+        return Tensor(out)
+    source = rearrange(xp.arange(1, a.size + 1).reshape(a.shape))
+
+    def backward(g):
+        full = xp.zeros(a.size + 1, dtype=a.dtype)
+        _add_at(full, source.reshape(-1), g.reshape(-1))
+        accumulate(a, full[1:].reshape(a.shape))
+
+    return node(out, (a,), backward)
+
+
+def broadcast_to(a, shape) -> Tensor:
+    """a stretched to ``shape``; d a = g summed over the stretched axes."""
+    a = as_tensor(a)
+    out = backend.xp.broadcast_to(a.value, tuple(shape))
+    return node(out, (a,), lambda g: accumulate(a, unbroadcast(g, a.shape)))
+
+
+def segment_sum(data, segment_ids, num_segments: int) -> Tensor:
+    """out[k] = sum of data[i] over i with segment_ids[i] == k; d data[i] = g[segment_ids[i]]."""
+    data = as_tensor(data)
+    xp = backend.xp
+    ids = backend.to_device(getattr(segment_ids, "value", segment_ids)).astype("int64")
+    out = xp.zeros((num_segments,) + data.shape[ids.ndim:], dtype=data.dtype)
+    keep = (ids >= 0) & (ids < num_segments)
+    _add_at(out, ids[keep], data.value[keep])
+
+    def backward(g):
+        accumulate(data, xp.where(keep.reshape(keep.shape + (1,) * (data.ndim - ids.ndim)),
+                                  g[xp.clip(ids, 0, max(num_segments - 1, 0))], 0))
+
+    return node(out, (data,), backward)
+
+
+def cumsum(a, axis: int) -> Tensor:
+    """Running sums along ``axis``; d a = the running sums of g taken from the end."""
+    a = as_tensor(a)
+    xp = backend.xp
+
+    def backward(g):
+        accumulate(a, xp.flip(xp.cumsum(xp.flip(g, axis), axis=axis), axis))
+
+    return node(xp.cumsum(a.value, axis=axis, dtype=a.dtype), (a,), backward)
+
+
+def cumprod(a, axis: int) -> Tensor:
+    """Running products along ``axis``; d a_i = sum_{j >= i} g_j out_j / a_i (a nonzero)."""
+    a = as_tensor(a)
+    xp = backend.xp
+    out = xp.cumprod(a.value, axis=axis, dtype=a.dtype)
+
+    def backward(g):
+        accumulate(a, xp.flip(xp.cumsum(xp.flip(g * out, axis), axis=axis), axis) / a.value)
+
+    return node(out, (a,), backward)
+
+
+def prod(a, axis=None, keepdims: bool = False) -> Tensor:
+    """The product over ``axis``; d a = g * prod / a (a nonzero)."""
+    a = as_tensor(a)
+    out = a.value.prod(axis=axis, keepdims=True)
+
+    def backward(g):
+        g = _expand_reduced(g, a.shape, axis, keepdims)
+        accumulate(a, (g * out / a.value).astype(a.dtype, copy=False))
+
+    if keepdims:
+        return node(out, (a,), backward)
+    return node(out.reshape(()) if axis is None else out.squeeze(axis), (a,), backward)
+
+
+def einsum(subscripts: str, *operands) -> Tensor:
+    """Einstein summation. d operand_k = einsum(g, the other operands, ones like operand_k ->
+    operand_k's indices): the ones bring back the indices only operand_k has (summed in the
+    forward, so broadcast in the backward). Repeated indices within one operand (a diagonal,
+    'ii->i') have no gradient here."""
+    xp = backend.xp
+    operands = [as_tensor(t) for t in operands]
+    inputs, arrow, output = subscripts.replace(" ", "").partition("->")
+    inputs = inputs.split(",")
+    if not arrow:  # NumPy's implicit output: the indices seen once, in alphabetical order
+        letters = [c for c in "".join(inputs) if c.isalpha()]
+        output = ("..." if "..." in subscripts else "") + "".join(
+            sorted(c for c in set(letters) if letters.count(c) == 1))
+    out = xp.einsum(f"{','.join(inputs)}->{output}", *[t.value for t in operands])
+
+    def backward(g):
+        for k, t in enumerate(operands):
+            if t.requires_grad:
+                others = [i for i in range(len(operands)) if i != k]
+                spec = ",".join([output, *(inputs[i] for i in others), inputs[k]])
+                part = xp.einsum(f"{spec}->{inputs[k]}", g,
+                                 *(operands[i].value for i in others), xp.ones_like(t.value))
+                accumulate(t, unbroadcast(part, t.shape))
+
+    return node(out, tuple(operands), backward)
+
+
+def inv(a) -> Tensor:
+    """The inverse matrix (over the last two axes); d a = -inv^T g inv^T."""
+    a = as_tensor(a)
+    xp = backend.xp
+    out = xp.linalg.inv(a.value)
+
+    def backward(g):
+        t = xp.swapaxes(out, -1, -2)
+        accumulate(a, -(t @ g @ t))
+
+    return node(out, (a,), backward)
+
+
+def det(a) -> Tensor:
+    """The determinant (over the last two axes); d a = g det(a) inv(a)^T."""
+    a = as_tensor(a)
+    xp = backend.xp
+    out = xp.linalg.det(a.value)
+
+    def backward(g):
+        t = xp.swapaxes(xp.linalg.inv(a.value), -1, -2)
+        accumulate(a, (g * out)[..., None, None] * t)
+
+    return node(out, (a,), backward)
+
+
+def solve(a, b) -> Tensor:
+    """x with a x = b; d b = solve(a^T, g), d a = -d b x^T."""
+    a, b = _pair(a, b)
+    xp = backend.xp
+    vector = b.ndim == a.ndim - 1
+    x = xp.linalg.solve(a.value, b.value[..., None] if vector else b.value)
+
+    def backward(g):
+        g = g[..., None] if vector else g
+        db = xp.linalg.solve(xp.swapaxes(a.value, -1, -2), g)
+        accumulate(b, db[..., 0] if vector else db)
+        accumulate(a, -(db @ xp.swapaxes(x, -1, -2)))
+
+    return node(x[..., 0] if vector else x, (a, b), backward)
+
+
+# ----------------------------------------------------------------------------- Keras's dtype rules
+
+
+def is_weak(x) -> bool:
+    """A Python number: it takes the type of the tensors it meets (Keras's weak types)."""
+    return type(x) in (bool, int, float)
+
+
+def _is_float(dtype) -> bool:
+    return backend.is_float_dtype(_numpy.dtype(dtype))
+
+
+def keras_dtype(x):
+    """The dtype ``x`` has as a Keras tensor: a Python int int32, a float floatx, a bool bool,
+    a list of ints int32, a float64 array floatx (no silent float64); other arrays keep theirs."""
+    if isinstance(x, Tensor):
+        return x.dtype
+    kind = type(x)
+    if kind is bool or kind is int or kind is float:
+        return _numpy.dtype({bool: "bool", int: "int32", float: backend.floatx()}[kind])
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        dtype = _numpy.asarray(x).dtype
+        if dtype == _numpy.int64:  # a list of Python ints
+            return _numpy.dtype("int32")
+    dtype = _numpy.dtype(dtype)
+    if dtype == _numpy.float64 and backend.floatx() != "float64":
+        return _numpy.dtype(backend.floatx())
+    return dtype
+
+
+def result_type(*dtypes) -> str:
+    """The dtype of an op on inputs of ``dtypes``, as Keras: bools stay bool; ints give the int
+    that holds them all; any float gives the widest of the floats alone (``int64`` with
+    ``float32`` is float32, not NumPy's float64)."""
+    dtypes = [_numpy.dtype(d) for d in dtypes]
+    floats = [d for d in dtypes if _is_float(d)]
+    if floats:
+        out = floats[0]
+        for d in floats[1:]:
+            out = out if d == out else _numpy.promote_types(out, d)
+        return str(out)
+    out = _numpy.dtype(bool)
+    for d in dtypes:
+        out = _numpy.promote_types(out, d)
+    return "int64" if out.kind == "f" else str(out)  # uint64 with a signed int
+
+
+def to_dtype(x, dtype) -> Tensor:
+    """``x`` as a Tensor of ``dtype``; a Tensor is cast (the gradient flows between floats)."""
+    if isinstance(x, Tensor):
+        return x if x.dtype == dtype else cast(x, dtype)
+    return Tensor(backend.to_device(getattr(x, "value", x), dtype))
+
+
+def promote(*xs) -> list:
+    """``xs`` as Tensors of one dtype by Keras's rules; Python numbers are weak: ``int32 + 1`` is
+    int32, ``int32 + 0.5`` floatx, ``float16 + 0.5`` float16, ``bool + 1`` int32."""
+    if len(xs) == 2:  # the operators' common case, kept quick
+        a, b = xs
+        if isinstance(a, Tensor) and (isinstance(b, Tensor) and a.dtype == b.dtype
+                                      or type(b) is float and a.dtype.kind == "f"):
+            return [a, _constant_like(b, a) if type(b) is float else b]
+    strong = [keras_dtype(x) for x in xs if not is_weak(x)]
+    dtype = _numpy.dtype(result_type(*strong)) if strong else None
+    weak = [type(x) for x in xs if is_weak(x)]
+    if float in weak and (dtype is None or not _is_float(dtype)):
+        dtype = _numpy.dtype(backend.floatx())
+    elif int in weak and (dtype is None or dtype.kind == "b"):
+        dtype = _numpy.dtype("int32")
+    elif dtype is None:
+        dtype = _numpy.dtype(bool)
+    return [to_dtype(x, dtype) for x in xs]

@@ -1,0 +1,356 @@
+"""Keras 3's core ops and the dtype rules every op follows.
+
+Conversion (``convert_to_tensor``, ``cast``, ``convert_to_numpy``), control (``cond``,
+``vectorized_map``, ``stop_gradient``), scattering and slicing (``scatter``, ``scatter_update``,
+``slice``, ``slice_update``), segment sums and the math ops (``logsumexp``, ``top_k``, ``in_top_k``,
+``rsqrt``, ``erf``).
+
+Dtypes are Keras's: a Python ``int`` is int32, a ``float`` float32 (floatx), a ``bool`` bool; a
+NumPy float64 array becomes floatx (no silent float64); Python numbers next to a tensor take the
+tensor's type ("weak" types: ``int32 tensor + 1`` is int32, ``float32 tensor + 0.5`` float32,
+``int32 tensor + 0.5`` float32); two tensors of int and float types give the float type; ints stay
+ints (``add``), comparisons give bool, ``mean`` of ints float32, ``argmax`` int32.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+
+import numpy as _numpy
+
+from .. import backend
+from ..autodiff import ops as _ops
+from ..autodiff.symbolic import symbolic_op
+from ..autodiff.ops import _is_float, is_weak, keras_dtype, promote, to_dtype
+from ..autodiff.ops import result_type as result_type
+from ..autodiff.tensor import Tensor
+
+_dtype_of, _is_weak, _promote, _to = keras_dtype, is_weak, promote, to_dtype
+
+
+def _tensor(x) -> Tensor:
+    """``x`` as a Tensor of its Keras dtype."""
+    return x if isinstance(x, Tensor) else _to(x, _dtype_of(x))
+
+
+def _float(x) -> Tensor:
+    """``x`` as a Tensor of a float type: ints and bools become floatx (as Keras's sqrt, exp)."""
+    x = _tensor(x)
+    return x if _is_float(x.dtype) else _ops.cast(x, backend.floatx())
+
+
+def _raw(x):
+    """The array of a Tensor, or ``x`` as it is."""
+    return x.value if isinstance(x, Tensor) else x
+
+
+def _index(x):
+    """Indices as an integer array on the device."""
+    value = backend.to_device(_raw(x))
+    return value if value.dtype.kind in "iu" else value.astype("int64")
+
+
+def _axis(axis):
+    """An axis argument as NumPy takes it (a list becomes a tuple)."""
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+# ----------------------------------------------------------------------------- conversion
+
+
+@symbolic_op
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None) -> Tensor:
+    """``x`` (array, list, number or Tensor) as a Tensor; a Tensor is returned as it is.
+
+    Args:
+        x: the data.
+        dtype: the dtype wanted. Defaults to None: Keras's (int32 for Python ints, floatx for
+            floats and float64 arrays, bool for bools; other arrays keep theirs).
+        sparse, ragged: accepted for Keras's signature; numnet's tensors are dense.
+
+    >>> numnet.ops.convert_to_tensor([1, 2]).dtype
+    dtype('int32')
+    """
+    if dtype is not None:
+        return _to(x, _numpy.dtype(dtype))
+    return _tensor(x)
+
+
+@symbolic_op
+def convert_to_numpy(x):
+    """``x`` as a NumPy array (copied from a GPU)."""
+    return backend.to_numpy(_raw(x))
+
+
+@symbolic_op
+def cast(x, dtype) -> Tensor:
+    """``x`` as ``dtype``; between float types the gradient flows back, into ints it stops.
+
+    >>> numnet.ops.cast([1.7, -1.7], "int32").tolist()
+    [1, -1]
+    """
+    return _ops.cast(_tensor(x), _numpy.dtype(dtype))
+
+
+@symbolic_op
+def is_tensor(x) -> bool:
+    """Whether ``x`` is a numnet Tensor (or Variable)."""
+    return isinstance(x, Tensor)
+
+
+@symbolic_op
+def dtype(x) -> str:
+    """The name of ``x``'s dtype as Keras gives it: ``"float32"``, ``"int32"``, ``"bool"``."""
+    return str(_dtype_of(x))
+
+
+@symbolic_op
+def shape(x) -> tuple:
+    """The shape of ``x`` as a tuple of ints."""
+    return tuple(_numpy.shape(_raw(x))) if not hasattr(x, "shape") else tuple(x.shape)
+
+
+@symbolic_op
+def stop_gradient(variable) -> Tensor:
+    """The same values with no gradient flowing back: ``d out / d variable = 0``."""
+    return Tensor(_tensor(variable).value)
+
+
+@symbolic_op
+def cond(pred, true_fn, false_fn):
+    """``true_fn()`` if ``pred`` holds, else ``false_fn()`` (eager: only the one taken runs)."""
+    return true_fn() if builtins.bool(_raw(pred)) else false_fn()
+
+
+@symbolic_op
+def vectorized_map(function, elements):
+    """``function`` applied to each slice of ``elements`` along the first axis, the results
+    stacked: ``stack([function(e) for e in elements])``. ``elements`` may be a tuple or list
+    of tensors sliced together (``function`` then receives a tuple)."""
+    if isinstance(elements, (tuple, list)):
+        parts = [_ops.unstack(_tensor(e), 0) for e in elements]
+        results = [function(type(elements)(row)) for row in zip(*parts, strict=True)]
+    else:
+        results = [function(e) for e in _ops.unstack(_tensor(elements), 0)]
+    if isinstance(results[0], (tuple, list)):
+        return type(results[0])(_ops.stack([_tensor(r) for r in col], 0)
+                                for col in zip(*results, strict=True))
+    return _ops.stack([_tensor(r) for r in results], 0)
+
+
+# ----------------------------------------------------------------------------- slices, scatters
+
+
+def _positions(shape, indices):
+    """Flat positions in an array of ``shape`` of index rows ``indices`` (..., k), k <= rank: each
+    row names the first k coordinates; the rest of the array's axes follow."""
+    xp = backend.xp
+    indices = _index(indices)
+    k = indices.shape[-1]
+    strides = _numpy.cumprod((1,) + tuple(shape[1:k][::-1]))[::-1]
+    rows = (indices * xp.asarray(strides.copy(), dtype=indices.dtype)).sum(axis=-1)
+    inner = math.prod(shape[k:])
+    return (rows[..., None] * inner + xp.arange(inner)).reshape(indices.shape[:-1] + shape[k:])
+
+
+@symbolic_op
+def scatter(indices, values, shape) -> Tensor:
+    """A tensor of zeros of ``shape`` with ``values`` added at ``indices`` (repeats add up).
+
+    Args:
+        indices: int array (..., k): each row the first k coordinates of an element (or, k <
+            rank, of a slice).
+        values: array (..., *shape[k:]) of what goes there.
+        shape: the output's shape.
+
+    >>> numnet.ops.scatter([[0, 1], [2, 0], [0, 1]], [1.0, 2.0, 3.0], (3, 2)).tolist()
+    [[0.0, 4.0], [0.0, 0.0], [2.0, 0.0]]
+    """
+    shape = tuple(shape)
+    values = _tensor(values)
+    flat = _ops.segment_sum(_ops.reshape(values, (-1,)),
+                            _positions(shape, indices).reshape(-1), math.prod(shape))
+    return _ops.reshape(flat, shape)
+
+
+def _replaced(inputs, positions, updates) -> Tensor:
+    """``inputs`` with the elements at flat ``positions`` replaced by ``updates``: one gather
+    from [inputs, updates] (so the gradient of each goes where its elements went)."""
+    xp = backend.xp
+    inputs, updates = _promote(inputs, updates)
+    source = xp.arange(inputs.size)
+    source[positions.reshape(-1)] = inputs.size + xp.arange(positions.size)
+    both = _ops.concatenate([_ops.reshape(inputs, (-1,)),
+                             _ops.reshape(_ops.broadcast_to(updates, positions.shape), (-1,))],
+                            axis=0)
+    return _ops.reshape(_ops.getitem(both, source), inputs.shape)
+
+
+@symbolic_op
+def scatter_update(inputs, indices, updates, reduction=None) -> Tensor:
+    """``inputs`` with the elements (or slices) at ``indices`` set to ``updates``.
+
+    Args:
+        inputs: the tensor to update (it is not changed: a new tensor is returned).
+        indices: int array (n, k): n rows of the first k coordinates.
+        updates: array (n, *inputs.shape[k:]).
+        reduction: None (replace) or "add" (``updates`` added, repeats adding up).
+
+    >>> numnet.ops.scatter_update(numnet.ops.zeros((2, 2)), [[0, 1]], [5.0]).tolist()
+    [[0.0, 5.0], [0.0, 0.0]]
+    """
+    inputs = _tensor(inputs)
+    positions = _positions(inputs.shape, indices)
+    if reduction == "add":
+        added = scatter(indices, _promote(inputs, updates)[1], inputs.shape)
+        return _ops.add(*_promote(inputs, added))
+    if reduction is not None:
+        raise ValueError(f"scatter_update(reduction): expected None or 'add', given "
+                         f"{reduction!r}; for 'max', 'min' or 'mul' combine ops.scatter with "
+                         "ops.maximum, ops.minimum or ops.multiply.")
+    return _replaced(inputs, positions, updates)
+
+
+def _window(shape, start_indices, size):
+    starts = [int(_raw(s)) for s in start_indices]
+    return tuple(builtins.slice(s, s + (n - s if k == -1 else k))
+                 for s, k, n in zip(starts, size, shape, strict=False))
+
+
+@symbolic_op
+def slice(inputs, start_indices, shape) -> Tensor:  # noqa: A001 - Keras's name
+    """The block of ``inputs`` of size ``shape`` starting at ``start_indices`` (-1 in ``shape``:
+    to the end of that axis). ``slice(x, (1, 0), (2, -1))`` is ``x[1:3, 0:]``."""
+    inputs = _tensor(inputs)
+    return _ops.getitem(inputs, _window(inputs.shape, start_indices, tuple(shape)))
+
+
+@symbolic_op
+def slice_update(inputs, start_indices, updates) -> Tensor:
+    """``inputs`` with the block at ``start_indices`` of ``updates``'s shape set to ``updates``.
+
+    >>> numnet.ops.slice_update(numnet.ops.zeros((2, 3)), (1, 1), [[7.0, 8.0]]).tolist()
+    [[0.0, 0.0, 0.0], [0.0, 7.0, 8.0]]
+    """
+    inputs, updates = _tensor(inputs), _tensor(updates)
+    xp = backend.xp
+    where = _window(inputs.shape, start_indices, updates.shape)
+    positions = xp.arange(inputs.size).reshape(inputs.shape)[where]
+    return _replaced(inputs, positions, updates)
+
+
+@symbolic_op
+def unstack(x, num=None, axis=0) -> list:
+    """The slices of ``x`` along ``axis``, as a list of Tensors (``num``, if given, is checked)."""
+    x = _tensor(x)
+    if num is not None and num != x.shape[axis]:
+        raise ValueError(f"unstack(num): axis {axis} of x has size {x.shape[axis]}, given "
+                         f"num={num}; leave num=None.")
+    return _ops.unstack(x, axis)
+
+
+# ----------------------------------------------------------------------------- math
+
+
+@symbolic_op
+def segment_sum(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    """out[k] = the sum of ``data[i]`` over the i with ``segment_ids[i] == k``.
+
+    ``num_segments`` defaults to max(segment_ids) + 1; ids outside [0, num_segments) are dropped.
+
+    >>> numnet.ops.segment_sum([1.0, 2.0, 3.0], [0, 0, 1]).tolist()
+    [3.0, 3.0]
+    """
+    ids = _index(segment_ids)
+    if num_segments is None:
+        num_segments = int(ids.max()) + 1 if ids.size else 0
+    return _ops.segment_sum(_tensor(data), ids, int(num_segments))
+
+
+@symbolic_op
+def segment_max(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    """out[k] = the largest ``data[i]`` with ``segment_ids[i] == k`` (the dtype's lowest value
+    for an empty segment). Forward only: no gradient flows."""
+    xp = backend.xp
+    data, ids = _tensor(data), _index(segment_ids)
+    if num_segments is None:
+        num_segments = int(ids.max()) + 1 if ids.size else 0
+    low = xp.finfo(data.dtype).min if _is_float(data.dtype) else xp.iinfo(data.dtype).min
+    out = xp.full((int(num_segments),) + data.shape[ids.ndim:], low, dtype=data.dtype)
+    keep = (ids >= 0) & (ids < num_segments)
+    xp.maximum.at(out, ids[keep], data.value[keep])
+    return Tensor(out)
+
+
+@symbolic_op
+def logsumexp(x, axis=None, keepdims=False) -> Tensor:
+    """log(sum(exp(x))) over ``axis``, computed stably: m + log(sum(exp(x - m))), m = max(x).
+
+    >>> float(numnet.ops.logsumexp([0.0, 0.0]))  # log 2
+    0.6931471...
+    """
+    x = _float(x)
+    axis = _axis(axis)
+    top = x.value.max(axis=axis, keepdims=True)
+    top = backend.xp.where(backend.xp.isfinite(top), top, 0)
+    out = _ops.add(_ops.log(_ops.sum(_ops.exp(_ops.subtract(x, Tensor(top))), axis, True)),
+                   Tensor(top))
+    if keepdims:
+        return out
+    return _ops.reshape(out, _numpy.squeeze(_numpy.empty(out.shape), axis).shape)
+
+
+@symbolic_op
+def rsqrt(x) -> Tensor:
+    """1 / sqrt(x); d x = -0.5 x^(-3/2)."""
+    return _ops.unary(_float(x), lambda v: 1 / backend.xp.sqrt(v), lambda v, y: -0.5 * y ** 3)
+
+
+def _erf_values(v):
+    from ..activations import _erf
+
+    return _erf(v).astype(v.dtype, copy=False)
+
+
+@symbolic_op
+def erf(x) -> Tensor:
+    """The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt (to 1.2e-7);
+    d x = 2/sqrt(pi) exp(-x^2)."""
+    return _ops.unary(_float(x), _erf_values,
+                      lambda v, y: 2 / math.sqrt(math.pi) * backend.xp.exp(-v * v))
+
+
+@symbolic_op
+def top_k(x, k, sorted=True) -> tuple:  # noqa: A002 - Keras's name
+    """(values, indices) of the ``k`` largest entries along the last axis, largest first;
+    ``indices`` are int32 and the gradient flows through ``values``.
+
+    >>> values, indices = numnet.ops.top_k([1.0, 3.0, 2.0], 2)
+    >>> values.tolist(), indices.tolist()
+    ([3.0, 2.0], [1, 2])
+    """
+    x = _tensor(x)
+    xp = backend.xp
+    order = xp.argsort(-x.value if x.dtype != bool else ~x.value, axis=-1, kind="stable")
+    indices = order[..., :k]
+    values = _ops.regather(x, lambda v: xp.take_along_axis(v, indices, axis=-1))
+    return values, Tensor(indices.astype("int32"))
+
+
+@symbolic_op
+def in_top_k(targets, predictions, k) -> Tensor:
+    """Whether the target class of each row is among the ``k`` largest predictions (ties count
+    as in, NaN predictions as lowest): a bool tensor of the rows' shape."""
+    xp = backend.xp
+    predictions = backend.to_device(_raw(predictions))
+    targets = _index(targets)
+    at_target = xp.take_along_axis(predictions, targets[..., None], axis=-1)
+    at_target = xp.where(xp.isnan(at_target), -xp.inf, at_target)
+    return Tensor((predictions > at_target).sum(axis=-1) < k)
+
+
+__all__ = ["cast", "cond", "convert_to_numpy", "convert_to_tensor", "dtype", "erf", "in_top_k",
+           "is_tensor", "logsumexp", "rsqrt", "scatter", "scatter_update",
+           "segment_max", "segment_sum", "shape", "slice", "slice_update", "stop_gradient",
+           "top_k", "unstack", "vectorized_map"]
