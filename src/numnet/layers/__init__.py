@@ -4,8 +4,15 @@ from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import MultiHeadAttention
 from .base import Input, InputLayer, Layer, SymbolicTensor
 from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
+from .convolutional_transpose import (
+    Conv1DTranspose,
+    Conv2DTranspose,
+    Convolution1DTranspose,
+    Convolution2DTranspose,
+)
 from .core import Activation, Dense, Identity, Lambda, Masking
 from .embedding import Embedding
+from .lookup import CategoryEncoding, IntegerLookup, StringLookup
 from .merging import (
     Add,
     Average,
@@ -69,5 +76,9 @@ __all__ = [
     "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
     "GRU", "LSTM", "RNN", "Bidirectional", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
     "TimeDistributed",
+    "CategoryEncoding", "IntegerLookup", "StringLookup",
     "MultiHeadAttention",
+    "Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose",
 ]
+
+from . import symbolic as _symbolic  # noqa: E402  (ops on symbolic tensors become nodes)

@@ -1,0 +1,250 @@
+"""Conv1DTranspose and Conv2DTranspose: transposed (fractionally strided) convolutions, channels
+last, with Keras 3's arguments, output shapes and kernel layout."""
+
+from __future__ import annotations
+
+import itertools
+
+from .. import activations, backend, constraints, initializers, regularizers
+from ..autodiff import ops
+from .base import Layer
+from .convolutional import channels_last, check_rank, padding_mode, positive_ints
+
+
+def transpose_geometry(size, window: int, stride: int, dilation: int, padding: str,
+                       output_padding) -> tuple:
+    """(output size, offset) of one spatial axis of a transposed convolution, as Keras.
+
+    Scattering each input position p into p * stride + t * dilation (t = 0..window-1) fills a
+    "full" axis of (size - 1) stride + span positions, span = dilation (window - 1) + 1. The
+    output is that axis from ``offset`` on (zeros past its end):
+
+    "valid": out = (size - 1) stride + span + output_padding (output_padding None:
+    max(span, stride) - span), offset 0;
+    "same": out = size * stride (output_padding None) or (size - 1) stride + span % 2 +
+    output_padding, offset = span - 1 - left padding, the left padding as Keras gives JAX.
+    """
+    span = dilation * (window - 1) + 1
+    if padding == "valid":
+        extra = max(span, stride) - span if output_padding is None else output_padding
+        out = None if size is None else (size - 1) * stride + span + extra
+        return out, 0
+    pad = stride + span - 2 if output_padding is None else span + span % 2 - 2 + output_padding
+    left = min(pad // 2 + pad % 2, span - 1)
+    if size is None:
+        return None, span - 1 - left
+    return (size - 1) * stride + 1 + pad - (span - 1), span - 1 - left
+
+
+def conv_transpose(x, kernel, bias=None, strides=1, padding: str = "valid",
+                   output_padding=None, dilation_rate=1):
+    """Transposed convolution of channels-last ``x`` (batch, *spatial, in) with ``kernel``
+    (*window, out, in), Keras's layout: the gradient of ``conv`` with respect to its input.
+
+        full[n, p * stride + t * dilation, f] += sum_c x[n, p, c] kernel[t, f, c]
+        out[n, o, f] = full[n, o + offset, f] + bias[f]
+
+    computed as one matrix product (rows of x times the kernel as a (in, taps * out) matrix)
+    and a scatter of the taps. Backward: the taps of g gathered back (G), d x = G K^T,
+    d K = X^T G, d bias = sum g.
+    """
+    x, kernel = ops.as_tensor(x), ops.as_tensor(kernel)
+    xp = backend.xp
+    rank = kernel.ndim - 2
+    window, filters, channels = kernel.shape[:rank], kernel.shape[-2], kernel.shape[-1]
+    if x.ndim != rank + 2 or x.shape[-1] != channels:
+        raise ValueError(f"conv_transpose: a kernel of shape {kernel.shape} needs an input of "
+                         f"shape (batch, {rank} spatial axes, {channels}), given {x.shape}.")
+    strides = ops._per_axis(strides, rank, "conv_transpose(strides)")
+    dilation = ops._per_axis(dilation_rate, rank, "conv_transpose(dilation_rate)")
+    extras = (None,) * rank if output_padding is None else ops._per_axis(
+        output_padding, rank, "conv_transpose(output_padding)")
+    spatial = x.shape[1:-1]
+    geometry = [transpose_geometry(n, k, s, d, padding, e) for n, k, s, d, e in
+                zip(spatial, window, strides, dilation, extras, strict=True)]
+    full_size = tuple(max((n - 1) * s + d * (k - 1) + 1, off + o) for n, k, s, d, (o, off) in
+                      zip(spatial, window, strides, dilation, geometry, strict=True))
+    crop = (slice(None),) + tuple(slice(off, off + o) for o, off in geometry) + (slice(None),)
+    taps = list(itertools.product(*(range(k) for k in window)))
+    places = [(slice(None),) + tuple(slice(t * d, t * d + s * (n - 1) + 1, s) for t, d, s, n in
+                                     zip(tap, dilation, strides, spatial, strict=True))
+              + (slice(None),) for tap in taps]
+    rows = x.value.reshape(-1, channels)
+    # (in, taps, out): column block i of the matrix is tap i's (in, out) slice
+    matrix = xp.moveaxis(kernel.value.reshape(len(taps), filters, channels), -1, 0)
+    matrix = xp.ascontiguousarray(matrix).reshape(channels, len(taps) * filters)
+    cols = (rows @ matrix).reshape(*x.shape[:-1], len(taps), filters)
+    full = xp.zeros((x.shape[0], *full_size, filters), dtype=cols.dtype)
+    for i, place in enumerate(places):
+        full[place] += cols[..., i, :]
+    out = full[crop]
+    if bias is not None:
+        out = out + bias.value
+
+    def backward(g):
+        g_full = xp.zeros(full.shape, dtype=g.dtype)
+        g_full[crop] = g
+        d_cols = xp.stack([g_full[place] for place in places], axis=-2)
+        d_cols = d_cols.reshape(rows.shape[0], len(taps) * filters)
+        if kernel.requires_grad:
+            d_matrix = (rows.T @ d_cols).reshape(channels, len(taps), filters)
+            ops.accumulate(kernel, xp.moveaxis(d_matrix, 0, -1).reshape(kernel.shape))
+        if bias is not None and bias.requires_grad:
+            ops.accumulate(bias, g.reshape(-1, filters).sum(axis=0))
+        if x.requires_grad:
+            ops.accumulate(x, (d_cols @ matrix.T).reshape(x.shape))
+
+    parents = (x, kernel) if bias is None else (x, kernel, bias)
+    return ops.node(xp.ascontiguousarray(out), parents, backward)
+
+
+class _ConvTranspose(Layer):
+    """output = activation(conv_transpose(inputs, kernel) + bias), channels last.
+
+    kernel: (*kernel_size, filters, input channels) (Keras's layout: the transpose of a
+    convolution from ``filters`` channels to the input's), glorot_uniform by default; bias:
+    (filters,), zeros by default, so ``set_weights`` takes ``keras_layer.get_weights()``.
+    """
+
+    rank = 2
+
+    def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid",
+                 output_padding=None, data_format=None, dilation_rate=1, activation=None,
+                 use_bias: bool = True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        where = type(self).__name__
+        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
+            raise ValueError(f"{where}(filters): expected a positive integer (the number of "
+                             f"output channels), given {filters!r}.")
+        self.filters = filters
+        self.kernel_size = positive_ints(kernel_size, self.rank, f"{where}(kernel_size)")
+        self.strides = positive_ints(strides, self.rank, f"{where}(strides)")
+        self.dilation_rate = positive_ints(dilation_rate, self.rank, f"{where}(dilation_rate)")
+        self.padding = padding_mode(padding, f"{where}(padding)")
+        self.data_format = channels_last(data_format, f"{where}(data_format)")
+        if output_padding is not None:
+            values = ((output_padding,) * self.rank if isinstance(output_padding, int)
+                      else output_padding)
+            try:
+                values = tuple(values)
+                ok = len(values) == self.rank and all(
+                    isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values)
+            except TypeError:
+                ok = False
+            if not ok:
+                raise ValueError(f"{where}(output_padding): expected None, an integer >= 0 or "
+                                 f"{self.rank} of them, given {output_padding!r}.")
+            for i, (extra, stride) in enumerate(zip(values, self.strides, strict=True)):
+                if extra >= stride:
+                    raise ValueError(
+                        f"{where}(output_padding): each value must be less than the stride "
+                        f"of its axis; axis {i} has output_padding {extra} and stride "
+                        f"{stride}. Lower output_padding or raise strides.")
+            output_padding = values
+        self.output_padding = output_padding
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            raise ValueError(
+                f"{where}: strides > 1 and dilation_rate > 1 together are not supported (as in "
+                f"Keras), given strides={self.strides}, dilation_rate={self.dilation_rate}.")
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
+        self.kernel = self.bias = None
+
+    def build(self, input_shape) -> None:
+        check_rank(self, input_shape, self.rank)
+        channels = input_shape[-1]
+        if channels is None:
+            raise ValueError(f"Input of layer {self.name!r}: the channels axis (the last) must "
+                             f"be known to build the kernel, given input shape {input_shape}.")
+        self.kernel = self.add_weight((*self.kernel_size, self.filters, channels),
+                                      self.kernel_initializer, "kernel",
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        if self.use_bias:
+            self.bias = self.add_weight((self.filters,), self.bias_initializer, "bias",
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+
+    def compute_output_shape(self, input_shape):
+        check_rank(self, input_shape, self.rank)
+        extras = self.output_padding or (None,) * self.rank
+        spatial = tuple(transpose_geometry(n, k, s, d, self.padding, e)[0] for n, k, s, d, e in
+                        zip(input_shape[1:-1], self.kernel_size, self.strides,
+                            self.dilation_rate, extras, strict=True))
+        shape = (input_shape[0], *spatial, self.filters)
+        return activations.output_shape(self.activation, shape)
+
+    def call(self, inputs, training=None):
+        check_rank(self, inputs.shape, self.rank)
+        channels = self.kernel.shape[-1]
+        if inputs.shape[-1] != channels:
+            raise ValueError(
+                f"Input of layer {self.name!r}: expected {channels} channels on the last axis "
+                f"(the number it was built for), given shape {inputs.shape}.")
+        out = conv_transpose(inputs, self._weight(self.kernel), self._weight(self.bias),
+                             self.strides, self.padding, self.output_padding,
+                             self.dilation_rate)
+        return out if self.activation is activations.linear else self.activation(out)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters,
+                "kernel_size": self.kernel_size, "strides": self.strides,
+                "padding": self.padding, "output_padding": self.output_padding,
+                "data_format": self.data_format, "dilation_rate": self.dilation_rate,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}
+
+
+class Conv1DTranspose(_ConvTranspose):
+    """Transposed 1-D convolution over (batch, steps, channels): kernel (kernel_size, filters,
+    channels). With strides=2 and padding="same", steps double.
+
+    >>> Conv1DTranspose(8, 3, strides=2, padding="same")   # (None, 10, 4) -> (None, 20, 8)
+    """
+
+    rank = 1
+
+
+class Conv2DTranspose(_ConvTranspose):
+    """Transposed 2-D convolution ("deconvolution") over (batch, height, width, channels), as
+    Keras: the gradient of a Conv2D with respect to its input, with a kernel of its own.
+
+    Args:
+        filters: output channels.
+        kernel_size: an int or (kh, kw).
+        strides: an int or 2 ints. Defaults to (1, 1).
+        padding: "valid" (default) or "same".
+        output_padding: None (default) or an int / 2 ints, each less than its stride: the
+            extra rows / columns of the output.
+        data_format: None or "channels_last" (numnet computes channels last only).
+        dilation_rate: an int or 2 ints. Defaults to 1 (not together with strides > 1).
+        activation, use_bias, kernel_initializer ("glorot_uniform"), bias_initializer
+        ("zeros"), kernel/bias regularizers and constraints, activity_regularizer: as Conv2D.
+
+    Output size of each spatial axis of size n (span = dilation (k - 1) + 1): "valid":
+    (n - 1) stride + span + output_padding (None: max(span, stride) - span); "same":
+    n stride (output_padding None) or (n - 1) stride + span % 2 + output_padding.
+
+    Weights: kernel (kh, kw, filters, channels), bias (filters,), Keras's shapes and order.
+
+    >>> Conv2DTranspose(16, 3, strides=2, padding="same")  # (None, 7, 7, 32) -> (None, 14, 14, 16)
+    """
+
+    rank = 2
+
+
+Convolution1DTranspose = Conv1DTranspose
+Convolution2DTranspose = Conv2DTranspose
+
+__all__ = ["Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose",
+           "Convolution2DTranspose"]
