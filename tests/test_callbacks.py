@@ -451,5 +451,4 @@ def test_optional_packages_missing_give_an_install_hint(monkeypatch):
         monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(ImportError, match=r"plot_history needs matplotlib.*numnet\[plot\]"):
         numnet.utils.plot_history({"loss": [1.0, 0.5]})
-    with pytest.raises(ImportError, match=r"tensorboard package.*numnet\[tensorboard\]"):
-        callbacks.TensorBoard()
+    callbacks.TensorBoard()  # writes its own event files without tensorboard

@@ -18,7 +18,8 @@ The rules (``AdviceWarning.rule`` names them):
 ``logits_as_probabilities``   linear output with a probability loss and from_logits=False
 ``linear_hidden``             a linear hidden Dense layer feeding another Dense layer
 ``learning_rate``             Adam / RMSprop (and kin) learning rate outside [1e-5, 1]
-``unscaled_inputs``           input features reaching more than 100 in absolute value (at fit)
+``unscaled_inputs``           input features reaching more than 100 in absolute value (at fit;
+                              not the token ids an Embedding or a lookup layer takes)
 ``mse_on_binary``             mean squared error on 0/1 targets with a sigmoid output (at fit)
 ``relu_negative_targets``     regression targets below 0 with a relu output (at fit)
 ``multi_label_softmax``       target rows holding several 1s with softmax + categorical CE (fit)
@@ -301,8 +302,14 @@ def on_fit(model, x, y) -> None:
     heads = getattr(model, "_heads", None)
     stack = _dense_stack(model) if heads is None and _architecture_known(model) else []
     out_act = stack[-1][1] if stack else None
-    x = np.asarray(x)
-    sample_x = x[:2048].reshape(min(len(x), 2048), -1)
+    # x as the model takes it (a list of arrays for several inputs), for the predict probe;
+    # the scaling rule looks at the features of the inputs that are not token ids, flattened.
+    inputs = [np.asarray(a) for a in x] if type(x) is list else [np.asarray(x)]
+    x = inputs if type(x) is list else inputs[0]
+    tokens = _token_id_inputs(model, inputs)
+    scaled = [a[:2048].reshape(min(len(a), 2048), -1) for i, a in enumerate(inputs)
+              if i not in tokens and a.ndim]
+    sample_x = np.concatenate(scaled, axis=1) if scaled else np.zeros((0, 0))
     if sample_x.size and sample_x.dtype.kind in "biuf":
         largest = float(np.abs(sample_x).max())
         if largest > INPUT_SCALE_LIMIT:
@@ -323,8 +330,34 @@ def on_fit(model, x, y) -> None:
     kind, from_logits, _ = _loss_facts(model._loss_obj)
     _check_targets(out_act, model._loss_obj, y)
     if from_logits and kind in ("categorical", "sparse") and out_act not in ("softmax",
-                                                                            "sigmoid") and len(x):
+                                                                            "sigmoid") \
+            and len(inputs[0]):
         _check_probabilities_to_logits(model, x)
+
+
+_TOKEN_LAYERS = ("Embedding", "StringLookup", "IntegerLookup", "CategoryEncoding", "Hashing")
+"""Layers that take integer ids (or strings), which are not features to scale."""
+
+
+def _takes_tokens(layer) -> bool:
+    return any(cls.__name__ in _TOKEN_LAYERS for cls in type(layer).__mro__)
+
+
+def _token_id_inputs(model, inputs) -> set:
+    """The positions of the model's inputs that feed a layer of token ids (an Embedding, a
+    lookup) directly: their values are indices, and scaling them would be wrong."""
+    graph = getattr(model, "_graph", None)
+    if graph is not None:
+        count = len(getattr(model, "_input_layers", ()))
+        return {slot for layer, parents, _ in graph if _takes_tokens(layer)
+                for slot in parents if slot < count}
+    layers = getattr(model, "_layers", None) or list(getattr(model, "layers", ()))
+    if layers and _takes_tokens(layers[0]):
+        return {0}
+    if _architecture_known(model) or len(inputs) != 1 or inputs[0].dtype.kind not in "biu":
+        return set()
+    # A model with its own call: integer inputs to a model holding an Embedding are its ids.
+    return {0} if any(_takes_tokens(layer) for layer in layers) else set()
 
 
 def _check_targets(out_act, loss, y) -> None:
@@ -364,7 +397,7 @@ def _check_targets(out_act, loss, y) -> None:
 
 
 def _check_probabilities_to_logits(model, x) -> None:
-    probe = model.predict(x[:256], verbose=0)
+    probe = model.predict([a[:256] for a in x] if type(x) is list else x[:256], verbose=0)
     if probe.ndim < 2 or probe.shape[-1] < 2:
         return
     if (probe >= 0).all() and (probe <= 1).all() and \

@@ -13,6 +13,11 @@ evaluate), each with a warning (also set by the environment variables ``NUMNET_M
 lines to the ``numnet`` logger instead of stdout, one line per bar.
 ``enable_unsafe_deserialization()`` is accepted and changes nothing: loading a model file never
 runs code from it (``numnet.saving.load_model``).
+
+The switches of Keras's other backends are kept as settings a program can set and read back:
+traceback filtering (on by default, as Keras; numnet's errors are raised where the problem is
+found, so there are no framework frames to hide), flash attention (None: automatic) and JAX's
+NNX (False). ``set_backend(name)`` accepts only "numpy", the one backend numnet has.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from .mixed_precision import dtype_policy, set_dtype_policy
 
 _image_data_format = "channels_last"
 _interactive_logging = True
+_traceback_filtering = True
+_flash_attention = None
 
 
 def _check_limit(value, where: str):
@@ -117,8 +124,64 @@ def enable_unsafe_deserialization() -> None:
     registry)."""
 
 
-__all__ = ["backend", "disable_interactive_logging", "dtype_policy",
-           "enable_interactive_logging", "enable_unsafe_deserialization", "epsilon", "floatx",
-           "image_data_format", "is_interactive_logging_enabled", "max_epochs",
-           "max_steps_per_epoch", "set_dtype_policy", "set_epsilon", "set_floatx",
+def enable_traceback_filtering() -> None:
+    """Turn traceback filtering on (the default, as Keras). numnet raises its errors where it
+    finds the problem, so the setting is recorded for programs that read it and hides nothing.
+    """
+    global _traceback_filtering
+    _traceback_filtering = True
+
+
+def disable_traceback_filtering() -> None:
+    """Turn traceback filtering off, as Keras's debugging advice says to; see
+    ``enable_traceback_filtering``."""
+    global _traceback_filtering
+    _traceback_filtering = False
+
+
+def is_traceback_filtering_enabled() -> bool:
+    """Whether traceback filtering is on: True unless ``disable_traceback_filtering()``."""
+    return _traceback_filtering
+
+
+def enable_flash_attention() -> None:
+    """Record that flash attention is wanted (numnet's attention has one kernel; the setting is
+    kept so that ``is_flash_attention_enabled()`` returns True, as Keras)."""
+    global _flash_attention
+    _flash_attention = True
+
+
+def disable_flash_attention() -> None:
+    """Record that flash attention is not wanted (``is_flash_attention_enabled()`` is False)."""
+    global _flash_attention
+    _flash_attention = False
+
+
+def is_flash_attention_enabled():
+    """None (the default: automatic, as Keras), or what the last enable / disable set."""
+    return _flash_attention
+
+
+def is_nnx_enabled() -> bool:
+    """False: JAX's NNX is a Keras JAX-backend option; numnet does not use JAX."""
+    return False
+
+
+def set_backend(backend: str) -> None:
+    """Accepts "numpy", the one backend numnet has, and changes nothing. Any other name raises
+    ValueError: numnet computes with NumPy (CuPy on a GPU); run Keras itself for jax, torch or
+    tensorflow."""
+    if backend != "numpy":
+        raise ValueError(f"set_backend(backend): numnet has one backend, 'numpy'; given "
+                         f"{backend!r}. To run on {backend!r}, use Keras itself with "
+                         f"KERAS_BACKEND={backend!r}.")
+
+
+__all__ = ["backend", "disable_flash_attention", "disable_interactive_logging",
+           "disable_traceback_filtering", "dtype_policy", "enable_flash_attention",
+           "enable_interactive_logging", "enable_traceback_filtering",
+           "enable_unsafe_deserialization", "epsilon", "floatx", "image_data_format",
+           "is_flash_attention_enabled", "is_interactive_logging_enabled", "is_nnx_enabled",
+           "is_traceback_filtering_enabled", "max_epochs", "max_steps_per_epoch",
+           "set_backend", "set_dtype_policy", "set_epsilon", "set_floatx",
            "set_image_data_format", "set_max_epochs", "set_max_steps_per_epoch"]

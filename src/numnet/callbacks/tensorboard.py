@@ -1,8 +1,16 @@
-"""TensorBoard: write the logs as TensorBoard event files."""
+"""TensorBoard: write the logs as TensorBoard event files.
+
+The files are written with the tensorboard package when it is installed, else tensorboardX,
+else by numnet's own small writer (``_EventFileWriter``): TensorBoard's event file is a
+sequence of TFRecords (length, CRC-32C checksums, data), each holding an ``Event`` protocol
+buffer, and the few messages a training log needs (a scalar, a histogram) are encoded by hand.
+"""
 
 from __future__ import annotations
 
 import os
+import socket
+import struct
 import time
 
 import numpy as np
@@ -14,7 +22,7 @@ INSTALL_HINT = "pip install 'numnet[tensorboard]'  (or: pip install tensorboard)
 
 def _writer_factory():
     """A function logdir -> writer with scalar / histogram / flush / close: TensorBoard's own
-    event-file writer, else tensorboardX's; an ImportError saying how to install otherwise."""
+    event-file writer, else tensorboardX's, else numnet's ``_EventFileWriter``."""
     try:
         from tensorboard.compat.proto import event_pb2, summary_pb2
         from tensorboard.summary.writer.event_file_writer import EventFileWriter
@@ -26,10 +34,103 @@ def _writer_factory():
     try:
         from tensorboardX import SummaryWriter
     except ImportError:
-        raise ImportError(
-            f"TensorBoard writes event files with the tensorboard package, which is not "
-            f"installed: {INSTALL_HINT}. (tensorboardX works too.)") from None
+        return _EventFileWriter
     return lambda logdir: _TensorBoardXWriter(SummaryWriter(logdir))
+
+
+# ----------------------------------------------------------------------------- own writer
+
+_CRC32C_TABLE = []
+for _byte in range(256):
+    _crc = _byte
+    for _ in range(8):
+        _crc = (_crc >> 1) ^ 0x82F63B78 if _crc & 1 else _crc >> 1
+    _CRC32C_TABLE.append(_crc)
+
+
+def crc32c(data: bytes) -> int:
+    """The CRC-32C (Castagnoli) checksum of ``data``, as TFRecords use."""
+    crc = 0xFFFFFFFF
+    table = _CRC32C_TABLE
+    for byte in data:
+        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    return crc ^ 0xFFFFFFFF
+
+
+def _masked_crc(data: bytes) -> int:
+    crc = crc32c(data)
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def _record(data: bytes) -> bytes:
+    """One TFRecord: length (uint64), its masked CRC, the data, the data's masked CRC."""
+    length = struct.pack("<Q", len(data))
+    return (length + struct.pack("<I", _masked_crc(length)) + data
+            + struct.pack("<I", _masked_crc(data)))
+
+
+def _varint(value: int) -> bytes:
+    value &= (1 << 64) - 1  # negative int64 as protobuf writes it
+    out = bytearray()
+    while True:
+        bits, value = value & 0x7F, value >> 7
+        out.append(bits | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _field(number: int, wire: int, payload: bytes) -> bytes:
+    if wire == 2:
+        payload = _varint(len(payload)) + payload
+    return _varint(number << 3 | wire) + payload
+
+
+def _double(number: int, value: float) -> bytes:
+    return _field(number, 1, struct.pack("<d", value))
+
+
+def _event(step: int, wall_time: float, summary_value: bytes = b"", version=None) -> bytes:
+    """An ``Event`` message: wall_time (1), step (2), file_version (3) or a summary (5)
+    holding one ``Summary.Value`` (1)."""
+    out = _double(1, wall_time) + _field(2, 0, _varint(int(step)))
+    if version is not None:
+        out += _field(3, 2, version.encode())
+    if summary_value:
+        out += _field(5, 2, _field(1, 2, summary_value))
+    return out
+
+
+class _EventFileWriter:
+    """Writes ``events.out.tfevents.<time>.<host>`` in ``logdir`` without the tensorboard
+    package: the version record first, then one record per scalar or histogram."""
+
+    def __init__(self, logdir: str):
+        os.makedirs(logdir, exist_ok=True)
+        name = f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.numnet"
+        self._file = open(os.path.join(logdir, name), "wb")  # noqa: SIM115 (closed in close)
+        self._file.write(_record(_event(0, time.time(), version="brain.Event:2")))
+
+    def _add(self, value: bytes, step: int) -> None:
+        self._file.write(_record(_event(step, time.time(), value)))
+
+    def scalar(self, tag: str, value: float, step: int) -> None:
+        self._add(_field(1, 2, tag.encode()) + _field(2, 5, struct.pack("<f", value)), step)
+
+    def histogram(self, tag: str, values: np.ndarray, step: int) -> None:
+        counts, edges = np.histogram(values, bins=30)
+        histo = (_double(1, float(values.min())) + _double(2, float(values.max()))
+                 + _double(3, float(values.size)) + _double(4, float(values.sum()))
+                 + _double(5, float(np.square(values, dtype=np.float64).sum()))
+                 + _field(6, 2, struct.pack(f"<{len(edges) - 1}d", *edges[1:]))
+                 + _field(7, 2, struct.pack(f"<{len(counts)}d", *counts)))
+        self._add(_field(1, 2, tag.encode()) + _field(5, 2, histo), step)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
 
 
 class _TensorBoardWriter:
@@ -94,8 +195,9 @@ class TensorBoard(Callback):
     count since fit began). histogram_freq: every n epochs, a histogram of each weight
     ('<layer>/<weight>/histogram'). write_steps_per_second: also 'epoch_steps_per_second'.
     write_graph, write_images, profile_batch, embeddings_freq and embeddings_metadata are
-    accepted for compatibility and write nothing. Needs the tensorboard package (or
-    tensorboardX): pip install 'numnet[tensorboard]'.
+    accepted for compatibility and write nothing. The files are written with the tensorboard
+    package (pip install 'numnet[tensorboard]') or tensorboardX when one is installed, else by
+    numnet's own event-file writer; viewing them needs tensorboard.
 
     Defaults, as Keras: log_dir='logs', histogram_freq=0, update_freq='epoch',
     write_steps_per_second=False.
@@ -106,7 +208,6 @@ class TensorBoard(Callback):
                  update_freq="epoch", profile_batch=0, embeddings_freq: int = 0,
                  embeddings_metadata=None):
         super().__init__()
-        self._factory = _writer_factory()
         path = os.fspath(log_dir)
         if not isinstance(path, str):
             raise TypeError(f"TensorBoard(log_dir): expected a str or os.PathLike, given "
@@ -129,12 +230,15 @@ class TensorBoard(Callback):
         self.profile_batch = profile_batch
         self.embeddings_freq, self.embeddings_metadata = embeddings_freq, embeddings_metadata
         self._writers: dict = {}
+        self._factory = None  # chosen at the first write
         self._global_batch = 0
         self._epoch_start = 0.0
         self._epoch_batches = 0
 
     def _writer(self, which: str):
         if which not in self._writers:
+            if self._factory is None:
+                self._factory = _writer_factory()
             self._writers[which] = self._factory(os.path.join(self.log_dir, which))
         return self._writers[which]
 

@@ -103,12 +103,34 @@ def _layer_cloner(clone_function, call_function, recursive):
                     call_function=None if isinstance(layer, Sequential) else call_function,
                     recursive=recursive)
             elif clone_function is None:
-                made[id(layer)] = type(layer).from_config(layer.get_config())
+                made[id(layer)] = _from_own_config(layer)
             else:
                 made[id(layer)] = clone_function(layer)
         return made[id(layer)]
 
     return clone
+
+
+def _from_own_config(layer):
+    """``type(layer).from_config(layer.get_config())``, where a function the config names by a
+    string that does not resolve back to it (a custom activation, registered or plain) is
+    passed as the function itself, as Keras's clone keeps it."""
+    from .. import activations
+
+    config = layer.get_config()
+    for key, value in config.items():
+        if not isinstance(value, str):
+            continue
+        attr = getattr(layer, key, None)
+        if attr is None or isinstance(attr, type) or not callable(attr):
+            continue
+        try:
+            same = activations.get(value) is attr
+        except (ValueError, TypeError):
+            same = False
+        if not same:
+            config[key] = attr
+    return type(layer).from_config(config)
 
 
 def _inputs(model, input_tensors):

@@ -4,13 +4,22 @@ Pass one as an optimizer's ``learning_rate``; the optimizer calls it with the nu
 taken so far (0 for the first step) before every step. ``fit`` needs nothing more. Each
 schedule's docstring gives its formula and Keras 3's defaults; ``OneCycle`` is fastai's
 ``fit_one_cycle`` policy.
+
+Every schedule here also takes an array of steps and returns the rates as a float32 array of
+the same shape, each equal to the rate of that step alone, which is how schedules are plotted::
+
+    steps = np.linspace(0, 1000, 50)
+    plt.plot(steps, schedule(steps))
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections.abc import Sequence
+
+import numpy as np
 
 
 def _positive(cls: str, name: str, value) -> None:
@@ -18,8 +27,39 @@ def _positive(cls: str, name: str, value) -> None:
         raise ValueError(f"{cls}({name}): expected a number > 0, given {value!r}.")
 
 
+def _steps(value):
+    """The steps a schedule was called with, as a NumPy array (a Tensor or Variable, such as
+    ``optimizer.iterations``, gives its value)."""
+    value = getattr(value, "value", value)
+    return np.asarray(value.get() if hasattr(value, "get") else value)  # (a CuPy array)
+
+
+def _over_arrays(call):
+    """``call(self, step)`` also taking an array of steps: the rates of each step, as a float32
+    array of the steps' shape (a single step keeps its Python float)."""
+
+    @functools.wraps(call)
+    def wrapper(self, step):
+        steps = _steps(step)
+        if steps.ndim == 0:
+            return call(self, steps.item() if steps.dtype.kind in "biuf" else step)
+        if steps.dtype.kind not in "biuf":
+            raise TypeError(f"{type(self).__name__}(step): expected a step number or an array "
+                            f"of them, given an array of dtype {steps.dtype}.")
+        rates = [call(self, s) for s in steps.reshape(-1).tolist()]
+        return np.asarray(rates, dtype=np.float32).reshape(steps.shape)
+
+    return wrapper
+
+
 class LearningRateSchedule:
-    """Base class: ``schedule(step) -> learning rate`` (a Python float)."""
+    """Base class: ``schedule(step) -> learning rate`` (a Python float; for an array of steps,
+    a float32 array of rates, for numnet's own schedules)."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ == __name__ and "__call__" in vars(cls):
+            cls.__call__ = _over_arrays(vars(cls)["__call__"])
 
     def __call__(self, step) -> float:
         raise NotImplementedError
