@@ -14,6 +14,7 @@ from . import (
     callbacks,
     config,
     constraints,
+    data,
     datasets,
     initializers,
     layers,
@@ -27,6 +28,7 @@ from . import (
     preprocessing,
     regularizers,
     saving,
+    tf_compat,
     utils,
 )
 from .advice import AdviceWarning
@@ -64,18 +66,75 @@ _sys.modules[f"{__name__}.keras.optimizers.schedules"] = optimizers.schedules
 _sys.modules[f"{__name__}.keras.preprocessing.sequence"] = preprocessing.sequence
 
 
+# TensorFlow's names around a Keras model (tf.constant, tf.reduce_mean, tf.float32, tf.math,
+# tf.random, tf.function, ...), for programs run with ``import numnet as tf``. numnet's own names
+# stay; Variable becomes the form that also takes TensorFlow's and Keras 3's arguments.
+for _name in tf_compat.__all__:
+    if _name not in globals() or _name == "Variable":
+        globals()[_name] = getattr(tf_compat, _name)
+for _name in ("dtypes", "math", "random"):
+    _sys.modules[f"{__name__}.{_name}"] = getattr(tf_compat, _name)
+del _name
+
+_LAZY_MODULES = ("tools", "distribute", "integrations")
+
+_INSTEAD = {
+    "Session": "numnet runs eagerly, as TensorFlow 2: call the model or the ops directly.",
+    "placeholder": "numnet runs eagerly: use numnet.Input(shape=...) for a model's input, or "
+                   "pass arrays directly.",
+    "compat": "TensorFlow 1's API (tf.compat.v1) has no counterpart: write the TensorFlow 2 / "
+              "Keras form.",
+    "estimator": "use a Keras model: numnet.Sequential or numnet.Model, then compile and fit.",
+    "saved_model": "save with model.save('model.keras') and load with "
+                   "numnet.saving.load_model('model.keras').",
+    "train": "for checkpoints use numnet.callbacks.ModelCheckpoint or model.save_weights(...); "
+             "for optimizers numnet.optimizers.",
+    "summary": "numnet.callbacks.TensorBoard writes the logs TensorBoard reads.",
+    "image": "prepare images with NumPy (resize, flip) or numnet.layers' preprocessing layers.",
+    "io": "read files with NumPy or pandas and pass arrays, or stream them with "
+          "numnet.data.Dataset.from_generator.",
+    "strings": "encode text to integers first (numnet.layers.TextVectorization where present, "
+               "or your own vocabulary).",
+    "sparse": "pass dense NumPy arrays.",
+    "ragged": "pad sequences to one length: numnet.preprocessing.sequence.pad_sequences.",
+    "lite": "numnet has no TensorFlow Lite converter; export the weights with model.save.",
+    "feature_column": "use numnet.layers' preprocessing layers (Normalization, ...) or prepare "
+                      "the columns with pandas.",
+}
+
+
+def _suggestion(name: str) -> str:
+    """What to use instead of the missing ``name``: a namespace that has it, or close names."""
+    import difflib
+
+    for space in ("math", "nn", "random", "ops", "data", "layers", "losses", "metrics"):
+        if name in getattr(globals()[space], "__all__", ()) or (
+                space in ("math", "random") and hasattr(globals()[space], name)):
+            return f"Use tf.{space}.{name} (numnet.{space}.{name})."
+    names = [n for n in globals() if not n.startswith("_")]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    if close:
+        return "Did you mean " + " or ".join(f"numnet.{c}" for c in close) + "?"
+    return "See dir(numnet) for the names it has (Keras's, and TensorFlow's around a model)."
+
+
 def __getattr__(name):
-    if name == "tools":
+    if name in _LAZY_MODULES:
         import importlib
 
-        return importlib.import_module(".tools", __name__)
-    raise AttributeError(f"module 'numnet' has no attribute {name!r}")
+        return importlib.import_module(f".{name}", __name__)
+    if name.startswith("__"):
+        raise AttributeError(f"module 'numnet' has no attribute {name!r}")
+    hint = _INSTEAD.get(name) or _suggestion(name)
+    raise AttributeError(f"module 'numnet' has no attribute {name!r}: numnet does not provide "
+                         f"tf.{name} / keras.{name}. {hint}")
 
 
 __all__ = [
     "AdviceWarning", "Constraint", "Initializer", "Input", "KerasTensor", "Layer", "Loss",
     "Metric", "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable",
-    "activations", "backend", "callbacks", "config", "constraints", "datasets", "initializers",
+    "activations", "backend", "callbacks", "config", "constraints", "data", "datasets",
+    "initializers",
     "keras", "layers", "losses", "metrics", "mixed_precision", "models", "nn", "ops",
     "optimizers", "preprocessing", "regularizers", "saving", "utils", "version",
 ]

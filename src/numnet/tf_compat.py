@@ -1,0 +1,1291 @@
+"""TensorFlow's names around a Keras model, for programs run with ``import numnet as tf``.
+
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    tf.reduce_mean(tf.square(x), axis=1)          # Tensor([ 2.5, 12.5])
+    tf.math.top_k(x, k=1).indices                 # Tensor([[1], [1]])
+    tf.random.set_seed(0); tf.random.normal((2, 3))
+
+Each function takes TensorFlow's argument names and defaults, accepts arrays, Python numbers
+and Tensors, and returns a numnet Tensor (``.numpy()``, ``np.asarray``), recording its gradient
+where TensorFlow defines one, so custom losses and training loops written with them train.
+Conversions follow TensorFlow: Python floats become float32, Python ints int32, NumPy arrays
+keep their dtype. ``tf.math``, ``tf.random`` and ``tf.dtypes`` are namespaces here;
+``tf.nn`` is ``numnet.nn``, ``tf.keras`` numnet itself, ``tf.data`` ``numnet.data``, and
+``tf.config`` Keras's config module with TensorFlow's device functions added.
+
+TensorFlow's graph machinery has no counterpart: numnet runs eagerly, so ``tf.function`` returns
+the function it decorates, unchanged.
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+import sys
+import types
+
+import numpy as np
+
+from . import activations, backend, config, initializers
+from .autodiff import Tensor
+from .autodiff import ops as _ops
+from .autodiff import tensor as _tensor_module
+from .autodiff.ops import accumulate, node, unbroadcast
+from .data.structure import TensorSpec, to_component
+
+# ----------------------------------------------------------------------------- dtypes
+
+float16 = np.dtype("float16")
+float32 = np.dtype("float32")
+float64 = np.dtype("float64")
+half, double = float16, float64
+int8, int16, int32, int64 = (np.dtype(t) for t in ("int8", "int16", "int32", "int64"))
+uint8, uint16, uint32, uint64 = (np.dtype(t) for t in ("uint8", "uint16", "uint32", "uint64"))
+complex64, complex128 = np.dtype("complex64"), np.dtype("complex128")
+bool = np.dtype("bool")  # noqa: A001 - TensorFlow's name
+string = np.dtype("object")
+"""TensorFlow's string type: NumPy's object dtype (holding ``bytes`` or ``str``)."""
+try:  # bfloat16 where ml_dtypes (which JAX brings) is installed
+    import ml_dtypes as _ml_dtypes
+
+    bfloat16 = np.dtype(_ml_dtypes.bfloat16)
+except ImportError:  # pragma: no cover - depends on the environment
+    bfloat16 = None
+newaxis = None
+"""``x[:, tf.newaxis]`` adds an axis, as NumPy's None."""
+
+DType = np.dtype
+
+
+def as_dtype(type_value) -> np.dtype:
+    """A dtype from a name ("float32"), a NumPy type or a dtype."""
+    if type_value is string or type_value in (str, bytes, "string"):
+        return string
+    try:
+        return np.dtype(type_value)
+    except TypeError:
+        raise TypeError(f"as_dtype(type_value): expected a dtype or its name (e.g. "
+                        f"tf.float32 or 'float32'), given {type_value!r}.") from None
+
+
+def _dtype(value, where: str):
+    return None if value is None else as_dtype(value)
+
+
+# ----------------------------------------------------------------------------- conversion
+
+
+def _to_tensor(value, dtype=None) -> Tensor:
+    """``value`` as a Tensor, with TensorFlow's dtypes (NumPy's kept, Python float32 / int32)."""
+    if isinstance(value, Tensor):
+        return value if dtype is None else _ops.cast(value, dtype)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        return stack(value) if dtype is None else _ops.cast(stack(value), dtype)
+    array = to_component(value)
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    return Tensor(backend.to_device(array))
+
+
+def _values(*tensors):
+    return [getattr(t, "value", t) for t in tensors]
+
+
+def _plain(value):
+    """A Python number, tuple or list from a number, array or Tensor (a shape, an axis)."""
+    value = getattr(value, "value", value)
+    if hasattr(value, "tolist"):
+        value = backend.to_numpy(value).tolist()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _axis(axis):
+    axis = _plain(axis)
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _shape_tuple(shape, where: str) -> tuple:
+    shape = _plain(shape)
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    try:
+        return tuple(int(d) for d in shape)
+    except TypeError:
+        raise TypeError(f"{where}(shape): expected a list of ints, given {shape!r}.") from None
+
+
+def _pairwise(fn, x, y):
+    """``fn(x, y)`` of the engine, converting with TensorFlow's dtypes when neither is a
+    Tensor (a Tensor's partner takes its float type, as the engine's ops do)."""
+    if not isinstance(x, Tensor) and not isinstance(y, Tensor):
+        x, y = _to_tensor(x), _to_tensor(y)
+    return fn(x, y)
+
+
+def _unary(x, out, slope=None) -> Tensor:
+    """A node of value ``out`` whose gradient is ``slope(g)`` (none when slope is None)."""
+    if slope is None:
+        return Tensor(out)
+    return node(out, (x,), lambda g: accumulate(x, slope(g)))
+
+
+def _compare(fn, x, y) -> Tensor:
+    x, y = _values(x, y)
+    return Tensor(fn(backend.to_device(x), backend.to_device(y)))
+
+
+# ----------------------------------------------------------------------------- tensors
+
+
+def constant(value, dtype=None, shape=None, name: str | None = None) -> Tensor:
+    """A constant Tensor: ``tf.constant([1.0, 2.0])`` is float32, ``tf.constant([1, 2])``
+    int32, a NumPy array keeps its dtype. ``shape``: fill that shape with a scalar ``value``
+    or reshape ``value`` to it. Raises TypeError for values that are not numbers."""
+    tensor = _to_tensor(_plain(value) if isinstance(value, Tensor) else value,
+                        _dtype(dtype, "constant"))
+    if shape is not None:
+        shape = _shape_tuple(shape, "constant")
+        value = tensor.value
+        if value.size == 1:
+            value = backend.xp.full(shape, value.reshape(()), dtype=value.dtype)
+        else:
+            value = value.reshape(shape)
+        tensor = Tensor(value)
+    return tensor
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name: str | None = None) -> Tensor:
+    """``value`` as a Tensor (a Tensor itself when it is one and ``dtype`` is None or its own).
+    ``dtype_hint``: the dtype of Python numbers when ``dtype`` is not given."""
+    if dtype is None and dtype_hint is not None and not isinstance(value, (Tensor, np.ndarray)):
+        dtype = dtype_hint
+    return _to_tensor(value, _dtype(dtype, "convert_to_tensor"))
+
+
+def is_tensor(x) -> builtins.bool:
+    """Whether ``x`` is a numnet Tensor (Variables included)."""
+    return isinstance(x, Tensor)
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, instance) -> builtins.bool:
+        return isinstance(instance, _tensor_module.Variable)
+
+    def __subclasscheck__(cls, subclass) -> builtins.bool:
+        return issubclass(subclass, _tensor_module.Variable)
+
+
+class Variable(metaclass=_VariableMeta):
+    """A trainable array: ``tf.Variable(initial_value, trainable=True, name=None, dtype=None)``.
+
+    Makes a numnet Variable (``isinstance(layer.kernel, tf.Variable)`` holds too): it has
+    ``assign``, ``assign_add``, ``assign_sub``, ``numpy()`` and takes part in gradients.
+    Keras 3's form works as well: ``keras.Variable(initializer, shape=None, dtype=None,
+    trainable=True, name=None)``, the initializer a name ("zeros", "glorot_uniform"), an
+    Initializer, a callable or a value; the second positional argument is read as ``shape``
+    when it is a tuple or list, ``name`` when it is a string (numnet's former form).
+    Integer and boolean variables take no gradient.
+
+        >>> v = numnet.Variable(1.0)
+        >>> v.assign_add(2.0).numpy()
+        array(3., dtype=float32)
+    """
+
+    def __new__(cls, initial_value=None, trainable=None, validate_shape=True,
+                caching_device=None, name=None, variable_def=None, dtype=None,
+                import_scope=None, constraint=None, synchronization=None, aggregation=None,
+                shape=None, initializer=None, autocast=True, **kwargs):
+        if isinstance(trainable, str):
+            name, trainable = trainable, None
+        elif isinstance(trainable, (tuple, list)):
+            shape, trainable = trainable, None
+        trainable = True if trainable is None else builtins.bool(trainable)
+        value = initializer if initializer is not None else initial_value
+        if value is None:
+            raise ValueError("Variable(initial_value): expected a value or an initializer, given "
+                             "None. E.g. tf.Variable(tf.zeros((3,))) or "
+                             "keras.Variable('zeros', shape=(3,)).")
+        dtype = _dtype(dtype, "Variable")
+        if isinstance(value, str) or isinstance(value, initializers.Initializer) or (
+                callable(value) and not isinstance(value, (Tensor, np.ndarray))):
+            if isinstance(value, str) or isinstance(value, initializers.Initializer):
+                value = initializers.get(value)
+                if shape is None:
+                    raise ValueError(f"Variable(initializer): an initializer needs shape=...; "
+                                     f"given {value!r} without one.")
+                value = value(_shape_tuple(shape, "Variable"),
+                              dtype=(dtype or np.dtype(backend.floatx())).name)
+            else:
+                value = value() if shape is None else value(_shape_tuple(shape, "Variable"))
+        array = np.array(backend.to_numpy(getattr(value, "value", value))
+                         if isinstance(value, Tensor) else to_component(value), copy=True)
+        if dtype is not None:
+            array = array.astype(dtype)
+        if shape is not None and array.ndim == 0 and _shape_tuple(shape, "Variable") != ():
+            array = np.full(_shape_tuple(shape, "Variable"), array, dtype=array.dtype)
+        variable = _tensor_module.Variable(backend.to_device(array),
+                                           name=name or "Variable", trainable=trainable)
+        if not backend.is_float_dtype(variable.dtype):
+            variable.requires_grad = False
+        if constraint is not None:
+            variable.constraint = constraint
+        return variable
+
+
+def cast(x, dtype) -> Tensor:
+    """``x`` as ``dtype`` (floats to ints truncate toward zero, as TensorFlow); the gradient
+    passes between float types."""
+    return _ops.cast(_to_tensor(x), as_dtype(dtype))
+
+
+def identity(input) -> Tensor:  # noqa: A002 - TensorFlow's argument name
+    """The same values as a new Tensor; the gradient passes through."""
+    x = _to_tensor(input)
+    return node(x.value.copy(), (x,), lambda g: accumulate(x, g))
+
+
+def stop_gradient(input) -> Tensor:  # noqa: A002
+    """The same values, with no gradient flowing back through them."""
+    return Tensor(_to_tensor(input).value)
+
+
+def shape(input, out_type=int32) -> Tensor:  # noqa: A002
+    """The shape of ``input`` as a 1-D int32 Tensor: ``tf.shape(x)[0]`` is the batch size."""
+    return Tensor(backend.xp.asarray(np.shape(getattr(input, "value", input)),
+                                     dtype=as_dtype(out_type)))
+
+
+def rank(input) -> Tensor:  # noqa: A002
+    """The number of axes of ``input``, as an int32 scalar Tensor."""
+    return Tensor(backend.xp.asarray(np.ndim(getattr(input, "value", input)), dtype=np.int32))
+
+
+def size(input, out_type=int32) -> Tensor:  # noqa: A002
+    """The number of elements of ``input``, as a scalar Tensor."""
+    return Tensor(backend.xp.asarray(np.size(getattr(input, "value", input)),
+                                     dtype=as_dtype(out_type)))
+
+
+def reshape(tensor, shape) -> Tensor:
+    """``tensor`` with the new ``shape`` (one entry may be -1: inferred)."""
+    return _ops.reshape(_to_tensor(tensor), _shape_tuple(shape, "reshape"))
+
+
+def concat(values, axis) -> Tensor:
+    """``values`` (a list of Tensors) joined along the existing ``axis``."""
+    return _ops.concatenate([_to_tensor(v) for v in values], axis=_axis(axis))
+
+
+def stack(values, axis: int = 0) -> Tensor:
+    """``values`` (Tensors of one shape) joined along a new ``axis``."""
+    return _ops.stack([v if isinstance(v, Tensor) else _to_tensor(v) for v in values],
+                      axis=_axis(axis))
+
+
+def unstack(value, num=None, axis: int = 0) -> list:
+    """The slices of ``value`` along ``axis``, as a list of Tensors."""
+    return _ops.unstack(_to_tensor(value), axis=_axis(axis))
+
+
+def split(value, num_or_size_splits, axis: int = 0, num=None) -> list:
+    """``value`` cut along ``axis`` into ``num_or_size_splits`` equal parts (an int) or parts
+    of the sizes listed (one of them may be -1: the rest). Raises ValueError when an int does
+    not divide the axis."""
+    x = _to_tensor(value)
+    axis = _axis(axis) % x.ndim
+    total = x.shape[axis]
+    sizes = _plain(num_or_size_splits)
+    if isinstance(sizes, (int, np.integer)):
+        if sizes < 1 or total % sizes:
+            raise ValueError(f"split(num_or_size_splits={sizes}): axis {axis} has {total} "
+                             "entries, which that many equal parts cannot divide.")
+        sizes = [total // sizes] * sizes
+    sizes = [int(s) for s in sizes]
+    if -1 in sizes:
+        sizes[sizes.index(-1)] = total - (builtins.sum(sizes) + 1)
+    if builtins.sum(sizes) != total or builtins.min(sizes) < 0:
+        raise ValueError(f"split(num_or_size_splits={_plain(num_or_size_splits)}): the sizes "
+                         f"must add up to the {total} entries of axis {axis}.")
+    parts, start = [], 0
+    for n in sizes:
+        parts.append(_ops.getitem(x, (builtins.slice(None),) * axis +
+                                  (builtins.slice(start, start + n),)))
+        start += n
+    return parts
+
+
+def expand_dims(input, axis) -> Tensor:  # noqa: A002
+    """``input`` with a new axis of size 1 at ``axis``."""
+    x = _to_tensor(input)
+    return _ops.reshape(x, np.expand_dims(np.empty(x.shape, dtype=np.int8), _axis(axis)).shape)
+
+
+def squeeze(input, axis=None) -> Tensor:  # noqa: A002
+    """``input`` without its axes of size 1 (only those in ``axis`` when given). Raises
+    ValueError when an axis given is not of size 1."""
+    x = _to_tensor(input)
+    axis = _axis(axis)
+    try:
+        new_shape = np.squeeze(np.empty(x.shape, dtype=np.int8), axis).shape
+    except ValueError:
+        raise ValueError(f"squeeze(axis={axis}): that axis of the shape {x.shape} is not of "
+                         "size 1.") from None
+    return _ops.reshape(x, new_shape)
+
+
+def transpose(a, perm=None, conjugate: builtins.bool = False) -> Tensor:
+    """``a`` with its axes in the order ``perm`` (reversed when None)."""
+    return _ops.transpose(_to_tensor(a), None if perm is None else tuple(_plain(perm)))
+
+
+def tile(input, multiples) -> Tensor:  # noqa: A002
+    """``input`` repeated ``multiples[i]`` times along axis i; the gradient sums the copies."""
+    x = _to_tensor(input)
+    reps = _shape_tuple(multiples, "tile")
+    if len(reps) != x.ndim:
+        raise ValueError(f"tile(multiples): expected one multiple per axis of the input "
+                         f"({x.ndim}), given {reps}.")
+    out = backend.xp.tile(x.value, reps)
+
+    def slope(g):
+        split_shape = [n for pair in zip(reps, x.shape) for n in pair]
+        return g.reshape(split_shape).sum(axis=tuple(builtins.range(0, 2 * x.ndim, 2)))
+
+    return _unary(x, out, slope)
+
+
+def broadcast_to(input, shape) -> Tensor:  # noqa: A002
+    """``input`` broadcast to ``shape``; the gradient sums over the broadcast axes."""
+    x = _to_tensor(input)
+    shape = _shape_tuple(shape, "broadcast_to")
+    return _unary(x, backend.xp.broadcast_to(x.value, shape).copy(),
+                  lambda g: unbroadcast(g, x.shape))
+
+
+def gather(params, indices, validate_indices=None, axis=None, batch_dims: int = 0,
+           name: str | None = None) -> Tensor:
+    """The slices ``params[..., indices, ...]`` along ``axis`` (0 by default); the gradient
+    adds back into the rows gathered. Raises IndexError for indices out of range."""
+    if batch_dims:
+        raise NotImplementedError("gather(batch_dims=...): numnet gathers with batch_dims=0; "
+                                  "for per-row indices use tf.experimental.numpy-style "
+                                  "take_along_axis through numnet.ops.")
+    x = _to_tensor(params)
+    axis = 0 if axis is None else _axis(axis) % x.ndim
+    index = np.asarray(backend.to_numpy(getattr(indices, "value", indices)))
+    if index.size and (index.min() < -x.shape[axis] or index.max() >= x.shape[axis]):
+        raise IndexError(f"gather(indices): indices must lie in [0, {x.shape[axis]}) for axis "
+                         f"{axis} of shape {x.shape}; given {index.min()} ... {index.max()}.")
+    return _ops.getitem(x, (builtins.slice(None),) * axis + (index.astype(np.int64),))
+
+
+def boolean_mask(tensor, mask, axis=None) -> Tensor:
+    """The entries of ``tensor`` where ``mask`` is true (mask's shape: the leading axes)."""
+    x = _to_tensor(tensor)
+    mask = np.asarray(backend.to_numpy(getattr(mask, "value", mask)), dtype=np.bool_)
+    axis = 0 if axis is None else int(axis)
+    return _ops.getitem(x, (builtins.slice(None),) * axis + (mask,))
+
+
+def where(condition, x=None, y=None) -> Tensor:
+    """``x`` where ``condition`` is true, else ``y`` (broadcast together; each gets the
+    gradient where it was chosen). With only ``condition``: the int64 coordinates of its true
+    entries, one row each, shape (count, rank)."""
+    cond = backend.to_device(getattr(condition, "value", condition)).astype(np.bool_)
+    if x is None and y is None:
+        return Tensor(backend.xp.argwhere(cond).astype(np.int64))
+    if x is None or y is None:
+        raise ValueError("where(condition, x, y): give both x and y, or neither.")
+    if not isinstance(x, Tensor) and not isinstance(y, Tensor):
+        x, y = _to_tensor(x), _to_tensor(y)
+    x, y = _ops._pair(x, y)
+    out = backend.xp.where(cond, x.value, y.value)
+
+    def backward(g):
+        zero = backend.xp.zeros((), dtype=g.dtype)
+        accumulate(x, unbroadcast(backend.xp.where(cond, g, zero), x.shape))
+        accumulate(y, unbroadcast(backend.xp.where(cond, zero, g), y.shape))
+
+    return node(out, (x, y), backward)
+
+
+def pad(tensor, paddings, mode: str = "CONSTANT", constant_values=0,
+        name: str | None = None) -> Tensor:
+    """``tensor`` padded by ``paddings[i] = [before, after]`` entries on axis i; mode
+    "CONSTANT" (``constant_values``), "REFLECT" or "SYMMETRIC"."""
+    x = _to_tensor(tensor)
+    widths = [tuple(int(n) for n in p) for p in _plain(paddings)]
+    modes = {"CONSTANT": "constant", "REFLECT": "reflect", "SYMMETRIC": "symmetric"}
+    if str(mode).upper() not in modes:
+        raise ValueError(f"pad(mode): expected 'CONSTANT', 'REFLECT' or 'SYMMETRIC', given "
+                         f"{mode!r}.")
+    mode = modes[str(mode).upper()]
+    kwargs = {"constant_values": _plain(constant_values)} if mode == "constant" else {}
+    out = backend.xp.pad(x.value, widths, mode=mode, **kwargs)
+    if mode != "constant":
+        return Tensor(out)
+    inner = tuple(builtins.slice(a, a + n) for (a, _), n in zip(widths, x.shape))
+    return _unary(x, out, lambda g: g[inner])
+
+
+def ones(shape, dtype=float32, name: str | None = None) -> Tensor:
+    """A Tensor of ones (float32 unless ``dtype``)."""
+    return Tensor(backend.xp.ones(_shape_tuple(shape, "ones"), dtype=as_dtype(dtype)))
+
+
+def zeros(shape, dtype=float32, name: str | None = None) -> Tensor:
+    """A Tensor of zeros (float32 unless ``dtype``)."""
+    return Tensor(backend.xp.zeros(_shape_tuple(shape, "zeros"), dtype=as_dtype(dtype)))
+
+
+def ones_like(input, dtype=None, name: str | None = None) -> Tensor:  # noqa: A002
+    """Ones of ``input``'s shape and dtype (or ``dtype``)."""
+    x = _to_tensor(input)
+    return Tensor(backend.xp.ones(x.shape, dtype=as_dtype(dtype) if dtype else x.dtype))
+
+
+def zeros_like(input, dtype=None, name: str | None = None) -> Tensor:  # noqa: A002
+    """Zeros of ``input``'s shape and dtype (or ``dtype``)."""
+    x = _to_tensor(input)
+    return Tensor(backend.xp.zeros(x.shape, dtype=as_dtype(dtype) if dtype else x.dtype))
+
+
+def fill(dims, value, name: str | None = None) -> Tensor:
+    """A Tensor of shape ``dims`` filled with ``value`` (its dtype as tf.constant's)."""
+    v = _to_tensor(value).value
+    return Tensor(backend.xp.full(_shape_tuple(dims, "fill"), v.reshape(()), dtype=v.dtype))
+
+
+def range(start, limit=None, delta=1, dtype=None, name: str | None = None) -> Tensor:  # noqa: A001
+    """``[start, start + delta, ...)`` up to ``limit`` (``range(n)`` counts from 0); int32
+    for integers, float32 when any argument is a float, unless ``dtype``."""
+    if limit is None:
+        start, limit = 0, start
+    start, limit, delta = _plain(start), _plain(limit), _plain(delta)
+    if dtype is None:
+        floats = builtins.any(isinstance(v, float) for v in (start, limit, delta))
+        dtype = float32 if floats else int32
+    return Tensor(backend.xp.arange(start, limit, delta).astype(as_dtype(dtype)))
+
+
+def linspace(start, stop, num, name: str | None = None, axis: int = 0) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop`` inclusive (float32)."""
+    values = np.linspace(_plain(start), _plain(stop), int(_plain(num)), axis=axis)
+    return Tensor(backend.to_device(values.astype(float32)))
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=float32,
+        name: str | None = None) -> Tensor:
+    """The identity matrix (``num_rows`` x ``num_columns``), repeated over ``batch_shape``."""
+    out = backend.xp.eye(int(num_rows), None if num_columns is None else int(num_columns),
+                         dtype=as_dtype(dtype))
+    if batch_shape is not None:
+        batch = _shape_tuple(batch_shape, "eye")
+        out = backend.xp.broadcast_to(out, batch + out.shape).copy()
+    return Tensor(out)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None,
+            name: str | None = None) -> Tensor:
+    """One-hot vectors of length ``depth`` for integer ``indices`` (a new last axis, or at
+    ``axis``); indices outside [0, depth) give all ``off_value``, as TensorFlow. float32 unless
+    ``dtype`` (or the type of ``on_value``)."""
+    index = np.asarray(backend.to_numpy(getattr(indices, "value", indices))).astype(np.int64)
+    depth = int(_plain(depth))
+    if dtype is None:
+        dtype = _to_tensor(on_value).dtype if on_value is not None else float32
+    dtype = as_dtype(dtype)
+    on = 1 if on_value is None else _plain(on_value)
+    off = 0 if off_value is None else _plain(off_value)
+    hot = index[..., None] == np.arange(depth)
+    out = np.where(hot, on, off).astype(dtype)
+    if axis is not None and axis != -1:
+        out = np.moveaxis(out, -1, axis)
+    return Tensor(backend.to_device(out))
+
+
+# ----------------------------------------------------------------------------- reductions
+
+
+def _int_result(x: Tensor, out):
+    return out.astype(x.dtype) if x.dtype.kind in "iub" else out
+
+
+def reduce_sum(input_tensor, axis=None, keepdims: builtins.bool = False,
+               name: str | None = None) -> Tensor:
+    """The sum over ``axis`` (all axes when None)."""
+    x = _to_tensor(input_tensor)
+    if x.dtype.kind in "iub":
+        return Tensor(_int_result(x, x.value.sum(axis=_axis(axis), keepdims=keepdims)))
+    return _ops.sum(x, axis=_axis(axis), keepdims=keepdims)
+
+
+def reduce_mean(input_tensor, axis=None, keepdims: builtins.bool = False,
+                name: str | None = None) -> Tensor:
+    """The mean over ``axis`` (all axes when None). For integers the mean is an integer,
+    truncated toward zero, as TensorFlow: ``tf.reduce_mean([1, 2])`` is 1."""
+    x = _to_tensor(input_tensor)
+    if x.dtype.kind in "iub":
+        mean = x.value.mean(axis=_axis(axis), keepdims=keepdims)
+        return Tensor(backend.xp.trunc(mean).astype(x.dtype))
+    return _ops.mean(x, axis=_axis(axis), keepdims=keepdims)
+
+
+def reduce_max(input_tensor, axis=None, keepdims: builtins.bool = False,
+               name: str | None = None) -> Tensor:
+    """The largest entry over ``axis``; the gradient is shared among the entries equal to it."""
+    x = _to_tensor(input_tensor)
+    if x.dtype.kind in "iub":
+        return Tensor(x.value.max(axis=_axis(axis), keepdims=keepdims))
+    return _ops.max(x, axis=_axis(axis), keepdims=keepdims)
+
+
+def reduce_min(input_tensor, axis=None, keepdims: builtins.bool = False,
+               name: str | None = None) -> Tensor:
+    """The smallest entry over ``axis``; the gradient as reduce_max's."""
+    x = _to_tensor(input_tensor)
+    if x.dtype.kind in "iub":
+        return Tensor(x.value.min(axis=_axis(axis), keepdims=keepdims))
+    return _ops.negative(_ops.max(_ops.negative(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def reduce_prod(input_tensor, axis=None, keepdims: builtins.bool = False,
+                name: str | None = None) -> Tensor:
+    """The product over ``axis``; d x_i = g * (the product of the others), exact with zeros."""
+    x = _to_tensor(input_tensor)
+    axis = _axis(axis)
+    if x.dtype.kind in "iub":
+        return Tensor(x.value.prod(axis=axis, keepdims=keepdims))
+    axes = builtins.range(x.ndim) if axis is None else (axis,) if isinstance(axis, int) else axis
+    axes = sorted({a % x.ndim for a in axes})
+    kept = [a for a in builtins.range(x.ndim) if a not in axes]
+    out_shape = tuple(1 if a in axes else x.shape[a] for a in builtins.range(x.ndim)) \
+        if keepdims else tuple(x.shape[a] for a in kept)
+    rows = _ops.reshape(_ops.transpose(x, tuple(kept + axes)),
+                        tuple(x.shape[a] for a in kept) + (-1,))
+    xp = backend.xp
+    v = rows.value
+    ones = xp.ones(v.shape[:-1] + (1,), dtype=v.dtype)
+    before = xp.cumprod(xp.concatenate([ones, v[..., :-1]], axis=-1), axis=-1)
+    after = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(v, -1)[..., :-1]], axis=-1),
+                               axis=-1), -1)
+    product = _unary(rows, v.prod(axis=-1), lambda g: g[..., None] * before * after)
+    return _ops.reshape(product, out_shape)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims: builtins.bool = False,
+                    name: str | None = None) -> Tensor:
+    """mean((x - mean(x))^2) over ``axis`` (the population variance, as TensorFlow)."""
+    x = _to_tensor(input_tensor)
+    axis = _axis(axis)
+    centred = _ops.subtract(x, _ops.mean(x, axis=axis, keepdims=True))
+    return _ops.mean(_ops.square(centred), axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims: builtins.bool = False,
+               name: str | None = None) -> Tensor:
+    """sqrt(reduce_variance(x)) over ``axis``."""
+    return _ops.sqrt(reduce_variance(input_tensor, axis, keepdims))
+
+
+def reduce_all(input_tensor, axis=None, keepdims: builtins.bool = False,
+               name: str | None = None) -> Tensor:
+    """Whether every entry over ``axis`` is true."""
+    x = _to_tensor(input_tensor)
+    return Tensor(x.value.astype(np.bool_).all(axis=_axis(axis), keepdims=keepdims))
+
+
+def reduce_any(input_tensor, axis=None, keepdims: builtins.bool = False,
+               name: str | None = None) -> Tensor:
+    """Whether any entry over ``axis`` is true."""
+    x = _to_tensor(input_tensor)
+    return Tensor(x.value.astype(np.bool_).any(axis=_axis(axis), keepdims=keepdims))
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims: builtins.bool = False,
+                     name: str | None = None) -> Tensor:
+    """log(sum(exp(x))) over ``axis``, computed stably: m + log(sum(exp(x - m))), m the max."""
+    x = _to_tensor(input_tensor)
+    axis = _axis(axis)
+    m = x.value.max(axis=axis, keepdims=True)
+    m = backend.xp.where(backend.xp.isfinite(m), m, 0)
+    shifted = _ops.exp(_ops.subtract(x, Tensor(m)))
+    out = _ops.add(_ops.log(_ops.sum(shifted, axis=axis, keepdims=True)), Tensor(m))
+    if keepdims:
+        return out
+    return _ops.reshape(out, x.value.sum(axis=axis).shape)
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims: builtins.bool = False,
+                          name: str | None = None) -> Tensor:
+    """sqrt(sum(x^2)) over ``axis``."""
+    x = _to_tensor(input_tensor)
+    return _ops.sqrt(_ops.sum(_ops.square(x), axis=_axis(axis), keepdims=keepdims))
+
+
+def count_nonzero(input, axis=None, keepdims: builtins.bool = False,  # noqa: A002
+                  dtype=int64, name: str | None = None) -> Tensor:
+    """The number of non-zero entries over ``axis``."""
+    x = _to_tensor(input)
+    out = (x.value != 0).sum(axis=_axis(axis), keepdims=keepdims)
+    return Tensor(backend.xp.asarray(out).astype(as_dtype(dtype)))
+
+
+def argmax(input, axis=None, output_type=int64, name: str | None = None) -> Tensor:  # noqa: A002
+    """The index of the largest entry along ``axis`` (0 when None, as TensorFlow), int64."""
+    x = _to_tensor(input)
+    return Tensor(backend.xp.asarray(x.value.argmax(axis=0 if axis is None else _axis(axis)))
+                  .astype(as_dtype(output_type)))
+
+
+def argmin(input, axis=None, output_type=int64, name: str | None = None) -> Tensor:  # noqa: A002
+    """The index of the smallest entry along ``axis`` (0 when None), int64."""
+    x = _to_tensor(input)
+    return Tensor(backend.xp.asarray(x.value.argmin(axis=0 if axis is None else _axis(axis)))
+                  .astype(as_dtype(output_type)))
+
+
+# ----------------------------------------------------------------------------- arithmetic
+
+
+def add(x, y, name: str | None = None) -> Tensor:
+    """x + y, broadcast."""
+    return _pairwise(_ops.add, x, y)
+
+
+def subtract(x, y, name: str | None = None) -> Tensor:
+    """x - y, broadcast."""
+    return _pairwise(_ops.subtract, x, y)
+
+
+def multiply(x, y, name: str | None = None) -> Tensor:
+    """x * y, element-wise, broadcast."""
+    return _pairwise(_ops.multiply, x, y)
+
+
+def divide(x, y, name: str | None = None) -> Tensor:
+    """x / y (true division; integers give floats)."""
+    if not isinstance(x, Tensor) and not isinstance(y, Tensor):
+        x, y = _to_tensor(x), _to_tensor(y)
+    for t in (x, y):
+        if isinstance(t, Tensor) and t.dtype.kind in "iub":
+            kind = float64 if t.dtype.itemsize >= 4 else float32
+            x = cast(x, kind) if isinstance(x, Tensor) and x.dtype.kind in "iub" else x
+            y = cast(y, kind) if isinstance(y, Tensor) and y.dtype.kind in "iub" else y
+    return _ops.divide(x, y)
+
+
+truediv = divide
+
+
+def floordiv(x, y, name: str | None = None) -> Tensor:
+    """floor(x / y), element-wise (no gradient)."""
+    a, b = _values(_to_tensor(x), _to_tensor(y))
+    return Tensor(backend.xp.floor_divide(a, b))
+
+
+def mod(x, y, name: str | None = None) -> Tensor:
+    """x mod y with the sign of y (Python's %), element-wise."""
+    a, b = _values(_to_tensor(x), _to_tensor(y))
+    return Tensor(backend.xp.mod(a, b))
+
+
+floormod = mod
+
+
+def negative(x, name: str | None = None) -> Tensor:
+    """-x."""
+    return _ops.negative(_to_tensor(x))
+
+
+def add_n(inputs, name: str | None = None) -> Tensor:
+    """The sum of a list of Tensors of one shape."""
+    inputs = list(inputs)
+    if not inputs:
+        raise ValueError("add_n(inputs): expected a non-empty list of Tensors, given [].")
+    total = _to_tensor(inputs[0])
+    for t in inputs[1:]:
+        total = _ops.add(total, t)
+    return total
+
+
+def matmul(a, b, transpose_a: builtins.bool = False, transpose_b: builtins.bool = False,
+           adjoint_a: builtins.bool = False, adjoint_b: builtins.bool = False,
+           a_is_sparse: builtins.bool = False, b_is_sparse: builtins.bool = False,
+           output_type=None, name: str | None = None) -> Tensor:
+    """a @ b over the last two axes (batched over the leading ones); ``transpose_a`` /
+    ``transpose_b`` (or ``adjoint_*``, the same for real numbers) transpose them first."""
+    a, b = (_to_tensor(a), _to_tensor(b)) if not (isinstance(a, Tensor) or
+                                                  isinstance(b, Tensor)) else (a, b)
+    a, b = _ops._pair(a, b)
+    if transpose_a or adjoint_a:
+        a = _ops.transpose(a, tuple(builtins.range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2))
+    if transpose_b or adjoint_b:
+        b = _ops.transpose(b, tuple(builtins.range(b.ndim - 2)) + (b.ndim - 1, b.ndim - 2))
+    return _ops.matmul(a, b)
+
+
+def square(x, name: str | None = None) -> Tensor:
+    """x^2, element-wise."""
+    return _ops.square(_to_tensor(x))
+
+
+def sqrt(x, name: str | None = None) -> Tensor:
+    """The square root, element-wise."""
+    return _ops.sqrt(_to_tensor(x))
+
+
+def rsqrt(x, name: str | None = None) -> Tensor:
+    """1 / sqrt(x), element-wise."""
+    x = _to_tensor(x)
+    out = 1 / backend.xp.sqrt(x.value)
+    return _unary(x, out, lambda g: -0.5 * g * out / x.value)
+
+
+def exp(x, name: str | None = None) -> Tensor:
+    """e^x, element-wise."""
+    return _ops.exp(_to_tensor(x))
+
+
+def log(x, name: str | None = None) -> Tensor:
+    """The natural logarithm, element-wise."""
+    return _ops.log(_to_tensor(x))
+
+
+def log1p(x, name: str | None = None) -> Tensor:
+    """log(1 + x), accurate for small x."""
+    return _ops.log1p(_to_tensor(x))
+
+
+def abs(x, name: str | None = None) -> Tensor:  # noqa: A001
+    """|x|, element-wise."""
+    return _ops.abs(_to_tensor(x))
+
+
+def pow(x, y, name: str | None = None) -> Tensor:  # noqa: A001
+    """x^y, element-wise; the gradient reaches both (d y = g x^y log x, where x > 0)."""
+    if not isinstance(y, Tensor) and np.ndim(_plain(y)) == 0 and isinstance(x, Tensor):
+        return _ops.power(x, _plain(y))
+    x, y = _ops._pair(*((x, y) if isinstance(x, Tensor) or isinstance(y, Tensor)
+                        else (_to_tensor(x), _to_tensor(y))))
+    xp = backend.xp
+    out = xp.power(x.value, y.value)
+
+    def backward(g):
+        if x.requires_grad:
+            accumulate(x, unbroadcast(g * y.value * xp.power(x.value, y.value - 1), x.shape))
+        if y.requires_grad:
+            safe = xp.where(x.value > 0, x.value, 1)
+            accumulate(y, unbroadcast(g * out * xp.log(safe), y.shape))
+
+    return node(out, (x, y), backward)
+
+
+def reciprocal(x, name: str | None = None) -> Tensor:
+    """1 / x, element-wise."""
+    x = _to_tensor(x)
+    out = 1 / x.value
+    return _unary(x, out, lambda g: -g * out * out)
+
+
+def sin(x, name: str | None = None) -> Tensor:
+    """sin(x), element-wise."""
+    x = _to_tensor(x)
+    return _unary(x, backend.xp.sin(x.value), lambda g: g * backend.xp.cos(x.value))
+
+
+def cos(x, name: str | None = None) -> Tensor:
+    """cos(x), element-wise."""
+    x = _to_tensor(x)
+    return _unary(x, backend.xp.cos(x.value), lambda g: -g * backend.xp.sin(x.value))
+
+
+def maximum(x, y, name: str | None = None) -> Tensor:
+    """The larger of x and y, element-wise."""
+    return _pairwise(_ops.maximum, x, y)
+
+
+def minimum(x, y, name: str | None = None) -> Tensor:
+    """The smaller of x and y, element-wise."""
+    return _pairwise(_ops.minimum, x, y)
+
+
+def squared_difference(x, y, name: str | None = None) -> Tensor:
+    """(x - y)^2, element-wise."""
+    return _ops.square(subtract(x, y))
+
+
+def divide_no_nan(x, y, name: str | None = None) -> Tensor:
+    """x / y, and 0 where y is 0."""
+    y = _to_tensor(y) if not isinstance(y, Tensor) else y
+    zero = y.value == 0
+    safe = where(zero, ones_like(y), y)
+    return where(zero, zeros_like(safe), divide(x, safe))
+
+
+def clip_by_value(t, clip_value_min, clip_value_max, name: str | None = None) -> Tensor:
+    """``t`` clipped to [clip_value_min, clip_value_max]; no gradient where it was clipped."""
+    low, high = _values(clip_value_min, clip_value_max)
+    return _ops.clip(_to_tensor(t), backend.to_device(low), backend.to_device(high))
+
+
+def sign(x, name: str | None = None) -> Tensor:
+    """-1, 0 or 1, element-wise (no gradient)."""
+    return Tensor(backend.xp.sign(_to_tensor(x).value))
+
+
+def round(x, name: str | None = None) -> Tensor:  # noqa: A001
+    """The nearest integer, halves to even (as TensorFlow and NumPy), in x's dtype."""
+    return Tensor(backend.xp.round(_to_tensor(x).value))
+
+
+def floor(x, name: str | None = None) -> Tensor:
+    """The largest integer <= x, element-wise."""
+    return Tensor(backend.xp.floor(_to_tensor(x).value))
+
+
+def ceil(x, name: str | None = None) -> Tensor:
+    """The smallest integer >= x, element-wise."""
+    return Tensor(backend.xp.ceil(_to_tensor(x).value))
+
+
+def cumsum(x, axis: int = 0, exclusive: builtins.bool = False, reverse: builtins.bool = False,
+           name: str | None = None) -> Tensor:
+    """Running sums along ``axis``; ``exclusive``: each leaves out its own entry; ``reverse``:
+    from the end. d x = the cumulative sum of g in the other direction."""
+    x = _to_tensor(x)
+    axis = int(_plain(axis)) % x.ndim
+    xp = backend.xp
+
+    def scan(v, backwards):
+        if backwards:
+            v = xp.flip(v, axis=axis)
+        out = xp.cumsum(v, axis=axis)
+        if exclusive:
+            out = xp.concatenate([xp.zeros_like(xp.take(out, [0], axis=axis)),
+                                  xp.take(out, builtins.range(v.shape[axis] - 1), axis=axis)],
+                                 axis=axis)
+        return xp.flip(out, axis=axis) if backwards else out
+
+    out = scan(x.value, reverse).astype(x.dtype, copy=False)
+    if x.dtype.kind in "iub":
+        return Tensor(out)
+    return _unary(x, out, lambda g: scan(g, not reverse))
+
+
+def is_nan(x, name: str | None = None) -> Tensor:
+    """Whether each entry is NaN."""
+    return Tensor(backend.xp.isnan(_to_tensor(x).value))
+
+
+def is_inf(x, name: str | None = None) -> Tensor:
+    """Whether each entry is +inf or -inf."""
+    return Tensor(backend.xp.isinf(_to_tensor(x).value))
+
+
+def is_finite(x, name: str | None = None) -> Tensor:
+    """Whether each entry is a finite number."""
+    return Tensor(backend.xp.isfinite(_to_tensor(x).value))
+
+
+def equal(x, y, name: str | None = None) -> Tensor:
+    """x == y, element-wise (a bool Tensor)."""
+    return _compare(lambda a, b: a == b, x, y)
+
+
+def not_equal(x, y, name: str | None = None) -> Tensor:
+    """x != y, element-wise."""
+    return _compare(lambda a, b: a != b, x, y)
+
+
+def greater(x, y, name: str | None = None) -> Tensor:
+    """x > y, element-wise."""
+    return _compare(lambda a, b: a > b, x, y)
+
+
+def greater_equal(x, y, name: str | None = None) -> Tensor:
+    """x >= y, element-wise."""
+    return _compare(lambda a, b: a >= b, x, y)
+
+
+def less(x, y, name: str | None = None) -> Tensor:
+    """x < y, element-wise."""
+    return _compare(lambda a, b: a < b, x, y)
+
+
+def less_equal(x, y, name: str | None = None) -> Tensor:
+    """x <= y, element-wise."""
+    return _compare(lambda a, b: a <= b, x, y)
+
+
+def logical_and(x, y, name: str | None = None) -> Tensor:
+    """x and y, element-wise on booleans."""
+    return _compare(lambda a, b: backend.xp.logical_and(a, b), x, y)
+
+
+def logical_or(x, y, name: str | None = None) -> Tensor:
+    """x or y, element-wise on booleans."""
+    return _compare(lambda a, b: backend.xp.logical_or(a, b), x, y)
+
+
+def logical_xor(x, y, name: str | None = None) -> Tensor:
+    """x xor y, element-wise on booleans."""
+    return _compare(lambda a, b: backend.xp.logical_xor(a, b), x, y)
+
+
+def logical_not(x, name: str | None = None) -> Tensor:
+    """not x, element-wise on booleans."""
+    return Tensor(backend.xp.logical_not(_to_tensor(x).value))
+
+
+def _take_along(x: Tensor, index, axis: int) -> Tensor:
+    """x's entries at ``index`` along ``axis`` (a permutation or a selection without repeats);
+    the gradient goes back to the entries taken."""
+    xp = backend.xp
+    out = xp.take_along_axis(x.value, index, axis=axis)
+
+    def slope(g):
+        full = xp.zeros_like(x.value)
+        xp.put_along_axis(full, index, g, axis=axis)
+        return full
+
+    return _unary(x, out, slope if backend.is_float_dtype(x.dtype) else None)
+
+
+def argsort(values, axis: int = -1, direction: str = "ASCENDING", stable: builtins.bool = False,
+            name: str | None = None) -> Tensor:
+    """The indices that sort ``values`` along ``axis`` ("ASCENDING" or "DESCENDING"), int32."""
+    x = _to_tensor(values)
+    direction = str(direction).upper()
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise ValueError(f"argsort(direction): expected 'ASCENDING' or 'DESCENDING', given "
+                         f"{direction!r}.")
+    key = x.value if direction == "ASCENDING" else -x.value if x.dtype.kind != "b" else ~x.value
+    return Tensor(backend.xp.argsort(key, axis=axis, kind="stable").astype(np.int32))
+
+
+def sort(values, axis: int = -1, direction: str = "ASCENDING", name: str | None = None) -> Tensor:
+    """``values`` sorted along ``axis``; the gradient goes back to where each value came from."""
+    x = _to_tensor(values)
+    order = argsort(x, axis=axis, direction=direction).value.astype(np.int64)
+    return _take_along(x, order, axis)
+
+
+TopK = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
+def top_k(input, k: int = 1, sorted: builtins.bool = True, index_type=int32,  # noqa: A002
+          name: str | None = None):
+    """The ``k`` largest entries of the last axis and their indices (int32), largest first:
+    ``values, indices = tf.math.top_k(x, k=3)``. Ties keep the lower index first."""
+    x = _to_tensor(input)
+    k = int(_plain(k))
+    if not 0 <= k <= x.shape[-1]:
+        raise ValueError(f"top_k(k): expected 0 <= k <= {x.shape[-1]} (the last axis), "
+                         f"given {k}.")
+    order = backend.xp.argsort(-x.value if x.dtype.kind != "b" else ~x.value, axis=-1,
+                               kind="stable")[..., :k]
+    return TopK(_take_along(x, order, -1), Tensor(order.astype(as_dtype(index_type))))
+
+
+def in_top_k(targets, predictions, k: int, name: str | None = None) -> Tensor:
+    """Whether each row's target class is among its ``k`` largest predictions."""
+    p = backend.to_numpy(_to_tensor(predictions).value)
+    t = np.asarray(backend.to_numpy(getattr(targets, "value", targets))).astype(np.int64)
+    target_score = p[np.arange(len(p)), t]
+    return Tensor(backend.to_device((p > target_score[:, None]).sum(axis=1) < int(k)))
+
+
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=int32,
+                     name: str | None = None) -> Tensor:
+    """The matrix whose entry [i, j] counts (or weighs) the samples of label i predicted j;
+    ``num_classes`` defaults to the largest label or prediction + 1."""
+    y = np.asarray(backend.to_numpy(getattr(labels, "value", labels))).astype(np.int64).ravel()
+    p = np.asarray(backend.to_numpy(getattr(predictions, "value", predictions)))
+    p = p.astype(np.int64).ravel()
+    if y.shape != p.shape:
+        raise ValueError(f"confusion_matrix: labels and predictions must have the same length; "
+                         f"given {y.size} and {p.size}.")
+    n = int(num_classes) if num_classes is not None else int(builtins.max(
+        y.max(initial=-1), p.max(initial=-1)) + 1)
+    if y.size and (builtins.min(y.min(), p.min()) < 0 or builtins.max(y.max(), p.max()) >= n):
+        raise ValueError(f"confusion_matrix: labels and predictions must lie in [0, {n}) "
+                         f"(num_classes={n}).")
+    w = np.ones(y.size) if weights is None else np.asarray(
+        backend.to_numpy(getattr(weights, "value", weights)), dtype=np.float64).ravel()
+    out = np.zeros((n, n), dtype=np.float64)
+    np.add.at(out, (y, p), w)
+    return Tensor(backend.to_device(out.astype(as_dtype(dtype))))
+
+
+def l2_normalize(x, axis=None, epsilon: float = 1e-12, name: str | None = None,
+                 dim=None) -> Tensor:
+    """x / sqrt(max(sum(x^2, axis), epsilon)) (``tf.math.l2_normalize`` = tf.nn's)."""
+    from . import nn
+
+    return nn.l2_normalize(x, axis=axis if dim is None else dim, epsilon=epsilon)
+
+
+# ----------------------------------------------------------------------------- printing, functions
+
+
+def print(*inputs, output_stream=None, summarize: int = 3, sep: str = " ",  # noqa: A001
+          end: str = "\n", name: str | None = None) -> None:
+    """Print numbers and Tensors as TensorFlow does: values without dtype, large arrays with
+    their first and last ``summarize`` entries per axis, to ``output_stream`` (stderr, as
+    TensorFlow, by default; ``sys.stdout`` also works)."""
+    stream = sys.stderr if output_stream is None else output_stream
+    parts = []
+    for item in inputs:
+        value = getattr(item, "value", item) if isinstance(item, Tensor) else item
+        if isinstance(value, str) or not hasattr(value, "shape"):
+            parts.append(str(value))
+            continue
+        array = np.asarray(backend.to_numpy(value))
+        threshold = sys.maxsize if summarize is None or summarize < 0 else summarize * 2
+        parts.append(np.array2string(array, threshold=threshold,
+                                     edgeitems=builtins.max(1, summarize or 1), separator=" "))
+    builtins.print(sep.join(parts), end=end, file=stream)
+
+
+def function(func=None, input_signature=None, autograph: builtins.bool = True,
+             jit_compile=None, reduce_retracing: builtins.bool = False,
+             experimental_implements=None,
+             experimental_autograph_options=None, experimental_attributes=None,
+             experimental_relax_shapes=None, experimental_compile=None,
+             experimental_follow_type_hints=None):
+    """``@tf.function`` and ``@tf.function(jit_compile=True, ...)``: the function unchanged.
+
+    numnet runs every op eagerly (there is no graph to trace or compile), so a decorated
+    training step runs as plain Python; the arguments are accepted so programs run as written.
+    """
+    if func is None:
+        return lambda f: f
+    return func
+
+
+def _namespace(name: str, doc: str, **members) -> types.ModuleType:
+    module = types.ModuleType(name, doc)
+    module.__dict__.update(members)
+    module.__all__ = sorted(members)
+    return module
+
+
+# ----------------------------------------------------------------------------- tf.random
+
+_op_seed_draws: dict = {}
+
+
+def _generator(seed) -> np.random.Generator:
+    """The generator of a random op: numnet's own (seeded by tf.random.set_seed) without an
+    op seed; with one, a fresh stream per call, repeatable from one run to the next."""
+    if seed is None:
+        return backend.rng()
+    seed = int(_plain(seed))
+    draw = _op_seed_draws.get(seed, 0)
+    _op_seed_draws[seed] = draw + 1
+    return np.random.default_rng([seed, draw])
+
+
+def _random_result(values, dtype) -> Tensor:
+    return Tensor(backend.to_device(np.asarray(values).astype(as_dtype(dtype), copy=False)))
+
+
+def _random_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None,
+                   name: str | None = None) -> Tensor:
+    """Samples of N(mean, stddev^2) of ``shape`` (float32)."""
+    rng = _generator(seed)
+    return _random_result(rng.normal(_plain(mean), _plain(stddev),
+                                     _shape_tuple(shape, "random.normal")), dtype)
+
+
+def _random_uniform(shape, minval=0, maxval=None, dtype=float32, seed=None,
+                    name: str | None = None) -> Tensor:
+    """Samples of U[minval, maxval) of ``shape``; floats by default (maxval 1), integers when
+    ``dtype`` is an integer type (then maxval is required)."""
+    dtype = as_dtype(dtype)
+    rng = _generator(seed)
+    shape = _shape_tuple(shape, "random.uniform")
+    if dtype.kind in "iu":
+        if maxval is None:
+            raise ValueError("random.uniform(maxval): required for an integer dtype.")
+        return _random_result(rng.integers(int(_plain(minval)), int(_plain(maxval)), shape),
+                              dtype)
+    high = 1.0 if maxval is None else _plain(maxval)
+    return _random_result(rng.uniform(_plain(minval), high, shape), dtype)
+
+
+def _random_truncated_normal(shape, mean=0.0, stddev=1.0, dtype=float32, seed=None,
+                             name: str | None = None) -> Tensor:
+    """Samples of N(mean, stddev^2) redrawn until within two stddevs of the mean."""
+    rng = _generator(seed)
+    shape = _shape_tuple(shape, "random.truncated_normal")
+    z = rng.standard_normal(shape)
+    bad = np.abs(z) > 2
+    while bad.any():
+        z[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2
+    return _random_result(_plain(mean) + _plain(stddev) * z, dtype)
+
+
+def _random_shuffle(value, seed=None, name: str | None = None) -> Tensor:
+    """``value`` with its rows (first axis) in random order."""
+    x = _to_tensor(value)
+    order = _generator(seed).permutation(x.shape[0])
+    return Tensor(x.value[backend.to_device(order)])
+
+
+def _random_categorical(logits, num_samples, dtype=int64, seed=None,
+                        name: str | None = None) -> Tensor:
+    """``num_samples`` class indices per row of ``logits`` (batch, classes), drawn with
+    probabilities softmax(logits): shape (batch, num_samples)."""
+    z = np.asarray(backend.to_numpy(_to_tensor(logits).value), dtype=np.float64)
+    if z.ndim != 2:
+        raise ValueError(f"random.categorical(logits): expected shape (batch, classes), given "
+                         f"{z.shape}.")
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    rng = _generator(seed)
+    u = rng.random((len(z), int(_plain(num_samples))))
+    samples = (u[:, :, None] > np.cumsum(p, axis=1)[:, None, :]).sum(axis=2)
+    return _random_result(np.minimum(samples, z.shape[1] - 1), dtype)
+
+
+def set_seed(seed: int) -> None:
+    """Seed every random draw of numnet (weights, dropout, shuffles, tf.random) so that a
+    program repeats exactly; ``tf.random.set_seed`` / ``tf.keras.utils.set_random_seed``."""
+    backend.set_random_seed(int(_plain(seed)))
+    _op_seed_draws.clear()
+
+
+random = _namespace(
+    "numnet.random", "TensorFlow's ``tf.random``: normal, uniform, truncated_normal, shuffle, "
+    "categorical, set_seed.",
+    normal=_random_normal, uniform=_random_uniform, truncated_normal=_random_truncated_normal,
+    shuffle=_random_shuffle, categorical=_random_categorical, set_seed=set_seed)
+
+# ----------------------------------------------------------------------------- tf.math, tf.dtypes
+
+
+def _sigmoid(x, name: str | None = None) -> Tensor:
+    return activations.sigmoid(_to_tensor(x))
+
+
+def _tanh(x, name: str | None = None) -> Tensor:
+    return activations.tanh(_to_tensor(x))
+
+
+def _softplus(features, name: str | None = None) -> Tensor:
+    return activations.softplus(_to_tensor(features))
+
+
+def _softmax(logits, axis=None, name: str | None = None) -> Tensor:
+    return activations.softmax(_to_tensor(logits), axis=-1 if axis is None else axis)
+
+
+def _log_softmax(logits, axis=None, name: str | None = None) -> Tensor:
+    return activations.log_softmax(_to_tensor(logits), axis=-1 if axis is None else axis)
+
+
+math = _namespace(
+    "numnet.math", "TensorFlow's ``tf.math``: element-wise functions, reductions, comparisons.",
+    abs=abs, add=add, add_n=add_n, argmax=argmax, argmin=argmin, ceil=ceil, confusion_matrix=(
+        confusion_matrix), cos=cos, count_nonzero=count_nonzero, cumsum=cumsum, divide=divide,
+    divide_no_nan=divide_no_nan, equal=equal, exp=exp, floor=floor, floordiv=floordiv,
+    floormod=floormod, greater=greater, greater_equal=greater_equal, in_top_k=in_top_k,
+    is_finite=is_finite, is_inf=is_inf, is_nan=is_nan, l2_normalize=l2_normalize, less=less,
+    less_equal=less_equal, log=log, log1p=log1p, log_softmax=_log_softmax,
+    logical_and=logical_and, logical_not=logical_not, logical_or=logical_or,
+    logical_xor=logical_xor, maximum=maximum, minimum=minimum, mod=mod, multiply=multiply,
+    negative=negative, not_equal=not_equal, pow=pow, reciprocal=reciprocal, reduce_all=reduce_all,
+    reduce_any=reduce_any, reduce_euclidean_norm=reduce_euclidean_norm,
+    reduce_logsumexp=reduce_logsumexp, reduce_max=reduce_max, reduce_mean=reduce_mean,
+    reduce_min=reduce_min, reduce_prod=reduce_prod, reduce_std=reduce_std,
+    reduce_sum=reduce_sum, reduce_variance=reduce_variance, round=round, rsqrt=rsqrt,
+    sigmoid=_sigmoid, sign=sign, sin=sin, softmax=_softmax, softplus=_softplus, sqrt=sqrt,
+    square=square, squared_difference=squared_difference, subtract=subtract, tanh=_tanh,
+    top_k=top_k, truediv=truediv)
+
+dtypes = _namespace(
+    "numnet.dtypes", "TensorFlow's ``tf.dtypes``: the dtypes (NumPy dtypes) and as_dtype.",
+    DType=DType, as_dtype=as_dtype, bool=bool, complex64=complex64, complex128=complex128,
+    double=double, float16=float16, float32=float32, float64=float64, half=half, int8=int8,
+    int16=int16, int32=int32, int64=int64, string=string, uint8=uint8, uint16=uint16,
+    uint32=uint32, uint64=uint64)
+if bfloat16 is not None:
+    dtypes.bfloat16 = bfloat16
+
+# ----------------------------------------------------------------------------- tf.config
+
+PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
+LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
+
+
+def list_physical_devices(device_type=None) -> list:
+    """The devices numnet computes on: the CPU, and the GPU when numnet runs on one (CuPy);
+    ``device_type`` ("CPU" or "GPU") keeps those. ``tf.config.list_physical_devices('GPU')``
+    is [] on a machine where numnet computes with NumPy."""
+    devices = [PhysicalDevice("/physical_device:CPU:0", "CPU")]
+    if backend.device() == "gpu":
+        devices.append(PhysicalDevice("/physical_device:GPU:0", "GPU"))
+    if device_type is None:
+        return devices
+    return [d for d in devices if d.device_type == str(device_type).upper()]
+
+
+def list_logical_devices(device_type=None) -> list:
+    """As list_physical_devices, named as TensorFlow names logical devices."""
+    return [LogicalDevice(d.name.replace("/physical_device:", "/device:"), d.device_type)
+            for d in list_physical_devices(device_type)]
+
+
+def _accept(*args, **kwargs) -> None:
+    """Accepted for TensorFlow programs; numnet has nothing to configure here."""
+
+
+def _memory_growth(device) -> builtins.bool:
+    return True
+
+
+_config_functions = {
+    "list_physical_devices": list_physical_devices,
+    "list_logical_devices": list_logical_devices,
+    "get_visible_devices": list_physical_devices,
+    "set_visible_devices": _accept,
+    "run_functions_eagerly": _accept,
+    "functions_run_eagerly": lambda: True,
+    "set_soft_device_placement": _accept,
+    "experimental": _namespace(
+        "numnet.config.experimental", "TensorFlow's ``tf.config.experimental``: accepted.",
+        set_memory_growth=_accept, get_memory_growth=_memory_growth,
+        list_physical_devices=list_physical_devices, set_visible_devices=_accept,
+        enable_op_determinism=_accept),
+    "threading": _namespace(
+        "numnet.config.threading", "TensorFlow's ``tf.config.threading``: accepted.",
+        set_intra_op_parallelism_threads=_accept, set_inter_op_parallelism_threads=_accept),
+}
+# Under ``import numnet as tf``, ``tf.config`` is Keras's config module: TensorFlow's device
+# functions join it there (names the module defines itself are left as they are).
+for _name, _value in _config_functions.items():
+    if not hasattr(config, _name):
+        setattr(config, _name, _value)
+
+
+__all__ = [
+    "DType", "TensorSpec", "Variable", "abs", "add", "add_n", "argmax", "argmin", "argsort",
+    "as_dtype", "bfloat16", "bool", "boolean_mask", "broadcast_to", "cast", "ceil",
+    "clip_by_value", "complex128", "complex64", "concat", "constant", "convert_to_tensor", "cos",
+    "cumsum", "divide", "double", "dtypes", "equal", "exp", "expand_dims", "eye", "fill",
+    "float16", "float32", "float64", "floor", "function", "gather", "greater", "greater_equal",
+    "half", "identity", "int16", "int32", "int64", "int8", "is_tensor", "less", "less_equal",
+    "linspace", "log", "logical_and", "logical_not", "logical_or", "logical_xor", "math",
+    "matmul", "maximum", "minimum", "multiply", "negative", "newaxis", "not_equal", "one_hot",
+    "ones", "ones_like", "pad", "pow", "print", "random", "range", "rank", "reduce_all",
+    "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
+    "reduce_std", "reduce_sum", "reduce_variance", "reshape", "round", "shape", "sign", "size",
+    "sort", "split", "sqrt", "square", "squeeze", "stack", "stop_gradient", "string",
+    "subtract", "tile", "transpose", "truediv", "uint16", "uint32", "uint64", "uint8",
+    "unstack", "where", "zeros", "zeros_like",
+]
