@@ -12,6 +12,21 @@ from .convolutional_transpose import (
 )
 from .core import Activation, Dense, Identity, Lambda, Masking
 from .embedding import Embedding
+from .image import (
+    CenterCrop,
+    Cropping1D,
+    Cropping2D,
+    RandomContrast,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Resizing,
+    UpSampling1D,
+    UpSampling2D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+)
 from .lookup import CategoryEncoding, IntegerLookup, StringLookup
 from .merging import (
     Add,
@@ -79,6 +94,8 @@ __all__ = [
     "CategoryEncoding", "IntegerLookup", "StringLookup",
     "MultiHeadAttention",
     "Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose",
+    "CenterCrop", "Cropping1D", "Cropping2D", "RandomContrast", "RandomFlip", "RandomRotation",
+    "RandomTranslation", "RandomZoom", "Resizing", "UpSampling1D", "UpSampling2D",
+    "ZeroPadding1D", "ZeroPadding2D",
 ]
 
-from . import symbolic as _symbolic  # noqa: E402  (ops on symbolic tensors become nodes)

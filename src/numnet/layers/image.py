@@ -1,0 +1,860 @@
+"""Image layers, channels last: UpSampling1D/2D, ZeroPadding1D/2D, Cropping1D/2D, Resizing,
+CenterCrop, and the augmentations RandomFlip, RandomRotation, RandomTranslation, RandomZoom and
+RandomContrast (active in training only).
+
+Resizing follows ``jax.image.resize`` (what Keras 3 computes on JAX): each output pixel's centre
+maps back to input position (i + 0.5) * in / out - 0.5, weighted by the method's kernel over
+the input pixels, normalized over those inside the image. Rotations, translations and zooms
+follow Keras's ``affine_transform``: the output pixel (row, col) samples the input at
+(b0 col + b1 row + b2, a0 col + a1 row + a2), its fill mode deciding what lies outside.
+Every op here is linear in the image, with its backward written out, so the layers can sit
+anywhere in a model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import backend
+from ..autodiff import ops
+from ..autodiff.tensor import Tensor
+from .base import Layer
+from .convolutional import channels_last
+
+INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
+FILL_MODES = ("reflect", "wrap", "constant", "nearest")
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def _choice(value, allowed, where: str) -> str:
+    if value not in allowed:
+        raise ValueError(f"{where}: expected one of {list(allowed)}, given {value!r}.")
+    return value
+
+
+def _int_pair(value, where: str, allow_zero: bool = True) -> tuple:
+    """An int or two ints (>= 0, or >= 1 unless ``allow_zero``) as a pair."""
+    low = 0 if allow_zero else 1
+    values = (value, value) if isinstance(value, int) and not isinstance(value, bool) else value
+    try:
+        values = tuple(values)
+        ok = len(values) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                      and v >= low for v in values)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{where}: expected an integer >= {low} or a tuple of two of them, "
+                         f"given {value!r}.")
+    return values
+
+
+def _pairs_2d(value, where: str) -> tuple:
+    """((top, bottom), (left, right)) from an int, (rows, cols) or two pairs, each >= 0."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (_int_pair(value, where),) * 2
+    try:
+        first, second = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: expected an int, a tuple of two ints, or two tuples of two "
+                         f"ints ((top, bottom), (left, right)), given {value!r}.") from None
+    return _int_pair(first, where), _int_pair(second, where)
+
+
+def _image_rank(layer: Layer, shape, ranks=(4,)) -> None:
+    if len(shape) not in ranks:
+        wanted = " or ".join(
+            {3: "3 axes (height, width, channels)",
+             4: "4 axes (batch, height, width, channels)"}[r] for r in ranks)
+        raise ValueError(f"Input of layer {layer.name!r}: expected {wanted}, given shape "
+                         f"{tuple(shape)}." + (" Add a channels axis, e.g. x[..., None]."
+                                               if len(shape) == min(ranks) - 1 else ""))
+
+
+def _factor_range(factor, where: str, bounds=(-1.0, 1.0)) -> tuple:
+    """(lower, upper) of a random layer's factor: a number f gives (-f, f) cut to ``bounds``,
+    a pair is sorted; every number must lie in ``bounds``."""
+    def number(v):
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+    if number(factor):
+        if not bounds[0] <= factor <= bounds[1]:
+            raise ValueError(f"{where}: expected a number in [{bounds[0]}, {bounds[1]}] or a "
+                             f"pair of them, given {factor!r}.")
+        f = abs(float(factor))
+        return max(-f, bounds[0]), f
+    if isinstance(factor, (tuple, list)) and len(factor) == 2 and all(map(number, factor)) \
+            and all(bounds[0] <= v <= bounds[1] for v in factor):
+        lower, upper = sorted(float(v) for v in factor)
+        return lower, upper
+    raise ValueError(f"{where}: expected a number in [{bounds[0]}, {bounds[1]}] or a pair "
+                     f"(lower, upper) of them, given {factor!r}.")
+
+
+# ----------------------------------------------------------------------------- resizing
+
+
+def _triangle(x):
+    return np.maximum(0.0, 1.0 - np.abs(x))
+
+
+def _keys_cubic(x):
+    out = ((1.5 * x - 2.5) * x) * x + 1.0
+    out = np.where(x >= 1.0, ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0, out)
+    return np.where(x >= 2.0, 0.0, out)
+
+
+def _lanczos(radius):
+    def kernel(x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = radius * np.sin(np.pi * x) * np.sin(np.pi * x / radius) / (np.pi ** 2 * x ** 2)
+        out = np.where(x > 1e-3, y, 1.0)
+        return np.where(x > radius, 0.0, out)
+
+    return kernel
+
+
+_KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(3.0),
+            "lanczos5": _lanczos(5.0)}
+
+
+def resize_weights(in_size: int, out_size: int, interpolation: str = "bilinear",
+                   antialias: bool = False) -> np.ndarray:
+    """The (in_size, out_size) matrix W of one axis of a resize: out[j] = sum_i W[i, j] in[i].
+
+    nearest: in index floor((j + 0.5) in / out). Otherwise (jax.image.resize):
+    s_j = (j + 0.5) in / out - 0.5, W[i, j] = k(|s_j - i| / c) normalized over i, with
+    c = max(in / out, 1) when ``antialias`` (a wider kernel when shrinking), else 1; a column
+    whose s_j lies outside [-0.5, in - 0.5] is zero.
+    """
+    if interpolation == "nearest":
+        offsets = np.floor((np.arange(out_size, dtype=np.float32) + 0.5)
+                           * np.float32(in_size) / np.float32(out_size)).astype(np.int64)
+        w = np.zeros((in_size, out_size))
+        w[offsets, np.arange(out_size)] = 1.0
+        return w
+    inv_scale = in_size / out_size
+    kernel_scale = max(inv_scale, 1.0) if antialias else 1.0
+    sample = (np.arange(out_size) + 0.5) * inv_scale - 0.5
+    w = _KERNELS[interpolation](np.abs(sample[None, :] - np.arange(in_size)[:, None])
+                                / kernel_scale)
+    total = w.sum(axis=0, keepdims=True)
+    w = np.where(np.abs(total) > 1000.0 * float(np.finfo(np.float32).eps),
+                 w / np.where(total != 0, total, 1.0), 0.0)
+    inside = (sample >= -0.5) & (sample <= in_size - 0.5)
+    return np.where(inside[None, :], w, 0.0)
+
+
+def resize_images(images, size, interpolation: str = "bilinear",
+                  antialias: bool = False) -> Tensor:
+    """``images`` (batch, height, width, channels) resized to ``size`` = (height, width):
+    out = H^T x W per image and channel, H and W from ``resize_weights``.
+    Backward: d x = H g W^T."""
+    images = ops.as_tensor(images)
+    xp = backend.xp
+    _, h, w, _ = images.shape
+    out_h, out_w = size
+    dtype = images.dtype
+    rows = None if out_h == h else backend.to_device(
+        resize_weights(h, out_h, interpolation, antialias).astype(dtype))
+    cols = None if out_w == w else backend.to_device(
+        resize_weights(w, out_w, interpolation, antialias).astype(dtype))
+    x = xp.moveaxis(images.value, -1, 1)  # (batch, channels, height, width)
+    if rows is not None:
+        x = rows.T @ x
+    if cols is not None:
+        x = x @ cols
+    out = xp.ascontiguousarray(xp.moveaxis(x, 1, -1))
+
+    def backward(g):
+        g = xp.moveaxis(g, -1, 1)
+        if cols is not None:
+            g = g @ cols.T
+        if rows is not None:
+            g = rows @ g
+        ops.accumulate(images, xp.ascontiguousarray(xp.moveaxis(g, 1, -1)))
+
+    return ops.node(out, (images,), backward)
+
+
+def _aspect_box(height: int, width: int, target_h: int, target_w: int, grow: bool) -> tuple:
+    """(rows, cols) of the box of the target's aspect ratio inside (``grow`` False) or around
+    (True) the image, as Keras computes them."""
+    box_h = int(float(width * target_h) / target_w)
+    box_w = int(float(height * target_w) / target_h)
+    if grow:
+        return max(height, box_h), max(width, box_w)
+    return max(min(height, box_h), 1), max(min(width, box_w), 1)
+
+
+def _resize_like_keras(x: Tensor, size, interpolation, antialias=False, crop=False, pad=False,
+                       fill_value=0.0) -> Tensor:
+    """Resizing's computation on (batch, h, w, c): crop or pad to the target's aspect ratio
+    (centred), then resize."""
+    _, h, w, c = x.shape
+    if crop:
+        box_h, box_w = _aspect_box(h, w, *size, grow=False)
+        top, left = int(float(h - box_h) / 2), int(float(w - box_w) / 2)
+        x = ops.getitem(x, (slice(None), slice(top, top + box_h), slice(left, left + box_w)))
+    elif pad:
+        box_h, box_w = _aspect_box(h, w, *size, grow=True)
+        top, left = int(float(box_h - h) / 2), int(float(box_w - w) / 2)
+        x = pad_images(x, ((top, top), (left, left)), fill_value)
+    return resize_images(x, size, interpolation, antialias)
+
+
+def pad_images(images, padding, value: float = 0.0) -> Tensor:
+    """``images`` (batch, *spatial, channels) with ``padding`` ((before, after) per spatial
+    axis) of ``value`` around them; the gradient is g cut back to the image."""
+    images = ops.as_tensor(images)
+    pads = ((0, 0), *padding, (0, 0))
+    out = backend.xp.pad(images.value, pads, constant_values=value)
+    inner = tuple(slice(b, b + n) for (b, _), n in zip(pads, images.shape, strict=True))
+    return ops.node(out, (images,), lambda g: ops.accumulate(images, g[inner]))
+
+
+def repeat(x, times: int, axis: int) -> Tensor:
+    """Each entry of ``x`` repeated ``times`` along ``axis`` (nearest up-sampling);
+    backward: the gradient summed over each block of copies."""
+    x = ops.as_tensor(x)
+    axis = axis % x.ndim
+    out = backend.xp.repeat(x.value, times, axis=axis)
+    shape = (*x.shape[:axis], x.shape[axis], times, *x.shape[axis + 1:])
+    return ops.node(out, (x,), lambda g: ops.accumulate(x, g.reshape(shape).sum(axis=axis + 1)))
+
+
+def _as_float(layer: Layer, inputs) -> Tensor:
+    """The images as a float Tensor of the layer's compute dtype (as Keras casts them)."""
+    x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(inputs)
+    return x if x.dtype == layer._compute else ops.cast(x, layer._compute)
+
+
+def _batched(fn, x: Tensor):
+    """``fn`` on a batch; a single image (3 axes) gets a batch axis of 1 around the call."""
+    if x.ndim == 3:
+        out = fn(ops.reshape(x, (1, *x.shape)))
+        return ops.reshape(out, out.shape[1:])
+    return fn(x)
+
+
+# ----------------------------------------------------------------------------- affine maps
+
+
+def _round_half_away(x):
+    xp = backend.xp
+    return xp.sign(x) * xp.floor(xp.abs(x) + 0.5)
+
+
+def _fix_index(index, size: int, mode: str):
+    """Indices outside [0, size) mapped back in as ``mode`` extends the image (scipy's and
+    jax's rules): reflect (d c b a | a b c d | d c b a), wrap (a b c d | a b c d), nearest
+    (a a a a | a b c d | d d d d); constant leaves them (they read the fill value)."""
+    xp = backend.xp
+    if mode == "nearest":
+        return xp.clip(index, 0, size - 1)
+    if mode == "wrap":
+        return index % size
+    if mode == "reflect":
+        period = 2 * size + 1
+        s = period - 1
+        mirrored = xp.abs((2 * index + 1 + s) % (2 * s) - s)
+        return (mirrored - 1) // 2
+    return index
+
+
+def affine_transform(images, transforms, interpolation: str = "bilinear",
+                     fill_mode: str = "constant", fill_value: float = 0.0) -> Tensor:
+    """Each image of ``images`` (batch, h, w, c) resampled by its row of ``transforms``
+    (batch, 8) = [a0, a1, a2, b0, b1, b2, 0, 0] (Keras's layout): output pixel (r, c) reads the
+    input at row b0 c + b1 r + b2, column a0 c + a1 r + a2, bilinearly (or the nearest
+    pixel), outside the image as ``fill_mode`` says (constant: ``fill_value``).
+
+    The output is a weighted sum of input pixels: backward adds each weight times g back to
+    the pixel it read.
+    """
+    images = ops.as_tensor(images)
+    xp = backend.xp
+    n, h, w, c = images.shape
+    t = backend.to_device(np.asarray(transforms, dtype=np.float32).reshape(n, 8))
+    rows = xp.arange(h, dtype=xp.float32)[None, :, None]
+    cols = xp.arange(w, dtype=xp.float32)[None, None, :]
+    at_row = t[:, 3, None, None] * cols + t[:, 4, None, None] * rows + t[:, 5, None, None]
+    at_col = t[:, 0, None, None] * cols + t[:, 1, None, None] * rows + t[:, 2, None, None]
+
+    def taps(coord):
+        if interpolation == "nearest":
+            return [(_round_half_away(coord).astype(xp.int64), None)]
+        low = xp.floor(coord)
+        upper = coord - low
+        low = low.astype(xp.int64)
+        return [(low, 1 - upper), (low + 1, upper)]
+
+    batch = xp.arange(n)[:, None, None] * (h * w)
+    flat = images.value.reshape(n * h * w, c)
+    dtype = images.dtype
+    terms = []  # (flat index, weight, inside)
+    for r_index, r_weight in taps(at_row):
+        for c_index, c_weight in taps(at_col):
+            inside = ((r_index >= 0) & (r_index < h) & (c_index >= 0) & (c_index < w)
+                      if fill_mode == "constant" else None)
+            fr = xp.clip(_fix_index(r_index, h, fill_mode), 0, h - 1)
+            fc = xp.clip(_fix_index(c_index, w, fill_mode), 0, w - 1)
+            weight = (xp.ones(fr.shape, dtype) if r_weight is None
+                      else (r_weight * c_weight).astype(dtype))
+            terms.append((batch + fr * w + fc, weight, inside))
+    out = xp.zeros((n, h, w, c), dtype=dtype)
+    for index, weight, inside in terms:
+        read = flat[index]
+        if inside is not None:
+            read = xp.where(inside[..., None], read, dtype.type(fill_value))
+        out += weight[..., None] * read
+
+    def backward(g):
+        grad = xp.zeros_like(flat)
+        for index, weight, inside in terms:
+            share = weight if inside is None else weight * inside
+            ops._add_at(grad, index.reshape(-1), (share[..., None] * g).reshape(-1, c))
+        ops.accumulate(images, grad.reshape(images.shape))
+
+    return ops.node(out, (images,), backward)
+
+
+def rotation_transforms(angles, height: int, width: int) -> np.ndarray:
+    """(batch, 8) transforms rotating each image by its angle (radians, counter-clockwise)
+    about its centre ((width - 1) / 2, (height - 1) / 2), as Keras's RandomRotation."""
+    angles = np.asarray(angles, dtype=np.float32).reshape(-1)
+    cx, cy = np.float32(0.5 * (width - 1)), np.float32(0.5 * (height - 1))
+    cos, sin = np.cos(angles), np.sin(angles)
+    zeros = np.zeros_like(angles)
+    a0, a1, b0, b1 = cos, -sin, sin, cos
+    return np.stack([a0, a1, cx - cx * a0 - cy * a1, b0, b1, cy - cx * b0 - cy * b1,
+                     zeros, zeros], axis=1).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- layers
+
+
+class UpSampling1D(Layer):
+    """Repeat each step ``size`` times: (batch, steps, features) -> (batch, steps * size,
+    features). ``size`` defaults to 2.
+
+    >>> UpSampling1D(2)(np.array([[[1.0], [2.0]]])).numpy()[0, :, 0]
+    array([1., 1., 2., 2.], dtype=float32)
+    """
+
+    def __init__(self, size: int = 2, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"UpSampling1D(size): expected a positive integer (how many times "
+                             f"to repeat each step), given {size!r}.")
+        self.size = size
+
+    def compute_output_shape(self, input_shape):
+        if len(input_shape) != 3:
+            raise ValueError(f"Input of layer {self.name!r}: expected 3 axes (batch, steps, "
+                             f"features), given shape {tuple(input_shape)}.")
+        steps = input_shape[1]
+        return (input_shape[0], None if steps is None else steps * self.size, input_shape[2])
+
+    def call(self, inputs):
+        self.compute_output_shape(inputs.shape)
+        return repeat(inputs, self.size, 1)
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size}
+
+
+class UpSampling2D(Layer):
+    """Enlarge images by integer factors: (batch, h, w, c) -> (batch, h * size[0],
+    w * size[1], c).
+
+    Args:
+        size: an int or (rows, cols). Defaults to (2, 2).
+        data_format: None or "channels_last" (the only layout numnet computes).
+        interpolation: "nearest" (default: each pixel repeated) or "bilinear" (also "bicubic",
+            "lanczos3", "lanczos5"), computed as Keras on JAX (half-pixel centres, edges
+            clamped).
+
+    >>> UpSampling2D((2, 2), interpolation="bilinear")   # (None, 7, 7, 8) -> (None, 14, 14, 8)
+    """
+
+    def __init__(self, size=(2, 2), data_format=None, interpolation: str = "nearest",
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.size = _int_pair(size, "UpSampling2D(size)", allow_zero=False)
+        self.data_format = channels_last(data_format, "UpSampling2D(data_format)")
+        mode = interpolation.lower() if isinstance(interpolation, str) else interpolation
+        self.interpolation = _choice(mode, INTERPOLATIONS, "UpSampling2D(interpolation)")
+
+    def compute_output_shape(self, input_shape):
+        _image_rank(self, input_shape)
+        b, h, w, c = input_shape
+        return (b, None if h is None else h * self.size[0],
+                None if w is None else w * self.size[1], c)
+
+    def call(self, inputs):
+        _image_rank(self, inputs.shape)
+        if self.interpolation == "nearest":
+            return repeat(repeat(inputs, self.size[0], 1), self.size[1], 2)
+        size = (inputs.shape[1] * self.size[0], inputs.shape[2] * self.size[1])
+        return resize_images(inputs, size, self.interpolation)
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "data_format": self.data_format,
+                "interpolation": self.interpolation}
+
+
+class ZeroPadding1D(Layer):
+    """Zeros added at the start and end of the steps axis: ``padding`` an int or (start, end).
+    Defaults to 1."""
+
+    def __init__(self, padding=1, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = _int_pair(padding, "ZeroPadding1D(padding)")
+        self.data_format = channels_last(data_format, "ZeroPadding1D(data_format)")
+
+    def compute_output_shape(self, input_shape):
+        steps = input_shape[1]
+        return (input_shape[0], None if steps is None else steps + sum(self.padding),
+                *input_shape[2:])
+
+    def call(self, inputs):
+        return pad_images(inputs, (self.padding,))
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding,
+                "data_format": self.data_format}
+
+
+class ZeroPadding2D(Layer):
+    """Rows and columns of zeros around images (batch, h, w, c).
+
+    padding: an int (all sides), (rows, cols) (symmetric), or ((top, bottom), (left, right)).
+    Defaults to (1, 1).
+
+    >>> ZeroPadding2D(((1, 0), (2, 2)))      # (None, 5, 5, 3) -> (None, 6, 9, 3)
+    """
+
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = _pairs_2d(padding, "ZeroPadding2D(padding)")
+        self.data_format = channels_last(data_format, "ZeroPadding2D(data_format)")
+
+    def compute_output_shape(self, input_shape):
+        _image_rank(self, input_shape)
+        b, h, w, c = input_shape
+        (top, bottom), (left, right) = self.padding
+        return (b, None if h is None else h + top + bottom,
+                None if w is None else w + left + right, c)
+
+    def call(self, inputs):
+        _image_rank(self, inputs.shape)
+        return pad_images(inputs, self.padding)
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding,
+                "data_format": self.data_format}
+
+
+class Cropping1D(Layer):
+    """Steps cut from the start and end: ``cropping`` an int or (start, end). Defaults to
+    (1, 1)."""
+
+    def __init__(self, cropping=(1, 1), **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = _int_pair(cropping, "Cropping1D(cropping)")
+
+    def compute_output_shape(self, input_shape):
+        steps = input_shape[1]
+        if steps is not None and steps - sum(self.cropping) < 1:
+            raise ValueError(f"Input of layer {self.name!r}: cropping {self.cropping} leaves no "
+                             f"step of the {steps} given (shape {tuple(input_shape)}).")
+        return (input_shape[0], None if steps is None else steps - sum(self.cropping),
+                *input_shape[2:])
+
+    def call(self, inputs):
+        self.compute_output_shape(inputs.shape)
+        start, end = self.cropping
+        return ops.getitem(inputs, (slice(None), slice(start, inputs.shape[1] - end)))
+
+    def get_config(self):
+        return {**super().get_config(), "cropping": self.cropping}
+
+
+class Cropping2D(Layer):
+    """Rows and columns cut from the edges of images (batch, h, w, c).
+
+    cropping: an int (all sides), (rows, cols) (symmetric), or ((top, bottom), (left, right)).
+    Defaults to ((0, 0), (0, 0)).
+
+    >>> Cropping2D(((2, 2), (4, 4)))         # (None, 28, 28, 3) -> (None, 24, 20, 3)
+    """
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = _pairs_2d(cropping, "Cropping2D(cropping)")
+        self.data_format = channels_last(data_format, "Cropping2D(data_format)")
+
+    def compute_output_shape(self, input_shape):
+        _image_rank(self, input_shape)
+        b, h, w, c = input_shape
+        (top, bottom), (left, right) = self.cropping
+        for size, cut in ((h, top + bottom), (w, left + right)):
+            if size is not None and size - cut < 1:
+                raise ValueError(
+                    f"Input of layer {self.name!r}: cropping {self.cropping} leaves nothing "
+                    f"of an image of shape {tuple(input_shape[1:3])}; crop less.")
+        return (b, None if h is None else h - top - bottom,
+                None if w is None else w - left - right, c)
+
+    def call(self, inputs):
+        self.compute_output_shape(inputs.shape)
+        (top, bottom), (left, right) = self.cropping
+        h, w = inputs.shape[1:3]
+        return ops.getitem(inputs, (slice(None), slice(top, h - bottom),
+                                    slice(left, w - right)))
+
+    def get_config(self):
+        return {**super().get_config(), "cropping": self.cropping,
+                "data_format": self.data_format}
+
+
+class Resizing(Layer):
+    """Resize images to (height, width), as Keras 3 on JAX (``jax.image.resize``).
+
+    Args:
+        height, width: the output size.
+        interpolation: "bilinear" (default), "nearest", "bicubic", "lanczos3" or "lanczos5".
+            Bilinear uses half-pixel centres: output pixel j reads input position
+            (j + 0.5) in / out - 0.5, weights normalized at the edges.
+        crop_to_aspect_ratio: first crop the largest centred box of the target's aspect
+            ratio (no distortion). Defaults to False.
+        pad_to_aspect_ratio: first pad (with ``fill_value``) to the target's aspect ratio.
+            Defaults to False.
+        fill_mode: "constant" only (as Keras). fill_value: defaults to 0.
+        antialias: widen the kernel when shrinking (a low-pass filter). Defaults to False.
+        data_format: None or "channels_last".
+
+    Accepts (batch, h, w, c) or one image (h, w, c). Integer images come back rounded, in
+    their dtype (as Keras). The op is linear, so gradients flow through it.
+
+    >>> Resizing(64, 64)          # (None, 28, 28, 1) -> (None, 64, 64, 1)
+    """
+
+    def __init__(self, height: int, width: int, interpolation: str = "bilinear",
+                 crop_to_aspect_ratio: bool = False, pad_to_aspect_ratio: bool = False,
+                 fill_mode: str = "constant", fill_value: float = 0.0, antialias: bool = False,
+                 data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = _int_pair((height, width), "Resizing(height, width)",
+                                            allow_zero=False)
+        self.interpolation = _choice(interpolation, INTERPOLATIONS, "Resizing(interpolation)")
+        if crop_to_aspect_ratio and pad_to_aspect_ratio:
+            raise ValueError("Resizing: crop_to_aspect_ratio and pad_to_aspect_ratio cannot "
+                             "both be True; choose one.")
+        self.crop_to_aspect_ratio = bool(crop_to_aspect_ratio)
+        self.pad_to_aspect_ratio = bool(pad_to_aspect_ratio)
+        self.fill_mode = _choice(fill_mode, ("constant",), "Resizing(fill_mode)")
+        self.fill_value = float(fill_value)
+        self.antialias = bool(antialias)
+        self.data_format = channels_last(data_format, "Resizing(data_format)")
+
+    def compute_output_shape(self, input_shape):
+        _image_rank(self, input_shape, (3, 4))
+        return (*input_shape[:-3], self.height, self.width, input_shape[-1])
+
+    def call(self, inputs):
+        _image_rank(self, inputs.shape, (3, 4))
+        x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(inputs)
+        integer = not backend.is_float_dtype(x.dtype)
+        if integer:
+            x = ops.cast(x, backend.floatx())
+
+        def resize(batch):
+            return _resize_like_keras(batch, (self.height, self.width), self.interpolation,
+                                      self.antialias, self.crop_to_aspect_ratio,
+                                      self.pad_to_aspect_ratio, self.fill_value)
+
+        out = _batched(resize, x)
+        if integer:
+            info = np.iinfo(inputs.dtype)
+            value = backend.xp.clip(backend.xp.round(out.value), info.min, info.max)
+            return Tensor(value.astype(inputs.dtype))
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width,
+                "interpolation": self.interpolation,
+                "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+                "pad_to_aspect_ratio": self.pad_to_aspect_ratio, "fill_mode": self.fill_mode,
+                "fill_value": self.fill_value, "antialias": self.antialias,
+                "data_format": self.data_format}
+
+
+class CenterCrop(Layer):
+    """The centred (height, width) box of each image; an image smaller than that is first
+    cropped to the target's aspect ratio, then resized bilinearly (Keras's smart resize).
+
+    >>> CenterCrop(24, 24)        # (None, 28, 28, 3) -> (None, 24, 24, 3)
+    """
+
+    def __init__(self, height: int, width: int, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = _int_pair((height, width), "CenterCrop(height, width)",
+                                            allow_zero=False)
+        self.data_format = channels_last(data_format, "CenterCrop(data_format)")
+
+    def compute_output_shape(self, input_shape):
+        _image_rank(self, input_shape, (3, 4))
+        return (*input_shape[:-3], self.height, self.width, input_shape[-1])
+
+    def call(self, inputs):
+        _image_rank(self, inputs.shape, (3, 4))
+        x = _as_float(self, inputs)
+        h, w = x.shape[-3:-1]
+        if h >= self.height and w >= self.width:
+            top, left = (h - self.height) // 2, (w - self.width) // 2
+            box = (slice(top, top + self.height), slice(left, left + self.width))
+            return ops.getitem(x, (Ellipsis, *box, slice(None)))
+
+        def smart_resize(batch):
+            return _resize_like_keras(batch, (self.height, self.width), "bilinear", crop=True)
+
+        return _batched(smart_resize, x)
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width,
+                "data_format": self.data_format}
+
+
+class _RandomImageLayer(Layer):
+    """What the augmentation layers share: active only when called with training=True (the
+    identity in inference, as Keras), random numbers from ``seed`` (numnet's generator when
+    None), one draw per image, images of 4 axes or one image of 3."""
+
+    def __init__(self, seed: int | None = None, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self._rng = None
+        self.data_format = channels_last(data_format, f"{type(self).__name__}(data_format)")
+
+    def _generator(self):
+        if self.seed is None:
+            return backend.rng()
+        if self._rng is None:
+            self._rng = np.random.default_rng(self.seed)
+        return self._rng
+
+    def _uniform(self, low: float, high: float, count: int) -> np.ndarray:
+        return self._generator().uniform(low, high, count).astype(np.float32)
+
+    def compute_output_shape(self, input_shape):
+        _image_rank(self, input_shape, (3, 4))
+        return tuple(input_shape)
+
+    def call(self, inputs, training=True):
+        _image_rank(self, inputs.shape, (3, 4))
+        x = _as_float(self, inputs)
+        if not training:
+            return x
+        return _batched(self._augment, x)
+
+    def _augment(self, images: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def get_config(self):
+        return {**super().get_config(), "seed": self.seed, "data_format": self.data_format}
+
+
+class RandomFlip(_RandomImageLayer):
+    """In training, flip each image with probability 1/2 (identity in inference).
+
+    mode: "horizontal" (left-right), "vertical" (up-down) or "horizontal_and_vertical"
+    (default: both at once, by one draw per image, as Keras). seed: for reproducible flips.
+
+    >>> RandomFlip("horizontal", seed=0)(images, training=True)
+    """
+
+    def __init__(self, mode: str = "horizontal_and_vertical", seed: int | None = None,
+                 data_format=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.mode = _choice(mode, ("horizontal", "vertical", "horizontal_and_vertical"),
+                            "RandomFlip(mode)")
+
+    def _augment(self, images):
+        flips = self._generator().random(images.shape[0]) <= 0.5
+        h, w = images.shape[1:3]
+        rows, cols = np.arange(h), np.arange(w)
+        # One gather: a flipped image reads row h-1-r and/or column w-1-c.
+        row_index = np.where(flips[:, None], rows[::-1], rows)
+        col_index = np.where(flips[:, None], cols[::-1], cols)
+        if self.mode == "horizontal":
+            row_index = np.broadcast_to(rows, (images.shape[0], h))
+        elif self.mode == "vertical":
+            col_index = np.broadcast_to(cols, (images.shape[0], w))
+        batch = np.arange(images.shape[0])[:, None, None]
+        index = (batch, row_index[:, :, None], col_index[:, None, :])
+        return ops.getitem(images, index)
+
+    def get_config(self):
+        return {**super().get_config(), "mode": self.mode}
+
+
+class _AffineLayer(_RandomImageLayer):
+    """A random affine map per image, resampled with ``interpolation`` and ``fill_mode``."""
+
+    def __init__(self, fill_mode="reflect", interpolation="bilinear", seed=None,
+                 fill_value=0.0, data_format=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        where = type(self).__name__
+        self.fill_mode = _choice(fill_mode, FILL_MODES, f"{where}(fill_mode)")
+        self.interpolation = _choice(interpolation, ("bilinear", "nearest"),
+                                     f"{where}(interpolation)")
+        self.fill_value = float(fill_value)
+
+    def _augment(self, images):
+        transforms = self._transforms(images.shape[0], *images.shape[1:3])
+        return affine_transform(images, transforms, self.interpolation, self.fill_mode,
+                                self.fill_value)
+
+    def _transforms(self, count: int, height: int, width: int) -> np.ndarray:
+        raise NotImplementedError
+
+    def get_config(self):
+        return {**super().get_config(), "fill_mode": self.fill_mode,
+                "interpolation": self.interpolation, "fill_value": self.fill_value}
+
+
+class RandomRotation(_AffineLayer):
+    """In training, rotate each image about its centre by a random angle (identity in
+    inference).
+
+    Args:
+        factor: a fraction of a full turn: f rotates by an angle uniform in
+            [-f * 2 pi, f * 2 pi]; a pair (lower, upper) by one in [lower * 2 pi,
+            upper * 2 pi]. Each in [-1, 1]. Positive angles turn counter-clockwise.
+        fill_mode: how the image extends past its edges: "reflect" (default), "wrap",
+            "constant" (``fill_value``) or "nearest".
+        interpolation: "bilinear" (default) or "nearest".
+        seed: for reproducible angles. fill_value: defaults to 0.
+
+    >>> RandomRotation(0.1, seed=0)   # up to 36 degrees either way
+    """
+
+    def __init__(self, factor, fill_mode: str = "reflect", interpolation: str = "bilinear",
+                 seed: int | None = None, fill_value: float = 0.0, data_format=None,
+                 **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        self.lower, self.upper = _factor_range(factor, "RandomRotation(factor)")
+        self.factor = factor
+
+    def _transforms(self, count, height, width):
+        degrees = self._uniform(self.lower * 360.0, self.upper * 360.0, count)
+        return rotation_transforms(degrees * np.float32(math.pi / 180.0), height, width)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor}
+
+
+class RandomTranslation(_AffineLayer):
+    """In training, shift each image by a random fraction of its height and width (identity
+    in inference).
+
+    height_factor, width_factor: f shifts by up to f * size either way; a pair (lower,
+    upper) by a fraction in that range (negative: up / left). Each in [-1, 1].
+    fill_mode ("reflect"), interpolation ("bilinear"), seed, fill_value (0): as RandomRotation.
+    """
+
+    def __init__(self, height_factor, width_factor, fill_mode: str = "reflect",
+                 interpolation: str = "bilinear", seed: int | None = None,
+                 fill_value: float = 0.0, data_format=None, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        self.height_range = _factor_range(height_factor, "RandomTranslation(height_factor)")
+        self.width_range = _factor_range(width_factor, "RandomTranslation(width_factor)")
+        self.height_factor, self.width_factor = height_factor, width_factor
+
+    def _transforms(self, count, height, width):
+        dy = self._uniform(*self.height_range, count) * np.float32(height)
+        dx = self._uniform(*self.width_range, count) * np.float32(width)
+        one, zero = np.ones(count, np.float32), np.zeros(count, np.float32)
+        return np.stack([one, zero, -dx, zero, one, -dy, zero, zero], axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "height_factor": self.height_factor,
+                "width_factor": self.width_factor}
+
+
+class RandomZoom(_AffineLayer):
+    """In training, zoom each image about its centre by a random factor (identity in
+    inference).
+
+    height_factor: f zooms the height by 1 + z, z uniform in [-f, f] (positive z: zoom out,
+    the image smaller; negative: zoom in); a pair (lower, upper) gives z's range. Each in
+    [-1, 1]. width_factor: likewise for the width; None (default) keeps the aspect ratio
+    (one z for both). fill_mode ("reflect"), interpolation ("bilinear"), seed, fill_value (0):
+    as RandomRotation.
+    """
+
+    def __init__(self, height_factor, width_factor=None, fill_mode: str = "reflect",
+                 interpolation: str = "bilinear", seed: int | None = None,
+                 fill_value: float = 0.0, data_format=None, **kwargs):
+        super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
+        self.height_range = _factor_range(height_factor, "RandomZoom(height_factor)")
+        self.width_range = (None if width_factor is None else
+                            _factor_range(width_factor, "RandomZoom(width_factor)"))
+        self.height_factor, self.width_factor = height_factor, width_factor
+
+    def _transforms(self, count, height, width):
+        zy = self._uniform(1.0 + self.height_range[0], 1.0 + self.height_range[1], count)
+        zx = zy if self.width_range is None else self._uniform(
+            1.0 + self.width_range[0], 1.0 + self.width_range[1], count)
+        zero = np.zeros(count, np.float32)
+        x_offset = np.float32((width - 1.0) / 2.0) * (1.0 - zx)
+        y_offset = np.float32((height - 1.0) / 2.0) * (1.0 - zy)
+        return np.stack([zx, zero, x_offset, zero, zy, y_offset, zero, zero], axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "height_factor": self.height_factor,
+                "width_factor": self.width_factor}
+
+
+class RandomContrast(_RandomImageLayer):
+    """In training, scale each image's deviations from its per-channel mean by a random
+    factor c, then clip to ``value_range`` (identity in inference)::
+
+        out = clip((x - mean_hw(x)) * c + mean_hw(x), *value_range)
+
+    factor: a number f or a pair (lower, upper) in [0, 1]; c is uniform in
+    [1 - lower, 1 + upper], where a single f gives (lower, upper) = (0, f) as Keras 3 sets it.
+    value_range: defaults to (0, 255). seed: for reproducible factors.
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
+        super().__init__(seed, None, **kwargs)
+        self.factor = _factor_range(factor, "RandomContrast(factor)", bounds=(0.0, 1.0))
+        try:
+            low, high = (float(v) for v in value_range)
+        except (TypeError, ValueError):
+            raise ValueError(f"RandomContrast(value_range): expected (low, high), given "
+                             f"{value_range!r}.") from None
+        self.value_range = (low, high)
+
+    def _augment(self, images):
+        c = self._uniform(1.0 - self.factor[0], 1.0 + self.factor[1], images.shape[0])
+        c = backend.to_device(c.astype(images.dtype).reshape(-1, 1, 1, 1))
+        mean = ops.mean(ops.mean(images, axis=1, keepdims=True), axis=2, keepdims=True)
+        out = ops.add(ops.multiply(ops.subtract(images, mean), c), mean)
+        return ops.clip(out, *self.value_range)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("data_format")
+        return {**config, "factor": self.factor, "value_range": self.value_range}
+
+
+__all__ = ["CenterCrop", "Cropping1D", "Cropping2D", "RandomContrast", "RandomFlip",
+           "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing", "UpSampling1D",
+           "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D"]
