@@ -106,10 +106,16 @@ def text_chart(series: dict, log_x: bool = False, width: int = 64, height: int =
 
 
 def plot_history(history: dict, path=None, title: str = "",
-                 best_epoch: int | None = None) -> Figure:
+                 best_epoch: int | None = None, labels: dict | None = None) -> Figure:
     """Loss per epoch (training and validation) and, beside it, the first metric of a
-    ``History.history`` dict; ``best_epoch`` (1-based) is marked. Returns the Figure, written
-    to ``path`` when given. Needs matplotlib."""
+    ``History.history`` dict; ``best_epoch`` (1-based) is marked with a dotted line and a point on
+    each validation curve. ``labels`` maps a key ("loss", "mae", ...) to its axis label, e.g.
+    {"loss": "loss (standardized target)", "mae": "MAE (target units)"}. Returns the Figure,
+    written to ``path`` when given. Needs matplotlib.
+
+    Example: ``plot_history(model.fit(x, y, validation_split=0.2).history, "history.png")``.
+    """
+    labels = labels or {}
     metric = next((k for k in history if k not in ("loss", "val_loss")
                    and not k.startswith("val_")), None)
     fig, axes = new_figure("plot_history()", 1, 2 if metric else 1,
@@ -122,9 +128,13 @@ def plot_history(history: dict, path=None, title: str = "",
         if f"val_{key}" in history:
             ax.plot(epochs, history[f"val_{key}"], label=f"validation {key}")
         if best_epoch:
-            ax.axvline(best_epoch, color="0.5", linestyle=":", label=f"best epoch ({best_epoch})")
+            ax.axvline(best_epoch, color="0.5", linestyle=":",
+                       label=f"chosen epoch ({best_epoch})")
+            values = history.get(f"val_{key}", history[key])
+            if 1 <= best_epoch <= len(values):
+                ax.plot([best_epoch], [values[best_epoch - 1]], "o", color="0.2")
         ax.set_xlabel("epoch")
-        ax.set_ylabel(key)
+        ax.set_ylabel(labels.get(key, key))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize="small")

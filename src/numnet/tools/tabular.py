@@ -1,26 +1,26 @@
-"""Tables in, models out: reading CSV / Parquet / .npz, detecting the task, preprocessing.
+"""Tables in, models out: detecting the task, preprocessing, the network for a task.
 
 What the ``numnet train`` command does with a data file, as functions:
 
-- :func:`read_table` reads a CSV (standard library ``csv``), a Parquet file (needs pandas with
-  pyarrow) or an ``.npz`` archive (each 1-D array a column; a 2-D array ``k`` of width d becomes
-  the columns ``k[0]`` .. ``k[d-1]``, and ``k`` names them together). Cells that are empty or
-  read NA, N/A, NaN, null, None or ? are missing. A column is numeric when its cells parse as
-  numbers; a column that is almost all numbers (at least 90%) with a few cells that are not is a
-  numeric column with bad cells, an error naming the column, the line and the value.
+- :func:`read_table` (from :mod:`numnet.tools.tabular_read`) reads a CSV, Parquet or ``.npz``
+  file into a :class:`Table`.
 - :func:`detect_task` reads the task off the target column(s): several 0/1 columns are
   multi-label; one column with two distinct values is binary; text, or 3 to 20 distinct integer
-  values, is multi-class; other numbers are regression.
+  values, is multi-class; other numbers are regression. :func:`task_reason` says which rule
+  applied.
 - :class:`Preprocessor` standardizes numeric columns, z = (x - mean) / std, with mean, std and
   the median used for missing cells computed on the training rows; one-hot encodes text columns
-  (categories seen in training; an unseen one encodes as all zeros); drops text columns with
-  more than ``max_categories`` (50) distinct values, which look like identifiers. It encodes the
+  (categories seen in training; an unseen one, or a missing cell, encodes as all zeros). It drops
+  columns that cannot help, saying why: constant in the training rows, all missing, identifier-
+  like (text with a different value in every row, or unique integers that rise or fall with the
+  row order), or text with more than ``max_categories`` (50) distinct values. It encodes the
   target for the loss (class indices, 0/1, or (y - center) / scale for regression) and decodes
   the model's outputs back. It is saved as JSON and loaded with every field checked.
-- :func:`build_model` makes the network for a task: ``hidden`` relu layers, then sigmoid +
-  binary cross-entropy (binary, multi-label), linear logits + sparse categorical cross-entropy
-  from logits (multi-class), or relu (targets never negative) / linear + mean squared error
-  (regression).
+  :meth:`Preprocessor.audit` counts the missing cells and unseen categories of new data.
+- :func:`build_model` makes the network for a task: ``hidden`` relu layers (optionally with
+  dropout and an L2 penalty), then sigmoid + binary cross-entropy (binary, multi-label), linear
+  logits + sparse categorical cross-entropy from logits (multi-class), or relu (targets never
+  negative) / linear + mean squared error on the standardized target (regression).
 
 Problems with a data or preprocessing file raise :class:`DataError` (a ValueError) naming the
 file and the column, line or field at fault.
@@ -28,278 +28,22 @@ file and the column, line or field at fault.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .tabular_read import MISSING, DataError, Table, read_table
+
 if TYPE_CHECKING:
     from ..models import Sequential
 
-MISSING = frozenset(["", "na", "n/a", "nan", "null", "none", "?"])
-NUMERIC_SHARE = 0.9
-"""A column with at least this share of numeric cells (and some that are not) is an error."""
 MAX_CLASSES = 20
 MAX_PREPROCESSING_BYTES = 64 << 20
 FORMAT = "numnet-tabular-preprocessing"
 TASKS = ("binary", "multiclass", "multilabel", "regression")
-
-
-class DataError(ValueError):
-    """A data or preprocessing file that cannot be used as it is; the message names the file and
-    the column, line or field at fault, and the fix."""
-
-
-# ----------------------------------------------------------------------------- reading
-
-
-@dataclass
-class Table:
-    """Columns of one data file: ``text[name]`` holds each cell as read (a string, '' when
-    missing); ``numbers[name]`` the float64 values of a numeric column (NaN when missing), None
-    for a text column. ``groups`` maps an .npz 2-D array's key to its columns."""
-
-    path: str
-    columns: list
-    text: dict
-    numbers: dict
-    lines: list | None = None
-    groups: dict = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.text[self.columns[0]]) if self.columns else 0
-
-    def where(self, row: int) -> str:
-        """Where data row ``row`` (0-based) is in the file, for messages."""
-        if self.lines is not None:
-            return f"line {self.lines[row]}"
-        return f"row {row + 1}"
-
-    def is_numeric(self, name: str) -> bool:
-        return self.numbers[name] is not None
-
-    def missing(self, name: str) -> np.ndarray:
-        return np.array([s.strip().lower() in MISSING for s in self.text[name]], dtype=bool)
-
-    def take(self, rows) -> Table:
-        """The table of the given rows (in that order)."""
-        rows = np.asarray(rows, dtype=np.int64)
-        return Table(self.path, list(self.columns),
-                     {k: v[rows] for k, v in self.text.items()},
-                     {k: None if v is None else v[rows] for k, v in self.numbers.items()},
-                     None if self.lines is None else [self.lines[i] for i in rows],
-                     dict(self.groups))
-
-    def resolve(self, names, what: str) -> list:
-        """Column names for ``names`` (a group key expands to its columns); a DataError naming
-        any that the file lacks."""
-        out = []
-        for name in names:
-            if name in self.text:
-                out.append(name)
-            elif name in self.groups:
-                out.extend(self.groups[name])
-            else:
-                import difflib
-
-                close = difflib.get_close_matches(name, self.columns + list(self.groups), n=3)
-                hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-                shown = ", ".join(repr(c) for c in self.columns[:12])
-                more = f" and {len(self.columns) - 12} more" if len(self.columns) > 12 else ""
-                raise DataError(f"{self.path}: no column named {name!r} ({what}); the columns "
-                                f"are {shown}{more}.{hint}")
-        return out
-
-
-def _parse(path: str, name: str, cells: list, where) -> np.ndarray | None:
-    """float64 values of a numeric column (NaN for missing), None for a text column; a
-    DataError for a numeric column with a few cells that are not numbers."""
-    values = np.full(len(cells), np.nan)
-    bad = []
-    present = 0
-    for i, cell in enumerate(cells):
-        s = cell.strip()
-        if s.lower() in MISSING:
-            continue
-        present += 1
-        try:
-            v = float(s)
-        except ValueError:
-            bad.append(i)
-            continue
-        if not math.isfinite(v):
-            raise DataError(f"{path}: column {name!r}, {where(i)}: {cell!r} is not a finite "
-                            "number; replace it with a number or leave the cell empty.")
-        values[i] = v
-    if not bad:
-        return values if present else None
-    numeric = present - len(bad)
-    if numeric >= NUMERIC_SHARE * present:
-        i = bad[0]
-        others = f" ({len(bad)} such cells)" if len(bad) > 1 else ""
-        raise DataError(f"{path}: column {name!r} holds numbers, but {where(i)} holds "
-                        f"{cells[i]!r}, which is not a number{others}. Fix the value, or leave "
-                        "the cell empty to mark it missing.")
-    return None
-
-
-def read_table(path: str | os.PathLike) -> Table:
-    """Read a .csv (or .tsv / .txt), .parquet or .npz file into a Table (see the module
-    docstring); a DataError naming the file and the fault if it cannot be used."""
-    path = os.fspath(path)
-    if not os.path.exists(path):
-        raise DataError(f"{path}: no such file.")
-    if os.path.isdir(path):
-        raise DataError(f"{path}: is a directory; expected a .csv, .parquet or .npz file.")
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix in (".parquet", ".pq"):
-        table = _read_parquet(path)
-    elif suffix == ".npz":
-        table = _read_npz(path)
-    else:
-        table = _read_csv(path, "\t" if suffix == ".tsv" else None)
-    if not table.columns:
-        raise DataError(f"{path}: no columns found.")
-    if len(table) == 0:
-        raise DataError(f"{path}: has a header but no data rows.")
-    return table
-
-
-def _read_csv(path: str, delimiter: str | None) -> Table:
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            sample = f.read(65536)
-            if not sample.strip():
-                raise DataError(f"{path}: the file is empty; expected a header row of column "
-                                "names and then one row per sample.")
-            if delimiter is None:
-                first = sample.splitlines()[0]
-                delimiter = max([",", ";", "\t", "|"], key=first.count)
-                delimiter = delimiter if first.count(delimiter) else ","
-            f.seek(0)
-            reader = csv.reader(f, delimiter=delimiter)
-            header = [h.strip() for h in next(reader)]
-            rows, lines = [], []
-            for row in reader:
-                if not row or all(not c.strip() for c in row):
-                    continue
-                if len(row) != len(header):
-                    raise DataError(f"{path}: line {reader.line_num} has {len(row)} fields, "
-                                    f"the header has {len(header)}; every row needs one value "
-                                    "per column (leave a cell empty if it is missing).")
-                rows.append(row)
-                lines.append(reader.line_num)
-    except UnicodeDecodeError as err:
-        raise DataError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); save it "
-                        "as UTF-8 CSV.") from None
-    except csv.Error as err:
-        raise DataError(f"{path}: not a readable CSV file ({err}).") from None
-    _check_names(path, header)
-    text = {name: np.array([r[j] for r in rows], dtype=object) for j, name in enumerate(header)}
-    table = Table(path, header, text, {}, lines)
-    for name in header:
-        table.numbers[name] = _parse(path, name, list(text[name]), table.where)
-    return table
-
-
-def _check_names(path: str, names: list) -> None:
-    for i, name in enumerate(names):
-        if not name:
-            raise DataError(f"{path}: column {i + 1} of the header has no name; give every "
-                            "column a name.")
-    seen = set()
-    for name in names:
-        if name in seen:
-            raise DataError(f"{path}: the column name {name!r} appears twice in the header; "
-                            "column names must be unique.")
-        seen.add(name)
-
-
-def _read_npz(path: str) -> Table:
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except Exception as err:
-        raise DataError(f"{path}: not a readable .npz archive ({err}).") from None
-    columns, text, numbers, groups = [], {}, {}, {}
-    length = None
-    with archive:
-        for key in archive.files:
-            try:
-                arr = archive[key]
-            except ValueError as err:
-                raise DataError(f"{path}: array {key!r} cannot be read without unpickling "
-                                f"({err}); store numbers or strings only.") from None
-            if arr.ndim not in (1, 2):
-                raise DataError(f"{path}: array {key!r} has shape {arr.shape}; expected 1-D "
-                                "columns or 2-D (rows, columns) arrays.")
-            if length is None:
-                length = len(arr)
-            if len(arr) != length:
-                raise DataError(f"{path}: array {key!r} has {len(arr)} rows, the others "
-                                f"{length}; all arrays must have one entry per sample.")
-            parts = [(key, arr)] if arr.ndim == 1 else \
-                [(f"{key}[{j}]", arr[:, j]) for j in range(arr.shape[1])]
-            if arr.ndim == 2:
-                groups[key] = [name for name, _ in parts]
-            for name, col in parts:
-                columns.append(name)
-                if col.dtype.kind in "biuf":
-                    values = col.astype(np.float64)
-                    if np.isinf(values).any():
-                        i = int(np.nonzero(np.isinf(values))[0][0])
-                        raise DataError(f"{path}: column {name!r}, row {i + 1}: {col[i]!r} is "
-                                        "not a finite number.")
-                    numbers[name] = values
-                    text[name] = np.array(["" if np.isnan(v) else repr(v) for v in values],
-                                          dtype=object)
-                elif col.dtype.kind in "US":
-                    cells = [c.decode() if isinstance(c, bytes) else str(c) for c in col]
-                    text[name] = np.array(cells, dtype=object)
-                    numbers[name] = None
-                else:
-                    raise DataError(f"{path}: array {key!r} has dtype {col.dtype}; expected "
-                                    "numbers or strings.")
-    table = Table(path, columns, text, {}, None, groups)
-    for name in columns:
-        table.numbers[name] = numbers[name] if numbers[name] is not None else \
-            _parse(path, name, list(text[name]), table.where)
-    return table
-
-
-def _read_parquet(path: str) -> Table:
-    try:
-        import pandas as pd
-    except ImportError:
-        raise DataError(f"{path}: reading Parquet needs pandas and pyarrow, which are not "
-                        "installed: pip install pandas pyarrow (or save the data as CSV).") \
-            from None
-    try:
-        frame = pd.read_parquet(path)
-    except ImportError as err:
-        raise DataError(f"{path}: reading Parquet needs pyarrow: pip install pyarrow ({err}).") \
-            from None
-    except Exception as err:
-        raise DataError(f"{path}: not a readable Parquet file ({err}).") from None
-    columns = [str(c) for c in frame.columns]
-    _check_names(path, columns)
-    text, numbers = {}, {}
-    table = Table(path, columns, text, numbers)
-    for name, col in zip(columns, frame.columns):
-        series = frame[col]
-        if series.dtype.kind in "biuf":
-            values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-            numbers[name] = values
-            text[name] = np.array(["" if np.isnan(v) else repr(v) for v in values], dtype=object)
-        else:
-            cells = ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
-                     for v in series.tolist()]
-            text[name] = np.array(cells, dtype=object)
-            numbers[name] = _parse(path, name, cells, table.where)
-    return table
 
 
 # ----------------------------------------------------------------------------- the task
@@ -337,6 +81,67 @@ def detect_task(table: Table, targets: list) -> str:
         raise DataError(f"{table.path}: the target column {name!r} holds a single value; "
                         "there is nothing to learn. Check the --target column.")
     return "binary" if distinct == 2 else "multiclass"
+
+
+def task_reason(table: Table, targets: list, task: str, given: bool = False) -> str:
+    """Why ``task`` was chosen for the target column(s), in one sentence."""
+    if given:
+        return f"--task {task} given"
+    if len(targets) > 1:
+        return (f"{len(targets)} target columns that hold only 0 and 1" if task == "multilabel"
+                else f"{len(targets)} numeric target columns")
+    name = targets[0]
+    if not table.is_numeric(name):
+        distinct = len({c.strip() for c in table.text[name]})
+        return f"the target {name!r} holds text with {distinct} distinct values"
+    distinct = len(np.unique(table.numbers[name]))
+    if task == "binary":
+        return f"the target {name!r} holds two distinct values"
+    if task == "multiclass":
+        return (f"the target {name!r} holds {distinct} distinct integers (3 to {MAX_CLASSES} "
+                "integers are read as classes)")
+    return (f"the target {name!r} holds numbers with {distinct} distinct values (not 2, and "
+            f"not 3 to {MAX_CLASSES} integers)")
+
+
+def check_learnable(table: Table, targets: list, task: str, min_rows: int = 20,
+                    min_class_rows: int = 5) -> None:
+    """A DataError when the table is too small to learn ``task`` and score it honestly: fewer
+    than ``min_rows`` rows, or a class with fewer than ``min_class_rows`` rows."""
+    n = len(table)
+    if n < min_rows:
+        raise DataError(f"{table.path}: {n} rows are too few to train and score a model "
+                        f"(at least {min_rows} needed); give more rows.")
+    if task in ("binary", "multiclass"):
+        name = targets[0]
+        labels = [c.strip() for c in table.text[name]] if not table.is_numeric(name) else \
+            [_class_key(v) for v in table.numbers[name]]
+        values, counts = np.unique(np.array([str(v) for v in labels], dtype=object),
+                                   return_counts=True)
+        rare = [(v, int(c)) for v, c in zip(values, counts) if c < min_class_rows]
+        if rare:
+            shown = ", ".join(f"{v!r} ({c} rows)" for v, c in rare[:5])
+            raise DataError(f"{table.path}: the class{'es' if len(rare) > 1 else ''} {shown} "
+                            f"of the target {name!r} {'have' if len(rare) > 1 else 'has'} fewer "
+                            f"than {min_class_rows} rows, too few to learn and to score; give "
+                            "more rows of it, merge it into another class, or drop those rows.")
+
+
+def identifier_columns(table: Table, skip=()) -> dict:
+    """Numeric columns that look like row identifiers: integers, no two equal, none missing, that
+    only rise (or only fall) down the file. Returns {name: reason}."""
+    out = {}
+    if len(table) < 3:
+        return out
+    for name in table.columns:
+        values = table.numbers[name]
+        if name in skip or values is None or np.isnan(values).any() or not _integral(values):
+            continue
+        steps = np.diff(values)
+        if (steps > 0).all() or (steps < 0).all():
+            out[name] = ("identifier-like: distinct integers that rise or fall with the row "
+                         "order")
+    return out
 
 
 def check_task(table: Table, targets: list, task: str) -> None:
@@ -387,42 +192,74 @@ class Preprocessor:
     # ----- fitting -----
     @classmethod
     def fit(cls, table: Table, targets: list, task: str, ignore=(),
-            max_categories: int = 50) -> Preprocessor:
-        """Learn the encodings from ``table`` (the training rows)."""
+            max_categories: int = 50, identifiers: dict | None = None,
+            classes: list | None = None) -> Preprocessor:
+        """Learn the encodings from ``table`` (the training rows).
+
+        Args:
+            table: the training rows.
+            targets: the target column name(s).
+            task: one of ``TASKS``.
+            ignore: columns to leave out (dropped, reason "--ignore").
+            max_categories: text columns with more distinct values are dropped. Defaults to 50.
+            identifiers: {name: reason} of columns to drop as identifiers (see
+                :func:`identifier_columns`, which looks at the whole file's row order).
+            classes: the class labels, when known from more rows than ``table`` holds.
+        """
         features, dropped = [], []
+        identifiers = identifiers or {}
         for name in table.columns:
             if name in targets:
                 continue
             if name in ignore:
                 dropped.append({"name": name, "reason": "ignored (--ignore)"})
                 continue
+            if name in identifiers:
+                dropped.append({"name": name, "reason": identifiers[name]})
+                continue
             if table.is_numeric(name):
                 values = table.numbers[name]
                 present = values[~np.isnan(values)]
                 if not present.size:
-                    dropped.append({"name": name, "reason": "no values in the training rows"})
+                    dropped.append({"name": name, "reason": "all missing in the training rows"})
                     continue
                 std = float(present.std())
+                if std == 0:
+                    dropped.append({"name": name, "reason": f"constant ({present[0]:.6g} in "
+                                    "every training row that has a value)"})
+                    continue
                 features.append({"name": name, "kind": "numeric", "mean": float(present.mean()),
-                                 "std": std if std > 0 else 1.0,
-                                 "fill": float(np.median(present))})
+                                 "std": std, "fill": float(np.median(present))})
             else:
                 cells = [c.strip() for c in table.text[name] if c.strip().lower() not in MISSING]
                 categories = sorted(set(cells))
                 if not categories:
-                    dropped.append({"name": name, "reason": "no values in the training rows"})
+                    dropped.append({"name": name, "reason": "all missing in the training rows"})
+                    continue
+                if len(categories) == 1 and len(cells) == len(table):
+                    dropped.append({"name": name, "reason": f"constant ({categories[0]!r} in "
+                                    "every training row)"})
+                    continue
+                if len(categories) == len(cells) and len(cells) > max(10, len(table) // 2):
+                    dropped.append({"name": name, "reason": "identifier-like: a different text "
+                                    "value in every row"})
                     continue
                 if len(categories) > max_categories:
-                    dropped.append({"name": name, "reason": f"{len(categories)} distinct text "
-                                    f"values (more than {max_categories}): looks like an "
-                                    "identifier"})
+                    dropped.append({"name": name, "reason": f"too many categories "
+                                    f"({len(categories)} distinct text values, more than "
+                                    f"{max_categories})"})
                     continue
                 features.append({"name": name, "kind": "categorical", "categories": categories})
         if not features:
-            raise DataError(f"{table.path}: no feature columns left besides the target; the "
-                            "model needs at least one input column.")
+            reasons = "; ".join(f"{d['name']}: {d['reason']}" for d in dropped[:5])
+            raise DataError(f"{table.path}: no feature columns left besides the target"
+                            f"{' (dropped: ' + reasons + ')' if reasons else ''}; the model "
+                            "needs at least one input column.")
+        given_classes = classes
         classes = center = scale = None
-        if task in ("binary", "multiclass"):
+        if task in ("binary", "multiclass") and given_classes is not None:
+            classes = list(given_classes)
+        elif task in ("binary", "multiclass"):
             name = targets[0]
             if table.is_numeric(name):
                 classes = [_class_key(v) for v in np.unique(table.numbers[name])]
@@ -454,6 +291,49 @@ class Preprocessor:
         if self.task == "multiclass":
             return "linear"
         return "relu" if all(c == 0.0 for c in self.center) else "linear"
+
+    # ----- describing -----
+    def audit(self, table: Table) -> dict:
+        """What :meth:`transform` will have to patch in ``table``: ``{"missing": {column: cells},
+        "unseen": {column: {category: cells}}}``, listing only columns with any. Missing numeric
+        cells are filled with the training median; missing and unseen categories encode as an
+        all-zero row."""
+        missing, unseen = {}, {}
+        for f in self.features:
+            name = f["name"]
+            if name not in table.text:
+                continue
+            cells = [c.strip() for c in table.text[name]]
+            absent = sum(c.lower() in MISSING for c in cells)
+            if absent:
+                missing[name] = int(absent)
+            if f["kind"] == "categorical":
+                known = set(f["categories"])
+                new = {}
+                for c in cells:
+                    if c not in known and c.lower() not in MISSING:
+                        new[c] = new.get(c, 0) + 1
+                if new:
+                    unseen[name] = dict(sorted(new.items(), key=lambda kv: (-kv[1], kv[0])))
+        return {"missing": missing, "unseen": unseen}
+
+    def describe(self, table: Table) -> dict:
+        """The column decisions, for a report: ``used`` (feature names), ``scaled`` ({name:
+        {mean, std}}), ``encoded`` ({name: categories}), ``filled`` ({name: {cells, with}}, the
+        missing cells of ``table``), ``dropped`` ([{name, reason}])."""
+        audit = self.audit(table)
+        filled = {}
+        for f in self.features:
+            cells = audit["missing"].get(f["name"], 0)
+            if cells:
+                filled[f["name"]] = {"cells": cells, "with": f["fill"] if f["kind"] == "numeric"
+                                     else "an all-zero one-hot row"}
+        return {"used": [f["name"] for f in self.features],
+                "scaled": {f["name"]: {"mean": f["mean"], "std": f["std"]}
+                           for f in self.features if f["kind"] == "numeric"},
+                "encoded": {f["name"]: f["categories"] for f in self.features
+                            if f["kind"] == "categorical"},
+                "filled": filled, "dropped": list(self.dropped)}
 
     # ----- applying -----
     def transform(self, table: Table) -> np.ndarray:
@@ -555,17 +435,24 @@ class Preprocessor:
         """Read a preprocessing.json written by ``save``, checking every field."""
         path = os.fspath(path)
         try:
-            size = os.path.getsize(path)
-            if size > MAX_PREPROCESSING_BYTES:
-                raise DataError(f"{path}: {size} bytes; a preprocessing file is far smaller "
-                                "(refused).")
-            with open(path, encoding="utf-8") as f:
-                spec = json.load(f)
+            if os.path.exists(path) and not os.path.isfile(path):
+                raise DataError(f"{path}: not a regular file (refused); give the "
+                                "preprocessing.json that `numnet train` wrote.")
+            with open(path, "rb") as f:
+                raw = f.read(MAX_PREPROCESSING_BYTES + 1)
+            if len(raw) > MAX_PREPROCESSING_BYTES:
+                raise DataError(f"{path}: more than {MAX_PREPROCESSING_BYTES:,} bytes; a "
+                                "preprocessing file is far smaller (refused).")
+            spec = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             raise DataError(f"{path}: no such file; `numnet train` writes it next to "
                             "model.numnet, and predict / evaluate need it.") from None
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        except DataError:
+            raise
+        except (ValueError, RecursionError) as err:
             raise DataError(f"{path}: not valid JSON ({err}).") from None
+        except OSError as err:
+            raise DataError(f"{path}: cannot be read ({err.strerror or err}).") from None
         return cls.from_json(spec, path)
 
     @classmethod
@@ -670,13 +557,28 @@ def split_rows(task: str, labels, n: int, validation_split: float,
 
 
 def build_model(prep: Preprocessor, hidden=(64, 32), optimizer="adam",
-                learning_rate: float | None = None, output_bias=None) -> Sequential:
-    """The compiled network for ``prep``'s task (see the module docstring)."""
-    from .. import layers, losses, models, optimizers
+                learning_rate: float | None = None, output_bias=None, dropout: float = 0.0,
+                l2: float = 0.0) -> Sequential:
+    """The compiled network for ``prep``'s task (see the module docstring).
+
+    Args:
+        prep: the fitted Preprocessor (gives the input width, outputs and task).
+        hidden: widths of the relu hidden layers; ``()`` gives the linear (logistic) model.
+            Defaults to (64, 32).
+        optimizer: an optimizer name. Defaults to "adam".
+        learning_rate: overrides the optimizer's default when given.
+        output_bias: initial bias of the output layer (e.g. the target's mean).
+        dropout: the rate of a Dropout layer after each hidden layer. Defaults to 0 (none).
+        l2: the L2 penalty factor on each hidden layer's kernel. Defaults to 0 (none).
+    """
+    from .. import layers, losses, models, optimizers, regularizers
 
     model = models.Sequential([layers.Input((prep.n_inputs,))])
     for units in hidden:
-        model.add(layers.Dense(int(units), activation="relu"))
+        model.add(layers.Dense(int(units), activation="relu",
+                               kernel_regularizer=regularizers.L2(l2) if l2 else None))
+        if dropout:
+            model.add(layers.Dropout(dropout))
     model.add(layers.Dense(prep.n_outputs, activation=prep.output_activation))
     if output_bias is not None:
         model.layers[-1].bias.assign(np.asarray(output_bias, dtype=np.float32))
@@ -695,31 +597,55 @@ def build_model(prep: Preprocessor, hidden=(64, 32), optimizer="adam",
     return model
 
 
-def scores(prep: Preprocessor, model, x: np.ndarray, labels) -> dict:
-    """Loss (the training objective) and metrics of ``model`` on (x, labels): accuracy for
-    classification (per label for multi-label, with exact_match), r2, mae and rmse in the target's
-    units for regression (r2 = 1 - sum (y - p)^2 / sum (y - mean y)^2, averaged over targets)."""
-    outputs = model.predict(x, verbose=0)
-    y = prep.encode_target(labels)
-    loss = float(model.evaluate(x, y, verbose=0, return_dict=True)["loss"])
+def data_loss(prep: Preprocessor, outputs: np.ndarray, labels) -> float:
+    """The training objective on (outputs, labels), without any weight penalty: binary cross-
+    entropy (probabilities clipped to [1e-7, 1 - 1e-7]), cross-entropy of the softmax of the
+    logits, or the mean squared error of the standardized target."""
+    y = prep.encode_target(labels).astype(np.float64)
+    out = np.asarray(outputs, dtype=np.float64)
+    if prep.task == "multiclass":
+        z = out - out.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-log_p[np.arange(len(y)), y.astype(np.int64)].mean())
+    if prep.task in ("binary", "multilabel"):
+        p = np.clip(out.reshape(y.shape), 1e-7, 1 - 1e-7)
+        return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
+    return float(((out.reshape(y.shape) - y) ** 2).mean())
+
+
+def metrics_of(prep: Preprocessor, outputs: np.ndarray, labels) -> dict:
+    """The metrics of predictions ``outputs`` against ``labels``, in the data's terms: accuracy
+    (and balanced_accuracy, the mean of the per-class recalls) for classification, accuracy and
+    exact_match for multi-label, r2, mae and rmse in the target's units for regression (r2 = 1 -
+    sum (y - p)^2 / sum (y - mean y)^2, averaged over targets)."""
     if prep.task in ("binary", "multiclass"):
         predicted = prep.decode(outputs)
-        metrics = {"accuracy": float(np.mean([p == t for p, t in zip(predicted, labels)]))}
-    elif prep.task == "multilabel":
+        hits = np.array([p == t for p, t in zip(predicted, labels)], dtype=bool)
+        truth = np.array([str(t) for t in labels], dtype=object)
+        recalls = [hits[truth == c].mean() for c in np.unique(truth)]
+        return {"accuracy": float(hits.mean()), "balanced_accuracy": float(np.mean(recalls))}
+    if prep.task == "multilabel":
         predicted = prep.decode(outputs)
         truth = np.asarray(labels)
-        metrics = {"accuracy": float(np.mean(predicted == truth)),
-                   "exact_match": float(np.mean((predicted == truth).all(axis=1)))}
-    else:
-        truth = np.asarray(labels, dtype=np.float64)
-        predicted = prep.decode(outputs)
-        residual = ((truth - predicted) ** 2).sum(axis=0)
-        total = ((truth - truth.mean(axis=0)) ** 2).sum(axis=0)
-        r2 = np.where(total > 0, 1 - residual / np.where(total > 0, total, 1), 0.0)
-        metrics = {"r2": float(r2.mean()), "mae": float(np.abs(truth - predicted).mean()),
-                   "rmse": float(np.sqrt(((truth - predicted) ** 2).mean()))}
-    return {"loss": loss, "metrics": metrics, "samples": int(len(x))}
+        return {"accuracy": float(np.mean(predicted == truth)),
+                "exact_match": float(np.mean((predicted == truth).all(axis=1)))}
+    truth = np.asarray(labels, dtype=np.float64)
+    predicted = prep.decode(outputs)
+    residual = ((truth - predicted) ** 2).sum(axis=0)
+    total = ((truth - truth.mean(axis=0)) ** 2).sum(axis=0)
+    r2 = np.where(total > 0, 1 - residual / np.where(total > 0, total, 1), 0.0)
+    return {"r2": float(r2.mean()), "mae": float(np.abs(truth - predicted).mean()),
+            "rmse": float(np.sqrt(((truth - predicted) ** 2).mean()))}
 
 
-__all__ = ["DataError", "Preprocessor", "Table", "build_model", "check_task", "detect_task",
-           "read_table", "scores", "split_rows"]
+def scores(prep: Preprocessor, model, x: np.ndarray, labels) -> dict:
+    """Loss (the training objective, from :func:`data_loss`) and metrics (from
+    :func:`metrics_of`) of ``model`` on (x, labels), and the number of samples."""
+    outputs = model.predict(x, batch_size=1024, verbose=0)
+    return {"loss": data_loss(prep, outputs, labels), "metrics": metrics_of(prep, outputs, labels),
+            "samples": int(len(x))}
+
+
+__all__ = ["DataError", "Preprocessor", "Table", "build_model", "check_learnable", "check_task",
+           "data_loss", "detect_task", "identifier_columns", "metrics_of", "read_table", "scores",
+           "split_rows", "task_reason"]

@@ -1,0 +1,537 @@
+"""The scoring protocol of ``numnet train``: what is trained on which rows, and which rows give
+which number.
+
+Rows that give a reported test score never choose anything (epochs, architecture, learning
+rate):
+
+- **hold-out** (``len(table) >= cv_below``, 1,000 rows by default): a test split
+  (``test_fraction``, stratified by class) is held out first; the rest is split again into
+  training rows and validation rows (``validation_fraction``, stratified). Every candidate is
+  trained on the training rows with early stopping on the validation rows; the candidate with
+  the lowest validation loss is kept (a simpler one when it is within 2%: :func:`choose`).
+  Each candidate is then trained again, from fresh weights, on the training and validation
+  rows together for the number of epochs early stopping chose (:func:`refit`); the chosen
+  one's score on the test rows is the one reported: the score of the saved model itself.
+- **cross-validation** (fewer rows): the rows are cut into ``folds`` (5) stratified folds. For
+  each fold, the other folds are split into training and validation rows as above, every
+  candidate is trained and one is chosen on those validation rows, trained again on the other
+  folds' rows for the epochs early stopping chose, and scored on the fold: the mean and spread
+  (standard deviation) of those fold scores estimate what the whole procedure gives on new
+  rows. The saved model is then the candidate with the lowest mean validation loss over the
+  folds, its epochs chosen by early stopping on a training / validation split of all the rows,
+  trained on all of them for that many epochs.
+
+Beside the candidates, two baselines are scored on the same rows: the linear model (logistic
+regression for classes: numnet's Dense layer with no hidden layer, trained the same way; it is
+also a candidate) and the trivial predictor (the training rows' class frequencies, or their
+mean).
+
+Candidates (:func:`candidates`): the linear model, one hidden layer of 32 and two of 64 and 32
+relu units; where the training rows are few (under 2,000) the hidden layers carry dropout (0.1)
+and an L2 penalty (1e-3). ``--hidden`` replaces the search by one network (still beside the
+linear model).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .tabular import Preprocessor, build_model, data_loss, metrics_of
+from .tabular_read import Table
+
+SMALL = 2000
+"""Training rows below which the hidden layers get dropout and an L2 penalty."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One network of the search: hidden relu widths, dropout rate and L2 factor."""
+
+    hidden: tuple = ()
+    dropout: float = 0.0
+    l2: float = 0.0
+
+    @property
+    def name(self) -> str:
+        if not self.hidden:
+            return "linear"
+        text = "-".join(str(u) for u in self.hidden) + " relu"
+        extras = [f"dropout {self.dropout:g}"] * bool(self.dropout) + [f"L2 {self.l2:g}"] * \
+            bool(self.l2)
+        return text + (f" ({', '.join(extras)})" if extras else "")
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "hidden": list(self.hidden), "dropout": self.dropout,
+                "l2": self.l2}
+
+
+def candidates(hidden: list | None, train_rows: int) -> list:
+    """The fixed search: ``hidden`` None gives linear, 32 and 64-32 (regularized below
+    ``SMALL`` training rows); a list gives linear and that network ([] gives linear alone)."""
+    linear = Candidate()
+    reg = {"dropout": 0.1, "l2": 1e-3} if train_rows < SMALL else {}
+    if hidden is None:
+        return [linear, Candidate((32,), **reg), Candidate((64, 32), **reg)]
+    if not hidden:
+        return [linear]
+    return [linear, Candidate(tuple(hidden), **reg)]
+
+
+@dataclass
+class Settings:
+    """How every candidate is trained."""
+
+    optimizer: str = "adam"
+    learning_rate: float | str | None = None
+    batch_size: int = 32
+    epochs: int = 200
+    patience: int = 20
+    class_weight: str = "auto"
+    seed: int = 0
+    verbose: int = 0
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def _keys(task: str, labels) -> np.ndarray | None:
+    if task in ("binary", "multiclass"):
+        return np.array([str(c) for c in labels], dtype=object)
+    return None
+
+
+def split(rows: np.ndarray, keys, fraction: float, rng) -> tuple:
+    """(kept rows, held-out rows) of ``rows``: ``fraction`` of them held out at random,
+    stratified by ``keys`` (a class per row of the table, or None): each class gives
+    round(fraction * its count) rows, at least one when it has two."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if keys is None:
+        k = min(max(1, int(round(fraction * len(rows)))), len(rows) - 1)
+        held = rng.permutation(rows)[:k]
+    else:
+        held = []
+        for c in sorted(set(keys[rows])):
+            members = rng.permutation(rows[keys[rows] == c])
+            k = int(round(fraction * len(members)))
+            if len(members) >= 2:
+                k = min(max(k, 1), len(members) - 1)
+            held.extend(members[:k].tolist())
+        held = np.array(held, dtype=np.int64)
+    held = np.sort(held)
+    kept = np.setdiff1d(rows, held)
+    return rng.permutation(kept), held
+
+
+def folds(n: int, keys, k: int, rng) -> list:
+    """``k`` folds of the rows 0..n-1 (sorted row numbers each), stratified by ``keys``: each
+    class's shuffled rows are dealt round the folds in turn."""
+    out = [[] for _ in range(k)]
+    groups = [np.arange(n)] if keys is None else \
+        [np.nonzero(keys == c)[0] for c in sorted(set(keys))]
+    start = 0
+    for members in groups:
+        for j, row in enumerate(rng.permutation(members)):
+            out[(start + j) % k].append(int(row))
+        start += len(members)
+    return [np.sort(np.array(f, dtype=np.int64)) for f in out]
+
+
+# ----------------------------------------------------------------------------- one split
+
+
+@dataclass
+class Split:
+    """Training and validation rows encoded with a Preprocessor fitted on the training rows."""
+
+    prep: Preprocessor
+    train_rows: np.ndarray
+    val_rows: np.ndarray
+    x_train: np.ndarray
+    y_train: np.ndarray
+    train_labels: object
+    x_val: np.ndarray
+    y_val: np.ndarray
+    val_labels: object
+    class_weight: dict | None = None
+
+    def encode(self, table: Table, rows) -> tuple:
+        part = table.take(rows)
+        return self.prep.transform(part), self.prep.target_values(part)
+
+
+def prepare(table: Table, targets: list, task: str, train_rows, val_rows, *, ignore=(),
+            identifiers=None, classes=None, class_weight: str = "auto") -> Split:
+    """Fit the preprocessing on ``train_rows`` and encode both row sets."""
+    train = table.take(train_rows)
+    prep = Preprocessor.fit(train, targets, task, ignore=ignore, identifiers=identifiers,
+                            classes=classes)
+    val = table.take(val_rows)
+    train_labels, val_labels = prep.target_values(train), prep.target_values(val)
+    y_train = prep.encode_target(train_labels, table.path)
+    weights = None
+    if task in ("binary", "multiclass"):
+        weights = class_weights(prep, y_train, class_weight)
+    return Split(prep, np.asarray(train_rows), np.asarray(val_rows), prep.transform(train),
+                 y_train, train_labels, prep.transform(val),
+                 prep.encode_target(val_labels, table.path), val_labels, weights)
+
+
+SKEWED = 0.2
+"""Classes are skewed when the rarest has fewer than this share of the commonest's rows."""
+
+
+def class_weights(prep: Preprocessor, y_train: np.ndarray, mode: str) -> dict | None:
+    """Balanced class weights n / (classes * n_c) when ``mode`` is 'balanced', or 'auto' and
+    the classes are skewed (see ``SKEWED``); None otherwise."""
+    counts = np.bincount(np.asarray(y_train).reshape(-1).astype(np.int64),
+                         minlength=len(prep.classes))
+    skewed = counts.min() < SKEWED * counts.max()
+    if mode == "none" or (mode == "auto" and not skewed):
+        return None
+    return {j: float(counts.sum() / (len(counts) * c)) for j, c in enumerate(counts) if c}
+
+
+def _keep_best():
+    """A callback that puts back, at the end, the weights of the epoch with the lowest
+    val_loss (``best_epoch`` counts from 1)."""
+    from ..callbacks import Callback
+
+    class KeepBest(Callback):
+        def on_train_begin(self, logs=None):
+            self.best, self.best_epoch, self.weights = math.inf, 0, None
+
+        def on_epoch_end(self, epoch, logs=None):
+            value = (logs or {}).get("val_loss", math.inf)
+            if value < self.best:
+                self.best, self.best_epoch = value, epoch + 1
+                self.weights = self.model.get_weights()
+
+        def on_train_end(self, logs=None):
+            if self.weights is not None:
+                self.model.set_weights(self.weights)
+
+    return KeepBest()
+
+
+def _units_monitor(split_: Split):
+    """A callback that records, each epoch, the regression MAE in the target's units on the
+    training and validation rows (``history``: {"mae": [...], "val_mae": [...]})."""
+    from ..callbacks import Callback
+
+    class Units(Callback):
+        def on_train_begin(self, logs=None):
+            self.history = {"mae": [], "val_mae": []}
+
+        def on_epoch_end(self, epoch, logs=None):
+            for key, x, labels in (("mae", split_.x_train, split_.train_labels),
+                                   ("val_mae", split_.x_val, split_.val_labels)):
+                out = self.model.predict(x, batch_size=4096, verbose=0)
+                self.history[key].append(metrics_of(split_.prep, out, labels)["mae"])
+
+    return Units()
+
+
+@dataclass
+class Trained:
+    """A candidate trained on one split, with its validation scores."""
+
+    candidate: Candidate
+    model: object
+    best_epoch: int
+    epochs: int
+    learning_rate: float
+    learning_rate_source: str
+    history: dict
+    validation: dict
+    test: dict | None = None
+    refit: Split | None = None
+    refit_model: object = None
+
+
+def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
+          units_history: bool = False) -> Trained:
+    """Train ``candidate`` on the split's training rows, stop early on its validation rows and
+    keep the best epoch's weights; the validation scores come from :func:`score`."""
+    from .. import callbacks, utils
+    from .lr_find import lr_find
+
+    utils.set_random_seed(seed)
+    bias = None
+    if split_.prep.task == "regression":
+        bias = np.asarray(split_.y_train, dtype=np.float64).mean(axis=0)
+    model = build_model(split_.prep, candidate.hidden, settings.optimizer,
+                        None if settings.learning_rate == "auto" else settings.learning_rate,
+                        output_bias=bias, dropout=candidate.dropout, l2=candidate.l2)
+    source = "--learning-rate" if isinstance(settings.learning_rate, float) else \
+        "optimizer default"
+    if settings.learning_rate == "auto":
+        found = lr_find(model, split_.x_train, split_.y_train, batch_size=settings.batch_size)
+        model.optimizer.learning_rate = found.suggestion
+        source = f"lr-find ({found.method})"
+    keep = _keep_best()
+    monitors = [keep, callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience)]
+    units = _units_monitor(split_) if units_history and split_.prep.task == "regression" else None
+    history = model.fit(split_.x_train, split_.y_train, epochs=settings.epochs,
+                        batch_size=settings.batch_size, class_weight=split_.class_weight,
+                        validation_data=(split_.x_val, split_.y_val),
+                        callbacks=monitors + ([units] if units else []),
+                        verbose=settings.verbose).history
+    history = {k: [float(v) for v in values] for k, values in history.items()}
+    if units:
+        history.update(units.history)
+    return Trained(candidate, model, keep.best_epoch, len(history["loss"]),
+                   float(model.optimizer.current_learning_rate()), source, history,
+                   score(split_.prep, model.predict(split_.x_val, batch_size=4096, verbose=0),
+                         split_.val_labels))
+
+
+def refit(table: Table, targets: list, task: str, rows, trained: Trained, settings: Settings,
+          seed: int, **common) -> Trained:
+    """Train ``trained``'s candidate again on all of ``rows`` (its training and validation rows
+    together, preprocessing fitted on them) for the epochs early stopping chose, at the same
+    learning rate; ``trained.refit`` / ``trained.refit_model`` receive the result."""
+    from .. import utils
+
+    rows = np.asarray(rows, dtype=np.int64)
+    sp = prepare(table, targets, task, rows, rows[:1], **common)
+    utils.set_random_seed(seed)
+    cand = trained.candidate
+    bias = None
+    if task == "regression":
+        bias = np.asarray(sp.y_train, dtype=np.float64).mean(axis=0)
+    model = build_model(sp.prep, cand.hidden, settings.optimizer, trained.learning_rate,
+                        output_bias=bias, dropout=cand.dropout, l2=cand.l2)
+    model.fit(sp.x_train, sp.y_train, epochs=max(1, trained.best_epoch),
+              batch_size=settings.batch_size, class_weight=sp.class_weight, verbose=0)
+    trained.refit, trained.refit_model = sp, model
+    return trained
+
+
+def score(prep: Preprocessor, outputs: np.ndarray, labels) -> dict:
+    """{"loss": data loss, **metrics} of outputs against labels."""
+    return {"loss": data_loss(prep, outputs, labels), **metrics_of(prep, outputs, labels)}
+
+
+def trivial_outputs(split_: Split, n: int) -> np.ndarray:
+    """What the trivial predictor outputs for ``n`` rows: the training rows' class frequencies
+    (as probabilities, or as logits for multi-class) or their mean (standardized)."""
+    y = np.asarray(split_.y_train, dtype=np.float64)
+    task = split_.prep.task
+    if task == "multiclass":
+        freq = np.bincount(y.astype(np.int64), minlength=len(split_.prep.classes)) / len(y)
+        row = np.log(np.maximum(freq, 1e-7))
+    else:
+        row = y.reshape(len(y), -1).mean(axis=0)
+    return np.tile(row, (n, 1)).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- protocols
+
+
+@dataclass
+class Result:
+    """What the protocol found; :meth:`report` gives the report.json part."""
+
+    task: str
+    protocol: str
+    metric: str
+    candidates: list
+    chosen: Candidate
+    final: Trained
+    split: Split
+    test: dict
+    per_candidate: dict
+    trivial: dict
+    rows: dict
+    folds: list = field(default_factory=list)
+
+    @property
+    def linear_wins(self) -> bool:
+        return not self.chosen.hidden
+
+    def report(self) -> dict:
+        return {"protocol": self.protocol, "metric": self.metric, "rows": self.rows,
+                "folds": self.folds, "test": self.test, "chosen": self.chosen.to_json(),
+                "linear_wins": self.linear_wins,
+                "candidates": [{**c.to_json(), **self.per_candidate[c.name]}
+                               for c in self.candidates],
+                "trivial": self.trivial}
+
+
+def headline(task: str) -> str:
+    return "r2" if task == "regression" else "accuracy"
+
+
+def _summary(scores: list) -> dict:
+    """Mean and spread (sample standard deviation) of each number over folds."""
+    out = {}
+    for key in scores[0]:
+        values = np.array([s[key] for s in scores], dtype=np.float64)
+        out[key] = float(values.mean())
+        out[f"{key}_spread"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    return out
+
+
+TOLERANCE = 0.02
+"""A simpler candidate is kept when its validation loss is within this share of the lowest."""
+
+
+def choose(losses) -> int:
+    """The index of the candidate to keep, given validation losses ordered from the simplest
+    candidate to the largest: the simplest whose loss is at most (1 + ``TOLERANCE``) times the
+    lowest, so that a larger network must beat a smaller one by more than noise."""
+    losses = np.asarray(losses, dtype=np.float64)
+    best = losses.min()
+    return int(np.nonzero(losses <= best + TOLERANCE * abs(best))[0][0])
+
+
+def _pick(trained: list) -> int:
+    return choose([t.validation["loss"] for t in trained])
+
+
+def run(table: Table, targets: list, task: str, hidden: list | None, settings: Settings, *,
+        ignore=(), identifiers=None, classes=None, folds_k: int = 5, cv_below: int = 1000,
+        test_fraction: float = 0.2, validation_fraction: float = 0.2, say=print) -> Result:
+    """Run the protocol of the module docstring; ``say`` receives a line per step."""
+    n = len(table)
+    rng = np.random.default_rng(settings.seed)
+    probe = Preprocessor.fit(table, targets, task, ignore=ignore, identifiers=identifiers,
+                             classes=classes)
+    keys = _keys(task, probe.target_values(table))
+    metric = headline(task)
+    common = {"ignore": ignore, "identifiers": identifiers, "classes": classes,
+              "class_weight": settings.class_weight}
+
+    if n >= cv_below:
+        rest, test_rows = split(np.arange(n), keys, test_fraction, rng)
+        train_rows, val_rows = split(rest, keys, validation_fraction, rng)
+        sp = prepare(table, targets, task, train_rows, val_rows, **common)
+        cands = candidates(hidden, len(train_rows))
+        trained = []
+        for i, cand in enumerate(cands):
+            t = train(sp, cand, settings, settings.seed + i, units_history=True)
+            refit(table, targets, task, rest, t, settings, settings.seed + i, **common)
+            x_test, test_labels = t.refit.encode(table, test_rows)
+            t.test = score(t.refit.prep, t.refit_model.predict(x_test, batch_size=4096,
+                                                               verbose=0), test_labels)
+            trained.append(t)
+            say(f"  {cand.name}: validation loss {t.validation['loss']:.4f}, "
+                f"{metric} {t.validation[metric]:.4f} (best epoch {t.best_epoch})")
+        best = trained[_pick(trained)]
+        x_test, test_labels = best.refit.encode(table, test_rows)
+        trivial = {"validation": score(sp.prep, trivial_outputs(sp, len(sp.x_val)),
+                                       sp.val_labels),
+                   "test": score(best.refit.prep, trivial_outputs(best.refit, len(x_test)),
+                                 test_labels)}
+        per = {t.candidate.name: {"validation": t.validation, "test": t.test,
+                                  "best_epoch": t.best_epoch} for t in trained}
+        rows = {"total": n, "train": len(train_rows), "validation": len(val_rows),
+                "test": len(test_rows), "test_rows": [int(i) for i in test_rows],
+                "validation_rows": [int(i) for i in val_rows],
+                "how": f"test: {len(test_rows)} rows held out first ({test_fraction:g}, "
+                       f"{'stratified' if keys is not None else 'at random'}); validation: "
+                       f"{len(val_rows)} of the rest, for early stopping and the choice; "
+                       f"training: the other {len(train_rows)}. Each candidate is then "
+                       f"trained again on all {len(rest)} training and validation rows for "
+                       "the epochs early stopping chose; the test rows score that model"}
+        return Result(task, "hold-out", metric, cands, best.candidate, best, sp,
+                      {**best.test, "rows": len(test_rows), "model": "the saved model"},
+                      per, trivial, rows)
+
+    k = min(folds_k, n)
+    parts = folds(n, keys, k, rng)
+    cands = None
+    fold_reports, nested, per_val, per_test, trivial_test = [], [], {}, {}, []
+    for f, test_rows in enumerate(parts):
+        rest = np.setdiff1d(np.arange(n), test_rows)
+        train_rows, val_rows = split(rest, keys, validation_fraction, rng)
+        sp = prepare(table, targets, task, train_rows, val_rows, **common)
+        cands = cands or candidates(hidden, len(train_rows))
+        trained = []
+        for i, cand in enumerate(cands):
+            t = train(sp, cand, settings, settings.seed + 100 * (f + 1) + i)
+            refit(table, targets, task, rest, t, settings, settings.seed + 100 * (f + 1) + i,
+                  **common)
+            x_test, test_labels = t.refit.encode(table, test_rows)
+            t.test = score(t.refit.prep, t.refit_model.predict(x_test, batch_size=4096,
+                                                               verbose=0), test_labels)
+            trained.append(t)
+            per_val.setdefault(cand.name, []).append(t.validation)
+            per_test.setdefault(cand.name, []).append(t.test)
+        pick = trained[_pick(trained)]
+        nested.append(pick.test)
+        triv = score(pick.refit.prep, trivial_outputs(pick.refit, len(x_test)), test_labels)
+        trivial_test.append(triv)
+        fold_reports.append({"fold": f + 1, "test_rows": [int(i) for i in test_rows],
+                             "train": len(train_rows), "validation": len(val_rows),
+                             "chosen": pick.candidate.name, "test": pick.test,
+                             "candidates": {t.candidate.name: {"validation": t.validation,
+                                                               "test": t.test}
+                                            for t in trained},
+                             "trivial": triv})
+        say(f"  fold {f + 1}/{k}: {len(test_rows)} test rows; chosen on validation: "
+            f"{pick.candidate.name}; test {metric} {pick.test[metric]:.4f} (linear "
+            f"{trained[0].test[metric]:.4f}, trivial {triv[metric]:.4f})")
+    mean_val = [float(np.mean([v["loss"] for v in per_val[c.name]])) for c in cands]
+    chosen = cands[choose(mean_val)]
+    train_rows, val_rows = split(np.arange(n), keys, validation_fraction, rng)
+    sp = prepare(table, targets, task, train_rows, val_rows, **common)
+    final = train(sp, chosen, settings, settings.seed, units_history=True)
+    refit(table, targets, task, np.arange(n), final, settings, settings.seed, **common)
+    per = {c.name: {"validation": _summary(per_val[c.name]), "test": _summary(per_test[c.name])}
+           for c in cands}
+    rows = {"total": n, "folds": k, "train": len(train_rows), "validation": len(val_rows),
+            "validation_rows": [int(i) for i in val_rows],
+            "how": f"test: {k}-fold cross-validation "
+                   f"({'stratified' if keys is not None else 'at random'}); "
+                   "in each fold the other folds are split into training and validation rows "
+                   f"({validation_fraction:g}), every candidate is trained there and one chosen "
+                   "on validation; each is trained again on all the other folds' rows for "
+                   "the epochs early stopping chose, and the chosen one is scored on the fold. "
+                   "The saved model: the candidate with the lowest mean validation loss, its "
+                   f"epochs chosen by early stopping ({len(train_rows)} training rows, "
+                   f"{len(val_rows)} validation rows), then trained on all {n} rows for them"}
+    test = {**_summary(nested), "rows": n, "folds": k,
+            "model": "the procedure (the candidate chosen in each fold, scored on that fold)"}
+    return Result(task, "cross-validation", metric, cands, chosen, final, sp, test, per,
+                  {"test": _summary(trivial_test)}, rows, fold_reports)
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+def table_text(result: Result) -> str:
+    """The terminal's table: each candidate and the trivial predictor, validation and test."""
+    m = result.metric
+    cv = result.protocol == "cross-validation"
+
+    def cell(scores, key):
+        if scores is None or key not in scores:
+            return "-"
+        if cv and f"{key}_spread" in scores:
+            return f"{scores[key]:.4f} ± {scores[key + '_spread']:.4f}"
+        return f"{scores[key]:.4f}"
+
+    header = ["model", "val loss", f"val {m}", f"test {m}" + (" (mean ± sd)" if cv else "")]
+    lines = []
+    for cand in result.candidates:
+        per = result.per_candidate[cand.name]
+        note = "  <- chosen" if cand == result.chosen else ""
+        label = cand.name + (" [baseline]" if not cand.hidden else "")
+        lines.append([label, cell(per["validation"], "loss"), cell(per["validation"], m),
+                      cell(per["test"], m) + note])
+    trivial = "trivial (mean)" if result.task == "regression" else "trivial (class frequencies)"
+    lines.append([trivial + " [baseline]", cell(result.trivial.get("validation"), "loss"),
+                  cell(result.trivial.get("validation"), m), cell(result.trivial["test"], m)])
+    if cv:
+        lines.append(["chosen in each fold", "-", "-", cell(result.test, m)])
+    widths = [max(len(r[j]) for r in [header] + lines) for j in range(4)]
+    return "\n".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+                     for r in [header] + lines)
+
+
+__all__ = ["Candidate", "Result", "Settings", "candidates", "choose", "class_weights", "folds",
+           "prepare", "run", "refit", "score", "split", "table_text", "train", "trivial_outputs"]
