@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import backend
 from . import archive as archive_module
-from . import keras_file, keras_h5, objects, optimizer_state, schema
+from . import keras_file, keras_h5, keras_writer, objects, optimizer_state, schema
 from . import loader as loader_module
 from .archive import DEFAULT_MAX_BYTES, NUMERIC_DTYPES, Archive, write_archive
 from .atomic import atomic_write
@@ -82,20 +82,59 @@ def _write(path: str, config: dict, arrays: list, overwrite: bool, where: str) -
     atomic_write(path, lambda f: write_archive(f, members), overwrite=overwrite, where=where)
 
 
+MODEL_SUFFIXES = (".numnet", ".keras", ".h5", ".hdf5")
+"""The model file names ``save`` knows: numnet's own format, Keras 3's, Keras's legacy HDF5."""
+
+
+def _model_path(filepath, save_format) -> tuple[str, str]:
+    """(path, format) of a model file: the format by the name's suffix, as Keras decides it."""
+    path = os.fspath(filepath)
+    if not isinstance(path, str):
+        raise TypeError(
+            f"filepath: expected a str or os.PathLike, given {type(filepath).__name__}.")
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix == ".hdf5":
+        suffix = ".h5"
+    if suffix not in MODEL_SUFFIXES:
+        raise ValueError(
+            f"save(filepath): the file name must end in .numnet (numnet's own format: "
+            f"everything, optimizer state included), .keras (Keras 3's format) or .h5 "
+            f"(Keras's legacy HDF5 format); given {path!r}. E.g. model.save('model.numnet') "
+            "or model.save('model.keras').")
+    if save_format not in (None, suffix.lstrip(".")):
+        raise ValueError(
+            f"save(): save_format={save_format!r} does not match the file name {path!r}; "
+            "leave save_format out: the suffix (.numnet, .keras or .h5) chooses the format.")
+    return path, suffix
+
+
 def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool = True,
                **kwargs) -> None:
-    """Write ``model`` to one ``.numnet`` file (the suffix is added when the path has none):
-    architecture, weights, compile settings and optimizer state; see numnet.saving."""
+    """Write ``model`` to one file, atomically, in the format its name gives:
+
+    - ``.numnet``: numnet's own safe format (architecture, weights, compile settings and the
+      optimizer's state; see numnet.saving);
+    - ``.keras``: Keras 3's format, which Keras 3 loads (numnet.saving.keras_writer);
+    - ``.h5``: Keras's legacy HDF5 model file, as Keras 3 writes it.
+
+    Raises ValueError for any other name (``save("model")`` too: give a suffix) and, for the
+    Keras formats, for a layer or object Keras does not have (save it as ``.numnet``).
+    """
     zipped = kwargs.pop("zipped", None)
     save_format = kwargs.pop("save_format", None)
     if kwargs:
         raise TypeError(f"save() got an unexpected keyword argument {next(iter(kwargs))!r}.")
-    if zipped is False or save_format not in (None, "numnet", "keras"):
+    if zipped is False:
         raise ValueError(
-            f"save(): numnet writes one .numnet zip file; given zipped={zipped!r}, "
-            f"save_format={save_format!r}. For Keras-compatible weights use "
-            "model.save_weights('name.weights.h5').")
-    path = _with_suffix(filepath)
+            f"save(): numnet writes model files as one zip; given zipped={zipped!r}. For "
+            "Keras-compatible weights use model.save_weights('name.weights.h5').")
+    path, suffix = _model_path(filepath, save_format)
+    if suffix == ".keras":
+        keras_writer.save_keras(model, path, overwrite)
+        return
+    if suffix == ".h5":
+        keras_writer.save_legacy_h5(model, path, overwrite)
+        return
     arrays: list = []
     config = {
         "format": schema.FORMAT, "format_version": schema.FORMAT_VERSION,
@@ -157,11 +196,13 @@ def parse_json(data, source: str):
                              "objects and lists; refused")
     try:
         text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        document = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except RecursionError:
         raise ModelFileError(f"{source}: JSON nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as err:
         raise ModelFileError(f"{source}: not valid JSON ({err})") from None
+    schema.check_tree(document, source)  # depth and integer ranges, before any use
+    return document
 
 
 def _array_bytes(entry) -> int:
@@ -210,6 +251,11 @@ def read_config(ar: Archive) -> dict:
         if len(entry["shape"]) > 32:
             raise ModelFileError(f"{source}: {where}.shape: more than 32 axes")
         named.add(member)
+        _, shape, _, dtype = ar.array_info(member)  # checked against the bytes really there
+        if shape != tuple(entry["shape"]) or dtype.name != entry["dtype"]:
+            raise ModelFileError(f"{source}: {where}: declares {entry['dtype']} of shape "
+                                 f"{tuple(entry['shape'])}, but {member!r} holds {dtype.name} "
+                                 f"of shape {shape}")
         total += _array_bytes(entry)
         if total > ar.max_bytes:
             raise ModelFileError(f"{source}: {where}: the arrays declared add up to more than "

@@ -1,0 +1,614 @@
+"""Writing numnet models in Keras's own file formats, for Keras 3 to load.
+
+``model.save("model.keras")`` writes the zip of Keras 3 (the layout of Keras 3.15)::
+
+    config.json         {"module", "class_name": "Sequential" | "Functional", "config",
+                        "registered_name", "build_config", "compile_config"}: each layer as
+                        Keras serializes it, its initializers, regularizers, constraints and
+                        dtype policy as Keras objects ({"module": "keras.initializers", ...})
+    metadata.json       {"keras_version", "date_saved"}
+    model.weights.h5    /layers/<key>/vars/<i>, <key> the snake case of the Keras class name
+                        with a counter per class, in the order of the model's layers; the
+                        weights of an RNN's cell, a wrapper's layers and a nested model's layers
+                        one level deeper (``<key>/cell/vars``, ``<key>/forward_layer/cell/vars``,
+                        ``<key>/layers/<key>/vars``); /vars, the model's own (empty) group
+
+``model.save("model.h5")`` writes Keras's legacy HDF5 model file, as Keras 3 writes it: the root
+attributes ``keras_version``, ``backend``, ``model_config`` (the architecture as JSON) and
+``training_config`` (the compile settings, when they have Keras equivalents); the group
+``model_weights`` with the attribute ``layer_names`` and, per layer, a group with the attribute
+``weight_names`` (trainable weights first, as Keras orders them) and one dataset per weight.
+
+Only what Keras has can be written: the layers in ``KERAS_LAYERS`` (numnet's layers that
+Keras shares, in the same form; not ``Lambda``, whose Python code a file cannot hold), in
+Sequential and functional models (any graph of layers, several inputs and outputs, nested
+models). Another layer (a custom one, or one whose form differs from Keras's), a custom
+initializer or activation function, or a subclassed model, is refused with a ValueError
+(``NotKerasCompatible``) that names it: save such a model as ``.numnet``. Compile settings
+that Keras cannot load (a custom loss or metric) are left out with a warning; the file then
+holds an uncompiled model. The optimizer's state is not written (Keras starts with a fresh
+optimizer). Every file is written to a temporary name and renamed into place. Both formats
+need h5py (pip install 'numnet[h5]').
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import warnings
+
+import numpy as np
+
+from .. import backend, constraints, initializers, regularizers
+from ..layers.base import InputLayer
+from . import keras_h5, objects
+from .archive import write_archive
+from .atomic import atomic_write
+
+KERAS_VERSION = "3.15.1"
+"""The Keras release whose file layout the writers follow (and that the files name)."""
+
+HELD_LAYERS = ("cell", "layer", "forward_layer", "backward_layer")
+"""The settings in which a layer's config holds a layer (an RNN's cell, a wrapper's layers)."""
+
+_FAMILIES = {"_initializer": "initializers", "_regularizer": "regularizers",
+             "_constraint": "constraints"}
+_TABLES = {
+    "initializers": lambda: objects._subclasses(vars(initializers), initializers.Initializer),
+    "regularizers": lambda: objects._subclasses(vars(regularizers), regularizers.Regularizer),
+    "constraints": lambda: objects._subclasses(vars(constraints), constraints.Constraint),
+    "optimizers": objects.builtin_optimizers,
+    "optimizers.schedules": objects.builtin_schedules,
+    "losses": objects.builtin_losses,
+    "metrics": objects.builtin_metrics,
+}
+KERAS_LAYERS = frozenset("""
+    Activation ActivityRegularization Add AlphaDropout Average AveragePooling1D AveragePooling2D
+    BatchNormalization Bidirectional CategoryEncoding CenterCrop Concatenate Conv1D
+    Conv1DTranspose Conv2D Conv2DTranspose Cropping1D Cropping2D Dense Dot Dropout ELU Embedding
+    Flatten GRU GRUCell GaussianDropout GaussianNoise GlobalAveragePooling1D
+    GlobalAveragePooling2D GlobalMaxPooling1D GlobalMaxPooling2D Identity InputLayer LSTM
+    LSTMCell LayerNormalization LeakyReLU Masking MaxPooling1D MaxPooling2D Maximum Minimum
+    Multiply Normalization PReLU Permute RNN RandomContrast RandomFlip RandomRotation
+    RandomTranslation RandomZoom ReLU RepeatVector Rescaling Reshape Resizing SimpleRNN
+    SimpleRNNCell Softmax Subtract TimeDistributed UnitNormalization UpSampling1D UpSampling2D
+    ZeroPadding1D ZeroPadding2D
+""".split())
+"""numnet's layers that the writers give Keras in Keras's form (config and weights), each
+checked by loading the file in Keras 3.15 (tests/test_keras_write.py). ``Lambda`` is not one:
+its Python code has no safe place in a file."""
+
+
+class NotKerasCompatible(ValueError):
+    """A part of the model that Keras's file formats cannot hold."""
+
+
+def _refuse(what: str, why: str, fmt: str) -> NotKerasCompatible:
+    return NotKerasCompatible(
+        f"save: {what} {why}, so Keras could not load it from a {fmt} file. Save the model "
+        "in numnet's own format instead: model.save('model.numnet').")
+
+
+# ----------------------------------------------------------------------------- the graph
+
+
+def _calls(model) -> tuple[list, list, list, list]:
+    """(input layers, calls [(layer, parent slots, on a list)], output slots, slot shapes) of a
+    functional model; slot i < len(inputs) is input i, slot len(inputs) + k call k's output."""
+    if model._graph is not None:
+        return (list(model._input_layers), list(model._graph), list(model._output_slots),
+                list(model._slot_shapes))
+    shapes = [model._input_layer._declared_input_shape]
+    calls = []
+    for k, layer in enumerate(model._layers):
+        calls.append((layer, (k,), False))
+        shapes.append(layer.output_shape)
+    return [model._input_layer], calls, [len(calls)], shapes
+
+
+def keras_layer_order(n_inputs: int, calls: list, outputs: list, input_layers: list) -> list:
+    """The layers of a functional model in the order Keras 3 gives them (``model.layers``): by
+    decreasing depth from the outputs, ties by the order of a depth-first walk from the outputs;
+    Keras names each layer's weights by this order, so the file must follow it."""
+    def op(slot):
+        return input_layers[slot] if slot < n_inputs else calls[slot - n_inputs][0]
+
+    def parents(slot):
+        return () if slot < n_inputs else calls[slot - n_inputs][1]
+
+    finished: set = set()
+    ordered: list = []
+    index: dict = {}
+    for out in outputs:  # depth-first, each node after the nodes it is computed from
+        stack = [(out, False)]
+        while stack:
+            slot, done = stack.pop()
+            if done:
+                if slot not in finished:
+                    finished.add(slot)
+                    ordered.append(slot)
+                continue
+            if slot in finished:
+                continue
+            index.setdefault(id(op(slot)), len(index))
+            stack.append((slot, True))
+            stack += [(p, False) for p in reversed(parents(slot))]
+    node_depth: dict = {}
+    op_depth: dict = {}
+    layers: dict = {}
+    for slot in reversed(ordered):
+        layer = op(slot)
+        depth = max(node_depth.setdefault(slot, 0), op_depth.get(id(layer), 0))
+        op_depth[id(layer)] = node_depth[slot] = depth
+        layers[id(layer)] = layer
+        for p in parents(slot):
+            node_depth[p] = max(depth + 1, node_depth.get(p, 0))
+    for layer in input_layers:  # inputs that no output uses
+        if id(layer) not in op_depth:
+            op_depth[id(layer)], index[id(layer)], layers[id(layer)] = 0, -1, layer
+    return [layers[key] for key in sorted(op_depth, key=lambda k: (-op_depth[k], index[k]))]
+
+
+def _is_model(layer) -> bool:
+    return isinstance(layer, objects.model_class())
+
+
+def _keras_class(model, where: str, fmt: str) -> str:
+    from ..models.sequential import Sequential
+
+    Model = objects.model_class()
+    if type(model) is Sequential:
+        return "Sequential"
+    if type(model) is Model and (model._graph is not None or model._functional):
+        return "Functional"
+    raise _refuse(f"{where}: the model {model.name!r} ({type(model).__name__})",
+                  "is a subclassed model, whose architecture is Python code", fmt)
+
+
+def _keras_layers(model, fmt: str, where: str = "model") -> list:
+    """The model's layers as Keras lists them (``model.layers``): a Sequential's without its
+    InputLayer, a functional model's with its InputLayers, in Keras's order."""
+    if _keras_class(model, where, fmt) == "Sequential":
+        return list(model._layers)
+    inputs, calls, outputs, _ = _calls(model)
+    return keras_layer_order(len(inputs), calls, outputs, inputs)
+
+
+# ----------------------------------------------------------------------------- configs
+
+
+def _keras_object(module: str, class_name: str, config) -> dict:
+    return {"module": module, "class_name": class_name, "config": config,
+            "registered_name": None}
+
+
+def _dtype_policy(name: str) -> dict:
+    return _keras_object("keras", "DTypePolicy", {"name": name})
+
+
+def _shape(shape):
+    if shape is None:
+        return None
+    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
+        return [_shape(s) for s in shape]
+    return [None if d is None else int(d) for d in shape]
+
+
+class _Writer:
+    """numnet's configs as Keras 3 serializes them; ``fmt`` ('.keras' or '.h5') names the
+    format in errors."""
+
+    def __init__(self, fmt: str):
+        self.fmt = fmt
+
+    def refuse(self, what: str, why: str) -> NotKerasCompatible:
+        return _refuse(what, why, self.fmt)
+
+    # ----- nested objects -----
+    def keras_object(self, spec, family: str, where: str):
+        """numnet's {"class_name", "config"} of one of Keras's families as a Keras object."""
+        if spec is None or isinstance(spec, (str, int, float)):
+            return spec
+        if not isinstance(spec, dict) or "class_name" not in spec:
+            raise self.refuse(where, f"holds {spec!r}, which is not one of Keras's objects")
+        name = spec["class_name"]
+        if name == "function":
+            raise self.refuse(f"{where}: the custom function {spec.get('config')!r}",
+                              "is not one of Keras's")
+        if _TABLES[family]().get(name) is None:
+            raise self.refuse(f"{where}: the custom class {name!r}",
+                              f"is not one of Keras's {family.split('.')[-1]}")
+        config = {}
+        for key, value in (spec.get("config") or {}).items():
+            if isinstance(value, dict) and "class_name" in value:
+                inner = {"learning_rate": "optimizers.schedules",
+                         "inner_optimizer": "optimizers"}.get(key)
+                if inner is None:
+                    raise self.refuse(f"{where}.{key}", f"holds {value['class_name']!r}, which "
+                                                        "numnet cannot write for Keras")
+                value = self.keras_object(value, inner, f"{where}.{key}")
+            config[key] = value
+        return _keras_object(f"keras.{family}", name, config)
+
+    def value(self, key: str, value, where: str):
+        if key == "dtype" and isinstance(value, str):
+            return _dtype_policy(value)
+        family = next((f for end, f in _FAMILIES.items() if key.endswith(end)), None)
+        if family is not None:
+            return self.keras_object(value, family, where)
+        if isinstance(value, dict) and "class_name" in value:
+            if value["class_name"] == "function":
+                raise self.refuse(f"{where}: the custom function {value.get('config')!r}",
+                                  "is not one of Keras's")
+            raise self.refuse(where, f"holds the object {value['class_name']!r}, which numnet "
+                                     "cannot write for Keras")
+        return value
+
+    # ----- layers -----
+    def layer_config(self, layer, where: str) -> dict:
+        config = objects.encode_config(layer, layer.get_config(), where)
+        held = dict(keras_h5.held_layers(layer))
+        out = {}
+        for key, value in config.items():
+            at = f"{where}.{key}"
+            if key == "batch_input_shape":
+                continue  # the model's InputLayer holds the input shape
+            if key in HELD_LAYERS and isinstance(value, dict):
+                inner = held.get(key) or (held.get("forward_layer") if key == "layer" else None)
+                if inner is None:
+                    raise self.refuse(at, "holds a layer that numnet cannot write for Keras")
+                out[key] = self.layer(inner, at, build=False)
+                continue
+            out[key] = self.value(key, value, at)
+        return out
+
+    def layer(self, layer, where: str, build: bool = True) -> dict:
+        """A layer (or a nested model) as an entry of Keras's config."""
+        if _is_model(layer):
+            return self.model(layer, where)
+        if isinstance(layer, InputLayer):
+            return _keras_object("keras.layers", "InputLayer", self.input_config(layer))
+        name = type(layer).__name__
+        if objects.builtin_layers().get(name) is not type(layer):
+            raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
+                              "is a custom class, which Keras does not have")
+        if name == "Lambda":
+            raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
+                              "holds Python code, which Keras's files do not hold safely")
+        if name not in KERAS_LAYERS:
+            raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
+                              "is one that numnet does not write in Keras's form (its config or "
+                              "weights differ from Keras's)")
+        spec = _keras_object("keras.layers", name, self.layer_config(layer, where))
+        shape = getattr(layer, "input_shape", None)
+        if build and layer.built and shape is not None:
+            spec["build_config"] = {"input_shape": _shape(shape)}
+        return spec
+
+    @staticmethod
+    def input_config(layer: InputLayer) -> dict:
+        return {"batch_shape": _shape((layer.batch_size, *layer.shape)), "dtype": layer.dtype,
+                "sparse": False, "ragged": False, "name": layer.name, "optional": False}
+
+    # ----- models -----
+    def model(self, model, where: str = "model") -> dict:
+        kind = _keras_class(model, where, self.fmt)
+        if kind == "Sequential":
+            return self.sequential(model, where)
+        return self.functional(model, where)
+
+    def sequential(self, model, where: str) -> dict:
+        layers = []
+        if model._input_layer is not None:
+            layers.append(self.layer(model._input_layer, f"{where}.layers[0]"))
+        for layer in model._layers:
+            if any(layer is other for other in model._layers[:model._layers.index(layer)]):
+                raise self.refuse(f"{where}: the layer {layer.name!r}", "is called twice in a "
+                                  "Sequential model, which Keras's Sequential cannot hold")
+            layers.append(self.layer(layer, f"{where}.layers[{len(layers)}] ({layer.name})"))
+        config = {"name": model.name, "trainable": model.trainable,
+                  "dtype": _dtype_policy(model.dtype_policy.name), "layers": layers}
+        spec = _keras_object("keras", "Sequential", config)
+        if model._input_layer is not None:
+            shape = _shape(model._input_layer._declared_input_shape)
+            config["build_input_shape"] = shape
+            spec["build_config"] = {"input_shape": shape}
+        return spec
+
+    def functional(self, model, where: str) -> dict:
+        inputs, calls, outputs, shapes = _calls(model)
+        order = keras_layer_order(len(inputs), calls, outputs, inputs)
+        names = [layer.name for layer in order]
+        twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
+        if twice is not None:
+            raise self.refuse(f"{where}: two layers", f"are called {twice!r}, and Keras refers "
+                                                      "to layers by name")
+        entries = {}
+        for i, layer in enumerate(order):
+            entry = self.layer(layer, f"{where}.layers[{i}] ({layer.name})")
+            entries[id(layer)] = {**entry, "name": layer.name, "inbound_nodes": []}
+        history = [[layer.name, 0, 0] for layer in inputs]
+        dtypes = [layer.dtype for layer in inputs]
+        for layer, parents, merged in calls:
+            entry = entries[id(layer)]
+            tensors = [{"class_name": "__keras_tensor__",
+                        "config": {"shape": _shape(shapes[p]), "dtype": dtypes[p],
+                                   "keras_history": history[p]}} for p in parents]
+            entry["inbound_nodes"].append({"args": [tensors] if merged else tensors,
+                                           "kwargs": {}})
+            history.append([layer.name, len(entry["inbound_nodes"]) - 1, 0])
+            dtypes.append(getattr(layer, "compute_dtype", None) or dtypes[parents[0]])
+        ins = history[:len(inputs)]
+        outs = [history[slot] for slot in outputs]
+        struct = model._input_struct if model._graph is not None else None
+        if isinstance(struct, dict):
+            input_layers = dict(zip(struct, ins, strict=True))
+        elif isinstance(struct, (list, tuple)):
+            input_layers = ins
+        else:
+            input_layers = ins[0]
+        if model._graph is not None and isinstance(model._output, dict):
+            output_layers = dict(zip(model._output_names, outs, strict=True))
+        elif model._graph is not None and isinstance(model._output, (list, tuple)):
+            output_layers = outs
+        else:
+            output_layers = outs[0]
+        config = {"name": model.name, "trainable": model.trainable,
+                  "layers": [entries[id(layer)] for layer in order],
+                  "input_layers": input_layers, "output_layers": output_layers}
+        return {"module": "keras.src.models.functional", "class_name": "Functional",
+                "config": config, "registered_name": "Functional",
+                "build_config": {"input_shape": None}}
+
+    # ----- compile settings -----
+    def compile_config(self, model) -> dict | None:
+        """Keras's compile_config, or None (with a warning) when a setting has no Keras
+        equivalent or the model is not compiled."""
+        settings = objects.serialize_compile(model) if model.compiled else None
+        if settings is None:
+            return None
+        try:
+            out = {
+                "optimizer": self.keras_object(settings["optimizer"], "optimizers",
+                                               "compile.optimizer"),
+                "loss": self.per_output(settings.get("loss"), "losses", "compile.loss"),
+                "loss_weights": settings.get("loss_weights"),
+                "metrics": self.per_output(settings.get("metrics") or None, "metrics",
+                                           "compile.metrics"),
+                "weighted_metrics": self.per_output(settings.get("weighted_metrics"),
+                                                    "metrics", "compile.weighted_metrics"),
+                "run_eagerly": bool(settings.get("run_eagerly", False)),
+                "steps_per_execution": 1,
+                "jit_compile": settings.get("jit_compile", True),
+            }
+        except NotKerasCompatible as err:
+            warnings.warn(f"save: the compile settings are left out of the {self.fmt} file, "
+                          f"which holds the model uncompiled ({err}). Compile it again after "
+                          "loading it in Keras.", stacklevel=4)
+            return None
+        if isinstance(out["jit_compile"], str):
+            out["jit_compile"] = True  # numnet's "auto": Keras compiles where it can, too
+        return out
+
+    def per_output(self, value, family: str, where: str):
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, dict) and "class_name" not in value:
+            return {k: self.per_output(v, family, f"{where}[{k!r}]") for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.per_output(v, family, f"{where}[{i}]") for i, v in enumerate(value)]
+        return self.keras_object(value, family, where)
+
+
+def keras_config(model, fmt: str = ".keras") -> dict:
+    """config.json of the ``.keras`` file of ``model``: the architecture, and its compile
+    settings where Keras has them. Raises NotKerasCompatible (a ValueError) naming the layer or
+    object that Keras does not have."""
+    writer = _Writer(fmt)
+    spec = writer.model(model)
+    spec["compile_config"] = writer.compile_config(model)
+    return json.loads(json.dumps(spec, default=objects._json_default))
+
+
+# ----------------------------------------------------------------------------- weights
+
+
+def _extra_keras_weights(layer) -> list:
+    """Weights that Keras's layer has and numnet's does not: an adapted Normalization's
+    sample count (which Keras keeps only for old files)."""
+    from ..layers import Normalization
+
+    if isinstance(layer, Normalization) and len(layer.weights) == 2:
+        return [np.zeros((), "int32")]
+    return []
+
+
+def _value(var) -> np.ndarray:
+    return np.ascontiguousarray(backend.to_numpy(var.value))
+
+
+def _write_layer(group, layer, fmt: str) -> None:
+    """The layer's weights under ``group`` (its /layers/<key>), as Keras 3 nests them."""
+    own = group.create_group("vars")
+    own.attrs["name"] = layer.name
+    if _is_model(layer):
+        _write_layers(group.create_group("layers"), layer, fmt)
+        return
+    held = keras_h5.held_layers(layer)
+    for attr, inner in held:
+        _write_layer(group.create_group(attr), inner, fmt)
+    if held:
+        return
+    values = [_value(var) for var in layer.weights] + _extra_keras_weights(layer)
+    for i, value in enumerate(values):
+        own.create_dataset(str(i), data=value)
+
+
+def _write_layers(group, model, fmt: str) -> None:
+    used: dict[str, int] = {}
+    for layer in _keras_layers(model, fmt):
+        if _is_model(layer):
+            name = _keras_class(layer, layer.name, fmt)
+        else:
+            name = type(layer).__name__
+        key = keras_h5.keras_key(name)
+        used[key] = used.get(key, -1) + 1
+        _write_layer(group.create_group(key if used[key] == 0 else f"{key}_{used[key]}"),
+                     layer, fmt)
+
+
+def write_weights_h5(fileobj, model, fmt: str = ".keras") -> None:
+    """The weights of ``model`` in the HDF5 layout of Keras 3 (``model.weights.h5`` inside a
+    ``.keras`` file, and Keras's ``.weights.h5``), written to ``fileobj``."""
+    h5py = keras_h5._h5py()
+    with h5py.File(fileobj, "w") as h5:
+        _write_layers(h5.create_group("layers"), model, fmt)
+        h5.create_group("vars").attrs["name"] = model.name
+
+
+def _metadata() -> bytes:
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return json.dumps({"keras_version": KERAS_VERSION,
+                       "date_saved": now.strftime("%Y-%m-%d@%H:%M:%S")}).encode("utf-8")
+
+
+def save_keras(model, path: str, overwrite: bool = True) -> None:
+    """Write ``model`` to ``path`` as a Keras 3 ``.keras`` file (see the module's docstring)."""
+    keras_h5._h5py()
+    config = json.dumps(keras_config(model, ".keras")).encode("utf-8")
+    buffer = io.BytesIO()
+    write_weights_h5(buffer, model, ".keras")
+    members = [("metadata.json", _metadata()), ("config.json", config),
+               ("model.weights.h5", buffer.getvalue())]
+    atomic_write(path, lambda f: write_archive(f, members), overwrite=overwrite, where="save")
+
+
+def save_weights(model, path: str, overwrite: bool = True) -> None:
+    """Write the weights of ``model`` to ``path`` in the layout of Keras 3's ``.weights.h5``."""
+    keras_h5._h5py()
+    _keras_layers(model, ".weights.h5")  # a subclassed model is refused before writing
+    atomic_write(path, lambda f: write_weights_h5(f, model, ".weights.h5"),
+                 overwrite=overwrite, where="save_weights")
+
+
+# ----------------------------------------------------------------------------- legacy .h5
+
+
+def _named_weights(layer, prefix: str) -> list:
+    """[(name, variable)] of a layer's weights, named by path as Keras names them
+    (``bidirectional/forward_lstm/lstm_cell/kernel``), in the layer's order."""
+    if _is_model(layer):
+        out = []
+        for inner in layer._all_layers():
+            out += _named_weights(inner, f"{prefix}/{inner.name}")
+        return out
+    held = keras_h5.held_layers(layer)
+    if held:
+        out = []
+        for _, inner in held:
+            out += _named_weights(inner, f"{prefix}/{inner.name}")
+        return out
+    return [(f"{prefix}/{var.name}", var) for var in layer.weights]
+
+
+def _legacy_weights(layer) -> list:
+    """[(name, array)] in Keras's legacy order: the trainable weights, then the others."""
+    named = _named_weights(layer, layer.name)
+    names = {id(var): name for name, var in named}
+    ordered = [*layer.trainable_weights, *layer.non_trainable_weights]
+    if sorted(map(id, ordered)) != sorted(names):
+        ordered = [var for _, var in named]
+    out = [(names[id(var)], _value(var)) for var in ordered]
+    extra = _extra_keras_weights(layer)
+    return out + [(f"{layer.name}/count", value) for value in extra]
+
+
+def _strip_top(spec: dict) -> dict:
+    """The legacy form of a model's config: the model and its layers without the module,
+    registered name and build config that the .keras form adds."""
+    spec = {k: v for k, v in spec.items()
+            if k not in ("module", "registered_name", "build_config", "compile_config")}
+    config = dict(spec["config"])
+    layers = []
+    for entry in config.get("layers", []):
+        if entry.get("class_name") in ("Sequential", "Functional"):
+            layers.append({**_strip_top(entry), **{k: entry[k] for k in ("name",
+                                                                         "inbound_nodes")
+                                                   if k in entry}})
+        else:
+            layers.append({k: v for k, v in entry.items()
+                           if k not in ("module", "registered_name", "build_config")})
+    config["layers"] = layers
+    spec["config"] = config
+    return spec
+
+
+LEGACY_LOSS_NAMES = {"mse": "mean_squared_error", "mae": "mean_absolute_error",
+                     "mape": "mean_absolute_percentage_error",
+                     "msle": "mean_squared_logarithmic_error", "kld": "kl_divergence"}
+"""Short loss names that Keras 3's legacy .h5 loader does not resolve, and their full names."""
+
+
+def _legacy_losses(loss):
+    if isinstance(loss, str):
+        return LEGACY_LOSS_NAMES.get(loss.lower(), loss)
+    if isinstance(loss, dict) and "class_name" not in loss:
+        return {k: _legacy_losses(v) for k, v in loss.items()}
+    if isinstance(loss, list):
+        return [_legacy_losses(v) for v in loss]
+    return loss
+
+
+def _training_config(compile_config: dict) -> dict:
+    optimizer = compile_config["optimizer"]
+    out = {k: v for k, v in compile_config.items() if k != "optimizer"}
+    out["loss"] = _legacy_losses(out.get("loss"))
+    out["optimizer_config"] = {"class_name": optimizer["class_name"],
+                               "config": optimizer["config"]}
+    return out
+
+
+def _attribute_list(group, name: str, values: list) -> None:
+    """A list of names as Keras stores it in an attribute (an empty float array if empty)."""
+    group.attrs[name] = np.asarray([v.encode("utf-8") for v in values]) if values \
+        else np.asarray([])
+
+
+def save_legacy_h5(model, path: str, overwrite: bool = True) -> None:
+    """Write ``model`` to ``path`` as Keras's legacy HDF5 model file (see the module's
+    docstring), which ``keras.models.load_model`` reads."""
+    h5py = keras_h5._h5py()
+    spec = keras_config(model, ".h5")
+    model_config = json.dumps(_strip_top(spec))
+    training = spec["compile_config"]
+    layers = _keras_layers(model, ".h5")
+    weights = {id(layer): _legacy_weights(layer) for layer in layers}
+
+    def write(f):
+        with h5py.File(f, "w") as h5:
+            h5.attrs["keras_version"] = KERAS_VERSION
+            h5.attrs["backend"] = "jax"
+            h5.attrs["model_config"] = model_config
+            if training is not None:
+                h5.attrs["training_config"] = json.dumps(_training_config(training))
+            group = h5.create_group("model_weights")
+            _attribute_list(group, "layer_names", [layer.name for layer in layers])
+            group.attrs["backend"] = "jax"
+            group.attrs["keras_version"] = KERAS_VERSION
+            for layer in sorted(layers, key=lambda x: x.name):
+                _write_legacy_group(group.create_group(layer.name), weights[id(layer)])
+            # a numnet model has no weights of its own, only its layers'
+            _write_legacy_group(group.create_group("top_level_model_weights"), [])
+
+    atomic_write(path, write, overwrite=overwrite, where="save")
+
+
+def _write_legacy_group(group, weights: list) -> None:
+    _attribute_list(group, "weight_names", [name for name, _ in weights])
+    for name, value in weights:
+        group.create_dataset(name, data=value)
+
+
+__all__ = ["KERAS_LAYERS", "KERAS_VERSION", "NotKerasCompatible", "keras_config",
+           "keras_layer_order", "save_keras", "save_legacy_h5", "save_weights", "write_weights_h5"]
