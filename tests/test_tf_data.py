@@ -200,6 +200,27 @@ def test_repeat_reshuffles_each_round():
     assert out[:10] != out[10:]
 
 
+def test_batches_gathered_from_arrays_equal_batches_stacked_row_by_row():
+    # batch over from_tensor_slices (+ shuffle / take / skip / repeat) gathers rows by index;
+    # through a map it stacks elements one by one: the batches must be the same.
+    x = np.arange(46, dtype="float32").reshape(23, 2)
+    y = np.arange(23)
+    for tail in (lambda d: d.shuffle(7, seed=4).batch(5),
+                 lambda d: d.skip(2).shuffle(30, seed=1).take(19).batch(4, drop_remainder=True),
+                 lambda d: d.shuffle(23, seed=2).repeat(3).batch(10)):
+        gathered = list(tail(Dataset.from_tensor_slices((x, y))).as_numpy_iterator())
+        stacked = list(tail(Dataset.from_tensor_slices((x, y)).map(lambda a, b: (a, b)))
+                       .as_numpy_iterator())
+        assert len(gathered) == len(stacked)
+        for (ga, gb), (sa, sb) in zip(gathered, stacked):
+            np.testing.assert_array_equal(ga, sa)
+            np.testing.assert_array_equal(gb, sb)
+    rounds = np.concatenate([b for _, b in Dataset.from_tensor_slices((x, y)).shuffle(
+        23, seed=0).repeat(2).batch(23).as_numpy_iterator()])
+    assert sorted(rounds[:23]) == sorted(rounds[23:]) == list(range(23))
+    assert rounds[:23].tolist() != rounds[23:].tolist()  # each round reshuffled
+
+
 def test_cache_reads_the_source_once():
     calls = []
 

@@ -98,6 +98,13 @@ class Dataset:
     def _cardinality(self) -> int:
         return UNKNOWN_CARDINALITY
 
+    def _rows(self):
+        """(arrays, an iterator of row numbers) when each element is the rows of in-memory
+        arrays (from_tensor_slices, then shuffle / take / skip / repeat): ``batch`` then
+        gathers a batch with one index per array instead of stacking rows one by one.
+        None otherwise."""
+        return None
+
     def _spec(self):
         """The element_spec; by default read from the first element."""
         global _peeking
@@ -411,6 +418,9 @@ class _Slices(Dataset):
     def _cardinality(self) -> int:
         return self._n
 
+    def _rows(self):
+        return self._tensors, iter(range(self._n))
+
     def _spec(self):
         return map_structure(lambda a: TensorSpec(a.shape[1:], a.dtype), self._tensors)
 
@@ -572,23 +582,34 @@ class _Shuffle(_Transform):
         return np.random.default_rng([self._seed, iteration])
 
     def _elements(self):
-        rng = self._rng()
-        source = self._source._elements()
-        buffer = list(itertools.islice(source, self._buffer_size))
-        draws, used = rng.random(256), 0
-        while buffer:
-            if used == len(draws):
-                draws, used = rng.random(256), 0
-            i = int(draws[used] * len(buffer))
-            used += 1
-            element = buffer[i]
+        return _buffer_shuffle(self._source._elements(), self._buffer_size, self._rng())
+
+    def _rows(self):
+        rows = self._source._rows()
+        if rows is None:
+            return None
+        arrays, order = rows
+        return arrays, _buffer_shuffle(order, self._buffer_size, self._rng())
+
+
+def _buffer_shuffle(source, buffer_size: int, rng: np.random.Generator):
+    """tf.data's shuffle: each item given is drawn uniformly from a buffer of the next
+    ``buffer_size`` items of ``source``, its place taken by the item after them."""
+    buffer = list(itertools.islice(source, buffer_size))
+    while buffer:
+        for u in rng.random(1024).tolist():  # Python floats: a draw costs no NumPy call
+            i = int(u * len(buffer))
+            item = buffer[i]
             following = next(source, _END)
             if following is _END:
                 buffer[i] = buffer[-1]
                 buffer.pop()
+                if not buffer:
+                    yield item
+                    return
             else:
                 buffer[i] = following
-            yield element
+            yield item
 
 
 class _Batch(_Transform):
@@ -600,12 +621,25 @@ class _Batch(_Transform):
         self._padded_shapes, self._padding_values = padded_shapes, padding_values
 
     def _elements(self):
+        rows = None if self._padded else self._source._rows()
+        if rows is not None:
+            yield from self._gathered(*rows)
+            return
         source = self._source._elements()
         while True:
             rows = list(itertools.islice(source, self._batch_size))
             if not rows or (self._drop and len(rows) < self._batch_size):
                 return
             yield self._stack(rows)
+
+    def _gathered(self, arrays, order):
+        """The batches of rows of in-memory arrays: one gather per array and batch."""
+        parts = flatten(arrays)
+        while True:
+            index = np.fromiter(itertools.islice(order, self._batch_size), dtype=np.intp)
+            if not len(index) or (self._drop and len(index) < self._batch_size):
+                return
+            yield pack_like(arrays, [a[index] for a in parts])
 
     def _stack(self, rows):
         columns = [flatten(r) for r in rows]
@@ -717,14 +751,28 @@ class _Repeat(_Transform):
         self._count = count
 
     def _elements(self):
+        return self._rounds(self._source._elements)
+
+    def _rounds(self, start):
         rounds = itertools.count() if self._count < 0 else range(self._count)
         for _ in rounds:
             empty = True
-            for element in self._source._elements():
+            for item in start():
                 empty = False
-                yield element
+                yield item
             if empty:
                 return
+
+    def _rows(self):
+        rows = self._source._rows()
+        if rows is None:
+            return None
+        first = [rows[1]]
+
+        def order():  # the first round's order is the one just made; then one a round
+            return first.pop() if first else self._source._rows()[1]
+
+        return rows[0], self._rounds(order)
 
     def _cardinality(self) -> int:
         n = self._source._cardinality()
@@ -743,6 +791,12 @@ class _Take(_Transform):
     def _elements(self):
         source = self._source._elements()
         return source if self._count < 0 else itertools.islice(source, self._count)
+
+    def _rows(self):
+        rows = self._source._rows()
+        if rows is None or self._count < 0:
+            return rows
+        return rows[0], itertools.islice(rows[1], self._count)
 
     def _cardinality(self) -> int:
         n = self._source._cardinality()
@@ -767,6 +821,12 @@ class _Skip(_Transform):
                 pass
             return iter(())
         return itertools.islice(source, self._count, None)
+
+    def _rows(self):
+        rows = self._source._rows()
+        if rows is None or self._count < 0:
+            return None
+        return rows[0], itertools.islice(rows[1], self._count, None)
 
     def _cardinality(self) -> int:
         n = self._source._cardinality()
