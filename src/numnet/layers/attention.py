@@ -10,7 +10,12 @@ import numpy as np
 from .. import backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
+from . import base
 from .base import Layer, is_symbolic_list
+
+# Whether Layer.__call__ passes a call's further arguments on (Keras's convention) or takes one
+# input and ``training`` only.
+_BASE_BINDS_ARGUMENTS = hasattr(base, "_call_spec")
 
 LARGE_NEGATIVE = -1e9
 """What a masked score becomes before the softmax (Keras's value for float32 and wider)."""
@@ -52,24 +57,28 @@ def masked_softmax(scores, mask=None, zero_masked: bool = True) -> Tensor:
     return ops.node(p, (scores,), backward)
 
 
-class _Projection(Layer):
+class _Projection:
     """The kernel and bias of one of MultiHeadAttention's projections (Keras's EinsumDense
-    sublayers ``query``, ``key``, ``value`` and ``attention_output``): inputs' last ``bound``
-    axes are contracted with the kernel's first ``bound`` axes."""
+    sublayers ``query``, ``key``, ``value``, ``attention_output``): weights of the attention
+    layer itself, made in Keras's order; the input's last ``bound`` axes are contracted with
+    the kernel's first ``bound`` axes."""
 
     def __init__(self, name: str, owner: MultiHeadAttention, kernel_shape, bias_shape):
-        super().__init__(name=name, dtype=owner.dtype_policy, trainable=owner.trainable)
-        self.kernel = self.add_weight(kernel_shape, owner.kernel_initializer, "kernel",
-                                      regularizer=owner.kernel_regularizer,
-                                      constraint=owner.kernel_constraint)
+        self.name = name
+        self.kernel = owner.add_weight(kernel_shape, owner.kernel_initializer, name="kernel",
+                                       regularizer=owner.kernel_regularizer,
+                                       constraint=owner.kernel_constraint)
         self.bias = None
         if owner.use_bias:
-            self.bias = self.add_weight(bias_shape, owner.bias_initializer, "bias",
-                                        regularizer=owner.bias_regularizer,
-                                        constraint=owner.bias_constraint)
-        for var in self._weights:
+            self.bias = owner.add_weight(bias_shape, owner.bias_initializer, name="bias",
+                                         regularizer=owner.bias_regularizer,
+                                         constraint=owner.bias_constraint)
+        for var in self.weights:
             var.path = f"{owner.name}/{name}/{var.name}"
-        self.built = True
+
+    @property
+    def weights(self) -> list:
+        return [self.kernel] if self.bias is None else [self.kernel, self.bias]
 
     def project(self, x: Tensor, bound: int, weight) -> Tensor:
         """x (..., *contracted) -> (..., *kernel.shape[bound:]) as one dense node."""
@@ -207,11 +216,6 @@ class MultiHeadAttention(Layer):
             self.gate_dense = _Projection("gate", self, (dim, n, hv), (n, hv))
         self.value_dense = _Projection("value", self, (value_shape[-1], n, hv), (n, hv))
         self.output_dense = _Projection("attention_output", self, (n, hv, *out), out)
-        parts = (self.query_dense, self.key_dense, self.gate_dense, self.value_dense,
-                 self.output_dense)
-        self._weights = [w for part in parts if part is not None for w in part.weights]
-        self._regularized = [r for part in parts if part is not None
-                             for r in getattr(part, "_regularized", [])]
         rank = len(query_shape) + 1  # of the projected tensors (..., heads, channels)
         if self.attention_axes is None:
             self.attention_axes = tuple(range(1, rank - 2))
@@ -257,36 +261,28 @@ class MultiHeadAttention(Layer):
 
     # ----- calling -----
     def __call__(self, *args, **kwargs):
-        if args and is_symbolic_list(args[0]) or any(
-                getattr(a, "_symbolic", False) for a in (*args, *kwargs.values())):
-            return super().__call__(*args, **kwargs)
-        if args and isinstance(args[0], (list, tuple)):  # called on [query, value(, key)]
+        """``mha(query, value, key=None, ...)`` as Keras; also ``mha([query, value(, key)])``
+        and ``mask=[query mask, value mask(, key mask)]`` as a model's graph passes them."""
+        if args and isinstance(args[0], (list, tuple)) and not is_symbolic_list(args[0]):
             args = (*args[0], *args[1:])
         given_mask = kwargs.pop("mask", None)
-        bound = inspect.signature(self.call).bind(*args, **kwargs)
-        values = bound.arguments
-        if isinstance(given_mask, (list, tuple)):
-            for name, m in zip(("query_mask", "value_mask", "key_mask"), given_mask,
-                               strict=False):
-                if m is not None and values.get(name) is None:
-                    values[name] = m
-        elif given_mask is not None and values.get("query_mask") is None:
-            values["query_mask"] = given_mask
-        for name in ("query", "value", "key"):
-            x = values.get(name)
-            if x is None:
-                continue
-            carried = getattr(x, "_keras_mask", None)
-            if carried is not None and values.get(f"{name}_mask") is None \
-                    and not (name == "key" and x is values.get("value")):
-                values[f"{name}_mask"] = carried
-            values[name] = self._as_input(x)
-        query, value = values["query"], values["value"]
-        key = values.get("key")
-        if not self.built:
-            self.build((None, *query.shape[1:]), (None, *value.shape[1:]),
-                       None if key is None else (None, *key.shape[1:]))
-            self.built = True
+        if given_mask is not None:
+            masks = given_mask if isinstance(given_mask, (list, tuple)) else [given_mask]
+            for name, m in zip(("query_mask", "value_mask", "key_mask"), masks, strict=False):
+                if m is not None and kwargs.get(name) is None:
+                    kwargs[name] = m
+        symbolic = (args and is_symbolic_list(args[0])) or any(
+            getattr(a, "_symbolic", False) for a in (*args, *kwargs.values()))
+        if not self.built and not (args and is_symbolic_list(args[0])):
+            values = inspect.signature(self.call).bind(*args, **kwargs).arguments
+            shapes = [None if values.get(n) is None else (None, *tuple(values[n].shape)[1:])
+                      for n in ("query", "value", "key")]
+            self.build(*shapes)
+        if symbolic or _BASE_BINDS_ARGUMENTS:
+            return super().__call__(*args, **kwargs)
+        # A Layer.__call__ that takes one input: bind the arguments here.
+        values = inspect.signature(self.call).bind(*args, **kwargs).arguments
+        values["training"] = bool(values.get("training"))
         out = self.call(**values)
         if self.activity_regularizer is not None:
             first = out[0] if isinstance(out, tuple) else out
@@ -307,8 +303,12 @@ class MultiHeadAttention(Layer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
              attention_mask=None, return_attention_scores=False, training=None,
              use_causal_mask=False):
+        query_mask = _carried(query, query_mask)
+        value_mask = _carried(value, value_mask)
         if key is None:
             key = value
+        else:
+            key_mask = None if key is value else _carried(key, key_mask)
         query, value, key = (self._as_input(t) for t in (query, value, key))
         self._check_shapes(query.shape, value.shape, key.shape)
         for what, x, part in (("query", query, self.query_dense),
@@ -427,6 +427,11 @@ class MultiHeadAttention(Layer):
                 "kernel_constraint": constraints.serialize(self.kernel_constraint),
                 "bias_constraint": constraints.serialize(self.bias_constraint),
                 "seed": self.seed}
+
+
+def _carried(x, mask):
+    """``mask`` if given, else the mask ``x`` carries (``_keras_mask``), else None."""
+    return mask if mask is not None else getattr(x, "_keras_mask", None)
 
 
 class _Sigmoid:
