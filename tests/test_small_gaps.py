@@ -303,3 +303,62 @@ def test_advice_does_not_ask_to_scale_token_ids():
     dense.compile("adam", "binary_crossentropy")
     found = _advice(lambda: dense.fit(ids.astype("float32"), y, epochs=1, verbose=0))
     assert "unscaled_inputs" in [w.rule for w in found]
+
+
+# ----------------------------------------------------------------------------- Normalization
+
+HORSEPOWER = np.array([130.0, 165.0, 150.0, 140.0, 198.0, 97.0, 88.0], dtype=np.float32)
+
+
+def test_normalization_mean_and_variance_after_adapt():
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 6.0, 8.0]], dtype=np.float32)
+    layer = layers.Normalization()
+    assert layer.mean is None
+    layer.adapt(x)
+    assert layer.mean.shape == (1, 3) and layer.variance.shape == (1, 3)
+    np.testing.assert_allclose(layer.mean.numpy(), [[2.5, 4.0, 5.5]])
+    np.testing.assert_allclose(layer.variance.numpy(), [[2.25, 4.0, 6.25]])
+    given = layers.Normalization(mean=2.0, variance=4.0)
+    np.testing.assert_allclose(np.asarray(given(x)), (x - 2.0) / 2.0)
+    assert given.mean.shape == (1, 3)
+    inverse = layers.Normalization(mean=[1.0, 2.0, 3.0], variance=[1.0, 4.0, 9.0], invert=True)
+    np.testing.assert_allclose(np.asarray(inverse(x)), x * [1.0, 2.0, 3.0] + [1.0, 2.0, 3.0])
+
+
+def test_normalization_of_one_column_feeds_the_next_layer():
+    # Keras's regression tutorial: one feature, a Normalization declared with input_shape=[1]
+    normalizer = layers.Normalization(input_shape=[1], axis=None)
+    normalizer.adapt(np.array(HORSEPOWER))
+    np.testing.assert_allclose(normalizer.mean.numpy().ravel(), [HORSEPOWER.mean()],
+                               rtol=1e-6)
+    np.testing.assert_allclose(normalizer.variance.numpy().ravel(), [HORSEPOWER.var()],
+                               rtol=1e-5)
+    model = numnet.Sequential([normalizer, layers.Dense(units=1)])
+    assert model.predict(HORSEPOWER, verbose=0).shape == (7, 1)
+    assert model.layers[1].kernel.shape == (1, 1)
+    model.compile(numnet.optimizers.Adam(learning_rate=0.1), "mean_absolute_error")
+    found = _advice(lambda: model.fit(HORSEPOWER, HORSEPOWER / 10, epochs=3, verbose=0))
+    assert model.history.history["loss"][2] < model.history.history["loss"][0]
+    assert "unscaled_inputs" not in [w.rule for w in found]  # the model scales them
+    # without input_shape: 1-D data is a column of samples too
+    plain = layers.Normalization(axis=None)
+    plain.adapt(HORSEPOWER)
+    assert plain.input_shape == (None, 1)
+    model = numnet.Sequential([plain, layers.Dense(1)])
+    assert model.predict(HORSEPOWER, verbose=0).shape == (7, 1)
+
+
+def test_normalization_statistics_agree_with_keras():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    x = np.random.default_rng(3).normal(size=(6, 4, 3)).astype("float32") * 5 + 2
+    for axis in (-1, (1, 2), None):
+        ours, theirs = layers.Normalization(axis=axis), keras.layers.Normalization(axis=axis)
+        ours.adapt(x)
+        theirs.adapt(x)
+        assert ours.mean.shape == tuple(theirs.mean.shape)
+        np.testing.assert_allclose(ours.mean.numpy(), np.asarray(theirs.mean), rtol=1e-5)
+        np.testing.assert_allclose(ours.variance.numpy(), np.asarray(theirs.variance),
+                                   rtol=1e-4)
+        np.testing.assert_allclose(np.asarray(ours(x)), np.asarray(theirs(x)), rtol=1e-4,
+                                   atol=1e-5)

@@ -19,7 +19,8 @@ The rules (``AdviceWarning.rule`` names them):
 ``linear_hidden``             a linear hidden Dense layer feeding another Dense layer
 ``learning_rate``             Adam / RMSprop (and kin) learning rate outside [1e-5, 1]
 ``unscaled_inputs``           input features reaching more than 100 in absolute value (at fit;
-                              not the token ids an Embedding or a lookup layer takes)
+                              not the token ids an Embedding or a lookup layer takes, nor
+                              inputs a Normalization or Rescaling layer scales)
 ``mse_on_binary``             mean squared error on 0/1 targets with a sigmoid output (at fit)
 ``relu_negative_targets``     regression targets below 0 with a relu output (at fit)
 ``multi_label_softmax``       target rows holding several 1s with softmax + categorical CE (fit)
@@ -335,17 +336,20 @@ def on_fit(model, x, y) -> None:
         _check_probabilities_to_logits(model, x)
 
 
-_TOKEN_LAYERS = ("Embedding", "StringLookup", "IntegerLookup", "CategoryEncoding", "Hashing")
-"""Layers that take integer ids (or strings), which are not features to scale."""
+_UNSCALED_LAYERS = ("Embedding", "StringLookup", "IntegerLookup", "CategoryEncoding", "Hashing",
+                    "Normalization", "Rescaling")
+"""Layers whose input is not to be scaled by the user: integer ids (or strings), and the
+preprocessing layers that scale it inside the model."""
 
 
 def _takes_tokens(layer) -> bool:
-    return any(cls.__name__ in _TOKEN_LAYERS for cls in type(layer).__mro__)
+    return any(cls.__name__ in _UNSCALED_LAYERS for cls in type(layer).__mro__)
 
 
 def _token_id_inputs(model, inputs) -> set:
     """The positions of the model's inputs that feed a layer of token ids (an Embedding, a
-    lookup) directly: their values are indices, and scaling them would be wrong."""
+    lookup) or a Normalization / Rescaling layer directly: ids are indices, and scaling them
+    would be wrong; the others are scaled by the model itself."""
     graph = getattr(model, "_graph", None)
     if graph is not None:
         count = len(getattr(model, "_input_layers", ()))

@@ -116,6 +116,8 @@ class Normalization(Layer):
     def call(self, inputs, training: bool = False):
         x = _floats(inputs)
         mean, variance = self._statistics()
+        if not self._keep:  # axis=None: one mean for all, whatever the input's rank
+            mean, variance = mean.reshape(()), variance.reshape(())
         xp = backend.xp
         spread = xp.maximum(xp.sqrt(variance), backend.epsilon()).astype(x.value.dtype)
         mean = mean.astype(x.value.dtype, copy=False)
@@ -134,17 +136,25 @@ class Normalization(Layer):
         if first is None:
             raise ValueError(f"{self.name}.adapt(data): expected at least one batch, given none.")
         if not self.built:
-            self._maybe_build((None,) + first.shape[1:] if first.ndim > 1 else first.shape)
+            # The declared input shape (input_shape=[1], say) if any; 1-D data is a column of
+            # samples, as fit takes a 1-D x.
+            shape = self._declared_input_shape
+            if shape is None:
+                shape = (None,) + first.shape[1:] if first.ndim > 1 else (None, 1)
+            self._maybe_build(shape)
+        column = len(self.input_shape) == 2 and self.input_shape[-1] == 1
         total = 0
         mean = variance = None
         for batch in (first, *batches):
-            if batch.ndim != len(self._shape) or any(
-                    batch.shape[a] != self._shape[a] for a in self._keep):
+            if column and batch.ndim == 1:
+                batch = batch.reshape(-1, 1)
+            if self._keep and (batch.ndim != len(self._shape) or any(
+                    batch.shape[a] != self._shape[a] for a in self._keep)):
                 raise ValueError(f"{self.name}.adapt(data): a batch of shape {batch.shape} does "
                                  f"not fit the layer's input, shape {self.input_shape}.")
             count = batch.size // max(1, math.prod(batch.shape[a] for a in self._keep))
-            batch_mean = batch.mean(axis=self._reduce)
-            batch_variance = batch.var(axis=self._reduce)
+            reduce = self._reduce if self._keep else None  # axis=None: over everything
+            batch_mean, batch_variance = batch.mean(axis=reduce), batch.var(axis=reduce)
             if mean is None:
                 total, mean, variance = count, batch_mean, batch_variance
                 continue
@@ -158,6 +168,25 @@ class Normalization(Layer):
         self.adapt_mean.assign(mean)
         self.adapt_variance.assign(variance)
 
+    @property
+    def mean(self):
+        """The mean the layer subtracts, in the shape that broadcasts against its input (kept
+        axes their size, the others 1: (1, features) for the default axis=-1), as Keras's
+        ``layer.mean``; None before the layer is built or adapted."""
+        return self._statistic(0)
+
+    @property
+    def variance(self):
+        """The variance the layer divides by (its square root), shaped as ``mean``."""
+        return self._statistic(1)
+
+    def _statistic(self, which: int):
+        if not self.built:
+            return None
+        from ..autodiff.tensor import Tensor
+
+        return Tensor(self._statistics()[which].astype(self.dtype_policy.compute_dtype))
+
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
@@ -168,8 +197,6 @@ class Normalization(Layer):
 
 def _batches(data, where):
     """The float64 arrays of ``data``'s batches (see Normalization.adapt)."""
-    from ..models.adapters import PyDataset
-
     def array(batch):
         if isinstance(batch, tuple):
             batch = batch[0]
@@ -178,8 +205,8 @@ def _batches(data, where):
             raise TypeError(f"{where}: expected arrays of numbers, given {value!r}.")
         return value.astype(np.float64)
 
-    if isinstance(data, PyDataset):
-        return (array(data[i]) for i in range(len(data)))
+    if any(cls.__name__ == "PyDataset" for cls in type(data).__mro__):  # (by name: no import
+        return (array(data[i]) for i in range(len(data)))          # from the models above)
     if isinstance(data, (list, tuple)) or not (hasattr(data, "__array__")
                                                or hasattr(data, "value")):
         if not hasattr(data, "__iter__"):
