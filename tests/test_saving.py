@@ -133,6 +133,20 @@ LAYER_EXAMPLES = [
     layers.Bidirectional(layers.GRU(2), backward_layer=layers.SimpleRNN(3, go_backwards=True),
                          merge_mode="concat"),
     layers.TimeDistributed(layers.Dense(3, kernel_regularizer="l2"), name="per_step"),
+    layers.MultiHeadAttention(2, 3, value_dim=4, dropout=0.1, output_shape=5, seed=2,
+                              kernel_regularizer="l2", bias_initializer="ones"),
+    layers.Conv2DTranspose(3, 2, strides=2, padding="same", output_padding=1,
+                           activation="relu", kernel_regularizer="l2"),
+    layers.Conv1DTranspose(2, 3, use_bias=False), layers.UpSampling1D(3),
+    layers.UpSampling2D((2, 1), interpolation="bilinear"), layers.ZeroPadding1D((1, 2)),
+    layers.ZeroPadding2D(((1, 0), (2, 1))), layers.Cropping1D((1, 2)),
+    layers.Cropping2D(((1, 0), (1, 2))), layers.CenterCrop(2, 3),
+    layers.Resizing(4, 7, interpolation="bicubic", crop_to_aspect_ratio=True),
+    layers.RandomFlip("horizontal", seed=1),
+    layers.RandomRotation(0.1, fill_mode="constant", fill_value=0.5, seed=2),
+    layers.RandomTranslation(0.1, (-0.2, 0.3), seed=3),
+    layers.RandomZoom(0.2, interpolation="nearest", seed=4),
+    layers.RandomContrast(0.3, value_range=(0, 1), seed=5),
 ]
 
 # The rank of each example's input: (4, 6) unless it needs more axes.
@@ -144,7 +158,14 @@ _EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.
                    layers.GlobalMaxPooling1D: (4, 5, 6), layers.GlobalMaxPooling2D: (4, 3, 2, 6),
                    layers.SimpleRNN: (4, 5, 6), layers.LSTM: (4, 5, 6), layers.GRU: (4, 5, 6),
                    layers.RNN: (4, 5, 6), layers.Bidirectional: (4, 5, 6),
-                   layers.TimeDistributed: (4, 5, 6)}
+                   layers.TimeDistributed: (4, 5, 6), layers.MultiHeadAttention: (4, 5, 6),
+                   layers.Conv1DTranspose: (4, 5, 6), layers.UpSampling1D: (4, 5, 6),
+                   layers.ZeroPadding1D: (4, 5, 6), layers.Cropping1D: (4, 5, 6),
+                   **{cls: (4, 3, 5, 6) for cls in (
+                       layers.Conv2DTranspose, layers.UpSampling2D, layers.ZeroPadding2D,
+                       layers.Cropping2D, layers.CenterCrop, layers.Resizing, layers.RandomFlip,
+                       layers.RandomRotation, layers.RandomTranslation, layers.RandomZoom,
+                       layers.RandomContrast)}}
 
 
 def test_every_numnet_layer_has_a_round_trip_example():
