@@ -1239,3 +1239,53 @@ def promote(*xs) -> list:
     elif dtype is None:
         dtype = _numpy.dtype(bool)
     return [to_dtype(x, dtype) for x in xs]
+
+
+# ----------------------------------------------------------------------------- operators' ops
+
+
+def mod(a, b) -> Tensor:
+    """a - floor(a / b) b element-wise (the sign of b, as Python's %), Keras's dtype;
+    d a = 1, d b = -floor(a / b)."""
+    a, b = promote(a, b)
+    xp = backend.xp
+    if not _is_float(a.dtype):
+        return binary(a, b, xp.mod)
+    return binary(a, b, xp.mod, lambda u, v, y: 1, lambda u, v, y: -xp.floor(u / v))
+
+
+def floor_divide(a, b) -> Tensor:
+    """floor(a / b) element-wise in Keras's dtype of the two (no gradient, as in Keras)."""
+    return binary(*promote(a, b), backend.xp.floor_divide)
+
+
+def elementwise_power(a, b) -> Tensor:
+    """a ** b element-wise in Keras's dtype of the two; d a = b a^(b - 1),
+    d b = a^b log a (0 where a <= 0). Ints to int powers stay ints."""
+    xp = backend.xp
+    exponent = b
+    a, b = promote(a, b)
+    if not _is_float(a.dtype):
+        return Tensor(xp.power(a.value, b.value))
+    if type(exponent) in (int, float):  # a constant: the engine's power
+        return power(a, exponent)
+
+    def slope_b(u, v, y):
+        return xp.where(u > 0, y * xp.log(xp.where(u > 0, u, 1)), 0)
+
+    return binary(a, b, xp.power, lambda u, v, y: v * xp.power(u, v - 1), slope_b)
+
+
+def compare(a, b, fn) -> Tensor:
+    """fn(a, b) on the values in Keras's common dtype: a comparison or a logical op (no
+    gradient); ``int32 tensor == 1.5`` compares as floats."""
+    a, b = promote(a, b)
+    return Tensor(fn(a.value, b.value))
+
+
+def true_divide(a, b) -> Tensor:
+    """a / b in Keras's dtype of the two, a float (ints give floatx); as ``divide``."""
+    a, b = promote(a, b)
+    if not _is_float(a.dtype):
+        a, b = cast(a, backend.floatx()), cast(b, backend.floatx())
+    return divide(a, b)

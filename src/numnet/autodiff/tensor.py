@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import operator as _operator
 
 import numpy as _numpy
 
@@ -111,6 +112,11 @@ class Tensor:
         return int(self.value)
 
     def __bool__(self) -> bool:
+        if self.value.size != 1:
+            raise ValueError(
+                f"The truth value of a Tensor of shape {self.shape} is ambiguous: it has "
+                f"{self.value.size} elements. Use numnet.ops.any(t) or numnet.ops.all(t), or "
+                "compare Tensors by identity (`t is other`) to find one in a list.")
         return bool(self.value)
 
     def item(self):
@@ -156,7 +162,7 @@ class Tensor:
     def detach(self) -> Tensor:
         return Tensor(self.value)
 
-    # ----- operators, defined in ops -----
+    # ----- operators, defined in ops; dtypes as Keras's (int32 tensor + 0.5 is float32) -----
     def __getitem__(self, index):
         from . import ops
 
@@ -165,42 +171,42 @@ class Tensor:
     def __add__(self, other):
         from . import ops
 
-        return ops.add(self, other)
+        return ops.add(*ops.promote(self, other))
 
     def __radd__(self, other):
         from . import ops
 
-        return ops.add(other, self)
+        return ops.add(*ops.promote(other, self))
 
     def __sub__(self, other):
         from . import ops
 
-        return ops.subtract(self, other)
+        return ops.subtract(*ops.promote(self, other))
 
     def __rsub__(self, other):
         from . import ops
 
-        return ops.subtract(other, self)
+        return ops.subtract(*ops.promote(other, self))
 
     def __mul__(self, other):
         from . import ops
 
-        return ops.multiply(self, other)
+        return ops.multiply(*ops.promote(self, other))
 
     def __rmul__(self, other):
         from . import ops
 
-        return ops.multiply(other, self)
+        return ops.multiply(*ops.promote(other, self))
 
     def __truediv__(self, other):
         from . import ops
 
-        return ops.divide(self, other)
+        return ops.true_divide(self, other)
 
     def __rtruediv__(self, other):
         from . import ops
 
-        return ops.divide(other, self)
+        return ops.true_divide(other, self)
 
     def __neg__(self):
         from . import ops
@@ -210,7 +216,37 @@ class Tensor:
     def __pow__(self, exponent):
         from . import ops
 
-        return ops.power(self, exponent)
+        return ops.elementwise_power(self, exponent)
+
+    def __rpow__(self, base):
+        from . import ops
+
+        return ops.elementwise_power(base, self)
+
+    def __mod__(self, other):
+        from . import ops
+
+        return ops.mod(self, other)
+
+    def __rmod__(self, other):
+        from . import ops
+
+        return ops.mod(other, self)
+
+    def __floordiv__(self, other):
+        from . import ops
+
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        from . import ops
+
+        return ops.floor_divide(other, self)
+
+    def __abs__(self):
+        from . import ops
+
+        return ops.abs(self)
 
     def __matmul__(self, other):
         from . import ops
@@ -228,22 +264,63 @@ class Tensor:
 
         return ops.transpose(self)
 
+    # ----- comparisons and logic: element-wise, as Keras tensors (a bool Tensor, no gradient) -----
+    # ``==`` is element-wise, so a Tensor is never looked up in a list by ``in`` or ``.index``
+    # (that compares with ``==``); numnet compares Tensors by identity (``is``, ``id``) instead.
     def _compare(self, other, fn):
-        return fn(self.value, getattr(other, "value", other))
+        if not _comparable(other):
+            return NotImplemented
+        from . import ops
+
+        return ops.compare(self, other, fn)
+
+    def __eq__(self, other):
+        return self._compare(other, _operator.eq)
+
+    def __ne__(self, other):
+        return self._compare(other, _operator.ne)
 
     def __lt__(self, other):
-        return self._compare(other, lambda a, b: a < b)
+        return self._compare(other, _operator.lt)
 
     def __le__(self, other):
-        return self._compare(other, lambda a, b: a <= b)
+        return self._compare(other, _operator.le)
 
     def __gt__(self, other):
-        return self._compare(other, lambda a, b: a > b)
+        return self._compare(other, _operator.gt)
 
     def __ge__(self, other):
-        return self._compare(other, lambda a, b: a >= b)
+        return self._compare(other, _operator.ge)
+
+    def __and__(self, other):  # logical for bools, bitwise for ints, as NumPy's &
+        return self._compare(other, _operator.and_)
+
+    def __rand__(self, other):
+        return self._compare(other, lambda a, b: b & a)
+
+    def __or__(self, other):
+        return self._compare(other, _operator.or_)
+
+    def __ror__(self, other):
+        return self._compare(other, lambda a, b: b | a)
+
+    def __xor__(self, other):
+        return self._compare(other, _operator.xor)
+
+    def __rxor__(self, other):
+        return self._compare(other, lambda a, b: b ^ a)
+
+    def __invert__(self):
+        return Tensor(~self.value)
 
     __hash__ = object.__hash__
+
+
+def _comparable(other) -> bool:
+    """Whether ``==`` and the like compare with ``other`` element-wise: a Tensor, a number, an
+    array or a list; anything else (None, a string, a layer) is simply not equal."""
+    return (isinstance(other, (Tensor, int, float, list, tuple, _numpy.ndarray, _numpy.generic))
+            or hasattr(other, "__array__") or hasattr(other, "__cuda_array_interface__"))
 
 
 def _topological_order(root: Tensor) -> list:

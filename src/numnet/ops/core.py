@@ -21,9 +21,9 @@ import numpy as _numpy
 
 from .. import backend
 from ..autodiff import ops as _ops
-from ..autodiff.symbolic import symbolic_op
 from ..autodiff.ops import _is_float, is_weak, keras_dtype, promote, to_dtype
 from ..autodiff.ops import result_type as result_type
+from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
 
 _dtype_of, _is_weak, _promote, _to = keras_dtype, is_weak, promote, to_dtype

@@ -194,18 +194,14 @@ true_divide = divide
 @symbolic_op
 def floor_divide(x1, x2) -> Tensor:
     """floor(x1 / x2) element-wise, in the inputs' dtype (no gradient, as in Keras)."""
-    return _ops.binary(*_promote(x1, x2), lambda a, b: _xp().floor_divide(a, b))
+    return _ops.floor_divide(x1, x2)
 
 
 @symbolic_op
 def mod(x1, x2) -> Tensor:
     """x1 - floor(x1 / x2) x2 element-wise (the sign of x2, as Python's %);
     d x1 = 1, d x2 = -floor(x1 / x2)."""
-    a, b = _promote(x1, x2)
-    if not _is_float(a.dtype):
-        return _ops.binary(a, b, lambda u, v: _xp().mod(u, v))
-    return _ops.binary(a, b, lambda u, v: _xp().mod(u, v), lambda u, v, y: 1,
-                       lambda u, v, y: -_xp().floor(u / v))
+    return _ops.mod(x1, x2)
 
 
 @symbolic_op
@@ -215,17 +211,7 @@ def power(x1, x2) -> Tensor:
     >>> numnet.ops.power([1, 2, 3], 2).tolist()  # ints stay ints
     [1, 4, 9]
     """
-    a, b = _promote(x1, x2)
-    xp = _xp()
-    if not _is_float(a.dtype):
-        return Tensor(xp.power(a.value, b.value))
-    if type(x2) in (int, float) and not b.requires_grad:
-        return _ops.power(a, x2)
-
-    def slope_b(u, v, y):
-        return xp.where(u > 0, y * xp.log(xp.where(u > 0, u, 1)), 0)
-
-    return _ops.binary(a, b, xp.power, lambda u, v, y: v * xp.power(u, v - 1), slope_b)
+    return _ops.elementwise_power(x1, x2)
 
 
 @symbolic_op
@@ -488,8 +474,7 @@ def isfinite(x) -> Tensor:
 
 
 def _compare(x1, x2, fn) -> Tensor:
-    a, b = _promote(x1, x2)
-    return Tensor(fn(a.value, b.value))
+    return _ops.compare(x1, x2, fn)
 
 
 @symbolic_op
