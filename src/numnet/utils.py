@@ -4,6 +4,7 @@ Progbar; and plot_history, numnet's picture of a History."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -359,9 +360,187 @@ def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype
     return fig
 
 
-__all__ = ["CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session",
-           "custom_object_scope", "get_custom_objects", "get_registered_name",
-           "get_registered_object", "is_keras_tensor", "normalize", "pack_x_y_sample_weight",
-           "pad_sequences",
-           "plot_history", "plot_model", "register_keras_serializable", "set_random_seed",
-           "to_categorical", "unpack_x_y_sample_weight"]
+# ----------------------------------------------------------------------------- get_file
+
+
+def _hash_algorithm(file_hash: str, hash_algorithm: str) -> str:
+    if hash_algorithm == "auto":
+        return "sha256" if len(file_hash) == 64 else "md5"
+    if hash_algorithm not in ("sha256", "md5"):
+        raise ValueError(f"get_file(hash_algorithm): expected 'auto', 'sha256' or 'md5', given "
+                         f"{hash_algorithm!r}.")
+    return hash_algorithm
+
+
+def _matches(path: str, file_hash: str, algorithm: str) -> bool:
+    from .datasets._files import digest
+
+    return digest(Path(path), algorithm) == file_hash.lower()
+
+
+def _inside(root: str, name: str) -> bool:
+    target = os.path.realpath(os.path.join(root, name))
+    return target == os.path.realpath(root) or target.startswith(
+        os.path.realpath(root) + os.sep)
+
+
+def _extract(archive: str, folder: str, archive_format) -> bool:
+    """Unpack a tar or zip archive into ``folder``, refusing members that would land outside
+    it (absolute paths, '..', links pointing out); False if it is neither format."""
+    import tarfile
+    import zipfile
+
+    formats = ["tar", "zip"] if archive_format == "auto" else (
+        [archive_format] if isinstance(archive_format, str) else list(archive_format or []))
+    for kind in formats:
+        if kind == "tar" and tarfile.is_tarfile(archive):
+            with tarfile.open(archive) as tar:
+                for member in tar.getmembers():
+                    unsafe = not _inside(folder, member.name) or (
+                        (member.issym() or member.islnk()) and not _inside(
+                            folder, os.path.join(os.path.dirname(member.name),
+                                                 member.linkname)))
+                    if unsafe or member.isdev():
+                        raise ValueError(f"get_file: the archive {archive!r} holds "
+                                         f"{member.name!r}, which would be written outside "
+                                         f"{folder!r}; refused.")
+                tar.extractall(folder, **({"filter": "data"} if hasattr(tarfile, "data_filter")
+                                          else {}))
+            return True
+        if kind == "zip" and zipfile.is_zipfile(archive):
+            with zipfile.ZipFile(archive) as zipped:
+                for name in zipped.namelist():
+                    if not _inside(folder, name):
+                        raise ValueError(f"get_file: the archive {archive!r} holds {name!r}, "
+                                         f"which would be written outside {folder!r}; refused.")
+                zipped.extractall(folder)
+            return True
+    return False
+
+
+def get_file(fname=None, origin=None, untar: bool = False, md5_hash=None, file_hash=None,
+             cache_subdir: str = "datasets", hash_algorithm: str = "auto",
+             extract: bool = False, archive_format="auto", cache_dir=None,
+             force_download: bool = False) -> str:
+    """The path of a file from ``origin``, downloaded once into Keras's cache, as Keras's
+    ``get_file``.
+
+    The file is kept at ``cache_dir/cache_subdir/fname`` (cache_dir defaults to $KERAS_HOME or
+    ~/.keras, so files Keras downloaded are reused). When it is there (and matches
+    ``file_hash``) nothing is downloaded; otherwise it is downloaded to a temporary name in
+    that folder, checked against ``file_hash``, and only then renamed into place, so the cache
+    never holds a partial or corrupted file. ``origin`` may be any URL urllib opens, file://
+    included.
+
+    Args:
+        fname: the file's name in the cache; defaults to the last part of origin's path.
+        origin: the URL to download from (required).
+        untar: Keras 2's ``extract=True`` for tar archives.
+        md5_hash: Keras 2's ``file_hash`` for an MD5 digest.
+        file_hash: the expected SHA-256 or MD5 hex digest; None skips the check.
+        cache_subdir: folder under cache_dir (an absolute path is used as it is).
+            Defaults to "datasets".
+        hash_algorithm: "sha256", "md5" or "auto" (from the digest's length).
+        extract: unpack a tar / zip archive (into ``<name>_extracted`` beside it, for a
+            fname with an extension) and return that folder. Defaults to False.
+        archive_format: "auto" (tar, then zip), "tar", "zip", or a list of them.
+        cache_dir: defaults to $KERAS_HOME or ~/.keras.
+        force_download: download even when the file is in the cache. Defaults to False.
+
+    Returns:
+        The path of the file (of the extracted folder with extract=True).
+
+    Raises:
+        ValueError: no origin, a path in fname, or a download whose digest is not file_hash.
+        ConnectionError: the download failed (with where to put the file instead).
+
+    Example::
+
+        path = numnet.utils.get_file(
+            "auto-mpg.data",
+            "http://archive.ics.uci.edu/ml/machine-learning-databases/auto-mpg/auto-mpg.data")
+    """
+    import tempfile
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from .datasets._files import CHUNK, keras_home
+
+    if origin is None:
+        raise ValueError("get_file(origin): the URL to download the file from is required, "
+                         "e.g. get_file('data.csv', origin='https://...').")
+    if md5_hash is not None and file_hash is None:
+        file_hash, hash_algorithm = md5_hash, "md5"
+    algorithm = None if file_hash is None else _hash_algorithm(file_hash, hash_algorithm)
+    base = os.path.expanduser(os.fspath(cache_dir)) if cache_dir is not None else str(
+        keras_home())
+    folder = os.path.join(base, cache_subdir)
+    os.makedirs(folder, exist_ok=True)
+    given = fname is not None and os.fspath(fname) != ""
+    fname = os.fspath(fname) if given else os.path.basename(urllib.parse.urlsplit(origin).path)
+    if not fname:
+        raise ValueError(f"get_file(fname): cannot take a file name from origin {origin!r}; "
+                         "pass fname='name.ext'.")
+    if os.sep in fname or (os.altsep and os.altsep in fname):
+        raise ValueError(f"get_file(fname): expected a file name, given the path {fname!r}; "
+                         "give its folder as cache_dir= (or cache_subdir=).")
+    if extract or untar:
+        if given and "." in fname:
+            target = os.path.join(folder, fname)
+            unpacked = os.path.join(folder, f"{fname[:fname.find('.')]}_extracted")
+        else:
+            target = os.path.join(folder, f"{fname}_archive")
+            unpacked = os.path.join(folder, fname)
+    else:
+        target = unpacked = os.path.join(folder, fname)
+    download = force_download or not os.path.exists(target)
+    if not download and file_hash is not None and not _matches(target, file_hash, algorithm):
+        print(f"A local file was found, but its {algorithm} digest does not match {file_hash}; "
+              "downloading it again.")
+        download = True
+    if download:
+        print(f"Downloading data from {origin}")
+        fd, part = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".part",
+                                    dir=folder)
+        try:
+            try:
+                with os.fdopen(fd, "wb") as out, urllib.request.urlopen(origin,
+                                                                        timeout=60) as reply:
+                    for block in iter(lambda: reply.read(CHUNK), b""):
+                        out.write(block)
+            except (urllib.error.URLError, OSError, ValueError) as err:
+                raise ConnectionError(
+                    f"get_file: could not download {origin} ({err}). Without a network, place "
+                    f"the file at {target!r} (KERAS_HOME or cache_dir= move that folder).") \
+                    from None
+            if file_hash is not None and not _matches(part, file_hash, algorithm):
+                from .datasets._files import digest
+
+                raise ValueError(f"get_file: the file downloaded from {origin} has {algorithm} "
+                                 f"{digest(Path(part), algorithm)}, expected {file_hash}; it is "
+                                 "incomplete or corrupted, so it was not kept.")
+            os.replace(part, target)
+        finally:
+            if os.path.exists(part):
+                os.remove(part)
+    if extract or untar:
+        if download or not os.path.exists(unpacked):
+            if not _extract(target, unpacked, "tar" if untar else archive_format):
+                import warnings
+
+                warnings.warn(f"get_file: {target!r} is not a {archive_format} archive; "
+                              "nothing was extracted.", stacklevel=2)
+        return unpacked
+    return target
+
+
+from .preprocessing.image import array_to_img, img_to_array, load_img, save_img  # noqa: E402
+from .preprocessing.timeseries import timeseries_dataset_from_array  # noqa: E402
+
+__all__ = ["CustomObjectScope", "Progbar", "PyDataset", "Sequence", "array_to_img",
+           "clear_session", "custom_object_scope", "get_custom_objects", "get_file",
+           "get_registered_name", "get_registered_object", "img_to_array", "is_keras_tensor",
+           "load_img", "normalize", "pack_x_y_sample_weight", "pad_sequences", "plot_history",
+           "plot_model", "register_keras_serializable", "save_img", "set_random_seed",
+           "timeseries_dataset_from_array", "to_categorical", "unpack_x_y_sample_weight"]

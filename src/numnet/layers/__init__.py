@@ -28,6 +28,7 @@ from .image import (
     ZeroPadding2D,
 )
 from .lookup import CategoryEncoding, IntegerLookup, StringLookup
+from .serialization import deserialize, serialize
 from .merging import (
     Add,
     Average,
@@ -91,7 +92,7 @@ __all__ = [
     "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
     "GRU", "LSTM", "RNN", "Bidirectional", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
     "TimeDistributed",
-    "CategoryEncoding", "IntegerLookup", "StringLookup",
+    "CategoryEncoding", "IntegerLookup", "StringLookup", "deserialize", "serialize",
     "MultiHeadAttention",
     "Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose",
     "CenterCrop", "Cropping1D", "Cropping2D", "RandomContrast", "RandomFlip", "RandomRotation",

@@ -49,6 +49,7 @@ from .registry import (
     register_serializable,
 )
 from .schema import FORMAT_VERSION
+from .serialization import deserialize_keras_object, serialize_keras_object
 
 register_keras_serializable = register_serializable
 """Keras's name for :func:`register_serializable`, so that Keras code runs unchanged."""
@@ -58,4 +59,5 @@ __all__ = [
     "custom_object_scope", "get_custom_objects", "get_registered_name",
     "get_registered_object", "load_model", "load_weights", "model_from_json", "model_to_json",
     "register_keras_serializable", "register_serializable", "save_model", "save_weights",
+    "deserialize_keras_object", "serialize_keras_object",
 ]
