@@ -15,7 +15,7 @@ A = RNG.normal(size=(3, 4))
 
 
 def close(t, expected, **kw):
-    np.testing.assert_allclose(np.asarray(t), expected, rtol=kw.pop("rtol", 1e-5),
+    np.testing.assert_allclose(numnet.backend.to_numpy(t), expected, rtol=kw.pop("rtol", 1e-5),
                                atol=kw.pop("atol", 1e-6), **kw)
 
 
@@ -487,3 +487,8 @@ def test_missing_names_say_so_and_what_to_use():
     assert not hasattr(tf, "__wrapped__")
     with pytest.raises(ImportError):
         from numnet import no_such_name  # noqa: F401
+
+
+def test_the_tensorflow_names_run_with_every_array_on_a_device(runs_on_a_device):
+    """This module again with NUMNET_DEVICE=gpu, on the strict stand-in for CuPy."""
+    runs_on_a_device(__file__)

@@ -340,3 +340,8 @@ def test_fit_honours_steps_per_epoch_on_a_repeated_dataset():
     history = _model().fit(ds, steps_per_epoch=3, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
     assert len(count) == 6  # 3 batches an epoch, no more read
+
+
+def test_datasets_train_with_every_array_on_a_device(runs_on_a_device):
+    """This module again with NUMNET_DEVICE=gpu, on the strict stand-in for CuPy."""
+    runs_on_a_device(__file__)

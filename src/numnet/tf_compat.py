@@ -1170,22 +1170,27 @@ random = _namespace(
 
 
 def _sigmoid(x, name: str | None = None) -> Tensor:
+    """1 / (1 + exp(-x)), element-wise (``tf.math.sigmoid``)."""
     return activations.sigmoid(_to_tensor(x))
 
 
 def _tanh(x, name: str | None = None) -> Tensor:
+    """tanh(x), element-wise (``tf.math.tanh``)."""
     return activations.tanh(_to_tensor(x))
 
 
 def _softplus(features, name: str | None = None) -> Tensor:
+    """log(1 + exp(x)), computed stably (``tf.math.softplus``)."""
     return activations.softplus(_to_tensor(features))
 
 
 def _softmax(logits, axis=None, name: str | None = None) -> Tensor:
+    """exp(z) / sum(exp(z)) along ``axis`` (the last when None) (``tf.math.softmax``)."""
     return activations.softmax(_to_tensor(logits), axis=-1 if axis is None else axis)
 
 
 def _log_softmax(logits, axis=None, name: str | None = None) -> Tensor:
+    """z - log(sum(exp(z))) along ``axis`` (the last when None) (``tf.math.log_softmax``)."""
     return activations.log_softmax(_to_tensor(logits), axis=-1 if axis is None else axis)
 
 

@@ -35,6 +35,7 @@ pipeline in the calling thread, so it changes nothing."""
 
 _END = object()
 _peeking = False  # reading an element for element_spec: shuffles keep their epoch counter
+_describing = False  # repr: element_spec from the pipeline alone, no element read
 
 
 class Cardinality(int):
@@ -108,6 +109,8 @@ class Dataset:
     def _spec(self):
         """The element_spec; by default read from the first element."""
         global _peeking
+        if _describing:
+            return None
         previous, _peeking = _peeking, True
         try:
             first = next(iter(self._elements()), _END)
@@ -369,7 +372,13 @@ class Dataset:
         return self._spec()
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__.lstrip('_')}Dataset element_spec={self.element_spec}>"
+        global _describing
+        previous, _describing = _describing, True
+        try:
+            spec = self._spec()
+        finally:
+            _describing = previous
+        return f"<{type(self).__name__.lstrip('_')}Dataset element_spec={spec}>"
 
 
 def _eager(array):
