@@ -344,6 +344,32 @@ def test_confusion_matrix_and_l2_normalize():
     check_grad(lambda x: tf.math.l2_normalize(x, axis=1), A)
 
 
+def test_norms_and_clipping():
+    close(tf.norm(A), np.linalg.norm(A))
+    close(tf.norm(A, axis=1), np.linalg.norm(A, axis=1))
+    close(tf.norm(A, ord=1, axis=0), np.abs(A).sum(0))
+    close(tf.norm(A, ord=np.inf), np.abs(A).max())
+    close(tf.clip_by_norm([3.0, 4.0], 1.0), [0.6, 0.8])
+    close(tf.clip_by_norm([0.3, 0.4], 1.0), [0.3, 0.4])  # already inside: unchanged
+    grads = [np.array([3.0, 4.0]), None, tf.constant([[12.0]])]
+    clipped, global_norm = tf.clip_by_global_norm(grads, 6.5)
+    assert float(global_norm) == 13.0 and clipped[1] is None
+    close(clipped[0], [1.5, 2.0])
+    close(clipped[2], [[6.0]])
+    check_grad(lambda x: tf.clip_by_norm(x, 1.0), A)
+
+
+def test_tensorflow_initializer_names():
+    init = tf.random_normal_initializer(0.0, 0.02, seed=1)
+    values = np.asarray(init((200, 50)))
+    assert abs(values.std() - 0.02) < 0.002 and abs(values.mean()) < 0.002
+    close(tf.zeros_initializer()((2, 2)), np.zeros((2, 2)))
+    close(tf.constant_initializer(3.0)((2,)), [3.0, 3.0])
+    layer = numnet.layers.Dense(3, kernel_initializer=tf.ones_initializer())
+    layer.build((None, 2))
+    close(layer.kernel, np.ones((2, 3)))
+
+
 def test_identity_and_stop_gradient():
     x = numnet.Variable(np.array([1.0, 2.0]))
     y = tf.reduce_sum(tf.identity(x) * 3 + tf.stop_gradient(x) * 5)

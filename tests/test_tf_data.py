@@ -268,6 +268,25 @@ def test_element_spec_does_not_advance_a_shuffle():
     assert as_list(mapped) == reference
 
 
+def test_sample_and_choose_from_datasets():
+    zeros = Dataset.from_tensors(np.int64(0)).repeat()
+    ones = Dataset.from_tensors(np.int64(1)).repeat()
+    mixed = Dataset.sample_from_datasets([zeros, ones], weights=[0.75, 0.25], seed=0).take(4000)
+    draws = np.array(as_list(mixed))
+    assert abs(draws.mean() - 0.25) < 0.03  # 4000 draws: the standard error is 0.007
+    again = Dataset.sample_from_datasets([zeros, ones], weights=[0.75, 0.25], seed=0).take(4000)
+    assert as_list(again) == draws.tolist()
+    # finite datasets: all their elements come out, each dataset in its own order
+    both = as_list(Dataset.sample_from_datasets([Dataset.range(3), Dataset.range(10, 14)],
+                                                seed=1))
+    assert sorted(both) == [0, 1, 2, 10, 11, 12, 13]
+    assert [v for v in both if v < 10] == [0, 1, 2]
+    chosen = Dataset.choose_from_datasets([Dataset.range(3), Dataset.range(10, 13)],
+                                          Dataset.range(2).repeat(3))
+    assert as_list(chosen) == [0, 10, 1, 11, 2, 12]
+    assert tf.data.experimental.sample_from_datasets is Dataset.sample_from_datasets
+
+
 # ----------------------------------------------------------------------------- training
 
 

@@ -1020,6 +1020,53 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
     return Tensor(backend.to_device(out.astype(as_dtype(dtype))))
 
 
+def norm(tensor, ord="euclidean", axis=None, keepdims=None,  # noqa: A002
+         name: str | None = None) -> Tensor:
+    """The norm of ``tensor`` over ``axis`` (all entries when None): "euclidean" / "fro" / 2
+    sqrt(sum x^2), 1 sum |x|, ``np.inf`` max |x|. Raises ValueError for other orders."""
+    x = _to_tensor(tensor)
+    axis, keepdims = _axis(axis), builtins.bool(keepdims)
+    if ord in ("euclidean", "fro", 2, 2.0):
+        return reduce_euclidean_norm(x, axis=axis, keepdims=keepdims)
+    if ord in (1, 1.0):
+        return _ops.sum(_ops.abs(x), axis=axis, keepdims=keepdims)
+    if ord == np.inf:
+        return reduce_max(_ops.abs(x), axis=axis, keepdims=keepdims)
+    raise ValueError(f"norm(ord): numnet computes 'euclidean' (2, 'fro'), 1 and np.inf norms; "
+                     f"given {ord!r}.")
+
+
+def clip_by_norm(t, clip_norm, axes=None, name: str | None = None) -> Tensor:
+    """``t`` scaled down so that its L2 norm (over ``axes``, all when None) is at most
+    ``clip_norm``: t * clip_norm / max(norm(t), clip_norm)."""
+    x = _to_tensor(t)
+    size = reduce_euclidean_norm(x, axis=_axis(axes), keepdims=True)
+    clip = float(_plain(clip_norm))
+    return _ops.divide(_ops.multiply(x, clip), _ops.maximum(size, clip))
+
+
+def clip_by_global_norm(t_list, clip_norm, use_norm=None, name: str | None = None):
+    """``(clipped, global_norm)``: the Tensors of ``t_list`` (gradients, typically) all scaled
+    by clip_norm / max(global_norm, clip_norm), global_norm = sqrt(sum of their squared L2
+    norms) (or ``use_norm``). None entries stay None.
+
+        grads, _ = tf.clip_by_global_norm(grads, 1.0)
+    """
+    tensors = [None if t is None else _to_tensor(t) for t in t_list]
+    present = [t for t in tensors if t is not None]
+    if use_norm is None:
+        squares = [_ops.sum(_ops.square(t)) for t in present]
+        total = add_n(squares) if squares else constant(0.0)
+        global_norm = _ops.sqrt(total)
+    else:
+        global_norm = _to_tensor(use_norm)
+    clip = float(_plain(clip_norm))
+    scale = _ops.divide(clip, _ops.maximum(stop_gradient(global_norm), clip))
+    clipped = [None if t is None else _ops.multiply(t, _ops.cast(scale, t.dtype))
+               for t in tensors]
+    return clipped, global_norm
+
+
 def l2_normalize(x, axis=None, epsilon: float = 1e-12, name: str | None = None,
                  dim=None) -> Tensor:
     """x / sqrt(max(sum(x^2, axis), epsilon)) (``tf.math.l2_normalize`` = tf.nn's)."""
@@ -1222,6 +1269,16 @@ dtypes = _namespace(
 if bfloat16 is not None:
     dtypes.bfloat16 = bfloat16
 
+# TensorFlow 2's initializer names (``kernel_initializer=tf.random_normal_initializer(0.0, 0.02)``)
+random_normal_initializer = initializers.RandomNormal
+random_uniform_initializer = initializers.RandomUniform
+truncated_normal_initializer = initializers.TruncatedNormal
+zeros_initializer = initializers.Zeros
+ones_initializer = initializers.Ones
+constant_initializer = initializers.Constant
+glorot_uniform_initializer = initializers.GlorotUniform
+glorot_normal_initializer = initializers.GlorotNormal
+
 # ----------------------------------------------------------------------------- tf.config
 
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
@@ -1281,16 +1338,18 @@ for _name, _value in _config_functions.items():
 __all__ = [
     "DType", "TensorSpec", "Variable", "abs", "add", "add_n", "argmax", "argmin", "argsort",
     "as_dtype", "bfloat16", "bool", "boolean_mask", "broadcast_to", "cast", "ceil",
-    "clip_by_value", "complex128", "complex64", "concat", "constant", "convert_to_tensor", "cos",
-    "cumsum", "divide", "double", "dtypes", "equal", "exp", "expand_dims", "eye", "fill",
-    "float16", "float32", "float64", "floor", "function", "gather", "greater", "greater_equal",
-    "half", "identity", "int16", "int32", "int64", "int8", "is_tensor", "less", "less_equal",
-    "linspace", "log", "logical_and", "logical_not", "logical_or", "logical_xor", "math",
-    "matmul", "maximum", "minimum", "multiply", "negative", "newaxis", "not_equal", "one_hot",
-    "ones", "ones_like", "pad", "pow", "print", "random", "range", "rank", "reduce_all",
-    "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min", "reduce_prod",
-    "reduce_std", "reduce_sum", "reduce_variance", "reshape", "round", "shape", "sign", "size",
-    "sort", "split", "sqrt", "square", "squeeze", "stack", "stop_gradient", "string",
-    "subtract", "tile", "transpose", "truediv", "uint16", "uint32", "uint64", "uint8",
-    "unstack", "where", "zeros", "zeros_like",
+    "clip_by_global_norm", "clip_by_norm", "clip_by_value", "complex128", "complex64", "concat",
+    "constant", "constant_initializer", "convert_to_tensor", "cos", "cumsum", "divide", "double",
+    "dtypes", "equal", "exp", "expand_dims", "eye", "fill", "float16", "float32", "float64",
+    "floor", "function", "gather", "glorot_normal_initializer", "glorot_uniform_initializer",
+    "greater", "greater_equal", "half", "identity", "int16", "int32", "int64", "int8", "is_tensor",
+    "less", "less_equal", "linspace", "log", "logical_and", "logical_not", "logical_or",
+    "logical_xor", "math", "matmul", "maximum", "minimum", "multiply", "negative", "newaxis",
+    "norm", "not_equal", "one_hot", "ones", "ones_initializer", "ones_like", "pad", "pow", "print",
+    "random", "random_normal_initializer", "random_uniform_initializer", "range", "rank",
+    "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_max", "reduce_mean", "reduce_min",
+    "reduce_prod", "reduce_std", "reduce_sum", "reduce_variance", "reshape", "round", "shape",
+    "sign", "size", "sort", "split", "sqrt", "square", "squeeze", "stack", "stop_gradient",
+    "string", "subtract", "tile", "transpose", "truediv", "truncated_normal_initializer", "uint16",
+    "uint32", "uint64", "uint8", "unstack", "where", "zeros", "zeros_initializer", "zeros_like",
 ]

@@ -186,6 +186,39 @@ class Dataset:
                             f"them), given {bad or 'nothing'}.")
         return _Zip(datasets)
 
+    @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None,
+                             stop_on_empty_dataset: bool = False,
+                             rerandomize_each_iteration=None) -> Dataset:
+        """Elements drawn at random from ``datasets``: each from dataset i with probability
+        ``weights[i]`` (equal weights by default), e.g. to rebalance classes. When one runs
+        out, the rest continue (their weights renormalised) unless ``stop_on_empty_dataset``.
+        ``seed`` as in ``shuffle``; a new draw at each iteration."""
+        datasets = list(datasets)
+        if not datasets or not all(isinstance(d, Dataset) for d in datasets):
+            raise TypeError("Dataset.sample_from_datasets(datasets): expected a non-empty list "
+                            "of Datasets.")
+        w = np.ones(len(datasets)) if weights is None else np.asarray(
+            backend.to_numpy(getattr(weights, "value", weights)), dtype=np.float64)
+        if w.shape != (len(datasets),) or (w < 0).any() or not w.sum() > 0:
+            raise ValueError(f"Dataset.sample_from_datasets(weights): expected one non-negative "
+                             f"weight per dataset ({len(datasets)}), not all zero; given "
+                             f"{weights!r}.")
+        seed = None if seed is None else _count(seed, "seed", "sample_from_datasets")
+        return _Sample(datasets, w / w.sum(), seed, bool(stop_on_empty_dataset))
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset: bool = True
+                             ) -> Dataset:
+        """Elements taken in turn from ``datasets[i]``, i the successive elements of
+        ``choice_dataset`` (a Dataset of int64 scalars). A chosen dataset that is empty ends it
+        (``stop_on_empty_dataset``) or is passed over."""
+        datasets = list(datasets)
+        if not isinstance(choice_dataset, Dataset):
+            raise TypeError(f"Dataset.choose_from_datasets(choice_dataset): expected a Dataset "
+                            f"of indices, given {type(choice_dataset).__name__}.")
+        return _Choose(datasets, choice_dataset, bool(stop_on_empty_dataset))
+
     # ----- transformations -----
     def map(self, map_func, num_parallel_calls=None, deterministic=None,
             name: str | None = None) -> Dataset:
@@ -924,6 +957,62 @@ class _FlatMap(_Transform):
 
     def _spec(self):
         return Dataset._spec(self)
+
+
+class _Sample(Dataset):
+    def __init__(self, datasets, weights, seed, stop):
+        self._datasets, self._weights, self._stop = datasets, weights, stop
+        self._seed = seed if seed is not None else int(backend.rng().integers(2**62))
+        self._iteration = 0
+
+    def _elements(self):
+        rng = np.random.default_rng([self._seed, self._iteration])
+        if not _peeking:
+            self._iteration += 1
+        iterators = [d._elements() for d in self._datasets]
+        weights = self._weights.copy()
+        while weights.sum() > 0:
+            i = int(rng.choice(len(iterators), p=weights / weights.sum()))
+            element = next(iterators[i], _END)
+            if element is not _END:
+                yield element
+            elif self._stop:
+                return
+            else:
+                weights[i] = 0.0
+
+    def _cardinality(self) -> int:
+        counts = [d._cardinality() for d, w in zip(self._datasets, self._weights) if w > 0]
+        if all(c == INFINITE_CARDINALITY for c in counts):
+            return INFINITE_CARDINALITY
+        if not self._stop and UNKNOWN_CARDINALITY not in counts and INFINITE_CARDINALITY \
+                not in counts:
+            return sum(counts)
+        return UNKNOWN_CARDINALITY
+
+    def _spec(self):
+        return self._datasets[0]._spec()
+
+
+class _Choose(Dataset):
+    def __init__(self, datasets, choices, stop):
+        self._datasets, self._choices, self._stop = datasets, choices, stop
+
+    def _elements(self):
+        iterators = [d._elements() for d in self._datasets]
+        for choice in self._choices._elements():
+            i = int(np.asarray(choice))
+            if not 0 <= i < len(iterators):
+                raise ValueError(f"Dataset.choose_from_datasets: choice {i} is not the index of "
+                                 f"one of the {len(iterators)} datasets.")
+            element = next(iterators[i], _END)
+            if element is not _END:
+                yield element
+            elif self._stop:
+                return
+
+    def _spec(self):
+        return self._datasets[0]._spec()
 
 
 class _AssertCardinality(_Transform):

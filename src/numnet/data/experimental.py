@@ -17,6 +17,10 @@ def cardinality(dataset: Dataset) -> Cardinality:
     return dataset.cardinality()
 
 
+sample_from_datasets = Dataset.sample_from_datasets
+choose_from_datasets = Dataset.choose_from_datasets
+
+
 def assert_cardinality(expected_cardinality):
     """For ``dataset.apply``: declare the number of elements (so that ``len`` and fit know
     it); iterating raises ValueError if the dataset has another number."""
@@ -24,4 +28,4 @@ def assert_cardinality(expected_cardinality):
 
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "assert_cardinality",
-           "cardinality"]
+           "cardinality", "choose_from_datasets", "sample_from_datasets"]
