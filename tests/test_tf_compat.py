@@ -43,6 +43,14 @@ def test_constant_and_convert_follow_tensorflows_dtypes():
     close(tf.constant([1, 2, 3, 4], shape=(2, 2)), [[1, 2], [3, 4]])
     t = tf.constant([1.0])
     assert tf.convert_to_tensor(t) is t
+    v = tf.Variable([1.0, 2.0])
+    source = np.array([1.0, 2.0])
+    frozen, copied = tf.constant(v), tf.constant(source)
+    v.assign([3.0, 4.0])
+    source[0] = 9.0
+    close(frozen, [1.0, 2.0])
+    close(copied, [1.0, 2.0])
+    assert not frozen.requires_grad
     assert tf.convert_to_tensor([1, 2], dtype_hint=tf.float32).dtype == np.float32
     assert tf.is_tensor(t) and not tf.is_tensor(np.ones(2))
 

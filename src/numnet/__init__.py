@@ -123,7 +123,7 @@ def __getattr__(name):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
-    if name.startswith("__"):
+    if name.startswith("_"):
         raise AttributeError(f"module 'numnet' has no attribute {name!r}")
     hint = _INSTEAD.get(name) or _suggestion(name)
     raise AttributeError(f"module 'numnet' has no attribute {name!r}: numnet does not provide "

@@ -143,8 +143,11 @@ def constant(value, dtype=None, shape=None, name: str | None = None) -> Tensor:
     """A constant Tensor: ``tf.constant([1.0, 2.0])`` is float32, ``tf.constant([1, 2])``
     int32, a NumPy array keeps its dtype. ``shape``: fill that shape with a scalar ``value``
     or reshape ``value`` to it. Raises TypeError for values that are not numbers."""
-    tensor = _to_tensor(_plain(value) if isinstance(value, Tensor) else value,
-                        _dtype(dtype, "constant"))
+    if isinstance(value, Tensor):  # its values, no longer part of any gradient
+        value = value.value
+    tensor = _to_tensor(value, _dtype(dtype, "constant"))
+    if tensor.value is value or getattr(tensor.value, "base", None) is value:
+        tensor = Tensor(tensor.value.copy())  # a constant: later changes to value do not reach it
     if shape is not None:
         shape = _shape_tuple(shape, "constant")
         value = tensor.value
