@@ -27,7 +27,7 @@ class Scale(numnet.Layer):
 @pytest.fixture
 def saved(tmp_path):
     model = numnet.Sequential([numnet.Input((3,)), Scale(3.0), numnet.layers.Dense(2)])
-    path = str(tmp_path / "scaled.keras")
+    path = str(tmp_path / "scaled.numnet")
     model.save(path)
     return model, path
 
