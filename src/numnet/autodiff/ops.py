@@ -1055,7 +1055,7 @@ def segment_sum(data, segment_ids, num_segments: int) -> Tensor:
 
     def backward(g):
         accumulate(data, xp.where(keep.reshape(keep.shape + (1,) * (data.ndim - ids.ndim)),
-                                  g[xp.clip(ids, 0, max(num_segments - 1, 0))], 0))
+                                  g[xp.clip(ids, 0, num_segments - 1 if num_segments else 0)], 0))
 
     return node(out, (data,), backward)
 
@@ -1117,7 +1117,10 @@ def einsum(subscripts: str, *operands) -> Tensor:
             if t.requires_grad:
                 others = [i for i in range(len(operands)) if i != k]
                 spec = ",".join([output, *(inputs[i] for i in others), inputs[k]])
-                part = xp.einsum(f"{spec}->{inputs[k]}", g,
+                # broadcast axes summed away in the forward: kept here, then unbroadcast
+                target = inputs[k] if "..." in inputs[k] or "..." not in spec else \
+                    "..." + inputs[k]
+                part = xp.einsum(f"{spec}->{target}", g,
                                  *(operands[i].value for i in others), xp.ones_like(t.value))
                 accumulate(t, unbroadcast(part, t.shape))
 

@@ -861,8 +861,13 @@ def size(x) -> int:
 def moveaxis(x, source, destination) -> Tensor:
     """x with the axes ``source`` moved to the positions ``destination`` (the rest in order)."""
     x = _tensor(x)
-    order = _numpy.moveaxis(_numpy.arange(x.ndim), source, destination)
-    return _ops.transpose(x, tuple(int(i) for i in order))
+    source = [a % x.ndim for a in ((source,) if isinstance(source, int) else source)]
+    destination = [a % x.ndim for a in
+                   ((destination,) if isinstance(destination, int) else destination)]
+    order = [i for i in range(x.ndim) if i not in source]
+    for where, axis in sorted(zip(destination, source, strict=True)):
+        order.insert(where, axis)
+    return _ops.transpose(x, tuple(order))
 
 
 @symbolic_op
@@ -1009,6 +1014,6 @@ __all__ = [
     "pad", "power", "prod", "ravel", "reciprocal", "repeat", "reshape", "roll", "round", "sign",
     "sin", "sinh", "size", "sort", "split", "sqrt", "square", "squeeze", "stack", "std",
     "subtract", "sum", "swapaxes", "take", "take_along_axis", "tan", "tanh", "tensordot",
-    "tile", "transpose", "tri", "tril", "triu", "true_divide", "var", "where", "zeros",
+    "tile", "trace", "transpose", "tri", "tril", "triu", "true_divide", "var", "where", "zeros",
     "zeros_like",
 ]
