@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from ..layers.base import InputLayer, Layer
+import itertools
+import operator
+
+from ..layers.base import InputLayer, Layer, SymbolicTensor
 from .model import Model
 
 
 class Sequential(Model):
     """Sequential([Dense(32, activation='relu', input_shape=(784,)), Dense(10, ...)]),
     or an empty Sequential() grown with ``add``."""
+
+    _chain_end = None  # the symbolic output of the built model, which ``add`` extends
 
     def __init__(self, layers=None, name: str | None = None, trainable: bool = True):
         super().__init__(name=name, trainable=trainable)
@@ -30,13 +35,19 @@ class Sequential(Model):
             self._input_layer = layer
             self.build(layer._declared_input_shape)
             return
-        if any(existing is layer for existing in self._layers):
+        if (layer.built or not self.built) and any(  # (a built model's layers are built)
+                map(operator.is_, self._layers, itertools.repeat(layer))):
             raise ValueError(f"Sequential.add: layer {layer.name!r} is already in the model.")
         if not self._layers and self._input_layer is None and layer._declared_input_shape:
             self._input_layer = InputLayer(batch_input_shape=layer._declared_input_shape)
+        end = self._chain_end if self.built else None
         self._layers.append(layer)
         self.built = False
-        if self._input_layer is not None:
+        if end is not None:  # built up to the layer before: build only the new one
+            self._chain_end = end.apply(layer)
+            self.output_shape, self._masking, self._output_mask = layer.output_shape, None, None
+            self.built = True
+        elif self._input_layer is not None:
             self.build(self._input_layer._declared_input_shape)
 
     def pop(self) -> Layer:
@@ -44,6 +55,7 @@ class Sequential(Model):
         if not self._layers:
             raise IndexError("Sequential.pop(): the model has no layers to remove.")
         layer = self._layers.pop()
+        self._chain_end = None
         if self._input_layer is not None and self._layers:
             self.build(self._input_layer._declared_input_shape)
         return layer
@@ -58,11 +70,16 @@ class Sequential(Model):
             )
         if self._input_layer is None:
             self._input_layer = InputLayer(batch_input_shape=tuple(input_shape))
+        self._chain_end = None
         if not self._layers:  # nothing to build: no probe batch (whose size a file could set)
             self.input_shape = self.output_shape = tuple(input_shape)
             self.built = True
+            self._chain_end = SymbolicTensor(self.input_shape, self._input_layer)
             return
         super().build(input_shape)
+        io = self._layers[-1]._io
+        if io is not None and io[1].layer is self._layers[-1]:
+            self._chain_end = io[1]  # the last layer's symbolic output, which add extends
 
     @property
     def input_shape_known(self) -> bool:

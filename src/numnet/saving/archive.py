@@ -40,12 +40,17 @@ RATIO_FLOOR = 1024**2
 MAX_JSON_BYTES = 8 * 1024**2
 """config.json may be at most 8 MiB (parsed JSON takes several times its size in memory)."""
 MAX_JSON_CONTAINERS = 200_000
+MAX_JSON_VALUES = 1_000_000
+"""... and at most this many values (counted, before parsing, by their commas)."""
 """... and hold at most this many objects and lists (each costs ~100 bytes once parsed)."""
 CHUNK = 1024**2
 
 _MEMBER_NAME = re.compile(
     r"(config\.json|metadata\.json|(weights|optimizer)/(0|[1-9][0-9]{0,6})\.npy)")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+_NPY_HEADER = re.compile(
+    rb"\{'descr': '([<>|=]?[a-z][0-9]{1,2})', 'fortran_order': (True|False), "
+    rb"'shape': \(((?:[0-9]{1,19}, )*[0-9]{1,19},?|)\), \} *\n")
 _NPY_MAGIC = b"\x93NUMPY"
 NUMERIC_DTYPES = frozenset(
     ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -142,6 +147,8 @@ class Archive:
         self._file.seek(0)
         self._zip = zipfile.ZipFile(self._file)
         self.members: dict[str, zipfile.ZipInfo] = {}
+        self._sizes: dict[str, int] = {}
+        self._headers: dict[str, tuple] = {}
         total = 0
         for info in self._zip.infolist():
             name = info.filename
@@ -199,22 +206,59 @@ class Archive:
             _expect_end(f, self, name)
         return data
 
-    def read_array(self, name: str, shape: tuple, dtype: str) -> np.ndarray:
-        """The array in ``name``, which must have exactly ``shape`` and ``dtype``."""
+    def real_size(self, name: str) -> int:
+        """The bytes that member ``name`` really holds: a stored member's size in the file; a
+        deflated one's counted by inflating it (bounded by its declared size, never trusted)."""
+        size = self._sizes.get(name)
+        if size is not None:
+            return size
+        info = self.members[name]
+        size = info.file_size
+        if info.compress_type != zipfile.ZIP_STORED:
+            with self.errors(name), self._zip.open(info) as f:
+                pos = 0
+                while pos < info.file_size:
+                    chunk = f.read(min(CHUNK, info.file_size - pos))
+                    if not chunk:
+                        raise self.fail(name, f"inflates to {pos} bytes, not the "
+                                              f"{info.file_size} declared")
+                    pos += len(chunk)
+                _expect_end(f, self, name)
+        self._sizes[name] = size
+        return size
+
+    def array_info(self, name: str) -> tuple:
+        """(header size, shape, Fortran order, dtype) of the .npy member ``name``, its header
+        checked against the bytes the member really holds (so that what it declares may be
+        charged to a budget before anything of that size is allocated)."""
+        found = self._headers.get(name)
+        if found is not None:
+            return found
         info = self.members.get(name)
         if info is None:
             raise self.fail(name, "member is listed in config.json but missing from the archive")
         with self.errors(name), self._zip.open(info) as f:
-            header_size, file_shape, fortran, file_dtype = _read_npy_header(f, self, name)
-            count = math.prod(file_shape)
-            nbytes = count * file_dtype.itemsize
-            if header_size + nbytes != info.file_size:
-                raise self.fail(name, f"the npy header declares shape {file_shape} "
-                                      f"({nbytes} bytes of {file_dtype.name}) but the member "
-                                      f"holds {info.file_size - header_size} bytes of data")
-            if file_shape != tuple(shape) or file_dtype.name != dtype:
-                raise self.fail(name, f"holds {file_dtype.name} of shape {file_shape}; "
-                                      f"config.json declares {dtype} of shape {tuple(shape)}")
+            found = _read_npy_header(f, self, name)
+        header_size, shape, _, dtype = found
+        nbytes = math.prod(shape) * dtype.itemsize
+        real = self.real_size(name)
+        if header_size + nbytes != real:
+            raise self.fail(name, f"the npy header declares shape {shape} ({nbytes} bytes of "
+                                  f"{dtype.name}) but the member holds {real - header_size} "
+                                  "bytes of data")
+        self._headers[name] = found
+        return found
+
+    def read_array(self, name: str, shape: tuple, dtype: str) -> np.ndarray:
+        """The array in ``name``, which must have exactly ``shape`` and ``dtype``."""
+        header_size, file_shape, fortran, file_dtype = self.array_info(name)
+        if file_shape != tuple(shape) or file_dtype.name != dtype:
+            raise self.fail(name, f"holds {file_dtype.name} of shape {file_shape}; "
+                                  f"config.json declares {dtype} of shape {tuple(shape)}")
+        count = math.prod(file_shape)
+        nbytes = count * file_dtype.itemsize
+        with self.errors(name), self._zip.open(self.members[name]) as f:
+            _read_exact(f, header_size, self, name)
             array = np.empty(count, dtype=file_dtype)
             view = memoryview(array.view(np.uint8)) if nbytes else memoryview(b"")
             pos = 0
@@ -267,22 +311,34 @@ def _read_npy_header(f, archive: Archive, name: str):
     if length > 65536:
         raise archive.fail(name, f"npy header of {length} bytes is too long")
     header = _read_exact(f, length, archive, name)
-    stream = io.BytesIO(length_bytes + header)
-    try:
-        shape, fortran, dtype = parse(stream, max_header_size=65536)
-    except TypeError:  # numpy without max_header_size
-        stream.seek(0)
-        shape, fortran, dtype = parse(stream)
-    except (ValueError, SyntaxError) as err:
-        raise archive.fail(name, f"bad npy header ({err})") from None
+    plain = _NPY_HEADER.fullmatch(header)
+    if plain is not None:  # numpy's own layout, read without numpy's literal_eval
+        descr, order, dims = plain.groups()
+        try:
+            dtype = np.dtype(descr.decode("ascii"))
+        except TypeError as err:
+            raise archive.fail(name, f"bad npy header ({err})") from None
+        fortran = order == b"True"
+        shape = tuple(int(d) for d in dims.split(b",") if d.strip())
+    else:
+        stream = io.BytesIO(length_bytes + header)
+        try:
+            shape, fortran, dtype = parse(stream, max_header_size=65536)
+        except TypeError:  # numpy without max_header_size
+            stream.seek(0)
+            shape, fortran, dtype = parse(stream)
+        except (ValueError, SyntaxError, MemoryError, RecursionError) as err:
+            raise archive.fail(name, f"bad npy header ({type(err).__name__}: {err})") \
+                from None
     if dtype.hasobject or dtype.kind not in "biuf" or dtype.fields or dtype.subdtype:
         raise archive.fail(name, f"dtype {dtype.str!r} is not a plain numeric type; only "
                                  "bool, integer and float arrays are read (never pickled "
                                  "objects)")
     if np.dtype(dtype).newbyteorder("=").name not in NUMERIC_DTYPES:
         raise archive.fail(name, f"unsupported dtype {dtype.str!r}")
-    if len(shape) > 32 or any(not isinstance(d, int) or d < 0 for d in shape):
-        raise archive.fail(name, f"bad shape {shape!r} in the npy header")
+    if not isinstance(shape, tuple) or len(shape) > 32 or any(
+            not isinstance(d, int) or isinstance(d, bool) or not 0 <= d < 2**63 for d in shape):
+        raise archive.fail(name, f"bad shape {str(shape)[:80]} in the npy header")
     return len(magic) + len(length_bytes) + length, tuple(shape), bool(fortran), dtype
 
 

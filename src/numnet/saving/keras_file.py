@@ -74,7 +74,17 @@ class ArchiveOfEither(Archive):
 
 
 def is_keras_file(ar: Archive) -> bool:
-    return WEIGHTS in ar.members
+    """A Keras file holds its weights in model.weights.h5; one that lacks them is still known
+    by its metadata.json (keras_version), so that the error says what is missing."""
+    if WEIGHTS in ar.members:
+        return True
+    if "metadata.json" not in ar.members or "config.json" not in ar.members:
+        return False
+    from .model_file import parse_json
+
+    source = f"{ar.path}: metadata.json"
+    metadata = parse_json(ar.read_bytes("metadata.json", 1 << 20), source)
+    return isinstance(metadata, dict) and "keras_version" in metadata
 
 
 class Unsupported(ModelFileError):
@@ -143,6 +153,7 @@ class Translator:
     def __init__(self, loader: Loader):
         self.loader = loader
         self.tables = _tables()
+        self._accepted: dict = {}
 
     def fail(self, where: str, message: str) -> ModelFileError:
         return self.loader.fail(where, message)
@@ -296,7 +307,11 @@ class Translator:
         """Each value translated; a key that numnet's ``cls`` lacks dropped if it is harmless,
         else refused (or, for an open-ended class such as a loss, left to its constructor)."""
         schema.check(config, schema.ANY_DICT, where, self.loader.source)
-        accepted = None if cls is None else _parameters(cls)
+        accepted = None
+        if cls is not None:
+            accepted = self._accepted.get(cls)
+            if accepted is None:
+                accepted = self._accepted[cls] = _parameters(cls)
         out = {}
         for key, value in config.items():
             at = _at(where, key)
@@ -425,6 +440,9 @@ def weight_keys(model, spec, source: str) -> list:
 
     def walk(model, spec, prefix):
         used: dict[str, int] = {}
+        by_name: dict = {}
+        for layer in model.layers:
+            by_name.setdefault(layer.name, layer)
         for entry in spec["config"]["layers"]:
             key = keras_h5.keras_key(entry["class_name"])
             used[key] = used.get(key, -1) + 1
@@ -432,7 +450,7 @@ def weight_keys(model, spec, source: str) -> list:
             if entry["class_name"] == "InputLayer":
                 continue
             name = entry.get("name") or entry["config"].get("name")
-            layer = next((layer for layer in model.layers if layer.name == name), None)
+            layer = by_name.get(name) if isinstance(name, str) else None
             if layer is None:
                 raise ModelFileError(f"{source}: the model has no layer {name!r} to take the "
                                      f"weights at /layers/{prefix}{key}")
@@ -456,7 +474,9 @@ def _check_metadata(ar: Archive) -> None:
     metadata = parse_json(ar.read_bytes("metadata.json", 1 << 20), source)
     schema.check(metadata, schema.ANY_DICT, "", source)
     version = metadata.get("keras_version")
-    major = re.match(r"(\d+)\.", version) if isinstance(version, str) else None
+    major = re.match(r"(\d{1,9})\.", version) if isinstance(version, str) else None
+    if isinstance(version, str) and major is None and re.match(r"\d{10}", version):
+        raise ModelFileError(f"{source}: keras_version: {version[:20]}... is not a version")
     if major is not None and int(major.group(1)) > 3:
         raise ModelFileError(f"{source}: written by Keras {version[:20]}; numnet reads the "
                              ".keras files of Keras 3")
@@ -473,12 +493,15 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
             raise ar.fail(member, f"unexpected member; a Keras model file holds only {MEMBERS}")
     if "config.json" not in ar.members:
         raise ar.fail("config.json", "missing: the file is truncated or not a Keras model file")
+    if WEIGHTS not in ar.members:
+        raise ar.fail(WEIGHTS, "missing: a Keras .keras file holds its weights in this member, "
+                               "and this one lacks it (truncated, or written without them?). "
+                               "Save the model again with model.save('name.keras')")
     keras_h5._h5py()  # before anything is built: the weights need it
     source = f"{ar.path}: config.json"
     spec = parse_json(ar.read_bytes("config.json"), source)
     _check_metadata(ar)
-    loader = Loader(source, custom_objects, ar.members[WEIGHTS].file_size,
-                    f"the size of {WEIGHTS}")
+    loader = Loader(source, custom_objects, ar.real_size(WEIGHTS), f"the size of {WEIGHTS}")
     translate = Translator(loader)
     try:
         own = translate.model(spec, "model")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 import warnings
+import zlib
 
 import numpy as np
 
@@ -25,6 +26,16 @@ from .atomic import atomic_write
 from .errors import ModelFileError
 
 _MAX_HOPS = 32
+CHUNK_SLACK = 1024**2
+"""How much larger than its dataset a chunk may be (h5py's automatic chunks of a small,
+resizable dataset), as HDF5 allocates whole chunks."""
+MAX_CHUNKS = 65536
+MAX_GROUPS = 100_000
+MAX_DEPTH = 64
+"""The most groups, and levels of them, that a search for stray weights visits in a file."""
+H5_ERRORS = (OSError, KeyError, ValueError, TypeError, RuntimeError, OverflowError, IndexError,
+             AttributeError, zlib.error, MemoryError)
+"""What h5py (and the HDF5 library under it) raises on a damaged or hostile file."""
 
 
 def _h5py():
@@ -168,7 +179,53 @@ class _Reader:
         budget[0] -= nbytes
         if budget[0] < 0:
             raise self.fail(where, "the weights add up to more than max_bytes")
+        self._check_chunks(ds, where, nbytes)
         return np.asarray(ds[()])
+
+    def _check_chunks(self, ds, where: str, nbytes: int) -> None:
+        """A chunked dataset is read only if each chunk is no larger than the dataset (HDF5
+        allocates whole chunks), it has at most MAX_CHUNKS of them, its filters are deflate,
+        shuffle and fletcher32 only, and each deflated chunk inflates (here, bounded) to
+        exactly a chunk: HDF5's own inflate would grow its buffer to whatever a stream holds."""
+        chunks = ds.chunks
+        if chunks is None:  # contiguous or compact: HDF5 reads the dataset's bytes, no more
+            return
+        h5z = self.h5py.h5z
+        chunk_bytes = math.prod(chunks) * ds.dtype.itemsize
+        if chunk_bytes > max(nbytes, CHUNK_SLACK):
+            raise self.fail(where, f"stored in chunks of shape {tuple(chunks)} ({chunk_bytes} "
+                                   f"bytes each) for a dataset of {nbytes} bytes; refused")
+        plist = ds.id.get_create_plist()
+        filters = [plist.get_filter(i)[0] for i in range(plist.get_nfilters())]
+        known = {h5z.FILTER_DEFLATE: "deflate", h5z.FILTER_SHUFFLE: "shuffle",
+                 h5z.FILTER_FLETCHER32: "fletcher32"}
+        unknown = [f for f in filters if f not in known]
+        if unknown:
+            raise self.fail(where, f"compressed with the HDF5 filter {unknown[0]}, which numnet "
+                                   f"does not read (only {sorted(known.values())}); save the "
+                                   "weights again without it")
+        if h5z.FILTER_DEFLATE not in filters:
+            return
+        count = ds.id.get_num_chunks()
+        if count > MAX_CHUNKS:
+            raise self.fail(where, f"stored in {count} chunks (at most {MAX_CHUNKS}); refused")
+        deflate = filters.index(h5z.FILTER_DEFLATE)
+        checksum = filters.index(h5z.FILTER_FLETCHER32) if h5z.FILTER_FLETCHER32 in filters \
+            else None
+        for i in range(count):
+            offset = ds.id.get_chunk_info(i).chunk_offset
+            mask, raw = ds.id.read_direct_chunk(offset)
+            if checksum is not None and not mask & (1 << checksum):
+                raw = raw[:-4]
+            if mask & (1 << deflate):
+                continue
+            inflate = zlib.decompressobj()
+            out = inflate.decompress(raw, chunk_bytes)
+            if inflate.unconsumed_tail or len(out) != chunk_bytes:
+                raise self.fail(where, f"chunk {i} (at {tuple(offset)}) inflates to "
+                                       f"{'more' if inflate.unconsumed_tail else len(out)} "
+                                       f"bytes, not the {chunk_bytes} of a chunk; refused as "
+                                       "damaged or a decompression bomb")
 
 
 def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
@@ -181,8 +238,9 @@ def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
     source = source or path
     try:
         h5 = h5py.File(path, "r")
-    except OSError as err:
-        raise ModelFileError(f"{source}: not a readable HDF5 file ({err})") from None
+    except H5_ERRORS as err:
+        raise ModelFileError(f"{source}: not a readable HDF5 file ({type(err).__name__}: "
+                             f"{err})") from None
     with h5:
         reader = _Reader(h5py, h5, source)
         budget = [int(max_bytes)]
@@ -208,7 +266,7 @@ def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
                                          skip_mismatch, budget)
                     if values is not None:
                         pending += list(zip(layer.weights, values, strict=True))
-        except (OSError, KeyError, ValueError, TypeError, RuntimeError) as err:
+        except H5_ERRORS as err:
             if isinstance(err, ModelFileError):
                 raise
             raise ModelFileError(f"{source}: damaged HDF5 file ({type(err).__name__}: {err})") \
@@ -265,17 +323,27 @@ def _has_vars(reader: _Reader, where: str) -> bool:
     return isinstance(group, reader.h5py.Group) and len(group) > 0
 
 
-def _has_weights(reader: _Reader, where: str, seen=None) -> bool:
+def _has_weights(reader: _Reader, where: str) -> bool:
     """Whether the layer's group at ``where``, or one of the groups of the layers it holds, has
-    weights in its ``vars`` (each group looked at once, so links in a loop end)."""
-    seen = set() if seen is None else seen
-    group = reader.get(where)
-    if not isinstance(group, reader.h5py.Group) or group in seen:
-        return False
-    seen.add(group)
-    if _has_vars(reader, f"{where}/vars"):
-        return True
-    return any(_has_weights(reader, f"{where}/{k}", seen) for k in group.keys() if k != "vars")
+    weights in its ``vars`` (each group looked at once, so links in a loop end; without
+    recursion, at most MAX_GROUPS groups and MAX_DEPTH levels, so a huge or deep tree ends)."""
+    top = reader.get(where)
+    seen: set = set()
+    stack = [(top, 0)]
+    while stack:
+        group, depth = stack.pop()
+        if not isinstance(group, reader.h5py.Group) or group in seen:
+            continue
+        seen.add(group)
+        if len(seen) > MAX_GROUPS or depth > MAX_DEPTH:
+            raise reader.fail(where, f"more than {MAX_GROUPS} groups or {MAX_DEPTH} levels of "
+                                     "them; refused")
+        held = reader._walk(group, ["vars"], where, [0])
+        if isinstance(held, reader.h5py.Group) and len(held) > 0:
+            return True
+        stack += [(reader._walk(group, [k], where, [0]), depth + 1)
+                  for k in group.keys() if k != "vars"]
+    return False
 
 
 __all__ = ["held_layers", "keras_key", "load_weights", "save_weights"]

@@ -12,6 +12,7 @@ refused before any memory is allocated.
 from __future__ import annotations
 
 import contextlib
+import heapq
 import math
 
 import numpy as np
@@ -51,6 +52,13 @@ class Loader:
         self.budget = int(budget)
         self.budget_reason = budget_reason
         self._guarded: list = []
+        self._layer_table = None
+
+    def layer_table(self) -> dict:
+        """numnet's own layers by name (made once a load: a model may list thousands)."""
+        if self._layer_table is None:
+            self._layer_table = builtin_layers()
+        return self._layer_table
 
     def fail(self, where: str, message: str) -> ModelFileError:
         return ModelFileError(f"{self.source}: {where}: {message}")
@@ -185,12 +193,19 @@ INPUT_DTYPES = (*DTYPE_POLICIES, "bool", "int8", "int16", "int32", "int64", "uin
 """What an InputLayer's ``dtype`` may be: also integers, the indices an Embedding takes."""
 
 
+def _layer_fields(dtypes) -> dict:
+    return {"name": schema.OneOf(None, str), "trainable": bool,
+            "dtype": schema.OneOf(None, schema.Const(*dtypes)),
+            "batch_input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)]),
+            "input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)])}
+
+
+_LAYER_FIELDS = {DTYPE_POLICIES: _layer_fields(DTYPE_POLICIES),
+                 INPUT_DTYPES: _layer_fields(INPUT_DTYPES)}
+
+
 def _check_layer_config(config: dict, loader: Loader, where: str, dtypes=DTYPE_POLICIES) -> None:
-    fields = {"name": schema.OneOf(None, str), "trainable": bool,
-              "dtype": schema.OneOf(None, schema.Const(*dtypes)),
-              "batch_input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)]),
-              "input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)])}
-    for key, spec in fields.items():
+    for key, spec in _LAYER_FIELDS[dtypes].items():
         if key in config:
             schema.check(config[key], spec, f"{where}.config.{key}", loader.source)
 
@@ -201,7 +216,7 @@ def deserialize_layer(spec, loader: Loader, where: str):
     Model = model_class()
     if name in MODEL_NAMES and loader.lookup(name) is None:
         return deserialize_model(spec, loader, where)
-    cls = loader.resolve_class(name, builtin_layers(), Layer, "layer", where)
+    cls = loader.resolve_class(name, loader.layer_table(), Layer, "layer", where)
     if issubclass(cls, Model):
         return deserialize_model(spec, loader, where)
     config = loader.decode_config(spec["config"], f"{where}.config")
@@ -326,20 +341,31 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
         refs = [reference(t["config"]["keras_history"], f"{at}.args[0]")
                 for t in (arg if merged else [arg])]
         pending.append((name, k, merged, refs, at))
-    while pending:
-        waiting = []
-        for name, k, merged, refs, at in pending:
-            if not all(ref in tensors for ref in refs):
-                waiting.append((name, k, merged, refs, at))
-                continue
-            args = [tensors[ref] for ref in refs]
-            with loader.wrap(at):
-                tensors[(name, k)] = layers[name][0](args if merged else args[0])
-        if len(waiting) == len(pending):
-            raise loader.fail(f"{where}.layers", (
-                f"the calls {[f'{n}[{k}]' for n, k, *_ in waiting]} wait on each other (a "
-                "cycle); a model's graph has none"))
-        pending = waiting
+    # Kahn's order (each call once, the lowest-listed ready call first): linear in the calls,
+    # whatever order the file lists the layers in.
+    needs, waiters = [], {}
+    for c, (_, _, _, refs, _) in enumerate(pending):
+        missing = {ref for ref in refs if ref not in tensors}
+        needs.append(len(missing))
+        for ref in missing:
+            waiters.setdefault(ref, []).append(c)
+    ready = [c for c, count in enumerate(needs) if count == 0]
+    done = 0
+    while ready:
+        name, k, merged, refs, at = pending[heapq.heappop(ready)]
+        args = [tensors[ref] for ref in refs]
+        with loader.wrap(at):
+            tensors[(name, k)] = layers[name][0](args if merged else args[0])
+        done += 1
+        for c in waiters.pop((name, k), ()):
+            needs[c] -= 1
+            if needs[c] == 0:
+                heapq.heappush(ready, c)
+    if done < len(pending):
+        waiting = [f"{n}[{k}]" for c, (n, k, *_) in enumerate(pending) if needs[c]]
+        raise loader.fail(f"{where}.layers", (
+            f"the calls {waiting[:10]}{' ...' if len(waiting) > 10 else ''} wait on each other "
+            "(a cycle); a model's graph has none"))
     given = config["input_layers"]
     keys = list(given) if isinstance(given, dict) else None
     inputs = []

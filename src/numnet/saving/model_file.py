@@ -194,6 +194,10 @@ def parse_json(data, source: str):
     if containers > archive_module.MAX_JSON_CONTAINERS:
         raise ModelFileError(f"{source}: more than {archive_module.MAX_JSON_CONTAINERS} JSON "
                              "objects and lists; refused")
+    if data.count(b"," if isinstance(data, (bytes, bytearray)) else ",") \
+            >= archive_module.MAX_JSON_VALUES:
+        raise ModelFileError(f"{source}: more than {archive_module.MAX_JSON_VALUES} JSON "
+                             "values; refused")
     try:
         text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
         document = json.loads(text, object_pairs_hook=_no_duplicate_keys)
@@ -201,7 +205,7 @@ def parse_json(data, source: str):
         raise ModelFileError(f"{source}: JSON nested too deeply") from None
     except (UnicodeDecodeError, ValueError) as err:
         raise ModelFileError(f"{source}: not valid JSON ({err})") from None
-    schema.check_tree(document, source)  # depth and integer ranges, before any use
+    schema.check_tree(document, source, text=data)  # depth, integer ranges, before any use
     return document
 
 

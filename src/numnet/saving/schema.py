@@ -36,6 +36,10 @@ also how a layer config refers to a custom activation.
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
+
 from .errors import ModelFileError
 
 FORMAT = "numnet"
@@ -66,6 +70,11 @@ class MapOf:
         self.spec = spec
 
 
+MAX_DEPTH = 64
+"""How deeply the objects and lists of a model file's JSON may nest (Keras's deepest configs,
+a model inside a model inside a model, stay under 40)."""
+MAX_INT = 2**63 - 1
+"""The largest integer a count, index or size in a file may be (what an int64 holds)."""
 NON_NEGATIVE = "non-negative integer"
 POSITIVE = "positive integer"
 ANY_DICT = "object"
@@ -120,6 +129,8 @@ def describe(spec) -> str:
 
 
 def _short(value) -> str:
+    if _is_int(value) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -128,12 +139,98 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _scalar_fits(value, spec):
+    """Whether ``value`` fits a spec that is no container (None, a type, a named kind, a
+    Const); None for the specs of containers, which ``check`` walks."""
+    if spec.__class__ in _CONTAINER_SPECS:
+        return None
+    if spec is None:
+        return value is None
+    if spec is str or spec is bool:
+        return isinstance(value, spec)
+    if spec is int:
+        return _is_int(value)
+    if spec is float:
+        return _is_int(value) or isinstance(value, float)
+    if spec == NON_NEGATIVE:
+        return _is_int(value) and 0 <= value <= MAX_INT
+    if spec == POSITIVE:
+        return _is_int(value) and 1 <= value <= MAX_INT
+    if spec == ANY_DICT:
+        return isinstance(value, dict)
+    if isinstance(spec, Const):
+        return any(type(value) is type(v) and value == v for v in spec.values)
+    return None
+
+
 def matches(value, spec) -> bool:
+    fits = _scalar_fits(value, spec)
+    if fits is not None:
+        return fits
     try:
         check(value, spec, "")
     except ModelFileError:
         return False
     return True
+
+
+_CONTAINER_SPECS = (dict, list, OneOf, MapOf)
+
+
+def check_tree(document, source: str, max_depth: int = MAX_DEPTH, text=None) -> None:
+    """Refuse parsed JSON that nests deeper than ``max_depth`` or holds an integer outside the
+    int64 range (which would overflow wherever it is used), naming the field; without
+    recursion. Given the JSON ``text`` it came from, a scan of that text at C speed clears
+    the usual document without walking it."""
+    if text is not None and not _suspicious(text, max_depth):
+        return
+    stack = [(document, 0, None)]
+    while stack:
+        value, depth, path = stack.pop()
+        if depth >= max_depth:
+            raise ModelFileError(f"{source}: {_path(path)}: nested more than {max_depth} "
+                                 "levels deep; refused")
+        for key, item in (value.items() if isinstance(value, dict) else enumerate(value)):
+            if isinstance(item, (dict, list)):
+                stack.append((item, depth + 1, (path, key)))
+            elif _is_int(item) and not -MAX_INT - 1 <= item <= MAX_INT:
+                raise ModelFileError(f"{source}: {_path((path, key))}: {_short(item)} is "
+                                     "outside the range of a 64-bit integer")
+
+
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_DIGITS = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord(" ") for b in range(256))
+
+
+def _suspicious(text, max_depth: int) -> bool:
+    """Whether JSON text may nest deeper than ``max_depth`` or hold an integer of 19 digits or
+    more (strings left out)."""
+    if isinstance(text, str):
+        text = text.encode("utf-8", "surrogatepass")
+    bare = _STRING.sub(b"", bytes(text))
+    if b"0" * 19 in bare.translate(_DIGITS):
+        return True
+    brackets = np.frombuffer(bare.translate(_BRACKETS, _NOT_BRACKETS), np.uint8)
+    if brackets.size == 0:
+        return False
+    steps = np.where(brackets == ord("("), 1, -1).astype(np.int64)
+    return int(np.cumsum(steps).max()) > max_depth
+
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_BRACKETS = bytes.maketrans(b"[{]}", b"(())")
+
+
+def _path(path) -> str:
+    """A field's name from check_tree's (parent, key) chain: layers[2].config.units."""
+    keys = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    out = ""
+    for key in reversed(keys[-24:]):
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return ("..." if len(keys) > 24 else "") + (out or "the document")
 
 
 def check(value, spec, where: str, source: str = "config.json") -> None:
@@ -144,30 +241,11 @@ def check(value, spec, where: str, source: str = "config.json") -> None:
             f"{source}: {where or 'the document'} "
             + (message or f"should be {describe(spec)}, found {_short(value)}"))
 
-    if spec is None:
-        if value is not None:
-            raise fail()
-    elif spec is str or spec is bool:
-        if not isinstance(value, spec):
-            raise fail()
-    elif spec is int:
-        if not _is_int(value):
-            raise fail()
-    elif spec is float:
-        if not (_is_int(value) or isinstance(value, float)):
-            raise fail()
-    elif spec == NON_NEGATIVE:
-        if not _is_int(value) or value < 0:
-            raise fail()
-    elif spec == POSITIVE:
-        if not _is_int(value) or value < 1:
-            raise fail()
-    elif spec == ANY_DICT:
-        if not isinstance(value, dict):
-            raise fail()
-    elif isinstance(spec, Const):
-        if not any(type(value) is type(v) and value == v for v in spec.values):
-            raise fail()
+    fits = _scalar_fits(value, spec)
+    if fits is not None:
+        if not fits:
+            raise fail(f"should be {describe(spec)} (at most {MAX_INT}), found {_short(value)}"
+                       if _is_int(value) and value > MAX_INT else None)
     elif isinstance(spec, OneOf):
         if not any(matches(value, s) for s in spec.specs):
             for s in spec.specs:  # the error of the alternative of the same JSON type
@@ -178,7 +256,8 @@ def check(value, spec, where: str, source: str = "config.json") -> None:
         if not isinstance(value, list):
             raise fail()
         for i, item in enumerate(value):
-            check(item, spec[0], f"{where}[{i}]", source)
+            if _scalar_fits(item, spec[0]) is not True:
+                check(item, spec[0], f"{where}[{i}]", source)
     elif isinstance(spec, MapOf):
         if not isinstance(value, dict):
             raise fail()
@@ -196,7 +275,8 @@ def check(value, spec, where: str, source: str = "config.json") -> None:
                 if optional:
                     continue
                 raise fail(f"lacks the field {name!r}")
-            check(value[name], sub, f"{where}.{name}" if where else name, source)
+            if _scalar_fits(value[name], sub) is not True:
+                check(value[name], sub, f"{where}.{name}" if where else name, source)
         for name in value:
             if name not in known:
                 raise fail(f"has an unexpected field {_short(name)}")
@@ -226,4 +306,4 @@ def check_version(document: dict, source: str = "config.json") -> None:
             "numnet: pip install -U numnet")
 
 
-__all__ = ["CONFIG", "FORMAT", "FORMAT_VERSION", "check", "check_version"]
+__all__ = ["CONFIG", "FORMAT", "FORMAT_VERSION", "check", "check_tree", "check_version"]
