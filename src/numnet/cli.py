@@ -334,6 +334,7 @@ def _train(args) -> int:
         f" on {test['rows']} held-out rows"
     print(f"test {m}: {test[m]:.4f}{spread} ({test['model']}); trivial baseline "
           f"{result.trivial['test'][m]:.4f}")
+    print(f"learning rate: {final.learning_rate:.3g} ({final.learning_rate_source})")
     print(f"saved model: {result.chosen.name}; early stopping ({len(result.split.train_rows)} "
           f"training rows, {len(result.split.val_rows)} validation rows) chose epoch "
           f"{final.best_epoch} of {final.epochs} (validation {m} {final.validation[m]:.4f}); "
@@ -361,8 +362,9 @@ def _report(args, table, targets, task, reason, result, columns, balance, weight
     return {
         "task": task, "task_reason": reason, "targets": targets,
         "data": os.path.abspath(args.data), "rows": len(table),
-        "metric": m, "metrics": {k: v for k, v in result.test.items()
-                                 if not isinstance(v, str)},
+        "metric": m, "loss": result.test["loss"],
+        "metrics": {k: v for k, v in result.test.items() if k not in ("loss", "rows", "folds")
+                    and not k.endswith("_spread") and not isinstance(v, str)},
         "test": result.test, "comparison": _comparison(result),
         "protocol": result.report(),
         "columns": columns, "class_balance": balance,
