@@ -526,3 +526,14 @@ def test_missing_names_say_so_and_what_to_use():
 def test_the_tensorflow_names_run_with_every_array_on_a_device(runs_on_a_device):
     """This module again with NUMNET_DEVICE=gpu, on the strict stand-in for CuPy."""
     runs_on_a_device(__file__)
+
+
+def test_bfloat16_is_imported_only_when_asked_for():
+    import subprocess
+
+    code = ("import sys, numnet; assert 'ml_dtypes' not in sys.modules; "
+            "import importlib.util as u; "
+            "assert u.find_spec('ml_dtypes') is None or numnet.bfloat16.name == 'bfloat16'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -123,6 +123,8 @@ def __getattr__(name):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
+    if name == "bfloat16":  # ml_dtypes takes seconds to import: only when asked for
+        return tf_compat.bfloat16
     if name.startswith("_"):
         raise AttributeError(f"module 'numnet' has no attribute {name!r}")
     hint = _INSTEAD.get(name) or _suggestion(name)

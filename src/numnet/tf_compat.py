@@ -45,12 +45,6 @@ complex64, complex128 = np.dtype("complex64"), np.dtype("complex128")
 bool = np.dtype("bool")  # noqa: A001 - TensorFlow's name
 string = np.dtype("object")
 """TensorFlow's string type: NumPy's object dtype (holding ``bytes`` or ``str``)."""
-try:  # bfloat16 where ml_dtypes (which JAX brings) is installed
-    import ml_dtypes as _ml_dtypes
-
-    bfloat16 = np.dtype(_ml_dtypes.bfloat16)
-except ImportError:  # pragma: no cover - depends on the environment
-    bfloat16 = None
 newaxis = None
 """``x[:, tf.newaxis]`` adds an axis, as NumPy's None."""
 
@@ -66,6 +60,23 @@ def as_dtype(type_value) -> np.dtype:
     except TypeError:
         raise TypeError(f"as_dtype(type_value): expected a dtype or its name (e.g. "
                         f"tf.float32 or 'float32'), given {type_value!r}.") from None
+
+
+def _bfloat16() -> np.dtype:
+    """bfloat16, from the ml_dtypes package (JAX brings it), imported when first asked for:
+    importing it takes seconds."""
+    try:
+        import ml_dtypes
+    except ImportError:
+        raise AttributeError("bfloat16 needs the ml_dtypes package: pip install ml_dtypes") \
+            from None
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+def __getattr__(name):
+    if name == "bfloat16":
+        return _bfloat16()
+    raise AttributeError(f"module 'numnet.tf_compat' has no attribute {name!r}")
 
 
 def _dtype(value, where: str):
@@ -1269,8 +1280,7 @@ dtypes = _namespace(
     double=double, float16=float16, float32=float32, float64=float64, half=half, int8=int8,
     int16=int16, int32=int32, int64=int64, string=string, uint8=uint8, uint16=uint16,
     uint32=uint32, uint64=uint64)
-if bfloat16 is not None:
-    dtypes.bfloat16 = bfloat16
+dtypes.__getattr__ = __getattr__  # dtypes.bfloat16, imported when first asked for
 
 # TensorFlow 2's initializer names (``kernel_initializer=tf.random_normal_initializer(0.0, 0.02)``)
 random_normal_initializer = initializers.RandomNormal
@@ -1340,7 +1350,7 @@ for _name, _value in _config_functions.items():
 
 __all__ = [
     "DType", "TensorSpec", "Variable", "abs", "add", "add_n", "argmax", "argmin", "argsort",
-    "as_dtype", "bfloat16", "bool", "boolean_mask", "broadcast_to", "cast", "ceil",
+    "as_dtype", "bool", "boolean_mask", "broadcast_to", "cast", "ceil",
     "clip_by_global_norm", "clip_by_norm", "clip_by_value", "complex128", "complex64", "concat",
     "constant", "constant_initializer", "convert_to_tensor", "cos", "cumsum", "divide", "double",
     "dtypes", "equal", "exp", "expand_dims", "eye", "fill", "float16", "float32", "float64",
