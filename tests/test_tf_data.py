@@ -92,6 +92,27 @@ def test_from_generator_output_types_and_args():
         Dataset.from_generator(gen(3))
 
 
+def test_from_generator_matches_dicts_by_key_and_checks_shapes():
+    def gen():
+        yield {"label": 1, "image": [0.5, 0.25]}  # keys in another order than the signature
+
+    ds = Dataset.from_generator(gen, output_signature={
+        "image": tf.TensorSpec((2,), tf.float32), "label": tf.TensorSpec((), tf.int64)})
+    element = next(ds.as_numpy_iterator())
+    assert element["label"] == 1 and element["label"].dtype == np.int64
+    np.testing.assert_array_equal(element["image"], np.array([0.5, 0.25], "float32"))
+
+    def wrong():
+        yield np.zeros(3), 0
+
+    bad = Dataset.from_generator(wrong, output_signature=(
+        tf.TensorSpec((None, 2), tf.float32), tf.TensorSpec((), tf.int32)))
+    with pytest.raises(ValueError, match=r"shape \(3,\) where the output_signature expects"):
+        list(bad)
+    with pytest.raises(ValueError, match="structure of the output_signature"):
+        list(Dataset.from_generator(wrong, output_signature=(tf.TensorSpec((3,)),)))
+
+
 def test_zip_stops_at_shortest():
     ds = Dataset.zip((Dataset.range(3), Dataset.range(10, 20)))
     assert [(int(a), int(b)) for a, b in ds.as_numpy_iterator()] == [(0, 10), (1, 11), (2, 12)]

@@ -502,23 +502,40 @@ class _Generator(Dataset):
     def _cast(self, value, index):
         if self._signature is None:
             return _normalize(value, "from_generator")
-        if not isinstance(self._signature, (tuple, dict)):
-            return np.asarray(to_component(value), dtype=self._dtypes[0])
-        if isinstance(value, list):
-            value = tuple(value)
-        parts = flatten(value) if isinstance(value, (tuple, dict)) else [value]
-        if len(parts) != len(self._dtypes):
-            raise ValueError(f"Dataset.from_generator: element {index} has {len(parts)} "
-                             f"components, the output_signature {len(self._dtypes)}; make the "
-                             "generator yield the structure the signature describes.")
-        arrays = [np.asarray(to_component(p), dtype=d)
-                  for p, d in zip(parts, self._dtypes, strict=True)]
+        try:
+            parts = _parts_like(self._signature, value)
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"Dataset.from_generator: element {index} is {type(value).__name__} "
+                             f"{describe(_normalize(value, 'from_generator'))}, which does not "
+                             f"have the structure of the output_signature {self._signature}."
+                             ) from None
+        arrays = []
+        for part, spec in zip(parts, flatten(self._signature), strict=True):
+            array = np.asarray(to_component(part), dtype=spec.dtype)
+            if spec.shape is not None and (len(spec.shape) != array.ndim or any(
+                    want is not None and want != got
+                    for want, got in zip(spec.shape, array.shape, strict=True))):
+                raise ValueError(f"Dataset.from_generator: element {index} has a component of "
+                                 f"shape {array.shape} where the output_signature expects "
+                                 f"{spec.shape}.")
+            arrays.append(array)
         return pack_like(self._signature, arrays)
 
     def _spec(self):
         if self._signature is not None:
             return self._signature
         return super()._spec()
+
+
+def _parts_like(signature, value) -> list:
+    """The components of ``value`` in the order of ``signature``'s (dicts matched by key)."""
+    if isinstance(signature, dict):
+        return [p for k in signature for p in _parts_like(signature[k], value[k])]
+    if isinstance(signature, tuple):
+        if not isinstance(value, (tuple, list)) or len(value) != len(signature):
+            raise ValueError("structure")
+        return [p for s, v in zip(signature, value) for p in _parts_like(s, v)]
+    return [value]
 
 
 class _Range(Dataset):
