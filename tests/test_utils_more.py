@@ -77,7 +77,7 @@ class Scale(layers.Layer):
         super().__init__(**kwargs)
         self.factor = factor
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):
         return inputs * self.factor
 
     def get_config(self):
