@@ -113,7 +113,13 @@ def test_masked_recurrent_layers_match_a_numpy_loop(name, return_sequences, go_b
     out = model.predict(ids, verbose=0)
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
     # the padding changes nothing: the same rows padded with other tokens where masked
-    unmasked = model.layers[1](model.layers[0](ids)).numpy()
+    embedded = model.layers[0](ids)
+    np.testing.assert_array_equal(embedded._keras_mask, mask)  # eager calls carry the mask
+    assert np.allclose(model.layers[1](embedded).numpy()[:, -1] if return_sequences
+                       else model.layers[1](embedded).numpy(),
+                       sequence[:, -1] if return_sequences else last, atol=1e-4)
+    embedded._keras_mask = None
+    unmasked = model.layers[1](embedded).numpy()
     assert not np.allclose(unmasked[:, -1] if return_sequences else unmasked,
                            (sequence[:, -1] if return_sequences else last), atol=1e-4)
 

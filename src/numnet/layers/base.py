@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import backend, constraints, initializers, mixed_precision, regularizers
 from ..autodiff import ops
+from ..autodiff import symbolic as _symbolic
 from ..autodiff.tensor import Tensor, Variable
 
 _name_counts: collections.Counter = collections.Counter()
@@ -52,8 +53,139 @@ def normalize_shape(shape, where: str) -> tuple:
     return shape
 
 
+# Attributes that refer to layers or tensors a layer does not own (its place in a model, a
+# model's bookkeeping): not searched for sublayers and variables.
+_NOT_OWNED = frozenset({
+    "_io", "_input_layer", "_input_layers", "_inputs", "_outputs", "_output", "_input_struct",
+    "_graph", "_stack_step", "_train_iterator", "_step_params", "_weights", "_regularized",
+    "_activity_losses", "_call_losses", "_children", "_attr_variables", "_output_mask",
+    "_heads", "_metrics", "_metric_specs", "optimizer", "history", "_loss_obj", "_tracked",
+    "_symbolic_call", "_output_slots", "_slot_shapes", "_layers_cache", "_initial_weights",
+})
+
+
+def _trackable(value) -> bool:
+    return isinstance(value, (Layer, Variable, list, tuple, dict))
+
+
+def _walk_attributes(layer) -> tuple[list, list]:
+    """(layers, variables) held in ``layer``'s attributes, at any depth of lists, tuples and
+    dicts, each once, in the order the attributes were set."""
+    layers, variables, seen = [], [], {id(layer)}
+    stack = [(value, 0) for key, value in reversed(list(vars(layer).items()))
+             if key not in _NOT_OWNED]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, Layer):
+            if id(value) not in seen:
+                seen.add(id(value))
+                layers.append(value)
+        elif isinstance(value, Variable):
+            if id(value) not in seen:
+                seen.add(id(value))
+                variables.append(value)
+        elif depth < 8 and isinstance(value, (list, tuple, dict)):
+            items = value.values() if isinstance(value, dict) else value
+            stack += [(item, depth + 1) for item in reversed(list(items))
+                      if isinstance(item, (Layer, Variable, list, tuple, dict))]
+    return layers, variables
+
+
+def _unique(variables) -> list:
+    seen, out = set(), []
+    for v in variables:
+        if id(v) not in seen:
+            seen.add(id(v))
+            out.append(v)
+    return out
+
+
+def _is_dtype_name(name: str) -> bool:
+    try:
+        np.dtype(name)
+    except TypeError:
+        return False
+    return True
+
+
 _LAYER_KWARGS = ("trainable", "name", "dtype", "input_shape", "input_dim", "batch_input_shape",
                  "batch_size", "autocast", "activity_regularizer")
+
+
+class _CallContext:
+    """What the layer calls in progress share: the ``training`` flag that inner calls inherit
+    when not given one, and how deep the calls are nested (losses are cleared at the top)."""
+
+    training = None
+    depth = 0
+
+
+_context = _CallContext()
+
+# set by layers/symbolic.py: fn(layer, args, kwargs) -> symbolic outputs of a general call
+_generic_call = None
+
+
+class _CallSpec:
+    __slots__ = ("takes_training", "takes_mask", "training_default", "builtin",
+                 "own_compute_mask")
+
+
+_call_specs: dict = {}
+
+
+def _call_spec(cls) -> _CallSpec:
+    """What ``cls.call`` declares (read once a class): whether it takes ``training`` and
+    ``mask`` (by name or through ``**kwargs``), and the default of ``training``."""
+    spec = _call_specs.get(cls)
+    if spec is None:
+        spec = _CallSpec()
+        params = inspect.signature(cls.call).parameters
+        var_kw = any(p.kind is p.VAR_KEYWORD for p in params.values())
+        spec.takes_training = "training" in params or var_kw
+        spec.takes_mask = "mask" in params or var_kw
+        default = params["training"].default if "training" in params else None
+        spec.training_default = None if default is inspect.Parameter.empty else default
+        spec.builtin = cls.__module__.startswith("numnet.")
+        spec.own_compute_mask = (not spec.builtin
+                                 and cls.compute_mask is not Layer.compute_mask)
+        _call_specs[cls] = spec
+    return spec
+
+
+def _shape_tuple(input_shape):
+    if isinstance(input_shape, dict):
+        return dict(input_shape)
+    return tuple(input_shape)
+
+
+def _shapes_of(x):
+    """The shapes (batch axis None) of a Tensor or of a list / tuple / dict of them."""
+    if isinstance(x, Tensor):
+        return (None,) + tuple(x.shape[1:])
+    if isinstance(x, dict):
+        return {k: _shapes_of(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_shapes_of(v) for v in x]
+    shape = np.shape(x)
+    return (None,) + tuple(shape[1:]) if shape else ()
+
+
+def _as_tensors(value):
+    """Arrays in a list / tuple / dict as Tensors (the structure kept); other values as they
+    are. A list of numbers is one Tensor."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, dict):
+        return {k: _as_tensors(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, (int, float, np.number)) for v in value):
+            return ops.as_tensor(np.asarray(value))
+        return type(value)(_as_tensors(v) for v in value)
+    if isinstance(value, np.ndarray) or hasattr(value, "__array__") or hasattr(
+            value, "__cuda_array_interface__"):
+        return ops.as_tensor(value)
+    return value
 
 
 def _marks_built(build):
@@ -100,7 +232,7 @@ class Layer:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"{type(self).__name__}(name): expected a string, given {name!r}.")
         self.name = name or unique_name(snake_case(type(self).__name__))
-        self.trainable = bool(trainable)
+        self._trainable = bool(trainable)
         # dtype: a name or a DTypePolicy ("mixed_float16": compute in float16, float32 weights)
         self.dtype_policy = (mixed_precision.global_policy() if dtype is None
                              else mixed_precision.DTypePolicy(dtype))
@@ -108,6 +240,7 @@ class Layer:
         self.built = False
         self._weights: list[Variable] = []
         self._activity_losses: list[Tensor] = []
+        self._call_losses: list[Tensor] = []
         self.input_shape = None
         self.output_shape = None
         if batch_input_shape is not None:
@@ -155,13 +288,51 @@ class Layer:
             return variable
         return ops.cast(variable, self._autocast)
 
-    # ----- weights -----
-    def add_weight(self, shape, initializer="glorot_uniform", name: str = "weight",
-                   trainable: bool = True, regularizer=None, dtype=None,
-                   constraint=None) -> Variable:
+    # ----- weights and tracking -----
+    def add_weight(self, shape=None, initializer=None, dtype=None, trainable: bool = True,
+                   autocast: bool = True, regularizer=None, constraint=None,
+                   aggregation: str = "none", name: str | None = None,
+                   **kwargs) -> Variable:
+        """Create a weight of this layer (a ``Variable``), tracked in ``weights``.
+
+        Args:
+            shape: the weight's shape; ``None`` or ``()`` for a scalar.
+            initializer: a name ("glorot_uniform", "zeros", ...), an Initializer or a
+                callable ``(shape, dtype)``. Defaults to "glorot_uniform" for float weights and
+                "zeros" otherwise, as Keras 3.
+            dtype: defaults to the layer's variable dtype (float32 unless set).
+            trainable: whether optimizers update it. Defaults to True.
+            regularizer, constraint: as the layers' ``kernel_regularizer`` /
+                ``kernel_constraint``.
+            name: defaults to "variable".
+
+        Example:
+            >>> class Scale(numnet.layers.Layer):
+            ...     def build(self, input_shape):
+            ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+            ...     def call(self, x):
+            ...         return x * self.w
+        """
+        for key in kwargs:  # Keras 2 spellings
+            if key not in ("use_resource", "synchronization", "partitioner", "caching_device",
+                           "experimental_autocast", "overwrite_with_gradient"):
+                reject_unknown_kwargs("add_weight()", {key: None},
+                                      ["shape", "initializer", "dtype", "trainable", "autocast",
+                                       "regularizer", "constraint", "aggregation", "name"])
+        if isinstance(shape, str) and (name is None or not isinstance(name, str)):
+            # Keras 2's positional order: add_weight(name, shape, ...)
+            shape, name = (initializer if initializer is not None else kwargs.get("shape")), shape
+            initializer = None
+        if isinstance(dtype, str) and not _is_dtype_name(dtype) and name is None:
+            name, dtype = dtype, None  # numnet's positional order: (shape, initializer, name)
+        shape = () if shape is None else ((shape,) if isinstance(shape, int) else tuple(shape))
+        dtype = str(np.dtype(dtype)) if dtype is not None else self.dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
         init = initializers.get(initializer)
-        value = init(tuple(shape), dtype=dtype or self.dtype)
-        var = Variable(value, name=name, trainable=trainable and self.trainable)
+        value = init(shape, dtype=dtype)
+        name = name or "variable"
+        var = Variable(value, name=name, trainable=bool(trainable))
         var.path = f"{self.name}/{name}"
         var.constraint = constraints.get(constraint)  # applied after each optimizer step
         self._weights.append(var)
@@ -170,53 +341,131 @@ class Layer:
             self._regularized.append((var, regularizers.get(regularizer)))
         return var
 
+    add_variable = add_weight
+
+    def __setattr__(self, name, value):
+        if type(value) is not bool and _trackable(value):
+            self.__dict__.pop("_children", None)  # the sublayers are found again when asked
+        object.__setattr__(self, name, value)
+
+    def _sublayers(self) -> list[Layer]:
+        """The layers this layer holds in its attributes (directly, or in lists, tuples and
+        dicts of them), in the order they were set: Keras's tracking of nested layers."""
+        children = self.__dict__.get("_children")
+        if children is None:
+            children, variables = _walk_attributes(self)
+            self.__dict__["_children"] = children
+            self.__dict__["_attr_variables"] = variables
+        return children
+
+    def _own_variables(self) -> list[Variable]:
+        """Weights made by add_weight, then Variables set as attributes."""
+        self._sublayers()
+        extra = self.__dict__.get("_attr_variables")
+        if not extra:
+            return self._weights
+        known = {id(w) for w in self._weights}
+        return [*self._weights, *(v for v in extra if id(v) not in known)]
+
+    @property
+    def trainable(self) -> bool:
+        """Whether the optimizer updates the layer's weights. Setting it sets it on every layer
+        inside this one too (as Keras): ``base_model.trainable = False`` freezes all of it.
+        A frozen BatchNormalization also runs in inference mode."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value) -> None:
+        self._trainable = bool(value)
+        for layer in self._sublayers():
+            layer.trainable = value
+
     @property
     def weights(self) -> list[Variable]:
-        return list(self._weights)
+        """All weights: this layer's, then those of the layers it holds (each once)."""
+        children = self._sublayers()
+        if not children:
+            return list(self._own_variables())
+        return _unique([*self._own_variables(),
+                        *(w for layer in children for w in layer.weights)])
 
     @property
     def trainable_weights(self) -> list[Variable]:
-        return [w for w in self._weights if w.trainable] if self.trainable else []
+        if not self.trainable:
+            return []
+        return _unique([*(w for w in self._own_variables() if w.trainable),
+                        *(w for layer in self._sublayers() for w in layer.trainable_weights)])
 
     @property
     def non_trainable_weights(self) -> list[Variable]:
         if not self.trainable:
-            return list(self._weights)
-        return [w for w in self._weights if not w.trainable]
+            return self.weights
+        return _unique([*(w for w in self._own_variables() if not w.trainable),
+                        *(w for layer in self._sublayers()
+                          for w in layer.non_trainable_weights)])
 
-    trainable_variables = trainable_weights
-    variables = weights
+    @property
+    def trainable_variables(self) -> list[Variable]:
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        return self.non_trainable_weights
+
+    @property
+    def variables(self) -> list[Variable]:
+        return self.weights
 
     def get_weights(self) -> list:
-        return [w.numpy().copy() for w in self._weights]
+        return [w.numpy().copy() for w in self.weights]
 
     def set_weights(self, weights) -> None:
         weights = list(weights)
-        if len(weights) != len(self._weights):
+        own = self.weights
+        if len(weights) != len(own):
             raise ValueError(
-                f"{self.name}.set_weights(weights): expected a list of {len(self._weights)} "
-                f"arrays (shapes {[w.shape for w in self._weights]}), given {len(weights)}."
+                f"{self.name}.set_weights(weights): expected a list of {len(own)} "
+                f"arrays (shapes {[w.shape for w in own]}), given {len(weights)}."
             )
-        for var, value in zip(self._weights, weights, strict=True):
+        for var, value in zip(own, weights, strict=True):
             shape = tuple(np.shape(value))
             if shape != var.shape:
                 raise ValueError(
                     f"{self.name}.set_weights(weights): {var.path} expects shape {var.shape}, "
                     f"given {shape}."
                 )
-        for var, value in zip(self._weights, weights, strict=True):
+        for var, value in zip(own, weights, strict=True):
             var.assign(value)
 
     def count_params(self) -> int:
-        return int(sum(w.size for w in self._weights))
+        return int(sum(w.size for w in self.weights))
+
+    def add_loss(self, loss) -> None:
+        """Add a scalar (or a list of them) to the loss the model trains on, as Keras's
+        ``add_loss``: called in ``call``, it counts for that call (``layer.losses``,
+        ``model.losses``) until the next call of the outermost layer or model."""
+        for item in (loss if isinstance(loss, (list, tuple)) else [loss]):
+            self._call_losses.append(item if isinstance(item, Tensor)
+                                     else ops.as_tensor(item))
 
     @property
     def losses(self) -> list[Tensor]:
-        """Regularization penalties of the weights, and activity penalties of the last call."""
+        """Regularization penalties of the weights, the activity penalties of the last call and
+        the losses ``add_loss`` added in it, of this layer and every layer it holds."""
         regularized = getattr(self, "_regularized", None)
-        if not regularized:
-            return list(self._activity_losses)
-        return [reg(var) for var, reg in regularized] + list(self._activity_losses)
+        out = [reg(var) for var, reg in regularized] if regularized else []
+        out += self._activity_losses
+        out += self._call_losses
+        for layer in self._sublayers():
+            out += layer.losses
+        return out
+
+    def _clear_losses(self) -> None:
+        """Forget the losses of the last call (add_loss), here and in the layers held."""
+        if self._call_losses:
+            self._call_losses = []
+        for layer in self._sublayers():
+            layer._clear_losses()
 
     def _weight_options(self, name: str, initializer, regularizer=None, constraint=None) -> None:
         """``<name>_initializer``, ``<name>_regularizer`` and ``<name>_constraint`` of a weight,
@@ -273,9 +522,10 @@ class Layer:
     def _next_mask(self, inputs, mask):
         """The mask of the output of a call on ``inputs`` (whose mask is ``mask``), as Keras
         sets it: a layer that does not support masking warns and drops a mask it is given."""
-        if mask is None and not self._makes_mask:
+        own = _call_spec(type(self)).own_compute_mask
+        if mask is None and not (self._makes_mask or own):
             return None
-        if self.supports_masking:
+        if self.supports_masking or own:
             return self.compute_mask(inputs, mask)
         if not (isinstance(mask, list) and all(m is None for m in mask)):
             warnings.warn(
@@ -296,38 +546,97 @@ class Layer:
 
     def _maybe_build(self, input_shape) -> None:
         if not self.built:
-            self.build(tuple(input_shape))
+            shape = _shape_tuple(input_shape)
+            self.build(shape)
             self.built = True
-            self.input_shape = tuple(input_shape)
-            self.output_shape = self.compute_output_shape(tuple(input_shape))
+            self.input_shape = shape
+            self.output_shape = self.compute_output_shape(shape)
+            self.__dict__.pop("_children", None)  # build may have made sublayers
 
-    def __call__(self, inputs, training: bool = False, **kwargs):
-        if getattr(inputs, "_symbolic", False):
-            return inputs.apply(self)
+    def __call__(self, *args, **kwargs):
+        """Call the layer on a tensor (or on the structure ``call`` takes), as Keras does.
+
+        ``training`` and ``mask`` reach ``call`` only where its signature names them;
+        ``training`` not given is that of the layer or model calling this one (False at the
+        top). A mask travels on tensors as ``_keras_mask``. Called on symbolic tensors (from
+        ``Input``), the call is recorded as a node of a functional model instead.
+        """
+        if not args:
+            if "inputs" not in kwargs:
+                raise TypeError(f"{self.name}: a layer is called on its inputs, e.g. "
+                                "layer(x); given no positional argument.")
+            args = (kwargs.pop("inputs"),)
+        inputs = args[0]
+        if _symbolic.is_symbolic(inputs) or (
+                (len(args) > 1 or kwargs or type(inputs) in (list, tuple, dict))
+                and (_symbolic.any_symbolic(args) or _symbolic.any_symbolic(kwargs))):
+            return self._call_symbolic(args, kwargs)
+        spec = _call_spec(type(self))
+        training = kwargs.pop("training", None)
+        if training is None:
+            training = _context.training
+            if training is None:
+                training = spec.training_default
+        mask = kwargs.pop("mask", None)
         if isinstance(inputs, Tensor):
             x = inputs
-        elif is_symbolic_list(inputs):
-            return apply_to_list(self, inputs)
+        elif type(inputs) in (list, tuple, dict) and not spec.builtin:
+            x = _as_tensors(inputs)
         else:
             x = ops.as_tensor(inputs)
         if not self.built:
-            self._maybe_build((None,) + tuple(x.shape[1:]))
-        dtype = x.value.dtype
-        if dtype is not self._compute and backend.is_float_dtype(dtype) and (
-                self._autocast is not None or dtype.itemsize < 4):
-            # As Keras: a 16-bit policy computes in its dtype, and a float32 layer (the output
-            # layer under mixed_float16) casts 16-bit inputs up.
-            x = ops.cast(x, self._compute)
-        if "mask" in kwargs and (kwargs["mask"] is None or not self._call_takes_mask()):
-            kwargs.pop("mask")
-        out = self.call(x, training=training, **kwargs)
-        if self.activity_regularizer is not None:
+            self._maybe_build(_shapes_of(x))
+        if isinstance(x, Tensor):
+            dtype = x.value.dtype
+            if dtype is not self._compute and backend.is_float_dtype(dtype) and (
+                    self._autocast is not None or dtype.itemsize < 4):
+                # As Keras: a 16-bit policy computes in its dtype, and a float32 layer (the
+                # output layer under mixed_float16) casts 16-bit inputs up.
+                x = ops.cast(x, self._compute)
+            if mask is None:
+                mask = getattr(inputs, "_keras_mask", None)
+        if spec.takes_training:
+            kwargs["training"] = training
+        if mask is not None and spec.takes_mask:
+            kwargs["mask"] = mask
+        context = _context
+        outer_training, context.training = context.training, training
+        if context.depth == 0:
+            self._clear_losses()
+        context.depth += 1
+        try:
+            out = self.call(x, *args[1:], **kwargs)
+        finally:
+            context.depth -= 1
+            context.training = outer_training
+        if self.activity_regularizer is not None and isinstance(out, Tensor):
             # Keras 3 divides the activity penalty by the batch size.
             penalty = self.activity_regularizer(out)
             if out.ndim > 0 and out.shape[0]:
                 penalty = ops.divide(penalty, float(out.shape[0]))
             self._activity_losses = [penalty]
+        if isinstance(out, Tensor) and (mask is not None or self._makes_mask
+                                        or spec.own_compute_mask):
+            out_mask = self._next_mask(x, mask)
+            if out_mask is not None:
+                out._keras_mask = getattr(out_mask, "value", out_mask)
         return out
+
+    def _call_symbolic(self, args, kwargs):
+        """A call on symbolic tensors: a node of the graph of a functional model."""
+        kwargs = dict(kwargs)
+        kwargs.pop("training", None)
+        if kwargs.get("mask", 0) is None:
+            kwargs.pop("mask")
+        inputs = args[0]
+        if len(args) == 1 and not kwargs and _call_spec(type(self)).builtin:
+            if _symbolic.is_symbolic(inputs):
+                return inputs.apply(self)
+            if is_symbolic_list(inputs) and not getattr(self, "_takes_structures", False):
+                return apply_to_list(self, inputs)  # (a merge; else the error naming the fix)
+        if _generic_call is None:
+            raise TypeError(f"{self.name}: symbolic calls need numnet.layers imported.")
+        return _generic_call(self, args, kwargs)
 
     def call(self, inputs, training: bool = False):
         return inputs
@@ -429,6 +738,106 @@ class SymbolicTensor:
         layer._io = (self, out)
         return out
 
+    # ----- operators: each a node of the graph (numnet.ops under Keras's names) -----
+    def _op(self, name: str, *args, **kwargs):
+        return _symbolic_op_call(name, args, kwargs)
+
+    def __add__(self, other):
+        return self._op("add", self, other)
+
+    def __radd__(self, other):
+        return self._op("add", other, self)
+
+    def __sub__(self, other):
+        return self._op("subtract", self, other)
+
+    def __rsub__(self, other):
+        return self._op("subtract", other, self)
+
+    def __mul__(self, other):
+        return self._op("multiply", self, other)
+
+    def __rmul__(self, other):
+        return self._op("multiply", other, self)
+
+    def __truediv__(self, other):
+        return self._op("divide", self, other)
+
+    def __rtruediv__(self, other):
+        return self._op("divide", other, self)
+
+    def __matmul__(self, other):
+        return self._op("matmul", self, other)
+
+    def __rmatmul__(self, other):
+        return self._op("matmul", other, self)
+
+    def __pow__(self, other):
+        return self._op("power", self, other)
+
+    def __rpow__(self, other):
+        return self._op("power", other, self)
+
+    def __neg__(self):
+        return self._op("negative", self)
+
+    def __abs__(self):
+        return self._op("absolute", self)
+
+    def __floordiv__(self, other):
+        return self._op("floor_divide", self, other)
+
+    def __mod__(self, other):
+        return self._op("mod", self, other)
+
+    def __eq__(self, other):
+        return self._op("equal", self, other)
+
+    def __ne__(self, other):
+        return self._op("not_equal", self, other)
+
+    def __lt__(self, other):
+        return self._op("less", self, other)
+
+    def __le__(self, other):
+        return self._op("less_equal", self, other)
+
+    def __gt__(self, other):
+        return self._op("greater", self, other)
+
+    def __ge__(self, other):
+        return self._op("greater_equal", self, other)
+
+    def __and__(self, other):
+        return self._op("logical_and", self, other)
+
+    def __or__(self, other):
+        return self._op("logical_or", self, other)
+
+    def __invert__(self):
+        return self._op("logical_not", self)
+
+    def __getitem__(self, index):
+        return self._op("__getitem__", self, index)
+
+    __hash__ = object.__hash__
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape) if self.shape is not None else 0
+
+    def __len__(self):
+        raise TypeError("len() of a symbolic tensor: its batch size is not known until the "
+                        "model runs; use its .shape, or keras.ops.shape(x) inside a layer.")
+
+    def __iter__(self):
+        raise TypeError("A symbolic tensor cannot be iterated; index it (x[:, 0]) or use "
+                        "keras.ops.unstack(x, axis=...).")
+
+    def __bool__(self):
+        raise TypeError("A symbolic tensor has no truth value when the model is built; use "
+                        "keras.ops.where / keras.ops.cond inside a layer's call instead.")
+
     def __repr__(self) -> str:
         if self.input_layer is None:
             return f"<SymbolicTensor shape={self.shape}, from={self._layer.name}>"
@@ -457,7 +866,41 @@ def apply_to_list(layer: Layer, inputs) -> SymbolicTensor:
     return out
 
 
+def _getitem(x, index):
+    return x[index]
+
+
+def _symbolic_op_call(name: str, args, kwargs):
+    """The op ``name`` of numnet.ops (or indexing) called on symbolic tensors: a graph node."""
+    op = _symbolic.lookup(name)
+    if op is None:
+        if name == "__getitem__":
+            op = _symbolic.symbolic_op(_getitem, name="__getitem__")
+        else:
+            from .. import ops as keras_ops
+
+            fn = getattr(keras_ops, name, None)
+            if fn is None:
+                raise TypeError(f"numnet.ops has no {name!r} for symbolic tensors yet.")
+            op = _symbolic.symbolic_op(fn, name=name)
+    return _symbolic._builder(op, args, kwargs)
+
+
 def Input(shape=None, batch_size=None, dtype=None, name=None, **kwargs) -> SymbolicTensor:
-    """A symbolic model input of the given shape (without the batch axis)."""
+    """A symbolic model input of the given shape (without the batch axis).
+
+    Args:
+        shape: the shape of one sample, e.g. ``(784,)``; ``None`` for an axis of any length.
+        batch_size: a fixed batch size, or None (any). Defaults to None.
+        dtype: the input's dtype (e.g. "int32" for token ids). Defaults to floatx.
+        name: the input's name (keys of dict inputs). Defaults to "input_layer", ...
+
+    Example:
+        >>> inputs = numnet.Input(shape=(4,))
+        >>> outputs = numnet.layers.Dense(1)(inputs) + inputs[:, :1]
+        >>> model = numnet.Model(inputs, outputs)
+    """
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, **kwargs)
-    return SymbolicTensor(layer._declared_input_shape, layer)
+    tensor = SymbolicTensor(layer._declared_input_shape, layer)
+    layer._io = (tensor, tensor)
+    return tensor

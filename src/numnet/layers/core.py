@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import no_grad
@@ -117,6 +119,10 @@ class Identity(Layer):
         return inputs
 
 
+PROBE_BYTES = 64 * 1024**2
+"""The most one zero sample may take when Lambda calls its function to find its output shape."""
+
+
 class Lambda(Layer):
     """Wraps ``function(inputs, **arguments)`` as a layer: Lambda(lambda x: x * 2).
 
@@ -126,6 +132,8 @@ class Lambda(Layer):
     holds the function only by its registered name (numnet.saving.register_serializable); a
     lambda cannot be saved, and loading never runs code from the file.
     """
+
+    _takes_structures = True  # called on a list or dict of tensors, or giving several
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
@@ -153,6 +161,12 @@ class Lambda(Layer):
         if given is not None:
             return (input_shape[0],) + tuple(given)
         shape = (1,) + tuple(d or 1 for d in input_shape[1:])
+        nbytes = math.prod(shape) * backend.xp.dtype(backend.floatx()).itemsize
+        if nbytes > PROBE_BYTES:  # (a model file may declare any input shape)
+            raise ValueError(
+                f"{self.name}: finding the output shape means calling the function on one zero "
+                f"sample of shape {shape[1:]}, {nbytes} bytes, more than {PROBE_BYTES}; pass "
+                "Lambda(..., output_shape=...) instead.")
         probe = backend.xp.zeros(shape, backend.floatx())
         with no_grad():
             out = self.function(ops.as_tensor(probe), **self.arguments)

@@ -56,6 +56,9 @@ class BatchNormalization(Layer):
         return tuple(shape)
 
     def call(self, inputs, training: bool = False):
+        # As Keras: a frozen BatchNormalization (trainable=False) runs in inference mode, its
+        # moving statistics left as they are (the transfer-learning recipe relies on it).
+        training = bool(training) and self.trainable
         dtype = inputs.value.dtype
         if dtype.itemsize < 4 and backend.is_float_dtype(dtype):
             # Under a 16-bit policy the statistics overflow or lose their precision: as Keras 3,

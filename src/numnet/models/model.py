@@ -27,8 +27,11 @@ from ..layers.base import (
     reject_unknown_kwargs,
     unique_name,
 )
-from . import adapters, data, stack_step, threads
+from ..layers.base import _context as _layer_context
+from ..layers.symbolic import CallSpec
+from . import adapters, data, stack_step, steps, threads
 from . import outputs as outputs_module
+from .steps import KerasSteps
 
 
 class _LazyLogs(dict):
@@ -189,7 +192,7 @@ def _mask_as_weights(mask, sample_weight, dtype, mean: bool):
     return m * w
 
 
-class Model(Layer):
+class Model(KerasSteps, Layer):
     """A trainable stack of layers."""
 
     _is_model = True
@@ -301,13 +304,6 @@ class Model(Layer):
         self.input_shape = shapes if len(shapes) > 1 else shapes[0]
         self.output_shape = [t.shape for t in outputs] if len(outputs) > 1 else output.shape
 
-    def __setattr__(self, name, value):
-        if isinstance(value, Layer) and name not in ("_input_layer",):
-            tracked = self.__dict__.get("_tracked")
-            if tracked is not None and value not in tracked:
-                tracked.append(value)
-        super().__setattr__(name, value)
-
     # ----- structure -----
     @property
     def layers(self) -> list[Layer]:
@@ -320,8 +316,18 @@ class Model(Layer):
 
     def _all_layers(self) -> list[Layer]:
         """Each layer once, in the order of its first call (a functional model may call one
-        layer twice: its weights are one set, trained once a step)."""
-        return list(dict.fromkeys(self._layers)) if self._layers else self._tracked
+        layer twice: its weights are one set, trained once a step); the layers a subclassed
+        model holds in its attributes, in the order they were set."""
+        if self._layers:
+            return [layer for layer in dict.fromkeys(self._layers)
+                    if not getattr(layer, "_is_operation", False)]
+        return Layer._sublayers(self)
+
+    def _sublayers(self) -> list[Layer]:
+        found = Layer._sublayers(self)
+        if not self._layers:
+            return found
+        return list(dict.fromkeys([*self._all_layers(), *found]))
 
     @property
     def input(self) -> SymbolicTensor:
@@ -370,50 +376,6 @@ class Model(Layer):
         raise ValueError(f"{self.name}.get_layer(name): no layer is called {name!r}; the "
                          f"layers are {[layer.name for layer in layers]}.")
 
-    @property
-    def weights(self) -> list:
-        return [w for layer in self._all_layers() for w in layer.weights]
-
-    @property
-    def trainable_weights(self) -> list:
-        if not self.trainable:
-            return []
-        return [w for layer in self._all_layers() for w in layer.trainable_weights]
-
-    @property
-    def non_trainable_weights(self) -> list:
-        if not self.trainable:
-            return self.weights
-        return [w for layer in self._all_layers() for w in layer.non_trainable_weights]
-
-    trainable_variables = trainable_weights
-    variables = weights
-
-    @property
-    def losses(self) -> list:
-        return [loss for layer in self._all_layers() for loss in layer.losses]
-
-    def get_weights(self) -> list:
-        return [w.numpy().copy() for w in self.weights]
-
-    def set_weights(self, weights) -> None:
-        weights = list(weights)
-        own = self.weights
-        if len(weights) != len(own):
-            raise ValueError(
-                f"{self.name}.set_weights(weights): expected a list of {len(own)} arrays "
-                f"(shapes {[w.shape for w in own]}), given {len(weights)}."
-            )
-        for var, value in zip(own, weights, strict=True):
-            shape = tuple(np.shape(value))
-            if shape != var.shape:
-                raise ValueError(
-                    f"{self.name}.set_weights(weights): {var.path} expects shape {var.shape}, "
-                    f"given {shape}."
-                )
-        for var, value in zip(own, weights, strict=True):
-            var.assign(value)
-
     def count_params(self) -> int:
         if not self.built:
             raise ValueError(
@@ -423,10 +385,42 @@ class Model(Layer):
         return int(sum(w.size for w in self.weights))
 
     # ----- building and calling -----
+    def _subclassed(self) -> bool:
+        """Whether a subclass defines ``call`` (Keras's subclassed model)."""
+        return type(self).call is not Model.call and not self._functional and not (
+            type(self)._sequential)
+
+    _sequential = False
+
+    def _maybe_build(self, input_shape) -> None:
+        if self.built:
+            return
+        if self._subclassed():  # the first call builds the layers it uses
+            if type(self).build is not Model.build and "build" in _own_methods(type(self)):
+                self.build(input_shape)
+            self.built = True
+            self.input_shape = input_shape
+            self.__dict__.pop("_children", None)
+            return
+        super()._maybe_build(input_shape)
+
     def build(self, input_shape=None) -> None:
         self._masking = self._output_mask = None
         if self._graph is not None:  # built when made
             self.built = True
+            return
+        if self._subclassed():
+            if input_shape is None:
+                raise ValueError(f"{self.name}.build(): an input_shape is required.")
+            self.built = True
+            self.input_shape = tuple(input_shape)
+            probe = np.zeros((1,) + tuple(d or 1 for d in input_shape[1:]), backend.floatx())
+            with no_grad():
+                out = Layer.__call__(self, ops.as_tensor(probe), training=False)
+            self._clear_losses()
+            self.__dict__.pop("_children", None)
+            if isinstance(out, Tensor):
+                self.output_shape = (None,) + tuple(out.shape[1:])
             return
         if input_shape is None:
             if self._input_layer is None:
@@ -482,6 +476,9 @@ class Model(Layer):
         if self._masking:
             return self._run_graph_masked(values, training)
         for layer, parents, merged in self._graph:
+            if merged.__class__ is CallSpec:
+                values.append(merged.run(layer, [values[i] for i in parents], training))
+                continue
             values.append(layer([values[i] for i in parents] if merged else values[parents[0]],
                                 training=training))
         if self._output_names is not None:
@@ -491,6 +488,15 @@ class Model(Layer):
     def _run_graph_masked(self, values: list, training: bool):
         masks = [None] * len(values)
         for layer, parents, merged in self._graph:
+            if merged.__class__ is CallSpec:
+                values.append(merged.run(layer, [values[i] for i in parents], training))
+                out = values[-1]
+                mask = getattr(out, "_keras_mask", None)
+                if mask is None and not getattr(layer, "_is_operation", False) and (
+                        layer.supports_masking):
+                    mask = masks[parents[0]]
+                masks.append(mask)
+                continue
             if merged:
                 x, mask = [values[i] for i in parents], [masks[i] for i in parents]
                 given = None if all(m is None for m in mask) else mask
@@ -505,25 +511,42 @@ class Model(Layer):
         self._output_mask = masks[self._output_slot]
         return values[self._output_slot]
 
-    def __call__(self, inputs, training: bool = False, **kwargs):
+    def __call__(self, *args, **kwargs):
+        if self._subclassed():
+            return Layer.__call__(self, *args, **kwargs)
+        if not args:
+            args = (kwargs.pop("inputs"),)
+        inputs, training = args[0], kwargs.pop("training", None)
+        if len(args) > 1 or kwargs.get("mask") is not None or set(kwargs) - {"mask"}:
+            return Layer.__call__(self, *args, training=training, **kwargs)
+        if training is None:
+            training = _layer_context.training or False
         if self._output_names is not None and (getattr(inputs, "_symbolic", False) or (
                 isinstance(inputs, dict) and is_symbolic_list(list(inputs.values())))
                 or is_symbolic_list(inputs)):
-            raise TypeError(
-                f"{self.name}: a model of several outputs {self._output_names} cannot be "
-                "called on symbolic tensors as a layer of another model; build the larger "
-                "model from the layers themselves, or call it on arrays.")
+            return Layer._call_symbolic(self, (inputs,), {})
         if getattr(inputs, "_symbolic", False):
             return inputs.apply(self)
         if self._graph is not None:
             return self._call_graph(inputs, training)
+        if type(inputs) in (list, tuple) and len(inputs) == 1:  # Keras takes [x] for x
+            inputs = inputs[0]
         x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(
             data.prepare_x(inputs, "Model.__call__", "inputs"))
         if not self.built:
             self.build((None,) + tuple(x.shape[1:]))
         elif self.input_shape is not None:
             data.check_input_shape(x.value, self.input_shape, self.name, "Model.__call__")
-        return self.call(x, training=training)
+        context = _layer_context
+        outer, context.training = context.training, training
+        if context.depth == 0:
+            self._clear_losses()
+        context.depth += 1
+        try:
+            return self.call(x, training=training)
+        finally:
+            context.depth -= 1
+            context.training = outer
 
     def _call_graph(self, inputs, training: bool):
         if isinstance(inputs, dict) and is_symbolic_list(list(inputs.values())):
@@ -596,6 +619,9 @@ class Model(Layer):
         return arrays
 
     def _forward(self, x, training: bool):
+        if self._subclassed():
+            return Layer.__call__(self, x, training=training)
+        self._clear_losses()
         return self.call(x, training=training)
 
     # ----- compile -----
@@ -637,6 +663,7 @@ class Model(Layer):
         self._metric_specs = specs
         self._weighted_from = len(metrics)  # metrics from here on are weighted_metrics
         self._metrics = []
+        self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
         from .. import advice
 
@@ -654,6 +681,7 @@ class Model(Layer):
         self.optimizer, self.loss, self._loss_obj, self._heads = optimizer, loss, None, heads
         self.jit_compile, self.run_eagerly = jit_compile, bool(run_eagerly)
         self._metric_specs, self._weighted_from, self._metrics = [], 0, []
+        self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
         from .. import advice
 
@@ -665,7 +693,7 @@ class Model(Layer):
                 f"{where}: the model must be compiled first, e.g. "
                 "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')."
             )
-        if self._loss_obj is None and where != "predict()" and not (
+        if self._loss_obj is None and where not in ("predict()", "fit()", "evaluate()") and not (
                 self._heads is not None and self._heads.has_loss):
             raise ValueError(
                 f"{where}: compile() was given no loss; pass loss=... (e.g. 'mse' or "
@@ -690,7 +718,38 @@ class Model(Layer):
 
     @property
     def metrics(self) -> list:
-        return list(self._metrics)
+        """The model's metrics, as Keras 3 lists them: the loss tracker ("loss") and the
+        compiled metrics once compiled, then the Metric objects the model holds in its
+        attributes. ``fit`` resets them at the start of each epoch."""
+        out = []
+        if self.compiled and self._loss_tracker is not None:
+            out.append(self._loss_tracker)
+        out += self._metrics
+        known = {id(m) for m in out}
+        for value in vars(self).values():
+            for item in (value if isinstance(value, (list, tuple)) else [value]):
+                if isinstance(item, metrics_module.Metric) and id(item) not in known:
+                    known.add(id(item))
+                    out.append(item)
+        return out
+
+    def reset_metrics(self) -> None:
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def _custom_steps(self, x=None) -> bool:
+        """Whether fit / evaluate go through train_step / test_step (models/steps.py): a step
+        or loss the user overrides, no compiled loss, or a subclassed model given a list or
+        dict of inputs."""
+        cls = type(self)
+        if (cls.train_step is not Model.train_step or cls.test_step is not Model.test_step
+                or cls.compute_loss is not Model.compute_loss
+                or cls.compute_metrics is not Model.compute_metrics
+                or cls.metrics is not Model.metrics):
+            return True
+        if self._loss_obj is None and self._heads is None:
+            return True
+        return self._subclassed() and isinstance(x, (list, tuple, dict))
 
     # ----- data -----
     def _prepare(self, x, y, sample_weight, where):
@@ -900,22 +959,33 @@ class Model(Layer):
                 _check_positive_int(value, f"fit({name})")
         _check_shuffle(shuffle)
         cbs = _callback_list(callbacks, "fit")
-        train, (sample_x, sample_y), split = self._data(
-            x, y, sample_weight, batch_size, "fit", shuffle=shuffle, class_weight=class_weight,
-            steps=steps_per_epoch, validation_split=validation_split)
+        custom = self._custom_steps(x)
         val_batch = validation_batch_size or batch_size
+        if custom:  # train_step / test_step (models/steps.py)
+            train, split = self._struct_data(x, y, sample_weight, batch_size, "fit", shuffle,
+                                             class_weight, steps_per_epoch, validation_split)
+        else:
+            train, (sample_x, sample_y), split = self._data(
+                x, y, sample_weight, batch_size, "fit", shuffle=shuffle,
+                class_weight=class_weight, steps=steps_per_epoch,
+                validation_split=validation_split)
         val = None
         if validation_data is not None:
-            val = self._validation_iterator(validation_data, val_batch, validation_steps)
+            val = (self._struct_validation(validation_data, val_batch, validation_steps)
+                   if custom else
+                   self._validation_iterator(validation_data, val_batch, validation_steps))
         elif split is not None:
-            source_cls = adapters.InputsSource if type(split[0]) is list else \
-                adapters.ArraySource
+            source_cls = (steps.StructSource if custom else adapters.InputsSource
+                          if type(split[0]) is list else adapters.ArraySource)
             val = adapters.EpochIterator(source_cls(*split, batch_size=val_batch),
                                          validation_steps)
-        self._resolve_metrics(sample_y[:batch_size])
-        from .. import advice
+        if custom:
+            self._build_metrics_from(train.source, batch_size)
+        else:
+            self._resolve_metrics(sample_y[:batch_size])
+            from .. import advice
 
-        advice.on_fit(self, sample_x, sample_y)  # (several inputs: a list of arrays)
+            advice.on_fit(self, sample_x, sample_y)  # (several inputs: a list of arrays)
 
         verbose = _resolve_verbose(verbose)
         if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
@@ -935,7 +1005,9 @@ class Model(Layer):
         self._train_iterator = train
         # As in Keras, a change of `trainable` takes effect at the next compile() or fit().
         self._step_params = self.trainable_weights
-        self._stack_step = stack_step.build(self) if self._graph is None else None
+        self._stack_step = stack_step.build(self) if self._graph is None and not custom \
+            else None
+        self._custom = custom
         blas = threads.Limit(self._step_params, batch_size)
         source = train.source
         if (self._stack_step is not None and blas.active  # (both only on the CPU)
@@ -956,22 +1028,30 @@ class Model(Layer):
                     train.restore(rng, resume["pass_rng"], resume["position"])
                 rng.bit_generator.state = resume["rng"]
             epoch_logs: dict = {}
+            last_logs: dict = {}
             for epoch in range(initial_epoch, epochs):
-                for metric in self._metrics:
+                for metric in (self.metrics if custom else self._metrics):
                     metric.reset_state()
                 cb.call("on_epoch_begin", epoch, {})
                 step = start_step
                 loss_total = _loss_total(loss_total)
                 for xb, yb, swb in train.epoch(rng, start_step):
                     if batch_begin:
-                        cb.call("on_train_batch_begin", step, None)
-                    count = len(yb)
-                    loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), count)
-                    seen += count
-                    if batch_end:
-                        running = (loss_total, seen)
-                        cb.call("on_train_batch_end", step,
-                                _LazyLogs(lambda r=running: self._results(*r), running))
+                        cb.call("on_train_batch_begin", step, {})
+                    if custom:
+                        last_logs = steps.pythonify_logs(
+                            self.train_step(steps.batch_data(xb, yb, swb)))
+                        seen += steps.batch_rows(xb)
+                        if batch_end:
+                            cb.call("on_train_batch_end", step, dict(last_logs))
+                    else:
+                        count = len(yb)
+                        loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), count)
+                        seen += count
+                        if batch_end:
+                            running = (loss_total, seen)
+                            cb.call("on_train_batch_end", step,
+                                    _LazyLogs(lambda r=running: self._results(*r), running))
                     step += 1
                     if self.stop_training:
                         break
@@ -980,7 +1060,7 @@ class Model(Layer):
                 train.end_epoch()
                 if step == 0 and seen == 0:  # the data ran out before this epoch began
                     break
-                epoch_logs = self._results(loss_total, seen)
+                epoch_logs = dict(last_logs) if custom else self._results(loss_total, seen)
                 start_step, loss_total, seen = 0, 0.0, 0
                 if val is not None and _should_eval(epoch, validation_freq):
                     val_logs = self._run_test(val, cb)
@@ -1001,8 +1081,63 @@ class Model(Layer):
             source.helper = None
             self._train_iterator = None
             self._step_params = self._stack_step = None
+            self._custom = False
             blas.restore()
         return history
+
+    _custom = False  # fit is going through train_step / test_step
+
+    def _struct_data(self, x, y, sample_weight, batch_size, where, shuffle=False,
+                     class_weight=None, steps_count=None, validation_split=0.0):
+        """(iterator, held-out rows or None) for the train_step path: arrays, or lists /
+        dicts of them, batched together; generators, PyDatasets and datasets as they are."""
+        kind = adapters.kind_of(x) if not isinstance(x, (list, tuple, dict)) else "array"
+        if kind != "array":
+            source = (adapters.PyDatasetSource(x, shuffle, None, where) if kind == "pydataset"
+                      else adapters.IteratorSource(x, None, where))
+            return adapters.EpochIterator(source, steps_count), None
+        x = steps._as_arrays(x, where, "x")
+        y = steps._as_arrays(y, where, "y")
+        sample_weight = steps._as_arrays(sample_weight, where, "sample_weight")
+        if class_weight is not None and y is not None:
+            weights = data.class_weights_to_sample_weights(class_weight, np.asarray(y), where)
+            sample_weight = weights if sample_weight is None else sample_weight * weights
+        split = None
+        if validation_split:
+            (x, y, sample_weight), split = steps.split_off(x, y, sample_weight,
+                                                           validation_split)
+        source = steps.StructSource(x, y, sample_weight, batch_size, shuffle)
+        return adapters.EpochIterator(source, steps_count), split
+
+    def _build_metrics_from(self, source, batch_size: int) -> None:
+        """The compiled metrics made before the first train_step (as Keras 3 builds them at the
+        start of fit), from a first batch: 'accuracy' is resolved against y and the output."""
+        if self._metrics or not (self._metric_specs or self._heads is not None):
+            return
+        if isinstance(source, steps.StructSource):
+            head = slice(0, min(batch_size, source.num_samples))
+            xb, yb = steps._take(source.x, head), steps._take(source.y, head)
+        elif hasattr(source, "first_batch"):
+            xb, yb, _ = source.first_batch()
+        else:
+            return
+        if yb is None:
+            return
+        with no_grad():
+            out = self(steps._as_tensors(xb), training=False)
+        self._clear_losses()
+        self._update_compiled_metrics(yb, out, None)
+        for metric in self._metrics:
+            metric.reset_state()
+
+    def _struct_validation(self, validation_data, batch_size, steps_count):
+        if isinstance(validation_data, tuple) and 1 <= len(validation_data) <= 3:
+            it, _ = self._struct_data(*validation_data, batch_size=batch_size, where="fit",
+                                      steps_count=steps_count)
+            return it
+        it, _ = self._struct_data(validation_data, None, None, batch_size, "fit",
+                                  steps_count=steps_count)
+        return it
 
     def _validation_iterator(self, validation_data, batch_size, steps):
         kind = adapters.kind_of(validation_data)
@@ -1206,15 +1341,17 @@ class Model(Layer):
     def _run_test(self, it, cb) -> dict | None:
         """Loss and metrics over one epoch of ``it`` (no training), with the test hooks;
         None when the data gave no batch."""
+        if self._custom:
+            return self._run_test_steps(it, cb)
         for metric in self._metrics:
             metric.reset_state()
-        cb.call("on_test_begin", None)
+        cb.call("on_test_begin", {})
         batch_begin = cb.wants("on_test_batch_begin")
         batch_end = cb.wants("on_test_batch_end")
         loss_total, seen, step = _loss_total(), 0, 0
         for xb, yb, swb in it.epoch(None):
             if batch_begin:
-                cb.call("on_test_batch_begin", step, None)
+                cb.call("on_test_batch_begin", step, {})
             count = len(yb)
             loss_total = _add_loss(loss_total, self._test_step(xb, yb, swb), count)
             seen += count
@@ -1225,6 +1362,25 @@ class Model(Layer):
             step += 1
         it.end_epoch()
         logs = self._results(loss_total, seen) if seen else None
+        cb.call("on_test_end", logs if logs is not None else {})
+        return logs
+
+    def _run_test_steps(self, it, cb) -> dict | None:
+        """_run_test through test_step (models/steps.py)."""
+        for metric in self.metrics:
+            metric.reset_state()
+        cb.call("on_test_begin", {})
+        batch_begin = cb.wants("on_test_batch_begin")
+        batch_end = cb.wants("on_test_batch_end")
+        logs, step = None, 0
+        for xb, yb, swb in it.epoch(None):
+            if batch_begin:
+                cb.call("on_test_batch_begin", step, {})
+            logs = steps.pythonify_logs(self.test_step(steps.batch_data(xb, yb, swb)))
+            if batch_end:
+                cb.call("on_test_batch_end", step, dict(logs))
+            step += 1
+        it.end_epoch()
         cb.call("on_test_end", logs if logs is not None else {})
         return logs
 
@@ -1246,20 +1402,32 @@ class Model(Layer):
         if steps is not None:
             _check_positive_int(steps, "evaluate(steps)")
         cbs = _callback_list(callbacks, "evaluate")
-        it, (_, sample_y), _ = self._data(x, y, sample_weight, batch_size, "evaluate",
-                                          steps=steps)
-        self._resolve_metrics(sample_y[:batch_size])
+        custom = self._custom_steps(x)
+        if custom:
+            it, _ = self._struct_data(x, y, sample_weight, batch_size, "evaluate",
+                                      steps_count=steps)
+        else:
+            it, (_, sample_y), _ = self._data(x, y, sample_weight, batch_size, "evaluate",
+                                              steps=steps)
+            self._resolve_metrics(sample_y[:batch_size])
         verbose = _resolve_verbose(verbose)
         if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
             cbs.append(ProgbarLogger())
         cb = CallbackList(cbs, model=self,
                           params={"epochs": 1, "steps": it.steps, "verbose": verbose})
+        self._custom = custom
         try:
             logs = self._run_test(it, cb)
         finally:
             it.close()
+            self._custom = False
         if logs is None:
             raise ValueError("evaluate(x): the data gave no batch to evaluate.")
+        if custom:
+            if return_dict:
+                return logs
+            values = list(logs.values())
+            return values[0] if len(values) == 1 else values
         if return_dict or self._heads is not None:
             return self._batch_result(logs, return_dict)
         if not self._metrics:
@@ -1278,6 +1446,9 @@ class Model(Layer):
         if steps is not None:
             _check_positive_int(steps, "predict(steps)")
         verbose = _resolve_verbose(verbose)
+        if type(self).predict_step is not Model.predict_step or (
+                self._subclassed() and isinstance(x, (list, tuple, dict))):
+            return self._predict_steps(x, batch_size, steps)
         if (not verbose and callbacks is None and steps is None
                 and self._graph is None
                 and adapters.kind_of(x) == "array" and not adapters.is_memmap(x)
@@ -1296,13 +1467,13 @@ class Model(Layer):
                           params={"epochs": 1, "steps": it.steps, "verbose": verbose})
         batch_begin = cb.wants("on_predict_batch_begin")
         batch_end = cb.wants("on_predict_batch_end")
-        cb.call("on_predict_begin", None)
+        cb.call("on_predict_begin", {})
         outputs = []
         try:
             with no_grad():
                 for step, (xb, _, _) in enumerate(it.epoch(None)):
                     if batch_begin:
-                        cb.call("on_predict_batch_begin", step, None)
+                        cb.call("on_predict_batch_begin", step, {})
                     out = self._forward(_feed(xb), False)
                     out = (backend.to_numpy(out.value) if type(out) is not list
                            else [backend.to_numpy(t.value) for t in out])
@@ -1312,7 +1483,7 @@ class Model(Layer):
             it.end_epoch()
         finally:
             it.close()
-        cb.call("on_predict_end", None)
+        cb.call("on_predict_end", {})
         if not outputs:
             raise ValueError("predict(x): the data gave no batch to predict.")
         if self._output_names is not None:  # a list (or dict) of arrays, one per output
@@ -1321,6 +1492,22 @@ class Model(Layer):
                 return dict(zip(self._output_names, arrays, strict=True))
             return arrays
         return np.concatenate(outputs, axis=0)
+
+    def _predict_steps(self, x, batch_size, steps_count):
+        """predict through predict_step (models/steps.py): outputs of any structure."""
+        it, _ = self._struct_data(x, None, None, batch_size, "predict", steps_count=steps_count)
+        outputs = []
+        try:
+            with no_grad():
+                for xb, _, _ in it.epoch(None):
+                    out = self.predict_step(steps.batch_data(xb, None, None))
+                    outputs.append(_to_host(out))
+            it.end_epoch()
+        finally:
+            it.close()
+        if not outputs:
+            raise ValueError("predict(x): the data gave no batch to predict.")
+        return _concatenate(outputs)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict: bool = False):
@@ -1439,6 +1626,33 @@ def _check_input(x, layer: InputLayer, name: str, model_name: str, where: str,
         raise ValueError(
             f"{where}({argument}[{name!r}]): the input {name!r} of model {model_name!r} expects "
             f"shape {(None,) + want} (batch, then {want}), given shape {tuple(x.shape)}.")
+
+
+def _to_host(out):
+    if isinstance(out, dict):
+        return {k: _to_host(v) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return type(out)(_to_host(v) for v in out)
+    return np.asarray(backend.to_numpy(getattr(out, "value", out)))
+
+
+def _concatenate(parts: list):
+    first = parts[0]
+    if isinstance(first, dict):
+        return {k: _concatenate([p[k] for p in parts]) for k in first}
+    if isinstance(first, (list, tuple)):
+        return type(first)(_concatenate([p[i] for p in parts]) for i in range(len(first)))
+    return np.concatenate(parts, axis=0) if np.ndim(first) else np.asarray(parts)
+
+
+def _own_methods(cls) -> set:
+    """Names defined by the user's classes between ``cls`` and Model."""
+    names = set()
+    for klass in cls.__mro__:
+        if klass is Model or klass.__module__.startswith("numnet."):
+            break
+        names.update(vars(klass))
+    return names
 
 
 def _default_name(cls) -> str:

@@ -1,0 +1,169 @@
+"""GradientTape: TensorFlow's way of asking for gradients, on numnet's tape.
+
+numnet records every op on Tensors that need a gradient (Variables, and Tensors that a tape
+``watch``-es), so a ``GradientTape`` block only marks where the computation of interest
+happens; ``tape.gradient(target, sources)`` runs the backward pass from ``target`` and reads
+the gradient of each source, leaving every ``.grad`` as it was before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from .. import backend
+from . import tensor as _tensor
+from .tensor import Tensor, _topological_order
+
+
+def _flatten(structure) -> list:
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in _flatten(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _flatten(item)]
+    return [structure]
+
+
+def _rebuild(structure, leaves):
+    if isinstance(structure, dict):
+        return {key: _rebuild(structure[key], leaves) for key in structure}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(_rebuild(item, leaves) for item in structure) if not (
+            hasattr(structure, "_fields")) else type(structure)(
+            *(_rebuild(item, leaves) for item in structure))
+    return next(leaves)
+
+
+class GradientTape:
+    """Record a computation and differentiate it, as ``tf.GradientTape``.
+
+    Args:
+        persistent: allow several ``gradient`` calls on one tape. Defaults to False (a second
+            call raises RuntimeError, as TensorFlow).
+        watch_accessed_variables: accepted for TensorFlow's signature; Variables are always
+            watched.
+
+    Example:
+        >>> w = numnet.Variable(np.array([2.0], "float32"))
+        >>> with numnet.GradientTape() as tape:
+        ...     loss = numnet.ops.sum(w * w)
+        >>> tape.gradient(loss, w)          # d(w^2)/dw = 2w
+        <Tensor shape=(1,) dtype=float32: [4.]>
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self.persistent = bool(persistent)
+        self.watch_accessed_variables = watch_accessed_variables
+        self._used = False
+        self._watched: list = []
+
+    def __enter__(self) -> GradientTape:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def watch(self, tensor) -> None:
+        """Record the ops on ``tensor`` (or on each Tensor of a list) from now on, so that
+        gradients with respect to it can be asked for. Variables are watched already."""
+        for t in _flatten(tensor):
+            if not isinstance(t, Tensor):
+                raise TypeError(f"GradientTape.watch(tensor): expected a Tensor or Variable "
+                                f"(or a list of them), given {type(t).__name__}.")
+            t.requires_grad = True
+            self._watched.append(t)
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Ops in this block record no gradient."""
+        with _tensor.no_grad():
+            yield
+
+    def reset(self) -> None:
+        self._used = False
+        self._watched = []
+
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients="none"):
+        """The gradient of ``target`` (a Tensor; a non-scalar one is summed, as TensorFlow)
+        with respect to each of ``sources`` (a Variable or Tensor, or a list / dict / nested
+        structure of them), in the same structure. A source that ``target`` does not depend
+        on gets None (or zeros with ``unconnected_gradients="zero"``).
+
+        Raises:
+            RuntimeError: a non-persistent tape asked twice.
+            TypeError: ``target`` is not a Tensor.
+        """
+        if self._used and not self.persistent:
+            raise RuntimeError(
+                "GradientTape.gradient can only be called once on a non-persistent tape; "
+                "create the tape with GradientTape(persistent=True) to ask several times.")
+        self._used = True
+        targets = _flatten(target)
+        for t in targets:
+            if not isinstance(t, Tensor):
+                raise TypeError(f"GradientTape.gradient(target): expected a Tensor computed in "
+                                f"the tape's block, given {type(t).__name__}.")
+        leaves = _flatten(sources)
+        seeds = _flatten(output_gradients) if output_gradients is not None else [None] * len(
+            targets)
+        xp = backend.xp
+        nodes = {}
+        for t in targets:
+            for node in _topological_order(t):
+                nodes[id(node)] = node
+                for parent in node.parents:
+                    nodes.setdefault(id(parent), parent)
+        for leaf in leaves:
+            if isinstance(leaf, Tensor):
+                nodes.setdefault(id(leaf), leaf)
+        saved = {key: node.grad for key, node in nodes.items()}
+        try:
+            for node in nodes.values():
+                node.grad = None
+            results = {}
+            for t, seed in zip(targets, seeds, strict=True):
+                if not t.requires_grad:
+                    continue
+                for node in nodes.values():
+                    node.grad = None
+                grad = (xp.ones(t.value.shape, dtype=t.value.dtype) if seed is None
+                        else getattr(seed, "value", seed))
+                t.backward(grad)
+                for leaf in {id(leaf): leaf for leaf in leaves}.values():
+                    g = leaf.grad if isinstance(leaf, Tensor) else None
+                    if g is not None:
+                        g = g.copy() if g is grad else g
+                        results[id(leaf)] = g if id(leaf) not in results else \
+                            results[id(leaf)] + g
+        finally:
+            for key, node in nodes.items():
+                node.grad = saved[key]
+        out = []
+        for leaf in leaves:
+            g = results.get(id(leaf)) if isinstance(leaf, Tensor) else None
+            if g is None and unconnected_gradients == "zero" and isinstance(leaf, Tensor):
+                g = xp.zeros_like(leaf.value)
+            out.append(None if g is None else Tensor(g))
+        return _rebuild(sources, iter(out))
+
+    def jacobian(self, target, sources):
+        """The Jacobian of ``target`` with respect to ``sources``: shape
+        target.shape + source.shape (one backward pass per element of target)."""
+        xp = backend.xp
+        leaves = _flatten(sources)
+        rows = []
+        persistent, self.persistent = self.persistent, True
+        try:
+            for i in range(int(target.value.size)):
+                seed = xp.zeros(target.value.size, dtype=target.value.dtype)
+                seed[i] = 1
+                self._used = False
+                grads = self.gradient(target, leaves,
+                                      output_gradients=seed.reshape(target.value.shape),
+                                      unconnected_gradients="zero")
+                rows.append([g.value for g in grads])
+        finally:
+            self.persistent = persistent
+        out = [Tensor(xp.stack([row[k] for row in rows]).reshape(
+            tuple(target.shape) + tuple(leaf.shape))) for k, leaf in enumerate(leaves)]
+        return _rebuild(sources, iter(out))

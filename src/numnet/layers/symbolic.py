@@ -1,0 +1,324 @@
+"""Functional graphs beyond one tensor through one layer.
+
+Keras 3 records any call on symbolic tensors: ``x + y``, ``ops.expand_dims(x, -1)``, a custom
+layer called on a list or with symbolic keyword arguments (``mha(q, v)``,
+``lstm(x, initial_state=[h, c])``), a layer that returns a tuple or a dict. Each such call is
+one node of the graph: the layer (or an :class:`OpLayer` for an op), the symbolic tensors it
+reads (its parents) and a :class:`CallSpec` that rebuilds its arguments from their values. The
+output's shape and dtype come from calling the layer once on a small sample (batch of 2); a
+structured output is one node whose parts are picked by further nodes.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .. import backend
+from ..autodiff import symbolic as _symbolic
+from ..autodiff.tensor import Tensor, no_grad
+from . import base
+from .base import Layer, SymbolicTensor, unique_name
+
+
+class _Slot:
+    """The place of a parent tensor in a node's arguments."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int):
+        self.index = index
+
+
+class CallSpec:
+    """How a node calls its layer: the call's arguments, each symbolic tensor replaced by the
+    index of the parent it is. Truthy, so graph code that asks "called on several tensors?"
+    takes the general path."""
+
+    __slots__ = ("args", "kwargs")
+
+    def __init__(self, args: tuple, kwargs: dict):
+        self.args, self.kwargs = args, kwargs
+
+    def fill(self, values) -> tuple[tuple, dict]:
+        return _fill(self.args, values), _fill(self.kwargs, values)
+
+    def run(self, layer, values, training):
+        args, kwargs = self.fill(values)
+        return layer(*args, training=training, **kwargs)
+
+    def to_config(self) -> dict:
+        return {"args": _encode(self.args), "kwargs": _encode(self.kwargs)}
+
+    @classmethod
+    def from_config(cls, config: dict) -> CallSpec:
+        return cls(tuple(_decode(config.get("args", []))), dict(_decode(config.get("kwargs",
+                                                                                     {}))))
+
+
+def _template(value, parents: list, index: dict, depth: int = 0):
+    """``value`` with each symbolic tensor replaced by a _Slot (the tensor added to parents)."""
+    if _symbolic.is_symbolic(value):
+        key = id(value)
+        if key not in index:
+            index[key] = len(parents)
+            parents.append(value)
+        return _Slot(index[key])
+    if depth > 16:
+        raise ValueError("A layer or op was called on arguments nested over 16 deep.")
+    if type(value) in (list, tuple):
+        return type(value)(_template(v, parents, index, depth + 1) for v in value)
+    if type(value) is dict:
+        return {k: _template(v, parents, index, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _fill(value, values):
+    if type(value) is _Slot:
+        return values[value.index]
+    if type(value) in (list, tuple):
+        return type(value)(_fill(v, values) for v in value)
+    if type(value) is dict:
+        return {k: _fill(v, values) for k, v in value.items()}
+    return value
+
+
+def _encode(value):
+    """The JSON form of call arguments: parents, slices, Ellipsis, None axes, numbers."""
+    if type(value) is _Slot:
+        return {"__tensor__": value.index}
+    if isinstance(value, slice):
+        return {"__slice__": [_encode(value.start), _encode(value.stop), _encode(value.step)]}
+    if value is Ellipsis:
+        return {"__ellipsis__": True}
+    if type(value) is tuple:
+        return {"__tuple__": [_encode(v) for v in value]}
+    if type(value) is list:
+        return [_encode(v) for v in value]
+    if type(value) is dict:
+        return {"__dict__": {str(k): _encode(v) for k, v in value.items()}}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return {"__array__": value.tolist(), "dtype": str(value.dtype)}
+    if isinstance(value, np.dtype):
+        return str(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"A graph node's argument of type {type(value).__name__} cannot be saved; "
+                    "give ops numbers, strings, lists, slices or tensors.")
+
+
+def _decode(value):
+    if type(value) is list:
+        return [_decode(v) for v in value]
+    if type(value) is dict:
+        if "__tensor__" in value:
+            return _Slot(int(value["__tensor__"]))
+        if "__slice__" in value:
+            return slice(*(_decode(v) for v in value["__slice__"]))
+        if "__ellipsis__" in value:
+            return Ellipsis
+        if "__tuple__" in value:
+            return tuple(_decode(v) for v in value["__tuple__"])
+        if "__dict__" in value:
+            return {k: _decode(v) for k, v in value["__dict__"].items()}
+        if "__array__" in value:
+            return np.asarray(value["__array__"], dtype=str(value.get("dtype", "float32")))
+    return value
+
+
+class OpLayer(Layer):
+    """A node of a functional graph that applies one of ``numnet.ops`` (or an operator such
+    as ``+``) to symbolic tensors. It holds no weights, and is not listed in
+    ``model.layers`` (as Keras 3's operations are not)."""
+
+    _is_operation = True
+    supports_masking = False
+
+    def __init__(self, function: str, name: str | None = None, **kwargs):
+        op = _lookup(function)
+        super().__init__(name=name or unique_name(function.replace(".", "_")), **kwargs)
+        self.function = function
+        self.op = op
+        self.built = True
+
+    def __call__(self, *args, **kwargs):
+        kwargs.pop("training", None)
+        kwargs.pop("mask", None)
+        if _symbolic.any_symbolic(args) or _symbolic.any_symbolic(kwargs):
+            return generic_call(self, args, kwargs)
+        return self.op(*args, **kwargs)
+
+    def call(self, *args, **kwargs):
+        return self.op(*args, **kwargs)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "function": self.function}
+
+
+def _lookup(name: str):
+    from .. import ops  # noqa: F401  (registers the public ops)
+
+    op = _symbolic.lookup(name)
+    if op is None:
+        raise ValueError(f"OpLayer(function): no op is called {name!r}; the graph names one of "
+                         "numnet.ops's functions.")
+    return op
+
+
+def _pick(value, index):
+    """Part ``index`` of a structured output (a tuple, list or dict)."""
+    return value[index]
+
+
+_symbolic.symbolic_op(_pick, name="__pick__")
+
+
+def _probe_value(t: SymbolicTensor, fill: int):
+    shape = tuple(fill if d is None else int(d) for d in (t.shape or ()))
+    dtype = t.dtype or backend.floatx()
+    if dtype == "string":
+        return np.full(shape, "", dtype=object)
+    return Tensor(backend.xp.ones(shape, dtype=dtype))
+
+
+def _run_on_samples(layer, spec: CallSpec, parents: list, fill: int):
+    values = [_probe_value(t, fill) for t in parents]
+    context = base._context
+    depth = context.depth
+    try:
+        with no_grad(), warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            context.depth = depth + 1  # (the losses a probe adds are dropped below)
+            out = spec.run(layer, values, False)
+    finally:
+        context.depth = depth
+    layer._clear_losses()
+    return out
+
+
+def _structure(out, fill: int, varying):
+    """The shape / dtype structure of a sample output."""
+    if isinstance(out, dict):
+        return {k: _structure(v, fill, varying) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return type(out)(_structure(v, fill, varying) for v in out)
+    if out is None:
+        return None
+    value = getattr(out, "value", out)
+    shape = tuple(np.shape(value))
+    dtype = str(getattr(value, "dtype", backend.floatx()))
+    return ("leaf", shape, dtype)
+
+
+def _merge_shapes(a, b):
+    """Two sample structures (batch 2 and 3) into shapes with None where they differ."""
+    if isinstance(a, dict):
+        return {k: _merge_shapes(a[k], b[k]) for k in a}
+    if isinstance(a, (list, tuple)) and not (isinstance(a, tuple) and a and a[0] == "leaf"):
+        return type(a)(_merge_shapes(x, y) for x, y in zip(a, b, strict=True))
+    if a is None:
+        return None
+    _, sa, dtype = a
+    _, sb, _ = b
+    if len(sa) != len(sb):
+        return ("leaf", None, dtype)
+    return ("leaf", tuple(None if x != y else x for x, y in zip(sa, sb, strict=True)), dtype)
+
+
+def _build(layer, args, kwargs) -> None:
+    if layer.built:
+        return
+    first = args[0]
+    shapes = (tuple(first.shape) if _symbolic.is_symbolic(first)
+              else _shapes(first))
+    layer._maybe_build(shapes)
+
+
+def _shapes(value):
+    if _symbolic.is_symbolic(value):
+        return tuple(value.shape)
+    if isinstance(value, dict):
+        return {k: _shapes(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_shapes(v) for v in value]
+    return tuple(np.shape(value))
+
+
+def generic_call(layer, args, kwargs):
+    """``layer(*args, **kwargs)`` on symbolic tensors: a node of the graph, its output the
+    symbolic tensor (or the structure of them) that the call gives."""
+    parents: list = []
+    index: dict = {}
+    spec = CallSpec(_template(tuple(args), parents, index),
+                    _template(dict(kwargs), parents, index))
+    if not isinstance(layer, OpLayer):
+        _build(layer, args, kwargs)
+    small = _structure(_run_on_samples(layer, spec, parents, 2), 2, None)
+    large = _structure(_run_on_samples(layer, spec, parents, 3), 3, None)
+    structure = _merge_shapes(small, large)
+    node = SymbolicTensor(None, None, None, parents=parents, merged=spec, dtype=None)
+    node._layer = layer
+    first = args[0] if args else None
+    layer._io = (first, node)
+    if isinstance(structure, tuple) and structure and structure[0] == "leaf":
+        node.shape, node.dtype = structure[1], structure[2]
+        _set_output_shape(layer, node.shape)
+        return node
+    out = _picks(node, structure, layer)
+    _set_output_shape(layer, _shapes_of_structure(out))
+    layer._io = (first, out)
+    return out
+
+
+def _set_output_shape(layer, shape) -> None:
+    if not isinstance(layer, OpLayer):
+        try:
+            layer.output_shape = shape
+        except AttributeError:  # a read-only property of a subclass
+            pass
+
+
+def _shapes_of_structure(out):
+    if isinstance(out, dict):
+        return {k: _shapes_of_structure(v) for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return [_shapes_of_structure(v) for v in out]
+    return None if out is None else out.shape
+
+
+def _picks(node: SymbolicTensor, structure, layer):
+    """Symbolic tensors for the parts of a structured output (one pick node each)."""
+    if isinstance(structure, dict):
+        keys = list(structure)
+    else:
+        keys = list(range(len(structure)))
+    parts = []
+    for key in keys:
+        part = structure[key]
+        picker = OpLayer("__pick__", name=unique_name(f"{layer.name}_part"))
+        spec = CallSpec((_Slot(0), key), {})
+        if isinstance(part, tuple) and part and part[0] == "leaf":
+            t = SymbolicTensor(part[1], None, None, parents=[node], merged=spec, dtype=part[2])
+            t._layer = picker
+        elif part is None:
+            t = None
+        else:
+            inner = SymbolicTensor(None, None, None, parents=[node], merged=spec, dtype=None)
+            inner._layer = picker
+            t = _picks(inner, part, layer)
+        parts.append(t)
+    if isinstance(structure, dict):
+        return dict(zip(keys, parts, strict=True))
+    return type(structure)(parts) if isinstance(structure, tuple) else list(parts)
+
+
+def op_node(op, args, kwargs):
+    """The builder of ``autodiff.symbolic``: a public op called on symbolic tensors."""
+    return generic_call(OpLayer(op.op_name), args, kwargs)
+
+
+base._generic_call = generic_call
+_symbolic.register_builder(op_node)

@@ -1,0 +1,359 @@
+"""The training step's seams, as Keras 3 has them: ``train_step``, ``test_step``,
+``predict_step``, ``compute_loss``, ``compute_metrics`` and ``metrics``.
+
+A model that overrides any of them (the Keras guides' "Customizing what happens in fit"), or
+that has no compiled loss (its losses come from ``add_loss``), trains through these methods:
+``fit`` hands each batch to ``train_step(data)`` with ``data`` as Keras gives it (``(x,)``,
+``(x, y)`` or ``(x, y, sample_weight)``, Tensors) and logs what it returns. A model that
+overrides nothing keeps numnet's own step (and its fast path, models/stack_step.py); both
+compute the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import backend
+from .. import metrics as metrics_module
+from ..autodiff import ops
+from ..autodiff.tape import GradientTape
+from ..autodiff.tensor import Tensor, no_grad
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x, y, sample_weight)`` from ``(x,)``, ``(x, y)``, ``(x, y, sample_weight)`` or x."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(f"Data is expected as (x,), (x, y) or (x, y, sample_weight); given a "
+                     f"tuple of {len(data)} items.")
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    if y is None:
+        return (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def _value(t):
+    return getattr(t, "value", t)
+
+
+def _to_float(value):
+    value = backend.to_numpy(_value(value))
+    value = np.asarray(value)
+    return float(value) if value.size == 1 else value
+
+
+def pythonify_logs(logs) -> dict:
+    """Logs as Python floats, nested dicts flattened (as Keras 3 does)."""
+    out = {}
+    for key, value in (logs or {}).items():
+        if isinstance(value, dict):
+            out.update(pythonify_logs(value))
+        else:
+            out[key] = _to_float(value)
+    return out
+
+
+def _as_tensors(value):
+    if value is None or isinstance(value, Tensor):
+        return value
+    if isinstance(value, dict):
+        return {k: _as_tensors(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_tensors(v) for v in value)
+    return Tensor(backend.to_device(np.asarray(value)))
+
+
+class _CompiledLoss:
+    """``model.compiled_loss(y, y_pred, sample_weight, regularization_losses)``: tf.keras's
+    entry point to the compiled loss, kept for programs written for it."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        loss = self._model._compiled_loss_value(y_true, y_pred, sample_weight)
+        for penalty in regularization_losses or []:
+            loss = penalty if loss is None else ops.add(loss, penalty)
+        return loss if loss is not None else ops.as_tensor(np.float32(0.0))
+
+
+class _CompiledMetrics:
+    """``model.compiled_metrics.update_state(y, y_pred)``: tf.keras's entry point."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        self._model._update_compiled_metrics(y_true, y_pred, sample_weight)
+
+    def reset_state(self):
+        for metric in self._model._metrics:
+            metric.reset_state()
+
+    @property
+    def metrics(self):
+        return list(self._model._metrics)
+
+
+class KerasSteps:
+    """What a model's step is made of, each method overridable as in Keras 3."""
+
+    _loss_tracker = None
+
+    # ----- what the user may override -----
+    def train_step(self, data):
+        """One optimizer step on a batch; returns the logs (metric name -> value).
+
+        The default, as Keras 3: ``y_pred = self(x, training=True)``, ``loss =
+        self.compute_loss(x, y, y_pred, sample_weight)``, the gradients of the loss with
+        respect to ``trainable_variables`` applied by the optimizer, then
+        ``compute_metrics``. Override it to change what a step does; ``fit`` still runs the
+        epochs, batches and callbacks.
+        """
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        params = self.trainable_weights
+        with GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=True)
+        self._track_loss(loss, x)
+        grads = tape.gradient(loss, params)
+        self.optimizer.apply(grads, params)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        """The loss and metrics of a batch, without training (``evaluate`` and validation)."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        with no_grad():
+            y_pred = self(x, training=False)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=False)
+        self._track_loss(loss, x)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        """The model's output for a batch (``predict``)."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The loss a step minimizes: the compiled loss (when ``compile`` was given one) plus
+        ``self.losses`` (regularization penalties and ``add_loss``), as Keras 3.
+
+        Raises:
+            ValueError: there is no loss at all (no compiled loss and no ``add_loss``).
+        """
+        total = self._compiled_loss_value(y, y_pred, sample_weight)
+        for penalty in self.losses:
+            total = penalty if total is None else ops.add(total, penalty)
+        if total is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`, "
+                             "add one with `add_loss`, or override `compute_loss`.")
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
+        """Update the compiled metrics with this batch; return every metric's result."""
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> dict:
+        """{name: result} of every metric in ``self.metrics`` (nested results flattened)."""
+        logs = {}
+        compiled = {id(m) for m in self._metrics}
+        if self._loss_tracker is not None and any(m is self._loss_tracker for m in self.metrics):
+            logs["loss"] = self._loss_tracker.result()
+        if self._metrics:
+            logs.update(metrics_module.results(self._metrics, self._weighted_from))
+        for metric in self.metrics:
+            if metric is self._loss_tracker or id(metric) in compiled:
+                continue
+            result = metric.result()
+            if isinstance(result, dict):
+                logs.update(result)
+            else:
+                logs[metric.name] = result
+        return pythonify_logs(logs)
+
+    # ----- tf.keras 2 spellings -----
+    @property
+    def compiled_loss(self):
+        return _CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self):
+        return _CompiledMetrics(self)
+
+    # ----- the pieces -----
+    def _track_loss(self, loss, x) -> None:
+        if self._loss_tracker is None:
+            return
+        self._loss_tracker.update_state(_value(loss), sample_weight=_batch_size(x))
+
+    def _compiled_loss_value(self, y, y_pred, sample_weight):
+        """The compiled loss of a batch (a scalar Tensor), or None without one."""
+        if self._heads is not None:
+            ys, sws = self._heads.split(_values(y), _values(sample_weight))
+            return self._heads.loss(ys, y_pred, sws)
+        if self._loss_obj is None or y is None:
+            return None
+        y = _value(y)
+        if not isinstance(y_pred, Tensor):
+            y_pred = ops.as_tensor(y_pred)
+        sw = None if sample_weight is None else _value(sample_weight)
+        return self._loss_obj.reduced(backend.to_device(y), y_pred,
+                                      None if sw is None else backend.to_device(sw))
+
+    def _update_compiled_metrics(self, y, y_pred, sample_weight) -> None:
+        if y is None:
+            return
+        if self._heads is not None:
+            ys, sws = self._heads.split(_values(y), _values(sample_weight))
+            if not self._metrics:
+                self._metrics = self._heads.build(ys)
+            self._heads.update_metrics(ys, y_pred, sws)
+            return
+        if not self._metrics and self._metric_specs:
+            y_host = np.asarray(backend.to_numpy(_value(y)))
+            probe = np.empty((len(y_host),) + tuple(np.shape(_value(y_pred)))[1:], np.float32)
+            self._metrics = [metrics_module.get(spec, y_host, probe)
+                             for spec in self._metric_specs]
+        pred = _value(y_pred)
+        sw = None if sample_weight is None else _value(sample_weight)
+        for i, metric in enumerate(self._metrics):
+            metric.update_state(_value(y), pred, sw if i >= self._weighted_from else None)
+
+
+def _values(value):
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_value(v) for v in value]
+    return _value(value)
+
+
+def _first_leaf(value):
+    while isinstance(value, (list, tuple, dict)):
+        value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+    return value
+
+
+def _batch_size(x) -> int:
+    leaf = _first_leaf(x)
+    shape = np.shape(_value(leaf))
+    return int(shape[0]) if shape else 1
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def _leaves_rows(value) -> int | None:
+    leaf = _first_leaf(value)
+    return None if leaf is None else len(leaf)
+
+
+def _take(value, index):
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _take(v, index) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_take(v, index) for v in value)
+    return value[index]
+
+
+def _as_arrays(value, where: str, name: str):
+    """Arrays (floats as floatx) in a structure of lists / tuples / dicts."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _as_arrays(v, where, f"{name}[{k!r}]") for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and value and not np.isscalar(value[0]) and not (
+            isinstance(value[0], (list, tuple)) and value[0] and np.isscalar(value[0][0])):
+        return type(value)(_as_arrays(v, where, f"{name}[{i}]") for i, v in enumerate(value))
+    array = np.asarray(getattr(value, "value", value))
+    if array.dtype.kind == "f":
+        array = array.astype(backend.floatx(), copy=False)
+    if array.ndim == 0:
+        raise ValueError(f"{where}({name}): expected an array with one row per sample, given "
+                         "a scalar.")
+    return array
+
+
+class StructSource:
+    """Batches of a structure of arrays (an array, or lists / tuples / dicts of them) for x,
+    y and sample_weight: the rows of every leaf cut together, in one permutation a pass."""
+
+    reiterable = True
+    indexable = True
+    helper = None
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size: int = 32, shuffle=False):
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.num_samples = _leaves_rows(x)
+        for part, name in ((y, "y"), (sample_weight, "sample_weight")):
+            rows = _leaves_rows(part) if part is not None else None
+            if rows is not None and rows != self.num_samples:
+                raise ValueError(f"x and {name} must have the same number of samples; x has "
+                                 f"{self.num_samples}, {name} has {rows}.")
+        self.num_batches = math.ceil(self.num_samples / batch_size)
+
+    def on_epoch_begin(self) -> None:
+        pass
+
+    def on_epoch_end(self) -> None:
+        pass
+
+    def new_pass(self, rng, start: int = 0):
+        order = batch_order = None
+        if self.shuffle == "batch":
+            batch_order = rng.permutation(self.num_batches)
+        elif self.shuffle:
+            order = rng.permutation(self.num_samples)
+        return self._batches(order, batch_order, start)
+
+    def _batches(self, order, batch_order, start):
+        n, size = self.num_samples, self.batch_size
+        for b in range(start, self.num_batches):
+            if batch_order is not None:
+                k = int(batch_order[b])
+                key = slice(k * size, min(n, (k + 1) * size))
+            elif order is not None:
+                key = order[b * size:(b + 1) * size]
+            else:
+                key = slice(b * size, min(n, (b + 1) * size))
+            yield (_take(self.x, key), _take(self.y, key), _take(self.sample_weight, key))
+
+
+def split_off(x, y, sample_weight, fraction: float):
+    """(the rows to train on, the last ``fraction`` held out), for structures of arrays."""
+    n = _leaves_rows(x)
+    cut = int(n * (1.0 - fraction))
+    train = slice(0, cut)
+    held = slice(cut, n)
+    return ((_take(x, train), _take(y, train), _take(sample_weight, train)),
+            (_take(x, held), _take(y, held), _take(sample_weight, held)))
+
+
+def batch_data(xb, yb, swb):
+    """A batch as ``train_step`` receives it: Tensors, in Keras's tuple."""
+    return pack_x_y_sample_weight(_as_tensors(xb), _as_tensors(yb), _as_tensors(swb))
+
+
+def batch_rows(xb) -> int:
+    return _batch_size(xb)
