@@ -1,6 +1,9 @@
 """Model files that are safe, complete and never half-written.
 
-``model.save("model")`` writes ``model.numnet``, a zip archive::
+The file's name chooses its format, as in Keras: ``model.save("model.keras")`` writes Keras 3's
+format and ``model.save("model.h5")`` Keras's legacy HDF5 model file, for Keras to load
+(keras_writer.py; a layer Keras does not have is refused); any other name but ``.numnet``
+raises ValueError. ``model.save("model.numnet")`` writes numnet's own format, a zip archive::
 
     config.json           the architecture (Sequential.get_config(): each layer's class name
                           and config), the compile settings (optimizer config, loss, metric

@@ -26,9 +26,11 @@ models). Another layer (a custom one, or one whose form differs from Keras's), a
 initializer or activation function, or a subclassed model, is refused with a ValueError
 (``NotKerasCompatible``) that names it: save such a model as ``.numnet``. Compile settings
 that Keras cannot load (a custom loss or metric) are left out with a warning; the file then
-holds an uncompiled model. The optimizer's state is not written (Keras starts with a fresh
-optimizer). Every file is written to a temporary name and renamed into place. Both formats
-need h5py (pip install 'numnet[h5]').
+holds an uncompiled model. A ``.keras`` file holds the optimizer's state (its step, learning
+rate and slots, where Keras keeps them: ``KERAS_SLOTS``) when numnet can give it in Keras's
+form; otherwise, and in ``.h5`` files, Keras starts with a fresh optimizer. Every file is
+written to a temporary name and renamed into place. Both formats need h5py (pip install
+'numnet[h5]').
 """
 
 from __future__ import annotations
@@ -221,6 +223,11 @@ class _Writer:
                               f"is not one of Keras's {family.split('.')[-1]}")
         config = {}
         for key, value in (spec.get("config") or {}).items():
+            if family == "optimizers" and key == "decay":
+                if value:
+                    raise self.refuse(f"{where}: decay={value!r} (Keras 2's learning-rate "
+                                      "decay)", "has no equivalent in Keras 3's optimizers")
+                continue
             if isinstance(value, dict) and "class_name" in value:
                 inner = {"learning_rate": "optimizers.schedules",
                          "inner_optimizer": "optimizers"}.get(key)
@@ -458,13 +465,74 @@ def _write_layers(group, model, fmt: str) -> None:
                      layer, fmt)
 
 
-def write_weights_h5(fileobj, model, fmt: str = ".keras") -> None:
+def write_weights_h5(fileobj, model, fmt: str = ".keras", optimizer=None) -> None:
     """The weights of ``model`` in the HDF5 layout of Keras 3 (``model.weights.h5`` inside a
-    ``.keras`` file, and Keras's ``.weights.h5``), written to ``fileobj``."""
+    ``.keras`` file, and Keras's ``.weights.h5``), written to ``fileobj``; with ``optimizer``
+    (the values of optimizer_variables), the optimizer's state in ``/optimizer/vars``."""
     h5py = keras_h5._h5py()
     with h5py.File(fileobj, "w") as h5:
         _write_layers(h5.create_group("layers"), model, fmt)
+        if optimizer is not None:
+            group = h5.create_group("optimizer/vars")
+            group.attrs["name"] = model.optimizer.name
+            for i, value in enumerate(optimizer):
+                group.create_dataset(str(i), data=value)
         h5.create_group("vars").attrs["name"] = model.name
+
+
+KERAS_SLOTS = {
+    "SGD": [["velocity"]], "Adam": [["m", "v"], ["v_max"]], "AdamW": [["m", "v"], ["v_max"]],
+    "Adamax": [["m", "u"]], "Nadam": [["m", "v"]], "Adagrad": [["accumulator"]],
+    "Adadelta": [["accumulated_grad", "accumulated_delta_var"]], "Lion": [["m"]],
+    "Ftrl": [["accumulator", "linear"]],
+    "RMSprop": [["velocity"], ["momentum"], ["average_gradient"]],
+}
+"""Where Keras 3 keeps each optimizer's slots among its variables (after ``iteration`` and
+``learning_rate``): group after group, and within a group each trainable weight's slots in
+turn (Adam: m0, v0, m1, v1, ..., then v_max0, v_max1, ...); numnet's names of the slots."""
+
+
+def _keras_trainable(model) -> list:
+    """The model's trainable weights in Keras's order (its layers' order, nested models'
+    inside)."""
+    out = []
+    for layer in _keras_layers(model, ".keras"):
+        out += _keras_trainable(layer) if _is_model(layer) else list(layer.trainable_weights)
+    return out
+
+
+def optimizer_variables(model) -> list | None:
+    """The values of the variables of the model's optimizer as Keras 3 orders them
+    (``iteration``, ``learning_rate``, then the slots), or None when numnet cannot give them in
+    Keras's form (an optimizer not yet built, a learning-rate schedule, moving averages,
+    gradient accumulation, loss scaling, an optimizer of its own)."""
+    opt = model.optimizer
+    groups = KERAS_SLOTS.get(type(opt).__name__)
+    slots = getattr(opt, "_slots", None)
+    if groups is None or not slots or not isinstance(opt.learning_rate, (int, float)) \
+            and not hasattr(opt.learning_rate, "value") or opt.use_ema \
+            or (opt.gradient_accumulation_steps or 1) > 1:
+        return None
+    trainable = _keras_trainable(model)
+    if sorted(v.uid for v in trainable) != sorted(slots):
+        return None
+    names = [n for n in slots[trainable[0].uid] if not n.startswith("_")] if trainable else []
+    known = [n for group in groups for n in group]
+    if any(n not in known for n in names):
+        return None
+    values = [np.asarray(int(backend.to_numpy(opt.iterations.value)), "int32"),
+              np.asarray(opt.current_learning_rate(), "float32")]
+    for group in groups:
+        group = [n for n in group if n in names]
+        for var in trainable:
+            values += [_value_of(slots[var.uid][n]) for n in group]
+    if type(opt).__name__ == "Nadam":  # Keras keeps the product of the momentum schedule
+        values.append(np.asarray(opt.mu_product(int(opt._step)), "float32"))
+    return values
+
+
+def _value_of(array) -> np.ndarray:
+    return np.ascontiguousarray(backend.to_numpy(getattr(array, "value", array)))
 
 
 def _metadata() -> bytes:
@@ -473,12 +541,16 @@ def _metadata() -> bytes:
                        "date_saved": now.strftime("%Y-%m-%d@%H:%M:%S")}).encode("utf-8")
 
 
-def save_keras(model, path: str, overwrite: bool = True) -> None:
+def save_keras(model, path: str, overwrite: bool = True, include_optimizer: bool = True) -> None:
     """Write ``model`` to ``path`` as a Keras 3 ``.keras`` file (see the module's docstring)."""
     keras_h5._h5py()
-    config = json.dumps(keras_config(model, ".keras")).encode("utf-8")
+    spec = keras_config(model, ".keras")
+    config = json.dumps(spec).encode("utf-8")
+    state = None
+    if include_optimizer and spec["compile_config"] is not None:
+        state = optimizer_variables(model)
     buffer = io.BytesIO()
-    write_weights_h5(buffer, model, ".keras")
+    write_weights_h5(buffer, model, ".keras", state)
     members = [("metadata.json", _metadata()), ("config.json", config),
                ("model.weights.h5", buffer.getvalue())]
     atomic_write(path, lambda f: write_archive(f, members), overwrite=overwrite, where="save")
@@ -610,5 +682,6 @@ def _write_legacy_group(group, weights: list) -> None:
         group.create_dataset(name, data=value)
 
 
-__all__ = ["KERAS_LAYERS", "KERAS_VERSION", "NotKerasCompatible", "keras_config",
-           "keras_layer_order", "save_keras", "save_legacy_h5", "save_weights", "write_weights_h5"]
+__all__ = ["KERAS_LAYERS", "KERAS_SLOTS", "KERAS_VERSION", "NotKerasCompatible",
+           "keras_config", "keras_layer_order", "optimizer_variables", "save_keras",
+           "save_legacy_h5", "save_weights", "write_weights_h5"]
