@@ -15,6 +15,7 @@ the file is ever called, so a hostile stream cannot run code; anything else is r
 from __future__ import annotations
 
 import io
+import math
 import os
 from pathlib import Path
 
@@ -120,42 +121,118 @@ def locate(path, url: str, caller: str, file_hash: str | None = None) -> Path:
     return p
 
 
-def read_npz(path: Path, caller: str) -> dict[str, np.ndarray]:
+MAX_BYTES = 1024**3
+"""The most a dataset file may expand to once decompressed (the largest of Keras's, the
+CIFAR-100 archive, is 160 MB)."""
+MAX_RATIO = 100
+"""How many times its compressed size a member larger than ``RATIO_FLOOR`` may expand to
+(real data compresses a few times; a decompression bomb a thousand)."""
+RATIO_FLOOR = 1024**2
+MAX_MEMBERS = 10_000
+MAX_DEPTH = 100
+"""How deeply lists, tuples, dicts and arrays may nest in a pickle stream (Keras's: 3)."""
+_READER_ERRORS = (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, OverflowError,
+                  NotImplementedError, RuntimeError, UnicodeDecodeError, MemoryError,
+                  RecursionError)
+"""What zipfile, tarfile, gzip, zlib and numpy's npy reader raise on a damaged file."""
+
+
+def read_limited(f, limit: int, where: str, caller: str) -> bytearray:
+    """All of the stream ``f``, refused with DatasetFileError as soon as it passes ``limit``
+    bytes (read in chunks, so that a bomb is never held whole)."""
+    out = bytearray()
+    while True:
+        chunk = f.read(min(CHUNK, limit + 1 - len(out)))
+        if not chunk:
+            return out
+        out += chunk
+        if len(out) > limit:
+            raise DatasetFileError(f"{caller}: {where} expands to more than {limit} bytes; "
+                                   "refused (a decompression bomb, or not a Keras dataset file)")
+
+
+def check_expansion(size: int, compressed: int, where: str, caller: str,
+                    limit: int = MAX_BYTES) -> None:
+    """Refuse a member that declares more than ``limit`` bytes or more than MAX_RATIO times
+    its compressed size (the declared size is then enforced by read_limited)."""
+    if size > limit or size > max(RATIO_FLOOR, MAX_RATIO * compressed):
+        raise DatasetFileError(f"{caller}: {where} declares {size} bytes from {compressed} "
+                               f"compressed (at most {limit}, and {MAX_RATIO} times its "
+                               "compressed size); refused as a decompression bomb")
+
+
+def read_npz(path: Path, caller: str, max_bytes: int = MAX_BYTES) -> dict[str, np.ndarray]:
     """Every array of an .npz file; object arrays are parsed from their pickle stream (see
-    ``read_pickle``), numeric ones read with ``allow_pickle=False``."""
+    ``read_pickle``), numeric ones from their bytes after checking that the header's shape
+    accounts for exactly the bytes there. Each member is decompressed in chunks, within its
+    declared size, ``max_bytes`` in all and MAX_RATIO times its compressed size."""
     import zipfile
 
-    arrays = {}
+    arrays: dict[str, np.ndarray] = {}
+    where = f"{str(path)!r}"
     try:
         with zipfile.ZipFile(path) as archive:
-            for member in archive.namelist():
-                if member.endswith(".npy"):
-                    arrays[member[: -len(".npy")]] = _read_npy(archive.read(member), caller)
-    except (OSError, zipfile.BadZipFile, EOFError) as err:
-        raise DatasetFileError(f"{caller}: {str(path)!r} is not a readable .npz file ({err}).") \
-            from None
+            infos = archive.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise DatasetFileError(f"{caller}: {where} holds {len(infos)} members (at most "
+                                       f"{MAX_MEMBERS})")
+            total = 0
+            for info in infos:
+                name = info.filename
+                if not name.endswith(".npy"):
+                    continue
+                where = f"{str(path)!r}, member {name!r}"
+                if name[:-4] in arrays:
+                    raise DatasetFileError(f"{caller}: {where} appears twice")
+                total += info.file_size
+                check_expansion(info.file_size, info.compress_size, where, caller,
+                                max_bytes - total + info.file_size)
+                with archive.open(info) as f:
+                    data = read_limited(f, info.file_size, where, caller)
+                arrays[name[:-4]] = _read_npy(data, where, caller)
+    except DatasetFileError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, *_READER_ERRORS) as err:
+        raise DatasetFileError(f"{caller}: {where} is not a readable .npz file "
+                               f"({type(err).__name__}: {err}).") from None
     return arrays
 
 
-def _read_npy(data: bytes, caller: str) -> np.ndarray:
+def _read_npy(data: bytearray, where: str, caller: str) -> np.ndarray:
     f = io.BytesIO(data)
     try:
         version = np.lib.format.read_magic(f)
         if version == (1, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-        else:
+        elif version == (2, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        if not dtype.hasobject:
-            f.seek(0)
-            return np.lib.format.read_array(f, allow_pickle=False)
-    except ValueError as err:
-        raise DatasetFileError(f"{caller}: an array in the file is not valid .npy ({err}).") \
-            from None
-    array = read_pickle(f.read(), caller)
-    if not isinstance(array, np.ndarray) or array.shape != tuple(shape):
-        raise DatasetFileError(f"{caller}: an object array's stream does not hold an array of "
-                               f"shape {tuple(shape)}.")
-    return array
+        else:
+            raise ValueError(f"unsupported .npy version {version}")
+    except (ValueError, SyntaxError, TypeError, OverflowError, MemoryError,
+            RecursionError) as err:
+        raise DatasetFileError(f"{caller}: {where} is not valid .npy ({type(err).__name__}: "
+                               f"{err}).") from None
+    start = f.tell()
+    if not isinstance(shape, tuple) or len(shape) > 32 or any(
+            type(d) is not int or d < 0 for d in shape):
+        raise DatasetFileError(f"{caller}: {where}: bad shape {str(shape)[:80]} in the npy "
+                               "header")
+    if dtype.hasobject:
+        array = read_pickle(bytes(data[start:]), caller)
+        if not isinstance(array, np.ndarray) or array.shape != shape:
+            raise DatasetFileError(f"{caller}: {where}: an object array's stream does not hold "
+                                   f"an array of shape {shape}.")
+        return array
+    if dtype.kind not in "biuf" or dtype.fields or dtype.subdtype:
+        raise DatasetFileError(f"{caller}: {where}: dtype {dtype.str!r} is not a plain numeric "
+                               "type")
+    count = math.prod(shape)
+    if count * dtype.itemsize != len(data) - start:  # before anything of that size exists
+        raise DatasetFileError(f"{caller}: {where}: the npy header declares shape {shape} "
+                               f"({count * dtype.itemsize} bytes of {dtype.name}) but the "
+                               f"member holds {len(data) - start} bytes of data")
+    array = np.frombuffer(data, dtype, count, start)  # over the bytearray: writable, no copy
+    return array.reshape(shape[::-1]).T if fortran else array.reshape(shape)
 
 
 class _Global:
@@ -286,8 +363,9 @@ def read_pickle(data: bytes, caller: str):
                 refuse(f"the opcode {op}")
         if len(stack) != 1:
             refuse("a malformed stream")
-        return _finish(stack[0], refuse)
-    except (IndexError, KeyError, ValueError, TypeError) as err:
+        return _finish(stack[0], refuse, 2 * len(data) + 2**20, len(data) + 2**20)
+    except (IndexError, KeyError, ValueError, TypeError, OverflowError, RecursionError,
+            MemoryError) as err:
         if isinstance(err, DatasetFileError):
             raise
         refuse(f"a malformed stream ({type(err).__name__}: {err})")
@@ -339,36 +417,90 @@ def _build(obj, state, refuse):
         refuse("a state set on something that is not a NumPy array or dtype")
 
 
-def _finish(obj, refuse):
-    """Replace the placeholders by real arrays, all the way down."""
-    if isinstance(obj, _Array):
-        return _array(obj, refuse)
-    if isinstance(obj, list):
-        return [_finish(item, refuse) for item in obj]
-    if isinstance(obj, tuple):
-        return tuple(_finish(item, refuse) for item in obj)
+def _children(obj) -> list:
     if isinstance(obj, dict):
-        return {key: _finish(value, refuse) for key, value in obj.items()}
-    if isinstance(obj, (_Global, _DType)):
-        refuse("a reference that is not used to build an array")
-    return obj
+        return [*obj, *obj.values()]
+    if isinstance(obj, _Array):
+        raw = obj.state[4] if isinstance(obj.state, tuple) and len(obj.state) == 5 else None
+        return list(raw) if isinstance(raw, list) else []
+    return list(obj)
 
 
-def _array(obj: _Array, refuse) -> np.ndarray:
+_CONTAINERS = (list, tuple, dict, _Array, _Global, _DType)
+
+
+def _finish(root, refuse, max_items: int, max_bytes: int):
+    """The value with NumPy arrays in place of the placeholders, built bottom-up without
+    recursion. A value that the stream refers to several times (through its memo) is built
+    once and shared, as unpickling shares it, but counted each time it is referred to: the
+    items and bytes that the value expands to must stay within ``max_items`` and
+    ``max_bytes`` (so that shared references cannot make a tiny stream expand to gigabytes,
+    "billion laughs"). A value that contains itself and nesting deeper than MAX_DEPTH are
+    refused."""
+    done: dict = {}  # id -> (value, items, bytes) of each container finished
+    active: set = set()  # the containers being finished: a value's ancestors
+    stack = [(root, 0, False)]
+    while stack:
+        obj, depth, ready = stack.pop()
+        key = id(obj)
+        if not ready:
+            if not isinstance(obj, _CONTAINERS) or key in done:
+                continue
+            if key in active:
+                refuse("a value that contains itself (a self-reference)")
+            if isinstance(obj, (_Global, _DType)):
+                refuse("a reference that is not used to build an array")
+            if depth >= MAX_DEPTH:
+                refuse(f"values nested more than {MAX_DEPTH} deep")
+            active.add(key)
+            stack.append((obj, depth, True))
+            stack += [(child, depth + 1, False) for child in _children(obj)]
+            continue
+        active.discard(key)
+        items, nbytes = 1, 0
+        for child in _children(obj):
+            if isinstance(child, _CONTAINERS):
+                items, nbytes = items + done[id(child)][1], nbytes + done[id(child)][2]
+            else:
+                items += 1
+                nbytes += len(child) if isinstance(child, (str, bytes)) else 0
+        if isinstance(obj, _Array) and isinstance(obj.state, tuple) and len(obj.state) == 5 \
+                and isinstance(obj.state[4], bytes):
+            nbytes += len(obj.state[4])
+        if items > max_items or nbytes > max_bytes:
+            refuse(f"shared references that expand to more than {max_items} values or "
+                   f"{max_bytes} bytes (a \"billion laughs\" stream)")
+
+        def value(child):
+            return done[id(child)][0] if isinstance(child, _CONTAINERS) else child
+
+        if isinstance(obj, _Array):
+            built = _array(obj, refuse, value)
+        elif isinstance(obj, list):
+            built = [value(item) for item in obj]
+        elif isinstance(obj, tuple):
+            built = tuple(value(item) for item in obj)
+        else:
+            built = {k: value(v) for k, v in obj.items()}
+        done[key] = (built, items, nbytes)
+    return done[id(root)][0] if isinstance(root, _CONTAINERS) else root
+
+
+def _array(obj: _Array, refuse, value) -> np.ndarray:
     if obj.state is None:
         refuse("an array without its data")
     _, shape, dtype, fortran, raw = obj.state
-    if not isinstance(shape, tuple) or not all(isinstance(n, int) and n >= 0 for n in shape) \
-            or not isinstance(dtype, _DType):
+    if not isinstance(shape, tuple) or len(shape) > 32 or not all(
+            type(n) is int and 0 <= n < 2**63 for n in shape) or not isinstance(dtype, _DType):
         refuse("an array with an invalid shape or dtype")
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     order = "F" if fortran else "C"
     if dtype.typestr.startswith("O"):
         if not isinstance(raw, list) or len(raw) != size:
             refuse("an object array whose items do not match its shape")
         out = np.empty(size, dtype=object)
         for i, item in enumerate(raw):
-            out[i] = _finish(item, refuse)
+            out[i] = value(item)
         return out.reshape(shape, order=order)
     try:
         numeric = np.dtype(dtype.typestr).newbyteorder(dtype.byteorder)

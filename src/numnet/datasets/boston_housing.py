@@ -17,7 +17,7 @@ import os
 
 import numpy as np
 
-from ._files import ORIGIN, DatasetFileError, locate
+from ._files import ORIGIN, DatasetFileError, locate, read_npz
 
 SHA256 = "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"
 CALLER = "boston_housing.load_data"
@@ -36,14 +36,14 @@ def load_data(path: str | os.PathLike = "boston_housing.npz", test_split: float 
         raise ValueError(f"{CALLER}(test_split): expected a fraction in [0, 1), given "
                          f"{test_split!r}; 0.2 keeps a fifth of the rows for testing.")
     file = locate(path, ORIGIN + "boston_housing.npz", CALLER, SHA256)
-    try:
-        with np.load(file, allow_pickle=False) as f:
-            x, y = f["x"], f["y"]
-    except (OSError, KeyError, ValueError) as err:
-        raise DatasetFileError(f"{CALLER}: {str(file)!r} is not an .npz with arrays x and y "
-                               f"({err}).") from None
-    if len(x) != len(y):
-        raise DatasetFileError(f"{CALLER}: x has {len(x)} rows but y has {len(y)}.")
+    arrays = read_npz(file, CALLER)  # within bounds, never unpickled
+    if any(name not in arrays or arrays[name].dtype.hasobject for name in ("x", "y")):
+        raise DatasetFileError(f"{CALLER}: {str(file)!r} is not an .npz with numeric arrays x "
+                               f"and y (it holds {sorted(arrays)[:10]}).")
+    x, y = arrays["x"], arrays["y"]
+    if x.ndim == 0 or y.ndim == 0 or len(x) != len(y):
+        raise DatasetFileError(f"{CALLER}: x of shape {x.shape} and y of shape {y.shape} do "
+                               "not have one row each per house.")
     indices = np.arange(len(x))
     np.random.RandomState(seed).shuffle(indices)
     x, y = x[indices], y[indices]

@@ -18,18 +18,34 @@ archive is read in memory, not unpacked to disk.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import numpy as np
 
-from ._files import DatasetFileError, cache_path, check_hash, fetch, read_pickle
+from ._files import (
+    _READER_ERRORS,
+    CHUNK,
+    MAX_BYTES,
+    MAX_MEMBERS,
+    MAX_RATIO,
+    RATIO_FLOOR,
+    DatasetFileError,
+    cache_path,
+    check_hash,
+    fetch,
+    read_limited,
+    read_pickle,
+)
 
 ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
 SHA256 = "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce"
 FOLDER = "cifar-10-batches-py"
 TRAIN = tuple(f"data_batch_{i}" for i in range(1, 6))
 TEST = ("test_batch",)
+MAX_BATCH_BYTES = 256 * 1024**2
+"""The most one batch file may hold (CIFAR-100's training batch, the largest, is 155 MB)."""
 
 
 def load_data(path: str | os.PathLike | None = None):
@@ -71,26 +87,92 @@ def _from_folder(folder: Path, names, caller: str) -> dict:
     if missing:
         raise FileNotFoundError(f"{caller}: expected the batch files {list(names)} in "
                                 f"{str(folder)!r}; missing {missing}.")
-    return {name: _batch((folder / name).read_bytes(), caller) for name in names}
+    batches = {}
+    for name in names:
+        try:
+            with open(folder / name, "rb") as f:
+                data = read_limited(f, MAX_BATCH_BYTES, repr(str(folder / name)), caller)
+        except OSError as err:
+            raise DatasetFileError(f"{caller}: cannot read {str(folder / name)!r} ({err}).") \
+                from None
+        batches[name] = _batch(bytes(data), caller)
+    return batches
 
 
 def _from_archive(archive: Path, folder: str, names, caller: str) -> dict:
+    """The batches, read from the archive as a stream (never unpacked to disk), each member
+    within MAX_BATCH_BYTES and the whole within MAX_BYTES and MAX_RATIO times the archive's
+    size, so that a decompression bomb is refused after a bounded amount of work."""
     import tarfile
 
+    wanted = {f"{folder}/{name}": name for name in names}
+    batches = {}
     try:
-        with tarfile.open(archive, "r:*") as tar:
-            members = {m.name: m for m in tar.getmembers() if m.isfile()}
-            batches = {}
-            for name in names:
-                member = members.get(f"{folder}/{name}")
-                if member is None:
-                    raise DatasetFileError(f"{caller}: {str(archive)!r} lacks {folder}/{name}; "
-                                           f"expected the batches {list(names)}.")
-                batches[name] = _batch(tar.extractfile(member).read(), caller)
-    except (OSError, tarfile.TarError, EOFError) as err:
+        with open(archive, "rb") as raw:
+            stream = _decompressed(raw, archive, caller)
+            with tarfile.open(fileobj=stream, mode="r|") as tar:
+                for count, member in enumerate(tar):
+                    if count > MAX_MEMBERS:
+                        raise DatasetFileError(f"{caller}: {str(archive)!r} holds more than "
+                                               f"{MAX_MEMBERS} members")
+                    name = wanted.get(member.name)
+                    if name is None or not member.isfile():
+                        continue
+                    where = f"{str(archive)!r}, member {member.name!r}"
+                    if member.size > MAX_BATCH_BYTES:
+                        raise DatasetFileError(f"{caller}: {where} declares {member.size} bytes "
+                                               f"(a batch has at most {MAX_BATCH_BYTES})")
+                    data = read_limited(tar.extractfile(member), member.size, where, caller)
+                    batches[name] = _batch(bytes(data), caller)
+    except DatasetFileError:
+        raise
+    except (tarfile.TarError, *_READER_ERRORS) as err:
         raise DatasetFileError(f"{caller}: {str(archive)!r} is not a readable .tar.gz "
-                               f"({err}).") from None
+                               f"({type(err).__name__}: {err}).") from None
+    missing = [name for name in names if name not in batches]
+    if missing:
+        raise DatasetFileError(f"{caller}: {str(archive)!r} lacks {folder}/{missing[0]}; "
+                               f"expected the batches {list(names)}.")
     return batches
+
+
+class _Bounded(io.RawIOBase):
+    """A decompressing reader that fails once it has given more than MAX_RATIO times the
+    compressed bytes it consumed (past RATIO_FLOOR), or MAX_BYTES in all."""
+
+    def __init__(self, inner, raw, where: str, caller: str):
+        self.inner, self.raw, self.where, self.caller, self.given = inner, raw, where, caller, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.inner.read(len(buffer))
+        self.given += len(data)
+        if self.given > max(RATIO_FLOOR, MAX_RATIO * self.raw.tell()) or self.given > MAX_BYTES:
+            raise DatasetFileError(
+                f"{self.caller}: {self.where} expands to more than {MAX_RATIO} times its "
+                f"compressed size (or {MAX_BYTES} bytes); refused as a decompression bomb")
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _decompressed(raw, archive: Path, caller: str):
+    import bz2
+    import gzip
+    import lzma
+
+    head = raw.read(6)
+    raw.seek(0)
+    if head.startswith(b"\x1f\x8b"):
+        inner = gzip.GzipFile(fileobj=raw, mode="rb")
+    elif head.startswith(b"BZh"):
+        inner = bz2.BZ2File(raw)
+    elif head.startswith(b"\xfd7zXZ\x00"):
+        inner = lzma.LZMAFile(raw)
+    else:
+        return raw  # a plain tar: its size is what is there
+    return io.BufferedReader(_Bounded(inner, raw, repr(str(archive)), caller), CHUNK)
 
 
 def _batch(data: bytes, caller: str) -> dict:
@@ -107,10 +189,12 @@ def _images_labels(batches: list[dict], label_key: str, caller: str):
     from .. import config
 
     try:
-        x = np.concatenate([np.asarray(b["data"], np.uint8).reshape(-1, 3, 32, 32)
+        x = np.concatenate([_pixels(b["data"], caller).reshape(-1, 3, 32, 32)
                             for b in batches])
         y = np.concatenate([np.asarray(b[label_key]).reshape(-1) for b in batches])
-    except (KeyError, ValueError, TypeError) as err:
+    except (KeyError, ValueError, TypeError, OverflowError) as err:
+        if isinstance(err, DatasetFileError):
+            raise
         raise DatasetFileError(f"{caller}: a batch lacks uint8 'data' of 3 x 32 x 32 images or "
                                f"its '{label_key}' ({type(err).__name__}: {err}).") from None
     if len(x) != len(y) or y.dtype.kind not in "iu":
@@ -119,3 +203,16 @@ def _images_labels(batches: list[dict], label_key: str, caller: str):
     if config.image_data_format() == "channels_last":
         x = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
     return x, y.reshape(-1, 1)
+
+
+def _pixels(data, caller: str) -> np.ndarray:
+    """A batch's images as uint8, refusing values outside 0-255 rather than wrapping them."""
+    array = data if isinstance(data, np.ndarray) else np.asarray(data)
+    if array.dtype == np.uint8:
+        return array
+    if array.dtype.kind not in "iu" or (array.size and (array.min() < 0 or array.max() > 255)):
+        raise DatasetFileError(f"{caller}: a batch's 'data' holds {array.dtype} values"
+                               + (f" from {array.min()} to {array.max()}"
+                                  if array.dtype.kind in "iuf" and array.size else "")
+                               + "; expected uint8 pixels 0-255.")
+    return array.astype(np.uint8)

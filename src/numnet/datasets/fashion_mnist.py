@@ -18,21 +18,26 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import ORIGIN, DatasetFileError, cache_path, fetch
+from ._files import ORIGIN, DatasetFileError, cache_path, fetch, read_limited
 
 FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
          "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")
 CALLER = "fashion_mnist.load_data"
+MAX_IDX_BYTES = 64 * 1024**2
+"""The most one unpacked IDX file may hold (the training images are 47 MB)."""
 
 
 def _read_idx(path: Path) -> np.ndarray:
     """An IDX file of unsigned bytes: labels (magic 2049) or 28 x 28 images (magic 2051)."""
     import gzip
+    import zlib
 
     try:
         with gzip.open(path, "rb") as f:
-            data = f.read()
-    except (OSError, EOFError) as err:
+            data = bytes(read_limited(f, MAX_IDX_BYTES, repr(str(path)), CALLER))
+    except DatasetFileError:
+        raise
+    except (OSError, EOFError, zlib.error, ValueError) as err:
         raise DatasetFileError(f"{CALLER}: {str(path)!r} is not a gzip file ({err}).") from None
     magic = int.from_bytes(data[:4], "big")
     header = 8 if magic == 2049 else 16

@@ -26,10 +26,12 @@ import os
 
 import numpy as np
 
-from ._files import ORIGIN, DatasetFileError, locate, read_npz
+from ._files import ORIGIN, DatasetFileError, locate, read_limited, read_npz
 
 SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
+MAX_WORD_INDEX_BYTES = 64 * 1024**2
+"""The most a word index may hold (IMDB's is 1.6 MB)."""
 
 
 def load_data(path: str | os.PathLike = "imdb.npz", num_words: int | None = None,
@@ -82,9 +84,11 @@ def get_word_index(path: str | os.PathLike = "imdb_word_index.json") -> dict[str
 def read_word_index(path, name: str, md5: str, caller: str) -> dict[str, int]:
     file = locate(path, ORIGIN + name, caller, md5)
     try:
-        with open(file, encoding="utf-8") as f:
-            index = json.load(f)
-    except (OSError, ValueError) as err:
+        with open(file, "rb") as f:  # (read within a cap: the path may be a device or a pipe)
+            index = json.loads(read_limited(f, MAX_WORD_INDEX_BYTES, repr(str(file)), caller))
+    except DatasetFileError:
+        raise
+    except (OSError, ValueError, RecursionError) as err:
         raise DatasetFileError(f"{caller}: {str(file)!r} is not a JSON word index ({err}).") \
             from None
     if not isinstance(index, dict):
@@ -120,7 +124,7 @@ def _shorter_than(maxlen, xs, ys):
 
 def _vocabulary(xs, num_words, skip_top, oov_char) -> list[list[int]]:
     if not num_words:
-        num_words = max(max(x) for x in xs)
+        num_words = max((max(x, default=0) for x in xs), default=0)
     if oov_char is not None:
         return [[w if skip_top <= w < num_words else oov_char for w in x] for x in xs]
     return [[w for w in x if skip_top <= w < num_words] for x in xs]

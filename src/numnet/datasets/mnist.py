@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import cache_path
+from ._files import DatasetFileError, cache_path, read_npz
 
 BUNDLED = Path(__file__).with_name("data") / "mnist_5k.npz"
 
@@ -44,14 +44,13 @@ def _bundled_split():
 
 
 def _read_npz(path: Path):
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
-    except (OSError, KeyError, ValueError) as err:
-        raise ValueError(
-            f"mnist.load_data(path): {str(path)!r} is not a readable mnist.npz with arrays "
-            f"x_train, y_train, x_test, y_test ({err})."
-        ) from None
+    arrays = read_npz(path, "mnist.load_data")  # within bounds, never unpickled
+    names = ("x_train", "y_train", "x_test", "y_test")
+    if any(name not in arrays or arrays[name].dtype.hasobject for name in names):
+        raise DatasetFileError(
+            f"mnist.load_data(path): {str(path)!r} is not a readable mnist.npz with numeric "
+            f"arrays x_train, y_train, x_test, y_test (it holds {sorted(arrays)[:10]}).")
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
 def load_data(path: str | os.PathLike | None = None, bundled: bool | None = None):

@@ -43,8 +43,14 @@ class Embedding(Layer):
         self.mask_zero = bool(mask_zero)
         self.embeddings = None
         if weights is not None:
+            weights = weights if isinstance(weights, list) else [weights]
+            shapes = [tuple(getattr(w, "shape", None) or _nested_shape(w)) for w in weights]
+            if shapes != [(input_dim, output_dim)]:  # checked before the matrix is allocated
+                raise ValueError(
+                    f"Embedding(weights): expected one array of shape (input_dim, output_dim) = "
+                    f"({input_dim}, {output_dim}), given {len(weights)} of shapes {shapes}.")
             self.build(None)
-            self.set_weights(weights if isinstance(weights, list) else [weights])
+            self.set_weights(weights)
 
     def build(self, input_shape=None) -> None:
         self.embeddings = self.add_weight((self.input_dim, self.output_dim),
@@ -64,7 +70,7 @@ class Embedding(Layer):
             return None
         return backend.to_device(getattr(inputs, "value", inputs)) != 0
 
-    def __call__(self, inputs, training: bool = False, **kwargs):
+    def __call__(self, inputs, training=None, **kwargs):
         value = getattr(inputs, "value", inputs)
         if not getattr(inputs, "_symbolic", False) and backend.is_float_dtype(
                 getattr(value, "dtype", backend.xp.dtype("float64"))):
@@ -110,4 +116,14 @@ class Embedding(Layer):
                 "mask_zero": self.mask_zero}
 
 
+def _nested_shape(value) -> tuple:
+    """The shape of nested lists (their first items' lengths): () for a number."""
+    shape = []
+    while isinstance(value, (list, tuple)):
+        shape.append(len(value))
+        value = value[0] if value else None
+    return tuple(shape)
+
+
 __all__ = ["Embedding"]
+

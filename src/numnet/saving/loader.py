@@ -19,6 +19,7 @@ import numpy as np
 
 from .. import activations, losses, metrics, optimizers
 from ..layers.base import InputLayer, Layer, SymbolicTensor
+from ..layers.symbolic import CallSpec
 from . import schema
 from .errors import ModelFileError
 from .objects import (
@@ -35,6 +36,9 @@ from .registry import get_registered_object
 
 PROBE_LIMIT = 64 * 1024**2
 """The most one input sample may take when a subclassed model is built by calling it."""
+MAX_LAYERS = 10_000
+"""The most layers one file may describe (all its models together); the deepest Keras
+applications have about a thousand."""
 
 
 class Loader:
@@ -53,6 +57,7 @@ class Loader:
         self.budget_reason = budget_reason
         self._guarded: list = []
         self._layer_table = None
+        self.layers = 0  # built so far, counted against MAX_LAYERS
 
     def layer_table(self) -> dict:
         """numnet's own layers by name (made once a load: a model may list thousands)."""
@@ -212,6 +217,9 @@ def _check_layer_config(config: dict, loader: Loader, where: str, dtypes=DTYPE_P
 
 def deserialize_layer(spec, loader: Loader, where: str):
     schema.check(spec, schema.OBJECT, where, loader.source)
+    loader.layers += 1
+    if loader.layers > MAX_LAYERS:
+        raise loader.fail(where, f"more than {MAX_LAYERS} layers in one model file; refused")
     name = spec["class_name"]
     Model = model_class()
     if name in MODEL_NAMES and loader.lookup(name) is None:
@@ -290,7 +298,8 @@ _SHAPE = schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)])
 _TENSOR = {"class_name": schema.Const("__keras_tensor__"),
            "config": {schema.Opt("shape"): _SHAPE, schema.Opt("dtype"): schema.OneOf(None, str),
                       "keras_history": _HISTORY}}
-_NODE = {"args": [schema.OneOf(_TENSOR, [_TENSOR])], "kwargs": schema.ANY_DICT}
+_NODE = {"args": [schema.OneOf(_TENSOR, [_TENSOR])], "kwargs": schema.ANY_DICT,
+         schema.Opt("numnet_call"): schema.ANY_DICT}
 _GRAPH_LAYER = {"class_name": str, "config": schema.ANY_DICT, "name": str,
                 "inbound_nodes": [_NODE]}
 GRAPH = {"name": schema.OneOf(None, str), schema.Opt("trainable"): bool,
@@ -338,6 +347,9 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
                                   "merge layer) and no keyword arguments")
         arg = node["args"][0]
         merged = isinstance(arg, list)
+        if "numnet_call" in node:  # a call with more than one tensor: how to rebuild its args
+            with loader.wrap(f"{at}.numnet_call"):
+                merged = CallSpec.from_config(node["numnet_call"])
         refs = [reference(t["config"]["keras_history"], f"{at}.args[0]")
                 for t in (arg if merged else [arg])]
         pending.append((name, k, merged, refs, at))
@@ -355,7 +367,11 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
         name, k, merged, refs, at = pending[heapq.heappop(ready)]
         args = [tensors[ref] for ref in refs]
         with loader.wrap(at):
-            tensors[(name, k)] = layers[name][0](args if merged else args[0])
+            if merged.__class__ is CallSpec:
+                call_args, call_kwargs = merged.fill(args)
+                tensors[(name, k)] = layers[name][0](*call_args, **call_kwargs)
+            else:
+                tensors[(name, k)] = layers[name][0](args if merged else args[0])
         done += 1
         for c in waiters.pop((name, k), ()):
             needs[c] -= 1
