@@ -130,7 +130,7 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
             "Keras-compatible weights use model.save_weights('name.weights.h5').")
     path, suffix = _model_path(filepath, save_format)
     if suffix == ".keras":
-        keras_writer.save_keras(model, path, overwrite)
+        keras_writer.save_keras(model, path, overwrite, include_optimizer)
         return
     if suffix == ".h5":
         keras_writer.save_legacy_h5(model, path, overwrite)
