@@ -10,12 +10,7 @@ import numpy as np
 from .. import backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
-from . import base
 from .base import Layer, is_symbolic_list
-
-# Whether Layer.__call__ passes a call's further arguments on (Keras's convention) or takes one
-# input and ``training`` only.
-_BASE_BINDS_ARGUMENTS = hasattr(base, "_call_spec")
 
 LARGE_NEGATIVE = -1e9
 """What a masked score becomes before the softmax (Keras's value for float32 and wider)."""
@@ -271,26 +266,12 @@ class MultiHeadAttention(Layer):
             for name, m in zip(("query_mask", "value_mask", "key_mask"), masks, strict=False):
                 if m is not None and kwargs.get(name) is None:
                     kwargs[name] = m
-        symbolic = (args and is_symbolic_list(args[0])) or any(
-            getattr(a, "_symbolic", False) for a in (*args, *kwargs.values()))
         if not self.built and not (args and is_symbolic_list(args[0])):
             values = inspect.signature(self.call).bind(*args, **kwargs).arguments
             shapes = [None if values.get(n) is None else (None, *tuple(values[n].shape)[1:])
                       for n in ("query", "value", "key")]
             self.build(*shapes)
-        if symbolic or _BASE_BINDS_ARGUMENTS:
-            return super().__call__(*args, **kwargs)
-        # A Layer.__call__ that takes one input: bind the arguments here.
-        values = inspect.signature(self.call).bind(*args, **kwargs).arguments
-        values["training"] = bool(values.get("training"))
-        out = self.call(**values)
-        if self.activity_regularizer is not None:
-            first = out[0] if isinstance(out, tuple) else out
-            penalty = self.activity_regularizer(first)
-            if first.shape[0]:
-                penalty = ops.divide(penalty, float(first.shape[0]))
-            self._activity_losses = [penalty]
-        return out
+        return super().__call__(*args, **kwargs)
 
     def _as_input(self, x) -> Tensor:
         x = x if isinstance(x, Tensor) else ops.as_tensor(x)
