@@ -33,6 +33,7 @@ from . import (
 )
 from .advice import AdviceWarning
 from .autodiff import Tensor, Variable
+from .autodiff.tape import GradientTape
 from .constraints import Constraint
 from .initializers import Initializer
 from .layers import Input, Layer
@@ -133,7 +134,8 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AdviceWarning", "Constraint", "Initializer", "Input", "KerasTensor", "Layer", "Loss",
+    "AdviceWarning", "Constraint", "GradientTape", "Initializer", "Input", "KerasTensor",
+    "Layer", "Loss",
     "Metric", "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable",
     "activations", "backend", "callbacks", "config", "constraints", "data", "datasets",
     "initializers",

@@ -28,7 +28,6 @@ from .image import (
     ZeroPadding2D,
 )
 from .lookup import CategoryEncoding, IntegerLookup, StringLookup
-from .serialization import deserialize, serialize
 from .merging import (
     Add,
     Average,
@@ -76,6 +75,7 @@ from .regularization import (
     GaussianNoise,
 )
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
+from .serialization import deserialize, serialize
 from .wrappers import Bidirectional, TimeDistributed
 
 __all__ = [
@@ -100,3 +100,4 @@ __all__ = [
     "ZeroPadding1D", "ZeroPadding2D",
 ]
 
+from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)

@@ -631,7 +631,11 @@ class Layer:
         inputs = args[0]
         if len(args) == 1 and not kwargs and _call_spec(type(self)).builtin:
             if _symbolic.is_symbolic(inputs):
-                return inputs.apply(self)
+                self._maybe_build(inputs.shape)
+                shape = self.output_shape
+                if not (isinstance(shape, (list, tuple)) and shape
+                        and isinstance(shape[0], (list, tuple))):  # one output
+                    return inputs.apply(self)
             if is_symbolic_list(inputs) and not getattr(self, "_takes_structures", False):
                 return apply_to_list(self, inputs)  # (a merge; else the error naming the fix)
         if _generic_call is None:

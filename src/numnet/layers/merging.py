@@ -27,7 +27,7 @@ class _Merge(Layer):
     _exactly: int | None = None  # the number of inputs, for the layers that need one
     supports_masking = True
 
-    def __call__(self, inputs, training: bool = False, **kwargs):
+    def __call__(self, inputs, training=None, **kwargs):
         kind = type(self).__name__
         if not isinstance(inputs, (list, tuple)):
             raise TypeError(

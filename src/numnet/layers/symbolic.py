@@ -147,6 +147,8 @@ class OpLayer(Layer):
     def __call__(self, *args, **kwargs):
         kwargs.pop("training", None)
         kwargs.pop("mask", None)
+        if self.function == "__pick__" and isinstance(args[0], (list, tuple, dict)):
+            return args[0][args[1]]  # (a loaded graph: the part of a structured output)
         if _symbolic.any_symbolic(args) or _symbolic.any_symbolic(kwargs):
             return generic_call(self, args, kwargs)
         return self.op(*args, **kwargs)

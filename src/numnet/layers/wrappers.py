@@ -99,12 +99,7 @@ class Bidirectional(Layer):
         config["name"] = prefix + name
         return type(layer).from_config(config)
 
-    def __call__(self, inputs, training: bool = False, **kwargs):
-        if getattr(inputs, "_symbolic", False) and (self.return_state or self.merge_mode is None):
-            raise ValueError(
-                f"Layer {self.name!r}: with return_state=True or merge_mode=None the layer gives "
-                "several tensors, and numnet's models carry one tensor per layer; call it on "
-                "arrays directly, or use return_state=False and a merge_mode.")
+    def __call__(self, inputs, training=None, **kwargs):
         return super().__call__(inputs, training=training, **kwargs)
 
     def build(self, input_shape) -> None:

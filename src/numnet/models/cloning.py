@@ -78,6 +78,10 @@ def _clone_graph(model, input_tensors, clone, call_function):
     values = list(inputs)
     for layer, parents, merged in model._graph:
         new = clone(layer)
+        if merged.__class__.__name__ == "CallSpec":  # ops, several arguments, parts of outputs
+            args, kwargs = merged.fill([values[i] for i in parents])
+            values.append(new(*args, **kwargs))
+            continue
         x = [values[i] for i in parents] if merged else values[parents[0]]
         values.append(new(x) if call_function is None else call_function(new, x))
     struct = model._input_struct

@@ -706,7 +706,9 @@ class Model(KerasSteps, Layer):
             return
         if self._metrics or not self._metric_specs:
             return
-        out_shape = (len(y),) + tuple(self.output_shape[1:])
+        out_shape = (len(y),) + tuple(  # an axis of any length: as long as y's
+            d if d is not None else (y.shape[i + 1] if i + 1 < y.ndim else 1)
+            for i, d in enumerate(self.output_shape[1:]))
         probe = np.empty(out_shape, dtype=np.float32)
         self._metrics = [metrics_module.get(spec, y, probe) for spec in self._metric_specs]
 
@@ -1561,7 +1563,37 @@ class Model(KerasSteps, Layer):
         (print_fn or print)(text)
 
     def get_config(self) -> dict:
+        """The architecture as a dict (a functional model's layers and how they connect, as
+        Keras's config); ``Model.from_config(config)`` builds the same model anew."""
+        if type(self) is Model and self._functional:
+            import json
+
+            from .. import saving
+
+            return json.loads(saving.model_to_json(self))["config"]
         return {"name": self.name, "trainable": self.trainable}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        """A model (weights freshly initialised) from ``get_config()``'s dict; custom layer
+        classes by ``custom_objects={"Name": cls}`` (or registered)."""
+        if cls is Model and isinstance(config, dict) and "layers" in config:
+            import json
+
+            from .. import saving
+            from ..saving import model_file, schema
+
+            spec = {"class_name": "Functional", "config": config,
+                    "numnet_version": model_file._version(),
+                    "format_version": schema.FORMAT_VERSION}
+            return saving.model_from_json(json.dumps(spec), custom_objects=custom_objects)
+        config = dict(config)
+        if custom_objects:
+            from ..saving import custom_object_scope
+
+            with custom_object_scope(custom_objects):
+                return cls(**config)
+        return cls(**config)
 
     # ----- saving (the format lives in numnet.saving) -----
     def save(self, filepath, overwrite: bool = True, **kwargs) -> None:

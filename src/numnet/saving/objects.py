@@ -36,8 +36,10 @@ def _subclasses(namespace: dict, base: type, exclude=()) -> dict:
 
 
 def builtin_layers() -> dict:
-    return {name: obj for name, obj in _subclasses(
-        {n: getattr(layers, n) for n in layers.__all__}, Layer).items()}
+    from ..layers.symbolic import OpLayer  # an op on symbolic tensors (not in keras.layers)
+
+    return {**{name: obj for name, obj in _subclasses(
+        {n: getattr(layers, n) for n in layers.__all__}, Layer).items()}, "OpLayer": OpLayer}
 
 
 def builtin_losses() -> dict:
@@ -190,13 +192,14 @@ def _graph_config(model, where: str) -> dict:
     """Keras's functional config: each layer once, with the tensors of each of its calls
     (``inbound_nodes``, each tensor by its ``keras_history``: [layer name, call, 0]), and the
     model's input and output tensors by the same references."""
-    names = [layer.name for layer in model.layers]
+    listed = [*model._input_layers, *dict.fromkeys(layer for layer, _, _ in model._graph)]
+    names = [layer.name for layer in listed]
     twice = next((name for i, name in enumerate(names) if name in names[:i]), None)
     if twice is not None:
         raise ValueError(f"{where}: two layers of the model are called {twice!r}, and a model "
                          "file refers to layers by name; give each layer a name of its own.")
     entries = {}
-    for i, layer in enumerate(model.layers):
+    for i, layer in enumerate(listed):
         entry = serialize_layer(layer, f"{where}.layers[{i}] ({layer.name})")
         entries[id(layer)] = {**entry, "name": layer.name, "inbound_nodes": []}
     history = [[layer.name, 0, 0] for layer in model._input_layers]  # of each slot
@@ -204,16 +207,20 @@ def _graph_config(model, where: str) -> dict:
     for layer, parents, merged in model._graph:
         entry = entries[id(layer)]
         tensors = [{"class_name": "__keras_tensor__",
-                    "config": {"shape": list(model._slot_shapes[i]), "dtype": dtypes[i],
+                    "config": {"shape": None if model._slot_shapes[i] is None
+                               else list(model._slot_shapes[i]), "dtype": dtypes[i],
                                "keras_history": history[i]}} for i in parents]
-        entry["inbound_nodes"].append({"args": [tensors] if merged else tensors, "kwargs": {}})
+        node = {"args": [tensors] if merged else tensors, "kwargs": {}}
+        if merged.__class__.__name__ == "CallSpec":  # (layers/symbolic.py)
+            node["numnet_call"] = merged.to_config()
+        entry["inbound_nodes"].append(node)
         history.append([layer.name, len(entry["inbound_nodes"]) - 1, 0])
         dtypes.append(getattr(layer, "compute_dtype", dtypes[parents[0]]))
     inputs = history[:len(model._input_layers)]
     struct = model._input_struct
     outputs = [history[slot] for slot in model._output_slots]
     return {"name": model.name, "trainable": model.trainable,
-            "layers": [entries[id(layer)] for layer in model.layers],
+            "layers": [entries[id(layer)] for layer in listed],
             "input_layers": dict(zip(struct, inputs, strict=True))
             if isinstance(struct, dict) else inputs,
             "output_layers": dict(zip(model._output_names, outputs, strict=True))
