@@ -147,6 +147,9 @@ LAYER_EXAMPLES = [
     layers.RandomTranslation(0.1, (-0.2, 0.3), seed=3),
     layers.RandomZoom(0.2, interpolation="nearest", seed=4),
     layers.RandomContrast(0.3, value_range=(0, 1), seed=5),
+    layers.StringLookup(vocabulary=["a", "b", "c"], mask_token="", name="words"),
+    layers.IntegerLookup(vocabulary=[3, 1], num_oov_indices=2, output_mode="count"),
+    layers.CategoryEncoding(5, output_mode="one_hot"),
 ]
 
 # The rank of each example's input: (4, 6) unless it needs more axes.
@@ -183,6 +186,10 @@ def test_layer_config_round_trips_through_json(layer):
         x = RNG.normal(size=_EXAMPLE_SHAPES.get(type(layer), (4, 6))).astype("float32")
         if isinstance(layer, layers.Embedding):
             x = RNG.integers(0, layer.input_dim, size=(4, 6))
+        if isinstance(layer, (layers.IntegerLookup, layers.CategoryEncoding)):
+            x = RNG.integers(0, 5, size=(4, 6))
+        if isinstance(layer, layers.StringLookup):
+            x = np.array(["", "a", "b", "c", "d"])[RNG.integers(0, 5, size=(4, 6))]
         if getattr(layer, "_takes_list", False):  # a merge layer: a list of tensors
             x = [x, RNG.normal(size=x.shape).astype("float32")]
         out = _first(layer(x, training=False))
