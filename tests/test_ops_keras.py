@@ -122,8 +122,8 @@ def test_arg_reductions_counts_and_running_sums():
 def test_creation_ops():
     assert ops.zeros((2, 3)).tolist() == [[0.0] * 3] * 2
     assert ops.ones(2).dtype == np.float32 and ops.ones(2, "int32").dtype == np.int32
-    assert ops.full((2,), 7).tolist() == [7, 7] and ops.full((2,), 7).dtype == np.int32
-    assert ops.full((1,), 0.5).dtype == np.float32
+    assert ops.full((2,), 7).tolist() == [7.0, 7.0] and ops.full((2,), 7).dtype == np.float32
+    assert ops.full((1,), 2, dtype="int32").dtype == np.int32
     assert ops.zeros_like(I32).dtype == np.int32 and ops.ones_like(A).dtype == np.float32
     assert ops.full_like(I32, 2).tolist() == [[2] * 3] * 2
     assert ops.arange(3).tolist() == [0, 1, 2] and ops.arange(3).dtype == np.int32
@@ -353,6 +353,9 @@ def test_linalg():
     np.testing.assert_allclose(values(q) @ values(r), a, atol=1e-5)
     np.testing.assert_allclose(values(ops.svd(a, compute_uv=False)), np.linalg.svd(a)[1],
                                rtol=1e-5)
+    sign, logdet = ops.slogdet(a)
+    np.testing.assert_allclose(values(sign) * np.exp(values(logdet)), np.linalg.det(a),
+                               rtol=1e-4)
     for ord_ in (None, 1, 2, np.inf, -np.inf, 0, 3):
         np.testing.assert_allclose(values(ops.norm(A[0], ord=ord_)),
                                    np.linalg.norm(A[0], ord=ord_), rtol=1e-5)

@@ -1,7 +1,7 @@
 """Keras 3's linear-algebra ops (``keras.ops.linalg``) on the last two axes (batches allowed).
 
 ``norm``, ``inv``, ``det`` and ``solve`` are differentiable; ``cholesky``, ``qr``, ``svd``,
-``eig``, ``eigh``, ``slogdet`` and ``lstsq`` are forward only (their results carry no gradient).
+``eigh`` and ``lstsq`` are forward only (their results carry no gradient).
 """
 
 from __future__ import annotations
@@ -123,18 +123,10 @@ def eigh(x) -> tuple:
 
 
 @symbolic_op
-def slogdet(x) -> tuple:
-    """(sign, log |det|) of each square matrix, stable where det over- or underflows.
-    Forward only."""
-    sign, logdet = _xp().linalg.slogdet(_float(x).value)
-    return Tensor(sign), Tensor(logdet)
-
-
-@symbolic_op
 def lstsq(a, b, rcond=None) -> Tensor:
     """The x minimising ||a x - b||. Forward only."""
     a, b = _promote(_float(a), _float(b))
     return Tensor(_xp().linalg.lstsq(a.value, b.value, rcond=rcond)[0].astype(a.dtype))
 
 
-__all__ = ["cholesky", "det", "eigh", "inv", "lstsq", "norm", "qr", "slogdet", "solve", "svd"]
+__all__ = ["cholesky", "det", "eigh", "inv", "lstsq", "norm", "qr", "solve", "svd"]

@@ -61,13 +61,13 @@ def ones(shape, dtype=None) -> Tensor:
 
 @symbolic_op
 def full(shape, fill_value, dtype=None) -> Tensor:
-    """A tensor of ``shape`` filled with ``fill_value``; the dtype defaults to the value's
-    (int32 for a Python int, floatx for a float).
+    """A tensor of ``shape`` filled with ``fill_value``, floatx unless ``dtype`` (as Keras,
+    also for an int or bool value).
 
     >>> numnet.ops.full((2,), 7).tolist()
-    [7, 7]
+    [7.0, 7.0]
     """
-    dtype = _default(dtype, _dtype_of(fill_value))
+    dtype = _default(dtype)
     return Tensor(_xp().full(shape, _raw(fill_value), dtype=dtype))
 
 
@@ -978,6 +978,14 @@ def einsum(subscripts, *operands, **kwargs) -> Tensor:
     return _ops.einsum(subscripts, *_promote(*operands))
 
 
+@symbolic_op
+def slogdet(x) -> tuple:
+    """(sign, log |det|) of each square matrix, stable where det over- or underflows.
+    Forward only (no gradient)."""
+    sign, logdet = _xp().linalg.slogdet(_float(x).value)
+    return Tensor(sign), Tensor(logdet)
+
+
 # ----------------------------------------------------------------------------- sorting
 
 
@@ -1012,7 +1020,7 @@ __all__ = [
     "matmul", "max", "maximum", "mean", "meshgrid", "min", "minimum", "mod", "moveaxis",
     "multiply", "nan_to_num", "ndim", "negative", "not_equal", "ones", "ones_like", "outer",
     "pad", "power", "prod", "ravel", "reciprocal", "repeat", "reshape", "roll", "round", "sign",
-    "sin", "sinh", "size", "sort", "split", "sqrt", "square", "squeeze", "stack", "std",
+    "sin", "sinh", "size", "slogdet", "sort", "split", "sqrt", "square", "squeeze", "stack", "std",
     "subtract", "sum", "swapaxes", "take", "take_along_axis", "tan", "tanh", "tensordot",
     "tile", "trace", "transpose", "tri", "tril", "triu", "true_divide", "var", "where", "zeros",
     "zeros_like",
