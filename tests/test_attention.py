@@ -445,3 +445,22 @@ def test_masked_self_attention_matches_a_keras_model(keras):
     embed.set_weights([table])
     attention.set_weights(ours.get_weights())
     np.testing.assert_allclose(out.numpy(), np.asarray(model(tokens)), rtol=1e-5, atol=1e-5)
+
+
+def test_keras_weight_files_line_up_both_ways(keras, tmp_path):
+    # Keras nests the projections as query_dense, key_dense, value_dense, output_dense.
+    kq, kv = keras.Input((5, 8)), keras.Input((4, 6))
+    theirs = keras.Model([kq, kv], keras.layers.MultiHeadAttention(
+        2, 3, bias_initializer="random_normal")(kq, kv))
+    theirs.save_weights(tmp_path / "keras.weights.h5")
+    nq, nv = numnet.Input(shape=(5, 8)), numnet.Input(shape=(4, 6))
+    ours = numnet.Model([nq, nv], layers.MultiHeadAttention(2, 3)([nq, nv]))
+    ours.load_weights(tmp_path / "keras.weights.h5")
+    q, v = normal(2, 5, 8), normal(2, 4, 6)
+    np.testing.assert_allclose(ours.predict([q, v], verbose=0), np.asarray(theirs([q, v])),
+                               rtol=1e-5, atol=1e-5)
+    ours.layers[-1].set_weights([w * 0.5 for w in ours.layers[-1].get_weights()])
+    ours.save_weights(tmp_path / "numnet.weights.h5")
+    theirs.load_weights(tmp_path / "numnet.weights.h5")
+    np.testing.assert_allclose(ours.predict([q, v], verbose=0), np.asarray(theirs([q, v])),
+                               rtol=1e-5, atol=1e-5)

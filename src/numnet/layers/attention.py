@@ -248,6 +248,14 @@ class MultiHeadAttention(Layer):
             return query_shape[:-1] + tuple(self._output_dims)
         return query_shape
 
+    def _held_layers(self) -> list:
+        """[(attribute, projection)] as Keras's weight files nest them: query_dense,
+        key_dense, [gate_dense,] value_dense, output_dense."""
+        parts = [("query_dense", self.query_dense), ("key_dense", self.key_dense),
+                 ("gate_dense", self.gate_dense), ("value_dense", self.value_dense),
+                 ("output_dense", self.output_dense)]
+        return [(key, part) for key, part in parts if part is not None]
+
     def compute_mask(self, inputs, mask=None):
         """The query's mask: the output has the query's steps."""
         if isinstance(mask, (list, tuple)):

@@ -88,7 +88,8 @@ def held_layers(layer) -> list:
                 ("backward_layer", layer.backward_layer)]
     if isinstance(layer, TimeDistributed):
         return [("layer", layer.layer)]
-    return []
+    held = getattr(layer, "_held_layers", None)  # a layer that says (MultiHeadAttention)
+    return held() if held is not None else []
 
 
 def _nodes(layer, key: str, label: str | None = None) -> list:
