@@ -556,10 +556,43 @@ def save_keras(model, path: str, overwrite: bool = True, include_optimizer: bool
     atomic_write(path, lambda f: write_archive(f, members), overwrite=overwrite, where="save")
 
 
+def _graph_model(model) -> bool:
+    """Whether ``model`` is a Sequential or functional model (whose layers Keras can list)."""
+    try:
+        _keras_class(model, "model", ".weights.h5")
+    except NotKerasCompatible:
+        return False
+    return True
+
+
+def weight_keys(model, prefix: str = "") -> list | None:
+    """[(layer, key)]: where Keras 3 keeps each layer's weights (``/layers/<key>/vars``) in a
+    weights file of ``model``, in Keras's order of the layers, a nested model's layers under
+    ``<its key>/layers/``; None for a subclassed model (its layers in numnet's order)."""
+    if not _graph_model(model):
+        return None
+    keys = []
+    used: dict[str, int] = {}
+    for layer in _keras_layers(model, ".weights.h5"):
+        name = _keras_class(layer, layer.name, ".weights.h5") if _is_model(layer) \
+            else type(layer).__name__
+        key = keras_h5.keras_key(name)
+        used[key] = used.get(key, -1) + 1
+        key = prefix + (key if used[key] == 0 else f"{key}_{used[key]}")
+        if _is_model(layer):
+            keys += weight_keys(layer, f"{key}/layers/")
+        elif not isinstance(layer, InputLayer):
+            keys.append((layer, key))
+    return keys
+
+
 def save_weights(model, path: str, overwrite: bool = True) -> None:
-    """Write the weights of ``model`` to ``path`` in the layout of Keras 3's ``.weights.h5``."""
+    """Write the weights of ``model`` to ``path`` in the layout of Keras 3's ``.weights.h5``
+    (a subclassed model's layers in numnet's order, as keras_h5 writes them)."""
+    if not _graph_model(model):
+        keras_h5.save_weights(model, path, overwrite)
+        return
     keras_h5._h5py()
-    _keras_layers(model, ".weights.h5")  # a subclassed model is refused before writing
     atomic_write(path, lambda f: write_weights_h5(f, model, ".weights.h5"),
                  overwrite=overwrite, where="save_weights")
 
@@ -684,4 +717,4 @@ def _write_legacy_group(group, weights: list) -> None:
 
 __all__ = ["KERAS_LAYERS", "KERAS_SLOTS", "KERAS_VERSION", "NotKerasCompatible",
            "keras_config", "keras_layer_order", "optimizer_variables", "save_keras",
-           "save_legacy_h5", "save_weights", "write_weights_h5"]
+           "save_legacy_h5", "save_weights", "weight_keys", "write_weights_h5"]

@@ -154,7 +154,7 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
     Keras 3's ``.weights.h5`` (needs h5py: pip install 'numnet[h5]')."""
     path = os.fspath(filepath)
     if isinstance(path, str) and path.endswith(".h5"):
-        keras_h5.save_weights(model, path, overwrite)
+        keras_writer.save_weights(model, path, overwrite)
         return
     path = _with_suffix(path)
     arrays: list = []
@@ -371,7 +371,8 @@ def load_weights(model, filepath, skip_mismatch: bool = False,
     with open(path, "rb") as f:
         head = f.read(8)
     if head == b"\x89HDF\r\n\x1a\n":
-        keras_h5.load_weights(model, path, skip_mismatch, max_bytes)
+        keras_h5.load_weights(model, path, skip_mismatch, max_bytes,
+                              keys=keras_writer.weight_keys(model))
         return
     with Archive(path, max_bytes) as ar:
         config = read_config(ar)
