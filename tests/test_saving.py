@@ -27,6 +27,7 @@ from numnet import (
     optimizers,
     regularizers,
 )
+from numnet.layers.symbolic import OpLayer
 from numnet.optimizers import schedules
 from numnet.saving import ModelFileError, register_serializable
 from numnet.saving.objects import (
@@ -62,6 +63,7 @@ def triple(x):
 
 LAYER_EXAMPLES = [
     layers.InputLayer(shape=(3, 4)),
+    OpLayer("tanh"),  # an op on symbolic tensors, as a functional graph records it
     layers.Dense(7, activation="tanh", use_bias=False, kernel_initializer="he_normal",
                  bias_initializer=initializers.Constant(0.5), kernel_regularizer="l2",
                  bias_regularizer=regularizers.L1L2(0.1, 0.2), activity_regularizer="l1",

@@ -580,7 +580,8 @@ class Layer:
         mask = kwargs.pop("mask", None)
         if isinstance(inputs, Tensor):
             x = inputs
-        elif type(inputs) in (list, tuple, dict) and not spec.builtin:
+        elif type(inputs) in (list, tuple, dict) and (
+                not spec.builtin or getattr(self, "_takes_structures", False)):
             x = _as_tensors(inputs)
         else:
             x = ops.as_tensor(inputs)

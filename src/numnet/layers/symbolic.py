@@ -236,7 +236,15 @@ def _build(layer, args, kwargs) -> None:
     first = args[0]
     shapes = (tuple(first.shape) if _symbolic.is_symbolic(first)
               else _shapes(first))
-    layer._maybe_build(shapes)
+    if getattr(layer, "_is_model", False):
+        layer._maybe_build(shapes)
+        return
+    # build alone: the output's shape comes from the sample call (compute_output_shape of a
+    # layer written for one tensor may not take the structure it is called on here)
+    layer.build(shapes)
+    layer.built = True
+    layer.input_shape = shapes
+    layer.__dict__.pop("_children", None)
 
 
 def _shapes(value):

@@ -765,7 +765,7 @@ class Model(KerasSteps, Layer):
         sample_weight = data.prepare_weights(sample_weight, len(x), where)
         if self.built:
             data.check_input_shape(x, self.input_shape, self.name, where)
-        else:
+        if not self.built or self.output_shape is None:  # (a subclassed model: one probe)
             self.build((None,) + x.shape[1:])
         losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
         if losses.kind_of(self._loss_obj) != "sparse" and y.dtype.kind != "f":

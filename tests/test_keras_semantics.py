@@ -1,0 +1,501 @@
+"""Keras 3's contract for custom layers, subclassed models and custom training.
+
+Each test pins one behaviour that Keras programs rely on: the call convention (``training`` and
+``mask`` passed only where ``call`` takes them), tracking of nested layers, ``add_loss``,
+symbolic tensors that take operators and ops, structured outputs, the training step's seams
+(``train_step``, ``compute_loss``, ``metrics``), ``GradientTape``, frozen layers and the
+callbacks' logs. Numbers come from NumPy written out here, or from Keras itself where it is
+installed (same initial weights, plain SGD, no shuffling: the same loss trajectory).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import numnet
+from numnet import layers, ops
+
+RNG = np.random.default_rng(7)
+X = RNG.normal(size=(64, 5)).astype("float32")
+Y = (X @ np.array([[1.0], [-2.0], [0.5], [0.0], [3.0]], "float32") + 0.25).astype("float32")
+
+
+@pytest.fixture(scope="module")
+def keras():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    return pytest.importorskip("keras")
+
+
+# ----------------------------------------------------------------------------- call convention
+
+
+class Double(layers.Layer):
+    def call(self, inputs):  # no training, no mask: Keras passes neither
+        return inputs * 2.0
+
+
+def test_call_without_training_argument_works_eagerly_in_fit_and_in_graphs():
+    np.testing.assert_array_equal(Double()(np.ones((2, 3), "float32")).numpy(), 2.0)
+    inputs = numnet.Input((5,))
+    model = numnet.Model(inputs, layers.Dense(1)(Double()(inputs)))
+    model.compile("sgd", "mse")
+    history = model.fit(X, Y, epochs=2, batch_size=16, verbose=0)
+    assert history.history["loss"][1] < history.history["loss"][0]
+
+
+def test_training_reaches_call_only_where_declared_and_is_inherited():
+    seen = []
+
+    class Probe(layers.Layer):
+        def call(self, inputs, training=None):
+            seen.append(training)
+            return inputs
+
+    class Outer(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.probe = Probe()
+
+        def call(self, inputs):  # does not pass training on: the inner call inherits it
+            return self.probe(inputs)
+
+    outer = Outer()
+    outer(X, training=True)
+    outer(X, training=False)
+    outer(X)
+    assert seen == [True, False, None]  # None: nothing set anywhere, as Keras
+
+
+# ----------------------------------------------------------------------------- tracking
+
+
+class Block(layers.Layer):
+    def __init__(self, units):
+        super().__init__()
+        self.hidden = layers.Dense(units, activation="relu")
+        self.heads = [layers.Dense(1), layers.Dense(1)]  # a list of layers is tracked too
+
+    def call(self, inputs):
+        h = self.hidden(inputs)
+        return self.heads[0](h) + self.heads[1](h)
+
+
+class Net(numnet.Model):
+    def __init__(self):
+        super().__init__()
+        self.block = Block(4)
+
+    def call(self, inputs):
+        return self.block(inputs)
+
+
+def test_sublayers_at_any_depth_are_tracked_and_trained():
+    model = Net()
+    model(X[:1])
+    assert [tuple(w.shape) for w in model.trainable_weights] == [
+        (5, 4), (4,), (4, 1), (1,), (4, 1), (1,)]
+    assert model.count_params() == 5 * 4 + 4 + 2 * (4 + 1)
+    before = [w.numpy().copy() for w in model.trainable_weights]
+    model.compile(numnet.optimizers.SGD(0.05), "mse")
+    model.fit(X, Y, epochs=2, batch_size=16, verbose=0, shuffle=False)
+    changed = [not np.allclose(a, w.numpy()) for a, w in zip(before, model.trainable_weights)]
+    assert all(changed)
+
+
+def test_nested_layers_follow_keras_loss_trajectory(keras):
+    model = Net()
+    model(X[:1])
+    weights = model.get_weights()
+
+    class KBlock(keras.layers.Layer):
+        def __init__(self, units):
+            super().__init__()
+            self.hidden = keras.layers.Dense(units, activation="relu")
+            self.heads = [keras.layers.Dense(1), keras.layers.Dense(1)]
+
+        def call(self, inputs):
+            h = self.hidden(inputs)
+            return self.heads[0](h) + self.heads[1](h)
+
+    class KNet(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.block = KBlock(4)
+
+        def call(self, inputs):
+            return self.block(inputs)
+
+    reference = KNet()
+    reference(X[:1])
+    reference.set_weights(weights)
+    model.compile(numnet.optimizers.SGD(0.05), "mse")
+    reference.compile(keras.optimizers.SGD(0.05), "mse")
+    ours = model.fit(X, Y, epochs=3, batch_size=16, verbose=0, shuffle=False).history["loss"]
+    theirs = reference.fit(X, Y, epochs=3, batch_size=16, verbose=0,
+                           shuffle=False).history["loss"]
+    np.testing.assert_allclose(ours, theirs, rtol=1e-4)
+
+
+def test_variables_set_as_attributes_are_weights():
+    class Scale(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.alpha = numnet.Variable(np.array([3.0], "float32"))
+
+        def call(self, inputs):
+            return inputs * self.alpha
+
+    layer = Scale()
+    assert len(layer.weights) == 1 and layer.trainable_weights[0] is layer.alpha
+
+
+def test_trainable_reaches_everything_inside():
+    inner = numnet.Sequential([layers.Dense(3), layers.Dense(2)])
+    outer = numnet.Sequential([numnet.Input((5,)), inner, layers.Dense(1)])
+    outer.layers[0].trainable = False
+    assert all(not layer.trainable for layer in inner.layers)
+    assert len(outer.trainable_weights) == 2
+    outer.trainable = False
+    assert outer.trainable_weights == [] and len(outer.non_trainable_weights) == 6
+    outer.trainable = True
+    assert len(outer.trainable_weights) == 6
+
+
+def test_frozen_batch_normalization_keeps_its_statistics_and_runs_in_inference():
+    bn = layers.BatchNormalization()
+    model = numnet.Sequential([numnet.Input((5,)), bn, layers.Dense(1)])
+    model.build((None, 5))
+    bn.trainable = False
+    model.compile("sgd", "mse")
+    model.fit(X * 3.0 + 1.0, Y, epochs=1, batch_size=16, verbose=0)
+    np.testing.assert_array_equal(bn.moving_mean.numpy(), 0.0)
+    np.testing.assert_array_equal(bn.moving_variance.numpy(), 1.0)
+    # inference mode in training too: (x - 0) / sqrt(1 + eps) * gamma + beta
+    out = bn(X, training=True).numpy()
+    np.testing.assert_allclose(out, X / np.sqrt(1.0 + bn.epsilon), rtol=1e-6)
+    bn.trainable = True
+    model.compile("sgd", "mse")
+    model.fit(X * 3.0 + 1.0, Y, epochs=1, batch_size=16, verbose=0)
+    assert not np.allclose(bn.moving_mean.numpy(), 0.0)
+
+
+# ----------------------------------------------------------------------------- add_loss, masks
+
+
+def test_add_loss_counts_in_losses_and_in_the_training_loss():
+    class Penalty(layers.Layer):
+        def call(self, inputs):
+            self.add_loss(0.5 * ops.sum(ops.square(inputs)))
+            return inputs
+
+    inputs = numnet.Input((5,))
+    model = numnet.Model(inputs, Penalty()(inputs))
+    out = model(X[:4])
+    np.testing.assert_allclose(float(model.losses[0].numpy()), 0.5 * np.sum(X[:4] ** 2),
+                               rtol=1e-5)
+    model(X[:2])  # a new call replaces the last call's losses
+    assert len(model.losses) == 1
+    np.testing.assert_allclose(float(model.losses[0].numpy()), 0.5 * np.sum(X[:2] ** 2),
+                               rtol=1e-5)
+    assert out.shape == (4, 5)
+
+
+def test_endpoint_layer_trains_without_a_compiled_loss():
+    class Endpoint(layers.Layer):
+        def call(self, targets, predictions):
+            self.add_loss(ops.mean(ops.square(targets - predictions)))
+            return predictions
+
+    x_in, y_in = numnet.Input((5,)), numnet.Input((1,))
+    model = numnet.Model([x_in, y_in], Endpoint()(y_in, layers.Dense(1)(x_in)))
+    model.compile(numnet.optimizers.Adam(0.05))
+    loss = model.fit([X, Y], epochs=5, batch_size=16, verbose=0).history["loss"]
+    assert loss[-1] < 0.7 * loss[0]
+
+
+def test_masks_travel_on_outputs_and_reach_call():
+    received = {}
+
+    class MaskedMean(layers.Layer):
+        supports_masking = True
+
+        def call(self, inputs, mask=None):
+            received["mask"] = mask
+            weights = ops.expand_dims(ops.cast(mask, "float32"), -1)
+            return ops.sum(inputs * weights, axis=1) / ops.sum(weights, axis=1)
+
+        def compute_mask(self, inputs, mask=None):
+            return None
+
+    ids = np.array([[3, 4, 0, 0], [5, 0, 0, 0]])
+    embedded = layers.Embedding(10, 2, mask_zero=True)(ids)
+    np.testing.assert_array_equal(embedded._keras_mask, ids != 0)
+    out = MaskedMean()(embedded).numpy()
+    np.testing.assert_array_equal(received["mask"], ids != 0)
+    e = embedded.numpy()
+    np.testing.assert_allclose(out, [e[0, :2].mean(0), e[1, :1].mean(0)], rtol=1e-6)
+
+
+def test_a_custom_compute_mask_makes_the_mask():
+    class NonZero(layers.Layer):
+        def call(self, inputs):
+            return inputs
+
+        def compute_mask(self, inputs, mask=None):
+            return ops.not_equal(inputs[..., 0], 0.0)
+
+    x = np.array([[[1.0], [0.0], [2.0]]], "float32")
+    np.testing.assert_array_equal(NonZero()(x)._keras_mask, [[True, False, True]])
+
+
+# ----------------------------------------------------------------------------- symbolic graphs
+
+
+def test_operators_and_ops_on_symbolic_tensors_are_graph_nodes():
+    inputs = numnet.Input((5,))
+    x = layers.Dense(5, kernel_initializer="ones", bias_initializer="zeros")(inputs)
+    x += inputs
+    y = ops.concatenate([x * 2.0 - 1.0, inputs[:, :2], ops.cast(inputs > 0, "float32")],
+                        axis=-1)
+    model = numnet.Model(inputs, y)
+    assert [layer.name for layer in model.layers][1:] == [model.layers[1].name]
+    dense = X @ np.ones((5, 5), "float32")
+    expected = np.concatenate([(dense + X) * 2.0 - 1.0, X[:, :2], (X > 0).astype("float32")],
+                              axis=-1)
+    np.testing.assert_allclose(model.predict(X, verbose=0), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_graphs_with_ops_save_load_and_clone(tmp_path):
+    inputs = numnet.Input((5,))
+    x = layers.Dense(3)(inputs)
+    out = ops.expand_dims(x, -1)[:, :, 0] * 0.5 + inputs[:, 1:4]
+    model = numnet.Model(inputs, out)
+    expected = model.predict(X, verbose=0)
+    path = str(tmp_path / "ops.numnet")
+    model.save(path)
+    np.testing.assert_array_equal(numnet.models.load_model(path).predict(X, verbose=0),
+                                  expected)
+    clone = numnet.models.clone_model(model)
+    clone.set_weights(model.get_weights())
+    np.testing.assert_allclose(clone.predict(X, verbose=0), expected, rtol=1e-6)
+    rebuilt = numnet.Model.from_config(model.get_config())
+    assert rebuilt.count_params() == model.count_params() == 18
+
+
+class Split(layers.Layer):
+    def call(self, inputs):
+        return inputs[:, :2], inputs[:, 2:]
+
+
+def test_a_layer_returning_a_tuple_unpacks_in_a_graph_and_a_lambda_takes_a_list(tmp_path):
+    inputs = numnet.Input((5,))
+    left, right = Split()(inputs)
+    assert left.shape == (None, 2) and right.shape == (None, 3)
+    distance = layers.Lambda(lambda t: ops.sum(t[0], axis=1, keepdims=True)
+                             - ops.sum(t[1], axis=1, keepdims=True))([left, right])
+    model = numnet.Model(inputs, distance)
+    expected = X[:, :2].sum(1, keepdims=True) - X[:, 2:].sum(1, keepdims=True)
+    np.testing.assert_allclose(model.predict(X, verbose=0), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_recurrent_return_state_and_initial_state_in_a_functional_model():
+    encoder_inputs = numnet.Input((None, 3))
+    _, h, c = layers.LSTM(4, return_state=True)(encoder_inputs)
+    assert h.shape == (None, 4) and c.shape == (None, 4)
+    decoder_inputs = numnet.Input((None, 2))
+    decoded = layers.LSTM(4, return_sequences=True)(decoder_inputs, initial_state=[h, c])
+    model = numnet.Model([encoder_inputs, decoder_inputs], layers.Dense(2)(decoded))
+    a = RNG.normal(size=(8, 6, 3)).astype("float32")
+    b = RNG.normal(size=(8, 5, 2)).astype("float32")
+    out = model.predict([a, b], verbose=0)
+    assert out.shape == (8, 5, 2)
+    # the decoder starts from the encoder's final state, computed here by the layers alone
+    encoder, decoder, dense = model.layers[2], model.layers[3], model.layers[4]
+    _, h0, c0 = encoder(a)
+    np.testing.assert_allclose(out, dense(decoder(b, initial_state=[h0, c0])).numpy(),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_every_layer_of_a_functional_model_has_an_output():
+    inputs = numnet.Input((5,))
+    model = numnet.Model(inputs, layers.Dense(2)(layers.Dense(3)(inputs)))
+    outputs = [layer.output for layer in model.layers]
+    extractor = numnet.Model(model.inputs, outputs)
+    features = extractor.predict(X, verbose=0)
+    np.testing.assert_array_equal(features[0], X)
+    assert [f.shape for f in features] == [(64, 5), (64, 3), (64, 2)]
+
+
+def test_from_config_with_custom_objects_gives_a_built_model():
+    inputs = numnet.Input((5,))
+    model = numnet.Model(inputs, layers.Dense(1)(Double()(inputs)))
+    rebuilt = numnet.Model.from_config(model.get_config(), custom_objects={"Double": Double})
+    assert rebuilt.built and rebuilt.count_params() == 6
+    rebuilt.set_weights(model.get_weights())
+    np.testing.assert_allclose(rebuilt.predict(X, verbose=0), model.predict(X, verbose=0))
+
+
+# ----------------------------------------------------------------------------- custom training
+
+
+class StepModel(numnet.Model):
+    def train_step(self, data):
+        x, y = data
+        with numnet.GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(y=y, y_pred=y_pred)
+        grads = tape.gradient(loss, self.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
+        for metric in self.metrics:
+            if metric.name == "loss":
+                metric.update_state(loss)
+            else:
+                metric.update_state(y, y_pred)
+        return {m.name: m.result() for m in self.metrics}
+
+
+def _linear(cls=numnet.Model):
+    inputs = numnet.Input((5,))
+    model = cls(inputs, layers.Dense(1, kernel_initializer="zeros")(inputs))
+    model.compile(numnet.optimizers.SGD(0.01), "mse", metrics=["mae"])
+    return model
+
+
+def test_an_overridden_train_step_computes_what_fit_computes():
+    ours, plain = _linear(StepModel), _linear()
+    a = ours.fit(X, Y, epochs=3, batch_size=16, shuffle=False, verbose=0).history
+    b = plain.fit(X, Y, epochs=3, batch_size=16, shuffle=False, verbose=0).history
+    assert sorted(a) == ["loss", "mae"]
+    for key in ("loss", "mae"):
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-5)
+    np.testing.assert_allclose(ours.get_weights()[0], plain.get_weights()[0], rtol=1e-5)
+    logs = ours.evaluate(X, Y, verbose=0, return_dict=True)
+    np.testing.assert_allclose(logs["loss"], plain.evaluate(X, Y, verbose=0)[0], rtol=1e-5)
+
+
+def test_an_overridden_compute_loss_is_the_loss_trained_on():
+    class Doubled(numnet.Model):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return 2.0 * ops.mean(ops.square(y_pred - y))
+
+    ours, plain = _linear(Doubled), _linear()
+    plain.compile(numnet.optimizers.SGD(0.02), "mse")  # twice the loss: twice the step
+    a = ours.fit(X, Y, epochs=2, batch_size=16, shuffle=False, verbose=0).history["loss"]
+    b = plain.fit(X, Y, epochs=2, batch_size=16, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(np.array(a) / 2.0, b, rtol=1e-5)
+    np.testing.assert_allclose(ours.get_weights()[0], plain.get_weights()[0], rtol=1e-5)
+
+
+def test_own_loss_trackers_with_no_compiled_loss():
+    class Tracked(numnet.Model):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.loss_tracker = numnet.metrics.Mean(name="loss")
+            self.mae = numnet.metrics.MeanAbsoluteError(name="mae")
+
+        def train_step(self, data):
+            x, y = data
+            with numnet.GradientTape() as tape:
+                y_pred = self(x, training=True)
+                loss = ops.mean(ops.square(y_pred - y))
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply(grads, self.trainable_weights)
+            self.loss_tracker.update_state(loss)
+            self.mae.update_state(y, y_pred)
+            return {"loss": self.loss_tracker.result(), "mae": self.mae.result()}
+
+        @property
+        def metrics(self):
+            return [self.loss_tracker, self.mae]
+
+    inputs = numnet.Input((5,))
+    model = Tracked(inputs, layers.Dense(1)(inputs))
+    model.compile(numnet.optimizers.Adam(0.05))
+    history = model.fit(X, Y, epochs=4, batch_size=16, verbose=0).history
+    assert sorted(history) == ["loss", "mae"]
+    assert history["loss"][-1] < 0.8 * history["loss"][0]
+    assert model.loss_tracker.result().numpy() == pytest.approx(history["loss"][-1])
+
+
+def test_a_training_loop_from_scratch_matches_fit():
+    model, reference = _linear(), _linear()
+    optimizer = numnet.optimizers.SGD(0.01)
+    loss_fn = numnet.losses.MeanSquaredError()
+    for _ in range(2):  # epochs
+        for start in range(0, len(X), 16):
+            xb, yb = X[start:start + 16], Y[start:start + 16]
+            with numnet.GradientTape() as tape:
+                loss = loss_fn(yb, model(xb, training=True))
+            grads = tape.gradient(loss, model.trainable_weights)
+            optimizer.apply_gradients(zip(grads, model.trainable_weights))
+    reference.fit(X, Y, epochs=2, batch_size=16, shuffle=False, verbose=0)
+    for a, b in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+def test_gradient_tape_gives_derivatives_and_leaves_grads_alone():
+    w = numnet.Variable(np.array([1.0, -2.0], "float32"))
+    x = numnet.Tensor(np.array([3.0, 4.0], "float32"))
+    with numnet.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        y = ops.sum(w * w * x)
+    np.testing.assert_allclose(tape.gradient(y, w).numpy(), 2 * w.numpy() * x.numpy())
+    gw, gx = tape.gradient(y, [w, x])
+    np.testing.assert_allclose(gx.numpy(), w.numpy() ** 2)
+    assert w.grad is None
+    unrelated = numnet.Variable(np.zeros(2, "float32"))
+    assert tape.gradient(y, unrelated) is None
+    once = numnet.GradientTape()
+    with once:
+        z = ops.sum(w)
+    once.gradient(z, w)
+    with pytest.raises(RuntimeError, match="non-persistent"):
+        once.gradient(z, w)
+
+
+def test_callbacks_get_dicts_never_none():
+    seen = []
+
+    class Record(numnet.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            seen.append(("train_begin", logs))
+
+        def on_epoch_begin(self, epoch, logs=None):
+            seen.append(("epoch_begin", logs))
+
+        def on_train_batch_begin(self, batch, logs=None):
+            seen.append(("batch_begin", logs))
+
+        def on_test_begin(self, logs=None):
+            seen.append(("test_begin", logs))
+
+        def on_predict_begin(self, logs=None):
+            seen.append(("predict_begin", logs))
+
+    model = _linear()
+    model.fit(X, Y, epochs=1, batch_size=32, validation_split=0.25, verbose=0,
+              callbacks=[Record()])
+    model.predict(X, batch_size=8, callbacks=[Record()], verbose=0)
+    assert seen and all(isinstance(logs, dict) for _, logs in seen)
+    assert {name for name, _ in seen} == {"train_begin", "epoch_begin", "batch_begin",
+                                          "test_begin", "predict_begin"}
+
+
+def test_subclassed_model_takes_a_dict_of_inputs():
+    class TwoInputs(numnet.Model):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = layers.Dense(1), layers.Dense(1)
+
+        def call(self, inputs):
+            return self.a(inputs["left"]) + self.b(inputs["right"])
+
+    model = TwoInputs()
+    model.compile(numnet.optimizers.Adam(0.05), "mse")
+    data = {"left": X[:, :2], "right": X[:, 2:]}
+    history = model.fit(data, Y, epochs=5, batch_size=16, verbose=0).history
+    assert history["loss"][-1] < 0.8 * history["loss"][0]
+    assert model.predict(data, verbose=0).shape == (64, 1)
