@@ -464,3 +464,7 @@ def test_keras_weight_files_line_up_both_ways(keras, tmp_path):
     theirs.load_weights(tmp_path / "numnet.weights.h5")
     np.testing.assert_allclose(ours.predict([q, v], verbose=0), np.asarray(theirs([q, v])),
                                rtol=1e-5, atol=1e-5)
+
+
+def test_runs_on_a_device(runs_on_a_device):
+    runs_on_a_device(__file__)

@@ -198,3 +198,7 @@ def test_conv1d_transpose_matches_keras(keras):
     theirs.build(x.shape)
     theirs.set_weights(ours.get_weights())
     np.testing.assert_allclose(out, np.asarray(theirs(x)), rtol=1e-5, atol=1e-5)
+
+
+def test_runs_on_a_device(runs_on_a_device):
+    runs_on_a_device(__file__)

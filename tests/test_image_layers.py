@@ -388,3 +388,7 @@ def test_fixed_augmentations_match_keras(keras, make):
     ours = make(layers)(x, training=True).numpy()
     theirs = np.asarray(make(keras.layers)(x, training=True))
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+def test_runs_on_a_device(runs_on_a_device):
+    runs_on_a_device(__file__)
