@@ -1,7 +1,9 @@
 """The ``numnet`` command.
 
     numnet demo                      train the course's first model (784-32-10, RMSprop) on MNIST
-    numnet train DATA --target COL   train a network on a table; writes DIR/model.numnet,
+    numnet train DATA --target COL   train and score a network on a table (a test split or
+                                     cross-validation, beside the linear model and the trivial
+                                     predictor); writes DIR/model.numnet,
                                      DIR/preprocessing.json, DIR/report.json, DIR/history.png
     numnet evaluate MODEL DATA       loss and metrics of a trained model on a table
     numnet predict MODEL DATA        predictions for each row (CSV)
@@ -9,8 +11,10 @@
     numnet compare DATA --target COL optimizers / learning rates side by side
 
 DATA is a .csv, .parquet (needs pandas) or .npz file; ``numnet COMMAND --help`` tells more.
-Bad input (a missing file or column, a cell that is not a number in a numeric column) is
-reported naming the file and the column, with exit status 2, before anything is written.
+Bad input (a missing file or column, a cell that is not a number in a numeric column, too few
+rows or rows of a class to learn from, an existing run folder without --overwrite) is reported
+in one line naming the file and the column, with exit status 2, before anything is written; a
+run is written to a temporary folder and renamed into place when complete.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import argparse
 import json
 import math
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -140,7 +143,11 @@ class _Prepared:
             task, labels, len(self.table), args.validation_split, args.seed)
         train = self.table.take(self.train_rows)
         self.validation = self.table.take(self.val_rows)
-        self.prep = tabular.Preprocessor.fit(train, self.targets, task, ignore=ignore)
+        identifiers = tabular.identifier_columns(self.table, skip=set(self.targets) | set(ignore))
+        self.prep = tabular.Preprocessor.fit(train, self.targets, task, ignore=ignore,
+                                             identifiers=identifiers)
+        for d in self.prep.dropped:
+            print(f"dropped {d['name']!r}: {d['reason']}")
         self.x_train = self.prep.transform(train)
         self.y_train = self.prep.encode_target(self.prep.target_values(train), args.data)
         self.x_val = self.prep.transform(self.validation)
@@ -218,61 +225,18 @@ def _plot_or_chart(fig_maker, chart_maker, path: str | None, what: str) -> str |
 # ----------------------------------------------------------------------------- train
 
 
-def _labels_shown(values: dict, limit: int = 8) -> str:
-    items = list(values.items())
-    text = ", ".join(f"{k}: {v}" for k, v in items[:limit])
-    return text + (f", and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _column_lines(columns: dict) -> list:
-    """The column decisions, one line each, for the terminal."""
-    lines = [f"columns: {len(columns['used'])} used as inputs; {len(columns['scaled'])} numeric, "
-             "standardized with the training rows' mean and std"]
-    for name, cats in columns["encoded"].items():
-        shown = ", ".join(cats[:6]) + (f", ... ({len(cats)} in all)" if len(cats) > 6 else "")
-        lines.append(f"  encoded {name!r} one-hot: {shown}")
-    for name, fill in columns["filled"].items():
-        what = f"the training median {fill['with']:.6g}" if isinstance(fill["with"], float) \
-            else fill["with"]
-        lines.append(f"  filled {fill['cells']} missing cell{'s' * (fill['cells'] != 1)} of "
-                     f"{name!r} with {what}")
-    for d in columns["dropped"]:
-        lines.append(f"  dropped {d['name']!r}: {d['reason']}")
-    return lines
 
 
-def _balance(task: str, prep, table, targets) -> tuple:
-    """({class: rows} over the whole table, a sentence about it), or (None, None)."""
-    if task not in ("binary", "multiclass"):
-        return None, None
-    labels = prep.target_values(table)
-    counts = {str(c): int(sum(1 for v in labels if v == c)) for c in prep.classes}
-    n = sum(counts.values())
-    text = ", ".join(f"{c} {k} ({100 * k / n:.0f}%)" for c, k in counts.items())
-    return counts, text
 
 
-def _comparison(result) -> str:
-    """One sentence: how the chosen model compares with the linear baseline."""
-    m = result.metric
-    per = result.per_candidate["linear"]
-    test, lin = result.test[m], per["test"][m]
-    where = "the held-out test rows" if result.protocol == "hold-out" else \
-        f"{result.rows['folds']}-fold cross-validation"
-    if result.linear_wins:
-        nets = [c.name for c in result.candidates if c.hidden]
-        if not nets:
-            return f"the linear model was the only candidate (--hidden none); test {m} {test:.4f}"
-        return (f"no network beat the linear baseline on validation rows (tried: "
-                f"{'; '.join(nets)}); kept the linear model: test {m} {test:.4f} on {where}")
-    better = "better than" if test > lin else "not better than" if test < lin else "as good as"
-    return (f"chosen {result.chosen.name} on validation rows; on {where} it scores {m} "
-            f"{test:.4f}, {better} the linear baseline's {lin:.4f}")
 
 
 def _train(args) -> int:
     from numnet.tools import tabular
     from numnet.tools import tabular_protocol as protocol
+    from numnet.tools import tabular_report as run_report
 
     hidden = None if args.hidden.strip().lower() == "auto" else _hidden(args.hidden)
     learning_rate = _learning_rate(args.learning_rate)
@@ -295,7 +259,7 @@ def _train(args) -> int:
     identifiers = tabular.identifier_columns(table, skip=set(targets) | ignore)
     whole = tabular.Preprocessor.fit(table, targets, task, ignore=ignore,
                                      identifiers=identifiers)
-    balance, balance_text = _balance(task, whole, table, targets)
+    balance, balance_text = run_report.balance(task, whole, table, targets)
     print(f"numnet train: {args.data}: {len(table)} rows, {len(table.columns)} columns")
     print(f"task: {task} ({reason})")
     if balance_text:
@@ -316,122 +280,18 @@ def _train(args) -> int:
     final, prep = result.final, result.final.refit.prep
     columns = prep.describe(table)
     weights = result.final.refit.class_weight
-    report = _report(args, table, targets, task, reason, result, columns, balance, weights,
-                     seconds)
-    for line in _column_lines(columns):
+    report = run_report.report(args, table, targets, task, reason, result, columns, balance,
+                               weights, seconds)
+    for line in run_report.column_lines(columns):
         print(line)
     if balance_text:
-        print("class weights: " + ("none (the classes are not skewed)" if weights is None and
-                                   args.class_weight == "auto" else "none (--class-weight none)"
-                                   if weights is None else "balanced, n / (classes * n_class): "
-                                   + _labels_shown({prep.classes[j]: f"{w:.3g}"
-                                                    for j, w in weights.items()})))
+        print(run_report.weights_line(prep, weights, args.class_weight))
     print(protocol.table_text(result))
-    print(report["comparison"])
-    m = result.metric
-    test = result.test
-    spread = f" ± {test[m + '_spread']:.4f} over {test['folds']} folds" if cv else \
-        f" on {test['rows']} held-out rows"
-    print(f"test {m}: {test[m]:.4f}{spread} ({test['model']}); trivial baseline "
-          f"{result.trivial['test'][m]:.4f}")
-    print(f"learning rate: {final.learning_rate:.3g} ({final.learning_rate_source})")
-    print(f"saved model: {result.chosen.name}; early stopping ({len(result.split.train_rows)} "
-          f"training rows, {len(result.split.val_rows)} validation rows) chose epoch "
-          f"{final.best_epoch} of {final.epochs} (validation {m} {final.validation[m]:.4f}); "
-          f"then trained on all {len(final.refit.train_rows)} of those rows for "
-          f"{final.best_epoch} epochs; {seconds:.1f} s in all")
-    written = _write_run(out, args.overwrite, final, prep, report, task, targets)
+    for line in run_report.summary_lines(result, report, seconds):
+        print(line)
+    written = run_report.write_run(out, args.overwrite, final, prep, report, task, targets)
     print(f"wrote {', '.join(os.path.join(out, name) for name in written)}")
     return 0
-
-
-def _units(task: str) -> dict:
-    if task == "regression":
-        return {"loss": "mean squared error of the standardized target ((y - center) / scale)",
-                "metrics": "the target's units (r2 has none)",
-                "history": "loss and val_loss on the standardized target; mae and val_mae in "
-                           "the target's units"}
-    return {"loss": "cross-entropy", "metrics": "shares of rows",
-            "history": "loss on the training objective; accuracy as a share of rows"}
-
-
-def _report(args, table, targets, task, reason, result, columns, balance, weights,
-            seconds) -> dict:
-    final, prep = result.final, result.final.refit.prep
-    m = result.metric
-    return {
-        "task": task, "task_reason": reason, "targets": targets,
-        "data": os.path.abspath(args.data), "rows": len(table),
-        "metric": m, "loss": result.test["loss"],
-        "metrics": {k: v for k, v in result.test.items() if k not in ("loss", "rows", "folds")
-                    and not k.endswith("_spread") and not isinstance(v, str)},
-        "test": result.test, "comparison": _comparison(result),
-        "protocol": result.report(),
-        "columns": columns, "class_balance": balance,
-        "class_weights": None if weights is None else
-        {str(prep.classes[j]): w for j, w in weights.items()},
-        "model": {**result.chosen.to_json(), "epochs": final.best_epoch,
-                  "rows": len(final.refit.train_rows),
-                  "early_stopping": {"train_rows": len(result.split.train_rows),
-                                     "validation_rows": len(result.split.val_rows),
-                                     "best_epoch": final.best_epoch, "epochs": final.epochs,
-                                     "validation": final.validation}},
-        "units": _units(task),
-        "loss_function": final.model._loss_obj.name, "epochs": final.epochs,
-        "best_epoch": final.best_epoch, "time_s": round(seconds, 3),
-        "inputs": prep.n_inputs, "hidden": list(result.chosen.hidden),
-        "optimizer": args.optimizer, "learning_rate": final.learning_rate,
-        "learning_rate_source": final.learning_rate_source, "batch_size": args.batch_size,
-        "seed": args.seed, "validation_split": args.validation_split,
-        "validation_rows": [int(i) for i in result.split.val_rows],
-        "dropped_columns": prep.dropped, "history": final.history,
-    }
-
-
-def _write_run(out: str, overwrite: bool, final, prep, report: dict, task: str,
-               targets) -> list:
-    """Write the run into a temporary folder beside ``out`` and rename it into place (an
-    existing ``out`` is replaced only with --overwrite, and only once the new run is
-    complete)."""
-    from numnet.tools.plots import INSTALL_HINT, have_matplotlib, plot_history, text_chart
-
-    parent = os.path.dirname(os.path.abspath(out))
-    tmp = tempfile.mkdtemp(prefix=".numnet-train-", dir=parent)
-    chart = None
-    try:
-        final.refit_model.save(os.path.join(tmp, "model.numnet"))
-        prep.save(os.path.join(tmp, "preprocessing.json"))
-        written = ["model.numnet", "preprocessing.json", "report.json"]
-        history = final.history
-        title = f"numnet train: {task} ({', '.join(targets)}), {report['model']['name']}"
-        labels = {"loss": "loss (standardized target)" if task == "regression" else "loss",
-                  "mae": "MAE (target units)"}
-        if have_matplotlib():
-            plot_history(history, os.path.join(tmp, "history.png"), title, final.best_epoch,
-                         labels=labels)
-            written.append("history.png")
-        else:
-            epochs = range(1, len(history["loss"]) + 1)
-            chart = text_chart({"training loss": (epochs, history["loss"]),
-                                "validation loss": (epochs, history["val_loss"])},
-                               x_label="epoch", y_label=labels["loss"],
-                               marks={"chosen epoch": final.best_epoch})
-            report["history_png"] = "not written: matplotlib is not installed"
-        with open(os.path.join(tmp, "report.json"), "w", encoding="utf-8") as f:
-            json.dump(report, f, indent=1)
-        if os.path.exists(out):
-            old = tempfile.mkdtemp(prefix=".numnet-old-", dir=parent)
-            os.replace(out, os.path.join(old, "run"))
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    if chart:
-        print(chart)
-        print(f"(history.png not written: matplotlib is not installed; {INSTALL_HINT})")
-    return written
 
 
 # ----------------------------------------------------------------------------- evaluate, predict
@@ -588,6 +448,20 @@ def _lr_find(args) -> int:
     return 0
 
 
+def _to_target_units(result, scale: float, goal) -> None:
+    """Put a regression comparison's MAE (histories and best values) in the target's units:
+    the network learns (y - center) / scale, so an error of e there is e * scale in y."""
+    for history in result.histories.values():
+        for key in ("mae", "val_mae"):
+            if key in history:
+                history[key] = [float(v) * scale for v in history[key]]
+    if result.monitor.endswith("mae"):
+        for row in result.rows:
+            if row["best"] is not None:
+                row["best"] = float(row["best"]) * scale
+    result.target = goal
+
+
 def _compare(args) -> int:
     from numnet.tools import compare
 
@@ -603,11 +477,18 @@ def _compare(args) -> int:
     data = _Prepared(args)
     _seed(args)
     model = data.model(args)
+    scale = data.prep.scale[0] if data.task == "regression" and len(data.targets) == 1 else None
+    goal = args.goal / scale if scale and args.goal is not None else args.goal
     result = compare(model, data.x_train, data.y_train, optimizers=optimizers,
                      learning_rates=rates, epochs=args.epochs, batch_size=args.batch_size,
-                     validation_data=(data.x_val, data.y_val), target=args.goal,
+                     validation_data=(data.x_val, data.y_val), target=goal,
                      n_jobs=args.jobs, seed=args.seed)
+    if scale:
+        _to_target_units(result, scale, args.goal)
     print(result.table())
+    if data.task == "regression":
+        print("(loss: mean squared error of the standardized target; mae: "
+              + ("in the target's units)" if scale else "on the standardized targets)"))
     print(f"best: {result.best}")
     written = _plot_or_chart(lambda tmp: result.plot(tmp),
                              lambda: result.text_chart(result.monitor), args.out, "the plot")
