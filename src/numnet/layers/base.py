@@ -118,6 +118,7 @@ class _CallContext:
 
     training = None
     depth = 0
+    losses_added = False  # whether any layer has called add_loss
 
 
 _context = _CallContext()
@@ -444,6 +445,7 @@ class Layer:
         """Add a scalar (or a list of them) to the loss the model trains on, as Keras's
         ``add_loss``: called in ``call``, it counts for that call (``layer.losses``,
         ``model.losses``) until the next call of the outermost layer or model."""
+        _context.losses_added = True
         for item in (loss if isinstance(loss, (list, tuple)) else [loss]):
             self._call_losses.append(item if isinstance(item, Tensor)
                                      else ops.as_tensor(item))
@@ -462,6 +464,8 @@ class Layer:
 
     def _clear_losses(self) -> None:
         """Forget the losses of the last call (add_loss), here and in the layers held."""
+        if not _context.losses_added:  # no layer ever called add_loss: nothing to clear
+            return
         if self._call_losses:
             self._call_losses = []
         for layer in self._sublayers():

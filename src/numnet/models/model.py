@@ -22,6 +22,7 @@ from ..layers.base import (
     InputLayer,
     Layer,
     SymbolicTensor,
+    _call_spec,
     apply_to_list,
     is_symbolic_list,
     reject_unknown_kwargs,
@@ -449,7 +450,8 @@ class Model(KerasSteps, Layer):
             # (a callback predicting during a pass: in row order, the bits of after the pass)
             step.end_pass()
         if self._masking is None:
-            self._masking = any(layer._makes_mask for layer in self._layers)
+            self._masking = any(layer._makes_mask or _call_spec(type(layer)).own_compute_mask
+                                for layer in self._layers)
         if self._graph is not None:
             return self._run_graph(inputs, training)
         x = inputs

@@ -11,6 +11,7 @@ compute the same numbers.
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -39,8 +40,10 @@ def unpack_x_y_sample_weight(data):
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """The batch as ``train_step`` gets it: x alone (a tuple ``(x,)`` when x is itself a list
+    or tuple), ``(x, y)`` or ``(x, y, sample_weight)``, as Keras 3."""
     if y is None:
-        return (x,)
+        return x if not isinstance(x, (tuple, list)) else (x,)
     if sample_weight is None:
         return (x, y)
     return (x, y, sample_weight)
@@ -128,8 +131,7 @@ class KerasSteps:
         params = self.trainable_weights
         with GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                     training=True)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         self._track_loss(loss, x)
         grads = tape.gradient(loss, params)
         self.optimizer.apply(grads, params)
@@ -140,8 +142,7 @@ class KerasSteps:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with no_grad():
             y_pred = self(x, training=False)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                                     training=False)
+            loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
         self._track_loss(loss, x)
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -187,6 +188,14 @@ class KerasSteps:
             else:
                 logs[metric.name] = result
         return pythonify_logs(logs)
+
+    def _compute_loss(self, x, y, y_pred, sample_weight, training: bool):
+        """compute_loss, given ``training`` only where its signature takes it (an override
+        written as ``compute_loss(self, x, y, y_pred, sample_weight, allow_empty=False)``)."""
+        if "training" in inspect.signature(self.compute_loss).parameters:
+            return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                                     training=training)
+        return self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
 
     # ----- tf.keras 2 spellings -----
     @property
