@@ -323,6 +323,18 @@ def test_functional_model_saves_and_loads(tmp_path):
     assert [w.shape for w in att.weights][0] == (6, 2, 3)
 
 
+def test_functional_calls_with_separate_arguments_save_and_load(tmp_path):
+    query, value = numnet.Input(shape=(5, 8)), numnet.Input(shape=(4, 6))
+    attended = layers.MultiHeadAttention(2, 3)(query, value)
+    causal = layers.MultiHeadAttention(2, 4)(attended, attended, use_causal_mask=True)
+    model = numnet.Model([query, value], layers.LayerNormalization()(causal + query))
+    q, v = normal(3, 5, 8), normal(3, 4, 6)
+    expected = model.predict([q, v], verbose=0)
+    model.save(tmp_path / "two.numnet")
+    loaded = numnet.models.load_model(tmp_path / "two.numnet")
+    np.testing.assert_array_equal(loaded.predict([q, v], verbose=0), expected)
+
+
 class TransformerBlock(layers.Layer):
     """Self-attention and a feed-forward net, each with a residual and LayerNormalization."""
 

@@ -392,3 +392,23 @@ def test_fixed_augmentations_match_keras(keras, make):
 
 def test_runs_on_a_device(runs_on_a_device):
     runs_on_a_device(__file__)
+
+
+def test_keras_model_files_hold_the_image_layers_both_ways(keras, tmp_path):
+    def build(lib):
+        return lib.Sequential([
+            lib.Input(shape=(5, 5, 3)), lib.layers.RandomFlip(seed=1),
+            lib.layers.Conv2DTranspose(4, 3, strides=2, padding="same"),
+            lib.layers.UpSampling2D(interpolation="bilinear"), lib.layers.Cropping2D(1),
+            lib.layers.ZeroPadding2D(1), lib.layers.Resizing(9, 9),
+            lib.layers.CenterCrop(8, 8), lib.layers.Conv2DTranspose(2, 2)])
+
+    x = images((2, 5, 5, 3))
+    ours = build(numnet)
+    ours.save(tmp_path / "ours.keras")
+    theirs = keras.models.load_model(tmp_path / "ours.keras")
+    expected = ours.predict(x, verbose=0)
+    np.testing.assert_allclose(theirs.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-5)
+    theirs.save(tmp_path / "theirs.keras")
+    again = numnet.models.load_model(tmp_path / "theirs.keras")
+    np.testing.assert_allclose(again.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-5)
