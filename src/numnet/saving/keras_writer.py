@@ -28,7 +28,7 @@ initializer or activation function, or a subclassed model, is refused with a Val
 that Keras cannot load (a custom loss or metric) are left out with a warning; the file then
 holds an uncompiled model. A ``.keras`` file holds the optimizer's state (its step, learning
 rate and slots, where Keras keeps them: ``KERAS_SLOTS``) when numnet can give it in Keras's
-form; otherwise, and in ``.h5`` files, Keras starts with a fresh optimizer. Every file is
+form (otherwise Keras starts with a fresh optimizer); so does a ``.h5`` file. Every file is
 written to a temporary name and renamed into place. Both formats need h5py (pip install
 'numnet[h5]').
 """
@@ -80,6 +80,21 @@ KERAS_LAYERS = frozenset("""
 """numnet's layers that the writers give Keras in Keras's form (config and weights), each
 checked by loading the file in Keras 3.15 (tests/test_keras_write.py). ``Lambda`` is not one:
 its Python code has no safe place in a file."""
+
+
+KERAS_ONLY_SETTINGS = {
+    "layers": {"Dense": {"quantization_config": None},
+               "Embedding": {"quantization_config": None}},
+    "initializers": {name: {"input_axes": None, "output_axes": None} for name in (
+        "VarianceScaling", "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal",
+        "LecunUniform", "LecunNormal")},
+}
+"""Settings that Keras 3.15 writes and numnet's configs lack, with the values that change
+nothing (no quantization; fan-in and fan-out from the usual axes)."""
+
+KERAS_SLOT_NAMES = {"m": "momentum", "v": "velocity", "v_max": "velocity_hat", "u": "norm"}
+"""Keras's names of numnet's optimizer slots, where they differ (SGD's velocity is Keras's
+momentum)."""
 
 
 class NotKerasCompatible(ValueError):
@@ -236,6 +251,8 @@ class _Writer:
                                                         "numnet cannot write for Keras")
                 value = self.keras_object(value, inner, f"{where}.{key}")
             config[key] = value
+        for key, value in KERAS_ONLY_SETTINGS.get(family, {}).get(name, {}).items():
+            config.setdefault(key, value)
         return _keras_object(f"keras.{family}", name, config)
 
     def value(self, key: str, value, where: str):
@@ -287,7 +304,10 @@ class _Writer:
             raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
                               "is one that numnet does not write in Keras's form (its config or "
                               "weights differ from Keras's)")
-        spec = _keras_object("keras.layers", name, self.layer_config(layer, where))
+        config = self.layer_config(layer, where)
+        for key, value in KERAS_ONLY_SETTINGS["layers"].get(name, {}).items():
+            config.setdefault(key, value)
+        spec = _keras_object("keras.layers", name, config)
         shape = getattr(layer, "input_shape", None)
         if build and layer.built and shape is not None:
             spec["build_config"] = {"input_shape": _shape(shape)}
@@ -506,6 +526,13 @@ def optimizer_variables(model) -> list | None:
     (``iteration``, ``learning_rate``, then the slots), or None when numnet cannot give them in
     Keras's form (an optimizer not yet built, a learning-rate schedule, moving averages,
     gradient accumulation, loss scaling, an optimizer of its own)."""
+    state = _optimizer_state(model)
+    return None if state is None else [value for _, value in state]
+
+
+def _optimizer_state(model) -> list | None:
+    """[(name, value)] of optimizer_variables, each named as Keras names it in a legacy .h5
+    file (``iteration``, ``learning_rate``, ``<weight's path>_<slot>``)."""
     opt = model.optimizer
     groups = KERAS_SLOTS.get(type(opt).__name__)
     slots = getattr(opt, "_slots", None)
@@ -520,15 +547,19 @@ def optimizer_variables(model) -> list | None:
     known = [n for group in groups for n in group]
     if any(n not in known for n in names):
         return None
-    values = [np.asarray(int(backend.to_numpy(opt.iterations.value)), "int32"),
-              np.asarray(opt.current_learning_rate(), "float32")]
+    out = [("iteration", np.asarray(int(backend.to_numpy(opt.iterations.value)), "int32")),
+           ("learning_rate", np.asarray(opt.current_learning_rate(), "float32"))]
+    scope = f"{model.name}_" if _keras_class(model, "model", ".keras") == "Sequential" else ""
+    rename = {"velocity": "momentum"} if type(opt).__name__ == "SGD" else KERAS_SLOT_NAMES
     for group in groups:
         group = [n for n in group if n in names]
         for var in trainable:
-            values += [_value_of(slots[var.uid][n]) for n in group]
+            path = scope + str(getattr(var, "path", var.name)).replace("/", "_")
+            out += [(f"{path}_{rename.get(n, n)}", _value_of(slots[var.uid][n]))
+                    for n in group]
     if type(opt).__name__ == "Nadam":  # Keras keeps the product of the momentum schedule
-        values.append(np.asarray(opt.mu_product(int(opt._step)), "float32"))
-    return values
+        out.append(("u_product", np.asarray(opt.mu_product(int(opt._step)), "float32")))
+    return out
 
 
 def _value_of(array) -> np.ndarray:
@@ -617,16 +648,17 @@ def _named_weights(layer, prefix: str) -> list:
     return [(f"{prefix}/{var.name}", var) for var in layer.weights]
 
 
-def _legacy_weights(layer) -> list:
-    """[(name, array)] in Keras's legacy order: the trainable weights, then the others."""
-    named = _named_weights(layer, layer.name)
+def _legacy_weights(layer, scope: str = "") -> list:
+    """[(name, array)] in Keras's legacy order: the trainable weights, then the others; each
+    named by its path, under ``scope`` (a Sequential's name: Keras builds its layers there)."""
+    named = _named_weights(layer, scope + layer.name)
     names = {id(var): name for name, var in named}
     ordered = [*layer.trainable_weights, *layer.non_trainable_weights]
     if sorted(map(id, ordered)) != sorted(names):
         ordered = [var for _, var in named]
     out = [(names[id(var)], _value(var)) for var in ordered]
     extra = _extra_keras_weights(layer)
-    return out + [(f"{layer.name}/count", value) for value in extra]
+    return out + [(f"{scope}{layer.name}/count", value) for value in extra]
 
 
 def _strip_top(spec: dict) -> dict:
@@ -676,11 +708,13 @@ def _training_config(compile_config: dict) -> dict:
 
 def _attribute_list(group, name: str, values: list) -> None:
     """A list of names as Keras stores it in an attribute (an empty float array if empty)."""
-    group.attrs[name] = np.asarray([v.encode("utf-8") for v in values]) if values \
+    h5py = keras_h5._h5py()
+    group.attrs[name] = np.asarray(values, dtype=h5py.string_dtype()) if values \
         else np.asarray([])
 
 
-def save_legacy_h5(model, path: str, overwrite: bool = True) -> None:
+def save_legacy_h5(model, path: str, overwrite: bool = True,
+                   include_optimizer: bool = True) -> None:
     """Write ``model`` to ``path`` as Keras's legacy HDF5 model file (see the module's
     docstring), which ``keras.models.load_model`` reads."""
     h5py = keras_h5._h5py()
@@ -688,7 +722,9 @@ def save_legacy_h5(model, path: str, overwrite: bool = True) -> None:
     model_config = json.dumps(_strip_top(spec))
     training = spec["compile_config"]
     layers = _keras_layers(model, ".h5")
-    weights = {id(layer): _legacy_weights(layer) for layer in layers}
+    scope = f"{model.name}/" if spec["class_name"] == "Sequential" else ""
+    weights = {id(layer): _legacy_weights(layer, scope) for layer in layers}
+    state = _optimizer_state(model) if include_optimizer and training is not None else None
 
     def write(f):
         with h5py.File(f, "w") as h5:
@@ -705,6 +741,10 @@ def save_legacy_h5(model, path: str, overwrite: bool = True) -> None:
                 _write_legacy_group(group.create_group(layer.name), weights[id(layer)])
             # a numnet model has no weights of its own, only its layers'
             _write_legacy_group(group.create_group("top_level_model_weights"), [])
+            if state is not None:
+                name = model.optimizer.name
+                _write_legacy_group(h5.create_group("optimizer_weights"),
+                                    [(f"{name}/{key}", value) for key, value in state])
 
     atomic_write(path, write, overwrite=overwrite, where="save")
 
@@ -715,6 +755,7 @@ def _write_legacy_group(group, weights: list) -> None:
         group.create_dataset(name, data=value)
 
 
-__all__ = ["KERAS_LAYERS", "KERAS_SLOTS", "KERAS_VERSION", "NotKerasCompatible",
-           "keras_config", "keras_layer_order", "optimizer_variables", "save_keras",
-           "save_legacy_h5", "save_weights", "weight_keys", "write_weights_h5"]
+__all__ = ["KERAS_LAYERS", "KERAS_ONLY_SETTINGS", "KERAS_SLOTS", "KERAS_SLOT_NAMES",
+           "KERAS_VERSION", "NotKerasCompatible", "keras_config", "keras_layer_order",
+           "optimizer_variables", "save_keras", "save_legacy_h5", "save_weights", "weight_keys",
+           "write_weights_h5"]

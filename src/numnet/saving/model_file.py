@@ -133,7 +133,7 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
         keras_writer.save_keras(model, path, overwrite, include_optimizer)
         return
     if suffix == ".h5":
-        keras_writer.save_legacy_h5(model, path, overwrite)
+        keras_writer.save_legacy_h5(model, path, overwrite, include_optimizer)
         return
     arrays: list = []
     config = {

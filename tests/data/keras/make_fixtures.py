@@ -2,13 +2,14 @@
 
 Run from anywhere with keras and jax installed (the tests themselves need neither)::
 
-    KERAS_BACKEND=jax python tests/data/keras/make_fixtures.py [recurrent]
+    KERAS_BACKEND=jax python tests/data/keras/make_fixtures.py [recurrent | legacy]
 
 Each model is trained for a few steps (so that batch-normalization statistics and weights are
 off their initial values), then saved as ``<name>.keras`` next to ``<name>_x.npy`` (its input;
 ``_x0`` / ``_x1`` for two inputs) and ``<name>_y.npy`` (Keras's predictions on that input).
 The recurrent models (those of tests/test_keras_files_recurrent.py, written alone with the
-argument ``recurrent``) are also saved as ``<name>.weights.h5``.
+argument ``recurrent``) are also saved as ``<name>.weights.h5``. With the argument ``legacy``,
+only ``mlp.h5`` is written: the mlp model in Keras's legacy HDF5 model file.
 """
 
 from __future__ import annotations
@@ -140,7 +141,22 @@ def main_recurrent() -> None:
         print(f"{name}.keras: {(HERE / f'{name}.keras').stat().st_size} bytes")
 
 
+def main_legacy() -> None:
+    """mlp.h5: the mlp model in Keras's legacy HDF5 model file, as Keras 3 writes it, whose
+    layout tests/test_keras_write.py checks numnet's .h5 files against."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    model, inputs, labels = mlp()
+    model.fit(inputs[0].astype("float32"), labels.astype("float32"), batch_size=8, epochs=2,
+              verbose=0)
+    model.save(HERE / "mlp.h5")
+    print(f"mlp.h5: {(HERE / 'mlp.h5').stat().st_size} bytes")
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["legacy"]:
+        main_legacy()
+        sys.exit()
     if sys.argv[1:] != ["recurrent"]:
         main()
     main_recurrent()
