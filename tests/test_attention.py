@@ -243,6 +243,20 @@ def test_gradient_with_separate_key_and_two_attention_axes():
     assert error < 1e-6
 
 
+def test_mixed_float16_computes_in_half_precision_without_overflow():
+    x = normal(2, 5, 8)
+    mask = np.ones((2, 5, 5), bool)
+    mask[0, 0] = False  # a row with no key: -1e9 would be -inf in float16
+    full = layers.MultiHeadAttention(2, 4)
+    expected = full(x, x, attention_mask=mask).numpy()
+    half = layers.MultiHeadAttention(2, 4, dtype="mixed_float16")
+    half.build((None, 5, 8))
+    half.set_weights(full.get_weights())
+    out = half(x, x, attention_mask=mask)
+    assert out.dtype == np.float16 and all(w.dtype == np.float32 for w in half.weights)
+    np.testing.assert_allclose(out.numpy().astype(np.float32), expected, atol=2e-2)
+
+
 # ----------------------------------------------------------------------------- dropout, config
 
 

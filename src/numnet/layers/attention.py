@@ -13,7 +13,8 @@ from ..autodiff.tensor import Tensor
 from .base import Layer, is_symbolic_list
 
 LARGE_NEGATIVE = -1e9
-"""What a masked score becomes before the softmax (Keras's value for float32 and wider)."""
+"""What a masked score becomes before the softmax (Keras's value for float32 and wider; -3e4,
+as Keras, in float16, where -1e9 would be -inf)."""
 
 
 def _positive_int(value, where: str, what: str) -> int:
@@ -23,8 +24,9 @@ def _positive_int(value, where: str, what: str) -> int:
 
 
 def masked_softmax(scores, mask=None, zero_masked: bool = True) -> Tensor:
-    """softmax over the last axis of ``scores`` where ``mask`` (a boolean array broadcastable to
-    the scores) is False the score is first replaced by -1e9, so those keys get no weight:
+    """softmax over the last axis of ``scores``; where ``mask`` (a boolean array broadcastable to
+    the scores) is False the score is first replaced by -1e9 (-3e4 in float16), so those keys
+    get no weight:
 
         p = softmax(where(mask, s, -1e9)),   then p = where(mask, p, 0) if ``zero_masked``.
 
@@ -36,7 +38,8 @@ def masked_softmax(scores, mask=None, zero_masked: bool = True) -> Tensor:
     z = scores.value
     if mask is not None:
         mask = xp.broadcast_to(backend.to_device(mask).astype(bool), z.shape)
-        z = xp.where(mask, z, z.dtype.type(LARGE_NEGATIVE))
+        fill = -3e4 if z.dtype == xp.float16 else LARGE_NEGATIVE
+        z = xp.where(mask, z, z.dtype.type(fill))
     p = ops.softmax_values(z, -1)
     if mask is not None and zero_masked:
         p = xp.where(mask, p, p.dtype.type(0))
