@@ -682,8 +682,8 @@ class InputLayer(Layer):
             raise ValueError(
                 "InputLayer(shape): a shape is required, e.g. InputLayer(shape=(784,)).")
         super().__init__(name=name, **kwargs)
-        self._input_dtype = str(np.dtype(dtype)) if dtype is not None else backend.floatx()
-        self._autocast, self._compute = None, np.dtype(self._input_dtype)
+        self._input_dtype = _input_dtype(dtype)
+        self._autocast, self._compute = None, _numpy_dtype(self._input_dtype)
         self.shape = normalize_shape(shape, "InputLayer(shape)")
         self.batch_size = batch_size
         self._declared_input_shape = (batch_size,) + self.shape
@@ -697,12 +697,26 @@ class InputLayer(Layer):
 
     @dtype.setter
     def dtype(self, value) -> None:
-        self._input_dtype = str(np.dtype(value))
-        self._compute = np.dtype(value)
+        self._input_dtype = _input_dtype(value)
+        self._compute = _numpy_dtype(self._input_dtype)
 
     def get_config(self):
         return {"name": self.name, "shape": self.shape, "batch_size": self.batch_size,
                 "dtype": self.dtype}
+
+
+def _input_dtype(dtype) -> str:
+    """An Input's dtype by name: floatx when not given, "string" for text (as Keras)."""
+    if dtype is None:
+        return backend.floatx()
+    if dtype in ("string", "str", str, object) or (
+            isinstance(dtype, np.dtype) and dtype.kind in "OUS"):
+        return "string"
+    return str(np.dtype(dtype))
+
+
+def _numpy_dtype(name: str):
+    return np.dtype(object) if name == "string" else np.dtype(name)
 
 
 class SymbolicTensor:
