@@ -17,6 +17,8 @@ from __future__ import annotations
 import io
 import math
 import os
+import tokenize
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -133,7 +135,7 @@ MAX_DEPTH = 100
 """How deeply lists, tuples, dicts and arrays may nest in a pickle stream (Keras's: 3)."""
 _READER_ERRORS = (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, OverflowError,
                   NotImplementedError, RuntimeError, UnicodeDecodeError, MemoryError,
-                  RecursionError)
+                  RecursionError, zlib.error)
 """What zipfile, tarfile, gzip, zlib and numpy's npy reader raise on a damaged file."""
 
 
@@ -208,8 +210,8 @@ def _read_npy(data: bytearray, where: str, caller: str) -> np.ndarray:
             shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
         else:
             raise ValueError(f"unsupported .npy version {version}")
-    except (ValueError, SyntaxError, TypeError, OverflowError, MemoryError,
-            RecursionError) as err:
+    except (ValueError, SyntaxError, TypeError, OverflowError, MemoryError, RecursionError,
+            tokenize.TokenError) as err:
         raise DatasetFileError(f"{caller}: {where} is not valid .npy ({type(err).__name__}: "
                                f"{err}).") from None
     start = f.tell()

@@ -108,6 +108,12 @@ def _arrays(file, caller: str, names: tuple[str, ...]) -> dict[str, np.ndarray]:
                                   for s in x):
             raise DatasetFileError(f"{caller}: {str(file)!r}: expected the sequences as a 1-D "
                                    "array of lists of integers.")
+    for name in (name for name in names if name.startswith("x")):
+        x, y = arrays[name], arrays["y" + name[1:]]
+        if y.ndim != 1 or len(y) != len(x) or y.dtype.kind not in "biu":
+            raise DatasetFileError(f"{caller}: {str(file)!r}: expected y{name[1:]} to hold one "
+                                   f"integer label per sequence of {name} ({len(x)}), found "
+                                   f"{y.dtype} of shape {y.shape}.")
     return arrays
 
 

@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import struct
+import tokenize
 import zipfile
 import zlib
 
@@ -327,7 +328,8 @@ def _read_npy_header(f, archive: Archive, name: str):
         except TypeError:  # numpy without max_header_size
             stream.seek(0)
             shape, fortran, dtype = parse(stream)
-        except (ValueError, SyntaxError, MemoryError, RecursionError) as err:
+        except (ValueError, SyntaxError, MemoryError, RecursionError,
+                tokenize.TokenError) as err:
             raise archive.fail(name, f"bad npy header ({type(err).__name__}: {err})") \
                 from None
     if dtype.hasobject or dtype.kind not in "biuf" or dtype.fields or dtype.subdtype:
