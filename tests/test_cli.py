@@ -67,7 +67,7 @@ def tables(tmp_path_factory):
 
 # A held-out test split (--cv-below 100) and a short search keep these runs quick; the
 # cross-validation protocol has its own tests (test_cli_protocol.py).
-QUICK = ["--epochs", "60", "--patience", "10", "--hidden", "16", "--cv-below", "100"]
+QUICK = ["--epochs", "40", "--patience", "8", "--hidden", "16", "--cv-below", "100"]
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_train_reaches_the_target_quality(trained, name, task, metric, threshold
     assert report["metrics"][metric] >= threshold, report["metrics"]
     assert sorted(os.listdir(folder)) == ["history.png", "model.numnet", "preprocessing.json",
                                           "report.json"] if _have_matplotlib() else True
-    assert report["epochs"] == len(report["history"]["loss"]) <= 60
+    assert report["epochs"] == len(report["history"]["loss"]) <= 40
     assert 1 <= report["best_epoch"] <= report["epochs"]
     assert report["model"]["epochs"] == report["best_epoch"]
     # The early-stopping run's validation loss is its best epoch's: those weights were kept.
@@ -281,8 +281,8 @@ def test_text_columns_are_one_hot_encoded_and_text_targets_classified(tmp_path, 
     write_csv(path, ["color", "size", "id", "answer"],
               [[c, s, f"id{i}", t] for i, (c, s, t) in enumerate(zip(colors, cells, target))])
     out = tmp_path / "model"
-    assert main(["train", str(path), "--target", "answer", "--out", str(out), "--epochs", "60",
-                 "--hidden", "16", "--folds", "3"]) == 0
+    assert main(["train", str(path), "--target", "answer", "--out", str(out), "--epochs", "30",
+                 "--hidden", "none", "--folds", "2", "--learning-rate", "0.03"]) == 0
     with open(out / "report.json") as f:
         report = json.load(f)
     with open(out / "preprocessing.json") as f:
@@ -322,8 +322,8 @@ def test_several_zero_one_targets_are_multi_label(tmp_path):
     write_csv(path, ["a", "b", "c", "t1", "t2"],
               [[*(repr(float(v)) for v in row), int(p), int(q)] for row, p, q in zip(x, t1, t2)])
     out = tmp_path / "ml"
-    assert main(["train", str(path), "--target", "t1,t2", "--out", str(out), "--epochs", "60",
-                 "--hidden", "16", "--folds", "3"]) == 0
+    assert main(["train", str(path), "--target", "t1,t2", "--out", str(out), "--epochs", "30",
+                 "--hidden", "16", "--cv-below", "100", "--learning-rate", "0.01"]) == 0
     with open(out / "report.json") as f:
         report = json.load(f)
     assert report["task"] == "multilabel" and report["targets"] == ["t1", "t2"]
@@ -345,8 +345,8 @@ def test_npz_with_a_matrix_and_a_negative_target(tmp_path):
     np.savez(tmp_path / "data.npz", x=x, y=y)
     out = tmp_path / "reg"
     assert main(["train", str(tmp_path / "data.npz"), "--target", "y", "--out", str(out),
-                 "--epochs", "60", "--hidden", "none", "--folds", "3", "--learning-rate",
-                 "0.02"]) == 0
+                 "--epochs", "40", "--hidden", "none", "--folds", "2", "--learning-rate",
+                 "0.03"]) == 0
     with open(out / "report.json") as f:
         report = json.load(f)
     with open(out / "preprocessing.json") as f:
