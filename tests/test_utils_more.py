@@ -236,8 +236,11 @@ def test_timeseries_windows_and_targets_by_hand():
     data = np.arange(100)
     ds = utils.timeseries_dataset_from_array(data[:-10], data[10:], sequence_length=10,
                                              batch_size=16)
-    assert isinstance(ds, utils.PyDataset)
+    assert isinstance(ds, numnet.data.Dataset)  # as Keras returns a tf.data.Dataset
+    first_x, first_y = next(iter(ds.take(1)))
     x, y = ds[0]
+    np.testing.assert_array_equal(first_x.numpy(), x)
+    np.testing.assert_array_equal(first_y.numpy(), y)
     assert x.shape == (16, 10) and y.shape == (16,)
     np.testing.assert_array_equal(x[0], np.arange(10))
     np.testing.assert_array_equal(x[3], np.arange(3, 13))

@@ -229,10 +229,7 @@ def standardize_batch(batch, where: str, index) -> tuple:
     """(x, y, sample_weight) from what a generator or PyDataset gives for one batch."""
     if isinstance(batch, list):
         batch = tuple(batch)
-    if not isinstance(batch, tuple):
-        if isinstance(batch, dict):
-            raise TypeError(f"{where}: batch {index} is a dict; numnet models take one input "
-                            "array: yield (x, y) or (x, y, sample_weight) tuples.")
+    if not isinstance(batch, tuple):  # inputs alone (a dict: by input name)
         return batch, None, None
     if not 1 <= len(batch) <= 3:
         raise ValueError(f"{where}: batch {index} is a tuple of {len(batch)} items; expected "

@@ -1229,11 +1229,35 @@ class Model(KerasSteps, Layer):
                     steps, validation_split, targets):
         """_data for a model of several inputs: x a list or dict of in-memory arrays, batched
         together, the same rows of each."""
-        if kind != "array":
-            raise TypeError(
-                f"{where}(x): model {self.name!r} has inputs {self._input_names} and takes "
-                "in-memory arrays: a list of them in the order of model.inputs, or a dict keyed "
-                f"by input name; given a {type(x).__name__}.")
+        if kind != "array":  # a generator, PyDataset or Dataset of (list / dict of x, y)
+            for name, value in (("y", y), ("sample_weight", sample_weight)):
+                if value is not None:
+                    raise ValueError(
+                        f"{where}({name}): x is a stream of batches, which carry the targets: "
+                        f"make it give (x, y) or (x, y, sample_weight) and leave {name}=None.")
+            if validation_split:
+                raise ValueError(f"{where}(validation_split): a split needs arrays; pass "
+                                 "validation_data=... instead.")
+            lookup = None if class_weight is None else data.class_weight_lookup(class_weight,
+                                                                                  where)
+
+            def convert(xb, yb, swb):
+                xs = self._input_arrays(xb, where)
+                if not targets:
+                    return xs, None, None
+                if yb is None:
+                    raise ValueError(f"{where}(x): a batch without targets; each batch must be "
+                                     "(x, y) or (x, y, sample_weight).")
+                yb, swb = self._prepare_targets(yb, swb, len(xs[0]), where)
+                if lookup is not None:
+                    weights = data.weights_from_lookup(lookup, yb, where)
+                    swb = weights if swb is None else swb * weights
+                return xs, yb, swb
+
+            source = (adapters.PyDatasetSource(x, shuffle, convert, where)
+                      if kind == "pydataset" else adapters.IteratorSource(x, convert, where))
+            fx, fy, _ = source.first_batch()
+            return adapters.EpochIterator(source, steps), (fx, fy), None
         if targets:
             xs, y, sample_weight = self._prepare(x, y, sample_weight, where)
         else:

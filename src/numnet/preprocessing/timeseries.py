@@ -44,7 +44,8 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
             whole series.
 
     Returns:
-        A ``numnet.utils.PyDataset`` whose items are the batches ``(windows, targets)`` of
+        A ``numnet.data.Dataset`` (as Keras returns a ``tf.data.Dataset``; also indexable by
+        batch) whose elements are the batches ``(windows, targets)`` of
         shapes (batch, sequence_length, ...) and (batch, ...), or ``windows`` alone without
         targets; pass it to ``fit`` / ``evaluate`` / ``predict`` as x.
 
@@ -58,7 +59,6 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
         >>> ds[0], ds[5]
         (array([0, 1, 2, 3, 4]), array([5, 6, 7, 8, 9]))
     """
-    from ..models.adapters import PyDataset  # (the batches fit reads)
 
     data = np.asarray(data)
     if data.ndim == 0:
@@ -89,21 +89,27 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
         np.random.RandomState(np.random.randint(1_000_000) if seed is None else seed).shuffle(
             starts)
     offsets = np.arange(sequence_length) * sampling_rate
-    return _Windows(PyDataset, data[start:end], None if targets is None else targets[start:],
+    return _Windows(None, data[start:end], None if targets is None else targets[start:],
                     starts, offsets, batch_size)
 
 
 def _Windows(base, data, targets, starts, offsets, batch_size):
-    """A PyDataset of the windows at ``starts`` (made here so that ``base`` is imported only
-    when the function is called)."""
+    """A Dataset (``tf.data``-like: ``take``, ``map``, iteration) of the batches of windows at
+    ``starts``, each batch made when it is asked for."""
+    from ..data.dataset import Dataset
 
-    class TimeseriesDataset(base):
+    class TimeseriesDataset(Dataset):
         """Windows of a series, batch by batch (see timeseries_dataset_from_array)."""
 
         def __init__(self):
-            super().__init__()
             self.data, self.targets, self.starts = data, targets, starts
             self.offsets, self.batch_size = offsets, batch_size
+
+        def _elements(self):
+            return (self[i] for i in range(len(self)))
+
+        def _cardinality(self) -> int:
+            return len(self)
 
         def __len__(self) -> int:
             if self.batch_size is None:
@@ -127,6 +133,3 @@ def _Windows(base, data, targets, starts, offsets, batch_size):
                     f"{len(self.offsets)} steps, {len(self)} items>")
 
     return TimeseriesDataset()
-
-
-__all__ = ["timeseries_dataset_from_array"]
