@@ -630,7 +630,8 @@ class Layer:
     def _call_symbolic(self, args, kwargs):
         """A call on symbolic tensors: a node of the graph of a functional model."""
         kwargs = dict(kwargs)
-        kwargs.pop("training", None)
+        if kwargs.get("training", 0) is None:  # (a training given here is kept, as Keras:
+            kwargs.pop("training")              # base_model(x, training=False) stays so)
         if kwargs.get("mask", 0) is None:
             kwargs.pop("mask")
         inputs = args[0]

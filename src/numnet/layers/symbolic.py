@@ -46,6 +46,8 @@ class CallSpec:
 
     def run(self, layer, values, training):
         args, kwargs = self.fill(values)
+        if "training" in kwargs:  # fixed when the graph was built
+            return layer(*args, **kwargs)
         return layer(*args, training=training, **kwargs)
 
     def to_config(self) -> dict:
@@ -188,6 +190,8 @@ def _probe_value(t: SymbolicTensor, fill: int):
 
 def _run_on_samples(layer, spec: CallSpec, parents: list, fill: int):
     values = [_probe_value(t, fill) for t in parents]
+    if "training" in spec.kwargs:  # the sample call runs in inference mode, whatever is fixed
+        spec = CallSpec(spec.args, {**spec.kwargs, "training": False})
     context = base._context
     depth = context.depth
     try:

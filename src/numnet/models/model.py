@@ -521,6 +521,9 @@ class Model(KerasSteps, Layer):
         inputs, training = args[0], kwargs.pop("training", None)
         if len(args) > 1 or kwargs.get("mask") is not None or set(kwargs) - {"mask"}:
             return Layer.__call__(self, *args, training=training, **kwargs)
+        if training is not None and (getattr(inputs, "_symbolic", False)
+                                     or is_symbolic_list(inputs)):
+            return Layer._call_symbolic(self, (inputs,), {"training": training})
         if training is None:
             training = _layer_context.training or False
         if self._output_names is not None and (getattr(inputs, "_symbolic", False) or (
