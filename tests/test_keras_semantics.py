@@ -499,3 +499,25 @@ def test_subclassed_model_takes_a_dict_of_inputs():
     history = model.fit(data, Y, epochs=5, batch_size=16, verbose=0).history
     assert history["loss"][-1] < 0.8 * history["loss"][0]
     assert model.predict(data, verbose=0).shape == (64, 1)
+
+
+def test_a_call_fixed_to_inference_stays_so_when_fine_tuning():
+    x = RNG.normal(size=(64, 6, 6, 2)).astype("float32")
+    y = (x.mean(axis=(1, 2, 3)) > 0).astype("float32")
+    base_in = numnet.Input((6, 6, 2))
+    base = numnet.Model(base_in, layers.BatchNormalization()(layers.Conv2D(3, 3)(base_in)))
+    base.trainable = False
+    inputs = numnet.Input((6, 6, 2))
+    features = layers.GlobalAveragePooling2D()(base(inputs, training=False))
+    model = numnet.Model(inputs, layers.Dense(1)(features))
+    before = [w.copy() for w in base.get_weights()]
+    model.compile("adam", numnet.losses.BinaryCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, base.get_weights()))
+    base.trainable = True  # fine-tuning: the kernel trains, the statistics stay (inference)
+    model.compile(numnet.optimizers.Adam(1e-3), numnet.losses.BinaryCrossentropy(from_logits=True))
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)
+    after = base.get_weights()
+    assert not np.array_equal(before[0], after[0])
+    np.testing.assert_array_equal(before[4], after[4])  # moving mean
+    np.testing.assert_array_equal(before[5], after[5])  # moving variance
