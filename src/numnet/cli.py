@@ -241,6 +241,8 @@ def _train(args) -> int:
     hidden = None if args.hidden.strip().lower() == "auto" else _hidden(args.hidden)
     learning_rate = _learning_rate(args.learning_rate)
     _check_optimizer(args.optimizer)
+    if args.folds < 2:
+        raise CLIError(f"--folds: expected at least 2 folds, given {args.folds}.")
     out = args.out or os.path.splitext(os.path.basename(args.data))[0] + "_model"
     _check_out_dir(out, "--out")
     if os.path.exists(out) and not args.overwrite:
@@ -582,7 +584,7 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser(
         "train", help="train a network on a table (CSV / Parquet / .npz)",
         description="Train a dense network on a table and score it honestly. The test rows "
-                    "(a held-out split from 1,000 rows up, otherwise the folds of a "
+                    "(a held-out split from 5,000 rows up, otherwise the folds of a "
                     "cross-validation) never choose anything: each candidate (the linear model, "
                     "32 and 64-32 relu units) is trained with early stopping on validation rows "
                     "and the one with the lowest validation loss is kept; the linear model and "
@@ -604,13 +606,15 @@ def build_parser() -> argparse.ArgumentParser:
                     "existing DIR without --overwrite.")
     _table_args(train, 200, hidden="auto")
     train.add_argument("--test-split", type=_fraction, default=0.2,
-                       help="fraction of rows held out first for the test score, from 1,000 "
+                       help="fraction of rows held out first for the test score, from 5,000 "
                             "rows up (default 0.2; stratified by class)")
     train.add_argument("--folds", type=_positive_int, default=5,
                        help="cross-validation folds below --cv-below rows (default 5)")
-    train.add_argument("--cv-below", type=_positive_int, default=1000, metavar="ROWS",
+    train.add_argument("--cv-below", type=_positive_int, default=5000, metavar="ROWS",
                        help="below this many rows the test score is a cross-validation mean "
-                            "± spread rather than one held-out split (default 1000)")
+                            "± spread rather than one held-out split (default 5000: a fifth "
+                            "of fewer rows is too few test rows for a score good to about "
+                            "±0.02)")
     train.add_argument("--class-weight", default="auto", choices=("auto", "balanced", "none"),
                        help="'auto' (default): balanced class weights when the rarest class has "
                             "under a fifth of the commonest's rows; 'balanced' always; 'none'")

@@ -4,7 +4,7 @@ which number.
 Rows that give a reported test score never choose anything (epochs, architecture, learning
 rate):
 
-- **hold-out** (``len(table) >= cv_below``, 1,000 rows by default): a test split
+- **hold-out** (``len(table) >= cv_below``, 5,000 rows by default): a test split
   (``test_fraction``, stratified by class) is held out first; the rest is split again into
   training rows and validation rows (``validation_fraction``, stratified). Every candidate is
   trained on the training rows with early stopping on the validation rows; the candidate with
@@ -12,7 +12,8 @@ rate):
   Each candidate is then trained again, from fresh weights, on the training and validation
   rows together for the number of epochs early stopping chose (:func:`refit`); the chosen
   one's score on the test rows is the one reported: the score of the saved model itself.
-- **cross-validation** (fewer rows): the rows are cut into ``folds`` (5) stratified folds. For
+- **cross-validation** (fewer rows, where a fifth of the rows would be too few test rows for a
+  score good to about ±0.02): the rows are cut into ``folds`` (5) stratified folds. For
   each fold, the other folds are split into training and validation rows as above, every
   candidate is trained and one is chosen on those validation rows, trained again on the other
   folds' rows for the epochs early stopping chose, and scored on the fold: the mean and spread
@@ -393,7 +394,7 @@ def _pick(trained: list) -> int:
 
 
 def run(table: Table, targets: list, task: str, hidden: list | None, settings: Settings, *,
-        ignore=(), identifiers=None, classes=None, folds_k: int = 5, cv_below: int = 1000,
+        ignore=(), identifiers=None, classes=None, folds_k: int = 5, cv_below: int = 5000,
         test_fraction: float = 0.2, validation_fraction: float = 0.2, say=print) -> Result:
     """Run the protocol of the module docstring; ``say`` receives a line per step."""
     n = len(table)
