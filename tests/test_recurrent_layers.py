@@ -680,10 +680,6 @@ def test_wrong_shapes_after_build_masks_and_states_in_a_model():
         layer(np.zeros((1, 4, 3), "float32"), mask=np.ones((1, 3), bool))
     with pytest.raises(ValueError, match=r"expected 3 axes"):
         numnet.Sequential([numnet.Input((28,)), layers.LSTM(2)])
-    with pytest.raises(ValueError, match=r"return_state=True gives several tensors"):
-        layers.GRU(2, return_state=True)(numnet.Input((5, 3)))
-    with pytest.raises(ValueError, match=r"several tensors"):
-        layers.Bidirectional(layers.GRU(2), merge_mode=None)(numnet.Input((5, 3)))
 
 
 def test_bad_nested_configs_are_named():

@@ -15,6 +15,7 @@ import inspect
 from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
+from . import recurrent_kernels
 from .base import _LAYER_KWARGS, Layer, reject_unknown_kwargs, snake_case
 from .regularization import _Noise, check_rate
 from .wrappers import deserialize_inner, serialize_inner
@@ -152,7 +153,7 @@ class _Cell(Layer):
     def _step(self, xw: Tensor, states: list, masks):
         raise NotImplementedError
 
-    def __call__(self, inputs, states=None, training: bool = False, **kwargs):
+    def __call__(self, inputs, states=None, training=None, **kwargs):
         return super().__call__(inputs, training=training, states=states, **kwargs)
 
     def call(self, inputs, states=None, training: bool = False):
@@ -390,13 +391,7 @@ class RNN(Layer):
             return (output, *((batch, n) for n in self.state_size))
         return output
 
-    def __call__(self, inputs, training: bool = False, **kwargs):
-        if self.return_state and getattr(inputs, "_symbolic", False):
-            raise ValueError(
-                f"Layer {self.name!r}: return_state=True gives several tensors (the output and "
-                "the states), and numnet's models carry one tensor per layer; call the layer on "
-                "arrays directly, or use return_state=False (return_sequences=True gives every "
-                "step's output).")
+    def __call__(self, inputs, training=None, **kwargs):
         regularizer = self.activity_regularizer
         if not (self.return_state and regularizer is not None):
             return super().__call__(inputs, training=training, **kwargs)
@@ -411,7 +406,11 @@ class RNN(Layer):
     def compute_mask(self, inputs, mask=None):
         return mask if self.return_sequences else None
 
-    def call(self, inputs, training: bool = False, initial_state=None, mask=None):
+    def call(self, sequences, initial_state=None, mask=None, training: bool = False):
+        """The output for ``sequences`` (batch, time, features), followed by the final states
+        with return_state (LSTM: h and c; GRU and SimpleRNN: h). ``initial_state``: a list of
+        (batch, units) arrays or Tensors (zeros when None); gradients flow into them."""
+        inputs = sequences
         self._check_rank(inputs.shape)
         batch, steps, features = inputs.shape
         built_for = self._weights[0].shape[0] if isinstance(self.cell, _Cell) else features
@@ -423,12 +422,13 @@ class RNN(Layer):
             raise ValueError(f"Input of layer {self.name!r}: the sequences have no time steps "
                              f"(shape {inputs.shape}); give at least one.")
         states = self._initial_states(initial_state, batch, inputs.dtype)
-        keeps = None if mask is None else self._step_masks(mask, inputs)
+        keep = None if mask is None else self._sequence_mask(mask, inputs)
         if isinstance(self.cell, _Cell):
-            outputs, states = self._run_cell(inputs, states, training, keeps)
+            output, states = self._run_cell(inputs, states, training, keep)
         else:
-            outputs, states = self._run_custom_cell(inputs, states, training, keeps)
-        output = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
+            outputs, states = self._run_custom_cell(inputs, states, training,
+                                                    self._step_masks(keep))
+            output = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
         return (output, *states) if self.return_state else output
 
     def _initial_states(self, initial_state, batch: int, dtype) -> list:
@@ -446,16 +446,20 @@ class RNN(Layer):
         steps = ops.unstack(sequence, axis=1)
         return steps[::-1] if self.go_backwards else steps
 
-    def _step_masks(self, mask, inputs) -> list:
-        """The mask as one (batch, 1) array of 1 (the step counts) or 0 a step, in the order
-        the steps run."""
+    def _sequence_mask(self, mask, inputs):
+        """The mask as a (batch, time) array of 1 (the step counts) or 0, of the inputs' dtype."""
         mask = backend.to_device(getattr(mask, "value", mask))
         if tuple(mask.shape) != tuple(inputs.shape[:2]):
             raise ValueError(
                 f"Layer {self.name!r}: expected a mask of shape (batch, time) = "
                 f"{tuple(inputs.shape[:2])}, given shape {tuple(mask.shape)}.")
-        keep = mask.astype(bool).astype(inputs.dtype)[..., None]
-        keeps = [keep[:, t] for t in range(keep.shape[1])]
+        return mask.astype(bool).astype(inputs.dtype)
+
+    def _step_masks(self, keep) -> list | None:
+        """The (batch, time) mask as one (batch, 1) array a step, in the order the steps run."""
+        if keep is None:
+            return None
+        keeps = [keep[:, t, None] for t in range(keep.shape[1])]
         return keeps[::-1] if self.go_backwards else keeps
 
     def _masked(self, keep, output, new_states, states):
@@ -469,20 +473,29 @@ class RNN(Layer):
             output = ops.add(output, ops.multiply(states[0], drop))
         return output, new_states
 
-    def _run_cell(self, inputs, states, training, keeps=None):
+    def _run_cell(self, inputs, states, training, keep=None):
+        """(the output, the final states) of the cell run over the sequences: by the sequence
+        kernels (layers/recurrent_kernels.py) where they apply, else step by step on the tape
+        (their reference)."""
         cell = self.cell
         masks = cell._draw_masks(cell.dropout, (inputs.shape[0], inputs.shape[2]), inputs.dtype,
                                  training)
         recurrent = cell._draw_masks(cell.recurrent_dropout, (inputs.shape[0], cell.units),
                                      inputs.dtype, training)
+        projected = cell._project(inputs, masks)
+        if recurrent_kernels.applies(cell, projected):
+            return recurrent_kernels.run(cell, projected, states, recurrent, keep,
+                                         self.go_backwards, self.zero_output_for_mask,
+                                         self.return_sequences)
+        keeps = self._step_masks(keep)
         outputs = []
-        for t, xw in enumerate(self._steps(cell._project(inputs, masks))):
+        for t, xw in enumerate(self._steps(projected)):
             output, new_states = cell._step(xw, states, recurrent)
             if keeps is not None:
                 output, new_states = self._masked(keeps[t], output, new_states, states)
             states = new_states
             outputs.append(output)
-        return outputs, states
+        return (ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]), states
 
     def _run_custom_cell(self, inputs, states, training, keeps=None):
         call = self.cell.call
