@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from .. import backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
@@ -80,7 +82,7 @@ class Embedding(Layer):
         return super().__call__(inputs, training=training, **kwargs)
 
     def call(self, inputs, training: bool = False):
-        return ops.getitem(self._weight(self.embeddings), self._indices(inputs.value))
+        return take_rows(self._weight(self.embeddings), self._indices(inputs.value))
 
     def _indices(self, value):
         """``value`` as an integer array on the device, each index checked to lie in
@@ -123,6 +125,38 @@ def _nested_shape(value) -> tuple:
         shape.append(len(value))
         value = value[0] if value else None
     return tuple(shape)
+
+
+def row_sums(ids, g, rows: int):
+    """The scatter-add of the gradient: out[r] = the sum of g[k] over the positions k with
+    ids[k] == r (a zero row for an index never read); ids (m,) integers, g (m, dim).
+
+    On NumPy the positions are sorted by index (a stable sort, so each row's terms keep their
+    order) and each run of one index summed by ``np.add.reduceat``: the same sums as
+    ``np.add.at`` term by term, without its per-element cost. Elsewhere (CuPy) ``add.at``."""
+    xp = backend.xp
+    out = xp.zeros((rows, g.shape[-1]), g.dtype)
+    if ids.size == 0:
+        return out
+    if xp is not np:
+        xp.add.at(out, ids, g)
+        return out
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    out[ordered[starts]] = np.add.reduceat(g[order], starts, axis=0)
+    return out
+
+
+def take_rows(table: Tensor, ids) -> Tensor:
+    """table[ids]: the rows of a (rows, dim) Tensor at integer ``ids`` of any shape, as
+    (*ids.shape, dim); its gradient is ``row_sums`` of the output's gradient."""
+    rows, dim = table.shape
+
+    def backward(g):
+        ops.accumulate(table, row_sums(ids.reshape(-1), g.reshape(-1, dim), rows))
+
+    return ops.node(table.value[ids], (table,), backward)
 
 
 __all__ = ["Embedding"]
