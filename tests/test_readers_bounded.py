@@ -371,7 +371,7 @@ def test_a_word_index_that_never_ends_is_refused(tmp_path):
     endless = tmp_path / "imdb_word_index.json"
     endless.symlink_to("/dev/zero")
     _refused(run_bounded(imdb.get_word_index, endless), "DatasetFileError",
-             r"expands to more than 67108864 bytes")
+             r"expands to more than 16777216 bytes")
 
 
 # ----------------------------------------------------------------------------- 5. recursion

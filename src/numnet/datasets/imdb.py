@@ -30,7 +30,7 @@ from ._files import ORIGIN, DatasetFileError, locate, read_limited, read_npz
 
 SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 WORD_INDEX_MD5 = "bfafd718b763782e994055a2d397834f"
-MAX_WORD_INDEX_BYTES = 64 * 1024**2
+MAX_WORD_INDEX_BYTES = 16 * 1024**2
 """The most a word index may hold (IMDB's is 1.6 MB)."""
 
 

@@ -252,7 +252,7 @@ def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
                 raise reader.fail("/layers", "missing: not a Keras 3 .weights.h5 file")
             keys = _keys(model) if keys is None else keys
             expected = {key.split("/")[0] for _, key in keys}
-            extra = sorted(k for k in layers_group.keys()
+            extra = sorted(k for k in _keys_of(reader, layers_group, "/layers")
                            if k not in expected and _has_weights(reader, f"/layers/{k}"))
             if extra:
                 raise reader.fail("/layers", (
@@ -285,7 +285,7 @@ def _check_holder(reader: _Reader, where: str, label: str, held: list) -> None:
     group = reader.get(where)
     if not isinstance(group, reader.h5py.Group):
         return
-    extra = sorted(k for k in group.keys()
+    extra = sorted(k for k in _keys_of(reader, group, where)
                    if k not in held and k != "vars" and _has_weights(reader, f"{where}/{k}"))
     if extra:
         raise reader.fail(where, f"holds weights for {extra}, which {label} does not have "
@@ -302,7 +302,7 @@ def _read_layer(reader: _Reader, where: str, layer, label: str, skip_mismatch: b
         return None
     if not isinstance(group, reader.h5py.Group):
         raise reader.fail(where, f"missing: {label} has no weights here")
-    names = sorted(group.keys(), key=lambda k: (len(k), k))
+    names = sorted(_keys_of(reader, group, where), key=lambda k: (len(k), k))
     if names != [str(i) for i in range(len(variables))]:
         problem = f"{label} has {len(variables)} variables, the file has {names}"
         if skip_mismatch:
@@ -317,6 +317,13 @@ def _read_layer(reader: _Reader, where: str, layer, label: str, skip_mismatch: b
             raise
         warnings.warn(f"load_weights: skipped {label}: {err}", stacklevel=5)
         return None
+
+
+def _keys_of(reader: _Reader, group, where: str) -> list:
+    """The names in ``group``, refused beyond MAX_GROUPS (a layer's group holds a handful)."""
+    if len(group) > MAX_GROUPS:
+        raise reader.fail(where, f"holds {len(group)} objects (at most {MAX_GROUPS}); refused")
+    return list(group.keys())
 
 
 def _has_vars(reader: _Reader, where: str) -> bool:
@@ -343,7 +350,7 @@ def _has_weights(reader: _Reader, where: str) -> bool:
         if isinstance(held, reader.h5py.Group) and len(held) > 0:
             return True
         stack += [(reader._walk(group, [k], where, [0]), depth + 1)
-                  for k in group.keys() if k != "vars"]
+                  for k in _keys_of(reader, group, where) if k != "vars"]
     return False
 
 
