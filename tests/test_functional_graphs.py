@@ -380,8 +380,9 @@ def test_missing_keys_and_wrong_counts_of_arrays_are_named():
     with pytest.raises(ValueError, match=r"x\['wide'\]\): the input 'wide' of model .* expects "
                                          r"shape \(None, 3\).*given shape \(96, 4\)"):
         model.predict([DEEP, np.ones((96, 4))], verbose=0)
-    with pytest.raises(TypeError, match=r"takes in-memory arrays"):
-        model.predict(iter([[DEEP, WIDE]]), verbose=0)
+    # a stream of batches: each one (x,) with x a list (or dict) of the inputs
+    np.testing.assert_allclose(model.predict(iter([([DEEP, WIDE],)]), verbose=0),
+                               model.predict([DEEP, WIDE], verbose=0), rtol=1e-6)
     with pytest.warns(UserWarning, match=r"the keys \['extra'\] name none"):
         model.predict({"deep": DEEP, "wide": WIDE, "extra": WIDE}, verbose=0)
 

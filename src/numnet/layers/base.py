@@ -125,6 +125,13 @@ _context = _CallContext()
 
 # set by layers/symbolic.py: fn(layer, args, kwargs) -> symbolic outputs of a general call
 _generic_call = None
+# set by layers/symbolic.py: fn(layer, input_shape) -> the output shape of a call on a sample
+_probe_shape = None
+
+
+def _is_shape(shape) -> bool:
+    return isinstance(shape, tuple) and all(d is None or isinstance(d, (int, np.integer))
+                                            for d in shape)
 
 
 class _CallSpec:
@@ -554,8 +561,21 @@ class Layer:
             self.build(shape)
             self.built = True
             self.input_shape = shape
-            self.output_shape = self.compute_output_shape(shape)
             self.__dict__.pop("_children", None)  # build may have made sublayers
+            self.output_shape = self.compute_output_shape(shape)
+
+    def _build_symbolic(self, input_shape) -> None:
+        """Build for a graph, where the output shape must be known: a custom layer that does
+        not say it (no compute_output_shape) is called once on a sample, its weights left as
+        they were (as Keras traces call on a symbolic tensor)."""
+        if self.built:
+            return
+        self._maybe_build(input_shape)
+        spec = _call_spec(type(self))
+        shape = self.input_shape
+        if (not spec.builtin and type(self).compute_output_shape is Layer.compute_output_shape
+                and _probe_shape is not None and _is_shape(shape)):
+            self.output_shape = _probe_shape(self, shape)
 
     def __call__(self, *args, **kwargs):
         """Call the layer on a tensor (or on the structure ``call`` takes), as Keras does.
@@ -589,7 +609,8 @@ class Layer:
             x = _as_tensors(inputs)
         else:
             x = ops.as_tensor(inputs)
-        if not self.built:
+        first_call = not self.built
+        if first_call:
             self._maybe_build(_shapes_of(x))
         if isinstance(x, Tensor):
             dtype = x.value.dtype
@@ -620,6 +641,8 @@ class Layer:
             if out.ndim > 0 and out.shape[0]:
                 penalty = ops.divide(penalty, float(out.shape[0]))
             self._activity_losses = [penalty]
+        if first_call and isinstance(out, Tensor) and not spec.builtin:
+            self.output_shape = (None,) + tuple(out.shape[1:])
         if isinstance(out, Tensor) and (mask is not None or self._makes_mask
                                         or spec.own_compute_mask):
             out_mask = self._next_mask(x, mask)
@@ -754,7 +777,7 @@ class SymbolicTensor:
         return self._layer if self._layer is not None else self.input_layer
 
     def apply(self, layer: Layer) -> SymbolicTensor:
-        layer._maybe_build(self.shape)
+        layer._build_symbolic(self.shape)
         chain = None if self.layers is None else self.layers + (layer,)
         out = SymbolicTensor(layer.output_shape, self.input_layer, chain, parents=(self,),
                              dtype=self.dtype)

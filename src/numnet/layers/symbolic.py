@@ -189,6 +189,18 @@ def _probe_value(t: SymbolicTensor, fill: int):
 
 
 def _run_on_samples(layer, spec: CallSpec, parents: list, fill: int):
+    """The layer called on samples (ones) in place of its symbolic inputs; its weights (a
+    custom layer may assign to them in call) are put back as they were."""
+    weights = [] if isinstance(layer, OpLayer) else layer.weights
+    saved = [w.value.copy() for w in weights]
+    try:
+        return _run_sample_call(layer, spec, parents, fill)
+    finally:
+        for w, value in zip(weights, saved, strict=True):
+            w.value[...] = value
+
+
+def _run_sample_call(layer, spec: CallSpec, parents: list, fill: int):
     values = [_probe_value(t, fill) for t in parents]
     if "training" in spec.kwargs:  # the sample call runs in inference mode, whatever is fixed
         spec = CallSpec(spec.args, {**spec.kwargs, "training": False})
@@ -334,5 +346,27 @@ def op_node(op, args, kwargs):
     return generic_call(OpLayer(op.op_name), args, kwargs)
 
 
+def probe_shape(layer, input_shape: tuple):
+    """The output shape of ``layer`` on inputs of ``input_shape`` (None: any length), from
+    calls on two small samples; a structure of shapes for a structured output."""
+    tensor = SymbolicTensor(tuple(input_shape), None, None, parents=(), dtype=None)
+    spec = CallSpec((_Slot(0),), {})
+    small = _structure(_run_on_samples(layer, spec, [tensor], 2), 2, None)
+    large = _structure(_run_on_samples(layer, spec, [tensor], 3), 3, None)
+    structure = _merge_shapes(small, large)
+    return _shapes_of_leaves(structure)
+
+
+def _shapes_of_leaves(structure):
+    if isinstance(structure, tuple) and structure and structure[0] == "leaf":
+        return structure[1]
+    if isinstance(structure, dict):
+        return {k: _shapes_of_leaves(v) for k, v in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(_shapes_of_leaves(v) for v in structure)
+    return structure
+
+
 base._generic_call = generic_call
+base._probe_shape = probe_shape
 _symbolic.register_builder(op_node)

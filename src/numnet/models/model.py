@@ -431,7 +431,7 @@ class Model(KerasSteps, Layer):
         if self._layers:
             x = SymbolicTensor(shape, self._input_layer) if self._input_layer else None
             for layer in self._layers:
-                layer._maybe_build(shape)
+                layer._build_symbolic(shape)
                 shape = layer.output_shape
                 if x is not None:  # each layer's symbolic input and output in this model
                     x = x.apply(layer)
@@ -1139,7 +1139,8 @@ class Model(KerasSteps, Layer):
 
     def _struct_validation(self, validation_data, batch_size, steps_count):
         if isinstance(validation_data, tuple) and 1 <= len(validation_data) <= 3:
-            it, _ = self._struct_data(*validation_data, batch_size=batch_size, where="fit",
+            x, y, sample_weight = (*validation_data, None, None)[:3]
+            it, _ = self._struct_data(x, y, sample_weight, batch_size, "fit",
                                       steps_count=steps_count)
             return it
         it, _ = self._struct_data(validation_data, None, None, batch_size, "fit",
