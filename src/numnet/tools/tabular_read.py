@@ -171,25 +171,24 @@ def _too_many_cells(path: str, rows: int, columns: int) -> DataError:
 def _read_csv(path: str, delimiter: str | None) -> Table:
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
-            first = f.readline(MAX_HEADER_BYTES + 1)
-            if len(first) > MAX_HEADER_BYTES:
-                raise DataError(f"{path}: the header line is longer than {MAX_HEADER_BYTES:,} "
-                                "characters (refused); the first line must hold the column "
-                                "names, one per column.")
-            sample = first + f.read(65536)
-            if not sample.strip():
-                raise DataError(f"{path}: the file is empty; expected a header row of column "
-                                "names and then one row per sample.")
-            if not first.strip():
-                first = next(line for line in sample.splitlines() if line.strip())
+            while True:  # the header: the first line that is not blank, of bounded length
+                start = f.tell()
+                first = f.readline(MAX_HEADER_BYTES + 1)
+                if len(first) > MAX_HEADER_BYTES:
+                    raise DataError(f"{path}: the header line is longer than "
+                                    f"{MAX_HEADER_BYTES:,} characters (refused); the first "
+                                    "line must hold the column names, one per column.")
+                if not first:
+                    raise DataError(f"{path}: the file is empty; expected a header row of "
+                                    "column names and then one row per sample.")
+                if first.strip():
+                    break
             if delimiter is None:
                 delimiter = max([",", ";", "\t", "|"], key=first.count)
                 delimiter = delimiter if first.count(delimiter) else ","
-            f.seek(0)
+            f.seek(start)
             reader = csv.reader(f, delimiter=delimiter)
             header = [h.strip() for h in next(reader)]
-            while not any(header):
-                header = [h.strip() for h in next(reader)]
             if len(header) > MAX_COLUMNS:
                 raise DataError(f"{path}: the header names {len(header):,} columns, more than "
                                 f"{MAX_COLUMNS:,} (refused).")
