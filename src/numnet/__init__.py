@@ -4,8 +4,6 @@
     import numnet as tf                     # tf.keras.Sequential, tf.nn.softmax, ...
 """
 
-from __future__ import annotations
-
 import sys as _sys
 
 from . import (

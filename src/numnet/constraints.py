@@ -18,7 +18,20 @@ from ._config import Configurable, by_name
 
 
 class Constraint(Configurable):
-    """fn(w) -> the constrained w; w is the weight's array."""
+    """Base class of weight constraints: ``constraint(w)`` returns the constrained weight.
+
+    Subclass it and override ``__call__(self, w)`` (and ``get_config`` for saving). Pass one as
+    ``kernel_constraint=`` or ``bias_constraint=`` of a layer: it is applied to the weight after
+    each optimizer step.
+
+    Args:
+        w: (of ``__call__``) the weight's array.
+
+    Example:
+        >>> import numpy as np
+        >>> numnet.constraints.NonNeg()(np.array([-1.0, 2.0], "float32")).tolist()
+        [-0.0, 2.0]
+    """
 
     def __call__(self, w):
         return w
@@ -39,6 +52,23 @@ def _axis(axis):
 
 
 class MaxNorm(Constraint):
+    """Rescales the weights into each unit whose norm exceeds ``max_value`` down to it.
+
+    With n the L2 norm over ``axis``: w ← w · clip(n, 0, max_value) / (ε + n).
+
+    Args:
+        max_value: the largest norm allowed. Defaults to 2.0.
+        axis: the axis (or axes) the norm is taken over; 0, the default, constrains the
+            incoming weights of each unit of a Dense kernel of shape (inputs, units).
+
+    Example:
+        >>> import numpy as np
+        >>> w = np.array([[3.0], [4.0]], "float32")          # norm 5
+        >>> print(numnet.constraints.MaxNorm(1.0)(w).round(3))
+        [[0.6]
+         [0.8]]
+    """
+
     def __init__(self, max_value: float = 2.0, axis=0):
         self.max_value, self.axis = float(max_value), _axis(axis)
 
@@ -53,6 +83,25 @@ class MaxNorm(Constraint):
 
 
 class MinMaxNorm(Constraint):
+    """Moves the norm of the weights into each unit towards [min_value, max_value].
+
+    With n the L2 norm over ``axis``:
+    w ← w · (rate · clip(n, min_value, max_value) + (1 − rate) · n) / (ε + n).
+
+    Args:
+        min_value: the smallest norm. Defaults to 0.0.
+        max_value: the largest norm. Defaults to 1.0.
+        rate: how far to move towards the interval each step, in [0, 1]; 1.0 (the default)
+            puts the norm inside at once.
+        axis: the axis (or axes) of the norm. Defaults to 0.
+
+    Example:
+        >>> import numpy as np
+        >>> c = numnet.constraints.MinMaxNorm(min_value=1.0, max_value=2.0)
+        >>> round(float(np.linalg.norm(c(np.array([[0.3], [0.4]], "float32")))), 4)  # 0.5 -> 1
+        1.0
+    """
+
     def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0,
                  axis=0):
         self.min_value, self.max_value = float(min_value), float(max_value)
@@ -71,6 +120,18 @@ class MinMaxNorm(Constraint):
 
 
 class UnitNorm(Constraint):
+    """Scales the weights into each unit to norm 1: w ← w / (ε + n), n the L2 norm over axis.
+
+    Args:
+        axis: the axis (or axes) of the norm. Defaults to 0.
+
+    Example:
+        >>> import numpy as np
+        >>> print(numnet.constraints.UnitNorm()(np.array([[3.0], [4.0]], "float32")).round(3))
+        [[0.6]
+         [0.8]]
+    """
+
     def __init__(self, axis=0):
         self.axis = _axis(axis)
 
@@ -83,6 +144,14 @@ class UnitNorm(Constraint):
 
 
 class NonNeg(Constraint):
+    """Sets negative weights to zero: w ← w · (w ≥ 0). Takes no arguments.
+
+    Example:
+        >>> import numpy as np
+        >>> numnet.constraints.NonNeg()(np.array([-1.0, 2.0], "float32")).tolist()
+        [-0.0, 2.0]
+    """
+
     def __call__(self, w):
         w = _array(w)
         return w * (w >= 0).astype(w.dtype)
@@ -96,8 +165,18 @@ _CLASSES = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg,
 
 
 def get(identifier):
-    """A constraint from a name ('max_norm'), a {"class_name", "config"} dict, an instance or a
-    callable fn(w); None stays None."""
+    """Returns a constraint from a name, a config dict, an instance or a callable.
+
+    Args:
+        identifier: a name (``"max_norm"``), a ``{"class_name", "config"}`` dict, a Constraint,
+            a callable ``fn(w)``, or None (returned as it is).
+
+    Returns:
+        The Constraint (or the callable, or None).
+
+    Raises:
+        TypeError: for anything else.
+    """
     if identifier is None or isinstance(identifier, Constraint):
         return identifier
     if isinstance(identifier, str):
@@ -111,8 +190,12 @@ def get(identifier):
 
 
 def serialize(constraint):
-    """{"class_name", "config"} of a built-in constraint; None and plain callables as they are
-    (a model file holds a callable only when it is registered; see numnet.saving)."""
+    """Returns ``{"class_name", "config"}`` of a built-in constraint.
+
+    Args:
+        constraint: a Constraint; None and plain callables are returned as they are (a model
+            file holds a callable only when it is registered; see numnet.saving).
+    """
     if not isinstance(constraint, Constraint):
         return constraint
     return {"class_name": type(constraint).__name__, "config": constraint.get_config()}

@@ -7,8 +7,6 @@
 Pipelines are lazy and run on NumPy in the calling thread; see ``Dataset``.
 """
 
-from __future__ import annotations
-
 from . import experimental
 from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Cardinality, Dataset
 from .structure import TensorSpec

@@ -8,6 +8,23 @@ from .base import Layer
 
 
 class ReLU(Layer):
+    """The rectified linear unit as a layer, with an optional cap, slope and threshold.
+
+    f(x) = max_value if x ≥ max_value; x if threshold ≤ x < max_value;
+    negative_slope · (x − threshold) otherwise. Any input shape; the output has the same.
+
+    Args:
+        max_value: the largest output, or None (the default) for no cap.
+        negative_slope: the slope below the threshold. Defaults to 0.0.
+        threshold: where the unit starts to pass its input. Defaults to 0.0.
+        **kwargs: the Layer arguments (``name``, ``dtype``, ...).
+
+    Example:
+        >>> import numpy as np
+        >>> numnet.layers.ReLU(max_value=2.0)(np.array([-1.0, 1.0, 3.0], "float32")).numpy()
+        array([0., 1., 2.], dtype=float32)
+    """
+
     supports_masking = True
 
     def __init__(self, max_value=None, negative_slope: float = 0.0, threshold: float = 0.0,
@@ -42,6 +59,20 @@ class LeakyReLU(Layer):
 
 
 class ELU(Layer):
+    """The exponential linear unit as a layer: x for x > 0, alpha · (eˣ − 1) otherwise.
+
+    Any input shape; the output has the same.
+
+    Args:
+        alpha: the scale of the negative part. Defaults to 1.0.
+        **kwargs: the Layer arguments (``name``, ``dtype``, ...).
+
+    Example:
+        >>> import numpy as np
+        >>> numnet.layers.ELU()(np.array([-1.0, 2.0], "float32")).numpy().round(4)
+        array([-0.6321,  2.    ], dtype=float32)
+    """
+
     supports_masking = True
 
     def __init__(self, alpha: float = 1.0, **kwargs):
@@ -56,6 +87,20 @@ class ELU(Layer):
 
 
 class Softmax(Layer):
+    """Softmax as a layer: exp(x_i) / Σ_j exp(x_j) along ``axis``, so each slice sums to 1.
+
+    Any input shape; the output has the same.
+
+    Args:
+        axis: the axis the probabilities are taken over. Defaults to -1.
+        **kwargs: the Layer arguments (``name``, ``dtype``, ...).
+
+    Example:
+        >>> import numpy as np
+        >>> numnet.layers.Softmax()(np.array([[1.0, 1.0]], "float32")).numpy()
+        array([[0.5, 0.5]], dtype=float32)
+    """
+
     def __init__(self, axis: int = -1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis

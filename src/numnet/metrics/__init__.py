@@ -12,8 +12,6 @@ CosineSimilarity), correlation (PearsonCorrelation, ConcordanceCorrelation), con
 at a target rate), f_score (F1Score, FBetaScore), probabilistic (losses as metrics).
 """
 
-from __future__ import annotations
-
 import difflib
 
 from .. import backend

@@ -1,7 +1,5 @@
 """Models: Sequential, Model, and loading / cloning helpers."""
 
-from __future__ import annotations
-
 from ..saving import load_model, model_from_json
 from .cloning import clone_model
 from .model import Model

@@ -7,8 +7,6 @@ With numba installed (``pip install "numnet[fast]"``) each step runs as one fuse
 (``numnet.optimizers.fused``); the results are those of the NumPy path.
 """
 
-from __future__ import annotations
-
 import difflib
 
 from . import schedules

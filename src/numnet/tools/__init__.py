@@ -10,8 +10,6 @@ matplotlib (``pip install 'numnet[plot]'``) and sweeps Ray (``pip install 'numne
 each imported only when used.
 """
 
-from __future__ import annotations
-
 from .compare import Comparison, compare
 from .lr_find import LRFinderResult, lr_find
 from .plots import text_chart
