@@ -14,6 +14,7 @@ instead (the stable path, with the fused gradient softmax(z) - y).
 from __future__ import annotations
 
 import difflib
+import inspect
 import math
 from types import FunctionType
 
@@ -87,21 +88,65 @@ def _same_shape(y_true, y_pred: Tensor, name: str):
 
 
 def mean_squared_error(y_true, y_pred):
-    """mean((y_pred - y_true)^2) over the last axis."""
+    """mean((y_pred - y_true)^2) over the last axis.
+
+    Args:
+        y_true: the targets, an array of shape (N, ..., K) like ``y_pred`` (a trailing axis of size
+            1 may differ).
+        y_pred: the predictions, shape (N, ..., K): an array or a Tensor.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> y_true, y_pred = np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]])
+        >>> numnet.losses.mean_squared_error(y_true, y_pred).numpy()
+        array([0.5], dtype=float32)
+        >>> float(numnet.losses.MeanSquaredError()(y_true, y_pred))
+        0.5
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "mean_squared_error")
     return ops.mean(ops.square(ops.subtract(y_pred, y_true)), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
-    """mean(|y_pred - y_true|) over the last axis."""
+    """mean(|y_pred - y_true|) over the last axis.
+
+    Args:
+        y_true: the targets, an array of shape (N, ..., K) like ``y_pred`` (a trailing axis of size
+            1 may differ).
+        y_pred: the predictions, shape (N, ..., K): an array or a Tensor.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> y_true, y_pred = np.array([[0.0, 1.0]]), np.array([[1.0, 3.0]])
+        >>> numnet.losses.mean_absolute_error(y_true, y_pred).numpy()
+        array([1.5], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "mean_absolute_error")
     return ops.mean(ops.abs(ops.subtract(y_pred, y_true)), axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
-    """100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7)) over the last axis."""
+    """100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7)) over the last axis.
+
+    Args:
+        y_true: the targets, an array of shape (N, ..., K) like ``y_pred`` (a trailing axis of size
+            1 may differ).
+        y_pred: the predictions, shape (N, ..., K): an array or a Tensor.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> numnet.losses.mean_absolute_percentage_error(np.array([[2.0, 4.0]]),
+        ...                                              np.array([[1.0, 5.0]])).numpy()
+        array([37.5], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "mean_absolute_percentage_error")
     scale = backend.xp.maximum(backend.xp.abs(y_true), backend.epsilon())
@@ -110,7 +155,21 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    """mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2) over the last axis."""
+    """mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))^2) over the last axis.
+
+    Args:
+        y_true: the targets, an array of shape (N, ..., K) like ``y_pred`` (a trailing axis of size
+            1 may differ).
+        y_pred: the predictions, shape (N, ..., K): an array or a Tensor.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> numnet.losses.mean_squared_logarithmic_error(np.array([[0.0, 1.0]]),
+        ...                                              np.array([[1.0, 1.0]])).numpy().round(4)
+        array([0.2402], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "mean_squared_logarithmic_error")
     first = ops.log(ops.add(ops.maximum(y_pred, backend.epsilon()), 1.0))
@@ -119,7 +178,21 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 
 def huber(y_true, y_pred, delta: float = 1.0):
-    """mean(0.5 e^2 if |e| <= delta else delta (|e| - 0.5 delta)), e = y_pred - y_true."""
+    """mean(0.5 e^2 if |e| <= delta else delta (|e| - 0.5 delta)), e = y_pred - y_true.
+
+    Args:
+        y_true: the targets, an array of shape (N, ..., K) like ``y_pred`` (a trailing axis of size
+            1 may differ).
+        y_pred: the predictions, shape (N, ..., K): an array or a Tensor.
+        delta: the error size where the loss turns from quadratic to linear. Defaults to ``1.0``.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> numnet.losses.huber(np.array([[0.0, 0.0]]), np.array([[0.5, 3.0]])).numpy()
+        array([1.3125], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "huber")
     abs_error = ops.abs(ops.subtract(y_pred, y_true))
@@ -130,7 +203,20 @@ def huber(y_true, y_pred, delta: float = 1.0):
 
 
 def log_cosh(y_true, y_pred):
-    """mean(log(cosh(y_pred - y_true))) = mean(e + softplus(-2e) - log 2), computed stably."""
+    """mean(log(cosh(y_pred - y_true))) = mean(e + softplus(-2e) - log 2), computed stably.
+
+    Args:
+        y_true: the targets, an array of shape (N, ..., K) like ``y_pred`` (a trailing axis of size
+            1 may differ).
+        y_pred: the predictions, shape (N, ..., K): an array or a Tensor.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> numnet.losses.log_cosh(np.array([[0.0]]), np.array([[1.0]])).numpy().round(4)
+        array([0.4338], dtype=float32)
+    """
     from . import activations
 
     y_pred = ops.as_tensor(y_pred)
@@ -148,6 +234,29 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
     """mean over ``axis`` of -(y log p + (1 - y) log(1 - p)).
 
     With label_smoothing s: y <- y (1 - s) + s / 2.
+
+    Args:
+        y_true: 0/1 targets (or probabilities), shape (N, ..., K) like ``y_pred``.
+        y_pred: probabilities p in [0, 1] (clipped to [1e-7, 1 - 1e-7]), or logits with
+            ``from_logits=True``; shape (N, ..., K).
+        from_logits: whether ``y_pred`` holds logits z (any real numbers, p = sigmoid(z)) rather
+            than probabilities; computing from logits is exact where probabilities round to 0 or 1.
+            Defaults to ``False``.
+        label_smoothing: s in [0, 1]: the targets become y (1 - s) + s / 2. Defaults to ``0.0``.
+        axis: the axis the mean is taken over. Defaults to ``-1``.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> y_true = np.array([[1.0], [0.0]])
+        >>> numnet.losses.binary_crossentropy(y_true, np.array([[0.9], [0.2]])).numpy().round(4)
+        array([0.1054, 0.2231], dtype=float32)
+        >>> round(float(numnet.losses.BinaryCrossentropy()(y_true, np.array([[0.9], [0.2]]))), 4)
+        0.1643
+        >>> numnet.losses.binary_crossentropy(y_true, np.array([[2.0], [-1.0]]),
+        ...                                   from_logits=True).numpy().round(4)
+        array([0.1269, 0.3133], dtype=float32)
     """
     y_true, y_pred, logits = _binary_arguments(y_true, y_pred, from_logits, label_smoothing)
     if logits is not None:
@@ -180,6 +289,28 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     """-sum_j y_j log p_j over ``axis``; y one-hot (or a distribution) of the same shape as p.
 
     With label_smoothing s over K classes: y <- y (1 - s) + s / K.
+
+    Args:
+        y_true: one-hot targets (or distributions), shape (N, ..., K) like ``y_pred``; integer
+            labels need ``sparse_categorical_crossentropy``.
+        y_pred: probabilities over the K classes (normalized to sum 1 and clipped to [1e-7, 1 -
+            1e-7]), or logits with ``from_logits=True``.
+        from_logits: whether ``y_pred`` holds logits z (p = softmax(z)) rather than probabilities;
+            computing from logits is exact where probabilities round to 0 or 1. Defaults to
+            ``False``.
+        label_smoothing: s in [0, 1]: the targets become y (1 - s) + s / K over K classes. Defaults
+            to ``0.0``.
+        axis: the class axis. Defaults to ``-1``.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> y_true, y_pred = np.array([[0.0, 1.0, 0.0]]), np.array([[0.1, 0.8, 0.1]])
+        >>> numnet.losses.categorical_crossentropy(y_true, y_pred).numpy().round(4)
+        array([0.2231], dtype=float32)
+        >>> round(float(numnet.losses.CategoricalCrossentropy()(y_true, y_pred)), 4)
+        0.2231
     """
     y_true, y_pred, logits = _categorical_arguments(y_true, y_pred, from_logits, label_smoothing,
                                                     axis)
@@ -252,6 +383,28 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing: bool = Fals
     (else 1). With label_smoothing s: y <- y (1 - s) + s / 2. With gamma = 0 and no balancing
     it is binary_crossentropy. From logits (or a sigmoid's output) bce is log-sigmoid of the
     logits, where Keras clips sigmoid(z) to [1e-7, 1 - 1e-7]: the two differ only for |z| > 16.
+
+    Args:
+        y_true: 0/1 targets, shape (N, ..., K) like ``y_pred``.
+        y_pred: probabilities, or logits with ``from_logits=True``.
+        apply_class_balancing: whether to weigh positives by alpha and negatives by 1 - alpha.
+            Defaults to ``False``.
+        alpha: the weight of the positive class when balancing. Defaults to ``0.25``.
+        gamma: the focusing exponent: larger values down-weigh well-classified samples more.
+            Defaults to ``2.0``.
+        from_logits: whether ``y_pred`` holds logits z (any real numbers, p = sigmoid(z)) rather
+            than probabilities; computing from logits is exact where probabilities round to 0 or 1.
+            Defaults to ``False``.
+        label_smoothing: s in [0, 1]: the targets become y (1 - s) + s / 2. Defaults to ``0.0``.
+        axis: the axis the mean is taken over. Defaults to ``-1``.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> y_true, y_pred = np.array([[1.0]]), np.array([[0.9]])
+        >>> numnet.losses.binary_focal_crossentropy(y_true, y_pred).numpy().round(5)
+        array([0.00105], dtype=float32)
     """
     from . import activations
 
@@ -298,6 +451,28 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha: float = 0.25, gamma: f
     gamma = 0 and alpha = 1 it is categorical_crossentropy. From logits (or a softmax's output)
     log p is log_softmax(z), unclipped, where Keras clips softmax(z): they differ only for p
     within 1e-7 of 0 or 1.
+
+    Args:
+        y_true: one-hot targets, shape (N, ..., K) like ``y_pred``.
+        y_pred: probabilities over the K classes, or logits with ``from_logits=True``.
+        alpha: a weight for every class, or one weight per class (a list as long as the last axis).
+            Defaults to ``0.25``.
+        gamma: the focusing exponent: larger values down-weigh well-classified samples more.
+            Defaults to ``2.0``.
+        from_logits: whether ``y_pred`` holds logits z (p = softmax(z)) rather than probabilities;
+            computing from logits is exact where probabilities round to 0 or 1. Defaults to
+            ``False``.
+        label_smoothing: s in [0, 1]: the targets become y (1 - s) + s / K over K classes. Defaults
+            to ``0.0``.
+        axis: the class axis. Defaults to ``-1``.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> y_true, y_pred = np.array([[0.0, 1.0, 0.0]]), np.array([[0.1, 0.8, 0.1]])
+        >>> numnet.losses.categorical_focal_crossentropy(y_true, y_pred).numpy().round(5)
+        array([0.00223], dtype=float32)
     """
     name = "categorical_focal_crossentropy"
     y_true, y_pred, logits = _categorical_arguments(y_true, y_pred, from_logits, label_smoothing,
@@ -365,7 +540,41 @@ def _sparse_categorical_crossentropy_mean(y_true, y_pred, from_logits: bool = Fa
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
                                     ignore_class: int | None = None, axis: int = -1):
-    """-log p[label] for integer labels of shape (N,) or (N, 1) against p of shape (N, K)."""
+    """Cross-entropy of integer labels: −log p_y, p_y the probability given to the label.
+
+    The labels are class indices, shape (N,) or (N, 1), not one-hot rows (those take
+    ``categorical_crossentropy``); the predictions are K probabilities (or logits) per sample.
+
+    Args:
+        y_true: integer class labels in [0, K), shape (N,) or (N, 1).
+        y_pred: probabilities over the K classes, shape (N, K) (normalized to sum 1 and clipped to
+            [1e-7, 1 - 1e-7]), or logits with ``from_logits=True``.
+        from_logits: whether ``y_pred`` holds logits z (p = softmax(z)) rather than probabilities;
+            computing from logits is exact where probabilities round to 0 or 1. Defaults to
+            ``False``.
+        ignore_class: a label whose samples get loss 0 (padding, say), or None. Defaults to
+            ``None``.
+        axis: the class axis (only -1 is used). Defaults to ``-1``.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N,), the last axis reduced.
+
+    Raises:
+        ValueError: for a label outside [0, K) or one-hot labels.
+
+    Example:
+        >>> y_true = np.array([1, 2])
+        >>> y_pred = np.array([[0.1, 0.8, 0.1], [0.2, 0.2, 0.6]])
+        >>> numnet.losses.sparse_categorical_crossentropy(y_true, y_pred).numpy().round(4)
+        array([0.2231, 0.5108], dtype=float32)
+        >>> loss = numnet.losses.SparseCategoricalCrossentropy()     # the batch mean
+        >>> round(float(loss(y_true, y_pred)), 4)
+        0.367
+        >>> logits = np.log(y_pred)                                # softmax(log p) = p
+        >>> loss = numnet.losses.SparseCategoricalCrossentropy(from_logits=True)
+        >>> round(float(loss(y_true, logits)), 4)
+        0.367
+    """
     y_pred = ops.as_tensor(y_pred)
     labels = _sparse_labels(y_true, y_pred)
     mask = None
@@ -393,7 +602,19 @@ def _hinge_labels(y_true):
 
 
 def hinge(y_true, y_pred):
-    """mean(max(1 - y_true y_pred, 0)); labels in {0, 1} are mapped to {-1, 1}."""
+    """mean(max(1 - y_true y_pred, 0)); labels in {0, 1} are mapped to {-1, 1}.
+
+    Args:
+        y_true: labels in {-1, 1} (or {0, 1}), shape (N, ..., K) like ``y_pred``.
+        y_pred: the scores, shape (N, ..., K).
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> numnet.losses.hinge(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])).numpy()
+        array([1.], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "hinge")
     margin = ops.subtract(1.0, ops.multiply(y_pred, _hinge_labels(y_true)))
@@ -401,7 +622,19 @@ def hinge(y_true, y_pred):
 
 
 def squared_hinge(y_true, y_pred):
-    """mean(max(1 - y_true y_pred, 0)^2); labels in {0, 1} are mapped to {-1, 1}."""
+    """mean(max(1 - y_true y_pred, 0)^2); labels in {0, 1} are mapped to {-1, 1}.
+
+    Args:
+        y_true: labels in {-1, 1} (or {0, 1}), shape (N, ..., K) like ``y_pred``.
+        y_pred: the scores, shape (N, ..., K).
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> numnet.losses.squared_hinge(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]])).numpy()
+        array([1.25], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "squared_hinge")
     margin = ops.subtract(1.0, ops.multiply(y_pred, _hinge_labels(y_true)))
@@ -418,7 +651,20 @@ def _max_over_last_axis(t: Tensor) -> Tensor:
 
 def categorical_hinge(y_true, y_pred):
     """max(neg - pos + 1, 0) with pos = sum(y_true y_pred), neg = max((1 - y_true) y_pred) over
-    the last axis; y_true one-hot (or in {-1, 1}) of y_pred's shape."""
+
+    the last axis; y_true one-hot (or in {-1, 1}) of y_pred's shape.
+
+    Args:
+        y_true: one-hot targets, shape (N, K) like ``y_pred``.
+        y_pred: the scores, shape (N, K).
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> numnet.losses.categorical_hinge(np.array([[0.0, 1.0]]), np.array([[0.3, 0.6]])).numpy()
+        array([0.7], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true = _one_hot_labels(y_true, y_pred, "categorical_hinge")
     pos = ops.sum(ops.multiply(y_pred, y_true), axis=-1)
@@ -427,7 +673,20 @@ def categorical_hinge(y_true, y_pred):
 
 
 def kl_divergence(y_true, y_pred):
-    """sum(y_true log(y_true / y_pred)) over the last axis, both clipped to [1e-7, 1]."""
+    """sum(y_true log(y_true / y_pred)) over the last axis, both clipped to [1e-7, 1].
+
+    Args:
+        y_true: the target distributions, shape (N, ..., K) like ``y_pred``.
+        y_pred: the predicted distributions, shape (N, ..., K).
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> y_true, y_pred = np.array([[0.5, 0.5]]), np.array([[0.25, 0.75]])
+        >>> numnet.losses.kl_divergence(y_true, y_pred).numpy().round(4)
+        array([0.1438], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "kl_divergence")
     y_true = backend.xp.clip(y_true, backend.epsilon(), 1.0)
@@ -437,7 +696,19 @@ def kl_divergence(y_true, y_pred):
 
 
 def poisson(y_true, y_pred):
-    """mean(y_pred - y_true log(y_pred + 1e-7)) over the last axis."""
+    """mean(y_pred - y_true log(y_pred + 1e-7)) over the last axis.
+
+    Args:
+        y_true: the observed counts, shape (N, ..., K) like ``y_pred``.
+        y_pred: the predicted rates (positive), shape (N, ..., K).
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> numnet.losses.poisson(np.array([[2.0]]), np.array([[1.0]])).numpy().round(4)
+        array([1.], dtype=float32)
+    """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "poisson")
     eps = backend.epsilon()
@@ -456,6 +727,19 @@ def cosine_similarity(y_true, y_pred, axis: int = -1):
     """-sum(normalize(y_true) * normalize(y_pred)) over ``axis`` (so that minimising aligns).
 
     normalize(v) = v / max(||v||, 1e-7).
+
+    Args:
+        y_true: the targets, shape (N, ..., K) like ``y_pred``.
+        y_pred: the predictions, shape (N, ..., K).
+        axis: the axis the similarity is computed along. Defaults to ``-1``.
+
+    Returns:
+        The per-sample losses: a Tensor of shape (N, ...), the last axis reduced.
+
+    Example:
+        >>> y_true, y_pred = np.array([[1.0, 0.0]]), np.array([[1.0, 1.0]])
+        >>> numnet.losses.cosine_similarity(y_true, y_pred).numpy().round(4)
+        array([-0.7071], dtype=float32)
     """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "cosine_similarity")
@@ -518,7 +802,29 @@ def _match_rank_of_weights(values: Tensor, w):
 
 
 class Loss(Configurable):
-    """Base class: ``call(y_true, y_pred)`` gives per-sample values, ``__call__`` reduces them."""
+    """Base class of the losses: ``call`` gives per-sample values, ``__call__`` reduces them.
+
+    Subclass it and override ``call(self, y_true, y_pred)`` to return one value per sample
+    (shape (N,) or (N, ...)); ``loss(y_true, y_pred, sample_weight=None)`` then weights and
+    reduces them, as every built-in loss does.
+
+    Args:
+        name: the name shown in logs; None (the default) gives the class name in snake case.
+        reduction: how the per-sample values are combined: 'sum_over_batch_size' (the mean over the
+            batch), 'sum', 'mean', 'mean_with_sample_weight' or 'none' / None (no reduction).
+            Defaults to ``'sum_over_batch_size'``.
+        dtype: the dtype the loss computes in; None (the default) uses floatx.
+
+    Raises:
+        ValueError: for an unknown ``reduction``.
+
+    Example:
+        >>> class MeanFourth(numnet.losses.Loss):
+        ...     def call(self, y_true, y_pred):
+        ...         return numnet.ops.mean((y_pred - y_true) ** 4, axis=-1)
+        >>> float(MeanFourth()(np.array([[0.0], [0.0]]), np.array([[1.0], [2.0]])))
+        8.5
+    """
 
     def __init__(self, name: str | None = None, reduction: str = "sum_over_batch_size",
                  dtype=None):
@@ -600,7 +906,22 @@ def _snake(name):
 
 
 class LossFunctionWrapper(Loss):
-    """A per-sample loss function with fixed keyword arguments, as a Loss object."""
+    """A per-sample loss function with fixed keyword arguments, as a Loss object.
+
+    Args:
+        fn: a function ``fn(y_true, y_pred, **kwargs)`` that returns one value per sample.
+        reduction: as for Loss. Defaults to ``'sum_over_batch_size'``.
+        name: the name shown in logs; None (the default) uses the function's name.
+        dtype: the dtype the loss computes in; None (the default) uses floatx.
+        **kwargs: fixed keyword arguments passed to ``fn`` on every call.
+
+    Example:
+        >>> def scaled_mse(y_true, y_pred, scale=1.0):
+        ...     return scale * numnet.ops.mean((y_pred - y_true) ** 2, axis=-1)
+        >>> loss = numnet.losses.LossFunctionWrapper(scaled_mse, scale=2.0)
+        >>> float(loss(np.array([[0.0]]), np.array([[1.0]])))
+        2.0
+    """
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         super().__init__(name=name or getattr(fn, "__name__", "loss"), reduction=reduction,
@@ -627,6 +948,41 @@ class LossFunctionWrapper(Loss):
         return {**super().get_config(), **self.fn_kwargs}
 
 
+_CLASS_ARGS = {
+    "from_logits": "whether ``y_pred`` holds logits z (p = sigmoid(z) or softmax(z)) rather "
+                   "than probabilities; from logits the loss is exact where probabilities round "
+                   "to 0 or 1.",
+    "label_smoothing": "s in [0, 1]: each target y becomes y (1 - s) + s / K, K the number of "
+                       "classes (2 for the binary losses).",
+    "axis": "the axis the loss is computed along (the class axis).",
+    "ignore_class": "a label whose samples count for nothing (padding, say), or None.",
+    "delta": "the error size where the loss turns from quadratic to linear.",
+    "apply_class_balancing": "whether to weigh positives by alpha and negatives by 1 - alpha.",
+    "alpha": "the class weight: a float, or (categorical) one weight per class.",
+    "gamma": "the focusing exponent: larger values down-weigh well-classified samples more.",
+}
+
+
+def _class_doc(fn, params, default_name) -> str:
+    """A loss class's docstring: the function's formula, the arguments and the example."""
+    doc = inspect.getdoc(fn) or ""
+    summary = doc.splitlines()[0] if doc else ""
+    example = doc.partition("\nExample:\n")[2]
+    args = "".join(f"    {p}: {_CLASS_ARGS[p]} Defaults to ``{d!r}``.\n" for p, d in params)
+    return (
+        f"{summary}\n\n"
+        f"The loss object of :func:`{fn.__name__}`: ``loss(y_true, y_pred, sample_weight=None)`` "
+        "computes it for each sample, weights the values by ``sample_weight`` (one weight per "
+        "sample, or None) and reduces them to a scalar Tensor.\n\n"
+        f"Args:\n{args}"
+        "    reduction: how the values are combined: 'sum_over_batch_size' (the mean over the "
+        "batch, the default), 'sum', 'mean_with_sample_weight' (the weighted mean) or "
+        "'none' / None (the per-sample values).\n"
+        f"    name: the name shown in logs. Defaults to ``{default_name!r}``.\n"
+        "    dtype: the dtype the loss computes in; None (the default) uses floatx.\n"
+        + (f"\nExample:\n{example}\n" if example else ""))
+
+
 def _loss_class(class_name, fn, default_name, params=()):
     """A Loss class named ``class_name`` around ``fn`` with keyword ``params`` (name, default)."""
 
@@ -651,7 +1007,13 @@ def _loss_class(class_name, fn, default_name, params=()):
     def from_config(cls, config):
         return cls(**config)
 
-    doc = f"{class_name}: the reduction of :func:`{fn.__name__}`.\n\n{fn.__doc__ or ''}"
+    __init__.__signature__ = inspect.Signature(
+        [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d)
+           for p, d in params]
+        + [inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, default=d) for p, d in (
+            ("reduction", "sum_over_batch_size"), ("name", default_name), ("dtype", None))])
+    doc = _class_doc(fn, params, default_name)
     return type(class_name, (LossFunctionWrapper,), {
         "__init__": __init__, "__doc__": doc, "from_config": classmethod(from_config),
         "__module__": __name__,
@@ -756,7 +1118,25 @@ _CLASS_OF_FUNCTION = {
 
 
 def get(identifier) -> Loss:
-    """A Loss object from a name ('mse'), a class name, a loss function or a Loss."""
+    """A Loss object from a name ('mse'), a class name, a loss function or a Loss.
+
+    Args:
+        identifier: a loss name ('mse', 'sparse_categorical_crossentropy'), a class name
+            ('MeanSquaredError'), a loss function, a Loss class or object, or a config dict as
+            ``serialize`` gives.
+
+    Returns:
+        A Loss object (a function of numnet's own gives its Loss class; any other function
+        ``f(y_true, y_pred)`` is wrapped in a LossFunctionWrapper).
+
+    Raises:
+        ValueError: for an unknown name, with the closest names.
+        TypeError: for anything else.
+
+    Example:
+        >>> type(numnet.losses.get("mse")).__name__
+        'MeanSquaredError'
+    """
     if isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, str):
@@ -791,6 +1171,14 @@ def get(identifier) -> Loss:
 
 
 def serialize(loss: Loss) -> dict:
+    """Returns the config dict of a loss, as Keras's ``serialize``.
+
+    Args:
+        loss: a Loss object.
+
+    Returns:
+        ``{"class_name": ..., "config": ...}``, which ``deserialize`` turns back into the loss.
+    """
     return {"class_name": type(loss).__name__, "config": loss.get_config()}
 
 
@@ -802,6 +1190,16 @@ def deserialize(config, custom_objects: dict | None = None):
     function's name ("categorical_hinge", "mse") gives the function itself; a class name gives
     an instance with the defaults. Names are looked up in ``custom_objects``, then among the
     objects registered with numnet.saving, then among numnet's losses.
+
+    Args:
+        config: a dict as ``serialize`` gives, a ``{'class_name': 'function', 'config': name}``
+            dict, or a loss's name.
+        custom_objects: ``{name: class or function}`` looked up first, or None. Defaults to
+            ``None``.
+
+    Raises:
+        ValueError: for an unknown class name.
+        TypeError: for a config of another form.
     """
     from .saving.registry import get_registered_object
 
@@ -921,3 +1319,18 @@ def _non_integral_example(a):
         bad = flat[np.floor(flat) != flat]
         return float(bad[0]) if bad.size else None
     return flat[0].item() if flat.size else None
+
+
+__all__ = [
+    "BinaryCrossentropy", "BinaryFocalCrossentropy", "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy", "CategoricalHinge", "CosineSimilarity", "Hinge", "Huber",
+    "KLD", "KLDivergence", "LogCosh", "Loss", "LossFunctionWrapper", "MAE", "MAPE", "MSE", "MSLE",
+    "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredError",
+    "MeanSquaredLogarithmicError", "Poisson", "SparseCategoricalCrossentropy", "SquaredHinge",
+    "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy",
+    "categorical_focal_crossentropy", "categorical_hinge", "cosine_similarity", "deserialize",
+    "get", "hinge", "huber", "kl_divergence", "kld", "kullback_leibler_divergence", "log_cosh",
+    "logcosh", "mae", "mape", "mean_absolute_error", "mean_absolute_percentage_error",
+    "mean_squared_error", "mean_squared_logarithmic_error", "mse", "msle", "poisson",
+    "serialize", "sparse_categorical_crossentropy", "squared_hinge",
+]
