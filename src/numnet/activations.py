@@ -389,62 +389,207 @@ def _apply(x, kernel: Kernel | None):
 
 
 def linear(x):
-    """Identity: f(z) = z."""
+    """Identity: f(z) = z.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.linear(z).numpy()
+        array([-2.,  0.,  3.], dtype=float32)
+    """
     return _apply(x, None)
 
 
 def relu(x, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0):
-    """max(z, 0); with ``negative_slope``, ``max_value`` and ``threshold`` as Keras's relu."""
+    """max(z, 0); with ``negative_slope``, ``max_value`` and ``threshold`` as Keras's relu.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        negative_slope: the slope below the threshold (0: the plain ReLU). Defaults to ``0.0``.
+        max_value: the largest output, or None for no cap. Defaults to ``None``.
+        threshold: the value below which the output is ``negative_slope * (z - threshold)``.
+            Defaults to ``0.0``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.relu(z).numpy()
+        array([0., 0., 3.], dtype=float32)
+        >>> numnet.activations.relu(z, negative_slope=0.1, max_value=2.0).numpy()
+        array([-0.2,  0. ,  2. ], dtype=float32)
+    """
     return _apply(x, _relu_kernel(negative_slope, max_value, threshold))
 
 
 def relu6(x):
-    """min(max(z, 0), 6)."""
+    """min(max(z, 0), 6).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> numnet.activations.relu6(np.array([-1.0, 3.0, 8.0], 'float32')).numpy()
+        array([0., 3., 6.], dtype=float32)
+    """
     return _apply(x, _KERNELS["relu6"])
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-z)). The result remembers its logits for a stable cross-entropy."""
+    """1 / (1 + exp(-z)). The result remembers its logits for a stable cross-entropy.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.sigmoid(z).numpy().round(4)
+        array([0.1192, 0.5   , 0.9526], dtype=float32)
+    """
     return _apply(x, _KERNELS["sigmoid"])
 
 
 def tanh(x):
-    """tanh(z)."""
+    """tanh(z).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.tanh(z).numpy().round(4)
+        array([-0.964 ,  0.    ,  0.9951], dtype=float32)
+    """
     return _apply(x, _KERNELS["tanh"])
 
 
 def softmax(x, axis: int = -1):
-    """exp(z_j) / sum_k exp(z_k) along ``axis``, computed stably (the max is subtracted first)."""
+    """exp(z_j) / sum_k exp(z_k) along ``axis``, computed stably (the max is subtracted first).
+
+    Args:
+        x: the input z: an array or a Tensor of any shape (the output has the same).
+        axis: the axis the probabilities are taken over. Defaults to ``-1``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> p = numnet.activations.softmax(np.array([[1.0, 2.0, 3.0]], 'float32')).numpy()
+        >>> p.round(4), float(p.sum())
+        (array([[0.09  , 0.2447, 0.6652]], dtype=float32), 1.0)
+    """
     return _apply(x, _softmax_kernel(axis))
 
 
 def log_softmax(x, axis: int = -1):
-    """z_j - log sum_k exp(z_k) along ``axis``."""
+    """z_j - log sum_k exp(z_k) along ``axis``.
+
+    Args:
+        x: the input z: an array or a Tensor of any shape (the output has the same).
+        axis: the axis the probabilities are taken over. Defaults to ``-1``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _log_softmax_kernel(axis))
 
 
 def leaky_relu(x, negative_slope: float = 0.2):
-    """z if z > 0 else negative_slope * z (Keras 3 default slope 0.2)."""
+    """z if z > 0 else negative_slope * z (Keras 3 default slope 0.2).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        negative_slope: the slope for z < 0. Defaults to ``0.2``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.leaky_relu(z).numpy()
+        array([-0.4,  0. ,  3. ], dtype=float32)
+    """
     return _apply(x, _leaky_relu_kernel(negative_slope))
 
 
 def elu(x, alpha: float = 1.0):
-    """z if z > 0 else alpha * (exp(z) - 1)."""
+    """z if z > 0 else alpha * (exp(z) - 1).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        alpha: the scale of the negative part, which tends to -alpha. Defaults to ``1.0``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.elu(z).numpy().round(4)
+        array([-0.8647,  0.    ,  3.    ], dtype=float32)
+    """
     return _apply(x, _elu_kernel(alpha))
 
 
 def selu(x):
-    """scale * elu(z, alpha) with alpha = 1.67326324, scale = 1.05070098."""
+    """scale * elu(z, alpha) with alpha = 1.67326324, scale = 1.05070098.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["selu"])
 
 
 def gelu(x, approximate: bool = False):
-    """z * Phi(z) = 0.5 z (1 + erf(z / sqrt 2)); the tanh form when ``approximate``."""
+    """z * Phi(z) = 0.5 z (1 + erf(z / sqrt 2)); the tanh form when ``approximate``.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        approximate: use the tanh approximation 0.5 z (1 + tanh(sqrt(2 / pi) (z + 0.044715 z^3))).
+            Defaults to ``False``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.gelu(z).numpy().round(4)
+        array([-0.0455,  0.    ,  2.996 ], dtype=float32)
+    """
     return _apply(x, _gelu_kernel(approximate))
 
 
 def silu(x):
-    """z * sigmoid(z) (also called swish)."""
+    """z * sigmoid(z) (also called swish).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.silu(z).numpy().round(4)
+        array([-0.2384,  0.    ,  2.8577], dtype=float32)
+    """
     return _apply(x, _KERNELS["silu"])
 
 
@@ -452,22 +597,65 @@ swish = silu
 
 
 def softplus(x):
-    """log(1 + exp(z)), computed stably."""
+    """log(1 + exp(z)), computed stably.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.softplus(z).numpy().round(4)
+        array([0.1269, 0.6931, 3.0486], dtype=float32)
+    """
     return _apply(x, _KERNELS["softplus"])
 
 
 def softsign(x):
-    """z / (1 + |z|)."""
+    """z / (1 + |z|).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.softsign(z).numpy().round(4)
+        array([-0.6667,  0.    ,  0.75  ], dtype=float32)
+    """
     return _apply(x, _KERNELS["softsign"])
 
 
 def hard_sigmoid(x):
-    """0 if z <= -3, 1 if z >= 3, else z / 6 + 0.5."""
+    """0 if z <= -3, 1 if z >= 3, else z / 6 + 0.5.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+
+    Example:
+        >>> z = np.array([-2.0, 0.0, 3.0], 'float32')
+        >>> numnet.activations.hard_sigmoid(z).numpy().round(4)
+        array([0.1667, 0.5   , 1.    ], dtype=float32)
+    """
     return _apply(x, _KERNELS["hard_sigmoid"])
 
 
 def hard_silu(x):
-    """z * hard_sigmoid(z) (also called hard_swish)."""
+    """z * hard_sigmoid(z) (also called hard_swish).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["hard_silu"])
 
 
@@ -475,17 +663,39 @@ hard_swish = hard_silu
 
 
 def exponential(x):
-    """exp(z)."""
+    """exp(z).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["exponential"])
 
 
 def mish(x):
-    """z * tanh(softplus(z))."""
+    """z * tanh(softplus(z)).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["mish"])
 
 
 def celu(x, alpha: float = 1.0):
-    """z if z >= 0 else alpha * (exp(z / alpha) - 1) (Keras 3 default alpha 1.0)."""
+    """z if z >= 0 else alpha * (exp(z / alpha) - 1) (Keras 3 default alpha 1.0).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        alpha: the scale of the negative part. Defaults to ``1.0``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or alpha == 0:
         raise ValueError(f"celu(alpha): expected a nonzero number (it divides z), given "
                          f"{alpha!r}; the default is 1.0.")
@@ -496,6 +706,13 @@ def glu(x, axis: int = -1):
     """a * sigmoid(b), where a and b are the first and the second half of z along ``axis``.
 
     The output has half as many values along ``axis`` as the input.
+
+    Args:
+        x: the input z: its ``axis`` must have an even size.
+        axis: the axis that is split in two halves. Defaults to ``-1``.
+
+    Returns:
+        A Tensor like ``x`` with ``axis`` halved.
     """
     x = x if isinstance(x, Tensor) else ops.as_tensor(x)
     size = x.shape[axis]
@@ -510,47 +727,110 @@ def glu(x, axis: int = -1):
 
 
 def hard_shrink(x, threshold: float = 0.5):
-    """z if |z| > threshold else 0 (Keras 3 default threshold 0.5)."""
+    """z if |z| > threshold else 0 (Keras 3 default threshold 0.5).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        threshold: the magnitude below which values become 0. Defaults to ``0.5``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     kernel = _KERNELS["hard_shrink"] if threshold == 0.5 else _hard_shrink_kernel(threshold)
     return _apply(x, kernel)
 
 
 def hard_tanh(x):
-    """-1 if z < -1, 1 if z > 1, else z."""
+    """-1 if z < -1, 1 if z > 1, else z.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["hard_tanh"])
 
 
 def log_sigmoid(x):
-    """log(sigmoid(z)) = -softplus(-z), computed stably."""
+    """log(sigmoid(z)) = -softplus(-z), computed stably.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["log_sigmoid"])
 
 
 def soft_shrink(x, threshold: float = 0.5):
-    """z - threshold if z > threshold, z + threshold if z < -threshold, else 0 (default 0.5)."""
+    """z - threshold if z > threshold, z + threshold if z < -threshold, else 0 (default 0.5).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        threshold: the magnitude subtracted from every value (values within it become 0). Defaults
+            to ``0.5``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     kernel = _KERNELS["soft_shrink"] if threshold == 0.5 else _soft_shrink_kernel(threshold)
     return _apply(x, kernel)
 
 
 def sparse_plus(x):
-    """0 if z <= -1, (z + 1)^2 / 4 if -1 < z < 1, z if z >= 1."""
+    """0 if z <= -1, (z + 1)^2 / 4 if -1 < z < 1, z if z >= 1.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["sparse_plus"])
 
 
 def squareplus(x, b: float = 4):
-    """(z + sqrt(z^2 + b)) / 2, a smooth relu whose smoothness is ``b`` >= 0 (default 4)."""
+    """(z + sqrt(z^2 + b)) / 2, a smooth relu whose smoothness is ``b`` >= 0 (default 4).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        b: the smoothness, b ≥ 0 (b = 0 gives the ReLU). Defaults to ``4``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     if isinstance(b, bool) or not isinstance(b, numbers.Real) or b < 0:
         raise ValueError(f"squareplus(b): expected a number >= 0, given {b!r}; the default is 4.")
     return _apply(x, _KERNELS["squareplus"] if b == 4 else _squareplus_kernel(b))
 
 
 def tanh_shrink(x):
-    """z - tanh(z)."""
+    """z - tanh(z).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["tanh_shrink"])
 
 
 def threshold(x, threshold: float | None = None, default_value: float | None = None):
     """z if z > threshold else default_value. Both arguments are required, as in Keras; as a
-    layer's activation, pass a function: Activation(lambda z: threshold(z, 0.5, 0.0))."""
+
+    layer's activation, pass a function: Activation(lambda z: threshold(z, 0.5, 0.0)).
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+        threshold: values above it are kept (required). Defaults to ``None``.
+        default_value: the value given to the others (required). Defaults to ``None``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     if threshold is None or default_value is None:
         raise TypeError(
             f"threshold(x, threshold, default_value): both values are required, given "
@@ -561,13 +841,28 @@ def threshold(x, threshold: float | None = None, default_value: float | None = N
 
 
 def sparse_sigmoid(x):
-    """0 if z <= -1, 1 if z >= 1, else (z + 1) / 2."""
+    """0 if z <= -1, 1 if z >= 1, else (z + 1) / 2.
+
+    Args:
+        x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
+
+    Returns:
+        A Tensor of the same shape as ``x``.
+    """
     return _apply(x, _KERNELS["sparse_sigmoid"])
 
 
 def sparsemax(x, axis: int = -1):
     """max(z - tau, 0) along ``axis``: the point of the probability simplex closest to z, so
+
     the outputs sum to 1 and the small ones are exactly 0 (tau as in Martins & Astudillo, 2016).
+
+    Args:
+        x: the input z: an array or a Tensor of any shape (the output has the same).
+        axis: the axis the probabilities are taken over. Defaults to ``-1``.
+
+    Returns:
+        A Tensor of the same shape as ``x``.
     """
     return _apply(x, _sparsemax_kernel(axis))
 
@@ -610,7 +905,21 @@ _NAME_OF = {fn: name for name, fn in reversed(list(_FUNCTIONS.items()))}
 
 
 def get(identifier) -> Callable:
-    """The activation for a name, a function, or None (linear)."""
+    """The activation for a name, a function, or None (linear).
+
+    Args:
+        identifier: a name ('relu'), a function, a Keras config dict, or None (linear).
+
+    Returns:
+        The activation function.
+
+    Raises:
+        ValueError: for an unknown name, with the closest names.
+
+    Example:
+        >>> numnet.activations.get('relu') is numnet.activations.relu
+        True
+    """
     if identifier is None:
         return linear
     if isinstance(identifier, str):
@@ -652,9 +961,33 @@ def output_shape(fn: Callable, input_shape) -> tuple:
 
 
 def serialize(fn: Callable) -> str:
-    """The name of a built-in activation (custom functions by their ``__name__``)."""
+    """The name of a built-in activation (custom functions by their ``__name__``).
+
+    Args:
+        fn: an activation function.
+
+    Returns:
+        Its name, which ``deserialize`` and ``get`` accept.
+    """
     return _NAME_OF.get(fn, getattr(fn, "__name__", str(fn)))
 
 
 def deserialize(name: str) -> Callable:
+    """The activation function named ``name`` (as ``get``).
+
+    Args:
+        name: an activation's name.
+
+    Returns:
+        The activation function.
+    """
     return get(name)
+
+
+__all__ = [
+    "celu", "deserialize", "elu", "exponential", "gelu", "get", "glu", "hard_shrink",
+    "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh", "leaky_relu", "linear",
+    "log_sigmoid", "log_softmax", "mish", "relu", "relu6", "selu", "serialize", "sigmoid", "silu",
+    "soft_shrink", "softmax", "softplus", "softsign", "sparse_plus", "sparse_sigmoid",
+    "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink", "threshold",
+]
