@@ -4,6 +4,7 @@ symbolic ops (for functional models)."""
 
 from __future__ import annotations
 
+import doctest
 import math
 
 import numpy as np
@@ -595,3 +596,10 @@ def test_a_symbolic_argument_goes_to_the_builder(monkeypatch):
     assert ops.concatenate([p, np.ones(2)], axis=0) == "node"
     assert calls[0][0] is ops.einsum and calls[1][2] == {"axis": 0}
     assert isinstance(ops.add(1.0, 2.0), Tensor)  # no symbolic input: computed
+
+
+@pytest.mark.parametrize("module", [ops, ops.core, ops.numpy, ops.nn, ops.linalg])
+def test_the_docstring_examples_print_what_they_say(module):
+    result = doctest.testmod(module, extraglobs={"numnet": numnet},
+                             optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -3,9 +3,11 @@ repeats, the distributions' moments and ranges, dtypes, dropout's scaling and gr
 
 from __future__ import annotations
 
+import doctest
 import importlib
 import importlib.util
 import os
+import types
 from pathlib import Path
 
 import numpy as np
@@ -122,3 +124,12 @@ def test_names_match_keras_random():
     keras = pytest.importorskip("keras")
     assert not [n for n in random.__all__ if not hasattr(keras.random, n)]
     assert not [n for n in dir(keras.random) if not n.startswith("_") and n not in random.__all__]
+
+
+def test_the_docstring_examples_print_what_they_say():
+    name_space = types.ModuleType("numnet")
+    name_space.__dict__.update(vars(numnet))
+    name_space.random = random
+    result = doctest.testmod(random, extraglobs={"numnet": name_space},
+                             optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -5,8 +5,8 @@ Each takes arrays, Python numbers or Tensors and returns a Tensor; where Keras's
 the Tensor records it (``d x`` in a docstring is the factor the incoming gradient is multiplied
 by). Dtypes follow Keras (see ``numnet.ops.core``).
 
->>> x = numnet.ops.arange(6).reshape((2, 3))  # int32
->>> numnet.ops.mean(x, axis=0).tolist()       # float32
+>>> x = numnet.ops.reshape(numnet.ops.arange(6), (2, 3))  # int32
+>>> numnet.ops.mean(x, axis=0).tolist()                   # float32
 [1.5, 2.5, 3.5]
 """
 
