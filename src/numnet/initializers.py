@@ -17,7 +17,19 @@ from ._config import Configurable
 
 
 def compute_fans(shape) -> tuple[float, float]:
-    """(fan_in, fan_out): rows and columns of a matrix; times the receptive field for kernels."""
+    """(fan_in, fan_out): rows and columns of a matrix; times the receptive field for kernels.
+
+    Args:
+        shape: a weight's shape: (fan_in, fan_out) for a matrix, (..., in, out) for a kernel.
+
+    Returns:
+        (fan_in, fan_out) as floats: the last two axes, each times the receptive field (the
+        product of the other axes).
+
+    Example:
+        >>> numnet.initializers.compute_fans((3, 3, 16, 32))
+        (144.0, 288.0)
+    """
     shape = tuple(shape)
     if len(shape) == 0:
         return 1.0, 1.0
@@ -30,7 +42,23 @@ def compute_fans(shape) -> tuple[float, float]:
 
 
 class Initializer(Configurable):
-    """Base class: ``init(shape, dtype=None)`` returns an array of the backend."""
+    """Base class of the initializers: ``init(shape, dtype=None)`` returns the first values.
+
+    Subclass it and override ``generate(self, shape, rng)`` to return a NumPy array of
+    ``shape`` drawn from the NumPy Generator ``rng``; ``__call__`` casts it to ``dtype``
+    (floatx by default) on the device in use.
+
+    Args:
+        seed: an int for the same values at every call, or None (the default) to draw from numnet's
+            generator (``numnet.utils.set_random_seed`` makes those repeatable).
+
+    Example:
+        >>> class Halves(numnet.initializers.Initializer):
+        ...     def generate(self, shape, rng):
+        ...         return np.full(shape, 0.5)
+        >>> Halves()((2,)).tolist()
+        [0.5, 0.5]
+    """
 
     def __init__(self, seed: int | None = None):
         self.seed = seed
@@ -60,6 +88,15 @@ def _truncated_normal(rng, shape, mean, stddev):
 
 
 class Zeros(Initializer):
+    """Fills the weight with 0. Takes no arguments.
+
+    Args:
+
+    Example:
+        >>> numnet.initializers.Zeros()((2, 2)).tolist()
+        [[0.0, 0.0], [0.0, 0.0]]
+    """
+
     def __init__(self):
         super().__init__(None)
 
@@ -71,11 +108,27 @@ class Zeros(Initializer):
 
 
 class Ones(Zeros):
+    """Fills the weight with 1. Takes no arguments.
+
+    Example:
+        >>> numnet.initializers.Ones()((2,)).tolist()
+        [1.0, 1.0]
+    """
     def generate(self, shape, rng):
         return np.ones(shape)
 
 
 class Constant(Initializer):
+    """Fills the weight with one value.
+
+    Args:
+        value: the value of every element. Defaults to ``0.0``.
+
+    Example:
+        >>> numnet.initializers.Constant(0.5)((2,)).tolist()
+        [0.5, 0.5]
+    """
+
     def __init__(self, value: float = 0.0):
         super().__init__(None)
         self.value = value
@@ -88,6 +141,20 @@ class Constant(Initializer):
 
 
 class RandomNormal(Initializer):
+    """Draws each element from a normal distribution N(mean, stddev²).
+
+    Args:
+        mean: the mean of the normal distribution. Defaults to ``0.0``.
+        stddev: its standard deviation. Defaults to ``0.05``.
+        seed: an int for the same values at every call, or None (the default) to draw from numnet's
+            generator (``numnet.utils.set_random_seed`` makes those repeatable).
+
+    Example:
+        >>> w = numnet.initializers.RandomNormal(stddev=0.01, seed=1)((1000,))
+        >>> round(float(w.std()), 2)
+        0.01
+    """
+
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
         super().__init__(seed)
         self.mean, self.stddev = mean, stddev
@@ -100,11 +167,38 @@ class RandomNormal(Initializer):
 
 
 class TruncatedNormal(RandomNormal):
+    """Draws from N(mean, stddev²), redrawing values more than two deviations from the mean.
+
+    Args:
+        mean: the mean. Defaults to ``0.0``.
+        stddev: the standard deviation before truncation. Defaults to ``0.05``.
+        seed: an int for the same values at every call, or None (the default) to draw from
+            numnet's generator.
+
+    Example:
+        >>> w = numnet.initializers.TruncatedNormal(stddev=1.0, seed=0)((1000,))
+        >>> bool(abs(w).max() <= 2.0)
+        True
+    """
     def generate(self, shape, rng):
         return _truncated_normal(rng, shape, self.mean, self.stddev)
 
 
 class RandomUniform(Initializer):
+    """Draws each element uniformly from [minval, maxval].
+
+    Args:
+        minval: the lower bound. Defaults to ``-0.05``.
+        maxval: the upper bound. Defaults to ``0.05``.
+        seed: an int for the same values at every call, or None (the default) to draw from numnet's
+            generator (``numnet.utils.set_random_seed`` makes those repeatable).
+
+    Example:
+        >>> w = numnet.initializers.RandomUniform(-1.0, 1.0, seed=0)((1000,))
+        >>> bool(w.min() >= -1.0 and w.max() <= 1.0)
+        True
+    """
+
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
         super().__init__(seed)
         self.minval, self.maxval = minval, maxval
@@ -117,7 +211,27 @@ class RandomUniform(Initializer):
 
 
 class VarianceScaling(Initializer):
-    """std = sqrt(scale / n); n from ``mode``: fan_in, fan_out or fan_avg."""
+    """std = sqrt(scale / n); n from ``mode``: fan_in, fan_out or fan_avg.
+
+    Args:
+        scale: the variance numerator: variance = scale / n. Defaults to ``1.0``.
+        mode: n is 'fan_in' (inputs), 'fan_out' (outputs) or 'fan_avg' (their mean). Defaults to
+            ``'fan_in'``.
+        distribution: 'truncated_normal' (redrawn beyond two deviations, rescaled to keep the
+            variance), 'untruncated_normal' or 'uniform' (in [-limit, limit], limit = sqrt(3 scale /
+            n)). Defaults to ``'truncated_normal'``.
+        seed: an int for the same values at every call, or None (the default) to draw from numnet's
+            generator (``numnet.utils.set_random_seed`` makes those repeatable).
+
+    Raises:
+        ValueError: for an unknown ``mode`` or ``distribution``.
+
+    Example:
+        >>> init = numnet.initializers.VarianceScaling(2.0, mode='fan_in', distribution='uniform')
+        >>> w = init((100, 10))              # limit sqrt(6 / 100) = 0.245
+        >>> bool(abs(w).max() <= 0.245)
+        True
+    """
 
     def __init__(
         self,
@@ -168,8 +282,20 @@ def _preset(name, scale, mode, distribution):
             return {"seed": self.seed}
 
     Preset.__name__ = Preset.__qualname__ = name
+    n = {"fan_in": "fan_in", "fan_avg": "(fan_in + fan_out) / 2"}[mode]
+    law = (f"uniform in [-limit, limit], limit = sqrt({3 * scale:g} / n)"
+           if distribution == "uniform" else
+           f"a normal of standard deviation sqrt({scale:g} / n) truncated at two deviations")
     Preset.__doc__ = (
-        f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={distribution!r}).")
+        f"Draws from {law}, n = {n}.\n\n"
+        f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={distribution!r}).\n\n"
+        "Args:\n"
+        "    seed: an int for the same values at every call, or None (the default) to draw from "
+        "numnet's generator.\n\n"
+        "Example:\n"
+        f"    >>> w = numnet.initializers.{name}(seed=0)((784, 32))\n"
+        "    >>> w.shape, str(w.dtype)\n"
+        "    ((784, 32), 'float32')\n")
     return Preset
 
 
@@ -182,6 +308,19 @@ LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform")
 
 
 class Orthogonal(Initializer):
+    """Draws a random orthogonal matrix (the Q of a QR decomposition), times ``gain``.
+
+    Args:
+        gain: the factor the orthogonal matrix is multiplied by. Defaults to ``1.0``.
+        seed: an int for the same values at every call, or None (the default) to draw from numnet's
+            generator (``numnet.utils.set_random_seed`` makes those repeatable).
+
+    Example:
+        >>> q = numnet.initializers.Orthogonal(seed=0)((3, 3))
+        >>> np.allclose(q.T @ q, np.eye(3), atol=1e-5)
+        True
+    """
+
     def __init__(self, gain: float = 1.0, seed: int | None = None):
         super().__init__(seed)
         self.gain = gain
@@ -201,6 +340,16 @@ class Orthogonal(Initializer):
 
 
 class Identity(Initializer):
+    """The identity matrix (ones on the diagonal of a 2D weight) times ``gain``.
+
+    Args:
+        gain: the factor of the identity. Defaults to ``1.0``.
+
+    Example:
+        >>> numnet.initializers.Identity()((2, 2)).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
+
     def __init__(self, gain: float = 1.0):
         super().__init__(None)
         self.gain = gain
@@ -242,7 +391,19 @@ he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunN
 
 
 def get(identifier) -> Initializer:
-    """An initializer from a name ('glorot_uniform'), a class name, a config dict or an object."""
+    """An initializer from a name ('glorot_uniform'), a class name, a config dict or an object.
+
+    Args:
+        identifier: a name ('glorot_uniform', 'zeros'), a class name, a config dict, an Initializer
+            class or object, or a callable ``fn(shape, dtype)``.
+
+    Returns:
+        The Initializer (or the callable).
+
+    Raises:
+        ValueError: for an unknown name, with the closest names.
+        TypeError: for anything else.
+    """
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, str):
@@ -271,4 +432,22 @@ def get(identifier) -> Initializer:
 
 
 def serialize(init) -> dict:
+    """Returns the config dict of an initializer.
+
+    Args:
+        init: an Initializer.
+
+    Returns:
+        ``{"class_name": ..., "config": ...}``, which ``get`` turns back into the initializer.
+    """
     return {"class_name": type(init).__name__, "config": init.get_config()}
+
+
+__all__ = [
+    "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
+    "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomNormal",
+    "RandomUniform", "TruncatedNormal", "VarianceScaling", "Zeros", "compute_fans", "constant",
+    "get", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
+    "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform",
+    "serialize", "truncated_normal", "variance_scaling", "zeros",
+]

@@ -136,3 +136,6 @@ def serialize(reg) -> dict | None:
         reg: a Regularizer, or None (gives None).
     """
     return None if reg is None else {"class_name": type(reg).__name__, "config": reg.get_config()}
+
+
+__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize"]
