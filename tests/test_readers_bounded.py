@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from bounded import run_bounded
+from bounded import GiB, run_bounded
 
 import numnet
 from numnet import layers
@@ -232,6 +232,18 @@ def test_a_lambda_after_a_huge_input_is_refused_before_probing(tmp_path):
     path = _numnet_with(tmp_path, model, huge)
     _refused(run_bounded(numnet.models.load_model, path),
              match=r"zero sample of shape \(40000, 40000\).*output_shape")
+
+
+def test_a_normalization_after_a_huge_input_allocates_nothing_of_its_size(tmp_path):
+    model = numnet.Sequential([layers.Input((3,)), layers.Normalization(mean=1.0, variance=4.0)])
+
+    def huge(config):
+        config["model"]["config"]["layers"][0]["config"]["shape"] = [600_000_000]
+
+    path = _numnet_with(tmp_path, model, huge)
+    assert run_bounded(numnet.models.load_model, path, memory=GiB // 2) == ("ok", None)
+    np.testing.assert_allclose(numnet.models.load_model(_numnet_with(tmp_path, model)).predict(
+        np.full((1, 3), 5.0, "float32"), verbose=0), 2.0)
 
 
 def test_the_budget_counts_the_bytes_really_in_each_member(tmp_path):

@@ -103,7 +103,7 @@ class Normalization(Layer):
         for i in range(1, value.ndim + 1):
             full[self._keep[-i]] = value.shape[-i]
         try:
-            return xp.broadcast_to(value.reshape(full), self._shape).copy()
+            return xp.broadcast_to(value.reshape(full), self._shape)  # a view: no copy
         except ValueError:
             raise ValueError(f"{self.name}: mean and variance of shape {value.shape} do not "
                              f"broadcast to the kept axes of size {kept}.") from None

@@ -77,6 +77,8 @@ class Loader:
             raise
         except RecursionError:
             raise self.fail(where, "nested too deeply") from None
+        except MemoryError as err:  # what no budget foresaw (a layer's own buffers)
+            raise self.fail(where, f"needs more memory than there is ({err})") from None
         except (ValueError, TypeError, KeyError, IndexError, AttributeError,
                 OverflowError) as err:
             raise self.fail(where, f"{type(err).__name__}: {err}") from None
