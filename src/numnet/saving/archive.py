@@ -79,7 +79,7 @@ def write_archive(fileobj, members) -> None:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, content)
                 continue
-            array = np.ascontiguousarray(content)
+            array = np.asarray(content, order="C")  # (a 0-d array stays 0-d)
             info.compress_type = zipfile.ZIP_STORED
             with zf.open(info, "w", force_zip64=array.nbytes > 2**31 - 2**20) as out:
                 npy_format.write_array(out, array, allow_pickle=False)
@@ -279,7 +279,7 @@ class Archive:
             array = array.reshape(file_shape)
         if not array.dtype.isnative:
             array = array.astype(array.dtype.newbyteorder("="))
-        return np.ascontiguousarray(array)
+        return np.asarray(array, order="C")
 
 
 def _read_exact(f, n: int, archive: Archive, name: str) -> bytes:

@@ -55,7 +55,7 @@ def _weights_manifest(model, arrays: list) -> list:
     for layer in model._all_layers():
         variables = []
         for var in layer.weights:
-            value = np.ascontiguousarray(backend.to_numpy(var.value))
+            value = np.asarray(backend.to_numpy(var.value), order="C")  # (0-d stays 0-d)
             if value.dtype.name not in NUMERIC_DTYPES:
                 raise TypeError(f"save: {var.path} has dtype {value.dtype}, which a model file "
                                 f"cannot hold (one of {sorted(NUMERIC_DTYPES)}).")

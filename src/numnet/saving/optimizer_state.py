@@ -33,7 +33,7 @@ def save_state(model, arrays: list) -> dict | None:
     start = len(arrays)
 
     def add(value):
-        value = np.ascontiguousarray(backend.to_numpy(value))
+        value = np.asarray(backend.to_numpy(value), order="C")  # (0-d stays 0-d)
         member = f"optimizer/{len(arrays) - start}.npy"
         arrays.append((member, value))
         return {"shape": list(value.shape), "dtype": value.dtype.name, "member": member}
