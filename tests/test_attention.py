@@ -398,6 +398,90 @@ def test_transformer_block_learns_a_toy_task():
     assert final < 0.3 * first, (first, final)
 
 
+# ----------------------------------------------------------------------------- Attention layers
+
+
+def luong(query, value, key, scale=1.0, value_mask=None, causal=False):
+    """softmax(scale q k^T, masked keys at -1e9) v in NumPy."""
+    query, value, key = (np.asarray(a, np.float64) for a in (query, value, key))
+    scores = scale * np.einsum("btd,bsd->bts", query, key)
+    keep = np.ones(scores.shape, bool)
+    if value_mask is not None:
+        keep &= value_mask[:, None, :]
+    if causal:
+        keep &= np.tril(np.ones(scores.shape[1:], bool))[None]
+    scores = np.where(keep, scores, scores - 1e9)
+    e = np.exp(scores - scores.max(-1, keepdims=True))
+    weights = e / e.sum(-1, keepdims=True)
+    return weights @ value, weights
+
+
+def test_dot_attention_matches_numpy_with_masks():
+    layer = layers.Attention(use_scale=True, dtype="float64")
+    q, v, k = normal(2, 3, 4), normal(2, 5, 4), normal(2, 5, 4)
+    layer([q, v, k])
+    layer.set_weights([np.array(0.7)])
+    qm = np.array([[1, 1, 0], [1, 1, 1]], bool)
+    vm = np.array([[1, 1, 1, 0, 0], [1, 0, 1, 1, 1]], bool)
+    out, weights = layer([q, v, k], mask=[qm, vm], use_causal_mask=True,
+                         return_attention_scores=True)
+    expected, expected_weights = luong(q, v, k, 0.7, vm, causal=True)
+    np.testing.assert_allclose(weights.numpy(), expected_weights, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(out.numpy(), expected * qm[..., None], rtol=1e-9, atol=1e-12)
+    assert layer.compute_output_shape([(None, 3, 4), (None, 5, 4)]) == (None, 3, 4)
+
+
+def test_additive_attention_matches_numpy():
+    layer = layers.AdditiveAttention(dtype="float64")
+    q, v = normal(2, 3, 4).astype(np.float64), normal(2, 5, 4).astype(np.float64)
+    out = layer([q, v]).numpy()
+    (scale,) = layer.get_weights()
+    scores = (scale * np.tanh(q[:, :, None, :] + v[:, None, :, :])).sum(-1)
+    e = np.exp(scores - scores.max(-1, keepdims=True))
+    np.testing.assert_allclose(out, (e / e.sum(-1, keepdims=True)) @ v, rtol=1e-9)
+    assert scale.shape == (4,)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.Attention(use_scale=True, dtype="float64"),
+    lambda: layers.Attention(use_scale=True, score_mode="concat", dtype="float64"),
+    lambda: layers.AdditiveAttention(dtype="float64")])
+def test_attention_layer_gradients(make):
+    layer = make()
+    layer([np.zeros((2, 3, 4)), np.zeros((2, 5, 4))])
+    layer.set_weights([w + 0.3 for w in layer.get_weights()])
+    vm = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool)
+    error = check_gradients(lambda q, v, k: layer([q, v, k], mask=[None, vm]),
+                            [RNG.normal(size=(2, 3, 4)), RNG.normal(size=(2, 5, 4)),
+                             RNG.normal(size=(2, 5, 4))], params=layer.trainable_weights)
+    assert error < 1e-6
+
+
+def test_attention_layer_in_a_functional_model(tmp_path):
+    query, value = numnet.Input(shape=(3, 4)), numnet.Input(shape=(5, 4))
+    out = layers.Attention(use_scale=True)([query, value])
+    model = numnet.Model([query, value], out)
+    q, v = normal(2, 3, 4), normal(2, 5, 4)
+    np.testing.assert_allclose(model.predict([q, v], verbose=0), luong(q, v, v)[0], rtol=1e-5,
+                               atol=1e-6)
+    model.compile("adam", "mse")
+    model.fit([q, v], normal(2, 3, 4), epochs=2, verbose=0)
+    expected = model.predict([q, v], verbose=0)
+    # the scale is a 0-d weight, and stays 0-d in the file (and in the optimizer's slots)
+    model.save(tmp_path / "luong.numnet")
+    loaded = numnet.models.load_model(tmp_path / "luong.numnet")
+    assert loaded.layers[-1].weights[0].shape == ()
+    np.testing.assert_array_equal(loaded.predict([q, v], verbose=0), expected)
+    loaded.fit([q, v], normal(2, 3, 4), epochs=1, verbose=0)
+
+
+def test_attention_layer_errors():
+    with pytest.raises(ValueError, match="score_mode"):
+        layers.Attention(score_mode="general")
+    with pytest.raises(TypeError, match="list"):
+        layers.Attention()(normal(2, 3, 4))
+
+
 # ----------------------------------------------------------------------------- against Keras
 
 
@@ -490,6 +574,26 @@ def test_keras_weight_files_line_up_both_ways(keras, tmp_path):
     theirs.load_weights(tmp_path / "numnet.weights.h5")
     np.testing.assert_allclose(ours.predict([q, v], verbose=0), np.asarray(theirs([q, v])),
                                rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("Attention", {}), ("Attention", {"use_scale": True}),
+    ("Attention", {"use_scale": True, "score_mode": "concat"}), ("AdditiveAttention", {})])
+def test_attention_layers_match_keras(keras, name, kwargs):
+    ours, theirs = getattr(layers, name)(**kwargs), getattr(keras.layers, name)(**kwargs)
+    q, v, k = normal(2, 3, 4), normal(2, 5, 4), normal(2, 5, 4)
+    ours([q, v, k])
+    theirs([q, v, k])
+    weights = [w * 1.3 + 0.1 for w in ours.get_weights()]
+    ours.set_weights(weights)
+    theirs.set_weights(weights)
+    masks = [np.array([[1, 1, 0], [1, 1, 1]], bool),
+             np.array([[1, 1, 1, 0, 0], [1, 0, 1, 1, 1]], bool)]
+    for call in ({}, {"mask": masks, "use_causal_mask": True}):
+        out, scores = ours([q, v, k], return_attention_scores=True, **call)
+        expected, expected_scores = theirs([q, v, k], return_attention_scores=True, **call)
+        np.testing.assert_allclose(out.numpy(), np.asarray(expected), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(scores.numpy(), np.asarray(expected_scores), atol=1e-6)
 
 
 def test_runs_on_a_device(runs_on_a_device):

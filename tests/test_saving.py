@@ -152,6 +152,8 @@ LAYER_EXAMPLES = [
     layers.StringLookup(vocabulary=["a", "b", "c"], mask_token="", name="words"),
     layers.IntegerLookup(vocabulary=[3, 1], num_oov_indices=2, output_mode="count"),
     layers.CategoryEncoding(5, output_mode="one_hot"),
+    layers.Attention(use_scale=True, score_mode="concat", dropout=0.1, seed=1),
+    layers.AdditiveAttention(use_scale=False),
 ]
 
 # The rank of each example's input: (4, 6) unless it needs more axes.
@@ -164,6 +166,7 @@ _EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.
                    layers.SimpleRNN: (4, 5, 6), layers.LSTM: (4, 5, 6), layers.GRU: (4, 5, 6),
                    layers.RNN: (4, 5, 6), layers.Bidirectional: (4, 5, 6),
                    layers.TimeDistributed: (4, 5, 6), layers.MultiHeadAttention: (4, 5, 6),
+                   layers.Attention: (4, 5, 6), layers.AdditiveAttention: (4, 5, 6),
                    layers.Conv1DTranspose: (4, 5, 6), layers.UpSampling1D: (4, 5, 6),
                    layers.ZeroPadding1D: (4, 5, 6), layers.Cropping1D: (4, 5, 6),
                    **{cls: (4, 3, 5, 6) for cls in (

@@ -1,7 +1,7 @@
 """Layers: from numnet.layers import Dense."""
 
 from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
-from .attention import MultiHeadAttention
+from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .base import Input, InputLayer, Layer, SymbolicTensor
 from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
 from .convolutional_transpose import (
@@ -93,7 +93,7 @@ __all__ = [
     "GRU", "LSTM", "RNN", "Bidirectional", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
     "TimeDistributed",
     "CategoryEncoding", "IntegerLookup", "StringLookup", "deserialize", "serialize",
-    "MultiHeadAttention",
+    "MultiHeadAttention", "Attention", "AdditiveAttention",
     "Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose",
     "CenterCrop", "Cropping1D", "Cropping2D", "RandomContrast", "RandomFlip", "RandomRotation",
     "RandomTranslation", "RandomZoom", "Resizing", "UpSampling1D", "UpSampling2D",

@@ -10,7 +10,8 @@ import numpy as np
 from .. import backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
-from .base import Layer, is_symbolic_list
+from . import base as _base
+from .base import Layer, apply_to_list, is_symbolic_list
 
 LARGE_NEGATIVE = -1e9
 """What a masked score becomes before the softmax (Keras's value for float32 and wider; -3e4,
@@ -389,7 +390,7 @@ class MultiHeadAttention(Layer):
         weights = probs
         if training and self.dropout > 0:
             keep = 1.0 - self.dropout
-            draw = self._generator().random(probs.shape, dtype="float32") < keep
+            draw = _generator(self).random(probs.shape, dtype="float32") < keep
             scale = backend.to_device(draw).astype(probs.dtype) / probs.dtype.type(keep)
             weights = ops.multiply(probs, scale)
         out = ops.matmul(weights, vf)  # (b, N, T, value_dim)
@@ -398,13 +399,6 @@ class MultiHeadAttention(Layer):
         out = ops.reshape(out, unflat)
         out = ops.transpose(out, tuple(int(i) for i in np.argsort(order)))
         return out, ops.reshape(probs, full_shape)
-
-    def _generator(self):
-        if self.seed is None:
-            return backend.rng()
-        if self._rng is None:
-            self._rng = np.random.default_rng(self.seed)
-        return self._rng
 
     # ----- config -----
     def get_config(self):
@@ -419,6 +413,196 @@ class MultiHeadAttention(Layer):
                 "kernel_constraint": constraints.serialize(self.kernel_constraint),
                 "bias_constraint": constraints.serialize(self.bias_constraint),
                 "seed": self.seed}
+
+
+class Attention(Layer):
+    """Dot-product (Luong) attention over a list [query, value] or [query, value, key]::
+
+        scores = query @ key^T  (* scale)                       (batch, Tq, Tv)
+        ("concat": scores = c * sum(tanh(scale * (q + k)), features))
+        output = softmax(scores, masked keys excluded) @ value  (batch, Tq, dim)
+
+    Args:
+        use_scale: learn a scalar ``scale`` (initialized to 1) multiplying the scores.
+            Defaults to False.
+        score_mode: "dot" (default) or "concat" (with a learnt scalar
+            ``concat_score_weight``).
+        dropout: rate of dropout on the attention weights (training only). Defaults to 0.
+        seed: seed of the dropout.
+
+    Call: ``layer([query, value(, key)], mask=[query mask, value mask], training=...,
+    return_attention_scores=False, use_causal_mask=False)``; the key defaults to the value.
+    Masked value steps get -1e9 added to their scores (65504 in float16), as Keras, and the
+    output rows of masked query steps are zero. Masks carried by the inputs (``_keras_mask``)
+    are used when ``mask`` is not given.
+
+    >>> Attention()([np.ones((2, 3, 4)), np.ones((2, 5, 4))]).shape
+    (2, 3, 4)
+    """
+
+    supports_masking = True
+    _takes_list = True
+
+    def __init__(self, use_scale: bool = False, score_mode: str = "dot", dropout: float = 0.0,
+                 seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        where = type(self).__name__
+        if score_mode not in ("dot", "concat"):
+            raise ValueError(f"{where}(score_mode): expected 'dot' or 'concat', given "
+                             f"{score_mode!r}.")
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) \
+                or not 0 <= dropout < 1:
+            raise ValueError(f"{where}(dropout): expected a number in [0, 1), given "
+                             f"{dropout!r}.")
+        self.use_scale = bool(use_scale)
+        self.score_mode = score_mode
+        self.dropout = float(dropout)
+        self.seed = seed
+        self._rng = None
+        self.scale = self.concat_score_weight = None
+
+    def _check(self, shapes) -> list:
+        if not isinstance(shapes, (list, tuple)) or not 2 <= len(shapes) <= 3 or not all(
+                isinstance(s, (list, tuple)) for s in shapes):
+            raise ValueError(
+                f"{self.name}: {type(self).__name__} is called on a list [query, value] or "
+                f"[query, value, key]; given shapes {shapes!r}.")
+        return [tuple(s) for s in shapes]
+
+    def build(self, input_shape) -> None:
+        self._check(input_shape)
+        if self.use_scale:
+            self.scale = self.add_weight((), "ones", name="scale")
+        if self.score_mode == "concat":
+            self.concat_score_weight = self.add_weight((), "ones", name="concat_score_weight")
+
+    def compute_output_shape(self, input_shape):
+        query, value = self._check(input_shape)[:2]
+        return (*query[:-1], value[-1])
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, (list, tuple)):
+            return mask[0] if mask else None
+        return None
+
+    def __call__(self, inputs, training=None, mask=None, return_attention_scores=False,
+                 use_causal_mask=False, **kwargs):
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError(f"{self.name}: {type(self).__name__} is called on a list [query, "
+                            f"value] or [query, value, key]; given {type(inputs).__name__}.")
+        options = dict(return_attention_scores=return_attention_scores,
+                       use_causal_mask=use_causal_mask, **kwargs)
+        if any(getattr(t, "_symbolic", False) for t in inputs):
+            if is_symbolic_list(inputs) and not (return_attention_scores or use_causal_mask
+                                                 or kwargs):
+                return apply_to_list(self, inputs)
+            return super().__call__(inputs, **options)  # a node of the general kind
+        xs = [t if isinstance(t, Tensor) else ops.as_tensor(t) for t in inputs]
+        if not self.built:
+            self.build([(None, *t.shape[1:]) for t in xs])
+        if mask is None:
+            mask = [getattr(t, "_keras_mask", None) for t in inputs]
+        xs = [ops.cast(t, self._compute) if t.dtype != self._compute
+              and backend.is_float_dtype(t.dtype) else t for t in xs]
+        if training is None:
+            training = getattr(getattr(_base, "_context", None), "training", None)
+        return self.call(xs, mask=mask, training=bool(training), **options)
+
+    def _scores(self, query: Tensor, key: Tensor) -> Tensor:
+        if self.score_mode == "dot":
+            scores = ops.matmul(query, ops.transpose(key, (0, 2, 1)))
+            return scores if self.scale is None else ops.multiply(scores, self._weight(
+                self.scale))
+        pairs = ops.add(ops.reshape(query, (query.shape[0], query.shape[1], 1, -1)),
+                        ops.reshape(key, (key.shape[0], 1, key.shape[1], -1)))
+        if self.scale is not None:
+            pairs = ops.multiply(pairs, self._weight(self.scale))
+        scores = ops.sum(ops.activation(pairs, _TANH), axis=-1)
+        return ops.multiply(scores, self._weight(self.concat_score_weight))
+
+    def call(self, inputs, mask=None, training=False, return_attention_scores=False,
+             use_causal_mask=False):
+        query, value = inputs[0], inputs[1]
+        key = inputs[2] if len(inputs) > 2 else value
+        query_mask, value_mask = (list(mask) + [None, None])[:2] if mask else (None, None)
+        scores = self._scores(query, key)
+        xp = backend.xp
+        keep = None
+        if value_mask is not None:
+            keep = xp.expand_dims(backend.to_device(getattr(value_mask, "value", value_mask))
+                                  .astype(bool), -2)
+        if use_causal_mask:
+            t, s = scores.shape[-2:]
+            causal = (xp.arange(t)[:, None] >= xp.arange(s)[None, :])[None]
+            keep = causal if keep is None else keep & causal
+        if keep is not None:
+            big = 65504.0 if scores.dtype == xp.float16 else 1.0e9
+            penalty = xp.where(keep, 0.0, -big).astype(scores.dtype)
+            scores = ops.add(scores, penalty)
+        weights = ops.activation(scores, _SOFTMAX)
+        applied = weights
+        if training and self.dropout > 0:
+            keep_prob = 1.0 - self.dropout
+            draw = _generator(self).random(weights.shape, dtype="float32") < keep_prob
+            applied = ops.multiply(weights, backend.to_device(draw).astype(weights.dtype)
+                                   / weights.dtype.type(keep_prob))
+        out = ops.matmul(applied, value)
+        if query_mask is not None:
+            rows = backend.to_device(getattr(query_mask, "value", query_mask)).astype(bool)
+            out = ops.multiply(out, rows[..., None].astype(out.dtype))
+        if return_attention_scores:
+            return out, weights
+        return out
+
+    def get_config(self):
+        return {**super().get_config(), "use_scale": self.use_scale,
+                "score_mode": self.score_mode, "dropout": self.dropout, "seed": self.seed}
+
+
+class AdditiveAttention(Attention):
+    """Additive (Bahdanau) attention over [query, value(, key)]::
+
+        scores[t, s] = sum_d scale_d tanh(query[t, d] + key[s, d])     (batch, Tq, Tv)
+        output = softmax(scores, masked keys excluded) @ value
+
+    Args:
+        use_scale: learn ``scale`` (shape (dim,), glorot_uniform) weighting the features.
+            Defaults to True (without it every feature weighs 1).
+        dropout: rate of dropout on the attention weights (training only). Defaults to 0.
+
+    Call as ``Attention``.
+    """
+
+    def __init__(self, use_scale: bool = True, dropout: float = 0.0, **kwargs):
+        kwargs.pop("score_mode", None)
+        super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)
+
+    def build(self, input_shape) -> None:
+        query = self._check(input_shape)[0]
+        if self.use_scale:
+            self.scale = self.add_weight((query[-1],), "glorot_uniform", name="scale")
+
+    def _scores(self, query: Tensor, key: Tensor) -> Tensor:
+        pairs = ops.add(ops.reshape(query, (query.shape[0], query.shape[1], 1, -1)),
+                        ops.reshape(key, (key.shape[0], 1, key.shape[1], -1)))
+        tanh = ops.activation(pairs, _TANH)
+        if self.scale is not None:
+            tanh = ops.multiply(tanh, self._weight(self.scale))
+        return ops.sum(tanh, axis=-1)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("score_mode")
+        return config
+
+
+def _generator(layer):
+    """The layer's dropout generator: its own from ``seed``, else numnet's."""
+    if layer.seed is None:
+        return backend.rng()
+    if layer._rng is None:
+        layer._rng = np.random.default_rng(layer.seed)
+    return layer._rng
 
 
 def _carried(x, mask):
@@ -436,6 +620,24 @@ class _Sigmoid:
         return g * out * (1 - out)
 
 
-_SIGMOID = _Sigmoid()
+class _Tanh:
+    def forward(self, z):
+        return backend.xp.tanh(z)
 
-__all__ = ["MultiHeadAttention"]
+    def backward(self, z, out, g):
+        return g * (1 - out * out)
+
+
+class _Softmax:
+    """softmax over the last axis; backward: p (g - sum(g p))."""
+
+    def forward(self, z):
+        return ops.softmax_values(z, -1)
+
+    def backward(self, z, out, g):
+        return out * (g - (g * out).sum(axis=-1, keepdims=True))
+
+
+_SIGMOID, _TANH, _SOFTMAX = _Sigmoid(), _Tanh(), _Softmax()
+
+__all__ = ["AdditiveAttention", "Attention", "MultiHeadAttention"]
