@@ -301,3 +301,11 @@ def test_linear_wins_is_said_and_kept(tmp_path):
     model = numnet.models.load_model(tmp_path / "run" / "model.numnet")
     assert [layer.units for layer in model.layers] == [1]
     assert report["metrics"]["r2"] > 0.85
+
+
+def test_small_tables_get_enough_steps_unless_epochs_are_given():
+    settings = protocol.Settings(batch_size=32, epochs=200, patience=20, min_steps=2000)
+    # 96 rows: 3 steps an epoch, 600 steps in 200 epochs: both limits stretched by 2000 / 600.
+    assert settings.limits(96) == (667, 67)
+    assert settings.limits(320) == (200, 20)  # 10 steps an epoch: 2,000 steps already
+    assert protocol.Settings(epochs=5, patience=2).limits(96) == (5, 2)

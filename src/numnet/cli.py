@@ -271,8 +271,10 @@ def _train(args) -> int:
                           f"{args.cv_below:,} rows)" if cv else
                           f"test split of {args.test_split:g} held out first") +
           "; candidates chosen on validation rows only")
-    settings = protocol.Settings(args.optimizer, learning_rate, args.batch_size, args.epochs,
-                                 args.patience, args.class_weight, args.seed, args.verbose)
+    settings = protocol.Settings(args.optimizer, learning_rate, args.batch_size,
+                                 args.epochs or 200, args.patience or 20, args.class_weight,
+                                 args.seed, args.verbose,
+                                 min_steps=protocol.MIN_STEPS if args.epochs is None else 0)
     start = time.perf_counter()
     result = protocol.run(table, targets, task, hidden, settings, ignore=ignore,
                           identifiers=identifiers, classes=whole.classes, folds_k=args.folds,
@@ -604,7 +606,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "and DIR/history.png (with matplotlib; otherwise a text chart). Refuses "
                     "(exit status 2) fewer than 20 rows, a class of fewer than 5 rows, and an "
                     "existing DIR without --overwrite.")
-    _table_args(train, 200, hidden="auto")
+    _table_args(train, None, hidden="auto")
+    train.add_argument("--epochs", type=_positive_int, default=None,
+                       help="most passes over the training rows (default 200, or on small "
+                            "tables as many as 2,000 optimizer steps take)")
     train.add_argument("--test-split", type=_fraction, default=0.2,
                        help="fraction of rows held out first for the test score, from 5,000 "
                             "rows up (default 0.2; stratified by class)")
@@ -625,9 +630,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="'auto' runs the learning-rate range test first and uses its "
                             "suggestion; a number sets it; default: the optimizer's own "
                             "(0.001 for adam)")
-    train.add_argument("--patience", type=_positive_int, default=20,
+    train.add_argument("--patience", type=_positive_int, default=None,
                        help="epochs without a better validation loss before stopping "
-                            "(default 20)")
+                            "(default 20, stretched as the epochs are on small tables)")
     train.add_argument("--out", metavar="DIR", default=None,
                        help="output folder (default: DATA's name + '_model')")
     train.add_argument("--verbose", type=int, default=0, choices=(0, 1, 2),
@@ -696,7 +701,7 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    if getattr(args, "epochs", 1) < 1:
+    if (getattr(args, "epochs", 1) or 1) < 1:
         parser.error("--epochs must be at least 1")
     from numnet.saving import ModelFileError
     from numnet.tools.tabular import DataError

@@ -45,6 +45,8 @@ from .tabular_read import Table
 
 SMALL = 2000
 """Training rows below which the hidden layers get dropout and an L2 penalty."""
+MIN_STEPS = 2000
+"""The fewest optimizer steps the default epoch limit allows on a small table."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,18 @@ class Settings:
     class_weight: str = "auto"
     seed: int = 0
     verbose: int = 0
+    min_steps: int = 0
+
+    def limits(self, train_rows: int) -> tuple:
+        """(most epochs, patience) for ``train_rows`` training rows: ``epochs`` and
+        ``patience``, both stretched by the same factor when ``epochs`` passes would take fewer
+        than ``min_steps`` optimizer steps (small tables: a linear model at Adam's default
+        learning rate needs a few thousand steps to converge)."""
+        steps = max(1, math.ceil(train_rows / self.batch_size)) * self.epochs
+        if steps >= self.min_steps:
+            return self.epochs, self.patience
+        factor = self.min_steps / steps
+        return math.ceil(self.epochs * factor), math.ceil(self.patience * factor)
 
 
 # ----------------------------------------------------------------------------- rows
@@ -250,6 +264,7 @@ class Trained:
     test: dict | None = None
     refit: Split | None = None
     refit_model: object = None
+    limits: tuple = ()
 
 
 def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
@@ -273,9 +288,10 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
         model.optimizer.learning_rate = found.suggestion
         source = f"lr-find ({found.method})"
     keep = _keep_best()
-    monitors = [keep, callbacks.EarlyStopping(monitor="val_loss", patience=settings.patience)]
+    epochs, patience = settings.limits(len(split_.x_train))
+    monitors = [keep, callbacks.EarlyStopping(monitor="val_loss", patience=patience)]
     units = _units_monitor(split_) if units_history and split_.prep.task == "regression" else None
-    history = model.fit(split_.x_train, split_.y_train, epochs=settings.epochs,
+    history = model.fit(split_.x_train, split_.y_train, epochs=epochs,
                         batch_size=settings.batch_size, class_weight=split_.class_weight,
                         validation_data=(split_.x_val, split_.y_val),
                         callbacks=monitors + ([units] if units else []),
@@ -286,7 +302,7 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
     return Trained(candidate, model, keep.best_epoch, len(history["loss"]),
                    float(model.optimizer.current_learning_rate()), source, history,
                    score(split_.prep, model.predict(split_.x_val, batch_size=4096, verbose=0),
-                         split_.val_labels))
+                         split_.val_labels), limits=(epochs, patience))
 
 
 def refit(table: Table, targets: list, task: str, rows, trained: Trained, settings: Settings,

@@ -96,6 +96,7 @@ def report(args, table, targets, task, reason, result, columns, balance, weights
         "units": units(task),
         "loss_function": final.model._loss_obj.name, "epochs": final.epochs,
         "best_epoch": final.best_epoch, "time_s": round(seconds, 3),
+        "epoch_limit": final.limits[0], "patience": final.limits[1],
         "inputs": prep.n_inputs, "hidden": list(result.chosen.hidden),
         "optimizer": args.optimizer, "learning_rate": final.learning_rate,
         "learning_rate_source": final.learning_rate_source, "batch_size": args.batch_size,
@@ -172,6 +173,7 @@ def summary_lines(result, report: dict, seconds: float) -> list:
             f"learning rate: {final.learning_rate:.3g} ({final.learning_rate_source})",
             f"saved model: {result.chosen.name}; early stopping ({len(result.split.train_rows)} "
             f"training rows, {len(result.split.val_rows)} validation rows) chose epoch "
-            f"{final.best_epoch} of {final.epochs} (validation {m} {final.validation[m]:.4f}); "
+            f"{final.best_epoch} of {final.epochs} (at most {final.limits[0]}, patience "
+            f"{final.limits[1]}; validation {m} {final.validation[m]:.4f}); "
             f"then trained on all {len(final.refit.train_rows)} of those rows for "
             f"{final.best_epoch} epochs; {seconds:.1f} s in all"]
