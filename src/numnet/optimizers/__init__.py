@@ -30,7 +30,23 @@ _CLASSES = {
 
 
 def get(identifier) -> Optimizer:
-    """An optimizer from a name ('adam'), a config dict, a class or an instance."""
+    """An optimizer from a name ('adam'), a config dict, a class or an instance.
+
+    Args:
+        identifier: a name ('adam', 'sgd', case-insensitive), a ``serialize`` dict, an Optimizer
+            class (made with its defaults) or an Optimizer object (returned as it is).
+
+    Returns:
+        An Optimizer.
+
+    Raises:
+        ValueError: for an unknown name or class name, with the closest names.
+        TypeError: for anything else.
+
+    Example:
+        >>> type(numnet.optimizers.get('adam')).__name__
+        'Adam'
+    """
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):
@@ -61,12 +77,27 @@ def get(identifier) -> Optimizer:
 
 
 def serialize(optimizer: Optimizer) -> dict:
-    """``{"class_name": ..., "config": optimizer.get_config()}``."""
+    """``{"class_name": ..., "config": optimizer.get_config()}``.
+
+    Args:
+        optimizer: an Optimizer.
+
+    Returns:
+        ``{"class_name": ..., "config": ...}``, which ``deserialize`` turns back into an
+        optimizer with the same settings (not its state).
+    """
     return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
 
 
 def deserialize(config: dict) -> Optimizer:
-    """The optimizer a ``serialize`` dict describes."""
+    """The optimizer a ``serialize`` dict describes.
+
+    Args:
+        config: a dict as ``serialize`` gives.
+
+    Returns:
+        A new Optimizer.
+    """
     return get(config)
 
 

@@ -8,7 +8,9 @@ from .base import Optimizer
 
 
 class Adadelta(Optimizer):
-    """Keras 3's rule, with rms(x) = sqrt(x + epsilon) (both accumulators start at 0)::
+    """Adadelta: steps scaled by the ratio of running RMS of past updates and gradients.
+
+    Keras 3's rule, with rms(x) = sqrt(x + epsilon) (both accumulators start at 0)::
 
         accumulated_grad = rho * accumulated_grad + (1 - rho) * g^2
         delta = -rms(accumulated_delta_var) * g / rms(accumulated_grad)
@@ -20,7 +22,15 @@ class Adadelta(Optimizer):
     learning_rate * sqrt(epsilon / (1 - rho)) ~ 1.4e-6 in size: raise it (1.0 is usual).
     PyTorch's rule is the same (its defaults: lr=1.0, rho=0.9, eps=1e-6).
 
-    Defaults: learning_rate=0.001, rho=0.95, epsilon=1e-7 (Keras 3).
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). 1.0 gives Zeiler's rule. Defaults to ``0.001``.
+        rho: the decay rate of both running means. Defaults to ``0.95``.
+        epsilon: the small constant that keeps the division finite; None means the default.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
     """
 
     def __init__(

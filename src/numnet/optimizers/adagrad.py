@@ -8,7 +8,9 @@ from .base import Optimizer
 
 
 class Adagrad(Optimizer):
-    """The seeds' ``cache`` is ``accumulator``; it starts at initial_accumulator_value::
+    """Adagrad: divide each step by the root of the sum of all past squared gradients.
+
+    The accumulator starts at ``initial_accumulator_value``::
 
         accumulator = accumulator + g^2
         w = w - learning_rate * g / sqrt(accumulator + epsilon)
@@ -16,7 +18,22 @@ class Adagrad(Optimizer):
     Keras puts epsilon inside the root; the textbook form (and PyTorch, whose accumulator
     starts at 0 and whose eps is 1e-10) divides by ``sqrt(accumulator) + epsilon``.
 
-    Defaults: learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7 (Keras 3).
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        initial_accumulator_value: the accumulator's starting value (> 0). Defaults to ``0.1``.
+        epsilon: the small constant that keeps the division finite; None means the default.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
+
+    Example:
+        >>> w = numnet.Variable(np.array([1.0], "float32"))
+        >>> adagrad = numnet.optimizers.Adagrad(learning_rate=0.1)
+        >>> adagrad.apply_gradients([(np.array([1.0], "float32"), w)])
+        >>> w.numpy().round(4)                                      # 1 - 0.1 / sqrt(1.1)
+        array([0.9047], dtype=float32)
     """
 
     def __init__(

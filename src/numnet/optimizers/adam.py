@@ -10,7 +10,9 @@ from .base import Optimizer
 
 
 class Adam(Optimizer):
-    """The seeds' rule, at step t = iterations + 1 (m and v start at 0)::
+    """Adam: momentum on the gradient and on its square, with bias correction.
+
+    At step t = iterations + 1, with m and v starting at 0, the textbook rule is::
 
         m = beta_1 * m + (1 - beta_1) * g
         v = beta_2 * v + (1 - beta_2) * g^2
@@ -24,11 +26,31 @@ class Adam(Optimizer):
         alpha = learning_rate * sqrt(1 - beta_2^t) / (1 - beta_1^t)
         w = w - alpha * m / (sqrt(v) + epsilon)
 
-    that is the seeds' form with epsilon replaced by epsilon / sqrt(1 - beta_2^t) (31.6 times
-    Keras's epsilon at t = 1, the same once beta_2^t is small). PyTorch uses the seeds' form.
+    that is the textbook rule with epsilon replaced by epsilon / sqrt(1 - beta_2^t) (31.6
+    times Keras's epsilon at t = 1, the same once beta_2^t is small). PyTorch uses the
+    textbook form.
     amsgrad=True uses ``v_max = max(v_max, v)`` (starts at 0) in place of v.
 
-    Defaults: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False.
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        beta_1: the decay rate of the first moment m, in [0, 1). Defaults to ``0.9``.
+        beta_2: the decay rate of the second moment v, in [0, 1). Defaults to ``0.999``.
+        epsilon: the small constant that keeps the division finite; None means the default.
+        amsgrad: use the running maximum of v (AMSGrad) in the denominator. Defaults to ``False``.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
+
+    Example:
+        >>> w = numnet.Variable(np.array([1.0], "float32"))
+        >>> adam = numnet.optimizers.Adam(learning_rate=0.1)
+        >>> adam.apply_gradients([(np.array([0.5], "float32"), w)])   # the first step is about -lr
+        >>> w.numpy().round(4)
+        array([0.9], dtype=float32)
+        >>> model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(1)])
+        >>> model.compile(optimizer=numnet.optimizers.Adam(learning_rate=1e-3), loss="mse")
     """
 
     def __init__(

@@ -8,7 +8,9 @@ from .base import Optimizer
 
 
 class Adamax(Optimizer):
-    """At step t = iterations + 1 (m and u start at 0)::
+    """Adamax: Adam with the infinity norm of the gradients in place of their RMS.
+
+    At step t = iterations + 1 (m and u start at 0)::
 
         m = beta_1 * m + (1 - beta_1) * g
         u = max(beta_2 * u, |g|)
@@ -18,7 +20,16 @@ class Adamax(Optimizer):
     with ``m_hat = m / (1 - beta_1^t)``. Keras adds epsilon to u in the denominator; PyTorch
     adds it to |g| inside the maximum, ``u = max(beta_2 * u, |g| + epsilon)``.
 
-    Defaults: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7 (Keras 3).
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        beta_1: the decay rate of the first moment m. Defaults to ``0.9``.
+        beta_2: the decay rate of the infinity norm u. Defaults to ``0.999``.
+        epsilon: the small constant that keeps the division finite; None means the default.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
     """
 
     def __init__(

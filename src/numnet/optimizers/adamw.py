@@ -6,7 +6,9 @@ from .adam import Adam
 
 
 class AdamW(Adam):
-    """Adam (see ``Adam`` for m, v and the bias correction) after a decoupled weight decay::
+    """AdamW: Adam with decoupled weight decay.
+
+    Adam's step (see ``Adam`` for m, v and the bias correction) after the decay::
 
         w = w - learning_rate * weight_decay * w
         w = w - alpha * m / (sqrt(v) + epsilon)      (Adam's step, Keras's epsilon placement)
@@ -15,8 +17,21 @@ class AdamW(Adam):
     gradient weight_decay * w Adam would rescale). PyTorch's AdamW decays the same way,
     ``w = w * (1 - learning_rate * weight_decay)``, and differs only in Adam's epsilon placement.
 
-    Defaults: learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-    amsgrad=False (Keras 3; PyTorch's default weight_decay is 0.01).
+    PyTorch's default weight_decay is 0.01, Keras 3's 0.004.
+
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        weight_decay: the decay factor: w ← w − η · weight_decay · w each step. Defaults to
+            ``0.004``.
+        beta_1: the decay rate of the first moment m. Defaults to ``0.9``.
+        beta_2: the decay rate of the second moment v. Defaults to ``0.999``.
+        epsilon: the small constant that keeps the division finite; None means the default.
+        amsgrad: use the running maximum of v in the denominator. Defaults to ``False``.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
     """
 
     def __init__(

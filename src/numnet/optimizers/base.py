@@ -213,7 +213,43 @@ class _Pack:
 
 
 class Optimizer:
-    """Base class of the optimizers (see the module docstring for the order of one step)."""
+    """Base class of the optimizers: the learning rate, clipping, weight decay and EMA.
+
+    One step, in Keras 3's order: the gradients g are clipped; the learning rate η is read
+    from the schedule (and Keras 2's decay, η / (1 + decay · iterations)); with weight decay,
+    w ← w − η · weight_decay · w; then the subclass's update rule; then the moving average of
+    the weights, when ``use_ema``. A subclass defines ``build_slots(variable)`` (its state) and
+    ``update_step(gradient, variable, learning_rate, slots)`` (its rule, in place).
+
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        weight_decay: decoupled weight decay: each step w ← w − η · weight_decay · w before the
+            update; None for none. Defaults to ``None``.
+        clipnorm: clip each gradient to this L2 norm, or None. Defaults to ``None``.
+        clipvalue: clip each gradient element to [-clipvalue, clipvalue], or None. Defaults to
+            ``None``.
+        global_clipnorm: clip all gradients together to this global L2 norm, or None (at most one of
+            the three clippings). Defaults to ``None``.
+        use_ema: keep an exponential moving average of the weights (``finalize_variable_values``
+            copies it into the model). Defaults to ``False``.
+        ema_momentum: the EMA's momentum: ema ← ema_momentum · ema + (1 − ema_momentum) · w.
+            Defaults to ``0.99``.
+        ema_overwrite_frequency: copy the EMA into the weights every this many steps, or None (only
+            at the end of ``fit``). Defaults to ``None``.
+        loss_scale_factor: accepted for Keras compatibility; in float32 scaling the loss and
+            unscaling the gradients cancel. Defaults to ``None``.
+        gradient_accumulation_steps: sum the gradients over this many steps (an integer ≥ 2) and
+            update with their mean every that many steps, or None. Defaults to ``None``.
+        name: the optimizer's name; None uses the class name. Defaults to ``None``.
+        **kwargs: Keras 2's ``lr`` (the learning rate) and ``decay`` (η / (1 + decay · iterations)),
+            accepted with a deprecation warning.
+
+    Raises:
+        ValueError: for a negative weight decay or decay, several clippings, or an invalid
+            ``gradient_accumulation_steps`` or ``ema_momentum``.
+        TypeError: for an unknown keyword argument, with the closest name.
+    """
 
     def __init__(
         self,

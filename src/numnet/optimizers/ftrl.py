@@ -8,7 +8,9 @@ from .base import Optimizer
 
 
 class Ftrl(Optimizer):
-    """Keras 3's rule, with p = -learning_rate_power (0.5 by default: square roots),
+    """FTRL-Proximal ("follow the regularized leader"), for sparse linear models.
+
+    Keras 3's rule, with p = -learning_rate_power (0.5 by default: square roots),
     ``accumulator`` (the paper's n) starting at initial_accumulator_value and ``linear`` (z)
     at 0::
 
@@ -26,9 +28,22 @@ class Ftrl(Optimizer):
     with Keras's ``2 * l2`` in place of the paper's l2 and the accumulator starting at 0.1
     instead of 0. Note that w does not depend on its previous value except through linear.
 
-    Defaults: learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
-    l1_regularization_strength=0.0, l2_regularization_strength=0.0,
-    l2_shrinkage_regularization_strength=0.0, beta=0.0 (Keras 3).
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        learning_rate_power: −p, the power of the accumulator in the step size (≤ 0; −0.5 gives
+            square roots). Defaults to ``-0.5``.
+        initial_accumulator_value: the accumulator's starting value (≥ 0). Defaults to ``0.1``.
+        l1_regularization_strength: the L1 penalty l1 (≥ 0), which sets small weights to exactly 0.
+            Defaults to ``0.0``.
+        l2_regularization_strength: the L2 penalty (≥ 0). Defaults to ``0.0``.
+        l2_shrinkage_regularization_strength: an L2 penalty applied through the gradient, g + 2 ·
+            strength · w (≥ 0). Defaults to ``0.0``.
+        beta: the paper's β, added to the denominator (≥ 0). Defaults to ``0.0``.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
     """
 
     def __init__(

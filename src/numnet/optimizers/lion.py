@@ -8,7 +8,9 @@ from .base import Optimizer
 
 
 class Lion(Optimizer):
-    """m starts at 0::
+    """Lion: steps of the sign of an interpolated momentum.
+
+    m starts at 0::
 
         w = w - learning_rate * sign(beta_1 * m + (1 - beta_1) * g)
         m = beta_2 * m + (1 - beta_2) * g
@@ -17,7 +19,15 @@ class Lion(Optimizer):
     times smaller than Adam's, and weight_decay (decoupled, as in AdamW) 3-10 times larger.
     One slot (m) instead of Adam's two.
 
-    Defaults: learning_rate=0.001, beta_1=0.9, beta_2=0.99 (Keras 3).
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        beta_1: the weight of m in the step's direction. Defaults to ``0.9``.
+        beta_2: the decay rate of m. Defaults to ``0.99``.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
     """
 
     def __init__(

@@ -26,8 +26,20 @@ from .base import Optimizer
 class LossScaleOptimizer(Optimizer):
     """Wraps ``inner_optimizer`` (an optimizer or its name) with dynamic loss scaling.
 
-    Args: inner_optimizer, initial_scale (Defaults to 2**15), dynamic_growth_steps (Defaults to
-    2000), name (Defaults to "loss_scale_optimizer").
+    The loss is multiplied by the scale before the backward pass and the gradients divided by
+    it, so that float16 gradients do not underflow. When a gradient is not finite the step is
+    skipped and the scale halved; after ``dynamic_growth_steps`` finite steps it is doubled.
+
+    Args:
+        inner_optimizer: the optimizer that applies the unscaled gradients, or its name.
+        initial_scale: the first loss scale. Defaults to ``2.0 ** 15``.
+        dynamic_growth_steps: the number of finite steps after which the scale doubles. Defaults to
+            ``2000``.
+        name: the optimizer's name; None gives 'loss_scale_optimizer'. Defaults to ``None``.
+        **kwargs: ``dynamic=True`` (the only mode, as in Keras 3).
+
+    Raises:
+        ValueError: for ``dynamic=False``.
     """
 
     def __init__(self, inner_optimizer, initial_scale: float = 2.0**15,

@@ -8,9 +8,10 @@ from .base import Optimizer
 
 
 class Nadam(Optimizer):
-    """Adam whose momentum looks one step ahead. At step t = iterations + 1 (m, v start at 0),
-    with the momentum schedule ``mu_t = beta_1 * (1 - 0.5 * 0.96^t)`` and
-    ``mu_product_t = mu_1 * mu_2 * ... * mu_t``::
+    """Nadam: Adam whose momentum looks one step ahead.
+
+    At step t = iterations + 1 (m, v start at 0), with the momentum schedule
+    ``mu_t = beta_1 * (1 - 0.5 * 0.96^t)`` and ``mu_product_t = mu_1 * mu_2 * ... * mu_t``::
 
         m = beta_1 * m + (1 - beta_1) * g
         v = beta_2 * v + (1 - beta_2) * g^2
@@ -18,14 +19,23 @@ class Nadam(Optimizer):
         v_hat = v / (1 - beta_2^t)
         w = w - learning_rate * m_hat / (sqrt(v_hat) + epsilon)
 
-    Unlike Keras's Adam, epsilon here is outside the bias correction (the seeds' form).
+    Unlike Keras's Adam, epsilon here is outside the bias correction (the textbook form).
     The textbook Nadam (Dozat) and PyTorch's NAdam write the schedule as
     ``mu_t = beta_1 * (1 - 0.5 * 0.96^(t * psi))`` with psi = 0.004 (torch's
     ``momentum_decay``), so mu_t rises slowly from 0.45 to 0.9 over thousands of steps; Keras's
     0.96^t (psi = 1) brings it to 0.9 within about 100 steps. With psi = 1 the two rules are the
     same.
 
-    Defaults: learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7 (Keras 3).
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        beta_1: the decay rate of the first moment m. Defaults to ``0.9``.
+        beta_2: the decay rate of the second moment v. Defaults to ``0.999``.
+        epsilon: the small constant that keeps the division finite; None means the default.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
     """
 
     def __init__(

@@ -8,14 +8,16 @@ from .base import Optimizer
 
 
 class RMSprop(Optimizer):
-    """Keras 3's rule (the seeds' ``cache`` is ``velocity`` here; it starts at 0)::
+    """RMSprop: divide each step by a running root mean square of the gradients.
+
+    Keras 3's rule (``velocity``, often called the cache, starts at 0)::
 
         velocity = rho * velocity + (1 - rho) * g^2
         w = w - learning_rate * g / sqrt(velocity + epsilon)
 
-    The seeds (and PyTorch) put epsilon outside the root::
+    The textbook form (and PyTorch) puts epsilon outside the root::
 
-        w = w - learning_rate * g / (sqrt(cache) + epsilon)
+        w = w - learning_rate * g / (sqrt(velocity) + epsilon)
 
     The two differ while velocity is near epsilon^2 (or epsilon, inside the root): Keras's
     epsilon=1e-7 inside is an epsilon of about 3e-4 outside.
@@ -30,7 +32,25 @@ class RMSprop(Optimizer):
         momentum_buffer = momentum * momentum_buffer + learning_rate * g / sqrt(...)
         w = w - momentum_buffer
 
-    Defaults: learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False.
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.001``.
+        rho: the decay rate of the running mean of g². Defaults to ``0.9``.
+        momentum: the momentum of the steps; 0 for none. Defaults to ``0.0``.
+        epsilon: the small constant that keeps the division finite; None means the default.
+        centered: divide by the running variance of the gradients instead of their second moment.
+            Defaults to ``False``.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
+
+    Example:
+        >>> w = numnet.Variable(np.array([1.0], "float32"))
+        >>> rmsprop = numnet.optimizers.RMSprop(learning_rate=0.01)
+        >>> rmsprop.apply_gradients([(np.array([2.0], "float32"), w)])  # 1 - 0.01 * 2 / sqrt(0.4)
+        >>> w.numpy().round(4)
+        array([0.9684], dtype=float32)
     """
 
     def __init__(

@@ -14,7 +14,7 @@ class SGD(Optimizer):
 
         w = w - learning_rate * g
 
-    With momentum (the seeds' form; ``velocity`` starts at 0)::
+    With momentum (``velocity`` starts at 0)::
 
         velocity = momentum * velocity - learning_rate * g
         w = w + velocity                                   (nesterov=False)
@@ -28,10 +28,31 @@ class SGD(Optimizer):
     training set, is this optimizer with ``model.fit(x, y, batch_size=len(x))``;
     ``batch_size=1`` is the stochastic gradient descent of one example per step.
 
-    Defaults: learning_rate=0.01, momentum=0.0, nesterov=False (Keras 3).
+    From w = 1 with g = 1 at every step, ``SGD(learning_rate=0.1, momentum=0.9)`` gives
+    velocity = -0.1, w = 0.9 after one step and velocity = -0.19, w = 0.71 after two.
 
-    Example: from w = 1 with g = 1 at every step, ``SGD(learning_rate=0.1, momentum=0.9)``
-    gives velocity = -0.1, w = 0.9 after one step and velocity = -0.19, w = 0.71 after two.
+    Args:
+        learning_rate: the step size η: a float, or a schedule from ``numnet.optimizers.schedules``
+            (a function of the step). Defaults to ``0.01``.
+        momentum: the fraction of the previous velocity kept each step, in [0, 1]; 0 is plain SGD.
+            Defaults to ``0.0``.
+        nesterov: take the gradient step from the look-ahead point (Nesterov momentum). Defaults to
+            ``False``.
+        **kwargs: the arguments every optimizer takes (see ``Optimizer``): ``weight_decay``,
+            ``clipnorm``, ``clipvalue``, ``global_clipnorm``, ``use_ema``, ``ema_momentum``,
+            ``ema_overwrite_frequency``, ``loss_scale_factor``, ``gradient_accumulation_steps``,
+            ``name``, and Keras 2's ``lr`` and ``decay``.
+
+    Raises:
+        ValueError: for a momentum outside [0, 1].
+
+    Example:
+        >>> w = numnet.Variable(np.array([1.0], "float32"))
+        >>> sgd = numnet.optimizers.SGD(learning_rate=0.1, momentum=0.9)
+        >>> for _ in range(2):
+        ...     sgd.apply_gradients([(np.array([1.0], "float32"), w)])
+        >>> w.numpy().round(4)
+        array([0.71], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
