@@ -11,10 +11,48 @@ from .base import Layer
 
 
 class Dense(Layer):
-    """output = activation(inputs @ kernel + bias).
+    """The densely connected layer: output = activation(inputs @ kernel + bias).
 
-    kernel: (input_dim, units), glorot_uniform by default; bias: (units,), zeros by default.
-    The product, the bias and a built-in activation are one fused node of the tape.
+    Input shape (batch, ..., input_dim); output shape (batch, ..., units). The kernel has shape
+    (input_dim, units) and the bias (units,); both are created at the first call, from the
+    input's last axis. The product, the bias and a built-in activation are one fused node of
+    the tape.
+
+    Args:
+        units: the number of outputs, a positive integer.
+        activation: the activation applied to the output: a name ('relu', 'sigmoid', 'softmax',
+            ...), a function, or None for linear (a(x) = x). Defaults to ``None``.
+        use_bias: whether to add a bias vector. Defaults to ``True``.
+        kernel_initializer: how the kernel starts: an initializer: a name ('glorot_uniform',
+            'zeros', ...) or an Initializer. Defaults to ``'glorot_uniform'``.
+        bias_initializer: how the bias starts: an initializer: a name ('glorot_uniform', 'zeros',
+            ...) or an Initializer. Defaults to ``'zeros'``.
+        kernel_regularizer: the kernel's penalty: a regularizer whose penalty is added to the loss
+            (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        bias_regularizer: the bias's penalty: a regularizer whose penalty is added to the loss (a
+            name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        activity_regularizer: a penalty on the layer's output: a regularizer whose penalty is added
+            to the loss (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        kernel_constraint: the kernel's constraint: a constraint applied after each optimizer step
+            (a name or a Constraint), or None. Defaults to ``None``.
+        bias_constraint: the bias's constraint: a constraint applied after each optimizer step (a
+            name or a Constraint), or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Raises:
+        ValueError: when ``units`` is not a positive integer.
+
+    Example:
+        >>> layer = numnet.layers.Dense(32, activation="relu")
+        >>> y = layer(np.ones((4, 784), "float32"))
+        >>> y.shape, layer.kernel.shape, layer.bias.shape
+        ((4, 32), (784, 32), (32,))
+        >>> model = numnet.Sequential([numnet.Input((784,)),
+        ...                            numnet.layers.Dense(32, activation="relu"),
+        ...                            numnet.layers.Dense(10, activation="softmax")])
+        >>> model.count_params()
+        25450
     """
 
     supports_masking = True
@@ -90,7 +128,17 @@ class Dense(Layer):
 
 
 class Activation(Layer):
-    """Applies an activation function: Activation('relu'), Activation(activations.tanh)."""
+    """Applies an activation function: Activation('relu'), Activation(activations.tanh).
+
+    Args:
+        activation: a name ('relu', 'tanh', ...) or a function of a Tensor.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> numnet.layers.Activation("relu")(np.array([[-1.0, 2.0]], "float32")).numpy()
+        array([[0., 2.]], dtype=float32)
+    """
 
     supports_masking = True
 
@@ -111,7 +159,16 @@ class Activation(Layer):
 
 
 class Identity(Layer):
-    """Returns its input unchanged: a placeholder layer, as Keras's Identity."""
+    """Returns its input unchanged: a placeholder layer, as Keras's Identity.
+
+    Args:
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> numnet.layers.Identity()(np.array([[1.0, 2.0]], "float32")).numpy()
+        array([[1., 2.]], dtype=float32)
+    """
 
     supports_masking = True
 
@@ -131,6 +188,25 @@ class Lambda(Layer):
     is found by calling the function on one zero sample when it is not given. A model file
     holds the function only by its registered name (numnet.saving.register_serializable); a
     lambda cannot be saved, and loading never runs code from the file.
+
+    Args:
+        function: ``function(inputs, **arguments)``, taking and returning Tensors; or a registered
+            function's name.
+        output_shape: the output shape without the batch axis, or ``fn(input_shape)``; None to find
+            it by calling the function on one zero sample. Defaults to ``None``.
+        mask: the output mask: a function ``mask(inputs, mask)``, a fixed mask, or None. Defaults to
+            ``None``.
+        arguments: keyword arguments passed to the function, or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Raises:
+        ValueError: for a name that no function is registered under.
+        TypeError: when ``function`` is not callable.
+
+    Example:
+        >>> numnet.layers.Lambda(lambda x: x * 2)(np.array([[1.0, 2.0]], "float32")).numpy()
+        array([[2., 4.]], dtype=float32)
     """
 
     _takes_structures = True  # called on a list or dict of tensors, or giving several
@@ -184,8 +260,19 @@ class Lambda(Layer):
 
 class Masking(Layer):
     """Masks the time steps whose features all equal ``mask_value`` (0.0 by default):
+
     mask[n, t] = any(x[n, t, :] != mask_value), and those steps' features become 0, as Keras.
     The layers after it that support masking skip them (LSTM, GlobalAveragePooling1D, ...).
+
+    Args:
+        mask_value: the value that marks a step as padding. Defaults to ``0.0``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.array([[[1.0], [0.0], [2.0]]], "float32")       # (batch, steps, features)
+        >>> numnet.layers.Masking()(x)._keras_mask.tolist()
+        [[True, False, True]]
     """
 
     supports_masking = True
