@@ -233,7 +233,9 @@ def _keep_best():
 
 def _units_monitor(split_: Split):
     """A callback that records, each epoch, the regression MAE in the target's units on the
-    training and validation rows (``history``: {"mae": [...], "val_mae": [...]})."""
+    training and validation rows (``history``: {"mae": [...], "val_mae": [...]}); for several
+    targets of different scales, where the MAE of the standardized targets cannot simply be
+    scaled back."""
     from ..callbacks import Callback
 
     class Units(Callback):
@@ -290,7 +292,9 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
     keep = _keep_best()
     epochs, patience = settings.limits(len(split_.x_train))
     monitors = [keep, callbacks.EarlyStopping(monitor="val_loss", patience=patience)]
-    units = _units_monitor(split_) if units_history and split_.prep.task == "regression" else None
+    prep = split_.prep
+    units = _units_monitor(split_) if units_history and prep.task == "regression" and \
+        len(prep.targets) > 1 else None
     history = model.fit(split_.x_train, split_.y_train, epochs=epochs,
                         batch_size=settings.batch_size, class_weight=split_.class_weight,
                         validation_data=(split_.x_val, split_.y_val),
@@ -299,6 +303,9 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
     history = {k: [float(v) for v in values] for k, values in history.items()}
     if units:
         history.update(units.history)
+    elif prep.task == "regression":  # one target: an error of e in (y - center) / scale
+        for key in ("mae", "val_mae"):  # is e * scale in y
+            history[key] = [v * prep.scale[0] for v in history.get(key, [])]
     return Trained(candidate, model, keep.best_epoch, len(history["loss"]),
                    float(model.optimizer.current_learning_rate()), source, history,
                    score(split_.prep, model.predict(split_.x_val, batch_size=4096, verbose=0),
