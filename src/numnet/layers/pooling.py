@@ -51,14 +51,54 @@ class _Pooling(Layer):
 
 class MaxPooling1D(_Pooling):
     """out[n, i, c] = max of x[n, i * stride : i * stride + pool_size, c]; pool_size 2 by
-    default."""
+    default.
+
+    Args:
+        pool_size: the window's size: an int. Defaults to ``2``.
+        strides: the step between windows (same form), or None for ``pool_size``. Defaults to
+            ``None``.
+        padding: 'valid' (only the windows that fit) or 'same' (padded so that the output has
+            ceil(size / stride) positions). Defaults to ``'valid'``.
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        name: the layer's name, or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Input shape (batch, steps, channels); output shape (batch, pooled steps, channels).
+
+    Example:
+        >>> x = np.arange(8, dtype='float32').reshape(1, 4, 2)
+        >>> numnet.layers.MaxPooling1D(2)(x).shape
+        (1, 2, 2)
+    """
 
     rank = 1
 
 
 class MaxPooling2D(_Pooling):
     """out[n, i, j, c] = max of the pool_size window at (i, j) * strides; pool_size (2, 2) by
-    default, so that (None, 26, 26, 32) -> (None, 13, 13, 32)."""
+    default, so that (None, 26, 26, 32) -> (None, 13, 13, 32).
+
+    Args:
+        pool_size: the window's size: an int, or a tuple of 2 ints (height, width). Defaults to
+            ``2``.
+        strides: the step between windows (same form), or None for ``pool_size``. Defaults to
+            ``None``.
+        padding: 'valid' (only the windows that fit) or 'same' (padded so that the output has
+            ceil(size / stride) positions). Defaults to ``'valid'``.
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        name: the layer's name, or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Input shape (batch, height, width, channels); output shape (batch, pooled height, pooled width,
+    channels).
+
+    Example:
+        >>> x = np.arange(16, dtype='float32').reshape(1, 4, 4, 1)
+        >>> numnet.layers.MaxPooling2D(2)(x).shape
+        (1, 2, 2, 1)
+    """
 
     rank = 2
 
@@ -72,13 +112,52 @@ class _AveragePooling(_Pooling):
 
 
 class AveragePooling1D(_AveragePooling):
-    """out[n, i, c] = mean of x[n, i * stride : i * stride + pool_size, c]."""
+    """out[n, i, c] = mean of x[n, i * stride : i * stride + pool_size, c].
+
+    Args:
+        pool_size: the window's size: an int.
+        strides: the step between windows (same form), or None for ``pool_size``. Defaults to
+            ``None``.
+        padding: 'valid' (only the windows that fit) or 'same' (padded so that the output has
+            ceil(size / stride) positions). Defaults to ``'valid'``.
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        name: the layer's name, or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Input shape (batch, steps, channels); output shape (batch, pooled steps, channels).
+
+    Example:
+        >>> x = np.arange(8, dtype='float32').reshape(1, 4, 2)
+        >>> numnet.layers.AveragePooling1D(2)(x).shape
+        (1, 2, 2)
+    """
 
     rank = 1
 
 
 class AveragePooling2D(_AveragePooling):
-    """out[n, i, j, c] = mean of the pool_size window at (i, j) * strides."""
+    """out[n, i, j, c] = mean of the pool_size window at (i, j) * strides.
+
+    Args:
+        pool_size: the window's size: an int, or a tuple of 2 ints (height, width).
+        strides: the step between windows (same form), or None for ``pool_size``. Defaults to
+            ``None``.
+        padding: 'valid' (only the windows that fit) or 'same' (padded so that the output has
+            ceil(size / stride) positions). Defaults to ``'valid'``.
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        name: the layer's name, or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Input shape (batch, height, width, channels); output shape (batch, pooled height, pooled width,
+    channels).
+
+    Example:
+        >>> x = np.arange(16, dtype='float32').reshape(1, 4, 4, 1)
+        >>> numnet.layers.AveragePooling2D(2)(x).shape
+        (1, 2, 2, 1)
+    """
 
     rank = 2
 
@@ -122,28 +201,88 @@ class _GlobalPooling(Layer):
 
 class GlobalAveragePooling1D(_GlobalPooling):
     """out[n, c] = mean over t of x[n, t, c]; with a mask (Embedding(mask_zero=True),
-    Masking), the mean over the steps it keeps."""
+    Masking), the mean over the steps it keeps.
+
+    Args:
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        keepdims: keep the pooled axes with size 1. Defaults to ``False``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Input shape (batch, steps, channels); output shape (batch, channels), or with ``keepdims``
+    (batch, 1, channels).
+
+    Example:
+        >>> x = np.ones((2, 5, 3), 'float32')
+        >>> numnet.layers.GlobalAveragePooling1D()(x).shape
+        (2, 3)
+    """
 
     rank = 1
     supports_masking = True
 
 
 class GlobalAveragePooling2D(_GlobalPooling):
-    """out[n, c] = mean over (i, j) of x[n, i, j, c]."""
+    """out[n, c] = mean over (i, j) of x[n, i, j, c].
+
+    Args:
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        keepdims: keep the pooled axes with size 1. Defaults to ``False``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Input shape (batch, height, width, channels); output shape (batch, channels), or with
+    ``keepdims`` (batch, 1, 1, channels).
+
+    Example:
+        >>> x = np.ones((2, 4, 4, 3), 'float32')
+        >>> numnet.layers.GlobalAveragePooling2D()(x).shape
+        (2, 3)
+    """
 
     rank = 2
 
 
 class GlobalMaxPooling1D(_GlobalPooling):
     """out[n, c] = max over t of x[n, t, c]; a mask is not used (every step counts) and is
-    dropped with a warning, as Keras 3."""
+    dropped with a warning, as Keras 3.
+
+    Args:
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        keepdims: keep the pooled axes with size 1. Defaults to ``False``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Input shape (batch, steps, channels); output shape (batch, channels), or with ``keepdims``
+    (batch, 1, channels).
+
+    Example:
+        >>> x = np.ones((2, 5, 3), 'float32')
+        >>> numnet.layers.GlobalMaxPooling1D()(x).shape
+        (2, 3)
+    """
 
     rank = 1
     _average = False
 
 
 class GlobalMaxPooling2D(_GlobalPooling):
-    """out[n, c] = max over (i, j) of x[n, i, j, c]."""
+    """out[n, c] = max over (i, j) of x[n, i, j, c].
+
+    Args:
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        keepdims: keep the pooled axes with size 1. Defaults to ``False``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Input shape (batch, height, width, channels); output shape (batch, channels), or with
+    ``keepdims`` (batch, 1, 1, channels).
+
+    Example:
+        >>> x = np.ones((2, 4, 4, 3), 'float32')
+        >>> numnet.layers.GlobalMaxPooling2D()(x).shape
+        (2, 3)
+    """
 
     rank = 2
     _average = False
