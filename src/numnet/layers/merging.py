@@ -106,14 +106,38 @@ class _Merge(Layer):
 
 
 class Add(_Merge):
-    """The element-wise sum of the inputs: Add()([a, b]) = a + b."""
+    """The element-wise sum of the inputs: Add()([a, b]) = a + b.
+
+    Args:
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Called on a list of tensors of the same shape (batch, ...); the output has that shape.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.Add()([a, b]).numpy()
+        array([[4., 7.]], dtype=float32)
+    """
 
     def _merge(self, a, b):
         return ops.add(a, b)
 
 
 class Subtract(_Merge):
-    """The difference of exactly two inputs: Subtract()([a, b]) = a - b."""
+    """The difference of exactly two inputs: Subtract()([a, b]) = a - b.
+
+    Args:
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Called on a list of exactly two tensors of the same shape; the output has that shape.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.Subtract()([a, b]).numpy()
+        array([[-2., -3.]], dtype=float32)
+    """
 
     _exactly = 2
 
@@ -122,14 +146,38 @@ class Subtract(_Merge):
 
 
 class Multiply(_Merge):
-    """The element-wise product of the inputs: Multiply()([a, b]) = a * b."""
+    """The element-wise product of the inputs: Multiply()([a, b]) = a * b.
+
+    Args:
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Called on a list of tensors of the same shape (batch, ...); the output has that shape.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.Multiply()([a, b]).numpy()
+        array([[ 3., 10.]], dtype=float32)
+    """
 
     def _merge(self, a, b):
         return ops.multiply(a, b)
 
 
 class Average(_Merge):
-    """The element-wise mean of the inputs: Average()([a, b]) = (a + b) / 2."""
+    """The element-wise mean of the inputs: Average()([a, b]) = (a + b) / 2.
+
+    Args:
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Called on a list of tensors of the same shape (batch, ...); the output has that shape.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.Average()([a, b]).numpy()
+        array([[2. , 3.5]], dtype=float32)
+    """
 
     def call(self, inputs, training: bool = False):
         total = inputs[0]
@@ -139,14 +187,38 @@ class Average(_Merge):
 
 
 class Maximum(_Merge):
-    """The element-wise maximum of the inputs (the gradient goes to the first of equals)."""
+    """The element-wise maximum of the inputs (the gradient goes to the first of equals).
+
+    Args:
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Called on a list of tensors of the same shape (batch, ...); the output has that shape.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.Maximum()([a, b]).numpy()
+        array([[3., 5.]], dtype=float32)
+    """
 
     def _merge(self, a, b):
         return ops.maximum(a, b)
 
 
 class Minimum(_Merge):
-    """The element-wise minimum of the inputs (the gradient goes to the first of equals)."""
+    """The element-wise minimum of the inputs (the gradient goes to the first of equals).
+
+    Args:
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Called on a list of tensors of the same shape (batch, ...); the output has that shape.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.Minimum()([a, b]).numpy()
+        array([[1., 2.]], dtype=float32)
+    """
 
     def _merge(self, a, b):
         return ops.minimum(a, b)
@@ -154,7 +226,18 @@ class Minimum(_Merge):
 
 class Concatenate(_Merge):
     """The inputs joined along ``axis`` (Defaults to -1, the features); they must agree on
-    every other axis. Concatenate()([a (None, 4), b (None, 3)]) has shape (None, 7)."""
+    every other axis. Concatenate()([a (None, 4), b (None, 3)]) has shape (None, 7).
+
+    Args:
+        axis: the axis the inputs are joined along. Defaults to ``-1``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.Concatenate()([a, b]).numpy()
+        array([[1., 2., 3., 5.]], dtype=float32)
+    """
 
     def __init__(self, axis: int = -1, **kwargs):
         super().__init__(**kwargs)
@@ -214,6 +297,18 @@ class Dot(_Merge):
 
     Dot(axes=1)([a (None, 4), b (None, 4)]) has shape (None, 1); Dot(axes=2) of (None, n, d)
     and (None, m, d) has shape (None, n, m), as Keras's batch_dot.
+
+    Args:
+        axes: the axis of the product: an int for both inputs, or a pair (one for each).
+        normalize: L2-normalize both inputs along the axes first, so that the product is the cosine
+            similarity. Defaults to ``False``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.Dot(axes=1)([a, b]).numpy()
+        array([[13.]], dtype=float32)
     """
 
     _exactly = 2
@@ -280,42 +375,139 @@ def _l2_normalize(x, axis: int, epsilon: float = 1e-12):
 
 
 def add(inputs, **kwargs):
-    """Add()(inputs): the element-wise sum of a list of tensors."""
+    """Add()(inputs): the element-wise sum of a list of tensors.
+
+    Args:
+        inputs: a list of tensors (symbolic in a functional model, or arrays).
+        **kwargs: the Layer arguments (``name``, ...).
+
+    Returns:
+        The output of ``Add(**kwargs)(inputs)``.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.add([a, b]).numpy()
+        array([[4., 7.]], dtype=float32)
+    """
     return Add(**kwargs)(inputs)
 
 
 def subtract(inputs, **kwargs):
-    """Subtract()(inputs): the difference of two tensors."""
+    """Subtract()(inputs): the difference of two tensors.
+
+    Args:
+        inputs: a list of tensors (symbolic in a functional model, or arrays).
+        **kwargs: the Layer arguments (``name``, ...).
+
+    Returns:
+        The output of ``Subtract(**kwargs)(inputs)``.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.subtract([a, b]).numpy()
+        array([[-2., -3.]], dtype=float32)
+    """
     return Subtract(**kwargs)(inputs)
 
 
 def multiply(inputs, **kwargs):
-    """Multiply()(inputs): the element-wise product of a list of tensors."""
+    """Multiply()(inputs): the element-wise product of a list of tensors.
+
+    Args:
+        inputs: a list of tensors (symbolic in a functional model, or arrays).
+        **kwargs: the Layer arguments (``name``, ...).
+
+    Returns:
+        The output of ``Multiply(**kwargs)(inputs)``.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.multiply([a, b]).numpy()
+        array([[ 3., 10.]], dtype=float32)
+    """
     return Multiply(**kwargs)(inputs)
 
 
 def average(inputs, **kwargs):
-    """Average()(inputs): the element-wise mean of a list of tensors."""
+    """Average()(inputs): the element-wise mean of a list of tensors.
+
+    Args:
+        inputs: a list of tensors (symbolic in a functional model, or arrays).
+        **kwargs: the Layer arguments (``name``, ...).
+
+    Returns:
+        The output of ``Average(**kwargs)(inputs)``.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.average([a, b]).numpy()
+        array([[2. , 3.5]], dtype=float32)
+    """
     return Average(**kwargs)(inputs)
 
 
 def maximum(inputs, **kwargs):
-    """Maximum()(inputs): the element-wise maximum of a list of tensors."""
+    """Maximum()(inputs): the element-wise maximum of a list of tensors.
+
+    Args:
+        inputs: a list of tensors (symbolic in a functional model, or arrays).
+        **kwargs: the Layer arguments (``name``, ...).
+
+    Returns:
+        The output of ``Maximum(**kwargs)(inputs)``.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.maximum([a, b]).numpy()
+        array([[3., 5.]], dtype=float32)
+    """
     return Maximum(**kwargs)(inputs)
 
 
 def minimum(inputs, **kwargs):
-    """Minimum()(inputs): the element-wise minimum of a list of tensors."""
+    """Minimum()(inputs): the element-wise minimum of a list of tensors.
+
+    Args:
+        inputs: a list of tensors (symbolic in a functional model, or arrays).
+        **kwargs: the Layer arguments (``name``, ...).
+
+    Returns:
+        The output of ``Minimum(**kwargs)(inputs)``.
+
+    Example:
+        >>> a, b = np.array([[1.0, 2.0]], 'float32'), np.array([[3.0, 5.0]], 'float32')
+        >>> numnet.layers.minimum([a, b]).numpy()
+        array([[1., 2.]], dtype=float32)
+    """
     return Minimum(**kwargs)(inputs)
 
 
 def concatenate(inputs, axis: int = -1, **kwargs):
-    """Concatenate(axis)(inputs): a list of tensors joined along ``axis``."""
+    """Concatenate(axis)(inputs): a list of tensors joined along ``axis``.
+
+    Args:
+        inputs: a list of tensors.
+        axis: the axis they are joined along. Defaults to ``-1``.
+        **kwargs: the Layer arguments (``name``, ...).
+
+    Returns:
+        The output of ``Concatenate(axis, **kwargs)(inputs)``.
+    """
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
 def dot(inputs, axes=-1, normalize: bool = False, **kwargs):
-    """Dot(axes, normalize)(inputs): the per-sample dot product of two tensors."""
+    """Dot(axes, normalize)(inputs): the per-sample dot product of two tensors.
+
+    Args:
+        inputs: a list of two tensors.
+        axes: the axes of the product (see Dot). Defaults to ``-1``.
+        normalize: L2-normalize the inputs first. Defaults to ``False``.
+        **kwargs: the Layer arguments (``name``, ...).
+
+    Returns:
+        The output of ``Dot(axes, normalize, **kwargs)(inputs)``.
+    """
     return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
 
 
