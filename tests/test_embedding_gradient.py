@@ -74,3 +74,14 @@ def test_the_layer_gradient_is_the_scatter_add_of_its_output_gradient():
     np.testing.assert_array_equal(out.numpy(), layer.embeddings.numpy()[ids])
     # no gradient recorded without one needed
     assert take_rows(Tensor(np.ones((3, 2))), np.array([0, 2])).backward_fn is None
+
+
+def test_an_embedding_table_is_not_counted_as_a_product_for_the_blas_threads():
+    from numnet.models import threads
+
+    model = layers.Embedding(20_000, 128)
+    model.build(None)
+    dense = layers.Dense(7)
+    dense.build((None, 20))
+    weights = [*model.trainable_weights, *dense.trainable_weights]
+    assert threads.largest_product(weights, 32) == 32 * 20 * 7

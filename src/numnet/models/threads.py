@@ -29,8 +29,10 @@ _USER_SETTINGS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def largest_product(weights, batch_size: int) -> int:
-    """batch_size x the size of the largest 2-D weight: the multiply-adds of the largest product."""
-    sizes = [int(np.prod(w.shape)) for w in weights if len(w.shape) == 2]
+    """batch_size x the size of the largest 2-D weight: the multiply-adds of the largest product.
+    An Embedding's table ("embeddings") is read by rows, never multiplied: it does not count."""
+    sizes = [int(np.prod(w.shape)) for w in weights
+             if len(w.shape) == 2 and getattr(w, "name", None) != "embeddings"]
     return batch_size * max(sizes, default=0)
 
 
