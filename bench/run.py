@@ -3,6 +3,7 @@
     python bench/run.py                       # every workload, every installed peer
     python bench/run.py --workloads W2 --peers numnet,torch --epochs 4
     python bench/run.py --rounds 3            # each workload's peers three times, in turn
+    python bench/run.py --workloads W5,W6,W7 --peers numnet,numnet-steps,keras,torch --epochs 2
 
 Each (library, workload) pair runs in its own process on the same data (the bundled 4,000
 MNIST training images tiled x15 = 60,000 rows, 1,000 test images), with the same architecture and
@@ -40,7 +41,19 @@ WORKLOADS = {
     "W3": ((25, 15), "linear", "sparse_logits", "adam", 32),
     "W4": ((512, 512), "linear", "sparse_logits", "adam", 256),
 }
+# Beyond Dense stacks: W5 Keras's simple MNIST convnet (12,000 images: the bundled 4,000 x3);
+# W6 and W7 binary classification of 6,000 token sequences of length 100 from a vocabulary of
+# 20,000 (synthetic: the label is the sign of a fixed random score summed over the tokens).
+# name: (model kind, optimizer, batch size)
+MODEL_WORKLOADS = {
+    "W5": ("convnet", "adam", 128),
+    "W6": ("lstm", "adam", 32),
+    "W7": ("bigru", "adam", 64),
+}
 PEERS = ("numnet", "torch", "sklearn", "keras")
+"""Also "numnet-steps": numnet with its recurrent layers on the per-step path (the reference of
+the sequence kernels), for W6 and W7."""
+VOCABULARY, SEQUENCE_LENGTH, SEQUENCES, TEST_SEQUENCES = 20_000, 100, 6_000, 1_000
 LEARNING_RATE = 0.001
 LATENCY_REPEATS = 200       # batch-1 calls timed per prediction path (after LATENCY_WARMUP)
 LATENCY_WARMUP = 5
@@ -59,6 +72,136 @@ def load_data():
     y = np.tile(y.astype("int64"), 15)
     xt = xt.reshape(len(xt), 784).astype("float32") / 255
     return x, y, xt, yt.astype("int64")
+
+
+def load_model_data(workload: str):
+    """(x, y, x_test, y_test) of W5-W7: y the class (W5) or 0 / 1 (W6, W7)."""
+    import numpy as np
+
+    import numnet
+
+    if MODEL_WORKLOADS[workload][0] == "convnet":
+        (x, y), (xt, yt) = numnet.datasets.mnist.load_data(bundled=True)
+        x = np.tile(x.astype("float32")[..., None] / 255, (3, 1, 1, 1))
+        return x, np.tile(y.astype("int64"), 3), xt.astype("float32")[..., None] / 255, \
+            yt.astype("int64")
+    rng = np.random.default_rng(0)
+    # Zipf-like token frequencies, as in text; a fixed score a token
+    p = 1.0 / np.arange(1, VOCABULARY + 1)
+    p /= p.sum()
+    score = rng.normal(size=VOCABULARY)
+    tokens = rng.choice(VOCABULARY, size=(SEQUENCES + TEST_SEQUENCES, SEQUENCE_LENGTH), p=p)
+    labels = (score[tokens].sum(1) > np.median(score[tokens].sum(1))).astype("float32")
+    tokens = tokens.astype("int32")
+    return (tokens[:SEQUENCES], labels[:SEQUENCES], tokens[SEQUENCES:], labels[SEQUENCES:])
+
+
+def build_model_workload(keras, workload: str):
+    """W5-W7 in the Keras API (numnet or Keras itself), compiled."""
+    kind, _, _ = MODEL_WORKLOADS[workload]
+    keras.utils.set_random_seed(0)
+    L = keras.layers
+    if kind == "convnet":
+        model = keras.Sequential([
+            keras.Input(shape=(28, 28, 1)), L.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+            L.MaxPooling2D(pool_size=(2, 2)), L.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+            L.MaxPooling2D(pool_size=(2, 2)), L.Flatten(), L.Dropout(0.5),
+            L.Dense(10, activation="softmax")])
+        loss = "sparse_categorical_crossentropy"
+    else:
+        recurrent = (L.LSTM(64) if kind == "lstm" else L.Bidirectional(L.GRU(32)))
+        model = keras.Sequential([
+            keras.Input(shape=(SEQUENCE_LENGTH,), dtype="int32"),
+            L.Embedding(VOCABULARY, 128 if kind == "lstm" else 64), recurrent,
+            L.Dense(1, activation="sigmoid")])
+        loss = "binary_crossentropy"
+    model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss=loss,
+                  metrics=["accuracy"])
+    return model
+
+
+def run_model_workload(peer: str, workload: str, epochs: int):
+    """(times of the epochs, the last epoch's loss, test accuracy) of W5-W7 for ``peer``."""
+    x, y, xt, yt = load_model_data(workload)
+    batch = MODEL_WORKLOADS[workload][2]
+    if peer == "torch":
+        return _torch_model_workload(workload, x, y, xt, yt, epochs, batch)
+    if peer == "keras":
+        os.environ.setdefault("KERAS_BACKEND", "jax")
+        import keras
+    else:
+        import numnet as keras
+
+        if peer == "numnet-steps":
+            from numnet.layers import recurrent_kernels
+
+            recurrent_kernels.enabled = False
+    model = build_model_workload(keras, workload)
+    times, loss = [], None
+    for _ in range(epochs):
+        t, cpu = time.perf_counter(), time.process_time()
+        history = model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+        times.append((time.perf_counter() - t, time.process_time() - cpu))
+        loss = history.history["loss"][-1]
+    p = model.predict(xt, batch_size=256, verbose=0)
+    guess = p.argmax(1) if p.shape[-1] > 1 else (p[:, 0] > 0.5)
+    return times, loss, float((guess == yt).mean())
+
+
+def _torch_model_workload(workload, x, y, xt, yt, epochs, batch):
+    import torch
+
+    torch.manual_seed(0)
+    nn = torch.nn
+    kind = MODEL_WORKLOADS[workload][0]
+    if kind == "convnet":
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3),
+                              nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Dropout(0.5),
+                              nn.Linear(1600, 10))
+        loss_fn = nn.CrossEntropyLoss()
+        xs, ys = torch.from_numpy(x.transpose(0, 3, 1, 2).copy()), torch.from_numpy(y)
+        xts = torch.from_numpy(xt.transpose(0, 3, 1, 2).copy())
+    else:
+        width, units = (128, 64) if kind == "lstm" else (64, 32)
+
+        class Text(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.embedding = nn.Embedding(VOCABULARY, width)
+                rnn = nn.LSTM if kind == "lstm" else nn.GRU
+                self.rnn = rnn(width, units, batch_first=True, bidirectional=kind == "bigru")
+                self.out = nn.Linear(units * (2 if kind == "bigru" else 1), 1)
+
+            def forward(self, tokens):
+                _, state = self.rnn(self.embedding(tokens))
+                h = state[0] if kind == "lstm" else state
+                return self.out(torch.cat(list(h), dim=1))[:, 0]
+
+        model = Text()
+        loss_fn = nn.BCEWithLogitsLoss()
+        xs, ys = torch.from_numpy(x.astype("int64")), torch.from_numpy(y)
+        xts = torch.from_numpy(xt.astype("int64"))
+    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE, eps=1e-7)
+    times, loss_value = [], None
+    for _ in range(epochs):
+        model.train()
+        t, cpu = time.perf_counter(), time.process_time()
+        order = torch.randperm(len(x))
+        total = 0.0
+        for lo in range(0, len(x), batch):
+            idx = order[lo:lo + batch]
+            optimizer.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xs[idx]), ys[idx])
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(idx)
+        times.append((time.perf_counter() - t, time.process_time() - cpu))
+        loss_value = total / len(x)
+    model.eval()
+    with torch.no_grad():
+        out = model(xts).numpy()
+    guess = out.argmax(1) if out.ndim == 2 else out > 0
+    return times, loss_value, float((guess == yt).mean())
 
 
 def peak_rss_mb() -> float:
@@ -288,6 +431,22 @@ def import_seconds(peer: str, repeats: int = 3) -> float:
 
 
 def worker(peer: str, workload: str, epochs: int) -> dict:
+    if workload in MODEL_WORKLOADS:
+        if peer not in ("numnet", "numnet-steps", "keras", "torch"):
+            raise NotImplementedError(f"{peer} has no {workload}")
+        if peer == "numnet-steps" and workload == "W5":
+            raise NotImplementedError("numnet-steps differs from numnet on W6 and W7 only")
+        both, loss, accuracy = run_model_workload(peer, workload, epochs)
+        steps = -(-len(load_model_data(workload)[0]) // MODEL_WORKLOADS[workload][2])
+        times, cpu = [w for w, _ in both], [c for _, c in both]
+        steady = statistics.median(times[1:]) if len(times) > 1 else times[0]
+        # CPU seconds of the process (all its threads): on a machine shared with other work,
+        # wall time measures the other work as much as this
+        steady_cpu = statistics.median(cpu[1:]) if len(cpu) > 1 else cpu[0]
+        return {"peer": peer, "workload": workload, "import_s": 0.0, "first_s": times[0],
+                "steady_s": steady, "steady_cpu_s": steady_cpu, "steps_per_s": steps / steady,
+                "peak_rss_mb": peak_rss_mb(), "loss": loss, "accuracy": accuracy,
+                "epochs": epochs}
     x, y, xt, yt = load_data()
     spec = WORKLOADS[workload]
     _, times, loss, accuracy, predictors = RUNNERS[peer](spec, x, y, xt, yt, epochs)
@@ -309,7 +468,8 @@ def _ms(value) -> str:
 def row_line(r: dict) -> str:
     return (f"{r['workload']} {r['peer']:8s} import {r['import_s']:.2f}s  "
             f"first {r['first_s']:.2f}s  steady {r['steady_s']:.3f}s  "
-            f"{r['steps_per_s']:.0f} steps/s  "
+            + (f"(cpu {r['steady_cpu_s']:.3f}s)  " if "steady_cpu_s" in r else "")
+            + f"{r['steps_per_s']:.0f} steps/s  "
             f"rss {r['peak_rss_mb']:.0f} MB  loss {r['loss']:.4f}  acc {r['accuracy']:.3f}  "
             f"| predict(1) {_ms(r.get('predict1_ms'))}  call(1) {_ms(r.get('call1_ms'))}  "
             f"predict(10k) {r.get('predict10k_per_s', 0):,.0f}/s")
@@ -395,7 +555,9 @@ def summary_lines(rows, workloads) -> list:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workloads", default=",".join(WORKLOADS))
+    parser.add_argument("--workloads", default=",".join(WORKLOADS),
+                        help="W1-W4 (the default) and W5-W7 (e.g. --workloads W6,W7 "
+                             "--peers numnet,numnet-steps,keras,torch --epochs 2)")
     parser.add_argument("--peers", default=",".join(PEERS))
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--json", help="also write the results to this file")
@@ -429,6 +591,8 @@ def main(argv=None) -> int:
                 rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
                 rows[-1]["round"] = round_
                 print(row_line(rows[-1]), flush=True)
+            if workload in MODEL_WORKLOADS:
+                continue  # no GEMMs-alone floor for these yet
             if x is None:
                 x = load_data()[0]
             floor = gemm_floor(WORKLOADS[workload], x)
