@@ -4,8 +4,11 @@ Inputs are (batch, time, features). A cell holds the weights of one step: kernel
 (features, gates * units), recurrent_kernel (units, gates * units) and bias, in Keras's names,
 shapes and gate order (LSTM: i, f, c, o; GRU: z, r, h), so ``set_weights`` takes a Keras
 layer's ``get_weights()``. The input projection x_t W + b of every step is one matrix product
-before the loop; the loop over the steps adds h_{t-1} U and applies the gates with the
-engine's ops, and the tape's backward through them is backpropagation through time.
+before the loop. The loop over the steps (h_{t-1} U and the gates) and its backward
+(backpropagation through time) run as one tape node a layer in the sequence kernels of
+``layers/recurrent_kernels.py`` (compiled by numba where installed); the per-step path below,
+the gates written with the engine's ops, is their reference, and runs for cells of one's own,
+activations other than tanh / sigmoid, and on CuPy.
 """
 
 from __future__ import annotations
@@ -318,7 +321,7 @@ class RNN(Layer):
     give it): a masked step keeps the states, and its output is the previous first state
     (h_{t-1}), or zeros with zero_output_for_mask, as Keras. The mask goes on with
     return_sequences and is dropped otherwise. stateful=True is not supported; unroll is
-    accepted and changes nothing (the loop is always a Python loop over the steps). A cell of
+    accepted and changes nothing (the steps always run in a loop). A cell of
     one's own needs ``state_size`` and ``call(inputs, states)`` -> (output, new states).
     """
 
