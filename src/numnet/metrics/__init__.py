@@ -165,7 +165,12 @@ def _needs_target(identifier, cls) -> TypeError:
 
 
 def validate(identifier) -> None:
-    """Raise the error ``get`` would raise for ``identifier``, without building a metric."""
+    """Raise the error ``get`` would raise for ``identifier``, without building a metric.
+
+    Args:
+        identifier: a metric name ('accuracy', 'mse', 'AUC'), a config dict, a Metric class or
+            object, or a function ``f(y_true, y_pred)``.
+    """
     if isinstance(identifier, Metric):
         return
     if isinstance(identifier, str):
@@ -201,6 +206,12 @@ def get(identifier, y_true=None, y_pred=None) -> Metric:
     labels against several units, else categorical accuracy. A function is wrapped in
     ``MeanMetricWrapper`` and logged under its name in snake_case. A Metric object is used as
     it is (its state is shared with whoever else holds it).
+
+    Args:
+        identifier: a metric name ('accuracy', 'mse', 'AUC'), a config dict, a Metric class or
+            object, or a function ``f(y_true, y_pred)``.
+        y_true: the training targets, used to resolve 'accuracy', or None. Defaults to ``None``.
+        y_pred: the model's outputs, used to resolve 'accuracy', or None. Defaults to ``None``.
     """
     if isinstance(identifier, Metric):
         return identifier
@@ -221,12 +232,20 @@ def get(identifier, y_true=None, y_pred=None) -> Metric:
 
 
 def serialize(metric: Metric) -> dict:
-    """{"class_name": ..., "config": metric.get_config()}."""
+    """{"class_name": ..., "config": metric.get_config()}.
+
+    Args:
+        metric: a Metric object.
+    """
     return {"class_name": type(metric).__name__, "config": metric.get_config()}
 
 
 def deserialize(config: dict) -> Metric:
-    """The metric a ``serialize`` dict describes (numnet's own classes only)."""
+    """The metric a ``serialize`` dict describes (numnet's own classes only).
+
+    Args:
+        config: a dict as ``serialize`` gives.
+    """
     cls = _lookup(str(config.get("class_name")))
     if cls is None:
         raise _unknown(config.get("class_name"))
@@ -242,6 +261,11 @@ def log_names(metric_list, weighted_from: int | None = None) -> list[str]:
     A metric logs under its ``name``; a name already taken gets "_1", "_2", ... appended. The
     metrics from index ``weighted_from`` on came from ``weighted_metrics``: one whose name is
     taken logs as "weighted_<name>" instead (then with "_1", ... if that is taken too).
+
+    Args:
+        metric_list: the Metric objects, in the order compile made them.
+        weighted_from: the index from which the metrics came from ``weighted_metrics``, or None.
+            Defaults to ``None``.
     """
     counters: dict = {}
     names = []
@@ -269,13 +293,23 @@ def log_names(metric_list, weighted_from: int | None = None) -> list[str]:
 def log_value(value):
     """A metric's result as a log holds it, as Keras's History does: a float for a scalar, a
     NumPy array for a vector (F1Score(average=None), Precision with several thresholds), even
-    of one element."""
+    of one element.
+
+    Args:
+        value: a metric's result (a scalar or a vector, on the device in use).
+    """
     array = backend.to_numpy(value)
     return float(array) if array.ndim == 0 else array
 
 
 def results(metric_list, weighted_from: int | None = None) -> dict:
-    """{log name: result} for ``metric_list`` (see ``log_names`` and ``log_value``)."""
+    """{log name: result} for ``metric_list`` (see ``log_names`` and ``log_value``).
+
+    Args:
+        metric_list: the Metric objects, in the order compile made them.
+        weighted_from: the index from which the metrics came from ``weighted_metrics``, or None.
+            Defaults to ``None``.
+    """
     return {name: log_value(metric.result())
             for name, metric in zip(log_names(metric_list, weighted_from), metric_list)}
 

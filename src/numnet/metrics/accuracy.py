@@ -46,7 +46,12 @@ def _one_hot(y_true, y_pred, where: str):
 
 
 def accuracy(y_true, y_pred):
-    """1.0 where y_pred == y_true exactly, element-wise."""
+    """1.0 where y_pred == y_true exactly, element-wise.
+
+    Args:
+        y_true: the targets, an array of shape (N, ...).
+        y_pred: the predictions, an array of shape (N, ...).
+    """
     y_pred = as_array(y_pred)
     y_true, y_pred = same_shape(as_array(y_true), y_pred, "accuracy")
     return _hits(y_true == y_pred)
@@ -56,6 +61,12 @@ def binary_accuracy(y_true, y_pred, threshold: float = 0.5):
     """1.0 where (y_pred > threshold) == y_true, element-wise; labels are 0 or 1.
 
     Defaults: threshold=0.5 (for probabilities; use 0.0 for logits).
+
+    Args:
+        y_true: 0/1 labels, shape (N, ...) like ``y_pred``.
+        y_pred: probabilities (or scores), shape (N, ...).
+        threshold: predictions above it count as 1 (0.5 for probabilities; use 0.0 for logits).
+            Defaults to ``0.5``.
     """
     return _hits(_binary_hits(y_true, y_pred, threshold))
 
@@ -67,14 +78,24 @@ def _binary_hits(y_true, y_pred, threshold: float):
 
 
 def categorical_accuracy(y_true, y_pred):
-    """1.0 where argmax(y_true) == argmax(y_pred) over the last axis; y_true one-hot."""
+    """1.0 where argmax(y_true) == argmax(y_pred) over the last axis; y_true one-hot.
+
+    Args:
+        y_true: one-hot labels, shape (N, K).
+        y_pred: the scores of the K classes, shape (N, K).
+    """
     y_pred = as_array(y_pred)
     y_true = _one_hot(as_array(y_true), y_pred, "categorical_accuracy")
     return _hits(y_true.argmax(axis=-1) == y_pred.argmax(axis=-1))
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
-    """1.0 where the integer label == argmax(y_pred); labels of shape (N,) or (N, 1)."""
+    """1.0 where the integer label == argmax(y_pred); labels of shape (N,) or (N, 1).
+
+    Args:
+        y_true: integer labels, shape (N,) or (N, 1).
+        y_pred: the scores of the K classes, shape (N, K).
+    """
     y_pred = as_array(y_pred)
     labels = _squeeze_labels(as_array(y_true), y_pred, "sparse_categorical_accuracy")
     return _hits(labels == y_pred.argmax(axis=-1))
@@ -87,6 +108,14 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k: int = 5, from_sorted_id
     strictly larger scores, hit when rank <= k), as Keras's ``in_top_k``; a NaN score never is.
     With ``from_sorted_ids=True`` y_pred holds class ids sorted by score, best first, and the
     label must be among its first k. Defaults: k=5, from_sorted_ids=False.
+
+    Args:
+        y_true: integer labels, shape (N,) or (N, 1).
+        y_pred: the scores of the K classes, shape (N, K), or with ``from_sorted_ids`` class ids
+            sorted by score.
+        k: how many of the highest-scored classes count as a hit. Defaults to ``5``.
+        from_sorted_ids: whether ``y_pred`` holds class ids sorted by score (best first) instead of
+            scores. Defaults to ``False``.
     """
     xp = backend.xp
     y_pred = as_array(y_pred)
@@ -113,6 +142,11 @@ def top_k_categorical_accuracy(y_true, y_pred, k: int = 5):
     """1.0 where argmax(y_true) is among the k largest predictions; y_true one-hot.
 
     Ties as in sparse_top_k_categorical_accuracy. Defaults: k=5.
+
+    Args:
+        y_true: one-hot labels, shape (N, K).
+        y_pred: the scores of the K classes, shape (N, K).
+        k: how many of the highest-scored classes count as a hit. Defaults to ``5``.
     """
     y_pred = as_array(y_pred)
     y_true = _one_hot(as_array(y_true), y_pred, "top_k_categorical_accuracy")
@@ -125,9 +159,11 @@ def top_k_categorical_accuracy(y_true, y_pred, k: int = 5):
 class Accuracy(MeanMetricWrapper):
     """How often y_pred equals y_true exactly (``accuracy``), averaged over all values.
 
-    Args: name (Defaults to "accuracy"), dtype.
-
     Example: y_true [[1], [2], [3], [4]], y_pred [[0], [2], [3], [4]] give 0.75.
+
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'accuracy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "accuracy", dtype=None):
@@ -137,9 +173,13 @@ class Accuracy(MeanMetricWrapper):
 class BinaryAccuracy(MeanMetricWrapper):
     """How often (y_pred > threshold) matches the 0/1 label (``binary_accuracy``).
 
-    Args: name (Defaults to "binary_accuracy"), dtype, threshold (Defaults to 0.5).
-
     Example: y_true [[1], [1], [0], [0]], y_pred [[0.98], [1], [0], [0.6]] give 0.75.
+
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'binary_accuracy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+        threshold: predictions above it count as 1 (0.5 for probabilities; use 0.0 for logits).
+            Defaults to ``0.5``.
     """
 
     def __init__(self, name: str = "binary_accuracy", dtype=None, threshold: float = 0.5):
@@ -156,7 +196,9 @@ class BinaryAccuracy(MeanMetricWrapper):
 class CategoricalAccuracy(MeanMetricWrapper):
     """How often argmax(y_pred) matches the one-hot label (``categorical_accuracy``).
 
-    Args: name (Defaults to "categorical_accuracy"), dtype.
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'categorical_accuracy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "categorical_accuracy", dtype=None):
@@ -174,7 +216,9 @@ class CategoricalAccuracy(MeanMetricWrapper):
 class SparseCategoricalAccuracy(MeanMetricWrapper):
     """How often argmax(y_pred) equals the integer label (``sparse_categorical_accuracy``).
 
-    Args: name (Defaults to "sparse_categorical_accuracy"), dtype.
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'sparse_categorical_accuracy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "sparse_categorical_accuracy", dtype=None):
@@ -192,7 +236,10 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot label is among the k largest predictions.
 
-    Args: k (Defaults to 5), name (Defaults to "top_k_categorical_accuracy"), dtype.
+    Args:
+        k: how many of the highest-scored classes count as a hit. Defaults to ``5``.
+        name: the name shown in logs and in History. Defaults to ``'top_k_categorical_accuracy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype=None):
@@ -203,8 +250,13 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer label is among the k largest predictions.
 
-    Args: k (Defaults to 5), name (Defaults to "sparse_top_k_categorical_accuracy"), dtype,
-    from_sorted_ids (Defaults to False: y_pred holds scores; True: class ids sorted by score).
+    Args:
+        k: how many of the highest-scored classes count as a hit. Defaults to ``5``.
+        name: the name shown in logs and in History. Defaults to
+            ``'sparse_top_k_categorical_accuracy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+        from_sorted_ids: whether ``y_pred`` holds class ids sorted by score (best first) instead of
+            scores. Defaults to ``False``.
     """
 
     def __init__(self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy", dtype=None,

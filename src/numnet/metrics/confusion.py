@@ -226,36 +226,56 @@ class _ConfusionCount(Metric):
 
 
 class TruePositives(_ConfusionCount):
-    """sum w [y] [p > t]: weighted count of positives predicted positive.
+    """The weighted count of positives predicted positive: Σ w · y · (p > t).
 
-    Args: thresholds (one in [0, 1] or a list; Defaults to 0.5), name, dtype.
+    Args:
+        thresholds: a prediction p counts as positive when p > threshold: one number in [0, 1] or a
+            list (then the result has one value per threshold); None gives 0.5. Defaults to
+            ``None``.
+        name: the name shown in logs and in History. Defaults to ``None``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     _kind = "tp"
 
 
 class FalsePositives(_ConfusionCount):
-    """sum w [not y] [p > t]: weighted count of negatives predicted positive.
+    """The weighted count of negatives predicted positive: Σ w · (1 − y) · (p > t).
 
-    Args: thresholds (one in [0, 1] or a list; Defaults to 0.5), name, dtype.
+    Args:
+        thresholds: a prediction p counts as positive when p > threshold: one number in [0, 1] or a
+            list (then the result has one value per threshold); None gives 0.5. Defaults to
+            ``None``.
+        name: the name shown in logs and in History. Defaults to ``None``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     _kind = "fp"
 
 
 class TrueNegatives(_ConfusionCount):
-    """sum w [not y] [p <= t]: weighted count of negatives predicted negative.
+    """The weighted count of negatives predicted negative: Σ w · (1 − y) · (p ≤ t).
 
-    Args: thresholds (one in [0, 1] or a list; Defaults to 0.5), name, dtype.
+    Args:
+        thresholds: a prediction p counts as positive when p > threshold: one number in [0, 1] or a
+            list (then the result has one value per threshold); None gives 0.5. Defaults to
+            ``None``.
+        name: the name shown in logs and in History. Defaults to ``None``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     _kind = "tn"
 
 
 class FalseNegatives(_ConfusionCount):
-    """sum w [y] [p <= t]: weighted count of positives predicted negative.
+    """The weighted count of positives predicted negative: Σ w · y · (p ≤ t).
 
-    Args: thresholds (one in [0, 1] or a list; Defaults to 0.5), name, dtype.
+    Args:
+        thresholds: a prediction p counts as positive when p > threshold: one number in [0, 1] or a
+            list (then the result has one value per threshold); None gives 0.5. Defaults to
+            ``None``.
+        name: the name shown in logs and in History. Defaults to ``None``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     _kind = "fn"
@@ -334,9 +354,18 @@ class Precision(_PrecisionRecall):
 class Recall(_PrecisionRecall):
     """recall = TP / (TP + FN) over everything seen (0 when there was no positive label).
 
-    Args: as Precision (thresholds, top_k, class_id, name — Defaults to "recall", dtype).
-
     Example: y_true [0, 1, 1, 1], y_pred [1, 0, 1, 1] give 2/3.
+
+    Args:
+        thresholds: a prediction p counts as positive when p > threshold: one number in [0, 1] or a
+            list (then the result has one value per threshold); None gives 0.5. Defaults to
+            ``None``.
+        top_k: only the k highest predictions of each sample can be positive, or None. Defaults to
+            ``None``.
+        class_id: look only at this column of (samples, classes) data, or None (every value is one
+            binary decision). Defaults to ``None``.
+        name: the name shown in logs and in History. Defaults to ``None``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     _other_name = "false_negatives"
@@ -643,11 +672,16 @@ class RecallAtPrecision(_AtTarget):
     TP/(TP + FP) >= precision of TP/(TP + FN), over everything seen (0 when no threshold
     reaches the precision).
 
-    Args: precision (in [0, 1]); num_thresholds (Defaults to 200), class_id (Defaults to
-    None), name (Defaults to "recall_at_precision"), dtype, as PrecisionAtRecall.
-
     Example: y_true [0, 0, 1, 1], y_pred [0.2, 0.6, 0.4, 0.8] with precision=1: above 0.6
     only 0.8 is predicted positive, a true positive: recall 1/2.
+
+    Args:
+        precision: the precision to reach, in [0, 1].
+        num_thresholds: T: the thresholds 0, 1/(T − 1), ..., 1 are tried. Defaults to ``200``.
+        class_id: look only at this column of (samples, classes) data, or None (every value is one
+            binary decision). Defaults to ``None``.
+        name: the name shown in logs and in History. Defaults to ``None``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     _target = "precision"
@@ -665,11 +699,16 @@ class SensitivityAtSpecificity(_AtTarget):
     """The best sensitivity (recall, TP/(TP + FN)) among the thresholds where specificity
     TN/(TN + FP) >= ``specificity``, over everything seen (0 when none reaches it).
 
-    Args: specificity (in [0, 1]); num_thresholds (Defaults to 200), class_id (Defaults to
-    None), name (Defaults to "sensitivity_at_specificity"), dtype, as PrecisionAtRecall.
-
     Example: y_true [0, 0, 1, 1], y_pred [0.2, 0.6, 0.4, 0.8] with specificity=1: both
     negatives below the threshold needs t >= 0.6, where only 0.8 is caught: sensitivity 1/2.
+
+    Args:
+        specificity: the specificity to reach, in [0, 1].
+        num_thresholds: T: the thresholds 0, 1/(T − 1), ..., 1 are tried. Defaults to ``200``.
+        class_id: look only at this column of (samples, classes) data, or None (every value is one
+            binary decision). Defaults to ``None``.
+        name: the name shown in logs and in History. Defaults to ``None``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     _target = "specificity"
@@ -687,11 +726,16 @@ class SpecificityAtSensitivity(_AtTarget):
     """The best specificity TN/(TN + FP) among the thresholds where sensitivity (recall)
     TP/(TP + FN) >= ``sensitivity``, over everything seen (0 when none reaches it).
 
-    Args: sensitivity (in [0, 1]); num_thresholds (Defaults to 200), class_id (Defaults to
-    None), name (Defaults to "specificity_at_sensitivity"), dtype, as PrecisionAtRecall.
-
     Example: y_true [0, 0, 1, 1], y_pred [0.2, 0.6, 0.4, 0.8] with sensitivity=1: catching
     both positives needs t < 0.4, where 0.2 stays negative and 0.6 does not: specificity 1/2.
+
+    Args:
+        sensitivity: the sensitivity to reach, in [0, 1].
+        num_thresholds: T: the thresholds 0, 1/(T − 1), ..., 1 are tried. Defaults to ``200``.
+        class_id: look only at this column of (samples, classes) data, or None (every value is one
+            binary decision). Defaults to ``None``.
+        name: the name shown in logs and in History. Defaults to ``None``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     _target = "sensitivity"

@@ -27,6 +27,11 @@ def pearson_correlation(y_true, y_pred, axis=-1):
     variance, e.g. everywhere for a single output per sample along the default axis.
 
     Defaults: axis=-1.
+
+    Args:
+        y_true: the targets, an array of shape (N, ...).
+        y_pred: the predictions, an array of shape (N, ...).
+        axis: the axis the values are computed along. Defaults to ``-1``.
     """
     xp = backend.xp
     y_true, y_pred = _pair(y_true, y_pred, "pearson_correlation")
@@ -47,6 +52,11 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     only when y_pred equals y_true, where Pearson's r is 1 for any y_pred = a y_true + b.
 
     Defaults: axis=-1.
+
+    Args:
+        y_true: the targets, an array of shape (N, ...).
+        y_pred: the predictions, an array of shape (N, ...).
+        axis: the axis the values are computed along. Defaults to ``-1``.
     """
     y_true, y_pred = _pair(y_true, y_pred, "concordance_correlation")
     axis = check_axis(axis, "concordance_correlation", y_pred.ndim)

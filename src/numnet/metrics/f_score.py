@@ -122,8 +122,14 @@ class FBetaScore(Metric):
 class F1Score(FBetaScore):
     """F1 = 2 precision recall / (precision + recall): FBetaScore with beta = 1.
 
-    Args: average (None, "micro", "macro", "weighted"; Defaults to None), threshold (Defaults
-    to None: argmax), name (Defaults to "f1_score"), dtype.
+    Args:
+        average: how the per-class scores are combined: None (one score per class), 'micro' (from
+            the pooled counts), 'macro' (their mean) or 'weighted' (their mean weighted by each
+            class's support). Defaults to ``None``.
+        threshold: predictions above it count as positive; None takes the highest-scored class of
+            each sample. Defaults to ``None``.
+        name: the name shown in logs and in History. Defaults to ``'f1_score'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, average: str | None = None, threshold: float | None = None,

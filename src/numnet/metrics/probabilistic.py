@@ -42,8 +42,12 @@ categorical_focal_crossentropy = _loss_as_metric(losses.categorical_focal_crosse
 class BinaryCrossentropy(MeanMetricWrapper):
     """mean over samples of binary_crossentropy (numnet.losses).
 
-    Args: name (Defaults to "binary_crossentropy"), dtype, from_logits (Defaults to False),
-    label_smoothing (Defaults to 0).
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'binary_crossentropy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+        from_logits: whether ``y_pred`` holds logits rather than probabilities. Defaults to
+            ``False``.
+        label_smoothing: s in [0, 1]: the targets become y (1 − s) + s / K. Defaults to ``0.0``.
     """
 
     def __init__(self, name: str = "binary_crossentropy", dtype=None, from_logits: bool = False,
@@ -55,8 +59,13 @@ class BinaryCrossentropy(MeanMetricWrapper):
 class CategoricalCrossentropy(MeanMetricWrapper):
     """mean over samples of categorical_crossentropy (numnet.losses); one-hot labels.
 
-    Args: name (Defaults to "categorical_crossentropy"), dtype, from_logits (Defaults to
-    False), label_smoothing (Defaults to 0), axis (Defaults to -1).
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'categorical_crossentropy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+        from_logits: whether ``y_pred`` holds logits rather than probabilities. Defaults to
+            ``False``.
+        label_smoothing: s in [0, 1]: the targets become y (1 − s) + s / K. Defaults to ``0.0``.
+        axis: the axis the values are computed along. Defaults to ``-1``.
     """
 
     def __init__(self, name: str = "categorical_crossentropy", dtype=None,
@@ -68,8 +77,13 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """mean over samples of sparse_categorical_crossentropy (numnet.losses); integer labels.
 
-    Args: name (Defaults to "sparse_categorical_crossentropy"), dtype, from_logits (Defaults
-    to False), axis (Defaults to -1).
+    Args:
+        name: the name shown in logs and in History. Defaults to
+            ``'sparse_categorical_crossentropy'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+        from_logits: whether ``y_pred`` holds logits rather than probabilities. Defaults to
+            ``False``.
+        axis: the axis the values are computed along. Defaults to ``-1``.
     """
 
     def __init__(self, name: str = "sparse_categorical_crossentropy", dtype=None,
@@ -79,16 +93,24 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 
 
 class KLDivergence(MeanMetricWrapper):
-    """mean over samples of sum(y_true log(y_true / y_pred)). Args: name (Defaults to
-    "kl_divergence"), dtype."""
+    """mean over samples of sum(y_true log(y_true / y_pred)).
+
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'kl_divergence'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+    """
 
     def __init__(self, name: str = "kl_divergence", dtype=None):
         super().__init__(kl_divergence, name=name, dtype=dtype)
 
 
 class Poisson(MeanMetricWrapper):
-    """mean over samples of mean(y_pred - y_true log(y_pred + 1e-7)). Args: name (Defaults to
-    "poisson"), dtype."""
+    """mean over samples of mean(y_pred - y_true log(y_pred + 1e-7)).
+
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'poisson'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+    """
 
     def __init__(self, name: str = "poisson", dtype=None):
         super().__init__(poisson, name=name, dtype=dtype)
@@ -96,7 +118,12 @@ class Poisson(MeanMetricWrapper):
 
 class Hinge(MeanMetricWrapper):
     """mean over samples of mean(max(1 - y_true y_pred, 0)); 0/1 labels become -1/1. Args:
-    name (Defaults to "hinge"), dtype."""
+    name (Defaults to "hinge"), dtype.
+
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'hinge'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+    """
 
     def __init__(self, name: str = "hinge", dtype=None):
         super().__init__(hinge, name=name, dtype=dtype)
@@ -104,7 +131,12 @@ class Hinge(MeanMetricWrapper):
 
 class SquaredHinge(MeanMetricWrapper):
     """mean over samples of mean(max(1 - y_true y_pred, 0)²); 0/1 labels become -1/1. Args:
-    name (Defaults to "squared_hinge"), dtype."""
+    name (Defaults to "squared_hinge"), dtype.
+
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'squared_hinge'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
+    """
 
     def __init__(self, name: str = "squared_hinge", dtype=None):
         super().__init__(squared_hinge, name=name, dtype=dtype)
@@ -114,10 +146,12 @@ class CategoricalHinge(MeanMetricWrapper):
     """mean over samples of max(neg - pos + 1, 0), with pos = sum(y_true y_pred) and
     neg = max((1 - y_true) y_pred) over the last axis; y_true one-hot.
 
-    Args: name (Defaults to "categorical_hinge"), dtype.
-
     Example: y_true [[0, 1], [1, 0]], y_pred [[0.6, 0.4], [0.7, 0.3]] give
     (max(0.6 - 0.4 + 1, 0) + max(0.3 - 0.7 + 1, 0)) / 2 = (1.2 + 0.6) / 2 = 0.9.
+
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'categorical_hinge'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "categorical_hinge", dtype=None):
@@ -128,9 +162,11 @@ class LogCoshError(MeanMetricWrapper):
     """mean over samples of mean(log(cosh(y_pred - y_true))) over the last axis (computed as
     e + softplus(-2e) - log 2, which does not overflow).
 
-    Args: name (Defaults to "logcosh", Keras's name for it), dtype.
-
     Example: y_true [[0, 1]], y_pred [[1, 1]] give (log(cosh(1)) + 0) / 2 = 0.21689.
+
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'logcosh'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "logcosh", dtype=None):

@@ -32,19 +32,34 @@ def _pair(y_true, y_pred, where: str):
 
 
 def mean_squared_error(y_true, y_pred):
-    """mean((y_true - y_pred)^2) over the last axis."""
+    """mean((y_true - y_pred)^2) over the last axis.
+
+    Args:
+        y_true: the targets, an array of shape (N, ...).
+        y_pred: the predictions, an array of shape (N, ...).
+    """
     y_true, y_pred = _pair(y_true, y_pred, "mean_squared_error")
     return ((y_true - y_pred) ** 2).mean(axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
-    """mean(|y_true - y_pred|) over the last axis."""
+    """mean(|y_true - y_pred|) over the last axis.
+
+    Args:
+        y_true: the targets, an array of shape (N, ...).
+        y_pred: the predictions, an array of shape (N, ...).
+    """
     y_true, y_pred = _pair(y_true, y_pred, "mean_absolute_error")
     return backend.xp.abs(y_true - y_pred).mean(axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
-    """100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7)) over the last axis."""
+    """100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7)) over the last axis.
+
+    Args:
+        y_true: the targets, an array of shape (N, ...).
+        y_pred: the predictions, an array of shape (N, ...).
+    """
     xp = backend.xp
     y_true, y_pred = _pair(y_true, y_pred, "mean_absolute_percentage_error")
     scale = xp.maximum(xp.abs(y_true), backend.epsilon())
@@ -52,7 +67,12 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    """mean((log(max(y_pred, 1e-7) + 1) - log(max(y_true, 1e-7) + 1))^2) over the last axis."""
+    """mean((log(max(y_pred, 1e-7) + 1) - log(max(y_true, 1e-7) + 1))^2) over the last axis.
+
+    Args:
+        y_true: the targets, an array of shape (N, ...).
+        y_pred: the predictions, an array of shape (N, ...).
+    """
     xp = backend.xp
     y_true, y_pred = _pair(y_true, y_pred, "mean_squared_logarithmic_error")
     first = xp.log(xp.maximum(y_pred, backend.epsilon()) + 1.0)
@@ -80,7 +100,9 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 class MeanSquaredError(MeanMetricWrapper):
     """mean((y_true - y_pred)^2) over all samples seen.
 
-    Args: name (Defaults to "mean_squared_error"), dtype.
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'mean_squared_error'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "mean_squared_error", dtype=None):
@@ -90,7 +112,9 @@ class MeanSquaredError(MeanMetricWrapper):
 class MeanAbsoluteError(MeanMetricWrapper):
     """mean(|y_true - y_pred|) over all samples seen.
 
-    Args: name (Defaults to "mean_absolute_error"), dtype.
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'mean_absolute_error'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "mean_absolute_error", dtype=None):
@@ -100,7 +124,10 @@ class MeanAbsoluteError(MeanMetricWrapper):
 class MeanAbsolutePercentageError(MeanMetricWrapper):
     """100 * mean(|y_true - y_pred| / max(|y_true|, 1e-7)) over all samples seen.
 
-    Args: name (Defaults to "mean_absolute_percentage_error"), dtype.
+    Args:
+        name: the name shown in logs and in History. Defaults to
+            ``'mean_absolute_percentage_error'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "mean_absolute_percentage_error", dtype=None):
@@ -111,7 +138,10 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
     """mean((log(y_pred + 1) - log(y_true + 1))^2) over all samples seen (values below 1e-7
     clipped to 1e-7 first).
 
-    Args: name (Defaults to "mean_squared_logarithmic_error"), dtype.
+    Args:
+        name: the name shown in logs and in History. Defaults to
+            ``'mean_squared_logarithmic_error'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "mean_squared_logarithmic_error", dtype=None):
@@ -122,7 +152,9 @@ class RootMeanSquaredError(Mean):
     """sqrt(sum(w (y_true - y_pred)^2) / sum(w)) over all samples seen: the root of the epoch's
     mean squared error, not the mean of per-batch roots.
 
-    Args: name (Defaults to "root_mean_squared_error"), dtype.
+    Args:
+        name: the name shown in logs and in History. Defaults to ``'root_mean_squared_error'``.
+        dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
     """
 
     def __init__(self, name: str = "root_mean_squared_error", dtype=None):
