@@ -47,12 +47,10 @@ from ..layers.base import InputLayer
 from . import keras_h5, objects
 from .archive import write_archive
 from .atomic import atomic_write
+from .keras_file import HELD_LAYERS
 
 KERAS_VERSION = "3.15.1"
 """The Keras release whose file layout the writers follow (and that the files name)."""
-
-HELD_LAYERS = ("cell", "layer", "forward_layer", "backward_layer")
-"""The settings in which a layer's config holds a layer (an RNN's cell, a wrapper's layers)."""
 
 _FAMILIES = {"_initializer": "initializers", "_regularizer": "regularizers",
              "_constraint": "constraints"}
@@ -168,7 +166,13 @@ def keras_layer_order(n_inputs: int, calls: list, outputs: list, input_layers: l
 
 
 def _is_model(layer) -> bool:
-    return isinstance(layer, objects.model_class())
+    """Whether ``layer`` is a Sequential or functional model, whose layers Keras lists (a
+    subclassed model is a layer of its own here, which the configs refuse)."""
+    from ..models.sequential import Sequential
+
+    Model = objects.model_class()
+    return type(layer) is Sequential or type(layer) is Model and (
+        layer._graph is not None or layer._functional)
 
 
 def _keras_class(model, where: str, fmt: str) -> str:
@@ -587,20 +591,11 @@ def save_keras(model, path: str, overwrite: bool = True, include_optimizer: bool
     atomic_write(path, lambda f: write_archive(f, members), overwrite=overwrite, where="save")
 
 
-def _graph_model(model) -> bool:
-    """Whether ``model`` is a Sequential or functional model (whose layers Keras can list)."""
-    try:
-        _keras_class(model, "model", ".weights.h5")
-    except NotKerasCompatible:
-        return False
-    return True
-
-
 def weight_keys(model, prefix: str = "") -> list | None:
     """[(layer, key)]: where Keras 3 keeps each layer's weights (``/layers/<key>/vars``) in a
     weights file of ``model``, in Keras's order of the layers, a nested model's layers under
     ``<its key>/layers/``; None for a subclassed model (its layers in numnet's order)."""
-    if not _graph_model(model):
+    if not _is_model(model):
         return None
     keys = []
     used: dict[str, int] = {}
@@ -620,7 +615,7 @@ def weight_keys(model, prefix: str = "") -> list | None:
 def save_weights(model, path: str, overwrite: bool = True) -> None:
     """Write the weights of ``model`` to ``path`` in the layout of Keras 3's ``.weights.h5``
     (a subclassed model's layers in numnet's order, as keras_h5 writes them)."""
-    if not _graph_model(model):
+    if not _is_model(model):
         keras_h5.save_weights(model, path, overwrite)
         return
     keras_h5._h5py()
