@@ -122,8 +122,8 @@ def write_run(out: str, overwrite: bool, final, prep, report: dict, task: str,
         written = ["model.numnet", "preprocessing.json", "report.json"]
         history = final.history
         title = f"numnet train: {task} ({', '.join(targets)}), {report['model']['name']}"
-        labels = {"loss": "loss (standardized target)" if task == "regression" else "loss",
-                  "mae": "MAE (target units)"}
+        labels = {"loss": "loss (MSE of the standardized target)" if task == "regression"
+                  else "loss (cross-entropy)", "mae": "MAE (target units)"}
         if have_matplotlib():
             plot_history(history, os.path.join(tmp, "history.png"), title, final.best_epoch,
                          labels=labels)
