@@ -41,7 +41,17 @@ class ReLU(Layer):
 
 
 class LeakyReLU(Layer):
-    """z if z > 0 else negative_slope * z (the layer's default slope is 0.3, as Keras)."""
+    """z if z > 0 else negative_slope * z (the layer's default slope is 0.3, as Keras).
+
+    Args:
+        negative_slope: the slope for negative inputs. Defaults to ``0.3``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> numnet.layers.LeakyReLU()(np.array([-1.0, 2.0], 'float32')).numpy()
+        array([-0.3,  2. ], dtype=float32)
+    """
 
     supports_masking = True
 
@@ -118,6 +128,18 @@ class PReLU(Layer):
     alpha has the shape of one sample, with 1 on each axis of ``shared_axes`` (e.g.
     shared_axes=[1, 2] for one slope per channel of images); zeros by default, so the layer
     starts as relu. Computed as relu(z) - alpha * relu(-z).
+
+    Args:
+        alpha_initializer: how the learned slopes start: an initializer: a name ('glorot_uniform',
+            'zeros', ...) or an Initializer. Defaults to ``'Zeros'``.
+        alpha_regularizer: their penalty: a regularizer whose penalty is added to the loss (a name
+            such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        alpha_constraint: their constraint: a constraint applied after each optimizer step (a name
+            or a Constraint), or None. Defaults to ``None``.
+        shared_axes: axes along which one slope is shared (e.g. (1, 2) for images: one slope per
+            channel), or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
     """
 
     supports_masking = True

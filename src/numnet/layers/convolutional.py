@@ -164,6 +164,42 @@ class Conv1D(_Conv):
 
     padding: "valid" (default), "same" or "causal" (padded on the left only, so that output
     step t sees inputs up to t).
+
+    Args:
+        filters: the number of output channels.
+        kernel_size: the window's size: an int, or (for 2D) a tuple of 2 ints.
+        strides: the step of the window: an int or a tuple. Defaults to ``1``.
+        padding: 'valid' (no padding), 'same' (output size ceil(input / stride)) or, for Conv1D,
+            'causal'. Defaults to ``'valid'``.
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        dilation_rate: the spacing between the window's elements: an int or a tuple. Defaults to
+            ``1``.
+        groups: split the input channels into this many groups, each convolved with its own filters.
+            Defaults to ``1``.
+        activation: the activation applied to the output: a name, a function, or None for linear.
+            Defaults to ``None``.
+        use_bias: whether to add a bias vector. Defaults to ``True``.
+        kernel_initializer: how the kernel starts: an initializer: a name ('glorot_uniform',
+            'zeros', ...) or an Initializer. Defaults to ``'glorot_uniform'``.
+        bias_initializer: how the bias starts: an initializer: a name ('glorot_uniform', 'zeros',
+            ...) or an Initializer. Defaults to ``'zeros'``.
+        kernel_regularizer: the kernel's penalty: a regularizer whose penalty is added to the loss
+            (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        bias_regularizer: the bias's penalty: a regularizer whose penalty is added to the loss (a
+            name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        activity_regularizer: a penalty on the layer's output: a regularizer whose penalty is added
+            to the loss (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        kernel_constraint: the kernel's constraint: a constraint applied after each optimizer step
+            (a name or a Constraint), or None. Defaults to ``None``.
+        bias_constraint: the bias's constraint: a constraint applied after each optimizer step (a
+            name or a Constraint), or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 5, 3), 'float32')
+        >>> numnet.layers.Conv1D(16, 3)(x).shape
+        (2, 3, 16)
     """
 
     rank = 1
@@ -173,7 +209,41 @@ class Conv1D(_Conv):
 class Conv2D(_Conv):
     """2-D convolution over (batch, height, width, channels): kernel (kh, kw, channels, filters).
 
-    >>> Conv2D(32, (3, 3), activation="relu")   # (None, 28, 28, 1) -> (None, 26, 26, 32)
+    Args:
+        filters: the number of output channels.
+        kernel_size: the window's size: an int, or (for 2D) a tuple of 2 ints.
+        strides: the step of the window: an int or a tuple. Defaults to ``1``.
+        padding: 'valid' (no padding), 'same' (output size ceil(input / stride)) or, for Conv1D,
+            'causal'. Defaults to ``'valid'``.
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        dilation_rate: the spacing between the window's elements: an int or a tuple. Defaults to
+            ``1``.
+        groups: split the input channels into this many groups, each convolved with its own filters.
+            Defaults to ``1``.
+        activation: the activation applied to the output: a name, a function, or None for linear.
+            Defaults to ``None``.
+        use_bias: whether to add a bias vector. Defaults to ``True``.
+        kernel_initializer: how the kernel starts: an initializer: a name ('glorot_uniform',
+            'zeros', ...) or an Initializer. Defaults to ``'glorot_uniform'``.
+        bias_initializer: how the bias starts: an initializer: a name ('glorot_uniform', 'zeros',
+            ...) or an Initializer. Defaults to ``'zeros'``.
+        kernel_regularizer: the kernel's penalty: a regularizer whose penalty is added to the loss
+            (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        bias_regularizer: the bias's penalty: a regularizer whose penalty is added to the loss (a
+            name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        activity_regularizer: a penalty on the layer's output: a regularizer whose penalty is added
+            to the loss (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        kernel_constraint: the kernel's constraint: a constraint applied after each optimizer step
+            (a name or a Constraint), or None. Defaults to ``None``.
+        bias_constraint: the bias's constraint: a constraint applied after each optimizer step (a
+            name or a Constraint), or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 8, 8, 3), 'float32')
+        >>> numnet.layers.Conv2D(32, (3, 3), activation='relu')(x).shape
+        (2, 6, 6, 32)
     """
 
     rank = 2

@@ -209,7 +209,41 @@ class Conv1DTranspose(_ConvTranspose):
     """Transposed 1-D convolution over (batch, steps, channels): kernel (kernel_size, filters,
     channels). With strides=2 and padding="same", steps double.
 
-    >>> Conv1DTranspose(8, 3, strides=2, padding="same")   # (None, 10, 4) -> (None, 20, 8)
+    Args:
+        filters: the number of output channels.
+        kernel_size: the window's size: an int, or (for 2D) a tuple of 2 ints.
+        strides: the step of the window: an int or a tuple. Defaults to ``1``.
+        padding: 'valid' or 'same'. Defaults to ``'valid'``.
+        output_padding: extra size added to one side of the output, or None. Defaults to ``None``.
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        dilation_rate: the spacing between the window's elements: an int or a tuple. Defaults to
+            ``1``.
+        activation: the activation applied to the output: a name, a function, or None for linear.
+            Defaults to ``None``.
+        use_bias: whether to add a bias vector. Defaults to ``True``.
+        kernel_initializer: how the kernel starts: an initializer: a name ('glorot_uniform',
+            'zeros', ...) or an Initializer. Defaults to ``'glorot_uniform'``.
+        bias_initializer: how the bias starts: an initializer: a name ('glorot_uniform', 'zeros',
+            ...) or an Initializer. Defaults to ``'zeros'``.
+        kernel_regularizer: the kernel's penalty: a regularizer whose penalty is added to the loss
+            (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        bias_regularizer: the bias's penalty: a regularizer whose penalty is added to the loss (a
+            name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        activity_regularizer: a penalty on the layer's output: a regularizer whose penalty is added
+            to the loss (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        kernel_constraint: the kernel's constraint: a constraint applied after each optimizer step
+            (a name or a Constraint), or None. Defaults to ``None``.
+        bias_constraint: the bias's constraint: a constraint applied after each optimizer step (a
+            name or a Constraint), or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 5, 3), 'float32')
+        >>> numnet.layers.Conv1DTranspose(4, 3, strides=2)(x).shape
+        (2, 11, 4)
+        >>> numnet.layers.Conv1DTranspose(8, 3, strides=2, padding="same")(x).shape
+        (2, 10, 8)
     """
 
     rank = 1

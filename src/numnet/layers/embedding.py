@@ -22,6 +22,29 @@ class Embedding(Layer):
     floats holding whole numbers (as a float32 model input gives them); an index outside
     [0, input_dim) is an error. ``mask_zero=True`` makes a mask (input != 0) that the
     layers after it use to skip the padding steps, as Keras; index 0 is then padding only.
+
+    Args:
+        input_dim: the vocabulary size: token ids lie in [0, input_dim).
+        output_dim: the size of each token's vector.
+        embeddings_initializer: how the vectors start: an initializer: a name ('glorot_uniform',
+            'zeros', ...) or an Initializer. Defaults to ``'uniform'``.
+        embeddings_regularizer: their penalty: a regularizer whose penalty is added to the loss (a
+            name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        embeddings_constraint: their constraint: a constraint applied after each optimizer step (a
+            name or a Constraint), or None. Defaults to ``None``.
+        mask_zero: treat id 0 as padding: the output carries a mask that hides those steps from the
+            layers after it (then input_dim must count the 0). Defaults to ``False``.
+        weights: initial weights, as a list of arrays (Keras 2's form), or None. Defaults to
+            ``None``.
+        activity_regularizer: a penalty on the layer's output: a regularizer whose penalty is added
+            to the loss (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.array([[4, 20, 7]])
+        >>> numnet.layers.Embedding(1000, 64)(x).shape
+        (1, 3, 64)
     """
 
     supports_masking = True

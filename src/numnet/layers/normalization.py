@@ -16,6 +16,41 @@ class BatchNormalization(Layer):
     moving_mean = momentum * moving_mean + (1 - momentum) * mean (likewise moving_variance).
     Inference: the moving statistics. Weights in Keras's order: gamma, beta, moving_mean,
     moving_variance.
+
+    Args:
+        axis: the features axis, whose every entry gets its own mean, variance, gamma and beta.
+            Defaults to ``-1``.
+        momentum: the moving statistics' momentum: moving = momentum · moving + (1 − momentum) ·
+            batch statistic. Defaults to ``0.99``.
+        epsilon: the small constant added to the variance before the square root. Defaults to
+            ``0.001``.
+        center: whether to add the learned offset beta. Defaults to ``True``.
+        scale: whether to multiply by the learned factor gamma. Defaults to ``True``.
+        beta_initializer: how beta starts: an initializer: a name ('glorot_uniform', 'zeros', ...)
+            or an Initializer. Defaults to ``'zeros'``.
+        gamma_initializer: how gamma starts: an initializer: a name ('glorot_uniform', 'zeros', ...)
+            or an Initializer. Defaults to ``'ones'``.
+        moving_mean_initializer: how the moving mean starts: an initializer: a name
+            ('glorot_uniform', 'zeros', ...) or an Initializer. Defaults to ``'zeros'``.
+        moving_variance_initializer: how the moving variance starts: an initializer: a name
+            ('glorot_uniform', 'zeros', ...) or an Initializer. Defaults to ``'ones'``.
+        beta_regularizer: beta's penalty: a regularizer whose penalty is added to the loss (a name
+            such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        gamma_regularizer: gamma's penalty: a regularizer whose penalty is added to the loss (a name
+            such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        beta_constraint: beta's constraint: a constraint applied after each optimizer step (a name
+            or a Constraint), or None. Defaults to ``None``.
+        gamma_constraint: gamma's constraint: a constraint applied after each optimizer step (a name
+            or a Constraint), or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> bn = numnet.layers.BatchNormalization()
+        >>> y = bn(np.array([[1.0], [3.0]], 'float32'), training=True)   # batch statistics
+        >>> y.numpy().round(3)
+        array([[-1.],
+           [ 1.]], dtype=float32)
     """
 
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
@@ -161,6 +196,34 @@ class LayerNormalization(Layer):
     in Keras's order: gamma, beta. ``rms_scaling=True`` (deprecated in Keras 3) keeps gamma only
     and computes gamma * x / sqrt(var + epsilon), as Keras does: x is divided by its standard
     deviation, not by its root mean square.
+
+    Args:
+        axis: the axis (or axes) normalized: the features. Defaults to ``-1``.
+        epsilon: the small constant added to the variance before the square root. Defaults to
+            ``0.001``.
+        center: whether to add the learned offset beta. Defaults to ``True``.
+        scale: whether to multiply by the learned factor gamma. Defaults to ``True``.
+        beta_initializer: how beta starts: an initializer: a name ('glorot_uniform', 'zeros', ...)
+            or an Initializer. Defaults to ``'zeros'``.
+        gamma_initializer: how gamma starts: an initializer: a name ('glorot_uniform', 'zeros', ...)
+            or an Initializer. Defaults to ``'ones'``.
+        beta_regularizer: beta's penalty: a regularizer whose penalty is added to the loss (a name
+            such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        gamma_regularizer: gamma's penalty: a regularizer whose penalty is added to the loss (a name
+            such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        beta_constraint: beta's constraint: a constraint applied after each optimizer step (a name
+            or a Constraint), or None. Defaults to ``None``.
+        gamma_constraint: gamma's constraint: a constraint applied after each optimizer step (a name
+            or a Constraint), or None. Defaults to ``None``.
+        rms_scaling: divide by the root mean square only, without centering (RMS normalization).
+            Defaults to ``False``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> y = numnet.layers.LayerNormalization()(np.array([[1.0, 2.0, 3.0]], 'float32'))
+        >>> y.numpy().round(3)
+        array([[-1.224,  0.   ,  1.224]], dtype=float32)
     """
 
     supports_masking = True
@@ -247,7 +310,13 @@ class LayerNormalization(Layer):
 
 class UnitNormalization(Layer):
     """y = x / max(||x||, 1e-12), the L2 norm of each sample over ``axis`` (an int or a list of
-    ints; default -1): rows of length 1. No weights."""
+    ints; default -1): rows of length 1. No weights.
+
+    Args:
+        axis: the axis (or axes) normalized: the features. Defaults to ``-1``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+    """
 
     supports_masking = True
 

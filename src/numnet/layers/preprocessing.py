@@ -26,7 +26,18 @@ def _plain(value):
 
 class Rescaling(Layer):
     """y = x * scale + offset, e.g. Rescaling(1 / 255) for pixels (scale and offset may be
-    arrays that broadcast against the input, one value per channel say)."""
+    arrays that broadcast against the input, one value per channel say).
+
+    Args:
+        scale: the factor every input is multiplied by (1 / 255 for pixels).
+        offset: the value added after scaling. Defaults to ``0.0``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> numnet.layers.Rescaling(1 / 255)(np.array([[0.0, 255.0]], 'float32')).numpy()
+        array([[0., 1.]], dtype=float32)
+    """
 
     def __init__(self, scale, offset=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -55,6 +66,23 @@ class Normalization(Layer):
     training: it sets them to the data's mean and (population) variance over the other axes and
     keeps them as the layer's non-trainable weights "mean" and "variance", which are saved with
     the model. Until then the layer passes its input through (mean 0, variance 1).
+
+    Args:
+        axis: the axis (or axes) that keep their own mean and variance; None for one mean and
+            variance over everything. Defaults to ``-1``.
+        mean: a fixed mean (then ``variance`` too), or None to learn it with ``adapt``. Defaults to
+            ``None``.
+        variance: a fixed variance, or None to learn it with ``adapt``. Defaults to ``None``.
+        invert: undo the normalization instead: x · sqrt(variance) + mean. Defaults to ``False``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> norm = numnet.layers.Normalization()
+        >>> norm.adapt(np.array([[1.0], [3.0]], 'float32'))   # mean 2, variance 1
+        >>> norm(np.array([[1.0], [3.0]], 'float32')).numpy()
+        array([[-1.],
+           [ 1.]], dtype=float32)
     """
 
     def __init__(self, axis=-1, mean=None, variance=None, invert: bool = False, **kwargs):

@@ -53,6 +53,24 @@ class Dropout(_Noise):
     """In training, zero each input with probability ``rate`` and scale the rest by 1 / (1 - rate).
 
     In inference the layer is the identity.
+
+    Args:
+        rate: the fraction of the inputs to drop, in [0, 1).
+        noise_shape: the shape of the dropout mask, broadcast over the input (e.g. (batch, 1,
+            features) drops the same features at every step), or None for the input's shape.
+            Defaults to ``None``.
+        seed: an int for repeatable noise, or None to draw from numnet's generator. Defaults to
+            ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> layer = numnet.layers.Dropout(0.5, seed=0)
+        >>> x = np.ones((1, 4), 'float32')
+        >>> layer(x).numpy()               # inference: unchanged
+        array([[1., 1., 1., 1.]], dtype=float32)
+        >>> sorted(set(layer(x, training=True).numpy().ravel().tolist())) # kept values scaled by 2
+        [0.0, 2.0]
     """
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
@@ -74,7 +92,15 @@ class Dropout(_Noise):
 
 class GaussianNoise(_Noise):
     """In training, add zero-mean normal noise of standard deviation ``stddev`` to the input
-    (a regularizer, as Keras's GaussianNoise); in inference the layer is the identity."""
+    (a regularizer, as Keras's GaussianNoise); in inference the layer is the identity.
+
+    Args:
+        stddev: the standard deviation of the added noise.
+        seed: an int for repeatable noise, or None to draw from numnet's generator. Defaults to
+            ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+    """
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
         super().__init__(seed, **kwargs)
@@ -94,7 +120,15 @@ class GaussianNoise(_Noise):
 
 class GaussianDropout(_Noise):
     """In training, multiply each input by normal noise of mean 1 and standard deviation
-    sqrt(rate / (1 - rate)); in inference the layer is the identity."""
+    sqrt(rate / (1 - rate)); in inference the layer is the identity.
+
+    Args:
+        rate: the drop probability p: the noise has mean 1 and standard deviation sqrt(p / (1 − p)).
+        seed: an int for repeatable noise, or None to draw from numnet's generator. Defaults to
+            ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+    """
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(seed, **kwargs)
@@ -122,6 +156,16 @@ class AlphaDropout(_Noise):
     alpha' = -selu_scale * selu_alpha, then y = a * x + b with
     a = ((1 - rate) (1 + rate alpha'^2))^(-1/2) and b = -a alpha' rate. In inference the layer is
     the identity. ``noise_shape`` as Dropout's.
+
+    Args:
+        rate: the fraction of the inputs to drop, in [0, 1).
+        noise_shape: the shape of the dropout mask, broadcast over the input (e.g. (batch, 1,
+            features) drops the same features at every step), or None for the input's shape.
+            Defaults to ``None``.
+        seed: an int for repeatable noise, or None to draw from numnet's generator. Defaults to
+            ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
     """
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
@@ -146,7 +190,14 @@ class AlphaDropout(_Noise):
 
 class ActivityRegularization(Layer):
     """The identity, adding l1 * sum|y| + l2 * sum y^2 (divided by the batch size, as Keras 3)
-    to the loss."""
+    to the loss.
+
+    Args:
+        l1: the factor of the L1 penalty l1 · Σ|output| added to the loss. Defaults to ``0.0``.
+        l2: the factor of the L2 penalty l2 · Σ output² added to the loss. Defaults to ``0.0``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+    """
 
     supports_masking = True
 

@@ -10,7 +10,18 @@ from .base import Layer, normalize_shape
 
 
 class Flatten(Layer):
-    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...).
+
+    Args:
+        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 8, 8, 3), 'float32')
+        >>> numnet.layers.Flatten()(x).shape
+        (2, 192)
+    """
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -30,7 +41,18 @@ class Flatten(Layer):
 
 
 class Reshape(Layer):
-    """(batch, ...) -> (batch,) + target_shape; one entry may be -1."""
+    """(batch, ...) -> (batch,) + target_shape; one entry may be -1.
+
+    Args:
+        target_shape: the output shape without the batch axis; one entry may be -1 (inferred).
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 6), 'float32')
+        >>> numnet.layers.Reshape((3, 2))(x).shape
+        (2, 3, 2)
+    """
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
@@ -52,7 +74,18 @@ class Reshape(Layer):
 
 
 class RepeatVector(Layer):
-    """(batch, features) -> (batch, n, features): each sample repeated n times."""
+    """(batch, features) -> (batch, n, features): each sample repeated n times.
+
+    Args:
+        n: how many times the input vector is repeated.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 6), 'float32')
+        >>> numnet.layers.RepeatVector(4)(x).shape
+        (2, 4, 6)
+    """
 
     def __init__(self, n: int, **kwargs):
         super().__init__(**kwargs)
@@ -82,6 +115,16 @@ class Permute(Layer):
     """Permutes the axes of each sample: Permute((2, 1)) turns (batch, a, b) into (batch, b, a).
 
     ``dims`` numbers the axes from 1 (axis 0 is the batch, which stays in place).
+
+    Args:
+        dims: the new order of the non-batch axes, counted from 1: (2, 1) swaps the two.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 5, 3), 'float32')
+        >>> numnet.layers.Permute((2, 1))(x).shape
+        (2, 3, 5)
     """
 
     def __init__(self, dims, **kwargs):

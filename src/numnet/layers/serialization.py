@@ -11,6 +11,9 @@ def serialize(layer) -> dict:
     """``layer`` as ``{"module", "class_name", "config", "registered_name"}`` (and
     ``"build_config"`` once built), as Keras's ``keras.layers.serialize``.
 
+    Args:
+        layer: a Layer.
+
     Example::
 
         >>> spec = numnet.layers.serialize(numnet.layers.Dense(3, activation="relu"))
@@ -30,6 +33,10 @@ def serialize(layer) -> dict:
 def deserialize(config, custom_objects=None):
     """The layer (or model) that ``serialize`` (numnet's or Keras's) described; custom classes
     are found in ``custom_objects`` or the registry, never imported.
+
+    Args:
+        config: a dict as ``serialize`` gives.
+        custom_objects: ``{name: class}`` for custom layers, or None. Defaults to ``None``.
 
     Example::
 

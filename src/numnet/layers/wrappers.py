@@ -50,6 +50,22 @@ class Bidirectional(Layer):
     return_sequences, the backward outputs are put back in the input's time order. Weights:
     the forward layer's, then the backward layer's, as Keras. A mask goes to both layers (the
     backward one runs it backwards with the steps); it goes on with return_sequences.
+
+    Args:
+        layer: the layer to wrap (a recurrent layer for Bidirectional).
+        merge_mode: how the two directions' outputs are combined: 'concat', 'sum', 'mul', 'ave', or
+            None (a list of both). Defaults to ``'concat'``.
+        weights: initial weights, as a list of arrays (Keras 2's form), or None. Defaults to
+            ``None``.
+        backward_layer: the layer that reads the sequence backwards, or None for a copy of ``layer``
+            with go_backwards. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 5, 3), 'float32')
+        >>> numnet.layers.Bidirectional(numnet.layers.LSTM(8))(x).shape
+        (2, 16)
     """
 
     supports_masking = True
@@ -187,6 +203,16 @@ class TimeDistributed(Layer):
     and the outputs back), so the layer must treat rows independently: Dense, Conv2D, Flatten,
     Dropout, ... The weights are the layer's own, shared by every step. A mask passes through
     unchanged.
+
+    Args:
+        layer: the layer to wrap (a recurrent layer for Bidirectional).
+        **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
+            ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Example:
+        >>> x = np.ones((2, 5, 3), 'float32')
+        >>> numnet.layers.TimeDistributed(numnet.layers.Dense(4))(x).shape
+        (2, 5, 4)
     """
 
     supports_masking = True
