@@ -66,6 +66,13 @@ class BackupAndRestore(Callback):
     the previous backup, used if the latest cannot be read. The model must be the same (and
     compiled the same way) as the one backed up. Defaults, as Keras: save_freq='epoch',
     double_checkpoint=False, delete_checkpoint=True.
+
+    Args:
+        backup_dir: the folder the backups are written to (created if needed).
+        save_freq: 'epoch' (after each epoch) or a number of batches. Defaults to ``'epoch'``.
+        double_checkpoint: also keep the previous backup, used when the latest cannot be read.
+            Defaults to ``False``.
+        delete_checkpoint: delete the backup when fit ends normally. Defaults to ``True``.
     """
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint: bool = False,

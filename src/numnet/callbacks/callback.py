@@ -40,7 +40,14 @@ _HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
 
 
 class CallbackList:
-    """Calls each hook on every callback that overrides it (and skips the rest cheaply)."""
+    """Calls each hook on every callback that overrides it (and skips the rest cheaply).
+
+    Args:
+        callbacks: the callbacks, or None. Defaults to ``()``.
+        model: the model they are attached to, or None. Defaults to ``None``.
+        params: the training parameters (epochs, steps, verbose) passed to each callback, or None.
+            Defaults to ``None``.
+    """
 
     def __init__(self, callbacks=(), model=None, params=None):
         self.callbacks = list(callbacks)

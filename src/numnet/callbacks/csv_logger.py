@@ -26,6 +26,12 @@ class CSVLogger(Callback):
 
     separator: the column separator (','). append: False overwrites the file; True adds to it
     (no second header when it already has rows), e.g. to continue after a restart.
+
+    Args:
+        filename: the CSV file to write.
+        separator: the column separator. Defaults to ``','``.
+        append: add to an existing file (no second header) instead of overwriting it. Defaults to
+            ``False``.
     """
 
     def __init__(self, filename, separator: str = ",", append: bool = False):

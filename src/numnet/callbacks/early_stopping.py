@@ -22,6 +22,24 @@ class EarlyStopping(MonitorCallback):
     restore_best_weights=False, start_from_epoch=0.
 
     After fit: ``stopped_epoch`` (0 if it did not stop), ``best``, ``best_epoch``.
+
+    Args:
+        monitor: the log to follow: 'val_loss', 'loss', 'val_accuracy', ... Defaults to
+            ``'val_loss'``.
+        min_delta: the smallest change that counts as an improvement (≥ 0). Defaults to ``0.0``.
+        patience: how many epochs without improvement are allowed. Defaults to ``0``.
+        verbose: 0 (silent) or 1 (print a line when it acts). Defaults to ``0``.
+        mode: 'min', 'max' or 'auto' (losses and errors go down, accuracies and scores up). Defaults
+            to ``'auto'``.
+        baseline: a value the monitored quantity must beat; None for none. Defaults to ``None``.
+        restore_best_weights: put back the weights of the best epoch when training ends. Defaults to
+            ``False``.
+        start_from_epoch: the number of epochs to wait before monitoring starts. Defaults to ``0``.
+
+    Example:
+        >>> stop = numnet.callbacks.EarlyStopping(monitor="val_loss", patience=3,
+        ...                                       restore_best_weights=True)
+        >>> # model.fit(x, y, validation_split=0.2, epochs=100, callbacks=[stop])
     """
 
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0.0, patience: int = 0,

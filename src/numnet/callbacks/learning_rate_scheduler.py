@@ -17,6 +17,10 @@ class LearningRateScheduler(Callback):
         LearningRateScheduler(lambda epoch, lr: lr if epoch < 10 else lr * 0.9)
 
     Defaults: verbose=0 (1 prints each new rate).
+
+    Args:
+        schedule: ``schedule(epoch, lr)`` (or ``schedule(epoch)``) giving the epoch's learning rate.
+        verbose: 0 (silent) or 1 (print a line when it acts). Defaults to ``0``.
     """
 
     def __init__(self, schedule, verbose: int = 0):

@@ -26,6 +26,25 @@ class ModelCheckpoint(MonitorCallback):
 
     Defaults, as Keras: monitor='val_loss', verbose=0, save_best_only=False,
     save_weights_only=False, mode='auto', save_freq='epoch', initial_value_threshold=None.
+
+    Args:
+        filepath: where to save; may hold format fields such as ``{epoch:02d}`` and
+            ``{val_loss:.2f}``.
+        monitor: the log to follow: 'val_loss', 'loss', 'val_accuracy', ... Defaults to
+            ``'val_loss'``.
+        verbose: 0 (silent) or 1 (print a line when it acts). Defaults to ``0``.
+        save_best_only: save only when the monitored value improves. Defaults to ``False``.
+        save_weights_only: save the weights alone (``save_weights``) instead of the whole model.
+            Defaults to ``False``.
+        mode: 'min', 'max' or 'auto' (losses and errors go down, accuracies and scores up). Defaults
+            to ``'auto'``.
+        save_freq: 'epoch' or a number of batches. Defaults to ``'epoch'``.
+        initial_value_threshold: the value to beat at first with ``save_best_only``, or None.
+            Defaults to ``None``.
+
+    Example:
+        >>> checkpoint = numnet.callbacks.ModelCheckpoint("best.numnet", save_best_only=True)
+        >>> # model.fit(x, y, validation_split=0.2, epochs=10, callbacks=[checkpoint])
     """
 
     def __init__(self, filepath, monitor: str = "val_loss", verbose: int = 0,

@@ -60,6 +60,14 @@ class MonitorCallback(Callback):
     Improvement, as Keras: ``current - min_delta > best`` when maximizing, ``current +
     min_delta < best`` when minimizing (min_delta >= 0); anything beats a ``best`` of None.
     The direction is settled at the first epoch end, once the model's metrics exist.
+
+    Args:
+        monitor: the log to follow: 'val_loss', 'loss', 'val_accuracy', ... Defaults to
+            ``'val_loss'``.
+        mode: 'min', 'max' or 'auto' (losses and errors go down, accuracies and scores up). Defaults
+            to ``'auto'``.
+        baseline: a value the monitored quantity must beat; None for none. Defaults to ``None``.
+        min_delta: the smallest change that counts as an improvement (≥ 0). Defaults to ``0.0``.
     """
 
     def __init__(self, monitor: str = "val_loss", mode: str = "auto", baseline=None,

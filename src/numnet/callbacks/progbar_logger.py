@@ -103,6 +103,16 @@ class Progbar:
     are used only on a terminal or in a notebook.
 
     Defaults: width=20, verbose=1, interval=0.05, unit_name='step', stream=sys.stdout.
+
+    Args:
+        target: the number of steps, or None when unknown.
+        width: the bar's width in characters. Defaults to ``20``.
+        verbose: 1 (a live bar), 2 (one line when done) or 0 (nothing). Defaults to ``1``.
+        interval: the least time between two redraws, in seconds. Defaults to ``0.05``.
+        stateful_metrics: names whose values are shown as they are rather than averaged, or None.
+            Defaults to ``None``.
+        unit_name: the name of a step in the display. Defaults to ``'step'``.
+        stream: where to write; None for sys.stdout. Defaults to ``None``.
     """
 
     def __init__(self, target, width: int = 20, verbose: int = 1, interval: float = 0.05,
@@ -205,6 +215,12 @@ class ProgbarLogger(Callback):
     batch costs one clock read, so the bar takes a negligible share of an epoch.
 
     verbose: None (default) takes fit's verbose; stream: where to write (sys.stdout).
+
+    Args:
+        verbose: 1 (a live bar), 2 (one line per epoch) or None (fit's verbose). Defaults to
+            ``None``.
+        stream: where to write; None for sys.stdout. Defaults to ``None``.
+        interval: the least time between two redraws, in seconds. Defaults to ``0.05``.
     """
 
     def __init__(self, verbose: int | None = None, stream=None, interval: float = 0.05):

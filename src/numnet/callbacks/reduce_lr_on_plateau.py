@@ -21,6 +21,22 @@ class ReduceLROnPlateau(MonitorCallback):
     Defaults, as Keras: monitor='val_loss', factor=0.1 (must be < 1), patience=10, verbose=0,
     mode='auto' (as MonitorCallback; a name it cannot place is minimized, as Keras does),
     min_delta=1e-4, cooldown=0, min_lr=0.
+
+    Args:
+        monitor: the log to follow: 'val_loss', 'loss', 'val_accuracy', ... Defaults to
+            ``'val_loss'``.
+        factor: the factor the rate is multiplied by, in (0, 1). Defaults to ``0.1``.
+        patience: how many epochs without improvement are allowed. Defaults to ``10``.
+        verbose: 0 (silent) or 1 (print a line when it acts). Defaults to ``0``.
+        mode: 'min', 'max' or 'auto' (losses and errors go down, accuracies and scores up). Defaults
+            to ``'auto'``.
+        min_delta: the smallest change that counts as an improvement (≥ 0). Defaults to ``0.0001``.
+        cooldown: epochs to wait after a reduction before counting again. Defaults to ``0``.
+        min_lr: the lowest learning rate. Defaults to ``0.0``.
+        **kwargs: Keras 2's ``epsilon`` (the old name of min_delta).
+
+    Example:
+        >>> reduce = numnet.callbacks.ReduceLROnPlateau(factor=0.5, patience=2, min_lr=1e-5)
     """
 
     def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,

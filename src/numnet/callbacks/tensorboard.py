@@ -201,6 +201,19 @@ class TensorBoard(Callback):
 
     Defaults, as Keras: log_dir='logs', histogram_freq=0, update_freq='epoch',
     write_steps_per_second=False.
+
+    Args:
+        log_dir: the folder of the logs. Defaults to ``'logs'``.
+        histogram_freq: every how many epochs to write weight histograms; 0 for never. Defaults to
+            ``0``.
+        write_graph: accepted for compatibility; writes nothing. Defaults to ``True``.
+        write_images: accepted for compatibility; writes nothing. Defaults to ``False``.
+        write_steps_per_second: also log 'epoch_steps_per_second'. Defaults to ``False``.
+        update_freq: 'epoch', or n to also write batch logs every n batches. Defaults to
+            ``'epoch'``.
+        profile_batch: accepted for compatibility; writes nothing. Defaults to ``0``.
+        embeddings_freq: accepted for compatibility; writes nothing. Defaults to ``0``.
+        embeddings_metadata: accepted for compatibility; writes nothing. Defaults to ``None``.
     """
 
     def __init__(self, log_dir="logs", histogram_freq: int = 0, write_graph: bool = True,

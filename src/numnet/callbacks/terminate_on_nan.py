@@ -10,7 +10,12 @@ from .callback import Callback
 class TerminateOnNaN(Callback):
     """After each batch, if the epoch's running loss is NaN or infinite: stop training after
     this batch (printing "Batch b: Invalid loss, terminating training"), or with
-    ``raise_error=True`` raise a RuntimeError at once. Defaults: raise_error=False."""
+    ``raise_error=True`` raise a RuntimeError at once. Defaults: raise_error=False.
+
+    Args:
+        raise_error: raise a RuntimeError at once instead of stopping after the batch. Defaults to
+            ``False``.
+    """
 
     def __init__(self, raise_error: bool = False):
         super().__init__()
