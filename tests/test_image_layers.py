@@ -214,7 +214,8 @@ def test_random_flip_flips_whole_images_and_is_seeded():
 
 @pytest.mark.parametrize("layer", [
     layers.RandomFlip(), layers.RandomRotation(0.3), layers.RandomTranslation(0.2, 0.2),
-    layers.RandomZoom(0.3), layers.RandomContrast(0.5)], ids=lambda layer: type(layer).__name__)
+    layers.RandomZoom(0.3), layers.RandomContrast(0.5), layers.RandomBrightness(0.4)],
+    ids=lambda layer: type(layer).__name__)
 def test_random_layers_are_the_identity_in_inference(layer):
     x = images() * 255
     np.testing.assert_array_equal(layer(x, training=False).numpy(), x)
@@ -270,6 +271,33 @@ def test_random_contrast_scales_deviations_from_the_mean():
         assert 0.5 <= f.flat[0] <= 1.5
     clipped = layers.RandomContrast(0.0, value_range=(0.2, 0.8))(x, training=True).numpy()
     np.testing.assert_allclose(clipped, np.clip(x, 0.2, 0.8), rtol=1e-6)
+
+
+def test_random_crop_takes_a_window_in_training_and_the_centre_in_inference():
+    x = images((3, 6, 7, 2))
+    out = layers.RandomCrop(3, 4, seed=1)(x, training=True).numpy()
+    windows = {(t, left) for t in range(4) for left in range(4)
+               if np.array_equal(out, x[:, t:t + 3, left:left + 4])}
+    assert len(windows) == 1  # one window, the same for the whole batch
+    again = layers.RandomCrop(3, 4, seed=1)(x, training=True).numpy()
+    np.testing.assert_array_equal(again, out)
+    # inference: the largest centred box of aspect 3:4 in 6 x 7 (int(7 * 3 / 4) = 5 rows,
+    # from row int((6 - 5) / 2) = 0, all 7 columns), resized to 3 x 4
+    inference = layers.RandomCrop(3, 4)(x, training=False).numpy()
+    np.testing.assert_allclose(inference, bilinear_reference(x[:, 0:5], 3, 4), rtol=1e-5,
+                               atol=1e-6)
+    assert layers.RandomCrop(3, 4).compute_output_shape((None, 6, 7, 2)) == (None, 3, 4, 2)
+
+
+def test_random_brightness_adds_one_delta_per_image_and_clips():
+    x = images((4, 3, 3, 2)) * 190 + 30  # in [30, 220]: no delta of 0.1 * 255 clips
+    out = layers.RandomBrightness(0.1, seed=3)(x, training=True).numpy()
+    delta = out - x
+    for d in delta:
+        np.testing.assert_allclose(d, d.flat[0], atol=1e-4)
+        assert abs(d.flat[0]) <= 0.1 * 255 + 1e-4
+    shifted = layers.RandomBrightness((0.5, 0.5))(x, training=True).numpy()
+    np.testing.assert_allclose(shifted, np.minimum(x + 127.5, 255.0), rtol=1e-6)
 
 
 def test_seeded_rotations_repeat_and_differ_per_image():
@@ -381,7 +409,8 @@ def test_affine_transform_matches_keras(keras, fill_mode, interpolation):
     lambda L: L.RandomRotation((-0.1, -0.1), fill_mode="constant", fill_value=0.5),
     lambda L: L.RandomTranslation((0.2, 0.2), (-0.3, -0.3), fill_mode="wrap"),
     lambda L: L.RandomZoom((0.2, 0.2), (-0.3, -0.3), interpolation="nearest"),
-    lambda L: L.RandomZoom((-0.4, -0.4))])
+    lambda L: L.RandomZoom((-0.4, -0.4)),
+    lambda L: L.RandomBrightness((0.2, 0.2), value_range=(0, 1))])
 def test_fixed_augmentations_match_keras(keras, make):
     # a range of one value leaves nothing to chance: the same transform in both libraries
     x = images()

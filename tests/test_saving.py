@@ -149,6 +149,7 @@ LAYER_EXAMPLES = [
     layers.RandomTranslation(0.1, (-0.2, 0.3), seed=3),
     layers.RandomZoom(0.2, interpolation="nearest", seed=4),
     layers.RandomContrast(0.3, value_range=(0, 1), seed=5),
+    layers.RandomCrop(2, 3, seed=6), layers.RandomBrightness((-0.2, 0.1), value_range=(0, 1)),
     layers.StringLookup(vocabulary=["a", "b", "c"], mask_token="", name="words"),
     layers.IntegerLookup(vocabulary=[3, 1], num_oov_indices=2, output_mode="count"),
     layers.CategoryEncoding(5, output_mode="one_hot"),
@@ -173,7 +174,7 @@ _EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.
                        layers.Conv2DTranspose, layers.UpSampling2D, layers.ZeroPadding2D,
                        layers.Cropping2D, layers.CenterCrop, layers.Resizing, layers.RandomFlip,
                        layers.RandomRotation, layers.RandomTranslation, layers.RandomZoom,
-                       layers.RandomContrast)}}
+                       layers.RandomContrast, layers.RandomCrop, layers.RandomBrightness)}}
 
 
 def test_every_numnet_layer_has_a_round_trip_example():

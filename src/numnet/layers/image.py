@@ -1,6 +1,6 @@
 """Image layers, channels last: UpSampling1D/2D, ZeroPadding1D/2D, Cropping1D/2D, Resizing,
-CenterCrop, and the augmentations RandomFlip, RandomRotation, RandomTranslation, RandomZoom and
-RandomContrast (active in training only).
+CenterCrop, and the augmentations RandomFlip, RandomRotation, RandomTranslation, RandomZoom,
+RandomContrast, RandomBrightness and RandomCrop (random in training only).
 
 Resizing follows ``jax.image.resize`` (what Keras 3 computes on JAX): each output pixel's centre
 maps back to input position (i + 0.5) * in / out - 0.5, weighted by the method's kernel over
@@ -669,6 +669,80 @@ class _RandomImageLayer(Layer):
         return {**super().get_config(), "seed": self.seed, "data_format": self.data_format}
 
 
+class RandomCrop(_RandomImageLayer):
+    """In training, a random (height, width) window of each batch (one position for the
+    batch, as Keras); in inference, and for images not larger than the window, the largest
+    centred box of the window's aspect ratio resized to (height, width) (as CenterCrop's
+    smart resize).
+
+    Keras 3.15 returns the image uncropped in inference, which breaks any layer after it; its
+    documentation describes the behaviour numnet follows.
+
+    >>> RandomCrop(24, 24, seed=0)   # (None, 28, 28, 3) -> (None, 24, 24, 3)
+    """
+
+    def __init__(self, height: int, width: int, seed: int | None = None, data_format=None,
+                 **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.height, self.width = _int_pair((height, width), "RandomCrop(height, width)",
+                                            allow_zero=False)
+
+    def compute_output_shape(self, input_shape):
+        _image_rank(self, input_shape, (3, 4))
+        return (*input_shape[:-3], self.height, self.width, input_shape[-1])
+
+    def call(self, inputs, training=True):
+        _image_rank(self, inputs.shape, (3, 4))
+        x = _as_float(self, inputs)
+        h, w = x.shape[-3:-1]
+        if training and h > self.height and w > self.width:
+            top = int(self._generator().integers(0, h - self.height + 1))
+            left = int(self._generator().integers(0, w - self.width + 1))
+            box = (slice(top, top + self.height), slice(left, left + self.width))
+            return ops.getitem(x, (Ellipsis, *box, slice(None)))
+
+        def smart_resize(batch):
+            return _resize_like_keras(batch, (self.height, self.width), "bilinear", crop=True)
+
+        return _batched(smart_resize, x)
+
+    def get_config(self):
+        return {**super().get_config(), "height": self.height, "width": self.width}
+
+
+class RandomBrightness(_RandomImageLayer):
+    """In training, add to each image a random delta (one per image, all channels), then clip
+    to ``value_range``; the identity in inference::
+
+        out = clip(x + u * (high - low), low, high),   u uniform in [lower, upper]
+
+    factor: a number f in [0, 1] (u in [-f, f]) or a pair (lower, upper) in [-1, 1].
+    value_range: (low, high) of the images, defaults to (0, 255). seed: for reproducible
+    deltas.
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
+        super().__init__(seed, None, **kwargs)
+        self.factor = _factor_range(factor, "RandomBrightness(factor)")
+        try:
+            low, high = sorted(float(v) for v in value_range)
+        except (TypeError, ValueError):
+            raise ValueError(f"RandomBrightness(value_range): expected (low, high), given "
+                             f"{value_range!r}.") from None
+        self.value_range = (low, high)
+
+    def _augment(self, images):
+        low, high = self.value_range
+        delta = self._uniform(*self.factor, images.shape[0]) * np.float32(high - low)
+        delta = backend.to_device(delta.astype(images.dtype).reshape(-1, 1, 1, 1))
+        return ops.clip(ops.add(images, delta), low, high)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("data_format")
+        return {**config, "factor": self.factor, "value_range": self.value_range}
+
+
 class RandomFlip(_RandomImageLayer):
     """In training, flip each image with probability 1/2 (identity in inference).
 
@@ -855,6 +929,7 @@ class RandomContrast(_RandomImageLayer):
         return {**config, "factor": self.factor, "value_range": self.value_range}
 
 
-__all__ = ["CenterCrop", "Cropping1D", "Cropping2D", "RandomContrast", "RandomFlip",
+__all__ = ["CenterCrop", "Cropping1D", "Cropping2D", "RandomBrightness", "RandomContrast",
+           "RandomCrop", "RandomFlip",
            "RandomRotation", "RandomTranslation", "RandomZoom", "Resizing", "UpSampling1D",
            "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D"]
