@@ -72,6 +72,10 @@ def clear_session(free_memory: bool = True) -> None:
 
     Models and layers already made keep their names and weights; numnet keeps no other global
     state between models, so ``free_memory`` has nothing more to release.
+
+    Args:
+        free_memory: accepted as Keras's; numnet keeps nothing more to release. Defaults to
+            ``True``.
     """
     from .layers import base
 
@@ -163,7 +167,14 @@ def rng() -> numpy.random.Generator:
 
 
 def set_random_seed(seed: int) -> None:
-    """Seed Python's, NumPy's and numnet's random state, so that runs repeat exactly."""
+    """Seed Python's, NumPy's and numnet's random state, so that runs repeat exactly.
+
+    Args:
+        seed: an int.
+
+    Example:
+        >>> numnet.utils.set_random_seed(0)   # the same weights and shuffles on every run
+    """
     global _rng
     if not isinstance(seed, (int, numpy.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(

@@ -30,19 +30,33 @@ PLOT_INSTALL_HINT = "pip install 'numnet[plot]'  (or: pip install matplotlib)"
 
 
 def is_keras_tensor(x) -> bool:
-    """True for a symbolic tensor (what ``Input(shape=...)`` and layers called on it give)."""
+    """True for a symbolic tensor (what ``Input(shape=...)`` and layers called on it give).
+
+    Args:
+        x: any object.
+    """
     return isinstance(x, SymbolicTensor)
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None) -> tuple:
-    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``: a batch as ``fit`` takes it."""
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``: a batch as ``fit`` takes it.
+
+    Args:
+        x: the inputs.
+        y: the targets, or None. Defaults to ``None``.
+        sample_weight: the sample weights, or None. Defaults to ``None``.
+    """
     if y is None:
         return (x,)
     return (x, y) if sample_weight is None else (x, y, sample_weight)
 
 
 def unpack_x_y_sample_weight(data) -> tuple:
-    """``(x, y, sample_weight)`` of a batch given as x, (x,), (x, y) or (x, y, sample_weight)."""
+    """``(x, y, sample_weight)`` of a batch given as x, (x,), (x, y) or (x, y, sample_weight).
+
+    Args:
+        data: a batch: x, (x,), (x, y) or (x, y, sample_weight).
+    """
     if isinstance(data, list):
         data = tuple(data)
     if not isinstance(data, tuple):
@@ -58,7 +72,25 @@ def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: 
                   truncating: str = "pre", value=0.0) -> np.ndarray:
     """Sequences of different lengths as one array (len(sequences), maxlen, ...), as Keras's
     ``pad_sequences``: each padded with ``value`` and cut to ``maxlen`` (the longest when None),
-    at the start ("pre") or the end ("post")."""
+    at the start ("pre") or the end ("post").
+
+    Args:
+        sequences: a list of sequences (lists or arrays of numbers, or of vectors).
+        maxlen: the output length; None for the longest sequence's. Defaults to ``None``.
+        dtype: the output's dtype. Defaults to ``'int32'``.
+        padding: 'pre' (pad at the start) or 'post' (at the end). Defaults to ``'pre'``.
+        truncating: 'pre' (cut from the start) or 'post' (from the end) for sequences longer than
+            maxlen. Defaults to ``'pre'``.
+        value: the padding value. Defaults to ``0.0``.
+
+    Returns:
+        An array of shape (len(sequences), maxlen).
+
+    Example:
+        >>> numnet.utils.pad_sequences([[1, 2, 3], [4]], maxlen=3)
+        array([[1, 2, 3],
+               [0, 0, 4]], dtype=int32)
+    """
     for argument, given in (("padding", padding), ("truncating", truncating)):
         if given not in ("pre", "post"):
             raise ValueError(f"pad_sequences({argument}): expected 'pre' or 'post', given "
@@ -98,7 +130,21 @@ def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: 
 
 
 def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
-    """One-hot encode integer labels: shape (N,) -> (N, num_classes), float32."""
+    """One-hot encode integer labels: shape (N,) -> (N, num_classes), float32.
+
+    Args:
+        x: integer class labels, shape (N,) (or (N, 1)).
+        num_classes: the number of classes K; None for max(x) + 1. Defaults to ``None``.
+
+    Returns:
+        A float32 array of shape (N, num_classes).
+
+    Example:
+        >>> numnet.utils.to_categorical([0, 2, 1], num_classes=3)
+        array([[1., 0., 0.],
+               [0., 0., 1.],
+               [0., 1., 0.]], dtype=float32)
+    """
     labels = np.asarray(x)
     if labels.dtype.kind == "f":
         if not np.all(np.floor(labels) == labels):
@@ -124,7 +170,17 @@ def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
 
 
 def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
-    """x divided by its L-order norm along ``axis`` (zero rows stay zero)."""
+    """x divided by its L-order norm along ``axis`` (zero rows stay zero).
+
+    Args:
+        x: an array.
+        axis: the axis the norm is taken along. Defaults to ``-1``.
+        order: the norm's order (2: Euclidean). Defaults to ``2``.
+
+    Example:
+        >>> numnet.utils.normalize(np.array([[3.0, 4.0]]))
+        array([[0.6, 0.8]], dtype=float32)
+    """
     x = np.asarray(x, dtype=np.float32)
     norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
     return x / np.where(norm == 0, 1, norm)
@@ -163,6 +219,11 @@ def plot_history(history, path=None):
     history: what fit returns, or its ``.history`` dict. path: also save the figure there
     (PNG, SVG, PDF, ... by the suffix). Returns the matplotlib Figure (made without pyplot,
     so no window opens; a notebook shows it). Needs matplotlib: pip install 'numnet[plot]'.
+
+    Args:
+        history: what ``fit`` returns (a History) or its ``.history`` dict.
+        path: a file to save the figure to (PNG, SVG, PDF, ... by the suffix), or None. Defaults to
+            ``None``.
     """
     try:
         from matplotlib.figure import Figure
@@ -278,6 +339,22 @@ def plot_model(model, to_file="model.png", show_shapes: bool = False, show_dtype
     shared layer too), below (or right of) the layers it takes tensors from, with an arrow
     from each of them. ``splines`` (Graphviz's edge routing) is accepted as Keras's; the
     arrows here are straight.
+
+    Args:
+        model: the model to draw.
+        to_file: the file to write (PNG, SVG, PDF, ... by the suffix), or None. Defaults to
+            ``'model.png'``.
+        show_shapes: show each layer's input and output shapes. Defaults to ``False``.
+        show_dtype: show each layer's dtype policy. Defaults to ``False``.
+        show_layer_names: show each layer's name. Defaults to ``False``.
+        rankdir: 'TB' (top to bottom) or 'LR' (left to right). Defaults to ``'TB'``.
+        expand_nested: draw the layers of nested models. Defaults to ``False``.
+        dpi: the figure's resolution. Defaults to ``200``.
+        show_layer_activations: show each layer's activation. Defaults to ``False``.
+        show_trainable: mark the trainable and frozen layers. Defaults to ``False``.
+        splines: accepted as Keras's (Graphviz's edge routing); the arrows are straight. Defaults to
+            ``'ortho'``.
+        **kwargs: other Keras arguments, accepted and ignored.
     """
     from .models.model import Model
 

@@ -66,6 +66,11 @@ class PyDataset:
             def __getitem__(self, i):
                 s = slice(i * self.batch_size, (i + 1) * self.batch_size)
                 return self.x[s], self.y[s]
+
+    Args:
+        workers: how many threads load batches ahead (1: none). Defaults to ``1``.
+        use_multiprocessing: accepted; batches are loaded by threads. Defaults to ``False``.
+        max_queue_size: how many batches may be loaded ahead. Defaults to ``10``.
     """
 
     def __init__(self, workers: int = 1, use_multiprocessing: bool = False,

@@ -113,7 +113,17 @@ def img_to_array(img, data_format=None, dtype=None) -> np.ndarray:
 
 def save_img(path, x, data_format=None, file_format=None, scale: bool = True, **kwargs) -> None:
     """Write the array ``x`` as an image file (the format from ``file_format`` or the file's
-    extension; an RGBA array saved as JPEG loses its alpha channel). Needs Pillow."""
+    extension; an RGBA array saved as JPEG loses its alpha channel). Needs Pillow.
+
+    Args:
+        path: the image file to write.
+        x: an array of shape (height, width, channels) (or (height, width)).
+        data_format: 'channels_last' or None. Defaults to ``None``.
+        file_format: the image format ('png', 'jpeg', ...); None for the file's extension. Defaults
+            to ``None``.
+        scale: rescale the values to [0, 255] first. Defaults to ``True``.
+        **kwargs: passed on to Pillow's ``save``.
+    """
     data_format = _data_format(data_format, "save_img")
     img = array_to_img(x, data_format=data_format, scale=scale)
     name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
