@@ -61,6 +61,7 @@ assert abs(results["mae"] - held_out_mae) < 1e-4, (results, held_out_mae)
 assert sorted(history.history) == ["loss", "mae", "val_loss", "val_mae"], history.history.keys()
 RESULT = {
     "val_mae": float(results["mae"]),
+    "mean_predictor_mae": float(np.mean(np.abs(y[600:] - y[:600].mean()))),
     "val_loss": float(results["loss"]),
     "loss_ratio": history.history["loss"][-1] / history.history["loss"][0],
 }

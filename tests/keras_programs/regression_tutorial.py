@@ -11,6 +11,7 @@ from numnet.keras import layers
 
 import numnet as tf
 
+tf.keras.utils.set_random_seed(18)
 rng = np.random.default_rng(18)
 horsepower = rng.uniform(45.0, 230.0, 392).astype("float32")
 mpg = (46.0 - 0.16 * horsepower + 0.0002 * horsepower**2 + rng.normal(0.0, 3.0, 392))
