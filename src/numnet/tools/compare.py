@@ -52,7 +52,16 @@ def maximizes(monitor: str) -> bool:
 @dataclass
 class Comparison:
     """Rows (one dict per configuration), the histories (label -> History.history dict), the
-    monitored quantity and the target. ``str()`` gives the table, ``plot()`` the figure."""
+    monitored quantity and the target. ``str()`` gives the table, ``plot()`` the figure.
+
+    Args:
+        rows: one dict per configuration (the columns of the table).
+        histories: label -> ``History.history`` dict.
+        monitor: the compared log.
+        target: the target value of ``monitor``, or None.
+        parallel: how the configurations ran (for the report).
+        extra: other facts of the run. Empty by default.
+    """
 
     rows: list
     histories: dict
@@ -305,6 +314,44 @@ def compare(model, x, y=None, optimizers=None, learning_rates=None, epochs: int 
         result = numnet.tools.compare(model, x, y, optimizers=["sgd", "rmsprop", "adam"],
                                       epochs=5, target=0.9)
         print(result)            # the table
+
+    Args:
+        model: a compiled model; its loss and metrics are used for every configuration, and every
+            run starts from its current weights.
+        x: the inputs.
+        y: the targets (None when x yields them). Defaults to ``None``.
+        optimizers: names, Optimizer objects, or a dict label -> optimizer; None compares the
+            model's own optimizer at each of ``learning_rates``. Defaults to ``None``.
+        learning_rates: numbers: each optimizer is run at each rate; None keeps each optimizer's
+            rate. Defaults to ``None``.
+        epochs: the epochs each configuration trains. Defaults to ``10``.
+        batch_size: the batch size. Defaults to ``32``.
+        validation_split: the last fraction of (x, y) held out for validation, as fit does; ignored
+            when ``validation_data`` is given. Defaults to ``0.2``.
+        validation_data: (x_val, y_val), or None. Defaults to ``None``.
+        monitor: the log compared; None gives the first validation metric (e.g. 'val_accuracy'),
+            else 'val_loss'. Defaults to ``None``.
+        target: a value of ``monitor`` whose first epoch reaching it is reported, or None. Defaults
+            to ``None``.
+        n_jobs: worker processes (None: one per configuration, at most the number of CPUs; 1 runs
+            them here, one after the other). Defaults to ``None``.
+        seed: the seed of the shuffling and dropout, the same for every configuration. Defaults to
+            ``0``.
+        shuffle: whether to shuffle the batches. Defaults to ``True``.
+        sample_weight: sample weights, or None. Defaults to ``None``.
+        custom_objects: ``{name: class}`` for custom layers, losses or metrics the workers must
+            rebuild, or None. Defaults to ``None``.
+        plot: a file name to draw the figure to, or None. Defaults to ``None``.
+        backend: 'processes' (local worker processes) or 'ray' (one Ray task per configuration).
+            Defaults to ``'processes'``.
+        address: the Ray cluster with ``backend='ray'``; None for a local one. Defaults to ``None``.
+
+    Returns:
+        A Comparison: ``print(result)`` gives the table, ``result.best`` the best label and
+        ``result.plot(path)`` the figure.
+
+    Raises:
+        ValueError: for a model that is not compiled, or arguments out of range.
     """
     if not getattr(model, "compiled", False) or model._loss_obj is None:
         raise ValueError("compare(model): the model must be compiled with a loss first (its "

@@ -49,6 +49,17 @@ class LRFinderResult:
     ``learning_rates``, ``losses`` (smoothed) and ``raw_losses`` have one entry per step taken;
     ``suggestions`` maps 'steepest', 'minimum' and 'valley' to a learning rate; ``suggestion`` is
     the one of ``method``; ``diverged`` says whether the sweep stopped on a diverging loss.
+
+    Args:
+        learning_rates: the rate of each step taken.
+        losses: the smoothed loss of each step.
+        raw_losses: the batch loss of each step.
+        suggestions: 'steepest', 'minimum' and 'valley' -> a learning rate.
+        method: which suggestion ``suggestion`` gives.
+        diverged: whether the sweep stopped on a diverging loss.
+        optimizer: the optimizer's class name.
+        steps_planned: the number of steps asked for. Defaults to ``0``.
+        extra: other facts of the run. Empty by default.
     """
 
     learning_rates: np.ndarray
@@ -197,6 +208,29 @@ def lr_find(model, x, y=None, start: float = 1e-7, end: float = 10.0, steps: int
         result = numnet.tools.lr_find(model, x_train, y_train)
         model.optimizer.learning_rate = result.suggestion
         result.plot("lr_find.png")
+
+    Args:
+        model: a compiled model; it is left exactly as it was.
+        x: the training inputs.
+        y: the training targets. Defaults to ``None``.
+        start: the first learning rate. Defaults to ``1e-07``.
+        end: the last learning rate. Defaults to ``10.0``.
+        steps: the number of mini-batch steps (and learning rates). Defaults to ``100``.
+        batch_size: the batch size. Defaults to ``32``.
+        beta: the smoothing of the loss curve (an exponential moving average), in [0, 1). Defaults
+            to ``0.9``.
+        diverge: stop when the smoothed loss exceeds this many times its minimum. Defaults to
+            ``4.0``.
+        method: which suggestion ``suggestion`` holds: 'valley', 'steepest' or 'minimum' (the lowest
+            loss's rate / 10). Defaults to ``'valley'``.
+        sample_weight: sample weights, or None. Defaults to ``None``.
+        verbose: 0 (silent) or 1 (a progress line). Defaults to ``0``.
+
+    Returns:
+        An LRFinderResult: ``.suggestion``, ``.suggestions``, ``.plot()``, ``.text_chart()``.
+
+    Raises:
+        ValueError: for a model that is not compiled, or arguments out of range.
     """
     _check_args(start, end, steps, beta, diverge, method)
     if not getattr(model, "compiled", False) or model.optimizer is None:

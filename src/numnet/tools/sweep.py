@@ -126,43 +126,61 @@ def sweep(build_fn: Callable, space: Mapping, x, y=None, *, epochs: int = 10,
           **fit_kwargs):
     """Train one model per configuration of ``space`` as Ray Tune trials; a table of results.
 
-    build_fn: ``build_fn(config) -> compiled model``; ``config`` holds one value per key of
-        ``space``. It runs in Ray workers, so it is sent by pickling (define it at module level
-        or in ``__main__``).
-    space: ``{name: values}``. A list or tuple is a grid axis (every combination is a trial);
-        Ray Tune's distributions (``tune.choice``, ``tune.loguniform``, ...) are sampled
-        ``num_samples`` times (default 1; with grids, each grid point is repeated); any other
-        value is passed as it is. For a constant list, wrap it: ``{"units": [[64, 32]]}``.
-    x, y, batch_size (32), validation_data, validation_split (0.0), and any other ``fit``
-        argument (``shuffle``, ``class_weight``, ``callbacks``, ...): as ``Model.fit``; the
-        arrays are put in Ray's object store once, not sent per trial.
-    epochs: the most epochs a trial trains (default 10); ASHA's ``max_t``.
-    metric, mode: what ranks the trials and what ASHA compares: defaults to 'val_loss' with
-        validation data, else 'loss'; ``mode`` 'max' for accuracy-like names, else 'min'.
-    scheduler: 'asha' (default: ASHAScheduler with ``grace_period`` 1 and ``reduction_factor``
-        2, so after epoch 1, 2, 4, ... a trial continues only if it is in the better half of
-        the trials that reached that epoch before it), 'fifo' / None (no early stopping), or a
-        ``ray.tune.schedulers`` object. ``search_alg``: a Tune search algorithm, or None.
-    max_concurrent_trials, cpus_per_trial (1), gpus_per_trial (0): how trials share the
-        cluster. A trial that should use its GPU calls ``backend.set_device('gpu')`` in
-        ``build_fn``.
-    seed: each trial calls ``backend.set_random_seed(seed)`` before ``build_fn`` (default 0),
-        so trials differ only by their configuration; None leaves the random state alone.
-    save_models: keep each trial's model as of its last report (default True), as
-        ``model_path`` in the table; load it with ``numnet.models.load_model``.
-    storage_path, name: where Tune writes the experiment (Tune's default ``~/ray_results``;
-        on a cluster of several machines, a shared or cloud path).
-    address: for ``ray.init(address=address)`` when Ray is not initialized yet (None: a local
-        cluster, or ``RAY_ADDRESS``). A running Ray connection is used as it is.
-    as_frame: return a pandas DataFrame (default when pandas is installed; Ray Tune installs
-        it) or, with False, a list of dicts.
-    verbose: Ray Tune's console output (0, the default: little); trials fit with verbose=0.
+    Args:
+        build_fn: ``build_fn(config) -> compiled model``; ``config`` holds one value per key of
+            ``space``. It runs in Ray workers, so it is sent by pickling (define it at module level
+            or in ``__main__``).
+        space: ``{name: values}``. A list or tuple is a grid axis (every combination is a trial);
+            Ray Tune's distributions (``tune.choice``, ``tune.loguniform``, ...) are sampled
+            ``num_samples`` times; any other value is passed as it is. Wrap a constant list:
+            ``{'units': [[64, 32]]}``.
+        x: the training inputs, as for ``Model.fit`` (put in Ray's object store once, not sent per
+            trial).
+        y: the training targets, as for ``Model.fit``. Defaults to ``None``.
+        epochs: the most epochs a trial trains (ASHA's ``max_t``). Defaults to ``10``.
+        batch_size: as for ``Model.fit``. Defaults to ``32``.
+        validation_data: as for ``Model.fit``. Defaults to ``None``.
+        validation_split: as for ``Model.fit``. Defaults to ``0.0``.
+        metric: the log that ranks the trials and that ASHA compares; None gives 'val_loss' with
+            validation data, else 'loss'. Defaults to ``None``.
+        mode: 'min' or 'max'; None gives 'max' for accuracy-like names, else 'min'. Defaults to
+            ``None``.
+        scheduler: 'asha' (after epoch 1, 2, 4, ... a trial continues only if it is in the better
+            half of those that reached that epoch), 'fifo' / None (no early stopping), or a
+            ``ray.tune.schedulers`` object. Defaults to ``'asha'``.
+        grace_period: ASHA's first rung, in epochs. Defaults to ``1``.
+        reduction_factor: ASHA's reduction factor. Defaults to ``2``.
+        num_samples: how many times each distribution is sampled (each grid point repeated).
+            Defaults to ``1``.
+        search_alg: a Tune search algorithm, or None. Defaults to ``None``.
+        max_concurrent_trials: the most trials at once, or None for Tune's choice. Defaults to
+            ``None``.
+        cpus_per_trial: CPUs reserved per trial. Defaults to ``1``.
+        gpus_per_trial: GPUs reserved per trial (``build_fn`` then calls
+            ``backend.set_device('gpu')``). Defaults to ``0``.
+        seed: each trial calls ``backend.set_random_seed(seed)`` before ``build_fn``; None leaves
+            the random state alone. Defaults to ``0``.
+        save_models: keep each trial's model as of its last report (``model_path`` in the table).
+            Defaults to ``True``.
+        storage_path: where Tune writes the experiment; None for Tune's default ``~/ray_results``.
+        name: the experiment's name, or None. Defaults to ``None``.
+        address: the Ray cluster for ``ray.init(address=...)`` when Ray is not initialized; None for
+            a local cluster (or ``RAY_ADDRESS``). Defaults to ``None``.
+        as_frame: return a pandas DataFrame (None: when pandas is installed) or, with False, a list
+            of dicts. Defaults to ``None``.
+        verbose: Ray Tune's console output (0: little); trials fit with verbose=0. Defaults to
+            ``0``.
+        **fit_kwargs: any other ``fit`` argument (``shuffle``, ``class_weight``, ``callbacks``,
+            ...).
 
-    Returns one row per trial, best first by ``metric`` (failed trials last): the config
-    values, the last reported logs (loss, metrics, val_ metrics), ``epochs`` (how many
-    it trained), ``stopped_early`` (stopped by the scheduler before ``epochs``),
-    ``model_path``, ``error`` (None, or the trial's exception) and ``trial_path``.
-    Raises RuntimeError when every trial failed, with the first error.
+    Returns:
+        One row per trial, best first by ``metric`` (failed trials last): the config values,
+        the last reported logs (loss, metrics, val_ metrics), ``epochs`` (how many it
+        trained), ``stopped_early`` (stopped by the scheduler before ``epochs``),
+        ``model_path``, ``error`` (None, or the trial's exception) and ``trial_path``.
+
+    Raises:
+        RuntimeError: when every trial failed, with the first error.
     """
     from ..integrations.ray_tune import ensure_ray, tune_api
 
