@@ -419,7 +419,35 @@ def _pick(trained: list) -> int:
 def run(table: Table, targets: list, task: str, hidden: list | None, settings: Settings, *,
         ignore=(), identifiers=None, classes=None, folds_k: int = 5, cv_below: int = 5000,
         test_fraction: float = 0.2, validation_fraction: float = 0.2, say=print) -> Result:
-    """Run the protocol of the module docstring; ``say`` receives a line per step."""
+    """Run the protocol of the module docstring: hold-out from ``cv_below`` rows, nested
+    cross-validation below.
+
+    Args:
+        table: the whole table (read by :func:`numnet.tools.tabular.read_table`).
+        targets: the target column name(s).
+        task: "binary", "multiclass", "multilabel" or "regression".
+        hidden: None for the search of :func:`candidates`; a list of widths for one network
+            beside the linear model ([] for the linear model alone).
+        settings: how each candidate trains (:class:`Settings`).
+        ignore: columns to leave out.
+        identifiers: {column: reason} of identifier-like columns to drop.
+        classes: the class labels of the whole table (so that every fold knows them all).
+        folds_k: cross-validation folds. Defaults to 5.
+        cv_below: tables of fewer rows are cross-validated. Defaults to 5000.
+        test_fraction: the held-out test share from ``cv_below`` rows up. Defaults to 0.2.
+        validation_fraction: the share of the remaining rows for early stopping and the
+            choice. Defaults to 0.2.
+        say: receives one line per step (default ``print``).
+
+    Returns:
+        A :class:`Result`: the candidates, the chosen one, the saved model (``final.refit_model``
+        and its preprocessing ``final.refit.prep``), the test scores and which rows gave them.
+
+    Example::
+
+        result = run(read_table("diabetes.csv"), ["target"], "regression", None, Settings())
+        result.test["r2"], result.chosen.name      # e.g. (0.47, 'linear')
+    """
     n = len(table)
     rng = np.random.default_rng(settings.seed)
     probe = Preprocessor.fit(table, targets, task, ignore=ignore, identifiers=identifiers,
