@@ -61,6 +61,17 @@ class AdviceWarning(UserWarning):
     """A likely mistake in how a model is set up: ``problem``, ``why`` it matters, the ``fix``.
 
     ``rule`` names the check that fired (one of ``numnet.advice.RULES``).
+
+    Args:
+        problem: what is wrong.
+        why: why it matters. Defaults to ``''``.
+        fix: what to change. Defaults to ``''``.
+        rule: the name of the check that fired (one of ``numnet.advice.RULES``). Defaults to ``''``.
+
+    Example:
+        >>> import warnings
+        >>> warnings.simplefilter("ignore", numnet.AdviceWarning)   # silence every rule
+        >>> numnet.advice.disable("linear_hidden")                   # or one rule
     """
 
     def __init__(self, problem: str, why: str = "", fix: str = "", rule: str = ""):

@@ -20,6 +20,11 @@ class TensorSpec:
     ``dtype`` a NumPy dtype. ``from_generator(output_signature=...)`` reads it; a Dataset's
     ``element_spec`` gives it.
 
+    Args:
+        shape: the shape, a tuple whose unknown sizes are None.
+        dtype: a NumPy dtype or its name. Defaults to ``'float32'``.
+        name: an optional name. Defaults to ``None``.
+
         >>> numnet.data.TensorSpec((None, 28, 28), "float32")
         TensorSpec(shape=(None, 28, 28), dtype=float32, name=None)
     """

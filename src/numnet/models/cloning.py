@@ -22,6 +22,23 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     when ``recursive=True``. A layer that occurs twice gets one clone. Other models are rebuilt
     by ``type(model).from_config(model.get_config())``. The clone keeps the model's name and is
     not compiled.
+
+    Args:
+        model: the model to clone.
+        input_tensors: the clone's inputs (an ``Input(...)``, alone or in a list), or None for new
+            ones of the same shapes. Defaults to ``None``.
+        clone_function: ``f(layer) -> layer`` rebuilding each layer; None for
+            ``type(layer).from_config(layer.get_config())`` (new weights). Defaults to ``None``.
+        call_function: ``f(layer, x)`` calling each cloned layer of a functional model; None for
+            ``layer(x)``. Defaults to ``None``.
+        recursive: also clone nested models with the same arguments. Defaults to ``False``.
+        **kwargs: other Keras arguments, accepted and ignored.
+
+    Example:
+        >>> model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(2)])
+        >>> copy = numnet.models.clone_model(model)
+        >>> copy.count_params() == model.count_params()
+        True
     """
     reject_unknown_kwargs("clone_model()", kwargs, ["input_tensors", "clone_function",
                                                     "call_function", "recursive"])
