@@ -210,6 +210,11 @@ class Conv1DTranspose(_ConvTranspose):
     channels). With strides=2 and padding="same", steps double.
 
     Args:
+        filters, kernel_size, strides (1), padding ("valid"), output_padding (None),
+        dilation_rate (1), activation, use_bias, initializers, regularizers and constraints:
+        as Conv2DTranspose, with one spatial axis.
+
+    Args:
         filters: the number of output channels.
         kernel_size: the window's size: an int, or (for 2D) a tuple of 2 ints.
         strides: the step of the window: an int or a tuple. Defaults to ``1``.

@@ -339,7 +339,10 @@ def rotation_transforms(angles, height: int, width: int) -> np.ndarray:
 
 class UpSampling1D(Layer):
     """Repeat each step ``size`` times: (batch, steps, features) -> (batch, steps * size,
-    features). ``size`` defaults to 2.
+    features).
+
+    Args:
+        size: how many times each step is repeated, a positive integer. Defaults to 2.
 
     >>> UpSampling1D(2)(np.array([[[1.0], [2.0]]])).numpy()[0, :, 0]
     array([1., 1., 2., 2.], dtype=float32)
@@ -408,8 +411,14 @@ class UpSampling2D(Layer):
 
 
 class ZeroPadding1D(Layer):
-    """Zeros added at the start and end of the steps axis: ``padding`` an int or (start, end).
-    Defaults to 1."""
+    """Zeros added at the start and end of the steps axis of (batch, steps, features).
+
+    Args:
+        padding: an int (both ends) or (start, end). Defaults to 1.
+        data_format: None or "channels_last".
+
+    >>> ZeroPadding1D((1, 2))      # (None, 5, 3) -> (None, 8, 3)
+    """
 
     def __init__(self, padding=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -432,8 +441,10 @@ class ZeroPadding1D(Layer):
 class ZeroPadding2D(Layer):
     """Rows and columns of zeros around images (batch, h, w, c).
 
-    padding: an int (all sides), (rows, cols) (symmetric), or ((top, bottom), (left, right)).
-    Defaults to (1, 1).
+    Args:
+        padding: an int (all sides), (rows, cols) (symmetric), or ((top, bottom),
+            (left, right)). Defaults to (1, 1).
+        data_format: None or "channels_last".
 
     >>> ZeroPadding2D(((1, 0), (2, 2)))      # (None, 5, 5, 3) -> (None, 6, 9, 3)
     """
@@ -460,8 +471,13 @@ class ZeroPadding2D(Layer):
 
 
 class Cropping1D(Layer):
-    """Steps cut from the start and end: ``cropping`` an int or (start, end). Defaults to
-    (1, 1)."""
+    """Steps cut from the start and end of (batch, steps, features).
+
+    Args:
+        cropping: an int (both ends) or (start, end). Defaults to (1, 1).
+
+    >>> Cropping1D((1, 2))         # (None, 8, 3) -> (None, 5, 3)
+    """
 
     def __init__(self, cropping=(1, 1), **kwargs):
         super().__init__(**kwargs)
@@ -487,8 +503,10 @@ class Cropping1D(Layer):
 class Cropping2D(Layer):
     """Rows and columns cut from the edges of images (batch, h, w, c).
 
-    cropping: an int (all sides), (rows, cols) (symmetric), or ((top, bottom), (left, right)).
-    Defaults to ((0, 0), (0, 0)).
+    Args:
+        cropping: an int (all sides), (rows, cols) (symmetric), or ((top, bottom),
+            (left, right)). Defaults to ((0, 0), (0, 0)).
+        data_format: None or "channels_last".
 
     >>> Cropping2D(((2, 2), (4, 4)))         # (None, 28, 28, 3) -> (None, 24, 20, 3)
     """
@@ -598,6 +616,10 @@ class CenterCrop(Layer):
     """The centred (height, width) box of each image; an image smaller than that is first
     cropped to the target's aspect ratio, then resized bilinearly (Keras's smart resize).
 
+    Args:
+        height, width: the output size.
+        data_format: None or "channels_last".
+
     >>> CenterCrop(24, 24)        # (None, 28, 28, 3) -> (None, 24, 24, 3)
     """
 
@@ -675,6 +697,11 @@ class RandomCrop(_RandomImageLayer):
     centred box of the window's aspect ratio resized to (height, width) (as CenterCrop's
     smart resize).
 
+    Args:
+        height, width: the output size.
+        seed: for reproducible windows. Defaults to None (numnet's generator).
+        data_format: None or "channels_last".
+
     Keras 3.15 returns the image uncropped in inference, which breaks any layer after it; its
     documentation describes the behaviour numnet follows.
 
@@ -716,9 +743,12 @@ class RandomBrightness(_RandomImageLayer):
 
         out = clip(x + u * (high - low), low, high),   u uniform in [lower, upper]
 
-    factor: a number f in [0, 1] (u in [-f, f]) or a pair (lower, upper) in [-1, 1].
-    value_range: (low, high) of the images, defaults to (0, 255). seed: for reproducible
-    deltas.
+    Args:
+        factor: a number f in [0, 1] (u in [-f, f]) or a pair (lower, upper) in [-1, 1].
+        value_range: (low, high) of the images. Defaults to (0, 255).
+        seed: for reproducible deltas. Defaults to None (numnet's generator).
+
+    >>> RandomBrightness(0.2, value_range=(0, 1), seed=0)
     """
 
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
@@ -746,8 +776,11 @@ class RandomBrightness(_RandomImageLayer):
 class RandomFlip(_RandomImageLayer):
     """In training, flip each image with probability 1/2 (identity in inference).
 
-    mode: "horizontal" (left-right), "vertical" (up-down) or "horizontal_and_vertical"
-    (default: both at once, by one draw per image, as Keras). seed: for reproducible flips.
+    Args:
+        mode: "horizontal" (left-right), "vertical" (up-down) or "horizontal_and_vertical"
+            (default: both at once, by one draw per image, as Keras).
+        seed: for reproducible flips. Defaults to None (numnet's generator).
+        data_format: None or "channels_last".
 
     >>> RandomFlip("horizontal", seed=0)(images, training=True)
     """
@@ -837,9 +870,13 @@ class RandomTranslation(_AffineLayer):
     """In training, shift each image by a random fraction of its height and width (identity
     in inference).
 
-    height_factor, width_factor: f shifts by up to f * size either way; a pair (lower,
-    upper) by a fraction in that range (negative: up / left). Each in [-1, 1].
-    fill_mode ("reflect"), interpolation ("bilinear"), seed, fill_value (0): as RandomRotation.
+    Args:
+        height_factor, width_factor: f shifts by up to f * size either way; a pair (lower,
+            upper) by a fraction in that range (negative: up / left). Each in [-1, 1].
+        fill_mode ("reflect"), interpolation ("bilinear"), seed, fill_value (0): as
+            RandomRotation.
+
+    >>> RandomTranslation(0.1, 0.1, seed=0)   # up to a tenth of the size either way
     """
 
     def __init__(self, height_factor, width_factor, fill_mode: str = "reflect",
@@ -865,11 +902,16 @@ class RandomZoom(_AffineLayer):
     """In training, zoom each image about its centre by a random factor (identity in
     inference).
 
-    height_factor: f zooms the height by 1 + z, z uniform in [-f, f] (positive z: zoom out,
-    the image smaller; negative: zoom in); a pair (lower, upper) gives z's range. Each in
-    [-1, 1]. width_factor: likewise for the width; None (default) keeps the aspect ratio
-    (one z for both). fill_mode ("reflect"), interpolation ("bilinear"), seed, fill_value (0):
-    as RandomRotation.
+    Args:
+        height_factor: f zooms the height by 1 + z, z uniform in [-f, f] (positive z: zoom
+            out, the image smaller; negative: zoom in); a pair (lower, upper) gives z's range.
+            Each in [-1, 1].
+        width_factor: likewise for the width; None (default) keeps the aspect ratio (one z
+            for both).
+        fill_mode ("reflect"), interpolation ("bilinear"), seed, fill_value (0): as
+            RandomRotation.
+
+    >>> RandomZoom(0.2, seed=0)
     """
 
     def __init__(self, height_factor, width_factor=None, fill_mode: str = "reflect",
@@ -901,9 +943,14 @@ class RandomContrast(_RandomImageLayer):
 
         out = clip((x - mean_hw(x)) * c + mean_hw(x), *value_range)
 
-    factor: a number f or a pair (lower, upper) in [0, 1]; c is uniform in
-    [1 - lower, 1 + upper], where a single f gives (lower, upper) = (0, f) as Keras 3 sets it.
-    value_range: defaults to (0, 255). seed: for reproducible factors.
+    Args:
+        factor: a number f or a pair (lower, upper) in [0, 1]; c is uniform in
+            [1 - lower, 1 + upper], where a single f gives (lower, upper) = (0, f) as Keras 3
+            sets it.
+        value_range: (low, high) of the images. Defaults to (0, 255).
+        seed: for reproducible factors. Defaults to None (numnet's generator).
+
+    >>> RandomContrast(0.5, value_range=(0, 1), seed=0)
     """
 
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
