@@ -10,8 +10,27 @@ from .model import Model
 
 
 class Sequential(Model):
-    """Sequential([Dense(32, activation='relu', input_shape=(784,)), Dense(10, ...)]),
-    or an empty Sequential() grown with ``add``."""
+    """A plain stack of layers, each taking the previous one's output.
+
+    Built from a list, or empty and grown with ``add`` (``pop`` removes the last layer). The
+    model is built when its input shape is known: from an ``Input`` first, an ``input_shape=``
+    on the first layer, or the first call or ``fit``.
+
+    Args:
+        layers: the layers, in order, or None for an empty model.
+        name: the model's name; None gives 'sequential' (made unique in the session).
+        trainable: whether the weights are trained. Defaults to ``True``.
+
+    Example:
+        >>> model = numnet.Sequential([
+        ...     numnet.layers.Dense(32, activation="relu", input_shape=(784,)),
+        ...     numnet.layers.Dense(10, activation="softmax")])
+        >>> model.output_shape
+        (None, 10)
+        >>> model.add(numnet.layers.Dense(2))
+        >>> len(model.layers)
+        3
+    """
 
     _chain_end = None  # the symbolic output of the built model, which ``add`` extends
 
