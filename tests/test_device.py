@@ -164,6 +164,10 @@ HOST_FUNCTIONS = {
                                         "backend.xp allocates them",
     ("layers/preprocessing.py", "array"): "Normalization.adapt reads the user's data on the "
                                           "host, as fit does, and assigns the statistics",
+    ("layers/base.py", "_as_tensors"): "reads a list of Python numbers given to a layer on the "
+                                       "host; as_tensor then moves it to the device",
+    ("layers/symbolic.py", "_probe_value"): "a sample of text inputs (object arrays exist "
+                                            "only on the host)",
 }
 # numpy attributes that describe or name things rather than compute on arrays; ``random`` is
 # numnet's random generator (backend.rng()), drawn on the host by design and then moved.
@@ -460,7 +464,7 @@ def test_gpu_hot_path_kernels_match_the_array_path(cupy, dtype):
     from numnet import metrics
     from numnet.autodiff import cuda, ops
     from numnet.autodiff.tensor import Tensor
-    from numnet.models.model import _DeviceLossTotal
+    from numnet.models.logs import _DeviceLossTotal
     from numnet.optimizers import fused
 
     rng = np.random.default_rng(8)

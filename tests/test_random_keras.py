@@ -8,7 +8,6 @@ import importlib
 import importlib.util
 import os
 import types
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,21 +16,7 @@ import numnet
 from numnet.autodiff.gradcheck import check_gradients
 from numnet.autodiff.tensor import Tensor
 
-
-def _keras_random():
-    """The keras.random module (src/numnet/random.py). While ``numnet.random`` is registered as
-    TensorFlow's tf.random namespace (tf_compat), the module is loaded from its file."""
-    module = importlib.import_module("numnet.random")
-    if hasattr(module, "SeedGenerator"):
-        return module
-    path = Path(numnet.__file__).parent / "random.py"
-    spec = importlib.util.spec_from_file_location("numnet._keras_random", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-random = _keras_random()
+random = importlib.import_module("numnet.random")  # keras.random (and tf.random)
 
 
 def test_an_int_seed_gives_the_same_numbers_every_call():
@@ -122,7 +107,9 @@ def test_shuffle_permutes_along_an_axis_and_passes_the_gradient():
 def test_names_match_keras_random():
     os.environ.setdefault("KERAS_BACKEND", "jax")
     keras = pytest.importorskip("keras")
-    assert not [n for n in random.__all__ if not hasattr(keras.random, n)]
+    tensorflow_only = {"set_seed"}  # (tf.random's; the module serves both)
+    assert not [n for n in random.__all__
+                if not hasattr(keras.random, n) and n not in tensorflow_only]
     assert not [n for n in dir(keras.random) if not n.startswith("_") and n not in random.__all__]
 
 

@@ -71,7 +71,7 @@ _sys.modules[f"{__name__}.keras.preprocessing.sequence"] = preprocessing.sequenc
 for _name in tf_compat.__all__:
     if _name not in globals() or _name == "Variable":
         globals()[_name] = getattr(tf_compat, _name)
-for _name in ("dtypes", "math", "random"):
+for _name in ("dtypes", "math"):
     _sys.modules[f"{__name__}.{_name}"] = getattr(tf_compat, _name)
 del _name
 

@@ -89,7 +89,7 @@ def _shape(shape) -> tuple:
     return (int(shape),) if isinstance(shape, numbers.Integral) else tuple(int(n) for n in shape)
 
 
-def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> Tensor:
+def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None) -> Tensor:
     """Draws from the normal distribution N(mean, stddev^2), a tensor of ``shape``.
 
     Args:
@@ -102,13 +102,22 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> Tensor:
     return _tensor(draw, _float_dtype(dtype))
 
 
-def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None) -> Tensor:
-    """Draws from the uniform distribution on [minval, maxval) (defaults 0.0 and 1.0)."""
+def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None, name=None) -> Tensor:
+    """Draws from the uniform distribution on [minval, maxval) (defaults 0.0 and 1.0). An
+    integer ``dtype`` draws integers in [minval, maxval), as ``tf.random.uniform`` does."""
+    if dtype is not None and numpy.dtype(getattr(dtype, "name", dtype)).kind in "iu":
+        return randint(shape, int(minval), int(maxval), dtype=dtype, seed=seed)
     draw = _generator(seed).uniform(minval, maxval, _shape(shape))
     return _tensor(draw, _float_dtype(dtype))
 
 
-def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None) -> Tensor:
+def set_seed(seed: int) -> None:
+    """Seed every random draw of numnet (weights, dropout, shuffles and these functions
+    without a seed), so that a program repeats exactly: ``tf.random.set_seed(42)``."""
+    backend.set_random_seed(int(seed))
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None, name=None) -> Tensor:
     """Draws from N(mean, stddev^2) with those beyond two standard deviations drawn again, so
     every value lies in [mean - 2 stddev, mean + 2 stddev]."""
     rng, shape = _generator(seed), _shape(shape)
@@ -133,7 +142,7 @@ def randint(shape, minval, maxval, dtype="int32", seed=None) -> Tensor:
     return _tensor(draw, numpy.dtype(dtype))
 
 
-def categorical(logits, num_samples, dtype="int32", seed=None) -> Tensor:
+def categorical(logits, num_samples, dtype="int32", seed=None, name=None) -> Tensor:
     """For each row of ``logits`` (batch, classes), ``num_samples`` class indices drawn with
     probabilities softmax(logits): a tensor (batch, num_samples) of ``dtype``."""
     z = backend.to_numpy(getattr(logits, "value", logits)).astype(numpy.float64)
@@ -161,7 +170,7 @@ def dropout(inputs, rate, noise_shape=None, seed=None) -> Tensor:
     return _ops.multiply(x, Tensor(scale))
 
 
-def shuffle(x, axis=0, seed=None) -> Tensor:
+def shuffle(x, axis=0, seed=None, name=None) -> Tensor:
     """``x`` with its slices along ``axis`` in a random order (the gradient follows them)."""
     x = _ops.as_tensor(x)
     order = backend.to_device(_generator(seed).permutation(x.shape[axis]))
@@ -188,4 +197,5 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None) -> Tensor:
 
 
 __all__ = ["SeedGenerator", "beta", "binomial", "categorical", "dropout", "gamma", "normal",
+           "set_seed",
            "randint", "shuffle", "truncated_normal", "uniform"]

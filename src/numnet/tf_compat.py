@@ -1221,11 +1221,10 @@ def set_seed(seed: int) -> None:
     _op_seed_draws.clear()
 
 
-random = _namespace(
-    "numnet.random", "TensorFlow's ``tf.random``: normal, uniform, truncated_normal, shuffle, "
-    "categorical, set_seed.",
-    normal=_random_normal, uniform=_random_uniform, truncated_normal=_random_truncated_normal,
-    shuffle=_random_shuffle, categorical=_random_categorical, set_seed=set_seed)
+# ``tf.random`` and ``keras.random`` are one module, numnet.random (Keras 3's functions, which
+# take TensorFlow's argument names, plus set_seed). Where the two differ, Keras 3 wins: an int
+# seed gives the same draw at every call, and categorical gives int32.
+from . import random  # noqa: E402
 
 # ----------------------------------------------------------------------------- tf.math, tf.dtypes
 

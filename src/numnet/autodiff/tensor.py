@@ -57,7 +57,7 @@ class Tensor:
     """
 
     __slots__ = ("value", "grad", "parents", "backward_fn", "requires_grad", "logits",
-                 "__weakref__")
+                 "_keras_mask", "__weakref__")
     # Above CuPy's 100: ``cupy_array - tensor`` defers to Tensor.__rsub__ (CuPy compares the
     # priorities of objects without __array_ufunc__), as ``numpy_array - tensor`` does.
     __array_priority__ = 1000
@@ -73,6 +73,7 @@ class Tensor:
         # For the output of a softmax / sigmoid: the Tensor of logits it was computed from, so
         # that a cross-entropy loss on probabilities can take the stable path through the logits.
         self.logits = None
+        self._keras_mask = None  # the mask a layer's call gave this output (Keras's attribute)
 
     # ----- array protocol -----
     @property

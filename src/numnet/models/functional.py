@@ -1,0 +1,334 @@
+"""A functional model's graph: the layer calls from its inputs to its outputs, in topological
+order, and how they run (one tensor per call, merges, ops and structured calls)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..autodiff import ops
+from ..autodiff.tensor import Tensor
+from ..layers.base import (
+    InputLayer,
+    SymbolicTensor,
+    apply_to_list,
+    is_symbolic_list,
+)
+from ..layers.symbolic import CallSpec
+from . import data
+from . import outputs as outputs_module
+
+
+def _one_tensor(tensors, argument: str):
+    """The tensor of ``[tensor]`` (Keras lets a model's inputs and outputs come as lists)."""
+    if isinstance(tensors, dict) and argument == "outputs":
+        tensors = list(tensors.values())
+    if isinstance(tensors, (list, tuple)):
+        if len(tensors) != 1:
+            raise ValueError(
+                f"Model({argument}): expected a symbolic tensor, or a list or dict of them, "
+                f"given an empty {type(tensors).__name__}.")
+        return tensors[0]
+    return tensors
+
+
+def _key(tensor) -> int:
+    """Identifies a symbolic tensor in a graph: a model input by its InputLayer."""
+    return id(tensor.input_layer) if not tensor.parents else id(tensor)
+
+
+def _trace(inputs: list, outputs: list) -> tuple[list, list, list]:
+    """The calls that compute ``outputs`` from ``inputs``, in topological order, as
+    [(layer, slots of the tensors it is called on, whether on a list)] where slot i < n is
+    input i and slot n + k the output of call k; the slot of each output; each slot's shape."""
+    slots = {_key(t): i for i, t in enumerate(inputs)}
+    shapes = [t.shape for t in inputs]  # of each slot's tensor
+    nodes: list = []
+    stack = [(output, False) for output in reversed(outputs)]
+    while stack:
+        tensor, ready = stack.pop()
+        key = _key(tensor)
+        if key in slots:
+            continue
+        if not tensor.parents:
+            raise ValueError(
+                f"Model(inputs, outputs): outputs are not computed from inputs alone: they use "
+                f"the Input {tensor.input_layer.name!r}, which is not among the inputs "
+                f"{[t.input_layer.name for t in inputs]}; add it to inputs=[...].")
+        if ready:
+            slots[key] = len(inputs) + len(nodes)
+            nodes.append((tensor.layer, tuple(slots[_key(p)] for p in tensor.parents),
+                          tensor.merged))
+            shapes.append(tensor.shape)
+        else:
+            stack.append((tensor, True))
+            stack += [(p, False) for p in reversed(tensor.parents)]
+    return nodes, [slots[_key(output)] for output in outputs], shapes
+
+
+class Functional:
+    """The graph of a model built from ``Model(inputs, outputs)``: its construction, its symbolic
+    inputs and outputs, and running it on values (masks included)."""
+
+    def _init_functional(self, inputs, outputs):
+        if isinstance(outputs, (list, tuple, dict)) and len(outputs) > 1:
+            self._init_graph(inputs, outputs)
+            return
+        outputs = _one_tensor(outputs, "outputs")
+        several = isinstance(inputs, dict) or (
+            isinstance(inputs, (list, tuple)) and len(inputs) != 1)
+        single = inputs if several else _one_tensor(inputs, "inputs")
+        if several or (getattr(single, "_symbolic", False)
+                       and getattr(outputs, "_symbolic", False) and outputs.layers is None):
+            self._init_graph(inputs, outputs)
+            return
+        inputs = single
+        if not getattr(inputs, "_symbolic", False) or not getattr(outputs, "_symbolic", False):
+            raise TypeError(
+                "Model(inputs, outputs): expected the tensors returned by Input(...) and by "
+                f"calling layers on it, given {type(inputs).__name__} and "
+                f"{type(outputs).__name__}."
+            )
+        if outputs.input_layer is not inputs.input_layer:
+            raise ValueError("Model(inputs, outputs): outputs are not computed from inputs.")
+        self._input_layer = inputs.input_layer
+        self._layers = list(outputs.layers)
+        self._functional = True
+        self.built = True
+        self.input_shape = self._input_layer._declared_input_shape
+        self.output_shape = outputs.shape
+
+    def _init_graph(self, inputs, output):
+        """A model of several inputs or outputs, or of branches that merge: the calls in
+        topological order (``_graph``), run by ``call``. Several outputs come as a list, or a
+        dict whose sorted keys give their order (as Keras)."""
+        names = sorted(inputs) if isinstance(inputs, dict) else None  # Keras's order: sorted
+        tensors = [inputs[k] for k in names] if names else list(
+            inputs if isinstance(inputs, (list, tuple)) else [inputs])
+        outputs = outputs_module.output_list(output)
+        for i, t in enumerate([*tensors, *outputs]):
+            if not getattr(t, "_symbolic", False):
+                what = "outputs" if i >= len(tensors) else "inputs"
+                raise TypeError(
+                    f"Model({what}): expected the tensors returned by Input(...) and by calling "
+                    f"layers on them, given {type(t).__name__}.")
+        for t in tensors:
+            if t.parents:
+                raise ValueError(
+                    "Model(inputs): a model of several inputs or branches takes the tensors that "
+                    f"Input(...) returns; given the output of layer {t.layer.name!r}.")
+        layers_in = [t.input_layer for t in tensors]
+        if len(set(map(id, layers_in))) != len(layers_in):
+            raise ValueError("Model(inputs): an Input is given twice; give each input once.")
+        self._graph, self._output_slots, self._slot_shapes = _trace(tensors, outputs)
+        self._output_slot = self._output_slots[0]
+        self._input_layers = layers_in
+        self._inputs = tensors
+        self._input_names = names or [layer.name for layer in layers_in]
+        self._input_struct = dict(zip(names, tensors, strict=True)) if names else (
+            tensors if len(tensors) > 1 or isinstance(inputs, (list, tuple)) else tensors[0])
+        self._output = output
+        if len(outputs) > 1:
+            self._output = output if isinstance(output, dict) else list(outputs)
+            self._outputs = outputs
+            self._output_names = outputs_module.output_names(output)
+            twice = [n for i, n in enumerate(self._output_names) if n in self._output_names[:i]]
+            if twice:
+                raise ValueError(
+                    f"Model(outputs): two outputs are called {twice[0]!r} (the name of the "
+                    "layer that gives them), and losses, metrics and logs name each output; "
+                    "give the outputs as a dict {name: tensor}, or give each output layer a "
+                    "name of its own.")
+        self._takes_list = len(tensors) > 1  # called on a list inside another model
+        self._layers = [layer for layer, _, _ in self._graph]
+        self._functional = True
+        self.built = True
+        shapes = [layer._declared_input_shape for layer in layers_in]
+        self.input_shape = shapes if len(shapes) > 1 else shapes[0]
+        self.output_shape = [t.shape for t in outputs] if len(outputs) > 1 else output.shape
+
+    @property
+    def input(self) -> SymbolicTensor:
+        """The model's symbolic input (known once the input shape is: ``Input(shape=...)``, a
+        first layer's ``input_shape``, or a build); the list (or dict) of them that the model
+        was given, for a model of several inputs."""
+        if self._graph is not None:
+            return self._input_struct
+        if self._input_layer is None or not self.built:
+            return self._symbolic_io("input", 0)
+        return SymbolicTensor(self._input_layer._declared_input_shape, self._input_layer)
+
+    @property
+    def output(self) -> SymbolicTensor:
+        """The model's symbolic output: its input through each of its layers; the list (or
+        dict) of them that the model was given, for a model of several outputs."""
+        if self._graph is not None:
+            return self._output
+        if self._input_layer is None or not self.built or not self._layers:
+            return self._symbolic_io("output", 1)
+        return SymbolicTensor(self.output_shape, self._input_layer, tuple(self._layers))
+
+    @property
+    def inputs(self) -> list[SymbolicTensor]:
+        return list(self._inputs) if self._graph is not None else [self.input]
+
+    @property
+    def outputs(self) -> list[SymbolicTensor]:
+        return list(self._outputs) if self._output_names is not None else [self.output]
+
+    def _run_masked(self, x, training: bool):
+        """The chain of layers, each given its input's mask (as Keras propagates masks)."""
+        mask = None
+        for layer in self._layers:
+            y = layer(x, training=training) if mask is None else layer(x, training=training,
+                                                                         mask=mask)
+            mask = layer._next_mask(x, mask)
+            x = y
+        self._output_mask = mask
+        return x
+
+    def _run_graph(self, inputs, training: bool):
+        """The graph's calls in topological order, on one Tensor per input."""
+        values = self._input_list(inputs, "Model.call", "inputs")
+        if self._masking:
+            return self._run_graph_masked(values, training)
+        for layer, parents, merged in self._graph:
+            if merged.__class__ is CallSpec:
+                values.append(merged.run(layer, [values[i] for i in parents], training))
+                continue
+            values.append(layer([values[i] for i in parents] if merged else values[parents[0]],
+                                training=training))
+        if self._output_names is not None:
+            return [values[i] for i in self._output_slots]
+        return values[self._output_slot]
+
+    def _run_graph_masked(self, values: list, training: bool):
+        masks = [None] * len(values)
+        for layer, parents, merged in self._graph:
+            if merged.__class__ is CallSpec:
+                values.append(merged.run(layer, [values[i] for i in parents], training))
+                out = values[-1]
+                mask = getattr(out, "_keras_mask", None)
+                if mask is None and not getattr(layer, "_is_operation", False) and (
+                        layer.supports_masking):
+                    mask = masks[parents[0]]
+                masks.append(mask)
+                continue
+            if merged:
+                x, mask = [values[i] for i in parents], [masks[i] for i in parents]
+                given = None if all(m is None for m in mask) else mask
+            else:
+                x = values[parents[0]]
+                mask = given = masks[parents[0]]
+            values.append(layer(x, training=training) if given is None
+                          else layer(x, training=training, mask=given))
+            masks.append(layer._next_mask(x, mask if merged else given))
+        if self._output_names is not None:  # the masks of several outputs are not applied
+            return [values[i] for i in self._output_slots]
+        self._output_mask = masks[self._output_slot]
+        return values[self._output_slot]
+
+    def _call_graph(self, inputs, training: bool):
+        if isinstance(inputs, dict) and is_symbolic_list(list(inputs.values())):
+            inputs = self._input_list(inputs, "Model.__call__", "inputs")
+        if is_symbolic_list(inputs):
+            if len(inputs) != len(self._inputs):
+                raise ValueError(
+                    f"{self.name}: the model has {len(self._inputs)} inputs "
+                    f"{self._input_names}, called on {len(inputs)} tensors.")
+            return apply_to_list(self, inputs)
+        values = self._input_list(inputs, "Model.__call__", "inputs")
+        tensors = []
+        for name, layer, value in zip(self._input_names, self._input_layers, values,
+                                      strict=True):
+            if not isinstance(value, Tensor):
+                value = data.prepare_x(value, "Model.__call__", f"inputs[{name!r}]")
+                value = ops.as_tensor(value.reshape(-1, 1) if value.ndim == 1 else value)
+            _check_input(value, layer, name, self.name, "Model.__call__", "inputs")
+            tensors.append(value)
+        return self.call(tensors, training=training)
+
+    def _input_list(self, x, where: str, argument: str = "x") -> list:
+        """``x`` as a list in the order of ``model.inputs``: from a list or tuple of one item
+        per input, a dict keyed by the inputs' names, or (for one input) the item itself."""
+        names = self._input_names
+        if isinstance(x, dict):
+            missing = [name for name in names if name not in x]
+            if missing:
+                raise ValueError(
+                    f"{where}({argument}): no value for the input {missing[0]!r}; the model's "
+                    f"inputs are {names}, {argument} has the keys {list(x)}. Key {argument} by "
+                    "the names of the model's inputs (Input(name=...)).")
+            unknown = [key for key in x if key not in names]
+            if unknown:
+                warnings.warn(f"{where}({argument}): the keys {unknown} name none of the "
+                              f"model's inputs {names}; they are ignored.", stacklevel=3)
+            return [x[name] for name in names]
+        if isinstance(x, (list, tuple)) and (len(names) > 1 or _one_input_in_list(
+                x, self._input_layers[0])):
+            if len(x) != len(names):
+                raise ValueError(
+                    f"{where}({argument}): the model has {len(names)} inputs {names}; given a "
+                    f"{type(x).__name__} of {len(x)} items. Give one array per input, in the "
+                    "order of model.inputs, or a dict keyed by input name.")
+            return list(x)
+        if len(names) > 1:
+            raise ValueError(
+                f"{where}({argument}): the model has {len(names)} inputs {names}; given one "
+                f"{type(x).__name__}. Give a list of {len(names)} arrays in the order of "
+                "model.inputs, or a dict keyed by input name.")
+        return [x]
+
+    def _input_arrays(self, x, where: str) -> list[np.ndarray]:
+        """The arrays of a model of several inputs, each checked as a model's x is, and of one
+        number of samples."""
+        arrays = []
+        for name, layer, value in zip(self._input_names, self._input_layers,
+                                      self._input_list(x, where), strict=True):
+            array = _typed_input(value, layer.dtype, where, f"x[{name!r}]")
+            if array.ndim == 1:
+                array = array.reshape(-1, 1)
+            _check_input(array, layer, name, self.name, where, "x")
+            arrays.append(array)
+        if len({len(a) for a in arrays}) > 1:
+            counts = ", ".join(f"{name!r}: {len(a)}"
+                               for name, a in zip(self._input_names, arrays, strict=True))
+            raise ValueError(
+                f"{where}(x): every input must have the same number of samples (one row per "
+                f"sample); given {counts}.")
+        return arrays
+
+
+def _one_input_in_list(x, layer: InputLayer) -> bool:
+    """Whether ``x``, a list given to a model of one input, holds that input's array (rather
+    than being the array's rows): one item, of the input's rank."""
+    return len(x) == 1 and getattr(x[0], "ndim", None) == len(layer._declared_input_shape)
+
+
+def _check_input(x, layer: InputLayer, name: str, model_name: str, where: str,
+                 argument: str) -> None:
+    """One input's per-sample shape against its Input's."""
+    want = tuple(layer._declared_input_shape[1:])
+    got = tuple(x.shape[1:])
+    if len(want) != len(got) or any(
+            w is not None and w != g for w, g in zip(want, got, strict=True)):
+        raise ValueError(
+            f"{where}({argument}[{name!r}]): the input {name!r} of model {model_name!r} expects "
+            f"shape {(None,) + want} (batch, then {want}), given shape {tuple(x.shape)}.")
+
+
+def _typed_input(value, dtype: str, where: str, name: str) -> np.ndarray:
+    """An input's array in its Input's dtype: text as an object array (``dtype="string"``),
+    integers as integers (ids for Embedding and lookup layers), else checked floats."""
+    if dtype == "string" or (np.dtype(dtype).kind in "iub"):
+        array = np.asarray(getattr(value, "value", value))
+        if array.ndim == 0 or array.shape[0] == 0:
+            raise ValueError(f"{where}({name}): expected an array with one row per sample, "
+                             f"given shape {array.shape}.")
+        if dtype == "string":
+            return array.astype(object)
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+            data.check_finite(array, name, where)
+        return array.astype(dtype, copy=False)
+    return data.prepare_x(value, where, name)

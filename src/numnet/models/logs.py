@@ -1,0 +1,88 @@
+"""The running logs of fit and evaluate: the loss summed on the device, and logs computed
+only when a callback reads them."""
+
+from __future__ import annotations
+
+from .. import backend
+from ..autodiff import fused
+
+
+class _LazyLogs(dict):
+    """Batch logs computed only when a callback reads them (keeps the training loop lean).
+
+    ``running`` holds the epoch's (loss total, samples seen) so far, for BackupAndRestore."""
+
+    def __init__(self, compute, running=None):
+        super().__init__()
+        self._compute = compute
+        self._ready = False
+        self.running = running
+
+    def _fill(self):
+        if not self._ready:
+            self._ready = True
+            super().update(self._compute())
+
+    def __getitem__(self, key):
+        self._fill()
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._fill()
+        return super().get(key, default)
+
+    def __iter__(self):
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self):
+        self._fill()
+        return super().__len__()
+
+    def __contains__(self, key):
+        self._fill()
+        return super().__contains__(key)
+
+    def items(self):
+        self._fill()
+        return super().items()
+
+    def keys(self):
+        self._fill()
+        return super().keys()
+
+    def values(self):
+        self._fill()
+        return super().values()
+
+
+class _DeviceLossTotal:
+    """An epoch's running loss total kept on the GPU in float64: each step adds its loss in one
+    kernel launch, and the total comes back to the host (waiting for the GPU) only when logs are
+    read or the epoch ends, so the host never stops to wait for a step."""
+
+    __slots__ = ("total",)
+
+    def __init__(self, start: float = 0.0):
+        self.total = backend.xp.full((), float(start), dtype="float64")
+
+    def add(self, loss, count: int) -> None:
+        gpu = fused._gpu(loss)
+        if gpu is None or not gpu.add_loss(self.total, loss, count):
+            self.total += loss.astype("float64") * count
+
+    def __float__(self) -> float:
+        return float(self.total)
+
+
+def _loss_total(start: float = 0.0):
+    """An epoch's running loss total: a float on the CPU, a _DeviceLossTotal on the GPU."""
+    return start if backend.device() == "cpu" else _DeviceLossTotal(start)
+
+
+def _add_loss(total, loss, count: int):
+    """``total`` with a step's mean ``loss`` over ``count`` samples added."""
+    if type(total) is _DeviceLossTotal:
+        total.add(loss, count)
+        return total
+    return total + float(loss) * count

@@ -1,0 +1,362 @@
+"""The trainer: compile and fit (Keras's trainers/trainer.py)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from .. import backend, losses, optimizers
+from .. import metrics as metrics_module
+from ..callbacks import CallbackList, History, ProgbarLogger
+from ..layers.base import (
+    reject_unknown_kwargs,
+)
+from . import adapters, stack_step, steps, threads
+from . import outputs as outputs_module
+from .arguments import (
+    _FIT_ARGS,
+    _callback_list,
+    _check_batch_size,
+    _check_positive_int,
+    _check_shuffle,
+    _check_validation_freq,
+    _resolve_verbose,
+    _should_eval,
+)
+from .logs import _add_loss, _LazyLogs, _loss_total
+from .steps import KerasSteps
+
+
+class Trainer:
+    """compile and fit: the optimizer, loss and metrics a model trains with, and the loop over
+    epochs, batches and callbacks."""
+
+    # ----- compile -----
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True, **kwargs):
+        """Choose the optimizer, the loss and the metrics (Keras's defaults: 'rmsprop')."""
+        reject_unknown_kwargs("compile()", kwargs,
+                              ["optimizer", "loss", "metrics", "loss_weights", "weighted_metrics"])
+        optimizer_obj = optimizers.get(optimizer)
+        if (auto_scale_loss and self.dtype_policy.name == "mixed_float16"
+                and not isinstance(optimizer_obj, optimizers.LossScaleOptimizer)):
+            # As Keras 3: float16 gradients need loss scaling (numnet.mixed_precision).
+            optimizer_obj = optimizers.LossScaleOptimizer(optimizer_obj,
+                                                          name="loss_scale_optimizer")
+        if self._output_names is not None:
+            self._compile_heads(optimizer_obj, loss, loss_weights, metrics, weighted_metrics,
+                                run_eagerly, jit_compile)
+            return
+        loss_obj = None if loss is None else losses.get(loss)
+        if metrics is None:
+            metrics = []
+        elif isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
+            metrics = [metrics]
+        elif isinstance(metrics, dict):
+            metrics = [m for value in metrics.values() for m in (
+                value if isinstance(value, (list, tuple)) else [value])]
+        specs = list(metrics) + list(weighted_metrics or [])
+        for spec in specs:  # names are checked now, 'accuracy' resolved at fit
+            if not (isinstance(spec, str) and spec.lower() in ("accuracy", "acc")):
+                metrics_module.validate(spec)
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"compile(jit_compile): expected 'auto', True or False, given "
+                             f"{jit_compile!r}.")
+        # Assigned only once everything is valid: a failed compile leaves the model as it was.
+        self.optimizer, self.loss, self._loss_obj = optimizer_obj, loss, loss_obj
+        # jit_compile False or run_eagerly True: every step through the tape (no stack_step)
+        self.jit_compile, self.run_eagerly = jit_compile, bool(run_eagerly)
+        self._metric_specs = specs
+        self._weighted_from = len(metrics)  # metrics from here on are weighted_metrics
+        self._metrics = []
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.compiled = True
+        from .. import advice
+
+        advice.on_compile(self)
+
+    def _compile_heads(self, optimizer, loss, loss_weights, metrics, weighted_metrics,
+                       run_eagerly, jit_compile):
+        """compile for a model of several outputs: a loss, weight and metrics per output
+        (models/outputs.py)."""
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"compile(jit_compile): expected 'auto', True or False, given "
+                             f"{jit_compile!r}.")
+        heads = outputs_module.Heads(self._output_names, [t.shape for t in self._outputs],
+                                     loss, loss_weights, metrics, weighted_metrics)
+        self.optimizer, self.loss, self._loss_obj, self._heads = optimizer, loss, None, heads
+        self.jit_compile, self.run_eagerly = jit_compile, bool(run_eagerly)
+        self._metric_specs, self._weighted_from, self._metrics = [], 0, []
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self.compiled = True
+        from .. import advice
+
+        advice.on_compile(self)
+
+    def _require_compiled(self, where: str) -> None:
+        if not self.compiled:
+            raise ValueError(
+                f"{where}: the model must be compiled first, e.g. "
+                "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')."
+            )
+        if self._loss_obj is None and where not in ("predict()", "fit()", "evaluate()") and not (
+                self._heads is not None and self._heads.has_loss):
+            raise ValueError(
+                f"{where}: compile() was given no loss; pass loss=... (e.g. 'mse' or "
+                "'sparse_categorical_crossentropy')."
+            )
+
+    def _resolve_metrics(self, y: np.ndarray) -> None:
+        if self._heads is not None:
+            self._metrics = self._heads.build(y)
+            return
+        if self._metrics or not self._metric_specs:
+            return
+        out_shape = (len(y),) + tuple(  # an axis of any length: as long as y's
+            d if d is not None else (y.shape[i + 1] if i + 1 < y.ndim else 1)
+            for i, d in enumerate(self.output_shape[1:]))
+        probe = np.empty(out_shape, dtype=np.float32)
+        self._metrics = [metrics_module.get(spec, y, probe) for spec in self._metric_specs]
+
+    @property
+    def metrics_names(self) -> list[str]:
+        if self._heads is not None:  # in the order of evaluate's list
+            return self._heads.log_names()
+        return ["loss"] + metrics_module.log_names(self._metrics, self._weighted_from)
+
+    @property
+    def metrics(self) -> list:
+        """The model's metrics, as Keras 3 lists them: the loss tracker ("loss") and the
+        compiled metrics once compiled, then the Metric objects the model holds in its
+        attributes. ``fit`` resets them at the start of each epoch."""
+        out = []
+        if self.compiled and self._loss_tracker is not None:
+            out.append(self._loss_tracker)
+        out += self._metrics
+        known = {id(m) for m in out}
+        for value in vars(self).values():
+            for item in (value if isinstance(value, (list, tuple)) else [value]):
+                if isinstance(item, metrics_module.Metric) and id(item) not in known:
+                    known.add(id(item))
+                    out.append(item)
+        return out
+
+    def reset_metrics(self) -> None:
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def _custom_steps(self, x=None) -> bool:
+        """Whether fit / evaluate go through train_step / test_step (models/steps.py): a step
+        or loss the user overrides, no compiled loss, or a subclassed model given a list or
+        dict of inputs."""
+        cls = type(self)
+        if (cls.train_step is not KerasSteps.train_step
+                or cls.test_step is not KerasSteps.test_step
+                or cls.compute_loss is not KerasSteps.compute_loss
+                or cls.compute_metrics is not KerasSteps.compute_metrics
+                or cls.metrics is not Trainer.metrics):
+            return True
+        if self._loss_obj is None and self._heads is None:
+            return True
+        return self._subclassed() and isinstance(x, (list, tuple, dict))
+
+    # ----- fit -----
+    def fit(self, x=None, y=None, batch_size=None, epochs: int = 1, verbose="auto",
+            callbacks=None, validation_split: float = 0.0, validation_data=None,
+            shuffle: bool = True, class_weight=None, sample_weight=None, initial_epoch: int = 0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None,
+            validation_freq: int = 1, **kwargs):
+        """Train for ``epochs`` epochs; return a History (``history.history``: one list a log).
+
+        x: arrays (NumPy, lists, pandas), a memory-mapped array (``np.load(path,
+        mmap_mode='r')``), a ``numnet.utils.PyDataset``, or a generator / iterable of
+        ``(x, y)`` or ``(x, y, sample_weight)`` batches (y and sample_weight then stay None).
+        For a model of several outputs, y is a list of arrays in the order of model.outputs or
+        a dict keyed by output name, and sample_weight one array for all outputs or such a
+        list or dict (in-memory arrays).
+        Memory-mapped arrays and PyDatasets stream: only the batches in use are in memory.
+        In-memory arrays are checked whole before training (NaN / inf, shapes, labels against
+        the loss); streams are checked on their first batch.
+
+        batch_size: 32 by default (arrays). shuffle: True, a new permutation of the samples
+        each epoch (of the batches, for a PyDataset); 'batch', contiguous batches in a shuffled
+        order; False, in order. Generators are never shuffled.
+        validation_split: the last fraction of the arrays, cut before shuffling (as Keras).
+        validation_data: (x_val, y_val[, sample_weight]), a PyDataset or a generator, of which
+        validation_steps batches are used (all when None). validation_freq: validate every
+        n-th epoch (an int, default 1) or after the epochs listed (counted from 1).
+        class_weight: {class: weight}, multiplied into the training sample weights (the
+        validation data is not weighted by class). steps_per_epoch: batches per epoch; the next
+        epoch goes on where the last stopped, as Keras. initial_epoch: the first epoch's index.
+
+        numnet adds ``learning_rate='auto'``: run numnet.tools.lr_find on the training data
+        first and train with its suggestion (a number sets the optimizer's rate)."""
+        learning_rate = kwargs.pop("learning_rate", None)
+        reject_unknown_kwargs("fit()", kwargs, _FIT_ARGS)
+        self._require_compiled("fit()")
+        batch_size = _check_batch_size(batch_size, "fit")
+        if learning_rate is not None:
+            if self._graph is not None and isinstance(learning_rate, str):
+                raise ValueError(
+                    f"fit(learning_rate={learning_rate!r}): the range test runs on Sequential "
+                    f"models and chains of layers, and {self.name!r} is a graph of layers; pass "
+                    "a number (e.g. learning_rate=1e-3) or set the optimizer's learning_rate.")
+            from ..tools.lr_find import fit_learning_rate
+
+            fit_learning_rate(self, learning_rate, x, y, batch_size, sample_weight,
+                              validation_split, _resolve_verbose(verbose))
+        if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
+            raise ValueError(f"fit(epochs): expected a non-negative integer, given {epochs!r}.")
+        from .. import config
+
+        if config._max_epochs is not None and config._max_epochs < epochs:  # debugging runs
+            warnings.warn(f"Limiting epochs to {config._max_epochs} "
+                          "(numnet.config.set_max_epochs).", stacklevel=2)
+            epochs = config._max_epochs
+        if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
+                or initial_epoch < 0:
+            raise ValueError(
+                f"fit(initial_epoch): expected a non-negative integer, given {initial_epoch!r}.")
+        if isinstance(validation_split, bool) or not isinstance(
+                validation_split, (int, float, np.integer, np.floating)):
+            raise TypeError(
+                "fit(validation_split): expected a fraction in [0, 1), given "
+                f"{type(validation_split).__name__} {validation_split!r}.")
+        if not 0.0 <= float(validation_split) < 1.0:
+            raise ValueError(
+                f"fit(validation_split): expected a fraction in [0, 1), given {validation_split}.")
+        _check_validation_freq(validation_freq)
+        for value, name in ((steps_per_epoch, "steps_per_epoch"),
+                            (validation_steps, "validation_steps"),
+                            (validation_batch_size, "validation_batch_size")):
+            if value is not None:
+                _check_positive_int(value, f"fit({name})")
+        _check_shuffle(shuffle)
+        cbs = _callback_list(callbacks, "fit")
+        custom = self._custom_steps(x)
+        val_batch = validation_batch_size or batch_size
+        if custom:  # train_step / test_step (models/steps.py)
+            train, split = self._struct_data(x, y, sample_weight, batch_size, "fit", shuffle,
+                                             class_weight, steps_per_epoch, validation_split)
+        else:
+            train, (sample_x, sample_y), split = self._data(
+                x, y, sample_weight, batch_size, "fit", shuffle=shuffle,
+                class_weight=class_weight, steps=steps_per_epoch,
+                validation_split=validation_split)
+        val = None
+        if validation_data is not None:
+            val = (self._struct_validation(validation_data, val_batch, validation_steps)
+                   if custom else
+                   self._validation_iterator(validation_data, val_batch, validation_steps))
+        elif split is not None:
+            source_cls = (steps.StructSource if custom else adapters.InputsSource
+                          if type(split[0]) is list else adapters.ArraySource)
+            val = adapters.EpochIterator(source_cls(*split, batch_size=val_batch),
+                                         validation_steps)
+        if custom:
+            self._build_metrics_from(train.source, batch_size)
+        else:
+            self._resolve_metrics(sample_y[:batch_size])
+            from .. import advice
+
+            advice.on_fit(self, sample_x, sample_y)  # (several inputs: a list of arrays)
+
+        verbose = _resolve_verbose(verbose)
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
+            cbs.append(ProgbarLogger())
+        history = next((c for c in cbs if isinstance(c, History)), None)
+        if history is None:
+            history = History()
+            cbs.append(history)
+        params = {"epochs": epochs, "steps": train.steps, "verbose": verbose,
+                  "batch_size": batch_size, "do_validation": val is not None}
+        cb = CallbackList(cbs, model=self, params=params)
+        self.stop_training = False
+        self.history = history
+        batch_begin = cb.wants("on_train_batch_begin")
+        batch_end = cb.wants("on_train_batch_end")
+        rng = backend.rng()
+        self._train_iterator = train
+        # As in Keras, a change of `trainable` takes effect at the next compile() or fit().
+        self._step_params = self.trainable_weights
+        self._stack_step = stack_step.build(self) if self._graph is None and not custom \
+            else None
+        self._custom = custom
+        blas = threads.Limit(self._step_params, batch_size)
+        source = train.source
+        if (self._stack_step is not None and blas.active  # (both only on the CPU)
+                and type(source) is adapters.ArraySource and source.shuffle is True):
+            from . import helper_thread  # the second core gathers and shares the products
+
+            if helper_thread.applies(source.x, source.y, source.sample_weight, batch_size):
+                source.helper = helper_thread.Helper()
+                self._stack_step.use_helper(source.helper, batch_size)
+        try:
+            cb.call("on_train_begin", {})
+            start_step, loss_total, seen = 0, 0.0, 0
+            resume = self.__dict__.pop("_resume_state", None)
+            if resume is not None:
+                initial_epoch, start_step = resume["epoch"], resume["step"]
+                loss_total, seen = resume["loss_total"], resume["seen"]
+                if resume.get("pass_rng") is not None:
+                    train.restore(rng, resume["pass_rng"], resume["position"])
+                rng.bit_generator.state = resume["rng"]
+            epoch_logs: dict = {}
+            last_logs: dict = {}
+            for epoch in range(initial_epoch, epochs):
+                for metric in (self.metrics if custom else self._metrics):
+                    metric.reset_state()
+                cb.call("on_epoch_begin", epoch, {})
+                step = start_step
+                loss_total = _loss_total(loss_total)
+                for xb, yb, swb in train.epoch(rng, start_step):
+                    if batch_begin:
+                        cb.call("on_train_batch_begin", step, {})
+                    if custom:
+                        last_logs = steps.pythonify_logs(
+                            self.train_step(steps.batch_data(xb, yb, swb)))
+                        seen += steps.batch_rows(xb)
+                        if batch_end:
+                            cb.call("on_train_batch_end", step, dict(last_logs))
+                    else:
+                        count = len(yb)
+                        loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), count)
+                        seen += count
+                        if batch_end:
+                            running = (loss_total, seen)
+                            cb.call("on_train_batch_end", step,
+                                    _LazyLogs(lambda r=running: self._results(*r), running))
+                    step += 1
+                    if self.stop_training:
+                        break
+                if self._stack_step is not None:
+                    self._stack_step.end_pass()
+                train.end_epoch()
+                if step == 0 and seen == 0:  # the data ran out before this epoch began
+                    break
+                epoch_logs = dict(last_logs) if custom else self._results(loss_total, seen)
+                start_step, loss_total, seen = 0, 0.0, 0
+                if val is not None and _should_eval(epoch, validation_freq):
+                    val_logs = self._run_test(val, cb)
+                    if val_logs is not None:
+                        epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                cb.call("on_epoch_end", epoch, epoch_logs)
+                if params["steps"] is None and train.steps is not None:
+                    params["steps"] = train.steps  # learnt from the first pass
+                if train.ran_out:
+                    self.stop_training = True
+                if self.stop_training:
+                    break
+            cb.call("on_train_end", epoch_logs)
+        finally:
+            train.close()
+            if self._stack_step is not None:
+                self._stack_step.end_pass()
+            source.helper = None
+            self._train_iterator = None
+            self._step_params = self._stack_step = None
+            self._custom = False
+            blas.restore()
+        return history
