@@ -25,6 +25,7 @@ class TensorSpec:
         dtype: a NumPy dtype or its name. Defaults to ``'float32'``.
         name: an optional name. Defaults to ``None``.
 
+    Example:
         >>> numnet.data.TensorSpec((None, 28, 28), "float32")
         TensorSpec(shape=(None, 28, 28), dtype=float32, name=None)
     """

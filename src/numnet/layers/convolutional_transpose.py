@@ -210,11 +210,6 @@ class Conv1DTranspose(_ConvTranspose):
     channels). With strides=2 and padding="same", steps double.
 
     Args:
-        filters, kernel_size, strides (1), padding ("valid"), output_padding (None),
-        dilation_rate (1), activation, use_bias, initializers, regularizers and constraints:
-        as Conv2DTranspose, with one spatial axis.
-
-    Args:
         filters: the number of output channels.
         kernel_size: the window's size: an int, or (for 2D) a tuple of 2 ints.
         strides: the step of the window: an int or a tuple. Defaults to ``1``.
@@ -267,8 +262,17 @@ class Conv2DTranspose(_ConvTranspose):
             extra rows / columns of the output.
         data_format: None or "channels_last" (numnet computes channels last only).
         dilation_rate: an int or 2 ints. Defaults to 1 (not together with strides > 1).
-        activation, use_bias, kernel_initializer ("glorot_uniform"), bias_initializer
-        ("zeros"), kernel/bias regularizers and constraints, activity_regularizer: as Conv2D.
+        activation: the activation applied to the output: a name, a function, or None for
+            linear. Defaults to None.
+        use_bias: whether to add a bias vector. Defaults to True.
+        kernel_initializer: how the kernel starts. Defaults to "glorot_uniform".
+        bias_initializer: how the bias starts. Defaults to "zeros".
+        kernel_regularizer: the kernel's penalty, or None (the default).
+        bias_regularizer: the bias's penalty, or None (the default).
+        activity_regularizer: a penalty on the output, or None (the default).
+        kernel_constraint: the kernel's constraint, or None (the default).
+        bias_constraint: the bias's constraint, or None (the default).
+        **kwargs: the Layer arguments (``name``, ``dtype``, ``trainable``, ``input_shape``).
 
     Output size of each spatial axis of size n (span = dilation (k - 1) + 1): "valid":
     (n - 1) stride + span + output_padding (None: max(span, stride) - span); "same":
@@ -276,7 +280,10 @@ class Conv2DTranspose(_ConvTranspose):
 
     Weights: kernel (kh, kw, filters, channels), bias (filters,), Keras's shapes and order.
 
-    >>> Conv2DTranspose(16, 3, strides=2, padding="same")  # (None, 7, 7, 32) -> (None, 14, 14, 16)
+    Example:
+        >>> x = np.ones((2, 7, 7, 32), "float32")
+        >>> numnet.layers.Conv2DTranspose(16, 3, strides=2, padding="same")(x).shape
+        (2, 14, 14, 16)
     """
 
     rank = 2
