@@ -445,9 +445,10 @@ def keras_config(model, fmt: str = ".keras") -> dict:
 # ----------------------------------------------------------------------------- weights
 
 
-def _extra_keras_weights(layer) -> list:
-    """Weights that Keras's layer has and numnet's does not: an adapted Normalization's
-    sample count (which Keras keeps only for old files)."""
+def keras_only_weights(layer) -> list:
+    """The values of the weights that Keras's layer has after numnet's own (written after
+    them, at ``vars/<len(layer.weights)>`` on): an adapted Normalization's sample count, which
+    Keras 3 keeps only for old files (0). A reader skips them."""
     from ..layers import Normalization
 
     if isinstance(layer, Normalization) and len(layer.weights) == 2:
@@ -471,7 +472,7 @@ def _write_layer(group, layer, fmt: str) -> None:
         _write_layer(group.create_group(attr), inner, fmt)
     if held:
         return
-    values = [_value(var) for var in layer.weights] + _extra_keras_weights(layer)
+    values = [_value(var) for var in layer.weights] + keras_only_weights(layer)
     for i, value in enumerate(values):
         own.create_dataset(str(i), data=value)
 
@@ -652,7 +653,7 @@ def _legacy_weights(layer, scope: str = "") -> list:
     if sorted(map(id, ordered)) != sorted(names):
         ordered = [var for _, var in named]
     out = [(names[id(var)], _value(var)) for var in ordered]
-    extra = _extra_keras_weights(layer)
+    extra = keras_only_weights(layer)
     return out + [(f"{scope}{layer.name}/count", value) for value in extra]
 
 
@@ -752,5 +753,5 @@ def _write_legacy_group(group, weights: list) -> None:
 
 __all__ = ["KERAS_LAYERS", "KERAS_ONLY_SETTINGS", "KERAS_SLOTS", "KERAS_SLOT_NAMES",
            "KERAS_VERSION", "NotKerasCompatible", "keras_config", "keras_layer_order",
-           "optimizer_variables", "save_keras", "save_legacy_h5", "save_weights", "weight_keys",
-           "write_weights_h5"]
+           "keras_only_weights", "optimizer_variables", "save_keras", "save_legacy_h5",
+           "save_weights", "weight_keys", "write_weights_h5"]
