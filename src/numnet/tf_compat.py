@@ -202,6 +202,28 @@ class Variable(metaclass=_VariableMeta):
     when it is a tuple or list, ``name`` when it is a string (numnet's former form).
     Integer and boolean variables take no gradient.
 
+    Args:
+        initial_value: the first value: an array or a number (TensorFlow's form), or in Keras 3's
+            form an initializer (a name such as 'zeros', an Initializer or a callable) with
+            ``shape``. Defaults to ``None``.
+        trainable: whether the optimizer trains it and gradients reach it. Defaults to ``None``.
+        validate_shape: accepted as TensorFlow's; the shape is always that of the value. Defaults to
+            ``True``.
+        caching_device: accepted as TensorFlow's; ignored. Defaults to ``None``.
+        name: the variable's name, or None. Defaults to ``None``.
+        variable_def: accepted as TensorFlow's; ignored. Defaults to ``None``.
+        dtype: the dtype; None for floatx (or the value's integer / boolean dtype). Defaults to
+            ``None``.
+        import_scope: accepted as TensorFlow's; ignored. Defaults to ``None``.
+        constraint: a function applied to the value after each optimizer step, or None. Defaults to
+            ``None``.
+        synchronization: accepted as TensorFlow's; ignored. Defaults to ``None``.
+        aggregation: accepted as TensorFlow's; ignored. Defaults to ``None``.
+        shape: the shape, with an initializer (Keras 3's form), or None. Defaults to ``None``.
+        initializer: Keras 3's keyword for ``initial_value``. Defaults to ``None``.
+        autocast: accepted as Keras 3's; ignored. Defaults to ``True``.
+        **kwargs: other Keras 3 arguments, accepted and ignored.
+
         >>> v = numnet.Variable(1.0)
         >>> v.assign_add(2.0).numpy()
         array(3., dtype=float32)

@@ -54,6 +54,23 @@ class Tensor:
     ``value`` is the array (NumPy or CuPy), ``grad`` its gradient after ``backward()`` (or None).
     A NumPy array given while the device is the GPU is copied there.
     Tensors behave like arrays: ``np.asarray(t)``, ``t.numpy()``, ``t[0]``, ``t.shape``, printing.
+
+    Args:
+        value: the array (NumPy, CuPy, a number or a nested list; a NumPy array is copied to the GPU
+            when that is the device).
+        parents: the Tensors it was computed from (for the backward pass); empty for a leaf.
+            Defaults to ``()``.
+        backward_fn: ``f(grad)`` giving the gradients of the parents from this tensor's gradient, or
+            None for a leaf. Defaults to ``None``.
+        requires_grad: whether gradients flow to it; None decides from the parents (a leaf: False).
+            Defaults to ``False``.
+
+    Example:
+        >>> x = numnet.Tensor(np.array([1.0, 2.0], 'float32'), requires_grad=True)
+        >>> y = numnet.ops.sum(x * x)
+        >>> y.backward()
+        >>> x.grad
+        array([2., 4.], dtype=float32)
     """
 
     __slots__ = ("value", "grad", "parents", "backward_fn", "requires_grad", "logits",
