@@ -29,7 +29,7 @@ from . import (
     tf_compat,
     utils,
 )
-from .advice import AdviceWarning
+from .advice import AdviceWarning  # (registers its checks with the trainer)
 from .autodiff import Tensor, Variable
 from .autodiff.tape import GradientTape
 from .constraints import Constraint
@@ -74,6 +74,15 @@ for _name in tf_compat.__all__:
 for _name in ("dtypes", "math"):
     _sys.modules[f"{__name__}.{_name}"] = getattr(tf_compat, _name)
 del _name
+
+def _learning_rate_resolver(*args):
+    """fit(learning_rate=...): numnet.tools.lr_find's range test, imported when first used."""
+    from .tools.lr_find import fit_learning_rate
+
+    return fit_learning_rate(*args)
+
+
+models.trainer.Trainer.learning_rate_resolver = _learning_rate_resolver
 
 _LAZY_MODULES = ("tools", "distribute", "integrations")
 

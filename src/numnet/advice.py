@@ -426,5 +426,18 @@ def _check_probabilities_to_logits(model, x) -> None:
               "from_logits=False.")
 
 
+def _register() -> None:
+    """The checks run at every compile and at a model's first fit: the trainer calls the
+    observers registered with it (it does not import this module)."""
+    from .models.trainer import Trainer
+
+    if on_compile not in Trainer.compile_observers:
+        Trainer.compile_observers.append(on_compile)
+    if on_fit not in Trainer.fit_observers:
+        Trainer.fit_observers.append(on_fit)
+
+
+_register()
+
 __all__ = ["LEARNING_RATE_RANGE", "RULES", "AdviceWarning", "disable", "enable", "is_enabled",
            "on_compile", "on_fit"]

@@ -51,6 +51,7 @@ class CallbackList:
 
     def __init__(self, callbacks=(), model=None, params=None):
         self.callbacks = list(callbacks)
+        self.params = params if params is not None else {}  # (shared with each callback)
         for cb in self.callbacks:
             if model is not None:
                 cb.set_model(model)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
+from .. import config
 from ..callbacks import Callback, CallbackList
 
 _FIT_ARGS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
@@ -79,3 +82,33 @@ def _resolve_verbose(verbose) -> int:
     if verbose not in (0, 1, 2, True, False):
         raise ValueError(f"verbose: expected 'auto', 0, 1 or 2, given {verbose!r}.")
     return int(verbose)
+
+
+def _check_fit_arguments(epochs, initial_epoch, validation_split, validation_freq, shuffle,
+                         **counts) -> int:
+    """fit's numbers checked, each error naming the argument; returns the epochs to run
+    (capped by numnet.config.set_max_epochs, for debugging runs)."""
+    if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
+        raise ValueError(f"fit(epochs): expected a non-negative integer, given {epochs!r}.")
+    if config._max_epochs is not None and config._max_epochs < epochs:
+        warnings.warn(f"Limiting epochs to {config._max_epochs} "
+                      "(numnet.config.set_max_epochs).", stacklevel=3)
+        epochs = config._max_epochs
+    if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
+            or initial_epoch < 0:
+        raise ValueError(
+            f"fit(initial_epoch): expected a non-negative integer, given {initial_epoch!r}.")
+    if isinstance(validation_split, bool) or not isinstance(
+            validation_split, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            "fit(validation_split): expected a fraction in [0, 1), given "
+            f"{type(validation_split).__name__} {validation_split!r}.")
+    if not 0.0 <= float(validation_split) < 1.0:
+        raise ValueError(
+            f"fit(validation_split): expected a fraction in [0, 1), given {validation_split}.")
+    _check_validation_freq(validation_freq)
+    for name, value in counts.items():
+        if value is not None:
+            _check_positive_int(value, f"fit({name})")
+    _check_shuffle(shuffle)
+    return int(epochs)

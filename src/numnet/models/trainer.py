@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .. import backend, losses, optimizers
@@ -18,9 +16,7 @@ from .arguments import (
     _FIT_ARGS,
     _callback_list,
     _check_batch_size,
-    _check_positive_int,
-    _check_shuffle,
-    _check_validation_freq,
+    _check_fit_arguments,
     _resolve_verbose,
     _should_eval,
 )
@@ -73,9 +69,8 @@ class Trainer:
         self._metrics = []
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
-        from .. import advice
-
-        advice.on_compile(self)
+        for observe in Trainer.compile_observers:
+            observe(self)
 
     def _compile_heads(self, optimizer, loss, loss_weights, metrics, weighted_metrics,
                        run_eagerly, jit_compile):
@@ -91,9 +86,8 @@ class Trainer:
         self._metric_specs, self._weighted_from, self._metrics = [], 0, []
         self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
-        from .. import advice
-
-        advice.on_compile(self)
+        for observe in Trainer.compile_observers:
+            observe(self)
 
     def _require_compiled(self, where: str) -> None:
         if not self.compiled:
@@ -198,45 +192,54 @@ class Trainer:
         self._require_compiled("fit()")
         batch_size = _check_batch_size(batch_size, "fit")
         if learning_rate is not None:
-            if self._graph is not None and isinstance(learning_rate, str):
-                raise ValueError(
-                    f"fit(learning_rate={learning_rate!r}): the range test runs on Sequential "
-                    f"models and chains of layers, and {self.name!r} is a graph of layers; pass "
-                    "a number (e.g. learning_rate=1e-3) or set the optimizer's learning_rate.")
-            from ..tools.lr_find import fit_learning_rate
-
-            fit_learning_rate(self, learning_rate, x, y, batch_size, sample_weight,
-                              validation_split, _resolve_verbose(verbose))
-        if not isinstance(epochs, (int, np.integer)) or isinstance(epochs, bool) or epochs < 0:
-            raise ValueError(f"fit(epochs): expected a non-negative integer, given {epochs!r}.")
-        from .. import config
-
-        if config._max_epochs is not None and config._max_epochs < epochs:  # debugging runs
-            warnings.warn(f"Limiting epochs to {config._max_epochs} "
-                          "(numnet.config.set_max_epochs).", stacklevel=2)
-            epochs = config._max_epochs
-        if isinstance(initial_epoch, bool) or not isinstance(initial_epoch, (int, np.integer)) \
-                or initial_epoch < 0:
-            raise ValueError(
-                f"fit(initial_epoch): expected a non-negative integer, given {initial_epoch!r}.")
-        if isinstance(validation_split, bool) or not isinstance(
-                validation_split, (int, float, np.integer, np.floating)):
-            raise TypeError(
-                "fit(validation_split): expected a fraction in [0, 1), given "
-                f"{type(validation_split).__name__} {validation_split!r}.")
-        if not 0.0 <= float(validation_split) < 1.0:
-            raise ValueError(
-                f"fit(validation_split): expected a fraction in [0, 1), given {validation_split}.")
-        _check_validation_freq(validation_freq)
-        for value, name in ((steps_per_epoch, "steps_per_epoch"),
-                            (validation_steps, "validation_steps"),
-                            (validation_batch_size, "validation_batch_size")):
-            if value is not None:
-                _check_positive_int(value, f"fit({name})")
-        _check_shuffle(shuffle)
-        cbs = _callback_list(callbacks, "fit")
+            self._resolve_learning_rate(learning_rate, x, y, batch_size, sample_weight,
+                                        validation_split, verbose)
+        epochs = _check_fit_arguments(epochs, initial_epoch, validation_split,
+                                      validation_freq, shuffle, steps_per_epoch=steps_per_epoch,
+                                      validation_steps=validation_steps,
+                                      validation_batch_size=validation_batch_size)
         custom = self._custom_steps(x)
-        val_batch = validation_batch_size or batch_size
+        train, val = self._fit_data(custom, x, y, sample_weight, batch_size, shuffle,
+                                    class_weight, steps_per_epoch, validation_split,
+                                    validation_data, validation_batch_size or batch_size,
+                                    validation_steps)
+        cb, history = self._fit_callbacks(callbacks, epochs, train, val, batch_size, verbose)
+        self.stop_training, self.history = False, history
+        blas = self._begin_fit(train, custom, batch_size)
+        try:
+            cb.call("on_train_begin", {})
+            logs = self._run_epochs(train, val, cb, initial_epoch, epochs, validation_freq)
+            cb.call("on_train_end", logs)
+        finally:
+            self._end_fit(train, blas)
+        return history
+
+    # Observers of compile and of a fit's first batch (numnet.advice registers its checks) and
+    # the resolver of fit(learning_rate=...) (numnet.tools.lr_find's range test): set from the
+    # floors above, so that the trainer imports neither.
+    compile_observers: list = []
+    fit_observers: list = []
+    learning_rate_resolver = None
+
+    def _resolve_learning_rate(self, learning_rate, x, y, batch_size, sample_weight,
+                               validation_split, verbose) -> None:
+        if self._graph is not None and isinstance(learning_rate, str):
+            raise ValueError(
+                f"fit(learning_rate={learning_rate!r}): the range test runs on Sequential "
+                f"models and chains of layers, and {self.name!r} is a graph of layers; pass "
+                "a number (e.g. learning_rate=1e-3) or set the optimizer's learning_rate.")
+        resolver = Trainer.learning_rate_resolver
+        if resolver is None:
+            raise RuntimeError("fit(learning_rate=...): no learning-rate resolver is "
+                               "registered; import numnet (which registers numnet.tools.lr_find).")
+        resolver(self, learning_rate, x, y, batch_size, sample_weight, validation_split,
+                 _resolve_verbose(verbose))
+
+    def _fit_data(self, custom, x, y, sample_weight, batch_size, shuffle, class_weight,
+                  steps_per_epoch, validation_split, validation_data, val_batch,
+                  validation_steps):
+        """(the training iterator, the validation iterator or None); the metrics made and
+        the observers told of the first batch."""
         if custom:  # train_step / test_step (models/steps.py)
             train, split = self._struct_data(x, y, sample_weight, batch_size, "fit", shuffle,
                                              class_weight, steps_per_epoch, validation_split)
@@ -259,10 +262,14 @@ class Trainer:
             self._build_metrics_from(train.source, batch_size)
         else:
             self._resolve_metrics(sample_y[:batch_size])
-            from .. import advice
+            for observe in Trainer.fit_observers:  # (several inputs: a list of arrays)
+                observe(self, sample_x, sample_y)
+        return train, val
 
-            advice.on_fit(self, sample_x, sample_y)  # (several inputs: a list of arrays)
-
+    def _fit_callbacks(self, callbacks, epochs, train, val, batch_size, verbose):
+        """The CallbackList of a fit (a progress bar unless verbose=0, a History) and the
+        History."""
+        cbs = _callback_list(callbacks, "fit")
         verbose = _resolve_verbose(verbose)
         if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
             cbs.append(ProgbarLogger())
@@ -272,12 +279,11 @@ class Trainer:
             cbs.append(history)
         params = {"epochs": epochs, "steps": train.steps, "verbose": verbose,
                   "batch_size": batch_size, "do_validation": val is not None}
-        cb = CallbackList(cbs, model=self, params=params)
-        self.stop_training = False
-        self.history = history
-        batch_begin = cb.wants("on_train_batch_begin")
-        batch_end = cb.wants("on_train_batch_end")
-        rng = backend.rng()
+        return CallbackList(cbs, model=self, params=params), history
+
+    def _begin_fit(self, train, custom: bool, batch_size: int):
+        """The weights this fit trains, its step (the stack step where it applies, with the
+        helper thread) and the BLAS threads; returns the thread limit to restore."""
         self._train_iterator = train
         # As in Keras, a change of `trainable` takes effect at the next compile() or fit().
         self._step_params = self.trainable_weights
@@ -293,70 +299,82 @@ class Trainer:
             if helper_thread.applies(source.x, source.y, source.sample_weight, batch_size):
                 source.helper = helper_thread.Helper()
                 self._stack_step.use_helper(source.helper, batch_size)
-        try:
-            cb.call("on_train_begin", {})
-            start_step, loss_total, seen = 0, 0.0, 0
-            resume = self.__dict__.pop("_resume_state", None)
-            if resume is not None:
-                initial_epoch, start_step = resume["epoch"], resume["step"]
-                loss_total, seen = resume["loss_total"], resume["seen"]
-                if resume.get("pass_rng") is not None:
-                    train.restore(rng, resume["pass_rng"], resume["position"])
-                rng.bit_generator.state = resume["rng"]
-            epoch_logs: dict = {}
-            last_logs: dict = {}
-            for epoch in range(initial_epoch, epochs):
-                for metric in (self.metrics if custom else self._metrics):
-                    metric.reset_state()
-                cb.call("on_epoch_begin", epoch, {})
-                step = start_step
-                loss_total = _loss_total(loss_total)
-                for xb, yb, swb in train.epoch(rng, start_step):
-                    if batch_begin:
-                        cb.call("on_train_batch_begin", step, {})
-                    if custom:
-                        last_logs = steps.pythonify_logs(
-                            self.train_step(steps.batch_data(xb, yb, swb)))
-                        seen += steps.batch_rows(xb)
-                        if batch_end:
-                            cb.call("on_train_batch_end", step, dict(last_logs))
-                    else:
-                        count = len(yb)
-                        loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), count)
-                        seen += count
-                        if batch_end:
-                            running = (loss_total, seen)
-                            cb.call("on_train_batch_end", step,
-                                    _LazyLogs(lambda r=running: self._results(*r), running))
-                    step += 1
-                    if self.stop_training:
-                        break
-                if self._stack_step is not None:
-                    self._stack_step.end_pass()
-                train.end_epoch()
-                if step == 0 and seen == 0:  # the data ran out before this epoch began
-                    break
-                epoch_logs = dict(last_logs) if custom else self._results(loss_total, seen)
-                start_step, loss_total, seen = 0, 0.0, 0
-                if val is not None and _should_eval(epoch, validation_freq):
-                    val_logs = self._run_test(val, cb)
-                    if val_logs is not None:
-                        epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                cb.call("on_epoch_end", epoch, epoch_logs)
-                if params["steps"] is None and train.steps is not None:
-                    params["steps"] = train.steps  # learnt from the first pass
-                if train.ran_out:
-                    self.stop_training = True
-                if self.stop_training:
-                    break
-            cb.call("on_train_end", epoch_logs)
-        finally:
-            train.close()
-            if self._stack_step is not None:
-                self._stack_step.end_pass()
-            source.helper = None
-            self._train_iterator = None
-            self._step_params = self._stack_step = None
-            self._custom = False
-            blas.restore()
-        return history
+        return blas
+
+    def _end_fit(self, train, blas) -> None:
+        train.close()
+        if self._stack_step is not None:
+            self._stack_step.end_pass()
+        train.source.helper = None
+        self._train_iterator = None
+        self._step_params = self._stack_step = None
+        self._custom = False
+        blas.restore()
+
+    def _run_epochs(self, train, val, cb, initial_epoch: int, epochs: int,
+                    validation_freq) -> dict:
+        """The epochs of a fit (resumed where BackupAndRestore left off); the last logs."""
+        rng = backend.rng()
+        start_step, running = 0, (0.0, 0)
+        resume = self.__dict__.pop("_resume_state", None)
+        if resume is not None:
+            initial_epoch, start_step = resume["epoch"], resume["step"]
+            running = (resume["loss_total"], resume["seen"])
+            if resume.get("pass_rng") is not None:
+                train.restore(rng, resume["pass_rng"], resume["position"])
+            rng.bit_generator.state = resume["rng"]
+        logs: dict = {}
+        for epoch in range(initial_epoch, epochs):
+            for metric in (self.metrics if self._custom else self._metrics):
+                metric.reset_state()
+            cb.call("on_epoch_begin", epoch, {})
+            epoch_logs = self._train_epoch(train, cb, rng, start_step, running)
+            if epoch_logs is None:  # the data ran out before this epoch began
+                break
+            logs = epoch_logs
+            start_step, running = 0, (0.0, 0)
+            if val is not None and _should_eval(epoch, validation_freq):
+                val_logs = self._run_test(val, cb)
+                if val_logs is not None:
+                    logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            cb.call("on_epoch_end", epoch, logs)
+            if cb.params["steps"] is None and train.steps is not None:
+                cb.params["steps"] = train.steps  # learnt from the first pass
+            if train.ran_out:
+                self.stop_training = True
+            if self.stop_training:
+                break
+        return logs
+
+    def _train_epoch(self, train, cb, rng, step: int, running: tuple) -> dict | None:
+        """One epoch's batches, from batch ``step``; its logs, or None when no batch came."""
+        custom = self._custom
+        batch_begin = cb.wants("on_train_batch_begin")
+        batch_end = cb.wants("on_train_batch_end")
+        loss_total, seen = _loss_total(running[0]), running[1]
+        last_logs: dict = {}
+        start = step
+        for xb, yb, swb in train.epoch(rng, step):
+            if batch_begin:
+                cb.call("on_train_batch_begin", step, {})
+            if custom:
+                last_logs = steps.pythonify_logs(self.train_step(steps.batch_data(xb, yb, swb)))
+                seen += steps.batch_rows(xb)
+                if batch_end:
+                    cb.call("on_train_batch_end", step, dict(last_logs))
+            else:
+                loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), len(yb))
+                seen += len(yb)
+                if batch_end:
+                    now = (loss_total, seen)
+                    cb.call("on_train_batch_end", step,
+                            _LazyLogs(lambda r=now: self._results(*r), now))
+            step += 1
+            if self.stop_training:
+                break
+        if self._stack_step is not None:
+            self._stack_step.end_pass()
+        train.end_epoch()
+        if step == start and seen == 0:
+            return None
+        return dict(last_logs) if custom else self._results(loss_total, seen)
