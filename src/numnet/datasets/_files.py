@@ -10,6 +10,15 @@ out, so the cache never holds a half-written or corrupted file.
 dicts, tuples, strings, bytes and numbers out of a pickle stream by parsing its opcodes with a
 small stack machine: no object is ever constructed from a name in the file and no callable from
 the file is ever called, so a hostile stream cannot run code; anything else is refused.
+
+Every read is bounded by what is really there: an archive's members are decompressed in chunks,
+never past their declared size, ``MAX_BYTES`` in all or ``MAX_RATIO`` times their compressed
+size (decompression bombs); an .npy header must account for exactly the bytes that follow it
+before anything of its size is allocated; a pickle stream is rebuilt without recursion, nested
+at most ``MAX_DEPTH`` deep, and each value it refers to several times is counted as often as it
+expands ("billion laughs"), within twice the stream's length in values and its length in bytes.
+Whatever zipfile, tarfile, gzip, zlib or numpy raise on a damaged file becomes
+DatasetFileError naming the file and member.
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ own classes (objects.py); nothing is imported and no attribute of an arbitrary m
 Constructors given bad values from a file raise ModelFileError naming the config field.
 
 While a loaded architecture is built, every ``add_weight`` is charged against a byte budget (the
-size of the weights in the file, or ``max_bytes``), so that a config asking for a huge layer is
-refused before any memory is allocated.
+size of the weights really in the file, or ``max_bytes``), so that a config asking for a huge
+layer is refused before any memory is allocated. A file describes at most MAX_LAYERS layers,
+and a functional graph is ordered in one pass (Kahn's), so that loading costs time linear in
+the file whatever order it lists the layers in.
 """
 
 from __future__ import annotations
