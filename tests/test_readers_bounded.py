@@ -386,6 +386,14 @@ def test_a_word_index_that_never_ends_is_refused(tmp_path):
              r"expands to more than 16777216 bytes")
 
 
+def test_a_cached_file_that_never_ends_is_refused_while_hashing(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "imdb.npz").symlink_to("/dev/zero")
+    _refused(run_bounded(imdb.load_data, seconds=20), "DatasetFileError",
+             r"imdb\.npz' holds more than 1073741824 bytes")
+
+
 # ----------------------------------------------------------------------------- 5. recursion
 
 

@@ -57,9 +57,14 @@ def digest(path: Path, algorithm: str) -> str:
     import hashlib
 
     h = hashlib.new(algorithm, usedforsecurity=False)
+    read = 0
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(CHUNK), b""):
             h.update(block)
+            read += len(block)
+            if read > MAX_BYTES:  # (a device or a pipe never ends; no dataset file is so big)
+                raise DatasetFileError(f"{str(path)!r} holds more than {MAX_BYTES} bytes, more "
+                                       "than any Keras dataset file; refused")
     return h.hexdigest()
 
 
