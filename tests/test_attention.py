@@ -139,6 +139,9 @@ def test_query_value_and_attention_masks_combine_with_and():
     # masks a model hands over as mask=[query mask, value mask] mean the same
     given = layer(q, v, mask=[qm, vm], attention_mask=am, return_attention_scores=True)[0]
     np.testing.assert_array_equal(given.numpy(), out.numpy())
+    named = layer(query=q, value=v, query_mask=qm, value_mask=vm, attention_mask=am,
+                  return_attention_scores=True)[0]
+    np.testing.assert_array_equal(named.numpy(), out.numpy())
 
 
 def test_a_mask_carried_on_the_inputs_is_used():
@@ -339,7 +342,7 @@ def test_functional_model_saves_and_loads(tmp_path):
 
 def test_functional_calls_with_separate_arguments_save_and_load(tmp_path):
     query, value = numnet.Input(shape=(5, 8)), numnet.Input(shape=(4, 6))
-    attended = layers.MultiHeadAttention(2, 3)(query, value)
+    attended = layers.MultiHeadAttention(2, 3)(query=query, value=value)
     causal = layers.MultiHeadAttention(2, 4)(attended, attended, use_causal_mask=True)
     model = numnet.Model([query, value], layers.LayerNormalization()(causal + query))
     q, v = normal(3, 5, 8), normal(3, 4, 6)

@@ -272,6 +272,8 @@ class MultiHeadAttention(Layer):
         and ``mask=[query mask, value mask(, key mask)]`` as a model's graph passes them."""
         if args and isinstance(args[0], (list, tuple)) and not is_symbolic_list(args[0]):
             args = (*args[0], *args[1:])
+        if not args and "query" in kwargs:  # mha(query=q, value=v)
+            args = (kwargs.pop("query"),)
         given_mask = kwargs.pop("mask", None)
         if given_mask is not None:
             masks = given_mask if isinstance(given_mask, (list, tuple)) else [given_mask]
