@@ -71,8 +71,9 @@ EXPECTED = {
                      "teacher_change": (0.0, 0.0), "loss_ratio": (None, 0.3)},
     "timeseries_weather": {"val_mse": (None, of("naive_mse", 0.8)),
                            "loss_ratio": (None, 0.6)},
-    "functional_multi_io": {"priority_accuracy": (0.85, 1.0), "department_accuracy": (0.75, 1.0),
-                            "loss_weighting_gap": (0.0, 1e-5), "loss_ratio": (None, 0.5)},
+    "functional_multi_io": {"priority_accuracy": (0.75, 1.0), "department_accuracy": (0.8, 1.0),
+                            "mean_predictor_accuracy": (0.45, 0.55),
+                            "loss_weighting_gap": (0.0, 1e-5), "loss_5": (None, of("loss_0", 0.5))},
     "custom_loss_metric": {"true_positives": (of("true_positives_by_hand"),) * 2,
                            "weighted_true_positives": (of("weighted_true_positives_by_hand"),) * 2,
                            "accuracy": (0.9, 1.0), "minority_recall": (0.7, 1.0),
@@ -104,9 +105,8 @@ KERAS_TOLERANCE = {
     "regression_tutorial": {"test_mae": ("rel", 0.05), "slope": ("abs", 0.01)},
     "distillation": {"student_accuracy": ("abs", 0.04), "teacher_accuracy": ("abs", 0.04)},
     "timeseries_weather": {"val_mse": ("rel", 0.25)},
-    # priority accuracy ranges over 0.90 to 0.975 with the seed, in numnet as in Keras
-    "functional_multi_io": {"priority_accuracy": ("abs", 0.08),
-                            "department_accuracy": ("abs", 0.1)},
+    "functional_multi_io": {**TRAJECTORY, "priority_accuracy": ("abs", 0.02),
+                            "department_accuracy": ("abs", 0.02)},
     "custom_loss_metric": {"true_positives": ("abs", 4), "weighted_true_positives": ("abs", 6),
                            "accuracy": ("abs", 0.03)},
     "rnn_layers": {"accuracy": ("abs", 0.03), "cell_accuracy": ("abs", 0.06)},
@@ -129,6 +129,15 @@ NEEDS_TENSORFLOW = {
 FAILS = {
     "saving_formats": "a registered custom layer cannot be saved to .keras, and load_model "
                       "cannot read the legacy .h5 model file that model.save wrote",
+}
+
+
+# Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
+DIFFERS_FROM_KERAS = {
+    "functional_multi_io": "model.layers (so get_weights / set_weights) of a functional model "
+                           "with parallel branches is not in Keras's order (depth by depth): "
+                           "numnet lists embedding, lstm, embedding_1; Keras embedding, "
+                           "embedding_1, lstm",
 }
 
 
@@ -183,7 +192,7 @@ def test_every_program_is_listed():
     assert programs == sorted(EXPECTED)
     assert set(KERAS_TOLERANCE) | set(NOT_COMPARED) == set(EXPECTED)
     assert not set(KERAS_TOLERANCE) & set(NOT_COMPARED)
-    assert set(FAILS) <= set(EXPECTED) and set(NEEDS_TENSORFLOW) <= set(EXPECTED)
+    assert set(FAILS) | set(NEEDS_TENSORFLOW) | set(DIFFERS_FROM_KERAS) <= set(EXPECTED)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -238,8 +247,9 @@ def _keras_params():
     for name in sorted(EXPECTED):
         if name in NOT_COMPARED:
             marks = [pytest.mark.skip(reason=NOT_COMPARED[name])]
-        elif name in FAILS:
-            marks = [pytest.mark.xfail(reason=FAILS[name], strict=True)]
+        elif name in FAILS or name in DIFFERS_FROM_KERAS:
+            reason = FAILS.get(name) or DIFFERS_FROM_KERAS[name]
+            marks = [pytest.mark.xfail(reason=reason, strict=True)]
         else:
             marks = []
         params.append(pytest.param(name, marks=marks))
