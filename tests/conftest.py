@@ -126,9 +126,9 @@ def fresh_names(monkeypatch):
     'precision' again."""
     import collections
 
-    from numnet.layers import base as layers_base
+    from numnet import naming
 
-    monkeypatch.setattr(layers_base, "_name_counts", collections.Counter())
+    monkeypatch.setattr(naming, "_name_counts", collections.Counter())
 
 
 @pytest.fixture

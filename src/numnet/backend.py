@@ -77,9 +77,9 @@ def clear_session(free_memory: bool = True) -> None:
         free_memory: accepted as Keras's; numnet keeps nothing more to release. Defaults to
             ``True``.
     """
-    from .layers import base
+    from . import naming
 
-    base._name_counts.clear()
+    naming.reset()
 
 
 def device() -> str:

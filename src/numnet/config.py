@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 
 from .backend import epsilon, floatx, set_epsilon, set_floatx
-from .mixed_precision import dtype_policy, set_dtype_policy
+from .dtype_policies import dtype_policy, set_dtype_policy
 
 _image_data_format = "channels_last"
 _interactive_logging = True

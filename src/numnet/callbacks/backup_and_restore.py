@@ -13,36 +13,24 @@ STATE_FILE = "training_state.json"
 _MODEL_FILE = re.compile(r"^backup-(\d+)\.numnet$")
 
 
-def _write_backup(model, path: str) -> None:
-    """The weights and the optimizer state (no architecture) as a numnet file, atomically."""
-    from ..saving import model_file, optimizer_state, schema
+# The saving floor registers how a backup is written and read (numnet.saving.backup:
+# write(model, path), read(model, path), atomic_write(path, fill, where)); callbacks sit below
+# it and do not import it.
+storage = None
 
-    arrays: list = []
-    config = {
-        "format": schema.FORMAT, "format_version": schema.FORMAT_VERSION,
-        "numnet_version": model_file._version(), "kind": "weights", "model": None,
-        "compile": None, "weights": model_file._weights_manifest(model, arrays),
-        "optimizer_state": None,
-    }
-    if model.optimizer is not None:
-        config["optimizer_state"] = optimizer_state.save_state(model, arrays)
-    model_file._write(path, config, arrays, True, "BackupAndRestore")
+
+def _storage():
+    if storage is None:
+        raise RuntimeError("BackupAndRestore needs numnet.saving (import numnet).")
+    return storage
+
+
+def _write_backup(model, path: str) -> None:
+    _storage().write(model, path)
 
 
 def _read_backup(model, path: str) -> None:
-    """Set the model's weights and optimizer state from a file of _write_backup, after
-    checking that everything fits."""
-    from ..saving import model_file, optimizer_state
-    from ..saving.archive import Archive
-
-    with Archive(path) as ar:
-        config = model_file.read_config(ar)
-        source = f"{ar.path}: config.json"
-        pairs = model_file._match_weights(model, config["weights"], source, skip_mismatch=False)
-        model_file._assign(ar, pairs)
-        state = config["optimizer_state"]
-        if state is not None and model.optimizer is not None:
-            optimizer_state.restore_state(model, state, ar, source)
+    _storage().read(model, path)
 
 
 class BackupAndRestore(Callback):
@@ -167,10 +155,9 @@ class BackupAndRestore(Callback):
         if os.path.exists(self._previous_path):
             with open(self._previous_path, encoding="utf-8") as f:
                 keep.add(json.load(f).get("model_file"))
-        from ..saving.atomic import atomic_write
-
         text = json.dumps(state).encode("utf-8")
-        atomic_write(self._state_path, lambda f: f.write(text), where="BackupAndRestore")
+        _storage().atomic_write(self._state_path, lambda f: f.write(text),
+                                where="BackupAndRestore")
         for old in self._files():
             if _MODEL_FILE.match(old) and old not in keep:
                 os.remove(os.path.join(self.backup_dir, old))

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import collections
 import difflib
 import inspect
-import re
 import warnings
 
 import numpy as np
 
-from .. import backend, constraints, initializers, mixed_precision, regularizers
+from .. import backend, constraints, initializers, regularizers
+from .. import dtype_policies as mixed_precision
 from ..autodiff import ops
 from ..autodiff import symbolic as _symbolic
 from ..autodiff.tensor import Tensor, Variable
-
-_name_counts: collections.Counter = collections.Counter()
-
-
-def unique_name(prefix: str) -> str:
-    """'dense', then 'dense_1', 'dense_2', ... as Keras names layers and models."""
-    count = _name_counts[prefix]
-    _name_counts[prefix] += 1
-    return prefix if count == 0 else f"{prefix}_{count}"
-
-
-def snake_case(name: str) -> str:
-    """A class name as Keras names its instances: "MaxPooling2D" -> "max_pooling2d"."""
-    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+from ..naming import snake_case, unique_name  # noqa: F401  (re-exported)
 
 
 def reject_unknown_kwargs(where: str, kwargs: dict, known) -> None:

@@ -15,7 +15,7 @@ at a target rate), f_score (F1Score, FBetaScore), probabilistic (losses as metri
 import difflib
 
 from .. import backend
-from ..layers.base import snake_case
+from ..naming import snake_case
 from .accuracy import (
     Accuracy,
     BinaryAccuracy,

@@ -16,7 +16,7 @@ import re
 
 from .. import backend, initializers
 from ..autodiff.tensor import Tensor, Variable
-from ..layers.base import snake_case, unique_name
+from ..naming import snake_case, unique_name
 
 ACCUMULATOR_DTYPE = "float64"
 """The dtype of every built-in metric's accumulators."""

@@ -8,6 +8,8 @@ subclasses may define ``call``; ``Sequential`` (sequential.py) adds ``add`` and 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from .. import backend
@@ -47,6 +49,7 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
     jit_compile = "auto"
     run_eagerly = False
     _sequential = False
+    _saving = None  # numnet.saving, registered by it
     _custom = False  # fit is going through train_step / test_step
 
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
@@ -136,7 +139,8 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             self.input_shape = input_shape
             self.__dict__.pop("_children", None)
             return
-        super()._maybe_build(input_shape)
+        self.build(tuple(input_shape))  # (sets the output shape: a model's is no identity)
+        self.__dict__.pop("_children", None)
 
     def build(self, input_shape=None) -> None:
         self._masking = self._output_mask = None
@@ -253,60 +257,53 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         """The architecture as a dict (a functional model's layers and how they connect, as
         Keras's config); ``Model.from_config(config)`` builds the same model anew."""
         if type(self) is Model and self._functional:
-            import json
-
-            from .. import saving
-
-            return json.loads(saving.model_to_json(self))["config"]
+            return json.loads(_saving().model_to_json(self))["config"]
         return {"name": self.name, "trainable": self.trainable}
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
         """A model (weights freshly initialised) from ``get_config()``'s dict; custom layer
         classes by ``custom_objects={"Name": cls}`` (or registered)."""
+        saving = _saving()
         if cls is Model and isinstance(config, dict) and "layers" in config:
-            import json
-
-            from .. import saving
-            from ..saving import model_file, schema
-
             spec = {"class_name": "Functional", "config": config,
-                    "numnet_version": model_file._version(),
-                    "format_version": schema.FORMAT_VERSION}
+                    "numnet_version": saving.model_file._version(),
+                    "format_version": saving.schema.FORMAT_VERSION}
             return saving.model_from_json(json.dumps(spec), custom_objects=custom_objects)
         config = dict(config)
         if custom_objects:
-            from ..saving import custom_object_scope
-
-            with custom_object_scope(custom_objects):
+            with saving.custom_object_scope(custom_objects):
                 return cls(**config)
         return cls(**config)
 
     # ----- saving (the format lives in numnet.saving) -----
     def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
         """Write the model (architecture, weights, compile settings, optimizer state) to one
-        ``.numnet`` file, atomically."""
-        from .. import saving
-
-        saving.save_model(self, filepath, overwrite=overwrite, **kwargs)
+        file, atomically, in the format its name says: ``.numnet`` (numnet's own, safe to
+        load), ``.keras`` (Keras 3's format, for Keras to load) or ``.h5`` (Keras's legacy
+        HDF5 file). Any other name raises ValueError; a layer Keras does not have cannot go
+        to ``.keras`` / ``.h5`` (the error names it: use ``.numnet``)."""
+        _saving().save_model(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath, overwrite: bool = True) -> None:
-        from .. import saving
-
-        saving.save_weights(self, filepath, overwrite=overwrite)
+        _saving().save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
-        from .. import saving
-
-        saving.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+        _saving().load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def to_json(self, **kwargs) -> str:
-        from .. import saving
-
-        return saving.model_to_json(self, **kwargs)
+        return _saving().model_to_json(self, **kwargs)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _saving():
+    """numnet.saving, which registers itself here (``Model._saving``) when it is imported:
+    the model file formats sit above models, and models do not import them."""
+    if Model._saving is None:
+        raise RuntimeError("Saving and loading need numnet.saving (import numnet).")
+    return Model._saving
 
 
 def _own_methods(cls) -> set:

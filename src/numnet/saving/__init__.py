@@ -33,6 +33,8 @@ files of Keras 3 with the same checks (keras_file.py).
 
 from __future__ import annotations
 
+import sys
+
 from .archive import DEFAULT_MAX_BYTES
 from .errors import ModelFileError
 from .model_file import (
@@ -64,3 +66,17 @@ __all__ = [
     "register_keras_serializable", "register_serializable", "save_model", "save_weights",
     "deserialize_keras_object", "serialize_keras_object",
 ]
+
+
+def _register() -> None:
+    """The floors below reach saving through these registrations, not imports: a model's
+    save / load methods, and BackupAndRestore's files."""
+    from ..callbacks import backup_and_restore
+    from ..models.model import Model
+    from . import backup
+
+    backup_and_restore.storage = backup
+    Model._saving = sys.modules[__name__]
+
+
+_register()
