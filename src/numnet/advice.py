@@ -1,4 +1,4 @@
-"""Warnings that explain the mistakes the course notes warn about (AdviceWarning).
+"""Warnings that explain common mistakes in how a model is set up (AdviceWarning).
 
 The model is checked at compile (architecture, loss, optimizer) and at its first fit (the data
 as well). Each warning says what is wrong, why it matters and the fix, in one message::
