@@ -137,7 +137,7 @@ def test_the_choice_uses_validation_losses_only(regression):
     folder, report, stdout, _ = regression
     candidates = report["protocol"]["candidates"]
     assert [c["name"] for c in candidates] == ["linear", "8 relu (dropout 0.1, L2 0.001)"]
-    losses = [c["validation"]["loss"] for c in candidates]
+    losses = [c["validation"]["loss_round_best"] for c in candidates]
     chosen = candidates[protocol.choose(losses)]
     assert report["protocol"]["chosen"]["name"] == chosen["name"]
     assert report["metrics"]["r2"] == chosen["test"]["r2"]
@@ -147,7 +147,8 @@ def test_the_choice_uses_validation_losses_only(regression):
     assert dense == chosen["hidden"] + [1]
     # The terminal's table: every candidate, the trivial predictor, the choice.
     for word in ("linear [baseline]", "8 relu (dropout 0.1, L2 0.001)",
-                 "trivial (mean) [baseline]", "<- chosen", "val loss", "test r2"):
+                 "trivial (mean) [baseline]", "<- chosen", "val loss*", "test r2",
+                 "* the mean validation loss of the 5 epochs round each candidate's best"):
         assert word in stdout
     assert report["comparison"] in stdout and "linear baseline" in report["comparison"]
 
@@ -223,7 +224,8 @@ def test_cross_validation_folds_and_their_numbers(classes):
     assert rows == list(range(150))
     for f in folds:
         names = list(f["candidates"])
-        pick = protocol.choose([f["candidates"][c]["validation"]["loss"] for c in names])
+        pick = protocol.choose([f["candidates"][c]["validation"]["loss_round_best"]
+                                for c in names])
         assert f["chosen"] == names[pick]
         assert f["test"] == f["candidates"][f["chosen"]]["test"]
         assert np.mean(label[f["test_rows"]] == "rare") == pytest.approx(
@@ -326,3 +328,11 @@ def test_units_of_two_targets_of_different_scales(tmp_path):
     # MAE over both targets in their own units, recorded each epoch from predictions.
     assert report["history"]["val_mae"][best - 1] == pytest.approx(stopping["mae"], rel=1e-6)
     assert stopping["mae"] > 10  # dominated by the target in thousands
+
+
+def test_smoothed_validation_loss_by_hand():
+    losses = [5.0, 4.0, 3.0, 1.0, 3.0, 4.0, 5.0]
+    assert protocol.smoothed(losses, 4) == pytest.approx((4 + 3 + 1 + 3 + 4) / 5)
+    assert protocol.smoothed(losses, 1) == pytest.approx((5 + 4 + 3) / 3)
+    assert protocol.smoothed(losses, 7) == pytest.approx((3 + 4 + 5) / 3)
+    assert protocol.smoothed(losses, 4, window=1) == 1.0

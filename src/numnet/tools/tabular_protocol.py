@@ -8,7 +8,8 @@ rate):
   (``test_fraction``, stratified by class) is held out first; the rest is split again into
   training rows and validation rows (``validation_fraction``, stratified). Every candidate is
   trained on the training rows with early stopping on the validation rows; the candidate with
-  the lowest validation loss is kept (a simpler one when it is within 2%: :func:`choose`).
+  the lowest validation loss (the mean of the epochs round its best one: :func:`smoothed`) is
+  kept (a simpler one when it is within 2%: :func:`choose`).
   Each candidate is then trained again, from fresh weights, on the training and validation
   rows together for the number of epochs early stopping chose (:func:`refit`); the chosen
   one's score on the test rows is the one reported: the score of the saved model itself.
@@ -231,6 +232,38 @@ def _keep_best():
     return KeepBest()
 
 
+WINDOW = 5
+"""Epochs round the best one whose validation losses are averaged for the choice."""
+
+
+def _val_monitor(split_: Split):
+    """A callback that records each epoch's validation loss without any weight penalty
+    (``losses``), for the choice between candidates."""
+    from ..callbacks import Callback
+
+    class ValLoss(Callback):
+        def on_train_begin(self, logs=None):
+            self.losses = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            out = self.model.predict(split_.x_val, batch_size=4096, verbose=0)
+            self.losses.append(data_loss(split_.prep, out, split_.val_labels))
+
+    return ValLoss()
+
+
+def smoothed(losses: list, best_epoch: int, window: int = WINDOW) -> float:
+    """The mean of the ``window`` validation losses centred on ``best_epoch`` (1-based; fewer at
+    the ends). The lowest point of a noisy curve flatters a network whose curve is noisy; the
+    model trained again for ``best_epoch`` epochs will land somewhere round it, not exactly
+    there, so the choice compares these means."""
+    if not losses:
+        return math.nan
+    i = min(max(best_epoch, 1), len(losses)) - 1
+    half = window // 2
+    return float(np.mean(losses[max(0, i - half):i + half + 1]))
+
+
 def _units_monitor(split_: Split):
     """A callback that records, each epoch, the regression MAE in the target's units on the
     training and validation rows (``history``: {"mae": [...], "val_mae": [...]}); for several
@@ -289,9 +322,9 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
         found = lr_find(model, split_.x_train, split_.y_train, batch_size=settings.batch_size)
         model.optimizer.learning_rate = found.suggestion
         source = f"lr-find ({found.method})"
-    keep = _keep_best()
+    keep, val = _keep_best(), _val_monitor(split_)
     epochs, patience = settings.limits(len(split_.x_train))
-    monitors = [keep, callbacks.EarlyStopping(monitor="val_loss", patience=patience)]
+    monitors = [keep, val, callbacks.EarlyStopping(monitor="val_loss", patience=patience)]
     prep = split_.prep
     units = _units_monitor(split_) if units_history and prep.task == "regression" and \
         len(prep.targets) > 1 else None
@@ -306,10 +339,12 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
     elif prep.task == "regression":  # one target: an error of e in (y - center) / scale
         for key in ("mae", "val_mae"):  # is e * scale in y
             history[key] = [v * prep.scale[0] for v in history.get(key, [])]
+    validation = score(split_.prep, model.predict(split_.x_val, batch_size=4096, verbose=0),
+                       split_.val_labels)
+    validation["loss_round_best"] = smoothed(val.losses, keep.best_epoch)
     return Trained(candidate, model, keep.best_epoch, len(history["loss"]),
-                   float(model.optimizer.current_learning_rate()), source, history,
-                   score(split_.prep, model.predict(split_.x_val, batch_size=4096, verbose=0),
-                         split_.val_labels), limits=(epochs, patience))
+                   float(model.optimizer.current_learning_rate()), source, history, validation,
+                   limits=(epochs, patience))
 
 
 def refit(table: Table, targets: list, task: str, rows, trained: Trained, settings: Settings,
@@ -413,7 +448,7 @@ def choose(losses) -> int:
 
 
 def _pick(trained: list) -> int:
-    return choose([t.validation["loss"] for t in trained])
+    return choose([t.validation["loss_round_best"] for t in trained])
 
 
 def run(table: Table, targets: list, task: str, hidden: list | None, settings: Settings, *,
@@ -527,7 +562,7 @@ def run(table: Table, targets: list, task: str, hidden: list | None, settings: S
         say(f"  fold {f + 1}/{k}: {len(test_rows)} test rows; chosen on validation: "
             f"{pick.candidate.name}; test {metric} {pick.test[metric]:.4f} (linear "
             f"{trained[0].test[metric]:.4f}, trivial {triv[metric]:.4f})")
-    mean_val = [float(np.mean([v["loss"] for v in per_val[c.name]])) for c in cands]
+    mean_val = [float(np.mean([v["loss_round_best"] for v in per_val[c.name]])) for c in cands]
     chosen = cands[choose(mean_val)]
     train_rows, val_rows = split(np.arange(n), keys, validation_fraction, rng)
     sp = prepare(table, targets, task, train_rows, val_rows, **common)
@@ -567,13 +602,14 @@ def table_text(result: Result) -> str:
             return f"{scores[key]:.4f} ± {scores[key + '_spread']:.4f}"
         return f"{scores[key]:.4f}"
 
-    header = ["model", "val loss", f"val {m}", f"test {m}" + (" (mean ± sd)" if cv else "")]
+    header = ["model", "val loss*", f"val {m}", f"test {m}" + (" (mean ± sd)" if cv else "")]
     lines = []
     for cand in result.candidates:
         per = result.per_candidate[cand.name]
         note = "  <- chosen" if cand == result.chosen else ""
         label = cand.name + (" [baseline]" if not cand.hidden else "")
-        lines.append([label, cell(per["validation"], "loss"), cell(per["validation"], m),
+        lines.append([label, cell(per["validation"], "loss_round_best"),
+                      cell(per["validation"], m),
                       cell(per["test"], m) + note])
     trivial = "trivial (mean)" if result.task == "regression" else "trivial (class frequencies)"
     lines.append([trivial + " [baseline]", cell(result.trivial.get("validation"), "loss"),
@@ -581,9 +617,12 @@ def table_text(result: Result) -> str:
     if cv:
         lines.append(["chosen in each fold", "-", "-", cell(result.test, m)])
     widths = [max(len(r[j]) for r in [header] + lines) for j in range(4)]
-    return "\n".join("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
-                     for r in [header] + lines)
+    note = (f"  * the mean validation loss of the {WINDOW} epochs round each candidate's best "
+            "epoch: what the choice compares")
+    return "\n".join(["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+                      for r in [header] + lines] + [note])
 
 
 __all__ = ["Candidate", "Result", "Settings", "candidates", "choose", "class_weights", "folds",
-           "prepare", "run", "refit", "score", "split", "table_text", "train", "trivial_outputs"]
+           "prepare", "run", "refit", "score", "smoothed", "split", "table_text", "train",
+           "trivial_outputs"]
