@@ -29,6 +29,7 @@ from . import (
     tf_compat,
     utils,
 )
+from ._version import __version__
 from .advice import AdviceWarning  # (registers its checks with the trainer)
 from .autodiff import Tensor, Variable
 from .autodiff.tape import GradientTape
@@ -41,8 +42,6 @@ from .metrics import Metric
 from .models import Model, Sequential
 from .optimizers import Optimizer
 from .regularizers import Regularizer
-
-__version__ = "0.1.0"
 
 
 def version() -> str:

@@ -53,35 +53,10 @@ RULES = (
 INPUT_SCALE_LIMIT = 100.0
 """Inputs whose absolute value exceeds this are called unscaled."""
 
+from .notices import AdviceWarning  # noqa: E402  (the class, where the loaders see it)
+
 LEARNING_RATE_RANGE = (1e-5, 1.0)
 """The range outside which an adaptive optimizer's learning rate draws a warning."""
-
-
-class AdviceWarning(UserWarning):
-    """A likely mistake in how a model is set up: ``problem``, ``why`` it matters, the ``fix``.
-
-    ``rule`` names the check that fired (one of ``numnet.advice.RULES``).
-
-    Args:
-        problem: what is wrong.
-        why: why it matters. Defaults to ``''``.
-        fix: what to change. Defaults to ``''``.
-        rule: the name of the check that fired (one of ``numnet.advice.RULES``). Defaults to ``''``.
-
-    Example:
-        >>> import warnings
-        >>> warnings.simplefilter("ignore", numnet.AdviceWarning)   # silence every rule
-        >>> numnet.advice.disable("linear_hidden")                   # or one rule
-    """
-
-    def __init__(self, problem: str, why: str = "", fix: str = "", rule: str = ""):
-        self.problem, self.why, self.fix, self.rule = problem, why, fix, rule
-        text = problem
-        if why:
-            text += f" Why: {why}"
-        if fix:
-            text += f" Fix: {fix}"
-        super().__init__(text)
 
 
 _enabled = True

@@ -1201,7 +1201,7 @@ def deserialize(config, custom_objects: dict | None = None):
         ValueError: for an unknown class name.
         TypeError: for a config of another form.
     """
-    from .saving.registry import get_registered_object
+    from .registry import get_registered_object
 
     if config is None:
         return None

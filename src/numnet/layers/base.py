@@ -108,6 +108,19 @@ class _CallContext:
 
 _context = _CallContext()
 
+# set by numnet.saving when it is imported: how layers held by other layers (wrappers) and
+# keras.layers.serialize / deserialize write and read a layer's config (a namespace with
+# serialize_layer, builtin_layers, serialize_keras_object, deserialize_keras_object)
+_serialization = None
+
+
+def serialization():
+    """The layer-config functions numnet.saving registered (see ``_serialization``)."""
+    if _serialization is None:
+        raise RuntimeError("Layer configs need numnet.saving (import numnet).")
+    return _serialization
+
+
 # set by layers/symbolic.py: fn(layer, args, kwargs) -> symbolic outputs of a general call
 _generic_call = None
 # set by layers/symbolic.py: fn(layer, input_shape) -> the output shape of a call on a sample

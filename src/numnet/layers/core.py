@@ -214,7 +214,7 @@ class Lambda(Layer):
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         if isinstance(function, str):  # a registered function's name, as get_config gives it
-            from ..saving.registry import get_registered_object
+            from ..registry import get_registered_object
 
             named = get_registered_object(function)
             if named is None:
@@ -250,7 +250,7 @@ class Lambda(Layer):
 
     def get_config(self):
         output_shape = self.output_shape_arg
-        from ..saving.registry import get_registered_name
+        from ..registry import get_registered_name
 
         name = get_registered_name(self.function) or getattr(self.function, "__name__", None)
         return {**super().get_config(), "function": name,

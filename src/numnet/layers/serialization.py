@@ -1,7 +1,7 @@
 """``numnet.layers.serialize`` / ``deserialize``: a layer as Keras's dict and back.
 
 They are ``numnet.saving``'s ``serialize_keras_object`` / ``deserialize_keras_object`` for
-layers; the saving package sits above the layers, so it is imported when they are called.
+layers; the saving package sits above the layers and registers them (layers/base.py).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ def serialize(layer) -> dict:
         >>> spec["class_name"], spec["config"]["units"]
         ('Dense', 3)
     """
-    from ..saving.serialization import serialize_keras_object
-    from .base import Layer
+    from .base import Layer, serialization
+
+    serialize_keras_object = serialization().serialize_keras_object
 
     if not isinstance(layer, Layer):
         raise TypeError(f"layers.serialize(layer): expected a layer, given "
@@ -43,8 +44,9 @@ def deserialize(config, custom_objects=None):
         >>> numnet.layers.deserialize({"class_name": "Dense", "config": {"units": 3}}).units
         3
     """
-    from ..saving.serialization import deserialize_keras_object
-    from .base import Layer
+    from .base import Layer, serialization
+
+    deserialize_keras_object = serialization().deserialize_keras_object
 
     if not isinstance(config, dict) or "class_name" not in config:
         raise TypeError(f"layers.deserialize(config): expected a dict with 'class_name' and "

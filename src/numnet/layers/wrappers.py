@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..autodiff import ops
+from . import base as base_module
 from .base import Layer
 
 _MERGE_MODES = ("concat", "sum", "ave", "mul", None)
@@ -10,9 +11,7 @@ _MERGE_MODES = ("concat", "sum", "ave", "mul", None)
 
 def serialize_inner(layer: Layer, where: str) -> dict:
     """{"class_name", "config"} of a layer held by another (as a model file writes layers)."""
-    from ..saving.objects import serialize_layer
-
-    return serialize_layer(layer, where)
+    return base_module.serialization().serialize_layer(layer, where)
 
 
 def deserialize_inner(spec, where: str, base: type = Layer) -> Layer:
@@ -20,8 +19,9 @@ def deserialize_inner(spec, where: str, base: type = Layer) -> Layer:
     custom objects by name; nothing is imported), or the layer itself if given one."""
     if isinstance(spec, base):
         return spec
-    from ..saving.objects import builtin_layers
-    from ..saving.registry import get_registered_object
+    from ..registry import get_registered_object
+
+    builtin_layers = base_module.serialization().builtin_layers
 
     if not (isinstance(spec, dict) and isinstance(spec.get("class_name"), str)
             and isinstance(spec.get("config", {}), dict)):

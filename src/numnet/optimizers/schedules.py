@@ -425,7 +425,7 @@ class OneCycle(LearningRateSchedule):
     def momentum_callback(self):
         """A callback for fit that sets the optimizer's momentum to ``momentum(step)`` before
         each training batch (step: the optimizer's step count)."""
-        from ..callbacks import LambdaCallback
+        from ..callbacks.lambda_callback import LambdaCallback
 
         def set_momentum(batch, logs=None):
             optimizer = callback.model.optimizer

@@ -34,6 +34,7 @@ files of Keras 3 with the same checks (keras_file.py).
 from __future__ import annotations
 
 import sys
+import types
 
 from .archive import DEFAULT_MAX_BYTES
 from .errors import ModelFileError
@@ -71,12 +72,19 @@ __all__ = [
 def _register() -> None:
     """The floors below reach saving through these registrations, not imports: a model's
     save / load methods, and BackupAndRestore's files."""
+    from .. import models
     from ..callbacks import backup_and_restore
+    from ..layers import base as layers_base
     from ..models.model import Model
-    from . import backup
+    from . import backup, objects, serialization
 
     backup_and_restore.storage = backup
     Model._saving = sys.modules[__name__]
+    layers_base._serialization = types.SimpleNamespace(
+        serialize_layer=objects.serialize_layer, builtin_layers=objects.builtin_layers,
+        serialize_keras_object=serialization.serialize_keras_object,
+        deserialize_keras_object=serialization.deserialize_keras_object)
+    models.load_model, models.model_from_json = load_model, model_from_json
 
 
 _register()

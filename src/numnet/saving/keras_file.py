@@ -485,7 +485,7 @@ def _check_metadata(ar: Archive) -> None:
 def load_model(ar: Archive, custom_objects=None, compile: bool = True):
     """The model in the Keras 3 file ``ar``: architecture, weights and, where numnet knows
     them, compile settings (a warning names what was left out); not the optimizer's state."""
-    from ..advice import AdviceWarning
+    from ..notices import AdviceWarning
     from .model_file import parse_json
 
     for member in ar.members:

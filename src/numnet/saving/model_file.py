@@ -23,7 +23,7 @@ SUFFIX = ".numnet"
 
 
 def _version() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return __version__
 
@@ -348,7 +348,7 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
         _assign(ar, _match_weights(model, config["weights"], source, skip_mismatch=False))
         if compile and config["compile"] is not None:
             settings = loader_module.deserialize_compile(config["compile"], loader)
-            from ..advice import AdviceWarning
+            from ..notices import AdviceWarning
 
             with warnings.catch_warnings(), loader.wrap("compile"):
                 warnings.simplefilter("ignore", AdviceWarning)
