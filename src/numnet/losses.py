@@ -888,6 +888,15 @@ class Loss(Configurable):
         return true_value, y_pred
 
     def call(self, y_true, y_pred) -> Tensor:
+        """The per-sample losses; a subclass defines it.
+
+        Args:
+            y_true: the targets, (N, ...).
+            y_pred: the predictions, a Tensor (N, ...).
+
+        Returns:
+            A Tensor of one value per sample, (N,) or (N, ...), before the reduction.
+        """
         raise NotImplementedError
 
     def mask(self, y_true, values: Tensor):

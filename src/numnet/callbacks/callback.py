@@ -4,7 +4,22 @@ from __future__ import annotations
 
 
 class Callback:
-    """Override any of the ``on_*`` hooks. ``self.model`` and ``self.params`` are set by fit."""
+    """Base class of the callbacks: override the ``on_*`` hooks you need.
+
+    ``fit``, ``evaluate`` and ``predict`` call the hooks at the start and end of training,
+    testing and predicting (``on_train_begin(logs)``, ``on_test_end(logs)``, ...), of each
+    epoch (``on_epoch_begin(epoch, logs)``, ``on_epoch_end(epoch, logs)``) and of each batch
+    (``on_train_batch_begin(batch, logs)``, ``on_train_batch_end(batch, logs)``, and the test
+    and predict forms). ``epoch`` and ``batch`` count from 0; ``logs`` is a dict of the current
+    values ('loss', the metrics, and at an epoch's end the 'val_' ones), never None.
+    ``self.model`` is the model being trained and ``self.params`` holds 'epochs', 'steps' and
+    'verbose'. Setting ``self.model.stop_training = True`` ends ``fit`` after the epoch.
+
+    Example:
+        >>> class PrintLoss(numnet.callbacks.Callback):
+        ...     def on_epoch_end(self, epoch, logs=None):
+        ...         print(f"epoch {epoch + 1}: loss {logs['loss']:.3f}")
+    """
 
     def __init__(self):
         self.model = None

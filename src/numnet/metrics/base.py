@@ -246,7 +246,13 @@ class Metric:
 
     # ----- the metric
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        """Add one batch to the state."""
+        """Add one batch to the state.
+
+        Args:
+            y_true: the batch's targets.
+            y_pred: the batch's predictions.
+            sample_weight: one weight per sample, or None.
+        """
         raise NotImplementedError(
             f"{type(self).__name__}.update_state: subclasses of Metric define update_state("
             "y_true, y_pred, sample_weight=None)."

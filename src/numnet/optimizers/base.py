@@ -451,7 +451,19 @@ class Optimizer:
 
     # ----- one step -----
     def apply_gradients(self, grads_and_vars) -> None:
-        """Keras's entry point: a list of (gradient, variable) pairs."""
+        """Keras's entry point: a list of (gradient, variable) pairs.
+
+        Args:
+            grads_and_vars: an iterable of (gradient, variable) pairs; a None gradient leaves its
+                variable as it is.
+
+        Example:
+            >>> w = numnet.Variable(np.array([1.0], "float32"))
+            >>> sgd = numnet.optimizers.SGD(learning_rate=0.1)
+            >>> sgd.apply_gradients([(np.array([2.0], "float32"), w)])
+            >>> w.numpy()
+            array([0.8], dtype=float32)
+        """
         pairs = list(grads_and_vars)
         self.apply([g for g, _ in pairs], [v for _, v in pairs])
 
@@ -469,7 +481,13 @@ class Optimizer:
         return grads, variables
 
     def apply(self, grads, variables=None) -> None:
-        """One update of ``variables`` with ``grads`` (arrays, Tensors or None)."""
+        """One update of ``variables`` with ``grads`` (arrays, Tensors or None).
+
+        Args:
+            grads: the gradients (arrays, Tensors or None), one per variable.
+            variables: the variables to update; None for the ones of the previous call (or the
+                model's, once compiled).
+        """
         grads, variables = self._lists(grads, variables)
         pairs = [
             (getattr(g, "value", g), v)
@@ -579,6 +597,15 @@ class Optimizer:
         self.apply([v.grad for v in variables], variables)
 
     def update_step(self, gradient, variable, learning_rate: float, slots: dict) -> None:
+        """The update rule of one step, in place; a subclass defines it (with ``build_slots``).
+
+        Args:
+            gradient: the (clipped) gradient, an array of the variable's shape.
+            variable: the variable, updated in place.
+            learning_rate: this step's learning rate η.
+            slots: the optimizer's state for this variable, as ``build_slots`` made it (updated in
+                place).
+        """
         raise NotImplementedError
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
@@ -634,7 +661,11 @@ class Optimizer:
             self.finalize_variable_values(variables)
 
     def finalize_variable_values(self, variables) -> None:
-        """With use_ema, copy the moving averages into the variables."""
+        """With use_ema, copy the moving averages into the variables.
+
+        Args:
+            variables: the variables (the model's trainable weights).
+        """
         if self.use_ema:
             for var in variables:
                 if var.uid in self._ema:
