@@ -330,6 +330,41 @@ def test_inputs_of_the_wrong_rank_are_reported():
         layers.UpSampling2D()(np.zeros((2, 5, 5), "float32"))
 
 
+def test_a_direct_call_is_a_training_call_as_in_keras():
+    # Keras's augmentation layers default to training=True when called on their own (a
+    # model's predict calls them with training=False).
+    x = images((6, 4, 4, 1))
+    np.testing.assert_array_equal(layers.RandomFlip(seed=5)(x).numpy(),
+                                  layers.RandomFlip(seed=5)(x, training=True).numpy())
+
+
+def test_a_training_step_through_the_new_layers_stays_float32():
+    from numnet.autodiff import ops
+
+    x = Tensor(images((2, 4, 4, 3)), requires_grad=True)
+    chain = [layers.Conv2DTranspose(2, 3, strides=2, padding="same"),
+             layers.UpSampling2D(interpolation="bilinear"), layers.Resizing(5, 7),
+             layers.RandomRotation(0.2, seed=1), layers.RandomZoom(0.2, seed=1),
+             layers.RandomTranslation(0.1, 0.1, seed=1),
+             layers.RandomContrast(0.3, value_range=(-9, 9), seed=1), layers.ZeroPadding2D(1),
+             layers.Cropping2D(1), layers.RandomFlip(seed=1), layers.RandomCrop(4, 4, seed=1),
+             layers.RandomBrightness(0.1, value_range=(-9, 9), seed=2), layers.CenterCrop(3, 3)]
+    h = x
+    for layer in chain:
+        h = layer(h, training=True)
+        assert h.dtype == np.float32, type(layer).__name__
+    h = ops.reshape(h, (2, 9, 2))
+    attention = [layers.MultiHeadAttention(2, 3, dropout=0.1, seed=0),
+                 layers.Attention(use_scale=True, dropout=0.1, seed=0),
+                 layers.AdditiveAttention()]
+    out = attention[0](h, h, training=True, use_causal_mask=True)
+    out = attention[2]([attention[1]([out, h], training=True), h])
+    ops.mean(ops.square(out)).backward()
+    grads = [w.grad for layer in chain + attention for w in layer.weights]
+    assert out.dtype == x.grad.dtype == np.float32
+    assert len(grads) == 2 + 8 + 1 + 1 and all(g.dtype == np.float32 for g in grads)
+
+
 # ----------------------------------------------------------------------------- model files
 
 
