@@ -653,5 +653,16 @@ def test_attention_layers_match_keras(keras, name, kwargs):
         np.testing.assert_allclose(scores.numpy(), np.asarray(expected_scores), atol=1e-6)
 
 
+@pytest.mark.parametrize("module", ["numnet.layers.attention"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module),
+                             extraglobs={"np": np, "numnet": numnet},
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_runs_on_a_device(runs_on_a_device):
     runs_on_a_device(__file__)

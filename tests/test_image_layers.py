@@ -454,6 +454,17 @@ def test_fixed_augmentations_match_keras(keras, make):
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
 
 
+@pytest.mark.parametrize("module", ["numnet.layers.image", "numnet.layers.convolutional_transpose"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module),
+                             extraglobs={"np": np, "numnet": numnet},
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_runs_on_a_device(runs_on_a_device):
     runs_on_a_device(__file__)
 

@@ -344,8 +344,9 @@ class UpSampling1D(Layer):
     Args:
         size: how many times each step is repeated, a positive integer. Defaults to 2.
 
-    >>> UpSampling1D(2)(np.array([[[1.0], [2.0]]])).numpy()[0, :, 0]
-    array([1., 1., 2., 2.], dtype=float32)
+    Example:
+        >>> numnet.layers.UpSampling1D(2)(np.array([[[1.0], [2.0]]])).numpy()[0, :, 0]
+        array([1., 1., 2., 2.], dtype=float32)
     """
 
     def __init__(self, size: int = 2, **kwargs):
@@ -381,7 +382,13 @@ class UpSampling2D(Layer):
             "lanczos3", "lanczos5"), computed as Keras on JAX (half-pixel centres, edges
             clamped).
 
-    >>> UpSampling2D((2, 2), interpolation="bilinear")   # (None, 7, 7, 8) -> (None, 14, 14, 8)
+    Example:
+        >>> x = np.arange(4, dtype="float32").reshape(1, 2, 2, 1)
+        >>> numnet.layers.UpSampling2D((1, 2))(x).numpy()[0, :, :, 0]
+        array([[0., 0., 1., 1.],
+               [2., 2., 3., 3.]], dtype=float32)
+        >>> numnet.layers.UpSampling2D((1, 2), interpolation="bilinear")(x).numpy()[0, 0, :, 0]
+        array([0.  , 0.25, 0.75, 1.  ], dtype=float32)
     """
 
     def __init__(self, size=(2, 2), data_format=None, interpolation: str = "nearest",
@@ -417,7 +424,9 @@ class ZeroPadding1D(Layer):
         padding: an int (both ends) or (start, end). Defaults to 1.
         data_format: None or "channels_last".
 
-    >>> ZeroPadding1D((1, 2))      # (None, 5, 3) -> (None, 8, 3)
+    Example:
+        >>> numnet.layers.ZeroPadding1D((1, 2))(np.ones((1, 2, 1))).numpy()[0, :, 0]
+        array([0., 1., 1., 0., 0.], dtype=float32)
     """
 
     def __init__(self, padding=1, data_format=None, **kwargs):
@@ -446,7 +455,9 @@ class ZeroPadding2D(Layer):
             (left, right)). Defaults to (1, 1).
         data_format: None or "channels_last".
 
-    >>> ZeroPadding2D(((1, 0), (2, 2)))      # (None, 5, 5, 3) -> (None, 6, 9, 3)
+    Example:
+        >>> numnet.layers.ZeroPadding2D(((1, 0), (2, 2)))(np.ones((1, 5, 5, 3))).shape
+        (1, 6, 9, 3)
     """
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
@@ -476,7 +487,10 @@ class Cropping1D(Layer):
     Args:
         cropping: an int (both ends) or (start, end). Defaults to (1, 1).
 
-    >>> Cropping1D((1, 2))         # (None, 8, 3) -> (None, 5, 3)
+    Example:
+        >>> x = np.arange(6.0).reshape(1, 6, 1)
+        >>> numnet.layers.Cropping1D((1, 2))(x).numpy()[0, :, 0]
+        array([1., 2., 3.], dtype=float32)
     """
 
     def __init__(self, cropping=(1, 1), **kwargs):
@@ -508,7 +522,9 @@ class Cropping2D(Layer):
             (left, right)). Defaults to ((0, 0), (0, 0)).
         data_format: None or "channels_last".
 
-    >>> Cropping2D(((2, 2), (4, 4)))         # (None, 28, 28, 3) -> (None, 24, 20, 3)
+    Example:
+        >>> numnet.layers.Cropping2D(((2, 2), (4, 4)))(np.ones((1, 28, 28, 3))).shape
+        (1, 24, 20, 3)
     """
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
@@ -559,7 +575,10 @@ class Resizing(Layer):
     Accepts (batch, h, w, c) or one image (h, w, c). Integer images come back rounded, in
     their dtype (as Keras). The op is linear, so gradients flow through it.
 
-    >>> Resizing(64, 64)          # (None, 28, 28, 1) -> (None, 64, 64, 1)
+    Example:
+        >>> x = np.array([1.0, 3.0, 5.0, 9.0]).reshape(1, 1, 4, 1)
+        >>> numnet.layers.Resizing(1, 2)(x).numpy().ravel()   # pixel centres 0.5 and 2.5
+        array([2., 7.], dtype=float32)
     """
 
     def __init__(self, height: int, width: int, interpolation: str = "bilinear",
@@ -620,7 +639,11 @@ class CenterCrop(Layer):
         height, width: the output size.
         data_format: None or "channels_last".
 
-    >>> CenterCrop(24, 24)        # (None, 28, 28, 3) -> (None, 24, 24, 3)
+    Example:
+        >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+        >>> numnet.layers.CenterCrop(2, 2)(x).numpy()[0, :, :, 0]
+        array([[ 5.,  6.],
+               [ 9., 10.]], dtype=float32)
     """
 
     def __init__(self, height: int, width: int, data_format=None, **kwargs):
@@ -705,7 +728,10 @@ class RandomCrop(_RandomImageLayer):
     Keras 3.15 returns the image uncropped in inference, which breaks any layer after it; its
     documentation describes the behaviour numnet follows.
 
-    >>> RandomCrop(24, 24, seed=0)   # (None, 28, 28, 3) -> (None, 24, 24, 3)
+    Example:
+        >>> crop = numnet.layers.RandomCrop(24, 24, seed=0)
+        >>> crop(np.ones((2, 28, 28, 3)), training=True).shape
+        (2, 24, 24, 3)
     """
 
     def __init__(self, height: int, width: int, seed: int | None = None, data_format=None,
@@ -748,7 +774,10 @@ class RandomBrightness(_RandomImageLayer):
         value_range: (low, high) of the images. Defaults to (0, 255).
         seed: for reproducible deltas. Defaults to None (numnet's generator).
 
-    >>> RandomBrightness(0.2, value_range=(0, 1), seed=0)
+    Example:
+        >>> brighter = numnet.layers.RandomBrightness((0.5, 0.5), value_range=(0, 1))
+        >>> brighter(np.array([0.1, 0.7]).reshape(1, 1, 2, 1), training=True).numpy().ravel()
+        array([0.6, 1. ], dtype=float32)
     """
 
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
@@ -782,7 +811,13 @@ class RandomFlip(_RandomImageLayer):
         seed: for reproducible flips. Defaults to None (numnet's generator).
         data_format: None or "channels_last".
 
-    >>> RandomFlip("horizontal", seed=0)(images, training=True)
+    Example:
+        >>> x = np.arange(3.0).reshape(1, 1, 3, 1)
+        >>> flip = numnet.layers.RandomFlip("horizontal", seed=2)
+        >>> flip(x, training=False).numpy().ravel()
+        array([0., 1., 2.], dtype=float32)
+        >>> flip(x, training=True).numpy().ravel()
+        array([2., 1., 0.], dtype=float32)
     """
 
     def __init__(self, mode: str = "horizontal_and_vertical", seed: int | None = None,
@@ -848,7 +883,12 @@ class RandomRotation(_AffineLayer):
         interpolation: "bilinear" (default) or "nearest".
         seed: for reproducible angles. fill_value: defaults to 0.
 
-    >>> RandomRotation(0.1, seed=0)   # up to 36 degrees either way
+    Example:
+        >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
+        >>> quarter = numnet.layers.RandomRotation((0.25, 0.25))   # always a quarter turn
+        >>> quarter(x, training=True).numpy()[0, :, :, 0].round(4)
+        array([[1., 3.],
+               [0., 2.]], dtype=float32)
     """
 
     def __init__(self, factor, fill_mode: str = "reflect", interpolation: str = "bilinear",
@@ -876,7 +916,12 @@ class RandomTranslation(_AffineLayer):
         fill_mode ("reflect"), interpolation ("bilinear"), seed, fill_value (0): as
             RandomRotation.
 
-    >>> RandomTranslation(0.1, 0.1, seed=0)   # up to a tenth of the size either way
+    Example:
+        >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
+        >>> down = numnet.layers.RandomTranslation((0.5, 0.5), 0.0, fill_mode="constant")
+        >>> down(x, training=True).numpy()[0, :, :, 0]   # half the height: one row
+        array([[0., 0.],
+               [0., 1.]], dtype=float32)
     """
 
     def __init__(self, height_factor, width_factor, fill_mode: str = "reflect",
@@ -911,7 +956,13 @@ class RandomZoom(_AffineLayer):
         fill_mode ("reflect"), interpolation ("bilinear"), seed, fill_value (0): as
             RandomRotation.
 
-    >>> RandomZoom(0.2, seed=0)
+    Example:
+        >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
+        >>> out = numnet.layers.RandomZoom((1.0, 1.0), fill_mode="constant")   # 2x out
+        >>> out(x, training=True).numpy()[0, :, :, 0]
+        array([[0., 0., 0.],
+               [0., 4., 0.],
+               [0., 0., 0.]], dtype=float32)
     """
 
     def __init__(self, height_factor, width_factor=None, fill_mode: str = "reflect",
@@ -950,7 +1001,10 @@ class RandomContrast(_RandomImageLayer):
         value_range: (low, high) of the images. Defaults to (0, 255).
         seed: for reproducible factors. Defaults to None (numnet's generator).
 
-    >>> RandomContrast(0.5, value_range=(0, 1), seed=0)
+    Example:
+        >>> same = numnet.layers.RandomContrast(0.0, value_range=(0, 1))  # c = 1: clip only
+        >>> same(np.array([-1.0, 0.5, 2.0]).reshape(1, 1, 3, 1), training=True).numpy().ravel()
+        array([0. , 0.5, 1. ], dtype=float32)
     """
 
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
