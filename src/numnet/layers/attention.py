@@ -1,4 +1,6 @@
-"""MultiHeadAttention: scaled dot-product attention over several heads, as Keras 3 computes it."""
+"""Attention layers as Keras 3 computes them: MultiHeadAttention (scaled dot-product attention
+over several heads, with its projections), Attention (Luong's dot product) and
+AdditiveAttention (Bahdanau's). Each is written with the engine's differentiable ops."""
 
 from __future__ import annotations
 
