@@ -43,13 +43,27 @@ def is_float_dtype(dtype) -> bool:
     return dtype.kind == "f" or dtype.name == "bfloat16"
 
 
+_image_data_format = "channels_last"
+
+
 def image_data_format() -> str:
     """Where images keep their channels: "channels_last" (Keras's default, and the layout
     numnet's convolution and pooling layers compute in) unless set by
     ``numnet.config.set_image_data_format``."""
-    from . import config
+    return _image_data_format
 
-    return config.image_data_format()
+
+def set_image_data_format(data_format: str) -> None:
+    """Record "channels_last" or "channels_first" (``keras.config.set_image_data_format``).
+
+    Raises:
+        ValueError: any other value.
+    """
+    global _image_data_format
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"set_image_data_format(data_format): expected 'channels_last' or "
+                         f"'channels_first', given {data_format!r}.")
+    _image_data_format = data_format
 
 
 def epsilon() -> float:

@@ -24,10 +24,16 @@ from __future__ import annotations
 
 import os
 
-from .backend import epsilon, floatx, set_epsilon, set_floatx
+from .backend import (
+    epsilon,
+    floatx,
+    image_data_format,
+    set_epsilon,
+    set_floatx,
+    set_image_data_format,
+)
 from .dtype_policies import dtype_policy, set_dtype_policy
 
-_image_data_format = "channels_last"
 _interactive_logging = True
 _traceback_filtering = True
 _flash_attention = None
@@ -60,20 +66,6 @@ _max_steps_per_epoch = _limit_from_env("NUMNET_MAX_STEPS_PER_EPOCH")
 def backend() -> str:
     """The name of the array library underneath: "numpy"."""
     return "numpy"
-
-
-def image_data_format() -> str:
-    """"channels_last" (Keras's default) unless set."""
-    return _image_data_format
-
-
-def set_image_data_format(data_format: str) -> None:
-    """Record "channels_last" or "channels_first"."""
-    global _image_data_format
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"set_image_data_format(data_format): expected 'channels_last' or "
-                         f"'channels_first', given {data_format!r}.")
-    _image_data_format = data_format
 
 
 def set_max_epochs(max_epochs) -> None:

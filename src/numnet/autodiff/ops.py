@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import sys as _sys
 
 import numpy as _numpy
 
@@ -1292,3 +1293,6 @@ def true_divide(a, b) -> Tensor:
     if not _is_float(a.dtype):
         a, b = cast(a, backend.floatx()), cast(b, backend.floatx())
     return divide(a, b)
+
+
+_tensor._ops = _sys.modules[__name__]  # Tensor's operators (+, *, ==, [i], ...) call these

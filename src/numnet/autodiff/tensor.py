@@ -18,6 +18,7 @@ from .. import backend
 
 _grad_enabled = True
 _grad_buffers = False
+_ops = None  # numnet.autodiff.ops, which sets itself here when imported (the operators use it)
 
 
 @contextlib.contextmanager
@@ -182,104 +183,84 @@ class Tensor:
 
     # ----- operators, defined in ops; dtypes as Keras's (int32 tensor + 0.5 is float32) -----
     def __getitem__(self, index):
-        from . import ops
-
+        ops = _ops
         return ops.getitem(self, index)
 
     def __add__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.add(*ops.promote(self, other))
 
     def __radd__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.add(*ops.promote(other, self))
 
     def __sub__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.subtract(*ops.promote(self, other))
 
     def __rsub__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.subtract(*ops.promote(other, self))
 
     def __mul__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.multiply(*ops.promote(self, other))
 
     def __rmul__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.multiply(*ops.promote(other, self))
 
     def __truediv__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.true_divide(self, other)
 
     def __rtruediv__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.true_divide(other, self)
 
     def __neg__(self):
-        from . import ops
-
+        ops = _ops
         return ops.negative(self)
 
     def __pow__(self, exponent):
-        from . import ops
-
+        ops = _ops
         return ops.elementwise_power(self, exponent)
 
     def __rpow__(self, base):
-        from . import ops
-
+        ops = _ops
         return ops.elementwise_power(base, self)
 
     def __mod__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.mod(self, other)
 
     def __rmod__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.mod(other, self)
 
     def __floordiv__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.floor_divide(other, self)
 
     def __abs__(self):
-        from . import ops
-
+        ops = _ops
         return ops.abs(self)
 
     def __matmul__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.matmul(self, other)
 
     def __rmatmul__(self, other):
-        from . import ops
-
+        ops = _ops
         return ops.matmul(other, self)
 
     @property
     def T(self):
-        from . import ops
-
+        ops = _ops
         return ops.transpose(self)
 
     # ----- comparisons and logic: element-wise, as Keras tensors (a bool Tensor, no gradient) -----
@@ -288,8 +269,7 @@ class Tensor:
     def _compare(self, other, fn):
         if not _comparable(other):
             return NotImplemented
-        from . import ops
-
+        ops = _ops
         return ops.compare(self, other, fn)
 
     def __eq__(self, other):

@@ -8,20 +8,15 @@ Pipelines are lazy and run on NumPy in the calling thread; see ``Dataset``.
 """
 
 from . import experimental
-from .dataset import AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Cardinality, Dataset
+from .dataset import (
+           AUTOTUNE,
+           INFINITE_CARDINALITY,
+           UNKNOWN_CARDINALITY,
+           Cardinality,
+           Dataset,
+           Options,
+)
 from .structure import TensorSpec
-
-
-class Options:
-    """``tf.data.Options``: accepted (set any attribute); numnet's pipelines ignore them."""
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        value = Options()
-        object.__setattr__(self, name, value)
-        return value
-
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Cardinality", "Dataset",
            "Options", "TensorSpec", "experimental"]

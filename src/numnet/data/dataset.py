@@ -351,8 +351,6 @@ class Dataset:
         return self
 
     def options(self):
-        from . import Options
-
         return Options()
 
     # ----- reading -----
@@ -1051,3 +1049,14 @@ class _AssertCardinality(_Transform):
 
     def _cardinality(self) -> int:
         return self._count
+
+
+class Options:
+    """``tf.data.Options``: accepted (set any attribute); numnet's pipelines ignore them."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = Options()
+        object.__setattr__(self, name, value)
+        return value

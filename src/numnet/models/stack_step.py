@@ -34,6 +34,7 @@ from ..autodiff.tensor import Tensor
 from ..layers.base import Layer
 from ..layers.core import Dense
 from ..optimizers import fused as updates
+from .own_step import OwnStep
 
 
 def _head_form(loss, act, units: int) -> bool | None:
@@ -80,16 +81,22 @@ def _plain(layer) -> bool:
             and all(getattr(w, "constraint", None) is None for w in weights))
 
 
+def _numnet_own(method, qualname: str) -> bool:
+    """Whether ``method`` is numnet's own ``qualname`` of models/model.py (not a subclass's):
+    read from the function, so that this module need not import the model."""
+    return (getattr(method, "__qualname__", None) == qualname
+            and getattr(method, "__module__", None) == "numnet.models.model")
+
+
 def build(model) -> StackStep | None:
     """The step of ``model`` as a list of calls, or None where it must train through the tape."""
     if (model.jit_compile is False or model.run_eagerly or backend.xp is not np
             or not optimizers.fused.is_available()):  # numba, and the fused path switched on
         return None
-    from .model import Model
-
     cls = type(model)
-    if (cls.call is not Model.call or cls._forward is not Model._forward
-            or cls._train_step is not Model._train_step or cls._loss_value is not Model._loss_value
+    if (not _numnet_own(cls.call, "Model.call") or not _numnet_own(cls._forward, "Model._forward")
+            or cls._train_step is not OwnStep._train_step
+            or cls._loss_value is not OwnStep._loss_value
             or not model._layers or not model.trainable or model._loss_obj is None
             or isinstance(model.optimizer, optimizers.LossScaleOptimizer)):
         return None

@@ -119,3 +119,12 @@ __all__ = [
     "schedules",
     "serialize",
 ]
+
+
+def _register() -> None:
+    from . import loss_scale
+
+    loss_scale._registry.update(get=get, serialize=serialize)
+
+
+_register()

@@ -22,6 +22,8 @@ import numbers
 from .. import backend
 from .base import Optimizer
 
+_registry: dict = {}  # get and serialize of numnet.optimizers, registered by it
+
 
 class LossScaleOptimizer(Optimizer):
     """Wraps ``inner_optimizer`` (an optimizer or its name) with dynamic loss scaling.
@@ -44,8 +46,7 @@ class LossScaleOptimizer(Optimizer):
 
     def __init__(self, inner_optimizer, initial_scale: float = 2.0**15,
                  dynamic_growth_steps: int = 2000, name: str | None = None, **kwargs):
-        from . import get
-
+        get = _registry["get"]  # (set by the optimizers package, which imports this module)
         if kwargs.pop("dynamic", True) is not True:
             raise ValueError("LossScaleOptimizer(dynamic=False) is not supported (nor in Keras "
                              "3); set the inner optimizer's loss_scale_factor instead.")
@@ -164,8 +165,7 @@ class LossScaleOptimizer(Optimizer):
 
     # ----- config -----
     def get_config(self) -> dict:
-        from . import serialize
-
+        serialize = _registry["serialize"]
         return {"name": self.name, "inner_optimizer": serialize(self.inner_optimizer),
                 "initial_scale": self.initial_scale,
                 "dynamic_growth_steps": self.dynamic_growth_steps}
