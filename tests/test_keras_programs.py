@@ -80,6 +80,13 @@ EXPECTED = {
                            "loss_ratio": (None, 0.6)},
     "rnn_layers": {"accuracy": (0.9, 1.0), "cell_accuracy": (0.85, 1.0),
                    "copy_difference": (0.0, 1e-6)},
+    "convnet": {"test_accuracy": (0.95, 1.0), "loss_3": (None, of("loss_0", 0.1))},
+    # 0.02 * 0.9 ** (32 steps / 8); 0.1 halved by the scheduler after epochs 2, 3 and 4 and by
+    # the plateau callback after epochs 2, 3 and 4 (no improvement of 0.05 on epoch 1's 0.12)
+    "lr_schedules": {"decayed_learning_rate": (0.02 * 0.9**4 * 0.99999, 0.02 * 0.9**4 * 1.00001),
+                     "final_learning_rate": (0.1 / 64 * 0.99999, 0.1 / 64 * 1.00001),
+                     "loss_3": (None, of("loss_0", 0.1)),
+                     "sgd_loss_4": (None, of("sgd_loss_0", 0.2))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -109,7 +116,16 @@ KERAS_TOLERANCE = {
                             "department_accuracy": ("abs", 0.02)},
     "custom_loss_metric": {"true_positives": ("abs", 4), "weighted_true_positives": ("abs", 6),
                            "accuracy": ("abs", 0.03)},
-    "rnn_layers": {"accuracy": ("abs", 0.03), "cell_accuracy": ("abs", 0.06)},
+    # Rounding differences through the LSTM and GRU grow about threefold an epoch under Adam:
+    # 4e-7 relative after one epoch, 4e-4 after six.
+    "rnn_layers": {**{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(4)},
+                   "loss_4": ("rel", 2e-3), "loss_5": ("rel", 2e-3),
+                   **{f"cell_{key}": value for key, value in TRAJECTORY.items()},
+                   "accuracy": ("abs", 0.02), "cell_accuracy": ("abs", 0.02)},
+    "convnet": {**TRAJECTORY, "test_accuracy": ("abs", 0.01), "moving_mean_sum": ("rel", 1e-4)},
+    "lr_schedules": {**TRAJECTORY, **{f"sgd_{key}": value for key, value in TRAJECTORY.items()},
+                     "decayed_learning_rate": ("rel", 1e-6),
+                     "final_learning_rate": ("rel", 1e-6)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -274,7 +290,7 @@ def test_program_matches_keras(name, tmp_path):
     ours = run_under_numnet(name, tmp_path)
     theirs = run_under_keras(name, keras_dir, backend)
     for metric, (kind, tolerance) in KERAS_TOLERANCE[name].items():
-        if metric not in ours and metric in TRAJECTORY:
+        if metric not in ours and metric.endswith(tuple(TRAJECTORY)):
             continue
         value, reference = ours[metric], theirs[metric]
         allowed = tolerance * (abs(reference) if kind == "rel" else 1.0)
