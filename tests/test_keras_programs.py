@@ -87,6 +87,10 @@ EXPECTED = {
                      "final_learning_rate": (0.1 / 64 * 0.99999, 0.1 / 64 * 1.00001),
                      "loss_3": (None, of("loss_0", 0.1)),
                      "sgd_loss_4": (None, of("sgd_loss_0", 0.2))},
+    "pydataset_training": {"val_accuracy": (0.75, 1.0), "predict_accuracy": (0.75, 1.0),
+                           "epochs_ended": (5, 6), "loss_4": (None, of("loss_0", 0.5))},
+    "feature_extraction": {"feature_error": (0.0, 1e-5), "pair_zero": (0.0, 0.0),
+                           "rebuild_error": (0.0, 0.0), "layers": (4, 4)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -126,6 +130,9 @@ KERAS_TOLERANCE = {
     "lr_schedules": {**TRAJECTORY, **{f"sgd_{key}": value for key, value in TRAJECTORY.items()},
                      "decayed_learning_rate": ("rel", 1e-6),
                      "final_learning_rate": ("rel", 1e-6)},
+    "pydataset_training": {**TRAJECTORY, "val_accuracy": ("abs", 0.01),
+                           "predict_accuracy": ("abs", 0.01)},
+    "feature_extraction": {"layers": ("abs", 0), "rebuild_error": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.
