@@ -664,5 +664,22 @@ def test_docstring_examples_run(module):
     assert result.attempted > 0 and result.failed == 0
 
 
+def test_attention_layers_from_keras_model_files_and_weights_both_ways(keras, tmp_path):
+    kq, kv = keras.Input((3, 4)), keras.Input((5, 4))
+    luong = keras.layers.Attention(use_scale=True, score_mode="concat")
+    theirs = keras.Model([kq, kv], keras.layers.AdditiveAttention()([luong([kq, kv]), kv]))
+    luong.set_weights([np.array(1.7, "float32"), np.array(0.6, "float32")])  # 0-d weights
+    theirs.save(tmp_path / "theirs.keras")
+    ours = numnet.models.load_model(tmp_path / "theirs.keras")
+    q, v = normal(2, 3, 4), normal(2, 5, 4)
+    np.testing.assert_allclose(ours.predict([q, v], verbose=0), np.asarray(theirs([q, v])),
+                               rtol=1e-5, atol=1e-6)
+    ours.layers[2].set_weights([np.array(0.5, "float32"), np.array(2.0, "float32")])
+    ours.save_weights(tmp_path / "ours.weights.h5")
+    theirs.load_weights(tmp_path / "ours.weights.h5")
+    np.testing.assert_allclose(np.asarray(theirs([q, v])), ours.predict([q, v], verbose=0),
+                               rtol=1e-5, atol=1e-6)
+
+
 def test_runs_on_a_device(runs_on_a_device):
     runs_on_a_device(__file__)

@@ -487,3 +487,18 @@ def test_keras_model_files_hold_the_image_layers_both_ways(keras, tmp_path):
     theirs.save(tmp_path / "theirs.keras")
     again = numnet.models.load_model(tmp_path / "theirs.keras")
     np.testing.assert_allclose(again.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_keras_model_files_with_crop_brightness_and_contrast_load(keras, tmp_path):
+    theirs = keras.Sequential([
+        keras.Input((6, 6, 3)), keras.layers.RandomCrop(4, 4, seed=1),
+        keras.layers.RandomBrightness(0.1, value_range=(0, 1)),
+        keras.layers.RandomContrast(0.2), keras.layers.Flatten(), keras.layers.Dense(2)])
+    theirs.save(tmp_path / "theirs.keras")
+    ours = numnet.models.load_model(tmp_path / "theirs.keras")
+    assert [type(layer).__name__ for layer in ours.layers] == [
+        "RandomCrop", "RandomBrightness", "RandomContrast", "Flatten", "Dense"]
+    assert ours.layers[1].factor == (-0.1, 0.1) and ours.layers[1].value_range == (0.0, 1.0)
+    np.testing.assert_array_equal(ours.layers[-1].get_weights()[0],
+                                  theirs.layers[-1].get_weights()[0])
+    assert ours.predict(images((2, 6, 6, 3)), verbose=0).shape == (2, 2)

@@ -773,6 +773,7 @@ class RandomBrightness(_RandomImageLayer):
         factor: a number f in [0, 1] (u in [-f, f]) or a pair (lower, upper) in [-1, 1].
         value_range: (low, high) of the images. Defaults to (0, 255).
         seed: for reproducible deltas. Defaults to None (numnet's generator).
+        data_format: None or "channels_last".
 
     Example:
         >>> brighter = numnet.layers.RandomBrightness((0.5, 0.5), value_range=(0, 1))
@@ -780,8 +781,9 @@ class RandomBrightness(_RandomImageLayer):
         array([0.6, 1. ], dtype=float32)
     """
 
-    def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
-        super().__init__(seed, None, **kwargs)
+    def __init__(self, factor, value_range=(0, 255), seed: int | None = None,
+                 data_format=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
         self.factor = _factor_range(factor, "RandomBrightness(factor)")
         try:
             low, high = sorted(float(v) for v in value_range)
@@ -797,9 +799,7 @@ class RandomBrightness(_RandomImageLayer):
         return ops.clip(ops.add(images, delta), low, high)
 
     def get_config(self):
-        config = super().get_config()
-        config.pop("data_format")
-        return {**config, "factor": self.factor, "value_range": self.value_range}
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
 
 class RandomFlip(_RandomImageLayer):
@@ -1000,6 +1000,7 @@ class RandomContrast(_RandomImageLayer):
             sets it.
         value_range: (low, high) of the images. Defaults to (0, 255).
         seed: for reproducible factors. Defaults to None (numnet's generator).
+        data_format: None or "channels_last".
 
     Example:
         >>> same = numnet.layers.RandomContrast(0.0, value_range=(0, 1))  # c = 1: clip only
@@ -1007,8 +1008,9 @@ class RandomContrast(_RandomImageLayer):
         array([0. , 0.5, 1. ], dtype=float32)
     """
 
-    def __init__(self, factor, value_range=(0, 255), seed: int | None = None, **kwargs):
-        super().__init__(seed, None, **kwargs)
+    def __init__(self, factor, value_range=(0, 255), seed: int | None = None,
+                 data_format=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
         self.factor = _factor_range(factor, "RandomContrast(factor)", bounds=(0.0, 1.0))
         try:
             low, high = (float(v) for v in value_range)
@@ -1025,9 +1027,7 @@ class RandomContrast(_RandomImageLayer):
         return ops.clip(out, *self.value_range)
 
     def get_config(self):
-        config = super().get_config()
-        config.pop("data_format")
-        return {**config, "factor": self.factor, "value_range": self.value_range}
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
 
 __all__ = ["CenterCrop", "Cropping1D", "Cropping2D", "RandomBrightness", "RandomContrast",
