@@ -457,7 +457,7 @@ def keras_only_weights(layer) -> list:
 
 
 def _value(var) -> np.ndarray:
-    return np.ascontiguousarray(backend.to_numpy(var.value))
+    return np.asarray(backend.to_numpy(var.value), order="C")  # (0-d stays 0-d)
 
 
 def _write_layer(group, layer, fmt: str) -> None:
@@ -568,7 +568,7 @@ def _optimizer_state(model) -> list | None:
 
 
 def _value_of(array) -> np.ndarray:
-    return np.ascontiguousarray(backend.to_numpy(getattr(array, "value", array)))
+    return np.asarray(backend.to_numpy(getattr(array, "value", array)), order="C")
 
 
 def _metadata() -> bytes:
