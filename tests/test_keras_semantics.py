@@ -313,7 +313,10 @@ def test_recurrent_return_state_and_initial_state_in_a_functional_model():
     out = model.predict([a, b], verbose=0)
     assert out.shape == (8, 5, 2)
     # the decoder starts from the encoder's final state, computed here by the layers alone
-    encoder, decoder, dense = model.layers[2], model.layers[3], model.layers[4]
+    lstms = [layer for layer in model.layers if isinstance(layer, layers.LSTM)]
+    encoder = next(layer for layer in lstms if layer.return_state)
+    decoder = next(layer for layer in lstms if not layer.return_state)
+    dense = model.layers[-1]
     _, h0, c0 = encoder(a)
     np.testing.assert_allclose(out, dense(decoder(b, initial_state=[h0, c0])).numpy(),
                                rtol=1e-5, atol=1e-6)

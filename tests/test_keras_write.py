@@ -259,7 +259,7 @@ def _branches():
 
 def test_functional_layers_follow_keras_order_which_names_their_weights(tmp_path):
     model = _branches()
-    assert [layer.name for layer in model.layers] == ["x", "p", "r", "q", "add"]
+    assert [layer.name for layer in model.layers] == ["x", "r", "p", "q", "add"]  # as Keras
     inputs, calls, outputs, _ = keras_writer._calls(model)
     order = keras_writer.keras_layer_order(len(inputs), calls, outputs, inputs)
     assert [layer.name for layer in order] == ["x", "r", "p", "q", "add"]

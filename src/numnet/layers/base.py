@@ -46,6 +46,7 @@ _NOT_OWNED = frozenset({
     "_activity_losses", "_call_losses", "_children", "_attr_variables", "_output_mask",
     "_heads", "_metrics", "_metric_specs", "optimizer", "history", "_loss_obj", "_tracked",
     "_symbolic_call", "_output_slots", "_slot_shapes", "_layers_cache", "_initial_weights",
+    "_keras_order_cache",
 })
 
 

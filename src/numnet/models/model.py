@@ -77,15 +77,20 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
     def layers(self) -> list[Layer]:
         """The model's layers, each once; a functional model's begin with its InputLayer (as in
         Keras, where ``Sequential.layers`` leaves it out)."""
-        layers = self._all_layers()
         if self._graph is not None:
-            return [*self._input_layers, *layers]
+            return [layer for layer in self._keras_order()
+                    if not getattr(layer, "_is_operation", False)]
+        layers = self._all_layers()
         return [self._input_layer, *layers] if self._functional else list(layers)
 
     def _all_layers(self) -> list[Layer]:
         """Each layer once, in the order of its first call (a functional model may call one
         layer twice: its weights are one set, trained once a step); the layers a subclassed
         model holds in its attributes, in the order they were set."""
+        if self._graph is not None:  # in Keras's order, which its weight lists follow
+            return [layer for layer in self._keras_order()
+                    if not getattr(layer, "_is_operation", False)
+                    and not isinstance(layer, InputLayer)]
         if self._layers:
             return [layer for layer in dict.fromkeys(self._layers)
                     if not getattr(layer, "_is_operation", False)]

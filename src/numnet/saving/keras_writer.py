@@ -44,6 +44,7 @@ import numpy as np
 
 from .. import backend, constraints, initializers, regularizers
 from ..layers.base import InputLayer
+from ..models.functional import keras_layer_order
 from . import keras_h5, objects
 from .archive import write_archive
 from .atomic import atomic_write
@@ -120,49 +121,6 @@ def _calls(model) -> tuple[list, list, list, list]:
         calls.append((layer, (k,), False))
         shapes.append(layer.output_shape)
     return [model._input_layer], calls, [len(calls)], shapes
-
-
-def keras_layer_order(n_inputs: int, calls: list, outputs: list, input_layers: list) -> list:
-    """The layers of a functional model in the order Keras 3 gives them (``model.layers``): by
-    decreasing depth from the outputs, ties by the order of a depth-first walk from the outputs;
-    Keras names each layer's weights by this order, so the file must follow it."""
-    def op(slot):
-        return input_layers[slot] if slot < n_inputs else calls[slot - n_inputs][0]
-
-    def parents(slot):
-        return () if slot < n_inputs else calls[slot - n_inputs][1]
-
-    finished: set = set()
-    ordered: list = []
-    index: dict = {}
-    for out in outputs:  # depth-first, each node after the nodes it is computed from
-        stack = [(out, False)]
-        while stack:
-            slot, done = stack.pop()
-            if done:
-                if slot not in finished:
-                    finished.add(slot)
-                    ordered.append(slot)
-                continue
-            if slot in finished:
-                continue
-            index.setdefault(id(op(slot)), len(index))
-            stack.append((slot, True))
-            stack += [(p, False) for p in reversed(parents(slot))]
-    node_depth: dict = {}
-    op_depth: dict = {}
-    layers: dict = {}
-    for slot in reversed(ordered):
-        layer = op(slot)
-        depth = max(node_depth.setdefault(slot, 0), op_depth.get(id(layer), 0))
-        op_depth[id(layer)] = node_depth[slot] = depth
-        layers[id(layer)] = layer
-        for p in parents(slot):
-            node_depth[p] = max(depth + 1, node_depth.get(p, 0))
-    for layer in input_layers:  # inputs that no output uses
-        if id(layer) not in op_depth:
-            op_depth[id(layer)], index[id(layer)], layers[id(layer)] = 0, -1, layer
-    return [layers[key] for key in sorted(op_depth, key=lambda k: (-op_depth[k], index[k]))]
 
 
 def _is_model(layer) -> bool:
