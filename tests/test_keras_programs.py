@@ -73,7 +73,7 @@ EXPECTED = {
                            "loss_ratio": (None, 0.6)},
     "functional_multi_io": {"priority_accuracy": (0.75, 1.0), "department_accuracy": (0.8, 1.0),
                             "mean_predictor_accuracy": (0.45, 0.55),
-                            "loss_weighting_gap": (0.0, 1e-5), "loss_5": (None, of("loss_0", 0.5))},
+                            "loss_weighting_gap": (0.0, 1e-5), "loss_5": (None, of("loss_0", 0.6))},
     "custom_loss_metric": {"true_positives": (of("true_positives_by_hand"),) * 2,
                            "weighted_true_positives": (of("weighted_true_positives_by_hand"),) * 2,
                            "accuracy": (0.9, 1.0), "minority_recall": (0.7, 1.0),
@@ -97,7 +97,8 @@ EXPECTED = {
 TRAJECTORY = {f"loss_{epoch}": ("rel", 1e-4) for epoch in range(6)}
 KERAS_TOLERANCE = {
     "custom_layer": {**TRAJECTORY, "accuracy": ("abs", 0.01)},
-    "subclassed_model": {"test_accuracy": ("abs", 0.04), "trainable_weights": ("abs", 0)},
+    "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
+                         "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
     "custom_metric_trackers": {"val_mae": ("rel", 0.3)},
     "loop_from_scratch": {"val_accuracy": ("abs", 0.03)},
@@ -105,28 +106,30 @@ KERAS_TOLERANCE = {
     "endpoint_layer": {"accuracy": ("abs", 0.02), "final_loss": ("rel", 0.1)},
     "activity_regularization": {**TRAJECTORY, "accuracy": ("abs", 0.01),
                                 "penalty": ("rel", 1e-3)},
-    "masking": {"accuracy": ("abs", 0.04)},
+    "masking": {"params": ("abs", 0), "accuracy": ("abs", 0.04)},
     "vae": {"reconstruction_loss": ("rel", 0.15)},
     "transfer_learning": {"frozen_accuracy": ("abs", 0.05), "tuned_accuracy": ("abs", 0.05)},
     "callbacks_logs": {"best_val_loss": ("rel", 0.2)},
-    "seq2seq": {"token_accuracy": ("abs", 0.03), "sequence_accuracy": ("abs", 0.06)},
-    "transformer_block": {"accuracy": ("abs", 0.03)},
+    "seq2seq": {"params": ("abs", 0), "token_accuracy": ("abs", 0.03),
+                "sequence_accuracy": ("abs", 0.06)},
+    "transformer_block": {"params": ("abs", 0), "accuracy": ("abs", 0.03)},
     "structured_data": {"accuracy": ("abs", 0.04)},
     "siamese": {"accuracy": ("abs", 0.03)},
     "regression_tutorial": {"test_mae": ("rel", 0.05), "slope": ("abs", 0.01)},
     "distillation": {"student_accuracy": ("abs", 0.04), "teacher_accuracy": ("abs", 0.04)},
     "timeseries_weather": {"val_mse": ("rel", 0.25)},
-    "functional_multi_io": {**TRAJECTORY, "priority_accuracy": ("abs", 0.02),
+    "functional_multi_io": {"params": ("abs", 0), **TRAJECTORY, "priority_accuracy": ("abs", 0.02),
                             "department_accuracy": ("abs", 0.02)},
     "custom_loss_metric": {"true_positives": ("abs", 4), "weighted_true_positives": ("abs", 6),
                            "accuracy": ("abs", 0.03)},
     # Rounding differences through the LSTM and GRU grow about threefold an epoch under Adam:
     # 4e-7 relative after one epoch, 4e-4 after six.
-    "rnn_layers": {**{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(4)},
+    "rnn_layers": {"params": ("abs", 0), **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(4)},
                    "loss_4": ("rel", 2e-3), "loss_5": ("rel", 2e-3),
                    **{f"cell_{key}": value for key, value in TRAJECTORY.items()},
                    "accuracy": ("abs", 0.02), "cell_accuracy": ("abs", 0.02)},
-    "convnet": {**TRAJECTORY, "test_accuracy": ("abs", 0.01), "moving_mean_sum": ("rel", 1e-4)},
+    "convnet": {"params": ("abs", 0), **TRAJECTORY, "test_accuracy": ("abs", 0.01),
+                "moving_mean_sum": ("rel", 1e-4)},
     "lr_schedules": {**TRAJECTORY, **{f"sgd_{key}": value for key, value in TRAJECTORY.items()},
                      "decayed_learning_rate": ("rel", 1e-6),
                      "final_learning_rate": ("rel", 1e-6)},
@@ -156,12 +159,7 @@ FAILS = {
 
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
-DIFFERS_FROM_KERAS = {
-    "functional_multi_io": "model.layers (so get_weights / set_weights) of a functional model "
-                           "with parallel branches is not in Keras's order (depth by depth): "
-                           "numnet lists embedding, lstm, embedding_1; Keras embedding, "
-                           "embedding_1, lstm",
-}
+DIFFERS_FROM_KERAS: dict[str, str] = {}
 
 
 def _params():

@@ -54,4 +54,5 @@ RESULT = {"test_loss": float(score[0]), "test_accuracy": float(score[1]),
           "moving_mean_sum": float(np.sum(moving_mean))}
 for epoch, value in enumerate(history.history["loss"]):
     RESULT[f"loss_{epoch}"] = float(value)
+RESULT["params"] = float(model.count_params())
 print(RESULT)

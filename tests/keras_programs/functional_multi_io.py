@@ -3,9 +3,9 @@ ticket-ranking model: a title and a body (word ids) and a vector of tags go in; 
 (one sigmoid) and a department (softmax) come out. compile() takes a loss and a loss weight per
 output name, and fit() takes dicts keyed by the inputs' and outputs' names.
 
-The weights start from a fixed NumPy draw, in the order of model.get_weights(), and batches are
-not shuffled, so the loss per epoch is Keras's to float32 rounding: that needs model.layers (and
-so the weights) in Keras's order, where the layers of parallel branches come depth by depth.
+The weights start from a fixed NumPy draw, in the order of model.get_weights(), the optimizer
+is SGD with momentum and batches are not shuffled, so the loss per epoch is Keras's to float32
+rounding: that needs model.layers (and so the weights) in Keras's order for parallel branches.
 """
 
 import numpy as np
@@ -44,7 +44,7 @@ model = keras.Model(
 )
 model.set_weights([rng.normal(0.0, 0.2, w.shape).astype("float32") for w in model.get_weights()])
 model.compile(
-    optimizer=keras.optimizers.Adam(learning_rate=1e-2),
+    optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9),
     loss={
         "priority": keras.losses.BinaryCrossentropy(),
         "department": keras.losses.CategoricalCrossentropy(),
@@ -82,4 +82,5 @@ RESULT = {
 }
 for epoch, value in enumerate(history.history["loss"]):
     RESULT[f"loss_{epoch}"] = float(value)
+RESULT["params"] = float(model.count_params())
 print(RESULT)

@@ -71,4 +71,5 @@ padding_change = np.max(np.abs(model.predict(longer, verbose=0)
                                - model.predict(sequences[600:], verbose=0)))
 
 RESULT = {"accuracy": float(accuracy), "padding_change": float(padding_change)}
+RESULT["params"] = float(model.count_params())
 print(RESULT)

@@ -85,4 +85,5 @@ for epoch, value in enumerate(history.history["loss"]):
     RESULT[f"loss_{epoch}"] = float(value)
 for epoch, value in enumerate(cell_history.history["loss"]):
     RESULT[f"cell_loss_{epoch}"] = float(value)
+RESULT["params"] = float(model.count_params())
 print(RESULT)

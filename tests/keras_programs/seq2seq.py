@@ -70,4 +70,5 @@ RESULT = {
     "token_accuracy": float(token_accuracy),
     "sequence_accuracy": float(np.mean(np.all(decoded == targets[1200:], axis=1))),
 }
+RESULT["params"] = float(model.count_params())
 print(RESULT)

@@ -57,4 +57,5 @@ RESULT = {
     "trainable_weights": float(len(model.trainable_weights)),
     "loss_ratio": history.history["loss"][-1] / history.history["loss"][0],
 }
+RESULT["params"] = float(model.count_params())
 print(RESULT)

@@ -69,4 +69,5 @@ RESULT = {
     "accuracy": float(accuracy),
     "loss_ratio": history.history["loss"][-1] / history.history["loss"][0],
 }
+RESULT["params"] = float(model.count_params())
 print(RESULT)
