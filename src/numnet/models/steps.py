@@ -162,8 +162,9 @@ class KerasSteps:
         for penalty in self.losses:
             total = penalty if total is None else ops.add(total, penalty)
         if total is None:
-            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`, "
-                             "add one with `add_loss`, or override `compute_loss`.")
+            raise ValueError("fit() / evaluate(): no loss to compute: compile() was given no "
+                             "loss and no layer adds one. Pass loss=... to compile (e.g. "
+                             "loss='mse'), call add_loss in a layer, or override compute_loss.")
         return total
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None) -> dict:
