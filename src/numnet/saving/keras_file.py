@@ -39,6 +39,7 @@ from ..layers.base import _LAYER_KWARGS, InputLayer, Layer
 from . import keras_h5, objects, schema
 from .archive import Archive
 from .errors import ModelFileError
+from .json_text import parse_json
 from .loader import Loader, deserialize_compile, deserialize_model
 
 MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
@@ -80,8 +81,6 @@ def is_keras_file(ar: Archive) -> bool:
         return True
     if "metadata.json" not in ar.members or "config.json" not in ar.members:
         return False
-    from .model_file import parse_json
-
     source = f"{ar.path}: metadata.json"
     metadata = parse_json(ar.read_bytes("metadata.json", 1 << 20), source)
     return isinstance(metadata, dict) and "keras_version" in metadata
@@ -466,8 +465,6 @@ def weight_keys(model, spec, source: str) -> list:
 
 
 def _check_metadata(ar: Archive) -> None:
-    from .model_file import parse_json
-
     if "metadata.json" not in ar.members:
         return
     source = f"{ar.path}: metadata.json"
@@ -486,8 +483,6 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
     """The model in the Keras 3 file ``ar``: architecture, weights and, where numnet knows
     them, compile settings (a warning names what was left out); not the optimizer's state."""
     from ..notices import AdviceWarning
-    from .model_file import parse_json
-
     for member in ar.members:
         if member not in MEMBERS:
             raise ar.fail(member, f"unexpected member; a Keras model file holds only {MEMBERS}")
