@@ -91,6 +91,8 @@ EXPECTED = {
                            "epochs_ended": (5, 6), "loss_4": (None, of("loss_0", 0.5))},
     "feature_extraction": {"feature_error": (0.0, 1e-5), "pair_zero": (0.0, 0.0),
                            "rebuild_error": (0.0, 0.0), "layers": (4, 4)},
+    "regularized_text_cnn": {"val_accuracy": (0.75, 1.0), "max_kernel_norm": (0.0, 1.5 + 1e-5),
+                             "loss_5": (None, of("loss_0", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -136,6 +138,8 @@ KERAS_TOLERANCE = {
     "pydataset_training": {**TRAJECTORY, "val_accuracy": ("abs", 0.01),
                            "predict_accuracy": ("abs", 0.01)},
     "feature_extraction": {"layers": ("abs", 0), "rebuild_error": ("abs", 0)},
+    "regularized_text_cnn": {**TRAJECTORY, "val_loss": ("rel", 1e-4), "params": ("abs", 0),
+                             "val_accuracy": ("abs", 0.01), "max_kernel_norm": ("rel", 1e-5)},
 }
 
 # Programs with no Keras comparison, and why.
