@@ -155,6 +155,19 @@ LAYER_EXAMPLES = [
     layers.CategoryEncoding(5, output_mode="one_hot"),
     layers.Attention(use_scale=True, score_mode="concat", dropout=0.1, seed=1),
     layers.AdditiveAttention(use_scale=False),
+    layers.DepthwiseConv1D(3, padding="same", depth_multiplier=2, activation="relu",
+                           depthwise_regularizer="l2", bias_initializer="ones"),
+    layers.DepthwiseConv2D((2, 3), strides=(1, 2), dilation_rate=1, use_bias=False,
+                           depthwise_constraint="non_neg"),
+    layers.SeparableConv1D(4, 2, depth_multiplier=3, pointwise_regularizer="l1"),
+    layers.SeparableConv2D(3, 2, padding="same", dilation_rate=(1, 2), activation="tanh",
+                           bias_regularizer="l2", activity_regularizer="l1"),
+    layers.Conv3D(2, (2, 1, 2), padding="same", kernel_regularizer="l2"),
+    layers.SpatialDropout1D(0.3, seed=1), layers.SpatialDropout2D(0.2, seed=2),
+    layers.SpatialDropout3D(0.1, data_format="channels_last", seed=3),
+    layers.GroupNormalization(groups=3, epsilon=1e-4, gamma_initializer="random_uniform",
+                              beta_regularizer="l2", gamma_constraint="non_neg"),
+    layers.Wrapper(layers.Dense(3, kernel_regularizer="l2"), name="wrapped_dense"),
 ]
 
 # The rank of each example's input: (4, 6) unless it needs more axes.
@@ -170,6 +183,11 @@ _EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.
                    layers.Attention: (4, 5, 6), layers.AdditiveAttention: (4, 5, 6),
                    layers.Conv1DTranspose: (4, 5, 6), layers.UpSampling1D: (4, 5, 6),
                    layers.ZeroPadding1D: (4, 5, 6), layers.Cropping1D: (4, 5, 6),
+                   layers.DepthwiseConv1D: (4, 5, 6), layers.SeparableConv1D: (4, 5, 6),
+                   layers.SpatialDropout1D: (4, 5, 6), layers.Conv3D: (4, 3, 2, 3, 6),
+                   layers.SpatialDropout3D: (4, 2, 2, 3, 6),
+                   layers.DepthwiseConv2D: (4, 3, 5, 6), layers.SeparableConv2D: (4, 3, 5, 6),
+                   layers.SpatialDropout2D: (4, 3, 5, 6),
                    **{cls: (4, 3, 5, 6) for cls in (
                        layers.Conv2DTranspose, layers.UpSampling2D, layers.ZeroPadding2D,
                        layers.Cropping2D, layers.CenterCrop, layers.Resizing, layers.RandomFlip,

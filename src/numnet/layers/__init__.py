@@ -4,6 +4,14 @@ from .activation import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from .attention import AdditiveAttention, Attention, MultiHeadAttention
 from .base import Input, InputLayer, Layer, SymbolicTensor
 from .convolutional import Conv1D, Conv2D, Convolution1D, Convolution2D
+from .convolutional_more import (
+    Conv3D,
+    Convolution3D,
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+    SeparableConv1D,
+    SeparableConv2D,
+)
 from .convolutional_transpose import (
     Conv1DTranspose,
     Conv2DTranspose,
@@ -29,6 +37,7 @@ from .image import (
     ZeroPadding1D,
     ZeroPadding2D,
 )
+from .input_spec import InputSpec
 from .lookup import CategoryEncoding, IntegerLookup, StringLookup
 from .merging import (
     Add,
@@ -76,8 +85,15 @@ from .regularization import (
     GaussianDropout,
     GaussianNoise,
 )
+from .regularization_more import (
+    GroupNormalization,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .serialization import deserialize, serialize
+from .wrapper import Wrapper
 from .wrappers import Bidirectional, TimeDistributed
 
 __all__ = [
@@ -101,6 +117,9 @@ __all__ = [
     "RandomFlip", "RandomRotation",
     "RandomTranslation", "RandomZoom", "Resizing", "UpSampling1D", "UpSampling2D",
     "ZeroPadding1D", "ZeroPadding2D",
+    "Conv3D", "Convolution3D", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D",
+    "SeparableConv2D", "InputSpec", "GroupNormalization", "SpatialDropout1D",
+    "SpatialDropout2D", "SpatialDropout3D", "Wrapper",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
