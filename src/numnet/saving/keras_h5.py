@@ -56,6 +56,17 @@ def keras_key(class_name: str) -> str:
     return name.lower()
 
 
+def keras_only_weights(layer) -> list:
+    """The values of the weights that Keras's layer has after numnet's own (at
+    ``vars/<len(layer.weights)>`` on): an adapted Normalization's sample count, which Keras 3
+    keeps only for old files (written as 0; a reader checks it is a number and skips it)."""
+    from ..layers import Normalization
+
+    if isinstance(layer, Normalization) and len(layer.weights) == 2:
+        return [np.zeros((), "int32")]
+    return []
+
+
 def _keys(model) -> list:
     """[(layer, key)] for the model's layers in order, with Keras's per-class counters."""
     from ..layers.base import InputLayer
@@ -303,6 +314,11 @@ def _read_layer(reader: _Reader, where: str, layer, label: str, skip_mismatch: b
     if not isinstance(group, reader.h5py.Group):
         raise reader.fail(where, f"missing: {label} has no weights here")
     names = sorted(_keys_of(reader, group, where), key=lambda k: (len(k), k))
+    extra = keras_only_weights(layer)
+    if names == [str(i) for i in range(len(variables) + len(extra))]:
+        for i, value in enumerate(extra, start=len(variables)):  # checked, then skipped
+            reader.read(f"{where}/{i}", value.shape, budget)
+        names = names[:len(variables)]
     if names != [str(i) for i in range(len(variables))]:
         problem = f"{label} has {len(variables)} variables, the file has {names}"
         if skip_mismatch:
@@ -354,4 +370,4 @@ def _has_weights(reader: _Reader, where: str) -> bool:
     return False
 
 
-__all__ = ["held_layers", "keras_key", "load_weights", "save_weights"]
+__all__ = ["held_layers", "keras_key", "keras_only_weights", "load_weights", "save_weights"]

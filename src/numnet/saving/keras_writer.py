@@ -403,15 +403,9 @@ def keras_config(model, fmt: str = ".keras") -> dict:
 # ----------------------------------------------------------------------------- weights
 
 
-def keras_only_weights(layer) -> list:
-    """The values of the weights that Keras's layer has after numnet's own (written after
-    them, at ``vars/<len(layer.weights)>`` on): an adapted Normalization's sample count, which
-    Keras 3 keeps only for old files (0). A reader skips them."""
-    from ..layers import Normalization
-
-    if isinstance(layer, Normalization) and len(layer.weights) == 2:
-        return [np.zeros((), "int32")]
-    return []
+keras_only_weights = keras_h5.keras_only_weights
+"""The values of the weights that Keras's layer has after numnet's own (written after them, at
+``vars/<len(layer.weights)>`` on): an adapted Normalization's sample count."""
 
 
 def _value(var) -> np.ndarray:

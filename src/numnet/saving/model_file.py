@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import backend
 from . import archive as archive_module
-from . import keras_file, keras_h5, keras_writer, objects, optimizer_state, schema
+from . import keras_file, keras_h5, keras_legacy, keras_writer, objects, optimizer_state, schema
 from . import loader as loader_module
 from .archive import DEFAULT_MAX_BYTES, NUMERIC_DTYPES, Archive, write_archive
 from .atomic import atomic_write
@@ -290,7 +290,8 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
     A Keras 3 ``.keras`` file (``model.save("model.keras")`` in Keras) is read too: its
     architecture, its weights (with h5py: pip install 'numnet[h5]') and, where numnet knows
     them, its compile settings (a warning names any left out), but not its optimizer's state;
-    see numnet.saving.keras_file.
+    see numnet.saving.keras_file. So is Keras's legacy HDF5 model file (``.h5``, written by
+    Keras or by ``save("model.h5")``), through the same checks; see numnet.saving.keras_legacy.
 
     Custom classes and functions are found only in ``custom_objects`` or the registry
     (numnet.saving.register_serializable). Anything wrong with the file raises
@@ -299,6 +300,8 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
     compatibility: loading never runs code from the file, whatever its value.
     """
     path = _existing(filepath)
+    if keras_legacy.is_hdf5(path):
+        return keras_legacy.load_model(path, custom_objects, compile, max_bytes)
     with keras_file.ArchiveOfEither(path, max_bytes) as ar:
         if keras_file.is_keras_file(ar):
             return keras_file.load_model(ar, custom_objects, compile)
