@@ -97,6 +97,9 @@ EXPECTED = {
     "layer_subclassing": {"total": (8, 8), "second_call_loss": (0.0, 0.0), "l2_gap": (0.0, 1e-6),
                           "kept_training": (0.4, 0.6), "unchanged_inference": (0.0, 0.0),
                           "test_mse": (None, of("target_variance", 0.15))},
+    "sequential_guide": {"weights_before_call": (0, 0), "weights_after_call": (6, 6),
+                         "known_params": (10, 10), "feature_width": (16, 16),
+                         "accuracy": (0.85, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -146,6 +149,7 @@ KERAS_TOLERANCE = {
                              "val_accuracy": ("abs", 0.01), "max_kernel_norm": ("rel", 1e-5)},
     "layer_subclassing": {"total": ("abs", 0), "kept_training": ("abs", 0.06),
                           "test_mse": ("abs", 0.03)},
+    "sequential_guide": {"accuracy": ("abs", 0.04)},
 }
 
 # Programs with no Keras comparison, and why.
