@@ -272,6 +272,9 @@ METRIC_EXAMPLES = [cls() for cls in builtin_metrics().values()
     metrics.BinaryAccuracy(threshold=0.3, name="ba"),
     metrics.TopKCategoricalAccuracy(k=2),
     metrics.SparseTopKCategoricalAccuracy(k=1, name="top1"),
+    metrics.IoU(3, [0, 2], ignore_class=1), metrics.MeanIoU(4, sparse_y_pred=False),
+    metrics.OneHotIoU(3, [1], axis=-1), metrics.OneHotMeanIoU(2, ignore_class=0),
+    metrics.BinaryIoU([1], threshold=0.3),
 ]
 
 

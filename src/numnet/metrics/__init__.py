@@ -52,6 +52,7 @@ from .correlation import (
     pearson_correlation,
 )
 from .f_score import F1Score, FBetaScore
+from .iou import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from .probabilistic import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -104,6 +105,7 @@ _CLASSES = (
     TruePositives, FalsePositives, TrueNegatives, FalseNegatives, Precision, Recall, AUC,
     PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity, SpecificityAtSensitivity,
     F1Score, FBetaScore,
+    IoU, MeanIoU, BinaryIoU, OneHotIoU, OneHotMeanIoU,
     BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy, KLDivergence,
     Poisson, Hinge, SquaredHinge, CategoricalHinge,
 )
@@ -334,4 +336,5 @@ __all__ = [
     "pearson_correlation", "poisson", "results", "serialize", "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy", "sparse_top_k_categorical_accuracy", "squared_hinge",
     "top_k_categorical_accuracy", "validate",
+    "BinaryIoU", "IoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU",
 ]
