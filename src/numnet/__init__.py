@@ -27,6 +27,7 @@ from . import (
     regularizers,
     saving,
     tf_compat,
+    tree,
     utils,
 )
 from ._version import __version__
@@ -147,4 +148,5 @@ __all__ = [
     "initializers",
     "keras", "layers", "losses", "metrics", "mixed_precision", "models", "nn", "ops",
     "optimizers", "preprocessing", "regularizers", "saving", "utils", "version",
+    "tree",
 ]

@@ -85,6 +85,7 @@ def _register() -> None:
         serialize_keras_object=serialization.serialize_keras_object,
         deserialize_keras_object=serialization.deserialize_keras_object)
     models.load_model, models.model_from_json = load_model, model_from_json
+    models.save_model = save_model
 
 
 _register()
