@@ -20,12 +20,17 @@ import numpy as np
 from .. import backend
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
+from ..ops.image import (  # noqa: F401  (the kernels live with the ops; names kept here)
+    FILL_MODES,
+    INTERPOLATIONS,
+    _resize_like_keras,
+    resize_images,
+    resize_weights,
+)
+from ..ops.image import affine_kernel as affine_transform
+from ..ops.image import pad_constant as pad_images
 from .base import Layer
 from .convolutional import channels_last
-
-INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
-FILL_MODES = ("reflect", "wrap", "constant", "nearest")
-
 
 # ----------------------------------------------------------------------------- checks
 
@@ -94,128 +99,6 @@ def _factor_range(factor, where: str, bounds=(-1.0, 1.0)) -> tuple:
                      f"(lower, upper) of them, given {factor!r}.")
 
 
-# ----------------------------------------------------------------------------- resizing
-
-
-def _triangle(x):
-    return np.maximum(0.0, 1.0 - np.abs(x))
-
-
-def _keys_cubic(x):
-    out = ((1.5 * x - 2.5) * x) * x + 1.0
-    out = np.where(x >= 1.0, ((-0.5 * x + 2.5) * x - 4.0) * x + 2.0, out)
-    return np.where(x >= 2.0, 0.0, out)
-
-
-def _lanczos(radius):
-    def kernel(x):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            y = radius * np.sin(np.pi * x) * np.sin(np.pi * x / radius) / (np.pi ** 2 * x ** 2)
-        out = np.where(x > 1e-3, y, 1.0)
-        return np.where(x > radius, 0.0, out)
-
-    return kernel
-
-
-_KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(3.0),
-            "lanczos5": _lanczos(5.0)}
-
-
-def resize_weights(in_size: int, out_size: int, interpolation: str = "bilinear",
-                   antialias: bool = False) -> np.ndarray:
-    """The (in_size, out_size) matrix W of one axis of a resize: out[j] = sum_i W[i, j] in[i].
-
-    nearest: in index floor((j + 0.5) in / out). Otherwise (jax.image.resize):
-    s_j = (j + 0.5) in / out - 0.5, W[i, j] = k(|s_j - i| / c) normalized over i, with
-    c = max(in / out, 1) when ``antialias`` (a wider kernel when shrinking), else 1; a column
-    whose s_j lies outside [-0.5, in - 0.5] is zero.
-    """
-    if interpolation == "nearest":
-        offsets = np.floor((np.arange(out_size, dtype=np.float32) + 0.5)
-                           * np.float32(in_size) / np.float32(out_size)).astype(np.int64)
-        w = np.zeros((in_size, out_size))
-        w[offsets, np.arange(out_size)] = 1.0
-        return w
-    inv_scale = in_size / out_size
-    kernel_scale = max(inv_scale, 1.0) if antialias else 1.0
-    sample = (np.arange(out_size) + 0.5) * inv_scale - 0.5
-    w = _KERNELS[interpolation](np.abs(sample[None, :] - np.arange(in_size)[:, None])
-                                / kernel_scale)
-    total = w.sum(axis=0, keepdims=True)
-    w = np.where(np.abs(total) > 1000.0 * float(np.finfo(np.float32).eps),
-                 w / np.where(total != 0, total, 1.0), 0.0)
-    inside = (sample >= -0.5) & (sample <= in_size - 0.5)
-    return np.where(inside[None, :], w, 0.0)
-
-
-def resize_images(images, size, interpolation: str = "bilinear",
-                  antialias: bool = False) -> Tensor:
-    """``images`` (batch, height, width, channels) resized to ``size`` = (height, width):
-    out = H^T x W per image and channel, H and W from ``resize_weights``.
-    Backward: d x = H g W^T."""
-    images = ops.as_tensor(images)
-    xp = backend.xp
-    _, h, w, _ = images.shape
-    out_h, out_w = size
-    dtype = images.dtype
-    rows = None if out_h == h else backend.to_device(
-        resize_weights(h, out_h, interpolation, antialias).astype(dtype))
-    cols = None if out_w == w else backend.to_device(
-        resize_weights(w, out_w, interpolation, antialias).astype(dtype))
-    x = xp.moveaxis(images.value, -1, 1)  # (batch, channels, height, width)
-    if rows is not None:
-        x = rows.T @ x
-    if cols is not None:
-        x = x @ cols
-    out = xp.ascontiguousarray(xp.moveaxis(x, 1, -1))
-
-    def backward(g):
-        g = xp.moveaxis(g, -1, 1)
-        if cols is not None:
-            g = g @ cols.T
-        if rows is not None:
-            g = rows @ g
-        ops.accumulate(images, xp.ascontiguousarray(xp.moveaxis(g, 1, -1)))
-
-    return ops.node(out, (images,), backward)
-
-
-def _aspect_box(height: int, width: int, target_h: int, target_w: int, grow: bool) -> tuple:
-    """(rows, cols) of the box of the target's aspect ratio inside (``grow`` False) or around
-    (True) the image, as Keras computes them."""
-    box_h = int(float(width * target_h) / target_w)
-    box_w = int(float(height * target_w) / target_h)
-    if grow:
-        return max(height, box_h), max(width, box_w)
-    return max(min(height, box_h), 1), max(min(width, box_w), 1)
-
-
-def _resize_like_keras(x: Tensor, size, interpolation, antialias=False, crop=False, pad=False,
-                       fill_value=0.0) -> Tensor:
-    """Resizing's computation on (batch, h, w, c): crop or pad to the target's aspect ratio
-    (centred), then resize."""
-    _, h, w, c = x.shape
-    if crop:
-        box_h, box_w = _aspect_box(h, w, *size, grow=False)
-        top, left = int(float(h - box_h) / 2), int(float(w - box_w) / 2)
-        x = ops.getitem(x, (slice(None), slice(top, top + box_h), slice(left, left + box_w)))
-    elif pad:
-        box_h, box_w = _aspect_box(h, w, *size, grow=True)
-        top, left = int(float(box_h - h) / 2), int(float(box_w - w) / 2)
-        x = pad_images(x, ((top, top), (left, left)), fill_value)
-    return resize_images(x, size, interpolation, antialias)
-
-
-def pad_images(images, padding, value: float = 0.0) -> Tensor:
-    """``images`` (batch, *spatial, channels) with ``padding`` ((before, after) per spatial
-    axis) of ``value`` around them; the gradient is g cut back to the image."""
-    images = ops.as_tensor(images)
-    pads = ((0, 0), *padding, (0, 0))
-    out = backend.xp.pad(images.value, pads, constant_values=value)
-    inner = tuple(slice(b, b + n) for (b, _), n in zip(pads, images.shape, strict=True))
-    return ops.node(out, (images,), lambda g: ops.accumulate(images, g[inner]))
-
-
 def repeat(x, times: int, axis: int) -> Tensor:
     """Each entry of ``x`` repeated ``times`` along ``axis`` (nearest up-sampling);
     backward: the gradient summed over each block of copies."""
@@ -241,85 +124,6 @@ def _batched(fn, x: Tensor):
 
 
 # ----------------------------------------------------------------------------- affine maps
-
-
-def _round_half_away(x):
-    xp = backend.xp
-    return xp.sign(x) * xp.floor(xp.abs(x) + 0.5)
-
-
-def _fix_index(index, size: int, mode: str):
-    """Indices outside [0, size) mapped back in as ``mode`` extends the image (scipy's and
-    jax's rules): reflect (d c b a | a b c d | d c b a), wrap (a b c d | a b c d), nearest
-    (a a a a | a b c d | d d d d); constant leaves them (they read the fill value)."""
-    xp = backend.xp
-    if mode == "nearest":
-        return xp.clip(index, 0, size - 1)
-    if mode == "wrap":
-        return index % size
-    if mode == "reflect":
-        period = 2 * size + 1
-        s = period - 1
-        mirrored = xp.abs((2 * index + 1 + s) % (2 * s) - s)
-        return (mirrored - 1) // 2
-    return index
-
-
-def affine_transform(images, transforms, interpolation: str = "bilinear",
-                     fill_mode: str = "constant", fill_value: float = 0.0) -> Tensor:
-    """Each image of ``images`` (batch, h, w, c) resampled by its row of ``transforms``
-    (batch, 8) = [a0, a1, a2, b0, b1, b2, 0, 0] (Keras's layout): output pixel (r, c) reads the
-    input at row b0 c + b1 r + b2, column a0 c + a1 r + a2, bilinearly (or the nearest
-    pixel), outside the image as ``fill_mode`` says (constant: ``fill_value``).
-
-    The output is a weighted sum of input pixels: backward adds each weight times g back to
-    the pixel it read.
-    """
-    images = ops.as_tensor(images)
-    xp = backend.xp
-    n, h, w, c = images.shape
-    t = backend.to_device(np.asarray(transforms, dtype=np.float32).reshape(n, 8))
-    rows = xp.arange(h, dtype=xp.float32)[None, :, None]
-    cols = xp.arange(w, dtype=xp.float32)[None, None, :]
-    at_row = t[:, 3, None, None] * cols + t[:, 4, None, None] * rows + t[:, 5, None, None]
-    at_col = t[:, 0, None, None] * cols + t[:, 1, None, None] * rows + t[:, 2, None, None]
-
-    def taps(coord):
-        if interpolation == "nearest":
-            return [(_round_half_away(coord).astype(xp.int64), None)]
-        low = xp.floor(coord)
-        upper = coord - low
-        low = low.astype(xp.int64)
-        return [(low, 1 - upper), (low + 1, upper)]
-
-    batch = xp.arange(n)[:, None, None] * (h * w)
-    flat = images.value.reshape(n * h * w, c)
-    dtype = images.dtype
-    terms = []  # (flat index, weight, inside)
-    for r_index, r_weight in taps(at_row):
-        for c_index, c_weight in taps(at_col):
-            inside = ((r_index >= 0) & (r_index < h) & (c_index >= 0) & (c_index < w)
-                      if fill_mode == "constant" else None)
-            fr = xp.clip(_fix_index(r_index, h, fill_mode), 0, h - 1)
-            fc = xp.clip(_fix_index(c_index, w, fill_mode), 0, w - 1)
-            weight = (xp.ones(fr.shape, dtype) if r_weight is None
-                      else (r_weight * c_weight).astype(dtype))
-            terms.append((batch + fr * w + fc, weight, inside))
-    out = xp.zeros((n, h, w, c), dtype=dtype)
-    for index, weight, inside in terms:
-        read = flat[index]
-        if inside is not None:
-            read = xp.where(inside[..., None], read, dtype.type(fill_value))
-        out += weight[..., None] * read
-
-    def backward(g):
-        grad = xp.zeros_like(flat)
-        for index, weight, inside in terms:
-            share = weight if inside is None else weight * inside
-            ops._add_at(grad, index.reshape(-1), (share[..., None] * g).reshape(-1, c))
-        ops.accumulate(images, grad.reshape(images.shape))
-
-    return ops.node(out, (images,), backward)
 
 
 def rotation_transforms(angles, height: int, width: int) -> np.ndarray:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..autodiff.ops import as_tensor as as_tensor
 from ..autodiff.tensor import Tensor as Tensor
 from . import core, linalg, nn, numpy
+from . import image as image  # keras.ops.image: numnet.ops.image.resize, ...
 from .core import *  # noqa: F403
 from .core import result_type as result_type
 from .linalg import *  # noqa: F403
