@@ -368,3 +368,87 @@ def test_input_spec_config_matches_keras():
     keras = _keras()
     theirs = keras.layers.InputSpec(ndim=3, axes={-1: 4}).get_config()
     assert layers.InputSpec(ndim=3, axes={-1: 4}).get_config() == theirs
+
+
+# ----------------------------------------------------------------------------- 3-D layers
+
+
+def test_3d_pooling_matches_numpy():
+    x = RNG.normal(size=(2, 4, 6, 2, 3)).astype("float32")
+    blocks = x.reshape(2, 2, 2, 3, 2, 1, 2, 3)
+    np.testing.assert_allclose(layers.MaxPooling3D((2, 2, 2))(x).numpy(),
+                               blocks.max(axis=(2, 4, 6)))
+    np.testing.assert_allclose(layers.AveragePooling3D((2, 2, 2))(x).numpy(),
+                               blocks.mean(axis=(2, 4, 6)), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(layers.GlobalAveragePooling3D()(x).numpy(),
+                               x.mean(axis=(1, 2, 3)), rtol=1e-6)
+    np.testing.assert_allclose(layers.GlobalMaxPooling3D(keepdims=True)(x).numpy(),
+                               x.max(axis=(1, 2, 3), keepdims=True))
+    same = layers.MaxPooling3D(3, strides=2, padding="same")
+    assert same(x).shape == same.compute_output_shape(x.shape) == (2, 2, 3, 1, 3)
+
+
+def test_3d_resampling_layers_match_numpy():
+    x = RNG.normal(size=(2, 2, 3, 4, 2)).astype("float32")
+    up = layers.UpSampling3D((2, 1, 3))(x).numpy()
+    np.testing.assert_array_equal(up, x.repeat(2, 1).repeat(3, 3))
+    padded = layers.ZeroPadding3D((1, (0, 2), 0))(x).numpy()
+    np.testing.assert_array_equal(padded, np.pad(x, ((0, 0), (1, 1), (0, 2), (0, 0), (0, 0))))
+    cropped = layers.Cropping3D(((1, 0), 1, (0, 2)))(x).numpy()
+    np.testing.assert_array_equal(cropped, x[:, 1:, 1:2, :2])
+    assert layers.ZeroPadding3D(2).padding == ((2, 2),) * 3
+    with pytest.raises(ValueError, match="padding"):
+        layers.ZeroPadding3D((1, 2))
+    with pytest.raises(ValueError, match="leaves nothing"):
+        layers.Cropping3D(2)(x)
+
+
+VOLUME_GRAD_CASES = {
+    "max_pooling3d": lambda: layers.MaxPooling3D(2, padding="same", dtype="float64"),
+    "average_pooling3d": lambda: layers.AveragePooling3D((2, 1, 2), strides=1,
+                                                         dtype="float64"),
+    "global_average_pooling3d": lambda: layers.GlobalAveragePooling3D(dtype="float64"),
+    "up_sampling3d": lambda: layers.UpSampling3D((1, 2, 2), dtype="float64"),
+    "zero_padding3d": lambda: layers.ZeroPadding3D(1, dtype="float64"),
+    "cropping3d": lambda: layers.Cropping3D(((1, 0), 0, (0, 1)), dtype="float64"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VOLUME_GRAD_CASES))
+def test_3d_layer_gradients(name):
+    layer = VOLUME_GRAD_CASES[name]()
+    x = RNG.normal(size=(2, 3, 3, 3, 2))
+    assert check_gradients(lambda t: layer(t), [x]) < 1e-6
+
+
+KERAS_3D_CASES = {
+    "MaxPooling3D": dict(pool_size=(2, 1, 2), strides=(1, 1, 2), padding="same"),
+    "AveragePooling3D": dict(pool_size=2, padding="same"),
+    "GlobalAveragePooling3D": dict(keepdims=True), "GlobalMaxPooling3D": {},
+    "UpSampling3D": dict(size=(2, 1, 3)), "ZeroPadding3D": dict(padding=((1, 0), 2, (0, 1))),
+    "Cropping3D": dict(cropping=((1, 0), 1, (0, 2))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(KERAS_3D_CASES))
+def test_3d_layers_against_keras(name):
+    keras = _keras()
+    x = RNG.normal(size=(2, 3, 4, 5, 2)).astype("float32")
+    theirs = getattr(keras.layers, name)(**KERAS_3D_CASES[name])
+    ours = getattr(layers, name)(**KERAS_3D_CASES[name])
+    np.testing.assert_allclose(ours(x).numpy(), np.asarray(theirs(x)), rtol=1e-5, atol=1e-6)
+    config = {k: v for k, v in theirs.get_config().items() if k not in ("name", "dtype")}
+    assert {k: ours.get_config()[k] for k in config} == config
+
+
+def test_model_with_3d_layers_round_trips_through_a_numnet_file(tmp_path):
+    model = numnet.Sequential([
+        layers.Input((4, 4, 4, 2)), layers.ZeroPadding3D(1), layers.Conv3D(3, 3),
+        layers.MaxPooling3D(), layers.UpSampling3D(), layers.Cropping3D(1),
+        layers.AveragePooling3D(2), layers.SpatialDropout3D(0.2), layers.GlobalMaxPooling3D(),
+    ])
+    x = RNG.normal(size=(2, 4, 4, 4, 2)).astype("float32")
+    path = str(tmp_path / "v.numnet")
+    model.save(path)
+    np.testing.assert_allclose(numnet.models.load_model(path).predict(x, verbose=0),
+                               model.predict(x, verbose=0), rtol=1e-6)

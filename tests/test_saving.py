@@ -168,6 +168,10 @@ LAYER_EXAMPLES = [
     layers.GroupNormalization(groups=3, epsilon=1e-4, gamma_initializer="random_uniform",
                               beta_regularizer="l2", gamma_constraint="non_neg"),
     layers.Wrapper(layers.Dense(3, kernel_regularizer="l2"), name="wrapped_dense"),
+    layers.MaxPooling3D((2, 1, 2), padding="same"), layers.AveragePooling3D(2, strides=1),
+    layers.GlobalAveragePooling3D(keepdims=True), layers.GlobalMaxPooling3D(),
+    layers.UpSampling3D((1, 2, 1)), layers.ZeroPadding3D((1, (0, 2), 0)),
+    layers.Cropping3D(((1, 0), 0, (0, 1))),
 ]
 
 # The rank of each example's input: (4, 6) unless it needs more axes.
@@ -186,6 +190,10 @@ _EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.
                    layers.DepthwiseConv1D: (4, 5, 6), layers.SeparableConv1D: (4, 5, 6),
                    layers.SpatialDropout1D: (4, 5, 6), layers.Conv3D: (4, 3, 2, 3, 6),
                    layers.SpatialDropout3D: (4, 2, 2, 3, 6),
+                   **{cls: (4, 2, 3, 4, 6) for cls in (
+                       layers.MaxPooling3D, layers.AveragePooling3D,
+                       layers.GlobalAveragePooling3D, layers.GlobalMaxPooling3D,
+                       layers.UpSampling3D, layers.ZeroPadding3D, layers.Cropping3D)},
                    layers.DepthwiseConv2D: (4, 3, 5, 6), layers.SeparableConv2D: (4, 3, 5, 6),
                    layers.SpatialDropout2D: (4, 3, 5, 6),
                    **{cls: (4, 3, 5, 6) for cls in (

@@ -93,6 +93,19 @@ from .regularization_more import (
 )
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .serialization import deserialize, serialize
+from .volumetric import (
+    AveragePooling3D,
+    AvgPool3D,
+    Cropping3D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool3D,
+    GlobalMaxPool3D,
+    GlobalMaxPooling3D,
+    MaxPool3D,
+    MaxPooling3D,
+    UpSampling3D,
+    ZeroPadding3D,
+)
 from .wrapper import Wrapper
 from .wrappers import Bidirectional, TimeDistributed
 
@@ -120,6 +133,9 @@ __all__ = [
     "Conv3D", "Convolution3D", "DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D",
     "SeparableConv2D", "InputSpec", "GroupNormalization", "SpatialDropout1D",
     "SpatialDropout2D", "SpatialDropout3D", "Wrapper",
+    "AveragePooling3D", "AvgPool3D", "Cropping3D", "GlobalAveragePooling3D", "GlobalAvgPool3D",
+    "GlobalMaxPool3D", "GlobalMaxPooling3D", "MaxPool3D", "MaxPooling3D", "UpSampling3D",
+    "ZeroPadding3D",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
