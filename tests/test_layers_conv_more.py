@@ -452,3 +452,17 @@ def test_model_with_3d_layers_round_trips_through_a_numnet_file(tmp_path):
     model.save(path)
     np.testing.assert_allclose(numnet.models.load_model(path).predict(x, verbose=0),
                                model.predict(x, verbose=0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("module", [
+    "numnet.layers.convolutional_more", "numnet.layers.regularization_more",
+    "numnet.layers.input_spec", "numnet.layers.wrapper", "numnet.layers.volumetric",
+    "numnet.metrics.iou", "numnet.tree", "numnet.ops.image"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module),
+                             extraglobs={"np": np, "numnet": numnet},
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -130,7 +130,7 @@ class GroupNormalization(Layer):
     Example:
         >>> gn = numnet.layers.GroupNormalization(groups=2)
         >>> gn(np.array([[1., 3., 0., 4.]], 'float32')).numpy().round(2)
-        array([[-1.  ,  1.  , -1.  ,  1.  ]], dtype=float32)
+        array([[-1.,  1., -1.,  1.]], dtype=float32)
     """
 
     def __init__(self, groups: int = 32, axis: int = -1, epsilon: float = 1e-3,
