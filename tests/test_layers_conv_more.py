@@ -360,6 +360,7 @@ def test_spatial_dropout_configs_match_keras():
                                                     {"data_format": "channels_last"})):
         theirs = getattr(keras.layers, name)(0.3, seed=1, **kwargs).get_config()
         ours = getattr(layers, name)(0.3, seed=1, **kwargs).get_config()
+        assert set(ours) == set(theirs)  # Keras's __init__ takes no "trainable"
         assert {k: ours[k] for k in theirs if k not in ("name", "dtype")} == \
             {k: v for k, v in theirs.items() if k not in ("name", "dtype")}
 

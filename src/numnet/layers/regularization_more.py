@@ -41,7 +41,10 @@ class _SpatialDropout(_Noise):
         return ops.multiply(inputs, mask)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate}
+        # Keras's config has no "trainable" here (its __init__ does not take one)
+        config = {**super().get_config(), "rate": self.rate}
+        config.pop("trainable", None)
+        return config
 
 
 _SPATIAL_ARGS = """
