@@ -162,7 +162,7 @@ def _needs_target(identifier, cls) -> TypeError:
     return TypeError(
         f"compile(metrics): {identifier!r} needs its target {cls._target}, which a name cannot "
         f"give; pass the metric object instead, e.g. numnet.metrics.{cls.__name__}("
-        f"{cls._target}=0.8)."
+        f"{cls._target}={getattr(cls, '_target_example', 0.8)})."
     )
 
 

@@ -75,6 +75,7 @@ class IoU(Metric):
     """
 
     _target = "num_classes"  # a name alone cannot build it
+    _target_example = 3
 
     def __init__(self, num_classes: int, target_class_ids, name: str | None = None,
                  dtype=None, ignore_class: int | None = None, sparse_y_true: bool = True,
