@@ -467,3 +467,12 @@ def test_docstring_examples_run(module):
                              extraglobs={"np": np, "numnet": numnet},
                              optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_group_normalization_under_mixed_precision_normalizes_in_float32():
+    x = (RNG.normal(size=(2, 3, 4)) * 300).astype("float32")
+    layer = layers.GroupNormalization(2, dtype="mixed_float16")
+    out = layer(x)
+    assert out.dtype == np.float16 and layer.gamma.dtype == np.float32
+    want = group_norm_reference(x.astype(np.float64), 2, 1.0, 0.0, 1e-3)
+    np.testing.assert_allclose(out.numpy().astype(np.float64), want, atol=2e-3)

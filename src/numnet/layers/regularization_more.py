@@ -181,6 +181,13 @@ class GroupNormalization(Layer):
         return tuple(input_shape)
 
     def call(self, inputs, training: bool = False):
+        dtype = inputs.value.dtype
+        if dtype.itemsize < 4 and backend.is_float_dtype(dtype):
+            # 16-bit statistics overflow: as Keras, normalize in float32 and cast back
+            return ops.cast(self._normalize(ops.cast(inputs, "float32")), dtype)
+        return self._normalize(inputs)
+
+    def _normalize(self, inputs):
         shape = tuple(inputs.shape)
         dim = self._channels(shape)
         axis = self.axis % len(shape)
@@ -195,9 +202,9 @@ class GroupNormalization(Layer):
         per_channel = [1] * len(shape)
         per_channel[axis] = dim
         if self.scale:
-            y = ops.multiply(y, ops.reshape(self._weight(self.gamma), tuple(per_channel)))
+            y = ops.multiply(y, ops.reshape(self.gamma, tuple(per_channel)))
         if self.center:
-            y = ops.add(y, ops.reshape(self._weight(self.beta), tuple(per_channel)))
+            y = ops.add(y, ops.reshape(self.beta, tuple(per_channel)))
         return y
 
     def get_config(self):
