@@ -2,13 +2,14 @@
 
 The floors (ARCHITECTURE.md draws them), bottom to top:
 
-    1 backend, config, naming, registry, dtype_policies, notices, _version
+    1 backend, config, naming, registry, dtype_policies, notices, _version, tree;
+      optimizers/fused.py (numba, the fast path's switch and compiled update rules)
     2 autodiff, callbacks (the training loop's hooks: they reach the model through its methods)
     3 the math: activations, losses, metrics, initializers, regularizers, constraints, ops, nn,
       random; data, datasets, preprocessing (Keras's loaders, no training loop)
     4 layers
     5 optimizers
-    6 models (the graph, the trainer, the data adapters), fast (the fast path's training step)
+    6 models (the graph, the trainer, the data adapters, the stack step and helper thread)
     7 saving
     8 tools, advice, integrations, distribute, utils (Keras's helpers, plot_model among them)
     9 cli, tf_compat, mixed_precision, the package itself (the public surface)
@@ -38,18 +39,17 @@ FLOORS = {
     "preprocessing": 3,
     "layers": 4,
     "optimizers": 5,
-    "models": 6, "fast": 6,
+    "models": 6,
     "saving": 7,
     "tools": 8, "advice": 8, "integrations": 8, "distribute": 8, "utils": 8,
     "cli": 9, "__main__": 9, "tf_compat": 9, "mixed_precision": 9, "": 9,
 }
 # Modules whose floor is not their folder's (the folder gathers one concept across floors).
 MODULE_FLOORS = {
-    "numnet.fast.switch": 1,     # numba, the on/off switch, the kernel registry
-    "numnet.fast.kernels": 1,    # the compiled optimizer update rules
-    "numnet.fast.dense": 2,      # the fused dense and cross-entropy tape nodes
-    "numnet.fast.recurrent": 4,  # the whole-sequence recurrent kernels of the layers
-    "numnet.fast.cuda": 2,
+    # numba, the fast path's on/off switch and the compiled update rules: plain NumPy, imported
+    # by the fused tape nodes (autodiff), the recurrent kernels (layers) and the optimizers
+    "numnet.optimizers.fused": 1,
+    "numnet.optimizers.cuda": 1,
 }
 
 

@@ -497,15 +497,23 @@ _TANH = activations.get("tanh")
 _SIGMOID = activations.get("sigmoid")
 
 
+def _cell_kind(cell) -> str | None:
+    """"SimpleRNNCell", "LSTMCell" or "GRUCell" for numnet's own cells (not a subclass), else
+    None: read from the class, so that this module need not import the layers that use it."""
+    cls = type(cell)
+    if cls.__module__ == "numnet.layers.recurrent" and cls.__name__ in (
+            "SimpleRNNCell", "LSTMCell", "GRUCell"):
+        return cls.__name__
+    return None
+
+
 def applies(cell, inputs) -> bool:
     """Whether the sequence kernels can run ``cell`` over ``inputs``: one of numnet's three
     cells (not a subclass) with tanh and sigmoid, NumPy arrays of float32 or float64."""
-    from .recurrent import GRUCell, LSTMCell, SimpleRNNCell
-
-    if not enabled or backend.xp is not np or type(cell) not in (SimpleRNNCell, LSTMCell,
-                                                                   GRUCell):
+    kind = _cell_kind(cell)
+    if not enabled or backend.xp is not np or kind is None:
         return False
-    if cell.activation is not _TANH or (type(cell) is not SimpleRNNCell
+    if cell.activation is not _TANH or (kind != "SimpleRNNCell"
                                         and cell.recurrent_activation is not _SIGMOID):
         return False
     dtype = getattr(inputs, "dtype", None)
@@ -575,8 +583,7 @@ def run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: boo
 
 def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bool,
          zero_output: bool, return_sequences: bool, width: int):
-    from .recurrent import GRUCell, LSTMCell
-
+    cell_kind = _cell_kind(cell)
     x = np.ascontiguousarray(xw.value)
     batch, steps, _ = x.shape
     dtype = x.dtype
@@ -591,8 +598,8 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
     h0 = np.ascontiguousarray(states[0].value, dtype=dtype)
     out = np.empty((batch, steps, n), dtype)
     hp = np.empty((batch, steps, n), dtype)
-    kind = ("lstm" if type(cell) is LSTMCell else
-            ("gru_after" if cell.reset_after else "gru_before") if type(cell) is GRUCell
+    kind = ("lstm" if cell_kind == "LSTMCell" else
+            ("gru_after" if cell.reset_after else "gru_before") if cell_kind == "GRUCell"
             else "simple")
     gates = {"simple": 1, "lstm": 4}.get(kind, 3)
     per_gate = rmask.shape[0] > 1
