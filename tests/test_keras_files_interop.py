@@ -163,6 +163,171 @@ def test_a_normalization_count_that_is_not_a_number_is_refused(tmp_path):
         _normalization_model().load_weights(path)
 
 
+# ----------------------------------------------------------------------------- custom layers
+
+
+@numnet.saving.register_keras_serializable(package="interop")
+class ScaledTanh(layers.Layer):
+    """scale * tanh(x * w), with a weight per feature: a registered custom layer."""
+
+    def __init__(self, scale=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+    def call(self, x):
+        return self.scale * numnet.ops.tanh(x * self.w)
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+class Unregistered(layers.Layer):
+    def call(self, x):
+        return x
+
+
+def _custom_model():
+    x = numnet.Input((3,), name="x")
+    y = ScaledTanh(2.0, name="scaled")(layers.Dense(3, name="d")(x))
+    model = numnet.Model(x, layers.Dense(2, name="out")(y))
+    model.layers[2].w.assign(np.asarray([0.5, 1.5, -1.0], "float32"))
+    return model
+
+
+def _config(path) -> dict:
+    return json.loads(zipfile.ZipFile(path).read("config.json"))
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_a_registered_custom_layer_is_written_as_keras_writes_it(tmp_path, suffix):
+    model = _custom_model()
+    x = _x(4, 3)
+    path = tmp_path / f"m{suffix}"
+    model.save(path)
+    if suffix == ".keras":
+        entry = _config(path)["config"]["layers"][2]
+        assert {k: entry[k] for k in ("module", "class_name", "registered_name")} == {
+            "module": None, "class_name": "ScaledTanh", "registered_name": "interop>ScaledTanh"}
+        assert entry["config"]["scale"] == 2.0 and entry["config"]["name"] == "scaled"
+        assert entry["build_config"] == {"input_shape": [None, 3]}
+        with h5py.File(io.BytesIO(zipfile.ZipFile(path).read("model.weights.h5"))) as h5:
+            _same(h5["layers/scaled_tanh/vars/0"][()], [0.5, 1.5, -1.0])
+    again = numnet.models.load_model(path)
+    assert type(again.layers[2]) is ScaledTanh and again.layers[2].scale == 2.0
+    _same(again.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+def test_a_custom_layer_is_found_in_custom_objects_and_never_imported(tmp_path):
+    path = tmp_path / "m.keras"
+    _custom_model().save(path)
+    with zipfile.ZipFile(path) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    config = json.loads(members["config.json"])
+    entry = config["config"]["layers"][2]
+    entry["registered_name"] = "elsewhere>Scaled"
+    entry["module"] = "os"
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(ModelFileError, match="'elsewhere>Scaled'"):
+        numnet.models.load_model(path)
+    again = numnet.models.load_model(path, custom_objects={"elsewhere>Scaled": ScaledTanh})
+    assert type(again.layers[2]) is ScaledTanh
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_an_unregistered_custom_layer_is_refused_naming_numnets_format(tmp_path, suffix):
+    x = numnet.Input((3,))
+    model = numnet.Model(x, Unregistered(name="plain")(x))
+    with pytest.raises(ValueError, match=r"'plain' \(Unregistered\).*model\.numnet"):
+        model.save(tmp_path / f"m{suffix}")
+
+
+# ----------------------------------------------------------------------------- ops
+
+
+def _ops_model():
+    x = numnet.Input((4,), name="x")
+    d = layers.Dense(2, name="d")(x)
+    e = layers.Dense(2, name="e")(x)
+    outs = [d + 1.0, 1.0 - d, d * e, d / 2.0, numnet.ops.subtract(d, e), d[:, 0], d[..., 1:]]
+    return numnet.Model(x, outs)
+
+
+def test_ops_are_written_as_keras_writes_them_and_read_back(tmp_path):
+    model = _ops_model()
+    path = tmp_path / "m.keras"
+    model.save(path)
+    entries = {e["name"]: e for e in _config(path)["config"]["layers"]}
+    ops = {e["class_name"] for e in entries.values() if e["module"] == "keras.src.ops.numpy"}
+    assert ops == {"Add", "Subtract", "Multiply", "TrueDivide", "GetItem"}
+    add = next(e for e in entries.values() if e["class_name"] == "Add")
+    assert add["registered_name"] == "Add" and set(add["config"]) == {"name"}
+    args = add["inbound_nodes"][0]["args"]
+    assert args[1] == 1.0 and args[0]["config"]["keras_history"] == ["d", 0, 0]
+    item = [e for e in entries.values() if e["class_name"] == "GetItem"]
+    keys = sorted(json.dumps(e["inbound_nodes"][0]["args"][1]) for e in item)
+    assert keys == [json.dumps([{"class_name": "__ellipsis__", "config": {}},
+                                {"class_name": "__slice__",
+                                 "config": {"start": 1, "stop": None, "step": None}}]),
+                    json.dumps([{"class_name": "__slice__",
+                                 "config": {"start": None, "stop": None, "step": None}}, 0])]
+    with h5py.File(io.BytesIO(zipfile.ZipFile(path).read("model.weights.h5"))) as h5:
+        assert sorted(h5["layers"]) == ["dense", "dense_1", "input_layer"]
+    x = _x(5, 4)
+    again = numnet.models.load_model(path)
+    for ours, theirs in zip(model.predict(x, verbose=0), again.predict(x, verbose=0),
+                            strict=True):
+        _same(theirs, ours)
+    d, e = (np.asarray(model.layers[i](x)) for i in (1, 2))
+    _same(again.predict(x, verbose=0)[2], d * e, 1e-6)  # the multiply node, by hand
+
+
+def test_an_op_keras_lacks_or_the_h5_format_is_refused_naming_it(tmp_path):
+    x = numnet.Input((4,))
+    model = numnet.Model(x, numnet.ops.expand_dims(layers.Dense(2)(x), -1))
+    with pytest.raises(ValueError, match=r"the op 'expand_dims'.*model\.numnet"):
+        model.save(tmp_path / "m.keras")
+    with pytest.raises(ValueError, match=r"the op 'add'.*\.keras"):
+        _ops_model().save(tmp_path / "m.h5")
+    assert not os.listdir(tmp_path)
+
+
+def test_an_operation_numnet_does_not_read_is_refused_naming_it(tmp_path):
+    path = tmp_path / "m.keras"
+    _ops_model().save(path)
+    with zipfile.ZipFile(path) as zf:
+        members = {name: zf.read(name) for name in zf.namelist()}
+    members["config.json"] = members["config.json"].replace(b'"TrueDivide"', b'"Cumsum"')
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    with pytest.raises(ModelFileError, match=r"operation 'Cumsum'.*\.numnet"):
+        numnet.models.load_model(path)
+
+
+def test_calls_of_several_arguments_and_tensor_keywords_are_read(tmp_path):
+    q, v = numnet.Input((3, 4), name="q"), numnet.Input((2, 4), name="v")
+    mha = layers.MultiHeadAttention(2, 3, name="mha")
+    model = numnet.Model([q, v], mha(q, value=v, key=v))
+    path = tmp_path / "m.keras"
+    model.save(path)
+    node = next(e for e in _config(path)["config"]["layers"]
+                if e["name"] == "mha")["inbound_nodes"][0]
+    assert len(node["args"]) == 1 and sorted(node["kwargs"]) == ["key", "value"]
+    assert node["kwargs"]["value"]["config"]["keras_history"] == ["v", 0, 0]
+    with h5py.File(io.BytesIO(zipfile.ZipFile(path).read("model.weights.h5"))) as h5:
+        assert h5["layers/multi_head_attention/query_dense/vars/0"].shape == (4, 2, 3)
+        assert h5["layers/multi_head_attention/output_dense/vars/0"].shape == (2, 3, 4)
+    x = [_x(2, 3, 4), _x(2, 2, 4)]
+    again = numnet.models.load_model(path)
+    _same(again.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
 # ----------------------------------------------------------------------------- with Keras
 
 
@@ -204,3 +369,77 @@ def test_keras_reads_the_legacy_h5_file_numnet_reads_back(keras, tmp_path):
         theirs = keras.models.load_model(tmp_path / "m.h5")
     ours = numnet.models.load_model(tmp_path / "m.h5")
     _same(theirs.predict(x, verbose=0), ours.predict(x, verbose=0), 1e-6)
+
+
+@pytest.fixture(scope="module")
+def keras_scaled_tanh(keras):
+    # the same class name as numnet's: Keras keys a layer's weights by its class's name
+    @keras.saving.register_keras_serializable(package="interop")
+    class ScaledTanh(keras.layers.Layer):
+        def __init__(self, scale=1.0, **kwargs):
+            super().__init__(**kwargs)
+            self.scale = scale
+
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="w")
+
+        def call(self, x):
+            return self.scale * keras.ops.tanh(x * self.w)
+
+        def get_config(self):
+            return {**super().get_config(), "scale": self.scale}
+
+    return ScaledTanh
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_keras_loads_a_registered_custom_layer_numnet_wrote(keras, keras_scaled_tanh, tmp_path,
+                                                             suffix):
+    model = _custom_model()
+    x = _x(4, 3)
+    model.save(tmp_path / f"m{suffix}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = keras.models.load_model(tmp_path / f"m{suffix}")
+    assert type(theirs.layers[2]) is keras_scaled_tanh
+    _same(theirs.predict(x, verbose=0), model.predict(x, verbose=0), 1e-6)
+
+
+def test_numnet_loads_a_registered_custom_layer_keras_wrote(keras, keras_scaled_tanh, tmp_path):
+    x = keras.Input((3,))
+    layer = keras_scaled_tanh(2.0)
+    model = keras.Model(x, keras.layers.Dense(2)(layer(keras.layers.Dense(3)(x))))
+    layer.w.assign(np.asarray([0.5, 1.5, -1.0], "float32"))
+    model.save(tmp_path / "k.keras")
+    data = _x(4, 3)
+    ours = numnet.models.load_model(tmp_path / "k.keras")
+    assert type(ours.layers[2]) is ScaledTanh
+    _same(ours.predict(data, verbose=0), model.predict(data, verbose=0), 1e-6)
+
+
+def test_keras_and_numnet_read_each_others_ops_and_attention(keras, tmp_path):
+    model = _ops_model()
+    x = _x(5, 4)
+    model.save(tmp_path / "ops.keras")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = keras.models.load_model(tmp_path / "ops.keras")
+    for ours, other in zip(model.predict(x, verbose=0), theirs.predict(x, verbose=0),
+                           strict=True):
+        _same(other, ours, 1e-6)
+    i, j = keras.Input((4,)), keras.Input((3, 4))
+    d = keras.layers.Dense(2)(i)
+    outs = [d + 1.0, 1.0 - d, d * d, d / 2.0, d[:, 0], d[..., 1:],
+            keras.layers.MultiHeadAttention(2, 3)(j, j),
+            keras.layers.MultiHeadAttention(1, 2)(j, value=j, key=j),
+            keras.layers.Attention()([j, j]), keras.layers.AdditiveAttention()([j, j]),
+            keras.layers.RandomBrightness(0.1)(j)]
+    kmodel = keras.Model([i, j], outs)
+    kmodel.save(tmp_path / "k.keras")
+    data = [_x(2, 4), _x(2, 3, 4)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = numnet.models.load_model(tmp_path / "k.keras")
+    for mine, other in zip(ours.predict(data, verbose=0), kmodel.predict(data, verbose=0),
+                           strict=True):
+        _same(mine, other, 1e-6)

@@ -62,6 +62,11 @@ without LoRA or quantization, batch normalization without renormalization, a den
 HELD_LAYERS = ("cell", "layer", "forward_layer", "backward_layer")
 """The settings in which a layer's config holds a layer (an RNN's cell, a wrapper's layers)."""
 
+KERAS_OPS = {"Add": "add", "Subtract": "subtract", "Multiply": "multiply",
+             "TrueDivide": "divide", "Divide": "divide", "GetItem": "__getitem__"}
+"""The operations of Keras 3's functional graphs (entries of module ``keras.src.ops.*``) that
+numnet reads, and numnet's op for each; their operands are the call's arguments."""
+
 _OBJECT_KEYS = {"module", "class_name", "config", "registered_name", "build_config",
                 "shared_object_id"}
 _HISTORY = [schema.OneOf(str, schema.NON_NEGATIVE)]
@@ -92,6 +97,12 @@ class Unsupported(ModelFileError):
 
 def _at(where: str, key) -> str:
     return f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}"
+
+
+def _is_op(spec) -> bool:
+    """Whether a functional config's entry is one of Keras's operations, not a layer."""
+    module = spec.get("module") if isinstance(spec, dict) else None
+    return isinstance(module, str) and module.startswith(("keras.src.ops.", "keras.ops"))
 
 
 def _same(value, allowed) -> bool:
@@ -176,7 +187,8 @@ class Translator:
         module, name = spec.get("module"), spec["class_name"]
         registered = spec.get("registered_name")
         family = _family(module)
-        if family is not None:
+        custom = isinstance(registered, str) and ">" in registered  # Keras's "package>Name"
+        if family is not None and not custom:
             return name, family
         for candidate in (registered, name):
             if isinstance(candidate, str) and self.loader.lookup(candidate) is not None:
@@ -236,12 +248,20 @@ class Translator:
         entries = []
         for i, entry in enumerate(config["layers"]):
             at = _at(_at(where, "layers"), i)
-            own = self.layer(entry, at, extra=("name", "inbound_nodes"))
+            if _is_op(entry):
+                own = self.op(entry, at)
+            else:
+                own = self.layer(entry, at, extra=("name", "inbound_nodes"))
             for key in ("name", "inbound_nodes"):
                 if key not in entry:
                     raise self.fail(at, f"lacks the field {key!r}")
-            entries.append({**own, "name": entry["name"],
-                            "inbound_nodes": self.nodes(entry["inbound_nodes"])})
+            nodes = entry["inbound_nodes"]
+            if isinstance(nodes, list):
+                nodes = [self.node(node, _at(_at(at, "inbound_nodes"), k),
+                                   own["class_name"] == "OpLayer"
+                                   and own["config"]["function"] == "__getitem__")
+                         for k, node in enumerate(nodes)]
+            entries.append({**own, "name": entry["name"], "inbound_nodes": nodes})
         outputs = config["output_layers"]
         return {"class_name": "Functional",
                 "config": {"name": config["name"], "trainable": config.get("trainable", True),
@@ -249,21 +269,79 @@ class Translator:
                            "input_layers": self.histories(config["input_layers"]),
                            "output_layers": self.histories(outputs)}}
 
-    @staticmethod
-    def nodes(nodes):
-        """The calls of a layer, less the keyword arguments that Keras records and that change
-        nothing: ``mask=None``, and ``training``, which the model's own mode overrides."""
-        if not isinstance(nodes, list):
-            return nodes
-        out = []
-        for node in nodes:
-            if isinstance(node, dict) and isinstance(node.get("kwargs"), dict):
-                kwargs = {k: v for k, v in node["kwargs"].items()
-                          if not (k == "mask" and v is None or k == "training"
-                                  and isinstance(v, bool))}
-                node = {**node, "kwargs": kwargs}
-            out.append(node)
-        return out
+    def op(self, spec, where: str) -> dict:
+        """One of Keras's operations (``x + 1.0`` on a KerasTensor) as numnet's OpLayer."""
+        self.check_keys(spec, where, ("name", "inbound_nodes"))
+        name = spec["class_name"]
+        function = KERAS_OPS.get(name)
+        if function is None:
+            raise Unsupported(
+                f"{self.loader.source}: {where}: the operation {name!r} ({spec['module']}) is "
+                f"not one numnet reads from a .keras file (it reads {sorted(KERAS_OPS)}); "
+                "build the model in numnet and save it as .numnet")
+        config = spec["config"]
+        schema.check(config, {"name": str}, _at(where, "config"), self.loader.source)
+        return {"class_name": "OpLayer", "config": {"name": config["name"],
+                                                    "function": function}}
+
+    def node(self, node, where: str, getitem: bool = False):
+        """A call of a layer or op, less the keyword arguments that Keras records and that
+        change nothing (``mask=None``, and ``training``, which the model's own mode
+        overrides). A call on several arguments (``mha(query, value)``, ``x + 1.0``) or with
+        tensors among its keyword arguments becomes numnet's form: its tensors listed in
+        ``args``, and ``numnet_call`` rebuilding the call from them."""
+        if not isinstance(node, dict) or not isinstance(node.get("kwargs"), dict):
+            return node
+        kwargs = {k: v for k, v in node["kwargs"].items()
+                  if not (k == "mask" and v is None or k == "training"
+                          and isinstance(v, bool))}
+        args = node.get("args")
+        if not isinstance(args, list) or len(args) == 1 and not kwargs and (
+                _is_tensor(args[0]) or isinstance(args[0], list)
+                and all(_is_tensor(t) for t in args[0])):
+            return {**node, "kwargs": kwargs}
+        tensors: list = []
+        call_args = [self.argument(a, _at(_at(where, "args"), i), tensors)
+                     for i, a in enumerate(args)]
+        if getitem and len(call_args) == 2 and isinstance(call_args[1], list):
+            call_args[1] = {"__tuple__": call_args[1]}  # Keras writes x[a, b]'s key as a list
+        call_kwargs = {k: self.argument(v, _at(_at(where, "kwargs"), k), tensors)
+                       for k, v in kwargs.items()}
+        if not tensors:
+            raise self.fail(where, "a call on no tensor; a graph's calls read tensors")
+        return {"args": [tensors], "kwargs": {},
+                "numnet_call": {"args": {"__tuple__": call_args},
+                                "kwargs": {"__dict__": call_kwargs}}}
+
+    def argument(self, value, where: str, tensors: list, depth: int = 0):
+        """A call's argument in numnet's form; each tensor appended to ``tensors``."""
+        if depth > 16:
+            raise self.fail(where, "arguments nested over 16 deep")
+        if isinstance(value, dict):
+            kind = value.get("class_name")
+            if kind == "__keras_tensor__":
+                tensors.append(value)
+                return {"__tensor__": len(tensors) - 1}
+            if kind == "__slice__":
+                schema.check(value.get("config"), schema.ANY_DICT, _at(where, "config"),
+                             self.loader.source)
+                return {"__slice__": [self.argument(value["config"].get(k), _at(where, k),
+                                                    tensors, depth + 1)
+                                      for k in ("start", "stop", "step")]}
+            if kind == "__ellipsis__":
+                return {"__ellipsis__": True}
+            if "class_name" in value:
+                raise Unsupported(f"{self.loader.source}: {where}: a call's argument "
+                                  f"{str(kind)[:40]!r} is not one numnet reads (tensors, "
+                                  "numbers, strings, lists, slices)")
+            return {"__dict__": {k: self.argument(v, _at(where, k), tensors, depth + 1)
+                                 for k, v in value.items()}}
+        if isinstance(value, list):
+            return [self.argument(v, _at(where, i), tensors, depth + 1)
+                    for i, v in enumerate(value)]
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        raise self.fail(where, f"unexpected {type(value).__name__}")
 
     @staticmethod
     def histories(value):
@@ -432,6 +510,10 @@ class Translator:
         return [self.value(m, _at(where, i)) for i, m in enumerate(value)]
 
 
+def _is_tensor(value) -> bool:
+    return isinstance(value, dict) and value.get("class_name") == "__keras_tensor__"
+
+
 def weight_keys(model, spec, source: str) -> list:
     """[(layer, key)]: where Keras put each layer's weights (``/layers/<key>/vars``), by the
     snake case of its class name with a counter per class, in the order of the config."""
@@ -443,6 +525,8 @@ def weight_keys(model, spec, source: str) -> list:
         for layer in model.layers:
             by_name.setdefault(layer.name, layer)
         for entry in spec["config"]["layers"]:
+            if _is_op(entry):
+                continue  # an operation: no weights, not counted
             key = keras_h5.keras_key(entry["class_name"])
             used[key] = used.get(key, -1) + 1
             key = key if used[key] == 0 else f"{key}_{used[key]}"

@@ -20,10 +20,13 @@ attributes ``keras_version``, ``backend``, ``model_config`` (the architecture as
 ``weight_names`` (trainable weights first, as Keras orders them) and one dataset per weight.
 
 Only what Keras has can be written: the layers in ``KERAS_LAYERS`` (numnet's layers that
-Keras shares, in the same form; not ``Lambda``, whose Python code a file cannot hold), in
+Keras shares, in the same form; not ``Lambda``, whose Python code a file cannot hold) and
+custom layers registered with ``@register_keras_serializable(package=...)`` (written, as Keras
+writes them, with ``"module": None`` and ``"registered_name": "package>Name"``: Keras loads
+them where the same name is registered), in
 Sequential and functional models (any graph of layers, several inputs and outputs, nested
-models). Another layer (a custom one, or one whose form differs from Keras's), a custom
-initializer or activation function, or a subclassed model, is refused with a ValueError
+models). Another layer (an unregistered custom one, or one whose form differs from Keras's), a
+custom initializer or activation function, or a subclassed model, is refused with a ValueError
 (``NotKerasCompatible``) that names it: save such a model as ``.numnet``. Compile settings
 that Keras cannot load (a custom loss or metric) are left out with a warning; the file then
 holds an uncompiled model. A ``.keras`` file holds the optimizer's state (its step, learning
@@ -36,6 +39,7 @@ written to a temporary name and renamed into place. Both formats need h5py (pip 
 from __future__ import annotations
 
 import datetime
+import inspect
 import io
 import json
 import warnings
@@ -44,11 +48,13 @@ import numpy as np
 
 from .. import backend, constraints, initializers, regularizers
 from ..layers.base import InputLayer
+from ..layers.symbolic import CallSpec, OpLayer, _Slot
 from ..models.functional import keras_layer_order
 from . import keras_h5, objects
 from .archive import write_archive
 from .atomic import atomic_write
 from .keras_file import HELD_LAYERS
+from .registry import get_registered_name
 
 KERAS_VERSION = "3.15.1"
 """The Keras release whose file layout the writers follow (and that the files name)."""
@@ -65,13 +71,14 @@ _TABLES = {
     "metrics": objects.builtin_metrics,
 }
 KERAS_LAYERS = frozenset("""
-    Activation ActivityRegularization Add AlphaDropout Average AveragePooling1D AveragePooling2D
-    BatchNormalization Bidirectional CategoryEncoding CenterCrop Concatenate Conv1D
-    Conv1DTranspose Conv2D Conv2DTranspose Cropping1D Cropping2D Dense Dot Dropout ELU Embedding
-    Flatten GRU GRUCell GaussianDropout GaussianNoise GlobalAveragePooling1D
+    Activation ActivityRegularization Add AdditiveAttention AlphaDropout Attention Average
+    AveragePooling1D AveragePooling2D BatchNormalization Bidirectional CategoryEncoding CenterCrop
+    Concatenate Conv1D Conv1DTranspose Conv2D Conv2DTranspose Cropping1D Cropping2D Dense Dot
+    Dropout ELU Embedding Flatten GRU GRUCell GaussianDropout GaussianNoise GlobalAveragePooling1D
     GlobalAveragePooling2D GlobalMaxPooling1D GlobalMaxPooling2D Identity InputLayer LSTM
     LSTMCell LayerNormalization LeakyReLU Masking MaxPooling1D MaxPooling2D Maximum Minimum
-    Multiply Normalization PReLU Permute RNN RandomContrast RandomFlip RandomRotation
+    MultiHeadAttention Multiply Normalization PReLU Permute RNN RandomBrightness RandomContrast
+    RandomFlip RandomRotation
     RandomTranslation RandomZoom ReLU RepeatVector Rescaling Reshape Resizing SimpleRNN
     SimpleRNNCell Softmax Subtract TimeDistributed UnitNormalization UpSampling1D UpSampling2D
     ZeroPadding1D ZeroPadding2D
@@ -79,6 +86,21 @@ KERAS_LAYERS = frozenset("""
 """numnet's layers that the writers give Keras in Keras's form (config and weights), each
 checked by loading the file in Keras 3.15 (tests/test_keras_write.py). ``Lambda`` is not one:
 its Python code has no safe place in a file."""
+
+NOT_IN_LEGACY_H5 = {
+    "Attention": "has a score_mode ('dot') that Keras 3.15's legacy .h5 loader mistakes for a "
+                 "function (Keras fails on its own .h5 files of it); save as .keras",
+}
+"""Layers of KERAS_LAYERS that the legacy .h5 writer refuses, with the reason: Keras cannot
+load them from that format."""
+
+KERAS_OPS = {"add": "Add", "subtract": "Subtract", "multiply": "Multiply",
+             "divide": "TrueDivide", "true_divide": "TrueDivide", "__getitem__": "GetItem"}
+"""The ops of a functional graph (``x + y``, ``x[:, 0]``, ``ops.multiply(x, y)``) that the
+``.keras`` writer gives Keras, as Keras 3 writes its own (an entry of module
+``keras.src.ops.numpy`` whose config is only its name, its operands as the call's arguments);
+any other op is refused, naming it."""
+KERAS_OPS_MODULE = "keras.src.ops.numpy"
 
 
 KERAS_ONLY_SETTINGS = {
@@ -255,10 +277,17 @@ class _Writer:
             return self.model(layer, where)
         if isinstance(layer, InputLayer):
             return _keras_object("keras.layers", "InputLayer", self.input_config(layer))
+        if isinstance(layer, OpLayer):
+            return self.op(layer, where)
         name = type(layer).__name__
         if objects.builtin_layers().get(name) is not type(layer):
-            raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
-                              "is a custom class, which Keras does not have")
+            registered = get_registered_name(type(layer))
+            if registered is None:
+                raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
+                                  "is a custom class, which Keras does not have (a class "
+                                  "registered with @register_keras_serializable() is written "
+                                  "by its registered name, for Keras to find among its own)")
+            return self.custom_layer(layer, registered, where, build)
         if name == "Lambda":
             raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
                               "holds Python code, which Keras's files do not hold safely")
@@ -266,10 +295,81 @@ class _Writer:
             raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
                               "is one that numnet does not write in Keras's form (its config or "
                               "weights differ from Keras's)")
+        if self.fmt == ".h5" and name in NOT_IN_LEGACY_H5:
+            raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
+                              NOT_IN_LEGACY_H5[name])
         config = self.layer_config(layer, where)
         for key, value in KERAS_ONLY_SETTINGS["layers"].get(name, {}).items():
             config.setdefault(key, value)
         spec = _keras_object("keras.layers", name, config)
+        shape = getattr(layer, "input_shape", None)
+        if build and layer.built and shape is not None:
+            spec["build_config"] = {"input_shape": _shape(shape)}
+        return spec
+
+    def op(self, layer, where: str) -> dict:
+        """An op node (``x + 1.0``) as Keras 3 writes an operation of a functional graph."""
+        name = KERAS_OPS.get(layer.function)
+        if name is None or self.fmt != ".keras":
+            why = ("is not one that numnet writes in Keras's form (only "
+                   f"{sorted(set(KERAS_OPS) - {'true_divide'})})" if name is None else
+                   "is an op, which Keras's legacy .h5 format cannot hold (save as .keras)")
+            raise self.refuse(f"{where}: the op {layer.function!r} of the graph "
+                              f"({layer.name!r})", why)
+        return {"module": KERAS_OPS_MODULE, "class_name": name, "config": {"name": layer.name},
+                "registered_name": name}
+
+    def call_argument(self, value, tensor, where: str):
+        """A call's argument as Keras serializes it: each parent as a ``__keras_tensor__``
+        (``tensor(index)``), slices and Ellipsis as Keras's objects, tuples as lists."""
+        if type(value) is _Slot:
+            return tensor(value.index)
+        if isinstance(value, slice):
+            return {"class_name": "__slice__", "config": {
+                "start": self.call_argument(value.start, tensor, where),
+                "stop": self.call_argument(value.stop, tensor, where),
+                "step": self.call_argument(value.step, tensor, where)}}
+        if value is Ellipsis:
+            return {"class_name": "__ellipsis__", "config": {}}
+        if isinstance(value, (list, tuple)):
+            return [self.call_argument(v, tensor, where) for v in value]
+        if isinstance(value, dict):
+            return {str(k): self.call_argument(v, tensor, where) for k, v in value.items()}
+        if isinstance(value, np.generic):
+            return value.item()
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        raise self.refuse(f"{where}: a call's argument of type {type(value).__name__}",
+                          "is not one that numnet writes for Keras")
+
+    @staticmethod
+    def build_shapes(layer, spec, parents, shapes, default: dict) -> dict:
+        """Keras's build_config of a layer first called on several tensors (``mha(q, v)``):
+        the shape of each tensor argument by the name of its parameter of ``call``."""
+        try:
+            names = [p.name for p in inspect.signature(layer.call).parameters.values()
+                     if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        except (TypeError, ValueError):
+            return default
+        found = {}
+        for i, value in enumerate(spec.args):
+            if type(value) is _Slot and i < len(names):
+                found[f"{names[i]}_shape"] = _shape(shapes[parents[value.index]])
+        for key, value in spec.kwargs.items():
+            if type(value) is _Slot:
+                found[f"{key}_shape"] = _shape(shapes[parents[value.index]])
+        return {"shapes_dict": found} if len(found) > 1 else default
+
+    def custom_layer(self, layer, registered: str, where: str, build: bool) -> dict:
+        """A registered custom layer as Keras writes one: no module, its class name, its
+        registered name ("package>Name"), for the Keras process to find the class registered
+        under the same name; its weights in /vars, in the order it made them."""
+        if keras_h5.held_layers(layer):
+            raise self.refuse(f"{where}: the custom layer {layer.name!r} "
+                              f"({type(layer).__name__})", "holds layers of its own, whose "
+                              "weights numnet cannot place as Keras does")
+        spec = {"module": None, "class_name": type(layer).__name__,
+                "config": self.layer_config(layer, where), "registered_name": registered}
         shape = getattr(layer, "input_shape", None)
         if build and layer.built and shape is not None:
             spec["build_config"] = {"input_shape": _shape(shape)}
@@ -324,8 +424,17 @@ class _Writer:
             tensors = [{"class_name": "__keras_tensor__",
                         "config": {"shape": _shape(shapes[p]), "dtype": dtypes[p],
                                    "keras_history": history[p]}} for p in parents]
-            entry["inbound_nodes"].append({"args": [tensors] if merged else tensors,
-                                           "kwargs": {}})
+            if merged.__class__ is CallSpec:  # several arguments, keyword ones, numbers
+                at = f"{where}: the call of {layer.name!r}"
+                node = {"args": self.call_argument(list(merged.args), tensors.__getitem__, at),
+                        "kwargs": self.call_argument(merged.kwargs, tensors.__getitem__, at)}
+                node["kwargs"].pop("training", None)
+                if not entry["inbound_nodes"] and "build_config" in entry:
+                    entry["build_config"] = self.build_shapes(layer, merged, parents, shapes,
+                                                              entry["build_config"])
+            else:
+                node = {"args": [tensors] if merged else tensors, "kwargs": {}}
+            entry["inbound_nodes"].append(node)
             history.append([layer.name, len(entry["inbound_nodes"]) - 1, 0])
             dtypes.append(getattr(layer, "compute_dtype", None) or dtypes[parents[0]])
         ins = history[:len(inputs)]
@@ -432,6 +541,8 @@ def _write_layer(group, layer, fmt: str) -> None:
 def _write_layers(group, model, fmt: str) -> None:
     used: dict[str, int] = {}
     for layer in _keras_layers(model, fmt):
+        if isinstance(layer, OpLayer):
+            continue  # an operation: not one of the model's layers, no weights
         if _is_model(layer):
             name = _keras_class(layer, layer.name, fmt)
         else:
@@ -553,6 +664,8 @@ def weight_keys(model, prefix: str = "") -> list | None:
     keys = []
     used: dict[str, int] = {}
     for layer in _keras_layers(model, ".weights.h5"):
+        if isinstance(layer, OpLayer):
+            continue
         name = _keras_class(layer, layer.name, ".weights.h5") if _is_model(layer) \
             else type(layer).__name__
         key = keras_h5.keras_key(name)
@@ -622,8 +735,12 @@ def _strip_top(spec: dict) -> dict:
                                                                          "inbound_nodes")
                                                    if k in entry}})
         else:
-            layers.append({k: v for k, v in entry.items()
-                           if k not in ("module", "registered_name", "build_config")})
+            registered = entry.get("registered_name")
+            entry = {k: v for k, v in entry.items()
+                     if k not in ("module", "registered_name", "build_config")}
+            if isinstance(registered, str) and ">" in registered:
+                entry["class_name"] = registered  # a custom class, by its registered name
+            layers.append(entry)
     config["layers"] = layers
     spec["config"] = config
     return spec
@@ -703,7 +820,7 @@ def _write_legacy_group(group, weights: list) -> None:
         group.create_dataset(name, data=value)
 
 
-__all__ = ["KERAS_LAYERS", "KERAS_ONLY_SETTINGS", "KERAS_SLOTS", "KERAS_SLOT_NAMES",
-           "KERAS_VERSION", "NotKerasCompatible", "keras_config", "keras_layer_order",
-           "keras_only_weights", "optimizer_variables", "save_keras", "save_legacy_h5",
-           "save_weights", "weight_keys", "write_weights_h5"]
+__all__ = ["KERAS_LAYERS", "KERAS_ONLY_SETTINGS", "KERAS_OPS", "KERAS_SLOTS", "KERAS_SLOT_NAMES",
+           "KERAS_VERSION", "NOT_IN_LEGACY_H5", "NotKerasCompatible", "keras_config",
+           "keras_layer_order", "keras_only_weights", "optimizer_variables", "save_keras",
+           "save_legacy_h5", "save_weights", "weight_keys", "write_weights_h5"]

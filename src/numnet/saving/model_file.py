@@ -300,7 +300,7 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
     compatibility: loading never runs code from the file, whatever its value.
     """
     path = _existing(filepath)
-    if keras_legacy.is_hdf5(path):
+    if keras_legacy.is_hdf5(path) and not path.lower().endswith(SUFFIX):
         return keras_legacy.load_model(path, custom_objects, compile, max_bytes)
     with keras_file.ArchiveOfEither(path, max_bytes) as ar:
         if keras_file.is_keras_file(ar):
