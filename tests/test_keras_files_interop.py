@@ -117,6 +117,20 @@ def test_a_legacy_h5_file_over_max_bytes_is_refused(tmp_path):
         numnet.models.load_model(tmp_path / "m.h5", max_bytes=1000)
 
 
+def test_a_legacy_h5_architecture_larger_than_its_weights_is_refused_before_building(tmp_path):
+    path = tmp_path / "m.h5"
+    _normalization_model().save(path)
+
+    def change(h5):
+        config = json.loads(h5.attrs["model_config"])
+        config["config"]["layers"][-1]["config"]["units"] = 10**9
+        h5.attrs["model_config"] = json.dumps(config)
+
+    _rewrite(path, change)
+    with pytest.raises(ModelFileError, match="model_config"):
+        numnet.models.load_model(path)
+
+
 def test_a_legacy_h5_dataset_of_another_shape_is_refused(tmp_path):
     path = tmp_path / "m.h5"
     _normalization_model().save(path)

@@ -21,7 +21,12 @@ becomes ``shape`` and ``batch_size``, and settings that numnet lacks are dropped
 the value that leaves the computation as it is (``lora_rank=None``, ``renorm=False``, ...); any
 other setting that numnet lacks is refused with ModelFileError naming the layer and the key.
 The layers that a layer holds (an RNN's ``cell``, a wrapper's ``layer``, ``forward_layer`` and
-``backward_layer``) are checked and mapped as the model's own layers are.
+``backward_layer``) are checked and mapped as the model's own layers are. A custom layer that
+Keras wrote with its registered name (``"module": None, "registered_name": "package>Name"``) is
+found by that name in ``custom_objects`` or the registry. A functional graph's operations
+(``x + 1.0``, ``x[:, 0]``: entries of module ``keras.src.ops.numpy``) become numnet's op nodes
+for those in ``KERAS_OPS``, and any other is refused naming it; a call of several arguments
+(``mha(query, value)``) or with tensors among its keyword arguments is rebuilt as it was made.
 The weights (``model.weights.h5``, read into memory within ``max_bytes``) need h5py: pip
 install 'numnet[h5]'. The compile settings are kept where numnet knows them; the optimizer's
 state (its moments, its step) is not restored.
@@ -614,4 +619,4 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
     return model
 
 
-__all__ = ["ArchiveOfEither", "is_keras_file", "load_model"]
+__all__ = ["KERAS_OPS", "ArchiveOfEither", "is_keras_file", "load_model"]
