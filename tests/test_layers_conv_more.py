@@ -476,3 +476,9 @@ def test_group_normalization_under_mixed_precision_normalizes_in_float32():
     assert out.dtype == np.float16 and layer.gamma.dtype == np.float32
     want = group_norm_reference(x.astype(np.float64), 2, 1.0, 0.0, 1e-3)
     np.testing.assert_allclose(out.numpy().astype(np.float64), want, atol=2e-3)
+
+
+def test_3d_layers_name_the_five_axes_they_expect():
+    for layer in (layers.Conv3D(2, 2), layers.MaxPooling3D(), layers.UpSampling3D()):
+        with pytest.raises(ValueError, match=r"5 axes \(batch, depth, height, width, channels\)"):
+            layer(np.ones((2, 4, 4, 3), "float32"))

@@ -48,7 +48,8 @@ def channels_last(data_format, where: str) -> str:
 def check_rank(layer: Layer, shape, rank: int) -> None:
     """A ValueError unless ``shape`` is (batch, ``rank`` spatial axes, channels)."""
     if len(shape) != rank + 2:
-        axes = "(batch, steps, channels)" if rank == 1 else "(batch, height, width, channels)"
+        axes = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}.get(
+            rank, "(batch, depth, height, width, channels)")
         raise ValueError(
             f"Input of layer {layer.name!r}: expected {rank + 2} axes {axes}, given shape "
             f"{tuple(shape)}." + (" Add a channels axis, e.g. x[..., None]."
