@@ -100,6 +100,8 @@ EXPECTED = {
     "sequential_guide": {"weights_before_call": (0, 0), "weights_after_call": (6, 6),
                          "known_params": (10, 10), "feature_width": (16, 16),
                          "accuracy": (0.85, 1.0)},
+    "image_augmentation": {"inference_change": (0.0, 0.0), "training_change": (1.0, None),
+                           "accuracy": (0.9, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -150,6 +152,7 @@ KERAS_TOLERANCE = {
     "layer_subclassing": {"total": ("abs", 0), "kept_training": ("abs", 0.06),
                           "test_mse": ("abs", 0.03)},
     "sequential_guide": {"accuracy": ("abs", 0.04)},
+    "image_augmentation": {"accuracy": ("abs", 0.05), "params": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.
