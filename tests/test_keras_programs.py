@@ -169,10 +169,7 @@ NEEDS_TENSORFLOW = {
 
 # Programs that fail under numnet today, each for a numnet defect named here (reproductions in
 # the project's notes). strict: the day the defect is fixed, the test says so.
-FAILS = {
-    "saving_formats": "a registered custom layer cannot be saved to .keras, and load_model "
-                      "cannot read the legacy .h5 model file that model.save wrote",
-}
+FAILS: dict[str, str] = {}
 
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
