@@ -167,8 +167,8 @@ NEEDS_TENSORFLOW = {
     "timeseries_weather": "Keras's timeseries_dataset_from_array returns a tf.data.Dataset",
 }
 
-# Programs that fail under numnet today, each for a numnet defect named here (reproductions in
-# the project's notes). strict: the day the defect is fixed, the test says so.
+# Programs that fail under numnet today, each for the numnet defect named here. The xfail is
+# strict: the day the defect is fixed, the test says so and the row can go.
 FAILS: dict[str, str] = {}
 
 
