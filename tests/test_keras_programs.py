@@ -104,6 +104,13 @@ EXPECTED = {
                            "accuracy": (0.9, 1.0)},
     "ops_layers": {"accuracy": (0.7, 1.0), "top2": (0.88, 1.0), "padding_change": (0.0, 1e-5),
                    "loss_5": (None, of("loss_0", 0.5))},
+    "imbalanced_metrics": {"tp": (of("tp_by_hand"),) * 2, "fn": (of("fn_by_hand"),) * 2,
+                           "precision": (of("precision_by_hand", 1 - 1e-6),
+                                         of("precision_by_hand", 1 + 1e-6)),
+                           "recall": (of("recall_by_hand", 1 - 1e-6),
+                                      of("recall_by_hand", 1 + 1e-6)),
+                           "recall_by_hand": (0.7, 1.0), "auc": (0.9, 1.0),
+                           "positive_rate": (0.03, 0.1)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -156,6 +163,9 @@ KERAS_TOLERANCE = {
     "sequential_guide": {"accuracy": ("abs", 0.04)},
     "image_augmentation": {"accuracy": ("abs", 0.05), "params": ("abs", 0)},
     "ops_layers": {**TRAJECTORY, "accuracy": ("abs", 0.01), "top2": ("abs", 0.01)},
+    "imbalanced_metrics": {**TRAJECTORY, "loss": ("rel", 1e-4), "tp": ("abs", 0), "fn": ("abs", 0),
+                           "precision": ("abs", 1e-6), "recall": ("abs", 1e-6),
+                           "auc": ("rel", 1e-5)},
 }
 
 # Programs with no Keras comparison, and why.
