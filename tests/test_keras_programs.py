@@ -117,6 +117,8 @@ EXPECTED = {
                           "predict_batches": (4, 4)},
     "compute_loss_override": {"teacher_accuracy": (0.85, 1.0), "student_accuracy": (0.85, 1.0),
                               "teacher_change": (0.0, 0.0), "loss_4": (None, of("loss_0", 0.1))},
+    "distiller_unfrozen_teacher": {"teacher_change": (0.1, None), "student_accuracy": (0.6, 1.0),
+                                   "loss_4": (None, of("loss_0", 0.1))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -176,6 +178,8 @@ KERAS_TOLERANCE = {
                           "final_loss": ("rel", 1e-4)},
     "compute_loss_override": {**TRAJECTORY, "teacher_accuracy": ("abs", 0.01),
                               "student_accuracy": ("abs", 0.01)},
+    "distiller_unfrozen_teacher": {**TRAJECTORY, "teacher_change": ("rel", 1e-3),
+                                   "student_accuracy": ("abs", 0.01)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -193,6 +197,10 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
+    "distiller_unfrozen_teacher": "a model called with training=False records no gradient "
+                                  "(its weights get None), so fit does not train the teacher "
+                                  "that compute_loss calls; in Keras training=False only "
+                                  "switches dropout and batch statistics",
     "ops_layers": "fit checks y against the output shape for a loss written as a function, "
                   "so a custom loss that takes integer labels is refused ('y has shape (600,), "
                   "which does not fit the model's output shape (None, 4)')",
