@@ -339,8 +339,11 @@ class Conv3D(_Conv):
         dilation_rate: Defaults to ``1``. groups: only ``1``. activation: Defaults to ``None``.
         use_bias: Defaults to ``True``. kernel_initializer: Defaults to ``'glorot_uniform'``.
         bias_initializer: Defaults to ``'zeros'``.
-        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
-            bias_constraint: Default to ``None``.
+        kernel_regularizer: the kernel's penalty. Defaults to ``None``.
+        bias_regularizer: the bias's penalty. Defaults to ``None``.
+        activity_regularizer: a penalty on the output. Defaults to ``None``.
+        kernel_constraint: the kernel's constraint. Defaults to ``None``.
+        bias_constraint: the bias's constraint. Defaults to ``None``.
         **kwargs: the Layer arguments.
 
     Example:
