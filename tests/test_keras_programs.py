@@ -12,7 +12,7 @@ Where Keras is installed, the same text runs under Keras in a subprocess, with e
 import turned back into the import the guide wrote (``import keras``, ``from keras import ...``,
 ``import tensorflow as tf``), and numnet's numbers must be within ``KERAS_TOLERANCE`` of
 Keras's. Programs that start from the same weights (set_weights from a NumPy draw) and train
-with SGD on unshuffled batches must follow Keras's loss trajectory to 1e-4, relative. Programs
+on unshuffled batches must follow Keras's loss trajectory to 1e-4, relative. Programs
 that use TensorFlow's names (tf.GradientTape, tf.data) or layers that Keras builds on TensorFlow
 (StringLookup, timeseries_dataset_from_array) are compared under the TensorFlow backend, and
 skip where TensorFlow is absent.
