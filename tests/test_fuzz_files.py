@@ -88,7 +88,35 @@ def _genuine(folder: Path) -> dict:
     out["cifar"] = buffer.getvalue()
     images = struct.pack(">IIII", 2051, 2, 28, 28) + bytes(range(256)) * 6 + bytes(32)
     out["idx"] = gzip.compress(images)
+    rows = ["age,city,income,label"] + [
+        f"{20 + i},{'paris' if i % 3 else 'rome'},{1000.5 + 37 * i},{i % 2}" for i in range(30)]
+    out["csv"] = ("\n".join(rows) + "\n").encode()
     return out
+
+
+def _mutate_csv(data: bytes, rng: random.Random) -> bytes:
+    """A table's text: rows dropped or repeated, cells emptied or made huge or odd, quotes
+    unbalanced, a header of many names, or the bytes mutated."""
+    lines = data.decode().split("\n")
+    choice = rng.randrange(6)
+    if choice == 0:
+        del lines[rng.randrange(1, len(lines))]
+    elif choice == 1:
+        row = rng.randrange(len(lines))
+        cells = lines[row].split(",")
+        cells[rng.randrange(len(cells))] = rng.choice(
+            ["", '"', '""', "nan", "inf", "-1e400", "1e400", "x" * 5000, "=cmd|' /C calc'!A0",
+             ",,,,", "\r", "\x00", "9" * 400])
+        lines[row] = ",".join(cells)
+    elif choice == 2:
+        lines[0] = ",".join(f"c{i}" for i in range(rng.choice([1, 5, 3000, 200_000])))
+    elif choice == 3:
+        lines = lines[:1] + lines[1:] * rng.choice([0, 2, 50])
+    elif choice == 4:
+        lines[rng.randrange(len(lines))] += "," * rng.choice([1, 10, 10_000])
+    else:
+        return _mutate_bytes(data, rng)
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
 
 
 # ----------------------------------------------------------------------------- mutations
@@ -314,6 +342,10 @@ def _load(kind: str, path: Path):
         return mnist.load_data(path=path)
     if kind == "cifar":
         return cifar10.load_data(path)
+    if kind == "csv":
+        from numnet.tools.tabular_read import read_table
+
+        return read_table(path)
     folder = path.parent / f"fashion-{path.stem}"
     folder.mkdir()
     labels = gzip.compress(struct.pack(">II", 2049, 2) + bytes([3, 7]))
@@ -324,9 +356,9 @@ def _load(kind: str, path: Path):
 
 DOCUMENTED = {"numnet": "ModelFileError", "keras": "ModelFileError", "h5": "ModelFileError",
               "imdb": "DatasetFileError", "mnist": "DatasetFileError",
-              "cifar": "DatasetFileError", "idx": "DatasetFileError"}
+              "cifar": "DatasetFileError", "idx": "DatasetFileError", "csv": "DataError"}
 SUFFIX = {"numnet": ".numnet", "keras": ".keras", "h5": ".weights.h5", "imdb": ".npz",
-          "mnist": ".npz", "cifar": ".tar.gz", "idx": ".gz"}
+          "mnist": ".npz", "cifar": ".tar.gz", "idx": ".gz", "csv": ".csv"}
 
 
 def _run_cases(kind: str, genuine: bytes, folder: Path, seed: int, count: int) -> list:
@@ -342,6 +374,8 @@ def _run_cases(kind: str, genuine: bytes, folder: Path, seed: int, count: int) -
             data = _mutate_h5(genuine, rng, folder)
         elif kind == "cifar":
             data = _mutate_tar(genuine, rng)
+        elif kind == "csv":
+            data = _mutate_csv(genuine, rng)
         else:
             data = _mutate_gzip(genuine, rng)
         path = folder / f"{kind}-{seed}-{case}{SUFFIX[kind]}"
