@@ -154,6 +154,10 @@ HOST_FILES = {
     "autodiff/gradcheck.py": "finite-difference checker: a float64 test utility on host copies",
     "optimizers/fused.py": "numba kernels for the CPU: run() declines anything not numpy.ndarray",
     "autodiff/fused.py": "numba kernels for the CPU: taken only for numpy.ndarray arguments",
+    "layers/recurrent_kernels.py": "whole-sequence kernels for the CPU: applies() declines "
+                                   "unless backend.xp is numpy (CuPy runs the per-step path)",
+    "layers/lookup.py": "StringLookup / IntegerLookup / CategoryEncoding map tokens (strings, "
+                        "Python ints) on the host, as Keras's lookup tables do",
 }
 HOST_FUNCTIONS = {
     ("losses.py", "validate_targets"): "checks the labels on the host before fit moves them",
@@ -168,6 +172,22 @@ HOST_FUNCTIONS = {
                                        "host; as_tensor then moves it to the device",
     ("layers/symbolic.py", "_probe_value"): "a sample of text inputs (object arrays exist "
                                             "only on the host)",
+    ("layers/symbolic.py", "_run_sample_call"): "np.errstate around a sample call made when a "
+                                                "graph is built",
+    ("layers/symbolic.py", "_decode"): "rebuilds a graph node's constant arguments from JSON",
+    ("layers/embedding.py", "row_sums"): "the NumPy branch (xp is numpy); CuPy takes add.at",
+    ("layers/attention.py", "_attend"): "argsort of a tuple of axis numbers (a permutation)",
+    ("layers/image.py", "_augment"): "index arrays of a flip, drawn on the host as the seeded "
+                                     "generator's numbers are",
+    ("layers/image.py", "_transforms"): "the affine parameters of a batch, from the host's "
+                                        "seeded draws",
+    ("layers/image.py", "rotation_transforms"): "the affine parameters of a batch, from the "
+                                                "host's seeded draws",
+    ("optimizers/schedules.py", "_steps"): "a schedule's steps given as an array (for plots): "
+                                           "host numbers, as each step is",
+    ("optimizers/schedules.py", "wrapper"): "a schedule's steps given as an array (for plots)",
+    ("autodiff/ops.py", "keras_dtype"): "dtype rules (names, not arrays)",
+    ("autodiff/ops.py", "result_type"): "dtype rules (names, not arrays)",
 }
 # numpy attributes that describe or name things rather than compute on arrays; ``random`` is
 # numnet's random generator (backend.rng()), drawn on the host by design and then moved.
