@@ -79,7 +79,11 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None) -> Tensor:
 
 @symbolic_op
 def convert_to_numpy(x):
-    """``x`` as a NumPy array (copied from a GPU)."""
+    """``x`` as a NumPy array (copied from a GPU).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return backend.to_numpy(_raw(x))
 
 
@@ -87,39 +91,66 @@ def convert_to_numpy(x):
 def cast(x, dtype) -> Tensor:
     """``x`` as ``dtype``; between float types the gradient flows back, into ints it stops.
 
-    >>> numnet.ops.cast([1.7, -1.7], "int32").tolist()
-    [1, -1]
+    Args:
+        x: the input: an array, a number or a Tensor.
+        dtype: the dtype to cast to.
+
+    Example:
+        >>> numnet.ops.cast([1.7, -1.7], "int32").tolist()
+        [1, -1]
     """
     return _ops.cast(_tensor(x), _numpy.dtype(dtype))
 
 
 @symbolic_op
 def is_tensor(x) -> bool:
-    """Whether ``x`` is a numnet Tensor (or Variable)."""
+    """Whether ``x`` is a numnet Tensor (or Variable).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return isinstance(x, Tensor)
 
 
 @symbolic_op
 def dtype(x) -> str:
-    """The name of ``x``'s dtype as Keras gives it: ``"float32"``, ``"int32"``, ``"bool"``."""
+    """The name of ``x``'s dtype as Keras gives it: ``"float32"``, ``"int32"``, ``"bool"``.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return str(_dtype_of(x))
 
 
 @symbolic_op
 def shape(x) -> tuple:
-    """The shape of ``x`` as a tuple of ints."""
+    """The shape of ``x`` as a tuple of ints.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return tuple(_numpy.shape(_raw(x))) if not hasattr(x, "shape") else tuple(x.shape)
 
 
 @symbolic_op
 def stop_gradient(variable) -> Tensor:
-    """The same values with no gradient flowing back: ``d out / d variable = 0``."""
+    """The same values with no gradient flowing back: ``d out / d variable = 0``.
+
+    Args:
+        variable: the Tensor whose gradient is cut.
+    """
     return Tensor(_tensor(variable).value)
 
 
 @symbolic_op
 def cond(pred, true_fn, false_fn):
-    """``true_fn()`` if ``pred`` holds, else ``false_fn()`` (eager: only the one taken runs)."""
+    """``true_fn()`` if ``pred`` holds, else ``false_fn()`` (eager: only the one taken runs).
+
+    Args:
+        pred: a boolean scalar.
+        true_fn: a function of no arguments, called when pred is true.
+        false_fn: called when pred is false.
+    """
     return true_fn() if builtins.bool(_raw(pred)) else false_fn()
 
 
@@ -127,7 +158,12 @@ def cond(pred, true_fn, false_fn):
 def vectorized_map(function, elements):
     """``function`` applied to each slice of ``elements`` along the first axis, the results
     stacked: ``stack([function(e) for e in elements])``. ``elements`` may be a tuple or list
-    of tensors sliced together (``function`` then receives a tuple)."""
+    of tensors sliced together (``function`` then receives a tuple).
+
+    Args:
+        function: a function of one element.
+        elements: the elements, stacked along axis 0.
+    """
     if isinstance(elements, (tuple, list)):
         parts = [_ops.unstack(_tensor(e), 0) for e in elements]
         results = [function(type(elements)(row)) for row in zip(*parts, strict=True)]
@@ -221,7 +257,13 @@ def _window(shape, start_indices, size):
 @symbolic_op
 def slice(inputs, start_indices, shape) -> Tensor:  # noqa: A001 - Keras's name
     """The block of ``inputs`` of size ``shape`` starting at ``start_indices`` (-1 in ``shape``:
-    to the end of that axis). ``slice(x, (1, 0), (2, -1))`` is ``x[1:3, 0:]``."""
+    to the end of that axis). ``slice(x, (1, 0), (2, -1))`` is ``x[1:3, 0:]``.
+
+    Args:
+        inputs: the input batch, channels last: (batch, *spatial, channels).
+        start_indices: where the slice starts on each axis.
+        shape: the slice's size on each axis.
+    """
     inputs = _tensor(inputs)
     return _ops.getitem(inputs, _window(inputs.shape, start_indices, tuple(shape)))
 
@@ -230,8 +272,14 @@ def slice(inputs, start_indices, shape) -> Tensor:  # noqa: A001 - Keras's name
 def slice_update(inputs, start_indices, updates) -> Tensor:
     """``inputs`` with the block at ``start_indices`` of ``updates``'s shape set to ``updates``.
 
-    >>> numnet.ops.slice_update(numnet.ops.zeros((2, 3)), (1, 1), [[7.0, 8.0]]).tolist()
-    [[0.0, 0.0, 0.0], [0.0, 7.0, 8.0]]
+    Args:
+        inputs: the input batch, channels last: (batch, *spatial, channels).
+        start_indices: where the slice starts on each axis.
+        updates: the values written.
+
+    Example:
+        >>> numnet.ops.slice_update(numnet.ops.zeros((2, 3)), (1, 1), [[7.0, 8.0]]).tolist()
+        [[0.0, 0.0, 0.0], [0.0, 7.0, 8.0]]
     """
     inputs, updates = _tensor(inputs), _tensor(updates)
     xp = backend.xp
@@ -242,7 +290,13 @@ def slice_update(inputs, start_indices, updates) -> Tensor:
 
 @symbolic_op
 def unstack(x, num=None, axis=0) -> list:
-    """The slices of ``x`` along ``axis``, as a list of Tensors (``num``, if given, is checked)."""
+    """The slices of ``x`` along ``axis``, as a list of Tensors (``num``, if given, is checked).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        num: the number of tensors (the axis's size); None to read it. Defaults to ``None``.
+        axis: the axis to unstack along. Defaults to ``0``.
+    """
     x = _tensor(x)
     if num is not None and num != x.shape[axis]:
         raise ValueError(f"unstack(num): axis {axis} of x has size {x.shape[axis]}, given "
@@ -259,8 +313,15 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  
 
     ``num_segments`` defaults to max(segment_ids) + 1; ids outside [0, num_segments) are dropped.
 
-    >>> numnet.ops.segment_sum([1.0, 2.0, 3.0], [0, 0, 1]).tolist()
-    [3.0, 3.0]
+    Args:
+        data: the values, (N, ...).
+        segment_ids: the segment of each row, integers of shape (N,).
+        num_segments: the number of segments; None for max(segment_ids) + 1. Defaults to ``None``.
+        sorted: whether segment_ids are sorted (a hint). Defaults to ``False``.
+
+    Example:
+        >>> numnet.ops.segment_sum([1.0, 2.0, 3.0], [0, 0, 1]).tolist()
+        [3.0, 3.0]
     """
     ids = _index(segment_ids)
     if num_segments is None:
@@ -271,7 +332,14 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  
 @symbolic_op
 def segment_max(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
     """out[k] = the largest ``data[i]`` with ``segment_ids[i] == k`` (the dtype's lowest value
-    for an empty segment). Forward only: no gradient flows."""
+    for an empty segment). Forward only: no gradient flows.
+
+    Args:
+        data: the values, (N, ...).
+        segment_ids: the segment of each row, integers of shape (N,).
+        num_segments: the number of segments; None for max(segment_ids) + 1. Defaults to ``None``.
+        sorted: whether segment_ids are sorted (a hint). Defaults to ``False``.
+    """
     xp = backend.xp
     data, ids = _tensor(data), _index(segment_ids)
     if num_segments is None:
@@ -287,8 +355,15 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  
 def logsumexp(x, axis=None, keepdims=False) -> Tensor:
     """log(sum(exp(x))) over ``axis``, computed stably: m + log(sum(exp(x - m))), m = max(x).
 
-    >>> float(numnet.ops.logsumexp([0.0, 0.0]))  # log 2
-    0.6931471...
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+
+    Example:
+        >>> float(numnet.ops.logsumexp([0.0, 0.0]))  # log 2
+        0.6931471...
     """
     x = _float(x)
     axis = _axis(axis)
@@ -303,7 +378,11 @@ def logsumexp(x, axis=None, keepdims=False) -> Tensor:
 
 @symbolic_op
 def rsqrt(x) -> Tensor:
-    """1 / sqrt(x); d x = -0.5 x^(-3/2)."""
+    """1 / sqrt(x); d x = -0.5 x^(-3/2).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: 1 / backend.xp.sqrt(v), lambda v, y: -0.5 * y ** 3)
 
 
@@ -316,7 +395,11 @@ def _erf_values(v):
 @symbolic_op
 def erf(x) -> Tensor:
     """The error function 2/sqrt(pi) * integral_0^x exp(-t^2) dt (to 1.2e-7);
-    d x = 2/sqrt(pi) exp(-x^2)."""
+    d x = 2/sqrt(pi) exp(-x^2).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), _erf_values,
                       lambda v, y: 2 / math.sqrt(math.pi) * backend.xp.exp(-v * v))
 
@@ -326,9 +409,16 @@ def top_k(x, k, sorted=True) -> tuple:  # noqa: A002 - Keras's name
     """(values, indices) of the ``k`` largest entries along the last axis, largest first;
     ``indices`` are int32 and the gradient flows through ``values``.
 
-    >>> values, indices = numnet.ops.top_k([1.0, 3.0, 2.0], 2)
-    >>> values.tolist(), indices.tolist()
-    ([3.0, 2.0], [1, 2])
+    Args:
+        x: the input: an array, a number or a Tensor.
+        k: how many of the largest values to return.
+        sorted: whether the output is sorted (for top_k: largest first); segment ids may be given
+            sorted as a hint. Defaults to ``True``.
+
+    Example:
+        >>> values, indices = numnet.ops.top_k([1.0, 3.0, 2.0], 2)
+        >>> values.tolist(), indices.tolist()
+        ([3.0, 2.0], [1, 2])
     """
     x = _tensor(x)
     xp = backend.xp
@@ -341,7 +431,13 @@ def top_k(x, k, sorted=True) -> tuple:  # noqa: A002 - Keras's name
 @symbolic_op
 def in_top_k(targets, predictions, k) -> Tensor:
     """Whether the target class of each row is among the ``k`` largest predictions (ties count
-    as in, NaN predictions as lowest): a bool tensor of the rows' shape."""
+    as in, NaN predictions as lowest): a bool tensor of the rows' shape.
+
+    Args:
+        targets: the true class of each sample, integers of shape (batch,).
+        predictions: the scores, (batch, classes).
+        k: how many of the top scores count.
+    """
     xp = backend.xp
     predictions = backend.to_device(_raw(predictions))
     targets = _index(targets)

@@ -28,8 +28,16 @@ def norm(x, ord=None, axis=None, keepdims=False) -> Tensor:  # noqa: A002 - Kera
     (sum |x|^p)^(1/p). Matrix ``ord``: None or "fro" (Frobenius), 1, -1 (largest, smallest
     column sum of |x|), inf, -inf (row sums); "nuc", 2, -2 are forward only.
 
-    >>> float(numnet.ops.norm([3.0, 4.0]))
-    5.0
+    Args:
+        x: the input: an array, a number or a Tensor.
+        ord: the norm's order (None: Frobenius for matrices, 2 for vectors). Defaults to ``None``.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+
+    Example:
+        >>> float(numnet.ops.norm([3.0, 4.0]))
+        5.0
     """
     x, axis = _float(x), _axis(axis)
     if axis is None:
@@ -76,19 +84,32 @@ def _matrix_norm(x, ord, axis, keepdims):  # noqa: A002
 
 @symbolic_op
 def inv(x) -> Tensor:
-    """The inverse of each square matrix; d x = -inv^T g inv^T."""
+    """The inverse of each square matrix; d x = -inv^T g inv^T.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.inv(_float(x))
 
 
 @symbolic_op
 def det(x) -> Tensor:
-    """The determinant of each square matrix; d x = g det(x) inv(x)^T."""
+    """The determinant of each square matrix; d x = g det(x) inv(x)^T.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.det(_float(x))
 
 
 @symbolic_op
 def solve(a, b) -> Tensor:
-    """The x with a x = b (b a matrix or a vector); d b = solve(a^T, g), d a = -d b x^T."""
+    """The x with a x = b (b a matrix or a vector); d b = solve(a^T, g), d a = -d b x^T.
+
+    Args:
+        a: the matrix A.
+        b: the right-hand side B.
+    """
     a, b = _promote(_float(a), _float(b))
     return _ops.solve(a, b)
 
@@ -96,35 +117,63 @@ def solve(a, b) -> Tensor:
 @symbolic_op
 def cholesky(x, upper=False) -> Tensor:
     """The lower (``upper``: upper) triangular L with L L^T = x, x symmetric positive definite.
-    Forward only."""
+    Forward only.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        upper: return the upper triangular factor U (A = Uᵀ U) instead of the lower one. Defaults to
+            ``False``.
+    """
     factor = _xp().linalg.cholesky(_float(x).value)
     return Tensor(_xp().swapaxes(factor, -1, -2) if upper else factor)
 
 
 @symbolic_op
 def qr(x, mode="reduced") -> tuple:
-    """(q, r) with x = q r, q orthonormal, r upper triangular. Forward only."""
+    """(q, r) with x = q r, q orthonormal, r upper triangular. Forward only.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        mode: 'reduced' (the default) or 'complete'.
+    """
     q, r = _xp().linalg.qr(_float(x).value, mode=mode)
     return Tensor(q), Tensor(r)
 
 
 @symbolic_op
 def svd(x, full_matrices=True, compute_uv=True):
-    """(u, s, v^H) with x = u diag(s) v^H, or s alone without ``compute_uv``. Forward only."""
+    """(u, s, v^H) with x = u diag(s) v^H, or s alone without ``compute_uv``. Forward only.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        full_matrices: return full U and Vᵀ (else the reduced ones). Defaults to ``True``.
+        compute_uv: also return U and Vᵀ (else only the singular values). Defaults to ``True``.
+    """
     out = _xp().linalg.svd(_float(x).value, full_matrices=full_matrices, compute_uv=compute_uv)
     return tuple(Tensor(t) for t in out) if compute_uv else Tensor(out)
 
 
 @symbolic_op
 def eigh(x) -> tuple:
-    """(eigenvalues ascending, eigenvectors) of each symmetric matrix. Forward only."""
+    """(eigenvalues ascending, eigenvectors) of each symmetric matrix. Forward only.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     w, v = _xp().linalg.eigh(_float(x).value)
     return Tensor(w), Tensor(v)
 
 
 @symbolic_op
 def lstsq(a, b, rcond=None) -> Tensor:
-    """The x minimising ||a x - b||. Forward only."""
+    """The x minimising ||a x - b||. Forward only.
+
+    Args:
+        a: the matrix A.
+        b: the right-hand side B.
+        rcond: singular values below rcond times the largest are treated as zero; None for the
+            machine precision times max(M, N). Defaults to ``None``.
+    """
     a, b = _promote(_float(a), _float(b))
     return Tensor(_xp().linalg.lstsq(a.value, b.value, rcond=rcond)[0].astype(a.dtype))
 

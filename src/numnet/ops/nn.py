@@ -20,7 +20,10 @@ def _activation(fn, name, doc):
         return fn(_float(x), *args, **kwargs)
 
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = doc
+    op.__doc__ = (f"{doc}\n\nArgs:\n    x: the input: an array, a number or a Tensor (the "
+                  f"output has its shape).\n"
+                  f"    *args: further arguments of ``numnet.activations.{name}``.\n"
+                  f"    **kwargs: further keyword arguments of ``numnet.activations.{name}``.\n")
     return symbolic_op(op, name=name)
 
 
@@ -47,19 +50,34 @@ tanh_shrink = _activation(_act.tanh_shrink, "tanh_shrink", "x - tanh(x).")
 
 @symbolic_op
 def elu(x, alpha=1.0) -> Tensor:
-    """x if x > 0 else alpha (exp(x) - 1)."""
+    """x if x > 0 else alpha (exp(x) - 1).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        alpha: the scale of the negative part. Defaults to ``1.0``.
+    """
     return _act.elu(_float(x), alpha)
 
 
 @symbolic_op
 def celu(x, alpha=1.0) -> Tensor:
-    """max(x, 0) + alpha (exp(min(x, 0) / alpha) - 1)."""
+    """max(x, 0) + alpha (exp(min(x, 0) / alpha) - 1).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        alpha: the scale of the negative part. Defaults to ``1.0``.
+    """
     return _act.celu(_float(x), alpha)
 
 
 @symbolic_op
 def leaky_relu(x, negative_slope=0.2) -> Tensor:
-    """x if x > 0 else negative_slope * x (Keras's default slope 0.2)."""
+    """x if x > 0 else negative_slope * x (Keras's default slope 0.2).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        negative_slope: the slope for x < 0. Defaults to ``0.2``.
+    """
     return _act.leaky_relu(_float(x), negative_slope)
 
 
@@ -67,55 +85,102 @@ def leaky_relu(x, negative_slope=0.2) -> Tensor:
 def gelu(x, approximate=True) -> Tensor:
     """x Phi(x), Phi the normal distribution function; by default (as keras.ops) its tanh
     approximation 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), exact with
-    ``approximate=False``. (The activation ``"gelu"`` of a layer is the exact one.)"""
+    ``approximate=False``. (The activation ``"gelu"`` of a layer is the exact one.)
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        approximate: use the tanh approximation. Defaults to ``True``.
+    """
     return _act.gelu(_float(x), approximate)
 
 
 @symbolic_op
 def softmax(x, axis=-1) -> Tensor:
-    """exp(x) / sum(exp(x)) along ``axis``, computed stably."""
+    """exp(x) / sum(exp(x)) along ``axis``, computed stably.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis the probabilities are taken over. Defaults to ``-1``.
+    """
     return _act.softmax(_float(x), axis)
 
 
 @symbolic_op
 def log_softmax(x, axis=-1) -> Tensor:
-    """x - logsumexp(x) along ``axis``."""
+    """x - logsumexp(x) along ``axis``.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis the probabilities are taken over. Defaults to ``-1``.
+    """
     return _act.log_softmax(_float(x), axis)
 
 
 @symbolic_op
 def glu(x, axis=-1) -> Tensor:
-    """a * sigmoid(b), a and b the two halves of x along ``axis``."""
+    """a * sigmoid(b), a and b the two halves of x along ``axis``.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis split into two halves. Defaults to ``-1``.
+    """
     return _act.glu(_float(x), axis)
 
 
 @symbolic_op
 def soft_shrink(x, threshold=0.5) -> Tensor:
-    """x - threshold above it, x + threshold below -threshold, else 0."""
+    """x - threshold above it, x + threshold below -threshold, else 0.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        threshold: the magnitude subtracted from every value (values within it become 0). Defaults
+            to ``0.5``.
+    """
     return _act.soft_shrink(_float(x), threshold)
 
 
 @symbolic_op
 def hard_shrink(x, threshold=0.5) -> Tensor:
-    """x where |x| > threshold, else 0."""
+    """x where |x| > threshold, else 0.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        threshold: values of magnitude at or below it become 0. Defaults to ``0.5``.
+    """
     return _act.hard_shrink(_float(x), threshold)
 
 
 @symbolic_op
 def threshold(x, threshold, default_value) -> Tensor:
-    """x where x > threshold, else default_value."""
+    """x where x > threshold, else default_value.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        threshold: values above it are kept.
+        default_value: the value given to the elements not above the threshold.
+    """
     return _act.threshold(_float(x), threshold, default_value)
 
 
 @symbolic_op
 def squareplus(x, b=4) -> Tensor:
-    """(x + sqrt(x^2 + b)) / 2."""
+    """(x + sqrt(x^2 + b)) / 2.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        b: the smoothness, b ≥ 0. Defaults to ``4``.
+    """
     return _act.squareplus(_float(x), b)
 
 
 @symbolic_op
 def sparsemax(x, axis=-1) -> Tensor:
-    """The Euclidean projection of x onto the probability simplex along ``axis``."""
+    """The Euclidean projection of x onto the probability simplex along ``axis``.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis the probabilities are taken over. Defaults to ``-1``.
+    """
     return _act.sparsemax(_float(x), axis)
 
 
@@ -127,8 +192,18 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False) -> Tensor:
     """Integer labels as one-hot vectors of length ``num_classes`` on a new ``axis`` (floatx
     unless ``dtype``); a label outside [0, num_classes) gives a row of zeros.
 
-    >>> numnet.ops.one_hot([2, 0], 3).tolist()
-    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    Args:
+        x: integer class indices, any shape.
+        num_classes: the number of classes K.
+        axis: where the new class axis goes. Defaults to ``-1``.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+        sparse: accepted as Keras's; numnet's tensors are dense (True raises). Defaults to
+            ``False``.
+
+    Example:
+        >>> numnet.ops.one_hot([2, 0], 3).tolist()
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
     if sparse:
         raise ValueError("one_hot(sparse=True): numnet's tensors are dense; use sparse=False.")
@@ -143,8 +218,19 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
     """For each row of integer labels, a vector of ``num_classes`` with 1 at every label in the
     row (a 1-D input is one row).
 
-    >>> numnet.ops.multi_hot([[0, 2], [1, 1]], 3).tolist()
-    [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+    Args:
+        inputs: integer class indices, (batch, n).
+        num_classes: the number of classes K. Defaults to ``None``.
+        axis: where the class axis goes. Defaults to ``-1``.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+        sparse: accepted as Keras's; numnet's tensors are dense (True raises). Defaults to
+            ``False``.
+        **kwargs: further keyword arguments of the activation, as in ``numnet.activations``.
+
+    Example:
+        >>> numnet.ops.multi_hot([[0, 2], [1, 1]], 3).tolist()
+        [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
     """
     num_classes = kwargs.pop("num_tokens", num_classes)
     if num_classes is None:
@@ -172,7 +258,14 @@ def _probabilities(output, axis):
 @symbolic_op
 def binary_crossentropy(target, output, from_logits=False) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) element-wise, p = ``output`` clipped to [eps, 1 - eps]
-    (or sigmoid(output) with ``from_logits``, computed stably). No mean is taken."""
+    (or sigmoid(output) with ``from_logits``, computed stably). No mean is taken.
+
+    Args:
+        target: the targets (labels or probabilities, as the loss expects).
+        output: the predictions: probabilities, or logits with ``from_logits``.
+        from_logits: whether ``output`` holds logits rather than probabilities. Defaults to
+            ``False``.
+    """
     target, output = _promote(target, _float(output))
     _check_same_shape(target, output, "binary_crossentropy")
     if from_logits:
@@ -187,7 +280,15 @@ def binary_crossentropy(target, output, from_logits=False) -> Tensor:
 @symbolic_op
 def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
     """-sum(t log p) along ``axis``, p = ``output`` / its sum, clipped to [eps, 1 - eps] (or
-    softmax(output) with ``from_logits``)."""
+    softmax(output) with ``from_logits``).
+
+    Args:
+        target: the targets (labels or probabilities, as the loss expects).
+        output: the predictions: probabilities, or logits with ``from_logits``.
+        from_logits: whether ``output`` holds logits rather than probabilities. Defaults to
+            ``False``.
+        axis: the class axis. Defaults to ``-1``.
+    """
     target, output = _promote(target, _float(output))
     _check_same_shape(target, output, "categorical_crossentropy")
     if from_logits:
@@ -199,7 +300,15 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tens
 @symbolic_op
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tensor:
     """-log p[target] with integer ``target`` (one axis fewer than ``output``, or a last axis
-    of 1), p as in categorical_crossentropy."""
+    of 1), p as in categorical_crossentropy.
+
+    Args:
+        target: the targets (labels or probabilities, as the loss expects).
+        output: the predictions: probabilities, or logits with ``from_logits``.
+        from_logits: whether ``output`` holds logits rather than probabilities. Defaults to
+            ``False``.
+        axis: the class axis. Defaults to ``-1``.
+    """
     output = _float(output)
     labels = _index(target)
     if labels.ndim == output.ndim and labels.shape[-1] == 1:
@@ -222,9 +331,16 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1) 
 def moments(x, axes, keepdims=False, synchronized=False) -> tuple:
     """(mean, variance) of x over ``axes``, both differentiable.
 
-    >>> mean, variance = numnet.ops.moments([1.0, 2.0, 3.0, 4.0], axes=0)
-    >>> float(mean), float(variance)
-    (2.5, 1.25)
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axes: the axes the mean and variance are taken over.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+        synchronized: accepted as Keras's; ignored (one process). Defaults to ``False``.
+
+    Example:
+        >>> mean, variance = numnet.ops.moments([1.0, 2.0, 3.0, 4.0], axes=0)
+        >>> float(mean), float(variance)
+        (2.5, 1.25)
     """
     x, axes = _float(x), _axis(axes)
     mean = _ops.mean(x, axes, True)
@@ -237,8 +353,15 @@ def normalize(x, axis=-1, order=2, epsilon=None) -> Tensor:
     """x / max(||x||_order, epsilon) along ``axis`` (L2 by default; epsilon defaults to
     backend.epsilon()): unit vectors, as ``tf.math.l2_normalize``.
 
-    >>> numnet.ops.normalize([3.0, 4.0]).tolist()
-    [0.6000000238418579, 0.800000011920929]
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis the norm is taken along. Defaults to ``-1``.
+        order: the norm's order (2: Euclidean). Defaults to ``2``.
+        epsilon: the smallest norm divided by. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.normalize([3.0, 4.0]).tolist()
+        [0.6000000238418579, 0.800000011920929]
     """
     if not isinstance(order, int) or order < 1:
         raise ValueError(f"normalize(order): expected an int >= 1, given {order!r}.")
@@ -268,7 +391,17 @@ def _restore(out, back):
 @symbolic_op
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """N-D convolution (a cross-correlation, as Keras) of ``inputs`` (batch, *spatial, in) with
-    ``kernel`` (*window, in, out); "valid" or "same" padding; differentiable in both."""
+    ``kernel`` (*window, in, out); "valid" or "same" padding; differentiable in both.
+
+    Args:
+        inputs: the input batch, channels last: (batch, *spatial, channels).
+        kernel: the filters, (*window, in_channels, out_channels).
+        strides: the step of the window: an int or one per spatial axis. Defaults to ``1``.
+        padding: 'valid' (the windows that fit) or 'same' (padded to ceil(size / stride) positions).
+            Defaults to ``'valid'``.
+        data_format: 'channels_last' or None. Defaults to ``None``.
+        dilation_rate: the spacing of the kernel's taps: an int or a tuple. Defaults to ``1``.
+    """
     x, back = _channels_last(_float(inputs), data_format)
     out = _ops.conv(x, _float(kernel), None, strides, padding, dilation_rate)
     return _restore(out, back)
@@ -276,14 +409,34 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
 
 @symbolic_op
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    """The maximum over windows of ``pool_size``, ``strides`` apart (pool_size if None)."""
+    """The maximum over windows of ``pool_size``, ``strides`` apart (pool_size if None).
+
+    Args:
+        inputs: the input batch, channels last: (batch, *spatial, channels).
+        pool_size: the window's size: an int or one int per spatial axis.
+        strides: the step between windows: an int or a tuple; None for ``pool_size``. Defaults to
+            ``None``.
+        padding: 'valid' (the windows that fit) or 'same' (padded to ceil(size / stride) positions).
+            Defaults to ``'valid'``.
+        data_format: 'channels_last' or None. Defaults to ``None``.
+    """
     x, back = _channels_last(_float(inputs), data_format)
     return _restore(_ops.max_pool(x, pool_size, strides, padding), back)
 
 
 @symbolic_op
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    """The mean over windows of ``pool_size`` (padding not counted), ``strides`` apart."""
+    """The mean over windows of ``pool_size`` (padding not counted), ``strides`` apart.
+
+    Args:
+        inputs: the input batch, channels last: (batch, *spatial, channels).
+        pool_size: the window's size: an int or one int per spatial axis.
+        strides: the step between windows: an int or a tuple; None for ``pool_size``. Defaults to
+            ``None``.
+        padding: 'valid' (the windows that fit) or 'same' (padded to ceil(size / stride) positions).
+            Defaults to ``'valid'``.
+        data_format: 'channels_last' or None. Defaults to ``None``.
+    """
     x, back = _channels_last(_float(inputs), data_format)
     return _restore(_ops.average_pool(x, pool_size, strides, padding), back)
 

@@ -49,13 +49,25 @@ def _default(dtype, fallback=None):
 
 @symbolic_op
 def zeros(shape, dtype=None) -> Tensor:
-    """A tensor of ``shape`` filled with 0 (floatx unless ``dtype``)."""
+    """A tensor of ``shape`` filled with 0 (floatx unless ``dtype``).
+
+    Args:
+        shape: the output's shape, a tuple of ints.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+    """
     return Tensor(_xp().zeros(shape, dtype=_default(dtype)))
 
 
 @symbolic_op
 def ones(shape, dtype=None) -> Tensor:
-    """A tensor of ``shape`` filled with 1 (floatx unless ``dtype``)."""
+    """A tensor of ``shape`` filled with 1 (floatx unless ``dtype``).
+
+    Args:
+        shape: the output's shape, a tuple of ints.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+    """
     return Tensor(_xp().ones(shape, dtype=_default(dtype)))
 
 
@@ -64,8 +76,15 @@ def full(shape, fill_value, dtype=None) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value``, floatx unless ``dtype`` (as Keras,
     also for an int or bool value).
 
-    >>> numnet.ops.full((2,), 7).tolist()
-    [7.0, 7.0]
+    Args:
+        shape: the output's shape, a tuple of ints.
+        fill_value: the value of every element.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+
+    Example:
+        >>> numnet.ops.full((2,), 7).tolist()
+        [7.0, 7.0]
     """
     dtype = _default(dtype)
     return Tensor(_xp().full(shape, _raw(fill_value), dtype=dtype))
@@ -73,19 +92,38 @@ def full(shape, fill_value, dtype=None) -> Tensor:
 
 @symbolic_op
 def zeros_like(x, dtype=None) -> Tensor:
-    """Zeros of ``x``'s shape and (unless ``dtype``) dtype."""
+    """Zeros of ``x``'s shape and (unless ``dtype``) dtype.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+    """
     return zeros(_shape_of(x), dtype or _dtype_of(x))
 
 
 @symbolic_op
 def ones_like(x, dtype=None) -> Tensor:
-    """Ones of ``x``'s shape and (unless ``dtype``) dtype."""
+    """Ones of ``x``'s shape and (unless ``dtype``) dtype.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+    """
     return ones(_shape_of(x), dtype or _dtype_of(x))
 
 
 @symbolic_op
 def full_like(x, fill_value, dtype=None) -> Tensor:
-    """``fill_value`` in ``x``'s shape and (unless ``dtype``) dtype."""
+    """``fill_value`` in ``x``'s shape and (unless ``dtype``) dtype.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        fill_value: the value of every element.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+    """
     return full(_shape_of(x), fill_value, dtype or _dtype_of(x))
 
 
@@ -98,8 +136,16 @@ def arange(start, stop=None, step=None, dtype=None) -> Tensor:
     """Evenly spaced values in [start, stop), ``step`` apart (1 by default); int32 when the
     arguments are ints, else floatx. ``arange(3)`` is [0, 1, 2].
 
-    >>> numnet.ops.arange(1, 2, 0.25).tolist()
-    [1.0, 1.25, 1.5, 1.75]
+    Args:
+        start: the first value (or, with ``stop`` None, the end, counting from 0).
+        stop: the end (excluded for arange). Defaults to ``None``.
+        step: the spacing. Defaults to ``None``.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+
+    Example:
+        >>> numnet.ops.arange(1, 2, 0.25).tolist()
+        [1.0, 1.25, 1.5, 1.75]
     """
     step = 1 if step is None else step
     values = [v for v in (start, stop, step) if v is not None]
@@ -115,8 +161,19 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     """``num`` evenly spaced values from ``start`` to ``stop`` (included if ``endpoint``);
     with ``retstep`` also the spacing. floatx unless ``dtype``.
 
-    >>> numnet.ops.linspace(0, 1, 5).tolist()
-    [0.0, 0.25, 0.5, 0.75, 1.0]
+    Args:
+        start: the first value (or, with ``stop`` None, the end, counting from 0).
+        stop: the end (excluded for arange).
+        num: the number of values. Defaults to ``50``.
+        endpoint: include ``stop``. Defaults to ``True``.
+        retstep: also return the spacing. Defaults to ``False``.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to ``0``.
+
+    Example:
+        >>> numnet.ops.linspace(0, 1, 5).tolist()
+        [0.0, 0.25, 0.5, 0.75, 1.0]
     """
     values, step = _xp().linspace(_raw(start), _raw(stop), num, endpoint=endpoint, retstep=True,
                                   axis=axis)
@@ -126,25 +183,51 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 @symbolic_op
 def eye(N, M=None, k=0, dtype=None) -> Tensor:  # noqa: N803 - Keras's names
-    """An N x M matrix with ones on diagonal ``k`` (0: the main one) and zeros elsewhere."""
+    """An N x M matrix with ones on diagonal ``k`` (0: the main one) and zeros elsewhere.
+
+    Args:
+        N: the number of rows.
+        M: the number of columns; None for N. Defaults to ``None``.
+        k: the diagonal: 0 the main one, k > 0 above it, k < 0 below it. Defaults to ``0``.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+    """
     return Tensor(_xp().eye(N, M, k, dtype=_default(dtype)))
 
 
 @symbolic_op
 def identity(n, dtype=None) -> Tensor:
-    """The n x n identity matrix."""
+    """The n x n identity matrix.
+
+    Args:
+        n: the size of the square matrix.
+        dtype: the output's dtype; None for floatx. Defaults to ``None``.
+    """
     return Tensor(_xp().eye(n, dtype=_default(dtype)))
 
 
 @symbolic_op
 def tri(N, M=None, k=0, dtype=None) -> Tensor:  # noqa: N803 - Keras's names
-    """An N x M matrix with ones at and below diagonal ``k``, zeros above."""
+    """An N x M matrix with ones at and below diagonal ``k``, zeros above.
+
+    Args:
+        N: the number of rows.
+        M: the number of columns; None for N. Defaults to ``None``.
+        k: the diagonal: 0 the main one, k > 0 above it, k < 0 below it. Defaults to ``0``.
+        dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
+            to ``None``.
+    """
     return Tensor(_xp().tri(N, M, k, dtype=_default(dtype)))
 
 
 @symbolic_op
 def tril(x, k=0) -> Tensor:
-    """``x`` with the entries above diagonal ``k`` of its last two axes set to 0; d x = [kept]."""
+    """``x`` with the entries above diagonal ``k`` of its last two axes set to 0; d x = [kept].
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        k: the diagonal: 0 the main one, k > 0 above it, k < 0 below it. Defaults to ``0``.
+    """
     x = _tensor(x)
     keep = _xp().tri(x.shape[-2], x.shape[-1], k, dtype=bool)
     return _ops.where(keep, x, 0)
@@ -152,7 +235,12 @@ def tril(x, k=0) -> Tensor:
 
 @symbolic_op
 def triu(x, k=0) -> Tensor:
-    """``x`` with the entries below diagonal ``k`` of its last two axes set to 0; d x = [kept]."""
+    """``x`` with the entries below diagonal ``k`` of its last two axes set to 0; d x = [kept].
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        k: the diagonal: 0 the main one, k > 0 above it, k < 0 below it. Defaults to ``0``.
+    """
     x = _tensor(x)
     keep = ~_xp().tri(x.shape[-2], x.shape[-1], k - 1, dtype=bool)
     return _ops.where(keep, x, 0)
@@ -163,19 +251,34 @@ def triu(x, k=0) -> Tensor:
 
 @symbolic_op
 def add(x1, x2) -> Tensor:
-    """x1 + x2 element-wise (broadcast); ints stay ints. d x1 = d x2 = 1."""
+    """x1 + x2 element-wise (broadcast); ints stay ints. d x1 = d x2 = 1.
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.add(*_promote(x1, x2))
 
 
 @symbolic_op
 def subtract(x1, x2) -> Tensor:
-    """x1 - x2 element-wise; d x1 = 1, d x2 = -1."""
+    """x1 - x2 element-wise; d x1 = 1, d x2 = -1.
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.subtract(*_promote(x1, x2))
 
 
 @symbolic_op
 def multiply(x1, x2) -> Tensor:
-    """x1 * x2 element-wise; d x1 = x2, d x2 = x1."""
+    """x1 * x2 element-wise; d x1 = x2, d x2 = x1.
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.multiply(*_promote(x1, x2))
 
 
@@ -184,6 +287,10 @@ def divide(x1, x2) -> Tensor:
     """x1 / x2 element-wise, a float (ints give floatx); d x1 = 1 / x2, d x2 = -x1 / x2^2.
 
     ``true_divide`` is the same op.
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
     """
     return _ops.divide(*_floats(x1, x2))
 
@@ -193,14 +300,24 @@ true_divide = divide
 
 @symbolic_op
 def floor_divide(x1, x2) -> Tensor:
-    """floor(x1 / x2) element-wise, in the inputs' dtype (no gradient, as in Keras)."""
+    """floor(x1 / x2) element-wise, in the inputs' dtype (no gradient, as in Keras).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.floor_divide(x1, x2)
 
 
 @symbolic_op
 def mod(x1, x2) -> Tensor:
     """x1 - floor(x1 / x2) x2 element-wise (the sign of x2, as Python's %);
-    d x1 = 1, d x2 = -floor(x1 / x2)."""
+    d x1 = 1, d x2 = -floor(x1 / x2).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.mod(x1, x2)
 
 
@@ -208,21 +325,34 @@ def mod(x1, x2) -> Tensor:
 def power(x1, x2) -> Tensor:
     """x1 ** x2 element-wise; d x1 = x2 x1^(x2 - 1), d x2 = x1^x2 log x1 (0 where x1 <= 0).
 
-    >>> numnet.ops.power([1, 2, 3], 2).tolist()  # ints stay ints
-    [1, 4, 9]
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+
+    Example:
+        >>> numnet.ops.power([1, 2, 3], 2).tolist()  # ints stay ints
+        [1, 4, 9]
     """
     return _ops.elementwise_power(x1, x2)
 
 
 @symbolic_op
 def negative(x) -> Tensor:
-    """-x element-wise; d x = -1."""
+    """-x element-wise; d x = -1.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.negative(_tensor(x))
 
 
 @symbolic_op
 def abs(x) -> Tensor:  # noqa: A001 - Keras's name
-    """|x| element-wise; d x = sign(x). ``absolute`` is the same op."""
+    """|x| element-wise; d x = sign(x). ``absolute`` is the same op.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.abs(_tensor(x))
 
 
@@ -231,169 +361,280 @@ absolute = abs
 
 @symbolic_op
 def sign(x) -> Tensor:
-    """-1, 0 or 1 by the sign of x, in x's dtype (no gradient)."""
+    """-1, 0 or 1 by the sign of x, in x's dtype (no gradient).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_tensor(x), lambda v: _xp().sign(v))
 
 
 @symbolic_op
 def square(x) -> Tensor:
-    """x * x element-wise; d x = 2 x."""
+    """x * x element-wise; d x = 2 x.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.square(_tensor(x))
 
 
 @symbolic_op
 def sqrt(x) -> Tensor:
-    """sqrt(x) element-wise (ints give floatx); d x = 1 / (2 sqrt(x))."""
+    """sqrt(x) element-wise (ints give floatx); d x = 1 / (2 sqrt(x)).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.sqrt(_float(x))
 
 
 @symbolic_op
 def reciprocal(x) -> Tensor:
-    """1 / x element-wise; d x = -1 / x^2."""
+    """1 / x element-wise; d x = -1 / x^2.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: 1 / v, lambda v, y: -y * y)
 
 
 @symbolic_op
 def exp(x) -> Tensor:
-    """e^x element-wise; d x = e^x."""
+    """e^x element-wise; d x = e^x.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.exp(_float(x))
 
 
 @symbolic_op
 def expm1(x) -> Tensor:
-    """e^x - 1, accurate for small x; d x = e^x."""
+    """e^x - 1, accurate for small x; d x = e^x.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().expm1(v), lambda v, y: y + 1)
 
 
 @symbolic_op
 def log(x) -> Tensor:
-    """The natural logarithm element-wise; d x = 1 / x."""
+    """The natural logarithm element-wise; d x = 1 / x.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.log(_float(x))
 
 
 @symbolic_op
 def log1p(x) -> Tensor:
-    """log(1 + x), accurate for small x; d x = 1 / (1 + x)."""
+    """log(1 + x), accurate for small x; d x = 1 / (1 + x).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.log1p(_float(x))
 
 
 @symbolic_op
 def log2(x) -> Tensor:
-    """The base-2 logarithm; d x = 1 / (x ln 2)."""
+    """The base-2 logarithm; d x = 1 / (x ln 2).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().log2(v), lambda v, y: 1 / (v * math.log(2)))
 
 
 @symbolic_op
 def log10(x) -> Tensor:
-    """The base-10 logarithm; d x = 1 / (x ln 10)."""
+    """The base-10 logarithm; d x = 1 / (x ln 10).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().log10(v), lambda v, y: 1 / (v * math.log(10)))
 
 
 @symbolic_op
 def logaddexp(x1, x2) -> Tensor:
-    """log(e^x1 + e^x2), computed stably; d x1 = sigmoid(x1 - x2), d x2 = sigmoid(x2 - x1)."""
+    """log(e^x1 + e^x2), computed stably; d x1 = sigmoid(x1 - x2), d x2 = sigmoid(x2 - x1).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.binary(*_floats(x1, x2), lambda a, b: _xp().logaddexp(a, b),
                        lambda a, b, y: _xp().exp(a - y), lambda a, b, y: _xp().exp(b - y))
 
 
 @symbolic_op
 def sin(x) -> Tensor:
-    """sin(x); d x = cos(x)."""
+    """sin(x); d x = cos(x).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().sin(v), lambda v, y: _xp().cos(v))
 
 
 @symbolic_op
 def cos(x) -> Tensor:
-    """cos(x); d x = -sin(x)."""
+    """cos(x); d x = -sin(x).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().cos(v), lambda v, y: -_xp().sin(v))
 
 
 @symbolic_op
 def tan(x) -> Tensor:
-    """tan(x); d x = 1 + tan(x)^2."""
+    """tan(x); d x = 1 + tan(x)^2.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().tan(v), lambda v, y: 1 + y * y)
 
 
 @symbolic_op
 def arcsin(x) -> Tensor:
-    """The inverse sine; d x = 1 / sqrt(1 - x^2)."""
+    """The inverse sine; d x = 1 / sqrt(1 - x^2).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().arcsin(v),
                       lambda v, y: 1 / _xp().sqrt(1 - v * v))
 
 
 @symbolic_op
 def arccos(x) -> Tensor:
-    """The inverse cosine; d x = -1 / sqrt(1 - x^2)."""
+    """The inverse cosine; d x = -1 / sqrt(1 - x^2).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().arccos(v),
                       lambda v, y: -1 / _xp().sqrt(1 - v * v))
 
 
 @symbolic_op
 def arctan(x) -> Tensor:
-    """The inverse tangent; d x = 1 / (1 + x^2)."""
+    """The inverse tangent; d x = 1 / (1 + x^2).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().arctan(v), lambda v, y: 1 / (1 + v * v))
 
 
 @symbolic_op
 def arctan2(x1, x2) -> Tensor:
-    """The angle of the point (x2, x1), in (-pi, pi]; d x1 = x2 / r^2, d x2 = -x1 / r^2."""
+    """The angle of the point (x2, x1), in (-pi, pi]; d x1 = x2 / r^2, d x2 = -x1 / r^2.
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.binary(*_floats(x1, x2), lambda a, b: _xp().arctan2(a, b),
                        lambda a, b, y: b / (a * a + b * b), lambda a, b, y: -a / (a * a + b * b))
 
 
 @symbolic_op
 def sinh(x) -> Tensor:
-    """sinh(x); d x = cosh(x)."""
+    """sinh(x); d x = cosh(x).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().sinh(v), lambda v, y: _xp().cosh(v))
 
 
 @symbolic_op
 def cosh(x) -> Tensor:
-    """cosh(x); d x = sinh(x)."""
+    """cosh(x); d x = sinh(x).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().cosh(v), lambda v, y: _xp().sinh(v))
 
 
 @symbolic_op
 def tanh(x) -> Tensor:
-    """tanh(x); d x = 1 - tanh(x)^2."""
+    """tanh(x); d x = 1 - tanh(x)^2.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().tanh(v), lambda v, y: 1 - y * y)
 
 
 @symbolic_op
 def arcsinh(x) -> Tensor:
-    """The inverse hyperbolic sine; d x = 1 / sqrt(x^2 + 1)."""
+    """The inverse hyperbolic sine; d x = 1 / sqrt(x^2 + 1).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().arcsinh(v),
                       lambda v, y: 1 / _xp().sqrt(v * v + 1))
 
 
 @symbolic_op
 def arccosh(x) -> Tensor:
-    """The inverse hyperbolic cosine (x >= 1); d x = 1 / sqrt(x^2 - 1)."""
+    """The inverse hyperbolic cosine (x >= 1); d x = 1 / sqrt(x^2 - 1).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().arccosh(v),
                       lambda v, y: 1 / _xp().sqrt(v * v - 1))
 
 
 @symbolic_op
 def arctanh(x) -> Tensor:
-    """The inverse hyperbolic tangent (|x| < 1); d x = 1 / (1 - x^2)."""
+    """The inverse hyperbolic tangent (|x| < 1); d x = 1 / (1 - x^2).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().arctanh(v), lambda v, y: 1 / (1 - v * v))
 
 
 @symbolic_op
 def floor(x) -> Tensor:
-    """The largest integer <= x, as a float (no gradient)."""
+    """The largest integer <= x, as a float (no gradient).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().floor(v))
 
 
 @symbolic_op
 def ceil(x) -> Tensor:
-    """The smallest integer >= x, as a float (no gradient)."""
+    """The smallest integer >= x, as a float (no gradient).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.unary(_float(x), lambda v: _xp().ceil(v))
 
 
 @symbolic_op
 def round(x, decimals=0) -> Tensor:  # noqa: A001 - Keras's name
-    """x rounded to ``decimals`` places, halves to even; ints stay ints (no gradient)."""
+    """x rounded to ``decimals`` places, halves to even; ints stay ints (no gradient).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        decimals: the number of decimals. Defaults to ``0``.
+    """
     return _ops.unary(_tensor(x), lambda v: _xp().round(v, decimals))
 
 
@@ -401,8 +642,14 @@ def round(x, decimals=0) -> Tensor:  # noqa: A001 - Keras's name
 def clip(x, x_min, x_max) -> Tensor:
     """x limited to [x_min, x_max], in x's dtype; d x = 1 inside, 0 where clipped.
 
-    >>> numnet.ops.clip([-2.0, 0.5, 3.0], 0.0, 1.0).tolist()
-    [0.0, 0.5, 1.0]
+    Args:
+        x: the input: an array, a number or a Tensor.
+        x_min: the lower bound.
+        x_max: the upper bound.
+
+    Example:
+        >>> numnet.ops.clip([-2.0, 0.5, 3.0], 0.0, 1.0).tolist()
+        [0.0, 0.5, 1.0]
     """
     x = _tensor(x)
     if x.dtype == bool:
@@ -416,20 +663,39 @@ def clip(x, x_min, x_max) -> Tensor:
 
 @symbolic_op
 def maximum(x1, x2) -> Tensor:
-    """The larger of x1 and x2 element-wise; the gradient goes to the larger (to x1 if equal)."""
+    """The larger of x1 and x2 element-wise; the gradient goes to the larger (to x1 if equal).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.maximum(*_promote(x1, x2))
 
 
 @symbolic_op
 def minimum(x1, x2) -> Tensor:
-    """The smaller of x1 and x2 element-wise; the gradient goes to the smaller (x1 if equal)."""
+    """The smaller of x1 and x2 element-wise; the gradient goes to the smaller (x1 if equal).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.minimum(*_promote(x1, x2))
 
 
 @symbolic_op
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None) -> Tensor:
     """x with NaN replaced by ``nan`` and infinities by ``posinf`` / ``neginf`` (default: the
-    dtype's largest and lowest values); d x = 1 where x was finite, else 0."""
+    dtype's largest and lowest values); d x = 1 where x was finite, else 0.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        nan: the value that replaces NaN. Defaults to ``0.0``.
+        posinf: the value that replaces +inf; None for the largest finite value. Defaults to
+            ``None``.
+        neginf: the value that replaces -inf; None for the most negative finite value. Defaults to
+            ``None``.
+    """
     return _ops.unary(_tensor(x), lambda v: _xp().nan_to_num(v, nan=nan, posinf=posinf,
                                                              neginf=neginf),
                       lambda v, y: _xp().isfinite(v))
@@ -440,8 +706,15 @@ def where(condition, x1=None, x2=None):
     """x1 where ``condition`` holds, else x2 (broadcast; d x1 = [condition], d x2 = [not]).
     With only ``condition``: the indices of its nonzero entries, a tuple of int32 tensors.
 
-    >>> numnet.ops.where([True, False], 1.0, -1.0).tolist()
-    [1.0, -1.0]
+    Args:
+        condition: a boolean array: where true, take x1, else x2.
+        x1: the values taken where the condition holds; None (with x2 None) returns the indices
+            where it holds. Defaults to ``None``.
+        x2: the values taken elsewhere. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.where([True, False], 1.0, -1.0).tolist()
+        [1.0, -1.0]
     """
     condition = backend.to_device(_raw(condition))
     if x1 is None and x2 is None:
@@ -454,19 +727,31 @@ def where(condition, x1=None, x2=None):
 
 @symbolic_op
 def isnan(x) -> Tensor:
-    """Whether each entry is NaN (bool)."""
+    """Whether each entry is NaN (bool).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return Tensor(_xp().isnan(backend.to_device(_raw(x))))
 
 
 @symbolic_op
 def isinf(x) -> Tensor:
-    """Whether each entry is +inf or -inf (bool)."""
+    """Whether each entry is +inf or -inf (bool).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return Tensor(_xp().isinf(backend.to_device(_raw(x))))
 
 
 @symbolic_op
 def isfinite(x) -> Tensor:
-    """Whether each entry is neither infinite nor NaN (bool)."""
+    """Whether each entry is neither infinite nor NaN (bool).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return Tensor(_xp().isfinite(backend.to_device(_raw(x))))
 
 
@@ -479,73 +764,136 @@ def _compare(x1, x2, fn) -> Tensor:
 
 @symbolic_op
 def equal(x1, x2) -> Tensor:
-    """x1 == x2 element-wise (bool)."""
+    """x1 == x2 element-wise (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: a == b)
 
 
 @symbolic_op
 def not_equal(x1, x2) -> Tensor:
-    """x1 != x2 element-wise (bool)."""
+    """x1 != x2 element-wise (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: a != b)
 
 
 @symbolic_op
 def less(x1, x2) -> Tensor:
-    """x1 < x2 element-wise (bool)."""
+    """x1 < x2 element-wise (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: a < b)
 
 
 @symbolic_op
 def less_equal(x1, x2) -> Tensor:
-    """x1 <= x2 element-wise (bool)."""
+    """x1 <= x2 element-wise (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: a <= b)
 
 
 @symbolic_op
 def greater(x1, x2) -> Tensor:
-    """x1 > x2 element-wise (bool)."""
+    """x1 > x2 element-wise (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: a > b)
 
 
 @symbolic_op
 def greater_equal(x1, x2) -> Tensor:
-    """x1 >= x2 element-wise (bool)."""
+    """x1 >= x2 element-wise (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: a >= b)
 
 
 @symbolic_op
 def logical_and(x1, x2) -> Tensor:
-    """x1 and x2 element-wise, nonzero counting as true (bool)."""
+    """x1 and x2 element-wise, nonzero counting as true (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: _xp().logical_and(a, b))
 
 
 @symbolic_op
 def logical_or(x1, x2) -> Tensor:
-    """x1 or x2 element-wise (bool)."""
+    """x1 or x2 element-wise (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: _xp().logical_or(a, b))
 
 
 @symbolic_op
 def logical_xor(x1, x2) -> Tensor:
-    """Exactly one of x1, x2 element-wise (bool)."""
+    """Exactly one of x1, x2 element-wise (bool).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _compare(x1, x2, lambda a, b: _xp().logical_xor(a, b))
 
 
 @symbolic_op
 def logical_not(x) -> Tensor:
-    """not x element-wise (bool)."""
+    """not x element-wise (bool).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return Tensor(_xp().logical_not(_tensor(x).value))
 
 
 @symbolic_op
 def all(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - Keras's name
-    """Whether every entry over ``axis`` is nonzero (bool)."""
+    """Whether every entry over ``axis`` is nonzero (bool).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+    """
     return Tensor(_xp().all(_tensor(x).value, axis=_axis(axis), keepdims=keepdims))
 
 
 @symbolic_op
 def any(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - Keras's name
-    """Whether some entry over ``axis`` is nonzero (bool)."""
+    """Whether some entry over ``axis`` is nonzero (bool).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+    """
     return Tensor(_xp().any(_tensor(x).value, axis=_axis(axis), keepdims=keepdims))
 
 
@@ -562,8 +910,15 @@ def sum(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - Keras's name
     """The sum over ``axis`` (all axes if None); ints stay in their dtype, bools count as
     int32. d x = 1.
 
-    >>> numnet.ops.sum([[1, 2], [3, 4]], axis=1).tolist()
-    [3, 7]
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+
+    Example:
+        >>> numnet.ops.sum([[1, 2], [3, 4]], axis=1).tolist()
+        [3, 7]
     """
     x, axis = _integers(_tensor(x)), _axis(axis)
     if not _is_float(x.dtype):
@@ -573,7 +928,14 @@ def sum(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - Keras's name
 
 @symbolic_op
 def mean(x, axis=None, keepdims=False) -> Tensor:
-    """The mean over ``axis`` (all axes if None), a float (ints give floatx); d x = 1 / n."""
+    """The mean over ``axis`` (all axes if None), a float (ints give floatx); d x = 1 / n.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+    """
     return _ops.mean(_float(x), _axis(axis), keepdims)
 
 
@@ -584,7 +946,16 @@ def _initial(out, initial, pick):
 @symbolic_op
 def max(x, axis=None, keepdims=False, initial=None) -> Tensor:  # noqa: A001 - Keras's name
     """The largest entry over ``axis``, at least ``initial`` if given; the gradient is shared
-    among the entries equal to the maximum."""
+    among the entries equal to the maximum.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+        initial: a value to start the reduction from (it takes part in the result), or None.
+            Defaults to ``None``.
+    """
     x, axis = _tensor(x), _axis(axis)
     if not _is_float(x.dtype):
         out = Tensor(x.value.max(axis=axis, keepdims=keepdims))
@@ -596,7 +967,16 @@ def max(x, axis=None, keepdims=False, initial=None) -> Tensor:  # noqa: A001 - K
 @symbolic_op
 def min(x, axis=None, keepdims=False, initial=None) -> Tensor:  # noqa: A001 - Keras's name
     """The smallest entry over ``axis``, at most ``initial`` if given; the gradient is shared
-    among the entries equal to the minimum."""
+    among the entries equal to the minimum.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+        initial: a value to start the reduction from (it takes part in the result), or None.
+            Defaults to ``None``.
+    """
     x, axis = _tensor(x), _axis(axis)
     if not _is_float(x.dtype):
         out = Tensor(x.value.min(axis=axis, keepdims=keepdims))
@@ -607,7 +987,15 @@ def min(x, axis=None, keepdims=False, initial=None) -> Tensor:  # noqa: A001 - K
 
 @symbolic_op
 def prod(x, axis=None, keepdims=False, dtype=None) -> Tensor:
-    """The product over ``axis``; ints stay ints, bools give int32. d x = prod / x."""
+    """The product over ``axis``; ints stay ints, bools give int32. d x = prod / x.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+        dtype: the dtype of the result; None for the default (floatx for floats).
+    """
     x, axis = _integers(_tensor(x)), _axis(axis)
     if dtype is not None:
         x = cast(x, dtype)
@@ -618,7 +1006,14 @@ def prod(x, axis=None, keepdims=False, dtype=None) -> Tensor:
 
 @symbolic_op
 def var(x, axis=None, keepdims=False) -> Tensor:
-    """The variance over ``axis``: mean((x - mean(x))^2) (divided by n); ints give floatx."""
+    """The variance over ``axis``: mean((x - mean(x))^2) (divided by n); ints give floatx.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+    """
     x, axis = _float(x), _axis(axis)
     centered = _ops.subtract(x, _ops.mean(x, axis, True))
     return _ops.mean(_ops.square(centered), axis, keepdims)
@@ -626,7 +1021,14 @@ def var(x, axis=None, keepdims=False) -> Tensor:
 
 @symbolic_op
 def std(x, axis=None, keepdims=False) -> Tensor:
-    """The standard deviation over ``axis``: sqrt(var(x)) (divided by n)."""
+    """The standard deviation over ``axis``: sqrt(var(x)) (divided by n).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+    """
     return _ops.sqrt(var(x, axis, keepdims))
 
 
@@ -641,19 +1043,37 @@ def _arg(x, axis, keepdims, fn) -> Tensor:
 @symbolic_op
 def argmax(x, axis=None, keepdims=False) -> Tensor:
     """The index of the largest entry over ``axis`` (of the flattened x if None), int32; the
-    first one if tied."""
+    first one if tied.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis to search along; None for the flattened input. Defaults to ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+    """
     return _arg(x, axis, keepdims, _xp().argmax)
 
 
 @symbolic_op
 def argmin(x, axis=None, keepdims=False) -> Tensor:
-    """The index of the smallest entry over ``axis`` (of the flattened x if None), int32."""
+    """The index of the smallest entry over ``axis`` (of the flattened x if None), int32.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis to search along; None for the flattened input. Defaults to ``None``.
+        keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
+    """
     return _arg(x, axis, keepdims, _xp().argmin)
 
 
 @symbolic_op
 def count_nonzero(x, axis=None) -> Tensor:
-    """How many entries over ``axis`` are nonzero (int32)."""
+    """How many entries over ``axis`` are nonzero (int32).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reduce; None (all axes) reduces to a scalar. Defaults to
+            ``None``.
+    """
     value = _tensor(x).value != 0
     return Tensor(value.sum(axis=_axis(axis), dtype="int32"))
 
@@ -674,15 +1094,27 @@ def cumsum(x, axis=None, dtype=None) -> Tensor:
     """Running sums along ``axis`` (of the flattened x if None); d x = the running sums of the
     gradient from the end.
 
-    >>> numnet.ops.cumsum([1, 2, 3]).tolist()
-    [1, 3, 6]
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis to accumulate along; None for the flattened input. Defaults to ``None``.
+        dtype: the dtype of the result; None for the default (floatx for floats).
+
+    Example:
+        >>> numnet.ops.cumsum([1, 2, 3]).tolist()
+        [1, 3, 6]
     """
     return _running(x, axis, dtype, _ops.cumsum, "cumsum")
 
 
 @symbolic_op
 def cumprod(x, axis=None, dtype=None) -> Tensor:
-    """Running products along ``axis`` (of the flattened x if None)."""
+    """Running products along ``axis`` (of the flattened x if None).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis to accumulate along; None for the flattened input. Defaults to ``None``.
+        dtype: the dtype of the result; None for the default (floatx for floats).
+    """
     return _running(x, axis, dtype, _ops.cumprod, "cumprod")
 
 
@@ -691,46 +1123,80 @@ def cumprod(x, axis=None, dtype=None) -> Tensor:
 
 @symbolic_op
 def reshape(x, newshape) -> Tensor:
-    """x with the shape ``newshape`` (one -1 is inferred)."""
+    """x with the shape ``newshape`` (one -1 is inferred).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        newshape: the new shape; one entry may be -1 (inferred).
+    """
     return _ops.reshape(_tensor(x), newshape)
 
 
 @symbolic_op
 def transpose(x, axes=None) -> Tensor:
-    """x with its axes permuted (reversed if ``axes`` is None)."""
+    """x with its axes permuted (reversed if ``axes`` is None).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axes: the new order of the axes; None reverses them. Defaults to ``None``.
+    """
     return _ops.transpose(_tensor(x), axes)
 
 
 @symbolic_op
 def expand_dims(x, axis) -> Tensor:
-    """x with a new axis of size 1 at ``axis`` (an int or a tuple)."""
+    """x with a new axis of size 1 at ``axis`` (an int or a tuple).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the position of the new axis (of size 1).
+    """
     x = _tensor(x)
     return _ops.reshape(x, _numpy.expand_dims(_numpy.empty(x.shape, bool), _axis(axis)).shape)
 
 
 @symbolic_op
 def squeeze(x, axis=None) -> Tensor:
-    """x without its axes of size 1 (only ``axis`` if given)."""
+    """x without its axes of size 1 (only ``axis`` if given).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) of size 1 to remove; None for all of them. Defaults to ``None``.
+    """
     x = _tensor(x)
     return _ops.reshape(x, _numpy.squeeze(_numpy.empty(x.shape, bool), _axis(axis)).shape)
 
 
 @symbolic_op
 def ravel(x) -> Tensor:
-    """x as one axis, in row-major order."""
+    """x as one axis, in row-major order.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return _ops.reshape(_tensor(x), (-1,))
 
 
 @symbolic_op
 def concatenate(xs, axis=0) -> Tensor:
     """The tensors ``xs`` joined along an existing ``axis`` (Keras's default 0); d each = its
-    part of g."""
+    part of g.
+
+    Args:
+        xs: a list of arrays or Tensors with the same shape except along ``axis``.
+        axis: the axis to join along. Defaults to ``0``.
+    """
     return _ops.concatenate(_promote(*xs), axis=axis)
 
 
 @symbolic_op
 def stack(x, axis=0) -> Tensor:
-    """The tensors ``x`` (of one shape) joined along a new ``axis``."""
+    """The tensors ``x`` (of one shape) joined along a new ``axis``.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the position of the new axis in the output. Defaults to ``0``.
+    """
     return _ops.stack(_promote(*x), axis=axis)
 
 
@@ -738,8 +1204,14 @@ def stack(x, axis=0) -> Tensor:
 def split(x, indices_or_sections, axis=0) -> list:
     """x cut along ``axis``: into that many equal parts (an int), or at those indices (a list).
 
-    >>> [p.tolist() for p in numnet.ops.split([1, 2, 3, 4, 5], [2, 3])]
-    [[1, 2], [3], [4, 5]]
+    Args:
+        x: the input: an array, a number or a Tensor.
+        indices_or_sections: a number of equal parts, or the positions to split at.
+        axis: the axis to split along. Defaults to ``0``.
+
+    Example:
+        >>> [p.tolist() for p in numnet.ops.split([1, 2, 3, 4, 5], [2, 3])]
+        [[1, 2], [3], [4, 5]]
     """
     x = _tensor(x)
     size = x.shape[axis]
@@ -760,13 +1232,24 @@ def split(x, indices_or_sections, axis=0) -> list:
 
 @symbolic_op
 def tile(x, repeats) -> Tensor:
-    """x repeated ``repeats`` times along each axis (NumPy's tile); d x = the sum of its copies."""
+    """x repeated ``repeats`` times along each axis (NumPy's tile); d x = the sum of its copies.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        repeats: the number of repetitions along each axis.
+    """
     return _ops.regather(_tensor(x), lambda v: _xp().tile(v, repeats))
 
 
 @symbolic_op
 def repeat(x, repeats, axis=None) -> Tensor:
-    """Each entry of x repeated ``repeats`` times along ``axis`` (of the flattened x if None)."""
+    """Each entry of x repeated ``repeats`` times along ``axis`` (of the flattened x if None).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        repeats: the number of repetitions of each element.
+        axis: the axis to repeat along; None for the flattened input. Defaults to ``None``.
+    """
     repeats = _raw(repeats)
     return _ops.regather(_tensor(x), lambda v: _xp().repeat(v, repeats, axis))
 
@@ -776,8 +1259,14 @@ def take(x, indices, axis=None) -> Tensor:
     """The entries (slices along ``axis``) of x at ``indices`` (of the flattened x if None);
     d x adds up the gradients of each index taken.
 
-    >>> numnet.ops.take([[1, 2], [3, 4]], [1, 1, 0], axis=0).tolist()
-    [[3, 4], [3, 4], [1, 2]]
+    Args:
+        x: the input: an array, a number or a Tensor.
+        indices: the integer positions.
+        axis: the axis to take along; None for the flattened input. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.take([[1, 2], [3, 4]], [1, 1, 0], axis=0).tolist()
+        [[3, 4], [3, 4], [1, 2]]
     """
     indices = _index(indices)
     return _ops.regather(_tensor(x), lambda v: _xp().take(v, indices, axis))
@@ -786,7 +1275,13 @@ def take(x, indices, axis=None) -> Tensor:
 @symbolic_op
 def take_along_axis(x, indices, axis=None) -> Tensor:
     """x[..., indices[..., i, ...], ...] along ``axis``: the entries picked per position by
-    ``indices`` (of x's rank; of the flattened x if axis is None)."""
+    ``indices`` (of x's rank; of the flattened x if axis is None).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        indices: the integer positions.
+        axis: the axis to take along; None for the flattened input. Defaults to ``None``.
+    """
     indices = _index(indices)
     x = _tensor(x)
     if axis is None:
@@ -811,6 +1306,14 @@ def pad(x, pad_width, mode="constant", constant_values=None) -> Tensor:
     ``mode``: "constant" (``constant_values``, default 0), "edge", "reflect", "symmetric",
     "wrap" (these pass the gradient back to the entries copied), or "maximum", "minimum",
     "mean", "median", "linear_ramp" (forward only: no gradient).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        pad_width: the padding before and after each axis: ((before, after), ...), or one pair for
+            all.
+        mode: the padding mode: 'constant', 'reflect', 'symmetric', 'edge', ... Defaults to
+            ``'constant'``.
+        constant_values: the value padded with in 'constant' mode. Defaults to ``None``.
     """
     x = _tensor(x)
     xp = _xp()
@@ -828,38 +1331,68 @@ def pad(x, pad_width, mode="constant", constant_values=None) -> Tensor:
 
 @symbolic_op
 def flip(x, axis=None) -> Tensor:
-    """x with the order of its entries reversed along ``axis`` (all axes if None)."""
+    """x with the order of its entries reversed along ``axis`` (all axes if None).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis (or axes) to reverse; None for all. Defaults to ``None``.
+    """
     return _ops.regather(_tensor(x), lambda v: _xp().flip(v, _axis(axis)))
 
 
 @symbolic_op
 def roll(x, shift, axis=None) -> Tensor:
     """x shifted by ``shift`` along ``axis`` (of the flattened x if None), the entries that
-    leave at one end coming back at the other."""
+    leave at one end coming back at the other.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        shift: how far to roll (per axis).
+        axis: the axis (or axes) to roll; None for the flattened input. Defaults to ``None``.
+    """
     return _ops.regather(_tensor(x), lambda v: _xp().roll(v, shift, _axis(axis)))
 
 
 @symbolic_op
 def broadcast_to(x, shape) -> Tensor:
-    """x stretched to ``shape`` by NumPy's broadcasting; d x sums over the stretched axes."""
+    """x stretched to ``shape`` by NumPy's broadcasting; d x sums over the stretched axes.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        shape: the output's shape, a tuple of ints.
+    """
     return _ops.broadcast_to(_tensor(x), tuple(shape))
 
 
 @symbolic_op
 def ndim(x) -> int:
-    """The number of axes of x."""
+    """The number of axes of x.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return len(_shape_of(x))
 
 
 @symbolic_op
 def size(x) -> int:
-    """The number of entries of x."""
+    """The number of entries of x.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     return math.prod(_shape_of(x))
 
 
 @symbolic_op
 def moveaxis(x, source, destination) -> Tensor:
-    """x with the axes ``source`` moved to the positions ``destination`` (the rest in order)."""
+    """x with the axes ``source`` moved to the positions ``destination`` (the rest in order).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        source: the axes to move.
+        destination: where they go.
+    """
     x = _tensor(x)
     source = [a % x.ndim for a in ((source,) if isinstance(source, int) else source)]
     destination = [a % x.ndim for a in
@@ -872,7 +1405,13 @@ def moveaxis(x, source, destination) -> Tensor:
 
 @symbolic_op
 def swapaxes(x, axis1, axis2) -> Tensor:
-    """x with axes ``axis1`` and ``axis2`` exchanged."""
+    """x with axes ``axis1`` and ``axis2`` exchanged.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis1: the first axis of the 2-D planes.
+        axis2: the second axis of the 2-D planes.
+    """
     x = _tensor(x)
     order = list(range(x.ndim))
     order[axis1], order[axis2] = order[axis2], order[axis1]
@@ -882,7 +1421,12 @@ def swapaxes(x, axis1, axis2) -> Tensor:
 @symbolic_op
 def meshgrid(*x, indexing="xy") -> list:
     """Coordinate grids from 1-D tensors: "xy" (Cartesian: the first two axes swapped) or "ij"
-    (matrix) indexing, as NumPy's meshgrid."""
+    (matrix) indexing, as NumPy's meshgrid.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        indexing: 'xy' (Cartesian) or 'ij' (matrix) indexing. Defaults to ``'xy'``.
+    """
     if indexing not in ("xy", "ij"):
         raise ValueError(f"meshgrid(indexing): expected 'xy' or 'ij', given {indexing!r}.")
     xs = [_ops.reshape(t, (-1,)) for t in _promote(*x)]
@@ -900,20 +1444,39 @@ def meshgrid(*x, indexing="xy") -> list:
 
 @symbolic_op
 def diag(x, k=0) -> Tensor:
-    """The diagonal ``k`` of a matrix, or a matrix with a vector on its diagonal ``k``."""
+    """The diagonal ``k`` of a matrix, or a matrix with a vector on its diagonal ``k``.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        k: the diagonal: 0 the main one, k > 0 above it, k < 0 below it. Defaults to ``0``.
+    """
     return _ops.regather(_tensor(x), lambda v: _xp().diag(v, k))
 
 
 @symbolic_op
 def diagonal(x, offset=0, axis1=0, axis2=1) -> Tensor:
-    """The diagonal ``offset`` of the matrices on axes ``axis1``, ``axis2`` (moved last)."""
+    """The diagonal ``offset`` of the matrices on axes ``axis1``, ``axis2`` (moved last).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        offset: the diagonal: 0 the main one, > 0 above, < 0 below. Defaults to ``0``.
+        axis1: the first axis of the 2-D planes. Defaults to ``0``.
+        axis2: the second axis of the 2-D planes. Defaults to ``1``.
+    """
     return _ops.regather(_tensor(x),
                          lambda v: _xp().diagonal(v, offset, axis1, axis2).copy())
 
 
 @symbolic_op
 def trace(x, offset=0, axis1=0, axis2=1) -> Tensor:
-    """The sum of the diagonal ``offset`` of the matrices on axes ``axis1``, ``axis2``."""
+    """The sum of the diagonal ``offset`` of the matrices on axes ``axis1``, ``axis2``.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        offset: the diagonal: 0 the main one, > 0 above, < 0 below. Defaults to ``0``.
+        axis1: the first axis of the 2-D planes. Defaults to ``0``.
+        axis2: the second axis of the 2-D planes. Defaults to ``1``.
+    """
     return sum(diagonal(x, offset, axis1, axis2), axis=-1)
 
 
@@ -923,13 +1486,23 @@ def trace(x, offset=0, axis1=0, axis2=1) -> Tensor:
 @symbolic_op
 def matmul(x1, x2) -> Tensor:
     """The matrix product x1 @ x2 (NumPy's rules for batches and vectors);
-    d x1 = g x2^T, d x2 = x1^T g."""
+    d x1 = g x2^T, d x2 = x1^T g.
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     return _ops.matmul(*_promote(x1, x2))
 
 
 @symbolic_op
 def outer(x1, x2) -> Tensor:
-    """out[i, j] = x1[i] * x2[j] (both flattened)."""
+    """out[i, j] = x1[i] * x2[j] (both flattened).
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     a, b = _promote(x1, x2)
     return _ops.multiply(_ops.reshape(a, (-1, 1)), _ops.reshape(b, (1, -1)))
 
@@ -940,7 +1513,14 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 @symbolic_op
 def tensordot(x1, x2, axes=2) -> Tensor:
     """The sum of x1 * x2 over the pairs of ``axes``: an int n (x1's last n with x2's first
-    n) or two lists of axes."""
+    n) or two lists of axes.
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+        axes: an int n (the last n axes of x1 with the first n of x2) or a pair of axis lists.
+            Defaults to ``2``.
+    """
     a, b = _promote(x1, x2)
     if isinstance(axes, int):
         pairs = (list(range(a.ndim - axes, a.ndim)), list(range(axes)))
@@ -958,7 +1538,12 @@ def tensordot(x1, x2, axes=2) -> Tensor:
 @symbolic_op
 def dot(x1, x2) -> Tensor:
     """NumPy's dot: a product for scalars, matmul for vectors and matrices, otherwise the sum
-    over x1's last axis and x2's second-to-last."""
+    over x1's last axis and x2's second-to-last.
+
+    Args:
+        x1: the first operand: an array, a number or a Tensor.
+        x2: the second operand (broadcast against the first).
+    """
     a, b = _promote(x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         return _ops.multiply(a, b)
@@ -972,8 +1557,14 @@ def einsum(subscripts, *operands, **kwargs) -> Tensor:
     """Einstein summation over ``operands`` by ``subscripts`` ("ij,jk->ik"), differentiable in
     each operand (except across an index repeated within one operand, such as "ii->i").
 
-    >>> numnet.ops.einsum("i,i->", [1.0, 2.0], [3.0, 4.0]).item()
-    11.0
+    Args:
+        subscripts: the Einstein summation, e.g. 'ij,jk->ik'.
+        operands: the arrays, one per term of ``subscripts``.
+        **kwargs: further keyword arguments of the activation, as in ``numnet.activations``.
+
+    Example:
+        >>> numnet.ops.einsum("i,i->", [1.0, 2.0], [3.0, 4.0]).item()
+        11.0
     """
     return _ops.einsum(subscripts, *_promote(*operands))
 
@@ -981,7 +1572,11 @@ def einsum(subscripts, *operands, **kwargs) -> Tensor:
 @symbolic_op
 def slogdet(x) -> tuple:
     """(sign, log |det|) of each square matrix, stable where det over- or underflows.
-    Forward only (no gradient)."""
+    Forward only (no gradient).
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+    """
     sign, logdet = _xp().linalg.slogdet(_float(x).value)
     return Tensor(sign), Tensor(logdet)
 
@@ -991,7 +1586,12 @@ def slogdet(x) -> tuple:
 
 @symbolic_op
 def argsort(x, axis=-1) -> Tensor:
-    """The indices that sort x along ``axis`` (of the flattened x if None), int32, stable."""
+    """The indices that sort x along ``axis`` (of the flattened x if None), int32, stable.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis to sort along; None for the flattened input. Defaults to ``-1``.
+    """
     value = _tensor(x).value
     if axis is None:
         value, axis = value.reshape(-1), 0
@@ -1001,7 +1601,12 @@ def argsort(x, axis=-1) -> Tensor:
 @symbolic_op
 def sort(x, axis=-1) -> Tensor:
     """x sorted along ``axis`` (of the flattened x if None); the gradient goes back to each
-    entry's place."""
+    entry's place.
+
+    Args:
+        x: the input: an array, a number or a Tensor.
+        axis: the axis to sort along; None for the flattened input. Defaults to ``-1``.
+    """
     x = _tensor(x)
     if axis is None:
         x, axis = _ops.reshape(x, (-1,)), 0
