@@ -26,7 +26,11 @@ def get_custom_objects() -> dict:
 
 class CustomObjectScope:
     """``with custom_object_scope({"Scale": Scale}):`` lets the loads in the block find these
-    objects by name, as if each were given them in ``custom_objects`` (this thread only)."""
+    objects by name, as if each were given them in ``custom_objects`` (this thread only).
+
+    Args:
+        custom_objects: one or more dicts ``{name: class or function}``.
+    """
 
     def __init__(self, *custom_objects):
         for i, objects in enumerate(custom_objects):
@@ -61,6 +65,13 @@ def register_serializable(package: str = "Custom", name: str | None = None):
 
         @numnet.saving.register_serializable(package="my_project")
         def swish_2(x): ...
+
+    Args:
+        package: the prefix of the registered name. Defaults to ``'Custom'``.
+        name: the name; None for the object's ``__name__``. Defaults to ``None``.
+
+    Returns:
+        The decorator.
     """
     if not isinstance(package, str) or not package or ">" in package:
         raise ValueError(
@@ -93,7 +104,11 @@ def register_serializable(package: str = "Custom", name: str | None = None):
 
 
 def get_registered_name(obj) -> str | None:
-    """The name ``obj`` is registered under ("package>name"), or None."""
+    """The name ``obj`` is registered under ("package>name"), or None.
+
+    Args:
+        obj: a class or function.
+    """
     try:
         return _NAMES.get(obj)
     except TypeError:  # unhashable
@@ -103,7 +118,13 @@ def get_registered_name(obj) -> str | None:
 def get_registered_object(name: str, custom_objects: dict | None = None):
     """The object for a saved name, found by the full name or the part after '>': in
     ``custom_objects``, then in the ``custom_object_scope`` blocks (innermost first), then in
-    ``get_custom_objects()``; else in the registry; None if none has it."""
+    ``get_custom_objects()``; else in the registry; None if none has it.
+
+    Args:
+        name: the name a file holds ('package>name' or 'name').
+        custom_objects: ``{name: class or function}`` for custom objects that are not registered, or
+            None. Defaults to ``None``.
+    """
     if not isinstance(name, str):
         return None
     short = name.split(">", 1)[1] if ">" in name else None

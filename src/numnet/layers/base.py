@@ -223,6 +223,26 @@ class Layer:
 
     A subclass defines ``build(input_shape)`` (create weights with ``add_weight``),
     ``call(inputs, training=False)`` on Tensors, and ``compute_output_shape(input_shape)``.
+
+    Args:
+        trainable: whether its weights are trained. Defaults to ``True``.
+        name: the layer's name; None gives the class name in snake case, made unique in the session
+            ('dense', 'dense_1', ...). Defaults to ``None``.
+        dtype: the dtype of its weights and computations (or a mixed-precision policy name such as
+            'mixed_float16'); None for floatx. Defaults to ``None``.
+        activity_regularizer: a penalty on the layer's output: a regularizer whose penalty is added
+            to the loss (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        **kwargs: ``input_shape`` (or ``input_dim``) and ``batch_size`` on a model's first layer,
+            ``input_dtype``, and Keras's other Layer keywords.
+
+    Example:
+        >>> class Scale(numnet.layers.Layer):
+        ...     def build(self, input_shape):
+        ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+        ...     def call(self, inputs):
+        ...         return inputs * self.w
+        >>> Scale()(np.ones((2, 3), "float32")).shape
+        (2, 3)
     """
 
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
@@ -692,7 +712,22 @@ class Layer:
 
 
 class InputLayer(Layer):
-    """Declares the shape of a model's input (without the batch axis)."""
+    """Declares the shape of a model's input (without the batch axis).
+
+    Args:
+        shape: the shape of one sample, without the batch axis (None entries for sizes that vary).
+            Defaults to ``None``.
+        batch_size: a fixed batch size, or None. Defaults to ``None``.
+        dtype: the input's dtype; None for floatx. Defaults to ``None``.
+        name: the layer's name, or None. Defaults to ``None``.
+        **kwargs: Keras's other arguments (``batch_shape``, ``sparse``, ``input_shape``).
+
+    Example:
+        >>> model = numnet.Sequential([numnet.layers.InputLayer(shape=(784,)),
+        ...                            numnet.layers.Dense(2)])
+        >>> model.output_shape
+        (None, 2)
+    """
 
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, **kwargs):
         input_shape = kwargs.pop("input_shape", None)
@@ -750,6 +785,20 @@ class SymbolicTensor:
     graph from its ``Input``s to its output. Along a chain from one Input, ``input_layer`` is
     that Input's layer and ``layers`` the layers applied in order; a tensor computed from a
     list of tensors has ``input_layer`` and ``layers`` None.
+
+    Args:
+        shape: the tensor's shape, the batch axis None.
+        input_layer: the InputLayer of the chain it comes from, or None.
+        layers: the layers applied since that input, in order. Defaults to ``()``.
+        parents: the tensors the producing layer was called on, or None. Defaults to ``None``.
+        merged: whether it was computed from several tensors. Defaults to ``False``.
+        dtype: its dtype; None for floatx. Defaults to ``None``.
+
+    Example:
+        >>> x = numnet.Input(shape=(3,))
+        >>> y = numnet.layers.Dense(2)(x)
+        >>> y.shape
+        (None, 2)
     """
 
     _symbolic = True

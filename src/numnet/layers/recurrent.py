@@ -201,6 +201,37 @@ class SimpleRNNCell(_Cell):
 
     kernel W: (features, units), glorot_uniform; recurrent_kernel U: (units, units),
     orthogonal; bias b: (units,), zeros.
+
+    Args:
+        units: the size of the state and of the output.
+        activation: the activation of the state. Defaults to ``'tanh'``.
+        recurrent_activation: the gates' activation (unused by SimpleRNNCell). Defaults to
+            ``'sigmoid'``.
+        use_bias: whether to add a bias. Defaults to ``True``.
+        kernel_initializer: how the input kernel W starts: an initializer: a name ('glorot_uniform',
+            'zeros', ...) or an Initializer. Defaults to ``'glorot_uniform'``.
+        recurrent_initializer: how the recurrent kernel U starts: an initializer: a name
+            ('glorot_uniform', 'zeros', ...) or an Initializer. Defaults to ``'orthogonal'``.
+        bias_initializer: how the bias starts: an initializer: a name ('glorot_uniform', 'zeros',
+            ...) or an Initializer. Defaults to ``'zeros'``.
+        kernel_regularizer: W's penalty: a regularizer whose penalty is added to the loss (a name
+            such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        recurrent_regularizer: U's penalty: a regularizer whose penalty is added to the loss (a name
+            such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        bias_regularizer: the bias's penalty: a regularizer whose penalty is added to the loss (a
+            name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        kernel_constraint: W's constraint: a constraint applied after each optimizer step (a name or
+            a Constraint), or None. Defaults to ``None``.
+        recurrent_constraint: U's constraint: a constraint applied after each optimizer step (a name
+            or a Constraint), or None. Defaults to ``None``.
+        bias_constraint: the bias's constraint: a constraint applied after each optimizer step (a
+            name or a Constraint), or None. Defaults to ``None``.
+        dropout: the fraction of the inputs dropped in training. Defaults to ``0.0``.
+        recurrent_dropout: the fraction of the recurrent state dropped in training. Defaults to
+            ``0.0``.
+        seed: an int for repeatable dropout, or None. Defaults to ``None``.
+        implementation: accepted as Keras's; ignored. Defaults to ``2``.
+        **kwargs: the Layer arguments.
     """
 
     def _step(self, xw, states, masks):
@@ -220,6 +251,12 @@ class LSTMCell(_Cell):
 
     kernel W: (features, 4 units), recurrent_kernel U: (units, 4 units), bias b: (4 units,),
     its forget block ones when unit_forget_bias (the default), as Keras.
+
+    Args:
+        units: the size of the state and of the output.
+        unit_forget_bias: start the forget gate's bias at 1 (as Keras). Defaults to ``True``.
+        **kwargs: as SimpleRNNCell's arguments (activation, recurrent_activation, initializers,
+            regularizers, constraints, dropouts, seed).
     """
 
     gates = 4
@@ -265,6 +302,13 @@ class GRUCell(_Cell):
     h_t = z h_{t-1} + (1 - z) hh.
 
     bias: (2, 3 units) with reset_after ([input bias b, recurrent bias rb]), else (3 units,).
+
+    Args:
+        units: the size of the state and of the output.
+        reset_after: apply the reset gate after the recurrent product (Keras 3's and cuDNN's form).
+            Defaults to ``True``.
+        **kwargs: as SimpleRNNCell's arguments (activation, recurrent_activation, initializers,
+            regularizers, constraints, dropouts, seed).
     """
 
     gates = 3
@@ -323,6 +367,26 @@ class RNN(Layer):
     return_sequences and is dropped otherwise. stateful=True is not supported; unroll is
     accepted and changes nothing (the steps always run in a loop). A cell of
     one's own needs ``state_size`` and ``call(inputs, states)`` -> (output, new states).
+
+    Args:
+        cell: a cell (an LSTMCell, GRUCell, SimpleRNNCell or one's own with ``state_size`` and
+            ``call(inputs, states)``), or a list of cells (stacked).
+        return_sequences: return every step's output, (batch, time, units), instead of the last
+            one's, (batch, units). Defaults to ``False``.
+        return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
+            LSTM). Defaults to ``False``.
+        go_backwards: run from the last step to the first. Defaults to ``False``.
+        stateful: not supported (True raises: states are not kept between batches; pass
+            ``initial_state``). Defaults to ``False``.
+        unroll: accepted; the steps always run in a loop. Defaults to ``False``.
+        zero_output_for_mask: give masked steps a zero output instead of the previous one. Defaults
+            to ``False``.
+        **kwargs: the Layer arguments (name, dtype, input_shape, ...).
+
+    Example:
+        >>> rnn = numnet.layers.RNN(numnet.layers.LSTMCell(4))
+        >>> rnn(np.ones((2, 5, 3), "float32")).shape
+        (2, 4)
     """
 
     supports_masking = True
@@ -575,19 +639,100 @@ class _CellLayer(RNN):
 
 
 class SimpleRNN(_CellLayer):
-    """A fully connected RNN: h_t = activation(x_t W + b + h_{t-1} U) (SimpleRNNCell)."""
+    """A fully connected RNN: h_t = activation(x_t W + b + h_{t-1} U) (SimpleRNNCell).
+
+    Args:
+        units: the size of the state and of the output.
+        return_sequences: return every step's output, (batch, time, units), instead of the last
+            one's, (batch, units). Defaults to ``False``.
+        return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
+            LSTM). Defaults to ``False``.
+        go_backwards: run from the last step to the first. Defaults to ``False``.
+        stateful: not supported (True raises: states are not kept between batches; pass
+            ``initial_state``). Defaults to ``False``.
+        unroll: accepted; the steps always run in a loop. Defaults to ``False``.
+        zero_output_for_mask: give masked steps a zero output instead of the previous one. Defaults
+            to ``False``.
+        use_cudnn: accepted as Keras's ('auto'); numnet has no cuDNN path. Defaults to ``'auto'``.
+        **kwargs: the cell's arguments: activation ('tanh'), recurrent_activation ('sigmoid'; not
+            for SimpleRNN), use_bias (True), kernel_initializer ('glorot_uniform'),
+            recurrent_initializer ('orthogonal'), bias_initializer ('zeros'), the kernel, recurrent
+            and bias regularizers and constraints (None), dropout and recurrent_dropout (0.0), seed;
+            and the Layer arguments (name, dtype, input_shape, ...).
+
+    Example:
+        >>> x = np.ones((2, 5, 3), "float32")              # (batch, time, features)
+        >>> numnet.layers.SimpleRNN(8)(x).shape
+        (2, 8)
+        >>> numnet.layers.SimpleRNN(8, return_sequences=True)(x).shape
+        (2, 5, 8)
+    """
 
     cell_class = SimpleRNNCell
 
 
 class LSTM(_CellLayer):
-    """Long short-term memory (LSTMCell): gates i, f, c, o; states [h, c]."""
+    """Long short-term memory (LSTMCell): gates i, f, c, o; states [h, c].
+
+    Args:
+        units: the size of the state and of the output.
+        return_sequences: return every step's output, (batch, time, units), instead of the last
+            one's, (batch, units). Defaults to ``False``.
+        return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
+            LSTM). Defaults to ``False``.
+        go_backwards: run from the last step to the first. Defaults to ``False``.
+        stateful: not supported (True raises: states are not kept between batches; pass
+            ``initial_state``). Defaults to ``False``.
+        unroll: accepted; the steps always run in a loop. Defaults to ``False``.
+        zero_output_for_mask: give masked steps a zero output instead of the previous one. Defaults
+            to ``False``.
+        use_cudnn: accepted as Keras's ('auto'); numnet has no cuDNN path. Defaults to ``'auto'``.
+        **kwargs: the cell's arguments: activation ('tanh'), recurrent_activation ('sigmoid'; not
+            for SimpleRNN), use_bias (True), kernel_initializer ('glorot_uniform'),
+            recurrent_initializer ('orthogonal'), bias_initializer ('zeros'), the kernel, recurrent
+            and bias regularizers and constraints (None), dropout and recurrent_dropout (0.0), seed;
+            and the Layer arguments (name, dtype, input_shape, ...).
+
+    Example:
+        >>> x = np.ones((2, 5, 3), "float32")              # (batch, time, features)
+        >>> numnet.layers.LSTM(8)(x).shape
+        (2, 8)
+        >>> numnet.layers.LSTM(8, return_sequences=True)(x).shape
+        (2, 5, 8)
+    """
 
     cell_class = LSTMCell
 
 
 class GRU(_CellLayer):
-    """Gated recurrent unit (GRUCell): gates z, r, h; reset_after=True by default, as Keras."""
+    """Gated recurrent unit (GRUCell): gates z, r, h; reset_after=True by default, as Keras.
+
+    Args:
+        units: the size of the state and of the output.
+        return_sequences: return every step's output, (batch, time, units), instead of the last
+            one's, (batch, units). Defaults to ``False``.
+        return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
+            LSTM). Defaults to ``False``.
+        go_backwards: run from the last step to the first. Defaults to ``False``.
+        stateful: not supported (True raises: states are not kept between batches; pass
+            ``initial_state``). Defaults to ``False``.
+        unroll: accepted; the steps always run in a loop. Defaults to ``False``.
+        zero_output_for_mask: give masked steps a zero output instead of the previous one. Defaults
+            to ``False``.
+        use_cudnn: accepted as Keras's ('auto'); numnet has no cuDNN path. Defaults to ``'auto'``.
+        **kwargs: the cell's arguments: activation ('tanh'), recurrent_activation ('sigmoid'; not
+            for SimpleRNN), use_bias (True), kernel_initializer ('glorot_uniform'),
+            recurrent_initializer ('orthogonal'), bias_initializer ('zeros'), the kernel, recurrent
+            and bias regularizers and constraints (None), dropout and recurrent_dropout (0.0), seed;
+            and the Layer arguments (name, dtype, input_shape, ...).
+
+    Example:
+        >>> x = np.ones((2, 5, 3), "float32")              # (batch, time, features)
+        >>> numnet.layers.GRU(8)(x).shape
+        (2, 8)
+        >>> numnet.layers.GRU(8, return_sequences=True)(x).shape
+        (2, 5, 8)
+    """
 
     cell_class = GRUCell
 

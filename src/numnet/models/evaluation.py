@@ -81,6 +81,29 @@ class Evaluation:
 
         x, y, sample_weight as in fit (arrays, a memory-mapped array, a PyDataset, or a
         generator of batches); ``steps``: at most this many batches. batch_size defaults to 32.
+
+        Args:
+            x: the inputs, as for ``fit``: arrays, a memory-mapped array, a PyDataset or a generator
+                of batches. Defaults to ``None``.
+            y: the targets, or None when x yields them. Defaults to ``None``.
+            batch_size: the batch size for arrays (None: 32). Defaults to ``None``.
+            verbose: 'auto' (1), 0, 1 (a progress bar) or 2. Defaults to ``'auto'``.
+            sample_weight: one weight per sample, or None. Defaults to ``None``.
+            steps: at most this many batches; None for all. Defaults to ``None``.
+            callbacks: a list of callbacks, or None. Defaults to ``None``.
+            return_dict: return ``{name: value}`` instead of a list. Defaults to ``False``.
+            **kwargs: Keras's other arguments, accepted.
+
+        Returns:
+            The loss alone (no metrics), the list [loss, *metrics] (for several outputs
+            [loss, *each output's loss, *metrics]), or a dict with ``return_dict``.
+
+        Example:
+            >>> model = numnet.Sequential([numnet.Input((2,)), numnet.layers.Dense(1)])
+            >>> model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+            >>> loss, mae = model.evaluate(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)
+            >>> loss, mae
+            (0.0, 0.0)
         """
         reject_unknown_kwargs("evaluate()", kwargs, ["x", "y", "batch_size", "verbose",
                                                      "sample_weight", "steps", "callbacks",
@@ -127,7 +150,25 @@ class Evaluation:
         the order of model.outputs, or a dict by output name, for a model of several outputs).
 
         x: arrays, a memory-mapped array, a PyDataset or a generator (of x, or of tuples whose
-        first item is x); ``steps``: at most this many batches. batch_size defaults to 32."""
+        first item is x); ``steps``: at most this many batches. batch_size defaults to 32.
+
+        Args:
+            x: the inputs: arrays, a memory-mapped array, a PyDataset or a generator (of x, or of
+                tuples whose first item is x).
+            batch_size: the batch size for arrays (None: 32). Defaults to ``None``.
+            verbose: 'auto' (1), 0, 1 or 2. Defaults to ``'auto'``.
+            steps: at most this many batches; None for all. Defaults to ``None``.
+            callbacks: a list of callbacks, or None. Defaults to ``None``.
+            **kwargs: Keras's other arguments, accepted.
+
+        Returns:
+            A NumPy array of outputs (a list or dict of them for several outputs).
+
+        Example:
+            >>> model = numnet.Sequential([numnet.Input((2,)), numnet.layers.Dense(3)])
+            >>> model.predict(np.zeros((4, 2)), verbose=0).shape
+            (4, 3)
+        """
         reject_unknown_kwargs("predict()", kwargs, ["x", "batch_size", "verbose", "steps",
                                                     "callbacks"])
         batch_size = _check_batch_size(batch_size, "predict")

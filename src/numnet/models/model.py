@@ -35,7 +35,32 @@ from .trainer import Trainer
 
 
 class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer):
-    """A trainable stack of layers."""
+    """A model: layers joined into a graph, with training (compile, fit) and inference (predict).
+
+    Made in one of two ways, as in Keras. Functional: ``Model(inputs, outputs)`` from the
+    symbolic tensors of ``numnet.Input`` and the layers called on them (several inputs and
+    outputs as lists or dicts). Subclassed: define the layers in ``__init__`` and the forward
+    pass in ``call(inputs, training=False)``; ``train_step``, ``test_step`` and
+    ``predict_step`` may be overridden to change one step of ``fit``, ``evaluate`` and
+    ``predict``.
+
+    Args:
+        inputs: the model's input tensor(s): one ``Input``, a list, or a dict by name; None for
+            a subclassed model.
+        outputs: the output tensor(s), computed from ``inputs``; None for a subclassed model.
+        name: the model's name; None gives 'functional' (or the subclass's name), made unique.
+        **kwargs: ``trainable`` and the other Layer arguments.
+
+    Example:
+        >>> inputs = numnet.Input(shape=(784,))
+        >>> hidden = numnet.layers.Dense(32, activation="relu")(inputs)
+        >>> outputs = numnet.layers.Dense(10, activation="softmax")(hidden)
+        >>> model = numnet.Model(inputs, outputs)
+        >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+        ...               metrics=["accuracy"])
+        >>> model.output_shape
+        (None, 10)
+    """
 
     _is_model = True
     _step_params: list | None = None  # the trainable weights, fixed for the length of a fit
@@ -252,7 +277,17 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
     # ----- summary -----
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None) -> None:
-        """Print the layer table: name (type), output shape, parameter count; then totals."""
+        """Print the layer table: name (type), output shape, parameter count; then totals.
+
+        Args:
+            line_length: the table's width in characters; None for the default.
+            positions: the columns' relative or absolute positions, or None. Defaults to ``None``.
+            print_fn: a function that prints each line (None: print). Defaults to ``None``.
+            expand_nested: also list the layers of nested models. Defaults to ``False``.
+            show_trainable: add a column saying whether each layer is trainable. Defaults to
+                ``False``.
+            layer_range: (first, last) layer names to list, or None for all. Defaults to ``None``.
+        """
         from .summary import summary_text
 
         text = summary_text(self, line_length)
@@ -287,13 +322,45 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         file, atomically, in the format its name says: ``.numnet`` (numnet's own, safe to
         load), ``.keras`` (Keras 3's format, for Keras to load) or ``.h5`` (Keras's legacy
         HDF5 file). Any other name raises ValueError; a layer Keras does not have cannot go
-        to ``.keras`` / ``.h5`` (the error names it: use ``.numnet``)."""
+        to ``.keras`` / ``.h5`` (the error names it: use ``.numnet``).
+
+        Args:
+            filepath: the file: its suffix (.numnet, .keras, .h5) picks the format.
+            overwrite: replace an existing file. Defaults to ``True``.
+            **kwargs: ``include_optimizer`` (True: also the optimizer's state) and Keras's other
+                arguments.
+
+        Raises:
+            ValueError: for another suffix, or a layer Keras does not have in a Keras format.
+
+        Example:
+            >>> model = numnet.Sequential([numnet.Input((2,)), numnet.layers.Dense(1)])
+            >>> model.save("model.numnet")                       # doctest: +SKIP
+            >>> numnet.models.load_model("model.numnet")        # doctest: +SKIP
+        """
         _saving().save_model(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath, overwrite: bool = True) -> None:
+        """Write the model's weights (not its architecture) to ``filepath``, atomically.
+
+        Args:
+            filepath: the file: ``.weights.h5`` (Keras 3's layout, needs h5py) or ``.numnet``.
+            overwrite: replace an existing file. Defaults to ``True``.
+        """
         _saving().save_weights(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
+        """Set the model's weights from a file, layer by layer, checking every shape first.
+
+        Args:
+            filepath: a file of ``save_weights`` or ``save`` (numnet's), or a Keras 3
+                ``.weights.h5`` file.
+            skip_mismatch: skip layers whose weights do not match instead of raising. Defaults to
+                ``False``.
+
+        Raises:
+            ValueError: for weights whose shapes do not match, naming the layer and both shapes.
+        """
         _saving().load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
     def to_json(self, **kwargs) -> str:

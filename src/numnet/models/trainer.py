@@ -32,7 +32,40 @@ class Trainer:
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
                 weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
                 jit_compile="auto", auto_scale_loss=True, **kwargs):
-        """Choose the optimizer, the loss and the metrics (Keras's defaults: 'rmsprop')."""
+        """Configure the model for training: the optimizer, the loss and the metrics.
+
+        Args:
+            optimizer: an optimizer name ('rmsprop', 'adam', 'sgd', ...) or an Optimizer object.
+                Defaults to 'rmsprop', as in Keras.
+            loss: a loss name ('mse', 'binary_crossentropy', 'sparse_categorical_crossentropy',
+                ...), a Loss object, a function ``f(y_true, y_pred)``, or for a model of several
+                outputs a list or dict of them (by output name). Defaults to None (a model whose
+                ``train_step`` or ``add_loss`` gives the loss).
+            loss_weights: with several outputs, the weight of each output's loss in the total, as a
+                list or a dict. Defaults to None (all 1).
+            metrics: metric names ('accuracy', 'mae', ...), Metric objects or functions, or per
+                output a list or dict of them. 'accuracy' resolves to binary, categorical or sparse
+                categorical accuracy from the loss and the shapes, as in Keras. Defaults to None.
+            weighted_metrics: metrics weighted by ``sample_weight`` / ``class_weight``. Defaults to
+                None.
+            run_eagerly: train through the autodiff tape step by step instead of numnet's
+                compiled stack step. Defaults to False.
+            steps_per_execution: accepted as Keras's; every step runs on its own. Defaults to 1.
+            jit_compile: 'auto' (the default) or True use the compiled stack step for a plain stack
+                of Dense layers; False trains through the tape.
+            auto_scale_loss: scale the loss under a mixed-precision policy (see
+                ``numnet.optimizers.LossScaleOptimizer``). Defaults to True.
+            **kwargs: Keras 2's names where numnet accepts them (``lr`` on the optimizer, ...).
+
+        Raises:
+            ValueError: for an unknown optimizer, loss or metric name (with the closest names).
+
+        Example:
+            >>> model = numnet.Sequential([numnet.Input((784,)),
+            ...                            numnet.layers.Dense(10, activation="softmax")])
+            >>> model.compile(optimizer=numnet.optimizers.Adam(learning_rate=1e-3),
+            ...               loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        """
         reject_unknown_kwargs("compile()", kwargs,
                               ["optimizer", "loss", "metrics", "loss_weights", "weighted_metrics"])
         optimizer_obj = optimizers.get(optimizer)
@@ -162,31 +195,62 @@ class Trainer:
             shuffle: bool = True, class_weight=None, sample_weight=None, initial_epoch: int = 0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None,
             validation_freq: int = 1, **kwargs):
-        """Train for ``epochs`` epochs; return a History (``history.history``: one list a log).
+        """Train the model for ``epochs`` passes over the data; returns a History.
 
-        x: arrays (NumPy, lists, pandas), a memory-mapped array (``np.load(path,
-        mmap_mode='r')``), a ``numnet.utils.PyDataset``, or a generator / iterable of
-        ``(x, y)`` or ``(x, y, sample_weight)`` batches (y and sample_weight then stay None).
-        For a model of several outputs, y is a list of arrays in the order of model.outputs or
-        a dict keyed by output name, and sample_weight one array for all outputs or such a
-        list or dict (in-memory arrays).
-        Memory-mapped arrays and PyDatasets stream: only the batches in use are in memory.
-        In-memory arrays are checked whole before training (NaN / inf, shapes, labels against
-        the loss); streams are checked on their first batch.
+        Args:
+            x: the inputs: arrays (NumPy, lists, pandas), a memory-mapped array
+                (``np.load(path, mmap_mode='r')``), a ``numnet.utils.PyDataset``, or a generator /
+                iterable of ``(x, y)`` or ``(x, y, sample_weight)`` batches; for several inputs a
+                list or a dict by input name. Memory-mapped arrays and PyDatasets stream (only the
+                batches in use are in memory); in-memory arrays are checked whole before training
+                (NaN / inf, shapes, labels against the loss), streams on their first batch.
+            y: the targets, in the same form (a list or dict by output name for several
+                outputs); None when ``x`` yields them. Defaults to None.
+            batch_size: the samples per gradient step, for arrays. Defaults to None (32).
+            epochs: the number of passes over the data (``numnet.config.set_max_epochs`` caps it).
+                Defaults to 1.
+            verbose: 'auto' (the default, 1), 0 (silent), 1 (a progress bar) or 2 (one line per
+                epoch).
+            callbacks: a list of ``numnet.callbacks`` objects. Defaults to None.
+            validation_split: the last fraction of the arrays held out for validation, cut before
+                shuffling, as Keras. Defaults to 0.0.
+            validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, sample_weight)``, a PyDataset
+                or a generator; used instead of ``validation_split``. Defaults to None.
+            shuffle: True (a new permutation each epoch), 'batch' (contiguous batches in a shuffled
+                order) or False. Generators are never shuffled. Defaults to True.
+            class_weight: ``{class: weight}`` multiplied into the training sample weights.
+                Defaults to None.
+            sample_weight: one weight per training sample. Defaults to None.
+            initial_epoch: the epoch to start from (to resume a run). Defaults to 0.
+            steps_per_epoch: batches per epoch; the next epoch goes on where the last stopped, as
+                Keras. Defaults to None (one pass).
+            validation_steps: batches of the validation data used; None for all. Defaults to None.
+            validation_batch_size: the validation batch size; None for ``batch_size``.
+            validation_freq: validate every n-th epoch (an int), or after the epochs listed.
+                Defaults to 1.
+            **kwargs: numnet's ``learning_rate``: a number sets the optimizer's rate; 'auto' runs
+                the learning-rate range test (``numnet.tools.lr_find``) on the training data first
+                and trains with its suggestion.
 
-        batch_size: 32 by default (arrays). shuffle: True, a new permutation of the samples
-        each epoch (of the batches, for a PyDataset); 'batch', contiguous batches in a shuffled
-        order; False, in order. Generators are never shuffled.
-        validation_split: the last fraction of the arrays, cut before shuffling (as Keras).
-        validation_data: (x_val, y_val[, sample_weight]), a PyDataset or a generator, of which
-        validation_steps batches are used (all when None). validation_freq: validate every
-        n-th epoch (an int, default 1) or after the epochs listed (counted from 1).
-        class_weight: {class: weight}, multiplied into the training sample weights (the
-        validation data is not weighted by class). steps_per_epoch: batches per epoch; the next
-        epoch goes on where the last stopped, as Keras. initial_epoch: the first epoch's index.
+        Returns:
+            A History: ``history.history`` maps each log ('loss', 'accuracy', 'val_loss', ...) to
+            its value per epoch.
 
-        numnet adds ``learning_rate='auto'``: run numnet.tools.lr_find on the training data
-        first and train with its suggestion (a number sets the optimizer's rate)."""
+        Raises:
+            ValueError: for inputs and targets that do not fit the model or the loss (shapes,
+                labels, NaN), with the fix.
+            RuntimeError: when the model was not compiled.
+
+        Example:
+            >>> x = np.random.default_rng(0).normal(size=(64, 4)).astype("float32")
+            >>> y = (x[:, 0] > 0).astype("float32")
+            >>> model = numnet.Sequential([numnet.Input((4,)),
+            ...                            numnet.layers.Dense(1, activation="sigmoid")])
+            >>> model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+            >>> history = model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+            >>> sorted(history.history)
+            ['accuracy', 'loss']
+        """
         learning_rate = kwargs.pop("learning_rate", None)
         reject_unknown_kwargs("fit()", kwargs, _FIT_ARGS)
         self._require_compiled("fit()")

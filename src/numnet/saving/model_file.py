@@ -120,6 +120,16 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
 
     Raises ValueError for any other name (``save("model")`` too: give a suffix) and, for the
     Keras formats, for a layer or object Keras does not have (save it as ``.numnet``).
+
+    Args:
+        model: the model.
+        filepath: the file's path (str or os.PathLike).
+        overwrite: replace an existing file (False raises if it exists). Defaults to ``True``.
+        include_optimizer: also save the optimizer's state. Defaults to ``True``.
+        **kwargs: Keras's other arguments (``save_format``), accepted.
+
+    Raises:
+        ValueError: for a name of another suffix, or a layer Keras does not have in a Keras format.
     """
     zipped = kwargs.pop("zipped", None)
     save_format = kwargs.pop("save_format", None)
@@ -152,7 +162,13 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
 
 def save_weights(model, filepath, overwrite: bool = True) -> None:
     """Write the weights only: a ``.numnet`` zip, or with a ``.h5`` name the HDF5 layout of
-    Keras 3's ``.weights.h5`` (needs h5py: pip install 'numnet[h5]')."""
+    Keras 3's ``.weights.h5`` (needs h5py: pip install 'numnet[h5]').
+
+    Args:
+        model: the model.
+        filepath: the file's path (str or os.PathLike).
+        overwrite: replace an existing file (False raises if it exists). Defaults to ``True``.
+    """
     path = os.fspath(filepath)
     if isinstance(path, str) and path.endswith(".h5"):
         keras_writer.save_weights(model, path, overwrite)
@@ -168,7 +184,12 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
 
 
 def model_to_json(model, **kwargs) -> str:
-    """The architecture as JSON text (``json.dumps`` keyword arguments such as indent apply)."""
+    """The architecture as JSON text (``json.dumps`` keyword arguments such as indent apply).
+
+    Args:
+        model: the model.
+        **kwargs: ``json.dumps`` keyword arguments (``indent``, ...).
+    """
     spec = objects.serialize_model(model)
     spec["numnet_version"] = _version()
     spec["format_version"] = schema.FORMAT_VERSION
@@ -298,6 +319,23 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
     numnet.saving.ModelFileError; a file of more than ``max_bytes`` bytes (uncompressed) is
     refused. A missing file raises FileNotFoundError. ``safe_mode`` is accepted for Keras
     compatibility: loading never runs code from the file, whatever its value.
+
+    Args:
+        filepath: the file's path (str or os.PathLike).
+        custom_objects: ``{name: class or function}`` for custom objects that are not registered, or
+            None. Defaults to ``None``.
+        compile: restore the compile settings and the optimizer's state. Defaults to ``True``.
+        safe_mode: accepted for Keras compatibility: loading never runs code from the file. Defaults
+            to ``True``.
+        max_bytes: the largest total uncompressed size accepted (4 GiB by default).
+
+    Returns:
+        The model, compiled when the file holds compile settings and ``compile`` is True.
+
+    Raises:
+        ModelFileError: (a ValueError) for anything wrong with the file, naming the member or
+            field at fault.
+        FileNotFoundError: for a missing file.
     """
     path = _existing(filepath)
     if keras_legacy.is_hdf5(path) and not path.lower().endswith(SUFFIX):
@@ -334,7 +372,15 @@ def load_weights(model, filepath, skip_mismatch: bool = False,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Set the model's weights from a numnet file (save_weights or save) or a Keras 3
     ``.weights.h5`` file, layer by layer in order. Every shape is checked before any weight is
-    changed; a mismatch names the layer, the variable and both shapes."""
+    changed; a mismatch names the layer, the variable and both shapes.
+
+    Args:
+        model: the model.
+        filepath: the file's path (str or os.PathLike).
+        skip_mismatch: skip layers whose weights do not match instead of raising. Defaults to
+            ``False``.
+        max_bytes: the largest total uncompressed size accepted (4 GiB by default).
+    """
     path = _existing(filepath)
     if not model.weights:
         raise ValueError(
@@ -354,7 +400,14 @@ def load_weights(model, filepath, skip_mismatch: bool = False,
 
 
 def model_from_json(json_string, custom_objects=None, max_bytes: int = DEFAULT_MAX_BYTES):
-    """A model (freshly initialised weights) from the JSON text of ``model.to_json()``."""
+    """A model (freshly initialised weights) from the JSON text of ``model.to_json()``.
+
+    Args:
+        json_string: the JSON text of ``model.to_json()``.
+        custom_objects: ``{name: class or function}`` for custom objects that are not registered, or
+            None. Defaults to ``None``.
+        max_bytes: the largest total uncompressed size accepted (4 GiB by default).
+    """
     if not isinstance(json_string, (str, bytes, bytearray)):
         raise TypeError(f"model_from_json: expected JSON text, given "
                         f"{type(json_string).__name__}.")

@@ -165,8 +165,8 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode: bool = True
         regularizer or constraint; a layer with a "build_config" comes back built.
 
     Raises:
-        numnet.saving.ModelFileError (a ValueError): an unknown class or function (with the
-        names numnet knows), or a config its class refuses, naming the field at fault.
+        ModelFileError: (a ValueError) for an unknown class or function (with the names
+            numnet knows), or a config its class refuses, naming the field at fault.
 
     Example::
 
