@@ -60,8 +60,9 @@ def _relu(z):
 def test_wide_and_deep_computes_what_numpy_computes_with_its_weights():
     numnet.utils.set_random_seed(1)
     model = _wide_and_deep(numnet)
+    # Keras 3's order (by depth from the output): the wide input after the deep branch's layer
     assert [type(layer).__name__ for layer in model.layers] == [
-        "InputLayer", "InputLayer", "Dense", "Concatenate", "Dense"]
+        "InputLayer", "Dense", "InputLayer", "Concatenate", "Dense"]
     assert [t.shape for t in model.inputs] == [(None, 5), (None, 3)]
     assert model.output_shape == (None, 1) and model.count_params() == 5 * 8 + 8 + 11 + 1
     k1, b1, k2, b2 = model.get_weights()

@@ -18,6 +18,13 @@ LOSSES = ["mse", "binary_crossentropy", "categorical_crossentropy",
 DTYPES = [np.float32, np.float64, np.int64, np.uint8, np.bool_, np.complex64, object, str]
 
 
+@pytest.fixture(autouse=True)
+def _advice_back_on():
+    """The models here silence the advice; the tests after this module expect it on."""
+    yield
+    numnet.advice.enable()
+
+
 def _model(loss, units):
     numnet.advice.disable()
     model = numnet.Sequential([numnet.Input(shape=(4,)),

@@ -175,7 +175,7 @@ def test_gradient_buffers_change_no_number(monkeypatch):
     with_buffers.jit_compile = False  # the tape's own gradients (models/stack_step.py aside)
     with_buffers.fit(x, y, batch_size=16, epochs=3, verbose=0, shuffle=False)
     monkeypatch.setattr(tensor, "grad_buffers", lambda: __import__("contextlib").nullcontext())
-    monkeypatch.setattr(numnet.models.model, "grad_buffers",
+    monkeypatch.setattr(numnet.models.own_step, "grad_buffers",
                         lambda: __import__("contextlib").nullcontext())
     without = _mlp()
     without.jit_compile = False
