@@ -342,8 +342,11 @@ def _token_id_inputs(model, inputs) -> set:
         return {slot for layer, parents, _ in graph if _takes_tokens(layer)
                 for slot in parents if slot < count}
     layers = getattr(model, "_layers", None) or list(getattr(model, "layers", ()))
-    if layers and _takes_tokens(layers[0]):
-        return {0}
+    for layer in layers:  # up to the first layer with weights (augmentation layers pass)
+        if _takes_tokens(layer):
+            return {0}
+        if layer.weights:
+            break
     if _architecture_known(model) or len(inputs) != 1 or inputs[0].dtype.kind not in "biu":
         return set()
     # A model with its own call: integer inputs to a model holding an Embedding are its ids.

@@ -1300,7 +1300,8 @@ def validate_targets(loss: Loss, y, output_shape) -> None:
                 f"{loss.name}: y has shape {y.shape}, expected one-hot labels of shape "
                 f"(N, {n_out}) to match the model's output {tuple(output_shape)}."
             )
-    elif y.ndim >= 1 and output_shape:
+    elif y.ndim >= 1 and output_shape and _numnet_loss(loss):
+        # (a loss the user wrote gets y as given, as in Keras: its shape is its own business)
         expected = tuple(output_shape[1:])
         given = tuple(y.shape[1:])
         if given != expected and not (
@@ -1312,6 +1313,13 @@ def validate_targets(loss: Loss, y, output_shape) -> None:
                 f"{', '.join(str(d) for d in expected)}). Reshape y, or change the last "
                 "layer's units."
             )
+
+
+def _numnet_loss(loss) -> bool:
+    """Whether ``loss`` is one of numnet's (a class or function of this module)."""
+    target = getattr(loss, "fn", None) if type(loss) is LossFunctionWrapper else loss
+    target = target if callable(target) and not isinstance(target, Loss) else type(target)
+    return getattr(target, "__module__", "") == __name__
 
 
 def _is_integral(a) -> bool:
