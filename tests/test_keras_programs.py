@@ -201,9 +201,6 @@ FAILS = {
                                   "(its weights get None), so fit does not train the teacher "
                                   "that compute_loss calls; in Keras training=False only "
                                   "switches dropout and batch statistics",
-    "ops_layers": "fit checks y against the output shape for a loss written as a function, "
-                  "so a custom loss that takes integer labels is refused ('y has shape (600,), "
-                  "which does not fit the model's output shape (None, 4)')",
 }
 
 
