@@ -21,6 +21,7 @@ from .. import metrics as metrics_module
 from ..autodiff import ops
 from ..autodiff.tape import GradientTape
 from ..autodiff.tensor import Tensor, no_grad
+from .adapters import ArraySource
 
 
 def unpack_x_y_sample_weight(data):
@@ -338,15 +339,8 @@ class StructSource:
         return self._batches(order, batch_order, start)
 
     def _batches(self, order, batch_order, start):
-        n, size = self.num_samples, self.batch_size
-        for b in range(start, self.num_batches):
-            if batch_order is not None:
-                k = int(batch_order[b])
-                key = slice(k * size, min(n, (k + 1) * size))
-            elif order is not None:
-                key = order[b * size:(b + 1) * size]
-            else:
-                key = slice(b * size, min(n, (b + 1) * size))
+        # the rows of each batch as the array source cuts them (one rule for both)
+        for key in ArraySource._keys(self, order, batch_order, start):
             yield (_take(self.x, key), _take(self.y, key), _take(self.sample_weight, key))
 
 
