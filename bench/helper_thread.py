@@ -10,7 +10,7 @@ taken in turn.
 Each round trains one epoch under each setting (``fit(epochs=1)``, so with fit's per-call
 checks of the data, about 8 ms); printed are the median epoch seconds and their range. The
 helper applies only where fit uses one BLAS thread on a machine with two cores or more
-(numnet/models/helper_thread.py); elsewhere the three settings time the same thing.
+(numnet/fast/helper_thread.py); elsewhere the three settings time the same thing.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     import numnet
-    from numnet.models import helper_thread
+    from numnet.fast import helper_thread
 
     split_macs = helper_thread.SPLIT_MACS
     helper = helper_thread.Helper

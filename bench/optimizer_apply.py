@@ -1,5 +1,5 @@
 """The cost of an optimizer step as a training step makes it: ``apply(gradients, weights)``
-against ``apply_pack()`` (the stack step's, numnet/models/stack_step.py), on the weights of a
+against ``apply_pack()`` (the stack step's, numnet/fast/stack_step.py), on the weights of a
 workload's model after one epoch.
 
     python bench/optimizer_apply.py               # W1, W2 and W3

@@ -124,7 +124,7 @@ def race(steps: dict, seconds: float, rounds: int = 9) -> dict:
 
 def versions() -> str:
     import numnet
-    from numnet.optimizers import fused
+    from numnet.fast import updates as fused
 
     parts = [f"Python {platform.python_version()}", f"numpy {np.__version__}"]
     if fused.is_available():
@@ -162,7 +162,7 @@ def main(argv=None) -> None:
         has_torch = True
     except ImportError:
         has_torch = False
-    from numnet.optimizers import fused
+    from numnet.fast import updates as fused
 
     has_fused = fused.is_available()
 

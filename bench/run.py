@@ -133,7 +133,7 @@ def run_model_workload(peer: str, workload: str, epochs: int):
         import numnet as keras
 
         if peer == "numnet-steps":
-            from numnet.layers import recurrent_kernels
+            from numnet.fast import recurrent as recurrent_kernels
 
             recurrent_kernels.enabled = False
     model = build_model_workload(keras, workload)

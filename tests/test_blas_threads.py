@@ -8,13 +8,16 @@ import numpy as np
 import pytest
 
 import numnet
-from numnet.models import threads
+from numnet.fast import threads
 
 threadpoolctl = pytest.importorskip("threadpoolctl", reason="the thread limit needs threadpoolctl")
 
 
-# numpy (imported above) has loaded its BLAS; a library loaded later (scipy's) is not ours.
-_NUMPY_BLAS = {i["filepath"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"}
+# numpy's own BLAS (its wheel ships it under numpy.libs); another one loaded into the process
+# (scipy's, once any test has imported scipy) is not the one NumPy's products use.
+_BLAS = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+_NUMPY_BLAS = ({i["filepath"] for i in _BLAS if "numpy" in os.path.basename(
+    os.path.dirname(i["filepath"]))} or {i["filepath"] for i in _BLAS})
 
 
 def _blas_threads():

@@ -152,9 +152,9 @@ ENGINE = ["layers", "losses", "metrics", "optimizers", "autodiff"]  # modules or
 # Host-side code that may use NumPy itself, and why. Everything else computes through backend.xp.
 HOST_FILES = {
     "autodiff/gradcheck.py": "finite-difference checker: a float64 test utility on host copies",
-    "optimizers/fused.py": "numba kernels for the CPU: run() declines anything not numpy.ndarray",
-    "autodiff/fused.py": "numba kernels for the CPU: taken only for numpy.ndarray arguments",
-    "layers/recurrent_kernels.py": "whole-sequence kernels for the CPU: applies() declines "
+    "fast/updates.py": "numba kernels for the CPU: run() declines anything not numpy.ndarray",
+    "fast/kernels.py": "numba kernels for the CPU: taken only for numpy.ndarray arguments",
+    "fast/recurrent.py": "whole-sequence kernels for the CPU: applies() declines "
                                    "unless backend.xp is numpy (CuPy runs the per-step path)",
     "layers/lookup.py": "StringLookup / IntegerLookup / CategoryEncoding map tokens (strings, "
                         "Python ints) on the host, as Keras's lookup tables do",
@@ -394,7 +394,7 @@ def test_gpu_fit_784_128_10_matches_the_cpu_and_predict_returns_numpy(cupy):
     assert abs(loss - cpu_loss) < 1e-4 and abs(accuracy - cpu_accuracy) <= 2 / 1024
 
 
-# Each GPU kernel and setting of optimizers/cuda.py: (optimizer, options).
+# Each GPU kernel and setting of fast/updates_cuda.py: (optimizer, options).
 GPU_KERNEL_CASES = [
     ("sgd", {}), ("sgd", {"momentum": 0.9}), ("sgd", {"momentum": 0.9, "nesterov": True}),
     ("rmsprop", {}), ("rmsprop", {"centered": True}), ("rmsprop", {"momentum": 0.5}),
@@ -406,10 +406,11 @@ GPU_KERNEL_CASES = [
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name,options", GPU_KERNEL_CASES)
 def test_gpu_optimizer_kernels_match_the_array_path(cupy, name, options, dtype):
-    """One launch per step (optimizers/cuda.py) against the same optimizer's array operations on
+    """One launch per step (fast/updates_cuda.py) against the same optimizer's array operations on
     the GPU: five steps on a pack of two variables, slots and weights compared."""
     from numnet.autodiff.tensor import Variable
-    from numnet.optimizers import cuda, fused
+    from numnet.fast import updates as fused
+    from numnet.fast import updates_cuda as cuda
 
     rng = np.random.default_rng(4)
     shapes = [(37, 5), (5,)]
@@ -452,7 +453,7 @@ def test_gpu_training_data_is_copied_once_and_gathered_on_the_device(cupy, monke
         source = adapters.ArraySource(x, y, None, batch_size=4, shuffle=True)
         return list(source.new_pass(rng))
 
-    from numnet.autodiff import cuda
+    from numnet.fast import kernels_cuda as cuda
 
     on_device = batches()
     assert all(isinstance(b[0], cupy.ndarray) and isinstance(b[1], cupy.ndarray)
@@ -478,14 +479,15 @@ def _built(module, name) -> bool:
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_gpu_hot_path_kernels_match_the_array_path(cupy, dtype):
-    """autodiff/cuda.py's kernels against the same ops with the kernels off, on the GPU: dense +
+    """fast/kernels_cuda.py's kernels against the same ops with the kernels off, on the GPU: dense +
     relu forward and backward, both softmax cross-entropies with their gradients, the accuracy
     counts and the epoch's loss total."""
     from numnet import metrics
-    from numnet.autodiff import cuda, ops
+    from numnet.autodiff import ops
     from numnet.autodiff.tensor import Tensor
+    from numnet.fast import kernels_cuda as cuda
+    from numnet.fast import updates as fused
     from numnet.models.logs import _DeviceLossTotal
-    from numnet.optimizers import fused
 
     rng = np.random.default_rng(8)
     x = rng.normal(size=(300, 7)).astype(dtype)

@@ -77,7 +77,7 @@ def test_the_layer_gradient_is_the_scatter_add_of_its_output_gradient():
 
 
 def test_an_embedding_table_is_not_counted_as_a_product_for_the_blas_threads():
-    from numnet.models import threads
+    from numnet.fast import threads
 
     model = layers.Embedding(20_000, 128)
     model.build(None)

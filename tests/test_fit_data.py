@@ -457,7 +457,7 @@ def test_finite_check_needs_no_memory_in_proportion_to_the_data():
 def test_streamed_labels_are_checked_batch_by_batch(label, monkeypatch):
     """A generator's labels after the first batch are not seen before training: each batch is
     checked as it comes, whichever path computes the loss."""
-    from numnet.optimizers import fused
+    from numnet.fast import updates as fused
 
     monkeypatch.setattr(fused, "_enabled", False)  # the NumPy path leaves the range to fit
     rs = np.random.default_rng(0)

@@ -18,7 +18,7 @@ from numnet import layers
 from numnet.autodiff import ops
 from numnet.autodiff.gradcheck import check_gradients
 from numnet.autodiff.tensor import Tensor
-from numnet.optimizers import fused
+from numnet.fast import updates as fused
 
 pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning",
                                         "ignore::DeprecationWarning")

@@ -1,4 +1,4 @@
-"""models/helper_thread.py: a block of the first layer's columns owned by the helper thread.
+"""fast/helper_thread.py: a block of the first layer's columns owned by the helper thread.
 
 During a pass the helper computes the block's part of the forward product, its weight gradient
 and its update by the optimizer's kernel, with the kernel stored column by column
@@ -16,8 +16,8 @@ import pytest
 
 import numnet as keras
 from numnet.autodiff.tensor import Variable
-from numnet.models import helper_thread, threads
-from numnet.optimizers import fused
+from numnet.fast import helper_thread, threads
+from numnet.fast import updates as fused
 
 pytestmark = [
     pytest.mark.skipif(not fused.is_available(),

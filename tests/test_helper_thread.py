@@ -1,4 +1,4 @@
-"""models/helper_thread.py: fit's shuffled batches gathered ahead, and large products cut in two,
+"""fast/helper_thread.py: fit's shuffled batches gathered ahead, and large products cut in two,
 by a helper thread on the second core.
 
 The gathered batches must be exactly the rows the permutation names, a product cut in two must
@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import numnet as keras
-from numnet.models import helper_thread, threads
-from numnet.optimizers import fused
+from numnet.fast import helper_thread, threads
+from numnet.fast import updates as fused
 
 pytestmark = [
     pytest.mark.skipif(not fused.is_available(),

@@ -1,7 +1,7 @@
 """The training step's fast paths against the general ones: the same numbers, and clean fallbacks.
 
 Covered: the fused batch-mean cross-entropies (``Loss.reduced``), the compiled kernels of
-``autodiff.fused`` (numba) against the NumPy path of each op, the accuracy metrics' unweighted
+``fast.kernels`` (numba) against the NumPy path of each op, the accuracy metrics' unweighted
 update, and the order in which ``Tensor.backward`` runs the tape. Kernel and NumPy path agree to
 float32 rounding in float32 and to 1e-12 in float64.
 """
@@ -17,11 +17,12 @@ import pytest
 
 import numnet
 from numnet import activations, losses, metrics
-from numnet.autodiff import fused, ops
+from numnet.autodiff import ops
 from numnet.autodiff.gradcheck import check_gradients
 from numnet.autodiff.tensor import Tensor, _topological_order, no_grad
 from numnet.backend import to_numpy
-from numnet.optimizers import fused as switch
+from numnet.fast import kernels as fused
+from numnet.fast import updates as switch
 
 try:
     import numba  # noqa: F401
@@ -535,7 +536,8 @@ def test_a_kernel_that_does_not_compile_falls_back_to_numpy(monkeypatch):
 def test_numnet_fused_0_turns_the_kernels_off():
     code = (
         "import numpy as np\n"
-        "from numnet.autodiff import fused, ops\n"
+        "from numnet.autodiff import ops\n"
+        "from numnet.fast import kernels as fused\n"
         "from numnet.autodiff.tensor import Tensor\n"
         "z = Tensor(np.ones((4, 3), np.float32), requires_grad=True)\n"
         "ops.sparse_softmax_cross_entropy_mean(np.array([0, 1, 2, 0]), z).backward()\n"
@@ -657,7 +659,7 @@ def test_take_rows_raises_numpys_error_for_an_index_out_of_range(path):
 @needs_numba
 def test_fit_gathers_its_shuffled_batches_with_the_kernel(ran, monkeypatch):
     switch.set_enabled(True)
-    from numnet.models import helper_thread
+    from numnet.fast import helper_thread
 
     monkeypatch.setattr(helper_thread, "_ENABLED", False)  # the training thread gathers
 

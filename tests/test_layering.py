@@ -3,13 +3,13 @@
 The floors (ARCHITECTURE.md draws them), bottom to top:
 
     1 backend, config, naming, registry, dtype_policies, notices, _version, tree;
-      optimizers/fused.py (numba, the fast path's switch and compiled update rules)
+      fast/updates.py (numba, the fast path's switch and compiled update rules)
     2 autodiff, callbacks (the training loop's hooks: they reach the model through its methods)
     3 the math: activations, losses, metrics, initializers, regularizers, constraints, ops, nn,
       random; data, datasets, preprocessing (Keras's loaders, no training loop)
     4 layers
     5 optimizers
-    6 models (the graph, the trainer, the data adapters, the stack step and helper thread)
+    6 models (the graph, the trainer, the data adapters); fast/'s stack step and helper thread
     7 saving
     8 tools, advice, integrations, distribute, utils (Keras's helpers, plot_model among them)
     9 cli, tf_compat, mixed_precision, the package itself (the public surface)
@@ -39,17 +39,24 @@ FLOORS = {
     "preprocessing": 3,
     "layers": 4,
     "optimizers": 5,
-    "models": 6,
+    "models": 6, "fast": 6,
     "saving": 7,
     "tools": 8, "advice": 8, "integrations": 8, "distribute": 8, "utils": 8,
     "cli": 9, "__main__": 9, "tf_compat": 9, "mixed_precision": 9, "": 9,
 }
-# Modules whose floor is not their folder's (the folder gathers one concept across floors).
+# Modules whose floor is not their folder's: fast/ gathers the fast path, whose pieces sit beside
+# the floor each one speeds up (fast/__init__.py says which is which).
 MODULE_FLOORS = {
-    # numba, the fast path's on/off switch and the compiled update rules: plain NumPy, imported
-    # by the fused tape nodes (autodiff), the recurrent kernels (layers) and the optimizers
-    "numnet.optimizers.fused": 1,
-    "numnet.optimizers.cuda": 1,
+    # the package's docstring only; numba, the switch and the compiled update rules: plain NumPy,
+    # imported by the fused tape nodes (autodiff), the recurrent kernels (layers), the optimizers
+    "numnet.fast": 1,
+    "numnet.fast.updates": 1,
+    "numnet.fast.updates_cuda": 1,
+    # the fused tape nodes, beside the tape
+    "numnet.fast.kernels": 2,
+    "numnet.fast.kernels_cuda": 2,
+    # the recurrent layers' whole-sequence kernels, beside the layers
+    "numnet.fast.recurrent": 4,
 }
 
 

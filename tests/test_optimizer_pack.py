@@ -10,7 +10,8 @@ import pytest
 import numnet
 from numnet import optimizers
 from numnet.autodiff import Variable
-from numnet.optimizers import base, fused
+from numnet.fast import updates as fused
+from numnet.optimizers import base
 
 try:
     import numba  # noqa: F401
@@ -172,7 +173,7 @@ def test_gradient_buffers_change_no_number(monkeypatch):
     rs = np.random.default_rng(1)
     x, y = rs.normal(size=(64, 6)).astype("float32"), rs.integers(0, 3, 64)
     with_buffers = _mlp()
-    with_buffers.jit_compile = False  # the tape's own gradients (models/stack_step.py aside)
+    with_buffers.jit_compile = False  # the tape's own gradients (fast/stack_step.py aside)
     with_buffers.fit(x, y, batch_size=16, epochs=3, verbose=0, shuffle=False)
     monkeypatch.setattr(tensor, "grad_buffers", lambda: __import__("contextlib").nullcontext())
     monkeypatch.setattr(numnet.models.own_step, "grad_buffers",

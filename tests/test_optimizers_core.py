@@ -18,7 +18,8 @@ import pytest
 import numnet
 from numnet import backend, optimizers
 from numnet.autodiff import Variable
-from numnet.optimizers import base, fused
+from numnet.fast import updates as fused
+from numnet.optimizers import base
 
 try:
     import numba  # noqa: F401

@@ -16,7 +16,7 @@ import pytest
 
 from numnet import optimizers
 from numnet.autodiff import Variable
-from numnet.optimizers import fused
+from numnet.fast import updates as fused
 
 try:
     import numba  # noqa: F401
@@ -234,12 +234,12 @@ def test_import_numnet_does_not_import_numba():
 
 @needs_numba
 def test_numnet_fused_0_turns_the_fused_path_off():
-    code = "from numnet.optimizers import fused; print(fused.is_available())"
+    code = "from numnet.fast import updates as fused; print(fused.is_available())"
     assert _python(code, NUMNET_FUSED="0").stdout.strip() == "False"
     assert _python(code, NUMNET_FUSED="1").stdout.strip() == "True"
 
 
 def test_bad_thread_count_names_the_variable():
-    result = _python("import numnet.optimizers.fused", NUMNET_FUSED_THREADS="many")
+    result = _python("import numnet.fast.updates", NUMNET_FUSED_THREADS="many")
     assert result.returncode != 0
     assert "NUMNET_FUSED_THREADS" in result.stderr and "'many'" in result.stderr

@@ -13,8 +13,8 @@ from numnet import layers
 from numnet.autodiff import ops
 from numnet.autodiff.gradcheck import check_gradients
 from numnet.autodiff.tensor import Tensor
-from numnet.layers import recurrent_kernels
-from numnet.optimizers import fused
+from numnet.fast import recurrent as recurrent_kernels
+from numnet.fast import updates as fused
 
 pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
 

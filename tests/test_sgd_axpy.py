@@ -8,7 +8,7 @@ import pytest
 import numnet
 from numnet import optimizers
 from numnet.autodiff import Variable
-from numnet.optimizers import fused
+from numnet.fast import updates as fused
 
 pytest.importorskip("scipy.linalg", reason="the axpy path uses scipy's BLAS")
 

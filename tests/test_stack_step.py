@@ -1,4 +1,4 @@
-"""models/stack_step.py: a Dense stack's training step as a list of calls, bit for bit the tape's.
+"""fast/stack_step.py: a Dense stack's training step as a list of calls, bit for bit the tape's.
 
 Each case trains one model through the tape (jit_compile=False) and one through the list (the
 default), from the same weights on the same batches, and compares every weight, optimizer slot
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import numnet as keras
-from numnet.optimizers import fused
+from numnet.fast import updates as fused
 
 pytestmark = [
     pytest.mark.skipif(not fused.is_available(),
@@ -215,7 +215,7 @@ def test_jit_compile_is_checked_and_kept():
 @pytest.mark.parametrize("sparse", [True, False])
 @pytest.mark.parametrize("probabilities", [True, False])
 def test_the_head_kernel_gives_the_bits_of_the_three_it_replaces(dtype, sparse, probabilities):
-    from numnet.autodiff import fused as kernels
+    from numnet.fast import kernels as kernels
 
     rs = np.random.default_rng(7)
     z0 = (rs.standard_normal((37, 10)) * 4).astype(dtype)
@@ -256,7 +256,7 @@ def test_the_head_kernel_gives_the_bits_of_the_three_it_replaces(dtype, sparse, 
 
 
 def test_the_head_kernel_refuses_a_label_outside_the_classes_having_written_nothing():
-    from numnet.autodiff import fused as kernels
+    from numnet.fast import kernels as kernels
 
     z = np.ones((4, 3), np.float32)
     dz, db = np.full((4, 3), 7.0, np.float32), np.full(3, 7.0, np.float32)

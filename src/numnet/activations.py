@@ -24,7 +24,7 @@ class Kernel:
     their logits (a softmax over ``axis``), else False. ``in_place``: forward(z, z) may write y
     over z, and backward(y, y, g) equals backward(z, y, g) (relu: z > 0 exactly where y > 0).
     ``fused``: "relu" or "softmax" (over the last axis) where Dense may run the activation, its
-    bias and their gradients as the compiled kernels of ``autodiff.fused``; else None.
+    bias and their gradients as the compiled kernels of ``fast.kernels``; else None.
     """
 
     __slots__ = ("name", "forward", "backward", "keeps_logits", "axis", "in_place", "fused")

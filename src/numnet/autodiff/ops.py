@@ -22,7 +22,7 @@ import sys as _sys
 import numpy as _numpy
 
 from .. import backend
-from . import fused
+from ..fast import kernels as fused
 from . import tensor as _tensor
 from .tensor import Tensor
 

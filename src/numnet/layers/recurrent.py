@@ -6,7 +6,7 @@ shapes and gate order (LSTM: i, f, c, o; GRU: z, r, h), so ``set_weights`` takes
 layer's ``get_weights()``. The input projection x_t W + b of every step is one matrix product
 before the loop. The loop over the steps (h_{t-1} U and the gates) and its backward
 (backpropagation through time) run as one tape node a layer in the sequence kernels of
-``layers/recurrent_kernels.py`` (compiled by numba where installed); the per-step path below,
+``fast/recurrent.py`` (compiled by numba where installed); the per-step path below,
 the gates written with the engine's ops, is their reference, and runs for cells of one's own,
 activations other than tanh / sigmoid, and on CuPy.
 """
@@ -18,7 +18,7 @@ import inspect
 from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
-from . import recurrent_kernels
+from ..fast import recurrent as recurrent_kernels
 from .base import _LAYER_KWARGS, Layer, reject_unknown_kwargs, snake_case
 from .regularization import _Noise, check_rate
 from .wrappers import deserialize_inner, serialize_inner
@@ -542,7 +542,7 @@ class RNN(Layer):
 
     def _run_cell(self, inputs, states, training, keep=None):
         """(the output, the final states) of the cell run over the sequences: by the sequence
-        kernels (layers/recurrent_kernels.py) where they apply, else step by step on the tape
+        kernels (fast/recurrent.py) where they apply, else step by step on the tape
         (their reference)."""
         cell = self.cell
         masks = cell._draw_masks(cell.dropout, (inputs.shape[0], inputs.shape[2]), inputs.dtype,

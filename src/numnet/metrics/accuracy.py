@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 
 from .. import backend
-from ..autodiff import fused
+from ..fast import kernels as fused
 from .base import MeanMetricWrapper, as_array, float_array, same_shape
 
 
@@ -275,7 +275,7 @@ def _add_hits(metric: MeanMetricWrapper, hits) -> None:
 
 
 def _hits_on_gpu(metric: MeanMetricWrapper, y_pred, y_true, sparse: bool) -> bool:
-    """_add_hits for CuPy arrays in one kernel launch (``autodiff/cuda.py``); False, having
+    """_add_hits for CuPy arrays in one kernel launch (``fast/kernels_cuda.py``); False, having
     done nothing, where it does not apply."""
     gpu = fused._gpu(y_pred)
     return gpu is not None and gpu.add_hits(metric.total.value, metric.count.value, y_pred,

@@ -26,8 +26,8 @@ import warnings
 import numpy as np
 
 from .. import backend
-from ..autodiff import fused
-from ..autodiff.fused import take_rows
+from ..fast import kernels as fused
+from ..fast.kernels import take_rows
 
 _DONTNEED = getattr(mmap, "MADV_DONTNEED", None)
 _CHUNK_BYTES = 16 << 20
@@ -291,7 +291,7 @@ class ArraySource:
         if self.mapped:
             return self._mapped_batches(order, batch_order, start)
         if self.helper is not None and order is not None and batch_order is None:
-            from .helper_thread import PrefetchedPass  # (models/helper_thread.py)
+            from ..fast.helper_thread import PrefetchedPass  # (fast/helper_thread.py)
 
             return PrefetchedPass(self.x, self.y, self.sample_weight, order, self.batch_size,
                                   start, self.helper)

@@ -64,7 +64,7 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
 
     _is_model = True
     _step_params: list | None = None  # the trainable weights, fixed for the length of a fit
-    _stack_step = None  # a fit's step as a list of calls (models/stack_step.py), if it applies
+    _stack_step = None  # a fit's step as a list of calls (fast/stack_step.py), if it applies
     _functional = False  # built by Model(inputs, outputs)
     _graph = None  # [(layer, input slots, on a list)] of a functional model that is no chain
     _output_names = None  # of a model of several outputs (outputs.py): the names logs use

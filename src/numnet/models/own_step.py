@@ -36,7 +36,7 @@ def _mask_as_weights(mask, sample_weight, dtype, mean: bool):
 
 class OwnStep:
     """numnet's own training and test step for models that override none of Keras's step methods
-    (the stack step, models/stack_step.py, is its fast path)."""
+    (the stack step, fast/stack_step.py, is its fast path)."""
 
     # ----- one step -----
     def _loss_value(self, y, out, sample_weight):

@@ -5,7 +5,7 @@ A model that overrides any of them (the Keras guides' "Customizing what happens 
 that has no compiled loss (its losses come from ``add_loss``), trains through these methods:
 ``fit`` hands each batch to ``train_step(data)`` with ``data`` as Keras gives it (``(x,)``,
 ``(x, y)`` or ``(x, y, sample_weight)``, Tensors) and logs what it returns. A model that
-overrides nothing keeps numnet's own step (and its fast path, models/stack_step.py); both
+overrides nothing keeps numnet's own step (and its fast path, fast/stack_step.py); both
 compute the same numbers.
 """
 

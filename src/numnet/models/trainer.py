@@ -7,10 +7,11 @@ import numpy as np
 from .. import backend, losses, optimizers
 from .. import metrics as metrics_module
 from ..callbacks import CallbackList, History, ProgbarLogger
+from ..fast import stack_step, threads
 from ..layers.base import (
     reject_unknown_kwargs,
 )
-from . import adapters, stack_step, steps, threads
+from . import adapters, steps
 from . import outputs as outputs_module
 from .arguments import (
     _FIT_ARGS,
@@ -358,7 +359,7 @@ class Trainer:
         source = train.source
         if (self._stack_step is not None and blas.active  # (both only on the CPU)
                 and type(source) is adapters.ArraySource and source.shuffle is True):
-            from . import helper_thread  # the second core gathers and shares the products
+            from ..fast import helper_thread  # the second core gathers and shares the products
 
             if helper_thread.applies(source.x, source.y, source.sample_weight, batch_size):
                 source.helper = helper_thread.Helper()

@@ -4,7 +4,7 @@ Adamax, Nadam, Ftrl, Lion (Keras 3's names, arguments and defaults), learning-ra
 
 Plain (full-batch) gradient descent is ``SGD`` trained with ``fit(..., batch_size=len(x))``.
 With numba installed (``pip install "numnet[fast]"``) each step runs as one fused loop
-(``numnet.optimizers.fused``); the results are those of the NumPy path.
+(``numnet.fast.updates``); the results are those of the NumPy path.
 """
 
 import difflib

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import backend
-from . import fused
+from ..fast import updates as fused
 from .base import Optimizer
 
 

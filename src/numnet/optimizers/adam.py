@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from .. import backend
-from . import fused
+from ..fast import updates as fused
 from .base import Optimizer
 
 

@@ -165,7 +165,7 @@ class _Pack:
         """Store the matrix ``variables[index]`` column by column (``flag``; its value, gradient
         and slots become Fortran-ordered views of the same elements of the flat arrays) or row
         by row again. The values are kept; only their order in the flat arrays changes, so that
-        a block of the matrix's columns is one contiguous range (``models/helper_thread.py``
+        a block of the matrix's columns is one contiguous range (``fast/helper_thread.py``
         updates one on the second core). Returns whether anything moved."""
         view = self.views[index]
         if view.ndim != 2 or (view.flags.f_contiguous and not view.flags.c_contiguous) == flag:
@@ -530,7 +530,7 @@ class Optimizer:
     def apply_pack(self, before_apply=None) -> None:
         """``apply(gradients, variables)`` for the variables of the pack, with their gradients
         already written into its buffers (``grad_buffer``), by a caller that has checked that
-        the pack holds them (the stack step, models/stack_step.py): the same update, without
+        the pack holds them (the stack step, fast/stack_step.py): the same update, without
         the general path's per-call bookkeeping. Where clipping, weight decay, gradient
         accumulation, EMA, a constraint or an ``apply`` of a subclass has a part in the step,
         it goes through ``apply``, after calling ``before_apply()`` if given (the stack step's

@@ -19,7 +19,7 @@ import os
 import numpy as np
 
 from .. import backend
-from ..optimizers import fused
+from . import updates as fused
 
 SMALL_PRODUCT = 1 << 24
 """Multiply-adds of the largest product of a step (batch x fan-in x fan-out) below which fit

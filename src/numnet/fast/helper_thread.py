@@ -1,7 +1,7 @@
 """A helper thread on the second core: it gathers fit's shuffled batches ahead and computes
 half of each large matrix product of the step.
 
-During the fit of a small model the BLAS runs on one thread (``models/threads.py``), and the
+During the fit of a small model the BLAS runs on one thread (``fast/threads.py``), and the
 machine's other core is idle. Two parts of a step can use it:
 - gathering a shuffled batch is waiting for memory: 128 rows of 3 KB drawn at random from a
   188 MB array took about 45 us of a 280 us W1 step (bench/RESULTS.md);
@@ -18,7 +18,7 @@ machine's other core is idle. Two parts of a step can use it:
   that the block is one contiguous range of them; the kernel is back in row order after each
   pass, before validation, callbacks at the end of an epoch, or anything else reads it.
 ``PrefetchedPass`` starts, for each pass over the data, a thread that runs a compiled loop
-(``models/_helper_loop.py``) without ever taking the GIL: it copies each batch into one of a few
+(``fast/_helper_loop.py``) without ever taking the GIL: it copies each batch into one of a few
 reused slots while the step works on the batches before it, and in between computes the halves
 of products that the step posts to it through ``Helper.matmul``. The two threads hand work to
 each other through atomic counters. If the helper has not taken a posted half by the time the
@@ -37,7 +37,7 @@ products must be those of NumPy's products with the kernel in row order, and eac
 update is the same elementwise kernel whichever thread runs it.
 
 ``fit`` uses it only where all of these hold:
-- the step is the stack step (``models/stack_step.py``), which keeps no batch past its step:
+- the step is the stack step (``fast/stack_step.py``), which keeps no batch past its step:
   a batch's slot is gathered into again a few steps later;
 - the BLAS runs on one thread during the fit, and the process has at least two cores to itself
   (a cgroup CPU quota counts, and the ranks of an MPI job on one machine share its cores);
@@ -78,7 +78,7 @@ for W2's 784 x 128 kernel (400 KB) that cost the optimizer's update as much as t
 (bench/RESULTS.md), for W1's 784 x 32 (100 KB) and W3's 784 x 25 it did not."""
 
 _ENABLED = True
-_loops = None  # the module models._helper_loop once imported; False if it cannot be
+_loops = None  # the module fast._helper_loop once imported; False if it cannot be
 _blas = None  # {dtype: address of NumPy's BLAS cblas_?gemm}, found on first use
 
 
@@ -160,7 +160,7 @@ def _rows(a):
 def applies(x, y, sample_weight, batch_size: int) -> bool:
     """Whether fit may hand the shuffled batches of these arrays to a helper (see the module's
     conditions; the caller checks the step and the BLAS threads)."""
-    from ..optimizers import fused
+    from . import updates as fused
 
     if not _ENABLED or sys.platform != "linux" or _cores() < 2 or not fused.is_available():
         return False
@@ -360,7 +360,7 @@ class Helper:
                                    self.go, cut)
 
     def update(self, name: str, arrays: tuple, scalars: tuple) -> bool:
-        """The optimizer's step of the pack bound by ``bind`` (``optimizers.fused.handing_off``):
+        """The optimizer's step of the pack bound by ``bind`` (``fast.updates.handing_off``):
         the kernel ``name`` on the helper's block there and on the rest here, once the posted
         gradient is whole. False for a step of other arrays (and for a kernel the helper does
         not run, having waited for the gradient): the caller makes it."""

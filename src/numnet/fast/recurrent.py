@@ -37,7 +37,7 @@ enabled = True
 """False makes every recurrent layer take the per-step path (the reference)."""
 
 _FLOATS = (np.dtype("float32"), np.dtype("float64"))
-_switch = None  # numnet.optimizers.fused: its switch and its numba import
+_switch = None  # numnet.fast.updates: its switch and its numba import
 
 
 # ----------------------------------------------------------------------------- step helpers
@@ -449,7 +449,7 @@ def _compiled(name: str):
     too (in globals of its own: the NumPy forms keep calling the plain helpers)."""
     global _switch
     if _switch is None:
-        from ..optimizers import fused as _switch
+        from . import updates as _switch
     if not _switch._enabled or not _switch.is_available():
         return None
     kernel = _compiled_kernels.get(name)

@@ -5,11 +5,11 @@ subtract, exp, sum, log, gather, divide, ...), dense + relu forward two and back
 relu, their gradients and the bias gradient's column sums), each a fixed overhead larger than its
 work on a batch of 32 rows. With numba installed the same formulas run as one compiled loop each.
 
-The kernels apply to NumPy ``float32`` / ``float64`` arrays in C order (anything else takes the
-NumPy path of the op; CuPy arrays go to the GPU kernels of ``autodiff/cuda.py`` where they apply)
-and are compiled on first use, cached on disk (``cache=True``). They share the switch of the fused
-optimizer kernels: ``NUMNET_FUSED=0`` in the environment, or
-``numnet.optimizers.fused.set_enabled(False)``, turns them off.
+The kernels apply to NumPy ``float32`` / ``float64`` arrays in C order (anything else takes
+the NumPy path of the op; CuPy arrays go to the GPU kernels of ``fast/kernels_cuda.py`` where
+they apply) and are compiled on first use, cached on disk (``cache=True``). They share the
+switch of the fused optimizer kernels: ``NUMNET_FUSED=0`` in the environment, or
+``numnet.fast.updates.set_enabled(False)``, turns them off.
 
 Element-wise work and column sums round as the NumPy path does (the same operations in the same
 order); sums of exponentials and the batch total of a loss are accumulated in float64, so the
@@ -25,7 +25,7 @@ import math
 
 import numpy as np
 
-_switch = None  # numnet.optimizers.fused, imported on first use (it imports the optimizers)
+_switch = None  # numnet.fast.updates, imported on first use (it imports the optimizers)
 _compiled: dict[str, object] = {}  # name -> the numba dispatcher, or False if it cannot compile
 _FLOATS = (np.dtype("float32"), np.dtype("float64"))
 FEW_CLASSES = 32
@@ -37,7 +37,7 @@ def _applies(*arrays) -> bool:
     """Whether the fused path is on and takes these arrays (NumPy, C order, a float dtype first)."""
     global _switch
     if _switch is None:
-        from ..optimizers import fused as _switch
+        from . import updates as _switch
     if not _switch._enabled:
         return False
     for a in arrays:
@@ -47,16 +47,16 @@ def _applies(*arrays) -> bool:
 
 
 def _gpu(a):
-    """The GPU kernels (``autodiff/cuda.py``) for a CuPy array while the fused path is on, else
+    """The GPU kernels (``fast/kernels_cuda.py``) for a CuPy array while the fused path is on, else
     None."""
     global _switch
     if type(a) is np.ndarray or not hasattr(a, "__cuda_array_interface__"):
         return None
     if _switch is None:
-        from ..optimizers import fused as _switch
+        from . import updates as _switch
     if not _switch._enabled:
         return None
-    from . import cuda
+    from . import kernels_cuda as cuda
 
     return cuda
 
@@ -84,7 +84,7 @@ def compiled(name: str):
     None where the fused path is off or numba cannot compile it."""
     global _switch
     if _switch is None:
-        from ..optimizers import fused as _switch
+        from . import updates as _switch
     if not _switch._enabled or not _switch.is_available():
         return None
     return _kernel(name)
@@ -180,7 +180,7 @@ def sparse_softmax_cross_entropy(z, labels, scale: float, want_grad: bool):
     """(scale * sum_i -log softmax(z_i)[label_i], dz) for 2-D ``z`` and integer ``labels``, or
     None where the fused path does not apply; dz = scale * (softmax(z) - onehot(labels)) when
     ``want_grad``, else None. A label outside [0, classes) raises IndexError naming it (on the
-    GPU it makes the total NaN: see ``autodiff/cuda.py``)."""
+    GPU it makes the total NaN: see ``fast/kernels_cuda.py``)."""
     gpu = _gpu(z)
     if gpu is not None:
         return gpu.sparse_softmax_cross_entropy(z, labels, scale, want_grad)

@@ -8,12 +8,12 @@ Here each is one launch: bias + relu, relu backward with the column sums (the bi
 summed in a fixed order), column sums alone, both softmax cross-entropies with their gradients
 and batch totals, the accuracy counts, the epoch's loss total, and the gather of a batch's rows
 of x and y; the products call cuBLAS's gemm directly, past CuPy's matmul and its checks. The
-kernels do the same work as the CPU's compiled kernels (``autodiff/fused.py``) with the same
+kernels do the same work as the CPU's compiled kernels (``fast/kernels.py``) with the same
 formulas: element-wise work in the arrays' dtype, sums of exponentials and batch totals in
 float64.
 
 They are built on first use (CuPy compiles and caches them on disk) and taken by the functions
-of ``autodiff/fused.py`` for CuPy arrays of the shapes they handle; anything else, or any kernel
+of ``fast/kernels.py`` for CuPy arrays of the shapes they handle; anything else, or any kernel
 that fails to build, takes the array path. ``NUMNET_FUSED=0`` turns them off with the CPU's.
 
 The loss kernels run as one block of ``_THREADS`` threads, each taking every ``_THREADS``-th row,

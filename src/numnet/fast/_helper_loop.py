@@ -1,4 +1,4 @@
-"""The compiled loops of ``models/helper_thread.py``: the helper's loop and the split product.
+"""The compiled loops of ``fast/helper_thread.py``: the helper's loop and the split product.
 
 Imported only where the helper applies (numba present, Linux); importing it imports numba.
 ``helper_loop`` runs on a thread of its own without the GIL from the start of a pass to its end:
@@ -15,7 +15,7 @@ with the arguments NumPy would pass for the same rows or columns. Whether the tw
 for bit NumPy's whole product depends on the shape (a BLAS may compute small products by other
 kernels than large ones), so ``helper_thread.Helper`` compares them once for each shape and
 splits only the shapes where they are. The updates run the optimizers' own compiled kernels
-(``optimizers/fused.py``) on a contiguous range of their flat arrays; each element's update
+(``fast/updates.py``) on a contiguous range of their flat arrays; each element's update
 depends on that element only, so the range gives the same numbers as the whole.
 """
 
@@ -25,8 +25,8 @@ from llvmlite import ir
 from numba import carray, njit, types
 from numba.extending import intrinsic
 
-from ..autodiff import fused
-from ..optimizers import fused as updates
+from . import kernels as fused
+from . import updates
 
 _take_rows = fused.compiled("take_rows")  # out[r] = a[idx[r]], eight rows at a time
 # the optimizers' kernels the helper runs on its part of the weights (UPDATES' order)
@@ -157,7 +157,7 @@ def _doubles(typingctx, address):
 @njit(cache=True, nogil=True)
 def _kernel(kernel, g, w, s1, s2, s3, sc):
     """The optimizer's kernel UPDATES[kernel] on these arrays with scalars ``sc``, the
-    arguments its optimizer's ``update_step`` gives it (optimizers/fused.py)."""
+    arguments its optimizer's ``update_step`` gives it (fast/updates.py)."""
     if kernel == 0:
         _adam(g, w, s1, s2, s3, sc[0], sc[1], sc[2], sc[3], sc[4] != 0)
     elif kernel == 1:

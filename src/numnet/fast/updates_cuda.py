@@ -2,7 +2,7 @@
 
 On the GPU each array operation of an optimizer is a kernel launch (Adam: about ten), and on the
 arrays of a small model the launches, not the arithmetic, take the time. The kernels here run
-the rules of ``optimizers/fused.py``'s CPU kernels element by element, one
+the rules of ``fast/updates.py``'s CPU kernels element by element, one
 ``cupy.ElementwiseKernel`` per rule and setting: the same operations in the same order,
 compiled without fused multiply-adds (``--fmad=false``) so that they round as the CPU kernels
 do, the flush of decaying slots below the dtype's smallest normal number included.

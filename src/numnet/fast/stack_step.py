@@ -4,7 +4,7 @@ Through the tape, a step builds a node per layer and per loss, orders them and w
 for the seeds' models that bookkeeping is about 30 us of Python a step, a tenth of a W2 step
 (bench/RESULTS.md). A stack of Dense layers with built-in activations always takes the same
 step, and ``StackStep`` runs it as a list: the same matrix products, activation kernels and
-compiled kernels (``autodiff/fused.py``, through ``ops.bias_and_activation``,
+compiled kernels (``fast/kernels.py``, through ``ops.bias_and_activation``,
 ``ops.activation_backward`` and ``ops.bias_gradient``, the helpers of the tape's dense node), in
 the same order, on the same arrays, writing the gradients into the optimizer's buffers as the
 tape does. The loss is computed by its own ops on a tape of its own, from the output as the
@@ -29,12 +29,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations, backend, losses, optimizers
-from ..autodiff import fused, ops
+from ..autodiff import ops
 from ..autodiff.tensor import Tensor
 from ..layers.base import Layer
 from ..layers.core import Dense
-from ..optimizers import fused as updates
-from .own_step import OwnStep
+from ..models.own_step import OwnStep
+from . import kernels as fused
+from . import updates
 
 
 def _head_form(loss, act, units: int) -> bool | None:
@@ -91,7 +92,7 @@ def _numnet_own(method, qualname: str) -> bool:
 def build(model) -> StackStep | None:
     """The step of ``model`` as a list of calls, or None where it must train through the tape."""
     if (model.jit_compile is False or model.run_eagerly or backend.xp is not np
-            or not optimizers.fused.is_available()):  # numba, and the fused path switched on
+            or not updates.is_available()):  # numba, and the fused path switched on
         return None
     cls = type(model)
     if (not _numnet_own(cls.call, "Model.call") or not _numnet_own(cls._forward, "Model._forward")
@@ -134,7 +135,7 @@ class StackStep:
         self._kernels = None
         self._failed = False  # the step raised: the tape takes the rest of this fit's steps
         # each layer's products: np.matmul, or the same products with half of each large one
-        # on the second core (models/helper_thread.py, the same bits; see use_helper)
+        # on the second core (fast/helper_thread.py, the same bits; see use_helper)
         self._matmul = [np.matmul] * len(layers)
         # the block of the first layer owned by the helper thread: its columns [_owned, ...)
         # (a large kernel, stored column by column during each pass: ``_transposed``) or its

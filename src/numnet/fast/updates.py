@@ -5,7 +5,7 @@ passes). When numba is installed (``pip install "numnet[fast]"``) the same rule 
 compiled to machine code, reading each element once. It is used automatically when every array
 of the step is a NumPy ``float32`` or ``float64`` array in C order, of one dtype; anything else
 (mixed dtypes, strided views) takes the NumPy path. CuPy arrays go to the GPU kernels of
-``optimizers/cuda.py`` (one launch a step), or to the array path where none applies.
+``fast/updates_cuda.py`` (one launch a step), or to the array path where none applies.
 
 Each kernel below performs the NumPy path's operations in the same order, with its scalars cast
 to the arrays' dtype, so the two paths round alike: equal to 1e-12 relative in float64 (the tests
@@ -57,7 +57,7 @@ _local = threading.local()  # .handoff: see handing_off
 class handing_off:
     """``with handing_off(fn):`` ``run`` offers each step made in this thread to
     ``fn(name, arrays, scalars)`` first, which returns True where it has made the step itself
-    (the stack step, whose helper thread updates part of the weights: models/helper_thread.py).
+    (the stack step, whose helper thread updates part of the weights: fast/helper_thread.py).
     Per thread, so that a fit in another thread is never offered to it."""
 
     def __init__(self, fn):
@@ -210,10 +210,10 @@ def compiled(name: str):
 
 
 def _on_gpu(name: str, arrays: tuple, scalars: tuple) -> bool:
-    """The GPU kernel of ``name`` for CuPy arrays (``optimizers/cuda.py``); False for others."""
+    """The GPU kernel of ``name`` for CuPy arrays (``fast/updates_cuda.py``); False for others."""
     if not hasattr(arrays[0], "__cuda_array_interface__"):
         return False
-    from . import cuda
+    from . import updates_cuda as cuda
 
     return cuda.run(name, arrays, scalars)
 
@@ -234,7 +234,7 @@ def _run_pieces(kernel, flat, scalars, pieces: int) -> None:
 
 _AXPY_MIN = 1 << 18  # the fewest elements for which plain SGD calls the BLAS
 _blas = None  # scipy.linalg.blas once imported; False when it cannot be
-_blas_allowed = True  # False while fit keeps the BLAS to one thread (numnet.models.threads)
+_blas_allowed = True  # False while fit keeps the BLAS to one thread (numnet.fast.threads)
 
 
 def allow_blas(flag: bool) -> bool:
