@@ -353,12 +353,15 @@ def test_npz_with_a_matrix_and_a_negative_target(tmp_path):
         prep = json.load(f)
     assert report["task"] == "regression" and report["metrics"]["r2"] >= 0.9
     assert [f["name"] for f in prep["features"]] == ["x[0]", "x[1]", "x[2]", "x[3]"]
-    # Negative targets: centred on the training rows' mean (all rows: the saved model of a
-    # cross-validation is trained on them all), scaled by their std, linear output.
+    # Negative targets: centred on the training rows' mean (all rows: the saved preprocessing
+    # of a cross-validation is fitted on them all), scaled by their std, linear outputs (one
+    # per fold model, averaged).
     assert prep["center"][0] == pytest.approx(y.mean(), rel=1e-6)
     assert prep["scale"][0] == pytest.approx(y.std(), rel=1e-6)
     model = numnet.models.load_model(out / "model.numnet")
-    assert numnet.activations.serialize(model.layers[-1].activation) == "linear"
+    outputs = [layer for layer in model.layers if hasattr(layer, "units")]
+    assert type(model.layers[-1]).__name__ == "Average" and len(outputs) == 2
+    assert all(numnet.activations.serialize(d.activation) == "linear" for d in outputs)
 
 
 def test_parquet(tmp_path, tables):

@@ -281,9 +281,11 @@ def _train(args) -> int:
                           cv_below=args.cv_below, test_fraction=args.test_split,
                           validation_fraction=args.validation_split)
     seconds = time.perf_counter() - start
-    final, prep = result.final, result.final.refit.prep
+    final, prep = result.final, result.prep
     columns = prep.describe(table)
-    weights = result.final.refit.class_weight
+    weights = result.final.refit.class_weight if not cv or task not in ("binary", "multiclass") \
+        else protocol.class_weights(prep, prep.encode_target(prep.target_values(table)),
+                                    args.class_weight)
     report = run_report.report(args, table, targets, task, reason, result, columns, balance,
                                weights, seconds)
     for line in run_report.column_lines(columns):
@@ -293,7 +295,8 @@ def _train(args) -> int:
     print(protocol.table_text(result))
     for line in run_report.summary_lines(result, report, seconds):
         print(line)
-    written = run_report.write_run(out, args.overwrite, final, prep, report, task, targets)
+    written = run_report.write_run(out, args.overwrite, final, prep, report, task, targets,
+                                   model=result.model)
     print(f"wrote {', '.join(os.path.join(out, name) for name in written)}")
     return 0
 

@@ -17,11 +17,14 @@ rate):
   score good to about ±0.02): the rows are cut into ``folds`` (5) stratified folds. For
   each fold, the other folds are split into training and validation rows as above, every
   candidate is trained and one is chosen on those validation rows, trained again on the other
-  folds' rows for the epochs early stopping chose, and scored on the fold: the mean and spread
-  (standard deviation) of those fold scores estimate what the whole procedure gives on new
-  rows. The saved model is then the candidate with the lowest mean validation loss over the
-  folds, its epochs chosen by early stopping on a training / validation split of all the rows,
-  trained on all of them for that many epochs.
+  folds' rows for the epochs early stopping chose, and scored on the fold, whose rows chose
+  nothing. The saved model is the average of those fold models (:mod:`.tabular_ensemble`:
+  each reads the inputs through preprocessing fitted on all the rows, its first layer mapped
+  so that it computes what it computed in its fold), so the reported score is the score of the
+  saved model's own parts: every row predicted by the fold model that never saw it, pooled
+  (the spread of the fold scores beside it). An average of several models scores at least
+  about as well as its parts, so the estimate errs, if anything, on the low side; no model is
+  trained after the folds, so nothing the score did not see is shipped.
 
 Beside the candidates, two baselines are scored on the same rows: the linear model (logistic
 regression for classes: numnet's Dense layer with no hidden layer, trained the same way; it is
@@ -42,6 +45,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .tabular import Preprocessor, build_model, data_loss, metrics_of
+from .tabular_ensemble import average_model, to_shared_outputs
 from .tabular_read import Table
 
 SMALL = 2000
@@ -300,6 +304,7 @@ class Trained:
     refit: Split | None = None
     refit_model: object = None
     limits: tuple = ()
+    split_rows: tuple = (0, 0)
 
 
 def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
@@ -344,7 +349,7 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
     validation["loss_round_best"] = smoothed(val.losses, keep.best_epoch)
     return Trained(candidate, model, keep.best_epoch, len(history["loss"]),
                    float(model.optimizer.current_learning_rate()), source, history, validation,
-                   limits=(epochs, patience))
+                   limits=(epochs, patience), split_rows=(len(split_.x_train), len(split_.x_val)))
 
 
 def refit(table: Table, targets: list, task: str, rows, trained: Trained, settings: Settings,
@@ -406,6 +411,9 @@ class Result:
     trivial: dict
     rows: dict
     folds: list = field(default_factory=list)
+    model: object = None
+    prep: Preprocessor | None = None
+    members: list = field(default_factory=list)
 
     @property
     def linear_wins(self) -> bool:
@@ -526,12 +534,14 @@ def run(table: Table, targets: list, task: str, hidden: list | None, settings: S
                        "the epochs early stopping chose; the test rows score that model"}
         return Result(task, "hold-out", metric, cands, best.candidate, best, sp,
                       {**best.test, "rows": len(test_rows), "model": "the saved model"},
-                      per, trivial, rows)
+                      per, trivial, rows, model=best.refit_model, prep=best.refit.prep)
 
     k = min(folds_k, n)
     parts = folds(n, keys, k, rng)
     cands = None
     fold_reports, nested, per_val, per_test, trivial_test = [], [], {}, {}, []
+    oof = {}  # candidate name (or "chosen", "trivial") -> outputs of every row, shared encoding
+    members, picks, first = [], [], None
     for f, test_rows in enumerate(parts):
         rest = np.setdiff1d(np.arange(n), test_rows)
         train_rows, val_rows = split(rest, keys, validation_fraction, rng)
@@ -539,52 +549,86 @@ def run(table: Table, targets: list, task: str, hidden: list | None, settings: S
         cands = cands or candidates(hidden, len(train_rows))
         trained = []
         for i, cand in enumerate(cands):
-            t = train(sp, cand, settings, settings.seed + 100 * (f + 1) + i)
+            t = train(sp, cand, settings, settings.seed + 100 * (f + 1) + i,
+                      units_history=f == 0)
             refit(table, targets, task, rest, t, settings, settings.seed + 100 * (f + 1) + i,
                   **common)
             x_test, test_labels = t.refit.encode(table, test_rows)
-            t.test = score(t.refit.prep, t.refit_model.predict(x_test, batch_size=4096,
-                                                               verbose=0), test_labels)
+            outputs = t.refit_model.predict(x_test, batch_size=4096, verbose=0)
+            t.test = score(t.refit.prep, outputs, test_labels)
+            _put(oof, cand.name, n, test_rows, to_shared_outputs(t.refit.prep, probe, outputs))
             trained.append(t)
             per_val.setdefault(cand.name, []).append(t.validation)
             per_test.setdefault(cand.name, []).append(t.test)
         pick = trained[_pick(trained)]
+        if first is None:
+            first, first_split = pick, sp
+        members.append(pick)
+        picks.append(pick.candidate)
         nested.append(pick.test)
-        triv = score(pick.refit.prep, trivial_outputs(pick.refit, len(x_test)), test_labels)
+        x_test, test_labels = pick.refit.encode(table, test_rows)
+        _put(oof, "chosen", n, test_rows, to_shared_outputs(
+            pick.refit.prep, probe, pick.refit_model.predict(x_test, batch_size=4096,
+                                                             verbose=0)))
+        triv_out = trivial_outputs(pick.refit, len(x_test))
+        triv = score(pick.refit.prep, triv_out, test_labels)
+        _put(oof, "trivial", n, test_rows, to_shared_outputs(pick.refit.prep, probe, triv_out))
         trivial_test.append(triv)
         fold_reports.append({"fold": f + 1, "test_rows": [int(i) for i in test_rows],
+                             "train_rows": [int(i) for i in np.sort(train_rows)],
+                             "validation_rows": [int(i) for i in val_rows],
                              "train": len(train_rows), "validation": len(val_rows),
-                             "chosen": pick.candidate.name, "test": pick.test,
+                             "chosen": pick.candidate.name, "epochs": pick.best_epoch,
+                             "test": pick.test,
                              "candidates": {t.candidate.name: {"validation": t.validation,
-                                                               "test": t.test}
+                                                               "test": t.test,
+                                                               "best_epoch": t.best_epoch}
                                             for t in trained},
                              "trivial": triv})
         say(f"  fold {f + 1}/{k}: {len(test_rows)} test rows; chosen on validation: "
             f"{pick.candidate.name}; test {metric} {pick.test[metric]:.4f} (linear "
             f"{trained[0].test[metric]:.4f}, trivial {triv[metric]:.4f})")
-    mean_val = [float(np.mean([v["loss_round_best"] for v in per_val[c.name]])) for c in cands]
-    chosen = cands[choose(mean_val)]
-    train_rows, val_rows = split(np.arange(n), keys, validation_fraction, rng)
-    sp = prepare(table, targets, task, train_rows, val_rows, **common)
-    final = train(sp, chosen, settings, settings.seed, units_history=True)
-    refit(table, targets, task, np.arange(n), final, settings, settings.seed, **common)
-    per = {c.name: {"validation": _summary(per_val[c.name]), "test": _summary(per_test[c.name])}
-           for c in cands}
-    rows = {"total": n, "folds": k, "train": len(train_rows), "validation": len(val_rows),
-            "validation_rows": [int(i) for i in val_rows],
+    labels = probe.target_values(table)
+
+    def pooled(name, folds_scores):
+        return {**_summary(folds_scores), **score(probe, oof[name], labels)}
+
+    counts = {c.name: sum(p == c for p in picks) for c in cands}
+    chosen = max(cands, key=lambda c: counts[c.name])  # the first (simplest) of the most chosen
+    model = average_model([(m.refit.prep, m.refit_model) for m in members], probe,
+                          first.refit_model)
+    per = {c.name: {"validation": _summary(per_val[c.name]),
+                    "test": pooled(c.name, per_test[c.name])} for c in cands}
+    picked = ", ".join(f"{name} in {c} fold{'s' * (c != 1)}" for name, c in counts.items() if c)
+    rows = {"total": n, "folds": k, "train": len(first.refit.train_rows),
             "how": f"test: {k}-fold cross-validation "
                    f"({'stratified' if keys is not None else 'at random'}); "
                    "in each fold the other folds are split into training and validation rows "
-                   f"({validation_fraction:g}), every candidate is trained there and one chosen "
-                   "on validation; each is trained again on all the other folds' rows for "
-                   "the epochs early stopping chose, and the chosen one is scored on the fold. "
-                   "The saved model: the candidate with the lowest mean validation loss, its "
-                   f"epochs chosen by early stopping ({len(train_rows)} training rows, "
-                   f"{len(val_rows)} validation rows), then trained on all {n} rows for them"}
-    test = {**_summary(nested), "rows": n, "folds": k,
-            "model": "the procedure (the candidate chosen in each fold, scored on that fold)"}
-    return Result(task, "cross-validation", metric, cands, chosen, final, sp, test, per,
-                  {"test": _summary(trivial_test)}, rows, fold_reports)
+                   f"({validation_fraction:g}), every candidate is trained there with early "
+                   "stopping on validation, one is chosen on validation, and each is trained "
+                   "again on all the other folds' rows for the epochs early stopping chose; "
+                   "the fold's rows score it, never having chosen anything. The reported "
+                   "score pools every row's prediction by the model of the fold that held "
+                   f"it out. The saved model is the average of those {k} fold models ({picked})"}
+    test = {**pooled("chosen", nested), "rows": n, "folds": k,
+            "model": f"the {k} fold models that make up the saved model, each on the rows it "
+                     "never saw, pooled"}
+    trivial = {"test": pooled("trivial", trivial_test)}
+    return Result(task, "cross-validation", metric, cands, chosen, first, first_split, test,
+                  per, trivial, rows, fold_reports, model=model, prep=probe,
+                  members=[{"fold": j + 1, "candidate": m.candidate.name,
+                            "epochs": m.best_epoch, "rows": len(m.refit.train_rows),
+                            "early_stopping": {"train_rows": m.split_rows[0],
+                                               "validation_rows": m.split_rows[1],
+                                               "best_epoch": m.best_epoch,
+                                               "epochs": m.epochs}}
+                           for j, m in enumerate(members)])
+
+
+def _put(store: dict, name: str, n: int, rows, outputs) -> None:
+    if name not in store:
+        store[name] = np.zeros((n,) + outputs.shape[1:], dtype=np.float32)
+    store[name][rows] = outputs
 
 
 # ----------------------------------------------------------------------------- the table
@@ -602,7 +646,7 @@ def table_text(result: Result) -> str:
             return f"{scores[key]:.4f} ± {scores[key + '_spread']:.4f}"
         return f"{scores[key]:.4f}"
 
-    header = ["model", "val loss*", f"val {m}", f"test {m}" + (" (mean ± sd)" if cv else "")]
+    header = ["model", "val loss*", f"val {m}", f"test {m}" + (" (pooled ± fold sd)" if cv else "")]
     lines = []
     for cand in result.candidates:
         per = result.per_candidate[cand.name]

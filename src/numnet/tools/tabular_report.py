@@ -51,6 +51,22 @@ def comparison(result) -> str:
     test, lin = result.test[m], per["test"][m]
     where = "the held-out test rows" if result.protocol == "hold-out" else \
         f"{result.rows['folds']}-fold cross-validation"
+    if result.protocol == "cross-validation":
+        chosen = "; ".join(f"{m['candidate']} (fold {m['fold']})" for m in result.members)
+        lin_text = f"the linear baseline's {lin:.4f}"
+        better = "better than" if test > lin else "not better than" if test < lin else \
+            "as good as"
+        if all(not c.hidden for c in result.candidates):
+            return (f"the linear model was the only candidate (--hidden none); test {m} "
+                    f"{test:.4f} on {where}")
+        if all(x["candidate"] == "linear" for x in result.members):
+            nets = [c.name for c in result.candidates if c.hidden]
+            return (f"no network beat the linear baseline on validation rows in any fold "
+                    f"(tried: {'; '.join(nets)}); kept the linear model in every fold: test "
+                    f"{m} {test:.4f} on {where}")
+        return (f"chosen on validation rows in each fold: {chosen}; on {where} these fold "
+                f"models score {m} {test:.4f}, {better} {lin_text} (the linear model trained "
+                "the same way)")
     if result.linear_wins:
         nets = [c.name for c in result.candidates if c.hidden]
         if not nets:
@@ -74,8 +90,21 @@ def units(task: str) -> dict:
 
 def report(args, table, targets, task, reason, result, columns, balance, weights,
             seconds) -> dict:
-    final, prep = result.final, result.final.refit.prep
+    final, prep = result.final, result.prep
     m = result.metric
+    if result.protocol == "cross-validation":
+        model = {"name": f"average of {len(result.members)} fold models",
+                 "how": "the mean of the outputs of the model chosen and trained in each fold "
+                        "(the models the test score comes from), each reading the inputs "
+                        "through the saved preprocessing (fitted on all rows)",
+                 "members": result.members, "rows": len(table)}
+    else:
+        model = {**result.chosen.to_json(), "epochs": final.best_epoch,
+                 "rows": len(final.refit.train_rows),
+                 "early_stopping": {"train_rows": len(result.split.train_rows),
+                                    "validation_rows": len(result.split.val_rows),
+                                    "best_epoch": final.best_epoch, "epochs": final.epochs,
+                                    "validation": final.validation}}
     return {
         "task": task, "task_reason": reason, "targets": targets,
         "data": os.path.abspath(args.data), "rows": len(table),
@@ -87,12 +116,7 @@ def report(args, table, targets, task, reason, result, columns, balance, weights
         "columns": columns, "class_balance": balance,
         "class_weights": None if weights is None else
         {str(prep.classes[j]): w for j, w in weights.items()},
-        "model": {**result.chosen.to_json(), "epochs": final.best_epoch,
-                  "rows": len(final.refit.train_rows),
-                  "early_stopping": {"train_rows": len(result.split.train_rows),
-                                     "validation_rows": len(result.split.val_rows),
-                                     "best_epoch": final.best_epoch, "epochs": final.epochs,
-                                     "validation": final.validation}},
+        "model": model,
         "units": units(task),
         "loss_function": final.model._loss_obj.name, "epochs": final.epochs,
         "best_epoch": final.best_epoch, "time_s": round(seconds, 3),
@@ -107,7 +131,7 @@ def report(args, table, targets, task, reason, result, columns, balance, weights
 
 
 def write_run(out: str, overwrite: bool, final, prep, report: dict, task: str,
-               targets) -> list:
+              targets, model=None) -> list:
     """Write the run into a temporary folder beside ``out`` and rename it into place (an
     existing ``out`` is replaced only with --overwrite, and only once the new run is
     complete)."""
@@ -117,7 +141,7 @@ def write_run(out: str, overwrite: bool, final, prep, report: dict, task: str,
     tmp = tempfile.mkdtemp(prefix=".numnet-train-", dir=parent)
     chart = None
     try:
-        final.refit_model.save(os.path.join(tmp, "model.numnet"))
+        (model or final.refit_model).save(os.path.join(tmp, "model.numnet"))
         prep.save(os.path.join(tmp, "preprocessing.json"))
         written = ["model.numnet", "preprocessing.json", "report.json"]
         history = final.history
@@ -165,8 +189,19 @@ def summary_lines(result, report: dict, seconds: float) -> list:
     """The closing lines: how the choice compares with the linear baseline, the test score and
     which rows gave it, the learning rate, and how the saved model was trained."""
     final, m, test = result.final, result.metric, result.test
-    where = f" ± {test[m + '_spread']:.4f} over {test['folds']} folds" \
-        if result.protocol == "cross-validation" else f" on {test['rows']} held-out rows"
+    cv = result.protocol == "cross-validation"
+    where = f" (fold scores' sd {test[m + '_spread']:.4f}) over {test['folds']} folds" \
+        if cv else f" on {test['rows']} held-out rows"
+    if cv:
+        epochs = ", ".join(str(x["epochs"]) for x in result.members)
+        return [report["comparison"],
+                f"test {m}: {test[m]:.4f}{where} ({test['model']}); trivial baseline "
+                f"{result.trivial['test'][m]:.4f}",
+                f"learning rate: {final.learning_rate:.3g} ({final.learning_rate_source})",
+                f"saved model: the average of the {len(result.members)} fold models, each "
+                f"trained on the rows outside its fold for the epochs early stopping chose "
+                f"there ({epochs}); it reads the inputs through preprocessing fitted on all "
+                f"{test['rows']} rows; {seconds:.1f} s in all"]
     return [report["comparison"],
             f"test {m}: {test[m]:.4f}{where} ({test['model']}); trivial baseline "
             f"{result.trivial['test'][m]:.4f}",
