@@ -54,6 +54,7 @@ MODULE_FLOORS = {
     "numnet.fast.updates_cuda": 1,
     # the fused tape nodes, beside the tape
     "numnet.fast.kernels": 2,
+    "numnet.fast.conv": 2,
     "numnet.fast.kernels_cuda": 2,
     # the recurrent layers' whole-sequence kernels, beside the layers
     "numnet.fast.recurrent": 4,

@@ -22,6 +22,7 @@ import sys as _sys
 import numpy as _numpy
 
 from .. import backend
+from ..fast import conv as _fast_conv
 from ..fast import kernels as fused
 from . import tensor as _tensor
 from .tensor import Tensor
@@ -421,6 +422,20 @@ def window_geometry(size, window: int, stride: int, dilation: int, padding: str)
     return out, total // 2, total - total // 2
 
 
+def _window_plan(shape, window, strides, dilation, padding) -> tuple:
+    """(the output's spatial shape, the padding before each spatial axis) of windows over
+    channels-last data of ``shape``; a ValueError names the fix where the output is empty."""
+    geometry = [window_geometry(n, k, s, d, padding)
+                for n, k, s, d in zip(shape[1:-1], window, strides, dilation, strict=True)]
+    out = tuple(o for o, _, _ in geometry)
+    if any(o < 1 for o in out):
+        raise ValueError(
+            f"A window of size {tuple(window)} (dilation {tuple(dilation)}) does not fit the "
+            f"input's spatial shape {tuple(shape[1:-1])} with padding={padding!r}: the output "
+            f"would be empty. Use a smaller window or larger inputs, or padding='same'.")
+    return out, tuple(b for _, b, _ in geometry)
+
+
 def _windows(x, window, strides, dilation, padding, fill=0.0):
     """The padded input and, for each tap of the window, the index of the padded input that the
     tap sees at every output position: padded[index] has the output's shape.
@@ -457,14 +472,18 @@ def _scatter_taps(parts, padded_shape, taps, inner, dtype):
     return full[inner]
 
 
-def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=1) -> Tensor:
+def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=1,
+         act=None) -> Tensor:
     """Convolution of channels-last ``x`` (batch, *spatial, in) with ``kernel`` (*window, in,
-    out), a cross-correlation as in Keras, computed as one matrix product over the patches:
+    out), a cross-correlation as in Keras, computed as one matrix product over the patches,
+    then the activation kernel ``act`` (None: linear; as ``dense``'s, applied to the last axis):
 
-        out[n, p, f] = sum_{t, c} x_pad[n, p * stride + t * dilation, c] kernel[t, c, f] + bias[f]
+        z[n, p, f] = sum_{t, c} x_pad[n, p * stride + t * dilation, c] kernel[t, c, f] + bias[f]
 
-    Backward, with patches P (one row per output position) and the kernel as a matrix K:
-    d K = P^T g, d bias = sum_rows g, d P = g K^T, added back onto x tap by tap.
+    Backward, with patches P (one row per output position), the kernel as a matrix K and
+    dz = act'(z) g: d K = P^T dz, d bias = sum_rows dz, d P = dz K^T, added back onto x tap by
+    tap. For 1-D and 2-D inputs the patches are built and used a block of images at a time by
+    compiled loops (fast/conv.py), and a relu with the bias is one compiled pass each way.
     """
     x, kernel = as_tensor(x), as_tensor(kernel)
     rank = kernel.ndim - 2
@@ -477,28 +496,60 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
                          f"kernel of shape {kernel.shape} expects {kernel.shape[-2]}.")
     strides = _per_axis(strides, rank, "conv(strides)")
     dilation = _per_axis(dilation_rate, rank, "conv(dilation_rate)")
-    xp = backend.xp
-    padded, taps, inner = _windows(x.value, kernel.shape[:rank], strides, dilation, padding)
-    patches = xp.stack([padded[tap] for tap in taps], axis=-2)  # (batch, *out, taps, in)
-    rows = patches.reshape(-1, len(taps) * x.shape[-1])
-    matrix = kernel.value.reshape(rows.shape[1], kernel.shape[-1])
-    z = rows @ matrix
-    if bias is not None:
-        z += bias.value
+    window = kernel.shape[:rank]
+    out_shape, before = _window_plan(x.shape, window, strides, dilation, padding)
+    geometry = (window, strides, dilation, before, out_shape)
+    matrix = kernel.value.reshape(-1, kernel.shape[-1])
+    rows = None  # the patches, kept for the backward on the plain path only
+    z = _fast_conv.conv_forward(x.value, matrix, *geometry)
+    if z is None:
+        padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
+        rows = backend.xp.stack([padded[tap] for tap in taps], axis=-2).reshape(
+            -1, matrix.shape[0])  # (batch, *out, taps, in): one row per output position
+        z = rows @ matrix
+    b = None if bias is None else bias.value
+    if act is None:
+        if b is not None:
+            z += b
+        out = z
+    else:
+        out = bias_and_activation(z, b, act)
 
     def backward(g):
         g = g.reshape(z.shape)
-        if kernel.requires_grad:
-            accumulate(kernel, (rows.T @ g).reshape(kernel.shape))
+        dz, sums = (g, None) if act is None else activation_backward(g, z, out, act,
+                                                                   _bias_buffer(bias, g))
         if bias is not None and bias.requires_grad:
-            accumulate(bias, g.sum(axis=0))
+            accumulate(bias, bias_gradient(dz, _grad_buffer(bias, dz)) if sums is None
+                       else sums)
+        if not (kernel.requires_grad or x.requires_grad):
+            return
+        done = None
+        if rows is None:
+            done = _fast_conv.conv_backward(x.value, dz, matrix, *geometry,
+                                            kernel.requires_grad, x.requires_grad)
+        if done is not None:
+            d_matrix, dx = done
+        else:
+            patches = rows
+            if patches is None:
+                padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
+                patches = backend.xp.stack([padded[tap] for tap in taps], axis=-2).reshape(
+                    -1, matrix.shape[0])
+            d_matrix = patches.T @ dz if kernel.requires_grad else None
+            dx = None
+            if x.requires_grad:
+                d_patches = (dz @ matrix.T).reshape(x.shape[:1] + out_shape + (-1, x.shape[-1]))
+                padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
+                dx = _scatter_taps(lambda i: d_patches[..., i, :], padded.shape, taps, inner,
+                                   x.dtype)
+        if kernel.requires_grad:
+            accumulate(kernel, d_matrix.reshape(kernel.shape))
         if x.requires_grad:
-            d_patches = (g @ matrix.T).reshape(patches.shape)
-            accumulate(x, _scatter_taps(lambda i: d_patches[..., i, :], padded.shape, taps,
-                                        inner, x.dtype))
+            accumulate(x, dx)
 
     parents = (x, kernel) if bias is None else (x, kernel, bias)
-    return node(z.reshape(patches.shape[:-2] + (kernel.shape[-1],)), parents, backward)
+    return node(out.reshape(x.shape[:1] + out_shape + (kernel.shape[-1],)), parents, backward)
 
 
 def max_pool(x, pool_size, strides=None, padding: str = "valid") -> Tensor:
@@ -507,12 +558,28 @@ def max_pool(x, pool_size, strides=None, padding: str = "valid") -> Tensor:
 
         out[n, p, c] = max_t x_pad[n, p * stride + t, c],
 
-    Backward: g goes to the position of the window's maximum (the first, if tied).
+    Backward: g goes to the position of the window's maximum (the first, if tied). For 1-D and
+    2-D inputs both run as one compiled pass where they apply (fast/conv.py).
     """
     x = as_tensor(x)
     rank = x.ndim - 2
     pool_size = _per_axis(pool_size, rank, "max_pool(pool_size)")
     strides = pool_size if strides is None else _per_axis(strides, rank, "max_pool(strides)")
+    out_shape, before = _window_plan(x.shape, pool_size, strides, (1,) * rank, padding)
+    fast = _fast_conv.max_pool(x.value, pool_size, strides, before, out_shape)
+    if fast is not None:
+        out, choice = fast
+
+        def backward(g):
+            dx = _fast_conv.max_pool_backward(g, choice, x.shape, pool_size, strides, before)
+            if dx is None:
+                padded, taps, inner = _windows(x.value, pool_size, strides, (1,) * rank,
+                                               padding, fill=-math.inf)
+                dx = _scatter_taps(lambda i: g * (choice == i), padded.shape, taps, inner,
+                                   x.dtype)
+            accumulate(x, dx)
+
+        return node(out, (x,), backward)
     padded, taps, inner = _windows(x.value, pool_size, strides, (1,) * rank, padding,
                                    fill=-math.inf)
     windows = backend.xp.stack([padded[tap] for tap in taps], axis=-2)
@@ -534,7 +601,8 @@ def average_pool(x, pool_size, strides=None, padding: str = "valid") -> Tensor:
 
         out[n, p, c] = sum_t x_pad[n, p * stride + t, c] / count_p.
 
-    Backward: each position of a window receives g / count_p.
+    Backward: each position of a window receives g / count_p. For 1-D and 2-D inputs both run
+    as one compiled pass where they apply (fast/conv.py).
     """
     x = as_tensor(x)
     rank = x.ndim - 2
@@ -542,6 +610,21 @@ def average_pool(x, pool_size, strides=None, padding: str = "valid") -> Tensor:
     pool_size = _per_axis(pool_size, rank, "average_pool(pool_size)")
     strides = pool_size if strides is None else _per_axis(strides, rank,
                                                           "average_pool(strides)")
+    out_shape, before = _window_plan(x.shape, pool_size, strides, (1,) * rank, padding)
+    fast = _fast_conv.average_pool(x.value, pool_size, strides, before, out_shape)
+    if fast is not None:
+        out, count = fast
+
+        def backward(g):
+            dx = _fast_conv.average_pool_backward(g, count, x.shape, pool_size, strides, before)
+            if dx is None:
+                padded, taps, inner = _windows(x.value, pool_size, strides, (1,) * rank,
+                                               padding)
+                share = g / count
+                dx = _scatter_taps(lambda i: share, padded.shape, taps, inner, x.dtype)
+            accumulate(x, dx)
+
+        return node(out, (x,), backward)
     padded, taps, inner = _windows(x.value, pool_size, strides, (1,) * rank, padding)
     total = padded[taps[0]].copy()
     for tap in taps[1:]:

@@ -142,9 +142,13 @@ class _Conv(Layer):
                 f"(the number it was built for), given shape {inputs.shape}.")
         window_output_shape(self, inputs.shape, self.kernel_size, self.strides,
                             self.dilation_rate, self.padding, self.filters)
+        act = activations.kernel_of(self.activation)
+        fuse = getattr(act, "fused", None) == "relu"  # bias and relu inside the conv node
         out = ops.conv(inputs, self._weight(self.kernel), self._weight(self.bias), self.strides,
-                       self.padding, self.dilation_rate)
-        return out if self.activation is activations.linear else self.activation(out)
+                       self.padding, self.dilation_rate, act if fuse else None)
+        if fuse or self.activation is activations.linear:
+            return out
+        return self.activation(out)
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,

@@ -1,0 +1,425 @@
+"""Compiled kernels of convolution and pooling: one loop over memory where NumPy makes many.
+
+The plain path of ``autodiff/ops.py`` builds a convolution's patches by stacking one strided
+view per tap of the window (a copy of the input per tap, then one more by ``stack``) and takes
+the input's gradient back by adding each tap's share onto a zeroed, padded array, one strided
+pass per tap; max pooling stacks its windows the same way, then runs ``argmax`` and ``max`` over
+them and scatters ``g * (choice == tap)`` back tap by tap. Here each of those is one loop:
+
+- ``im2col``: the patches as a matrix, row (n, p) holding x_pad[n, p * stride + t * dilation, c]
+  for every tap t and channel c (taps in row-major order, channels inside), padding written as 0;
+- ``col2im``: the input's gradient from the patches' gradient, each input position summing the
+  shares of the windows that see it, in the order of the taps (as the plain path adds them), so
+  the values are the same bits, and each element is written once (no zeroing, no padding);
+- ``max_pool`` / ``max_pool_backward``: the maximum of each window and the tap it came from (a
+  small integer) in one pass; the gradient goes back to that tap in one pass;
+- ``average_pool`` / ``average_pool_backward``: the window's sum over its positions inside the
+  input, divided by their number, and the share g / count back onto each position.
+
+1-D inputs (batch, steps, channels) run as 2-D inputs of height 1; other ranks take the plain
+path. The kernels apply to NumPy ``float32`` / ``float64`` arrays in C order, are compiled on
+first use and cached on disk (``cache=True``), and share the switch of the other fused kernels:
+``NUMNET_FUSED=0`` in the environment, or ``numnet.fast.updates.set_enabled(False)``, turns them
+off. Each wrapper returns None, having changed nothing, where its kernel does not apply or
+cannot compile; the caller then runs the plain path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_switch = None  # numnet.fast.updates, imported on first use: the switch and numba's import
+_compiled: dict[str, object] = {}  # name -> the numba dispatcher, or False if it cannot compile
+_FLOATS = (np.dtype("float32"), np.dtype("float64"))
+
+
+def applies(*arrays) -> bool:
+    """Whether the compiled kernels are on and take these arrays: NumPy, C order, of one float
+    dtype, each of rank 3 or 4 (1-D or 2-D channels-last data) or 2-D matrices."""
+    global _switch
+    if _switch is None:
+        from . import updates as _switch
+    if not _switch._enabled:
+        return False
+    dtype = arrays[0].dtype
+    for a in arrays:
+        if type(a) is not np.ndarray or not a.flags.c_contiguous or a.dtype != dtype:
+            return False
+    return dtype in _FLOATS and _switch.is_available()
+
+
+def _kernel(name: str):
+    kernel = _compiled.get(name)
+    if kernel is None:
+        try:
+            njit = _switch._numba.njit(cache=True, error_model="numpy", nogil=True)
+            names = globals()
+            if not hasattr(names["_source"], "py_func"):  # the kernels' helper, compiled once
+                names["_source"] = njit(names["_source"])
+            kernel = njit(_KERNELS[name])
+        except Exception:
+            kernel = False
+        _compiled[name] = kernel
+    return kernel or None
+
+
+def _run(name: str, *args) -> bool:
+    """Run kernel ``name``; False where it cannot compile (then never tried again)."""
+    kernel = _kernel(name)
+    if kernel is None:
+        return False
+    try:
+        kernel(*args)
+    except Exception:
+        _compiled[name] = False
+        return False
+    return True
+
+
+def _as_2d(x, window, strides, dilation, before):
+    """x as (batch, height, width, channels) and the geometry as pairs (height, width): a 1-D
+    input is one row."""
+    if x.ndim == 3:
+        return (x.reshape(x.shape[0], 1, x.shape[1], x.shape[2]), (1, *window), (1, *strides),
+                (1, *dilation), (0, *before))
+    return x, tuple(window), tuple(strides), tuple(dilation), tuple(before)
+
+
+def _geometry(x, window, strides, dilation, before, out):
+    """The kernels' integer arguments, or None for ranks other than 1-D and 2-D."""
+    if x.ndim not in (3, 4) or len(out) != x.ndim - 2:
+        return None
+    x4, window, strides, dilation, before = _as_2d(x, window, strides, dilation, before)
+    out = (1, *out) if x.ndim == 3 else tuple(out)
+    return x4, (*window, *strides, *dilation, *before, *out)
+
+
+def im2col(x, window, strides, dilation, before, out):
+    """The patches of channels-last ``x`` as a matrix (batch * prod(out), taps * channels), or
+    None where the kernel does not apply: row (n, p), column (t, c) holds
+    x_pad[n, p * stride + t * dilation - before, c], 0 outside the input.
+
+    ``window``, ``strides``, ``dilation``, ``before`` (the padding before each spatial axis) and
+    ``out`` (the output's spatial shape) have one int per spatial axis.
+    """
+    plan = _geometry(x, window, strides, dilation, before, out) if applies(x) else None
+    if plan is None:
+        return None
+    x4, geometry = plan
+    taps = geometry[0] * geometry[1]
+    rows = np.empty((x4.shape[0] * geometry[8] * geometry[9], taps * x4.shape[3]), x.dtype)
+    return rows if _run("im2col", x4, rows, *geometry) else None
+
+
+BLOCK_BYTES = 1 << 20
+"""The size of the patches of one block of images (about the L2 cache): conv_forward and
+conv_backward build the patches of so many images at a time, and use them while cached."""
+
+
+def _blocks(x4, geometry):
+    """(rows of the patches per image, images per block) for ``BLOCK_BYTES``."""
+    per_image = geometry[8] * geometry[9]
+    width = geometry[0] * geometry[1] * x4.shape[3]
+    return per_image, max(1, BLOCK_BYTES // (per_image * width * x4.itemsize))
+
+
+def conv_forward(x, matrix, window, strides, dilation, before, out):
+    """The convolution's product P K, (batch * prod(out), filters), for channels-last ``x`` and
+    the kernel as a matrix ``matrix`` (taps * channels, filters), or None where the kernels do
+    not apply. The patches P are built a block of images at a time and multiplied while they
+    are in the cache; they are never stored whole (conv_backward builds them again)."""
+    plan = _geometry(x, window, strides, dilation, before, out) if applies(x, matrix) else None
+    if plan is None or _kernel("im2col") is None:
+        return None
+    x4, geometry = plan
+    per_image, block = _blocks(x4, geometry)
+    batch = x4.shape[0]
+    z = np.empty((batch * per_image, matrix.shape[1]), x.dtype)
+    patches = np.empty((min(block, batch) * per_image, matrix.shape[0]), x.dtype)
+    im2col_ = _kernel("im2col")
+    for start in range(0, batch, block):
+        stop = min(batch, start + block)
+        part = patches[:(stop - start) * per_image]
+        im2col_(x4[start:stop], part, *geometry)
+        np.matmul(part, matrix, out=z[start * per_image:stop * per_image])
+    return z
+
+
+def conv_backward(x, dz, matrix, window, strides, dilation, before, out, want_kernel: bool,
+                  want_input: bool):
+    """(d matrix = P^T dz or None, dx or None) for conv_forward's product, given dz, the
+    gradient of its output; None where the kernels do not apply. Per block of images: the
+    patches P_b again, d matrix += P_b^T dz_b, and dx_b from dz_b K^T (col2im) while cached."""
+    plan = _geometry(x, window, strides, dilation, before, out)
+    if (plan is None or not applies(x, dz, matrix) or _kernel("im2col") is None
+            or _kernel("col2im") is None):
+        return None
+    x4, geometry = plan
+    per_image, block = _blocks(x4, geometry)
+    batch = x4.shape[0]
+    rows = min(block, batch) * per_image
+    d_matrix = np.zeros(matrix.shape, x.dtype) if want_kernel else None
+    patches = np.empty((rows, matrix.shape[0]), x.dtype) if want_kernel else None
+    d_rows = np.empty((rows, matrix.shape[0]), x.dtype) if want_input else None
+    dx = np.empty(x4.shape, x.dtype) if want_input else None
+    im2col_, col2im_ = _kernel("im2col"), _kernel("col2im")
+    for start in range(0, batch, block):
+        stop = min(batch, start + block)
+        n = (stop - start) * per_image
+        dz_b = dz[start * per_image:stop * per_image]
+        if want_kernel:
+            im2col_(x4[start:stop], patches[:n], *geometry)
+            d_matrix += patches[:n].T @ dz_b
+        if want_input:
+            np.matmul(dz_b, matrix.T, out=d_rows[:n])
+            col2im_(d_rows[:n], dx[start:stop], *geometry)
+    return d_matrix, None if dx is None else dx.reshape(x.shape)
+
+
+def col2im(d_rows, shape, window, strides, dilation, before, out):
+    """The gradient of an input of ``shape`` from ``d_rows``, the gradient of its im2col
+    matrix (the same geometry), or None where the kernel does not apply: the shares of all
+    windows that see a position, summed in the order of the taps."""
+    if len(shape) not in (3, 4) or not applies(d_rows):
+        return None
+    dx = np.empty(shape, d_rows.dtype)
+    x4, geometry = _geometry(dx, window, strides, dilation, before, out)
+    if d_rows.shape != (x4.shape[0] * geometry[8] * geometry[9],
+                        geometry[0] * geometry[1] * x4.shape[3]):
+        return None
+    return dx if _run("col2im", d_rows, x4, *geometry) else None
+
+
+def max_pool(x, window, strides, before, out):
+    """(max over each window, the tap it was found at) for channels-last ``x``, or None where
+    the kernel does not apply. Padding is never chosen (it counts as -inf); ties and NaN go
+    as with ``argmax``: the first maximum, or the first NaN. The taps are small integers
+    (uint8 for windows of up to 255 taps)."""
+    plan = _geometry(x, window, strides, (1,) * len(window), before, out) if applies(x) else None
+    if plan is None:
+        return None
+    x4, geometry = plan
+    taps = geometry[0] * geometry[1]
+    shape = (x4.shape[0], geometry[8], geometry[9], x4.shape[3])
+    value = np.empty(shape, x.dtype)
+    choice = np.empty(shape, np.uint8 if taps <= 255 else np.int32)
+    if not _run("max_pool", x4, value, choice, *geometry):
+        return None
+    spatial = x.shape[:1] + tuple(out) + x.shape[-1:]
+    return value.reshape(spatial), choice.reshape(spatial)
+
+
+def max_pool_backward(g, choice, shape, window, strides, before):
+    """The gradient of max_pool's input of ``shape`` from the gradient ``g`` of its output and
+    the taps ``choice`` it returned, or None where the kernel does not apply."""
+    if len(shape) not in (3, 4) or not applies(g) or not choice.flags.c_contiguous:
+        return None
+    dx = np.empty(shape, g.dtype)
+    x4, geometry = _geometry(dx, window, strides, (1,) * len(window), before, g.shape[1:-1])
+    g4 = g.reshape(x4.shape[0], geometry[8], geometry[9], x4.shape[3])
+    c4 = choice.reshape(g4.shape)
+    return dx if _run("max_pool_backward", g4, c4, x4, *geometry) else None
+
+
+def average_pool(x, window, strides, before, out):
+    """(the mean of each window over its positions inside ``x``, the number of those positions
+    as an array (1, *out, 1) of x's dtype), or None where the kernel does not apply."""
+    plan = _geometry(x, window, strides, (1,) * len(window), before, out) if applies(x) else None
+    if plan is None:
+        return None
+    x4, geometry = plan
+    value = np.empty((x4.shape[0], geometry[8], geometry[9], x4.shape[3]), x.dtype)
+    count = np.empty((1, geometry[8], geometry[9], 1), x.dtype)
+    if not _run("average_pool", x4, value, count, *geometry):
+        return None
+    return (value.reshape(x.shape[:1] + tuple(out) + x.shape[-1:]),
+            count.reshape((1, *out, 1)))
+
+
+def average_pool_backward(g, count, shape, window, strides, before):
+    """The gradient of average_pool's input of ``shape`` from the gradient ``g`` of its output:
+    each position receives g / count of every window that sees it; or None where the kernel
+    does not apply."""
+    if len(shape) not in (3, 4) or not applies(g, count):
+        return None
+    dx = np.empty(shape, g.dtype)
+    x4, geometry = _geometry(dx, window, strides, (1,) * len(window), before, g.shape[1:-1])
+    g4 = g.reshape(x4.shape[0], geometry[8], geometry[9], x4.shape[3])
+    c4 = count.reshape(1, geometry[8], geometry[9], 1)
+    return dx if _run("average_pool_backward", g4, c4, x4, *geometry) else None
+
+
+# The kernels, compiled by numba. Arrays are (batch, height, width, channels); the geometry is
+# window (kh, kw), strides (sh, sw), dilation (dh, dw), padding before (ph, pw), output (oh, ow).
+
+
+def _im2col(x, rows, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow):
+    n_, h_, w_, c_ = x.shape
+    for n in range(n_):
+        for i in range(oh):
+            for j in range(ow):
+                row = rows[(n * oh + i) * ow + j]
+                for a in range(kh):
+                    h = i * sh + a * dh - ph
+                    for b in range(kw):
+                        w = j * sw + b * dw - pw
+                        base = (a * kw + b) * c_
+                        if 0 <= h < h_ and 0 <= w < w_:
+                            src = x[n, h, w]
+                            for c in range(c_):
+                                row[base + c] = src[c]
+                        else:
+                            for c in range(c_):
+                                row[base + c] = 0
+    return True
+
+
+def _source(p, pad, tap, stride, size):
+    """The output index whose window sees input index p at this tap, or -1 if none does."""
+    u = p + pad - tap
+    if u < 0:
+        return -1
+    q = u // stride
+    if q * stride != u or q >= size:
+        return -1
+    return q
+
+
+def _col2im(d_rows, dx, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow):
+    n_, h_, w_, c_ = dx.shape
+    for n in range(n_):
+        for h in range(h_):
+            for w in range(w_):
+                for c in range(c_):
+                    dx[n, h, w, c] = 0
+        for a in range(kh):
+            for b in range(kw):
+                base = (a * kw + b) * c_
+                for i in range(oh):
+                    h = i * sh + a * dh - ph
+                    if h < 0 or h >= h_:
+                        continue
+                    for j in range(ow):
+                        w = j * sw + b * dw - pw
+                        if w < 0 or w >= w_:
+                            continue
+                        r = (n * oh + i) * ow + j
+                        for c in range(c_):
+                            dx[n, h, w, c] += d_rows[r, base + c]
+    return True
+
+
+def _max_pool(x, value, choice, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow):
+    n_, h_, w_, c_ = x.shape
+    for n in range(n_):
+        for i in range(oh):
+            for j in range(ow):
+                best = value[n, i, j]
+                which = choice[n, i, j]
+                for c in range(c_):
+                    best[c] = -np.inf
+                    which[c] = 0
+                for a in range(kh):
+                    h = i * sh + a * dh - ph
+                    for b in range(kw):
+                        w = j * sw + b * dw - pw
+                        if not (0 <= h < h_ and 0 <= w < w_):
+                            continue  # padding: -inf, never above the best so far
+                        t = a * kw + b
+                        src = x[n, h, w]
+                        for c in range(c_):
+                            v = src[c]
+                            m = best[c]
+                            if m == m and (v > m or v != v):  # as argmax: first max or NaN
+                                best[c] = v
+                                which[c] = t
+    return True
+
+
+def _max_pool_backward(g, choice, dx, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow):
+    n_, h_, w_, c_ = dx.shape
+    for n in range(n_):
+        for h in range(h_):
+            for w in range(w_):
+                dst = dx[n, h, w]
+                for c in range(c_):
+                    dst[c] = 0
+                for a in range(kh):
+                    i = _source(h, ph, a, sh, oh)
+                    if i < 0:
+                        continue
+                    for b in range(kw):
+                        j = _source(w, pw, b, sw, ow)
+                        if j < 0:
+                            continue
+                        t = a * kw + b
+                        src = g[n, i, j]
+                        which = choice[n, i, j]
+                        for c in range(c_):
+                            dst[c] += src[c] if which[c] == t else 0
+    return True
+
+
+def _average_pool(x, value, count, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow):
+    n_, h_, w_, c_ = x.shape
+    for i in range(oh):
+        for j in range(ow):
+            k = 0
+            for a in range(kh):
+                for b in range(kw):
+                    h = i * sh + a * dh - ph
+                    w = j * sw + b * dw - pw
+                    if 0 <= h < h_ and 0 <= w < w_:
+                        k += 1
+            count[0, i, j, 0] = k
+    for n in range(n_):
+        for i in range(oh):
+            for j in range(ow):
+                total = value[n, i, j]
+                for c in range(c_):
+                    total[c] = 0
+                for a in range(kh):
+                    h = i * sh + a * dh - ph
+                    for b in range(kw):
+                        w = j * sw + b * dw - pw
+                        if 0 <= h < h_ and 0 <= w < w_:
+                            src = x[n, h, w]
+                            for c in range(c_):
+                                total[c] += src[c]
+                k = count[0, i, j, 0]
+                for c in range(c_):
+                    total[c] /= k
+    return True
+
+
+def _average_pool_backward(g, count, dx, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow):
+    n_, h_, w_, c_ = dx.shape
+    for n in range(n_):
+        for h in range(h_):
+            for w in range(w_):
+                dst = dx[n, h, w]
+                for c in range(c_):
+                    dst[c] = 0
+                for a in range(kh):
+                    i = _source(h, ph, a, sh, oh)
+                    if i < 0:
+                        continue
+                    for b in range(kw):
+                        j = _source(w, pw, b, sw, ow)
+                        if j < 0:
+                            continue
+                        k = count[0, i, j, 0]
+                        src = g[n, i, j]
+                        for c in range(c_):
+                            dst[c] += src[c] / k
+    return True
+
+
+_KERNELS = {
+    "im2col": _im2col,
+    "col2im": _col2im,
+    "max_pool": _max_pool,
+    "max_pool_backward": _max_pool_backward,
+    "average_pool": _average_pool,
+    "average_pool_backward": _average_pool_backward,
+}

@@ -1,0 +1,258 @@
+"""The compiled convolution and pooling kernels (numnet/fast/conv.py) against the plain NumPy
+path of autodiff/ops.py, their reference: the same forward values and every gradient on many
+geometries (1-D and 2-D, strides, dilation, 'valid' / 'same' / 'causal', odd sizes, one and
+several channels, batch 1, batches split into several blocks), gradient checks of the fast
+path, and a small case worked by hand.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import numnet
+from numnet import layers
+from numnet.autodiff import ops
+from numnet.autodiff.gradcheck import check_gradients
+from numnet.autodiff.tensor import Tensor
+from numnet.fast import conv as fast_conv
+from numnet.fast import updates as switch
+
+pytest.importorskip("numba")
+pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
+
+TOL = {np.float32: 1e-6, np.float64: 1e-12}
+
+
+@pytest.fixture(autouse=True)
+def _fast_path_on():
+    before = switch._enabled
+    switch.set_enabled(True)
+    yield
+    switch.set_enabled(before)
+
+
+def _run(fn, arrays, g, fast: bool):
+    """(output, gradient of each input) of fn on Tensors of ``arrays`` for the output
+    gradient ``g``, on the fast path or the plain one."""
+    switch.set_enabled(fast)
+    try:
+        tensors = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+        out = fn(*tensors)
+        out.backward(g)
+        return [out.value] + [t.grad for t in tensors]
+    finally:
+        switch.set_enabled(True)
+
+
+def _assert_paths_agree(fn, arrays, seed=0):
+    """fn's forward and gradients agree on both paths to the rounding of the dtype, with the
+    dtype kept; returns the fast path's results."""
+    dtype = arrays[0].dtype.type
+    shape = fn(*[Tensor(a) for a in arrays]).shape
+    g = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+    plain = _run(fn, arrays, g, fast=False)
+    fast = _run(fn, arrays, g, fast=True)
+    for name, p, f in zip(["output"] + [f"grad {i}" for i in range(len(arrays))], plain, fast,
+                          strict=True):
+        assert f.dtype == dtype and f.shape == p.shape, name
+        scale = max(1.0, float(np.abs(p).max()))
+        error = float(np.abs(f - p).max())
+        assert error <= TOL[dtype] * scale, f"{name}: {error:.3g}"
+    return fast
+
+
+def _data(shape, dtype, seed):
+    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+
+
+CONV_CASES = [
+    # (input shape, kernel shape, keyword arguments)
+    ((2, 9, 3), (3, 3, 4), dict(strides=2, padding="same")),
+    ((1, 10, 1), (4, 1, 2), dict(padding="causal", dilation_rate=2)),
+    ((3, 11, 2), (2, 2, 3), dict(padding="causal", strides=3)),
+    ((2, 7, 5), (7, 5, 2), dict(padding="valid")),
+    ((1, 5, 5, 1), (3, 3, 1, 2), dict(padding="same")),
+    ((3, 7, 8, 2), (3, 2, 2, 5), dict(strides=(2, 1), padding="same")),
+    ((2, 9, 7, 1), (3, 3, 1, 4), dict(dilation_rate=(2, 1))),
+    ((2, 10, 9, 3), (2, 3, 3, 4), dict(strides=(3, 2), padding="valid")),
+    ((2, 6, 6, 3), (1, 1, 3, 2), dict(strides=2, padding="same")),
+    ((4, 13, 13, 8), (3, 3, 8, 16), {}),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,kernel_shape,kwargs", CONV_CASES)
+def test_conv_matches_plain_path(shape, kernel_shape, kwargs, dtype):
+    x, kernel = _data(shape, dtype, 1), _data(kernel_shape, dtype, 2)
+    bias = _data(kernel_shape[-1:], dtype, 3)
+    assert fast_conv.conv_forward(
+        x, kernel.reshape(-1, kernel_shape[-1]), *_geometry(shape, kernel_shape, **kwargs)
+    ) is not None  # the kernels take this case
+    _assert_paths_agree(lambda x, k, b: ops.conv(x, k, b, **kwargs), [x, kernel, bias])
+
+
+def _geometry(shape, kernel_shape, strides=1, padding="valid", dilation_rate=1):
+    rank = len(shape) - 2
+    strides = (strides,) * rank if isinstance(strides, int) else strides
+    dilation = (dilation_rate,) * rank if isinstance(dilation_rate, int) else dilation_rate
+    out, before = ops._window_plan(shape, kernel_shape[:rank], strides, dilation, padding)
+    return kernel_shape[:rank], strides, dilation, before, out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_conv_with_relu_matches_plain_path(dtype, use_bias):
+    relu = numnet.activations.kernel_of(numnet.activations.relu)
+    x, kernel = _data((3, 8, 7, 2), dtype, 4), _data((3, 3, 2, 5), dtype, 5)
+    arrays = [x, kernel] + ([_data((5,), dtype, 6)] if use_bias else [])
+
+    def fn(x, k, b=None):
+        return ops.conv(x, k, b, 1, "same", 1, relu)
+
+    out = _assert_paths_agree(fn, arrays)[0]
+    assert (out >= 0).all() and (out == 0).any() and (out > 0).any()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_several_blocks_and_a_partial_last_one(monkeypatch, dtype):
+    # blocks of 2 images (a patch row is 3 * 3 * 4 values): a batch of 5 is 2 + 2 + 1
+    monkeypatch.setattr(fast_conv, "BLOCK_BYTES", 2 * 9 * 9 * 36 * np.dtype(dtype).itemsize)
+    x, kernel = _data((5, 11, 11, 4), dtype, 7), _data((3, 3, 4, 6), dtype, 8)
+    bias = _data((6,), dtype, 9)
+    x4, geometry = fast_conv._geometry(x, (3, 3), (1, 1), (1, 1), (0, 0), (9, 9))
+    assert fast_conv._blocks(x4, geometry) == (81, 2)
+    _assert_paths_agree(lambda x, k, b: ops.conv(x, k, b), [x, kernel, bias])
+
+
+def test_conv_does_not_compute_the_gradient_of_an_input_that_needs_none():
+    x, kernel = _data((2, 6, 6, 1), np.float32, 10), _data((3, 3, 1, 4), np.float32, 11)
+    k = Tensor(kernel.copy(), requires_grad=True)
+    inputs = Tensor(x)
+    out = ops.conv(inputs, k)
+    out.backward(np.ones(out.shape, np.float32))
+    assert inputs.grad is None
+    # d kernel[a, b, 0, f] = the sum of x over the window's positions seen by tap (a, b)
+    expected = np.stack([x[:, a:a + 4, b:b + 4, 0].sum() for a in range(3) for b in range(3)])
+    np.testing.assert_allclose(k.grad[..., 0, 0].reshape(-1), expected, rtol=1e-5)
+    assert np.allclose(k.grad, k.grad[..., :1])  # every filter sees the same patches
+
+
+def test_conv_on_a_view_that_is_not_contiguous_takes_the_plain_path():
+    x = _data((6, 6, 2, 3), np.float32, 12).transpose(2, 0, 1, 3)  # (2, 6, 6, 3), strided
+    kernel = _data((3, 3, 3, 2), np.float32, 13)
+    assert fast_conv.im2col(x, (3, 3), (1, 1), (1, 1), (0, 0), (4, 4)) is None
+    switch.set_enabled(False)
+    plain = ops.conv(x, kernel).value
+    switch.set_enabled(True)
+    np.testing.assert_array_equal(ops.conv(x, kernel).value, plain)
+
+
+def test_conv_layer_fuses_relu_and_trains_as_the_plain_path():
+    def train(fast):
+        switch.set_enabled(fast)
+        numnet.utils.set_random_seed(0)
+        model = numnet.Sequential([
+            numnet.Input((10, 10, 1)), layers.Conv2D(4, 3, activation="relu"),
+            layers.MaxPooling2D(2), layers.Conv2D(6, 3, activation="relu", padding="same"),
+            layers.AveragePooling2D(2), layers.Flatten(), layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=numnet.optimizers.Adam(0.01),
+                      loss="sparse_categorical_crossentropy")
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((40, 10, 10, 1)).astype("float32")
+        y = (x[:, :5].mean(axis=(1, 2, 3)) > 0).astype("int32") + (x[:, 5:].mean(
+            axis=(1, 2, 3)) > 0).astype("int32")
+        history = model.fit(x, y, batch_size=16, epochs=3, verbose=0, shuffle=False)
+        return history.history["loss"], model.get_weights()
+
+    plain_loss, plain_weights = train(False)
+    fast_loss, fast_weights = train(True)
+    np.testing.assert_allclose(fast_loss, plain_loss, rtol=1e-5)
+    assert fast_loss[-1] < fast_loss[0]
+    for f, p in zip(fast_weights, plain_weights, strict=True):
+        assert f.dtype == np.float32
+        np.testing.assert_allclose(f, p, rtol=1e-4, atol=1e-5)
+
+
+POOL_CASES = [
+    # (input shape, pool size, keyword arguments)
+    ((2, 9, 7, 3), 2, dict(padding="valid")),
+    ((2, 9, 7, 3), 3, dict(strides=2, padding="same")),
+    ((1, 11, 11, 1), 2, dict(strides=1, padding="same")),
+    ((2, 5, 5, 1), (2, 3), dict(strides=(1, 2))),
+    ((3, 8, 6, 4), (3, 2), dict(strides=(2, 3), padding="same")),
+    ((2, 10, 10, 2), 2, dict(strides=3)),
+    ((1, 11, 2), 3, dict(strides=1, padding="same")),
+    ((3, 10, 4), 2, dict(padding="valid")),
+    ((2, 9, 3), 4, dict(strides=3, padding="same")),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,pool_size,kwargs", POOL_CASES)
+@pytest.mark.parametrize("pool", ["max", "average"])
+def test_pooling_matches_plain_path(shape, pool_size, kwargs, dtype, pool):
+    x = _data(shape, dtype, 14)
+    x[0, 1] = x[0, 0]  # ties between the windows' positions
+    x.reshape(-1)[::7] = 0.5
+    op = ops.max_pool if pool == "max" else ops.average_pool
+    rank = len(shape) - 2
+    size = (pool_size,) * rank if isinstance(pool_size, int) else pool_size
+    strides = kwargs.get("strides", size)
+    strides = (strides,) * rank if isinstance(strides, int) else strides
+    out, before = ops._window_plan(shape, size, strides, (1,) * rank,
+                                   kwargs.get("padding", "valid"))
+    assert getattr(fast_conv, f"{pool}_pool")(x, size, strides, before, out) is not None
+    _assert_paths_agree(lambda x: op(x, pool_size, **kwargs), [x])
+
+
+def test_max_pool_by_hand_first_maximum_wins_and_padding_is_never_chosen():
+    x = np.array([[1.0, 3.0, 3.0], [2.0, -1.0, 0.0], [-5.0, -4.0, -6.0]], np.float32)
+    t = Tensor(x.reshape(1, 3, 3, 1), requires_grad=True)
+    out = ops.max_pool(t, 2, padding="same")  # windows at rows / columns (0, 1) and (2, -)
+    np.testing.assert_array_equal(out.value[0, ..., 0], [[3.0, 3.0], [-4.0, -6.0]])
+    out.backward(np.array([10.0, 20.0, 30.0, 40.0], np.float32).reshape(1, 2, 2, 1))
+    np.testing.assert_array_equal(t.grad[0, ..., 0],
+                                  [[0, 10, 20], [0, 0, 0], [0, 30, 40]])
+
+
+def test_max_pool_keeps_nan_and_infinity_as_the_plain_path():
+    x = _data((1, 4, 4, 2), np.float32, 15)
+    x[0, 0, 1, 0] = np.nan
+    x[0, 2:, 2:, 1] = -np.inf
+    fast = _run(lambda x: ops.max_pool(x, 2), [x], np.ones((1, 2, 2, 2), np.float32), True)
+    plain = _run(lambda x: ops.max_pool(x, 2), [x], np.ones((1, 2, 2, 2), np.float32), False)
+    for f, p in zip(fast, plain, strict=True):
+        np.testing.assert_array_equal(f, p)
+    assert np.isnan(fast[0][0, 0, 0, 0]) and fast[0][0, 1, 1, 1] == -np.inf
+
+
+def test_average_pool_by_hand_counts_only_positions_inside():
+    x = np.arange(1.0, 10.0, dtype=np.float32).reshape(1, 3, 3, 1)
+    t = Tensor(x, requires_grad=True)
+    out = ops.average_pool(t, 2, padding="same")
+    np.testing.assert_allclose(out.value[0, ..., 0], [[3.0, 4.5], [7.5, 9.0]])
+    out.backward(np.ones((1, 2, 2, 1), np.float32))
+    np.testing.assert_allclose(t.grad[0, ..., 0],
+                               [[0.25, 0.25, 0.5], [0.25, 0.25, 0.5], [0.5, 0.5, 1.0]])
+
+
+@pytest.mark.parametrize("case", [0, 1, 5, 6, 7])
+def test_conv_gradient_check_on_the_fast_path(case):
+    shape, kernel_shape, kwargs = CONV_CASES[case]
+    relu = numnet.activations.kernel_of(numnet.activations.relu)
+    arrays = [_data(shape, np.float64, 16), _data(kernel_shape, np.float64, 17),
+              _data(kernel_shape[-1:], np.float64, 18)]
+    assert check_gradients(lambda x, k, b: ops.conv(x, k, b, **kwargs), arrays) < 1e-6
+    assert check_gradients(
+        lambda x, k, b: ops.conv(x, k, b, kwargs.get("strides", 1),
+                                 kwargs.get("padding", "valid"),
+                                 kwargs.get("dilation_rate", 1), relu), arrays) < 1e-6
+
+
+@pytest.mark.parametrize("case", [0, 1, 4, 5, 8])
+@pytest.mark.parametrize("pool", [ops.max_pool, ops.average_pool])
+def test_pooling_gradient_check_on_the_fast_path(case, pool):
+    shape, pool_size, kwargs = POOL_CASES[case]
+    x = _data(shape, np.float64, 19)
+    assert check_gradients(lambda x: pool(x, pool_size, **kwargs), [x]) < 1e-6
