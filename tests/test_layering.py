@@ -52,6 +52,8 @@ MODULE_FLOORS = {
     "numnet.fast": 1,
     "numnet.fast.updates": 1,
     "numnet.fast.updates_cuda": 1,
+    # the BLAS thread policy: every product of the engine asks it for its threads
+    "numnet.fast.threads": 1,
     # the fused tape nodes, beside the tape
     "numnet.fast.kernels": 2,
     "numnet.fast.conv": 2,

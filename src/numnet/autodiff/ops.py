@@ -24,6 +24,7 @@ import numpy as _numpy
 from .. import backend
 from ..fast import conv as _fast_conv
 from ..fast import kernels as fused
+from ..fast import threads as _threads
 from . import tensor as _tensor
 from .tensor import Tensor
 
@@ -238,8 +239,10 @@ def matmul(a, b) -> Tensor:
     """
     a, b = _pair(a, b)
     xp = backend.xp
+    out = a.value @ _product(a.value, b.value)
 
     def backward(g):
+        _product(a.value, b.value)
         a2 = a.value[None, :] if a.ndim == 1 else a.value
         b2 = b.value[:, None] if b.ndim == 1 else b.value
         if b.ndim == 1:
@@ -251,7 +254,18 @@ def matmul(a, b) -> Tensor:
         if b.requires_grad:
             accumulate(b, unbroadcast(xp.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape))
 
-    return node(a.value @ b.value, (a, b), backward)
+    return node(out, (a, b), backward)
+
+
+def _product(a, b):
+    """``b``, after giving the product a @ b its BLAS threads by its multiply-adds
+    (fast/threads.py: one thread for a small product inside fit, evaluate, a tape...)."""
+    if _threads._depth:
+        n = b.shape[-1] if b.ndim > 1 else 1
+        m = a.shape[-2] if a.ndim > 1 else 1
+        left, right = a.size * n, b.size * m  # (the larger one counts a broadcast batch)
+        _threads.product(left if left > right else right)
+    return b
 
 
 # ----------------------------------------------------------------------------- reductions, shapes
@@ -501,6 +515,8 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
     geometry = (window, strides, dilation, before, out_shape)
     matrix = kernel.value.reshape(-1, kernel.shape[-1])
     rows = None  # the patches, kept for the backward on the plain path only
+    macs = x.shape[0] * math.prod(out_shape) * matrix.size  # the BLAS threads by size
+    _threads.product(macs)
     z = _fast_conv.conv_forward(x.value, matrix, *geometry)
     if z is None:
         padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
@@ -524,6 +540,7 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
                        else sums)
         if not (kernel.requires_grad or x.requires_grad):
             return
+        _threads.product(macs)
         done = None
         if rows is None:
             done = _fast_conv.conv_backward(x.value, dz, matrix, *geometry,
@@ -732,6 +749,7 @@ def dense(x, kernel: Tensor, bias: Tensor | None, act=None) -> Tensor:
     gpu = fused._gpu(rows)
     z = None if gpu is None else gpu.matmul(rows, kernel.value)
     if z is None:
+        _threads.product(rows.shape[0] * kernel.value.size)
         z = rows @ kernel.value
     out = bias_and_activation(z, None if bias is None else bias.value, act)
     from_dz = _dense_backward(x, rows, kernel, bias, flat)
@@ -760,6 +778,7 @@ def _dense_backward(x, rows, kernel, bias, flat):
 
     def from_dz(dz, column_sums=None):
         gpu = fused._gpu(dz)
+        _threads.product(rows.shape[0] * kernel.value.size)
         if kernel.requires_grad:
             buffer = _grad_buffer(kernel, dz)
             product = None if gpu is None else gpu.matmul(rows, dz, trans_a=True, out=buffer)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 
 from .. import backend
+from ..fast import threads as _threads
 from . import tensor as _tensor
 from .tensor import Tensor, _topological_order
 
@@ -55,11 +56,17 @@ class GradientTape:
         self.watch_accessed_variables = watch_accessed_variables
         self._used = False
         self._watched: list = []
+        self._threads = None
 
     def __enter__(self) -> GradientTape:
+        # the block's matrix products get their BLAS threads by size (fast/threads.py)
+        self._threads = _threads.scope().__enter__()
         return self
 
     def __exit__(self, *exc) -> None:
+        if self._threads is not None:
+            self._threads.__exit__(*exc)
+            self._threads = None
         return None
 
     def watch(self, tensor) -> None:
@@ -117,6 +124,7 @@ class GradientTape:
             if isinstance(leaf, Tensor):
                 nodes.setdefault(id(leaf), leaf)
         saved = {key: node.grad for key, node in nodes.items()}
+        threads = _threads.scope().__enter__()  # the backward's products, by size
         try:
             for node in nodes.values():
                 node.grad = None
@@ -136,6 +144,7 @@ class GradientTape:
                         results[id(leaf)] = g if id(leaf) not in results else \
                             results[id(leaf)] + g
         finally:
+            threads.__exit__(None, None, None)
             for key, node in nodes.items():
                 node.grad = saved[key]
         out = []

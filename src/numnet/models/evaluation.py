@@ -7,6 +7,7 @@ import numpy as np
 from .. import backend
 from ..autodiff.tensor import Tensor, no_grad
 from ..callbacks import CallbackList, ProgbarLogger
+from ..fast import threads
 from ..layers.base import (
     reject_unknown_kwargs,
 )
@@ -73,6 +74,7 @@ class Evaluation:
         return logs
 
     # ----- evaluate / predict -----
+    @threads.in_scope
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, callbacks=None, return_dict: bool = False, **kwargs):
         """Loss and metrics on (x, y): a scalar loss, a list [loss, *metrics], or a dict; for a
@@ -145,6 +147,7 @@ class Evaluation:
             return logs["loss"]
         return [logs[name] for name in self.metrics_names]
 
+    @threads.in_scope
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """The model's outputs for x, computed in batches, as a NumPy array (a list of them in
         the order of model.outputs, or a dict by output name, for a model of several outputs).
@@ -238,6 +241,7 @@ class Evaluation:
             raise ValueError("predict(x): the data gave no batch to predict.")
         return _concatenate(outputs)
 
+    @threads.in_scope
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict: bool = False):
         """One optimizer step on one batch; returns the loss (and metrics) of that batch."""
@@ -254,6 +258,7 @@ class Evaluation:
         loss = float(self._train_step(x, y, sample_weight))
         return self._batch_result(self._results(loss, 1), return_dict)
 
+    @threads.in_scope
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) on one batch, without training."""
         self._require_compiled("test_on_batch()")
