@@ -9,6 +9,9 @@ Cross-entropy from probabilities clips them to [1e-7, 1 - 1e-7] as Keras does; w
 probabilities come straight from the activation the loss assumes (a sigmoid for the binary loss,
 a softmax over the class axis for the categorical ones), the loss is computed from the logits
 instead (the stable path, with the fused gradient softmax(z) - y).
+
+Why one file of about 1400 lines: Keras keeps its losses as one module of function / class
+pairs; this file mirrors it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ keep their dtype. ``tf.math``, ``tf.random`` and ``tf.dtypes`` are namespaces he
 
 TensorFlow's graph machinery has no counterpart: numnet runs eagerly, so ``tf.function`` returns
 the function it decorates, unchanged.
+
+Why one file of about 1400 lines: TensorFlow's surface is wide and flat (tf.* names each a few
+lines); splitting it by topic would scatter one lookup table.
 """
 
 from __future__ import annotations

@@ -1,6 +1,10 @@
 """Attention layers as Keras 3 computes them: MultiHeadAttention (scaled dot-product attention
 over several heads, with its projections), Attention (Luong's dot product) and
-AdditiveAttention (Bahdanau's). Each is written with the engine's differentiable ops."""
+AdditiveAttention (Bahdanau's). Each is written with the engine's differentiable ops.
+
+Why one file of about 600 lines: the three attention layers share the score, mask and softmax
+helpers.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Layer: weights, build-on-first-call, config; InputLayer and Input."""
+"""Layer: weights, build-on-first-call, config; InputLayer and Input.
+
+Why one file of about 1000 lines: Layer is one class (call convention, build, weights, tracking,
+masks, losses, config), as Keras's own base layer is.
+"""
 
 from __future__ import annotations
 

@@ -9,6 +9,9 @@ follow Keras's ``affine_transform``: the output pixel (row, col) samples the inp
 (b0 col + b1 row + b2, a0 col + a1 row + a2), its fill mode deciding what lies outside.
 Every op here is linear in the image, with its backward written out, so the layers can sit
 anywhere in a model.
+
+Why one file of about 800 lines: the image layers share the argument checks, the random
+layers' base and the affine transforms defined here.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ The layers are not differentiable: they run on the host with NumPy (strings cann
 GPU) and return int64 Tensors (output_mode="int") or int64 encodings, as Keras's do;
 CategoryEncoding returns the layer's float dtype. ``invert=True`` maps indices back to tokens
 (a NumPy array of str for StringLookup).
+
+Why one file of about 600 lines: StringLookup, IntegerLookup and CategoryEncoding share the
+vocabulary and output-mode machinery.
 """
 
 from __future__ import annotations

@@ -13,6 +13,9 @@
 Memory-mapped arrays and PyDatasets stream: only the batches in flight are in memory, so data
 larger than memory trains with bounded memory. ``EpochIterator`` applies Keras's rules for
 cutting a source into epochs (``steps_per_epoch``, running out of data).
+
+Why one file of about 600 lines: every kind of input fit / evaluate / predict take meets one
+interface (the sources) here.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ by). Dtypes follow Keras (see ``numnet.ops.core``).
 >>> x = numnet.ops.reshape(numnet.ops.arange(6), (2, 3))  # int32
 >>> numnet.ops.mean(x, axis=0).tolist()                   # float32
 [1.5, 2.5, 3.5]
+
+Why one file of about 1600 lines: Keras keeps keras.ops.numpy as one namespace of some 180 short
+functions; this file mirrors it name for name.
 """
 
 from __future__ import annotations

@@ -26,6 +26,9 @@ instead of one per variable, with the same result to the bit.
 
 Plain full-batch gradient descent is ``SGD`` with ``fit(..., batch_size=len(x))``: one step per
 epoch on the gradient of the whole training set.
+
+Why one file of about 700 lines: the optimizer base holds every shared step feature (clipping,
+weight decay, EMA, accumulation, the flat packs) that each optimizer's update rule plugs into.
 """
 
 from __future__ import annotations

@@ -30,6 +30,9 @@ for those in ``KERAS_OPS``, and any other is refused naming it; a call of severa
 The weights (``model.weights.h5``, read into memory within ``max_bytes``) need h5py: pip
 install 'numnet[h5]'. The compile settings are kept where numnet knows them; the optimizer's
 state (its moments, its step) is not restored.
+
+Why one file of about 600 lines: one reader of one format: the config's mapping to numnet's
+layers and its checks belong together.
 """
 
 from __future__ import annotations

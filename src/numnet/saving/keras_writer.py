@@ -34,6 +34,9 @@ rate and slots, where Keras keeps them: ``KERAS_SLOTS``) when numnet can give it
 form (otherwise Keras starts with a fresh optimizer); so does a ``.h5`` file. Every file is
 written to a temporary name and renamed into place. Both formats need h5py (pip install
 'numnet[h5]').
+
+Why one file of about 800 lines: one writer of one format: each layer's Keras config beside the
+weights' layout it implies.
 """
 
 from __future__ import annotations
