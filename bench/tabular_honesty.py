@@ -24,8 +24,9 @@ training rows, the rest fresh; it needs scikit-learn's download cache or the net
 
 The fresh score of one split is itself uncertain: its standard error is printed beside the gap
 ("fresh se": sqrt(p (1 - p) / n) for an accuracy p on n fresh rows; for R², the bootstrap
-standard deviation over 200 resamples of the fresh rows). A gap within about two of them is
-what sampling the fresh rows alone gives.
+standard deviation over 200 resamples of the fresh rows). So is the reported one, which comes
+from the training rows alone; the summary's "noise se" combines both (:func:`noise`): a gap
+within about two of them is what sampling the rows alone gives, whatever the protocol.
 """
 
 from __future__ import annotations
@@ -263,7 +264,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, default=3, help="random splits of the small tables")
     parser.add_argument("--json", default=None, help="also write the rows to this file")
     parser.add_argument("--extra", default="", help="extra `numnet train` arguments")
+    parser.add_argument("--summarize", default=None, metavar="JSON",
+                        help="print the summary of rows written by --json, and stop")
     args = parser.parse_args(argv)
+    if args.summarize:
+        with open(args.summarize) as f:
+            print(summary(json.load(f)))
+        return 0
     selected = set(args.tables.split(","))
     rows = []
     rng = np.random.default_rng(0)
@@ -301,11 +308,26 @@ def main(argv=None) -> int:
     return 0
 
 
+def noise(row: dict) -> float:
+    """The standard error of the gap that sampling alone gives: the fresh score's, and the
+    reported score's own, from the rows that gave it: all the training rows (cross-validation:
+    each predicted once) or the test split's (hold-out). For an accuracy p on n rows,
+    sqrt(p (1 - p) / n); for R², the fresh bootstrap's scaled to n rows (sd ~ 1 / sqrt(n))."""
+    n = row["train"] if row["protocol"] == "cross-validation" else round(0.2 * row["train"])
+    if row["metric"] == "accuracy":
+        p = row["reported"]
+        reported = math.sqrt(max(p * (1 - p), 1e-12) / n)
+    else:
+        reported = row["fresh_se"] * math.sqrt(row["fresh"] / n)
+    return math.sqrt(reported ** 2 + row["fresh_se"] ** 2)
+
+
 def summary(rows: list) -> str:
     """A Markdown table: per table, the mean (and spread over splits) of each number."""
     lines = ["| table | train | fresh | metric | reported | fresh | gap (mean ± sd) | "
-             "mean abs gap | fresh se | sk best | fresh - sk best | s |",
-             "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "mean abs gap | noise se | sk best | fresh - sk best | chosen | s |",
+             "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+             "| ---: |"]
     for table in dict.fromkeys(r["table"] for r in rows):
         rs = [r for r in rows if r["table"] == table]
 
@@ -314,12 +336,14 @@ def summary(rows: list) -> str:
 
         gaps = np.array([r["gap"] for r in rs])
         sd = f" ± {gaps.std(ddof=1):.3f}" if len(gaps) > 1 else ""
+        chosen = "; ".join(dict.fromkeys(r["chosen"].split(" (")[0] for r in rs))
         lines.append(
             f"| {table} ({len(rs)} split{'s' * (len(rs) > 1)}) | {rs[0]['train']} | "
             f"{rs[0]['fresh']} | {rs[0]['metric']} | {mean('reported'):.3f} | "
             f"{mean('fresh_score'):.3f} | {gaps.mean():+.3f}{sd} | {np.abs(gaps).mean():.3f} | "
-            f"{mean('fresh_se'):.3f} | {mean('sk_best'):.3f} | "
-            f"{mean('fresh_score') - mean('sk_best'):+.3f} | {mean('seconds'):.0f} |")
+            f"{np.mean([noise(r) for r in rs]):.3f} | {mean('sk_best'):.3f} | "
+            f"{mean('fresh_score') - mean('sk_best'):+.3f} | {chosen} | "
+            f"{mean('seconds'):.0f} |")
     return "\n".join(lines)
 
 
