@@ -593,7 +593,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "cross-validation) never choose anything: each candidate (the linear model, "
                     "32 and 64-32 relu units) is trained with early stopping on validation rows "
                     "and the one with the lowest validation loss is kept; the linear model and "
-                    "the trivial predictor are scored on the same rows beside it. "
+                    "the trivial predictor are scored on the same rows beside it. After a "
+                    "cross-validation the saved model is the average of the fold models that "
+                    "gave the test score. "
                     "Numeric columns are standardized, text "
                     "columns one-hot encoded (statistics from the training rows); the output "
                     "layer and loss follow the task (binary: sigmoid + binary cross-entropy; "
@@ -619,8 +621,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--folds", type=_positive_int, default=5,
                        help="cross-validation folds below --cv-below rows (default 5)")
     train.add_argument("--cv-below", type=_positive_int, default=5000, metavar="ROWS",
-                       help="below this many rows the test score is a cross-validation mean "
-                            "± spread rather than one held-out split (default 5000: a fifth "
+                       help="below this many rows the test score comes from a cross-"
+                            "validation (the saved model: the average of its fold models) "
+                            "rather than one held-out split (default 5000: a fifth "
                             "of fewer rows is too few test rows for a score good to about "
                             "±0.02)")
     train.add_argument("--class-weight", default="auto", choices=("auto", "balanced", "none"),

@@ -483,8 +483,9 @@ def run(table: Table, targets: list, task: str, hidden: list | None, settings: S
         say: receives one line per step (default ``print``).
 
     Returns:
-        A :class:`Result`: the candidates, the chosen one, the saved model (``final.refit_model``
-        and its preprocessing ``final.refit.prep``), the test scores and which rows gave them.
+        A :class:`Result`: the candidates, the chosen one, the saved model (``model``, the fold
+        models' average after a cross-validation) and its preprocessing (``prep``), the test
+        scores and which rows gave them.
 
     Example::
 
