@@ -4,6 +4,7 @@
     python bench/run.py --workloads W2 --peers numnet,torch --epochs 4
     python bench/run.py --rounds 3            # each workload's peers three times, in turn
     python bench/run.py --workloads W5,W6,W7 --peers numnet,numnet-steps,keras,torch --epochs 2
+    python bench/run.py --workloads W5 --peers numnet,keras,keras-tf --tf-python ../tf/bin/python
 
 Each (library, workload) pair runs in its own process on the same data (the bundled 4,000
 MNIST training images tiled x15 = 60,000 rows, 1,000 test images), with the same architecture and
@@ -52,7 +53,11 @@ MODEL_WORKLOADS = {
 }
 PEERS = ("numnet", "torch", "sklearn", "keras")
 """Also "numnet-steps": numnet with its recurrent layers on the per-step path (the reference of
-the sequence kernels), for W6 and W7."""
+the sequence kernels), for W6 and W7; and "keras-tf": Keras 3 on TensorFlow (the same program
+with KERAS_BACKEND=tensorflow), run by the interpreter given with ``--tf-python`` (TensorFlow
+and JAX in one environment pin each other's dependencies, so TensorFlow may live in a second
+one, with numnet installed there too for the data)."""
+BACKENDS = {"keras": "jax", "keras-tf": "tensorflow"}
 VOCABULARY, SEQUENCE_LENGTH, SEQUENCES, TEST_SEQUENCES = 20_000, 100, 6_000, 1_000
 LEARNING_RATE = 0.001
 LATENCY_REPEATS = 200       # batch-1 calls timed per prediction path (after LATENCY_WARMUP)
@@ -126,8 +131,8 @@ def run_model_workload(peer: str, workload: str, epochs: int):
     batch = MODEL_WORKLOADS[workload][2]
     if peer == "torch":
         return _torch_model_workload(workload, x, y, xt, yt, epochs, batch)
-    if peer == "keras":
-        os.environ.setdefault("KERAS_BACKEND", "jax")
+    if peer in BACKENDS:
+        os.environ["KERAS_BACKEND"] = BACKENDS[peer]
         import keras
     else:
         import numnet as keras
@@ -372,7 +377,7 @@ def run_sklearn(spec, x, y, xt, yt, epochs):
 
 
 def run_keras(spec, x, y, xt, yt, epochs):
-    os.environ.setdefault("KERAS_BACKEND", "jax")
+    os.environ.setdefault("KERAS_BACKEND", "jax")  # "keras-tf" sets tensorflow first
     import keras
 
     return _run_keras_api(keras, spec, x, y, xt, yt, epochs)
@@ -403,12 +408,82 @@ def gemm_floor(spec, x, epochs=3):
     return statistics.median(times[1:] or times)
 
 
-RUNNERS = {"numnet": run_numnet, "torch": run_torch, "sklearn": run_sklearn, "keras": run_keras}
+def model_gemm_floor(workload: str, epochs: int = 2) -> float:
+    """Seconds per epoch of only the matrix products of W5-W7's training steps, in NumPy: the
+    convolutions as products over their patches (the patches made outside the timing), the
+    recurrent layers as their input projection over all time steps and one recurrent product a
+    step, each with its backward products. Each product gets its BLAS threads by numnet's
+    policy (fast/threads.py: one for a small product, all for a large one); with the BLAS's
+    threads on the recurrent steps' tiny products the floor would mostly time their waits."""
+    import numpy as np
+
+    from numnet.fast import threads
+
+    kind, _, batch = MODEL_WORKLOADS[workload]
+    rng = np.random.default_rng(0)
+
+    def m(*shape):
+        return rng.standard_normal(shape, dtype=np.float32)
+
+    if kind == "convnet":
+        steps = -(-12_000 // batch)
+        # (rows, k, n, input gradient?): conv1 26*26 positions x 9 taps -> 32; conv2 11*11 x 288
+        # -> 64 (its input needs a gradient); the head 1600 -> 10
+        shapes = [(batch * 676, 9, 32, False), (batch * 121, 288, 64, True),
+                  (batch, 1600, 10, True)]
+        step_products = [(m(r, k), m(k, n), m(r, n), dx) for r, k, n, dx in shapes]
+
+        def step():
+            for a, w, g, dx in step_products:
+                threads.product(a.shape[0] * w.size)
+                _ = a @ w
+                _ = a.T @ g
+                if dx:
+                    _ = g @ w.T
+    else:
+        steps = -(-SEQUENCES // batch)
+        width, units, directions = (128, 64, 1) if kind == "lstm" else (64, 32, 2)
+        gates = (4 if kind == "lstm" else 3) * units
+        a, w, g = m(batch * SEQUENCE_LENGTH, width), m(width, gates), \
+            m(batch * SEQUENCE_LENGTH, gates)
+        h, u, gh = m(batch, units), m(units, gates), m(batch, gates)
+        head, wh = m(batch, units * directions), m(units * directions, 1)
+
+        dout = m(batch, 1)
+
+        def step():
+            for _direction in range(directions):
+                threads.product(a.shape[0] * w.size)
+                _ = a @ w
+                _ = a.T @ g
+                _ = g @ w.T
+                threads.product(h.shape[0] * u.size)
+                for _t in range(SEQUENCE_LENGTH):
+                    _ = h @ u  # forward
+                    _ = h.T @ gh  # backward: the recurrent kernel's gradient
+                    _ = gh @ u.T  # and the state's
+            threads.product(head.size)
+            _ = head @ wh
+            _ = head.T @ dout
+
+    times = []
+    with threads.scope():
+        for _ in range(epochs):
+            t = time.perf_counter()
+            for _ in range(steps):
+                step()
+            times.append(time.perf_counter() - t)
+    return statistics.median(times[1:] or times)
+
+
+RUNNERS = {"numnet": run_numnet, "torch": run_torch, "sklearn": run_sklearn, "keras": run_keras,
+           "keras-tf": run_keras}
 
 
 IMPORTS = {"numnet": "import numnet", "torch": "import torch",
            "sklearn": "from sklearn.neural_network import MLPClassifier",
-           "keras": "import os; os.environ.setdefault('KERAS_BACKEND', 'jax'); import keras"}
+           "keras": "import os; os.environ.setdefault('KERAS_BACKEND', 'jax'); import keras",
+           "keras-tf": "import os; os.environ['KERAS_BACKEND'] = 'tensorflow'; import keras"}
 
 
 def import_seconds(peer: str, repeats: int = 3) -> float:
@@ -432,7 +507,7 @@ def import_seconds(peer: str, repeats: int = 3) -> float:
 
 def worker(peer: str, workload: str, epochs: int) -> dict:
     if workload in MODEL_WORKLOADS:
-        if peer not in ("numnet", "numnet-steps", "keras", "torch"):
+        if peer not in ("numnet", "numnet-steps", "keras", "keras-tf", "torch"):
             raise NotImplementedError(f"{peer} has no {workload}")
         if peer == "numnet-steps" and workload == "W5":
             raise NotImplementedError("numnet-steps differs from numnet on W6 and W7 only")
@@ -447,6 +522,8 @@ def worker(peer: str, workload: str, epochs: int) -> dict:
                 "steady_s": steady, "steady_cpu_s": steady_cpu, "steps_per_s": steps / steady,
                 "peak_rss_mb": peak_rss_mb(), "loss": loss, "accuracy": accuracy,
                 "epochs": epochs}
+    if peer in BACKENDS:
+        os.environ["KERAS_BACKEND"] = BACKENDS[peer]
     x, y, xt, yt = load_data()
     spec = WORKLOADS[workload]
     _, times, loss, accuracy, predictors = RUNNERS[peer](spec, x, y, xt, yt, epochs)
@@ -564,6 +641,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=1,
                         help="run each workload's peers (and the GEMMs alone) this many times "
                              "in turn; ratios are the median of the rounds' ratios")
+    parser.add_argument("--tf-python", default=os.environ.get("NUMNET_BENCH_TF_PYTHON"),
+                        help="the Python interpreter that runs the keras-tf peer (one with "
+                             "tensorflow, keras and numnet installed); default: this one")
     parser.add_argument("--worker", nargs=2, metavar=("PEER", "WORKLOAD"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -580,7 +660,9 @@ def main(argv=None) -> int:
             for peer in args.peers.split(","):
                 if (workload, peer) in skipped:
                     continue
-                cmd = [sys.executable, __file__, "--worker", peer, workload, "--epochs",
+                python = (args.tf_python or sys.executable) if peer == "keras-tf" \
+                    else sys.executable
+                cmd = [python, __file__, "--worker", peer, workload, "--epochs",
                        str(args.epochs)]
                 proc = subprocess.run(cmd, capture_output=True, text=True)
                 if proc.returncode != 0:
@@ -592,7 +674,11 @@ def main(argv=None) -> int:
                 rows[-1]["round"] = round_
                 print(row_line(rows[-1]), flush=True)
             if workload in MODEL_WORKLOADS:
-                continue  # no GEMMs-alone floor for these yet
+                floor = model_gemm_floor(workload)
+                rows.append({"peer": "gemm_floor", "workload": workload, "steady_s": floor,
+                             "round": round_})
+                print(f"{workload} GEMMs alone {floor:.3f}s", flush=True)
+                continue
             if x is None:
                 x = load_data()[0]
             floor = gemm_floor(WORKLOADS[workload], x)
