@@ -115,10 +115,11 @@ def test_conv_with_relu_matches_plain_path(dtype, use_bias):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_several_blocks_and_a_partial_last_one(monkeypatch, dtype):
-    # blocks of 2 images (a patch row is 3 * 3 * 4 values): a batch of 5 is 2 + 2 + 1
-    monkeypatch.setattr(fast_conv, "BLOCK_BYTES", 2 * 9 * 9 * 36 * np.dtype(dtype).itemsize)
-    x, kernel = _data((5, 11, 11, 4), dtype, 7), _data((3, 3, 4, 6), dtype, 8)
+@pytest.mark.parametrize("channels", [1, 4, 5])  # patches built transposed up to FEW_CHANNELS
+def test_several_blocks_and_a_partial_last_one(monkeypatch, dtype, channels):
+    # blocks of 2 images (81 patch rows of 3 * 3 * channels values): a batch of 5 is 2 + 2 + 1
+    monkeypatch.setattr(fast_conv, "BLOCK_BYTES", 2 * 81 * 9 * channels * np.dtype(dtype).itemsize)
+    x, kernel = _data((5, 11, 11, channels), dtype, 7), _data((3, 3, channels, 6), dtype, 8)
     bias = _data((6,), dtype, 9)
     x4, geometry = fast_conv._geometry(x, (3, 3), (1, 1), (1, 1), (0, 0), (9, 9))
     assert fast_conv._blocks(x4, geometry) == (81, 2)

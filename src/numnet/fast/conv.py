@@ -31,6 +31,9 @@ import numpy as np
 _switch = None  # numnet.fast.updates, imported on first use: the switch and numba's import
 _compiled: dict[str, object] = {}  # name -> the numba dispatcher, or False if it cannot compile
 _FLOATS = (np.dtype("float32"), np.dtype("float64"))
+FEW_CHANNELS = 4
+"""Inputs of at most so many channels have their patches built transposed (see
+``_patch_builder``): runs of output positions are longer than runs of a few channels."""
 
 
 def applies(*arrays) -> bool:
@@ -123,25 +126,37 @@ def _blocks(x4, geometry):
     return per_image, max(1, BLOCK_BYTES // (per_image * width * x4.itemsize))
 
 
+def _patch_builder(x4, rows: int, width: int):
+    """(a buffer for the patches of one block, the kernel that fills it, whether it holds them
+    transposed): (taps * channels, rows) for inputs of at most ``FEW_CHANNELS`` channels, where
+    each of its rows is a run of output positions (copies of runs of the input), else
+    (rows, taps * channels), each row a run of taps (copies of runs of channels)."""
+    if x4.shape[3] <= FEW_CHANNELS:
+        return np.empty((width, rows), x4.dtype), _kernel("im2col_t"), True
+    return np.empty((rows, width), x4.dtype), _kernel("im2col"), False
+
+
 def conv_forward(x, matrix, window, strides, dilation, before, out):
     """The convolution's product P K, (batch * prod(out), filters), for channels-last ``x`` and
     the kernel as a matrix ``matrix`` (taps * channels, filters), or None where the kernels do
     not apply. The patches P are built a block of images at a time and multiplied while they
     are in the cache; they are never stored whole (conv_backward builds them again)."""
     plan = _geometry(x, window, strides, dilation, before, out) if applies(x, matrix) else None
-    if plan is None or _kernel("im2col") is None:
+    if plan is None or _kernel("im2col") is None or _kernel("im2col_t") is None:
         return None
     x4, geometry = plan
     per_image, block = _blocks(x4, geometry)
     batch = x4.shape[0]
     z = np.empty((batch * per_image, matrix.shape[1]), x.dtype)
-    patches = np.empty((min(block, batch) * per_image, matrix.shape[0]), x.dtype)
-    im2col_ = _kernel("im2col")
+    patches, build, transposed = _patch_builder(x4, min(block, batch) * per_image,
+                                                matrix.shape[0])
     for start in range(0, batch, block):
         stop = min(batch, start + block)
-        part = patches[:(stop - start) * per_image]
-        im2col_(x4[start:stop], part, *geometry)
-        np.matmul(part, matrix, out=z[start * per_image:stop * per_image])
+        n = (stop - start) * per_image
+        part = patches[:, :n] if transposed else patches[:n]
+        build(x4[start:stop], part, *geometry)
+        np.matmul(part.T if transposed else part, matrix,
+                  out=z[start * per_image:stop * per_image])
     return z
 
 
@@ -152,24 +167,26 @@ def conv_backward(x, dz, matrix, window, strides, dilation, before, out, want_ke
     patches P_b again, d matrix += P_b^T dz_b, and dx_b from dz_b K^T (col2im) while cached."""
     plan = _geometry(x, window, strides, dilation, before, out)
     if (plan is None or not applies(x, dz, matrix) or _kernel("im2col") is None
-            or _kernel("col2im") is None):
+            or _kernel("im2col_t") is None or _kernel("col2im") is None):
         return None
     x4, geometry = plan
     per_image, block = _blocks(x4, geometry)
     batch = x4.shape[0]
     rows = min(block, batch) * per_image
     d_matrix = np.zeros(matrix.shape, x.dtype) if want_kernel else None
-    patches = np.empty((rows, matrix.shape[0]), x.dtype) if want_kernel else None
+    if want_kernel:
+        patches, build, transposed = _patch_builder(x4, rows, matrix.shape[0])
     d_rows = np.empty((rows, matrix.shape[0]), x.dtype) if want_input else None
     dx = np.empty(x4.shape, x.dtype) if want_input else None
-    im2col_, col2im_ = _kernel("im2col"), _kernel("col2im")
+    col2im_ = _kernel("col2im")
     for start in range(0, batch, block):
         stop = min(batch, start + block)
         n = (stop - start) * per_image
         dz_b = dz[start * per_image:stop * per_image]
         if want_kernel:
-            im2col_(x4[start:stop], patches[:n], *geometry)
-            d_matrix += patches[:n].T @ dz_b
+            part = patches[:, :n] if transposed else patches[:n]
+            build(x4[start:stop], part, *geometry)
+            d_matrix += (part if transposed else part.T) @ dz_b
         if want_input:
             np.matmul(dz_b, matrix.T, out=d_rows[:n])
             col2im_(d_rows[:n], dx[start:stop], *geometry)
@@ -271,6 +288,28 @@ def _im2col(x, rows, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow):
                         else:
                             for c in range(c_):
                                 row[base + c] = 0
+    return True
+
+
+def _im2col_t(x, cols, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow):
+    """The transpose of _im2col: cols[(t, c), (n, i, j)]."""
+    n_, h_, w_, c_ = x.shape
+    for a in range(kh):
+        for b in range(kw):
+            for c in range(c_):
+                dst = cols[(a * kw + b) * c_ + c]
+                for n in range(n_):
+                    for i in range(oh):
+                        h = i * sh + a * dh - ph
+                        r = (n * oh + i) * ow
+                        if h < 0 or h >= h_:
+                            for j in range(ow):
+                                dst[r + j] = 0
+                            continue
+                        src = x[n, h]
+                        for j in range(ow):
+                            w = j * sw + b * dw - pw
+                            dst[r + j] = src[w, c] if 0 <= w < w_ else 0
     return True
 
 
@@ -417,6 +456,7 @@ def _average_pool_backward(g, count, dx, kh, kw, sh, sw, dh, dw, ph, pw, oh, ow)
 
 _KERNELS = {
     "im2col": _im2col,
+    "im2col_t": _im2col_t,
     "col2im": _col2im,
     "max_pool": _max_pool,
     "max_pool_backward": _max_pool_backward,
