@@ -252,7 +252,7 @@ def test_the_source_rule_catches_direct_numpy_computation():
 
 # ----------------------------------------------------------------------------- the stand-in
 
-ROOT = SRC.parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the checkout: tests/ beside src/, or not
 GPU_SUITES = [line for line in (ROOT / "tests" / "gpu_suites.txt").read_text().splitlines()
               if line and not line.startswith("#")]
 

@@ -31,6 +31,11 @@ pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
 X = np.random.default_rng(1).normal(size=(16, 3)).astype("float32")
 
 
+# A refusal must not hang: bounded in CPU seconds of this process, which other work on the
+# machine does not inflate as it does wall time (a full run on two busy cores once exceeded a
+# 2 s wall-time bound that the same refusal met when run alone).
+REFUSAL_CPU_S = 5.0
+
 def _fuzz_examples() -> int:
     value = os.environ.get("NUMNET_LONG_FUZZ")
     if not value:
@@ -116,15 +121,16 @@ def _raw_zip(entries) -> bytes:
 
 
 def _refused(path, match=None, load=None, max_bytes=None) -> ModelFileError:
-    """Loading raises ModelFileError, in under 2 s, allocating under 200 MB (measured in a
-    second run under tracemalloc, which slows allocation-heavy code down)."""
+    """Loading raises ModelFileError, in under REFUSAL_CPU_S seconds of CPU, allocating under
+    200 MB (measured in a second run under tracemalloc, which slows allocation-heavy code
+    down)."""
     load = load or numnet.models.load_model
     kwargs = {} if max_bytes is None else {"max_bytes": max_bytes}
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(ModelFileError, match=match) as err:
         load(path, **kwargs)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, f"took {elapsed:.2f} s"
+    elapsed = time.process_time() - start
+    assert elapsed < REFUSAL_CPU_S, f"took {elapsed:.2f} s of CPU"
     tracemalloc.start()
     try:
         with pytest.raises(ModelFileError, match=match):
@@ -366,13 +372,13 @@ def test_a_member_that_inflates_past_its_declared_size_is_read_only_as_declared(
     path = tmp_path / "liar.numnet"
     path.write_bytes(_raw_zip(entries))
     tracemalloc.start()
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         model = numnet.models.load_model(path)
     finally:
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    assert time.perf_counter() - start < 2.0 and peak < 200e6
+    assert time.process_time() - start < REFUSAL_CPU_S and peak < 200e6
     np.testing.assert_array_equal(model.get_weights()[0], valid[2][0])
 
 
@@ -573,16 +579,16 @@ def test_random_byte_flips_are_refused_or_harmless(valid, fuzz_path, flips):
         f.write(data)
     model = None
     tracemalloc.start()
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         model = numnet.models.load_model(path)
     except ModelFileError:
         pass
     finally:
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    assert elapsed < 2.0 and peak < 200e6, (elapsed, peak)
+    assert elapsed < REFUSAL_CPU_S and peak < 200e6, (elapsed, peak)
     if model is not None:  # a flip in a field nothing reads: the very same model
         np.testing.assert_array_equal(model.predict(X, verbose=0), valid[1])
         for got, want in zip(model.get_weights(), valid[2], strict=True):
@@ -727,12 +733,12 @@ def test_random_config_values_are_refused_or_load(valid, fuzz_path, data):
             continue
     members["config.json"] = json.dumps(config).encode()
     _rezip(members, fuzz_path)
-    start = time.perf_counter()
+    start = time.process_time()
     try:
         numnet.models.load_model(fuzz_path)
     except ModelFileError:
         pass
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < REFUSAL_CPU_S
 
 
 @pytest.mark.parametrize("make", [
