@@ -282,7 +282,8 @@ def test_text_columns_are_one_hot_encoded_and_text_targets_classified(tmp_path, 
               [[c, s, f"id{i}", t] for i, (c, s, t) in enumerate(zip(colors, cells, target))])
     out = tmp_path / "model"
     assert main(["train", str(path), "--target", "answer", "--out", str(out), "--epochs", "30",
-                 "--hidden", "none", "--folds", "2", "--learning-rate", "0.03"]) == 0
+                 "--hidden", "none", "--folds", "2", "--repeats", "1", "--learning-rate",
+                 "0.03"]) == 0
     with open(out / "report.json") as f:
         report = json.load(f)
     with open(out / "preprocessing.json") as f:
@@ -345,8 +346,8 @@ def test_npz_with_a_matrix_and_a_negative_target(tmp_path):
     np.savez(tmp_path / "data.npz", x=x, y=y)
     out = tmp_path / "reg"
     assert main(["train", str(tmp_path / "data.npz"), "--target", "y", "--out", str(out),
-                 "--epochs", "40", "--hidden", "none", "--folds", "2", "--learning-rate",
-                 "0.03"]) == 0
+                 "--epochs", "40", "--hidden", "none", "--folds", "2", "--repeats", "1",
+                 "--learning-rate", "0.03"]) == 0
     with open(out / "report.json") as f:
         report = json.load(f)
     with open(out / "preprocessing.json") as f:

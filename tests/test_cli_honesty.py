@@ -98,7 +98,7 @@ def test_the_average_of_two_models_is_the_mean_of_their_outputs(tmp_path):
 # ----------------------------------------------------------------------------- bookkeeping
 
 
-QUICK = ["--epochs", "20", "--patience", "5", "--hidden", "4", "--folds", "3"]
+QUICK = ["--epochs", "20", "--patience", "5", "--hidden", "4", "--folds", "3", "--repeats", "1"]
 
 
 def test_cross_validation_rows_never_choose_what_they_score(tmp_path):
@@ -146,9 +146,51 @@ def test_reported_score_matches_fresh_rows(tmp_path, task):
     write_csv(train_csv, ["x0", "x1", "colour", "y"], rows[:200])
     write_csv(fresh_csv, ["x0", "x1", "colour", "y"], rows[200:])
     report, _ = train(train_csv, "--target", "y", "--out", tmp_path / "run", "--hidden", "none",
-                      "--epochs", "60", "--learning-rate", "0.02", "--folds", "4")
+                      "--epochs", "60", "--learning-rate", "0.02", "--folds", "4",
+                      "--repeats", "1")
     metric = report["metric"]
     reported, fresh = report["test"][metric], fresh_score(tmp_path / "run", fresh_csv)
-    print(reported, fresh)
     assert fresh > (0.9 if task == "regression" else 0.85)
     assert abs(reported - fresh) < 0.05, (reported, fresh)
+
+
+def test_repeats_hold_every_row_out_once_a_repeat(tmp_path):
+    """--repeats 2 with 3 folds: 6 fold models, each row in the test rows of exactly one fold of
+    each repeat; the saved model averages all 6; regression reports the average's r2 estimated
+    from each row's two out-of-fold predictions beside the r2 measured for them."""
+    path = tmp_path / "t.csv"
+    write_csv(path, ["x0", "x1", "colour", "y"], mixed_rows(60, 8, "regression"))
+    report, text = train(path, "--target", "y", "--out", tmp_path / "run", "--epochs", "10",
+                         "--hidden", "none", "--folds", "3", "--repeats", "2",
+                         "--learning-rate", "0.05")
+    folds = report["protocol"]["folds"]
+    assert [(f["repeat"], f["fold"]) for f in folds] == [(r, f) for r in (1, 2)
+                                                          for f in (1, 2, 3)]
+    for r in (1, 2):
+        held = sorted(i for f in folds if f["repeat"] == r for i in f["test_rows"])
+        assert held == list(range(60))
+    assert folds[0]["test_rows"] != folds[3]["test_rows"]  # new folds each repeat
+    assert len(report["model"]["members"]) == 6
+    model = models.load_model(tmp_path / "run" / "model.numnet")
+    assert len([layer for layer in model.layers if hasattr(layer, "units")]) == 6
+    test = report["test"]
+    assert test["repeats"] == 2 and "r2_of_r" in test and "estimated" in test["correction"]
+    assert "3-fold cross-validation, 2 times on new folds" in text
+
+
+def test_ensemble_correction_by_hand():
+    """y = 0 1 2 3; two out-of-fold predictions a row: 1 1 2 2 and 1 3 2 4. Their means 1 2 2 3
+    miss by 1 1 0 0 (squared); their variances (ddof 1) are 0 2 0 2. For an average of 4
+    models: squared errors 1, 1 - 2 (1/2 - 1/4) = 0.5, 0, 0 - 0.5 = -0.5: mean 0.25; the
+    target's variance 1.25: r2 = 1 - 0.25 / 1.25 = 0.8, rmse 0.5. Measured for the averages of
+    2: mean squared error 0.5, r2 0.6."""
+    prep = Preprocessor("regression", ["y"], [{"name": "x", "kind": "numeric", "mean": 0.0,
+                                               "std": 1.0, "fill": 0.0}], [], None, [0.0],
+                        [1.0])
+    outputs = [np.array([[1.0], [1.0], [2.0], [2.0]]), np.array([[1.0], [3.0], [2.0], [4.0]])]
+    labels = np.array([[0.0], [1.0], [2.0], [3.0]])
+    got = protocol.ensemble_correction(prep, outputs, labels, 4)
+    assert got["r2"] == pytest.approx(0.8) and got["rmse"] == pytest.approx(0.5)
+    assert got["r2_of_r"] == pytest.approx(0.6)
+    assert protocol.ensemble_correction(prep, outputs[:1], labels, 4) == {}
+    assert [protocol.default_repeats(n) for n in (150, 999, 1000, 1999, 2000)] == [3, 3, 2, 2, 1]

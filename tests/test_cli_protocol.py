@@ -16,7 +16,7 @@ import numnet
 from numnet.cli import main
 from numnet.tools import tabular_protocol as protocol
 
-QUICK = ["--epochs", "25", "--patience", "5", "--hidden", "8", "--folds", "3"]
+QUICK = ["--epochs", "25", "--patience", "5", "--hidden", "8", "--folds", "3", "--repeats", "1"]
 
 
 def write_csv(path, header, rows) -> None:
@@ -295,7 +295,7 @@ def test_linear_wins_is_said_and_kept(tmp_path):
     write_csv(path, ["a", "b", "c", "d", "y"],
               [[f"{v:.5f}" for v in row] + [f"{t:.5f}"] for row, t in zip(x, y)])
     report, stdout = train(path, "--target", "y", "--out", tmp_path / "run", "--epochs", "80",
-                           "--patience", "10", "--hidden", "8", "--folds", "3",
+                           "--patience", "10", "--hidden", "8", "--folds", "3", "--repeats", "1",
                            "--learning-rate", "0.01")
     assert report["protocol"]["linear_wins"] is True
     assert "no network beat the linear baseline on validation rows" in stdout

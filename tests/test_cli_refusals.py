@@ -20,7 +20,7 @@ import pytest
 from numnet.cli import main
 from numnet.tools import tabular_read
 
-FAST = ["--epochs", "3", "--patience", "2", "--hidden", "none", "--folds", "2"]
+FAST = ["--epochs", "3", "--patience", "2", "--hidden", "none", "--folds", "2", "--repeats", "1"]
 
 
 def write_csv(path, header, rows) -> None:

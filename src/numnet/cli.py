@@ -233,6 +233,19 @@ def _plot_or_chart(fig_maker, chart_maker, path: str | None, what: str) -> str |
 
 
 
+def _repeats(text: str):
+    if text == "auto":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise CLIError(f"--repeats: expected 'auto' or a positive whole number such as 3, given "
+                       f"{text!r}.")
+    return value
+
+
 def _train(args) -> int:
     from numnet.tools import tabular
     from numnet.tools import tabular_protocol as protocol
@@ -243,6 +256,7 @@ def _train(args) -> int:
     _check_optimizer(args.optimizer)
     if args.folds < 2:
         raise CLIError(f"--folds: expected at least 2 folds, given {args.folds}.")
+    repeats = _repeats(args.repeats)
     out = args.out or os.path.splitext(os.path.basename(args.data))[0] + "_model"
     _check_out_dir(out, "--out")
     if os.path.exists(out) and not args.overwrite:
@@ -267,8 +281,10 @@ def _train(args) -> int:
     if balance_text:
         print(f"classes: {balance_text}")
     cv = len(table) < args.cv_below
-    print("protocol: " + (f"{min(args.folds, len(table))}-fold cross-validation (fewer than "
-                          f"{args.cv_below:,} rows)" if cv else
+    repeats = protocol.default_repeats(len(table)) if repeats is None else repeats
+    times = f", {repeats} times on new folds" if repeats > 1 else ""
+    print("protocol: " + (f"{min(args.folds, len(table))}-fold cross-validation{times} (fewer "
+                          f"than {args.cv_below:,} rows)" if cv else
                           f"test split of {args.test_split:g} held out first") +
           "; candidates chosen on validation rows only")
     settings = protocol.Settings(args.optimizer, learning_rate, args.batch_size,
@@ -279,6 +295,7 @@ def _train(args) -> int:
     result = protocol.run(table, targets, task, hidden, settings, ignore=ignore,
                           identifiers=identifiers, classes=whole.classes, folds_k=args.folds,
                           cv_below=args.cv_below, test_fraction=args.test_split,
+                          repeats=repeats,
                           validation_fraction=args.validation_split)
     seconds = time.perf_counter() - start
     final, prep = result.final, result.prep
@@ -620,6 +637,11 @@ def build_parser() -> argparse.ArgumentParser:
                             "rows up (default 0.2; stratified by class)")
     train.add_argument("--folds", type=_positive_int, default=5,
                        help="cross-validation folds below --cv-below rows (default 5)")
+    train.add_argument("--repeats", default="auto", metavar="auto|N",
+                       help="how many times the cross-validation runs, on new folds each time "
+                            "(default auto: 3 below 1,000 rows, 2 below 2,000, else 1); each row "
+                            "is then scored by the average of N fold models that never saw it, "
+                            "and the saved model averages all of them")
     train.add_argument("--cv-below", type=_positive_int, default=5000, metavar="ROWS",
                        help="below this many rows the test score comes from a cross-"
                             "validation (the saved model: the average of its fold models) "

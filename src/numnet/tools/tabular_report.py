@@ -52,7 +52,12 @@ def comparison(result) -> str:
     where = "the held-out test rows" if result.protocol == "hold-out" else \
         f"{result.rows['folds']}-fold cross-validation"
     if result.protocol == "cross-validation":
-        chosen = "; ".join(f"{m['candidate']} (fold {m['fold']})" for m in result.members)
+        counts = {}
+        for member in result.members:
+            counts[member["candidate"]] = counts.get(member["candidate"], 0) + 1
+        total = len(result.members)
+        chosen = "; ".join(f"{name} in {c} of {total} folds" for name, c in counts.items())
+        test = result.test.get(f"{m}_of_r", test)  # as measured, like the linear baseline's
         lin_text = f"the linear baseline's {lin:.4f}"
         better = "better than" if test > lin else "not better than" if test < lin else \
             "as good as"
@@ -109,8 +114,9 @@ def report(args, table, targets, task, reason, result, columns, balance, weights
         "task": task, "task_reason": reason, "targets": targets,
         "data": os.path.abspath(args.data), "rows": len(table),
         "metric": m, "loss": result.test["loss"],
-        "metrics": {k: v for k, v in result.test.items() if k not in ("loss", "rows", "folds")
-                    and not k.endswith("_spread") and not isinstance(v, str)},
+        "metrics": {k: v for k, v in result.test.items()
+                    if k not in ("loss", "rows", "folds", "repeats")
+                    and not k.endswith(("_spread", "_of_r")) and not isinstance(v, str)},
         "test": result.test, "comparison": comparison(result),
         "protocol": result.report(),
         "columns": columns, "class_balance": balance,
@@ -192,11 +198,14 @@ def summary_lines(result, report: dict, seconds: float) -> list:
     cv = result.protocol == "cross-validation"
     where = f" (fold scores' sd {test[m + '_spread']:.4f}) over {test['folds']} folds" \
         if cv else f" on {test['rows']} held-out rows"
+    if cv and test.get("repeats", 1) > 1:
+        where += f", {test['repeats']} times"
     if cv:
         epochs = ", ".join(str(x["epochs"]) for x in result.members)
+        note = [f"  ({test['correction']})"] if "correction" in test else []
         return [report["comparison"],
                 f"test {m}: {test[m]:.4f}{where} ({test['model']}); trivial baseline "
-                f"{result.trivial['test'][m]:.4f}",
+                f"{result.trivial['test'][m]:.4f}", *note,
                 f"learning rate: {final.learning_rate:.3g} ({final.learning_rate_source})",
                 f"saved model: the average of the {len(result.members)} fold models, each "
                 f"trained on the rows outside its fold for the epochs early stopping chose "
