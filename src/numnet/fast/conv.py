@@ -1,27 +1,38 @@
 """Compiled kernels of convolution and pooling: one loop over memory where NumPy makes many.
 
 The plain path of ``autodiff/ops.py`` builds a convolution's patches by stacking one strided
-view per tap of the window (a copy of the input per tap, then one more by ``stack``) and takes
-the input's gradient back by adding each tap's share onto a zeroed, padded array, one strided
-pass per tap; max pooling stacks its windows the same way, then runs ``argmax`` and ``max`` over
-them and scatters ``g * (choice == tap)`` back tap by tap. Here each of those is one loop:
+view per tap of the window (a copy of the input per tap, then one more by ``stack``), keeps
+them for the backward, and takes the input's gradient back by adding each tap's share onto a
+zeroed, padded array, one strided pass per tap; max pooling stacks its windows the same way,
+then runs ``argmax`` and ``max`` over them and scatters ``g * (choice == tap)`` back tap by tap.
+Here:
 
-- ``im2col``: the patches as a matrix, row (n, p) holding x_pad[n, p * stride + t * dilation, c]
-  for every tap t and channel c (taps in row-major order, channels inside), padding written as 0;
-- ``col2im``: the input's gradient from the patches' gradient, each input position summing the
-  shares of the windows that see it, in the order of the taps (as the plain path adds them), so
-  the values are the same bits, and each element is written once (no zeroing, no padding);
+- ``conv_forward`` / ``conv_backward``: the patches P of a block of images at a time (about
+  ``BLOCK_BYTES``, the L2 cache) are built and multiplied while cached: z_b = P_b K forward;
+  backward P_b again, d K += P_b^T dz_b, and dP_b = dz_b K^T added back onto the block's input
+  (col2im). P is never stored whole, so no pass over memory goes around the products but
+  their own. Inputs of at most ``FEW_CHANNELS`` channels (the first layer on images) have P
+  built transposed, a row per tap and channel, which copies long runs instead of 1-4 values;
+- ``im2col``: row (n, p), column (t, c) of P holds x_pad[n, p * stride + t * dilation, c]
+  (taps in row-major order, channels inside), padding written as 0;
+- ``col2im``: the input's gradient from dP, each position summing the shares of the windows
+  that see it in the order of the taps (as the plain path adds them), so the values are the
+  same bits, and nothing is written for the padding;
 - ``max_pool`` / ``max_pool_backward``: the maximum of each window and the tap it came from (a
   small integer) in one pass; the gradient goes back to that tap in one pass;
 - ``average_pool`` / ``average_pool_backward``: the window's sum over its positions inside the
   input, divided by their number, and the share g / count back onto each position.
+
+The products are NumPy's (the BLAS); only the loops around them are compiled. Forward values
+and the input's gradient are those of the plain path; d K sums its blocks one after the other,
+so it agrees with the plain path's single product to the rounding of the dtype.
 
 1-D inputs (batch, steps, channels) run as 2-D inputs of height 1; other ranks take the plain
 path. The kernels apply to NumPy ``float32`` / ``float64`` arrays in C order, are compiled on
 first use and cached on disk (``cache=True``), and share the switch of the other fused kernels:
 ``NUMNET_FUSED=0`` in the environment, or ``numnet.fast.updates.set_enabled(False)``, turns them
 off. Each wrapper returns None, having changed nothing, where its kernel does not apply or
-cannot compile; the caller then runs the plain path.
+cannot compile; the caller then runs the plain path (tests/test_fast_conv.py compares them).
 """
 
 from __future__ import annotations
@@ -123,7 +134,7 @@ def _blocks(x4, geometry):
     """(rows of the patches per image, images per block) for ``BLOCK_BYTES``."""
     per_image = geometry[8] * geometry[9]
     width = geometry[0] * geometry[1] * x4.shape[3]
-    return per_image, max(1, BLOCK_BYTES // (per_image * width * x4.itemsize))
+    return per_image, max(1, BLOCK_BYTES // max(1, per_image * width * x4.itemsize))
 
 
 def _patch_builder(x4, rows: int, width: int):
