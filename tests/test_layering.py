@@ -23,12 +23,15 @@ The imports are read with ``ast``; nothing is imported to check them.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
 
 import pytest
 
-SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "src")
-PACKAGE = os.path.join(SRC, "numnet")
+# The package under test, wherever it is installed (src/ of a checkout, or site-packages); found
+# without running it.
+PACKAGE = os.path.dirname(importlib.util.find_spec("numnet").origin)
+SRC = os.path.dirname(PACKAGE)
 
 FLOORS = {
     "backend": 1, "config": 1, "_config": 1, "naming": 1, "registry": 1, "dtype_policies": 1,
