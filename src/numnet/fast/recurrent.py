@@ -352,92 +352,281 @@ def gru_before_backward(dout, dh, keep, rmask, ut_zr, rblocks_t, ut_h, backwards
 
 
 # ----------------------------------------------------------------------------- compiled loops
-# numba's exp and tanh are scalar calls, several times slower than NumPy's vectorised ones, so
-# the forward loops (a few exp and tanh an element) run as NumPy; the backward loops read the
-# stored gates and do only arithmetic, which numba compiles to one pass over each step.
-# These two take the common case, no recurrent dropout; the array forms above do the rest.
+# numba has no vectorised exp or tanh of its own (a scalar call an element, several times slower
+# than NumPy's), so the compiled forward loops of float32 use the three functions below: plain
+# arithmetic that the compiler turns into SIMD code, as accurate as NumPy's float32 exp and tanh
+# (about 1.5e-7 relative, see the tests). Float64 and recurrent dropout run the array forms.
+# Each step's small product h U (or dz U^T) is one BLAS call into a buffer made once a call.
 
 
-def lstm_backward_loops(dout, dh, dc, keep, ut, backwards, zero_out, one, cs, acts, dxw):
-    """``lstm_backward`` without recurrent dropout, as element loops."""
+def _exp32(x):
+    """e^x of a float32, to a few 1e-8 relative: e^x = 2^k e^r with k = round(x / ln 2) and
+    |r| <= ln 2 / 2 (ln 2 split in two so that x - k ln 2 is exact), e^r by Cephes' degree-6
+    polynomial, 2^k written straight into the float's exponent bits. x is clamped to
+    [-87, 88], where e^x stays a normal float32; NaN stays NaN."""
+    x = np.float32(-87.0) if x < np.float32(-87.0) else x
+    x = np.float32(88.0) if x > np.float32(88.0) else x
+    shifted = x * np.float32(1.44269504088896341) + np.float32(12582912.0)  # 1.5 * 2^23
+    k = shifted - np.float32(12582912.0)  # x / ln 2 rounded to an integer (as a float)
+    r = x - k * np.float32(0.693359375)
+    r = r + k * np.float32(2.12194440e-4)
+    p = np.float32(1.9875691500e-4)
+    p = p * r + np.float32(1.3981999507e-3)
+    p = p * r + np.float32(8.3334519073e-3)
+    p = p * r + np.float32(4.1665795894e-2)
+    p = p * r + np.float32(1.6666665459e-1)
+    p = p * r + np.float32(5.0000001201e-1)
+    p = p * r * r + r + np.float32(1.0)
+    # the integer k sits in the low bits of ``shifted``; 2^k's bits are (k + 127) << 23
+    bits = (np.float32(shifted).view(np.int32) - np.int32(0x4B400000) + np.int32(127)) \
+        << np.int32(23)
+    return p * np.int32(bits).view(np.float32)
+
+
+def _sigmoid32(x):
+    return np.float32(1.0) / (np.float32(1.0) + _exp32(-x))
+
+
+def _tanh32(x):
+    """tanh of a float32: (1 - e^-2|x|) / (1 + e^-2|x|) with x's sign, and below |x| = 0.625
+    (where 1 - e^-2|x| would lose digits) Cephes' odd polynomial x + x^3 P(x^2)."""
+    a = abs(x)
+    e = _exp32(np.float32(-2.0) * a)
+    large = (np.float32(1.0) - e) / (np.float32(1.0) + e)
+    z = x * x
+    p = np.float32(-5.70498872745e-3)
+    p = p * z + np.float32(2.06390887954e-2)
+    p = p * z - np.float32(5.37397155531e-2)
+    p = p * z + np.float32(1.33314422036e-1)
+    p = p * z - np.float32(3.33332819422e-1)
+    small = p * z * x + x
+    return small if a < np.float32(0.625) else (large if x >= 0 else -large)
+
+
+def lstm_forward_loops(xw, u, h0, c0, keep, backwards, zero_out, out, hp, cs, acts, z):
+    """``lstm_forward`` of float32 without recurrent dropout, as element loops; ``z`` (batch,
+    4 units) holds each step's h U, then the new c and h in its first two blocks."""
+    batch, steps, width = xw.shape
+    n = width // 4
+    one = np.float32(1.0)
+    h = h0.copy()
+    c = c0.copy()
+    cs[0] = c
+    masked = keep.shape[1] > 0
+    for s in range(steps):
+        t = steps - 1 - s if backwards else s
+        np.dot(h, u, z)
+        for b in range(batch):
+            # one array written a loop, few read: each loop compiles to SIMD code
+            zb = z[b]
+            xb = xw[b, t]
+            ab = acts[s, b]
+            hb = h[b]
+            cb = c[b]
+            hpb = hp[b, t]
+            for j in range(n):
+                hpb[j] = hb[j]
+            for j in range(width):
+                zb[j] += xb[j]
+            for j in range(2 * n):
+                ab[j] = _sigmoid32(zb[j])
+            for j in range(2 * n, 3 * n):
+                ab[j] = _tanh32(zb[j])
+            for j in range(3 * n, width):
+                ab[j] = _sigmoid32(zb[j])
+            for j in range(n):
+                zb[j] = ab[n + j] * cb[j] + ab[j] * ab[2 * n + j]
+            for j in range(n):
+                ab[4 * n + j] = _tanh32(zb[j])
+            for j in range(n):
+                zb[n + j] = ab[3 * n + j] * ab[4 * n + j]
+            _masked_step(zb, hb, cb, out[b, s], keep[b, t] if masked else one, masked,
+                         zero_out)
+            csb = cs[s + 1, b]
+            for j in range(n):
+                csb[j] = cb[j]
+    return h, c
+
+
+def _masked_step(new, h, c, out, k, masked, zero_out):
+    """The step's output into ``out`` and the states h (and c, where given) updated in place
+    from ``new`` (the new c, then the new h, one block of ``h``'s size each), under the mask
+    value k of the step."""
+    n = h.shape[0]
+    hn = new[n:2 * n] if c.shape[0] else new[:n]
+    cn = new[:n]
+    if not masked:
+        for j in range(n):
+            out[j] = hn[j]
+        for j in range(n):
+            h[j] = hn[j]
+        for j in range(c.shape[0]):
+            c[j] = cn[j]
+        return
+    skip = np.float32(1.0) - k
+    if zero_out:
+        for j in range(n):
+            out[j] = k * hn[j]
+    else:
+        for j in range(n):
+            out[j] = k * hn[j] + skip * h[j]
+    for j in range(n):
+        h[j] = k * hn[j] + skip * h[j]
+    for j in range(c.shape[0]):
+        c[j] = k * cn[j] + skip * c[j]
+
+
+def lstm_backward_loops(dout, dh, dc, keep, ut, backwards, zero_out, one, cs, acts, dxw, dz,
+                        dr):
+    """``lstm_backward`` without recurrent dropout, as element loops; ``dz`` (batch, 4 units)
+    and ``dr`` (batch, units) hold a step's dz and dz U^T."""
     batch, steps, width = dxw.shape
     n = width // 4
     dh = dh.copy()
     dc = dc.copy()
-    dz = np.empty((batch, width), dxw.dtype)
+    e = np.empty((2, n), dxw.dtype)  # d of the new h, of the new c
+    dhn = e[0]
+    dcn = e[1]
     masked = keep.shape[1] > 0
+    through = one - one if zero_out else one  # how much of dout a masked step passes back
     for s in range(steps - 1, -1, -1):
         t = steps - 1 - s if backwards else s
         for b in range(batch):
             k = keep[b, t] if masked else one
+            skip = one - k
+            ab = acts[s, b]
+            cp = cs[s, b]
+            go = dout[b, s]
+            dzb = dz[b]
+            dhb = dh[b]
+            dcb = dc[b]
             for j in range(n):
-                if zero_out:
-                    dhn = k * (dh[b, j] + dout[b, s, j])
-                    carry = (one - k) * dh[b, j]
-                else:
-                    total = dh[b, j] + dout[b, s, j]
-                    dhn = k * total
-                    carry = (one - k) * total
-                i = acts[s, b, j]
-                f = acts[s, b, n + j]
-                g = acts[s, b, 2 * n + j]
-                o = acts[s, b, 3 * n + j]
-                tc = acts[s, b, 4 * n + j]
-                dcn = k * dc[b, j] + dhn * o * (one - tc * tc)
-                dz[b, j] = dcn * g * i * (one - i)
-                dz[b, n + j] = dcn * cs[s, b, j] * f * (one - f)
-                dz[b, 2 * n + j] = dcn * i * (one - g * g)
-                dz[b, 3 * n + j] = dhn * tc * o * (one - o)
-                dc[b, j] = dcn * f + (one - k) * dc[b, j]
-                dh[b, j] = carry
-        dxw[:, t] = dz
-        dh += np.dot(dz, ut)
+                dhn[j] = k * (dhb[j] + go[j])
+            for j in range(n):
+                o = ab[3 * n + j]
+                tc = ab[4 * n + j]
+                dcn[j] = k * dcb[j] + dhn[j] * o * (one - tc * tc)
+            for j in range(n):
+                i = ab[j]
+                dzb[j] = dcn[j] * ab[2 * n + j] * i * (one - i)
+            for j in range(n):
+                f = ab[n + j]
+                dzb[n + j] = dcn[j] * cp[j] * f * (one - f)
+            for j in range(n):
+                g = ab[2 * n + j]
+                dzb[2 * n + j] = dcn[j] * ab[j] * (one - g * g)
+            for j in range(n):
+                o = ab[3 * n + j]
+                dzb[3 * n + j] = dhn[j] * ab[4 * n + j] * o * (one - o)
+            for j in range(n):
+                dcb[j] = dcn[j] * ab[n + j] + skip * dcb[j]
+            for j in range(n):
+                dhb[j] = skip * (dhb[j] + through * go[j])
+            dxb = dxw[b, t]
+            for j in range(width):
+                dxb[j] = dzb[j]
+        np.dot(dz, ut, dr)
+        for b in range(batch):
+            dhb = dh[b]
+            drb = dr[b]
+            for j in range(n):
+                dhb[j] += drb[j]
     return dh, dc
 
 
+def gru_after_forward_loops(xw, u, rb, h0, keep, backwards, zero_out, out, hp, acts, inner):
+    """``gru_after_forward`` of float32 without recurrent dropout, as element loops;
+    ``inner`` (batch, 3 units) holds each step's h U + rb, then the new h in its first block."""
+    batch, steps, width = xw.shape
+    n = width // 3
+    one = np.float32(1.0)
+    h = h0.copy()
+    nothing = h0[0, :0]
+    masked = keep.shape[1] > 0
+    for s in range(steps):
+        t = steps - 1 - s if backwards else s
+        np.dot(h, u, inner)
+        for b in range(batch):
+            ib = inner[b]
+            xb = xw[b, t]
+            ab = acts[s, b]
+            hb = h[b]
+            hpb = hp[b, t]
+            for j in range(n):
+                hpb[j] = hb[j]
+            for j in range(width):
+                ib[j] += rb[j]
+            for j in range(2 * n):
+                ab[j] = _sigmoid32(xb[j] + ib[j])
+            for j in range(n):
+                ab[3 * n + j] = ib[2 * n + j]
+            for j in range(n):
+                ab[2 * n + j] = _tanh32(xb[2 * n + j] + ab[n + j] * ab[3 * n + j])
+            for j in range(n):
+                z = ab[j]
+                ib[j] = z * hb[j] + (one - z) * ab[2 * n + j]
+            _masked_step(ib, hb, nothing, out[b, s], keep[b, t] if masked else one, masked,
+                         zero_out)
+    return h
+
+
 def gru_after_backward_loops(dout, dh, keep, ut, backwards, zero_out, one, hp, acts, dxw,
-                             drh):
-    """``gru_after_backward`` without recurrent dropout, as element loops."""
+                             drh, d, dr):
+    """``gru_after_backward`` without recurrent dropout, as element loops; ``d`` (batch,
+    3 units) and ``dr`` (batch, units) hold a step's d inner and d inner U^T."""
     batch, steps, width = dxw.shape
     n = width // 3
     dh = dh.copy()
-    d = np.empty((batch, width), dxw.dtype)
+    e = np.empty((2, n), dxw.dtype)  # d of the new h, of the candidate's pre-activation
+    dhn = e[0]
+    da = e[1]
     masked = keep.shape[1] > 0
+    through = one - one if zero_out else one
     for s in range(steps - 1, -1, -1):
         t = steps - 1 - s if backwards else s
         for b in range(batch):
             k = keep[b, t] if masked else one
+            skip = one - k
+            ab = acts[s, b]
+            hb = hp[b, t]
+            go = dout[b, s]
+            db = d[b]
+            dxb = dxw[b, t]
+            drb = drh[b, t]
+            dhb = dh[b]
             for j in range(n):
-                if zero_out:
-                    dhn = k * (dh[b, j] + dout[b, s, j])
-                    carry = (one - k) * dh[b, j]
-                else:
-                    total = dh[b, j] + dout[b, s, j]
-                    dhn = k * total
-                    carry = (one - k) * total
-                z = acts[s, b, j]
-                r = acts[s, b, n + j]
-                hh = acts[s, b, 2 * n + j]
-                ih = acts[s, b, 3 * n + j]
-                da = dhn * (one - z) * (one - hh * hh)
-                dzz = dhn * (hp[b, t, j] - hh) * z * (one - z)
-                dr = da * ih * r * (one - r)
-                dxw[b, t, j] = dzz
-                dxw[b, t, n + j] = dr
-                dxw[b, t, 2 * n + j] = da
-                d[b, j] = dzz
-                d[b, n + j] = dr
-                d[b, 2 * n + j] = da * r
-                drh[b, t, j] = da * r
-                dh[b, j] = dhn * z + carry
-        dh += np.dot(d, ut)
+                dhn[j] = k * (dhb[j] + go[j])
+            for j in range(n):
+                z = ab[j]
+                hh = ab[2 * n + j]
+                da[j] = dhn[j] * (one - z) * (one - hh * hh)
+            for j in range(n):
+                z = ab[j]
+                db[j] = dhn[j] * (hb[j] - ab[2 * n + j]) * z * (one - z)
+            for j in range(n):
+                r = ab[n + j]
+                db[n + j] = da[j] * ab[3 * n + j] * r * (one - r)
+            for j in range(n):
+                db[2 * n + j] = da[j] * ab[n + j]
+            for j in range(n):
+                dhb[j] = dhn[j] * ab[j] + skip * (dhb[j] + through * go[j])
+            for j in range(2 * n):
+                dxb[j] = db[j]
+            for j in range(n):
+                dxb[2 * n + j] = da[j]
+            for j in range(n):
+                drb[j] = db[2 * n + j]
+        np.dot(d, ut, dr)
+        for b in range(batch):
+            dhb = dh[b]
+            drb = dr[b]
+            for j in range(n):
+                dhb[j] += drb[j]
     return dh
 
 
 _HELPERS = ("_sigmoid", "_rec", "_rec_t", "_time", "_masked_state", "_masked_output",
-            "_split_grad")
-_BACKWARD = ("simple_backward", "lstm_backward", "gru_after_backward", "gru_before_backward",
-             "lstm_backward_loops", "gru_after_backward_loops")
+            "_split_grad", "_exp32", "_sigmoid32", "_tanh32", "_masked_step")
 
 
 # ----------------------------------------------------------------------------- dispatch
@@ -455,7 +644,8 @@ def _compiled(name: str):
     kernel = _compiled_kernels.get(name)
     if kernel is None:
         try:
-            njit = _switch._numba.njit(cache=True, error_model="numpy", nogil=True)
+            njit = _switch._numba.njit(cache=True, error_model="numpy", nogil=True,
+                                       fastmath=_FASTMATH)
             if not _jit_globals:
                 _jit_globals.update(globals())
                 for helper in _HELPERS:
@@ -477,13 +667,15 @@ def _function(fn):
     return copy
 
 
+_FASTMATH = {"nsz", "arcp", "contract", "afn"}
+"""The compiler's licences: fused multiply-adds, reciprocals; not reassociation (which would
+undo the exact range reduction of ``_exp32``) nor the assumption that no value is NaN or inf."""
 _jit_globals: dict = {}
 _compiled_kernels: dict[str, object] = {}  # backward kernel name -> dispatcher, or False
 
 
 def _call(name: str, *args):
-    """Backward kernel ``name`` on ``args``: compiled where it can be, else as NumPy (``name``
-    ending in _loops has no NumPy form: ``fallback`` names the array form)."""
+    """Backward kernel ``name`` on ``args``: compiled where it can be, else as NumPy."""
     kernel = _compiled(name)
     if kernel is not None:
         try:
@@ -491,6 +683,23 @@ def _call(name: str, *args):
         except Exception:  # a signature numba cannot compile: NumPy does it, now and later
             _compiled_kernels[name] = False
     return globals()[name](*args)
+
+
+def _loops(name: str, *args):
+    """Kernel ``name`` (one of the element loops, which have no NumPy form) compiled and run
+    on ``args``: its result, or ``_FAILED`` where numba is off or cannot compile it (the caller
+    then runs the array form, whose outputs overwrite anything written here)."""
+    kernel = _compiled(name)
+    if kernel is None:
+        return _FAILED
+    try:
+        return kernel(*args)
+    except Exception:
+        _compiled_kernels[name] = False
+        return _FAILED
+
+
+_FAILED = object()
 
 
 _TANH = activations.get("tanh")
@@ -615,8 +824,14 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
         cs = np.empty((steps + 1, batch, n), dtype)
         acts = np.empty((steps, batch, 5 * n), dtype)
         rblocks = _blocks(u, 4, n, False) if per_gate else u[None]
-        final = list(lstm_forward(x, u, h0, c0, keep, rmask, rblocks, go_backwards,
-                                  zero_output, one, out, hp, cs, acts))
+        final = _FAILED
+        if rmask.shape[0] == 0 and dtype == np.float32:
+            final = _loops("lstm_forward_loops", x, u, h0, c0, keep, go_backwards, zero_output,
+                           out, hp, cs, acts, np.empty((batch, 4 * n), dtype))
+        if final is _FAILED:
+            final = lstm_forward(x, u, h0, c0, keep, rmask, rblocks, go_backwards, zero_output,
+                                 one, out, hp, cs, acts)
+        final = list(final)
     elif kind == "gru_after":
         if cell.bias is not None:
             rb_tensor = ops.getitem(cell._weight(cell.bias), 1)
@@ -625,8 +840,14 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
             rb = np.zeros(3 * n, dtype)
         acts = np.empty((steps, batch, 4 * n), dtype)
         rblocks = _blocks(u, 3, n, False) if per_gate else u[None]
-        final = [gru_after_forward(x, u, rb, h0, keep, rmask, rblocks, go_backwards,
-                                   zero_output, one, out, hp, acts)]
+        final = _FAILED
+        if rmask.shape[0] == 0 and dtype == np.float32:
+            final = _loops("gru_after_forward_loops", x, u, rb, h0, keep, go_backwards,
+                           zero_output, out, hp, acts, np.empty((batch, 3 * n), dtype))
+        if final is _FAILED:
+            final = gru_after_forward(x, u, rb, h0, keep, rmask, rblocks, go_backwards,
+                                      zero_output, one, out, hp, acts)
+        final = [final]
     else:
         u_zr = np.ascontiguousarray(u[:, :2 * n])
         u_h = np.ascontiguousarray(u[:, 2 * n:])
@@ -673,21 +894,27 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
                         go_backwards, zero_output, one, acts, dxw)]
         elif kind == "lstm":
             rblocks_t = _blocks(u, 4, n, True) if per_gate else ut[None]
-            if rmask.shape[0] == 0 and _compiled("lstm_backward_loops") is not None:
-                d0 = list(_call("lstm_backward_loops", dout, dfinal[0], dfinal[1], keep, ut,
-                                go_backwards, zero_output, one, cs, acts, dxw))
-            else:
-                d0 = list(_call("lstm_backward", dout, dfinal[0], dfinal[1], keep, rmask, ut,
-                                rblocks_t, go_backwards, zero_output, one, cs, acts, dxw))
+            d0 = _FAILED
+            if rmask.shape[0] == 0:
+                d0 = _loops("lstm_backward_loops", dout, dfinal[0], dfinal[1], keep, ut,
+                            go_backwards, zero_output, one, cs, acts, dxw,
+                            np.empty((batch, 4 * n), dtype), np.empty((batch, n), dtype))
+            if d0 is _FAILED:
+                d0 = _call("lstm_backward", dout, dfinal[0], dfinal[1], keep, rmask, ut,
+                           rblocks_t, go_backwards, zero_output, one, cs, acts, dxw)
+            d0 = list(d0)
         elif kind == "gru_after":
             drh = np.empty((batch, steps, n), dtype)
             rblocks_t = _blocks(u, 3, n, True) if per_gate else ut[None]
-            if rmask.shape[0] == 0 and _compiled("gru_after_backward_loops") is not None:
-                d0 = [_call("gru_after_backward_loops", dout, dfinal[0], keep, ut, go_backwards,
-                            zero_output, one, hp, acts, dxw, drh)]
-            else:
-                d0 = [_call("gru_after_backward", dout, dfinal[0], keep, rmask, ut, rblocks_t,
-                            go_backwards, zero_output, one, hp, acts, dxw, drh)]
+            d0 = _FAILED
+            if rmask.shape[0] == 0:
+                d0 = _loops("gru_after_backward_loops", dout, dfinal[0], keep, ut, go_backwards,
+                            zero_output, one, hp, acts, dxw, drh,
+                            np.empty((batch, 3 * n), dtype), np.empty((batch, n), dtype))
+            if d0 is _FAILED:
+                d0 = _call("gru_after_backward", dout, dfinal[0], keep, rmask, ut, rblocks_t,
+                           go_backwards, zero_output, one, hp, acts, dxw, drh)
+            d0 = [d0]
         else:
             ut_zr = np.ascontiguousarray(u_zr.T)
             rblocks_t = _blocks(u_zr, 2, n, True) if per_gate else ut_zr[None]
