@@ -257,3 +257,151 @@ def test_pooling_gradient_check_on_the_fast_path(case, pool):
     shape, pool_size, kwargs = POOL_CASES[case]
     x = _data(shape, np.float64, 19)
     assert check_gradients(lambda x: pool(x, pool_size, **kwargs), [x]) < 1e-6
+
+
+# Threads: the blocks of a batch go in GROUPS contiguous groups, shared by up to _thread_count()
+# threads of numnet's pool (updates._executor()); NUMNET_FUSED_THREADS=1 keeps all on the caller.
+
+
+class _SpyPool:
+    """A pool of ``workers`` threads that counts the tasks submitted to it."""
+
+    def __init__(self, workers):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.pool = ThreadPoolExecutor(max_workers=workers)
+        self.submitted = 0
+
+    def submit(self, fn, *args):
+        self.submitted += 1
+        return self.pool.submit(fn, *args)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """numnet's pool replaced by a _SpyPool of 3 threads (so the caller and 3 more run groups,
+    whatever the machine's cores), with NUMNET_FUSED_THREADS=4."""
+    pool = _SpyPool(3)
+    monkeypatch.setattr(switch, "_executor", lambda: pool)
+    monkeypatch.setenv("NUMNET_FUSED_THREADS", "4")
+    yield pool
+    pool.pool.shutdown()
+
+
+def test_groups_are_runs_of_whole_blocks_as_even_as_they_allow():
+    assert fast_conv.GROUPS == 4
+    assert fast_conv._groups(3, 4) == [(0, 3)]  # one block: one group
+    assert fast_conv._groups(5, 2) == [(0, 2), (2, 4), (4, 5)]  # three blocks, the last partial
+    assert fast_conv._groups(10, 1) == [(0, 2), (2, 5), (5, 7), (7, 10)]
+    assert fast_conv._groups(128, 7) == [(0, 28), (28, 63), (63, 98), (98, 128)]  # 19 blocks
+    assert fast_conv._groups(0, 5) == [(0, 0)]
+
+
+def _conv_arrays(dtype, channels, batch=7):
+    x = _data((batch, 11, 11, channels), dtype, 20)
+    matrix = _data((9 * channels, 6), dtype, 21)
+    dz = _data((batch * 81, 6), dtype, 22)
+    return x, matrix, dz, ((3, 3), (1, 1), (1, 1), (0, 0), (9, 9))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("channels", [1, 5])  # patches built transposed or not
+def test_conv_gives_the_same_results_on_one_thread_and_several(monkeypatch, spy, dtype,
+                                                               channels):
+    # blocks of 2 images: a batch of 7 is 4 blocks, 4 groups
+    monkeypatch.setattr(fast_conv, "BLOCK_BYTES", 2 * 81 * 9 * channels * np.dtype(dtype).itemsize)
+    x, matrix, dz, geometry = _conv_arrays(dtype, channels)
+    results = {}
+    for threads in ("1", "4"):
+        monkeypatch.setenv("NUMNET_FUSED_THREADS", threads)
+        before = spy.submitted
+        z = fast_conv.conv_forward(x, matrix, *geometry)
+        d_matrix, dx = fast_conv.conv_backward(x, dz, matrix, *geometry, True, True)
+        results[threads] = z, d_matrix, dx
+        # one thread: nothing submitted; 4: 3 helpers for the forward, 3 for the backward
+        assert spy.submitted - before == (0 if threads == "1" else 6)
+    (z1, dk1, dx1), (z4, dk4, dx4) = results["1"], results["4"]
+    np.testing.assert_array_equal(z4, z1)  # each image's values are its own: the same bits
+    np.testing.assert_array_equal(dx4, dx1)
+    # d kernel: the same groups summed in the same order, whichever thread ran each
+    np.testing.assert_allclose(dk4, dk1, rtol=TOL[dtype], atol=0)
+    # and all three agree with the plain products
+    rows = np.stack([x[:, a:a + 9, b:b + 9] for a in range(3) for b in range(3)],
+                    axis=-2).reshape(7 * 81, -1)  # the patches, taps then channels
+    scale = TOL[dtype] * max(1.0, float(np.abs(rows.T @ dz).max()))
+    np.testing.assert_allclose(z4, rows @ matrix, rtol=0, atol=scale * 10)
+    np.testing.assert_allclose(dk4, rows.T @ dz, rtol=0, atol=scale * 10)
+
+
+def test_conv_of_one_block_and_with_one_thread_stays_on_the_calling_thread(monkeypatch, spy):
+    x, matrix, dz, geometry = _conv_arrays(np.float32, 3, batch=2)  # one block of 1 MiB
+    assert fast_conv._blocks(*fast_conv._geometry(x, *geometry)) == (81, 119)
+    fast_conv.conv_forward(x, matrix, *geometry)
+    fast_conv.conv_backward(x, dz, matrix, *geometry, True, True)
+    assert spy.submitted == 0
+    monkeypatch.setattr(fast_conv, "BLOCK_BYTES", 81 * 27 * 4)  # one image a block: 2 groups
+    monkeypatch.setenv("NUMNET_FUSED_THREADS", "1")
+    fast_conv.conv_forward(x, matrix, *geometry)
+    assert spy.submitted == 0
+    monkeypatch.setenv("NUMNET_FUSED_THREADS", "2")  # the caller and one helper
+    fast_conv.conv_forward(x, matrix, *geometry)
+    assert spy.submitted == 1
+
+
+@pytest.mark.parametrize("pool", ["max", "average"])
+def test_pooling_gives_the_same_results_on_one_thread_and_several(monkeypatch, spy, pool):
+    monkeypatch.setattr(fast_conv, "BLOCK_BYTES", 2 * 12 * 12 * 3 * 4)  # 2 images a piece
+    x = _data((9, 12, 12, 3), np.float32, 23)
+    g = _data((9, 6, 6, 3), np.float32, 24)
+    geometry = ((3, 3), (2, 2), (1, 1), (6, 6))  # window, strides, padding before, out
+    forward, backward = ((fast_conv.max_pool, fast_conv.max_pool_backward) if pool == "max"
+                         else (fast_conv.average_pool, fast_conv.average_pool_backward))
+    results = {}
+    for threads in ("1", "4"):
+        monkeypatch.setenv("NUMNET_FUSED_THREADS", threads)
+        before = spy.submitted
+        value, extra = forward(x, *geometry)
+        dx = backward(g, extra, x.shape, *geometry[:3])
+        results[threads] = value, extra, dx
+        assert spy.submitted - before == (0 if threads == "1" else 6)  # 4 pieces each way
+    for one, several in zip(results["1"], results["4"], strict=True):
+        np.testing.assert_array_equal(several, one)
+    assert pool == "max" or results["4"][1][0, 0, 0, 0] == 4  # a corner window counts 2 x 2
+
+
+def test_groups_run_at_the_same_time_and_their_results_keep_their_order(spy):
+    import threading
+
+    meet = threading.Barrier(2, timeout=30)  # two groups wait for each other: two threads
+    names = {}
+
+    def work(k):
+        names[k] = threading.current_thread().name
+        if k < 2:
+            meet.wait()
+        return k * k
+
+    assert fast_conv._in_groups(work, 4) == [0, 1, 4, 9]
+    assert names[0] != names[1]
+
+
+def test_an_error_in_a_group_reaches_the_caller(spy):
+    def work(k):
+        if k == 2:
+            raise RuntimeError("group 2")
+        return k
+
+    with pytest.raises(RuntimeError, match="group 2"):
+        fast_conv._in_groups(work, 4)
+
+
+def test_groups_called_from_a_busy_pool_do_not_wait_for_it(monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        monkeypatch.setattr(switch, "_executor", lambda: pool)
+        monkeypatch.setenv("NUMNET_FUSED_THREADS", "4")
+        # the pool's one thread runs the caller: the helpers it submits never start, the
+        # caller runs every group and cancels them
+        outer = pool.submit(fast_conv._in_groups, lambda k: k + 1, 4)
+        assert outer.result(timeout=30) == [1, 2, 3, 4]

@@ -37,6 +37,8 @@ cannot compile; the caller then runs the plain path (tests/test_fast_conv.py com
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 _switch = None  # numnet.fast.updates, imported on first use: the switch and numba's import
@@ -84,6 +86,24 @@ def _run(name: str, *args) -> bool:
         return False
     try:
         kernel(*args)
+    except Exception:
+        _compiled[name] = False
+        return False
+    return True
+
+
+def _run_split(name: str, batch: int, size: int, arguments) -> bool:
+    """Run kernel ``name`` on ``arguments(first, last)``, the views of images [first, last) of
+    its arrays, for pieces of the batch of about ``BLOCK_BYTES`` of ``size`` each (at most
+    ``GROUPS``, one for a small batch) on up to ``_thread_count()`` threads (``_in_groups``);
+    False where it cannot compile. Each image's values are its own, whatever the pieces."""
+    kernel = _kernel(name)
+    if kernel is None:
+        return False
+    count = max(1, min(GROUPS, batch, size // BLOCK_BYTES))
+    cuts = [batch * k // count for k in range(count + 1)]
+    try:
+        _in_groups(lambda k: kernel(*arguments(cuts[k], cuts[k + 1])), count)
     except Exception:
         _compiled[name] = False
         return False
@@ -147,27 +167,92 @@ def _patch_builder(x4, rows: int, width: int):
     return np.empty((rows, width), x4.dtype), _kernel("im2col"), False
 
 
+GROUPS = 4
+"""A batch of several blocks is cut into so many contiguous groups of blocks (fewer where it has
+fewer blocks), whatever the number of threads: the groups share out the threads, and d kernel
+is summed per group then over the groups in their order, so its value depends on the batch and
+the block size only, never on the machine's cores."""
+
+
+def _groups(batch: int, block: int) -> list[tuple[int, int]]:
+    """The (first, last) images of each group: ``GROUPS`` runs of whole blocks, as even as the
+    blocks allow (one group for a batch of one block)."""
+    blocks = -(-batch // block)
+    count = max(1, min(GROUPS, blocks))
+    return [(min(batch, block * (blocks * k // count)),
+             min(batch, block * (blocks * (k + 1) // count))) for k in range(count)]
+
+
+def _workers() -> int:
+    """The threads the groups may use: ``numnet.fast.updates._thread_count()`` (the usable cores,
+    at most 4; ``NUMNET_FUSED_THREADS`` in the environment overrides it, 1 for none)."""
+    return _switch._thread_count()
+
+
+def _in_groups(work, count: int) -> list:
+    """[work(0), ..., work(count - 1)], run by the calling thread and up to ``_workers() - 1``
+    threads of numnet's pool (``updates._executor()``), each taking the next group not yet
+    taken. The results are in the order of the groups, whoever ran them. A thread of the pool
+    that has not started by the time the groups are all taken is cancelled, so a busy pool (or
+    a call from inside it) never makes the caller wait for work it could not start."""
+    threads = min(count, _workers())
+    pool = None
+    if threads > 1:
+        try:
+            pool = _switch._executor()
+        except Exception:  # no pool (made for one thread): the calling thread does it all
+            pool = None
+    if pool is None:
+        return [work(k) for k in range(count)]
+    results = [None] * count
+    order = iter(range(count))
+    lock = threading.Lock()
+
+    def take():
+        while True:
+            with lock:
+                k = next(order, None)
+            if k is None:
+                return
+            results[k] = work(k)
+
+    helpers = [pool.submit(take) for _ in range(threads - 1)]
+    try:
+        take()
+    finally:
+        for helper in helpers:
+            if not helper.cancel():
+                helper.result()
+    return results
+
+
 def conv_forward(x, matrix, window, strides, dilation, before, out):
     """The convolution's product P K, (batch * prod(out), filters), for channels-last ``x`` and
     the kernel as a matrix ``matrix`` (taps * channels, filters), or None where the kernels do
     not apply. The patches P are built a block of images at a time and multiplied while they
-    are in the cache; they are never stored whole (conv_backward builds them again)."""
+    are in the cache; they are never stored whole (conv_backward builds them again). The
+    blocks' groups (``_groups``) run on up to ``_thread_count()`` threads."""
     plan = _geometry(x, window, strides, dilation, before, out) if applies(x, matrix) else None
     if plan is None or _kernel("im2col") is None or _kernel("im2col_t") is None:
         return None
     x4, geometry = plan
     per_image, block = _blocks(x4, geometry)
-    batch = x4.shape[0]
-    z = np.empty((batch * per_image, matrix.shape[1]), x.dtype)
-    patches, build, transposed = _patch_builder(x4, min(block, batch) * per_image,
-                                                matrix.shape[0])
-    for start in range(0, batch, block):
-        stop = min(batch, start + block)
-        n = (stop - start) * per_image
-        part = patches[:, :n] if transposed else patches[:n]
-        build(x4[start:stop], part, *geometry)
-        np.matmul(part.T if transposed else part, matrix,
-                  out=z[start * per_image:stop * per_image])
+    groups = _groups(x4.shape[0], block)
+    z = np.empty((x4.shape[0] * per_image, matrix.shape[1]), x.dtype)
+
+    def forward(k):
+        first, last = groups[k]
+        patches, build, transposed = _patch_builder(x4, min(block, last - first) * per_image,
+                                                    matrix.shape[0])
+        for start in range(first, last, block):
+            stop = min(last, start + block)
+            n = (stop - start) * per_image
+            part = patches[:, :n] if transposed else patches[:n]
+            build(x4[start:stop], part, *geometry)
+            np.matmul(part.T if transposed else part, matrix,
+                      out=z[start * per_image:stop * per_image])
+
+    _in_groups(forward, len(groups))
     return z
 
 
@@ -175,32 +260,52 @@ def conv_backward(x, dz, matrix, window, strides, dilation, before, out, want_ke
                   want_input: bool):
     """(d matrix = P^T dz or None, dx or None) for conv_forward's product, given dz, the
     gradient of its output; None where the kernels do not apply. Per block of images: the
-    patches P_b again, d matrix += P_b^T dz_b, and dx_b from dz_b K^T (col2im) while cached."""
+    patches P_b again, d matrix += P_b^T dz_b, and dx_b from dz_b K^T (col2im) while cached.
+    Each group of blocks (``_groups``) sums its own d matrix, on up to ``_thread_count()``
+    threads; the groups' sums are then added in the order of the groups."""
     plan = _geometry(x, window, strides, dilation, before, out)
     if (plan is None or not applies(x, dz, matrix) or _kernel("im2col") is None
             or _kernel("im2col_t") is None or _kernel("col2im") is None):
         return None
     x4, geometry = plan
     per_image, block = _blocks(x4, geometry)
-    batch = x4.shape[0]
-    rows = min(block, batch) * per_image
-    d_matrix = np.zeros(matrix.shape, x.dtype) if want_kernel else None
-    if want_kernel:
-        patches, build, transposed = _patch_builder(x4, rows, matrix.shape[0])
-    d_rows = np.empty((rows, matrix.shape[0]), x.dtype) if want_input else None
+    groups = _groups(x4.shape[0], block)
     dx = np.empty(x4.shape, x.dtype) if want_input else None
     col2im_ = _kernel("col2im")
-    for start in range(0, batch, block):
-        stop = min(batch, start + block)
-        n = (stop - start) * per_image
-        dz_b = dz[start * per_image:stop * per_image]
+
+    def backward(k):
+        first, last = groups[k]
+        rows = min(block, last - first) * per_image
         if want_kernel:
-            part = patches[:, :n] if transposed else patches[:n]
-            build(x4[start:stop], part, *geometry)
-            d_matrix += (part if transposed else part.T) @ dz_b
-        if want_input:
-            np.matmul(dz_b, matrix.T, out=d_rows[:n])
-            col2im_(d_rows[:n], dx[start:stop], *geometry)
+            patches, build, transposed = _patch_builder(x4, rows, matrix.shape[0])
+        d_rows = np.empty((rows, matrix.shape[0]), x.dtype) if want_input else None
+        d_matrix = None
+        for start in range(first, last, block):
+            stop = min(last, start + block)
+            n = (stop - start) * per_image
+            dz_b = dz[start * per_image:stop * per_image]
+            if want_kernel:
+                part = patches[:, :n] if transposed else patches[:n]
+                build(x4[start:stop], part, *geometry)
+                product = (part if transposed else part.T) @ dz_b
+                if d_matrix is None:
+                    d_matrix = product
+                else:
+                    d_matrix += product
+            if want_input:
+                np.matmul(dz_b, matrix.T, out=d_rows[:n])
+                col2im_(d_rows[:n], dx[start:stop], *geometry)
+        return d_matrix
+
+    d_matrix = None
+    if want_kernel or want_input:
+        partial = _in_groups(backward, len(groups))
+        if want_kernel:
+            d_matrix = partial[0]
+            for more in partial[1:]:
+                d_matrix += more
+    if want_kernel and d_matrix is None:  # an empty batch
+        d_matrix = np.zeros(matrix.shape, x.dtype)
     return d_matrix, None if dx is None else dx.reshape(x.shape)
 
 
@@ -231,7 +336,8 @@ def max_pool(x, window, strides, before, out):
     shape = (x4.shape[0], geometry[8], geometry[9], x4.shape[3])
     value = np.empty(shape, x.dtype)
     choice = np.empty(shape, np.uint8 if taps <= 255 else np.int32)
-    if not _run("max_pool", x4, value, choice, *geometry):
+    if not _run_split("max_pool", x4.shape[0], x.nbytes,
+                      lambda a, b: (x4[a:b], value[a:b], choice[a:b], *geometry)):
         return None
     spatial = x.shape[:1] + tuple(out) + x.shape[-1:]
     return value.reshape(spatial), choice.reshape(spatial)
@@ -246,7 +352,8 @@ def max_pool_backward(g, choice, shape, window, strides, before):
     x4, geometry = _geometry(dx, window, strides, (1,) * len(window), before, g.shape[1:-1])
     g4 = g.reshape(x4.shape[0], geometry[8], geometry[9], x4.shape[3])
     c4 = choice.reshape(g4.shape)
-    return dx if _run("max_pool_backward", g4, c4, x4, *geometry) else None
+    return dx if _run_split("max_pool_backward", x4.shape[0], dx.nbytes,
+                            lambda a, b: (g4[a:b], c4[a:b], x4[a:b], *geometry)) else None
 
 
 def average_pool(x, window, strides, before, out):
@@ -258,7 +365,10 @@ def average_pool(x, window, strides, before, out):
     x4, geometry = plan
     value = np.empty((x4.shape[0], geometry[8], geometry[9], x4.shape[3]), x.dtype)
     count = np.empty((1, geometry[8], geometry[9], 1), x.dtype)
-    if not _run("average_pool", x4, value, count, *geometry):
+    def pieces(a, b):  # each piece counts the positions too: the first in ``count``
+        return (x4[a:b], value[a:b], count if a == 0 else np.empty_like(count), *geometry)
+
+    if not _run_split("average_pool", x4.shape[0], x.nbytes, pieces):
         return None
     return (value.reshape(x.shape[:1] + tuple(out) + x.shape[-1:]),
             count.reshape((1, *out, 1)))
@@ -274,7 +384,8 @@ def average_pool_backward(g, count, shape, window, strides, before):
     x4, geometry = _geometry(dx, window, strides, (1,) * len(window), before, g.shape[1:-1])
     g4 = g.reshape(x4.shape[0], geometry[8], geometry[9], x4.shape[3])
     c4 = count.reshape(1, geometry[8], geometry[9], 1)
-    return dx if _run("average_pool_backward", g4, c4, x4, *geometry) else None
+    return dx if _run_split("average_pool_backward", x4.shape[0], dx.nbytes,
+                            lambda a, b: (g4[a:b], c4, x4[a:b], *geometry)) else None
 
 
 # The kernels, compiled by numba. Arrays are (batch, height, width, channels); the geometry is
