@@ -63,6 +63,8 @@ MODULE_FLOORS = {
     "numnet.fast.kernels_cuda": 2,
     # the recurrent layers' whole-sequence kernels, beside the layers
     "numnet.fast.recurrent": 4,
+    # the embedding's scatter-add of its gradient, beside the layers
+    "numnet.fast.rows": 4,
 }
 
 
