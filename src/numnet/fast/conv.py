@@ -24,8 +24,21 @@ Here:
   input, divided by their number, and the share g / count back onto each position.
 
 The products are NumPy's (the BLAS); only the loops around them are compiled. Forward values
-and the input's gradient are those of the plain path; d K sums its blocks one after the other,
-so it agrees with the plain path's single product to the rounding of the dtype.
+and the input's gradient are those of the plain path; d K sums its blocks one after the other
+(in groups, below), so it agrees with the plain path's single product to the rounding of the dtype.
+
+Threads: a batch of several blocks is cut into ``GROUPS`` (4) contiguous groups of blocks, fewer
+for fewer blocks, and each group (its patches, its products, its col2im) runs on one thread: the
+calling thread and up to ``_thread_count() - 1`` threads of numnet's pool
+(``numnet.fast.updates._executor()``; the usable cores, at most 4), each taking the next group
+left. The compiled loops release the GIL (``nogil=True``), as NumPy's products do. Each group
+sums its own d K, and the groups' sums are added in their order: the cut depends on the batch
+and the block size only, so the numbers are the same on one thread or four, on any machine.
+Pooling cuts its batch the same way, in pieces of about ``BLOCK_BYTES`` of input. A batch of
+one block (or one piece), and ``NUMNET_FUSED_THREADS=1`` in the environment, keep all the work
+on the calling thread. The split pays where cores are free: it is meant for a BLAS on one
+thread (numnet's policy inside fit: fast/threads.py); on a machine busy with other work it
+gains little.
 
 1-D inputs (batch, steps, channels) run as 2-D inputs of height 1; other ranks take the plain
 path. The kernels apply to NumPy ``float32`` / ``float64`` arrays in C order, are compiled on
