@@ -69,10 +69,24 @@ def test_small_model_trains_with_one_thread_and_restores(no_user_setting):
     assert _blas_threads() == before
 
 
-def test_large_products_keep_the_blas_setting(no_user_setting, monkeypatch):
+def test_the_fast_step_of_large_products_keeps_the_blas_setting(no_user_setting, monkeypatch):
     monkeypatch.setattr(threads, "SMALL_PRODUCT", 100)  # 16 x 20 x 8 is above it now
     before = _blas_threads()
-    assert _threads_seen_in_fit() == before
+
+    class Step(Probe):
+        def on_train_batch_end(self, batch, logs=None):
+            super().on_train_batch_end(batch, logs)
+            self.fast = self.model._stack_step is not None
+
+    rs = np.random.default_rng(0)
+    x, y = rs.normal(size=(64, 20)).astype("float32"), rs.integers(0, 3, 64)
+    probe = Step()
+    _model(8).fit(x, y, batch_size=16, epochs=1, verbose=0, callbacks=[probe])
+    if probe.fast:  # numba: the Dense stack's fast step, on the BLAS's own threads
+        assert probe.seen == before
+    else:  # through the tape: one BLAS thread, large products cut by numnet
+        assert set(probe.seen) == {1}
+    assert _blas_threads() == before
 
 
 @pytest.mark.parametrize("name,value", [("OPENBLAS_NUM_THREADS", "2"),
@@ -107,25 +121,62 @@ def test_the_thread_pools_are_looked_up_once_a_process(no_user_setting, monkeypa
     assert _blas_threads() == before
 
 
-def _product_threads(n: int) -> list:
-    """numpy's BLAS thread counts right after numnet multiplies two n x n matrices."""
-    a = numnet.ops.ones((n, n))
-    numnet.ops.matmul(a, a)
-    return _blas_threads()
+class _Spy:
+    """The worker pool of fast/updates.py, counting what it is given."""
+
+    def __init__(self, pool):
+        self.pool, self.given = pool, 0
+
+    def submit(self, *args, **kwargs):
+        self.given += 1
+        return self.pool.submit(*args, **kwargs)
 
 
-def test_a_tape_gives_each_product_threads_by_its_size(no_user_setting):
+@pytest.fixture
+def two_workers(monkeypatch):
+    """Two workers (the caller and one pool thread), whatever the machine's cores."""
+    monkeypatch.setattr(threads.fused, "_threads", 2)
+    monkeypatch.setattr(threads.fused, "_pool", None)
+    pool = threads.fused._executor()
+    spy = _Spy(pool)
+    monkeypatch.setattr(threads.fused, "_executor", lambda: spy)
+    yield spy
+    pool.shutdown()
+
+
+def test_a_tape_runs_the_blas_on_one_thread_and_cuts_large_products(no_user_setting,
+                                                                    two_workers):
     before = _blas_threads()
     assert set(before) == {2}
+    rs = np.random.default_rng(0)
+    a, b = rs.normal(size=(512, 256)).astype("float32"), rs.normal(size=(256, 256)).astype(
+        "float32")  # 512 x 256 x 256 = 2 x SMALL_PRODUCT
     with numnet.GradientTape():
-        small = _product_threads(64)  # 64^3 multiply-adds: one thread
-        large = _product_threads(256)  # 256^3 = SMALL_PRODUCT: all of them
-        again = _product_threads(8)
-    assert set(small) == {1} and large == before and set(again) == {1}
+        small = numnet.ops.matmul(a[:8], b)
+        inside = _blas_threads()
+        assert two_workers.given == 0  # a small product: one call, on this thread
+        large = numnet.ops.matmul(a, b)
+        assert two_workers.given == 1  # the second half of the rows, on the pool's thread
+    assert set(inside) == {1}
     assert _blas_threads() == before  # the user's count is back after the block
+    np.testing.assert_allclose(large.numpy(), a @ b, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(small.numpy(), a[:8] @ b, rtol=1e-5, atol=1e-4)
 
 
-def test_a_tape_gradient_runs_its_products_by_size_and_restores(no_user_setting):
+def test_a_cut_product_writes_every_row_once(no_user_setting, two_workers, monkeypatch):
+    monkeypatch.setattr(threads.fused, "_threads", 3)  # three blocks of uneven sizes
+    rs = np.random.default_rng(1)
+    a, b = rs.normal(size=(1001, 300)).astype("float64"), rs.normal(size=(300, 70))
+    out = np.full((1001, 70), np.nan)
+    with threads.scope():
+        got = threads.matmul(a, b, out=out)
+        transposed = threads.matmul(a.T.copy().T, b)  # a transposed view's row blocks
+    assert got is out and two_workers.given == 4
+    np.testing.assert_allclose(out, a @ b, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(transposed, a @ b, rtol=1e-12, atol=1e-12)
+
+
+def test_a_tape_gradient_runs_on_one_thread_and_restores(no_user_setting):
     before = _blas_threads()
     w = numnet.Variable(np.ones((32, 32), "float32"))
     seen = []
@@ -145,10 +196,12 @@ def test_a_tape_gradient_runs_its_products_by_size_and_restores(no_user_setting)
 
 def test_outside_numnet_s_computations_nothing_changes(no_user_setting):
     before = _blas_threads()
-    assert _product_threads(16) == before  # eager, no tape, no fit: the BLAS as it was
+    a = numnet.ops.ones((16, 16))
+    numnet.ops.matmul(a, a)
+    assert _blas_threads() == before  # eager, no tape, no fit: the BLAS as it was
 
 
-def test_evaluate_and_predict_run_small_products_on_one_thread(no_user_setting):
+def test_evaluate_and_predict_run_on_one_thread(no_user_setting):
     seen = {}
 
     class Probe(numnet.callbacks.Callback):
@@ -168,27 +221,33 @@ def test_evaluate_and_predict_run_small_products_on_one_thread(no_user_setting):
     assert _blas_threads() == before
 
 
-def test_a_conv_model_s_large_products_get_every_thread_during_fit(no_user_setting):
-    """A small Dense head pins one thread at fit's start; a convolution's large product takes
-    the BLAS's full count back while it runs (the 2-D weights alone would say 'small')."""
-    seen = []
+def test_a_large_dense_product_is_cut_during_fit_and_predict(no_user_setting, two_workers):
+    """A subclassed model trains through the tape: its 256 x 512 x 512 products (above
+    SMALL_PRODUCT) are cut across the workers, forward and backward, with the BLAS on one
+    thread; the weights come out as an uncut run's to float32 rounding."""
 
-    class After(numnet.layers.Layer):
-        def call(self, x):
-            seen.append(_blas_threads())
-            return x
+    def run():
+        numnet.utils.set_random_seed(0)
+        model = numnet.Sequential([numnet.Input((512,)), numnet.layers.Dense(512, "relu"),
+                                   numnet.layers.Dense(3)])
+        model.compile(numnet.optimizers.SGD(0.01), numnet.losses.SparseCategoricalCrossentropy(
+            from_logits=True), jit_compile=False)
+        rs = np.random.default_rng(0)
+        x, y = rs.normal(size=(256, 512)).astype("float32"), rs.integers(0, 3, 256)
+        model.fit(x, y, batch_size=256, epochs=2, verbose=0)
+        return model.get_weights(), model.predict(x, batch_size=256, verbose=0)
 
-    model = numnet.Sequential([numnet.Input((32, 32, 16)),
-                               numnet.layers.Conv2D(64, 3, padding="same"), After(),
-                               numnet.layers.GlobalAveragePooling2D(),
-                               numnet.layers.Dense(3, "softmax")])
-    model.compile("sgd", "sparse_categorical_crossentropy")
-    rs = np.random.default_rng(0)
-    x, y = rs.normal(size=(128, 32, 32, 16)).astype("float32"), rs.integers(0, 3, 128)
     before = _blas_threads()
-    model.fit(x, y, batch_size=128, epochs=1, verbose=0)  # 128*32*32 x 144 x 64 = 1.2 G
-    assert seen and all(s == before for s in seen)
+    cut_weights, cut_out = run()
+    assert two_workers.given >= 3  # forward, the kernel's gradient, predict
     assert _blas_threads() == before
+    threads.fused._threads = 1  # (restored by the fixture) one worker: nothing is cut
+    given = two_workers.given
+    whole_weights, whole_out = run()
+    assert two_workers.given == given
+    for cut, whole in zip(cut_weights, whole_weights, strict=True):
+        np.testing.assert_allclose(cut, whole, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(cut_out, whole_out, rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("name,value", [("OPENBLAS_NUM_THREADS", "2"),
@@ -197,4 +256,6 @@ def test_a_tape_leaves_a_user_setting_alone(no_user_setting, monkeypatch, name, 
     monkeypatch.setenv(name, value)
     before = _blas_threads()
     with numnet.GradientTape():
-        assert _product_threads(16) == before
+        a = numnet.ops.ones((16, 16))
+        numnet.ops.matmul(a, a)
+        assert _blas_threads() == before

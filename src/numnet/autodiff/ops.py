@@ -239,10 +239,11 @@ def matmul(a, b) -> Tensor:
     """
     a, b = _pair(a, b)
     xp = backend.xp
-    out = a.value @ _product(a.value, b.value)
+    # 2-D products go through the thread policy, which cuts a large one across the cores
+    product = _threads.matmul if a.ndim == 2 and b.ndim == 2 else _mul
+    out = product(a.value, b.value)
 
     def backward(g):
-        _product(a.value, b.value)
         a2 = a.value[None, :] if a.ndim == 1 else a.value
         b2 = b.value[:, None] if b.ndim == 1 else b.value
         if b.ndim == 1:
@@ -250,22 +251,17 @@ def matmul(a, b) -> Tensor:
         if a.ndim == 1:
             g = xp.expand_dims(g, -2)
         if a.requires_grad:
-            accumulate(a, unbroadcast(g @ xp.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape))
+            accumulate(a, unbroadcast(product(g, xp.swapaxes(b2, -1, -2)), a2.shape).reshape(
+                a.shape))
         if b.requires_grad:
-            accumulate(b, unbroadcast(xp.swapaxes(a2, -1, -2) @ g, b2.shape).reshape(b.shape))
+            accumulate(b, unbroadcast(product(xp.swapaxes(a2, -1, -2), g), b2.shape).reshape(
+                b.shape))
 
     return node(out, (a, b), backward)
 
 
-def _product(a, b):
-    """``b``, after giving the product a @ b its BLAS threads by its multiply-adds
-    (fast/threads.py: one thread for a small product inside fit, evaluate, a tape...)."""
-    if _threads._depth:
-        n = b.shape[-1] if b.ndim > 1 else 1
-        m = a.shape[-2] if a.ndim > 1 else 1
-        left, right = a.size * n, b.size * m  # (the larger one counts a broadcast batch)
-        _threads.product(left if left > right else right)
-    return b
+def _mul(a, b):
+    return a @ b
 
 
 # ----------------------------------------------------------------------------- reductions, shapes
@@ -515,14 +511,12 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
     geometry = (window, strides, dilation, before, out_shape)
     matrix = kernel.value.reshape(-1, kernel.shape[-1])
     rows = None  # the patches, kept for the backward on the plain path only
-    macs = x.shape[0] * math.prod(out_shape) * matrix.size  # the BLAS threads by size
-    _threads.product(macs)
     z = _fast_conv.conv_forward(x.value, matrix, *geometry)
     if z is None:
         padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
         rows = backend.xp.stack([padded[tap] for tap in taps], axis=-2).reshape(
             -1, matrix.shape[0])  # (batch, *out, taps, in): one row per output position
-        z = rows @ matrix
+        z = _threads.matmul(rows, matrix)
     b = None if bias is None else bias.value
     if act is None:
         if b is not None:
@@ -540,7 +534,6 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
                        else sums)
         if not (kernel.requires_grad or x.requires_grad):
             return
-        _threads.product(macs)
         done = None
         if rows is None:
             done = _fast_conv.conv_backward(x.value, dz, matrix, *geometry,
@@ -553,10 +546,11 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
                 padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
                 patches = backend.xp.stack([padded[tap] for tap in taps], axis=-2).reshape(
                     -1, matrix.shape[0])
-            d_matrix = patches.T @ dz if kernel.requires_grad else None
+            d_matrix = _threads.matmul(patches.T, dz) if kernel.requires_grad else None
             dx = None
             if x.requires_grad:
-                d_patches = (dz @ matrix.T).reshape(x.shape[:1] + out_shape + (-1, x.shape[-1]))
+                d_patches = _threads.matmul(dz, matrix.T).reshape(
+                    x.shape[:1] + out_shape + (-1, x.shape[-1]))
                 padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
                 dx = _scatter_taps(lambda i: d_patches[..., i, :], padded.shape, taps, inner,
                                    x.dtype)
@@ -749,8 +743,7 @@ def dense(x, kernel: Tensor, bias: Tensor | None, act=None) -> Tensor:
     gpu = fused._gpu(rows)
     z = None if gpu is None else gpu.matmul(rows, kernel.value)
     if z is None:
-        _threads.product(rows.shape[0] * kernel.value.size)
-        z = rows @ kernel.value
+        z = _threads.matmul(rows, kernel.value)
     out = bias_and_activation(z, None if bias is None else bias.value, act)
     from_dz = _dense_backward(x, rows, kernel, bias, flat)
 
@@ -778,7 +771,6 @@ def _dense_backward(x, rows, kernel, bias, flat):
 
     def from_dz(dz, column_sums=None):
         gpu = fused._gpu(dz)
-        _threads.product(rows.shape[0] * kernel.value.size)
         if kernel.requires_grad:
             buffer = _grad_buffer(kernel, dz)
             product = None if gpu is None else gpu.matmul(rows, dz, trans_a=True, out=buffer)
@@ -788,9 +780,9 @@ def _dense_backward(x, rows, kernel, bias, flat):
                 else:
                     accumulate(kernel, product)
             elif buffer is not None:
-                kernel.grad = backend.xp.matmul(rows.T, dz, out=buffer)
+                kernel.grad = _threads.matmul(rows.T, dz, out=buffer)
             else:
-                accumulate(kernel, rows.T @ dz)
+                accumulate(kernel, _threads.matmul(rows.T, dz))
         if bias is not None and bias.requires_grad:
             if column_sums is None:
                 column_sums = bias_gradient(dz, _grad_buffer(bias, dz))
@@ -798,7 +790,7 @@ def _dense_backward(x, rows, kernel, bias, flat):
         if x.requires_grad:
             dx = None if gpu is None else gpu.matmul(dz, kernel.value, trans_b=True)
             if dx is None:
-                dx = dz @ kernel.value.T
+                dx = _threads.matmul(dz, kernel.value.T)
             accumulate(x, dx.reshape(x.value.shape) if flat else dx)
 
     return from_dz

@@ -1,22 +1,27 @@
-"""BLAS threads: small matrix products on one thread, large ones on all, decided by size.
+"""BLAS threads: one inside numnet's computations; large products cut across the cores by numnet.
 
-A multi-threaded BLAS pays on large products. On the small ones of an MLP at batch 32 (about
-3 million multiply-adds) or of a recurrent step (32 x 64 x 256) its threads gain little on an
-idle machine and lose several times over on a busy one, where each product waits for a core
-(bench/RESULTS.md has the measurements: a W6 step waited about 14 ms a product). So inside
-numnet's computations -- ``fit``, ``evaluate``, ``predict``, ``train_on_batch`` /
-``test_on_batch`` and a ``GradientTape`` block (a custom training loop) -- every product the
-engine runs announces its size (``product(multiply_adds)``): one below ``SMALL_PRODUCT`` runs
-on one BLAS thread, a larger one on the count the BLAS had when the computation began (never
-more). When the computation ends the BLAS gets its own count back, so NumPy products of the
-user's own code are left as they were. Switching costs about a microsecond, and only when the
-size class changes. On top of that, ``fit`` pins one thread for a model whose largest 2-D
-weight makes only small products (the Dense stacks of the fast step and its helper thread).
-The choice depends only on the shapes, so a computation gives the same numbers each time.
+A multi-threaded BLAS pays on large products of an idle machine and loses on the rest: on the
+small products of an MLP at batch 32 (about 3 million multiply-adds) or of a recurrent step
+(32 x 64 x 256) its threads gain little even when idle, and on a machine with other work
+running its threads spin and wait for a core inside every product (bench/RESULTS.md: a W6 step
+waited about 14 ms a product; a W5 epoch took ten times longer on two BLAS threads than on
+one). So inside numnet's computations -- ``fit``, ``evaluate``, ``predict``,
+``train_on_batch`` / ``test_on_batch`` and a ``GradientTape`` block and its ``gradient`` (a
+custom training loop) -- the BLAS runs on one thread (``scope``), and a product of
+``SMALL_PRODUCT`` multiply-adds or more is cut by numnet into row blocks, one per core, each
+multiplied on its own worker thread (``matmul``; the convolutions' blocks likewise in
+fast/conv.py). Such a split has one meeting point, at its end, instead of the BLAS's many, so a
+busy core delays it once. Every block is the same product on fewer rows, so the numbers are
+those of the uncut product up to the BLAS's rounding of a differently shaped call.
+
+When the computation ends the BLAS gets its own count back, so NumPy products of the user's
+code are left as they were. One exception keeps the BLAS's threads: the fast step of a large
+Dense stack (fast/stack_step.py), which runs its own products and was measured with them (W4).
 
 This needs threadpoolctl (a dependency of numnet); without it, when the user has set
 OPENBLAS_NUM_THREADS, OMP_NUM_THREADS or MKL_NUM_THREADS, with ``NUMNET_BLAS_THREADS=keep``, or
-on the GPU, the BLAS keeps its own setting throughout.
+on the GPU, the BLAS keeps its own setting throughout (products are still cut where they are
+large: ``NUMNET_FUSED_THREADS=1`` turns that off).
 """
 
 from __future__ import annotations
@@ -70,33 +75,56 @@ def _policy_applies() -> bool:
 # The policy's state while a computation runs (nested scopes share the outermost one's).
 _depth = 0  # open scopes
 _saved: list = []  # (threadpoolctl's controller of a BLAS, its count before the scope)
-_full = 1  # the thread count of large products: the BLAS's own when the scope opened
-_current = 0  # the count set now; 0 while no product has asked for one
+_pinned = False  # whether the outermost scope set the BLAS to one thread
+_MIN_ROWS = 64  # rows of a block, at least: below this a block is not worth a thread
 
 
-def product(multiply_adds: int) -> None:
-    """Give the matrix product about to run its BLAS threads: one below ``SMALL_PRODUCT``
-    multiply-adds, all (the count at the scope's start) from there on. Outside a ``scope``, or
-    where the policy does not apply, nothing happens."""
-    global _current
-    if not _depth:
-        return
-    want = 1 if multiply_adds < SMALL_PRODUCT else _full
-    if want != _current:
-        for lib, _ in _saved:
-            lib.set_num_threads(want)
-        _current = want
+def matmul(a, b, out=None):
+    """``a @ b`` for 2-D NumPy arrays; inside a ``scope`` where the BLAS is on one thread, a
+    product of ``SMALL_PRODUCT`` multiply-adds or more is cut into row blocks of ``a``, one per
+    worker (``NUMNET_FUSED_THREADS``, default the usable cores, at most 4), each written into
+    its rows of the result by its own thread. Anything else is one ``np.matmul`` call.
+
+    Args:
+        a: (m, k) array; a transposed view is fine (its row blocks are views too).
+        b: (k, n) array.
+        out: the (m, n) result's array, or None for a new one.
+
+    Returns:
+        The (m, n) product (``out`` when given).
+    """
+    if _pinned and a.ndim == 2 and b.ndim == 2 and type(a) is np.ndarray:
+        m, k = a.shape
+        workers = fused._threads
+        if workers > 1 and m * k * b.shape[1] >= SMALL_PRODUCT and m >= 2 * _MIN_ROWS:
+            pieces = min(workers, m // _MIN_ROWS)
+            if out is None:
+                out = np.empty((m, b.shape[1]), dtype=np.result_type(a.dtype, b.dtype))
+            cuts = [m * i // pieces for i in range(pieces + 1)]
+            pool = fused._executor()
+            waits = [pool.submit(np.matmul, a[lo:hi], b, out=out[lo:hi])
+                     for lo, hi in zip(cuts[1:-1], cuts[2:])]
+            np.matmul(a[:cuts[1]], b, out=out[:cuts[1]])
+            for wait in waits:
+                wait.result()
+            return out
+    return a @ b if out is None else backend.xp.matmul(a, b, out=out)
 
 
 class scope:
-    """A computation of numnet's (fit, evaluate, predict, a GradientTape block): inside it each
-    product's threads are chosen by ``product``; at its end the BLAS gets its count back.
-    Scopes nest: the outermost one saves and restores."""
+    """A computation of numnet's (fit, evaluate, predict, a GradientTape block): inside it the
+    BLAS runs on one thread (``pin``, the default) and ``matmul`` cuts large products across
+    the cores; at its end the BLAS gets its count back. Scopes nest: the outermost one saves
+    and restores."""
 
-    __slots__ = ("_opened",)
+    __slots__ = ("_opened", "_pin")
+
+    def __init__(self, pin: bool = True):
+        self._pin = pin
+        self._opened = False
 
     def __enter__(self) -> scope:
-        global _depth, _saved, _full, _current
+        global _depth, _saved, _pinned
         self._opened = False
         if _depth:
             _depth += 1
@@ -107,25 +135,28 @@ class scope:
         try:
             libs = [lib for lib in _controller().lib_controllers if lib.user_api == "blas"]
             saved = [(lib, int(lib.num_threads)) for lib in libs]
+            if self._pin:
+                for lib, _ in saved:
+                    lib.set_num_threads(1)
         except Exception:  # threadpoolctl absent, or an unknown BLAS build: leave it as it is
             return self
         if not saved:
             return self
-        _saved, _full, _current, _depth = saved, max(n for _, n in saved), 0, 1
+        _saved, _pinned, _depth = saved, self._pin, 1
         self._opened = True
         return self
 
     def __exit__(self, *exc) -> None:
-        global _depth, _saved, _current
+        global _depth, _saved, _pinned
         if not self._opened:
             return None
         self._opened = False
         _depth -= 1
         if not _depth:
-            if _current:
+            if _pinned:
                 for lib, count in _saved:
                     lib.set_num_threads(count)
-            _saved, _current = [], 0
+            _saved, _pinned = [], False
         return None
 
 
@@ -139,29 +170,34 @@ def in_scope(method):
 
 
 class Limit:
-    """The BLAS threads of one fit: a ``scope`` that starts on one thread for a model whose
-    2-D weights make only small products; ``restore()`` ends it and puts back what was there."""
+    """The BLAS threads of one fit: a ``scope`` (one BLAS thread), except for the fast step of
+    a Dense stack with large products, which keeps the BLAS's threads; ``restore()`` ends it and
+    puts back what was there.
 
-    def __init__(self, weights, batch_size: int):
-        self._scope = scope().__enter__()
-        self._pin = False
+    Args:
+        weights: the weights the fit trains.
+        batch_size: the fit's batch size.
+        fast_step: whether the fit runs the fast step of a Dense stack (fast/stack_step.py).
+    """
+
+    def __init__(self, weights, batch_size: int, fast_step: bool = False):
+        small = bool(batch_size) and largest_product(weights, batch_size) < SMALL_PRODUCT
+        self._scope = scope(pin=small or not fast_step).__enter__()
+        self._small = small and self._scope._opened and _depth == 1
         self._allowed = True
-        if not self._scope._opened or _depth != 1 or not batch_size:
-            return
-        if largest_product(weights, batch_size) >= SMALL_PRODUCT:
-            return
-        self._pin = True
-        product(0)  # (the fast step of a Dense stack announces no products: it stays at one)
-        # A BLAS loaded later (plain SGD's axpy) would start threads of its own: not meanwhile.
-        self._allowed = fused.allow_blas(False)
+        if self._small:
+            # A BLAS loaded later (plain SGD's axpy) would start threads of its own: not
+            # meanwhile.
+            self._allowed = fused.allow_blas(False)
 
     @property
     def active(self) -> bool:
-        """Whether this fit runs every product on one BLAS thread."""
-        return self._pin
+        """Whether this fit runs every product on one BLAS thread, all of them small (the
+        fast step's helper thread may then take the second core)."""
+        return self._small
 
     def restore(self) -> None:
-        if self._pin:
-            self._pin = False
+        if self._small:
+            self._small = False
             fused.allow_blas(self._allowed)
         self._scope.__exit__(None, None, None)

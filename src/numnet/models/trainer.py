@@ -355,7 +355,8 @@ class Trainer:
         self._stack_step = stack_step.build(self) if self._graph is None and not custom \
             else None
         self._custom = custom
-        blas = threads.Limit(self._step_params, batch_size)
+        blas = threads.Limit(self._step_params, batch_size,
+                             fast_step=self._stack_step is not None)
         source = train.source
         if (self._stack_step is not None and blas.active  # (both only on the CPU)
                 and type(source) is adapters.ArraySource and source.shuffle is True):
