@@ -405,7 +405,8 @@ def _tanh32(x):
 
 def lstm_forward_loops(xw, u, h0, c0, keep, backwards, zero_out, out, hp, cs, acts, z):
     """``lstm_forward`` of float32 without recurrent dropout, as element loops; ``z`` (batch,
-    4 units) holds each step's h U, then the new c and h in its first two blocks."""
+    4 units) holds each step's h U, then the new c and h in its first two blocks. ``out`` may
+    have one step (batch, 1, units): it then gets the last output only."""
     batch, steps, width = xw.shape
     n = width // 4
     one = np.float32(1.0)
@@ -440,8 +441,8 @@ def lstm_forward_loops(xw, u, h0, c0, keep, backwards, zero_out, out, hp, cs, ac
                 ab[4 * n + j] = _tanh32(zb[j])
             for j in range(n):
                 zb[n + j] = ab[3 * n + j] * ab[4 * n + j]
-            _masked_step(zb, hb, cb, out[b, s], keep[b, t] if masked else one, masked,
-                         zero_out)
+            _masked_step(zb, hb, cb, out[b, s if out.shape[1] == steps else 0],
+                         keep[b, t] if masked else one, masked, zero_out)
             csb = cs[s + 1, b]
             for j in range(n):
                 csb[j] = cb[j]
@@ -479,7 +480,8 @@ def _masked_step(new, h, c, out, k, masked, zero_out):
 def lstm_backward_loops(dout, dh, dc, keep, ut, backwards, zero_out, one, cs, acts, dxw, dz,
                         dr):
     """``lstm_backward`` without recurrent dropout, as element loops; ``dz`` (batch, 4 units)
-    and ``dr`` (batch, units) hold a step's dz and dz U^T."""
+    and ``dr`` (batch, units) hold a step's dz and dz U^T. ``dout`` may hold the gradients of
+    the last outputs only (batch, 1, units): the others are zero."""
     batch, steps, width = dxw.shape
     n = width // 4
     dh = dh.copy()
@@ -489,6 +491,8 @@ def lstm_backward_loops(dout, dh, dc, keep, ut, backwards, zero_out, one, cs, ac
     dcn = e[1]
     masked = keep.shape[1] > 0
     through = one - one if zero_out else one  # how much of dout a masked step passes back
+    first = steps - dout.shape[1]  # the first step whose output has a gradient in dout
+    zero = np.zeros(n, dxw.dtype)
     for s in range(steps - 1, -1, -1):
         t = steps - 1 - s if backwards else s
         for b in range(batch):
@@ -496,7 +500,7 @@ def lstm_backward_loops(dout, dh, dc, keep, ut, backwards, zero_out, one, cs, ac
             skip = one - k
             ab = acts[s, b]
             cp = cs[s, b]
-            go = dout[b, s]
+            go = dout[b, s - first] if s >= first else zero
             dzb = dz[b]
             dhb = dh[b]
             dcb = dc[b]
@@ -536,7 +540,8 @@ def lstm_backward_loops(dout, dh, dc, keep, ut, backwards, zero_out, one, cs, ac
 
 def gru_after_forward_loops(xw, u, rb, h0, keep, backwards, zero_out, out, hp, acts, inner):
     """``gru_after_forward`` of float32 without recurrent dropout, as element loops;
-    ``inner`` (batch, 3 units) holds each step's h U + rb, then the new h in its first block."""
+    ``inner`` (batch, 3 units) holds each step's h U + rb, then the new h in its first block;
+    ``out`` as in ``lstm_forward_loops``."""
     batch, steps, width = xw.shape
     n = width // 3
     one = np.float32(1.0)
@@ -565,15 +570,16 @@ def gru_after_forward_loops(xw, u, rb, h0, keep, backwards, zero_out, out, hp, a
             for j in range(n):
                 z = ab[j]
                 ib[j] = z * hb[j] + (one - z) * ab[2 * n + j]
-            _masked_step(ib, hb, nothing, out[b, s], keep[b, t] if masked else one, masked,
-                         zero_out)
+            _masked_step(ib, hb, nothing, out[b, s if out.shape[1] == steps else 0],
+                         keep[b, t] if masked else one, masked, zero_out)
     return h
 
 
 def gru_after_backward_loops(dout, dh, keep, ut, backwards, zero_out, one, hp, acts, dxw,
                              drh, d, dr):
     """``gru_after_backward`` without recurrent dropout, as element loops; ``d`` (batch,
-    3 units) and ``dr`` (batch, units) hold a step's d inner and d inner U^T."""
+    3 units) and ``dr`` (batch, units) hold a step's d inner and d inner U^T; ``dout`` as in
+    ``lstm_backward_loops``."""
     batch, steps, width = dxw.shape
     n = width // 3
     dh = dh.copy()
@@ -582,6 +588,8 @@ def gru_after_backward_loops(dout, dh, keep, ut, backwards, zero_out, one, hp, a
     da = e[1]
     masked = keep.shape[1] > 0
     through = one - one if zero_out else one
+    first = steps - dout.shape[1]
+    zero = np.zeros(n, dxw.dtype)
     for s in range(steps - 1, -1, -1):
         t = steps - 1 - s if backwards else s
         for b in range(batch):
@@ -589,7 +597,7 @@ def gru_after_backward_loops(dout, dh, keep, ut, backwards, zero_out, one, hp, a
             skip = one - k
             ab = acts[s, b]
             hb = hp[b, t]
-            go = dout[b, s]
+            go = dout[b, s - first] if s >= first else zero
             db = d[b]
             dxb = dxw[b, t]
             drb = drh[b, t]
@@ -805,7 +813,8 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
     keep = (np.empty((batch, 0), dtype) if keep is None
             else np.ascontiguousarray(keep, dtype=dtype))
     h0 = np.ascontiguousarray(states[0].value, dtype=dtype)
-    out = np.empty((batch, steps, n), dtype)
+    # the element loops write the last output only unless every step's is returned
+    out = np.empty((batch, steps if return_sequences else 1, n), dtype)
     hp = np.empty((batch, steps, n), dtype)
     kind = ("lstm" if cell_kind == "LSTMCell" else
             ("gru_after" if cell.reset_after else "gru_before") if cell_kind == "GRUCell"
@@ -817,6 +826,7 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
     if kind == "simple":
         acts = np.empty((steps, batch, n), dtype)
         rblocks = _blocks(u, 1, n, False) if per_gate else u[None]
+        out = _every_step(out, steps)
         final = [simple_forward(x, u, h0, keep, rmask, rblocks, go_backwards, zero_output, one,
                                 out, hp, acts)]
     elif kind == "lstm":
@@ -829,6 +839,7 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
             final = _loops("lstm_forward_loops", x, u, h0, c0, keep, go_backwards, zero_output,
                            out, hp, cs, acts, np.empty((batch, 4 * n), dtype))
         if final is _FAILED:
+            out = _every_step(out, steps)
             final = lstm_forward(x, u, h0, c0, keep, rmask, rblocks, go_backwards, zero_output,
                                  one, out, hp, cs, acts)
         final = list(final)
@@ -845,6 +856,7 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
             final = _loops("gru_after_forward_loops", x, u, rb, h0, keep, go_backwards,
                            zero_output, out, hp, acts, np.empty((batch, 3 * n), dtype))
         if final is _FAILED:
+            out = _every_step(out, steps)
             final = gru_after_forward(x, u, rb, h0, keep, rmask, rblocks, go_backwards,
                                       zero_output, one, out, hp, acts)
         final = [final]
@@ -854,6 +866,7 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
         acts = np.empty((steps, batch, 3 * n), dtype)
         rh = np.empty((batch, steps, n), dtype)
         rblocks = _blocks(u_zr, 2, n, False) if per_gate else u_zr[None]
+        out = _every_step(out, steps)
         final = [gru_before_forward(x, u_zr, u_h, h0, keep, rmask, rblocks, go_backwards,
                                     zero_output, one, out, hp, acts, rh)]
 
@@ -881,16 +894,18 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
     def through_time(g):
         """(d of the initial states, d xw, d inner_h of GRU reset_after) from g."""
         drh = None
-        dout = np.zeros((batch, steps, n), dtype)
-        if return_sequences:
-            dout += g
-        else:
-            dout[:, -1] = g
+        # the gradient of every output, or (batch, 1, units) of the last one: the element
+        # loops take either, the array forms every step's (``_every_step``)
+        dout = np.ascontiguousarray(g, dtype=dtype).reshape(batch, -1, n)
+
+        def dall():
+            return _every_step(dout, steps, True)
+
         dfinal = [state_grads.get(k, np.zeros((batch, n), dtype)) for k in range(len(final))]
         dxw = np.empty((batch, steps, gates * n), dtype)
         if kind == "simple":
             rblocks_t = _blocks(u, 1, n, True) if per_gate else ut[None]
-            d0 = [_call("simple_backward", dout, dfinal[0], keep, rmask, ut, rblocks_t,
+            d0 = [_call("simple_backward", dall(), dfinal[0], keep, rmask, ut, rblocks_t,
                         go_backwards, zero_output, one, acts, dxw)]
         elif kind == "lstm":
             rblocks_t = _blocks(u, 4, n, True) if per_gate else ut[None]
@@ -900,7 +915,7 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
                             go_backwards, zero_output, one, cs, acts, dxw,
                             np.empty((batch, 4 * n), dtype), np.empty((batch, n), dtype))
             if d0 is _FAILED:
-                d0 = _call("lstm_backward", dout, dfinal[0], dfinal[1], keep, rmask, ut,
+                d0 = _call("lstm_backward", dall(), dfinal[0], dfinal[1], keep, rmask, ut,
                            rblocks_t, go_backwards, zero_output, one, cs, acts, dxw)
             d0 = list(d0)
         elif kind == "gru_after":
@@ -912,13 +927,13 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
                             zero_output, one, hp, acts, dxw, drh,
                             np.empty((batch, 3 * n), dtype), np.empty((batch, n), dtype))
             if d0 is _FAILED:
-                d0 = _call("gru_after_backward", dout, dfinal[0], keep, rmask, ut, rblocks_t,
+                d0 = _call("gru_after_backward", dall(), dfinal[0], keep, rmask, ut, rblocks_t,
                            go_backwards, zero_output, one, hp, acts, dxw, drh)
             d0 = [d0]
         else:
             ut_zr = np.ascontiguousarray(u_zr.T)
             rblocks_t = _blocks(u_zr, 2, n, True) if per_gate else ut_zr[None]
-            d0 = [_call("gru_before_backward", dout, dfinal[0], keep, rmask, ut_zr, rblocks_t,
+            d0 = [_call("gru_before_backward", dall(), dfinal[0], keep, rmask, ut_zr, rblocks_t,
                         np.ascontiguousarray(u_h.T), go_backwards, zero_output, one, hp, acts,
                         dxw)]
         return d0, dxw, drh
@@ -934,6 +949,17 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
         return Tensor(final[k], (core,), backward_state, True)
 
     return core, [state_node(k) for k in range(len(final))]
+
+
+def _every_step(a, steps: int, zeros: bool = False):
+    """``a`` (batch, steps or 1, units) as (batch, steps, units): itself, or a new array with
+    ``a`` as its last step (the steps before it zero with ``zeros``, else not written)."""
+    if a.shape[1] == steps:
+        return a
+    whole = (np.zeros if zeros else np.empty)((a.shape[0], steps, a.shape[2]), a.dtype)
+    if zeros:
+        whole[:, -1:] = a
+    return whole
 
 
 def _recurrent_grad(kind, hp, dxw, rmask, n, rows, drh, rh):
