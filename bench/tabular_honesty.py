@@ -250,6 +250,12 @@ def cases(selected, seeds: int) -> list:
             names, cells, y = synthetic(kind, n + 20000, seed=11)
             out.append((label, names, cells, y, np.arange(n), np.arange(n, n + 20000),
                         kind == "class", 0))
+    if "draws" in selected:  # more draws of the 200-row synthetic tables
+        for kind, seeds in (("class", (31, 32, 33)), ("reg", (21, 22, 23))):
+            for seed in seeds:
+                names, cells, y = synthetic(kind, 20200, seed=seed)
+                out.append((f"draw_{kind}_200", names, cells, y, np.arange(200),
+                            np.arange(200, 20200), kind == "class", seed))
     return out
 
 
@@ -260,7 +266,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", default=ALL,
                         help=f"comma-separated (default {ALL}; also california, which needs "
-                             "scikit-learn's download cache or the network)")
+                             "scikit-learn's download cache or the network, and draws: three "
+                             "more draws each of the 200-row synthetic tables)")
     parser.add_argument("--seeds", type=int, default=3, help="random splits of the small tables")
     parser.add_argument("--json", default=None, help="also write the rows to this file")
     parser.add_argument("--extra", default="", help="extra `numnet train` arguments")
