@@ -52,20 +52,29 @@ def mixed_rows(n: int, seed: int, task: str) -> list:
 # ----------------------------------------------------------------------------- the mapping
 
 
-@pytest.mark.parametrize("task", ["regression", "binary"])
+@pytest.mark.parametrize("task", ["regression", "binary", "relu fold, linear whole"])
 def test_a_fold_model_on_the_shared_encoding_gives_its_own_outputs(tmp_path, task):
     """Fit preprocessing on 40 rows (one category unseen there), train a 6-relu network on them,
     map it onto preprocessing fitted on all 120 rows: for every row, the mapped model's output
-    (one member of average_model) equals the fold model's output on the fold's encoding."""
-    rows = mixed_rows(120, 3, task)
+    (one member of average_model) equals the fold model's output on the fold's encoding. The
+    third case: the fold's targets are never negative (a relu output, no centring) and the
+    whole table's are (a linear output, centred), so the member gets an affine layer after its
+    relu."""
+    rows = mixed_rows(120, 3, "binary" if task == "binary" else "regression")
     for row in rows[:40]:  # the fold never sees 'blue'
         row[2] = "red" if row[2] == "blue" else row[2]
+    if task.startswith("relu"):
+        for i, row in enumerate(rows):
+            row[3] = f"{abs(float(row[3])) if i < 40 else float(row[3]) - 12:.5f}"
+        task = "regression"
     path = tmp_path / "t.csv"
     write_csv(path, ["x0", "x1", "colour", "y"], rows)
     table = read_table(path)
     fold = Preprocessor.fit(table.take(np.arange(40)), ["y"], task)
     shared = Preprocessor.fit(table, ["y"], task)
     assert fold.features[0]["mean"] != pytest.approx(shared.features[0]["mean"])
+    if task == "regression":
+        assert fold.center != pytest.approx(shared.center)
     model = build_model(fold, (6,))
     x_fold = fold.transform(table.take(np.arange(40)))
     model.fit(x_fold, fold.encode_target(fold.target_values(table.take(np.arange(40)))),
