@@ -245,3 +245,37 @@ def test_the_compiled_float32_exp_sigmoid_and_tanh_are_as_accurate_as_numpy():
     assert 0 <= out[1, 1] < 1e-38  # e^-88 and below: the smallest normal floats, not 0
     np.testing.assert_array_equal(out[2, [0, 1, 3, 4]], [1.0, -1.0, 0.0, 0.0])
     assert out[0, 3] == 1.0 and out[0, 1] < 1e-37 and out[0, 0] > 1e38
+
+
+# ----------------------------------------------------------------------------- batch parts
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+@pytest.mark.parametrize("option", ["sequences_backwards", "backwards_states", "last"])
+def test_the_batch_cut_into_parts_gives_the_same_numbers(kind, option, monkeypatch):
+    """The element loops run on parts of the batch at once (a row's recurrence does not read
+    the others'): cut into two uneven parts, outputs and gradients as the per-step path."""
+    if not fused.is_available():
+        pytest.skip("the compiled kernels need numba")
+    cuts = []
+
+    def two_parts(batch, one_blas_thread):
+        cuts.append(batch)
+        return [(0, 1), (1, batch)]
+
+    monkeypatch.setattr(recurrent_kernels, "_parts", two_parts)
+    monkeypatch.setattr(fused, "_threads", 2)
+    _compare(kind, option, "mask", "float32", 1e-6)
+    assert cuts, "the element loops did not run"
+    prefix = "lstm" if kind == "lstm" else "gru_after"
+    for name in (f"{prefix}_forward_loops", f"{prefix}_backward_loops"):
+        assert recurrent_kernels._compiled_kernels.get(name), f"{name} fell back"
+    # and the cut itself: whole parts of at least PART_ROWS rows, one a worker
+    monkeypatch.undo()
+    for batch, workers in [(32, 2), (7, 4), (64, 4), (20, 1)]:
+        monkeypatch.setattr(fused, "_threads", workers)
+        parts = recurrent_kernels._parts(batch, True)
+        assert parts[0][0] == 0 and parts[-1][1] == batch
+        assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
+        assert len(parts) == max(1, min(workers, batch // recurrent_kernels.PART_ROWS))
+        assert len(recurrent_kernels._parts(batch, False)) == 1

@@ -693,21 +693,49 @@ def _call(name: str, *args):
     return globals()[name](*args)
 
 
-def _loops(name: str, *args):
-    """Kernel ``name`` (one of the element loops, which have no NumPy form) compiled and run
-    on ``args``: its result, or ``_FAILED`` where numba is off or cannot compile it (the caller
-    then runs the array form, whose outputs overwrite anything written here)."""
+_FAILED = object()
+
+PART_ROWS = 8
+"""Rows of the batch, at least, in each part that runs on a thread of its own: the recurrence
+of one row does not depend on the others', so the batch is cut into parts that run at the
+same time, each with its own small product a step."""
+
+
+def _parts(batch: int, one_blas_thread: bool) -> list:
+    """The (start, stop) row ranges of the batch that the element loops run on, one a worker
+    thread (fast/updates.py's, ``NUMNET_FUSED_THREADS``): one range unless the BLAS is on one
+    thread (else its own threads would compete) and the batch has rows for two parts."""
+    from . import updates as switch
+
+    workers = switch._threads if one_blas_thread else 1
+    pieces = max(1, min(workers, batch // PART_ROWS))
+    cuts = [batch * i // pieces for i in range(pieces + 1)]
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def _on_parts(name: str, parts: list, args_of):
+    """Element-loop kernel ``name`` on each part (its arguments ``args_of(k, start, stop)``),
+    the first on this thread, the others on the worker threads (all here where there are
+    none): the results in order, or ``_FAILED`` where numba is off or cannot compile it (the
+    caller then runs the array form, whose outputs overwrite anything written here), once
+    every part has stopped."""
     kernel = _compiled(name)
     if kernel is None:
         return _FAILED
+    waits = []
     try:
-        return kernel(*args)
+        if len(parts) > 1 and _switch._threads > 1:
+            pool = _switch._executor()
+            waits = [pool.submit(kernel, *args_of(k, lo, hi))
+                     for k, (lo, hi) in enumerate(parts) if k]
+            results = [kernel(*args_of(0, *parts[0]))]
+            return results + [wait.result() for wait in waits]
+        return [kernel(*args_of(k, lo, hi)) for k, (lo, hi) in enumerate(parts)]
     except Exception:
+        for wait in waits:  # none may still write when the caller starts over
+            wait.exception()
         _compiled_kernels[name] = False
         return _FAILED
-
-
-_FAILED = object()
 
 
 _TANH = activations.get("tanh")
@@ -793,13 +821,13 @@ def run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: boo
     ``recurrent_masks``: None or the list of (batch, units) dropout masks of the state;
     ``keep``: None or the (batch, time) mask as 1 / 0 of xw's dtype."""
     width = xw.shape[0] * xw.shape[2] * cell.units
-    with _one_blas_thread(width):
+    with _one_blas_thread(width) as blas:
         return _run(cell, xw, states, recurrent_masks, keep, go_backwards, zero_output,
-                    return_sequences, width)
+                    return_sequences, width, blas.limits is not None)
 
 
 def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bool,
-         zero_output: bool, return_sequences: bool, width: int):
+         zero_output: bool, return_sequences: bool, width: int, one_blas_thread: bool):
     cell_kind = _cell_kind(cell)
     x = np.ascontiguousarray(xw.value)
     batch, steps, _ = x.shape
@@ -823,6 +851,7 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
     per_gate = rmask.shape[0] > 1
     ut = np.ascontiguousarray(u.T)
     rb_tensor = rh = None
+    parts = None  # the batch's row ranges where the element loops ran, each its acts and cs
     if kind == "simple":
         acts = np.empty((steps, batch, n), dtype)
         rblocks = _blocks(u, 1, n, False) if per_gate else u[None]
@@ -831,35 +860,46 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
                                 out, hp, acts)]
     elif kind == "lstm":
         c0 = np.ascontiguousarray(states[1].value, dtype=dtype)
-        cs = np.empty((steps + 1, batch, n), dtype)
-        acts = np.empty((steps, batch, 5 * n), dtype)
         rblocks = _blocks(u, 4, n, False) if per_gate else u[None]
         final = _FAILED
         if rmask.shape[0] == 0 and dtype == np.float32:
-            final = _loops("lstm_forward_loops", x, u, h0, c0, keep, go_backwards, zero_output,
-                           out, hp, cs, acts, np.empty((batch, 4 * n), dtype))
+            parts = _parts(batch, one_blas_thread)
+            cs = [np.empty((steps + 1, hi - lo, n), dtype) for lo, hi in parts]
+            acts = [np.empty((steps, hi - lo, 5 * n), dtype) for lo, hi in parts]
+            final = _on_parts("lstm_forward_loops", parts, lambda k, lo, hi: (
+                x[lo:hi], u, h0[lo:hi], c0[lo:hi], keep[lo:hi], go_backwards, zero_output,
+                out[lo:hi], hp[lo:hi], cs[k], acts[k], np.empty((hi - lo, 4 * n), dtype)))
         if final is _FAILED:
+            parts = None
+            cs = np.empty((steps + 1, batch, n), dtype)
+            acts = np.empty((steps, batch, 5 * n), dtype)
             out = _every_step(out, steps)
             final = lstm_forward(x, u, h0, c0, keep, rmask, rblocks, go_backwards, zero_output,
                                  one, out, hp, cs, acts)
         final = list(final)
+        if parts is not None:  # (h, c) of each part
+            final = [np.concatenate(states_of) for states_of in zip(*final, strict=True)]
     elif kind == "gru_after":
         if cell.bias is not None:
             rb_tensor = ops.getitem(cell._weight(cell.bias), 1)
             rb = np.ascontiguousarray(rb_tensor.value)
         else:
             rb = np.zeros(3 * n, dtype)
-        acts = np.empty((steps, batch, 4 * n), dtype)
         rblocks = _blocks(u, 3, n, False) if per_gate else u[None]
         final = _FAILED
         if rmask.shape[0] == 0 and dtype == np.float32:
-            final = _loops("gru_after_forward_loops", x, u, rb, h0, keep, go_backwards,
-                           zero_output, out, hp, acts, np.empty((batch, 3 * n), dtype))
+            parts = _parts(batch, one_blas_thread)
+            acts = [np.empty((steps, hi - lo, 4 * n), dtype) for lo, hi in parts]
+            final = _on_parts("gru_after_forward_loops", parts, lambda k, lo, hi: (
+                x[lo:hi], u, rb, h0[lo:hi], keep[lo:hi], go_backwards, zero_output,
+                out[lo:hi], hp[lo:hi], acts[k], np.empty((hi - lo, 3 * n), dtype)))
         if final is _FAILED:
+            parts = None
+            acts = np.empty((steps, batch, 4 * n), dtype)
             out = _every_step(out, steps)
             final = gru_after_forward(x, u, rb, h0, keep, rmask, rblocks, go_backwards,
                                       zero_output, one, out, hp, acts)
-        final = [final]
+        final = [final if parts is None else np.concatenate(final)]
     else:
         u_zr = np.ascontiguousarray(u[:, :2 * n])
         u_h = np.ascontiguousarray(u[:, 2 * n:])
@@ -909,27 +949,31 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
                         go_backwards, zero_output, one, acts, dxw)]
         elif kind == "lstm":
             rblocks_t = _blocks(u, 4, n, True) if per_gate else ut[None]
-            d0 = _FAILED
-            if rmask.shape[0] == 0:
-                d0 = _loops("lstm_backward_loops", dout, dfinal[0], dfinal[1], keep, ut,
-                            go_backwards, zero_output, one, cs, acts, dxw,
-                            np.empty((batch, 4 * n), dtype), np.empty((batch, n), dtype))
-            if d0 is _FAILED:
-                d0 = _call("lstm_backward", dall(), dfinal[0], dfinal[1], keep, rmask, ut,
-                           rblocks_t, go_backwards, zero_output, one, cs, acts, dxw)
-            d0 = list(d0)
+            if parts is not None:  # the element loops, on the forward's parts
+                d0 = _on_parts("lstm_backward_loops", parts, lambda k, lo, hi: (
+                    dout[lo:hi], dfinal[0][lo:hi], dfinal[1][lo:hi], keep[lo:hi], ut,
+                    go_backwards, zero_output, one, cs[k], acts[k], dxw[lo:hi],
+                    np.empty((hi - lo, 4 * n), dtype), np.empty((hi - lo, n), dtype)))
+                if d0 is _FAILED:
+                    raise RuntimeError("the compiled backward of the LSTM failed")
+                d0 = [np.concatenate(d) for d in zip(*d0, strict=True)]
+            else:
+                d0 = list(_call("lstm_backward", dall(), dfinal[0], dfinal[1], keep, rmask, ut,
+                                rblocks_t, go_backwards, zero_output, one, cs, acts, dxw))
         elif kind == "gru_after":
             drh = np.empty((batch, steps, n), dtype)
             rblocks_t = _blocks(u, 3, n, True) if per_gate else ut[None]
-            d0 = _FAILED
-            if rmask.shape[0] == 0:
-                d0 = _loops("gru_after_backward_loops", dout, dfinal[0], keep, ut, go_backwards,
-                            zero_output, one, hp, acts, dxw, drh,
-                            np.empty((batch, 3 * n), dtype), np.empty((batch, n), dtype))
-            if d0 is _FAILED:
-                d0 = _call("gru_after_backward", dall(), dfinal[0], keep, rmask, ut, rblocks_t,
-                           go_backwards, zero_output, one, hp, acts, dxw, drh)
-            d0 = [d0]
+            if parts is not None:
+                d0 = _on_parts("gru_after_backward_loops", parts, lambda k, lo, hi: (
+                    dout[lo:hi], dfinal[0][lo:hi], keep[lo:hi], ut, go_backwards,
+                    zero_output, one, hp[lo:hi], acts[k], dxw[lo:hi], drh[lo:hi],
+                    np.empty((hi - lo, 3 * n), dtype), np.empty((hi - lo, n), dtype)))
+                if d0 is _FAILED:
+                    raise RuntimeError("the compiled backward of the GRU failed")
+                d0 = [np.concatenate(d0)]
+            else:
+                d0 = [_call("gru_after_backward", dall(), dfinal[0], keep, rmask, ut, rblocks_t,
+                            go_backwards, zero_output, one, hp, acts, dxw, drh)]
         else:
             ut_zr = np.ascontiguousarray(u_zr.T)
             rblocks_t = _blocks(u_zr, 2, n, True) if per_gate else ut_zr[None]
