@@ -15,7 +15,11 @@ on the per-step path.
 
 With numba installed (and ``NUMNET_FUSED`` not 0) the loops are compiled; otherwise the same
 functions run as NumPy, one array expression per line, which is still a few times faster than
-the per-step tape. The per-step path remains the reference: the tests compare the outputs and
+the per-step tape. LSTM and GRU (reset_after, Keras's default) without recurrent dropout have
+element loops of their own (``*_loops``): the forward in float32 with an exp, sigmoid and tanh
+written as arithmetic the compiler vectorises (numba has no SIMD exp), each step's small
+product one BLAS call into a buffer; where there are cores for it, on parts of the batch at
+once (``_parts``). The per-step path remains the reference: the tests compare the outputs and
 every gradient with it. It is also what runs on CuPy, for a cell of one's own, and for
 activations other than tanh / sigmoid (see ``applies``).
 
