@@ -412,15 +412,17 @@ def model_gemm_floor(workload: str, epochs: int = 2) -> float:
     """Seconds per epoch of only the matrix products of W5-W7's training steps, in NumPy: the
     convolutions as products over their patches (the patches made outside the timing), the
     recurrent layers as their input projection over all time steps and one recurrent product a
-    step, each with its backward products. Each product gets its BLAS threads by numnet's
-    policy (fast/threads.py: one for a small product, all for a large one); with the BLAS's
-    threads on the recurrent steps' tiny products the floor would mostly time their waits."""
+    step, each with its backward products. The products run as numnet runs them
+    (fast/threads.py: the BLAS on one thread, a large product cut by rows across the cores);
+    with the BLAS's threads on the recurrent steps' tiny products the floor would mostly time
+    their waits."""
     import numpy as np
 
     from numnet.fast import threads
 
     kind, _, batch = MODEL_WORKLOADS[workload]
     rng = np.random.default_rng(0)
+    mm = threads.matmul
 
     def m(*shape):
         return rng.standard_normal(shape, dtype=np.float32)
@@ -435,11 +437,10 @@ def model_gemm_floor(workload: str, epochs: int = 2) -> float:
 
         def step():
             for a, w, g, dx in step_products:
-                threads.product(a.shape[0] * w.size)
-                _ = a @ w
-                _ = a.T @ g
+                _ = mm(a, w)
+                _ = mm(a.T, g)
                 if dx:
-                    _ = g @ w.T
+                    _ = mm(g, w.T)
     else:
         steps = -(-SEQUENCES // batch)
         width, units, directions = (128, 64, 1) if kind == "lstm" else (64, 32, 2)
@@ -453,16 +454,13 @@ def model_gemm_floor(workload: str, epochs: int = 2) -> float:
 
         def step():
             for _direction in range(directions):
-                threads.product(a.shape[0] * w.size)
-                _ = a @ w
-                _ = a.T @ g
-                _ = g @ w.T
-                threads.product(h.shape[0] * u.size)
+                _ = mm(a, w)
+                _ = mm(a.T, g)
+                _ = mm(g, w.T)
                 for _t in range(SEQUENCE_LENGTH):
                     _ = h @ u  # forward
                     _ = h.T @ gh  # backward: the recurrent kernel's gradient
                     _ = gh @ u.T  # and the state's
-            threads.product(head.size)
             _ = head @ wh
             _ = head.T @ dout
 
