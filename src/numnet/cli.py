@@ -15,6 +15,9 @@ Bad input (a missing file or column, a cell that is not a number in a numeric co
 rows or rows of a class to learn from, an existing run folder without --overwrite) is reported
 in one line naming the file and the column, with exit status 2, before anything is written; a
 run is written to a temporary folder and renamed into place when complete.
+
+Why one file of about 700 lines: the command's argument parsing, its subcommands and their
+messages read as one program.
 """
 
 from __future__ import annotations

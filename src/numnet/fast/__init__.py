@@ -26,8 +26,9 @@ only for a Sequential stack of Dense layers with built-in activations compiled w
 
 How it is checked: every piece keeps the plain path as its reference, and the tests compare the
 two (tests/test_optimizers_fused.py, test_hot_path.py, test_stack_step.py, test_helper_thread.py,
-test_recurrent_kernels.py, test_fast_conv.py, test_blas_threads.py): bit for bit where the same operations run in the same order, else to
-1e-6 (float32) / 1e-12 (float64), plus gradient checks of each fused node. The plain path's tests
+test_recurrent_kernels.py, test_fast_conv.py, test_blas_threads.py): bit for bit where the same
+operations run in the same order, else to 1e-6 (float32) / 1e-12 (float64), plus gradient checks
+of each fused node. The plain path's tests
 also run on their own with the fast path off (a job of ``.ci/run``).
 
 How to turn it off: ``NUMNET_FUSED=0`` in the environment, or::

@@ -41,6 +41,9 @@ Candidates (:func:`candidates`): the linear model, one hidden layer of 32 and tw
 relu units; where the training rows are few (under 2,000) the hidden layers carry dropout (0.1)
 and an L2 penalty (1e-3). ``--hidden`` replaces the search by one network (still beside the
 linear model).
+
+Why one file of about 700 lines: the scoring protocol is one sequence of decisions best read top
+to bottom.
 """
 
 from __future__ import annotations
