@@ -1010,6 +1010,14 @@ def _every_step(a, steps: int, zeros: bool = False):
     return whole
 
 
+def _transposed_product(h, dz):
+    """h^T dz for h (rows, units), dz (rows, width), computed as (dz^T h)^T: its width rows can
+    be cut across the cores by ``threads.matmul`` (h^T has only units rows)."""
+    from . import threads
+
+    return threads.matmul(dz.T, h).T
+
+
 def _recurrent_grad(kind, hp, dxw, rmask, n, rows, drh, rh):
     """dU = sum over steps of (masked h_{t-1})^T dz_t, as products over every step at once."""
     gates = dxw.shape[2] // n
@@ -1026,7 +1034,7 @@ def _recurrent_grad(kind, hp, dxw, rmask, n, rows, drh, rh):
     m = rmask.shape[0]
     if m <= 1:
         hm = h if m == 0 else (hp * rmask[0][:, None, :]).reshape(rows, n)
-        block = hm.T @ dz[:, :gates * n]
+        block = _transposed_product(hm, dz[:, :gates * n])
     else:
         block = np.empty((n, gates * n), dxw.dtype)
         for g in range(gates):
