@@ -296,7 +296,7 @@ def test_linear_wins_is_said_and_kept(tmp_path):
               [[f"{v:.5f}" for v in row] + [f"{t:.5f}"] for row, t in zip(x, y)])
     report, stdout = train(path, "--target", "y", "--out", tmp_path / "run", "--epochs", "80",
                            "--patience", "10", "--hidden", "8", "--folds", "3", "--repeats", "1",
-                           "--learning-rate", "0.01")
+                           "--learning-rate", "0.01", "--seed", "1")  # linear by 15%+ in each fold
     assert report["protocol"]["linear_wins"] is True
     assert "no network beat the linear baseline on validation rows" in stdout
     assert "kept the linear model" in report["comparison"]

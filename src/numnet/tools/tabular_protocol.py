@@ -49,10 +49,11 @@ to bottom.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from . import tabular_fit
 from .tabular import Preprocessor, build_model, data_loss, metrics_of
 from .tabular_ensemble import average_model, to_shared_outputs
 from .tabular_read import Table
@@ -106,7 +107,10 @@ def default_repeats(rows: int) -> int:
 
 @dataclass
 class Settings:
-    """How every candidate is trained."""
+    """How every candidate is trained. ``direct``: train the cross-validation's networks with
+    :func:`.tabular_fit.fit_dense` (the same training as ``fit``, without its per-step
+    bookkeeping) where it applies; the hold-out protocol (large tables, a few fits) keeps
+    ``fit``."""
 
     optimizer: str = "adam"
     learning_rate: float | str | None = None
@@ -117,6 +121,7 @@ class Settings:
     seed: int = 0
     verbose: int = 0
     min_steps: int = 0
+    direct: bool = True
 
     def limits(self, train_rows: int) -> tuple:
         """(most epochs, patience) for ``train_rows`` training rows: ``epochs`` and
@@ -343,8 +348,12 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
         found = lr_find(model, split_.x_train, split_.y_train, batch_size=settings.batch_size)
         model.optimizer.learning_rate = found.suggestion
         source = f"lr-find ({found.method})"
-    keep, val = _keep_best(), _val_monitor(split_)
     epochs, patience = settings.limits(len(split_.x_train))
+    if settings.direct and tabular_fit.applies(model, settings.optimizer,
+                                               settings.learning_rate, settings.verbose):
+        return _train_direct(split_, candidate, model, settings, seed, source, epochs,
+                             patience, units_history)
+    keep, val = _keep_best(), _val_monitor(split_)
     monitors = [keep, val, callbacks.EarlyStopping(monitor="val_loss", patience=patience)]
     prep = split_.prep
     units = _units_monitor(split_) if units_history and prep.task == "regression" and \
@@ -368,6 +377,42 @@ def train(split_: Split, candidate: Candidate, settings: Settings, seed: int,
                    limits=(epochs, patience), split_rows=(len(split_.x_train), len(split_.x_val)))
 
 
+def _train_direct(split_: Split, candidate: Candidate, model, settings: Settings, seed: int,
+                  source: str, epochs: int, patience: int, units_history: bool) -> Trained:
+    """:func:`train` through :func:`.tabular_fit.fit_dense` (the same training, without
+    ``fit``'s per-step bookkeeping)."""
+    prep = split_.prep
+    units = None
+    if units_history and prep.task == "regression" and len(prep.targets) > 1:
+        units = {"mae": [], "val_mae": []}
+
+        def on_epoch(current):
+            for key, x, labels in (("mae", split_.x_train, split_.train_labels),
+                                   ("val_mae", split_.x_val, split_.val_labels)):
+                out = current.predict(x, batch_size=4096, verbose=0)
+                units[key].append(metrics_of(prep, out, labels)["mae"])
+    else:
+        on_epoch = None
+    done = tabular_fit.fit_dense(model, prep.task, split_.x_train, split_.y_train,
+                                 epochs=epochs, batch_size=settings.batch_size, seed=seed,
+                                 l2=candidate.l2, class_weight=split_.class_weight,
+                                 validation=(split_.x_val, split_.y_val), patience=patience,
+                                 on_epoch=on_epoch)
+    history = done["history"]
+    losses = history.pop("val_data_loss")
+    if units:
+        history.update(units)
+    elif prep.task == "regression":
+        for key in ("mae", "val_mae"):
+            history[key] = [v * prep.scale[0] for v in history.get(key, [])]
+    validation = score(prep, model.predict(split_.x_val, batch_size=4096, verbose=0),
+                       split_.val_labels)
+    validation["loss_round_best"] = smoothed(losses, done["best_epoch"])
+    return Trained(candidate, model, done["best_epoch"], done["epochs"],
+                   float(model.optimizer.current_learning_rate()), source, history, validation,
+                   limits=(epochs, patience), split_rows=(len(split_.x_train), len(split_.x_val)))
+
+
 def refit(table: Table, targets: list, task: str, rows, trained: Trained, settings: Settings,
           seed: int, **common) -> Trained:
     """Train ``trained``'s candidate again on all of ``rows`` (its training and validation rows
@@ -384,8 +429,14 @@ def refit(table: Table, targets: list, task: str, rows, trained: Trained, settin
         bias = np.asarray(sp.y_train, dtype=np.float64).mean(axis=0)
     model = build_model(sp.prep, cand.hidden, settings.optimizer, trained.learning_rate,
                         output_bias=bias, dropout=cand.dropout, l2=cand.l2)
-    model.fit(sp.x_train, sp.y_train, epochs=max(1, trained.best_epoch),
-              batch_size=settings.batch_size, class_weight=sp.class_weight, verbose=0)
+    if settings.direct and tabular_fit.applies(model, settings.optimizer,
+                                               trained.learning_rate, settings.verbose):
+        tabular_fit.fit_dense(model, task, sp.x_train, sp.y_train,
+                              epochs=max(1, trained.best_epoch), batch_size=settings.batch_size,
+                              seed=seed, l2=cand.l2, class_weight=sp.class_weight)
+    else:
+        model.fit(sp.x_train, sp.y_train, epochs=max(1, trained.best_epoch),
+                  batch_size=settings.batch_size, class_weight=sp.class_weight, verbose=0)
     trained.refit, trained.refit_model = sp, model
     return trained
 
@@ -522,6 +573,7 @@ def run(table: Table, targets: list, task: str, hidden: list | None, settings: S
               "class_weight": settings.class_weight}
 
     if n >= cv_below:
+        settings = replace(settings, direct=False)
         rest, test_rows = split(np.arange(n), keys, test_fraction, rng)
         train_rows, val_rows = split(rest, keys, validation_fraction, rng)
         sp = prepare(table, targets, task, train_rows, val_rows, **common)
