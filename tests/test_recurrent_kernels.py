@@ -279,3 +279,24 @@ def test_the_batch_cut_into_parts_gives_the_same_numbers(kind, option, monkeypat
         assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
         assert len(parts) == max(1, min(workers, batch // recurrent_kernels.PART_ROWS))
         assert len(recurrent_kernels._parts(batch, False)) == 1
+
+
+@pytest.mark.parametrize("kind", ["lstm", "gru"])
+def test_the_array_form_takes_over_where_the_backward_loops_fail(kind, monkeypatch):
+    """A backward loop that cannot run (numba failing on a signature) leaves the gradients to
+    the array form, on the forward's buffers joined from their parts."""
+    if not fused.is_available():
+        pytest.skip("the compiled kernels need numba")
+    real = recurrent_kernels._on_parts
+    tried = []
+
+    def failing(name, parts, args_of):
+        if "backward" in name:
+            tried.append(name)
+            return recurrent_kernels._FAILED
+        return real(name, parts, args_of)
+
+    monkeypatch.setattr(recurrent_kernels, "_on_parts", failing)
+    monkeypatch.setattr(recurrent_kernels, "_parts", lambda batch, one: [(0, 1), (1, batch)])
+    _compare(kind, "sequences_backwards", "mask", "float32", 1e-6)
+    assert tried

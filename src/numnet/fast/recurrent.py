@@ -883,6 +883,8 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
         final = list(final)
         if parts is not None:  # (h, c) of each part
             final = [np.concatenate(states_of) for states_of in zip(*final, strict=True)]
+        elif rmask.shape[0] == 0 and _compiled("lstm_backward_loops") is not None:
+            parts, cs, acts = [(0, batch)], [cs], [acts]  # float64: the backward loops apply
     elif kind == "gru_after":
         if cell.bias is not None:
             rb_tensor = ops.getitem(cell._weight(cell.bias), 1)
@@ -904,6 +906,9 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
             final = gru_after_forward(x, u, rb, h0, keep, rmask, rblocks, go_backwards,
                                       zero_output, one, out, hp, acts)
         final = [final if parts is None else np.concatenate(final)]
+        if parts is None and rmask.shape[0] == 0 and _compiled(
+                "gru_after_backward_loops") is not None:
+            parts, acts = [(0, batch)], [acts]
     else:
         u_zr = np.ascontiguousarray(u[:, :2 * n])
         u_h = np.ascontiguousarray(u[:, 2 * n:])
@@ -953,31 +958,33 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
                         go_backwards, zero_output, one, acts, dxw)]
         elif kind == "lstm":
             rblocks_t = _blocks(u, 4, n, True) if per_gate else ut[None]
+            d0 = _FAILED
             if parts is not None:  # the element loops, on the forward's parts
                 d0 = _on_parts("lstm_backward_loops", parts, lambda k, lo, hi: (
                     dout[lo:hi], dfinal[0][lo:hi], dfinal[1][lo:hi], keep[lo:hi], ut,
                     go_backwards, zero_output, one, cs[k], acts[k], dxw[lo:hi],
                     np.empty((hi - lo, 4 * n), dtype), np.empty((hi - lo, n), dtype)))
-                if d0 is _FAILED:
-                    raise RuntimeError("the compiled backward of the LSTM failed")
-                d0 = [np.concatenate(d) for d in zip(*d0, strict=True)]
+            if d0 is _FAILED:
+                d0 = _call("lstm_backward", dall(), dfinal[0], dfinal[1], keep, rmask, ut,
+                           rblocks_t, go_backwards, zero_output, one, _whole(cs, parts),
+                           _whole(acts, parts), dxw)
             else:
-                d0 = list(_call("lstm_backward", dall(), dfinal[0], dfinal[1], keep, rmask, ut,
-                                rblocks_t, go_backwards, zero_output, one, cs, acts, dxw))
+                d0 = [np.concatenate(d) for d in zip(*d0, strict=True)]
+            d0 = list(d0)
         elif kind == "gru_after":
             drh = np.empty((batch, steps, n), dtype)
             rblocks_t = _blocks(u, 3, n, True) if per_gate else ut[None]
+            d0 = _FAILED
             if parts is not None:
                 d0 = _on_parts("gru_after_backward_loops", parts, lambda k, lo, hi: (
                     dout[lo:hi], dfinal[0][lo:hi], keep[lo:hi], ut, go_backwards,
                     zero_output, one, hp[lo:hi], acts[k], dxw[lo:hi], drh[lo:hi],
                     np.empty((hi - lo, 3 * n), dtype), np.empty((hi - lo, n), dtype)))
-                if d0 is _FAILED:
-                    raise RuntimeError("the compiled backward of the GRU failed")
-                d0 = [np.concatenate(d0)]
-            else:
+            if d0 is _FAILED:
                 d0 = [_call("gru_after_backward", dall(), dfinal[0], keep, rmask, ut, rblocks_t,
-                            go_backwards, zero_output, one, hp, acts, dxw, drh)]
+                            go_backwards, zero_output, one, hp, _whole(acts, parts), dxw, drh)]
+            else:
+                d0 = [np.concatenate(d0)]
         else:
             ut_zr = np.ascontiguousarray(u_zr.T)
             rblocks_t = _blocks(u_zr, 2, n, True) if per_gate else ut_zr[None]
@@ -997,6 +1004,14 @@ def _run(cell, xw: Tensor, states: list, recurrent_masks, keep, go_backwards: bo
         return Tensor(final[k], (core,), backward_state, True)
 
     return core, [state_node(k) for k in range(len(final))]
+
+
+def _whole(pieces, parts):
+    """The (steps, batch, .) buffer the forward wrote in ``parts`` (a list, one a part), as one
+    array; itself where it is one already (``parts`` None)."""
+    if parts is None:
+        return pieces
+    return pieces[0] if len(pieces) == 1 else np.concatenate(pieces, axis=1)
 
 
 def _every_step(a, steps: int, zeros: bool = False):
