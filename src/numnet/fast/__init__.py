@@ -13,7 +13,8 @@ What it holds, and the floor each module sits on (ARCHITECTURE.md draws the floo
   block of images at a time) and pooling as compiled loops.
 - ``recurrent`` (floor 4, beside the layers): SimpleRNN, LSTM and GRU as one tape node a layer,
   the input projection of all time steps as one product and the recurrence (forward and through
-  time backward) as compiled loops.
+  time backward) as compiled loops; ``rows`` (floor 4): an Embedding's gradient, the
+  scatter-add of its rows, as one compiled pass.
 - ``stack_step``, ``helper_thread``, ``_helper_loop`` (floor 6, beside the trainer): a plain
   Dense stack's training step as a fixed list of calls, and a second core that gathers the next
   batch and shares the products.
