@@ -272,6 +272,7 @@ def test_the_batch_cut_into_parts_gives_the_same_numbers(kind, option, monkeypat
         assert recurrent_kernels._compiled_kernels.get(name), f"{name} fell back"
     # and the cut itself: whole parts of at least PART_ROWS rows, one a worker
     monkeypatch.undo()
+    monkeypatch.setattr(recurrent_kernels, "_free_cores", lambda workers: workers)
     for batch, workers in [(32, 2), (7, 4), (64, 4), (20, 1)]:
         monkeypatch.setattr(fused, "_threads", workers)
         parts = recurrent_kernels._parts(batch, True)
@@ -300,3 +301,13 @@ def test_the_array_form_takes_over_where_the_backward_loops_fail(kind, monkeypat
     monkeypatch.setattr(recurrent_kernels, "_parts", lambda batch, one: [(0, 1), (1, batch)])
     _compare(kind, "sequences_backwards", "mask", "float32", 1e-6)
     assert tried
+
+
+def test_parts_only_for_cores_that_are_free(monkeypatch):
+    """The 1-minute load average (this process included) decides how many cores take a part."""
+    for load, workers, free in [(0.2, 2, 2), (1.4, 2, 2), (2.3, 2, 1), (5.0, 2, 1),
+                                (2.5, 4, 3), (0.0, 4, 4)]:
+        monkeypatch.setattr(recurrent_kernels.os, "getloadavg", lambda load=load: (load,) * 3)
+        assert recurrent_kernels._free_cores(workers) == free
+        monkeypatch.setattr(fused, "_threads", workers)
+        assert len(recurrent_kernels._parts(64, True)) == free

@@ -34,6 +34,9 @@ compiled form of the rarer options) and element loops of its own, and both share
 
 from __future__ import annotations
 
+import math
+import os
+
 import numpy as np
 
 from .. import activations, backend
@@ -712,13 +715,28 @@ same time, each with its own small product a step."""
 def _parts(batch: int, one_blas_thread: bool) -> list:
     """The (start, stop) row ranges of the batch that the element loops run on, one a worker
     thread (fast/updates.py's, ``NUMNET_FUSED_THREADS``): one range unless the BLAS is on one
-    thread (else its own threads would compete) and the batch has rows for two parts."""
+    thread (else its own threads would compete), a core is free (``_free_cores``) and the batch
+    has rows for two parts."""
     from . import updates as switch
 
     workers = switch._threads if one_blas_thread else 1
+    if workers > 1:
+        workers = min(workers, _free_cores(workers))
     pieces = max(1, min(workers, batch // PART_ROWS))
     cuts = [batch * i // pieces for i in range(pieces + 1)]
     return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def _free_cores(workers: int) -> int:
+    """Of ``workers`` cores, how many are not busy with other work: workers + 1 - the 1-minute
+    load average (which counts this process's own thread), rounded up. A part waits for its
+    core at each call, and on a machine busy with other work that wait costs more than the
+    part saves (measured on W6: about 20% slower on two busy cores, 15% faster on two free ones)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average here (Windows): trust the count
+        return workers
+    return max(1, min(workers, math.ceil(workers + 1 - load)))
 
 
 def _on_parts(name: str, parts: list, args_of):
