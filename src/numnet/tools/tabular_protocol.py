@@ -40,7 +40,8 @@ mean).
 Candidates (:func:`candidates`): the linear model, one hidden layer of 32 and two of 64 and 32
 relu units; where the training rows are few (under 2,000) the hidden layers carry dropout (0.1)
 and an L2 penalty (1e-3). ``--hidden`` replaces the search by one network (still beside the
-linear model).
+linear model). The cross-validation's many small fits run through :mod:`.tabular_fit` (the
+training ``fit`` does, as a direct NumPy loop: seconds instead of minutes on a 150-row table).
 
 Why one file of about 700 lines: the scoring protocol is one sequence of decisions best read top
 to bottom.
