@@ -71,6 +71,7 @@ def test_small_model_trains_with_one_thread_and_restores(no_user_setting):
 
 def test_the_fast_step_of_large_products_keeps_the_blas_setting(no_user_setting, monkeypatch):
     monkeypatch.setattr(threads, "SMALL_PRODUCT", 100)  # 16 x 20 x 8 is above it now
+    monkeypatch.setattr(threads, "BLAS_THREADED", 100)
     before = _blas_threads()
 
     class Step(Probe):
@@ -212,13 +213,16 @@ def test_evaluate_and_predict_run_on_one_thread(no_user_setting):
             seen["predict"] = _blas_threads()
 
     rs = np.random.default_rng(0)
-    x, y = rs.normal(size=(64, 20)).astype("float32"), rs.integers(0, 3, 64)
-    model = _model(8)
+    x, y = rs.normal(size=(512, 20)).astype("float32"), rs.integers(0, 3, 512)
+    model = _model(64)  # 256 x 20 x 64 multiply-adds: a product the BLAS would thread
     before = _blas_threads()
-    model.evaluate(x, y, batch_size=16, verbose=0, callbacks=[Probe()])
-    model.predict(x, batch_size=16, verbose=0, callbacks=[Probe()])
+    model.evaluate(x, y, batch_size=256, verbose=0, callbacks=[Probe()])
+    model.predict(x, batch_size=256, verbose=0, callbacks=[Probe()])
     assert set(seen["evaluate"]) == {1} and set(seen["predict"]) == {1}
     assert _blas_threads() == before
+    # one row: products OpenBLAS runs on one thread by itself; the BLAS is not touched
+    model.predict(x[:1], verbose=0, callbacks=[Probe()])
+    assert seen["predict"] == before
 
 
 def test_a_large_dense_product_is_cut_during_fit_and_predict(no_user_setting, two_workers):

@@ -514,7 +514,9 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
     geometry = (window, strides, dilation, before, out_shape)
     matrix = kernel.value.reshape(-1, kernel.shape[-1])
     rows = None  # the patches, kept for the backward on the plain path only
-    z = _fast_conv.conv_forward(x.value, matrix, *geometry)
+    with _threads.scope():  # its blocks' products on one BLAS thread, the blocks on the cores
+        _threads.pin()
+        z = _fast_conv.conv_forward(x.value, matrix, *geometry)
     if z is None:
         padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
         rows = backend.xp.stack([padded[tap] for tap in taps], axis=-2).reshape(
@@ -539,8 +541,10 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
             return
         done = None
         if rows is None:
-            done = _fast_conv.conv_backward(x.value, dz, matrix, *geometry,
-                                            kernel.requires_grad, x.requires_grad)
+            with _threads.scope():
+                _threads.pin()
+                done = _fast_conv.conv_backward(x.value, dz, matrix, *geometry,
+                                                kernel.requires_grad, x.requires_grad)
         if done is not None:
             d_matrix, dx = done
         else:

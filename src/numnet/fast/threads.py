@@ -74,16 +74,45 @@ def _policy_applies() -> bool:
 
 # The policy's state while a computation runs (nested scopes share the outermost one's).
 _depth = 0  # open scopes
-_saved: list = []  # (threadpoolctl's controller of a BLAS, its count before the scope)
-_pinned = False  # whether the outermost scope set the BLAS to one thread
+_keep = False  # the outermost scope keeps the BLAS's threads (the fast step of a large stack)
+_declined = False  # the policy does not apply in this scope (a user setting, the GPU...)
+_pinned = False  # the BLAS is on one thread until the outermost scope ends
+_saved: list = []  # (threadpoolctl's controller of a BLAS, its count before the pin)
 _MIN_ROWS = 64  # rows of a block, at least: below this a block is not worth a thread
+BLAS_THREADED = 1 << 18
+"""Multiply-adds below which OpenBLAS runs a product on one thread by itself: a scope pins the
+BLAS at its first product of this size or more (pinning costs a few microseconds, which a
+batch-1 ``predict`` of a small model would otherwise pay for nothing)."""
+
+
+def pin() -> bool:
+    """Inside a ``scope``: set the BLAS to one thread until the outermost scope ends (once a
+    scope; nothing where the policy does not apply). Returns whether the BLAS is pinned. Called
+    by ``matmul`` and by the fast kernels that run products of their own."""
+    global _pinned, _saved, _declined
+    if _pinned or not _depth or _keep or _declined:
+        return _pinned
+    if not _policy_applies():
+        _declined = True
+        return False
+    try:
+        libs = [lib for lib in _controller().lib_controllers if lib.user_api == "blas"]
+        saved = [(lib, int(lib.num_threads)) for lib in libs]
+        for lib, _ in saved:
+            lib.set_num_threads(1)
+    except Exception:  # threadpoolctl absent, or an unknown BLAS build: leave it as it is
+        _declined = True
+        return False
+    _saved, _pinned = saved, True
+    return True
 
 
 def matmul(a, b, out=None):
-    """``a @ b`` for 2-D NumPy arrays; inside a ``scope`` where the BLAS is on one thread, a
-    product of ``SMALL_PRODUCT`` multiply-adds or more is cut into row blocks of ``a``, one per
-    worker (``NUMNET_FUSED_THREADS``, default the usable cores, at most 4), each written into
-    its rows of the result by its own thread. Anything else is one ``np.matmul`` call.
+    """``a @ b`` for 2-D NumPy arrays; inside a ``scope`` the BLAS is pinned to one thread (at
+    the first product of ``BLAS_THREADED`` multiply-adds or more), and a product of
+    ``SMALL_PRODUCT`` or more is cut into row blocks of ``a``, one per worker
+    (``NUMNET_FUSED_THREADS``, default the usable cores, at most 4), each written into its rows
+    of the result by its own thread. Anything else is one ``np.matmul`` call.
 
     Args:
         a: (m, k) array; a transposed view is fine (its row blocks are views too).
@@ -93,69 +122,51 @@ def matmul(a, b, out=None):
     Returns:
         The (m, n) product (``out`` when given).
     """
-    if _pinned and a.ndim == 2 and b.ndim == 2 and type(a) is np.ndarray:
+    if _depth and a.ndim == 2 and b.ndim == 2 and type(a) is np.ndarray:
         m, k = a.shape
-        workers = fused._threads
-        if workers > 1 and m * k * b.shape[1] >= SMALL_PRODUCT and m >= 2 * _MIN_ROWS:
-            pieces = min(workers, m // _MIN_ROWS)
-            if out is None:
-                out = np.empty((m, b.shape[1]), dtype=np.result_type(a.dtype, b.dtype))
-            cuts = [m * i // pieces for i in range(pieces + 1)]
-            pool = fused._executor()
-            waits = [pool.submit(np.matmul, a[lo:hi], b, out=out[lo:hi])
-                     for lo, hi in zip(cuts[1:-1], cuts[2:])]
-            np.matmul(a[:cuts[1]], b, out=out[:cuts[1]])
-            for wait in waits:
-                wait.result()
-            return out
+        size = m * k * b.shape[1]
+        if size >= BLAS_THREADED and (_pinned or pin()):
+            workers = fused._threads
+            if workers > 1 and size >= SMALL_PRODUCT and m >= 2 * _MIN_ROWS:
+                pieces = min(workers, m // _MIN_ROWS)
+                if out is None:
+                    out = np.empty((m, b.shape[1]), dtype=np.result_type(a.dtype, b.dtype))
+                cuts = [m * i // pieces for i in range(pieces + 1)]
+                pool = fused._executor()
+                waits = [pool.submit(np.matmul, a[lo:hi], b, out=out[lo:hi])
+                         for lo, hi in zip(cuts[1:-1], cuts[2:])]
+                np.matmul(a[:cuts[1]], b, out=out[:cuts[1]])
+                for wait in waits:
+                    wait.result()
+                return out
     return a @ b if out is None else backend.xp.matmul(a, b, out=out)
 
 
 class scope:
     """A computation of numnet's (fit, evaluate, predict, a GradientTape block): inside it the
-    BLAS runs on one thread (``pin``, the default) and ``matmul`` cuts large products across
-    the cores; at its end the BLAS gets its count back. Scopes nest: the outermost one saves
-    and restores."""
+    BLAS runs on one thread (from the first product that could use more: ``pin``) and
+    ``matmul`` cuts large products across the cores; at its end the BLAS gets its count back.
+    ``pin=False`` keeps the BLAS's threads. Scopes nest: the outermost one decides and
+    restores."""
 
-    __slots__ = ("_opened", "_pin")
+    __slots__ = ("_pin",)
 
     def __init__(self, pin: bool = True):
         self._pin = pin
-        self._opened = False
 
     def __enter__(self) -> scope:
-        global _depth, _saved, _pinned
-        self._opened = False
-        if _depth:
-            _depth += 1
-            self._opened = True
-            return self
-        if not _policy_applies():
-            return self
-        try:
-            libs = [lib for lib in _controller().lib_controllers if lib.user_api == "blas"]
-            saved = [(lib, int(lib.num_threads)) for lib in libs]
-            if self._pin:
-                for lib, _ in saved:
-                    lib.set_num_threads(1)
-        except Exception:  # threadpoolctl absent, or an unknown BLAS build: leave it as it is
-            return self
-        if not saved:
-            return self
-        _saved, _pinned, _depth = saved, self._pin, 1
-        self._opened = True
+        global _depth, _keep, _declined
+        if not _depth:
+            _keep, _declined = not self._pin, False
+        _depth += 1
         return self
 
     def __exit__(self, *exc) -> None:
         global _depth, _saved, _pinned
-        if not self._opened:
-            return None
-        self._opened = False
         _depth -= 1
-        if not _depth:
-            if _pinned:
-                for lib, count in _saved:
-                    lib.set_num_threads(count)
+        if not _depth and _pinned:
+            for lib, count in _saved:
+                lib.set_num_threads(count)
             _saved, _pinned = [], False
         return None
 
@@ -182,8 +193,10 @@ class Limit:
 
     def __init__(self, weights, batch_size: int, fast_step: bool = False):
         small = bool(batch_size) and largest_product(weights, batch_size) < SMALL_PRODUCT
+        outermost = not _depth
         self._scope = scope(pin=small or not fast_step).__enter__()
-        self._small = small and self._scope._opened and _depth == 1
+        # the fast step of a small stack announces no products: pin now
+        self._small = small and outermost and pin()
         self._allowed = True
         if self._small:
             # A BLAS loaded later (plain SGD's axpy) would start threads of its own: not
