@@ -5,35 +5,14 @@ reported score lands within its sampling error of the saved model's score on fre
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
-import json
-
 import numpy as np
 import pytest
+from cli_tables import train, write_csv
 
 from numnet import models
-from numnet.cli import main
 from numnet.tools import tabular_protocol as protocol
 from numnet.tools.tabular import Preprocessor, build_model, metrics_of, read_table
 from numnet.tools.tabular_ensemble import average_model, input_map, to_shared_outputs
-
-
-def write_csv(path, header, rows) -> None:
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def train(*argv) -> tuple:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["train", *map(str, argv)]) == 0
-    folder = argv[argv.index("--out") + 1]
-    with open(f"{folder}/report.json") as f:
-        return json.load(f), out.getvalue()
 
 
 def mixed_rows(n: int, seed: int, task: str) -> list:

@@ -4,36 +4,17 @@ every column decision said in the terminal and report.json, one set of units, hi
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import io
 import json
 
 import numpy as np
 import pytest
+from cli_tables import train, write_csv
 
 import numnet
 from numnet.cli import main
 from numnet.tools import tabular_protocol as protocol
 
 QUICK = ["--epochs", "25", "--patience", "5", "--hidden", "8", "--folds", "3", "--repeats", "1"]
-
-
-def write_csv(path, header, rows) -> None:
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(header)
-        writer.writerows(rows)
-
-
-def train(*argv) -> tuple:
-    """Run `numnet train` in this process: (report, stdout)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["train", *map(str, argv)]) == 0
-    folder = argv[argv.index("--out") + 1]
-    with open(f"{folder}/report.json") as f:
-        return json.load(f), out.getvalue()
 
 
 # ----------------------------------------------------------------------------- the pieces
