@@ -10,8 +10,8 @@ import numpy as np
 
 from .backend import clear_session, set_random_seed
 from .callbacks.progbar_logger import Progbar
+from .data.py_dataset import PyDataset
 from .layers.base import SymbolicTensor
-from .models.adapters import PyDataset
 from .registry import (
     CustomObjectScope,
     custom_object_scope,

@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import backend
 from ..autodiff import ops
+from ..data.py_dataset import PyDataset
 from .base import Layer
 
 
@@ -233,8 +234,8 @@ def _batches(data, where):
             raise TypeError(f"{where}: expected arrays of numbers, given {value!r}.")
         return value.astype(np.float64)
 
-    if any(cls.__name__ == "PyDataset" for cls in type(data).__mro__):  # (by name: no import
-        return (array(data[i]) for i in range(len(data)))          # from the models above)
+    if isinstance(data, PyDataset):
+        return (array(data[i]) for i in range(len(data)))
     if isinstance(data, (list, tuple)) or not (hasattr(data, "__array__")
                                                or hasattr(data, "value")):
         if not hasattr(data, "__iter__"):
