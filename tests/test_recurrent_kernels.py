@@ -5,6 +5,7 @@ checks with masks; return_state and initial_state called eagerly."""
 from __future__ import annotations
 
 import contextlib
+import os
 
 import numpy as np
 import pytest
@@ -304,10 +305,21 @@ def test_the_array_form_takes_over_where_the_backward_loops_fail(kind, monkeypat
 
 
 def test_parts_only_for_cores_that_are_free(monkeypatch):
-    """The 1-minute load average (this process included) decides how many cores take a part."""
-    for load, workers, free in [(0.2, 2, 2), (1.4, 2, 2), (2.3, 2, 1), (5.0, 2, 1),
-                                (2.5, 4, 3), (0.0, 4, 4)]:
-        monkeypatch.setattr(recurrent_kernels.os, "getloadavg", lambda load=load: (load,) * 3)
+    """The machine's load now (this thread included) decides how many cores take a part."""
+    for load, workers, free in [(0.2, 2, 2), (1, 2, 2), (1.4, 2, 2), (2, 2, 1), (2.3, 2, 1),
+                                (5, 2, 1), (2.5, 4, 3), (0, 4, 4), (None, 2, 2)]:
+        monkeypatch.setattr(recurrent_kernels, "_load", lambda load=load: load)
         assert recurrent_kernels._free_cores(workers) == free
         monkeypatch.setattr(fused, "_threads", workers)
         assert len(recurrent_kernels._parts(64, True)) == free
+
+
+def test_the_load_is_the_moment_s_runnable_threads():
+    """On Linux, /proc/loadavg's count of runnable threads (this one at least); elsewhere the
+    1-minute average or None."""
+    load = recurrent_kernels._load()
+    if os.path.exists("/proc/loadavg"):
+        with open("/proc/loadavg") as f:
+            assert isinstance(load, int) and 1 <= load <= int(f.read().split()[3].split("/")[1])
+    else:
+        assert load is None or load >= 0

@@ -728,15 +728,31 @@ def _parts(batch: int, one_blas_thread: bool) -> list:
 
 
 def _free_cores(workers: int) -> int:
-    """Of ``workers`` cores, how many are not busy with other work: workers + 1 - the 1-minute
-    load average (which counts this process's own thread), rounded up. A part waits for its
-    core at each call, and on a machine busy with other work that wait costs more than the
-    part saves (measured on W6: about 20% slower on two busy cores, 15% faster on two free ones)."""
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # no load average here (Windows): trust the count
+    """Of ``workers`` cores, how many are not busy with other work: workers + 1 - the load
+    (``_load``: the threads running or ready to run now, this one included), rounded up. A
+    part waits for its core at each call, and on a machine busy with other work that wait costs
+    more than the part saves (measured on W6: about 20% slower on two busy cores, 15% faster on
+    two free ones)."""
+    load = _load()
+    if load is None:  # no load figure here (Windows): trust the count
         return workers
     return max(1, min(workers, math.ceil(workers + 1 - load)))
+
+
+def _load():
+    """The threads of the whole machine running or ready to run at this moment (Linux's
+    /proc/loadavg, its fourth field), else the 1-minute load average, else None. The moment's
+    count follows the machine as it is now: the 1-minute average still counts, for a minute,
+    a process that has just ended (in a benchmark, the peer that ran before)."""
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            return int(f.read().split()[3].split(b"/")[0])
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
 
 
 def _on_parts(name: str, parts: list, args_of):
