@@ -43,6 +43,7 @@ from .. import activations, backend
 from ..autodiff import ops
 from ..autodiff import tensor as _tensor
 from ..autodiff.tensor import Tensor
+from . import threads
 
 enabled = True
 """False makes every recurrent layer take the per-step path (the reference)."""
@@ -818,23 +819,20 @@ SMALL_STEP = 1 << 22
 with one BLAS thread: a multi-threaded BLAS gains nothing on products this small, and on a busy
 machine its threads wait for a core at every step (each of a hundred steps)."""
 
-_USER_SETTINGS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _threads = {"controller": None, "libraries": -1}
 
 
 class _one_blas_thread:
     """``with _one_blas_thread(size):`` the BLAS on one thread for products of ``size``
-    multiply-adds below SMALL_STEP, unless the user set its threads (the variables above, or
-    NUMNET_BLAS_THREADS=keep) or threadpoolctl is missing; the setting is put back after."""
+    multiply-adds below SMALL_STEP, unless fast/threads.py's policy does not apply (the user set
+    the BLAS's threads, or NUMNET_BLAS_THREADS=keep) or threadpoolctl is missing; the setting is
+    put back after. Its own view of the thread pools (not fast/threads.py's, made once a
+    process): numba's compiled products load a second BLAS (scipy's) that must be limited
+    too."""
 
     def __init__(self, size: int):
         self.limits = None
-        if size >= SMALL_STEP:
-            return
-        import os
-
-        if os.environ.get("NUMNET_BLAS_THREADS", "").lower() == "keep" or any(
-                os.environ.get(name) for name in _USER_SETTINGS):
+        if size >= SMALL_STEP or not threads._policy_applies():
             return
         try:
             # made again once numba has loaded a BLAS of its own (scipy's) for its products
@@ -1066,8 +1064,6 @@ def _every_step(a, steps: int, zeros: bool = False):
 def _transposed_product(h, dz):
     """h^T dz for h (rows, units), dz (rows, width), computed as (dz^T h)^T: its width rows can
     be cut across the cores by ``threads.matmul`` (h^T has only units rows)."""
-    from . import threads
-
     return threads.matmul(dz.T, h).T
 
 
