@@ -181,11 +181,6 @@ def test_a_tape_gradient_runs_on_one_thread_and_restores(no_user_setting):
     before = _blas_threads()
     w = numnet.Variable(np.ones((32, 32), "float32"))
     seen = []
-
-    class Spy(numnet.layers.Layer):
-        def call(self, x):
-            return x
-
     with numnet.GradientTape() as tape:
         loss = numnet.ops.sum(numnet.ops.matmul(np.ones((32, 32), "float32"), w))
     seen.append(_blas_threads())  # outside the block: the user's count
