@@ -121,6 +121,13 @@ def matmul(a, b, out=None):
 
     Returns:
         The (m, n) product (``out`` when given).
+
+    Example:
+        >>> a, b = np.ones((512, 256), "float32"), np.ones((256, 256), "float32")
+        >>> with scope():                    # as inside fit: cut in row blocks on the workers
+        ...     c = matmul(a, b)
+        >>> c.shape, float(c[0, 0])
+        ((512, 256), 256.0)
     """
     if _depth and a.ndim == 2 and b.ndim == 2 and type(a) is np.ndarray:
         m, k = a.shape
@@ -147,7 +154,16 @@ class scope:
     BLAS runs on one thread (from the first product that could use more: ``pin``) and
     ``matmul`` cuts large products across the cores; at its end the BLAS gets its count back.
     ``pin=False`` keeps the BLAS's threads. Scopes nest: the outermost one decides and
-    restores."""
+    restores.
+
+    Args:
+        pin: put the BLAS on one thread at the first product that could use more. Defaults to
+            ``True``.
+
+    Example:
+        >>> with scope():                    # what fit, predict and GradientTape do
+        ...     y = matmul(np.ones((4, 3)), np.ones((3, 2)))
+    """
 
     __slots__ = ("_pin",)
 
