@@ -18,6 +18,7 @@ from ..autodiff import ops
 from ..autodiff import symbolic as _symbolic
 from ..autodiff.tensor import Tensor, Variable
 from ..naming import snake_case, unique_name  # noqa: F401  (re-exported)
+from .input_spec import assert_input_compatibility
 
 
 def reject_unknown_kwargs(where: str, kwargs: dict, known) -> None:
@@ -508,6 +509,10 @@ class Layer:
         setattr(self, f"{name}_regularizer", regularizers.get(regularizer))
         setattr(self, f"{name}_constraint", constraints.get(constraint))
 
+    # What call's first argument must be (an InputSpec, a list of them, or None); checked on
+    # every call before build and after it, as Keras does.
+    input_spec = None
+
     # ----- symbolic input and output -----
     _io: tuple | None = None  # (input, output) symbolic tensors of the layer's place in a model
 
@@ -614,6 +619,8 @@ class Layer:
                                 "layer(x); given no positional argument.")
             args = (kwargs.pop("inputs"),)
         inputs = args[0]
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         if _symbolic.is_symbolic(inputs) or (
                 (len(args) > 1 or kwargs or type(inputs) in (list, tuple, dict))
                 and (_symbolic.any_symbolic(args) or _symbolic.any_symbolic(kwargs))):
@@ -635,6 +642,8 @@ class Layer:
         first_call = not self.built
         if first_call:
             self._maybe_build(_shapes_of(x))
+            if self.input_spec is not None:
+                assert_input_compatibility(self.input_spec, inputs, self.name)
         if isinstance(x, Tensor):
             dtype = x.value.dtype
             if dtype is not self._compute and backend.is_float_dtype(dtype) and (
@@ -684,6 +693,8 @@ class Layer:
         if len(args) == 1 and not kwargs and _call_spec(type(self)).builtin:
             if _symbolic.is_symbolic(inputs):
                 self._maybe_build(inputs.shape)
+                if self.input_spec is not None:
+                    assert_input_compatibility(self.input_spec, inputs, self.name)
                 shape = self.output_shape
                 if not (isinstance(shape, (list, tuple)) and shape
                         and isinstance(shape[0], (list, tuple))):  # one output

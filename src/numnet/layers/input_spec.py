@@ -7,8 +7,10 @@ import numpy as np
 
 class InputSpec:
     """A record of what a layer accepts, which a custom layer may set as ``self.input_spec``
-    (as in Keras). numnet does not check it on every call; ``assert_input_compatibility``
-    checks an input against it on request.
+    (one spec, or a list of them for a layer with several inputs), as in Keras. Every call of
+    the layer (on arrays, tensors or the symbolic tensors of a functional model) checks its
+    first argument against it, before ``build`` and again after it (``build`` may set it), and
+    raises a ValueError naming the layer, the input and the rule it breaks.
 
     Args:
         dtype: the expected dtype name, or None for any. Defaults to ``None``.
@@ -77,30 +79,63 @@ class InputSpec:
 
 
 def assert_input_compatibility(input_spec, inputs, layer_name: str) -> None:
-    """A ValueError naming the layer and the rule unless each input fits its InputSpec
-    (``input_spec`` one spec or a list, ``inputs`` one array or a list); None specs pass."""
-    if input_spec is None:
+    """Raise a ValueError naming the layer, the input and the rule unless each input fits its
+    InputSpec.
+
+    Args:
+        input_spec: an InputSpec, a list of them (None entries accept anything), or None.
+        inputs: one array or tensor, or a list / tuple of them; a dict is matched to the specs
+            by their names when every spec has one.
+        layer_name: the layer's name, for the message.
+
+    Raises:
+        ValueError: when the number of inputs differs from the number of specs, an input is not
+            an array, or an input's rank, dtype or the size of an axis breaks its spec.
+    """
+    if not input_spec:
         return
-    specs = input_spec if isinstance(input_spec, (list, tuple)) else [input_spec]
-    values = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+    specs = list(input_spec) if isinstance(input_spec, (list, tuple)) else [input_spec]
+    if isinstance(inputs, dict):
+        names = [getattr(spec, "name", None) for spec in specs]
+        if names and all(names):
+            missing = [name for name in names if name not in inputs]
+            if missing:
+                raise ValueError(f"Layer {layer_name!r}: no input named {missing[0]!r}; given "
+                                 f"the keys {sorted(inputs)}, expected {names}.")
+            inputs = [inputs[name] for name in names]
+        else:
+            inputs = list(inputs.values())
+    values = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
     if len(specs) != len(values):
         raise ValueError(f"Layer {layer_name!r} expects {len(specs)} input(s), given "
-                         f"{len(values)}.")
+                         f"{len(values)}. Pass a list of {len(specs)} tensors.")
     for i, (spec, x) in enumerate(zip(specs, values, strict=True)):
         if spec is None or (x is None and spec.optional):
             continue
-        shape = tuple(np.shape(x)) if not hasattr(x, "shape") else tuple(x.shape)
         where = f"Input {i} of layer {layer_name!r}"
+        if not hasattr(x, "shape"):
+            if isinstance(x, (int, float, list, tuple, np.generic)):
+                x = np.asarray(x)
+            else:
+                raise ValueError(f"{where}: expected a tensor or an array, given "
+                                 f"{type(x).__name__} {x!r}. Call the layer on a tensor.")
+        shape = tuple(None if d is None else int(d) for d in x.shape)
         rank = len(shape)
         if spec.ndim is not None and not spec.allow_last_axis_squeeze and rank != spec.ndim:
             raise ValueError(f"{where}: expected ndim={spec.ndim}, given {rank} axes (shape "
                              f"{shape}).")
         if spec.max_ndim is not None and rank > spec.max_ndim:
-            raise ValueError(f"{where}: expected at most {spec.max_ndim} axes, given shape "
-                             f"{shape}.")
+            raise ValueError(f"{where}: expected at most {spec.max_ndim} axes (max_ndim), given "
+                             f"shape {shape}.")
         if spec.min_ndim is not None and rank < spec.min_ndim:
-            raise ValueError(f"{where}: expected at least {spec.min_ndim} axes, given shape "
-                             f"{shape}.")
+            raise ValueError(f"{where}: expected at least {spec.min_ndim} axes (min_ndim), given "
+                             f"shape {shape}.")
+        if spec.dtype is not None:
+            dtype = getattr(x, "dtype", None)
+            dtype = None if dtype is None else str(np.dtype(dtype))
+            if dtype is not None and dtype != spec.dtype:
+                raise ValueError(f"{where}: expected dtype={spec.dtype}, given {dtype}. Cast the "
+                                 f"input, e.g. ops.cast(x, {spec.dtype!r}).")
         for axis, size in spec.axes.items():
             if size is not None and -rank <= axis < rank and shape[axis] not in (size, None):
                 raise ValueError(f"{where}: expected axis {axis} of size {size}, given shape "
