@@ -196,12 +196,7 @@ NEEDS_TENSORFLOW = {
 
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
-FAILS = {
-    "distiller_unfrozen_teacher": "the teacher's output reaches the distillation loss as "
-                                  "y_true, which numnet's losses treat as a constant, so no "
-                                  "gradient reaches the unfrozen teacher that compute_loss "
-                                  "calls; Keras differentiates through y_true too",
-}
+FAILS: dict[str, str] = {}
 
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.

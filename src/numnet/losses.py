@@ -10,6 +10,11 @@ probabilities come straight from the activation the loss assumes (a sigmoid for 
 a softmax over the class axis for the categorical ones), the loss is computed from the logits
 instead (the stable path, with the fused gradient softmax(z) - y).
 
+Targets are constants, unless y_true is a Tensor that needs a gradient (another network's
+output, as in distillation): then, as in Keras, the loss is differentiated with respect to it
+too, on the tape (the stable path through the logits stays; the fused nodes are for constant
+targets only).
+
 Why one file of about 1400 lines: Keras keeps its losses as one module of function / class
 pairs; this file mirrors it.
 """
@@ -26,13 +31,25 @@ import numpy as np
 from . import backend
 from ._config import Configurable, by_name
 from .autodiff import ops
-from .autodiff.tensor import Tensor
+from .autodiff.tensor import Tensor, grad_enabled
 
 # ----------------------------------------------------------------------------- shape matching
 
 
+def _differentiable(y_true) -> bool:
+    """Whether ``y_true`` is a Tensor that gradients flow into (another model's output, say).
+
+    Keras differentiates a loss with respect to both of its arguments; targets that are arrays,
+    or Tensors that need no gradient, stay constants (and the fused cross-entropy paths apply).
+    """
+    return isinstance(y_true, Tensor) and y_true.requires_grad and grad_enabled()
+
+
 def _labels(y_true, like: Tensor):
-    """The target as an array of the prediction's float type (labels are not differentiated)."""
+    """The target in the prediction's float type: a Tensor when gradients flow into it (cast
+    on the tape), else an array (a constant)."""
+    if _differentiable(y_true):
+        return y_true if y_true.dtype == like.dtype else ops.cast(y_true, like.dtype)
     value = getattr(y_true, "value", y_true)
     value = backend.to_device(value)
     if value.dtype != like.dtype:
@@ -45,12 +62,17 @@ def match_rank(y_true, y_pred: Tensor):
     if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
         if y_pred.ndim == 1:
             return y_true, _reshape_keeping_logits(y_pred, y_pred.shape + (1,))
-        return y_true.reshape(y_true.shape[:-1]), y_pred
+        return _reshape(y_true, y_true.shape[:-1]), y_pred
     if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
         if y_true.ndim == 1:
-            return y_true.reshape(y_true.shape + (1,)), y_pred
+            return _reshape(y_true, y_true.shape + (1,)), y_pred
         return y_true, _reshape_keeping_logits(y_pred, y_pred.shape[:-1])
     return y_true, y_pred
+
+
+def _reshape(y, shape):
+    """An array reshaped, or a Tensor reshaped on the tape."""
+    return ops.reshape(y, shape) if isinstance(y, Tensor) else y.reshape(shape)
 
 
 def _reshape_keeping_logits(y_pred: Tensor, shape) -> Tensor:
@@ -152,7 +174,10 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "mean_absolute_percentage_error")
-    scale = backend.xp.maximum(backend.xp.abs(y_true), backend.epsilon())
+    if isinstance(y_true, Tensor):
+        scale = ops.maximum(ops.abs(y_true), backend.epsilon())
+    else:
+        scale = backend.xp.maximum(backend.xp.abs(y_true), backend.epsilon())
     diff = ops.abs(ops.divide(ops.subtract(y_true, y_pred), scale))
     return ops.multiply(ops.mean(diff, axis=-1), 100.0)
 
@@ -176,7 +201,10 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "mean_squared_logarithmic_error")
     first = ops.log(ops.add(ops.maximum(y_pred, backend.epsilon()), 1.0))
-    second = backend.xp.log(backend.xp.maximum(y_true, backend.epsilon()) + 1)
+    if isinstance(y_true, Tensor):
+        second = ops.log(ops.add(ops.maximum(y_true, backend.epsilon()), 1.0))
+    else:
+        second = backend.xp.log(backend.xp.maximum(y_true, backend.epsilon()) + 1)
     return ops.mean(ops.square(ops.subtract(first, second)), axis=-1)
 
 
@@ -263,8 +291,33 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
     """
     y_true, y_pred, logits = _binary_arguments(y_true, y_pred, from_logits, label_smoothing)
     if logits is not None:
-        return ops.mean(ops.sigmoid_cross_entropy(y_true, logits), axis=axis)
+        return ops.mean(_sigmoid_cross_entropy(y_true, logits), axis=axis)
     return ops.negative(ops.mean(_binary_log_likelihood(y_true, y_pred), axis=axis))
+
+
+def _sigmoid_cross_entropy(y_true, logits: Tensor) -> Tensor:
+    """Element-wise -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)) = softplus(z) - y z.
+
+    Constant targets take the fused node (d z = sigmoid(z) - y); targets that are Tensors are
+    differentiated too (d y = -z), through softplus and a product on the tape.
+    """
+    if isinstance(y_true, Tensor):
+        from . import activations
+
+        return ops.subtract(activations.softplus(logits), ops.multiply(logits, y_true))
+    return ops.sigmoid_cross_entropy(y_true, logits)
+
+
+def _softmax_cross_entropy(y_true, logits: Tensor, axis: int) -> Tensor:
+    """Per-sample -sum_j y_j log softmax(z)_j over ``axis``.
+
+    Constant targets take the fused node (d z = softmax(z) sum_j y_j - y); targets that are
+    Tensors are differentiated too (d y = -log softmax(z)), through log_softmax on the tape.
+    """
+    if isinstance(y_true, Tensor):
+        log_p = ops.log_softmax(logits, axis)
+        return ops.negative(ops.sum(ops.multiply(log_p, y_true), axis=axis))
+    return ops.softmax_cross_entropy(y_true, logits, axis)
 
 
 def _binary_log_likelihood(y_true, y_pred: Tensor) -> Tensor:
@@ -318,7 +371,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
     y_true, y_pred, logits = _categorical_arguments(y_true, y_pred, from_logits, label_smoothing,
                                                     axis)
     if logits is not None:
-        return ops.softmax_cross_entropy(y_true, logits, axis)
+        return _softmax_cross_entropy(y_true, logits, axis)
     p = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
     p = ops.clip(p, backend.epsilon(), 1.0 - backend.epsilon())
     return ops.negative(ops.sum(ops.multiply(ops.log(p), y_true), axis=axis))
@@ -355,10 +408,10 @@ def _categorical_arguments(y_true, y_pred, from_logits, label_smoothing, axis,
 def _categorical_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
                                    label_smoothing: float = 0.0, axis: int = -1):
     """The batch mean of categorical_crossentropy as one node, or None when it is computed from
-    probabilities (not logits)."""
+    probabilities (not logits) or the targets are differentiated."""
     y_true, _, logits = _categorical_arguments(y_true, y_pred, from_logits, label_smoothing,
                                                axis)
-    if logits is None:
+    if logits is None or isinstance(y_true, Tensor):
         return None
     return ops.softmax_cross_entropy_mean(y_true, logits, axis)
 
@@ -366,12 +419,13 @@ def _categorical_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
 def _binary_crossentropy_mean(y_true, y_pred, from_logits: bool = False,
                               label_smoothing: float = 0.0, axis: int = -1):
     """The batch mean of binary_crossentropy as one node, or None when it is computed from
-    probabilities (not logits) or over another axis than the last."""
+    probabilities (not logits), over another axis than the last, or the targets are
+    differentiated."""
     y_pred = ops.as_tensor(y_pred)
     if axis % max(y_pred.ndim, 1) != max(y_pred.ndim, 1) - 1:
         return None
     y_true, _, logits = _binary_arguments(y_true, y_pred, from_logits, label_smoothing)
-    if logits is None:
+    if logits is None or isinstance(y_true, Tensor):
         return None
     return ops.sigmoid_cross_entropy_mean(y_true, logits)
 
@@ -414,7 +468,7 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing: bool = Fals
     y_true, y_pred, logits = _binary_arguments(y_true, y_pred, from_logits, label_smoothing,
                                                "binary_focal_crossentropy")
     if logits is not None:
-        bce = ops.sigmoid_cross_entropy(y_true, logits)
+        bce = _sigmoid_cross_entropy(y_true, logits)
         p = activations.sigmoid(y_pred) if from_logits else y_pred
     else:
         bce = ops.negative(_binary_log_likelihood(y_true, y_pred))
@@ -600,7 +654,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
 
 def _hinge_labels(y_true):
     xp = backend.xp
-    is_binary = bool(xp.all((y_true == 0) | (y_true == 1)))
+    values = getattr(y_true, "value", y_true)
+    is_binary = bool(xp.all((values == 0) | (values == 1)))
     return 2.0 * y_true - 1.0 if is_binary else y_true
 
 
@@ -692,9 +747,13 @@ def kl_divergence(y_true, y_pred):
     """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "kl_divergence")
-    y_true = backend.xp.clip(y_true, backend.epsilon(), 1.0)
     p = ops.clip(y_pred, backend.epsilon(), 1.0)
-    log_ratio = ops.subtract(backend.xp.log(y_true), ops.log(p))
+    if isinstance(y_true, Tensor):
+        y_true = ops.clip(y_true, backend.epsilon(), 1.0)
+        log_ratio = ops.subtract(ops.log(y_true), ops.log(p))
+    else:
+        y_true = backend.xp.clip(y_true, backend.epsilon(), 1.0)
+        log_ratio = ops.subtract(backend.xp.log(y_true), ops.log(p))
     return ops.sum(ops.multiply(log_ratio, y_true), axis=-1)
 
 
@@ -746,7 +805,10 @@ def cosine_similarity(y_true, y_pred, axis: int = -1):
     """
     y_pred = ops.as_tensor(y_pred)
     y_true, y_pred = _same_shape(y_true, y_pred, "cosine_similarity")
-    true_n = _l2_normalize(Tensor(y_true), axis).value
+    if isinstance(y_true, Tensor):
+        true_n = _l2_normalize(y_true, axis)
+    else:
+        true_n = _l2_normalize(Tensor(y_true), axis).value
     return ops.negative(ops.sum(ops.multiply(_l2_normalize(y_pred, axis), true_n), axis=axis))
 
 
@@ -865,7 +927,8 @@ class Loss(Configurable):
 
     def _check_arguments(self, y_true, y_pred):
         """Numeric arrays with a batch axis; integer predictions become floats, 16-bit ones the
-        loss's dtype."""
+        loss's dtype. Targets that gradients flow into stay Tensors (Keras differentiates the
+        loss with respect to them too); other targets become arrays."""
         if not isinstance(y_pred, Tensor):
             y_pred = backend.to_device(y_pred)
             if y_pred.dtype.kind in "biu":
@@ -886,6 +949,8 @@ class Loss(Configurable):
         if y_pred.ndim >= 2 and y_pred.shape[-1] == 0:
             raise ValueError(f"{self.name}(y_pred): expected at least one output per sample, "
                              f"given shape {y_pred.shape}.")
+        if _differentiable(y_true):
+            return y_true, y_pred
         if true_value.dtype.kind == "b":
             true_value = true_value.astype(backend.floatx())
         return true_value, y_pred
