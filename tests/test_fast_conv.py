@@ -124,6 +124,8 @@ def test_several_blocks_and_a_partial_last_one(monkeypatch, dtype, channels):
     x4, geometry = fast_conv._geometry(x, (3, 3), (1, 1), (1, 1), (0, 0), (9, 9))
     assert fast_conv._blocks(x4, geometry) == (81, 2)
     _assert_paths_agree(lambda x, k, b: ops.conv(x, k, b), [x, kernel, bias])
+    relu = numnet.activations.kernel_of(numnet.activations.relu)
+    _assert_paths_agree(lambda x, k, b: ops.conv(x, k, b, act=relu), [x, kernel, bias])
 
 
 def test_conv_does_not_compute_the_gradient_of_an_input_that_needs_none():
@@ -331,6 +333,45 @@ def test_conv_gives_the_same_results_on_one_thread_and_several(monkeypatch, spy,
     scale = TOL[dtype] * max(1.0, float(np.abs(rows.T @ dz).max()))
     np.testing.assert_allclose(z4, rows @ matrix, rtol=0, atol=scale * 10)
     np.testing.assert_allclose(dk4, rows.T @ dz, rtol=0, atol=scale * 10)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("channels", [1, 5])
+def test_relu_backward_inside_the_blocks_matches_the_separate_pass(monkeypatch, dtype, channels):
+    # blocks of 2 images: a batch of 7 is 4 blocks in 4 groups; the relu's dz is made per block
+    monkeypatch.setattr(fast_conv, "BLOCK_BYTES", 2 * 81 * 9 * channels * np.dtype(dtype).itemsize)
+    x, matrix, g, geometry = _conv_arrays(dtype, channels)
+    relu_out = np.maximum(_data(g.shape, dtype, 23), 0)  # about half the outputs are zero
+    dz = g * (relu_out > 0)
+    results = {}
+    for threads in ("1", "4"):
+        monkeypatch.setenv("NUMNET_FUSED_THREADS", threads)
+        results[threads] = fast_conv.conv_relu_backward(x, g, relu_out, matrix, *geometry,
+                                                        True, True)
+    (dk1, dx1, db1), (dk4, dx4, db4) = results["1"], results["4"]
+    np.testing.assert_array_equal(dx4, dx1)
+    np.testing.assert_array_equal(db4, db1)  # the same blocks and groups in the same order
+    np.testing.assert_allclose(dk4, dk1, rtol=TOL[dtype], atol=0)
+    d_matrix, dx = fast_conv.conv_backward(x, dz, matrix, *geometry, True, True)
+    np.testing.assert_array_equal(dx1, dx)  # dz K^T of the same dz, position by position
+    np.testing.assert_allclose(dk1, d_matrix, rtol=TOL[dtype] * 10, atol=0)
+    scale = TOL[dtype] * max(1.0, float(np.abs(dz).sum(0).max()))
+    np.testing.assert_allclose(db1, dz.sum(0), rtol=0, atol=scale * 10)
+    # only what is asked: no input gradient, and no kernel gradient
+    dk, none, db = fast_conv.conv_relu_backward(x, g, relu_out, matrix, *geometry, True, False)
+    assert none is None
+    np.testing.assert_array_equal(db, db1)
+    none, dx_only, _ = fast_conv.conv_relu_backward(x, g, relu_out, matrix, *geometry, False,
+                                                    True)
+    assert none is None
+    np.testing.assert_array_equal(dx_only, dx1)
+
+
+def test_relu_backward_inside_the_blocks_declines_what_it_cannot_take():
+    x, matrix, g, geometry = _conv_arrays(np.float32, 3)
+    assert fast_conv.conv_relu_backward(x, g, g[:-1], matrix, *geometry, True, True) is None
+    assert fast_conv.conv_relu_backward(x, g, g.astype(np.float64), matrix, *geometry, True,
+                                        True) is None
 
 
 def test_conv_of_one_block_and_with_one_thread_stays_on_the_calling_thread(monkeypatch, spy):

@@ -532,6 +532,21 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
 
     def backward(g):
         g = g.reshape(z.shape)
+        if (rows is None and getattr(act, "fused", None) == "relu"
+                and (kernel.requires_grad or x.requires_grad)):
+            with _threads.scope():  # the relu's backward inside the blocks' loop
+                _threads.pin()
+                done = _fast_conv.conv_relu_backward(x.value, g, out, matrix, *geometry,
+                                                     kernel.requires_grad, x.requires_grad)
+            if done is not None:
+                d_matrix, dx, d_bias = done
+                if bias is not None and bias.requires_grad:
+                    accumulate(bias, d_bias)
+                if kernel.requires_grad:
+                    accumulate(kernel, d_matrix.reshape(kernel.shape))
+                if x.requires_grad:
+                    accumulate(x, dx)
+                return
         dz, sums = (g, None) if act is None else activation_backward(g, z, out, act,
                                                                    _bias_buffer(bias, g))
         if bias is not None and bias.requires_grad:

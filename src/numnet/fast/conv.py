@@ -276,6 +276,36 @@ def conv_backward(x, dz, matrix, window, strides, dilation, before, out, want_ke
     patches P_b again, d matrix += P_b^T dz_b, and dx_b from dz_b K^T (col2im) while cached.
     Each group of blocks (``_groups``) sums its own d matrix, on up to ``_thread_count()``
     threads; the groups' sums are then added in the order of the groups."""
+    done = _backward(x, dz, None, matrix, window, strides, dilation, before, out, want_kernel,
+                     want_input)
+    return None if done is None else done[:2]
+
+
+def conv_relu_backward(x, g, relu_out, matrix, window, strides, dilation, before, out,
+                       want_kernel: bool, want_input: bool):
+    """(d matrix or None, dx or None, d bias) of a convolution followed by a bias and a relu,
+    given ``g``, the gradient of the relu's output ``relu_out`` (both (rows, filters)); None
+    where the kernels do not apply. As conv_backward, with dz_b = g_b * (relu_out_b > 0) made
+    per block of images in the group's cache-sized buffer, so that the whole dz is never
+    written, and the bias gradient sum_rows dz summed per block, per group, then over the
+    groups in their order (the same cut as d matrix: the same bits on any number of threads)."""
+    if _relu_kernel() is None or not applies(g, relu_out) or g.shape != relu_out.shape:
+        return None
+    return _backward(x, g, relu_out, matrix, window, strides, dilation, before, out,
+                     want_kernel, want_input)
+
+
+def _relu_kernel():
+    """fast/kernels.py's compiled relu backward (dz and the column sums in one pass), or None."""
+    from . import kernels
+
+    return kernels._kernel("relu_backward")
+
+
+def _backward(x, dz, relu_out, matrix, window, strides, dilation, before, out,
+              want_kernel: bool, want_input: bool):
+    """conv_backward, and conv_relu_backward where ``relu_out`` is given (``dz`` then the
+    gradient of the relu's output): (d matrix, dx, d bias or None), or None."""
     plan = _geometry(x, window, strides, dilation, before, out)
     if (plan is None or not applies(x, dz, matrix) or _kernel("im2col") is None
             or _kernel("im2col_t") is None or _kernel("col2im") is None):
@@ -285,6 +315,8 @@ def conv_backward(x, dz, matrix, window, strides, dilation, before, out, want_ke
     groups = _groups(x4.shape[0], block)
     dx = np.empty(x4.shape, x.dtype) if want_input else None
     col2im_ = _kernel("col2im")
+    relu = None if relu_out is None else _relu_kernel()
+    filters = matrix.shape[1]
 
     def backward(k):
         first, last = groups[k]
@@ -292,11 +324,22 @@ def conv_backward(x, dz, matrix, window, strides, dilation, before, out, want_ke
         if want_kernel:
             patches, build, transposed = _patch_builder(x4, rows, matrix.shape[0])
         d_rows = np.empty((rows, matrix.shape[0]), x.dtype) if want_input else None
+        if relu is not None:
+            dz_buffer = np.empty((rows, filters), x.dtype)
+            d_bias = np.zeros(filters, x.dtype)
+            d_bias_block = np.empty(filters, x.dtype)
+        else:
+            d_bias = None
         d_matrix = None
         for start in range(first, last, block):
             stop = min(last, start + block)
             n = (stop - start) * per_image
             dz_b = dz[start * per_image:stop * per_image]
+            if relu is not None:
+                relu(dz_b, relu_out[start * per_image:stop * per_image], dz_buffer[:n],
+                     d_bias_block)
+                d_bias += d_bias_block
+                dz_b = dz_buffer[:n]
             if want_kernel:
                 part = patches[:, :n] if transposed else patches[:n]
                 build(x4[start:stop], part, *geometry)
@@ -308,18 +351,21 @@ def conv_backward(x, dz, matrix, window, strides, dilation, before, out, want_ke
             if want_input:
                 np.matmul(dz_b, matrix.T, out=d_rows[:n])
                 col2im_(d_rows[:n], dx[start:stop], *geometry)
-        return d_matrix
+        return d_matrix, d_bias
 
-    d_matrix = None
-    if want_kernel or want_input:
-        partial = _in_groups(backward, len(groups))
-        if want_kernel:
-            d_matrix = partial[0]
-            for more in partial[1:]:
-                d_matrix += more
+    d_matrix = d_bias = None
+    partial = _in_groups(backward, len(groups))
+    if want_kernel:
+        d_matrix = partial[0][0] if partial else None
+        for more, _ in partial[1:]:
+            d_matrix += more
+    if relu is not None:
+        d_bias = partial[0][1] if partial else np.zeros(filters, x.dtype)
+        for _, more in partial[1:]:
+            d_bias += more
     if want_kernel and d_matrix is None:  # an empty batch
         d_matrix = np.zeros(matrix.shape, x.dtype)
-    return d_matrix, None if dx is None else dx.reshape(x.shape)
+    return d_matrix, None if dx is None else dx.reshape(x.shape), d_bias
 
 
 def col2im(d_rows, shape, window, strides, dilation, before, out):
