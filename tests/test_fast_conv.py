@@ -367,6 +367,25 @@ def test_relu_backward_inside_the_blocks_matches_the_separate_pass(monkeypatch, 
     np.testing.assert_array_equal(dx_only, dx1)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("channels", [1, 5])
+def test_bias_and_relu_inside_the_blocks_give_the_separate_pass_bits(monkeypatch, dtype,
+                                                                    channels):
+    monkeypatch.setattr(fast_conv, "BLOCK_BYTES", 2 * 81 * 9 * channels * np.dtype(dtype).itemsize)
+    x, matrix, _, geometry = _conv_arrays(dtype, channels)
+    bias = _data((6,), dtype, 24)
+    z = fast_conv.conv_forward(x, matrix, *geometry)
+    expected = np.maximum(z + bias, 0)
+    for threads in ("1", "4"):
+        monkeypatch.setenv("NUMNET_FUSED_THREADS", threads)
+        out = fast_conv.conv_forward(x, matrix, *geometry, relu_bias=bias)
+        np.testing.assert_array_equal(out, expected)
+    assert (expected == 0).any() and (expected > 0).any()
+    assert fast_conv.conv_forward(x, matrix, *geometry, relu_bias=bias[:-1]) is None
+    assert fast_conv.conv_forward(x, matrix, *geometry,
+                                  relu_bias=bias.astype(np.float16)) is None
+
+
 def test_relu_backward_inside_the_blocks_declines_what_it_cannot_take():
     x, matrix, g, geometry = _conv_arrays(np.float32, 3)
     assert fast_conv.conv_relu_backward(x, g, g[:-1], matrix, *geometry, True, True) is None

@@ -514,16 +514,24 @@ def conv(x, kernel, bias=None, strides=1, padding: str = "valid", dilation_rate=
     geometry = (window, strides, dilation, before, out_shape)
     matrix = kernel.value.reshape(-1, kernel.shape[-1])
     rows = None  # the patches, kept for the backward on the plain path only
+    b = None if bias is None else bias.value
+    # a bias and a relu: applied by the compiled blocks while each block's product is cached
+    relu_bias = b if b is not None and getattr(act, "fused", None) == "relu" else None
     with _threads.scope():  # its blocks' products on one BLAS thread, the blocks on the cores
         _threads.pin()
-        z = _fast_conv.conv_forward(x.value, matrix, *geometry)
+        z = _fast_conv.conv_forward(x.value, matrix, *geometry, relu_bias=relu_bias)
+        if z is None and relu_bias is not None:
+            relu_bias = None
+            z = _fast_conv.conv_forward(x.value, matrix, *geometry)
     if z is None:
+        relu_bias = None
         padded, taps, inner = _windows(x.value, window, strides, dilation, padding)
         rows = backend.xp.stack([padded[tap] for tap in taps], axis=-2).reshape(
             -1, matrix.shape[0])  # (batch, *out, taps, in): one row per output position
         z = _threads.matmul(rows, matrix)
-    b = None if bias is None else bias.value
-    if act is None:
+    if relu_bias is not None:
+        out = z  # max(z + b, 0), made in place by the blocks
+    elif act is None:
         if b is not None:
             z += b
         out = z

@@ -239,15 +239,24 @@ def _in_groups(work, count: int) -> list:
     return results
 
 
-def conv_forward(x, matrix, window, strides, dilation, before, out):
+def conv_forward(x, matrix, window, strides, dilation, before, out, relu_bias=None):
     """The convolution's product P K, (batch * prod(out), filters), for channels-last ``x`` and
     the kernel as a matrix ``matrix`` (taps * channels, filters), or None where the kernels do
     not apply. The patches P are built a block of images at a time and multiplied while they
     are in the cache; they are never stored whole (conv_backward builds them again). The
-    blocks' groups (``_groups``) run on up to ``_thread_count()`` threads."""
+    blocks' groups (``_groups``) run on up to ``_thread_count()`` threads. With ``relu_bias``
+    (the bias, (filters,), of x's dtype) each block's product becomes max(P_b K + b, 0) while
+    it is cached: the output of a convolution with a bias and a relu."""
     plan = _geometry(x, window, strides, dilation, before, out) if applies(x, matrix) else None
     if plan is None or _kernel("im2col") is None or _kernel("im2col_t") is None:
         return None
+    relu = None
+    if relu_bias is not None:
+        from . import kernels
+
+        relu = kernels._kernel("bias_relu")
+        if relu is None or not applies(x, relu_bias) or relu_bias.shape != matrix.shape[1:]:
+            return None
     x4, geometry = plan
     per_image, block = _blocks(x4, geometry)
     groups = _groups(x4.shape[0], block)
@@ -262,8 +271,10 @@ def conv_forward(x, matrix, window, strides, dilation, before, out):
             n = (stop - start) * per_image
             part = patches[:, :n] if transposed else patches[:n]
             build(x4[start:stop], part, *geometry)
-            np.matmul(part.T if transposed else part, matrix,
-                      out=z[start * per_image:stop * per_image])
+            z_b = z[start * per_image:stop * per_image]
+            np.matmul(part.T if transposed else part, matrix, out=z_b)
+            if relu is not None:
+                relu(z_b, relu_bias)
 
     _in_groups(forward, len(groups))
     return z
