@@ -633,7 +633,7 @@ def test_a_functional_text_model_file_saves_and_loads(tmp_path):
     (lambda: layers.SimpleRNN(3, dropout=1.0), ValueError, r"\(dropout\): expected a number "
                                                            r"in \[0, 1\)"),
     (lambda: layers.LSTM(3, recurrent_dropout=-0.1), ValueError, r"recurrent_dropout"),
-    (lambda: layers.LSTM(3, stateful=True), ValueError, r"stateful=True.*initial_state"),
+    (lambda: layers.LSTM(3, stateful="yes"), TypeError, r"LSTM\(stateful\)"),
     (lambda: layers.GRU(3, return_sequences="yes"), TypeError, r"GRU\(return_sequences\)"),
     (lambda: layers.LSTM(3, activation="tanhh"), ValueError, r"tanh"),
     (lambda: layers.LSTM(3, implementation=3), ValueError, r"implementation"),

@@ -367,9 +367,11 @@ class RNN(Layer):
     ``mask`` (batch, time), True where a step counts (Embedding(mask_zero=True) and Masking
     give it): a masked step keeps the states, and its output is the previous first state
     (h_{t-1}), or zeros with zero_output_for_mask, as Keras. The mask goes on with
-    return_sequences and is dropped otherwise. stateful=True is not supported; unroll is
-    accepted and changes nothing (the steps always run in a loop). A cell of
-    one's own needs ``state_size`` and ``call(inputs, states)`` -> (output, new states).
+    return_sequences and is dropped otherwise. With stateful=True the final states of a call
+    are the initial states of the next (``layer.states``; ``reset_states()`` sets them to
+    zeros), so a long sequence can be fed in pieces; unroll is accepted and changes nothing
+    (the steps always run in a loop). A cell of one's own needs ``state_size`` and
+    ``call(inputs, states)`` -> (output, new states).
 
     Args:
         cell: a cell (an LSTMCell, GRUCell, SimpleRNNCell or one's own with ``state_size`` and
@@ -379,8 +381,11 @@ class RNN(Layer):
         return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
             LSTM). Defaults to ``False``.
         go_backwards: run from the last step to the first. Defaults to ``False``.
-        stateful: not supported (True raises: states are not kept between batches; pass
-            ``initial_state``). Defaults to ``False``.
+        stateful: keep the final states of each call (``layer.states``, as many arrays of
+            shape (batch, units) as the cell has states) and start the next call from them, the
+            sample at index i of a batch going on from the sample at index i of the one before;
+            every batch then has the batch size of the first. ``reset_states()`` sets them to
+            zeros. Defaults to ``False``.
         unroll: accepted; the steps always run in a loop. Defaults to ``False``.
         zero_output_for_mask: give masked steps a zero output instead of the previous one. Defaults
             to ``False``.
@@ -409,14 +414,9 @@ class RNN(Layer):
             raise TypeError(f"{where}(cell): expected a cell (SimpleRNNCell, LSTMCell, GRUCell "
                             "or a layer with state_size and call(inputs, states)), given "
                             f"{cell!r}.")
-        if stateful:
-            raise ValueError(
-                f"{where}(stateful=True): numnet does not keep states between batches. Use "
-                "stateful=False, and pass the states yourself where needed: "
-                "layer(x, initial_state=[...]) with return_state=True.")
         for arg, value in (("return_sequences", return_sequences),
                            ("return_state", return_state), ("go_backwards", go_backwards),
-                           ("unroll", unroll)):
+                           ("stateful", stateful), ("unroll", unroll)):
             if not isinstance(value, bool):
                 raise TypeError(f"{where}({arg}): expected True or False, given {value!r}.")
         super().__init__(**kwargs)
@@ -424,7 +424,8 @@ class RNN(Layer):
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
-        self.stateful = False
+        self.stateful = stateful
+        self.states = None  # with stateful: the final states of the last call
         self.unroll = unroll
         self.zero_output_for_mask = bool(zero_output_for_mask)
 
@@ -491,6 +492,8 @@ class RNN(Layer):
         if steps == 0:
             raise ValueError(f"Input of layer {self.name!r}: the sequences have no time steps "
                              f"(shape {inputs.shape}); give at least one.")
+        if initial_state is None and self.stateful:
+            initial_state = self._kept_states(batch, inputs.dtype)
         states = self._initial_states(initial_state, batch, inputs.dtype)
         keep = None if mask is None else self._sequence_mask(mask, inputs)
         if isinstance(self.cell, _Cell):
@@ -499,7 +502,37 @@ class RNN(Layer):
             outputs, states = self._run_custom_cell(inputs, states, training,
                                                     self._step_masks(keep))
             output = ops.stack(outputs, axis=1) if self.return_sequences else outputs[-1]
+        if self.stateful:  # kept as values: no gradient flows from one call into the last
+            self.states = [Tensor(backend.xp.array(s.value, copy=True)) for s in states]
         return (output, *states) if self.return_state else output
+
+    def _kept_states(self, batch: int, dtype) -> list:
+        """A stateful layer's states from its last call (zeros at the first)."""
+        if self.states is None:
+            self.states = self._initial_states(None, batch, dtype)
+        kept = self.states[0].shape[0]
+        if kept != batch:
+            raise ValueError(
+                f"Layer {self.name!r} is stateful: every batch must have the batch size of the "
+                f"states it keeps, {kept}; given a batch of {batch}. Give batches of {kept} "
+                "(fit/predict(batch_size=...), with a sample count that it divides), or set "
+                "layer.states = None to start over at another batch size.")
+        return self.states
+
+    def reset_states(self) -> None:
+        """Sets a stateful layer's kept states to zeros (nothing before its first call).
+
+        Example:
+            >>> lstm = numnet.layers.LSTM(4, stateful=True)
+            >>> _ = lstm(np.ones((2, 3, 5), "float32"))
+            >>> lstm.reset_states()
+            >>> float(np.abs(lstm.states[0]).sum())
+            0.0
+        """
+        if self.states is not None:
+            self.states = [Tensor(backend.xp.zeros_like(s.value)) for s in self.states]
+
+    reset_state = reset_states
 
     def _initial_states(self, initial_state, batch: int, dtype) -> list:
         if initial_state is None:
@@ -651,8 +684,11 @@ class SimpleRNN(_CellLayer):
         return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
             LSTM). Defaults to ``False``.
         go_backwards: run from the last step to the first. Defaults to ``False``.
-        stateful: not supported (True raises: states are not kept between batches; pass
-            ``initial_state``). Defaults to ``False``.
+        stateful: keep the final states of each call (``layer.states``, as many arrays of
+            shape (batch, units) as the cell has states) and start the next call from them, the
+            sample at index i of a batch going on from the sample at index i of the one before;
+            every batch then has the batch size of the first. ``reset_states()`` sets them to
+            zeros. Defaults to ``False``.
         unroll: accepted; the steps always run in a loop. Defaults to ``False``.
         zero_output_for_mask: give masked steps a zero output instead of the previous one. Defaults
             to ``False``.
@@ -684,8 +720,11 @@ class LSTM(_CellLayer):
         return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
             LSTM). Defaults to ``False``.
         go_backwards: run from the last step to the first. Defaults to ``False``.
-        stateful: not supported (True raises: states are not kept between batches; pass
-            ``initial_state``). Defaults to ``False``.
+        stateful: keep the final states of each call (``layer.states``, as many arrays of
+            shape (batch, units) as the cell has states) and start the next call from them, the
+            sample at index i of a batch going on from the sample at index i of the one before;
+            every batch then has the batch size of the first. ``reset_states()`` sets them to
+            zeros. Defaults to ``False``.
         unroll: accepted; the steps always run in a loop. Defaults to ``False``.
         zero_output_for_mask: give masked steps a zero output instead of the previous one. Defaults
             to ``False``.
@@ -717,8 +756,11 @@ class GRU(_CellLayer):
         return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
             LSTM). Defaults to ``False``.
         go_backwards: run from the last step to the first. Defaults to ``False``.
-        stateful: not supported (True raises: states are not kept between batches; pass
-            ``initial_state``). Defaults to ``False``.
+        stateful: keep the final states of each call (``layer.states``, as many arrays of
+            shape (batch, units) as the cell has states) and start the next call from them, the
+            sample at index i of a batch going on from the sample at index i of the one before;
+            every batch then has the batch size of the first. ``reset_states()`` sets them to
+            zeros. Defaults to ``False``.
         unroll: accepted; the steps always run in a loop. Defaults to ``False``.
         zero_output_for_mask: give masked steps a zero output instead of the previous one. Defaults
             to ``False``.

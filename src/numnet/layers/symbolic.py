@@ -193,11 +193,29 @@ def _run_on_samples(layer, spec: CallSpec, parents: list, fill: int):
     custom layer may assign to them in call) are put back as they were."""
     weights = [] if isinstance(layer, OpLayer) else layer.weights
     saved = [w.value.copy() for w in weights]
+    stateful = [] if isinstance(layer, OpLayer) else _stateful_layers(layer)
+    kept = [inner.states for inner in stateful]
     try:
         return _run_sample_call(layer, spec, parents, fill)
     finally:
         for w, value in zip(weights, saved, strict=True):
             w.value[...] = value
+        for inner, states in zip(stateful, kept, strict=True):
+            inner.states = states  # (a stateful RNN keeps no states from the samples)
+
+
+def _stateful_layers(layer) -> list:
+    """``layer`` and the layers inside it that keep states between calls (stateful RNNs)."""
+    found, stack, seen = [], [layer], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if getattr(current, "stateful", False) is True and hasattr(current, "states"):
+            found.append(current)
+        stack.extend(current._sublayers())
+    return found
 
 
 def _run_sample_call(layer, spec: CallSpec, parents: list, fill: int):

@@ -1,0 +1,100 @@
+"""Defects found by running the Keras developer guides' programs under numnet, each pinned by
+numbers computed by hand: stateful recurrent layers (the guide "Working with RNNs")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import numnet
+from numnet import layers, ops
+
+pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
+
+
+def _linear_rnn(**kwargs):
+    """SimpleRNN(1) without activation: h_t = x_t + 0.5 h_{t-1}."""
+    layer = layers.SimpleRNN(1, activation=None, **kwargs)
+    layer(np.zeros((1, 1, 1), "float32"))
+    layer.set_weights([np.array([[1.0]], "float32"), np.array([[0.5]], "float32"),
+                       np.zeros(1, "float32")])
+    return layer
+
+
+def test_stateful_rnn_goes_on_from_the_last_call():
+    layer = _linear_rnn(stateful=True)
+    layer.reset_states()
+    first = layer(np.array([[[1.0], [2.0]]], "float32"))  # h = 1, then 2 + 0.5 = 2.5
+    second = layer(np.array([[[3.0]]], "float32"))        # 3 + 0.5 * 2.5 = 4.25
+    assert float(ops.convert_to_numpy(first)[0, 0]) == pytest.approx(2.5)
+    assert float(ops.convert_to_numpy(second)[0, 0]) == pytest.approx(4.25)
+    assert float(np.asarray(layer.states[0])[0, 0]) == pytest.approx(4.25)
+    layer.reset_states()
+    assert float(np.abs(np.asarray(layer.states[0])).sum()) == 0.0
+    again = layer(np.array([[[3.0]]], "float32"))
+    assert float(ops.convert_to_numpy(again)[0, 0]) == pytest.approx(3.0)
+
+
+def test_stateless_rnn_starts_from_zeros_each_call():
+    layer = _linear_rnn()
+    layer(np.array([[[1.0], [2.0]]], "float32"))
+    again = layer(np.array([[[3.0]]], "float32"))
+    assert float(ops.convert_to_numpy(again)[0, 0]) == pytest.approx(3.0)
+    assert layer.states is None
+
+
+@pytest.mark.parametrize("make", [lambda **kw: layers.LSTM(3, **kw),
+                                  lambda **kw: layers.GRU(3, **kw),
+                                  lambda **kw: layers.SimpleRNN(3, **kw)])
+def test_stateful_pieces_give_the_whole_sequence(make):
+    rng = np.random.default_rng(0)
+    sequence = rng.normal(size=(2, 9, 4)).astype("float32")
+    stateful, whole = make(stateful=True), make()
+    stateful(sequence[:, :3])
+    whole(sequence)
+    whole.set_weights(stateful.get_weights())
+    stateful.reset_states()
+    for start in (0, 3, 6):
+        piece = stateful(sequence[:, start:start + 3])
+    expected = ops.convert_to_numpy(whole(sequence))
+    np.testing.assert_allclose(ops.convert_to_numpy(piece), expected, rtol=1e-5, atol=1e-6)
+    assert len(stateful.weights) == len(whole.weights)  # the states are not weights
+    # the kept states start another layer (initial_state), as the guide's "state reuse"
+    follow = make()
+    follow(sequence[:, :3], initial_state=stateful.states)
+    follow.set_weights(stateful.get_weights())
+    np.testing.assert_allclose(
+        ops.convert_to_numpy(follow(sequence[:, :3], initial_state=stateful.states)),
+        ops.convert_to_numpy(stateful(sequence[:, :3])), rtol=1e-5, atol=1e-6)
+
+
+def test_stateful_batch_size_must_not_change():
+    layer = layers.LSTM(2, stateful=True)
+    layer(np.ones((3, 2, 1), "float32"))
+    with pytest.raises(ValueError, match=r"stateful.*batch size of the states it keeps, 3; "
+                                         r"given a batch of 5"):
+        layer(np.ones((5, 2, 1), "float32"))
+
+
+def test_stateful_config_round_trip_and_fit():
+    model = numnet.Sequential([numnet.Input(shape=(3, 2), batch_size=4),
+                               layers.LSTM(5, stateful=True), layers.Dense(1)])
+    config = model.layers[0].get_config()
+    assert config["stateful"] is True
+    assert layers.LSTM.from_config(config).stateful is True
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 3, 2), "float32")
+    model.fit(x, np.zeros((8, 1), "float32"), batch_size=4, epochs=1, shuffle=False, verbose=0)
+    states = model.layers[0].states
+    assert [np.asarray(s).shape for s in states] == [(4, 5), (4, 5)]
+    assert not any(getattr(s, "requires_grad", False) for s in states)
+
+
+def test_building_a_functional_model_keeps_no_states():
+    inputs = numnet.Input(shape=(3, 2), batch_size=4)
+    lstm = layers.LSTM(5, stateful=True)
+    outputs = lstm(inputs, training=True)  # a call with arguments: shapes found by a sample run
+    model = numnet.Model(inputs, outputs)
+    assert lstm.states is None
+    model(np.ones((4, 3, 2), "float32"))
+    assert np.asarray(lstm.states[0]).shape == (4, 5)
