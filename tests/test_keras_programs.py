@@ -119,6 +119,28 @@ EXPECTED = {
                               "teacher_change": (0.0, 0.0), "loss_4": (None, of("loss_0", 0.1))},
     "distiller_unfrozen_teacher": {"teacher_change": (0.1, None), "student_accuracy": (0.6, 1.0),
                                    "loss_4": (None, of("loss_0", 0.1))},
+    # 512 points in batches of 64: 8 steps an epoch for each optimizer, 4 epochs
+    "gan_two_optimizers": {"d_optimizer_iterations": (32, 32), "g_optimizer_iterations": (32, 32),
+                           "generator_change": (1e-3, None), "discriminator_change": (1e-3, None),
+                           "d_loss": (0.3, 1.0), "radius_error": (None, of("radius_error_before"))},
+    "builtin_training_guide": {
+        "split_val_accuracy": (0.4, 1.0), "true_positives": (200, 640),
+        "evaluate_true_positives": (of("true_positives_by_hand"),) * 2,
+        "class_weight_recall_3": (0.9, 1.0), "list_dict_gap": (0.0, 0.0),
+        "split_loss_2": (None, of("split_loss_0", 0.9)),
+        "dict_loss_2": (None, of("dict_loss_0", 0.6)),
+        "one_output_loss_2": (None, of("one_output_loss_0", 0.9))},
+    # interrupted at the start of epoch 3 of 6: the second fit runs epochs 3-5, 8 steps each
+    "backup_and_restore": {"backup_left": (1, 1), "backup_removed": (1, 1),
+                           "resumed_epochs": (3, 3), "resumed_gap": (0.0, 1e-6),
+                           "resumed_iterations": (48, 48), "epochs_run": (2, 39),
+                           "restored_gap": (0.0, 1e-6), "checkpoint_gap": (0.0, 0.0),
+                           "lr_cuts": (1, None), "final_learning_rate": (1e-4, 0.0025)},
+    "rnn_guide": {"gru_last_step_gap": (0.0, 0.0), "stateful_gap": (0.0, 1e-6),
+                  "reset_gap": (0.0, 1e-6), "state_reuse_gap": (0.0, 1e-6),
+                  "state_count": (2, 2), "stateful_weights": (3, 3), "cell_gap": (0.0, 1e-6),
+                  "backward_layer_width": (10, 10), "bidirectional_concat_width": (12, 12),
+                  "accuracy": (0.85, 1.0), "loss_5": (None, of("loss_0", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -180,6 +202,25 @@ KERAS_TOLERANCE = {
                               "student_accuracy": ("abs", 0.01)},
     "distiller_unfrozen_teacher": {**TRAJECTORY, "teacher_change": ("rel", 1e-3),
                                    "student_accuracy": ("abs", 0.01)},
+    "gan_two_optimizers": {"d_optimizer_iterations": ("abs", 0),
+                           "g_optimizer_iterations": ("abs", 0), "d_loss": ("abs", 0.15)},
+    "builtin_training_guide": {
+        **{f"{part}_{key}": ("rel", 1e-4) for key in list(TRAJECTORY)[:3]
+           for part in ("split", "split_val", "class_weight", "sample_weight", "list", "dict",
+                        "one_output")},
+        "function_loss_1": ("rel", 1e-4), "subclass_loss_1": ("rel", 1e-4),
+        "true_positives": ("abs", 0), "evaluate_true_positives": ("abs", 0),
+        "split_val_accuracy": ("abs", 0.01), "dict_class_accuracy": ("abs", 0.01),
+        "dict_score_mae": ("rel", 1e-4), "weighting_gap": ("rel", 1e-3)},
+    "backup_and_restore": {**TRAJECTORY, "resumed_epochs": ("abs", 0),
+                           "resumed_iterations": ("abs", 0), "epochs_run": ("abs", 0),
+                           "best_epoch": ("abs", 0), "best_val_loss": ("rel", 1e-4),
+                           "final_learning_rate": ("rel", 1e-6), "lr_cuts": ("abs", 0)},
+    "rnn_guide": {**TRAJECTORY, "seq2seq_sum": ("rel", 1e-5),
+                  **{f"bidirectional_{mode}_{key}": ("rel", 1e-5)
+                     for mode in ("concat", "sum", "mul", "ave") for key in ("width", "sum")},
+                  "backward_layer_sum": ("rel", 1e-5), "backward_layer_width": ("abs", 0),
+                  "stateful_weights": ("abs", 0), "accuracy": ("abs", 0.01)},
 }
 
 # Programs with no Keras comparison, and why.
