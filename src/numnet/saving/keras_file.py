@@ -24,8 +24,10 @@ The layers that a layer holds (an RNN's ``cell``, a wrapper's ``layer``, ``forwa
 ``backward_layer``) are checked and mapped as the model's own layers are. A custom layer that
 Keras wrote with its registered name (``"module": None, "registered_name": "package>Name"``) is
 found by that name in ``custom_objects`` or the registry. A functional graph's operations
-(``x + 1.0``, ``x[:, 0]``: entries of module ``keras.src.ops.numpy``) become numnet's op nodes
-for those in ``KERAS_OPS``, and any other is refused naming it; a call of several arguments
+(``x + 1.0``, ``ops.mean(x, axis=-1)``, ``x[:, 0]``: entries of a module ``keras.src.ops.*``)
+become numnet's op nodes for those in ``KERAS_OPS`` (keras_ops.py), the settings of their
+config and their call's arguments each given to its parameter of numnet's op; any other
+operation, or a setting that numnet's op lacks, is refused naming it; a call of several arguments
 (``mha(query, value)``) or with tensors among its keyword arguments is rebuilt as it was made.
 The weights (``model.weights.h5``, read into memory within ``max_bytes``) need h5py: pip
 install 'numnet[h5]'. The compile settings are kept where numnet knows them; the optimizer's
@@ -42,9 +44,11 @@ import io
 import re
 import warnings
 
+import numpy as np
+
 from .. import constraints, initializers, optimizers, regularizers
 from ..layers.base import _LAYER_KWARGS, InputLayer, Layer
-from . import keras_h5, objects, schema
+from . import keras_h5, keras_ops, objects, schema
 from .archive import Archive
 from .errors import ModelFileError
 from .json_text import parse_json
@@ -70,10 +74,14 @@ without LoRA or quantization, batch normalization without renormalization, a den
 HELD_LAYERS = ("cell", "layer", "forward_layer", "backward_layer")
 """The settings in which a layer's config holds a layer (an RNN's cell, a wrapper's layers)."""
 
-KERAS_OPS = {"Add": "add", "Subtract": "subtract", "Multiply": "multiply",
-             "TrueDivide": "divide", "Divide": "divide", "GetItem": "__getitem__"}
+KERAS_OPS = keras_ops.READS
 """The operations of Keras 3's functional graphs (entries of module ``keras.src.ops.*``) that
-numnet reads, and numnet's op for each; their operands are the call's arguments."""
+numnet reads, and numnet's op for each (keras_ops.py): the settings of the op's config and the
+call's arguments become numnet's call of that op."""
+
+NUMPY_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                "uint64", "float16", "float32", "float64")
+"""The dtypes of the arrays (``__numpy__``) that a call's arguments may hold."""
 
 _OBJECT_KEYS = {"module", "class_name", "config", "registered_name", "build_config",
                 "shared_object_id"}
@@ -264,10 +272,13 @@ class Translator:
                 if key not in entry:
                     raise self.fail(at, f"lacks the field {key!r}")
             nodes = entry["inbound_nodes"]
-            if isinstance(nodes, list):
-                nodes = [self.node(node, _at(_at(at, "inbound_nodes"), k),
-                                   own["class_name"] == "OpLayer"
-                                   and own["config"]["function"] == "__getitem__")
+            settings = own.pop("settings", None)
+            if isinstance(nodes, list) and settings is not None:
+                nodes = [self.op_node(own["config"]["function"], settings, node,
+                                      _at(_at(at, "inbound_nodes"), k))
+                         for k, node in enumerate(nodes)]
+            elif isinstance(nodes, list):
+                nodes = [self.node(node, _at(_at(at, "inbound_nodes"), k))
                          for k, node in enumerate(nodes)]
             entries.append({**own, "name": entry["name"], "inbound_nodes": nodes})
         outputs = config["output_layers"]
@@ -278,21 +289,75 @@ class Translator:
                            "output_layers": self.histories(outputs)}}
 
     def op(self, spec, where: str) -> dict:
-        """One of Keras's operations (``x + 1.0`` on a KerasTensor) as numnet's OpLayer."""
+        """One of Keras's operations (``x + 1.0`` on a KerasTensor) as numnet's OpLayer; its
+        settings (the config less its name) under ``settings``, for ``op_node``."""
         self.check_keys(spec, where, ("name", "inbound_nodes"))
         name = spec["class_name"]
         function = KERAS_OPS.get(name)
         if function is None:
             raise Unsupported(
                 f"{self.loader.source}: {where}: the operation {name!r} ({spec['module']}) is "
-                f"not one numnet reads from a .keras file (it reads {sorted(KERAS_OPS)}); "
-                "build the model in numnet and save it as .numnet")
+                "not one numnet reads from a .keras file (numnet.saving.keras_file.KERAS_OPS "
+                "lists those it reads); build the model in numnet and save it as .numnet")
         config = spec["config"]
-        schema.check(config, {"name": str}, _at(where, "config"), self.loader.source)
+        schema.check(config, schema.ANY_DICT, _at(where, "config"), self.loader.source)
+        schema.check(config.get("name"), str, _at(_at(where, "config"), "name"),
+                     self.loader.source)
+        settings = {k: self.setting(v, _at(_at(where, "config"), k))
+                    for k, v in config.items() if k != "name"}
+        allowed = keras_ops.KERAS_OPS[function].config
+        unknown = sorted(set(settings) - set(allowed))
+        if unknown:
+            raise Unsupported(
+                f"{self.loader.source}: {_at(where, 'config')}: the operation {name!r} has a "
+                f"setting {unknown[0]!r} that numnet's op {function!r} lacks (it takes "
+                f"{list(allowed)}); rebuild the model in numnet without it")
         return {"class_name": "OpLayer", "config": {"name": config["name"],
-                                                    "function": function}}
+                                                    "function": function},
+                "settings": settings}
 
-    def node(self, node, where: str, getitem: bool = False):
+    def setting(self, value, where: str, depth: int = 0):
+        """A setting of an op's config in numnet's form: a list as a tuple (``axis=[1, 2]``
+        is numnet's ``axis=(1, 2)``); only numbers, strings, None and lists of them."""
+        if depth > 16:
+            raise self.fail(where, "a setting nested over 16 deep")
+        if isinstance(value, list):
+            return {"__tuple__": [self.setting(v, _at(where, i), depth + 1)
+                                  for i, v in enumerate(value)]}
+        if value is None or isinstance(value, (bool, int, float, str)):
+            return value
+        raise self.fail(where, f"an op's setting is a number, a string or a list of them; "
+                               f"found {type(value).__name__}")
+
+    def op_node(self, function: str, settings: dict, node, where: str) -> dict:
+        """A call of an op in numnet's form: Keras's arguments and the op's settings, each at
+        its parameter of numnet's op (``mean(x, axis=..., keepdims=...)``)."""
+        schema.check(node, schema.ANY_DICT, where, self.loader.source)
+        if not isinstance(node.get("args"), list) or not isinstance(node.get("kwargs"), dict):
+            raise self.fail(where, "expected a call: {\"args\": [...], \"kwargs\": {...}}")
+        tensors: list = []
+        args = [self.argument(a, _at(_at(where, "args"), i), tensors)
+                for i, a in enumerate(node["args"])]
+        kwargs = {k: self.argument(v, _at(_at(where, "kwargs"), k), tensors)
+                  for k, v in node["kwargs"].items()}
+        if function == "__getitem__":
+            if len(args) != 2 or kwargs:
+                raise self.fail(where, "x[key] is a call on two arguments, x and the key")
+            if isinstance(args[1], list):
+                args[1] = {"__tuple__": args[1]}  # Keras writes x[a, b]'s key as a list
+        else:
+            try:
+                args, kwargs = keras_ops.join_call(function, _op(function), args, kwargs,
+                                                   settings)
+            except ValueError as err:
+                raise self.fail(where, str(err)) from None
+        if not tensors:
+            raise self.fail(where, "a call on no tensor; a graph's calls read tensors")
+        return {"args": [tensors], "kwargs": {},
+                "numnet_call": {"args": {"__tuple__": args},
+                                "kwargs": {"__dict__": kwargs}}}
+
+    def node(self, node, where: str):
         """A call of a layer or op, less the keyword arguments that Keras records and that
         change nothing (``mask=None``, and ``training``, which the model's own mode
         overrides). A call on several arguments (``mha(query, value)``, ``x + 1.0``) or with
@@ -311,8 +376,6 @@ class Translator:
         tensors: list = []
         call_args = [self.argument(a, _at(_at(where, "args"), i), tensors)
                      for i, a in enumerate(args)]
-        if getitem and len(call_args) == 2 and isinstance(call_args[1], list):
-            call_args[1] = {"__tuple__": call_args[1]}  # Keras writes x[a, b]'s key as a list
         call_kwargs = {k: self.argument(v, _at(_at(where, "kwargs"), k), tensors)
                        for k, v in kwargs.items()}
         if not tensors:
@@ -338,6 +401,8 @@ class Translator:
                                       for k in ("start", "stop", "step")]}
             if kind == "__ellipsis__":
                 return {"__ellipsis__": True}
+            if kind == "__numpy__":
+                return self.array(value, where)
             if "class_name" in value:
                 raise Unsupported(f"{self.loader.source}: {where}: a call's argument "
                                   f"{str(kind)[:40]!r} is not one numnet reads (tensors, "
@@ -350,6 +415,27 @@ class Translator:
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
         raise self.fail(where, f"unexpected {type(value).__name__}")
+
+    def array(self, value, where: str) -> dict:
+        """An array among a call's arguments (``ops.matmul(x, w)`` with w a NumPy array):
+        numeric, of a known dtype, rectangular."""
+        config = value.get("config")
+        schema.check(config, schema.ANY_DICT, _at(where, "config"), self.loader.source)
+        schema.check(config.get("dtype"), str, _at(_at(where, "config"), "dtype"),
+                     self.loader.source)
+        if "value" not in config:
+            raise self.fail(_at(where, "config"), "lacks the field 'value'")
+        if config["dtype"] not in NUMPY_DTYPES:
+            raise self.fail(_at(_at(where, "config"), "dtype"),
+                            f"expected one of {list(NUMPY_DTYPES)}, found {config['dtype']!r}")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                array = np.asarray(config["value"], dtype=config["dtype"])
+        except (ValueError, TypeError, OverflowError, Warning) as err:
+            raise self.fail(_at(_at(where, "config"), "value"),
+                            f"not a rectangular array of {config['dtype']} ({err})") from None
+        return {"__array__": array.tolist(), "dtype": array.dtype.name}
 
     @staticmethod
     def histories(value):
@@ -520,6 +606,17 @@ class Translator:
 
 def _is_tensor(value) -> bool:
     return isinstance(value, dict) and value.get("class_name") == "__keras_tensor__"
+
+
+def _op(function: str):
+    """numnet's public op ``function`` (for its signature)."""
+    from .. import ops  # noqa: F401  (registers the public ops)
+    from ..autodiff import symbolic
+
+    op = symbolic.lookup(function)
+    if op is None:
+        op = getattr(ops, function)
+    return op
 
 
 def weight_keys(model, spec, source: str) -> list:

@@ -25,7 +25,10 @@ custom layers registered with ``@register_keras_serializable(package=...)`` (wri
 writes them, with ``"module": None`` and ``"registered_name": "package>Name"``: Keras loads
 them where the same name is registered), in
 Sequential and functional models (any graph of layers, several inputs and outputs, nested
-models). Another layer (an unregistered custom one, or one whose form differs from Keras's), a
+models), with the ops of ``KERAS_OPS`` applied to symbolic tensors between them
+(``ops.relu(h) * 2.0``, ``ops.mean(h, axis=-1)``, ``x[:, 1:3]``: keras_ops.py; another
+op is refused, naming it and why). Another layer (an unregistered custom one, or one whose form
+differs from Keras's), a
 custom initializer or activation function, or a subclassed model, is refused with a ValueError
 (``NotKerasCompatible``) that names it: save such a model as ``.numnet``. Compile settings
 that Keras cannot load (a custom loss or metric) are left out with a warning; the file then
@@ -50,10 +53,11 @@ import warnings
 import numpy as np
 
 from .. import backend, constraints, initializers, regularizers
+from ..autodiff.tensor import Tensor
 from ..layers.base import InputLayer
 from ..layers.symbolic import CallSpec, OpLayer, _Slot
 from ..models.functional import keras_layer_order
-from . import keras_h5, objects
+from . import keras_h5, keras_ops, objects
 from .archive import write_archive
 from .atomic import atomic_write
 from .keras_file import HELD_LAYERS
@@ -97,13 +101,11 @@ NOT_IN_LEGACY_H5 = {
 """Layers of KERAS_LAYERS that the legacy .h5 writer refuses, with the reason: Keras cannot
 load them from that format."""
 
-KERAS_OPS = {"add": "Add", "subtract": "Subtract", "multiply": "Multiply",
-             "divide": "TrueDivide", "true_divide": "TrueDivide", "__getitem__": "GetItem"}
-"""The ops of a functional graph (``x + y``, ``x[:, 0]``, ``ops.multiply(x, y)``) that the
-``.keras`` writer gives Keras, as Keras 3 writes its own (an entry of module
-``keras.src.ops.numpy`` whose config is only its name, its operands as the call's arguments);
-any other op is refused, naming it."""
-KERAS_OPS_MODULE = "keras.src.ops.numpy"
+KERAS_OPS = keras_ops.KERAS_OPS
+"""The ops of a functional graph (``x + y``, ``x[:, 0]``, ``ops.mean(x, axis=-1)``) that the
+``.keras`` writer gives Keras, as Keras 3 writes its own (keras_ops.py: an entry of module
+``keras.src.ops.<family>`` whose config holds the op's settings, its operands the call's
+arguments); any other op is refused, naming it and why."""
 
 
 KERAS_ONLY_SETTINGS = {
@@ -311,16 +313,40 @@ class _Writer:
         return spec
 
     def op(self, layer, where: str) -> dict:
-        """An op node (``x + 1.0``) as Keras 3 writes an operation of a functional graph."""
-        name = KERAS_OPS.get(layer.function)
-        if name is None or self.fmt != ".keras":
-            why = ("is not one that numnet writes in Keras's form (only "
-                   f"{sorted(set(KERAS_OPS) - {'true_divide'})})" if name is None else
-                   "is an op, which Keras's legacy .h5 format cannot hold (save as .keras)")
+        """An op node (``x + 1.0``) as Keras 3 writes an operation of a functional graph; its
+        settings are added to the config when its call is written (``op_call``)."""
+        spec = KERAS_OPS.get(layer.function)
+        if spec is None or self.fmt != ".keras":
+            if spec is not None:
+                why = "is an op, which Keras's legacy .h5 format cannot hold (save as .keras)"
+            elif layer.function in keras_ops.REFUSED:
+                why = keras_ops.REFUSED[layer.function]
+            else:
+                why = ("is not one that numnet writes in Keras's form (see "
+                       "numnet.saving.keras_writer.KERAS_OPS for those it writes)")
             raise self.refuse(f"{where}: the op {layer.function!r} of the graph "
                               f"({layer.name!r})", why)
-        return {"module": KERAS_OPS_MODULE, "class_name": name, "config": {"name": layer.name},
-                "registered_name": name}
+        return {"module": spec.module, "class_name": spec.class_name,
+                "config": {"name": layer.name}, "registered_name": spec.class_name}
+
+    def op_call(self, layer, merged, tensors, entry: dict, where: str) -> dict:
+        """The inbound node of an op's call, its settings put in the op's config (``entry``),
+        the rest as the call's arguments, divided as Keras divides them."""
+        if merged.__class__ is CallSpec:
+            args, kwargs = merged.args, merged.kwargs
+        else:
+            args, kwargs = ((_Slot(0),) if not merged else ([_Slot(i) for i in
+                                                              range(len(tensors))],)), {}
+        try:
+            config, call, keywords = keras_ops.split_call(layer.function, layer.op, args,
+                                                          dict(kwargs))
+        except keras_ops.NotWritable as err:
+            raise self.refuse(f"{where}: the op {layer.function!r} of the graph "
+                              f"({layer.name!r})", str(err)) from None
+        entry["config"].update(config)
+        at = f"{where}: the call of {layer.name!r}"
+        return {"args": self.call_argument(call, tensors.__getitem__, at),
+                "kwargs": self.call_argument(keywords, tensors.__getitem__, at)}
 
     def call_argument(self, value, tensor, where: str):
         """A call's argument as Keras serializes it: each parent as a ``__keras_tensor__``
@@ -342,6 +368,11 @@ class _Writer:
             return value.item()
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
+        if isinstance(value, (np.ndarray, Tensor)):  # a constant operand: Keras's __numpy__
+            array = np.asarray(backend.to_numpy(getattr(value, "value", value)))
+            if array.dtype.kind in "biuf":
+                return {"class_name": "__numpy__",
+                        "config": {"value": array.tolist(), "dtype": array.dtype.name}}
         raise self.refuse(f"{where}: a call's argument of type {type(value).__name__}",
                           "is not one that numnet writes for Keras")
 
@@ -427,7 +458,9 @@ class _Writer:
             tensors = [{"class_name": "__keras_tensor__",
                         "config": {"shape": _shape(shapes[p]), "dtype": dtypes[p],
                                    "keras_history": history[p]}} for p in parents]
-            if merged.__class__ is CallSpec:  # several arguments, keyword ones, numbers
+            if isinstance(layer, OpLayer):
+                node = self.op_call(layer, merged, tensors, entry, where)
+            elif merged.__class__ is CallSpec:  # several arguments, keyword ones, numbers
                 at = f"{where}: the call of {layer.name!r}"
                 node = {"args": self.call_argument(list(merged.args), tensors.__getitem__, at),
                         "kwargs": self.call_argument(merged.kwargs, tensors.__getitem__, at)}
