@@ -138,4 +138,18 @@ __all__ = [
     "ZeroPadding3D",
 ]
 
+# (Keras 3 layers of their own modules: einsum, more normalizations, stacked cells, 3-D transpose)
+from .convolutional_more import SeparableConv1D as SeparableConvolution1D  # noqa: E402
+from .convolutional_more import SeparableConv2D as SeparableConvolution2D  # noqa: E402
+from .convolutional_transpose_3d import Conv3DTranspose, Convolution3DTranspose  # noqa: E402
+from .einsum_dense import EinsumDense  # noqa: E402
+from .normalization_more import RMSNormalization, SpectralNormalization  # noqa: E402
+from .recurrent_stacked import StackedRNNCells  # noqa: E402
+
+__all__ += [
+    "SeparableConvolution1D", "SeparableConvolution2D", "Conv3DTranspose",
+    "Convolution3DTranspose", "EinsumDense", "RMSNormalization", "SpectralNormalization",
+    "StackedRNNCells",
+]
+
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
