@@ -1,6 +1,7 @@
 """Optimizers, by object or by name ('adam'): SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta,
-Adamax, Nadam, Ftrl, Lion (Keras 3's names, arguments and defaults), learning-rate schedules in
-``numnet.optimizers.schedules``, and ``LossScaleOptimizer`` for mixed precision.
+Adamax, Nadam, Ftrl, Lion, Lamb, Adafactor (Keras 3's names, arguments and defaults),
+learning-rate schedules in ``numnet.optimizers.schedules``, and ``LossScaleOptimizer`` for mixed
+precision.
 
 Plain (full-batch) gradient descent is ``SGD`` trained with ``fit(..., batch_size=len(x))``.
 With numba installed (``pip install "numnet[fast]"``) each step runs as one fused loop
@@ -11,12 +12,14 @@ import difflib
 
 from . import schedules
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
 from .base import Optimizer
 from .ftrl import Ftrl
+from .lamb import Lamb
 from .lion import Lion
 from .loss_scale import LossScaleOptimizer
 from .nadam import Nadam
@@ -25,7 +28,8 @@ from .sgd import SGD
 
 _CLASSES = {
     cls.__name__.lower(): cls
-    for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion)
+    for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Lamb,
+                Adafactor)
 }
 
 
@@ -104,11 +108,13 @@ def deserialize(config: dict) -> Optimizer:
 __all__ = [
     "SGD",
     "Adadelta",
+    "Adafactor",
     "Adagrad",
     "Adam",
     "AdamW",
     "Adamax",
     "Ftrl",
+    "Lamb",
     "Lion",
     "LossScaleOptimizer",
     "Nadam",
