@@ -26,6 +26,7 @@ from . import (
     preprocessing,
     regularizers,
     saving,
+    strings,
     tf_compat,
     tree,
     utils,
@@ -101,8 +102,6 @@ _INSTEAD = {
     "image": "prepare images with NumPy (resize, flip) or numnet.layers' preprocessing layers.",
     "io": "read files with NumPy or pandas and pass arrays, or stream them with "
           "numnet.data.Dataset.from_generator.",
-    "strings": "encode text to integers first (numnet.layers.TextVectorization where present, "
-               "or your own vocabulary).",
     "sparse": "pass dense NumPy arrays.",
     "ragged": "pad sequences to one length: numnet.preprocessing.sequence.pad_sequences.",
     "lite": "numnet has no TensorFlow Lite converter; export the weights with model.save.",
@@ -147,6 +146,6 @@ __all__ = [
     "activations", "backend", "callbacks", "config", "constraints", "data", "datasets",
     "initializers",
     "keras", "layers", "losses", "metrics", "mixed_precision", "models", "nn", "ops",
-    "optimizers", "preprocessing", "regularizers", "saving", "utils", "version",
+    "optimizers", "preprocessing", "regularizers", "saving", "strings", "utils", "version",
     "tree",
 ]

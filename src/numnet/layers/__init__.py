@@ -93,6 +93,7 @@ from .regularization_more import (
 )
 from .reshaping import Flatten, Permute, RepeatVector, Reshape
 from .serialization import deserialize, serialize
+from .text_vectorization import TextVectorization
 from .volumetric import (
     AveragePooling3D,
     AvgPool3D,
@@ -123,7 +124,8 @@ __all__ = [
     "average", "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
     "GRU", "LSTM", "RNN", "Bidirectional", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell",
     "TimeDistributed",
-    "CategoryEncoding", "IntegerLookup", "StringLookup", "deserialize", "serialize",
+    "CategoryEncoding", "IntegerLookup", "StringLookup", "TextVectorization", "deserialize",
+    "serialize",
     "MultiHeadAttention", "Attention", "AdditiveAttention",
     "Conv1DTranspose", "Conv2DTranspose", "Convolution1DTranspose", "Convolution2DTranspose",
     "CenterCrop", "Cropping1D", "Cropping2D", "RandomBrightness", "RandomContrast", "RandomCrop",
