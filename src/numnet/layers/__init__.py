@@ -146,12 +146,13 @@ from .convolutional_more import SeparableConv2D as SeparableConvolution2D  # noq
 from .convolutional_transpose_3d import Conv3DTranspose, Convolution3DTranspose  # noqa: E402
 from .einsum_dense import EinsumDense  # noqa: E402
 from .normalization_more import RMSNormalization, SpectralNormalization  # noqa: E402
+from .preprocessing_more import Discretization, HashedCrossing, Hashing  # noqa: E402
 from .recurrent_stacked import StackedRNNCells  # noqa: E402
 
 __all__ += [
     "SeparableConvolution1D", "SeparableConvolution2D", "Conv3DTranspose",
     "Convolution3DTranspose", "EinsumDense", "RMSNormalization", "SpectralNormalization",
-    "StackedRNNCells",
+    "StackedRNNCells", "Discretization", "HashedCrossing", "Hashing",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
