@@ -79,6 +79,8 @@ def _bfloat16() -> np.dtype:
 def __getattr__(name):
     if name == "bfloat16":
         return _bfloat16()
+    if name in _SHADOWING:
+        return _SHADOWING[name]
     raise AttributeError(f"module 'numnet.tf_compat' has no attribute {name!r}")
 
 
@@ -829,18 +831,6 @@ def reciprocal(x, name: str | None = None) -> Tensor:
     return _unary(x, out, lambda g: -g * out * out)
 
 
-def sin(x, name: str | None = None) -> Tensor:
-    """sin(x), element-wise."""
-    x = _to_tensor(x)
-    return _unary(x, backend.xp.sin(x.value), lambda g: g * backend.xp.cos(x.value))
-
-
-def cos(x, name: str | None = None) -> Tensor:
-    """cos(x), element-wise."""
-    x = _to_tensor(x)
-    return _unary(x, backend.xp.cos(x.value), lambda g: -g * backend.xp.sin(x.value))
-
-
 def maximum(x, y, name: str | None = None) -> Tensor:
     """The larger of x and y, element-wise."""
     return _pairwise(_ops.maximum, x, y)
@@ -1282,7 +1272,7 @@ def _log_softmax(logits, axis=None, name: str | None = None) -> Tensor:
 math = _namespace(
     "numnet.math", "TensorFlow's ``tf.math``: element-wise functions, reductions, comparisons.",
     abs=abs, add=add, add_n=add_n, argmax=argmax, argmin=argmin, ceil=ceil, confusion_matrix=(
-        confusion_matrix), cos=cos, count_nonzero=count_nonzero, cumsum=cumsum, divide=divide,
+        confusion_matrix), count_nonzero=count_nonzero, cumsum=cumsum, divide=divide,
     divide_no_nan=divide_no_nan, equal=equal, exp=exp, floor=floor, floordiv=floordiv,
     floormod=floormod, greater=greater, greater_equal=greater_equal, in_top_k=in_top_k,
     is_finite=is_finite, is_inf=is_inf, is_nan=is_nan, l2_normalize=l2_normalize, less=less,
@@ -1294,7 +1284,7 @@ math = _namespace(
     reduce_logsumexp=reduce_logsumexp, reduce_max=reduce_max, reduce_mean=reduce_mean,
     reduce_min=reduce_min, reduce_prod=reduce_prod, reduce_std=reduce_std,
     reduce_sum=reduce_sum, reduce_variance=reduce_variance, round=round, rsqrt=rsqrt,
-    sigmoid=_sigmoid, sign=sign, sin=sin, softmax=_softmax, softplus=_softplus, sqrt=sqrt,
+    sigmoid=_sigmoid, sign=sign, softmax=_softmax, softplus=_softplus, sqrt=sqrt,
     square=square, squared_difference=squared_difference, subtract=subtract, tanh=_tanh,
     top_k=top_k, truediv=truediv)
 
@@ -1376,7 +1366,7 @@ __all__ = [
     "DType", "TensorSpec", "Variable", "abs", "add", "add_n", "argmax", "argmin", "argsort",
     "as_dtype", "bool", "boolean_mask", "broadcast_to", "cast", "ceil",
     "clip_by_global_norm", "clip_by_norm", "clip_by_value", "complex128", "complex64", "concat",
-    "constant", "constant_initializer", "convert_to_tensor", "cos", "cumsum", "divide", "double",
+    "constant", "constant_initializer", "convert_to_tensor", "cumsum", "divide", "double",
     "dtypes", "equal", "exp", "expand_dims", "eye", "fill", "float16", "float32", "float64",
     "floor", "function", "gather", "glorot_normal_initializer", "glorot_uniform_initializer",
     "greater", "greater_equal", "half", "identity", "int16", "int32", "int64", "int8", "is_tensor",
@@ -1390,3 +1380,39 @@ __all__ = [
     "string", "subtract", "tile", "transpose", "truediv", "truncated_normal_initializer", "uint16",
     "uint32", "uint64", "uint8", "unstack", "where", "zeros", "zeros_initializer", "zeros_like",
 ]
+
+# ----------------------------------------------------------------------------- the rest of tf.*
+# TensorFlow's further names live in numnet.tf_api, one topic a module; they join this surface
+# here. Names that are Python builtins (slice, tuple) are served by __getattr__, so that this
+# module's own code keeps Python's.
+from .tf_api import array as _tf_array  # noqa: E402
+from .tf_api import errors  # noqa: E402
+
+_SHADOWING: dict = {}
+
+
+def _join(names: dict, into: types.ModuleType | None = None) -> None:
+    """Add ``names`` to the top level (or to the namespace ``into``), keeping what is there."""
+    if into is not None:
+        for name, value in names.items():
+            if not hasattr(into, name):
+                setattr(into, name, value)
+        if hasattr(into, "__all__"):
+            into.__all__ = sorted(set(into.__all__) | set(names))
+        return
+    for name, value in names.items():
+        if name in ("slice", "tuple"):
+            _SHADOWING[name] = value
+        elif name not in globals():
+            globals()[name] = value
+        if name not in __all__:
+            __all__.append(name)
+
+
+_join({**_tf_array.TOP, "errors": errors})
+_join(_tf_array.MATH, math)
+
+from . import nn as _nn  # noqa: E402
+from .tf_api import nn as _tf_nn  # noqa: E402
+
+_join({**_tf_nn.NN, "top_k": top_k, "in_top_k": in_top_k}, _nn)
