@@ -17,9 +17,11 @@ the config, the other parameters, in order, are the call's arguments.
 
 Not in the table, and refused with the reason when a model holds them (``REFUSED``): ops whose
 settings Keras cannot store (a function: ``cond``, ``vectorized_map``), ops Keras writes but
-cannot load back (``norm`` with an axis, ``broadcast_to`` with the batch in its shape), ops
-that give several tensors (``split``, ``top_k``, ``unstack``, ``qr``, ...), and ops that give a
-Python number (``shape``, ``ndim``).
+cannot load back (``norm`` with an axis, ``broadcast_to`` with the batch in its shape), the
+linear algebra of ``numnet.ops.linalg`` and the decompositions (``qr``, ``svd``, ...), and ops
+that give a Python number (``shape``, ``ndim``). An op that gives several tensors (``split``,
+``top_k``, ``unstack``, ``moments``) is one entry, whose tensors Keras names by their place
+(``[name, node, index]``), where numnet's graph has a node per part.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ _CLASS_NAMES = {
     "nan_to_num": "NanToNum", "full_like": "FullLike", "zeros_like": "ZerosLike",
     "ones_like": "OnesLike", "count_nonzero": "CountNonzero", "one_hot": "OneHot",
     "stop_gradient": "StopGradient", "convert_to_tensor": "ConvertToTensor",
-    "max_pool": "MaxPool", "average_pool": "AveragePool",
+    "max_pool": "MaxPool", "average_pool": "AveragePool", "top_k": "TopK",
     "binary_crossentropy": "BinaryCrossentropy",
     "categorical_crossentropy": "CategoricalCrossentropy",
     "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
@@ -96,6 +98,7 @@ def _table() -> dict:
             "round": "decimals", "clip": "x_min x_max", "nan_to_num": "nan posinf neginf",
             "full_like": "dtype", "zeros_like": "dtype", "ones_like": "dtype",
             "tensordot": "axes", "einsum": "subscripts", "where": "", "__getitem__": "",
+            "split": "indices_or_sections axis",
         },
         "nn": {
             "softmax": "axis", "log_softmax": "axis", "leaky_relu": "negative_slope",
@@ -109,10 +112,11 @@ def _table() -> dict:
             "binary_crossentropy": "from_logits",
             "categorical_crossentropy": "from_logits axis",
             "sparse_categorical_crossentropy": "from_logits axis",
+            "moments": "axes keepdims synchronized",
         },
-        "math": {"erf": "", "rsqrt": "", "logsumexp": "axis keepdims"},
+        "math": {"erf": "", "rsqrt": "", "logsumexp": "axis keepdims", "top_k": "k sorted"},
         "core": {"cast": "dtype", "convert_to_tensor": "dtype sparse ragged",
-                 "stop_gradient": ""},
+                 "stop_gradient": "", "unstack": "num axis"},
     }
     for module, ops in settings.items():
         for name, config in ops.items():
@@ -139,12 +143,11 @@ REFUSED = {
                     "only on batches of that size",
     "cond": "takes Python functions, which Keras's files do not hold",
     "vectorized_map": "takes a Python function, which Keras's files do not hold",
-    "__pick__": "is a part of an op that gives several tensors",
+    "__pick__": "is a part of a dict of tensors or of a structure inside a structure, which "
+                "numnet does not write in Keras's form (Keras names the parts of a list or "
+                "tuple of tensors by their place; return a list)",
 }
 """Ops that the writer refuses for a reason of Keras's, with the reason."""
-for _name in ("split", "top_k", "unstack", "qr", "eigh", "svd", "slogdet", "moments"):
-    REFUSED[_name] = ("gives several tensors, which numnet does not yet write in Keras's form "
-                      "(index the input instead: x[..., :k])")
 
 
 DEFAULTS = {"data_format": backend.image_data_format, "dtype": backend.floatx}

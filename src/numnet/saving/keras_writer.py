@@ -178,7 +178,29 @@ def _keras_layers(model, fmt: str, where: str = "model") -> list:
     if _keras_class(model, where, fmt) == "Sequential":
         return list(model._layers)
     inputs, calls, outputs, _ = _calls(model)
+    calls, outputs = _without_picks(len(inputs), calls, outputs)
     return keras_layer_order(len(inputs), calls, outputs, inputs)
+
+
+def _is_pick(layer) -> bool:
+    """Whether ``layer`` is numnet's node that picks a part of a call's structured output
+    (``out, h, c = lstm(x)``, ``a, b = ops.split(x, 2)``): Keras has no such node, its tensors
+    name the part by its index (``[layer, node, index]``)."""
+    return isinstance(layer, OpLayer) and layer.function == "__pick__"
+
+
+def _without_picks(n_inputs: int, calls: list, outputs: list) -> tuple[list, list]:
+    """The calls and outputs of a graph as Keras sees it: the picks left out, each tensor they
+    give named by the call it is a part of (for Keras's order of the layers)."""
+    slot = list(range(n_inputs))
+    kept = []
+    for layer, parents, merged in calls:
+        if _is_pick(layer):
+            slot.append(slot[parents[0]])
+            continue
+        slot.append(n_inputs + len(kept))
+        kept.append((layer, tuple(slot[p] for p in parents), merged))
+    return kept, [slot[o] for o in outputs]
 
 
 # ----------------------------------------------------------------------------- configs
@@ -348,6 +370,21 @@ class _Writer:
         return {"args": self.call_argument(call, tensors.__getitem__, at),
                 "kwargs": self.call_argument(keywords, tensors.__getitem__, at)}
 
+    def part(self, layer, merged, base, whole: list, where: str) -> list:
+        """Keras's name of a part of the output of a call of ``base``, ``[layer, node,
+        index]``: a part of a flat list or tuple of tensors by its place (Keras's flat order
+        of a nested structure or a dict is not the picks' own)."""
+        key = merged.args[1] if merged.__class__ is CallSpec and len(merged.args) == 2 \
+            else None
+        out = getattr(base, "_io", (None, None))[1] if base is not None else None
+        flat = isinstance(out, (list, tuple)) and all(getattr(t, "_symbolic", False)
+                                                      for t in out)
+        if not flat or _is_pick(base) or not isinstance(key, int) or isinstance(key, bool) \
+                or not 0 <= key < len(out):
+            raise self.refuse(f"{where}: the part {key!r} of the output of {whole[0]!r} "
+                              f"({layer.name!r})", keras_ops.REFUSED["__pick__"])
+        return [whole[0], whole[1], key]
+
     def call_argument(self, value, tensor, where: str):
         """A call's argument as Keras serializes it: each parent as a ``__keras_tensor__``
         (``tensor(index)``), slices and Ellipsis as Keras's objects, tuples as lists."""
@@ -441,7 +478,8 @@ class _Writer:
 
     def functional(self, model, where: str) -> dict:
         inputs, calls, outputs, shapes = _calls(model)
-        order = keras_layer_order(len(inputs), calls, outputs, inputs)
+        order = keras_layer_order(len(inputs), *_without_picks(len(inputs), calls, outputs),
+                                  inputs)
         names = [layer.name for layer in order]
         twice = next((n for i, n in enumerate(names) if n in names[:i]), None)
         if twice is not None:
@@ -454,6 +492,12 @@ class _Writer:
         history = [[layer.name, 0, 0] for layer in inputs]
         dtypes = [layer.dtype for layer in inputs]
         for layer, parents, merged in calls:
+            if _is_pick(layer):
+                base = calls[parents[0] - len(inputs)][0] if parents[0] >= len(inputs) \
+                    else None
+                history.append(self.part(layer, merged, base, history[parents[0]], where))
+                dtypes.append(dtypes[parents[0]])
+                continue
             entry = entries[id(layer)]
             tensors = [{"class_name": "__keras_tensor__",
                         "config": {"shape": _shape(shapes[p]), "dtype": dtypes[p],

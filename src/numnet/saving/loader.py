@@ -337,10 +337,25 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
         if name not in layers:
             raise loader.fail(at, f"refers to a layer {name!r} that the model does not list")
         layer, count = layers[name]
-        if index != 0 or node >= max(count, isinstance(layer, InputLayer)):
+        if node >= max(count, isinstance(layer, InputLayer)) or (
+                index != 0 and isinstance(layer, InputLayer)):
             raise loader.fail(at, f"refers to call {node} (output {index}) of layer {name!r}, "
-                                  f"which has {count} call(s) with one output each")
-        return name, node
+                                  f"which has {count} call(s)")
+        return name, node, index
+
+    def tensor(ref, at, whole: bool = False):
+        """Output ``index`` of a call: of a call that gives several tensors (a list, tuple or
+        dict of them), the index-th in Keras's flat order (a dict's by sorted key); the whole
+        structure for ``whole`` (numnet's own files pick its parts by further nodes)."""
+        name, node, index = ref
+        out = tensors[(name, node)]
+        if index == 0 and (whole or getattr(out, "_symbolic", False)):
+            return out
+        leaves = _flat_outputs(out)
+        if index >= len(leaves) or leaves[index] is None:
+            raise loader.fail(at, f"refers to output {index} of call {node} of layer {name!r}, "
+                                  f"which gives {len(leaves)} tensor(s)")
+        return leaves[index]
 
     tensors = {(name, 0): SymbolicTensor(layer._declared_input_shape, layer)
                for name, (layer, _) in layers.items() if isinstance(layer, InputLayer)}
@@ -361,7 +376,7 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
     # whatever order the file lists the layers in.
     needs, waiters = [], {}
     for c, (_, _, _, refs, _) in enumerate(pending):
-        missing = {ref for ref in refs if ref not in tensors}
+        missing = {ref[:2] for ref in refs if ref[:2] not in tensors}
         needs.append(len(missing))
         for ref in missing:
             waiters.setdefault(ref, []).append(c)
@@ -369,7 +384,8 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
     done = 0
     while ready:
         name, k, merged, refs, at = pending[heapq.heappop(ready)]
-        args = [tensors[ref] for ref in refs]
+        whole = getattr(layers[name][0], "function", None) == "__pick__"
+        args = [tensor(ref, at, whole) for ref in refs]
         with loader.wrap(at):
             if merged.__class__ is CallSpec:
                 call_args, call_kwargs = merged.fill(args)
@@ -395,7 +411,7 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
         ref = reference(history, at)
         if not isinstance(layers[ref[0]][0], InputLayer):
             raise loader.fail(at, f"the model's inputs are InputLayers; {ref[0]!r} is not one")
-        inputs.append(tensors[ref])
+        inputs.append(tensor(ref, at))
     given = config["output_layers"]
     if not given:
         raise loader.fail(f"{where}.output_layers", "a model has at least one output; found "
@@ -404,7 +420,7 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
     for key, history in (given.items() if isinstance(given, dict) else enumerate(given)):
         at = f"{where}.output_layers[{key!r}]"
         schema.check(history, _HISTORY, at, loader.source)
-        outputs[key] = tensors[reference(history, at)]
+        outputs[key] = tensor(reference(history, at), at)
     output = outputs if isinstance(given, dict) else list(outputs.values())
     if len(output) == 1 and not isinstance(given, dict):
         output = output[0]
@@ -413,6 +429,16 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
                               name=config["name"])
         model.trainable = config.get("trainable", True)
     return model
+
+
+def _flat_outputs(out, depth: int = 0) -> list:
+    """The tensors of a call's output in Keras's flat order: a list's or tuple's in order, a
+    dict's by sorted key, nested ones depth first."""
+    if isinstance(out, dict):
+        return [t for key in sorted(out) for t in _flat_outputs(out[key], depth + 1)]
+    if isinstance(out, (list, tuple)) and depth < 16:
+        return [t for part in out for t in _flat_outputs(part, depth + 1)]
+    return [out]
 
 
 def _deserialize_entry(value, loader: Loader, table: dict, base: type, kind: str, where: str):
