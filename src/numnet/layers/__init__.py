@@ -140,11 +140,20 @@ __all__ = [
     "ZeroPadding3D",
 ]
 
-# (Keras 3 layers of their own modules: einsum, more normalizations, stacked cells, 3-D transpose)
+# (Keras 3 layers of their own modules: einsum, normalizations, augmentations, hashing, ...)
 from .convolutional_more import SeparableConv1D as SeparableConvolution1D  # noqa: E402
 from .convolutional_more import SeparableConv2D as SeparableConvolution2D  # noqa: E402
 from .convolutional_transpose_3d import Conv3DTranspose, Convolution3DTranspose  # noqa: E402
 from .einsum_dense import EinsumDense  # noqa: E402
+from .image_augment import (  # noqa: E402
+    AutoContrast,
+    CutMix,
+    MixUp,
+    RandomErasing,
+    RandomGrayscale,
+    RandomInvert,
+    Solarization,
+)
 from .normalization_more import RMSNormalization, SpectralNormalization  # noqa: E402
 from .preprocessing_more import Discretization, HashedCrossing, Hashing  # noqa: E402
 from .recurrent_stacked import StackedRNNCells  # noqa: E402
@@ -152,7 +161,8 @@ from .recurrent_stacked import StackedRNNCells  # noqa: E402
 __all__ += [
     "SeparableConvolution1D", "SeparableConvolution2D", "Conv3DTranspose",
     "Convolution3DTranspose", "EinsumDense", "RMSNormalization", "SpectralNormalization",
-    "StackedRNNCells", "Discretization", "HashedCrossing", "Hashing",
+    "StackedRNNCells", "Discretization", "HashedCrossing", "Hashing", "AutoContrast", "CutMix",
+    "MixUp", "RandomErasing", "RandomGrayscale", "RandomInvert", "Solarization",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
