@@ -53,6 +53,17 @@ class DTypePolicy:
     """The dtypes a layer computes in (``compute_dtype``) and keeps its weights in
     (``variable_dtype``), by name: "mixed_float16", "mixed_bfloat16", "float16", "bfloat16",
     "float32" or "float64". ``DTypePolicy()`` is the default float type's (``backend.floatx()``).
+
+    Args:
+        name: the policy's name, a DTypePolicy, or Keras's serialized form; None for
+            ``backend.floatx()``. Defaults to ``None``.
+
+    Raises:
+        ValueError: for a name that is no policy.
+
+    Example:
+        >>> numnet.DTypePolicy("mixed_float16").compute_dtype
+        'float16'
     """
 
     def __init__(self, name: str | None = None):
