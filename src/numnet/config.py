@@ -107,6 +107,7 @@ def disable_interactive_logging() -> None:
 
 
 def is_interactive_logging_enabled() -> bool:
+    """Whether progress bars write to stdout (True, the default) or to the ``numnet`` logger."""
     return _interactive_logging
 
 

@@ -551,13 +551,34 @@ def get_file(fname=None, origin=None, untar: bool = False, md5_hash=None, file_h
     return target
 
 
+# backend_extras and dtype_policy_map add Keras's names to numnet.backend and
+# numnet.dtype_policies; the rest are Keras 3's utils names, from the modules that hold them.
+from . import backend_extras, dtype_policy_map  # noqa: E402, F401
+from .config import (  # noqa: E402
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
+from .config_dict import Config  # noqa: E402
+from .data.split import split_dataset  # noqa: E402
+from .dtype_rules import standardize_dtype  # noqa: E402
+from .layers.source_inputs import get_source_inputs  # noqa: E402
+from .preprocessing.directory import (  # noqa: E402
+    image_dataset_from_directory,
+    text_dataset_from_directory,
+)
 from .preprocessing.image import array_to_img, img_to_array, load_img, save_img  # noqa: E402
 from .preprocessing.sequence import pad_sequences  # noqa: E402
 from .preprocessing.timeseries import timeseries_dataset_from_array  # noqa: E402
+from .saving.serialization import deserialize_keras_object, serialize_keras_object  # noqa: E402
 
-__all__ = ["CustomObjectScope", "Progbar", "PyDataset", "Sequence", "array_to_img",
-           "clear_session", "custom_object_scope", "get_custom_objects", "get_file",
-           "get_registered_name", "get_registered_object", "img_to_array", "is_keras_tensor",
-           "load_img", "normalize", "pack_x_y_sample_weight", "pad_sequences", "plot_history",
-           "plot_model", "register_keras_serializable", "save_img", "set_random_seed",
-           "timeseries_dataset_from_array", "to_categorical", "unpack_x_y_sample_weight"]
+__all__ = ["Config", "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "array_to_img",
+           "clear_session", "custom_object_scope", "deserialize_keras_object",
+           "disable_interactive_logging", "enable_interactive_logging", "get_custom_objects",
+           "get_file", "get_registered_name", "get_registered_object", "get_source_inputs",
+           "image_dataset_from_directory", "img_to_array", "is_interactive_logging_enabled",
+           "is_keras_tensor", "load_img", "normalize", "pack_x_y_sample_weight", "pad_sequences",
+           "plot_history", "plot_model", "register_keras_serializable", "save_img",
+           "serialize_keras_object", "set_random_seed", "split_dataset", "standardize_dtype",
+           "text_dataset_from_directory", "timeseries_dataset_from_array", "to_categorical",
+           "unpack_x_y_sample_weight"]
