@@ -189,6 +189,28 @@ def get(identifier):
                     f"callable fn(w), given {identifier!r}.")
 
 
+def deserialize(config, custom_objects=None):
+    """The constraint a ``serialize`` dict describes (or a name, as ``get``).
+
+    Args:
+        config: ``{"class_name": ..., "config": ...}`` or a name.
+        custom_objects: ``{name: class}`` for constraints of your own. Defaults to ``None``.
+
+    Example:
+        >>> numnet.constraints.deserialize({"class_name": "MaxNorm", "config": {"max_value": 2}})
+        MaxNorm(max_value=2.0, axis=0)
+    """
+    if isinstance(config, dict):
+        name = config.get("class_name")
+        if custom_objects and name in custom_objects:
+            return custom_objects[name].from_config(config.get("config", {}))
+        if name not in _CLASSES:
+            raise ValueError(f"constraints.deserialize(config): unknown class_name {name!r}; "
+                             f"expected one of {sorted(_CLASSES)}, or give your class in "
+                             "custom_objects.")
+    return get(config)
+
+
 def serialize(constraint):
     """Returns ``{"class_name", "config"}`` of a built-in constraint.
 
@@ -201,5 +223,5 @@ def serialize(constraint):
     return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
 
 
-__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "get", "max_norm",
-           "min_max_norm", "non_neg", "serialize", "unit_norm"]
+__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "deserialize", "get",
+           "max_norm", "min_max_norm", "non_neg", "serialize", "unit_norm"]

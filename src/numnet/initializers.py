@@ -381,6 +381,9 @@ _CLASSES = {
     "uniform": RandomUniform, "normal": RandomNormal, "one": Ones, "zero": Zeros,
 }
 _BY_CLASS_NAME = {cls.__name__: cls for cls in _CLASSES.values()}
+# Keras 3's class names of the same two (keras.initializers.OrthogonalInitializer, ...)
+OrthogonalInitializer, IdentityInitializer = Orthogonal, Identity
+_BY_CLASS_NAME.update(OrthogonalInitializer=Orthogonal, IdentityInitializer=Identity)
 
 # Keras's function-style aliases: initializers.glorot_uniform(seed=1)
 zeros, ones, constant = Zeros, Ones, Constant
@@ -431,6 +434,22 @@ def get(identifier) -> Initializer:
     )
 
 
+def deserialize(config, custom_objects=None) -> Initializer:
+    """The initializer a ``serialize`` dict describes (or a name, as ``get``).
+
+    Args:
+        config: ``{"class_name": ..., "config": ...}`` or a name.
+        custom_objects: ``{name: class}`` for initializers of your own. Defaults to ``None``.
+
+    Example:
+        >>> numnet.initializers.deserialize({"class_name": "Constant", "config": {"value": 2.0}})
+        Constant(value=2.0)
+    """
+    if isinstance(config, dict) and custom_objects and config.get("class_name") in custom_objects:
+        return custom_objects[config["class_name"]].from_config(config.get("config", {}))
+    return get(config)
+
+
 def serialize(init) -> dict:
     """Returns the config dict of an initializer.
 
@@ -445,9 +464,10 @@ def serialize(init) -> dict:
 
 __all__ = [
     "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
-    "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal", "RandomNormal",
-    "RandomUniform", "TruncatedNormal", "VarianceScaling", "Zeros", "compute_fans", "constant",
-    "get", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
-    "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform",
-    "serialize", "truncated_normal", "variance_scaling", "zeros",
+    "IdentityInitializer", "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal",
+    "OrthogonalInitializer", "RandomNormal", "RandomUniform", "TruncatedNormal",
+    "VarianceScaling", "Zeros", "compute_fans", "constant", "deserialize", "get",
+    "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity", "lecun_normal",
+    "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform", "serialize",
+    "truncated_normal", "variance_scaling", "zeros",
 ]

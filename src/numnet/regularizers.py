@@ -102,9 +102,64 @@ def _check_factor(name, value):
         raise ValueError(f"regularizer: {name} must be a non-negative number, given {value!r}.")
 
 
-l1, l2, l1_l2 = L1, L2, L1L2
+class OrthogonalRegularizer(Regularizer):
+    """A penalty that pushes the rows (or columns) of a 2-D weight to be orthogonal.
 
-_CLASSES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
+    With u_i the rows of w scaled to unit length (columns when ``mode="columns"``), n of
+    them, the penalty is factor · ½ · Σ_{i≠j} |u_i · u_j| / (n (n − 1) / 2): the factor times
+    the mean |cosine| over the pairs. A row of zeros stays zero (its norm is taken as at least
+    ``backend.epsilon()``), as in Keras.
+
+    Args:
+        factor: the factor. Defaults to 0.01.
+        mode: "rows" or "columns". Defaults to ``"rows"``.
+
+    Raises:
+        ValueError: for a negative factor, another mode, or a weight that is not 2-D.
+
+    Example:
+        >>> import numpy as np
+        >>> reg = numnet.regularizers.OrthogonalRegularizer(factor=1.0)
+        >>> round(float(reg(np.array([[1.0, 0.0], [1.0, 1.0]], "float32"))), 4)
+        0.7071
+    """
+
+    def __init__(self, factor: float = 0.01, mode: str = "rows"):
+        _check_factor("factor", factor)
+        if mode not in ("rows", "columns"):
+            raise ValueError(f"OrthogonalRegularizer(mode): expected 'rows' or 'columns', "
+                             f"given {mode!r}.")
+        self.factor, self.mode = float(factor), mode
+
+    def __call__(self, x):
+        from . import backend
+
+        x = ops.as_tensor(x)
+        if x.ndim != 2:
+            raise ValueError(f"OrthogonalRegularizer: expected a 2-D weight, given shape "
+                             f"{tuple(x.shape)}.")
+        axis = 1 if self.mode == "rows" else 0
+        norm = ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True))
+        u = ops.divide(x, ops.maximum(norm, backend.epsilon()))
+        if self.mode == "rows":
+            product = ops.matmul(u, ops.transpose(u))
+        else:
+            product = ops.matmul(ops.transpose(u), u)
+        n = product.shape[0]
+        off = 1.0 - backend.xp.eye(n, dtype=product.value.dtype)
+        total = ops.sum(ops.abs(ops.multiply(product, off)))
+        return ops.multiply(total, self.factor * 0.5 / (n * (n - 1) / 2.0))
+
+    def get_config(self):
+        return {"factor": self.factor, "mode": self.mode}
+
+
+l1, l2, l1_l2 = L1, L2, L1L2
+orthogonal_regularizer = OrthogonalRegularizer
+
+_CLASSES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2,
+            "orthogonal_regularizer": OrthogonalRegularizer,
+            "OrthogonalRegularizer": OrthogonalRegularizer}
 
 
 def get(identifier):
@@ -129,6 +184,26 @@ def get(identifier):
         f"regularizer: expected a name, a Regularizer or a callable, given {identifier!r}.")
 
 
+def deserialize(config, custom_objects=None):
+    """The regularizer a ``serialize`` dict describes (or a name, as ``get``).
+
+    Args:
+        config: ``{"class_name": ..., "config": ...}`` or a name.
+        custom_objects: ``{name: class}`` for regularizers of your own. Defaults to ``None``.
+
+    Example:
+        >>> numnet.regularizers.deserialize({"class_name": "L2", "config": {"l2": 0.1}})
+        L2(l2=0.1)
+    """
+    if isinstance(config, dict) and custom_objects and config.get("class_name") in custom_objects:
+        return custom_objects[config["class_name"]].from_config(config.get("config", {}))
+    if isinstance(config, dict) and config.get("class_name") not in _CLASSES:
+        raise ValueError(f"regularizers.deserialize(config): unknown class_name "
+                         f"{config.get('class_name')!r}; expected one of {sorted(_CLASSES)}, or "
+                         "give your class in custom_objects.")
+    return get(config)
+
+
 def serialize(reg) -> dict | None:
     """Returns ``{"class_name", "config"}`` of a regularizer.
 
@@ -138,4 +213,5 @@ def serialize(reg) -> dict | None:
     return None if reg is None else {"class_name": type(reg).__name__, "config": reg.get_config()}
 
 
-__all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "l1", "l1_l2", "l2", "serialize"]
+__all__ = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get",
+           "l1", "l1_l2", "l2", "orthogonal_regularizer", "serialize"]
