@@ -36,6 +36,7 @@ SRC = os.path.dirname(PACKAGE)
 FLOORS = {
     "backend": 1, "config": 1, "_config": 1, "naming": 1, "registry": 1, "dtype_policies": 1,
     "notices": 1, "_version": 1, "tree": 1,
+    "scopes": 1, "dtype_rules": 1, "config_dict": 1, "dtype_policy_map": 1,
     "autodiff": 2, "callbacks": 2,
     "activations": 3, "losses": 3, "metrics": 3, "initializers": 3, "regularizers": 3,
     "constraints": 3, "ops": 3, "nn": 3, "random": 3, "data": 3, "datasets": 3,
@@ -45,6 +46,7 @@ FLOORS = {
     "models": 6, "fast": 6,
     "saving": 7,
     "tools": 8, "advice": 8, "integrations": 8, "distribute": 8, "utils": 8,
+    "backend_extras": 8, "operation": 9,
     "cli": 9, "__main__": 9, "tf_compat": 9, "tf_api": 9, "strings": 9, "mixed_precision": 9, "": 9,
 }
 # Modules whose floor is not their folder's: fast/ gathers the fast path, whose pieces sit beside

@@ -36,14 +36,18 @@ from .advice import AdviceWarning  # (registers its checks with the trainer)
 from .autodiff import Tensor, Variable
 from .autodiff.tape import GradientTape
 from .constraints import Constraint
+from .dtype_policies import DTypePolicy
+from .dtype_policy_map import FloatDTypePolicy
 from .initializers import Initializer
-from .layers import Input, Layer
+from .layers import Input, InputSpec, Layer
 from .layers import SymbolicTensor as KerasTensor
 from .losses import Loss
 from .metrics import Metric
 from .models import Model, Sequential
+from .operation import Function, Operation
 from .optimizers import Optimizer
 from .regularizers import Regularizer
+from .scopes import StatelessScope, device, name_scope
 
 
 def version() -> str:
@@ -140,9 +144,10 @@ def __getattr__(name):
 
 
 __all__ = [
-    "AdviceWarning", "Constraint", "GradientTape", "Initializer", "Input", "KerasTensor",
-    "Layer", "Loss",
-    "Metric", "Model", "Optimizer", "Regularizer", "Sequential", "Tensor", "Variable",
+    "AdviceWarning", "Constraint", "DTypePolicy", "FloatDTypePolicy", "Function",
+    "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer", "Loss",
+    "Metric", "Model", "Operation", "Optimizer", "Regularizer", "Sequential", "StatelessScope",
+    "Tensor", "Variable", "device", "name_scope",
     "activations", "backend", "callbacks", "config", "constraints", "data", "datasets",
     "initializers",
     "keras", "layers", "losses", "metrics", "mixed_precision", "models", "nn", "ops",
