@@ -98,3 +98,54 @@ def test_building_a_functional_model_keeps_no_states():
     assert lstm.states is None
     model(np.ones((4, 3, 2), "float32"))
     assert np.asarray(lstm.states[0]).shape == (4, 5)
+
+
+# ----------------------------------------------------------------------------- masks in graphs
+
+
+class _PositiveSteps(layers.Layer):
+    """Keeps the steps whose first feature is positive (a compute_mask of one's own)."""
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        return ops.greater(inputs[:, :, 0], 0.0)
+
+
+class _MaskedMean(layers.Layer):
+    """The mean over the steps the mask keeps; needs the mask (as the masking guide's layers)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        weights = ops.expand_dims(ops.cast(mask, inputs.dtype), -1)
+        return ops.sum(inputs * weights, axis=1) / ops.maximum(ops.sum(weights, axis=1), 1.0)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+
+def test_a_layer_that_reads_the_mask_gets_it_when_the_graph_is_built():
+    inputs = numnet.Input(shape=(3, 2))
+    outputs = _MaskedMean()(_PositiveSteps()(inputs))
+    model = numnet.Model(inputs, outputs)
+    assert model.output_shape == (None, 2)
+    x = np.array([[[1.0, 2.0], [-1.0, 10.0], [3.0, 4.0]]], "float32")
+    # steps 0 and 2 count: ((1 + 3) / 2, (2 + 4) / 2)
+    np.testing.assert_allclose(model.predict(x, verbose=0), [[2.0, 3.0]], rtol=1e-6)
+
+
+def test_the_mask_of_an_embedding_reaches_a_custom_layer_through_a_masking_layer():
+    inputs = numnet.Input(shape=(4,), dtype="int32")
+    x = layers.Embedding(5, 2, mask_zero=True)(inputs)
+    x = layers.Dropout(0.0)(x)  # supports masking: passes the mask on
+    outputs = _MaskedMean()(x)
+    model = numnet.Model(inputs, outputs)
+    table = np.arange(10, dtype="float32").reshape(5, 2)
+    model.layers[1].set_weights([table])
+    tokens = np.array([[1, 2, 0, 0]])
+    # rows 1 and 2 of the table: ((2 + 4) / 2, (3 + 5) / 2)
+    np.testing.assert_allclose(model.predict(tokens, verbose=0), [[3.0, 4.0]], rtol=1e-6)

@@ -188,6 +188,29 @@ def _probe_value(t: SymbolicTensor, fill: int):
     return Tensor(backend.xp.ones(shape, dtype=dtype))
 
 
+def _probe_mask(t: SymbolicTensor, fill: int, depth: int = 0):
+    """The mask that ``t``'s sample would carry at run time (a layer that consumes ``mask``
+    gets one in the sample call too, as Keras computes masks on symbolic tensors): the mask of
+    the layer that gave ``t`` (Embedding(mask_zero=True), Masking, a compute_mask of one's own,
+    or one passed on by a layer that supports masking), computed on samples; None where the
+    graph above ``t`` makes none, or where ``t`` comes from several tensors."""
+    layer, merged = t._layer, t.merged
+    if (layer is None or isinstance(layer, OpLayer) or len(t.parents) != 1 or merged is True
+            or depth > 500):
+        return None
+    if isinstance(merged, CallSpec) and not (len(merged.args) == 1
+                                             and type(merged.args[0]) is _Slot):
+        return None
+    source = t.parents[0]
+    inner = _probe_mask(source, fill, depth + 1)
+    if inner is None and not (layer._makes_mask or base._call_spec(type(layer)).own_compute_mask):
+        return None
+    try:
+        return layer._next_mask(_probe_value(source, fill), inner)
+    except Exception:  # (a compute_mask that needs real values: the sample call goes without)
+        return None
+
+
 def _run_on_samples(layer, spec: CallSpec, parents: list, fill: int):
     """The layer called on samples (ones) in place of its symbolic inputs; its weights (a
     custom layer may assign to them in call) are put back as they were."""
@@ -228,6 +251,10 @@ def _run_sample_call(layer, spec: CallSpec, parents: list, fill: int):
         with no_grad(), warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             context.depth = depth + 1  # (the losses a probe adds are dropped below)
+            for t, value in zip(parents, values, strict=True):
+                mask = _probe_mask(t, fill)
+                if mask is not None and isinstance(value, Tensor):
+                    value._keras_mask = getattr(mask, "value", mask)
             out = spec.run(layer, values, False)
     finally:
         context.depth = depth
