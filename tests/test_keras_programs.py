@@ -200,6 +200,16 @@ EXPECTED = {
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
                             "end_to_end_gap": (0.0, 1e-5)},
+    # ComputeSum called twice on ones((2, 2)): its total is [4, 4]
+    "subclassing_guide": {"sum_total": (8, 8), "sum_non_trainable": (1, 1),
+                          "sum_trainable": (0, 0), "mlp_weights": (6, 6), "stack_weights": (8, 8),
+                          "losses_after_two": (1, 1), "loss_value": (0.01 - 1e-8, 0.01 + 1e-8),
+                          "l2_gap": (0.0, 1e-6), "fit_layer_loss_only": (0.01 - 1e-8, 0.01 + 1e-8),
+                          "config_units": (64, 64), "config_name_kept": (1, 1),
+                          "dropout_inference_change": (0.0, 0.0), "dropout_kept": (0.4, 0.6),
+                          "dropout_scale": (2.0, 2.0), "masked_mean_gap": (0.0, 1e-6),
+                          "masked_model_gap": (0.0, 1e-6),
+                          "vae_loss_4": (None, of("vae_loss_0", 0.95))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -329,6 +339,13 @@ KERAS_TOLERANCE = {
                             "coverage": ("abs", 0.02), "median_test_loss": ("rel", 1e-4)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
+    "subclassing_guide": {
+        **{key: ("abs", 0) for key in ("linear_weights", "sum_total", "sum_weights",
+                                       "sum_non_trainable", "mlp_weights", "stack_weights",
+                                       "stack_width", "losses_before", "losses_after_one",
+                                       "losses_after_two", "vae_weights")},
+        "loss_value": ("rel", 1e-6), "fit_with_loss": ("rel", 1e-5),
+        "fit_layer_loss_only": ("rel", 1e-5), "vae_loss_4": ("rel", 0.02)},
 }
 
 # Programs with no Keras comparison, and why.
