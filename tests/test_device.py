@@ -168,6 +168,8 @@ HOST_FUNCTIONS = {
                                         "backend.xp allocates them",
     ("layers/preprocessing.py", "array"): "Normalization.adapt reads the user's data on the "
                                           "host, as fit does, and assigns the statistics",
+    ("layers/input_spec.py", "assert_input_compatibility"): "reads the shape of a Python "
+                                                             "list or number given to a layer",
     ("layers/base.py", "_as_tensors"): "reads a list of Python numbers given to a layer on the "
                                        "host; as_tensor then moves it to the device",
     ("layers/symbolic.py", "_probe_value"): "a sample of text inputs (object arrays exist "
