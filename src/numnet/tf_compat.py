@@ -29,7 +29,7 @@ import types
 
 import numpy as np
 
-from . import activations, backend, config, initializers
+from . import activations, backend, config, initializers, scopes
 from .autodiff import Tensor
 from .autodiff import ops as _ops
 from .autodiff import tensor as _tensor_module
@@ -272,6 +272,8 @@ class Variable(metaclass=_VariableMeta):
             variable.requires_grad = False
         if constraint is not None:
             variable.constraint = constraint
+        variable.path = scopes.scoped(variable.name)  # under tf.name_scope / keras.name_scope
+        _tf_variables.remember_initial_value(variable)
         return variable
 
 
@@ -1416,3 +1418,32 @@ from . import nn as _nn  # noqa: E402
 from .tf_api import nn as _tf_nn  # noqa: E402
 
 _join({**_tf_nn.NN, "top_k": top_k, "in_top_k": in_top_k}, _nn)
+
+from . import tree as _tree  # noqa: E402
+from .tf_api import control as _tf_control  # noqa: E402
+from .tf_api import variables as _tf_variables  # noqa: E402
+
+_tf_variables.install()
+
+
+def get_logger():
+    """The logger numnet's TensorFlow-style programs write to (``tf.get_logger()``):
+    Python's logging.Logger named "tensorflow", so ``tf.get_logger().setLevel('ERROR')``
+    works as in TensorFlow.
+
+    Example:
+        >>> numnet.get_logger().name
+        'tensorflow'
+    """
+    import logging
+
+    return logging.getLogger("tensorflow")
+
+
+nest = _namespace(
+    "numnet.nest", "TensorFlow's ``tf.nest``: nested structures (numnet.tree's functions).",
+    flatten=_tree.flatten, map_structure=_tree.map_structure,
+    pack_sequence_as=_tree.pack_sequence_as, is_nested=_tree.is_nested,
+    assert_same_structure=_tree.assert_same_structure,
+    flatten_with_path=_tree.flatten_with_path)
+_join({**_tf_control.TOP, **_tf_variables.TOP, "get_logger": get_logger, "nest": nest})

@@ -1,0 +1,1068 @@
+"""TensorFlow's control flow and graph idioms, run eagerly: tf.cond, tf.while_loop, tf.map_fn,
+tf.scan, tf.custom_gradient, tf.name_scope, tf.TensorShape, tf.Module, tf.py_function, ...
+
+numnet runs every op as it is called, so TensorFlow's graph constructs become what they mean
+eagerly: ``tf.cond`` calls the branch its predicate picks, ``tf.while_loop`` is a Python loop,
+``tf.map_fn`` calls the function on each row and stacks the results. Gradients flow through
+them because every op they run records itself on numnet's tape.
+
+    i, total = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + i), (0, 0))
+    squares = tf.map_fn(lambda row: row * row, tf.constant([[1.0, 2.0], [3.0, 4.0]]))
+
+Why one file: these are small wrappers over Python's own control flow, each a few lines.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import enum
+import inspect
+import re
+import time
+
+import numpy as np
+
+from .. import backend, scopes
+from ..autodiff import Tensor, Variable
+from ..autodiff import ops as _ops
+from ..autodiff import tensor as _tensor
+from .base import plain, to_tensor
+from .errors import InvalidArgumentError
+
+# ----------------------------------------------------------------------------- branches
+
+
+def _truth(pred) -> bool:
+    value = getattr(pred, "value", pred)
+    if np.size(backend.to_numpy(value) if hasattr(value, "shape") else value) != 1:
+        raise ValueError(f"a predicate must be a scalar boolean; given shape "
+                         f"{np.shape(backend.to_numpy(value))}.")
+    return builtins.bool(np.asarray(backend.to_numpy(value)).reshape(()))
+
+
+def cond(pred, true_fn=None, false_fn=None, name=None):
+    """``true_fn()`` if ``pred`` is true, else ``false_fn()`` (only the branch taken runs).
+
+    Args:
+        pred: a scalar boolean (Tensor or Python bool).
+        true_fn: a callable of no arguments. Defaults to ``None``.
+        false_fn: a callable of no arguments. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+
+    Raises:
+        TypeError: a branch is missing or not callable.
+
+    Example:
+        >>> float(numnet.cond(numnet.constant(2.0) > 1, lambda: 10.0, lambda: 20.0))
+        10.0
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("cond(pred, true_fn, false_fn): both branches must be callables of no "
+                        "arguments, e.g. tf.cond(x > 0, lambda: x, lambda: -x).")
+    return true_fn() if _truth(pred) else false_fn()
+
+
+def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
+    """The result of the callable paired with the first true predicate (``default()`` when
+    none is). ``exclusive``: raise when more than one predicate is true.
+
+    Args:
+        pred_fn_pairs: a list of (predicate, callable) pairs (or a dict).
+        default: a callable for when no predicate holds. Defaults to ``None``.
+        exclusive: check that at most one predicate holds. Defaults to ``False``.
+        strict: accepted as TensorFlow's. Defaults to ``False``.
+        name: ignored. Defaults to ``"case"``.
+
+    Example:
+        >>> x = numnet.constant(3)
+        >>> int(numnet.case([(x < 2, lambda: 0), (x < 5, lambda: 1)], default=lambda: 2))
+        1
+    """
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(
+        pred_fn_pairs)
+    chosen = [fn for pred, fn in pairs if _truth(pred)]
+    if exclusive and len(chosen) > 1:
+        raise InvalidArgumentError(None, None, f"case(exclusive=True): {len(chosen)} "
+                                               "predicates are true; at most one may be.")
+    if chosen:
+        return chosen[0]()
+    if default is None:
+        if not pairs:
+            raise ValueError("case: give at least one (predicate, callable) pair or a "
+                             "default.")
+        return pairs[-1][1]()  # TensorFlow: the last branch stands in for a missing default
+    return default()
+
+
+def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
+    """``branch_fns[branch_index]()``; an index out of range runs ``default`` (or the last
+    branch, as TensorFlow).
+
+    Args:
+        branch_index: a scalar integer.
+        branch_fns: a list of callables, or a dict from int to callable.
+        default: the callable for an index with no branch. Defaults to ``None``.
+        name: ignored. Defaults to ``"switch_case"``.
+
+    Example:
+        >>> int(numnet.switch_case(1, [lambda: 10, lambda: 11]))
+        11
+    """
+    index = int(np.asarray(plain(branch_index)).reshape(()))
+    fns = dict(branch_fns) if isinstance(branch_fns, dict) else dict(enumerate(branch_fns))
+    if index in fns:
+        return fns[index]()
+    if default is not None:
+        return default()
+    return fns[max(fns)]()
+
+
+# ----------------------------------------------------------------------------- loops
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, maximum_iterations=None, name=None):
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` is true (at most
+    ``maximum_iterations`` times); returns the final loop variables in the structure given.
+    A Python loop here: gradients flow through every iteration.
+
+    Args:
+        cond: a callable of the loop variables returning a scalar boolean.
+        body: a callable of the loop variables returning their next values (same structure).
+        loop_vars: a Tensor, or a tuple / list of them (nested structures allowed).
+        shape_invariants: accepted as TensorFlow's. Defaults to ``None``.
+        parallel_iterations: accepted as TensorFlow's. Defaults to ``10``.
+        back_prop: accepted as TensorFlow's. Defaults to ``True``.
+        swap_memory: accepted as TensorFlow's. Defaults to ``False``.
+        maximum_iterations: the most iterations, or None. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> i, total = numnet.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + i),
+        ...                              (0, 0))
+        >>> int(i), int(total)
+        (5, 10)
+    """
+    single = not isinstance(loop_vars, (list, builtins.tuple))
+    values = [loop_vars] if single else list(loop_vars)
+    count = 0
+    while maximum_iterations is None or count < int(plain(maximum_iterations)):
+        if not _truth(cond(*values)):
+            break
+        out = body(*values)
+        if single:
+            values = [out[0] if isinstance(out, (list, builtins.tuple)) and len(out) == 1
+                      else out]
+        else:
+            if not isinstance(out, (list, builtins.tuple)):
+                out = [out]
+            if len(out) != len(values):
+                raise ValueError(f"while_loop(body): it must return as many loop variables "
+                                 f"as it takes ({len(values)}); it returned {len(out)}.")
+            values = list(out)
+        count += 1
+    values = [to_tensor(v) if isinstance(v, (int, float, np.ndarray, np.generic)) else v
+              for v in values]
+    if single:
+        return values[0]
+    return type(loop_vars)(values) if not hasattr(loop_vars, "_fields") else type(loop_vars)(
+        *values)
+
+
+def _flatten(structure) -> list:
+    if isinstance(structure, dict):
+        return [leaf for key in sorted(structure) for leaf in _flatten(structure[key])]
+    if isinstance(structure, (list, builtins.tuple)):
+        return [leaf for item in structure for leaf in _flatten(item)]
+    return [structure]
+
+
+def _pack(structure, leaves):
+    leaves = iter(leaves)
+
+    def build(s):
+        if isinstance(s, dict):
+            return {key: build(s[key]) for key in sorted(s)}
+        if isinstance(s, (list, builtins.tuple)):
+            items = [build(item) for item in s]
+            if hasattr(s, "_fields"):
+                return type(s)(*items)
+            return type(s)(items)
+        return next(leaves)
+
+    return build(structure)
+
+
+def _rows(elems, reverse=False):
+    """The rows of each leaf of ``elems`` (unstacked along axis 0), one structure a row."""
+    leaves = [to_tensor(leaf) for leaf in _flatten(elems)]
+    if not leaves:
+        raise ValueError("elems: expected at least one Tensor.")
+    n = leaves[0].shape[0] if leaves[0].ndim else None
+    if n is None or any(leaf.ndim == 0 or leaf.shape[0] != n for leaf in leaves):
+        raise ValueError("elems: every Tensor must have the same first axis to map over; "
+                         f"given shapes {[leaf.shape for leaf in leaves]}.")
+    parts = [_ops.unstack(leaf, 0) if leaf.dtype.kind in "fc" else
+             [Tensor(v) for v in leaf.value] for leaf in leaves]
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    for i in order:
+        yield _pack(elems, [p[i] for p in parts])
+
+
+def _stack(results):
+    """One structure of stacked Tensors from a list of results of one structure."""
+    first = results[0]
+    columns = list(zip(*[_flatten(r) for r in results]))
+    stacked = []
+    for column in columns:
+        tensors = [to_tensor(c) for c in column]
+        if all(t.dtype.kind in "fc" for t in tensors):
+            stacked.append(_ops.stack(tensors, axis=0))
+        else:
+            stacked.append(Tensor(backend.xp.stack([t.value for t in tensors])))
+    return _pack(first, stacked)
+
+
+def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap_memory=False,
+           infer_shape=True, name=None, fn_output_signature=None):
+    """``fn`` applied to each row of ``elems`` (a Tensor or a nested structure of Tensors of
+    one first axis), the results stacked along a new first axis.
+
+    Args:
+        fn: a callable of one row (of the same structure as elems).
+        elems: a Tensor or nested structure of Tensors.
+        dtype: accepted as TensorFlow 1's. Defaults to ``None``.
+        parallel_iterations: accepted as TensorFlow's. Defaults to ``None``.
+        back_prop: accepted as TensorFlow's. Defaults to ``True``.
+        swap_memory: accepted as TensorFlow's. Defaults to ``False``.
+        infer_shape: accepted as TensorFlow's. Defaults to ``True``.
+        name: ignored. Defaults to ``None``.
+        fn_output_signature: accepted (the results' structure is read from them). Defaults to
+            ``None``.
+
+    Example:
+        >>> numnet.map_fn(lambda r: r * r, numnet.constant([[1.0, 2.0], [3.0, 4.0]])).tolist()
+        [[1.0, 4.0], [9.0, 16.0]]
+    """
+    results = [fn(row) for row in _rows(elems)]
+    if not results:
+        raise ValueError("map_fn(elems): nothing to map over (the first axis has size 0).")
+    return _stack(results)
+
+
+def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
+    """As ``map_fn``: ``fn`` on each row of ``elems``, results stacked (one call per row).
+
+    Args:
+        fn: a callable of one row.
+        elems: a Tensor or nested structure of Tensors.
+        fallback_to_while_loop: accepted as TensorFlow's. Defaults to ``True``.
+        warn: accepted as TensorFlow's. Defaults to ``True``.
+
+    Example:
+        >>> numnet.vectorized_map(lambda r: numnet.reduce_sum(r), numnet.ones((3, 2))).tolist()
+        [2.0, 2.0, 2.0]
+    """
+    return map_fn(fn, elems)
+
+
+def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
+         swap_memory=False, infer_shape=True, reverse=False, name=None):
+    """Running ``a = fn(a, row)`` over the rows of ``elems``, all values of ``a`` stacked.
+    Without ``initializer`` the first row starts it (and is the first output).
+
+    Args:
+        fn: a callable (accumulator, row) -> accumulator.
+        elems: a Tensor or nested structure of Tensors.
+        initializer: the first accumulator, or None. Defaults to ``None``.
+        parallel_iterations: accepted as TensorFlow's. Defaults to ``10``.
+        back_prop: accepted as TensorFlow's. Defaults to ``True``.
+        swap_memory: accepted as TensorFlow's. Defaults to ``False``.
+        infer_shape: accepted as TensorFlow's. Defaults to ``True``.
+        reverse: scan from the last row. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.scan(lambda a, x: a + x, numnet.constant([1, 2, 3, 4])).tolist()
+        [1, 3, 6, 10]
+    """
+    rows = list(_rows(elems, reverse))
+    if initializer is None:
+        acc, rows, outputs = rows[0], rows[1:], [rows[0]]
+    else:
+        acc, outputs = initializer, []
+    for row in rows:
+        acc = fn(acc, row)
+        outputs.append(acc)
+    if not outputs:
+        raise ValueError("scan(elems): nothing to scan (the first axis has size 0).")
+    if reverse:
+        outputs = outputs[::-1]
+    return _stack(outputs)
+
+
+def foldl(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
+          swap_memory=False, name=None):
+    """``a = fn(a, row)`` over the rows of ``elems`` from the first; returns the last ``a``.
+
+    Args:
+        fn: a callable (accumulator, row) -> accumulator.
+        elems: a Tensor or nested structure of Tensors.
+        initializer: the first accumulator; None for the first row. Defaults to ``None``.
+        parallel_iterations: accepted as TensorFlow's. Defaults to ``10``.
+        back_prop: accepted as TensorFlow's. Defaults to ``True``.
+        swap_memory: accepted as TensorFlow's. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> int(numnet.foldl(lambda a, x: a * 10 + x, numnet.constant([1, 2, 3])))
+        123
+    """
+    rows = list(_rows(elems))
+    acc = rows.pop(0) if initializer is None else initializer
+    for row in rows:
+        acc = fn(acc, row)
+    return acc
+
+
+def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
+          swap_memory=False, name=None):
+    """``a = fn(a, row)`` over the rows of ``elems`` from the last; returns the last ``a``.
+
+    Args:
+        fn: a callable (accumulator, row) -> accumulator.
+        elems: a Tensor or nested structure of Tensors.
+        initializer: the first accumulator; None for the last row. Defaults to ``None``.
+        parallel_iterations: accepted as TensorFlow's. Defaults to ``10``.
+        back_prop: accepted as TensorFlow's. Defaults to ``True``.
+        swap_memory: accepted as TensorFlow's. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> int(numnet.foldr(lambda a, x: a * 10 + x, numnet.constant([1, 2, 3])))
+        321
+    """
+    rows = list(_rows(elems, reverse=True))
+    acc = rows.pop(0) if initializer is None else initializer
+    for row in rows:
+        acc = fn(acc, row)
+    return acc
+
+
+# ----------------------------------------------------------------------------- gradients
+
+
+def _variables_of(outputs, inputs) -> list:
+    """The trainable Variables the recorded graph of ``outputs`` reads, other than
+    ``inputs``, in a fixed order (first seen first)."""
+    seen, found = {id(t) for t in inputs}, []
+    stack = list(outputs)
+    visited = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if isinstance(node, Variable) and node.requires_grad and id(node) not in seen:
+            seen.add(id(node))
+            found.append(node)
+        stack.extend(node.parents)
+    found.sort(key=lambda v: v.uid)
+    return found
+
+
+def custom_gradient(f=None):
+    """Give a function your own gradient: ``f(*x)`` returns ``(y, grad_fn)`` and
+    ``grad_fn(upstream)`` the gradient of each input (one per positional argument, None for
+    none) given the gradient of y. When f reads Variables that are not its arguments,
+    ``grad_fn(upstream, variables=None)`` returns ``(input_grads, variable_grads)``.
+    The ops inside f do not record: the gradient is what grad_fn says.
+
+    Args:
+        f: the function to decorate (also usable as ``@tf.custom_gradient``). Defaults to
+            ``None``.
+
+    Example:
+        >>> @numnet.custom_gradient
+        ... def clip_grad(x):
+        ...     def grad(upstream):
+        ...         return numnet.clip_by_value(upstream, -1.0, 1.0)
+        ...     return numnet.identity(x), grad
+        >>> v = numnet.Variable([1.0])
+        >>> with numnet.GradientTape() as tape:
+        ...     y = clip_grad(v) * 5.0
+        >>> tape.gradient(y, v).tolist()
+        [1.0]
+    """
+    if f is None:
+        return custom_gradient
+
+    def wrapped(*args, **kwargs):
+        inputs = [a for a in args if isinstance(a, Tensor)]
+        result, grad_fn = f(*args, **kwargs)
+        outputs = _flatten(result)
+        if not all(isinstance(o, Tensor) for o in outputs):
+            outputs = [to_tensor(o) for o in outputs]
+            result = _pack(result, outputs)
+        takes_variables = "variables" in inspect.signature(grad_fn).parameters or any(
+            p.kind is p.VAR_KEYWORD for p in inspect.signature(grad_fn).parameters.values())
+        variables = _variables_of(outputs, inputs) if takes_variables else []
+        parents = builtins.tuple(inputs) + builtins.tuple(variables)
+        if not (_tensor.grad_enabled() and any(p.requires_grad for p in parents)):
+            return _pack(result, [Tensor(o.value) for o in outputs])
+        upstream = [None] * len(outputs)
+        joint = Tensor(backend.xp.zeros((), dtype=np.float32), parents, None, True)
+
+        def joint_backward(_):
+            grads_up = [Tensor(g if g is not None else backend.xp.zeros_like(o.value))
+                        for g, o in zip(upstream, outputs)]
+            with _tensor.no_grad():
+                if variables:
+                    got = grad_fn(*grads_up, variables=variables)
+                    input_grads, variable_grads = got
+                else:
+                    input_grads, variable_grads = grad_fn(*grads_up), []
+            input_grads = _flatten(input_grads) if isinstance(
+                input_grads, (list, builtins.tuple)) else [input_grads]
+            if len(input_grads) == len(args) != len(inputs):  # one per argument given
+                input_grads = [g for g, a in zip(input_grads, args) if isinstance(a, Tensor)]
+            if len(input_grads) != len(inputs):
+                raise ValueError(f"custom_gradient: grad_fn returned {len(input_grads)} "
+                                 f"gradients for {len(inputs)} Tensor inputs.")
+            for t, g in zip(builtins.tuple(inputs) + builtins.tuple(variables),
+                            list(input_grads) + list(variable_grads or [])):
+                if g is not None:
+                    g = backend.xp.asarray(getattr(g, "value", g), dtype=t.dtype)
+                    _ops.accumulate(t, backend.xp.broadcast_to(g, t.shape).copy())
+            upstream[:] = [None] * len(outputs)
+
+        joint.backward_fn = joint_backward
+        new_outputs = []
+        for k, o in enumerate(outputs):
+            def backward(g, k=k):
+                upstream[k] = g if upstream[k] is None else upstream[k] + g
+                _ops.accumulate(joint, backend.xp.zeros((), dtype=np.float32))
+
+            new_outputs.append(Tensor(o.value, (joint,), backward, True))
+        return _pack(result, new_outputs)
+
+    wrapped.__name__ = getattr(f, "__name__", "custom_gradient")
+    wrapped.__doc__ = getattr(f, "__doc__", None)
+    return wrapped
+
+
+def grad_pass_through(f):
+    """``f`` in the forward pass, the identity in the backward (a straight-through
+    estimator): the gradient of ``f(x)`` is taken as that of x.
+
+    Args:
+        f: a function of one Tensor.
+
+    Example:
+        >>> v = numnet.Variable([0.3])
+        >>> with numnet.GradientTape() as tape:
+        ...     y = numnet.grad_pass_through(numnet.round)(v) * 2.0
+        >>> tape.gradient(y, v).tolist()
+        [2.0]
+    """
+    def wrapped(x):
+        x = to_tensor(x)
+        with _tensor.no_grad():
+            y = to_tensor(f(x))
+        return _ops.node(y.value, (x,), lambda g: _ops.accumulate(
+            x, backend.xp.broadcast_to(g, x.shape).astype(x.dtype)))
+
+    return wrapped
+
+
+def recompute_grad(f):
+    """``f`` unchanged: numnet keeps the forward's values for the backward (TensorFlow's
+    recomputation saves memory, not results).
+
+    Args:
+        f: the function.
+
+    Example:
+        >>> numnet.recompute_grad(abs)(-2)
+        2
+    """
+    return f
+
+
+def no_gradient(op_type) -> None:
+    """Accepted for TensorFlow programs; numnet has no registry of graph ops to mark (an op
+    written with numpy values records no gradient anyway).
+
+    Args:
+        op_type: the op's name.
+
+    Example:
+        >>> numnet.no_gradient("MyOp")
+    """
+
+
+class RegisterGradient:
+    """``@tf.RegisterGradient("OpName")``: accepted, the function returned unchanged; numnet
+    has no graph ops to attach it to. Use ``tf.custom_gradient`` to give a function its own
+    gradient.
+
+    Args:
+        op_type: the op's name.
+
+    Example:
+        >>> @numnet.RegisterGradient("MyOp")
+        ... def _grad(op, grad):
+        ...     return grad
+    """
+
+    def __init__(self, op_type):
+        self._op_type = op_type
+
+    def __call__(self, f):
+        return f
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False,
+              aggregation_method=None, stop_gradients=None, unconnected_gradients="none"):
+    """d sum(ys) / d x for each x of ``xs`` (a list), read from numnet's tape: the xs must be
+    Variables or Tensors a GradientTape watched when ys were computed. None for an x that
+    ys do not depend on (zeros with ``unconnected_gradients="zero"``).
+
+    Args:
+        ys: a Tensor or list of Tensors.
+        xs: a Tensor or list of Tensors.
+        grad_ys: the gradients to start from (one per y), or None for ones. Defaults to
+            ``None``.
+        name: ignored. Defaults to ``"gradients"``.
+        gate_gradients: accepted as TensorFlow's. Defaults to ``False``.
+        aggregation_method: accepted as TensorFlow's. Defaults to ``None``.
+        stop_gradients: accepted as TensorFlow's. Defaults to ``None``.
+        unconnected_gradients: "none" or "zero". Defaults to ``"none"``.
+
+    Example:
+        >>> v = numnet.Variable([3.0])
+        >>> numnet.gradients(v * v, [v])[0].tolist()
+        [6.0]
+    """
+    from ..autodiff.tape import GradientTape
+
+    xs_list = list(xs) if isinstance(xs, (list, builtins.tuple)) else [xs]
+    tape = GradientTape()
+    return tape.gradient(ys, xs_list, output_gradients=grad_ys,
+                         unconnected_gradients=str(getattr(unconnected_gradients, "value",
+                                                           unconnected_gradients)))
+
+
+class UnconnectedGradients(enum.Enum):
+    """What a gradient is for a source the target does not depend on: NONE or ZERO."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class AggregationMethod:
+    """TensorFlow's ways of adding gradients; numnet adds them one way (accepted)."""
+
+    ADD_N = 0
+    DEFAULT = 0
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
+# ----------------------------------------------------------------------------- graph idioms
+
+def get_current_name_scope() -> str:
+    """The path of the open name scopes ("outer/inner"; "" outside any). ``tf.name_scope``
+    is Keras's ``numnet.name_scope``, which also prefixes the paths of new Variables.
+
+    Example:
+        >>> with numnet.name_scope("outer"):
+        ...     numnet.get_current_name_scope()
+        'outer'
+    """
+    return scopes.current_path()
+
+
+@contextlib.contextmanager
+def control_dependencies(control_inputs):
+    """``with tf.control_dependencies([op]):`` runs its block as it is: numnet runs every op
+    in order, so the dependencies hold already.
+
+    Args:
+        control_inputs: Tensors or operations (or None).
+
+    Example:
+        >>> with numnet.control_dependencies([numnet.no_op()]):
+        ...     y = numnet.constant(1.0)
+    """
+    yield
+
+
+@contextlib.contextmanager
+def init_scope():
+    """``with tf.init_scope():`` runs its block as it is (numnet is always eager).
+
+    Example:
+        >>> with numnet.init_scope():
+        ...     v = numnet.Variable(1.0)
+    """
+    yield
+
+
+def group(*inputs, **kwargs) -> None:
+    """None: the ops given have run already (numnet is eager), as tf.group returns eagerly.
+
+    Args:
+        *inputs: Tensors or operations.
+        **kwargs: ``name``, accepted.
+
+    Example:
+        >>> numnet.group(numnet.constant(1.0)) is None
+        True
+    """
+    return None
+
+
+def no_op(name=None) -> None:
+    """None: an operation that does nothing (eagerly, TensorFlow returns None too).
+
+    Args:
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.no_op() is None
+        True
+    """
+    return None
+
+
+def tuple(tensors, control_inputs=None, name=None) -> list:  # noqa: A001
+    """The Tensors given, as a list (their values are computed already).
+
+    Args:
+        tensors: a list of Tensors.
+        control_inputs: accepted as TensorFlow's. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> len(numnet.tuple([numnet.constant(1.0), numnet.constant(2.0)]))
+        2
+    """
+    return list(tensors)
+
+
+def timestamp(name=None) -> Tensor:
+    """The time now in seconds since the epoch, a float64 scalar.
+
+    Args:
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> float(numnet.timestamp()) > 0
+        True
+    """
+    return Tensor(backend.xp.asarray(time.time(), dtype=np.float64))
+
+
+def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's name
+    """``func(*inp)`` called now, its results as Tensors of ``Tout`` (a dtype or a list of
+    them; None when func returns nothing). func gets Tensors, so ops it runs record their
+    gradients as any other.
+
+    Args:
+        func: a Python function of Tensors.
+        inp: the list of its arguments.
+        Tout: the dtype of the result, or a list of dtypes for several, or None.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.py_function(lambda x: x * 2.0, [numnet.constant(3.0)], numnet.float32
+        ...                    ).numpy()
+        array(6., dtype=float32)
+    """
+    args = [a if isinstance(a, Tensor) else to_tensor(a) for a in (inp or [])]
+    out = func(*args)
+    return _results(out, Tout)
+
+
+def numpy_function(func, inp, Tout, stateful=True, name=None):  # noqa: N803
+    """``func(*arrays)`` called now on NumPy arrays (no gradient), its results as Tensors of
+    ``Tout``.
+
+    Args:
+        func: a function of NumPy arrays.
+        inp: the list of its arguments.
+        Tout: the dtype of the result, or a list of them, or None.
+        stateful: accepted as TensorFlow's. Defaults to ``True``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.numpy_function(lambda a: a + 1, [[1, 2]], numnet.int32).tolist()
+        [2, 3]
+    """
+    args = [np.asarray(backend.to_numpy(a.value)) if isinstance(a, Tensor) else
+            np.asarray(to_tensor(a).value) for a in (inp or [])]
+    return _results(func(*args), Tout)
+
+
+def _results(out, tout):
+    if tout is None:
+        return None
+    if isinstance(tout, (list, builtins.tuple)):
+        outs = list(out) if isinstance(out, (list, builtins.tuple)) else [out]
+        if len(outs) != len(tout):
+            raise ValueError(f"Tout lists {len(tout)} results, the function returned "
+                             f"{len(outs)}.")
+        return [_as(o, t) for o, t in zip(outs, tout)]
+    return _as(out, tout)
+
+
+def _as(value, dtype) -> Tensor:
+    dtype = np.dtype(dtype)
+    if isinstance(value, Tensor):
+        return value if value.dtype == dtype else _ops.cast(value, dtype)
+    return Tensor(backend.to_device(np.asarray(value).astype(dtype)))
+
+
+# ----------------------------------------------------------------------------- TensorShape
+
+
+class TensorShape:
+    """A shape whose sizes may be unknown (None), as ``tf.TensorShape``: ``as_list()``,
+    ``rank``, indexing, ``is_compatible_with``, ``merge_with``, ``concatenate``.
+
+    Args:
+        dims: a list of ints and Nones, another TensorShape, or None (unknown rank).
+
+    Example:
+        >>> s = numnet.TensorShape([None, 28, 28])
+        >>> s.rank, s[1:].as_list(), s.is_compatible_with([32, 28, 28])
+        (3, [28, 28], True)
+    """
+
+    def __init__(self, dims):
+        if isinstance(dims, TensorShape):
+            dims = dims.dims
+        elif dims is not None:
+            dims = plain(dims)
+            dims = [dims] if isinstance(dims, int) else dims
+            dims = [None if d is None else int(plain(d)) for d in dims]
+        self._dims = None if dims is None else [None if d is None else int(d) for d in dims]
+
+    @property
+    def dims(self):
+        """The sizes, a list (None for an unknown rank)."""
+        return None if self._dims is None else list(self._dims)
+
+    @property
+    def rank(self):
+        """The number of axes, or None when unknown."""
+        return None if self._dims is None else len(self._dims)
+
+    ndims = rank
+
+    def as_list(self) -> list:
+        """The sizes as a list of ints and Nones. Raises ValueError for an unknown rank."""
+        if self._dims is None:
+            raise ValueError("as_list() is not defined on an unknown TensorShape.")
+        return list(self._dims)
+
+    def __len__(self) -> int:
+        if self._dims is None:
+            raise ValueError("Cannot take the length of a shape with unknown rank.")
+        return len(self._dims)
+
+    def __iter__(self):
+        if self._dims is None:
+            raise ValueError("Cannot iterate over a shape with unknown rank.")
+        return iter(self._dims)
+
+    def __getitem__(self, key):
+        if self._dims is None:
+            return None if isinstance(key, int) else TensorShape(None)
+        if isinstance(key, builtins.slice):
+            return TensorShape(self._dims[key])
+        return self._dims[key]
+
+    def __bool__(self) -> bool:
+        return self._dims is not None
+
+    def is_fully_defined(self) -> bool:
+        """Whether every size is known."""
+        return self._dims is not None and all(d is not None for d in self._dims)
+
+    def num_elements(self):
+        """The product of the sizes, or None when some are unknown."""
+        return int(np.prod(self._dims, dtype=np.int64)) if self.is_fully_defined() else None
+
+    def is_compatible_with(self, other) -> bool:
+        """Whether the shapes could be the same: equal ranks, and sizes equal where both are
+        known (an unknown rank fits anything)."""
+        other = as_shape(other)
+        if self._dims is None or other._dims is None:
+            return True
+        return len(self._dims) == len(other._dims) and all(
+            a is None or b is None or a == b for a, b in zip(self._dims, other._dims))
+
+    def assert_is_compatible_with(self, other) -> None:
+        """Raise ValueError unless ``is_compatible_with(other)``."""
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {as_shape(other)} are incompatible")
+
+    def merge_with(self, other) -> TensorShape:
+        """The shape with the sizes known in either (ValueError when they differ)."""
+        other = as_shape(other)
+        self.assert_is_compatible_with(other)
+        if self._dims is None:
+            return TensorShape(other._dims)
+        if other._dims is None:
+            return TensorShape(self._dims)
+        return TensorShape([a if a is not None else b for a, b in zip(self._dims,
+                                                                       other._dims)])
+
+    def most_specific_compatible_shape(self, other) -> TensorShape:
+        """The shape keeping only the sizes both know and agree on."""
+        other = as_shape(other)
+        if self._dims is None or other._dims is None or len(self._dims) != len(other._dims):
+            return TensorShape(None)
+        return TensorShape([a if a == b else None for a, b in zip(self._dims, other._dims)])
+
+    def concatenate(self, other) -> TensorShape:
+        """This shape's axes followed by ``other``'s."""
+        other = as_shape(other)
+        if self._dims is None or other._dims is None:
+            return TensorShape(None)
+        return TensorShape(self._dims + other._dims)
+
+    def with_rank(self, rank: int) -> TensorShape:
+        """This shape, after checking that it has ``rank`` axes (ValueError otherwise)."""
+        if self._dims is not None and len(self._dims) != rank:
+            raise ValueError(f"Shape {self} must have rank {rank}")
+        return self if self._dims is not None else TensorShape([None] * rank)
+
+    def assert_has_rank(self, rank: int) -> None:
+        """Raise ValueError unless the shape has ``rank`` axes."""
+        self.with_rank(rank)
+
+    def __eq__(self, other) -> bool:
+        try:
+            other = as_shape(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        return self._dims == other._dims
+
+    def __hash__(self) -> int:
+        return hash(None if self._dims is None else builtins.tuple(self._dims))
+
+    def __add__(self, other) -> TensorShape:
+        return self.concatenate(other)
+
+    def __radd__(self, other) -> TensorShape:
+        return as_shape(other).concatenate(self)
+
+    def __repr__(self) -> str:
+        if self._dims is None:
+            return "TensorShape(None)"
+        return f"TensorShape({self._dims})"
+
+    def __str__(self) -> str:
+        if self._dims is None:
+            return "<unknown>"
+        inner = ", ".join("None" if d is None else str(d) for d in self._dims)
+        return f"({inner},)" if len(self._dims) == 1 else f"({inner})"
+
+
+def as_shape(shape) -> TensorShape:
+    """``shape`` as a TensorShape (a TensorShape as it is)."""
+    return shape if isinstance(shape, TensorShape) else TensorShape(shape)
+
+
+# ----------------------------------------------------------------------------- Module
+
+
+def _snake(name: str) -> str:
+    """"MyMLP" -> "my_mlp": an underscore before a capital that follows a lower-case letter
+    or digit, or that starts a capitalised word."""
+    return re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name).lower()
+
+
+class Module:
+    """A container of Variables and sub-modules, as ``tf.Module``: subclass it, give it
+    attributes, and ``trainable_variables`` finds every trainable Variable in them (and in
+    lists, tuples, dicts and sub-modules, numnet layers included), without duplicates.
+
+    Args:
+        name: the module's name; None for the class's name in snake_case. Defaults to
+            ``None``.
+
+    Example:
+        >>> class Linear(numnet.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.w = numnet.Variable(numnet.ones((2, 1)))
+        ...         self.b = numnet.Variable(numnet.zeros((1,)), trainable=False)
+        >>> m = Linear()
+        >>> m.name, len(m.variables), len(m.trainable_variables)
+        ('linear', 2, 1)
+    """
+
+    def __init__(self, name=None):
+        if name is None:
+            name = _snake(type(self).__name__)
+        if not re.match(r"^[A-Za-z_][\w.\-]*$", str(name)):
+            raise ValueError(f"Module(name): {name!r} is not a valid module name: use letters, "
+                             "digits and underscores, starting with a letter or underscore.")
+        self._name = str(name)
+        self._scope_name = self._name
+
+    @property
+    def name(self) -> str:
+        """The module's name."""
+        return self._name
+
+    @property
+    def name_scope(self):
+        """A ``tf.name_scope`` of the module's name (``with self.name_scope:``)."""
+        return scopes.name_scope(self._scope_name)
+
+    def _walk(self):
+        """(Variables, sub-modules) reachable from the attributes, each once, in order."""
+        variables, modules, seen = [], [], {id(self)}
+
+        def visit(value, depth):
+            if depth > 100:
+                return
+            if isinstance(value, Variable):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    variables.append(value)
+                return
+            if id(value) in seen:
+                return
+            if isinstance(value, Module):
+                seen.add(id(value))
+                modules.append(value)
+                for key in sorted(vars(value)):
+                    visit(vars(value)[key], depth + 1)
+                return
+            if hasattr(value, "weights") and hasattr(value, "trainable_weights") and not \
+                    isinstance(value, type):
+                seen.add(id(value))  # a numnet layer or model
+                for w in value.weights:
+                    visit(w, depth + 1)
+                return
+            if isinstance(value, dict):
+                seen.add(id(value))
+                for key in sorted(value, key=str):
+                    visit(value[key], depth + 1)
+            elif isinstance(value, (list, builtins.tuple)):
+                seen.add(id(value))
+                for item in value:
+                    visit(item, depth + 1)
+
+        for key in sorted(vars(self)):
+            if key not in ("_name", "_scope_name"):
+                visit(vars(self)[key], 0)
+        return variables, modules
+
+    @property
+    def variables(self) -> builtins.tuple:
+        """Every Variable of the module and its sub-modules."""
+        return builtins.tuple(self._walk()[0])
+
+    @property
+    def trainable_variables(self) -> builtins.tuple:
+        """The trainable Variables of the module and its sub-modules."""
+        return builtins.tuple(v for v in self._walk()[0] if v.trainable)
+
+    @property
+    def non_trainable_variables(self) -> builtins.tuple:
+        """The Variables that are not trainable."""
+        return builtins.tuple(v for v in self._walk()[0] if not v.trainable)
+
+    @property
+    def submodules(self) -> builtins.tuple:
+        """Every Module reachable from the attributes (not this one)."""
+        return builtins.tuple(self._walk()[1])
+
+    @classmethod
+    def with_name_scope(cls, method):
+        """A decorator for methods: the call runs inside the module's name scope."""
+        def wrapped(self, *args, **kwargs):
+            with self.name_scope:
+                return method(self, *args, **kwargs)
+
+        wrapped.__name__ = method.__name__
+        wrapped.__doc__ = method.__doc__
+        return wrapped
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self._name!r}>"
+
+
+# ----------------------------------------------------------------------------- IndexedSlices
+
+
+class IndexedSlices:
+    """Rows of a dense Tensor given by ``values`` at ``indices`` (the rest zero), as
+    ``tf.IndexedSlices``; ``tf.convert_to_tensor`` / ``np.asarray`` give the dense form.
+
+    Args:
+        values: the rows, (n, ...).
+        indices: the row of each, (n,).
+        dense_shape: the dense Tensor's shape, or None. Defaults to ``None``.
+
+    Example:
+        >>> s = numnet.IndexedSlices(numnet.constant([[1.0, 2.0]]), numnet.constant([1]),
+        ...                          [3, 2])
+        >>> np.asarray(s).tolist()
+        [[0.0, 0.0], [1.0, 2.0], [0.0, 0.0]]
+    """
+
+    def __init__(self, values, indices, dense_shape=None):
+        self.values = to_tensor(values)
+        self.indices = to_tensor(indices)
+        self.dense_shape = None if dense_shape is None else to_tensor(dense_shape)
+
+    @property
+    def shape(self) -> builtins.tuple:
+        if self.dense_shape is not None:
+            return builtins.tuple(int(d) for d in np.asarray(self.dense_shape.value))
+        return (None,) + self.values.shape[1:]
+
+    @property
+    def dtype(self):
+        return self.values.dtype
+
+    def to_dense(self) -> Tensor:
+        """The dense Tensor (rows repeated in indices add up)."""
+        from .array import scatter_nd
+
+        index = np.asarray(backend.to_numpy(self.indices.value)).reshape(-1, 1)
+        return scatter_nd(index, self.values, self.shape)
+
+    def __array__(self, dtype=None, copy=None):
+        out = self.to_dense().numpy()
+        return out if dtype is None else out.astype(dtype)
+
+    def __repr__(self) -> str:
+        return (f"IndexedSlices(indices={self.indices!r}, values={self.values!r}, "
+                f"dense_shape={self.dense_shape!r})")
+
+
+TOP = {
+    "AggregationMethod": AggregationMethod, "IndexedSlices": IndexedSlices, "Module": Module,
+    "RegisterGradient": RegisterGradient, "TensorShape": TensorShape,
+    "UnconnectedGradients": UnconnectedGradients, "case": case, "cond": cond,
+    "control_dependencies": control_dependencies, "custom_gradient": custom_gradient,
+    "foldl": foldl, "foldr": foldr,
+    "get_current_name_scope": get_current_name_scope, "grad_pass_through": grad_pass_through,
+    "gradients": gradients, "group": group, "init_scope": init_scope, "map_fn": map_fn,
+    "no_gradient": no_gradient, "no_op": no_op,
+    "numpy_function": numpy_function, "py_function": py_function,
+    "recompute_grad": recompute_grad, "scan": scan, "switch_case": switch_case,
+    "timestamp": timestamp, "tuple": tuple, "vectorized_map": vectorized_map,
+    "while_loop": while_loop,
+}
+"""The names that join the top level (``tf.cond``, ``tf.Module``, ...)."""
