@@ -141,10 +141,12 @@ __all__ = [
 ]
 
 # (Keras 3 layers of their own modules: einsum, normalizations, augmentations, hashing, ...)
+from .attention_grouped import GroupQueryAttention  # noqa: E402
 from .convolutional_more import SeparableConv1D as SeparableConvolution1D  # noqa: E402
 from .convolutional_more import SeparableConv2D as SeparableConvolution2D  # noqa: E402
 from .convolutional_transpose_3d import Conv3DTranspose, Convolution3DTranspose  # noqa: E402
 from .einsum_dense import EinsumDense  # noqa: E402
+from .embedding_reversible import ReversibleEmbedding  # noqa: E402
 from .image_augment import (  # noqa: E402
     AutoContrast,
     CutMix,
@@ -155,6 +157,14 @@ from .image_augment import (  # noqa: E402
     Solarization,
 )
 from .normalization_more import RMSNormalization, SpectralNormalization  # noqa: E402
+from .pooling_adaptive import (  # noqa: E402
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+)
 from .preprocessing_more import Discretization, HashedCrossing, Hashing  # noqa: E402
 from .recurrent_stacked import StackedRNNCells  # noqa: E402
 
@@ -163,6 +173,9 @@ __all__ += [
     "Convolution3DTranspose", "EinsumDense", "RMSNormalization", "SpectralNormalization",
     "StackedRNNCells", "Discretization", "HashedCrossing", "Hashing", "AutoContrast", "CutMix",
     "MixUp", "RandomErasing", "RandomGrayscale", "RandomInvert", "Solarization",
+    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
+    "ReversibleEmbedding", "GroupQueryAttention",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
