@@ -7,12 +7,17 @@ the cross-entropies are Keras's per-sample formulas (no reduction over the batch
 
 from __future__ import annotations
 
+import builtins
+import math
+
+import numpy as _numpy
+
 from .. import activations as _act
 from .. import backend
 from ..autodiff import ops as _ops
 from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
-from .core import _axis, _float, _index, _promote
+from .core import _axis, _float, _index, _is_float, _promote, _raw
 
 
 def _activation(fn, name, doc):
@@ -441,8 +446,509 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     return _restore(_ops.average_pool(x, pool_size, strides, padding), back)
 
 
+# ----------------------------------------------------------------------------- attention, norms
+
+
+@symbolic_op
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None) -> Tensor:
+    """Scaled dot-product attention, softmax(q k^T * scale + bias, masked) v, per head.
+
+    logits[b, n, t, s] = scale * sum_h query[b, t, n, h] key[b, s, n, h] (+ bias); where
+    ``mask`` is false (or s > t with ``is_causal``) a logit becomes -0.7 * the dtype's largest
+    value; the softmax runs over s. Keys and values may have fewer heads than the queries
+    (grouped-query attention): each is shared by num_heads / num_key_heads query heads.
+    Differentiable in query, key, value and bias.
+
+    Args:
+        query: (batch, target_length, num_heads, head_dim).
+        key: (batch, source_length, num_key_heads, head_dim).
+        value: (batch, source_length, num_key_heads, value_dim).
+        bias: added to the logits; broadcast to (batch, num_heads, target, source).
+            Defaults to ``None``.
+        mask: bool, broadcast to (batch, num_heads, target, source): True where a query may
+            attend. Defaults to ``None``.
+        scale: the logits' factor; None for 1 / sqrt(head_dim). Defaults to ``None``.
+        is_causal: mask out the source positions after each target's. Defaults to ``False``.
+        flash_attention: accepted as Keras's; numnet always computes the plain form (True
+            raises). Defaults to ``None``.
+        attn_logits_soft_cap: if given, the logits become logits / (1 + |logits| / cap) before
+            masking. Defaults to ``None``.
+
+    Returns:
+        (batch, target_length, num_heads, value_dim).
+
+    Example:
+        >>> q = numnet.ops.ones((1, 2, 1, 4))
+        >>> numnet.ops.dot_product_attention(q, q, q).shape
+        (1, 2, 1, 4)
+    """
+    if flash_attention:
+        raise ValueError("dot_product_attention(flash_attention=True): numnet has no flash "
+                         "attention kernel; pass flash_attention=None or False.")
+    q, k, v = _promote(query, key, value)
+    if not _is_float(q.dtype):
+        q, k, v = (_ops.cast(t, backend.floatx()) for t in (q, k, v))
+    for name, t in (("query", q), ("key", k), ("value", v)):
+        if t.ndim != 4:
+            raise ValueError(f"dot_product_attention({name}): expected a 4-D tensor (batch, "
+                             f"length, heads, dim), given shape {t.shape}.")
+    heads, key_heads = q.shape[2], k.shape[2]
+    if heads % key_heads or v.shape[2] != key_heads:
+        raise ValueError(f"dot_product_attention: query has {heads} heads, key {key_heads} and "
+                         f"value {v.shape[2]}; key and value need the same number of heads, "
+                         "one that divides the query's.")
+    if key_heads != heads:
+        k = _ops.regather(k, lambda a: backend.xp.repeat(a, heads // key_heads, axis=2))
+        v = _ops.regather(v, lambda a: backend.xp.repeat(a, heads // key_heads, axis=2))
+    scale = 1 / math.sqrt(q.shape[-1]) if scale is None else float(_raw(scale))
+    logits = _ops.multiply(_ops.einsum("btnh,bsnh->bnts", q, k), scale)
+    if bias is not None:
+        logits = _ops.add(logits, _promote(logits, bias)[1])
+    if attn_logits_soft_cap is not None:
+        cap = float(attn_logits_soft_cap)
+        logits = _ops.divide(logits, _ops.add(_ops.multiply(_ops.abs(logits), 1 / cap), 1.0))
+    keep = None
+    if mask is not None:
+        keep = backend.xp.broadcast_to(backend.to_device(_raw(mask)).astype(bool), logits.shape)
+    if is_causal:
+        causal = backend.xp.tril(backend.xp.ones(logits.shape[-2:], dtype=bool))
+        keep = causal if keep is None else keep & causal
+    if keep is not None:
+        low = backend.xp.asarray(-0.7 * _numpy.finfo(logits.dtype).max, dtype=logits.dtype)
+        logits = _ops.where(keep, logits, Tensor(low))
+    weights = _act.softmax(logits, axis=-1)
+    return _ops.einsum("bnts,bsnh->btnh", weights, v)
+
+
+def _along(t, x, axis):
+    """A 1-D ``t`` (or one already of x's rank) shaped to broadcast along ``axis`` of x."""
+    t = _promote(x, t)[1]
+    if t.ndim == x.ndim or t.ndim == 0:
+        return t
+    shape = [1] * x.ndim
+    for a, n in zip(axis, t.shape if len(axis) == t.ndim else (), strict=False):
+        shape[a] = n
+    if len(axis) != t.ndim:
+        shape[axis[-1]] = t.shape[-1]
+    return _ops.reshape(t, tuple(shape))
+
+
+@symbolic_op
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None,
+                        epsilon=0.001) -> Tensor:
+    """(x - mean) / sqrt(variance + epsilon) * scale + offset, with the statistics given
+    (1-D along ``axis``); differentiable in every tensor.
+
+    Args:
+        x: the input.
+        mean: the mean per entry of ``axis``.
+        variance: the variance per entry of ``axis``.
+        axis: the axis the statistics run along (the features).
+        offset: added after normalizing (beta); None for 0. Defaults to ``None``.
+        scale: multiplied after normalizing (gamma); None for 1. Defaults to ``None``.
+        epsilon: added to the variance. Defaults to ``0.001``.
+
+    Example:
+        >>> numnet.ops.batch_normalization([[1.0, 4.0]], [1.0, 2.0], [1.0, 4.0], axis=1,
+        ...                                 epsilon=0.0).tolist()
+        [[0.0, 1.0]]
+    """
+    x = _float(x)
+    axes = [axis % x.ndim]
+    inv = _ops.divide(1.0, _ops.sqrt(_ops.add(_along(variance, x, axes), float(epsilon))))
+    if scale is not None:
+        inv = _ops.multiply(inv, _along(scale, x, axes))
+    out = _ops.multiply(_ops.subtract(x, _along(mean, x, axes)), inv)
+    return out if offset is None else _ops.add(out, _along(offset, x, axes))
+
+
+def _axes(axis, rank):
+    return sorted(a % rank for a in ((axis,) if isinstance(axis, int) else axis))
+
+
+@symbolic_op
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs) -> Tensor:
+    """(x - mean) / sqrt(var + epsilon) * gamma + beta, the statistics over ``axis`` of each
+    sample; with ``rms_scaling=True`` x / sqrt(var + epsilon) * gamma (no centring, no beta).
+
+    Args:
+        x: the input.
+        gamma: the scale, of the normalized axes' shape; None for 1. Defaults to ``None``.
+        beta: the offset; None for 0. Defaults to ``None``.
+        axis: the axis (or axes) normalized over. Defaults to ``-1``.
+        epsilon: added to the variance; None for backend.epsilon() (1e-7). Defaults to ``None``.
+        **kwargs: ``rms_scaling`` (bool), as Keras's.
+
+    Example:
+        >>> numnet.ops.layer_normalization([[1.0, 3.0]], epsilon=0.0).tolist()
+        [[-1.0, 1.0]]
+    """
+    rms_scaling = kwargs.pop("rms_scaling", False)
+    if kwargs:
+        raise TypeError(f"layer_normalization: unexpected arguments {sorted(kwargs)}; expected "
+                        "rms_scaling.")
+    x = _float(x)
+    axes = _axes(axis, x.ndim)
+    eps = backend.epsilon() if epsilon is None else float(epsilon)
+    mean = _ops.mean(x, tuple(axes), True)
+    centered = _ops.subtract(x, mean)
+    variance = _ops.mean(_ops.square(centered), tuple(axes), True)
+    inv = _ops.divide(1.0, _ops.sqrt(_ops.add(variance, eps)))
+    if gamma is not None:
+        inv = _ops.multiply(inv, _along(gamma, x, axes))
+    if rms_scaling:
+        return _ops.multiply(x, inv)
+    out = _ops.multiply(centered, inv)
+    return out if beta is None else _ops.add(out, _along(beta, x, axes))
+
+
+@symbolic_op
+def rms_normalization(x, scale=None, axis=-1, epsilon=None) -> Tensor:
+    """x / sqrt(mean(x^2) + epsilon) * scale, the mean over ``axis`` of each sample.
+
+    Args:
+        x: the input.
+        scale: multiplied after normalizing, of the normalized axes' shape; None for 1.
+            Defaults to ``None``.
+        axis: the axis (or axes) normalized over. Defaults to ``-1``.
+        epsilon: added to the mean square; None for backend.epsilon(). Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.rms_normalization([[3.0, 4.0]], epsilon=0.0).tolist()
+        [[0.8485281..., 1.1313709...]]
+    """
+    x = _float(x)
+    axes = _axes(axis, x.ndim)
+    eps = backend.epsilon() if epsilon is None else float(epsilon)
+    square = _ops.mean(_ops.square(x), tuple(axes), True)
+    out = _ops.divide(x, _ops.sqrt(_ops.add(square, eps)))
+    return out if scale is None else _ops.multiply(out, _along(scale, x, axes))
+
+
+@symbolic_op
+def psnr(x1, x2, max_val) -> Tensor:
+    """The peak signal-to-noise ratio 20 log10(max_val) - 10 log10(mean((x1 - x2)^2)), in dB,
+    over all entries; differentiable.
+
+    Args:
+        x1: the first image (batch).
+        x2: the second, of x1's shape.
+        max_val: the largest possible value of a pixel (1.0, or 255).
+
+    Example:
+        >>> round(numnet.ops.psnr([0.0, 1.0], [0.0, 0.9], 1.0).item(), 3)
+        23.01
+    """
+    a, b = _promote(x1, x2)
+    if not _is_float(a.dtype):
+        a, b = _ops.cast(a, backend.floatx()), _ops.cast(b, backend.floatx())
+    if a.shape != b.shape:
+        raise ValueError(f"psnr: x1 and x2 need one shape, given {a.shape} and {b.shape}.")
+    mse = _ops.mean(_ops.square(_ops.subtract(a, b)))
+    return _ops.subtract(20 * math.log10(float(_raw(max_val))),
+                         _ops.multiply(_ops.log(mse), 10 / math.log(10)))
+
+
+# ----------------------------------------------------------------------------- more convolution
+
+
+def _conv_layers():
+    # The convolution primitives that the layers implement (their backward written out);
+    # imported at the call, not at the top, to keep the ops floor below the layers'.
+    from ..layers import convolutional_more, convolutional_transpose
+
+    return convolutional_more.depthwise_conv, convolutional_transpose.conv_transpose
+
+
+def _per_axis(strides, dilation_rate, rank, where):
+    return (_ops._per_axis(strides, rank, f"{where}(strides)"),
+            _ops._per_axis(dilation_rate, rank, f"{where}(dilation_rate)"))
+
+
+@symbolic_op
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1) -> Tensor:
+    """Per-channel convolution: each input channel c convolved with its own ``M`` filters
+    kernel[..., c, :], giving channels c * M + m; differentiable in both.
+
+    Args:
+        inputs: (batch, *spatial, channels) (channels first with data_format).
+        kernel: (*window, channels, M), M the depth multiplier.
+        strides: the step of the window: an int or one per spatial axis. Defaults to ``1``.
+        padding: 'valid' or 'same'. Defaults to ``'valid'``.
+        data_format: 'channels_last', 'channels_first' or None (the config's). Defaults to
+            ``None``.
+        dilation_rate: the spacing of the kernel's taps. Defaults to ``1``.
+
+    Example:
+        >>> numnet.ops.depthwise_conv(numnet.ops.ones((1, 4, 2)),
+        ...                           numnet.ops.ones((3, 2, 2))).shape
+        (1, 2, 4)
+    """
+    depthwise, _ = _conv_layers()
+    x, back = _channels_last(_float(inputs), data_format)
+    kernel = _promote(x, kernel)[1]
+    strides, dilation_rate = _per_axis(strides, dilation_rate, x.ndim - 2, "depthwise_conv")
+    return _restore(depthwise(x, kernel, strides, padding, dilation_rate), back)
+
+
+@symbolic_op
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
+                   data_format=None, dilation_rate=1) -> Tensor:
+    """A depthwise convolution followed by a 1x1 convolution that mixes the channels.
+
+    Args:
+        inputs: (batch, *spatial, channels) (channels first with data_format).
+        depthwise_kernel: (*window, channels, M).
+        pointwise_kernel: (1, ..., 1, channels * M, filters).
+        strides: the depthwise step: an int or one per spatial axis. Defaults to ``1``.
+        padding: 'valid' or 'same'. Defaults to ``'valid'``.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+        dilation_rate: the spacing of the depthwise taps. Defaults to ``1``.
+
+    Example:
+        >>> numnet.ops.separable_conv(numnet.ops.ones((1, 4, 2)), numnet.ops.ones((3, 2, 1)),
+        ...                           numnet.ops.ones((1, 2, 5))).shape
+        (1, 2, 5)
+    """
+    depthwise, _ = _conv_layers()
+    x, back = _channels_last(_float(inputs), data_format)
+    strides, dilation_rate = _per_axis(strides, dilation_rate, x.ndim - 2, "separable_conv")
+    middle = depthwise(x, _promote(x, depthwise_kernel)[1], strides, padding, dilation_rate)
+    out = _ops.conv(middle, _promote(x, pointwise_kernel)[1], None, 1, "valid", 1)
+    return _restore(out, back)
+
+
+@symbolic_op
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                   data_format=None, dilation_rate=1) -> Tensor:
+    """The transposed convolution (the gradient of ``conv`` with respect to its input), with
+    Keras's output sizes; differentiable in both.
+
+    Args:
+        inputs: (batch, *spatial, in_channels) (channels first with data_format).
+        kernel: (*window, out_channels, in_channels), Keras's layout.
+        strides: the step: an int or one per spatial axis. Defaults to ``1``.
+        padding: 'valid' or 'same'. Defaults to ``'valid'``.
+        output_padding: extra size added on each spatial axis's end; None for Keras's rule.
+            Defaults to ``None``.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+        dilation_rate: the spacing of the kernel's taps. Defaults to ``1``.
+
+    Example:
+        >>> numnet.ops.conv_transpose(numnet.ops.ones((1, 3, 2)), numnet.ops.ones((2, 4, 2)),
+        ...                           strides=2).shape
+        (1, 6, 4)
+    """
+    _, transpose = _conv_layers()
+    x, back = _channels_last(_float(inputs), data_format)
+    out = transpose(x, _promote(x, kernel)[1], None, strides, padding, output_padding,
+                    dilation_rate)
+    return _restore(out, back)
+
+
+def _block_args(x, block_size, data_format, where):
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"{where}(data_format): expected 'channels_last' or 'channels_first', "
+                         f"given {data_format!r}.")
+    x = _promote(x)[0] if not isinstance(x, Tensor) else x
+    if x.ndim != 4:
+        raise ValueError(f"{where}(x): expected a 4-D tensor, given shape {x.shape}.")
+    return x, int(block_size)
+
+
+@symbolic_op
+def depth_to_space(x, block_size, data_format="channels_last") -> Tensor:
+    """Pixel shuffle: (N, H, W, C * r^2) -> (N, H r, W r, C), channel block (i, j) of each
+    pixel going to position (i, j) of its r x r block.
+
+    Args:
+        x: a 4-D tensor.
+        block_size: r, the side of the spatial blocks.
+        data_format: 'channels_last' or 'channels_first'. Defaults to ``'channels_last'``.
+
+    Example:
+        >>> numnet.ops.depth_to_space(numnet.ops.ones((1, 2, 2, 8)), 2).shape
+        (1, 4, 4, 2)
+    """
+    x, r = _block_args(x, block_size, data_format, "depth_to_space")
+    if data_format == "channels_last":
+        n, h, w, c = x.shape
+        y = _ops.reshape(x, (n, h, w, r, r, c // (r * r)))
+        return _ops.reshape(_ops.transpose(y, (0, 1, 3, 2, 4, 5)), (n, h * r, w * r, -1))
+    n, c, h, w = x.shape
+    y = _ops.reshape(x, (n, c // (r * r), r, r, h, w))
+    return _ops.reshape(_ops.transpose(y, (0, 1, 4, 2, 5, 3)), (n, -1, h * r, w * r))
+
+
+@symbolic_op
+def space_to_depth(x, block_size, data_format="channels_last") -> Tensor:
+    """Pixel unshuffle, the inverse of ``depth_to_space``: (N, H r, W r, C) -> (N, H, W, C r^2).
+
+    Args:
+        x: a 4-D tensor.
+        block_size: r, the side of the spatial blocks.
+        data_format: 'channels_last' or 'channels_first'. Defaults to ``'channels_last'``.
+
+    Example:
+        >>> numnet.ops.space_to_depth(numnet.ops.ones((1, 4, 4, 2)), 2).shape
+        (1, 2, 2, 8)
+    """
+    x, r = _block_args(x, block_size, data_format, "space_to_depth")
+    if data_format == "channels_last":
+        n, h, w, c = x.shape
+        y = _ops.reshape(x, (n, h // r, r, w // r, r, c))
+        return _ops.reshape(_ops.transpose(y, (0, 1, 3, 2, 4, 5)), (n, h // r, w // r, -1))
+    n, c, h, w = x.shape
+    y = _ops.reshape(x, (n, c, h // r, r, w // r, r))
+    return _ops.reshape(_ops.transpose(y, (0, 1, 3, 5, 2, 4)), (n, -1, h // r, w // r))
+
+
+def _adaptive(inputs, output_size, data_format, reduce, where):
+    x, back = _channels_last(_float(inputs), data_format)
+    rank = x.ndim - 2
+    sizes = (output_size,) * rank if isinstance(output_size, int) else tuple(output_size)
+    if len(sizes) != rank:
+        raise ValueError(f"{where}(output_size): expected an int or {rank} ints for a "
+                         f"{rank}-D input of shape {x.shape}, given {output_size!r}.")
+    for axis, out in enumerate(sizes, start=1):
+        size = x.shape[axis]
+        head = (builtins.slice(None),) * axis
+        parts = [reduce(_ops.getitem(x, head + (builtins.slice(
+            (i * size) // out, -((-(i + 1) * size) // out)),)), axis)
+            for i in range(out)]
+        x = _ops.concatenate(parts, axis=axis)
+    return _restore(x, back)
+
+
+@symbolic_op
+def adaptive_average_pool(inputs, output_size, data_format=None) -> Tensor:
+    """Average pooling to a fixed ``output_size``: output i of an axis of n averages the entries
+    floor(i n / out) .. ceil((i + 1) n / out) - 1 (PyTorch's bins, as Keras).
+
+    Args:
+        inputs: (batch, *spatial, channels) with 1, 2 or 3 spatial axes.
+        output_size: an int or one int per spatial axis.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.adaptive_average_pool([[[1.0], [2.0], [3.0], [5.0]]], 2).tolist()
+        [[[1.5], [4.0]]]
+    """
+    return _adaptive(inputs, output_size, data_format,
+                     lambda t, a: _ops.mean(t, a, True), "adaptive_average_pool")
+
+
+@symbolic_op
+def adaptive_max_pool(inputs, output_size, data_format=None) -> Tensor:
+    """Max pooling to a fixed ``output_size`` over the bins of ``adaptive_average_pool``.
+
+    Args:
+        inputs: (batch, *spatial, channels) with 1, 2 or 3 spatial axes.
+        output_size: an int or one int per spatial axis.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.adaptive_max_pool([[[1.0], [2.0], [3.0], [5.0]]], 2).tolist()
+        [[[2.0], [5.0]]]
+    """
+    return _adaptive(inputs, output_size, data_format,
+                     lambda t, a: _ops.max(t, a, True), "adaptive_max_pool")
+
+
+def _pair_of(value, where):
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2:
+        raise ValueError(f"{where}: expected an int or two ints, given {value!r}.")
+    return pair
+
+
+def _unfold_positions(channels, height, width, kernel_size, dilation, padding, stride):
+    """For unfold of a (C, H, W) image: the flat position (in the zero-padded image, 0 for the
+    padding) of every entry of the (C kh kw, L) output, and the padded image's size."""
+    xp = backend.xp
+    (kh, kw), (dh, dw) = _pair_of(kernel_size, "unfold(kernel_size)"), \
+        _pair_of(dilation, "unfold(dilation)")
+    (ph, pw), (sh, sw) = _pair_of(padding, "unfold(padding)"), _pair_of(stride, "unfold(stride)")
+    hp, wp = height + 2 * ph, width + 2 * pw
+    rows = (hp - dh * (kh - 1) - 1) // sh + 1
+    cols = (wp - dw * (kw - 1) - 1) // sw + 1
+    image = xp.zeros((channels, hp, wp), dtype="int64")
+    image[:, ph:ph + height, pw:pw + width] = xp.arange(
+        1, channels * height * width + 1).reshape(channels, height, width)
+    i = (xp.arange(kh) * dh)[:, None, None, None] + (xp.arange(rows) * sh)[None, None, :, None]
+    j = (xp.arange(kw) * dw)[None, :, None, None] + (xp.arange(cols) * sw)[None, None, None, :]
+    picked = image[:, i, j]  # (C, kh, kw, rows, cols)
+    return picked.reshape(channels * kh * kw, rows * cols)
+
+
+@symbolic_op
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """im2col of channels-first images: (N, C, H, W) -> (N, C kh kw, L), column l the
+    flattened l-th window (row-major over the windows); differentiable.
+
+    Args:
+        x: a 4-D tensor (N, C, H, W), channels first.
+        kernel_size: the window: an int or (kh, kw).
+        dilation: the spacing of a window's taps. Defaults to ``1``.
+        padding: zeros added on each side of H and W. Defaults to ``0``.
+        stride: the step between windows. Defaults to ``1``.
+
+    Example:
+        >>> numnet.ops.unfold(numnet.ops.ones((1, 2, 4, 4)), 2, stride=2).shape
+        (1, 8, 4)
+    """
+    x = _promote(x)[0] if not isinstance(x, Tensor) else x
+    if x.ndim != 4:
+        raise ValueError(f"unfold(x): expected a 4-D (N, C, H, W) tensor, given shape {x.shape}.")
+    n, c, h, w = x.shape
+    where = _unfold_positions(c, h, w, kernel_size, dilation, padding, stride)
+    flat = _ops.reshape(x, (n, c * h * w))
+    padded = _ops.concatenate([Tensor(backend.xp.zeros((n, 1), x.dtype)), flat], axis=1)
+    return _ops.getitem(padded, (builtins.slice(None), where))
+
+
+@symbolic_op
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """col2im, the adjoint of ``unfold``: (N, C kh kw, L) -> (N, C, H, W), the windows' entries
+    added up where they overlap; differentiable.
+
+    Args:
+        x: a 3-D tensor (N, C kh kw, L).
+        output_size: (H, W), the image's size.
+        kernel_size: the window: an int or (kh, kw).
+        dilation: the spacing of a window's taps. Defaults to ``1``.
+        padding: zeros that were added on each side of H and W. Defaults to ``0``.
+        stride: the step between windows. Defaults to ``1``.
+
+    Example:
+        >>> patches = numnet.ops.unfold(numnet.ops.ones((1, 1, 3, 3)), 2)
+        >>> numnet.ops.fold(patches, (3, 3), 2)[0, 0].tolist()
+        [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    """
+    x = _float(x)
+    h, w = _pair_of(output_size, "fold(output_size)")
+    kh, kw = _pair_of(kernel_size, "fold(kernel_size)")
+    if x.ndim != 3 or x.shape[1] % (kh * kw):
+        raise ValueError(f"fold(x): expected (N, C * {kh * kw}, L), given shape {x.shape}.")
+    n, c = x.shape[0], x.shape[1] // (kh * kw)
+    where = _unfold_positions(c, h, w, kernel_size, dilation, padding, stride)
+    if where.shape[1] != x.shape[2]:
+        raise ValueError(f"fold(x): an output of {(h, w)} with these windows has "
+                         f"{where.shape[1]} of them, given L = {x.shape[2]}.")
+    ids = (where[None] + (backend.xp.arange(n) * (c * h * w + 1))[:, None, None]).reshape(-1)
+    summed = _ops.segment_sum(_ops.reshape(x, (-1,)), ids, n * (c * h * w + 1))
+    summed = _ops.reshape(summed, (n, c * h * w + 1))
+    return _ops.reshape(_ops.getitem(summed, (builtins.slice(None), builtins.slice(1, None))),
+                        (n, c, h, w))
+
+
 
 __all__ = [
+    "adaptive_average_pool", "adaptive_max_pool", "batch_normalization", "conv_transpose",
+    "depth_to_space", "depthwise_conv", "dot_product_attention", "fold", "layer_normalization",
+    "psnr", "rms_normalization", "separable_conv", "space_to_depth", "unfold",
     "average_pool", "binary_crossentropy", "categorical_crossentropy", "celu", "conv", "elu",
     "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh",
     "leaky_relu", "log_sigmoid", "log_softmax", "max_pool", "moments", "multi_hot",
