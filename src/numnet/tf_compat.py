@@ -1447,3 +1447,9 @@ nest = _namespace(
     assert_same_structure=_tree.assert_same_structure,
     flatten_with_path=_tree.flatten_with_path)
 _join({**_tf_control.TOP, **_tf_variables.TOP, "get_logger": get_logger, "nest": nest})
+
+from .tf_api import linalg as _tf_linalg  # noqa: E402
+
+linalg = _namespace("numnet.linalg", "TensorFlow's ``tf.linalg``: matrix functions over the "
+                    "last two axes (numnet.tf_api.linalg).", **_tf_linalg.LINALG)
+_join({"linalg": linalg})

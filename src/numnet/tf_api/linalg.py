@@ -1,0 +1,875 @@
+"""TensorFlow's ``tf.linalg``: matrix functions over the last two axes (leading axes are a
+batch), with gradients where TensorFlow has them: inv, det, slogdet, logdet, solve,
+triangular_solve, cholesky, cholesky_solve, eigh, eigvalsh, expm, lstsq and the shaping
+functions (band_part, diag, set_diag, trace, ...). qr, svd, eig and pinv are forward only.
+
+    a = tf.constant([[4.0, 2.0], [2.0, 3.0]])
+    tf.linalg.cholesky(a)          # [[2, 0], [1, 1.414]]
+    tf.linalg.solve(a, [[2.0], [1.0]])
+
+Why one file: TensorFlow's namespace is flat; each function is a few lines with its gradient.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+from .. import backend
+from ..autodiff import Tensor
+from ..autodiff import ops as _ops
+from ..autodiff import tensor as _tensor
+from .array import einsum, tensordot
+from .base import array, axis_of, pair, plain, to_float, to_tensor
+from .errors import InvalidArgumentError
+
+
+def _xp():
+    return backend.xp
+
+
+def _t(v):
+    return _xp().swapaxes(v, -1, -2)
+
+
+def _square(x: Tensor, where: str) -> None:
+    if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+        raise InvalidArgumentError(None, None, f"{where}: expected square matrices (..., n, n), "
+                                               f"given shape {x.shape}.")
+
+
+def _joint(values, parents, backward) -> list:
+    """Tensors of ``values`` sharing one backward: ``backward(grads)`` gets the gradient of
+    each output (None where it got none) once all of them have arrived."""
+    if not (_tensor.grad_enabled() and any(p.requires_grad for p in parents)):
+        return [Tensor(v) for v in values]
+    upstream = [None] * len(values)
+    joint = Tensor(_xp().zeros((), dtype=np.float32), tuple(parents), None, True)
+
+    def joint_backward(_):
+        grads = list(upstream)
+        upstream[:] = [None] * len(values)
+        backward(grads)
+
+    joint.backward_fn = joint_backward
+    outputs = []
+    for k, v in enumerate(values):
+        def out_backward(g, k=k):
+            upstream[k] = g if upstream[k] is None else upstream[k] + g
+            _ops.accumulate(joint, _xp().zeros((), dtype=np.float32))
+
+        outputs.append(Tensor(v, (joint,), out_backward, True))
+    return outputs
+
+
+# ----------------------------------------------------------------------------- shaping
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False) -> Tensor:
+    """``a`` with its last two axes swapped.
+
+    Args:
+        a: a Tensor of rank >= 2.
+        name: ignored. Defaults to ``"matrix_transpose"``.
+        conjugate: also conjugate (complex numbers). Defaults to ``False``.
+
+    Example:
+        >>> numnet.linalg.matrix_transpose([[1, 2, 3]]).shape
+        (3, 1)
+    """
+    x = to_tensor(a)
+    perm = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
+    out = _ops.transpose(x, perm) if x.dtype.kind in "fc" else Tensor(_t(x.value).copy())
+    return Tensor(_xp().conj(out.value)) if conjugate and x.dtype.kind == "c" else out
+
+
+def adjoint(matrix, name=None) -> Tensor:
+    """The conjugate transpose of the last two axes (the transpose for real numbers).
+
+    Args:
+        matrix: a Tensor of rank >= 2.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.adjoint([[1.0, 2.0]]).tolist()
+        [[1.0], [2.0]]
+    """
+    return matrix_transpose(matrix, conjugate=True)
+
+
+def band_part(input, num_lower, num_upper, name=None) -> Tensor:  # noqa: A002
+    """``input`` with entries outside a band set to 0: kept where (i - j) <= num_lower and
+    (j - i) <= num_upper (-1: no limit). ``band_part(x, -1, 0)`` is the lower triangle.
+
+    Args:
+        input: a Tensor of rank >= 2.
+        num_lower: subdiagonals kept (-1 for all).
+        num_upper: superdiagonals kept (-1 for all).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.band_part(numnet.ones((3, 3)), 0, 1).numpy().tolist()
+        [[1.0, 1.0, 0.0], [0.0, 1.0, 1.0], [0.0, 0.0, 1.0]]
+    """
+    x = to_tensor(input)
+    low, up = int(plain(num_lower)), int(plain(num_upper))
+    m, n = x.shape[-2:]
+    i, j = np.arange(m)[:, None], np.arange(n)[None, :]
+    keep = np.ones((m, n), dtype=bool)
+    if low >= 0:
+        keep &= (i - j) <= low
+    if up >= 0:
+        keep &= (j - i) <= up
+    mask = backend.to_device(keep)
+    if x.dtype.kind not in "fc":
+        return Tensor(_xp().where(mask, x.value, 0).astype(x.dtype))
+    return _ops.multiply(x, Tensor(mask.astype(x.dtype)))
+
+
+def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT") -> Tensor:  # noqa: A002
+    """The diagonal (offset ``k``) of the last two axes: shape (..., min(m, n)).
+
+    Args:
+        input: a Tensor of rank >= 2.
+        name: ignored. Defaults to ``"diag_part"``.
+        k: the diagonal's offset (positive: above). Defaults to ``0``.
+        padding_value: accepted as TensorFlow's. Defaults to ``0``.
+        align: accepted as TensorFlow's. Defaults to ``"RIGHT_LEFT"``.
+
+    Example:
+        >>> numnet.linalg.diag_part([[1.0, 2.0], [3.0, 4.0]]).tolist()
+        [1.0, 4.0]
+    """
+    x = to_tensor(input)
+    k = int(plain(k))
+    rearrange = lambda v: _xp().diagonal(v, offset=k, axis1=-2, axis2=-1).copy()  # noqa: E731
+    return _ops.regather(x, rearrange) if x.dtype.kind in "fc" else Tensor(rearrange(x.value))
+
+
+def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
+         align="RIGHT_LEFT") -> Tensor:
+    """Square matrices with ``diagonal`` (..., n) on their main diagonal (or offset ``k``),
+    zeros elsewhere: shape (..., n + |k|, n + |k|) (``tf.linalg.diag``, matrix_diag).
+
+    Args:
+        diagonal: the diagonals, (..., n).
+        name: ignored. Defaults to ``"diag"``.
+        k: the offset. Defaults to ``0``.
+        num_rows: accepted (the size follows from the diagonal). Defaults to ``-1``.
+        num_cols: accepted. Defaults to ``-1``.
+        padding_value: the value off the diagonal. Defaults to ``0``.
+        align: accepted as TensorFlow's. Defaults to ``"RIGHT_LEFT"``.
+
+    Example:
+        >>> numnet.linalg.diag([1.0, 2.0]).tolist()
+        [[1.0, 0.0], [0.0, 2.0]]
+    """
+    d = to_tensor(diagonal)
+    k = int(plain(k))
+    n = d.shape[-1] + abs(k)
+    out = _ops.regather(d, lambda v: _zero_padded(v, n, k)) if d.dtype.kind in "fc" else \
+        Tensor(_zero_padded(d.value, n, k))
+    if padding_value:
+        off = (1 - _zero_padded(_xp().ones_like(d.value), n, k)) * padding_value
+        out = _ops.add(out, Tensor(off.astype(d.dtype))) if d.dtype.kind in "fc" else Tensor(
+            out.value + off.astype(d.dtype))
+    return out
+
+
+def _zero_padded(v, n, k):
+    xp = _xp()
+    out = xp.zeros(v.shape[:-1] + (n, n), dtype=v.dtype)
+    idx = np.arange(v.shape[-1])
+    rows, cols = (idx, idx + k) if k >= 0 else (idx - k, idx)
+    out[..., rows, cols] = v
+    return out
+
+
+def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT") -> Tensor:  # noqa: A002
+    """``input`` with its main diagonal (offset ``k``) replaced by ``diagonal``.
+
+    Args:
+        input: a Tensor of rank >= 2.
+        diagonal: the new diagonal, (..., min(m, n)).
+        name: ignored. Defaults to ``"set_diag"``.
+        k: the offset. Defaults to ``0``.
+        align: accepted as TensorFlow's. Defaults to ``"RIGHT_LEFT"``.
+
+    Example:
+        >>> numnet.linalg.set_diag(numnet.zeros((2, 2)), [5.0, 6.0]).tolist()
+        [[5.0, 0.0], [0.0, 6.0]]
+    """
+    x, d = pair(input, diagonal)
+    k = int(plain(k))
+    m, n = x.shape[-2:]
+    count = d.shape[-1]
+    idx = np.arange(count)
+    rows, cols = (idx, idx + k) if k >= 0 else (idx - k, idx)
+    mask = np.zeros((m, n), dtype=bool)
+    mask[rows, cols] = True
+    mask = backend.to_device(mask)
+    placed = _ops.regather(d, lambda v: _placed(v, m, n, rows, cols)) if d.dtype.kind in "fc" \
+        else Tensor(_placed(d.value, m, n, rows, cols))
+    if x.dtype.kind not in "fc":
+        return Tensor(_xp().where(mask, placed.value, x.value))
+    return _ops.add(_ops.multiply(x, Tensor((~mask).astype(x.dtype))), placed)
+
+
+def _placed(v, m, n, rows, cols):
+    out = _xp().zeros(v.shape[:-1] + (m, n), dtype=v.dtype)
+    out[..., rows, cols] = v
+    return out
+
+
+def tensor_diag(diagonal, name=None) -> Tensor:
+    """The tensor of rank 2k with ``diagonal`` (rank k) on its diagonal:
+    out[i1..ik, i1..ik] = diagonal[i1..ik].
+
+    Args:
+        diagonal: a Tensor of any rank.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.tensor_diag([1.0, 2.0]).tolist()
+        [[1.0, 0.0], [0.0, 2.0]]
+    """
+    d = to_tensor(diagonal)
+    shape = d.shape
+
+    def rearrange(v):
+        flat = v.reshape(-1)
+        out = _xp().zeros((flat.size, flat.size), dtype=v.dtype)
+        out[np.arange(flat.size), np.arange(flat.size)] = flat
+        return out.reshape(shape + shape)
+
+    return _ops.regather(d, rearrange) if d.dtype.kind in "fc" else Tensor(rearrange(d.value))
+
+
+def tensor_diag_part(input, name=None) -> Tensor:  # noqa: A002
+    """The diagonal of a tensor of shape s + s: out[i...] = input[i..., i...].
+
+    Args:
+        input: a Tensor of even rank whose two halves have one shape.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.tensor_diag_part([[1.0, 2.0], [3.0, 4.0]]).tolist()
+        [1.0, 4.0]
+    """
+    x = to_tensor(input)
+    half = x.ndim // 2
+    shape = x.shape[:half]
+    size = int(np.prod(shape, dtype=np.int64))
+
+    def rearrange(v):
+        return v.reshape(size, size)[np.arange(size), np.arange(size)].reshape(shape)
+
+    return _ops.regather(x, rearrange) if x.dtype.kind in "fc" else Tensor(rearrange(x.value))
+
+
+def trace(x, name=None) -> Tensor:
+    """The sum of the diagonal of the last two axes.
+
+    Args:
+        x: a Tensor of rank >= 2.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> float(numnet.linalg.trace([[1.0, 2.0], [3.0, 4.0]]))
+        5.0
+    """
+    d = diag_part(x)
+    return _ops.sum(d, axis=-1) if d.dtype.kind in "fc" else Tensor(d.value.sum(axis=-1))
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=np.float32, name=None) -> Tensor:
+    """The identity matrix (num_rows x num_columns), repeated over ``batch_shape``.
+
+    Args:
+        num_rows: rows.
+        num_columns: columns; None for square. Defaults to ``None``.
+        batch_shape: leading axes, or None. Defaults to ``None``.
+        dtype: the dtype. Defaults to ``tf.float32``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.eye(2).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
+    out = _xp().eye(int(num_rows), None if num_columns is None else int(num_columns),
+                    dtype=np.dtype(dtype))
+    if batch_shape is not None:
+        out = _xp().broadcast_to(out, tuple(plain(batch_shape)) + out.shape).copy()
+    return Tensor(out)
+
+
+# ----------------------------------------------------------------------------- products
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None) -> Tensor:
+    """a @ b over the last two axes (batched over the leading ones), after transposing a
+    and / or b when asked.
+
+    Args:
+        a: a Tensor (..., m, k).
+        b: a Tensor (..., k, n).
+        transpose_a: transpose a first. Defaults to ``False``.
+        transpose_b: transpose b first. Defaults to ``False``.
+        adjoint_a: conjugate-transpose a first. Defaults to ``False``.
+        adjoint_b: conjugate-transpose b first. Defaults to ``False``.
+        a_is_sparse: accepted. Defaults to ``False``.
+        b_is_sparse: accepted. Defaults to ``False``.
+        output_type: accepted. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.matmul([[1.0, 2.0]], [[3.0], [4.0]]).tolist()
+        [[11.0]]
+    """
+    a, b = pair(a, b)
+    if transpose_a or adjoint_a:
+        a = matrix_transpose(a)
+    if transpose_b or adjoint_b:
+        b = matrix_transpose(b)
+    return _ops.matmul(a, b)
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
+           name=None) -> Tensor:
+    """a @ b for matrices a (..., m, n) and vectors b (..., n): shape (..., m).
+
+    Args:
+        a: the matrices.
+        b: the vectors.
+        transpose_a: transpose a first. Defaults to ``False``.
+        adjoint_a: conjugate-transpose a first. Defaults to ``False``.
+        a_is_sparse: accepted. Defaults to ``False``.
+        b_is_sparse: accepted. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.matvec([[1.0, 2.0], [3.0, 4.0]], [1.0, 1.0]).tolist()
+        [3.0, 7.0]
+    """
+    a, b = pair(a, b)
+    out = matmul(a, _ops.reshape(b, b.shape + (1,)), transpose_a=transpose_a or adjoint_a)
+    return _ops.reshape(out, out.shape[:-1])
+
+
+def cross(a, b, name=None) -> Tensor:
+    """The cross product of 3-vectors along the last axis; the gradient reaches both.
+
+    Args:
+        a: vectors (..., 3).
+        b: vectors (..., 3).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]).tolist()
+        [0.0, 0.0, 1.0]
+    """
+    a, b = pair(a, b)
+    parts = []
+    for i, j in ((1, 2), (2, 0), (0, 1)):
+        parts.append(_ops.subtract(_ops.multiply(a[..., i], b[..., j]),
+                                   _ops.multiply(a[..., j], b[..., i])))
+    return _ops.stack(parts, axis=-1)
+
+
+# ----------------------------------------------------------------------------- decompositions
+
+
+def inv(input, adjoint=False, name=None) -> Tensor:  # noqa: A002
+    """The inverse of each square matrix; d a = -inv^T g inv^T.
+
+    Args:
+        input: square matrices (..., n, n).
+        adjoint: invert the adjoint instead. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.inv([[2.0, 0.0], [0.0, 4.0]]).tolist()
+        [[0.5, 0.0], [0.0, 0.25]]
+    """
+    x = to_float(input)
+    _square(x, "inv")
+    return _ops.inv(matrix_transpose(x) if adjoint else x)
+
+
+def det(input, name=None) -> Tensor:  # noqa: A002
+    """The determinant of each square matrix; d a = g det(a) inv(a)^T.
+
+    Args:
+        input: square matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> float(numnet.linalg.det([[1.0, 2.0], [3.0, 4.0]]))
+        -2.0
+    """
+    x = to_float(input)
+    _square(x, "det")
+    return _ops.det(x)
+
+
+Slogdet = collections.namedtuple("Slogdet", ["sign", "log_abs_determinant"])
+
+
+def slogdet(input, name=None) -> Slogdet:  # noqa: A002
+    """(sign, log |det|) of each square matrix, stable where det under- or overflows;
+    d a = g inv(a)^T for the log (the sign has no gradient).
+
+    Args:
+        input: square matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> s, l = numnet.linalg.slogdet([[1.0, 2.0], [3.0, 4.0]])
+        >>> float(s), round(float(l), 4)
+        (-1.0, 0.6931)
+    """
+    x = to_float(input)
+    _square(x, "slogdet")
+    xp = _xp()
+    sign, logdet_value = xp.linalg.slogdet(x.value)
+
+    def backward(g):
+        _ops.accumulate(x, g[..., None, None] * _t(xp.linalg.inv(x.value)))
+
+    log_abs = _ops.node(logdet_value.astype(x.dtype), (x,), backward)
+    return Slogdet(Tensor(sign.astype(x.dtype)), log_abs)
+
+
+def logdet(matrix, name=None) -> Tensor:
+    """log det of Hermitian positive-definite matrices, as 2 sum(log diag(cholesky)).
+
+    Args:
+        matrix: positive-definite matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> round(float(numnet.linalg.logdet([[4.0, 0.0], [0.0, 1.0]])), 4)
+        1.3863
+    """
+    chol = cholesky(matrix)
+    return _ops.multiply(_ops.sum(_ops.log(diag_part(chol)), axis=-1), 2.0)
+
+
+def cholesky(input, name=None) -> Tensor:  # noqa: A002
+    """The lower-triangular L with L L^T = input, for symmetric positive-definite matrices.
+    Gradient as TensorFlow's: d a = sym(L^-T Phi(L^T g) L^-1) / 2, Phi the lower triangle
+    with the diagonal halved.
+
+    Args:
+        input: symmetric positive-definite matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Raises:
+        InvalidArgumentError: a matrix is not positive definite.
+
+    Example:
+        >>> numnet.linalg.cholesky([[4.0, 2.0], [2.0, 3.0]]).numpy().round(4).tolist()
+        [[2.0, 0.0], [1.0, 1.4142]]
+    """
+    x = to_float(input)
+    _square(x, "cholesky")
+    xp = _xp()
+    try:
+        chol = xp.linalg.cholesky(x.value)
+    except np.linalg.LinAlgError as e:
+        raise InvalidArgumentError(None, None, f"cholesky: the input is not positive definite "
+                                               f"({e}).") from None
+    n = x.shape[-1]
+
+    def backward(g):
+        eye_n = xp.eye(n, dtype=chol.dtype)
+        l_inv = xp.linalg.solve(chol, xp.broadcast_to(eye_n, chol.shape))
+        middle = _t(chol) @ g
+        middle = xp.tril(middle) - 0.5 * (eye_n * middle)
+        grad = _t(l_inv) @ middle @ l_inv
+        _ops.accumulate(x, 0.5 * (grad + _t(grad)))
+
+    return _ops.node(chol, (x,), backward)
+
+
+def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None) -> Tensor:
+    """x with matrix @ x = rhs for triangular ``matrix`` (lower by default; only that
+    triangle is read); ``adjoint`` solves matrix^T x = rhs. The gradient reaches both (the
+    matrix's only in its triangle).
+
+    Args:
+        matrix: triangular matrices (..., n, n).
+        rhs: right-hand sides (..., n, k).
+        lower: whether the matrix is lower triangular. Defaults to ``True``.
+        adjoint: solve with the transpose. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.triangular_solve([[2.0, 0.0], [1.0, 1.0]], [[2.0], [3.0]]).tolist()
+        [[1.0], [2.0]]
+    """
+    a, b = pair(to_float(matrix), to_float(rhs))
+    tri = band_part(a, -1, 0) if lower else band_part(a, 0, -1)
+    return _ops.solve(matrix_transpose(tri) if adjoint else tri, b)
+
+
+def cholesky_solve(chol, rhs, name=None) -> Tensor:
+    """x with A x = rhs, given chol = cholesky(A): two triangular solves.
+
+    Args:
+        chol: lower Cholesky factors (..., n, n).
+        rhs: right-hand sides (..., n, k).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> c = numnet.linalg.cholesky([[4.0, 2.0], [2.0, 3.0]])
+        >>> numnet.linalg.cholesky_solve(c, [[6.0], [5.0]]).numpy().round(4).tolist()
+        [[1.0], [1.0]]
+    """
+    y = triangular_solve(chol, rhs, lower=True)
+    return triangular_solve(chol, y, lower=True, adjoint=True)
+
+
+def solve(matrix, rhs, adjoint=False, name=None) -> Tensor:
+    """x with matrix @ x = rhs (``adjoint``: matrix^T x = rhs); the gradient reaches both.
+
+    Args:
+        matrix: square matrices (..., n, n).
+        rhs: right-hand sides (..., n, k).
+        adjoint: solve with the transpose. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.solve([[2.0, 0.0], [0.0, 4.0]], [[2.0], [4.0]]).tolist()
+        [[1.0], [1.0]]
+    """
+    a, b = pair(to_float(matrix), to_float(rhs))
+    _square(a, "solve")
+    if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
+        raise InvalidArgumentError(None, None, f"solve(rhs): expected shape (..., "
+                                               f"{a.shape[-1]}, k), given {b.shape}.")
+    return _ops.solve(matrix_transpose(a) if adjoint else a, b)
+
+
+def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None) -> Tensor:
+    """The least-squares solution of matrix @ x = rhs: (A^T A + l2 I)^-1 A^T rhs (the normal
+    equations, TensorFlow's fast path), differentiable in both.
+
+    Args:
+        matrix: matrices (..., m, n), m >= n.
+        rhs: right-hand sides (..., m, k).
+        l2_regularizer: ridge term. Defaults to ``0.0``.
+        fast: accepted as TensorFlow's. Defaults to ``True``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.lstsq([[1.0], [1.0]], [[1.0], [3.0]]).tolist()
+        [[2.0]]
+    """
+    a, b = pair(to_float(matrix), to_float(rhs))
+    gram = matmul(a, a, transpose_a=True)
+    if float(l2_regularizer):
+        gram = _ops.add(gram, Tensor(_xp().eye(a.shape[-1], dtype=a.dtype) *
+                                     a.dtype.type(l2_regularizer)))
+    return _ops.solve(gram, matmul(a, b, transpose_a=True))
+
+
+Eigh = collections.namedtuple("Eigh", ["eigenvalues", "eigenvectors"])
+
+
+def eigh(tensor, name=None) -> tuple:
+    """The eigenvalues (ascending) and eigenvectors (columns) of symmetric matrices (the lower
+    triangle is read). Gradient as TensorFlow's: d a = V (diag(g_e) + F * V^T g_V) V^T, F_ij =
+    1 / (e_j - e_i) off the diagonal, folded onto the lower triangle.
+
+    Args:
+        tensor: symmetric matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> e, v = numnet.linalg.eigh([[2.0, 0.0], [0.0, 1.0]])
+        >>> e.tolist()
+        [1.0, 2.0]
+    """
+    x = to_float(tensor)
+    _square(x, "eigh")
+    xp = _xp()
+    e, v = xp.linalg.eigh(x.value)
+    n = x.shape[-1]
+
+    def backward(grads):
+        ge, gv = grads
+        eye_n = xp.eye(n, dtype=e.dtype)
+        inner = xp.zeros(x.shape, dtype=x.dtype)
+        if ge is not None:
+            inner = inner + ge[..., None, :] * eye_n
+        if gv is not None:
+            diff = e[..., None, :] - e[..., :, None]
+            with np.errstate(divide="ignore"):
+                f = xp.where(eye_n.astype(bool), 0, 1 / xp.where(diff == 0, np.inf, diff))
+            inner = inner + f * (_t(v) @ gv)
+        grad = v @ inner @ _t(v)
+        grad = xp.tril(grad + _t(grad)) - eye_n * grad  # the lower triangle, diagonal once
+        _ops.accumulate(x, grad)
+
+    values, vectors = _joint([e, v], (x,), backward)
+    return Eigh(values, vectors)
+
+
+def eigvalsh(tensor, name=None) -> Tensor:
+    """The eigenvalues (ascending) of symmetric matrices; d a = V diag(g) V^T, folded onto
+    the lower triangle.
+
+    Args:
+        tensor: symmetric matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.eigvalsh([[2.0, 1.0], [1.0, 2.0]]).numpy().round(4).tolist()
+        [1.0, 3.0]
+    """
+    return eigh(tensor)[0]
+
+
+def eig(tensor, name=None) -> tuple:
+    """Eigenvalues and eigenvectors of general square matrices, complex (forward only).
+
+    Args:
+        tensor: square matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> e, _ = numnet.linalg.eig([[2.0, 0.0], [0.0, 3.0]])
+        >>> e.numpy().real.tolist()
+        [2.0, 3.0]
+    """
+    x = to_float(tensor)
+    e, v = np.linalg.eig(array(x))
+    dtype = np.complex64 if x.dtype.itemsize <= 4 else np.complex128
+    return Tensor(backend.to_device(e.astype(dtype))), Tensor(backend.to_device(v.astype(dtype)))
+
+
+def eigvals(tensor, name=None) -> Tensor:
+    """The eigenvalues of general square matrices, complex (forward only).
+
+    Args:
+        tensor: square matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.eigvals([[2.0, 0.0], [0.0, 3.0]]).numpy().real.tolist()
+        [2.0, 3.0]
+    """
+    return eig(tensor)[0]
+
+
+Qr = collections.namedtuple("Qr", ["q", "r"])
+
+
+def qr(input, full_matrices=False, name=None) -> Qr:  # noqa: A002
+    """The QR decomposition (q orthonormal columns, r upper triangular); forward only.
+
+    Args:
+        input: matrices (..., m, n).
+        full_matrices: q square (m x m) instead of m x min(m, n). Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> q, r = numnet.linalg.qr([[3.0, 1.0], [4.0, 2.0]])
+        >>> abs(float(r[0, 0]))
+        5.0
+    """
+    x = to_float(input)
+    q, r = _xp().linalg.qr(x.value, mode="complete" if full_matrices else "reduced")
+    return Qr(Tensor(q), Tensor(r))
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """The singular values s (descending), and with ``compute_uv`` the factors u, v with
+    tensor = u diag(s) v^T (TensorFlow's order: s, u, v; v not transposed). Forward only.
+
+    Args:
+        tensor: matrices (..., m, n).
+        full_matrices: square u and v. Defaults to ``False``.
+        compute_uv: also return u and v. Defaults to ``True``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.svd([[3.0, 0.0], [0.0, 4.0]], compute_uv=False).tolist()
+        [4.0, 3.0]
+    """
+    x = to_float(tensor)
+    xp = _xp()
+    if not compute_uv:
+        return Tensor(xp.linalg.svd(x.value, compute_uv=False))
+    u, s, vh = xp.linalg.svd(x.value, full_matrices=bool(full_matrices))
+    return Tensor(s), Tensor(u), Tensor(_t(vh).copy())
+
+
+def pinv(a, rcond=None, validate_args=False, name=None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse (forward only).
+
+    Args:
+        a: matrices (..., m, n).
+        rcond: singular values below rcond * the largest count as zero; None for
+            10 * max(m, n) * eps. Defaults to ``None``.
+        validate_args: accepted as TensorFlow's. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.pinv([[2.0, 0.0], [0.0, 0.0]]).tolist()
+        [[0.5, 0.0], [0.0, 0.0]]
+    """
+    x = to_float(a)
+    if rcond is None:
+        rcond = 10 * max(x.shape[-2:]) * np.finfo(x.dtype).eps
+    return Tensor(_xp().linalg.pinv(x.value, rcond=float(rcond)).astype(x.dtype))
+
+
+def expm(input, name=None) -> Tensor:  # noqa: A002
+    """The matrix exponential sum_k A^k / k!; the gradient is the Frechet derivative at A^T,
+    read from the exponential of the block matrix [[A^T, G], [0, A^T]].
+
+    Args:
+        input: square matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.expm([[0.0, 0.0], [0.0, 0.0]]).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+    """
+    import scipy.linalg
+
+    x = to_float(input)
+    _square(x, "expm")
+    values = array(x)
+    n = x.shape[-1]
+    flat = values.reshape(-1, n, n)
+    out = np.stack([scipy.linalg.expm(m) for m in flat]).reshape(values.shape)
+
+    def backward(g):
+        gs = backend.to_numpy(g).reshape(-1, n, n)
+        grads = []
+        for m, gm in zip(flat, gs):
+            block = np.zeros((2 * n, 2 * n), dtype=np.float64)
+            block[:n, :n] = block[n:, n:] = m.T
+            block[:n, n:] = gm
+            grads.append(scipy.linalg.expm(block)[:n, n:])
+        _ops.accumulate(x, backend.to_device(np.stack(grads).reshape(values.shape)
+                                             .astype(x.dtype)))
+
+    return _ops.node(backend.to_device(out.astype(x.dtype)), (x,), backward)
+
+
+# ----------------------------------------------------------------------------- norms
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor:  # noqa: A002
+    """The norm over ``axis``: of the flattened tensor when None; a vector norm for one axis
+    ("euclidean" / 2, 1, np.inf, any p > 0); a matrix norm for two axes ("euclidean" /
+    "fro" Frobenius, 1 (largest column sum), np.inf (largest row sum), 2 the largest singular
+    value, forward only).
+
+    Args:
+        tensor: a Tensor.
+        ord: the order. Defaults to ``"euclidean"``.
+        axis: None, an int or a pair of ints. Defaults to ``None``.
+        keepdims: keep reduced axes as size 1. Defaults to ``None`` (no).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> float(numnet.linalg.norm([3.0, 4.0]))
+        5.0
+    """
+    x = to_float(tensor)
+    axis = axis_of(axis)
+    keep = bool(keepdims)
+    if ord in ("euclidean", "fro") or (ord in (2, 2.0) and not (isinstance(axis, tuple) and
+                                                                len(axis) == 2)):
+        return _ops.sqrt(_ops.sum(_ops.square(x), axis=axis, keepdims=keep))
+    if isinstance(axis, tuple) and len(axis) == 2:
+        a0, a1 = (a % x.ndim for a in axis)
+        absx = _ops.abs(x)
+        if ord in (1, 1.0):  # the largest column sum
+            out = _ops.max(_ops.sum(absx, axis=a0, keepdims=True), axis=a1, keepdims=True)
+        elif ord == np.inf:
+            out = _ops.max(_ops.sum(absx, axis=a1, keepdims=True), axis=a0, keepdims=True)
+        elif ord in (2, 2.0):
+            moved = np.moveaxis(array(x), (a0, a1), (-2, -1))
+            s = np.linalg.svd(moved, compute_uv=False)[..., 0]
+            out = Tensor(backend.to_device(np.expand_dims(np.expand_dims(s, a0), a1)
+                                           .astype(x.dtype)))
+        else:
+            raise ValueError(f"norm(ord): a matrix norm takes 'euclidean', 'fro', 1, 2 or "
+                             f"np.inf; given {ord!r}.")
+        if not keep:
+            out = _ops.reshape(out, tuple(n for i, n in enumerate(x.shape) if i not in (a0, a1)))
+        return out
+    if ord in (1, 1.0):
+        return _ops.sum(_ops.abs(x), axis=axis, keepdims=keep)
+    if ord == np.inf:
+        return _ops.max(_ops.abs(x), axis=axis, keepdims=keep)
+    if isinstance(ord, (int, float)) and ord > 0:
+        p = float(ord)
+        total = _ops.sum(_ops.power(_ops.abs(x), p), axis=axis, keepdims=keep)
+        return _ops.power(total, 1.0 / p)
+    raise ValueError(f"norm(ord): expected 'euclidean', 'fro', np.inf or a number > 0, given "
+                     f"{ord!r}.")
+
+
+def global_norm(t_list, name=None) -> Tensor:
+    """sqrt(sum of the squared L2 norms of every Tensor of ``t_list``) (None entries
+    skipped): what clip_by_global_norm scales by.
+
+    Args:
+        t_list: a list of Tensors (gradients, typically).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> float(numnet.linalg.global_norm([[3.0], [4.0]]))
+        5.0
+    """
+    parts = [_ops.sum(_ops.square(to_float(t))) for t in t_list if t is not None]
+    if not parts:
+        return Tensor(_xp().asarray(0.0, dtype=np.float32))
+    total = parts[0]
+    for p in parts[1:]:
+        total = _ops.add(*_ops._pair(total, p))
+    return _ops.sqrt(total)
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None) -> Tensor:
+    """x / sqrt(max(sum(x^2 over axis), epsilon)).
+
+    Args:
+        x: a Tensor.
+        axis: the axis (or axes); None for all. Defaults to ``None``.
+        epsilon: the smallest squared norm divided by. Defaults to ``1e-12``.
+        name: ignored. Defaults to ``None``.
+        dim: TensorFlow 1's name for axis. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.l2_normalize([3.0, 4.0]).tolist()
+        [0.6000000238418579, 0.800000011920929]
+    """
+    x = to_float(x)
+    axis = axis_of(axis if dim is None else dim)
+    squares = _ops.sum(_ops.square(x), axis=axis, keepdims=True)
+    return _ops.divide(x, _ops.sqrt(_ops.maximum(squares, float(epsilon))))
+
+
+LINALG = {
+    "adjoint": adjoint, "band_part": band_part, "cholesky": cholesky,
+    "cholesky_solve": cholesky_solve, "cross": cross, "det": det, "diag": diag,
+    "diag_part": diag_part, "eig": eig, "eigh": eigh, "eigvals": eigvals,
+    "eigvalsh": eigvalsh, "einsum": einsum, "expm": expm, "eye": eye,
+    "global_norm": global_norm, "inv": inv, "l2_normalize": l2_normalize, "logdet": logdet,
+    "lstsq": lstsq, "matmul": matmul, "matrix_transpose": matrix_transpose, "matvec": matvec,
+    "norm": norm, "pinv": pinv, "qr": qr, "set_diag": set_diag, "slogdet": slogdet,
+    "solve": solve, "svd": svd, "tensor_diag": tensor_diag,
+    "tensor_diag_part": tensor_diag_part, "tensordot": tensordot, "trace": trace,
+    "triangular_solve": triangular_solve,
+}
+"""The functions of ``tf.linalg``."""
