@@ -265,8 +265,9 @@ def test_loss_config_round_trips_and_computes_the_same(loss):
     assert again == config
     y_true = np.abs(RNG.normal(size=(5, 3))).astype("float32")
     y_pred = np.abs(RNG.normal(size=(5, 3))).astype("float32") + 0.1
-    if isinstance(loss, losses.SparseCategoricalCrossentropy):
-        y_true = np.array([0, 2, 1, 1, 2])
+    if isinstance(loss, (losses.SparseCategoricalCrossentropy,
+                         losses.CategoricalGeneralizedCrossEntropy, losses.Circle)):
+        y_true = np.array([0, 2, 1, 1, 2])  # integer labels
     elif isinstance(loss, (losses.BinaryCrossentropy, losses.CategoricalCrossentropy)):
         y_true = (y_true > 0.7).astype("float32")
         y_pred = y_pred / y_pred.sum(axis=-1, keepdims=True)

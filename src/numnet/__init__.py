@@ -20,6 +20,7 @@ from . import (
     metrics,
     mixed_precision,
     models,
+    more_losses,  # noqa: F401  (adds Keras 3's newer losses to numnet.losses)
     nn,
     ops,
     optimizers,
