@@ -166,6 +166,7 @@ from .pooling_adaptive import (  # noqa: E402
     AdaptiveMaxPooling3D,
 )
 from .preprocessing_more import Discretization, HashedCrossing, Hashing  # noqa: E402
+from .recurrent_conv import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D  # noqa: E402
 from .recurrent_stacked import StackedRNNCells  # noqa: E402
 
 __all__ += [
@@ -175,7 +176,7 @@ __all__ += [
     "MixUp", "RandomErasing", "RandomGrayscale", "RandomInvert", "Solarization",
     "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
     "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
-    "ReversibleEmbedding", "GroupQueryAttention",
+    "ReversibleEmbedding", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
