@@ -200,6 +200,13 @@ EXPECTED = {
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
                             "end_to_end_gap": (0.0, 1e-5)},
+    "tf_autoencoder_anomaly": {"encoded_width": (4, 4), "decoded_width": (40, 40),
+                               "accuracy": (0.8, 1.0), "precision": (0.9, 1.0),
+                               "anomalies_above": (0.9, 1.0),
+                               "loss_5": (None, of("loss_0", 0.8))},
+    "unet_segmentation": {"params": (8363, 8363), "pixel_accuracy": (0.75, 1.0),
+                          "foreground_recall": (0.5, 1.0), "mask_rank": (4, 4),
+                          "loss_4": (None, of("loss_0", 0.2))},
     # ComputeSum called twice on ones((2, 2)): its total is [4, 4]
     "subclassing_guide": {"sum_total": (8, 8), "sum_non_trainable": (1, 1),
                           "sum_trainable": (0, 0), "mlp_weights": (6, 6), "stack_weights": (8, 8),
@@ -210,6 +217,18 @@ EXPECTED = {
                           "dropout_scale": (2.0, 2.0), "masked_mean_gap": (0.0, 1e-6),
                           "masked_model_gap": (0.0, 1e-6),
                           "vae_loss_4": (None, of("vae_loss_0", 0.95))},
+    "masking_guide": {"padded_sum": (8692, 8692), "padded_width": (6, 6),
+                      "embedding_mask_count": (14, 14), "masking_mask_count": (14, 14),
+                      "compute_mask_count": (14, 14), "sequential_padding_change": (0.0, 1e-6),
+                      "functional_gap": (0.0, 1e-6), "manual_mask_gap": (0.0, 1e-6),
+                      "custom_embedding_mask_gap": (0, 0), "passed_mask_gap": (0.0, 1e-6),
+                      "temporal_softmax_sum": (7 - 1e-5, 7 + 1e-5), "accuracy": (0.9, 1.0),
+                      "loss_5": (None, of("loss_0", 0.2))},
+    # Masking on the lengths 3, 5 and 6 padded to 6: halves of 3 steps keep 9 and 5 steps
+    "temporal_split_mask": {"first_mask_count": (9, 9), "second_mask_count": (5, 5),
+                            "padding_change": (0.0, 1e-6)},
+    "sequential_growing_input": {"accuracy": (0.9, 1.0), "generated_right": (1, 1),
+                                 "called_rows": (1, 1), "loss_3": (None, of("loss_0", 0.2))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -339,6 +358,11 @@ KERAS_TOLERANCE = {
                             "coverage": ("abs", 0.02), "median_test_loss": ("rel", 1e-4)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
+    "tf_autoencoder_anomaly": {**TRAJECTORY, "threshold": ("rel", 0.02),
+                               "accuracy": ("abs", 0.02), "min_val": ("rel", 1e-6)},
+    # five Adam steps an epoch through six BatchNormalizations: 5e-4 by the fifth epoch
+    "unet_segmentation": {**{key: ("rel", 1e-3) for key in TRAJECTORY}, "params": ("abs", 0),
+                          "pixel_accuracy": ("abs", 0.01)},
     "subclassing_guide": {
         **{key: ("abs", 0) for key in ("linear_weights", "sum_total", "sum_weights",
                                        "sum_non_trainable", "mlp_weights", "stack_weights",
@@ -346,6 +370,11 @@ KERAS_TOLERANCE = {
                                        "losses_after_two", "vae_weights")},
         "loss_value": ("rel", 1e-6), "fit_with_loss": ("rel", 1e-5),
         "fit_layer_loss_only": ("rel", 1e-5), "vae_loss_4": ("rel", 0.02)},
+    "masking_guide": {**TRAJECTORY, "sequential_sum": ("rel", 1e-5),
+                      "pre_padded_first": ("abs", 0), "accuracy": ("abs", 0.01)},
+    "temporal_split_mask": {"first_mask_count": ("abs", 0), "second_mask_count": ("abs", 0),
+                            "output_sum": ("rel", 1e-5)},
+    "sequential_growing_input": {**TRAJECTORY, "generated_right": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -358,6 +387,9 @@ NOT_COMPARED = {
 NEEDS_TENSORFLOW = {
     "structured_data": "Keras builds StringLookup and IntegerLookup on TensorFlow",
     "timeseries_weather": "Keras's timeseries_dataset_from_array returns a tf.data.Dataset",
+    "unet_segmentation": "the softmax saturates below 1e-7 on some pixels: Keras on TensorFlow "
+                         "takes the cross-entropy from the softmax's logits, as numnet does, "
+                         "where Keras on JAX clips the probabilities",
 }
 
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
@@ -370,6 +402,13 @@ FAILS = {
                            "a Dataset of strings: fit / evaluate / predict convert its x to "
                            "numbers (TypeError: evaluate(x): expected numbers); Keras feeds the "
                            "strings to the TextVectorization layer",
+    "temporal_split_mask": "a layer that returns several tensors (a list) does not attach the "
+                           "masks its compute_mask returns to them (nor does the functional "
+                           "graph pass them on), so both halves come without a mask",
+    "sequential_growing_input": "a Sequential without an Input, built by its first call or by "
+                                "fit, takes its first input's whole shape as the only one "
+                                "allowed: predict and __call__ then refuse sequences of another "
+                                "length, which Keras runs (the Embedding and LSTM take any)",
 }
 
 
