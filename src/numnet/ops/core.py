@@ -23,6 +23,7 @@ from .. import backend
 from ..autodiff import ops as _ops
 from ..autodiff.ops import _is_float, is_weak, keras_dtype, promote, to_dtype
 from ..autodiff.ops import result_type as result_type
+from ..autodiff.symbolic import _registry as _symbolic_registry
 from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
 
@@ -542,9 +543,446 @@ def in_top_k(targets, predictions, k) -> Tensor:
     return Tensor((predictions > at_target).sum(axis=-1) < k)
 
 
-__all__ = ["cast", "cond", "convert_to_numpy", "convert_to_tensor", "dtype", "erf", "erfc",
-           "erfinv", "in_top_k",
-           "saturate_cast",
-           "is_tensor", "logsumexp", "rsqrt", "scatter", "scatter_update",
-           "segment_max", "segment_sum", "shape", "slice", "slice_update", "stop_gradient",
-           "top_k", "unstack", "vectorized_map"]
+# ----------------------------------------------------------------------------- control flow
+# Eager Python loops: each step is recorded on the tape, so gradients flow through them.
+
+
+def _leaves(structure) -> list:
+    if isinstance(structure, dict):
+        return [leaf for key in structure for leaf in _leaves(structure[key])]
+    if isinstance(structure, (list, tuple)):
+        return [leaf for item in structure for leaf in _leaves(item)]
+    return [structure]
+
+
+def _rebuild(structure, leaves):
+    if isinstance(structure, dict):
+        return {key: _rebuild(structure[key], leaves) for key in structure}
+    if isinstance(structure, (list, tuple)):
+        parts = [_rebuild(item, leaves) for item in structure]
+        return type(structure)(*parts) if hasattr(structure, "_fields") else \
+            type(structure)(parts)
+    return next(leaves)
+
+
+def _stack_trees(trees):
+    """A list of like structures -> one structure whose leaves are stacked along axis 0."""
+    first = trees[0]
+    columns = zip(*(_leaves(t) for t in trees), strict=True)
+    stacked = [None if col[0] is None else _ops.stack([_tensor(c) for c in col], 0)
+               for col in columns]
+    return _rebuild(first, iter(stacked))
+
+
+def _slices(tree, length=None):
+    """The slices along axis 0 of every leaf of ``tree``, as a list of like structures."""
+    leaves = [_tensor(leaf) for leaf in _leaves(tree)]
+    if length is None:
+        length = leaves[0].shape[0]
+    for leaf in leaves:
+        if leaf.shape[0] != length:
+            raise ValueError(f"the leaves of xs need one length along axis 0, given shapes "
+                             f"{[t.shape for t in leaves]}.")
+    parts = [_ops.unstack(leaf, 0) for leaf in leaves]
+    return [_rebuild(tree, iter([p[i] for p in parts])) for i in range(length)]
+
+
+@symbolic_op
+def map(f, xs):  # noqa: A001 - Keras's name
+    """``f`` applied to each slice of ``xs`` along axis 0, the results stacked (``xs`` may be a
+    list, tuple or dict of tensors sliced together, and f's result such a structure too).
+
+    Args:
+        f: a function of one slice.
+        xs: the tensor (or structure of tensors) to map over.
+
+    Example:
+        >>> numnet.ops.map(lambda x: x * 2, numnet.ops.arange(3)).tolist()
+        [0, 2, 4]
+    """
+    return _stack_trees([f(x) for x in _slices(xs)])
+
+
+@symbolic_op
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """A loop with a carry: ``carry, y = f(carry, x)`` for each slice x of ``xs`` (along axis 0,
+    last first if ``reverse``); returns (the final carry, the ys stacked). Gradients flow
+    through every step.
+
+    Args:
+        f: a function (carry, x) -> (carry, y); carry keeps its structure, y may be None.
+        init: the first carry (a tensor or a structure of them).
+        xs: the values scanned over; None to loop ``length`` times with x None. Defaults to
+            ``None``.
+        length: the number of steps when xs is None. Defaults to ``None``.
+        reverse: scan from the end (the ys keep xs's order). Defaults to ``False``.
+        unroll: accepted as Keras's (an eager loop has nothing to unroll). Defaults to ``1``.
+
+    Example:
+        >>> xs = numnet.ops.array([1.0, 2.0, 3.0])
+        >>> carry, ys = numnet.ops.scan(lambda c, x: (c + x, c), 0.0, xs)
+        >>> carry.item(), ys.tolist()
+        (6.0, [0.0, 1.0, 3.0])
+    """
+    if xs is None:
+        if length is None:
+            raise ValueError("scan: give xs or length (the number of steps), given neither.")
+        steps = [None] * int(length)
+    else:
+        steps = _slices(xs, length)
+    order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+    carry, ys = init, [None] * len(steps)
+    for i in order:
+        carry, ys[i] = f(carry, steps[i])
+    if not ys or all(leaf is None for leaf in _leaves(ys[0])):
+        return carry, None if not ys else _rebuild(ys[0], iter([None] * len(_leaves(ys[0]))))
+    return carry, _stack_trees(ys)
+
+
+@symbolic_op
+def associative_scan(f, elems, reverse=False, axis=0):
+    """The running combination of ``elems`` along ``axis`` by an associative ``f``:
+    out[0] = e[0], out[i] = f(out[i - 1], e[i]) (from the end if ``reverse``); ``f`` gets
+    slices that keep the axis (size 1). cumsum is associative_scan(add, x).
+
+    Args:
+        f: an associative function of two like structures (a + b, maximum, ...).
+        elems: a tensor or a structure of tensors of one length along ``axis``.
+        reverse: combine from the end. Defaults to ``False``.
+        axis: the axis scanned. Defaults to ``0``.
+
+    Example:
+        >>> xs = numnet.ops.array([1.0, 2.0, 3.0])
+        >>> numnet.ops.associative_scan(lambda a, b: a + b, xs).tolist()
+        [1.0, 3.0, 6.0]
+    """
+    leaves = [_tensor(leaf) for leaf in _leaves(elems)]
+    n = leaves[0].shape[axis]
+
+    def part(i):
+        where = (builtins.slice(None),) * (axis % leaves[0].ndim) + (builtins.slice(i, i + 1),)
+        return _rebuild(elems, iter([_ops.getitem(t, where) for t in leaves]))
+
+    order = list(range(n - 1, -1, -1)) if reverse else list(range(n))
+    outs = {order[0]: part(order[0])}
+    for before, i in zip(order[:-1], order[1:], strict=True):
+        outs[i] = f(part(i), outs[before]) if reverse else f(outs[before], part(i))
+    columns = zip(*(_leaves(outs[i]) for i in range(n)), strict=True)
+    joined = [_ops.concatenate([_tensor(c) for c in col], axis=axis) for col in columns]
+    return _rebuild(elems, iter(joined))
+
+
+@symbolic_op
+def switch(index, branches, *operands):
+    """``branches[index](*operands)``, the index clamped to [0, len(branches) - 1].
+
+    Args:
+        index: an int (or an int scalar tensor).
+        branches: a list of functions.
+        *operands: the arguments of the branch called.
+
+    Example:
+        >>> numnet.ops.switch(1, [lambda x: x + 1, lambda x: x * 10], 2.0)
+        20.0
+    """
+    i = builtins.min(builtins.max(int(_raw(index)), 0), len(branches) - 1)
+    return branches[i](*operands)
+
+
+@symbolic_op
+def fori_loop(lower, upper, body_fun, init_val):
+    """``val = body_fun(i, val)`` for i from ``lower`` up to ``upper`` - 1; returns val.
+
+    Args:
+        lower: the first i.
+        upper: one past the last i.
+        body_fun: a function (i, val) -> val.
+        init_val: the first val.
+
+    Example:
+        >>> numnet.ops.fori_loop(0, 4, lambda i, v: v + i, 0.0)
+        6.0
+    """
+    value = init_val
+    for i in range(int(_raw(lower)), int(_raw(upper))):
+        value = body_fun(i, value)
+    return value
+
+
+@symbolic_op
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` holds (at most
+    ``maximum_iterations`` times); a tuple or list of loop_vars is passed spread out and a
+    tuple comes back, a single value comes back as it is.
+
+    Args:
+        cond: a function of the loop variables returning a bool.
+        body: a function of the loop variables returning their new values.
+        loop_vars: a value, or a tuple or list of values.
+        maximum_iterations: the most steps; None for no limit. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, s * 2), (0, 1))
+        (3, 8)
+    """
+    spread = isinstance(loop_vars, (tuple, list))
+    values = tuple(loop_vars) if spread else (loop_vars,)
+    steps = 0
+    while maximum_iterations is None or steps < maximum_iterations:
+        if not builtins.bool(_raw(cond(*values))):
+            break
+        out = body(*values)
+        values = tuple(out) if spread else (out,)
+        steps += 1
+    return values if spread else values[0]
+
+
+def _core_dims(signature):
+    import re
+
+    if signature is None:
+        return None
+    inputs, _, outputs = signature.replace(" ", "").partition("->")
+    groups = re.findall(r"\(([^()]*)\)", inputs)
+    return [[d for d in g.split(",") if d] for g in groups], outputs
+
+
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    """``pyfunc`` made to broadcast over its inputs' leading axes, as NumPy's vectorize: it is
+    called on the matching entries (or, with a ``signature`` such as "(n),(n)->()", on the
+    matching core blocks) and the results are stacked; differentiable where pyfunc is.
+
+    Args:
+        pyfunc: a function of tensors.
+        excluded: the positions or names of the arguments passed as they are. Defaults to
+            ``None``.
+        signature: the core dimensions, "(n),(n)->()" style; None for scalars. Defaults to
+            ``None``.
+
+    Returns:
+        The vectorized function.
+
+    Example:
+        >>> total = numnet.ops.vectorize(lambda v: numnet.ops.sum(v), signature="(n)->()")
+        >>> total(numnet.ops.ones((2, 3))).tolist()
+        [3.0, 3.0]
+    """
+    excluded = set(excluded or ())
+    parsed = _core_dims(signature)
+
+    def vectorized(*args, **kwargs):
+        moving = [i for i in range(len(args)) if i not in excluded]
+        tensors = {i: _tensor(args[i]) for i in moving}
+        named = {k: _tensor(v) for k, v in kwargs.items() if k not in excluded}
+        order = [*moving, *named]
+        values = [tensors[i] for i in moving] + list(named.values())
+        cores = [0] * len(values) if parsed is None else \
+            [len(g) for g in parsed[0]] + [0] * len(named)
+        loops = [v.shape[:v.ndim - c] for v, c in zip(values, cores, strict=False)]
+        shape = _numpy.broadcast_shapes(*loops) if loops else ()
+        wide = [_ops.broadcast_to(v, shape + v.shape[v.ndim - c:])
+                for v, c in zip(values, cores, strict=False)]
+        flat = [_ops.reshape(v, (-1,) + v.shape[len(shape):]) for v in wide]
+        results = []
+        for n in range(math.prod(shape)):
+            picked = dict(zip(order, (_ops.getitem(v, n) for v in flat), strict=True))
+            call_args = [picked.get(i, a) for i, a in enumerate(args)]
+            call_kwargs = {k: picked.get(k, v) for k, v in kwargs.items()}
+            results.append(pyfunc(*call_args, **call_kwargs))
+        if not results:
+            raise ValueError("vectorize: the inputs broadcast to an empty shape; nothing to "
+                             "call pyfunc on.")
+        stacked = _stack_trees(results)
+        return _rebuild(stacked, iter(
+            [_ops.reshape(t, tuple(shape) + t.shape[1:]) for t in _leaves(stacked)]))
+
+    vectorized.__name__ = getattr(pyfunc, "__name__", "vectorized")
+    vectorized.__doc__ = pyfunc.__doc__
+    return vectorized
+
+
+def _function_maker(fn):
+    """Register a public op that takes and returns functions (never a graph node itself)."""
+    fn.op_name = fn.__name__
+    _symbolic_registry.setdefault(fn.__name__, fn)
+    return fn
+
+
+vectorize = _function_maker(vectorize)
+
+
+def custom_gradient(f):
+    """Decorate ``f(*args) -> (y, grad_fn)`` so that the tape uses ``grad_fn`` for the gradient
+    of y, as Keras on JAX and TensorFlow: ``grad_fn(upstream)`` returns d loss / d arg for each
+    Tensor argument (one value, or a tuple when there are several). The forward inside f is not
+    recorded.
+
+    Args:
+        f: a function of tensors returning (y, grad_fn).
+
+    Returns:
+        The function with the custom gradient.
+
+    Example:
+        >>> @numnet.ops.custom_gradient
+        ... def clip_gradient(x):
+        ...     def grad(upstream):
+        ...         return numnet.ops.clip(upstream, -1.0, 1.0)
+        ...     return x * 1.0, grad
+        >>> x = numnet.Variable([3.0])
+        >>> numnet.ops.sum(clip_gradient(x) * 5.0).backward()
+        >>> x.grad.tolist()
+        [1.0]
+    """
+    import functools
+
+    from ..autodiff import tensor as _tensor_module
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        inputs = [a if isinstance(a, Tensor) else None for a in args]
+        detached = [Tensor(a.value) if isinstance(a, Tensor) else a for a in args]
+        before = _tensor_module._grad_enabled
+        _tensor_module._grad_enabled = False
+        try:
+            y, grad_fn = f(*detached, **kwargs)
+        finally:
+            _tensor_module._grad_enabled = before
+        y = _tensor(y)
+        parents = [t for t in inputs if t is not None]
+
+        def backward(g):
+            grads = grad_fn(Tensor(g))
+            grads = list(grads) if isinstance(grads, (tuple, list)) else [grads]
+            tensors = [t for t in inputs if t is not None]
+            if len(grads) == len(args):  # one per argument, Nones for the non-tensors
+                grads = [d for d, t in zip(grads, inputs, strict=True) if t is not None]
+            if len(grads) != len(tensors):
+                raise ValueError(f"custom_gradient: grad_fn returned {len(grads)} gradients for "
+                                 f"{len(tensors)} tensor arguments; return one per argument.")
+            for t, d in zip(tensors, grads, strict=True):
+                if d is not None:
+                    value = backend.to_device(_raw(d)).astype(t.dtype, copy=False)
+                    _ops.accumulate(t, _ops.unbroadcast(backend.xp.broadcast_to(
+                        value, t.shape) if value.ndim < t.ndim else value, t.shape))
+
+        return _ops.node(y.value, tuple(parents), backward)
+
+    return wrapped
+
+
+custom_gradient = _function_maker(custom_gradient)
+
+
+# ----------------------------------------------------------------------------- more segments
+
+
+def _segment_setup(data, segment_ids, num_segments):
+    data, ids = _tensor(data), _index(segment_ids)
+    if num_segments is None:
+        num_segments = int(ids.max()) + 1 if ids.size else 0
+    keep = (ids >= 0) & (ids < num_segments)
+    return data, ids, int(num_segments), keep
+
+
+@symbolic_op
+def segment_min(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    """out[k] = the smallest ``data[i]`` with ``segment_ids[i] == k`` (+inf, or the int
+    dtype's largest value, for an empty segment, as Keras on JAX); the gradient goes to the
+    entries equal to their segment's minimum, shared among ties.
+
+    Args:
+        data: the values, (N, ...).
+        segment_ids: the segment of each row, integers of shape (N,).
+        num_segments: the number of segments; None for max(segment_ids) + 1. Defaults to ``None``.
+        sorted: whether segment_ids are sorted (a hint). Defaults to ``False``.
+
+    Example:
+        >>> numnet.ops.segment_min([1.0, 5.0, 3.0], [0, 0, 2], num_segments=3).tolist()
+        [1.0, inf, 3.0]
+    """
+    xp = backend.xp
+    data, ids, num, keep = _segment_setup(data, segment_ids, num_segments)
+    high = xp.inf if _is_float(data.dtype) else xp.iinfo(data.dtype).max
+    out = xp.full((num,) + data.shape[ids.ndim:], high, dtype=data.dtype)
+    xp.minimum.at(out, ids[keep], data.value[keep])
+    if not _is_float(data.dtype):
+        return Tensor(out)
+    safe = xp.where(keep, ids, 0)
+    hit = keep.reshape(keep.shape + (1,) * (data.ndim - ids.ndim)) & (data.value == out[safe])
+    ties = xp.zeros(out.shape, dtype=data.dtype)
+    xp.add.at(ties, ids[keep], hit[keep].astype(data.dtype))
+
+    def backward(g):
+        share = g / xp.where(ties == 0, 1, ties)
+        _ops.accumulate(data, xp.where(hit, share[safe], 0).astype(data.dtype))
+
+    return _ops.node(out, (data,), backward)
+
+
+@symbolic_op
+def segment_prod(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
+    """out[k] = the product of ``data[i]`` over the i with ``segment_ids[i] == k`` (1 for an
+    empty segment); d data[i] = g[k] * the product of the other entries of its segment.
+
+    Args:
+        data: the values, (N, ...).
+        segment_ids: the segment of each row, integers of shape (N,).
+        num_segments: the number of segments; None for max(segment_ids) + 1. Defaults to ``None``.
+        sorted: whether segment_ids are sorted (a hint). Defaults to ``False``.
+
+    Example:
+        >>> numnet.ops.segment_prod([2.0, 5.0, 3.0], [0, 0, 1]).tolist()
+        [10.0, 3.0]
+    """
+    xp = backend.xp
+    data, ids, num, keep = _segment_setup(data, segment_ids, num_segments)
+    value = data.value[keep]
+    out = xp.ones((num,) + data.shape[ids.ndim:], dtype=data.dtype)
+    xp.multiply.at(out, ids[keep], value)
+    if not _is_float(data.dtype):
+        return Tensor(out)
+
+    def backward(g):
+        zero = value == 0
+        nonzero_prod = xp.ones(out.shape, dtype=data.dtype)
+        xp.multiply.at(nonzero_prod, ids[keep], xp.where(zero, 1, value))
+        zeros = xp.zeros(out.shape, dtype="int64")
+        xp.add.at(zeros, ids[keep], zero.astype("int64"))
+        mine, count = nonzero_prod[ids[keep]], zeros[ids[keep]]
+        others = xp.where(count == 0, mine / xp.where(zero, 1, value),
+                          xp.where((count == 1) & zero, mine, 0))
+        d = xp.zeros(data.shape, dtype=data.dtype)
+        d[keep] = g[ids[keep]] * others
+        _ops.accumulate(data, d)
+
+    return _ops.node(out, (data,), backward)
+
+
+@symbolic_op
+def extract_sequences(x, sequence_length, sequence_stride) -> Tensor:
+    """The frames of the last axis: (..., T) -> (..., frames, sequence_length), frame f being
+    x[..., f * stride : f * stride + sequence_length]; differentiable.
+
+    Args:
+        x: the signal, time on the last axis.
+        sequence_length: the length of each frame.
+        sequence_stride: the step between frames' starts.
+
+    Example:
+        >>> numnet.ops.extract_sequences([1, 2, 3, 4, 5], 3, 2).tolist()
+        [[1, 2, 3], [3, 4, 5]]
+    """
+    x = _tensor(x)
+    length, stride = int(sequence_length), int(sequence_stride)
+    frames = builtins.max((x.shape[-1] - length) // stride + 1, 0)
+    where = (backend.xp.arange(frames) * stride)[:, None] + backend.xp.arange(length)[None, :]
+    return _ops.getitem(x, (Ellipsis, where))
+
+
+__all__ = ["associative_scan", "cast", "cond", "convert_to_numpy", "convert_to_tensor",
+           "custom_gradient", "dtype", "erf", "erfc", "erfinv", "extract_sequences", "fori_loop",
+           "in_top_k", "is_tensor", "logsumexp", "map", "rsqrt", "saturate_cast", "scan",
+           "scatter", "scatter_update", "segment_max", "segment_min", "segment_prod",
+           "segment_sum", "shape", "slice", "slice_update", "stop_gradient", "switch", "top_k",
+           "unstack", "vectorize", "vectorized_map", "while_loop"]
