@@ -110,3 +110,28 @@ def test_needs_an_optimizer_with_use_ema():
     model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(ValueError, match="use_ema=True"):
         model.evaluate(x, y, verbose=0, callbacks=[numnet.callbacks.SwapEMAWeights()])
+
+
+def test_with_a_multi_optimizer_only_the_averaging_inner_optimizer_swaps():
+    x, y = _data()
+    numnet.utils.set_random_seed(1)
+    model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(2, activation="tanh", name="a"),
+                               numnet.layers.Dense(1, name="b")])
+    mapping = numnet.optimizers.OptimizerMap(numnet.optimizers.SGD(0.01))
+    mapping["a/.*"] = numnet.optimizers.SGD(0.01, use_ema=True, ema_momentum=0.5)
+    model.compile(optimizer=numnet.optimizers.MultiOptimizer(mapping), loss="mse")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    trained = [w.numpy().copy() for w in model.trainable_weights]
+    averaging = model.optimizer.optimizers[0]
+    seen = []
+
+    class Look(numnet.callbacks.Callback):
+        def on_test_begin(self, logs=None):
+            seen.extend(w.numpy().copy() for w in self.model.trainable_weights)
+
+    model.evaluate(x, y, verbose=0, callbacks=[numnet.callbacks.SwapEMAWeights(), Look()])
+    for w, before, during in zip(model.trainable_weights, trained, seen, strict=True):
+        want = averaging._ema[w.uid] if w.uid in averaging._ema else before
+        np.testing.assert_array_equal(during, want)
+        np.testing.assert_array_equal(w.numpy(), before)
+    assert any(not np.array_equal(a, b) for a, b in zip(seen, trained, strict=True))

@@ -31,18 +31,26 @@ class SwapEMAWeights(Callback):
         self.swap_on_epoch = bool(swap_on_epoch)
         self._ema_weights_in_model = False
 
-    def _optimizer(self):
+    def _averages(self) -> dict:
+        """{variable uid: its average}, from the optimizer, or from those of a
+        MultiOptimizer's inner optimizers that keep one."""
         optimizer = self.model.optimizer
         optimizer = getattr(optimizer, "inner_optimizer", optimizer)
-        if not getattr(optimizer, "use_ema", False):
-            raise ValueError(f"SwapEMAWeights: the model's optimizer keeps no moving average of "
-                             f"the weights (use_ema={getattr(optimizer, 'use_ema', None)}); "
-                             "make it with use_ema=True, e.g. numnet.optimizers.Adam("
-                             "use_ema=True).")
-        return optimizer
+        inner = getattr(optimizer, "optimizers", None)
+        keeping = [o for o in (inner if inner is not None else [optimizer])
+                   if getattr(o, "use_ema", False)]
+        if not keeping:
+            raise ValueError("SwapEMAWeights: the model's optimizer keeps no moving average of "
+                             "the weights (use_ema=False); make it with use_ema=True, e.g. "
+                             "numnet.optimizers.Adam(use_ema=True) (for a MultiOptimizer, at "
+                             "least one inner optimizer).")
+        averages: dict = {}
+        for o in keeping:
+            averages.update(o._ema)
+        return averages
 
     def _pairs(self):
-        averages = self._optimizer()._ema
+        averages = self._averages()
         return [(var, averages[var.uid]) for var in self.model.trainable_weights
                 if var.uid in averages]
 

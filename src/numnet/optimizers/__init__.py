@@ -1,7 +1,7 @@
 """Optimizers, by object or by name ('adam'): SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta,
 Adamax, Nadam, Ftrl, Lion, Lamb, Adafactor (Keras 3's names, arguments and defaults),
 learning-rate schedules in ``numnet.optimizers.schedules``, and ``LossScaleOptimizer`` for mixed
-precision.
+precision; ``MultiOptimizer`` updates each variable with the optimizer its path maps to.
 
 Plain (full-batch) gradient descent is ``SGD`` trained with ``fit(..., batch_size=len(x))``.
 With numba installed (``pip install "numnet[fast]"``) each step runs as one fused loop
@@ -22,6 +22,7 @@ from .ftrl import Ftrl
 from .lamb import Lamb
 from .lion import Lion
 from .loss_scale import LossScaleOptimizer
+from .multi_optimizer import MultiOptimizer, OptimizerMap
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .sgd import SGD
@@ -31,6 +32,7 @@ _CLASSES = {
     for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Lamb,
                 Adafactor)
 }
+_CLASSES["multioptimizer"] = MultiOptimizer  # from a serialize dict (it needs its map)
 
 
 def get(identifier) -> Optimizer:
@@ -117,8 +119,10 @@ __all__ = [
     "Lamb",
     "Lion",
     "LossScaleOptimizer",
+    "MultiOptimizer",
     "Nadam",
     "Optimizer",
+    "OptimizerMap",
     "RMSprop",
     "deserialize",
     "get",
