@@ -1453,3 +1453,22 @@ from .tf_api import linalg as _tf_linalg  # noqa: E402
 linalg = _namespace("numnet.linalg", "TensorFlow's ``tf.linalg``: matrix functions over the "
                     "last two axes (numnet.tf_api.linalg).", **_tf_linalg.LINALG)
 _join({"linalg": linalg})
+
+from .tf_api import debugging as _tf_debugging  # noqa: E402
+
+debugging = _namespace("numnet.debugging", "TensorFlow's ``tf.debugging``: assertions and "
+                       "numeric checks, run at once (numnet.tf_api.debugging).",
+                       **_tf_debugging.DEBUGGING)
+_join({**_tf_debugging.TOP, "debugging": debugging})
+
+from .tf_api import image as _tf_image  # noqa: E402
+
+image = _namespace("numnet.image", "TensorFlow's ``tf.image``: resizing, flips, crops, colour "
+                   "and augmentation (numnet.tf_api.image).", **_tf_image.IMAGE)
+_join({"image": image})
+
+from .tf_api import files as _tf_files  # noqa: E402
+
+io = _namespace("numnet.io", "TensorFlow's ``tf.io`` on local files (numnet.tf_api.files).",
+                **_tf_files.IO)
+_join({"io": io})
