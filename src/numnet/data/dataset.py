@@ -59,7 +59,9 @@ def _count(value, name: str, where: str) -> int:
 
 
 def _call(fn, element):
-    """``fn`` on an element: a tuple's components as positional arguments, as tf.data does."""
+    """``fn`` on an element: a tuple's components as positional arguments, each component a
+    Tensor, as tf.data gives its functions tensors (``x.set_shape``, ``x.shape``, ``tf.*``)."""
+    element = map_structure(_argument, element)
     return fn(*element) if type(element) is tuple else fn(element)
 
 
@@ -86,8 +88,9 @@ class Dataset:
     An element is a NumPy array, or a tuple or dict of them (nested as you like). Iterating
     (``for x, y in ds``) gives numnet Tensors, as TensorFlow gives eager tensors (``.numpy()``,
     ``.shape``, ``np.asarray``); ``as_numpy_iterator()`` gives NumPy arrays. Functions given to
-    ``map`` and ``filter`` receive NumPy arrays (a tuple's components as separate arguments) and
-    may return arrays or Tensors (``tf.cast``, ``tf.one_hot`` ... work there).
+    ``map``, ``filter`` and ``flat_map`` receive Tensors, as TensorFlow's do (a tuple's
+    components as separate arguments), and may return Tensors or arrays (``tf.cast``,
+    ``tf.one_hot``, slicing, ``set_shape`` ... work there).
 
         >>> ds = numnet.data.Dataset.range(5).map(lambda i: i * 2).batch(2)
         >>> [b.tolist() for b in ds.as_numpy_iterator()]
@@ -419,6 +422,12 @@ def _eager(array):
     from ..autodiff import Tensor
 
     return Tensor(np.asarray(array))
+
+
+def _argument(component):
+    """A component as a map function gets it: arrays as Tensors, anything else (a window's
+    Dataset) as it is."""
+    return _eager(component) if isinstance(component, (np.ndarray, np.generic)) else component
 
 
 def _numpy_value(array):
