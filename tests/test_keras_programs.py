@@ -207,6 +207,11 @@ EXPECTED = {
     "unet_segmentation": {"params": (8363, 8363), "pixel_accuracy": (0.75, 1.0),
                           "foreground_recall": (0.5, 1.0), "mask_rank": (4, 4),
                           "loss_4": (None, of("loss_0", 0.2))},
+    # 32 windows of one step of 3 features; the LSTM's 24 steps
+    "tf_time_series_forecasting": {"example_inputs": (96, 96), "example_labels_width": (1, 1),
+                                   "wide_output_steps": (24, 24), "linear_epochs": (1, 8),
+                                   "lstm_mae": (None, of("baseline_mae", 0.8)),
+                                   "loss_5": (None, of("loss_0", 0.2))},
     # ComputeSum called twice on ones((2, 2)): its total is [4, 4]
     "subclassing_guide": {"sum_total": (8, 8), "sum_non_trainable": (1, 1),
                           "sum_trainable": (0, 0), "mlp_weights": (6, 6), "stack_weights": (8, 8),
@@ -363,6 +368,13 @@ KERAS_TOLERANCE = {
     # five Adam steps an epoch through six BatchNormalizations: 5e-4 by the fifth epoch
     "unet_segmentation": {**{key: ("rel", 1e-3) for key in TRAJECTORY}, "params": ("abs", 0),
                           "pixel_accuracy": ("abs", 0.01)},
+    "tf_time_series_forecasting": {**TRAJECTORY, **{f"dense_{key}": value for key, value in
+                                                    TRAJECTORY.items()},
+                                   "baseline_mae": ("rel", 1e-6),
+                                   "baseline_test_loss": ("rel", 1e-6),
+                                   "linear_mae": ("rel", 1e-4), "dense_mae": ("rel", 1e-3),
+                                   "lstm_mae": ("rel", 1e-3), "linear_epochs": ("abs", 0),
+                                   "lstm_epochs": ("abs", 0)},
     "subclassing_guide": {
         **{key: ("abs", 0) for key in ("linear_weights", "sum_total", "sum_weights",
                                        "sum_non_trainable", "mlp_weights", "stack_weights",
