@@ -697,7 +697,7 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
     keras_h5.load_weights(model, io.BytesIO(data), False, ar.max_bytes, keys=keys,
                           source=f"{ar.path}: {WEIGHTS}")
     settings = spec.get("compile_config")
-    if compile and settings is not None:
+    if compile and settings:  # (Keras writes {} for a model it has not compiled)
         left_out = None
         try:
             settings = translate.compile_settings(  # code named in it is refused

@@ -20,6 +20,8 @@ import math
 import numpy as np
 
 from .. import activations, losses, metrics, optimizers
+from ..autodiff import symbolic
+from ..layers import base as _layers_base
 from ..layers.base import InputLayer, Layer, SymbolicTensor
 from ..layers.symbolic import CallSpec
 from . import schema
@@ -35,6 +37,11 @@ from .objects import (
     model_class,
 )
 from .registry import get_registered_object
+
+if symbolic.lookup("__getitem__") is None:
+    # x[...] on a symbolic tensor names its op only when first used; a graph read from a file
+    # (OpLayer("__getitem__")) must find it in a process that has not indexed one yet
+    symbolic.symbolic_op(_layers_base._getitem, name="__getitem__")
 
 PROBE_LIMIT = 64 * 1024**2
 """The most one input sample may take when a subclassed model is built by calling it."""
