@@ -8,10 +8,14 @@ entry, predictions to 1e-6."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import subprocess
+import sys
 import warnings
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,6 +28,7 @@ from numnet.saving.keras_ops import KERAS_OPS, REFUSED
 pytest.importorskip("h5py", reason="Keras files hold their weights in HDF5: pip install "
                                    "'numnet[h5]'")
 
+DATA = Path(__file__).parent / "data" / "keras"
 RNG = np.random.default_rng(5)
 X = RNG.uniform(0.1, 0.9, size=(3, 4, 6)).astype("float32")
 W = RNG.normal(size=(6, 3)).astype("float32")
@@ -141,38 +146,78 @@ def _same(a, b, tol=1e-6):
                                atol=tol)
 
 
+def _comparable(entry) -> tuple:
+    """An op entry less its name (Keras numbers its ops' names across the process)."""
+    def strip(value):
+        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+            return "tensor"
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    config = {k: v for k, v in entry["config"].items() if k != "name"}
+    # numnet records ops.divide and x / y alike, and writes both as Keras writes x / y
+    name = "TrueDivide" if entry["class_name"] == "Divide" else entry["class_name"]
+    return (entry["module"], name, name, config,
+            strip(entry["inbound_nodes"]))
+
+
 # ----------------------------------------------------------------------------- numnet alone
 
 
-def test_the_example_of_a_keras_program_saves_and_loads():
-    x = numnet.Input((8,))
+def test_the_example_of_a_keras_program_saves_and_loads(tmp_path):
+    x = numnet.Input((8,), name="x")
     h = layers.Dense(16)(x)
     h = numnet.ops.relu(h) * 2.0 + numnet.ops.mean(h, axis=-1, keepdims=True)
     out = layers.Dense(1)(numnet.ops.concatenate([h, x], axis=-1))
     model = numnet.Model(x, out)
     data = RNG.normal(size=(5, 8)).astype("float32")
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "m.keras")
-        model.save(path)
-        entries = {e["name"]: e for e in _op_entries(_config(path))}
-        again = numnet.models.load_model(path)
-    assert {e["class_name"] for e in entries.values()} == {"Relu", "Multiply", "Mean", "Add",
-                                                           "Concatenate"}
-    assert entries["mean"]["config"] == {"name": "mean", "axis": -1, "keepdims": True}
-    assert entries["mean"]["module"] == "keras.src.ops.numpy"
-    assert entries["relu"]["module"] == "keras.src.ops.nn"
-    assert entries["multiply"]["inbound_nodes"][0]["args"][1] == 2.0
-    concat = entries["concatenate"]["inbound_nodes"][0]["args"]
+    path = tmp_path / "m.keras"
+    model.save(path)
+    entries = {e["class_name"]: e for e in _op_entries(_config(path))}
+    again = numnet.models.load_model(path)
+    assert sorted(entries) == ["Add", "Concatenate", "Mean", "Multiply", "Relu"]
+    mean = entries["Mean"]
+    assert mean["config"] == {"name": mean["name"], "axis": -1, "keepdims": True}
+    assert mean["module"] == "keras.src.ops.numpy" and mean["registered_name"] == "Mean"
+    assert entries["Relu"]["module"] == "keras.src.ops.nn"
+    assert entries["Multiply"]["inbound_nodes"][0]["args"][1] == 2.0
+    concat = entries["Concatenate"]["inbound_nodes"][0]["args"]
     assert len(concat) == 1 and [t["config"]["keras_history"][0] for t in concat[0]] == [
-        "add", "input_layer"]
+        entries["Add"]["name"], "x"]
     d1, d2 = (layer.get_weights() for layer in model.layers if isinstance(layer, layers.Dense))
     h = data @ d1[0] + d1[1]
     h = np.maximum(h, 0) * 2.0 + h.mean(axis=-1, keepdims=True)
     expected = np.concatenate([h, data], axis=-1) @ d2[0] + d2[1]
     _same(model.predict(data, verbose=0), expected, 1e-5)
     _same(again.predict(data, verbose=0), model.predict(data, verbose=0), 0.0)
+
+
+def _fixture_builder():
+    """make_ops_fixture.build: the model of tests/data/keras/ops.keras, on Keras or numnet."""
+    spec = importlib.util.spec_from_file_location("make_ops_fixture",
+                                                  DATA / "make_ops_fixture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.build
+
+
+def test_numnet_reads_the_ops_keras_wrote_and_writes_them_as_keras_did(tmp_path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an uncompiled model: no warning
+        model = numnet.models.load_model(DATA / "ops.keras")
+    x, y = np.load(DATA / "ops_x.npy"), np.load(DATA / "ops_y.npy")
+    _same(model.predict(x, verbose=0), y)
+    ours = _fixture_builder()(numnet)
+    ours.set_weights(model.get_weights())
+    _same(ours.predict(x, verbose=0), y)
+    ours.save(tmp_path / "n.keras")
+    keras_entries = _op_entries(_config(DATA / "ops.keras"))
+    assert [_comparable(e) for e in _op_entries(_config(tmp_path / "n.keras"))] == [
+        _comparable(e) for e in keras_entries]
+    assert len(keras_entries) == 25
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -190,13 +235,28 @@ def test_numnet_reads_back_the_ops_it_wrote(tmp_path, name):
 
 
 def test_every_op_of_the_table_is_exercised():
-    from numnet.saving.keras_ops import _signature  # noqa: F401  (the table's ops exist)
-
     written = set()
     for name in CASES:
         for layer in _model(name)._graph:
             written.add(getattr(layer[0], "function", None))
     assert sorted(set(KERAS_OPS) - written) == []
+
+
+def test_a_fresh_process_reads_an_indexing_node(tmp_path):
+    """x[...] names its op when first used; a process that has not indexed a symbolic tensor
+    reads a graph with one all the same (a .keras file of Keras's and numnet's own)."""
+    x = numnet.Input((4,))
+    numnet.Model(x, x[:, 1:3] * 2.0).save(tmp_path / "m.numnet")
+    code = ("import sys, numpy as np, numnet\n"
+            "for path in sys.argv[1:]:\n"
+            "    model = numnet.models.load_model(path)\n"
+            "    print(model.predict(np.ones((1, model.input_shape[-1]), 'float32'),"
+            " verbose=0).ravel().tolist())\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "m.numnet"),
+                           str(DATA / "ops.keras")], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "[2.0, 2.0]"
 
 
 def test_settings_go_to_the_config_and_operands_to_the_call(tmp_path):
@@ -327,24 +387,6 @@ def keras():
 def _keras_model(keras, name):
     x = keras.Input((4, 6), name="x")
     return keras.Model(x, CASES[name](keras.ops, x), name="ops")
-
-
-def _comparable(entry) -> tuple:
-    """An op entry less its name (Keras numbers its ops' names across the process)."""
-    def strip(value):
-        if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-            return "tensor"
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    config = {k: v for k, v in entry["config"].items() if k != "name"}
-    # numnet records ops.divide and x / y alike, and writes both as Keras writes x / y
-    name = "TrueDivide" if entry["class_name"] == "Divide" else entry["class_name"]
-    return (entry["module"], name, name, config,
-            strip(entry["inbound_nodes"]))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
