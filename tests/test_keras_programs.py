@@ -234,6 +234,18 @@ EXPECTED = {
                             "padding_change": (0.0, 1e-6)},
     "sequential_growing_input": {"accuracy": (0.9, 1.0), "generated_right": (1, 1),
                                  "called_rows": (1, 1), "loss_3": (None, of("loss_0", 0.2))},
+    "serialization_guide": {**{key: (0.0, 0.0) for key in (
+        "sequential_config_gap", "functional_config_gap", "serialized_gap", "layer_transfer_gap",
+        "subclassed_transfer_gap", "weights_file_gap")},
+        "layer_config_units": (3, 3), "layer_config_activation": (1, 1), "clone_is_new": (1, 1),
+        "clone_same_shapes": (1, 1), "weights_file_exists": (1, 1)},
+    "keras_file_custom_objects": {**{key: (0.0, 0.0) for key in (
+        "registered_model_gap", "custom_objects_gap", "scope_gap", "nested_layer_gap")},
+        "registered_model_class": (1, 1), "registered_name": (1, 1),
+        "registered_lookup": (1, 1)},
+    # 64 rows in batches of 16: 8 Adam steps before the save, 4 after it
+    "keras_file_resume_training": {"loaded_iterations": (8, 8), "restored_iterations": (12, 12),
+                                   "resumed_loss_gap": (0.0, 1e-6)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -387,6 +399,12 @@ KERAS_TOLERANCE = {
     "temporal_split_mask": {"first_mask_count": ("abs", 0), "second_mask_count": ("abs", 0),
                             "output_sum": ("rel", 1e-5)},
     "sequential_growing_input": {**TRAJECTORY, "generated_right": ("abs", 0)},
+    "serialization_guide": {"layer_config_units": ("abs", 0), "clone_is_new": ("abs", 0),
+                            "weights_file_gap": ("abs", 1e-6)},
+    "keras_file_custom_objects": {"registered_model_class": ("abs", 0),
+                                  "registered_name": ("abs", 0)},
+    "keras_file_resume_training": {"loss_2": ("rel", 1e-4), "loaded_iterations": ("abs", 0),
+                                   "resumed_loss_gap": ("abs", 1e-6)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -421,6 +439,15 @@ FAILS = {
                                 "fit, takes its first input's whole shape as the only one "
                                 "allowed: predict and __call__ then refuse sequences of another "
                                 "length, which Keras runs (the Embedding and LSTM take any)",
+    "keras_file_custom_objects": "model.save to .keras refuses what Keras writes: a registered "
+                                 "Model subclass with get_config, a Dense whose activation is "
+                                 "a function of one's own (Keras saves its name, to be loaded "
+                                 "with custom_objects) and a layer whose config holds a "
+                                 "serialized layer",
+    "keras_file_resume_training": "load_model of a .keras file leaves the optimizer's state "
+                                  "(iterations, Adam's moments) behind, although numnet writes "
+                                  "it and Keras reads it: training does not go on where it "
+                                  "stopped",
 }
 
 
