@@ -317,7 +317,7 @@ def test_a_part_of_a_dict_output_is_refused_naming_it(tmp_path):
 
 
 @pytest.mark.parametrize("build, named", [
-    (lambda o, x: o.norm(x, axis=-1), r"the op 'norm'.*cannot load it back"),
+    (lambda o, x: o.norm(x, axis=-1), r"the op 'norm'.*cannot load back"),
     (lambda o, x: o.clip(x, x * 0.5, 0.7), r"the op 'clip'.*'x_min' given as a tensor"),
 ])
 def test_an_op_keras_cannot_hold_is_refused_naming_it_and_why(tmp_path, build, named):

@@ -137,10 +137,12 @@ READS["TrueDivide"] = "divide"
 KERAS_OPS["divide"] = KerasOp("numpy", "TrueDivide")
 
 REFUSED = {
-    "norm": "Keras 3.15 writes it, but cannot load it back when it has an axis (its loader "
-            "fails on the axis it wrote)",
-    "broadcast_to": "Keras keeps its shape, batch size included, so the loaded model runs "
-                    "only on batches of that size",
+    "norm": "is one that Keras 3.15 writes but cannot load back (its loader fails on the axis "
+            "it wrote); write it as ops.sqrt(ops.sum(ops.square(x), axis=-1)), which Keras "
+            "loads",
+    "broadcast_to": "keeps its shape, batch size included, in Keras's config, so the loaded "
+                    "model would run on batches of that size only; use ops.tile or "
+                    "ops.repeat, or add the tensors (broadcasting)",
     "cond": "takes Python functions, which Keras's files do not hold",
     "vectorized_map": "takes a Python function, which Keras's files do not hold",
     "__pick__": "is a part of a dict of tensors or of a structure inside a structure, which "
