@@ -212,6 +212,13 @@ EXPECTED = {
                                    "wide_output_steps": (24, 24), "linear_epochs": (1, 8),
                                    "lstm_mae": (None, of("baseline_mae", 0.8)),
                                    "loss_5": (None, of("loss_0", 0.2))},
+    # the Keras model is the tf.Module's model under fit: one full batch an epoch, same steps
+    "tf_basic_training_loops": {"variables": (2, 2), "final_loss": (None, 1.0),
+                                "module_variables": (4, 4), "submodules": (2, 2),
+                                "module_output_sum": (36, 36), "keras_trainable": (2, 2),
+                                "keras_w": (of("final_w", 1 - 1e-6), of("final_w", 1 + 1e-6)),
+                                "keras_b": (of("final_b", 1 - 1e-6), of("final_b", 1 + 1e-6)),
+                                "flexible_sum": (45, 45), "flexible_variables": (2, 2)},
     # ComputeSum called twice on ones((2, 2)): its total is [4, 4]
     "subclassing_guide": {"sum_total": (8, 8), "sum_non_trainable": (1, 1),
                           "sum_trainable": (0, 0), "mlp_weights": (6, 6), "stack_weights": (8, 8),
@@ -387,6 +394,12 @@ KERAS_TOLERANCE = {
                                    "linear_mae": ("rel", 1e-4), "dense_mae": ("rel", 1e-3),
                                    "lstm_mae": ("rel", 1e-3), "linear_epochs": ("abs", 0),
                                    "lstm_epochs": ("abs", 0)},
+    # Keras 3 does not track tf.Variables set on a keras.Model or Layer (the tutorial's Keras
+    # model does not train there, its FlexibleDense has no variables): the tf.Module part only
+    "tf_basic_training_loops": {"initial_loss": ("rel", 1e-6), "final_loss": ("rel", 1e-6),
+                                "final_w": ("rel", 1e-6), "final_b": ("rel", 1e-6),
+                                "module_output_sum": ("abs", 0), "flexible_sum": ("abs", 0),
+                                "submodules": ("abs", 0), "module_variables": ("abs", 0)},
     "subclassing_guide": {
         **{key: ("abs", 0) for key in ("linear_weights", "sum_total", "sum_weights",
                                        "sum_non_trainable", "mlp_weights", "stack_weights",
