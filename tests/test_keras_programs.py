@@ -253,6 +253,13 @@ EXPECTED = {
     # 64 rows in batches of 16: 8 Adam steps before the save, 4 after it
     "keras_file_resume_training": {"loaded_iterations": (8, 8), "restored_iterations": (12, 12),
                                    "resumed_loss_gap": (0.0, 1e-6)},
+    # 256 rows in batches of 32, two epochs of the loop: 16 steps
+    "custom_fit_guide": {"train_step_gap": (0.0, 1e-5), "weights_gap": (0.0, 1e-6),
+                         "test_step_gap": (0.0, 1e-5), "eval_keys": (1, 1),
+                         "predict_step_gap": (0.0, 1e-6), "loop_weights_gap": (0.0, 1e-6),
+                         "loop_mae_gap": (0.0, 1e-6), "loop_losses": (1, 1),
+                         "optimizer_iterations": (16, 16),
+                         "custom_loss_2": (None, of("custom_loss_0", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -418,6 +425,8 @@ KERAS_TOLERANCE = {
                                   "registered_name": ("abs", 0)},
     "keras_file_resume_training": {"loss_2": ("rel", 1e-4), "loaded_iterations": ("abs", 0),
                                    "resumed_loss_gap": ("abs", 1e-6)},
+    "custom_fit_guide": {**{f"custom_{key}": ("rel", 1e-4) for key in list(TRAJECTORY)[:3]},
+                         "loop_losses": ("abs", 0), "optimizer_iterations": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.
