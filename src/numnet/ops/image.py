@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import backend
 from ..autodiff import ops
+from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
 
 INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
@@ -443,4 +444,231 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
     return _unbatched(out, single)
 
 
-__all__ = ["affine_transform", "crop_images", "pad_images", "resize"]
+# ----------------------------------------------------------------------------- colour, patches
+# Differentiable: built from the engine's ops (or one convolution), so gradients flow.
+
+
+def _last(images, data_format, where: str, ranks=(3, 4)):
+    """(a float Tensor with the channels last, a function that restores the given layout)."""
+    x = images if isinstance(images, Tensor) else ops.as_tensor(images)
+    if x.ndim not in ranks:
+        raise ValueError(f"{where}(images): expected rank {' or '.join(map(str, ranks))} "
+                         "((batch,) height, width, channels), given shape "
+                         f"{tuple(x.shape)}.")
+    data_format = data_format or backend.image_data_format()
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"{where}(data_format): expected 'channels_last' or 'channels_first', "
+                         f"given {data_format!r}.")
+    if data_format == "channels_last":
+        return x, lambda t: t
+    order = (*range(x.ndim - 3), x.ndim - 2, x.ndim - 1, x.ndim - 3)
+    back = (*range(x.ndim - 3), x.ndim - 1, x.ndim - 3, x.ndim - 2)
+    return ops.transpose(x, order), lambda t: ops.transpose(t, back)
+
+
+def _planes(x: Tensor) -> list:
+    return [ops.getitem(x, (Ellipsis, i)) for i in range(x.shape[-1])]
+
+
+@symbolic_op
+def rgb_to_grayscale(images, data_format=None) -> Tensor:
+    """Luma 0.2989 R + 0.5870 G + 0.1140 B of RGB images, one channel (as tf.image); a
+    1-channel input is returned as it is; int images stay ints.
+
+    Args:
+        images: (height, width, 3) or (batch, height, width, 3) (channels first with
+            data_format).
+        data_format: 'channels_last', 'channels_first' or None (the config's). Defaults to
+            ``None``.
+
+    Example:
+        >>> numnet.ops.image.rgb_to_grayscale([[[1.0, 1.0, 1.0]]]).shape
+        (1, 1, 1)
+    """
+    x, restore = _last(images, data_format, "rgb_to_grayscale")
+    if x.shape[-1] not in (1, 3):
+        raise ValueError("rgb_to_grayscale(images): expected 3 channels (RGB) or 1, given "
+                         f"shape {tuple(x.shape)}.")
+    if x.shape[-1] == 1:
+        return images if isinstance(images, Tensor) else restore(x)
+    dtype = x.dtype
+    if not backend.is_float_dtype(dtype):
+        x = ops.cast(x, backend.floatx())
+    weights = Tensor(backend.xp.asarray([[0.2989], [0.5870], [0.1140]], dtype=x.dtype))
+    out = ops.matmul(x, weights)
+    return restore(out if out.dtype == dtype else ops.cast(out, dtype))
+
+
+def _float_images(images, data_format, where):
+    x, restore = _last(images, data_format, where)
+    if not backend.is_float_dtype(x.dtype):
+        raise ValueError(f"{where}(images): expected a float dtype, given {x.dtype}; cast the "
+                         "images first (ops.cast(images, 'float32') / 255).")
+    if x.shape[-1] != 3:
+        raise ValueError(f"{where}(images): expected 3 channels, given shape {tuple(x.shape)}.")
+    return x, restore
+
+
+@symbolic_op
+def rgb_to_hsv(images, data_format=None) -> Tensor:
+    """RGB to HSV, each in [0, 1] (hue in turns): value = max(R, G, B), saturation =
+    (max - min) / max, hue from the channel that is largest. Float images only.
+
+    Args:
+        images: (height, width, 3) or (batch, height, width, 3), floats in [0, 1].
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> [round(v, 4) for v in numnet.ops.image.rgb_to_hsv([[[0.0, 0.5, 1.0]]])[0, 0].tolist()]
+        [0.5833, 1.0, 1.0]
+    """
+    x, restore = _float_images(images, data_format, "rgb_to_hsv")
+    xp = backend.xp
+    zero = Tensor(xp.zeros((), x.dtype))
+    x = ops.where(xp.abs(x.value) < np.finfo(x.dtype).eps, zero, x)
+    r, g, b = _planes(x)
+    value = ops.maximum(ops.maximum(r, g), b)
+    low = ops.minimum(ops.minimum(r, g), b)
+    spread = ops.subtract(value, low)
+    one = Tensor(xp.ones((), x.dtype))
+    positive, varied = value.value > 0, spread.value > 0
+    saturation = ops.where(positive, ops.divide(spread, ops.where(positive, value, one)), zero)
+    norm = ops.divide(1.0 / 6.0, ops.where(varied, spread, one))
+    hue = ops.where(value.value == g.value, ops.add(ops.multiply(norm, ops.subtract(b, r)), 2 / 6),
+                    ops.add(ops.multiply(norm, ops.subtract(r, g)), 4 / 6))
+    hue = ops.where(value.value == r.value, ops.multiply(norm, ops.subtract(g, b)), hue)
+    wrap = (hue.value < 0).astype(x.dtype)
+    hue = ops.add(ops.where(varied, hue, zero), Tensor(wrap))
+    return restore(ops.stack([hue, saturation, value], axis=-1))
+
+
+@symbolic_op
+def hsv_to_rgb(images, data_format=None) -> Tensor:
+    """HSV (each in [0, 1], hue in turns) to RGB, the inverse of ``rgb_to_hsv``. Float images
+    only.
+
+    Args:
+        images: (height, width, 3) or (batch, height, width, 3), floats.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.image.hsv_to_rgb([[[0.5, 1.0, 1.0]]]).tolist()
+        [[[0.0, 1.0, 1.0]]]
+    """
+    x, restore = _float_images(images, data_format, "hsv_to_rgb")
+    hue, saturation, value = _planes(x)
+    sector = ops.multiply(ops.mod(hue, Tensor(backend.xp.ones((), x.dtype))), 6.0)
+
+    def ramp(shift, rising):
+        distance = ops.abs(ops.subtract(sector, shift))
+        return ops.clip(ops.subtract(distance, 1.0) if rising else ops.subtract(2.0, distance),
+                        0.0, 1.0)
+
+    grey = ops.subtract(1.0, saturation)
+    planes = [ops.multiply(value, ops.add(grey, ops.multiply(saturation, d)))
+              for d in (ramp(3.0, True), ramp(2.0, False), ramp(4.0, False))]
+    return restore(ops.stack(planes, axis=-1))
+
+
+@symbolic_op
+def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid",
+                    data_format=None) -> Tensor:
+    """The ``size`` patches of images, each flattened into the channels (patch row, patch
+    column, channel order): (batch, out_h, out_w, size_h * size_w * channels); a 3-int size
+    takes patches of volumes. Differentiable.
+
+    Args:
+        images: (batch,) height, width, channels (or depth, height, width, channels).
+        size: the patch: an int or (size_h, size_w) (or 3 ints for volumes).
+        strides: the step between patches; None for ``size``. Defaults to ``None``.
+        dilation_rate: the spacing of a patch's taps. Defaults to ``1``.
+        padding: 'valid' or 'same'. Defaults to ``'valid'``.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.image.extract_patches(numnet.ops.ones((1, 4, 4, 3)), 2).shape
+        (1, 2, 2, 12)
+    """
+    spatial = 3 if not isinstance(size, int) and len(size) == 3 else 2
+    x, restore = _last(images, data_format, "extract_patches", (spatial + 1, spatial + 2))
+    if not backend.is_float_dtype(x.dtype):
+        x = ops.cast(x, backend.floatx())
+    single = x.ndim == spatial + 1
+    if single:
+        x = ops.reshape(x, (1, *x.shape))
+    window = (size,) * spatial if isinstance(size, int) else tuple(size)
+    depth = int(np.prod(window)) * x.shape[-1]
+    kernel = Tensor(backend.xp.eye(depth, dtype=x.dtype).reshape(*window, x.shape[-1], depth))
+    out = ops.conv(x, kernel, None, window if not strides else strides, padding, dilation_rate)
+    return restore(_unbatched(out, single))
+
+
+def _depthwise_same(x: Tensor, kernel) -> Tensor:
+    """Each channel of (batch, h, w, c) convolved with the 2-D ``kernel``, 'same' zero padding."""
+    n, h, w, c = x.shape
+    planes = ops.reshape(ops.transpose(x, (0, 3, 1, 2)), (n * c, h, w, 1))
+    k = Tensor(backend.xp.asarray(kernel, dtype=x.dtype)[:, :, None, None])
+    out = ops.conv(planes, k, None, 1, "same", 1)
+    return ops.transpose(ops.reshape(out, (n, c, h, w)), (0, 2, 3, 1))
+
+
+@symbolic_op
+def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None) -> Tensor:
+    """Each channel convolved with a normalised Gaussian kernel ('same' size, zeros outside);
+    as Keras, kernel_size[0] and sigma[0] shape the horizontal profile, [1] the vertical one.
+    Differentiable in the images.
+
+    Args:
+        images: (height, width, channels) or (batch, height, width, channels).
+        kernel_size: the kernel's (horizontal, vertical) size. Defaults to ``(3, 3)``.
+        sigma: the standard deviations, (horizontal, vertical). Defaults to ``(1.0, 1.0)``.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> out = numnet.ops.image.gaussian_blur(numnet.ops.ones((5, 5, 1)))
+        >>> round(float(out[2, 2, 0]), 5)
+        1.0
+    """
+    x, restore = _last(images, data_format, "gaussian_blur")
+    if not backend.is_float_dtype(x.dtype):
+        x = ops.cast(x, backend.floatx())
+    sizes = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
+    sigmas = (sigma, sigma) if np.ndim(sigma) == 0 else tuple(sigma)
+
+    def profile(n, s):
+        t = np.arange(n) - (n - 1) / 2
+        k = np.exp(-0.5 * (t / float(s)) ** 2)
+        return k / k.sum()
+
+    kernel = np.outer(profile(sizes[1], sigmas[1]), profile(sizes[0], sigmas[0]))
+    single = x.ndim == 3
+    x = ops.reshape(x, (1, *x.shape)) if single else x
+    return restore(_unbatched(_depthwise_same(x, kernel), single))
+
+
+@symbolic_op
+def sobel_edges(images, data_format=None) -> Tensor:
+    """The Sobel derivatives of each channel of a batch of images, (..., 2) = [d/dy, d/dx]
+    ('same' size, zeros outside). Differentiable.
+
+    Args:
+        images: (batch, height, width, channels) (channels first with data_format).
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Returns:
+        (batch, height, width, channels, 2) (channels first: (batch, channels, height, width, 2)).
+
+    Example:
+        >>> numnet.ops.image.sobel_edges(numnet.ops.ones((1, 4, 4, 3))).shape
+        (1, 4, 4, 3, 2)
+    """
+    x, restore = _last(images, data_format, "sobel_edges", (4,))
+    if not backend.is_float_dtype(x.dtype):
+        x = ops.cast(x, backend.floatx())
+    across = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+    dy, dx = _depthwise_same(x, across.T), _depthwise_same(x, across)
+    return ops.stack([restore(dy), restore(dx)], axis=-1)
+
+
+__all__ = ["affine_transform", "crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb",
+           "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv", "sobel_edges"]

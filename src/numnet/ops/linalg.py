@@ -6,11 +6,13 @@
 
 from __future__ import annotations
 
+import numpy as _numpy
+
 from .. import backend
 from ..autodiff import ops as _ops
 from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
-from .core import _axis, _float, _promote
+from .core import _axis, _float, _promote, _raw
 
 _inf = float("inf")
 
@@ -178,4 +180,134 @@ def lstsq(a, b, rcond=None) -> Tensor:
     return Tensor(_xp().linalg.lstsq(a.value, b.value, rcond=rcond)[0].astype(a.dtype))
 
 
-__all__ = ["cholesky", "det", "eigh", "inv", "lstsq", "norm", "qr", "solve", "svd"]
+def _mT(t):  # noqa: N802 - the transpose of the last two axes
+    return _ops.transpose(t, (*range(t.ndim - 2), t.ndim - 1, t.ndim - 2))
+
+
+@symbolic_op
+def pinv(x, rcond=None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse of each matrix, singular values below rcond times the
+    largest dropped; differentiable (where the rank does not change):
+    d x = -P^T g P^T + (I - x P) g^T P P^T + P^T P g^T (I - P x), P = pinv(x).
+
+    Args:
+        x: (..., M, N) matrices.
+        rcond: the relative cut-off; None for 10 * max(M, N) * the dtype's epsilon (as JAX).
+            Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.pinv([[2.0, 0.0], [0.0, 0.0]]).tolist()
+        [[0.5, 0.0], [0.0, 0.0]]
+    """
+    x = _float(x)
+    xp = _xp()
+    if rcond is None:
+        rcond = 10 * max(x.shape[-2:]) * float(_numpy.finfo(x.dtype).eps)
+    p = xp.linalg.pinv(x.value, rcond=rcond).astype(x.dtype)
+
+    def backward(g):
+        pt, gt = xp.swapaxes(p, -1, -2), xp.swapaxes(g, -1, -2)
+        left = xp.eye(x.shape[-2], dtype=x.dtype) - x.value @ p
+        right = xp.eye(x.shape[-1], dtype=x.dtype) - p @ x.value
+        _ops.accumulate(x, -pt @ g @ pt + left @ gt @ p @ pt + pt @ p @ gt @ right)
+
+    return _ops.node(p, (x,), backward)
+
+
+@symbolic_op
+def matrix_rank(x, tol=None) -> Tensor:
+    """The number of singular values of each matrix above ``tol`` (int32; no gradient).
+
+    Args:
+        x: (..., M, N) matrices.
+        tol: the threshold; None for the largest singular value * max(M, N) * epsilon.
+            Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.matrix_rank([[1.0, 2.0], [2.0, 4.0]]).item()
+        1
+    """
+    x = _float(x)
+    s = _xp().linalg.svd(x.value, compute_uv=False)
+    if tol is None:
+        tol = s.max(axis=-1, keepdims=True) * max(x.shape[-2:]) * _numpy.finfo(x.dtype).eps
+    else:
+        tol = _xp().asarray(_raw(tol))[..., None]
+    return Tensor((s > tol).sum(axis=-1).astype("int32"))
+
+
+@symbolic_op
+def solve_triangular(a, b, lower=False) -> Tensor:
+    """The x with a x = b for triangular a (only its lower, or upper, triangle is read);
+    d b = solve(a^T, g), d a = -(d b) x^T on that triangle.
+
+    Args:
+        a: (..., M, M) triangular matrices.
+        b: (..., M, N) or (..., M) right-hand sides.
+        lower: use a's lower triangle (else its upper). Defaults to ``False``.
+
+    Example:
+        >>> numnet.ops.solve_triangular([[2.0, 1.0], [0.0, 4.0]], [3.0, 4.0]).tolist()
+        [1.0, 1.0]
+    """
+    a, b = _promote(_float(a), _float(b))
+    xp = _xp()
+    keep = xp.tri(a.shape[-1], dtype=bool) if lower else ~xp.tri(a.shape[-1], k=-1, dtype=bool)
+    triangle = _ops.where(keep, a, Tensor(xp.zeros((), a.dtype)))
+    return _ops.solve(triangle, b)
+
+
+@symbolic_op
+def lu_factor(x) -> tuple:
+    """(lu, pivots): the LU factorisation with partial pivoting of each square matrix, as
+    SciPy's lu_factor (L's unit diagonal left out of lu; row i swapped with pivots[i], int32).
+    Forward only.
+
+    Args:
+        x: (..., M, M) matrices.
+
+    Example:
+        >>> lu, pivots = numnet.ops.lu_factor([[1.0, 2.0], [3.0, 4.0]])
+        >>> pivots.tolist()
+        [1, 1]
+    """
+    x = _float(x)
+    values = backend.to_numpy(x.value)
+    n = values.shape[-1]
+    flat = values.reshape(-1, values.shape[-2], n).copy()
+    pivots = _numpy.zeros(flat.shape[:1] + (min(flat.shape[1:]),), dtype="int32")
+    for index, m in enumerate(flat):
+        for k in range(min(m.shape)):
+            p = k + int(_numpy.argmax(_numpy.abs(m[k:, k])))
+            pivots[index, k] = p
+            if p != k:
+                m[[k, p]] = m[[p, k]]
+            if m[k, k] != 0:
+                m[k + 1:, k] /= m[k, k]
+                m[k + 1:, k + 1:] -= _numpy.outer(m[k + 1:, k], m[k, k + 1:])
+    lu = flat.reshape(values.shape)
+    return (Tensor(backend.to_device(lu).astype(x.dtype)),
+            Tensor(backend.to_device(pivots.reshape(values.shape[:-2] + pivots.shape[-1:]))))
+
+
+@symbolic_op
+def cholesky_inverse(x, upper=False) -> Tensor:
+    """The inverse of A from its Cholesky factor: (L L^T)^-1 for lower L, (U^T U)^-1 with
+    ``upper``; differentiable in the factor.
+
+    Args:
+        x: (..., M, M) triangular Cholesky factors.
+        upper: x is the upper factor U (A = U^T U). Defaults to ``False``.
+
+    Example:
+        >>> numnet.ops.cholesky_inverse([[2.0, 0.0], [0.0, 1.0]]).tolist()
+        [[0.25, 0.0], [0.0, 1.0]]
+    """
+    factor_inv = _ops.inv(_float(x))
+    if upper:  # A^-1 = U^-1 U^-T
+        return _ops.matmul(factor_inv, _mT(factor_inv))
+    return _ops.matmul(_mT(factor_inv), factor_inv)  # A^-1 = L^-T L^-1
+
+
+__all__ = ["cholesky", "cholesky_inverse", "det", "eigh", "inv", "lstsq", "lu_factor",
+           "matrix_rank", "norm", "pinv", "qr", "solve", "solve_triangular", "svd"]

@@ -1,0 +1,139 @@
+"""The keras.ops linalg and image ops added beside the first set: pinv, matrix_rank,
+solve_triangular, lu_factor, cholesky_inverse, logdet; rgb_to_grayscale, rgb_to_hsv,
+hsv_to_rgb, extract_patches, gaussian_blur, sobel_edges. Hand values, NumPy, central
+differences, and (with keras) keras.ops on JAX."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import numnet
+from numnet import ops
+from numnet.autodiff.gradcheck import check_gradients
+
+pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
+
+rng = np.random.default_rng(21)
+A = rng.normal(size=(2, 4, 4))
+WIDE = rng.normal(size=(3, 5))
+SPD = A @ np.swapaxes(A, -1, -2) + 4 * np.eye(4)
+LOWER = np.linalg.cholesky(SPD)
+B = rng.normal(size=(2, 4, 3))
+RGB = rng.uniform(size=(2, 5, 6, 3))
+HSV = np.stack([rng.uniform(size=(2, 5, 6)), rng.uniform(0.1, 1, size=(2, 5, 6)),
+                rng.uniform(0.1, 1, size=(2, 5, 6))], -1)
+
+
+def test_linalg_by_hand_and_against_numpy():
+    np.testing.assert_allclose(ops.pinv(WIDE).numpy(), np.linalg.pinv(WIDE), rtol=1e-5,
+                               atol=1e-6)
+    assert ops.pinv([[2.0, 0.0], [0.0, 0.0]]).tolist() == [[0.5, 0.0], [0.0, 0.0]]
+    assert ops.matrix_rank([[1.0, 2.0], [2.0, 4.0]]).item() == 1
+    assert ops.matrix_rank(A).tolist() == [4, 4]
+    assert ops.matrix_rank(np.eye(3) * [1.0, 1e-3, 1e-9], tol=1e-6).item() == 2
+    lower = np.tril(A)
+    np.testing.assert_allclose(ops.solve_triangular(A, B, lower=True).numpy(),
+                               np.linalg.solve(lower, B), rtol=1e-4)
+    np.testing.assert_allclose(ops.solve_triangular(A, B[..., 0]).numpy(),
+                               np.linalg.solve(np.triu(A), B[..., :1])[..., 0], rtol=1e-4)
+    np.testing.assert_allclose(ops.cholesky_inverse(LOWER).numpy(), np.linalg.inv(SPD),
+                               rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(
+        ops.cholesky_inverse(np.swapaxes(LOWER, -1, -2), upper=True).numpy(),
+        np.linalg.inv(SPD), rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(ops.logdet(SPD).numpy(), np.linalg.slogdet(SPD)[1], rtol=1e-5)
+    lu, pivots = ops.lu_factor(A)
+    for k in range(2):  # P A = L U, rebuilt from the factors
+        lower_k = np.tril(lu.numpy()[k], -1) + np.eye(4)
+        upper_k = np.triu(lu.numpy()[k])
+        rows = np.arange(4)
+        for i, p in enumerate(pivots.numpy()[k]):
+            rows[[i, p]] = rows[[p, i]]
+        np.testing.assert_allclose(lower_k @ upper_k, A[k][rows], rtol=1e-4, atol=1e-5)
+    assert pivots.dtype == np.int32
+
+
+GRADS = {
+    "pinv": (lambda x: ops.pinv(x), [WIDE]),
+    "pinv_tall": (lambda x: ops.pinv(x), [np.ascontiguousarray(WIDE.T)]),
+    "solve_triangular": (lambda a, b: ops.solve_triangular(a, b, lower=True),
+                         [A + 3 * np.eye(4), B]),
+    "cholesky_inverse": (lambda x: ops.cholesky_inverse(x), [LOWER]),
+    "logdet": (lambda x: ops.logdet(x), [SPD]),
+    "rgb_to_grayscale": (lambda x: ops.image.rgb_to_grayscale(x), [RGB]),
+    "rgb_to_hsv": (lambda x: ops.image.rgb_to_hsv(x), [RGB[:1, :2]]),
+    "hsv_to_rgb": (lambda x: ops.image.hsv_to_rgb(x), [HSV[:1, :2]]),
+    "extract_patches": (lambda x: ops.image.extract_patches(x, (2, 3), strides=1,
+                                                            padding="same"), [RGB[:1]]),
+    "gaussian_blur": (lambda x: ops.image.gaussian_blur(x, (3, 5), (1.0, 2.0)), [RGB[:1]]),
+    "sobel_edges": (lambda x: ops.image.sobel_edges(x), [RGB[:1]]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRADS))
+def test_gradients_match_central_differences(name):
+    fn, inputs = GRADS[name]
+    inputs = [np.asarray(a, dtype=np.float64) for a in inputs]
+    assert np.isfinite(np.asarray(fn(*[numnet.Tensor(a) for a in inputs]))).all()
+    assert check_gradients(fn, inputs) < 1e-6
+
+
+def test_image_ops_by_hand():
+    assert ops.image.rgb_to_hsv([[[1.0, 0.0, 0.0]]]).tolist() == [[[0.0, 1.0, 1.0]]]
+    assert ops.image.hsv_to_rgb([[[1 / 3, 1.0, 0.5]]]).tolist() == [[[0.0, 0.5, 0.0]]]
+    np.testing.assert_allclose(ops.image.hsv_to_rgb(ops.image.rgb_to_hsv(RGB)).numpy(), RGB,
+                               atol=1e-6)
+    gray = ops.image.rgb_to_grayscale(np.full((2, 2, 3), 100, "uint8"))
+    assert gray.dtype == np.uint8 and gray.shape == (2, 2, 1)
+    patches = ops.image.extract_patches(np.arange(16.0).reshape(1, 4, 4, 1), 2)
+    assert patches.numpy()[0, 0, 1].tolist() == [2.0, 3.0, 6.0, 7.0]
+    edges = ops.image.sobel_edges(np.tile(np.arange(5.0), (1, 5, 1)).reshape(1, 5, 5, 1))
+    assert edges.numpy()[0, 2, 2, 0].tolist() == [0.0, 8.0]  # [d/dy, d/dx] of a ramp along x
+    with pytest.raises(ValueError, match="float dtype"):
+        ops.image.rgb_to_hsv(np.ones((2, 2, 3), "int32"))
+    with pytest.raises(ValueError, match="data_format"):
+        ops.image.gaussian_blur(RGB, data_format="nhwc")
+
+
+CASES = {
+    "pinv": lambda o: o.linalg.pinv(WIDE.astype("float32")),
+    "matrix_rank": lambda o: o.linalg.matrix_rank(A.astype("float32")),
+    "solve_triangular": lambda o: o.linalg.solve_triangular(A.astype("float32"),
+                                                            B.astype("float32"), lower=True),
+    "lu_factor": lambda o: o.linalg.lu_factor(A.astype("float32")),
+    # Keras 3.15 on JAX takes one matrix here (a batch fails to broadcast)
+    "cholesky_inverse": lambda o: o.linalg.cholesky_inverse(LOWER[0].astype("float32")),
+    "logdet": lambda o: o.logdet(SPD.astype("float32")),
+    "rgb_to_grayscale": lambda o: o.image.rgb_to_grayscale(RGB.astype("float32")),
+    "rgb_to_grayscale_first": lambda o: o.image.rgb_to_grayscale(
+        np.moveaxis(RGB, -1, 1).astype("float32"), data_format="channels_first"),
+    "rgb_to_hsv": lambda o: o.image.rgb_to_hsv(RGB.astype("float32")),
+    "hsv_to_rgb": lambda o: o.image.hsv_to_rgb(HSV.astype("float32")),
+    "extract_patches": lambda o: o.image.extract_patches(RGB.astype("float32"), (2, 3)),
+    "extract_patches_same": lambda o: o.image.extract_patches(RGB.astype("float32"), 3,
+                                                              strides=2, padding="same"),
+    # data_format given: Keras 3.15 on JAX leaves None unresolved here and blurs the wrong axes
+    "gaussian_blur": lambda o: o.image.gaussian_blur(RGB.astype("float32"), (3, 5),
+                                                     (1.0, 2.0), data_format="channels_last"),
+    "gaussian_blur_first": lambda o: o.image.gaussian_blur(
+        np.moveaxis(RGB, -1, 1).astype("float32"), (3, 3), (1.5, 1.5),
+        data_format="channels_first"),
+    "sobel_edges": lambda o: o.image.sobel_edges(RGB.astype("float32")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_same_values_as_keras(name):
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    pytest.importorskip("jax")
+    ours, theirs = CASES[name](ops), CASES[name](keras.ops)
+    ours = ours if isinstance(ours, tuple) else (ours,)
+    theirs = theirs if isinstance(theirs, tuple) else (theirs,)
+    for a, b in zip(ours, theirs, strict=True):
+        a, b = np.asarray(a), np.asarray(b)
+        assert a.dtype == b.dtype and a.shape == b.shape, (a.dtype, b.dtype, a.shape, b.shape)
+        np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-5)
