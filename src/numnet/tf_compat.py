@@ -1472,3 +1472,18 @@ from .tf_api import files as _tf_files  # noqa: E402
 io = _namespace("numnet.io", "TensorFlow's ``tf.io`` on local files (numnet.tf_api.files).",
                 **_tf_files.IO)
 _join({"io": io})
+
+from .tf_api import checkpoint as _tf_checkpoint  # noqa: E402
+from .tf_api import summary as _tf_summary  # noqa: E402
+from .tf_api import testing as _tf_testing  # noqa: E402
+
+train = _namespace("numnet.train", "TensorFlow's ``tf.train``: checkpoints in numnet's own "
+                   "format (numnet.tf_api.checkpoint).", **_tf_checkpoint.TRAIN)
+summary = _namespace(
+    "numnet.summary", "TensorFlow's ``tf.summary``: event files for TensorBoard "
+    "(numnet.tf_api.summary).", **_tf_summary.SUMMARY,
+    experimental=_namespace("numnet.summary.experimental", "tf.summary.experimental.",
+                            **_tf_summary.EXPERIMENTAL))
+test = _namespace("numnet.test", "TensorFlow's ``tf.test``: TestCase with assertAllClose "
+                  "(numnet.tf_api.testing).", **_tf_testing.TEST)
+_join({"train": train, "summary": summary, "test": test})

@@ -1,0 +1,627 @@
+"""TensorFlow's ``tf.train`` checkpoints in numnet's own safe format: Checkpoint (save /
+restore / write / read the variables of models, layers, optimizers, tf.Modules and
+tf.Variables), CheckpointManager (numbered checkpoints, max_to_keep, latest_checkpoint) and
+latest_checkpoint / list_variables / load_checkpoint.
+
+    ckpt = tf.train.Checkpoint(step=tf.Variable(1), optimizer=opt, model=model)
+    manager = tf.train.CheckpointManager(ckpt, "./tf_ckpts", max_to_keep=3)
+    ckpt.restore(manager.latest_checkpoint)
+    ...
+    manager.save()                                     # ./tf_ckpts/ckpt-1, ckpt-2, ...
+
+A checkpoint "prefix" (./tf_ckpts/ckpt-1) is two files, named as TensorFlow names them:
+``prefix.index`` (JSON: the format, each variable's key, shape and dtype) and
+``prefix.data-00000-of-00001`` (a NumPy .npz of the values). Nothing is pickled and loading
+runs no code; the files are numnet's, not TensorFlow's (TensorFlow cannot read them, nor
+numnet TensorFlow's). The directory's ``checkpoint`` file lists the checkpoints in
+TensorFlow's text form. Variables are matched by their place in the object structure
+(attribute names, then each object's variables in order), so the objects restored into
+must be built as when saved; an optimizer's slots exist after its first step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+import zipfile
+
+import numpy as np
+
+from .. import backend
+from ..autodiff import Variable
+from .errors import InvalidArgumentError, NotFoundError
+
+FORMAT = "numnet-checkpoint"
+VERSION = 1
+DATA_SUFFIX = ".data-00000-of-00001"
+
+
+def _variables_of(obj, key: str, out: dict, seen: set) -> None:
+    """Fill ``out`` with key -> Variable for everything ``obj`` holds."""
+    if obj is None or id(obj) in seen:
+        return
+    if isinstance(obj, Variable):
+        seen.add(id(obj))
+        out[key] = obj
+        return
+    seen.add(id(obj))
+    if isinstance(obj, Checkpoint):
+        for name, child in obj._objects.items():
+            _variables_of(child, f"{key}/{name}" if key else name, out, seen)
+        return
+    if isinstance(obj, dict):
+        for name in sorted(obj, key=str):
+            _variables_of(obj[name], f"{key}/{name}", out, seen)
+        return
+    if isinstance(obj, (list, tuple)):
+        for i, child in enumerate(obj):
+            _variables_of(child, f"{key}/{i}", out, seen)
+        return
+    if _is_optimizer(obj):
+        variables = obj.variables
+    elif hasattr(obj, "weights") and not isinstance(obj, type):  # a layer or model
+        variables = obj.weights
+    elif hasattr(obj, "variables") and not isinstance(obj, type):  # a tf.Module
+        variables = obj.variables
+    else:
+        raise TypeError(f"Checkpoint: cannot save {key!r} of type {type(obj).__name__}; give "
+                        "models, layers, optimizers, tf.Modules, tf.Variables or Checkpoints.")
+    for i, v in enumerate(variables):
+        out[f"{key}/.variables/{i}"] = v
+
+
+def _is_optimizer(obj) -> bool:
+    return hasattr(obj, "apply_gradients") and hasattr(obj, "variables")
+
+
+def _atomic_write(path: str, write) -> None:
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.remove(temp)
+        raise
+
+
+def _write(prefix: str, variables: dict) -> None:
+    arrays, index = {}, []
+    for i, (key, v) in enumerate(variables.items()):
+        value = np.array(backend.to_numpy(v.value), order="C")  # (0-d stays 0-d)
+        arrays[f"v{i}"] = value
+        index.append({"key": key, "shape": list(value.shape), "dtype": value.dtype.str})
+    _atomic_write(prefix + DATA_SUFFIX, lambda f: np.savez(f, **arrays))
+    meta = {"format": FORMAT, "version": VERSION, "variables": index}
+    _atomic_write(prefix + ".index", lambda f: f.write(json.dumps(meta).encode("utf-8")))
+
+
+def _read(prefix: str) -> dict:
+    """key -> array of the checkpoint at ``prefix``; NotFoundError / DataLossError-like
+    InvalidArgumentError for missing or damaged files."""
+    prefix = os.fspath(prefix)
+    if not os.path.exists(prefix + ".index"):
+        raise NotFoundError(None, None, f"Checkpoint: no checkpoint at {prefix!r} (expected "
+                                        f"{prefix}.index and {prefix}{DATA_SUFFIX}).")
+    try:
+        with open(prefix + ".index", "rb") as f:
+            meta = json.loads(f.read(1 << 24).decode("utf-8"))
+        if meta.get("format") != FORMAT:
+            raise ValueError("not a numnet checkpoint")
+        if int(meta.get("version", 0)) > VERSION:
+            raise ValueError(f"written by a newer numnet (format version {meta['version']})")
+        entries = meta["variables"]
+        out = {}
+        with np.load(prefix + DATA_SUFFIX, allow_pickle=False) as data:
+            for i, entry in enumerate(entries):
+                value = data[f"v{i}"]
+                if list(value.shape) != entry["shape"] or value.dtype.str != entry["dtype"]:
+                    raise ValueError(f"the value of {entry['key']!r} does not match its index")
+                out[str(entry["key"])] = value
+        return out
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as e:
+        raise InvalidArgumentError(None, None, f"Checkpoint: the checkpoint at {prefix!r} "
+                                               f"cannot be read ({e}).") from None
+
+
+class LoadStatus:
+    """What a restore matched: ``assert_consumed()`` (every saved value found a variable and
+    every variable a value), ``assert_existing_objects_matched()`` (every variable now
+    present got a value), ``assert_nontrivial_match()``, ``expect_partial()``.
+
+    Args:
+        matched: keys restored.
+        unused: saved keys with no variable.
+        missing: variable keys with no saved value.
+    """
+
+    def __init__(self, matched, unused, missing):
+        self.matched, self.unused, self.missing = list(matched), list(unused), list(missing)
+
+    def assert_consumed(self) -> LoadStatus:
+        """Raise AssertionError unless every value and every variable matched."""
+        if self.unused or self.missing:
+            raise AssertionError(f"Unresolved objects in the checkpoint: {self.unused[:5]}; "
+                                 f"variables without a value: {self.missing[:5]}.")
+        return self
+
+    def assert_existing_objects_matched(self) -> LoadStatus:
+        """Raise AssertionError unless every variable now present got a value."""
+        if self.missing:
+            raise AssertionError(f"Variables without a value in the checkpoint: "
+                                 f"{self.missing[:5]}.")
+        return self
+
+    def assert_nontrivial_match(self) -> LoadStatus:
+        """Raise AssertionError unless at least one variable was restored."""
+        if not self.matched:
+            raise AssertionError("Nothing in the checkpoint matched the objects given.")
+        return self
+
+    def expect_partial(self) -> LoadStatus:
+        """Accept a partial match silently."""
+        return self
+
+    def run_restore_ops(self, session=None) -> None:
+        """Nothing to run: the values were assigned when restore was called."""
+
+    def initialize_or_restore(self, session=None) -> None:
+        """Nothing to run: the values were assigned when restore was called."""
+
+
+class Checkpoint:
+    """Save and restore the variables of the objects given as keyword arguments (models,
+    layers, optimizers, tf.Modules, tf.Variables, other Checkpoints), as ``tf.train.
+    Checkpoint``: ``save(prefix)`` writes prefix-N (N = save_counter), ``restore(path)``
+    assigns the saved values, ``write`` / ``read`` without the counter.
+
+    Args:
+        root: an object whose variables are saved under "root". Defaults to ``None``.
+        **kwargs: the objects, by name.
+
+    Example:
+        >>> import tempfile
+        >>> v = numnet.Variable(3.0)
+        >>> ckpt = numnet.train.Checkpoint(v=v)
+        >>> path = ckpt.save(tempfile.mkdtemp() + "/ckpt")
+        >>> _ = v.assign(0.0)
+        >>> _ = ckpt.restore(path)
+        >>> float(v)
+        3.0
+    """
+
+    def __init__(self, root=None, **kwargs):
+        objects = dict(kwargs)
+        if root is not None:
+            objects["root"] = root
+        for name, obj in objects.items():
+            if isinstance(obj, (str, bytes, int, float)) or obj is None:
+                raise ValueError(f"Checkpoint({name}=...): expected an object with variables, "
+                                 f"given {obj!r}.")
+        self._objects = objects
+        self.save_counter = Variable(backend.xp.asarray(0, dtype=np.int64), name="save_counter",
+                                     trainable=False)
+        self.save_counter.requires_grad = False
+
+    def __getattr__(self, name):
+        objects = self.__dict__.get("_objects", {})
+        if name in objects:
+            return objects[name]
+        raise AttributeError(f"'Checkpoint' object has no attribute {name!r}")
+
+    def _leaves(self, prefix: str = "") -> list:
+        """(key, object) of every object held, nested Checkpoints opened."""
+        out = []
+        for name, obj in self._objects.items():
+            key = f"{prefix}/{name}" if prefix else name
+            out += obj._leaves(key) if isinstance(obj, Checkpoint) else [(key, obj)]
+        return out
+
+    def _build_optimizers(self, saved: dict) -> None:
+        """Make the slots of an optimizer that has none yet but has saved ones, for the
+        trainable variables of the models held beside it (TensorFlow defers their
+        restoration until they exist; numnet makes them now)."""
+        leaves = self._leaves()
+        trainables = [v for _, obj in leaves if not _is_optimizer(obj)
+                      and hasattr(obj, "trainable_weights") for v in obj.trainable_weights]
+        for key, opt in leaves:
+            if not _is_optimizer(opt) or not hasattr(opt, "build"):
+                continue
+            count = sum(1 for k in saved if k.startswith(f"{key}/.variables/"))
+            if count > len(opt.variables) and trainables:
+                opt.build(trainables)
+
+    def _variables(self) -> dict:
+        out: dict = {}
+        _variables_of(self, "", out, set())
+        out["save_counter"] = self.save_counter
+        return out
+
+    def write(self, file_prefix, options=None) -> str:
+        """Write the variables to exactly ``file_prefix`` (no counter); returns it.
+
+        Args:
+            file_prefix: the path prefix.
+            options: accepted as TensorFlow's. Defaults to ``None``.
+        """
+        prefix = os.fspath(file_prefix)
+        _write(prefix, self._variables())
+        return prefix
+
+    def save(self, file_prefix, options=None) -> str:
+        """Increase save_counter and write to ``file_prefix-<save_counter>``; returns that
+        path. The directory's ``checkpoint`` file records it as the latest.
+
+        Args:
+            file_prefix: the path prefix ("dir/ckpt").
+            options: accepted as TensorFlow's. Defaults to ``None``.
+        """
+        self.save_counter.assign_add(1)
+        prefix = f"{os.fspath(file_prefix)}-{int(self.save_counter.value)}"
+        self.write(prefix)
+        directory = os.path.dirname(prefix) or "."
+        state = _read_state(directory)
+        paths = [p for p in state[1] if p != prefix] + [prefix]
+        _write_state(directory, prefix, paths)
+        return prefix
+
+    def read(self, save_path, options=None) -> LoadStatus:
+        """Assign the values saved at ``save_path`` to the variables (save_counter too).
+
+        Args:
+            save_path: a checkpoint prefix.
+            options: accepted as TensorFlow's. Defaults to ``None``.
+        """
+        return self.restore(save_path, options)
+
+    def restore(self, save_path, options=None) -> LoadStatus:
+        """Assign the values saved at ``save_path`` (a prefix such as "dir/ckpt-3") to the
+        variables that match; ``None`` restores nothing (as TensorFlow, for a first run).
+        Raises ValueError when a saved value's shape differs from its variable's.
+
+        Args:
+            save_path: a checkpoint prefix, or None.
+            options: accepted as TensorFlow's. Defaults to ``None``.
+        """
+        if save_path is None:
+            return LoadStatus([], [], list(self._variables()))
+        saved = _read(os.fspath(save_path))
+        self._build_optimizers(saved)
+        variables = self._variables()
+        matched = []
+        for key, v in variables.items():
+            if key in saved:
+                value = saved[key]
+                if tuple(value.shape) != tuple(v.shape):
+                    raise ValueError(f"Checkpoint.restore: {key!r} has shape {tuple(v.shape)} "
+                                     f"but the checkpoint holds {tuple(value.shape)}; build the "
+                                     "objects as they were when saved.")
+                v.value[...] = backend.to_device(value.astype(v.dtype, copy=False))
+                matched.append(key)
+        for _, opt in self._leaves():
+            if _is_optimizer(opt) and hasattr(opt, "_step"):
+                # numnet's optimizers count steps in Python; iterations mirrors the count
+                steps = int(np.asarray(backend.to_numpy(opt.iterations.value)))
+                opt._step = steps * (getattr(opt, "gradient_accumulation_steps", None) or 1)
+        unused = [k for k in saved if k not in variables]
+        missing = [k for k in variables if k not in saved]
+        return LoadStatus(matched, unused, missing)
+
+
+# ----------------------------------------------------------------------------- the directory
+
+
+def _state_path(directory: str, latest_filename=None) -> str:
+    return os.path.join(directory, latest_filename or "checkpoint")
+
+
+def _read_state(directory: str, latest_filename=None) -> tuple:
+    """(latest path or None, all paths) from the directory's ``checkpoint`` file."""
+    path = _state_path(directory, latest_filename)
+    if not os.path.exists(path):
+        return None, []
+    with open(path, encoding="utf-8") as f:
+        text = f.read(1 << 20)
+    latest = re.search(r'^model_checkpoint_path:\s*"(.*)"\s*$', text, re.MULTILINE)
+    everything = re.findall(r'^all_model_checkpoint_paths:\s*"(.*)"\s*$', text, re.MULTILINE)
+
+    def full(p):
+        return p if os.path.isabs(p) else os.path.join(directory, p)
+
+    return (full(latest.group(1)) if latest else None), [full(p) for p in everything]
+
+
+def _write_state(directory: str, latest: str, paths: list, latest_filename=None) -> None:
+    def rel_of(p):
+        return os.path.relpath(os.path.abspath(p), os.path.abspath(directory))
+
+    lines = [f'model_checkpoint_path: "{rel_of(latest)}"'] + [
+        f'all_model_checkpoint_paths: "{rel_of(p)}"' for p in paths]
+    text = "\n".join(lines) + "\n"
+    _atomic_write(_state_path(directory, latest_filename), lambda f: f.write(text.encode()))
+
+
+def latest_checkpoint(checkpoint_dir, latest_filename=None):
+    """The prefix of the newest checkpoint in ``checkpoint_dir`` (from its ``checkpoint``
+    file), or None when there is none.
+
+    Args:
+        checkpoint_dir: the directory.
+        latest_filename: the state file's name. Defaults to ``None`` ("checkpoint").
+
+    Example:
+        >>> numnet.train.latest_checkpoint("/nonexistent") is None
+        True
+    """
+    latest, _ = _read_state(os.fspath(checkpoint_dir), latest_filename)
+    if latest is None or not os.path.exists(latest + ".index"):
+        return None
+    return latest
+
+
+def _delete(prefix: str) -> None:
+    for path in (prefix + ".index", prefix + DATA_SUFFIX):
+        if os.path.exists(path):
+            os.remove(path)
+
+
+class CheckpointManager:
+    """Numbered checkpoints of a Checkpoint in ``directory``, keeping the newest
+    ``max_to_keep``: ``save()`` writes directory/ckpt-N and deletes the oldest beyond it;
+    ``latest_checkpoint`` is the newest (also after a restart: the directory's
+    ``checkpoint`` file is read back).
+
+    Args:
+        checkpoint: the tf.train.Checkpoint to save.
+        directory: where the files go.
+        max_to_keep: how many to keep; None keeps all. Defaults to ``5``.
+        keep_checkpoint_every_n_hours: additionally keep one checkpoint per this many hours.
+            Defaults to ``None``.
+        checkpoint_name: the files' prefix. Defaults to ``"ckpt"``.
+        step_counter: a Variable whose value numbers the checkpoints (with
+            checkpoint_interval). Defaults to ``None``.
+        checkpoint_interval: save only every this many steps of step_counter. Defaults to
+            ``None``.
+        init_fn: called by restore_or_initialize when there is no checkpoint. Defaults to
+            ``None``.
+
+    Example:
+        >>> import tempfile
+        >>> ckpt = numnet.train.Checkpoint(v=numnet.Variable(1.0))
+        >>> manager = numnet.train.CheckpointManager(ckpt, tempfile.mkdtemp(), max_to_keep=2)
+        >>> _ = [manager.save() for _ in range(3)]
+        >>> [p.rsplit("-", 1)[1] for p in manager.checkpoints]
+        ['2', '3']
+    """
+
+    def __init__(self, checkpoint, directory, max_to_keep=5, keep_checkpoint_every_n_hours=None,
+                 checkpoint_name="ckpt", step_counter=None, checkpoint_interval=None,
+                 init_fn=None):
+        if not isinstance(checkpoint, Checkpoint):
+            raise TypeError(f"CheckpointManager(checkpoint): expected a tf.train.Checkpoint, "
+                            f"given {type(checkpoint).__name__}.")
+        if checkpoint_interval is not None and step_counter is None:
+            raise ValueError("CheckpointManager: checkpoint_interval needs a step_counter.")
+        self._checkpoint = checkpoint
+        self._directory = os.fspath(directory)
+        self._max_to_keep = max_to_keep
+        self._every_hours = keep_checkpoint_every_n_hours
+        self._prefix = os.path.join(self._directory, checkpoint_name)
+        self._step_counter = step_counter
+        self._interval = checkpoint_interval
+        self._init_fn = init_fn
+        self._last_step = None
+        self._last_kept_time = time.time()
+        latest, paths = _read_state(self._directory)
+        self._checkpoints = [p for p in paths if os.path.exists(p + ".index")]
+        self._latest = latest if latest in self._checkpoints else (
+            self._checkpoints[-1] if self._checkpoints else None)
+
+    @property
+    def directory(self) -> str:
+        """The directory of the checkpoints."""
+        return self._directory
+
+    @property
+    def checkpoint(self) -> Checkpoint:
+        """The Checkpoint saved."""
+        return self._checkpoint
+
+    @property
+    def latest_checkpoint(self):
+        """The newest checkpoint's prefix, or None."""
+        return self._latest
+
+    @property
+    def checkpoints(self) -> list:
+        """The prefixes kept, oldest first."""
+        return list(self._checkpoints)
+
+    @property
+    def checkpoint_interval(self):
+        """Save every this many steps of step_counter, or None."""
+        return self._interval
+
+    def save(self, checkpoint_number=None, check_interval=True, options=None):
+        """Write a new numbered checkpoint and delete the oldest beyond max_to_keep; returns
+        its prefix (None when checkpoint_interval says not yet).
+
+        Args:
+            checkpoint_number: the number; None for the Checkpoint's save_counter + 1 (or the
+                step_counter's value). Defaults to ``None``.
+            check_interval: honour checkpoint_interval. Defaults to ``True``.
+            options: accepted as TensorFlow's. Defaults to ``None``.
+        """
+        ckpt = self._checkpoint
+        if self._step_counter is not None and checkpoint_number is None:
+            checkpoint_number = int(np.asarray(backend.to_numpy(self._step_counter.value)))
+            if check_interval and self._interval is not None and self._last_step is not None \
+                    and checkpoint_number < self._last_step + self._interval:
+                return None
+            self._last_step = checkpoint_number
+        ckpt.save_counter.assign_add(1)
+        number = int(ckpt.save_counter.value) if checkpoint_number is None else int(
+            plain_int(checkpoint_number))
+        prefix = f"{self._prefix}-{number}"
+        ckpt.write(prefix)
+        self._checkpoints = [p for p in self._checkpoints if p != prefix] + [prefix]
+        self._latest = prefix
+        self._sweep()
+        _write_state(self._directory, prefix, self._checkpoints)
+        return prefix
+
+    def _sweep(self) -> None:
+        if self._max_to_keep is None:
+            return
+        while len(self._checkpoints) > self._max_to_keep:
+            oldest = self._checkpoints.pop(0)
+            if self._every_hours and time.time() - self._last_kept_time >= \
+                    self._every_hours * 3600:
+                self._last_kept_time = time.time()
+                continue  # kept on disk, no longer managed
+            _delete(oldest)
+
+    def restore_or_initialize(self):
+        """Restore the latest checkpoint and return its prefix, or call init_fn and return
+        None when there is none."""
+        if self._latest is not None:
+            self._checkpoint.restore(self._latest)
+            return self._latest
+        if self._init_fn is not None:
+            self._init_fn()
+        return None
+
+    def sync(self) -> None:
+        """Nothing to wait for: saves are synchronous."""
+
+
+def plain_int(value) -> int:
+    return int(np.asarray(getattr(value, "value", value)))
+
+
+class CheckpointReader:
+    """The saved values of one checkpoint, by key (``tf.train.load_checkpoint``).
+
+    Args:
+        prefix: the checkpoint's prefix.
+    """
+
+    def __init__(self, prefix):
+        self._values = _read(os.fspath(prefix))
+
+    def get_tensor(self, name) -> np.ndarray:
+        """The saved array of ``name``; NotFoundError when there is none."""
+        if name not in self._values:
+            raise NotFoundError(None, None, f"Key {name} not found in checkpoint")
+        return self._values[name]
+
+    def has_tensor(self, name) -> bool:
+        """Whether the checkpoint holds ``name``."""
+        return name in self._values
+
+    def get_variable_to_shape_map(self) -> dict:
+        """name -> shape (a list) of every saved value."""
+        return {k: list(v.shape) for k, v in self._values.items()}
+
+    def get_variable_to_dtype_map(self) -> dict:
+        """name -> dtype of every saved value."""
+        return {k: v.dtype for k, v in self._values.items()}
+
+
+def _resolve(ckpt_dir_or_file) -> str:
+    path = os.fspath(ckpt_dir_or_file)
+    if os.path.isdir(path):
+        latest = latest_checkpoint(path)
+        if latest is None:
+            raise NotFoundError(None, None, f"No checkpoint found in {path!r}.")
+        return latest
+    return path
+
+
+def load_checkpoint(ckpt_dir_or_file) -> CheckpointReader:
+    """A reader of a checkpoint (a prefix, or a directory for its latest one).
+
+    Args:
+        ckpt_dir_or_file: a checkpoint prefix or directory.
+
+    Example:
+        >>> import tempfile
+        >>> path = numnet.train.Checkpoint(v=numnet.Variable(2.0)).write(tempfile.mkdtemp() + "/c")
+        >>> float(numnet.train.load_checkpoint(path).get_tensor("v"))
+        2.0
+    """
+    return CheckpointReader(_resolve(ckpt_dir_or_file))
+
+
+def list_variables(ckpt_dir_or_file) -> list:
+    """(name, shape) of every value of a checkpoint, sorted by name.
+
+    Args:
+        ckpt_dir_or_file: a checkpoint prefix or directory.
+
+    Example:
+        >>> import tempfile
+        >>> path = numnet.train.Checkpoint(v=numnet.Variable(2.0)).write(tempfile.mkdtemp() + "/c")
+        >>> numnet.train.list_variables(path)
+        [('save_counter', []), ('v', [])]
+    """
+    reader = load_checkpoint(ckpt_dir_or_file)
+    return sorted(reader.get_variable_to_shape_map().items())
+
+
+def load_variable(ckpt_dir_or_file, name) -> np.ndarray:
+    """The saved value of ``name`` in a checkpoint.
+
+    Args:
+        ckpt_dir_or_file: a checkpoint prefix or directory.
+        name: the value's key.
+
+    Example:
+        >>> import tempfile
+        >>> path = numnet.train.Checkpoint(v=numnet.Variable(2.0)).write(tempfile.mkdtemp() + "/c")
+        >>> float(numnet.train.load_variable(path, "v"))
+        2.0
+    """
+    return load_checkpoint(ckpt_dir_or_file).get_tensor(name)
+
+
+def checkpoints_iterator(checkpoint_dir, min_interval_secs=0, timeout=None, timeout_fn=None):
+    """Yield each new latest checkpoint of ``checkpoint_dir`` as it appears, until
+    ``timeout`` seconds pass without one (None: the current one only, then stop).
+
+    Args:
+        checkpoint_dir: the directory.
+        min_interval_secs: the least time between two yields. Defaults to ``0``.
+        timeout: seconds to wait for a new one; None yields what is there and stops.
+            Defaults to ``None``.
+        timeout_fn: called on timeout; returning True stops. Defaults to ``None``.
+    """
+    last = None
+    while True:
+        start = time.time()
+        current = latest_checkpoint(checkpoint_dir)
+        while current == last:
+            if timeout is None or time.time() - start > timeout:
+                if timeout_fn is None or timeout_fn():
+                    return
+                start = time.time()
+            time.sleep(0.1)
+            current = latest_checkpoint(checkpoint_dir)
+        last = current
+        yield current
+        time.sleep(min_interval_secs)
+
+
+TRAIN = {
+    "Checkpoint": Checkpoint, "CheckpointManager": CheckpointManager,
+    "CheckpointReader": CheckpointReader, "checkpoints_iterator": checkpoints_iterator,
+    "latest_checkpoint": latest_checkpoint, "list_variables": list_variables,
+    "load_checkpoint": load_checkpoint, "load_variable": load_variable,
+}
+"""The names of ``tf.train``."""
