@@ -575,3 +575,36 @@ def test_keras_configs_of_the_new_names_load():
         for key, value in theirs.get_config().items():
             if key != "seed":
                 assert ours.get_config()[key] == pytest.approx(value), key
+
+
+def test_remat_symbolic_scope_and_remat_scope():
+    f = numnet.remat(lambda x: x * 2.0)
+    assert f(3.0) == 6.0
+    assert numnet.scopes.get_current_remat_mode() is None
+    with numnet.RematScope(mode="larger_than", output_size_threshold=10):
+        with numnet.RematScope(mode="list_of_layers", layer_names=["dense"]):
+            mode = numnet.scopes.get_current_remat_mode()
+            assert (mode.mode, mode.layer_names) == ("list_of_layers", ["dense"])
+        assert numnet.scopes.get_current_remat_mode().output_size_threshold == 10
+    assert numnet.scopes.get_current_remat_mode() is None
+    with pytest.raises(ValueError, match="mode"):
+        numnet.RematScope(mode="half")
+    assert not numnet.scopes.in_symbolic_scope()
+    with numnet.SymbolicScope():
+        assert numnet.scopes.in_symbolic_scope()
+    assert not numnet.scopes.in_symbolic_scope()
+
+
+@pytest.mark.parametrize("module", [
+    "numnet.scopes", "numnet.dtype_rules", "numnet.config_dict", "numnet.dtype_policy_map",
+    "numnet.more_losses", "numnet.operation", "numnet.data.split",
+    "numnet.layers.source_inputs", "numnet.backend_extras", "numnet.optimizers.lamb",
+    "numnet.optimizers.adafactor", "numnet.optimizers.multi_optimizer"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module),
+                             extraglobs={"numnet": numnet, "np": np},
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -48,7 +48,7 @@ from .models import Model, Sequential
 from .operation import Function, Operation
 from .optimizers import Optimizer
 from .regularizers import Regularizer
-from .scopes import StatelessScope, device, name_scope
+from .scopes import RematScope, StatelessScope, SymbolicScope, device, name_scope, remat
 
 
 def version() -> str:
@@ -147,8 +147,8 @@ def __getattr__(name):
 __all__ = [
     "AdviceWarning", "Constraint", "DTypePolicy", "FloatDTypePolicy", "Function",
     "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer", "Loss",
-    "Metric", "Model", "Operation", "Optimizer", "Regularizer", "Sequential", "StatelessScope",
-    "Tensor", "Variable", "device", "name_scope",
+    "Metric", "Model", "Operation", "Optimizer", "Regularizer", "RematScope", "Sequential",
+    "StatelessScope", "SymbolicScope", "Tensor", "Variable", "device", "name_scope", "remat",
     "activations", "backend", "callbacks", "config", "constraints", "data", "datasets",
     "initializers",
     "keras", "layers", "losses", "metrics", "mixed_precision", "models", "nn", "ops",

@@ -177,7 +177,7 @@ class StatelessScope:
     Example:
         >>> w = numnet.Variable(np.ones(2, "float32"))
         >>> with numnet.StatelessScope([(w, np.zeros(2, "float32"))]) as scope:
-        ...     w.assign(w.numpy() + 5.0)
+        ...     _ = w.assign(w.numpy() + 5.0)
         >>> w.numpy(), scope.get_current_value(w)
         (array([1., 1.], dtype=float32), array([5., 5.], dtype=float32))
     """
@@ -238,5 +238,110 @@ class StatelessScope:
         return self.state_mapping.get(key)
 
 
-__all__ = ["StatelessScope", "current_path", "device", "get_stateless_scope",
-           "in_stateless_scope", "name_scope", "scoped"]
+class SymbolicScope:
+    """A block marked as building a graph (Keras's symbolic stage); ``in_symbolic_scope()``
+    says whether one is open. numnet's symbolic tensors do not depend on it.
+
+    Example:
+        >>> with numnet.SymbolicScope():
+        ...     numnet.scopes.in_symbolic_scope()
+        True
+    """
+
+    def __enter__(self):
+        self._outer = getattr(_state, "symbolic", None)
+        _state.symbolic = self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _state.symbolic = self._outer
+
+
+def in_symbolic_scope() -> bool:
+    """Whether a SymbolicScope is open in this thread."""
+    return getattr(_state, "symbolic", None) is not None
+
+
+_REMAT_MODES = ("full", "activations", "larger_than", "list_of_layers", None)
+
+
+class RematScope:
+    """A block whose layers Keras would rematerialize: recompute their activations in the
+    backward pass instead of keeping them, to save memory. numnet keeps the activations (the
+    results are the same); the scope records the mode, which ``get_current_remat_mode()``
+    returns, so that programs written for it run unchanged.
+
+    Args:
+        mode: "full", "activations", "larger_than", "list_of_layers" or None.
+            Defaults to ``"full"``.
+        output_size_threshold: the output size above which "larger_than" applies.
+            Defaults to ``1024``.
+        layer_names: the layers "list_of_layers" applies to. Defaults to ``None``.
+
+    Raises:
+        ValueError: for another mode.
+
+    Example:
+        >>> with numnet.RematScope(mode="activations"):
+        ...     numnet.scopes.get_current_remat_mode().mode
+        'activations'
+    """
+
+    def __init__(self, mode="full", output_size_threshold: int = 1024, layer_names=None):
+        if mode not in _REMAT_MODES:
+            raise ValueError(f"RematScope(mode): expected one of {list(_REMAT_MODES)}, given "
+                             f"{mode!r}.")
+        self.mode = mode
+        self.output_size_threshold = output_size_threshold
+        self.layer_names = list(layer_names or [])
+
+    def __enter__(self):
+        stack = getattr(_state, "remat", None)
+        if stack is None:
+            stack = _state.remat = []
+        stack.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _state.remat.pop()
+
+
+def get_current_remat_mode():
+    """``(mode, output_size_threshold, layer_names)`` of the innermost RematScope open in this
+    thread (a named tuple), or None."""
+    import collections
+
+    stack = getattr(_state, "remat", None)
+    if not stack:
+        return None
+    top = stack[-1]
+    mode = collections.namedtuple("RematMode", ["mode", "output_size_threshold", "layer_names"])
+    return mode(top.mode, top.output_size_threshold, top.layer_names)
+
+
+def remat(f):
+    """``f`` itself: Keras's ``remat`` recomputes ``f``'s intermediate values in the backward
+    pass to save memory; numnet keeps them, with the same results.
+
+    Args:
+        f: a function (a layer's computation, say).
+
+    Returns:
+        A function that calls ``f``.
+
+    Example:
+        >>> float(numnet.remat(numnet.ops.exp)(0.0))
+        1.0
+    """
+    import functools
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        return f(*args, **kwargs)
+
+    return wrapped
+
+
+__all__ = ["RematScope", "StatelessScope", "SymbolicScope", "current_path", "device",
+           "get_current_remat_mode", "get_stateless_scope", "in_stateless_scope",
+           "in_symbolic_scope", "name_scope", "remat", "scoped"]

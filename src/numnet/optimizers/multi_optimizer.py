@@ -140,6 +140,9 @@ class MultiOptimizer(Optimizer):
     Example:
         >>> optimizers = numnet.optimizers.OptimizerMap(numnet.optimizers.SGD(0.1))
         >>> optimizers["encoder.*"] = numnet.optimizers.Adam(1e-3)
+        >>> model = numnet.Sequential([numnet.Input((3,)),
+        ...                            numnet.layers.Dense(4, "relu", name="encoder_dense"),
+        ...                            numnet.layers.Dense(1, name="head")])
         >>> model.compile(optimizer=numnet.optimizers.MultiOptimizer(optimizers), loss="mse")
     """
 
