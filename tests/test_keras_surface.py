@@ -63,6 +63,9 @@ def test_name_scope_rejects_bad_names(bad):
 
 def test_device_cpu_runs_and_restores():
     before = numnet.backend.device()
+    for name in ("cpu", "CPU:0", "/cpu:0", "/device:CPU:0"):
+        with numnet.device(name):
+            assert numnet.backend.device() == "cpu"
     with numnet.device("cpu:0"):
         assert numnet.backend.device() == "cpu"
         y = numnet.ops.add(np.ones(2, "float32"), 1.0)

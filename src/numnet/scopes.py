@@ -96,7 +96,8 @@ class device:  # noqa: N801  (Keras's spelling)
     the end of the block. As Keras with no GPU, asking for one raises.
 
     Args:
-        device_name: "cpu", "cpu:0", "gpu", "gpu:0", "cuda" or "cuda:0" (case-insensitive).
+        device_name: "cpu", "cpu:0", "gpu", "gpu:0", "cuda" or "cuda:0" (case-insensitive;
+            TensorFlow's "/CPU:0" and "/device:GPU:0" too).
 
     Raises:
         ValueError: for a name that is not a device.
@@ -111,7 +112,8 @@ class device:  # noqa: N801  (Keras's spelling)
         if not isinstance(device_name, str):
             raise ValueError(f"device(device_name): expected a string such as 'cpu' or "
                              f"'gpu:0', given {type(device_name).__name__} {device_name!r}.")
-        kind, _, index = device_name.lower().partition(":")
+        spec = device_name.lower().rsplit("device:", 1)[-1].lstrip("/")  # TensorFlow's forms
+        kind, _, index = spec.partition(":")
         if kind not in ("cpu", "gpu", "cuda") or (index and not index.isdigit()):
             raise ValueError(f"device(device_name): expected 'cpu', 'cpu:0', 'gpu', 'gpu:0' or "
                              f"'cuda:0', given {device_name!r}.")
