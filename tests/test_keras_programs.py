@@ -219,6 +219,8 @@ EXPECTED = {
                                 "keras_w": (of("final_w", 1 - 1e-6), of("final_w", 1 + 1e-6)),
                                 "keras_b": (of("final_b", 1 - 1e-6), of("final_b", 1 + 1e-6)),
                                 "flexible_sum": (45, 45), "flexible_variables": (2, 2)},
+    "addition_rnn": {"questions": (1200, 1200), "question_length": (5, 5),
+                     "char_accuracy": (0.4, 1.0), "loss_5": (None, of("loss_0", 0.8))},
     # ComputeSum called twice on ones((2, 2)): its total is [4, 4]
     "subclassing_guide": {"sum_total": (8, 8), "sum_non_trainable": (1, 1),
                           "sum_trainable": (0, 0), "mlp_weights": (6, 6), "stack_weights": (8, 8),
@@ -407,6 +409,8 @@ KERAS_TOLERANCE = {
                                 "final_w": ("rel", 1e-6), "final_b": ("rel", 1e-6),
                                 "module_output_sum": ("abs", 0), "flexible_sum": ("abs", 0),
                                 "submodules": ("abs", 0), "module_variables": ("abs", 0)},
+    "addition_rnn": {**TRAJECTORY, "params": ("abs", 0), "char_accuracy": ("abs", 0.01),
+                     "exact_answers": ("abs", 0.02)},
     "subclassing_guide": {
         **{key: ("abs", 0) for key in ("linear_weights", "sum_total", "sum_weights",
                                        "sum_non_trainable", "mlp_weights", "stack_weights",
