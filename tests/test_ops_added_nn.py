@@ -25,6 +25,8 @@ MASK = rng.uniform(size=(2, 1, 3, 6)) > 0.3
 IMG = rng.normal(size=(2, 6, 5, 3)).astype("float32")
 SEQ = rng.normal(size=(2, 7, 3)).astype("float32")
 X = rng.normal(size=(4, 6)).astype("float32")
+CTC_TARGET = np.array([[1, 2, 2, 0], [3, 3, 0, 0], [2, 1, 2, 3]], "int32")
+CTC_LOGITS = rng.normal(size=(3, 6, 5)).astype("float32")
 
 
 def _attention_reference(q, k, v, bias=None, mask=None, scale=None, causal=False):
@@ -114,6 +116,10 @@ GRADS = {
     "unfold": (lambda x: ops.unfold(x, (2, 3), padding=1, stride=(2, 1)),
                [rng.normal(size=(2, 2, 4, 5))]),
     "fold": (lambda x: ops.fold(x, (4, 5), 2, stride=1), [rng.normal(size=(1, 8, 12))]),
+    "ctc_loss": (lambda z: ops.ctc_loss(CTC_TARGET, z, [3, 2, 4], [6, 5, 6]),
+                 [rng.normal(size=(3, 6, 5))]),
+    "ctc_loss_blank_last": (lambda z: ops.ctc_loss(CTC_TARGET, z, [3, 2, 4], [6, 6, 6], 4),
+                            [rng.normal(size=(3, 6, 5))]),
 }
 
 
@@ -124,6 +130,15 @@ def test_gradients_match_central_differences(name):
     # a NaN or inf output would make the comparison vacuous
     assert np.isfinite(np.asarray(fn(*[numnet.Tensor(a) for a in inputs]))).all()
     assert check_gradients(fn, inputs) < 1e-6
+
+
+def test_ctc_loss_by_hand():
+    # two steps, classes {blank, a}, uniform: the alignments of "a" are aa, a_, _a: 3 of 4
+    assert ops.ctc_loss([[1]], np.zeros((1, 2, 2)), [1], [2]).item() == pytest.approx(
+        -np.log(0.75), rel=1e-6)
+    # "aa" needs a blank between the two a's: a_a is the only alignment in three steps
+    assert ops.ctc_loss([[1, 1]], np.zeros((1, 3, 2)), [2], [3]).item() == pytest.approx(
+        3 * np.log(2), rel=1e-6)
 
 
 def test_pixel_shuffles_invert_each_other_and_pools_match_torch_bins():
@@ -214,6 +229,10 @@ CASES = {
     "psnr": lambda o: o.psnr(IMG, IMG * 0.9, 1.0),
     "unfold": lambda o: o.unfold(np.moveaxis(IMG, -1, 1), (2, 3), dilation=1, padding=1,
                                  stride=2),
+    "ctc_loss": lambda o: o.ctc_loss(CTC_TARGET, CTC_LOGITS, np.array([3, 2, 4]),
+                                     np.array([6, 5, 6])),
+    "ctc_loss_mask_index": lambda o: o.ctc_loss(CTC_TARGET, CTC_LOGITS, np.array([3, 2, 4]),
+                                                np.array([6, 6, 4]), mask_index=4),
     "fold": lambda o: o.fold(np.ones((2, 12, 9), "float32"), (4, 5), (2, 3), padding=1,
                              stride=2),
 }
@@ -227,3 +246,15 @@ def test_the_same_values_as_keras(name):
     ours, theirs = np.asarray(CASES[name](ops)), np.asarray(CASES[name](keras.ops))
     assert ours.dtype == theirs.dtype and ours.shape == theirs.shape, (ours.shape, theirs.shape)
     np.testing.assert_allclose(ours, theirs, rtol=2e-5, atol=2e-5)
+
+
+def test_ctc_loss_gradient_equals_keras_on_jax():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    jax = pytest.importorskip("jax")
+    lengths = (np.array([3, 2, 4]), np.array([6, 5, 6]))
+    theirs = jax.grad(lambda z: keras.ops.sum(keras.ops.ctc_loss(CTC_TARGET, z, *lengths)))(
+        CTC_LOGITS)
+    z = numnet.Tensor(CTC_LOGITS, requires_grad=True)
+    ops.sum(ops.ctc_loss(CTC_TARGET, z, *lengths)).backward()
+    np.testing.assert_allclose(z.grad, np.asarray(theirs), atol=1e-5)

@@ -944,9 +944,97 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor
                         (n, c, h, w))
 
 
+# ----------------------------------------------------------------------------- CTC
+
+_LOG_ZERO = -1e5  # log(0) as Keras on JAX takes it: an impossible alignment costs ~1e5, not inf
+
+
+def _ctc_one(logp, labels, blank):
+    """(loss, d loss / d logp) of one sequence by the forward-backward recursions in log space:
+    alpha over the labels with blanks between them (blank, l1, blank, l2, ..., blank)."""
+    steps = logp.shape[0]
+    ext = _numpy.full(2 * len(labels) + 1, blank)
+    ext[1::2] = labels
+    size = len(ext)
+    skip = _numpy.zeros(size, bool)  # s may come from s - 2: a label unlike the one before
+    skip[3::2] = ext[3::2] != ext[1:-2:2]
+    emit = logp[:, ext]  # (T, S)
+    alpha = _numpy.full((steps, size), _LOG_ZERO)
+    beta = _numpy.full((steps, size), _LOG_ZERO)
+    alpha[0, :2] = emit[0, :2]
+    for t in range(1, steps):
+        prev = alpha[t - 1]
+        one = _numpy.concatenate([[_LOG_ZERO], prev[:-1]])
+        two = _numpy.where(skip, _numpy.concatenate([[_LOG_ZERO] * 2, prev[:-2]]), _LOG_ZERO)
+        alpha[t] = _numpy.logaddexp(_numpy.logaddexp(prev, one), two) + emit[t]
+    beta[-1, -2:] = emit[-1, -2:]
+    later_skip = _numpy.concatenate([skip[2:], [False, False]])  # s + 2 may come from s
+    for t in range(steps - 2, -1, -1):
+        nxt = beta[t + 1]
+        one = _numpy.concatenate([nxt[1:], [_LOG_ZERO]])
+        two = _numpy.where(later_skip, _numpy.concatenate([nxt[2:], [_LOG_ZERO] * 2]), _LOG_ZERO)
+        beta[t] = _numpy.logaddexp(_numpy.logaddexp(nxt, one), two) + emit[t]
+    log_p = _numpy.logaddexp(alpha[-1, -1], alpha[-1, -2]) if size > 1 else alpha[-1, -1]
+    # d(-log p)/d logp[t, k] = -sum_{s: ext[s] = k} alpha beta / (p y[t, k])
+    occupancy = _numpy.exp(alpha + beta - emit - log_p)
+    grad = _numpy.zeros_like(logp)
+    for t in range(steps):
+        _numpy.add.at(grad[t], ext, -occupancy[t])
+    return -log_p, grad
+
+
+@symbolic_op
+def ctc_loss(target, output, target_length, output_length, mask_index=0) -> Tensor:
+    """The connectionist temporal classification loss per sequence: -log of the probability
+    of ``target`` summed over every alignment of it with ``output`` (blanks between labels,
+    repeats merged). ``output`` holds logits (a log-softmax is applied over the classes).
+    Differentiable in output: d logits = softmax - the expected label occupancy.
+
+    Args:
+        target: (batch, max_label_length) int labels (entries past target_length ignored).
+        output: (batch, max_time, num_classes) logits.
+        target_length: (batch,) the length of each label sequence.
+        output_length: (batch,) the number of valid time steps of each output.
+        mask_index: the class used as the blank. Defaults to ``0``.
+
+    Returns:
+        (batch,) losses.
+
+    Example:
+        >>> logits = numnet.ops.zeros((1, 2, 2))  # two steps, classes {blank, a}, uniform
+        >>> round(numnet.ops.ctc_loss([[1]], logits, [1], [2]).item(), 4)  # -log(3/4)
+        0.2877
+    """
+    logits = _float(output)
+    if logits.ndim != 3:
+        raise ValueError(f"ctc_loss(output): expected (batch, time, classes) logits, given "
+                         f"shape {logits.shape}.")
+    labels = backend.to_numpy(_index(target))
+    label_lengths = backend.to_numpy(_index(target_length)).reshape(-1)
+    output_lengths = backend.to_numpy(_index(output_length)).reshape(-1)
+    log_probs = _act.log_softmax(logits, axis=-1)
+    values = backend.to_numpy(log_probs.value).astype(_numpy.float64)
+    losses = _numpy.zeros(logits.shape[0])
+    grads = _numpy.zeros(values.shape)
+    for b in range(logits.shape[0]):
+        steps = int(output_lengths[b])
+        if steps <= 0:
+            continue
+        losses[b], grads[b, :steps] = _ctc_one(values[b, :steps], labels[b, :label_lengths[b]],
+                                               int(mask_index))
+    dtype = logits.dtype
+
+    def backward(g):
+        d = backend.to_device(grads).astype(dtype) * g[:, None, None]
+        _ops.accumulate(log_probs, d)
+
+    return _ops.node(backend.to_device(losses).astype(dtype), (log_probs,), backward)
+
+
 
 __all__ = [
     "adaptive_average_pool", "adaptive_max_pool", "batch_normalization", "conv_transpose",
+    "ctc_loss",
     "depth_to_space", "depthwise_conv", "dot_product_attention", "fold", "layer_normalization",
     "psnr", "rms_normalization", "separable_conv", "space_to_depth", "unfold",
     "average_pool", "binary_crossentropy", "categorical_crossentropy", "celu", "conv", "elu",
