@@ -521,16 +521,16 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return _ops.einsum("bnts,bsnh->btnh", weights, v)
 
 
-def _along(t, x, axis):
-    """A 1-D ``t`` (or one already of x's rank) shaped to broadcast along ``axis`` of x."""
+def _along(t, x, axes):
+    """``t`` shaped to broadcast against x: its axes placed at ``axes`` of x (a 1-D t at the
+    last of them); a t of x's rank, or a scalar, as it is."""
     t = _promote(x, t)[1]
     if t.ndim == x.ndim or t.ndim == 0:
         return t
     shape = [1] * x.ndim
-    for a, n in zip(axis, t.shape if len(axis) == t.ndim else (), strict=False):
+    places = axes if t.ndim == len(axes) else axes[-1:]
+    for a, n in zip(places, t.shape, strict=True):
         shape[a] = n
-    if len(axis) != t.ndim:
-        shape[axis[-1]] = t.shape[-1]
     return _ops.reshape(t, tuple(shape))
 
 
