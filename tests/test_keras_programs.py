@@ -221,6 +221,10 @@ EXPECTED = {
                                 "flexible_sum": (45, 45), "flexible_variables": (2, 2)},
     "addition_rnn": {"questions": (1200, 1200), "question_length": (5, 5),
                      "char_accuracy": (0.4, 1.0), "loss_5": (None, of("loss_0", 0.8))},
+    # Normalization 1 + 1, Fee's 5 tokens, Breed1's and Vaccinated's 5 and 4
+    "tf_structured_data": {"batch_rows": (64, 64), "normalized_mean": (0.0, 1e-5),
+                           "features_width": (16, 16), "test_accuracy": (0.6, 1.0),
+                           "sample_probability": (0.6, 1.0)},
     # ComputeSum called twice on ones((2, 2)): its total is [4, 4]
     "subclassing_guide": {"sum_total": (8, 8), "sum_non_trainable": (1, 1),
                           "sum_trainable": (0, 0), "mlp_weights": (6, 6), "stack_weights": (8, 8),
@@ -411,6 +415,8 @@ KERAS_TOLERANCE = {
                                 "submodules": ("abs", 0), "module_variables": ("abs", 0)},
     "addition_rnn": {**TRAJECTORY, "params": ("abs", 0), "char_accuracy": ("abs", 0.01),
                      "exact_answers": ("abs", 0.02)},
+    "tf_structured_data": {"params": ("abs", 0), "features_width": ("abs", 0),
+                           "test_accuracy": ("abs", 0.06), "sample_probability": ("abs", 0.1)},
     "subclassing_guide": {
         **{key: ("abs", 0) for key in ("linear_weights", "sum_total", "sum_weights",
                                        "sum_non_trainable", "mlp_weights", "stack_weights",
