@@ -1487,3 +1487,23 @@ summary = _namespace(
 test = _namespace("numnet.test", "TensorFlow's ``tf.test``: TestCase with assertAllClose "
                   "(numnet.tf_api.testing).", **_tf_testing.TEST)
 _join({"train": train, "summary": summary, "test": test})
+
+from .tf_api import random_ops as _tf_random  # noqa: E402
+
+_join(_tf_random.RANDOM, random)
+_join({"cast": cast, "saturate_cast": _tf_array.saturate_cast, "complex": _tf_array.complex},
+      dtypes)
+_join({"LogicalDeviceConfiguration": collections.namedtuple(
+    "LogicalDeviceConfiguration", ["memory_limit", "experimental_priority",
+                                   "experimental_device_ordinal"], defaults=(None, None, 0)),
+       "set_logical_device_configuration": _accept,
+       "get_logical_device_configuration": lambda device: None,
+       "get_soft_device_placement": lambda: True,
+       "experimental_run_functions_eagerly": _accept,
+       "experimental_functions_run_eagerly": lambda: True}, config)
+
+# ``import numnet.linalg`` and ``from numnet.io import gfile`` find the namespaces
+for _name in ("linalg", "image", "debugging", "io", "train", "summary", "test", "nest",
+              "errors"):
+    sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.{_name}", globals()[_name])
+del _name

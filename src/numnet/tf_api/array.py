@@ -2234,6 +2234,169 @@ def tensordot(a, b, axes, name=None) -> Tensor:
     return einsum(f"{''.join(sa)},{''.join(sb)}->{''.join(out)}", a, b)
 
 
+def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=np.int32,
+                               name=None) -> Tensor:
+    """The bin of each value among ``nbins`` equal bins over ``value_range`` [low, high]
+    (values outside go to the first or last bin).
+
+    Args:
+        values: numbers.
+        value_range: [low, high].
+        nbins: the number of bins. Defaults to ``100``.
+        dtype: the result's dtype. Defaults to ``tf.int32``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.histogram_fixed_width_bins([-1.0, 0.0, 1.5, 2.0, 5.0], [0.0, 5.0], 5).tolist()
+        [0, 0, 1, 2, 4]
+    """
+    v = array(values).astype(np.float64)
+    low, high = (float(b) for b in np.asarray(array(value_range), dtype=np.float64).ravel())
+    n = int(plain(nbins))
+    bins = np.floor((v - low) / (high - low) * n)
+    return Tensor(backend.to_device(np.clip(bins, 0, n - 1).astype(np.dtype(dtype))))
+
+
+def histogram_fixed_width(values, value_range, nbins=100, dtype=np.int32,
+                          name=None) -> Tensor:
+    """How many values fall in each of ``nbins`` equal bins over ``value_range`` (values
+    outside counted in the first or last bin).
+
+    Args:
+        values: numbers.
+        value_range: [low, high].
+        nbins: the number of bins. Defaults to ``100``.
+        dtype: the counts' dtype. Defaults to ``tf.int32``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0], [0.0, 5.0], 5).tolist()
+        [2, 1, 1, 0, 1]
+    """
+    n = int(plain(nbins))
+    bins = array(histogram_fixed_width_bins(values, value_range, n, np.int64)).ravel()
+    return Tensor(backend.to_device(np.bincount(bins, minlength=n).astype(np.dtype(dtype))))
+
+
+def dynamic_partition(data, partitions, num_partitions, name=None) -> list:
+    """``data``'s rows split into ``num_partitions`` Tensors by ``partitions`` (one id per
+    row, or per entry of its leading axes); the gradient goes back to each row.
+
+    Args:
+        data: a Tensor.
+        partitions: integer ids in [0, num_partitions), shape a prefix of data's.
+        num_partitions: the number of outputs.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> [t.tolist() for t in numnet.dynamic_partition([10, 20, 30], [1, 0, 1], 2)]
+        [[20], [10, 30]]
+    """
+    x = to_tensor(data)
+    ids = array(partitions).astype(np.int64)
+    flat = x if ids.ndim == 1 else (_ops.reshape(x, (-1,) + x.shape[ids.ndim:]) if
+                                     x.dtype.kind in "fc" else
+                                     Tensor(x.value.reshape((-1,) + x.shape[ids.ndim:])))
+    ids = ids.reshape(-1)
+    n = int(plain(num_partitions))
+    if ids.size and (ids.min() < 0 or ids.max() >= n):
+        raise InvalidArgumentError(None, None, f"dynamic_partition(partitions): ids must lie in "
+                                               f"[0, {n}); given {ids.min()} ... {ids.max()}.")
+    out = []
+    for k in range(n):
+        where = backend.to_device(np.nonzero(ids == k)[0])
+        out.append(_ops.getitem(flat, where) if flat.dtype.kind in "fc" else
+                   Tensor(flat.value[where]))
+    return out
+
+
+def dynamic_stitch(indices, data, name=None) -> Tensor:
+    """The rows of the Tensors of ``data`` placed at the positions in ``indices`` (a later
+    row wins where positions repeat); the inverse of dynamic_partition.
+
+    Args:
+        indices: a list of integer Tensors.
+        data: a list of Tensors, each of shape indices[i].shape + a common row shape.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.dynamic_stitch([[0, 2], [1]], [[10.0, 30.0], [20.0]]).tolist()
+        [10.0, 20.0, 30.0]
+    """
+    idx = [array(i).astype(np.int64).reshape(-1) for i in indices]
+    parts = [to_tensor(d) for d in data]
+    rows = []
+    for flat, raw, d in zip(idx, indices, parts):
+        shape = (len(flat),) + d.shape[np.ndim(array(raw)):]
+        rows.append(_ops.reshape(d, shape) if d.dtype.kind in "fc" else
+                    Tensor(d.value.reshape(shape)))
+    flat_idx = np.concatenate(idx) if idx else np.zeros(0, np.int64)
+    n = int(flat_idx.max()) + 1 if flat_idx.size else 0
+    source = np.zeros(n, dtype=np.int64)
+    source[flat_idx] = np.arange(flat_idx.size)  # the last occurrence wins
+    joined = _ops.concatenate(rows, axis=0) if all(r.dtype.kind in "fc" for r in rows) else \
+        Tensor(backend.xp.concatenate([r.value for r in rows], axis=0))
+    where = backend.to_device(source)
+    return _ops.getitem(joined, where) if joined.dtype.kind in "fc" else Tensor(
+        joined.value[where])
+
+
+def broadcast_static_shape(shape_x, shape_y):
+    """The shape two shapes broadcast to (a TensorShape; ValueError when they do not).
+
+    Args:
+        shape_x: a shape.
+        shape_y: a shape.
+
+    Example:
+        >>> numnet.broadcast_static_shape([2, 1], [3]).as_list()
+        [2, 3]
+    """
+    from .control import TensorShape
+
+    dims_x = getattr(shape_x, "dims", shape_x)
+    dims_y = getattr(shape_y, "dims", shape_y)
+    try:
+        out = np.broadcast_shapes(tuple(plain(dims_x)), tuple(plain(dims_y)))
+    except ValueError:
+        raise ValueError(f"Incompatible shapes for broadcasting: {plain(dims_x)} and "
+                         f"{plain(dims_y)}") from None
+    return TensorShape(list(out))
+
+
+def broadcast_dynamic_shape(shape_x, shape_y) -> Tensor:
+    """The shape two shapes broadcast to, as a 1-D int32 Tensor.
+
+    Args:
+        shape_x: a 1-D shape Tensor or list.
+        shape_y: a 1-D shape Tensor or list.
+
+    Example:
+        >>> numnet.broadcast_dynamic_shape([2, 1], [1, 3]).tolist()
+        [2, 3]
+    """
+    dtype = to_tensor(shape_x).dtype
+    out = broadcast_static_shape(array(shape_x).tolist(), array(shape_y).tolist()).as_list()
+    return Tensor(backend.to_device(np.asarray(out, dtype=dtype)))
+
+
+def complex(real, imag, name=None) -> Tensor:  # noqa: A001 - TensorFlow's name
+    """real + imag * 1j (complex64 from float32, complex128 from float64; no gradient).
+
+    Args:
+        real: the real parts.
+        imag: the imaginary parts.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.complex([1.0], [2.0]).tolist()
+        [(1+2j)]
+    """
+    a, b = pair(real, imag)
+    dtype = np.complex64 if a.dtype.itemsize <= 4 else np.complex128
+    return Tensor((a.value + 1j * b.value).astype(dtype))
+
+
 MATH = {
     "acos": acos, "acosh": acosh, "accumulate_n": accumulate_n, "angle": angle, "asin": asin,
     "asinh": asinh, "atan": atan, "atan2": atan2, "atanh": atanh, "bessel_i0": bessel_i0,
@@ -2262,7 +2425,11 @@ MATH = {
 
 TOP = {
     "acos": acos, "acosh": acosh, "asin": asin, "asinh": asinh, "atan": atan, "atan2": atan2,
-    "atanh": atanh, "bitcast": bitcast, "cosh": cosh, "einsum": einsum,
+    "atanh": atanh, "bitcast": bitcast, "broadcast_dynamic_shape": broadcast_dynamic_shape,
+    "broadcast_static_shape": broadcast_static_shape, "complex": complex,
+    "dynamic_partition": dynamic_partition, "dynamic_stitch": dynamic_stitch,
+    "histogram_fixed_width": histogram_fixed_width,
+    "histogram_fixed_width_bins": histogram_fixed_width_bins, "cosh": cosh, "einsum": einsum,
     "ensure_shape": ensure_shape, "executing_eagerly": executing_eagerly,
     "gather_nd": gather_nd, "get_static_value": get_static_value, "identity_n": identity_n,
     "inside_function": inside_function, "meshgrid": meshgrid, "parallel_stack": parallel_stack,

@@ -1053,7 +1053,7 @@ class IndexedSlices:
 
 TOP = {
     "AggregationMethod": AggregationMethod, "IndexedSlices": IndexedSlices, "Module": Module,
-    "RegisterGradient": RegisterGradient, "TensorShape": TensorShape,
+    "RegisterGradient": RegisterGradient, "TensorArray": None, "TensorShape": TensorShape,
     "UnconnectedGradients": UnconnectedGradients, "case": case, "cond": cond,
     "control_dependencies": control_dependencies, "custom_gradient": custom_gradient,
     "foldl": foldl, "foldr": foldr,
@@ -1066,3 +1066,155 @@ TOP = {
     "while_loop": while_loop,
 }
 """The names that join the top level (``tf.cond``, ``tf.Module``, ...)."""
+
+
+# ----------------------------------------------------------------------------- TensorArray
+
+
+class TensorArray:
+    """A list of Tensors that loops fill one index at a time, as ``tf.TensorArray``:
+    ``write(i, value)`` returns the array (use the result, as in TensorFlow), ``read(i)``,
+    ``stack()`` joins them along a new first axis (gradients flow back to each value).
+
+    Args:
+        dtype: the elements' dtype (values are cast to it).
+        size: the initial number of elements. Defaults to ``None`` (0).
+        dynamic_size: allow writes past the size. Defaults to ``None`` (False).
+        clear_after_read: accepted as TensorFlow's. Defaults to ``None``.
+        tensor_array_name: accepted. Defaults to ``None``.
+        handle: accepted. Defaults to ``None``.
+        flow: accepted. Defaults to ``None``.
+        infer_shape: check that elements share a shape. Defaults to ``True``.
+        element_shape: the elements' shape, or None. Defaults to ``None``.
+        colocate_with_first_write_call: accepted. Defaults to ``True``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> ta = numnet.TensorArray(numnet.float32, size=3)
+        >>> for i in range(3):
+        ...     ta = ta.write(i, float(i) * 2)
+        >>> ta.stack().tolist()
+        [0.0, 2.0, 4.0]
+    """
+
+    def __init__(self, dtype, size=None, dynamic_size=None, clear_after_read=None,
+                 tensor_array_name=None, handle=None, flow=None, infer_shape=True,
+                 element_shape=None, colocate_with_first_write_call=True, name=None):
+        self._dtype = np.dtype(dtype)
+        self._items: list = [None] * (0 if size is None else int(plain(size)))
+        self._dynamic = builtins.bool(dynamic_size)
+        self._infer_shape = infer_shape
+        self._element_shape = None if element_shape is None else TensorShape(element_shape)
+
+    @property
+    def dtype(self):
+        """The elements' dtype."""
+        return self._dtype
+
+    @property
+    def element_shape(self) -> TensorShape:
+        """The elements' shape (unknown until the first write)."""
+        return self._element_shape if self._element_shape is not None else TensorShape(None)
+
+    @property
+    def dynamic_size(self) -> bool:
+        """Whether writes may grow the array."""
+        return self._dynamic
+
+    def size(self, name=None) -> Tensor:
+        """The number of elements, an int32 scalar."""
+        return Tensor(backend.xp.asarray(len(self._items), dtype=np.int32))
+
+    def write(self, index, value, name=None) -> TensorArray:
+        """Set element ``index`` to ``value``; returns the array."""
+        i = int(np.asarray(plain(index)))
+        if i < 0 or (i >= len(self._items) and not self._dynamic):
+            raise InvalidArgumentError(None, None, f"TensorArray.write: index {i} is outside "
+                                                   f"the array of size {len(self._items)} "
+                                                   "(make it with dynamic_size=True to grow).")
+        value = _as(value, self._dtype) if not (isinstance(value, Tensor) and
+                                                value.dtype == self._dtype) else value
+        shape = TensorShape(list(value.shape))
+        if self._element_shape is not None and self._infer_shape and \
+                not self._element_shape.is_compatible_with(shape):
+            raise ValueError(f"TensorArray.write: a value of shape {value.shape} does not fit "
+                             f"the elements' shape {self._element_shape}.")
+        if self._element_shape is None or not self._element_shape.is_fully_defined():
+            self._element_shape = shape
+        if i >= len(self._items):
+            self._items += [None] * (i + 1 - len(self._items))
+        self._items[i] = value
+        return self
+
+    def read(self, index, name=None) -> Tensor:
+        """Element ``index`` (zeros of the element shape if never written)."""
+        i = int(np.asarray(plain(index)))
+        if not 0 <= i < len(self._items):
+            raise InvalidArgumentError(None, None, f"TensorArray.read: index {i} is outside "
+                                                   f"the array of size {len(self._items)}.")
+        return self._item(i)
+
+    def _item(self, i) -> Tensor:
+        item = self._items[i]
+        if item is None:
+            shape = builtins.tuple(self._element_shape or ())
+            return Tensor(backend.xp.zeros(shape, dtype=self._dtype))
+        return item
+
+    def stack(self, name=None) -> Tensor:
+        """The elements joined along a new first axis."""
+        if not self._items:
+            shape = builtins.tuple(self._element_shape or ())
+            return Tensor(backend.xp.zeros((0,) + shape, dtype=self._dtype))
+        return _stack([self._item(i) for i in range(len(self._items))])
+
+    def gather(self, indices, name=None) -> Tensor:
+        """The elements at ``indices``, stacked."""
+        return _stack([self.read(i) for i in np.asarray(plain(indices)).reshape(-1)])
+
+    def concat(self, name=None) -> Tensor:
+        """The elements joined along their first axis."""
+        items = [self._item(i) for i in range(len(self._items))]
+        if all(t.dtype.kind in "fc" for t in items):
+            return _ops.concatenate(items, axis=0)
+        return Tensor(backend.xp.concatenate([t.value for t in items], axis=0))
+
+    def unstack(self, value, name=None) -> TensorArray:
+        """Fill the array with the rows of ``value``."""
+        for i, row in enumerate(_rows(value)):
+            self._dynamic, dynamic = True, self._dynamic
+            self.write(i, row)
+            self._dynamic = dynamic
+        return self
+
+    def scatter(self, indices, value, name=None) -> TensorArray:
+        """Write the rows of ``value`` at ``indices``."""
+        for i, row in zip(np.asarray(plain(indices)).reshape(-1), _rows(value)):
+            self.write(int(i), row)
+        return self
+
+    def split(self, value, lengths, name=None) -> TensorArray:
+        """Fill the array with pieces of ``value`` of the given ``lengths`` along axis 0."""
+        x = to_tensor(value)
+        start = 0
+        for i, n in enumerate(np.asarray(plain(lengths)).reshape(-1)):
+            piece = _ops.getitem(x, builtins.slice(start, start + int(n))) if \
+                x.dtype.kind in "fc" else Tensor(x.value[start:start + int(n)])
+            self._items += [None] * max(0, i + 1 - len(self._items))
+            self._items[i] = piece
+            start += int(n)
+        return self
+
+    def close(self, name=None) -> None:
+        """Drop the elements."""
+        self._items = []
+
+    def identity(self) -> TensorArray:
+        """The array itself."""
+        return self
+
+    def mark_used(self) -> None:
+        """Accepted as TensorFlow's."""
+
+
+TOP["TensorArray"] = TensorArray

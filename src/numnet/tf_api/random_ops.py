@@ -1,0 +1,435 @@
+"""TensorFlow's ``tf.random`` beyond Keras's functions: the stateless draws
+(``stateless_uniform(shape, seed=[1, 2])``: the same numbers for the same seed pair, every
+time), ``tf.random.Generator`` (a stream with its own state: ``from_seed``, ``normal``,
+``uniform``, ``split``), ``fold_in``, ``split``, ``poisson``.
+
+    g = tf.random.Generator.from_seed(1)
+    noise = g.normal(shape=[2, 3])
+    seeds = tf.random.split([1, 2], num=3)          # (3, 2) new seed pairs
+    x = tf.random.stateless_uniform([4], seed=seeds[0])
+
+The numbers are numnet's own (NumPy's Philox generator keyed by the seed), not TensorFlow's:
+a seed gives the same numbers in numnet every time, not the numbers TensorFlow gives.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backend
+from ..autodiff import Tensor
+from .base import array, plain
+
+
+def _seed_pair(seed, where: str) -> tuple:
+    values = np.asarray(array(seed)).astype(np.int64).reshape(-1)
+    if values.size != 2:
+        raise ValueError(f"{where}(seed): expected a pair of integers (shape [2]), given "
+                         f"{np.asarray(array(seed)).tolist()}.")
+    return int(values[0]) & 0xFFFFFFFFFFFFFFFF, int(values[1]) & 0xFFFFFFFFFFFFFFFF
+
+
+def _stateless(seed, where: str) -> np.random.Generator:
+    a, b = _seed_pair(seed, where)
+    return np.random.Generator(np.random.Philox(key=[a, b]))
+
+
+def _out(values, dtype) -> Tensor:
+    return Tensor(backend.to_device(np.asarray(values).astype(np.dtype(dtype), copy=False)))
+
+
+def _shape(shape) -> tuple:
+    shape = plain(shape)
+    return (int(shape),) if isinstance(shape, int) else tuple(int(d) for d in shape)
+
+
+def _truncated(rng, shape) -> np.ndarray:
+    z = rng.standard_normal(shape)
+    bad = np.abs(z) > 2
+    while bad.any():
+        z[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2
+    return z
+
+
+def _uniform(rng, shape, minval, maxval, dtype):
+    dtype = np.dtype(dtype)
+    if dtype.kind in "iu":
+        if maxval is None:
+            raise ValueError("uniform(maxval): required for an integer dtype.")
+        return _out(rng.integers(int(plain(minval)), int(plain(maxval)), shape), dtype)
+    high = 1.0 if maxval is None else float(plain(maxval))
+    return _out(rng.uniform(float(plain(minval)), high, shape), dtype)
+
+
+def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=np.float32, name=None,
+                      alg="auto_select") -> Tensor:
+    """Uniform samples in [minval, maxval) that depend only on ``seed`` (a pair of ints):
+    the same seed gives the same numbers every time.
+
+    Args:
+        shape: the output's shape.
+        seed: a pair of integers.
+        minval: the lower bound. Defaults to ``0``.
+        maxval: the upper bound; None for 1 (floats). Defaults to ``None``.
+        dtype: the dtype (an integer dtype needs maxval). Defaults to ``tf.float32``.
+        name: ignored. Defaults to ``None``.
+        alg: accepted as TensorFlow's. Defaults to ``"auto_select"``.
+
+    Example:
+        >>> a = numnet.random.stateless_uniform([3], seed=[1, 2])
+        >>> b = numnet.random.stateless_uniform([3], seed=[1, 2])
+        >>> bool(numnet.reduce_all(a == b))
+        True
+    """
+    return _uniform(_stateless(seed, "stateless_uniform"), _shape(shape), minval, maxval, dtype)
+
+
+def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=np.float32, name=None,
+                     alg="auto_select") -> Tensor:
+    """Normal samples N(mean, stddev^2) that depend only on ``seed`` (a pair of ints).
+
+    Args:
+        shape: the output's shape.
+        seed: a pair of integers.
+        mean: the mean. Defaults to ``0.0``.
+        stddev: the standard deviation. Defaults to ``1.0``.
+        dtype: a float dtype. Defaults to ``tf.float32``.
+        name: ignored. Defaults to ``None``.
+        alg: accepted as TensorFlow's. Defaults to ``"auto_select"``.
+
+    Example:
+        >>> numnet.random.stateless_normal([2, 2], seed=[0, 1]).shape
+        (2, 2)
+    """
+    rng = _stateless(seed, "stateless_normal")
+    return _out(float(plain(mean)) + float(plain(stddev)) * rng.standard_normal(_shape(shape)),
+                dtype)
+
+
+def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=np.float32, name=None,
+                               alg="auto_select") -> Tensor:
+    """Normal samples within two standard deviations of the mean, depending only on
+    ``seed``.
+
+    Args:
+        shape: the output's shape.
+        seed: a pair of integers.
+        mean: the mean. Defaults to ``0.0``.
+        stddev: the standard deviation before truncation. Defaults to ``1.0``.
+        dtype: a float dtype. Defaults to ``tf.float32``.
+        name: ignored. Defaults to ``None``.
+        alg: accepted as TensorFlow's. Defaults to ``"auto_select"``.
+
+    Example:
+        >>> float(numnet.reduce_max(numnet.abs(numnet.random.stateless_truncated_normal(
+        ...     [100], seed=[3, 4])))) <= 2.0
+        True
+    """
+    rng = _stateless(seed, "stateless_truncated_normal")
+    return _out(float(plain(mean)) + float(plain(stddev)) * _truncated(rng, _shape(shape)),
+                dtype)
+
+
+def stateless_categorical(logits, num_samples, seed, dtype=np.int64, name=None) -> Tensor:
+    """``num_samples`` class indices per row of ``logits`` (batch, classes), drawn with
+    probabilities softmax(logits), depending only on ``seed``.
+
+    Args:
+        logits: (batch, classes).
+        num_samples: draws per row.
+        seed: a pair of integers.
+        dtype: the indices' dtype. Defaults to ``tf.int64``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.random.stateless_categorical([[0.0, 100.0]], 3, seed=[1, 1]).tolist()
+        [[1, 1, 1]]
+    """
+    z = np.asarray(array(logits), dtype=np.float64)
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    u = _stateless(seed, "stateless_categorical").random((len(z), int(plain(num_samples))))
+    samples = (u[:, :, None] > np.cumsum(p, axis=1)[:, None, :]).sum(axis=2)
+    return _out(np.minimum(samples, z.shape[1] - 1), dtype)
+
+
+def stateless_binomial(shape, seed, counts, probs, output_dtype=np.int32, name=None) -> Tensor:
+    """Binomial samples (counts trials of probability probs), depending only on ``seed``.
+
+    Args:
+        shape: the output's shape.
+        seed: a pair of integers.
+        counts: the number of trials (broadcast).
+        probs: the success probability (broadcast).
+        output_dtype: the dtype. Defaults to ``tf.int32``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.random.stateless_binomial([3], [1, 2], counts=10, probs=0.0).tolist()
+        [0, 0, 0]
+    """
+    rng = _stateless(seed, "stateless_binomial")
+    return _out(rng.binomial(array(counts).astype(np.int64), array(probs), _shape(shape)),
+                output_dtype)
+
+
+def stateless_poisson(shape, seed, lam, dtype=np.int32, name=None) -> Tensor:
+    """Poisson samples of rate ``lam``, depending only on ``seed``.
+
+    Args:
+        shape: the output's shape (lam broadcast to it).
+        seed: a pair of integers.
+        lam: the rate.
+        dtype: the dtype. Defaults to ``tf.int32``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.random.stateless_poisson([2], [1, 2], lam=0.0).tolist()
+        [0, 0]
+    """
+    return _out(_stateless(seed, "stateless_poisson").poisson(array(lam), _shape(shape)), dtype)
+
+
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=np.float32, name=None) -> Tensor:
+    """Gamma samples of shape ``alpha`` and rate ``beta`` (1 when None), depending only on
+    ``seed``.
+
+    Args:
+        shape: the output's shape.
+        seed: a pair of integers.
+        alpha: the shape parameter.
+        beta: the rate, or None for 1. Defaults to ``None``.
+        dtype: a float dtype. Defaults to ``tf.float32``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.random.stateless_gamma([2], [1, 2], alpha=1.0).shape
+        (2,)
+    """
+    rng = _stateless(seed, "stateless_gamma")
+    rate = 1.0 if beta is None else array(beta)
+    return _out(rng.gamma(array(alpha), 1.0, _shape(shape)) / rate, dtype)
+
+
+def poisson(shape, lam, dtype=np.float32, seed=None, name=None) -> Tensor:
+    """Poisson samples of rate ``lam``: shape = shape + lam's shape.
+
+    Args:
+        shape: the leading shape.
+        lam: the rates.
+        dtype: the dtype. Defaults to ``tf.float32``.
+        seed: an int, or None for numnet's generator. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.random.poisson([4], [0.0, 0.0], seed=1).shape
+        (4, 2)
+    """
+    rates = array(lam)
+    rng = backend.rng() if seed is None else np.random.default_rng(int(plain(seed)))
+    return _out(rng.poisson(rates, _shape(shape) + rates.shape), dtype)
+
+
+def split(seed, num=2, alg="auto_select") -> Tensor:
+    """``num`` new seed pairs derived from ``seed``: shape (num, 2), int64.
+
+    Args:
+        seed: a pair of integers.
+        num: how many. Defaults to ``2``.
+        alg: accepted as TensorFlow's. Defaults to ``"auto_select"``.
+
+    Example:
+        >>> numnet.random.split([1, 2], num=3).shape
+        (3, 2)
+    """
+    rng = _stateless(seed, "split")
+    return _out(rng.integers(0, 2 ** 62, (int(num), 2)), np.int64)
+
+
+def fold_in(seed, data, alg="auto_select") -> Tensor:
+    """A new seed pair from ``seed`` and an integer ``data`` (a step, a replica id).
+
+    Args:
+        seed: a pair of integers.
+        data: an integer.
+        alg: accepted as TensorFlow's. Defaults to ``"auto_select"``.
+
+    Example:
+        >>> a = numnet.random.fold_in([1, 2], 7); b = numnet.random.fold_in([1, 2], 8)
+        >>> bool(numnet.reduce_any(a != b))
+        True
+    """
+    a, b = _seed_pair(seed, "fold_in")
+    rng = np.random.Generator(np.random.Philox(key=[a ^ (int(plain(data)) * 0x9E3779B97F4A7C15
+                                                         & 0xFFFFFFFFFFFFFFFF), b]))
+    return _out(rng.integers(0, 2 ** 62, 2), np.int64)
+
+
+def create_rng_state(seed, alg) -> Tensor:
+    """The state of a Generator seeded with ``seed``: a 1-D int64 Tensor (numnet's: the seed,
+    a counter of draws).
+
+    Args:
+        seed: an integer.
+        alg: accepted as TensorFlow's.
+
+    Example:
+        >>> numnet.random.create_rng_state(1, "philox").tolist()
+        [1, 0]
+    """
+    return _out([int(plain(seed)), 0], np.int64)
+
+
+class Algorithm:
+    """The names of TensorFlow's random algorithms (numnet uses NumPy's Philox for all)."""
+
+    PHILOX = 1
+    THREEFRY = 2
+    AUTO_SELECT = 3
+
+
+class Generator:
+    """A random stream with its own state, as ``tf.random.Generator``: each draw advances
+    it, so two generators from one seed give the same sequence. Make one with
+    ``Generator.from_seed(seed)`` or ``Generator.from_non_deterministic_state()``.
+
+    Args:
+        copy_from: another Generator to copy the state of. Defaults to ``None``.
+        state: accepted as TensorFlow's. Defaults to ``None``.
+        alg: accepted as TensorFlow's. Defaults to ``None``.
+
+    Example:
+        >>> g1, g2 = numnet.random.Generator.from_seed(1), numnet.random.Generator.from_seed(1)
+        >>> bool(numnet.reduce_all(g1.normal([3]) == g2.normal([3])))
+        True
+    """
+
+    def __init__(self, copy_from=None, state=None, alg=None):
+        if copy_from is not None:
+            self._seed, self._count = copy_from._seed, copy_from._count
+        else:
+            values = [0, 0] if state is None else np.asarray(array(state)).reshape(-1).tolist()
+            self._seed, self._count = int(values[0]), int(values[1]) if len(values) > 1 else 0
+
+    @classmethod
+    def from_seed(cls, seed, alg=None) -> Generator:
+        """A generator whose stream depends only on ``seed``."""
+        return cls(state=[int(plain(seed)), 0])
+
+    @classmethod
+    def from_non_deterministic_state(cls, alg=None) -> Generator:
+        """A generator seeded from the operating system's entropy."""
+        return cls(state=[int(np.random.SeedSequence().entropy % (2 ** 62)), 0])
+
+    @classmethod
+    def from_state(cls, state, alg=None) -> Generator:
+        """A generator continuing from ``state`` (as ``g.state`` gives)."""
+        return cls(state=state)
+
+    @property
+    def state(self) -> Tensor:
+        """The state: (seed, draws so far), int64."""
+        return _out([self._seed, self._count], np.int64)
+
+    @property
+    def algorithm(self) -> int:
+        """Algorithm.PHILOX."""
+        return Algorithm.PHILOX
+
+    def reset_from_seed(self, seed) -> None:
+        """Start again from ``seed``."""
+        self._seed, self._count = int(plain(seed)), 0
+
+    def reset(self, state) -> None:
+        """Continue from ``state``."""
+        values = np.asarray(array(state)).reshape(-1).tolist()
+        self._seed, self._count = int(values[0]), int(values[1])
+
+    def skip(self, delta) -> None:
+        """Advance the stream by ``delta`` draws."""
+        self._count += int(plain(delta))
+
+    def _next(self) -> np.random.Generator:
+        rng = np.random.Generator(np.random.Philox(key=[self._seed & 0xFFFFFFFFFFFFFFFF,
+                                                        self._count]))
+        self._count += 1
+        return rng
+
+    def normal(self, shape, mean=0.0, stddev=1.0, dtype=np.float32, name=None) -> Tensor:
+        """Normal samples N(mean, stddev^2), advancing the stream."""
+        return _out(float(plain(mean)) + float(plain(stddev)) *
+                    self._next().standard_normal(_shape(shape)), dtype)
+
+    def uniform(self, shape, minval=0, maxval=None, dtype=np.float32, name=None) -> Tensor:
+        """Uniform samples in [minval, maxval), advancing the stream."""
+        return _uniform(self._next(), _shape(shape), minval, maxval, dtype)
+
+    def uniform_full_int(self, shape, dtype=np.uint64, name=None) -> Tensor:
+        """Integers over the whole range of ``dtype``."""
+        info = np.iinfo(np.dtype(dtype))
+        return _out(self._next().integers(info.min, info.max, _shape(shape), dtype=np.dtype(
+            dtype), endpoint=True), dtype)
+
+    def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=np.float32,
+                         name=None) -> Tensor:
+        """Normal samples within two standard deviations, advancing the stream."""
+        return _out(float(plain(mean)) + float(plain(stddev)) *
+                    _truncated(self._next(), _shape(shape)), dtype)
+
+    def binomial(self, shape, counts, probs, dtype=np.int32, name=None) -> Tensor:
+        """Binomial samples, advancing the stream."""
+        return _out(self._next().binomial(array(counts).astype(np.int64), array(probs),
+                                          _shape(shape)), dtype)
+
+    def make_seeds(self, count=1) -> Tensor:
+        """``count`` seed pairs for the stateless functions: shape (2, count), int64."""
+        return _out(self._next().integers(0, 2 ** 62, (2, int(count))), np.int64)
+
+    def split(self, count=1) -> list:
+        """``count`` new independent Generators, advancing this one."""
+        seeds = self._next().integers(0, 2 ** 62, int(count))
+        return [Generator(state=[int(s), 0]) for s in seeds]
+
+
+_global = {"generator": None}
+
+
+def get_global_generator() -> Generator:
+    """The process's global Generator (seeded from the OS's entropy when first asked for).
+
+    Example:
+        >>> isinstance(numnet.random.get_global_generator(), numnet.random.Generator)
+        True
+    """
+    if _global["generator"] is None:
+        _global["generator"] = Generator.from_non_deterministic_state()
+    return _global["generator"]
+
+
+def set_global_generator(generator) -> None:
+    """Make ``generator`` the global Generator.
+
+    Args:
+        generator: a Generator.
+
+    Example:
+        >>> numnet.random.set_global_generator(numnet.random.Generator.from_seed(3))
+    """
+    if not isinstance(generator, Generator):
+        raise TypeError(f"set_global_generator(generator): expected a tf.random.Generator, "
+                        f"given {type(generator).__name__}.")
+    _global["generator"] = generator
+
+
+RANDOM = {
+    "Algorithm": Algorithm, "Generator": Generator, "create_rng_state": create_rng_state,
+    "fold_in": fold_in, "get_global_generator": get_global_generator, "poisson": poisson,
+    "set_global_generator": set_global_generator, "split": split,
+    "stateless_binomial": stateless_binomial, "stateless_categorical": stateless_categorical,
+    "stateless_gamma": stateless_gamma, "stateless_normal": stateless_normal,
+    "stateless_poisson": stateless_poisson,
+    "stateless_truncated_normal": stateless_truncated_normal,
+    "stateless_uniform": stateless_uniform,
+}
+"""The functions that join ``tf.random`` (numnet.random)."""
