@@ -115,7 +115,8 @@ def test_needs_an_optimizer_with_use_ema():
 def test_with_a_multi_optimizer_only_the_averaging_inner_optimizer_swaps():
     x, y = _data()
     numnet.utils.set_random_seed(1)
-    model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(2, activation="tanh", name="a"),
+    model = numnet.Sequential([numnet.Input((3,)),
+                               numnet.layers.Dense(2, activation="tanh", name="a"),
                                numnet.layers.Dense(1, name="b")])
     mapping = numnet.optimizers.OptimizerMap(numnet.optimizers.SGD(0.01))
     mapping["a/.*"] = numnet.optimizers.SGD(0.01, use_ema=True, ema_momentum=0.5)

@@ -86,7 +86,8 @@ def test_config_round_trip_and_fit():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(64, 3)).astype("float32")
     y = x @ np.array([[1.0], [2.0], [-1.0]], "float32")
-    model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(4, activation="tanh", name="first"),
+    model = numnet.Sequential([numnet.Input((3,)),
+                               numnet.layers.Dense(4, activation="tanh", name="first"),
                                numnet.layers.Dense(1, name="second")])
     model.compile(optimizer=multi, loss="mse")
     history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
