@@ -89,13 +89,18 @@ def test_random_erasing_boxes():
 
 
 def test_solarization_by_hand():
-    x = np.array([[[[10.0, 200.0]]]], "float32")
+    x = np.array([[[[0.25, 200.0]]]], "float32")
     np.testing.assert_allclose(layers.Solarization()(x, training=True).numpy(), 255.0 - x)
-    half = layers.Solarization(threshold_factor=(0.5, 0.5))(x, training=True).numpy()
-    np.testing.assert_allclose(half, [[[[10.0, 55.0]]]])
+    # Keras draws t from [lower, upper * 255] = [0.5, 127.5]: 0.25 stays, 200 flips
+    half = layers.Solarization(threshold_factor=(0.5, 0.5), seed=3)
+    for _ in range(5):
+        np.testing.assert_allclose(half(x, training=True).numpy(), [[[[0.25, 55.0]]]])
     unit = layers.Solarization(threshold_factor=(0.5, 0.5), value_range=(0, 1))
     np.testing.assert_allclose(unit(x / 255, training=True).numpy(),
-                               [[[[10 / 255, 55 / 255]]]], rtol=1e-5)
+                               [[[[0.25 / 255, 55 / 255]]]], rtol=1e-5)
+    added = layers.Solarization(addition_factor=(0.2, 0.2), threshold_factor=1.0, seed=0)
+    out = added(np.zeros((50, 1, 1, 1), "float32"), training=True).numpy().ravel()
+    assert (out >= 0).all() and (out <= 255).all()  # x + a in [0.2, 51], flipped above t
     np.testing.assert_array_equal(layers.Solarization()(x, training=False).numpy(), x)
 
 

@@ -362,3 +362,24 @@ def test_conv3d_transpose_matches_keras(kwargs):
     ours.build(x.shape)
     ours.set_weights(theirs.get_weights())
     np.testing.assert_allclose(ours(x).numpy(), want, rtol=1e-4, atol=1e-5)
+
+
+def test_keras_files_with_the_new_layers_load(tmp_path):
+    keras = _keras()
+    inputs = keras.Input((5, 8))
+    x = keras.layers.EinsumDense("abc,cd->abd", (None, 6), bias_axes="d")(inputs)
+    x = keras.layers.RMSNormalization()(x)
+    x = keras.layers.RNN(keras.layers.StackedRNNCells(
+        [keras.layers.LSTMCell(3), keras.layers.GRUCell(2), keras.layers.GRUCell(2)]),
+        return_sequences=True)(x)
+    x = keras.layers.Reshape((5, 2, 1, 1))(x)
+    x = keras.layers.ConvLSTM2D(2, 1)(x)
+    x = keras.layers.Reshape((2, 2))(x)
+    x = keras.layers.AdaptiveAveragePooling1D(1)(x)
+    outputs = keras.layers.Dense(2)(keras.layers.Flatten()(x))
+    theirs = keras.Model(inputs, outputs)
+    x = RNG.normal(size=(3, 5, 8)).astype("float32")
+    theirs.save(tmp_path / "new_layers.keras")
+    ours = numnet.models.load_model(tmp_path / "new_layers.keras")
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0),
+                               rtol=1e-5, atol=1e-6)

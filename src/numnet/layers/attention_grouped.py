@@ -1,4 +1,5 @@
-"""GroupQueryAttention (Keras's GroupedQueryAttention): multi-head attention whose key and value
+"""GroupQueryAttention (GroupedQueryAttention in Keras's source; Keras files name it
+GroupQueryAttention): multi-head attention whose key and value
 heads are shared by groups of query heads (Ainslie et al., 2023)."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from .base import Layer, is_symbolic_list
 from .einsum_dense import EinsumDense
 
 
-class GroupedQueryAttention(Layer):
+class GroupQueryAttention(Layer):
     """Grouped-query attention, as Keras 3's ``GroupQueryAttention``: ``num_query_heads``
     query heads and ``num_key_value_heads`` key/value heads, each key/value head serving
     num_query_heads / num_key_value_heads query heads (1 key/value head: multi-query attention;
@@ -145,6 +146,13 @@ class GroupedQueryAttention(Layer):
                 f"{tuple(value_shape)}.")
         return tuple(query_shape)
 
+    def _held_layers(self) -> list:
+        """[(attribute, layer)] as Keras's weight files nest the projections."""
+        parts = [("_query_dense", "_query_dense"), ("_key_dense", "_key_dense"),
+                 ("_gate_dense", "_gate_dense"), ("_value_dense", "_value_dense"),
+                 ("_output_dense", "_output_dense")]
+        return [(key, getattr(self, attr)) for key, attr in parts if hasattr(self, attr)]
+
     def compute_mask(self, inputs, mask=None):
         if isinstance(mask, (list, tuple)):
             return mask[0] if mask else None
@@ -234,6 +242,6 @@ class GroupedQueryAttention(Layer):
                 "seed": self.seed}
 
 
-GroupQueryAttention = GroupedQueryAttention
+GroupedQueryAttention = GroupQueryAttention  # the class's name in Keras's source
 
 __all__ = ["GroupQueryAttention", "GroupedQueryAttention"]

@@ -144,6 +144,8 @@ class EinsumDense(Layer):
         bias_constraint: the bias's constraint, or None. Defaults to ``None``.
         lora_rank, lora_alpha: accepted for Keras configs; LoRA is not supported (a rank other
             than None raises). Defaults to ``None``.
+        gptq_unpacked_column_size, quantization_config: accepted for Keras configs; numnet does
+            not quantize (a quantization_config other than None raises). Defaults to ``None``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, ``input_shape``.
 
     Weights: ``kernel`` (the equation's shape), then ``bias`` when ``bias_axes`` is given, as
@@ -165,10 +167,12 @@ class EinsumDense(Layer):
     def __init__(self, equation: str, output_shape, activation=None, bias_axes=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, lora_rank=None, lora_alpha=None, **kwargs):
-        kwargs.pop("quantization_config", None)
-        kwargs.pop("gptq_unpacked_column_size", None)
+                 bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
+        if quantization_config is not None:
+            raise ValueError("EinsumDense(quantization_config): numnet does not quantize "
+                             f"layers, given {quantization_config!r}; leave it None.")
         if lora_rank:
             raise ValueError(f"EinsumDense(lora_rank): LoRA is not supported by numnet, given "
                              f"{lora_rank!r}; leave lora_rank=None.")

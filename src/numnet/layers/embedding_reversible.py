@@ -29,6 +29,7 @@ class ReversibleEmbedding(Embedding):
             Defaults to ``None``.
         logit_soft_cap: c > 0 caps the reverse logits smoothly: c tanh(logits / c); None for
             none. Defaults to ``None``.
+        quantization_config: accepted for Keras configs; must be None. Defaults to ``None``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``.
 
     Input / output: forward (batch, ...) ids -> (batch, ..., output_dim); reverse
@@ -46,7 +47,10 @@ class ReversibleEmbedding(Embedding):
     def __init__(self, input_dim: int, output_dim: int, tie_weights: bool = True,
                  embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero: bool = False, reverse_dtype=None,
-                 logit_soft_cap=None, **kwargs):
+                 logit_soft_cap=None, quantization_config=None, **kwargs):
+        if quantization_config is not None:
+            raise ValueError("ReversibleEmbedding(quantization_config): numnet does not "
+                             f"quantize layers, given {quantization_config!r}; leave it None.")
         super().__init__(input_dim, output_dim, embeddings_initializer=embeddings_initializer,
                          embeddings_regularizer=embeddings_regularizer,
                          embeddings_constraint=embeddings_constraint, mask_zero=mask_zero,

@@ -338,17 +338,17 @@ class Solarization(_RandomImageLayer):
         threshold_factor: a number f in [0, 1] ((0, f)) or a pair. Defaults to ``0.0``.
         value_range: (low, high) of the images. Defaults to ``(0, 255)``.
         seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
-        **kwargs: the Layer arguments: ``name``, ``dtype``, ``data_format``.
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
 
     Example:
-        >>> solarize = numnet.layers.Solarization(threshold_factor=(0.5, 0.5))
-        >>> solarize(np.array([[[[10.0, 200.0]]]]), training=True).numpy().ravel()
-        array([10., 55.], dtype=float32)
+        >>> solarize = numnet.layers.Solarization(threshold_factor=(0.5, 0.5))  # t in [0.5, 127.5]
+        >>> solarize(np.array([[[[0.25, 200.0]]]]), training=True).numpy().ravel()
+        array([ 0.25, 55.  ], dtype=float32)
     """
 
     def __init__(self, addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255),
-                 seed: int | None = None, **kwargs):
-        data_format = kwargs.pop("data_format", None)
+                 seed: int | None = None, data_format=None, **kwargs):
         super().__init__(seed, data_format, **kwargs)
         self.addition_factor = _factor_in_unit(addition_factor,
                                                "Solarization(addition_factor)")
@@ -382,7 +382,8 @@ class AutoContrast(_RandomImageLayer):
 
     Args:
         value_range: (low, high) of the images. Defaults to ``(0, 255)``.
-        **kwargs: the Layer arguments: ``name``, ``dtype``, ``data_format``.
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
 
     Example:
         >>> contrast = numnet.layers.AutoContrast(value_range=(0, 1))
@@ -390,10 +391,8 @@ class AutoContrast(_RandomImageLayer):
         array([0. , 0.5, 1. ], dtype=float32)
     """
 
-    def __init__(self, value_range=(0, 255), **kwargs):
-        data_format = kwargs.pop("data_format", None)
-        seed = kwargs.pop("seed", None)
-        super().__init__(seed, data_format, **kwargs)
+    def __init__(self, value_range=(0, 255), data_format=None, **kwargs):
+        super().__init__(None, data_format, **kwargs)
         self.value_range = _value_range(value_range, "AutoContrast(value_range)")
 
     def call(self, inputs, training=True):

@@ -147,9 +147,11 @@ class _ConvLSTM(Layer):
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  dropout: float = 0.0, recurrent_dropout: float = 0.0, seed=None,
                  return_sequences: bool = False, return_state: bool = False,
-                 go_backwards: bool = False, stateful: bool = False, **kwargs):
-        kwargs.pop("unroll", None)
+                 go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
+                 zero_output_for_mask: bool = False, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.unroll = bool(unroll)  # accepted: the steps always run in a loop
+        self.zero_output_for_mask = bool(zero_output_for_mask)
         self.cell = ConvLSTMCell(
             self.rank, filters, kernel_size, strides=strides, padding=padding,
             data_format=data_format, dilation_rate=dilation_rate, activation=activation,
@@ -189,6 +191,10 @@ class _ConvLSTM(Layer):
             self.cell._maybe_build((input_shape[0], *input_shape[2:]))
         for var in self.cell._weights:  # as Keras names them: layer/conv_lstm_cell/kernel
             var.path = f"{self.name}/{self.cell.name}/{var.name}"
+
+    def _held_layers(self) -> list:
+        """[(attribute, layer)] as Keras's weight files nest the cell."""
+        return [("cell", self.cell)]
 
     def compute_output_shape(self, input_shape):
         self._check(input_shape)
@@ -233,7 +239,8 @@ class _ConvLSTM(Layer):
                 where = keep[:, t].reshape((batch,) + (1,) * (len(state_shape) - 1))
                 new_h, new_c = ops.where(where, new_h, h), ops.where(where, new_c, c)
             h, c = new_h, new_c
-            outputs.append(h)
+            outputs.append(ops.where(where, h, 0.0) if keep is not None
+                           and self.zero_output_for_mask else h)
         if self.stateful:
             self.states = [Tensor(backend.xp.array(s.value, copy=True)) for s in (h, c)]
         output = ops.stack(outputs, axis=1) if self.return_sequences else h
@@ -268,7 +275,8 @@ class _ConvLSTM(Layer):
                 "dropout": cell.dropout, "recurrent_dropout": cell.recurrent_dropout,
                 "seed": cell.seed, "return_sequences": self.return_sequences,
                 "return_state": self.return_state, "go_backwards": self.go_backwards,
-                "stateful": self.stateful}
+                "stateful": self.stateful, "unroll": self.unroll,
+                "zero_output_for_mask": self.zero_output_for_mask}
 
 
 _DOC = """A convolutional LSTM over sequences of {what} (Shi et al., 2015), as Keras 3's
@@ -309,6 +317,9 @@ _DOC = """A convolutional LSTM over sequences of {what} (Shi et al., 2015), as K
         return_state: also return the final h and c. Defaults to ``False``.
         go_backwards: run from the last step to the first. Defaults to ``False``.
         stateful: each call starts from the last call's final states. Defaults to ``False``.
+        unroll: accepted; the steps always run in a loop. Defaults to ``False``.
+        zero_output_for_mask: masked steps output zeros (with return_sequences) instead of the
+            last state. Defaults to ``False``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, ``input_shape``.
 
     Weights: kernel (*kernel_size, channels, 4 filters), recurrent_kernel (*kernel_size,

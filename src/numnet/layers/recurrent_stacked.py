@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import backend
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
-from .base import Layer
+from .base import Layer, snake_case
 from .wrappers import deserialize_inner, serialize_inner
 
 
@@ -17,6 +17,24 @@ def _sizes(cell) -> list:
 def _output_size(cell) -> int:
     size = getattr(cell, "output_size", None)
     return size if size is not None else _sizes(cell)[0]
+
+
+class _CellsByName(Layer):
+    """The list of cells as Keras's weight files see it: each cell under the snake case of its
+    class's name, with a counter from the second of a class on (lstm_cell, lstm_cell_1)."""
+
+    def __init__(self, cells):
+        super().__init__(name="cells")
+        self._cells = list(cells)
+
+    def _held_layers(self) -> list:
+        used: dict = {}
+        out = []
+        for cell in self._cells:
+            key = snake_case(type(cell).__name__)
+            used[key] = used.get(key, -1) + 1
+            out.append((key if used[key] == 0 else f"{key}_{used[key]}", cell))
+        return out
 
 
 class StackedRNNCells(Layer):
@@ -79,6 +97,11 @@ class StackedRNNCells(Layer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.output_size)
+
+    def _held_layers(self) -> list:
+        """[("cells", the cells)]: Keras's weight files keep a cell's weights at
+        cells/<snake-case class name>[_<counter>]."""
+        return [("cells", _CellsByName(self.cells))]
 
     def get_initial_state(self, batch_size: int) -> list:
         """Zeros for every state of every cell, flat (``state_size``'s order)."""
