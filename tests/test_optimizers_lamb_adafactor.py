@@ -144,3 +144,52 @@ def test_matches_keras_on_the_same_gradients(name):
     ours = _run(getattr(numnet.optimizers, name)(**kwargs), values, steps)
     for a, b in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(a, np.asarray(b), rtol=1e-5, atol=1e-6)
+
+
+def _schedule_free_by_hand(w, grads, lr=0.0025, b1=0.9, b2=0.999, eps=1e-8, warmup=0):
+    w = w.astype("float64")
+    z, v = w.copy(), np.zeros_like(w)
+    for t, g in enumerate(grads, start=1):
+        lr_t = lr * min(t / warmup, 1.0) if warmup else lr
+        x = (w - (1 - b1) * z) / b1
+        v = b2 * v + (1 - b2) * g * g
+        z = z - lr_t * g / (np.sqrt(v / (1 - b2**t)) + eps)
+        x = (1 - 1 / t) * x + z / t
+        w = (1 - b1) * z + b1 * x
+    return w
+
+
+@pytest.mark.parametrize("warmup", [0, 3])
+def test_schedule_free_adamw_follows_the_rule(warmup):
+    from numnet.optimizers import ScheduleFreeAdamW
+
+    shapes = [(4, 3), (3,)]
+    rng = np.random.default_rng(11)
+    values = [rng.normal(size=s).astype("float32") for s in shapes]
+    steps = [[rng.normal(size=s).astype("float32") for s in shapes] for _ in range(6)]
+    got = _run(ScheduleFreeAdamW(learning_rate=0.05, warmup_steps=warmup), values, steps)
+    for i, value in enumerate(values):
+        want = _schedule_free_by_hand(value, [s[i] for s in steps], lr=0.05, warmup=warmup)
+        np.testing.assert_allclose(got[i], want, rtol=2e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="beta_1"):
+        ScheduleFreeAdamW(beta_1=0.0)
+    with pytest.raises(ValueError, match="warmup_steps"):
+        ScheduleFreeAdamW(warmup_steps=-1)
+    assert type(numnet.optimizers.get("schedulefreeadamw")) is ScheduleFreeAdamW
+
+
+def test_schedule_free_adamw_matches_keras():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    shapes = [(4, 3), (3,)]
+    rng = np.random.default_rng(12)
+    values = [rng.normal(size=s).astype("float32") for s in shapes]
+    steps = [[rng.normal(size=s).astype("float32") for s in shapes] for _ in range(5)]
+    theirs_opt = keras.optimizers.ScheduleFreeAdamW(learning_rate=0.05, warmup_steps=2)
+    theirs = [keras.Variable(v.copy()) for v in values]
+    for grads in steps:
+        theirs_opt.apply_gradients(zip(grads, theirs, strict=True))
+    ours = _run(numnet.optimizers.ScheduleFreeAdamW(learning_rate=0.05, warmup_steps=2), values,
+                steps)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, np.asarray(b), rtol=1e-5, atol=1e-6)
