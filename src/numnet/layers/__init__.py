@@ -156,7 +156,13 @@ from .image_augment import (  # noqa: E402
     RandomInvert,
     Solarization,
 )
+from .image_color import (  # noqa: E402
+    RandomColorDegeneration,
+    RandomPosterization,
+    RandomSharpness,
+)
 from .normalization_more import RMSNormalization, SpectralNormalization  # noqa: E402
+from .pipeline import Pipeline  # noqa: E402
 from .pooling_adaptive import (  # noqa: E402
     AdaptiveAveragePooling1D,
     AdaptiveAveragePooling2D,
@@ -177,6 +183,7 @@ __all__ += [
     "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
     "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
     "ReversibleEmbedding", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+    "RandomColorDegeneration", "RandomPosterization", "RandomSharpness", "Pipeline",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)

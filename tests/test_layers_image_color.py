@@ -1,0 +1,111 @@
+"""RandomColorDegeneration, RandomPosterization, RandomSharpness and Pipeline: hand values,
+draws within their factors, gradients, configs, models, and Keras 3 (JAX) with fixed factors."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+import numnet
+from numnet import layers
+from numnet.autodiff.gradcheck import check_gradients
+
+RNG = np.random.default_rng(9)
+
+
+def _images(n=2, high=255.0):
+    return RNG.uniform(0, high, size=(n, 5, 6, 3)).astype("float32")
+
+
+def test_color_degeneration_by_hand():
+    x = _images()
+    gray = (x * np.array([0.2989, 0.5870, 0.1140], "float32")).sum(-1, keepdims=True)
+    half = layers.RandomColorDegeneration((0.5, 0.5))(x, training=True).numpy()
+    np.testing.assert_allclose(half, np.clip(x + 0.5 * (gray - x), 0, 255), rtol=1e-5)
+    np.testing.assert_array_equal(layers.RandomColorDegeneration(0.5)(x, training=False)
+                                  .numpy(), x)
+    assert layers.RandomColorDegeneration(0.3).factor == (-0.3, 0.3)
+
+
+def test_posterization_keeps_top_bits():
+    x = np.array([[[[200.0, 63.0, 130.0, 255.0]]]], "float32")
+    two = layers.RandomPosterization((2, 2))(x, training=True).numpy()
+    np.testing.assert_array_equal(two, [[[[192.0, 0.0, 128.0, 192.0]]]])
+    unit = layers.RandomPosterization((1, 1), value_range=(0, 1))(x / 255, training=True)
+    np.testing.assert_allclose(unit.numpy(), [[[[128 / 255, 0.0, 128 / 255, 128 / 255]]]],
+                               rtol=1e-6)
+    layer = layers.RandomPosterization(4, seed=0)  # bits drawn from [1, 4)
+    out = layer(np.full((50, 1, 1, 1), 255.0, "float32"), training=True).numpy().ravel()
+    assert set(out.tolist()) <= {128.0, 192.0, 224.0}
+
+
+def test_sharpness_by_hand_and_gradient():
+    x = _images(n=1)
+    padded = np.pad(x[0], ((1, 1), (1, 1), (0, 0)))
+    smooth = sum(padded[i:i + 5, j:j + 6] * (5 / 13 if (i, j) == (1, 1) else 1 / 13)
+                 for i in range(3) for j in range(3))
+    blurred = layers.RandomSharpness((0.0, 0.0))(x, training=True).numpy()[0]
+    np.testing.assert_allclose(blurred, np.clip(smooth, 0, 255), rtol=1e-5, atol=1e-4)
+    same = layers.RandomSharpness((0.5, 0.5))(x, training=True).numpy()
+    np.testing.assert_allclose(same, x, rtol=1e-6)
+    layer = layers.RandomSharpness((0.2, 0.2), value_range=(-100, 100), dtype="float64")
+    assert check_gradients(lambda t: layer(t, training=True), [RNG.normal(size=(1, 3, 4, 2))]) \
+        < 1e-6
+
+
+def test_pipeline_runs_layers_in_order_and_round_trips(tmp_path):
+    x = _images()
+    pipeline = layers.Pipeline([layers.RandomInvert((1.0, 1.0)),
+                                layers.RandomColorDegeneration((1.0, 1.0))])
+    gray = ((255 - x) * np.array([0.2989, 0.5870, 0.1140], "float32")).sum(-1, keepdims=True)
+    np.testing.assert_allclose(pipeline(x).numpy(), np.repeat(gray, 3, -1), rtol=1e-5,
+                               atol=1e-3)
+    np.testing.assert_array_equal(pipeline(x, training=False).numpy(), x)
+    clone = layers.Pipeline.from_config(pipeline.get_config())
+    assert [type(layer).__name__ for layer in clone.layers] == ["RandomInvert",
+                                                               "RandomColorDegeneration"]
+    mixed = layers.Pipeline([layers.MixUp(seed=0)])({"images": x, "labels": np.eye(2)})
+    assert set(mixed) == {"images", "labels"}
+    with pytest.raises(TypeError, match="not a layer"):
+        layers.Pipeline([layers.Dense(2), "flip"])
+    model = numnet.Sequential([numnet.Input((5, 6, 3)),
+                               layers.Pipeline([layers.RandomSharpness(0.3, seed=0),
+                                                layers.RandomPosterization(6, seed=0)]),
+                               layers.Flatten(), layers.Dense(1)])
+    model.compile("adam", "mse")
+    model.fit(x / 255, np.ones((2, 1)), epochs=1, verbose=0)
+    model.save(tmp_path / "pipeline.numnet")
+    loaded = numnet.models.load_model(tmp_path / "pipeline.numnet")
+    np.testing.assert_allclose(loaded.predict(x / 255, verbose=0),
+                               model.predict(x / 255, verbose=0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("cls,kwargs", [
+    (layers.RandomColorDegeneration, dict(factor=(0.2, 0.9), value_range=(0, 1), seed=1)),
+    (layers.RandomPosterization, dict(factor=(2, 6))),
+    (layers.RandomSharpness, dict(factor=0.4, seed=3))])
+def test_configs_and_errors(cls, kwargs):
+    layer = cls(**kwargs)
+    assert cls.from_config(layer.get_config()).get_config() == layer.get_config()
+    with pytest.raises(ValueError, match="factor"):
+        cls(factor=9)
+
+
+def test_fixed_factors_match_keras():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    x = _images()
+    for name, kwargs in [("RandomColorDegeneration", dict(factor=(0.7, 0.7))),
+                         ("RandomPosterization", dict(factor=(3, 3))),
+                         ("RandomSharpness", dict(factor=(0.2, 0.2))),
+                         ("RandomSharpness", dict(factor=(0.9, 0.9), value_range=(0, 1)))]:
+        data = x / 255 if kwargs.get("value_range") == (0, 1) else x
+        ours = getattr(layers, name)(**kwargs)(data, training=True).numpy()
+        theirs = np.asarray(getattr(keras.layers, name)(**kwargs)(data, training=True))
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-4)
+    pipeline = [keras.layers.AutoContrast(), keras.layers.RandomInvert((1.0, 1.0))]
+    ours = layers.Pipeline([layers.AutoContrast(), layers.RandomInvert((1.0, 1.0))])
+    np.testing.assert_allclose(ours(x).numpy(), np.asarray(keras.layers.Pipeline(pipeline)(x)),
+                               rtol=1e-5, atol=1e-4)
