@@ -135,3 +135,57 @@ def test_same_numbers_as_tensorflow():
         ta, rta = ta.write(i, [float(i)] * 2), rta.write(i, [float(i)] * 2)
     np.testing.assert_array_equal(ta.stack(), rta.stack().numpy())
     np.testing.assert_array_equal(ta.concat(), rta.concat().numpy())
+
+
+def test_stateless_image_augmentations_and_colour_spaces():
+    img = np.random.default_rng(1).uniform(size=(2, 6, 6, 3)).astype("float32")
+    for fn, args in [("stateless_random_crop", ([2, 3, 3, 3],)),
+                     ("stateless_random_brightness", (0.2,)),
+                     ("stateless_random_contrast", (0.5, 1.5)),
+                     ("stateless_random_flip_left_right", ()),
+                     ("stateless_random_flip_up_down", ()),
+                     ("stateless_random_saturation", (0.5, 1.5)),
+                     ("stateless_random_hue", (0.2,))]:
+        one = getattr(tf.image, fn)(img, *args, seed=[3, 4])
+        assert np.array_equal(one, getattr(tf.image, fn)(img, *args, seed=[3, 4])), fn
+    yuv = tf.image.rgb_to_yuv(img)
+    np.testing.assert_allclose(tf.image.yuv_to_rgb(yuv), img, atol=1e-5)
+    edges = tf.image.sobel_edges(np.tile(np.arange(6.0)[None, None, :, None], (1, 6, 1, 1)))
+    assert edges.shape == (1, 6, 6, 1, 2)
+    np.testing.assert_allclose(edges[0, 2, 1:5, 0, 1], [8.0, 8.0, 8.0, 8.0])
+    np.testing.assert_allclose(edges[0, 2, 1:5, 0, 0], 0.0)
+
+
+def test_more_linalg_and_summary_write(tmp_path):
+    a = np.array([[4.0, 1.0], [1.0, 3.0]])
+    s = tf.linalg.sqrtm(a).numpy()
+    np.testing.assert_allclose(s @ s, a, rtol=1e-6)
+    np.testing.assert_allclose(tf.linalg.expm(tf.linalg.logm(a)), a, rtol=1e-6)
+    assert int(tf.linalg.matrix_rank(np.ones((3, 3)))) == 1
+    unit, size = tf.linalg.normalize([3.0, 4.0])
+    np.testing.assert_allclose(unit, [0.6, 0.8])
+    np.testing.assert_allclose(size, [5.0])
+    np.testing.assert_allclose(tf.matrix_square_root(a), s)
+    writer = tf.summary.create_file_writer(str(tmp_path))
+    assert not tf.summary.should_record_summaries()
+    with writer.as_default():
+        assert tf.summary.should_record_summaries()
+        tf.summary.write("x", tf.constant(2.5), step=3)
+    assert writer.records == [("scalar", "x", 3, 2.5)]
+
+
+def test_image_extras_equal_tensorflows():
+    real = pytest.importorskip("tensorflow")
+    img = np.random.default_rng(2).uniform(size=(2, 5, 7, 3)).astype("float32")
+    np.testing.assert_allclose(tf.image.sobel_edges(img),
+                               real.image.sobel_edges(real.constant(img)).numpy(), atol=1e-5)
+    np.testing.assert_allclose(tf.image.rgb_to_yuv(img), real.image.rgb_to_yuv(img).numpy(),
+                               atol=1e-6)
+    np.testing.assert_allclose(tf.image.yuv_to_rgb(img), real.image.yuv_to_rgb(img).numpy(),
+                               atol=1e-5)
+    a = np.array([[4.0, 1.0], [1.0, 3.0]])
+    np.testing.assert_allclose(tf.linalg.sqrtm(a), real.linalg.sqrtm(a).numpy(), rtol=1e-6)
+    np.testing.assert_allclose(tf.linalg.logm(a), np.real(real.linalg.logm(a.astype(
+        "complex128")).numpy()), rtol=1e-6)
+    assert int(tf.linalg.matrix_rank(np.ones((3, 3)))) == int(real.linalg.matrix_rank(
+        np.ones((3, 3))))

@@ -1507,3 +1507,7 @@ for _name in ("linalg", "image", "debugging", "io", "train", "summary", "test", 
               "errors"):
     sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.{_name}", globals()[_name])
 del _name
+
+_join({"eig": _tf_linalg.eig, "eigvals": _tf_linalg.eigvals,
+       "matrix_square_root": _tf_linalg.sqrtm})
+_join({"LogicalDevice": LogicalDevice, "PhysicalDevice": PhysicalDevice}, config)

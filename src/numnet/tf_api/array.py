@@ -2341,45 +2341,6 @@ def dynamic_stitch(indices, data, name=None) -> Tensor:
         joined.value[where])
 
 
-def broadcast_static_shape(shape_x, shape_y):
-    """The shape two shapes broadcast to (a TensorShape; ValueError when they do not).
-
-    Args:
-        shape_x: a shape.
-        shape_y: a shape.
-
-    Example:
-        >>> numnet.broadcast_static_shape([2, 1], [3]).as_list()
-        [2, 3]
-    """
-    from .control import TensorShape
-
-    dims_x = getattr(shape_x, "dims", shape_x)
-    dims_y = getattr(shape_y, "dims", shape_y)
-    try:
-        out = np.broadcast_shapes(tuple(plain(dims_x)), tuple(plain(dims_y)))
-    except ValueError:
-        raise ValueError(f"Incompatible shapes for broadcasting: {plain(dims_x)} and "
-                         f"{plain(dims_y)}") from None
-    return TensorShape(list(out))
-
-
-def broadcast_dynamic_shape(shape_x, shape_y) -> Tensor:
-    """The shape two shapes broadcast to, as a 1-D int32 Tensor.
-
-    Args:
-        shape_x: a 1-D shape Tensor or list.
-        shape_y: a 1-D shape Tensor or list.
-
-    Example:
-        >>> numnet.broadcast_dynamic_shape([2, 1], [1, 3]).tolist()
-        [2, 3]
-    """
-    dtype = to_tensor(shape_x).dtype
-    out = broadcast_static_shape(array(shape_x).tolist(), array(shape_y).tolist()).as_list()
-    return Tensor(backend.to_device(np.asarray(out, dtype=dtype)))
-
-
 def complex(real, imag, name=None) -> Tensor:  # noqa: A001 - TensorFlow's name
     """real + imag * 1j (complex64 from float32, complex128 from float64; no gradient).
 
@@ -2425,8 +2386,7 @@ MATH = {
 
 TOP = {
     "acos": acos, "acosh": acosh, "asin": asin, "asinh": asinh, "atan": atan, "atan2": atan2,
-    "atanh": atanh, "bitcast": bitcast, "broadcast_dynamic_shape": broadcast_dynamic_shape,
-    "broadcast_static_shape": broadcast_static_shape, "complex": complex,
+    "atanh": atanh, "bitcast": bitcast, "complex": complex,
     "dynamic_partition": dynamic_partition, "dynamic_stitch": dynamic_stitch,
     "histogram_fixed_width": histogram_fixed_width,
     "histogram_fixed_width_bins": histogram_fixed_width_bins, "cosh": cosh, "einsum": einsum,

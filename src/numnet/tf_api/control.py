@@ -1051,10 +1051,49 @@ class IndexedSlices:
                 f"dense_shape={self.dense_shape!r})")
 
 
+def broadcast_static_shape(shape_x, shape_y):
+    """The shape two shapes broadcast to (a TensorShape; ValueError when they do not).
+
+    Args:
+        shape_x: a shape.
+        shape_y: a shape.
+
+    Example:
+        >>> numnet.broadcast_static_shape([2, 1], [3]).as_list()
+        [2, 3]
+    """
+    dims_x = getattr(shape_x, "dims", shape_x)
+    dims_y = getattr(shape_y, "dims", shape_y)
+    try:
+        out = np.broadcast_shapes(tuple(plain(dims_x)), tuple(plain(dims_y)))
+    except ValueError:
+        raise ValueError(f"Incompatible shapes for broadcasting: {plain(dims_x)} and "
+                         f"{plain(dims_y)}") from None
+    return TensorShape(list(out))
+
+
+def broadcast_dynamic_shape(shape_x, shape_y) -> Tensor:
+    """The shape two shapes broadcast to, as a 1-D int32 Tensor.
+
+    Args:
+        shape_x: a 1-D shape Tensor or list.
+        shape_y: a 1-D shape Tensor or list.
+
+    Example:
+        >>> numnet.broadcast_dynamic_shape([2, 1], [1, 3]).tolist()
+        [2, 3]
+    """
+    dtype = to_tensor(shape_x).dtype
+    out = broadcast_static_shape(plain(shape_x), plain(shape_y)).as_list()
+    return Tensor(backend.to_device(np.asarray(out, dtype=dtype)))
+
+
 TOP = {
     "AggregationMethod": AggregationMethod, "IndexedSlices": IndexedSlices, "Module": Module,
     "RegisterGradient": RegisterGradient, "TensorArray": None, "TensorShape": TensorShape,
-    "UnconnectedGradients": UnconnectedGradients, "case": case, "cond": cond,
+    "UnconnectedGradients": UnconnectedGradients, "broadcast_dynamic_shape": (
+        broadcast_dynamic_shape), "broadcast_static_shape": broadcast_static_shape, "case": case,
+    "cond": cond,
     "control_dependencies": control_dependencies, "custom_gradient": custom_gradient,
     "foldl": foldl, "foldr": foldr,
     "get_current_name_scope": get_current_name_scope, "grad_pass_through": grad_pass_through,

@@ -502,6 +502,7 @@ DEBUGGING = {
     "enable_check_numerics": _accept, "is_numeric_tensor": is_numeric_tensor,
     "is_non_decreasing": _is_non_decreasing, "is_strictly_increasing": _is_strictly_increasing,
     "set_log_device_placement": set_log_device_placement,
+    "get_log_device_placement": lambda: False,
     "experimental": namespace("numnet.debugging.experimental",
                               "TensorFlow's tf.debugging.experimental: accepted.",
                               enable_dump_debug_info=_accept, disable_dump_debug_info=_accept),

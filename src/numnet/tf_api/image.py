@@ -987,6 +987,182 @@ def encode_jpeg(image, format="", quality=95, name=None, **kwargs) -> Tensor:  #
     return _encoded(image, "JPEG", quality=int(quality))
 
 
+def _pair_seed(seed) -> int:
+    """One integer seed from TensorFlow's seed pair (the same pair, the same draws)."""
+    values = np.asarray(array(seed)).astype(np.int64).reshape(-1)
+    if values.size != 2:
+        raise ValueError(f"seed: expected a pair of integers (shape [2]), given "
+                         f"{values.tolist()}.")
+    return int(np.random.Generator(np.random.Philox(key=[int(v) & 0xFFFFFFFFFFFFFFFF
+                                                         for v in values])).integers(2 ** 62))
+
+
+def stateless_random_flip_left_right(image, seed) -> Tensor:
+    """random_flip_left_right whose choice depends only on ``seed`` (a pair of ints).
+
+    Args:
+        image: (h, w, c) or (batch, h, w, c).
+        seed: a pair of integers.
+
+    Example:
+        >>> numnet.image.stateless_random_flip_left_right(numnet.ones((2, 2, 1)), [1, 2]).shape
+        (2, 2, 1)
+    """
+    return random_flip_left_right(image, seed=_pair_seed(seed))
+
+
+def stateless_random_flip_up_down(image, seed) -> Tensor:
+    """random_flip_up_down whose choice depends only on ``seed``.
+
+    Args:
+        image: (h, w, c) or (batch, h, w, c).
+        seed: a pair of integers.
+
+    Example:
+        >>> numnet.image.stateless_random_flip_up_down(numnet.ones((2, 2, 1)), [1, 2]).shape
+        (2, 2, 1)
+    """
+    return random_flip_up_down(image, seed=_pair_seed(seed))
+
+
+def stateless_random_brightness(image, max_delta, seed) -> Tensor:
+    """random_brightness whose delta depends only on ``seed``.
+
+    Args:
+        image: a Tensor.
+        max_delta: the largest change.
+        seed: a pair of integers.
+
+    Example:
+        >>> numnet.image.stateless_random_brightness(numnet.zeros((1, 1, 1)), 0.2, [1, 2]).shape
+        (1, 1, 1)
+    """
+    return random_brightness(image, max_delta, seed=_pair_seed(seed))
+
+
+def stateless_random_contrast(image, lower, upper, seed) -> Tensor:
+    """random_contrast whose factor depends only on ``seed``.
+
+    Args:
+        image: (h, w, c) or (batch, h, w, c).
+        lower: the smallest factor.
+        upper: the largest factor.
+        seed: a pair of integers.
+
+    Example:
+        >>> numnet.image.stateless_random_contrast(numnet.zeros((2, 2, 1)), 0.5, 1.5, [1, 2]).shape
+        (2, 2, 1)
+    """
+    return random_contrast(image, lower, upper, seed=_pair_seed(seed))
+
+
+def stateless_random_saturation(image, lower, upper, seed) -> Tensor:
+    """random_saturation whose factor depends only on ``seed``.
+
+    Args:
+        image: RGB floats.
+        lower: the smallest factor.
+        upper: the largest factor.
+        seed: a pair of integers.
+
+    Example:
+        >>> numnet.image.stateless_random_saturation(numnet.ones((1, 1, 3)), 0.5, 1.5, [1, 2]).shape
+        (1, 1, 3)
+    """
+    return random_saturation(image, lower, upper, seed=_pair_seed(seed))
+
+
+def stateless_random_hue(image, max_delta, seed) -> Tensor:
+    """random_hue whose delta depends only on ``seed``.
+
+    Args:
+        image: RGB floats.
+        max_delta: the largest turn, in [0, 0.5].
+        seed: a pair of integers.
+
+    Example:
+        >>> numnet.image.stateless_random_hue(numnet.ones((1, 1, 3)), 0.1, [1, 2]).shape
+        (1, 1, 3)
+    """
+    return random_hue(image, max_delta, seed=_pair_seed(seed))
+
+
+def stateless_random_crop(value, size, seed, name=None) -> Tensor:
+    """random_crop whose offset depends only on ``seed``.
+
+    Args:
+        value: a Tensor.
+        size: the box's size, one per axis.
+        seed: a pair of integers.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.image.stateless_random_crop(numnet.ones((8, 8, 3)), [4, 4, 3], [1, 2]).shape
+        (4, 4, 3)
+    """
+    return random_crop(value, size, seed=_pair_seed(seed))
+
+
+_YUV = np.array([[0.299, -0.14714119, 0.61497538],
+                 [0.587, -0.28886916, -0.51496512],
+                 [0.114, 0.43601035, -0.10001026]])
+
+
+def rgb_to_yuv(images) -> Tensor:
+    """RGB to YUV (a linear map of the last axis; differentiable).
+
+    Args:
+        images: (..., 3) floats.
+
+    Example:
+        >>> [round(v, 4) for v in numnet.image.rgb_to_yuv([[[1.0, 1.0, 1.0]]])[0, 0].tolist()]
+        [1.0, 0.0, 0.0]
+    """
+    x = to_float(images)
+    return _ops.matmul(x, Tensor(backend.to_device(_YUV.astype(x.dtype))))
+
+
+def yuv_to_rgb(images) -> Tensor:
+    """YUV to RGB, the inverse of rgb_to_yuv.
+
+    Args:
+        images: (..., 3) floats.
+
+    Example:
+        >>> [round(v, 4) for v in numnet.image.yuv_to_rgb([[[1.0, 0.0, 0.0]]])[0, 0].tolist()]
+        [1.0, 1.0, 1.0]
+    """
+    x = to_float(images)
+    return _ops.matmul(x, Tensor(backend.to_device(np.linalg.inv(_YUV).astype(x.dtype))))
+
+
+def sobel_edges(image) -> Tensor:
+    """The Sobel filters' responses (vertical, then horizontal gradient), reflect-padded:
+    shape (batch, h, w, c, 2).
+
+    Args:
+        image: (batch, h, w, c).
+
+    Example:
+        >>> numnet.image.sobel_edges(numnet.ones((1, 3, 3, 1))).shape
+        (1, 3, 3, 1, 2)
+    """
+    from ..layers.convolutional_more import depthwise_conv
+
+    x = to_float(image)
+    if x.ndim != 4:
+        raise ValueError(f"sobel_edges(image): expected (batch, h, w, c), given {x.shape}.")
+    c = x.shape[-1]
+    dy = np.array([[-1, -2, -1], [0, 0, 0], [1, 2, 1]], dtype=np.float64)
+    kernels = np.stack([dy, dy.T], axis=-1)  # (3, 3, 2)
+    kernel = np.broadcast_to(kernels[:, :, None, :], (3, 3, c, 2)).astype(x.dtype)
+    padded = _move(x, lambda v: backend.xp.pad(v, ((0, 0), (1, 1), (1, 1), (0, 0)),
+                                               mode="reflect"))
+    out = depthwise_conv(padded, Tensor(backend.to_device(np.ascontiguousarray(kernel))),
+                         (1, 1), "valid", (1, 1))
+    return _ops.reshape(out, x.shape + (2,))
+
+
 IMAGE = {
     "ResizeMethod": ResizeMethod, "adjust_brightness": adjust_brightness,
     "adjust_contrast": adjust_contrast, "adjust_gamma": adjust_gamma, "adjust_hue": adjust_hue,
@@ -1005,5 +1181,13 @@ IMAGE = {
     "resize_with_crop_or_pad": resize_with_crop_or_pad, "resize_with_pad": resize_with_pad,
     "rgb_to_grayscale": rgb_to_grayscale, "rgb_to_hsv": rgb_to_hsv, "rot90": rot90,
     "ssim": ssim, "total_variation": total_variation, "transpose": transpose,
+    "rgb_to_yuv": rgb_to_yuv, "yuv_to_rgb": yuv_to_rgb, "sobel_edges": sobel_edges,
+    "stateless_random_brightness": stateless_random_brightness,
+    "stateless_random_contrast": stateless_random_contrast,
+    "stateless_random_crop": stateless_random_crop,
+    "stateless_random_flip_left_right": stateless_random_flip_left_right,
+    "stateless_random_flip_up_down": stateless_random_flip_up_down,
+    "stateless_random_hue": stateless_random_hue,
+    "stateless_random_saturation": stateless_random_saturation,
 }
 """The functions of ``tf.image``."""

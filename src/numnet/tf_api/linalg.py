@@ -860,6 +860,86 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None) -> Tensor:
     return _ops.divide(x, _ops.sqrt(_ops.maximum(squares, float(epsilon))))
 
 
+def sqrtm(input, name=None) -> Tensor:  # noqa: A002
+    """The principal square root S of each square matrix (S @ S = input; forward only).
+
+    Args:
+        input: square matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.sqrtm([[4.0, 0.0], [0.0, 9.0]]).numpy().round(4).tolist()
+        [[2.0, 0.0], [0.0, 3.0]]
+    """
+    import scipy.linalg
+
+    x = to_float(input)
+    _square(x, "sqrtm")
+    values = array(x)
+    flat = values.reshape((-1,) + values.shape[-2:])
+    out = np.stack([np.real(scipy.linalg.sqrtm(m)) for m in flat]).reshape(values.shape)
+    return Tensor(backend.to_device(out.astype(x.dtype)))
+
+
+def logm(input, name=None) -> Tensor:  # noqa: A002
+    """The principal matrix logarithm (forward only).
+
+    Args:
+        input: square matrices (..., n, n).
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.logm([[1.0, 0.0], [0.0, 1.0]]).numpy().round(4).tolist()
+        [[0.0, 0.0], [0.0, 0.0]]
+    """
+    import scipy.linalg
+
+    x = to_float(input)
+    _square(x, "logm")
+    values = array(x)
+    flat = values.reshape((-1,) + values.shape[-2:])
+    out = np.stack([np.real(scipy.linalg.logm(m)) for m in flat]).reshape(values.shape)
+    return Tensor(backend.to_device(out.astype(x.dtype)))
+
+
+def matrix_rank(a, tol=None, validate_args=False, name=None) -> Tensor:
+    """The number of singular values above ``tol`` (default: max(m, n) * eps * the largest).
+
+    Args:
+        a: matrices (..., m, n).
+        tol: the threshold, or None. Defaults to ``None``.
+        validate_args: accepted as TensorFlow's. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> int(numnet.linalg.matrix_rank([[1.0, 2.0], [2.0, 4.0]]))
+        1
+    """
+    x = array(to_float(a))
+    s = np.linalg.svd(x, compute_uv=False)
+    if tol is None:
+        tol = s.max(axis=-1, keepdims=True) * max(x.shape[-2:]) * np.finfo(x.dtype).eps
+    return Tensor(backend.to_device((s > tol).sum(axis=-1).astype(np.int32)))
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None) -> tuple:  # noqa: A002
+    """(tensor / norm, norm) with the norm of ``norm`` (keepdims).
+
+    Args:
+        tensor: a Tensor.
+        ord: as norm's. Defaults to ``"euclidean"``.
+        axis: as norm's. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.normalize([3.0, 4.0])[0].tolist()
+        [0.6000000238418579, 0.800000011920929]
+    """
+    x = to_float(tensor)
+    size = norm(x, ord=ord, axis=axis, keepdims=True)
+    return _ops.divide(x, size), size
+
+
 LINALG = {
     "adjoint": adjoint, "band_part": band_part, "cholesky": cholesky,
     "cholesky_solve": cholesky_solve, "cross": cross, "det": det, "diag": diag,
@@ -870,6 +950,7 @@ LINALG = {
     "norm": norm, "pinv": pinv, "qr": qr, "set_diag": set_diag, "slogdet": slogdet,
     "solve": solve, "svd": svd, "tensor_diag": tensor_diag,
     "tensor_diag_part": tensor_diag_part, "tensordot": tensordot, "trace": trace,
-    "triangular_solve": triangular_solve,
+    "triangular_solve": triangular_solve, "sqrtm": sqrtm, "logm": logm,
+    "matrix_rank": matrix_rank, "normalize": normalize,
 }
 """The functions of ``tf.linalg``."""

@@ -422,6 +422,15 @@ def set_global_generator(generator) -> None:
     _global["generator"] = generator
 
 
+def _namespace_experimental():
+    from .base import namespace
+
+    return namespace("numnet.random.experimental", "tf.random.experimental.",
+                     stateless_split=split, stateless_fold_in=fold_in, Generator=Generator,
+                     get_global_generator=get_global_generator,
+                     set_global_generator=set_global_generator, create_rng_state=create_rng_state)
+
+
 RANDOM = {
     "Algorithm": Algorithm, "Generator": Generator, "create_rng_state": create_rng_state,
     "fold_in": fold_in, "get_global_generator": get_global_generator, "poisson": poisson,
@@ -430,6 +439,6 @@ RANDOM = {
     "stateless_gamma": stateless_gamma, "stateless_normal": stateless_normal,
     "stateless_poisson": stateless_poisson,
     "stateless_truncated_normal": stateless_truncated_normal,
-    "stateless_uniform": stateless_uniform,
+    "stateless_uniform": stateless_uniform, "experimental": _namespace_experimental(),
 }
 """The functions that join ``tf.random`` (numnet.random)."""

@@ -320,11 +320,37 @@ def trace_off() -> None:
     """Accepted: numnet has no graph to trace."""
 
 
+def write(tag, tensor, step=None, metadata=None, name=None) -> bool:
+    """Write a scalar ``tensor`` under ``tag`` (numnet writes scalars only; other shapes are
+    kept in the writer's records).
+
+    Args:
+        tag: the tag.
+        tensor: the value.
+        step: the step. Defaults to ``None``.
+        metadata: accepted as TensorFlow's. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+    """
+    writer = _default()
+    if writer is None:
+        return False
+    value = np.asarray(array(tensor))
+    if value.size == 1 and value.dtype.kind in "iuf":
+        return writer._add("scalar", tag, step, float(value.reshape(())))
+    return writer._add("tensor", tag, step, value)
+
+
+def should_record_summaries() -> bool:
+    """Whether a default writer is set (summaries are written)."""
+    return _default() is not None
+
+
 SUMMARY = {
     "SummaryWriter": SummaryWriter, "audio": audio, "create_file_writer": create_file_writer,
     "create_noop_writer": create_noop_writer, "flush": flush, "histogram": histogram,
     "image": image, "record_if": record_if, "scalar": scalar, "text": text,
     "trace_export": trace_export, "trace_off": trace_off, "trace_on": trace_on,
+    "write": write, "should_record_summaries": should_record_summaries,
 }
 """The names of ``tf.summary`` (``experimental`` added by tf_compat)."""
 
