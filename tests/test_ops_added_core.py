@@ -21,6 +21,7 @@ rng = np.random.default_rng(3)
 X = rng.normal(size=(4, 3))
 DATA = rng.normal(size=(6, 2))
 IDS = np.array([0, 0, 2, 2, 2, 3])
+SIGNAL = rng.normal(size=(2, 40)).astype("float32")
 
 
 def test_control_flow_by_hand():
@@ -89,6 +90,17 @@ GRADS = {
     "segment_prod_with_zeros": (lambda d: ops.segment_prod(d, [0, 0, 0, 1, 1]),
                                 [np.array([0.0, 2.0, 3.0, 0.0, 0.0])]),
     "extract_sequences": (lambda x: ops.extract_sequences(x, 2, 1), [X]),
+    "fft": (lambda a, b: ops.stack(ops.fft((a, b))), [X, X * 0.5 + 1]),
+    "fft2": (lambda a, b: ops.stack(ops.fft2((a, b))), [X, X[::-1].copy()]),
+    "ifft2": (lambda a, b: ops.stack(ops.ifft2((a, b))), [X, X[::-1].copy()]),
+    "rfft": (lambda x: ops.stack(ops.rfft(x)), [X]),
+    "rfft_padded": (lambda x: ops.stack(ops.rfft(x, 5)), [X]),
+    "rfft_cut": (lambda x: ops.stack(ops.rfft(x, 2)), [X]),
+    "irfft": (lambda a, b: ops.irfft((a, b)), [X, X * 2]),
+    "irfft_odd": (lambda a, b: ops.irfft((a, b), 5), [X, X * 2]),
+    "irfft_long": (lambda a, b: ops.irfft((a, b), 8), [X, X * 2]),
+    "stft": (lambda x: ops.stack(ops.stft(x, 6, 3, 8)), [rng.normal(size=(2, 20))]),
+    "cdist": (lambda a, b: ops.cdist(a, b), [X, rng.normal(size=(5, 3))]),
 }
 
 
@@ -132,6 +144,21 @@ def test_custom_gradient_replaces_the_recorded_one():
     assert a.grad.tolist() == [7.0, 7.0] and b.grad is None
 
 
+def test_fourier_transforms_by_hand_and_against_numpy():
+    z = X[0] + 1j * X[1]
+    real, imag = ops.fft((X[0], X[1]))
+    np.testing.assert_allclose(real.numpy() + 1j * imag.numpy(), np.fft.fft(z), rtol=1e-6)
+    real, imag = ops.rfft(np.ones(4))
+    assert real.tolist() == [4.0, 0.0, 0.0] and imag.tolist() == [0.0, 0.0, 0.0]
+    signal = rng.normal(size=(3, 8))
+    np.testing.assert_allclose(ops.irfft(ops.rfft(signal)).numpy(), signal, atol=1e-6)
+    assert ops.cdist([[0.0, 0.0]], [[3.0, 4.0]]).tolist() == [[5.0]]
+    real, _ = ops.stft(np.ones(16, "float32"), 8, 4, 8, window=None, center=False)
+    assert real.shape == (3, 5) and real.numpy()[:, 0].tolist() == [8.0, 8.0, 8.0]
+    with pytest.raises(ValueError, match="real, imag"):
+        ops.fft(X)
+
+
 def test_control_flow_in_a_functional_model():
     inputs = numnet.Input((5, 3))
     summed = ops.scan(lambda c, x: (c + x, c + x), ops.zeros((3,)),
@@ -155,6 +182,15 @@ CASES = {
     "segment_prod": lambda o: o.segment_prod(DATA.astype("float32"), IDS, num_segments=5),
     "extract_sequences": lambda o: o.extract_sequences(X.astype("float32"), 2, 1),
     "fori_loop": lambda o: o.fori_loop(1, 4, lambda i, v: v * 2.0 + i, X.astype("float32")),
+    "fft": lambda o: o.fft((X.astype("float32"), X[::-1].astype("float32"))),
+    "fft2": lambda o: o.fft2((X.astype("float32"), X[::-1].astype("float32"))),
+    "ifft2": lambda o: o.ifft2((X.astype("float32"), X[::-1].astype("float32"))),
+    "rfft": lambda o: o.rfft(X.astype("float32"), 6),
+    "irfft": lambda o: o.irfft((X.astype("float32"), X[::-1].astype("float32")), 5),
+    "stft": lambda o: o.stft(DATA.T.astype("float32").copy(), 4, 1, 6),
+    "stft_hamming": lambda o: o.stft(SIGNAL, 8, 3, 8, "hamming", False),
+    "stft_no_window": lambda o: o.stft(SIGNAL, 6, 4, 10, None),
+    "cdist": lambda o: o.cdist(X.astype("float32"), DATA.astype("float32")[:, :1].repeat(3, 1)),
     "vectorize": lambda o: o.vectorize(lambda a, b: o.sum(a * b), signature="(n),(n)->()")(
         X.astype("float32"), X[0].astype("float32")),
 }

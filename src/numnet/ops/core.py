@@ -1002,9 +1002,252 @@ def extract_sequences(x, sequence_length, sequence_stride) -> Tensor:
     return _ops.getitem(x, (Ellipsis, where))
 
 
-__all__ = ["associative_scan", "cast", "cond", "convert_to_numpy", "convert_to_tensor",
-           "custom_gradient", "dtype", "erf", "erfc", "erfinv", "extract_sequences", "fori_loop",
-           "in_top_k", "is_tensor", "logdet", "logsumexp", "map", "rsqrt", "saturate_cast", "scan",
-           "scatter", "scatter_update", "segment_max", "segment_min", "segment_prod",
-           "segment_sum", "shape", "slice", "slice_update", "stop_gradient", "switch", "top_k",
-           "unstack", "vectorize", "vectorized_map", "while_loop"]
+# ----------------------------------------------------------------------------- Fourier transforms
+# Complex values travel as (real, imag) pairs of float tensors, as in Keras. Each transform is
+# linear, so its backward is its adjoint: d x = A^H g for g = d real + i d imag.
+
+
+def _pair_of_floats(x, where):
+    if not isinstance(x, (tuple, list)) or len(x) != 2:
+        raise ValueError(f"{where}(x): expected a (real, imag) pair of tensors, given "
+                         f"{type(x).__name__}.")
+    real, imag = _promote(*x)
+    if not _is_float(real.dtype):
+        real, imag = _ops.cast(real, backend.floatx()), _ops.cast(imag, backend.floatx())
+    if real.shape != imag.shape:
+        raise ValueError(f"{where}(x): the real and imaginary parts need one shape, given "
+                         f"{real.shape} and {imag.shape}.")
+    return real, imag
+
+
+def _complex_node(parts, value, adjoint, dtype):
+    """(real, imag) Tensors of the complex ``value``, one node whose backward hands
+    ``adjoint(g complex)`` back to ``parts`` (a (real, imag) pair, or one real Tensor)."""
+    xp = backend.xp
+    both = xp.stack([value.real, value.imag], axis=-1).astype(dtype)
+    inputs = parts if isinstance(parts, tuple) else (parts,)
+
+    def backward(g):
+        d = adjoint(g[..., 0] + 1j * g[..., 1])
+        _ops.accumulate(inputs[0], d.real.astype(dtype))
+        if len(inputs) == 2:
+            _ops.accumulate(inputs[1], d.imag.astype(dtype))
+
+    out = _ops.node(both, inputs, backward)
+    return _ops.getitem(out, (Ellipsis, 0)), _ops.getitem(out, (Ellipsis, 1))
+
+
+def _transform(x, where, forward, adjoint):
+    real, imag = _pair_of_floats(x, where)
+    value = forward(real.value + 1j * imag.value)
+    return _complex_node((real, imag), value, adjoint, real.dtype)
+
+
+@symbolic_op
+def fft(x) -> tuple:
+    """The discrete Fourier transform along the last axis, y_k = sum_n x_n e^(-2 pi i k n / N),
+    of a (real, imag) pair; returns (real, imag). Differentiable.
+
+    Args:
+        x: a (real, imag) pair of float tensors of one shape.
+
+    Example:
+        >>> real, imag = numnet.ops.fft((numnet.ops.array([1.0, 0.0]), numnet.ops.zeros(2)))
+        >>> real.tolist(), imag.tolist()
+        ([1.0, 1.0], [0.0, 0.0])
+    """
+    xp = backend.xp
+    return _transform(x, "fft", lambda z: xp.fft.fft(z),
+                      lambda g: xp.fft.ifft(g) * g.shape[-1])
+
+
+@symbolic_op
+def fft2(x) -> tuple:
+    """The 2-D discrete Fourier transform over the last two axes of a (real, imag) pair;
+    returns (real, imag). Differentiable.
+
+    Args:
+        x: a (real, imag) pair of float tensors of one shape, rank >= 2.
+
+    Example:
+        >>> real, imag = numnet.ops.fft2((numnet.ops.ones((2, 2)), numnet.ops.zeros((2, 2))))
+        >>> real.tolist()
+        [[4.0, 0.0], [0.0, 0.0]]
+    """
+    xp = backend.xp
+    return _transform(x, "fft2", lambda z: xp.fft.fft2(z),
+                      lambda g: xp.fft.ifft2(g) * (g.shape[-1] * g.shape[-2]))
+
+
+@symbolic_op
+def ifft2(x) -> tuple:
+    """The inverse 2-D discrete Fourier transform over the last two axes of a (real, imag)
+    pair (divided by the number of points); returns (real, imag). Differentiable.
+
+    Args:
+        x: a (real, imag) pair of float tensors of one shape, rank >= 2.
+
+    Example:
+        >>> real, imag = numnet.ops.ifft2((numnet.ops.ones((2, 2)), numnet.ops.zeros((2, 2))))
+        >>> real.tolist()
+        [[1.0, 0.0], [0.0, 0.0]]
+    """
+    xp = backend.xp
+    return _transform(x, "ifft2", lambda z: xp.fft.ifft2(z),
+                      lambda g: xp.fft.fft2(g) / (g.shape[-1] * g.shape[-2]))
+
+
+def _fitted(value, n):
+    """``value`` cut or zero-padded to length n on its last axis (NumPy's rule for fft's n)."""
+    size = value.shape[-1]
+    if size >= n:
+        return value[..., :n]
+    return backend.xp.pad(value, [(0, 0)] * (value.ndim - 1) + [(0, n - size)])
+
+
+@symbolic_op
+def rfft(x, fft_length=None) -> tuple:
+    """The discrete Fourier transform of a real signal along its last axis, the bins 0 ..
+    n // 2 only (the rest mirror them); the signal cut or zero-padded to ``fft_length``.
+    Returns (real, imag). Differentiable.
+
+    Args:
+        x: a real tensor.
+        fft_length: n, the transform's length; None for x's last axis. Defaults to ``None``.
+
+    Example:
+        >>> real, imag = numnet.ops.rfft(numnet.ops.array([1.0, 1.0, 1.0, 1.0]))
+        >>> real.tolist(), imag.tolist()
+        ([4.0, 0.0, 0.0], [0.0, 0.0, 0.0])
+    """
+    xp = backend.xp
+    x = _float(x)
+    n = x.shape[-1] if fft_length is None else int(fft_length)
+    value = xp.fft.rfft(x.value, n=n)
+
+    def adjoint(g):
+        full = xp.zeros(g.shape[:-1] + (n,), dtype=g.dtype)
+        full[..., :g.shape[-1]] = g
+        return _fitted(xp.fft.ifft(full).real * n, x.shape[-1])
+
+    return _complex_node(x, value, adjoint, x.dtype)
+
+
+@symbolic_op
+def irfft(x, fft_length=None) -> Tensor:
+    """The inverse of ``rfft``: the real signal of length ``fft_length`` (2 (bins - 1) if
+    None) whose transform has the bins of the (real, imag) pair x. Differentiable.
+
+    Args:
+        x: a (real, imag) pair, the bins 0 .. n // 2 on the last axis.
+        fft_length: n, the output's length; None for 2 (bins - 1). Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.irfft((numnet.ops.array([4.0, 0.0, 0.0]), numnet.ops.zeros(3))).tolist()
+        [1.0, 1.0, 1.0, 1.0]
+    """
+    xp = backend.xp
+    real, imag = _pair_of_floats(x, "irfft")
+    bins = real.shape[-1]
+    n = 2 * (bins - 1) if fft_length is None else int(fft_length)
+    value = xp.fft.irfft(real.value + 1j * imag.value, n=n).astype(real.dtype)
+    # y = (1/n) sum_k w_k (Re X_k cos - Im X_k sin): the bins other than 0 and n/2 count twice
+    weight = xp.full(n // 2 + 1, 2.0)
+    weight[0] = 1.0
+    if n % 2 == 0:
+        weight[-1] = 1.0
+    imag_weight = weight.copy()
+    imag_weight[0] = 0.0
+    if n % 2 == 0:
+        imag_weight[-1] = 0.0
+
+    def backward(g):
+        spectrum = xp.fft.rfft(g, n=n) / n
+        _ops.accumulate(real, _fitted(weight * spectrum.real, bins).astype(real.dtype))
+        _ops.accumulate(imag, _fitted(imag_weight * spectrum.imag, bins).astype(real.dtype))
+
+    return _ops.node(value, (real, imag), backward)
+
+
+def _window_values(window, length):
+    if isinstance(window, str):
+        if window not in ("hann", "hamming"):
+            raise ValueError(f"stft(window): expected 'hann', 'hamming', None or an array, "
+                             f"given {window!r}.")
+        phase = 2 * math.pi * _numpy.arange(length) / length  # periodic, as scipy's get_window
+        return 0.5 - 0.5 * _numpy.cos(phase) if window == "hann" else \
+            0.54 - 0.46 * _numpy.cos(phase)
+    values = _numpy.asarray(backend.to_numpy(_raw(window)), dtype=_numpy.float64)
+    if values.shape != (length,):
+        raise ValueError(f"stft(window): expected shape ({length},), given {values.shape}.")
+    return values
+
+
+@symbolic_op
+def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True) -> tuple:
+    """The short-time Fourier transform of a real signal along its last axis: frames of
+    ``sequence_length`` every ``sequence_stride`` samples, windowed, zero-padded (centred) to
+    ``fft_length`` and transformed by ``rfft``. Returns (real, imag), each (..., frames,
+    fft_length // 2 + 1). Differentiable.
+
+    Args:
+        x: a float signal, time on the last axis.
+        sequence_length: the length of each frame (the window's).
+        sequence_stride: the step between frames.
+        fft_length: the transform's length, >= sequence_length.
+        window: 'hann', 'hamming' (periodic), an array of sequence_length, or None (no
+            window: each frame is fft_length samples, as Keras). Defaults to ``'hann'``.
+        center: reflect-pad the signal by fft_length // 2 on both sides first. Defaults to
+            ``True``.
+
+    Example:
+        >>> real, imag = numnet.ops.stft(numnet.ops.ones(16), 8, 4, 8, window=None, center=False)
+        >>> real.shape, real[0, 0].item()
+        ((3, 5), 8.0)
+    """
+    x = _float(x)
+    if fft_length < sequence_length:
+        raise ValueError(f"stft(fft_length): expected >= sequence_length ({sequence_length}), "
+                         f"given {fft_length}.")
+    if center:
+        width = [(0, 0)] * (x.ndim - 1) + [(fft_length // 2, fft_length // 2)]
+        x = _ops.regather(x, lambda v: backend.xp.pad(v, width, mode="reflect"))
+    left = (fft_length - sequence_length) // 2
+    win = _numpy.ones(fft_length)  # no window: the whole fft_length frame, as Keras
+    if window is not None:
+        win[:] = 0.0
+        win[left:left + sequence_length] = _window_values(window, sequence_length)
+    frames = extract_sequences(x, fft_length, sequence_stride)
+    windowed = _ops.multiply(frames, Tensor(backend.to_device(win).astype(x.dtype)))
+    return rfft(windowed, fft_length)
+
+
+@symbolic_op
+def cdist(x, y) -> Tensor:
+    """The Euclidean distances between the rows of x and of y: (..., m, d), (..., n, d) ->
+    (..., m, n); differentiable (except at distance 0, where the square root's slope is
+    infinite).
+
+    Args:
+        x: (..., m, d) points.
+        y: (..., n, d) points.
+
+    Example:
+        >>> numnet.ops.cdist([[0.0, 0.0]], [[3.0, 4.0], [0.0, 1.0]]).tolist()
+        [[5.0, 1.0]]
+    """
+    a, b = _promote(x, y)
+    if not _is_float(a.dtype):
+        a, b = _ops.cast(a, backend.floatx()), _ops.cast(b, backend.floatx())
+    diff = _ops.subtract(_ops.reshape(a, a.shape[:-1] + (1, a.shape[-1])),
+                         _ops.reshape(b, b.shape[:-2] + (1,) + b.shape[-2:]))
+    return _ops.sqrt(_ops.sum(_ops.square(diff), -1))
+
+
+__all__ = ["associative_scan", "cast", "cdist", "cond", "convert_to_numpy", "convert_to_tensor",
+           "custom_gradient", "dtype", "erf", "erfc", "erfinv", "extract_sequences", "fft",
+           "fft2", "fori_loop", "ifft2", "in_top_k", "irfft", "is_tensor", "logdet", "logsumexp",
+           "map", "rfft", "rsqrt", "saturate_cast", "scan", "scatter", "scatter_update",
+           "segment_max", "segment_min", "segment_prod", "segment_sum", "shape", "slice",
+           "slice_update", "stft", "stop_gradient", "switch", "top_k", "unstack", "vectorize",
+           "vectorized_map", "while_loop"]
