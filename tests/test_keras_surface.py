@@ -611,3 +611,72 @@ def test_docstring_examples_run(module):
                              extraglobs={"numnet": numnet, "np": np},
                              optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def _write_wav(path, samples, width=2, rate=16000):
+    import wave
+
+    with wave.open(str(path), "wb") as f:
+        f.setnchannels(samples.shape[1])
+        f.setsampwidth(width)
+        f.setframerate(rate)
+        if width == 3:
+            v = samples.astype("<i4").reshape(-1)
+            raw = np.stack([v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF], axis=1)
+            f.writeframes(raw.astype(np.uint8).tobytes())
+        else:
+            f.writeframes(samples.astype({1: np.uint8, 2: "<i2", 4: "<i4"}[width]).tobytes())
+
+
+def test_audio_dataset_reads_pcm_as_decode_wav_and_pads_batches(tmp_path):
+    rng = np.random.default_rng(0)
+    clips = {}
+    for label, lengths in (("no", (5, 9)), ("yes", (7,))):
+        (tmp_path / label).mkdir()
+        for i, n in enumerate(lengths):
+            data = rng.integers(-32768, 32767, size=(n, 2))
+            _write_wav(tmp_path / label / f"{i}.wav", data)
+            clips[(label, i)] = data / 32768.0
+    ds = numnet.utils.audio_dataset_from_directory(tmp_path, batch_size=2, shuffle=False,
+                                                   verbose=False)
+    assert ds.class_names == ["no", "yes"]
+    (x1, y1), (x2, y2) = list(ds.as_numpy_iterator())
+    assert x1.shape == (2, 9, 2) and x1.dtype == np.float32 and list(y1) == [0, 0]
+    np.testing.assert_allclose(x1[0, :5], clips[("no", 0)], rtol=1e-6)
+    np.testing.assert_array_equal(x1[0, 5:], 0.0)  # padded to the batch's longest
+    np.testing.assert_allclose(x2[0], clips[("yes", 0)], rtol=1e-6)
+    fixed = numnet.utils.audio_dataset_from_directory(
+        tmp_path, batch_size=None, output_sequence_length=6, shuffle=False,
+        label_mode="categorical", verbose=False)
+    items = list(fixed.as_numpy_iterator())
+    assert [x.shape for x, _ in items] == [(6, 2)] * 3
+    np.testing.assert_allclose(items[1][0], clips[("no", 1)][:6], rtol=1e-6)  # cut
+    np.testing.assert_array_equal(items[0][0][5], 0.0)  # padded
+    np.testing.assert_array_equal(items[2][1], [0.0, 1.0])
+
+
+def test_audio_dataset_other_widths_and_errors(tmp_path):
+    from numnet.preprocessing.directory import read_wav
+
+    for width, low, high, scale in ((1, 0, 255, None), (3, -(1 << 23), (1 << 23) - 1, 1 << 23),
+                                    (4, -(1 << 31), (1 << 31) - 1, 1 << 31)):
+        data = np.random.default_rng(width).integers(low, high, size=(4, 1), dtype=np.int64)
+        _write_wav(tmp_path / f"w{width}.wav", data, width=width, rate=8000)
+        samples, rate = read_wav(tmp_path / f"w{width}.wav")
+        want = (data - 128) / 128.0 if width == 1 else data / scale
+        assert rate == 8000
+        np.testing.assert_allclose(samples, want, rtol=1e-6)
+    (tmp_path / "a").mkdir()
+    _write_wav(tmp_path / "a" / "x.wav", np.zeros((3, 1)), rate=8000)
+    (tmp_path / "a" / "bad.wav").write_bytes(b"not a wav file")
+    with pytest.raises(ValueError, match="PCM WAV"):
+        numnet.utils.audio_dataset_from_directory(tmp_path, verbose=False)
+    (tmp_path / "a" / "bad.wav").unlink()
+    with pytest.raises(ValueError, match="resample"):
+        numnet.utils.audio_dataset_from_directory(tmp_path, sampling_rate=16000, verbose=False)
+    with pytest.raises(ValueError, match="ragged"):
+        numnet.utils.audio_dataset_from_directory(tmp_path, ragged=True, verbose=False)
+    with pytest.raises(ValueError, match="sampling_rate"):
+        numnet.utils.audio_dataset_from_directory(tmp_path, sampling_rate=0.5, verbose=False)
+    ds = numnet.utils.audio_dataset_from_directory(tmp_path, sampling_rate=8000, verbose=False)
+    assert next(iter(ds.as_numpy_iterator()))[0].shape == (1, 3, 1)

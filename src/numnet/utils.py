@@ -564,6 +564,7 @@ from .data.split import split_dataset  # noqa: E402
 from .dtype_rules import standardize_dtype  # noqa: E402
 from .layers.source_inputs import get_source_inputs  # noqa: E402
 from .preprocessing.directory import (  # noqa: E402
+    audio_dataset_from_directory,
     image_dataset_from_directory,
     text_dataset_from_directory,
 )
@@ -573,6 +574,7 @@ from .preprocessing.timeseries import timeseries_dataset_from_array  # noqa: E40
 from .saving.serialization import deserialize_keras_object, serialize_keras_object  # noqa: E402
 
 __all__ = ["Config", "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "array_to_img",
+           "audio_dataset_from_directory",
            "clear_session", "custom_object_scope", "deserialize_keras_object",
            "disable_interactive_logging", "enable_interactive_logging", "get_custom_objects",
            "get_file", "get_registered_name", "get_registered_object", "get_source_inputs",

@@ -1,5 +1,6 @@
-"""``keras.utils.text_dataset_from_directory`` and ``image_dataset_from_directory``: a folder
-with one subfolder per class becomes a Dataset of ``(samples, labels)`` batches.
+"""``keras.utils.text_dataset_from_directory``, ``image_dataset_from_directory`` and
+``audio_dataset_from_directory``: a folder with one subfolder per class becomes a Dataset of
+``(samples, labels)`` batches.
 
     main_directory/
         class_a/  a_1.txt  a_2.txt
@@ -130,14 +131,28 @@ def _encoded_labels(labels, label_mode, num_classes: int):
 
 
 def _dataset(samples, labels, label_mode, num_classes, batch_size, shuffle, seed, class_names):
-    tensors = samples if label_mode is None else (
-        samples, _encoded_labels(labels, label_mode, num_classes))
-    ds = Dataset.from_tensor_slices(tensors)
+    encoded = None if label_mode is None else _encoded_labels(labels, label_mode, num_classes)
+    ragged = isinstance(samples, list) and len({s.shape for s in samples}) > 1
+    if isinstance(samples, list) and not ragged:
+        samples = np.stack(samples)
+    if ragged:  # clips of different lengths: elements by index, batches padded with zeros
+        ds = Dataset.range(len(samples))
+        if shuffle:
+            ds = ds.shuffle(batch_size * 8 if batch_size is not None else 1024, seed=seed)
+        ds = ds.map(lambda i: samples[int(i)] if encoded is None else
+                    (samples[int(i)], encoded[int(i)]))
+        return _batched(ds.padded_batch(batch_size) if batch_size is not None else ds,
+                        class_names)
+    ds = Dataset.from_tensor_slices(samples if encoded is None else (samples, encoded))
     if shuffle:
         buffer = batch_size * 8 if batch_size is not None else 1024
         ds = ds.shuffle(buffer, seed=seed)
     if batch_size is not None:
         ds = ds.batch(batch_size)
+    return _batched(ds, class_names)
+
+
+def _batched(ds, class_names):
     ds.class_names = class_names
     ds.file_paths = None
     return ds
@@ -349,4 +364,115 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                   validation_split, subset, follow_links, verbose, IMAGE_FORMATS, read)
 
 
-__all__ = ["image_dataset_from_directory", "index_directory", "text_dataset_from_directory"]
+def read_wav(path, where: str = "audio_dataset_from_directory"):
+    """(samples as float32 of shape (frames, channels) in [-1, 1), the sampling rate) of a PCM
+    WAV file, as TensorFlow's ``decode_wav`` gives them (16-bit samples / 32768)."""
+    import wave
+
+    try:
+        with wave.open(os.fspath(path), "rb") as f:
+            width, channels, rate = f.getsampwidth(), f.getnchannels(), f.getframerate()
+            raw = f.readframes(f.getnframes())
+    except (wave.Error, EOFError) as err:
+        raise ValueError(f"{where}: {os.fspath(path)!r} is not a PCM WAV file Python's wave "
+                         f"module reads ({err}); convert it to 16-bit PCM.") from None
+    if width == 1:
+        samples = (np.frombuffer(raw, np.uint8).astype("float32") - 128.0) / 128.0
+    elif width == 3:
+        b = np.frombuffer(raw, np.uint8).reshape(-1, 3).astype(np.int32)
+        value = b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)
+        value = np.where(value >= 1 << 23, value - (1 << 24), value)
+        samples = value.astype("float32") / float(1 << 23)
+    else:
+        kind = {2: "<i2", 4: "<i4"}[width]
+        samples = np.frombuffer(raw, kind).astype("float32") / float(1 << (8 * width - 1))
+    return samples.reshape(-1, channels), rate
+
+
+def _fit_length(audio, length):
+    if length is None:
+        return audio
+    if len(audio) >= length:
+        return audio[:length]
+    return np.concatenate([audio, np.zeros((length - len(audio), audio.shape[1]), audio.dtype)])
+
+
+def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
+                                 class_names=None, batch_size=32, sampling_rate=None,
+                                 output_sequence_length=None, ragged: bool = False,
+                                 shuffle: bool = True, seed=None, validation_split=None,
+                                 subset=None, follow_links: bool = False, verbose: bool = True):
+    """A Dataset of ``(audio, labels)`` batches from the ``.wav`` files of a folder with one
+    subfolder per class. Each file is read as TensorFlow's ``decode_wav`` reads it: float32
+    samples in [-1, 1), shape ``(frames, channels)``; a batch is padded with zeros to its
+    longest file, or every file cut or padded to ``output_sequence_length``.
+
+    Args:
+        directory: the folder.
+        labels: "inferred", a list of integer labels (one per file, sorted order) or None.
+            Defaults to ``"inferred"``.
+        label_mode: "int", "categorical", "binary" or None, as in
+            ``text_dataset_from_directory``. Defaults to ``"int"``.
+        class_names: the subfolders to use, in label order; None for all, sorted.
+            Defaults to ``None``.
+        batch_size: the batch size; None for single files. Defaults to ``32``.
+        sampling_rate: the rate the files must have, or None. numnet does not resample
+            (Keras needs tensorflow-io for it): a file of another rate raises.
+            Defaults to ``None``.
+        output_sequence_length: the frames each file is cut or padded to; None to pad each
+            batch to its longest file. Defaults to ``None``.
+        ragged: Keras's ragged batches; numnet has no ragged tensors, so True raises.
+            Defaults to ``False``.
+        shuffle: shuffle the files (and, for training, each epoch). Defaults to ``True``.
+        seed: the shuffle's seed; needed with ``validation_split``. Defaults to ``None``.
+        validation_split: the fraction of the files held out, in (0, 1). Defaults to ``None``.
+        subset: "training", "validation" or "both". Defaults to ``None``.
+        follow_links: follow symbolic links to folders. Defaults to ``False``.
+        verbose: print how many files were found. Defaults to ``True``.
+
+    Returns:
+        A ``numnet.data.Dataset`` with ``class_names`` (``[training, validation]`` for
+        ``subset="both"``).
+
+    Raises:
+        ValueError: for bad arguments (each error names the argument), a file that is not PCM
+            WAV, a rate other than ``sampling_rate``, or no files.
+
+    Example:
+        >>> train = numnet.utils.audio_dataset_from_directory(
+        ...     "speech_commands/", output_sequence_length=16000, batch_size=64)
+    """
+    where = "audio_dataset_from_directory"
+    if ragged and output_sequence_length is not None:
+        raise ValueError(f"{where}: ragged and output_sequence_length cannot both be set.")
+    if ragged:
+        raise ValueError(f"{where}(ragged): numnet has no ragged tensors; leave ragged=False "
+                         "(each batch is padded to its longest file) or give "
+                         "output_sequence_length.")
+    if sampling_rate is not None and (isinstance(sampling_rate, bool)
+                                      or not isinstance(sampling_rate, int)
+                                      or sampling_rate <= 0):
+        raise ValueError(f"{where}(sampling_rate): expected a positive integer, given "
+                         f"{sampling_rate!r}.")
+    if output_sequence_length is not None and (
+            not isinstance(output_sequence_length, int) or output_sequence_length < 1):
+        raise ValueError(f"{where}(output_sequence_length): expected a positive integer or "
+                         f"None, given {output_sequence_length!r}.")
+
+    def read(paths):
+        clips = []
+        for path in paths:
+            audio, rate = read_wav(path, where)
+            if sampling_rate is not None and rate != sampling_rate:
+                raise ValueError(f"{where}(sampling_rate): {path!r} is sampled at {rate} Hz, "
+                                 f"not {sampling_rate}; numnet does not resample: resample "
+                                 "the files first (or leave sampling_rate=None).")
+            clips.append(_fit_length(audio, output_sequence_length))
+        return clips
+
+    return _build(where, directory, labels, label_mode, class_names, batch_size, shuffle, seed,
+                  validation_split, subset, follow_links, verbose, (".wav",), read)
+
+
+__all__ = ["audio_dataset_from_directory", "image_dataset_from_directory", "index_directory",
+           "read_wav", "text_dataset_from_directory"]
