@@ -65,7 +65,16 @@ def sin(x, name=None) -> Tensor:
 
 
 def cos(x, name=None) -> Tensor:
-    """cos(x); d x = -sin(x). Args: x, name (ignored). Example: ``tf.cos(0.0)`` is 1."""
+    """cos(x), entry by entry; d x = -sin(x).
+
+    Args:
+        x: a Tensor, array or number.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> float(numnet.cos(0.0))
+        1.0
+    """
     xp = backend.xp
     return _elementwise(x, xp.cos, lambda v, out: -xp.sin(v))
 
@@ -845,7 +854,7 @@ def bitcast(input, type, name=None) -> Tensor:  # noqa: A002
         >>> numnet.bitcast(numnet.constant(1.0), numnet.int32).numpy()
         array(1065353216, dtype=int32)
     """
-    x = np.ascontiguousarray(array(input))
+    x = np.array(array(input), order="C")  # (0-d stays 0-d)
     dtype = np.dtype(type)
     if dtype.itemsize == x.dtype.itemsize:
         out = x.view(dtype)

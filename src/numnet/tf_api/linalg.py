@@ -470,7 +470,7 @@ def cholesky(input, name=None) -> Tensor:  # noqa: A002
         InvalidArgumentError: a matrix is not positive definite.
 
     Example:
-        >>> numnet.linalg.cholesky([[4.0, 2.0], [2.0, 3.0]]).numpy().round(4).tolist()
+        >>> numnet.linalg.cholesky(np.array([[4.0, 2.0], [2.0, 3.0]])).numpy().round(4).tolist()
         [[2.0, 0.0], [1.0, 1.4142]]
     """
     x = to_float(input)
