@@ -109,3 +109,37 @@ def test_fixed_factors_match_keras():
     ours = layers.Pipeline([layers.AutoContrast(), layers.RandomInvert((1.0, 1.0))])
     np.testing.assert_allclose(ours(x).numpy(), np.asarray(keras.layers.Pipeline(pipeline)(x)),
                                rtol=1e-5, atol=1e-4)
+
+
+def test_hsv_round_trip_saturation_and_hue():
+    from numnet.layers.image_color import hsv_to_rgb, rgb_to_hsv
+
+    x = RNG.uniform(0, 1, size=(2, 4, 4, 3)).astype("float32")
+    hsv = rgb_to_hsv(x)
+    np.testing.assert_allclose(hsv[..., 2], x.max(-1), rtol=1e-6)
+    np.testing.assert_allclose(hsv[..., 1], (x.max(-1) - x.min(-1)) / x.max(-1), rtol=1e-5)
+    np.testing.assert_allclose(hsv_to_rgb(hsv), x, atol=1e-5)
+    pixel = np.array([[[[200.0, 100.0, 50.0]]]], "float32")
+    np.testing.assert_allclose(layers.RandomSaturation((0.5, 0.5))(pixel, training=True)
+                               .numpy(), pixel, rtol=1e-5)
+    gray = layers.RandomSaturation((0.0, 0.0))(pixel, training=True).numpy()
+    np.testing.assert_allclose(gray, [[[[200.0, 200.0, 200.0]]]], rtol=1e-5)
+    # half a turn either way is the same hue: red (0) becomes cyan (1/2)
+    red = np.array([[[[1.0, 0.0, 0.0]]]], "float32")
+    np.testing.assert_allclose(layers.RandomHue((1.0, 1.0), value_range=(0, 1))(
+        red, training=True).numpy(), [[[[0.0, 1.0, 1.0]]]], atol=1e-6)
+    assert layers.RandomSaturation(0.5).factor == (-0.5, 0.5)  # Keras 3.15's range
+
+
+def test_saturation_and_hue_match_keras():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    x = _images()
+    for name, kwargs in [("RandomSaturation", dict(factor=(0.3, 0.3))),
+                         ("RandomSaturation", dict(factor=(0.8, 0.8))),
+                         ("RandomHue", dict(factor=(1.0, 1.0))),
+                         ("RandomHue", dict(factor=(0.0, 0.0), value_range=(0, 1)))]:
+        data = x / 255 if kwargs.get("value_range") == (0, 1) else x
+        ours = getattr(layers, name)(**kwargs)(data, training=True).numpy()
+        theirs = np.asarray(getattr(keras.layers, name)(**kwargs)(data, training=True))
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-3)

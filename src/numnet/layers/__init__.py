@@ -158,7 +158,9 @@ from .image_augment import (  # noqa: E402
 )
 from .image_color import (  # noqa: E402
     RandomColorDegeneration,
+    RandomHue,
     RandomPosterization,
+    RandomSaturation,
     RandomSharpness,
 )
 from .normalization_more import RMSNormalization, SpectralNormalization  # noqa: E402
@@ -184,6 +186,7 @@ __all__ += [
     "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
     "ReversibleEmbedding", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
     "RandomColorDegeneration", "RandomPosterization", "RandomSharpness", "Pipeline",
+    "RandomSaturation", "RandomHue",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)

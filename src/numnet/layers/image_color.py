@@ -1,5 +1,6 @@
-"""Colour augmentations of Keras 3: RandomColorDegeneration, RandomPosterization and
-RandomSharpness (channels last; random in training only, as numnet's other image layers)."""
+"""Colour augmentations of Keras 3: RandomColorDegeneration, RandomPosterization,
+RandomSharpness, RandomSaturation and RandomHue (channels last; random in training only, as
+numnet's other image layers)."""
 
 from __future__ import annotations
 
@@ -161,4 +162,112 @@ class RandomSharpness(_RandomImageLayer):
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
 
-__all__ = ["RandomColorDegeneration", "RandomPosterization", "RandomSharpness"]
+def rgb_to_hsv(images):
+    """RGB (last axis) to HSV, each in [0, 1] for RGB in [0, 1], as Keras (and TensorFlow)
+    compute it: hue in turns, saturation = range / max, value = max."""
+    xp = backend.xp
+    eps = xp.finfo(images.dtype).eps
+    images = xp.where(xp.abs(images) < eps, 0.0, images).astype(images.dtype)
+    r, g, b = images[..., 0], images[..., 1], images[..., 2]
+    value = xp.maximum(xp.maximum(r, g), b)
+    spread = value - xp.minimum(xp.minimum(r, g), b)
+    saturation = xp.where(value > 0, spread / xp.where(value > 0, value, 1.0), 0.0)
+    norm = 1.0 / (6.0 * xp.where(spread > 0, spread, 1.0))
+    hue = xp.where(value == g, norm * (b - r) + 2.0 / 6.0, norm * (r - g) + 4.0 / 6.0)
+    hue = xp.where(value == r, norm * (g - b), hue)
+    hue = xp.where(spread > 0, hue, 0.0) + (hue < 0.0)
+    return xp.stack([hue, saturation, value], axis=-1).astype(images.dtype)
+
+
+def hsv_to_rgb(images):
+    """HSV (last axis) back to RGB: the inverse of ``rgb_to_hsv``."""
+    xp = backend.xp
+    hue, saturation, value = images[..., 0], images[..., 1], images[..., 2]
+    dh = xp.mod(hue, 1.0) * 6.0
+    channels = [xp.clip(xp.abs(dh - 3.0) - 1.0, 0.0, 1.0),
+                xp.clip(2.0 - xp.abs(dh - 2.0), 0.0, 1.0),
+                xp.clip(2.0 - xp.abs(dh - 4.0), 0.0, 1.0)]
+    return xp.stack([value * (1.0 - saturation + saturation * d) for d in channels],
+                    axis=-1).astype(images.dtype)
+
+
+class RandomSaturation(_RandomImageLayer):
+    """In training, scales each image's saturation (in HSV) by f / (1 - f), f drawn per image
+    from ``factor`` (f = 0.5: unchanged, 0: grayscale, near 1: fully saturated), the saturation
+    clipped to ``value_range``, as Keras. As in Keras 3.15, a single number f gives the range
+    [-f, f] (negative draws make the image gray). Not differentiable.
+
+    Args:
+        factor: a number f in [-1, 1] (f drawn from [-|f|, |f|]) or a pair (lower, upper)
+            such as (0.2, 0.8).
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> layer = numnet.layers.RandomSaturation((0.5, 0.5))   # unchanged
+        >>> layer(np.array([[[[200.0, 100.0, 50.0]]]]), training=True).numpy().round(2)
+        array([[[[200., 100.,  50.]]]], dtype=float32)
+    """
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed: int | None = None,
+                 **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.factor = _factor(factor, (-1, 1), "RandomSaturation(factor)")
+        self.value_range = _value_range(value_range, "RandomSaturation(value_range)")
+
+    def _augment(self, images):
+        f = self._uniform(*self.factor, images.shape[0])
+        scale = backend.to_device((f / (1 - f + 1e-7)).astype(images.dtype).reshape(-1, 1, 1))
+        hsv = rgb_to_hsv(images.value)
+        saturation = backend.xp.clip(hsv[..., 1] * scale, *self.value_range)
+        hsv = backend.xp.stack([hsv[..., 0], saturation.astype(hsv.dtype), hsv[..., 2]], -1)
+        return Tensor(hsv_to_rgb(hsv))
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
+
+
+class RandomHue(_RandomImageLayer):
+    """In training, turns each image's hue (in HSV, images mapped to [0, 1]) by ±f / 2 of a
+    full turn, f drawn per image from ``factor`` and the sign at random, then maps back to
+    ``value_range`` (clipped), as Keras. Not differentiable.
+
+    Args:
+        factor: a number f in [0, 1] (f drawn from [0, f]) or a pair (lower, upper).
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> layer = numnet.layers.RandomHue(0.5, seed=0)
+        >>> layer(np.ones((2, 4, 4, 3)) * 100, training=True).shape
+        (2, 4, 4, 3)
+    """
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed: int | None = None,
+                 **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.factor = _factor(factor, (0, 1), "RandomHue(factor)")
+        self.value_range = _value_range(value_range, "RandomHue(value_range)")
+
+    def _augment(self, images):
+        n = images.shape[0]
+        sign = np.where(self._uniform(0, 1, n) > 0.5, -1.0, 1.0)
+        turn = (sign * self._uniform(*self.factor, n) * 0.5).astype(images.dtype)
+        x = _rescale(images, self.value_range, (0, 1)).value
+        hsv = rgb_to_hsv(x)
+        hue = hsv[..., 0] + backend.to_device(turn.reshape(-1, 1, 1))
+        hue = backend.xp.where(hue > 1.0, hue - 1.0, hue)
+        hue = backend.xp.where(hue < 0.0, hue + 1.0, hue)
+        rgb = hsv_to_rgb(backend.xp.stack([hue.astype(hsv.dtype), hsv[..., 1], hsv[..., 2]], -1))
+        return _rescale(Tensor(backend.xp.clip(rgb, 0.0, 1.0)), (0, 1), self.value_range)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
+
+
+__all__ = ["RandomColorDegeneration", "RandomHue", "RandomPosterization", "RandomSaturation",
+           "RandomSharpness"]
