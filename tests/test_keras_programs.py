@@ -228,6 +228,11 @@ EXPECTED = {
     "translation_transformer": {"encoder_rows": (6, 6), "target_columns": (6, 6),
                                 "spa_vocabulary": (12, 12), "val_accuracy": (0.6, 1.0),
                                 "exact_translations": (0.6, 1.0), "loss_ratio": (None, 0.5)},
+    # 25 vocabulary words + "" and "[UNK]"; 15 topic words and 6 common ones have vectors
+    "pretrained_embeddings": {"first_tokens": (6, 6), "hits": (21, 21), "misses": (6, 6),
+                              "trainable_weights": (8, 8), "embedding_unchanged": (0.0, 0.0),
+                              "constant_gap": (0.0, 0.0), "val_acc": (0.9, 1.0),
+                              "space_predicted": (1, 1)},
     # ComputeSum called twice on ones((2, 2)): its total is [4, 4]
     "subclassing_guide": {"sum_total": (8, 8), "sum_non_trainable": (1, 1),
                           "sum_trainable": (0, 0), "mlp_weights": (6, 6), "stack_weights": (8, 8),
@@ -422,6 +427,8 @@ KERAS_TOLERANCE = {
                            "test_accuracy": ("abs", 0.06), "sample_probability": ("abs", 0.1)},
     "translation_transformer": {"params": ("abs", 0), "spa_vocabulary": ("abs", 0),
                                 "val_accuracy": ("abs", 0.08), "exact_translations": ("abs", 0.2)},
+    "pretrained_embeddings": {"hits": ("abs", 0), "misses": ("abs", 0),
+                              "trainable_weights": ("abs", 0), "val_acc": ("abs", 0.05)},
     "subclassing_guide": {
         **{key: ("abs", 0) for key in ("linear_weights", "sum_total", "sum_weights",
                                        "sum_non_trainable", "mlp_weights", "stack_weights",
@@ -474,6 +481,10 @@ FAILS = {
                                "shape probe for a length of 2 and then refuses other lengths "
                                "(ValueError: model 'sequential' expects input of shape "
                                "(None, 2, 16)); Keras builds it for (None, None, 16)",
+    "pretrained_embeddings": "a layer built by hand (embedding_layer.build((1,))) and then called "
+                             "on an Input of shape (None,) takes its output shape from the build "
+                             "shape, (1, 8), not from the input, (None, None, 8): the next "
+                             "Conv1D refuses it; Keras computes it from the input",
     "temporal_split_mask": "a layer that returns several tensors (a list) does not attach the "
                            "masks its compute_mask returns to them (nor does the functional "
                            "graph pass them on), so both halves come without a mask",
