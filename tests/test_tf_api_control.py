@@ -289,3 +289,23 @@ def test_same_numbers_as_tensorflow():
 
     for ours, theirs in zip(run(tf), run(real)):
         close(ours, theirs, rtol=1e-10)
+
+
+def test_forward_accumulator_gives_jacobian_vector_products():
+    x = tf.constant([1.0, 2.0, 3.0])
+    v = tf.constant([0.5, -1.0, 2.0])
+    w = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    with tf.autodiff.ForwardAccumulator(x, v) as acc:
+        y = tf.sin(x) * x
+        z = tf.reduce_sum(x * x)
+        m = tf.matmul(x[None, :], w)
+    close(acc.jvp(y), (np.cos([1.0, 2, 3]) * [1.0, 2, 3] + np.sin([1.0, 2, 3])) * [0.5, -1, 2],
+          rtol=1e-5)
+    close(acc.jvp(z), 2 * (0.5 - 2.0 + 6.0), rtol=1e-6)
+    close(acc.jvp(m), [[0.5 - 3 + 10, 1 - 4 + 12]], rtol=1e-6)
+    assert acc.jvp(tf.constant(1.0)) is None
+    assert not x.requires_grad  # watching ends with the block
+    with tf.autodiff.ForwardAccumulator([w], [tf.ones((3, 2))]) as acc2:
+        s = tf.reduce_sum(w * w)
+    close(acc2.jvp([s])[0], 2 * 21.0)
+    assert tf.autodiff.GradientTape is tf.GradientTape

@@ -1511,3 +1511,10 @@ del _name
 _join({"eig": _tf_linalg.eig, "eigvals": _tf_linalg.eigvals,
        "matrix_square_root": _tf_linalg.sqrtm})
 _join({"LogicalDevice": LogicalDevice, "PhysicalDevice": PhysicalDevice}, config)
+
+from . import autodiff as _autodiff  # noqa: E402
+from .autodiff.tape import GradientTape as _GradientTape  # noqa: E402
+
+# ``tf.autodiff`` is numnet's engine package (numnet.autodiff): TensorFlow's two names join it
+_join({"GradientTape": _GradientTape, "ForwardAccumulator": _tf_control.ForwardAccumulator},
+      _autodiff)

@@ -1257,3 +1257,90 @@ class TensorArray:
 
 
 TOP["TensorArray"] = TensorArray
+
+
+# ----------------------------------------------------------------------------- forward mode
+
+
+class ForwardAccumulator:
+    """Jacobian-vector products, as ``tf.autodiff.ForwardAccumulator``: inside the block,
+    computations on ``primals`` are recorded; ``acc.jvp(y)`` is J v, the derivative of y
+    in the direction ``tangents``. numnet computes it in reverse mode, one backward pass per
+    entry of y (cheap for scalars and small outputs).
+
+    Args:
+        primals: a Tensor or Variable, or a list of them.
+        tangents: the direction, one Tensor of the same shape per primal.
+
+    Example:
+        >>> x = numnet.constant([1.0, 2.0])
+        >>> with numnet.autodiff.ForwardAccumulator(x, numnet.constant([1.0, 0.0])) as acc:
+        ...     y = numnet.reduce_sum(x * x)
+        >>> float(acc.jvp(y))
+        2.0
+    """
+
+    def __init__(self, primals, tangents):
+        self._primals = _flatten(primals)
+        self._tangents = [to_tensor(t) for t in _flatten(tangents)]
+        if len(self._primals) != len(self._tangents):
+            raise ValueError(f"ForwardAccumulator: {len(self._primals)} primals but "
+                             f"{len(self._tangents)} tangents.")
+        for p, t in zip(self._primals, self._tangents):
+            if not isinstance(p, Tensor):
+                raise TypeError("ForwardAccumulator(primals): expected Tensors or Variables, "
+                                f"given {type(p).__name__}.")
+            if builtins.tuple(p.shape) != builtins.tuple(t.shape):
+                raise ValueError(f"ForwardAccumulator: a primal of shape {p.shape} has a "
+                                 f"tangent of shape {t.shape}.")
+        self._flags = [p.requires_grad for p in self._primals]
+
+    def __enter__(self) -> ForwardAccumulator:
+        for p in self._primals:
+            p.requires_grad = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for p, flag in zip(self._primals, self._flags):
+            p.requires_grad = flag
+
+    def jvp(self, primals, unconnected_gradients="none"):
+        """J v for a Tensor (or each of a structure of Tensors) computed in the block: its
+        shape; None where it does not depend on the primals (zeros with
+        ``unconnected_gradients="zero"``)."""
+        from ..autodiff.tape import GradientTape
+
+        targets = _flatten(primals)
+        flags = [p.requires_grad for p in self._primals]
+        for p in self._primals:
+            p.requires_grad = True
+        xp = backend.xp
+        results = []
+        try:
+            for target in targets:
+                if not isinstance(target, Tensor) or not target.requires_grad:
+                    zero = str(getattr(unconnected_gradients, "value", unconnected_gradients))
+                    results.append(Tensor(xp.zeros(np.shape(getattr(target, "value", target)),
+                                                   dtype=np.float32)) if zero == "zero"
+                                   else None)
+                    continue
+                flat = xp.zeros(target.size, dtype=target.dtype)
+                out = xp.zeros(target.size, dtype=target.dtype)
+                connected = False
+                for i in range(target.size):
+                    flat[:] = 0
+                    flat[i] = 1
+                    grads = GradientTape().gradient(target, self._primals,
+                                                    output_gradients=flat.reshape(target.shape))
+                    for g, t in zip(grads, self._tangents):
+                        if g is not None:
+                            connected = True
+                            out[i] += (g.value * t.value).sum()
+                results.append(Tensor(out.reshape(target.shape)) if connected or str(
+                    getattr(unconnected_gradients, "value", unconnected_gradients)) == "zero"
+                    else None)
+        finally:
+            for p, flag in zip(self._primals, flags):
+                p.requires_grad = flag
+        return _pack(primals, results) if isinstance(primals, (list, builtins.tuple, dict)) \
+            else results[0]
