@@ -70,6 +70,9 @@ GRADS = {
                                                             padding="same"), [RGB[:1]]),
     "gaussian_blur": (lambda x: ops.image.gaussian_blur(x, (3, 5), (1.0, 2.0)), [RGB[:1]]),
     "sobel_edges": (lambda x: ops.image.sobel_edges(x), [RGB[:1]]),
+    "ssim": (lambda a, b: ops.image.ssim(a, b, filter_size=3), [RGB, RGB[::-1].copy()]),
+    "extract_patches_3d": (lambda x: ops.image.extract_patches_3d(x, 2, strides=1),
+                           [RGB[:1, :3, :3, :2, None]]),
 }
 
 
@@ -92,6 +95,10 @@ def test_image_ops_by_hand():
     assert patches.numpy()[0, 0, 1].tolist() == [2.0, 3.0, 6.0, 7.0]
     edges = ops.image.sobel_edges(np.tile(np.arange(5.0), (1, 5, 1)).reshape(1, 5, 5, 1))
     assert edges.numpy()[0, 2, 2, 0].tolist() == [0.0, 8.0]  # [d/dy, d/dx] of a ramp along x
+    image = np.full((16, 16, 3), 0.5, "float32")
+    assert ops.image.ssim(image, image).item() == 1.0
+    assert ops.image.ssim(RGB, RGB[::-1], filter_size=3).shape == (2,)
+    assert ops.image.extract_patches_3d(np.ones((4, 4, 4, 1)), 2).shape == (2, 2, 2, 8)
     with pytest.raises(ValueError, match="float dtype"):
         ops.image.rgb_to_hsv(np.ones((2, 2, 3), "int32"))
     with pytest.raises(ValueError, match="data_format"):
@@ -122,6 +129,11 @@ CASES = {
         np.moveaxis(RGB, -1, 1).astype("float32"), (3, 3), (1.5, 1.5),
         data_format="channels_first"),
     "sobel_edges": lambda o: o.image.sobel_edges(RGB.astype("float32")),
+    "ssim": lambda o: o.image.ssim(RGB.astype("float32"), HSV.astype("float32"), 2.0, 3, 1.0),
+    "ssim_single": lambda o: o.image.ssim(RGB[0].astype("float32"), RGB[1].astype("float32"),
+                                          filter_size=5),
+    "extract_patches_3d": lambda o: o.image.extract_patches_3d(
+        RGB[..., None].astype("float32"), (2, 3, 2), strides=(1, 2, 1)),
 }
 
 

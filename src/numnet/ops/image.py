@@ -635,12 +635,8 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     sizes = (kernel_size, kernel_size) if isinstance(kernel_size, int) else tuple(kernel_size)
     sigmas = (sigma, sigma) if np.ndim(sigma) == 0 else tuple(sigma)
 
-    def profile(n, s):
-        t = np.arange(n) - (n - 1) / 2
-        k = np.exp(-0.5 * (t / float(s)) ** 2)
-        return k / k.sum()
-
-    kernel = np.outer(profile(sizes[1], sigmas[1]), profile(sizes[0], sigmas[0]))
+    kernel = np.outer(_gaussian_profile(sizes[1], sigmas[1]),
+                      _gaussian_profile(sizes[0], sigmas[0]))
     single = x.ndim == 3
     x = ops.reshape(x, (1, *x.shape)) if single else x
     return restore(_unbatched(_depthwise_same(x, kernel), single))
@@ -670,5 +666,100 @@ def sobel_edges(images, data_format=None) -> Tensor:
     return ops.stack([restore(dy), restore(dx)], axis=-1)
 
 
-__all__ = ["affine_transform", "crop_images", "extract_patches", "gaussian_blur", "hsv_to_rgb",
-           "pad_images", "resize", "rgb_to_grayscale", "rgb_to_hsv", "sobel_edges"]
+@symbolic_op
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid",
+                       data_format=None) -> Tensor:
+    """``extract_patches`` of volumes: the (size_d, size_h, size_w) patches flattened into the
+    channels: (batch, out_d, out_h, out_w, size_d * size_h * size_w * channels).
+
+    Args:
+        volumes: (batch,) depth, height, width, channels.
+        size: the patch: an int or 3 ints.
+        strides: the step between patches; None for ``size``. Defaults to ``None``.
+        dilation_rate: the spacing of a patch's taps. Defaults to ``1``.
+        padding: 'valid' or 'same'. Defaults to ``'valid'``.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> numnet.ops.image.extract_patches_3d(numnet.ops.ones((1, 4, 4, 4, 1)), 2).shape
+        (1, 2, 2, 2, 8)
+    """
+    size = (size,) * 3 if isinstance(size, int) else tuple(size)
+    if len(size) != 3:
+        raise ValueError(f"extract_patches_3d(size): expected an int or 3 ints, given {size!r}.")
+    return extract_patches(volumes, size, strides, dilation_rate, padding, data_format)
+
+
+def _gaussian_profile(n, sigma):
+    t = np.arange(n) - (n - 1) / 2
+    k = np.exp(-0.5 * (t / float(sigma)) ** 2)
+    return k / k.sum()
+
+
+@symbolic_op
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03,
+         data_format=None) -> Tensor:
+    """The structural similarity index (Wang et al., 2004) of image pairs: local means,
+    variances and covariance under a ``filter_size`` Gaussian window ('valid' positions),
+    SSIM = (2 mu1 mu2 + c1)(2 s12 + c2) / ((mu1^2 + mu2^2 + c1)(s1^2 + s2^2 + c2)) with
+    c1 = (k1 max_val)^2, c2 = (k2 max_val)^2, averaged over positions and channels.
+    Differentiable in both images.
+
+    Args:
+        image1: (height, width, channels) or (batch, height, width, channels).
+        image2: image1's shape.
+        max_val: the largest pixel value (1.0, or 255.0). Defaults to ``1.0``.
+        filter_size: the Gaussian window's side (odd). Defaults to ``11``.
+        filter_sigma: the window's standard deviation. Defaults to ``1.5``.
+        k1: the first stabilising constant. Defaults to ``0.01``.
+        k2: the second stabilising constant. Defaults to ``0.03``.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Returns:
+        One value per image pair: (batch,), or a scalar for single images.
+
+    Example:
+        >>> image = numnet.ops.ones((16, 16, 3)) * 0.5
+        >>> numnet.ops.image.ssim(image, image).item()
+        1.0
+    """
+    a, restore = _last(image1, data_format, "ssim")
+    b, _ = _last(image2, data_format, "ssim")
+    if a.shape != b.shape:
+        raise ValueError(f"ssim: image1 and image2 need one shape, given {tuple(a.shape)} and "
+                         f"{tuple(b.shape)}.")
+    dtype = a.dtype
+    if not backend.is_float_dtype(dtype):
+        a, b = ops.cast(a, backend.floatx()), ops.cast(b, backend.floatx())
+    if b.dtype != a.dtype:
+        b = ops.cast(b, a.dtype)
+    single = a.ndim == 3
+    if single:
+        a, b = ops.reshape(a, (1, *a.shape)), ops.reshape(b, (1, *b.shape))
+    n, h, w, c = a.shape
+    profile = _gaussian_profile(filter_size, filter_sigma)
+    kernel = Tensor(backend.xp.asarray(np.outer(profile, profile)[:, :, None, None],
+                                       dtype=a.dtype))
+
+    def local_mean(t):
+        planes = ops.reshape(ops.transpose(t, (0, 3, 1, 2)), (n * c, h, w, 1))
+        return ops.conv(planes, kernel, None, 1, "valid", 1)
+
+    mu1, mu2 = local_mean(a), local_mean(b)
+    mu11, mu22, mu12 = ops.multiply(mu1, mu1), ops.multiply(mu2, mu2), ops.multiply(mu1, mu2)
+    s11 = ops.subtract(local_mean(ops.multiply(a, a)), mu11)
+    s22 = ops.subtract(local_mean(ops.multiply(b, b)), mu22)
+    s12 = ops.subtract(local_mean(ops.multiply(a, b)), mu12)
+    c1, c2 = (k1 * max_val) ** 2, (k2 * max_val) ** 2
+    top = ops.multiply(ops.add(ops.multiply(mu12, 2.0), c1), ops.add(ops.multiply(s12, 2.0), c2))
+    bottom = ops.multiply(ops.add(ops.add(mu11, mu22), c1), ops.add(ops.add(s11, s22), c2))
+    per_plane = ops.mean(ops.divide(top, bottom), (1, 2, 3))
+    out = ops.mean(ops.reshape(per_plane, (n, c)), 1)
+    out = ops.reshape(out, ()) if single else out
+    return out if out.dtype == dtype or not backend.is_float_dtype(dtype) else \
+        ops.cast(out, dtype)
+
+
+__all__ = ["affine_transform", "crop_images", "extract_patches", "extract_patches_3d",
+           "gaussian_blur", "hsv_to_rgb", "pad_images", "resize", "rgb_to_grayscale",
+           "rgb_to_hsv", "sobel_edges", "ssim"]
