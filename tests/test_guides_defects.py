@@ -149,3 +149,24 @@ def test_the_mask_of_an_embedding_reaches_a_custom_layer_through_a_masking_layer
     tokens = np.array([[1, 2, 0, 0]])
     # rows 1 and 2 of the table: ((2 + 4) / 2, (3 + 5) / 2)
     np.testing.assert_allclose(model.predict(tokens, verbose=0), [[3.0, 4.0]], rtol=1e-6)
+
+
+# ----------------------------------------------------------------------------- Normalization
+
+
+def test_normalization_has_keras_three_weights_and_count_stays_zero():
+    norm = layers.Normalization()
+    norm.adapt(np.array([[1.0, 2.0], [3.0, 5.0]], "float32"))
+    assert [w.name for w in norm.weights] == ["mean", "variance", "count"]
+    mean, variance, count = norm.get_weights()
+    np.testing.assert_allclose(mean, [2.0, 3.5])
+    np.testing.assert_allclose(variance, [1.0, 2.25])  # population variance
+    assert count.shape == () and count.dtype == np.int32 and int(count) == 0
+    assert norm.trainable_weights == []
+    # 2 + 2 + 1 for the Normalization, 2 * 1 + 1 for the Dense, as Keras's count_params
+    model = numnet.Sequential([numnet.Input((2,)), norm, layers.Dense(1)])
+    assert model.count_params() == 8
+    fixed = layers.Normalization(mean=3.0, variance=4.0)
+    np.testing.assert_allclose(ops.convert_to_numpy(fixed(np.array([[1.0], [7.0]], "float32"))),
+                               [[-1.0], [2.0]])
+    assert fixed.weights == []

@@ -66,7 +66,8 @@ class Normalization(Layer):
     Give ``mean`` and ``variance`` (broadcast to the kept axes), or call ``adapt(data)`` before
     training: it sets them to the data's mean and (population) variance over the other axes and
     keeps them as the layer's non-trainable weights "mean" and "variance", which are saved with
-    the model. Until then the layer passes its input through (mean 0, variance 1).
+    the model (a third weight, "count", is Keras's: it stays 0, and keeps the layer's weight list
+    Keras's). Until then the layer passes its input through (mean 0, variance 1).
 
     Args:
         axis: the axis (or axes) that keep their own mean and variance; None for one mean and
@@ -120,6 +121,10 @@ class Normalization(Layer):
         if self.input_mean is None:
             self.adapt_mean = self.add_weight(kept, "zeros", "mean", trainable=False)
             self.adapt_variance = self.add_weight(kept, "ones", "variance", trainable=False)
+            # Keras 3 keeps a third weight, a sample count that stays 0 (for old files), so
+            # that get_weights / set_weights lists line up with Keras's.
+            self.adapt_count = self.add_weight((), "zeros", dtype="int32", trainable=False,
+                                               name="count")
         else:
             self._given = [self._broadcast(v, kept, ndim)
                            for v in (self.input_mean, self.input_variance)]
