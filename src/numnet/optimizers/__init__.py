@@ -1,8 +1,8 @@
 """Optimizers, by object or by name ('adam'): SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta,
-Adamax, Nadam, Ftrl, Lion, Lamb, Adafactor, ScheduleFreeAdamW (Keras 3's names, arguments and
-defaults), learning-rate schedules in ``numnet.optimizers.schedules``, and ``LossScaleOptimizer``
-for mixed precision; ``MultiOptimizer`` updates each variable with the optimizer its path maps
-to.
+Adamax, Nadam, Ftrl, Lion, Lamb, Adafactor, ScheduleFreeAdamW, Muon (Keras 3's names, arguments
+and defaults), learning-rate schedules in ``numnet.optimizers.schedules``, and
+``LossScaleOptimizer`` for mixed precision; ``MultiOptimizer`` updates each variable with the
+optimizer its path maps to.
 
 Plain (full-batch) gradient descent is ``SGD`` trained with ``fit(..., batch_size=len(x))``.
 With numba installed (``pip install "numnet[fast]"``) each step runs as one fused loop
@@ -24,6 +24,7 @@ from .lamb import Lamb
 from .lion import Lion
 from .loss_scale import LossScaleOptimizer
 from .multi_optimizer import MultiOptimizer, OptimizerMap
+from .muon import Muon
 from .nadam import Nadam
 from .rmsprop import RMSprop
 from .schedule_free_adamw import ScheduleFreeAdamW
@@ -32,7 +33,7 @@ from .sgd import SGD
 _CLASSES = {
     cls.__name__.lower(): cls
     for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Lamb,
-                Adafactor, ScheduleFreeAdamW)
+                Adafactor, ScheduleFreeAdamW, Muon)
 }
 _CLASSES["multioptimizer"] = MultiOptimizer  # from a serialize dict (it needs its map)
 
@@ -122,6 +123,7 @@ __all__ = [
     "Lion",
     "LossScaleOptimizer",
     "MultiOptimizer",
+    "Muon",
     "Nadam",
     "Optimizer",
     "OptimizerMap",
