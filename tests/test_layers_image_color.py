@@ -143,3 +143,26 @@ def test_saturation_and_hue_match_keras():
         ours = getattr(layers, name)(**kwargs)(data, training=True).numpy()
         theirs = np.asarray(getattr(keras.layers, name)(**kwargs)(data, training=True))
         np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-3)
+
+
+def test_equalization_by_hand_and_against_keras():
+    x = np.array([[[[10.0], [20.0], [30.0], [40.0]]]], "float32")
+    np.testing.assert_array_equal(layers.Equalization()(x, training=True).numpy().ravel(),
+                                  [0.0, 85.0, 170.0, 255.0])
+    np.testing.assert_array_equal(layers.Equalization()(x, training=False).numpy(), x)
+    flat = np.full((1, 3, 3, 1), 7.0, "float32")
+    np.testing.assert_array_equal(layers.Equalization()(flat, training=True).numpy(), flat)
+    unit = layers.Equalization(value_range=(0, 1))(x / 255, training=True).numpy().ravel()
+    np.testing.assert_allclose(unit, [0.0, 1 / 3, 2 / 3, 1.0], rtol=1e-5)
+    layer = layers.Equalization(bins=16)
+    assert layers.Equalization.from_config(layer.get_config()).bins == 16
+    with pytest.raises(ValueError, match="bins"):
+        layers.Equalization(bins=1)
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    images = _images()
+    for kwargs in (dict(), dict(bins=16), dict(value_range=(0, 1))):
+        data = images / 255 if "value_range" in kwargs else images
+        np.testing.assert_allclose(layers.Equalization(**kwargs)(data, training=True).numpy(),
+                                   np.asarray(keras.layers.Equalization(**kwargs)(data)),
+                                   rtol=1e-5, atol=1e-5)

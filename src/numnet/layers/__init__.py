@@ -157,6 +157,7 @@ from .image_augment import (  # noqa: E402
     Solarization,
 )
 from .image_color import (  # noqa: E402
+    Equalization,
     RandomColorDegeneration,
     RandomHue,
     RandomPosterization,
@@ -186,7 +187,7 @@ __all__ += [
     "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
     "ReversibleEmbedding", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
     "RandomColorDegeneration", "RandomPosterization", "RandomSharpness", "Pipeline",
-    "RandomSaturation", "RandomHue",
+    "RandomSaturation", "RandomHue", "Equalization",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)

@@ -1,6 +1,6 @@
 """Colour augmentations of Keras 3: RandomColorDegeneration, RandomPosterization,
-RandomSharpness, RandomSaturation and RandomHue (channels last; random in training only, as
-numnet's other image layers)."""
+RandomSharpness, RandomSaturation, RandomHue and Equalization (channels last; active in
+training only, as numnet's other image layers)."""
 
 from __future__ import annotations
 
@@ -269,5 +269,56 @@ class RandomHue(_RandomImageLayer):
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
 
-__all__ = ["RandomColorDegeneration", "RandomHue", "RandomPosterization", "RandomSaturation",
-           "RandomSharpness"]
+class Equalization(_RandomImageLayer):
+    """Histogram equalization, as Keras: in training, each channel (over the whole batch, as
+    Keras computes it) is mapped through the cumulative histogram of its values, in [0, 255]
+    terms with ``bins`` bins, spreading the values evenly over the range; a channel whose
+    values fall in one bin is left as it is. The identity in inference. Not differentiable.
+
+    Args:
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        bins: the number of histogram bins. Defaults to ``256``.
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> layer = numnet.layers.Equalization()
+        >>> layer(np.array([[[[10.0], [20.0], [30.0], [40.0]]]]), training=True).numpy().ravel()
+        array([  0.,  85., 170., 255.], dtype=float32)
+    """
+
+    def __init__(self, value_range=(0, 255), bins: int = 256, data_format=None, **kwargs):
+        super().__init__(None, data_format, **kwargs)
+        self.value_range = _value_range(value_range, "Equalization(value_range)")
+        if isinstance(bins, bool) or not isinstance(bins, int) or bins < 2:
+            raise ValueError(f"Equalization(bins): expected an integer >= 2, given {bins!r}.")
+        self.bins = bins
+
+    def _augment(self, images):
+        x = backend.to_numpy(_rescale(images, self.value_range, (0, 255)).value)
+        out = np.empty_like(x)
+        for c in range(x.shape[-1]):
+            channel = x[..., c]
+            index = np.clip((channel.astype(np.float32) * (self.bins - 1) / 255.0)
+                            .astype(np.int32), 0, self.bins - 1)
+            hist = np.bincount(index.ravel(), minlength=self.bins)
+            if np.count_nonzero(hist) <= 1:
+                out[..., c] = channel
+                continue
+            cdf = np.cumsum(hist)
+            low = cdf[np.argmax(cdf > 0)]
+            span = cdf[-1] - low
+            table = np.clip(np.round((cdf - low) * 255 / (span if span else 1)), 0, 255)
+            lookup = np.clip(channel / 255.0 * (self.bins - 1), 0, self.bins - 1).astype(np.int32)
+            out[..., c] = table[lookup]
+        return _rescale(Tensor(backend.to_device(out.astype(x.dtype))), (0, 255),
+                        self.value_range)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("seed", None)
+        return {**config, "value_range": self.value_range, "bins": self.bins}
+
+
+__all__ = ["Equalization", "RandomColorDegeneration", "RandomHue", "RandomPosterization",
+           "RandomSaturation", "RandomSharpness"]
