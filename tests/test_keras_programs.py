@@ -274,6 +274,14 @@ EXPECTED = {
                          "loop_mae_gap": (0.0, 1e-6), "loop_losses": (1, 1),
                          "optimizer_iterations": (16, 16),
                          "custom_loss_2": (None, of("custom_loss_0", 0.5))},
+    # bins of [0, 1, 2]: [[0, 2, 3, 1], [1, 3, 2, 1]]; count: 0.2*0 + 0.4*1 + 0.2*2 + 0.4*3
+    "preprocessing_guide": {"normalized_mean": (0.0, 1e-6), "normalized_std": (0.999, 1.001),
+                            "given_normalization": (0.0, 1e-6), "invert_gap": (0.0, 1e-5),
+                            "bins_sum": (13, 13), "one_hot_sum": (6, 6), "multi_hot_sum": (7, 7),
+                            "count_sum": (2.4 - 1e-5, 2.4 + 1e-5), "rescaled_max": (0.9, 1.0),
+                            "resized_shape": (180, 180), "cropped_gap": (0.0, 0.0),
+                            "normalizer_weights": (3, 3), "normalizer_trainable": (0, 0),
+                            "loss_5": (None, of("loss_0", 0.1))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -449,6 +457,8 @@ KERAS_TOLERANCE = {
                                    "resumed_loss_gap": ("abs", 1e-6)},
     "custom_fit_guide": {**{f"custom_{key}": ("rel", 1e-4) for key in list(TRAJECTORY)[:3]},
                          "loop_losses": ("abs", 0), "optimizer_iterations": ("abs", 0)},
+    "preprocessing_guide": {**TRAJECTORY, "resized_sum": ("rel", 1e-5),
+                            "normalizer_weights": ("abs", 0), "count_sum": ("rel", 1e-6)},
 }
 
 # Programs with no Keras comparison, and why.
