@@ -101,6 +101,7 @@ GRADS = {
     "irfft_long": (lambda a, b: ops.irfft((a, b), 8), [X, X * 2]),
     "stft": (lambda x: ops.stack(ops.stft(x, 6, 3, 8)), [rng.normal(size=(2, 20))]),
     "cdist": (lambda a, b: ops.cdist(a, b), [X, rng.normal(size=(5, 3))]),
+    "rearrange": (lambda x: ops.rearrange(x, "(a b) c -> c (b a)", b=2), [X]),
 }
 
 
@@ -159,6 +160,21 @@ def test_fourier_transforms_by_hand_and_against_numpy():
         ops.fft(X)
 
 
+def test_rearrange_by_hand():
+    x = np.arange(24).reshape(2, 3, 4)
+    np.testing.assert_array_equal(ops.rearrange(x, "b h w -> b w h").numpy(),
+                                  x.transpose(0, 2, 1))
+    np.testing.assert_array_equal(ops.rearrange(x, "b h (w w2) -> (b w2) h w", w2=2).numpy(),
+                                  x.reshape(2, 3, 2, 2).transpose(0, 3, 1, 2).reshape(4, 3, 2))
+    with pytest.raises(ValueError, match="same axes"):
+        ops.rearrange(x, "b h w -> b h")
+    with pytest.raises(ValueError, match="split"):
+        ops.rearrange(x, "b h (w w2) -> b h w w2", w2=3)
+    inputs = numnet.Input((3, 4))
+    model = numnet.Model(inputs, ops.rearrange(inputs, "b h w -> b (w h)"))
+    assert model.output_shape == (None, 12)
+
+
 def test_control_flow_in_a_functional_model():
     inputs = numnet.Input((5, 3))
     summed = ops.scan(lambda c, x: (c + x, c + x), ops.zeros((3,)),
@@ -191,6 +207,7 @@ CASES = {
     "stft_hamming": lambda o: o.stft(SIGNAL, 8, 3, 8, "hamming", False),
     "stft_no_window": lambda o: o.stft(SIGNAL, 6, 4, 10, None),
     "cdist": lambda o: o.cdist(X.astype("float32"), DATA.astype("float32")[:, :1].repeat(3, 1)),
+    "rearrange": lambda o: o.rearrange(X.astype("float32"), "(a b) c -> c b a", a=2),
     "vectorize": lambda o: o.vectorize(lambda a, b: o.sum(a * b), signature="(n),(n)->()")(
         X.astype("float32"), X[0].astype("float32")),
 }

@@ -1244,10 +1244,75 @@ def cdist(x, y) -> Tensor:
     return _ops.sqrt(_ops.sum(_ops.square(diff), -1))
 
 
+# ----------------------------------------------------------------------------- einops
+
+
+def _einops_groups(side: str, pattern: str) -> list:
+    """'b (h w) c' -> [['b'], ['h', 'w'], ['c']]."""
+    import re
+
+    groups = []
+    for token in re.findall(r"\([^()]*\)|[^\s()]+", side):
+        names = token[1:-1].split() if token.startswith("(") else [token]
+        for name in names:
+            if not name.isidentifier():
+                raise ValueError(f"rearrange(pattern): expected axis names (letters, digits, "
+                                 f"_) and parentheses, given {name!r} in {pattern!r}.")
+        groups.append(names)
+    return groups
+
+
+@symbolic_op
+def rearrange(tensor, pattern, **axes_lengths) -> Tensor:
+    """The axes of ``tensor`` split, reordered and merged as an einops pattern says:
+    "b h w c -> b c h w" (a transpose), "b h w c -> b (h w c)" (merging), "b (h h1) w c ->
+    b h (w h1) c" with h1=2 (splitting; a group's sizes given by keyword, one of them may be
+    inferred). Differentiable.
+
+    Args:
+        tensor: the input.
+        pattern: "<input axes> -> <output axes>", each side names every axis once.
+        **axes_lengths: the sizes of the axes that splitting needs.
+
+    Example:
+        >>> numnet.ops.rearrange(numnet.ops.ones((2, 3, 4)), "b h w -> b (w h)").shape
+        (2, 12)
+    """
+    x = _tensor(tensor)
+    if pattern.count("->") != 1:
+        raise ValueError(f"rearrange(pattern): expected '<input axes> -> <output axes>', given "
+                         f"{pattern!r}.")
+    left, right = (part.strip() for part in pattern.split("->"))
+    inputs, outputs = _einops_groups(left, pattern), _einops_groups(right, pattern)
+    if len(inputs) != x.ndim:
+        raise ValueError(f"rearrange(pattern): the input side names {len(inputs)} axes, the "
+                         f"tensor has {x.ndim} (shape {x.shape}).")
+    flat_in = [n for g in inputs for n in g]
+    flat_out = [n for g in outputs for n in g]
+    if sorted(flat_in) != sorted(flat_out) or len(set(flat_in)) != len(flat_in):
+        raise ValueError(f"rearrange(pattern): each side must name the same axes once each, "
+                         f"given {pattern!r}.")
+    sizes = {}
+    for group, size in zip(inputs, x.shape, strict=True):
+        unknown = [n for n in group if n not in axes_lengths]
+        known = math.prod(int(axes_lengths[n]) for n in group if n in axes_lengths)
+        if len(unknown) > 1:
+            raise ValueError(f"rearrange: give the sizes of all but one of {group} "
+                             f"(axes_lengths), given {sorted(axes_lengths)}.")
+        if (size % known if unknown else size != known):
+            raise ValueError(f"rearrange: the axis of size {size} cannot be split as {group} "
+                             f"with {dict(axes_lengths)}.")
+        for n in group:
+            sizes[n] = int(axes_lengths[n]) if n in axes_lengths else size // known
+    split = _ops.reshape(x, tuple(sizes[n] for n in flat_in))
+    moved = _ops.transpose(split, tuple(flat_in.index(n) for n in flat_out))
+    return _ops.reshape(moved, tuple(math.prod(sizes[n] for n in g) for g in outputs))
+
+
 __all__ = ["associative_scan", "cast", "cdist", "cond", "convert_to_numpy", "convert_to_tensor",
            "custom_gradient", "dtype", "erf", "erfc", "erfinv", "extract_sequences", "fft",
            "fft2", "fori_loop", "ifft2", "in_top_k", "irfft", "is_tensor", "logdet", "logsumexp",
-           "map", "rfft", "rsqrt", "saturate_cast", "scan", "scatter", "scatter_update",
-           "segment_max", "segment_min", "segment_prod", "segment_sum", "shape", "slice",
-           "slice_update", "stft", "stop_gradient", "switch", "top_k", "unstack", "vectorize",
-           "vectorized_map", "while_loop"]
+           "map", "rearrange", "rfft", "rsqrt", "saturate_cast", "scan", "scatter",
+           "scatter_update", "segment_max", "segment_min", "segment_prod", "segment_sum", "shape",
+           "slice", "slice_update", "stft", "stop_gradient", "switch", "top_k", "unstack",
+           "vectorize", "vectorized_map", "while_loop"]
