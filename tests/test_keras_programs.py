@@ -233,6 +233,10 @@ EXPECTED = {
                               "trainable_weights": (8, 8), "embedding_unchanged": (0.0, 0.0),
                               "constant_gap": (0.0, 0.0), "val_acc": (0.9, 1.0),
                               "space_predicted": (1, 1)},
+    # 720 points in windows of 32: 689 windows; the anomaly is points 400-419
+    "timeseries_anomaly": {"windows": (689, 689), "output_steps": (32, 32),
+                           "params": (2513, 2513), "points_found": (5, None),
+                           "points_inside": (0.9, 1.0), "loss_5": (None, of("loss_0", 0.3))},
     # ComputeSum called twice on ones((2, 2)): its total is [4, 4]
     "subclassing_guide": {"sum_total": (8, 8), "sum_non_trainable": (1, 1),
                           "sum_trainable": (0, 0), "mlp_weights": (6, 6), "stack_weights": (8, 8),
@@ -437,6 +441,9 @@ KERAS_TOLERANCE = {
                                 "val_accuracy": ("abs", 0.08), "exact_translations": ("abs", 0.2)},
     "pretrained_embeddings": {"hits": ("abs", 0), "misses": ("abs", 0),
                               "trainable_weights": ("abs", 0), "val_acc": ("abs", 0.05)},
+    # Dropout's masks are not Keras's: no trajectory
+    "timeseries_anomaly": {"params": ("abs", 0), "windows": ("abs", 0),
+                           "threshold": ("rel", 0.3), "points_inside": ("abs", 0.1)},
     "subclassing_guide": {
         **{key: ("abs", 0) for key in ("linear_weights", "sum_total", "sum_weights",
                                        "sum_non_trainable", "mlp_weights", "stack_weights",
