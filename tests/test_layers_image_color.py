@@ -166,3 +166,31 @@ def test_equalization_by_hand_and_against_keras():
         np.testing.assert_allclose(layers.Equalization(**kwargs)(data, training=True).numpy(),
                                    np.asarray(keras.layers.Equalization(**kwargs)(data)),
                                    rtol=1e-5, atol=1e-5)
+
+
+def test_gaussian_blur_by_hand_gradient_and_keras():
+    x = RNG.uniform(0, 255, size=(1, 4, 5, 2)).astype("float32")
+    blur = layers.RandomGaussianBlur(factor=(1.0, 1.0), sigma=(0.5, 0.5))
+    taps = np.exp(-0.5 * (np.arange(3) - 1.0) ** 2 / (0.5 + 1e-6) ** 2)
+    kernel = np.outer(taps, taps) / taps.sum() ** 2
+    padded = np.pad(x[0], ((1, 1), (1, 1), (0, 0)))
+    want = sum(padded[i:i + 4, j:j + 5] * kernel[i, j] for i in range(3) for j in range(3))
+    np.testing.assert_allclose(blur(x, training=True).numpy()[0], want, rtol=1e-5, atol=1e-3)
+    np.testing.assert_array_equal(layers.RandomGaussianBlur(factor=(0.0, 0.0))(
+        x, training=True).numpy(), x)
+    np.testing.assert_array_equal(blur(x, training=False).numpy(), x)
+    layer = layers.RandomGaussianBlur(factor=(1.0, 1.0), kernel_size=(3, 5), sigma=(0.8, 0.8),
+                                      value_range=(-100, 100), dtype="float64")
+    assert check_gradients(lambda t: layer(t, training=True), [RNG.normal(size=(1, 6, 5, 1))]) \
+        < 1e-6
+    assert layers.RandomGaussianBlur.from_config(layer.get_config()).kernel_size == (3, 5)
+    with pytest.raises(ValueError, match="kernel_size"):
+        layers.RandomGaussianBlur(kernel_size=4)
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    images = _images()
+    for kwargs in (dict(sigma=(0.7, 0.7)), dict(sigma=(0.4, 0.4), kernel_size=(3, 5))):
+        ours = layers.RandomGaussianBlur(factor=(1.0, 1.0), **kwargs)(images, training=True)
+        theirs = keras.layers.RandomGaussianBlur(factor=(1.0, 1.0), **kwargs)(images,
+                                                                               training=True)
+        np.testing.assert_allclose(ours.numpy(), np.asarray(theirs), rtol=1e-5, atol=1e-3)

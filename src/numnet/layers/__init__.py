@@ -159,6 +159,7 @@ from .image_augment import (  # noqa: E402
 from .image_color import (  # noqa: E402
     Equalization,
     RandomColorDegeneration,
+    RandomGaussianBlur,
     RandomHue,
     RandomPosterization,
     RandomSaturation,
@@ -187,7 +188,7 @@ __all__ += [
     "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
     "ReversibleEmbedding", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
     "RandomColorDegeneration", "RandomPosterization", "RandomSharpness", "Pipeline",
-    "RandomSaturation", "RandomHue", "Equalization",
+    "RandomSaturation", "RandomHue", "Equalization", "RandomGaussianBlur",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)

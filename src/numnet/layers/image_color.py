@@ -1,6 +1,6 @@
 """Colour augmentations of Keras 3: RandomColorDegeneration, RandomPosterization,
-RandomSharpness, RandomSaturation, RandomHue and Equalization (channels last; active in
-training only, as numnet's other image layers)."""
+RandomSharpness, RandomSaturation, RandomHue, RandomGaussianBlur and Equalization (channels
+last; active in training only, as numnet's other image layers)."""
 
 from __future__ import annotations
 
@@ -320,5 +320,79 @@ class Equalization(_RandomImageLayer):
         return {**config, "value_range": self.value_range, "bins": self.bins}
 
 
-__all__ = ["Equalization", "RandomColorDegeneration", "RandomHue", "RandomPosterization",
-           "RandomSaturation", "RandomSharpness"]
+def _blur_1d(size: int, sigma: float) -> np.ndarray:
+    taps = np.arange(size, dtype=np.float64) - (size - 1) / 2
+    kernel = np.exp(-0.5 * (taps / sigma) ** 2)
+    return kernel / kernel.sum()
+
+
+class RandomGaussianBlur(_RandomImageLayer):
+    """In training, blurs images with a Gaussian filter, as Keras: each image is blurred where
+    a uniform draw falls below a probability drawn from ``factor``; the filter's two standard
+    deviations (across the width, then the height) are drawn once a batch from ``sigma``
+    (plus 1e-6); each channel is filtered with zero padding ("same" size), then clipped to
+    ``value_range``.
+
+    Args:
+        factor: a number f in [0, 1] (the probability drawn from [0, f]) or a pair. Defaults to
+            ``1.0``.
+        kernel_size: an odd int or a pair of odd ints (width, height). Defaults to ``3``.
+        sigma: a number s in [0, 1] (drawn from [0, s]) or a pair (lower, upper). Defaults to
+            ``1.0``.
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> blur = numnet.layers.RandomGaussianBlur(factor=(1.0, 1.0), sigma=(1.0, 1.0))
+        >>> float(blur(np.full((1, 3, 3, 1), 90.0), training=True).numpy()[0, 1, 1, 0].round(2))
+        90.0
+    """
+
+    def __init__(self, factor=1.0, kernel_size=3, sigma=1.0, value_range=(0, 255),
+                 data_format=None, seed: int | None = None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.factor = _factor(factor, (0, 1), "RandomGaussianBlur(factor)")
+        sizes = (kernel_size, kernel_size) if isinstance(kernel_size, int) else kernel_size
+        if not (isinstance(sizes, (tuple, list)) and len(sizes) == 2 and all(
+                isinstance(k, int) and not isinstance(k, bool) and k > 0 and k % 2 == 1
+                for k in sizes)):
+            raise ValueError(f"RandomGaussianBlur(kernel_size): expected an odd positive "
+                             f"integer or a pair of them, given {kernel_size!r}.")
+        self.kernel_size = tuple(sizes)
+        self.sigma = _factor(sigma, (0, 1), "RandomGaussianBlur(sigma)")
+        self.value_range = _value_range(value_range, "RandomGaussianBlur(value_range)")
+
+    def _augment(self, images):
+        n, h, w = images.shape[:3]
+        probability = self._uniform(*self.factor, n)
+        apply = (self._uniform(0, 1, n) < probability).reshape(-1, 1, 1, 1)
+        sigma = self._uniform(*self.sigma, 2).astype(np.float64) + 1e-6
+        kernel = np.outer(_blur_1d(self.kernel_size[1], sigma[1]),
+                          _blur_1d(self.kernel_size[0], sigma[0])).astype(images.dtype)
+        kh, kw = kernel.shape
+        top, left = (kh - 1) // 2, (kw - 1) // 2
+        xp = backend.xp
+        zeros_rows = Tensor(xp.zeros((n, top, w, images.shape[3]), images.dtype))
+        zeros_end = Tensor(xp.zeros((n, kh - 1 - top, w, images.shape[3]), images.dtype))
+        padded = ops.concatenate([zeros_rows, images, zeros_end], 1)
+        side = Tensor(xp.zeros((n, h + kh - 1, left, images.shape[3]), images.dtype))
+        side_end = Tensor(xp.zeros((n, h + kh - 1, kw - 1 - left, images.shape[3]),
+                                   images.dtype))
+        padded = ops.concatenate([side, padded, side_end], 2)
+        total = None
+        for i in range(kh):
+            for j in range(kw):
+                tap = ops.multiply(ops.getitem(padded, (slice(None), slice(i, i + h),
+                                                        slice(j, j + w))), float(kernel[i, j]))
+                total = tap if total is None else ops.add(total, tap)
+        return ops.clip(ops.where(apply, total, images), *self.value_range)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "kernel_size": self.kernel_size,
+                "sigma": self.sigma, "value_range": self.value_range}
+
+
+__all__ = ["Equalization", "RandomColorDegeneration", "RandomGaussianBlur", "RandomHue",
+           "RandomPosterization", "RandomSaturation", "RandomSharpness"]
