@@ -8,7 +8,7 @@ import pytest
 
 import numnet
 
-MODULES = ["array", "nn", "control", "variables", "linalg", "image", "debugging", "files",
+MODULES = ["array", "nn", "control", "variables", "linalg", "image", "debugging", "files", "signal",
            "checkpoint", "summary", "testing", "random_ops", "errors"]
 
 

@@ -1518,3 +1518,14 @@ from .autodiff.tape import GradientTape as _GradientTape  # noqa: E402
 # ``tf.autodiff`` is numnet's engine package (numnet.autodiff): TensorFlow's two names join it
 _join({"GradientTape": _GradientTape, "ForwardAccumulator": _tf_control.ForwardAccumulator},
       _autodiff)
+
+from .tf_api import signal as _tf_signal  # noqa: E402
+
+signal = _namespace("numnet.signal", "TensorFlow's ``tf.signal``: frames, windows, FFTs, STFT, "
+                    "mel filters (numnet.tf_api.signal).", **_tf_signal.SIGNAL)
+audio = _namespace("numnet.audio", "TensorFlow's ``tf.audio``: 16-bit PCM WAV files "
+                   "(numnet.tf_api.signal).", **_tf_signal.AUDIO)
+_join({"signal": signal, "audio": audio})
+for _name in ("signal", "audio"):
+    sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.{_name}", globals()[_name])
+del _name
