@@ -221,3 +221,51 @@ def test_match_keras(keras):
         float(keras.losses.CategoricalGeneralizedCrossEntropy(0.7)(t, p)), rel=1e-5)
     config = keras.losses.Circle(gamma=20.0).get_config()
     assert losses.Circle.from_config(config).gamma == 20.0
+
+
+def _collapse(path):
+    out, previous = [], None
+    for s in path:
+        if s != previous and s != 0:
+            out.append(s)
+        previous = s
+    return out
+
+
+def _ctc_by_enumeration(labels, logits):
+    """-log of the summed probability of every path that collapses to the labels."""
+    import itertools
+
+    probs = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    probs /= probs.sum(axis=-1, keepdims=True)
+    total = 0.0
+    for path in itertools.product(range(logits.shape[1]), repeat=len(logits)):
+        if _collapse(path) == list(labels):
+            total += np.prod([probs[t, s] for t, s in enumerate(path)])
+    return -np.log(total)
+
+
+def test_ctc_by_enumerating_alignments_and_gradient():
+    rng = np.random.default_rng(3)
+    y = np.array([[1, 2, 0], [2, 2, 0], [1, 0, 0]])
+    p = rng.normal(size=(3, 4, 3)).astype("float32")
+    want = [_ctc_by_enumeration([int(v) for v in row if v], p[i].astype("float64"))
+            for i, row in enumerate(y)]
+    np.testing.assert_allclose(losses.ctc(y, p).numpy(), want, rtol=1e-5)
+    assert float(losses.CTC()(y, p)) == pytest.approx(np.mean(want), rel=1e-5)
+    grad = _tape_gradient(losses.CTC(), y, p)
+    numeric = _numeric_gradient(lambda v: np.mean(
+        [_ctc_by_enumeration([int(c) for c in row if c], v[i]) for i, row in enumerate(y)]),
+        p, (0, 2, 1))
+    assert grad[0, 2, 1] == pytest.approx(numeric, rel=1e-3)
+    assert type(losses.get("ctc")) is losses.CTC
+    with pytest.raises(ValueError, match="y_true"):
+        losses.ctc(np.array([1, 2]), p)
+
+
+def test_ctc_matches_keras(keras):
+    rng = np.random.default_rng(0)
+    y = np.array([[1, 2, 2, 0], [3, 1, 0, 0]])
+    p = rng.normal(size=(2, 6, 4)).astype("float32")
+    np.testing.assert_allclose(losses.ctc(y, p).numpy(), np.asarray(keras.losses.ctc(y, p)),
+                               rtol=1e-5)

@@ -120,3 +120,18 @@ def test_matches_keras_routing_and_steps():
         ours.apply(grads, [a, b])
     np.testing.assert_allclose(a.numpy(), np.asarray(ka), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(b.numpy(), np.asarray(kb), rtol=1e-5, atol=1e-6)
+
+
+def test_a_compiled_model_saves_and_loads_its_multi_optimizer(tmp_path):
+    mapping = OptimizerMap(SGD(0.05), {"first/.*": Adam(0.01)})
+    model = numnet.Sequential([numnet.Input((4,)),
+                               numnet.layers.Dense(3, activation="tanh", name="first"),
+                               numnet.layers.Dense(1, name="second")])
+    model.compile(optimizer=MultiOptimizer(mapping), loss="mse")
+    x = np.random.default_rng(0).normal(size=(16, 4)).astype("float32")
+    model.fit(x, x[:, :1], epochs=1, verbose=0)
+    model.save(tmp_path / "m.numnet")
+    again = numnet.saving.load_model(tmp_path / "m.numnet")
+    assert isinstance(again.optimizer, MultiOptimizer)
+    assert [type(o).__name__ for o in again.optimizer.optimizers] == ["Adam", "SGD"]
+    assert again.optimizer.optimizers[0].get_config() == mapping["first/x"].get_config()

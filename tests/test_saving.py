@@ -268,6 +268,9 @@ def test_loss_config_round_trips_and_computes_the_same(loss):
     if isinstance(loss, (losses.SparseCategoricalCrossentropy,
                          losses.CategoricalGeneralizedCrossEntropy, losses.Circle)):
         y_true = np.array([0, 2, 1, 1, 2])  # integer labels
+    elif isinstance(loss, losses.CTC):  # 0-padded label sequences, (batch, time, class) logits
+        y_true = np.array([[1, 2], [2, 0], [1, 1], [2, 2], [2, 1]])
+        y_pred = RNG.normal(size=(5, 5, 3)).astype("float32")
     elif isinstance(loss, (losses.BinaryCrossentropy, losses.CategoricalCrossentropy)):
         y_true = (y_true > 0.7).astype("float32")
         y_pred = y_pred / y_pred.sum(axis=-1, keepdims=True)
@@ -297,7 +300,8 @@ def test_metric_config_round_trips(metric):
 with warnings.catch_warnings():  # decay= is Keras 2's spelling, on purpose
     warnings.simplefilter("ignore", DeprecationWarning)
     OPTIMIZER_EXAMPLES = [cls() for cls in builtin_optimizers().values()
-                          if cls is not optimizers.LossScaleOptimizer] + [
+                          if cls not in (optimizers.LossScaleOptimizer,
+                                         optimizers.MultiOptimizer)] + [
         optimizers.LossScaleOptimizer(optimizers.Adam(schedules.CosineDecay(0.1, 20)),
                                       initial_scale=2.0**10, dynamic_growth_steps=100),
         optimizers.SGD(0.05, momentum=0.9, nesterov=True, clipnorm=1.0, weight_decay=0.01,

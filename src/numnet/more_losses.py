@@ -1,6 +1,7 @@
 """Keras 3's newer losses: Dice and Tversky (overlap of masks), Circle (metric learning on
-embeddings) and CategoricalGeneralizedCrossEntropy (robust to noisy labels), each a function
-and a Loss class with Keras's names, arguments and defaults.
+embeddings), CategoricalGeneralizedCrossEntropy (robust to noisy labels) and CTC (sequences
+without alignment), each a function and a Loss class with Keras's names, arguments and
+defaults.
 
 They join ``numnet.losses`` (names, ``get``, ``deserialize``) when numnet is imported; this
 module sits beside numnet/losses.py and adds them there.
@@ -154,6 +155,40 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
     return (1.0 - ops.power(p, q)) / q
 
 
+def ctc(y_true, y_pred):
+    """Connectionist temporal classification loss, per sequence, as Keras's ``ctc``: the label
+    sequences are the rows of ``y_true`` with 0 as padding (and 0 the blank class), every
+    time step of ``y_pred`` counts (see ``numnet.ops.ctc_loss``).
+
+    Args:
+        y_true: the integer labels, shape (batch, max_label_length), 0-padded.
+        y_pred: the logits, shape (batch, time, classes); class 0 is the blank.
+
+    Returns:
+        One value per sequence, shape (batch,).
+
+    Raises:
+        ValueError: when ``y_true`` is not 2-D or ``y_pred`` not 3-D.
+
+    Example:
+        >>> logits = np.zeros((1, 2, 2), "float32")   # uniform over {blank, a}, two steps
+        >>> round(float(numnet.losses.ctc(np.array([[1]]), logits)[0]), 4)    # -log(3/4)
+        0.2877
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    labels = backend.to_numpy(getattr(y_true, "value", y_true))
+    if labels.ndim != 2:
+        raise ValueError(f"ctc(y_true): expected integer labels of shape (batch, "
+                         f"max_length), given shape {labels.shape}.")
+    if y_pred.ndim != 3:
+        raise ValueError(f"ctc(y_pred): expected logits of shape (batch, time, classes), "
+                         f"given shape {tuple(y_pred.shape)}.")
+    labels = labels.astype("int32")
+    batch, steps = y_pred.shape[0], y_pred.shape[1]
+    label_length = (labels != 0).sum(axis=-1).astype("int32")
+    return ops.ctc_loss(labels, y_pred, label_length, [steps] * batch, mask_index=0)
+
+
 class _Wrapper(LossFunctionWrapper):
     """A loss class of this module: Keras's constructor, its config (the loss's own arguments
     after name and reduction)."""
@@ -286,9 +321,28 @@ class CategoricalGeneralizedCrossEntropy(_Wrapper):
         self.q = q
 
 
-_NEW_FUNCTIONS = {"dice": dice, "tversky": tversky, "circle": circle,
+class CTC(_Wrapper):
+    """The CTC loss as a Loss object (see ``numnet.losses.ctc``): 0-padded integer labels
+    (batch, max_label_length) and logits (batch, time, classes), class 0 the blank.
+
+    Args:
+        reduction: as for every Loss. Defaults to ``'sum_over_batch_size'``.
+        name: the name shown in logs. Defaults to ``'ctc'``.
+        dtype: the dtype the loss computes in; None uses floatx. Defaults to ``None``.
+
+    Example:
+        >>> loss = numnet.losses.CTC()
+        >>> round(float(loss(np.array([[1]]), np.zeros((1, 2, 2), "float32"))), 4)
+        0.2877
+    """
+
+    def __init__(self, reduction="sum_over_batch_size", name="ctc", dtype=None):
+        super().__init__(ctc, reduction=reduction, name=name, dtype=dtype)
+
+
+_NEW_FUNCTIONS = {"ctc": ctc, "dice": dice, "tversky": tversky, "circle": circle,
                   "categorical_generalized_cross_entropy": categorical_generalized_cross_entropy}
-_NEW_CLASSES = {cls.__name__: cls for cls in (Dice, Tversky, Circle,
+_NEW_CLASSES = {cls.__name__: cls for cls in (CTC, Dice, Tversky, Circle,
                                                CategoricalGeneralizedCrossEntropy)}
 
 
@@ -298,12 +352,12 @@ def _register() -> None:
         setattr(losses, name, value)
     losses._FUNCTIONS.update(_NEW_FUNCTIONS)
     losses._CLASSES.update(_NEW_CLASSES)
-    losses._CLASS_OF_FUNCTION.update({dice: Dice, tversky: Tversky, circle: Circle,
+    losses._CLASS_OF_FUNCTION.update({ctc: CTC, dice: Dice, tversky: Tversky, circle: Circle,
                                       categorical_generalized_cross_entropy:
                                       CategoricalGeneralizedCrossEntropy})
 
 
 _register()
 
-__all__ = ["CategoricalGeneralizedCrossEntropy", "Circle", "Dice", "Tversky",
-           "categorical_generalized_cross_entropy", "circle", "dice", "tversky"]
+__all__ = ["CTC", "CategoricalGeneralizedCrossEntropy", "Circle", "Dice", "Tversky",
+           "categorical_generalized_cross_entropy", "circle", "ctc", "dice", "tversky"]
