@@ -9,7 +9,7 @@ import pytest
 import numnet
 
 MODULES = ["array", "nn", "control", "variables", "linalg", "image", "debugging", "files", "signal",
-           "checkpoint", "summary", "testing", "random_ops", "errors"]
+           "checkpoint", "summary", "testing", "random_ops", "errors", "lookup"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1529,3 +1529,16 @@ _join({"signal": signal, "audio": audio})
 for _name in ("signal", "audio"):
     sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.{_name}", globals()[_name])
 del _name
+
+from .tf_api import lookup as _tf_lookup  # noqa: E402
+
+lookup = _namespace("numnet.lookup", "TensorFlow's ``tf.lookup``: hash tables "
+                    "(numnet.tf_api.lookup).", **_tf_lookup.LOOKUP,
+                    experimental=_namespace("numnet.lookup.experimental",
+                                            "tf.lookup.experimental.",
+                                            MutableHashTable=_tf_lookup.MutableHashTable))
+_join({"lookup": lookup})
+_join(_tf_lookup.SAMPLERS, random)
+_join({**_tf_lookup.SAMPLERS, **_tf_lookup.APPROX}, _nn)
+_join(_tf_lookup.APPROX, math)
+sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.lookup", lookup)
