@@ -135,3 +135,16 @@ def test_a_compiled_model_saves_and_loads_its_multi_optimizer(tmp_path):
     assert isinstance(again.optimizer, MultiOptimizer)
     assert [type(o).__name__ for o in again.optimizer.optimizers] == ["Adam", "SGD"]
     assert again.optimizer.optimizers[0].get_config() == mapping["first/x"].get_config()
+
+
+def test_legacy_names_are_the_optimizers_with_keras_2_arguments():
+    import warnings
+
+    legacy = numnet.optimizers.legacy
+    assert legacy.Adam is numnet.optimizers.Adam and legacy.SGD is numnet.optimizers.SGD
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        opt = legacy.Adam(lr=0.01, decay=0.5)
+    opt._step = 2
+    assert opt.current_learning_rate() == pytest.approx(0.01 / (1 + 0.5 * 2))
+    assert numnet.keras.optimizers.legacy.RMSprop is numnet.optimizers.RMSprop

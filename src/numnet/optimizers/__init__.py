@@ -11,7 +11,7 @@ With numba installed (``pip install "numnet[fast]"``) each step runs as one fuse
 
 import difflib
 
-from . import schedules
+from . import legacy, schedules
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -131,6 +131,7 @@ __all__ = [
     "ScheduleFreeAdamW",
     "deserialize",
     "get",
+    "legacy",
     "schedules",
     "serialize",
 ]
