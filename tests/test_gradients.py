@@ -13,6 +13,7 @@ import os
 import numpy as np
 import pytest
 
+import numnet
 from numnet import activations, losses, regularizers
 from numnet.autodiff import ops
 from numnet.autodiff.gradcheck import check_gradients, numerical_gradient, relative_error
@@ -1118,3 +1119,34 @@ def test_ignore_class_matches_keras(keras):
         want = keras.losses.SparseCategoricalCrossentropy(**kwargs)(labels, z)
         got = losses.SparseCategoricalCrossentropy(**kwargs)(labels, Tensor(z))
         np.testing.assert_allclose(got.numpy(), np.asarray(want), rtol=2e-5, atol=2e-6)
+
+
+# ----------------------------------------------------------------------------- what a tape records
+
+
+def test_a_tape_gives_none_for_sources_it_did_not_record_as_tensorflow():
+    x0 = numnet.Variable(3.0, name="x0")
+    x1 = numnet.Variable(3.0, name="x1", trainable=False)
+    x2 = numnet.Variable(2.0, name="x2") + 1.0  # computed before the tape began
+    x3 = numnet.constant(3.0)
+    with numnet.GradientTape() as tape:
+        y = x0 ** 2 + x1 ** 2 + x2 ** 2
+    grads = tape.gradient(y, [x0, x1, x2, x3])
+    assert float(grads[0]) == 6.0 and grads[1:] == [None, None, None]
+    with numnet.GradientTape() as tape:  # watched, the same Tensor has its gradient
+        tape.watch(x2)
+        y = x2 ** 2
+    assert float(tape.gradient(y, x2)) == 6.0
+    with numnet.GradientTape(persistent=True) as tape:  # computed inside: recorded
+        a = x0 * 2.0
+        b = a * a
+    assert float(tape.gradient(b, a)) == 12.0 and float(tape.gradient(b, x0)) == 24.0
+
+
+def test_watch_accessed_variables_false_differentiates_only_what_is_watched():
+    x0, x1 = numnet.Variable(3.0), numnet.Variable(2.0)
+    with numnet.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(x1)
+        y = x0 ** 2 + x1 ** 2
+    g0, g1 = tape.gradient(y, [x0, x1])
+    assert g0 is None and float(g1) == 4.0

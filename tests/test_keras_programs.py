@@ -494,9 +494,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "tf_autodiff": "tape.gradient gives a gradient for a Tensor computed before the tape "
-                   "began (tf.Variable(2.0) + 1.0); TensorFlow gives None for a source the tape "
-                   "did not watch",
     "text_classification": "a model whose one Input has dtype 'string' cannot be evaluated on "
                            "a Dataset of strings: fit / evaluate / predict convert its x to "
                            "numbers (TypeError: evaluate(x): expected numbers); Keras feeds the "

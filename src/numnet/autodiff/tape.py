@@ -40,8 +40,13 @@ class GradientTape:
     Args:
         persistent: allow several ``gradient`` calls on one tape. Defaults to False (a second
             call raises RuntimeError, as TensorFlow).
-        watch_accessed_variables: accepted for TensorFlow's signature; Variables are always
-            watched.
+        watch_accessed_variables: whether the trainable Variables used in the block are
+            watched without ``watch``. With False only what ``watch`` names gets a gradient
+            (the others None), as TensorFlow. Defaults to True.
+
+    As in TensorFlow, a source that is neither a trainable Variable nor watched gets None
+    unless it was computed inside the block: a Tensor made before the tape began was not
+    recorded by it (``watch`` it to differentiate with respect to it).
 
     Example:
         >>> w = numnet.Variable(np.array([2.0], "float32"))
@@ -57,8 +62,11 @@ class GradientTape:
         self._used = False
         self._watched: list = []
         self._threads = None
+        self._epoch = 0  # the tape count when this block began: older Tensors were not recorded
 
     def __enter__(self) -> GradientTape:
+        _tensor._tape_epoch += 1
+        self._epoch = _tensor._tape_epoch
         # the block's matrix products get their BLAS threads by size (fast/threads.py)
         self._threads = _threads.scope().__enter__()
         return self
@@ -148,12 +156,25 @@ class GradientTape:
             for key, node in nodes.items():
                 node.grad = saved[key]
         out = []
+        watched = {id(t) for t in self._watched}
         for leaf in leaves:
-            g = results.get(id(leaf)) if isinstance(leaf, Tensor) else None
+            g = results.get(id(leaf)) if self._recorded(leaf, watched) else None
             if g is None and unconnected_gradients == "zero" and isinstance(leaf, Tensor):
                 g = xp.zeros_like(leaf.value)
             out.append(None if g is None else Tensor(g))
         return _rebuild(sources, iter(out))
+
+    def _recorded(self, leaf, watched: set) -> bool:
+        """Whether the tape differentiates with respect to ``leaf``: a watched Tensor, a
+        trainable Variable (unless watch_accessed_variables=False), or a Tensor computed inside
+        the block."""
+        if not isinstance(leaf, Tensor):
+            return False
+        if id(leaf) in watched:
+            return True
+        if isinstance(leaf, _tensor.Variable):
+            return bool(self.watch_accessed_variables)
+        return getattr(leaf, "_epoch", self._epoch) >= self._epoch
 
     def jacobian(self, target, sources):
         """The Jacobian of ``target`` with respect to ``sources``: shape

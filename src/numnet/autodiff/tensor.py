@@ -18,6 +18,7 @@ from .. import backend
 
 _grad_enabled = True
 _grad_buffers = False
+_tape_epoch = 0  # how many GradientTape blocks have begun; each Tensor keeps the count at its birth
 _ops = None  # numnet.autodiff.ops, which sets itself here when imported (the operators use it)
 
 
@@ -75,7 +76,7 @@ class Tensor:
     """
 
     __slots__ = ("value", "grad", "parents", "backward_fn", "requires_grad", "logits",
-                 "_keras_mask", "__weakref__")
+                 "_keras_mask", "_epoch", "__weakref__")
     # Above CuPy's 100: ``cupy_array - tensor`` defers to Tensor.__rsub__ (CuPy compares the
     # priorities of objects without __array_ufunc__), as ``numpy_array - tensor`` does.
     __array_priority__ = 1000
@@ -92,6 +93,7 @@ class Tensor:
         # that a cross-entropy loss on probabilities can take the stable path through the logits.
         self.logits = None
         self._keras_mask = None  # the mask a layer's call gave this output (Keras's attribute)
+        self._epoch = _tape_epoch  # made before or inside a tape's block (GradientTape.gradient)
 
     # ----- array protocol -----
     @property
