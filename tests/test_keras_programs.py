@@ -290,6 +290,14 @@ EXPECTED = {
                             "assets_loaded": (1, 1)},
     "prebuilt_custom_layer": {"dense_kernel_rows": (16, 16), "accuracy": (0.8, 1.0),
                               "loss_3": (None, of("loss_0", 0.5))},
+    "metrics_resolution": {"binary_names": (4, 4), "binary_logits_names": (2, 2),
+                           "categorical_names": (4, 4), "sparse_names": (3, 3),
+                           "sparse_logits_names": (2, 2), "binary_AUC": (0.5, 1.0),
+                           "categorical_top_k_categorical_accuracy": (
+                               of("categorical_accuracy"), 1.0),
+                           "sparse_sparse_top_k_categorical_accuracy": (
+                               of("sparse_accuracy"), 1.0),
+                           "sparse_logits_acc": (of("sparse_accuracy"),) * 2},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -474,6 +482,21 @@ KERAS_TOLERANCE = {
                             "assets_loaded": ("abs", 0)},
     "prebuilt_custom_layer": {**TRAJECTORY, "dense_kernel_rows": ("abs", 0),
                               "accuracy": ("abs", 0.01)},
+    "metrics_resolution": {
+        **{f"{case}_names": ("abs", 0) for case in ("binary", "binary_logits", "categorical",
+                                                     "sparse", "sparse_logits")},
+        **{key: ("rel", 1e-4) for key in (
+            "binary_AUC", "binary_accuracy", "binary_eval_AUC", "binary_eval_accuracy",
+            "binary_eval_loss", "binary_eval_mean_prediction", "binary_logits_acc",
+            "binary_logits_eval_acc", "binary_logits_eval_loss", "binary_logits_loss",
+            "binary_loss", "binary_mean_prediction", "categorical_accuracy",
+            "categorical_eval_accuracy", "categorical_eval_loss", "categorical_eval_mse",
+            "categorical_eval_top_k_categorical_accuracy", "categorical_loss", "categorical_mse",
+            "categorical_top_k_categorical_accuracy", "class_weight_one_hot_loss",
+            "sparse_accuracy", "sparse_eval_accuracy", "sparse_eval_loss",
+            "sparse_eval_sparse_top_k_categorical_accuracy", "sparse_logits_acc",
+            "sparse_logits_eval_acc", "sparse_logits_eval_loss", "sparse_logits_loss",
+            "sparse_loss", "sparse_sparse_top_k_categorical_accuracy")}},
 }
 
 # Programs with no Keras comparison, and why.
