@@ -141,6 +141,22 @@ def test_ctc_loss_by_hand():
         3 * np.log(2), rel=1e-6)
 
 
+def test_ctc_decode_by_hand():
+    logits = np.eye(3)[[1, 1, 0, 1, 2, 2]] * 5.0
+    decoded, scores = ops.ctc_decode(logits[None], [6])
+    assert decoded.tolist() == [[[1, 1, 2, -1, -1, -1]]] and scores.item() == -30.0
+    decoded, _ = ops.ctc_decode(logits[None], [6], merge_repeated=False)
+    assert decoded.tolist() == [[[1, 1, 1, 2, 2, -1]]]
+    decoded, _ = ops.ctc_decode(logits[None], [3])  # only the first three steps
+    assert decoded.tolist() == [[[1, -1, -1, -1, -1, -1]]]
+    # two steps, uniform over {blank, a}: "a" has 3 alignments of 4, "" one
+    decoded, scores = ops.ctc_decode(np.zeros((1, 2, 2)), [2], "beam_search", top_paths=2)
+    assert decoded.tolist() == [[[1, -1]], [[-1, -1]]]
+    np.testing.assert_allclose(scores.numpy(), [[np.log(0.75), np.log(0.25)]], rtol=1e-6)
+    with pytest.raises(ValueError, match="strategy"):
+        ops.ctc_decode(logits[None], [6], strategy="prefix")
+
+
 def test_pixel_shuffles_invert_each_other_and_pools_match_torch_bins():
     x = rng.normal(size=(2, 4, 6, 4)).astype("float32")
     for fmt in ("channels_last", "channels_first"):
@@ -233,6 +249,14 @@ CASES = {
                                      np.array([6, 5, 6])),
     "ctc_loss_mask_index": lambda o: o.ctc_loss(CTC_TARGET, CTC_LOGITS, np.array([3, 2, 4]),
                                                 np.array([6, 6, 4]), mask_index=4),
+    "ctc_decode_greedy": lambda o: o.ctc_decode(CTC_LOGITS * 2, np.array([6, 4, 5]))[0],
+    "ctc_decode_greedy_scores": lambda o: o.ctc_decode(CTC_LOGITS * 2, np.array([6, 4, 5]),
+                                                       merge_repeated=False, mask_index=4)[1],
+    "ctc_decode_beam": lambda o: o.ctc_decode(CTC_LOGITS * 2, np.array([6, 4, 5]),
+                                              "beam_search", beam_width=4, top_paths=3)[0],
+    "ctc_decode_beam_scores": lambda o: o.ctc_decode(CTC_LOGITS * 2, np.array([6, 4, 5]),
+                                                     "beam_search", beam_width=4,
+                                                     top_paths=3)[1],
     "fold": lambda o: o.fold(np.ones((2, 12, 9), "float32"), (4, 5), (2, 3), padding=1,
                              stride=2),
 }

@@ -1031,10 +1031,107 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0) -> Tens
     return _ops.node(backend.to_device(losses).astype(dtype), (log_probs,), backward)
 
 
+def _greedy_paths(logits, lengths, merge_repeated, blank):
+    steps = logits.shape[1]
+    best = logits.argmax(-1)
+    valid = _numpy.arange(steps)[None, :] < lengths[:, None]
+    scores = -_numpy.where(valid, logits.max(-1), 0.0).sum(-1)
+    paths = _numpy.full((logits.shape[0], steps), -1, dtype="int32")
+    for b in range(logits.shape[0]):
+        labels = best[b, :lengths[b]]
+        if merge_repeated:
+            labels = labels[_numpy.r_[True, labels[1:] != labels[:-1]]] if len(labels) else labels
+        labels = labels[labels != blank]
+        paths[b, :len(labels)] = labels
+    return paths[None], scores[:, None]
+
+
+def _beam_paths(logits, lengths, beam_width, top_paths, blank):
+    """CTC prefix beam search on log-softmax scores: each prefix keeps the log probability of
+    its alignments ending in a blank and in a label; the beam_width best totals survive."""
+    log_probs = logits - _numpy.logaddexp.reduce(logits, axis=-1, keepdims=True)
+    batch, steps, classes = logits.shape
+    paths = _numpy.full((top_paths, batch, steps), -1, dtype="int32")
+    scores = _numpy.full((batch, top_paths), -_numpy.inf)
+    for b in range(batch):
+        beams = {(): (0.0, -_numpy.inf)}  # prefix: (ends in blank, ends in a label)
+        for t in range(int(lengths[b])):
+            grown: dict = {}
+
+            def add(prefix, blank_score, label_score, grown=grown):
+                old = grown.get(prefix, (-_numpy.inf, -_numpy.inf))
+                grown[prefix] = (_numpy.logaddexp(old[0], blank_score),
+                                 _numpy.logaddexp(old[1], label_score))
+
+            row = log_probs[b, t]
+            for prefix, (pb, pl) in beams.items():
+                total = _numpy.logaddexp(pb, pl)
+                for c in range(classes):
+                    if c == blank:
+                        add(prefix, total + row[c], -_numpy.inf)
+                    elif prefix and prefix[-1] == c:
+                        add(prefix, -_numpy.inf, pl + row[c])  # the label held on
+                        add(prefix + (c,), -_numpy.inf, pb + row[c])  # repeated after a blank
+                    else:
+                        add(prefix + (c,), -_numpy.inf, total + row[c])
+            ranked = sorted(grown.items(), key=lambda kv: -_numpy.logaddexp(*kv[1]))
+            beams = dict(ranked[:beam_width])
+        ranked = sorted(beams.items(), key=lambda kv: -_numpy.logaddexp(*kv[1]))[:top_paths]
+        for k, (prefix, (pb, pl)) in enumerate(ranked):
+            paths[k, b, :len(prefix)] = prefix
+            scores[b, k] = _numpy.logaddexp(pb, pl)
+    return paths, scores
+
+
+@symbolic_op
+def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+               merge_repeated=True, mask_index=0) -> tuple:
+    """Label sequences from CTC outputs: "greedy" takes the best class per step, merges repeats
+    (``merge_repeated``) and drops blanks; "beam_search" keeps the ``beam_width`` most likely
+    prefixes (summing over their alignments) and returns the ``top_paths`` best. No gradient.
+
+    Args:
+        inputs: (batch, max_time, num_classes) logits.
+        sequence_lengths: (batch,) the valid steps of each.
+        strategy: 'greedy' or 'beam_search'. Defaults to ``'greedy'``.
+        beam_width: the beam's size. Defaults to ``100``.
+        top_paths: how many sequences beam search returns. Defaults to ``1``.
+        merge_repeated: greedy only: merge repeated labels. Defaults to ``True``.
+        mask_index: the blank class. Defaults to ``0``.
+
+    Returns:
+        (decoded, scores): decoded int32 (top_paths, batch, max_time), padded with -1; scores
+        (batch, top_paths): greedy, minus the sum of the chosen logits; beam search, the log
+        probability of each sequence.
+
+    Example:
+        >>> logits = numnet.ops.one_hot([[1, 1, 0, 2, 2]], 3) * 5.0
+        >>> decoded, _ = numnet.ops.ctc_decode(logits, [5])
+        >>> decoded.tolist()
+        [[[1, 2, -1, -1, -1]]]
+    """
+    logits = backend.to_numpy(_float(inputs).value).astype(_numpy.float64)
+    if logits.ndim != 3:
+        raise ValueError(f"ctc_decode(inputs): expected (batch, time, classes) logits, given "
+                         f"shape {logits.shape}.")
+    lengths = backend.to_numpy(_index(sequence_lengths)).reshape(-1)
+    blank = logits.shape[-1] - 1 if mask_index is None else int(mask_index)
+    if strategy == "greedy":
+        paths, scores = _greedy_paths(logits, lengths, merge_repeated, blank)
+    elif strategy == "beam_search":
+        paths, scores = _beam_paths(logits, lengths, int(beam_width), int(top_paths), blank)
+    else:
+        raise ValueError(f"ctc_decode(strategy): expected 'greedy' or 'beam_search', given "
+                         f"{strategy!r}.")
+    dtype = _float(inputs).dtype
+    return (Tensor(backend.to_device(paths)),
+            Tensor(backend.to_device(scores).astype(dtype)))
+
+
 
 __all__ = [
     "adaptive_average_pool", "adaptive_max_pool", "batch_normalization", "conv_transpose",
-    "ctc_loss",
+    "ctc_decode", "ctc_loss",
     "depth_to_space", "depthwise_conv", "dot_product_attention", "fold", "layer_normalization",
     "psnr", "rms_normalization", "separable_conv", "space_to_depth", "unfold",
     "average_pool", "binary_crossentropy", "categorical_crossentropy", "celu", "conv", "elu",
