@@ -1394,12 +1394,15 @@ _SHADOWING: dict = {}
 
 
 def _join(names: dict, into: types.ModuleType | None = None) -> None:
-    """Add ``names`` to the top level (or to the namespace ``into``), keeping what is there."""
+    """Add ``names`` to the top level (or to the namespace or module ``into``), keeping
+    what is there."""
     if into is not None:
         for name, value in names.items():
             if not hasattr(into, name):
                 setattr(into, name, value)
-        if hasattr(into, "__all__"):
+        if hasattr(into, "__all__") and getattr(into, "__file__", None) is None:
+            # a namespace of this module's (tf.math): its list grows; a numnet module's
+            # __all__ (numnet.random, numnet.nn) stays the Keras names it documents
             into.__all__ = sorted(set(into.__all__) | set(names))
         return
     for name, value in names.items():
