@@ -298,6 +298,14 @@ EXPECTED = {
                            "sparse_sparse_top_k_categorical_accuracy": (
                                of("sparse_accuracy"), 1.0),
                            "sparse_logits_acc": (of("sparse_accuracy"),) * 2},
+    # 128 rows in batches of 32 for 5 epochs; the rate 0.05 cut by e^-0.5 in epochs 2, 3, 4
+    "callbacks_api": {"csv_rows": (5, 5), "csv_columns": (5, 5), "csv_epoch_column": (4, 4),
+                      "batch_ends": (20, 20), "last_batch_loss_gap": (0.0, 1e-6),
+                      "scheduled_rate": (0.05 * math.exp(-1.5) * (1 - 1e-6),
+                                         0.05 * math.exp(-1.5) * (1 + 1e-6)),
+                      "checkpoints": (5, 5), "checkpoint_name_matches": (1, 1),
+                      "start_from_epoch_epochs": (4, 10), "nan_seen": (1, 1),
+                      "loss_4": (None, of("loss_0", 0.3))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -497,6 +505,9 @@ KERAS_TOLERANCE = {
             "sparse_eval_sparse_top_k_categorical_accuracy", "sparse_logits_acc",
             "sparse_logits_eval_acc", "sparse_logits_eval_loss", "sparse_logits_loss",
             "sparse_loss", "sparse_sparse_top_k_categorical_accuracy")}},
+    "callbacks_api": {**TRAJECTORY, "csv_last_val_loss": ("rel", 1e-4),
+                      "start_from_epoch_epochs": ("abs", 0), "baseline_epochs": ("abs", 0),
+                      "cooldown_rates": ("rel", 1e-6), "nan_epochs": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.
