@@ -100,6 +100,8 @@ GRADS = {
     "irfft_odd": (lambda a, b: ops.irfft((a, b), 5), [X, X * 2]),
     "irfft_long": (lambda a, b: ops.irfft((a, b), 8), [X, X * 2]),
     "stft": (lambda x: ops.stack(ops.stft(x, 6, 3, 8)), [rng.normal(size=(2, 20))]),
+    "istft": (lambda a, b: ops.istft((a, b), 6, 2, 8), [rng.normal(size=(2, 7, 5)),
+                                                         rng.normal(size=(2, 7, 5))]),
     "cdist": (lambda a, b: ops.cdist(a, b), [X, rng.normal(size=(5, 3))]),
     "rearrange": (lambda x: ops.rearrange(x, "(a b) c -> c (b a)", b=2), [X]),
 }
@@ -158,6 +160,9 @@ def test_fourier_transforms_by_hand_and_against_numpy():
     assert real.shape == (3, 5) and real.numpy()[:, 0].tolist() == [8.0, 8.0, 8.0]
     with pytest.raises(ValueError, match="real, imag"):
         ops.fft(X)
+    spectrum = ops.stft(SIGNAL, 8, 2, 8)
+    np.testing.assert_allclose(ops.istft(spectrum, 8, 2, 8, length=40).numpy(), SIGNAL,
+                               atol=1e-5)
 
 
 def test_rearrange_by_hand():
@@ -206,6 +211,14 @@ CASES = {
     "stft": lambda o: o.stft(DATA.T.astype("float32").copy(), 4, 1, 6),
     "stft_hamming": lambda o: o.stft(SIGNAL, 8, 3, 8, "hamming", False),
     "stft_no_window": lambda o: o.stft(SIGNAL, 6, 4, 10, None),
+    "istft": lambda o: o.istft(tuple(np.asarray(t) for t in o.stft(SIGNAL, 10, 4, 16)), 10, 4,
+                               16),
+    "istft_hamming_length": lambda o: o.istft(
+        tuple(np.asarray(t) for t in o.stft(SIGNAL, 10, 3, 10, "hamming", False)), 10, 3, 10,
+        length=30, window="hamming", center=False),
+    "istft_no_window": lambda o: o.istft(tuple(np.asarray(t) for t in o.stft(SIGNAL, 8, 4, 12,
+                                                                              None)),
+                                         8, 4, 12, window=None),
     "cdist": lambda o: o.cdist(X.astype("float32"), DATA.astype("float32")[:, :1].repeat(3, 1)),
     "rearrange": lambda o: o.rearrange(X.astype("float32"), "(a b) c -> c b a", a=2),
     "vectorize": lambda o: o.vectorize(lambda a, b: o.sum(a * b), signature="(n),(n)->()")(

@@ -1223,6 +1223,61 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 
 
 @symbolic_op
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="hann",
+          center=True) -> Tensor:
+    """The inverse of ``stft``: each frame's ``irfft`` windowed and overlap-added, divided by
+    the overlapping windows' summed squares (as SciPy's istft; without a window, by the
+    stride), then the ``center`` padding cut off (or ``length`` samples kept). Differentiable.
+
+    Args:
+        x: a (real, imag) pair, each (..., frames, fft_length // 2 + 1).
+        sequence_length: the frame (window) length used by stft.
+        sequence_stride: the step between frames.
+        fft_length: the transform's length.
+        length: how many samples to return; None for all (less the centring). Defaults to
+            ``None``.
+        window: 'hann', 'hamming', an array of sequence_length, or None. Defaults to
+            ``'hann'``.
+        center: the signal was reflect-padded by fft_length // 2 (cut it off). Defaults to
+            ``True``.
+
+    Example:
+        >>> signal = numnet.ops.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+        >>> spectrum = numnet.ops.stft(signal, 4, 1, 4)
+        >>> [round(v, 4) for v in numnet.ops.istft(spectrum, 4, 1, 4).tolist()]
+        [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]
+    """
+    real, imag = _pair_of_floats(x, "istft")
+    if real.ndim < 2:
+        raise ValueError(f"istft(x): expected (..., frames, bins), given shape {real.shape}.")
+    frames = irfft((real, imag), fft_length)  # (..., F, n)
+    count, n = frames.shape[-2], frames.shape[-1]
+    left = (fft_length - sequence_length) // 2
+    win = _numpy.ones(n)
+    if window is not None:
+        win[:] = 0.0
+        win[left:left + sequence_length] = _window_values(window, sequence_length)
+    scale = win.sum() if window is not None else n
+    frames = _ops.multiply(frames, Tensor(backend.to_device(win * scale).astype(real.dtype)))
+    total = n + sequence_stride * (count - 1)
+    ids = (_numpy.arange(count)[:, None] * sequence_stride + _numpy.arange(n)[None, :]).ravel()
+    lead = frames.ndim - 2
+    moved = _ops.transpose(frames, (lead, lead + 1, *range(lead)))
+    summed = _ops.segment_sum(_ops.reshape(moved, (count * n,) + frames.shape[:lead]),
+                              backend.to_device(ids), total)
+    signal = _ops.transpose(summed, (*range(1, lead + 1), 0))  # (..., total)
+    norm = _numpy.zeros(total)
+    _numpy.add.at(norm, ids, _numpy.tile(win * win, count))
+    norm = _numpy.where(norm > 1e-10, norm, 1.0)
+    norm = norm * (win.sum() if window is not None else sequence_stride)
+    signal = _ops.divide(signal, Tensor(backend.to_device(norm).astype(real.dtype)))
+    start = fft_length // 2 if center else 0
+    end = start + length if length is not None else (total - fft_length // 2 if center
+                                                     else total)
+    return _ops.getitem(signal, (Ellipsis, builtins.slice(start, end)))
+
+
+@symbolic_op
 def cdist(x, y) -> Tensor:
     """The Euclidean distances between the rows of x and of y: (..., m, d), (..., n, d) ->
     (..., m, n); differentiable (except at distance 0, where the square root's slope is
@@ -1311,8 +1366,8 @@ def rearrange(tensor, pattern, **axes_lengths) -> Tensor:
 
 __all__ = ["associative_scan", "cast", "cdist", "cond", "convert_to_numpy", "convert_to_tensor",
            "custom_gradient", "dtype", "erf", "erfc", "erfinv", "extract_sequences", "fft",
-           "fft2", "fori_loop", "ifft2", "in_top_k", "irfft", "is_tensor", "logdet", "logsumexp",
-           "map", "rearrange", "rfft", "rsqrt", "saturate_cast", "scan", "scatter",
+           "fft2", "fori_loop", "ifft2", "in_top_k", "irfft", "is_tensor", "istft", "logdet",
+           "logsumexp", "map", "rearrange", "rfft", "rsqrt", "saturate_cast", "scan", "scatter",
            "scatter_update", "segment_max", "segment_min", "segment_prod", "segment_sum", "shape",
            "slice", "slice_update", "stft", "stop_gradient", "switch", "top_k", "unstack",
            "vectorize", "vectorized_map", "while_loop"]
