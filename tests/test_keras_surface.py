@@ -680,3 +680,53 @@ def test_audio_dataset_other_widths_and_errors(tmp_path):
         numnet.utils.audio_dataset_from_directory(tmp_path, sampling_rate=0.5, verbose=False)
     ds = numnet.utils.audio_dataset_from_directory(tmp_path, sampling_rate=8000, verbose=False)
     assert next(iter(ds.as_numpy_iterator()))[0].shape == (1, 3, 1)
+
+
+def _stft_by_hand(frame_length, bins, side="real", window="hann", scaling="density",
+                  periodic=False):
+    t = np.arange(frame_length)[:, None]
+    f = np.arange(bins)[None, :]
+    angle = -2 * np.pi * t * f / (2 * (bins - 1))
+    kernel = np.cos(angle) if side == "real" else np.sin(angle)
+    if window is None:
+        return kernel[:, None, :]
+    n = frame_length if periodic else frame_length - 1
+    k = np.arange(frame_length)
+    win = {"hann": 0.5 - 0.5 * np.cos(2 * np.pi * k / n),
+           "hamming": 0.54 - 0.46 * np.cos(2 * np.pi * k / n)}[window]
+    scale = {"density": np.sqrt((win**2).sum()), "spectrum": np.abs(win).sum(), None: 1.0}[
+        scaling]
+    return (kernel * win[:, None] / scale)[:, None, :]
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"side": "imag"}, {"window": None},
+                                    {"window": "hamming", "scaling": "spectrum",
+                                     "periodic": True},
+                                    {"scaling": None, "periodic": True}])
+def test_stft_initializer_by_hand(kwargs):
+    got = numnet.initializers.STFT(**kwargs)((12, 1, 7))
+    assert got.dtype == np.float32 and got.flags.writeable
+    np.testing.assert_allclose(got, _stft_by_hand(12, 7, **kwargs), rtol=1e-5, atol=1e-6)
+
+
+def test_stft_initializer_names_config_errors_and_keras():
+    init = numnet.initializers
+    assert init.STFTInitializer is init.STFT and init.stft is init.STFT
+    assert isinstance(init.get("stft"), init.STFT)
+    again = init.deserialize({"class_name": "STFTInitializer",
+                              "config": init.STFT(side="imag", window="hamming").get_config()})
+    assert again.side == "imag" and again.window == "hamming"
+    with pytest.raises(ValueError, match="side"):
+        init.STFT(side="both")
+    with pytest.raises(ValueError, match="scaling"):
+        init.STFT(scaling="power")
+    with pytest.raises(ValueError, match="frame length"):
+        init.STFT(window=np.ones(3))((4, 1, 3))
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    try:
+        import keras
+    except ImportError:
+        return
+    for kwargs in ({}, {"side": "imag", "window": "blackman", "periodic": True}):
+        theirs = np.asarray(keras.initializers.STFT(**kwargs)((16, 1, 9)))
+        np.testing.assert_allclose(init.STFT(**kwargs)((16, 1, 9)), theirs, atol=1e-5)

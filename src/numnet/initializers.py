@@ -361,6 +361,90 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
+def _window(name: str, length: int, periodic: bool) -> np.ndarray:
+    """A window by name, as ``scipy.signal.get_window(name, length, fftbins=periodic)``:
+    hann, hamming and boxcar here; any other name through SciPy."""
+    n = length if periodic else length - 1
+    k = np.arange(length)
+    if name in ("hann", "hanning"):
+        return 0.5 - 0.5 * np.cos(2 * np.pi * k / n) if n else np.ones(length)
+    if name == "hamming":
+        return 0.54 - 0.46 * np.cos(2 * np.pi * k / n) if n else np.ones(length)
+    if name in ("boxcar", "rect", "rectangular", "ones"):
+        return np.ones(length)
+    try:
+        import scipy.signal
+    except ImportError:
+        raise ValueError(f"STFT(window): {name!r} needs SciPy (pip install scipy); 'hann', "
+                         "'hamming' and 'boxcar' work without it.") from None
+    return scipy.signal.get_window(name, length, periodic)
+
+
+class STFT(Initializer):
+    """The kernels of a short-time Fourier transform as a convolution: for a weight of shape
+    ``(frame_length, channels, fft_bins)``, entry (t, ·, f) is cos(−2π t f / n) (``side="real"``)
+    or sin(−2π t f / n) (``"imag"``), n = 2 (fft_bins − 1), times the window at t and divided
+    by the window's scale. As Keras's ``STFT`` (the STFTSpectrogram layer's kernels).
+
+    Args:
+        side: "real" or "imag". Defaults to ``"real"``.
+        window: a window name ("hann", "hamming", "boxcar"; others through SciPy), an array of
+            ``frame_length`` values, or None (no window). Defaults to ``"hann"``.
+        scaling: "density" (divide by sqrt(Σ window²)), "spectrum" (by Σ |window|) or None.
+            Defaults to ``"density"``.
+        periodic: a periodic window (for spectral analysis) rather than a symmetric one.
+            Defaults to ``False``.
+
+    Raises:
+        ValueError: for another side or scaling, or a window of another length.
+
+    Example:
+        >>> kernel = numnet.initializers.STFT(window=None)((4, 1, 3))
+        >>> kernel[:, 0, 1].round(4).tolist()    # cos(-2 pi t / 4)
+        [1.0, 0.0, -1.0, -0.0]
+    """
+
+    def __init__(self, side: str = "real", window="hann", scaling="density",
+                 periodic: bool = False):
+        super().__init__(None)
+        if side not in ("real", "imag"):
+            raise ValueError(f"STFT(side): expected 'real' or 'imag', given {side!r}.")
+        if scaling not in (None, "density", "spectrum"):
+            raise ValueError(f"STFT(scaling): expected 'density', 'spectrum' or None, given "
+                             f"{scaling!r}.")
+        if isinstance(window, str):
+            _window(window, 1, bool(periodic))  # an unknown name raises here, as in Keras
+        self.side, self.window, self.scaling = side, window, scaling
+        self.periodic = bool(periodic)
+
+    def generate(self, shape, rng):
+        if len(shape) != 3:
+            raise ValueError(f"STFT: expected a shape (frame_length, channels, fft_bins), given "
+                             f"{shape}.")
+        frame_length, _, bins = shape
+        time = np.arange(frame_length, dtype="float64").reshape(-1, 1, 1)
+        freq = np.arange(bins, dtype="float64").reshape(1, 1, -1) / ((bins - 1) * 2)
+        angle = -2 * np.pi * time * freq
+        kernel = np.cos(angle) if self.side == "real" else np.sin(angle)
+        if self.window is not None:
+            win = self.window
+            win = (_window(win, frame_length, self.periodic) if isinstance(win, str)
+                   else np.asarray(win, dtype="float64"))
+            if win.shape != (frame_length,):
+                raise ValueError(f"STFT(window): expected {frame_length} values (the frame "
+                                 f"length), given shape {win.shape}.")
+            scale = {"density": np.sqrt(np.sum(win**2)), "spectrum": np.sum(np.abs(win)),
+                     None: 1.0}[self.scaling]
+            kernel = kernel * win.reshape(-1, 1, 1) / scale
+        return np.array(np.broadcast_to(kernel, shape))  # (writable)
+
+    def get_config(self):
+        window = self.window if self.window is None or isinstance(self.window, str) else \
+            np.asarray(self.window).tolist()
+        return {"side": self.side, "window": window, "periodic": self.periodic,
+                "scaling": self.scaling}
+
+
 _CLASSES = {
     "zeros": Zeros,
     "ones": Ones,
@@ -377,18 +461,20 @@ _CLASSES = {
     "lecun_uniform": LecunUniform,
     "orthogonal": Orthogonal,
     "identity": Identity,
+    "stft": STFT,
     # Keras's short names
     "uniform": RandomUniform, "normal": RandomNormal, "one": Ones, "zero": Zeros,
 }
 _BY_CLASS_NAME = {cls.__name__: cls for cls in _CLASSES.values()}
 # Keras 3's class names of the same two (keras.initializers.OrthogonalInitializer, ...)
-OrthogonalInitializer, IdentityInitializer = Orthogonal, Identity
-_BY_CLASS_NAME.update(OrthogonalInitializer=Orthogonal, IdentityInitializer=Identity)
+OrthogonalInitializer, IdentityInitializer, STFTInitializer = Orthogonal, Identity, STFT
+_BY_CLASS_NAME.update(OrthogonalInitializer=Orthogonal, IdentityInitializer=Identity,
+                      STFTInitializer=STFT)
 
 # Keras's function-style aliases: initializers.glorot_uniform(seed=1)
 zeros, ones, constant = Zeros, Ones, Constant
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
-variance_scaling, orthogonal, identity = VarianceScaling, Orthogonal, Identity
+variance_scaling, orthogonal, identity, stft = VarianceScaling, Orthogonal, Identity, STFT
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunNormal, LecunUniform
 
@@ -465,9 +551,10 @@ def serialize(init) -> dict:
 __all__ = [
     "Constant", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "Identity",
     "IdentityInitializer", "Initializer", "LecunNormal", "LecunUniform", "Ones", "Orthogonal",
-    "OrthogonalInitializer", "RandomNormal", "RandomUniform", "TruncatedNormal",
+    "OrthogonalInitializer", "RandomNormal", "RandomUniform", "STFT", "STFTInitializer",
+    "TruncatedNormal",
     "VarianceScaling", "Zeros", "compute_fans", "constant", "deserialize", "get",
     "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity", "lecun_normal",
     "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform", "serialize",
-    "truncated_normal", "variance_scaling", "zeros",
+    "stft", "truncated_normal", "variance_scaling", "zeros",
 ]
