@@ -170,3 +170,25 @@ def test_normalization_has_keras_three_weights_and_count_stays_zero():
     np.testing.assert_allclose(ops.convert_to_numpy(fixed(np.array([[1.0], [7.0]], "float32"))),
                                [[-1.0], [2.0]])
     assert fixed.weights == []
+
+
+# ----------------------------------------------------------------------------- RNN([cells])
+
+
+def test_rnn_takes_a_list_of_cells_and_stacks_them():
+    # two SimpleRNNCell(1) without activation: h1_t = x_t + 0.5 h1_{t-1}; h2_t = 2 h1_t + 0 h2
+    first = layers.SimpleRNNCell(1, activation=None)
+    second = layers.SimpleRNNCell(1, activation=None)
+    rnn = layers.RNN([first, second], return_state=True)
+    rnn(np.zeros((1, 2, 1), "float32"))
+    rnn.set_weights([np.array([[1.0]], "float32"), np.array([[0.5]], "float32"),
+                     np.zeros(1, "float32"), np.array([[2.0]], "float32"),
+                     np.zeros((1, 1), "float32"), np.zeros(1, "float32")])
+    output, h1, h2 = rnn(np.array([[[1.0], [2.0]]], "float32"))
+    # h1: 1, then 2 + 0.5 = 2.5; h2 = 2 * 2.5 = 5
+    assert float(ops.convert_to_numpy(output)[0, 0]) == pytest.approx(5.0)
+    assert float(ops.convert_to_numpy(h1)[0, 0]) == pytest.approx(2.5)
+    assert float(ops.convert_to_numpy(h2)[0, 0]) == pytest.approx(5.0)
+    assert type(rnn.cell).__name__ == "StackedRNNCells"
+    config = rnn.get_config()
+    assert layers.RNN.from_config(config).cell.cells[1].units == 1

@@ -375,7 +375,8 @@ class RNN(Layer):
 
     Args:
         cell: a cell (an LSTMCell, GRUCell, SimpleRNNCell or one's own with ``state_size`` and
-            ``call(inputs, states)``), or a list of cells (stacked).
+            ``call(inputs, states)``), or a list of cells, run as one StackedRNNCells (each
+            cell's output the next one's input; the states of all of them, flat, in order).
         return_sequences: return every step's output, (batch, time, units), instead of the last
             one's, (batch, units). Defaults to ``False``.
         return_state: also return the final states: ``[output, h]`` (or ``[output, h, c]`` for
@@ -403,11 +404,10 @@ class RNN(Layer):
                  go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
                  zero_output_for_mask: bool = False, **kwargs):
         where = type(self).__name__
-        if isinstance(cell, (list, tuple)):
-            raise ValueError(
-                f"{where}(cell): numnet runs one cell per RNN layer, given a list of "
-                f"{len(cell)}; stack RNN layers instead, each but the last with "
-                "return_sequences=True.")
+        if isinstance(cell, (list, tuple)):  # as Keras: the cells stacked, each feeding the next
+            from .recurrent_stacked import StackedRNNCells
+
+            cell = StackedRNNCells(list(cell))
         if isinstance(cell, dict):
             cell = deserialize_inner(cell, f"{where}(cell)")
         if not (isinstance(cell, Layer) and hasattr(cell, "state_size")):
