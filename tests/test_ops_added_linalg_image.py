@@ -149,3 +149,55 @@ def test_the_same_values_as_keras(name):
         a, b = np.asarray(a), np.asarray(b)
         assert a.dtype == b.dtype and a.shape == b.shape, (a.dtype, b.dtype, a.shape, b.shape)
         np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-5)
+
+
+def test_eig_jvp_and_complex_views():
+    m = rng.normal(size=(3, 3))
+    w, v = ops.linalg.eig(m.astype("float32"))
+    assert w.dtype == np.complex64 and v.dtype == np.complex64
+    np.testing.assert_allclose(m @ v.numpy(), v.numpy() * w.numpy(), atol=1e-4)
+
+    x, t = rng.normal(size=3), rng.normal(size=3)
+
+    def fn(a, b):
+        return ops.tanh(ops.matmul(a, b)) * 2.0
+
+    out, tangent = ops.linalg.jvp(fn, (m, x), (m * 0.5, t))
+    eps = 1e-6  # central differences along the tangent direction (jvp computes in float32)
+    plus = 2 * np.tanh((m + eps * m * 0.5) @ (x + eps * t))
+    minus = 2 * np.tanh((m - eps * m * 0.5) @ (x - eps * t))
+    np.testing.assert_allclose(out.numpy(), 2 * np.tanh(m @ x), rtol=1e-5)
+    np.testing.assert_allclose(tangent.numpy(), (plus - minus) / (2 * eps), rtol=1e-5,
+                               atol=1e-5)
+    (total, parts), (d_total, d_parts), aux = ops.linalg.jvp(
+        lambda a: ((ops.sum(a), {"s": a * 3.0}), "aux"), (x,), (t,), has_aux=True)
+    assert aux == "aux" and d_total.item() == pytest.approx(t.sum())
+    np.testing.assert_allclose(d_parts["s"].numpy(), 3 * t)
+
+    z = ops.polar([2.0, 1.0], [0.0, np.pi / 2])
+    assert z.dtype == np.complex64
+    np.testing.assert_allclose(z.numpy(), [2.0, 1j], atol=1e-7)
+    np.testing.assert_array_equal(ops.view_as_real(ops.view_as_complex(RGB[..., :2])).numpy(),
+                                  RGB[..., :2].astype("float32"))
+    with pytest.raises(ValueError, match="last axis of size 2"):
+        ops.view_as_complex(RGB)
+
+
+@pytest.mark.parametrize("name", ["eig", "jvp", "polar", "view_as_real", "view_as_complex"])
+def test_complex_and_forward_mode_ops_equal_keras(name):
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    pytest.importorskip("jax")
+    m = rng.normal(size=(3, 3)).astype("float32")
+    cases = {
+        "eig": lambda o: o.linalg.eig(m)[0],
+        "jvp": lambda o: o.linalg.jvp(lambda a: o.sin(o.matmul(a, a)), (m,), (m[::-1].copy(),))[1],
+        "polar": lambda o: o.polar(m, m[::-1].copy()),
+        "view_as_real": lambda o: o.view_as_real(o.polar(m, m)),
+        "view_as_complex": lambda o: o.view_as_complex(m[:, :2].copy()),
+    }
+    ours, theirs = np.asarray(cases[name](ops)), np.asarray(cases[name](keras.ops))
+    if name == "eig":  # the same eigenvalues, in any order
+        ours, theirs = np.sort_complex(ours), np.sort_complex(theirs)
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)

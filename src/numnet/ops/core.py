@@ -1278,6 +1278,45 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
 
 
 @symbolic_op
+def view_as_real(x) -> Tensor:
+    """A complex tensor as floats with a last axis of 2: [..., 0] the real parts, [..., 1] the
+    imaginary ones.
+
+    Args:
+        x: a complex tensor.
+
+    Example:
+        >>> numnet.ops.view_as_real(numnet.ops.view_as_complex([[1.0, 2.0]])).tolist()
+        [[1.0, 2.0]]
+    """
+    value = _tensor(x).value
+    if value.dtype.kind != "c":
+        raise ValueError(f"view_as_real(x): expected a complex tensor, given {value.dtype}; "
+                         "view_as_complex makes one from (..., 2) floats.")
+    return Tensor(backend.xp.stack([value.real, value.imag], axis=-1))
+
+
+@symbolic_op
+def view_as_complex(x) -> Tensor:
+    """Floats with a last axis of 2 (real, imaginary) as a complex tensor (complex64 for
+    float32).
+
+    Args:
+        x: a float tensor of shape (..., 2).
+
+    Example:
+        >>> numnet.ops.view_as_complex([[1.0, 2.0]]).tolist()
+        [(1+2j)]
+    """
+    x = _float(x)
+    if x.shape[-1:] != (2,):
+        raise ValueError(f"view_as_complex(x): expected a last axis of size 2 (real, imag), "
+                         f"given shape {x.shape}.")
+    dtype = _numpy.complex128 if x.dtype == _numpy.float64 else _numpy.complex64
+    return Tensor((x.value[..., 0] + 1j * x.value[..., 1]).astype(dtype))
+
+
+@symbolic_op
 def cdist(x, y) -> Tensor:
     """The Euclidean distances between the rows of x and of y: (..., m, d), (..., n, d) ->
     (..., m, n); differentiable (except at distance 0, where the square root's slope is
@@ -1370,4 +1409,4 @@ __all__ = ["associative_scan", "cast", "cdist", "cond", "convert_to_numpy", "con
            "logsumexp", "map", "rearrange", "rfft", "rsqrt", "saturate_cast", "scan", "scatter",
            "scatter_update", "segment_max", "segment_min", "segment_prod", "segment_sum", "shape",
            "slice", "slice_update", "stft", "stop_gradient", "switch", "top_k", "unstack",
-           "vectorize", "vectorized_map", "while_loop"]
+           "vectorize", "vectorized_map", "view_as_complex", "view_as_real", "while_loop"]

@@ -10,6 +10,7 @@ import numpy as _numpy
 
 from .. import backend
 from ..autodiff import ops as _ops
+from ..autodiff.symbolic import _registry as _symbolic_registry
 from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
 from .core import _axis, _float, _promote, _raw
@@ -309,5 +310,85 @@ def cholesky_inverse(x, upper=False) -> Tensor:
     return _ops.matmul(_mT(factor_inv), factor_inv)  # A^-1 = L^-T L^-1
 
 
-__all__ = ["cholesky", "cholesky_inverse", "det", "eigh", "inv", "lstsq", "lu_factor",
-           "matrix_rank", "norm", "pinv", "qr", "solve", "solve_triangular", "svd"]
+@symbolic_op
+def eig(x) -> tuple:
+    """(eigenvalues, eigenvectors) of each square matrix, complex64 (complex128 for float64
+    input); the eigenvectors are the columns, of unit length. Forward only.
+
+    Args:
+        x: (..., M, M) matrices.
+
+    Example:
+        >>> w, v = numnet.ops.eig([[2.0, 0.0], [0.0, 3.0]])
+        >>> w.tolist()
+        [(2+0j), (3+0j)]
+    """
+    x = _float(x)
+    w, v = _numpy.linalg.eig(backend.to_numpy(x.value))
+    dtype = _numpy.complex128 if x.dtype == _numpy.float64 else _numpy.complex64
+    return (Tensor(backend.to_device(w.astype(dtype))),
+            Tensor(backend.to_device(v.astype(dtype))))
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    """The Jacobian-vector product J(primals) @ tangents of ``fun`` and its value, as
+    jax.jvp: returns (fun(*primals), J t) (and aux with ``has_aux``).
+
+    numnet's engine runs in reverse mode, so J t is assembled from one backward pass per
+    output entry ((J t)_i = e_i^T J t): exact, and cheap for the small outputs jvp is usually
+    asked for.
+
+    Args:
+        fun: a function of tensors returning a tensor (or a list, tuple or dict of them).
+        primals: a tuple or list of the arguments.
+        tangents: a tuple or list of the same structure and shapes.
+        has_aux: fun returns (output, aux); aux is passed back untouched. Defaults to
+            ``False``.
+
+    Example:
+        >>> out, tangent = numnet.ops.linalg.jvp(lambda x: x * x, (numnet.ops.array([3.0]),),
+        ...                                      (numnet.ops.array([1.0]),))
+        >>> out.tolist(), tangent.tolist()
+        ([9.0], [6.0])
+    """
+    from ..autodiff import tensor as _tensor_module
+    from .core import _leaves, _rebuild
+
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise ValueError("jvp(primals, tangents): expected tuples or lists of the arguments, "
+                         f"given {type(primals).__name__} and {type(tangents).__name__}.")
+    inputs = [Tensor(_float(p).value.copy(), requires_grad=True) for p in _leaves(primals)]
+    directions = [_float(t).value for t in _leaves(tangents)]
+    for p, t in zip(inputs, directions, strict=True):
+        if p.shape != t.shape:
+            raise ValueError(f"jvp(tangents): each tangent needs its primal's shape, given "
+                             f"{t.shape} for {p.shape}.")
+    result = fun(*_rebuild(primals, iter(inputs)))
+    out, aux = result if has_aux else (result, None)
+    outs = [o if isinstance(o, Tensor) else Tensor(backend.to_device(o)) for o in _leaves(out)]
+    tangents_out = []
+    for o in outs:
+        nodes = _tensor_module._topological_order(o) if o.requires_grad else []
+        flat = _xp().zeros(o.size, dtype=o.dtype)
+        for i in range(o.size if nodes else 0):
+            for node in [*nodes, *inputs]:
+                node.grad = None
+            seed = _xp().zeros(o.size, dtype=o.dtype)
+            seed[i] = 1
+            o.backward(seed.reshape(o.shape))
+            flat[i] = sum(float((p.grad * t).sum()) for p, t in zip(inputs, directions,
+                                                                     strict=True)
+                          if p.grad is not None)
+        for node in [*nodes, *inputs]:
+            node.grad = None
+        tangents_out.append(Tensor(flat.reshape(o.shape)))
+    detached = [Tensor(o.value) for o in outs]
+    pair = (_rebuild(out, iter(detached)), _rebuild(out, iter(tangents_out)))
+    return (*pair, aux) if has_aux else pair
+
+
+jvp.op_name = "jvp"  # a public op of functions, never a graph node
+_symbolic_registry.setdefault("jvp", jvp)
+
+__all__ = ["cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "lstsq",
+           "lu_factor", "matrix_rank", "norm", "pinv", "qr", "solve", "solve_triangular", "svd"]

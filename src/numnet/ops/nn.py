@@ -1128,12 +1128,34 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
             Tensor(backend.to_device(scores).astype(dtype)))
 
 
+@symbolic_op
+def polar(abs_, angle) -> Tensor:
+    """The complex numbers abs_ * (cos(angle) + i sin(angle)), as torch.polar (complex64 for
+    float32 input). Forward only.
+
+    Args:
+        abs_: the magnitudes.
+        angle: the angles in radians (broadcast against abs_).
+
+    Example:
+        >>> numnet.ops.polar([2.0], [0.0]).tolist()
+        [(2+0j)]
+    """
+    r, theta = _promote(abs_, angle)
+    if not _is_float(r.dtype):
+        r, theta = _ops.cast(r, backend.floatx()), _ops.cast(theta, backend.floatx())
+    xp = backend.xp
+    dtype = _numpy.complex128 if r.dtype == _numpy.float64 else _numpy.complex64
+    value = r.value * xp.cos(theta.value) + 1j * (r.value * xp.sin(theta.value))
+    return Tensor(value.astype(dtype))
+
+
 
 __all__ = [
     "adaptive_average_pool", "adaptive_max_pool", "batch_normalization", "conv_transpose",
     "ctc_decode", "ctc_loss",
     "depth_to_space", "depthwise_conv", "dot_product_attention", "fold", "layer_normalization",
-    "psnr", "rms_normalization", "separable_conv", "space_to_depth", "unfold",
+    "polar", "psnr", "rms_normalization", "separable_conv", "space_to_depth", "unfold",
     "average_pool", "binary_crossentropy", "categorical_crossentropy", "celu", "conv", "elu",
     "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh",
     "leaky_relu", "log_sigmoid", "log_softmax", "max_pool", "moments", "multi_hot",
