@@ -27,6 +27,7 @@ from ..autodiff.symbolic import any_symbolic as _any_symbolic
 from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
 from .core import _axis, _dtype_of, _float, _index, _is_float, _promote, _raw, _tensor, cast
+from .core import vectorize as vectorize  # keras.ops.numpy.vectorize is keras.ops.vectorize
 
 
 def _xp():
@@ -3482,5 +3483,5 @@ __all__ += [
     "append", "argpartition", "array_split", "bincount", "correlate", "cross", "diagflat",
     "digitize", "dsplit", "dstack", "fliplr", "flipud", "histogram", "hsplit", "hstack",
     "inner", "isin", "kron", "nonzero", "rot90", "searchsorted", "unique", "unravel_index",
-    "vander", "vdot", "vsplit", "vstack",
+    "vander", "vdot", "vectorize", "vsplit", "vstack",
 ]
