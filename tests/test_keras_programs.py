@@ -306,6 +306,8 @@ EXPECTED = {
                       "checkpoints": (5, 5), "checkpoint_name_matches": (1, 1),
                       "start_from_epoch_epochs": (4, 10), "nan_seen": (1, 1),
                       "loss_4": (None, of("loss_0", 0.3))},
+    "stacked_cells": {"accuracy": (0.85, 1.0), "weights": (8, 8), "params": (679, 679),
+                      "loss_4": (None, of("loss_0", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -508,6 +510,7 @@ KERAS_TOLERANCE = {
     "callbacks_api": {**TRAJECTORY, "csv_last_val_loss": ("rel", 1e-4),
                       "start_from_epoch_epochs": ("abs", 0), "baseline_epochs": ("abs", 0),
                       "cooldown_rates": ("rel", 1e-6), "nan_epochs": ("abs", 0)},
+    "stacked_cells": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01)},
 }
 
 # Programs with no Keras comparison, and why.
