@@ -23,6 +23,7 @@ SPD = A @ np.swapaxes(A, -1, -2) + 4 * np.eye(4)
 LOWER = np.linalg.cholesky(SPD)
 B = rng.normal(size=(2, 4, 3))
 RGB = rng.uniform(size=(2, 5, 6, 3))
+COORDS = rng.uniform(-2.0, 7.0, size=(2, 30)) + 0.013  # away from integer (kink) positions
 HSV = np.stack([rng.uniform(size=(2, 5, 6)), rng.uniform(0.1, 1, size=(2, 5, 6)),
                 rng.uniform(0.1, 1, size=(2, 5, 6))], -1)
 
@@ -73,6 +74,12 @@ GRADS = {
     "ssim": (lambda a, b: ops.image.ssim(a, b, filter_size=3), [RGB, RGB[::-1].copy()]),
     "extract_patches_3d": (lambda x: ops.image.extract_patches_3d(x, 2, strides=1),
                            [RGB[:1, :3, :3, :2, None]]),
+    "map_coordinates": (lambda x, c: ops.image.map_coordinates(x, c, 1, "reflect"),
+                        [RGB[0, :, :, 0], COORDS]),
+    "map_coordinates_constant": (lambda x: ops.image.map_coordinates(x, COORDS, 1, "constant",
+                                                                     0.5), [RGB[0, :, :, 0]]),
+    "map_coordinates_nearest": (lambda x: ops.image.map_coordinates(x, COORDS, 0, "wrap"),
+                                [RGB[0, :, :, 0]]),
 }
 
 
@@ -95,6 +102,12 @@ def test_image_ops_by_hand():
     assert patches.numpy()[0, 0, 1].tolist() == [2.0, 3.0, 6.0, 7.0]
     edges = ops.image.sobel_edges(np.tile(np.arange(5.0), (1, 5, 1)).reshape(1, 5, 5, 1))
     assert edges.numpy()[0, 2, 2, 0].tolist() == [0.0, 8.0]  # [d/dy, d/dx] of a ramp along x
+    grid = np.array([[0.0, 1.0], [2.0, 3.0]], "float32")
+    assert ops.image.map_coordinates(grid, [[0.5, 5.0], [0.5, 0.0]], 1).tolist() == [1.5, 0.0]
+    assert ops.image.map_coordinates(grid, [[0.5, 2.0], [0.5, 0.0]], 0, "wrap").tolist() == \
+        [3.0, 0.0]
+    with pytest.raises(ValueError, match="order"):
+        ops.image.map_coordinates(grid, [[0.5], [0.5]], 3)
     image = np.full((16, 16, 3), 0.5, "float32")
     assert ops.image.ssim(image, image).item() == 1.0
     assert ops.image.ssim(RGB, RGB[::-1], filter_size=3).shape == (2,)
@@ -132,6 +145,13 @@ CASES = {
     "ssim": lambda o: o.image.ssim(RGB.astype("float32"), HSV.astype("float32"), 2.0, 3, 1.0),
     "ssim_single": lambda o: o.image.ssim(RGB[0].astype("float32"), RGB[1].astype("float32"),
                                           filter_size=5),
+    "map_coordinates": lambda o: o.image.map_coordinates(RGB[0, :, :, 0].astype("float32"),
+                                                         COORDS.astype("float32"), 1),
+    "map_coordinates_mirror": lambda o: o.image.map_coordinates(
+        RGB[0].astype("float32"), np.concatenate([COORDS, COORDS[:1] / 3]).astype("float32"),
+        0, "mirror"),
+    "map_coordinates_int": lambda o: o.image.map_coordinates(
+        (RGB[0, :, :, 0] * 100).astype("int32"), COORDS.astype("float32"), 1, "nearest"),
     "extract_patches_3d": lambda o: o.image.extract_patches_3d(
         RGB[..., None].astype("float32"), (2, 3, 2), strides=(1, 2, 1)),
 }

@@ -11,6 +11,8 @@ written out, so gradients flow through it.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from .. import backend
@@ -760,6 +762,102 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
         ops.cast(out, dtype)
 
 
+_MAP_FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
+
+
+def _fixed_index(index, size: int, mode: str):
+    """Indices outside [0, size) moved in by ``mode`` (constant: left, and marked invalid)."""
+    xp = backend.xp
+    if mode == "constant":
+        return xp.clip(index, 0, size - 1), (index >= 0) & (index < size)
+    if mode == "nearest":
+        return xp.clip(index, 0, size - 1), None
+    if mode == "wrap":
+        return xp.mod(index, size), None
+    if size == 1:
+        return xp.zeros_like(index), None
+    if mode == "mirror":  # d c b | a b c d | c b a: period 2 (size - 1), edges not repeated
+        period = 2 * (size - 1)
+        folded = xp.mod(index, period)
+        return xp.where(folded < size, folded, period - folded), None
+    period = 2 * size  # reflect: d c b a | a b c d | d c b a
+    folded = xp.mod(index, period)
+    return xp.where(folded < size, folded, period - 1 - folded), None
+
+
+@symbolic_op
+def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0) -> Tensor:
+    """``inputs`` sampled at ``coordinates`` (one row of positions per axis of inputs) by
+    nearest-neighbour (order 0, halves away from zero) or linear (order 1) interpolation, as
+    jax.scipy.ndimage.map_coordinates; outside the array ``fill_mode`` decides (constant:
+    each corner outside takes ``fill_value``). Differentiable in inputs, and for order 1 in
+    the coordinates.
+
+    Args:
+        inputs: the array sampled.
+        coordinates: (rank of inputs, ...) positions.
+        order: 0 (nearest) or 1 (linear).
+        fill_mode: 'constant', 'nearest', 'wrap', 'mirror' or 'reflect'. Defaults to
+            ``'constant'``.
+        fill_value: the value outside, for 'constant'. Defaults to ``0``.
+
+    Example:
+        >>> numnet.ops.image.map_coordinates([[0.0, 1.0], [2.0, 3.0]],
+        ...                                  [[0.5], [0.5]], 1).tolist()
+        [1.5]
+    """
+    x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(
+        np.asarray(inputs, dtype=np.float32) if isinstance(inputs, list) else inputs)
+    coords = coordinates if isinstance(coordinates, Tensor) else ops.as_tensor(
+        np.asarray(coordinates, dtype=np.float32) if isinstance(coordinates, list)
+        else coordinates)
+    if coords.ndim < 2 or coords.shape[0] != x.ndim:
+        raise ValueError(f"map_coordinates(coordinates): expected (rank of inputs = {x.ndim}, "
+                         f"...) positions, given shape {tuple(coords.shape)}.")
+    if fill_mode not in _MAP_FILL_MODES:
+        raise ValueError(f"map_coordinates(fill_mode): expected one of {_MAP_FILL_MODES}, "
+                         f"given {fill_mode!r}.")
+    if order not in (0, 1):
+        raise ValueError(f"map_coordinates(order): expected 0 or 1, given {order!r}.")
+    xp = backend.xp
+    dtype = x.dtype
+    values = x if backend.is_float_dtype(dtype) else ops.cast(x, backend.floatx())
+    if not backend.is_float_dtype(coords.dtype):
+        coords = ops.cast(coords, values.dtype)
+    elif coords.dtype != values.dtype:
+        coords = ops.cast(coords, values.dtype)
+    per_axis = []
+    for axis in range(x.ndim):
+        c = ops.getitem(coords, axis)
+        if order == 0:
+            index = _round_half_away(c.value).astype("int64")
+            per_axis.append([(index, None)])
+        else:
+            low = xp.floor(c.value)
+            upper = ops.subtract(c, Tensor(low))
+            lower = ops.subtract(Tensor(xp.ones((), values.dtype)), upper)
+            low = low.astype("int64")
+            per_axis.append([(low, lower), (low + 1, upper)])
+    total = None
+    for corner in itertools.product(*per_axis):
+        where, valid, weight = [], None, None
+        for (index, w), size in zip(corner, x.shape, strict=True):
+            fixed, ok = _fixed_index(index, size, fill_mode)
+            where.append(fixed)
+            if ok is not None:
+                valid = ok if valid is None else valid & ok
+            if w is not None:
+                weight = w if weight is None else ops.multiply(weight, w)
+        picked = ops.getitem(values, tuple(where))
+        if valid is not None:
+            picked = ops.where(valid, picked, Tensor(xp.asarray(fill_value, values.dtype)))
+        term = picked if weight is None else ops.multiply(picked, weight)
+        total = term if total is None else ops.add(total, term)
+    if not backend.is_float_dtype(dtype):
+        return Tensor(_round_half_away(total.value).astype(dtype))
+    return total
+
+
 __all__ = ["affine_transform", "crop_images", "extract_patches", "extract_patches_3d",
-           "gaussian_blur", "hsv_to_rgb", "pad_images", "resize", "rgb_to_grayscale",
-           "rgb_to_hsv", "sobel_edges", "ssim"]
+           "gaussian_blur", "hsv_to_rgb", "map_coordinates", "pad_images", "resize",
+           "rgb_to_grayscale", "rgb_to_hsv", "sobel_edges", "ssim"]
