@@ -187,6 +187,7 @@ def test_names_configs_and_training():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 4)).astype("float32")
     y = (x[:, :2] > 0).astype("float32")
+    numnet.utils.set_random_seed(0)
     model = numnet.Sequential([numnet.Input((4,)), numnet.layers.Dense(2, activation="sigmoid")])
     model.compile(optimizer=numnet.optimizers.Adam(0.05), loss=losses.Dice(axis=-1))
     history = model.fit(x, y, epochs=20, batch_size=16, verbose=0)

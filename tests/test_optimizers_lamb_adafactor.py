@@ -116,6 +116,7 @@ def test_by_name_config_round_trip_and_fit():
     x = rng.normal(size=(64, 3)).astype("float32")
     y = x @ np.array([[1.0], [-2.0], [0.5]], "float32")
     for opt in (Lamb(learning_rate=0.05), Adafactor(learning_rate=0.1)):
+        numnet.utils.set_random_seed(0)
         model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(8, activation="relu"),
                                    numnet.layers.Dense(1)])
         model.compile(optimizer=opt, loss="mse")

@@ -86,6 +86,7 @@ def test_config_round_trip_and_fit():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(64, 3)).astype("float32")
     y = x @ np.array([[1.0], [2.0], [-1.0]], "float32")
+    numnet.utils.set_random_seed(0)
     model = numnet.Sequential([numnet.Input((3,)),
                                numnet.layers.Dense(4, activation="tanh", name="first"),
                                numnet.layers.Dense(1, name="second")])

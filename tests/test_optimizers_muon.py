@@ -114,6 +114,7 @@ def test_exclude_layers_config_and_fit():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(64, 4)).astype("float32")
     y = np.tanh(x @ rng.normal(size=(4, 1))).astype("float32")
+    numnet.utils.set_random_seed(0)
     model = numnet.Sequential([numnet.Input((4,)), numnet.layers.Dense(16, activation="tanh"),
                                numnet.layers.Dense(1)])
     model.compile(optimizer=Muon(learning_rate=0.02), loss="mse")
