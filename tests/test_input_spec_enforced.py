@@ -113,3 +113,12 @@ def test_the_same_inputs_fail_under_keras(tmp_path):
     layer(np.ones((2, 3), "float32"))
     with pytest.raises(ValueError, match="incompatible"):
         layer(np.ones((2, 4), "float32"))
+
+
+def test_a_layer_built_before_takes_its_symbolic_output_shape_from_the_input():
+    embedding = layers.Embedding(10, 4)
+    embedding.build((1,))
+    assert embedding(numnet.Input(shape=(None,), dtype="int32")).shape == (None, None, 4)
+    dense = layers.Dense(3)  # one layer called on inputs of two ranks
+    assert dense(numnet.Input((5,))).shape == (None, 3)
+    assert dense(numnet.Input((7, 5))).shape == (None, 7, 3)

@@ -544,10 +544,6 @@ FAILS = {
                                "shape probe for a length of 2 and then refuses other lengths "
                                "(ValueError: model 'sequential' expects input of shape "
                                "(None, 2, 16)); Keras builds it for (None, None, 16)",
-    "pretrained_embeddings": "a layer built by hand (embedding_layer.build((1,))) and then called "
-                             "on an Input of shape (None,) takes its output shape from the build "
-                             "shape, (1, 8), not from the input, (None, None, 8): the next "
-                             "Conv1D refuses it; Keras computes it from the input",
     "temporal_split_mask": "a layer that returns several tensors (a list) does not attach the "
                            "masks its compute_mask returns to them (nor does the functional "
                            "graph pass them on), so both halves come without a mask",

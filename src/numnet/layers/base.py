@@ -698,6 +698,11 @@ class Layer:
                 shape = self.output_shape
                 if not (isinstance(shape, (list, tuple)) and shape
                         and isinstance(shape[0], (list, tuple))):  # one output
+                    if _shape_tuple(inputs.shape) != _shape_tuple(self.input_shape):
+                        # built before (by hand, or on another input): the output's shape
+                        # is that of this input, as Keras computes it
+                        return inputs.apply(self, self.compute_output_shape(
+                            _shape_tuple(inputs.shape)))
                     return inputs.apply(self)
             if is_symbolic_list(inputs) and not getattr(self, "_takes_structures", False):
                 return apply_to_list(self, inputs)  # (a merge; else the error naming the fix)
@@ -839,11 +844,13 @@ class SymbolicTensor:
         """The layer that gave this tensor (the InputLayer for a model input)."""
         return self._layer if self._layer is not None else self.input_layer
 
-    def apply(self, layer: Layer) -> SymbolicTensor:
+    def apply(self, layer: Layer, shape=None) -> SymbolicTensor:
+        """This tensor through ``layer``: a node whose shape is ``shape``, or the layer's
+        output shape when None."""
         layer._build_symbolic(self.shape)
         chain = None if self.layers is None else self.layers + (layer,)
-        out = SymbolicTensor(layer.output_shape, self.input_layer, chain, parents=(self,),
-                             dtype=self.dtype)
+        out = SymbolicTensor(layer.output_shape if shape is None else shape, self.input_layer,
+                             chain, parents=(self,), dtype=self.dtype)
         out._layer = layer
         layer._io = (self, out)
         return out
