@@ -24,6 +24,8 @@ LOWER = np.linalg.cholesky(SPD)
 B = rng.normal(size=(2, 4, 3))
 RGB = rng.uniform(size=(2, 5, 6, 3))
 COORDS = rng.uniform(-2.0, 7.0, size=(2, 30)) + 0.013  # away from integer (kink) positions
+CORNERS = np.array([[0, 0], [5, 0], [0, 4], [5, 4]], "float32")
+MOVED = np.array([[0.5, 0.2], [5.0, 0.6], [0.3, 3.5], [4.6, 4.2]], "float32")
 HSV = np.stack([rng.uniform(size=(2, 5, 6)), rng.uniform(0.1, 1, size=(2, 5, 6)),
                 rng.uniform(0.1, 1, size=(2, 5, 6))], -1)
 
@@ -78,6 +80,10 @@ GRADS = {
                         [RGB[0, :, :, 0], COORDS]),
     "map_coordinates_constant": (lambda x: ops.image.map_coordinates(x, COORDS, 1, "constant",
                                                                      0.5), [RGB[0, :, :, 0]]),
+    "perspective_transform": (lambda x: ops.image.perspective_transform(x, CORNERS, MOVED),
+                              [RGB[:1]]),
+    "scale_and_translate": (lambda x: ops.image.scale_and_translate(
+        x, (1, 4, 9, 3), [0.7, 1.6], [0.2, -0.4], (1, 2), "cubic"), [RGB[:1]]),
     "map_coordinates_nearest": (lambda x: ops.image.map_coordinates(x, COORDS, 0, "wrap"),
                                 [RGB[0, :, :, 0]]),
 }
@@ -108,6 +114,10 @@ def test_image_ops_by_hand():
         [3.0, 0.0]
     with pytest.raises(ValueError, match="order"):
         ops.image.map_coordinates(grid, [[0.5], [0.5]], 3)
+    same = ops.image.perspective_transform(RGB[0], CORNERS, CORNERS)  # the identity warp
+    np.testing.assert_allclose(same.numpy(), RGB[0], atol=1e-5)
+    shifted = ops.image.scale_and_translate(np.arange(4.0), (4,), [1.0], [1.0], (0,), "linear")
+    assert shifted.tolist() == [0.0, 0.0, 1.0, 2.0]
     image = np.full((16, 16, 3), 0.5, "float32")
     assert ops.image.ssim(image, image).item() == 1.0
     assert ops.image.ssim(RGB, RGB[::-1], filter_size=3).shape == (2,)
@@ -150,6 +160,17 @@ CASES = {
     "map_coordinates_mirror": lambda o: o.image.map_coordinates(
         RGB[0].astype("float32"), np.concatenate([COORDS, COORDS[:1] / 3]).astype("float32"),
         0, "mirror"),
+    "perspective_transform": lambda o: o.image.perspective_transform(
+        RGB.astype("float32"), np.stack([CORNERS, CORNERS + 0.5]), np.stack([MOVED, MOVED[::-1]]),
+        fill_value=0.25, data_format="channels_last"),
+    "perspective_transform_nearest": lambda o: o.image.perspective_transform(
+        RGB[0].astype("float32"), CORNERS, MOVED, "nearest"),
+    "scale_and_translate": lambda o: o.image.scale_and_translate(
+        RGB.astype("float32"), (2, 3, 8, 3), np.array([0.6, 1.4], "float32"),
+        np.array([0.2, -0.3], "float32"), (1, 2), "linear"),
+    "scale_and_translate_lanczos": lambda o: o.image.scale_and_translate(
+        RGB.astype("float32"), (2, 5, 4, 3), np.array([0.5], "float32"),
+        np.array([0.0], "float32"), (2,), "lanczos3", False),
     "map_coordinates_int": lambda o: o.image.map_coordinates(
         (RGB[0, :, :, 0] * 100).astype("int32"), COORDS.astype("float32"), 1, "nearest"),
     "extract_patches_3d": lambda o: o.image.extract_patches_3d(

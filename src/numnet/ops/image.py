@@ -858,6 +858,152 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     return total
 
 
+def _homographies(start_points, end_points):
+    """The 8 coefficients (a0 a1 a2 b0 b1 b2 c0 c1) per batch entry of the homography that
+    takes each end point to its start point: x_in = (a0 x + a1 y + a2) / (c0 x + c1 y + 1)."""
+    start = np.asarray(backend.to_numpy(getattr(start_points, "value", start_points)),
+                       dtype=np.float64)
+    end = np.asarray(backend.to_numpy(getattr(end_points, "value", end_points)),
+                     dtype=np.float64)
+    for name, points in (("start_points", start), ("end_points", end)):
+        if points.shape[-2:] != (4, 2) or points.ndim not in (2, 3):
+            raise ValueError(f"perspective_transform({name}): expected (4, 2) or (batch, 4, 2) "
+                             f"corners, given shape {points.shape}.")
+    if start.shape != end.shape:
+        raise ValueError(f"perspective_transform: start_points and end_points need one shape, "
+                         f"given {start.shape} and {end.shape}.")
+    start, end = start.reshape(-1, 4, 2), end.reshape(-1, 4, 2)
+    (sx, sy), (ex, ey) = np.moveaxis(start, -1, 0), np.moveaxis(end, -1, 0)
+    zero, one = np.zeros_like(ex), np.ones_like(ex)
+    rows_x = np.stack([ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey], -1)
+    rows_y = np.stack([zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey], -1)
+    system = np.concatenate([rows_x, rows_y], axis=1)
+    return np.linalg.solve(system, np.concatenate([sx, sy], axis=-1)[..., None])[..., 0]
+
+
+@symbolic_op
+def perspective_transform(images, start_points, end_points, interpolation="bilinear",
+                          fill_value=0, data_format=None) -> Tensor:
+    """Images warped so that the four ``start_points`` (x, y) land on the ``end_points``: each
+    output pixel samples the input where the homography from end to start points takes it
+    ('bilinear' or 'nearest'; ``fill_value`` outside). Differentiable in the images.
+
+    Args:
+        images: (height, width, channels) or (batch, height, width, channels).
+        start_points: (4, 2) or (batch, 4, 2) corners (x, y) in the input.
+        end_points: where they go in the output, of start_points' shape.
+        interpolation: 'bilinear' or 'nearest'. Defaults to ``'bilinear'``.
+        fill_value: the value outside the input. Defaults to ``0``.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> corners = [[0, 0], [3, 0], [0, 3], [3, 3]]
+        >>> image = numnet.ops.ones((4, 4, 1))
+        >>> numnet.ops.image.perspective_transform(image, corners, corners).shape
+        (4, 4, 1)
+    """
+    if interpolation not in ("bilinear", "nearest"):
+        raise ValueError(f"perspective_transform(interpolation): expected 'bilinear' or "
+                         f"'nearest', given {interpolation!r}.")
+    x, restore = _last(images, data_format, "perspective_transform")
+    if not backend.is_float_dtype(x.dtype):
+        x = ops.cast(x, backend.floatx())
+    single = x.ndim == 3
+    if single:
+        x = ops.reshape(x, (1, *x.shape))
+    n, h, w, c = x.shape
+    transforms = _homographies(start_points, end_points)
+    if transforms.shape[0] not in (1, n):
+        raise ValueError(f"perspective_transform: {transforms.shape[0]} sets of points for "
+                         f"{n} images; give one set, or one per image.")
+    col, row = np.meshgrid(np.arange(w), np.arange(h), indexing="xy")
+    col, row = col.ravel().astype(np.float64), row.ravel().astype(np.float64)
+    order = 1 if interpolation == "bilinear" else 0
+    outputs = []
+    for b in range(n):
+        t = transforms[b if transforms.shape[0] == n else 0]
+        denom = t[6] * col + t[7] * row + 1.0
+        coords = np.stack([(t[3] * col + t[4] * row + t[5]) / denom,
+                           (t[0] * col + t[1] * row + t[2]) / denom]).astype(np.float32)
+        coords = Tensor(backend.to_device(coords).astype(x.dtype))
+        channels = [ops.reshape(map_coordinates(ops.getitem(x, (b, Ellipsis, k)), coords, order,
+                                                "constant", fill_value), (h, w))
+                    for k in range(c)]
+        outputs.append(ops.stack(channels, axis=-1))
+    return restore(_unbatched(ops.stack(outputs, axis=0), single))
+
+
+_SCALE_METHODS = {"linear": "bilinear", "bilinear": "bilinear", "trilinear": "bilinear",
+                  "triangle": "bilinear", "cubic": "bicubic", "bicubic": "bicubic",
+                  "tricubic": "bicubic", "lanczos3": "lanczos3", "lanczos5": "lanczos5"}
+
+
+def _scale_weights(in_size, out_size, scale, translation, method, antialias):
+    """(in_size, out_size) weights of one axis: output j samples the input at
+    s_j = (j + 0.5 - translation) / scale - 0.5 (zero outside [-0.5, in - 0.5])."""
+    inv_scale = 1.0 / scale
+    kernel_scale = max(inv_scale, 1.0) if antialias else 1.0
+    sample = (np.arange(out_size) + 0.5) * inv_scale - translation * inv_scale - 0.5
+    w = _KERNELS[method](np.abs(sample[None, :] - np.arange(in_size)[:, None]) / kernel_scale)
+    total = w.sum(axis=0, keepdims=True)
+    w = np.where(np.abs(total) > 1000.0 * float(np.finfo(np.float32).eps),
+                 w / np.where(total != 0, total, 1.0), 0.0)
+    inside = (sample >= -0.5) & (sample <= in_size - 0.5)
+    return np.where(inside[None, :], w, 0.0)
+
+
+@symbolic_op
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method,
+                        antialias=True) -> Tensor:
+    """Resample ``images`` to ``output_shape`` with a scale and translation per spatial axis,
+    as jax.image.scale_and_translate: output position o (pixel centres at o + 0.5) samples the
+    input at (o + 0.5 - translation) / scale - 0.5; zeros where that falls outside the input.
+    Differentiable in the images.
+
+    Args:
+        images: the input array.
+        output_shape: the output's full shape (images' rank).
+        scale: one scale per entry of ``spatial_dims``.
+        translation: one translation per entry of ``spatial_dims``.
+        spatial_dims: the axes scaled and translated.
+        method: 'linear' ('bilinear', 'trilinear', 'triangle'), 'cubic' ('bicubic',
+            'tricubic'), 'lanczos3' or 'lanczos5'.
+        antialias: widen the kernel when shrinking. Defaults to ``True``.
+
+    Example:
+        >>> images = numnet.ops.reshape(numnet.ops.arange(9.0), (3, 3))
+        >>> out = numnet.ops.image.scale_and_translate(images, (5, 5), [2.0, 2.0],
+        ...                                            [-0.5, -0.5], (0, 1), "linear")
+        >>> out.shape
+        (5, 5)
+    """
+    if method not in _SCALE_METHODS:
+        raise ValueError(f"scale_and_translate(method): expected one of "
+                         f"{sorted(_SCALE_METHODS)}, given {method!r}.")
+    x = images if isinstance(images, Tensor) else ops.as_tensor(images)
+    if not backend.is_float_dtype(x.dtype):
+        x = ops.cast(x, backend.floatx())
+    output_shape = tuple(int(n) for n in output_shape)
+    spatial_dims = tuple(int(d) % x.ndim for d in spatial_dims)
+    scale = np.asarray(backend.to_numpy(getattr(scale, "value", scale)), np.float64).ravel()
+    translation = np.asarray(backend.to_numpy(getattr(translation, "value", translation)),
+                             np.float64).ravel()
+    if len(output_shape) != x.ndim or not (len(scale) == len(translation) == len(spatial_dims)):
+        raise ValueError("scale_and_translate: output_shape needs one size per axis of images "
+                         f"({x.ndim}), scale and translation one per spatial dim; given "
+                         f"{output_shape}, {len(scale)}, {len(translation)}, {spatial_dims}.")
+    for axis, s, t in zip(spatial_dims, scale, translation, strict=True):
+        w = _scale_weights(x.shape[axis], output_shape[axis], s, t, _SCALE_METHODS[method],
+                           antialias)
+        moved = ops.transpose(x, (*[a for a in range(x.ndim) if a != axis], axis))
+        mixed = ops.matmul(moved, Tensor(backend.to_device(w).astype(x.dtype)))
+        back = list(range(x.ndim - 1))
+        back.insert(axis, x.ndim - 1)
+        x = ops.transpose(mixed, tuple(back))
+    return x
+
+
 __all__ = ["affine_transform", "crop_images", "extract_patches", "extract_patches_3d",
-           "gaussian_blur", "hsv_to_rgb", "map_coordinates", "pad_images", "resize",
-           "rgb_to_grayscale", "rgb_to_hsv", "sobel_edges", "ssim"]
+           "gaussian_blur", "hsv_to_rgb", "map_coordinates", "pad_images",
+           "perspective_transform", "resize", "rgb_to_grayscale", "rgb_to_hsv",
+           "scale_and_translate", "sobel_edges", "ssim"]
