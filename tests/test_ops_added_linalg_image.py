@@ -242,3 +242,24 @@ def test_complex_and_forward_mode_ops_equal_keras(name):
         ours, theirs = np.sort_complex(ours), np.sort_complex(theirs)
     assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-5)
+
+
+def test_elastic_transform_moves_pixels_by_a_smooth_seeded_field():
+    x = RGB.astype("float32")
+    a = ops.image.elastic_transform(x, alpha=3.0, sigma=2.0, seed=7)
+    b = ops.image.elastic_transform(x, alpha=3.0, sigma=2.0, seed=7)
+    assert a.shape == x.shape and a.dtype == np.float32
+    np.testing.assert_array_equal(a.numpy(), b.numpy())  # the seed fixes the field
+    assert np.abs(a.numpy() - x).mean() > 1e-3
+    # alpha 0: no displacement, every pixel samples itself
+    np.testing.assert_allclose(ops.image.elastic_transform(x, alpha=0.0, seed=1).numpy(), x)
+    # a constant image stays constant under any displacement with reflected borders
+    flat = np.full((6, 7, 2), 0.25, "float32")
+    np.testing.assert_allclose(ops.image.elastic_transform(flat, seed=2).numpy(), flat)
+    assert ops.image.elastic_transform((x * 255).astype("uint8"), seed=1).dtype == np.uint8
+    image = numnet.Tensor(x[:1].astype("float64"), requires_grad=True)
+    ops.sum(ops.image.elastic_transform(image, 2.0, 1.0, seed=3)).backward()
+    assert image.grad.shape == image.shape and np.isfinite(image.grad).all()
+    # each output pixel is a convex combination of input pixels: the gradient sums to the
+    # number of output pixels per channel
+    assert image.grad.sum() == pytest.approx(image.size, rel=1e-6)

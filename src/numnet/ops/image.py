@@ -1003,7 +1003,59 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
     return x
 
 
-__all__ = ["affine_transform", "crop_images", "extract_patches", "extract_patches_3d",
-           "gaussian_blur", "hsv_to_rgb", "map_coordinates", "pad_images",
+@symbolic_op
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
+                      fill_mode="reflect", fill_value=0.0, seed=None, data_format=None) -> Tensor:
+    """Elastic deformation (Simard et al., 2003): a random displacement field, N(0, sigma^2)
+    per pixel smoothed by a Gaussian of ``sigma`` (kernel int(6 sigma) | 1), scaled by
+    ``alpha``, moves where each output pixel samples the image (``map_coordinates`` with
+    ``fill_mode``). The row and column fields are drawn independently. Differentiable in the
+    images.
+
+    Args:
+        images: (height, width, channels) or (batch, height, width, channels).
+        alpha: the displacement's scale, in pixels. Defaults to ``20.0``.
+        sigma: the smoothness of the field (and its noise's scale). Defaults to ``5.0``.
+        interpolation: 'bilinear' or 'nearest'. Defaults to ``'bilinear'``.
+        fill_mode: 'reflect', 'constant', 'nearest', 'wrap' or 'mirror'. Defaults to
+            ``'reflect'``.
+        fill_value: the value outside, for 'constant'. Defaults to ``0.0``.
+        seed: None, an int or a SeedGenerator. Defaults to ``None``.
+        data_format: 'channels_last', 'channels_first' or None. Defaults to ``None``.
+
+    Example:
+        >>> out = numnet.ops.image.elastic_transform(numnet.ops.ones((8, 8, 1)), seed=1)
+        >>> out.shape, bool(numnet.ops.all(out == 1.0))
+        ((8, 8, 1), True)
+    """
+    from .. import random as _random
+
+    if interpolation not in ("bilinear", "nearest"):
+        raise ValueError(f"elastic_transform(interpolation): expected 'bilinear' or 'nearest', "
+                         f"given {interpolation!r}.")
+    x, restore = _last(images, data_format, "elastic_transform")
+    single = x.ndim == 3
+    if single:
+        x = ops.reshape(x, (1, *x.shape))
+    n, h, w, c = x.shape
+    dtype = x.dtype if backend.is_float_dtype(x.dtype) else np.dtype(backend.floatx())
+    size = int(6 * float(sigma)) | 1
+    noise = _random.normal((n, h, w, 2), stddev=float(sigma), dtype=dtype, seed=seed)
+    field = gaussian_blur(noise, (size, size), (float(sigma), float(sigma)),
+                          "channels_last").value * float(alpha)
+    rows = np.arange(h, dtype=dtype)[:, None] + field[..., 0]
+    cols = np.arange(w, dtype=dtype)[None, :] + field[..., 1]
+    order = 1 if interpolation == "bilinear" else 0
+    outputs = []
+    for b in range(n):
+        coords = Tensor(backend.xp.stack([rows[b], cols[b]]))
+        outputs.append(ops.stack([map_coordinates(ops.getitem(x, (b, Ellipsis, k)), coords,
+                                                  order, fill_mode, fill_value)
+                                  for k in range(c)], axis=-1))
+    return restore(_unbatched(ops.stack(outputs, axis=0), single))
+
+
+__all__ = ["affine_transform", "crop_images", "elastic_transform", "extract_patches",
+           "extract_patches_3d", "gaussian_blur", "hsv_to_rgb", "map_coordinates", "pad_images",
            "perspective_transform", "resize", "rgb_to_grayscale", "rgb_to_hsv",
            "scale_and_translate", "sobel_edges", "ssim"]
