@@ -535,10 +535,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "text_classification": "a model whose one Input has dtype 'string' cannot be evaluated on "
-                           "a Dataset of strings: fit / evaluate / predict convert its x to "
-                           "numbers (TypeError: evaluate(x): expected numbers); Keras feeds the "
-                           "strings to the TextVectorization layer",
     "translation_transformer": "a Sequential without an Input inside a layer of one's own, called "
                                "on an Input with a None axis (shape=(None,)), is built by the "
                                "shape probe for a length of 2 and then refuses other lengths "

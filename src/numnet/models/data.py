@@ -90,6 +90,22 @@ def prepare_x(x, where: str, name: str = "x") -> np.ndarray:
     return np.ascontiguousarray(array.astype(backend.floatx(), copy=False))
 
 
+def typed_input(value, dtype: str, where: str, name: str = "x") -> np.ndarray:
+    """An input's array in its Input's dtype: text as an object array (``dtype="string"``),
+    integers as integers (ids for Embedding and lookup layers), else checked floats."""
+    if dtype == "string" or (np.dtype(dtype).kind in "iub"):
+        array = np.asarray(getattr(value, "value", value))
+        if array.ndim == 0 or array.shape[0] == 0:
+            raise ValueError(f"{where}({name}): expected an array with one row per sample, "
+                             f"given shape {array.shape}.")
+        if dtype == "string":
+            return array.astype(object)
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+            check_finite(array, name, where)
+        return array.astype(dtype, copy=False)
+    return prepare_x(value, where, name)
+
+
 def prepare_y(y, n: int, where: str, name: str = "y") -> np.ndarray:
     array = to_array(y, name, where)
     if array.ndim == 0:

@@ -18,7 +18,7 @@ class Feeding:
         if self._graph is not None:
             xs = self._input_arrays(x, where)
             return (xs, *self._prepare_targets(y, sample_weight, len(xs[0]), where))
-        x = data.prepare_x(x, where)
+        x = self._chain_x(x, where)
         if x.ndim == 1:
             x = x.reshape(-1, 1)
         y = data.prepare_y(y, len(x), where)
@@ -237,11 +237,20 @@ class Feeding:
                 "of model.outputs, or a dict keyed by output name, e.g. the class weight of "
                 "each sample's label.")
 
+    def _chain_x(self, x, where):
+        """x of a model of one input, checked: text stays text for an Input of
+        ``dtype="string"`` (a TextVectorization or StringLookup layer takes it), other inputs
+        are checked numbers in the float type."""
+        layer = self._input_layer
+        if layer is not None and layer.dtype == "string":
+            return data.typed_input(x, "string", where)
+        return data.prepare_x(x, where)
+
     def _prepare_x(self, x, where):
         """Inputs alone (predict), checked whole; builds the model on first use."""
         if self._graph is not None:
             return self._input_arrays(x, where)
-        x = data.prepare_x(x, where)
+        x = self._chain_x(x, where)
         if x.ndim == 1:
             x = x.reshape(-1, 1)
         if self.built:
@@ -288,9 +297,10 @@ class Feeding:
         against the loss: streamed labels are not checked whole before training)."""
         floatx = backend.floatx()
         sparse = losses.kind_of(self._loss_obj) == "sparse"
+        text = self._input_layer is not None and self._input_layer.dtype == "string"
 
         def convert(xb, yb, swb):
-            xb = adapters.as_array(xb, floatx)
+            xb = adapters.as_array(xb).astype(object) if text else adapters.as_array(xb, floatx)
             if xb.ndim == 1:
                 xb = xb.reshape(-1, 1)
             if self.input_shape is not None and xb.shape[1:] != tuple(self.input_shape[1:]):

@@ -340,7 +340,7 @@ class Functional:
         arrays = []
         for name, layer, value in zip(self._input_names, self._input_layers,
                                       self._input_list(x, where), strict=True):
-            array = _typed_input(value, layer.dtype, where, f"x[{name!r}]")
+            array = data.typed_input(value, layer.dtype, where, f"x[{name!r}]")
             if array.ndim == 1:
                 array = array.reshape(-1, 1)
             _check_input(array, layer, name, self.name, where, "x")
@@ -371,18 +371,3 @@ def _check_input(x, layer: InputLayer, name: str, model_name: str, where: str,
             f"{where}({argument}[{name!r}]): the input {name!r} of model {model_name!r} expects "
             f"shape {(None,) + want} (batch, then {want}), given shape {tuple(x.shape)}.")
 
-
-def _typed_input(value, dtype: str, where: str, name: str) -> np.ndarray:
-    """An input's array in its Input's dtype: text as an object array (``dtype="string"``),
-    integers as integers (ids for Embedding and lookup layers), else checked floats."""
-    if dtype == "string" or (np.dtype(dtype).kind in "iub"):
-        array = np.asarray(getattr(value, "value", value))
-        if array.ndim == 0 or array.shape[0] == 0:
-            raise ValueError(f"{where}({name}): expected an array with one row per sample, "
-                             f"given shape {array.shape}.")
-        if dtype == "string":
-            return array.astype(object)
-        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
-            data.check_finite(array, name, where)
-        return array.astype(dtype, copy=False)
-    return data.prepare_x(value, where, name)
