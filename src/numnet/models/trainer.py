@@ -274,10 +274,18 @@ class Trainer:
         try:
             cb.call("on_train_begin", {})
             logs = self._run_epochs(train, val, cb, initial_epoch, epochs, validation_freq)
+            self._finalize_weights(epochs)
             cb.call("on_train_end", logs)
         finally:
             self._end_fit(train, blas)
         return history
+
+    def _finalize_weights(self, epochs: int) -> None:
+        """After the last epoch, the optimizer's last word on the weights, as Keras: with
+        ``use_ema`` the moving averages replace the trained weights."""
+        finalize = getattr(self.optimizer, "finalize_variable_values", None)
+        if epochs > 0 and finalize is not None:
+            finalize(self.trainable_weights)
 
     # Observers of compile and of a fit's first batch (numnet.advice registers its checks) and
     # the resolver of fit(learning_rate=...) (numnet.tools.lr_find's range test): set from the
