@@ -523,7 +523,7 @@ def test_a_text_model_file_saves_and_loads(tmp_path):
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: layers.Conv2D(4, 3, groups=2), r"groups=1 only"),
+    (lambda: layers.Conv2D(4, 3, groups=3), r"Conv2D\(groups\): the filters \(4\)"),
     (lambda: layers.Conv2D(4, 3, data_format="channels_first"), r"np\.moveaxis"),
     (lambda: layers.MaxPooling2D(data_format="channels_first"), r"channels_last"),
     (lambda: layers.GlobalAveragePooling1D(data_format="NHWC"), r"'channels_last'"),

@@ -192,3 +192,33 @@ def test_rnn_takes_a_list_of_cells_and_stacks_them():
     assert type(rnn.cell).__name__ == "StackedRNNCells"
     config = rnn.get_config()
     assert layers.RNN.from_config(config).cell.cells[1].units == 1
+
+
+# ----------------------------------------------------------------------------- grouped conv
+
+
+def test_grouped_convolution_by_hand():
+    conv = layers.Conv1D(4, 1, groups=2, use_bias=True)
+    conv(np.zeros((1, 1, 4), "float32"))
+    assert conv.kernel.shape == (1, 2, 4)  # (kernel_size, channels / groups, filters)
+    kernel = np.zeros((1, 2, 4), "float32")
+    kernel[0, :, :2] = [[1.0, 0.0], [0.0, 1.0]]    # group 0: channels 0, 1 -> filters 0, 1
+    kernel[0, :, 2:] = [[1.0, 1.0], [1.0, -1.0]]   # group 1: channels 2, 3 -> filters 2, 3
+    conv.set_weights([kernel, np.array([0.0, 0.0, 0.5, 0.0], "float32")])
+    x = numnet.Variable(np.array([[[1.0, 2.0, 3.0, 4.0]]], "float32"))
+    with numnet.GradientTape() as tape:
+        y = conv(x)
+        total = ops.sum(y)
+    # group 0 gives (1, 2); group 1 gives (3 + 4, 3 - 4) plus the bias 0.5 on filter 2
+    np.testing.assert_allclose(ops.convert_to_numpy(y), [[[1.0, 2.0, 7.5, -1.0]]])
+    # d total / d x: each channel's row of its group's kernel summed: 1, 1, 1 + 1, 1 - 1
+    np.testing.assert_allclose(ops.convert_to_numpy(tape.gradient(total, x)),
+                               [[[1.0, 1.0, 2.0, 0.0]]])
+    assert conv.get_config()["groups"] == 2
+
+
+def test_grouped_convolution_refuses_what_does_not_divide():
+    with pytest.raises(ValueError, match=r"Conv2D\(groups\): the filters \(5\)"):
+        layers.Conv2D(5, 3, groups=2)
+    with pytest.raises(ValueError, match=r"its 3 channels do not divide into groups=2"):
+        layers.Conv2D(4, 3, groups=2)(np.zeros((1, 5, 5, 3), "float32"))

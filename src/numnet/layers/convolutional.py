@@ -78,8 +78,10 @@ class _Conv(Layer):
     kernel: (*kernel_size, input channels, filters), glorot_uniform by default; bias: (filters,),
     zeros by default: the shapes and order of Keras's weights, so ``set_weights`` takes
     ``keras_layer.get_weights()``. The convolution is one matrix product over the input's
-    patches (numnet.autodiff.ops.conv). Only groups=1 and channels_last are supported; strides
-    and dilation_rate both above 1 are computed (Keras refuses that combination).
+    patches (numnet.autodiff.ops.conv); with groups > 1 the kernel is (*kernel_size, input
+    channels / groups, filters) and each group of channels has its own slice of the filters.
+    Only channels_last is supported; strides and dilation_rate both above 1 are computed
+    (Keras refuses that combination).
     """
 
     rank = 2
@@ -96,16 +98,18 @@ class _Conv(Layer):
         if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
             raise ValueError(f"{where}(filters): expected a positive integer (the number of "
                              f"output channels), given {filters!r}.")
-        if groups != 1:
-            raise ValueError(f"{where}(groups): numnet supports groups=1 only (every filter "
-                             f"sees every input channel), given {groups!r}.")
+        if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+            raise ValueError(f"{where}(groups): expected a positive integer, given {groups!r}.")
+        if filters % groups:
+            raise ValueError(f"{where}(groups): the filters ({filters}) must divide into the "
+                             f"{groups} groups; give filters a multiple of groups.")
         self.filters = filters
         self.kernel_size = positive_ints(kernel_size, self.rank, f"{where}(kernel_size)")
         self.strides = positive_ints(strides, self.rank, f"{where}(strides)")
         self.dilation_rate = positive_ints(dilation_rate, self.rank, f"{where}(dilation_rate)")
         self.padding = padding_mode(padding, f"{where}(padding)", self._paddings)
         self.data_format = channels_last(data_format, f"{where}(data_format)")
-        self.groups = 1
+        self.groups = groups
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
@@ -118,7 +122,11 @@ class _Conv(Layer):
         if channels is None:
             raise ValueError(f"Input of layer {self.name!r}: the channels axis (the last) must "
                              f"be known to build the kernel, given input shape {input_shape}.")
-        self.kernel = self.add_weight((*self.kernel_size, channels, self.filters),
+        if channels % self.groups:
+            raise ValueError(f"Input of layer {self.name!r}: its {channels} channels do not "
+                             f"divide into groups={self.groups}; give a number of channels that "
+                             "groups divides.")
+        self.kernel = self.add_weight((*self.kernel_size, channels // self.groups, self.filters),
                                       self.kernel_initializer, "kernel",
                                       regularizer=self.kernel_regularizer,
                                       constraint=self.kernel_constraint)
@@ -135,13 +143,15 @@ class _Conv(Layer):
 
     def call(self, inputs, training: bool = False):
         check_rank(self, inputs.shape, self.rank)
-        channels = self.kernel.shape[-2]
+        channels = self.kernel.shape[-2] * self.groups
         if inputs.shape[-1] != channels:
             raise ValueError(
                 f"Input of layer {self.name!r}: expected {channels} channels on the last axis "
                 f"(the number it was built for), given shape {inputs.shape}.")
         window_output_shape(self, inputs.shape, self.kernel_size, self.strides,
                             self.dilation_rate, self.padding, self.filters)
+        if self.groups > 1:
+            return self._grouped(inputs)
         act = activations.kernel_of(self.activation)
         fuse = getattr(act, "fused", None) == "relu"  # bias and relu inside the conv node
         out = ops.conv(inputs, self._weight(self.kernel), self._weight(self.bias), self.strides,
@@ -149,6 +159,22 @@ class _Conv(Layer):
         if fuse or self.activation is activations.linear:
             return out
         return self.activation(out)
+
+    def _grouped(self, inputs):
+        """groups > 1: the input channels in groups, each convolved with its own slice of the
+        filters (group g: channels g*c..(g+1)*c-1 to filters g*f..(g+1)*f-1), as Keras."""
+        kernel = self._weight(self.kernel)
+        per_channels, per_filters = kernel.shape[-2], self.filters // self.groups
+        outs = []
+        for g in range(self.groups):
+            x = ops.getitem(inputs, (Ellipsis, slice(g * per_channels, (g + 1) * per_channels)))
+            k = ops.getitem(kernel, (Ellipsis, slice(g * per_filters, (g + 1) * per_filters)))
+            outs.append(ops.conv(x, k, None, self.strides, self.padding, self.dilation_rate,
+                                 None))
+        out = ops.concatenate(outs, axis=-1)
+        if self.use_bias:
+            out = ops.add(out, self._weight(self.bias))
+        return out if self.activation is activations.linear else self.activation(out)
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
