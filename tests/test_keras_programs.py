@@ -309,6 +309,8 @@ EXPECTED = {
     "stacked_cells": {"accuracy": (0.85, 1.0), "weights": (8, 8), "params": (679, 679),
                       "loss_4": (None, of("loss_0", 0.5))},
     "optimizer_ema": {"ema_eval_loss": (None, 0.2), "overwrite_eval_loss": (None, 0.3)},
+    "grouped_convnet": {"accuracy": (0.95, 1.0), "grouped_kernel_depths": (10, 10),
+                        "params": (2116, 2116), "loss_4": (None, of("loss_0", 0.1))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -515,6 +517,7 @@ KERAS_TOLERANCE = {
     "optimizer_ema": {"ema_loss_2": ("rel", 1e-4), "overwrite_loss_2": ("rel", 1e-4),
                       "ema_weight_sum": ("rel", 1e-5), "overwrite_weight_sum": ("rel", 1e-5),
                       "ema_eval_loss": ("rel", 1e-4), "overwrite_eval_loss": ("rel", 1e-4)},
+    "grouped_convnet": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01)},
 }
 
 # Programs with no Keras comparison, and why.
