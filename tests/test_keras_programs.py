@@ -577,9 +577,6 @@ DIFFERS_FROM_KERAS: dict[str, str] = {
                               "layer with several outputs (LSTM return_state) one level deeper "
                               "than Keras: the nodes that pick its outputs count as a level, so "
                               "a NumPy draw lands on other layers than in Keras",
-    "optimizer_ema": "fit() does not call optimizer.finalize_variable_values at its end, so "
-                     "with use_ema the model keeps its last weights instead of their moving "
-                     "average (Keras swaps the average in)",
 }
 
 
