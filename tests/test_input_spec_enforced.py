@@ -122,3 +122,15 @@ def test_a_layer_built_before_takes_its_symbolic_output_shape_from_the_input():
     dense = layers.Dense(3)  # one layer called on inputs of two ranks
     assert dense(numnet.Input((5,))).shape == (None, 3)
     assert dense(numnet.Input((7, 5))).shape == (None, 7, 3)
+
+
+def test_weights_made_inside_a_name_scope_have_its_path_as_keras():
+    with numnet.name_scope("encoder"):
+        variable = numnet.Variable(1.0, name="scale")
+        dense = layers.Dense(2, name="proj")
+        dense.build((None, 3))
+    assert variable.path == "encoder/scale"
+    assert [w.path for w in dense.weights] == ["encoder/proj/kernel", "encoder/proj/bias"]
+    outside = layers.Dense(2, name="plain")
+    outside.build((None, 3))
+    assert outside.kernel.path == "plain/kernel"

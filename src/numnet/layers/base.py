@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import backend, constraints, initializers, regularizers
 from .. import dtype_policies as mixed_precision
+from .. import scopes as _scopes
 from ..autodiff import ops
 from ..autodiff import symbolic as _symbolic
 from ..autodiff.tensor import Tensor, Variable
@@ -365,7 +366,7 @@ class Layer:
         value = init(shape, dtype=dtype)
         name = name or "variable"
         var = Variable(value, name=name, trainable=bool(trainable))
-        var.path = f"{self.name}/{name}"
+        var.path = _scopes.scoped(f"{self.name}/{name}")  # under open name_scopes, as Keras
         var.constraint = constraints.get(constraint)  # applied after each optimizer step
         self._weights.append(var)
         if regularizer is not None:
@@ -541,6 +542,30 @@ class Layer:
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    # ----- Keras's saving hooks: model.save and load_model call them (numnet.saving) -----
+    def save_own_variables(self, store) -> None:
+        """Put this layer's own weights in ``store`` (a dict-like), under "0", "1", ... in
+        the order of ``weights``; the layers it holds save theirs themselves. Override it (and
+        ``load_own_variables``) to keep more, e.g. ``store["my_variable"] = v.numpy()``."""
+        serialization().save_own_variables(self, store)
+
+    def load_own_variables(self, store) -> None:
+        """Set this layer's own weights from ``store`` (what ``save_own_variables`` put
+        there), checking their number and shapes first. Raises ValueError on a mismatch."""
+        serialization().load_own_variables(self, store)
+
+    def get_build_config(self) -> dict | None:
+        """``{"input_shape": [...]}`` of a built layer (None before it is built): what
+        ``build_from_config`` needs to build it again when a model file is loaded."""
+        shape = getattr(self, "input_shape", None) if self.built else None
+        return None if shape is None else {"input_shape": serialization().shape_list(shape)}
+
+    def build_from_config(self, config) -> None:
+        """Build the layer from ``get_build_config()``'s dict (nothing for None)."""
+        shape = (config or {}).get("input_shape")
+        if shape is not None and not self.built:
+            self.build(serialization().shape_tuple(shape))
 
     _is_model = False
 
