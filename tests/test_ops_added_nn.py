@@ -14,7 +14,11 @@ import numnet
 from numnet import ops
 from numnet.autodiff.gradcheck import check_gradients
 
-pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::numnet.AdviceWarning"),
+    # Keras warns that rms_scaling is deprecated; numnet keeps its meaning, checked against it
+    pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`:UserWarning"),
+]
 
 rng = np.random.default_rng(9)
 Q = rng.normal(size=(2, 3, 4, 5)).astype("float32")

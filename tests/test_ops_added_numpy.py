@@ -13,7 +13,13 @@ import numnet
 from numnet import ops
 from numnet.autodiff.gradcheck import check_gradients
 
-pytestmark = pytest.mark.filterwarnings("ignore::numnet.AdviceWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::numnet.AdviceWarning"),
+    # NumPy's references warn on the all-NaN rows and 2-vectors that these tests use on purpose
+    pytest.mark.filterwarnings("ignore:All-NaN slice:RuntimeWarning"),
+    pytest.mark.filterwarnings("ignore:Degrees of freedom:RuntimeWarning"),
+    pytest.mark.filterwarnings("ignore:Arrays of 2-dimensional vectors:DeprecationWarning"),
+]
 
 rng = np.random.default_rng(5)
 F = rng.normal(size=(3, 4)).astype("float32")
