@@ -311,6 +311,13 @@ EXPECTED = {
     "optimizer_ema": {"ema_eval_loss": (None, 0.2), "overwrite_eval_loss": (None, 0.3)},
     "grouped_convnet": {"accuracy": (0.95, 1.0), "grouped_kernel_depths": (10, 10),
                         "params": (2116, 2116), "loss_4": (None, of("loss_0", 0.1))},
+    # 192 rows in batches of 32; the repeating dataset runs 2 epochs of 3 steps
+    "tf_data_training": {"dataset_gap": (0.0, 1e-6), "evaluate_gap": (0.0, 1e-6),
+                         "predict_rows": (64, 64), "repeat_iterations": (6, 6),
+                         "weighted_gap": (0.0, 1e-6), "val_accuracy": (0.6, 1.0),
+                         "loss_2": (None, of("loss_0", 0.8))},
+    "tf_data_named_outputs": {"arrays_gap": (0.0, 1e-6), "history_keys": (3, 3)},
+    "named_outputs_dict": {"history_keys": (3, 3), "loss_3": (None, of("loss_0", 0.8))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -518,6 +525,11 @@ KERAS_TOLERANCE = {
                       "ema_weight_sum": ("rel", 1e-5), "overwrite_weight_sum": ("rel", 1e-5),
                       "ema_eval_loss": ("rel", 1e-4), "overwrite_eval_loss": ("rel", 1e-4)},
     "grouped_convnet": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01)},
+    "tf_data_training": {**TRAJECTORY, "val_accuracy": ("abs", 0.01),
+                         "repeat_iterations": ("abs", 0)},
+    "tf_data_named_outputs": {**TRAJECTORY, "history_keys": ("abs", 0)},
+    "named_outputs_dict": {**TRAJECTORY, "score_loss": ("rel", 1e-4),
+                           "class_loss": ("rel", 1e-4), "history_keys": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -568,6 +580,10 @@ FAILS = {
                              "shape to be its input shape (compute_output_shape's default) and "
                              "is not run on a sample later, so the next layer of a Sequential "
                              "is built for 8 features instead of the layer's 16 outputs",
+    "tf_data_named_outputs": "fit() on a Dataset whose targets are a dict keyed by output "
+                             "names fails (TypeError: unhashable type: 'slice': the trainer "
+                             "slices the first batch's targets as an array); the same dicts "
+                             "of arrays train",
 }
 
 
