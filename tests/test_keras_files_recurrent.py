@@ -319,7 +319,8 @@ def test_held_layers_are_checked_as_the_model_s_own(tmp_path, marker):
             "config": {"cells": []}, "registered_name": None}
 
     _refused_file(_edited(tmp_path, stacked_cells, "simple_rnn"),
-                  r"config\.cell: unknown layer 'StackedRNNCells'")
+                  r"model\.config\.layers\[2\].*StackedRNNCells\(cells\): expected a non-empty "
+                  r"list of cells")
 
     def policy(layers_):
         layers_[4]["config"]["layer"]["config"]["dtype"] = {

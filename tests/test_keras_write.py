@@ -320,8 +320,7 @@ class Twos(numnet.initializers.Initializer):
 
 
 @pytest.mark.parametrize("suffix", [".keras", ".h5"])
-@pytest.mark.parametrize("case", ["custom layer", "lambda", "activation", "initializer",
-                                  "subclassed"])
+@pytest.mark.parametrize("case", ["custom layer", "lambda", "initializer", "subclassed"])
 def test_what_keras_does_not_have_is_refused_naming_it_and_nothing_is_written(
         tmp_path, suffix, case):
     if case == "subclassed":
@@ -339,7 +338,6 @@ def test_what_keras_does_not_have_is_refused_naming_it_and_nothing_is_written(
         layer, named = {
             "custom layer": (Scale(name="scale"), "'scale' (Scale)"),
             "lambda": (layers.Lambda(_halve, name="halve"), "'halve' (Lambda)"),
-            "activation": (layers.Dense(2, activation=_halve), "'_halve'"),
             "initializer": (layers.Dense(2, kernel_initializer=Twos()), "'Twos'"),
         }[case]
         model = numnet.Sequential([numnet.Input((3,)), layer])

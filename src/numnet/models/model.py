@@ -172,6 +172,15 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         self.build(tuple(input_shape))  # (sets the output shape: a model's is no identity)
         self.__dict__.pop("_children", None)
 
+    def _declared_input_shape_(self):
+        """The input shape that data must fit: the declared Input's (an Input, or input_shape=
+        on the first layer), or None for a model built from its first data, which then takes
+        whatever its layers take, as Keras (a Sequential of Embedding and LSTM called on
+        growing contexts; each layer still checks what it was built for)."""
+        if self._input_layer is None or getattr(self, "_input_inferred", False):
+            return None
+        return self.input_shape
+
     def build(self, input_shape=None) -> None:
         self._masking = self._output_mask = None
         if self._graph is not None:  # built when made
@@ -255,8 +264,9 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             data.prepare_x(inputs, "Model.__call__", "inputs"))
         if not self.built:
             self.build((None,) + tuple(x.shape[1:]))
-        elif self.input_shape is not None:
-            data.check_input_shape(x.value, self.input_shape, self.name, "Model.__call__")
+        else:
+            data.check_input_shape(x.value, self._declared_input_shape_(), self.name,
+                                   "Model.__call__")
         context = _layer_context
         outer, context.training = context.training, training
         if context.depth == 0:
@@ -315,6 +325,17 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             with saving.custom_object_scope(custom_objects):
                 return cls(**config)
         return cls(**config)
+
+    def get_compile_config(self) -> dict | None:
+        """The arguments of ``compile`` as a JSON-ready dict (None before compile), which
+        ``model.save`` writes and ``load_model`` gives to ``compile_from_config``. Override
+        both for a ``compile`` of one's own."""
+        return _saving().state.compile_config(self)
+
+    def compile_from_config(self, config: dict) -> None:
+        """Compile the model from ``get_compile_config()``'s dict (names resolved as a model
+        file's are: nothing is imported). Raises ValueError for settings numnet lacks."""
+        _saving().state.compile_from_config(self, config)
 
     # ----- saving (the format lives in numnet.saving) -----
     def save(self, filepath, overwrite: bool = True, **kwargs) -> None:

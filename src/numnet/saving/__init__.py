@@ -36,6 +36,7 @@ from __future__ import annotations
 import sys
 import types
 
+from . import state  # (Model.get_compile_config reaches it as saving.state)
 from .archive import DEFAULT_MAX_BYTES
 from .errors import ModelFileError
 from .model_file import (
@@ -83,7 +84,9 @@ def _register() -> None:
     layers_base._serialization = types.SimpleNamespace(
         serialize_layer=objects.serialize_layer, builtin_layers=objects.builtin_layers,
         serialize_keras_object=serialization.serialize_keras_object,
-        deserialize_keras_object=serialization.deserialize_keras_object)
+        deserialize_keras_object=serialization.deserialize_keras_object,
+        save_own_variables=state.save_own_variables, load_own_variables=state.load_own_variables,
+        shape_list=state.shape_list, shape_tuple=state.shape_tuple)
     models.load_model, models.model_from_json = load_model, model_from_json
     models.save_model = save_model
 

@@ -48,7 +48,7 @@ import numpy as np
 
 from .. import constraints, initializers, optimizers, regularizers
 from ..layers.base import _LAYER_KWARGS, InputLayer, Layer
-from . import keras_h5, keras_ops, objects, schema
+from . import keras_h5, keras_ops, objects, schema, state
 from .archive import Archive
 from .errors import ModelFileError
 from .json_text import parse_json
@@ -89,10 +89,15 @@ _HISTORY = [schema.OneOf(str, schema.NON_NEGATIVE)]
 _REFERENCES = [schema.OneOf(str, schema.NON_NEGATIVE, _HISTORY)]
 
 
+ASSET_NAME = r"assets(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}){1,16}"
+"""The names of the files that layers' save_assets wrote, which a .keras file holds: relative
+paths under assets/ whose parts do not begin with a dot (so no ``..``)."""
+
+
 class ArchiveOfEither(Archive):
     """A zip holding numnet's members or those of a Keras ``.keras`` file."""
 
-    names = re.compile(f"{Archive.names.pattern}|model\\.weights\\.h5")
+    names = re.compile(f"{Archive.names.pattern}|model\\.weights\\.h5|{ASSET_NAME}")
 
 
 def is_keras_file(ar: Archive) -> bool:
@@ -521,8 +526,9 @@ class Translator:
         self.check_keys(spec, where)
         if name == "function":  # a custom function, by its registered name: resolved by name
             registered = spec.get("registered_name")
-            return {"class_name": "function",
-                    "config": registered if isinstance(registered, str) else spec["config"]}
+            by = registered if isinstance(registered, str) and registered != "function" \
+                else spec["config"]  # (Keras's "function": a function by its plain name)
+            return {"class_name": "function", "config": by}
         own, family = self.own_name(spec, where)
         if family == "" and name in DTYPE_POLICY_CLASSES:
             return self.dtype_policy(spec, where)
@@ -673,7 +679,7 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
     them, compile settings (a warning names what was left out); not the optimizer's state."""
     from ..notices import AdviceWarning
     for member in ar.members:
-        if member not in MEMBERS:
+        if member not in MEMBERS and not re.fullmatch(ASSET_NAME, member):
             raise ar.fail(member, f"unexpected member; a Keras model file holds only {MEMBERS}")
     if "config.json" not in ar.members:
         raise ar.fail("config.json", "missing: the file is truncated or not a Keras model file")
@@ -693,11 +699,30 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
     finally:
         loader.release()
     data = ar.read_bytes(WEIGHTS, ar.max_bytes)
-    keys = weight_keys(model, spec, source)
-    keras_h5.load_weights(model, io.BytesIO(data), False, ar.max_bytes, keys=keys,
-                          source=f"{ar.path}: {WEIGHTS}")
+    from . import keras_writer
+
+    def layers_of(m):
+        return keras_writer.keras_layers_of(m, ".keras")
+
+    at = f"{ar.path}: {WEIGHTS}"
+    if state.needs_walk(model, layers_of):
+        # a subclassed model, a layer of one's own holding layers, hooks of one's own:
+        # each object's state where Keras's walk puts it, read by its load_own_variables
+        with loader.wrap(WEIGHTS):
+            slots = state.load_h5(model, io.BytesIO(data), ar.max_bytes, at, layers_of)
+    else:
+        keys = weight_keys(model, spec, source)
+        keras_h5.load_weights(model, io.BytesIO(data), False, ar.max_bytes, keys=keys,
+                              source=at)
+        slots = state.load_h5(model, io.BytesIO(data), ar.max_bytes, at)
+    if state.asset_members(ar):
+        state.load_assets(ar, state.walk(model, layers_of), f"{ar.path}: assets")
     settings = spec.get("compile_config")
-    if compile and settings:  # (Keras writes {} for a model it has not compiled)
+    if compile and settings and state.overrides(model, "compile_from_config",
+                                                objects.model_class()):
+        with loader.wrap("compile_config"):  # the model's own compile_from_config
+            model.compile_from_config(settings)
+    elif compile and settings:  # (Keras writes {} for a model it has not compiled)
         left_out = None
         try:
             settings = translate.compile_settings(  # code named in it is refused
@@ -716,6 +741,8 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
             warnings.warn(f"load_model: the model is loaded uncompiled, as numnet cannot "
                           f"compile it as Keras did ({left_out}). Call "
                           "model.compile(...) before training it.", stacklevel=3)
+    if compile and slots is not None and getattr(model, "optimizer", None) is not None:
+        keras_writer.restore_optimizer(model, slots, at)
     return model
 
 

@@ -57,9 +57,10 @@ from ..autodiff.tensor import Tensor
 from ..layers.base import InputLayer
 from ..layers.symbolic import CallSpec, OpLayer, _Slot
 from ..models.functional import keras_layer_order
-from . import keras_h5, keras_ops, objects
+from . import keras_h5, keras_ops, objects, state
 from .archive import write_archive
 from .atomic import atomic_write
+from .errors import ModelFileError
 from .keras_file import HELD_LAYERS
 from .registry import get_registered_name
 
@@ -168,8 +169,12 @@ def _keras_class(model, where: str, fmt: str) -> str:
         return "Sequential"
     if type(model) is Model and (model._graph is not None or model._functional):
         return "Functional"
+    if isinstance(model, Model) and get_registered_name(type(model)) is not None:
+        return "Custom"  # a registered subclassed model: its class and get_config, as Keras
     raise _refuse(f"{where}: the model {model.name!r} ({type(model).__name__})",
-                  "is a subclassed model, whose architecture is Python code", fmt)
+                  "is a subclassed model that is not registered (Keras writes a subclassed "
+                  "model by its registered name and get_config: decorate the class with "
+                  "@register_keras_serializable(package=...) and give it get_config)", fmt)
 
 
 def _keras_layers(model, fmt: str, where: str = "model") -> list:
@@ -209,6 +214,13 @@ def _without_picks(n_inputs: int, calls: list, outputs: list) -> tuple[list, lis
 def _keras_object(module: str, class_name: str, config) -> dict:
     return {"module": module, "class_name": class_name, "config": config,
             "registered_name": None}
+
+
+def _function(name: str) -> dict:
+    """A function of one's own as Keras writes it: by its registered name ("package>name"),
+    or by its plain name, which Keras finds in custom_objects."""
+    return {"module": "builtins", "class_name": "function", "config": name,
+            "registered_name": "function"}
 
 
 def _dtype_policy(name: str) -> dict:
@@ -273,9 +285,8 @@ class _Writer:
         if family is not None:
             return self.keras_object(value, family, where)
         if isinstance(value, dict) and "class_name" in value:
-            if value["class_name"] == "function":
-                raise self.refuse(f"{where}: the custom function {value.get('config')!r}",
-                                  "is not one of Keras's")
+            if value["class_name"] == "function" and isinstance(value.get("config"), str):
+                return _function(value["config"])
             raise self.refuse(where, f"holds the object {value['class_name']!r}, which numnet "
                                      "cannot write for Keras")
         return value
@@ -295,12 +306,16 @@ class _Writer:
                     raise self.refuse(at, "holds a layer that numnet cannot write for Keras")
                 out[key] = self.layer(inner, at, build=False)
                 continue
+            if isinstance(value, dict) and "module" in value and "class_name" in value \
+                    and value["class_name"] != "function" and state.is_custom(layer):
+                out[key] = self.nested(layer, key, value, at)
+                continue
             out[key] = self.value(key, value, at)
         return out
 
     def layer(self, layer, where: str, build: bool = True) -> dict:
         """A layer (or a nested model) as an entry of Keras's config."""
-        if _is_model(layer):
+        if _is_model(layer) or isinstance(layer, objects.model_class()):
             return self.model(layer, where)
         if isinstance(layer, InputLayer):
             return _keras_object("keras.layers", "InputLayer", self.input_config(layer))
@@ -435,16 +450,41 @@ class _Writer:
         """A registered custom layer as Keras writes one: no module, its class name, its
         registered name ("package>Name"), for the Keras process to find the class registered
         under the same name; its weights in /vars, in the order it made them."""
-        if keras_h5.held_layers(layer):
-            raise self.refuse(f"{where}: the custom layer {layer.name!r} "
-                              f"({type(layer).__name__})", "holds layers of its own, whose "
-                              "weights numnet cannot place as Keras does")
         spec = {"module": None, "class_name": type(layer).__name__,
                 "config": self.layer_config(layer, where), "registered_name": registered}
-        shape = getattr(layer, "input_shape", None)
-        if build and layer.built and shape is not None:
-            spec["build_config"] = {"input_shape": _shape(shape)}
+        built = layer.get_build_config() if build else None
+        if built is not None:
+            spec["build_config"] = built
         return spec
+
+    def custom_model(self, model, where: str) -> dict:
+        """A registered subclassed model as Keras writes one: its class by its registered name,
+        its get_config (and build config); its weights where Keras's walk of its attributes
+        puts them (state.py)."""
+        spec = {"module": None, "class_name": type(model).__name__,
+                "config": self.layer_config(model, where),
+                "registered_name": get_registered_name(type(model))}
+        built = model.get_build_config()
+        if built is not None:
+            spec["build_config"] = built
+        return spec
+
+    def nested(self, owner, key: str, value: dict, where: str):
+        """A serialized object in a custom layer's config (``serialize_keras_object(layer)``):
+        a layer it holds written as Keras writes that layer; another object through its
+        family."""
+        config = value.get("config") if isinstance(value.get("config"), dict) else {}
+        name = config.get("name")
+        for inner in owner._sublayers():
+            if inner.name == name:
+                return self.layer(inner, where)
+        for family in ("initializers", "regularizers", "constraints", "losses", "metrics",
+                       "optimizers"):
+            if _TABLES[family]().get(value["class_name"]) is not None:
+                return self.keras_object({"class_name": value["class_name"],
+                                          "config": config}, family, where)
+        raise self.refuse(where, f"holds the object {value['class_name']!r}, which numnet "
+                                 "cannot write for Keras")
 
     @staticmethod
     def input_config(layer: InputLayer) -> dict:
@@ -454,6 +494,12 @@ class _Writer:
     # ----- models -----
     def model(self, model, where: str = "model") -> dict:
         kind = _keras_class(model, where, self.fmt)
+        if kind == "Custom":
+            if self.fmt != ".keras":
+                raise self.refuse(f"{where}: the model {model.name!r} "
+                                  f"({type(model).__name__})", "is a subclassed model, which "
+                                  "Keras's legacy .h5 format cannot hold (save as .keras)")
+            return self.custom_model(model, where)
         if kind == "Sequential":
             return self.sequential(model, where)
         return self.functional(model, where)
@@ -585,7 +631,11 @@ def keras_config(model, fmt: str = ".keras") -> dict:
     object that Keras does not have."""
     writer = _Writer(fmt)
     spec = writer.model(model)
-    spec["compile_config"] = writer.compile_config(model)
+    if state.overrides(model, "get_compile_config", objects.model_class()):
+        own = model.get_compile_config() if model.compiled else None
+        spec["compile_config"] = objects.to_json_ready(own, "get_compile_config()")
+    else:
+        spec["compile_config"] = writer.compile_config(model)
     return json.loads(json.dumps(spec, default=objects._json_default))
 
 
@@ -639,13 +689,13 @@ def write_weights_h5(fileobj, model, fmt: str = ".keras", optimizer=None) -> Non
     (the values of optimizer_variables), the optimizer's state in ``/optimizer/vars``."""
     h5py = keras_h5._h5py()
     with h5py.File(fileobj, "w") as h5:
-        _write_layers(h5.create_group("layers"), model, fmt)
-        if optimizer is not None:
-            group = h5.create_group("optimizer/vars")
-            group.attrs["name"] = model.optimizer.name
-            for i, value in enumerate(optimizer):
-                group.create_dataset(str(i), data=value)
-        h5.create_group("vars").attrs["name"] = model.name
+        return state.save_tree(h5, model, lambda m: keras_layers_of(m, fmt), optimizer)
+
+
+def keras_layers_of(model, fmt: str = ".keras") -> list:
+    """A Sequential's or functional model's layers as Keras lists them (``model.layers``),
+    without the graph's operations: what Keras's walk of a model's state visits first."""
+    return [layer for layer in _keras_layers(model, fmt) if not isinstance(layer, OpLayer)]
 
 
 KERAS_SLOTS = {
@@ -663,6 +713,8 @@ turn (Adam: m0, v0, m1, v1, ..., then v_max0, v_max1, ...); numnet's names of th
 def _keras_trainable(model) -> list:
     """The model's trainable weights in Keras's order (its layers' order, nested models'
     inside)."""
+    if not _is_model(model):
+        return list(model.trainable_weights)  # a subclassed model: its own order, as Keras's
     out = []
     for layer in _keras_layers(model, ".keras"):
         out += _keras_trainable(layer) if _is_model(layer) else list(layer.trainable_weights)
@@ -697,7 +749,8 @@ def _optimizer_state(model) -> list | None:
         return None
     out = [("iteration", np.asarray(int(backend.to_numpy(opt.iterations.value)), "int32")),
            ("learning_rate", np.asarray(opt.current_learning_rate(), "float32"))]
-    scope = f"{model.name}_" if _keras_class(model, "model", ".keras") == "Sequential" else ""
+    scope = f"{model.name}_" if type(model).__name__ == "Sequential" and _is_model(model) \
+        else ""
     rename = {"velocity": "momentum"} if type(opt).__name__ == "SGD" else KERAS_SLOT_NAMES
     for group in groups:
         group = [n for n in group if n in names]
@@ -708,6 +761,64 @@ def _optimizer_state(model) -> list | None:
     if type(opt).__name__ == "Nadam":  # Keras keeps the product of the momentum schedule
         out.append(("u_product", np.asarray(opt.mu_product(int(opt._step)), "float32")))
     return out
+
+
+def _slot_targets(model) -> tuple[list, list] | None:
+    """(the slot arrays in Keras's order of optimizer_variables, their names), or None where
+    numnet cannot give them in Keras's form."""
+    opt = model.optimizer
+    groups = KERAS_SLOTS.get(type(opt).__name__)
+    slots = getattr(opt, "_slots", None)
+    if groups is None or slots is None or opt.use_ema \
+            or (opt.gradient_accumulation_steps or 1) > 1:
+        return None
+    trainable = _keras_trainable(model)
+    opt.build(trainable)
+    names = [n for n in slots[trainable[0].uid] if not n.startswith("_")] if trainable else []
+    known = [n for group in groups for n in group]
+    if any(n not in known for n in names):
+        return None
+    targets, labels = [], []
+    for group in groups:
+        for var in trainable:
+            for n in group:
+                if n in slots[var.uid]:
+                    targets.append(slots[var.uid][n])
+                    labels.append(f"{var.path} {n}")
+    return targets, labels
+
+
+def restore_optimizer(model, values: list, source: str) -> None:
+    """Set the optimizer's step and slots from ``optimizer/vars`` of a .keras file (Keras's
+    order: ``iteration``, ``learning_rate``, the slots as KERAS_SLOTS places them), all checked
+    before any is set; with a warning, a fresh optimizer where numnet has no such layout."""
+    opt = model.optimizer
+    found = _slot_targets(model)
+    if found is None:
+        warnings.warn(f"load_model: the state of the optimizer {type(opt).__name__} in "
+                      f"{source} is not one numnet reads; training goes on with a fresh "
+                      "optimizer.", stacklevel=4)
+        return
+    targets, labels = found
+    extra = 1 if type(opt).__name__ == "Nadam" else 0
+    if len(values) != 2 + len(targets) + extra:
+        raise ModelFileError(f"{source}: /optimizer/vars: {type(opt).__name__} of this model "
+                             f"keeps {2 + len(targets) + extra} variables (iteration, "
+                             f"learning_rate, {len(targets)} slots); the file holds "
+                             f"{len(values)}")
+    step = np.asarray(values[0])
+    if step.shape != () or step.dtype.kind not in "iuf" or not 0 <= float(step) < 2**53:
+        raise ModelFileError(f"{source}: /optimizer/vars/0: the iteration count must be a "
+                             f"non-negative number, found {step!r}")
+    for i, (target, label) in enumerate(zip(targets, labels, strict=True), start=2):
+        if tuple(np.shape(values[i])) != tuple(target.shape):
+            raise ModelFileError(f"{source}: /optimizer/vars/{i}: the slot {label} has shape "
+                                 f"{tuple(target.shape)}; the file holds "
+                                 f"{tuple(np.shape(values[i]))}")
+    for i, target in enumerate(targets, start=2):
+        target[...] = backend.to_device(np.asarray(values[i]), dtype=target.dtype)
+    opt._step = int(step)
+    opt.iterations.value[...] = int(step)
 
 
 def _value_of(array) -> np.ndarray:
@@ -722,16 +833,17 @@ def _metadata() -> bytes:
 
 def save_keras(model, path: str, overwrite: bool = True, include_optimizer: bool = True) -> None:
     """Write ``model`` to ``path`` as a Keras 3 ``.keras`` file (see the module's docstring)."""
+    state_module = state
     keras_h5._h5py()
     spec = keras_config(model, ".keras")
     config = json.dumps(spec).encode("utf-8")
-    state = None
-    if include_optimizer and spec["compile_config"] is not None:
-        state = optimizer_variables(model)
+    values = None
+    if include_optimizer and spec["compile_config"] is not None and model.optimizer is not None:
+        values = optimizer_variables(model)
     buffer = io.BytesIO()
-    write_weights_h5(buffer, model, ".keras", state)
+    found = write_weights_h5(buffer, model, ".keras", values)
     members = [("metadata.json", _metadata()), ("config.json", config),
-               ("model.weights.h5", buffer.getvalue())]
+               ("model.weights.h5", buffer.getvalue()), *state_module.save_assets(found)]
     atomic_write(path, lambda f: write_archive(f, members), overwrite=overwrite, where="save")
 
 
