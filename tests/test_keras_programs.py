@@ -562,20 +562,6 @@ FAILS = {
                                 "fit, takes its first input's whole shape as the only one "
                                 "allowed: predict and __call__ then refuse sequences of another "
                                 "length, which Keras runs (the Embedding and LSTM take any)",
-    "keras_file_custom_objects": "model.save to .keras refuses what Keras writes: a registered "
-                                 "Model subclass with get_config, a Dense whose activation is "
-                                 "a function of one's own (Keras saves its name, to be loaded "
-                                 "with custom_objects) and a layer whose config holds a "
-                                 "serialized layer",
-    "keras_file_resume_training": "load_model of a .keras file leaves the optimizer's state "
-                                  "(iterations, Adam's moments) behind, although numnet writes "
-                                  "it and Keras reads it: training does not go on where it "
-                                  "stopped",
-    "custom_saving_guide": "numnet has none of the saving hooks Keras calls (save_own_variables "
-                           "/ load_own_variables, save_assets / load_assets, "
-                           "get_build_config / build_from_config, get_compile_config / "
-                           "compile_from_config), and model.save to .keras refuses a "
-                           "registered Model subclass",
     "prebuilt_custom_layer": "a custom layer built by a direct build() call takes its output "
                              "shape to be its input shape (compute_output_shape's default) and "
                              "is not run on a sample later, so the next layer of a Sequential "
