@@ -475,6 +475,9 @@ class Translator:
             config["shape"], config["batch_size"] = shape[1:], shape[0]
         own = cls if family is not None and self.loader.lookup(name) is None else None
         label = config.get("name", name)
+        if own is None:  # a class of one's own: Keras's harmless settings that it lacks go
+            return {"class_name": name, "config": self.config(
+                config, at, cls, f"layer {label!r} ({name})", closed=False)}
         return {"class_name": name,
                 "config": self.config(config, at, own, f"layer {label!r} ({name})")}
 
