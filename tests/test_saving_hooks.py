@@ -505,3 +505,74 @@ def test_training_resumed_across_numnet_and_keras_follows_the_same_losses(tmp_pa
                                               other="keras")), {})
     finally:
         os.chdir(cwd)
+
+
+# ----------------------------------------------------------------------------- .numnet
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_numnet_file_round_trip_calls_the_same_hooks(tmp_path, kind):
+    model = NS["make"](kind)
+    if kind == "extra":
+        model.layers[-1].extra.assign(np.array([3.0, -1.0], "float32"))
+    path = tmp_path / "m.numnet"
+    model.save(path)
+    loaded = _load(path, kind)
+    assert type(loaded) is type(model)
+    np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
+    config = json.loads(_members(path)["config.json"])
+    if kind == "extra":
+        assert [e["key"] for e in config["stores"][0]["entries"]] == ["0", "1", "2", "extra"]
+        np.testing.assert_array_equal(loaded.layers[-1].extra.numpy(), [3.0, -1.0])
+    if kind == "vocabulary":
+        assert config["assets"] == ["assets/layers/with_vocabulary/vocabulary.txt"]
+        assert loaded.layers[-1].vocab == "a b <unk>"
+
+
+def test_a_numnet_file_s_assets_must_be_the_ones_it_lists(tmp_path):
+    model = NS["make"]("vocabulary")
+    path = tmp_path / "m.numnet"
+    model.save(path)
+    members = _members(path)
+    bad = tmp_path / "bad.numnet"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for member, content in {**members, "assets/extra.txt": b"x"}.items():
+            zf.writestr(member, content)
+    with pytest.raises(ModelFileError, match="assets.*'assets/extra.txt'"):
+        numnet.models.load_model(bad)
+
+
+def test_a_numnet_file_keeps_a_compile_of_one_s_own_and_the_optimizer_state(tmp_path):
+    @numnet.saving.register_keras_serializable(package="hooks_numnet")
+    class OwnCompile(numnet.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def compile(self, optimizer, loss_fn):
+            super().compile(optimizer, loss=loss_fn)
+            self.loss_fn = loss_fn
+
+        def get_compile_config(self):
+            return {"opt": numnet.saving.serialize_keras_object(self.optimizer),
+                    "loss_fn": self.loss_fn}
+
+        def compile_from_config(self, config):
+            self.compile(numnet.saving.deserialize_keras_object(config["opt"]),
+                         config["loss_fn"])
+
+    x = np.random.default_rng(1).normal(size=(16, 4)).astype("float32")
+    y = x[:, :2] * 2.0
+    model = OwnCompile()
+    model.compile(numnet.optimizers.Adam(0.05), "mse")
+    model.fit(x, y, batch_size=4, verbose=0, shuffle=False)
+    path = tmp_path / "own.numnet"
+    model.save(path)
+    loaded = numnet.models.load_model(path)
+    assert loaded.loss_fn == "mse" and int(loaded.optimizer.iterations.numpy()) == 4
+    first = model.fit(x, y, batch_size=4, verbose=0, shuffle=False).history["loss"]
+    second = loaded.fit(x, y, batch_size=4, verbose=0, shuffle=False).history["loss"]
+    np.testing.assert_allclose(second, first, rtol=0, atol=1e-7)

@@ -13,7 +13,16 @@ import numpy as np
 
 from .. import backend
 from . import archive as archive_module
-from . import keras_file, keras_h5, keras_legacy, keras_writer, objects, optimizer_state, schema
+from . import (
+    keras_file,
+    keras_h5,
+    keras_legacy,
+    keras_writer,
+    objects,
+    optimizer_state,
+    schema,
+    state,
+)
 from . import loader as loader_module
 from .archive import DEFAULT_MAX_BYTES, NUMERIC_DTYPES, Archive, write_archive
 from .atomic import atomic_write
@@ -155,9 +164,49 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
         "weights": _weights_manifest(model, arrays),
         "optimizer_state": None,
     }
-    if include_optimizer and config["compile"] is not None:
+    if state.overrides(model, "get_compile_config", objects.model_class()):
+        own = model.get_compile_config() if model.compiled else None
+        if own is not None:  # a compile of one's own: compile_from_config takes it back
+            config["compile"] = None
+            config["compile_config"] = objects.to_json_ready(own, "get_compile_config()")
+    if include_optimizer and (config["compile"] is not None or "compile_config" in config):
         config["optimizer_state"] = optimizer_state.save_state(model, arrays)
-    _write(path, config, arrays, overwrite, "save")
+    found = state.walk(model, _layers_of)
+    stores = _own_stores(found, arrays)
+    if stores:
+        config["stores"] = stores
+    assets = state.save_assets(found)
+    if assets:
+        config["assets"] = [name for name, _ in assets]
+    _write(path, config, arrays + assets, overwrite, "save")
+
+
+def _layers_of(model) -> list:
+    return keras_writer.keras_layers_of(model, ".numnet")
+
+
+def _own_stores(found, arrays: list) -> list:
+    """What the layers whose save_own_variables is their own put in their stores, as .npy
+    members after the weights."""
+    from ..layers.base import Layer
+
+    out = []
+    for path, obj in found:
+        if not isinstance(obj, Layer) or not state.overrides(obj, "save_own_variables", Layer):
+            continue
+        store = state.DictStore()
+        obj.save_own_variables(store)
+        entries = []
+        for key, value in store.items():
+            if value.dtype.name not in NUMERIC_DTYPES:
+                raise TypeError(f"save: save_own_variables of {obj.name!r} stored {key!r} of "
+                                f"dtype {value.dtype}, which a model file cannot hold")
+            member = f"weights/{len(arrays)}.npy"
+            arrays.append((member, value))
+            entries.append({"key": key, "shape": list(value.shape), "dtype": value.dtype.name,
+                            "member": member})
+        out.append({"path": path, "entries": entries})
+    return out
 
 
 def save_weights(model, filepath, overwrite: bool = True) -> None:
@@ -222,12 +271,15 @@ def read_config(ar: Archive) -> dict:
     for i, layer in enumerate(config["weights"]):
         for j, var in enumerate(layer["variables"]):
             entries.append((f"weights[{i}].variables[{j}]", var, "weights/"))
-    state = config["optimizer_state"]
-    if state is not None:
+    kept = config["optimizer_state"]
+    if kept is not None:
         entries += [(f"optimizer_state.slots[{i}]", s, "optimizer/")
-                    for i, s in enumerate(state["slots"])]
+                    for i, s in enumerate(kept["slots"])]
         entries += [(f"optimizer_state.ema[{i}]", s, "optimizer/")
-                    for i, s in enumerate(state["ema"])]
+                    for i, s in enumerate(kept["ema"])]
+    for i, store in enumerate(config.get("stores", [])):
+        entries += [(f"stores[{i}].entries[{j}]", e, "weights/")
+                    for j, e in enumerate(store["entries"])]
     named, total = set(), 0
     for where, entry, prefix in entries:
         member = entry["member"]
@@ -257,6 +309,13 @@ def read_config(ar: Archive) -> dict:
     for member in ar.members:
         if member.endswith(".npy") and member not in named:
             raise ar.fail(member, "member is not listed in config.json (tampered with?)")
+    listed = config.get("assets", [])
+    held = state.asset_members(ar)
+    if sorted(listed) != sorted(held):
+        odd = sorted(set(listed) ^ set(held)) or listed
+        raise ModelFileError(f"{source}: assets: config.json lists {len(listed)} asset files, "
+                             f"the archive holds {len(held)} (first difference: {odd[0]!r}; "
+                             "tampered with?)")
     return config
 
 
@@ -356,7 +415,15 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
         finally:
             loader.release()
         _assign(ar, _match_weights(model, config["weights"], source, skip_mismatch=False))
-        if compile and config["compile"] is not None:
+        _load_stores(ar, model, config.get("stores", []), source)
+        if config.get("assets"):
+            state.load_assets(ar, state.walk(model, _layers_of), f"{ar.path}: assets")
+        if compile and config.get("compile_config") is not None:
+            with loader.wrap("compile_config"):  # the model's own compile_from_config
+                model.compile_from_config(config["compile_config"])
+            if config["optimizer_state"] is not None:
+                optimizer_state.restore_state(model, config["optimizer_state"], ar, source)
+        elif compile and config["compile"] is not None:
             settings = loader_module.deserialize_compile(config["compile"], loader)
             from ..notices import AdviceWarning
 
@@ -366,6 +433,27 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
             if config["optimizer_state"] is not None:
                 optimizer_state.restore_state(model, config["optimizer_state"], ar, source)
     return model
+
+
+def _load_stores(ar: Archive, model, stores: list, source: str) -> None:
+    """Each store of the file given to the load_own_variables of the layer at its path."""
+    if not stores:
+        return
+    at = dict(state.walk(model, _layers_of))
+    for i, store in enumerate(stores):
+        layer = at.get(store["path"])
+        if layer is None or not hasattr(layer, "load_own_variables"):
+            raise ModelFileError(f"{source}: stores[{i}].path: the model has no layer at "
+                                 f"{store['path']!r}")
+        values = state.DictStore()
+        for entry in store["entries"]:
+            values[entry["key"]] = ar.read_array(entry["member"], tuple(entry["shape"]),
+                                                 entry["dtype"])
+        try:
+            layer.load_own_variables(values)
+        except (ValueError, KeyError, TypeError, IndexError) as err:
+            raise ModelFileError(f"{source}: stores[{i}]: load_own_variables of "
+                                 f"{layer.name!r}: {err}") from None
 
 
 def load_weights(model, filepath, skip_mismatch: bool = False,

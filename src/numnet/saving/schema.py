@@ -99,10 +99,15 @@ OPTIMIZER_STATE = {"step": NON_NEGATIVE, "iterations": NON_NEGATIVE, "variables"
                    "built": [NON_NEGATIVE], "slots": [SLOT], "ema": [EMA],
                    "exclude_from_weight_decay": [str],
                    Opt("loss_scale"): {"scale": float, "counter": NON_NEGATIVE}}
+STORE_ENTRY = {"key": str, "shape": SHAPE, "dtype": str, "member": str}
+STORE = {"path": str, "entries": [STORE_ENTRY]}
+"""What a layer's save_own_variables of its own put in its store (state.py), by the path of
+the layer in Keras's walk of the model."""
 CONFIG = {"format": Const(FORMAT), "format_version": POSITIVE, "numnet_version": str,
           "kind": Const("model", "weights"), "model": OneOf(None, MODEL),
           "compile": OneOf(None, COMPILE), "weights": [LAYER_WEIGHTS],
-          "optimizer_state": OneOf(None, OPTIMIZER_STATE)}
+          "optimizer_state": OneOf(None, OPTIMIZER_STATE),
+          Opt("compile_config"): ANY_DICT, Opt("stores"): [STORE], Opt("assets"): [str]}
 JSON_MODEL = {"class_name": str, "config": ANY_DICT, Opt("numnet_version"): str,
               Opt("format_version"): POSITIVE,
               Opt("build_input_shape"): OneOf(None, [OneOf(None, POSITIVE)])}
