@@ -22,6 +22,7 @@ import zlib
 import numpy as np
 
 from .. import backend
+from . import state
 from .atomic import atomic_write
 from .errors import ModelFileError
 
@@ -48,8 +49,16 @@ def _h5py():
     return h5py
 
 
+KERAS_CLASS_NAMES = {"GroupQueryAttention": "GroupedQueryAttention"}
+"""Layers whose Python class in Keras has another name than the one Keras's configs and
+numnet use: Keras names a layer's group in a weights file by its Python class
+(``grouped_query_attention``)."""
+
+
 def keras_key(class_name: str) -> str:
-    """Keras's snake case of a class name (Dense -> dense, Conv2D -> conv2d)."""
+    """Keras's snake case of a class name (Dense -> dense, Conv2D -> conv2d), by the name of
+    Keras's Python class (GroupQueryAttention -> grouped_query_attention)."""
+    class_name = KERAS_CLASS_NAMES.get(class_name, class_name)
     name = re.sub(r"\W+", "", class_name)
     name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
     name = re.sub("([a-z])([A-Z])", r"\1_\2", name)
@@ -90,6 +99,7 @@ def held_layers(layer) -> list:
     """[(attribute, layer)]: the layers that ``layer`` holds, whose weights Keras keeps under
     ``<layer's key>/<attribute>``; [] for a layer that keeps its weights itself."""
     from ..layers.recurrent import RNN
+    from ..layers.wrapper import Wrapper
     from ..layers.wrappers import Bidirectional, TimeDistributed
 
     if isinstance(layer, RNN):
@@ -97,7 +107,7 @@ def held_layers(layer) -> list:
     if isinstance(layer, Bidirectional):
         return [("forward_layer", layer.forward_layer),
                 ("backward_layer", layer.backward_layer)]
-    if isinstance(layer, TimeDistributed):
+    if isinstance(layer, (TimeDistributed, Wrapper)):
         return [("layer", layer.layer)]
     held = getattr(layer, "_held_layers", None)  # a layer that says (MultiHeadAttention)
     return held() if held is not None else []
@@ -271,13 +281,15 @@ def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
                     f"layers in Keras naming: {[k for _, k in keys]})"))
             for top, key in keys:
                 for layer, at, label, held in _nodes(top, key):
+                    own = state.own_variables(layer) if held else layer.weights
                     if held:
-                        _check_holder(reader, f"/layers/{at}", label, held)
-                        continue
+                        _check_holder(reader, f"/layers/{at}", label, held, bool(own))
+                        if not own:
+                            continue
                     values = _read_layer(reader, f"/layers/{at}/vars", layer, label,
-                                         skip_mismatch, budget)
+                                         skip_mismatch, budget, own)
                     if values is not None:
-                        pending += list(zip(layer.weights, values, strict=True))
+                        pending += list(zip(own, values, strict=True))
         except H5_ERRORS as err:
             if isinstance(err, ModelFileError):
                 raise
@@ -287,9 +299,11 @@ def load_weights(model, path, skip_mismatch: bool, max_bytes: int, keys=None,
         var.assign(value)
 
 
-def _check_holder(reader: _Reader, where: str, label: str, held: list) -> None:
-    """A layer that holds layers: no weights of its own, none for layers it does not hold."""
-    if _has_vars(reader, f"{where}/vars"):
+def _check_holder(reader: _Reader, where: str, label: str, held: list,
+                  own: bool = False) -> None:
+    """A layer that holds layers: no weights of its own unless it has some (a
+    SpectralNormalization's), none for layers it does not hold."""
+    if not own and _has_vars(reader, f"{where}/vars"):
         raise reader.fail(f"{where}/vars", (
             f"holds weights, where Keras keeps none for {label}: its weights belong under "
             f"{[f'{where}/{attr}' for attr in held]}"))
@@ -304,10 +318,10 @@ def _check_holder(reader: _Reader, where: str, label: str, held: list) -> None:
 
 
 def _read_layer(reader: _Reader, where: str, layer, label: str, skip_mismatch: bool,
-                budget: list):
-    """The values of the layer's weights at ``where``, checked; None for a layer without
-    weights there, or one skipped (with a warning) under skip_mismatch."""
-    variables = layer.weights
+                budget: list, variables=None):
+    """The values of the layer's weights (or of ``variables``) at ``where``, checked; None for
+    a layer without weights there, or one skipped (with a warning) under skip_mismatch."""
+    variables = layer.weights if variables is None else variables
     group = reader.get(where)
     if group is None and not variables:
         return None

@@ -90,6 +90,15 @@ KERAS_LAYERS = frozenset("""
     RandomTranslation RandomZoom ReLU RepeatVector Rescaling Reshape Resizing SimpleRNN
     SimpleRNNCell Softmax Subtract TimeDistributed UnitNormalization UpSampling1D UpSampling2D
     ZeroPadding1D ZeroPadding2D
+    AdaptiveAveragePooling1D AdaptiveAveragePooling2D AdaptiveAveragePooling3D
+    AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D AutoContrast AveragePooling3D
+    Conv3D Conv3DTranspose ConvLSTM1D ConvLSTM2D ConvLSTM3D Cropping3D CutMix DepthwiseConv1D
+    DepthwiseConv2D Discretization EinsumDense GlobalAveragePooling3D GlobalMaxPooling3D
+    GroupNormalization GroupQueryAttention MaxPooling3D MixUp Pipeline RMSNormalization
+    RandomColorDegeneration RandomErasing RandomGaussianBlur RandomGrayscale RandomHue
+    RandomInvert RandomPosterization RandomSaturation RandomSharpness ReversibleEmbedding
+    SeparableConv1D SeparableConv2D Solarization SpatialDropout1D SpatialDropout2D
+    SpatialDropout3D SpectralNormalization StackedRNNCells UpSampling3D ZeroPadding3D
 """.split())
 """numnet's layers that the writers give Keras in Keras's form (config and weights), each
 checked by loading the file in Keras 3.15 (tests/test_keras_write.py). ``Lambda`` is not one:
@@ -306,6 +315,10 @@ class _Writer:
                     raise self.refuse(at, "holds a layer that numnet cannot write for Keras")
                 out[key] = self.layer(inner, at, build=False)
                 continue
+            if key in ("cells", "layers") and isinstance(value, list) and value and all(
+                    isinstance(v, dict) and "class_name" in v for v in value):
+                out[key] = self.layer_list(layer, value, at)  # StackedRNNCells, Pipeline
+                continue
             if isinstance(value, dict) and "module" in value and "class_name" in value \
                     and value["class_name"] != "function" and state.is_custom(layer):
                 out[key] = self.nested(layer, key, value, at)
@@ -468,6 +481,21 @@ class _Writer:
         if built is not None:
             spec["build_config"] = built
         return spec
+
+    def layer_list(self, owner, specs: list, where: str) -> list:
+        """The layers a layer holds in a list (a StackedRNNCells' cells, a Pipeline's
+        layers), each written as Keras writes that layer."""
+        inner = {**{layer.name: layer for layer in owner._sublayers()},
+                 **{layer.name: layer for _, layer in keras_h5.held_layers(owner)
+                    if hasattr(layer, "name")}}
+        out = []
+        for i, spec in enumerate(specs):
+            name = (spec.get("config") or {}).get("name")
+            if name not in inner:
+                raise self.refuse(f"{where}[{i}]", "holds a layer that numnet cannot write for "
+                                                   "Keras")
+            out.append(self.layer(inner[name], f"{where}[{i}]", build=False))
+        return out
 
     def nested(self, owner, key: str, value: dict, where: str):
         """A serialized object in a custom layer's config (``serialize_keras_object(layer)``):

@@ -89,6 +89,11 @@ def _attribute_layers(layer) -> bool:
         and not _held(layer) and bool(layer._sublayers())
 
 
+KEEPS_HELD_WEIGHTS = frozenset({"SpectralNormalization"})
+"""Layers that hold a layer and also keep, among their own variables, one of its weights (the
+kernel they normalize), as Keras's do: Keras writes it in both places."""
+
+
 def own_variables(layer) -> list:
     """The variables that ``layer.save_own_variables`` keeps: all its weights, or for a layer
     whose held layers save theirs themselves (a model, a wrapper, a layer of one's own that
@@ -98,6 +103,8 @@ def own_variables(layer) -> list:
     if not isinstance(layer, Layer):  # a part that numnet's layer holds (a projection)
         return list(layer.weights)
     held = _held(layer)
+    if type(layer).__name__ in KEEPS_HELD_WEIGHTS and is_builtin(layer):
+        return list(Layer._own_variables(layer))
     if getattr(layer, "_is_model", False) or held or _attribute_layers(layer):
         theirs = {id(v) for _, inner in held for v in inner.weights}  # (an RNN's are its cell's)
         return [v for v in Layer._own_variables(layer) if id(v) not in theirs]
@@ -162,17 +169,11 @@ def shape_tuple(shape):
 # ----------------------------------------------------------------------------- the walk
 
 
-KERAS_CLASS_NAMES = {"GroupQueryAttention": "GroupedQueryAttention"}
-"""numnet's layers whose Python class in Keras has another name (Keras names a layer's group in
-a weights file by its class: ``grouped_query_attention``)."""
-
-
 def keras_class_name(obj) -> str:
     """The name of ``obj``'s class in Keras (a functional model's is Functional)."""
     if is_graph_model(obj):
         return "Sequential" if type(obj).__name__ == "Sequential" else "Functional"
-    name = type(obj).__name__
-    return KERAS_CLASS_NAMES.get(name, name) if is_builtin(obj) else name
+    return type(obj).__name__  # (keras_key maps the names Keras's classes differ in)
 
 
 def snake_case(name: str) -> str:
