@@ -550,18 +550,9 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "translation_transformer": "a Sequential without an Input inside a layer of one's own, called "
-                               "on an Input with a None axis (shape=(None,)), is built by the "
-                               "shape probe for a length of 2 and then refuses other lengths "
-                               "(ValueError: model 'sequential' expects input of shape "
-                               "(None, 2, 16)); Keras builds it for (None, None, 16)",
     "temporal_split_mask": "a layer that returns several tensors (a list) does not attach the "
                            "masks its compute_mask returns to them (nor does the functional "
                            "graph pass them on), so both halves come without a mask",
-    "sequential_growing_input": "a Sequential without an Input, built by its first call or by "
-                                "fit, takes its first input's whole shape as the only one "
-                                "allowed: predict and __call__ then refuse sequences of another "
-                                "length, which Keras runs (the Embedding and LSTM take any)",
     "prebuilt_custom_layer": "a custom layer built by a direct build() call takes its output "
                              "shape to be its input shape (compute_output_shape's default) and "
                              "is not run on a sample later, so the next layer of a Sequential "

@@ -51,3 +51,22 @@ def test_text_given_to_a_numeric_input_is_refused_with_the_fix():
     model.compile(loss="mse")
     with pytest.raises(TypeError, match=r"expected numbers, .* Encode non-numeric values first"):
         model.predict(np.array([["a"], ["b"]]), verbose=0)
+
+
+def test_a_sequential_built_from_data_takes_sequences_of_other_lengths_as_keras():
+    model = keras.Sequential([keras.layers.Embedding(10, 8), keras.layers.LSTM(4),
+                              keras.layers.Dense(3)])
+    model(np.ones((1, 8), "int32"))  # built on its first call, for length 8
+    assert model.predict(np.ones((2, 3), "int32"), verbose=0).shape == (2, 3)
+    assert tuple(model(np.ones((1, 5), "int32")).shape) == (1, 3)
+    dense = keras.Sequential([keras.layers.Dense(2)])
+    dense(np.ones((2, 8), "float32"))
+    with pytest.raises(ValueError, match=r"expected shape \(\.\.\., 8\)"):  # the layer says so
+        dense.predict(np.ones((2, 5), "float32"), verbose=0)
+
+
+def test_a_declared_input_shape_is_still_checked_with_the_fix():
+    model = keras.Sequential([keras.Input((8,), dtype="int32"), keras.layers.Embedding(10, 8),
+                              keras.layers.LSTM(4)])
+    with pytest.raises(ValueError, match=r"expects input of shape \(None, 8\)"):
+        model.predict(np.ones((1, 3), "int32"), verbose=0)

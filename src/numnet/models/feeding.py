@@ -24,7 +24,7 @@ class Feeding:
         y = data.prepare_y(y, len(x), where)
         sample_weight = data.prepare_weights(sample_weight, len(x), where)
         if self.built:
-            data.check_input_shape(x, self.input_shape, self.name, where)
+            data.check_input_shape(x, self._declared_input_shape_(), self.name, where)
         if not self.built or self.output_shape is None:  # (a subclassed model: one probe)
             self.build((None,) + x.shape[1:])
         losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
@@ -254,7 +254,7 @@ class Feeding:
         if x.ndim == 1:
             x = x.reshape(-1, 1)
         if self.built:
-            data.check_input_shape(x, self.input_shape, self.name, where)
+            data.check_input_shape(x, self._declared_input_shape_(), self.name, where)
         else:
             self.build((None,) + x.shape[1:])
         return x
@@ -303,8 +303,9 @@ class Feeding:
             xb = adapters.as_array(xb).astype(object) if text else adapters.as_array(xb, floatx)
             if xb.ndim == 1:
                 xb = xb.reshape(-1, 1)
-            if self.input_shape is not None and xb.shape[1:] != tuple(self.input_shape[1:]):
-                data.check_input_shape(xb, self.input_shape, self.name, where)
+            declared = self._declared_input_shape_()
+            if declared is not None and xb.shape[1:] != tuple(declared[1:]):
+                data.check_input_shape(xb, declared, self.name, where)
             if not targets:
                 return xb, None, None
             if yb is None:

@@ -89,6 +89,7 @@ class Sequential(Model):
             )
         if self._input_layer is None:
             self._input_layer = InputLayer(batch_input_shape=tuple(input_shape))
+            self._input_inferred = True  # from build() or the first data: not declared
         self._chain_end = None
         if not self._layers:  # nothing to build: no probe batch (whose size a file could set)
             self.input_shape = self.output_shape = tuple(input_shape)
