@@ -8,8 +8,9 @@ works.
 
 from __future__ import annotations
 
-from .. import activations, backend, constraints, initializers, regularizers
+from .. import activations, constraints, initializers, regularizers
 from ..autodiff import ops
+from ..autodiff.conv_more import depthwise_conv
 from .base import Layer
 from .convolutional import (
     _Conv,
@@ -19,41 +20,6 @@ from .convolutional import (
     positive_ints,
     window_output_shape,
 )
-
-
-def depthwise_conv(x, kernel, strides, padding: str, dilation_rate):
-    """Per-channel convolution of channels-last ``x`` (batch, *spatial, C) with ``kernel``
-    (*window, C, M): output channel c * M + m is
-
-        out[n, p, c M + m] = sum_t x_pad[n, p * stride + t * dilation, c] kernel[t, c, m].
-
-    Backward, with the patches P[n, p, t, c]: d kernel[t, c, m] = sum_{n, p} P g[.., c, m],
-    d P[.., t, c] = sum_m g[.., c, m] kernel[t, c, m], added back onto x tap by tap.
-    """
-    x, kernel = ops.as_tensor(x), ops.as_tensor(kernel)
-    rank = kernel.ndim - 2
-    xp = backend.xp
-    window = kernel.shape[:rank]
-    padded, taps, inner = ops._windows(x.value, window, strides, dilation_rate, padding)
-    patches = xp.stack([padded[tap] for tap in taps], axis=-2)  # (batch, *out, taps, C)
-    channels, multiplier = kernel.shape[-2:]
-    k = kernel.value.reshape(len(taps), channels, multiplier)
-    z = xp.einsum("...tc,tcm->...cm", patches, k)
-    out_shape = z.shape[:-2] + (channels * multiplier,)
-
-    def backward(g):
-        g = g.reshape(z.shape)
-        if kernel.requires_grad:
-            rows = patches.reshape(-1, len(taps), channels)
-            d_kernel = xp.einsum("ntc,ncm->tcm", rows, g.reshape(-1, channels, multiplier))
-            ops.accumulate(kernel, d_kernel.reshape(kernel.shape).astype(kernel.dtype))
-        if x.requires_grad:
-            d_patches = xp.einsum("...cm,tcm->...tc", g, k)
-            ops.accumulate(x, ops._scatter_taps(lambda i: d_patches[..., i, :], padded.shape,
-                                                taps, inner, x.dtype))
-
-    return ops.node(z.reshape(out_shape), (x, kernel), backward)
-
 
 _ARGS_DOC = """
     Args:

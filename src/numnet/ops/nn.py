@@ -654,11 +654,10 @@ def psnr(x1, x2, max_val) -> Tensor:
 
 
 def _conv_layers():
-    # The convolution primitives that the layers implement (their backward written out);
-    # imported at the call, not at the top, to keep the ops floor below the layers'.
-    from ..layers import convolutional_more, convolutional_transpose
+    # The convolution primitives the layers use too (their backward written out).
+    from ..autodiff import conv_more
 
-    return convolutional_more.depthwise_conv, convolutional_transpose.conv_transpose
+    return conv_more.depthwise_conv, conv_more.conv_transpose
 
 
 def _per_axis(strides, dilation_rate, rank, where):
