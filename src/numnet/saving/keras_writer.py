@@ -732,10 +732,18 @@ KERAS_SLOTS = {
     "Adadelta": [["accumulated_grad", "accumulated_delta_var"]], "Lion": [["m"]],
     "Ftrl": [["accumulator", "linear"]],
     "RMSprop": [["velocity"], ["momentum"], ["average_gradient"]],
+    "Lamb": [["momentum", "velocity"]], "ScheduleFreeAdamW": [["momentum", "velocity"]],
+    "Adafactor": [["r", "c", "velocity"]], "Muon": [["momentum", "velocity"]],
 }
 """Where Keras 3 keeps each optimizer's slots among its variables (after ``iteration`` and
 ``learning_rate``): group after group, and within a group each trainable weight's slots in
 turn (Adam: m0, v0, m1, v1, ..., then v_max0, v_max1, ...); numnet's names of the slots."""
+
+
+KERAS_PLACEHOLDERS = {"Adafactor": ("r", "c")}
+"""Slots that Keras keeps for every weight and numnet only where they are used: Adafactor's
+factored second moments (row and column), which Keras keeps as 0-d zeros for a weight of one
+axis."""
 
 
 def _keras_trainable(model) -> list:
@@ -780,12 +788,10 @@ def _optimizer_state(model) -> list | None:
     scope = f"{model.name}_" if type(model).__name__ == "Sequential" and _is_model(model) \
         else ""
     rename = {"velocity": "momentum"} if type(opt).__name__ == "SGD" else KERAS_SLOT_NAMES
-    for group in groups:
-        group = [n for n in group if n in names]
-        for var in trainable:
-            path = scope + str(getattr(var, "path", var.name)).replace("/", "_")
-            out += [(f"{path}_{rename.get(n, n)}", _value_of(slots[var.uid][n]))
-                    for n in group]
+    for var, n, array in _layout(opt, trainable, groups):
+        path = scope + str(getattr(var, "path", var.name)).replace("/", "_")
+        value = np.zeros((), var.dtype) if array is None else _value_of(array)
+        out.append((f"{path}_{rename.get(n, n)}", value))
     if type(opt).__name__ == "Nadam":  # Keras keeps the product of the momentum schedule
         out.append(("u_product", np.asarray(opt.mu_product(int(opt._step)), "float32")))
     return out
@@ -806,14 +812,25 @@ def _slot_targets(model) -> tuple[list, list] | None:
     known = [n for group in groups for n in group]
     if any(n not in known for n in names):
         return None
-    targets, labels = [], []
+    layout = _layout(opt, trainable, groups)
+    return [array for _, _, array in layout], [f"{var.path} {n}" for var, n, _ in layout]
+
+
+def _layout(opt, trainable: list, groups: list) -> list:
+    """[(variable, slot name, array or None)] in Keras's order of the optimizer's variables:
+    group after group, each weight's slots in turn; None for a placeholder that Keras keeps
+    where numnet has no slot (KERAS_PLACEHOLDERS)."""
+    placeholders = KERAS_PLACEHOLDERS.get(type(opt).__name__, ())
+    out = []
     for group in groups:
         for var in trainable:
+            own = opt._slots[var.uid]
             for n in group:
-                if n in slots[var.uid]:
-                    targets.append(slots[var.uid][n])
-                    labels.append(f"{var.path} {n}")
-    return targets, labels
+                if n in own:
+                    out.append((var, n, own[n]))
+                elif n in placeholders:
+                    out.append((var, n, None))
+    return out
 
 
 def restore_optimizer(model, values: list, source: str) -> None:
@@ -839,12 +856,13 @@ def restore_optimizer(model, values: list, source: str) -> None:
         raise ModelFileError(f"{source}: /optimizer/vars/0: the iteration count must be a "
                              f"non-negative number, found {step!r}")
     for i, (target, label) in enumerate(zip(targets, labels, strict=True), start=2):
-        if tuple(np.shape(values[i])) != tuple(target.shape):
+        shape = () if target is None else tuple(target.shape)  # (a placeholder: 0-d)
+        if tuple(np.shape(values[i])) != shape:
             raise ModelFileError(f"{source}: /optimizer/vars/{i}: the slot {label} has shape "
-                                 f"{tuple(target.shape)}; the file holds "
-                                 f"{tuple(np.shape(values[i]))}")
+                                 f"{shape}; the file holds {tuple(np.shape(values[i]))}")
     for i, target in enumerate(targets, start=2):
-        target[...] = backend.to_device(np.asarray(values[i]), dtype=target.dtype)
+        if target is not None:
+            target[...] = backend.to_device(np.asarray(values[i]), dtype=target.dtype)
     opt._step = int(step)
     opt.iterations.value[...] = int(step)
 
