@@ -182,3 +182,36 @@ print("checked", len({NAMES!r}))
         np.testing.assert_allclose(loaded.predict(x, verbose=0),
                                    np.load(tmp_path / f"keras_{name}_y.npy"), rtol=1e-6,
                                    atol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("name", sorted(keras_writer.NOT_IN_LEGACY_H5.keys() & set(NAMES)))
+def test_a_legacy_h5_file_refuses_what_keras_cannot_load_from_it(tmp_path, name):
+    model, _ = NS["build"](numnet, name)
+    with pytest.raises(keras_writer.NotKerasCompatible, match="save as .keras"):
+        model.save(tmp_path / "m.h5")
+
+
+@pytest.mark.cpu_only
+def test_keras_loads_numnet_s_legacy_h5_files_of_them(tmp_path):
+    if importlib.util.find_spec("keras") is None or importlib.util.find_spec("jax") is None:
+        pytest.skip("keras (with jax) is not installed")
+    names = sorted(set(NAMES) - set(keras_writer.NOT_IN_LEGACY_H5))
+    for name in names:
+        model, x = NS["build"](numnet, name)
+        model.save(tmp_path / f"{name}.h5")
+        np.save(tmp_path / f"{name}_x.npy", x)
+        np.save(tmp_path / f"{name}_y.npy", model.predict(x, verbose=0))
+    script = f'''
+import numpy as np
+import keras
+for name in {names!r}:
+    loaded = keras.models.load_model(f"{{name}}.h5")
+    np.testing.assert_allclose(np.asarray(loaded.predict(np.load(f"{{name}}_x.npy"), verbose=0)),
+                               np.load(f"{{name}}_y.npy"), rtol=1e-6, atol=1e-6, err_msg=name)
+print("checked", len({names!r}))
+'''
+    env = dict(os.environ, KERAS_BACKEND="jax", TF_CPP_MIN_LOG_LEVEL="3")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert f"checked {len(names)}" in done.stdout

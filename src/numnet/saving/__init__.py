@@ -10,10 +10,16 @@ raises ValueError. ``model.save("model.numnet")`` writes numnet's own format, a 
                           names), the weights manifest (shape, dtype, member of each weight,
                           layer by layer), the optimizer state manifest (its step, iterations,
                           and the slots of each trainable weight in the model's order), the
-                          numnet version and the format version (see numnet.saving.schema)
+                          numnet version and the format version (see numnet.saving.schema);
+                          for a model whose get_compile_config is its own, that config
+                          (``compile_config``, given back to its compile_from_config); the
+                          stores of layers whose save_own_variables is their own (``stores``)
+                          and the asset files (``assets``)
     metadata.json         numnet, Python and NumPy versions, date saved (informational)
-    weights/<n>.npy       each weight, as .npy written with allow_pickle=False
+    weights/<n>.npy       each weight (and each array of a store), as .npy written with
+                          allow_pickle=False
     optimizer/<n>.npy     each optimizer slot (and moving average) worth keeping
+    assets/<path>/<file>  the files a layer's save_assets wrote (its load_assets reads them)
 
 Loading (``numnet.models.load_model``) checks everything before using anything: the zip
 structure, member names (an allow-list; no paths, no symbolic links, no duplicates), sizes

@@ -30,8 +30,14 @@ config and their call's arguments each given to its parameter of numnet's op; an
 operation, or a setting that numnet's op lacks, is refused naming it; a call of several arguments
 (``mha(query, value)``) or with tensors among its keyword arguments is rebuilt as it was made.
 The weights (``model.weights.h5``, read into memory within ``max_bytes``) need h5py: pip
-install 'numnet[h5]'. The compile settings are kept where numnet knows them; the optimizer's
-state (its moments, its step) is not restored.
+install 'numnet[h5]'. The compile settings are kept where numnet knows them (a model whose
+``compile_from_config`` is its own gets the compile config as it is); the optimizer's state
+(its step and slots, in Keras's order: keras_writer.KERAS_SLOTS) is restored, so training goes
+on where it stopped. A registered subclassed model is built by its ``from_config`` and built
+from its build config; the weights of a subclassed model, of a layer of one's own that holds
+layers or of a layer with hooks of its own are read where Keras's walk puts them, each by the
+object's ``load_own_variables``, and ``load_assets`` gets the ``assets/<path>/`` files (member
+names on an allow-list: state.py).
 
 Why one file of about 600 lines: one reader of one format: the config's mapping to numnet's
 layers and its checks belong together.
@@ -679,7 +685,7 @@ def _check_metadata(ar: Archive) -> None:
 
 def load_model(ar: Archive, custom_objects=None, compile: bool = True):
     """The model in the Keras 3 file ``ar``: architecture, weights and, where numnet knows
-    them, compile settings (a warning names what was left out); not the optimizer's state."""
+    them, compile settings (a warning names what was left out) and the optimizer's state."""
     from ..notices import AdviceWarning
     for member in ar.members:
         if member not in MEMBERS and not re.fullmatch(ASSET_NAME, member):

@@ -27,14 +27,21 @@ them where the same name is registered), in
 Sequential and functional models (any graph of layers, several inputs and outputs, nested
 models), with the ops of ``KERAS_OPS`` applied to symbolic tensors between them
 (``ops.relu(h) * 2.0``, ``ops.mean(h, axis=-1)``, ``x[:, 1:3]``: keras_ops.py; another
-op is refused, naming it and why). Another layer (an unregistered custom one, or one whose form
-differs from Keras's), a
-custom initializer or activation function, or a subclassed model, is refused with a ValueError
-(``NotKerasCompatible``) that names it: save such a model as ``.numnet``. Compile settings
+op is refused, naming it and why). A registered subclassed model is written as Keras writes
+one: its class by registered name, its ``get_config()``, its build config and (from
+``get_compile_config()``) its compile config; the weights of it and of custom layers that hold
+layers go where Keras's walk of their attributes puts them, each object's by its
+``save_own_variables``, and the files of ``save_assets`` under ``assets/`` (state.py). An
+activation function of one's own is written by its name (registered or plain), for Keras to
+find it registered or in ``custom_objects``. Another layer (an unregistered custom one, or one
+whose form differs from Keras's), a custom initializer, or an unregistered subclassed model, is
+refused with a ValueError (``NotKerasCompatible``) that names it: save such a model as
+``.numnet``. Compile settings
 that Keras cannot load (a custom loss or metric) are left out with a warning; the file then
 holds an uncompiled model. A ``.keras`` file holds the optimizer's state (its step, learning
 rate and slots, where Keras keeps them: ``KERAS_SLOTS``) when numnet can give it in Keras's
-form (otherwise Keras starts with a fresh optimizer); so does a ``.h5`` file. Every file is
+form (otherwise Keras starts with a fresh optimizer); so does a ``.h5`` file; ``load_model``
+of a ``.keras`` file sets it back (``restore_optimizer``). Every file is
 written to a temporary name and renamed into place. Both formats need h5py (pip install
 'numnet[h5]').
 
@@ -107,6 +114,12 @@ its Python code has no safe place in a file."""
 NOT_IN_LEGACY_H5 = {
     "Attention": "has a score_mode ('dot') that Keras 3.15's legacy .h5 loader mistakes for a "
                  "function (Keras fails on its own .h5 files of it); save as .keras",
+    "GroupQueryAttention": "is one that Keras 3.15's legacy .h5 loader does not find by the "
+                           "name its config gives (its class is GroupedQueryAttention); save "
+                           "as .keras",
+    "SpectralNormalization": "keeps the wrapped layer's kernel among its own weights too, "
+                             "which the legacy .h5 layout that numnet writes does not hold; "
+                             "save as .keras",
 }
 """Layers of KERAS_LAYERS that the legacy .h5 writer refuses, with the reason: Keras cannot
 load them from that format."""

@@ -369,7 +369,7 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
 
     A Keras 3 ``.keras`` file (``model.save("model.keras")`` in Keras) is read too: its
     architecture, its weights (with h5py: pip install 'numnet[h5]') and, where numnet knows
-    them, its compile settings (a warning names any left out), but not its optimizer's state;
+    them, its compile settings (a warning names any left out) and its optimizer's state;
     see numnet.saving.keras_file. So is Keras's legacy HDF5 model file (``.h5``, written by
     Keras or by ``save("model.h5")``), through the same checks; see numnet.saving.keras_legacy.
 
