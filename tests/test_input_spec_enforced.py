@@ -134,3 +134,21 @@ def test_weights_made_inside_a_name_scope_have_its_path_as_keras():
     outside = layers.Dense(2, name="plain")
     outside.build((None, 3))
     assert outside.kernel.path == "plain/kernel"
+
+
+def test_a_custom_layer_built_by_hand_reports_the_shape_its_call_gives():
+    class Widen(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 16), initializer="ones")
+
+        def call(self, x):
+            return ops.matmul(x, self.w)
+
+    first = Widen()
+    first.build((8,))
+    model = numnet.Sequential([first, layers.Dense(1)])
+    out = model(np.ones((2, 8), "float32"))
+    assert out.shape == (2, 1) and model.layers[-1].kernel.shape == (16, 1)
+    symbolic = Widen()
+    symbolic.build((None, 8))
+    assert symbolic(numnet.Input((8,))).shape == (None, 16)

@@ -934,7 +934,7 @@ def test_predict_on_one_quiet_batch_is_the_batched_paths_result():
         assert quick.dtype == batched.dtype and quick.flags.owndata
         quick[...] = 0
         np.testing.assert_array_equal(model.predict(x, verbose=0), batched)
-    for bad, match in ((np.ones((2, 5)), "expects input of shape"),
+    for bad, match in ((np.ones((2, 5)), r"expected shape \(\.\.\., 6\)"),  # the Dense says
                        (np.array([[np.nan] * 6]), "finite"), (3.0, "scalar"),
                        (np.ones((0, 6)), "at least one sample")):
         for kwargs in ({}, {"callbacks": []}):

@@ -218,6 +218,11 @@ def _marks_built(build):
             shape = tuple(input_shape)
             self.input_shape = shape
             self.output_shape = self.compute_output_shape(shape)
+            # a layer of one's own without compute_output_shape: the shape above is only the
+            # default's guess (its input's); its first call, or a graph's sample call, says
+            self._shape_by_default = (
+                not _call_spec(type(self)).builtin
+                and type(self).compute_output_shape is Layer.compute_output_shape)
         self.built = True
         return result
 
@@ -513,6 +518,7 @@ class Layer:
     # What call's first argument must be (an InputSpec, a list of them, or None); checked on
     # every call before build and after it, as Keras does.
     input_spec = None
+    _shape_by_default = False  # built by a direct build() call: output_shape is only a guess
 
     # ----- symbolic input and output -----
     _io: tuple | None = None  # (input, output) symbolic tensors of the layer's place in a model
@@ -621,11 +627,12 @@ class Layer:
         """Build for a graph, where the output shape must be known: a custom layer that does
         not say it (no compute_output_shape) is called once on a sample, its weights left as
         they were (as Keras traces call on a symbolic tensor)."""
-        if self.built:
+        if self.built and not self._shape_by_default:
             return
         self._maybe_build(input_shape)
         spec = _call_spec(type(self))
-        shape = self.input_shape
+        shape = self.input_shape if not self._shape_by_default else _shape_tuple(input_shape)
+        self._shape_by_default = False
         if (not spec.builtin and type(self).compute_output_shape is Layer.compute_output_shape
                 and _probe_shape is not None and _is_shape(shape)):
             self.output_shape = _probe_shape(self, shape)
@@ -698,8 +705,10 @@ class Layer:
             if out.ndim > 0 and out.shape[0]:
                 penalty = ops.divide(penalty, float(out.shape[0]))
             self._activity_losses = [penalty]
-        if first_call and isinstance(out, Tensor) and not spec.builtin:
+        if (first_call or self._shape_by_default) and isinstance(out, Tensor) \
+                and not spec.builtin:
             self.output_shape = (None,) + tuple(out.shape[1:])
+            self._shape_by_default = False
         if isinstance(out, Tensor) and (mask is not None or self._makes_mask
                                         or spec.own_compute_mask):
             out_mask = self._next_mask(x, mask)
