@@ -578,3 +578,28 @@ def test_a_numnet_file_keeps_a_compile_of_one_s_own_and_the_optimizer_state(tmp_
     first = model.fit(x, y, batch_size=4, verbose=0, shuffle=False).history["loss"]
     second = loaded.fit(x, y, batch_size=4, verbose=0, shuffle=False).history["loss"]
     np.testing.assert_allclose(second, first, rtol=0, atol=1e-7)
+
+
+def test_a_build_from_config_of_one_s_own_builds_the_loaded_model(tmp_path):
+    @numnet.saving.register_keras_serializable(package="hooks_build")
+    class Lazy(numnet.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = layers.Dense(3)
+            self.seen = None
+
+        def call(self, x):
+            return self.dense(x)
+
+        def build_from_config(self, config):
+            self.seen = config["input_shape"]
+            self.build(tuple(config["input_shape"]))
+
+    model = Lazy()
+    model(np.ones((2, 5), "float32"))
+    for suffix in (".keras", ".numnet"):
+        model.save(tmp_path / f"lazy{suffix}")
+        loaded = numnet.models.load_model(tmp_path / f"lazy{suffix}")
+        assert loaded.seen[1:] == [5]
+        np.testing.assert_array_equal(loaded.predict(X[:, :5], verbose=0),
+                                      model.predict(X[:, :5], verbose=0))

@@ -300,7 +300,10 @@ def deserialize_model(spec, loader: Loader, where: str = "model"):
                 f"one sample of shape {tuple(shape[1:])} takes more than {PROBE_LIMIT} bytes; "
                 "refused before allocating it"))
         with loader.wrap(f"{where}.build_input_shape"):
-            model.build(tuple(shape))
+            if type(model).build_from_config is not Model.build_from_config:  # its own
+                model.build_from_config({"input_shape": list(shape)})
+            else:
+                model.build(tuple(shape))
     return model
 
 
