@@ -603,3 +603,54 @@ def test_a_build_from_config_of_one_s_own_builds_the_loaded_model(tmp_path):
         assert loaded.seen[1:] == [5]
         np.testing.assert_array_equal(loaded.predict(X[:, :5], verbose=0),
                                       model.predict(X[:, :5], verbose=0))
+
+
+def _with_weights(path, tmp_path, edit):
+    members = _members(path)
+    buffer = io.BytesIO(members["model.weights.h5"])
+    with h5py.File(buffer, "a") as h5:
+        edit(h5)
+    bad = tmp_path / f"bad{path.suffix}"
+    with zipfile.ZipFile(bad, "w") as zf:
+        for member, content in {**members, "model.weights.h5": buffer.getvalue()}.items():
+            zf.writestr(member, content)
+    return bad
+
+
+def test_a_subclassed_model_s_file_with_stray_or_wrong_weights_is_refused(tmp_path):
+    model = NS["make"]("net")
+    path = tmp_path / "net.keras"
+    model.save(path)
+
+    def stray(h5):
+        h5["other/vars/0"] = np.zeros(3, "float32")
+
+    with pytest.raises(ModelFileError, match="/other/vars: holds weights that no layer"):
+        numnet.models.load_model(_with_weights(path, tmp_path, stray))
+
+    def reshaped(h5):
+        del h5["hidden/vars/0"]
+        h5["hidden/vars/0"] = np.zeros((5, 4), "float32")
+
+    with pytest.raises(ModelFileError, match=r"/hidden/vars.*expects shape \(6, 4\)"):
+        numnet.models.load_model(_with_weights(path, tmp_path, reshaped))
+
+    def text(h5):
+        del h5["hidden/vars/1"]
+        h5["hidden/vars/1"] = np.array([b"abcd"] * 4)
+
+    with pytest.raises(ModelFileError, match="not numeric"):
+        numnet.models.load_model(_with_weights(path, tmp_path, text))
+
+
+def test_a_negative_iteration_count_is_refused(tmp_path):
+    model, _, _ = _trained(numnet.optimizers.Adam(0.01))
+    path = tmp_path / "m.keras"
+    model.save(path)
+
+    def negative(h5):
+        del h5["optimizer/vars/0"]
+        h5["optimizer/vars/0"] = np.asarray(-3, "int64")
+
+    with pytest.raises(ModelFileError, match="iteration count"):
+        numnet.models.load_model(_with_weights(path, tmp_path, negative))
