@@ -553,10 +553,6 @@ FAILS = {
     "temporal_split_mask": "a layer that returns several tensors (a list) does not attach the "
                            "masks its compute_mask returns to them (nor does the functional "
                            "graph pass them on), so both halves come without a mask",
-    "tf_data_named_outputs": "fit() on a Dataset whose targets are a dict keyed by output "
-                             "names fails (TypeError: unhashable type: 'slice': the trainer "
-                             "slices the first batch's targets as an array); the same dicts "
-                             "of arrays train",
 }
 
 

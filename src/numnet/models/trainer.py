@@ -334,6 +334,12 @@ class Trainer:
         if custom:
             self._build_metrics_from(train.source, batch_size)
         else:
+            if self._heads is not None and isinstance(sample_y, (dict, list, tuple)):
+                # a dataset's first targets, by output name or in output order: packed as
+                # arrays given to fit are
+                rows = len(next(iter(sample_y.values() if isinstance(sample_y, dict)
+                                     else sample_y)))
+                sample_y = self._heads.targets(sample_y, rows, "fit")
             self._resolve_metrics(sample_y[:batch_size])
             for observe in Trainer.fit_observers:  # (several inputs: a list of arrays)
                 observe(self, sample_x, sample_y)

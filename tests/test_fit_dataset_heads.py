@@ -1,0 +1,36 @@
+"""fit on a dataset whose targets are a dict keyed by output name (or a list in output order)
+trains a model of several outputs as the same arrays given directly do, as Keras."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import numnet as keras
+
+
+def _model():
+    keras.utils.set_random_seed(4)
+    inp = keras.Input((4,))
+    hidden = keras.layers.Dense(8, activation="relu")(inp)
+    a = keras.layers.Dense(1, name="a")(hidden)
+    b = keras.layers.Dense(3, activation="softmax", name="b")(hidden)
+    model = keras.Model(inp, [a, b])
+    model.compile(optimizer=keras.optimizers.SGD(0.05),
+                  loss={"a": "mse", "b": "sparse_categorical_crossentropy"},
+                  metrics={"b": ["accuracy"]})
+    return model
+
+
+@pytest.mark.parametrize("structure", ["dict", "list"])
+def test_a_dataset_of_dict_or_list_targets_trains_as_the_arrays(structure):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 4)).astype("float32")
+    ya, yb = x[:, :1] * 2.0, (x[:, 1] > 0).astype("int32") + (x[:, 2] > 1).astype("int32")
+    targets = {"a": ya, "b": yb} if structure == "dict" else (ya, yb)
+    arrays = _model().fit(x, targets, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    dataset = keras.data.Dataset.from_tensor_slices((x, targets)).batch(16)
+    streamed = _model().fit(dataset, epochs=2, verbose=0)
+    assert sorted(streamed.history) == sorted(arrays.history)
+    for name in arrays.history:
+        np.testing.assert_allclose(streamed.history[name], arrays.history[name], rtol=1e-6)
