@@ -39,7 +39,7 @@ layers or of a layer with hooks of its own are read where Keras's walk puts them
 object's ``load_own_variables``, and ``load_assets`` gets the ``assets/<path>/`` files (member
 names on an allow-list: state.py).
 
-Why one file of about 600 lines: one reader of one format: the config's mapping to numnet's
+Why one file of about 750 lines: one reader of one format: the config's mapping to numnet's
 layers and its checks belong together.
 """
 

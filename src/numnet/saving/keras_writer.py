@@ -45,7 +45,7 @@ of a ``.keras`` file sets it back (``restore_optimizer``). Every file is
 written to a temporary name and renamed into place. Both formats need h5py (pip install
 'numnet[h5]').
 
-Why one file of about 800 lines: one writer of one format: each layer's Keras config beside the
+Why one file of about 1,100 lines: one writer of one format: each layer's Keras config beside the
 weights' layout it implies.
 """
 
