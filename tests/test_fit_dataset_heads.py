@@ -34,3 +34,16 @@ def test_a_dataset_of_dict_or_list_targets_trains_as_the_arrays(structure):
     assert sorted(streamed.history) == sorted(arrays.history)
     for name in arrays.history:
         np.testing.assert_allclose(streamed.history[name], arrays.history[name], rtol=1e-6)
+
+
+def test_model_layers_follow_keras_order_above_a_layer_of_several_outputs():
+    layers = keras.layers
+    encoder_in = layers.Input(shape=(None,))
+    _, h, c = layers.LSTM(4, return_state=True)(layers.Embedding(30, 4)(encoder_in))
+    decoder_in = layers.Input(shape=(None,))
+    decoded = layers.LSTM(4)(layers.Embedding(20, 4)(decoder_in), initial_state=[h, c])
+    model = keras.Model([encoder_in, decoder_in], layers.Dense(1)(decoded))
+    # Keras's order (by depth from the output; the LSTM's three outputs are one node)
+    assert [type(layer).__name__ for layer in model.layers] == [
+        "InputLayer", "InputLayer", "Embedding", "Embedding", "LSTM", "LSTM", "Dense"]
+    assert [w.shape for w in model.get_weights()[:2]] == [(30, 4), (20, 4)]

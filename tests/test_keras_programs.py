@@ -557,12 +557,7 @@ FAILS = {
 
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
-DIFFERS_FROM_KERAS: dict[str, str] = {
-    "encoder_decoder_states": "model.layers (and so get_weights) puts the layers upstream of a "
-                              "layer with several outputs (LSTM return_state) one level deeper "
-                              "than Keras: the nodes that pick its outputs count as a level, so "
-                              "a NumPy draw lands on other layers than in Keras",
-}
+DIFFERS_FROM_KERAS: dict[str, str] = {}
 
 
 def _params():

@@ -102,8 +102,11 @@ def keras_layer_order(n_inputs: int, calls: list, outputs: list, input_layers: l
         depth = max(node_depth.setdefault(slot, 0), op_depth.get(id(layer), 0))
         op_depth[id(layer)] = node_depth[slot] = depth
         layers[id(layer)] = layer
+        # a pick node (one part of a layer's list of outputs) is no level of its own: Keras's
+        # parts come from the layer's one node
+        step = 0 if getattr(layer, "function", None) == "__pick__" else 1
         for p in parents(slot):
-            node_depth[p] = max(depth + 1, node_depth.get(p, 0))
+            node_depth[p] = max(depth + step, node_depth.get(p, 0))
     for layer in input_layers:  # inputs that no output uses
         if id(layer) not in op_depth:
             op_depth[id(layer)], index[id(layer)], layers[id(layer)] = 0, -1, layer
