@@ -172,6 +172,47 @@ LAYER_EXAMPLES = [
     layers.GlobalAveragePooling3D(keepdims=True), layers.GlobalMaxPooling3D(),
     layers.UpSampling3D((1, 2, 1)), layers.ZeroPadding3D((1, (0, 2), 0)),
     layers.Cropping3D(((1, 0), 0, (0, 1))),
+    layers.AdaptiveAveragePooling1D(3, data_format="channels_last"),
+    layers.AdaptiveAveragePooling2D((2, 3)),
+    layers.AdaptiveAveragePooling3D((1, 2, 2)),
+    layers.AdaptiveMaxPooling1D(2),
+    layers.AdaptiveMaxPooling2D((3, 2), data_format="channels_last"),
+    layers.AdaptiveMaxPooling3D(2),
+    layers.AutoContrast(value_range=(0, 1)),
+    layers.Conv3DTranspose(2, (2, 1, 2), strides=(1, 2, 1), padding="same",
+                           kernel_regularizer="l2", use_bias=False),
+    layers.ConvLSTM1D(2, 3, padding="same", return_sequences=True, recurrent_dropout=0.1,
+                      kernel_regularizer="l2", seed=1),
+    layers.ConvLSTM2D(2, (2, 2), unit_forget_bias=False, go_backwards=True),
+    layers.ConvLSTM3D(2, 1, padding="same", recurrent_activation="hard_sigmoid"),
+    layers.CutMix(factor=0.5, seed=2),
+    layers.Discretization(bin_boundaries=[-0.5, 0.0, 0.5], output_mode="one_hot"),
+    layers.EinsumDense("abc,cd->abd", output_shape=(None, 4), bias_axes="d",
+                       kernel_regularizer="l2", bias_initializer="ones"),
+    layers.Equalization(value_range=(0, 1), bins=64),
+    layers.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2,
+                               dropout=0.1, use_bias=False, seed=3),
+    layers.HashedCrossing(num_bins=7, output_mode="one_hot"),
+    layers.Hashing(num_bins=5, salt=[11, 13], mask_value="", name="hashed"),
+    layers.MixUp(alpha=0.3, seed=4),
+    layers.Pipeline([layers.Rescaling(0.5), layers.RandomFlip("vertical", seed=5)]),
+    layers.RMSNormalization(axis=-1, epsilon=1e-4),
+    layers.RandomColorDegeneration(0.4, value_range=(0, 1), seed=6),
+    layers.RandomErasing(factor=0.5, scale=(0.1, 0.2), fill_value=0.5, value_range=(0, 1), seed=7),
+    layers.RandomGaussianBlur(factor=0.5, kernel_size=5, sigma=0.7, value_range=(0, 1), seed=8),
+    layers.RandomGrayscale(factor=0.3, seed=9),
+    layers.RandomHue(0.2, value_range=(0, 1), seed=10),
+    layers.RandomInvert(factor=0.4, value_range=(0, 1), seed=11),
+    layers.RandomPosterization((2, 5), seed=12),
+    layers.RandomSaturation((0.3, 0.7), value_range=(0, 1), seed=13),
+    layers.RandomSharpness(0.3, value_range=(0, 1), seed=14),
+    layers.ReversibleEmbedding(10, 3, tie_weights=False, embeddings_regularizer="l2",
+                               logit_soft_cap=5.0),
+    layers.Solarization(addition_factor=0.2, threshold_factor=0.1, value_range=(0, 1), seed=15),
+    layers.SpectralNormalization(layers.Dense(3, kernel_regularizer="l2"), power_iterations=2),
+    layers.StackedRNNCells([layers.SimpleRNNCell(3), layers.GRUCell(2, reset_after=False)]),
+    layers.TextVectorization(max_tokens=8, output_mode="int", output_sequence_length=4,
+                             ngrams=2, vocabulary=["a", "b", "c", "a b"], standardize="lower"),
 ]
 
 # The rank of each example's input: (4, 6) unless it needs more axes.
@@ -200,7 +241,23 @@ _EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.
                        layers.Conv2DTranspose, layers.UpSampling2D, layers.ZeroPadding2D,
                        layers.Cropping2D, layers.CenterCrop, layers.Resizing, layers.RandomFlip,
                        layers.RandomRotation, layers.RandomTranslation, layers.RandomZoom,
-                       layers.RandomContrast, layers.RandomCrop, layers.RandomBrightness)}}
+                       layers.RandomContrast, layers.RandomCrop, layers.RandomBrightness)},
+                   layers.AdaptiveAveragePooling1D: (4, 5, 6),
+                   layers.AdaptiveMaxPooling1D: (4, 5, 6),
+                   layers.AdaptiveAveragePooling2D: (4, 3, 5, 6),
+                   layers.AdaptiveMaxPooling2D: (4, 3, 5, 6),
+                   layers.AdaptiveAveragePooling3D: (4, 2, 3, 4, 6),
+                   layers.AdaptiveMaxPooling3D: (4, 2, 3, 4, 6),
+                   layers.Conv3DTranspose: (4, 2, 3, 4, 6), layers.ConvLSTM1D: (4, 3, 5, 6),
+                   layers.ConvLSTM2D: (4, 3, 4, 5, 6), layers.ConvLSTM3D: (4, 2, 3, 2, 3, 2),
+                   layers.EinsumDense: (4, 5, 6), layers.GroupQueryAttention: (4, 5, 6),
+                   # Images of three channels for the colour layers.
+                   **{cls: (4, 3, 5, 3) for cls in (
+                       layers.Pipeline, layers.AutoContrast, layers.CutMix, layers.Equalization,
+                       layers.MixUp, layers.RandomColorDegeneration, layers.RandomErasing,
+                       layers.RandomGaussianBlur, layers.RandomGrayscale, layers.RandomHue,
+                       layers.RandomInvert, layers.RandomPosterization, layers.RandomSaturation,
+                       layers.RandomSharpness, layers.Solarization)}}
 
 
 def test_every_numnet_layer_has_a_round_trip_example():
@@ -222,14 +279,22 @@ def test_layer_config_round_trips_through_json(layer):
             x = RNG.integers(0, 5, size=(4, 6))
         if isinstance(layer, layers.StringLookup):
             x = np.array(["", "a", "b", "c", "d"])[RNG.integers(0, 5, size=(4, 6))]
+        if isinstance(layer, layers.Hashing):
+            x = np.array(["", "a", "b", "c", "d"])[RNG.integers(0, 5, size=(4, 6))]
+        if isinstance(layer, layers.HashedCrossing):  # a pair of features to cross
+            x = (RNG.integers(0, 5, size=(4,)), np.array(["a", "b", "c", "a"]))
+        if isinstance(layer, layers.TextVectorization):
+            x = np.array(["A b c", "b a b", "c, d a", ""])
         if getattr(layer, "_takes_list", False):  # a merge layer: a list of tensors
             x = [x, RNG.normal(size=x.shape).astype("float32")]
-        out = _first(layer(x, training=False))
-        clone(x, training=False)
+        # Attention with separate query and value tensors.
+        args = (x, x[:, :3]) if isinstance(layer, layers.GroupQueryAttention) else (x,)
+        out = _first(layer(*args, training=False))
+        clone(*args, training=False)
         assert [(w.shape, w.trainable) for w in clone.weights] == \
             [(w.shape, w.trainable) for w in layer.weights]
         clone.set_weights(layer.get_weights())
-        np.testing.assert_array_equal(_first(clone(x, training=False)).value, out.value)
+        np.testing.assert_array_equal(_first(clone(*args, training=False)).value, out.value)
         assert [float(p.value) for p in clone.losses] == [float(p.value) for p in layer.losses]
 
 
