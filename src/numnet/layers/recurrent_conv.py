@@ -3,8 +3,6 @@ images (channels last), with Keras 3's arguments, weights and step."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
@@ -74,9 +72,10 @@ class ConvLSTMCell(Layer):
                 base = self.bias_initializer
 
                 def init(shape, dtype=None):  # i: base, f: ones, c and o: base
-                    parts = [base((f,), dtype=dtype), np.ones((f,), dtype),
+                    xp = backend.xp
+                    parts = [base((f,), dtype=dtype), xp.ones((f,), dtype),
                              base((2 * f,), dtype=dtype)]
-                    return np.concatenate([backend.to_numpy(getattr(p, "value", p))
+                    return xp.concatenate([backend.to_device(getattr(p, "value", p))
                                            for p in parts])
 
             self.bias = self.add_weight((4 * f,), init, "bias",
