@@ -52,7 +52,17 @@ def _rescale(x, source, target):
 
 
 def _device(array, dtype):
-    return backend.to_device(np.asarray(array).astype(dtype))
+    return backend.to_device(array, dtype)
+
+
+def _box_mask(height: int, width: int, x0, x1, y0, y1):
+    """(batch, height, width) booleans of the array module in use: True at the pixels inside
+    each image's box [x0, x1) x [y0, y1) (the bounds, one a batch entry, drawn on the host)."""
+    xp = backend.xp
+    x0, x1, y0, y1 = (backend.to_device(v)[:, None, None] for v in (x0, x1, y0, y1))
+    cols = xp.arange(width, dtype=xp.float32)[None, None, :]
+    rows = xp.arange(height, dtype=xp.float32)[None, :, None]
+    return (cols >= x0) & (cols < x1) & (rows >= y0) & (rows < y1)
 
 
 class _MixLayer(_RandomImageLayer):
@@ -164,11 +174,7 @@ class CutMix(_MixLayer):
         alpha = rng.uniform(*self.factor) + 1e-6
         ratio = np.sqrt(1.0 - rng.beta(alpha, alpha, n)).astype(np.float32)
         (x0, x1), (y0, y1) = (self._bounds(rng, n, size, ratio) for size in (w, h))
-        cols, rows = np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32)
-        inside = ((cols[None, None, :] >= x0[:, None, None]) & (cols[None, None, :] <
-                                                                 x1[:, None, None])
-                  & (rows[None, :, None] >= y0[:, None, None]) & (rows[None, :, None] <
-                                                                  y1[:, None, None]))
+        inside = _box_mask(h, w, x0, x1, y0, y1)
         weight = 1.0 - (x1 - x0) * (y1 - y0) / (w * h)
         return {"order": rng.permutation(n), "mask": inside[..., None], "weight": weight}
 
@@ -297,28 +303,32 @@ class RandomErasing(_RandomImageLayer):
         self.fill_value = fill_value
         self.value_range = _value_range(value_range, "RandomErasing(value_range)")
 
-    def _augment(self, images):
-        rng = self._generator()
-        n, h, w = images.shape[:3]
+    def _draws(self, rng, shape):
+        """The seeded draws of a batch, on the host: each box's bounds, whether each image is
+        erased, and the noise (None for a given fill_value)."""
+        n, h, w = shape[:3]
         sides = np.sqrt(rng.uniform(*self.scale, (n, 2))).astype(np.float32)
         boxes = []
         for size, ratio in ((w, sides[:, 0]), (h, sides[:, 1])):
             length = ratio * size
             start = rng.uniform(0, 1, n).astype(np.float32) * (size - length)
             boxes.append((start, start + length))
-        (x0, x1), (y0, y1) = boxes
-        cols, rows = np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32)
-        inside = ((cols[None, None, :] >= x0[:, None, None])
-                  & (cols[None, None, :] < x1[:, None, None])
-                  & (rows[None, :, None] >= y0[:, None, None])
-                  & (rows[None, :, None] < y1[:, None, None]))[..., None]
         probability = rng.uniform(*self.factor, n)
-        apply = (rng.uniform(0, 1, n) < probability).reshape(-1, 1, 1, 1)
-        if self.fill_value is None:
-            fill = rng.standard_normal(images.shape) * self.value_range[1]
+        apply = rng.uniform(0, 1, n) < probability
+        noise = rng.standard_normal(shape) if self.fill_value is None else None
+        return boxes, apply, noise
+
+    def _augment(self, images):
+        xp = backend.xp
+        n, h, w = images.shape[:3]
+        ((x0, x1), (y0, y1)), apply, noise = self._draws(self._generator(), images.shape)
+        inside = _box_mask(h, w, x0, x1, y0, y1)[..., None]
+        apply = backend.to_device(apply).reshape(-1, 1, 1, 1)
+        if noise is None:
+            fill = xp.broadcast_to(xp.asarray(self.fill_value, xp.float64), images.shape)
         else:
-            fill = np.broadcast_to(np.asarray(self.fill_value, np.float64), images.shape)
-        fill = _device(np.clip(fill, *self.value_range), images.dtype)
+            fill = backend.to_device(noise) * self.value_range[1]
+        fill = xp.clip(fill, *self.value_range).astype(images.dtype)
         return ops.where(inside & apply, Tensor(fill), images)
 
     def get_config(self):
@@ -403,11 +413,11 @@ class AutoContrast(_RandomImageLayer):
         x = _rescale(images, self.value_range, (0, 255))
         lo = ops.negative(ops.max(ops.negative(x), axis=(1, 2), keepdims=True))
         hi = ops.max(x, axis=(1, 2), keepdims=True)
-        flat = backend.to_numpy(hi.value) == backend.to_numpy(lo.value)
+        flat = hi.value == lo.value
         span = ops.where(flat, 1.0, ops.subtract(hi, lo))
         stretched = ops.multiply(ops.subtract(x, lo), ops.divide(255.0, span))
         out = _rescale(ops.clip(stretched, 0.0, 255.0), (0, 255), self.value_range)
-        return ops.where(np.broadcast_to(flat, images.shape), images, out)
+        return ops.where(backend.xp.broadcast_to(flat, images.shape), images, out)
 
     def get_config(self):
         config = super().get_config()

@@ -99,14 +99,15 @@ class RandomPosterization(_RandomImageLayer):
         self.value_range = _value_range(value_range, "RandomPosterization(value_range)")
 
     def _augment(self, images):
+        xp = backend.xp
         n = images.shape[0]
         low, high = int(self.factor[0]), int(self.factor[1])
-        bits = (self._generator().integers(low, high, n) if low != high
-                else np.full(n, low)).astype(np.uint8)
+        bits = (backend.to_device(self._generator().integers(low, high, n)) if low != high
+                else xp.full(n, low)).astype(xp.uint8)
         shift = (8 - bits).reshape(-1, 1, 1, 1)
-        values = backend.to_numpy(_rescale(images, self.value_range, (0, 255)).value)
-        kept = ((values.astype(np.uint8) >> shift) << shift).astype(values.dtype)
-        return _rescale(Tensor(backend.to_device(kept)), (0, 255), self.value_range)
+        values = _rescale(images, self.value_range, (0, 255)).value
+        kept = ((values.astype(xp.uint8) >> shift) << shift).astype(values.dtype)
+        return _rescale(Tensor(kept), (0, 255), self.value_range)
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
@@ -254,12 +255,14 @@ class RandomHue(_RandomImageLayer):
         self.value_range = _value_range(value_range, "RandomHue(value_range)")
 
     def _augment(self, images):
+        xp = backend.xp
         n = images.shape[0]
-        sign = np.where(self._uniform(0, 1, n) > 0.5, -1.0, 1.0)
-        turn = (sign * self._uniform(*self.factor, n) * 0.5).astype(images.dtype)
+        sign = xp.where(backend.to_device(self._uniform(0, 1, n)) > 0.5, -1.0, 1.0)
+        turn = (sign * backend.to_device(self._uniform(*self.factor, n)) * 0.5).astype(
+            images.dtype)
         x = _rescale(images, self.value_range, (0, 1)).value
         hsv = rgb_to_hsv(x)
-        hue = hsv[..., 0] + backend.to_device(turn.reshape(-1, 1, 1))
+        hue = hsv[..., 0] + turn.reshape(-1, 1, 1)
         hue = backend.xp.where(hue > 1.0, hue - 1.0, hue)
         hue = backend.xp.where(hue < 0.0, hue + 1.0, hue)
         rgb = hsv_to_rgb(backend.xp.stack([hue.astype(hsv.dtype), hsv[..., 1], hsv[..., 2]], -1))
@@ -295,29 +298,36 @@ class Equalization(_RandomImageLayer):
         self.bins = bins
 
     def _augment(self, images):
-        x = backend.to_numpy(_rescale(images, self.value_range, (0, 255)).value)
-        out = np.empty_like(x)
+        xp = backend.xp
+        x = _rescale(images, self.value_range, (0, 255)).value
+        out = xp.empty_like(x)
         for c in range(x.shape[-1]):
             channel = x[..., c]
-            index = np.clip((channel.astype(np.float32) * (self.bins - 1) / 255.0)
-                            .astype(np.int32), 0, self.bins - 1)
-            hist = np.bincount(index.ravel(), minlength=self.bins)
-            if np.count_nonzero(hist) <= 1:
+            index = xp.clip((channel.astype(xp.float32) * (self.bins - 1) / 255.0)
+                            .astype(xp.int32), 0, self.bins - 1)
+            hist = xp.bincount(index.ravel(), minlength=self.bins)
+            if int(xp.count_nonzero(hist)) <= 1:
                 out[..., c] = channel
                 continue
-            cdf = np.cumsum(hist)
-            low = cdf[np.argmax(cdf > 0)]
-            span = cdf[-1] - low
-            table = np.clip(np.round((cdf - low) * 255 / (span if span else 1)), 0, 255)
-            lookup = np.clip(channel / 255.0 * (self.bins - 1), 0, self.bins - 1).astype(np.int32)
+            cdf = xp.cumsum(hist)
+            low = cdf[xp.argmax(cdf > 0)]
+            span = int(cdf[-1] - low)
+            table = xp.clip(xp.round((cdf - low) * 255 / (span or 1)), 0, 255)
+            lookup = xp.clip(channel / 255.0 * (self.bins - 1), 0, self.bins - 1).astype(xp.int32)
             out[..., c] = table[lookup]
-        return _rescale(Tensor(backend.to_device(out.astype(x.dtype))), (0, 255),
-                        self.value_range)
+        return _rescale(Tensor(out), (0, 255), self.value_range)
 
     def get_config(self):
         config = super().get_config()
         config.pop("seed", None)
         return {**config, "value_range": self.value_range, "bins": self.bins}
+
+
+def _blur_kernel(kernel_size, sigma) -> np.ndarray:
+    """The (height, width) Gaussian filter of a batch (float64 taps), from the host's draws
+    ``sigma`` (one an axis)."""
+    sigma = np.asarray(sigma, np.float64) + 1e-6
+    return np.outer(_blur_1d(kernel_size[1], sigma[1]), _blur_1d(kernel_size[0], sigma[0]))
 
 
 def _blur_1d(size: int, sigma: float) -> np.ndarray:
@@ -368,9 +378,8 @@ class RandomGaussianBlur(_RandomImageLayer):
         n, h, w = images.shape[:3]
         probability = self._uniform(*self.factor, n)
         apply = (self._uniform(0, 1, n) < probability).reshape(-1, 1, 1, 1)
-        sigma = self._uniform(*self.sigma, 2).astype(np.float64) + 1e-6
-        kernel = np.outer(_blur_1d(self.kernel_size[1], sigma[1]),
-                          _blur_1d(self.kernel_size[0], sigma[0])).astype(images.dtype)
+        kernel = _blur_kernel(self.kernel_size, self._uniform(*self.sigma, 2)).astype(
+            images.dtype)
         kh, kw = kernel.shape
         top, left = (kh - 1) // 2, (kw - 1) // 2
         xp = backend.xp
