@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import backend
+from ..autodiff.tensor import Tensor
 from .base import Layer
 from .hashing_functions import fingerprint64, fingerprint_cat64, siphash24
 from .lookup import _check_mode, _host, _output, encode
@@ -273,6 +275,11 @@ class HashedCrossing(_HostLayer):
                 "sparse": self.sparse, "dtype": self._out_dtype}
 
 
+def _empty_summary() -> np.ndarray:
+    """An adapt summary of no values yet: (values, weights) rows, no columns."""
+    return np.zeros((2, 0), "float32")
+
+
 def _summarize(values: np.ndarray, epsilon: float) -> np.ndarray:
     """(values, weights): every step-th sorted value, weighing step (all values, weight 1,
     when there are fewer than 1 / epsilon of them)."""
@@ -352,7 +359,7 @@ class Discretization(Layer):
                                else [float(b) for b in bin_boundaries])
         self.num_bins = num_bins
         self.epsilon = float(epsilon)
-        self.summary = None if self.bin_boundaries else np.zeros((2, 0), "float32")
+        self.summary = None if self.bin_boundaries else _empty_summary()
 
     def __call__(self, inputs, *args, **kwargs):
         if getattr(inputs, "_symbolic", False):
@@ -392,19 +399,22 @@ class Discretization(Layer):
 
     def reset_state(self) -> None:
         if self.num_bins is not None:
-            self.summary = np.zeros((2, 0), "float32")
+            self.summary = _empty_summary()
 
     # ----- call -----
     def call(self, inputs):
         if self.bin_boundaries is None:
             raise ValueError(f"{self.name}: the bin boundaries are not known yet; give "
                              "bin_boundaries=... or call layer.adapt(data) first.")
-        values = np.asarray(_host(inputs)).astype("float32")
-        indices = np.digitize(values, np.asarray(self.bin_boundaries, "float32"))
+        xp = backend.xp
+        values = backend.to_device(getattr(inputs, "value", inputs)).astype("float32")
+        indices = xp.digitize(values, xp.asarray(self.bin_boundaries, "float32"))
         if self.output_mode == "int":
-            return _output(indices.astype(np.int32))
-        return _output(encode(indices.astype(np.int64), len(self.bin_boundaries) + 1,
-                              self.output_mode, self.compute_dtype))
+            return Tensor(indices.astype("int32"))
+        # The encodings are built on the host, as the lookup layers build them.
+        return _output(encode(backend.to_numpy(indices).astype("int64"),
+                              len(self.bin_boundaries) + 1, self.output_mode,
+                              self.compute_dtype))
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
