@@ -152,3 +152,19 @@ def test_a_custom_layer_built_by_hand_reports_the_shape_its_call_gives():
     symbolic = Widen()
     symbolic.build((None, 8))
     assert symbolic(numnet.Input((8,))).shape == (None, 16)
+
+
+def test_a_layer_of_several_outputs_gives_each_the_mask_compute_mask_says():
+    class TemporalSplit(layers.Layer):
+        def call(self, inputs):
+            return ops.split(inputs, 2, axis=1)
+
+        def compute_mask(self, inputs, mask=None):
+            return None if mask is None else ops.split(mask, 2, axis=1)
+
+    x = np.ones((2, 6, 3), "float32")
+    x[0, 4:] = 0.0  # the last two steps of the first sequence are padding
+    first, second = TemporalSplit()(layers.Masking()(x))
+    np.testing.assert_array_equal(np.asarray(first._keras_mask), np.ones((2, 3), bool))
+    np.testing.assert_array_equal(np.asarray(second._keras_mask),
+                                  [[True, False, False], [True, True, True]])

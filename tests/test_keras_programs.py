@@ -550,9 +550,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "temporal_split_mask": "a layer that returns several tensors (a list) does not attach the "
-                           "masks its compute_mask returns to them (nor does the functional "
-                           "graph pass them on), so both halves come without a mask",
 }
 
 

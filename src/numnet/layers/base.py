@@ -714,6 +714,14 @@ class Layer:
             out_mask = self._next_mask(x, mask)
             if out_mask is not None:
                 out._keras_mask = getattr(out_mask, "value", out_mask)
+        elif type(out) in (list, tuple) and (mask is not None or spec.own_compute_mask):
+            # several outputs: compute_mask gives one mask each (or one for all), as Keras
+            out_masks = self._next_mask(x, mask)
+            if type(out_masks) not in (list, tuple):
+                out_masks = [out_masks] * len(out)
+            for part, part_mask in zip(out, out_masks):
+                if isinstance(part, Tensor) and part_mask is not None:
+                    part._keras_mask = getattr(part_mask, "value", part_mask)
         return out
 
     def _call_symbolic(self, args, kwargs):
