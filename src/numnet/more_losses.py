@@ -107,15 +107,14 @@ def circle(y_true, y_pred, ref_labels=None, ref_embeddings=None, remove_diagonal
         array([0., 0., 0.], dtype=float32)
     """
     y_pred = ops.convert_to_tensor(y_pred)
-    labels = backend.to_numpy(getattr(y_true, "value", y_true)).astype("int32").reshape(-1)
+    labels = backend.to_device(getattr(y_true, "value", y_true)).astype("int32").reshape(-1)
     refs = y_pred if ref_embeddings is None else ops.convert_to_tensor(ref_embeddings)
-    ref = labels if ref_labels is None else backend.to_numpy(
+    ref = labels if ref_labels is None else backend.to_device(
         getattr(ref_labels, "value", ref_labels)).astype("int32").reshape(-1)
     positive = labels[:, None] == ref[None, :]
     negative = ~positive
     if remove_diagonal:
         positive &= ~backend.xp.eye(len(labels), len(ref), dtype=bool)
-    positive, negative = backend.to_device(positive), backend.to_device(negative)
     distance = ops.maximum(1.0 - ops.matmul(y_pred, ops.transpose(refs)), 0.0)
     pos_weight = ops.maximum((margin + distance) * positive.astype(distance.dtype), 0.0)
     neg_weight = ops.maximum((1.0 + margin - distance) * negative.astype(distance.dtype), 0.0)
