@@ -190,6 +190,38 @@ HOST_FUNCTIONS = {
     ("optimizers/schedules.py", "wrapper"): "a schedule's steps given as an array (for plots)",
     ("autodiff/ops.py", "keras_dtype"): "dtype rules (names, not arrays)",
     ("autodiff/ops.py", "result_type"): "dtype rules (names, not arrays)",
+    ("layers/image_augment.py", "_plan"): "CutMix's seeded draws of a batch (box sides, order) "
+                                          "on the host; the box mask is built by backend.xp",
+    ("layers/image_augment.py", "_draws"): "RandomErasing's seeded draws of a batch (boxes, "
+                                           "choices, noise) on the host, then moved",
+    ("layers/image_color.py", "_blur_kernel"): "the small Gaussian filter of a batch, a host "
+                                               "table from the host's seeded sigma draws",
+    ("layers/image_color.py", "_blur_1d"): "part of _blur_kernel (a host table)",
+    ("layers/pooling_adaptive.py", "_average_matrix"): "a small constant table of window "
+                                                       "weights built on the host, then moved",
+    ("layers/pooling_adaptive.py", "_window_index"): "a small constant index table built on "
+                                                     "the host, then moved",
+    ("layers/preprocessing_more.py", "_string_or_integer"): "Hashing's keys (strings, ints) on "
+                                                            "the host, to be hashed there",
+    ("layers/preprocessing_more.py", "_hash_each"): "hashes strings and ints on the host",
+    ("layers/preprocessing_more.py", "_bins"): "Hashing's bins from host hashes of strings",
+    ("layers/preprocessing_more.py", "call"): "Hashing / HashedCrossing hash strings and ints "
+                                              "on the host (Discretization.call uses xp)",
+    ("layers/preprocessing_more.py", "_features"): "HashedCrossing's features (strings, ints) "
+                                                   "read on the host",
+    ("layers/preprocessing_more.py", "_empty_summary"): "Discretization.adapt's quantile "
+                                                        "summary is kept on the host",
+    ("layers/preprocessing_more.py", "_summarize"): "Discretization.adapt reads the user's "
+                                                    "data on the host, as Normalization.adapt",
+    ("layers/preprocessing_more.py", "_compress"): "part of Discretization.adapt (host summary)",
+    ("layers/preprocessing_more.py", "update_state"): "part of Discretization.adapt (host "
+                                                      "summary)",
+    ("layers/text_vectorization.py", "strings_array"): "TextVectorization's text: object "
+                                                        "arrays of str exist only on the host",
+    ("layers/text_vectorization.py", "tokens"): "adapt's tokens (str) on the host",
+    ("layers/text_vectorization.py", "_standardized"): "standardizes str on the host",
+    ("layers/text_vectorization.py", "call"): "splits str into tokens and looks them up on the "
+                                              "host, as StringLookup does; the ids are moved",
 }
 # numpy attributes that describe or name things rather than compute on arrays; ``random`` is
 # numnet's random generator (backend.rng()), drawn on the host by design and then moved.
