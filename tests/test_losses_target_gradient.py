@@ -474,3 +474,17 @@ def test_gradient_tape_over_a_teacher_matches_keras():
         got = np.asarray(got)
         assert np.abs(got).max() > 1e-4
         np.testing.assert_allclose(got, np.asarray(expected), rtol=1e-5, atol=1e-5)
+
+
+def test_the_ops_cross_entropies_from_logits_differentiate_their_targets():
+    logits = np.array([[1.0, -1.0], [0.5, 2.0]])
+    for fn, expected in (
+            (numnet.ops.categorical_crossentropy,
+             -(logits - np.log(np.exp(logits).sum(-1, keepdims=True)))),
+            (numnet.ops.binary_crossentropy, -logits)):
+        target = numnet.Tensor(np.array([[0.2, 0.8], [0.6, 0.4]]), requires_grad=True)
+        numnet.ops.sum(fn(target, logits, from_logits=True)).backward()
+        np.testing.assert_allclose(target.grad, expected, rtol=1e-12)
+        constant = fn(np.array([[0.2, 0.8], [0.6, 0.4]]), logits, from_logits=True)
+        np.testing.assert_allclose(np.asarray(constant),  # (the fused node's float32)
+                                   np.asarray(fn(target, logits, from_logits=True)), rtol=1e-6)

@@ -15,6 +15,7 @@ import numpy as _numpy
 from .. import activations as _act
 from .. import backend
 from ..autodiff import ops as _ops
+from ..autodiff import tensor as _tensor
 from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
 from .core import _axis, _float, _index, _is_float, _promote, _raw
@@ -260,6 +261,12 @@ def _probabilities(output, axis):
     return _ops.clip(output, eps, 1 - eps)
 
 
+def _differentiable(target) -> bool:
+    """Whether gradients flow into ``target`` (a Tensor that needs one): the fused
+    cross-entropy nodes treat their targets as constants."""
+    return isinstance(target, Tensor) and target.requires_grad and _tensor.grad_enabled()
+
+
 @symbolic_op
 def binary_crossentropy(target, output, from_logits=False) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) element-wise, p = ``output`` clipped to [eps, 1 - eps]
@@ -274,6 +281,8 @@ def binary_crossentropy(target, output, from_logits=False) -> Tensor:
     target, output = _promote(target, _float(output))
     _check_same_shape(target, output, "binary_crossentropy")
     if from_logits:
+        if _differentiable(target):  # softplus(z) - t z: d t = -z, as Keras differentiates
+            return _ops.subtract(_act.softplus(output), _ops.multiply(output, target))
         return _ops.sigmoid_cross_entropy(target, output)
     eps = backend.epsilon()
     p = _ops.clip(output, eps, 1 - eps)
@@ -297,6 +306,9 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tens
     target, output = _promote(target, _float(output))
     _check_same_shape(target, output, "categorical_crossentropy")
     if from_logits:
+        if _differentiable(target):  # -sum t log softmax(z): d t = -log softmax(z)
+            return _ops.negative(_ops.sum(_ops.multiply(target, log_softmax(output, axis)),
+                                          axis))
         return _ops.softmax_cross_entropy(target, output, axis)
     logp = _ops.log(_probabilities(output, axis))
     return _ops.negative(_ops.sum(_ops.multiply(target, logp), axis))
