@@ -168,3 +168,11 @@ def test_a_layer_of_several_outputs_gives_each_the_mask_compute_mask_says():
     np.testing.assert_array_equal(np.asarray(first._keras_mask), np.ones((2, 3), bool))
     np.testing.assert_array_equal(np.asarray(second._keras_mask),
                                   [[True, False, False], [True, True, True]])
+
+
+def test_input_takes_keras_3_batch_shape():
+    tensor = numnet.Input(batch_shape=(2, 3, 5))
+    assert tensor.shape == (2, 3, 5)
+    model = numnet.Sequential([numnet.Input(batch_shape=(2, 3, 5)),
+                               layers.LSTM(4, stateful=True)])
+    assert model(np.ones((2, 3, 5), "float32")).shape == (2, 4)

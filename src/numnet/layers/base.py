@@ -794,10 +794,15 @@ class InputLayer(Layer):
     def __init__(self, shape=None, batch_size=None, dtype=None, name=None, **kwargs):
         input_shape = kwargs.pop("input_shape", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
+        batch_shape = kwargs.pop("batch_shape", None)  # Keras 3's name for the same
+        if batch_input_shape is None:
+            batch_input_shape = batch_shape
         if shape is None and input_shape is not None:
             shape = input_shape
         if shape is None and batch_input_shape is not None:
             shape = tuple(batch_input_shape)[1:]
+            if batch_size is None:
+                batch_size = tuple(batch_input_shape)[0]
         if shape is None:
             raise ValueError(
                 "InputLayer(shape): a shape is required, e.g. InputLayer(shape=(784,)).")
