@@ -77,8 +77,7 @@ HARMLESS = {
 """Keras settings that numnet lacks, and the values with which they change nothing (a layer
 without LoRA or quantization, batch normalization without renormalization, a dense input)."""
 
-HELD_LAYERS = ("cell", "layer", "forward_layer", "backward_layer")
-"""The settings in which a layer's config holds a layer (an RNN's cell, a wrapper's layers)."""
+HELD_LAYERS = keras_ops.HELD_LAYERS
 
 KERAS_OPS = keras_ops.READS
 """The operations of Keras 3's functional graphs (entries of module ``keras.src.ops.*``) that
@@ -756,3 +755,6 @@ def load_model(ar: Archive, custom_objects=None, compile: bool = True):
 
 
 __all__ = ["KERAS_OPS", "ArchiveOfEither", "is_keras_file", "load_model"]
+
+
+state.hooks["Translator"] = Translator  # (state.py reads it: no import circle)

@@ -385,3 +385,8 @@ def _has_weights(reader: _Reader, where: str) -> bool:
 
 
 __all__ = ["held_layers", "keras_key", "keras_only_weights", "load_weights", "save_weights"]
+
+
+state.hooks.update(held_layers=held_layers, keras_only_weights=keras_only_weights,
+                   keras_key=keras_key, MAX_GROUPS=MAX_GROUPS, MAX_DEPTH=MAX_DEPTH,
+                   H5_ERRORS=H5_ERRORS, _h5py=_h5py, _Reader=_Reader)  # (read by state.py)

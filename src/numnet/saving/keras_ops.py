@@ -33,6 +33,9 @@ import numpy as np
 from .. import backend
 from ..layers.symbolic import _Slot
 
+HELD_LAYERS = ("cell", "layer", "forward_layer", "backward_layer")
+"""The settings in which a layer's config holds a layer (an RNN's cell, a wrapper's layers)."""
+
 MODULE = "keras.src.ops."
 
 _UNARY_NUMPY = """abs absolute arccos arccosh arcsin arcsinh arctan arctanh ceil cos cosh exp

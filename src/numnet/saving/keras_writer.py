@@ -68,7 +68,7 @@ from . import keras_h5, keras_ops, objects, state
 from .archive import write_archive
 from .atomic import atomic_write
 from .errors import ModelFileError
-from .keras_file import HELD_LAYERS
+from .keras_ops import HELD_LAYERS
 from .registry import get_registered_name
 
 KERAS_VERSION = "3.15.1"

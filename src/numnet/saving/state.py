@@ -34,6 +34,11 @@ import numpy as np
 from .. import backend
 from .errors import ModelFileError
 
+hooks: dict = {}
+"""What this module uses of the readers and writers that import it (keras_h5's h5 reader and
+layer walk, keras_file's Translator), set by them when they are imported: reading them through
+this table instead of importing them keeps the saving modules free of import circles."""
+
 MAX_ASSET_FILES = 10_000
 """The most files that save_assets may leave for one file (and a file may hold)."""
 
@@ -77,7 +82,7 @@ def overrides(obj, name: str, base: type) -> bool:
 
 
 def _held(layer) -> list:
-    from .keras_h5 import held_layers
+    held_layers = hooks["held_layers"]
 
     return held_layers(layer)
 
@@ -113,7 +118,7 @@ def own_variables(layer) -> list:
 
 def _extra(layer) -> list:
     from ..layers.base import Layer
-    from .keras_h5 import keras_only_weights
+    keras_only_weights = hooks["keras_only_weights"]
 
     if not isinstance(layer, Layer):
         return []
@@ -177,7 +182,7 @@ def keras_class_name(obj) -> str:
 
 
 def snake_case(name: str) -> str:
-    from .keras_h5 import keras_key
+    keras_key = hooks["keras_key"]
 
     return keras_key(name)
 
@@ -315,7 +320,7 @@ class H5Store:
     def keys(self) -> list:
         if self.group is None:
             return []
-        from .keras_h5 import MAX_GROUPS
+        MAX_GROUPS = hooks["MAX_GROUPS"]
 
         if len(self.group) > MAX_GROUPS:
             raise ModelFileError(f"{self.where}: holds {len(self.group)} objects; refused")
@@ -429,7 +434,9 @@ def load_tree(h5reader, root, layers_of, budget: list, source: str) -> None:
 def load_h5(model, fileobj, max_bytes: int, source: str, layers_of=None) -> list | None:
     """Read a Keras weights file: with ``layers_of``, every object's state by the walk (each
     ``load_own_variables``); the values of ``/optimizer/vars`` in order (None if absent)."""
-    from .keras_h5 import H5_ERRORS, _h5py, _Reader
+    H5_ERRORS = hooks["H5_ERRORS"]
+    _h5py = hooks["_h5py"]
+    _Reader = hooks["_Reader"]
 
     h5py = _h5py()
     try:
@@ -460,7 +467,8 @@ def load_h5(model, fileobj, max_bytes: int, source: str, layers_of=None) -> list
 
 
 def _check_all_taken(h5reader, visited: set) -> None:
-    from .keras_h5 import MAX_DEPTH, MAX_GROUPS
+    MAX_DEPTH = hooks["MAX_DEPTH"]
+    MAX_GROUPS = hooks["MAX_GROUPS"]
 
     stack, seen = [("", h5reader.h5, 0)], 0
     h5py = h5reader.h5py
@@ -533,7 +541,7 @@ def compile_from_config(model, config) -> None:
     import warnings
 
     from ..notices import AdviceWarning
-    from .keras_file import Translator
+    Translator = hooks["Translator"]
     from .loader import Loader, deserialize_compile
 
     if not config:
