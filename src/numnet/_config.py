@@ -3,7 +3,7 @@ rebuilding from get_config(), a repr of it, and finding a class by its name."""
 
 from __future__ import annotations
 
-import difflib
+from .naming import close_matches as _close_matches
 
 
 class Configurable:
@@ -24,7 +24,7 @@ class Configurable:
 def by_name(kind: str, name: str, classes: dict):
     """``classes[name]``, or a ValueError naming the valid names and the closest ones."""
     if name not in classes:
-        close = difflib.get_close_matches(name, list(classes), n=3)
+        close = _close_matches(name, list(classes), n=3)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise ValueError(f"{kind}: unknown name {name!r}; expected one of "
                          f"{sorted(classes)}.{hint}")

@@ -10,7 +10,6 @@ registry by name sits beside them.
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from collections.abc import Callable
 from . import backend
 from .autodiff import ops
 from .autodiff.tensor import Tensor
+from .naming import close_matches as _close_matches
 
 
 class Kernel:
@@ -928,7 +928,7 @@ def get(identifier) -> Callable:
     if isinstance(identifier, str):
         fn = _FUNCTIONS.get(identifier.lower())
         if fn is None:
-            close = difflib.get_close_matches(identifier.lower(), list(_FUNCTIONS), n=3)
+            close = _close_matches(identifier.lower(), list(_FUNCTIONS), n=3)
             hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise ValueError(
                 f"activation: unknown name {identifier!r}; expected one of "

@@ -3,8 +3,9 @@ be frozen and written as JSON."""
 
 from __future__ import annotations
 
-import difflib
 import json
+
+from .naming import close_matches as _close_matches
 
 _OWN = frozenset({"_config", "_frozen"})
 
@@ -92,7 +93,7 @@ class Config:
         config = object.__getattribute__(self, "_config")
         if name in config:
             return config[name]
-        close = difflib.get_close_matches(name, [str(k) for k in config], n=1, cutoff=0.7)
+        close = _close_matches(name, [str(k) for k in config], n=1, cutoff=0.7)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise AttributeError(f"Config: unknown attribute {name!r}; it holds "
                              f"{sorted(map(str, config))}.{hint}")

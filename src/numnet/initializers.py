@@ -7,13 +7,13 @@ limit = sqrt(3 scale / n); "truncated_normal" redraws values beyond two standard
 
 from __future__ import annotations
 
-import difflib
 import math
 
 import numpy as np
 
 from . import backend
 from ._config import Configurable
+from .naming import close_matches as _close_matches
 
 
 def compute_fans(shape) -> tuple[float, float]:
@@ -498,7 +498,7 @@ def get(identifier) -> Initializer:
     if isinstance(identifier, str):
         cls = _CLASSES.get(identifier.lower()) or _BY_CLASS_NAME.get(identifier)
         if cls is None:
-            close = difflib.get_close_matches(identifier.lower(), list(_CLASSES), n=3)
+            close = _close_matches(identifier.lower(), list(_CLASSES), n=3)
             hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise ValueError(
                 f"initializer: unknown name {identifier!r}; expected one of "

@@ -21,7 +21,6 @@ pairs; this file mirrors it.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 from types import FunctionType
@@ -32,6 +31,7 @@ from . import backend
 from ._config import Configurable, by_name
 from .autodiff import ops
 from .autodiff.tensor import Tensor, grad_enabled
+from .naming import close_matches as _close_matches
 
 # ----------------------------------------------------------------------------- shape matching
 
@@ -1072,7 +1072,7 @@ def _loss_class(class_name, fn, default_name, params=()):
         values.update(zip(names, args, strict=False))
         for key in kwargs:
             if key not in values:
-                close = difflib.get_close_matches(key, names + ["reduction", "name"], n=1)
+                close = _close_matches(key, names + ["reduction", "name"], n=1)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 raise TypeError(f"{class_name}() got an unexpected keyword argument {key!r}.{hint}")
         values.update(kwargs)
@@ -1225,7 +1225,7 @@ def get(identifier) -> Loss:
         if identifier in _CLASSES:
             return _CLASSES[identifier]()
         candidates = list(_FUNCTIONS) + list(_CLASSES)
-        close = difflib.get_close_matches(identifier, candidates, n=3)
+        close = _close_matches(identifier, candidates, n=3)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise ValueError(
             f"compile(loss): unknown loss {identifier!r}; expected one of "
@@ -1302,7 +1302,7 @@ def deserialize(config, custom_objects: dict | None = None):
     name = config["class_name"]
     cls = get_registered_object(name, custom_objects) or _CLASSES.get(name)
     if cls is None:
-        close = difflib.get_close_matches(name, list(_CLASSES), n=3)
+        close = _close_matches(name, list(_CLASSES), n=3)
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise ValueError(
             f"losses.deserialize(config): unknown class_name {name!r}; expected one of "

@@ -28,3 +28,11 @@ def snake_case(name: str) -> str:
 def reset() -> None:
     """Start every count again (``backend.clear_session()``)."""
     _name_counts.clear()
+
+
+def close_matches(word: str, possibilities, n: int = 3, cutoff: float = 0.6) -> list:
+    """``difflib.get_close_matches``, with difflib imported only when an error message asks
+    for a suggestion (it is slow to import, and most programs never need it)."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)

@@ -1151,6 +1151,48 @@ def _namespace(name: str, doc: str, **members) -> types.ModuleType:
     return module
 
 
+class _LazyNamespace(types.ModuleType):
+    """A namespace (tf.image, tf.io, ...) whose module of numnet.tf_api is imported at its first
+    use, so that ``import numnet`` does not pay for the TensorFlow names a program never
+    touches."""
+
+    def __init__(self, name: str, doc: str, load):
+        super().__init__(name, doc)
+        self.__dict__["_load"] = load
+
+    def _members(self) -> None:
+        load = self.__dict__.pop("_load", None)
+        if load is not None:
+            members = load()
+            self.__dict__.update(members)
+            self.__dict__["__all__"] = sorted(members)
+
+    def __getattr__(self, attr):
+        if attr.startswith("__") or "_load" not in self.__dict__:
+            raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}")
+        self._members()
+        try:
+            return self.__dict__[attr]
+        except KeyError:
+            raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}") from None
+
+    def __dir__(self):
+        self._members()
+        return sorted(self.__dict__)
+
+
+def _members_of(module: str, table: str, **more):
+    """A loader of a lazy namespace: ``numnet.tf_api.<module>``'s dict ``table``, plus
+    ``more`` (each a function of the module giving a value)."""
+    def load():
+        import importlib
+
+        mod = importlib.import_module(f"{__name__.rsplit('.', 1)[0]}.tf_api.{module}")
+        return {**getattr(mod, table), **{key: make(mod) for key, make in more.items()}}
+
+    return load
+
+
 # ----------------------------------------------------------------------------- tf.random
 
 _op_seed_draws: dict = {}
@@ -1464,31 +1506,24 @@ debugging = _namespace("numnet.debugging", "TensorFlow's ``tf.debugging``: asser
                        **_tf_debugging.DEBUGGING)
 _join({**_tf_debugging.TOP, "debugging": debugging})
 
-from .tf_api import image as _tf_image  # noqa: E402
-
-image = _namespace("numnet.image", "TensorFlow's ``tf.image``: resizing, flips, crops, colour "
-                   "and augmentation (numnet.tf_api.image).", **_tf_image.IMAGE)
+image = _LazyNamespace("numnet.image", "TensorFlow's ``tf.image``: resizing, flips, crops, "
+                       "colour and augmentation (numnet.tf_api.image).",
+                       _members_of("image", "IMAGE"))
 _join({"image": image})
 
-from .tf_api import files as _tf_files  # noqa: E402
-
-io = _namespace("numnet.io", "TensorFlow's ``tf.io`` on local files (numnet.tf_api.files).",
-                **_tf_files.IO)
+io = _LazyNamespace("numnet.io", "TensorFlow's ``tf.io`` on local files "
+                    "(numnet.tf_api.files).", _members_of("files", "IO"))
 _join({"io": io})
 
-from .tf_api import checkpoint as _tf_checkpoint  # noqa: E402
-from .tf_api import summary as _tf_summary  # noqa: E402
-from .tf_api import testing as _tf_testing  # noqa: E402
-
-train = _namespace("numnet.train", "TensorFlow's ``tf.train``: checkpoints in numnet's own "
-                   "format (numnet.tf_api.checkpoint).", **_tf_checkpoint.TRAIN)
-summary = _namespace(
+train = _LazyNamespace("numnet.train", "TensorFlow's ``tf.train``: checkpoints in numnet's own "
+                       "format (numnet.tf_api.checkpoint).", _members_of("checkpoint", "TRAIN"))
+summary = _LazyNamespace(
     "numnet.summary", "TensorFlow's ``tf.summary``: event files for TensorBoard "
-    "(numnet.tf_api.summary).", **_tf_summary.SUMMARY,
-    experimental=_namespace("numnet.summary.experimental", "tf.summary.experimental.",
-                            **_tf_summary.EXPERIMENTAL))
-test = _namespace("numnet.test", "TensorFlow's ``tf.test``: TestCase with assertAllClose "
-                  "(numnet.tf_api.testing).", **_tf_testing.TEST)
+    "(numnet.tf_api.summary).", _members_of(
+        "summary", "SUMMARY", experimental=lambda mod: _namespace(
+            "numnet.summary.experimental", "tf.summary.experimental.", **mod.EXPERIMENTAL)))
+test = _LazyNamespace("numnet.test", "TensorFlow's ``tf.test``: TestCase with assertAllClose "
+                      "(numnet.tf_api.testing).", _members_of("testing", "TEST"))
 _join({"train": train, "summary": summary, "test": test})
 
 from .tf_api import random_ops as _tf_random  # noqa: E402
@@ -1522,12 +1557,11 @@ from .autodiff.tape import GradientTape as _GradientTape  # noqa: E402
 _join({"GradientTape": _GradientTape, "ForwardAccumulator": _tf_control.ForwardAccumulator},
       _autodiff)
 
-from .tf_api import signal as _tf_signal  # noqa: E402
-
-signal = _namespace("numnet.signal", "TensorFlow's ``tf.signal``: frames, windows, FFTs, STFT, "
-                    "mel filters (numnet.tf_api.signal).", **_tf_signal.SIGNAL)
-audio = _namespace("numnet.audio", "TensorFlow's ``tf.audio``: 16-bit PCM WAV files "
-                   "(numnet.tf_api.signal).", **_tf_signal.AUDIO)
+signal = _LazyNamespace("numnet.signal", "TensorFlow's ``tf.signal``: frames, windows, FFTs, "
+                        "STFT, mel filters (numnet.tf_api.signal).",
+                        _members_of("signal", "SIGNAL"))
+audio = _LazyNamespace("numnet.audio", "TensorFlow's ``tf.audio``: 16-bit PCM WAV files "
+                       "(numnet.tf_api.signal).", _members_of("signal", "AUDIO"))
 _join({"signal": signal, "audio": audio})
 for _name in ("signal", "audio"):
     sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.{_name}", globals()[_name])

@@ -6,7 +6,6 @@ masks, losses, config), as Keras's own base layer is.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import warnings
 
@@ -18,6 +17,7 @@ from .. import scopes as _scopes
 from ..autodiff import ops
 from ..autodiff import symbolic as _symbolic
 from ..autodiff.tensor import Tensor, Variable
+from ..naming import close_matches as _close_matches
 from ..naming import snake_case, unique_name  # noqa: F401  (re-exported)
 from .input_spec import assert_input_compatibility
 
@@ -25,7 +25,7 @@ from .input_spec import assert_input_compatibility
 def reject_unknown_kwargs(where: str, kwargs: dict, known) -> None:
     """A TypeError naming each unexpected argument and the closest valid one."""
     for key in kwargs:
-        close = difflib.get_close_matches(key, list(known), n=1)
+        close = _close_matches(key, list(known), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise TypeError(f"{where} got an unexpected keyword argument {key!r}.{hint}")
 

@@ -12,9 +12,9 @@ CosineSimilarity), correlation (PearsonCorrelation, ConcordanceCorrelation), con
 at a target rate), f_score (F1Score, FBetaScore), probabilistic (losses as metrics).
 """
 
-import difflib
 
 from .. import backend
+from ..naming import close_matches as _close_matches
 from ..naming import snake_case
 from .accuracy import (
     Accuracy,
@@ -143,7 +143,7 @@ def _lookup(name: str):
 def _unknown(identifier) -> ValueError:
     known = sorted({key for key in ALL_OBJECTS if key.islower()} | set(_ACCURACY_NAMES)
                    | set(FUNCTIONS))
-    close = difflib.get_close_matches(str(identifier).lower(), known, n=3)
+    close = _close_matches(str(identifier).lower(), known, n=3)
     hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     return ValueError(
         f"compile(metrics): unknown metric {identifier!r}; expected one of {known} (or a class "

@@ -9,8 +9,8 @@ With numba installed (``pip install "numnet[fast]"``) each step runs as one fuse
 (``numnet.fast.updates``); the results are those of the NumPy path.
 """
 
-import difflib
 
+from ..naming import close_matches as _close_matches
 from . import legacy, schedules
 from .adadelta import Adadelta
 from .adafactor import Adafactor
@@ -61,7 +61,7 @@ def get(identifier) -> Optimizer:
     if isinstance(identifier, str):
         cls = _CLASSES.get(identifier.lower())
         if cls is None:
-            close = difflib.get_close_matches(identifier.lower(), list(_CLASSES), n=3)
+            close = _close_matches(identifier.lower(), list(_CLASSES), n=3)
             hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise ValueError(
                 f"compile(optimizer): unknown optimizer {identifier!r}; expected one of "

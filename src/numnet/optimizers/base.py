@@ -33,7 +33,6 @@ weight decay, EMA, accumulation, the flat packs) that each optimizer's update ru
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 import numbers
@@ -45,6 +44,7 @@ import numpy as np
 
 from .. import backend
 from ..autodiff.tensor import Variable
+from ..naming import close_matches as _close_matches
 from . import schedules
 
 _warned: set[str] = set()
@@ -300,7 +300,7 @@ class Optimizer:
                 "gradient_accumulation_steps",
                 *self._arg_names(),
             ]
-            close = difflib.get_close_matches(key, known, n=1)
+            close = _close_matches(key, known, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise TypeError(
                 f"{type(self).__name__}() got an unexpected keyword argument {key!r}.{hint}"
