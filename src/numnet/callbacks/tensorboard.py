@@ -9,7 +9,6 @@ buffer, and the few messages a training log needs (a scalar, a histogram) are en
 from __future__ import annotations
 
 import os
-import socket
 import struct
 import time
 
@@ -106,6 +105,8 @@ class _EventFileWriter:
 
     def __init__(self, logdir: str):
         os.makedirs(logdir, exist_ok=True)
+        import socket  # (imported here: only a run that writes events needs it)
+
         name = f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.numnet"
         self._file = open(os.path.join(logdir, name), "wb")  # noqa: SIM115 (closed in close)
         self._file.write(_record(_event(0, time.time(), version="brain.Event:2")))

@@ -6,7 +6,6 @@ import datetime
 import json
 import math
 import os
-import platform
 import warnings
 
 import numpy as np
@@ -82,7 +81,7 @@ def _metadata() -> bytes:
     return json.dumps({
         "numnet_version": _version(), "format_version": schema.FORMAT_VERSION,
         "date_saved": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "python_version": platform.python_version(), "numpy_version": np.__version__,
+        "python_version": _python_version(), "numpy_version": np.__version__,
     }, indent=1).encode("utf-8")
 
 
@@ -513,3 +512,10 @@ def model_from_json(json_string, custom_objects=None, max_bytes: int = DEFAULT_M
 
 __all__ = ["load_model", "load_weights", "model_from_json", "model_to_json", "save_model",
            "save_weights"]
+
+
+def _python_version() -> str:
+    """The running Python's version ("3.11.7"), for a file's metadata."""
+    import platform
+
+    return platform.python_version()

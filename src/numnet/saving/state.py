@@ -26,8 +26,6 @@ are named on an allow-list (no absolute paths, no ``..``) and charged to the arc
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 
 import numpy as np
 
@@ -384,6 +382,9 @@ def save_assets(found) -> list:
     for path, obj in found:
         if not callable(getattr(obj, "save_assets", None)):
             continue
+        import shutil
+        import tempfile
+
         directory = tempfile.mkdtemp(prefix="numnet-assets-")
         try:
             obj.save_assets(directory)
@@ -507,6 +508,9 @@ def load_assets(ar, found, source: str) -> None:
         if not callable(getattr(obj, "load_assets", None)):
             continue
         prefix = "/".join(p for p in ("assets", path) if p) + "/"
+        import shutil
+        import tempfile
+
         directory = tempfile.mkdtemp(prefix="numnet-assets-")
         try:
             for member in members:
