@@ -30,25 +30,16 @@ import numpy as np
 from . import backend
 from ._config import Configurable, by_name
 from .autodiff import ops
-from .autodiff.tensor import Tensor, grad_enabled
+from .autodiff.tensor import Tensor, needs_grad
 from .naming import close_matches as _close_matches
 
 # ----------------------------------------------------------------------------- shape matching
 
 
-def _differentiable(y_true) -> bool:
-    """Whether ``y_true`` is a Tensor that gradients flow into (another model's output, say).
-
-    Keras differentiates a loss with respect to both of its arguments; targets that are arrays,
-    or Tensors that need no gradient, stay constants (and the fused cross-entropy paths apply).
-    """
-    return isinstance(y_true, Tensor) and y_true.requires_grad and grad_enabled()
-
-
 def _labels(y_true, like: Tensor):
     """The target in the prediction's float type: a Tensor when gradients flow into it (cast
     on the tape), else an array (a constant)."""
-    if _differentiable(y_true):
+    if needs_grad(y_true):
         return y_true if y_true.dtype == like.dtype else ops.cast(y_true, like.dtype)
     value = getattr(y_true, "value", y_true)
     value = backend.to_device(value)
@@ -949,7 +940,7 @@ class Loss(Configurable):
         if y_pred.ndim >= 2 and y_pred.shape[-1] == 0:
             raise ValueError(f"{self.name}(y_pred): expected at least one output per sample, "
                              f"given shape {y_pred.shape}.")
-        if _differentiable(y_true):
+        if needs_grad(y_true):
             return y_true, y_pred
         if true_value.dtype.kind == "b":
             true_value = true_value.astype(backend.floatx())

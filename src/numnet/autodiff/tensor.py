@@ -37,6 +37,13 @@ def grad_enabled() -> bool:
     return _grad_enabled
 
 
+def needs_grad(value) -> bool:
+    """Whether gradients flow into ``value``: a Tensor that needs one, outside ``no_grad``.
+    A loss differentiates its target only then (the fused cross-entropy nodes take their
+    targets as constants)."""
+    return isinstance(value, Tensor) and value.requires_grad and _grad_enabled
+
+
 @contextlib.contextmanager
 def grad_buffers():
     """Within this block a Variable with a ``grad_buffer`` receives its gradient in it (when

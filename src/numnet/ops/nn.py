@@ -261,12 +261,6 @@ def _probabilities(output, axis):
     return _ops.clip(output, eps, 1 - eps)
 
 
-def _differentiable(target) -> bool:
-    """Whether gradients flow into ``target`` (a Tensor that needs one): the fused
-    cross-entropy nodes treat their targets as constants."""
-    return isinstance(target, Tensor) and target.requires_grad and _tensor.grad_enabled()
-
-
 @symbolic_op
 def binary_crossentropy(target, output, from_logits=False) -> Tensor:
     """-(t log p + (1 - t) log(1 - p)) element-wise, p = ``output`` clipped to [eps, 1 - eps]
@@ -281,7 +275,7 @@ def binary_crossentropy(target, output, from_logits=False) -> Tensor:
     target, output = _promote(target, _float(output))
     _check_same_shape(target, output, "binary_crossentropy")
     if from_logits:
-        if _differentiable(target):  # softplus(z) - t z: d t = -z, as Keras differentiates
+        if _tensor.needs_grad(target):  # softplus(z) - t z: d t = -z, as Keras differentiates
             return _ops.subtract(_act.softplus(output), _ops.multiply(output, target))
         return _ops.sigmoid_cross_entropy(target, output)
     eps = backend.epsilon()
@@ -306,7 +300,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1) -> Tens
     target, output = _promote(target, _float(output))
     _check_same_shape(target, output, "categorical_crossentropy")
     if from_logits:
-        if _differentiable(target):  # -sum t log softmax(z): d t = -log softmax(z)
+        if _tensor.needs_grad(target):  # -sum t log softmax(z): d t = -log softmax(z)
             return _ops.negative(_ops.sum(_ops.multiply(target, log_softmax(output, axis)),
                                           axis))
         return _ops.softmax_cross_entropy(target, output, axis)
