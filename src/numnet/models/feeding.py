@@ -24,7 +24,7 @@ class Feeding:
         y = data.prepare_y(y, len(x), where)
         sample_weight = data.prepare_weights(sample_weight, len(x), where)
         if self.built:
-            data.check_input_shape(x, self._declared_input_shape_(), self.name, where)
+            data.check_input_shape(x, self._checked_input_shape(), self.name, where)
         if not self.built or self.output_shape is None:  # (a subclassed model: one probe)
             self.build((None,) + x.shape[1:])
         losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
@@ -237,12 +237,15 @@ class Feeding:
                 "of model.outputs, or a dict keyed by output name, e.g. the class weight of "
                 "each sample's label.")
 
+    def _text_input(self) -> bool:
+        """Whether the model's one Input takes text (``dtype="string"``)."""
+        return self._input_layer is not None and self._input_layer.dtype == "string"
+
     def _chain_x(self, x, where):
         """x of a model of one input, checked: text stays text for an Input of
         ``dtype="string"`` (a TextVectorization or StringLookup layer takes it), other inputs
         are checked numbers in the float type."""
-        layer = self._input_layer
-        if layer is not None and layer.dtype == "string":
+        if self._text_input():
             return data.typed_input(x, "string", where)
         return data.prepare_x(x, where)
 
@@ -254,7 +257,7 @@ class Feeding:
         if x.ndim == 1:
             x = x.reshape(-1, 1)
         if self.built:
-            data.check_input_shape(x, self._declared_input_shape_(), self.name, where)
+            data.check_input_shape(x, self._checked_input_shape(), self.name, where)
         else:
             self.build((None,) + x.shape[1:])
         return x
@@ -297,13 +300,13 @@ class Feeding:
         against the loss: streamed labels are not checked whole before training)."""
         floatx = backend.floatx()
         sparse = losses.kind_of(self._loss_obj) == "sparse"
-        text = self._input_layer is not None and self._input_layer.dtype == "string"
+        text = self._text_input()
 
         def convert(xb, yb, swb):
             xb = adapters.as_array(xb).astype(object) if text else adapters.as_array(xb, floatx)
             if xb.ndim == 1:
                 xb = xb.reshape(-1, 1)
-            declared = self._declared_input_shape_()
+            declared = self._checked_input_shape()
             if declared is not None and xb.shape[1:] != tuple(declared[1:]):
                 data.check_input_shape(xb, declared, self.name, where)
             if not targets:

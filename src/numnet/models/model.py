@@ -172,7 +172,7 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         self.build(tuple(input_shape))  # (sets the output shape: a model's is no identity)
         self.__dict__.pop("_children", None)
 
-    def _declared_input_shape_(self):
+    def _checked_input_shape(self):
         """The input shape that data must fit: the declared Input's (an Input, or input_shape=
         on the first layer), or None for a model built from its first data, which then takes
         whatever its layers take, as Keras (a Sequential of Embedding and LSTM called on
@@ -265,7 +265,7 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         if not self.built:
             self.build((None,) + tuple(x.shape[1:]))
         else:
-            data.check_input_shape(x.value, self._declared_input_shape_(), self.name,
+            data.check_input_shape(x.value, self._checked_input_shape(), self.name,
                                    "Model.__call__")
         context = _layer_context
         outer, context.training = context.training, training
