@@ -96,6 +96,29 @@ class _Projection:
         return ops.reshape(out, tuple(x.shape[:x.ndim - bound]) + tuple(outer))
 
 
+def attention_arguments(layer, args, kwargs):
+    """The (args, kwargs) of an attention layer's call as ``call`` takes them: ``[query,
+    value(, key)]`` given as one list spread out, ``query=`` as the first argument, and
+    ``mask=[query mask, value mask(, key mask)]`` (as a model's graph passes them) as the
+    three masks; the layer built from its inputs' shapes on its first call on arrays."""
+    if args and isinstance(args[0], (list, tuple)) and not is_symbolic_list(args[0]):
+        args = (*args[0], *args[1:])
+    if not args and "query" in kwargs:  # mha(query=q, value=v)
+        args = (kwargs.pop("query"),)
+    given_mask = kwargs.pop("mask", None)
+    if given_mask is not None:
+        masks = given_mask if isinstance(given_mask, (list, tuple)) else [given_mask]
+        for name, m in zip(("query_mask", "value_mask", "key_mask"), masks, strict=False):
+            if m is not None and kwargs.get(name) is None:
+                kwargs[name] = m
+    if not layer.built and not (args and is_symbolic_list(args[0])):
+        values = inspect.signature(layer.call).bind(*args, **kwargs).arguments
+        shapes = [None if values.get(n) is None else (None, *tuple(values[n].shape)[1:])
+                  for n in ("query", "value", "key")]
+        layer.build(*shapes)
+    return args, kwargs
+
+
 class MultiHeadAttention(Layer):
     """Multi-head attention (Vaswani et al., 2017) with Keras 3's arguments, weights and masks.
 
@@ -276,21 +299,7 @@ class MultiHeadAttention(Layer):
     def __call__(self, *args, **kwargs):
         """``mha(query, value, key=None, ...)`` as Keras; also ``mha([query, value(, key)])``
         and ``mask=[query mask, value mask(, key mask)]`` as a model's graph passes them."""
-        if args and isinstance(args[0], (list, tuple)) and not is_symbolic_list(args[0]):
-            args = (*args[0], *args[1:])
-        if not args and "query" in kwargs:  # mha(query=q, value=v)
-            args = (kwargs.pop("query"),)
-        given_mask = kwargs.pop("mask", None)
-        if given_mask is not None:
-            masks = given_mask if isinstance(given_mask, (list, tuple)) else [given_mask]
-            for name, m in zip(("query_mask", "value_mask", "key_mask"), masks, strict=False):
-                if m is not None and kwargs.get(name) is None:
-                    kwargs[name] = m
-        if not self.built and not (args and is_symbolic_list(args[0])):
-            values = inspect.signature(self.call).bind(*args, **kwargs).arguments
-            shapes = [None if values.get(n) is None else (None, *tuple(values[n].shape)[1:])
-                      for n in ("query", "value", "key")]
-            self.build(*shapes)
+        args, kwargs = attention_arguments(self, args, kwargs)
         return super().__call__(*args, **kwargs)
 
     def _as_input(self, x) -> Tensor:

@@ -4,13 +4,19 @@ heads are shared by groups of query heads (Ainslie et al., 2023)."""
 
 from __future__ import annotations
 
-import inspect
 import math
 
 from .. import backend, constraints, initializers, regularizers
 from ..autodiff import ops
-from .attention import MultiHeadAttention, _carried, _generator, _positive_int, masked_softmax
-from .base import Layer, is_symbolic_list
+from .attention import (
+    MultiHeadAttention,
+    _carried,
+    _generator,
+    _positive_int,
+    attention_arguments,
+    masked_softmax,
+)
+from .base import Layer
 from .einsum_dense import EinsumDense
 
 
@@ -159,21 +165,7 @@ class GroupQueryAttention(Layer):
         return mask
 
     def __call__(self, *args, **kwargs):
-        if args and isinstance(args[0], (list, tuple)) and not is_symbolic_list(args[0]):
-            args = (*args[0], *args[1:])
-        if not args and "query" in kwargs:
-            args = (kwargs.pop("query"),)
-        given_mask = kwargs.pop("mask", None)
-        if given_mask is not None:
-            masks = given_mask if isinstance(given_mask, (list, tuple)) else [given_mask]
-            for name, m in zip(("query_mask", "value_mask", "key_mask"), masks, strict=False):
-                if m is not None and kwargs.get(name) is None:
-                    kwargs[name] = m
-        if not self.built and not (args and is_symbolic_list(args[0])):
-            values = inspect.signature(self.call).bind(*args, **kwargs).arguments
-            shapes = [None if values.get(n) is None else (None, *tuple(values[n].shape)[1:])
-                      for n in ("query", "value", "key")]
-            self.build(*shapes)
+        args, kwargs = attention_arguments(self, args, kwargs)
         return super().__call__(*args, **kwargs)
 
     _as_input = MultiHeadAttention._as_input
