@@ -171,21 +171,37 @@ class _GlobalPooling(Layer):
 
     def __init__(self, data_format=None, keepdims: bool = False, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = channels_last(data_format, f"{type(self).__name__}(data_format)")
+        # Pooling over every position needs no layout of its own: channels first only moves
+        # the axes pooled (2, 3, ...) and the one kept (1).
+        if data_format == "channels_first":
+            self.data_format = data_format
+        else:
+            self.data_format = channels_last(data_format,
+                                             f"{type(self).__name__}(data_format)")
         self.keepdims = bool(keepdims)
+
+    def _axes(self) -> tuple:
+        """The axes pooled: the spatial ones of the data format."""
+        first = 2 if self.data_format == "channels_first" else 1
+        return tuple(range(first, first + self.rank))
 
     def compute_output_shape(self, input_shape):
         check_rank(self, input_shape, self.rank)
-        if self.keepdims:
-            return (input_shape[0],) + (1,) * self.rank + (input_shape[-1],)
-        return (input_shape[0], input_shape[-1])
+        channels = input_shape[1] if self.data_format == "channels_first" else input_shape[-1]
+        if not self.keepdims:
+            return (input_shape[0], channels)
+        ones = (1,) * self.rank
+        if self.data_format == "channels_first":
+            return (input_shape[0], channels) + ones
+        return (input_shape[0],) + ones + (channels,)
 
     def call(self, inputs, training: bool = False, mask=None):
         check_rank(self, inputs.shape, self.rank)
-        axes = tuple(range(1, self.rank + 1))
+        axes = self._axes()
         if mask is not None and self.supports_masking:
             # the mean over the steps the mask keeps (NaN for a row it hides all of, as Keras)
-            keep = backend.to_device(mask).astype(inputs.dtype)[..., None]
+            keep = backend.to_device(mask).astype(inputs.dtype)
+            keep = keep[:, None] if self.data_format == "channels_first" else keep[..., None]
             total = ops.sum(ops.multiply(inputs, keep), axis=axes, keepdims=self.keepdims)
             return ops.divide(total, keep.sum(axis=axes, keepdims=self.keepdims))
         reduce = ops.mean if self._average else ops.max
@@ -204,7 +220,9 @@ class GlobalAveragePooling1D(_GlobalPooling):
     Masking), the mean over the steps it keeps.
 
     Args:
-        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        data_format: 'channels_last' (the channels on the last axis) or 'channels_first'
+            (on axis 1: the positions pooled are the axes after it). Defaults to ``None``
+            (the configured image_data_format).
         keepdims: keep the pooled axes with size 1. Defaults to ``False``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
             ``input_shape`` (or ``input_dim``) and ``batch_size``.
@@ -226,7 +244,9 @@ class GlobalAveragePooling2D(_GlobalPooling):
     """out[n, c] = mean over (i, j) of x[n, i, j, c].
 
     Args:
-        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        data_format: 'channels_last' (the channels on the last axis) or 'channels_first'
+            (on axis 1: the positions pooled are the axes after it). Defaults to ``None``
+            (the configured image_data_format).
         keepdims: keep the pooled axes with size 1. Defaults to ``False``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
             ``input_shape`` (or ``input_dim``) and ``batch_size``.
@@ -248,7 +268,9 @@ class GlobalMaxPooling1D(_GlobalPooling):
     dropped with a warning, as Keras 3.
 
     Args:
-        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        data_format: 'channels_last' (the channels on the last axis) or 'channels_first'
+            (on axis 1: the positions pooled are the axes after it). Defaults to ``None``
+            (the configured image_data_format).
         keepdims: keep the pooled axes with size 1. Defaults to ``False``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
             ``input_shape`` (or ``input_dim``) and ``batch_size``.
@@ -270,7 +292,9 @@ class GlobalMaxPooling2D(_GlobalPooling):
     """out[n, c] = max over (i, j) of x[n, i, j, c].
 
     Args:
-        data_format: 'channels_last' (the only layout numnet has) or None. Defaults to ``None``.
+        data_format: 'channels_last' (the channels on the last axis) or 'channels_first'
+            (on axis 1: the positions pooled are the axes after it). Defaults to ``None``
+            (the configured image_data_format).
         keepdims: keep the pooled axes with size 1. Defaults to ``False``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
             ``input_shape`` (or ``input_dim``) and ``batch_size``.
