@@ -320,6 +320,8 @@ EXPECTED = {
     "named_outputs_dict": {"history_keys": (3, 3), "loss_3": (None, of("loss_0", 0.8))},
     "vit_patches": {"accuracy": (0.9, 1.0), "patch_error": (0.0, 0.0), "patches": (9, 9),
                     "patch_width": (32, 32), "loss_4": (None, of("loss_0", 0.3))},
+    "timeseries_transformer": {"test_accuracy": (0.9, 1.0), "pooled_width": (24, 24),
+                               "loss_5": (None, of("loss_0", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -534,6 +536,9 @@ KERAS_TOLERANCE = {
                            "class_loss": ("rel", 1e-4), "history_keys": ("abs", 0)},
     "vit_patches": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01),
                     "top_2_accuracy": ("abs", 0.01)},
+    "timeseries_transformer": {**TRAJECTORY, "params": ("abs", 0), "pooled_width": ("abs", 0),
+                               "epochs_run": ("abs", 0), "best_val_loss": ("rel", 1e-4),
+                               "test_loss": ("rel", 1e-4), "test_accuracy": ("abs", 0.01)},
 }
 
 # Programs with no Keras comparison, and why.
