@@ -39,9 +39,11 @@ refused with a ValueError (``NotKerasCompatible``) that names it: save such a mo
 ``.numnet``. Compile settings
 that Keras cannot load (a custom loss or metric) are left out with a warning; the file then
 holds an uncompiled model. A ``.keras`` file holds the optimizer's state (its step, learning
-rate and slots, where Keras keeps them: ``KERAS_SLOTS``) when numnet can give it in Keras's
-form (otherwise Keras starts with a fresh optimizer); so does a ``.h5`` file; ``load_model``
-of a ``.keras`` file sets it back (``restore_optimizer``). Every file is
+rate, the moving averages of ``use_ema``, the gradient sums of ``gradient_accumulation_steps``
+and the slots, where Keras keeps them: ``KERAS_STEP_STATE``, ``KERAS_SLOTS``) when numnet can
+give it in Keras's form (otherwise a warning says what is left out and why, and Keras starts
+with a fresh optimizer); so does a ``.h5`` file; ``load_model`` of a ``.keras`` file sets it
+back (``restore_optimizer``). Every file is
 written to a temporary name and renamed into place. Both formats need h5py (pip install
 'numnet[h5]').
 
@@ -770,65 +772,92 @@ def _keras_trainable(model) -> list:
     return out
 
 
-def optimizer_variables(model) -> list | None:
+KERAS_STEP_STATE = (("average", "use_ema"), ("gradient_accumulator",
+                                            "gradient_accumulation_steps"))
+"""What Keras 3's base optimizer keeps before an optimizer's own slots (after ``iteration``
+and ``learning_rate``), one variable per trainable weight each, and the setting that makes
+it: the moving averages of ``use_ema`` (numnet's ``optimizer._ema``), then the sums of
+gradient accumulation (numnet's ``_accumulated_gradient`` slot), which Keras resets after
+each update as numnet does. With gradient accumulation Keras's ``iteration`` variable counts
+the steps (numnet's ``optimizer._step``), not the updates (``iterations``)."""
+
+
+def optimizer_variables(model, stacklevel: int = 2) -> list | None:
     """The values of the variables of the model's optimizer as Keras 3 orders them
-    (``iteration``, ``learning_rate``, then the slots), or None when numnet cannot give them in
-    Keras's form (an optimizer not yet built, a learning-rate schedule, moving averages,
-    gradient accumulation, loss scaling, an optimizer of its own)."""
-    state = _optimizer_state(model)
+    (``iteration``, ``learning_rate`` unless the rate is a schedule, the moving averages of
+    ``use_ema``, the sums of gradient accumulation, then the slots); None, with a warning
+    naming what is left out and why, when numnet cannot give them in Keras's form (an
+    optimizer of its own or one that Keras orders otherwise, loss scaling, an optimizer built
+    on other variables than the model's trainable weights); None, silently, for an optimizer
+    not yet built (it holds no state). ``stacklevel``: the warning's, counted from the
+    caller of this function."""
+    state = _optimizer_state(model, stacklevel + 1)
     return None if state is None else [value for _, value in state]
 
 
-def _optimizer_state(model) -> list | None:
+def _optimizer_state(model, stacklevel: int = 2) -> list | None:
     """[(name, value)] of optimizer_variables, each named as Keras names it in a legacy .h5
     file (``iteration``, ``learning_rate``, ``<weight's path>_<slot>``)."""
     opt = model.optimizer
-    groups = KERAS_SLOTS.get(type(opt).__name__)
-    slots = getattr(opt, "_slots", None)
-    if groups is None or not slots or not isinstance(opt.learning_rate, (int, float)) \
-            and not hasattr(opt.learning_rate, "value") or opt.use_ema \
-            or (opt.gradient_accumulation_steps or 1) > 1:
+    layout = _keras_layout(model, build=False)
+    if layout is None:
         return None
-    trainable = _keras_trainable(model)
-    if sorted(v.uid for v in trainable) != sorted(slots):
+    if isinstance(layout, str):
+        warnings.warn(f"save: the state of the optimizer {type(opt).__name__} (its "
+                      f"iterations, slots, moving averages and gradient sums) is not saved: "
+                      f"{layout}. Keras and numnet load the model with a fresh optimizer "
+                      "(iterations 0); model.save('model.numnet') keeps the state.",
+                      UserWarning, stacklevel=stacklevel + 1)
         return None
-    names = [n for n in slots[trainable[0].uid] if not n.startswith("_")] if trainable else []
-    known = [n for group in groups for n in group]
-    if any(n not in known for n in names):
-        return None
-    out = [("iteration", np.asarray(int(backend.to_numpy(opt.iterations.value)), "int32")),
-           ("learning_rate", np.asarray(opt.current_learning_rate(), "float32"))]
+    out = [("iteration", np.asarray(int(opt._step), "int32"))]  # (steps, not updates)
+    if isinstance(opt._learning_rate, float):  # (Keras keeps no variable for a schedule)
+        out.append(("learning_rate", np.asarray(opt.current_learning_rate(), "float32")))
     scope = f"{model.name}_" if type(model).__name__ == "Sequential" and _is_model(model) \
         else ""
     rename = {"velocity": "momentum"} if type(opt).__name__ == "SGD" else KERAS_SLOT_NAMES
-    for var, n, array in _layout(opt, trainable, groups):
+    for var, n, array in layout:
         path = scope + str(getattr(var, "path", var.name)).replace("/", "_")
         value = np.zeros((), var.dtype) if array is None else _value_of(array)
         out.append((f"{path}_{rename.get(n, n)}", value))
     if type(opt).__name__ == "Nadam":  # Keras keeps the product of the momentum schedule
-        out.append(("u_product", np.asarray(opt.mu_product(int(opt._step)), "float32")))
+        out.append(("u_product", np.asarray(opt.mu_product(int(opt._local_step)), "float32")))
     return out
 
 
-def _slot_targets(model) -> tuple[list, list] | None:
-    """(the slot arrays in Keras's order of optimizer_variables, their names), or None where
-    numnet cannot give them in Keras's form."""
+def _keras_layout(model, build: bool) -> list | str | None:
+    """[(variable, slot name, array or None)] of the optimizer's state after ``iteration``
+    and ``learning_rate``, in Keras's order (KERAS_STEP_STATE, then KERAS_SLOTS); None for
+    an optimizer not built (unless ``build``: then built on the model's trainable weights);
+    a string saying why not where numnet cannot give its state in Keras's form."""
     opt = model.optimizer
-    groups = KERAS_SLOTS.get(type(opt).__name__)
+    kind = type(opt).__name__
+    groups = KERAS_SLOTS.get(kind)
     slots = getattr(opt, "_slots", None)
-    if groups is None or slots is None or opt.use_ema \
-            or (opt.gradient_accumulation_steps or 1) > 1:
-        return None
+    steps = getattr(getattr(opt, "iterations", None), "value", 0)
+    if not build and not slots and not int(backend.to_numpy(steps)):
+        return None  # (not built: no state to give)
+    if groups is None or not isinstance(slots, dict):
+        return (f"{kind} is not one of the optimizers whose variables numnet lays out as "
+                f"Keras does ({', '.join(sorted(KERAS_SLOTS))})")
     trainable = _keras_trainable(model)
-    opt.build(trainable)
+    if build:
+        opt.build(trainable)
+    if sorted(v.uid for v in trainable) != sorted(slots):
+        return (f"{kind} was built on other variables than the model's "
+                f"{len(trainable)} trainable weights, and Keras keeps one set of slots per "
+                "trainable weight")
     names = [n for n in slots[trainable[0].uid] if not n.startswith("_")] if trainable else []
     known = [n for group in groups for n in group]
-    if any(n not in known for n in names):
-        return None
-    layout = _layout(opt, trainable, groups)
-    return [array for _, _, array in layout], [f"{var.path} {n}" for var, n, _ in layout]
-
-
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        return f"Keras's {kind} keeps no slot like numnet's {unknown}"
+    out = []
+    if opt.use_ema:
+        out += [(var, "average", opt._ema[var.uid]) for var in trainable]
+    if opt.gradient_accumulation_steps:
+        out += [(var, "gradient_accumulator", opt._slots[var.uid]["_accumulated_gradient"])
+                for var in trainable]
+    return out + _layout(opt, trainable, groups)
 def _layout(opt, trainable: list, groups: list) -> list:
     """[(variable, slot name, array or None)] in Keras's order of the optimizer's variables:
     group after group, each weight's slots in turn; None for a placeholder that Keras keeps
@@ -847,37 +876,48 @@ def _layout(opt, trainable: list, groups: list) -> list:
 
 
 def restore_optimizer(model, values: list, source: str) -> None:
-    """Set the optimizer's step and slots from ``optimizer/vars`` of a .keras file (Keras's
-    order: ``iteration``, ``learning_rate``, the slots as KERAS_SLOTS places them), all checked
-    before any is set; with a warning, a fresh optimizer where numnet has no such layout."""
+    """Set the optimizer's step, moving averages, gradient sums and slots from
+    ``optimizer/vars`` of a .keras file (Keras's order: ``iteration``, ``learning_rate``
+    unless the rate is a schedule, then as ``_keras_layout`` places them), all checked before
+    any is set; with a warning, a fresh optimizer where numnet has no such layout."""
     opt = model.optimizer
-    found = _slot_targets(model)
-    if found is None:
+    layout = _keras_layout(model, build=True)
+    if not isinstance(layout, list):
         warnings.warn(f"load_model: the state of the optimizer {type(opt).__name__} in "
-                      f"{source} is not one numnet reads; training goes on with a fresh "
-                      "optimizer.", stacklevel=4)
+                      f"{source} is not one numnet reads ({layout}); training goes on with a "
+                      "fresh optimizer.", stacklevel=4)
         return
-    targets, labels = found
-    extra = 1 if type(opt).__name__ == "Nadam" else 0
-    if len(values) != 2 + len(targets) + extra:
-        raise ModelFileError(f"{source}: /optimizer/vars: {type(opt).__name__} of this model "
-                             f"keeps {2 + len(targets) + extra} variables (iteration, "
-                             f"learning_rate, {len(targets)} slots); the file holds "
-                             f"{len(values)}")
+    kind = type(opt).__name__
+    head = ["iteration"] + (["learning_rate"] if isinstance(opt._learning_rate, float) else [])
+    tail = ["u_product"] if kind == "Nadam" else []
+    if len(values) != len(head) + len(layout) + len(tail):
+        parts = [*head, *(f"{n} {len(trainable)}" for n, trainable in _counts(layout)),
+                 *tail]
+        raise ModelFileError(f"{source}: /optimizer/vars: {kind} of this model keeps "
+                             f"{len(head) + len(layout) + len(tail)} variables "
+                             f"({', '.join(parts)}); the file holds {len(values)}")
     step = np.asarray(values[0])
     if step.shape != () or step.dtype.kind not in "iuf" or not 0 <= float(step) < 2**53:
         raise ModelFileError(f"{source}: /optimizer/vars/0: the iteration count must be a "
                              f"non-negative number, found {step!r}")
-    for i, (target, label) in enumerate(zip(targets, labels, strict=True), start=2):
+    for i, (var, n, target) in enumerate(layout, start=len(head)):
         shape = () if target is None else tuple(target.shape)  # (a placeholder: 0-d)
         if tuple(np.shape(values[i])) != shape:
-            raise ModelFileError(f"{source}: /optimizer/vars/{i}: the slot {label} has shape "
-                                 f"{shape}; the file holds {tuple(np.shape(values[i]))}")
-    for i, target in enumerate(targets, start=2):
+            raise ModelFileError(f"{source}: /optimizer/vars/{i}: the {n} of {var.path} has "
+                                 f"shape {shape}; the file holds {tuple(np.shape(values[i]))}")
+    for i, (_, _, target) in enumerate(layout, start=len(head)):
         if target is not None:
             target[...] = backend.to_device(np.asarray(values[i]), dtype=target.dtype)
     opt._step = int(step)
-    opt.iterations.value[...] = int(step)
+    opt.iterations.value[...] = opt._local_step
+
+
+def _counts(layout: list) -> list:
+    """[(slot name, variables)] of a layout, in its order (for an error message)."""
+    out: dict = {}
+    for var, n, _ in layout:
+        out.setdefault(n, []).append(var)
+    return list(out.items())
 
 
 def _value_of(array) -> np.ndarray:
@@ -898,7 +938,7 @@ def save_keras(model, path: str, overwrite: bool = True, include_optimizer: bool
     config = json.dumps(spec).encode("utf-8")
     values = None
     if include_optimizer and spec["compile_config"] is not None and model.optimizer is not None:
-        values = optimizer_variables(model)
+        values = optimizer_variables(model, stacklevel=4)  # (the caller of model.save)
     buffer = io.BytesIO()
     found = write_weights_h5(buffer, model, ".keras", values)
     members = [("metadata.json", _metadata()), ("config.json", config),
@@ -1040,7 +1080,8 @@ def save_legacy_h5(model, path: str, overwrite: bool = True,
     layers = _keras_layers(model, ".h5")
     scope = f"{model.name}/" if spec["class_name"] == "Sequential" else ""
     weights = {id(layer): _legacy_weights(layer, scope) for layer in layers}
-    state = _optimizer_state(model) if include_optimizer and training is not None else None
+    state = _optimizer_state(model, stacklevel=4) if include_optimizer and training is not None \
+        else None  # (the warning's stacklevel: the caller of model.save)
 
     def write(f):
         with h5py.File(f, "w") as h5:
@@ -1072,6 +1113,6 @@ def _write_legacy_group(group, weights: list) -> None:
 
 
 __all__ = ["KERAS_LAYERS", "KERAS_ONLY_SETTINGS", "KERAS_OPS", "KERAS_SLOTS", "KERAS_SLOT_NAMES",
-           "KERAS_VERSION", "NOT_IN_LEGACY_H5", "NotKerasCompatible", "keras_config",
-           "keras_layer_order", "keras_only_weights", "optimizer_variables", "save_keras",
-           "save_legacy_h5", "save_weights", "weight_keys", "write_weights_h5"]
+           "KERAS_STEP_STATE", "KERAS_VERSION", "NOT_IN_LEGACY_H5", "NotKerasCompatible",
+           "keras_config", "keras_layer_order", "keras_only_weights", "optimizer_variables",
+           "save_keras", "save_legacy_h5", "save_weights", "weight_keys", "write_weights_h5"]
