@@ -328,6 +328,8 @@ EXPECTED = {
         "outputs_are_float32", "predictions_are_float32", "loss_scale_optimizer",
         "reset_to_float32", "bfloat16_compute", "bfloat16_kernel_float32")},
         "test_accuracy": (0.8, 1.0), "loss_4": (None, of("loss_0", 0.3))},
+    "pointnet": {"test_accuracy": (0.7, 1.0), "first_penalty": (0.0, None),
+                 "loss_5": (None, of("loss_0", 0.7))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -550,6 +552,11 @@ KERAS_TOLERANCE = {
                         **{f"val_{key}": ("rel", 2e-3) for key in TRAJECTORY},
                         "x_is_float16": ("abs", 0), "test_loss": ("rel", 2e-3),
                         "test_accuracy": ("abs", 0.02), "prediction_sum": ("rel", 2e-3)},
+    # Conv1D biases before BatchNormalization move on rounding alone under Adam: the moving
+    # means, and so the validation losses, part by 1e-4 after one epoch, 1e-2 after six
+    "pointnet": {**TRAJECTORY, "params": ("abs", 0), "first_penalty": ("rel", 1e-5),
+                 "val_loss_0": ("rel", 1e-3), "test_loss": ("rel", 0.03),
+                 "test_accuracy": ("abs", 0.05)},
 }
 
 # Programs with no Keras comparison, and why.
