@@ -245,6 +245,24 @@ def test_learning_rate_schedule_is_judged_by_its_first_rate():
     assert "learning_rate=20" in only(records, "learning_rate").problem
 
 
+@pytest.mark.parametrize("optimizer", ["plain", "loss_scaled"])
+def test_learning_rate_schedule_that_starts_at_zero_is_a_warm_up(optimizer):
+    # a linear warm-up from 0 to 0.02 over 10 steps: its first rate, 0, is not a mistake
+    def warm_up(step):
+        return 0.02 * min(float(step), 10.0) / 10.0
+
+    inner = optimizers.Nadam(learning_rate=warm_up)
+    assert inner.current_learning_rate() == 0.0
+    if optimizer == "loss_scaled":
+        inner = optimizers.LossScaleOptimizer(inner)
+    model = dense_model(layers.Dense(3, activation="softmax"))
+    assert compile_advice(model, "sparse_categorical_crossentropy", inner) == []
+    # a constant rate of 0 is still reported
+    records = compile_advice(dense_model(layers.Dense(3, activation="softmax")),
+                             "sparse_categorical_crossentropy", optimizers.Nadam(0.0))
+    assert "learning_rate=0 " in only(records, "learning_rate").problem
+
+
 # ----------------------------------------------------------------------------- the data (fit)
 
 

@@ -268,6 +268,9 @@ def _check_learning_rate(opt) -> None:
     except Exception:  # a schedule that cannot be evaluated here: nothing to say
         return
     low, high = LEARNING_RATE_RANGE
+    inner = getattr(opt, "inner_optimizer", opt)
+    if lr < low and not isinstance(getattr(inner, "_learning_rate", 0.0), float):
+        return  # a schedule that starts low (from 0) is a warm-up: its later rates are higher
     if not low <= lr <= high:
         direction = "too small to make progress" if lr < low else "large enough to diverge"
         _warn("learning_rate",
