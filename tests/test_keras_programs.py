@@ -330,6 +330,11 @@ EXPECTED = {
         "test_accuracy": (0.8, 1.0), "loss_4": (None, of("loss_0", 0.3))},
     "pointnet": {"test_accuracy": (0.7, 1.0), "first_penalty": (0.0, None),
                  "loss_5": (None, of("loss_0", 0.7))},
+    # 10 batches of 32 an epoch for 4 epochs: 40 steps, the warm-up the first 6
+    "warmup_cosine_schedule": {"iterations": (40, 40), "rate_2": (0.02 * 0.99999, 0.02 * 1.00001),
+                               "rate_4": (0.0, 0.0), "rate_5": (0.0, 0.0),
+                               "rebuilt_rate_gap": (0.0, 0.0), "test_list_gap": (0.0, 1e-6),
+                               "prediction_rows": (64, 64), "loss_3": (None, of("loss_0", 0.7))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -557,6 +562,11 @@ KERAS_TOLERANCE = {
     "pointnet": {**TRAJECTORY, "params": ("abs", 0), "first_penalty": ("rel", 1e-5),
                  "val_loss_0": ("rel", 1e-3), "test_loss": ("rel", 0.03),
                  "test_accuracy": ("abs", 0.05)},
+    "warmup_cosine_schedule": {**TRAJECTORY, **{f"rate_{i}": ("rel", 1e-6) for i in range(6)},
+                               **{f"transformer_rate_{i}": ("rel", 1e-6) for i in range(4)},
+                               "iterations": ("abs", 0), "current_rate": ("abs", 1e-9),
+                               "test_loss": ("rel", 1e-4), "test_accuracy": ("abs", 0.01),
+                               "prediction_mean": ("rel", 1e-4)},
 }
 
 # Programs with no Keras comparison, and why.
