@@ -186,6 +186,30 @@ def test_a_file_whose_state_does_not_fit_the_optimizer_is_refused(tmp_path):
         numnet.saving.load_model(tmp_path / "edited.keras")
 
 
+def test_an_optimizer_keras_never_built_loads_fresh(tmp_path):
+    """Keras saves a compiled model it has not trained with ``iteration`` and
+    ``learning_rate`` only (0 and the rate): numnet loads it with a fresh optimizer."""
+    model = fixture.build(numnet, fixture.optimizer(numnet, "adam"))
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    buffer = io.BytesIO(members["model.weights.h5"])
+    with h5py.File(buffer, "a") as h5:
+        assert "optimizer/vars" not in h5  # (numnet writes no state for an unbuilt optimizer)
+        group = h5.require_group("optimizer/vars")
+        group.create_dataset("0", data=np.int32(0))
+        group.create_dataset("1", data=np.float32(0.01))
+    members["model.weights.h5"] = buffer.getvalue()
+    with zipfile.ZipFile(tmp_path / "keras.keras", "w") as archive:
+        for n, data in members.items():
+            archive.writestr(n, data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = numnet.saving.load_model(tmp_path / "keras.keras")
+    assert loaded.optimizer._step == 0 and not loaded.optimizer._slots
+    np.testing.assert_allclose(_go_on(loaded), _go_on(model), rtol=1e-6)
+
+
 def test_state_that_cannot_be_written_is_left_out_with_a_warning(tmp_path):
     x, y = fixture.data()
     model = fixture.build(numnet, numnet.optimizers.LossScaleOptimizer(

@@ -881,6 +881,12 @@ def restore_optimizer(model, values: list, source: str) -> None:
     unless the rate is a schedule, then as ``_keras_layout`` places them), all checked before
     any is set; with a warning, a fresh optimizer where numnet has no such layout."""
     opt = model.optimizer
+    rate = getattr(opt, "_learning_rate", None)
+    head = ["iteration"] + (["learning_rate"] if isinstance(rate, float) else [])
+    first = np.asarray(values[0]) if values else None
+    if len(values) == len(head) and first.shape == () and first.dtype.kind in "iuf" \
+            and first == 0:
+        return  # Keras's optimizer, never built, saved no state beyond a fresh one's
     layout = _keras_layout(model, build=True)
     if not isinstance(layout, list):
         warnings.warn(f"load_model: the state of the optimizer {type(opt).__name__} in "
@@ -888,11 +894,9 @@ def restore_optimizer(model, values: list, source: str) -> None:
                       "fresh optimizer.", stacklevel=4)
         return
     kind = type(opt).__name__
-    head = ["iteration"] + (["learning_rate"] if isinstance(opt._learning_rate, float) else [])
     tail = ["u_product"] if kind == "Nadam" else []
     if len(values) != len(head) + len(layout) + len(tail):
-        parts = [*head, *(f"{n} {len(trainable)}" for n, trainable in _counts(layout)),
-                 *tail]
+        parts = [*head, *(f"{n} {len(held)}" for n, held in _counts(layout)), *tail]
         raise ModelFileError(f"{source}: /optimizer/vars: {kind} of this model keeps "
                              f"{len(head) + len(layout) + len(tail)} variables "
                              f"({', '.join(parts)}); the file holds {len(values)}")
