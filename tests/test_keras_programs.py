@@ -340,6 +340,12 @@ EXPECTED = {
                             "receptive_field": (17, 17), "short_steps": (10, 10),
                             "test_mae": (None, of("naive_mae", 0.5)),
                             "loss_4": (None, of("loss_0", 0.3))},
+    # 192 rows in batches of 32 for 5 epochs: 30 training calls
+    "weight_constraints_layer": {"trainable": (2, 2), "non_trainable": (2, 2),
+                                 "penalty_gap": (0.0, 1e-6), "max_column_norm": (0.0, 1.0 + 1e-5),
+                                 "scale_mean": (1.0 - 1e-5, 1.0 + 1e-5),
+                                 "training_calls": (30, 30), "eval_penalty_gap": (0.0, 1e-5),
+                                 "loss_4": (None, of("loss_0", 0.2))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -577,6 +583,10 @@ KERAS_TOLERANCE = {
                             "params": ("abs", 0), "past_change": ("abs", 0),
                             "last_change": ("rel", 1e-5), "test_mae": ("rel", 1e-4),
                             "short_sum": ("rel", 1e-4)},
+    "weight_constraints_layer": {**TRAJECTORY, "model_weights": ("abs", 0),
+                                 "penalty_before": ("rel", 1e-6), "scale_spread": ("rel", 1e-4),
+                                 "running_mean_sum": ("rel", 1e-4), "eval_loss": ("rel", 1e-4),
+                                 "rebuilt_strength": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.
