@@ -149,6 +149,10 @@ EXPECTED = {
                              "ticket_loss_2": (None, of("ticket_loss_0", 0.97))},
     "encoder_decoder_states": {"accuracy": (0.95, 1.0), "loss_5": (None, of("loss_0", 0.1))},
     # examples (keras.io) and TensorFlow tutorials
+    "tf_advanced_autodiff": {"dy_dx": (3, 3), "d2y_dx2": (6, 6), "hessian_trace": (4.1, 4.25),
+                             "loss_after_newton": (None, of("loss_before", 0.2)),
+                             "jacobian_size": (1470, 1470), "batch_jacobian_size": (210, 210),
+                             "batch_error": (0.0, 1e-6), "gp_2": (None, of("gp_0", 1.0))},
     "tf_autodiff": {"dy_dx": (6, 6), "w_grad_error": (0.0, 1e-5), "dict_grad_error": (0.0, 1e-6),
                     "none_count": (3, 3), "watched": (6, 6), "dz_dx": (108, 108),
                     "dy_dx_persistent": (6, 6), "stopped_y": (1, 1), "dv0": (1, 1),
@@ -346,6 +350,8 @@ EXPECTED = {
                                  "scale_mean": (1.0 - 1e-5, 1.0 + 1e-5),
                                  "training_calls": (30, 30), "eval_penalty_gap": (0.0, 1e-5),
                                  "loss_4": (None, of("loss_0", 0.2))},
+    "masked_language_model": {"masked_share": (0.1, 0.2), "history_keys": (1, 1),
+                              "callback_epochs": (8, 8), "loss_7": (None, of("loss_0", 0.85))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -417,6 +423,11 @@ KERAS_TOLERANCE = {
         "true_positives": ("abs", 0), "evaluate_true_positives": ("abs", 0),
         "split_val_accuracy": ("abs", 0.01), "dict_class_accuracy": ("abs", 0.01),
         "dict_score_mae": ("rel", 1e-4), "weighting_gap": ("rel", 1e-3)},
+    "tf_advanced_autodiff": {**{key: ("rel", 1e-5) for key in (
+        "dy_dx", "d2y_dx2", "dg1_kernel_sum", "dg1_bias_sum", "hessian_trace", "hessian_sum",
+        "loss_before", "gp_0", "gp_2")}, "loss_after_newton": ("rel", 1e-3),
+        "jacobian_size": ("abs", 0), "batch_jacobian_size": ("abs", 0),
+        "batch_error": ("abs", 1e-6)},
     "backup_and_restore": {**TRAJECTORY, "resumed_epochs": ("abs", 0),
                            "resumed_iterations": ("abs", 0), "epochs_run": ("abs", 0),
                            "best_epoch": ("abs", 0), "best_val_loss": ("rel", 1e-4),
@@ -587,6 +598,10 @@ KERAS_TOLERANCE = {
                                  "penalty_before": ("rel", 1e-6), "scale_spread": ("rel", 1e-4),
                                  "running_mean_sum": ("rel", 1e-4), "eval_loss": ("rel", 1e-4),
                                  "rebuilt_strength": ("abs", 0)},
+    "masked_language_model": {**{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(8)},
+                              "params": ("abs", 0), "eval_loss": ("rel", 1e-4),
+                              "masked_accuracy": ("abs", 0.01), "history_keys": ("abs", 0),
+                              "top_1_probability": ("rel", 1e-4)},
 }
 
 # Programs with no Keras comparison, and why.
