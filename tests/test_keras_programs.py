@@ -352,6 +352,10 @@ EXPECTED = {
                                  "loss_4": (None, of("loss_0", 0.2))},
     "masked_language_model": {"masked_share": (0.1, 0.2), "history_keys": (1, 1),
                               "callback_epochs": (8, 8), "loss_7": (None, of("loss_0", 0.85))},
+    # (batch, 6 decoder steps, 6 encoder steps) of attention scores, each row a softmax
+    "attention_seq2seq": {"scores_rows": (6, 6), "scores_columns": (6, 6),
+                          "row_sum_error": (0.0, 1e-5), "test_accuracy": (0.6, 1.0),
+                          "loss_4": (None, of("loss_0", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -602,6 +606,8 @@ KERAS_TOLERANCE = {
                               "params": ("abs", 0), "eval_loss": ("rel", 1e-4),
                               "masked_accuracy": ("abs", 0.01), "history_keys": ("abs", 0),
                               "top_1_probability": ("rel", 1e-4)},
+    "attention_seq2seq": {**TRAJECTORY, "params": ("abs", 0), "test_loss": ("rel", 1e-4),
+                          "test_accuracy": ("abs", 0.01), "attention_sum": ("rel", 1e-4)},
 }
 
 # Programs with no Keras comparison, and why.
