@@ -370,6 +370,17 @@ def getitem(a, index) -> Tensor:
     return node(a.value[index], (a,), backward)
 
 
+def index_add(g, shape, index) -> Tensor:
+    """zeros(shape) with ``g`` added at ``index`` (once per occurrence of a repeated integer
+    index): the gradient of ``getitem``, as an op of its own so that it can be differentiated
+    again. Backward: d g = upstream[index]."""
+    g = as_tensor(g)
+    index = _device_index(index)
+    full = backend.xp.zeros(tuple(shape), dtype=g.dtype)
+    _add_at(full, index, g.value)
+    return node(full, (g,), lambda up: accumulate(g, up[index]))
+
+
 def concatenate(tensors, axis: int = -1) -> Tensor:
     tensors = [as_tensor(t) for t in tensors]
     xp = backend.xp

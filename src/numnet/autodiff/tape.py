@@ -9,11 +9,15 @@ the gradient of each source, leaving every ``.grad`` as it was before.
 from __future__ import annotations
 
 import contextlib
+import math
 
 from .. import backend
 from ..fast import threads as _threads
+from . import higher as _higher
 from . import tensor as _tensor
 from .tensor import Tensor, _topological_order
+
+_open: list = []  # the tapes whose block is running, outermost first
 
 
 def _flatten(structure) -> list:
@@ -65,6 +69,7 @@ class GradientTape:
         self._epoch = 0  # the tape count when this block began: older Tensors were not recorded
 
     def __enter__(self) -> GradientTape:
+        _open.append(self)
         _tensor._tape_epoch += 1
         self._epoch = _tensor._tape_epoch
         # the block's matrix products get their BLAS threads by size (fast/threads.py)
@@ -72,6 +77,8 @@ class GradientTape:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self in _open:
+            _open.remove(self)
         if self._threads is not None:
             self._threads.__exit__(*exc)
             self._threads = None
@@ -122,6 +129,14 @@ class GradientTape:
         seeds = _flatten(output_gradients) if output_gradients is not None else [None] * len(
             targets)
         xp = backend.xp
+        if _tensor._grad_enabled and any(tape is not self for tape in _open):
+            # another tape is recording: the gradient must be differentiable in its turn
+            results = {}
+            found = _higher.gradients(targets, seeds, leaves)
+            for leaf, g in zip(leaves, found, strict=True):
+                if g is not None and isinstance(leaf, Tensor):
+                    results[id(leaf)] = g if id(leaf) not in results else results[id(leaf)] + g
+            return self._collect(sources, leaves, results, unconnected_gradients)
         nodes = {}
         for t in targets:
             for node in _topological_order(t):
@@ -155,13 +170,18 @@ class GradientTape:
             threads.__exit__(None, None, None)
             for key, node in nodes.items():
                 node.grad = saved[key]
+        return self._collect(sources, leaves, results, unconnected_gradients)
+
+    def _collect(self, sources, leaves, results: dict, unconnected_gradients="none"):
+        """The gradients in ``results`` (by source id; arrays, or Tensors that record their
+        own computation) in the structure of ``sources``."""
         out = []
         watched = {id(t) for t in self._watched}
         for leaf in leaves:
             g = results.get(id(leaf)) if self._recorded(leaf, watched) else None
             if g is None and unconnected_gradients == "zero" and isinstance(leaf, Tensor):
-                g = xp.zeros_like(leaf.value)
-            out.append(None if g is None else Tensor(g))
+                g = backend.xp.zeros_like(leaf.value)
+            out.append(None if g is None else g if isinstance(g, Tensor) else Tensor(g))
         return _rebuild(sources, iter(out))
 
     def _recorded(self, leaf, watched: set) -> bool:
@@ -176,24 +196,88 @@ class GradientTape:
             return bool(self.watch_accessed_variables)
         return getattr(leaf, "_epoch", self._epoch) >= self._epoch
 
-    def jacobian(self, target, sources):
-        """The Jacobian of ``target`` with respect to ``sources``: shape
-        target.shape + source.shape (one backward pass per element of target)."""
+    def jacobian(self, target, sources, unconnected_gradients="none", parallel_iterations=None,
+                 experimental_use_pfor=True):
+        """The Jacobian of ``target`` with respect to each of ``sources``, as
+        ``tf.GradientTape.jacobian``: shape target.shape + source.shape, one backward pass per
+        element of ``target``. A source that ``target`` does not depend on gets None (zeros
+        with ``unconnected_gradients="zero"``). Inside another tape's block the result can be
+        differentiated again (a Hessian is the Jacobian of a gradient).
+
+        ``parallel_iterations`` and ``experimental_use_pfor`` are accepted for TensorFlow's
+        signature and change nothing.
+
+        Example:
+            >>> x = numnet.Variable(np.array([1.0, 2.0], "float32"))
+            >>> with numnet.GradientTape() as tape:
+            ...     y = x * x
+            >>> tape.jacobian(y, x).numpy()
+            array([[2., 0.],
+                   [0., 4.]], dtype=float32)
+        """
+        return self._jacobian(target, sources, unconnected_gradients, batch=False)
+
+    def batch_jacobian(self, target, source, unconnected_gradients="none",
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """The Jacobian of each row of ``target`` with respect to the same row of ``source``,
+        as ``tf.GradientTape.batch_jacobian``: ``target`` (batch, *t) and ``source``
+        (batch, *s) give (batch, *t, *s). Rows are taken to be independent (as in a network
+        without batch statistics): one backward pass per element of a row of ``target``.
+
+        Raises:
+            ValueError: ``target`` and ``source`` differ in their first (batch) dimension.
+
+        Example:
+            >>> x = numnet.Variable(np.array([[1.0, 2.0], [3.0, 4.0]], "float32"))
+            >>> with numnet.GradientTape() as tape:
+            ...     y = x * x
+            >>> tape.batch_jacobian(y, x).shape
+            (2, 2, 2)
+        """
+        if target.shape[:1] != tuple(source.shape[:1]):
+            raise ValueError(f"GradientTape.batch_jacobian: target and source need the same "
+                             f"first (batch) dimension, given shapes {target.shape} and "
+                             f"{tuple(source.shape)}.")
+        return self._jacobian(target, source, unconnected_gradients, batch=True)
+
+    def _jacobian(self, target, sources, unconnected_gradients, batch: bool):
+        from . import ops as _ops
+
         xp = backend.xp
         leaves = _flatten(sources)
+        shape = tuple(target.shape)
+        inner = shape[1:] if batch else shape
+        count = int(math.prod(inner))
         rows = []
         persistent, self.persistent = self.persistent, True
         try:
-            for i in range(int(target.value.size)):
-                seed = xp.zeros(target.value.size, dtype=target.value.dtype)
-                seed[i] = 1
+            for i in range(count):
+                seed = xp.zeros((shape[0] if batch else 1, count), dtype=target.value.dtype)
+                seed[:, i] = 1
                 self._used = False
-                grads = self.gradient(target, leaves,
-                                      output_gradients=seed.reshape(target.value.shape),
-                                      unconnected_gradients="zero")
-                rows.append([g.value for g in grads])
+                rows.append(_flatten(self.gradient(
+                    target, leaves, output_gradients=seed.reshape(shape),
+                    unconnected_gradients="zero")))
         finally:
             self.persistent = persistent
-        out = [Tensor(xp.stack([row[k] for row in rows]).reshape(
-            tuple(target.shape) + tuple(leaf.shape))) for k, leaf in enumerate(leaves)]
+        out = []
+        for k, leaf in enumerate(leaves):
+            if unconnected_gradients != "zero" and not self._reaches(target, leaf):
+                out.append(None)
+                continue
+            column = [row[k] for row in rows]
+            if batch:
+                stacked = _ops.stack(column, axis=1)  # (batch, count, *source row)
+                out.append(_ops.reshape(stacked, shape + tuple(leaf.shape[1:])))
+            else:
+                out.append(_ops.reshape(_ops.stack(column), shape + tuple(leaf.shape)))
         return _rebuild(sources, iter(out))
+
+    def _reaches(self, target, leaf) -> bool:
+        """Whether ``target`` depends on ``leaf`` (as the tape records it)."""
+        if not (isinstance(leaf, Tensor) and self._recorded(leaf, {id(t) for t in
+                                                                  self._watched})):
+            return False
+        if leaf is target:
+            return True
+        return any(p is leaf for node in _topological_order(target) for p in node.parents)

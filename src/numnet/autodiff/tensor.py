@@ -33,6 +33,18 @@ def no_grad():
         _grad_enabled = previous
 
 
+@contextlib.contextmanager
+def enable_grad():
+    """Within this block ops record again, even inside ``no_grad`` (a gradient that an outer
+    GradientTape will differentiate)."""
+    global _grad_enabled
+    previous, _grad_enabled = _grad_enabled, True
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
 def grad_enabled() -> bool:
     return _grad_enabled
 
