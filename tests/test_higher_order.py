@@ -78,7 +78,8 @@ def test_rules_match_central_differences(name):
 
 
 @pytest.mark.parametrize("act", ["sigmoid", "tanh", "softplus", "silu", "exponential",
-                                 "softmax", "relu", "leaky_relu", "log_softmax"])
+                                 "softmax", "relu", "leaky_relu", "log_softmax", "elu", "selu",
+                                 "softsign", "relu6", "hard_sigmoid"])
 def test_dense_with_activation(act):
     rng = np.random.default_rng(2)
     kernel = numnet.Variable(rng.normal(size=(4, 5)) * 0.5)
@@ -90,6 +91,40 @@ def test_dense_with_activation(act):
         return O.sum(O.multiply(out, numnet.Tensor(np.linspace(-1, 1, 15).reshape(3, 5))))
 
     _check(f, X)
+
+
+UNARY = ["reciprocal", "expm1", "log2", "log10", "sin", "cos", "tan", "arcsin", "arccos",
+         "arctan", "sinh", "cosh", "tanh", "arcsinh", "arctanh"]
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_element_wise_functions_of_ops(name):
+    f = getattr(numnet.ops, name)
+    _check(lambda x: numnet.ops.sum(numnet.ops.multiply(f(x), x)), X * 0.4)
+
+
+def test_arccosh():
+    _check(lambda x: numnet.ops.sum(numnet.ops.multiply(numnet.ops.arccosh(x + 2.0), x)), X)
+
+
+LABELS = np.eye(4)[[0, 3, 1]] * np.array([[1.0], [0.5], [2.0]])  # rows of unequal mass
+CROSS_ENTROPIES = {
+    "softmax": lambda x: O.sum(O.multiply(O.softmax_cross_entropy(LABELS, x), O.sum(x, 1))),
+    "softmax_mean": lambda x: O.multiply(O.softmax_cross_entropy_mean(LABELS, x), O.sum(x)),
+    "sparse": lambda x: O.sum(O.multiply(O.sparse_softmax_cross_entropy(np.array([0, 3, 1]), x),
+                                         O.sum(x, 1))),
+    "sparse_mean": lambda x: O.multiply(O.sparse_softmax_cross_entropy_mean(
+        np.array([0, 3, 1]), x), O.sum(x)),
+    "sigmoid": lambda x: O.sum(O.multiply(O.sigmoid_cross_entropy(LABELS / 2, x), x)),
+    "sigmoid_mean": lambda x: O.multiply(O.sigmoid_cross_entropy_mean(LABELS / 2,
+                                                                      O.subtract(x, 1.2)),
+                                         O.sum(x)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CROSS_ENTROPIES))
+def test_fused_cross_entropies(name):
+    _check(CROSS_ENTROPIES[name], X)
 
 
 def test_dense_second_order_with_respect_to_the_kernel():

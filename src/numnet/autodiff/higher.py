@@ -73,8 +73,9 @@ def _owner(fn):
 
 
 def _env(fn) -> dict:
-    """The closure's captured variables by name."""
-    out = {}
+    """The closure's captured variables by name, and the ``constants`` an op left on it for
+    its rule (what its first-order backward did not need to keep)."""
+    out = dict(getattr(fn, "constants", {}))
     for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or (), strict=False):
         try:
             out[name] = cell.cell_contents
@@ -445,7 +446,8 @@ def _unary(node, g, env):
 # the activation kernels: piecewise-linear ones have a constant slope almost everywhere
 _PIECEWISE = {"relu", "relu6", "leaky_relu", "hard_tanh", "hard_sigmoid", "hard_shrink",
               "soft_shrink", "threshold", "linear"}
-_SMOOTH = {"sigmoid", "tanh", "exponential", "softplus", "silu", "softmax", "log_softmax"}
+_SMOOTH = {"sigmoid", "tanh", "exponential", "softplus", "silu", "softmax", "log_softmax", "elu",
+           "selu", "softsign"}
 
 
 def _supported(kernel) -> bool:
@@ -471,6 +473,15 @@ def activation_slope(kernel, z: Tensor) -> Tensor | None:
         return O.subtract(_const(1, t), O.multiply(t, t))
     if name == "exponential":
         return O.activation(z, kernel)
+    if name in ("elu", "selu"):
+        params = _env(kernel.forward)
+        alpha, scale = params.get("alpha", 1.0), params.get("scale", 1.0)
+        negative = O.multiply(_const(scale * alpha, z), O.exp(O.minimum(z, _const(0, z))))
+        return O.where(z.value > 0, O.add(_const(scale, z), O.multiply(z, _const(0, z))),
+                       negative)
+    if name == "softsign":
+        root = O.add(_const(1, z), O.abs(z))
+        return O.divide(_const(1, z), O.multiply(root, root))
     if name == "softplus":
         return O.divide(_const(1, z), O.add(_const(1, z), O.exp(O.negative(z))))
     if name == "silu":
@@ -507,6 +518,76 @@ def _log_softmax(node, g, env):
     axis = env["axis"]
     p = O.exp(O.log_softmax(a, axis))
     return [O.subtract(g, O.multiply(p, O.sum(g, axis=axis, keepdims=True)))]
+
+
+def _sigmoid(z: Tensor) -> Tensor:
+    """1 / (1 + e^-z) from differentiable ops, without overflow: e^-|z| never exceeds 1."""
+    e = O.exp(O.negative(O.abs(z)))
+    one = _const(1, z)
+    return O.where(z.value >= 0, O.divide(one, O.add(one, e)), O.divide(e, O.add(one, e)))
+
+
+def _softmax(z: Tensor, axis) -> Tensor:
+    return O.exp(O.log_softmax(z, axis))
+
+
+@rule(O.softmax_cross_entropy)
+def _softmax_ce(node, g, env):
+    (z,) = node.parents
+    y, axis = _const(env["y"], z), env["axis"]
+    mass = O.sum(y, axis=axis, keepdims=True)
+    dz = O.subtract(O.multiply(_softmax(z, axis), mass), y)
+    return [O.multiply(O.reshape(g, _keep(g.shape, axis, z.ndim)), dz)]
+
+
+def _keep(shape, axis, ndim) -> tuple:
+    """``shape`` with a 1 put back at ``axis`` (of an array of rank ``ndim``)."""
+    axis %= ndim
+    return tuple(shape[:axis]) + (1,) + tuple(shape[axis:])
+
+
+@rule(O.softmax_cross_entropy_mean)
+def _softmax_ce_mean(node, g, env):
+    (z,) = node.parents
+    y, axis = _const(env["y"], z), env["axis"]
+    mass = O.sum(y, axis=axis, keepdims=True)
+    dz = O.subtract(O.multiply(_softmax(z, axis), mass), y)
+    return [O.multiply(O.multiply(g, _const(env["scale"], g)), dz)]
+
+
+def _one_hot(idx, rows: int, classes: int, like: Tensor) -> Tensor:
+    out = backend.xp.zeros((rows, classes), dtype=like.dtype)
+    out[backend.xp.arange(rows), idx] = 1
+    return Tensor(out)
+
+
+@rule(O.sparse_softmax_cross_entropy)
+def _sparse_ce(node, g, env):
+    (z,) = node.parents
+    flat = O.reshape(z, (-1, z.shape[-1]))
+    dz = O.subtract(_softmax(flat, -1), _one_hot(env["idx"], flat.shape[0], z.shape[-1], z))
+    return [O.reshape(O.multiply(O.reshape(g, (-1, 1)), dz), z.shape)]
+
+
+@rule(O.sparse_softmax_cross_entropy_mean)
+def _sparse_ce_mean(node, g, env):
+    (z,) = node.parents
+    flat = O.reshape(z, (-1, z.shape[-1]))
+    dz = O.subtract(_softmax(flat, -1), _one_hot(env["idx"], flat.shape[0], z.shape[-1], z))
+    return [O.reshape(O.multiply(O.multiply(g, _const(env["scale"], g)), dz), z.shape)]
+
+
+@rule(O.sigmoid_cross_entropy)
+def _sigmoid_ce(node, g, env):
+    (z,) = node.parents
+    return [O.multiply(g, O.subtract(_sigmoid(z), _const(env["y"], z)))]
+
+
+@rule(O.sigmoid_cross_entropy_mean)
+def _sigmoid_ce_mean(node, g, env):
+    (z,) = node.parents
+    dz = O.subtract(_sigmoid(z), _const(env["y"], z))
+    return [O.multiply(O.multiply(g, _const(env["scale"], g)), dz)]
 
 
 def _logits(node, g, env):

@@ -975,6 +975,7 @@ def softmax_cross_entropy_mean(labels, logits, axis: int = -1) -> Tensor:
     def backward(g):
         accumulate(logits, dz * g)
 
+    backward.constants = {"y": y, "scale": scale, "axis": axis}  # for a second derivative
     return node(value, (logits,), backward)
 
 
@@ -1015,6 +1016,7 @@ def sparse_softmax_cross_entropy_mean(labels, logits) -> Tensor:
     def backward(g):
         accumulate(logits, (dz * g).reshape(logits.value.shape))
 
+    backward.constants = {"idx": idx, "scale": scale}  # for a second derivative
     return node(value, (logits,), backward)
 
 
@@ -1046,6 +1048,7 @@ def sigmoid_cross_entropy_mean(labels, logits) -> Tensor:
     def backward(g):
         accumulate(logits, dz * g)
 
+    backward.constants = {"y": y, "scale": scale}  # for a second derivative
     return node(value, (logits,), backward)
 
 

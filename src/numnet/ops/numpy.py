@@ -3485,3 +3485,44 @@ __all__ += [
     "inner", "isin", "kron", "nonzero", "rot90", "searchsorted", "unique", "unravel_index",
     "vander", "vdot", "vectorize", "vsplit", "vstack",
 ]
+
+
+# ----------------------------------------------------------------------------- second derivatives
+# f'(x) of the element-wise functions above, written with differentiable ops, so that a
+# gradient through them can be differentiated again (a tape inside a tape).
+
+
+def _second_order_rules() -> None:
+    from ..autodiff import higher
+
+    one = 1.0
+
+    def const(value, like):
+        return Tensor(_xp().asarray(value, like.dtype))
+
+    def inv_sqrt(t):
+        return _ops.divide(const(1, t), _ops.sqrt(t))
+
+    rules = {
+        reciprocal: lambda x, y: _ops.negative(_ops.multiply(y, y)),
+        expm1: lambda x, y: _ops.exp(x),
+        log2: lambda x, y: _ops.divide(const(1 / math.log(2), x), x),
+        log10: lambda x, y: _ops.divide(const(1 / math.log(10), x), x),
+        sin: lambda x, y: cos(x),
+        cos: lambda x, y: negative(sin(x)),
+        tan: lambda x, y: add(one, multiply(y, y)),
+        arcsin: lambda x, y: inv_sqrt(subtract(one, multiply(x, x))),
+        arccos: lambda x, y: negative(inv_sqrt(subtract(one, multiply(x, x)))),
+        arctan: lambda x, y: divide(one, add(one, multiply(x, x))),
+        sinh: lambda x, y: cosh(x),
+        cosh: lambda x, y: sinh(x),
+        tanh: lambda x, y: subtract(one, multiply(y, y)),
+        arcsinh: lambda x, y: inv_sqrt(add(multiply(x, x), one)),
+        arccosh: lambda x, y: inv_sqrt(subtract(multiply(x, x), one)),
+        arctanh: lambda x, y: divide(one, subtract(one, multiply(x, x))),
+    }
+    for function, derivative in rules.items():
+        higher.register_unary(function, derivative)
+
+
+_second_order_rules()
