@@ -137,6 +137,12 @@ class _DepthwiseConv(_DepthwiseBase):
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
 
+    @property
+    def kernel(self):
+        """The depthwise kernel under Keras 3's name (``layer.kernel``); ``depthwise_kernel``
+        is the same Variable under Keras 2's. None before the layer is built."""
+        return self.depthwise_kernel
+
     def compute_output_shape(self, input_shape):
         check_rank(self, input_shape, self.rank)
         channels = None if input_shape[-1] is None else input_shape[-1] * self.depth_multiplier
