@@ -149,6 +149,7 @@ EXPECTED = {
                              "ticket_loss_2": (None, of("ticket_loss_0", 0.97))},
     "encoder_decoder_states": {"accuracy": (0.95, 1.0), "loss_5": (None, of("loss_0", 0.1))},
     # examples (keras.io) and TensorFlow tutorials
+    "wgan_gp": {"latent_draws": (32, 32), "gp_1": (0.0, 1.0), "d_loss_1": (-5.0, 5.0)},
     "tf_advanced_autodiff": {"dy_dx": (3, 3), "d2y_dx2": (6, 6), "hessian_trace": (4.1, 4.25),
                              "loss_after_newton": (None, of("loss_before", 0.2)),
                              "jacobian_size": (1470, 1470), "batch_jacobian_size": (210, 210),
@@ -427,6 +428,8 @@ KERAS_TOLERANCE = {
         "true_positives": ("abs", 0), "evaluate_true_positives": ("abs", 0),
         "split_val_accuracy": ("abs", 0.01), "dict_class_accuracy": ("abs", 0.01),
         "dict_score_mae": ("rel", 1e-4), "weighting_gap": ("rel", 1e-3)},
+    "wgan_gp": {**{f"{key}_{i}": ("rel", 1e-4) for key in ("d_loss", "g_loss", "gp")
+                   for i in range(2)}, "latent_draws": ("abs", 0)},
     "tf_advanced_autodiff": {**{key: ("rel", 1e-5) for key in (
         "dy_dx", "d2y_dx2", "dg1_kernel_sum", "dg1_bias_sum", "hessian_trace", "hessian_sum",
         "loss_before", "gp_0", "gp_2")}, "loss_after_newton": ("rel", 1e-3),
