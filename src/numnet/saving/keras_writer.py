@@ -40,7 +40,7 @@ refused with a ValueError (``NotKerasCompatible``) that names it: save such a mo
 that Keras cannot load (a custom loss or metric) are left out with a warning; the file then
 holds an uncompiled model. A ``.keras`` file holds the optimizer's state (its step, learning
 rate, the moving averages of ``use_ema``, the gradient sums of ``gradient_accumulation_steps``
-and the slots, where Keras keeps them: ``KERAS_STEP_STATE``, ``KERAS_SLOTS``) when numnet can
+and the slots, where Keras keeps them: ``_keras_layout``, ``KERAS_SLOTS``) when numnet can
 give it in Keras's form (otherwise a warning says what is left out and why, and Keras starts
 with a fresh optimizer); so does a ``.h5`` file; ``load_model`` of a ``.keras`` file sets it
 back (``restore_optimizer``). Every file is
@@ -750,8 +750,9 @@ KERAS_SLOTS = {
     "Lamb": [["momentum", "velocity"]], "ScheduleFreeAdamW": [["momentum", "velocity"]],
     "Adafactor": [["r", "c", "velocity"]], "Muon": [["momentum", "velocity"]],
 }
-"""Where Keras 3 keeps each optimizer's slots among its variables (after ``iteration`` and
-``learning_rate``): group after group, and within a group each trainable weight's slots in
+"""Where Keras 3 keeps each optimizer's slots among its variables (after ``iteration``,
+``learning_rate`` and the base optimizer's moving averages and gradient sums: _keras_layout):
+group after group, and within a group each trainable weight's slots in
 turn (Adam: m0, v0, m1, v1, ..., then v_max0, v_max1, ...); numnet's names of the slots."""
 
 
@@ -770,16 +771,6 @@ def _keras_trainable(model) -> list:
     for layer in _keras_layers(model, ".keras"):
         out += _keras_trainable(layer) if _is_model(layer) else list(layer.trainable_weights)
     return out
-
-
-KERAS_STEP_STATE = (("average", "use_ema"), ("gradient_accumulator",
-                                            "gradient_accumulation_steps"))
-"""What Keras 3's base optimizer keeps before an optimizer's own slots (after ``iteration``
-and ``learning_rate``), one variable per trainable weight each, and the setting that makes
-it: the moving averages of ``use_ema`` (numnet's ``optimizer._ema``), then the sums of
-gradient accumulation (numnet's ``_accumulated_gradient`` slot), which Keras resets after
-each update as numnet does. With gradient accumulation Keras's ``iteration`` variable counts
-the steps (numnet's ``optimizer._step``), not the updates (``iterations``)."""
 
 
 def optimizer_variables(model, stacklevel: int = 2) -> list | None:
@@ -826,9 +817,14 @@ def _optimizer_state(model, stacklevel: int = 2) -> list | None:
 
 def _keras_layout(model, build: bool) -> list | str | None:
     """[(variable, slot name, array or None)] of the optimizer's state after ``iteration``
-    and ``learning_rate``, in Keras's order (KERAS_STEP_STATE, then KERAS_SLOTS); None for
-    an optimizer not built (unless ``build``: then built on the model's trainable weights);
-    a string saying why not where numnet cannot give its state in Keras's form."""
+    and ``learning_rate``, in Keras's order: what Keras 3's base optimizer keeps, one array
+    per trainable weight each, the moving averages of ``use_ema`` (``average``, numnet's
+    ``optimizer._ema``), then the sums of gradient accumulation (``gradient_accumulator``,
+    numnet's ``_accumulated_gradient`` slot: both reset them after each update); then the
+    optimizer's own slots (KERAS_SLOTS). None for an optimizer not built (unless ``build``:
+    then built on the model's trainable weights); a string saying why not where numnet
+    cannot give its state in Keras's form. (With gradient accumulation Keras's ``iteration``
+    variable counts the steps, numnet's ``optimizer._step``, not the updates.)"""
     opt = model.optimizer
     kind = type(opt).__name__
     groups = KERAS_SLOTS.get(kind)
@@ -858,6 +854,8 @@ def _keras_layout(model, build: bool) -> list | str | None:
         out += [(var, "gradient_accumulator", opt._slots[var.uid]["_accumulated_gradient"])
                 for var in trainable]
     return out + _layout(opt, trainable, groups)
+
+
 def _layout(opt, trainable: list, groups: list) -> list:
     """[(variable, slot name, array or None)] in Keras's order of the optimizer's variables:
     group after group, each weight's slots in turn; None for a placeholder that Keras keeps
@@ -1117,6 +1115,6 @@ def _write_legacy_group(group, weights: list) -> None:
 
 
 __all__ = ["KERAS_LAYERS", "KERAS_ONLY_SETTINGS", "KERAS_OPS", "KERAS_SLOTS", "KERAS_SLOT_NAMES",
-           "KERAS_STEP_STATE", "KERAS_VERSION", "NOT_IN_LEGACY_H5", "NotKerasCompatible",
+           "KERAS_VERSION", "NOT_IN_LEGACY_H5", "NotKerasCompatible",
            "keras_config", "keras_layer_order", "keras_only_weights", "optimizer_variables",
            "save_keras", "save_legacy_h5", "save_weights", "weight_keys", "write_weights_h5"]
