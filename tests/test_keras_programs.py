@@ -357,6 +357,11 @@ EXPECTED = {
     "attention_seq2seq": {"scores_rows": (6, 6), "scores_columns": (6, 6),
                           "row_sum_error": (0.0, 1e-5), "test_accuracy": (0.6, 1.0),
                           "loss_4": (None, of("loss_0", 0.5))},
+    # 12x12 -> 6x6 (Conv1, stride 2) -> 3x3 (block 2, stride 2), cropped by one row and column;
+    # the depthwise kernel of block 2: 3 x 3 x 16 channels x 1
+    "mobilenet_blocks": {"cropped_height": (2, 2), "cropped_width": (2, 2),
+                         "depthwise_kernel_shape": (144, 144), "separable_weights": (3, 3),
+                         "loss_4": (None, of("loss_0", 0.1))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -611,6 +616,8 @@ KERAS_TOLERANCE = {
                               "top_1_probability": ("rel", 1e-4)},
     "attention_seq2seq": {**TRAJECTORY, "params": ("abs", 0), "test_loss": ("rel", 1e-4),
                           "test_accuracy": ("abs", 0.01), "attention_sum": ("rel", 1e-4)},
+    "mobilenet_blocks": {**TRAJECTORY, "params": ("abs", 0), "test_loss": ("rel", 1e-4),
+                         "moving_variance_sum": ("rel", 1e-5)},
 }
 
 # Programs with no Keras comparison, and why.
