@@ -362,6 +362,8 @@ EXPECTED = {
     "mobilenet_blocks": {"cropped_height": (2, 2), "cropped_width": (2, 2),
                          "depthwise_kernel_shape": (144, 144), "separable_weights": (3, 3),
                          "loss_4": (None, of("loss_0", 0.1))},
+    "next_frame_convlstm": {"output_rank": (5, 5), "predicted_frames": (2, 2),
+                            "loss_4": (None, of("loss_0", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -618,6 +620,8 @@ KERAS_TOLERANCE = {
                           "test_accuracy": ("abs", 0.01), "attention_sum": ("rel", 1e-4)},
     "mobilenet_blocks": {**TRAJECTORY, "params": ("abs", 0), "test_loss": ("rel", 1e-4),
                          "moving_variance_sum": ("rel", 1e-5)},
+    "next_frame_convlstm": {**TRAJECTORY, "params": ("abs", 0), "val_loss": ("rel", 1e-4),
+                            "predicted_sum": ("rel", 1e-4), "bright_overlap": ("rel", 1e-4)},
 }
 
 # Programs with no Keras comparison, and why.
