@@ -66,8 +66,8 @@ def test_balanced_class_weights_only_when_skewed():
 
 def test_candidates_of_the_search():
     names = [c.name for c in protocol.candidates(None, 500)]
-    assert names == ["linear", "32 relu (dropout 0.1, L2 0.001)",
-                     "64-32 relu (dropout 0.1, L2 0.001)"]
+    assert names == ["linear", "32 relu (dropout 0.1, L2 0.01)",
+                     "64-32 relu (dropout 0.1, L2 0.01)"]
     assert [c.name for c in protocol.candidates(None, 5000)] == ["linear", "32 relu",
                                                                  "64-32 relu"]
     assert [c.hidden for c in protocol.candidates([], 100)] == [()]
@@ -117,7 +117,7 @@ def test_trivial_baseline_scored_on_the_same_rows_by_hand(regression):
 def test_the_choice_uses_validation_losses_only(regression):
     folder, report, stdout, _ = regression
     candidates = report["protocol"]["candidates"]
-    assert [c["name"] for c in candidates] == ["linear", "8 relu (dropout 0.1, L2 0.001)"]
+    assert [c["name"] for c in candidates] == ["linear", "8 relu (dropout 0.1, L2 0.01)"]
     losses = [c["validation"]["loss_round_best"] for c in candidates]
     chosen = candidates[protocol.choose(losses)]
     assert report["protocol"]["chosen"]["name"] == chosen["name"]
@@ -127,7 +127,7 @@ def test_the_choice_uses_validation_losses_only(regression):
     dense = [layer.units for layer in model.layers if hasattr(layer, "units")]
     assert dense == chosen["hidden"] + [1]
     # The terminal's table: every candidate, the trivial predictor, the choice.
-    for word in ("linear [baseline]", "8 relu (dropout 0.1, L2 0.001)",
+    for word in ("linear [baseline]", "8 relu (dropout 0.1, L2 0.01)",
                  "trivial (mean) [baseline]", "<- chosen", "val loss*", "test r2",
                  "* the mean validation loss of the 5 epochs round each candidate's best"):
         assert word in stdout

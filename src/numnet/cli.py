@@ -562,7 +562,7 @@ def _table_args(p: argparse.ArgumentParser, epochs: int | None,
     if hidden == "auto":
         p.add_argument("--hidden", default="auto", metavar="auto|N,N",
                        help="'auto' (default) tries the linear model, 32 and 64,32 relu units "
-                            "(with dropout 0.1 and L2 1e-3 below 2,000 training rows) and keeps "
+                            "(with dropout 0.1 and L2 1e-2 below 2,000 training rows) and keeps "
                             "the best on validation rows; N,N trains that network beside the "
                             "linear model; 'none' the linear model alone")
     else:
