@@ -54,5 +54,31 @@ for _name, _value in NAMES.items():
         setattr(_backend_module, _name, _value)
 del _name, _value
 
+# Keras 1/2's backend functions (K.sum, K.clip, K.set_value, ...), which tf.keras.backend still
+# carries: numnet.backend_legacy, imported the first time a program asks for one (PEP 562), so
+# ``import numnet`` does not pay for it.
+_LEGACY_NAMES = None
+
+
+def _lookup(name: str):
+    global _LEGACY_NAMES
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from . import backend_legacy
+
+    if _LEGACY_NAMES is None:
+        _LEGACY_NAMES = frozenset(backend_legacy.__all__)
+    if name in _LEGACY_NAMES:
+        value = getattr(backend_legacy, name)
+        setattr(_backend_module, name, value)  # found directly from now on
+        return value
+    known = sorted({*_LEGACY_NAMES, *(n for n in vars(_backend_module) if not n.startswith("_"))})
+    hint = naming.close_matches(name, known)
+    raise AttributeError(f"module 'numnet.backend' has no attribute {name!r}"
+                         + (f"; did you mean {', '.join(map(repr, hint))}?" if hint else "."))
+
+
+_backend_module.__getattr__ = _lookup
+
 __all__ = ["backend", "get_uid", "is_float_dtype", "is_int_dtype", "is_keras_tensor",
            "result_type", "standardize_dtype"]
