@@ -28,7 +28,8 @@ from . import backend as _backend
 from . import nn as _nn
 from . import ops as _ops
 from . import random as _random
-from . import tf_compat as _tf
+from . import scopes as _scopes
+from .autodiff.tape import GradientTape
 from .autodiff.tensor import Tensor, Variable
 
 _py_all = builtins.all
@@ -375,7 +376,8 @@ def cumprod(x, axis: int = 0) -> Tensor:
 def shape(x) -> Tensor:
     """The shape of ``x`` as a 1-D int32 Tensor: ``K.shape(z_mean)[0]`` is the batch size, as
     ``tf.shape``. For a tuple of Python ints use ``K.int_shape``."""
-    return _tf.shape(x)
+    return Tensor(_backend.xp.asarray(tuple(int(n) for n in numpy.shape(
+        x.value if isinstance(x, Tensor) else x)), dtype="int32"))
 
 
 def int_shape(x):
@@ -564,7 +566,7 @@ def resize_images(x, height_factor: int, width_factor: int, data_format,
     if data_format == "channels_first":
         x = _ops.transpose(x, (0, 2, 3, 1))
     size = (x.shape[1] * int(height_factor), x.shape[2] * int(width_factor))
-    x = _tf.image.resize(x, size, method=interpolation)
+    x = _ops.image.resize(x, size, interpolation=interpolation)
     return _ops.transpose(x, (0, 3, 1, 2)) if data_format == "channels_first" else x
 
 
@@ -1055,8 +1057,14 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
         >>> K.constant(2.0, shape=(2,)).tolist()
         [2.0, 2.0]
     """
-    return _tf.constant(value, dtype=_float_name(dtype) if dtype is None else dtype,
-                        shape=shape)
+    value = value.value if isinstance(value, Tensor) else value
+    array = numpy.array(_backend.to_numpy(value), dtype=_float_name(dtype) if dtype is None
+                        else numpy.dtype(dtype))
+    if shape is not None:
+        shape = (int(shape),) if isinstance(shape, int) else tuple(int(n) for n in shape)
+        array = numpy.full(shape, array.reshape(()), array.dtype) if array.size == 1 else \
+            array.reshape(shape)
+    return Tensor(_backend.to_device(array))
 
 
 def variable(value, dtype=None, name=None, constraint=None) -> Variable:
@@ -1076,8 +1084,13 @@ def variable(value, dtype=None, name=None, constraint=None) -> Variable:
     """
     if hasattr(value, "tocoo") and hasattr(value, "toarray"):
         value = value.toarray()
-    return _tf.Variable(value, dtype=dtype or _backend.floatx(), name=name,
-                        constraint=constraint)
+    value = value.value if isinstance(value, Tensor) else value
+    array = numpy.array(_backend.to_numpy(value), dtype=numpy.dtype(dtype or _backend.floatx()))
+    result = Variable(_backend.to_device(array), name=name or "Variable",
+                      trainable=bool(_backend.is_float_dtype(array.dtype)))
+    result.constraint = constraint
+    result.path = _scopes.scoped(result.name)  # under K.name_scope
+    return result
 
 
 def _filled(fill, shape, dtype, name):
@@ -1199,8 +1212,8 @@ def moving_average_update(x, value, momentum) -> Variable:
 def stop_gradient(variables):
     """The same values with no gradient flowing back; a list for a list of Tensors."""
     if isinstance(variables, (list, tuple)):
-        return [_tf.stop_gradient(v) for v in variables]
-    return _tf.stop_gradient(variables)
+        return [_ops.stop_gradient(_tensor(v)) for v in variables]
+    return _ops.stop_gradient(_tensor(variables))
 
 
 def gradients(loss, variables) -> list:
@@ -1215,7 +1228,8 @@ def gradients(loss, variables) -> list:
         >>> K.gradients(K.sum(v * v), [v])[0].tolist()
         [6.0]
     """
-    return _tf.gradients(loss, variables)
+    sources = list(variables) if isinstance(variables, (list, tuple)) else [variables]
+    return GradientTape().gradient(loss, sources)
 
 
 def is_sparse(tensor) -> bool:
@@ -1236,7 +1250,7 @@ def to_dense(tensor):
 
 def name_scope(name: str):
     """A context manager that prefixes the names of variables made inside it."""
-    return _tf.name_scope(name)
+    return _scopes.name_scope(name)
 
 
 # ----- random -----
@@ -1321,18 +1335,27 @@ def switch(condition, then_expression, else_expression):
 
 def map_fn(fn, elems, name=None, dtype=None):
     """``fn`` applied to each slice of ``elems`` along axis 0, the results stacked."""
-    return _tf.map_fn(fn, elems, dtype=dtype)
+    out = _ops.map(fn, _tensor(elems))
+    return out if dtype is None else _ops.cast(out, dtype)
 
 
 def foldl(fn, elems, initializer=None, name=None):
     """``fn(accumulator, element)`` over ``elems`` from the first; starts from
     ``initializer`` (or the first element)."""
-    return _tf.foldl(fn, elems, initializer=initializer)
+    rows = list(_tensor(elems))
+    acc = rows.pop(0) if initializer is None else initializer
+    for row in rows:
+        acc = fn(acc, row)
+    return acc
 
 
 def foldr(fn, elems, initializer=None, name=None):
     """As ``foldl``, from the last element."""
-    return _tf.foldr(fn, elems, initializer=initializer)
+    rows = list(_tensor(elems))[::-1]
+    acc = rows.pop(0) if initializer is None else initializer
+    for row in rows:
+        acc = fn(acc, row)
+    return acc
 
 
 def rnn(step_function, inputs, initial_states, go_backwards: bool = False, mask=None,
