@@ -382,6 +382,11 @@ EXPECTED = {
                          "loss_4": (None, of("loss_0", 0.1))},
     "next_frame_convlstm": {"output_rank": (5, 5), "predicted_frames": (2, 2),
                             "loss_4": (None, of("loss_0", 0.5))},
+    # 384 rows in batches of 32: 4 epochs of 12 steps, then epochs 4 and 5 of 6 steps
+    "pydataset_workers": {"val_epochs": (2, 2), "more_epochs": (2, 2),
+                          "more_epoch_numbers": (9, 9), "iterations": (60, 60),
+                          "eval_accuracy": (0.9, 1.0), "minority_recall": (0.6, 1.0),
+                          "loss_3": (None, of("loss_0", 0.3))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -650,6 +655,10 @@ KERAS_TOLERANCE = {
                          "moving_variance_sum": ("rel", 1e-5)},
     "next_frame_convlstm": {**TRAJECTORY, "params": ("abs", 0), "val_loss": ("rel", 1e-4),
                             "predicted_sum": ("rel", 1e-4), "bright_overlap": ("rel", 1e-4)},
+    "pydataset_workers": {**TRAJECTORY, "val_loss_0": ("rel", 1e-4), "more_loss_0": ("rel", 1e-4),
+                          "more_loss_1": ("rel", 1e-4), "eval_loss": ("rel", 1e-4),
+                          "eval_accuracy": ("abs", 0.01), "iterations": ("abs", 0),
+                          "val_epochs": ("abs", 0), "more_epoch_numbers": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.
