@@ -60,6 +60,26 @@ EXPECTED = {
         "noise_mean": (-0.15, 0.15), "noise_std": (0.85, 1.15),
         "loss_5": (None, of("loss_0", 0.5))},
     "custom_layer": {"accuracy": (0.95, 1.0), "loss_4": (None, of("loss_0", 0.5))},
+    # d|c|/da = a / c and d2c/da2 = b^2 / c^3 for c = sqrt(a^2 + b^2), a = [[3, .5], [1, -2]],
+    # b = [[4, 1.2], [0, 1.5]]; F1 of tp 1 fp 2 fn 0, then tp 3 fp 2 fn 2, then weighted 5, 2.5, 2
+    "researchers_guide": {
+        **{key: (value, value) for key, value in (
+            ("constant_sum", 11), ("constant_is_int32", 1), ("ones_sum", 2),
+            ("uniform_in_range", 1), ("uniform_is_int32", 1), ("linear_weights_tracked", 1),
+            ("linear_bias_sum", 0), ("lazy_kernel_rows", 2), ("sum_total", 8), ("sum_tracked", 1),
+            ("mlp_weights", 6), ("reset_accuracy", 0), ("f1_intermediate", 0.5),
+            ("f1_reset_tp", 0), ("inference_change", 0), ("dropout_scale", 2),
+            ("functional_weights", 4), ("predict_rows", 1024), ("custom_iterations", 32))},
+        **{key: (value * (1 - 1e-6), value * (1 + 1e-6)) for key, value in (
+            ("dc_da_sum", 0.8 + 0.5 / 1.3), ("variable_dc_da_sum", 0.8 + 0.5 / 1.3),
+            ("d2c_da2_sum", 16 / 125 + 1.44 / 1.3**3 + 2.25 / 2.5**3), ("f1_final", 0.6),
+            ("f1_weighted", 10 / 14.5))},
+        "exp_gap": (0.0, 1e-6), "sparse_loss_gap": (0.0, 1e-6), "dropout_kept": (0.45, 0.55),
+        "linear_loss_last": (None, of("linear_loss_first", 0.6)),
+        "sparse_loss_last": (None, of("sparse_loss_first", 0.7)),
+        "loop_accuracy_1": (0.3, 1.0), "compiled_loss_last": (None, of("compiled_loss_first")),
+        "fit_loss_1": (None, of("fit_loss_0", 0.9)), "fit_eval_accuracy": (0.5, 1.0),
+        "custom_loss_1": (None, of("custom_loss_0", 0.8)), "custom_accuracy": (0.6, 1.0)},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -405,6 +425,14 @@ KERAS_TOLERANCE = {
             "whole_precision", "kl_loss")},
         "noise_mean": ("abs", 0.1), "noise_std": ("abs", 0.1)},
     "custom_layer": {**TRAJECTORY, "accuracy": ("abs", 0.01)},
+    # unseeded draws and TensorFlow's shuffle: the exact numbers and accuracy only
+    "researchers_guide": {**{key: ("abs", 0) for key in (
+        "constant_sum", "constant_is_int32", "uniform_in_range", "lazy_kernel_rows", "sum_total",
+        "mlp_weights", "functional_weights", "predict_rows", "custom_iterations")},
+        **{key: ("rel", 1e-5) for key in (
+            "dc_da_sum", "variable_dc_da_sum", "d2c_da2_sum", "f1_intermediate", "f1_final",
+            "f1_weighted")},
+        "fit_eval_accuracy": ("abs", 0.15), "custom_accuracy": ("abs", 0.15)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},

@@ -210,6 +210,24 @@ class Metric:
         self._tracked().append(variable)
         return variable
 
+    def add_weight(self, shape=(), initializer=None, dtype=None,
+                   name: str | None = None) -> Variable:
+        """The older name of ``add_variable``, kept by Keras 3 for metrics written for tf.keras.
+
+        Args:
+            shape: the state's shape. Defaults to ``()``, a scalar.
+            initializer: an initializer name or object. Defaults to ``None``, which gives
+                zeros here (Keras requires one).
+            dtype: the state's dtype. Defaults to the metric's dtype.
+            name: the variable's name. Defaults to ``variable_<n>``.
+
+        Example:
+
+            self.true_positives = self.add_weight(name="tp", initializer="zeros")
+        """
+        return self.add_variable(shape=shape, initializer=initializer or "zeros", dtype=dtype,
+                                 name=name)
+
     def _tracked(self) -> list:
         if "_variables" not in vars(self):
             self._variables = []
