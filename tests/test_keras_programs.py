@@ -90,6 +90,18 @@ EXPECTED = {
         "vae_loss_last": (None, of("vae_loss_first", 0.9)),
         "fit_loss_2": (None, of("fit_loss_0", 0.7)),
         "hyper_loss_last": (None, of("hyper_loss_first", 0.2))},
+    # 510 training rows in batches of 32 (validation_split 0.15): 16 steps; the DataLoader's 600
+    # rows: 19 batches for 6 epochs
+    "engineers_guide": {
+        **{key: (value, value) for key, value in (
+            ("params", 16500), ("history_keys", 4), ("dropout_weights", 0),
+            ("dropout_scale", 2), ("dropout_masks_differ", 1), ("subclassed_trainable", 10),
+            ("torch_iterations", 114), ("last_checkpoint_gap", 0))},
+        "checkpoints": (of("epochs_run"),) * 2, "test_accuracy": (0.9, 1.0),
+        "predicted_accuracy": (of("test_accuracy", 1 - 1e-6), of("test_accuracy", 1 + 1e-6)),
+        "loaded_accuracy": (of("test_accuracy", 1 - 1e-6), of("test_accuracy", 1 + 1e-6)),
+        "dropout_kept": (0.45, 0.55), "subclassed_val_acc": (0.8, 1.0),
+        "subclassed_loss_5": (None, of("subclassed_loss_0", 0.5)), "torch_val_acc": (0.6, 1.0)},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -443,6 +455,14 @@ KERAS_TOLERANCE = {
             "dc_da_sum", "variable_dc_da_sum", "d2c_da2_sum", "f1_intermediate", "f1_final",
             "f1_weighted")},
         "fit_eval_accuracy": ("abs", 0.15), "custom_accuracy": ("abs", 0.15)},
+    # Dropout's masks are not Keras's: no trajectory; the DataLoader's shuffle at a rate of 1e-2
+    # leaves its validation accuracy anywhere from 0.75 to 0.95
+    "engineers_guide": {**{key: ("abs", 0) for key in (
+        "params", "history_keys", "dropout_variables", "dropout_weights", "dropout_masks_differ",
+        "subclassed_trainable", "torch_iterations")},
+        "dropout_scale": ("rel", 1e-6), "dropout_kept": ("abs", 0.03),
+        "test_accuracy": ("abs", 0.05), "subclassed_val_acc": ("abs", 0.1),
+        "torch_val_acc": ("abs", 0.2)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
@@ -738,7 +758,11 @@ FAILS = {
 
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
-DIFFERS_FROM_KERAS: dict[str, str] = {}
+DIFFERS_FROM_KERAS: dict[str, str] = {
+    "engineers_guide": "Layer.variables leaves out the state of a SeedGenerator set on the layer "
+                       "(layers/base.py; numnet's SeedGenerator keeps no Variable): the guide's "
+                       "MyDropout has 0 variables where Keras has 1",
+}
 
 
 def _params():
