@@ -107,6 +107,18 @@ EXPECTED = {
     "bidirectional_lstm": {"padded_shape": (24, 24), "params": (11169, 11169), "weights": (15, 15),
                            "sequence_width": (32, 32), "val_accuracy": (0.75, 1.0),
                            "loss_6": (None, of("loss_0", 0.8))},
+    # generator: Dense 16 -> 64, two 4x4 transposed convolutions of 16 filters, a 7x7 Conv2D to 1;
+    # discriminator: 3x3 convolutions 5 -> 16 -> 32 channels, Dense 32 -> 1. tf.repeat without
+    # an axis repeats each flattened label 64 times (so the 9 noise rows are not equal either);
+    # 512 images in batches of 32 for 3 epochs
+    "conditional_gan": {
+        **{key: (value, value) for key, value in (
+            ("one_hot_sum", 512), ("generator_params", 10097), ("discriminator_params", 5409),
+            ("generator_output_size", 8), ("spread_shape_sum", 22), ("spread_first_pixel", 0),
+            ("spread_total", 128), ("history_keys", 2), ("d_iterations", 48),
+            ("g_iterations", 48), ("noise_rows_equal", 0), ("label_weight_4", 0.5),
+            ("fake_images", 9), ("resized_size", 24))},
+        "d_loss": (0.2, 1.0), "fake_min": (0.0, None), "fake_max": (None, 1.0)},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -473,6 +485,11 @@ KERAS_TOLERANCE = {
     "bidirectional_lstm": {**TRAJECTORY, "loss_6": ("rel", 1e-4), "params": ("abs", 0),
                            "leading_zeros": ("abs", 0), "val_loss": ("rel", 1e-4),
                            "val_accuracy": ("abs", 0.01), "short_prediction_sum": ("rel", 1e-4)},
+    # TensorFlow's noise: the counts, shapes and the loss's level
+    "conditional_gan": {**{key: ("abs", 0) for key in (
+        "generator_params", "discriminator_params", "spread_first_pixel", "spread_total",
+        "noise_rows_equal", "d_iterations", "g_iterations", "resized_size")},
+        "label_weight_4": ("rel", 1e-6), "d_loss": ("abs", 0.2)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
