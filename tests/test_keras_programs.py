@@ -119,6 +119,17 @@ EXPECTED = {
             ("g_iterations", 48), ("noise_rows_equal", 0), ("label_weight_4", 0.5),
             ("fake_images", 9), ("resized_size", 24))},
         "d_loss": (0.2, 1.0), "fake_min": (0.0, None), "fake_max": (None, 1.0)},
+    # 16x16 images cut into 4x4 patches: 16 patches of 4 * 4 * 3 values; the patch of row 1,
+    # column 1 is pixels 4-7 of rows 4-7; the gating Dense's 16 biases start at one
+    "modern_mlp_models": {
+        **{key: (value, value) for key, value in (
+            ("augmented_size", 16), ("patches", 16), ("patch_dim", 48), ("patch_error", 0),
+            ("ones_bias_sum", 16), ("mixer_params", 3167), ("fnet_params", 2399),
+            ("gmlp_params", 3231))},
+        "fft2_real_error": (0.0, 1e-5), "fft2_imag_error": (0.0, 1e-5),
+        "mixer_accuracy": (0.85, 1.0), "fnet_accuracy": (0.6, 1.0), "gmlp_accuracy": (0.85, 1.0),
+        **{f"{name}_loss_4": (None, of(f"{name}_loss_0", 0.5)) for name in ("mixer", "fnet",
+                                                                             "gmlp")}},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -490,6 +501,13 @@ KERAS_TOLERANCE = {
         "generator_params", "discriminator_params", "spread_first_pixel", "spread_total",
         "noise_rows_equal", "d_iterations", "g_iterations", "resized_size")},
         "label_weight_4": ("rel", 1e-6), "d_loss": ("abs", 0.2)},
+    "modern_mlp_models": {
+        **{f"{name}_{key}": value for name in ("mixer", "fnet", "gmlp")
+           for key, value in TRAJECTORY.items()},
+        **{f"{name}_params": ("abs", 0) for name in ("mixer", "fnet", "gmlp")},
+        **{f"{name}_{key}": ("abs", 0.01) for name in ("mixer", "fnet", "gmlp")
+           for key in ("accuracy", "top5", "val_top5")},
+        "patch_error": ("abs", 0), "ones_bias_sum": ("abs", 0)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},

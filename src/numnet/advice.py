@@ -332,7 +332,16 @@ preprocessing layers that scale it inside the model."""
 
 
 def _takes_tokens(layer) -> bool:
-    return any(cls.__name__ in _UNSCALED_LAYERS for cls in type(layer).__mro__)
+    if any(cls.__name__ in _UNSCALED_LAYERS for cls in type(layer).__mro__):
+        return True
+    # a model used as a layer (a Sequential of preprocessing layers, as the keras.io examples'
+    # data_augmentation): its own first layers, up to the first with weights, decide
+    for inner in getattr(layer, "_layers", None) or ():
+        if _takes_tokens(inner):
+            return True
+        if inner.weights:
+            break
+    return False
 
 
 def _token_id_inputs(model, inputs) -> set:
