@@ -146,6 +146,16 @@ EXPECTED = {
             ("functional_params", 20))},
         "restored_gap": (0.0, 1e-6), "restored_kernel_gap": (0.0, 0.0),
         "function_same_rows": (0.0, 1e-6)},
+    # the block's 1x1 convolutions 3 -> 1 -> 2 -> 3 (4 + 4 + 9) and BatchNormalizations of 1, 2
+    # and 3 channels (4 weights a channel, 2 of them moving statistics): 41, 29 trainable
+    "tf_custom_layers": {
+        **{key: (value, value) for key, value in (
+            ("dense_output_rows", 10), ("dense_variables", 2), ("dense_kernel_size", 50),
+            ("dense_bias_sum", 0), ("my_dense_names", 1), ("block_layers", 6),
+            ("block_variables", 18), ("block_trainable", 12), ("block_params", 41),
+            ("seq_output_size", 18), ("seq_params", 41), ("seq_free_size", 7),
+            ("moving_mean_moved", 1))},
+        "predict_gap": (0.0, 1e-6), "fit_loss_3": (None, of("fit_loss_0", 0.6))},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -530,6 +540,9 @@ KERAS_TOLERANCE = {
         "function_rank_3", "layer_variables_after", "wrong_width_refused",
         "keras_model_variables", "keras_model_params", "functional_params")},
         "restored_gap": ("abs", 1e-6)},
+    "tf_custom_layers": {**{key: ("abs", 0) for key in (
+        "dense_variables", "dense_kernel_size", "my_dense_names", "block_layers",
+        "block_variables", "block_trainable", "block_params", "seq_params", "seq_free_size")}},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
