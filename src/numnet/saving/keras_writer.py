@@ -185,6 +185,30 @@ def _is_model(layer) -> bool:
         layer._graph is not None or layer._functional)
 
 
+def _unconfigured_arguments(cls) -> list[str]:
+    """The constructor arguments of a custom layer class that its config leaves out: those of
+    the user's own __init__ methods, unless one of the user's classes defines get_config (then
+    it is taken to return them). Empty for a class whose get_config rebuilds it."""
+    from ..layers.base import Layer
+
+    builtins = set(objects.builtin_layers().values()) | {Layer}
+    own = []
+    for klass in cls.__mro__:
+        if klass in builtins or klass is object:
+            break
+        if "get_config" in vars(klass):
+            return []
+        init = vars(klass).get("__init__")
+        if init is None:
+            continue
+        for param in list(inspect.signature(init).parameters.values())[1:]:
+            if param.kind in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY) \
+                    and param.name not in ("name", "trainable", "dtype") \
+                    and param.name not in own:
+                own.append(param.name)
+    return own
+
+
 def _keras_class(model, where: str, fmt: str) -> str:
     from ..models.sequential import Sequential
 
@@ -353,10 +377,17 @@ class _Writer:
         if objects.builtin_layers().get(name) is not type(layer):
             registered = get_registered_name(type(layer))
             if registered is None:
-                raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
-                                  "is a custom class, which Keras does not have (a class "
-                                  "registered with @register_keras_serializable() is written "
-                                  "by its registered name, for Keras to find among its own)")
+                missing = _unconfigured_arguments(type(layer))
+                if missing:
+                    raise NotKerasCompatible(
+                        f"save: {where}: the layer {layer.name!r} ({name}) takes "
+                        f"{', '.join(missing)} in __init__ but defines no get_config, so its "
+                        "config could not rebuild it when the file is loaded. Give the class a "
+                        "get_config that returns those arguments (Keras 3 records plain "
+                        "constructor arguments by itself; numnet does not).")
+                # Keras writes an unregistered class by its class name; load_model finds it in
+                # custom_objects (or a custom_object_scope)
+                registered = name
             return self.custom_layer(layer, registered, where, build)
         if name == "Lambda":
             raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
