@@ -476,6 +476,21 @@ def load_weights(model, filepath, skip_mismatch: bool = False,
     with open(path, "rb") as f:
         head = f.read(8)
     if head == b"\x89HDF\r\n\x1a\n":
+        def layers_of(m):
+            return keras_writer.keras_layers_of(m, ".weights.h5")
+
+        if not skip_mismatch and state.needs_walk(model, layers_of):
+            # a subclassed model or a layer of one's own that holds layers: save_weights wrote
+            # each object's state where Keras's walk puts it (as Keras does); read it back so
+            before = [weight.numpy().copy() for weight in model.weights]
+            try:
+                with open(path, "rb") as f:
+                    state.load_h5(model, f, max_bytes, path, layers_of)
+            except BaseException:
+                for weight, value in zip(model.weights, before, strict=True):
+                    weight.assign(value)  # all or nothing, as for the other files
+                raise
+            return
         keras_h5.load_weights(model, path, skip_mismatch, max_bytes,
                               keys=keras_writer.weight_keys(model))
         return
