@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from . import backend
 from .autodiff import ops
+from .autodiff import symbolic as _symbolic
 from .autodiff.tensor import Tensor
 from .naming import close_matches as _close_matches
 
@@ -904,6 +905,20 @@ _FUNCTIONS: dict[str, Callable] = {
     "sparse_sigmoid": sparse_sigmoid,
     "sparsemax": sparsemax,
 }
+
+
+def _symbolic_activations() -> None:
+    """Called on a symbolic tensor (``keras.Input``), an activation records a node of the
+    graph, as Keras's do: each public function is wrapped once, under its own name."""
+    wrapped: dict = {}
+    for name, fn in _FUNCTIONS.items():
+        if fn not in wrapped:
+            wrapped[fn] = _symbolic.symbolic_op(fn, name=f"activations.{fn.__name__}")
+            globals()[fn.__name__] = wrapped[fn]
+        _FUNCTIONS[name] = wrapped[fn]
+
+
+_symbolic_activations()
 _NAME_OF = {fn: name for name, fn in reversed(list(_FUNCTIONS.items()))}
 
 

@@ -34,6 +34,8 @@ from .autodiff import Tensor
 from .autodiff import ops as _ops
 from .autodiff import tensor as _tensor_module
 from .autodiff.ops import accumulate, node, unbroadcast
+from .autodiff.symbolic import symbolic_members as _symbolic_members
+from .autodiff.symbolic import symbolic_op as _symbolic_op
 from .data.structure import TensorSpec, to_component
 
 # ----------------------------------------------------------------------------- dtypes
@@ -1280,6 +1282,31 @@ def set_seed(seed: int) -> None:
     _op_seed_draws.clear()
 
 
+# ----------------------------------------------------------------------------- symbolic inputs
+# As in tf.keras, TensorFlow's array functions called on the symbolic tensors of a functional
+# model (``tf.cast(keras.Input(...), tf.float32)``) record a node of its graph, which calls the
+# function again on real tensors when the model runs (named "tf.<name>" in the graph).
+
+_SYMBOLIC = (
+    "cast", "identity", "stop_gradient", "shape", "rank", "size", "reshape", "concat", "stack",
+    "unstack", "split", "expand_dims", "squeeze", "transpose", "tile", "broadcast_to", "gather",
+    "boolean_mask", "where", "pad", "ones_like", "zeros_like", "one_hot", "reduce_sum",
+    "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_variance", "reduce_std",
+    "reduce_all", "reduce_any", "reduce_logsumexp", "reduce_euclidean_norm", "count_nonzero",
+    "argmax", "argmin", "add", "subtract", "multiply", "divide", "floordiv", "mod", "negative",
+    "add_n", "matmul", "square", "sqrt", "rsqrt", "exp", "log", "log1p", "abs", "pow",
+    "reciprocal", "maximum", "minimum", "squared_difference", "divide_no_nan", "clip_by_value",
+    "sign", "round", "floor", "ceil", "cumsum", "is_nan", "is_inf", "is_finite", "equal",
+    "not_equal", "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or",
+    "logical_xor", "logical_not", "argsort", "sort", "top_k", "in_top_k", "norm", "clip_by_norm",
+    "l2_normalize", "_sigmoid", "_tanh", "_softplus", "_softmax", "_log_softmax")
+
+
+def _symbolic_functions(names, namespace: dict) -> None:
+    for name in names:
+        namespace[name] = _symbolic_op(namespace[name], name="tf." + name.lstrip("_"))
+
+
 # ``tf.random`` and ``keras.random`` are one module, numnet.random (Keras 3's functions, which
 # take TensorFlow's argument names, plus set_seed). Where the two differ, Keras 3 wins: an int
 # seed gives the same draw at every call, and categorical gives int32.
@@ -1312,6 +1339,8 @@ def _log_softmax(logits, axis=None, name: str | None = None) -> Tensor:
     """z - log(sum(exp(z))) along ``axis`` (the last when None) (``tf.math.log_softmax``)."""
     return activations.log_softmax(_to_tensor(logits), axis=-1 if axis is None else axis)
 
+
+_symbolic_functions(_SYMBOLIC, globals())
 
 math = _namespace(
     "numnet.math", "TensorFlow's ``tf.math``: element-wise functions, reductions, comparisons.",
@@ -1456,13 +1485,15 @@ def _join(names: dict, into: types.ModuleType | None = None) -> None:
             __all__.append(name)
 
 
-_join({**_tf_array.TOP, "errors": errors})
-_join(_tf_array.MATH, math)
+# not array functions of tensors: left unwrapped, so they answer for a symbolic tensor too
+_NOT_SYMBOLIC = ("executing_eagerly", "inside_function", "get_static_value", "reverse_fn")
+_join({**_symbolic_members(_tf_array.TOP, "tf.", _NOT_SYMBOLIC), "errors": errors})
+_join(_symbolic_members(_tf_array.MATH, "tf.math.", _NOT_SYMBOLIC), math)
 
 from . import nn as _nn  # noqa: E402
 from .tf_api import nn as _tf_nn  # noqa: E402
 
-_join({**_tf_nn.NN, "top_k": top_k, "in_top_k": in_top_k}, _nn)
+_join({**_symbolic_members(_tf_nn.NN, "tf.nn."), "top_k": top_k, "in_top_k": in_top_k}, _nn)
 
 from . import tree as _tree  # noqa: E402
 from .tf_api import control as _tf_control  # noqa: E402

@@ -62,6 +62,18 @@ def symbolic_op(fn=None, *, name: str | None = None):
     return op
 
 
+def symbolic_members(members: dict, prefix: str, skip=()) -> dict:
+    """``members`` with each plain function wrapped by :func:`symbolic_op` (named
+    ``prefix + name``), for a namespace of array functions; classes, modules, functions
+    wrapped already and the names in ``skip`` are left as they are."""
+    out = {}
+    for name, value in members.items():
+        plain = (callable(value) and not isinstance(value, type) and name not in skip
+                 and not hasattr(value, "op_name") and hasattr(value, "__code__"))
+        out[name] = symbolic_op(value, name=prefix + name) if plain else value
+    return out
+
+
 def lookup(name: str):
     """The public op registered as ``name``, or None."""
     return _registry.get(name)

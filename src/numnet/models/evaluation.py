@@ -178,8 +178,7 @@ class Evaluation:
         if steps is not None:
             _check_positive_int(steps, "predict(steps)")
         verbose = _resolve_verbose(verbose)
-        if type(self).predict_step is not KerasSteps.predict_step or (
-                self._subclassed() and isinstance(x, (list, tuple, dict))):
+        if type(self).predict_step is not KerasSteps.predict_step or self._structured_inputs(x):
             return self._predict_steps(x, batch_size, steps)
         if (not verbose and callbacks is None and steps is None
                 and self._graph is None

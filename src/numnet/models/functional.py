@@ -300,8 +300,8 @@ class Functional:
         for name, layer, value in zip(self._input_names, self._input_layers, values,
                                       strict=True):
             if not isinstance(value, Tensor):
-                value = data.prepare_x(value, "Model.__call__", f"inputs[{name!r}]")
-                value = ops.as_tensor(value.reshape(-1, 1) if value.ndim == 1 else value)
+                value = ops.as_tensor(_input_array(value, layer, "Model.__call__",
+                                                   f"inputs[{name!r}]"))
             _check_input(value, layer, name, self.name, "Model.__call__", "inputs")
             tensors.append(value)
         return self.call(tensors, training=training)
@@ -343,9 +343,7 @@ class Functional:
         arrays = []
         for name, layer, value in zip(self._input_names, self._input_layers,
                                       self._input_list(x, where), strict=True):
-            array = data.typed_input(value, layer.dtype, where, f"x[{name!r}]")
-            if array.ndim == 1:
-                array = array.reshape(-1, 1)
+            array = _input_array(value, layer, where, f"x[{name!r}]")
             _check_input(array, layer, name, self.name, where, "x")
             arrays.append(array)
         if len({len(a) for a in arrays}) > 1:
@@ -361,6 +359,15 @@ def _one_input_in_list(x, layer: InputLayer) -> bool:
     """Whether ``x``, a list given to a model of one input, holds that input's array (rather
     than being the array's rows): one item, of the input's rank."""
     return len(x) == 1 and getattr(x[0], "ndim", None) == len(layer._declared_input_shape)
+
+
+def _input_array(value, layer: InputLayer, where: str, name: str) -> np.ndarray:
+    """One input's array in its Input's dtype (text kept as text); a 1-D array is a column
+    for an Input of one feature (shape (1,) or (n,)), and stays 1-D for ``Input(shape=())``."""
+    array = data.typed_input(value, layer.dtype, where, name)
+    if array.ndim == 1 and len(layer._declared_input_shape) == 2:
+        array = array.reshape(-1, 1)
+    return array
 
 
 def _check_input(x, layer: InputLayer, name: str, model_name: str, where: str,

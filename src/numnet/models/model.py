@@ -94,6 +94,13 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         self._metric_specs: list = []
         self._weighted_from = 0
         self._loss_obj = None
+        if inputs is not None and outputs is None and isinstance(inputs, Model):
+            # ``super().__init__(self)`` in a subclass: the model given as its own inputs
+            raise TypeError(
+                f"{type(self).__name__}.__init__: Model() was given the model itself as its "
+                "inputs (super().__init__(self)). A subclassed model calls "
+                "super().__init__() or super().__init__(name=...) without self; Model(inputs, "
+                "outputs) is for functional models.")
         if inputs is not None or outputs is not None:
             self._init_functional(inputs, outputs)
 

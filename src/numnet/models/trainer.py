@@ -178,7 +178,7 @@ class Trainer:
     def _custom_steps(self, x=None) -> bool:
         """Whether fit / evaluate go through train_step / test_step (models/steps.py): a step
         or loss the user overrides, no compiled loss, or a subclassed model given a list or
-        dict of inputs."""
+        dict of inputs (or a dataset of them)."""
         cls = type(self)
         if (cls.train_step is not KerasSteps.train_step
                 or cls.test_step is not KerasSteps.test_step
@@ -188,7 +188,20 @@ class Trainer:
             return True
         if self._loss_obj is None and self._heads is None:
             return True
-        return self._subclassed() and isinstance(x, (list, tuple, dict))
+        return self._structured_inputs(x)
+
+    def _structured_inputs(self, x) -> bool:
+        """Whether ``x`` gives a subclassed model lists or dicts of inputs: given so, or a
+        dataset whose elements' inputs are."""
+        if not self._subclassed():
+            return False
+        if isinstance(x, (list, tuple, dict)):
+            return True
+        if getattr(type(x), "element_spec", None) is not None:
+            spec = x.element_spec
+            inputs = spec[0] if isinstance(spec, tuple) else spec
+            return isinstance(inputs, (list, tuple, dict))
+        return False
 
     # ----- fit -----
     def fit(self, x=None, y=None, batch_size=None, epochs: int = 1, verbose="auto",
