@@ -360,9 +360,8 @@ class Dataset:
         return Options()
 
     # ----- reading -----
-    def __iter__(self):
-        for element in self._elements():
-            yield map_structure(_eager, element)
+    def __iter__(self) -> DatasetIterator:
+        return DatasetIterator(self)
 
     def as_numpy_iterator(self):
         """An iterator over the elements as NumPy arrays (0-d components as NumPy scalars)."""
@@ -416,6 +415,56 @@ class Dataset:
         finally:
             _describing = previous
         return f"<{type(self).__name__.lstrip('_')}Dataset element_spec={spec}>"
+
+
+class DatasetIterator:
+    """What ``iter(dataset)`` gives: the elements one by one as Tensors, as ``tf.data``'s
+    iterator. It counts the elements it has given, so a ``tf.train.Checkpoint`` holding it
+    saves its position and ``restore`` moves it back there (the dataset read again from its
+    start, the saved number of elements skipped; a shuffle without a seed reshuffles, where
+    TensorFlow saves its buffer).
+
+    Args:
+        dataset: the Dataset to read.
+
+    Example:
+        >>> it = iter(numnet.data.Dataset.range(5).batch(2))
+        >>> it.get_next().numpy().tolist(), next(it).numpy().tolist()
+        ([0, 1], [2, 3])
+    """
+
+    def __init__(self, dataset: Dataset):
+        self._dataset = dataset
+        self._elements = dataset._elements()
+        self._position = 0
+
+    def __iter__(self) -> DatasetIterator:
+        return self
+
+    def __next__(self):
+        element = next(self._elements)
+        self._position += 1
+        return map_structure(_eager, element)
+
+    def get_next(self):
+        """The next element; StopIteration (OutOfRangeError in TensorFlow) at the end."""
+        return next(self)
+
+    @property
+    def element_spec(self):
+        """The dataset's element_spec."""
+        return self._dataset.element_spec
+
+    def _checkpoint_position(self) -> int:
+        """The number of elements given (tf.train.Checkpoint saves it)."""
+        return self._position
+
+    def _restore_position(self, position: int) -> None:
+        """Read the dataset again from its start and skip ``position`` elements."""
+        self._elements = self._dataset._elements()
+        for _ in itertools.islice(self._elements, int(position)):
+            pass
+        self._position = int(position)
 
 
 def _eager(array):

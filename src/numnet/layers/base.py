@@ -132,6 +132,9 @@ def serialization():
 _generic_call = None
 # set by layers/symbolic.py: fn(layer, input_shape) -> the output shape of a call on a sample
 _probe_shape = None
+# called with a layer (or model) just built, while a tf.train.Checkpoint restore has values
+# waiting for variables not made yet (numnet.tf_api.checkpoint adds and removes itself)
+_build_listeners: list = []
 
 
 def _is_shape(shape) -> bool:
@@ -622,6 +625,9 @@ class Layer:
             self.input_shape = shape
             self.__dict__.pop("_children", None)  # build may have made sublayers
             self.output_shape = self.compute_output_shape(shape)
+            if _build_listeners:
+                for listener in tuple(_build_listeners):
+                    listener(self)
 
     def _build_symbolic(self, input_shape) -> None:
         """Build for a graph, where the output shape must be known: a custom layer that does

@@ -15,6 +15,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor, no_grad
+from ..layers import base as _layer_base
 from ..layers.base import (
     InputLayer,
     Layer,
@@ -189,6 +190,12 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         return self.input_shape
 
     def build(self, input_shape=None) -> None:
+        self._build_model(input_shape)
+        if _layer_base._build_listeners:  # a checkpoint's values wait for these weights
+            for listener in tuple(_layer_base._build_listeners):
+                listener(self)
+
+    def _build_model(self, input_shape) -> None:
         self._masking = self._output_mask = None
         if self._graph is not None:  # built when made
             self.built = True

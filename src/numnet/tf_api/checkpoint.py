@@ -32,6 +32,9 @@ import numpy as np
 
 from .. import backend
 from ..autodiff import Variable
+from ..layers import base as _layer_base
+from . import control as _control
+from .control import Module
 from .errors import InvalidArgumentError, NotFoundError
 
 FORMAT = "numnet-checkpoint"
@@ -39,8 +42,12 @@ VERSION = 1
 DATA_SUFFIX = ".data-00000-of-00001"
 
 
-def _variables_of(obj, key: str, out: dict, seen: set) -> None:
-    """Fill ``out`` with key -> Variable for everything ``obj`` holds."""
+def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = None) -> None:
+    """Fill ``out`` with key -> Variable for everything ``obj`` holds. A tf.Module's variables
+    are keyed by their attribute path ("model/dense_1/w"), so each can be restored when it is
+    made; a layer's, a model's and an optimizer's by their place in its weights
+    ("net/.variables/3"), and ``groups`` gets that object's key and its number of variables.
+    A dataset iterator gives its position ("iterator/.position")."""
     if obj is None or id(obj) in seen:
         return
     if isinstance(obj, Variable):
@@ -50,27 +57,55 @@ def _variables_of(obj, key: str, out: dict, seen: set) -> None:
     seen.add(id(obj))
     if isinstance(obj, Checkpoint):
         for name, child in obj._objects.items():
-            _variables_of(child, f"{key}/{name}" if key else name, out, seen)
+            _variables_of(child, f"{key}/{name}" if key else name, out, seen, groups)
         return
     if isinstance(obj, dict):
         for name in sorted(obj, key=str):
-            _variables_of(obj[name], f"{key}/{name}", out, seen)
+            _variables_of(obj[name], f"{key}/{name}", out, seen, groups)
         return
     if isinstance(obj, (list, tuple)):
         for i, child in enumerate(obj):
-            _variables_of(child, f"{key}/{i}", out, seen)
+            _variables_of(child, f"{key}/{i}", out, seen, groups)
+        return
+    if hasattr(obj, "_checkpoint_position"):  # a dataset iterator: its position
+        position = Variable(np.asarray(obj._checkpoint_position(), dtype=np.int64),
+                            name="position", trainable=False)
+        out[f"{key}/.position"] = position
+        _positions.append((obj, position))
+        return
+    if isinstance(obj, Module):
+        for name in sorted(vars(obj)):
+            child = vars(obj)[name]
+            if name not in ("_name", "_scope_name") and _trackable(child):
+                _variables_of(child, f"{key}/{name}", out, seen, groups)
         return
     if _is_optimizer(obj):
         variables = obj.variables
     elif hasattr(obj, "weights") and not isinstance(obj, type):  # a layer or model
         variables = obj.weights
-    elif hasattr(obj, "variables") and not isinstance(obj, type):  # a tf.Module
+    elif hasattr(obj, "variables") and not isinstance(obj, type):  # another tf.Module
         variables = obj.variables
     else:
         raise TypeError(f"Checkpoint: cannot save {key!r} of type {type(obj).__name__}; give "
-                        "models, layers, optimizers, tf.Modules, tf.Variables or Checkpoints.")
+                        "models, layers, optimizers, tf.Modules, tf.Variables, dataset "
+                        "iterators or Checkpoints.")
+    if groups is not None:
+        groups[key] = (obj, len(variables))
     for i, v in enumerate(variables):
         out[f"{key}/.variables/{i}"] = v
+
+
+# (iterator, Variable of its position) made by the last _variables_of: restore moves each
+# iterator to the value read into its Variable
+_positions: list = []
+
+
+def _trackable(value) -> bool:
+    """Whether a tf.Module attribute holds variables (plain numbers, strings, flags do not)."""
+    if isinstance(value, (Variable, Module, Checkpoint, dict, list, tuple)):
+        return True
+    return hasattr(value, "weights") or _is_optimizer(value) or hasattr(
+        value, "_checkpoint_position")
 
 
 def _is_optimizer(obj) -> bool:
@@ -239,9 +274,22 @@ class Checkpoint:
 
     def _variables(self) -> dict:
         out: dict = {}
+        _positions.clear()
         _variables_of(self, "", out, set())
+        _positions.clear()
         out["save_counter"] = self.save_counter
         return out
+
+    def __setattr__(self, name, value):
+        if name.startswith("_") or name == "save_counter":
+            object.__setattr__(self, name, value)
+            return
+        # as TensorFlow: an attribute is an object to save, and values saved for it that are
+        # waiting (a restore before it was given) are assigned now
+        self._objects[name] = value
+        if _control._setattr_listeners:
+            for listener in tuple(_control._setattr_listeners):
+                listener(self, name, value)
 
     def write(self, file_prefix, options=None) -> str:
         """Write the variables to exactly ``file_prefix`` (no counter); returns it.
@@ -283,35 +331,101 @@ class Checkpoint:
     def restore(self, save_path, options=None) -> LoadStatus:
         """Assign the values saved at ``save_path`` (a prefix such as "dir/ckpt-3") to the
         variables that match; ``None`` restores nothing (as TensorFlow, for a first run).
-        Raises ValueError when a saved value's shape differs from its variable's.
+
+        Values whose variables do not exist yet wait for them, as in TensorFlow: a model not
+        built yet gets its values when it is built (for a subclassed model, at its first call,
+        before the call runs), its optimizer's slots with them; a tf.Module's variable gets
+        its value when it is assigned to the module's attribute, and an object assigned to an
+        attribute of a Checkpoint gets its values then. ``assert_consumed()`` passes once none
+        wait. A dataset iterator goes back to its saved position.
 
         Args:
             save_path: a checkpoint prefix, or None.
             options: accepted as TensorFlow's. Defaults to ``None``.
+
+        Raises:
+            ValueError: a saved value's shape differs from its variable's.
+            NotFoundError: no checkpoint at ``save_path``.
         """
         if save_path is None:
             return LoadStatus([], [], list(self._variables()))
         saved = _read(os.fspath(save_path))
-        self._build_optimizers(saved)
-        variables = self._variables()
-        matched = []
+        status = LoadStatus([], list(saved), [k for k in self._variables() if k not in saved])
+        pending = _Pending(self, saved, status)
+        pending.resolve()
+        if pending.waiting:
+            _pending.append(pending)
+            _listen(True)
+        return status
+
+
+class _Pending:
+    """The values of one restore that have no variable yet; ``resolve`` assigns those whose
+    variables exist now."""
+
+    def __init__(self, checkpoint: Checkpoint, saved: dict, status: LoadStatus):
+        self.checkpoint, self.saved, self.status = checkpoint, saved, status
+        self.waiting = dict(saved)
+
+    def resolve(self) -> None:
+        ckpt = self.checkpoint
+        ckpt._build_optimizers(self.saved)
+        groups: dict = {}
+        _positions.clear()
+        variables = {}
+        _variables_of(ckpt, "", variables, set(), groups)
+        variables["save_counter"] = ckpt.save_counter
+        positions = list(_positions)
+        _positions.clear()
+        # a layer's or optimizer's values only when it has all its variables: they are keyed
+        # by place, so a partly built object would take another variable's value
+        complete = {key: len([k for k in self.saved if k.startswith(f"{key}/.variables/")])
+                    == count for key, (_, count) in groups.items()}
         for key, v in variables.items():
-            if key in saved:
-                value = saved[key]
-                if tuple(value.shape) != tuple(v.shape):
-                    raise ValueError(f"Checkpoint.restore: {key!r} has shape {tuple(v.shape)} "
-                                     f"but the checkpoint holds {tuple(value.shape)}; build the "
-                                     "objects as they were when saved.")
-                v.value[...] = backend.to_device(value.astype(v.dtype, copy=False))
-                matched.append(key)
-        for _, opt in self._leaves():
-            if _is_optimizer(opt) and hasattr(opt, "_step"):
+            if key not in self.waiting:
+                continue
+            owner = key.rsplit("/.variables/", 1)[0] if "/.variables/" in key else None
+            if owner is not None and not complete.get(owner, True):
+                continue
+            value = self.waiting.pop(key)
+            if tuple(value.shape) != tuple(v.shape):
+                raise ValueError(f"Checkpoint.restore: {key!r} has shape {tuple(v.shape)} "
+                                 f"but the checkpoint holds {tuple(value.shape)}; build the "
+                                 "objects as they were when saved.")
+            v.value[...] = backend.to_device(value.astype(v.dtype, copy=False))
+            self.status.matched.append(key)
+        self.status.unused[:] = list(self.waiting)  # (what assert_consumed reports)
+        for iterator, position in positions:
+            if position.value is not None and int(position.value) != \
+                    iterator._checkpoint_position():
+                iterator._restore_position(int(position.value))
+        for obj, _ in groups.values():
+            if _is_optimizer(obj) and hasattr(obj, "_step"):
                 # numnet's optimizers count steps in Python; iterations mirrors the count
-                steps = int(np.asarray(backend.to_numpy(opt.iterations.value)))
-                opt._step = steps * (getattr(opt, "gradient_accumulation_steps", None) or 1)
-        unused = [k for k in saved if k not in variables]
-        missing = [k for k in variables if k not in saved]
-        return LoadStatus(matched, unused, missing)
+                steps = int(np.asarray(backend.to_numpy(obj.iterations.value)))
+                obj._step = steps * (getattr(obj, "gradient_accumulation_steps", None) or 1)
+
+
+# restores with values still waiting for their variables; while there are any, layers report
+# their builds and tf.Modules / Checkpoints their attributes here
+_pending: list = []
+
+
+def _on_change(*_args) -> None:
+    for pending in list(_pending):
+        pending.resolve()
+        if not pending.waiting:
+            _pending.remove(pending)
+    if not _pending:
+        _listen(False)
+
+
+def _listen(on: bool) -> None:
+    for listeners in (_layer_base._build_listeners, _control._setattr_listeners):
+        if on and _on_change not in listeners:
+            listeners.append(_on_change)
+        elif not on and _on_change in listeners:
+            listeners.remove(_on_change)
 
 
 # ----------------------------------------------------------------------------- the directory

@@ -887,6 +887,11 @@ def _snake(name: str) -> str:
     return re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name).lower()
 
 
+# called with (module, name, value) after an attribute of a Module is set, while a
+# tf.train.Checkpoint restore has values waiting for variables not made yet
+_setattr_listeners: list = []
+
+
 class Module:
     """A container of Variables and sub-modules, as ``tf.Module``: subclass it, give it
     attributes, and ``trainable_variables`` finds every trainable Variable in them (and in
@@ -915,6 +920,12 @@ class Module:
                              "digits and underscores, starting with a letter or underscore.")
         self._name = str(name)
         self._scope_name = self._name
+
+    def __setattr__(self, name, value):
+        object.__setattr__(self, name, value)
+        if _setattr_listeners:  # a tf.train.Checkpoint restore waits for this variable
+            for listener in tuple(_setattr_listeners):
+                listener(self, name, value)
 
     @property
     def name(self) -> str:
