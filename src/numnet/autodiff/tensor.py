@@ -69,6 +69,65 @@ def grad_buffers():
         _grad_buffers = previous
 
 
+class Shape(tuple):
+    """A tensor's shape: a tuple of sizes (None for an axis of any size, in symbolic tensors)
+    that also answers TensorFlow's ``TensorShape`` methods, so ``x.shape.as_list()`` and
+    ``x.shape.rank`` work as in tf.keras programs. It compares, hashes, indexes and slices as
+    the plain tuple it is (a slice is a plain tuple).
+
+    Example:
+        >>> s = numnet.ones((2, 3)).shape
+        >>> s, s.as_list(), s.rank, s.num_elements(), s == (2, 3)
+        ((2, 3), [2, 3], 2, 6, True)
+    """
+
+    __slots__ = ()
+
+    def as_list(self) -> list:
+        """The sizes as a list."""
+        return list(self)
+
+    @property
+    def rank(self) -> int:
+        """The number of axes."""
+        return len(self)
+
+    @property
+    def ndims(self) -> int:
+        """The number of axes (TensorFlow's older name for ``rank``)."""
+        return len(self)
+
+    @property
+    def dims(self) -> list:
+        """The sizes as a list."""
+        return list(self)
+
+    def num_elements(self):
+        """The number of elements, or None when an axis has no fixed size."""
+        if any(d is None for d in self):
+            return None
+        count = 1
+        for d in self:
+            count *= int(d)
+        return count
+
+    def is_fully_defined(self) -> bool:
+        """Whether every axis has a fixed size."""
+        return all(d is not None for d in self)
+
+    def is_compatible_with(self, other) -> bool:
+        """Whether ``other`` (a shape or list of sizes) could be the same shape: the same rank,
+        equal sizes wherever both are known."""
+        other = tuple(other)
+        return len(other) == len(self) and all(
+            a is None or b is None or int(a) == int(b) for a, b in zip(self, other))
+
+    def assert_is_compatible_with(self, other) -> None:
+        """Raise ValueError unless ``is_compatible_with(other)``."""
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {tuple(self)} and {tuple(other)} are incompatible.")
+
+
 class Tensor:
     """An array that remembers how it was computed.
 
@@ -116,8 +175,8 @@ class Tensor:
 
     # ----- array protocol -----
     @property
-    def shape(self) -> tuple:
-        return tuple(self.value.shape)
+    def shape(self) -> Shape:
+        return Shape(self.value.shape)
 
     @property
     def dtype(self):

@@ -16,6 +16,7 @@ from .. import dtype_policies as mixed_precision
 from .. import scopes as _scopes
 from ..autodiff import ops
 from ..autodiff import symbolic as _symbolic
+from ..autodiff.tensor import Shape as _Shape
 from ..autodiff.tensor import Tensor, Variable
 from ..naming import close_matches as _close_matches
 from ..naming import snake_case, unique_name  # noqa: F401  (re-exported)
@@ -878,7 +879,7 @@ class SymbolicTensor:
 
     def __init__(self, shape, input_layer: InputLayer | None, layers=(), *, parents=None,
                  merged: bool = False, dtype=None):
-        self.shape = shape
+        self.shape = _Shape(shape) if type(shape) is tuple else shape
         self.input_layer = input_layer
         self.layers = None if layers is None else tuple(layers)
         self.dtype = dtype if input_layer is None else input_layer.dtype

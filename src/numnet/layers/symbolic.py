@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import backend
 from ..autodiff import symbolic as _symbolic
-from ..autodiff.tensor import Tensor, no_grad
+from ..autodiff.tensor import Shape, Tensor, no_grad
 from . import base
 from .base import Layer, SymbolicTensor, unique_name
 
@@ -94,7 +94,7 @@ def _encode(value):
         return {"__slice__": [_encode(value.start), _encode(value.stop), _encode(value.step)]}
     if value is Ellipsis:
         return {"__ellipsis__": True}
-    if type(value) is tuple:
+    if type(value) is tuple or type(value) is Shape:  # (a tensor's shape given as argument)
         return {"__tuple__": [_encode(v) for v in value]}
     if type(value) is list:
         return [_encode(v) for v in value]

@@ -1,0 +1,25 @@
+"""A tensor's shape is a tuple that also answers TensorFlow's TensorShape methods
+(``x.shape.as_list()``, ``.rank``, ``.num_elements()``), eager and symbolic."""
+
+import numpy as np
+import pytest
+
+import numnet as tf
+
+
+def test_shape_answers_tensorshape_methods():
+    x = tf.ones((2, 3))
+    assert x.shape == (2, 3) and x.shape.as_list() == [2, 3] and x.shape.rank == 2
+    assert x.shape.num_elements() == 6 and x.shape.is_fully_defined()
+    assert tf.Variable([[1.0], [2.0]]).shape.as_list() == [2, 1]
+    inputs = tf.keras.Input((4,))
+    assert inputs.shape.as_list() == [None, 4] and inputs.shape.num_elements() is None
+    assert not inputs.shape.is_fully_defined() and inputs.shape.is_compatible_with((8, 4))
+    assert not inputs.shape.is_compatible_with((8, 5))
+    y = tf.keras.layers.Dense(3)(inputs)
+    assert y.shape.as_list() == [None, 3] and hash(y.shape) == hash((None, 3))
+    z = tf.keras.ops.reshape(y, (-1,) + tuple(y.shape[1:]))  # a shape inside a graph's op
+    model = tf.keras.Model(inputs, z)
+    assert model(np.ones((2, 4), "float32")).shape.as_list() == [2, 3]
+    with pytest.raises(ValueError, match="incompatible"):
+        x.shape.assert_is_compatible_with([2, 4])
