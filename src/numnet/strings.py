@@ -17,6 +17,7 @@ import re
 
 import numpy as np
 
+from .layers.hashing_functions import fingerprint64
 from .layers.text_vectorization import strings_array
 
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -101,4 +102,170 @@ def join(inputs, separator: str = "", name=None):
     return out[()] if out.ndim == 0 else out
 
 
-__all__ = ["join", "length", "lower", "regex_replace", "split", "strip", "upper"]
+def to_number(string_tensor, out_type="float32", name=None):
+    """Each string read as a number, as a NumPy array of ``out_type`` (float32 by default;
+    "int32" / "int64" read integers).
+
+    Args:
+        string_tensor: a string, a list (of lists) or an array of strings.
+        out_type: "float32", "float64", "int32" or "int64". Defaults to ``"float32"``.
+
+    Raises:
+        ValueError: a string is not a number of that type (it is named).
+
+    Example:
+        >>> to_number(["1", "10", "100.5"]).tolist()
+        [1.0, 10.0, 100.5]
+    """
+    try:
+        dtype = np.dtype(getattr(out_type, "name", out_type))
+    except TypeError:
+        dtype = np.dtype(object)
+    if dtype.kind not in "fi":
+        raise ValueError(f"strings.to_number(out_type): expected a float or int dtype, given "
+                         f"{out_type!r}.")
+    strings = strings_array(string_tensor, where="strings.to_number(string_tensor)")
+    read = float if dtype.kind == "f" else int
+
+    def number(text):
+        try:
+            return read(text.strip())
+        except ValueError:
+            raise ValueError(f"strings.to_number: {text!r} is not a number of type "
+                             f"{dtype.name}.") from None
+
+    values = np.array([number(t) for t in strings.ravel().tolist()], dtype=dtype)
+    return values.reshape(strings.shape)
+
+
+def as_string(input, precision: int = -1, scientific: bool = False, shortest: bool = False,
+              width: int = -1, fill: str = "", name=None):
+    """Each number written as a string: integers and booleans plainly, floats with 6 decimals
+    (``precision`` to choose, ``scientific`` for e-notation, ``shortest`` for the shortest
+    form), each padded on the left to ``width`` with ``fill`` (spaces by default), as
+    TensorFlow's.
+
+    Example:
+        >>> as_string([3.5, 2.0]).tolist(), as_string([7, 42], width=3, fill="0").tolist()
+        (['3.500000', '2.000000'], ['007', '042'])
+    """
+    values = np.asarray(getattr(input, "value", input))
+    digits = 6 if precision < 0 else int(precision)
+    spec = "g" if shortest else ("e" if scientific else "f")
+    fmt = f"{{:.{digits}{spec}}}" if not shortest or precision >= 0 else "{!r}"
+
+    def write(v):
+        if values.dtype.kind == "f":
+            return fmt.format(float(v))
+        if values.dtype.kind == "b":
+            return "true" if v else "false"
+        return str(v)
+    pad = fill or " "
+    out = np.empty(values.shape, dtype=object)
+    out.ravel()[:] = [write(v).rjust(width, pad) if width > 0 else write(v)
+                      for v in values.ravel().tolist()]
+    return out[()] if out.ndim == 0 else out
+
+
+def bytes_split(input, name=None):
+    """The UTF-8 bytes of each string, each as a ``bytes`` of length 1 (a list for one
+    string, a list of lists for several; TensorFlow gives a RaggedTensor)."""
+    strings = strings_array(input, where="strings.bytes_split(input)")
+    pieces = [[bytes([b]) for b in text.encode("utf-8")] for text in strings.ravel().tolist()]
+    return pieces[0] if strings.ndim == 0 else pieces
+
+
+def unicode_split(input, input_encoding: str = "UTF-8", errors: str = "replace", name=None):
+    """The characters of each string (a list for one string, a list of lists for several)."""
+    strings = strings_array(input, where="strings.unicode_split(input)")
+    pieces = [list(text) for text in strings.ravel().tolist()]
+    return pieces[0] if strings.ndim == 0 else pieces
+
+
+def substr(input, pos, len, unit: str = "BYTE", name=None):  # noqa: A002
+    """The part of each string from ``pos`` (negative: from the end), ``len`` long, counted in
+    UTF-8 bytes (``unit="BYTE"``) or characters (``unit="UTF8_CHAR"``).
+
+    Raises:
+        ValueError: ``pos`` is outside a string, as TensorFlow.
+
+    Example:
+        >>> substr(["Hello World"], 6, 5).tolist()
+        ['World']
+    """
+    if unit not in ("BYTE", "UTF8_CHAR"):
+        raise ValueError(f"strings.substr(unit): expected 'BYTE' or 'UTF8_CHAR', given "
+                         f"{unit!r}.")
+    size = int(len)
+
+    def part(text):
+        data = text.encode("utf-8") if unit == "BYTE" else text
+        start = int(pos) + (builtins_len(data) if int(pos) < 0 else 0)
+        if not 0 <= start <= builtins_len(data):
+            raise ValueError(f"strings.substr: pos {int(pos)} is outside {text!r} (length "
+                             f"{builtins_len(data)}).")
+        piece = data[start:start + size]
+        return piece.decode("utf-8", errors="replace") if unit == "BYTE" else piece
+
+    return _map(part, input, "strings.substr(input)")
+
+
+builtins_len = len
+
+
+def reduce_join(inputs, axis=None, keepdims: bool = False, separator: str = "", name=None):
+    """The strings joined along ``axis`` (all of them when None), with ``separator`` between.
+
+    Example:
+        >>> reduce_join([["a", "b"], ["c", "d"]], axis=1, separator="-").tolist()
+        ['a-b', 'c-d']
+    """
+    strings = strings_array(inputs, where="strings.reduce_join(inputs)")
+    if axis is None:
+        out = np.array(separator.join(strings.ravel().tolist()), dtype=object)
+        if keepdims:
+            out = out.reshape((1,) * strings.ndim)
+        return out[()] if out.ndim == 0 else out
+    axis = int(axis) % max(strings.ndim, 1)
+    moved = np.moveaxis(strings, axis, -1)
+    out = np.empty(moved.shape[:-1], dtype=object)
+    out.ravel()[:] = [separator.join(row) for row in moved.reshape(-1, moved.shape[-1]).tolist()]
+    if keepdims:
+        out = np.expand_dims(out, axis)
+    return out[()] if out.ndim == 0 else out
+
+
+def regex_full_match(input, pattern: str, name=None):
+    """Whether each whole string matches the regular expression ``pattern``, as a bool array.
+
+    Example:
+        >>> regex_full_match(["ab12", "x"], "[a-z]+[0-9]+").tolist()
+        [True, False]
+    """
+    compiled = re.compile(pattern)
+    strings = strings_array(input, where="strings.regex_full_match(input)")
+    out = np.array([compiled.fullmatch(t) is not None for t in strings.ravel().tolist()],
+                   dtype=bool).reshape(strings.shape)
+    return out[()] if out.ndim == 0 else out
+
+
+def to_hash_bucket_fast(input, num_buckets: int, name=None):
+    """Each string hashed to a bucket in ``[0, num_buckets)`` by FarmHash's Fingerprint64
+    modulo ``num_buckets``, as TensorFlow's (the same numbers), as an int64 array.
+
+    Example:
+        >>> to_hash_bucket_fast(["Hello", "TensorFlow", "2.x"], 3).tolist()
+        [0, 2, 2]
+    """
+    if int(num_buckets) < 1:
+        raise ValueError(f"strings.to_hash_bucket_fast(num_buckets): expected a positive int, "
+                         f"given {num_buckets!r}.")
+    strings = strings_array(input, where="strings.to_hash_bucket_fast(input)")
+    out = np.array([fingerprint64(t.encode("utf-8")) % int(num_buckets)
+                    for t in strings.ravel().tolist()], dtype=np.int64).reshape(strings.shape)
+    return out[()] if out.ndim == 0 else out
+
+
+__all__ = ["as_string", "bytes_split", "join", "length", "lower", "reduce_join",
+           "regex_full_match", "regex_replace", "split", "strip", "substr", "to_hash_bucket_fast",
+           "to_number", "unicode_split", "upper"]
