@@ -83,7 +83,9 @@ def _as_tensors(value):
 
 class _CompiledLoss:
     """``model.compiled_loss(y, y_pred, sample_weight, regularization_losses)``: tf.keras's
-    entry point to the compiled loss, kept for programs written for it."""
+    entry point to the compiled loss, kept for programs written for it. As in tf.keras 2, it
+    also adds the batch's loss to the model's "loss" metric, so a train_step written for it
+    reports the loss it trains on (Keras 3's compiled_loss does not update it)."""
 
     def __init__(self, model):
         self._model = model
@@ -92,7 +94,9 @@ class _CompiledLoss:
         loss = self._model._compiled_loss_value(y_true, y_pred, sample_weight)
         for penalty in regularization_losses or []:
             loss = penalty if loss is None else ops.add(loss, penalty)
-        return loss if loss is not None else ops.as_tensor(np.float32(0.0))
+        loss = loss if loss is not None else ops.as_tensor(np.float32(0.0))
+        self._model._track_loss(loss, y_pred)
+        return loss
 
 
 class _CompiledMetrics:
