@@ -174,6 +174,16 @@ EXPECTED = {
                            "balance_loss_gap": (0.0, 1e-6), "params": (4534, 4534),
                            "expert_weights": (4, 4), "model_losses": (1, 1),
                            "val_accuracy": (0.85, 1.0), "loss_3": (None, of("loss_0", 0.9))},
+    # 384 unlabeled and 128 labeled images in 8 steps an epoch: batches of 48 and 16; the
+    # history holds the four trackers and test_step's two probe metrics for validation
+    "simclr_contrastive": {
+        **{key: (value, value) for key, value in (
+            ("unlabeled_batch", 48), ("labeled_batch", 16), ("views_differ", 1),
+            ("history_keys", 6), ("has_val_p_acc", 1), ("contrastive_iterations", 24),
+            ("probe_iterations", 24))},
+        "view_min": (0.0, None), "view_max": (None, 1.0), "inference_rescaled_gap": (0.0, 1e-6),
+        "c_loss_2": (None, of("c_loss_0", 0.95)), "finetune_val_acc": (0.4, 1.0),
+        "finetune_loss_3": (None, of("finetune_loss_0", 0.95))},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -574,6 +584,11 @@ KERAS_TOLERANCE = {
                            "params": ("abs", 0), "expert_weights": ("abs", 0),
                            "model_losses": ("abs", 0), "val_accuracy": ("abs", 0.05),
                            "loss_3": ("rel", 0.05)},
+    # random augmentations and tf.data's shuffle: the counts and levels only
+    "simclr_contrastive": {**{key: ("abs", 0) for key in (
+        "unlabeled_batch", "labeled_batch", "views_differ", "history_keys", "has_val_p_acc",
+        "contrastive_iterations", "probe_iterations")},
+        "c_loss_0": ("rel", 0.1), "finetune_val_acc": ("abs", 0.25)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
