@@ -16,7 +16,8 @@ from .dataset import (
            Dataset,
            Options,
 )
+from .readers import TextLineDataset
 from .structure import TensorSpec
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Cardinality", "Dataset",
-           "Options", "TensorSpec", "experimental"]
+           "Options", "TensorSpec", "TextLineDataset", "experimental"]

@@ -10,8 +10,10 @@ methods.
 
 from __future__ import annotations
 
+import glob
 import itertools
 import math
+import os
 import sys
 
 import numpy as np
@@ -225,6 +227,41 @@ class Dataset:
                             f"of indices, given {type(choice_dataset).__name__}.")
         return _Choose(datasets, choice_dataset, bool(stop_on_empty_dataset))
 
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name: str | None = None) -> Dataset:
+        """The paths of the files that match ``file_pattern`` (a glob such as
+        ``"data/*.csv"``, or a list of them), one string element each, in a new random order
+        at each iteration unless ``shuffle=False`` (sorted then).
+
+        Args:
+            file_pattern: a glob pattern or a list of them.
+            shuffle: shuffle the paths. Defaults to ``None`` (True).
+            seed: the shuffle's seed, an int. Defaults to ``None``.
+            name: accepted. Defaults to ``None``.
+
+        Raises:
+            ValueError: no file matches.
+
+        Example:
+            >>> files = numnet.data.Dataset.list_files("logs/*.txt", shuffle=False)
+            >>> lines = files.interleave(numnet.data.TextLineDataset, cycle_length=1)
+        """
+        patterns = file_pattern if isinstance(file_pattern, (list, tuple)) else [file_pattern]
+        patterns = [getattr(p, "numpy", lambda p=p: p)() for p in patterns]
+        patterns = [os.fsdecode(p.item() if isinstance(p, np.ndarray) else p) for p in patterns]
+        paths = [path for pattern in patterns for path in sorted(glob.glob(pattern))
+                 if os.path.isfile(path)]
+        if not paths:
+            raise ValueError(f"Dataset.list_files(file_pattern): no files match "
+                             f"{file_pattern!r} (looked from {os.getcwd()!r}). Check the "
+                             "pattern, e.g. 'data/*.csv'.")
+        names = np.empty(len(paths), dtype=object)
+        names[:] = paths
+        dataset = _Slices(names)
+        if shuffle is None or shuffle:
+            dataset = dataset.shuffle(len(paths), seed=seed)
+        return dataset
+
     # ----- transformations -----
     def map(self, map_func, num_parallel_calls=None, deterministic=None,
             name: str | None = None) -> Dataset:
@@ -330,6 +367,46 @@ class Dataset:
     def flat_map(self, map_func, name: str | None = None) -> Dataset:
         """``map_func`` gives a Dataset for each element; their elements one after another."""
         return _FlatMap(self, map_func)
+
+    def interleave(self, map_func, cycle_length=None, block_length=None,
+                   num_parallel_calls=None, deterministic=None,
+                   name: str | None = None) -> Dataset:
+        """The elements of the datasets that ``map_func`` makes of each element, taken in turn:
+        ``cycle_length`` of them are read at once, ``block_length`` elements from each before
+        moving to the next; a dataset that ends gives its place to the next input element.
+
+        The order is tf.data's (deterministic): with ``cycle_length=2, block_length=1`` over
+        files a (a1 a2 a3) and b (b1), it is a1 b1 a2 a3.
+
+        Args:
+            map_func: a function of an element returning a Dataset, e.g.
+                ``lambda path: tf.data.TextLineDataset(path).skip(1)``.
+            cycle_length: how many datasets are read at once. Defaults to ``None``, as
+                ``AUTOTUNE``: the number of CPU cores, as TensorFlow.
+            block_length: consecutive elements taken from each. Defaults to ``None`` (1).
+            num_parallel_calls, deterministic, name: accepted; the reads run in order in the
+                calling thread.
+
+        Example:
+            >>> ds = numnet.data.Dataset.range(1, 3).interleave(
+            ...     lambda n: numnet.data.Dataset.from_tensors(n).repeat(3), cycle_length=2)
+            >>> [int(x) for x in ds.as_numpy_iterator()]
+            [1, 2, 1, 2, 1, 2]
+        """
+        if not callable(map_func):
+            raise TypeError(f"Dataset.interleave(map_func): expected a function returning a "
+                            f"Dataset, given {type(map_func).__name__}.")
+        if cycle_length is None or _count(cycle_length, "cycle_length", "interleave") == \
+                AUTOTUNE:
+            cycle_length = os.cpu_count() or 1
+        cycle_length = _count(cycle_length, "cycle_length", "interleave")
+        block_length = 1 if block_length is None else _count(block_length, "block_length",
+                                                             "interleave")
+        if cycle_length < 1 or block_length < 1:
+            raise ValueError(f"Dataset.interleave: expected cycle_length >= 1 and block_length "
+                             f">= 1, given cycle_length={cycle_length}, "
+                             f"block_length={block_length}.")
+        return _Interleave(self, map_func, cycle_length, block_length)
 
     def shard(self, num_shards, index, name: str | None = None) -> Dataset:
         """Every ``num_shards``-th element, from element ``index``."""
@@ -659,7 +736,10 @@ class _Map(_Transform):
     def _elements(self):
         fn = self._fn
         for element in self._source._elements():
-            yield _normalize(_call(fn, element), "map")
+            value = _call(fn, element)
+            if type(value) is list:  # tf.data: a list returned (decode_csv's) is a tuple
+                value = tuple(value)
+            yield _normalize(value, "map")
 
     def _spec(self):
         return Dataset._spec(self)
@@ -1033,6 +1113,58 @@ class _FlatMap(_Transform):
 
     def _spec(self):
         return Dataset._spec(self)
+
+
+class _Interleave(_Transform):
+    def __init__(self, source, fn, cycle_length, block_length):
+        super().__init__(source)
+        self._fn, self._cycle_length, self._block_length = fn, cycle_length, block_length
+
+    def _open(self, element):
+        inner = _call(self._fn, element)
+        if not isinstance(inner, Dataset):
+            raise TypeError(f"Dataset.interleave(map_func): the function must return a "
+                            f"Dataset, returned {type(inner).__name__}.")
+        return inner._elements()
+
+    def _elements(self):
+        return interleave_iterators(self._source._elements(), self._open, self._cycle_length,
+                                    self._block_length)
+
+    def _cardinality(self) -> int:
+        return 0 if self._source._cardinality() == 0 else UNKNOWN_CARDINALITY
+
+    def _spec(self):
+        return Dataset._spec(self)
+
+
+def interleave_iterators(inputs, open_input, cycle_length: int, block_length: int):
+    """tf.data's interleave order: ``cycle_length`` slots, each holding an iterator made by
+    ``open_input`` from the next input; ``block_length`` items from a slot, then the next
+    slot; an exhausted iterator empties its slot, which the next input fills when its turn
+    comes."""
+    slots = [None] * cycle_length
+    index = taken = 0
+    open_count, inputs_left = 0, True
+    while inputs_left or open_count:
+        if slots[index] is not None:
+            item = next(slots[index], _END)
+            if item is not _END:
+                yield item
+                taken += 1
+                if taken < block_length:
+                    continue
+            else:
+                slots[index] = None
+                open_count -= 1
+        elif inputs_left:
+            element = next(inputs, _END)
+            if element is not _END:
+                slots[index] = open_input(element)
+                open_count += 1
+                continue
+            inputs_left = False
+        index, taken = (index + 1) % cycle_length, 0
 
 
 class _Sample(Dataset):

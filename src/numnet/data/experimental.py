@@ -1,4 +1,5 @@
-"""``tf.data.experimental``: the cardinality constants and functions, AUTOTUNE."""
+"""``tf.data.experimental``: the cardinality constants and functions, AUTOTUNE, and the CSV
+readers ``CsvDataset`` and ``make_csv_dataset``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from .dataset import (
     Dataset,
     _AssertCardinality,
 )
+from .readers import CsvDataset, make_csv_dataset
 
 
 def cardinality(dataset: Dataset) -> Cardinality:
@@ -27,5 +29,6 @@ def assert_cardinality(expected_cardinality):
     return lambda dataset: _AssertCardinality(dataset, int(expected_cardinality))
 
 
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "assert_cardinality",
-           "cardinality", "choose_from_datasets", "sample_from_datasets"]
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "CsvDataset",
+           "assert_cardinality", "cardinality", "choose_from_datasets", "make_csv_dataset",
+           "sample_from_datasets"]
