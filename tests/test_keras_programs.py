@@ -184,6 +184,12 @@ EXPECTED = {
         "view_min": (0.0, None), "view_max": (None, 1.0), "inference_rescaled_gap": (0.0, 1e-6),
         "c_loss_2": (None, of("c_loss_0", 0.95)), "finetune_val_acc": (0.4, 1.0),
         "finetune_loss_3": (None, of("finetune_loss_0", 0.95))},
+    # 5 epochs of 40 pair batches
+    "metric_learning": {"pair_batch_rank": (5, 5), "pair_batch_classes": (8, 8),
+                        "history_keys": (2, 2), "iterations": (200, 200),
+                        "pair_accuracy": (0.8, 1.0), "unit_norm_gap": (0.0, 1e-5),
+                        "self_is_nearest": (0.95, 1.0), "neighbour_accuracy": (0.8, 1.0),
+                        "loss_4": (None, of("loss_0", 0.5))},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -589,6 +595,8 @@ KERAS_TOLERANCE = {
         "unlabeled_batch", "labeled_batch", "views_differ", "history_keys", "has_val_p_acc",
         "contrastive_iterations", "probe_iterations")},
         "c_loss_0": ("rel", 0.1), "finetune_val_acc": ("abs", 0.25)},
+    "metric_learning": {"pair_batch_rank": ("abs", 0), "history_keys": ("abs", 0),
+                        "iterations": ("abs", 0), "neighbour_accuracy": ("abs", 0.1)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
@@ -868,6 +876,11 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
+    "metric_learning": "model.metrics leaves out the compiled metrics until a batch with "
+                       "targets has built them (models/trainer.py, feeding.py): with a "
+                       "PyDataset of inputs only, Keras 3's metrics loop in train_step never "
+                       "sees 'accuracy' (Keras lists an unbuilt CompileMetrics that its first "
+                       "update_state builds), so history has no 'accuracy'",
     "switch_transformer": "a layer whose call reshapes to a fixed batch size "
                           "(ops.reshape(inputs, [num_tokens_per_batch, embed_dim])) cannot be "
                           "called on a functional Input: numnet runs call on samples of 2 and "
