@@ -90,3 +90,39 @@ def test_a_subclass_passing_itself_to_model_init_is_told_the_fix():
 
     with pytest.raises(TypeError, match=r"super\(\).__init__\(\) .*without self"):
         Wrong()
+
+
+def test_sizes_read_from_a_symbolic_shape_follow_the_batch():
+    """ops.shape(x)[0] / tf.shape(x)[0] of a symbolic tensor is the batch size when the model
+    runs, and the node after it (a reshape) gets the right shape in the graph."""
+    inputs = keras.Input((6,))
+    out = keras.ops.reshape(inputs, (keras.ops.shape(inputs)[0], 2, 3))
+    assert tuple(out.shape) == (None, 2, 3)
+    model = keras.Model(inputs, out)
+    x = np.arange(24, dtype="float32").reshape(4, 6)
+    np.testing.assert_array_equal(model(x).numpy(), x.reshape(4, 2, 3))
+
+    seq = keras.Input((None, 8))
+    flat = tf.reshape(keras.layers.Dense(4, kernel_initializer="ones")(seq),
+                      (tf.shape(seq)[0], -1))
+    assert tuple(flat.shape) == (None, None)
+    model = keras.Model(seq, flat)
+    for batch, steps in ((2, 5), (3, 1)):
+        got = model(np.ones((batch, steps, 8), "float32")).numpy()
+        np.testing.assert_array_equal(got, np.full((batch, steps * 4), 8.0))
+
+
+def test_tf_nn_functions_of_numnet_nn_record_nodes():
+    z = keras.Input((4,))
+    mean, variance = tf.nn.moments(z, axes=[1], keepdims=True)
+    out = tf.nn.l2_normalize(z, axis=-1) + mean + variance
+    model = keras.Model(z, out)
+    x = np.array([[0.0, 1.0, 2.0, 3.0]], "float32")
+    want = x / np.sqrt((x ** 2).sum()) + x.mean() + x.var()
+    np.testing.assert_allclose(model(x).numpy(), want, rtol=1e-6)
+    labels = keras.Input((4,))
+    loss = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=z)
+    model = keras.Model([labels, z], loss)
+    onehot = np.array([[0.0, 0.0, 0.0, 1.0]], "float32")
+    np.testing.assert_allclose(model([onehot, x]).numpy(),
+                               [np.log(np.exp(x).sum()) - 3.0], rtol=1e-6)

@@ -26,8 +26,10 @@ from .activations import (
     tanh,
 )
 from .autodiff import ops as _ops
+from .autodiff.symbolic import symbolic_op
 
 
+@symbolic_op(name="nn.sigmoid_cross_entropy_with_logits")
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Per entry: -y log sigmoid(z) - (1 - y) log(1 - sigmoid(z)), computed stably as
     max(z, 0) - z y + log(1 + exp(-|z|)). labels and logits: one shape.
@@ -38,12 +40,14 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     return _ops.sigmoid_cross_entropy(_check_pair(labels, logits, "sigmoid"), logits)
 
 
+@symbolic_op(name="nn.softmax_cross_entropy_with_logits")
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     """Per sample: -sum_j y_j log softmax(z)_j along ``axis`` (-1); labels are probabilities
     (one-hot or soft) of the logits' shape; the result drops ``axis``."""
     return _ops.softmax_cross_entropy(_check_pair(labels, logits, "softmax"), logits, axis)
 
 
+@symbolic_op(name="nn.sparse_softmax_cross_entropy_with_logits")
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
     """Per sample: -log softmax(z)[label], labels integer class indices of shape
     logits.shape[:-1]. Raises ValueError for labels outside [0, classes)."""
@@ -70,6 +74,7 @@ def _check_pair(labels, logits, kind):
     return y
 
 
+@symbolic_op(name="nn.l2_normalize")
 def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     """x / sqrt(max(sum(x^2 over axis), epsilon)): unit vectors along ``axis`` (all axes when
     None). ``dim`` is TensorFlow 1's name for axis."""
@@ -80,6 +85,7 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     return _ops.divide(x, _ops.sqrt(_ops.maximum(squares, epsilon)))
 
 
+@symbolic_op(name="nn.moments")
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """(mean, variance) of ``x`` over ``axes`` (a list), as BatchNormalization computes them:
     variance = mean((x - mean)^2)."""

@@ -181,6 +181,14 @@ _symbolic.symbolic_op(_pick, name="__pick__")
 
 
 def _probe_value(t: SymbolicTensor, fill: int):
+    known = getattr(t, "_known", None)
+    if known is not None:  # a size or a shape: the sample's own
+        if isinstance(known, tuple):
+            return Tensor(backend.xp.asarray([fill if k == "fill" else k for k in known],
+                                             dtype=t.dtype or "int32"))
+        value = fill if known == "fill" else known
+        return value if t.dtype == "int" else Tensor(
+            backend.xp.asarray(value, dtype=t.dtype))
     shape = tuple(fill if d is None else int(d) for d in (t.shape or ()))
     dtype = t.dtype or backend.floatx()
     if dtype == "string":
@@ -272,8 +280,42 @@ def _structure(out, fill: int, varying):
         return None
     value = getattr(out, "value", out)
     shape = tuple(np.shape(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and \
+            not isinstance(out, Tensor):
+        return ("leaf", shape, "int", _known_value(value))  # a Python int: a size
     dtype = str(getattr(value, "dtype", backend.floatx()))
-    return ("leaf", shape, dtype)
+    return ("leaf", shape, dtype, _known_value(value))
+
+
+def _known_value(value):
+    """The value of a small integer output (a size, a shape: ``ops.shape(x)[0]``,
+    ``tf.shape(x)``) as an int or a tuple of ints, kept so that the samples of the nodes
+    after it use the sizes the samples really have; None for other outputs."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    dtype = getattr(value, "dtype", None)
+    if dtype is None or np.dtype(dtype).kind not in "iu" or getattr(value, "ndim", 2) > 1 \
+            or getattr(value, "size", 9) > 8:
+        return None
+    host = np.asarray(backend.to_numpy(value))
+    return int(host) if host.ndim == 0 else tuple(int(v) for v in host)
+
+
+def _merge_known(a, b, small: int = 2, large: int = 3):
+    """The known values of the two samples: equal ones stay; a size that is the sample's
+    length in each ("fill") follows the sample; anything else is unknown."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, tuple):
+        if not isinstance(b, tuple) or len(a) != len(b):
+            return None
+        parts = tuple(_merge_known(x, y, small, large) for x, y in zip(a, b, strict=True))
+        return None if any(p is None for p in parts) else parts
+    if a == b:
+        return a
+    return "fill" if (a, b) == (small, large) else None
 
 
 def _merge_shapes(a, b):
@@ -284,11 +326,12 @@ def _merge_shapes(a, b):
         return type(a)(_merge_shapes(x, y) for x, y in zip(a, b, strict=True))
     if a is None:
         return None
-    _, sa, dtype = a
-    _, sb, _ = b
+    _, sa, dtype, known_a = a
+    _, sb, _, known_b = b
     if len(sa) != len(sb):
-        return ("leaf", None, dtype)
-    return ("leaf", tuple(None if x != y else x for x, y in zip(sa, sb, strict=True)), dtype)
+        return ("leaf", None, dtype, None)
+    return ("leaf", tuple(None if x != y else x for x, y in zip(sa, sb, strict=True)), dtype,
+            _merge_known(known_a, known_b))
 
 
 def _build(layer, args, kwargs) -> None:
@@ -336,6 +379,7 @@ def generic_call(layer, args, kwargs):
     layer._io = (first, node)
     if isinstance(structure, tuple) and structure and structure[0] == "leaf":
         node.shape, node.dtype = structure[1], structure[2]
+        node._known = structure[3]
         _set_output_shape(layer, node.shape)
         return node
     out = _picks(node, structure, layer)
@@ -374,6 +418,7 @@ def _picks(node: SymbolicTensor, structure, layer):
         if isinstance(part, tuple) and part and part[0] == "leaf":
             t = SymbolicTensor(part[1], None, None, parents=[node], merged=spec, dtype=part[2])
             t._layer = picker
+            t._known = part[3]
         elif part is None:
             t = None
         else:
