@@ -258,10 +258,9 @@ def _record_default(default, index: int, where: str) -> tuple:
         dtype = array.dtype
         if array.size and isinstance(array.reshape(-1)[0].item(), (str, bytes)):
             dtype = _STRING
-        elif dtype == np.float64 and not (isinstance(default, np.ndarray) or any(
-                isinstance(v, np.floating) for v in np.ravel(default).tolist())):
+        elif dtype == np.float64 and not _typed(default):
             dtype = np.dtype(np.float32)
-        elif dtype == np.int64 and not isinstance(default, np.ndarray):
+        elif dtype == np.int64 and not _typed(default):
             dtype = np.dtype(np.int32)
         elif array.size == 0:
             dtype = np.dtype(np.float32)
@@ -277,6 +276,13 @@ def _record_default(default, index: int, where: str) -> tuple:
         value = value.decode("utf-8") if isinstance(value, bytes) else str(value)
         return dtype, _string(value)
     return dtype, np.asarray(value, dtype=dtype)
+
+
+def _typed(default) -> bool:
+    """A default given as NumPy values (np.int64(0), an array) keeps its dtype; Python's
+    numbers are int32 and float32, as TensorFlow's constants."""
+    items = default if isinstance(default, (list, tuple)) else [default]
+    return any(isinstance(v, (np.ndarray, np.generic)) for v in items)
 
 
 def _as_dtype(value, index: int, where: str) -> np.dtype:
@@ -509,7 +515,8 @@ def _valid_float(text: str, dtype) -> bool:
     if "_" in text:
         return False
     try:
-        return bool(np.asarray(float(text.strip()), dtype) < np.inf)
+        with np.errstate(over="ignore"):  # past the dtype's range: infinite, not valid
+            return bool(np.asarray(float(text.strip()), dtype) < np.inf)
     except (ValueError, OverflowError):
         return False
 
