@@ -562,6 +562,7 @@ from .config import (  # noqa: E402
 from .config_dict import Config  # noqa: E402
 from .data.split import split_dataset  # noqa: E402
 from .dtype_rules import standardize_dtype  # noqa: E402
+from .feature_space import FeatureSpace  # noqa: E402, F401
 from .layers.source_inputs import get_source_inputs  # noqa: E402
 from .preprocessing.directory import (  # noqa: E402
     audio_dataset_from_directory,
