@@ -42,12 +42,17 @@ def _check_mode(where: str, output_mode, allowed) -> str:
     return output_mode
 
 
-def _serialize(obj):
-    from .saving.serialization import serialize_keras_object
-    return serialize_keras_object(obj)
+def _serialize(layer) -> dict:
+    """A preprocessing layer as ``{"class_name", "config"}``."""
+    return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 
-def _deserialize(config):
+def _deserialize(config: dict):
+    """A layer from ``_serialize``'s dict: a numnet layer by its class name, any other through
+    the registry of custom objects."""
+    cls = getattr(layers, config.get("class_name", ""), None)
+    if isinstance(cls, type) and issubclass(cls, Layer):
+        return cls.from_config(config["config"])
     from .saving.serialization import deserialize_keras_object
     return deserialize_keras_object(config)
 
@@ -685,6 +690,12 @@ class FeatureSpace(Layer):
         for key in self._feature_names() + self._cross_names():
             value = preprocessed[key] if key in preprocessed else crossed[key]
             encoder = self.one_hot_encoders.get(key)
+            if encoder is not None and isinstance(value, Tensor) and \
+                    value.value.dtype.kind not in "iu":
+                raise ValueError(
+                    f"FeatureSpace: feature {key!r} has output_mode='one_hot', so its "
+                    "preprocessor must give integer indices; it gives "
+                    f"{value.value.dtype} values. Use output_mode='float' for it.")
             merged[key] = _typed(encoder(value), encoder) if encoder is not None else value
         if self.output_mode == "dict":
             return merged
