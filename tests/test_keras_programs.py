@@ -219,6 +219,10 @@ EXPECTED = {
     "pixelcnn": {"params": (4129, 4129), "input_batch": (32, 32), "mask_a_ones": (12, 12),
                  "mask_b_ones": (5, 5), "masked_kernel_zero": (1, 1), "sampled_binary": (1, 1),
                  "sampled_rows": (4, 4), "loss_3": (None, of("loss_0", 0.7))},
+    # both standardized convolutions against a NumPy convolution of the standardized kernel
+    "standardized_conv": {"override_gap": (0.0, 1e-5), "call_gap": (0.0, 1e-5),
+                          "params": (1212, 1212), "test_accuracy": (0.4, 1.0),
+                          "loss_3": (None, of("loss_0", 0.8))},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -241,6 +245,14 @@ EXPECTED = {
     "seq2seq": {"token_accuracy": (0.9, 1.0), "sequence_accuracy": (0.8, 1.0)},
     "transformer_block": {"accuracy": (0.9, 1.0), "loss_ratio": (None, 0.5)},
     "structured_data": {"accuracy": (0.85, 1.0), "high_risk_probability": (0.8, 1.0)},
+    # 56 one-hot and normalized columns (age's 30 bins, ca 4, cp 5, exang 2, fbs 2, restecg 3,
+    # sex 2, thal 3, five floats), the crosses' 64 + 16
+    "feature_space_structured": {
+        **{key: (value, value) for key, value in (
+            ("encoded_width", 136), ("encoded_rows", 480), ("age_ones_per_row", 1),
+            ("thal_width", 3), ("cp_width", 5), ("row_width", 136))},
+        "chol_mean": (-1e-5, 1e-5), "chol_std": (1 - 1e-5, 1 + 1e-5), "accuracy": (0.8, 1.0),
+        "val_accuracy": (0.75, 1.0), "probability": (0.8, 1.0), "direct_gap": (0.0, 1e-6)},
     "siamese": {"accuracy": (0.9, 1.0), "loss_ratio": (None, 0.5)},
     "regression_tutorial": {"test_mae": (None, 3.5), "val_mae": (None, 3.5),
                             "slope": (-0.2, -0.05)},
@@ -657,6 +669,8 @@ KERAS_TOLERANCE = {
                  "mask_b_ones": ("abs", 0), "loss_0": ("rel", 1e-5), "loss_1": ("rel", 2e-4),
                  "loss_2": ("rel", 2e-3), "loss_3": ("rel", 2e-3), "val_loss": ("rel", 2e-3),
                  "sampled_binary": ("abs", 0), "first_pixel_probability": ("rel", 0.05)},
+    "standardized_conv": {"override_output_sum": ("rel", 1e-5), "params": ("abs", 0),
+                          "initial_prediction_sum": ("rel", 1e-4), "test_accuracy": ("abs", 0.1)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
@@ -674,6 +688,13 @@ KERAS_TOLERANCE = {
                 "sequence_accuracy": ("abs", 0.06)},
     "transformer_block": {"params": ("abs", 0), "accuracy": ("abs", 0.03)},
     "structured_data": {"accuracy": ("abs", 0.04)},
+    # the encoding is Keras's (the thal_X_ca cross's bins to the last one); the weights differ
+    "feature_space_structured": {
+        **{key: ("abs", 0) for key in ("encoded_width", "encoded_rows", "age_ones_per_row",
+                                       "thal_width", "cp_width", "row_width",
+                                       "thal_ca_checksum")},
+        "chol_mean": ("abs", 1e-5), "chol_std": ("abs", 1e-5), "val_accuracy": ("abs", 0.08),
+        "probability": ("abs", 0.1)},
     "siamese": {"accuracy": ("abs", 0.03)},
     "regression_tutorial": {"test_mae": ("rel", 0.05), "slope": ("abs", 0.01)},
     "distillation": {"student_accuracy": ("abs", 0.04), "teacher_accuracy": ("abs", 0.04)},
@@ -939,6 +960,10 @@ NOT_COMPARED = {
 
 # Programs whose Keras run needs TensorFlow although they import only keras.
 NEEDS_TENSORFLOW = {
+    "standardized_conv": "Keras 3.15 on JAX cannot build it: Conv2D.call hands the kernel "
+                         "Variable to convolution_op, and ops.moments of it fails while the "
+                         "model is traced ('Triggering __jax_array__() during abstractification "
+                         "is no longer supported')",
     "structured_data": "Keras builds StringLookup and IntegerLookup on TensorFlow",
     "timeseries_weather": "Keras's timeseries_dataset_from_array returns a tf.data.Dataset",
     "unet_segmentation": "the softmax saturates below 1e-7 on some pixels: Keras on TensorFlow "

@@ -150,6 +150,11 @@ class _Conv(Layer):
                 f"(the number it was built for), given shape {inputs.shape}.")
         window_output_shape(self, inputs.shape, self.kernel_size, self.strides,
                             self.dilation_rate, self.padding, self.filters)
+        if type(self).convolution_op is not _Conv.convolution_op:  # a subclass's own operation
+            out = self.convolution_op(inputs, self._weight(self.kernel))
+            if self.use_bias:
+                out = ops.add(out, self._weight(self.bias))
+            return out if self.activation is activations.linear else self.activation(out)
         if self.groups > 1:
             return self._grouped(inputs)
         act = activations.kernel_of(self.activation)
@@ -160,10 +165,37 @@ class _Conv(Layer):
             return out
         return self.activation(out)
 
-    def _grouped(self, inputs):
+    def convolution_op(self, inputs, kernel):
+        """The convolution of ``inputs`` with ``kernel``, before the bias and the activation:
+        Keras's hook for a subclass that changes the operation. When a subclass overrides it,
+        ``call`` gives it the kernel and adds the bias and applies the activation to what it
+        returns.
+
+        Args:
+            inputs: the input batch, channels last.
+            kernel: the kernel, (*kernel_size, input channels / groups, filters).
+
+        Returns:
+            The convolution, (batch, *output spatial shape, filters).
+
+        Example (a weight-standardized convolution, as the keras.io recipe):
+
+            class StandardizedConv2D(numnet.layers.Conv2D):
+                def convolution_op(self, inputs, kernel):
+                    mean, var = ops.moments(kernel, axes=[0, 1, 2], keepdims=True)
+                    return ops.conv(inputs, (kernel - mean) / ops.sqrt(var + 1e-10),
+                                    padding="valid", strides=list(self.strides))
+        """
+        if self.groups > 1:
+            return self._grouped(inputs, kernel, bias=False, activate=False)
+        return ops.conv(inputs, kernel, None, self.strides, self.padding, self.dilation_rate,
+                        None)
+
+    def _grouped(self, inputs, kernel=None, bias: bool = True, activate: bool = True):
         """groups > 1: the input channels in groups, each convolved with its own slice of the
-        filters (group g: channels g*c..(g+1)*c-1 to filters g*f..(g+1)*f-1), as Keras."""
-        kernel = self._weight(self.kernel)
+        filters (group g: channels g*c..(g+1)*c-1 to filters g*f..(g+1)*f-1), as Keras; then
+        the bias and the activation (unless ``bias`` / ``activate`` is False)."""
+        kernel = self._weight(self.kernel) if kernel is None else kernel
         per_channels, per_filters = kernel.shape[-2], self.filters // self.groups
         outs = []
         for g in range(self.groups):
@@ -172,9 +204,11 @@ class _Conv(Layer):
             outs.append(ops.conv(x, k, None, self.strides, self.padding, self.dilation_rate,
                                  None))
         out = ops.concatenate(outs, axis=-1)
-        if self.use_bias:
+        if bias and self.use_bias:
             out = ops.add(out, self._weight(self.bias))
-        return out if self.activation is activations.linear else self.activation(out)
+        if not activate or self.activation is activations.linear:
+            return out
+        return self.activation(out)
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
