@@ -387,3 +387,42 @@ def test_readers_match_tensorflow(tmp_path, texts):
     ours = tf.data.TextLineDataset(texts, num_parallel_reads=2)
     theirs = real.data.TextLineDataset(texts, num_parallel_reads=2)
     assert lines(ours) == [b.decode() for b in theirs.as_numpy_iterator()]
+
+
+def test_load_text_pattern_labelled_lines(tmp_path):
+    """The "Load text" tutorial's author classifier: one TextLineDataset per file, labelled by
+    map, concatenated, shuffled once, vectorised by a TextVectorization adapted on the text."""
+    words = [["sword", "ship", "wine", "sea"], ["shield", "horse", "spear", "plain"]]
+    rng = np.random.default_rng(3)
+    names = []
+    for k, vocabulary in enumerate(words):
+        sentences = [" ".join(rng.choice(vocabulary, 5)) for _ in range(40)]
+        names.append(write(tmp_path / f"author{k}.txt", "\n".join(sentences) + "\n"))
+
+    def labeler(example, index):
+        return example, tf.cast(index, tf.int64)
+
+    labeled_data_sets = []
+    for i, file_name in enumerate(names):
+        lines_dataset = tf.data.TextLineDataset(file_name)
+        labeled_data_sets.append(lines_dataset.map(lambda ex, i=i: labeler(ex, i)))
+    all_labeled_data = labeled_data_sets[0].concatenate(labeled_data_sets[1])
+    all_labeled_data = all_labeled_data.shuffle(100, seed=1, reshuffle_each_iteration=False)
+    pairs = [(text(t), int(label)) for t, label in all_labeled_data]
+    assert len(pairs) == 80 and sorted(label for _, label in pairs) == [0] * 40 + [1] * 40
+    assert all(set(sentence.split()) <= set(words[label]) for sentence, label in pairs)
+
+    vectorize_layer = tf.keras.layers.TextVectorization(max_tokens=12, output_mode="int",
+                                                        output_sequence_length=5)
+    vectorize_layer.adapt(all_labeled_data.map(lambda t, label: t))
+    assert sorted(vectorize_layer.get_vocabulary()[2:]) == sorted(words[0] + words[1])
+    train = all_labeled_data.map(lambda t, label: (vectorize_layer(t), label)).batch(16)
+    model = tf.keras.Sequential([tf.keras.Input((5,), dtype="int64"),
+                                 tf.keras.layers.Embedding(12, 8),
+                                 tf.keras.layers.GlobalAveragePooling1D(),
+                                 tf.keras.layers.Dense(2)])
+    model.compile(optimizer=tf.keras.optimizers.Adam(0.05),
+                  loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    model.fit(train, epochs=8, verbose=0)
+    assert model.evaluate(train, verbose=0)[1] == 1.0

@@ -299,22 +299,39 @@ def _as_dtype(value, index: int, where: str) -> np.dtype:
     return dtype
 
 
-def _parse(field: str, dtype: np.dtype):
-    """``field`` as a value of ``dtype``, or None when it is not one. Spaces around a number
-    are allowed, as TensorFlow's reader allows them."""
+def _parser(dtype: np.dtype):
+    """A function reading a field as a 0-d array of ``dtype``, or None when the field is not
+    one. Spaces around a number are allowed, as TensorFlow's reader allows them (Python's int
+    and float allow them too); Python's underscores between digits are not."""
     if dtype == _STRING:
-        return _string(field)
-    text = field.strip()
-    if "_" in text:
-        return None
-    try:
-        if dtype.kind == "i":
-            number = int(text)
-            low, high = _INT_RANGE[dtype]
-            return np.asarray(number, dtype) if low <= number <= high else None
-        return np.asarray(float(text), dtype)
-    except (ValueError, OverflowError):
-        return None
+        return _string
+    if dtype.kind == "i":
+        low, high = _INT_RANGE[dtype]
+
+        def parse_int(field: str):
+            try:
+                number = int(field)
+            except ValueError:
+                return None
+            if "_" in field or not low <= number <= high:
+                return None
+            return np.asarray(number, dtype)
+
+        return parse_int
+
+    def parse_float(field: str):
+        try:
+            number = float(field)
+        except ValueError:
+            return None
+        return None if "_" in field else np.asarray(number, dtype)
+
+    return parse_float
+
+
+def _parse(field: str, dtype: np.dtype):
+    """``field`` read as ``dtype`` (see ``_parser``)."""
+    return _parser(dtype)(field)
 
 
 _KIND = {"i": "an integer", "f": "a number"}
@@ -371,6 +388,8 @@ class CsvDataset(Dataset):
             raise TypeError(f"{where}(record_defaults): expected a non-empty list, one entry "
                             f"per column, given {record_defaults!r}.")
         self._columns = [_record_default(d, i, where) for i, d in enumerate(record_defaults)]
+        self._parsers = [_parser(dtype) for dtype, _ in self._columns]
+        self._every = list(range(len(self._columns)))
         self._header = bool(header)
         if not isinstance(field_delim, str) or len(field_delim) != 1:
             raise ValueError(f"{where}(field_delim): expected one character, given "
@@ -424,7 +443,7 @@ class CsvDataset(Dataset):
             return positions
         if count != n:
             return f"has {count} fields; expected {n} (one per record default)"
-        return list(range(n))
+        return self._every
 
     def _records(self, path: str):
         """(line number, fields) of each record of one file, header skipped."""
@@ -463,9 +482,10 @@ class CsvDataset(Dataset):
         if isinstance(positions, str):
             return f"CsvDataset: {path!r}, line {line}: the record {positions}."
         values = []
-        for position, (dtype, default) in zip(positions, self._columns):
+        na_value = self._na_value
+        for position, (dtype, default), parse in zip(positions, self._columns, self._parsers):
             field = fields[position]
-            if field == "" or field == self._na_value:
+            if not field or field == na_value:
                 if default is None:
                     return (f"CsvDataset: {path!r}, line {line}, column "
                             f"{_column_name(position, header)}: the field is empty (or "
@@ -474,7 +494,7 @@ class CsvDataset(Dataset):
                             f"{_EXAMPLE_DEFAULT[dtype.kind]} for missing values.")
                 values.append(default)
                 continue
-            value = _parse(field, dtype)
+            value = parse(field)
             if value is None:
                 limits = (f" in [{_INT_RANGE[dtype][0]}, {_INT_RANGE[dtype][1]}]"
                           if dtype.kind == "i" else "")
