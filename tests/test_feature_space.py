@@ -175,6 +175,16 @@ def test_dataset_map_as_the_example():
     np.testing.assert_array_equal(np.concatenate([as_array(t) for _, t in batches]), y)
 
 
+def test_dataset_map_of_unlabelled_batches_takes_the_space_itself():
+    data = columns("thal", "age")
+    space = FeatureSpace({"thal": "string_categorical", "age": "float"})
+    ds = numnet.data.Dataset.from_tensor_slices(data).batch(5)
+    space.adapt(ds)
+    mapped = [as_array(x) for x in ds.map(space)]
+    assert [x.shape for x in mapped] == [(5, 1 + 4), (1, 5)]
+    np.testing.assert_array_equal(np.concatenate(mapped), as_array(space(data)))
+
+
 # ----- the functional models -----
 
 def columns(*names) -> dict:

@@ -28,7 +28,7 @@ from .autodiff.tensor import Tensor
 from .layers.base import Input, Layer
 from .naming import unique_name
 
-FEATURE_TYPES = ("float", "float_normalized", "float_rescaled", "float_discretized",
+_FEATURE_TYPES = ("float", "float_normalized", "float_rescaled", "float_discretized",
                  "integer_categorical", "string_categorical", "integer_hashed", "string_hashed")
 _FEATURE_MODES = ("int", "one_hot", "float")
 _CROSS_MODES = ("int", "one_hot")
@@ -508,7 +508,7 @@ class FeatureSpace(Layer):
         if isinstance(feature, str) and feature in presets:
             return presets[feature]()
         raise ValueError(f"FeatureSpace(features): feature {key!r} is {feature!r}; expected one "
-                         f"of {list(FEATURE_TYPES)} or a FeatureSpace.<type>(...) feature.")
+                         f"of {list(_FEATURE_TYPES)} or a FeatureSpace.<type>(...) feature.")
 
     def _standardize_cross(self, cross) -> Cross:
         if isinstance(cross, dict):
