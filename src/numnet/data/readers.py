@@ -212,7 +212,7 @@ class TextLineDataset(Dataset):
     cardinality is unknown (-2).
 
     Example:
-        >>> open("poem.txt", "w").write("title\\nfirst line\\nsecond line\\n")
+        >>> _ = open("poem.txt", "w").write("title\\nfirst line\\nsecond line\\n")
         >>> ds = numnet.data.TextLineDataset("poem.txt").skip(1)
         >>> [line for line in ds.as_numpy_iterator()]
         ['first line', 'second line']
@@ -369,7 +369,7 @@ class CsvDataset(Dataset):
             line and the column. ``.ignore_errors()`` skips such records instead.
 
     Example:
-        >>> open("pets.csv", "w").write("name,age,weight\\nrex,3,12.5\\ntom,,4\\n")
+        >>> _ = open("pets.csv", "w").write("name,age,weight\\nrex,3,12.5\\ntom,,4\\n")
         >>> ds = numnet.data.experimental.CsvDataset(
         ...     "pets.csv", [numnet.string, [0], [0.0]], header=True)
         >>> [(n, int(a), float(w)) for n, a, w in ds.as_numpy_iterator()]
@@ -638,14 +638,12 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
             line and column.
 
     Example:
-        >>> open("fish.csv", "w").write("length,kind,weight\\n20.5,trout,1\\n11,carp,0\\n")
+        >>> _ = open("fish.csv", "w").write("length,kind,weight\\n20.5,trout,1\\n11,carp,0\\n")
         >>> ds = numnet.data.experimental.make_csv_dataset(
         ...     "fish.csv", batch_size=2, label_name="weight", num_epochs=1, shuffle=False)
-        >>> features, label = next(iter(ds))
-        >>> features["length"].numpy().tolist(), features["kind"].numpy().tolist()
-        ([20.5, 11.0], ['trout', 'carp'])
-        >>> label.numpy().tolist()
-        [1, 0]
+        >>> features, label = next(ds.as_numpy_iterator())
+        >>> features["length"].tolist(), features["kind"].tolist(), label.tolist()
+        ([20.5, 11.0], ['trout', 'carp'], [1, 0])
     """
     where = "make_csv_dataset"
     if isinstance(file_pattern, (list, tuple)) and not file_pattern:
