@@ -426,3 +426,12 @@ def test_load_text_pattern_labelled_lines(tmp_path):
                   metrics=["accuracy"])
     model.fit(train, epochs=8, verbose=0)
     assert model.evaluate(train, verbose=0)[1] == 1.0
+
+
+def test_experimental_ignore_errors(tmp_path):
+    path = write(tmp_path / "bad.csv", "1,2.5\n2,zz\n3,4\n")
+    ds = tf.data.experimental.CsvDataset(path, [[0], [0.0]])
+    kept = ds.apply(tf.data.experimental.ignore_errors())
+    assert [(int(a), float(b)) for a, b in kept.as_numpy_iterator()] == [(1, 2.5), (3, 4.0)]
+    with pytest.raises(TypeError, match="ignore_errors: MapDataset cannot skip"):
+        ds.map(lambda a, b: a).apply(tf.data.experimental.ignore_errors())

@@ -29,6 +29,34 @@ def assert_cardinality(expected_cardinality):
     return lambda dataset: _AssertCardinality(dataset, int(expected_cardinality))
 
 
+def ignore_errors(log_warning: bool = False):
+    """For ``dataset.apply``: the dataset's ``ignore_errors()``, TensorFlow's older spelling.
+    A ``CsvDataset`` then leaves out the records it cannot read.
+
+    Args:
+        log_warning: accepted. Defaults to ``False``.
+
+    Raises:
+        TypeError: (when applied) the dataset cannot skip its errors; only the CSV reader's
+            records can be skipped in numnet.
+
+    Example:
+        >>> ds = numnet.data.experimental.CsvDataset("data.csv", [[0], [0.0]])
+        >>> ds = ds.apply(numnet.data.experimental.ignore_errors())
+    """
+    def apply(dataset):
+        if not hasattr(dataset, "ignore_errors"):
+            raise TypeError(f"ignore_errors: {type(dataset).__name__.lstrip('_')}Dataset cannot "
+                            "skip the elements that fail; numnet skips the records that "
+                            "tf.data.experimental.CsvDataset (or make_csv_dataset's "
+                            "ignore_errors=True) cannot read. Apply it to the CsvDataset, "
+                            "before map or batch.")
+        return dataset.ignore_errors(log_warning)
+
+    return apply
+
+
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "CsvDataset",
-           "assert_cardinality", "cardinality", "choose_from_datasets", "make_csv_dataset",
+           "assert_cardinality", "cardinality", "choose_from_datasets", "ignore_errors",
+           "make_csv_dataset",
            "sample_from_datasets"]
