@@ -223,6 +223,10 @@ EXPECTED = {
     "standardized_conv": {"override_gap": (0.0, 1e-5), "call_gap": (0.0, 1e-5),
                           "params": (1212, 1212), "test_accuracy": (0.4, 1.0),
                           "loss_3": (None, of("loss_0", 0.8))},
+    # 3 LeakyReLU layers in the resizer: its two own and the one conv_block shares
+    "learnable_resizer": {"resizer_params": (16899, 16899), "leaky_relu_layers": (3, 3),
+                          "params": (17141, 17141), "resized_from_16": (12, 12),
+                          "resized_from_28": (12, 12), "loss_3": (None, of("loss_0", 0.2))},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -671,6 +675,12 @@ KERAS_TOLERANCE = {
                  "sampled_binary": ("abs", 0), "first_pixel_probability": ("rel", 0.05)},
     "standardized_conv": {"override_output_sum": ("rel", 1e-5), "params": ("abs", 0),
                           "initial_prediction_sum": ("rel", 1e-4), "test_accuracy": ("abs", 0.1)},
+    # the BatchNormalizations' moving statistics, after 40 steps, part by 7e-4 in val_loss
+    "learnable_resizer": {**{key: ("rel", 1e-4) for key in list(TRAJECTORY)[:4]},
+                          "resizer_params": ("abs", 0), "leaky_relu_layers": ("abs", 0),
+                          "params": ("abs", 0), "init_pred": ("rel", 1e-5),
+                          "init_resized": ("rel", 1e-5), "val_loss": ("rel", 3e-3),
+                          "val_accuracy": ("abs", 0.02), "naive_resize_sum": ("rel", 1e-6)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
