@@ -435,3 +435,12 @@ def test_experimental_ignore_errors(tmp_path):
     assert [(int(a), float(b)) for a, b in kept.as_numpy_iterator()] == [(1, 2.5), (3, 4.0)]
     with pytest.raises(TypeError, match="ignore_errors: MapDataset cannot skip"):
         ds.map(lambda a, b: a).apply(tf.data.experimental.ignore_errors())
+
+
+def test_snapshot_keeps_the_first_pass(tmp_path):
+    path = write(tmp_path / "a.txt", "x\ny\n")
+    ds = tf.data.TextLineDataset(path).snapshot(str(tmp_path / "snap"))
+    assert lines(ds) == ["x", "y"]
+    write(tmp_path / "a.txt", "changed\n")
+    assert lines(ds) == ["x", "y"]  # read from the snapshot, not the file
+    assert lines(ds.shuffle(10, seed=0).take(0)) == []

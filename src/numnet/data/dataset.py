@@ -349,6 +349,24 @@ class Dataset:
         numnet caches in memory in every case."""
         return _Cache(self)
 
+    def snapshot(self, path, compression="AUTO", reader_func=None, shard_func=None,
+                 name: str | None = None) -> Dataset:
+        """The elements kept after the first complete iteration and read from there later, as
+        ``tf.data.Dataset.snapshot`` (the Load CSV tutorial's
+        ``ds.snapshot("titanic.tfsnap").shuffle(1000)``). numnet keeps them in memory, as
+        ``cache()``: nothing is written to ``path`` and a new program reads the source again.
+
+        Args:
+            path: the directory TensorFlow writes to; accepted.
+            compression, reader_func, shard_func, name: accepted.
+
+        Example:
+            >>> ds = numnet.data.Dataset.range(3).snapshot("/tmp/snap")
+            >>> [int(x) for x in ds.as_numpy_iterator()]
+            [0, 1, 2]
+        """
+        return _Cache(self)
+
     def prefetch(self, buffer_size=None, name: str | None = None) -> Dataset:
         """Accepted for tf.data pipelines; the dataset itself (the pipeline runs in step)."""
         return self
