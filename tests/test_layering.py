@@ -46,7 +46,7 @@ FLOORS = {
     "models": 6, "fast": 6,
     "saving": 7,
     "tools": 8, "advice": 8, "integrations": 8, "distribute": 8, "utils": 8,
-    "backend_extras": 8, "feature_space": 8, "backend_legacy": 3, "operation": 9,
+    "backend_extras": 8, "feature_space": 8, "applications": 8, "backend_legacy": 3, "operation": 9,
     "cli": 9, "__main__": 9, "tf_compat": 9, "tf_api": 9, "strings": 9, "mixed_precision": 9, "": 9,
 }
 # Modules whose floor is not their folder's: fast/ gathers the fast path, whose pieces sit beside

@@ -90,7 +90,7 @@ def _learning_rate_resolver(*args):
 
 models.trainer.Trainer.learning_rate_resolver = _learning_rate_resolver
 
-_LAZY_MODULES = ("tools", "distribute", "integrations")
+_LAZY_MODULES = ("tools", "distribute", "integrations", "applications")
 
 _INSTEAD = {
     "Session": "numnet runs eagerly, as TensorFlow 2: call the model or the ops directly.",
@@ -107,7 +107,6 @@ _INSTEAD = {
     "image": "prepare images with NumPy (resize, flip) or numnet.layers' preprocessing layers.",
     "io": "read files with NumPy or pandas and pass arrays, or stream them with "
           "numnet.data.Dataset.from_generator.",
-    "sparse": "pass dense NumPy arrays.",
     "ragged": "pad sequences to one length: numnet.preprocessing.sequence.pad_sequences.",
     "lite": "numnet has no TensorFlow Lite converter; export the weights with model.save.",
     "feature_column": "use numnet.layers' preprocessing layers (Normalization, ...) or prepare "

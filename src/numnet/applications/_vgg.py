@@ -1,0 +1,93 @@
+"""VGG16 and VGG19 (Simonyan and Zisserman, 2014): five blocks of 3x3 convolutions, each
+ending in 2x2 max pooling, then two 4096-unit dense layers; layer for layer as Keras builds
+them."""
+
+from __future__ import annotations
+
+from .. import config, layers
+from ..models import Model
+from . import imagenet_utils
+
+WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
+
+
+def vgg(convs, include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name, what):
+    """The VGG network with ``convs`` convolutions in each of its five blocks."""
+    imagenet_utils.check_weights(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
+        require_flatten=include_top, weights=weights)
+    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    x = image
+    for block, (filters, count) in enumerate(zip((64, 128, 256, 512, 512), convs, strict=True),
+                                             start=1):
+        for i in range(1, count + 1):
+            x = layers.Conv2D(filters, (3, 3), activation="relu", padding="same",
+                              name=f"block{block}_conv{i}")(x)
+        x = layers.MaxPooling2D((2, 2), strides=(2, 2), name=f"block{block}_pool")(x)
+    if include_top:
+        x = layers.Flatten(name="flatten")(x)
+        x = layers.Dense(4096, activation="relu", name="fc1")(x)
+        x = layers.Dense(4096, activation="relu", name="fc2")(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D()(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D()(x)
+    model = Model(inputs, x, name=name)
+    file_name = f"{what.lower()}_weights_tf_dim_ordering_tf_kernels" + (
+        ".h5" if include_top else "_notop.h5")
+    imagenet_utils.load_application_weights(
+        model, weights, file_name, f"{WEIGHTS_URL}{what.lower()}/{file_name}", what)
+    return model
+
+
+ARGS = """
+    Feed it images prepared by ``keras.applications.{module}.preprocess_input`` (RGB to BGR,
+    then ImageNet's mean pixel subtracted).
+
+    Args:
+        include_top: whether to end with "flatten", the two 4096-unit layers "fc1" and "fc2"
+            and the 1000-class layer "predictions". Defaults to ``True``.
+        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
+            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
+            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
+            ``{module}_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` without the
+            top); numnet does not download it.
+        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
+            the model on. Defaults to ``None``.
+        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``: (224, 224, 3)
+            with the top (which then must be 224x224), ``(None, None, 3)`` without.
+        pooling: without the top: ``None`` (the 4D output of the last block), ``"avg"`` or
+            ``"max"`` (global pooling to ``(batch, 512)``). Defaults to ``None``.
+        classes: the classifier's classes, with the top. Defaults to 1000.
+        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
+            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
+        name: the model's name. Defaults to ``"{module}"``.
+
+    Returns:
+        A functional ``Model``.
+
+    Raises:
+        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
+            ``classifier_activation``.
+        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
+"""
+
+PREPROCESS_DOC = """Prepare images for {model} ("caffe" mode): RGB becomes BGR, then
+    ImageNet's mean pixel (103.939, 116.779, 123.68 for B, G, R) is subtracted; no scaling.
+
+    Args:
+        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
+            changed in place.
+        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
+            (``keras.config.image_data_format()``).
+
+    Returns:
+        The preprocessed float array.
+
+    Raises:
+        ValueError: for an unknown ``data_format``.
+"""

@@ -1,0 +1,185 @@
+"""``keras.applications.resnet``: ResNet50, ResNet101 and ResNet152 (He et al., 2015), the
+bottleneck ("v1") form, layer for layer as Keras builds them, so that Keras's weight files load
+into them."""
+
+from __future__ import annotations
+
+from .. import config, layers
+from ..models import Model
+from . import imagenet_utils
+
+WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
+
+
+def _bn_axis() -> int:
+    return 1 if config.image_data_format() == "channels_first" else 3
+
+
+def _batch_norm(name):
+    return layers.BatchNormalization(axis=_bn_axis(), epsilon=1.001e-5, name=name)
+
+
+def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):
+    """One bottleneck block: 1x1 (``filters``, with ``stride``), ``kernel_size`` x
+    ``kernel_size``, 1x1 (``4 * filters``), each with batch normalization, added to the
+    shortcut (a strided 1x1 convolution when ``conv_shortcut``, else the input), then ReLU.
+    Its layers are named ``{name}_0_conv`` ... ``{name}_out``."""
+    if conv_shortcut:
+        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
+        shortcut = _batch_norm(f"{name}_0_bn")(shortcut)
+    else:
+        shortcut = x
+    x = layers.Conv2D(filters, 1, strides=stride, name=f"{name}_1_conv")(x)
+    x = _batch_norm(f"{name}_1_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.Conv2D(filters, kernel_size, padding="same", name=f"{name}_2_conv")(x)
+    x = _batch_norm(f"{name}_2_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_2_relu")(x)
+    x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
+    x = _batch_norm(f"{name}_3_bn")(x)
+    x = layers.Add(name=f"{name}_add")([shortcut, x])
+    return layers.Activation("relu", name=f"{name}_out")(x)
+
+
+def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
+    """``blocks`` bottleneck blocks named ``{name}_block1`` ...: the first with a convolution
+    shortcut and stride ``stride1`` (defaults to 2), the others with identity shortcuts."""
+    x = residual_block_v1(x, filters, stride=stride1, name=f"{name}_block1")
+    for i in range(2, blocks + 1):
+        x = residual_block_v1(x, filters, conv_shortcut=False, name=f"{name}_block{i}")
+    return x
+
+
+def _resnet(depths, include_top, weights, input_tensor, input_shape, pooling, classes,
+            classifier_activation, name, weights_name, what):
+    """The stem (7x7/2 convolution, 3x3/2 max pooling), four stacks of ``depths`` blocks
+    (64, 128, 256, 512 filters) and the head."""
+    imagenet_utils.check_weights(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
+        require_flatten=include_top, weights=weights)
+    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    x = layers.ZeroPadding2D(((3, 3), (3, 3)), name="conv1_pad")(image)
+    x = layers.Conv2D(64, 7, strides=2, use_bias=True, name="conv1_conv")(x)
+    x = _batch_norm("conv1_bn")(x)
+    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = layers.ZeroPadding2D(((1, 1), (1, 1)), name="pool1_pad")(x)
+    x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+    for stage, (filters, blocks) in enumerate(zip((64, 128, 256, 512), depths, strict=True)):
+        x = stack_residual_blocks_v1(x, filters, blocks, stride1=1 if stage == 0 else 2,
+                                     name=f"conv{stage + 2}")
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    model = Model(inputs, x, name=name)
+    file_name = (f"{weights_name}_weights_tf_dim_ordering_tf_kernels"
+                 f"{'' if include_top else '_notop'}.h5")
+    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
+                                            what)
+    return model
+
+
+_ARGS = """
+    Feed it images prepared by ``keras.applications.resnet.preprocess_input`` (RGB to BGR,
+    then ImageNet's mean pixel subtracted).
+
+    Args:
+        include_top: whether to end with global average pooling ("avg_pool") and the
+            1000-class ``Dense`` layer "predictions". Defaults to ``True``.
+        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
+            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
+            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
+            ``{file}_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` without the
+            top); numnet does not download it.
+        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
+            the model on. Defaults to ``None``.
+        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``: (224, 224, 3)
+            with the top, ``(None, None, 3)`` without; with the top and ImageNet weights it
+            must be (224, 224, 3).
+        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling to ``(batch, 2048)``). Defaults to ``None``.
+        classes: the classifier's classes, with the top. Defaults to 1000.
+        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
+            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
+        name: the model's name. Defaults to ``"{file}"``.
+
+    Returns:
+        A functional ``Model``.
+
+    Raises:
+        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
+            ``classifier_activation``.
+        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
+"""
+
+
+def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+             pooling=None, classes=1000, classifier_activation="softmax", name="resnet50"):
+    return _resnet((3, 4, 6, 3), include_top, weights, input_tensor, input_shape, pooling,
+                   classes, classifier_activation, name, "resnet50", "ResNet50")
+
+
+def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+              pooling=None, classes=1000, classifier_activation="softmax", name="resnet101"):
+    return _resnet((3, 4, 23, 3), include_top, weights, input_tensor, input_shape, pooling,
+                   classes, classifier_activation, name, "resnet101", "ResNet101")
+
+
+def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+              pooling=None, classes=1000, classifier_activation="softmax", name="resnet152"):
+    return _resnet((3, 8, 36, 3), include_top, weights, input_tensor, input_shape, pooling,
+                   classes, classifier_activation, name, "resnet152", "ResNet152")
+
+
+ResNet50.__doc__ = """ResNet50: 50 layers of bottleneck residual blocks (3, 4, 6, 3 per stage);
+    25,636,712 parameters with the top. Same layers, names and weights as Keras's.
+""" + _ARGS.format(file="resnet50") + """
+    Example:
+        >>> base = keras.applications.ResNet50(include_top=False, weights=None,
+        ...                                    input_shape=(64, 64, 3), pooling="avg")
+        >>> base.output_shape
+        (None, 2048)
+"""
+ResNet101.__doc__ = """ResNet101: bottleneck residual blocks (3, 4, 23, 3 per stage);
+    44,707,176 parameters with the top. Same layers, names and weights as Keras's.
+""" + _ARGS.format(file="resnet101")
+ResNet152.__doc__ = """ResNet152: bottleneck residual blocks (3, 8, 36, 3 per stage);
+    60,419,944 parameters with the top. Same layers, names and weights as Keras's.
+""" + _ARGS.format(file="resnet152")
+
+
+def preprocess_input(x, data_format=None):
+    """Prepare images for ResNet ("caffe" mode): RGB becomes BGR, then ImageNet's mean pixel
+    (103.939, 116.779, 123.68 for B, G, R) is subtracted; no scaling.
+
+    Args:
+        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
+            changed in place.
+        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
+            (``keras.config.image_data_format()``).
+
+    Returns:
+        The preprocessed float array.
+
+    Raises:
+        ValueError: for an unknown ``data_format``.
+
+    Example:
+        >>> preprocess_input(np.array([[[255.0, 0.0, 0.0]]]))  # one red pixel
+        array([[[-103.939, -116.779,  131.32 ]]])
+    """
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
+
+
+def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each prediction: see
+    ``keras.applications.imagenet_utils.decode_predictions``."""
+    return imagenet_utils.decode_predictions(preds, top=top)
+
+
+__all__ = ["ResNet50", "ResNet101", "ResNet152", "decode_predictions", "preprocess_input"]
