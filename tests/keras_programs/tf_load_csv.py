@@ -4,9 +4,10 @@ make_csv_dataset with a label column (types inferred), packed into one feature m
 normalised by a Normalization adapted on the dataset, a regression trained on it from weights
 drawn with NumPy; the titanic's mixed columns as a dict of Inputs (Normalization on the
 numbers, StringLookup + CategoryEncoding on the strings) trained on make_csv_dataset's batches;
-a GZIP file; several files by a glob with num_parallel_reads and their pixel columns stacked
-into images; and the lower-level readers: tf.io.decode_csv on lines, TextLineDataset with
-skip(1) and map, CsvDataset with header=True, list_files + interleave of TextLineDatasets.
+a GZIP file, cached and snapshotted; several files by a glob with num_parallel_reads and
+their pixel columns stacked into images; and the lower-level readers: tf.io.decode_csv on
+lines, TextLineDataset with skip(1) and map, CsvDataset with header=True, list_files +
+interleave of TextLineDatasets.
 """
 
 import gzip
@@ -166,6 +167,9 @@ for features, label in traffic_volume_csv_gz_ds:
     traffic_hours_are_int = float(features["hour"].dtype == tf.int32)
 cached = traffic_volume_csv_gz_ds.cache().shuffle(1000)
 cached_batches = sum(1 for _ in cached) + sum(1 for _ in cached)
+snapshotting = traffic_volume_csv_gz_ds.snapshot(os.path.join(data_dir, "traffic.tfsnap"))
+snapshotting = snapshotting.shuffle(1000)
+snapshot_rows = sum(int(label.shape[0]) for _, label in snapshotting.repeat(2))
 
 # ----- several files: fonts with pixel columns r{row}c{col}
 fonts_dir = os.path.join(data_dir, "fonts")
@@ -274,6 +278,7 @@ RESULT = {
     "traffic_volume_sum": float(traffic_volume_sum),
     "traffic_hours_are_int": traffic_hours_are_int,
     "cached_batches": float(cached_batches),
+    "snapshot_rows": float(snapshot_rows),
     "font_rows": float(font_rows),
     "pixel_sum": float(pixel_sum),
     "image_height": float(image_height),
