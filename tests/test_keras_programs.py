@@ -227,6 +227,19 @@ EXPECTED = {
     "learnable_resizer": {"resizer_params": (16899, 16899), "leaky_relu_layers": (3, 3),
                           "params": (17141, 17141), "resized_from_16": (12, 12),
                           "resized_from_28": (12, 12), "loss_3": (None, of("loss_0", 0.2))},
+    # 128 rows in batches of 16 for 3 epochs: 24 steps, 12 of them applied by the SGD that
+    # accumulates 2 batches' gradients (iterations counts those, as Keras);
+    # the schedules at steps 0, 10, 25, 60 and 110 as their formulas give them
+    "optimizer_options": {
+        "adamw_iterations": (24, 24), "sgd_accumulated_iterations": (12, 12),
+        "cosine_warmup_0": (0.0, 0.0), "cosine_warmup_10": (0.05 - 1e-7, 0.05 + 1e-7),
+        "piecewise_10": (0.1 - 1e-7, 0.1 + 1e-7), "piecewise_25": (0.05 - 1e-7, 0.05 + 1e-7),
+        "piecewise_60": (0.01 - 1e-8, 0.01 + 1e-8),
+        "inverse_time_25": (0.05 - 1e-7, 0.05 + 1e-7),
+        "exponential_staircase_60": (0.1 / 16 - 1e-8, 0.1 / 16 + 1e-8),
+        **{f"{name}_loss_2": (None, of(f"{name}_loss_0")) for name in (
+            "adamw_excluded", "adam_global_clipnorm", "sgd_accumulated", "rmsprop_centered",
+            "lion", "adafactor", "ftrl", "adagrad", "adamax", "nadam", "amsgrad")}},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -682,6 +695,15 @@ KERAS_TOLERANCE = {
                           "params": ("abs", 0), "init_pred": ("rel", 1e-5),
                           "init_resized": ("rel", 1e-5), "val_loss": ("rel", 3e-3),
                           "val_accuracy": ("abs", 0.02), "naive_resize_sum": ("rel", 1e-6)},
+    "optimizer_options": {
+        **{f"{name}_{key}": ("rel", 1e-4) for name in (
+            "adamw_excluded", "adam_global_clipnorm", "sgd_accumulated", "rmsprop_centered",
+            "lion", "adafactor", "ftrl", "adagrad", "adadelta", "adamax", "nadam", "amsgrad",
+            "warmup_sgd") for key in ("loss_0", "loss_1", "loss_2", "weight_sum")},
+        **{f"{name}_{step}": ("rel", 1e-6) for name in (
+            "cosine_warmup", "cosine_restarts", "piecewise", "inverse_time", "polynomial_cycle",
+            "exponential_staircase") for step in (0, 10, 25, 60, 110)},
+        "adamw_iterations": ("abs", 0), "sgd_accumulated_iterations": ("abs", 0)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
