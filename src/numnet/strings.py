@@ -1,14 +1,17 @@
-"""TensorFlow's ``tf.strings`` functions that text pipelines use, on NumPy arrays of strings.
+"""TensorFlow's ``tf.strings`` functions that text pipelines use.
 
     import numnet as tf
-    tf.strings.lower(["The <br />Cat"])                        # array(['the <br />cat'])
-    tf.strings.regex_replace(["a<br />b"], "<br />", " ")        # array(['a b'])
+    tf.strings.lower(["The <br />Cat"]).numpy()                  # array([b'the <br />cat'])
+    tf.strings.regex_replace(["a<br />b"], "<br />", " ").numpy()  # array([b'a b'])
 
-A custom ``standardize`` of ``TextVectorization`` gets the batch as a NumPy array of ``str``
-(object dtype) and may return one; these functions take such arrays (or a str, a list, bytes,
-a Tensor of strings) and return an object array of ``str`` of the same shape (a ``str`` for a
-single string). Bytes are decoded as UTF-8. ``lower`` and ``upper`` change ASCII letters only,
-as TensorFlow's do without an ``encoding``. Nothing here is differentiable.
+They take a str, bytes, a list or NumPy array of them, or a Tensor of strings (bytes are
+decoded as UTF-8), and return, as TensorFlow's, a string Tensor of the same shape whose
+``numpy()`` gives ``bytes`` (a single ``bytes`` for one string: ``.numpy().decode("utf-8")``);
+numbers (``length``, ``to_number``, ``regex_full_match``, ``to_hash_bucket_fast``) come as
+Tensors of numbers. ``split``, ``bytes_split`` and ``unicode_split`` give Python lists (a
+RaggedTensor in TensorFlow). A custom ``standardize`` of ``TextVectorization`` may return any
+of these. ``lower`` and ``upper`` change ASCII letters only, as TensorFlow's do without an
+``encoding``. Nothing here is differentiable.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import re
 
 import numpy as np
 
+from .autodiff.tensor import Tensor, string_tensor
 from .layers.hashing_functions import fingerprint64
 from .layers.text_vectorization import strings_array
 
@@ -28,7 +32,7 @@ def _map(fn, input, where: str):
     strings = strings_array(input, where=where)
     out = np.empty(strings.shape, dtype=object)
     out.ravel()[:] = [fn(text) for text in strings.ravel().tolist()]
-    return out[()] if out.ndim == 0 else out
+    return string_tensor(out[()] if out.ndim == 0 else out)
 
 
 def lower(input, encoding: str = "", name=None):
@@ -36,7 +40,7 @@ def lower(input, encoding: str = "", name=None):
 
     Example:
         >>> lower(["Hello World"]).tolist()
-        ['hello world']
+        [b'hello world']
     """
     if encoding:
         return _map(str.lower, input, "strings.lower(input)")
@@ -57,7 +61,7 @@ def regex_replace(input, pattern: str, rewrite: str, replace_global: bool = True
 
     Example:
         >>> regex_replace(["a, b. c"], "[,.]", "").tolist()
-        ['a b c']
+        [b'a b c']
     """
     compiled = re.compile(pattern)
     count = 0 if replace_global else 1
@@ -78,8 +82,8 @@ def length(input, unit: str = "BYTE", name=None):
                          f"{unit!r}.")
     strings = strings_array(input, where="strings.length(input)")
     count = len if unit == "UTF8_CHAR" else (lambda text: len(text.encode("utf-8")))
-    return np.array([count(text) for text in strings.ravel().tolist()],
-                    dtype=np.int32).reshape(strings.shape)
+    return Tensor(np.array([count(text) for text in strings.ravel().tolist()],
+                           dtype=np.int32).reshape(strings.shape))
 
 
 def split(input, sep=None, maxsplit: int = -1, name=None):
@@ -99,7 +103,7 @@ def join(inputs, separator: str = "", name=None):
     out = np.empty(int(np.prod(shape, dtype=np.int64)), dtype=object)
     out[:] = [separator.join(parts) for parts in zip(*arrays, strict=True)]
     out = out.reshape(shape)
-    return out[()] if out.ndim == 0 else out
+    return string_tensor(out[()] if out.ndim == 0 else out)
 
 
 def to_number(string_tensor, out_type="float32", name=None):
@@ -135,7 +139,7 @@ def to_number(string_tensor, out_type="float32", name=None):
                              f"{dtype.name}.") from None
 
     values = np.array([number(t) for t in strings.ravel().tolist()], dtype=dtype)
-    return values.reshape(strings.shape)
+    return Tensor(values.reshape(strings.shape))
 
 
 def as_string(input, precision: int = -1, scientific: bool = False, shortest: bool = False,
@@ -147,7 +151,7 @@ def as_string(input, precision: int = -1, scientific: bool = False, shortest: bo
 
     Example:
         >>> as_string([3.5, 2.0]).tolist(), as_string([7, 42], width=3, fill="0").tolist()
-        (['3.500000', '2.000000'], ['007', '042'])
+        ([b'3.500000', b'2.000000'], [b'007', b'042'])
     """
     values = np.asarray(getattr(input, "value", input))
     digits = 6 if precision < 0 else int(precision)
@@ -164,7 +168,7 @@ def as_string(input, precision: int = -1, scientific: bool = False, shortest: bo
     out = np.empty(values.shape, dtype=object)
     out.ravel()[:] = [write(v).rjust(width, pad) if width > 0 else write(v)
                       for v in values.ravel().tolist()]
-    return out[()] if out.ndim == 0 else out
+    return string_tensor(out[()] if out.ndim == 0 else out)
 
 
 def bytes_split(input, name=None):
@@ -191,7 +195,7 @@ def substr(input, pos, len, unit: str = "BYTE", name=None):  # noqa: A002
 
     Example:
         >>> substr(["Hello World"], 6, 5).tolist()
-        ['World']
+        [b'World']
     """
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"strings.substr(unit): expected 'BYTE' or 'UTF8_CHAR', given "
@@ -218,21 +222,21 @@ def reduce_join(inputs, axis=None, keepdims: bool = False, separator: str = "", 
 
     Example:
         >>> reduce_join([["a", "b"], ["c", "d"]], axis=1, separator="-").tolist()
-        ['a-b', 'c-d']
+        [b'a-b', b'c-d']
     """
     strings = strings_array(inputs, where="strings.reduce_join(inputs)")
     if axis is None:
         out = np.array(separator.join(strings.ravel().tolist()), dtype=object)
         if keepdims:
             out = out.reshape((1,) * strings.ndim)
-        return out[()] if out.ndim == 0 else out
+        return string_tensor(out[()] if out.ndim == 0 else out)
     axis = int(axis) % max(strings.ndim, 1)
     moved = np.moveaxis(strings, axis, -1)
     out = np.empty(moved.shape[:-1], dtype=object)
     out.ravel()[:] = [separator.join(row) for row in moved.reshape(-1, moved.shape[-1]).tolist()]
     if keepdims:
         out = np.expand_dims(out, axis)
-    return out[()] if out.ndim == 0 else out
+    return string_tensor(out[()] if out.ndim == 0 else out)
 
 
 def regex_full_match(input, pattern: str, name=None):
@@ -244,9 +248,8 @@ def regex_full_match(input, pattern: str, name=None):
     """
     compiled = re.compile(pattern)
     strings = strings_array(input, where="strings.regex_full_match(input)")
-    out = np.array([compiled.fullmatch(t) is not None for t in strings.ravel().tolist()],
-                   dtype=bool).reshape(strings.shape)
-    return out[()] if out.ndim == 0 else out
+    return Tensor(np.array([compiled.fullmatch(t) is not None
+                            for t in strings.ravel().tolist()], dtype=bool).reshape(strings.shape))
 
 
 def to_hash_bucket_fast(input, num_buckets: int, name=None):
@@ -261,9 +264,9 @@ def to_hash_bucket_fast(input, num_buckets: int, name=None):
         raise ValueError(f"strings.to_hash_bucket_fast(num_buckets): expected a positive int, "
                          f"given {num_buckets!r}.")
     strings = strings_array(input, where="strings.to_hash_bucket_fast(input)")
-    out = np.array([fingerprint64(t.encode("utf-8")) % int(num_buckets)
-                    for t in strings.ravel().tolist()], dtype=np.int64).reshape(strings.shape)
-    return out[()] if out.ndim == 0 else out
+    return Tensor(np.array([fingerprint64(t.encode("utf-8")) % int(num_buckets)
+                            for t in strings.ravel().tolist()],
+                           dtype=np.int64).reshape(strings.shape))
 
 
 __all__ = ["as_string", "bytes_split", "join", "length", "lower", "reduce_join",

@@ -36,6 +36,8 @@ from .autodiff import tensor as _tensor_module
 from .autodiff.ops import accumulate, node, unbroadcast
 from .autodiff.symbolic import symbolic_members as _symbolic_members
 from .autodiff.symbolic import symbolic_op as _symbolic_op
+from .autodiff.tensor import is_text_array as _is_text_array
+from .autodiff.tensor import string_tensor as _string_tensor
 from .data.structure import TensorSpec, to_component
 
 # ----------------------------------------------------------------------------- dtypes
@@ -100,6 +102,8 @@ def _to_tensor(value, dtype=None) -> Tensor:
     if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
         return stack(value) if dtype is None else _ops.cast(stack(value), dtype)
     array = to_component(value)
+    if _is_text_array(array):  # a tf.string tensor (bytes, as TensorFlow's)
+        return _string_tensor(array)
     if dtype is not None:
         array = array.astype(dtype, copy=False)
     return Tensor(backend.to_device(array))
@@ -1541,6 +1545,12 @@ image = _LazyNamespace("numnet.image", "TensorFlow's ``tf.image``: resizing, fli
                        "colour and augmentation (numnet.tf_api.image).",
                        _members_of("image", "IMAGE"))
 _join({"image": image})
+
+from .tf_api import sparse as _tf_sparse  # noqa: E402
+
+sparse = _namespace("numnet.sparse", "TensorFlow's ``tf.sparse``: SparseTensor made dense "
+                    "(numnet.tf_api.sparse).", **_tf_sparse.SPARSE)
+_join({"sparse": sparse, "SparseTensor": _tf_sparse.SparseTensor})
 
 io = _LazyNamespace("numnet.io", "TensorFlow's ``tf.io`` on local files "
                     "(numnet.tf_api.files).", _members_of("files", "IO"))

@@ -160,7 +160,8 @@ class Tensor:
     __array_priority__ = 1000
 
     def __init__(self, value, parents=(), backward_fn=None, requires_grad=False):
-        if backend.xp is not _numpy and type(value) is _numpy.ndarray:
+        if backend.xp is not _numpy and type(value) is _numpy.ndarray and \
+                value.dtype.kind not in "OUS":
             value = backend.xp.asarray(value)  # host data given on the GPU: moved there
         self.value = value
         self.grad = None
@@ -420,6 +421,60 @@ def _topological_order(root: Tensor) -> list:
 
 
 _uids = itertools.count()
+
+
+class StringTensor(Tensor):
+    """A Tensor of strings, as TensorFlow's tf.string tensors: it holds ``bytes`` (UTF-8)
+    in an object array, and ``numpy()`` gives them (the ``bytes`` themselves for a single
+    string), so ``t.numpy().decode("utf-8")`` reads as in TensorFlow. What ``tf.constant``
+    of strings, ``tf.strings`` functions, ``StringLookup(invert=True)`` and a dataset of
+    strings give.
+
+    Example:
+        >>> t = numnet.constant(["a", "bc"])
+        >>> t.numpy().tolist(), numnet.constant("hi").numpy().decode("utf-8")
+        ([b'a', b'bc'], 'hi')
+    """
+
+    __slots__ = ()
+
+    def numpy(self):
+        out = super().numpy()
+        return out.item() if out.ndim == 0 else out
+
+    def tolist(self):
+        out = super().numpy()
+        return out.item() if out.ndim == 0 else out.tolist()
+
+
+def is_text_array(array) -> bool:
+    """Whether a NumPy array holds strings (str or bytes, or objects that are)."""
+    kind = getattr(getattr(array, "dtype", None), "kind", None)
+    if kind in ("U", "S"):
+        return True
+    if kind != "O" or array.size == 0:
+        return False
+    first = array.ravel()[0]
+    return isinstance(first, (str, bytes))
+
+
+def string_tensor(value) -> StringTensor:
+    """``value`` (bytes, str, or an array or list of them) as a StringTensor of bytes."""
+    def as_bytes(item):
+        return item.encode("utf-8") if isinstance(item, str) else bytes(item)
+
+    if isinstance(value, StringTensor):
+        return value
+    if isinstance(value, Tensor):
+        value = value.value
+    if isinstance(value, (bytes, str, _numpy.str_, _numpy.bytes_)):
+        out = _numpy.empty((), dtype=object)
+        out[()] = as_bytes(value)
+        return StringTensor(out)
+    items = _numpy.asarray(value, dtype=object)
+    out = _numpy.empty(items.shape, dtype=object)
+    out.ravel()[:] = [as_bytes(v) for v in items.ravel().tolist()]
+    return StringTensor(out)
 
 
 class Variable(Tensor):

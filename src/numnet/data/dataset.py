@@ -563,9 +563,11 @@ class DatasetIterator:
 
 
 def _eager(array):
-    from ..autodiff import Tensor
+    from ..autodiff.tensor import Tensor, is_text_array, string_tensor
 
-    return Tensor(np.asarray(array))
+    array = np.asarray(array)
+    # strings as TensorFlow's tf.string tensors: .numpy() gives bytes
+    return string_tensor(array) if is_text_array(array) else Tensor(array)
 
 
 def _argument(component):

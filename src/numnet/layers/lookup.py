@@ -26,7 +26,7 @@ import zlib
 import numpy as np
 
 from .. import backend
-from ..autodiff.tensor import Tensor
+from ..autodiff.tensor import Tensor, string_tensor
 from .base import Layer
 
 _MODES = ("int", "one_hot", "multi_hot", "count")
@@ -443,7 +443,8 @@ class StringLookup(_IndexLookup):
                         dtype=np.int64).reshape(tokens.shape)
 
     def _inverted(self, tokens: np.ndarray):
-        return tokens.astype(str)
+        # a string Tensor, as Keras's (TensorFlow's tf.string): .numpy() gives bytes
+        return string_tensor(tokens)
 
     def get_config(self):
         return {**super().get_config(), "oov_method": "floormod", "salt": None,

@@ -534,6 +534,25 @@ class RNN(Layer):
 
     reset_state = reset_states
 
+    def get_initial_state(self, batch_size) -> list:
+        """Zero states for a batch: one (batch_size, units) Tensor per state (one for SimpleRNN
+        and GRU, h and c for LSTM), as Keras 3. ``batch_size`` may also be the inputs, whose
+        first axis is taken, as tf.keras 2's ``get_initial_state(inputs)``.
+
+        Example:
+            >>> [tuple(s.shape) for s in numnet.layers.LSTM(4).get_initial_state(2)]
+            [(2, 4), (2, 4)]
+        """
+        shape = getattr(batch_size, "shape", None)
+        if shape is not None and len(shape) > 0:  # the inputs (tf.keras 2)
+            batch_size = shape[0]
+        elif not isinstance(batch_size, int) and not hasattr(batch_size, "__index__"):
+            raise TypeError(f"{self.name}.get_initial_state(batch_size): expected an int "
+                            f"(or the inputs), given {batch_size!r}.")
+        dtype = self.cell.compute_dtype if hasattr(self.cell, "compute_dtype") else \
+            backend.floatx()
+        return [Tensor(backend.xp.zeros((int(batch_size), n), dtype)) for n in self.state_size]
+
     def _initial_states(self, initial_state, batch: int, dtype) -> list:
         if initial_state is None:
             return [Tensor(backend.xp.zeros((batch, n), dtype)) for n in self.state_size]

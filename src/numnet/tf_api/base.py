@@ -10,6 +10,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
+from ..autodiff.tensor import StringTensor, string_tensor  # noqa: F401  (re-exported)
 from ..data.structure import to_component
 
 
@@ -73,29 +74,3 @@ def namespace(name: str, doc: str, **members) -> types.ModuleType:
     module.__dict__.update(members)
     module.__all__ = sorted(members)
     return module
-
-
-class StringTensor(Tensor):
-    """A Tensor of strings (object dtype holding ``bytes``), as TensorFlow's tf.string
-    tensors: ``numpy()`` of a single string gives the ``bytes`` themselves, as TensorFlow."""
-
-    __slots__ = ()
-
-    def numpy(self):
-        out = super().numpy()
-        return out.item() if out.ndim == 0 else out
-
-
-def string_tensor(value) -> StringTensor:
-    """``value`` (bytes, str, or an array or list of them) as a StringTensor of bytes."""
-    def as_bytes(item):
-        return item.encode("utf-8") if isinstance(item, str) else bytes(item)
-
-    if isinstance(value, (bytes, str)):
-        out = np.empty((), dtype=object)
-        out[()] = as_bytes(value)
-        return StringTensor(out)
-    items = np.asarray(value, dtype=object)
-    out = np.empty(items.shape, dtype=object)
-    out.ravel()[:] = [as_bytes(v) for v in items.ravel().tolist()]
-    return StringTensor(out)
