@@ -74,3 +74,14 @@ def test_rnn_initial_state_from_a_batch_size_or_the_inputs():
     np.testing.assert_array_equal(out.numpy(), plain.numpy())
     with pytest.raises(TypeError, match="batch_size"):
         gru.get_initial_state("x")
+
+
+def test_string_tensors_compare_with_str_and_bytes():
+    line = tf.constant("m3")
+    assert bool(line == "m3") and not bool(line != "m3")
+    assert bool(tf.equal(line, "m3")) and not bool(tf.not_equal(line, b"m3"))
+    assert (tf.constant(["a", "b"]) == "a").numpy().tolist() == [True, False]
+    assert tf.equal(tf.constant(["a", "b"]), tf.constant(["a", "c"])).numpy().tolist() == [
+        True, False]
+    lines = tf.data.Dataset.from_tensor_slices(["m1", "m3", "m2"])
+    assert [x.numpy() for x in lines.filter(lambda x: x != "m3")] == [b"m1", b"m2"]

@@ -154,6 +154,10 @@ def _unary(x, out, slope=None) -> Tensor:
 
 
 def _compare(fn, x, y) -> Tensor:
+    if isinstance(x, _tensor_module.StringTensor) or isinstance(y, _tensor_module.StringTensor):
+        # strings: both sides as bytes (a str is encoded), as TensorFlow's tf.string
+        x, y = _string_tensor(x).value, _string_tensor(y).value
+        return Tensor(np.asarray(fn(x, y), dtype=bool))
     x, y = _values(x, y)
     return Tensor(fn(backend.to_device(x), backend.to_device(y)))
 

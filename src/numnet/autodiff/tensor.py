@@ -446,6 +446,22 @@ class StringTensor(Tensor):
         out = super().numpy()
         return out.item() if out.ndim == 0 else out.tolist()
 
+    def _compare_text(self, other, equal: bool):
+        if isinstance(other, (str, bytes, list, tuple, _numpy.ndarray, _numpy.str_,
+                              _numpy.bytes_, Tensor)):
+            # element by element against the other's bytes (a str is encoded), as TensorFlow
+            same = _numpy.asarray(self.value == string_tensor(other).value, dtype=bool)
+            return Tensor(same if equal else ~same)
+        return NotImplemented
+
+    def __eq__(self, other):
+        return self._compare_text(other, True)
+
+    def __ne__(self, other):
+        return self._compare_text(other, False)
+
+    __hash__ = Tensor.__hash__
+
 
 def is_text_array(array) -> bool:
     """Whether a NumPy array holds strings (str or bytes, or objects that are)."""
