@@ -240,6 +240,10 @@ EXPECTED = {
         **{f"{name}_loss_2": (None, of(f"{name}_loss_0")) for name in (
             "adamw_excluded", "adam_global_clipnorm", "sgd_accumulated", "rmsprop_centered",
             "lion", "adafactor", "ftrl", "adagrad", "adamax", "nadam", "amsgrad")}},
+    # (1 * 1 + 3 * 0 + 5 * 2 + 7 * 1) / 4
+    "losses_metrics_api": {"metric_weighted_mean": (4.5 - 1e-6, 4.5 + 1e-6),
+                           "metric_auc_roc": (0.0, 1.0), "metric_r2": (None, 1.0),
+                           "loss_bce_logits_sum": (0.0, None), "fit_loss_1": (0.0, None)},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -704,6 +708,25 @@ KERAS_TOLERANCE = {
             "cosine_warmup", "cosine_restarts", "piecewise", "inverse_time", "polynomial_cycle",
             "exponential_staircase") for step in (0, 10, 25, 60, 110)},
         "adamw_iterations": ("abs", 0), "sgd_accumulated_iterations": ("abs", 0)},
+    "losses_metrics_api": {
+        **{f"loss_{name}": ("rel", 1e-5) for name in (
+            "bce_smooth", "bce_logits_sum", "bce_axis0", "focal", "focal_balanced", "cat_focal",
+            "cce_smooth", "huber", "log_cosh", "kld", "poisson", "cosine", "hinge",
+            "squared_hinge", "categorical_hinge", "mape", "msle", "dice", "tversky")},
+        **{f"loss_{name}_weighted": ("rel", 1e-5) for name in (
+            "bce_smooth", "bce_logits_sum", "focal", "focal_balanced", "cat_focal", "cce_smooth",
+            "huber", "log_cosh", "poisson", "hinge", "squared_hinge", "categorical_hinge",
+            "mape", "msle")},
+        **{f"metric_{name}": ("rel", 1e-5) for name in (
+            "binary_acc_07", "precision_top2", "recall_class1", "precision_thresholds",
+            "auc_roc", "auc_pr", "auc_multi", "auc_logits", "f1_micro", "f1_macro",
+            "f1_weighted", "fbeta_2", "r2", "r2_adjusted", "top2_cat", "sparse_top2",
+            "one_hot_iou", "mean_iou", "precision_at_recall", "recall_at_precision",
+            "specificity_at_sensitivity", "pearson", "concordance", "log_cosh_error",
+            "poisson_metric", "weighted_accuracy", "weighted_mean")},
+        "sparse_none_sum": ("rel", 1e-5), "sparse_ignore": ("rel", 1e-5),
+        "fit_loss_1": ("rel", 1e-4), "fit_auc_1": ("rel", 1e-4), "fit_f1_1": ("rel", 1e-4),
+        "fit_p60_1": ("rel", 1e-4)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
