@@ -27,6 +27,9 @@ CAFFE_MEAN = (103.939, 116.779, 123.68)
 TORCH_MEAN = (0.485, 0.456, 0.406)
 TORCH_STD = (0.229, 0.224, 0.225)
 
+FALLBACK_CACHE_DIR = os.path.join("/tmp", ".keras")
+"""Where Keras caches files when the home folder cannot be written."""
+
 _class_index = None
 
 
@@ -137,7 +140,7 @@ def cached_file(name: str, what: str, url: str) -> str:
         FileNotFoundError: naming the file, where to put it and where Keras gets it.
     """
     places = [os.path.join(keras_cache_dir(), "models", name),
-              os.path.join("/tmp", ".keras", "models", name)]
+              os.path.join(FALLBACK_CACHE_DIR, "models", name)]
     for place in places:
         if os.path.isfile(place):
             return place
