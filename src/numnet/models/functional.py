@@ -14,6 +14,7 @@ from ..layers.base import (
     SymbolicTensor,
     apply_to_list,
     is_symbolic_list,
+    unique_name,
 )
 from ..layers.symbolic import CallSpec
 from . import data
@@ -137,7 +138,8 @@ class Functional:
             isinstance(inputs, (list, tuple)) and len(inputs) != 1)
         single = inputs if several else _one_tensor(inputs, "inputs")
         if several or (getattr(single, "_symbolic", False)
-                       and getattr(outputs, "_symbolic", False) and outputs.layers is None):
+                       and getattr(outputs, "_symbolic", False)
+                       and (outputs.layers is None or single.parents)):
             self._init_graph(inputs, outputs)
             return
         inputs = single
@@ -170,12 +172,12 @@ class Functional:
                 raise TypeError(
                     f"Model({what}): expected the tensors returned by Input(...) and by calling "
                     f"layers on them, given {type(t).__name__}.")
-        for t in tensors:
-            if t.parents:
-                raise ValueError(
-                    "Model(inputs): a model of several inputs or branches takes the tensors that "
-                    f"Input(...) returns; given the output of layer {t.layer.name!r}.")
-        layers_in = [t.input_layer for t in tensors]
+        # an input that a layer computed (not an Input): the model starts there, as Keras
+        # allows (the layers before it are not the model's); an InputLayer of its shape and
+        # dtype takes its place
+        layers_in = [t.input_layer if not t.parents else InputLayer(
+            shape=tuple(t.shape)[1:], batch_size=tuple(t.shape)[0], dtype=t.dtype,
+            name=unique_name("input_layer")) for t in tensors]
         if len(set(map(id, layers_in))) != len(layers_in):
             raise ValueError("Model(inputs): an Input is given twice; give each input once.")
         self._graph, self._output_slots, self._slot_shapes = _trace(tensors, outputs)
