@@ -323,6 +323,12 @@ class Layer:
     def variable_dtype(self) -> str:
         return self._dtype_policy.variable_dtype
 
+    def _output_dtype(self, input_dtype):
+        """The dtype of this layer's output on a symbolic input of ``input_dtype`` (what
+        Keras's compute_output_spec gives): the input's, unless the layer changes it (the
+        lookup, hashing and encoding layers, Embedding)."""
+        return input_dtype
+
     def _weight(self, variable: Variable) -> Tensor:
         """``variable`` as the computation uses it: cast to the 16-bit compute dtype under a
         mixed policy (its gradient is cast back), else itself."""
@@ -882,7 +888,11 @@ class SymbolicTensor:
         self.shape = _Shape(shape) if type(shape) is tuple else shape
         self.input_layer = input_layer
         self.layers = None if layers is None else tuple(layers)
-        self.dtype = dtype if input_layer is None else input_layer.dtype
+        if dtype is None and input_layer is not None:  # the Input's, through the chain
+            dtype = input_layer.dtype
+            for layer in self.layers or ():
+                dtype = layer._output_dtype(dtype)
+        self.dtype = dtype
         self.merged = merged  # the layer was called on a list of tensors
         if parents is None and self.layers:  # a chain given by its layers: its tensors made
             parent = SymbolicTensor(input_layer._declared_input_shape, input_layer)
@@ -904,7 +914,7 @@ class SymbolicTensor:
         layer._build_symbolic(self.shape)
         chain = None if self.layers is None else self.layers + (layer,)
         out = SymbolicTensor(layer.output_shape if shape is None else shape, self.input_layer,
-                             chain, parents=(self,), dtype=self.dtype)
+                             chain, parents=(self,), dtype=layer._output_dtype(self.dtype))
         out._layer = layer
         layer._io = (self, out)
         return out

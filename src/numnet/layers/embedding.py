@@ -105,6 +105,9 @@ class Embedding(Layer):
             inputs = Tensor(self._indices(value))
         return super().__call__(inputs, training=training, **kwargs)
 
+    def _output_dtype(self, input_dtype):
+        return self.compute_dtype
+
     def call(self, inputs, training: bool = False):
         return take_rows(self._weight(self.embeddings), self._indices(inputs.value))
 

@@ -318,6 +318,11 @@ class _IndexLookup(Layer):
         """The OOV index (from 0) of each out-of-vocabulary token."""
         return np.zeros(tokens.shape, dtype=np.int64)
 
+    def _output_dtype(self, input_dtype):
+        if self.invert:  # back to the tokens: strings, or the integers of IntegerLookup
+            return "string" if isinstance(self, StringLookup) else "int64"
+        return "int64"
+
     def _invert(self, values: np.ndarray):
         indices = _integers(values, f"{self.name}(inputs)")
         vocabulary = self.get_vocabulary()
@@ -578,6 +583,9 @@ class CategoryEncoding(Layer):
             shape = inputs.shape if isinstance(inputs, Tensor) else np.shape(_host(inputs))
             self._maybe_build((None,) + tuple(shape[1:]) if shape else ())
         return self.call(inputs, count_weights=kwargs.get("count_weights"))
+
+    def _output_dtype(self, input_dtype):
+        return self.dtype_policy.compute_dtype
 
     def call(self, inputs, count_weights=None):
         if count_weights is not None and self.output_mode != "count":

@@ -155,6 +155,9 @@ class Hashing(_HostLayer):
             out = np.where(masked, 0, out + 1)
         return out
 
+    def _output_dtype(self, input_dtype):
+        return str(np.dtype(self._out_dtype))
+
     def call(self, inputs):
         out = self._bins(np.asarray(_host(inputs)))
         if self.output_mode == "int":
@@ -402,6 +405,9 @@ class Discretization(Layer):
             self.summary = _empty_summary()
 
     # ----- call -----
+    def _output_dtype(self, input_dtype):
+        return "int32" if self.output_mode == "int" else self.compute_dtype
+
     def call(self, inputs):
         if self.bin_boundaries is None:
             raise ValueError(f"{self.name}: the bin boundaries are not known yet; give "

@@ -267,6 +267,9 @@ class TextVectorization(Layer):
     def build(self, input_shape):
         self.built = True
 
+    def _output_dtype(self, input_dtype):
+        return "int64"
+
     def call(self, inputs):
         rows, single = self._tokens(inputs, f"{self.name}(inputs)")
         lookup = self._lookup_layer

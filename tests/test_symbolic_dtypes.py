@@ -1,0 +1,40 @@
+"""A symbolic tensor's dtype is what its layer gives (as Keras's compute_output_spec): the
+lookup, hashing and encoding layers change it, Embedding gives floats; ops after them get
+samples of that dtype when the graph is built."""
+
+import numpy as np
+
+import numnet as keras
+from numnet import layers, ops
+
+
+def test_dtypes_through_a_text_input():
+    text = keras.Input((1,), dtype="string")
+    ids = layers.StringLookup(vocabulary=["a", "b"])(text)
+    assert text.dtype == "string" and ids.dtype == "int64"
+    doubled = ops.cast(ids, "float32") * 2.0  # failed: the sample of ids was strings
+    model = keras.Model(text, doubled)
+    assert model(np.array([["a"], ["b"], ["z"]])).numpy().ravel().tolist() == [2.0, 4.0, 0.0]
+    assert layers.Hashing(5)(text).dtype == "int64"
+    back = layers.StringLookup(vocabulary=["a", "b"], invert=True)(keras.Input((1,), dtype="int64"))
+    assert back.dtype == "string"
+    assert layers.IntegerLookup(vocabulary=[3, 4])(keras.Input((1,), dtype="int64")).dtype \
+        == "int64"
+
+
+def test_dtypes_of_vectorized_text_and_its_embedding():
+    sentences = keras.Input((), dtype="string")
+    tokens = layers.TextVectorization(max_tokens=10, output_sequence_length=4,
+                                      vocabulary=["the", "cat"])(sentences)
+    vectors = layers.Embedding(10, 2)(tokens)
+    assert tokens.dtype == "int64" and vectors.dtype == "float32"
+    model = keras.Model(sentences, ops.mean(vectors, axis=1))
+    assert tuple(model(np.array(["the cat", "a dog"])).shape) == (2, 2)
+
+
+def test_dtypes_of_encodings_of_numbers():
+    assert layers.Discretization(bin_boundaries=[0.0])(keras.Input((2,))).dtype == "int32"
+    assert layers.Discretization(bin_boundaries=[0.0], output_mode="one_hot")(
+        keras.Input((1,))).dtype == "float32"
+    assert layers.CategoryEncoding(4)(keras.Input((1,), dtype="int64")).dtype == "float32"
+    assert layers.Dense(2)(keras.Input((3,))).dtype == "float32"
