@@ -244,6 +244,15 @@ EXPECTED = {
     "losses_metrics_api": {"metric_weighted_mean": (4.5 - 1e-6, 4.5 + 1e-6),
                            "metric_auc_roc": (0.0, 1.0), "metric_r2": (None, 1.0),
                            "loss_bce_logits_sum": (0.0, None), "fit_loss_1": (0.0, None)},
+    # Normalization inverted: x * sqrt(variance) + mean; counts weighted, times each token's
+    # index: 1 * 3 + 4 * 1.5 and 2 * 3 + 3 * 3; bins of [-1, 0, 0.1, 1]: 0, 1, 3, 3, 4;
+    # transposed lengths (n - 1) * stride + kernel - 2 * pad + output_padding: 6 * 2 + 3 + 1,
+    # 8 * 2 + 3 - 2 + 1 and 8 * 3 + 2 - 2 + 2
+    "layer_options": {"inverted_sum": (3.25, 3.25), "category_count_sum": (24, 24),
+                      "discretization_sum": (11, 11), "masked_padding_change": (0.0, 1e-6),
+                      "conv1d_transpose_size": (2 * 16 * 4, 2 * 16 * 4),
+                      "conv2d_transpose_size": (2 * 18 * 26 * 4, 2 * 18 * 26 * 4),
+                      "upsampling_bilinear_size": (2 * 18 * 27 * 3, 2 * 18 * 27 * 3)},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -727,6 +736,25 @@ KERAS_TOLERANCE = {
         "sparse_none_sum": ("rel", 1e-5), "sparse_ignore": ("rel", 1e-5),
         "fit_loss_1": ("rel", 1e-4), "fit_auc_1": ("rel", 1e-4), "fit_f1_1": ("rel", 1e-4),
         "fit_p60_1": ("rel", 1e-4)},
+    "layer_options": {
+        **{f"{name}_{key}": ("rel", 1e-5) for name in (
+            "attention_concat", "bidirectional_none_0", "bidirectional_none_1",
+            "conv1d_dilated_causal", "conv1d_transpose", "conv2d_dilated", "conv2d_strided",
+            "conv2d_transpose", "conv_lstm1d", "group_norm", "gru_reset_before",
+            "layer_norm_rms", "lstm_backwards_states_0", "lstm_backwards_states_1",
+            "lstm_backwards_states_2", "mha_two_axes", "separable_conv1d", "simple_rnn_unrolled",
+            "time_distributed", "upsampling_bilinear") for key in ("sum", "abs")},
+        **{f"{name}_size": ("abs", 0) for name in (
+            "attention_concat", "bidirectional_none_0", "bidirectional_none_1",
+            "conv1d_dilated_causal", "conv1d_transpose", "conv2d_dilated", "conv2d_strided",
+            "conv2d_transpose", "conv_lstm1d", "group_norm", "gru_reset_before",
+            "layer_norm_rms", "lstm_backwards_states_0", "lstm_backwards_states_1",
+            "lstm_backwards_states_2", "mha_two_axes", "separable_conv1d", "simple_rnn_unrolled",
+            "time_distributed", "upsampling_bilinear")},
+        "bn_moving_mean": ("rel", 1e-5), "bn_moving_variance": ("rel", 1e-5),
+        "discretization_sum": ("abs", 0), "category_count_sum": ("rel", 1e-6),
+        "inverted_sum": ("rel", 1e-6), "masked_lstm_sum": ("rel", 1e-5),
+        "masked_padding_change": ("abs", 1e-6)},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
