@@ -253,6 +253,15 @@ EXPECTED = {
                       "conv1d_transpose_size": (2 * 16 * 4, 2 * 16 * 4),
                       "conv2d_transpose_size": (2 * 18 * 26 * 4, 2 * 18 * 26 * 4),
                       "upsampling_bilinear_size": (2 * 18 * 27 * 3, 2 * 18 * 27 * 3)},
+    # the frozen model: out's kernel and bias train; hidden's 2 and norm's 4 do not
+    "keras_faq": {**{key: (value, value) for key, value in (
+        ("reproducible_losses", 1), ("reproducible_weights", 1), ("by_name_is_by_index", 1),
+        ("layers", 4), ("trainable_weights", 2), ("non_trainable_weights", 6),
+        ("frozen_change", 0), ("frozen_statistics_change", 0), ("frozen_norm_training_gap", 0),
+        ("unfrozen_trainable_weights", 4), ("popped_layers", 3), ("popped_output_width", 16),
+        ("rebuilt_gap", 0))},
+        "val_loss_frozen_sgd": (of("last_rows_loss", 1 - 1e-6), of("last_rows_loss", 1 + 1e-6)),
+        "unfrozen_change": (1e-4, None)},
     "subclassed_model": {"test_accuracy": (0.88, 1.0), "trainable_weights": (12, 12),
                          "loss_ratio": (None, 0.6)},
     "custom_train_step": {"eval_mae": (None, 0.3), "loss_ratio": (None, 0.1)},
@@ -755,6 +764,12 @@ KERAS_TOLERANCE = {
         "discretization_sum": ("abs", 0), "category_count_sum": ("rel", 1e-6),
         "inverted_sum": ("rel", 1e-6), "masked_lstm_sum": ("rel", 1e-5),
         "masked_padding_change": ("abs", 1e-6)},
+    # Dropout's masks are not Keras's: the answers, not the losses
+    "keras_faq": {key: ("abs", 0) for key in (
+        "reproducible_losses", "reproducible_weights", "by_name_is_by_index", "layers",
+        "trainable_weights", "non_trainable_weights", "frozen_change",
+        "frozen_statistics_change", "frozen_norm_training_gap", "unfrozen_trainable_weights",
+        "popped_layers", "popped_output_width", "rebuilt_gap")},
     "subclassed_model": {"params": ("abs", 0), "test_accuracy": ("abs", 0.04),
                          "trainable_weights": ("abs", 0)},
     "custom_train_step": {"eval_mae": ("rel", 0.5)},
