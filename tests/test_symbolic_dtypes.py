@@ -38,3 +38,15 @@ def test_dtypes_of_encodings_of_numbers():
         keras.Input((1,))).dtype == "float32"
     assert layers.CategoryEncoding(4)(keras.Input((1,), dtype="int64")).dtype == "float32"
     assert layers.Dense(2)(keras.Input((3,))).dtype == "float32"
+
+
+def test_a_model_of_a_string_input_saves_loads_and_takes_text(tmp_path):
+    text = keras.Input((1,), dtype="string")
+    vectors = layers.Embedding(4, 2)(layers.StringLookup(vocabulary=["a", "b"])(text))
+    model = keras.Model(text, vectors)
+    model.save(tmp_path / "m.numnet")
+    loaded = keras.saving.load_model(tmp_path / "m.numnet")
+    assert loaded.layers[0].dtype == "string"
+    words = np.array([["a"], ["z"]])
+    np.testing.assert_array_equal(loaded(words).numpy(), model(words).numpy())
+    np.testing.assert_array_equal(loaded.predict(words, verbose=0), model(words).numpy())

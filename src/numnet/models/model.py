@@ -275,7 +275,7 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         if type(inputs) in (list, tuple) and len(inputs) == 1:  # Keras takes [x] for x
             inputs = inputs[0]
         x = inputs if isinstance(inputs, Tensor) else ops.as_tensor(
-            data.prepare_x(inputs, "Model.__call__", "inputs"))
+            self._chain_x(inputs, "Model.__call__"))  # (text stays text for a string Input)
         if not self.built:
             self.build((None,) + tuple(x.shape[1:]))
         else:

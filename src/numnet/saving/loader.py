@@ -205,8 +205,9 @@ class Loader:
 
 
 INPUT_DTYPES = (*DTYPE_POLICIES, "bool", "int8", "int16", "int32", "int64", "uint8", "uint16",
-                "uint32", "uint64")
-"""What an InputLayer's ``dtype`` may be: also integers, the indices an Embedding takes."""
+                "uint32", "uint64", "string")
+"""What an InputLayer's ``dtype`` may be: also integers (the indices an Embedding takes) and
+"string" (the text a TextVectorization or StringLookup takes)."""
 
 
 def _layer_fields(dtypes) -> dict:
