@@ -6,13 +6,22 @@ into numnet's giving Keras's predictions."""
 import json
 import os
 import re
+import warnings
 
 import numpy as np
 import pytest
 
 import numnet
 import numnet as keras
-from numnet.applications import imagenet_utils, mobilenet_v2, resnet, resnet50, vgg16, vgg19
+from numnet.applications import (
+    efficientnet,
+    imagenet_utils,
+    mobilenet_v2,
+    resnet,
+    resnet50,
+    vgg16,
+    vgg19,
+)
 
 A = numnet.applications
 
@@ -42,6 +51,9 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.VGG16(weights=None), 138_357_544),
     (lambda: A.VGG16(weights=None, include_top=False), 14_714_688),
     (lambda: A.VGG19(weights=None, include_top=False), 20_024_384),
+    (lambda: A.EfficientNetB0(weights=None), 5_330_571),
+    (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
+    (lambda: A.EfficientNetB3(weights=None), 12_320_535),
 ])
 def test_parameter_counts_are_kerass(build, total):
     assert build().count_params() == total
@@ -107,6 +119,20 @@ def test_outputs_of_resnet_and_vgg_and_an_unknown_size():
     assert logits.activation is numnet.activations.get(None)
 
 
+def test_efficientnet_layers_and_preprocessing():
+    model = A.EfficientNetB0(weights=None, include_top=False, input_shape=(32, 32, 3),
+                             pooling="avg")
+    names = [layer.name for layer in model.layers]
+    assert model.name == "efficientnetb0" and model.output_shape == (None, 1280)
+    assert names[3:6] == ["stem_conv_pad", "stem_conv", "stem_bn"]
+    assert "block1a_se_excite" in names and "block2b_drop" in names
+    assert "block2a_drop" not in names and names[-1] == "avg_pool"
+    assert model.get_layer("block6d_dwconv").kernel.shape == (5, 5, 1152, 1)
+    x = np.random.default_rng(0).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+    assert efficientnet.preprocess_input(x) is x
+    assert model.predict(x, verbose=0).shape == (2, 1280)
+
+
 def test_input_tensor_and_trainable_base():
     image = keras.Input((32, 32, 3))
     scaled = keras.layers.Rescaling(1 / 127.5, offset=-1)(image)
@@ -136,6 +162,8 @@ def test_namespaces():
     assert resnet50.ResNet50 is resnet.ResNet50 is A.ResNet50
     assert resnet50.preprocess_input is resnet.preprocess_input
     assert vgg16.VGG16 is A.VGG16 and vgg19.VGG19 is A.VGG19
+    assert numnet.keras.applications.efficientnet.EfficientNetB0 is A.EfficientNetB0
+    assert A.EfficientNetB0.__name__ == "EfficientNetB0"
     from numnet.keras.applications.vgg16 import VGG16
     assert VGG16 is A.VGG16
     for f in (A.MobileNetV2, A.ResNet50, A.ResNet101, A.VGG16, A.VGG19,
@@ -254,7 +282,8 @@ def test_imagenet_weights_from_kerass_cache(cache):
 def test_legacy_file_of_another_model_is_refused(cache, tmp_path):
     other = A.VGG16(weights=None, include_top=False, input_shape=(32, 32, 3))
     _write_legacy_h5(other, tmp_path / "vgg.h5")
-    with pytest.raises(ValueError, match="no weights for the layer 'Conv1'"):
+    with pytest.raises(ValueError, match="weights for 13 layers, the model 'mobilenetv2_1.00_32' "
+                                         "has 104"):
         A.MobileNetV2(weights=str(tmp_path / "vgg.h5"), include_top=False,
                       input_shape=(32, 32, 3))
 
@@ -264,6 +293,8 @@ def test_missing_imagenet_file_says_what_to_do(cache):
         A.ResNet50(include_top=False, input_shape=(32, 32, 3))
     assert "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5" in str(err.value)
     assert "weights=None" in str(err.value)
+    with pytest.raises(FileNotFoundError, match="'efficientnetb0.h5'"):
+        A.EfficientNetB0()
     with pytest.raises(FileNotFoundError, match="vgg16_weights_tf_dim_ordering_tf_kernels_notop"):
         A.VGG16(include_top=False, input_shape=(32, 32, 3))
     with pytest.warns(UserWarning, match="224"):
@@ -325,6 +356,7 @@ def real_keras():
                          classifier_activation=None)),
     ("ResNet50", dict(include_top=False, pooling="avg", input_shape=(32, 32, 3))),
     ("VGG16", dict(include_top=False, pooling="max", input_shape=(32, 32, 3))),
+    ("EfficientNetB0", dict(include_top=True, classes=10, input_shape=(32, 32, 3))),
 ])
 def test_kerass_weights_give_kerass_predictions(real_keras, tmp_path, name, kwargs):
     theirs = getattr(real_keras.applications, name)(weights=None, **kwargs)
@@ -340,7 +372,17 @@ def test_kerass_weights_give_kerass_predictions(real_keras, tmp_path, name, kwar
     assert ours.count_params() == theirs.count_params()
     assert ours.output_shape == tuple(theirs.output_shape)
     x = rng.uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
+    if name.startswith("EfficientNet"):
+        x = (x + 1) * 127.5  # pixels: the model rescales them itself
     expected = np.asarray(theirs(x, training=False))
     got = np.asarray(ours(x, training=False))
     scale = max(1.0, float(np.abs(expected).max()))
     np.testing.assert_allclose(got, expected, atol=1e-4 * scale)
+    # Keras's legacy HDF5 file (model.save("....h5"): weights under /model_weights, by name)
+    legacy = str(tmp_path / f"{name}.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs.save(legacy)
+    again = getattr(A, name)(weights=legacy, **kwargs)
+    np.testing.assert_allclose(np.asarray(again(x, training=False)), expected,
+                               atol=1e-4 * scale)

@@ -10,26 +10,40 @@ Keras's file name); numnet does not download, and says which file to put there w
 missing. ``weights=None`` builds the model with random weights; a path loads that file.
 
 Each model's module holds its ``preprocess_input`` and ``decode_predictions``:
-``keras.applications.mobilenet_v2``, ``resnet`` / ``resnet50``, ``vgg16``, ``vgg19``.
+``keras.applications.mobilenet_v2``, ``resnet`` / ``resnet50``, ``vgg16``, ``vgg19``,
+``efficientnet``.
 """
 
 import importlib as _importlib
 import sys as _sys
 
 if __name__ == "numnet.applications":
-    from . import imagenet_utils, mobilenet_v2, resnet, resnet50, vgg16, vgg19
+    from . import efficientnet, imagenet_utils, mobilenet_v2, resnet, resnet50, vgg16, vgg19
+    from .efficientnet import (
+        EfficientNetB0,
+        EfficientNetB1,
+        EfficientNetB2,
+        EfficientNetB3,
+        EfficientNetB4,
+        EfficientNetB5,
+        EfficientNetB6,
+        EfficientNetB7,
+    )
     from .mobilenet_v2 import MobileNetV2
     from .resnet import ResNet50, ResNet101, ResNet152
     from .vgg16 import VGG16
     from .vgg19 import VGG19
 
     # ``from numnet.keras.applications.resnet50 import ResNet50`` (tf.keras's spelling)
-    for _name in ("imagenet_utils", "mobilenet_v2", "resnet", "resnet50", "vgg16", "vgg19"):
+    for _name in ("efficientnet", "imagenet_utils", "mobilenet_v2", "resnet", "resnet50",
+                  "vgg16", "vgg19"):
         _sys.modules[f"numnet.keras.applications.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
     _sys.modules["numnet.keras.applications"] = _sys.modules[__name__]
     del _name
 else:  # imported first as numnet.keras.applications: be numnet.applications, not a copy
     _sys.modules[__name__] = _importlib.import_module("numnet.applications")
 
-__all__ = ["MobileNetV2", "ResNet50", "ResNet101", "ResNet152", "VGG16", "VGG19",
+__all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
+           "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7", "MobileNetV2",
+           "ResNet50", "ResNet101", "ResNet152", "VGG16", "VGG19", "efficientnet",
            "imagenet_utils", "mobilenet_v2", "resnet", "resnet50", "vgg16", "vgg19"]

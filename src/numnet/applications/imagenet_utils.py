@@ -331,32 +331,32 @@ def _texts(values) -> list:
 
 
 def _load_legacy(model, h5, path) -> None:
+    """As Keras reads these files: the layers that have weights, in order, against the file's
+    layers that list weights, in order (names may differ: unnamed layers are numbered per
+    session); every shape is checked before any weight is set."""
     group = h5 if "layer_names" in h5.attrs else h5["model_weights"]
-    listed = _texts(group.attrs["layer_names"])
+    listed = [n for n in _texts(group.attrs["layer_names"])
+              if len(group[n].attrs.get("weight_names", []))]
+    ours = [layer for layer in model.layers if layer.weights]
+    if len(listed) != len(ours):
+        raise ValueError(f"{path}: the file holds weights for {len(listed)} layers, the model "
+                         f"{model.name!r} has {len(ours)} layers with weights. Is it the file "
+                         f"of this model (same architecture and include_top)?")
     pending = []
-    for layer in model.layers:
-        if not layer.weights:
-            continue
-        if layer.name not in listed:
-            raise ValueError(f"{path}: the file has no weights for the layer {layer.name!r} "
-                             f"(it holds {len(listed)} layers). Is it the file of this model?")
-        holder = group[layer.name]
+    for layer, stored in zip(ours, listed, strict=True):
+        holder = group[stored]
         names = _texts(holder.attrs["weight_names"])
         variables = [*layer.trainable_weights, *layer.non_trainable_weights]
         if len(names) != len(variables):
             raise ValueError(f"{path}: the layer {layer.name!r} has {len(variables)} weights, "
-                             f"the file holds {len(names)} ({names}).")
+                             f"the file's layer {stored!r} holds {len(names)} ({names}).")
         for variable, name in zip(variables, names, strict=True):
             value = np.asarray(holder[name])
             if tuple(value.shape) != tuple(variable.shape):
-                raise ValueError(f"{path}: {layer.name}/{name} has shape {value.shape}, the "
-                                 f"model's weight has shape {tuple(variable.shape)}.")
+                raise ValueError(f"{path}: {stored}/{name} has shape {value.shape}, the "
+                                 f"model's layer {layer.name!r} expects "
+                                 f"{tuple(variable.shape)}.")
             pending.append((variable, value))
-    ours = {layer.name for layer in model.layers if layer.weights}
-    extra = [n for n in listed if n not in ours and len(group[n].attrs.get("weight_names", []))]
-    if extra:
-        raise ValueError(f"{path}: the file holds weights for layers the model does not have: "
-                         f"{extra[:5]}{' ...' if len(extra) > 5 else ''}.")
     for variable, value in pending:
         variable.assign(value.astype(variable.dtype))
 

@@ -1,0 +1,239 @@
+"""``keras.applications.efficientnet``: EfficientNetB0 ... B7 (Tan and Le, 2019), layer for
+layer as Keras builds them, so that Keras's weight files load into them.
+
+The models take pixels in [0, 255]: their first layers rescale and normalize the input, so
+``preprocess_input`` here returns its input unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .. import config, initializers, layers
+from ..models import Model
+from . import imagenet_utils
+
+WEIGHTS_URL = "https://storage.googleapis.com/keras-applications/"
+IMAGENET_STDDEV_RGB = (0.229, 0.224, 0.225)
+
+# (kernel_size, repeats, filters_in, filters_out, expand_ratio, strides) of the seven stages;
+# every block has an identity skip where shapes allow and squeeze-and-excitation ratio 0.25
+_STAGES = ((3, 1, 32, 16, 1, 1),
+           (3, 2, 16, 24, 6, 2),
+           (5, 2, 24, 40, 6, 2),
+           (3, 3, 40, 80, 6, 2),
+           (5, 3, 80, 112, 6, 1),
+           (5, 4, 112, 192, 6, 2),
+           (3, 1, 192, 320, 6, 1))
+_SE_RATIO = 0.25
+
+
+def _conv_init():
+    return initializers.VarianceScaling(scale=2.0, mode="fan_out",
+                                        distribution="truncated_normal")
+
+
+def _dense_init():
+    return initializers.VarianceScaling(scale=1.0 / 3.0, mode="fan_out", distribution="uniform")
+
+
+def _bn_axis() -> int:
+    return 1 if config.image_data_format() == "channels_first" else 3
+
+
+def _block(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_size, strides,
+           expand_ratio):
+    """One mobile inverted bottleneck: 1x1 expansion (unless ``expand_ratio`` is 1), depthwise
+    convolution, squeeze-and-excitation, 1x1 projection, and the skip with drop-connect."""
+    axis = _bn_axis()
+    filters = filters_in * expand_ratio
+    x = inputs
+    if expand_ratio != 1:
+        x = layers.Conv2D(filters, 1, padding="same", use_bias=False,
+                          kernel_initializer=_conv_init(), name=f"{name}expand_conv")(x)
+        x = layers.BatchNormalization(axis=axis, name=f"{name}expand_bn")(x)
+        x = layers.Activation(activation, name=f"{name}expand_activation")(x)
+    if strides == 2:
+        x = layers.ZeroPadding2D(imagenet_utils.correct_pad(x, kernel_size),
+                                 name=f"{name}dwconv_pad")(x)
+    x = layers.DepthwiseConv2D(kernel_size, strides=strides,
+                               padding="valid" if strides == 2 else "same", use_bias=False,
+                               depthwise_initializer=_conv_init(), name=f"{name}dwconv")(x)
+    x = layers.BatchNormalization(axis=axis, name=f"{name}bn")(x)
+    x = layers.Activation(activation, name=f"{name}activation")(x)
+    squeezed = max(1, int(filters_in * _SE_RATIO))
+    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
+    se = layers.Reshape((filters, 1, 1) if axis == 1 else (1, 1, filters),
+                        name=f"{name}se_reshape")(se)
+    se = layers.Conv2D(squeezed, 1, padding="same", activation=activation,
+                       kernel_initializer=_conv_init(), name=f"{name}se_reduce")(se)
+    se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid",
+                       kernel_initializer=_conv_init(), name=f"{name}se_expand")(se)
+    x = layers.multiply([x, se], name=f"{name}se_excite")
+    x = layers.Conv2D(filters_out, 1, padding="same", use_bias=False,
+                      kernel_initializer=_conv_init(), name=f"{name}project_conv")(x)
+    x = layers.BatchNormalization(axis=axis, name=f"{name}project_bn")(x)
+    if strides == 1 and filters_in == filters_out:
+        if drop_rate > 0:
+            x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
+        x = layers.add([x, inputs], name=f"{name}add")
+    return x
+
+
+def _efficientnet(width, depth, default_size, dropout_rate, include_top, weights,
+                  input_tensor, input_shape, pooling, classes, classifier_activation, name,
+                  what, drop_connect_rate=0.2, divisor=8, activation="swish"):
+    imagenet_utils.check_weights(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=default_size, min_size=32,
+        data_format=config.image_data_format(), require_flatten=include_top, weights=weights)
+    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    axis = _bn_axis()
+
+    def round_filters(filters):
+        filters *= width
+        rounded = max(divisor, int(filters + divisor / 2) // divisor * divisor)
+        return int(rounded + divisor if rounded < 0.9 * filters else rounded)
+
+    def round_repeats(repeats):
+        return int(math.ceil(depth * repeats))
+
+    x = layers.Rescaling(1.0 / 255.0)(image)
+    x = layers.Normalization(axis=axis)(x)
+    if isinstance(weights, str) and weights == "imagenet":
+        # as Keras: the pretrained weights expect the standard deviations' square roots here
+        x = layers.Rescaling([1.0 / math.sqrt(s) for s in IMAGENET_STDDEV_RGB])(x)
+    x = layers.ZeroPadding2D(imagenet_utils.correct_pad(x, 3), name="stem_conv_pad")(x)
+    x = layers.Conv2D(round_filters(32), 3, strides=2, padding="valid", use_bias=False,
+                      kernel_initializer=_conv_init(), name="stem_conv")(x)
+    x = layers.BatchNormalization(axis=axis, name="stem_bn")(x)
+    x = layers.Activation(activation, name="stem_activation")(x)
+    total = float(sum(round_repeats(stage[1]) for stage in _STAGES))
+    done = 0
+    for i, (kernel_size, repeats, filters_in, filters_out, expand, strides) in enumerate(
+            _STAGES):
+        filters_in, filters_out = round_filters(filters_in), round_filters(filters_out)
+        for j in range(round_repeats(repeats)):
+            if j > 0:
+                strides, filters_in = 1, filters_out
+            x = _block(x, activation, drop_connect_rate * done / total,
+                       f"block{i + 1}{chr(j + 97)}_", filters_in, filters_out, kernel_size,
+                       strides, expand)
+            done += 1
+    x = layers.Conv2D(round_filters(1280), 1, padding="same", use_bias=False,
+                      kernel_initializer=_conv_init(), name="top_conv")(x)
+    x = layers.BatchNormalization(axis=axis, name="top_bn")(x)
+    x = layers.Activation(activation, name="top_activation")(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        if dropout_rate > 0:
+            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        x = layers.Dense(classes, activation=classifier_activation,
+                         kernel_initializer=_dense_init(), name="predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    model = Model(inputs, x, name=name)
+    file_name = name + (".h5" if include_top else "_notop.h5")  # Keras names it by the model
+    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
+                                            what)
+    return model
+
+
+_DOC = """{what}: EfficientNet scaled to width x{width}, depth x{depth}, input {size}x{size};
+    {params} parameters with the top. Same layers, names and weights as Keras's.
+
+    The model takes pixels in [0, 255] (its first layers rescale and normalize them), so no
+    preprocessing is needed (``efficientnet.preprocess_input`` returns its input).
+
+    Args:
+        include_top: whether to end with global average pooling ("avg_pool"), dropout
+            ({dropout}) and the 1000-class ``Dense`` layer "predictions". Defaults to ``True``.
+        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
+            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
+            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
+            ``{name}.h5`` (``{name}_notop.h5`` without the top); numnet does not download it.
+        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
+            the model on. Defaults to ``None``.
+        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``:
+            ({size}, {size}, 3) with the top, ``(None, None, 3)`` without.
+        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``.
+            Defaults to ``None``.
+        classes: the classifier's classes, with the top. Defaults to 1000.
+        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
+            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
+        name: the model's name (and, as in Keras, the pretrained file's). Defaults to
+            ``"{name}"``.
+
+    Returns:
+        A functional ``Model``.
+
+    Raises:
+        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
+            ``classifier_activation``.
+        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
+"""
+
+_VARIANTS = {  # name: (width, depth, size, dropout, Keras's parameter count with the top)
+    "B0": (1.0, 1.0, 224, 0.2, "5,330,571"),
+    "B1": (1.0, 1.1, 240, 0.2, "7,856,239"),
+    "B2": (1.1, 1.2, 260, 0.3, "9,177,569"),
+    "B3": (1.2, 1.4, 300, 0.3, "12,320,535"),
+    "B4": (1.4, 1.8, 380, 0.4, "19,466,823"),
+    "B5": (1.6, 2.2, 456, 0.4, "30,562,527"),
+    "B6": (1.8, 2.6, 528, 0.5, "43,265,143"),
+    "B7": (2.0, 3.1, 600, 0.5, "66,658,687"),
+}
+
+
+def _variant(key):
+    width, depth, size, dropout, params = _VARIANTS[key]
+    what = f"EfficientNet{key}"
+    default_name = f"efficientnet{key.lower()}"
+
+    def build(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+              pooling=None, classes=1000, classifier_activation="softmax",
+              name=default_name):
+        return _efficientnet(width, depth, size, dropout, include_top, weights, input_tensor,
+                             input_shape, pooling, classes, classifier_activation, name, what)
+
+    build.__name__ = build.__qualname__ = what
+    build.__doc__ = _DOC.format(what=what, width=width, depth=depth, size=size,
+                                dropout=dropout, params=params,
+                                name=f"efficientnet{key.lower()}")
+    return build
+
+
+EfficientNetB0 = _variant("B0")
+EfficientNetB1 = _variant("B1")
+EfficientNetB2 = _variant("B2")
+EfficientNetB3 = _variant("B3")
+EfficientNetB4 = _variant("B4")
+EfficientNetB5 = _variant("B5")
+EfficientNetB6 = _variant("B6")
+EfficientNetB7 = _variant("B7")
+
+
+def preprocess_input(x, data_format=None):
+    """Return ``x`` unchanged: EfficientNet models rescale and normalize their input
+    themselves. Kept so that programs written for any application read the same.
+
+    Args:
+        x: images, pixels in [0, 255].
+        data_format: ignored. Defaults to ``None``.
+
+    Returns:
+        ``x`` itself.
+    """
+    return x
+
+
+def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each prediction: see
+    ``keras.applications.imagenet_utils.decode_predictions``."""
+    return imagenet_utils.decode_predictions(preds, top=top)
+
+
+__all__ = [f"EfficientNet{k}" for k in _VARIANTS] + ["decode_predictions", "preprocess_input"]
