@@ -50,3 +50,14 @@ def test_a_model_of_a_string_input_saves_loads_and_takes_text(tmp_path):
     words = np.array([["a"], ["z"]])
     np.testing.assert_array_equal(loaded(words).numpy(), model(words).numpy())
     np.testing.assert_array_equal(loaded.predict(words, verbose=0), model(words).numpy())
+
+
+def test_lookup_layers_round_trip_through_their_serialized_form():
+    from numnet.saving import deserialize_keras_object, serialize_keras_object
+
+    for layer in (layers.StringLookup(vocabulary=["a", "b"]),
+                  layers.IntegerLookup(vocabulary=[3, 4]),
+                  layers.TextVectorization(vocabulary=["x"])):
+        again = deserialize_keras_object(serialize_keras_object(layer))
+        assert type(again) is type(layer)
+        assert again.get_vocabulary() == layer.get_vocabulary()

@@ -73,9 +73,11 @@ HARMLESS = {
     "renorm_momentum": ANY,
     "sparse": (False,), "ragged": (False,), "optional": (False,),
     "ignore_class": (None,),
+    "vocabulary_size": ANY, "oov_method": ("floormod",), "salt": (None,),
 }
 """Keras settings that numnet lacks, and the values with which they change nothing (a layer
-without LoRA or quantization, batch normalization without renormalization, a dense input)."""
+without LoRA or quantization, batch normalization without renormalization, a dense input; a
+lookup's vocabulary_size, which only reports the size of the vocabulary it is given)."""
 
 HELD_LAYERS = keras_ops.HELD_LAYERS
 
