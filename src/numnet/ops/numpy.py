@@ -1242,9 +1242,23 @@ def tile(x, repeats) -> Tensor:
 
     Args:
         x: the input: an array, a number or a Tensor.
-        repeats: the number of repetitions along each axis.
+        repeats: the number of repetitions along each axis: an int, or a list, tuple, array or
+            Tensor of ints (a multiples vector built with ops, as TensorFlow's tile takes).
     """
+    repeats = _repeat_counts(repeats)
     return _ops.regather(_tensor(x), lambda v: _xp().tile(v, repeats))
+
+
+def _repeat_counts(repeats):
+    """Repetition counts as Python ints: an int, or a tuple of them from a sequence (whose
+    entries may be 0-d Tensors) or from an integer array or Tensor."""
+    if isinstance(repeats, (list, tuple)):
+        return tuple(int(backend.to_numpy(r)) for r in repeats)
+    counts = backend.to_numpy(repeats)
+    if counts.dtype.kind not in "iub":
+        raise TypeError(f"tile(repeats): expected integer counts, given {counts.dtype} values "
+                        f"{counts.tolist()}; cast them to int32.")
+    return int(counts) if counts.ndim == 0 else tuple(int(r) for r in counts.reshape(-1))
 
 
 @symbolic_op
