@@ -85,3 +85,22 @@ def test_string_tensors_compare_with_str_and_bytes():
         True, False]
     lines = tf.data.Dataset.from_tensor_slices(["m1", "m3", "m2"])
     assert [x.numpy() for x in lines.filter(lambda x: x != "m3")] == [b"m1", b"m2"]
+
+
+def test_tf_keras_2_loss_reduction_names_and_metric_aliases():
+    loss = tf.keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True, reduction=tf.keras.losses.Reduction.NONE)
+    per_sample = loss([1, 0], [[0.0, 2.0], [0.0, 0.0]]).numpy()
+    np.testing.assert_allclose(per_sample, [np.log(1 + np.exp(-2.0)), np.log(2.0)], rtol=1e-6)
+    total = tf.keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True, reduction=tf.keras.losses.Reduction.SUM)
+    np.testing.assert_allclose(float(total([1, 0], [[0.0, 2.0], [0.0, 0.0]])),
+                               per_sample.sum(), rtol=1e-6)
+    with pytest.raises(ValueError, match="Reduction"):
+        tf.keras.losses.Reduction.validate("average")
+    y, p = np.array([[0.5, 0.5]]), np.array([[0.4, 0.6]])
+    want = (0.5 * np.log(0.5 / 0.4) + 0.5 * np.log(0.5 / 0.6))
+    np.testing.assert_allclose(np.asarray(tf.keras.metrics.KLD(y, p)), [want], rtol=1e-5)
+    assert tf.keras.metrics.kld is tf.keras.metrics.kl_divergence
+    np.testing.assert_allclose(np.asarray(tf.keras.metrics.logcosh([[1.0]], [[2.0]])),
+                               [np.log(np.cosh(1.0))], rtol=1e-6)

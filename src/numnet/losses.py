@@ -808,6 +808,35 @@ def cosine_similarity(y_true, y_pred, axis: int = -1):
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight")
 
 
+class Reduction:
+    """tf.keras 2's names for a loss's ``reduction`` (Keras 3 takes the strings themselves):
+    ``Reduction.NONE`` keeps one loss per sample, ``SUM`` adds them, ``SUM_OVER_BATCH_SIZE``
+    (and ``AUTO``, its alias here) averages them.
+
+    Example:
+        >>> loss = numnet.losses.SparseCategoricalCrossentropy(
+        ...     from_logits=True, reduction=numnet.losses.Reduction.NONE)
+        >>> loss([1, 0], [[0.0, 2.0], [0.0, 0.0]]).shape
+        (2,)
+    """
+
+    AUTO = "sum_over_batch_size"
+    NONE = "none"
+    SUM = "sum"
+    SUM_OVER_BATCH_SIZE = "sum_over_batch_size"
+
+    @classmethod
+    def all(cls) -> tuple:
+        """The reductions by name."""
+        return (cls.AUTO, cls.NONE, cls.SUM, cls.SUM_OVER_BATCH_SIZE)
+
+    @classmethod
+    def validate(cls, key) -> None:
+        """Raise ValueError unless ``key`` is one of them."""
+        if key not in cls.all():
+            raise ValueError(f"Reduction: expected one of {list(cls.all())}, given {key!r}.")
+
+
 def reduce_values(values: Tensor, sample_weight=None, reduction: str = "sum_over_batch_size",
                   mask=None):
     """Weight per-sample values, then reduce them, as Keras.

@@ -316,6 +316,10 @@ def results(metric_list, weighted_from: int | None = None) -> dict:
             for name, metric in zip(log_names(metric_list, weighted_from), metric_list)}
 
 
+# tf.keras 2's other names of two metric functions (not in Keras 3's keras.metrics)
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+
 __all__ = [
     "ALL_OBJECTS", "AUC", "Accuracy", "BinaryAccuracy", "BinaryCrossentropy",
     "CategoricalAccuracy", "CategoricalCrossentropy", "CategoricalHinge",
