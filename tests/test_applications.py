@@ -171,6 +171,15 @@ def test_namespaces():
         assert f.__doc__ and len(f.__doc__) > 80
 
 
+@pytest.mark.parametrize("module", [imagenet_utils, mobilenet_v2, resnet, vgg16, vgg19])
+def test_docstring_examples_run(module):
+    import doctest
+
+    result = doctest.testmod(module, extraglobs={"keras": numnet, "np": np},
+                             optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
 # ------------------------------------------------------------------ preprocess_input
 
 
