@@ -53,8 +53,31 @@ def _index(x):
 
 
 def _axis(axis):
-    """An axis argument as NumPy takes it (a list becomes a tuple)."""
+    """An axis argument as NumPy takes it (a list becomes a tuple; a Tensor or array of ints,
+    as Keras takes it eagerly, becomes an int or a tuple)."""
+    if isinstance(axis, (Tensor, _numpy.ndarray)) or (
+            isinstance(axis, (list, tuple)) and any(isinstance(a, Tensor) for a in axis)):
+        return _static_ints(axis, "axis")
     return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _static_ints(value, argument: str = "shape"):
+    """A shape-like argument (a shape, an axis, a count) as Python ints: an int stays one; a
+    list or tuple gives a tuple (its entries may be 0-d Tensors or None); a Tensor or array of
+    integers gives an int (0-d) or a tuple. Keras's ops take all of these eagerly."""
+    if value is None or isinstance(value, bool) or type(value) is int:
+        return value
+    if type(value) is tuple and all(type(v) is int for v in value):
+        return value  # the common case, as it is
+    if isinstance(value, (list, tuple)):
+        return tuple(None if v is None else _static_ints(v, argument) for v in value)
+    if isinstance(value, (int, _numpy.integer)):
+        return int(value)
+    array = backend.to_numpy(value)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{argument}: expected integers, given {array.dtype} values "
+                        f"{array.tolist()}; cast them to int32.")
+    return int(array) if array.ndim == 0 else tuple(int(v) for v in array.reshape(-1))
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -301,6 +324,7 @@ def slice(inputs, start_indices, shape) -> Tensor:  # noqa: A001 - Keras's name
         shape: the slice's size on each axis.
     """
     inputs = _tensor(inputs)
+    start_indices, shape = _static_ints(start_indices), _static_ints(shape)
     return _ops.getitem(inputs, _window(inputs.shape, start_indices, tuple(shape)))
 
 
@@ -540,6 +564,7 @@ def top_k(x, k, sorted=True) -> tuple:  # noqa: A002 - Keras's name
         ([3.0, 2.0], [1, 2])
     """
     x = _tensor(x)
+    k = _static_ints(k, "k")
     xp = backend.xp
     order = xp.argsort(-x.value if x.dtype != bool else ~x.value, axis=-1, kind="stable")
     indices = order[..., :k]

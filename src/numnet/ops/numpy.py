@@ -26,7 +26,18 @@ from ..autodiff.symbolic import _registry as _symbolic_registry
 from ..autodiff.symbolic import any_symbolic as _any_symbolic
 from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
-from .core import _axis, _dtype_of, _float, _index, _is_float, _promote, _raw, _tensor, cast
+from .core import (
+    _axis,
+    _dtype_of,
+    _float,
+    _index,
+    _is_float,
+    _promote,
+    _raw,
+    _static_ints,
+    _tensor,
+    cast,
+)
 from .core import vectorize as vectorize  # keras.ops.numpy.vectorize is keras.ops.vectorize
 
 
@@ -62,7 +73,7 @@ def zeros(shape, dtype=None) -> Tensor:
         dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
             to ``None``.
     """
-    return Tensor(_xp().zeros(shape, dtype=_default(dtype)))
+    return Tensor(_xp().zeros(_static_ints(shape), dtype=_default(dtype)))
 
 
 @symbolic_op
@@ -74,7 +85,7 @@ def ones(shape, dtype=None) -> Tensor:
         dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
             to ``None``.
     """
-    return Tensor(_xp().ones(shape, dtype=_default(dtype)))
+    return Tensor(_xp().ones(_static_ints(shape), dtype=_default(dtype)))
 
 
 @symbolic_op
@@ -93,7 +104,7 @@ def full(shape, fill_value, dtype=None) -> Tensor:
         [7.0, 7.0]
     """
     dtype = _default(dtype)
-    return Tensor(_xp().full(shape, _raw(fill_value), dtype=dtype))
+    return Tensor(_xp().full(_static_ints(shape), _raw(fill_value), dtype=dtype))
 
 
 @symbolic_op
@@ -198,7 +209,8 @@ def eye(N, M=None, k=0, dtype=None) -> Tensor:  # noqa: N803 - Keras's names
         dtype: the output's dtype; None for floatx (or the input's, for the ``_like`` ops). Defaults
             to ``None``.
     """
-    return Tensor(_xp().eye(N, M, k, dtype=_default(dtype)))
+    return Tensor(_xp().eye(_static_ints(N, "N"), _static_ints(M, "M"), _static_ints(k, "k"),
+                            dtype=_default(dtype)))
 
 
 @symbolic_op
@@ -209,7 +221,7 @@ def identity(n, dtype=None) -> Tensor:
         n: the size of the square matrix.
         dtype: the output's dtype; None for floatx. Defaults to ``None``.
     """
-    return Tensor(_xp().eye(n, dtype=_default(dtype)))
+    return Tensor(_xp().eye(_static_ints(n, "n"), dtype=_default(dtype)))
 
 
 @symbolic_op
@@ -1135,7 +1147,7 @@ def reshape(x, newshape) -> Tensor:
         x: the input: an array, a number or a Tensor.
         newshape: the new shape; one entry may be -1 (inferred).
     """
-    return _ops.reshape(_tensor(x), newshape)
+    return _ops.reshape(_tensor(x), _static_ints(newshape, "newshape"))
 
 
 @symbolic_op
@@ -1381,7 +1393,7 @@ def broadcast_to(x, shape) -> Tensor:
         x: the input: an array, a number or a Tensor.
         shape: the output's shape, a tuple of ints.
     """
-    return _ops.broadcast_to(_tensor(x), tuple(shape))
+    return _ops.broadcast_to(_tensor(x), tuple(_static_ints(shape)))
 
 
 @symbolic_op
