@@ -21,6 +21,7 @@ from numnet.applications import (
     resnet50,
     vgg16,
     vgg19,
+    xception,
 )
 
 A = numnet.applications
@@ -54,6 +55,8 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.EfficientNetB0(weights=None), 5_330_571),
     (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
     (lambda: A.EfficientNetB3(weights=None), 12_320_535),
+    (lambda: A.Xception(weights=None), 22_910_480),
+    (lambda: A.Xception(weights=None, include_top=False), 20_861_480),
 ])
 def test_parameter_counts_are_kerass(build, total):
     assert build().count_params() == total
@@ -164,6 +167,7 @@ def test_namespaces():
     assert vgg16.VGG16 is A.VGG16 and vgg19.VGG19 is A.VGG19
     assert numnet.keras.applications.efficientnet.EfficientNetB0 is A.EfficientNetB0
     assert A.EfficientNetB0.__name__ == "EfficientNetB0"
+    assert numnet.keras.applications.xception.Xception is A.Xception is xception.Xception
     from numnet.keras.applications.vgg16 import VGG16
     assert VGG16 is A.VGG16
     for f in (A.MobileNetV2, A.ResNet50, A.ResNet101, A.VGG16, A.VGG19,
@@ -171,7 +175,8 @@ def test_namespaces():
         assert f.__doc__ and len(f.__doc__) > 80
 
 
-@pytest.mark.parametrize("module", [imagenet_utils, mobilenet_v2, resnet, vgg16, vgg19])
+@pytest.mark.parametrize("module", [imagenet_utils, mobilenet_v2, resnet, vgg16, vgg19,
+                                    xception])
 def test_docstring_examples_run(module):
     import doctest
 
@@ -200,6 +205,7 @@ def test_preprocess_caffe_mode_flips_to_bgr_and_subtracts_the_mean():
                   [0 - 103.939, 0 - 116.779, 255 - 123.68]]]]
     np.testing.assert_allclose(out, expected, rtol=1e-6)
     np.testing.assert_allclose(resnet50.preprocess_input(rgb.copy()), expected, rtol=1e-6)
+    np.testing.assert_allclose(xception.preprocess_input(np.array([255.0, 0.0])), [1.0, -1.0])
     np.testing.assert_allclose(vgg19.preprocess_input(rgb[0].copy()), expected[0], rtol=1e-6)
     first = np.moveaxis(rgb, -1, 1).copy()  # (1, 3, 1, 2)
     out = vgg16.preprocess_input(first, data_format="channels_first")
@@ -339,6 +345,8 @@ def test_missing_file_message_names_the_place(cache, tmp_path):
      r"input_shape must be \(224, 224, 3\)"),
     (lambda: A.ResNet50(weights=None, include_top=False, input_shape=(16, 16, 3)),
      "at least 32x32"),
+    (lambda: A.Xception(weights=None, include_top=False, input_shape=(64, 64, 3)),
+     "at least 71x71"),
     (lambda: A.VGG16(weights=None, include_top=False, input_shape=(32, 32)),
      "three integers"),
     (lambda: A.MobileNetV2(weights=None, input_shape=(None, None, 3)), "fully known"),

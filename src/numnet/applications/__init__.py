@@ -11,14 +11,23 @@ missing. ``weights=None`` builds the model with random weights; a path loads tha
 
 Each model's module holds its ``preprocess_input`` and ``decode_predictions``:
 ``keras.applications.mobilenet_v2``, ``resnet`` / ``resnet50``, ``vgg16``, ``vgg19``,
-``efficientnet``.
+``efficientnet``, ``xception``.
 """
 
 import importlib as _importlib
 import sys as _sys
 
 if __name__ == "numnet.applications":
-    from . import efficientnet, imagenet_utils, mobilenet_v2, resnet, resnet50, vgg16, vgg19
+    from . import (
+        efficientnet,
+        imagenet_utils,
+        mobilenet_v2,
+        resnet,
+        resnet50,
+        vgg16,
+        vgg19,
+        xception,
+    )
     from .efficientnet import (
         EfficientNetB0,
         EfficientNetB1,
@@ -33,10 +42,11 @@ if __name__ == "numnet.applications":
     from .resnet import ResNet50, ResNet101, ResNet152
     from .vgg16 import VGG16
     from .vgg19 import VGG19
+    from .xception import Xception
 
     # ``from numnet.keras.applications.resnet50 import ResNet50`` (tf.keras's spelling)
     for _name in ("efficientnet", "imagenet_utils", "mobilenet_v2", "resnet", "resnet50",
-                  "vgg16", "vgg19"):
+                  "vgg16", "vgg19", "xception"):
         _sys.modules[f"numnet.keras.applications.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
     _sys.modules["numnet.keras.applications"] = _sys.modules[__name__]
     del _name
@@ -45,5 +55,6 @@ else:  # imported first as numnet.keras.applications: be numnet.applications, no
 
 __all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
            "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7", "MobileNetV2",
-           "ResNet50", "ResNet101", "ResNet152", "VGG16", "VGG19", "efficientnet",
-           "imagenet_utils", "mobilenet_v2", "resnet", "resnet50", "vgg16", "vgg19"]
+           "ResNet50", "ResNet101", "ResNet152", "VGG16", "VGG19", "Xception", "efficientnet",
+           "imagenet_utils", "mobilenet_v2", "resnet", "resnet50", "vgg16", "vgg19",
+           "xception"]

@@ -1,0 +1,147 @@
+"""``keras.applications.xception``: Xception (Chollet, 2017), layer for layer as Keras builds
+it, so that Keras's weight files load into it. The transfer-learning guide's base model."""
+
+from __future__ import annotations
+
+from .. import config, layers
+from ..models import Model
+from . import imagenet_utils
+
+WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/xception/"
+
+
+def _axis() -> int:
+    return 1 if config.image_data_format() == "channels_first" else -1
+
+
+def _separable(x, filters, name):
+    """A 3x3 separable convolution (no bias) and its batch normalization."""
+    x = layers.SeparableConv2D(filters, (3, 3), padding="same", use_bias=False, name=name)(x)
+    return layers.BatchNormalization(axis=_axis(), name=f"{name}_bn")(x)
+
+
+def _downsampling_block(x, block, filters, first_relu=True):
+    """[ReLU,] separable, ReLU, separable, 3x3/2 max pooling, plus a strided 1x1 convolution
+    of the input. ``filters`` is (first, second). Block 2 has no leading ReLU, and, as in
+    Keras, its middle ReLU is named ``block2_sepconv2_act``."""
+    residual = layers.Conv2D(filters[1], (1, 1), strides=(2, 2), padding="same",
+                             use_bias=False)(x)
+    residual = layers.BatchNormalization(axis=_axis())(residual)
+    if first_relu:
+        x = layers.Activation("relu", name=f"block{block}_sepconv1_act")(x)
+    x = _separable(x, filters[0], f"block{block}_sepconv1")
+    x = layers.Activation("relu", name=f"block{block}_sepconv2_act")(x)
+    x = _separable(x, filters[1], f"block{block}_sepconv2")
+    x = layers.MaxPooling2D((3, 3), strides=(2, 2), padding="same",
+                            name=f"block{block}_pool")(x)
+    return layers.add([x, residual])
+
+
+def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+             pooling=None, classes=1000, classifier_activation="softmax", name="xception"):
+    """Xception: depthwise separable convolutions in 14 blocks with residual connections;
+    22,910,480 parameters with the top. Same layers, names and weights as Keras's.
+
+    Feed it images prepared by ``keras.applications.xception.preprocess_input`` (pixels
+    scaled to [-1, 1]).
+
+    Args:
+        include_top: whether to end with global average pooling ("avg_pool") and the
+            1000-class ``Dense`` layer "predictions". Defaults to ``True``.
+        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
+            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
+            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
+            ``xception_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` without the
+            top); numnet does not download it.
+        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
+            the model on. Defaults to ``None``.
+        input_shape: ``(rows, cols, 3)``, at least 71x71. Defaults to ``None``:
+            (299, 299, 3) with the top, ``(None, None, 3)`` without.
+        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling to ``(batch, 2048)``). Defaults to ``None``.
+        classes: the classifier's classes, with the top. Defaults to 1000.
+        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
+            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
+        name: the model's name. Defaults to ``"xception"``.
+
+    Returns:
+        A functional ``Model``.
+
+    Raises:
+        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
+            ``classifier_activation``.
+        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
+
+    Example:
+        >>> base = keras.applications.Xception(include_top=False, weights=None,
+        ...                                    input_shape=(150, 150, 3))
+        >>> base.output_shape
+        (None, 5, 5, 2048)
+    """
+    imagenet_utils.check_weights(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=299, min_size=71, data_format=config.image_data_format(),
+        require_flatten=include_top, weights=weights)
+    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    axis = _axis()
+    x = layers.Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(image)
+    x = layers.BatchNormalization(axis=axis, name="block1_conv1_bn")(x)
+    x = layers.Activation("relu", name="block1_conv1_act")(x)
+    x = layers.Conv2D(64, (3, 3), use_bias=False, name="block1_conv2")(x)
+    x = layers.BatchNormalization(axis=axis, name="block1_conv2_bn")(x)
+    x = layers.Activation("relu", name="block1_conv2_act")(x)
+    x = _downsampling_block(x, 2, (128, 128), first_relu=False)
+    x = _downsampling_block(x, 3, (256, 256))
+    x = _downsampling_block(x, 4, (728, 728))
+    for block in range(5, 13):  # the middle flow: three ReLU-separable pairs, added back
+        residual = x
+        for i in (1, 2, 3):
+            x = layers.Activation("relu", name=f"block{block}_sepconv{i}_act")(x)
+            x = _separable(x, 728, f"block{block}_sepconv{i}")
+        x = layers.add([x, residual])
+    x = _downsampling_block(x, 13, (728, 1024))
+    x = _separable(x, 1536, "block14_sepconv1")
+    x = layers.Activation("relu", name="block14_sepconv1_act")(x)
+    x = _separable(x, 2048, "block14_sepconv2")
+    x = layers.Activation("relu", name="block14_sepconv2_act")(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D()(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D()(x)
+    model = Model(inputs, x, name=name)
+    file_name = "xception_weights_tf_dim_ordering_tf_kernels" + (
+        ".h5" if include_top else "_notop.h5")
+    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
+                                            "Xception")
+    return model
+
+
+def preprocess_input(x, data_format=None):
+    """Scale pixels from [0, 255] to [-1, 1] (``x / 127.5 - 1``), as Xception was trained.
+
+    Args:
+        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
+            changed in place.
+        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
+            (``keras.config.image_data_format()``).
+
+    Returns:
+        The scaled float array.
+
+    Raises:
+        ValueError: for an unknown ``data_format``.
+    """
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
+
+
+def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each prediction: see
+    ``keras.applications.imagenet_utils.decode_predictions``."""
+    return imagenet_utils.decode_predictions(preds, top=top)
+
+
+__all__ = ["Xception", "decode_predictions", "preprocess_input"]
