@@ -19,6 +19,7 @@ from numnet.applications import (
     mobilenet_v2,
     resnet,
     resnet50,
+    resnet_v2,
     vgg16,
     vgg19,
     xception,
@@ -56,6 +57,9 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
     (lambda: A.EfficientNetB3(weights=None), 12_320_535),
     (lambda: A.Xception(weights=None), 22_910_480),
+    (lambda: A.ResNet50V2(weights=None), 25_613_800),
+    (lambda: A.ResNet101V2(weights=None), 44_675_560),
+    (lambda: A.ResNet152V2(weights=None), 60_380_648),
     (lambda: A.Xception(weights=None, include_top=False), 20_861_480),
 ])
 def test_parameter_counts_are_kerass(build, total):
@@ -91,6 +95,11 @@ def test_names_of_resnet50_and_vgg():
     assert names16[1:4] == ["block1_conv1", "block1_conv2", "block1_pool"]
     assert names16[-1] == "block5_pool" and len(names16) == 19
     assert len(A.VGG19(weights=None, include_top=False, input_shape=(32, 32, 3)).layers) == 22
+    v2 = A.ResNet50V2(weights=None, include_top=False, input_shape=(32, 32, 3))
+    names = [layer.name for layer in v2.layers]
+    assert names[1:3] == ["conv1_pad", "conv1_conv"] and "conv1_bn" not in names
+    assert names[-2:] == ["post_bn", "post_relu"] and "conv2_block3_2_pad" in names
+    assert v2.get_layer("conv2_block3_2_conv").strides == (2, 2)
 
 
 @pytest.mark.parametrize("pooling, shape", [(None, (None, 1, 1, 1280)), ("avg", (None, 1280)),
@@ -168,6 +177,7 @@ def test_namespaces():
     assert numnet.keras.applications.efficientnet.EfficientNetB0 is A.EfficientNetB0
     assert A.EfficientNetB0.__name__ == "EfficientNetB0"
     assert numnet.keras.applications.xception.Xception is A.Xception is xception.Xception
+    assert numnet.keras.applications.resnet_v2.ResNet50V2 is A.ResNet50V2
     from numnet.keras.applications.vgg16 import VGG16
     assert VGG16 is A.VGG16
     for f in (A.MobileNetV2, A.ResNet50, A.ResNet101, A.VGG16, A.VGG19,
@@ -206,6 +216,7 @@ def test_preprocess_caffe_mode_flips_to_bgr_and_subtracts_the_mean():
     np.testing.assert_allclose(out, expected, rtol=1e-6)
     np.testing.assert_allclose(resnet50.preprocess_input(rgb.copy()), expected, rtol=1e-6)
     np.testing.assert_allclose(xception.preprocess_input(np.array([255.0, 0.0])), [1.0, -1.0])
+    np.testing.assert_allclose(resnet_v2.preprocess_input(np.array([51.0])), [-0.6])
     np.testing.assert_allclose(vgg19.preprocess_input(rgb[0].copy()), expected[0], rtol=1e-6)
     first = np.moveaxis(rgb, -1, 1).copy()  # (1, 3, 1, 2)
     out = vgg16.preprocess_input(first, data_format="channels_first")

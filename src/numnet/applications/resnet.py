@@ -52,8 +52,23 @@ def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
 
 def _resnet(depths, include_top, weights, input_tensor, input_shape, pooling, classes,
             classifier_activation, name, weights_name, what):
-    """The stem (7x7/2 convolution, 3x3/2 max pooling), four stacks of ``depths`` blocks
-    (64, 128, 256, 512 filters) and the head."""
+    """ResNet v1: four stacks of ``depths`` bottleneck blocks (64, 128, 256, 512 filters)."""
+    def stacks(x):
+        for stage, (filters, blocks) in enumerate(zip((64, 128, 256, 512), depths,
+                                                      strict=True)):
+            x = stack_residual_blocks_v1(x, filters, blocks, stride1=1 if stage == 0 else 2,
+                                         name=f"conv{stage + 2}")
+        return x
+
+    return build_resnet(stacks, False, include_top, weights, input_tensor, input_shape,
+                        pooling, classes, classifier_activation, name, weights_name, what)
+
+
+def build_resnet(stacks, preact, include_top, weights, input_tensor, input_shape, pooling,
+                 classes, classifier_activation, name, weights_name, what):
+    """The stem (7x7/2 convolution, 3x3/2 max pooling), ``stacks(x)`` and the head. With
+    ``preact`` (ResNet v2) the stem has no batch normalization and the stacks are followed by
+    "post_bn" and "post_relu"."""
     imagenet_utils.check_weights(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
         input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
@@ -61,13 +76,15 @@ def _resnet(depths, include_top, weights, input_tensor, input_shape, pooling, cl
     image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
     x = layers.ZeroPadding2D(((3, 3), (3, 3)), name="conv1_pad")(image)
     x = layers.Conv2D(64, 7, strides=2, use_bias=True, name="conv1_conv")(x)
-    x = _batch_norm("conv1_bn")(x)
-    x = layers.Activation("relu", name="conv1_relu")(x)
+    if not preact:
+        x = _batch_norm("conv1_bn")(x)
+        x = layers.Activation("relu", name="conv1_relu")(x)
     x = layers.ZeroPadding2D(((1, 1), (1, 1)), name="pool1_pad")(x)
     x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
-    for stage, (filters, blocks) in enumerate(zip((64, 128, 256, 512), depths, strict=True)):
-        x = stack_residual_blocks_v1(x, filters, blocks, stride1=1 if stage == 0 else 2,
-                                     name=f"conv{stage + 2}")
+    x = stacks(x)
+    if preact:
+        x = _batch_norm("post_bn")(x)
+        x = layers.Activation("relu", name="post_relu")(x)
     if include_top:
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
