@@ -1101,11 +1101,9 @@ FAILS = {
     "miniature_gpt": "a two-output model compiled with loss=[loss_fn, None] refuses one "
                      "target array (models/outputs.py): Keras gives the output without a loss "
                      "no target",
-    "tf_string_tensors": "string tensors are not TensorFlow's (tf_compat.py, strings.py, "
-                         "tf_api/files.py): tf.constant('...').dtype is not tf.string, numpy() "
-                         "gives str not bytes, tf.strings.split / bytes_split of a scalar give "
-                         "Python lists, tf.io.decode_raw refuses a str tensor, "
-                         "tf.strings.unicode_decode is missing",
+    "tf_string_tensors": "tf.strings.split, bytes_split and unicode_split of a scalar string "
+                         "give Python lists, not string tensors, and tf.strings.unicode_decode "
+                         "is missing (strings.py)",
     "metric_learning": "model.metrics leaves out the compiled metrics until a batch with "
                        "targets has built them (models/trainer.py, feeding.py): with a "
                        "PyDataset of inputs only, Keras 3's metrics loop in train_step never "
