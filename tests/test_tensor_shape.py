@@ -23,3 +23,18 @@ def test_shape_answers_tensorshape_methods():
     assert model(np.ones((2, 4), "float32")).shape.as_list() == [2, 3]
     with pytest.raises(ValueError, match="incompatible"):
         x.shape.assert_is_compatible_with([2, 4])
+
+
+def test_an_integer_scalar_tensor_is_an_index_and_a_slice_bound():
+    table = np.arange(20.0).reshape(1, 10, 2)
+    x = tf.ones((3, 4))
+    length = tf.shape(x)[1]
+    assert table[:, :length, :].shape == (1, 4, 2)
+    encoding = tf.constant(table[0])
+    assert tuple(encoding[tf.newaxis, :length, :].shape) == (1, 4, 2)
+    assert [0, 1, 2, 3, 4][tf.constant(2)] == 2
+    with pytest.raises(TypeError, match="integer scalar"):
+        [0, 1][tf.constant(1.0)]
+    with pytest.raises(TypeError, match="integer scalar"):
+        [0, 1][tf.constant([1, 0])]
+    assert float(tf.math.rsqrt(0.0)) == np.inf

@@ -793,7 +793,8 @@ def sqrt(x, name: str | None = None) -> Tensor:
 def rsqrt(x, name: str | None = None) -> Tensor:
     """1 / sqrt(x), element-wise."""
     x = _to_tensor(x)
-    out = 1 / backend.xp.sqrt(x.value)
+    with np.errstate(divide="ignore"):  # rsqrt(0) is inf, as TensorFlow's, without a warning
+        out = 1 / backend.xp.sqrt(x.value)
     return _unary(x, out, lambda g: -0.5 * g * out / x.value)
 
 

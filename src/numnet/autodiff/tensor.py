@@ -211,6 +211,15 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.value)
 
+    def __index__(self) -> int:
+        # an integer scalar Tensor as an index or slice bound (x[:tf.shape(y)[1]]), as
+        # TensorFlow's; other Tensors are not indices
+        value = self.value
+        if getattr(value, "ndim", 1) != 0 or value.dtype.kind not in "iub":
+            raise TypeError(f"Only integer scalar Tensors can be used as an index; given a "
+                            f"Tensor of shape {self.shape} and dtype {value.dtype}.")
+        return int(value)
+
     def __bool__(self) -> bool:
         if self.value.size != 1:
             raise ValueError(
