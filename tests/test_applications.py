@@ -16,6 +16,7 @@ import numnet as keras
 from numnet.applications import (
     efficientnet,
     imagenet_utils,
+    inception_v3,
     mobilenet_v2,
     resnet,
     resnet50,
@@ -57,6 +58,8 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
     (lambda: A.EfficientNetB3(weights=None), 12_320_535),
     (lambda: A.Xception(weights=None), 22_910_480),
+    (lambda: A.InceptionV3(weights=None), 23_851_784),
+    (lambda: A.InceptionV3(weights=None, include_top=False), 21_802_784),
     (lambda: A.ResNet50V2(weights=None), 25_613_800),
     (lambda: A.ResNet101V2(weights=None), 44_675_560),
     (lambda: A.ResNet152V2(weights=None), 60_380_648),
@@ -178,6 +181,7 @@ def test_namespaces():
     assert A.EfficientNetB0.__name__ == "EfficientNetB0"
     assert numnet.keras.applications.xception.Xception is A.Xception is xception.Xception
     assert numnet.keras.applications.resnet_v2.ResNet50V2 is A.ResNet50V2
+    assert numnet.keras.applications.inception_v3.InceptionV3 is A.InceptionV3
     from numnet.keras.applications.vgg16 import VGG16
     assert VGG16 is A.VGG16
     for f in (A.MobileNetV2, A.ResNet50, A.ResNet101, A.VGG16, A.VGG19,
@@ -186,7 +190,7 @@ def test_namespaces():
 
 
 @pytest.mark.parametrize("module", [imagenet_utils, mobilenet_v2, resnet, vgg16, vgg19,
-                                    xception])
+                                    xception, inception_v3])
 def test_docstring_examples_run(module):
     import doctest
 
@@ -217,6 +221,7 @@ def test_preprocess_caffe_mode_flips_to_bgr_and_subtracts_the_mean():
     np.testing.assert_allclose(resnet50.preprocess_input(rgb.copy()), expected, rtol=1e-6)
     np.testing.assert_allclose(xception.preprocess_input(np.array([255.0, 0.0])), [1.0, -1.0])
     np.testing.assert_allclose(resnet_v2.preprocess_input(np.array([51.0])), [-0.6])
+    np.testing.assert_allclose(inception_v3.preprocess_input(np.array([51.0])), [-0.6])
     np.testing.assert_allclose(vgg19.preprocess_input(rgb[0].copy()), expected[0], rtol=1e-6)
     first = np.moveaxis(rgb, -1, 1).copy()  # (1, 3, 1, 2)
     out = vgg16.preprocess_input(first, data_format="channels_first")
@@ -358,6 +363,8 @@ def test_missing_file_message_names_the_place(cache, tmp_path):
      "at least 32x32"),
     (lambda: A.Xception(weights=None, include_top=False, input_shape=(64, 64, 3)),
      "at least 71x71"),
+    (lambda: A.InceptionV3(weights=None, include_top=False, input_shape=(71, 71, 3)),
+     "at least 75x75"),
     (lambda: A.VGG16(weights=None, include_top=False, input_shape=(32, 32)),
      "three integers"),
     (lambda: A.MobileNetV2(weights=None, input_shape=(None, None, 3)), "fully known"),
