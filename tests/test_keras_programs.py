@@ -1119,16 +1119,6 @@ FAILS = {
                                 "ones and get_config returns them, so from_config, clone_model "
                                 "and a .keras file rebuild the layer; numnet's config has only "
                                 "name, trainable and dtype",
-    "tf_modules_guide": "tf.train.Checkpoint.restore does not defer: a Module's variables "
-                        "created after restore() (on first call) keep their random values, where "
-                        "TensorFlow restores them as they are made; list_variables names entries "
-                        "'model/.variables/0', not 'model/dense_1/w/.ATTRIBUTES/VARIABLE_VALUE'; "
-                        "tf.matmul of mismatched shapes raises ValueError where the guide catches "
-                        "tf.errors.InvalidArgumentError (tf_api/checkpoint.py, tf_compat.py)",
-    "mixed_precision": "a built-in layer called on a symbolic tensor gives its output the input's "
-                       "dtype (SymbolicTensor.apply, layers/base.py), not the layer's compute "
-                       "dtype: Dense under mixed_float16 on an Input gives float32 where Keras "
-                       "gives float16 (Embedding on an int32 Input gives int32, Keras float32)",
     "causal_dilated_conv": "fit refuses sequence targets for a model whose Input has a free "
                            "time axis (shape=(None, 1)): losses.validate_targets compares "
                            "y.shape[1:] (40, 1) with the output shape (None, 1) and takes None "

@@ -61,3 +61,29 @@ def test_lookup_layers_round_trip_through_their_serialized_form():
         again = deserialize_keras_object(serialize_keras_object(layer))
         assert type(again) is type(layer)
         assert again.get_vocabulary() == layer.get_vocabulary()
+
+
+def test_float_inputs_take_the_compute_dtype_of_the_layer():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        inputs = keras.Input((4,))
+        hidden = layers.Dense(3)(inputs)
+        out = layers.Activation("softmax", dtype="float32")(hidden)
+        ids = keras.Input((2,), dtype="int32")
+        assert inputs.dtype == "float32" and hidden.dtype == "float16"
+        assert out.dtype == "float32"
+        assert layers.Embedding(5, 2)(ids).dtype == "float16"
+        assert layers.Flatten()(ids).dtype == "int32"  # structure only: the input's dtype
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_tf_matmul_of_mismatched_shapes_raises_tensorflows_error():
+    import numnet as tf
+
+    try:
+        tf.matmul(tf.ones((2, 3)), tf.ones((2, 3)))
+    except tf.errors.InvalidArgumentError as error:
+        assert isinstance(error, ValueError) and "3 != 2" in str(error)
+    else:
+        raise AssertionError("no error")

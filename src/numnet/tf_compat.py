@@ -777,6 +777,12 @@ def matmul(a, b, transpose_a: builtins.bool = False, transpose_b: builtins.bool 
         a = _ops.transpose(a, tuple(builtins.range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2))
     if transpose_b or adjoint_b:
         b = _ops.transpose(b, tuple(builtins.range(b.ndim - 2)) + (b.ndim - 1, b.ndim - 2))
+    if a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] != b.shape[-2]:
+        # TensorFlow's error (also a ValueError), which programs catch by that name
+        raise errors.InvalidArgumentError(
+            None, None, f"matmul: the inner dimensions must match: a has shape {a.shape} and "
+                        f"b has shape {b.shape} ({a.shape[-1]} != {b.shape[-2]}); transpose one "
+                        "of them (transpose_a / transpose_b) or reshape.")
     return _ops.matmul(a, b)
 
 

@@ -325,8 +325,12 @@ class Layer:
 
     def _output_dtype(self, input_dtype):
         """The dtype of this layer's output on a symbolic input of ``input_dtype`` (what
-        Keras's compute_output_spec gives): the input's, unless the layer changes it (the
-        lookup, hashing and encoding layers, Embedding)."""
+        Keras's compute_output_spec gives): a float input is cast to the layer's compute
+        dtype (float16 under mixed_float16), other inputs keep theirs; the lookup, hashing
+        and encoding layers and Embedding say their own."""
+        if input_dtype is None or (isinstance(input_dtype, str)
+                                   and input_dtype.startswith(("float", "bfloat"))):
+            return self.compute_dtype
         return input_dtype
 
     def _weight(self, variable: Variable) -> Tensor:
