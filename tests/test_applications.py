@@ -17,6 +17,7 @@ from numnet.applications import (
     efficientnet,
     imagenet_utils,
     inception_v3,
+    mobilenet,
     mobilenet_v2,
     resnet,
     resnet50,
@@ -58,6 +59,8 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
     (lambda: A.EfficientNetB3(weights=None), 12_320_535),
     (lambda: A.Xception(weights=None), 22_910_480),
+    (lambda: A.MobileNet(weights=None), 4_253_864),
+    (lambda: A.MobileNet(weights=None, alpha=0.25, include_top=False), 218_544),
     (lambda: A.InceptionV3(weights=None), 23_851_784),
     (lambda: A.InceptionV3(weights=None, include_top=False), 21_802_784),
     (lambda: A.ResNet50V2(weights=None), 25_613_800),
@@ -182,6 +185,7 @@ def test_namespaces():
     assert numnet.keras.applications.xception.Xception is A.Xception is xception.Xception
     assert numnet.keras.applications.resnet_v2.ResNet50V2 is A.ResNet50V2
     assert numnet.keras.applications.inception_v3.InceptionV3 is A.InceptionV3
+    assert numnet.keras.applications.mobilenet.MobileNet is A.MobileNet
     from numnet.keras.applications.vgg16 import VGG16
     assert VGG16 is A.VGG16
     for f in (A.MobileNetV2, A.ResNet50, A.ResNet101, A.VGG16, A.VGG19,
@@ -190,7 +194,7 @@ def test_namespaces():
 
 
 @pytest.mark.parametrize("module", [imagenet_utils, mobilenet_v2, resnet, vgg16, vgg19,
-                                    xception, inception_v3])
+                                    xception, inception_v3, mobilenet])
 def test_docstring_examples_run(module):
     import doctest
 
@@ -334,6 +338,8 @@ def test_missing_imagenet_file_says_what_to_do(cache):
         A.ResNet50(include_top=False, input_shape=(32, 32, 3))
     assert "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5" in str(err.value)
     assert "weights=None" in str(err.value)
+    with pytest.raises(FileNotFoundError, match="'mobilenet_2_5_128_tf_no_top.h5'"):
+        A.MobileNet(alpha=0.25, include_top=False, input_shape=(128, 128, 3))
     with pytest.raises(FileNotFoundError, match="'efficientnetb0.h5'"):
         A.EfficientNetB0()
     with pytest.raises(FileNotFoundError, match="vgg16_weights_tf_dim_ordering_tf_kernels_notop"):
@@ -369,6 +375,9 @@ def test_missing_file_message_names_the_place(cache, tmp_path):
      "three integers"),
     (lambda: A.MobileNetV2(weights=None, input_shape=(None, None, 3)), "fully known"),
     (lambda: A.MobileNetV2(weights="imagenet", alpha=0.6, include_top=False), "alpha in"),
+    (lambda: A.MobileNet(weights="imagenet", alpha=0.6, include_top=False), "alpha in"),
+    (lambda: A.MobileNet(weights="imagenet", depth_multiplier=2, include_top=False),
+     "depth_multiplier=1 only"),
     (lambda: A.ResNet50(weights="imagenet", include_top=False, input_shape=(32, 32, 1)),
      "3 channels"),
     (lambda: A.MobileNetV2(input_shape=(224, 224, 3), classifier_activation="relu"),

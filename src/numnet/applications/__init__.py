@@ -10,8 +10,8 @@ Keras's file name); numnet does not download, and says which file to put there w
 missing. ``weights=None`` builds the model with random weights; a path loads that file.
 
 Each model's module holds its ``preprocess_input`` and ``decode_predictions``:
-``keras.applications.mobilenet_v2``, ``resnet`` / ``resnet50``, ``resnet_v2``, ``vgg16``,
-``vgg19``, ``efficientnet``, ``xception``, ``inception_v3``.
+``keras.applications.mobilenet``, ``mobilenet_v2``, ``resnet`` / ``resnet50``,
+``resnet_v2``, ``vgg16``, ``vgg19``, ``efficientnet``, ``xception``, ``inception_v3``.
 """
 
 import importlib as _importlib
@@ -22,6 +22,7 @@ if __name__ == "numnet.applications":
         efficientnet,
         imagenet_utils,
         inception_v3,
+        mobilenet,
         mobilenet_v2,
         resnet,
         resnet50,
@@ -41,6 +42,7 @@ if __name__ == "numnet.applications":
         EfficientNetB7,
     )
     from .inception_v3 import InceptionV3
+    from .mobilenet import MobileNet
     from .mobilenet_v2 import MobileNetV2
     from .resnet import ResNet50, ResNet101, ResNet152
     from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
@@ -49,8 +51,9 @@ if __name__ == "numnet.applications":
     from .xception import Xception
 
     # ``from numnet.keras.applications.resnet50 import ResNet50`` (tf.keras's spelling)
-    for _name in ("efficientnet", "imagenet_utils", "inception_v3", "mobilenet_v2", "resnet",
-                  "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"):
+    for _name in ("efficientnet", "imagenet_utils", "inception_v3", "mobilenet",
+                  "mobilenet_v2", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
+                  "xception"):
         _sys.modules[f"numnet.keras.applications.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
     _sys.modules["numnet.keras.applications"] = _sys.modules[__name__]
     del _name
@@ -59,8 +62,8 @@ else:  # imported first as numnet.keras.applications: be numnet.applications, no
 
 __all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
            "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7", "InceptionV3",
-           "MobileNetV2",
+           "MobileNet", "MobileNetV2",
            "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
            "VGG16", "VGG19", "Xception", "efficientnet", "imagenet_utils", "inception_v3",
-           "mobilenet_v2",
+           "mobilenet", "mobilenet_v2",
            "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"]
