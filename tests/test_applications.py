@@ -14,6 +14,7 @@ import pytest
 import numnet
 import numnet as keras
 from numnet.applications import (
+    densenet,
     efficientnet,
     imagenet_utils,
     inception_v3,
@@ -59,6 +60,9 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
     (lambda: A.EfficientNetB3(weights=None), 12_320_535),
     (lambda: A.Xception(weights=None), 22_910_480),
+    (lambda: A.DenseNet121(weights=None), 8_062_504),
+    (lambda: A.DenseNet169(weights=None), 14_307_880),
+    (lambda: A.DenseNet201(weights=None), 20_242_984),
     (lambda: A.MobileNet(weights=None), 4_253_864),
     (lambda: A.MobileNet(weights=None, alpha=0.25, include_top=False), 218_544),
     (lambda: A.InceptionV3(weights=None), 23_851_784),
@@ -186,6 +190,7 @@ def test_namespaces():
     assert numnet.keras.applications.resnet_v2.ResNet50V2 is A.ResNet50V2
     assert numnet.keras.applications.inception_v3.InceptionV3 is A.InceptionV3
     assert numnet.keras.applications.mobilenet.MobileNet is A.MobileNet
+    assert numnet.keras.applications.densenet.DenseNet121 is A.DenseNet121
     from numnet.keras.applications.vgg16 import VGG16
     assert VGG16 is A.VGG16
     for f in (A.MobileNetV2, A.ResNet50, A.ResNet101, A.VGG16, A.VGG19,
@@ -239,6 +244,8 @@ def test_preprocess_torch_mode_and_tensors():
     out = imagenet_utils.preprocess_input(x, mode="torch")
     np.testing.assert_allclose(out[0, 0, 0], [(1 - 0.485) / 0.229, (1 - 0.456) / 0.224,
                                               (1 - 0.406) / 0.225], rtol=1e-6)
+    np.testing.assert_allclose(densenet.preprocess_input(np.zeros((1, 3)))[0],
+                               [-0.485 / 0.229, -0.456 / 0.224, -0.406 / 0.225], rtol=1e-6)
     rgb = np.random.default_rng(0).uniform(0, 255, (2, 4, 4, 3)).astype("float32")
     for mode in ("caffe", "tf", "torch"):
         tensor = imagenet_utils.preprocess_input(numnet.ops.convert_to_tensor(rgb), mode=mode)

@@ -11,7 +11,8 @@ missing. ``weights=None`` builds the model with random weights; a path loads tha
 
 Each model's module holds its ``preprocess_input`` and ``decode_predictions``:
 ``keras.applications.mobilenet``, ``mobilenet_v2``, ``resnet`` / ``resnet50``,
-``resnet_v2``, ``vgg16``, ``vgg19``, ``efficientnet``, ``xception``, ``inception_v3``.
+``resnet_v2``, ``vgg16``, ``vgg19``, ``efficientnet``, ``xception``, ``inception_v3``,
+``densenet``.
 """
 
 import importlib as _importlib
@@ -19,6 +20,7 @@ import sys as _sys
 
 if __name__ == "numnet.applications":
     from . import (
+        densenet,
         efficientnet,
         imagenet_utils,
         inception_v3,
@@ -31,6 +33,7 @@ if __name__ == "numnet.applications":
         vgg19,
         xception,
     )
+    from .densenet import DenseNet121, DenseNet169, DenseNet201
     from .efficientnet import (
         EfficientNetB0,
         EfficientNetB1,
@@ -51,7 +54,7 @@ if __name__ == "numnet.applications":
     from .xception import Xception
 
     # ``from numnet.keras.applications.resnet50 import ResNet50`` (tf.keras's spelling)
-    for _name in ("efficientnet", "imagenet_utils", "inception_v3", "mobilenet",
+    for _name in ("densenet", "efficientnet", "imagenet_utils", "inception_v3", "mobilenet",
                   "mobilenet_v2", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
                   "xception"):
         _sys.modules[f"numnet.keras.applications.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
@@ -60,10 +63,11 @@ if __name__ == "numnet.applications":
 else:  # imported first as numnet.keras.applications: be numnet.applications, not a copy
     _sys.modules[__name__] = _importlib.import_module("numnet.applications")
 
-__all__ = ["EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3",
-           "EfficientNetB4", "EfficientNetB5", "EfficientNetB6", "EfficientNetB7", "InceptionV3",
-           "MobileNet", "MobileNetV2",
-           "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2",
-           "VGG16", "VGG19", "Xception", "efficientnet", "imagenet_utils", "inception_v3",
-           "mobilenet", "mobilenet_v2",
-           "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"]
+__all__ = [
+    "DenseNet121", "DenseNet169", "DenseNet201", "EfficientNetB0", "EfficientNetB1",
+    "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6",
+    "EfficientNetB7", "InceptionV3", "MobileNet", "MobileNetV2", "ResNet50", "ResNet101",
+    "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception",
+    "densenet", "efficientnet", "imagenet_utils", "inception_v3", "mobilenet", "mobilenet_v2",
+    "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "xception",
+]

@@ -1,0 +1,177 @@
+"""``keras.applications.densenet``: DenseNet121, DenseNet169 and DenseNet201 (Huang et al.,
+2017): every layer of a dense block sees the concatenation of all the block's earlier outputs.
+Layer for layer as Keras builds them, so that Keras's weight files load into them."""
+
+from __future__ import annotations
+
+from .. import config, layers
+from ..models import Model
+from . import imagenet_utils
+
+WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/"
+GROWTH_RATE = 32
+
+
+def _axis() -> int:
+    return 3 if config.image_data_format() == "channels_last" else 1
+
+
+def _batch_norm(name):
+    return layers.BatchNormalization(axis=_axis(), epsilon=1.001e-5, name=name)
+
+
+def conv_block(x, growth_rate, name):
+    """BN, ReLU, 1x1 (``4 * growth_rate``), BN, ReLU, 3x3 (``growth_rate``), concatenated to
+    the input."""
+    y = _batch_norm(f"{name}_0_bn")(x)
+    y = layers.Activation("relu", name=f"{name}_0_relu")(y)
+    y = layers.Conv2D(4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(y)
+    y = _batch_norm(f"{name}_1_bn")(y)
+    y = layers.Activation("relu", name=f"{name}_1_relu")(y)
+    y = layers.Conv2D(growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv")(y)
+    return layers.Concatenate(axis=_axis(), name=f"{name}_concat")([x, y])
+
+
+def dense_block(x, blocks, name):
+    """``blocks`` conv blocks named ``{name}_block1`` ..."""
+    for i in range(blocks):
+        x = conv_block(x, GROWTH_RATE, name=f"{name}_block{i + 1}")
+    return x
+
+
+def transition_block(x, reduction, name):
+    """BN, ReLU, a 1x1 convolution keeping ``reduction`` of the channels, 2x2 average
+    pooling."""
+    x = _batch_norm(f"{name}_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_relu")(x)
+    x = layers.Conv2D(int(x.shape[_axis()] * reduction), 1, use_bias=False,
+                      name=f"{name}_conv")(x)
+    return layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
+
+
+def _densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, classes,
+              classifier_activation, name, what):
+    imagenet_utils.check_weights(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
+        require_flatten=include_top, weights=weights)
+    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    x = layers.ZeroPadding2D(((3, 3), (3, 3)))(image)
+    x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
+    x = _batch_norm("conv1_bn")(x)
+    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = layers.ZeroPadding2D(((1, 1), (1, 1)))(x)
+    x = layers.MaxPooling2D(3, strides=2, name="pool1")(x)
+    for stage, count in enumerate(blocks):
+        x = dense_block(x, count, name=f"conv{stage + 2}")
+        if stage < 3:
+            x = transition_block(x, 0.5, name=f"pool{stage + 2}")
+    x = _batch_norm("bn")(x)
+    x = layers.Activation("relu", name="relu")(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    model = Model(inputs, x, name=name)
+    file_name = f"{what.lower()}_weights_tf_dim_ordering_tf_kernels" + (
+        ".h5" if include_top else "_notop.h5")
+    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
+                                            what)
+    return model
+
+
+_DOC = """{what}: dense blocks of {blocks} layers (growth rate 32) joined by transitions;
+    {params} parameters with the top. Same layers, names and weights as Keras's.
+
+    Feed it images prepared by ``keras.applications.densenet.preprocess_input`` ("torch"
+    mode: pixels scaled to [0, 1], then normalized per channel).
+
+    Args:
+        include_top: whether to end with global average pooling ("avg_pool") and the
+            1000-class ``Dense`` layer "predictions". Defaults to ``True``.
+        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
+            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
+            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
+            ``{file}_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` without the
+            top); numnet does not download it.
+        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
+            the model on. Defaults to ``None``.
+        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``:
+            (224, 224, 3) with the top, ``(None, None, 3)`` without.
+        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``.
+            Defaults to ``None``.
+        classes: the classifier's classes, with the top. Defaults to 1000.
+        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
+            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
+        name: the model's name. Defaults to ``"{file}"``.
+
+    Returns:
+        A functional ``Model``.
+
+    Raises:
+        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
+            ``classifier_activation``.
+        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
+"""
+
+
+def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+                pooling=None, classes=1000, classifier_activation="softmax",
+                name="densenet121"):
+    return _densenet((6, 12, 24, 16), include_top, weights, input_tensor, input_shape,
+                     pooling, classes, classifier_activation, name, "DenseNet121")
+
+
+def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+                pooling=None, classes=1000, classifier_activation="softmax",
+                name="densenet169"):
+    return _densenet((6, 12, 32, 32), include_top, weights, input_tensor, input_shape,
+                     pooling, classes, classifier_activation, name, "DenseNet169")
+
+
+def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+                pooling=None, classes=1000, classifier_activation="softmax",
+                name="densenet201"):
+    return _densenet((6, 12, 48, 32), include_top, weights, input_tensor, input_shape,
+                     pooling, classes, classifier_activation, name, "DenseNet201")
+
+
+DenseNet121.__doc__ = _DOC.format(what="DenseNet121", blocks="6, 12, 24, 16",
+                                  params="8,062,504", file="densenet121")
+DenseNet169.__doc__ = _DOC.format(what="DenseNet169", blocks="6, 12, 32, 32",
+                                  params="14,307,880", file="densenet169")
+DenseNet201.__doc__ = _DOC.format(what="DenseNet201", blocks="6, 12, 48, 32",
+                                  params="20,242,984", file="densenet201")
+
+
+def preprocess_input(x, data_format=None):
+    """Prepare images for DenseNet ("torch" mode): ``x / 255``, then each channel less
+    (0.485, 0.456, 0.406) and divided by (0.229, 0.224, 0.225).
+
+    Args:
+        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
+            changed in place.
+        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
+            (``keras.config.image_data_format()``).
+
+    Returns:
+        The normalized float array.
+
+    Raises:
+        ValueError: for an unknown ``data_format``.
+    """
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
+
+
+def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each prediction: see
+    ``keras.applications.imagenet_utils.decode_predictions``."""
+    return imagenet_utils.decode_predictions(preds, top=top)
+
+
+__all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "decode_predictions",
+           "preprocess_input"]
