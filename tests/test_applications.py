@@ -402,8 +402,12 @@ def test_errors(cache, build, message):
 
 def _names(model):
     """The layers' names, less the numbers that tell apart the unnamed layers of a session."""
-    return [re.sub(r"_\d+$", "", layer.name) if layer.name.startswith(("global_", "input_"))
-            else layer.name for layer in model.layers]
+    return [_AUTO_NAME.sub(r"\1", layer.name) for layer in model.layers]
+
+
+_AUTO_NAME = re.compile(r"^(input_layer|conv2d|batch_normalization|activation|add|concatenate|"
+                        r"average_pooling2d|max_pooling2d|zero_padding2d|rescaling|"
+                        r"normalization|global_average_pooling2d|global_max_pooling2d)_\d+$")
 
 
 @pytest.fixture(scope="module")
@@ -417,8 +421,20 @@ def real_keras():
                          classifier_activation=None)),
     ("ResNet50", dict(include_top=False, pooling="avg", input_shape=(32, 32, 3))),
     ("EfficientNetB0", dict(include_top=True, classes=10, input_shape=(32, 32, 3))),
+    # Keras builds these slowly (10-30 s each): with NUMNET_KERAS_APPLICATIONS=all
+    ("VGG16", dict(include_top=False, pooling="max", input_shape=(32, 32, 3))),
+    ("VGG19", dict(include_top=True, classes=5, input_shape=(32, 32, 3))),
+    ("Xception", dict(include_top=True, classes=10, input_shape=(71, 71, 3))),
+    ("InceptionV3", dict(include_top=False, pooling="avg", input_shape=(75, 75, 3))),
+    ("MobileNet", dict(include_top=True, classes=10, input_shape=(32, 32, 3), alpha=0.5)),
+    ("ResNet50V2", dict(include_top=True, classes=10, input_shape=(32, 32, 3))),
+    ("DenseNet121", dict(include_top=False, pooling="max", input_shape=(32, 32, 3))),
+    ("MobileNetV2", dict(include_top=False, input_shape=(32, 32, 3), alpha=1.4)),
 ])
 def test_kerass_weights_give_kerass_predictions(real_keras, tmp_path, name, kwargs):
+    if name not in ("MobileNetV2", "ResNet50", "EfficientNetB0") or "alpha" in kwargs:
+        if os.environ.get("NUMNET_KERAS_APPLICATIONS") != "all":
+            pytest.skip("set NUMNET_KERAS_APPLICATIONS=all to compare this one with Keras")
     theirs = getattr(real_keras.applications, name)(weights=None, **kwargs)
     rng = np.random.default_rng(1)
     for layer in theirs.layers:  # moving statistics away from 0 / 1, so that they matter
@@ -431,7 +447,7 @@ def test_kerass_weights_give_kerass_predictions(real_keras, tmp_path, name, kwar
     assert _names(ours) == _names(theirs)
     assert ours.count_params() == theirs.count_params()
     assert ours.output_shape == tuple(theirs.output_shape)
-    x = rng.uniform(-1, 1, (2, 32, 32, 3)).astype("float32")
+    x = rng.uniform(-1, 1, (2, *kwargs["input_shape"])).astype("float32")
     if name.startswith("EfficientNet"):
         x = (x + 1) * 127.5  # pixels: the model rescales them itself
     expected = np.asarray(theirs(x, training=False))
