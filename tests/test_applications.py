@@ -20,6 +20,7 @@ from numnet.applications import (
     inception_v3,
     mobilenet,
     mobilenet_v2,
+    mobilenet_v3,
     resnet,
     resnet50,
     resnet_v2,
@@ -60,6 +61,8 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
     (lambda: A.EfficientNetB3(weights=None), 12_320_535),
     (lambda: A.Xception(weights=None), 22_910_480),
+    (lambda: A.MobileNetV3Small(weights=None), 2_554_968),
+    (lambda: A.MobileNetV3Large(weights=None), 5_507_432),
     (lambda: A.DenseNet121(weights=None), 8_062_504),
     (lambda: A.DenseNet169(weights=None), 14_307_880),
     (lambda: A.DenseNet201(weights=None), 20_242_984),
@@ -151,7 +154,7 @@ def test_efficientnet_layers_and_preprocessing():
     assert "block2a_drop" not in names and names[-1] == "avg_pool"
     assert model.get_layer("block6d_dwconv").kernel.shape == (5, 5, 1152, 1)
     x = np.random.default_rng(0).uniform(0, 255, (2, 32, 32, 3)).astype("float32")
-    assert efficientnet.preprocess_input(x) is x
+    assert efficientnet.preprocess_input(x) is x and mobilenet_v3.preprocess_input(x) is x
     assert model.predict(x, verbose=0).shape == (2, 1280)
 
 
@@ -191,6 +194,7 @@ def test_namespaces():
     assert numnet.keras.applications.inception_v3.InceptionV3 is A.InceptionV3
     assert numnet.keras.applications.mobilenet.MobileNet is A.MobileNet
     assert numnet.keras.applications.densenet.DenseNet121 is A.DenseNet121
+    assert numnet.keras.applications.mobilenet_v3.MobileNetV3Small is A.MobileNetV3Small
     from numnet.keras.applications.vgg16 import VGG16
     assert VGG16 is A.VGG16
     for f in (A.MobileNetV2, A.ResNet50, A.ResNet101, A.VGG16, A.VGG19,
@@ -406,8 +410,9 @@ def _names(model):
 
 
 _AUTO_NAME = re.compile(r"^(input_layer|conv2d|batch_normalization|activation|add|concatenate|"
-                        r"average_pooling2d|max_pooling2d|zero_padding2d|rescaling|"
-                        r"normalization|global_average_pooling2d|global_max_pooling2d)_\d+$")
+                        r"average_pooling2d|max_pooling2d|zero_padding2d|rescaling|re_lu|"
+                        r"normalization|global_average_pooling2d|global_max_pooling2d|"
+                        r"dropout|flatten)_\d+$")
 
 
 @pytest.fixture(scope="module")
@@ -430,6 +435,9 @@ def real_keras():
     ("ResNet50V2", dict(include_top=True, classes=10, input_shape=(32, 32, 3))),
     ("DenseNet121", dict(include_top=False, pooling="max", input_shape=(32, 32, 3))),
     ("MobileNetV2", dict(include_top=False, input_shape=(32, 32, 3), alpha=1.4)),
+    ("MobileNetV3Small", dict(include_top=True, classes=10, input_shape=(32, 32, 3))),
+    ("MobileNetV3Large", dict(include_top=False, input_shape=(32, 32, 3), alpha=0.75,
+                              minimalistic=True)),
 ])
 def test_kerass_weights_give_kerass_predictions(real_keras, tmp_path, name, kwargs):
     if name not in ("MobileNetV2", "ResNet50", "EfficientNetB0") or "alpha" in kwargs:
@@ -448,7 +456,7 @@ def test_kerass_weights_give_kerass_predictions(real_keras, tmp_path, name, kwar
     assert ours.count_params() == theirs.count_params()
     assert ours.output_shape == tuple(theirs.output_shape)
     x = rng.uniform(-1, 1, (2, *kwargs["input_shape"])).astype("float32")
-    if name.startswith("EfficientNet"):
+    if name.startswith(("EfficientNet", "MobileNetV3")):
         x = (x + 1) * 127.5  # pixels: the model rescales them itself
     expected = np.asarray(theirs(x, training=False))
     got = np.asarray(ours(x, training=False))

@@ -10,7 +10,7 @@ Keras's file name); numnet does not download, and says which file to put there w
 missing. ``weights=None`` builds the model with random weights; a path loads that file.
 
 Each model's module holds its ``preprocess_input`` and ``decode_predictions``:
-``keras.applications.mobilenet``, ``mobilenet_v2``, ``resnet`` / ``resnet50``,
+``keras.applications.mobilenet``, ``mobilenet_v2``, ``mobilenet_v3``, ``resnet`` / ``resnet50``,
 ``resnet_v2``, ``vgg16``, ``vgg19``, ``efficientnet``, ``xception``, ``inception_v3``,
 ``densenet``.
 """
@@ -26,6 +26,7 @@ if __name__ == "numnet.applications":
         inception_v3,
         mobilenet,
         mobilenet_v2,
+        mobilenet_v3,
         resnet,
         resnet50,
         resnet_v2,
@@ -47,6 +48,7 @@ if __name__ == "numnet.applications":
     from .inception_v3 import InceptionV3
     from .mobilenet import MobileNet
     from .mobilenet_v2 import MobileNetV2
+    from .mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
     from .resnet import ResNet50, ResNet101, ResNet152
     from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
     from .vgg16 import VGG16
@@ -55,8 +57,8 @@ if __name__ == "numnet.applications":
 
     # ``from numnet.keras.applications.resnet50 import ResNet50`` (tf.keras's spelling)
     for _name in ("densenet", "efficientnet", "imagenet_utils", "inception_v3", "mobilenet",
-                  "mobilenet_v2", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
-                  "xception"):
+                  "mobilenet_v2", "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16",
+                  "vgg19", "xception"):
         _sys.modules[f"numnet.keras.applications.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
     _sys.modules["numnet.keras.applications"] = _sys.modules[__name__]
     del _name
@@ -66,8 +68,9 @@ else:  # imported first as numnet.keras.applications: be numnet.applications, no
 __all__ = [
     "DenseNet121", "DenseNet169", "DenseNet201", "EfficientNetB0", "EfficientNetB1",
     "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6",
-    "EfficientNetB7", "InceptionV3", "MobileNet", "MobileNetV2", "ResNet50", "ResNet101",
-    "ResNet152", "ResNet50V2", "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception",
+    "EfficientNetB7", "InceptionV3", "MobileNet", "MobileNetV2", "MobileNetV3Large",
+    "MobileNetV3Small", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2", "ResNet101V2",
+    "ResNet152V2", "VGG16", "VGG19", "Xception",
     "densenet", "efficientnet", "imagenet_utils", "inception_v3", "mobilenet", "mobilenet_v2",
-    "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "xception",
+    "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "xception",
 ]
