@@ -305,7 +305,8 @@ def test_several_outputs_shared_layers_and_nested_models(tmp_path):
 # ----------------------------------------------------------------------------- refusals
 
 
-class Scale(numnet.Layer):  # a constructor argument and no get_config: its config is lost
+class Scale(numnet.Layer):  # no get_config: a constructor argument that is not a plain value
+    # (an array) cannot be recorded for it
     def __init__(self, factor=2.0, **kwargs):
         super().__init__(**kwargs)
         self.factor = factor
@@ -340,7 +341,7 @@ def test_what_keras_does_not_have_is_refused_naming_it_and_nothing_is_written(
         model.build((None, 3))
     else:
         layer, named = {
-            "custom layer": (Scale(name="scale"), "'scale' (Scale)"),
+            "custom layer": (Scale(np.array([2.0], "float32"), name="scale"), "'scale' (Scale)"),
             "lambda": (layers.Lambda(_halve, name="halve"), "'halve' (Lambda)"),
             "initializer": (layers.Dense(2, kernel_initializer=Twos()), "'Twos'"),
         }[case]

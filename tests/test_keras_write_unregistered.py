@@ -84,11 +84,21 @@ def test_written_as_keras_writes_an_unregistered_class(tmp_path):
 
 
 def test_lost_constructor_arguments_are_refused_by_name(tmp_path):
-    model = numnet.Sequential([numnet.Input((3,)), ScaleBy(3.0, name="scale")])
+    # an array is not a plain value: it cannot be recorded for a class without get_config
+    factor = np.array([3.0], "float32")
+    model = numnet.Sequential([numnet.Input((3,)), ScaleBy(factor, name="scale")])
     with pytest.raises(NotKerasCompatible, match=r"'scale' \(ScaleBy\) takes factor, bias") as e:
         model.save(tmp_path / "m.keras")
     assert "a get_config that returns" in str(e.value)
     assert os.listdir(tmp_path) == []
+
+
+def test_plain_constructor_arguments_are_recorded_and_written(tmp_path):
+    model = numnet.Sequential([numnet.Input((3,)), ScaleBy(3.0, bias=1.0, name="scale")])
+    model.save(tmp_path / "m.keras")
+    loaded = numnet.saving.load_model(tmp_path / "m.keras", custom_objects={"ScaleBy": ScaleBy})
+    assert (loaded.layers[-1].factor, loaded.layers[-1].bias) == (3.0, 1.0)
+    np.testing.assert_array_equal(loaded(np.ones((1, 3), "float32")).numpy(), [[4.0] * 3])
 
 
 def test_keras_loads_it_with_custom_objects(tmp_path):

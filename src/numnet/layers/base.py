@@ -260,6 +260,12 @@ class Layer:
         (2, 3)
     """
 
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        if not cls.__module__.startswith("numnet."):  # a layer of the user's: Keras's
+            instance._auto_config = _auto_config(cls, args, kwargs)  # automatic get_config
+        return instance
+
     def __init__(self, trainable: bool = True, name: str | None = None, dtype=None,
                  activity_regularizer=None, **kwargs):
         input_shape = kwargs.pop("input_shape", None)
@@ -774,12 +780,30 @@ class Layer:
 
     # ----- config -----
     def get_config(self) -> dict:
+        """The layer's constructor arguments, for ``from_config``: name, trainable, dtype;
+        for a layer of one's own that does not define get_config, also the arguments its
+        constructor was called with, when they are plain values (numbers, strings, None,
+        lists and dicts of them), as Keras records them.
+
+        Raises:
+            NotImplementedError: a layer of one's own without get_config was constructed with
+                arguments that are not plain values (define get_config to describe them).
+        """
         config = {"name": self.name, "trainable": self.trainable,
                   "dtype": self.dtype_policy.name}
         if self._declared_input_shape is not None:
             config["batch_input_shape"] = self._declared_input_shape
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        auto = self.__dict__.get("_auto_config", False)
+        if auto is not False and type(self).get_config is Layer.get_config:
+            if auto is None:
+                raise NotImplementedError(
+                    f"{type(self).__name__}.get_config: the layer was constructed with "
+                    "arguments that are not plain values (numbers, strings, lists, dicts), so "
+                    "they cannot be recorded for you; define get_config() returning "
+                    "{**super().get_config(), ...} with what __init__ needs.")
+            config = {**config, **auto}
         return config
 
     @classmethod
@@ -845,6 +869,41 @@ class InputLayer(Layer):
     def get_config(self):
         return {"name": self.name, "shape": self.shape, "batch_size": self.batch_size,
                 "dtype": self.dtype}
+
+
+def _plain(value, depth: int = 0) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if depth > 16:
+        return False
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v, depth + 1) for k, v in value.items())
+    return False
+
+
+def _auto_config(cls, args, kwargs):
+    """The arguments ``cls(*args, **kwargs)`` was called with, by name (``**kwargs`` spread),
+    when all are plain values; None when some are not; False when they cannot be bound."""
+    if not args and not kwargs:
+        return {}
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return False
+    out = {}
+    parameters = inspect.signature(cls.__init__).parameters
+    for name, value in list(bound.arguments.items())[1:]:
+        kind = parameters[name].kind
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            out.update(value)
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            if value:
+                return None
+        else:
+            out[name] = value
+    return out if _plain(out) else None
 
 
 def _input_dtype(dtype) -> str:

@@ -377,14 +377,16 @@ class _Writer:
         if objects.builtin_layers().get(name) is not type(layer):
             registered = get_registered_name(type(layer))
             if registered is None:
-                missing = _unconfigured_arguments(type(layer))
+                # (a layer constructed with plain arguments has them recorded, as Keras does)
+                recorded = isinstance(layer.__dict__.get("_auto_config"), dict)
+                missing = [] if recorded else _unconfigured_arguments(type(layer))
                 if missing:
                     raise NotKerasCompatible(
                         f"save: {where}: the layer {layer.name!r} ({name}) takes "
                         f"{', '.join(missing)} in __init__ but defines no get_config, so its "
                         "config could not rebuild it when the file is loaded. Give the class a "
-                        "get_config that returns those arguments (Keras 3 records plain "
-                        "constructor arguments by itself; numnet does not).")
+                        "get_config that returns those arguments (plain constructor arguments "
+                        "are recorded by themselves; these were not plain values).")
                 # Keras writes an unregistered class by its class name; load_model finds it in
                 # custom_objects (or a custom_object_scope)
                 registered = name
