@@ -1123,10 +1123,6 @@ FAILS = {
                           "called on a functional Input: numnet runs call on samples of 2 and "
                           "3 rows to learn its output shape (layers/symbolic.py), where Keras "
                           "traces it symbolically",
-    "causal_dilated_conv": "fit refuses sequence targets for a model whose Input has a free "
-                           "time axis (shape=(None, 1)): losses.validate_targets compares "
-                           "y.shape[1:] (40, 1) with the output shape (None, 1) and takes None "
-                           "for a mismatch",
 }
 
 

@@ -1392,9 +1392,12 @@ def validate_targets(loss: Loss, y, output_shape) -> None:
         # (a loss the user wrote gets y as given, as in Keras: its shape is its own business)
         expected = tuple(output_shape[1:])
         given = tuple(y.shape[1:])
-        if given != expected and not (
-            given + (1,) == expected or given == expected + (1,)
-        ):
+
+        def fits(a, b):  # (None in the output's shape: an axis of any length)
+            return len(a) == len(b) and all(e is None or g == e for g, e in zip(a, b))
+
+        if not (fits(given, expected) or fits(given + (1,), expected)
+                or fits(given, expected + (1,))):
             raise ValueError(
                 f"{loss.name}: y has shape {y.shape}, which does not fit the model's output "
                 f"shape {tuple(output_shape)}; expected (N,{' ' if expected else ''}"
