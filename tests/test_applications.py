@@ -17,6 +17,7 @@ from numnet.applications import (
     densenet,
     efficientnet,
     imagenet_utils,
+    inception_resnet_v2,
     inception_v3,
     mobilenet,
     mobilenet_v2,
@@ -61,6 +62,7 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
     (lambda: A.EfficientNetB3(weights=None), 12_320_535),
     (lambda: A.Xception(weights=None), 22_910_480),
+    (lambda: A.InceptionResNetV2(weights=None), 55_873_736),
     (lambda: A.MobileNetV3Small(weights=None), 2_554_968),
     (lambda: A.MobileNetV3Large(weights=None), 5_507_432),
     (lambda: A.DenseNet121(weights=None), 8_062_504),
@@ -195,6 +197,8 @@ def test_namespaces():
     assert numnet.keras.applications.mobilenet.MobileNet is A.MobileNet
     assert numnet.keras.applications.densenet.DenseNet121 is A.DenseNet121
     assert numnet.keras.applications.mobilenet_v3.MobileNetV3Small is A.MobileNetV3Small
+    assert (numnet.keras.applications.inception_resnet_v2.InceptionResNetV2
+            is A.InceptionResNetV2)
     from numnet.keras.applications.vgg16 import VGG16
     assert VGG16 is A.VGG16
     for f in (A.MobileNetV2, A.ResNet50, A.ResNet101, A.VGG16, A.VGG19,
@@ -235,6 +239,7 @@ def test_preprocess_caffe_mode_flips_to_bgr_and_subtracts_the_mean():
     np.testing.assert_allclose(xception.preprocess_input(np.array([255.0, 0.0])), [1.0, -1.0])
     np.testing.assert_allclose(resnet_v2.preprocess_input(np.array([51.0])), [-0.6])
     np.testing.assert_allclose(inception_v3.preprocess_input(np.array([51.0])), [-0.6])
+    np.testing.assert_allclose(inception_resnet_v2.preprocess_input(np.array([51.0])), [-0.6])
     np.testing.assert_allclose(vgg19.preprocess_input(rgb[0].copy()), expected[0], rtol=1e-6)
     first = np.moveaxis(rgb, -1, 1).copy()  # (1, 3, 1, 2)
     out = vgg16.preprocess_input(first, data_format="channels_first")
@@ -412,7 +417,7 @@ def _names(model):
 _AUTO_NAME = re.compile(r"^(input_layer|conv2d|batch_normalization|activation|add|concatenate|"
                         r"average_pooling2d|max_pooling2d|zero_padding2d|rescaling|re_lu|"
                         r"normalization|global_average_pooling2d|global_max_pooling2d|"
-                        r"dropout|flatten)_\d+$")
+                        r"dropout|flatten|custom_scale_layer)_\d+$")
 
 
 @pytest.fixture(scope="module")
@@ -436,6 +441,7 @@ def real_keras():
     ("DenseNet121", dict(include_top=False, pooling="max", input_shape=(32, 32, 3))),
     ("MobileNetV2", dict(include_top=False, input_shape=(32, 32, 3), alpha=1.4)),
     ("MobileNetV3Small", dict(include_top=True, classes=10, input_shape=(32, 32, 3))),
+    ("InceptionResNetV2", dict(include_top=True, classes=10, input_shape=(75, 75, 3))),
     ("MobileNetV3Large", dict(include_top=False, input_shape=(32, 32, 3), alpha=0.75,
                               minimalistic=True)),
 ])

@@ -1,0 +1,196 @@
+"""``keras.applications.inception_resnet_v2``: Inception-ResNet v2 (Szegedy et al., 2016),
+layer for layer as Keras builds it, so that Keras's weight files load into it."""
+
+from __future__ import annotations
+
+from .. import config, layers
+from ..models import Model
+from . import imagenet_utils
+
+WEIGHTS_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/"
+               "inception_resnet_v2/")
+
+
+class CustomScaleLayer(layers.Layer):
+    """``inputs[0] + scale * inputs[1]``: a residual branch added to its shortcut, scaled
+    down (Keras's layer of the same name, with the same config)."""
+
+    _takes_list = True  # numnet's graph gives a layer a list only where it says it takes one
+
+    def __init__(self, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[0])
+
+    def call(self, inputs):
+        return inputs[0] + inputs[1] * self.scale
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
+def _axis() -> int:
+    return 1 if config.image_data_format() == "channels_first" else 3
+
+
+def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="relu",
+              use_bias=False, name=None):
+    """A convolution; batch normalization without scale unless ``use_bias``; the activation.
+    Named ``name``, ``{name}_bn`` and ``{name}_ac`` when ``name`` is given."""
+    x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding,
+                      use_bias=use_bias, name=name)(x)
+    if not use_bias:
+        x = layers.BatchNormalization(axis=_axis(), scale=False,
+                                      name=None if name is None else f"{name}_bn")(x)
+    if activation is not None:
+        x = layers.Activation(activation, name=None if name is None else f"{name}_ac")(x)
+    return x
+
+
+# the residual branches of the three kinds of block: [(filters, kernel), ...] per branch
+_BRANCHES = {
+    "block35": ([(32, 1)], [(32, 1), (32, 3)], [(32, 1), (48, 3), (64, 3)]),
+    "block17": ([(192, 1)], [(128, 1), (160, [1, 7]), (192, [7, 1])]),
+    "block8": ([(192, 1)], [(192, 1), (224, [1, 3]), (256, [3, 1])]),
+}
+
+
+def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
+    """``x + scale * r``, where ``r`` is a 1x1 convolution of the concatenated branches of
+    ``block_type`` ("block35", "block17" or "block8"); layers named ``{block_type}_{idx}_*``."""
+    if block_type not in _BRANCHES:
+        raise ValueError(f"block_type must be 'block35', 'block17' or 'block8'; got "
+                         f"{block_type!r}.")
+    outputs = []
+    for branch in _BRANCHES[block_type]:
+        y = x
+        for filters, kernel in branch:
+            y = conv2d_bn(y, filters, kernel)
+        outputs.append(y)
+    name = f"{block_type}_{block_idx}"
+    mixed = layers.Concatenate(axis=_axis(), name=f"{name}_mixed")(outputs)
+    up = conv2d_bn(mixed, x.shape[_axis()], 1, activation=None, use_bias=True,
+                   name=f"{name}_conv")
+    x = CustomScaleLayer(scale)([x, up])
+    if activation is not None:
+        x = layers.Activation(activation, name=f"{name}_ac")(x)
+    return x
+
+
+def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+                      pooling=None, classes=1000, classifier_activation="softmax",
+                      name="inception_resnet_v2"):
+    """Inception-ResNet v2: Inception branches in residual blocks (10 x block35, 20 x
+    block17, 10 x block8); 55,873,736 parameters with the top. Same layers, names and weights
+    as Keras's.
+
+    Feed it images prepared by ``keras.applications.inception_resnet_v2.preprocess_input``
+    (pixels scaled to [-1, 1]).
+
+    Args:
+        include_top: whether to end with global average pooling ("avg_pool") and the
+            1000-class ``Dense`` layer "predictions". Defaults to ``True``.
+        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
+            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
+            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
+            ``inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5``
+            without the top); numnet does not download it.
+        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
+            the model on. Defaults to ``None``.
+        input_shape: ``(rows, cols, 3)``, at least 75x75. Defaults to ``None``:
+            (299, 299, 3) with the top, ``(None, None, 3)`` without.
+        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``
+            (global pooling to ``(batch, 1536)``). Defaults to ``None``.
+        classes: the classifier's classes, with the top. Defaults to 1000.
+        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
+            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
+        name: the model's name. Defaults to ``"inception_resnet_v2"``.
+
+    Returns:
+        A functional ``Model``.
+
+    Raises:
+        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
+            ``classifier_activation``.
+        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
+    """
+    imagenet_utils.check_weights(weights, include_top, classes)
+    input_shape = imagenet_utils.obtain_input_shape(
+        input_shape, default_size=299, min_size=75, data_format=config.image_data_format(),
+        require_flatten=include_top, weights=weights)
+    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    axis = _axis()
+    x = conv2d_bn(image, 32, 3, strides=2, padding="valid")
+    x = conv2d_bn(x, 32, 3, padding="valid")
+    x = conv2d_bn(x, 64, 3)
+    x = layers.MaxPooling2D(3, strides=2)(x)
+    x = conv2d_bn(x, 80, 1, padding="valid")
+    x = conv2d_bn(x, 192, 3, padding="valid")
+    x = layers.MaxPooling2D(3, strides=2)(x)
+    a = conv2d_bn(x, 96, 1)
+    b = conv2d_bn(conv2d_bn(x, 48, 1), 64, 5)
+    c = conv2d_bn(conv2d_bn(conv2d_bn(x, 64, 1), 96, 3), 96, 3)
+    d = conv2d_bn(layers.AveragePooling2D(3, strides=1, padding="same")(x), 64, 1)
+    x = layers.Concatenate(axis=axis, name="mixed_5b")([a, b, c, d])
+    for idx in range(1, 11):
+        x = inception_resnet_block(x, scale=0.17, block_type="block35", block_idx=idx)
+    a = conv2d_bn(x, 384, 3, strides=2, padding="valid")
+    b = conv2d_bn(conv2d_bn(conv2d_bn(x, 256, 1), 256, 3), 384, 3, strides=2, padding="valid")
+    c = layers.MaxPooling2D(3, strides=2, padding="valid")(x)
+    x = layers.Concatenate(axis=axis, name="mixed_6a")([a, b, c])
+    for idx in range(1, 21):
+        x = inception_resnet_block(x, scale=0.1, block_type="block17", block_idx=idx)
+    a = conv2d_bn(conv2d_bn(x, 256, 1), 384, 3, strides=2, padding="valid")
+    b = conv2d_bn(conv2d_bn(x, 256, 1), 288, 3, strides=2, padding="valid")
+    c = conv2d_bn(conv2d_bn(conv2d_bn(x, 256, 1), 288, 3), 320, 3, strides=2, padding="valid")
+    d = layers.MaxPooling2D(3, strides=2, padding="valid")(x)
+    x = layers.Concatenate(axis=axis, name="mixed_7a")([a, b, c, d])
+    for idx in range(1, 10):
+        x = inception_resnet_block(x, scale=0.2, block_type="block8", block_idx=idx)
+    x = inception_resnet_block(x, scale=1.0, activation=None, block_type="block8",
+                               block_idx=10)
+    x = conv2d_bn(x, 1536, 1, name="conv_7b")
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+    elif pooling == "avg":
+        x = layers.GlobalAveragePooling2D()(x)
+    elif pooling == "max":
+        x = layers.GlobalMaxPooling2D()(x)
+    model = Model(inputs, x, name=name)
+    file_name = "inception_resnet_v2_weights_tf_dim_ordering_tf_kernels" + (
+        ".h5" if include_top else "_notop.h5")
+    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
+                                            "InceptionResNetV2")
+    return model
+
+
+def preprocess_input(x, data_format=None):
+    """Scale pixels from [0, 255] to [-1, 1] (``x / 127.5 - 1``), as Inception-ResNet v2 was
+    trained.
+
+    Args:
+        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
+            changed in place.
+        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
+            (``keras.config.image_data_format()``).
+
+    Returns:
+        The scaled float array.
+
+    Raises:
+        ValueError: for an unknown ``data_format``.
+    """
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
+
+
+def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each prediction: see
+    ``keras.applications.imagenet_utils.decode_predictions``."""
+    return imagenet_utils.decode_predictions(preds, top=top)
+
+
+__all__ = ["CustomScaleLayer", "InceptionResNetV2", "decode_predictions", "preprocess_input"]
