@@ -1107,9 +1107,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "miniature_gpt": "a two-output model compiled with loss=[loss_fn, None] refuses one "
-                     "target array (models/outputs.py): Keras gives the output without a loss "
-                     "no target",
     "tf_string_tensors": "tf.strings.split, bytes_split and unicode_split of a scalar string "
                          "give Python lists, not string tensors, and tf.strings.unicode_decode "
                          "is missing (strings.py)",

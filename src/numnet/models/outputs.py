@@ -199,6 +199,15 @@ class Heads:
         """y (a list in output order or a dict by output name) checked against each output's
         loss, packed into one structured array of ``n`` rows."""
         names = self.names
+        # as Keras: an output with no loss and no metrics takes no target, so when only some
+        # outputs need targets, one array (or a list of as many) is theirs, in order
+        needed = [k for k in range(len(names)) if self.losses[k] is not None
+                  or self.specs[k] or self.weighted_specs[k]]
+        given = 1 if not isinstance(y, (list, tuple, dict)) else (
+            len(y) if isinstance(y, (list, tuple)) else None)
+        if needed and given == len(needed) and len(needed) < len(names):
+            parts = iter([y] if given == 1 and not isinstance(y, (list, tuple)) else list(y))
+            y = [next(parts) if k in needed else None for k in range(len(names))]
         if not isinstance(y, (list, tuple, dict)):
             raise ValueError(
                 f"{where}(y): the model has {len(names)} outputs {names}; given one "
