@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from .. import config, layers
 from ..models import Model
+from ..registry import register_serializable
 from . import imagenet_utils
 
 WEIGHTS_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/"
                "inception_resnet_v2/")
 
 
+@register_serializable(package="keras.applications")
 class CustomScaleLayer(layers.Layer):
     """``inputs[0] + scale * inputs[1]``: a residual branch added to its shortcut, scaled
     down (Keras's layer of the same name, with the same config)."""
