@@ -216,6 +216,20 @@ def test_docstring_examples_run(module):
     assert result.attempted > 0 and result.failed == 0
 
 
+def test_models_survive_a_keras_file(tmp_path):
+    x = np.random.default_rng(3).uniform(0, 255, (1, 32, 32, 3)).astype("float32")
+    inputs = keras.Input((32, 32, 3))
+    scaled = inception_resnet_v2.CustomScaleLayer(0.5)([inputs, keras.layers.Conv2D(3, 1)(inputs)])
+    for model in (keras.Model(inputs, scaled),
+                  A.MobileNetV3Small(weights=None, input_shape=(32, 32, 3), classes=3)):
+        path = str(tmp_path / f"{model.name}.keras")
+        model.save(path)
+        again = numnet.saving.load_model(path)
+        assert [layer.name for layer in again.layers] == [layer.name for layer in model.layers]
+        np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0),
+                                   rtol=1e-6, atol=1e-6)
+
+
 # ------------------------------------------------------------------ preprocess_input
 
 
