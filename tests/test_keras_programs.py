@@ -1110,11 +1110,6 @@ FAILS = {
     "tf_string_tensors": "tf.strings.split, bytes_split and unicode_split of a scalar string "
                          "give Python lists, not string tensors, and tf.strings.unicode_decode "
                          "is missing (strings.py)",
-    "metric_learning": "model.metrics leaves out the compiled metrics until a batch with "
-                       "targets has built them (models/trainer.py, feeding.py): with a "
-                       "PyDataset of inputs only, Keras 3's metrics loop in train_step never "
-                       "sees 'accuracy' (Keras lists an unbuilt CompileMetrics that its first "
-                       "update_state builds), so history has no 'accuracy'",
     "switch_transformer": "a layer whose call reshapes to a fixed batch size "
                           "(ops.reshape(inputs, [num_tokens_per_batch, embed_dim])) cannot be "
                           "called on a functional Input: numnet runs call on samples of 2 and "

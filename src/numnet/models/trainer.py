@@ -163,7 +163,14 @@ class Trainer:
         if self.compiled and self._loss_tracker is not None:
             out.append(self._loss_tracker)
         out += self._metrics
-        known = {id(m) for m in out}
+        if self.compiled and not self._metrics and self._metric_specs and self._heads is None:
+            # compiled metrics not made yet (they are made from the first targets): one
+            # container, as Keras's CompileMetrics, whose first update_state makes them
+            container = self.__dict__.get("_compile_metrics")
+            if container is None:
+                container = self.__dict__["_compile_metrics"] = _CompileMetrics(self)
+            out.append(container)
+        known = {id(m) for m in out} | {id(self.__dict__.get("_compile_metrics"))}
         for value in vars(self).values():
             for item in (value if isinstance(value, (list, tuple)) else [value]):
                 if isinstance(item, metrics_module.Metric) and id(item) not in known:
@@ -471,3 +478,23 @@ class Trainer:
         if step == start and seen == 0:
             return None
         return dict(last_logs) if custom else self._results(loss_total, seen)
+
+
+class _CompileMetrics(metrics_module.Metric):
+    """The compiled metrics before a batch with targets has made them, as Keras 3's
+    CompileMetrics in ``model.metrics``: ``update_state(y, y_pred)`` makes and updates them,
+    ``result()`` is a dict of their results (fit's logs spread it)."""
+
+    def __init__(self, model):
+        super().__init__(name="compile_metrics")
+        self._model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        self._model._update_compiled_metrics(y_true, y_pred, sample_weight)
+
+    def result(self) -> dict:
+        return {metric.name: metric.result() for metric in self._model._metrics}
+
+    def reset_state(self) -> None:
+        for metric in self._model._metrics:
+            metric.reset_state()
