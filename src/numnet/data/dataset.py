@@ -10,6 +10,7 @@ methods.
 
 from __future__ import annotations
 
+import bisect
 import glob
 import itertools
 import math
@@ -228,6 +229,49 @@ class Dataset:
         return _Choose(datasets, choice_dataset, bool(stop_on_empty_dataset))
 
     @staticmethod
+    def counter(start=0, step=1, dtype="int64", name: str | None = None) -> Dataset:
+        """The integers ``start``, ``start + step``, ``start + 2 * step`` ... without end
+        (cardinality -1), as ``tf.data.Dataset.counter``; ``take(n)`` or ``zip`` with a
+        finite dataset ends it.
+
+        Args:
+            start: the first value. Defaults to ``0``.
+            step: the difference between consecutive values. Defaults to ``1``.
+            dtype: the elements' dtype. Defaults to ``int64``.
+            name: accepted. Defaults to ``None``.
+
+        Example:
+            >>> ds = numnet.data.Dataset.counter(3, 2).take(3)
+            >>> [int(x) for x in ds.as_numpy_iterator()]
+            [3, 5, 7]
+        """
+        start = _count(start, "start", "counter")
+        step = _count(step, "step", "counter")
+        return _Counter(start, step, np.dtype(dtype))
+
+    @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None,
+               name: str | None = None) -> Dataset:
+        """Pseudorandom int64 scalars in ``[0, 2**32)`` without end (cardinality -1), as
+        ``tf.data.Dataset.random``; e.g. ``Dataset.random(seed=4).map(lambda x: x % 2)``
+        for coin flips. The numbers are numnet's own (not TensorFlow's Philox stream).
+
+        Args:
+            seed: an int making the stream repeatable. Defaults to ``None`` (drawn from
+                ``numnet.utils.set_random_seed``'s generator when the dataset is made).
+            rerandomize_each_iteration: a new stream at each iteration (epoch). Defaults to
+                ``None`` (False: every iteration gives the same numbers).
+            name: accepted. Defaults to ``None``.
+
+        Example:
+            >>> a = list(numnet.data.Dataset.random(seed=4).take(2).as_numpy_iterator())
+            >>> a == list(numnet.data.Dataset.random(seed=4).take(2).as_numpy_iterator())
+            True
+        """
+        seed = None if seed is None else _count(seed, "seed", "random")
+        return _RandomInts(seed, bool(rerandomize_each_iteration))
+
+    @staticmethod
     def list_files(file_pattern, shuffle=None, seed=None, name: str | None = None) -> Dataset:
         """The paths of the files that match ``file_pattern`` (a glob such as
         ``"data/*.csv"``, or a list of them), one string element each, in a new random order
@@ -426,6 +470,216 @@ class Dataset:
                              f"block_length={block_length}.")
         return _Interleave(self, map_func, cycle_length, block_length)
 
+    def window(self, size, shift=None, stride=1, drop_remainder: bool = False,
+               name: str | None = None) -> Dataset:
+        """Windows of ``size`` consecutive elements, each window a structure of Datasets (one
+        Dataset per component, as TensorFlow's nested datasets), a new window starting every
+        ``shift`` elements. Turn windows into tensors with ``flat_map``:
+        ``ds.window(5, shift=1, drop_remainder=True).flat_map(lambda w: w.batch(5))``, or
+        for ``(x, y)`` elements ``flat_map(lambda x, y: Dataset.zip((x.batch(5),
+        y.batch(5))))``.
+
+        Args:
+            size: elements in a window, a positive int.
+            shift: elements between the starts of consecutive windows. Defaults to ``None``
+                (``size``: windows side by side).
+            stride: step between the elements taken into a window. Defaults to ``1``.
+            drop_remainder: leave out the last windows when shorter than ``size``. Defaults
+                to ``False`` (they are kept: windows start at every ``shift`` up to the end).
+
+        Cardinality: ``ceil(n / shift)``, or with ``drop_remainder`` the number of full
+        windows, ``(n - (size - 1) * stride - 1) // shift + 1``.
+
+        Raises:
+            ValueError: ``size``, ``shift`` or ``stride`` is not positive.
+
+        Example:
+            >>> ds = numnet.data.Dataset.range(7).window(3, shift=2)
+            >>> [[int(v) for v in w] for w in ds]
+            [[0, 1, 2], [2, 3, 4], [4, 5, 6], [6]]
+        """
+        size = _count(size, "size", "window")
+        shift = size if shift is None else _count(shift, "shift", "window")
+        stride = _count(stride, "stride", "window")
+        for arg, value in (("size", size), ("shift", shift), ("stride", stride)):
+            if value < 1:
+                raise ValueError(f"Dataset.window({arg}): expected a positive integer, given "
+                                 f"{value}.")
+        return _Window(self, size, shift, stride, bool(drop_remainder))
+
+    def scan(self, initial_state, scan_func, name: str | None = None) -> Dataset:
+        """A running state carried through the elements: ``scan_func(state, element)``
+        returns ``(new_state, output)``, and the outputs are the new elements (cardinality
+        the input's). ``state`` and ``element`` come as two arguments, each a Tensor or a
+        tuple / dict of them; the state keeps ``initial_state``'s structure.
+
+        Args:
+            initial_state: the first state, an array, number, Tensor or structure of them.
+            scan_func: a function of ``(state, element)`` returning ``(new_state, output)``.
+
+        Raises:
+            TypeError: (when iterated) ``scan_func`` does not return a pair.
+
+        Example:
+            >>> ds = numnet.data.Dataset.range(5).scan(np.int64(0), lambda s, x: (s + x, s + x))
+            >>> [int(v) for v in ds.as_numpy_iterator()]
+            [0, 1, 3, 6, 10]
+        """
+        if not callable(scan_func):
+            raise TypeError(f"Dataset.scan(scan_func): expected a function of (state, element) "
+                            f"returning (new_state, output), given {type(scan_func).__name__}.")
+        return _Scan(self, _normalize(initial_state, "scan(initial_state)"), scan_func)
+
+    def take_while(self, predicate, name: str | None = None) -> Dataset:
+        """The elements up to (not including) the first for which ``predicate(element)`` is
+        false (a scalar bool; a tuple's components as separate arguments). Cardinality -2.
+
+        Args:
+            predicate: a function of an element returning a scalar bool.
+
+        Example:
+            >>> ds = numnet.data.Dataset.range(10).take_while(lambda x: x < 4)
+            >>> [int(v) for v in ds.as_numpy_iterator()]
+            [0, 1, 2, 3]
+        """
+        if not callable(predicate):
+            raise TypeError(f"Dataset.take_while(predicate): expected a function returning a "
+                            f"scalar bool, given {type(predicate).__name__}.")
+        return _TakeWhile(self, predicate)
+
+    def unique(self, name: str | None = None) -> Dataset:
+        """The elements without repeats, each kept where it first appears. Elements must be
+        single int32, int64 or string scalars (a TypeError names the dtype when iterated
+        otherwise). Cardinality -2.
+
+        Example:
+            >>> ds = numnet.data.Dataset.from_tensor_slices([1, 37, 2, 37, 2, 1]).unique()
+            >>> [int(v) for v in ds.as_numpy_iterator()]
+            [1, 37, 2]
+        """
+        return _Unique(self)
+
+    def group_by_window(self, key_func, reduce_func, window_size=None,
+                        window_size_func=None, name: str | None = None) -> Dataset:
+        """Elements grouped by ``key_func(element)`` (an int64 scalar); when a group holds its
+        window size, ``reduce_func(key, window)`` (``window`` a Dataset of the group's
+        elements) gives a Dataset whose elements are given out. At the end of the input the
+        groups left are reduced in increasing key order. Cardinality -2.
+
+        Args:
+            key_func: a function of an element (a tuple's components as separate arguments)
+                returning an integer scalar.
+            reduce_func: a function of ``(key, window)`` returning a Dataset, e.g.
+                ``lambda key, window: window.batch(32)``.
+            window_size: the elements in a full group, a positive int. Defaults to ``None``.
+            window_size_func: a function of the key giving its window size, in place of
+                ``window_size``. Defaults to ``None``. Give exactly one of the two.
+
+        Raises:
+            ValueError: both or neither of ``window_size`` and ``window_size_func`` given.
+
+        Example:
+            >>> ds = numnet.data.Dataset.range(10).group_by_window(
+            ...     lambda x: x % 2, lambda key, window: window.batch(3), window_size=3)
+            >>> [b.tolist() for b in ds.as_numpy_iterator()]
+            [[0, 2, 4], [1, 3, 5], [6, 8], [7, 9]]
+        """
+        if (window_size is None) == (window_size_func is None):
+            raise ValueError("Dataset.group_by_window: expected exactly one of window_size and "
+                             f"window_size_func, given window_size={window_size!r} and "
+                             f"window_size_func={window_size_func!r}.")
+        for arg, fn in (("key_func", key_func), ("reduce_func", reduce_func)):
+            if not callable(fn):
+                raise TypeError(f"Dataset.group_by_window({arg}): expected a function, given "
+                                f"{type(fn).__name__}.")
+        if window_size is not None:
+            size = _count(window_size, "window_size", "group_by_window")
+            if size < 1:
+                raise ValueError(f"Dataset.group_by_window(window_size): expected a positive "
+                                 f"integer, given {size}.")
+            window_size_func = lambda key: size  # noqa: E731
+        return _GroupByWindow(self, key_func, reduce_func, window_size_func)
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries,
+                                  bucket_batch_sizes, padded_shapes=None, padding_values=None,
+                                  pad_to_bucket_boundary: bool = False,
+                                  no_padding: bool = False, drop_remainder: bool = False,
+                                  name: str | None = None) -> Dataset:
+        """Batches of elements of similar length: an element of length ``L`` (from
+        ``element_length_func``) goes to bucket ``i`` when ``boundaries[i-1] <= L <
+        boundaries[i]``; a bucket is padded-batched when it holds ``bucket_batch_sizes[i]``
+        elements (the buckets left at the end too, in bucket order). Built on
+        ``group_by_window`` and ``padded_batch``, as TensorFlow's. Cardinality -2.
+
+        Args:
+            element_length_func: a function of an element giving its length (an int scalar).
+            bucket_boundaries: increasing ints, the upper (excluded) lengths of the buckets.
+            bucket_batch_sizes: one batch size per bucket, ``len(bucket_boundaries) + 1``.
+            padded_shapes: as ``padded_batch``'s. Defaults to ``None`` (the longest in the
+                batch).
+            padding_values: as ``padded_batch``'s. Defaults to ``None`` (0, or '').
+            pad_to_bucket_boundary: pad the unknown axes to ``boundary - 1`` of the bucket
+                (the elements must be shorter than the last boundary). The unknown axes are
+                the None sizes of ``padded_shapes``, or of ``element_spec`` when it is not
+                given (numnet reads a mapped dataset's spec from its first element, whose
+                sizes are all known: pass ``padded_shapes`` with None there). Defaults to
+                ``False``.
+            no_padding: ``batch`` instead of ``padded_batch`` (elements of one shape).
+                Defaults to ``False``.
+            drop_remainder: leave out each bucket's last smaller batch. Defaults to
+                ``False``.
+
+        Raises:
+            ValueError: ``bucket_batch_sizes`` is not one longer than ``bucket_boundaries``,
+                or the boundaries do not increase.
+
+        Example:
+            >>> ds = numnet.data.Dataset.from_generator(
+            ...     lambda: iter([[1], [1, 2, 3], [1, 2]]),
+            ...     output_signature=numnet.TensorSpec((None,), "int32"))
+            >>> ds = ds.bucket_by_sequence_length(lambda x: numnet.shape(x)[0], [3], [2, 2])
+            >>> [b.tolist() for b in ds.as_numpy_iterator()]
+            [[[1, 0], [1, 2]], [[1, 2, 3]]]
+        """
+        where = "bucket_by_sequence_length"
+        boundaries = [_count(b, "bucket_boundaries", where) for b in bucket_boundaries]
+        sizes = [_count(b, "bucket_batch_sizes", where) for b in bucket_batch_sizes]
+        if len(sizes) != len(boundaries) + 1:
+            raise ValueError(f"Dataset.{where}: expected len(bucket_batch_sizes) == "
+                             f"len(bucket_boundaries) + 1, given {len(sizes)} batch sizes and "
+                             f"{len(boundaries)} boundaries.")
+        if any(b >= c for b, c in zip(boundaries, boundaries[1:])) or min(sizes) < 1:
+            raise ValueError(f"Dataset.{where}: expected increasing bucket_boundaries and "
+                             f"positive bucket_batch_sizes, given {boundaries} and {sizes}.")
+        if not callable(element_length_func):
+            raise TypeError(f"Dataset.{where}(element_length_func): expected a function, "
+                            f"given {type(element_length_func).__name__}.")
+        spec = []
+
+        def bucket_of(*element):
+            length = np.asarray(to_component(element_length_func(*element)))
+            return bisect.bisect_right(boundaries, int(length.reshape(())))
+
+        def batch_bucket(bucket, window):
+            bucket = int(np.asarray(to_component(bucket)))
+            if no_padding:
+                return window.batch(sizes[bucket], drop_remainder)
+            shapes = padded_shapes
+            if pad_to_bucket_boundary:
+                if bucket == len(boundaries):
+                    raise ValueError(f"Dataset.{where}(pad_to_bucket_boundary=True): an "
+                                     f"element's length is not below the last boundary "
+                                     f"{boundaries[-1] if boundaries else None}; add a larger "
+                                     "boundary or filter long elements out.")
+                if not spec:
+                    spec.append(self._spec())
+                shapes = _filled_shapes(shapes, spec[0], boundaries[bucket] - 1)
+            return window.padded_batch(sizes[bucket], shapes, padding_values, drop_remainder)
+
+        return self.group_by_window(bucket_of, batch_bucket,
+                                    window_size_func=lambda bucket: sizes[int(
+                                        np.asarray(to_component(bucket)))])
+
     def shard(self, num_shards, index, name: str | None = None) -> Dataset:
         """Every ``num_shards``-th element, from element ``index``."""
         num_shards = _count(num_shards, "num_shards", "shard")
@@ -565,6 +819,8 @@ class DatasetIterator:
 def _eager(array):
     from ..autodiff.tensor import Tensor, is_text_array, string_tensor
 
+    if isinstance(array, Dataset):  # a window's component
+        return array
     array = np.asarray(array)
     # strings as TensorFlow's tf.string tensors: .numpy() gives bytes
     return string_tensor(array) if is_text_array(array) else Tensor(array)
@@ -577,6 +833,10 @@ def _argument(component):
 
 
 def _numpy_value(array):
+    if isinstance(array, Dataset):
+        raise TypeError("Dataset.as_numpy_iterator: the elements hold Datasets (window's); "
+                        "iterate the dataset itself, or flat_map the windows to tensors first "
+                        "(ds.window(n).flat_map(lambda w: w.batch(n))).")
     array = np.asarray(array)
     return array[()] if array.ndim == 0 else array
 
@@ -1262,6 +1522,252 @@ class _AssertCardinality(_Transform):
 
     def _cardinality(self) -> int:
         return self._count
+
+
+class DatasetSpec:
+    """The spec of a component that is itself a Dataset (``window``'s elements), as
+    ``tf.data.DatasetSpec``: ``element_spec`` is the inner dataset's."""
+
+    def __init__(self, element_spec):
+        self.element_spec = element_spec
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DatasetSpec) and self.element_spec == other.element_spec
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return f"DatasetSpec({self.element_spec!r}, TensorShape([]))"
+
+
+class _Listed(Dataset):
+    """The elements of a list: a window, or a group of group_by_window."""
+
+    def __init__(self, elements, spec=None):
+        self._list, self._known_spec = elements, spec
+
+    def _elements(self):
+        return iter(self._list)
+
+    def _cardinality(self) -> int:
+        return len(self._list)
+
+    def _spec(self):
+        return self._known_spec if self._known_spec is not None else Dataset._spec(self)
+
+
+class _Counter(Dataset):
+    def __init__(self, start, step, dtype):
+        self._start, self._step, self._dtype = start, step, dtype
+
+    def _elements(self):
+        dtype = self._dtype
+        return (np.asarray(i, dtype) for i in itertools.count(self._start, self._step))
+
+    def _cardinality(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _spec(self):
+        return TensorSpec((), self._dtype)
+
+
+class _RandomInts(Dataset):
+    def __init__(self, seed, rerandomize):
+        self._seed = seed if seed is not None else int(backend.rng().integers(2**62))
+        self._rerandomize, self._iteration = rerandomize, 0
+
+    def _elements(self):
+        rng = np.random.default_rng([self._seed, self._iteration])
+        if self._rerandomize and not _peeking:
+            self._iteration += 1
+        while True:
+            for value in rng.integers(0, 2**32, size=256, dtype=np.int64):
+                yield np.asarray(value)
+
+    def _cardinality(self) -> int:
+        return INFINITE_CARDINALITY
+
+    def _spec(self):
+        return TensorSpec((), np.int64)
+
+
+class _Window(_Transform):
+    def __init__(self, source, size, shift, stride, drop):
+        super().__init__(source)
+        self._size, self._shift, self._stride, self._drop = size, shift, stride, drop
+
+    def _elements(self):
+        source, buffer = self._source._elements(), []
+        base = start = 0  # the index of buffer[0]; of the window's first element
+        ended = False
+        while True:
+            last = start + (self._size - 1) * self._stride
+            while not ended and base + len(buffer) <= last:
+                element = next(source, _END)
+                if element is _END:
+                    ended = True
+                else:
+                    buffer.append(element)
+            if start >= base + len(buffer):
+                return
+            items = buffer[start - base:last - base + 1:self._stride]
+            if self._drop and len(items) < self._size:
+                return
+            yield self._pack(items)
+            start += self._shift
+            passed = start - base
+            if passed <= len(buffer):
+                del buffer[:passed]
+            else:  # windows apart: read over the elements between them
+                for _ in range(passed - len(buffer)):
+                    if ended or next(source, _END) is _END:
+                        ended = True
+                        break
+                buffer = []
+            base = start
+
+    @staticmethod
+    def _pack(items):
+        columns = list(zip(*(flatten(e) for e in items), strict=True))
+        return pack_like(items[0], [_Listed(list(c)) for c in columns])
+
+    def _cardinality(self) -> int:
+        n = self._source._cardinality()
+        if n < 0:
+            return n
+        if self._drop:
+            rest = n - (self._size - 1) * self._stride - 1
+            return 0 if rest < 0 else rest // self._shift + 1
+        return math.ceil(n / self._shift)
+
+    def _spec(self):
+        spec = self._source._spec()
+        return None if spec is None else map_structure(DatasetSpec, spec)
+
+
+class _Scan(_Transform):
+    def __init__(self, source, initial_state, fn):
+        super().__init__(source)
+        self._initial, self._fn = initial_state, fn
+
+    def _elements(self):
+        state = self._initial
+        for element in self._source._elements():
+            result = self._fn(map_structure(_eager, state), map_structure(_argument, element))
+            if not isinstance(result, (tuple, list)) or len(result) != 2:
+                raise TypeError(f"Dataset.scan(scan_func): expected the function to return "
+                                f"(new_state, output), returned {type(result).__name__}.")
+            new_state = _normalize(result[0], "scan")
+            if len(flatten(new_state)) != len(flatten(state)):
+                raise ValueError(f"Dataset.scan(scan_func): the new state "
+                                 f"{describe(new_state)} does not have the structure of the "
+                                 f"initial state {describe(self._initial)}.")
+            state = new_state
+            output = result[1]
+            yield _normalize(tuple(output) if type(output) is list else output, "scan")
+
+    def _spec(self):
+        return Dataset._spec(self)
+
+
+class _TakeWhile(_Transform):
+    def __init__(self, source, predicate):
+        super().__init__(source)
+        self._predicate = predicate
+
+    def _elements(self):
+        for element in self._source._elements():
+            keep = np.asarray(backend.to_numpy(_call(self._predicate, element)))
+            if keep.size != 1:
+                raise ValueError(f"Dataset.take_while(predicate): the predicate must return "
+                                 f"one boolean, returned an array of shape {keep.shape}.")
+            if not keep.reshape(()):
+                return
+            yield element
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+
+class _Unique(_Transform):
+    def _elements(self):
+        seen = set()
+        for element in self._source._elements():
+            array = np.asarray(element) if not isinstance(element, (tuple, dict)) else None
+            if array is None or array.ndim != 0 or not (
+                    array.dtype.kind in "USO" or array.dtype in (np.int32, np.int64)):
+                given = describe(element) if array is None else f"{array.dtype} {array.shape}"
+                raise TypeError(f"Dataset.unique: expected elements that are int32, int64 or "
+                                f"string scalars, given {given}. Map them to one such "
+                                "scalar first.")
+            key = array.item()
+            if key not in seen:
+                seen.add(key)
+                yield element
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+
+class _GroupByWindow(_Transform):
+    def __init__(self, source, key_func, reduce_func, window_size_func):
+        super().__init__(source)
+        self._key_func, self._reduce_func = key_func, reduce_func
+        self._window_size_func = window_size_func
+
+    def _key(self, element) -> int:
+        key = np.asarray(to_component(_call(self._key_func, element)))
+        if key.size != 1 or key.dtype.kind not in "iub":
+            raise TypeError(f"Dataset.group_by_window(key_func): expected an integer scalar "
+                            f"key, returned {key.dtype} of shape {key.shape}.")
+        return int(key.reshape(()))
+
+    def _elements(self):
+        groups, sizes = {}, {}
+        for element in self._source._elements():
+            key = self._key(element)
+            if key not in groups:
+                size = _count(to_component(self._window_size_func(_eager(np.int64(key)))),
+                              "window_size_func", "group_by_window")
+                if size < 1:
+                    raise ValueError(f"Dataset.group_by_window(window_size_func): expected a "
+                                     f"positive window size, given {size} for key {key}.")
+                groups[key], sizes[key] = [], size
+            groups[key].append(element)
+            if len(groups[key]) >= sizes[key]:
+                sizes.pop(key)
+                yield from self._reduce(key, groups.pop(key))
+        for key in sorted(groups):
+            yield from self._reduce(key, groups[key])
+
+    def _reduce(self, key, group):
+        result = self._reduce_func(_eager(np.int64(key)), _Listed(group))
+        if not isinstance(result, Dataset):
+            raise TypeError(f"Dataset.group_by_window(reduce_func): expected the function to "
+                            f"return a Dataset, returned {type(result).__name__}.")
+        return result._elements()
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
+
+    def _spec(self):
+        return Dataset._spec(self)
+
+
+def _filled_shapes(shapes, spec, size: int):
+    """``padded_shapes`` (or the spec's shapes when None) with each None size made ``size``,
+    one shape per component of ``spec``."""
+    if isinstance(spec, dict):
+        return {k: _filled_shapes(None if shapes is None else shapes[k], v, size)
+                for k, v in spec.items()}
+    if isinstance(spec, tuple):
+        parts = [None] * len(spec) if shapes is None else shapes
+        return tuple(_filled_shapes(s, v, size) for s, v in zip(parts, spec, strict=True))
+    shape = spec.shape if shapes is None else shapes
+    if shape is None:
+        return None
+    shape = (shape,) if isinstance(shape, int) else tuple(getattr(shape, "shape", shape))
+    return tuple(size if d is None or (isinstance(d, int) and d < 0) else d for d in shape)
 
 
 class Options:

@@ -23,6 +23,40 @@ sample_from_datasets = Dataset.sample_from_datasets
 choose_from_datasets = Dataset.choose_from_datasets
 
 
+def scan(initial_state, scan_func):
+    """For ``dataset.apply``: ``dataset.scan(initial_state, scan_func)``, TensorFlow's older
+    spelling (``scan_func(state, element)`` returns ``(new_state, output)``)."""
+    return lambda dataset: dataset.scan(initial_state, scan_func)
+
+
+def take_while(predicate):
+    """For ``dataset.apply``: ``dataset.take_while(predicate)``, the elements up to the first
+    for which ``predicate`` is false."""
+    return lambda dataset: dataset.take_while(predicate)
+
+
+def unique():
+    """For ``dataset.apply``: ``dataset.unique()``, the elements without repeats."""
+    return lambda dataset: dataset.unique()
+
+
+def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
+    """For ``dataset.apply``: ``dataset.group_by_window(...)`` with the same arguments."""
+    return lambda dataset: dataset.group_by_window(key_func, reduce_func, window_size,
+                                                   window_size_func)
+
+
+def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_batch_sizes,
+                              padded_shapes=None, padding_values=None,
+                              pad_to_bucket_boundary=False, no_padding=False,
+                              drop_remainder=False):
+    """For ``dataset.apply``: ``dataset.bucket_by_sequence_length(...)`` with the same
+    arguments (batches of elements of similar length)."""
+    return lambda dataset: dataset.bucket_by_sequence_length(
+        element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes,
+        padding_values, pad_to_bucket_boundary, no_padding, drop_remainder)
+
+
 def assert_cardinality(expected_cardinality):
     """For ``dataset.apply``: declare the number of elements (so that ``len`` and fit know
     it); iterating raises ValueError if the dataset has another number."""
@@ -57,6 +91,6 @@ def ignore_errors(log_warning: bool = False):
 
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "CsvDataset",
-           "assert_cardinality", "cardinality", "choose_from_datasets", "ignore_errors",
-           "make_csv_dataset",
-           "sample_from_datasets"]
+           "assert_cardinality", "bucket_by_sequence_length", "cardinality",
+           "choose_from_datasets", "group_by_window", "ignore_errors", "make_csv_dataset",
+           "sample_from_datasets", "scan", "take_while", "unique"]
