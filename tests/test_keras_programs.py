@@ -1107,9 +1107,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "tf_string_tensors": "tf.strings.split, bytes_split and unicode_split of a scalar string "
-                         "give Python lists, not string tensors, and tf.strings.unicode_decode "
-                         "is missing (strings.py)",
     "switch_transformer": "a layer whose call reshapes to a fixed batch size "
                           "(ops.reshape(inputs, [num_tokens_per_batch, embed_dim])) cannot be "
                           "called on a functional Input: numnet runs call on samples of 2 and "

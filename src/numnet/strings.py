@@ -87,12 +87,23 @@ def length(input, unit: str = "BYTE", name=None):
 
 
 def split(input, sep=None, maxsplit: int = -1, name=None):
-    """Each string cut at ``sep`` (None: runs of whitespace, empty pieces dropped), as a list of
-    lists of str (TensorFlow gives a RaggedTensor, which numnet has not); a single string
-    gives one list."""
+    """Each string cut at ``sep`` (None: runs of whitespace, empty pieces dropped). One string
+    gives a string Tensor of its pieces, as TensorFlow; several give a list of lists of str
+    (TensorFlow gives a RaggedTensor, which numnet has not).
+
+    Example:
+        >>> split("Gray wolf", sep=" ").tolist()
+        [b'Gray', b'wolf']
+    """
     strings = strings_array(input, where="strings.split(input)")
     pieces = [text.split(sep, maxsplit) for text in strings.ravel().tolist()]
-    return pieces[0] if strings.ndim == 0 else pieces
+    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else pieces
+
+
+def _one_string_pieces(pieces: list):
+    out = np.empty(len(pieces), dtype=object)
+    out[:] = pieces
+    return string_tensor(out)
 
 
 def join(inputs, separator: str = "", name=None):
@@ -172,18 +183,54 @@ def as_string(input, precision: int = -1, scientific: bool = False, shortest: bo
 
 
 def bytes_split(input, name=None):
-    """The UTF-8 bytes of each string, each as a ``bytes`` of length 1 (a list for one
-    string, a list of lists for several; TensorFlow gives a RaggedTensor)."""
+    """The UTF-8 bytes of each string, one ``bytes`` of length 1 each: a string Tensor for one
+    string, as TensorFlow; a list of lists for several (a RaggedTensor in TensorFlow)."""
     strings = strings_array(input, where="strings.bytes_split(input)")
     pieces = [[bytes([b]) for b in text.encode("utf-8")] for text in strings.ravel().tolist()]
-    return pieces[0] if strings.ndim == 0 else pieces
+    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else pieces
 
 
 def unicode_split(input, input_encoding: str = "UTF-8", errors: str = "replace", name=None):
-    """The characters of each string (a list for one string, a list of lists for several)."""
+    """The characters of each string: a string Tensor for one string, as TensorFlow; a list of
+    lists of str for several (a RaggedTensor in TensorFlow)."""
     strings = strings_array(input, where="strings.unicode_split(input)")
     pieces = [list(text) for text in strings.ravel().tolist()]
-    return pieces[0] if strings.ndim == 0 else pieces
+    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else pieces
+
+
+def unicode_decode(input, input_encoding: str = "UTF-8", errors: str = "replace",
+                   replacement_char: int = 65533, name=None):
+    """The Unicode code points of each string as int32: a Tensor for one string, as
+    TensorFlow; a list of int32 arrays for several (a RaggedTensor in TensorFlow).
+
+    Example:
+        >>> unicode_decode("né").numpy().tolist()
+        [110, 233]
+    """
+    strings = strings_array(input, where="strings.unicode_decode(input)")
+    points = [np.array([ord(c) for c in text], dtype=np.int32)
+              for text in strings.ravel().tolist()]
+    return Tensor(points[0]) if strings.ndim == 0 else points
+
+
+def unicode_encode(input, output_encoding: str = "UTF-8", errors: str = "replace",
+                   replacement_char: int = 65533, name=None):
+    """The string of each row of Unicode code points (the inverse of ``unicode_decode``): one
+    string for a 1-D input, a string Tensor of one string per row for 2-D.
+
+    Example:
+        >>> unicode_encode([110, 233]).numpy().decode("utf-8")
+        'né'
+    """
+    codes = np.asarray(getattr(input, "value", input))
+    if codes.dtype == object or codes.ndim == 0:
+        rows = [np.asarray(r).reshape(-1) for r in (codes if codes.ndim else [codes])]
+        return string_tensor(np.array(["".join(map(chr, r)) for r in rows], dtype=object))
+    if codes.ndim == 1:
+        return string_tensor("".join(chr(int(c)) for c in codes))
+    flat = codes.reshape(-1, codes.shape[-1])
+    out = np.array(["".join(chr(int(c)) for c in row) for row in flat], dtype=object)
+    return string_tensor(out.reshape(codes.shape[:-1]))
 
 
 def substr(input, pos, len, unit: str = "BYTE", name=None):  # noqa: A002
@@ -271,4 +318,4 @@ def to_hash_bucket_fast(input, num_buckets: int, name=None):
 
 __all__ = ["as_string", "bytes_split", "join", "length", "lower", "reduce_join",
            "regex_full_match", "regex_replace", "split", "strip", "substr", "to_hash_bucket_fast",
-           "to_number", "unicode_split", "upper"]
+           "to_number", "unicode_decode", "unicode_encode", "unicode_split", "upper"]
