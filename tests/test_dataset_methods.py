@@ -58,6 +58,14 @@ def test_window_flat_map_idioms():
     assert windows(endless) == [[0, 1], [3, 4]]
 
 
+def test_reprs_of_new_pipelines():
+    assert repr(D.range(3).map(lambda x: x).batch(2)) == "<BatchDataset element_spec=None>"
+    assert "DatasetSpec(TensorSpec(shape=(), dtype=int64" in repr(D.range(3).window(2))
+    first = next(iter(D.range(3).window(2)))
+    assert repr(first) == ("<ListedDataset element_spec=TensorSpec(shape=(), dtype=int64, "
+                           "name=None)>")
+
+
 def test_window_errors():
     with pytest.raises(ValueError, match=r"window\(size\).*positive.*given 0"):
         D.range(3).window(0)

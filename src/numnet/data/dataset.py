@@ -1163,6 +1163,8 @@ class _Batch(_Transform):
 
     def _spec(self):
         spec = self._source._spec()
+        if spec is None:  # not known without reading (repr) or an empty input
+            return None
         first = self._batch_size if self._drop else None
         return map_structure(lambda s: TensorSpec(
             None if s.shape is None else (first,) + s.shape, s.dtype), spec)
@@ -1219,6 +1221,8 @@ class _Unbatch(_Transform):
 
     def _spec(self):
         spec = self._source._spec()
+        if spec is None:
+            return None
         return map_structure(lambda s: TensorSpec(
             None if s.shape is None else s.shape[1:], s.dtype), spec)
 
@@ -1553,7 +1557,9 @@ class _Listed(Dataset):
         return len(self._list)
 
     def _spec(self):
-        return self._known_spec if self._known_spec is not None else Dataset._spec(self)
+        if self._known_spec is not None or not self._list:
+            return self._known_spec
+        return spec_of(self._list[0])  # in memory: read even for repr
 
 
 class _Counter(Dataset):
