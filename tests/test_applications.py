@@ -14,6 +14,7 @@ import pytest
 import numnet
 import numnet as keras
 from numnet.applications import (
+    convnext,
     densenet,
     efficientnet,
     imagenet_utils,
@@ -62,6 +63,8 @@ def cache(tmp_path, monkeypatch):
     (lambda: A.EfficientNetB0(weights=None, include_top=False), 4_049_571),
     (lambda: A.EfficientNetB3(weights=None), 12_320_535),
     (lambda: A.Xception(weights=None), 22_910_480),
+    (lambda: A.ConvNeXtTiny(weights=None), 28_589_128),
+    (lambda: A.ConvNeXtBase(weights=None), 88_591_464),
     (lambda: A.InceptionResNetV2(weights=None), 55_873_736),
     (lambda: A.MobileNetV3Small(weights=None), 2_554_968),
     (lambda: A.MobileNetV3Large(weights=None), 5_507_432),
@@ -197,6 +200,8 @@ def test_namespaces():
     assert numnet.keras.applications.mobilenet.MobileNet is A.MobileNet
     assert numnet.keras.applications.densenet.DenseNet121 is A.DenseNet121
     assert numnet.keras.applications.mobilenet_v3.MobileNetV3Small is A.MobileNetV3Small
+    assert numnet.keras.applications.convnext.ConvNeXtXLarge is A.ConvNeXtXLarge
+    assert A.ConvNeXtXLarge.__name__ == "ConvNeXtXLarge" and convnext.preprocess_input(3) == 3
     assert (numnet.keras.applications.inception_resnet_v2.InceptionResNetV2
             is A.InceptionResNetV2)
     from numnet.keras.applications.vgg16 import VGG16
@@ -404,6 +409,7 @@ def test_missing_file_message_names_the_place(cache, tmp_path):
     (lambda: A.VGG16(weights=None, include_top=False, input_shape=(32, 32)),
      "three integers"),
     (lambda: A.MobileNetV2(weights=None, input_shape=(None, None, 3)), "fully known"),
+    (lambda: A.ConvNeXtTiny(weights="imagenet", name="mine"), "must contain 'convnext_tiny'"),
     (lambda: A.MobileNetV2(weights="imagenet", alpha=0.6, include_top=False), "alpha in"),
     (lambda: A.MobileNet(weights="imagenet", alpha=0.6, include_top=False), "alpha in"),
     (lambda: A.MobileNet(weights="imagenet", depth_multiplier=2, include_top=False),
@@ -456,6 +462,7 @@ def real_keras():
     ("MobileNetV2", dict(include_top=False, input_shape=(32, 32, 3), alpha=1.4)),
     ("MobileNetV3Small", dict(include_top=True, classes=10, input_shape=(32, 32, 3))),
     ("InceptionResNetV2", dict(include_top=True, classes=10, input_shape=(75, 75, 3))),
+    ("ConvNeXtTiny", dict(include_top=True, classes=10, input_shape=(32, 32, 3))),
     ("MobileNetV3Large", dict(include_top=False, input_shape=(32, 32, 3), alpha=0.75,
                               minimalistic=True)),
 ])
@@ -476,7 +483,7 @@ def test_kerass_weights_give_kerass_predictions(real_keras, tmp_path, name, kwar
     assert ours.count_params() == theirs.count_params()
     assert ours.output_shape == tuple(theirs.output_shape)
     x = rng.uniform(-1, 1, (2, *kwargs["input_shape"])).astype("float32")
-    if name.startswith(("EfficientNet", "MobileNetV3")):
+    if name.startswith(("EfficientNet", "MobileNetV3", "ConvNeXt")):
         x = (x + 1) * 127.5  # pixels: the model rescales them itself
     expected = np.asarray(theirs(x, training=False))
     got = np.asarray(ours(x, training=False))

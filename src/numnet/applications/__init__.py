@@ -12,7 +12,7 @@ missing. ``weights=None`` builds the model with random weights; a path loads tha
 Each model's module holds its ``preprocess_input`` and ``decode_predictions``:
 ``keras.applications.mobilenet``, ``mobilenet_v2``, ``mobilenet_v3``, ``resnet`` / ``resnet50``,
 ``resnet_v2``, ``vgg16``, ``vgg19``, ``efficientnet``, ``xception``, ``inception_v3``,
-``inception_resnet_v2``, ``densenet``.
+``inception_resnet_v2``, ``densenet``, ``convnext``.
 """
 
 import importlib as _importlib
@@ -20,6 +20,7 @@ import sys as _sys
 
 if __name__ == "numnet.applications":
     from . import (
+        convnext,
         densenet,
         efficientnet,
         imagenet_utils,
@@ -34,6 +35,13 @@ if __name__ == "numnet.applications":
         vgg16,
         vgg19,
         xception,
+    )
+    from .convnext import (
+        ConvNeXtBase,
+        ConvNeXtLarge,
+        ConvNeXtSmall,
+        ConvNeXtTiny,
+        ConvNeXtXLarge,
     )
     from .densenet import DenseNet121, DenseNet169, DenseNet201
     from .efficientnet import (
@@ -58,7 +66,7 @@ if __name__ == "numnet.applications":
     from .xception import Xception
 
     # ``from numnet.keras.applications.resnet50 import ResNet50`` (tf.keras's spelling)
-    for _name in ("densenet", "efficientnet", "imagenet_utils", "inception_resnet_v2",
+    for _name in ("convnext", "densenet", "efficientnet", "imagenet_utils", "inception_resnet_v2",
                   "inception_v3", "mobilenet", "mobilenet_v2", "mobilenet_v3", "resnet",
                   "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"):
         _sys.modules[f"numnet.keras.applications.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
@@ -68,11 +76,13 @@ else:  # imported first as numnet.keras.applications: be numnet.applications, no
     _sys.modules[__name__] = _importlib.import_module("numnet.applications")
 
 __all__ = [
+    "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge",
     "DenseNet121", "DenseNet169", "DenseNet201", "EfficientNetB0", "EfficientNetB1",
     "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6",
     "EfficientNetB7", "InceptionResNetV2", "InceptionV3", "MobileNet", "MobileNetV2",
     "MobileNetV3Large", "MobileNetV3Small", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2",
-    "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception", "densenet", "efficientnet",
-    "imagenet_utils", "inception_resnet_v2", "inception_v3", "mobilenet", "mobilenet_v2",
-    "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19", "xception",
+    "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception", "convnext", "densenet",
+    "efficientnet", "imagenet_utils", "inception_resnet_v2", "inception_v3", "mobilenet",
+    "mobilenet_v2", "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
+    "xception",
 ]
