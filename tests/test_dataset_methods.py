@@ -169,6 +169,25 @@ def test_bucket_by_sequence_length():
     assert len(values(applied)) == 4
 
 
+def test_bucket_by_sequence_length_of_pairs():
+    pairs = [([1], [5]), ([1, 2, 3], [6]), ([1, 2], [7, 7]), ([4, 4, 4, 4], [8])]
+    ds = D.from_generator(lambda: iter(pairs), output_signature=(
+        tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None,), tf.int32)))
+
+    def buckets(**kw):
+        return values(ds.bucket_by_sequence_length(lambda x, y: tf.shape(x)[0], [3, 6],
+                                                   [2, 2, 2], **kw))
+
+    assert buckets() == [([[1, 0], [1, 2]], [[5, 0], [7, 7]]),
+                         ([[1, 2, 3, 0], [4, 4, 4, 4]], [[6], [8]])]
+    assert buckets(pad_to_bucket_boundary=True) == [
+        ([[1, 0], [1, 2]], [[5, 0], [7, 7]]),
+        ([[1, 2, 3, 0, 0], [4, 4, 4, 4, 0]], [[6, 0, 0, 0, 0], [8, 0, 0, 0, 0]])]
+    assert buckets(padded_shapes=([None], [4]), padding_values=(-1, -2)) == [
+        ([[1, -1], [1, 2]], [[5, -2, -2, -2], [7, 7, -2, -2]]),
+        ([[1, 2, 3, -1], [4, 4, 4, 4]], [[6, -2, -2, -2], [8, -2, -2, -2]])]
+
+
 def test_bucket_by_sequence_length_errors():
     with pytest.raises(ValueError, match=r"len\(bucket_batch_sizes\).*given 1 batch sizes"):
         D.range(3).bucket_by_sequence_length(lambda x: x, [3], [2])
@@ -184,6 +203,7 @@ def test_experimental_aliases():
     assert values(D.range(3).apply(e.scan(np.int64(0), lambda s, x: (s + x, s)))) == [0, 0, 1]
     assert values(D.range(9).apply(e.take_while(lambda x: x < 2))) == [0, 1]
     assert values(D.from_tensor_slices([3, 3, 1]).apply(e.unique())) == [3, 1]
+    assert values(e.Counter(2, 3).take(3)) == [2, 5, 8]
     g = D.range(4).apply(e.group_by_window(lambda x: x % 2, lambda k, d: d.batch(2), 2))
     assert values(g) == [[0, 2], [1, 3]]
 

@@ -20,6 +20,14 @@ def cardinality(dataset: Dataset) -> Cardinality:
 
 
 sample_from_datasets = Dataset.sample_from_datasets
+
+
+def Counter(start=0, step=1, dtype="int64"):  # noqa: N802 (TensorFlow's name)
+    """``Dataset.counter(start, step, dtype)``: the integers from ``start`` by ``step``
+    without end, TensorFlow's older spelling."""
+    return Dataset.counter(start, step, dtype)
+
+
 choose_from_datasets = Dataset.choose_from_datasets
 
 
@@ -90,7 +98,7 @@ def ignore_errors(log_warning: bool = False):
     return apply
 
 
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "CsvDataset",
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Counter", "CsvDataset",
            "assert_cardinality", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "group_by_window", "ignore_errors", "make_csv_dataset",
            "sample_from_datasets", "scan", "take_while", "unique"]
