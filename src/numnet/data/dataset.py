@@ -82,11 +82,13 @@ class Dataset:
     """A pipeline of elements, as ``tf.data.Dataset``: ``import numnet as tf`` then
     ``tf.data.Dataset.from_tensor_slices((x, y)).shuffle(1000).batch(32)``.
 
-    Build one with ``from_tensor_slices``, ``from_tensors``, ``from_generator``, ``range`` or
-    ``zip``; transform it with ``map``, ``filter``, ``shuffle``, ``batch``, ``padded_batch``,
-    ``unbatch``, ``repeat``, ``take``, ``skip``, ``cache``, ``prefetch``, ``concatenate``,
-    ``enumerate``; give it to ``fit`` / ``evaluate`` / ``predict`` as Keras takes a tf.data
-    pipeline: batches of ``(x, y)``, ``(x, y, sample_weight)``, or ``x`` alone for predict.
+    Build one with ``from_tensor_slices``, ``from_tensors``, ``from_generator``, ``range``,
+    ``counter``, ``random`` or ``zip``; transform it with ``map``, ``filter``, ``shuffle``,
+    ``batch``, ``padded_batch``, ``unbatch``, ``repeat``, ``take``, ``skip``, ``cache``,
+    ``prefetch``, ``concatenate``, ``enumerate``, ``window``, ``scan``, ``take_while``,
+    ``unique``, ``group_by_window``, ``bucket_by_sequence_length``; give it to ``fit`` /
+    ``evaluate`` / ``predict`` as Keras takes a tf.data pipeline: batches of ``(x, y)``,
+    ``(x, y, sample_weight)``, or ``x`` alone for predict.
 
     An element is a NumPy array, or a tuple or dict of them (nested as you like). Iterating
     (``for x, y in ds``) gives numnet Tensors, as TensorFlow gives eager tensors (``.numpy()``,
