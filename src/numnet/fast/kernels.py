@@ -64,8 +64,11 @@ def _gpu(a):
 def _kernel(name: str):
     """The kernel ``name`` compiled by numba (each signature on its first call), or None if
     numba could not compile it."""
+    global _switch
     kernel = _compiled.get(name)
     if kernel is None:
+        if _switch is None:  # (asked for before any _applies: the convolutions' fused ReLU)
+            from . import updates as _switch
         try:
             njit = _switch._numba.njit(cache=True, error_model="numpy", nogil=True)
             names = globals()
