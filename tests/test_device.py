@@ -160,6 +160,12 @@ HOST_FILES = {
                         "Python ints) on the host, as Keras's lookup tables do",
 }
 HOST_FUNCTIONS = {
+    ("layers/symbolic.py", "_known_value"): "reads a small integer sample output (a size) on "
+                                            "the host while a graph is built",
+    ("autodiff/tensor.py", "_compare_text"): "string tensors live on the host (object arrays "
+                                             "of bytes); CuPy has no strings",
+    ("autodiff/tensor.py", "string_tensor"): "string tensors live on the host (object arrays "
+                                             "of bytes); CuPy has no strings",
     ("losses.py", "validate_targets"): "checks the labels on the host before fit moves them",
     ("losses.py", "_is_integral"): "part of validate_targets",
     ("losses.py", "_non_integral_example"): "part of validate_targets (error message)",

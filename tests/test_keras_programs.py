@@ -1088,6 +1088,13 @@ NOT_COMPARED = {
                       "Keras's .keras and .h5 files are checked in test_keras_files.py",
 }
 
+# Programs that need an optional package to run at all (under numnet too), and why.
+NEEDS_MODULE = {
+    "mixed_precision": ("ml_dtypes", "the program builds a layer with dtype='mixed_bfloat16', "
+                                     "and bfloat16 on NumPy needs ml_dtypes (pip install "
+                                     "ml_dtypes)"),
+}
+
 # Programs whose Keras run needs TensorFlow although they import only keras.
 NEEDS_TENSORFLOW = {
     "miniature_gpt": "Keras on JAX cannot trace ops.tile with repeats computed by ops (the "
@@ -1193,6 +1200,8 @@ def test_program_changes_only_its_imports(name):
 
 @pytest.mark.parametrize("name", _params())
 def test_program_runs_under_numnet(name, tmp_path):
+    if name in NEEDS_MODULE:
+        pytest.importorskip(NEEDS_MODULE[name][0], reason=NEEDS_MODULE[name][1])
     result = run_under_numnet(name, tmp_path)
     for metric, (lowest, highest) in EXPECTED[name].items():
         assert metric in result, (metric, sorted(result))
