@@ -287,6 +287,23 @@ def test_scaled_inputs_are_silent():
     assert fit_advice(model, x, LABELS[:16], "sparse_categorical_crossentropy") == []
 
 
+def test_inputs_of_a_frozen_pretrained_base_are_not_flagged():
+    """Caffe-style preprocessing (ResNet50, VGG) leaves values near +-150: right for the frozen
+    base that takes them; an unfrozen first layer is still warned about."""
+    centred = np.random.default_rng(0).uniform(-120.0, 150.0, (64, 8)).astype("float32")
+
+    def transfer(frozen):
+        base = numnet.Sequential([numnet.Input((8,)), layers.Dense(6, activation="relu")])
+        base.trainable = not frozen
+        inputs = numnet.Input((8,))
+        outputs = layers.Dense(3, activation="softmax")(base(inputs, training=False))
+        return numnet.Model(inputs, outputs)
+
+    loss = "sparse_categorical_crossentropy"
+    assert fit_advice(transfer(True), centred, LABELS, loss) == []
+    only(fit_advice(transfer(False), centred, LABELS, loss), "unscaled_inputs")
+
+
 def test_mse_on_binary_targets_with_sigmoid():
     y = (X[:, 0] > 0).astype("float32")
     model = dense_model(layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid"))

@@ -20,7 +20,8 @@ The rules (``AdviceWarning.rule`` names them):
 ``learning_rate``             Adam / RMSprop (and kin) learning rate outside [1e-5, 1]
 ``unscaled_inputs``           input features reaching more than 100 in absolute value (at fit;
                               not the token ids an Embedding or a lookup layer takes, nor
-                              inputs a Normalization or Rescaling layer scales)
+                              inputs a Normalization or Rescaling layer scales, nor inputs of
+                              a frozen pretrained base, which set their own range)
 ``mse_on_binary``             mean squared error on 0/1 targets with a sigmoid output (at fit)
 ``relu_negative_targets``     regression targets below 0 with a relu output (at fit)
 ``multi_label_softmax``       target rows holding several 1s with softmax + categorical CE (fit)
@@ -302,7 +303,7 @@ def on_fit(model, x, y) -> None:
     sample_x = np.concatenate(scaled, axis=1) if scaled else np.zeros((0, 0))
     if sample_x.size and sample_x.dtype.kind in "biuf":
         largest = float(np.abs(sample_x).max())
-        if largest > INPUT_SCALE_LIMIT:
+        if largest > INPUT_SCALE_LIMIT and not _frozen_front(model):
             _warn("unscaled_inputs",
                   f"The inputs reach {largest:g} in absolute value.",
                   "unscaled features make some weights far more sensitive than others, which "
@@ -341,6 +342,21 @@ def _takes_tokens(layer) -> bool:
             return True
         if inner.weights:
             break
+    return False
+
+
+def _frozen_front(model, depth: int = 0) -> bool:
+    """Whether the first layer with weights (inside nested models too) is frozen: a pretrained
+    base (keras.applications with ``trainable = False``), whose inputs are in the range it was
+    trained on (caffe-style preprocessing reaches +-150), not the user's to scale."""
+    if depth > 50:
+        return False
+    for layer in list(getattr(model, "layers", ())):
+        if not layer.weights:
+            continue
+        if getattr(layer, "layers", None) and layer is not model:  # a nested model
+            return not layer.trainable or _frozen_front(layer, depth + 1)
+        return not layer.trainable
     return False
 
 
