@@ -65,6 +65,7 @@ class GradientTape:
         self.watch_accessed_variables = watch_accessed_variables
         self._used = False
         self._watched: list = []
+        self._touched: dict = {}  # id -> trainable Variable met in a gradient's graph
         self._threads = None
         self._epoch = 0  # the tape count when this block began: older Tensors were not recorded
 
@@ -103,6 +104,7 @@ class GradientTape:
     def reset(self) -> None:
         self._used = False
         self._watched = []
+        self._touched = {}
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients="none"):
@@ -146,6 +148,12 @@ class GradientTape:
         for leaf in leaves:
             if isinstance(leaf, Tensor):
                 nodes.setdefault(id(leaf), leaf)
+        if self.watch_accessed_variables:  # (watched_variables(): the Variables that ops
+            for node in nodes.values():    # of this tape's block read)
+                if getattr(node, "_epoch", 0) >= self._epoch:
+                    for parent in node.parents:
+                        if isinstance(parent, _tensor.Variable) and parent.trainable:
+                            self._touched.setdefault(id(parent), parent)
         saved = {key: node.grad for key, node in nodes.items()}
         threads = _threads.scope().__enter__()  # the backward's products, by size
         try:

@@ -268,11 +268,12 @@ def _batch_jacobian(self, target, source, unconnected_gradients="none",
 
 
 def _watched_variables(self) -> tuple:
-    """The Tensors and Variables watched explicitly with ``tape.watch``. numnet records
-    every Variable whether or not a tape reads it, so Variables used without ``watch`` are
-    not listed."""
+    """The Tensors and Variables watched explicitly with ``tape.watch``, then the trainable
+    Variables that the graphs of the tape's gradients read (as TensorFlow's accessed
+    variables; numnet learns them when ``gradient`` is asked, so before that only the
+    explicit ones are listed)."""
     seen, out = set(), []
-    for t in self._watched:
+    for t in [*self._watched, *getattr(self, "_touched", {}).values()]:
         if id(t) not in seen:
             seen.add(id(t))
             out.append(t)
