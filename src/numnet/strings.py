@@ -16,6 +16,7 @@ of these. ``lower`` and ``upper`` change ASCII letters only, as TensorFlow's do 
 
 from __future__ import annotations
 
+import builtins
 import re
 
 import numpy as np
@@ -251,17 +252,15 @@ def substr(input, pos, len, unit: str = "BYTE", name=None):  # noqa: A002
 
     def part(text):
         data = text.encode("utf-8") if unit == "BYTE" else text
-        start = int(pos) + (builtins_len(data) if int(pos) < 0 else 0)
-        if not 0 <= start <= builtins_len(data):
+        start = int(pos) + (builtins.len(data) if int(pos) < 0 else 0)
+        if not 0 <= start <= builtins.len(data):
             raise ValueError(f"strings.substr: pos {int(pos)} is outside {text!r} (length "
-                             f"{builtins_len(data)}).")
+                             f"{builtins.len(data)}).")
         piece = data[start:start + size]
         return piece.decode("utf-8", errors="replace") if unit == "BYTE" else piece
 
     return _map(part, input, "strings.substr(input)")
 
-
-builtins_len = len
 
 
 def reduce_join(inputs, axis=None, keepdims: bool = False, separator: str = "", name=None):

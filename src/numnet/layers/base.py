@@ -889,11 +889,12 @@ def _auto_config(cls, args, kwargs):
     if not args and not kwargs:
         return {}
     try:
-        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+        signature = inspect.signature(cls.__init__)
+        bound = signature.bind(None, *args, **kwargs)
     except (TypeError, ValueError):
         return False
     out = {}
-    parameters = inspect.signature(cls.__init__).parameters
+    parameters = signature.parameters
     for name, value in list(bound.arguments.items())[1:]:
         kind = parameters[name].kind
         if kind is inspect.Parameter.VAR_KEYWORD:

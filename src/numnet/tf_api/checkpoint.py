@@ -42,12 +42,14 @@ VERSION = 1
 DATA_SUFFIX = ".data-00000-of-00001"
 
 
-def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = None) -> None:
+def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = None,
+                  positions: list | None = None) -> None:
     """Fill ``out`` with key -> Variable for everything ``obj`` holds. A tf.Module's variables
     are keyed by their attribute path ("model/dense_1/w"), so each can be restored when it is
     made; a layer's, a model's and an optimizer's by their place in its weights
     ("net/.variables/3"), and ``groups`` gets that object's key and its number of variables.
-    A dataset iterator gives its position ("iterator/.position")."""
+    A dataset iterator gives its position ("iterator/.position"), and ``positions`` gets the
+    (iterator, Variable of its position) pair."""
     if obj is None or id(obj) in seen:
         return
     if isinstance(obj, Variable):
@@ -57,27 +59,28 @@ def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = Non
     seen.add(id(obj))
     if isinstance(obj, Checkpoint):
         for name, child in obj._objects.items():
-            _variables_of(child, f"{key}/{name}" if key else name, out, seen, groups)
+            _variables_of(child, f"{key}/{name}" if key else name, out, seen, groups, positions)
         return
     if isinstance(obj, dict):
         for name in sorted(obj, key=str):
-            _variables_of(obj[name], f"{key}/{name}", out, seen, groups)
+            _variables_of(obj[name], f"{key}/{name}", out, seen, groups, positions)
         return
     if isinstance(obj, (list, tuple)):
         for i, child in enumerate(obj):
-            _variables_of(child, f"{key}/{i}", out, seen, groups)
+            _variables_of(child, f"{key}/{i}", out, seen, groups, positions)
         return
     if hasattr(obj, "_checkpoint_position"):  # a dataset iterator: its position
         position = Variable(np.asarray(obj._checkpoint_position(), dtype=np.int64),
                             name="position", trainable=False)
         out[f"{key}/.position"] = position
-        _positions.append((obj, position))
+        if positions is not None:
+            positions.append((obj, position))
         return
     if isinstance(obj, Module):
         for name in sorted(vars(obj)):
             child = vars(obj)[name]
             if name not in ("_name", "_scope_name") and _trackable(child):
-                _variables_of(child, f"{key}/{name}", out, seen, groups)
+                _variables_of(child, f"{key}/{name}", out, seen, groups, positions)
         return
     if _is_optimizer(obj):
         variables = obj.variables
@@ -93,11 +96,6 @@ def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = Non
         groups[key] = (obj, len(variables))
     for i, v in enumerate(variables):
         out[f"{key}/.variables/{i}"] = v
-
-
-# (iterator, Variable of its position) made by the last _variables_of: restore moves each
-# iterator to the value read into its Variable
-_positions: list = []
 
 
 def _trackable(value) -> bool:
@@ -274,9 +272,7 @@ class Checkpoint:
 
     def _variables(self) -> dict:
         out: dict = {}
-        _positions.clear()
         _variables_of(self, "", out, set())
-        _positions.clear()
         out["save_counter"] = self.save_counter
         return out
 
@@ -371,12 +367,10 @@ class _Pending:
         ckpt = self.checkpoint
         ckpt._build_optimizers(self.saved)
         groups: dict = {}
-        _positions.clear()
+        positions: list = []  # (iterator, Variable of its position): moved after the values
         variables = {}
-        _variables_of(ckpt, "", variables, set(), groups)
+        _variables_of(ckpt, "", variables, set(), groups, positions)
         variables["save_counter"] = ckpt.save_counter
-        positions = list(_positions)
-        _positions.clear()
         # a layer's or optimizer's values only when it has all its variables: they are keyed
         # by place, so a partly built object would take another variable's value
         complete = {key: len([k for k in self.saved if k.startswith(f"{key}/.variables/")])
