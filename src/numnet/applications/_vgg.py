@@ -32,10 +32,8 @@ def vgg(convs, include_top, weights, input_tensor, input_shape, pooling, classes
         x = layers.Dense(4096, activation="relu", name="fc2")(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = imagenet_utils.global_pool(x, pooling)
     model = Model(inputs, x, name=name)
     file_name = f"{what.lower()}_weights_tf_dim_ordering_tf_kernels" + (
         ".h5" if include_top else "_notop.h5")

@@ -72,10 +72,8 @@ def _densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, 
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = imagenet_utils.global_pool(x, pooling, named=True)
     model = Model(inputs, x, name=name)
     file_name = f"{what.lower()}_weights_tf_dim_ordering_tf_kernels" + (
         ".h5" if include_top else "_notop.h5")

@@ -131,10 +131,8 @@ def _efficientnet(width, depth, default_size, dropout_rate, include_top, weights
         imagenet_utils.validate_activation(classifier_activation, weights)
         x = layers.Dense(classes, activation=classifier_activation,
                          kernel_initializer=_dense_init(), name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = imagenet_utils.global_pool(x, pooling, named=True)
     model = Model(inputs, x, name=name)
     file_name = name + (".h5" if include_top else "_notop.h5")  # Keras names it by the model
     imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,

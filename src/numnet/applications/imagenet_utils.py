@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 
-from .. import activations, config
+from .. import activations, config, layers
 from ..layers import Input
 from ..layers.source_inputs import get_source_inputs
 
@@ -270,6 +270,17 @@ def validate_activation(classifier_activation, weights) -> None:
             f"With pretrained weights the classifier_activation must be None or 'softmax'; "
             f"got classifier_activation={classifier_activation!r}. Use weights=None to train "
             f"a model with another activation.")
+
+
+def global_pool(x, pooling, named: bool = False):
+    """The features without the classifier: ``x`` averaged (``pooling="avg"``) or maxed
+    (``"max"``) over its spatial axes, or left as it is (None). ``named`` gives the layer the
+    name Keras gives it in that family ("avg_pool" / "max_pool"), so weight files match."""
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D(**({"name": "avg_pool"} if named else {}))(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D(**({"name": "max_pool"} if named else {}))(x)
+    return x
 
 
 def model_input(input_tensor, input_shape):

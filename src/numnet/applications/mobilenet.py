@@ -122,10 +122,8 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         x = layers.Reshape((classes,), name="reshape_2")(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = imagenet_utils.global_pool(x, pooling)
     model = Model(inputs, x, name=name or f"mobilenet_{alpha:0.2f}_{rows}")
     if isinstance(weights, str) and weights == "imagenet":
         file_name = (f"mobilenet_{ALPHAS[alpha]}_{rows}_tf"

@@ -108,10 +108,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
         x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = layers.GlobalMaxPooling2D()(x)
+    else:
+        x = imagenet_utils.global_pool(x, pooling)
     model = Model(inputs, x, name=name)
     file_name = "xception_weights_tf_dim_ordering_tf_kernels" + (
         ".h5" if include_top else "_notop.h5")
