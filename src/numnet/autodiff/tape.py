@@ -9,6 +9,7 @@ the gradient of each source, leaving every ``.grad`` as it was before.
 from __future__ import annotations
 
 import contextlib
+import weakref
 import math
 
 from .. import backend
@@ -65,7 +66,9 @@ class GradientTape:
         self.watch_accessed_variables = watch_accessed_variables
         self._used = False
         self._watched: list = []
-        self._touched: dict = {}  # id -> trainable Variable met in a gradient's graph
+        # weak references to the targets of this tape's gradients: watched_variables() walks
+        # their graphs when asked, so a training step pays nothing for it
+        self._targets: list = []
         self._threads = None
         self._epoch = 0  # the tape count when this block began: older Tensors were not recorded
 
@@ -104,7 +107,7 @@ class GradientTape:
     def reset(self) -> None:
         self._used = False
         self._watched = []
-        self._touched = {}
+        self._targets = []
 
     def gradient(self, target, sources, output_gradients=None,
                  unconnected_gradients="none"):
@@ -127,6 +130,8 @@ class GradientTape:
             if not isinstance(t, Tensor):
                 raise TypeError(f"GradientTape.gradient(target): expected a Tensor computed in "
                                 f"the tape's block, given {type(t).__name__}.")
+        if self.watch_accessed_variables:
+            self._targets += [weakref.ref(t) for t in targets]
         leaves = _flatten(sources)
         seeds = _flatten(output_gradients) if output_gradients is not None else [None] * len(
             targets)
@@ -148,12 +153,6 @@ class GradientTape:
         for leaf in leaves:
             if isinstance(leaf, Tensor):
                 nodes.setdefault(id(leaf), leaf)
-        if self.watch_accessed_variables:  # (watched_variables(): the Variables that ops
-            for node in nodes.values():    # of this tape's block read)
-                if getattr(node, "_epoch", 0) >= self._epoch:
-                    for parent in node.parents:
-                        if isinstance(parent, _tensor.Variable) and parent.trainable:
-                            self._touched.setdefault(id(parent), parent)
         saved = {key: node.grad for key, node in nodes.items()}
         threads = _threads.scope().__enter__()  # the backward's products, by size
         try:
@@ -179,6 +178,21 @@ class GradientTape:
             for key, node in nodes.items():
                 node.grad = saved[key]
         return self._collect(sources, leaves, results, unconnected_gradients)
+
+    def _accessed_variables(self) -> list:
+        """The trainable Variables that ops of this tape's block read, in the graphs of the
+        targets of its gradients that are still alive."""
+        found: dict = {}
+        for ref in self._targets:
+            target = ref()
+            if target is None:
+                continue
+            for node in _topological_order(target):
+                if getattr(node, "_epoch", 0) >= self._epoch:
+                    for parent in node.parents:
+                        if isinstance(parent, _tensor.Variable) and parent.trainable:
+                            found.setdefault(id(parent), parent)
+        return list(found.values())
 
     def _collect(self, sources, leaves, results: dict, unconnected_gradients="none"):
         """The gradients in ``results`` (by source id; arrays, or Tensors that record their

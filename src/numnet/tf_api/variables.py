@@ -269,11 +269,11 @@ def _batch_jacobian(self, target, source, unconnected_gradients="none",
 
 def _watched_variables(self) -> tuple:
     """The Tensors and Variables watched explicitly with ``tape.watch``, then the trainable
-    Variables that the graphs of the tape's gradients read (as TensorFlow's accessed
-    variables; numnet learns them when ``gradient`` is asked, so before that only the
-    explicit ones are listed)."""
+    Variables that ops of the tape's block read (as TensorFlow's accessed variables; numnet
+    finds them in the graphs of the targets given to ``gradient``, so before a gradient is
+    asked, or once its target is gone, only the explicit ones are listed)."""
     seen, out = set(), []
-    for t in [*self._watched, *getattr(self, "_touched", {}).values()]:
+    for t in [*self._watched, *self._accessed_variables()]:
         if id(t) not in seen:
             seen.add(id(t))
             out.append(t)
