@@ -9,8 +9,8 @@ the gradient of each source, leaving every ``.grad`` as it was before.
 from __future__ import annotations
 
 import contextlib
-import weakref
 import math
+import weakref
 
 from .. import backend
 from ..fast import threads as _threads
