@@ -635,6 +635,11 @@ EXPECTED = {
                           "more_epoch_numbers": (9, 9), "iterations": (60, 60),
                           "eval_accuracy": (0.9, 1.0), "minority_recall": (0.6, 1.0),
                           "loss_3": (None, of("loss_0", 0.3))},
+    # halved five times from the largest of the first 16 predictions (0.85) to below 0.05;
+    # the scan of 0, 1, 2, 3, 4 adds to 10
+    "ops_control_flow": {"accuracy": (0.7, 1.0), "halvings": (5, 5), "halved_max": (0.0, 0.05),
+                         "scan_probe": (10, 10), "branch": (0.0, of("prediction_sum", 1.000001)),
+                         "loss_5": (None, of("loss_0", 0.7))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1077,6 +1082,10 @@ KERAS_TOLERANCE = {
                           "more_loss_1": ("rel", 1e-4), "eval_loss": ("rel", 1e-4),
                           "eval_accuracy": ("abs", 0.01), "iterations": ("abs", 0),
                           "val_epochs": ("abs", 0), "more_epoch_numbers": ("abs", 0)},
+    "ops_control_flow": {**TRAJECTORY, "eval_loss": ("rel", 1e-4), "accuracy": ("abs", 0.01),
+                         "halvings": ("abs", 0), "halved_max": ("rel", 1e-4),
+                         "branch": ("rel", 1e-4), "row_max_sum": ("rel", 1e-4),
+                         "scan_probe": ("abs", 0), "prediction_sum": ("rel", 1e-4)},
 }
 
 # Programs with no Keras comparison, and why.
