@@ -1019,3 +1019,18 @@ def test_bad_arguments_are_refused_by_name(make, argument, fresh_warnings):
         warnings.simplefilter("ignore", DeprecationWarning)
         with pytest.raises(ValueError, match=rf"\({argument}\): expected"):
             make()
+
+
+def test_adam_step_size_is_computed_in_the_variables_dtype():
+    """Keras computes alpha = lr * sqrt(1 - beta_2^t) / (1 - beta_1^t) in the variable's dtype:
+    in float32, 1 - 0.999 keeps only the high bits of 0.999, so the first step of a float32
+    variable is 2e-3 * (1 - 6.7e-6), not 2e-3 (the float64 value). Keras 3.15 gives
+    -0.0019999865908175707 for g = 1 (epsilon 0, so the step is alpha * 0.1 / sqrt(1e-3))."""
+    w = Variable(np.zeros(2, np.float32))
+    optimizers.Adam(0.002, epsilon=0.0).apply([np.array([1.0, -4.0], np.float32)], [w])
+    np.testing.assert_array_equal(w.value, np.float32([-0.0019999865908175707,
+                                                       0.0019999865908175707]))
+    assert w.value.dtype == np.float32
+    w64 = Variable(np.zeros(2, np.float64))
+    optimizers.Adam(0.002, epsilon=0.0).apply([np.array([1.0, -4.0])], [w64])
+    np.testing.assert_allclose(w64.value, [-0.002, 0.002], rtol=1e-12)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import numpy as np
 
 from .. import backend
 from ..fast import updates as fused
@@ -28,7 +28,9 @@ class Adam(Optimizer):
 
     that is the textbook rule with epsilon replaced by epsilon / sqrt(1 - beta_2^t) (31.6
     times Keras's epsilon at t = 1, the same once beta_2^t is small). PyTorch uses the
-    textbook form.
+    textbook form. As in Keras, alpha is computed in the variable's dtype: in float32,
+    1 - 0.999^1 loses the low bits of 0.999, which makes the first steps 6e-6 (relative)
+    shorter than in float64.
     amsgrad=True uses ``v_max = max(v_max, v)`` (starts at 0) in place of v.
 
     Args:
@@ -73,10 +75,19 @@ class Adam(Optimizer):
             slots["v_max"] = self._zeros(variable)
         return slots
 
+    def _step_size(self, learning_rate, t, dtype):
+        """learning_rate * sqrt(1 - beta_2^t) / (1 - beta_1^t), computed on host scalars of
+        the variable's floating dtype, as Keras does."""
+        scalar = np.dtype(dtype).type if np.dtype(dtype).kind == "f" else np.float32
+        one, step = scalar(1), scalar(t)
+        beta_1_power, beta_2_power = scalar(self.beta_1) ** step, scalar(self.beta_2) ** step
+        correction = np.sqrt(one - beta_2_power) / (one - beta_1_power)
+        return float(scalar(learning_rate) * correction)
+
     def update_step(self, g, w, learning_rate, slots):
         xp = backend.xp
         t = self._local_step + 1
-        alpha = learning_rate * math.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        alpha = self._step_size(learning_rate, t, w.dtype)
         m, v = slots["m"], slots["v"]
         v_max = slots.get("v_max", v)
         if fused.run(
