@@ -468,7 +468,12 @@ class Translator:
                 "a Lambda layer holds Python code, and numnet never runs code from a file. "
                 "Write the function as a layer of its own, register it with "
                 "@numnet.saving.register_serializable(), and use that in the model"))
-        cls = self.loader.resolve_class(name, self.tables["layers"][1], Layer, "layer", where)
+        table = self.tables["layers"][1]
+        if family == "applications":  # a layer of Keras's application models
+            table = objects.application_layers()
+        cls = self.loader.resolve_class(name, table, Layer, "layer", where)
+        if family == "applications" and table.get(name) is cls:
+            name = objects.get_registered_name(cls)  # numnet's twin, as the loader finds it
         config = spec["config"]
         at = _at(where, "config")
         schema.check(config, schema.ANY_DICT, at, self.loader.source)
@@ -480,7 +485,8 @@ class Translator:
             if not shape:
                 raise self.fail(_at(at, "batch_shape"), "expected (batch, features...), found []")
             config["shape"], config["batch_size"] = shape[1:], shape[0]
-        own = cls if family is not None and self.loader.lookup(name) is None else None
+        own = cls if family is not None and self.loader.lookup(spec["class_name"]) is None \
+            else None
         label = config.get("name", name)
         if own is None:  # a class of one's own: Keras's harmless settings that it lacks go
             return {"class_name": name, "config": self.config(

@@ -374,6 +374,9 @@ class _Writer:
         if isinstance(layer, OpLayer):
             return self.op(layer, where)
         name = type(layer).__name__
+        if objects.is_application_layer(type(layer)):  # as Keras writes its own
+            spec = self.custom_layer(layer, name, where, build)
+            return {**spec, "module": type(layer).__module__.replace("numnet.", "keras.src.")}
         if objects.builtin_layers().get(name) is not type(layer):
             registered = get_registered_name(type(layer))
             if registered is None:

@@ -58,6 +58,21 @@ def builtin_schedules() -> dict:
     return _subclasses(vars(schedules), schedules.LearningRateSchedule)
 
 
+def application_layers() -> dict:
+    """The layers of keras.applications' own models, by the class name Keras writes with a
+    module ``keras.src.applications.*`` (imported only when a file names one)."""
+    from ..applications.convnext import LayerScale
+    from ..applications.inception_resnet_v2 import CustomScaleLayer
+
+    return {"LayerScale": LayerScale, "CustomScaleLayer": CustomScaleLayer}
+
+
+def is_application_layer(cls: type) -> bool:
+    """Whether ``cls`` is one of :func:`application_layers` (without importing them)."""
+    return getattr(cls, "__module__", "").startswith("numnet.applications.") \
+        and application_layers().get(cls.__name__) is cls
+
+
 def _from_numnet(obj) -> bool:
     target = obj if isinstance(obj, type) or inspect.isroutine(obj) else type(obj)
     module = getattr(target, "__module__", None) or ""
