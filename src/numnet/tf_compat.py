@@ -1631,3 +1631,10 @@ _join(_tf_lookup.SAMPLERS, random)
 _join({**_tf_lookup.SAMPLERS, **_tf_lookup.APPROX}, _nn)
 _join(_tf_lookup.APPROX, math)
 sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.lookup", lookup)
+
+from .tf_api import ragged as _tf_ragged  # noqa: E402
+
+ragged = _tf_ragged.ragged
+_join({"ragged": ragged, "RaggedTensor": _tf_ragged.RaggedTensor})
+sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.ragged", ragged)
+_tf_ragged.install(globals(), math)  # tf.add, tf.reduce_sum, ... accept RaggedTensors

@@ -1,0 +1,211 @@
+"""tf.RaggedTensor and tf.ragged: the expected values and texts are TensorFlow 2.21's."""
+
+import numpy as np
+import pytest
+
+import numnet as tf
+
+
+def _r():
+    return tf.ragged.constant([[3, 1, 4, 1], [], [5, 9, 2], [6], []])
+
+
+def test_constant_parts_and_repr():
+    r = _r()
+    assert repr(r) == str(r) == "<tf.RaggedTensor [[3, 1, 4, 1], [], [5, 9, 2], [6], []]>"
+    assert r.shape.as_list() == [5, None] and r.dtype == np.int32 and r.ragged_rank == 1
+    assert r.row_splits.numpy().tolist() == [0, 4, 4, 7, 8, 8]
+    assert r.row_splits.dtype == np.int64
+    assert r.row_lengths().numpy().tolist() == [4, 0, 3, 1, 0]
+    assert r.value_rowids().numpy().tolist() == [0, 0, 0, 0, 2, 2, 2, 3]
+    assert int(r.nrows()) == 5
+    assert r.flat_values.numpy().tolist() == r.values.numpy().tolist() == [3, 1, 4, 1, 5, 9, 2, 6]
+    assert r.bounding_shape().numpy().tolist() == [5, 4]
+    assert r.row_starts().numpy().tolist() == [0, 4, 4, 7, 8]
+    assert r.row_limits().numpy().tolist() == [4, 4, 7, 8, 8]
+    assert r.to_list() == [[3, 1, 4, 1], [], [5, 9, 2], [6], []]
+    rows = r.numpy()
+    assert rows.dtype == object and rows.shape == (5,)
+    assert rows[2].dtype == np.int32 and rows[2].tolist() == [5, 9, 2]
+    assert isinstance(r, tf.RaggedTensor)
+
+
+def test_constant_floats_strings_nested_and_empty():
+    f = tf.ragged.constant([[1.5, 2.], [3.]])
+    assert f.dtype == np.float32 and repr(f) == "<tf.RaggedTensor [[1.5, 2.0], [3.0]]>"
+    s = tf.ragged.constant([["Hi"], ["How", "are", "you"]])
+    assert repr(s) == "<tf.RaggedTensor [[b'Hi'], [b'How', b'are', b'you']]>"
+    assert s.to_list() == [[b"Hi"], [b"How", b"are", b"you"]]
+    n = tf.ragged.constant([[[1, 2], [3]], [[4]]])
+    assert n.shape.as_list() == [2, None, None] and n.ragged_rank == 2
+    assert [t.numpy().tolist() for t in n.nested_row_splits] == [[0, 2, 3], [0, 2, 3, 4]]
+    u = tf.ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)
+    assert u.shape.as_list() == [2, None, 2] and u.ragged_rank == 1
+    assert repr(u) == "<tf.RaggedTensor [[[1, 2],\n  [3, 4]], [[5, 6]]]>"
+    e = tf.ragged.constant([[], []])
+    assert repr(e) == "<tf.RaggedTensor [[], []]>" and e.dtype == np.float32
+    assert tf.ragged.constant([[1, 2], [3]], dtype=tf.float64).dtype == np.float64
+    assert tf.ragged.constant([[1], [2]], row_splits_dtype=tf.int32).row_splits.dtype == np.int32
+    with pytest.raises(ValueError, match="same depth"):
+        tf.ragged.constant([[1, [2]], [3]])
+
+
+def test_repr_wraps_long_rows_as_tensorflow():
+    r = tf.ragged.constant([list(range(1, 31)), [1]])
+    assert repr(r) == (
+        "<tf.RaggedTensor [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, "
+        "20, 21,\n  22, 23, 24, 25, 26, 27, 28, 29, 30]" + " " * 39 + ",\n [1]]>")
+
+
+def test_factories():
+    R = tf.RaggedTensor
+    assert R.from_row_lengths([3, 1, 4, 1, 5, 9, 2], [4, 0, 3]).to_list() == \
+        [[3, 1, 4, 1], [], [5, 9, 2]]
+    assert R.from_value_rowids([3, 1, 4, 1, 5], [0, 0, 0, 2, 2], nrows=4).to_list() == \
+        [[3, 1, 4], [], [1, 5], []]
+    assert R.from_row_starts([3, 1, 4, 1, 5], [0, 4, 4]).to_list() == [[3, 1, 4, 1], [], [5]]
+    assert R.from_row_limits([3, 1, 4, 1, 5], [4, 4, 5]).to_list() == [[3, 1, 4, 1], [], [5]]
+    assert R.from_row_splits([1, 2, 3], [0, 1, 3]).to_list() == [[1], [2, 3]]
+    assert R.from_tensor([[1, 0, 0], [2, 3, 0]], padding=0).to_list() == [[1], [2, 3]]
+    assert R.from_tensor([[1, 0, 0], [2, 3, 0]], lengths=[1, 3]).to_list() == [[1], [2, 3, 0]]
+    assert R.from_tensor([[[1, 1], [0, 0]], [[2, 2], [3, 3]]], padding=[0, 0]).to_list() == \
+        [[[1, 1]], [[2, 2], [3, 3]]]
+    assert R.from_nested_row_splits([1, 2, 3, 4, 5], ([0, 2, 3], [0, 2, 4, 5])).to_list() == \
+        [[[1, 2], [3, 4]], [[5]]]
+    assert R.from_nested_row_lengths([1, 2, 3], ([2, 0], [1, 2])).to_list() == [[[1], [2, 3]], []]
+    with pytest.raises(ValueError, match="last split"):
+        R.from_row_splits([1, 2, 3], [0, 1, 2])
+    with pytest.raises(ValueError, match="starting at 0"):
+        R.from_row_splits([1, 2], [1, 2])
+
+
+def test_to_tensor_default_and_shape():
+    r = _r()
+    assert r.to_tensor().numpy().tolist() == [[3, 1, 4, 1], [0, 0, 0, 0], [5, 9, 2, 0],
+                                              [6, 0, 0, 0], [0, 0, 0, 0]]
+    assert r.to_tensor(default_value=-1, shape=[5, 2]).numpy().tolist() == \
+        [[3, 1], [-1, -1], [5, 9], [6, -1], [-1, -1]]
+    assert r.to_tensor(shape=[2, 6]).numpy().tolist() == [[3, 1, 4, 1, 0, 0], [0] * 6]
+    s = tf.ragged.constant([["a", "bc"], ["d"]]).to_tensor()
+    assert s.numpy().tolist() == [[b"a", b"bc"], [b"d", b""]]
+    n = tf.ragged.constant([[[1, 2], [3]], [[4]]])
+    assert n.to_tensor().numpy().tolist() == [[[1, 2], [3, 0]], [[4, 0], [0, 0]]]
+    assert n.bounding_shape().numpy().tolist() == [2, 2, 2]
+
+
+def test_indexing():
+    r = _r()
+    assert r[1].numpy().tolist() == [] and r[2].numpy().tolist() == [5, 9, 2]
+    assert r[-1].numpy().tolist() == []
+    assert repr(r[1:3]) == "<tf.RaggedTensor [[], [5, 9, 2]]>"
+    assert repr(r[:, :2]) == "<tf.RaggedTensor [[3, 1], [], [5, 9], [6], []]>"
+    assert repr(r[::2]) == "<tf.RaggedTensor [[3, 1, 4, 1], [5, 9, 2], []]>"
+    assert repr(r[1:, 0:1]) == "<tf.RaggedTensor [[], [5], [6], []]>"
+    assert repr(r[2:, -1:]) == "<tf.RaggedTensor [[2], [6], []]>"
+    assert int(r[2, 1]) == 9
+    with pytest.raises(ValueError, match="inner ragged dimension"):
+        r[:, 0]
+    assert [row.numpy().tolist() for row in r] == [[3, 1, 4, 1], [], [5, 9, 2], [6], []]
+    with pytest.raises(TypeError, match="boolean"):
+        bool(r)
+
+
+def test_merge_dims_and_flat_values():
+    n = tf.ragged.constant([[[1, 2], [3]], [[4]]])
+    assert repr(n.merge_dims(1, 2)) == "<tf.RaggedTensor [[1, 2, 3], [4]]>"
+    assert repr(n.merge_dims(0, 1)) == "<tf.RaggedTensor [[1, 2], [3], [4]]>"
+    assert n.merge_dims(0, 2).numpy().tolist() == [1, 2, 3, 4]
+    u = tf.ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)
+    assert u.merge_dims(1, 2).to_list() == [[1, 2, 3, 4], [5, 6]]
+    f = tf.ragged.constant([[1.5, 2.], [3.]])
+    assert repr(f.with_flat_values(f.flat_values * 2)) == "<tf.RaggedTensor [[3.0, 4.0], [6.0]]>"
+    assert n.row_lengths().numpy().tolist() == [2, 1]
+    assert repr(n.row_lengths(axis=2)) == "<tf.RaggedTensor [[2, 1], [1]]>"
+
+
+def test_elementwise_math_and_comparisons():
+    r = _r()
+    assert repr(r + 1) == "<tf.RaggedTensor [[4, 2, 5, 2], [], [6, 10, 3], [7], []]>"
+    assert (r * 2).to_list() == (r + r).to_list() == [[6, 2, 8, 2], [], [10, 18, 4], [12], []]
+    assert tf.add(r, 3).to_list() == [[6, 4, 7, 4], [], [8, 12, 5], [9], []]
+    assert (r > 2).to_list() == [[True, False, True, False], [], [True, True, False], [True], []]
+    assert (-r).to_list() == [[-3, -1, -4, -1], [], [-5, -9, -2], [-6], []]
+    f = tf.ragged.constant([[1.5, 2.], [3.]])
+    assert repr(tf.math.square(f)) == "<tf.RaggedTensor [[2.25, 4.0], [9.0]]>"
+    assert repr(tf.sqrt(f)) == "<tf.RaggedTensor [[1.2247449, 1.4142135], [1.7320508]]>"
+    assert repr(f / 2) == "<tf.RaggedTensor [[0.75, 1.0], [1.5]]>"
+    assert repr(2 - f) == "<tf.RaggedTensor [[0.5, 0.0], [-1.0]]>"
+    assert repr(f ** 2) == "<tf.RaggedTensor [[2.25, 4.0], [9.0]]>"
+    assert repr(tf.ragged.map_flat_values(tf.ones_like, r)) == \
+        "<tf.RaggedTensor [[1, 1, 1, 1], [], [1, 1, 1], [1], []]>"
+    a = tf.ragged.constant([[1, 2], [3]])
+    assert (a * a).to_list() == [[1, 4], [9]]
+    assert (a + tf.constant([[10], [20]])).to_list() == [[11, 12], [23]]
+    assert (tf.ragged.constant([[1., 2.], [3.]]) + tf.constant([10.])).to_list() == \
+        [[11.0, 12.0], [13.0]]
+    assert tf.cast(a, tf.float32).dtype == np.float32
+    with pytest.raises(ValueError, match="same row lengths"):
+        a + tf.ragged.constant([[1], [2, 3]])
+
+
+def test_reductions():
+    r = _r()
+    assert tf.reduce_sum(r, axis=1).numpy().tolist() == [9, 0, 16, 6, 0]
+    assert tf.reduce_max(r, axis=1).numpy().tolist() == [4, -2147483648, 9, 6, -2147483648]
+    assert tf.reduce_min(r, axis=1).numpy().tolist() == [1, 2147483647, 2, 6, 2147483647]
+    assert tf.reduce_sum(r, axis=0).numpy().tolist() == [14, 10, 6, 1]
+    assert int(tf.reduce_sum(r)) == 31
+    f = tf.ragged.constant([[1.5, 2.], [], [3.]])
+    np.testing.assert_allclose(tf.reduce_max(f, axis=1).numpy(), [2.0, -3.4028235e+38, 3.0])
+    np.testing.assert_allclose(tf.reduce_mean(f, axis=1).numpy(), [1.75, np.nan, 3.0])
+    np.testing.assert_allclose(tf.reduce_prod(f, axis=1).numpy(), [3.0, 1.0, 3.0])
+    np.testing.assert_allclose(tf.reduce_mean(f, axis=0).numpy(), [2.25, 2.0])
+    np.testing.assert_allclose(tf.reduce_max(f, axis=0).numpy(), [3.0, 2.0])
+    n = tf.ragged.constant([[[1, 2], [3]], [[4]]])
+    assert repr(tf.reduce_sum(n, axis=2)) == repr(tf.reduce_sum(n, axis=-1)) == \
+        "<tf.RaggedTensor [[3, 3], [4]]>"
+
+
+def test_concat_stack_and_ragged_functions():
+    r = _r()
+    assert tf.concat([r, r], axis=0).to_list() == r.to_list() * 2
+    f = tf.ragged.constant([[1.5, 2.], [3.]])
+    assert repr(tf.concat([f, f], axis=1)) == "<tf.RaggedTensor [[1.5, 2.0, 1.5, 2.0], [3.0, 3.0]]>"
+    assert repr(tf.stack([f, f], axis=0)) == \
+        "<tf.RaggedTensor [[[1.5, 2.0], [3.0]],\n [[1.5, 2.0], [3.0]]]>"
+    assert tf.stack([f, f], axis=1).to_list() == [[[1.5, 2.0], [1.5, 2.0]], [[3.0], [3.0]]]
+    assert tf.ragged.stack([f, f]).to_list() == [[[1.5, 2.0], [3.0]], [[1.5, 2.0], [3.0]]]
+    n = tf.ragged.constant([[[1, 2], [3]], [[4]]])
+    assert tf.concat([n, n], axis=1).to_list() == [[[1, 2], [3], [1, 2], [3]], [[4], [4]]]
+    assert tf.ragged.range([3, 0, 2]).to_list() == [[0, 1, 2], [], [0, 1]]
+    assert tf.ragged.range([1, 2], [4, 3]).to_list() == [[1, 2, 3], [2]]
+    assert tf.ragged.boolean_mask(r, r > 2).to_list() == [[3, 4], [], [5, 9], [6], []]
+    assert tf.boolean_mask(r, r > 2).to_list() == [[3, 4], [], [5, 9], [6], []]
+    assert tf.ragged.boolean_mask([[1, 2, 3], [4, 5, 6]],
+                                  [[True, False, True], [False, False, True]]).to_list() == \
+        [[1, 3], [6]]
+    assert tf.ragged.boolean_mask(r, [True, False, True, False, False]).to_list() == \
+        [[3, 1, 4, 1], [5, 9, 2]]
+    assert tf.gather(r, [2, 0]).to_list() == [[5, 9, 2], [3, 1, 4, 1]]
+    assert tf.math.bincount(r).numpy().tolist() == [0, 2, 1, 1, 1, 1, 1, 0, 0, 1]
+    assert int(tf.size(r)) == 8
+    assert repr(tf.shape(r)) == \
+        "<DynamicRaggedShape lengths=[5, (4, 0, 3, 1, 0)] num_row_partitions=1>"
+    assert repr(tf.shape(n)) == \
+        "<DynamicRaggedShape lengths=[2, (2, 1), (2, 1, 1)] num_row_partitions=2>"
+    assert int(tf.shape(r)[0]) == 5
+
+
+def test_gradient_through_ragged_values():
+    x = tf.Variable([1., 2., 3.])
+    with tf.GradientTape() as tape:
+        rr = tf.RaggedTensor.from_row_splits(x, [0, 2, 3])
+        y = tf.reduce_sum(tf.reduce_max(rr * rr, axis=1))
+    assert float(y) == 13.0
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [0.0, 4.0, 6.0])
+    with tf.GradientTape() as tape:
+        rr = tf.RaggedTensor.from_row_splits(x, [0, 2, 3])
+        y = tf.reduce_sum(tf.reduce_mean(rr, axis=1) * tf.constant([1., 10.])) + \
+            tf.reduce_sum(rr.to_tensor() ** 2)
+    assert float(y) == 45.5
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2.5, 4.5, 16.0])
