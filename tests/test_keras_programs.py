@@ -645,6 +645,8 @@ EXPECTED = {
     "ddpg_pendulum": {"soft_update": (1.01 - 1e-6, 1.01 + 1e-6), "critic_iterations": (160, 160),
                       "actor_iterations": (160, 160), "target_gap": (1e-3, None),
                       "critic_loss_late": (None, of("critic_loss_early", 0.2))},
+    "actor_critic": {"episodes": (8, 8), "list_gap": (0.0, 1e-6), "running_reward": (1.0, None),
+                     "probe_probability": (0.0, 1.0), "grad_norm": (1e-3, None)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1098,6 +1100,11 @@ KERAS_TOLERANCE = {
                           "actor_loss_late", "target_gap")},
                       "soft_update": ("rel", 1e-7), "upright_action": ("rel", 1e-3),
                       "critic_iterations": ("abs", 0), "actor_iterations": ("abs", 0)},
+    "actor_critic": {**{f"episode_reward_{i}": ("abs", 0) for i in range(8)},
+                     **{f"episode_loss_{i}": ("rel", 1e-5) for i in range(8)},
+                     "running_reward": ("rel", 1e-9), "list_gap": ("abs", 1e-6),
+                     "grad_norm": ("rel", 1e-5), "probe_probability": ("rel", 1e-5),
+                     "probe_value": ("rel", 1e-5)},
 }
 
 # Programs with no Keras comparison, and why.
