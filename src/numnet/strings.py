@@ -8,10 +8,10 @@ They take a str, bytes, a list or NumPy array of them, or a Tensor of strings (b
 decoded as UTF-8), and return, as TensorFlow's, a string Tensor of the same shape whose
 ``numpy()`` gives ``bytes`` (a single ``bytes`` for one string: ``.numpy().decode("utf-8")``);
 numbers (``length``, ``to_number``, ``regex_full_match``, ``to_hash_bucket_fast``) come as
-Tensors of numbers. ``split``, ``bytes_split`` and ``unicode_split`` give Python lists (a
-RaggedTensor in TensorFlow). A custom ``standardize`` of ``TextVectorization`` may return any
-of these. ``lower`` and ``upper`` change ASCII letters only, as TensorFlow's do without an
-``encoding``. Nothing here is differentiable.
+Tensors of numbers. ``split``, ``bytes_split``, ``unicode_split`` and ``unicode_decode`` of
+several strings give a RaggedTensor, as TensorFlow's. A custom ``standardize`` of
+``TextVectorization`` may return any of these. ``lower`` and ``upper`` change ASCII letters
+only, as TensorFlow's do without an ``encoding``. Nothing here is differentiable.
 """
 
 from __future__ import annotations
@@ -89,8 +89,8 @@ def length(input, unit: str = "BYTE", name=None):
 
 def split(input, sep=None, maxsplit: int = -1, name=None):
     """Each string cut at ``sep`` (None: runs of whitespace, empty pieces dropped). One string
-    gives a string Tensor of its pieces, as TensorFlow; several give a list of lists of str
-    (TensorFlow gives a RaggedTensor, which numnet has not).
+    gives a string Tensor of its pieces; several give a RaggedTensor of them (one row a
+    string), as TensorFlow.
 
     Example:
         >>> split("Gray wolf", sep=" ").tolist()
@@ -98,13 +98,27 @@ def split(input, sep=None, maxsplit: int = -1, name=None):
     """
     strings = strings_array(input, where="strings.split(input)")
     pieces = [text.split(sep, maxsplit) for text in strings.ravel().tolist()]
-    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else pieces
+    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else _ragged(strings, pieces)
 
 
 def _one_string_pieces(pieces: list):
     out = np.empty(len(pieces), dtype=object)
     out[:] = pieces
     return string_tensor(out)
+
+
+def _ragged(strings: np.ndarray, pieces: list, values=None):
+    """The pieces of each string as a RaggedTensor, as TensorFlow: one ragged row a string,
+    in rows shaped like ``strings``; ``values`` the flat pieces as a Tensor (strings when
+    None)."""
+    from .tf_api.ragged import RaggedTensor
+
+    if values is None:
+        values = _one_string_pieces([p for row in pieces for p in row])
+    out = RaggedTensor.from_row_lengths(values, [builtins.len(row) for row in pieces])
+    for size in reversed(strings.shape[1:]):
+        out = RaggedTensor.from_row_splits(out, np.arange(0, out.nrows_int() + 1, size))
+    return out
 
 
 def join(inputs, separator: str = "", name=None):
@@ -185,24 +199,24 @@ def as_string(input, precision: int = -1, scientific: bool = False, shortest: bo
 
 def bytes_split(input, name=None):
     """The UTF-8 bytes of each string, one ``bytes`` of length 1 each: a string Tensor for one
-    string, as TensorFlow; a list of lists for several (a RaggedTensor in TensorFlow)."""
+    string, a RaggedTensor (one row a string) for several, as TensorFlow."""
     strings = strings_array(input, where="strings.bytes_split(input)")
     pieces = [[bytes([b]) for b in text.encode("utf-8")] for text in strings.ravel().tolist()]
-    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else pieces
+    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else _ragged(strings, pieces)
 
 
 def unicode_split(input, input_encoding: str = "UTF-8", errors: str = "replace", name=None):
-    """The characters of each string: a string Tensor for one string, as TensorFlow; a list of
-    lists of str for several (a RaggedTensor in TensorFlow)."""
+    """The characters of each string (UTF-8 bytes): a string Tensor for one string, a
+    RaggedTensor (one row a string) for several, as TensorFlow."""
     strings = strings_array(input, where="strings.unicode_split(input)")
     pieces = [list(text) for text in strings.ravel().tolist()]
-    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else pieces
+    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else _ragged(strings, pieces)
 
 
 def unicode_decode(input, input_encoding: str = "UTF-8", errors: str = "replace",
                    replacement_char: int = 65533, name=None):
-    """The Unicode code points of each string as int32: a Tensor for one string, as
-    TensorFlow; a list of int32 arrays for several (a RaggedTensor in TensorFlow).
+    """The Unicode code points of each string as int32: a Tensor for one string, a
+    RaggedTensor (one row a string) for several, as TensorFlow.
 
     Example:
         >>> unicode_decode("né").numpy().tolist()
@@ -211,7 +225,10 @@ def unicode_decode(input, input_encoding: str = "UTF-8", errors: str = "replace"
     strings = strings_array(input, where="strings.unicode_decode(input)")
     points = [np.array([ord(c) for c in text], dtype=np.int32)
               for text in strings.ravel().tolist()]
-    return Tensor(points[0]) if strings.ndim == 0 else points
+    if strings.ndim == 0:
+        return Tensor(points[0])
+    flat = np.concatenate(points) if points else np.zeros(0, dtype=np.int32)
+    return _ragged(strings, points, Tensor(flat))
 
 
 def unicode_encode(input, output_encoding: str = "UTF-8", errors: str = "replace",
@@ -223,6 +240,9 @@ def unicode_encode(input, output_encoding: str = "UTF-8", errors: str = "replace
         >>> unicode_encode([110, 233]).numpy().decode("utf-8")
         'né'
     """
+    if hasattr(input, "to_list"):  # a RaggedTensor of code points: one string a row
+        rows = input.to_list()
+        return string_tensor(np.array(["".join(map(chr, r)) for r in rows], dtype=object))
     codes = np.asarray(getattr(input, "value", input))
     if codes.dtype == object or codes.ndim == 0:
         rows = [np.asarray(r).reshape(-1) for r in (codes if codes.ndim else [codes])]
