@@ -209,3 +209,38 @@ def test_gradient_through_ragged_values():
             tf.reduce_sum(rr.to_tensor() ** 2)
     assert float(y) == 45.5
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2.5, 4.5, 16.0])
+
+
+def test_strings_functions_give_ragged():
+    assert repr(tf.strings.split(["a b", "c d e"])) == \
+        "<tf.RaggedTensor [[b'a', b'b'], [b'c', b'd', b'e']]>"
+    assert tf.strings.split("a b").numpy().tolist() == [b"a", b"b"]
+    assert repr(tf.strings.split([["a b", "c"], ["d e f", ""]])) == \
+        "<tf.RaggedTensor [[[b'a', b'b'], [b'c']],\n [[b'd', b'e', b'f'], []]]>"
+    assert repr(tf.strings.unicode_split(["né", "ab"], "UTF-8")) == \
+        "<tf.RaggedTensor [[b'n', b'\\xc3\\xa9'],\n [b'a', b'b']]>"
+    assert repr(tf.strings.unicode_decode(["héllo", "x"], "UTF-8")) == \
+        "<tf.RaggedTensor [[104, 233, 108, 108, 111], [120]]>"
+    assert repr(tf.strings.bytes_split(["ab", "c"])) == "<tf.RaggedTensor [[b'a', b'b'], [b'c']]>"
+    codes = tf.strings.unicode_decode(["né", "ab"], "UTF-8")
+    assert tf.strings.unicode_encode(codes, "UTF-8").numpy().tolist() == [b"n\xc3\xa9", b"ab"]
+
+
+def test_dataset_slices_and_ragged_batch():
+    r = _r()
+    rows = [t.numpy().tolist() for t in tf.data.Dataset.from_tensor_slices(r).take(3)]
+    assert rows == [[3, 1, 4, 1], [], [5, 9, 2]]
+    batches = tf.data.Dataset.from_tensor_slices(tf.ragged.constant([[1, 2], [3], [4, 5, 6]]))
+    assert [repr(b) for b in batches.ragged_batch(2)] == [
+        "<tf.RaggedTensor [[1, 2], [3]]>", "<tf.RaggedTensor [[4, 5, 6]]>"]
+    dense = tf.data.Dataset.from_tensor_slices([[1, 2], [3, 4], [5, 6]]).ragged_batch(2)
+    assert [b.numpy().tolist() for b in dense] == [[[1, 2], [3, 4]], [[5, 6]]]
+    mapped = tf.data.Dataset.range(4).map(lambda n: tf.range(n)).ragged_batch(2)
+    assert [b.to_list() for b in mapped] == [[[], [0]], [[0, 1], [0, 1, 2]]]
+
+
+def test_dense_consumers_name_to_tensor():
+    r = tf.ragged.constant([[1, 2], [3]])
+    with pytest.raises(TypeError, match=r"to_tensor\(\)"):
+        tf.keras.layers.Embedding(5, 2)(r)
+    assert tf.keras.layers.Embedding(5, 2)(r.to_tensor()).shape == (2, 2, 2)

@@ -107,7 +107,6 @@ _INSTEAD = {
     "image": "prepare images with NumPy (resize, flip) or numnet.layers' preprocessing layers.",
     "io": "read files with NumPy or pandas and pass arrays, or stream them with "
           "numnet.data.Dataset.from_generator.",
-    "ragged": "pad sequences to one length: numnet.preprocessing.sequence.pad_sequences.",
     "lite": "numnet has no TensorFlow Lite converter; export the weights with model.save.",
     "feature_column": "use numnet.layers' preprocessing layers (Normalization, ...) or prepare "
                       "the columns with pandas.",

@@ -371,6 +371,17 @@ class Dataset:
         return _Batch(self, batch_size, bool(drop_remainder), padded=True,
                       padded_shapes=padded_shapes, padding_values=padding_values)
 
+    def ragged_batch(self, batch_size, drop_remainder: bool = False, row_splits_dtype=None,
+                     name: str | None = None) -> Dataset:
+        """As ``batch``, for elements of different lengths: a component whose elements differ
+        in shape (or are RaggedTensors) becomes a ``tf.RaggedTensor`` of them, one row an
+        element; components of one shape are stacked as ``batch`` does."""
+        batch_size = _count(batch_size, "batch_size", "ragged_batch")
+        if batch_size < 1:
+            raise ValueError(f"Dataset.ragged_batch(batch_size): expected a positive integer, "
+                             f"given {batch_size}.")
+        return _Batch(self, batch_size, bool(drop_remainder), ragged=True)
+
     def unbatch(self, name: str | None = None) -> Dataset:
         """The rows of each element as elements (the inverse of ``batch``)."""
         return _Unbatch(self)
@@ -821,8 +832,8 @@ class DatasetIterator:
 def _eager(array):
     from ..autodiff.tensor import Tensor, is_text_array, string_tensor
 
-    if isinstance(array, Dataset):  # a window's component
-        return array
+    if isinstance(array, Dataset) or hasattr(array, "nested_row_splits"):  # a window's
+        return array  # component, a RaggedTensor
     array = np.asarray(array)
     # strings as TensorFlow's tf.string tensors: .numpy() gives bytes
     return string_tensor(array) if is_text_array(array) else Tensor(array)
@@ -1093,10 +1104,14 @@ def _buffer_shuffle(source, buffer_size: int, rng: np.random.Generator):
 
 
 class _Batch(_Transform):
+    # rows (arrays or RaggedTensors) -> a RaggedTensor; numnet.tf_api.ragged sets it
+    ragged_rows = None
+
     def __init__(self, source, batch_size, drop_remainder, padded=False, padded_shapes=None,
-                 padding_values=None):
+                 padding_values=None, ragged=False):
         super().__init__(source)
         self._batch_size, self._drop = batch_size, drop_remainder
+        self._ragged = ragged
         self._padded = padded
         self._padded_shapes, self._padding_values = padded_shapes, padding_values
 
@@ -1133,6 +1148,10 @@ class _Batch(_Transform):
             parts = []
             for k in range(count):
                 arrays = [c[k] for c in columns]
+                if self._ragged and (any(hasattr(a, "nested_row_splits") for a in arrays)
+                                     or len({np.shape(a) for a in arrays}) > 1):
+                    parts.append(_Batch.ragged_rows(arrays))
+                    continue
                 try:
                     parts.append(np.stack(arrays))
                 except ValueError:

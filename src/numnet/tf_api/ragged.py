@@ -571,7 +571,7 @@ class RaggedTensor:
             return self
         first, rest = key[0], key[1:]
         if first is Ellipsis:
-            if rest:
+            if rest and rest != (Ellipsis,):
                 raise ValueError("RaggedTensor: indexing with ... is supported only alone.")
             return self
         if isinstance(first, Tensor):
@@ -583,6 +583,8 @@ class RaggedTensor:
         if isinstance(first, builtins.slice):
             rows = self._gather_rows(np.arange(self.nrows_int())[first])
             return rows._index_inner(rest) if rest else rows
+        if isinstance(first, (list, np.ndarray)) and rest in ((), (Ellipsis,)):
+            return self._gather_rows(first)  # rows by index (a dataset's batch)
         raise TypeError(f"RaggedTensor indices: expected ints and slices, given {first!r}.")
 
     def _index_inner(self, key: tuple):
@@ -1043,9 +1045,11 @@ def stack(values, axis: int = 0, name=None) -> RaggedTensor:
     if not any(isinstance(v, RaggedTensor) for v in values):
         values = [_as_ragged(v) if _dense(v).ndim > 1 else _dense(v) for v in values]
     if axis == 0:
-        if all(not isinstance(v, RaggedTensor) for v in values):
+        if all(not isinstance(v, RaggedTensor) for v in values):  # vectors: one a row
             dense = [_dense(v) for v in values]
-            return RaggedTensor.from_tensor(_ops.stack(dense, axis=0))
+            flat = string_tensor(np.concatenate([d.value for d in dense])) if any(
+                _is_text(d) for d in dense) else _ops.concatenate(dense, axis=0)
+            return RaggedTensor.from_row_lengths(flat, [int(d.shape[0]) for d in dense])
         parts = [_as_ragged(v) for v in values]
         joined = concat(parts, axis=0)
         lengths = [p.nrows_int() for p in parts]
@@ -1255,6 +1259,20 @@ def install(names: dict, *namespaces) -> None:
                 done[id(fn)] = _dispatcher(fn, handler)
             space[name] = done[id(fn)]
 
+
+def _batch_rows(rows) -> RaggedTensor:
+    """A dataset's elements (arrays or RaggedTensors of one rank) as the rows of one
+    RaggedTensor: ``Dataset.ragged_batch``'s batches."""
+    return stack([r if isinstance(r, RaggedTensor) else _dense(r) for r in rows], axis=0)
+
+
+def _install_dataset() -> None:
+    from ..data.dataset import _Batch
+
+    _Batch.ragged_rows = staticmethod(_batch_rows)
+
+
+_install_dataset()
 
 RAGGED = {"constant": constant, "range": ragged_range, "map_flat_values": map_flat_values,
           "boolean_mask": boolean_mask, "stack": stack, "RaggedTensor": RaggedTensor}
