@@ -244,3 +244,34 @@ def test_dense_consumers_name_to_tensor():
     with pytest.raises(TypeError, match=r"to_tensor\(\)"):
         tf.keras.layers.Embedding(5, 2)(r)
     assert tf.keras.layers.Embedding(5, 2)(r.to_tensor()).shape == (2, 2, 2)
+
+
+def test_map_fn_sparse_and_string_functions_on_ragged():
+    digits = _r()
+    assert repr(tf.map_fn(tf.math.square, digits)) == \
+        "<tf.RaggedTensor [[9, 1, 16, 1], [], [25, 81, 4], [36], []]>"
+    assert tf.map_fn(tf.reduce_sum, digits).numpy().tolist() == [9, 0, 16, 6, 0]
+    mean = tf.reduce_mean(digits, axis=1)  # TensorFlow's ragged mean of integers: float64
+    assert mean.dtype == np.float64
+    np.testing.assert_allclose(mean.numpy(), [2.25, np.nan, 16 / 3, 6.0, np.nan])
+    np.testing.assert_allclose(tf.reduce_mean(digits, axis=0).numpy(), [14 / 3, 5.0, 3.0, 1.0])
+    f = tf.ragged.constant([[1.5, 2.], [], [3.]])
+    np.testing.assert_allclose(tf.reduce_mean(f, axis=1, keepdims=True).numpy(),
+                               [[1.75], [np.nan], [3.0]])
+    assert tf.reduce_sum(f, axis=0, keepdims=True).numpy().tolist() == [[4.5, 2.0]]
+    a = tf.ragged.constant([[1, 2], [3]])
+    st = a.to_sparse()
+    assert st.indices.numpy().tolist() == [[0, 0], [0, 1], [1, 0]]
+    assert st.dense_shape.numpy().tolist() == [2, 2]
+    assert tf.RaggedTensor.from_sparse(st).to_list() == [[1, 2], [3]]
+    n = tf.ragged.constant([[[1, 2], [3]], [[4]]])
+    assert n.to_sparse().indices.numpy().tolist() == [[0, 0, 0], [0, 0, 1], [0, 1, 0],
+                                                      [1, 0, 0]]
+    words = tf.ragged.constant([["So", "long"], ["thanks", "for", "all", "the", "fish"]])
+    assert repr(tf.strings.substr(words, 0, 2)) == \
+        "<tf.RaggedTensor [[b'So', b'lo'], [b'th', b'fo', b'al', b'th', b'fi']]>"
+    assert tf.strings.length(words).to_list() == [[2, 4], [6, 3, 3, 3, 4]]
+    assert tf.strings.reduce_join(words, axis=1, separator=" ").numpy().tolist() == \
+        [b"So long", b"thanks for all the fish"]
+    codes = tf.ragged.constant([[[104, 105], [33]], [[120]]])
+    assert tf.strings.unicode_encode(codes, "UTF-8").to_list() == [[b"hi", b"!"], [b"x"]]

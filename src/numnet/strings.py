@@ -241,6 +241,8 @@ def unicode_encode(input, output_encoding: str = "UTF-8", errors: str = "replace
         'né'
     """
     if hasattr(input, "to_list"):  # a RaggedTensor of code points: one string a row
+        if hasattr(input.values, "to_list"):
+            return input.with_values(unicode_encode(input.values, output_encoding))
         rows = input.to_list()
         return string_tensor(np.array(["".join(map(chr, r)) for r in rows], dtype=object))
     codes = np.asarray(getattr(input, "value", input))

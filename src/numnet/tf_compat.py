@@ -1637,4 +1637,6 @@ from .tf_api import ragged as _tf_ragged  # noqa: E402
 ragged = _tf_ragged.ragged
 _join({"ragged": ragged, "RaggedTensor": _tf_ragged.RaggedTensor})
 sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.ragged", ragged)
-_tf_ragged.install(globals(), math)  # tf.add, tf.reduce_sum, ... accept RaggedTensors
+from . import strings as _strings  # noqa: E402
+
+_tf_ragged.install(globals(), math, _strings)  # tf.add, tf.reduce_sum, ... take RaggedTensors

@@ -466,6 +466,49 @@ class RaggedTensor:
         joined = _ops.concatenate([values, fill], axis=0)
         return _ops.getitem(joined, take)
 
+    def to_sparse(self, name=None):
+        """The same entries as a ``tf.SparseTensor`` whose dense shape is the bounding shape."""
+        from .sparse import SparseTensor
+
+        flat = self.flat_values
+        values = _ops.reshape(flat, (-1,)) if not _is_text(flat) else string_tensor(
+            flat.value.reshape(-1))
+        return SparseTensor(self._entry_indices(), values, self.bounding_shape().numpy())
+
+    def _entry_indices(self) -> np.ndarray:
+        """The full index (one column a dimension) of each entry of the flat values."""
+        rowids = self._rowids().astype(np.int64)
+        if isinstance(self._values, RaggedTensor):
+            inner = self._values._entry_indices()
+            first = inner[:, 0]
+            outer = np.stack([rowids[first], first - self._splits[rowids[first]]], axis=1)
+            return np.concatenate([outer, inner[:, 1:]], axis=1)
+        shape = tuple(self._values.shape[1:])
+        where = np.stack([rowids, np.arange(len(rowids)) - self._splits[rowids]], axis=1)
+        if not shape:
+            return where
+        cells = np.indices(shape).reshape(len(shape), -1).T
+        return np.concatenate([np.repeat(where, len(cells), axis=0),
+                               np.tile(cells, (len(where), 1))], axis=1)
+
+    @classmethod
+    def from_sparse(cls, st_input, name=None, row_splits_dtype=np.int64):
+        """A 2-D ``tf.SparseTensor`` whose entries fill each row from its start (row-major
+        order) as a RaggedTensor of those rows."""
+        indices = np.asarray(backend.to_numpy(st_input.indices.value))
+        nrows = int(st_input.shape[0])
+        if indices.shape[1] != 2:
+            raise ValueError(f"RaggedTensor.from_sparse(st_input): expected a 2-D SparseTensor, "
+                             f"given rank {indices.shape[1]}.")
+        lengths = np.bincount(indices[:, 0], minlength=nrows)
+        splits = _lengths_to_splits(lengths, row_splits_dtype)
+        rowids = np.repeat(np.arange(nrows), lengths)
+        if not (np.array_equal(indices[:, 0], rowids) and np.array_equal(
+                indices[:, 1], np.arange(len(rowids)) - splits[rowids])):
+            raise ValueError("RaggedTensor.from_sparse(st_input): expected the entries of each "
+                             "row from its first column on, in row-major order.")
+        return cls(st_input.values, splits, validate=False)
+
     def to_list(self) -> list:
         """Nested Python lists of the values (``bytes`` for strings, as TensorFlow)."""
         values = self._values.to_list() if isinstance(self._values, RaggedTensor) else \
@@ -1102,10 +1145,11 @@ def _reduce(kind: str, reduce_dense, rt: RaggedTensor, axis=None, keepdims: bool
         lead = (1,) if keepdims and axis == 0 else ()
         shape = lead + lengths.shape
         shape += (1,) * (total.ndim - len(shape))
+        if total.dtype.kind not in "fc":  # TensorFlow's ragged mean of integers: float64
+            total = _ops.cast(total, np.float64)
         count = Tensor(backend.to_device(lengths.reshape(shape).astype(total.dtype)))
         with np.errstate(invalid="ignore", divide="ignore"):
-            return total / count if total.dtype.kind in "fc" else Tensor(
-                total.value // np.maximum(count.value, 1))
+            return total / count
     fill = _identity(kind, rt.dtype)
     dense = rt.to_tensor(default_value=fill)
     return reduce_dense(dense, axis=axis, keepdims=keepdims)
@@ -1155,7 +1199,10 @@ _ELEMENTWISE = (
     "greater", "greater_equal", "less", "less_equal", "logical_and", "logical_or",
     "logical_xor", "add_n", "atan2", "xdivy", "xlogy", "multiply_no_nan", "bitwise_and",
     "saturate_cast", "clip_by_value", "identity", "stop_gradient", "relu", "elu", "selu",
-    "gelu", "leaky_relu", "relu6", "silu", "swish", "lgamma", "digamma")
+    "gelu", "leaky_relu", "relu6", "silu", "swish", "lgamma", "digamma",
+    # tf.strings' element-wise functions
+    "lower", "upper", "length", "strip", "regex_replace", "regex_full_match", "substr",
+    "to_number", "as_string", "to_hash_bucket_fast", "join")
 _REDUCTIONS = ("sum", "mean", "max", "min", "prod", "any", "all")
 
 
@@ -1235,6 +1282,30 @@ def _ragged_gather(fn, params, indices, *args, **kwargs):
     return params._gather_rows(index)
 
 
+def _ragged_reduce_join(fn, inputs, axis=None, keepdims: bool = False, separator: str = "",
+                        name=None):
+    if axis is None:
+        return fn(inputs.flat_values, separator=separator)
+    axis = int(np.asarray(getattr(axis, "value", axis)))
+    if inputs.ragged_rank != 1 or inputs.flat_values.ndim != 1 or axis not in (1, -1):
+        raise NotImplementedError("strings.reduce_join of a RaggedTensor: numnet joins each "
+                                  "row of a 2-D one (axis=1 or -1).")
+    texts = [separator.join(p.decode("utf-8") for p in row) for row in inputs.to_list()]
+    out = string_tensor(np.array(texts, dtype=object) if texts else np.zeros(0, object))
+    return _ops.reshape(out, (-1, 1)) if keepdims else out
+
+
+def _ragged_map_fn(fn, call, elems, *args, **kwargs):
+    """tf.map_fn over the rows of a RaggedTensor: rows of results make a RaggedTensor (the
+    elements' own kind, TensorFlow's default signature), scalars a Tensor."""
+    if not isinstance(elems, RaggedTensor):
+        return fn(call, elems, *args, **kwargs)
+    results = [call(row) for row in elems]
+    if results and all(isinstance(r, Tensor) and r.ndim == 0 for r in results):
+        return _ops.stack(results, axis=0)
+    return stack(results, axis=0)
+
+
 def _ragged_flat(fn, arr, *args, **kwargs):
     return fn(arr.flat_values, *args, **kwargs)
 
@@ -1247,7 +1318,8 @@ def install(names: dict, *namespaces) -> None:
     table.update({f"reduce_{kind}": _ragged_reduction(kind) for kind in _REDUCTIONS})
     table.update({"concat": _ragged_concat, "stack": _ragged_stack, "shape": _ragged_shape,
                   "size": _ragged_size, "boolean_mask": _ragged_mask,
-                  "gather": _ragged_gather, "bincount": _ragged_flat})
+                  "gather": _ragged_gather, "bincount": _ragged_flat,
+                  "reduce_join": _ragged_reduce_join, "map_fn": _ragged_map_fn})
     done = {}
     for space in (names, *(vars(ns) for ns in namespaces)):
         for name, handler in table.items():
