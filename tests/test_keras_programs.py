@@ -667,6 +667,13 @@ EXPECTED = {
                       "critic_loss_late": (None, of("critic_loss_early", 0.2))},
     "actor_critic": {"episodes": (8, 8), "list_gap": (0.0, 1e-6), "running_reward": (1.0, None),
                      "probe_probability": (0.0, 1.0), "grad_norm": (1e-3, None)},
+    # 320 rows in batches of 32 for 5 epochs: 50 steps of each optimizer
+    "custom_optimizers": {**{f"{tag}_iterations": (50, 50) for tag in ("rmsprop", "gc", "sign")},
+                          **{f"{tag}_loss_4": (None, of(f"{tag}_loss_0", 0.4))
+                             for tag in ("rmsprop", "gc", "sign")},
+                          "gc_accuracy": (0.75, 1.0), "sign_accuracy": (0.7, 1.0),
+                          "gc_probe_column_sum": (0.1 - 1e-6, 0.1 + 1e-6),
+                          "rebuilt_beta": (0.8, 0.8), "rebuilt_class_matches": (1, 1)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1139,6 +1146,13 @@ KERAS_TOLERANCE = {
                      "running_reward": ("rel", 1e-9), "list_gap": ("abs", 1e-6),
                      "grad_norm": ("rel", 1e-5), "probe_probability": ("rel", 1e-5),
                      "probe_value": ("rel", 1e-5)},
+    "custom_optimizers": {**{f"{tag}_loss_{epoch}": ("rel", 1e-4)
+                             for tag in ("rmsprop", "gc", "sign") for epoch in range(5)},
+                          **{f"{tag}_{key}": ("abs", 0) for tag in ("rmsprop", "gc", "sign")
+                             for key in ("accuracy", "iterations")},
+                          "gc_kernel_sum": ("rel", 1e-4), "gc_probe_column_sum": ("rel", 1e-6),
+                          "rebuilt_beta": ("abs", 0), "rebuilt_learning_rate": ("rel", 1e-7),
+                          "rebuilt_class_matches": ("abs", 0)},
 }
 
 # Programs with no Keras comparison, and why.

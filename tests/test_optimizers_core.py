@@ -1034,3 +1034,78 @@ def test_adam_step_size_is_computed_in_the_variables_dtype():
     w64 = Variable(np.zeros(2, np.float64))
     optimizers.Adam(0.002, epsilon=0.0).apply([np.array([1.0, -4.0])], [w64])
     np.testing.assert_allclose(w64.value, [-0.002, 0.002], rtol=1e-12)
+
+
+class _MomentumSign(optimizers.Optimizer):
+    """Keras 3's way of writing an optimizer: slots made in build, update_step on Variables."""
+
+    def __init__(self, learning_rate=0.1, beta=0.5, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta = beta
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self.momentums = [self.add_variable_from_reference(v, "momentum") for v in variables]
+
+    def update_step(self, gradient, variable, learning_rate):
+        m = self.momentums[self._get_variable_index(variable)]
+        self.assign(m, self.beta * m)
+        self.assign_add(m, (1 - self.beta) * numnet.ops.cast(gradient, variable.dtype))
+        self.assign_sub(variable, numnet.ops.cast(learning_rate, variable.dtype)
+                        * numnet.ops.sign(m))
+
+    def get_config(self):
+        return {**super().get_config(), "beta": self.beta}
+
+
+def test_an_optimizer_written_as_keras_updates_variables_through_its_own_slots():
+    opt = _MomentumSign(learning_rate=0.1, beta=0.5)
+    assert opt.built is False
+    a = Variable(np.array([1.0, -1.0], np.float32), name="a")
+    b = Variable(np.array([[2.0]], np.float32), name="b")
+    # step 1: m_a = 0.5 * [3, -1] = [1.5, -0.5], m_b = [[-1]]; step 2: g_a = [-4, 0] gives
+    # m_a = [0.75 - 2, -0.25] = [-1.25, -0.25], and b's gradient is [[0.5]]: m_b = [[-0.25]]
+    opt.apply([np.array([3.0, -1.0], np.float32), np.array([[-2.0]], np.float32)], [a, b])
+    np.testing.assert_allclose(a.numpy(), [0.9, -0.9], rtol=1e-6)
+    np.testing.assert_allclose(b.numpy(), [[2.1]], rtol=1e-6)
+    opt.apply([np.array([-4.0, 0.0], np.float32), np.array([[0.5]], np.float32)], [a, b])
+    np.testing.assert_allclose(opt.momentums[0].numpy(), [-1.25, -0.25], rtol=1e-6)
+    np.testing.assert_allclose(opt.momentums[1].numpy(), [[-0.25]], rtol=1e-6)
+    np.testing.assert_allclose(a.numpy(), [1.0, -0.8], rtol=1e-6)
+    np.testing.assert_allclose(b.numpy(), [[2.2]], rtol=1e-6)
+    assert opt.built is True
+    assert int(opt.iterations.numpy()) == 2
+    assert opt._get_variable_index(b) == 1
+    assert opt.momentums[0].name == "a_momentum" and opt.momentums[0].dtype == "float32"
+    assert opt.variables[-2:] == opt.momentums  # after iterations
+    with pytest.raises(KeyError, match="not one the optimizer was built on"):
+        opt._get_variable_index(Variable(np.zeros(1, np.float32), name="other"))
+
+
+def test_an_optimizer_written_as_keras_trains_a_model_in_fit():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype(np.float32)
+    y = x @ np.array([[1.0], [-2.0], [0.5]], np.float32)
+    model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(1, use_bias=False)])
+    model.set_weights([np.zeros((3, 1), np.float32)])
+    model.compile(optimizer=_MomentumSign(learning_rate=0.01, beta=0.0), loss="mse")
+    model.fit(x, y, batch_size=64, epochs=3, verbose=0)
+    # beta 0: each step moves every weight by 0.01 against the sign of its gradient
+    np.testing.assert_allclose(model.get_weights()[0][:, 0], [0.03, -0.03, 0.03], rtol=1e-5)
+
+
+def test_a_registered_optimizer_of_ones_own_round_trips_through_serialize():
+    registered = numnet.saving.register_keras_serializable(package="tests")(
+        type("RegisteredSign", (_MomentumSign,), {}))
+    config = optimizers.serialize(registered(learning_rate=0.25, beta=0.75))
+    assert config["registered_name"] == "tests>RegisteredSign"
+    again = optimizers.deserialize(config)
+    assert type(again) is registered and again.beta == 0.75
+    assert float(again.learning_rate.value) == pytest.approx(0.25)
+    plain = {"class_name": "_MomentumSign", "config": {"beta": 0.3}}
+    assert optimizers.deserialize(plain, custom_objects={"_MomentumSign": _MomentumSign}).beta \
+        == 0.3
+    with pytest.raises(ValueError, match="registered with"):
+        optimizers.deserialize(plain)

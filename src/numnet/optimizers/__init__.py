@@ -11,6 +11,8 @@ With numba installed (``pip install "numnet[fast]"``) each step runs as one fuse
 
 
 from ..naming import close_matches as _close_matches
+from ..registry import get_registered_name as _registered_name
+from ..registry import get_registered_object as _registered_object
 from . import legacy, schedules
 from .adadelta import Adadelta
 from .adafactor import Adafactor
@@ -38,7 +40,7 @@ _CLASSES = {
 _CLASSES["multioptimizer"] = MultiOptimizer  # from a serialize dict (it needs its map)
 
 
-def get(identifier) -> Optimizer:
+def get(identifier, custom_objects: dict | None = None) -> Optimizer:
     """An optimizer from a name ('adam'), a config dict, a class or an instance.
 
     Args:
@@ -71,10 +73,18 @@ def get(identifier) -> Optimizer:
     if isinstance(identifier, dict):
         name = str(identifier.get("class_name", "")).lower()
         cls = LossScaleOptimizer if name == "lossscaleoptimizer" else _CLASSES.get(name)
+        if cls is None:  # an optimizer of one's own: registered, or in custom_objects
+            for key in (identifier.get("registered_name"), identifier.get("class_name")):
+                found = _registered_object(key, custom_objects) if key else None
+                if isinstance(found, type) and issubclass(found, Optimizer):
+                    cls = found
+                    break
         if cls is None:
             raise ValueError(
                 f"optimizer: unknown class_name {identifier.get('class_name')!r}; expected one "
-                f"of {sorted(c.__name__ for c in _CLASSES.values())}."
+                f"of {sorted(c.__name__ for c in _CLASSES.values())}, or an optimizer of one's "
+                "own registered with @numnet.saving.register_keras_serializable() or given in "
+                "custom_objects."
             )
         return cls.from_config(identifier.get("config", {}))
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
@@ -86,7 +96,8 @@ def get(identifier) -> Optimizer:
 
 
 def serialize(optimizer: Optimizer) -> dict:
-    """``{"class_name": ..., "config": optimizer.get_config()}``.
+    """``{"class_name": ..., "config": optimizer.get_config()}``, with ``"registered_name"``
+    ("package>name") for a class registered with ``register_keras_serializable``.
 
     Args:
         optimizer: an Optimizer.
@@ -95,19 +106,25 @@ def serialize(optimizer: Optimizer) -> dict:
         ``{"class_name": ..., "config": ...}``, which ``deserialize`` turns back into an
         optimizer with the same settings (not its state).
     """
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    out = {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    registered = _registered_name(type(optimizer))
+    if registered is not None:
+        out["registered_name"] = registered
+    return out
 
 
-def deserialize(config: dict) -> Optimizer:
+def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
     """The optimizer a ``serialize`` dict describes.
 
     Args:
         config: a dict as ``serialize`` gives.
+        custom_objects: ``{name: class}`` for optimizers of one's own that are not registered.
+            Defaults to ``None``.
 
     Returns:
         A new Optimizer.
     """
-    return get(config)
+    return get(config, custom_objects)
 
 
 __all__ = [

@@ -27,6 +27,13 @@ instead of one per variable, with the same result to the bit.
 Plain full-batch gradient descent is ``SGD`` with ``fit(..., batch_size=len(x))``: one step per
 epoch on the gradient of the whole training set.
 
+An optimizer written as Keras 3 writes one is a subclass whose ``update_step(gradient, variable,
+learning_rate)`` takes no ``slots``: its ``build(variables)`` makes its state with
+``add_variable_from_reference`` (after ``super().build(variables)``, which sets ``built``), and
+``update_step`` is called once per variable with the Variable itself, updating it and its state
+with ``assign`` / ``assign_add`` / ``assign_sub``; ``_get_variable_index(variable)`` gives the
+variable's place in the list ``build`` was given.
+
 Why one file of about 700 lines: the optimizer base holds every shared step feature (clipping,
 weight decay, EMA, accumulation, the flat packs) that each optimizer's update rule plugs into.
 """
@@ -353,6 +360,9 @@ class Optimizer:
         self._ema: dict[int, object] = {}
         self._exclude_from_weight_decay: set[str] = set()
         self._pack: _Pack | None = None
+        self.built = False
+        self._own_variables: list = []  # made by add_variable (an optimizer written as Keras's)
+        self._variable_index: dict[int, int] = {}
 
     def _betas(self, beta_1: float, beta_2: float) -> None:
         """Set ``beta_1`` and ``beta_2``, each a decay rate in [0, 1)."""
@@ -420,6 +430,16 @@ class Optimizer:
 
     # ----- state -----
     def build(self, variables) -> None:
+        """Make the state of each variable not yet seen (``build_slots``), and number the
+        variables in the order given (``_get_variable_index``); sets ``built``.
+
+        Args:
+            variables: the variables the optimizer updates (the model's trainable weights).
+        """
+        self.built = True
+        for var in variables:
+            if var.uid not in self._variable_index:
+                self._variable_index[var.uid] = len(self._variable_index)
         for var in variables:
             if var.uid not in self._slots:
                 self._slots[var.uid] = self.build_slots(var)
@@ -430,6 +450,96 @@ class Optimizer:
 
     def build_slots(self, variable) -> dict:
         return {}
+
+    @classmethod
+    def _written_as_keras(cls) -> bool:
+        """Whether the subclass's ``update_step`` is Keras 3's (gradient, variable,
+        learning_rate), updating Variables, rather than numnet's in-place rule on arrays."""
+        found = cls.__dict__.get("_keras_update_step")
+        if found is None:
+            parameters = inspect.signature(cls.update_step).parameters
+            found = "slots" not in parameters and len(parameters) == 4
+            cls._keras_update_step = found
+        return found
+
+    def _get_variable_index(self, variable) -> int:
+        """The place of ``variable`` in the list ``build`` was given (first call first).
+
+        Raises:
+            KeyError: for a variable the optimizer was not built on.
+        """
+        try:
+            return self._variable_index[variable.uid]
+        except KeyError:
+            raise KeyError(
+                f"{type(self).__name__}: the variable {variable.path!r} is not one the "
+                "optimizer was built on; call optimizer.build(variables) with every variable "
+                "it updates."
+            ) from None
+
+    def add_variable(self, shape, initializer="zeros", dtype=None, aggregation="none",
+                     layout=None, name=None) -> Variable:
+        """A new state Variable of the optimizer (not trainable), listed in ``variables``.
+
+        Args:
+            shape: its shape, a tuple of ints.
+            initializer: an initializer or its name. Defaults to ``"zeros"``.
+            dtype: its dtype; None for float32. Defaults to ``None``.
+            aggregation: accepted for Keras compatibility (one device). Defaults to ``"none"``.
+            layout: accepted for Keras compatibility. Defaults to ``None``.
+            name: its name. Defaults to ``None``.
+
+        Returns:
+            The Variable.
+
+        Example:
+            >>> opt = numnet.optimizers.SGD()
+            >>> opt.add_variable((2,), name="count").numpy()
+            array([0., 0.], dtype=float32)
+        """
+        from .. import initializers
+
+        dtype = np.dtype(dtype or "float32")
+        init = initializers.get(initializer)
+        value = backend.xp.asarray(backend.to_numpy(init(tuple(shape), dtype=str(dtype))),
+                                   dtype=dtype)
+        variable = Variable(value, name=name or "variable", trainable=False)
+        self._own_variables.append(variable)
+        return variable
+
+    def add_variable_from_reference(self, reference_variable, name=None,
+                                    initializer="zeros") -> Variable:
+        """A new state Variable shaped like ``reference_variable`` (a slot of it), named
+        ``<reference's name>_<name>``.
+
+        Args:
+            reference_variable: the variable whose shape and dtype it takes.
+            name: the slot's name ("momentum"). Defaults to ``None``.
+            initializer: an initializer or its name. Defaults to ``"zeros"``.
+
+        Returns:
+            The Variable.
+        """
+        base = str(getattr(reference_variable, "path", None) or reference_variable.name)
+        base = base.replace("/", "_")
+        return self.add_variable(tuple(reference_variable.shape), initializer=initializer,
+                                 dtype=reference_variable.dtype,
+                                 name=f"{base}_{name}" if name else base)
+
+    @staticmethod
+    def assign(variable, value) -> None:
+        """``variable.assign(value)``, as Keras's optimizers write their updates."""
+        variable.assign(value)
+
+    @staticmethod
+    def assign_add(variable, value) -> None:
+        """``variable.assign_add(value)``."""
+        variable.assign_add(value)
+
+    @staticmethod
+    def assign_sub(variable, value) -> None:
+        """``variable.assign_sub(value)``."""
+        variable.assign_sub(value)
 
     def _zeros(self, variable):
         return backend.xp.zeros_like(variable.value)
@@ -450,7 +560,7 @@ class Optimizer:
             for name, slot in self._slots[uid].items():
                 if not name.startswith("_"):
                     out.append(Variable(slot, name=name, trainable=False))
-        return out
+        return out + self._own_variables
 
     # ----- one step -----
     def apply_gradients(self, grads_and_vars) -> None:
@@ -512,8 +622,12 @@ class Optimizer:
                 for var in variables:
                     if self._decays(var):
                         var.value *= factor
-            pack = self._packed(grads, variables)
-            if pack is not None:
+            pack = None if self._written_as_keras() else self._packed(grads, variables)
+            if self._written_as_keras():
+                rate = backend.xp.asarray(lr, dtype="float32")
+                for g, var in zip(grads, variables, strict=True):
+                    self.update_step(g, var, rate)
+            elif pack is not None:
                 self.update_step(pack.gather(grads), pack.value, lr, pack.slots)
             else:
                 for g, var in zip(grads, variables, strict=True):
@@ -552,7 +666,8 @@ class Optimizer:
         """Whether ``apply_pack`` is one ``update_step`` over the pack's flat arrays: no
         clipping, weight decay, gradient accumulation, EMA, constraint or ``apply`` of a
         subclass has a part in the step."""
-        return not (type(self).apply is not Optimizer.apply or self.gradient_accumulation_steps
+        return not (type(self).apply is not Optimizer.apply or self._written_as_keras()
+                    or self.gradient_accumulation_steps
                     or self.weight_decay or self.use_ema or self.clipnorm is not None
                     or self.clipvalue is not None or self.global_clipnorm is not None
                     or any(getattr(v, "constraint", None) is not None
