@@ -164,6 +164,8 @@ HOST_FUNCTIONS = {
                                             "the host while a graph is built",
     ("autodiff/tensor.py", "_compare_text"): "string tensors live on the host (object arrays "
                                              "of bytes); CuPy has no strings",
+    ("autodiff/tensor.py", "__repr__"): "formats the value already copied to the host by "
+                                        "numpy()",
     ("autodiff/tensor.py", "string_tensor"): "string tensors live on the host (object arrays "
                                              "of bytes); CuPy has no strings",
     ("losses.py", "validate_targets"): "checks the labels on the host before fit moves them",

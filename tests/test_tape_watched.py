@@ -1,6 +1,9 @@
 """GradientTape.watched_variables(): the explicit watches, then the trainable Variables that
 the ops of the tape's block read (as TensorFlow's, known once a gradient is asked)."""
 
+import pytest
+
+import numnet
 import numnet as tf
 
 
@@ -29,3 +32,22 @@ def test_a_layers_weights_and_explicit_watches():
         loss = tf.reduce_sum(layer(x))
     quiet.gradient(loss, layer.trainable_variables)
     assert quiet.watched_variables() == ()
+
+
+def test_integer_sources_have_no_gradient():
+    """TensorFlow: watching an int32 tensor warns and its gradient is None (zeros of its dtype
+    with unconnected_gradients="zero"); the float Variable beside it still gets 3."""
+    x, v = numnet.constant(3), numnet.Variable(2.0)
+    with pytest.warns(UserWarning, match="dtype must be floating"):
+        with numnet.GradientTape(persistent=True) as tape:
+            tape.watch(x)
+            y = numnet.cast(x, "float32") * v
+    gx, gv = tape.gradient(y, [x, v])
+    assert gx is None and float(gv) == 3.0
+    zx, _ = tape.gradient(y, [x, v], unconnected_gradients="zero")
+    assert zx.dtype == "int32" and int(zx) == 0
+
+
+def test_tensor_repr_names_the_dtype_once():
+    assert repr(numnet.constant(3.0)) == "<Tensor shape=() dtype=float32: 3.>"
+    assert repr(numnet.constant([1, 2])) == "<Tensor shape=(2,) dtype=int32: [1, 2]>"

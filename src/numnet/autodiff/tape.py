@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import warnings
 import weakref
 
 from .. import backend
@@ -37,6 +38,12 @@ def _rebuild(structure, leaves):
             hasattr(structure, "_fields")) else type(structure)(
             *(_rebuild(item, leaves) for item in structure))
     return next(leaves)
+
+
+def _differentiable(t) -> bool:
+    """Whether gradients with respect to ``t`` exist: a floating or complex dtype."""
+    return getattr(getattr(t, "value", None), "dtype", None) is not None and \
+        t.value.dtype.kind in "fc"
 
 
 class GradientTape:
@@ -95,6 +102,12 @@ class GradientTape:
             if not isinstance(t, Tensor):
                 raise TypeError(f"GradientTape.watch(tensor): expected a Tensor or Variable "
                                 f"(or a list of them), given {type(t).__name__}.")
+            if not _differentiable(t):
+                warnings.warn(f"GradientTape.watch: the watched tensor's dtype must be floating "
+                              f"or complex, given {t.value.dtype}; its gradient will be None. "
+                              "Cast it first (numnet.cast(x, 'float32')) to differentiate "
+                              "with respect to it.", stacklevel=2)
+                continue
             t.requires_grad = True
             self._watched.append(t)
 
@@ -209,8 +222,8 @@ class GradientTape:
     def _recorded(self, leaf, watched: set) -> bool:
         """Whether the tape differentiates with respect to ``leaf``: a watched Tensor, a
         trainable Variable (unless watch_accessed_variables=False), or a Tensor computed inside
-        the block."""
-        if not isinstance(leaf, Tensor):
+        the block; never an integer or boolean one (TensorFlow gives None there too)."""
+        if not isinstance(leaf, Tensor) or not _differentiable(leaf):
             return False
         if id(leaf) in watched:
             return True

@@ -235,9 +235,9 @@ class Tensor:
         return self.numpy().tolist()
 
     def __repr__(self) -> str:
-        body = repr(self.numpy())
-        if body.startswith("array("):
-            body = body[len("array(") : -1]
+        value = self.numpy()
+        body = (_numpy.array2string(value, separator=", ") if hasattr(value, "shape")
+                else repr(value))
         return f"<Tensor shape={self.shape} dtype={self.dtype}: {body}>"
 
     def __str__(self) -> str:
