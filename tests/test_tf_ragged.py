@@ -275,3 +275,47 @@ def test_map_fn_sparse_and_string_functions_on_ragged():
         [b"So long", b"thanks for all the fish"]
     codes = tf.ragged.constant([[[104, 105], [33]], [[120]]])
     assert tf.strings.unicode_encode(codes, "UTF-8").to_list() == [[b"hi", b"!"], [b"x"]]
+
+
+def test_broadcasting_as_the_guide():
+    x = tf.ragged.constant([[10, 87, 12], [19, 53], [12, 32]])
+    assert (x + [[1000], [2000], [3000]]).to_list() == [[1010, 1087, 1012], [2019, 2053],
+                                                        [3012, 3032]]
+    u = tf.ragged.constant([[[1, 2], [3, 4], [5, 6]], [[7, 8]]], ragged_rank=1)
+    assert (u + tf.constant([[10]])).to_list() == [[[11, 12], [13, 14], [15, 16]], [[17, 18]]]
+    deep = tf.ragged.constant([[[[1], [2]], [], [[3]], [[4]]], [[[5], [6]], [[7]]]],
+                              ragged_rank=2)
+    assert (deep + tf.constant([10, 20, 30])).to_list() == [
+        [[[11, 21, 31], [12, 22, 32]], [], [[13, 23, 33]], [[14, 24, 34]]],
+        [[[15, 25, 35], [16, 26, 36]], [[17, 27, 37]]]]
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.ragged.constant([[1, 2], [3, 4, 5, 6], [7]]) + tf.ones((3, 4), dtype="int32")
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.ragged.constant([[1, 2, 3], [4], [5, 6]]) + tf.ragged.constant([[10, 20], [30, 40],
+                                                                           [50]])
+
+
+def test_bigrams_embeddings_tile_and_uniform_rows():
+    queries = tf.ragged.constant([["Who", "is", "George", "Washington"],
+                                  ["What", "is", "the", "weather", "tomorrow"], ["Goodnight"]])
+    marker = tf.fill([queries.nrows(), 1], "#")
+    padded = tf.concat([marker, queries, marker], axis=1)
+    bigrams = tf.strings.join([padded[:, :-1], padded[:, 1:]], separator="+")
+    assert bigrams.to_list()[2] == [b"#+Goodnight", b"Goodnight+#"]
+    table = tf.Variable(np.arange(40, dtype="float32").reshape(10, 4))
+    ids = tf.ragged.constant([[1, 2], [3]])
+    looked = tf.nn.embedding_lookup(table, ids)
+    assert looked.shape.as_list() == [2, None, 4]
+    assert tf.reduce_mean(looked, axis=1).numpy().tolist() == [[6, 7, 8, 9], [12, 13, 14, 15]]
+    digits = _r()
+    assert repr(tf.tile(digits, [1, 2])) == \
+        "<tf.RaggedTensor [[3, 1, 4, 1, 3, 1, 4, 1], [], [5, 9, 2, 5, 9, 2], [6, 6], []]>"
+    assert tf.tile(digits, [2, 1]).to_list() == digits.to_list() * 2
+    inner = tf.RaggedTensor.from_row_splits(list(range(10, 20)), [0, 3, 5, 9, 10])
+    rt = tf.RaggedTensor.from_uniform_row_length(inner, uniform_row_length=2)
+    assert repr(rt) == "<tf.RaggedTensor [[[10, 11, 12], [13, 14]],\n [[15, 16, 17, 18], [19]]]>"
+    assert rt.shape.as_list() == [2, 2, None] and rt.ragged_rank == 2
+    assert int(rt.uniform_row_length) == 2
+    spec = tf.RaggedTensorSpec(shape=[None, None], dtype=tf.int32)
+    assert repr(spec) == "RaggedTensorSpec(TensorShape([None, None]), tf.int32, 1, tf.int64)"
+    assert spec.is_compatible_with(ids)

@@ -1635,8 +1635,9 @@ sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.lookup", lookup)
 from .tf_api import ragged as _tf_ragged  # noqa: E402
 
 ragged = _tf_ragged.ragged
-_join({"ragged": ragged, "RaggedTensor": _tf_ragged.RaggedTensor})
+_join({"ragged": ragged, **_tf_ragged.TOP})
 sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.ragged", ragged)
 from . import strings as _strings  # noqa: E402
 
 _tf_ragged.install(globals(), math, _strings)  # tf.add, tf.reduce_sum, ... take RaggedTensors
+_tf_ragged.install({}, _nn, only=("embedding_lookup",))

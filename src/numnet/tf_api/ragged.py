@@ -32,6 +32,7 @@ from ..autodiff import ops as _ops
 from ..autodiff.tensor import StringTensor, string_tensor
 from ..data.structure import to_component
 from .base import namespace
+from .errors import InvalidArgumentError
 
 __all__ = ["RaggedTensor", "constant", "ragged_range", "map_flat_values", "boolean_mask",
            "stack", "install"]
@@ -159,6 +160,7 @@ class RaggedTensor:
                                  f"{int(splits[-1])}.")
         self._values = values
         self._splits = splits
+        self._uniform = None  # the row length of from_uniform_row_length, shown in the shape
 
     # ----- factories -----
     @classmethod
@@ -226,6 +228,25 @@ class RaggedTensor:
         limits = _splits_array(row_limits, "RaggedTensor.from_row_limits(row_limits)")
         return cls(values, np.concatenate([np.zeros(1, limits.dtype), limits]),
                    validate=validate)
+
+    @classmethod
+    def from_uniform_row_length(cls, values, uniform_row_length, nrows=None, name=None,
+                                validate: bool = True):
+        """Rows of ``uniform_row_length`` values each: a dimension of known size that can sit
+        outside ragged ones (shape (2, 2, None) for rows of ragged rows).
+
+        Example:
+            >>> rt = numnet.ragged.constant([[1, 2], [3], [4, 5, 6], []])
+            >>> numnet.RaggedTensor.from_uniform_row_length(rt, 2).shape
+            TensorShape([2, 2, None])
+        """
+        length = int(np.asarray(getattr(uniform_row_length, "value", uniform_row_length)))
+        total = _length(values if isinstance(values, RaggedTensor) else _dense(values))
+        count = (total // length if length else int(nrows or 0)) if nrows is None else \
+            int(nrows)
+        out = cls(values, np.arange(count + 1, dtype=np.int64) * length, validate=validate)
+        out._uniform = length
+        return out
 
     @classmethod
     def from_nested_row_splits(cls, flat_values, nested_row_splits, name=None,
@@ -351,8 +372,16 @@ class RaggedTensor:
         """The static shape: nrows, None for each ragged dimension, then the uniform ones."""
         from .control import TensorShape
 
-        return TensorShape([self.nrows_int()] + [None] * self.ragged_rank
-                           + list(self.flat_values.shape[1:]))
+        dims, rt = [self.nrows_int()], self
+        while isinstance(rt, RaggedTensor):
+            dims.append(rt._uniform)
+            rt = rt._values
+        return TensorShape(dims + list(rt.shape[1:]))
+
+    @property
+    def uniform_row_length(self):
+        """The length of every row when made with from_uniform_row_length, else None."""
+        return None if self._uniform is None else Tensor(np.asarray(self._uniform, np.int64))
 
     @property
     def ndim(self) -> int:
@@ -816,9 +845,17 @@ def _dense_for(rt: RaggedTensor, dense: Tensor) -> Tensor:
         ids = rt._rowids() if dense.shape[0] != 1 else np.zeros(
             len(rt.flat_values.value), dtype=np.int64)
         return _ops.getitem(per_row, ids.astype(np.int64))
-    raise ValueError(f"a dense tensor of shape {tuple(dense.shape)} does not broadcast with a "
-                     f"RaggedTensor of shape {rt.shape}: give a scalar, a tensor of its uniform "
-                     f"inner dimensions, or make the ragged one dense with rt.to_tensor().")
+    raise InvalidArgumentError(
+        None, None, f"a dense tensor of shape {tuple(dense.shape)} does not broadcast with a "
+                    f"RaggedTensor of shape {rt.shape}: give a scalar, a tensor of its uniform "
+                    f"inner dimensions, or make the ragged one dense with rt.to_tensor().")
+
+
+def _numeric_list(value) -> bool:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, (int, float, np.number, builtins.bool)) and not isinstance(
+        value, type)
 
 
 def _elementwise(fn, *args, **kwargs):
@@ -831,10 +868,11 @@ def _elementwise(fn, *args, **kwargs):
     template = ragged[0]
     for other in ragged[1:]:
         if not _same_structure(template, other):
-            raise ValueError(f"Ragged element-wise op: the inputs must have the same row "
-                             f"lengths, given shapes {template.shape} with row splits "
-                             f"{[s.tolist() for s in template._nested_splits()]} and "
-                             f"{[s.tolist() for s in other._nested_splits()]}.")
+            raise InvalidArgumentError(
+                None, None, f"Ragged element-wise op: the inputs must have the same row "
+                            f"lengths, given shapes {template.shape} with row splits "
+                            f"{[s.tolist() for s in template._nested_splits()]} and "
+                            f"{[s.tolist() for s in other._nested_splits()]}.")
 
     def lift(v):
         if isinstance(v, RaggedTensor):
@@ -843,6 +881,8 @@ def _elementwise(fn, *args, **kwargs):
             return _dense_for(template, _dense(v))
         if isinstance(v, (list, tuple)) and any(isinstance(a, RaggedTensor) for a in v):
             return type(v)(lift(a) for a in v)
+        if isinstance(v, (list, tuple)) and _numeric_list(v):  # an operand given as a list
+            return _dense_for(template, _dense(v))
         return v
 
     out = fn(*[lift(a) for a in args], **{k: lift(v) for k, v in kwargs.items()})
@@ -852,16 +892,24 @@ def _elementwise(fn, *args, **kwargs):
 # ----------------------------------------------------------------------------- tf.ragged
 
 
-def _depth(item) -> int:
-    if isinstance(item, (list, tuple)):
-        depths = {_depth(x) for x in item}
-        if len(depths) > 1:
-            raise ValueError("ragged.constant(pylist): all scalars must be at the same depth "
-                             "of nesting.")
-        return 1 + (depths.pop() if depths else 0)
-    if isinstance(item, np.ndarray):
-        return item.ndim
-    return 0
+def _depth(pylist) -> int:
+    """How deep the scalars of ``pylist`` sit (empty lists fit any depth)."""
+    leaves, deepest = set(), 0
+
+    def walk(item, level):
+        nonlocal deepest
+        if isinstance(item, (list, tuple)):
+            deepest = builtins.max(deepest, level + 1)
+            for x in item:
+                walk(x, level + 1)
+        else:
+            leaves.add(level + (np.ndim(item) if isinstance(item, np.ndarray) else 0))
+
+    walk(pylist, 0)
+    if len(leaves) > 1:
+        raise ValueError("ragged.constant(pylist): all scalars must be at the same depth of "
+                         f"nesting; given scalars at depths {sorted(leaves)}.")
+    return leaves.pop() if leaves else deepest
 
 
 def constant(pylist, dtype=None, ragged_rank=None, inner_shape=None, name=None,
@@ -1306,20 +1354,74 @@ def _ragged_map_fn(fn, call, elems, *args, **kwargs):
     return stack(results, axis=0)
 
 
+def _ragged_tile(fn, input, multiples, name=None):  # noqa: A002 - TensorFlow's name
+    """tf.tile of a RaggedTensor of ragged_rank 1: the rows repeated ``multiples[0]`` times,
+    each row's contents ``multiples[1]`` times (the uniform dimensions by the rest)."""
+    times = [int(m) for m in np.asarray(backend.to_numpy(getattr(multiples, "value",
+                                                                  multiples))).tolist()]
+    if input.ragged_rank != 1 or len(times) != input.ndim:
+        raise NotImplementedError("tile of a RaggedTensor: numnet tiles ragged_rank 1, given "
+                                  "one multiple a dimension.")
+    starts, stops = input._splits[:-1], input._splits[1:]
+    inner = np.concatenate([np.tile(np.arange(a, b), times[1]) for a, b in
+                            zip(starts.tolist(), stops.tolist(), strict=True)] or
+                           [np.zeros(0, np.int64)]).astype(np.int64)
+    lengths = (stops - starts) * times[1]
+    index = np.tile(inner, times[0])
+    values = _take(input._values, index)
+    if len(times) > 2 and any(t != 1 for t in times[2:]):
+        values = fn(values, [1] + times[2:])
+    return RaggedTensor(values, _lengths_to_splits(np.tile(lengths, times[0]),
+                                                   input._splits.dtype), validate=False)
+
+
+def _ragged_lookup(fn, params, ids, *args, **kwargs):
+    """tf.nn.embedding_lookup with ragged ids: the rows of params in the ids' ragged shape."""
+    return ids.with_flat_values(fn(params, ids.flat_values, *args, **kwargs))
+
+
+class RaggedTensorSpec:
+    """The type of a RaggedTensor (``tf.RaggedTensorSpec``), for ``tf.function``'s
+    ``input_signature``: a record of shape, dtype, ragged_rank and row_splits_dtype."""
+
+    def __init__(self, shape=None, dtype=np.float32, ragged_rank=None,
+                 row_splits_dtype=np.int64, flat_values_spec=None):
+        self.shape = None if shape is None else tuple(None if d is None else int(d)
+                                                      for d in shape)
+        self.dtype = np.dtype(dtype) if dtype is not object else np.dtype(object)
+        rank = len(self.shape) if self.shape is not None else None
+        self.ragged_rank = ragged_rank if ragged_rank is not None else (
+            rank - 1 if rank else 1)
+        self.row_splits_dtype = np.dtype(row_splits_dtype)
+
+    def is_compatible_with(self, value) -> bool:
+        return isinstance(value, RaggedTensor) and value.ragged_rank == self.ragged_rank and \
+            (self.shape is None or len(self.shape) == value.ndim)
+
+    def __repr__(self) -> str:
+        shape = "None" if self.shape is None else f"TensorShape({list(self.shape)})"
+        return (f"RaggedTensorSpec({shape}, tf.{self.dtype.name}, {self.ragged_rank}, "
+                f"tf.{self.row_splits_dtype.name})")
+
+
 def _ragged_flat(fn, arr, *args, **kwargs):
     return fn(arr.flat_values, *args, **kwargs)
 
 
-def install(names: dict, *namespaces) -> None:
+def install(names: dict, *namespaces, only=None) -> None:
     """Make the TensorFlow functions in ``names`` (tf_compat's globals) and in the
-    ``namespaces`` (tf.math, tf.nn) accept RaggedTensors; each function is wrapped once, so a
-    name shared by two namespaces stays one object."""
+    ``namespaces`` (tf.math, tf.strings) accept RaggedTensors (only the names ``only`` when
+    given); each function is wrapped once, so a name shared by two namespaces stays one
+    object."""
     table = {name: _ragged_elementwise for name in _ELEMENTWISE}
     table.update({f"reduce_{kind}": _ragged_reduction(kind) for kind in _REDUCTIONS})
     table.update({"concat": _ragged_concat, "stack": _ragged_stack, "shape": _ragged_shape,
                   "size": _ragged_size, "boolean_mask": _ragged_mask,
                   "gather": _ragged_gather, "bincount": _ragged_flat,
-                  "reduce_join": _ragged_reduce_join, "map_fn": _ragged_map_fn})
+                  "reduce_join": _ragged_reduce_join, "map_fn": _ragged_map_fn,
+                  "tile": _ragged_tile, "embedding_lookup": _ragged_lookup})
+    if only is not None:
+        table = {name: table[name] for name in only}
     done = {}
     for space in (names, *(vars(ns) for ns in namespaces)):
         for name, handler in table.items():
@@ -1350,7 +1452,7 @@ RAGGED = {"constant": constant, "range": ragged_range, "map_flat_values": map_fl
           "boolean_mask": boolean_mask, "stack": stack, "RaggedTensor": RaggedTensor}
 """``tf.ragged``'s members."""
 
-TOP = {"RaggedTensor": RaggedTensor}
+TOP = {"RaggedTensor": RaggedTensor, "RaggedTensorSpec": RaggedTensorSpec}
 
 ragged = namespace("numnet.ragged", "TensorFlow's ``tf.ragged``: RaggedTensors "
                    "(numnet.tf_api.ragged).", **RAGGED)
