@@ -420,3 +420,32 @@ def test_graph_building_errors():
         layers.Add()(a)
     with pytest.raises(ValueError, match=r"an Input is given twice"):
         numnet.Model([a, a], layers.Dense(1)(a))
+
+
+class _FixedBatch(layers.Layer):
+    """Reshapes to a batch size fixed in advance (4 rows of 3 x 2), as Keras programs that
+    route tokens do, and back with the batch read from the input's shape."""
+
+    def call(self, x):
+        batch = numnet.ops.shape(x)[0]
+        flat = numnet.ops.reshape(x, [4 * 3, 2])
+        return numnet.ops.reshape(flat * 2.0, [batch, 3, 2])
+
+
+def test_layer_reshaping_to_a_fixed_batch_builds_on_an_input():
+    inputs = numnet.Input((3, 2))
+    out = _FixedBatch()(inputs)
+    assert tuple(out.shape) == (4, 3, 2)  # the rows the reshape assumes
+    model = numnet.Model(inputs, out)
+    x = np.arange(24, dtype="float32").reshape(4, 3, 2)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), 2 * x)
+
+
+def test_reshape_error_names_the_sizes():
+    from numnet.autodiff.ops import ReshapeError
+
+    with pytest.raises(ReshapeError, match=r"shape \(2, 3\) \(6 values\) into shape \(4,\)") \
+            as info:
+        numnet.ops.reshape(np.ones((2, 3), "float32"), [4])
+    assert info.value.size == 6 and info.value.shape == (4,)
+    assert isinstance(info.value, ValueError)

@@ -1193,11 +1193,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "switch_transformer": "a layer whose call reshapes to a fixed batch size "
-                          "(ops.reshape(inputs, [num_tokens_per_batch, embed_dim])) cannot be "
-                          "called on a functional Input: numnet runs call on samples of 2 and "
-                          "3 rows to learn its output shape (layers/symbolic.py), where Keras "
-                          "traces it symbolically",
 }
 
 

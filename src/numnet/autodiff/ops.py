@@ -322,9 +322,26 @@ def _count(shape, axis) -> int:
     return math.prod(shape[ax] for ax in axes)
 
 
+class ReshapeError(ValueError):
+    """A reshape between sizes that differ; ``size`` (the values given) and ``shape`` (the
+    shape asked for) let a caller see what the shape assumed."""
+
+    def __init__(self, message: str, size: int, shape: tuple):
+        super().__init__(message)
+        self.size, self.shape = size, shape
+
+
 def reshape(a, shape) -> Tensor:
     a = as_tensor(a)
-    return node(a.value.reshape(shape), (a,), lambda g: accumulate(a, g.reshape(a.shape)))
+    try:
+        value = a.value.reshape(shape)
+    except ValueError as err:
+        wanted = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
+        raise ReshapeError(f"reshape: cannot reshape a tensor of shape {tuple(a.shape)} "
+                           f"({a.value.size} values) into shape {wanted}; the sizes must "
+                           f"multiply to the same total (one entry may be -1).", a.value.size,
+                           wanted) from err
+    return node(value, (a,), lambda g: accumulate(a, g.reshape(a.shape)))
 
 
 def _device_index(index):

@@ -11,12 +11,14 @@ structured output is one node whose parts are picked by further nodes.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 
 from .. import backend
 from ..autodiff import symbolic as _symbolic
+from ..autodiff.ops import ReshapeError
 from ..autodiff.tensor import Shape, Tensor, no_grad
 from . import base
 from .base import Layer, SymbolicTensor, unique_name
@@ -370,9 +372,7 @@ def generic_call(layer, args, kwargs):
                     _template(dict(kwargs), parents, index))
     if not isinstance(layer, OpLayer):
         _build(layer, args, kwargs)
-    small = _structure(_run_on_samples(layer, spec, parents, 2), 2, None)
-    large = _structure(_run_on_samples(layer, spec, parents, 3), 3, None)
-    structure = _merge_shapes(small, large)
+    structure = _merge_shapes(*_sample_structures(layer, spec, parents))
     node = SymbolicTensor(None, None, None, parents=parents, merged=spec, dtype=None)
     node._layer = layer
     first = args[0] if args else None
@@ -386,6 +386,36 @@ def generic_call(layer, args, kwargs):
     _set_output_shape(layer, _shapes_of_structure(out))
     layer._io = (first, out)
     return out
+
+
+def _sample_structures(layer, spec: CallSpec, parents: list) -> tuple:
+    """The output structures of the calls on samples of 2 and of 3 rows. A call that reshapes
+    to a fixed batch size (``ops.reshape(x, [batch_size * tokens, dim])``, as Keras traces
+    with a static size) cannot take them: then the rows the reshape assumed are worked out
+    from its sizes, and both structures are the call's on samples of that many rows (its
+    output's shape then has that size, as Keras's has)."""
+    found = []
+    for fill in (2, 3):
+        try:
+            found.append(_structure(_run_on_samples(layer, spec, parents, fill), fill, None))
+        except ReshapeError as err:
+            rows = _rows_assumed(err, fill)
+            if rows is None:
+                raise
+            fixed = _structure(_run_on_samples(layer, spec, parents, rows), rows, None)
+            return fixed, fixed
+    return tuple(found)
+
+
+def _rows_assumed(err: ReshapeError, fill: int):
+    """The sample rows for which the failed reshape's sizes agree, if its values are
+    ``fill`` rows of a fixed size and the shape asked for holds a whole number of rows."""
+    per_row, left = divmod(err.size, fill)
+    total = math.prod(err.shape)
+    if left or per_row == 0 or total <= 0 or total % per_row:
+        return None
+    rows = total // per_row
+    return rows if rows != fill else None
 
 
 def _set_output_shape(layer, shape) -> None:
