@@ -676,6 +676,9 @@ EXPECTED = {
                           "gc_accuracy": (0.75, 1.0), "sign_accuracy": (0.7, 1.0),
                           "gc_probe_column_sum": (0.1 - 1e-6, 0.1 + 1e-6),
                           "rebuilt_beta": (0.8, 0.8), "rebuilt_class_matches": (1, 1)},
+    # 12x12 images in 3x3 patches: 16 patches; the latent array (8 x 16) is the first weight
+    "perceiver": {"first_weight_is_latent": (1, 1), "epochs_run": (12, 12),
+                  "test_top2": (0.55, 1.0), "loss_11": (None, of("loss_0", 0.7))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1156,6 +1159,10 @@ KERAS_TOLERANCE = {
                           "gc_kernel_sum": ("rel", 1e-4), "gc_probe_column_sum": ("rel", 1e-6),
                           "rebuilt_beta": ("abs", 0), "rebuilt_learning_rate": ("rel", 1e-7),
                           "rebuilt_class_matches": ("abs", 0)},
+    "perceiver": {**{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(12)},
+                  "params": ("abs", 0), "first_weight_is_latent": ("abs", 0),
+                  "epochs_run": ("abs", 0), "val_loss": ("rel", 1e-4),
+                  "test_accuracy": ("abs", 0.02), "test_top2": ("abs", 0.02)},
 }
 
 # Programs with no Keras comparison, and why.
