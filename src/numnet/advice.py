@@ -21,7 +21,7 @@ The rules (``AdviceWarning.rule`` names them):
 ``unscaled_inputs``           input features reaching more than 100 in absolute value (at fit;
                               not the token ids an Embedding or a lookup layer takes, nor
                               inputs a Normalization or Rescaling layer scales, nor inputs of
-                              a frozen pretrained base, which set their own range)
+                              a frozen or pretrained base, which set their own range)
 ``mse_on_binary``             mean squared error on 0/1 targets with a sigmoid output (at fit)
 ``relu_negative_targets``     regression targets below 0 with a relu output (at fit)
 ``multi_label_softmax``       target rows holding several 1s with softmax + categorical CE (fit)
@@ -346,11 +346,15 @@ def _takes_tokens(layer) -> bool:
 
 
 def _frozen_front(model, depth: int = 0) -> bool:
-    """Whether the first layer with weights (inside nested models too) is frozen: a pretrained
-    base (keras.applications with ``trainable = False``), whose inputs are in the range it was
-    trained on (caffe-style preprocessing reaches +-150), not the user's to scale."""
+    """Whether the first layer with weights (inside nested models too) is frozen, or belongs to
+    a keras.applications model that loaded weights: a pretrained base, whose inputs are in the
+    range it was trained on (caffe-style preprocessing reaches +-150), not the user's to scale,
+    frozen or fine-tuned. (An application built with ``weights=None`` trains from scratch: its
+    inputs are the user's to scale, and are reported.)"""
     if depth > 50:
         return False
+    if getattr(model, "_pretrained_inputs", False):
+        return True
     for layer in list(getattr(model, "layers", ())):
         if not layer.weights:
             continue

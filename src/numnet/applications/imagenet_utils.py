@@ -382,6 +382,9 @@ def load_application_weights(model, weights, file_name: str, url: str, what: str
         except FileNotFoundError as err:
             raise FileNotFoundError(f"{err} Or pass weights=None to build the model untrained "
                                     f"(random weights).") from None
-        load_weights(model, path)
-        return
-    load_weights(model, weights)
+    else:
+        path = weights
+    load_weights(model, path)
+    # trained on inputs in this family's range (caffe-style, +-150, for VGG and ResNet): the
+    # scaling advice leaves them alone, frozen or fine-tuned (numnet.advice)
+    model._pretrained_inputs = True
