@@ -11,8 +11,8 @@ missing. ``weights=None`` builds the model with random weights; a path loads tha
 
 Each model's module holds its ``preprocess_input`` and ``decode_predictions``:
 ``keras.applications.mobilenet``, ``mobilenet_v2``, ``mobilenet_v3``, ``resnet`` / ``resnet50``,
-``resnet_v2``, ``vgg16``, ``vgg19``, ``efficientnet``, ``xception``, ``inception_v3``,
-``inception_resnet_v2``, ``densenet``, ``convnext``.
+``resnet_v2``, ``vgg16``, ``vgg19``, ``efficientnet``, ``efficientnet_v2``, ``xception``,
+``inception_v3``, ``inception_resnet_v2``, ``densenet``, ``convnext``.
 """
 
 import importlib as _importlib
@@ -23,6 +23,7 @@ if __name__ == "numnet.applications":
         convnext,
         densenet,
         efficientnet,
+        efficientnet_v2,
         imagenet_utils,
         inception_resnet_v2,
         inception_v3,
@@ -54,6 +55,15 @@ if __name__ == "numnet.applications":
         EfficientNetB6,
         EfficientNetB7,
     )
+    from .efficientnet_v2 import (
+        EfficientNetV2B0,
+        EfficientNetV2B1,
+        EfficientNetV2B2,
+        EfficientNetV2B3,
+        EfficientNetV2L,
+        EfficientNetV2M,
+        EfficientNetV2S,
+    )
     from .inception_resnet_v2 import InceptionResNetV2
     from .inception_v3 import InceptionV3
     from .mobilenet import MobileNet
@@ -66,9 +76,10 @@ if __name__ == "numnet.applications":
     from .xception import Xception
 
     # ``from numnet.keras.applications.resnet50 import ResNet50`` (tf.keras's spelling)
-    for _name in ("convnext", "densenet", "efficientnet", "imagenet_utils", "inception_resnet_v2",
-                  "inception_v3", "mobilenet", "mobilenet_v2", "mobilenet_v3", "resnet",
-                  "resnet50", "resnet_v2", "vgg16", "vgg19", "xception"):
+    for _name in ("convnext", "densenet", "efficientnet", "efficientnet_v2", "imagenet_utils",
+                  "inception_resnet_v2", "inception_v3", "mobilenet", "mobilenet_v2",
+                  "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
+                  "xception"):
         _sys.modules[f"numnet.keras.applications.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
     _sys.modules["numnet.keras.applications"] = _sys.modules[__name__]
     del _name
@@ -79,10 +90,12 @@ __all__ = [
     "ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge",
     "DenseNet121", "DenseNet169", "DenseNet201", "EfficientNetB0", "EfficientNetB1",
     "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6",
-    "EfficientNetB7", "InceptionResNetV2", "InceptionV3", "MobileNet", "MobileNetV2",
+    "EfficientNetB7", "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2",
+    "EfficientNetV2B3", "EfficientNetV2L", "EfficientNetV2M", "EfficientNetV2S",
+    "InceptionResNetV2", "InceptionV3", "MobileNet", "MobileNetV2",
     "MobileNetV3Large", "MobileNetV3Small", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2",
     "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception", "convnext", "densenet",
-    "efficientnet", "imagenet_utils", "inception_resnet_v2", "inception_v3", "mobilenet",
-    "mobilenet_v2", "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
-    "xception",
+    "efficientnet", "efficientnet_v2", "imagenet_utils", "inception_resnet_v2", "inception_v3",
+    "mobilenet", "mobilenet_v2", "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16",
+    "vgg19", "xception",
 ]

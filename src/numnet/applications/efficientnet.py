@@ -41,6 +41,19 @@ def _bn_axis() -> int:
     return 1 if config.image_data_format() == "channels_first" else 3
 
 
+def squeeze_excite(x, filters, squeezed, activation, name):
+    """``x`` (``filters`` channels) times a gate per channel: the channels averaged, squeezed
+    to ``squeezed`` by a 1x1 convolution, expanded back, sigmoid. Named ``{name}se_*``."""
+    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
+    se = layers.Reshape((filters, 1, 1) if _bn_axis() == 1 else (1, 1, filters),
+                        name=f"{name}se_reshape")(se)
+    se = layers.Conv2D(squeezed, 1, padding="same", activation=activation,
+                       kernel_initializer=_conv_init(), name=f"{name}se_reduce")(se)
+    se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid",
+                       kernel_initializer=_conv_init(), name=f"{name}se_expand")(se)
+    return layers.multiply([x, se], name=f"{name}se_excite")
+
+
 def _block(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_size, strides,
            expand_ratio):
     """One mobile inverted bottleneck: 1x1 expansion (unless ``expand_ratio`` is 1), depthwise
@@ -61,23 +74,21 @@ def _block(inputs, activation, drop_rate, name, filters_in, filters_out, kernel_
                                depthwise_initializer=_conv_init(), name=f"{name}dwconv")(x)
     x = layers.BatchNormalization(axis=axis, name=f"{name}bn")(x)
     x = layers.Activation(activation, name=f"{name}activation")(x)
-    squeezed = max(1, int(filters_in * _SE_RATIO))
-    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
-    se = layers.Reshape((filters, 1, 1) if axis == 1 else (1, 1, filters),
-                        name=f"{name}se_reshape")(se)
-    se = layers.Conv2D(squeezed, 1, padding="same", activation=activation,
-                       kernel_initializer=_conv_init(), name=f"{name}se_reduce")(se)
-    se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid",
-                       kernel_initializer=_conv_init(), name=f"{name}se_expand")(se)
-    x = layers.multiply([x, se], name=f"{name}se_excite")
+    x = squeeze_excite(x, filters, max(1, int(filters_in * _SE_RATIO)), activation, name)
     x = layers.Conv2D(filters_out, 1, padding="same", use_bias=False,
                       kernel_initializer=_conv_init(), name=f"{name}project_conv")(x)
     x = layers.BatchNormalization(axis=axis, name=f"{name}project_bn")(x)
-    if strides == 1 and filters_in == filters_out:
-        if drop_rate > 0:
-            x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
-        x = layers.add([x, inputs], name=f"{name}add")
-    return x
+    return skip(x, inputs, strides == 1 and filters_in == filters_out, drop_rate, name)
+
+
+def skip(x, inputs, identity, drop_rate, name):
+    """``x + inputs`` where the block keeps the shape (``identity``), dropping whole examples'
+    branches at ``drop_rate`` while training (none at 0); else ``x``."""
+    if not identity:
+        return x
+    if drop_rate > 0:
+        x = layers.Dropout(drop_rate, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
+    return layers.add([x, inputs], name=f"{name}add")
 
 
 def _efficientnet(width, depth, default_size, dropout_rate, include_top, weights,
