@@ -319,3 +319,12 @@ def test_bigrams_embeddings_tile_and_uniform_rows():
     spec = tf.RaggedTensorSpec(shape=[None, None], dtype=tf.int32)
     assert repr(spec) == "RaggedTensorSpec(TensorShape([None, None]), tf.int32, 1, tf.int64)"
     assert spec.is_compatible_with(ids)
+
+
+def test_segment_ids_and_is_tensor():
+    assert tf.ragged.row_splits_to_segment_ids([0, 2, 2, 3]).numpy().tolist() == [0, 0, 2]
+    assert tf.ragged.segment_ids_to_row_splits([0, 0, 2]).numpy().tolist() == [0, 2, 2, 3]
+    assert tf.is_tensor(tf.ragged.constant([[1], [2, 3]]))
+    assert sorted(tf.ragged.__all__) == [
+        "boolean_mask", "constant", "map_flat_values", "range", "row_splits_to_segment_ids",
+        "segment_ids_to_row_splits", "stack"]

@@ -4,5 +4,6 @@
 shaping: tf.roll, tf.gather_nd, tf.math.segment_sum, ...), ``nn`` (tf.nn.conv2d, tf.nn.dropout,
 ...), ``control`` (tf.cond, tf.while_loop, tf.custom_gradient, tf.Module, tf.TensorShape, ...),
 ``linalg``, ``image``, ``debugging`` (with tf.errors), ``files`` (tf.io), ``checkpoint``
-(tf.train), ``summary`` and ``testing`` (tf.test). ``base`` holds their shared conversions.
+(tf.train), ``summary``, ``testing`` (tf.test) and ``ragged`` (tf.RaggedTensor, tf.ragged).
+``base`` holds their shared conversions.
 """

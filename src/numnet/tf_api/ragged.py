@@ -1419,7 +1419,8 @@ def install(names: dict, *namespaces, only=None) -> None:
                   "size": _ragged_size, "boolean_mask": _ragged_mask,
                   "gather": _ragged_gather, "bincount": _ragged_flat,
                   "reduce_join": _ragged_reduce_join, "map_fn": _ragged_map_fn,
-                  "tile": _ragged_tile, "embedding_lookup": _ragged_lookup})
+                  "tile": _ragged_tile, "embedding_lookup": _ragged_lookup,
+                  "is_tensor": lambda fn, x: True})
     if only is not None:
         table = {name: table[name] for name in only}
     done = {}
@@ -1432,6 +1433,35 @@ def install(names: dict, *namespaces, only=None) -> None:
             if id(fn) not in done:
                 done[id(fn)] = _dispatcher(fn, handler)
             space[name] = done[id(fn)]
+
+
+def row_splits_to_segment_ids(splits, name=None, out_type=None) -> Tensor:
+    """The row of each value from row splits (``value_rowids`` of such a RaggedTensor).
+
+    Example:
+        >>> numnet.ragged.row_splits_to_segment_ids([0, 2, 2, 3]).numpy().tolist()
+        [0, 0, 2]
+    """
+    splits = _splits_array(splits, "ragged.row_splits_to_segment_ids(splits)")
+    ids = np.repeat(np.arange(len(splits) - 1), np.diff(splits))
+    return Tensor(ids.astype(out_type or splits.dtype))
+
+
+def segment_ids_to_row_splits(segment_ids, num_segments=None, out_type=None,
+                              name=None) -> Tensor:
+    """Row splits from the (sorted) row of each value, ``num_segments`` rows (defaults to the
+    last id + 1).
+
+    Example:
+        >>> numnet.ragged.segment_ids_to_row_splits([0, 0, 2]).numpy().tolist()
+        [0, 2, 2, 3]
+    """
+    ids = _splits_array(segment_ids, "ragged.segment_ids_to_row_splits(segment_ids)")
+    count = int(ids.max()) + 1 if ids.size else 0
+    count = count if num_segments is None else int(np.asarray(
+        getattr(num_segments, "value", num_segments)))
+    lengths = np.bincount(ids, minlength=count)
+    return Tensor(_lengths_to_splits(lengths, out_type or np.int64))
 
 
 def _batch_rows(rows) -> RaggedTensor:
@@ -1449,7 +1479,9 @@ def _install_dataset() -> None:
 _install_dataset()
 
 RAGGED = {"constant": constant, "range": ragged_range, "map_flat_values": map_flat_values,
-          "boolean_mask": boolean_mask, "stack": stack, "RaggedTensor": RaggedTensor}
+          "boolean_mask": boolean_mask, "stack": stack,
+          "row_splits_to_segment_ids": row_splits_to_segment_ids,
+          "segment_ids_to_row_splits": segment_ids_to_row_splits}
 """``tf.ragged``'s members."""
 
 TOP = {"RaggedTensor": RaggedTensor, "RaggedTensorSpec": RaggedTensorSpec}
