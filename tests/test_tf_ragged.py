@@ -328,3 +328,11 @@ def test_segment_ids_and_is_tensor():
     assert sorted(tf.ragged.__all__) == [
         "boolean_mask", "constant", "map_flat_values", "range", "row_splits_to_segment_ids",
         "segment_ids_to_row_splits", "stack"]
+
+
+def test_batch_of_ragged_elements_from_map():
+    texts = tf.data.Dataset.from_tensor_slices(tf.constant(["a b", "c", "d e f"]))
+    ds = texts.map(lambda x: tf.strings.split(tf.reshape(x, [1]))).batch(2)
+    assert [b.to_list() for b in ds] == [[[[b"a", b"b"]], [[b"c"]]], [[[b"d", b"e", b"f"]]]]
+    unbatched = tf.data.Dataset.from_tensor_slices(_r()).batch(2).unbatch()
+    assert [x.numpy().tolist() for x in unbatched] == _r().to_list()

@@ -1148,8 +1148,8 @@ class _Batch(_Transform):
             parts = []
             for k in range(count):
                 arrays = [c[k] for c in columns]
-                if self._ragged and (any(hasattr(a, "nested_row_splits") for a in arrays)
-                                     or len({np.shape(a) for a in arrays}) > 1):
+                if any(hasattr(a, "nested_row_splits") for a in arrays) or (
+                        self._ragged and len({np.shape(a) for a in arrays}) > 1):
                     parts.append(_Batch.ragged_rows(arrays))
                     continue
                 try:

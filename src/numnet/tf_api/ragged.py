@@ -365,6 +365,7 @@ class RaggedTensor:
 
     @property
     def row_splits_dtype(self):
+        """The dtype of the row splits (int64, or int32 when asked for)."""
         return self._splits.dtype
 
     @property
@@ -385,12 +386,15 @@ class RaggedTensor:
 
     @property
     def ndim(self) -> int:
+        """The rank: the rows, each ragged dimension and the uniform inner ones."""
         return self.ragged_rank + self.flat_values.ndim
 
     def get_shape(self):
+        """The same as :attr:`shape`."""
         return self.shape
 
     def nrows_int(self) -> int:
+        """The number of rows as a Python int."""
         return len(self._splits) - 1
 
     def nrows(self, out_type=None, name=None) -> Tensor:
@@ -411,9 +415,11 @@ class RaggedTensor:
         return RaggedTensor(self._values.row_lengths(axis - 1), self._splits, validate=False)
 
     def row_starts(self, name=None) -> Tensor:
+        """Where each row starts in ``values`` (``row_splits[:-1]``)."""
         return Tensor(self._splits[:-1].copy())
 
     def row_limits(self, name=None) -> Tensor:
+        """Where each row ends in ``values`` (``row_splits[1:]``)."""
         return Tensor(self._splits[1:].copy())
 
     def value_rowids(self, name=None) -> Tensor:
@@ -447,6 +453,7 @@ class RaggedTensor:
         return RaggedTensor(new_values, self._splits)
 
     def with_row_splits_dtype(self, dtype) -> RaggedTensor:
+        """The same tensor with row splits of ``dtype`` (tf.int32 or tf.int64)."""
         values = self._values
         if isinstance(values, RaggedTensor):
             values = values.with_row_splits_dtype(dtype)
@@ -1395,6 +1402,7 @@ class RaggedTensorSpec:
         self.row_splits_dtype = np.dtype(row_splits_dtype)
 
     def is_compatible_with(self, value) -> bool:
+        """Whether ``value`` is a RaggedTensor of this rank and ragged_rank."""
         return isinstance(value, RaggedTensor) and value.ragged_rank == self.ragged_rank and \
             (self.shape is None or len(self.shape) == value.ndim)
 
