@@ -243,6 +243,9 @@ def test_dense_consumers_name_to_tensor():
     r = tf.ragged.constant([[1, 2], [3]])
     with pytest.raises(TypeError, match=r"to_tensor\(\)"):
         tf.keras.layers.Embedding(5, 2)(r)
+    with pytest.raises(TypeError, match=r"dense tensor .* rt\.to_tensor\(\)"):
+        tf.constant(r)
+    assert (r == None) is False and (r != None) is True  # noqa: E711 - TensorFlow's answer
     assert tf.keras.layers.Embedding(5, 2)(r.to_tensor()).shape == (2, 2, 2)
 
 

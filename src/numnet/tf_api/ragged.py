@@ -107,6 +107,9 @@ def _lengths_to_splits(lengths, dtype=np.int64) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(lengths)]).astype(dtype)
 
 
+_UNARY = object()  # RaggedTensor._apply's "no second operand"
+
+
 def _format(x) -> str:
     if isinstance(x, np.ndarray):
         return np.array2string(x, separator=", ") if x.size else repr(x.tolist())
@@ -586,8 +589,10 @@ class RaggedTensor:
         return (self[i] for i in _range(self.nrows_int()))
 
     def __array__(self, dtype=None, copy=None):
-        raise TypeError("RaggedTensor: rows of different lengths have no single NumPy array; "
-                        "use rt.to_tensor() (padded) or rt.numpy() (an array of rows).")
+        raise TypeError("a RaggedTensor was given where a dense tensor (one array) is needed; "
+                        "its rows differ in length. Pad it with rt.to_tensor() (the default "
+                        "value 0, or to_tensor(default_value=...)), or take rt.flat_values or "
+                        "rt.numpy() (an array of rows).")
 
     # ----- reshaping -----
     def merge_dims(self, outer_axis: int, inner_axis: int):
@@ -689,8 +694,8 @@ class RaggedTensor:
                             validate=False)
 
     # ----- operators: on the values -----
-    def _apply(self, fn, other=None, reverse=False):
-        if other is None:
+    def _apply(self, fn, other=_UNARY, reverse=False):
+        if other is _UNARY:
             return self.with_flat_values(fn(self.flat_values))
         return _elementwise(lambda a, b: fn(b, a) if reverse else fn(a, b), self, other)
 
@@ -757,9 +762,13 @@ class RaggedTensor:
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def __eq__(self, other):
+        if other is None:  # as TensorFlow's: no element-wise comparison with None
+            return False
         return self._apply(lambda a, b: a == b, other)
 
     def __ne__(self, other):
+        if other is None:
+            return True
         return self._apply(lambda a, b: a != b, other)
 
     def __lt__(self, other):
