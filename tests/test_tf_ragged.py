@@ -339,3 +339,12 @@ def test_batch_of_ragged_elements_from_map():
     assert [b.to_list() for b in ds] == [[[[b"a", b"b"]], [[b"c"]]], [[[b"d", b"e", b"f"]]]]
     unbatched = tf.data.Dataset.from_tensor_slices(_r()).batch(2).unbatch()
     assert [x.numpy().tolist() for x in unbatched] == _r().to_list()
+
+
+def test_unicode_decode_with_offsets():
+    points, offsets = tf.strings.unicode_decode_with_offsets("🎈🎉🎊", "UTF-8")
+    assert points.numpy().tolist() == [127880, 127881, 127882]
+    assert offsets.numpy().tolist() == [0, 4, 8] and offsets.dtype == np.int64
+    points, offsets = tf.strings.unicode_decode_with_offsets(["héllo", "x"], "UTF-8")
+    assert repr(points) == "<tf.RaggedTensor [[104, 233, 108, 108, 111], [120]]>"
+    assert repr(offsets) == "<tf.RaggedTensor [[0, 1, 3, 4, 5], [0]]>"

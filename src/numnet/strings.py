@@ -231,6 +231,26 @@ def unicode_decode(input, input_encoding: str = "UTF-8", errors: str = "replace"
     return _ragged(strings, points, Tensor(flat))
 
 
+def unicode_decode_with_offsets(input, input_encoding: str = "UTF-8", errors: str = "replace",
+                                replacement_char: int = 65533, name=None):
+    """``unicode_decode``'s code points and, beside them, the UTF-8 byte offset where each
+    character starts (int64), in the same shape.
+
+    Example:
+        >>> points, offsets = unicode_decode_with_offsets("né!")
+        >>> offsets.numpy().tolist()
+        [0, 1, 3]
+    """
+    strings = strings_array(input, where="strings.unicode_decode_with_offsets(input)")
+    starts = [np.cumsum([0] + [builtins.len(c.encode("utf-8")) for c in text])[:-1].astype(
+        np.int64) for text in strings.ravel().tolist()]
+    points = unicode_decode(input, input_encoding, errors, replacement_char)
+    if strings.ndim == 0:
+        return points, Tensor(starts[0])
+    flat = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    return points, _ragged(strings, starts, Tensor(flat))
+
+
 def unicode_encode(input, output_encoding: str = "UTF-8", errors: str = "replace",
                    replacement_char: int = 65533, name=None):
     """The string of each row of Unicode code points (the inverse of ``unicode_decode``): one
@@ -339,4 +359,5 @@ def to_hash_bucket_fast(input, num_buckets: int, name=None):
 
 __all__ = ["as_string", "bytes_split", "join", "length", "lower", "reduce_join",
            "regex_full_match", "regex_replace", "split", "strip", "substr", "to_hash_bucket_fast",
-           "to_number", "unicode_decode", "unicode_encode", "unicode_split", "upper"]
+           "to_number", "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
+           "unicode_split", "upper"]
