@@ -14,9 +14,11 @@ A checkpoint "prefix" (./tf_ckpts/ckpt-1) is two files, named as TensorFlow name
 ``prefix.data-00000-of-00001`` (a NumPy .npz of the values). Nothing is pickled and loading
 runs no code; the files are numnet's, not TensorFlow's (TensorFlow cannot read them, nor
 numnet TensorFlow's). The directory's ``checkpoint`` file lists the checkpoints in
-TensorFlow's text form. Variables are matched by their place in the object structure
-(attribute names, then each object's variables in order), so the objects restored into
-must be built as when saved; an optimizer's slots exist after its first step.
+TensorFlow's text form. Variables are matched by their path in the object structure, as
+TensorFlow's object graph matches them: attribute names ("net/l1/bias"), a model's layers by
+their place in ``model.layers``, an optimizer's variables by their place in its list; so a
+structure with the same attribute names restores, whatever its classes (a Checkpoint can
+stand in for a layer). An optimizer's slots exist after its first step.
 """
 
 from __future__ import annotations
@@ -38,18 +40,21 @@ from .control import Module
 from .errors import InvalidArgumentError, NotFoundError
 
 FORMAT = "numnet-checkpoint"
-VERSION = 1
+VERSION = 2  # 2: layers keyed by attribute path (1: by place)
 DATA_SUFFIX = ".data-00000-of-00001"
 
 
 def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = None,
-                  positions: list | None = None) -> None:
-    """Fill ``out`` with key -> Variable for everything ``obj`` holds. A tf.Module's variables
-    are keyed by their attribute path ("model/dense_1/w"), so each can be restored when it is
-    made; a layer's, a model's and an optimizer's by their place in its weights
-    ("net/.variables/3"), and ``groups`` gets that object's key and its number of variables.
-    A dataset iterator gives its position ("iterator/.position"), and ``positions`` gets the
-    (iterator, Variable of its position) pair."""
+                  positions: list | None = None, by_place: bool = False) -> None:
+    """Fill ``out`` with key -> Variable for everything ``obj`` holds. The variables of a
+    tf.Module, a layer and a model are keyed by their attribute path, as TensorFlow's object
+    graph keys them ("net/l1/bias"; a model's layers by their place in ``model.layers``:
+    "model/layers/2/kernel"; :func:`_layer_variables`), so each can be restored as soon as it
+    is made; an optimizer's by their place in its variables ("opt/.variables/3"), and
+    ``groups`` gets that object's key and its number of variables. A dataset iterator gives
+    its position ("iterator/.position"), and ``positions`` gets the (iterator, Variable of its
+    position) pair. ``by_place`` keys layers and models by place too, as the first version of
+    the format did (read, never written)."""
     if obj is None or id(obj) in seen:
         return
     if isinstance(obj, Variable):
@@ -59,15 +64,16 @@ def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = Non
     seen.add(id(obj))
     if isinstance(obj, Checkpoint):
         for name, child in obj._objects.items():
-            _variables_of(child, f"{key}/{name}" if key else name, out, seen, groups, positions)
+            _variables_of(child, f"{key}/{name}" if key else name, out, seen, groups, positions,
+                          by_place)
         return
     if isinstance(obj, dict):
         for name in sorted(obj, key=str):
-            _variables_of(obj[name], f"{key}/{name}", out, seen, groups, positions)
+            _variables_of(obj[name], f"{key}/{name}", out, seen, groups, positions, by_place)
         return
     if isinstance(obj, (list, tuple)):
         for i, child in enumerate(obj):
-            _variables_of(child, f"{key}/{i}", out, seen, groups, positions)
+            _variables_of(child, f"{key}/{i}", out, seen, groups, positions, by_place)
         return
     if hasattr(obj, "_checkpoint_position"):  # a dataset iterator: its position
         position = Variable(np.asarray(obj._checkpoint_position(), dtype=np.int64),
@@ -80,7 +86,10 @@ def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = Non
         for name in sorted(vars(obj)):
             child = vars(obj)[name]
             if name not in ("_name", "_scope_name") and _trackable(child):
-                _variables_of(child, f"{key}/{name}", out, seen, groups, positions)
+                _variables_of(child, f"{key}/{name}", out, seen, groups, positions, by_place)
+        return
+    if isinstance(obj, _layer_base.Layer) and not by_place:
+        _layer_variables(obj, key, out, seen)
         return
     if _is_optimizer(obj):
         variables = obj.variables
@@ -96,6 +105,41 @@ def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = Non
         groups[key] = (obj, len(variables))
     for i, v in enumerate(variables):
         out[f"{key}/.variables/{i}"] = v
+
+
+def _layer_variables(layer, key: str, out: dict, seen: set) -> None:
+    """key -> Variable for the variables of ``layer`` by attribute path: a model's layers
+    under "layers/<place in model.layers>", then each attribute holding a Variable or a layer
+    (or a list, tuple or dict of them) under its name, then any weight no attribute holds
+    under ".weights/<place among the layer's own>"."""
+    children = []
+    if getattr(layer, "_layers", None) or getattr(layer, "_graph", None) is not None:
+        children += [(f"layers/{i}", sub) for i, sub in enumerate(layer.layers)]
+    children += [(name, value) for name, value in vars(layer).items()
+                 if name not in _layer_base._NOT_OWNED and name != "_layers"]
+
+    def visit(path, value, depth):
+        if isinstance(value, Variable):
+            if id(value) not in seen:
+                seen.add(id(value))
+                out[path] = value
+        elif isinstance(value, _layer_base.Layer):
+            if id(value) not in seen:
+                seen.add(id(value))
+                _layer_variables(value, path, out, seen)
+        elif depth < 8 and isinstance(value, dict):
+            for name in sorted(value, key=str):
+                visit(f"{path}/{name}", value[name], depth + 1)
+        elif depth < 8 and isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                visit(f"{path}/{i}", item, depth + 1)
+
+    for name, value in children:
+        visit(f"{key}/{name}", value, 0)
+    for i, v in enumerate(layer._own_variables()):
+        if id(v) not in seen:
+            seen.add(id(v))
+            out[f"{key}/.weights/{i}"] = v
 
 
 def _trackable(value) -> bool:
@@ -135,6 +179,12 @@ def _write(prefix: str, variables: dict) -> None:
     _atomic_write(prefix + ".index", lambda f: f.write(json.dumps(meta).encode("utf-8")))
 
 
+class _Saved(dict):
+    """key -> array of a checkpoint, and the format version that wrote it."""
+
+    version = VERSION
+
+
 def _read(prefix: str) -> dict:
     """key -> array of the checkpoint at ``prefix``; NotFoundError / DataLossError-like
     InvalidArgumentError for missing or damaged files."""
@@ -150,7 +200,8 @@ def _read(prefix: str) -> dict:
         if int(meta.get("version", 0)) > VERSION:
             raise ValueError(f"written by a newer numnet (format version {meta['version']})")
         entries = meta["variables"]
-        out = {}
+        out = _Saved()
+        out.version = int(meta.get("version", 1))
         with np.load(prefix + DATA_SUFFIX, allow_pickle=False) as data:
             for i, entry in enumerate(entries):
                 value = data[f"v{i}"]
@@ -270,9 +321,9 @@ class Checkpoint:
             if count > len(opt.variables) and trainables:
                 opt.build(trainables)
 
-    def _variables(self) -> dict:
+    def _variables(self, by_place: bool = False) -> dict:
         out: dict = {}
-        _variables_of(self, "", out, set())
+        _variables_of(self, "", out, set(), by_place=by_place)
         out["save_counter"] = self.save_counter
         return out
 
@@ -346,7 +397,8 @@ class Checkpoint:
         if save_path is None:
             return LoadStatus([], [], list(self._variables()))
         saved = _read(os.fspath(save_path))
-        status = LoadStatus([], list(saved), [k for k in self._variables() if k not in saved])
+        status = LoadStatus([], list(saved), [k for k in self._variables(saved.version < 2)
+                                              if k not in saved])
         pending = _Pending(self, saved, status)
         pending.resolve()
         if pending.waiting:
@@ -369,10 +421,12 @@ class _Pending:
         groups: dict = {}
         positions: list = []  # (iterator, Variable of its position): moved after the values
         variables = {}
-        _variables_of(ckpt, "", variables, set(), groups, positions)
+        _variables_of(ckpt, "", variables, set(), groups, positions,
+                      by_place=getattr(self.saved, "version", VERSION) < 2)
         variables["save_counter"] = ckpt.save_counter
-        # a layer's or optimizer's values only when it has all its variables: they are keyed
-        # by place, so a partly built object would take another variable's value
+        # an optimizer's values (a layer's too, in a version-1 file) only when it has all
+        # its variables: they are keyed by place, so a partly built object would take another
+        # variable's value
         complete = {key: len([k for k in self.saved if k.startswith(f"{key}/.variables/")])
                     == count for key, (_, count) in groups.items()}
         for key, v in variables.items():
