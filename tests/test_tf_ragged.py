@@ -348,3 +348,21 @@ def test_unicode_decode_with_offsets():
     points, offsets = tf.strings.unicode_decode_with_offsets(["héllo", "x"], "UTF-8")
     assert repr(points) == "<tf.RaggedTensor [[104, 233, 108, 108, 111], [120]]>"
     assert repr(offsets) == "<tf.RaggedTensor [[0, 1, 3, 4, 5], [0]]>"
+
+
+def test_reductions_over_the_ragged_axes_of_nested_ragged():
+    n = tf.ragged.constant([[[1, 2], [3]], [], [[4, 5, 6], [7], []]])
+    assert repr(tf.reduce_sum(n, axis=0)) == "<tf.RaggedTensor [[5, 7, 6], [10], []]>"
+    assert repr(tf.reduce_max(n, axis=0)) == "<tf.RaggedTensor [[4, 5, 6], [7], []]>"
+    assert repr(tf.reduce_mean(n, axis=0)) == "<tf.RaggedTensor [[2.5, 3.5, 6.0], [5.0], []]>"
+    assert repr(tf.reduce_sum(n, axis=1)) == "<tf.RaggedTensor [[4, 2], [], [11, 5, 6]]>"
+    assert repr(tf.reduce_max(n, axis=1)) == "<tf.RaggedTensor [[3, 2], [], [7, 5, 6]]>"
+    assert repr(tf.reduce_mean(n, axis=1)) == "<tf.RaggedTensor [[2.0, 2.0], [], [5.5, 5.0, 6.0]]>"
+    e = tf.ragged.constant([[], []])
+    np.testing.assert_allclose(tf.reduce_max(e, axis=1).numpy(), [-3.4028235e+38] * 2)
+    x = tf.Variable([1., 2., 3., 4.])
+    with tf.GradientTape() as tape:
+        rt = tf.RaggedTensor.from_nested_row_lengths(x, ([2, 1], [1, 2, 1]))
+        y = tf.reduce_sum(tf.reduce_sum(rt * rt, axis=1))
+    assert float(y) == 30.0
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2.0, 4.0, 6.0, 8.0])

@@ -1197,9 +1197,16 @@ def _reduce(kind: str, reduce_dense, rt: RaggedTensor, axis=None, keepdims: bool
             values, RaggedTensor) else reduce_dense(values, axis=axis - 1, keepdims=keepdims)
         return RaggedTensor(inner, rt._splits, validate=False)
     if rt.ragged_rank > 1:
-        raise NotImplementedError(f"reduce_{kind} over axis {axis} of a RaggedTensor with "
-                                  f"ragged_rank {rt.ragged_rank}: numnet reduces a ragged "
-                                  f"axis only when the values inside are uniform.")
+        if keepdims:
+            raise NotImplementedError(f"reduce_{kind}(keepdims=True) over axis {axis} of a "
+                                      f"RaggedTensor with ragged_rank {rt.ragged_rank}.")
+        if axis == 0:
+            return _reduce_across_rows(kind, reduce_dense, rt)
+        # axis 1: inside each row, across its inner rows
+        rows = [_reduce(kind, reduce_dense, rt[i], 0) for i in _range(rt.nrows_int())]
+        if not rows:
+            return RaggedTensor(_reduce(kind, reduce_dense, rt._values, 0)[0:0], rt._splits[:1])
+        return stack(rows, axis=0)
     if kind == "mean":
         total = _reduce("sum", _sum_of, rt, axis, keepdims)
         lengths = np.diff(rt._splits)
@@ -1216,7 +1223,29 @@ def _reduce(kind: str, reduce_dense, rt: RaggedTensor, axis=None, keepdims: bool
             return total / count
     fill = _identity(kind, rt.dtype)
     dense = rt.to_tensor(default_value=fill)
+    if dense.shape[axis] == 0:  # nothing to reduce (no rows, or only empty ones): the identity
+        shape = list(dense.shape)
+        shape[axis] = 1
+        out = np.full(shape if keepdims else shape[:axis] + shape[axis + 1:], fill,
+                      dtype=dense.dtype)
+        return Tensor(backend.to_device(out))
     return reduce_dense(dense, axis=axis, keepdims=keepdims)
+
+
+def _reduce_across_rows(kind: str, reduce_dense, rt: RaggedTensor) -> RaggedTensor:
+    """Axis 0 of a RaggedTensor with ragged_rank > 1: entry j of the result reduces entry j of
+    every row that has one (each an inner ragged row), so rows of different lengths meet."""
+    lengths = np.diff(rt._splits)
+    width = int(lengths.max()) if lengths.size else 0
+    columns = []
+    for j in _range(width):
+        rows = np.flatnonzero(lengths > j)
+        inner = rt._values._gather_rows(rt._splits[rows] + j)  # the j-th inner row of each
+        columns.append(_reduce(kind, reduce_dense, inner, 0))
+    if not columns:
+        empty = _reduce(kind, reduce_dense, rt._values._gather_rows([]), 0)
+        return RaggedTensor(empty, np.zeros(1, dtype=rt._splits.dtype), validate=False)
+    return stack(columns, axis=0)
 
 
 def _sum_of(x, axis=None, keepdims=False):
