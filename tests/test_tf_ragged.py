@@ -237,6 +237,9 @@ def test_dataset_slices_and_ragged_batch():
     assert [b.numpy().tolist() for b in dense] == [[[1, 2], [3, 4]], [[5, 6]]]
     mapped = tf.data.Dataset.range(4).map(lambda n: tf.range(n)).ragged_batch(2)
     assert [b.to_list() for b in mapped] == [[[], [0]], [[0, 1], [0, 1, 2]]]
+    applied = tf.data.Dataset.range(4).map(lambda n: tf.range(n)).apply(
+        tf.data.experimental.dense_to_ragged_batch(2))
+    assert [b.to_list() for b in applied] == [[[], [0]], [[0, 1], [0, 1, 2]]]
 
 
 def test_dense_consumers_name_to_tensor():

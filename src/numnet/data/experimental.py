@@ -65,6 +65,13 @@ def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_bat
         padding_values, pad_to_bucket_boundary, no_padding, drop_remainder)
 
 
+def dense_to_ragged_batch(batch_size, drop_remainder: bool = False,
+                          row_splits_dtype="int64"):
+    """For ``dataset.apply``: ``dataset.ragged_batch(batch_size, drop_remainder)``, elements
+    of different lengths batched into a RaggedTensor."""
+    return lambda dataset: dataset.ragged_batch(batch_size, drop_remainder)
+
+
 def assert_cardinality(expected_cardinality):
     """For ``dataset.apply``: declare the number of elements (so that ``len`` and fit know
     it); iterating raises ValueError if the dataset has another number."""
@@ -100,5 +107,5 @@ def ignore_errors(log_warning: bool = False):
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Counter", "CsvDataset",
            "assert_cardinality", "bucket_by_sequence_length", "cardinality",
-           "choose_from_datasets", "group_by_window", "ignore_errors", "make_csv_dataset",
-           "sample_from_datasets", "scan", "take_while", "unique"]
+           "choose_from_datasets", "dense_to_ragged_batch", "group_by_window", "ignore_errors",
+           "make_csv_dataset", "sample_from_datasets", "scan", "take_while", "unique"]
