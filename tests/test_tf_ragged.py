@@ -369,3 +369,11 @@ def test_reductions_over_the_ragged_axes_of_nested_ragged():
         y = tf.reduce_sum(tf.reduce_sum(rt * rt, axis=1))
     assert float(y) == 30.0
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2.0, 4.0, 6.0, 8.0])
+
+
+def test_nn_activations_and_rank_on_ragged():
+    r = tf.ragged.constant([[-1., 2.], [3.]])
+    assert tf.nn.relu(r).to_list() == [[0.0, 2.0], [3.0]]
+    np.testing.assert_allclose(tf.nn.sigmoid(r).flat_values.numpy(),
+                               [0.26894143, 0.8807971, 0.95257413], rtol=1e-6)
+    assert int(tf.rank(r)) == 2

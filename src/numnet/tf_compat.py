@@ -1640,4 +1640,4 @@ sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.ragged", ragged)
 from . import strings as _strings  # noqa: E402
 
 _tf_ragged.install(globals(), math, _strings)  # tf.add, tf.reduce_sum, ... take RaggedTensors
-_tf_ragged.install({}, _nn, only=("embedding_lookup",))
+_tf_ragged.install({}, _nn, only=_tf_ragged.NN)

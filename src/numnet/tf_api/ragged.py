@@ -1297,6 +1297,9 @@ _ELEMENTWISE = (
     "lower", "upper", "length", "strip", "regex_replace", "regex_full_match", "substr",
     "to_number", "as_string", "to_hash_bucket_fast", "join")
 _REDUCTIONS = ("sum", "mean", "max", "min", "prod", "any", "all")
+NN = ("embedding_lookup", "relu", "relu6", "elu", "selu", "gelu", "leaky_relu", "silu", "swish",
+      "sigmoid", "tanh", "softplus", "softsign")
+"""The tf.nn names that take RaggedTensors (numnet.nn's others are left as they are)."""
 
 
 def _has_ragged(args, kwargs) -> bool:
@@ -1466,7 +1469,8 @@ def install(names: dict, *namespaces, only=None) -> None:
                   "gather": _ragged_gather, "bincount": _ragged_flat,
                   "reduce_join": _ragged_reduce_join, "map_fn": _ragged_map_fn,
                   "tile": _ragged_tile, "embedding_lookup": _ragged_lookup,
-                  "is_tensor": lambda fn, x: True})
+                  "is_tensor": lambda fn, x: True,
+                  "rank": lambda fn, x, name=None: Tensor(np.asarray(x.ndim, np.int32))})
     if only is not None:
         table = {name: table[name] for name in only}
     done = {}
