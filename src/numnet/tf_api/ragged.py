@@ -12,10 +12,15 @@ are host integers (they only say where rows start); the values are numnet Tensor
 arithmetic on them records its gradient like any other op.
 
 The TensorFlow functions that accept ragged tensors (element-wise math and comparisons,
-``reduce_*``, ``concat``, ``stack``, ``gather``, ``boolean_mask``, ``shape``, ``size``,
-``math.bincount``) take them through :func:`install`, which ``numnet.tf_compat`` calls on its
-names: a ragged argument goes to this module's version, anything else to the function as it
-was. Keras layers and ``fit`` take dense arrays: make one with ``rt.to_tensor()`` (padded).
+with TensorFlow's broadcasting; ``reduce_*``, ``concat``, ``stack``, ``tile``, ``gather``,
+``boolean_mask``, ``map_fn``, ``shape``, ``size``, ``rank``, ``math.bincount``; tf.nn's
+activations and ``embedding_lookup``; tf.strings' element-wise functions and ``reduce_join``)
+take them through :func:`install`, which ``numnet.tf_compat`` calls on its names: a ragged
+argument goes to this module's version, anything else to the function as it was.
+``tf.strings.split`` and ``unicode_decode`` of several strings give RaggedTensors, and
+``tf.data`` slices, batches and ``ragged_batch``-es them. Keras layers and ``fit`` take dense
+arrays: make one with ``rt.to_tensor()`` (padded), which names itself in the error a
+RaggedTensor raises where an array is needed.
 """
 
 from __future__ import annotations
