@@ -9,7 +9,7 @@ import pytest
 import numnet
 
 MODULES = ["array", "nn", "control", "variables", "linalg", "image", "debugging", "files", "signal",
-           "checkpoint", "summary", "testing", "random_ops", "errors", "lookup"]
+           "checkpoint", "summary", "testing", "random_ops", "errors", "lookup", "ragged"]
 
 
 @pytest.mark.parametrize("name", MODULES)
