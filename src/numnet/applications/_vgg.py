@@ -5,7 +5,6 @@ them."""
 from __future__ import annotations
 
 from .. import config, layers
-from ..models import Model
 from . import imagenet_utils
 
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
@@ -34,12 +33,10 @@ def vgg(convs, include_top, weights, input_tensor, input_shape, pooling, classes
         x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
     else:
         x = imagenet_utils.global_pool(x, pooling)
-    model = Model(inputs, x, name=name)
     file_name = f"{what.lower()}_weights_tf_dim_ordering_tf_kernels" + (
         ".h5" if include_top else "_notop.h5")
-    imagenet_utils.load_application_weights(
-        model, weights, file_name, f"{WEIGHTS_URL}{what.lower()}/{file_name}", what)
-    return model
+    return imagenet_utils.application_model(inputs, x, name, weights, file_name,
+                                            f"{WEIGHTS_URL}{what.lower()}/{file_name}", what)
 
 
 ARGS = """
@@ -74,18 +71,31 @@ ARGS = """
         FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
 """
 
-PREPROCESS_DOC = """Prepare images for {model} ("caffe" mode): RGB becomes BGR, then
-    ImageNet's mean pixel (103.939, 116.779, 123.68 for B, G, R) is subtracted; no scaling.
 
-    Args:
-        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
-            changed in place.
-        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
-            (``keras.config.image_data_format()``).
+_PARAMS = {"VGG16": ("13", "2, 2, 3, 3, 3", "138,357,544"),
+           "VGG19": ("16", "2, 2, 4, 4, 4", "143,667,240")}
 
-    Returns:
-        The preprocessed float array.
 
-    Raises:
-        ValueError: for an unknown ``data_format``.
+def variant(what: str):
+    """``VGG16`` or ``VGG19``, with Keras's arguments and a docstring of its own."""
+    module = what.lower()
+    count, blocks, params = _PARAMS[what]
+    convs = tuple(int(c) for c in blocks.split(", "))
+
+    def build(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+              pooling=None, classes=1000, classifier_activation="softmax", name=module):
+        return vgg(convs, include_top, weights, input_tensor, input_shape, pooling, classes,
+                   classifier_activation, name, what)
+
+    build.__name__ = build.__qualname__ = what
+    build.__module__ = f"{__package__}.{module}"
+    build.__doc__ = f"""{what}: {count} convolutions in five blocks ({blocks}) and three dense
+    layers; {params} parameters with the top. Same layers, names and weights as Keras's.
+""" + ARGS.format(module=module) + f"""
+    Example:
+        >>> base = keras.applications.{what}(include_top=False, weights=None,
+        ...                                 input_shape=(32, 32, 3))
+        >>> base.output_shape
+        (None, 1, 1, 512)
 """
+    return build

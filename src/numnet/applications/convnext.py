@@ -9,7 +9,7 @@ returns its input unchanged. Channels last only, as in Keras.
 from __future__ import annotations
 
 from .. import config, initializers, layers
-from ..models import Model, Sequential
+from ..models import Sequential
 from ..registry import register_serializable
 from . import imagenet_utils
 
@@ -111,11 +111,9 @@ def _convnext(variant, include_top, include_preprocessing, weights, input_tensor
         elif pooling == "max":
             x = layers.GlobalMaxPooling2D()(x)
         x = layers.LayerNormalization(epsilon=1e-6)(x)
-    model = Model(inputs, x, name=name)
     file_name = name + (".h5" if include_top else "_notop.h5")  # Keras names it by the model
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
-                                            f"ConvNeXt{_TITLES[variant]}")
-    return model
+    return imagenet_utils.application_model(inputs, x, name, weights, file_name,
+                                            WEIGHTS_URL + file_name, f"ConvNeXt{_TITLES[variant]}")
 
 
 _DOC = """ConvNeXt{kind}: a ResNet modernized after the vision Transformers (patchify stem, 7x7
@@ -178,24 +176,8 @@ ConvNeXtLarge = _variant("large", "197,767,336")
 ConvNeXtXLarge = _variant("xlarge", "350,196,968")
 
 
-def preprocess_input(x, data_format=None):
-    """Return ``x`` unchanged: ConvNeXt models normalize their input themselves. Kept so that
-    programs written for any application read the same.
-
-    Args:
-        x: images, pixels in [0, 255].
-        data_format: ignored. Defaults to ``None``.
-
-    Returns:
-        ``x`` itself.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "ConvNeXt", None, itself="normalize")
 
 
 __all__ = ["ConvNeXtBase", "ConvNeXtLarge", "ConvNeXtSmall", "ConvNeXtTiny", "ConvNeXtXLarge",

@@ -5,7 +5,6 @@ Layer for layer as Keras builds them, so that Keras's weight files load into the
 from __future__ import annotations
 
 from .. import config, layers
-from ..models import Model
 from . import imagenet_utils
 
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/"
@@ -68,18 +67,12 @@ def _densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, 
             x = transition_block(x, 0.5, name=f"pool{stage + 2}")
     x = _batch_norm("bn")(x)
     x = layers.Activation("relu", name="relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = imagenet_utils.global_pool(x, pooling, named=True)
-    model = Model(inputs, x, name=name)
+    x = imagenet_utils.classifier(x, include_top, pooling, classes, classifier_activation, weights,
+                                  named=True)
     file_name = f"{what.lower()}_weights_tf_dim_ordering_tf_kernels" + (
         ".h5" if include_top else "_notop.h5")
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
-                                            what)
-    return model
+    return imagenet_utils.application_model(inputs, x, name, weights, file_name,
+                                            WEIGHTS_URL + file_name, what)
 
 
 _DOC = """{what}: dense blocks of {blocks} layers (growth rate 32) joined by transitions;
@@ -146,29 +139,8 @@ DenseNet201.__doc__ = _DOC.format(what="DenseNet201", blocks="6, 12, 48, 32",
                                   params="20,242,984", file="densenet201")
 
 
-def preprocess_input(x, data_format=None):
-    """Prepare images for DenseNet ("torch" mode): ``x / 255``, then each channel less
-    (0.485, 0.456, 0.406) and divided by (0.229, 0.224, 0.225).
-
-    Args:
-        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
-            changed in place.
-        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
-            (``keras.config.image_data_format()``).
-
-    Returns:
-        The normalized float array.
-
-    Raises:
-        ValueError: for an unknown ``data_format``.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "DenseNet", "torch")
 
 
 __all__ = ["DenseNet121", "DenseNet169", "DenseNet201", "decode_predictions",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 from .. import config, initializers, layers
-from ..models import Model
 from . import imagenet_utils
 
 WEIGHTS_URL = "https://storage.googleapis.com/keras-applications/"
@@ -135,20 +134,12 @@ def _efficientnet(width, depth, default_size, dropout_rate, include_top, weights
                       kernel_initializer=_conv_init(), name="top_conv")(x)
     x = layers.BatchNormalization(axis=axis, name="top_bn")(x)
     x = layers.Activation(activation, name="top_activation")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation,
-                         kernel_initializer=_dense_init(), name="predictions")(x)
-    else:
-        x = imagenet_utils.global_pool(x, pooling, named=True)
-    model = Model(inputs, x, name=name)
+    x = imagenet_utils.classifier(x, include_top, pooling, classes, classifier_activation, weights,
+                                  named=True, dropout=dropout_rate,
+                                  kernel_initializer=_dense_init())
     file_name = name + (".h5" if include_top else "_notop.h5")  # Keras names it by the model
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
-                                            what)
-    return model
+    return imagenet_utils.application_model(inputs, x, name, weights, file_name,
+                                            WEIGHTS_URL + file_name, what)
 
 
 _DOC = """{what}: EfficientNet scaled to width x{width}, depth x{depth}, input {size}x{size};
@@ -225,24 +216,8 @@ EfficientNetB6 = _variant("B6")
 EfficientNetB7 = _variant("B7")
 
 
-def preprocess_input(x, data_format=None):
-    """Return ``x`` unchanged: EfficientNet models rescale and normalize their input
-    themselves. Kept so that programs written for any application read the same.
-
-    Args:
-        x: images, pixels in [0, 255].
-        data_format: ignored. Defaults to ``None``.
-
-    Returns:
-        ``x`` itself.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "EfficientNet", None, itself="rescale and normalize")
 
 
 __all__ = [f"EfficientNet{k}" for k in _VARIANTS] + ["decode_predictions", "preprocess_input"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 
 from .. import config, initializers, layers
-from ..models import Model
 from . import imagenet_utils
 from .efficientnet import _bn_axis, _conv_init, _dense_init, skip, squeeze_excite
 
@@ -140,21 +139,13 @@ def _efficientnet_v2(key, include_top, weights, input_tensor, input_shape, pooli
             done += 1
     x = _conv(_round_filters(1280, width), 1, "top_conv")(x)
     x = _bn_act(x, activation, "top_bn", "top_activation")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation,
-                         kernel_initializer=_dense_init(),
-                         bias_initializer=initializers.Constant(0.0), name="predictions")(x)
-    else:
-        x = imagenet_utils.global_pool(x, pooling, named=True)
-    model = Model(inputs, x, name=name)
+    x = imagenet_utils.classifier(x, include_top, pooling, classes, classifier_activation, weights,
+                                  named=True, dropout=dropout_rate,
+                                  kernel_initializer=_dense_init(),
+                                  bias_initializer=initializers.Constant(0.0))
     file_name = name + (".h5" if include_top else "_notop.h5")  # Keras names it by the model
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
-                                            what)
-    return model
+    return imagenet_utils.application_model(inputs, x, name, weights, file_name,
+                                            WEIGHTS_URL + file_name, what)
 
 
 _DOC = """{what}: EfficientNetV2-{key} (depth x{depth}, width x{width}), input {size}x{size};
@@ -228,24 +219,8 @@ EfficientNetV2M = _variant("M")
 EfficientNetV2L = _variant("L")
 
 
-def preprocess_input(x, data_format=None):
-    """Return ``x`` unchanged: EfficientNetV2 models scale their input themselves. Kept so
-    that programs written for any application read the same.
-
-    Args:
-        x: images, pixels in [0, 255].
-        data_format: ignored. Defaults to ``None``.
-
-    Returns:
-        ``x`` itself.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "EfficientNetV2", None, itself="scale")
 
 
 __all__ = [f"EfficientNetV2{k}" for k in _VARIANTS] + ["decode_predictions", "preprocess_input"]

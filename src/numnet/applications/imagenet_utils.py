@@ -184,6 +184,86 @@ def decode_predictions(preds, top: int = 5) -> list:
     return results
 
 
+# --------------------------------------------------------------------------- each family's
+
+
+_PREPARATIONS = {  # mode: (what preprocess_input does, what it returns)
+    "tf": ("Scale pixels from [0, 255] to [-1, 1] (``x / 127.5 - 1``), as {family} was "
+           "trained.", "scaled"),
+    "torch": ('Prepare images for {family} ("torch" mode): ``x / 255``, then each channel '
+              "less (0.485, 0.456, 0.406) and divided by (0.229, 0.224, 0.225).",
+              "normalized"),
+    "caffe": ('Prepare images for {family} ("caffe" mode): RGB becomes BGR, then ImageNet\'s '
+              "mean pixel (103.939, 116.779, 123.68 for B, G, R) is subtracted; no scaling.",
+              "preprocessed"),
+}
+
+_PREPROCESS_DOC = """{summary}
+
+    Args:
+        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
+            changed in place.
+        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
+            (``keras.config.image_data_format()``).
+
+    Returns:
+        The {result} float array.
+
+    Raises:
+        ValueError: for an unknown ``data_format``.
+{example}"""
+
+_UNCHANGED_DOC = """{summary}
+
+    Args:
+        x: images, pixels in [0, 255].
+        data_format: ignored. Defaults to ``None``.
+
+    Returns:
+        ``x`` itself.
+"""
+
+
+def family_functions(module: str, family: str, mode: str | None, itself: str = "scale",
+                     example: str = ""):
+    """``(preprocess_input, decode_predictions)`` for the module ``module`` (its
+    ``__name__``) of a family of models, documented for ``family``: images prepared in
+    ``mode`` ("tf", "torch" or "caffe", as :func:`preprocess_input`), or for ``mode=None``
+    returned unchanged (the models ``itself`` their input themselves); ``example``, a doctest
+    added to the docstring, runs with the module's doctests."""
+    def prepare(x, data_format=None):
+        return x if mode is None else preprocess_input(x, data_format=data_format, mode=mode)
+
+    def decode(preds, top=5):
+        return decode_predictions(preds, top=top)
+
+    if mode is None:
+        summary = (f"Return ``x`` unchanged: {family} models {itself} their input themselves. "
+                   "Kept so that programs written for any application read the same.")
+        prepare.__doc__ = _UNCHANGED_DOC.format(summary=_wrap(summary))
+    else:
+        summary, result = _PREPARATIONS[mode]
+        prepare.__doc__ = _PREPROCESS_DOC.format(
+            summary=_wrap(summary.format(family=family)), result=result,
+            example=f"\n    Example:\n{example}" if example else "")
+    decode.__doc__ = ("The ``top`` ImageNet classes of each prediction: see\n    "
+                      "``keras.applications.imagenet_utils.decode_predictions``.")
+    for function, name in ((prepare, "preprocess_input"), (decode, "decode_predictions")):
+        function.__name__ = function.__qualname__ = name
+        function.__module__ = module
+    if example:  # doctest finds only the functions a module defines, or those in __test__
+        import sys
+
+        sys.modules[module].__dict__.setdefault("__test__", {})["preprocess_input"] = prepare
+    return prepare, decode
+
+
+def _wrap(text: str) -> str:
+    import textwrap
+
+    return textwrap.fill(text, width=96, subsequent_indent="    ")
+
+
 # --------------------------------------------------------------------------- argument checks
 
 
@@ -281,6 +361,33 @@ def global_pool(x, pooling, named: bool = False):
     if pooling == "max":
         return layers.GlobalMaxPooling2D(**({"name": "max_pool"} if named else {}))(x)
     return x
+
+
+def classifier(x, include_top: bool, pooling, classes: int, classifier_activation, weights,
+               named: bool = False, dropout: float = 0.0, pool_name: str | None = "avg_pool",
+               **dense_kwargs):
+    """The end most families share: with the top, global average pooling (``pool_name``),
+    dropout ("top_dropout") where ``dropout`` > 0, and the ``Dense`` layer "predictions"
+    (``dense_kwargs`` for its initializers); without, ``global_pool(x, pooling, named)``."""
+    if not include_top:
+        return global_pool(x, pooling, named=named)
+    x = layers.GlobalAveragePooling2D(name=pool_name)(x)
+    if dropout > 0:
+        x = layers.Dropout(dropout, name="top_dropout")(x)
+    validate_activation(classifier_activation, weights)
+    return layers.Dense(classes, activation=classifier_activation, name="predictions",
+                        **dense_kwargs)(x)
+
+
+def application_model(inputs, outputs, name: str, weights, file_name: str, url: str,
+                      what: str):
+    """The functional model of ``inputs`` to ``outputs``, with ``weights`` loaded
+    (``load_application_weights``)."""
+    from ..models import Model
+
+    model = Model(inputs, outputs, name=name)
+    load_application_weights(model, weights, file_name, url, what)
+    return model
 
 
 def model_input(input_tensor, input_shape):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import warnings
 
 from .. import config, layers
-from ..models import Model
 from . import imagenet_utils
 
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/"
@@ -124,39 +123,18 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
     else:
         x = imagenet_utils.global_pool(x, pooling)
-    model = Model(inputs, x, name=name or f"mobilenet_{alpha:0.2f}_{rows}")
     if isinstance(weights, str) and weights == "imagenet":
         file_name = (f"mobilenet_{ALPHAS[alpha]}_{rows}_tf"
                      f"{'' if include_top else '_no_top'}.h5")
     else:
         file_name = ""
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
+    return imagenet_utils.application_model(inputs, x, name or f"mobilenet_{alpha:0.2f}_{rows}",
+                                            weights, file_name, WEIGHTS_URL + file_name,
                                             "MobileNet")
-    return model
 
 
-def preprocess_input(x, data_format=None):
-    """Scale pixels from [0, 255] to [-1, 1] (``x / 127.5 - 1``), as MobileNet was trained.
-
-    Args:
-        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
-            changed in place.
-        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
-            (``keras.config.image_data_format()``).
-
-    Returns:
-        The scaled float array.
-
-    Raises:
-        ValueError: for an unknown ``data_format``.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "MobileNet", "tf")
 
 
 __all__ = ["MobileNet", "decode_predictions", "preprocess_input"]

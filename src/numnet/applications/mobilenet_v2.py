@@ -6,7 +6,6 @@ from __future__ import annotations
 import warnings
 
 from .. import config, layers
-from ..models import Model
 from . import imagenet_utils
 
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v2/"
@@ -156,46 +155,20 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     x = layers.Conv2D(last, 1, use_bias=False, name="Conv_1")(x)
     x = _batch_norm("Conv_1_bn")(x)
     x = layers.ReLU(6.0, name="out_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D()(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = imagenet_utils.global_pool(x, pooling)
-    model = Model(inputs, x, name=name or f"mobilenetv2_{alpha:0.2f}_{rows}")
+    x = imagenet_utils.classifier(x, include_top, pooling, classes, classifier_activation, weights,
+                                  pool_name=None)
     file_name = (f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}"
                  f"{'' if include_top else '_no_top'}.h5")
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
+    return imagenet_utils.application_model(inputs, x, name or f"mobilenetv2_{alpha:0.2f}_{rows}",
+                                            weights, file_name, WEIGHTS_URL + file_name,
                                             "MobileNetV2")
-    return model
 
 
-def preprocess_input(x, data_format=None):
-    """Scale pixels from [0, 255] to [-1, 1] (``x / 127.5 - 1``), as MobileNetV2 was trained.
-
-    Args:
-        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
-            changed in place.
-        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
-            (``keras.config.image_data_format()``).
-
-    Returns:
-        The scaled float array.
-
-    Raises:
-        ValueError: for an unknown ``data_format``.
-
-    Example:
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "MobileNetV2", "tf", example="""\
         >>> preprocess_input(np.array([0.0, 127.5, 255.0]))
         array([-1.,  0.,  1.])
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+""")
 
 
 __all__ = ["MobileNetV2", "decode_predictions", "preprocess_input"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import warnings
 
 from .. import config, layers
-from ..models import Model
 from . import imagenet_utils
 from .mobilenet_v2 import _make_divisible as _depth
 
@@ -152,12 +151,11 @@ def _mobilenet_v3(blocks, last_point_ch, input_shape, alpha, model_type, minimal
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
     else:
         x = imagenet_utils.global_pool(x, pooling, named=True)
-    model = Model(inputs, x, name=name)
     kind = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
     file_name = f"weights_mobilenet_v3_{kind}" + (".h5" if include_top else "_no_top_v2.h5")
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
+    return imagenet_utils.application_model(inputs, x, name, weights, file_name,
+                                            WEIGHTS_URL + file_name,
                                             f"MobileNetV3{model_type.title()}")
-    return model
 
 
 _DOC = """MobileNetV3{kind}: inverted residual blocks with squeeze-and-excitation and hard-swish,
@@ -225,24 +223,8 @@ MobileNetV3Small.__doc__ = _DOC.format(kind="Small", params="2,554,968", file="s
 MobileNetV3Large.__doc__ = _DOC.format(kind="Large", params="5,507,432", file="large")
 
 
-def preprocess_input(x, data_format=None):
-    """Return ``x`` unchanged: MobileNetV3 models rescale their input themselves. Kept so that
-    programs written for any application read the same.
-
-    Args:
-        x: images, pixels in [0, 255].
-        data_format: ignored. Defaults to ``None``.
-
-    Returns:
-        ``x`` itself.
-    """
-    return x
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "MobileNetV3", None, itself="rescale")
 
 
 __all__ = ["MobileNetV3Large", "MobileNetV3Small", "decode_predictions", "preprocess_input"]

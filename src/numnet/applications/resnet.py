@@ -5,7 +5,6 @@ into them."""
 from __future__ import annotations
 
 from .. import config, layers
-from ..models import Model
 from . import imagenet_utils
 
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
@@ -85,18 +84,12 @@ def build_resnet(stacks, preact, include_top, weights, input_tensor, input_shape
     if preact:
         x = _batch_norm("post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = imagenet_utils.global_pool(x, pooling, named=True)
-    model = Model(inputs, x, name=name)
+    x = imagenet_utils.classifier(x, include_top, pooling, classes, classifier_activation, weights,
+                                  named=True)
     file_name = (f"{weights_name}_weights_tf_dim_ordering_tf_kernels"
                  f"{'' if include_top else '_notop'}.h5")
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
-                                            what)
-    return model
+    return imagenet_utils.application_model(inputs, x, name, weights, file_name,
+                                            WEIGHTS_URL + file_name, what)
 
 
 _ARGS = """
@@ -168,33 +161,11 @@ ResNet152.__doc__ = """ResNet152: bottleneck residual blocks (3, 8, 36, 3 per st
 """ + _ARGS.format(file="resnet152")
 
 
-def preprocess_input(x, data_format=None):
-    """Prepare images for ResNet ("caffe" mode): RGB becomes BGR, then ImageNet's mean pixel
-    (103.939, 116.779, 123.68 for B, G, R) is subtracted; no scaling.
-
-    Args:
-        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
-            changed in place.
-        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
-            (``keras.config.image_data_format()``).
-
-    Returns:
-        The preprocessed float array.
-
-    Raises:
-        ValueError: for an unknown ``data_format``.
-
-    Example:
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "ResNet", "caffe", example="""\
         >>> preprocess_input(np.array([[[255.0, 0.0, 0.0]]]))  # one red pixel
         array([[[-103.939, -116.779,  131.32 ]]])
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+""")
 
 
 __all__ = ["ResNet50", "ResNet101", "ResNet152", "decode_predictions", "preprocess_input"]

@@ -89,28 +89,8 @@ ResNet101V2.__doc__ = _doc("ResNet101V2", "3, 4, 23, 3", "44,675,560", "resnet10
 ResNet152V2.__doc__ = _doc("ResNet152V2", "3, 8, 36, 3", "60,380,648", "resnet152v2")
 
 
-def preprocess_input(x, data_format=None):
-    """Scale pixels from [0, 255] to [-1, 1] (``x / 127.5 - 1``), as ResNet v2 was trained.
-
-    Args:
-        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
-            changed in place.
-        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
-            (``keras.config.image_data_format()``).
-
-    Returns:
-        The scaled float array.
-
-    Raises:
-        ValueError: for an unknown ``data_format``.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "ResNet v2", "tf")
 
 
 __all__ = ["ResNet50V2", "ResNet101V2", "ResNet152V2", "decode_predictions",

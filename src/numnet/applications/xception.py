@@ -4,7 +4,6 @@ it, so that Keras's weight files load into it. The transfer-learning guide's bas
 from __future__ import annotations
 
 from .. import config, layers
-from ..models import Model
 from . import imagenet_utils
 
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/xception/"
@@ -104,42 +103,15 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     x = layers.Activation("relu", name="block14_sepconv1_act")(x)
     x = _separable(x, 2048, "block14_sepconv2")
     x = layers.Activation("relu", name="block14_sepconv2_act")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
-        x = layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    else:
-        x = imagenet_utils.global_pool(x, pooling)
-    model = Model(inputs, x, name=name)
+    x = imagenet_utils.classifier(x, include_top, pooling, classes, classifier_activation, weights)
     file_name = "xception_weights_tf_dim_ordering_tf_kernels" + (
         ".h5" if include_top else "_notop.h5")
-    imagenet_utils.load_application_weights(model, weights, file_name, WEIGHTS_URL + file_name,
-                                            "Xception")
-    return model
+    return imagenet_utils.application_model(inputs, x, name, weights, file_name,
+                                            WEIGHTS_URL + file_name, "Xception")
 
 
-def preprocess_input(x, data_format=None):
-    """Scale pixels from [0, 255] to [-1, 1] (``x / 127.5 - 1``), as Xception was trained.
-
-    Args:
-        x: images (3D or 4D array or tensor), RGB values in [0, 255]. A float NumPy array is
-            changed in place.
-        data_format: ``"channels_last"`` / ``"channels_first"``; defaults to ``None``
-            (``keras.config.image_data_format()``).
-
-    Returns:
-        The scaled float array.
-
-    Raises:
-        ValueError: for an unknown ``data_format``.
-    """
-    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
-
-
-def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each prediction: see
-    ``keras.applications.imagenet_utils.decode_predictions``."""
-    return imagenet_utils.decode_predictions(preds, top=top)
+preprocess_input, decode_predictions = imagenet_utils.family_functions(
+    __name__, "Xception", "tf")
 
 
 __all__ = ["Xception", "decode_predictions", "preprocess_input"]
