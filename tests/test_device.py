@@ -164,6 +164,8 @@ HOST_FUNCTIONS = {
                                             "the host while a graph is built",
     ("autodiff/tensor.py", "_compare_text"): "string tensors live on the host (object arrays "
                                              "of bytes); CuPy has no strings",
+    ("optimizers/adam.py", "_step_size"): "the step size is a host scalar of the variable's "
+                                          "dtype, as Keras computes it",
     ("autodiff/tensor.py", "__repr__"): "formats the value already copied to the host by "
                                         "numpy()",
     ("autodiff/tensor.py", "string_tensor"): "string tensors live on the host (object arrays "
