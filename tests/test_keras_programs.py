@@ -689,6 +689,13 @@ EXPECTED = {
                                "restored_prediction_gap": (0.0, 0.0),
                                "resumed_weight_gap": (0.0, 0.0),
                                "loss_3": (None, of("loss_0", 0.3))},
+    # scores (batch, 2 heads, target, source); the masked and future positions get nothing
+    "attention_masks": {"output_width": (7, 7), "scores_rank": (4, 4), "scores_heads": (2, 2),
+                        "masked_weight": (0.0, 1e-7), "row_sum_error": (0.0, 1e-5),
+                        "padded_weight": (0.0, 1e-7), "causal_future_weight": (0.0, 1e-7),
+                        "causal_first_row": (1 - 1e-6, 1 + 1e-6), "grid_scores_rank": (6, 6),
+                        "grid_scores_last": (4, 4), "accuracy": (0.95, 1.0),
+                        "loss_5": (None, of("loss_0", 0.2))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1181,6 +1188,14 @@ KERAS_TOLERANCE = {
                                "restored_current_rate": ("rel", 1e-6),
                                "restored_halve_scale": ("abs", 0),
                                "eval_mae": ("rel", 1e-4)},
+    "attention_masks": {**TRAJECTORY, **{key: ("abs", 0) for key in (
+        "output_width", "scores_rank", "scores_heads", "grid_scores_rank", "grid_scores_last")},
+        **{key: ("rel", 1e-5) for key in (
+            "output_sum", "padded_score_sum", "padded_query_row", "causal_first_row",
+            "grid_output_sum")},
+        "masked_weight": ("abs", 1e-7), "padded_weight": ("abs", 1e-7),
+        "causal_future_weight": ("abs", 1e-7), "eval_loss": ("rel", 1e-4),
+        "accuracy": ("abs", 0.01)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -1227,9 +1242,6 @@ FAILS = {
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
 DIFFERS_FROM_KERAS: dict[str, str] = {
-    "engineers_guide": "Layer.variables leaves out the state of a SeedGenerator set on the layer "
-                       "(layers/base.py; numnet's SeedGenerator keeps no Variable): the guide's "
-                       "MyDropout has 0 variables where Keras has 1",
 }
 
 
