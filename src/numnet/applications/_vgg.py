@@ -39,39 +39,6 @@ def vgg(convs, include_top, weights, input_tensor, input_shape, pooling, classes
                                             f"{WEIGHTS_URL}{what.lower()}/{file_name}", what)
 
 
-ARGS = """
-    Feed it images prepared by ``keras.applications.{module}.preprocess_input`` (RGB to BGR,
-    then ImageNet's mean pixel subtracted).
-
-    Args:
-        include_top: whether to end with "flatten", the two 4096-unit layers "fc1" and "fc2"
-            and the 1000-class layer "predictions". Defaults to ``True``.
-        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
-            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
-            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
-            ``{module}_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` without the
-            top); numnet does not download it.
-        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
-            the model on. Defaults to ``None``.
-        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``: (224, 224, 3)
-            with the top (which then must be 224x224), ``(None, None, 3)`` without.
-        pooling: without the top: ``None`` (the 4D output of the last block), ``"avg"`` or
-            ``"max"`` (global pooling to ``(batch, 512)``). Defaults to ``None``.
-        classes: the classifier's classes, with the top. Defaults to 1000.
-        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
-            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
-        name: the model's name. Defaults to ``"{module}"``.
-
-    Returns:
-        A functional ``Model``.
-
-    Raises:
-        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
-            ``classifier_activation``.
-        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
-"""
-
-
 _PARAMS = {"VGG16": ("13", "2, 2, 3, 3, 3", "138,357,544"),
            "VGG19": ("16", "2, 2, 4, 4, 4", "143,667,240")}
 
@@ -89,13 +56,20 @@ def variant(what: str):
 
     build.__name__ = build.__qualname__ = what
     build.__module__ = f"{__package__}.{module}"
-    build.__doc__ = f"""{what}: {count} convolutions in five blocks ({blocks}) and three dense
-    layers; {params} parameters with the top. Same layers, names and weights as Keras's.
-""" + ARGS.format(module=module) + f"""
-    Example:
+    build.__doc__ = imagenet_utils.builder_doc(
+        f"{what}: {count} convolutions in five blocks ({blocks}) and three dense\n    layers; "
+        f"{params} parameters with the top. Same layers, names and weights as Keras's.\n\n"
+        f"    Feed it images prepared by ``keras.applications.{module}.preprocess_input`` (RGB "
+        "to BGR,\n    then ImageNet's mean pixel subtracted).",
+        top='"flatten", the two 4096-unit layers "fc1" and "fc2" and the 1000-class layer '
+            '"predictions"',
+        weights_file=f"``{module}_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` "
+                     "without the top)",
+        min_size=32, size=224, name=module, shape="; with the top it must be 224x224",
+        pooling=" (global pooling to ``(batch, 512)``)", example=f"""\
         >>> base = keras.applications.{what}(include_top=False, weights=None,
         ...                                 input_shape=(32, 32, 3))
         >>> base.output_shape
         (None, 1, 1, 512)
-"""
+""")
     return build

@@ -75,39 +75,17 @@ def _densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, 
                                             WEIGHTS_URL + file_name, what)
 
 
-_DOC = """{what}: dense blocks of {blocks} layers (growth rate 32) joined by transitions;
-    {params} parameters with the top. Same layers, names and weights as Keras's.
-
-    Feed it images prepared by ``keras.applications.densenet.preprocess_input`` ("torch"
-    mode: pixels scaled to [0, 1], then normalized per channel).
-
-    Args:
-        include_top: whether to end with global average pooling ("avg_pool") and the
-            1000-class ``Dense`` layer "predictions". Defaults to ``True``.
-        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
-            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
-            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
-            ``{file}_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` without the
-            top); numnet does not download it.
-        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
-            the model on. Defaults to ``None``.
-        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``:
-            (224, 224, 3) with the top, ``(None, None, 3)`` without.
-        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``.
-            Defaults to ``None``.
-        classes: the classifier's classes, with the top. Defaults to 1000.
-        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
-            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
-        name: the model's name. Defaults to ``"{file}"``.
-
-    Returns:
-        A functional ``Model``.
-
-    Raises:
-        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
-            ``classifier_activation``.
-        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
-"""
+def _doc(what: str, blocks: str, params: str) -> str:
+    return imagenet_utils.builder_doc(
+        f"{what}: dense blocks of {blocks} layers (growth rate 32) joined by transitions;\n    "
+        f"{params} parameters with the top. Same layers, names and weights as Keras's.\n\n    "
+        "Feed it images prepared by ``keras.applications.densenet.preprocess_input`` (\"torch\"\n"
+        "    mode: pixels scaled to [0, 1], then normalized per channel).",
+        top='global average pooling ("avg_pool") and the 1000-class ``Dense`` layer '
+            '"predictions"',
+        weights_file=f"``{what.lower()}_weights_tf_dim_ordering_tf_kernels.h5`` "
+                     "(``..._notop.h5`` without the top)",
+        min_size=32, size=224, name=what.lower())
 
 
 def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
@@ -131,12 +109,9 @@ def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_s
                      pooling, classes, classifier_activation, name, "DenseNet201")
 
 
-DenseNet121.__doc__ = _DOC.format(what="DenseNet121", blocks="6, 12, 24, 16",
-                                  params="8,062,504", file="densenet121")
-DenseNet169.__doc__ = _DOC.format(what="DenseNet169", blocks="6, 12, 32, 32",
-                                  params="14,307,880", file="densenet169")
-DenseNet201.__doc__ = _DOC.format(what="DenseNet201", blocks="6, 12, 48, 32",
-                                  params="20,242,984", file="densenet201")
+DenseNet121.__doc__ = _doc("DenseNet121", "6, 12, 24, 16", "8,062,504")
+DenseNet169.__doc__ = _doc("DenseNet169", "6, 12, 32, 32", "14,307,880")
+DenseNet201.__doc__ = _doc("DenseNet201", "6, 12, 48, 32", "20,242,984")
 
 
 preprocess_input, decode_predictions = imagenet_utils.family_functions(

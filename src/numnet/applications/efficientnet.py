@@ -142,40 +142,6 @@ def _efficientnet(width, depth, default_size, dropout_rate, include_top, weights
                                             WEIGHTS_URL + file_name, what)
 
 
-_DOC = """{what}: EfficientNet scaled to width x{width}, depth x{depth}, input {size}x{size};
-    {params} parameters with the top. Same layers, names and weights as Keras's.
-
-    The model takes pixels in [0, 255] (its first layers rescale and normalize them), so no
-    preprocessing is needed (``efficientnet.preprocess_input`` returns its input).
-
-    Args:
-        include_top: whether to end with global average pooling ("avg_pool"), dropout
-            ({dropout}) and the 1000-class ``Dense`` layer "predictions". Defaults to ``True``.
-        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
-            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
-            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
-            ``{name}.h5`` (``{name}_notop.h5`` without the top); numnet does not download it.
-        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
-            the model on. Defaults to ``None``.
-        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``:
-            ({size}, {size}, 3) with the top, ``(None, None, 3)`` without.
-        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``.
-            Defaults to ``None``.
-        classes: the classifier's classes, with the top. Defaults to 1000.
-        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
-            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
-        name: the model's name (and, as in Keras, the pretrained file's). Defaults to
-            ``"{name}"``.
-
-    Returns:
-        A functional ``Model``.
-
-    Raises:
-        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
-            ``classifier_activation``.
-        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
-"""
-
 _VARIANTS = {  # name: (width, depth, size, dropout, Keras's parameter count with the top)
     "B0": (1.0, 1.0, 224, 0.2, "5,330,571"),
     "B1": (1.0, 1.1, 240, 0.2, "7,856,239"),
@@ -200,9 +166,17 @@ def _variant(key):
                              input_shape, pooling, classes, classifier_activation, name, what)
 
     build.__name__ = build.__qualname__ = what
-    build.__doc__ = _DOC.format(what=what, width=width, depth=depth, size=size,
-                                dropout=dropout, params=params,
-                                name=f"efficientnet{key.lower()}")
+    build.__doc__ = imagenet_utils.builder_doc(
+        f"{what}: EfficientNet scaled to width x{width}, depth x{depth}, input {size}x{size};"
+        f"\n    {params} parameters with the top. Same layers, names and weights as Keras's."
+        "\n\n    The model takes pixels in [0, 255] (its first layers rescale and normalize "
+        "them), so no\n    preprocessing is needed (``efficientnet.preprocess_input`` returns "
+        "its input).",
+        top=f'global average pooling ("avg_pool"), dropout ({dropout}) and the 1000-class '
+            '``Dense`` layer "predictions"',
+        weights_file=f"``{default_name}.h5`` (``{default_name}_notop.h5`` without the top)",
+        min_size=32, size=size, name=default_name,
+        name_note=" (and, as in Keras, the pretrained file's)")
     return build
 
 

@@ -148,44 +148,7 @@ def _efficientnet_v2(key, include_top, weights, input_tensor, input_shape, pooli
                                             WEIGHTS_URL + file_name, what)
 
 
-_DOC = """{what}: EfficientNetV2-{key} (depth x{depth}, width x{width}), input {size}x{size};
-    {params} parameters with the top. Same layers, names and weights as Keras's.
-
-    The model takes pixels in [0, 255] and scales them itself (``include_preprocessing``), so
-    no preprocessing is needed (``efficientnet_v2.preprocess_input`` returns its input).
-
-    Args:
-        include_top: whether to end with global average pooling ("avg_pool"), dropout (0.2)
-            and the 1000-class ``Dense`` layer "predictions". Defaults to ``True``.
-        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
-            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
-            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
-            ``{name}.h5`` (``{name}_notop.h5`` without the top); numnet does not download it.
-        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
-            the model on. Defaults to ``None``.
-        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``:
-            ({size}, {size}, 3) with the top, ``(None, None, 3)`` without.
-        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``.
-            Defaults to ``None``.
-        classes: the classifier's classes, with the top. Defaults to 1000.
-        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
-            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
-        include_preprocessing: whether the model starts with its ``Rescaling`` (and, for
-            B0-B3, ``Normalization``) layers; without them it expects values in [-1, 1].
-            Defaults to ``True``.
-        name: the model's name (and, as in Keras, the pretrained file's). Defaults to
-            ``"{name}"``.
-
-    Returns:
-        A functional ``Model``.
-
-    Raises:
-        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
-            ``classifier_activation``.
-        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
-
-    Example:
-
+_EXAMPLE = """\
     >>> model = keras.applications.EfficientNetV2B0(weights=None, input_shape=(32, 32, 3),
     ...                                              classes=4)
     >>> model.output_shape
@@ -205,8 +168,20 @@ def _variant(key):
                                 classes, classifier_activation, include_preprocessing, name)
 
     build.__name__ = build.__qualname__ = what
-    build.__doc__ = _DOC.format(what=what, key=key, width=width, depth=depth, size=size,
-                                params=params, name=default_name)
+    build.__doc__ = imagenet_utils.builder_doc(
+        f"{what}: EfficientNetV2-{key} (depth x{depth}, width x{width}), input {size}x{size};"
+        f"\n    {params} parameters with the top. Same layers, names and weights as Keras's."
+        "\n\n    The model takes pixels in [0, 255] and scales them itself "
+        "(``include_preprocessing``), so\n    no preprocessing is needed "
+        "(``efficientnet_v2.preprocess_input`` returns its input).",
+        top='global average pooling ("avg_pool"), dropout (0.2) and the 1000-class ``Dense`` '
+            'layer "predictions"',
+        weights_file=f"``{default_name}.h5`` (``{default_name}_notop.h5`` without the top)",
+        min_size=32, size=size, name=default_name,
+        after=[("include_preprocessing", "whether the model starts with its ``Rescaling`` "
+                "(and, for B0-B3, ``Normalization``) layers; without them it expects values in "
+                "[-1, 1]. Defaults to ``True``.")],
+        name_note=" (and, as in Keras, the pretrained file's)", example=_EXAMPLE)
     return build
 
 

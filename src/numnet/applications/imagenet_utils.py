@@ -258,6 +258,51 @@ def family_functions(module: str, family: str, mode: str | None, itself: str = "
     return prepare, decode
 
 
+def builder_doc(summary: str, *, top: str, weights_file: str, min_size: int, size,
+                name: str, pooling: str = "", shape: str = "", before=(), after=(),
+                name_note: str = "", raises: str = "", example: str = "") -> str:
+    """A builder's docstring: ``summary`` (its paragraphs, indented as in a docstring), the
+    arguments every application takes (``top``: what the top holds; ``weights_file``: the
+    pretrained files; the input's least and default side; ``pooling``: what follows the
+    pooling choices; ``shape``: more on the input shape), the family's own (``before`` and
+    ``after``: ``(name, text)`` pairs), ``name``, Returns, Raises (``raises``: the arguments
+    checked besides weights, classes and input_shape) and ``example``."""
+    default = (f"({size}, {size}, 3) with the top, ``(None, None, 3)`` without"
+               if size else "``(None, None, 3)``, with or without the top")
+    entries = [
+        *before,
+        ("include_top", f"whether to end with {top}. Defaults to ``True``."),
+        ("weights", '``None`` (random weights), ``"imagenet"`` or the path of a weights file '
+                    "(Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to "
+                    "``\"imagenet\"``, read from Keras's cache: ``~/.keras/models/`` must hold "
+                    f"{weights_file}; numnet does not download it."),
+        ("input_tensor", "a symbolic tensor (``keras.Input(...)`` or a layer's output) to "
+                         "build the model on. Defaults to ``None``."),
+        ("input_shape", f"``(rows, cols, 3)``, at least {min_size}x{min_size}. Defaults to "
+                        f"``None``: {default}{shape}."),
+        ("pooling", 'without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``'
+                    f"{pooling}. Defaults to ``None``."),
+        ("classes", "the classifier's classes, with the top. Defaults to 1000."),
+        ("classifier_activation", "the classifier's activation; ``None`` gives logits. "
+                                  'Defaults to ``"softmax"``; with pretrained weights only '
+                                  '``None`` or ``"softmax"``.'),
+        *after,
+        ("name", f"the model's name{name_note}. Defaults to ``\"{name}\"``."),
+    ]
+    import textwrap
+
+    args = "\n".join(textwrap.fill(f"{key}: {text}", width=96, initial_indent=" " * 8,
+                                   subsequent_indent=" " * 12) for key, text in entries)
+    checked = textwrap.fill(
+        f"ValueError: for a bad ``weights``, ``classes``, {raises}``input_shape`` or "
+        "``classifier_activation``.", width=96, initial_indent=" " * 8,
+        subsequent_indent=" " * 12)
+    return (f"{summary.rstrip()}\n\n    Args:\n{args}\n\n    Returns:\n        A functional "
+            f"``Model``.\n\n    Raises:\n{checked}\n        FileNotFoundError: for "
+            '``weights="imagenet"`` when the file is not in the cache.\n'
+            + (f"\n    Example:\n{example}" if example else ""))
+
+
 def _wrap(text: str) -> str:
     import textwrap
 

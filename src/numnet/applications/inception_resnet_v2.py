@@ -83,40 +83,6 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
 def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                       pooling=None, classes=1000, classifier_activation="softmax",
                       name="inception_resnet_v2"):
-    """Inception-ResNet v2: Inception branches in residual blocks (10 x block35, 20 x
-    block17, 10 x block8); 55,873,736 parameters with the top. Same layers, names and weights
-    as Keras's.
-
-    Feed it images prepared by ``keras.applications.inception_resnet_v2.preprocess_input``
-    (pixels scaled to [-1, 1]).
-
-    Args:
-        include_top: whether to end with global average pooling ("avg_pool") and the
-            1000-class ``Dense`` layer "predictions". Defaults to ``True``.
-        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
-            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
-            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
-            ``inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5``
-            without the top); numnet does not download it.
-        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
-            the model on. Defaults to ``None``.
-        input_shape: ``(rows, cols, 3)``, at least 75x75. Defaults to ``None``:
-            (299, 299, 3) with the top, ``(None, None, 3)`` without.
-        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``
-            (global pooling to ``(batch, 1536)``). Defaults to ``None``.
-        classes: the classifier's classes, with the top. Defaults to 1000.
-        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
-            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
-        name: the model's name. Defaults to ``"inception_resnet_v2"``.
-
-    Returns:
-        A functional ``Model``.
-
-    Raises:
-        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
-            ``classifier_activation``.
-        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
-    """
     imagenet_utils.check_weights(weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
         input_shape, default_size=299, min_size=75, data_format=config.image_data_format(),
@@ -158,6 +124,23 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
         ".h5" if include_top else "_notop.h5")
     return imagenet_utils.application_model(inputs, x, name, weights, file_name,
                                             WEIGHTS_URL + file_name, "InceptionResNetV2")
+
+
+InceptionResNetV2.__doc__ = imagenet_utils.builder_doc(
+    """Inception-ResNet v2: Inception branches in residual blocks (10 x block35, 20 x
+    block17, 10 x block8); 55,873,736 parameters with the top. Same layers, names and weights
+    as Keras's.
+
+    Feed it images prepared by ``keras.applications.inception_resnet_v2.preprocess_input``
+    (pixels scaled to [-1, 1]).
+""",
+    top='global average pooling ("avg_pool") and the 1000-class ``Dense`` layer "predictions"',
+    weights_file=("``inception_resnet_v2_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` "
+                  "without the top)"),
+    min_size=75,
+    size=299,
+    name="inception_resnet_v2",
+    pooling=" (global pooling to ``(batch, 1536)``)")
 
 
 preprocess_input, decode_predictions = imagenet_utils.family_functions(

@@ -92,38 +92,19 @@ def build_resnet(stacks, preact, include_top, weights, input_tensor, input_shape
                                             WEIGHTS_URL + file_name, what)
 
 
-_ARGS = """
-    Feed it images prepared by ``keras.applications.resnet.preprocess_input`` (RGB to BGR,
-    then ImageNet's mean pixel subtracted).
-
-    Args:
-        include_top: whether to end with global average pooling ("avg_pool") and the
-            1000-class ``Dense`` layer "predictions". Defaults to ``True``.
-        weights: ``None`` (random weights), ``"imagenet"`` or the path of a weights file
-            (Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to
-            ``"imagenet"``, read from Keras's cache: ``~/.keras/models/`` must hold
-            ``{file}_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` without the
-            top); numnet does not download it.
-        input_tensor: a symbolic tensor (``keras.Input(...)`` or a layer's output) to build
-            the model on. Defaults to ``None``.
-        input_shape: ``(rows, cols, 3)``, at least 32x32. Defaults to ``None``: (224, 224, 3)
-            with the top, ``(None, None, 3)`` without; with the top and ImageNet weights it
-            must be (224, 224, 3).
-        pooling: without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``
-            (global pooling to ``(batch, 2048)``). Defaults to ``None``.
-        classes: the classifier's classes, with the top. Defaults to 1000.
-        classifier_activation: the classifier's activation; ``None`` gives logits. Defaults
-            to ``"softmax"``; with pretrained weights only ``None`` or ``"softmax"``.
-        name: the model's name. Defaults to ``"{file}"``.
-
-    Returns:
-        A functional ``Model``.
-
-    Raises:
-        ValueError: for a bad ``weights``, ``classes``, ``input_shape`` or
-            ``classifier_activation``.
-        FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.
-"""
+def _doc(summary: str, file: str, prepared: str = "resnet.preprocess_input`` (RGB to BGR, "
+         "then ImageNet's mean pixel subtracted)", example: str = "") -> str:
+    """The docstring of a ResNet builder (v1 and v2): ``summary``, how its input is
+    ``prepared``, the arguments."""
+    return imagenet_utils.builder_doc(
+        f"{summary}\n\n    Feed it images prepared by ``keras.applications.{prepared}.",
+        top='global average pooling ("avg_pool") and the 1000-class ``Dense`` layer '
+            '"predictions"',
+        weights_file=f"``{file}_weights_tf_dim_ordering_tf_kernels.h5`` (``..._notop.h5`` "
+                     "without the top)",
+        min_size=32, size=224, name=file,
+        shape="; with the top and ImageNet weights it must be (224, 224, 3)",
+        pooling=" (global pooling to ``(batch, 2048)``)", example=example)
 
 
 def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
@@ -144,21 +125,21 @@ def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_sha
                    classes, classifier_activation, name, "resnet152", "ResNet152")
 
 
-ResNet50.__doc__ = """ResNet50: 50 layers of bottleneck residual blocks (3, 4, 6, 3 per stage);
-    25,636,712 parameters with the top. Same layers, names and weights as Keras's.
-""" + _ARGS.format(file="resnet50") + """
-    Example:
+ResNet50.__doc__ = _doc(
+    "ResNet50: 50 layers of bottleneck residual blocks (3, 4, 6, 3 per stage);\n    "
+    "25,636,712 parameters with the top. Same layers, names and weights as Keras's.",
+    "resnet50", example="""\
         >>> base = keras.applications.ResNet50(include_top=False, weights=None,
         ...                                    input_shape=(64, 64, 3), pooling="avg")
         >>> base.output_shape
         (None, 2048)
-"""
-ResNet101.__doc__ = """ResNet101: bottleneck residual blocks (3, 4, 23, 3 per stage);
-    44,707,176 parameters with the top. Same layers, names and weights as Keras's.
-""" + _ARGS.format(file="resnet101")
-ResNet152.__doc__ = """ResNet152: bottleneck residual blocks (3, 8, 36, 3 per stage);
-    60,419,944 parameters with the top. Same layers, names and weights as Keras's.
-""" + _ARGS.format(file="resnet152")
+""")
+ResNet101.__doc__ = _doc(
+    "ResNet101: bottleneck residual blocks (3, 4, 23, 3 per stage);\n    44,707,176 "
+    "parameters with the top. Same layers, names and weights as Keras's.", "resnet101")
+ResNet152.__doc__ = _doc(
+    "ResNet152: bottleneck residual blocks (3, 8, 36, 3 per stage);\n    60,419,944 "
+    "parameters with the top. Same layers, names and weights as Keras's.", "resnet152")
 
 
 preprocess_input, decode_predictions = imagenet_utils.family_functions(

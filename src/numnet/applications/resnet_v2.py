@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .. import layers
 from . import imagenet_utils
-from .resnet import _ARGS, _batch_norm, build_resnet
+from .resnet import _batch_norm, build_resnet
+from .resnet import _doc as _resnet_doc
 
 
 def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=None):
@@ -76,12 +77,10 @@ def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_s
 
 
 def _doc(what, stages, params, file):
-    text = (f"{what}: pre-activation bottleneck blocks ({stages} per stage); {params} "
-            f"parameters with the top. Same layers, names and weights as Keras's.\n"
-            + _ARGS.format(file=file))
-    return text.replace("resnet.preprocess_input`` (RGB to BGR,\n    then ImageNet's mean "
-                        "pixel subtracted)", "resnet_v2.preprocess_input`` (pixels\n    "
-                        "scaled to [-1, 1])")
+    return _resnet_doc(f"{what}: pre-activation bottleneck blocks ({stages} per stage); "
+                       f"{params} parameters with the top. Same layers, names and weights as "
+                       "Keras's.", file, "resnet_v2.preprocess_input`` (pixels scaled to "
+                       "[-1, 1])")
 
 
 ResNet50V2.__doc__ = _doc("ResNet50V2", "3, 4, 6, 3", "25,613,800", "resnet50v2")
