@@ -120,3 +120,33 @@ def test_the_docstring_examples_print_what_they_say():
     result = doctest.testmod(random, extraglobs={"numnet": name_space},
                              optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_seed_generator_state_is_a_variable_layers_list():
+    """Keras: a SeedGenerator's state is a uint32 Variable (seed, draws so far); a layer that
+    holds one lists it in variables and non_trainable_variables, not in weights; setting the
+    state back replays the draws."""
+
+    class NoisyDense(numnet.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.dense = numnet.layers.Dense(2)
+            self.seed_generator = numnet.random.SeedGenerator(7)
+
+        def call(self, x):
+            return self.dense(x) + numnet.random.normal((2,), seed=self.seed_generator)
+
+    layer = NoisyDense()
+    layer(np.ones((1, 3), "float32"))
+    state = layer.seed_generator.state
+    assert state.dtype == "uint32" and list(state.numpy()) == [7, 1]
+    assert len(layer.weights) == 2 and len(layer.variables) == 3 and layer.variables[2] is state
+    assert layer.non_trainable_variables == [state] and layer.non_trainable_weights == []
+    model = numnet.Sequential([numnet.Input((3,)), layer])
+    assert len(model.variables) == 3 and len(model.weights) == 2
+    first = numnet.random.normal((2,), seed=layer.seed_generator).numpy()
+    state.assign(np.array([7, 1], "uint32"))
+    np.testing.assert_array_equal(numnet.random.normal((2,), seed=layer.seed_generator).numpy(),
+                                  first)
+    np.testing.assert_array_equal(first, np.random.default_rng((7, 1)).normal(0, 1, 2)
+                                  .astype("float32"))

@@ -20,7 +20,7 @@ import numpy
 
 from . import backend
 from .autodiff import ops as _ops
-from .autodiff.tensor import Tensor
+from .autodiff.tensor import Tensor, Variable
 
 
 class SeedGenerator:
@@ -44,12 +44,22 @@ class SeedGenerator:
                              f"{seed!r}.")
         self.seed = int(seed)
         self.name = name or "seed_generator"
-        self.count = 0
+        # Keras's state: (seed, draws so far), a uint32 Variable that layers list in their
+        # ``variables`` (not in ``weights``), so saving and restoring it resumes the sequence
+        self.state = Variable(numpy.array([self.seed, 0], dtype=numpy.uint32),
+                              trainable=False, name=f"{self.name}_state")
+
+    @property
+    def count(self) -> int:
+        """How many draws came before."""
+        return int(numpy.asarray(backend.to_numpy(self.state.value))[1])
 
     def next(self) -> numpy.random.Generator:
-        """A generator for the next draw: seeded by (seed, how many draws came before)."""
-        self.count += 1
-        return numpy.random.default_rng((self.seed, self.count - 1))
+        """A generator for the next draw: seeded by the state (seed, how many draws came
+        before), which moves on by one draw."""
+        seed, count = (int(v) for v in numpy.asarray(backend.to_numpy(self.state.value)))
+        self.state.value[1] += 1
+        return numpy.random.default_rng((seed, count))
 
     def get_config(self) -> dict:
         return {"seed": self.seed, "name": self.name}

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import backend, constraints, initializers, regularizers
 from .. import dtype_policies as mixed_precision
+from .. import random as _random
 from .. import scopes as _scopes
 from ..autodiff import ops
 from ..autodiff import symbolic as _symbolic
@@ -464,15 +465,42 @@ class Layer:
 
     @property
     def trainable_variables(self) -> list[Variable]:
+        """The trainable weights (Keras's name for them)."""
         return self.trainable_weights
 
     @property
     def non_trainable_variables(self) -> list[Variable]:
-        return self.non_trainable_weights
+        """The non-trainable weights, then the states of the SeedGenerators the layer (or a
+        layer inside it) holds, as Keras lists them."""
+        return _unique([*self.non_trainable_weights, *self._seed_states()])
 
     @property
     def variables(self) -> list[Variable]:
-        return self.weights
+        """All the layer's state: its weights, then the states of the SeedGenerators it (or a
+        layer inside it) holds in its attributes, which ``weights`` leaves out (Keras)."""
+        return _unique([*self.weights, *self._seed_states()])
+
+    def _seed_states(self) -> list[Variable]:
+        """The ``state`` Variables of the SeedGenerators held in attributes (in lists, tuples
+        and dicts too) of this layer and of the layers inside it."""
+        found, stack, seen = [], [self], set()
+        while stack:
+            layer = stack.pop(0)
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            values = [v for k, v in vars(layer).items() if k not in _NOT_OWNED]
+            while values:
+                value = values.pop(0)
+                if isinstance(value, _random.SeedGenerator):
+                    found.append(value.state)
+                elif isinstance(value, (list, tuple)):
+                    values += [v for v in value if isinstance(v, (list, tuple, dict))
+                               or isinstance(v, _random.SeedGenerator)]
+                elif isinstance(value, dict):
+                    values += list(value.values())
+            stack += layer._sublayers()
+        return found
 
     def get_weights(self) -> list:
         return [w.numpy().copy() for w in self.weights]
