@@ -1109,3 +1109,26 @@ def test_a_registered_optimizer_of_ones_own_round_trips_through_serialize():
         == 0.3
     with pytest.raises(ValueError, match="registered with"):
         optimizers.deserialize(plain)
+
+
+def test_the_variables_of_an_optimizer_written_as_keras_survive_a_numnet_file(tmp_path):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(32, 3)).astype(np.float32)
+    y = x[:, :1] - x[:, 1:2]
+    model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(2, activation="tanh"),
+                               numnet.layers.Dense(1)])
+    model.compile(optimizer=_MomentumSign(learning_rate=0.01, beta=0.5), loss="mse")
+    model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    model.save(tmp_path / "m.numnet")
+    restored = numnet.models.load_model(tmp_path / "m.numnet",
+                                        custom_objects={"_MomentumSign": _MomentumSign})
+    assert type(restored.optimizer) is _MomentumSign and restored.optimizer.beta == 0.5
+    assert int(restored.optimizer.iterations.numpy()) == 8
+    assert len(restored.optimizer.momentums) == 4
+    for got, want in zip(restored.optimizer.momentums, model.optimizer.momentums, strict=True):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+        assert np.abs(want.numpy()).sum() > 0
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    restored.fit(x, y, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    for got, want in zip(restored.get_weights(), model.get_weights(), strict=True):
+        np.testing.assert_array_equal(got, want)

@@ -276,6 +276,8 @@ def read_config(ar: Archive) -> dict:
                     for i, s in enumerate(kept["slots"])]
         entries += [(f"optimizer_state.ema[{i}]", s, "optimizer/")
                     for i, s in enumerate(kept["ema"])]
+        entries += [(f"optimizer_state.own[{i}]", s, "optimizer/")
+                    for i, s in enumerate(kept.get("own", []))]
     for i, store in enumerate(config.get("stores", [])):
         entries += [(f"stores[{i}].entries[{j}]", e, "weights/")
                     for j, e in enumerate(store["entries"])]

@@ -3,8 +3,9 @@
 Per trainable weight of the model (in ``model.trainable_weights`` order) that the optimizer has
 built: each slot (``optimizer._slots[var.uid]``) whose name does not start with '_' (those are
 scratch buffers, overwritten before use), plus the gradient sums of gradient accumulation; the
-moving average of ``use_ema``; the step counters ``optimizer._step`` and ``iterations``; and a
-LossScaleOptimizer's current scale and count of finite steps.
+moving average of ``use_ema``; the step counters ``optimizer._step`` and ``iterations``; a
+LossScaleOptimizer's current scale and count of finite steps; and, for an optimizer written as
+Keras 3 writes one, the Variables its ``build`` made with ``add_variable`` (in their order).
 """
 
 from __future__ import annotations
@@ -47,10 +48,13 @@ def save_state(model, arrays: list) -> dict | None:
                 slot_entries.append({"variable": i, "name": name, **add(value)})
         if uid in ema:
             ema_entries.append({"variable": i, **add(ema[uid])})
+    own = [add(variable.value) for variable in getattr(opt, "_own_variables", ())]
     state = {"step": int(opt._step), "iterations": int(backend.to_numpy(opt.iterations.value)),
              "variables": len(trainable), "built": built, "slots": slot_entries,
              "ema": ema_entries,
              "exclude_from_weight_decay": sorted(getattr(opt, "_exclude_from_weight_decay", ()))}
+    if own:
+        state["own"] = own
     if isinstance(opt, LossScaleOptimizer):
         state["loss_scale"] = {"scale": float(opt.dynamic_scale), "counter": opt.step_counter}
     return state
@@ -90,15 +94,23 @@ def restore_state(model, state: dict, ar, source: str) -> None:
     if ema_given != ema_expected:
         raise ModelFileError(f"{source}: optimizer_state.ema covers variables {ema_given}, "
                              f"expected {ema_expected}")
+    own_given = state.get("own", [])
+    own = [variable.value for variable in getattr(opt, "_own_variables", ())]
+    if len(own_given) != len(own):
+        raise ModelFileError(f"{source}: optimizer_state.own: the file holds {len(own_given)} "
+                             f"variables made by {type(opt).__name__}.build, the optimizer "
+                             f"as built on the model makes {len(own)}")
     targets = [(opt._slots[trainable[s["variable"]].uid][s["name"]], s) for s in state["slots"]]
     targets += [(opt._ema[trainable[e["variable"]].uid], e) for e in state["ema"]]
+    targets += list(zip(own, own_given))
     values = []
     for target, entry in targets:
         if tuple(entry["shape"]) != tuple(target.shape):
+            held = (trainable[entry["variable"]].path if "variable" in entry
+                    else f"{type(opt).__name__}'s own variable")
             raise ModelFileError(
                 f"{source}: optimizer state {entry['member']}: shape {tuple(entry['shape'])} "
-                f"does not fit variable {trainable[entry['variable']].path} of shape "
-                f"{tuple(target.shape)}")
+                f"does not fit {held} of shape {tuple(target.shape)}")
         values.append(ar.read_array(entry["member"], tuple(entry["shape"]), entry["dtype"]))
     for (target, _), value in zip(targets, values, strict=True):
         target[...] = backend.to_device(value, dtype=target.dtype)

@@ -27,7 +27,9 @@ config.json (format_version 1)::
                      "member": "optimizer/<n>.npy"}],
           "ema": [{"variable": int, "shape": [int], "dtype": str, "member": ...}],
           "exclude_from_weight_decay": [str],
-          "loss_scale": {"scale": number, "counter": int}   (a LossScaleOptimizer's only)}
+          "loss_scale": {"scale": number, "counter": int}   (a LossScaleOptimizer's only)
+          "own": [{"shape": [int], "dtype": str, "member": ...}]   (optional: the Variables
+                                           an optimizer written as Keras's made in build)}
     }
 
 FUNCTION is ``{"class_name": "function", "config": "<registered or custom name>"}``, which is
@@ -98,7 +100,8 @@ EMA = {"variable": NON_NEGATIVE, "shape": SHAPE, "dtype": str, "member": str}
 OPTIMIZER_STATE = {"step": NON_NEGATIVE, "iterations": NON_NEGATIVE, "variables": NON_NEGATIVE,
                    "built": [NON_NEGATIVE], "slots": [SLOT], "ema": [EMA],
                    "exclude_from_weight_decay": [str],
-                   Opt("loss_scale"): {"scale": float, "counter": NON_NEGATIVE}}
+                   Opt("loss_scale"): {"scale": float, "counter": NON_NEGATIVE},
+                   Opt("own"): [{"shape": SHAPE, "dtype": str, "member": str}]}
 STORE_ENTRY = {"key": str, "shape": SHAPE, "dtype": str, "member": str}
 STORE = {"path": str, "entries": [STORE_ENTRY]}
 """What a layer's save_own_variables of its own put in its store (state.py), by the path of
