@@ -714,6 +714,15 @@ EXPECTED = {
                                     "restored_prediction_gap": (0.0, 0.0),
                                     "resumed_gap": (0.0, 0.0),
                                     "loss_3": (None, of("loss_0", 0.3))},
+    # the gradient [6, 8] clipped to norm 0.5: [0.3, 0.4]; round(2 * [0.26, -1.4, 2.05]) =
+    # [1, -3, 4]; straight through, the gradient is 2 * [1, 2, 3]; log1pexp'(0) = 1/2
+    "custom_gradients": {"clipped_norm": (0.5 - 1e-6, 0.5 + 1e-6),
+                         "clipped_first": (0.3 - 1e-6, 0.3 + 1e-6),
+                         "log1pexp_grad": (1.0, 1.0), "log1pexp_grad_at_0": (0.5, 0.5),
+                         "log1pexp_at_0": (math.log(2) - 1e-6, math.log(2) + 1e-6),
+                         "rounded_sum": (2, 2), "straight_through_grad_sum": (12, 12),
+                         "first_kernel_change": (0.1, None), "on_grid": (1, 1),
+                         "loss_4": (None, of("loss_0", 0.2))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1229,6 +1238,10 @@ KERAS_TOLERANCE = {
     "custom_optimizer_keras_file": {**TRAJECTORY, "more_loss": ("rel", 1e-4),
                                     "more_restored_loss": ("rel", 1e-4),
                                     "restored_iterations": ("abs", 0)},
+    "custom_gradients": {**TRAJECTORY, **{key: ("rel", 1e-6) for key in (
+        "clipped_norm", "clipped_first", "log1pexp_grad", "log1pexp_grad_at_0", "log1pexp_at_0",
+        "rounded_sum", "straight_through_grad_sum", "softplus_grad_sum")},
+        "first_kernel_change": ("rel", 1e-4), "on_grid": ("abs", 0), "eval_loss": ("rel", 1e-4)},
 }
 
 # Programs with no Keras comparison, and why.
