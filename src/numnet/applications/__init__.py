@@ -12,7 +12,7 @@ missing. ``weights=None`` builds the model with random weights; a path loads tha
 Each model's module holds its ``preprocess_input`` and ``decode_predictions``:
 ``keras.applications.mobilenet``, ``mobilenet_v2``, ``mobilenet_v3``, ``resnet`` / ``resnet50``,
 ``resnet_v2``, ``vgg16``, ``vgg19``, ``efficientnet``, ``efficientnet_v2``, ``xception``,
-``inception_v3``, ``inception_resnet_v2``, ``densenet``, ``convnext``.
+``inception_v3``, ``inception_resnet_v2``, ``densenet``, ``convnext``, ``nasnet``.
 """
 
 import importlib as _importlib
@@ -30,6 +30,7 @@ if __name__ == "numnet.applications":
         mobilenet,
         mobilenet_v2,
         mobilenet_v3,
+        nasnet,
         resnet,
         resnet50,
         resnet_v2,
@@ -69,6 +70,7 @@ if __name__ == "numnet.applications":
     from .mobilenet import MobileNet
     from .mobilenet_v2 import MobileNetV2
     from .mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+    from .nasnet import NASNetLarge, NASNetMobile
     from .resnet import ResNet50, ResNet101, ResNet152
     from .resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
     from .vgg16 import VGG16
@@ -78,7 +80,7 @@ if __name__ == "numnet.applications":
     # ``from numnet.keras.applications.resnet50 import ResNet50`` (tf.keras's spelling)
     for _name in ("convnext", "densenet", "efficientnet", "efficientnet_v2", "imagenet_utils",
                   "inception_resnet_v2", "inception_v3", "mobilenet", "mobilenet_v2",
-                  "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
+                  "mobilenet_v3", "nasnet", "resnet", "resnet50", "resnet_v2", "vgg16", "vgg19",
                   "xception"):
         _sys.modules[f"numnet.keras.applications.{_name}"] = _sys.modules[f"{__name__}.{_name}"]
     _sys.modules["numnet.keras.applications"] = _sys.modules[__name__]
@@ -92,10 +94,10 @@ __all__ = [
     "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5", "EfficientNetB6",
     "EfficientNetB7", "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2",
     "EfficientNetV2B3", "EfficientNetV2L", "EfficientNetV2M", "EfficientNetV2S",
-    "InceptionResNetV2", "InceptionV3", "MobileNet", "MobileNetV2",
-    "MobileNetV3Large", "MobileNetV3Small", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2",
-    "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception", "convnext", "densenet",
-    "efficientnet", "efficientnet_v2", "imagenet_utils", "inception_resnet_v2", "inception_v3",
-    "mobilenet", "mobilenet_v2", "mobilenet_v3", "resnet", "resnet50", "resnet_v2", "vgg16",
-    "vgg19", "xception",
+    "InceptionResNetV2", "InceptionV3", "MobileNet", "MobileNetV2", "MobileNetV3Large",
+    "MobileNetV3Small", "NASNetLarge", "NASNetMobile", "ResNet50", "ResNet101", "ResNet152",
+    "ResNet50V2", "ResNet101V2", "ResNet152V2", "VGG16", "VGG19", "Xception", "convnext",
+    "densenet", "efficientnet", "efficientnet_v2", "imagenet_utils", "inception_resnet_v2",
+    "inception_v3", "mobilenet", "mobilenet_v2", "mobilenet_v3", "nasnet", "resnet", "resnet50",
+    "resnet_v2", "vgg16", "vgg19", "xception",
 ]
