@@ -377,3 +377,18 @@ def test_nn_activations_and_rank_on_ragged():
     np.testing.assert_allclose(tf.nn.sigmoid(r).flat_values.numpy(),
                                [0.26894143, 0.8807971, 0.95257413], rtol=1e-6)
     assert int(tf.rank(r)) == 2
+
+
+def test_tensor_on_the_left_of_a_ragged_operand():
+    rt = tf.ragged.constant([[1.0, 2.0], [3.0]])
+    assert (tf.constant(2.0) + rt).to_list() == [[3.0, 4.0], [5.0]]
+    assert (tf.constant(10.0) - rt).to_list() == [[9.0, 8.0], [7.0]]
+    assert (tf.constant(2.0) * rt).to_list() == [[2.0, 4.0], [6.0]]
+
+
+def test_ragged_input_is_refused_with_the_fix():
+    with pytest.raises(ValueError, match=r"Input\(ragged=True\).*to_tensor"):
+        tf.keras.Input(shape=(None,), ragged=True)
+    with pytest.raises(ValueError, match=r"Input\(sparse=True\).*to_dense"):
+        tf.keras.Input(shape=(4,), sparse=True)
+    assert tuple(tf.keras.Input(shape=(None,), ragged=False).shape) == (None, None)

@@ -404,6 +404,26 @@ class Tensor:
     __hash__ = object.__hash__
 
 
+def _deferring(method):
+    """``method`` (a binary operator of Tensor) that gives way to an operand whose type sets
+    ``_tensor_defers = True`` (a RaggedTensor), so Python calls that operand's reflected
+    operator: ``tensor + ragged`` is ragged's ``__radd__``."""
+    def operator(self, other):
+        if getattr(type(other), "_tensor_defers", False):
+            return NotImplemented
+        return method(self, other)
+
+    operator.__name__ = operator.__qualname__ = method.__name__
+    operator.__doc__ = method.__doc__
+    return operator
+
+
+for _name in ("add", "sub", "mul", "truediv", "pow", "mod", "floordiv", "matmul", "and", "or",
+              "xor"):
+    for _form in (f"__{_name}__", f"__r{_name}__"):
+        setattr(Tensor, _form, _deferring(Tensor.__dict__[_form]))
+
+
 def _comparable(other) -> bool:
     """Whether ``==`` and the like compare with ``other`` element-wise: a Tensor, a number, an
     array or a list; anything else (None, a string, a layer) is simply not equal."""

@@ -875,6 +875,15 @@ class InputLayer(Layer):
         if shape is None:
             raise ValueError(
                 "InputLayer(shape): a shape is required, e.g. InputLayer(shape=(784,)).")
+        for flag, fix in (("ragged", " (Keras on JAX refuses ragged inputs too): pad the rows "
+                                     "to one length (rt.to_tensor(), or numnet.preprocessing."
+                                     "sequence.pad_sequences) and give a Masking or "
+                                     "Embedding(mask_zero=True) layer the padding"),
+                          ("sparse", ": pass dense arrays (tf.sparse.to_dense(st) for a "
+                                     "SparseTensor)")):
+            if kwargs.pop(flag, False):
+                raise ValueError(f"Input({flag}=True): numnet's models take dense tensors "
+                                 f"only{fix}.")
         super().__init__(name=name, **kwargs)
         self._input_dtype = _input_dtype(dtype)
         self._autocast, self._compute = None, _numpy_dtype(self._input_dtype)

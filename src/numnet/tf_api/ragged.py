@@ -147,6 +147,7 @@ class RaggedTensor:
     """
 
     __array_priority__ = 2000  # above Tensor's: ``array + rt`` comes to RaggedTensor.__radd__
+    _tensor_defers = True  # ``tensor + rt`` comes to RaggedTensor.__radd__ too
 
     def __init__(self, values, row_splits, validate: bool = True):
         splits = _splits_array(row_splits, "RaggedTensor(row_splits)")
