@@ -4,7 +4,7 @@ them."""
 
 from __future__ import annotations
 
-from .. import config, layers
+from .. import layers
 from . import imagenet_utils
 
 WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
@@ -13,11 +13,8 @@ WEIGHTS_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
 def vgg(convs, include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name, what):
     """The VGG network with ``convs`` convolutions in each of its five blocks."""
-    imagenet_utils.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    image, inputs, _ = imagenet_utils.application_input(
+        input_tensor, input_shape, weights, include_top, classes, 224)
     x = image
     for block, (filters, count) in enumerate(zip((64, 128, 256, 512, 512), convs, strict=True),
                                              start=1):

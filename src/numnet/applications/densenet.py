@@ -50,11 +50,8 @@ def transition_block(x, reduction, name):
 
 def _densenet(blocks, include_top, weights, input_tensor, input_shape, pooling, classes,
               classifier_activation, name, what):
-    imagenet_utils.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    image, inputs, _ = imagenet_utils.application_input(
+        input_tensor, input_shape, weights, include_top, classes, 224)
     x = layers.ZeroPadding2D(((3, 3), (3, 3)))(image)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
     x = _batch_norm("conv1_bn")(x)

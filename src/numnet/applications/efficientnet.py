@@ -93,11 +93,8 @@ def skip(x, inputs, identity, drop_rate, name):
 def _efficientnet(width, depth, default_size, dropout_rate, include_top, weights,
                   input_tensor, input_shape, pooling, classes, classifier_activation, name,
                   what, drop_connect_rate=0.2, divisor=8, activation="swish"):
-    imagenet_utils.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=default_size, min_size=32,
-        data_format=config.image_data_format(), require_flatten=include_top, weights=weights)
-    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    image, inputs, _ = imagenet_utils.application_input(
+        input_tensor, input_shape, weights, include_top, classes, default_size)
     axis = _bn_axis()
 
     def round_filters(filters):
@@ -154,6 +151,16 @@ _VARIANTS = {  # name: (width, depth, size, dropout, Keras's parameter count wit
 }
 
 
+def builder_doc(summary: str, dropout: float, name: str, size: int, **more) -> str:
+    """An EfficientNet builder's docstring (V1 and V2): ``summary``, then the arguments, the
+    top with its ``dropout``, the pretrained files named by the model's ``name``."""
+    return imagenet_utils.builder_doc(
+        summary, top=f'global average pooling ("avg_pool"), dropout ({dropout}) and the '
+                     '1000-class ``Dense`` layer "predictions"',
+        weights_file=f"``{name}.h5`` (``{name}_notop.h5`` without the top)", min_size=32,
+        size=size, name=name, name_note=" (and, as in Keras, the pretrained file's)", **more)
+
+
 def _variant(key):
     width, depth, size, dropout, params = _VARIANTS[key]
     what = f"EfficientNet{key}"
@@ -166,17 +173,12 @@ def _variant(key):
                              input_shape, pooling, classes, classifier_activation, name, what)
 
     build.__name__ = build.__qualname__ = what
-    build.__doc__ = imagenet_utils.builder_doc(
+    build.__doc__ = builder_doc(
         f"{what}: EfficientNet scaled to width x{width}, depth x{depth}, input {size}x{size};"
         f"\n    {params} parameters with the top. Same layers, names and weights as Keras's."
         "\n\n    The model takes pixels in [0, 255] (its first layers rescale and normalize "
         "them), so no\n    preprocessing is needed (``efficientnet.preprocess_input`` returns "
-        "its input).",
-        top=f'global average pooling ("avg_pool"), dropout ({dropout}) and the 1000-class '
-            '``Dense`` layer "predictions"',
-        weights_file=f"``{default_name}.h5`` (``{default_name}_notop.h5`` without the top)",
-        min_size=32, size=size, name=default_name,
-        name_note=" (and, as in Keras, the pretrained file's)")
+        "its input).", dropout, default_name, size)
     return build
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 
-from .. import config, initializers, layers
+from .. import initializers, layers
 from . import imagenet_utils
-from .efficientnet import _bn_axis, _conv_init, _dense_init, skip, squeeze_excite
+from .efficientnet import _bn_axis, _conv_init, _dense_init, builder_doc, skip, squeeze_excite
 
 WEIGHTS_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/"
                "efficientnet_v2/")
@@ -107,11 +107,8 @@ def _efficientnet_v2(key, include_top, weights, input_tensor, input_shape, pooli
                      dropout_rate=0.2, drop_connect_rate=0.2, activation="swish"):
     stages, width, depth, default_size, _ = _VARIANTS[key]
     what = f"EfficientNetV2{key}"
-    imagenet_utils.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=default_size, min_size=32,
-        data_format=config.image_data_format(), require_flatten=include_top, weights=weights)
-    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    image, inputs, input_shape = imagenet_utils.application_input(
+        input_tensor, input_shape, weights, include_top, classes, default_size)
     axis = _bn_axis()
     x = image
     if include_preprocessing:
@@ -168,20 +165,15 @@ def _variant(key):
                                 classes, classifier_activation, include_preprocessing, name)
 
     build.__name__ = build.__qualname__ = what
-    build.__doc__ = imagenet_utils.builder_doc(
+    build.__doc__ = builder_doc(
         f"{what}: EfficientNetV2-{key} (depth x{depth}, width x{width}), input {size}x{size};"
         f"\n    {params} parameters with the top. Same layers, names and weights as Keras's."
         "\n\n    The model takes pixels in [0, 255] and scales them itself "
         "(``include_preprocessing``), so\n    no preprocessing is needed "
-        "(``efficientnet_v2.preprocess_input`` returns its input).",
-        top='global average pooling ("avg_pool"), dropout (0.2) and the 1000-class ``Dense`` '
-            'layer "predictions"',
-        weights_file=f"``{default_name}.h5`` (``{default_name}_notop.h5`` without the top)",
-        min_size=32, size=size, name=default_name,
+        "(``efficientnet_v2.preprocess_input`` returns its input).", 0.2, default_name, size,
         after=[("include_preprocessing", "whether the model starts with its ``Rescaling`` "
                 "(and, for B0-B3, ``Normalization``) layers; without them it expects values in "
-                "[-1, 1]. Defaults to ``True``.")],
-        name_note=" (and, as in Keras, the pretrained file's)", example=_EXAMPLE)
+                "[-1, 1]. Defaults to ``True``.")], example=_EXAMPLE)
     return build
 
 

@@ -435,6 +435,18 @@ def application_model(inputs, outputs, name: str, weights, file_name: str, url: 
     return model
 
 
+def application_input(input_tensor, input_shape, weights, include_top: bool, classes: int,
+                      default_size: int, min_size: int = 32):
+    """The start every builder makes: ``weights`` and ``classes`` checked, the input shape
+    settled (``obtain_input_shape``), the input made; ``(image, inputs, input_shape)`` as
+    :func:`model_input` gives them, with the settled shape."""
+    check_weights(weights, include_top, classes)
+    input_shape = obtain_input_shape(input_shape, default_size=default_size, min_size=min_size,
+                                     data_format=config.image_data_format(),
+                                     require_flatten=include_top, weights=weights)
+    return (*model_input(input_tensor, input_shape), input_shape)
+
+
 def model_input(input_tensor, input_shape):
     """(the tensor the network starts from, the model's inputs) for ``input_tensor`` /
     ``input_shape``."""

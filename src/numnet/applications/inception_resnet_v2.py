@@ -83,11 +83,8 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
 def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                       pooling=None, classes=1000, classifier_activation="softmax",
                       name="inception_resnet_v2"):
-    imagenet_utils.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=75, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    image, inputs, _ = imagenet_utils.application_input(
+        input_tensor, input_shape, weights, include_top, classes, 299, 75)
     axis = _axis()
     x = conv2d_bn(image, 32, 3, strides=2, padding="valid")
     x = conv2d_bn(x, 32, 3, padding="valid")

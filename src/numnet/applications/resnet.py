@@ -68,11 +68,8 @@ def build_resnet(stacks, preact, include_top, weights, input_tensor, input_shape
     """The stem (7x7/2 convolution, 3x3/2 max pooling), ``stacks(x)`` and the head. With
     ``preact`` (ResNet v2) the stem has no batch normalization and the stacks are followed by
     "post_bn" and "post_relu"."""
-    imagenet_utils.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    image, inputs, _ = imagenet_utils.application_input(
+        input_tensor, input_shape, weights, include_top, classes, 224)
     x = layers.ZeroPadding2D(((3, 3), (3, 3)), name="conv1_pad")(image)
     x = layers.Conv2D(64, 7, strides=2, use_bias=True, name="conv1_conv")(x)
     if not preact:

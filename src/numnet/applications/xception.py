@@ -38,11 +38,8 @@ def _downsampling_block(x, block, filters, first_relu=True):
 
 def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
              pooling=None, classes=1000, classifier_activation="softmax", name="xception"):
-    imagenet_utils.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
-        input_shape, default_size=299, min_size=71, data_format=config.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    image, inputs = imagenet_utils.model_input(input_tensor, input_shape)
+    image, inputs, _ = imagenet_utils.application_input(
+        input_tensor, input_shape, weights, include_top, classes, 299, 71)
     axis = _axis()
     x = layers.Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(image)
     x = layers.BatchNormalization(axis=axis, name="block1_conv1_bn")(x)
