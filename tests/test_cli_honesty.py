@@ -182,3 +182,21 @@ def test_ensemble_correction_by_hand():
     assert got["r2_of_r"] == pytest.approx(0.6)
     assert protocol.ensemble_correction(prep, outputs[:1], labels, 4) == {}
     assert [protocol.default_repeats(n) for n in (150, 999, 1000, 1999, 2000)] == [3, 3, 2, 2, 1]
+
+
+def test_class_ensemble_correction_by_hand():
+    """Binary, classes a b; three out-of-fold probabilities of b a row: 0.4 0.4 0.4 (label a),
+    0.6 0.3 0.3 (a), 0.6 0.6 0.2 (b), 0.9 0.9 0.9 (b). The mean accuracy over every average of
+    k of them: k = 1: (1 + 2/3 + 2/3 + 1) / 4 = 5/6; k = 2: (1 + 1 + 1/3 + 1) / 4 = 5/6;
+    k = 3: 3/4 (the third row's mean 0.467 says a). Least squares of a + c / sqrt(k) through
+    (1, 5/6), (2, 5/6), (3, 3/4): a = 0.680921, c = 0.163672; at k = 15: 0.723181. Averaging
+    hurts here, and the estimate says so (below the 0.75 measured for the averages of 3)."""
+    prep = Preprocessor("binary", ["y"], [], [], ["a", "b"])
+    outputs = [np.array([[0.4], [0.6], [0.6], [0.9]]), np.array([[0.4], [0.3], [0.6], [0.9]]),
+               np.array([[0.4], [0.3], [0.2], [0.9]])]
+    got = protocol.ensemble_correction(prep, outputs, ["a", "a", "b", "b"], 15)
+    assert got["accuracy"] == pytest.approx(0.723181, abs=1e-6)
+    assert got["balanced_accuracy"] == pytest.approx(0.723181, abs=1e-6)  # same recalls here
+    assert got["accuracy_of_r"] == pytest.approx(0.75)
+    assert "(0.8333, 0.8333, 0.7500)" in got["correction"]
+    assert protocol.ensemble_correction(prep, outputs[:1], ["a", "a", "b", "b"], 15) == {}
