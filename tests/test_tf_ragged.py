@@ -392,3 +392,9 @@ def test_ragged_input_is_refused_with_the_fix():
     with pytest.raises(ValueError, match=r"Input\(sparse=True\).*to_dense"):
         tf.keras.Input(shape=(4,), sparse=True)
     assert tuple(tf.keras.Input(shape=(None,), ragged=False).shape) == (None, None)
+
+
+def test_split_of_a_list_of_scalar_string_tensors():
+    """TensorFlow: tf.strings.split([tf.constant("a b"), tf.constant("c d e")])."""
+    got = tf.strings.split([tf.constant("a b"), tf.constant("c d e")])
+    assert got.to_list() == [[b"a", b"b"], [b"c", b"d", b"e"]]

@@ -197,6 +197,8 @@ class Tensor:
 
     def __array__(self, dtype=None, copy=None):
         out = self.numpy()
+        if not isinstance(out, _numpy.ndarray):  # a scalar string tensor's numpy() is bytes
+            out = _numpy.asarray(self.value)
         return out if dtype is None else out.astype(dtype, copy=False)
 
     def __len__(self) -> int:

@@ -45,6 +45,8 @@ def strings_array(values, encoding: str = "utf-8", where: str = "inputs") -> np.
         raise TypeError(f"{where}: expected strings, given an array of dtype {array.dtype}.")
     flat = []
     for value in array.ravel().tolist():
+        if isinstance(value, Tensor) and value.ndim == 0:  # a list of scalar string tensors
+            value = value.numpy()
         if isinstance(value, bytes):
             value = value.decode(encoding)
         elif not isinstance(value, str):
