@@ -723,6 +723,16 @@ EXPECTED = {
                          "rounded_sum": (2, 2), "straight_through_grad_sum": (12, 12),
                          "first_kernel_change": (0.1, None), "on_grid": (1, 1),
                          "loss_4": (None, of("loss_0", 0.2))},
+    # 6*24+24 + 24*24+24 + 24*2+2 = 818 trainable before; with rank 2 on both hidden layers
+    # 24 + 2*(6+24) + 24 + 2*(24+24) + 50 = 254
+    "lora_finetuning": {"params_before": (818, 818), "params_lora": (254, 254),
+                        "kernel_moved": (0.0, 0.0), "lora_weights": (4, 4),
+                        "lora_trainable": (3, 3), "model_weights": (10, 10),
+                        "merge_gap": (0.0, 1e-5), "kernel_gap": (0.0, 1e-5),
+                        "after_transfer": (of("before_transfer", 1.05), 1.0),
+                        "built_with_rank_trainable": (3, 3), "built_with_rank_enabled": (1, 1),
+                        "rebuilt_rank": (2, 2), "rebuilt_alpha": (4, 4), "rebuilt_enabled": (1, 1),
+                        "loss_4": (None, of("loss_0", 0.6))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1242,6 +1252,17 @@ KERAS_TOLERANCE = {
         "clipped_norm", "clipped_first", "log1pexp_grad", "log1pexp_grad_at_0", "log1pexp_at_0",
         "rounded_sum", "straight_through_grad_sum", "softplus_grad_sum")},
         "first_kernel_change": ("rel", 1e-4), "on_grid": ("abs", 0), "eval_loss": ("rel", 1e-4)},
+    # (rebuilt_alpha is not compared: Keras 3.15's Dense(lora_rank=2, lora_alpha=4) enables LoRA
+    # at build with enable_lora(lora_rank), which resets lora_alpha to the rank, 2)
+    "lora_finetuning": {**TRAJECTORY, **{f"pretrain_loss_{epoch}": ("rel", 1e-4)
+                                         for epoch in range(4)},
+                        **{key: ("abs", 0) for key in (
+                            "params_before", "params_lora", "kernel_moved", "lora_weights",
+                            "lora_trainable", "model_weights", "built_with_rank_trainable",
+                            "built_with_rank_enabled", "rebuilt_rank", "rebuilt_enabled")},
+                        "b_start_sum": ("rel", 1e-5), "before_transfer": ("abs", 0.01),
+                        "after_transfer": ("abs", 0.01), "merge_gap": ("abs", 1e-5),
+                        "kernel_gap": ("abs", 1e-5)},
 }
 
 # Programs with no Keras comparison, and why.

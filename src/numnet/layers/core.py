@@ -37,8 +37,19 @@ class Dense(Layer):
             (a name or a Constraint), or None. Defaults to ``None``.
         bias_constraint: the bias's constraint: a constraint applied after each optimizer step (a
             name or a Constraint), or None. Defaults to ``None``.
+        lora_rank: when set, the layer calls ``enable_lora(lora_rank, lora_alpha)`` once built
+            (low-rank adaptation, below). Defaults to ``None``.
+        lora_alpha: the LoRA scale's numerator (the update is scaled by
+            ``lora_alpha / lora_rank``); None for ``lora_rank``. Defaults to ``None``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
             ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Low-rank adaptation (LoRA): ``layer.enable_lora(rank)`` freezes the kernel and adds two
+    trainable weights, ``lora_kernel_a`` (input_dim, rank) and ``lora_kernel_b`` (rank, units);
+    the layer then computes with ``kernel + (lora_alpha / rank) * lora_kernel_a @ lora_kernel_b``
+    (``lora_kernel_b`` starts at zero, so the output is unchanged until training moves it).
+    ``layer.kernel`` is then that sum (a Tensor), as in Keras; the frozen Variable stays in
+    ``layer.weights`` (and ``layer.non_trainable_weights``).
 
     Raises:
         ValueError: when ``units`` is not a positive integer.
@@ -57,10 +68,25 @@ class Dense(Layer):
 
     supports_masking = True
 
+    @property
+    def kernel(self):
+        """The kernel Variable; with LoRA enabled, the kernel the layer computes with:
+        ``kernel + (lora_alpha / lora_rank) * lora_kernel_a @ lora_kernel_b``."""
+        kernel = self.__dict__.get("kernel")  # (kept under its own name: checkpoint keys)
+        if kernel is None or not self.__dict__.get("lora_enabled"):
+            return kernel
+        update = ops.matmul(self.lora_kernel_a, self.lora_kernel_b)
+        return ops.add(kernel, ops.multiply(update, self.lora_alpha / self.lora_rank))
+
+    @kernel.setter
+    def kernel(self, value) -> None:
+        self.__dict__["kernel"] = value
+
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
             try:
@@ -78,6 +104,9 @@ class Dense(Layer):
         self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
         self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
         self.kernel = self.bias = None
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
 
     def build(self, input_shape) -> None:
         input_dim = input_shape[-1]
@@ -93,18 +122,74 @@ class Dense(Layer):
             self.bias = self.add_weight((self.units,), self.bias_initializer, "bias",
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
+        if self.lora_rank:
+            self.built = True
+            self.enable_lora(self.lora_rank, self.lora_alpha)
+
+    def enable_lora(self, rank: int, lora_alpha=None, a_initializer="he_uniform",
+                    b_initializer="zeros") -> None:
+        """Fine-tune through a low-rank update: freeze the kernel and train
+        ``lora_kernel_a`` (input_dim, rank) and ``lora_kernel_b`` (rank, units), the layer
+        computing with ``kernel + (lora_alpha / rank) * lora_kernel_a @ lora_kernel_b``.
+
+        Args:
+            rank: the rank of the update, a positive integer.
+            lora_alpha: the scale's numerator; None for ``rank`` (a scale of 1). Defaults to
+                ``None``.
+            a_initializer: how ``lora_kernel_a`` starts. Defaults to ``"he_uniform"``.
+            b_initializer: how ``lora_kernel_b`` starts. Defaults to ``"zeros"`` (no change
+                to the output until trained).
+
+        Raises:
+            ValueError: when the layer is not built, has a kernel constraint, already has LoRA
+                enabled, or ``rank`` is not a positive integer.
+
+        Example:
+            >>> layer = numnet.layers.Dense(3)
+            >>> layer.build((None, 4))
+            >>> layer.enable_lora(2)
+            >>> [w.name for w in layer.trainable_weights]
+            ['bias', 'lora_kernel_a', 'lora_kernel_b']
+        """
+        if self.kernel_constraint is not None:
+            raise ValueError(
+                f"{self.name}.enable_lora: LoRA cannot be used with a kernel constraint (given "
+                f"{self.kernel_constraint!r}); build the layer without kernel_constraint."
+            )
+        if not self.built or self.__dict__.get("kernel") is None:
+            raise ValueError(
+                f"{self.name}.enable_lora: the layer is not built yet; call it on an input (or "
+                "build it) before enabling LoRA."
+            )
+        if self.lora_enabled:
+            raise ValueError(
+                f"{self.name}.enable_lora: LoRA is already enabled; it can be enabled once."
+            )
+        if isinstance(rank, bool) or not isinstance(rank, int) or rank <= 0:
+            raise ValueError(
+                f"{self.name}.enable_lora(rank): expected a positive integer, given {rank!r}."
+            )
+        input_dim, units = self.__dict__["kernel"].value.shape
+        self.lora_kernel_a = self.add_weight((input_dim, rank), a_initializer, "lora_kernel_a",
+                                             regularizer=self.kernel_regularizer)
+        self.lora_kernel_b = self.add_weight((rank, units), b_initializer, "lora_kernel_b",
+                                             regularizer=self.kernel_regularizer)
+        self.__dict__["kernel"].trainable = False
+        self.lora_enabled = True
+        self.lora_rank = rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
 
     def compute_output_shape(self, input_shape):
         return activations.output_shape(self.activation, tuple(input_shape[:-1]) + (self.units,))
 
     def call(self, inputs, training: bool = False):
-        if inputs.value.shape[-1] != self.kernel.value.shape[0]:
-            raise ValueError(
-                f"Input of layer {self.name!r}: expected shape (..., {self.kernel.shape[0]}) "
-                f"(the width it was built for), given {inputs.shape}. Reshape or select the "
-                f"features so that each row has {self.kernel.shape[0]} values."
-            )
         kernel, bias = self.kernel, self.bias
+        if inputs.value.shape[-1] != kernel.value.shape[0]:
+            raise ValueError(
+                f"Input of layer {self.name!r}: expected shape (..., {kernel.shape[0]}) "
+                f"(the width it was built for), given {inputs.shape}. Reshape or select the "
+                f"features so that each row has {kernel.shape[0]} values."
+            )
         if self._autocast is not None:  # a 16-bit policy: the weights as float16 / bfloat16
             kernel, bias = self._weight(kernel), self._weight(bias)
         if self._kernel_fn is not None or self.activation is activations.linear:
@@ -124,6 +209,8 @@ class Dense(Layer):
             kernel_constraint=constraints.serialize(self.kernel_constraint),
             bias_constraint=constraints.serialize(self.bias_constraint),
         )
+        if self.lora_rank:
+            config.update(lora_rank=self.lora_rank, lora_alpha=self.lora_alpha)
         return config
 
 
