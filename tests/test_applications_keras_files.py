@@ -5,6 +5,8 @@ in that form, so Keras's files of these models load into numnet and numnet's int
 
 import json
 import os
+import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -100,6 +102,19 @@ def test_an_unknown_class_of_keras_applications_is_refused(tmp_path):
         {"class_name": "StochasticDepth", "registered_name": "StochasticDepth"}))
     with pytest.raises(ModelFileError, match="StochasticDepth"):
         numnet.saving.load_model(path)
+
+
+def test_loading_imports_the_applications_when_a_file_names_them(tmp_path):
+    path = str(tmp_path / "tiny.keras")
+    _tiny_model().save(path)
+    script = ("import sys, numnet\n"
+              "assert 'numnet.applications' not in sys.modules\n"
+              f"model = numnet.saving.load_model({path!r})\n"
+              "print(type(model.get_layer('scale')).__module__)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "numnet.applications.convnext"
 
 
 def test_custom_objects_still_win(tmp_path):

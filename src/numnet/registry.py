@@ -13,6 +13,10 @@ _REGISTRY: dict[str, object] = {}
 _NAMES: dict[object, str] = {}
 _CUSTOM_OBJECTS: dict[str, object] = {}
 _SCOPES = threading.local()  # .stack: the dicts of the custom_object_scope blocks entered
+_DEFERRED = {"keras.applications": "numnet.applications"}
+"""Packages of registered names whose numnet module is imported only when used: the first
+look-up of such a name imports it, and so registers the names (``keras.applications>LayerScale``,
+the layer that Keras's .keras files of ConvNeXt name)."""
 
 
 def get_custom_objects() -> dict:
@@ -134,6 +138,11 @@ def get_registered_object(name: str, custom_objects: dict | None = None):
                 return objects[name]
             if short is not None and short in objects:
                 return objects[short]
+    package = name.split(">", 1)[0]
+    if name not in _REGISTRY and short is not None and package in _DEFERRED:
+        import importlib
+
+        importlib.import_module(_DEFERRED[package])
     return _REGISTRY.get(name)
 
 

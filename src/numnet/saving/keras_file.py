@@ -23,7 +23,10 @@ other setting that numnet lacks is refused with ModelFileError naming the layer 
 The layers that a layer holds (an RNN's ``cell``, a wrapper's ``layer``, ``forward_layer`` and
 ``backward_layer``) are checked and mapped as the model's own layers are. A custom layer that
 Keras wrote with its registered name (``"module": None, "registered_name": "package>Name"``) is
-found by that name in ``custom_objects`` or the registry. A functional graph's operations
+found by that name in ``custom_objects`` or the registry; the layers that Keras defines for its
+application models (``module`` ``keras.src.applications.*``: ConvNeXt's ``LayerScale``,
+InceptionResNetV2's ``CustomScaleLayer``) are numnet.applications' own, registered as
+``keras.applications>Name``. A functional graph's operations
 (``x + 1.0``, ``ops.mean(x, axis=-1)``, ``x[:, 0]``: entries of a module ``keras.src.ops.*``)
 become numnet's op nodes for those in ``KERAS_OPS`` (keras_ops.py), the settings of their
 config and their call's arguments each given to its parameter of numnet's op; any other
@@ -468,12 +471,9 @@ class Translator:
                 "a Lambda layer holds Python code, and numnet never runs code from a file. "
                 "Write the function as a layer of its own, register it with "
                 "@numnet.saving.register_serializable(), and use that in the model"))
-        table = self.tables["layers"][1]
-        if family == "applications":  # a layer of Keras's application models
-            table = objects.application_layers()
-        cls = self.loader.resolve_class(name, table, Layer, "layer", where)
-        if family == "applications" and table.get(name) is cls:
-            name = objects.get_registered_name(cls)  # numnet's twin, as the loader finds it
+        if family == "applications":  # a layer of Keras's application models: numnet's twin
+            name = f"{objects.APPLICATIONS}>{name}"
+        cls = self.loader.resolve_class(name, self.tables["layers"][1], Layer, "layer", where)
         config = spec["config"]
         at = _at(where, "config")
         schema.check(config, schema.ANY_DICT, at, self.loader.source)

@@ -58,19 +58,15 @@ def builtin_schedules() -> dict:
     return _subclasses(vars(schedules), schedules.LearningRateSchedule)
 
 
-def application_layers() -> dict:
-    """The layers of keras.applications' own models, by the class name Keras writes with a
-    module ``keras.src.applications.*`` (imported only when a file names one)."""
-    from ..applications.convnext import LayerScale
-    from ..applications.inception_resnet_v2 import CustomScaleLayer
-
-    return {"LayerScale": LayerScale, "CustomScaleLayer": CustomScaleLayer}
+APPLICATIONS = "keras.applications"
+"""The package under which numnet registers the layers of keras.applications' own models
+(ConvNeXt's LayerScale, ...), which Keras writes with a module ``keras.src.applications.*``;
+the registry imports numnet.applications the first time it is asked for one."""
 
 
 def is_application_layer(cls: type) -> bool:
-    """Whether ``cls`` is one of :func:`application_layers` (without importing them)."""
-    return getattr(cls, "__module__", "").startswith("numnet.applications.") \
-        and application_layers().get(cls.__name__) is cls
+    """Whether ``cls`` is one of those layers."""
+    return (get_registered_name(cls) or "").startswith(f"{APPLICATIONS}>")
 
 
 def _from_numnet(obj) -> bool:
