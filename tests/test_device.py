@@ -166,6 +166,8 @@ HOST_FUNCTIONS = {
                                              "of bytes); CuPy has no strings",
     ("optimizers/adam.py", "_step_size"): "the step size is a host scalar of the variable's "
                                           "dtype, as Keras computes it",
+    ("autodiff/tensor.py", "__array__"): "NumPy asks for a host array; a scalar string "
+                                         "Tensor's value is a host object array",
     ("autodiff/tensor.py", "__repr__"): "formats the value already copied to the host by "
                                         "numpy()",
     ("autodiff/tensor.py", "string_tensor"): "string tensors live on the host (object arrays "
