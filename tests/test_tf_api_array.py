@@ -357,3 +357,33 @@ def test_gradients_equal_tensorflows():
                 ours(x).shape))
         np.testing.assert_allclose(mine, rtape.gradient(ry, rv).numpy(), rtol=1e-6,
                                    err_msg=name)
+
+
+def test_gather_with_batch_dims_as_tensorflow():
+    """Values from TensorFlow 2.21 (the tensor-slicing guide's tables)."""
+    t4 = tf.constant([[0, 5], [1, 6], [2, 7], [3, 8], [4, 9]])
+    got = tf.gather(t4, [[0], [1], [0], [1], [0]], batch_dims=1)
+    assert got.numpy().tolist() == [[0], [6], [2], [8], [4]]
+    x = np.arange(24).reshape(2, 3, 4)
+    # axis 2 with one batch axis: out[b, m, i] = x[b, m, idx[b, i]]
+    got = tf.gather(x, [[3, 0], [1, 1]], axis=2, batch_dims=1).numpy()
+    want = np.stack([x[0][:, [3, 0]], x[1][:, [1, 1]]])
+    np.testing.assert_array_equal(got, want)
+    assert got.shape == (2, 3, 2)
+    with pytest.raises(ValueError, match="batch axes"):
+        tf.gather(x, [[0], [1], [2]], batch_dims=1)
+
+
+def test_gather_batch_dims_gradient():
+    x = tf.Variable(np.arange(6, dtype="float32").reshape(2, 3))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.gather(x, [[2, 2], [0, 1]], batch_dims=1))
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), [[0, 0, 2], [1, 1, 0]])
+
+
+def test_python_list_beside_a_tensor_takes_its_dtype():
+    t = tf.constant([[2, 7, 0], [9, 0, 1], [0, 3, 8]])
+    got = tf.tensor_scatter_nd_update(t, [[0, 2], [1, 1], [2, 0]], [6, 5, 4])
+    assert got.dtype == "int32" and got.numpy().tolist() == [[2, 7, 6], [9, 5, 1], [4, 3, 8]]
+    added = tf.tensor_scatter_nd_add(tf.zeros([3], tf.float16), [[1]], [2])
+    assert added.dtype == "float16" and added.numpy().tolist() == [0.0, 2.0, 0.0]

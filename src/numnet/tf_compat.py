@@ -419,19 +419,47 @@ def broadcast_to(input, shape) -> Tensor:  # noqa: A002
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims: int = 0,
            name: str | None = None) -> Tensor:
-    """The slices ``params[..., indices, ...]`` along ``axis`` (0 by default); the gradient
-    adds back into the rows gathered. Raises IndexError for indices out of range."""
-    if batch_dims:
-        raise NotImplementedError("gather(batch_dims=...): numnet gathers with batch_dims=0; "
-                                  "for per-row indices use tf.experimental.numpy-style "
-                                  "take_along_axis through numnet.ops.")
+    """The slices ``params[..., indices, ...]`` along ``axis``; the gradient adds back into
+    the rows gathered.
+
+    With ``batch_dims`` = k, the first k axes of ``params`` and ``indices`` are batch axes
+    (of equal sizes) and each batch element gathers with its own indices: the result's shape
+    is ``params.shape[:axis] + indices.shape[k:] + params.shape[axis + 1:]``, ``axis``
+    defaulting to k (0 without batch axes).
+
+    Raises:
+        IndexError: indices out of range.
+        ValueError: batch axes of different sizes, or ``axis`` < ``batch_dims``.
+
+    Example:
+        >>> x = numnet.constant([[0, 5], [1, 6], [2, 7]])
+        >>> numnet.gather(x, [[1], [0], [1]], batch_dims=1).numpy().tolist()
+        [[5], [1], [7]]
+    """
     x = _to_tensor(params)
-    axis = 0 if axis is None else _axis(axis) % x.ndim
-    index = np.asarray(backend.to_numpy(getattr(indices, "value", indices)))
+    index = np.asarray(backend.to_numpy(getattr(indices, "value", indices))).astype(np.int64)
+    k = batch_dims + index.ndim if batch_dims < 0 else int(batch_dims)
+    axis = k if axis is None else _axis(axis) % x.ndim
     if index.size and (index.min() < -x.shape[axis] or index.max() >= x.shape[axis]):
         raise IndexError(f"gather(indices): indices must lie in [0, {x.shape[axis]}) for axis "
                          f"{axis} of shape {x.shape}; given {index.min()} ... {index.max()}.")
-    return _ops.getitem(x, (builtins.slice(None),) * axis + (index.astype(np.int64),))
+    if not k:
+        return _ops.getitem(x, (builtins.slice(None),) * axis + (index,))
+    if axis < k or tuple(x.shape[:k]) != index.shape[:k]:
+        raise ValueError(f"gather(batch_dims={batch_dims}): the first {k} axes of params "
+                         f"{tuple(x.shape)} and indices {index.shape} must be the same batch "
+                         f"axes, and axis ({axis}) at least batch_dims.")
+    batch = [np.arange(n).reshape([n if d == i else 1 for d in builtins.range(index.ndim)])
+             for i, n in enumerate(x.shape[:k])]
+    out = _ops.getitem(x, (*batch, *(builtins.slice(None),) * (axis - k), index))
+    if axis == k:
+        return out
+    # NumPy put the batch and index axes first (a slice stood between them): the axes between
+    # the batch axes and ``axis`` go back before the gathered ones
+    width, between = index.ndim - k, axis - k
+    order = [*builtins.range(k), *builtins.range(k + width, k + width + between),
+             *builtins.range(k, k + width), *builtins.range(k + width + between, out.ndim)]
+    return _ops.transpose(out, order)
 
 
 def boolean_mask(tensor, mask, axis=None) -> Tensor:

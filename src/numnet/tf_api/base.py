@@ -65,7 +65,24 @@ def pair(x, y) -> tuple:
     partner is a Tensor (then they take its float type, as the engine's operators do)."""
     if not isinstance(x, Tensor) and not isinstance(y, Tensor):
         x, y = to_tensor(x), to_tensor(y)
+    elif isinstance(x, Tensor):
+        y = _like(y, x)
+    else:
+        x = _like(x, y)
     return _ops._pair(x, y)
+
+
+def _like(value, partner: Tensor):
+    """A Python list or tuple beside a Tensor, converted to the Tensor's dtype as TensorFlow
+    converts it (``tf.tensor_scatter_nd_add(int32_tensor, idx, [6, 5])`` stays int32)
+    where the kinds agree (ints, or numbers for a float Tensor); anything else as it is."""
+    if not isinstance(value, (list, tuple)) or any(isinstance(v, Tensor) for v in value):
+        return value
+    converted = to_tensor(value)
+    kinds = converted.dtype.kind, partner.dtype.kind
+    if kinds[0] == kinds[1] or (kinds[0] in "iub" and kinds[1] in "fc"):
+        return to_tensor(converted, partner.dtype)
+    return converted
 
 
 def namespace(name: str, doc: str, **members) -> types.ModuleType:
