@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import textwrap
 import warnings
 
 import numpy as np
@@ -252,25 +254,20 @@ def family_functions(module: str, family: str, mode: str | None, itself: str = "
         function.__name__ = function.__qualname__ = name
         function.__module__ = module
     if example:  # doctest finds only the functions a module defines, or those in __test__
-        import sys
-
         sys.modules[module].__dict__.setdefault("__test__", {})["preprocess_input"] = prepare
     return prepare, decode
 
 
-def builder_doc(summary: str, *, top: str, weights_file: str, min_size: int, size,
-                name: str, pooling: str = "", shape: str = "", before=(), after=(),
-                name_note: str = "", raises: str = "", example: str = "") -> str:
+def builder_doc(summary: str, *, top: str, weights_file: str, min_size: int, size: int,
+                name: str, pooling: str = "", shape: str = "", default: str = "",
+                after=(), name_note: str = "", example: str = "") -> str:
     """A builder's docstring: ``summary`` (its paragraphs, indented as in a docstring), the
     arguments every application takes (``top``: what the top holds; ``weights_file``: the
     pretrained files; the input's least and default side; ``pooling``: what follows the
-    pooling choices; ``shape``: more on the input shape), the family's own (``before`` and
-    ``after``: ``(name, text)`` pairs), ``name``, Returns, Raises (``raises``: the arguments
-    checked besides weights, classes and input_shape) and ``example``."""
-    default = (f"({size}, {size}, 3) with the top, ``(None, None, 3)`` without"
-               if size else "``(None, None, 3)``, with or without the top")
+    pooling choices; ``shape``: more on the input shape, ``default`` its default where it is
+    not the usual), the family's own (``after``:
+    ``(name, text)`` pairs), ``name``, Returns, Raises and ``example``."""
     entries = [
-        *before,
         ("include_top", f"whether to end with {top}. Defaults to ``True``."),
         ("weights", '``None`` (random weights), ``"imagenet"`` or the path of a weights file '
                     "(Keras's ``.weights.h5`` or legacy ``.h5``, or numnet's). Defaults to "
@@ -279,7 +276,8 @@ def builder_doc(summary: str, *, top: str, weights_file: str, min_size: int, siz
         ("input_tensor", "a symbolic tensor (``keras.Input(...)`` or a layer's output) to "
                          "build the model on. Defaults to ``None``."),
         ("input_shape", f"``(rows, cols, 3)``, at least {min_size}x{min_size}. Defaults to "
-                        f"``None``: {default}{shape}."),
+                        f"``None``: {default or f'({size}, {size}, 3) with the top, '}"
+                        f"{'' if default else '``(None, None, 3)`` without'}{shape}."),
         ("pooling", 'without the top: ``None`` (the 4D feature map), ``"avg"`` or ``"max"``'
                     f"{pooling}. Defaults to ``None``."),
         ("classes", "the classifier's classes, with the top. Defaults to 1000."),
@@ -289,23 +287,16 @@ def builder_doc(summary: str, *, top: str, weights_file: str, min_size: int, siz
         *after,
         ("name", f"the model's name{name_note}. Defaults to ``\"{name}\"``."),
     ]
-    import textwrap
-
     args = "\n".join(textwrap.fill(f"{key}: {text}", width=96, initial_indent=" " * 8,
                                    subsequent_indent=" " * 12) for key, text in entries)
-    checked = textwrap.fill(
-        f"ValueError: for a bad ``weights``, ``classes``, {raises}``input_shape`` or "
-        "``classifier_activation``.", width=96, initial_indent=" " * 8,
-        subsequent_indent=" " * 12)
     return (f"{summary.rstrip()}\n\n    Args:\n{args}\n\n    Returns:\n        A functional "
-            f"``Model``.\n\n    Raises:\n{checked}\n        FileNotFoundError: for "
-            '``weights="imagenet"`` when the file is not in the cache.\n'
+            "``Model``.\n\n    Raises:\n        ValueError: for a bad ``weights``, ``classes``, "
+            "``input_shape`` or\n            ``classifier_activation``.\n        "
+            'FileNotFoundError: for ``weights="imagenet"`` when the file is not in the cache.\n'
             + (f"\n    Example:\n{example}" if example else ""))
 
 
 def _wrap(text: str) -> str:
-    import textwrap
-
     return textwrap.fill(text, width=96, subsequent_indent="    ")
 
 

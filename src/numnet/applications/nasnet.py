@@ -179,7 +179,7 @@ def NASNetLarge(input_shape=None, include_top=True, weights="imagenet", input_te
                    pooling, classes, 331, classifier_activation, name, "NASNetLarge")
 
 
-def _doc(what, blocks, penultimate, params, size, file, shape=""):
+def _doc(what, blocks, penultimate, params, size, file, default=""):
     return imagenet_utils.builder_doc(
         f"{what}: NASNet-A ({blocks} @ {penultimate}): cells found by architecture search, "
         f"three stacks\n    of {blocks} normal cells between reduction cells; {params} "
@@ -189,12 +189,12 @@ def _doc(what, blocks, penultimate, params, size, file, shape=""):
         top='global average pooling and the 1000-class ``Dense`` layer "predictions"',
         weights_file=f"``{file}.h5`` (``{file}_no_top.h5`` without the top)",
         min_size=32, size=size, name=file,
-        shape=f"{shape}; with the top and ImageNet weights it must be ({size}, {size}, 3). "
-              "Channels last only, as in Keras")
+        default=default, shape=f"; with the top and ImageNet weights it must be ({size}, "
+                               f"{size}, 3). Channels last only, as in Keras")
 
 
 NASNetMobile.__doc__ = _doc("NASNetMobile", 4, 1056, "5,326,716", 224, "nasnet_mobile",
-                            shape=" (224, 224, 3) too without the top, as in Keras")
+                            default="(224, 224, 3), with or without the top, as in Keras")
 NASNetLarge.__doc__ = _doc("NASNetLarge", 6, 4032, "88,949,818", 331, "nasnet_large")
 
 preprocess_input, decode_predictions = imagenet_utils.family_functions(
