@@ -463,7 +463,7 @@ def test_function_decorator_in_every_form():
     def step(x):
         return x * 2
 
-    assert tf.function(step) is step
+    assert tf.function(step).python_function is step and tf.function(step)(2) == 4
 
     @tf.function
     def a(x):
@@ -477,7 +477,7 @@ def test_function_decorator_in_every_form():
     def c(x):
         return x + 3
 
-    assert a(1) == 2 and b(1) == 3 and c(1) == 4
+    assert a(1) == 2 and b(1) == 3 and c([1.0]).numpy().tolist() == [4.0]
 
 
 def test_tensor_spec_record():
@@ -540,3 +540,41 @@ def test_bfloat16_is_imported_only_when_asked_for():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_function_checks_its_input_signature_as_tensorflow():
+    """TensorFlow's tf.function guide: next_collatz with a [None] int32 signature takes a
+    vector and refuses a matrix with a TypeError."""
+    @tf.function(input_signature=(tf.TensorSpec(shape=[None], dtype=tf.int32),))
+    def next_collatz(x):
+        return tf.where(x % 2 == 0, x // 2, 3 * x + 1)
+
+    assert next_collatz(tf.constant([1, 2])).numpy().tolist() == [4, 1]
+    with pytest.raises(TypeError, match="input_signature"):
+        next_collatz(tf.constant([[1, 2], [3, 4]]))
+    with pytest.raises(TypeError, match="dtype float32"):
+        next_collatz(tf.constant([1.0, 2.0]))
+    assert next_collatz.python_function(tf.constant([3])).numpy().tolist() == [10]
+
+
+def test_function_as_a_method_and_its_concrete_function():
+    class Scale(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.factor = tf.Variable(3.0)
+
+        @tf.function
+        def __call__(self, x):
+            return x * self.factor
+
+    module = Scale()
+    assert float(module(tf.constant(2.0))) == 6.0
+    relu = tf.function(lambda x: tf.maximum(0.0, x))
+    concrete = relu.get_concrete_function(tf.constant(1.0))
+    assert float(concrete(tf.constant(-1.0))) == 0.0
+    assert concrete.structured_input_signature[0][0].shape == ()
+
+
+def test_pow_keeps_integer_dtype():
+    assert tf.pow(tf.constant([1, 2]), 2).dtype == "int32"
+    assert tf.pow(tf.constant([1, 2]), 2).numpy().tolist() == [1, 4]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import builtins
 import collections
+import functools
 import sys
 import types
 
@@ -428,7 +429,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims: int = 
     defaulting to k (0 without batch axes).
 
     Raises:
-        IndexError: indices out of range.
+        InvalidArgumentError: indices out of range (also an IndexError).
         ValueError: batch axes of different sizes, or ``axis`` < ``batch_dims``.
 
     Example:
@@ -441,8 +442,9 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims: int = 
     k = batch_dims + index.ndim if batch_dims < 0 else int(batch_dims)
     axis = k if axis is None else _axis(axis) % x.ndim
     if index.size and (index.min() < -x.shape[axis] or index.max() >= x.shape[axis]):
-        raise IndexError(f"gather(indices): indices must lie in [0, {x.shape[axis]}) for axis "
-                         f"{axis} of shape {x.shape}; given {index.min()} ... {index.max()}.")
+        raise errors.IndexInvalidArgumentError(
+            None, None, f"gather(indices): indices must lie in [0, {x.shape[axis]}) for axis "
+                        f"{axis} of shape {x.shape}; given {index.min()} ... {index.max()}.")
     if not k:
         return _ops.getitem(x, (builtins.slice(None),) * axis + (index,))
     if axis < k or tuple(x.shape[:k]) != index.shape[:k]:
@@ -855,7 +857,7 @@ def abs(x, name: str | None = None) -> Tensor:  # noqa: A001
 def pow(x, y, name: str | None = None) -> Tensor:  # noqa: A001
     """x^y, element-wise; the gradient reaches both (d y = g x^y log x, where x > 0)."""
     if not isinstance(y, Tensor) and np.ndim(_plain(y)) == 0 and isinstance(x, Tensor):
-        return _ops.power(x, _plain(y))
+        return x ** _plain(y)  # (Keras's dtypes: int32 ** 2 stays int32)
     x, y = _ops._pair(*((x, y) if isinstance(x, Tensor) or isinstance(y, Tensor)
                         else (_to_tensor(x), _to_tensor(y))))
     xp = backend.xp
@@ -1179,14 +1181,123 @@ def function(func=None, input_signature=None, autograph: builtins.bool = True,
              experimental_autograph_options=None, experimental_attributes=None,
              experimental_relax_shapes=None, experimental_compile=None,
              experimental_follow_type_hints=None):
-    """``@tf.function`` and ``@tf.function(jit_compile=True, ...)``: the function unchanged.
+    """``@tf.function`` and ``@tf.function(input_signature=..., jit_compile=True, ...)``: a
+    :class:`Function` that calls ``func``.
 
     numnet runs every op eagerly (there is no graph to trace or compile), so a decorated
-    training step runs as plain Python; the arguments are accepted so programs run as written.
+    training step runs as plain Python, every call (a Python ``print`` in it prints each time,
+    where TensorFlow prints once per trace). ``input_signature`` (TensorSpecs) is checked as
+    TensorFlow checks it; the other arguments are accepted so programs run as written.
+
+    Example:
+        >>> @numnet.function(input_signature=[numnet.TensorSpec([None], numnet.int32)])
+        ... def double(x):
+        ...     return x * 2
+        >>> double(numnet.constant([1, 2])).numpy().tolist()
+        [2, 4]
     """
+    signature = None if input_signature is None else tuple(input_signature)
     if func is None:
-        return lambda f: f
-    return func
+        return lambda f: Function(f, signature)
+    return Function(func, signature)
+
+
+class Function:
+    """What ``tf.function`` gives: calls the Python function (``python_function``), after
+    checking the arguments against ``input_signature`` when one was given; a method when set
+    on a class; ``get_concrete_function`` gives a :class:`ConcreteFunction` for arguments.
+
+    Raises (on a call):
+        TypeError: an argument whose rank, sizes or dtype differ from its TensorSpec, or more
+            arguments than the signature names.
+    """
+
+    def __init__(self, python_function, input_signature=None):
+        functools.update_wrapper(self, python_function)
+        self.python_function = python_function
+        self.input_signature = input_signature
+
+    def __call__(self, *args, **kwargs):
+        if self.input_signature is not None:
+            args = _check_signature(self.python_function, self.input_signature, args)
+        return self.python_function(*args, **kwargs)
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return Function(self.python_function.__get__(instance, owner), self.input_signature)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """The function for arguments like ``args`` (Tensors or TensorSpecs): a
+        :class:`ConcreteFunction` whose signature is theirs."""
+        specs = args or self.input_signature or ()
+        return ConcreteFunction(self, tuple(
+            a if isinstance(a, TensorSpec) else TensorSpec.from_tensor(_to_tensor(a))
+            if isinstance(a, (Tensor, np.ndarray, builtins.list)) else a for a in specs),
+            kwargs)
+
+    def pretty_printed_concrete_signatures(self, verbose: builtins.bool = True) -> str:
+        """The input signature, one line (numnet keeps no traces)."""
+        name = getattr(self.python_function, "__name__", "function")
+        specs = ", ".join(repr(s) for s in self.input_signature or ())
+        return f"{name}({specs})"
+
+    def experimental_get_tracing_count(self) -> int:
+        """0: numnet traces nothing (each call runs the Python function)."""
+        return 0
+
+    def __repr__(self) -> str:
+        return f"<numnet.function {getattr(self.python_function, '__qualname__', '?')}>"
+
+
+class ConcreteFunction:
+    """``Function.get_concrete_function(...)``: callable on arguments that match
+    ``structured_input_signature`` (checked as a signature)."""
+
+    def __init__(self, function: Function, specs: tuple, kwargs: dict):
+        self.function, self.structured_input_signature = function, (specs, kwargs)
+
+    def __call__(self, *args, **kwargs):
+        specs = tuple(s for s in self.structured_input_signature[0] if isinstance(s, TensorSpec))
+        if len(specs) == len(self.structured_input_signature[0]):
+            args = _check_signature(self.function.python_function, specs, args)
+        return self.function.python_function(*args, **kwargs)
+
+    def pretty_printed_signature(self, verbose: builtins.bool = True) -> str:
+        name = getattr(self.function.python_function, "__name__", "function")
+        return f"{name}({', '.join(repr(s) for s in self.structured_input_signature[0])})"
+
+
+def _check_signature(fn, specs: tuple, args: tuple) -> tuple:
+    """``args`` checked against the TensorSpecs ``specs``, Python and NumPy values converted
+    to Tensors of their spec's dtype (as TensorFlow passes them)."""
+    name = getattr(fn, "__name__", "function")
+    out = list(args)
+    if len(args) > len(specs):
+        raise TypeError(f"{name}: the input_signature names {len(specs)} argument(s), given "
+                        f"{len(args)}.")
+    for i, (arg, spec) in enumerate(zip(args, specs)):
+        if not isinstance(spec, TensorSpec) or spec.shape is None:
+            continue
+        value = arg if isinstance(arg, Tensor) else _to_tensor(arg) if isinstance(
+            arg, (np.ndarray, builtins.list, builtins.tuple, builtins.int, builtins.float)) \
+            else None
+        if value is None:
+            continue
+        if not isinstance(arg, Tensor) and value.dtype != spec.dtype:
+            value = _ops.cast(value, spec.dtype)
+            out[i] = value
+        shape = tuple(value.shape)
+        fits = len(shape) == len(spec.shape) and builtins.all(
+            want is None or want == got for want, got in zip(spec.shape, shape))
+        dtype_fits = isinstance(arg, Tensor) is False or value.dtype == spec.dtype
+        if not fits or not dtype_fits:
+            raise TypeError(f"{name}: argument {i} of shape {shape} and dtype {value.dtype} "
+                            f"does not match its input_signature {spec!r}; give a tensor of "
+                            "that shape and dtype, or widen the TensorSpec (None for a size "
+                            "that varies).")
+        out[i] = value
+    return tuple(out)
 
 
 def _namespace(name: str, doc: str, **members) -> types.ModuleType:

@@ -60,6 +60,13 @@ InvalidArgumentError = _error(
     "InvalidArgumentError", 3, ValueError,
     doc="An argument has a wrong value or shape (a failed tf.debugging assertion, "
         "tf.ensure_shape, an index out of range in tf.gather_nd); also a ValueError." + _ARGS)
+
+
+class IndexInvalidArgumentError(InvalidArgumentError, IndexError):
+    """An index out of range (tf.gather): TensorFlow's InvalidArgumentError, also an
+    IndexError as Python indexing raises."""
+
+
 DeadlineExceededError = _error("DeadlineExceededError", 4, TimeoutError,
                                doc="An operation ran out of time; also a TimeoutError." + _ARGS)
 NotFoundError = _error("NotFoundError", 5, FileNotFoundError,
