@@ -60,9 +60,9 @@ def test_window_flat_map_idioms():
 
 def test_reprs_of_new_pipelines():
     assert repr(D.range(3).map(lambda x: x).batch(2)) == "<BatchDataset element_spec=None>"
-    assert "DatasetSpec(TensorSpec(shape=(), dtype=int64" in repr(D.range(3).window(2))
+    assert "DatasetSpec(TensorSpec(shape=(), dtype=tf.int64" in repr(D.range(3).window(2))
     first = next(iter(D.range(3).window(2)))
-    assert repr(first) == ("<ListedDataset element_spec=TensorSpec(shape=(), dtype=int64, "
+    assert repr(first) == ("<ListedDataset element_spec=TensorSpec(shape=(), dtype=tf.int64, "
                            "name=None)>")
 
 
@@ -219,3 +219,20 @@ def test_same_as_tensorflow():
     ]
     for make in pipelines:
         assert values(make(tf)) == values(make(real))
+
+
+def test_from_generator_with_structured_output_shapes():
+    """TensorFlow's tf.data guide: output_shapes ((), (None,)) are the shapes of two
+    components; padded_batch pads the second to the batch's longest."""
+    def gen_series():
+        i = 0
+        while True:
+            yield i, np.arange(i % 7 + 1)
+            i += 1
+
+    ds = D.from_generator(gen_series, output_types=("int32", "float32"),
+                          output_shapes=((), (None,)))
+    assert [tuple(s.shape) for s in ds.element_spec] == [(), (None,)]
+    ids, batch = next(iter(ds.take(10).padded_batch(10)))
+    assert ids.numpy().tolist() == list(range(10)) and tuple(batch.shape) == (10, 7)
+    assert batch.numpy()[8].tolist() == [0, 1, 0, 0, 0, 0, 0]

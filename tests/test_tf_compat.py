@@ -485,7 +485,7 @@ def test_tensor_spec_record():
     assert spec.shape == (None, 3) and spec.dtype == np.float32 and spec.name == "x"
     assert spec.is_compatible_with(np.zeros((5, 3), "float32"))
     assert not spec.is_compatible_with(np.zeros((5, 4), "float32"))
-    assert "TensorSpec(shape=(None, 3), dtype=float32" in repr(spec)
+    assert "TensorSpec(shape=(None, 3), dtype=tf.float32" in repr(spec)
 
 
 def test_print_writes_values_to_stderr(capsys):

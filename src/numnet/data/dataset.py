@@ -173,7 +173,7 @@ class Dataset:
             shapes = output_shapes
             if shapes is None:
                 shapes = map_structure(lambda _: None, output_types)
-            flat_shapes = flatten(shapes) if isinstance(output_types, (tuple, dict)) else [shapes]
+            flat_shapes = _shapes_up_to(output_types, shapes)
             flat_types = flatten(output_types)
             output_signature = pack_like(output_types, [
                 TensorSpec(s, t) for s, t in zip(flat_shapes, flat_types, strict=False)])
@@ -1806,3 +1806,15 @@ class Options:
         value = Options()
         object.__setattr__(self, name, value)
         return value
+
+
+def _shapes_up_to(types, shapes) -> list:
+    """The shape of each component of ``types`` (a structure of dtypes) from ``shapes``, the
+    same structure whose leaves are shapes (tuples themselves: ``((), (None,))`` is the
+    shapes of two components, not one)."""
+    if isinstance(types, dict):
+        return [s for key in types for s in _shapes_up_to(types[key], shapes[key])]
+    if isinstance(types, tuple):
+        return [s for t, shape in zip(types, shapes, strict=True)
+                for s in _shapes_up_to(t, shape)]
+    return [shapes]

@@ -27,7 +27,7 @@ class TensorSpec:
 
     Example:
         >>> numnet.data.TensorSpec((None, 28, 28), "float32")
-        TensorSpec(shape=(None, 28, 28), dtype=float32, name=None)
+        TensorSpec(shape=(None, 28, 28), dtype=tf.float32, name=None)
     """
 
     def __init__(self, shape, dtype="float32", name: str | None = None):
@@ -65,7 +65,8 @@ class TensorSpec:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype.name}, name={self.name!r})"
+        # TensorFlow's form, dtypes as tf.float32
+        return f"TensorSpec(shape={self.shape}, dtype=tf.{self.dtype.name}, name={self.name!r})"
 
 
 def is_structure(value) -> bool:
