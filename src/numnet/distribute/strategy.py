@@ -1,0 +1,201 @@
+"""``tf.distribute``'s single-process strategies: ``MirroredStrategy`` and ``OneDeviceStrategy``
+on the one device numnet computes on, with ``get_strategy``, ``ReduceOp`` and the replica
+context, so that the programs of TensorFlow's distributed-training guides run as written.
+
+numnet runs one replica in one process: ``num_replicas_in_sync`` is 1, ``strategy.run(fn)``
+calls ``fn`` once, ``reduce`` reduces over that one replica (and along ``axis`` when given),
+and a distributed dataset is the dataset itself. So training under ``strategy.scope()`` is
+training without it, as TensorFlow's MirroredStrategy on a machine with one device is. For
+several processes (data parallelism over MPI) see :class:`numnet.distribute.MPIStrategy`.
+
+    strategy = tf.distribute.MirroredStrategy()
+    with strategy.scope():
+        model = make_model()
+        model.compile(...)
+    model.fit(dataset)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+
+
+class ReduceOp(enum.Enum):
+    """How ``Strategy.reduce`` combines values: ``SUM`` or ``MEAN``."""
+
+    SUM = "SUM"
+    MEAN = "MEAN"
+
+
+class InputContext:
+    """What ``distribute_datasets_from_function`` tells the dataset function: one input
+    pipeline, one replica."""
+
+    num_input_pipelines = 1
+    input_pipeline_id = 0
+    num_replicas_in_sync = 1
+
+    def get_per_replica_batch_size(self, global_batch_size: int) -> int:
+        """The batch of each replica: the global batch (one replica)."""
+        return int(global_batch_size)
+
+
+class ReplicaContext:
+    """The context of the one replica (``tf.distribute.get_replica_context()``)."""
+
+    def __init__(self, strategy):
+        self.strategy = strategy
+        self.num_replicas_in_sync = 1
+        self.replica_id_in_sync_group = 0
+
+    def all_reduce(self, reduce_op, value, options=None):
+        """``value`` reduced over the replicas: itself (one replica)."""
+        _reduce_op(reduce_op)
+        return value
+
+    def merge_call(self, merge_fn, args=(), kwargs=None):
+        """``merge_fn(strategy, *args, **kwargs)``, as in a cross-replica context."""
+        return merge_fn(self.strategy, *args, **(kwargs or {}))
+
+
+_scopes: list = []
+
+
+class OneDeviceStrategy:
+    """Everything on one device: ``tf.distribute.OneDeviceStrategy("/cpu:0")``.
+
+    Args:
+        device: the device name; accepted as TensorFlow's (numnet computes where its array
+            module does: NumPy, or CuPy's current GPU). Defaults to ``"/cpu:0"``.
+
+    Example:
+        >>> strategy = numnet.distribute.OneDeviceStrategy("/cpu:0")
+        >>> with strategy.scope():
+        ...     total = strategy.reduce("SUM", strategy.run(lambda: numnet.constant(2.0)),
+        ...                             axis=None)
+        >>> float(total), strategy.num_replicas_in_sync
+        (2.0, 1)
+    """
+
+    def __init__(self, device: str = "/cpu:0"):
+        self.device = device
+        self.extended = self
+
+    @property
+    def num_replicas_in_sync(self) -> int:
+        """How many replicas train together: 1."""
+        return 1
+
+    @contextlib.contextmanager
+    def scope(self):
+        """Models, optimizers and metrics made in this block belong to the strategy (numnet
+        needs nothing of them); ``get_strategy()`` gives the strategy inside it."""
+        _scopes.append(self)
+        try:
+            yield self
+        finally:
+            _scopes.remove(self)
+
+    def run(self, fn, args=(), kwargs=None, options=None):
+        """``fn(*args, **kwargs)`` on each replica (one): its result."""
+        return fn(*args, **(kwargs or {}))
+
+    def reduce(self, reduce_op, value, axis=None):
+        """``value`` reduced over the replicas (one) with ``reduce_op`` ("SUM" or "MEAN", or
+        a ReduceOp), then along ``axis`` when given, as TensorFlow's ``Strategy.reduce``.
+
+        Raises:
+            ValueError: an unknown ``reduce_op``.
+        """
+        op = _reduce_op(reduce_op)
+        if axis is None:
+            return value
+        from .. import ops
+
+        return ops.sum(value, axis=axis) if op is ReduceOp.SUM else ops.mean(value, axis=axis)
+
+    def experimental_distribute_dataset(self, dataset, options=None):
+        """The dataset to iterate in ``run``'s loop: the dataset itself (one replica)."""
+        return dataset
+
+    def distribute_datasets_from_function(self, dataset_fn, options=None):
+        """``dataset_fn(InputContext())``: the dataset of the one input pipeline."""
+        return dataset_fn(InputContext())
+
+    def experimental_local_results(self, value) -> tuple:
+        """The values of the replicas in this process: ``(value,)``."""
+        return (value,)
+
+    def gather(self, value, axis):
+        """``value`` gathered from the replicas (one) along ``axis``: ``value``."""
+        return value
+
+    def experimental_distribute_values_from_function(self, value_fn):
+        """``value_fn`` of the one replica's ValueContext."""
+        return value_fn(InputContext())
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} num_replicas_in_sync=1>"
+
+
+class MirroredStrategy(OneDeviceStrategy):
+    """Synchronous data parallelism on the devices of one machine, as
+    ``tf.distribute.MirroredStrategy()``: numnet computes on one device, so it has one
+    replica, and training under it is training without it (TensorFlow's on a machine with one
+    device likewise).
+
+    Args:
+        devices: the devices; None (the default) or one device. Defaults to ``None``.
+        cross_device_ops: accepted as TensorFlow's. Defaults to ``None``.
+
+    Raises:
+        NotImplementedError: more than one device (numnet runs one replica a process; for
+            data parallelism over processes use ``numnet.distribute.MPIStrategy``).
+    """
+
+    def __init__(self, devices=None, cross_device_ops=None):
+        devices = list(devices or [])
+        if len(devices) > 1:
+            raise NotImplementedError(
+                f"MirroredStrategy(devices={devices}): numnet runs one replica in a process; "
+                "give one device or none, or train over several processes with "
+                "numnet.distribute.MPIStrategy.")
+        super().__init__(devices[0] if devices else "/cpu:0")
+
+
+def _reduce_op(reduce_op) -> ReduceOp:
+    name = getattr(reduce_op, "value", reduce_op)
+    try:
+        return ReduceOp(str(name).upper())
+    except ValueError:
+        raise ValueError(f"reduce(reduce_op): expected tf.distribute.ReduceOp.SUM or MEAN (or "
+                         f"'SUM' / 'MEAN'), given {reduce_op!r}.") from None
+
+
+_default = OneDeviceStrategy()
+
+
+def get_strategy():
+    """The strategy of the enclosing ``strategy.scope()``, or the default one-device one."""
+    return _scopes[-1] if _scopes else _default
+
+
+def has_strategy() -> bool:
+    """Whether a ``strategy.scope()`` is open."""
+    return bool(_scopes)
+
+
+def in_cross_replica_context() -> bool:
+    """True: numnet's code between ``run`` calls is the cross-replica context."""
+    return True
+
+
+def get_replica_context() -> ReplicaContext:
+    """The context of the one replica."""
+    return ReplicaContext(get_strategy())
+
+
+__all__ = ["InputContext", "MirroredStrategy", "OneDeviceStrategy", "ReduceOp",
+           "ReplicaContext", "get_replica_context", "get_strategy", "has_strategy",
+           "in_cross_replica_context"]
