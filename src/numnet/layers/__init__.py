@@ -142,6 +142,7 @@ __all__ = [
 
 # (Keras 3 layers of their own modules: einsum, normalizations, augmentations, hashing, ...)
 from .attention_grouped import GroupQueryAttention  # noqa: E402
+from .audio import MelSpectrogram, STFTSpectrogram  # noqa: E402
 from .convolutional_more import SeparableConv1D as SeparableConvolution1D  # noqa: E402
 from .convolutional_more import SeparableConv2D as SeparableConvolution2D  # noqa: E402
 from .convolutional_transpose_3d import Conv3DTranspose, Convolution3DTranspose  # noqa: E402
@@ -189,6 +190,7 @@ __all__ += [
     "ReversibleEmbedding", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
     "RandomColorDegeneration", "RandomPosterization", "RandomSharpness", "Pipeline",
     "RandomSaturation", "RandomHue", "Equalization", "RandomGaussianBlur",
+    "MelSpectrogram", "STFTSpectrogram",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
