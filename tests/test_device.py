@@ -206,6 +206,10 @@ HOST_FUNCTIONS = {
                                           "on the host; the box mask is built by backend.xp",
     ("layers/image_augment.py", "_draws"): "RandomErasing's seeded draws of a batch (boxes, "
                                            "choices, noise) on the host, then moved",
+    ("layers/image_augment_more.py", "_shear_matrices"): "the affine rows of a batch's shears, "
+                                                         "host numbers from the seeded draws",
+    ("layers/image_augment_more.py", "get_random_transformation"): "an augmentation's seeded "
+                                                                   "draws, on the host",
     ("layers/image_color.py", "_blur_kernel"): "the small Gaussian filter of a batch, a host "
                                                "table from the host's seeded sigma draws",
     ("layers/image_color.py", "_blur_1d"): "part of _blur_kernel (a host table)",

@@ -157,6 +157,12 @@ from .image_augment import (  # noqa: E402
     RandomInvert,
     Solarization,
 )
+from .image_augment_more import (  # noqa: E402
+    RandomColorJitter,
+    RandomElasticTransform,
+    RandomPerspective,
+    RandomShear,
+)
 from .image_color import (  # noqa: E402
     Equalization,
     RandomColorDegeneration,
@@ -190,7 +196,8 @@ __all__ += [
     "ReversibleEmbedding", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
     "RandomColorDegeneration", "RandomPosterization", "RandomSharpness", "Pipeline",
     "RandomSaturation", "RandomHue", "Equalization", "RandomGaussianBlur",
-    "MelSpectrogram", "STFTSpectrogram",
+    "MelSpectrogram", "STFTSpectrogram", "RandomColorJitter", "RandomElasticTransform",
+    "RandomPerspective", "RandomShear",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)

@@ -1,0 +1,332 @@
+"""More image augmentations of Keras 3: RandomColorJitter, RandomShear, RandomPerspective and
+RandomElasticTransform (channels last; active in training only, as numnet's other image
+layers).
+
+The geometric layers split a call as Keras does: ``get_random_transformation(images)`` draws
+the per-image parameters (host arrays, from ``seed`` or numnet's generator) and
+``transform_images(images, transformation)`` applies them, so a transformation can be fixed
+by hand (or taken from Keras's layer of the same name) and applied to the images.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backend
+from ..autodiff import ops
+from ..autodiff.tensor import Tensor
+from ..ops.image import elastic_transform, perspective_transform
+from .image import (
+    FILL_MODES,
+    RandomBrightness,
+    RandomContrast,
+    _as_float,
+    _batched,
+    _choice,
+    _image_rank,
+    _RandomImageLayer,
+    affine_transform,
+)
+from .image_augment import _value_range
+from .image_color import RandomHue, RandomSaturation, _factor
+
+
+def _images_of(data):
+    """The images of a call's data: the array itself or a dict's ``'images'``."""
+    return data["images"] if isinstance(data, dict) else data
+
+
+def _batch_size(images) -> int:
+    shape = tuple(images.shape)
+    return 1 if len(shape) == 3 else shape[0]
+
+
+class _TransformLayer(_RandomImageLayer):
+    """An augmentation drawn by ``get_random_transformation`` and applied by
+    ``transform_images`` (Keras's split of the work)."""
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        raise NotImplementedError
+
+    def _transform(self, images: Tensor, transformation) -> Tensor:
+        raise NotImplementedError
+
+    def transform_images(self, images, transformation, training=True):
+        """``images`` (a batch, or one image) changed by ``transformation`` (a dict from
+        ``get_random_transformation``, or None for no change); unchanged unless training."""
+        x = _as_float(self, images)
+        _image_rank(self, x.shape, (3, 4))
+        if not training or transformation is None:
+            return x
+        return _batched(lambda batch: self._transform(batch, transformation), x)
+
+    def _augment(self, images):
+        transformation = self.get_random_transformation(images)
+        return images if transformation is None else self._transform(images, transformation)
+
+
+def _shear_matrices(shear) -> np.ndarray:
+    """(batch, 8) affine rows [1, sx, 0, sy, 1, 0, 0, 0] from (batch, 2) shears (sx, sy), on
+    the host: output pixel (row, col) reads input column col + sx row, row sy col + row."""
+    shear = np.asarray(shear, dtype=np.float32).reshape(-1, 2)
+    ones, zeros = np.ones(len(shear), np.float32), np.zeros(len(shear), np.float32)
+    return np.stack([ones, shear[:, 0], zeros, shear[:, 1], ones, zeros, zeros, zeros], axis=1)
+
+
+class RandomShear(_TransformLayer):
+    """In training, shears each image about its top-left corner, as Keras: the output pixel
+    (row, col) reads the input at column col + sx * row and row sy * col + row, with sx drawn
+    from ``x_factor`` and sy from ``y_factor`` per image, both then negated together for about
+    half the images.
+
+    Args:
+        x_factor: a number f in [0, 1] (sx drawn from [-f, f]) or a pair (lower, upper) in
+            [0, 1]. Defaults to ``0.0``.
+        y_factor: the same for sy. Defaults to ``0.0``.
+        interpolation: ``'bilinear'`` or ``'nearest'``. Defaults to ``'bilinear'``.
+        fill_mode: ``'reflect'``, ``'wrap'``, ``'constant'`` or ``'nearest'``: what lies past
+            the edges. Defaults to ``'reflect'``.
+        fill_value: the value outside for ``'constant'``. Defaults to ``0.0``.
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> shear = numnet.layers.RandomShear(x_factor=0.5, fill_mode="constant")
+        >>> t = {"shear_factor": np.array([[1.0, 0.0]])}      # sx = 1: each row moves left
+        >>> shear.transform_images(np.arange(6.0).reshape(1, 2, 3, 1), t)[0, :, :, 0].numpy()
+        array([[0., 1., 2.],
+               [4., 5., 0.]], dtype=float32)
+    """
+
+    def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear",
+                 fill_mode="reflect", fill_value=0.0, data_format=None, seed=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.x_factor = _factor(x_factor, (0, 1), "RandomShear(x_factor)")
+        self.y_factor = _factor(y_factor, (0, 1), "RandomShear(y_factor)")
+        # a number f in [0, 1] gives (-f, f) here (Keras's own rule for the shears)
+        for name, raw in (("x_factor", x_factor), ("y_factor", y_factor)):
+            if not isinstance(raw, (tuple, list)):
+                setattr(self, name, (-abs(float(raw)), abs(float(raw))))
+        self.interpolation = _choice(interpolation, ("bilinear", "nearest"),
+                                     "RandomShear(interpolation)")
+        self.fill_mode = _choice(fill_mode, FILL_MODES, "RandomShear(fill_mode)")
+        self.fill_value = fill_value
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        """``{'shear_factor': (batch, 2) float32 (sx, sy), 'input_shape': ...}``, or None
+        when not training."""
+        if not training:
+            return None
+        images = _images_of(data)
+        rng = self._generator()
+        n = _batch_size(images)
+        sign = np.where(rng.uniform(0, 1, (n, 1)) > 0.5, -1.0, 1.0)
+        shear_y = rng.uniform(*self.y_factor, (n, 1))
+        shear_x = rng.uniform(*self.x_factor, (n, 1))
+        shear = (np.concatenate([shear_x, shear_y], axis=1) * sign).astype(np.float32)
+        return {"shear_factor": shear, "input_shape": tuple(images.shape)}
+
+    def _transform(self, images, transformation):
+        return affine_transform(images, _shear_matrices(transformation["shear_factor"]),
+                                self.interpolation, self.fill_mode, float(self.fill_value))
+
+    def get_config(self):
+        return {**super().get_config(), "x_factor": self.x_factor, "y_factor": self.y_factor,
+                "fill_mode": self.fill_mode, "interpolation": self.interpolation,
+                "fill_value": self.fill_value}
+
+
+def _apply_where(apply, changed: Tensor, images: Tensor) -> Tensor:
+    """Per image, ``changed`` where ``apply`` (host booleans, one an image), else ``images``."""
+    mask = backend.to_device(apply).astype(bool).reshape(-1, 1, 1, 1)
+    return ops.where(mask, changed, images)
+
+
+class RandomPerspective(_TransformLayer):
+    """In training, warps images in perspective, as Keras: each image is changed with a
+    probability drawn uniformly from ``factor``; then each corner (x, y) of the image (x in
+    [0, width - 1], y in [0, height - 1]) moves to (x (1 + u), y (1 + v)), u and v uniform in
+    [-scale / 2, scale / 2] (so the corner at the origin stays), and the image is resampled by
+    the homography between the corners (``fill_value`` outside).
+
+    Args:
+        factor: a number f in [0, 1] (the probability drawn from [0, f]) or a pair. Defaults to
+            ``1.0``.
+        scale: how far the corners move, in [0, 1]. Defaults to ``1.0``.
+        interpolation: ``'bilinear'`` or ``'nearest'``. Defaults to ``'bilinear'``.
+        fill_value: the value outside the warped image. Defaults to ``0.0``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> layer = numnet.layers.RandomPerspective(factor=1.0, scale=0.5, seed=0)
+        >>> layer(np.ones((2, 8, 8, 3)), training=True).shape
+        (2, 8, 8, 3)
+    """
+
+    def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_value=0.0,
+                 seed=None, data_format=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.factor = _factor(factor, (0, 1), "RandomPerspective(factor)")
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or \
+                not 0 <= scale <= 1:
+            raise ValueError(f"RandomPerspective(scale): expected a number in [0, 1], given "
+                             f"{scale!r}.")
+        self.scale = scale
+        self.interpolation = _choice(interpolation, ("bilinear", "nearest"),
+                                     "RandomPerspective(interpolation)")
+        self.fill_value = fill_value
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        """``{'apply_perspective': (batch,) bool, 'start_points': (batch, 4, 2),
+        'end_points': (batch, 4, 2), 'input_shape': ...}`` (points (x, y)), or None when not
+        training."""
+        if not training:
+            return None
+        images = _images_of(data)
+        rng = self._generator()
+        n = _batch_size(images)
+        height, width = tuple(images.shape)[-3:-1]
+        probability = rng.uniform(*self.factor, n)
+        apply = rng.uniform(0.0, 1.0, n) < probability
+        moves = rng.uniform(-0.5 * self.scale, 0.5 * self.scale, (n, 4, 2)).astype(np.float32)
+        corners = np.array([[0.0, 0.0], [width - 1, 0.0], [0.0, height - 1],
+                            [width - 1, height - 1]], dtype=np.float32)
+        start = np.repeat(corners[None], n, axis=0)
+        return {"apply_perspective": apply, "start_points": start,
+                "end_points": start + start * moves, "input_shape": tuple(images.shape)}
+
+    def _transform(self, images, transformation):
+        warped = perspective_transform(images, transformation["start_points"],
+                                       transformation["end_points"], self.interpolation,
+                                       self.fill_value)
+        return _apply_where(transformation["apply_perspective"], warped, images)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "scale": self.scale,
+                "interpolation": self.interpolation, "fill_value": self.fill_value}
+
+
+class RandomElasticTransform(_TransformLayer):
+    """In training, distorts images elastically (Simard et al., 2003), as Keras: each image
+    is changed with a probability drawn uniformly from ``factor``; a strength d drawn from
+    ``scale`` (one for the batch) sets the displacement field's scale alpha = 0.1 d
+    max(height, width) and smoothness sigma = 0.05 d min(height, width)
+    (``numnet.ops.image.elastic_transform``); the batch is then clipped to ``value_range``.
+
+    Args:
+        factor: a number f in [0, 1] (the probability drawn from [0, f]) or a pair. Defaults to
+            ``1.0``.
+        scale: a number s in [0, 1] (d drawn from [0, s]) or a pair. Defaults to ``1.0``.
+        interpolation: ``'bilinear'`` or ``'nearest'``. Defaults to ``'bilinear'``.
+        fill_mode: ``'reflect'``, ``'wrap'``, ``'constant'``, ``'nearest'`` or ``'mirror'``.
+            Defaults to ``'reflect'``.
+        fill_value: the value outside for ``'constant'``. Defaults to ``0.0``.
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> layer = numnet.layers.RandomElasticTransform(seed=0)
+        >>> layer(np.full((1, 16, 16, 1), 7.0), training=True).numpy().round(4).max()
+        7.0
+    """
+
+    def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_mode="reflect",
+                 fill_value=0.0, value_range=(0, 255), seed=None, data_format=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.factor = _factor(factor, (0, 1), "RandomElasticTransform(factor)")
+        self.scale = _factor(scale, (0, 1), "RandomElasticTransform(scale)")
+        self.interpolation = _choice(interpolation, ("bilinear", "nearest"),
+                                     "RandomElasticTransform(interpolation)")
+        self.fill_mode = _choice(fill_mode, (*FILL_MODES, "mirror"),
+                                 "RandomElasticTransform(fill_mode)")
+        self.fill_value = fill_value
+        self.value_range = _value_range(value_range, "RandomElasticTransform(value_range)")
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        """``{'apply_transform': (batch,) bool, 'distortion_factor': d, 'seed': an int for the
+        displacement field}``, or None when not training or the factor or scale is 0."""
+        if not training or self.scale[1] == 0 or self.factor[1] == 0:
+            return None
+        rng = self._generator()
+        n = _batch_size(_images_of(data))
+        probability = rng.uniform(*self.factor, n)
+        apply = rng.uniform(0.0, 1.0, n) < probability
+        strength = float(np.float32(rng.uniform(*self.scale)))
+        return {"apply_transform": apply, "distortion_factor": strength,
+                "seed": int(rng.integers(2 ** 31 - 1))}
+
+    def _transform(self, images, transformation):
+        height, width = images.shape[1:3]
+        strength = float(transformation["distortion_factor"])
+        alpha = max(height, width) * 0.1 * strength
+        sigma = min(height, width) * 0.05 * strength
+        moved = elastic_transform(images, alpha, sigma, self.interpolation, self.fill_mode,
+                                  float(self.fill_value), seed=transformation["seed"])
+        out = _apply_where(transformation["apply_transform"], moved, images)
+        return ops.clip(out, *self.value_range)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "scale": self.scale,
+                "interpolation": self.interpolation, "fill_mode": self.fill_mode,
+                "fill_value": self.fill_value, "value_range": self.value_range}
+
+
+class RandomColorJitter(_RandomImageLayer):
+    """In training, RandomBrightness, RandomContrast, RandomSaturation and RandomHue one after
+    the other (those whose factor is given), each with its own draws, as Keras.
+
+    Args:
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        brightness_factor: RandomBrightness's factor, or None to skip it. Defaults to
+            ``None``.
+        contrast_factor: RandomContrast's factor, or None. Defaults to ``None``.
+        saturation_factor: RandomSaturation's factor, or None. Defaults to ``None``.
+        hue_factor: RandomHue's factor, or None. Defaults to ``None``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> jitter = numnet.layers.RandomColorJitter(brightness_factor=(0.5, 0.5),
+        ...                                          value_range=(0, 1))
+        >>> jitter(np.array([[[[0.1, 0.2, 0.7]]]]), training=True).numpy().ravel()
+        array([0.6, 0.7, 1. ], dtype=float32)
+    """
+
+    def __init__(self, value_range=(0, 255), brightness_factor=None, contrast_factor=None,
+                 saturation_factor=None, hue_factor=None, seed=None, data_format=None,
+                 **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.value_range = value_range
+        self.brightness_factor = brightness_factor
+        self.contrast_factor = contrast_factor
+        self.saturation_factor = saturation_factor
+        self.hue_factor = hue_factor
+        stages = []
+        for factor, kind in ((brightness_factor, RandomBrightness),
+                             (contrast_factor, RandomContrast),
+                             (saturation_factor, RandomSaturation), (hue_factor, RandomHue)):
+            if factor is not None:
+                stage = kind(factor, value_range=value_range, name=f"{self.name}_{kind.__name__}")
+                stage._generator = self._generator  # the jitter's seed drives every stage
+                stages.append(stage)
+        self._stages = stages
+
+    def _augment(self, images):
+        for stage in self._stages:
+            images = stage._augment(images)
+        return images
+
+    def get_config(self):
+        return {**super().get_config(), "value_range": self.value_range,
+                "brightness_factor": self.brightness_factor,
+                "contrast_factor": self.contrast_factor,
+                "saturation_factor": self.saturation_factor, "hue_factor": self.hue_factor}
+
+
+__all__ = ["RandomColorJitter", "RandomElasticTransform", "RandomPerspective", "RandomShear"]
