@@ -1043,8 +1043,8 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear",
     noise = _random.normal((n, h, w, 2), stddev=float(sigma), dtype=dtype, seed=seed)
     field = gaussian_blur(noise, (size, size), (float(sigma), float(sigma)),
                           "channels_last").value * float(alpha)
-    rows = np.arange(h, dtype=dtype)[:, None] + field[..., 0]
-    cols = np.arange(w, dtype=dtype)[None, :] + field[..., 1]
+    rows = backend.xp.arange(h, dtype=dtype)[:, None] + field[..., 0]
+    cols = backend.xp.arange(w, dtype=dtype)[None, :] + field[..., 1]
     order = 1 if interpolation == "bilinear" else 0
     outputs = []
     for b in range(n):
