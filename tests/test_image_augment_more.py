@@ -9,6 +9,8 @@ import pytest
 
 import numnet
 from numnet.layers import (
+    AugMix,
+    RandAugment,
     RandomColorJitter,
     RandomElasticTransform,
     RandomPerspective,
@@ -92,6 +94,9 @@ def test_perspective_of_a_fixed_transformation_matches_keras(interpolation, valu
     lambda: RandomElasticTransform(seed=1),
     lambda: RandomColorJitter(brightness_factor=0.2, contrast_factor=0.3,
                               saturation_factor=0.4, hue_factor=0.2, seed=1),
+    lambda: RandAugment(num_ops=3, seed=1),
+    lambda: AugMix(seed=1),
+    lambda: AugMix(all_ops=False, num_chains=2, chain_depth=4, seed=1),
 ])
 def test_inference_is_identity_training_changes_and_seeds_repeat(make):
     x = _images()
@@ -115,6 +120,48 @@ def test_zero_factors_leave_images_unchanged():
     np.testing.assert_array_equal(RandomElasticTransform(factor=0.0, seed=2)(x).numpy(), x)
     np.testing.assert_array_equal(RandomElasticTransform(scale=0.0, seed=2)(x).numpy(), x)
     np.testing.assert_array_equal(RandomColorJitter(seed=2)(x).numpy(), x)
+    np.testing.assert_array_equal(RandAugment(num_ops=0, seed=2)(x).numpy(), x)
+
+
+def test_rand_augment_builds_its_augmentations_from_factor_as_keras():
+    layer = RandAugment(factor=0.6, value_range=(0, 1))
+    assert list(layer._ops) == [
+        "random_shear", "random_translation", "random_rotation", "random_brightness",
+        "random_color_degeneration", "random_contrast", "random_sharpness",
+        "random_posterization", "solarization", "auto_contrast", "equalization"]
+    assert layer._ops["random_shear"].x_factor == (0.0, 0.6)
+    assert layer._ops["random_posterization"].factor == (1, 4)  # max(1, int(8 * 0.6))
+    assert list(layer._ops["solarization"].value_range) == [0.0, 1.0]
+    assert len(AugMix(all_ops=False)._ops) == 7 and len(AugMix()._ops) == 11
+
+
+def test_rand_augment_picks_each_augmentation_about_equally(monkeypatch):
+    layer = RandAugment(num_ops=2, seed=0)
+    counts = dict.fromkeys(layer._ops, 0)
+    for name, op in layer._ops.items():
+        def count(images, name=name):
+            counts[name] += 1
+            return images
+        monkeypatch.setattr(op, "_augment", count)
+    x = np.zeros((1, 4, 4, 3), "float32")
+    for _ in range(1100):
+        layer(x, training=True)
+    assert sum(counts.values()) == 2200
+    assert all(150 < c < 250 for c in counts.values()), counts  # 200 each expected
+
+
+def test_aug_mix_is_a_convex_blend_of_chains(monkeypatch):
+    layer = AugMix(num_chains=2, chain_depth=1, alpha=0.5, seed=0)
+    for op in layer._ops.values():  # every augmentation adds 10: the blend adds w's share
+        monkeypatch.setattr(op, "_augment", lambda images: images + 10.0)
+    x = np.full((1, 2, 2, 1), 100.0, "float32")
+    rng = np.random.default_rng(0)
+    mixing = rng.dirichlet([0.5, 0.5])
+    weight = rng.beta(0.5, 0.5)
+    picks = rng.integers(0, 12, 1), rng.integers(0, 12, 1)
+    added = sum(m * (10.0 if p[0] < 11 else 0.0) for m, p in zip(mixing, picks))
+    out = layer(x, training=True).numpy()
+    np.testing.assert_allclose(out, 100.0 + (1 - weight) * added, rtol=1e-6)
 
 
 def test_shear_draws_fill_the_factor_ranges_with_random_signs():
@@ -187,6 +234,10 @@ def test_gradients_flow_through_the_geometric_layers():
                                 "interpolation": "bilinear", "fill_mode": "reflect",
                                 "fill_value": 0.0, "value_range": [0.0, 255.0],
                                 "seed": None, "data_format": "channels_last"}),
+    (RandAugment(), {"value_range": (0, 255), "num_ops": 2, "factor": (0, 0.5),
+                     "interpolation": "bilinear", "seed": None}),
+    (AugMix(), {"value_range": (0, 255), "num_chains": 3, "chain_depth": 3, "factor": (0, 0.3),
+                "alpha": 1.0, "all_ops": True, "interpolation": "bilinear", "seed": None}),
     (RandomColorJitter(brightness_factor=0.2),
      {"value_range": (0, 255), "brightness_factor": 0.2, "contrast_factor": None,
       "saturation_factor": None, "hue_factor": None, "seed": None,
@@ -207,6 +258,9 @@ def test_configs_as_keras_and_round_trip(layer, expected):
     (lambda: RandomPerspective(scale=2.0), "scale"),
     (lambda: RandomPerspective(interpolation="cubic"), "interpolation"),
     (lambda: RandomElasticTransform(factor=-0.5), "factor"),
+    (lambda: RandAugment(num_ops=-1), "num_ops"),
+    (lambda: AugMix(alpha=0), "alpha"),
+    (lambda: AugMix(num_chains=0), "num_chains"),
 ])
 def test_bad_arguments(make, message):
     with pytest.raises(ValueError, match=message):
@@ -218,12 +272,14 @@ def test_augmentations_round_trip_numnet_files(tmp_path):
         numnet.layers.Input((7, 9, 3)), RandomShear(0.2, 0.2, seed=0),
         RandomPerspective(seed=0), RandomElasticTransform(seed=0),
         RandomColorJitter(brightness_factor=0.1, hue_factor=0.1, seed=0),
+        RandAugment(seed=0), AugMix(seed=0),
     ])
     path = str(tmp_path / "model.numnet")
     model.save(path)
     again = numnet.models.load_model(path)
     assert [type(layer).__name__ for layer in again.layers] == \
-        ["RandomShear", "RandomPerspective", "RandomElasticTransform", "RandomColorJitter"]
+        ["RandomShear", "RandomPerspective", "RandomElasticTransform", "RandomColorJitter",
+         "RandAugment", "AugMix"]
     np.testing.assert_array_equal(again.predict(_images(), verbose=0), _images())
 
 
@@ -253,11 +309,13 @@ def test_augmentations_load_from_keras_files(tmp_path):
     model = keras.Sequential([keras.Input((7, 9, 3)), keras.layers.RandomShear(0.2, 0.1),
                               keras.layers.RandomPerspective(scale=0.3),
                               keras.layers.RandomElasticTransform(),
-                              keras.layers.RandomColorJitter(contrast_factor=0.2)])
+                              keras.layers.RandomColorJitter(contrast_factor=0.2),
+                              keras.layers.RandAugment(), keras.layers.AugMix()])
     path = str(tmp_path / "augment.keras")
     model.save(path)
     ours = numnet.models.load_model(path)
     assert [type(layer).__name__ for layer in ours.layers] == \
-        ["RandomShear", "RandomPerspective", "RandomElasticTransform", "RandomColorJitter"]
+        ["RandomShear", "RandomPerspective", "RandomElasticTransform", "RandomColorJitter",
+         "RandAugment", "AugMix"]
     assert ours.layers[0].get_config()["y_factor"] in ((-0.1, 0.1), [-0.1, 0.1])
     np.testing.assert_array_equal(ours.predict(_images(), verbose=0), _images())

@@ -158,6 +158,8 @@ from .image_augment import (  # noqa: E402
     Solarization,
 )
 from .image_augment_more import (  # noqa: E402
+    AugMix,
+    RandAugment,
     RandomColorJitter,
     RandomElasticTransform,
     RandomPerspective,
@@ -197,7 +199,7 @@ __all__ += [
     "RandomColorDegeneration", "RandomPosterization", "RandomSharpness", "Pipeline",
     "RandomSaturation", "RandomHue", "Equalization", "RandomGaussianBlur",
     "MelSpectrogram", "STFTSpectrogram", "RandomColorJitter", "RandomElasticTransform",
-    "RandomPerspective", "RandomShear",
+    "RandomPerspective", "RandomShear", "AugMix", "RandAugment",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)

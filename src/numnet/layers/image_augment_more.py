@@ -1,6 +1,6 @@
-"""More image augmentations of Keras 3: RandomColorJitter, RandomShear, RandomPerspective and
-RandomElasticTransform (channels last; active in training only, as numnet's other image
-layers).
+"""More image augmentations of Keras 3: RandomColorJitter, RandomShear, RandomPerspective,
+RandomElasticTransform, and the policies RandAugment and AugMix (channels last; active in
+training only, as numnet's other image layers).
 
 The geometric layers split a call as Keras does: ``get_random_transformation(images)`` draws
 the per-image parameters (host arrays, from ``seed`` or numnet's generator) and
@@ -20,6 +20,8 @@ from .image import (
     FILL_MODES,
     RandomBrightness,
     RandomContrast,
+    RandomRotation,
+    RandomTranslation,
     _as_float,
     _batched,
     _choice,
@@ -27,8 +29,16 @@ from .image import (
     _RandomImageLayer,
     affine_transform,
 )
-from .image_augment import _value_range
-from .image_color import RandomHue, RandomSaturation, _factor
+from .image_augment import AutoContrast, Solarization, _value_range
+from .image_color import (
+    Equalization,
+    RandomColorDegeneration,
+    RandomHue,
+    RandomPosterization,
+    RandomSaturation,
+    RandomSharpness,
+    _factor,
+)
 
 
 def _images_of(data):
@@ -329,4 +339,163 @@ class RandomColorJitter(_RandomImageLayer):
                 "saturation_factor": self.saturation_factor, "hue_factor": self.hue_factor}
 
 
-__all__ = ["RandomColorJitter", "RandomElasticTransform", "RandomPerspective", "RandomShear"]
+_STRUCTURE_OPS = ("random_shear", "random_translation", "random_rotation",
+                  "random_posterization", "solarization", "auto_contrast", "equalization")
+_COLOUR_OPS = ("random_brightness", "random_color_degeneration", "random_contrast",
+               "random_sharpness")
+
+
+def _augment_ops(owner: _RandomImageLayer, names, factor, value_range, interpolation) -> dict:
+    """The named augmentations of RandAugment and AugMix, built as Keras builds them from one
+    factor (lower, upper), each drawing from ``owner``'s generator."""
+    makers = {
+        "random_shear": lambda: RandomShear(factor, factor, interpolation=interpolation),
+        "random_translation": lambda: RandomTranslation(factor, factor,
+                                                        interpolation=interpolation),
+        "random_rotation": lambda: RandomRotation(factor, interpolation=interpolation),
+        "random_brightness": lambda: RandomBrightness(factor, value_range=value_range),
+        "random_color_degeneration": lambda: RandomColorDegeneration(
+            factor, value_range=value_range),
+        "random_contrast": lambda: RandomContrast(factor, value_range=value_range),
+        "random_sharpness": lambda: RandomSharpness(factor, value_range=value_range),
+        "random_posterization": lambda: RandomPosterization(
+            max(1, int(8 * factor[1])), value_range=value_range),
+        "solarization": lambda: Solarization(factor, factor, value_range=value_range),
+        "auto_contrast": lambda: AutoContrast(value_range=value_range),
+        "equalization": lambda: Equalization(value_range=value_range),
+    }
+    built = {}
+    for name in names:
+        layer = makers[name]()
+        layer._generator = owner._generator  # the owner's seed drives every augmentation
+        built[name] = layer
+    return built
+
+
+def _check_count(value, where: str, low: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ValueError(f"{where}: expected an integer >= {low}, given {value!r}.")
+    return value
+
+
+class RandAugment(_RandomImageLayer):
+    """RandAugment (Cubuk et al., 2019), as Keras: in training, ``num_ops`` augmentations
+    chosen at random (one choice for the whole batch, repeats allowed) from RandomShear,
+    RandomTranslation, RandomRotation, RandomBrightness, RandomColorDegeneration,
+    RandomContrast, RandomSharpness, RandomPosterization, Solarization, AutoContrast and
+    Equalization are applied one after the other, each with its own draws. Every one is built
+    from ``factor`` (lower, upper) as Keras builds it (RandomPosterization keeps
+    max(1, int(8 upper)) bits at most).
+
+    Args:
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        num_ops: how many augmentations each call applies. Defaults to ``2``.
+        factor: the strength, a number f in [0, 1] ((0, f)) or a pair. Defaults to ``0.5``.
+        interpolation: for the geometric ones, ``'bilinear'`` or ``'nearest'``. Defaults to
+            ``'bilinear'``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> layer = numnet.layers.RandAugment(num_ops=3, seed=0)
+        >>> layer(np.random.uniform(0, 255, (2, 16, 16, 3)), training=True).shape
+        (2, 16, 16, 3)
+    """
+
+    def __init__(self, value_range=(0, 255), num_ops=2, factor=0.5, interpolation="bilinear",
+                 seed=None, data_format=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.value_range = value_range
+        self.num_ops = _check_count(num_ops, "RandAugment(num_ops)", 0)
+        self.factor = _factor(factor, (0, 1), "RandAugment(factor)")
+        self.interpolation = _choice(interpolation, ("bilinear", "nearest"),
+                                     "RandAugment(interpolation)")
+        self._ops = _augment_ops(self, _STRUCTURE_OPS[:3] + _COLOUR_OPS
+                                 + _STRUCTURE_OPS[3:], self.factor,
+                                 _value_range(value_range, "RandAugment(value_range)"),
+                                 interpolation)
+
+    def _augment(self, images):
+        names = list(self._ops)
+        for index in self._generator().integers(0, len(names), self.num_ops):
+            images = self._ops[names[int(index)]]._augment(images)
+        return images
+
+    def get_config(self):
+        return {**super().get_config(), "value_range": self.value_range,
+                "num_ops": self.num_ops, "factor": self.factor,
+                "interpolation": self.interpolation}
+
+
+class AugMix(_RandomImageLayer):
+    """AugMix (Hendrycks et al., 2020), as Keras: in training, ``num_chains`` copies of the
+    batch each pass through up to ``chain_depth`` augmentations (each step picks one of the
+    list or none, uniformly), the copies are mixed with Dirichlet(alpha) weights, and the mix
+    is blended with the original by w ~ Beta(alpha, alpha): out = clip(w x + (1 - w)
+    sum_k m_k chain_k(x), value_range). The list holds RandomShear, RandomTranslation,
+    RandomRotation, RandomPosterization, Solarization, AutoContrast and Equalization, and with
+    ``all_ops`` also RandomBrightness, RandomColorDegeneration, RandomContrast and
+    RandomSharpness, each built from ``factor`` as in RandAugment.
+
+    Args:
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        num_chains: the augmented copies mixed. Defaults to ``3``.
+        chain_depth: the most augmentations in a chain. Defaults to ``3``.
+        factor: the strength, a number f in [0, 1] ((0, f)) or a pair. Defaults to ``0.3``.
+        alpha: the Dirichlet and Beta parameter. Defaults to ``1.0``.
+        all_ops: include the colour augmentations. Defaults to ``True``.
+        interpolation: ``'bilinear'`` or ``'nearest'``. Defaults to ``'bilinear'``.
+        seed: for reproducible draws. Defaults to ``None`` (numnet's generator).
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> layer = numnet.layers.AugMix(seed=0)
+        >>> layer(np.random.uniform(0, 255, (2, 16, 16, 3)), training=True).shape
+        (2, 16, 16, 3)
+    """
+
+    def __init__(self, value_range=(0, 255), num_chains=3, chain_depth=3, factor=0.3,
+                 alpha=1.0, all_ops=True, interpolation="bilinear", seed=None,
+                 data_format=None, **kwargs):
+        super().__init__(seed, data_format, **kwargs)
+        self.value_range = value_range
+        self._range = _value_range(value_range, "AugMix(value_range)")
+        self.num_chains = _check_count(num_chains, "AugMix(num_chains)")
+        self.chain_depth = _check_count(chain_depth, "AugMix(chain_depth)")
+        self.factor = _factor(factor, (0, 1), "AugMix(factor)")
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or alpha <= 0:
+            raise ValueError(f"AugMix(alpha): expected a positive number, given {alpha!r}.")
+        self.alpha = alpha
+        self.all_ops = all_ops
+        self.interpolation = _choice(interpolation, ("bilinear", "nearest"),
+                                     "AugMix(interpolation)")
+        names = _STRUCTURE_OPS + (_COLOUR_OPS if all_ops else ())
+        self._ops = _augment_ops(self, names, self.factor, self._range, interpolation)
+
+    def _augment(self, images):
+        rng = self._generator()
+        mixing = rng.dirichlet([self.alpha] * self.num_chains)
+        weight = float(rng.beta(self.alpha, self.alpha))
+        names = list(self._ops)
+        mixed = None
+        for k in range(self.num_chains):
+            chain = images
+            for pick in rng.integers(0, len(names) + 1, self.chain_depth):
+                if int(pick) < len(names):  # the last choice is "no augmentation"
+                    chain = self._ops[names[int(pick)]]._augment(chain)
+            part = ops.multiply(chain, float(mixing[k]))
+            mixed = part if mixed is None else ops.add(mixed, part)
+        out = ops.add(ops.multiply(images, weight), ops.multiply(mixed, 1.0 - weight))
+        return ops.clip(out, *self._range)
+
+    def get_config(self):
+        return {**super().get_config(), "value_range": self.value_range,
+                "num_chains": self.num_chains, "chain_depth": self.chain_depth,
+                "factor": self.factor, "alpha": self.alpha, "all_ops": self.all_ops,
+                "interpolation": self.interpolation}
+
+
+__all__ = ["AugMix", "RandAugment", "RandomColorJitter", "RandomElasticTransform",
+           "RandomPerspective", "RandomShear"]
