@@ -578,3 +578,14 @@ def test_function_as_a_method_and_its_concrete_function():
 def test_pow_keeps_integer_dtype():
     assert tf.pow(tf.constant([1, 2]), 2).dtype == "int32"
     assert tf.pow(tf.constant([1, 2]), 2).numpy().tolist() == [1, 4]
+
+
+def test_numpy_of_a_scalar_is_a_numpy_scalar():
+    """TensorFlow: a 0-d Tensor's numpy() is a NumPy scalar (hashable, a dict key); a Keras
+    Variable's numpy() is a 0-d array."""
+    value = tf.constant(3).numpy()
+    assert type(value) is np.int32 and {value: "three"}[3] == "three"
+    assert type(tf.constant(2.5).numpy()) is np.float32
+    assert isinstance(tf.Variable(2.0).numpy(), np.ndarray)
+    assert np.asarray(tf.constant(3)).shape == ()
+    assert tf.constant("a").numpy() == b"a"

@@ -192,13 +192,14 @@ class Tensor:
         return int(self.value.size)
 
     def numpy(self):
-        """The value as a NumPy array (copied to the host from a GPU)."""
-        return backend.to_numpy(self.value)
+        """The value as a NumPy array (copied to the host from a GPU); a NumPy scalar
+        (``numpy.float32(2.0)``) for a 0-d Tensor, as TensorFlow's ``Tensor.numpy()`` gives
+        (a Variable gives a 0-d array, as Keras's ``Variable.numpy()``)."""
+        out = backend.to_numpy(self.value)
+        return out[()] if getattr(out, "ndim", 1) == 0 and not isinstance(self, Variable) else out
 
     def __array__(self, dtype=None, copy=None):
-        out = self.numpy()
-        if not isinstance(out, _numpy.ndarray):  # a scalar string tensor's numpy() is bytes
-            out = _numpy.asarray(self.value)
+        out = _numpy.asarray(backend.to_numpy(self.value))  # (numpy() of 0-d is a scalar)
         return out if dtype is None else out.astype(dtype, copy=False)
 
     def __len__(self) -> int:
@@ -470,11 +471,11 @@ class StringTensor(Tensor):
     __slots__ = ()
 
     def numpy(self):
-        out = super().numpy()
+        out = backend.to_numpy(self.value)
         return out.item() if out.ndim == 0 else out
 
     def tolist(self):
-        out = super().numpy()
+        out = backend.to_numpy(self.value)
         return out.item() if out.ndim == 0 else out.tolist()
 
     def _compare_text(self, other, equal: bool):

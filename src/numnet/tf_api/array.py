@@ -852,7 +852,7 @@ def bitcast(input, type, name=None) -> Tensor:  # noqa: A002
 
     Example:
         >>> numnet.bitcast(numnet.constant(1.0), numnet.int32).numpy()
-        array(1065353216, dtype=int32)
+        np.int32(1065353216)
     """
     x = np.array(array(input), order="C")  # (0-d stays 0-d)
     dtype = np.dtype(type)

@@ -679,7 +679,7 @@ def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's name
     Example:
         >>> numnet.py_function(lambda x: x * 2.0, [numnet.constant(3.0)], numnet.float32
         ...                    ).numpy()
-        array(6., dtype=float32)
+        np.float32(6.0)
     """
     args = [a if isinstance(a, Tensor) else to_tensor(a) for a in (inp or [])]
     out = func(*args)
