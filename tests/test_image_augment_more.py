@@ -10,6 +10,7 @@ import pytest
 import numnet
 from numnet.layers import (
     AugMix,
+    ContrastLimitedAdaptiveHistogramEqualization,
     RandAugment,
     RandomColorJitter,
     RandomElasticTransform,
@@ -281,6 +282,64 @@ def test_augmentations_round_trip_numnet_files(tmp_path):
         ["RandomShear", "RandomPerspective", "RandomElasticTransform", "RandomColorJitter",
          "RandAugment", "AugMix"]
     np.testing.assert_array_equal(again.predict(_images(), verbose=0), _images())
+
+
+# Keras 3.15 on default_rng(5): uniform(0, 255, (2, 13, 10, 3)), then uniform(0, 1, (12, 16, 1))
+# squared (the case with value_range (0, 1)); values at the indices and the sum
+CLAHE_CASES = [
+    ({}, [129, 259, 389, 519, 649, 779],
+     [2.93678, 104.5369, 51.74042, 115.6591, 104.5369, 211.0707], 96603.141),
+    ({"clip_limit": 2.0, "tile_grid_size": (3, 4)}, [129, 259, 389, 519, 649, 779],
+     [1.587179, 103.8979, 49.88788, 117.5094, 101.8929, 209.6612], 96223.078),
+    ({"clip_limit": 0.0, "tile_grid_size": (2, 2)}, [129, 259, 389, 519, 649, 779],
+     [6.088776, 114.0378, 51.0, 108.7745, 110.602, 196.7143], 101040.66),
+    ({"value_range": (0, 1), "tile_grid_size": (4, 4), "clip_limit": 1.5},
+     [31, 63, 95, 127, 159, 191],
+     [0.0, 0.01688235, 0.1475925, 0.01323531, 0.006624149, 0.9303386], 71.46949),
+    ({"tile_grid_size": (1, 1), "clip_limit": 100.0}, [129, 259, 389, 519, 649, 779],
+     [1.976744, 120.4724, 43.15385, 120.5814, 104.7674, 205.9615], 99851.516),
+]
+
+
+def _clahe_inputs():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0, 255, (2, 13, 10, 3)).astype("float32")
+    return x, rng.uniform(0, 1, (12, 16, 1)).astype("float32") ** 2
+
+
+@pytest.mark.parametrize("args, index, values, total", CLAHE_CASES)
+def test_clahe_matches_keras(args, index, values, total):
+    x, small = _clahe_inputs()
+    x = small if "value_range" in args else x
+    layer = ContrastLimitedAdaptiveHistogramEqualization(**args)
+    out = layer(x).numpy()
+    assert out.shape == x.shape and out.dtype == np.float32
+    scale = 1.0 if "value_range" in args else 255.0
+    np.testing.assert_allclose(out.ravel()[index], values, rtol=1e-5, atol=1e-6 * scale)
+    np.testing.assert_allclose(out.sum(), total, rtol=1e-6)
+    np.testing.assert_array_equal(layer(x, training=False).numpy(), out)  # always applies
+
+
+def test_clahe_one_tile_by_hand():
+    # no limit: level -> (cdf(level) - min cdf) * 255 / (pixels - min cdf), min cdf = 0 here
+    clahe = ContrastLimitedAdaptiveHistogramEqualization(clip_limit=0, tile_grid_size=(1, 1))
+    out = clahe(np.array([[[[10.0], [20.0], [30.0], [40.0]]]], "float32")).numpy()
+    np.testing.assert_allclose(out.ravel(), [63.75, 127.5, 191.25, 255.0])
+    flat = clahe(np.full((1, 4, 4, 1), 9.0, "float32")).numpy()
+    np.testing.assert_array_equal(flat, 255.0)
+    # limit 4: a count of 1 against a cap of 4 * 4 / 256: the excess spread on 256 bins
+    limited = ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(1, 1))
+    out = limited(np.array([[[[10.0], [20.0], [30.0], [40.0]]]], "float32")).numpy()
+    cap, spread = 4 * 4 / 256, (4 - 4 * (4 * 4 / 256)) / 256
+    cdf = np.array([11, 21, 31, 41]) * spread + np.arange(1, 5) * cap
+    low = spread  # the first bin's cumulative count
+    np.testing.assert_allclose(out.ravel(), (cdf - low) * 255 / (4 - low), rtol=1e-5)
+    with pytest.raises(ValueError, match="tile_grid_size"):
+        ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(0, 2))
+    config = clahe.get_config()
+    assert "seed" not in config and config["tile_grid_size"] == (1, 1)
+    assert ContrastLimitedAdaptiveHistogramEqualization.from_config(config).get_config() == \
+        config
 
 
 def _keras():

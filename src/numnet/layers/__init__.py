@@ -159,6 +159,7 @@ from .image_augment import (  # noqa: E402
 )
 from .image_augment_more import (  # noqa: E402
     AugMix,
+    ContrastLimitedAdaptiveHistogramEqualization,
     RandAugment,
     RandomColorJitter,
     RandomElasticTransform,
@@ -200,6 +201,7 @@ __all__ += [
     "RandomSaturation", "RandomHue", "Equalization", "RandomGaussianBlur",
     "MelSpectrogram", "STFTSpectrogram", "RandomColorJitter", "RandomElasticTransform",
     "RandomPerspective", "RandomShear", "AugMix", "RandAugment",
+    "ContrastLimitedAdaptiveHistogramEqualization",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)

@@ -1,6 +1,7 @@
 """More image augmentations of Keras 3: RandomColorJitter, RandomShear, RandomPerspective,
-RandomElasticTransform, and the policies RandAugment and AugMix (channels last; active in
-training only, as numnet's other image layers).
+RandomElasticTransform, the policies RandAugment and AugMix (channels last; active in training
+only, as numnet's other image layers), and ContrastLimitedAdaptiveHistogramEqualization
+(always active).
 
 The geometric layers split a call as Keras does: ``get_random_transformation(images)`` draws
 the per-image parameters (host arrays, from ``seed`` or numnet's generator) and
@@ -29,7 +30,7 @@ from .image import (
     _RandomImageLayer,
     affine_transform,
 )
-from .image_augment import AutoContrast, Solarization, _value_range
+from .image_augment import AutoContrast, Solarization, _rescale, _value_range
 from .image_color import (
     Equalization,
     RandomColorDegeneration,
@@ -497,5 +498,118 @@ class AugMix(_RandomImageLayer):
                 "interpolation": self.interpolation}
 
 
-__all__ = ["AugMix", "RandAugment", "RandomColorJitter", "RandomElasticTransform",
-           "RandomPerspective", "RandomShear"]
+def _clahe_values(x, grid, clip_limit: float):
+    """CLAHE of (batch, height, width, channels) values in [0, 255], an array of backend.xp
+    in float32: one clipped histogram of 256 bins a tile, channel and image, its normalized
+    cumulative sum as the tile's mapping, and each pixel mapped by the four nearest tiles'
+    mappings, bilinearly weighted by its distance to their centres."""
+    xp = backend.xp
+    f32 = xp.float32
+    n, height, width, channels = x.shape
+    grid_h, grid_w = grid
+    tile_h, tile_w = -(-height // grid_h), -(-width // grid_w)
+    pad_h, pad_w = tile_h * grid_h - height, tile_w * grid_w - width
+    if pad_h or pad_w:
+        x = xp.pad(x, [(0, 0), (0, pad_h), (0, pad_w), (0, 0)], mode="symmetric")
+    levels = xp.clip(x.astype(xp.int32), 0, 255)  # truncated, as an integer cast does
+    tiles = levels.reshape(n, grid_h, tile_h, grid_w, tile_w, channels)
+    tiles = tiles.transpose(0, 1, 3, 5, 2, 4).reshape(-1, tile_h * tile_w)
+    rows = xp.arange(tiles.shape[0], dtype=xp.int64)[:, None] * 256
+    hists = xp.bincount((rows + tiles).ravel(), minlength=tiles.shape[0] * 256)
+    hists = hists.reshape(n, grid_h, grid_w, channels, 256).astype(f32)
+    area = tile_h * tile_w
+    if clip_limit > 0:
+        clipped = xp.minimum(hists, f32(clip_limit * area / 256.0))
+        excess = (hists - clipped).sum(axis=-1, keepdims=True)
+        hists = clipped + excess / f32(256.0)
+    cdf = xp.cumsum(hists, axis=-1)
+    low = cdf.min(axis=-1, keepdims=True)
+    span = f32(area) - low
+    span = xp.where(span == 0, f32(1.0), span)
+    table = xp.clip((cdf - low) * f32(255.0) / span, 0, 255)
+    table = xp.concatenate([table[:, :1], table, table[:, -1:]], axis=1)
+    table = xp.concatenate([table[:, :, :1], table, table[:, :, -1:]], axis=2)
+
+    def corners(size, tile, count):
+        position = (xp.arange(size, dtype=f32) - f32(tile / 2.0)) / f32(tile) + f32(1.0)
+        first = xp.floor(position)
+        weight = position - first
+        return (xp.clip(first, 0, count + 1).astype(xp.int64),
+                xp.clip(first + 1, 0, count + 1).astype(xp.int64), weight)
+
+    y0, y1, wy = corners(tile_h * grid_h, tile_h, grid_h)
+    x0, x1, wx = corners(tile_w * grid_w, tile_w, grid_w)
+    b = xp.arange(n)[:, None, None, None]
+    c = xp.arange(channels)[None, None, None, :]
+    y0, y1, wy = (v[None, :, None, None] for v in (y0, y1, wy))
+    x0, x1, wx = (v[None, None, :, None] for v in (x0, x1, wx))
+    top = table[b, y0, x0, c, levels] * (1 - wx) + table[b, y0, x1, c, levels] * wx
+    bottom = table[b, y1, x0, c, levels] * (1 - wx) + table[b, y1, x1, c, levels] * wx
+    return (top * (1 - wy) + bottom * wy)[:, :height, :width].astype(f32)
+
+
+class ContrastLimitedAdaptiveHistogramEqualization(_RandomImageLayer):
+    """Contrast-limited adaptive histogram equalization (CLAHE), as Keras: the images (mapped
+    to [0, 255] and cut to integer levels) are split into ``tile_grid_size`` tiles; each
+    tile, channel and image gets a 256-bin histogram whose counts above clip_limit * tile
+    pixels / 256 are cut and spread evenly over all bins, and its normalized cumulative sum
+    maps levels to [0, 255] ((cdf - min cdf) * 255 / (pixels - min cdf), where the minimum
+    runs over all 256 bins, as Keras); each pixel takes the bilinear blend of the mappings of
+    the four tiles whose centres surround it. Images whose height or width is not a multiple of the
+    grid are padded by mirroring for the histograms. Applies in training and in inference,
+    as Keras. Not differentiable (the values are quantized).
+
+    Args:
+        value_range: (low, high) of the images. Defaults to ``(0, 255)``.
+        clip_limit: the histogram's cap, in multiples of a flat histogram's height; 0 or less
+            for plain adaptive equalization. Defaults to ``4.0``.
+        tile_grid_size: (rows, cols) of tiles. Defaults to ``(8, 8)``.
+        data_format: None or ``'channels_last'``. Defaults to ``None``.
+        **kwargs: the Layer arguments: ``name``, ``dtype``.
+
+    Example:
+        >>> clahe = numnet.layers.ContrastLimitedAdaptiveHistogramEqualization(
+        ...     clip_limit=0, tile_grid_size=(1, 1))     # one tile, no limit: (cdf - 0) / 4
+        >>> clahe(np.array([[[[10.0], [20.0], [30.0], [40.0]]]])).numpy().ravel()
+        array([ 63.75, 127.5 , 191.25, 255.  ], dtype=float32)
+    """
+
+    def __init__(self, value_range=(0, 255), clip_limit=4.0, tile_grid_size=(8, 8),
+                 data_format=None, **kwargs):
+        super().__init__(None, data_format, **kwargs)
+        where = "ContrastLimitedAdaptiveHistogramEqualization"
+        self.value_range = value_range
+        self._range = _value_range(value_range, f"{where}(value_range)")
+        if isinstance(clip_limit, bool) or not isinstance(clip_limit, (int, float)):
+            raise ValueError(f"{where}(clip_limit): expected a number, given {clip_limit!r}.")
+        self.clip_limit = clip_limit
+        try:
+            rows, cols = tile_grid_size
+            ok = all(isinstance(v, int) and not isinstance(v, bool) and v >= 1
+                     for v in (rows, cols))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ValueError(f"{where}(tile_grid_size): expected two positive integers (rows, "
+                             f"cols), given {tile_grid_size!r}.")
+        self.tile_grid_size = tile_grid_size
+
+    def call(self, inputs, training=True):
+        _image_rank(self, inputs.shape, (3, 4))
+        return _batched(self._augment, _as_float(self, inputs))
+
+    def _augment(self, images):
+        values = _rescale(images, self._range, (0, 255)).value.astype(backend.xp.float32)
+        out = _clahe_values(values, tuple(self.tile_grid_size), float(self.clip_limit))
+        out = _rescale(Tensor(out), (0, 255), self._range)
+        return out if out.dtype == images.dtype else ops.cast(out, images.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("seed", None)
+        return {**config, "value_range": self.value_range, "clip_limit": self.clip_limit,
+                "tile_grid_size": self.tile_grid_size}
+
+
+__all__ = ["AugMix", "ContrastLimitedAdaptiveHistogramEqualization", "RandAugment",
+           "RandomColorJitter", "RandomElasticTransform", "RandomPerspective", "RandomShear"]
