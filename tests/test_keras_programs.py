@@ -732,6 +732,9 @@ EXPECTED = {
                         "after_transfer": (of("before_transfer", 1.05), 1.0),
                         "built_with_rank_trainable": (3, 3), "built_with_rank_enabled": (1, 1),
                         "rebuilt_rank": (2, 2), "rebuilt_alpha": (4, 4), "rebuilt_enabled": (1, 1),
+                        "table_moved": (0.0, 0.0), "table_gap": (0.0, 1e-5),
+                        "embedding_trainable": (2, 2),
+                        "text_loss_2": (None, of("text_loss_0", 0.8)),
                         "loss_4": (None, of("loss_0", 0.6))},
 }
 
@@ -1263,7 +1266,9 @@ KERAS_TOLERANCE = {
                             "built_with_rank_enabled", "rebuilt_rank", "rebuilt_enabled")},
                         "b_start_sum": ("rel", 1e-5), "before_transfer": ("abs", 0.01),
                         "after_transfer": ("abs", 0.01), "merge_gap": ("abs", 1e-5),
-                        "kernel_gap": ("abs", 1e-5)},
+                        "kernel_gap": ("abs", 1e-5), "table_moved": ("abs", 0),
+                        "table_gap": ("abs", 1e-5), "embedding_trainable": ("abs", 0),
+                        **{f"text_loss_{epoch}": ("rel", 1e-4) for epoch in range(3)}},
 }
 
 # Programs with no Keras comparison, and why.

@@ -93,3 +93,31 @@ def test_enable_lora_refuses(case, message):
         layer.enable_lora(1)
     with pytest.raises(ValueError, match=message):
         layer.enable_lora(0 if case == "rank" else 1)
+
+
+def test_embedding_lora_reads_rows_of_the_merged_table():
+    layer = layers.Embedding(4, 3)
+    layer.build()
+    table = np.arange(12, dtype=np.float32).reshape(4, 3)
+    layer.embeddings.assign(table)
+    layer.enable_lora(1, lora_alpha=2)
+    assert [w.name for w in layer.trainable_weights] == ["lora_embeddings_a", "lora_embeddings_b"]
+    assert [w.name for w in layer.non_trainable_weights] == ["embeddings"]
+    ids = np.array([[3, 0, 3]])
+    np.testing.assert_array_equal(layer(ids).numpy(), table[ids])  # b starts at zero
+    a = np.array([[1.0], [0.0], [2.0], [-1.0]], np.float32)
+    layer.lora_embeddings_a.assign(a)
+    layer.lora_embeddings_b.assign(np.array([[1.0, 0.5, 0.0]], np.float32))
+    merged = table + 2.0 * a @ np.array([[1.0, 0.5, 0.0]], np.float32)
+    np.testing.assert_allclose(layer.embeddings.numpy(), merged, rtol=1e-6)
+    np.testing.assert_allclose(layer(ids).numpy(), merged[ids], rtol=1e-6)
+    with numnet.GradientTape() as tape:
+        total = numnet.ops.sum(layer(ids))
+    grad_b = tape.gradient(total, layer.lora_embeddings_b)
+    # rows 3, 0, 3 each add 2 * a[row] to every column: 2 * (-1 + 1 - 1) = -2
+    np.testing.assert_allclose(grad_b.numpy(), [[-2.0, -2.0, -2.0]], rtol=1e-6)
+    config = layer.get_config()
+    assert config["lora_rank"] == 1 and config["lora_alpha"] == 2
+    again = layers.Embedding.from_config(config)
+    again.build()
+    assert again.lora_enabled and again.lora_alpha == 2

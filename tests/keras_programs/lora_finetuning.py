@@ -5,7 +5,8 @@ layer gets enable_lora(rank=2): its kernel is frozen and two small trainable mat
 fine-tuned on a shifted task. The frozen kernels do not move, the trainable parameter count
 drops, layer.kernel becomes the merged kernel (frozen kernel + scaled a @ b), and those merged
 kernels give a plain model with the same predictions. A Dense built with lora_rank= in its
-constructor, and one rebuilt from a LoRA layer's get_config, have LoRA from the start.
+constructor, and one rebuilt from a LoRA layer's get_config, have LoRA from the start. An
+Embedding is adapted the same way (Embedding.enable_lora).
 
 The weights start from a fixed NumPy draw and batches are not shuffled, so the losses are
 Keras's to rounding.
@@ -86,7 +87,40 @@ built_with_rank.build((None, 4))
 rebuilt = layers.Dense.from_config(model.get_layer("hidden_1").get_config())
 rebuilt.build((None, 6))
 
+# An Embedding adapted the same way: its table frozen, a low-rank update trained.
+tokens = rng.integers(1, 20, (n, 5))
+token_labels = (tokens.max(axis=1) > 15).astype("float32")
+text_model = keras.Sequential(
+    [
+        keras.Input(shape=(5,), dtype="int32"),
+        layers.Embedding(20, 8, name="tokens"),
+        layers.GlobalAveragePooling1D(),
+        layers.Dense(1, activation="sigmoid"),
+    ]
+)
+text_model.set_weights(
+    [rng.normal(0.0, 0.4, w.shape).astype("float32") for w in text_model.get_weights()]
+)
+embedding = text_model.get_layer("tokens")
+embedding.enable_lora(rank=2)
+embedding.lora_embeddings_a.assign(rng.normal(0.0, 0.3, (20, 2)).astype("float32"))
+table = keras.ops.convert_to_numpy(embedding.non_trainable_weights[0]).copy()
+text_model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy")
+text_history = text_model.fit(tokens, token_labels, batch_size=32, epochs=3, shuffle=False,
+                              verbose=0)
+table_moved = float(
+    np.abs(keras.ops.convert_to_numpy(embedding.non_trainable_weights[0]) - table).max()
+)
+table_gap = float(np.abs(
+    keras.ops.convert_to_numpy(embedding.embeddings)
+    - (table + keras.ops.convert_to_numpy(embedding.lora_embeddings_a)
+       @ keras.ops.convert_to_numpy(embedding.lora_embeddings_b))
+).max())
+
 RESULT = {
+    "table_moved": table_moved,
+    "table_gap": table_gap,
+    "embedding_trainable": float(len(embedding.trainable_weights)),
     "params_before": float(params_before),
     "params_lora": float(params_lora),
     "kernel_moved": kernel_moved,
@@ -108,4 +142,6 @@ for epoch, value in enumerate(pretrain.history["loss"]):
     RESULT[f"pretrain_loss_{epoch}"] = float(value)
 for epoch, value in enumerate(finetune.history["loss"]):
     RESULT[f"loss_{epoch}"] = float(value)
+for epoch, value in enumerate(text_history.history["loss"]):
+    RESULT[f"text_loss_{epoch}"] = float(value)
 print(RESULT)

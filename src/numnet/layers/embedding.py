@@ -39,8 +39,17 @@ class Embedding(Layer):
             ``None``.
         activity_regularizer: a penalty on the layer's output: a regularizer whose penalty is added
             to the loss (a name such as 'l2', or a Regularizer), or None. Defaults to ``None``.
+        lora_rank: when set, the layer calls ``enable_lora(lora_rank, lora_alpha)`` once built.
+            Defaults to ``None``.
+        lora_alpha: the LoRA scale's numerator (the update is scaled by
+            ``lora_alpha / lora_rank``); None for ``lora_rank``. Defaults to ``None``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
             ``input_shape`` (or ``input_dim``) and ``batch_size``.
+
+    Low-rank adaptation (LoRA): ``layer.enable_lora(rank)`` freezes the embeddings and trains
+    ``lora_embeddings_a`` (input_dim, rank) and ``lora_embeddings_b`` (rank, output_dim); the
+    rows are then read from ``embeddings + (lora_alpha / rank) * a @ b``, which is also what
+    ``layer.embeddings`` gives, as in Keras.
 
     Example:
         >>> x = np.array([[4, 20, 7]])
@@ -50,9 +59,24 @@ class Embedding(Layer):
 
     supports_masking = True
 
+    @property
+    def embeddings(self):
+        """The embeddings Variable; with LoRA enabled, the table the rows are read from:
+        ``embeddings + (lora_alpha / lora_rank) * lora_embeddings_a @ lora_embeddings_b``."""
+        table = self.__dict__.get("embeddings")  # (kept under its own name: checkpoint keys)
+        if table is None or not self.__dict__.get("lora_enabled"):
+            return table
+        update = ops.matmul(self.lora_embeddings_a, self.lora_embeddings_b)
+        return ops.add(table, ops.multiply(update, self.lora_alpha / self.lora_rank))
+
+    @embeddings.setter
+    def embeddings(self, value) -> None:
+        self.__dict__["embeddings"] = value
+
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None,
-                 mask_zero: bool = False, weights=None, activity_regularizer=None, **kwargs):
+                 mask_zero: bool = False, weights=None, activity_regularizer=None,
+                 lora_rank=None, lora_alpha=None, **kwargs):
         if kwargs.pop("input_length", None) is not None:
             warnings.warn("Embedding(input_length): the argument is deprecated in Keras 3 and "
                           "ignored; just remove it.", UserWarning, stacklevel=2)
@@ -68,6 +92,9 @@ class Embedding(Layer):
                              embeddings_constraint)
         self.mask_zero = bool(mask_zero)
         self.embeddings = None
+        self.lora_rank = lora_rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else lora_rank
+        self.lora_enabled = False
         if weights is not None:
             weights = weights if isinstance(weights, list) else [weights]
             shapes = [tuple(getattr(w, "shape", None) or _nested_shape(w)) for w in weights]
@@ -83,6 +110,58 @@ class Embedding(Layer):
                                           self.embeddings_initializer, "embeddings",
                                           regularizer=self.embeddings_regularizer,
                                           constraint=self.embeddings_constraint)
+        if self.lora_rank and not self.lora_enabled:
+            self.built = True
+            self.enable_lora(self.lora_rank, self.lora_alpha)
+
+    def enable_lora(self, rank: int, lora_alpha=None, a_initializer="he_uniform",
+                    b_initializer="zeros") -> None:
+        """Fine-tune through a low-rank update: freeze the embeddings and train
+        ``lora_embeddings_a`` (input_dim, rank) and ``lora_embeddings_b`` (rank, output_dim),
+        the rows read from ``embeddings + (lora_alpha / rank) * a @ b``.
+
+        Args:
+            rank: the rank of the update, a positive integer.
+            lora_alpha: the scale's numerator; None for ``rank``. Defaults to ``None``.
+            a_initializer: how ``lora_embeddings_a`` starts. Defaults to ``"he_uniform"``.
+            b_initializer: how ``lora_embeddings_b`` starts. Defaults to ``"zeros"``.
+
+        Raises:
+            ValueError: when the layer is not built, has an embeddings constraint, already has
+                LoRA enabled, or ``rank`` is not a positive integer.
+
+        Example:
+            >>> layer = numnet.layers.Embedding(10, 4)
+            >>> layer.build()
+            >>> layer.enable_lora(2)
+            >>> [w.name for w in layer.trainable_weights]
+            ['lora_embeddings_a', 'lora_embeddings_b']
+        """
+        table = self.__dict__.get("embeddings")
+        if self.embeddings_constraint is not None:
+            raise ValueError(
+                f"{self.name}.enable_lora: LoRA cannot be used with an embeddings constraint "
+                f"(given {self.embeddings_constraint!r}); build the layer without "
+                "embeddings_constraint.")
+        if not self.built or table is None:
+            raise ValueError(f"{self.name}.enable_lora: the layer is not built yet; call it on "
+                             "an input (or build it) before enabling LoRA.")
+        if self.lora_enabled:
+            raise ValueError(
+                f"{self.name}.enable_lora: LoRA is already enabled; it can be enabled once.")
+        if isinstance(rank, bool) or not isinstance(rank, int) or rank <= 0:
+            raise ValueError(
+                f"{self.name}.enable_lora(rank): expected a positive integer, given {rank!r}.")
+        self.lora_embeddings_a = self.add_weight(
+            (self.input_dim, rank), a_initializer, "lora_embeddings_a",
+            regularizer=self.embeddings_regularizer)
+        self.lora_embeddings_b = self.add_weight(
+            (rank, self.output_dim), b_initializer, "lora_embeddings_b",
+            regularizer=self.embeddings_regularizer)
+        table.trainable = False
+        self.lora_enabled = True
+        self.lora_rank = rank
+        self.lora_alpha = lora_alpha if lora_alpha is not None else rank
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape) + (self.output_dim,)
@@ -142,7 +221,9 @@ class Embedding(Layer):
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
                 "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
                 "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
-                "mask_zero": self.mask_zero}
+                "mask_zero": self.mask_zero,
+                **({"lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha}
+                   if self.lora_rank else {})}
 
 
 def _nested_shape(value) -> tuple:
