@@ -213,6 +213,19 @@ LAYER_EXAMPLES = [
     layers.StackedRNNCells([layers.SimpleRNNCell(3), layers.GRUCell(2, reset_after=False)]),
     layers.TextVectorization(max_tokens=8, output_mode="int", output_sequence_length=4,
                              ngrams=2, vocabulary=["a", "b", "c", "a b"], standardize="lower"),
+    layers.STFTSpectrogram(mode="magnitude", frame_length=8, frame_step=4, fft_length=8,
+                           window="hamming", padding="same"),
+    layers.MelSpectrogram(fft_length=16, sequence_stride=4, sequence_length=16,
+                          sampling_rate=800, num_mel_bins=6, top_db=60.0),
+    layers.RandomShear(x_factor=0.2, y_factor=(0.0, 0.1), fill_mode="constant", seed=16),
+    layers.RandomPerspective(factor=0.5, scale=0.3, seed=17),
+    layers.RandomElasticTransform(factor=0.5, scale=0.2, value_range=(0, 1), seed=18),
+    layers.RandomColorJitter(value_range=(0, 1), brightness_factor=0.1, hue_factor=0.2,
+                             seed=19),
+    layers.RandAugment(value_range=(0, 1), num_ops=3, factor=0.4, seed=20),
+    layers.AugMix(value_range=(0, 1), num_chains=2, chain_depth=2, seed=21),
+    layers.ContrastLimitedAdaptiveHistogramEqualization(value_range=(0, 1), clip_limit=3.0,
+                                                        tile_grid_size=(2, 2)),
 ]
 
 # The rank of each example's input: (4, 6) unless it needs more axes.
@@ -257,7 +270,11 @@ _EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.
                        layers.MixUp, layers.RandomColorDegeneration, layers.RandomErasing,
                        layers.RandomGaussianBlur, layers.RandomGrayscale, layers.RandomHue,
                        layers.RandomInvert, layers.RandomPosterization, layers.RandomSaturation,
-                       layers.RandomSharpness, layers.Solarization)}}
+                       layers.RandomSharpness, layers.Solarization, layers.RandomShear,
+                       layers.RandomPerspective, layers.RandomElasticTransform,
+                       layers.RandomColorJitter, layers.RandAugment, layers.AugMix,
+                       layers.ContrastLimitedAdaptiveHistogramEqualization)},
+                   layers.STFTSpectrogram: (4, 32, 1), layers.MelSpectrogram: (4, 64)}
 
 
 def test_every_numnet_layer_has_a_round_trip_example():

@@ -119,6 +119,21 @@ def get_registered_name(obj) -> str | None:
         return None
 
 
+def keras_registered_name(obj) -> str | None:
+    """Keras's ``keras.utils.get_registered_name``: the name ``obj`` is registered under
+    ("package>name"), else its own ``__name__``.
+
+    Args:
+        obj: a class or function.
+
+    Example:
+        >>> numnet.utils.get_registered_name(numnet.layers.Dense)
+        'Dense'
+    """
+    registered = get_registered_name(obj)
+    return registered if registered is not None else getattr(obj, "__name__", None)
+
+
 def get_registered_object(name: str, custom_objects: dict | None = None):
     """The object for a saved name, found by the full name or the part after '>': in
     ``custom_objects``, then in the ``custom_object_scope`` blocks (innermost first), then in
@@ -147,4 +162,5 @@ def get_registered_object(name: str, custom_objects: dict | None = None):
 
 
 __all__ = ["CustomObjectScope", "custom_object_scope", "get_custom_objects",
-           "get_registered_name", "get_registered_object", "register_serializable"]
+           "get_registered_name", "get_registered_object", "keras_registered_name",
+           "register_serializable"]

@@ -16,10 +16,10 @@ from .registry import (
     CustomObjectScope,
     custom_object_scope,
     get_custom_objects,
-    get_registered_name,
     get_registered_object,
     register_serializable,
 )
+from .registry import keras_registered_name as get_registered_name
 
 register_keras_serializable = register_serializable
 
@@ -116,11 +116,15 @@ def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
         axis: the axis the norm is taken along. Defaults to ``-1``.
         order: the norm's order (2: Euclidean). Defaults to ``2``.
 
+    Returns:
+        A float array of x's float dtype (float32 for integers), as Keras's.
+
     Example:
-        >>> numnet.utils.normalize(np.array([[3.0, 4.0]]))
+        >>> numnet.utils.normalize(np.array([[3.0, 4.0]], "float32"))
         array([[0.6, 0.8]], dtype=float32)
     """
-    x = np.asarray(x, dtype=np.float32)
+    x = np.asarray(x)
+    x = x if x.dtype.kind == "f" else x.astype(np.float32)
     norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
     return x / np.where(norm == 0, 1, norm)
 

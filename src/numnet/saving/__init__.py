@@ -57,10 +57,10 @@ from .registry import (
     CustomObjectScope,
     custom_object_scope,
     get_custom_objects,
-    get_registered_name,
     get_registered_object,
     register_serializable,
 )
+from .registry import keras_registered_name as get_registered_name
 from .schema import FORMAT_VERSION
 from .serialization import deserialize_keras_object, serialize_keras_object
 
