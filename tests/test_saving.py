@@ -1047,3 +1047,16 @@ def test_keras_weights_h5_for_another_architecture_is_refused(tmp_path):
                                 layers.Dense(1)])
     with pytest.raises(ModelFileError, match="dense_2"):
         longer.load_weights(tmp_path / "k.weights.h5")
+
+
+def test_get_registered_name_as_keras():
+    """Keras: the registered "package>name", else the object's own name."""
+    import numnet
+
+    @numnet.saving.register_keras_serializable(package="pkg")
+    class Registered(layers.Layer):
+        pass
+
+    assert numnet.utils.get_registered_name(layers.Dense) == "Dense"
+    assert numnet.saving.get_registered_name(Registered) == "pkg>Registered"
+    assert numnet.utils.normalize(np.array([[3.0, 4.0]])).dtype == np.float64
