@@ -108,6 +108,8 @@ KERAS_LAYERS = frozenset("""
     RandomInvert RandomPosterization RandomSaturation RandomSharpness ReversibleEmbedding
     SeparableConv1D SeparableConv2D Solarization SpatialDropout1D SpatialDropout2D
     SpatialDropout3D SpectralNormalization StackedRNNCells UpSampling3D ZeroPadding3D
+    AugMix ContrastLimitedAdaptiveHistogramEqualization MelSpectrogram RandAugment
+    RandomColorJitter RandomElasticTransform RandomPerspective RandomShear STFTSpectrogram
 """.split())
 """numnet's layers that the writers give Keras in Keras's form (config and weights), each
 checked by loading the file in Keras 3.15 (tests/test_keras_write.py). ``Lambda`` is not one:
@@ -405,6 +407,10 @@ class _Writer:
             raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
                               NOT_IN_LEGACY_H5[name])
         config = self.layer_config(layer, where)
+        if name == "RandomShear":  # Keras reads back a symmetric range only as its bound
+            for key in ("x_factor", "y_factor"):
+                low, high = config[key]
+                config[key] = high if low == -high else [low, high]
         for key, value in KERAS_ONLY_SETTINGS["layers"].get(name, {}).items():
             config.setdefault(key, value)
         spec = _keras_object("keras.layers", name, config)
