@@ -323,7 +323,7 @@ def test_unknown_classes_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize("key, value, name", [
-    ("lora_rank", 4, "Dense"), ("quantization_config", {"mode": "int8"}, "Dense")])
+    ("quantization_config", {"mode": "int8"}, "Dense")])
 def test_settings_that_change_the_computation_are_refused(tmp_path, key, value, name):
     def edit(config):
         _dense(config)["config"][key] = value

@@ -297,7 +297,7 @@ def test_held_layers_are_checked_as_the_model_s_own(tmp_path, marker):
             "arguments": {}})
 
     _refused_file(_edited(tmp_path, lambda_layer),
-                  r"layers\[4\]\.config\.layer: a Lambda layer holds Python code")
+                  r"layers\[4\]\.config\.layer\.config\.function: a Lambda layer holds Python code")
 
     def foreign(layers_):
         layers_[2]["config"]["backward_layer"].update(

@@ -1312,10 +1312,11 @@ FAILS = {
                                    "Keras's optimizers'), so load_model gives a model with no "
                                    "optimizer; Keras writes it by its registered name with its "
                                    "variables and restores both",
-    "lambda_schedule_saving": "model.save to a .keras file refuses every Lambda layer "
-                              "(saving/keras_writer.py: 'holds Python code'), where Keras writes "
-                              "a registered function by its registered name and a Python lambda "
-                              "as bytecode that load_model(safe_mode=False) reads",
+    "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
+                              "'halve' layer, by design: Keras writes its bytecode for "
+                              "load_model(safe_mode=False) to run, and numnet never writes or "
+                              "runs code from a file (its registered functions are written and "
+                              "read by name, as Keras's: tests/test_keras_lambda_files.py)",
 }
 
 

@@ -301,14 +301,9 @@ class Lambda(Layer):
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         if isinstance(function, str):  # a registered function's name, as get_config gives it
-            from ..registry import get_registered_object
-
-            named = get_registered_object(function)
-            if named is None:
-                raise ValueError(
-                    f"Lambda(function): no function is registered as {function!r}; decorate it "
-                    "with @numnet.saving.register_serializable(), or pass the function itself.")
-            function = named
+            function = _registered_function(function, "function")
+        if isinstance(output_shape, str):
+            output_shape = _registered_function(output_shape, "output_shape")
         if not callable(function):
             raise TypeError(f"Lambda(function): expected a callable, given {function!r}.")
         self.function, self.output_shape_arg = function, output_shape
@@ -340,9 +335,25 @@ class Lambda(Layer):
         from ..registry import get_registered_name
 
         name = get_registered_name(self.function) or getattr(self.function, "__name__", None)
+        if callable(output_shape):
+            output_shape = get_registered_name(output_shape) or getattr(
+                output_shape, "__name__", None)
         return {**super().get_config(), "function": name,
                 "output_shape": list(output_shape) if isinstance(output_shape, tuple)
                 else output_shape, "arguments": self.arguments}
+
+
+def _registered_function(name: str, argument: str):
+    """The function registered as ``name`` (Lambda's ``function`` or ``output_shape`` as its
+    config gives it)."""
+    from ..registry import get_registered_object
+
+    found = get_registered_object(name)
+    if found is None or not callable(found):
+        raise ValueError(
+            f"Lambda({argument}): no function is registered as {name!r}; decorate it with "
+            "@numnet.saving.register_serializable(), or pass the function itself.")
+    return found
 
 
 class Masking(Layer):

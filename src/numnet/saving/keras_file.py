@@ -467,10 +467,7 @@ class Translator:
         self.check_keys(spec, where, extra)
         name, family = self.own_name(spec, where)
         if name == "Lambda" and self.loader.lookup(name) is None:
-            raise self.fail(where, (
-                "a Lambda layer holds Python code, and numnet never runs code from a file. "
-                "Write the function as a layer of its own, register it with "
-                "@numnet.saving.register_serializable(), and use that in the model"))
+            spec = {**spec, "config": self.lambda_config(spec.get("config"), where)}
         if family == "applications":  # a layer of Keras's application models: numnet's twin
             name = f"{objects.APPLICATIONS}>{name}"
         cls = self.loader.resolve_class(name, self.tables["layers"][1], Layer, "layer", where)
@@ -493,6 +490,33 @@ class Translator:
                 config, at, cls, f"layer {label!r} ({name})", closed=False)}
         return {"class_name": name,
                 "config": self.config(config, at, own, f"layer {label!r} ({name})")}
+
+    def lambda_config(self, config, where: str) -> dict:
+        """A Lambda's config with its function (and output_shape) given by registered name,
+        as Keras writes a registered function; the bytecode Keras writes for a Python lambda
+        is refused: numnet never runs code from a file."""
+        schema.check(config, schema.ANY_DICT, _at(where, "config"), self.loader.source)
+        out = dict(config)
+        for key in ("function", "output_shape"):
+            value = out.get(key)
+            if not isinstance(value, dict):
+                continue
+            if value.get("class_name") != "function" or not isinstance(value.get("config"), str):
+                raise self.fail(_at(where, f"config.{key}"), (
+                    "a Lambda layer holds Python code, and numnet never runs code from a file. "
+                    "Register the function with @numnet.saving.register_serializable() (Keras "
+                    "then writes its name), or write it as a layer of its own"))
+            found = self.loader.lookup(value["config"])
+            if not callable(found):
+                raise self.fail(_at(where, f"config.{key}"), (
+                    f"the Lambda's {key} {value['config']!r} is not registered in this program; "
+                    "register it with @numnet.saving.register_serializable() (under the same "
+                    "package and name) before loading, or pass it in custom_objects"))
+            out[key] = found
+        if not callable(out.get("function")):
+            raise self.fail(_at(where, "config.function"),
+                            "expected the Lambda's function as Keras writes a registered one")
+        return out
 
     # ----- configs and the objects in them -----
     def config(self, config, where: str, cls: type | None, owner: str, closed: bool = True):

@@ -397,8 +397,7 @@ class _Writer:
                 registered = name
             return self.custom_layer(layer, registered, where, build)
         if name == "Lambda":
-            raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
-                              "holds Python code, which Keras's files do not hold safely")
+            return self.lambda_layer(layer, where, build)
         if name not in KERAS_LAYERS:
             raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
                               "is one that numnet does not write in Keras's form (its config or "
@@ -414,6 +413,32 @@ class _Writer:
         for key, value in KERAS_ONLY_SETTINGS["layers"].get(name, {}).items():
             config.setdefault(key, value)
         spec = _keras_object("keras.layers", name, config)
+        shape = getattr(layer, "input_shape", None)
+        if build and layer.built and shape is not None:
+            spec["build_config"] = {"input_shape": _shape(shape)}
+        return spec
+
+    def lambda_layer(self, layer, where: str, build: bool) -> dict:
+        """A Lambda whose function (and output_shape, when a function) is registered, as Keras
+        writes one: by its registered name. A Python lambda is refused: its code has no safe
+        place in a file (Keras writes its bytecode, which numnet never loads)."""
+        config = self.layer_config(layer, where)
+        for key, value in (("function", layer.function), ("output_shape", layer.output_shape_arg)):
+            if not callable(value):
+                continue
+            registered = get_registered_name(value)
+            if registered is None:
+                label = getattr(value, "__name__", value)
+                raise self.refuse(f"{where}: the layer {layer.name!r} (Lambda)",
+                                  f"holds Python code as its {key} ({label!r}), which numnet "
+                                  "does not write into a file; register the function with "
+                                  "@numnet.saving.register_serializable() so that the file names "
+                                  "it, or write it as a layer of its own")
+            config[key] = {"module": "builtins", "class_name": "function", "config": registered,
+                           "registered_name": "function"}
+        if config.get("output_shape") is None:
+            config.pop("output_shape", None)
+        spec = _keras_object("keras.layers", "Lambda", config)
         shape = getattr(layer, "input_shape", None)
         if build and layer.built and shape is not None:
             spec["build_config"] = {"input_shape": _shape(shape)}
