@@ -1322,11 +1322,6 @@ FAILS = {
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
 DIFFERS_FROM_KERAS: dict[str, str] = {
-    "execution_options": "compile(steps_per_execution=4) leaves fit calling on_train_batch_end "
-                         "after every batch (models/trainer.py runs each step on its own); Keras "
-                         "calls the batch callbacks once per execution of 4 batches, with the "
-                         "index of its last step (3 calls an epoch of 10 batches, the last "
-                         "index 11), and on_test_batch_end likewise",
 }
 
 

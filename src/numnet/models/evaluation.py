@@ -19,7 +19,7 @@ from .arguments import (
     _resolve_verbose,
     _rows,
 )
-from .logs import _add_loss, _LazyLogs, _loss_total
+from .logs import BatchHooks, _add_loss, _LazyLogs, _loss_total
 from .own_step import _feed
 from .steps import KerasSteps
 
@@ -35,20 +35,17 @@ class Evaluation:
         for metric in self._metrics:
             metric.reset_state()
         cb.call("on_test_begin", {})
-        batch_begin = cb.wants("on_test_batch_begin")
-        batch_end = cb.wants("on_test_batch_end")
+        hooks = BatchHooks(cb, "on_test_batch", getattr(self, "_steps_per_execution", 1))
         loss_total, seen, step = _loss_total(), 0, 0
         for xb, yb, swb in it.epoch(None):
-            if batch_begin:
-                cb.call("on_test_batch_begin", step, {})
+            hooks.begin(step)
             count = len(yb)
             loss_total = _add_loss(loss_total, self._test_step(xb, yb, swb), count)
             seen += count
-            if batch_end:
-                running = (loss_total, seen)
-                cb.call("on_test_batch_end", step,
-                        _LazyLogs(lambda r=running: self._results(*r), running))
+            running = (loss_total, seen)
+            hooks.end(step, lambda r=running: _LazyLogs(lambda: self._results(*r), r))
             step += 1
+        hooks.finish()
         it.end_epoch()
         logs = self._results(loss_total, seen) if seen else None
         cb.call("on_test_end", logs if logs is not None else {})
@@ -59,16 +56,14 @@ class Evaluation:
         for metric in self.metrics:
             metric.reset_state()
         cb.call("on_test_begin", {})
-        batch_begin = cb.wants("on_test_batch_begin")
-        batch_end = cb.wants("on_test_batch_end")
+        hooks = BatchHooks(cb, "on_test_batch", getattr(self, "_steps_per_execution", 1))
         logs, step = None, 0
         for xb, yb, swb in it.epoch(None):
-            if batch_begin:
-                cb.call("on_test_batch_begin", step, {})
+            hooks.begin(step)
             logs = steps.pythonify_logs(self.test_step(steps.batch_data(xb, yb, swb)))
-            if batch_end:
-                cb.call("on_test_batch_end", step, dict(logs))
+            hooks.end(step, lambda done=logs: dict(done))
             step += 1
+        hooks.finish()
         it.end_epoch()
         cb.call("on_test_end", logs if logs is not None else {})
         return logs

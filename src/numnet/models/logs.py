@@ -86,3 +86,38 @@ def _add_loss(total, loss, count: int):
         total.add(loss, count)
         return total
     return total + float(loss) * count
+
+
+class BatchHooks:
+    """The batch callbacks of one pass, called as Keras calls them under
+    ``steps_per_execution`` = k: ``<prefix>_begin`` before the first step of each execution
+    of k steps (with its index), ``<prefix>_end`` after its last (index first + k - 1, also
+    for a last execution cut short, as Keras's), with the logs after that step. k = 1 is a
+    call before and after every step."""
+
+    def __init__(self, cb, prefix: str, every: int = 1):
+        self.cb, self.every = cb, max(1, int(every))
+        self.begin_name, self.end_name = f"{prefix}_begin", f"{prefix}_end"
+        self.wants_begin, self.wants_end = cb.wants(self.begin_name), cb.wants(self.end_name)
+        self.pending = None  # (index of the execution's first step, logs maker)
+
+    def begin(self, step: int) -> None:
+        if self.wants_begin and step % self.every == 0:
+            self.cb.call(self.begin_name, step, {})
+
+    def end(self, step: int, logs) -> None:
+        """After step ``step``; ``logs()`` makes its logs (called only when needed)."""
+        if not self.wants_end:
+            return
+        if (step + 1) % self.every == 0:
+            self.pending = None
+            self.cb.call(self.end_name, step, logs())
+        else:
+            self.pending = (step - step % self.every, logs)
+
+    def finish(self) -> None:
+        """The end of an execution that the data cut short."""
+        if self.pending is not None:
+            first, logs = self.pending
+            self.pending = None
+            self.cb.call(self.end_name, first + self.every - 1, logs())

@@ -21,7 +21,7 @@ from .arguments import (
     _resolve_verbose,
     _should_eval,
 )
-from .logs import _add_loss, _LazyLogs, _loss_total
+from .logs import BatchHooks, _add_loss, _LazyLogs, _loss_total
 from .steps import KerasSteps
 
 
@@ -51,7 +51,10 @@ class Trainer:
                 None.
             run_eagerly: train through the autodiff tape step by step instead of numnet's
                 compiled stack step. Defaults to False.
-            steps_per_execution: accepted as Keras's; every step runs on its own. Defaults to 1.
+            steps_per_execution: the steps in one execution, as Keras counts them: every step
+                still runs on its own, and the batch callbacks (``on_train_batch_begin`` /
+                ``_end``, ``on_test_batch_*``) are called once per execution, with the index
+                of its first and of its last step, as Keras calls them. Defaults to 1.
             jit_compile: 'auto' (the default) or True use the compiled stack step for a plain stack
                 of Dense layers; False trains through the tape.
             auto_scale_loss: scale the loss under a mixed-precision policy (see
@@ -69,6 +72,11 @@ class Trainer:
         """
         reject_unknown_kwargs("compile()", kwargs,
                               ["optimizer", "loss", "metrics", "loss_weights", "weighted_metrics"])
+        if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) \
+                or steps_per_execution < 1:
+            raise ValueError(f"compile(steps_per_execution): expected a positive int, given "
+                             f"{steps_per_execution!r}.")
+        self._steps_per_execution = steps_per_execution
         optimizer_obj = optimizers.get(optimizer)
         if (auto_scale_loss and self.dtype_policy.name == "mixed_float16"
                 and not isinstance(optimizer_obj, optimizers.LossScaleOptimizer)):
@@ -449,29 +457,25 @@ class Trainer:
     def _train_epoch(self, train, cb, rng, step: int, running: tuple) -> dict | None:
         """One epoch's batches, from batch ``step``; its logs, or None when no batch came."""
         custom = self._custom
-        batch_begin = cb.wants("on_train_batch_begin")
-        batch_end = cb.wants("on_train_batch_end")
+        hooks = BatchHooks(cb, "on_train_batch", getattr(self, "_steps_per_execution", 1))
         loss_total, seen = _loss_total(running[0]), running[1]
         last_logs: dict = {}
         start = step
         for xb, yb, swb in train.epoch(rng, step):
-            if batch_begin:
-                cb.call("on_train_batch_begin", step, {})
+            hooks.begin(step)
             if custom:
                 last_logs = steps.pythonify_logs(self.train_step(steps.batch_data(xb, yb, swb)))
                 seen += steps.batch_rows(xb)
-                if batch_end:
-                    cb.call("on_train_batch_end", step, dict(last_logs))
+                hooks.end(step, lambda logs=last_logs: dict(logs))
             else:
                 loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), len(yb))
                 seen += len(yb)
-                if batch_end:
-                    now = (loss_total, seen)
-                    cb.call("on_train_batch_end", step,
-                            _LazyLogs(lambda r=now: self._results(*r), now))
+                now = (loss_total, seen)
+                hooks.end(step, lambda r=now: _LazyLogs(lambda: self._results(*r), r))
             step += 1
             if self.stop_training:
                 break
+        hooks.finish()
         if self._stack_step is not None:
             self._stack_step.end_pass()
         train.end_epoch()

@@ -713,7 +713,7 @@ class _Writer:
                 "weighted_metrics": self.per_output(settings.get("weighted_metrics"),
                                                     "metrics", "compile.weighted_metrics"),
                 "run_eagerly": bool(settings.get("run_eagerly", False)),
-                "steps_per_execution": 1,
+                "steps_per_execution": getattr(model, "_steps_per_execution", 1),
                 "jit_compile": settings.get("jit_compile", True),
             }
         except NotKerasCompatible as err:
