@@ -8,6 +8,7 @@ from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from ..autodiff.tensor import no_grad
 from .base import Layer
+from .lora import lora_property
 
 
 class Dense(Layer):
@@ -68,19 +69,9 @@ class Dense(Layer):
 
     supports_masking = True
 
-    @property
-    def kernel(self):
-        """The kernel Variable; with LoRA enabled, the kernel the layer computes with:
-        ``kernel + (lora_alpha / lora_rank) * lora_kernel_a @ lora_kernel_b``."""
-        kernel = self.__dict__.get("kernel")  # (kept under its own name: checkpoint keys)
-        if kernel is None or not self.__dict__.get("lora_enabled"):
-            return kernel
-        update = ops.matmul(self.lora_kernel_a, self.lora_kernel_b)
-        return ops.add(kernel, ops.multiply(update, self.lora_alpha / self.lora_rank))
-
-    @kernel.setter
-    def kernel(self, value) -> None:
-        self.__dict__["kernel"] = value
+    kernel = lora_property("kernel", """The kernel Variable; with LoRA enabled, the kernel the
+        layer computes with: ``kernel + (lora_alpha / lora_rank) * lora_kernel_a @
+        lora_kernel_b``.""")
 
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",

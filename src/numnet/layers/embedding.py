@@ -11,6 +11,7 @@ from ..autodiff import ops
 from ..autodiff.tensor import Tensor
 from ..fast import rows as fast_rows
 from .base import Layer
+from .lora import lora_property
 
 
 class Embedding(Layer):
@@ -59,19 +60,9 @@ class Embedding(Layer):
 
     supports_masking = True
 
-    @property
-    def embeddings(self):
-        """The embeddings Variable; with LoRA enabled, the table the rows are read from:
-        ``embeddings + (lora_alpha / lora_rank) * lora_embeddings_a @ lora_embeddings_b``."""
-        table = self.__dict__.get("embeddings")  # (kept under its own name: checkpoint keys)
-        if table is None or not self.__dict__.get("lora_enabled"):
-            return table
-        update = ops.matmul(self.lora_embeddings_a, self.lora_embeddings_b)
-        return ops.add(table, ops.multiply(update, self.lora_alpha / self.lora_rank))
-
-    @embeddings.setter
-    def embeddings(self, value) -> None:
-        self.__dict__["embeddings"] = value
+    embeddings = lora_property("embeddings", """The embeddings Variable; with LoRA enabled, the
+        table the rows are read from: ``embeddings + (lora_alpha / lora_rank) *
+        lora_embeddings_a @ lora_embeddings_b``.""")
 
     def __init__(self, input_dim: int, output_dim: int, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None,
