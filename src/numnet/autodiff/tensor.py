@@ -128,6 +128,11 @@ class Shape(tuple):
             raise ValueError(f"Shapes {tuple(self)} and {tuple(other)} are incompatible.")
 
 
+_DEFERS: set = set()
+"""Types that Tensor's arithmetic gives way to, so that Python calls their reflected operator
+(``tensor + rt`` is ``rt.__radd__(tensor)``): RaggedTensor registers itself here."""
+
+
 class Tensor:
     """An array that remembers how it was computed.
 
@@ -280,34 +285,50 @@ class Tensor:
         return ops.getitem(self, index)
 
     def __add__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.add(*ops.promote(self, other))
 
     def __radd__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.add(*ops.promote(other, self))
 
     def __sub__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.subtract(*ops.promote(self, other))
 
     def __rsub__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.subtract(*ops.promote(other, self))
 
     def __mul__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.multiply(*ops.promote(self, other))
 
     def __rmul__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.multiply(*ops.promote(other, self))
 
     def __truediv__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.true_divide(self, other)
 
     def __rtruediv__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.true_divide(other, self)
 
@@ -316,26 +337,38 @@ class Tensor:
         return ops.negative(self)
 
     def __pow__(self, exponent):
+        if exponent.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.elementwise_power(self, exponent)
 
     def __rpow__(self, base):
+        if base.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.elementwise_power(base, self)
 
     def __mod__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.mod(self, other)
 
     def __rmod__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.mod(other, self)
 
     def __floordiv__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.floor_divide(other, self)
 
@@ -344,10 +377,14 @@ class Tensor:
         return ops.abs(self)
 
     def __matmul__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.matmul(self, other)
 
     def __rmatmul__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         ops = _ops
         return ops.matmul(other, self)
 
@@ -384,47 +421,39 @@ class Tensor:
         return self._compare(other, _operator.ge)
 
     def __and__(self, other):  # logical for bools, bitwise for ints, as NumPy's &
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         return self._compare(other, _operator.and_)
 
     def __rand__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         return self._compare(other, lambda a, b: b & a)
 
     def __or__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         return self._compare(other, _operator.or_)
 
     def __ror__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         return self._compare(other, lambda a, b: b | a)
 
     def __xor__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         return self._compare(other, _operator.xor)
 
     def __rxor__(self, other):
+        if other.__class__ in _DEFERS:
+            return NotImplemented
         return self._compare(other, lambda a, b: b ^ a)
 
     def __invert__(self):
         return Tensor(~self.value)
 
     __hash__ = object.__hash__
-
-
-def _deferring(method):
-    """``method`` (a binary operator of Tensor) that gives way to an operand whose type sets
-    ``_tensor_defers = True`` (a RaggedTensor), so Python calls that operand's reflected
-    operator: ``tensor + ragged`` is ragged's ``__radd__``."""
-    def operator(self, other):
-        if getattr(type(other), "_tensor_defers", False):
-            return NotImplemented
-        return method(self, other)
-
-    operator.__name__ = operator.__qualname__ = method.__name__
-    operator.__doc__ = method.__doc__
-    return operator
-
-
-for _name in ("add", "sub", "mul", "truediv", "pow", "mod", "floordiv", "matmul", "and", "or",
-              "xor"):
-    for _form in (f"__{_name}__", f"__r{_name}__"):
-        setattr(Tensor, _form, _deferring(Tensor.__dict__[_form]))
 
 
 def _comparable(other) -> bool:

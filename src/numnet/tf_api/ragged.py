@@ -34,6 +34,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
+from ..autodiff import tensor as _tensor_module
 from ..autodiff.tensor import StringTensor, string_tensor
 from ..data.structure import to_component
 from .base import namespace
@@ -147,7 +148,6 @@ class RaggedTensor:
     """
 
     __array_priority__ = 2000  # above Tensor's: ``array + rt`` comes to RaggedTensor.__radd__
-    _tensor_defers = True  # ``tensor + rt`` comes to RaggedTensor.__radd__ too
 
     def __init__(self, values, row_splits, validate: bool = True):
         splits = _splits_array(row_splits, "RaggedTensor(row_splits)")
@@ -1432,6 +1432,9 @@ def _ragged_tile(fn, input, multiples, name=None):  # noqa: A002 - TensorFlow's 
 def _ragged_lookup(fn, params, ids, *args, **kwargs):
     """tf.nn.embedding_lookup with ragged ids: the rows of params in the ids' ragged shape."""
     return ids.with_flat_values(fn(params, ids.flat_values, *args, **kwargs))
+
+
+_tensor_module._DEFERS.add(RaggedTensor)  # ``tensor + rt`` comes to RaggedTensor.__radd__
 
 
 class RaggedTensorSpec:
