@@ -461,17 +461,21 @@ class Trainer:
         loss_total, seen = _loss_total(running[0]), running[1]
         last_logs: dict = {}
         start = step
+        begin, end = hooks.wants_begin, hooks.wants_end
         for xb, yb, swb in train.epoch(rng, step):
-            hooks.begin(step)
+            if begin:
+                hooks.begin(step)
             if custom:
                 last_logs = steps.pythonify_logs(self.train_step(steps.batch_data(xb, yb, swb)))
                 seen += steps.batch_rows(xb)
-                hooks.end(step, lambda logs=last_logs: dict(logs))
+                if end:
+                    hooks.end(step, lambda logs=last_logs: dict(logs))
             else:
                 loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), len(yb))
                 seen += len(yb)
-                now = (loss_total, seen)
-                hooks.end(step, lambda r=now: _LazyLogs(lambda: self._results(*r), r))
+                if end:
+                    now = (loss_total, seen)
+                    hooks.end(step, lambda r=now: _LazyLogs(lambda: self._results(*r), r))
             step += 1
             if self.stop_training:
                 break

@@ -77,12 +77,24 @@ class Adam(Optimizer):
 
     def _step_size(self, learning_rate, t, dtype):
         """learning_rate * sqrt(1 - beta_2^t) / (1 - beta_1^t), computed on host scalars of
-        the variable's floating dtype, as Keras does."""
-        scalar = np.dtype(dtype).type if np.dtype(dtype).kind == "f" else np.float32
-        one, step = scalar(1), scalar(t)
-        beta_1_power, beta_2_power = scalar(self.beta_1) ** step, scalar(self.beta_2) ** step
-        correction = np.sqrt(one - beta_2_power) / (one - beta_1_power)
-        return float(scalar(learning_rate) * correction)
+        the variable's floating dtype, as Keras does (once a step: the variables of one step
+        share it; the dtype's constants are made once)."""
+        key = (learning_rate, t, dtype)
+        cached = self.__dict__.get("_step_size_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        constants = self.__dict__.setdefault("_step_size_constants", {})
+        found = constants.get(dtype)
+        if found is None:
+            scalar = np.dtype(dtype).type if np.dtype(dtype).kind == "f" else np.float32
+            found = constants[dtype] = (scalar, scalar(1), scalar(self.beta_1),
+                                        scalar(self.beta_2))
+        scalar, one, beta_1, beta_2 = found
+        step = scalar(t)
+        correction = np.sqrt(one - beta_2 ** step) / (one - beta_1 ** step)
+        size = float(scalar(learning_rate) * correction)
+        self.__dict__["_step_size_cache"] = (key, size)
+        return size
 
     def update_step(self, g, w, learning_rate, slots):
         xp = backend.xp
