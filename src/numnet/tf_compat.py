@@ -1225,7 +1225,9 @@ class Function:
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        return Function(self.python_function.__get__(instance, owner), self.input_signature)
+        if self.input_signature is None:  # (a plain bound method: nothing to check per call)
+            return self.python_function.__get__(instance, owner)
+        return functools.partial(_call_bound, self, instance)
 
     def get_concrete_function(self, *args, **kwargs):
         """The function for arguments like ``args`` (Tensors or TensorSpecs): a
@@ -1248,6 +1250,13 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<numnet.function {getattr(self.python_function, '__qualname__', '?')}>"
+
+
+def _call_bound(function: Function, instance, *args, **kwargs):
+    """A method ``function`` called on ``instance``: the signature checks the arguments after
+    ``self``, as TensorFlow's does."""
+    args = _check_signature(function.python_function, function.input_signature, args)
+    return function.python_function(instance, *args, **kwargs)
 
 
 class ConcreteFunction:
