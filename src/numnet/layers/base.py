@@ -51,7 +51,8 @@ def normalize_shape(shape, where: str) -> tuple:
 _NOT_OWNED = frozenset({
     "_io", "_input_layer", "_input_layers", "_inputs", "_outputs", "_output", "_input_struct",
     "_graph", "_stack_step", "_train_iterator", "_step_params", "_weights", "_regularized",
-    "_activity_losses", "_call_losses", "_children", "_attr_variables", "_output_mask",
+    "_activity_losses", "_call_losses", "_children", "_attr_variables", "_attr_seeds",
+    "_output_mask",
     "_heads", "_metrics", "_metric_specs", "optimizer", "history", "_loss_obj", "_tracked",
     "_symbolic_call", "_output_slots", "_slot_shapes", "_layers_cache", "_initial_weights",
     "_keras_order_cache",
@@ -59,30 +60,28 @@ _NOT_OWNED = frozenset({
 
 
 def _trackable(value) -> bool:
-    return isinstance(value, (Layer, Variable, list, tuple, dict))
+    return isinstance(value, (Layer, Variable, _random.SeedGenerator, list, tuple, dict))
 
 
-def _walk_attributes(layer) -> tuple[list, list]:
-    """(layers, variables) held in ``layer``'s attributes, at any depth of lists, tuples and
-    dicts, each once, in the order the attributes were set."""
-    layers, variables, seen = [], [], {id(layer)}
+def _walk_attributes(layer) -> tuple[list, list, list]:
+    """(layers, variables, SeedGenerator states) held in ``layer``'s attributes, at any depth
+    of lists, tuples and dicts, each once, in the order the attributes were set."""
+    layers, variables, seeds, seen = [], [], [], {id(layer)}
     stack = [(value, 0) for key, value in reversed(list(vars(layer).items()))
              if key not in _NOT_OWNED]
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, Layer):
+        if isinstance(value, (Layer, Variable, _random.SeedGenerator)):
             if id(value) not in seen:
                 seen.add(id(value))
-                layers.append(value)
-        elif isinstance(value, Variable):
-            if id(value) not in seen:
-                seen.add(id(value))
-                variables.append(value)
+                found = layers if isinstance(value, Layer) else variables \
+                    if isinstance(value, Variable) else seeds
+                found.append(value.state if found is seeds else value)
         elif depth < 8 and isinstance(value, (list, tuple, dict)):
             items = value.values() if isinstance(value, dict) else value
             stack += [(item, depth + 1) for item in reversed(list(items))
-                      if isinstance(item, (Layer, Variable, list, tuple, dict))]
-    return layers, variables
+                      if _trackable(item)]
+    return layers, variables, seeds
 
 
 def _unique(variables) -> list:
@@ -412,9 +411,10 @@ class Layer:
         dicts of them), in the order they were set: Keras's tracking of nested layers."""
         children = self.__dict__.get("_children")
         if children is None:
-            children, variables = _walk_attributes(self)
+            children, variables, seeds = _walk_attributes(self)
             self.__dict__["_children"] = children
             self.__dict__["_attr_variables"] = variables
+            self.__dict__["_attr_seeds"] = seeds
         return children
 
     def _own_variables(self) -> list[Variable]:
@@ -482,25 +482,11 @@ class Layer:
 
     def _seed_states(self) -> list[Variable]:
         """The ``state`` Variables of the SeedGenerators held in attributes (in lists, tuples
-        and dicts too) of this layer and of the layers inside it."""
-        found, stack, seen = [], [self], set()
-        while stack:
-            layer = stack.pop(0)
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            values = [v for k, v in vars(layer).items() if k not in _NOT_OWNED]
-            while values:
-                value = values.pop(0)
-                if isinstance(value, _random.SeedGenerator):
-                    found.append(value.state)
-                elif isinstance(value, (list, tuple)):
-                    values += [v for v in value if isinstance(v, (list, tuple, dict))
-                               or isinstance(v, _random.SeedGenerator)]
-                elif isinstance(value, dict):
-                    values += list(value.values())
-            stack += layer._sublayers()
-        return found
+        and dicts too) of this layer and of the layers inside it (found with the sublayers:
+        :func:`_walk_attributes`)."""
+        children = self._sublayers()
+        return _unique([*self.__dict__.get("_attr_seeds", ()),
+                        *(v for layer in children for v in layer._seed_states())])
 
     def get_weights(self) -> list:
         return [w.numpy().copy() for w in self.weights]
