@@ -396,16 +396,15 @@ class _Writer:
                 # custom_objects (or a custom_object_scope)
                 registered = name
             return self.custom_layer(layer, registered, where, build)
-        if name == "Lambda":
-            return self.lambda_layer(layer, where, build)
-        if name not in KERAS_LAYERS:
+        if name not in KERAS_LAYERS and name != "Lambda":
             raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
                               "is one that numnet does not write in Keras's form (its config or "
                               "weights differ from Keras's)")
         if self.fmt == ".h5" and name in NOT_IN_LEGACY_H5:
             raise self.refuse(f"{where}: the layer {layer.name!r} ({name})",
                               NOT_IN_LEGACY_H5[name])
-        config = self.layer_config(layer, where)
+        config = self.lambda_config(layer, where) if name == "Lambda" else \
+            self.layer_config(layer, where)
         if name == "RandomShear":  # Keras reads back a symmetric range only as its bound
             for key in ("x_factor", "y_factor"):
                 low, high = config[key]
@@ -418,10 +417,11 @@ class _Writer:
             spec["build_config"] = {"input_shape": _shape(shape)}
         return spec
 
-    def lambda_layer(self, layer, where: str, build: bool) -> dict:
-        """A Lambda whose function (and output_shape, when a function) is registered, as Keras
-        writes one: by its registered name. A Python lambda is refused: its code has no safe
-        place in a file (Keras writes its bytecode, which numnet never loads)."""
+    def lambda_config(self, layer, where: str) -> dict:
+        """The config of a Lambda whose function (and output_shape, when a function) is
+        registered, as Keras writes one: by its registered name. A Python lambda is refused:
+        its code has no safe place in a file (Keras writes its bytecode, which numnet never
+        loads)."""
         config = self.layer_config(layer, where)
         for key, value in (("function", layer.function), ("output_shape", layer.output_shape_arg)):
             if not callable(value):
@@ -438,11 +438,7 @@ class _Writer:
                            "registered_name": "function"}
         if config.get("output_shape") is None:
             config.pop("output_shape", None)
-        spec = _keras_object("keras.layers", "Lambda", config)
-        shape = getattr(layer, "input_shape", None)
-        if build and layer.built and shape is not None:
-            spec["build_config"] = {"input_shape": _shape(shape)}
-        return spec
+        return config
 
     def op(self, layer, where: str) -> dict:
         """An op node (``x + 1.0``) as Keras 3 writes an operation of a functional graph; its
