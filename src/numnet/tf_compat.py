@@ -1207,9 +1207,18 @@ class Function:
     checking the arguments against ``input_signature`` when one was given; a method when set
     on a class; ``get_concrete_function`` gives a :class:`ConcreteFunction` for arguments.
 
+    Args:
+        python_function: the function called.
+        input_signature: TensorSpecs its arguments must match, or None. Defaults to ``None``.
+
     Raises (on a call):
         TypeError: an argument whose rank, sizes or dtype differ from its TensorSpec, or more
             arguments than the signature names.
+
+    Example:
+        >>> square = numnet.function(lambda x: x * x)
+        >>> float(square(numnet.constant(3.0))), square.python_function(2.0)
+        (9.0, 4.0)
     """
 
     def __init__(self, python_function, input_signature=None):
@@ -1261,7 +1270,19 @@ def _call_bound(function: Function, instance, *args, **kwargs):
 
 class ConcreteFunction:
     """``Function.get_concrete_function(...)``: callable on arguments that match
-    ``structured_input_signature`` (checked as a signature)."""
+    ``structured_input_signature`` (checked as a signature).
+
+    Args:
+        function: the Function it comes from.
+        specs: the TensorSpecs (or values) of its positional arguments.
+        kwargs: its keyword arguments.
+
+    Example:
+        >>> relu = numnet.function(lambda x: numnet.maximum(0.0, x))
+        >>> concrete = relu.get_concrete_function(numnet.TensorSpec([None], numnet.float32))
+        >>> concrete([-1.0, 2.0]).numpy().tolist()
+        [0.0, 2.0]
+    """
 
     def __init__(self, function: Function, specs: tuple, kwargs: dict):
         self.function, self.structured_input_signature = function, (specs, kwargs)

@@ -323,8 +323,21 @@ def _count(shape, axis) -> int:
 
 
 class ReshapeError(ValueError):
-    """A reshape between sizes that differ; ``size`` (the values given) and ``shape`` (the
-    shape asked for) let a caller see what the shape assumed."""
+    """A reshape between sizes that differ (a ValueError); ``size`` (the values given) and
+    ``shape`` (the shape asked for) let a caller see what the shape assumed.
+
+    Args:
+        message: what went wrong and the fix.
+        size: the number of values given.
+        shape: the shape asked for.
+
+    Example:
+        >>> try:
+        ...     numnet.ops.reshape(np.ones((2, 3)), (4,))
+        ... except ValueError as err:
+        ...     print(err.size, err.shape)
+        6 (4,)
+    """
 
     def __init__(self, message: str, size: int, shape: tuple):
         super().__init__(message)

@@ -22,7 +22,15 @@ import enum
 
 
 class ReduceOp(enum.Enum):
-    """How ``Strategy.reduce`` combines values: ``SUM`` or ``MEAN``."""
+    """How ``Strategy.reduce`` combines values: ``SUM`` or ``MEAN`` (the strings "SUM" and
+    "MEAN" are taken too).
+
+    Example:
+        >>> strategy = numnet.distribute.MirroredStrategy()
+        >>> float(strategy.reduce(numnet.distribute.ReduceOp.MEAN,
+        ...                       numnet.constant([1.0, 3.0]), axis=0))
+        2.0
+    """
 
     SUM = "SUM"
     MEAN = "MEAN"
@@ -30,7 +38,12 @@ class ReduceOp(enum.Enum):
 
 class InputContext:
     """What ``distribute_datasets_from_function`` tells the dataset function: one input
-    pipeline, one replica."""
+    pipeline, one replica.
+
+    Example:
+        >>> numnet.distribute.InputContext().get_per_replica_batch_size(64)
+        64
+    """
 
     num_input_pipelines = 1
     input_pipeline_id = 0
@@ -42,7 +55,15 @@ class InputContext:
 
 
 class ReplicaContext:
-    """The context of the one replica (``tf.distribute.get_replica_context()``)."""
+    """The context of the one replica (``tf.distribute.get_replica_context()``).
+
+    Args:
+        strategy: the strategy the replica belongs to.
+
+    Example:
+        >>> numnet.distribute.get_replica_context().all_reduce("SUM", 5.0)
+        5.0
+    """
 
     def __init__(self, strategy):
         self.strategy = strategy
@@ -152,6 +173,14 @@ class MirroredStrategy(OneDeviceStrategy):
     Raises:
         NotImplementedError: more than one device (numnet runs one replica a process; for
             data parallelism over processes use ``numnet.distribute.MPIStrategy``).
+
+    Example:
+        >>> strategy = numnet.distribute.MirroredStrategy()
+        >>> with strategy.scope():
+        ...     model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(1)])
+        ...     model.compile(optimizer="sgd", loss="mse")
+        >>> strategy.num_replicas_in_sync
+        1
     """
 
     def __init__(self, devices=None, cross_device_ops=None):

@@ -19,7 +19,7 @@ from .arguments import (
     _resolve_verbose,
     _rows,
 )
-from .logs import BatchHooks, _add_loss, _LazyLogs, _loss_total
+from .logs import _add_loss, _BatchHooks, _LazyLogs, _loss_total
 from .own_step import _feed
 from .steps import KerasSteps
 
@@ -35,7 +35,7 @@ class Evaluation:
         for metric in self._metrics:
             metric.reset_state()
         cb.call("on_test_begin", {})
-        hooks = BatchHooks(cb, "on_test_batch", getattr(self, "_steps_per_execution", 1))
+        hooks = _BatchHooks(cb, "on_test_batch", getattr(self, "_steps_per_execution", 1))
         loss_total, seen, step = _loss_total(), 0, 0
         for xb, yb, swb in it.epoch(None):
             hooks.begin(step)
@@ -56,7 +56,7 @@ class Evaluation:
         for metric in self.metrics:
             metric.reset_state()
         cb.call("on_test_begin", {})
-        hooks = BatchHooks(cb, "on_test_batch", getattr(self, "_steps_per_execution", 1))
+        hooks = _BatchHooks(cb, "on_test_batch", getattr(self, "_steps_per_execution", 1))
         logs, step = None, 0
         for xb, yb, swb in it.epoch(None):
             hooks.begin(step)

@@ -88,7 +88,7 @@ def _add_loss(total, loss, count: int):
     return total + float(loss) * count
 
 
-class BatchHooks:
+class _BatchHooks:
     """The batch callbacks of one pass, called as Keras calls them under
     ``steps_per_execution`` = k: ``<prefix>_begin`` before the first step of each execution
     of k steps (with its index), ``<prefix>_end`` after its last (index first + k - 1, also

@@ -21,7 +21,7 @@ from .arguments import (
     _resolve_verbose,
     _should_eval,
 )
-from .logs import BatchHooks, _add_loss, _LazyLogs, _loss_total
+from .logs import _add_loss, _BatchHooks, _LazyLogs, _loss_total
 from .steps import KerasSteps
 
 
@@ -457,7 +457,7 @@ class Trainer:
     def _train_epoch(self, train, cb, rng, step: int, running: tuple) -> dict | None:
         """One epoch's batches, from batch ``step``; its logs, or None when no batch came."""
         custom = self._custom
-        hooks = BatchHooks(cb, "on_train_batch", getattr(self, "_steps_per_execution", 1))
+        hooks = _BatchHooks(cb, "on_train_batch", getattr(self, "_steps_per_execution", 1))
         loss_total, seen = _loss_total(running[0]), running[1]
         last_logs: dict = {}
         start = step

@@ -64,7 +64,15 @@ InvalidArgumentError = _error(
 
 class IndexInvalidArgumentError(InvalidArgumentError, IndexError):
     """An index out of range (tf.gather): TensorFlow's InvalidArgumentError, also an
-    IndexError as Python indexing raises."""
+    IndexError as Python indexing raises. Arguments as :class:`OpError`'s.
+
+    Example:
+        >>> try:
+        ...     numnet.gather(numnet.constant([1, 2]), [5])
+        ... except numnet.errors.InvalidArgumentError:
+        ...     print("out of range")
+        out of range
+    """
 
 
 DeadlineExceededError = _error("DeadlineExceededError", 4, TimeoutError,
