@@ -622,8 +622,9 @@ class Optimizer:
                 for var in variables:
                     if self._decays(var):
                         var.value *= factor
-            pack = None if self._written_as_keras() else self._packed(grads, variables)
-            if self._written_as_keras():
+            keras_style = self._written_as_keras()
+            pack = None if keras_style else self._packed(grads, variables)
+            if keras_style:
                 rate = backend.xp.asarray(lr, dtype="float32")
                 for g, var in zip(grads, variables, strict=True):
                     self.update_step(g, var, rate)
