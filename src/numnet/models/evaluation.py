@@ -42,8 +42,9 @@ class Evaluation:
             count = len(yb)
             loss_total = _add_loss(loss_total, self._test_step(xb, yb, swb), count)
             seen += count
-            running = (loss_total, seen)
-            hooks.end(step, lambda r=running: _LazyLogs(lambda: self._results(*r), r))
+            if hooks.wants_end:
+                running = (loss_total, seen)
+                hooks.end(step, lambda r=running: _LazyLogs(lambda: self._results(*r), r))
             step += 1
         hooks.finish()
         it.end_epoch()
