@@ -1306,12 +1306,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "custom_optimizer_keras_file": "model.save to a .keras file leaves out the compile config of "
-                                   "a model compiled with a registered optimizer of one's own "
-                                   "(saving/keras_writer.py: 'the custom class ... is not one of "
-                                   "Keras's optimizers'), so load_model gives a model with no "
-                                   "optimizer; Keras writes it by its registered name with its "
-                                   "variables and restores both",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "

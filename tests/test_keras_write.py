@@ -390,6 +390,75 @@ def test_compile_settings_keras_lacks_are_left_out_with_a_warning(tmp_path):
         assert "training_config" not in h5.attrs and "optimizer_weights" not in h5
 
 
+@numnet.saving.register_keras_serializable(package="keras_write_tests")
+class _SignMomentum(numnet.optimizers.Optimizer):
+    """An optimizer of one's own as Keras 3 writes one: w -= lr * sign(m)."""
+
+    def __init__(self, learning_rate=0.01, beta=0.9, name="sign_momentum", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta = beta
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self.momentums = [self.add_variable_from_reference(v, "m") for v in variables]
+
+    def update_step(self, gradient, variable, learning_rate):
+        m = self.momentums[self._get_variable_index(variable)]
+        self.assign(m, self.beta * m + (1 - self.beta) * gradient)
+        self.assign_sub(variable, learning_rate * numnet.ops.sign(m))
+
+    def get_config(self):
+        return {**super().get_config(), "beta": self.beta}
+
+
+def test_an_optimizer_of_ones_own_written_as_keras_is_saved_by_its_registered_name(tmp_path):
+    model = numnet.Sequential([numnet.Input((3,)), layers.Dense(2, activation="tanh"),
+                               layers.Dense(1)])
+    _randomize(model)
+    model.compile(_SignMomentum(learning_rate=0.05, beta=0.5), "mse")
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(16, 3)).astype("float32"), rng.normal(size=(16, 1)).astype("float32")
+    for _ in range(3):
+        model.train_on_batch(x, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing left out
+        model.save(tmp_path / "m.keras")
+    spec = json.loads(_members(tmp_path / "m.keras")["config.json"])["compile_config"]
+    assert {key: spec["optimizer"][key] for key in ("module", "class_name", "registered_name")} \
+        == {"module": None, "class_name": "_SignMomentum",
+            "registered_name": "keras_write_tests>_SignMomentum"}
+    assert spec["optimizer"]["config"]["beta"] == 0.5
+    with h5py.File(io.BytesIO(_members(tmp_path / "m.keras")["model.weights.h5"]), "r") as h5:
+        held = [h5[f"optimizer/vars/{i}"][()] for i in range(len(h5["optimizer/vars"]))]
+    assert len(held) == 6
+    assert float(held[0]) == 3 and float(held[1]) == pytest.approx(0.05)  # iteration, rate
+    for value, slot in zip(held[2:], model.optimizer.momentums, strict=True):
+        np.testing.assert_array_equal(value, slot.numpy())  # its own variables, in build order
+    assert np.abs(held[2]).sum() > 0
+    loaded = numnet.saving.load_model(tmp_path / "m.keras")
+    assert type(loaded.optimizer) is _SignMomentum and loaded.optimizer.beta == 0.5
+    assert int(loaded.optimizer.iterations.numpy()) == 3
+    model.train_on_batch(x, y)
+    loaded.train_on_batch(x, y)
+    for ours, theirs in zip(model.get_weights(), loaded.get_weights(), strict=True):
+        np.testing.assert_array_equal(theirs, ours)
+
+
+def test_an_optimizer_of_ones_own_written_as_numnets_is_left_out_naming_the_form(tmp_path):
+    @numnet.saving.register_keras_serializable(package="keras_write_tests")
+    class HalfStep(numnet.optimizers.SGD):
+        pass
+
+    model = numnet.Sequential([numnet.Input((3,)), layers.Dense(1)])
+    model.compile(HalfStep(), "mse")
+    with pytest.warns(UserWarning, match="HalfStep.*is not one of Keras's optimizers.*"
+                                         "update_step\\(gradient, variable, learning_rate\\)"):
+        model.save(tmp_path / "m.keras")
+    assert json.loads(_members(tmp_path / "m.keras")["config.json"])["compile_config"] is None
+
+
 # ----------------------------------------------------------------------------- legacy .h5
 
 

@@ -66,12 +66,13 @@ from ..autodiff.tensor import Tensor
 from ..layers.base import InputLayer
 from ..layers.symbolic import CallSpec, OpLayer, _Slot
 from ..models.functional import keras_layer_order
+from ..optimizers import Optimizer
 from . import keras_h5, keras_ops, objects, state
 from .archive import write_archive
 from .atomic import atomic_write
 from .errors import ModelFileError
 from .keras_ops import HELD_LAYERS
-from .registry import get_registered_name
+from .registry import get_registered_name, get_registered_object
 
 KERAS_VERSION = "3.15.1"
 """The Keras release whose file layout the writers follow (and that the files name)."""
@@ -266,6 +267,18 @@ def _keras_object(module: str, class_name: str, config) -> dict:
             "registered_name": None}
 
 
+def _keras_written_optimizer(name: str):
+    """The registered optimizer class of one's own named ``name`` ("package>Name") when it is
+    written as Keras 3's are (its state is then the Variables its ``build`` made, in order, as
+    Keras keeps them); else None."""
+    if ">" not in name:
+        return None
+    cls = get_registered_object(name)
+    if isinstance(cls, type) and issubclass(cls, Optimizer) and cls._written_as_keras():
+        return cls
+    return None
+
+
 def _function(name: str) -> dict:
     """A function of one's own as Keras writes it: by its registered name ("package>name"),
     or by its plain name, which Keras finds in custom_objects."""
@@ -306,9 +319,14 @@ class _Writer:
         if name == "function":
             raise self.refuse(f"{where}: the custom function {spec.get('config')!r}",
                               "is not one of Keras's")
-        if _TABLES[family]().get(name) is None:
+        custom = _keras_written_optimizer(name) if family == "optimizers" else None
+        if custom is None and _TABLES[family]().get(name) is None:
             raise self.refuse(f"{where}: the custom class {name!r}",
-                              f"is not one of Keras's {family.split('.')[-1]}")
+                              f"is not one of Keras's {family.split('.')[-1]}"
+                              + (" (only an optimizer of one's own written as Keras 3 writes "
+                                 "one, registered, is: build() making its slots with "
+                                 "add_variable_from_reference, update_step(gradient, "
+                                 "variable, learning_rate))" if family == "optimizers" else ""))
         config = {}
         for key, value in (spec.get("config") or {}).items():
             if family == "optimizers" and key == "decay":
@@ -324,6 +342,9 @@ class _Writer:
                                                         "numnet cannot write for Keras")
                 value = self.keras_object(value, inner, f"{where}.{key}")
             config[key] = value
+        if custom is not None:  # by its registered name, as Keras writes one of one's own
+            return {"module": None, "class_name": custom.__name__, "config": config,
+                    "registered_name": name}
         for key, value in KERAS_ONLY_SETTINGS.get(family, {}).get(name, {}).items():
             config.setdefault(key, value)
         return _keras_object(f"keras.{family}", name, config)
@@ -872,7 +893,7 @@ def _optimizer_state(model, stacklevel: int = 2) -> list | None:
     for var, n, array in layout:
         path = scope + str(getattr(var, "path", var.name)).replace("/", "_")
         value = np.zeros((), var.dtype) if array is None else _value_of(array)
-        out.append((f"{path}_{rename.get(n, n)}", value))
+        out.append((path if n is None else f"{path}_{rename.get(n, n)}", value))
     if type(opt).__name__ == "Nadam":  # Keras keeps the product of the momentum schedule
         out.append(("u_product", np.asarray(opt.mu_product(int(opt._local_step)), "float32")))
     return out
@@ -886,8 +907,11 @@ def _keras_layout(model, build: bool) -> list | str | None:
     numnet's ``_accumulated_gradient`` slot: both reset them after each update); then the
     optimizer's own slots (KERAS_SLOTS). None for an optimizer not built (unless ``build``:
     then built on the model's trainable weights); a string saying why not where numnet
-    cannot give its state in Keras's form. (With gradient accumulation Keras's ``iteration``
-    variable counts the steps, numnet's ``optimizer._step``, not the updates.)"""
+    cannot give its state in Keras's form. An optimizer of one's own written as Keras's
+    (``update_step(gradient, variable, learning_rate)``) keeps, after the base's, the
+    Variables its ``build`` made, in order; their slot name is None. (With gradient
+    accumulation Keras's ``iteration`` variable counts the steps, numnet's
+    ``optimizer._step``, not the updates.)"""
     opt = model.optimizer
     kind = type(opt).__name__
     groups = KERAS_SLOTS.get(kind)
@@ -895,9 +919,14 @@ def _keras_layout(model, build: bool) -> list | str | None:
     steps = getattr(getattr(opt, "iterations", None), "value", 0)
     if not build and not slots and not int(backend.to_numpy(steps)):
         return None  # (not built: no state to give)
+    own = groups is None and isinstance(opt, Optimizer) and type(opt)._written_as_keras()
+    if own:
+        groups = []  # (its state: the Variables its build made, after the base's)
     if groups is None or not isinstance(slots, dict):
         return (f"{kind} is not one of the optimizers whose variables numnet lays out as "
-                f"Keras does ({', '.join(sorted(KERAS_SLOTS))})")
+                f"Keras does ({', '.join(sorted(KERAS_SLOTS))}), nor one of one's own "
+                "written as Keras's (build() making its slots with add_variable_from_reference, "
+                "update_step(gradient, variable, learning_rate))")
     trainable = _keras_trainable(model)
     if build:
         opt.build(trainable)
@@ -916,6 +945,8 @@ def _keras_layout(model, build: bool) -> list | str | None:
     if opt.gradient_accumulation_steps:
         out += [(var, "gradient_accumulator", opt._slots[var.uid]["_accumulated_gradient"])
                 for var in trainable]
+    if own:  # in the order its build made them, as Keras's optimizer lists them
+        return out + [(variable, None, variable.value) for variable in opt._own_variables]
     return out + _layout(opt, trainable, groups)
 
 
@@ -968,8 +999,9 @@ def restore_optimizer(model, values: list, source: str) -> None:
     for i, (var, n, target) in enumerate(layout, start=len(head)):
         shape = () if target is None else tuple(target.shape)  # (a placeholder: 0-d)
         if tuple(np.shape(values[i])) != shape:
-            raise ModelFileError(f"{source}: /optimizer/vars/{i}: the {n} of {var.path} has "
-                                 f"shape {shape}; the file holds {tuple(np.shape(values[i]))}")
+            what = f"the variable {var.path}" if n is None else f"the {n} of {var.path}"
+            raise ModelFileError(f"{source}: /optimizer/vars/{i}: {what} has shape {shape}; "
+                                 f"the file holds {tuple(np.shape(values[i]))}")
     for i, (_, _, target) in enumerate(layout, start=len(head)):
         if target is not None:
             target[...] = backend.to_device(np.asarray(values[i]), dtype=target.dtype)
@@ -981,7 +1013,7 @@ def _counts(layout: list) -> list:
     """[(slot name, variables)] of a layout, in its order (for an error message)."""
     out: dict = {}
     for var, n, _ in layout:
-        out.setdefault(n, []).append(var)
+        out.setdefault("own variables" if n is None else n, []).append(var)
     return list(out.items())
 
 
