@@ -22,6 +22,7 @@ from numnet.datasets import (
     DatasetFileError,
     _files,
     boston_housing,
+    california_housing,
     cifar10,
     cifar100,
     fashion_mnist,
@@ -66,6 +67,36 @@ def test_boston_housing_split_is_keras_shuffle_then_cut(tmp_path):
     np.testing.assert_array_equal(yv, y[order[35:]])
     with pytest.raises(ValueError, match=r"test_split.*\[0, 1\).*given 1\.0"):
         boston_housing.load_data(tmp_path / "b.npz", test_split=1.0)
+
+
+def test_california_housing_split_is_keras_shuffle_then_cut_and_small_is_600_rows(tmp_path):
+    x = np.arange(700 * 8, dtype="float32").reshape(700, 8)
+    y = np.arange(700, dtype="float32") * 1000.0
+    np.savez(tmp_path / "c.npz", x=x, y=y)
+    (xt, yt), (xv, yv) = california_housing.load_data(path=tmp_path / "c.npz", seed=3)
+    order = np.arange(700)
+    np.random.RandomState(3).shuffle(order)
+    assert xt.shape == (560, 8) and xv.shape == (140, 8) and xt.dtype == np.float32
+    np.testing.assert_array_equal(xt, x[order[:560]])
+    np.testing.assert_array_equal(yv, y[order[560:]])
+    (xt, yt), (xv, yv) = california_housing.load_data("small", tmp_path / "c.npz",
+                                                      test_split=0.25)
+    order = np.arange(600)
+    np.random.RandomState(113).shuffle(order)
+    assert len(xt) == 450 and len(xv) == 150 and yt.max() < 600 * 1000.0
+    np.testing.assert_array_equal(yt, y[order[:450]])
+    with pytest.raises(ValueError, match=r"version.*'small'.*given 'medium'"):
+        california_housing.load_data("medium", tmp_path / "c.npz")
+    with pytest.raises(ValueError, match=r"test_split.*given -0\.1"):
+        california_housing.load_data(path=tmp_path / "c.npz", test_split=-0.1)
+
+
+def test_california_housing_from_the_cache_must_match_the_published_hash(home):
+    home.mkdir(parents=True)
+    np.savez(home / "california_housing.npz", x=np.zeros((4, 8)), y=np.zeros(4))
+    with pytest.raises(DatasetFileError, match=r"sha256 .*expected Keras's published 1a2e3a52"):
+        california_housing.load_data()
+    assert numnet.datasets.california_housing is california_housing
 
 
 def test_boston_housing_from_the_cache_must_match_the_published_hash(home):
