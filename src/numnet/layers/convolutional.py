@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import activations, backend, constraints, initializers, regularizers
 from ..autodiff import ops
 from .base import Layer
+from .core import ActivationAttribute
 
 
 def positive_ints(value, rank: int, where: str) -> tuple:
@@ -86,6 +87,8 @@ class _Conv(Layer):
 
     rank = 2
     _paddings = ("valid", "same")
+
+    activation = ActivationAttribute()
 
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid",
                  data_format=None, dilation_rate=1, groups: int = 1, activation=None,

@@ -20,6 +20,7 @@ from .convolutional import (
     positive_ints,
     window_output_shape,
 )
+from .core import ActivationAttribute
 
 _ARGS_DOC = """
     Args:
@@ -47,6 +48,8 @@ class _DepthwiseBase(Layer):
     """What the depthwise and separable layers share: the window's arguments and checks."""
 
     rank = 2
+
+    activation = ActivationAttribute()
 
     def _window_args(self, kernel_size, strides, padding, data_format, dilation_rate,
                      depth_multiplier, activation, use_bias) -> None:

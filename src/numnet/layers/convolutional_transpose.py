@@ -7,6 +7,7 @@ from .. import activations, constraints, initializers, regularizers
 from ..autodiff.conv_more import conv_transpose, transpose_geometry
 from .base import Layer
 from .convolutional import channels_last, check_rank, padding_mode, positive_ints
+from .core import ActivationAttribute
 
 
 class _ConvTranspose(Layer):
@@ -18,6 +19,8 @@ class _ConvTranspose(Layer):
     """
 
     rank = 2
+
+    activation = ActivationAttribute()
 
     def __init__(self, filters: int, kernel_size, strides=1, padding: str = "valid",
                  output_padding=None, data_format=None, dilation_rate=1, activation=None,

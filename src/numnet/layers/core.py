@@ -11,6 +11,38 @@ from .base import Layer
 from .lora import lora_property
 
 
+class ActivationAttribute:
+    """A layer's ``activation`` attribute. Whatever is assigned (a name, a function, a config
+    dict, or None for linear) is kept as the function ``activations.get`` gives, so assigning
+    after the layer is built changes what it computes, as in Keras: the Grad-CAM recipe's
+    ``model.layers[-1].activation = None`` turns a softmax classifier's output into logits.
+    A layer that fuses its activation into its product (Dense) also gets its fused kernel.
+
+    Example:
+        >>> layer = numnet.layers.Dense(2, activation="softmax")
+        >>> layer.activation = None
+        >>> layer.activation is numnet.activations.linear
+        True
+    """
+
+    def __init__(self, fused: bool = False):
+        self.fused = fused
+
+    def __set_name__(self, owner, name):
+        self.slot = "_" + name
+
+    def __get__(self, layer, owner=None):
+        if layer is None:
+            return self
+        return layer.__dict__[self.slot]
+
+    def __set__(self, layer, value):
+        fn = activations.get(value)
+        layer.__dict__[self.slot] = fn
+        if self.fused:
+            layer.__dict__["_kernel_fn"] = activations.kernel_of(fn)
+
+
 class Dense(Layer):
     """The densely connected layer: output = activation(inputs @ kernel + bias).
 
@@ -68,6 +100,7 @@ class Dense(Layer):
     """
 
     supports_masking = True
+    activation = ActivationAttribute(fused=True)
 
     kernel = lora_property("kernel", """The kernel Variable; with LoRA enabled, the kernel the
         layer computes with: ``kernel + (lora_alpha / lora_rank) * lora_kernel_a @
@@ -89,8 +122,7 @@ class Dense(Layer):
                     f"Dense(units): expected a positive integer, given {units!r}."
                 )
         self.units = int(units)
-        self.activation = activations.get(activation)
-        self._kernel_fn = activations.kernel_of(self.activation)
+        self.activation = activation
         self.use_bias = bool(use_bias)
         self._weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
         self._weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
@@ -219,10 +251,11 @@ class Activation(Layer):
     """
 
     supports_masking = True
+    activation = ActivationAttribute()
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
-        self.activation = activations.get(activation)
+        self.activation = activation
 
     def compute_output_shape(self, input_shape):
         return activations.output_shape(self.activation, input_shape)

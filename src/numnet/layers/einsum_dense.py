@@ -8,6 +8,7 @@ import re
 from .. import activations, constraints, initializers, regularizers
 from ..autodiff import ops
 from .base import Layer
+from .core import ActivationAttribute
 
 _FORMS = (  # (pattern, whether '...' stands for leading axes)
     (r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", False),
@@ -163,6 +164,8 @@ class EinsumDense(Layer):
         >>> layer.kernel.shape, layer.bias.shape
         ((16, 4, 8), (4, 8))
     """
+
+    activation = ActivationAttribute()
 
     def __init__(self, equation: str, output_shape, activation=None, bias_axes=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
