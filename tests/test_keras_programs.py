@@ -621,6 +621,14 @@ EXPECTED = {
         "test_accuracy": (0.9, 1.0), "heatmap_min": (0.0, 0.5), "square_hits": (10, 12),
         "chosen_class_heatmap_sum": (0.0, None), "application_heatmap_sum": (0.0, 4.0),
         "loss_5": (None, of("loss_0", 0.5))},
+    # integrated gradients add up to the probability's change from the black baseline (times
+    # 127.5, the preprocessing's scale), to the trapezoidal rule's error at 20 steps
+    "integrated_gradients": {
+        **{key: (value, value) for key, value in (("grads_shape", 3072), ("igrads_shape", 3072))},
+        "accuracy": (0.95, 1.0), "top_pred_idx": (of("label"), of("label")),
+        "probability_change": (0.3, 1.0), "completeness_gap": (0.0, 0.05),
+        "square_share": (0.3, 1.0), "mask_in_square": (of("mask_outside", 10), None),
+        "loss_3": (None, of("loss_0", 0.2))},
     "vit_patches": {"accuracy": (0.9, 1.0), "patch_error": (0.0, 0.0), "patches": (9, 9),
                     "patch_width": (32, 32), "loss_4": (None, of("loss_0", 0.3))},
     "timeseries_transformer": {"test_accuracy": (0.9, 1.0), "pooled_width": (24, 24),
@@ -733,6 +741,34 @@ EXPECTED = {
                          "rounded_sum": (2, 2), "straight_through_grad_sum": (12, 12),
                          "first_kernel_change": (0.1, None), "on_grid": (1, 1),
                          "loss_4": (None, of("loss_0", 0.2))},
+    # the guide's tensors as TensorFlow 2.21 gives them: the star patterns' 6 + 14 + 2 entries
+    # over 5 + 6 + 6 columns; slice B keeps column 5 of 6 (4 entries), slice C nothing; the
+    # sum 31 + 56 at [0, 2]; st_c @ [[4], [6]] = [[78], [162]]; f's product diag(225, 625)
+    "tf_sparse_tensors": {
+        **{key: (value, value) for key, value in (
+            ("st1_is_int32", 1), ("st1_indices_int64", 1), ("st1_shape_sum", 13),
+            ("st1_values_sum", 30), ("from_dense_entries", 3), ("round_trip_sum", 12),
+            ("from_dense_last_column", 2), ("sum_entries", 3), ("sum_first_value", 87),
+            ("sum_is_sparse", 1), ("product_0", 78), ("product_1", 162),
+            ("concat_columns", 17), ("concat_entries", 22), ("concat_checksum", 114725),
+            ("slice_a_entries", 6), ("slice_b_columns", 1), ("slice_b_entries", 4),
+            ("slice_b_first_column", 0), ("slice_c_columns", 0), ("slice_c_entries", 0),
+            ("map_values_sum", 27), ("map_values_gap", 0), ("transposed_rows", 10),
+            ("transposed_first_row", 3), ("reshaped_second_row", 4),
+            ("reshaped_second_column", 0), ("reduce_sum_axis_1", 20), ("dataset_elements", 6),
+            ("dataset_row_0_entries", 3), ("dataset_row_1_entries", 0), ("batch_count", 3),
+            ("last_batch_indices_sum", 6), ("unbatched_elements", 6),
+            ("unbatched_row_4_column", 3), ("function_trace_sum", 850),
+            ("function_corner", 625), ("explicit_zero_entries", 3), ("sparse_reduce_max", 5),
+            ("sparse_reduce_max_row_1", 5), ("retained_entries", 2), ("nan_count", 3),
+            ("known_mean", 4), ("zero_filled_mean", 2), ("bag_row_sums_min", 3))},
+        "accuracy": (0.95, 1.0), "loss_5": (None, of("loss_0", 0.3))},
+    # Dense(4) of kernel arange(16) / 10 and bias 1 on the rows [1, 1, 1, 0], 0, 0, 0,
+    # [0, 0, 0, 1], [1, 1, 0, 0]: 38.8
+    "tf_sparse_keras_input": {"call_sum": (38.8 - 1e-4, 38.8 + 1e-4),
+                              "predict_sum": (38.8 - 1e-4, 38.8 + 1e-4),
+                              "empty_row_sum": (4, 4), "accuracy": (0.9, 1.0),
+                              "loss_3": (None, of("loss_0", 0.7))},
     # 6*24+24 + 24*24+24 + 24*2+2 = 818 trainable before; with rank 2 on both hidden layers
     # 24 + 2*(6+24) + 24 + 2*(24+24) + 50 = 254
     "lora_finetuning": {"params_before": (818, 818), "params_lora": (254, 254),
@@ -1180,6 +1216,13 @@ KERAS_TOLERANCE = {
                  "chosen_class_heatmap_sum": ("rel", 0.1), "square_hits": ("abs", 1),
                  "test_accuracy": ("abs", 0.05), "application_logit_0": ("rel", 1e-4),
                  "application_heatmap_sum": ("rel", 1e-4)},
+    "integrated_gradients": {
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(4)},
+        **{key: ("abs", 0) for key in ("top_pred_idx", "grads_shape", "igrads_shape")},
+        **{key: ("rel", 1e-4) for key in (
+            "probability_change", "black_attribution_sum", "grad_abs_sum", "igrads_sum",
+            "square_share", "mask_in_square")},
+        "completeness_gap": ("abs", 1e-4), "accuracy": ("abs", 0.01)},
     "vit_patches": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01),
                     "top_2_accuracy": ("abs", 0.01)},
     "timeseries_transformer": {**TRAJECTORY, "params": ("abs", 0), "pooled_width": ("abs", 0),
@@ -1286,6 +1329,22 @@ KERAS_TOLERANCE = {
         "clipped_norm", "clipped_first", "log1pexp_grad", "log1pexp_grad_at_0", "log1pexp_at_0",
         "rounded_sum", "straight_through_grad_sum", "softplus_grad_sum")},
         "first_kernel_change": ("rel", 1e-4), "on_grid": ("abs", 0), "eval_loss": ("rel", 1e-4)},
+    "tf_sparse_tensors": {key: ("abs", 0) for key in (
+        "st1_is_int32", "st1_indices_int64", "st1_shape_sum", "st1_values_sum",
+        "from_dense_entries", "round_trip_sum", "from_dense_last_column", "sum_entries",
+        "sum_first_value", "sum_is_sparse", "product_0", "product_1", "concat_columns",
+        "concat_entries", "concat_checksum", "slice_a_entries", "slice_b_columns",
+        "slice_b_entries", "slice_b_first_column", "slice_c_columns", "slice_c_entries",
+        "map_values_sum", "map_values_gap", "transposed_rows", "transposed_first_row",
+        "reshaped_second_row", "reshaped_second_column", "reduce_sum_axis_1",
+        "dataset_elements", "dataset_row_0_entries", "dataset_row_1_entries", "batch_count",
+        "last_batch_indices_sum", "unbatched_elements", "unbatched_row_4_column",
+        "function_trace_sum", "function_corner", "explicit_zero_entries", "sparse_reduce_max",
+        "sparse_reduce_max_row_1", "retained_entries", "nan_count", "known_mean",
+        "zero_filled_mean", "bag_entries", "bag_row_sums_min", "accuracy")} | TRAJECTORY,
+    "tf_sparse_keras_input": {**{key: ("rel", 1e-4) for key in list(TRAJECTORY)[:4]},
+                              "call_sum": ("rel", 1e-6), "predict_sum": ("rel", 1e-6),
+                              "empty_row_sum": ("abs", 0), "accuracy": ("abs", 0.01)},
     # (rebuilt_alpha is not compared: Keras 3.15's Dense(lora_rank=2, lora_alpha=4) enables LoRA
     # at build with enable_lora(lora_rank), which resets lora_alpha to the rank, 2)
     "lora_finetuning": {**TRAJECTORY, **{f"pretrain_loss_{epoch}": ("rel", 1e-4)
@@ -1343,6 +1402,10 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
+    "tf_sparse_keras_input": "layers/base.py's InputLayer refuses sparse=True ('Input(sparse="
+                             "True): numnet's models take dense tensors only'); Keras on "
+                             "TensorFlow feeds a SparseTensor to the model, and numnet's models "
+                             "already take one (a SparseTensor reads as its dense array)",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "
