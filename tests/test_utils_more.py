@@ -348,3 +348,41 @@ def test_images_round_trip_with_pillow(tmp_path):
     assert utils.img_to_array(gray).shape == (2, 3, 1)
     with pytest.raises(ValueError, match=r"load_img\(color_mode\)"):
         utils.load_img(path, color_mode="cmyk")
+
+
+def test_smart_resize_crops_the_centred_box_of_the_target_ratio_then_resizes():
+    x = np.arange(4 * 6, dtype="float32").reshape(4, 6, 1)
+    crop = x[:, 1:5]  # the centred 4 x 4 box of a 4 x 6 image, for a square target
+    near = numnet.preprocessing.image.smart_resize(x, (2, 2), interpolation="nearest")
+    assert isinstance(near, np.ndarray) and near.shape == (2, 2, 1)
+    np.testing.assert_array_equal(near[..., 0], crop[1::2, 1::2, 0])
+    bilinear = numnet.preprocessing.image.smart_resize(x, (2, 2))
+    blocks = crop[..., 0].reshape(2, 2, 2, 2).mean(axis=(1, 3))  # halfway between two pixels
+    np.testing.assert_allclose(bilinear[..., 0], blocks, rtol=1e-6)
+    first = numnet.preprocessing.image.smart_resize(np.moveaxis(x, -1, 0)[None], (2, 2),
+                                                    data_format="channels_first")
+    assert first.shape == (1, 1, 2, 2)
+    np.testing.assert_allclose(first[0, 0], blocks, rtol=1e-6)
+    tensor = numnet.preprocessing.image.smart_resize(numnet.ops.convert_to_tensor(x), (3, 3))
+    assert not isinstance(tensor, np.ndarray) and tuple(tensor.shape) == (3, 3, 1)
+    with pytest.raises(ValueError, match=r"smart_resize\(size\).*given \(2,\)"):
+        numnet.preprocessing.image.smart_resize(x, (2,))
+    with pytest.raises(ValueError, match=r"smart_resize\(x\).*given shape \(4, 6\)"):
+        numnet.preprocessing.image.smart_resize(x[..., 0], (2, 2))
+    with pytest.raises(TypeError, match="unexpected keyword.*'antialias'"):
+        numnet.preprocessing.image.smart_resize(x, (2, 2), antialias=True)
+
+
+def test_smart_resize_is_keras_s():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    rng = np.random.default_rng(0)
+    for shape, size, interpolation, data_format in [
+            ((34, 50, 3), (20, 20), "bilinear", "channels_last"),
+            ((2, 17, 31, 2), (8, 5), "nearest", "channels_last"),
+            ((3, 9, 14), (4, 6), "bicubic", "channels_first"),
+            ((5, 40, 3), (12, 12), "bilinear", "channels_last")]:
+        x = rng.random(shape).astype("float32")
+        ours = numnet.preprocessing.image.smart_resize(x, size, interpolation, data_format)
+        theirs = keras.preprocessing.image.smart_resize(x, size, interpolation, data_format)
+        np.testing.assert_allclose(ours, np.asarray(theirs), atol=1e-5)

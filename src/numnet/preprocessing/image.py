@@ -1,4 +1,4 @@
-"""Keras's image helpers: array_to_img, img_to_array, load_img, save_img.
+"""Keras's image helpers: array_to_img, img_to_array, load_img, save_img, smart_resize.
 
 Images are PIL images (Pillow, optional: pip install pillow); arrays are (height, width,
 channels) with data_format="channels_last" (Keras's default) or (channels, height, width)
@@ -191,4 +191,60 @@ def load_img(path, color_mode: str = "rgb", target_size=None, interpolation: str
     return img.resize((width, height), resample=resample, box=box)
 
 
-__all__ = ["array_to_img", "img_to_array", "load_img", "save_img"]
+def smart_resize(x, size, interpolation: str = "bilinear", data_format="channels_last",
+                 **kwargs):
+    """Resize an image, or a batch of images, to ``size`` without distorting it: the largest
+    centred box of the target's aspect ratio is cropped first, then resized (Keras's
+    ``keras.preprocessing.image.smart_resize``).
+
+    For a (340, 500) image and ``size=(200, 200)``, the centred (340, 340) box is kept and
+    resized to (200, 200).
+
+    Args:
+        x: an image (height, width, channels) or a batch (batch, height, width, channels), or
+            channels first with ``data_format="channels_first"``: a NumPy array or a Tensor.
+        size: the target (height, width), two ints.
+        interpolation: "bilinear", "nearest", "bicubic", "lanczos3" or "lanczos5". Defaults
+            to ``"bilinear"``.
+        data_format: "channels_last" or "channels_first"; None for the configured
+            ``image_data_format()``. Defaults to ``"channels_last"``.
+
+    Returns:
+        The resized image(s): a NumPy array for a NumPy input, else a Tensor.
+
+    Raises:
+        ValueError: for ``size`` not of two ints or an input not of rank 3 or 4.
+        TypeError: for a keyword Keras does not take.
+
+    Example:
+        >>> image = np.zeros((340, 500, 3), "float32")
+        >>> numnet.preprocessing.image.smart_resize(image, (200, 200)).shape
+        (200, 200, 3)
+    """
+    from ..ops import image as image_ops
+    from ..ops import numpy as numpy_ops
+
+    kwargs.pop("backend_module", None)  # (Keras's: which backend computes it; numnet's own)
+    if kwargs:
+        raise TypeError(f"smart_resize() got unexpected keyword arguments: {sorted(kwargs)}.")
+    if len(size) != 2 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in size):
+        raise ValueError(f"smart_resize(size): expected (height, width), two positive ints, "
+                         f"given {size!r}.")
+    data_format = _data_format(data_format, "smart_resize")
+    rank = len(np.shape(x))
+    if rank not in (3, 4):
+        raise ValueError(f"smart_resize(x): expected an image (height, width, channels) or a "
+                         f"batch (batch, height, width, channels), given shape "
+                         f"{tuple(np.shape(x))}.")
+    first = data_format == "channels_first"
+    images = numpy_ops.moveaxis(x, -3, -1) if first else x
+    out = image_ops.resize(images, tuple(int(n) for n in size), interpolation=interpolation,
+                           crop_to_aspect_ratio=True, data_format="channels_last")
+    if first:
+        out = numpy_ops.moveaxis(out, -1, -3)
+    if isinstance(x, np.ndarray):
+        return np.asarray(backend.to_numpy(out.value))
+    return out
+
+
+__all__ = ["array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"]
