@@ -832,8 +832,9 @@ class DatasetIterator:
 def _eager(array):
     from ..autodiff.tensor import Tensor, is_text_array, string_tensor
 
-    if isinstance(array, Dataset) or hasattr(array, "nested_row_splits"):  # a window's
-        return array  # component, a RaggedTensor
+    if isinstance(array, Dataset) or hasattr(array, "nested_row_splits") or hasattr(
+            array, "dense_shape"):  # a window's component, a RaggedTensor, a SparseTensor
+        return array
     array = np.asarray(array)
     # strings as TensorFlow's tf.string tensors: .numpy() gives bytes
     return string_tensor(array) if is_text_array(array) else Tensor(array)
@@ -1148,6 +1149,9 @@ class _Batch(_Transform):
             parts = []
             for k in range(count):
                 arrays = [c[k] for c in columns]
+                if hasattr(arrays[0], "dense_shape"):  # SparseTensors: a sparse batch
+                    parts.append(type(arrays[0])._batched(arrays))
+                    continue
                 if any(hasattr(a, "nested_row_splits") for a in arrays) or (
                         self._ragged and len({np.shape(a) for a in arrays}) > 1):
                     parts.append(_Batch.ragged_rows(arrays))

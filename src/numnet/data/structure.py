@@ -108,6 +108,8 @@ def to_component(value) -> np.ndarray:
         return backend.to_numpy(value.value)
     if hasattr(value, "nested_row_splits"):  # a RaggedTensor: kept, its rows sliced by index
         return value
+    if hasattr(value, "dense_shape"):  # a SparseTensor: kept, its rows sliced by index
+        return value
     if hasattr(value, "to_numpy"):  # pandas
         return np.asarray(value.to_numpy())
     array = np.asarray(backend.to_numpy(value))
