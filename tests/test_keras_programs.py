@@ -629,6 +629,17 @@ EXPECTED = {
         "probability_change": (0.3, 1.0), "completeness_gap": (0.0, 0.05),
         "square_share": (0.3, 1.0), "mask_in_square": (of("mask_outside", 10), None),
         "loss_3": (None, of("loss_0", 0.2))},
+    # 32 training and 8 validation pictures of 24x24, luminance 8x8 -> 24x24; the pixel
+    # shuffle written with ops equals tf.nn.depth_to_space and ops.depth_to_space exactly;
+    # "area" halving by 3 is a 3x3 mean
+    "super_resolution": {
+        **{key: (value, value) for key, value in (
+            ("first_batch_max", 1), ("first_batch_size", 8), ("input_shape", 64),
+            ("target_shape", 576), ("shuffle_vs_tf", 0), ("shuffle_vs_ops", 0),
+            ("space_round_trip", 0), ("prediction_width", 30))},
+        "area_is_pooling": (0.0, 1e-6), "orthogonal_gap": (0.0, 1e-5),
+        "psnr_by_hand_gap": (0.0, 1e-4), "psnr_19": (20.0, None),
+        "avg_test_psnr": (20.0, of("avg_bicubic_psnr")), "loss_19": (None, of("loss_0", 0.05))},
     "vit_patches": {"accuracy": (0.9, 1.0), "patch_error": (0.0, 0.0), "patches": (9, 9),
                     "patch_width": (32, 32), "loss_4": (None, of("loss_0", 0.3))},
     "timeseries_transformer": {"test_accuracy": (0.9, 1.0), "pooled_width": (24, 24),
@@ -1233,6 +1244,13 @@ KERAS_TOLERANCE = {
             "probability_change", "black_attribution_sum", "grad_abs_sum", "igrads_sum",
             "square_share", "mask_in_square")},
         "completeness_gap": ("abs", 1e-4), "accuracy": ("abs", 0.01)},
+    "super_resolution": {
+        **{f"{kind}_{epoch}": ("rel", 1e-4) for kind in ("loss", "val_loss", "psnr")
+           for epoch in range(20)},
+        **{key: ("abs", 0) for key in (
+            "first_batch_size", "input_shape", "target_shape", "shuffle_vs_tf", "shuffle_vs_ops",
+            "prediction_width")},
+        "avg_bicubic_psnr": ("rel", 1e-5), "avg_test_psnr": ("rel", 1e-4)},
     "vit_patches": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01),
                     "top_2_accuracy": ("abs", 0.01)},
     "timeseries_transformer": {**TRAJECTORY, "params": ("abs", 0), "pooled_width": ("abs", 0),

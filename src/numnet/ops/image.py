@@ -55,11 +55,20 @@ def resize_weights(in_size: int, out_size: int, interpolation: str = "bilinear",
                    antialias: bool = False) -> np.ndarray:
     """The (in_size, out_size) matrix W of one axis of a resize: out[j] = sum_i W[i, j] in[i].
 
-    nearest: in index floor((j + 0.5) in / out). Otherwise (jax.image.resize):
+    nearest: in index floor((j + 0.5) in / out). area (TensorFlow's resize_area): output j
+    averages the input over [j s, (j + 1) s), s = in / out, each pixel i weighted by its overlap
+    with that box: W[i, j] = |[i, i + 1) & [j s, (j + 1) s)| / s. Otherwise (jax.image.resize):
     s_j = (j + 0.5) in / out - 0.5, W[i, j] = k(|s_j - i| / c) normalized over i, with
     c = max(in / out, 1) when ``antialias`` (a wider kernel when shrinking), else 1; a column
     whose s_j lies outside [-0.5, in - 0.5] is zero.
     """
+    if interpolation == "area":  # the overlap of pixel i with output j's box, over its width
+        inv_scale = in_size / out_size
+        low = np.arange(out_size) * inv_scale
+        high = low + inv_scale
+        pixels = np.arange(in_size)[:, None]
+        overlap = np.minimum(pixels + 1.0, high[None, :]) - np.maximum(pixels, low[None, :])
+        return np.maximum(overlap, 0.0) / inv_scale
     if interpolation == "nearest":
         offsets = np.floor((np.arange(out_size, dtype=np.float32) + 0.5)
                            * np.float32(in_size) / np.float32(out_size)).astype(np.int64)

@@ -62,8 +62,9 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
     Args:
         images: (h, w, c) or (batch, h, w, c).
         size: the new [height, width].
-        method: "bilinear", "nearest", "bicubic", "lanczos3" or "lanczos5". Defaults to
-            ``"bilinear"``.
+        method: "bilinear", "nearest", "bicubic", "area" (each output pixel the mean of the
+            input box it covers, fractional pixels weighted by their share: for a whole
+            factor, average pooling), "lanczos3" or "lanczos5". Defaults to ``"bilinear"``.
         preserve_aspect_ratio: resize to fit inside size, keeping the aspect ratio.
             Defaults to ``False``.
         antialias: widen the filter when shrinking. Defaults to ``False``.
@@ -78,9 +79,9 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
     x = _image(images, "resize")
     method = str(getattr(method, "value", method)).lower()
     method = {"nearest_neighbor": "nearest"}.get(method, method)
-    if method not in ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5"):
+    if method not in ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"):
         raise ValueError(f"resize(method): numnet resizes with 'bilinear', 'nearest', "
-                         f"'bicubic', 'lanczos3' or 'lanczos5'; given {method!r}.")
+                         f"'bicubic', 'area', 'lanczos3' or 'lanczos5'; given {method!r}.")
     height, width = (int(s) for s in plain(size))
     h, w = x.shape[-3], x.shape[-2]
     if preserve_aspect_ratio:
@@ -88,7 +89,13 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
         height, width = int(round(h * scale)), int(round(w * scale))
     dtype = x.dtype
     source = x if dtype in (np.float32, np.float64) else _ops.cast(x, np.float32)
-    out = _ops_image.resize(source, (height, width), interpolation=method, antialias=antialias)
+    if method == "area":  # TensorFlow's own method: Keras's resize does not have it
+        batched, single = _ops_image._images(source, "resize")
+        out = _ops_image._unbatched(
+            _ops_image.resize_images(batched, (height, width), "area"), single)
+    else:
+        out = _ops_image.resize(source, (height, width), interpolation=method,
+                                antialias=antialias)
     if method == "nearest" and dtype.kind != "f":
         return Tensor(out.value.astype(dtype))
     return out
