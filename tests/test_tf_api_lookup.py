@@ -87,3 +87,18 @@ def test_same_lookups_as_tensorflow():
                                                   False, 100)
     o = tf.random.log_uniform_candidate_sampler([[1, 4]], 2, 6, False, 100)
     np.testing.assert_allclose(o.true_expected_count, s.true_expected_count.numpy(), rtol=1e-5)
+
+
+def test_candidate_sampler_with_an_op_seed_advances_per_call_as_tensorflow_eager():
+    # TensorFlow keeps one kernel (and its random state) per op seed in eager mode: calling
+    # the word2vec tutorial's sampler again with seed=42 gives the next candidates
+    def draw():
+        return tf.random.log_uniform_candidate_sampler(
+            true_classes=tf.constant([[3]], dtype="int64"), num_true=1, num_sampled=4,
+            unique=True, range_max=10, seed=42).sampled_candidates.numpy().tolist()
+
+    tf.random.set_seed(1)
+    first = [draw() for _ in range(6)]
+    assert len({tuple(d) for d in first}) > 1
+    tf.random.set_seed(1)
+    assert [draw() for _ in range(6)] == first  # set_seed starts the streams over

@@ -1,6 +1,10 @@
-"""``keras.preprocessing.sequence``: pad_sequences (also ``numnet.utils.pad_sequences``)."""
+"""``keras.preprocessing.sequence``: pad_sequences (also ``numnet.utils.pad_sequences``), and
+the word2vec helpers ``skipgrams`` and ``make_sampling_table`` that ``tf.keras`` keeps from
+Keras 2."""
 
 from __future__ import annotations
+
+import random
 
 import numpy as np
 
@@ -66,4 +70,111 @@ def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: 
     return out
 
 
-__all__ = ["pad_sequences"]
+def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
+    """The probability of keeping the word of each frequency rank, for ``skipgrams``'s
+    ``sampling_table``: word2vec's subsampling ``p = min(1, sqrt(f / t) / (f / t))`` for a word of
+    frequency ``f`` and ``t = sampling_factor``, with the frequency of rank ``r`` taken from
+    Zipf's law, ``1 / f ~ r (ln r + gamma) + 1/2 - 1 / (12 r)`` (gamma = 0.577; rank 0, the
+    padding, is read as rank 1).
+
+    Args:
+        size: the number of ranks (the vocabulary size).
+        sampling_factor: ``t`` in the formula; smaller keeps fewer frequent words. Defaults to
+            ``1e-5``.
+
+    Returns:
+        A float64 array of shape (size,), rising from about 0.003 towards 1.
+
+    Raises:
+        ValueError: size is not a non-negative integer.
+
+    Example:
+        >>> numnet.preprocessing.sequence.make_sampling_table(4).round(5).tolist()
+        [0.00315, 0.00315, 0.00548, 0.00742]
+    """
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 0:
+        raise ValueError(f"make_sampling_table(size): expected a non-negative integer (the "
+                         f"vocabulary size), given {size!r}.")
+    gamma = 0.577
+    rank = np.arange(size)
+    rank[:1] = 1
+    inverse_frequency = rank * (np.log(rank) + gamma) + 0.5 - 1.0 / (12.0 * rank)
+    ratio = sampling_factor * inverse_frequency
+    return np.minimum(1.0, ratio / np.sqrt(ratio))
+
+
+def skipgrams(sequence, vocabulary_size: int, window_size: int = 4, negative_samples: float = 1.0,
+              shuffle: bool = True, categorical: bool = False, sampling_table=None,
+              seed=None) -> tuple[list, list]:
+    """The skip-gram pairs of a sequence of word ids, as Keras's ``skipgrams``: each word with
+    each word at most ``window_size`` places before or after it (label 1), then, for
+    ``negative_samples`` > 0, that many times as many pairs of a word with a random id from
+    [1, vocabulary_size) (label 0). Id 0 is padding: it is never a word of a pair.
+
+    The draws go through Python's ``random`` module in Keras's order (a ``random.random()`` per
+    word against ``sampling_table``, a shuffle of the words and a ``randint`` per negative pair,
+    then two shuffles under ``seed``), so the same Python random state gives Keras's pairs.
+
+    Args:
+        sequence: a list (or 1-D array) of word ids; with a sampling_table, ids are frequency
+            ranks (1 the most frequent word).
+        vocabulary_size: the largest id + 1.
+        window_size: how far either side of a word its context goes. Defaults to ``4``.
+        negative_samples: negative pairs per positive pair (0 for none). Defaults to ``1.0``.
+        shuffle: shuffle the pairs (and their labels the same way). Defaults to ``True``.
+        categorical: labels as ``[0, 1]`` / ``[1, 0]`` instead of 1 / 0. Defaults to ``False``.
+        sampling_table: the probability of keeping each word as a target (from
+            ``make_sampling_table``). Defaults to ``None`` (keep every word).
+        seed: the seed of the shuffle. Defaults to ``None`` (drawn from ``random``).
+
+    Returns:
+        ``(couples, labels)``: a list of ``[word, context]`` pairs and a list of labels.
+
+    Raises:
+        ValueError: window_size is negative or vocabulary_size is below 2 while negative pairs
+            are asked for.
+
+    Example:
+        >>> pairs, labels = numnet.preprocessing.sequence.skipgrams(
+        ...     [1, 2, 3], vocabulary_size=4, window_size=1, negative_samples=0, shuffle=False)
+        >>> pairs, labels
+        ([[1, 2], [2, 1], [2, 3], [3, 2]], [1, 1, 1, 1])
+    """
+    if isinstance(window_size, bool) or int(window_size) != window_size or window_size < 0:
+        raise ValueError(f"skipgrams(window_size): expected a non-negative integer, given "
+                         f"{window_size!r}.")
+    if negative_samples > 0 and int(vocabulary_size) < 2:
+        raise ValueError(f"skipgrams(vocabulary_size): negative pairs draw ids from [1, "
+                         f"vocabulary_size); given {vocabulary_size!r}, pass the vocabulary "
+                         "size (the largest id + 1) or negative_samples=0.")
+    words = [int(w) for w in (sequence.tolist() if hasattr(sequence, "tolist") else sequence)]
+    window_size = int(window_size)
+    positive, negative = ([0, 1], [1, 0]) if categorical else (1, 0)
+    couples, labels = [], []
+    for i, word in enumerate(words):
+        if not word:
+            continue
+        if sampling_table is not None and sampling_table[word] < random.random():
+            continue
+        for j in range(max(0, i - window_size), min(len(words), i + window_size + 1)):
+            if j != i and words[j]:
+                couples.append([word, words[j]])
+                labels.append(positive)
+    if negative_samples > 0:
+        count = int(len(labels) * negative_samples)
+        targets = [pair[0] for pair in couples]
+        random.shuffle(targets)
+        couples += [[targets[k % len(targets)], random.randint(1, int(vocabulary_size) - 1)]
+                    for k in range(count)]
+        labels += [negative] * count
+    if shuffle:
+        if seed is None:
+            seed = random.randint(0, 10_000_000)
+        random.seed(seed)
+        random.shuffle(couples)
+        random.seed(seed)
+        random.shuffle(labels)
+    return couples, labels
+
+
+__all__ = ["make_sampling_table", "pad_sequences", "skipgrams"]

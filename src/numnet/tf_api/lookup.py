@@ -288,8 +288,28 @@ Candidates = collections.namedtuple(
     "Candidates", ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
 
 
+# op seed -> (numnet's generator when the stream began, draws so far); a new generator (set by
+# tf.random.set_seed) starts every stream over
+_streams: dict = {}
+
+
+def _op_seed_stream(seed) -> np.random.Generator:
+    """The generator of one call of a sampler: numnet's own without an op seed; with one, the
+    next draw of that seed's stream, as TensorFlow's eager kernels, which keep their random
+    state from call to call (the same seed gives new candidates each call, repeatable from run
+    to run)."""
+    if seed is None:
+        return backend.rng()
+    seed = int(plain(seed))
+    owner, count = _streams.get(seed, (None, 0))
+    if owner is not backend.rng():
+        owner, count = backend.rng(), 0
+    _streams[seed] = (owner, count + 1)
+    return np.random.default_rng([seed & 0xFFFFFFFFFFFFFFFF, count])
+
+
 def _sampler(true_classes, num_true, num_sampled, unique, range_max, seed, probability):
-    rng = backend.rng() if seed is None else np.random.default_rng(int(plain(seed)))
+    rng = _op_seed_stream(seed)
     n, top = int(num_sampled), int(range_max)
     classes = np.arange(top)
     p = probability(classes)
@@ -333,7 +353,9 @@ def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, r
         num_sampled: classes to draw.
         unique: draw without repeats.
         range_max: the number of classes.
-        seed: an int, or None for numnet's generator. Defaults to ``None``.
+        seed: an op seed, or None for numnet's generator. Defaults to ``None``. As in
+            TensorFlow's eager mode, calls with the same seed give the next draws of one
+            stream (not the same draws again); tf.random.set_seed starts the streams over.
         name: ignored. Defaults to ``None``.
 
     Example:
@@ -360,7 +382,9 @@ def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range
         num_sampled: classes to draw.
         unique: draw without repeats.
         range_max: the number of classes.
-        seed: an int, or None for numnet's generator. Defaults to ``None``.
+        seed: an op seed, or None for numnet's generator. Defaults to ``None``. As in
+            TensorFlow's eager mode, calls with the same seed give the next draws of one
+            stream (not the same draws again); tf.random.set_seed starts the streams over.
         name: ignored. Defaults to ``None``.
 
     Example:
