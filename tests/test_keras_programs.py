@@ -831,6 +831,19 @@ EXPECTED = {
         "concat_predicted_accuracy": (of("concat_test_accuracy", 1 - 1e-6),
                                       of("concat_test_accuracy", 1 + 1e-6)),
         "concat_loss_7": (None, of("concat_loss_0", 0.3))},
+    # make_classification's 3 classes from 8 features; a transformer of one column
+    "sklearn_wrapper": {
+        **{key: (value, value) for key, value in (
+            ("classes", 3), ("n_features_in", 8), ("decision_columns", 3),
+            ("decision_argmax_agrees", 1), ("named_is_str", 1), ("named_agrees", 1),
+            ("binary_columns", 2), ("reg_prediction_rank", 1), ("given_is_cloned", 1),
+            ("given_untouched", 1), ("given_params", 57), ("given_epochs", 2),
+            ("uncompiled_refused", 1), ("transform_columns", 1))},
+        "loss_4": (None, of("loss_0", 0.6)), "train_score": (0.75, 1.0),
+        "test_score": (0.6, 1.0), **{f"cv_score_{fold}": (0.55, 1.0) for fold in range(3)},
+        "pipeline_score": (0.6, 1.0), "binary_score": (0.85, 1.0), "reg_r2": (0.9, 1.0),
+        "reg_loss_7": (None, of("reg_loss_0", 0.1)), "grid_best_score": (0.8, 1.0),
+        "transform_score": (0.85, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1434,6 +1447,17 @@ KERAS_TOLERANCE = {
             "output_rows", "weights", "params", "history_keys", "predict_rows")},
         "concat_test_loss": ("rel", 1e-4), "concat_test_accuracy": ("abs", 0.01),
         "concat_probability_sum": ("rel", 1e-5)},
+    "sklearn_wrapper": {
+        **TRAJECTORY, **{key: ("abs", 0) for key in (
+            "classes", "n_features_in", "decision_columns", "decision_argmax_agrees",
+            "named_is_str", "named_agrees", "binary_columns", "reg_prediction_rank",
+            "given_is_cloned", "given_untouched", "given_params", "given_epochs",
+            "uncompiled_refused", "transform_columns", "grid_best_rate")},
+        **{key: ("abs", 1e-6) for key in (
+            "train_score", "test_score", "cv_score_0", "cv_score_1", "cv_score_2",
+            "pipeline_score", "binary_score", "transform_score")},
+        **{key: ("rel", 1e-4) for key in (
+            "pipeline_loss_5", "reg_loss_0", "reg_loss_7", "reg_r2", "grid_best_score")}},
 }
 
 # Programs with no Keras comparison, and why.

@@ -90,7 +90,7 @@ def _learning_rate_resolver(*args):
 
 models.trainer.Trainer.learning_rate_resolver = _learning_rate_resolver
 
-_LAZY_MODULES = ("tools", "distribute", "integrations", "applications")
+_LAZY_MODULES = ("tools", "distribute", "integrations", "applications", "wrappers")
 
 _INSTEAD = {
     "Session": "numnet runs eagerly, as TensorFlow 2: call the model or the ops directly.",

@@ -66,6 +66,15 @@ class DTypePolicy:
         'float16'
     """
 
+    def __new__(cls, name=None, *args, **kwargs):
+        # a quantized policy's name ("int8_from_float32"), its serialized form, or a quantized
+        # policy itself gives that policy, so that a layer's ``dtype=`` takes it as Keras's does
+        if cls is DTypePolicy or cls.__name__ == "FloatDTypePolicy":
+            quantized = _quantized_class(name)
+            if quantized is not None:
+                cls = quantized
+        return object.__new__(cls)
+
     def __init__(self, name: str | None = None):
         if isinstance(name, DTypePolicy):
             name = name.name
@@ -94,6 +103,11 @@ class DTypePolicy:
         return self._variable
 
     @property
+    def quantization_mode(self) -> str | None:
+        """The quantization mode ("int8", "int4") of a quantized policy; None here."""
+        return None
+
+    @property
     def is_16_bit(self) -> bool:
         """Whether layers of this policy compute in float16 or bfloat16 (and so cast their
         inputs and weights)."""
@@ -117,6 +131,135 @@ class DTypePolicy:
 
 
 Policy = DTypePolicy  # Keras 2's name
+
+QUANTIZATION_MODES = ("int8", "float8", "int4", "gptq", "awq")
+"""The quantization modes Keras names; numnet implements int8 and int4."""
+
+
+def _quantized_class(name):
+    """The quantized policy class that ``name`` (a policy, a name, a serialized dict) asks for,
+    or None for a float policy."""
+    if isinstance(name, QuantizedDTypePolicy):
+        return type(name)
+    if isinstance(name, dict):
+        if name.get("class_name") in ("QuantizedDTypePolicy", "Int4DTypePolicy",
+                                      "QuantizedFloat8DTypePolicy", "GPTQDTypePolicy",
+                                      "AWQDTypePolicy"):
+            mode = str((name.get("config") or {}).get("mode", ""))
+            return Int4DTypePolicy if mode.startswith("int4/") else QuantizedDTypePolicy
+        name = (name.get("config") or {}).get("name")
+    if isinstance(name, str) and name.startswith(QUANTIZATION_MODES) and "_from_" in name:
+        return Int4DTypePolicy if name.startswith("int4/") else QuantizedDTypePolicy
+    return None
+
+
+class QuantizedDTypePolicy(DTypePolicy):
+    """The policy of a quantized layer: ``"<mode>_from_<source>"`` (e.g. "int8_from_float32"),
+    whose weights are stored quantized and whose arithmetic is the source policy's. Layers get
+    it from ``layer.quantize(mode)`` (or ``model.quantize``); a layer made with it (as when a
+    quantized model is loaded) is quantized once built, as in Keras.
+
+    Args:
+        mode: "int8" or "int4" (or the whole name, "int8_from_float32", with no source_name).
+        source_name: the float policy it was quantized from; None for the global policy.
+            Defaults to ``None``.
+
+    Raises:
+        ValueError: an unknown mode or source policy; int8 with a float16 compute dtype.
+        NotImplementedError: float8, gptq or awq (Keras modes numnet does not implement).
+
+    Example:
+        >>> policy = numnet.dtype_policies.QuantizedDTypePolicy("int8", "float32")
+        >>> policy.name, policy.quantization_mode, policy.compute_dtype
+        ('int8_from_float32', 'int8', 'float32')
+    """
+
+    def __init__(self, mode, source_name=None):
+        if isinstance(mode, DTypePolicy):
+            mode, source_name = mode._mode_string(), mode.source_name
+        elif isinstance(mode, dict):
+            config = mode.get("config") or {}
+            if "mode" in config:
+                mode, source_name = config["mode"], config.get("source_name")
+            else:
+                mode = config.get("name")
+        if isinstance(mode, str) and "_from_" in mode and source_name is None:
+            mode, source_name = mode.split("_from_", 1)
+        if source_name is None:
+            source_name = global_policy().name
+        base = str(mode).split("/")[0]
+        if base not in QUANTIZATION_MODES:
+            raise ValueError(f"Invalid quantization mode. Expected one of {QUANTIZATION_MODES}. "
+                             f"Received: mode={mode}")
+        if base not in ("int8", "int4"):
+            raise NotImplementedError(
+                f"QuantizedDTypePolicy: mode={base!r} is a Keras mode that numnet does not "
+                "implement; numnet quantizes to 'int8' and 'int4'.")
+        source = DTypePolicy(source_name)
+        if base == "int8" and source.compute_dtype == "float16":
+            raise ValueError(f"Quantization mode='{base}' doesn't work well with "
+                             "compute_dtype='float16'; quantize from 'float32' or "
+                             "'mixed_bfloat16'.")
+        self._compute, self._variable = source.compute_dtype, source.variable_dtype
+        self._source = source.name
+        self._mode = base
+        self._name = f"{mode}_from_{source.name}"
+
+    @property
+    def quantization_mode(self) -> str:
+        return self._mode
+
+    @property
+    def source_name(self) -> str:
+        """The float policy the layer was quantized from."""
+        return self._source
+
+    def _mode_string(self) -> str:
+        return self._mode
+
+    def get_config(self) -> dict:
+        return {"mode": self._mode_string(), "source_name": self._source}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(config["mode"], config.get("source_name"))
+
+    def __repr__(self) -> str:
+        return f'<{type(self).__name__} "{self._name}">'
+
+
+class Int4DTypePolicy(QuantizedDTypePolicy):
+    """The policy of an int4 layer with its block size: ``"int4/<block_size>_from_<source>"``;
+    block_size -1 is one scale per output channel, a positive one a scale and zero point per
+    group of that many input rows (Keras 3's default, 128).
+
+    Args:
+        mode: ``"int4/<block_size>"`` (or the whole name).
+        source_name: the float policy; None for the global one. Defaults to ``None``.
+
+    Raises:
+        ValueError: a mode of another form, or a block size that is 0 or below -1.
+
+    Example:
+        >>> numnet.dtype_policies.get("int4/128_from_float32").block_size
+        128
+    """
+
+    def __init__(self, mode, source_name=None):
+        super().__init__(mode, source_name)
+        head = self._name.split("_from_")[0]
+        parts = head.split("/")
+        try:
+            block_size = int(parts[1]) if len(parts) == 2 and parts[0] == "int4" else None
+        except ValueError:
+            block_size = None
+        if block_size is None or block_size == 0 or block_size < -1:
+            raise ValueError(f"Int4DTypePolicy(mode): expected 'int4/<block_size>' with "
+                             f"block_size -1 or positive, given {head!r}.")
+        self.block_size = block_size
+
+    def _mode_string(self) -> str:
+        return f"int4/{self.block_size}"
 
 
 def _require_bfloat16(name: str) -> None:
@@ -145,5 +288,6 @@ def set_global_policy(policy) -> None:
 dtype_policy = global_policy
 set_dtype_policy = set_global_policy
 
-__all__ = ["DTypePolicy", "Policy", "dtype_policy", "global_policy",
+__all__ = ["DTypePolicy", "Int4DTypePolicy", "Policy", "QUANTIZATION_MODES",
+           "QuantizedDTypePolicy", "dtype_policy", "global_policy",
            "set_dtype_policy", "set_global_policy"]

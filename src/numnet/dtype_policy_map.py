@@ -74,6 +74,9 @@ def serialize(dtype_policy) -> dict:
     if not isinstance(dtype_policy, DTypePolicy):
         raise ValueError(f"dtype_policies.serialize(dtype_policy): expected a DTypePolicy, "
                          f"given {type(dtype_policy).__name__} {dtype_policy!r}.")
+    if dtype_policy.quantization_mode is not None:  # as Keras writes a quantized policy
+        return {"module": "keras.dtype_policies", "class_name": type(dtype_policy).__name__,
+                "config": dtype_policy.get_config(), "registered_name": None}
     return {"module": "keras", "class_name": "DTypePolicy",
             "config": dtype_policy.get_config(), "registered_name": None}
 
@@ -93,7 +96,9 @@ def deserialize(config, custom_objects=None):
     if name == "DTypePolicyMap":
         return DTypePolicyMap.from_config(inner)
     classes = {"DTypePolicy": DTypePolicy, "Policy": DTypePolicy,
-               "FloatDTypePolicy": FloatDTypePolicy}
+               "FloatDTypePolicy": FloatDTypePolicy,
+               "QuantizedDTypePolicy": _policies.QuantizedDTypePolicy,
+               "Int4DTypePolicy": _policies.Int4DTypePolicy}
     if name not in classes:
         raise ValueError(f"dtype_policies.deserialize(config): unknown class_name {name!r}; "
                          f"expected one of {sorted(classes) + ['DTypePolicyMap']}.")

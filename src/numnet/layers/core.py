@@ -9,6 +9,7 @@ from ..autodiff import ops
 from ..autodiff.tensor import no_grad
 from .base import Layer
 from .lora import lora_property
+from .quantization import Quantizable
 
 
 class ActivationAttribute:
@@ -43,7 +44,7 @@ class ActivationAttribute:
             layer.__dict__["_kernel_fn"] = activations.kernel_of(fn)
 
 
-class Dense(Layer):
+class Dense(Quantizable, Layer):
     """The densely connected layer: output = activation(inputs @ kernel + bias).
 
     Input shape (batch, ..., input_dim); output shape (batch, ..., units). The kernel has shape
@@ -145,6 +146,7 @@ class Dense(Layer):
             self.bias = self.add_weight((self.units,), self.bias_initializer, "bias",
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
+        self._quantize_if_asked()  # a quantized policy ("int8_from_float32"): int8 weights
         if self.lora_rank:
             self.built = True
             self.enable_lora(self.lora_rank, self.lora_alpha)
@@ -206,6 +208,8 @@ class Dense(Layer):
         return activations.output_shape(self.activation, tuple(input_shape[:-1]) + (self.units,))
 
     def call(self, inputs, training: bool = False):
+        if self._quantized_mode is not None:
+            return self._quantized_call(inputs)
         kernel, bias = self.kernel, self.bias
         if inputs.value.shape[-1] != kernel.value.shape[0]:
             raise ValueError(

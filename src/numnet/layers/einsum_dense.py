@@ -9,6 +9,7 @@ from .. import activations, constraints, initializers, regularizers
 from ..autodiff import ops
 from .base import Layer
 from .core import ActivationAttribute
+from .quantization import Quantizable
 
 _FORMS = (  # (pattern, whether '...' stands for leading axes)
     (r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", False),
@@ -116,7 +117,7 @@ class _AxesFans(initializers.Initializer):
         return self.base((fan_in, fan_out), dtype=dtype).reshape(shape)
 
 
-class EinsumDense(Layer):
+class EinsumDense(Quantizable, Layer):
     """A dense layer of any rank: output = activation(einsum(equation, inputs, kernel) + bias).
 
     The equation names the input's axes, the kernel's and the output's with letters, e.g.
@@ -211,6 +212,8 @@ class EinsumDense(Layer):
             self.bias = self.add_weight(tuple(bias), self.bias_initializer, "bias",
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint)
+        self.input_shape = tuple(input_shape)
+        self._quantize_if_asked()  # a quantized policy ("int8_from_float32"): int8 weights
 
     def compute_output_shape(self, input_shape):
         shape = einsum_shapes(self.equation, self.bias_axes, input_shape,
@@ -218,6 +221,8 @@ class EinsumDense(Layer):
         return activations.output_shape(self.activation, shape)
 
     def call(self, inputs, training=None):
+        if self._quantized_mode is not None:
+            return self._quantized_call(inputs)
         out = ops.einsum(self.equation, inputs, self._weight(self.kernel))
         if self.bias is not None:
             out = ops.add(out, self._weight(self.bias))

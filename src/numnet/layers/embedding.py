@@ -12,9 +12,10 @@ from ..autodiff.tensor import Tensor
 from ..fast import rows as fast_rows
 from .base import Layer
 from .lora import lora_property
+from .quantization import Quantizable
 
 
-class Embedding(Layer):
+class Embedding(Quantizable, Layer):
     """output[..., :] = embeddings[index]: (batch, ...) integers in [0, input_dim) ->
     (batch, ..., output_dim).
 
@@ -101,6 +102,7 @@ class Embedding(Layer):
                                           self.embeddings_initializer, "embeddings",
                                           regularizer=self.embeddings_regularizer,
                                           constraint=self.embeddings_constraint)
+        self._quantize_if_asked()  # a quantized policy ("int8_from_float32"): int8 weights
         if self.lora_rank and not self.lora_enabled:
             self.built = True
             self.enable_lora(self.lora_rank, self.lora_alpha)
@@ -179,6 +181,8 @@ class Embedding(Layer):
         return self.compute_dtype
 
     def call(self, inputs, training: bool = False):
+        if self._quantized_mode is not None:
+            return self._quantized_call(inputs)
         return take_rows(self._weight(self.embeddings), self._indices(inputs.value))
 
     def _indices(self, value):

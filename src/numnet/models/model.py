@@ -153,6 +153,32 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         raise ValueError(f"{self.name}.get_layer(name): no layer is called {name!r}; the "
                          f"layers are {[layer.name for layer in layers]}.")
 
+    def quantize(self, mode=None, config=None, filters=None, **kwargs) -> None:
+        """Quantize the model's Dense, EinsumDense and Embedding layers in place (post-training
+        quantization, as Keras 3): "int8" or "int4"; the other layers stay as they are (each
+        with Keras's warning). See ``numnet.layers.quantization``.
+
+        Args:
+            mode: "int8" or "int4". Optional when ``config`` is given.
+            config: a ``numnet.quantizers.Int8QuantizationConfig`` / ``Int4QuantizationConfig``.
+                Defaults to ``None``.
+            filters: only the layers whose name matches this regex (or one of a list), or for
+                which this callable is true. Defaults to ``None`` (all).
+
+        Raises:
+            ValueError: an unknown mode, or a model not built yet.
+            NotImplementedError: "float8", "gptq" or "awq" (not implemented by numnet).
+
+        Example:
+            >>> model = numnet.Sequential([numnet.Input((4,)), numnet.layers.Dense(2)])
+            >>> model.quantize("int8")
+            >>> model.layers[0].dtype_policy.name
+            'int8_from_float32'
+        """
+        from ..layers.quantization import quantize_model
+
+        quantize_model(self, mode, config, filters, **kwargs)
+
     def count_params(self) -> int:
         if not self.built:
             raise ValueError(

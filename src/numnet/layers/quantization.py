@@ -1,0 +1,488 @@
+"""Post-training quantization of Dense, EinsumDense and Embedding (Keras 3's ``layer.quantize``).
+
+``layer.quantize("int8")`` replaces the float kernel by an int8 ``kernel`` (not trainable) and
+a float ``kernel_scale``, and sets the policy "int8_from_<policy>"; the layer then computes::
+
+    q_x, s_x = abs_max_quantize(x, axis=-1)            (each row of the input, at each call)
+    y = (q_x @ kernel) / (s_x * kernel_scale) + bias    (the integer product is exact)
+
+with ``kernel, kernel_scale = abs_max_quantize(float_kernel, axis=0)`` (one scale per output
+unit). The gradient reaches the input through the dequantized kernel
+``kernel / kernel_scale`` (the rounding of the input counts as the identity), and the bias (and
+LoRA's weights, when enabled) still train: the quantized kernel is frozen, as in Keras.
+"int4" keeps values in [-8, 7] packed two to a byte along the output axis; by default (Keras 3's
+``Int4QuantizationConfig(block_size=128)``) each group of 128 input rows has its own scale and
+zero point (``kernel_zero``, ``g_idx``), and the inputs stay float. EinsumDense takes its axes
+from the equation (the summed ones are reduced); Embedding scales each row of its table. The
+weights are laid out as Keras 3 lays them out (``kernel``, ``bias``, ``kernel_scale``, ...), so
+a quantized model's ``.keras`` file loads in Keras and the other way round.
+
+A layer made with a quantized policy (``dtype="int8_from_float32"``, as a loaded file gives)
+is quantized as soon as it is built.
+"""
+
+from __future__ import annotations
+
+import string
+import warnings
+
+import numpy as np
+
+from .. import backend, quantizers
+from ..autodiff import ops
+from ..autodiff.tensor import Tensor, Variable
+from ..dtype_policies import Int4DTypePolicy, QuantizedDTypePolicy
+
+_EXACT = 2 ** 24  # float32 holds every integer up to this: an int8 product summed below it
+
+
+def _int_matmul(a, b, subscripts=None):
+    """The exact product of two integer arrays (int8 values), in float32: float32 when no sum
+    can pass 2**24, else float64 and then rounded, as an int32 product cast to float32."""
+    xp = backend.xp
+    terms = a.shape[-1] if subscripts is None else a.size // max(1, a.shape[0])
+    dtype = "float32" if terms * 128 * 128 < _EXACT else "float64"
+    a, b = a.astype(dtype), b.astype(dtype)
+    out = xp.matmul(a, b) if subscripts is None else xp.einsum(subscripts, a, b)
+    return out.astype("float32")
+
+
+def _replace(layer, attr: str, value, name: str | None = None) -> Variable:
+    """Put a frozen Variable holding ``value`` where the layer's ``attr`` Variable was (same
+    place in ``weights``, same path): the float weight is gone, as Keras deletes it."""
+    old = layer.__dict__[attr]
+    var = Variable(value, name=name or old.name, trainable=False)
+    var.path = old.path
+    weights = layer._weights
+    index = next(i for i, w in enumerate(weights) if w is old)
+    weights[index] = var
+    regularized = getattr(layer, "_regularized", None)
+    if regularized:
+        layer._regularized = [(v, r) for v, r in regularized if v is not old]
+    setattr(layer, attr, var)
+    return var
+
+
+def _add(layer, name: str, value) -> Variable:
+    value = backend.to_device(np.asarray(backend.to_numpy(getattr(value, "value", value))))
+    var = layer.add_weight(tuple(value.shape), "zeros", dtype=str(value.dtype), trainable=False,
+                           name=name)
+    var.assign(value)
+    setattr(layer, name, var)
+    return var
+
+
+def _values(t):
+    return t.value if isinstance(t, Tensor) else t
+
+
+# ----------------------------------------------------------------------------- the mixin
+
+
+class Quantizable:
+    """What Dense, EinsumDense and Embedding take from Keras's ``Layer.quantize``: ``quantize``,
+    ``quantization_mode`` and the quantized call (the layer's own ``call`` hands over to it
+    once quantized)."""
+
+    _quantized_mode = None  # "int8" / "int4" once the weights are quantized
+    _inputs_quantizer = None
+
+    @property
+    def quantization_mode(self):
+        """The quantization mode of this layer ("int8", "int4"), None if not quantized."""
+        return self.dtype_policy.quantization_mode
+
+    def quantize(self, mode=None, type_check: bool = True, config=None) -> None:
+        """Quantize the layer's weights in place, as Keras 3: ``"int8"`` (int8 kernel, one scale
+        per output unit, inputs quantized at each call) or ``"int4"`` (packed int4 kernel).
+
+        Args:
+            mode: "int8" or "int4" ("float8", "gptq" and "awq" are Keras modes numnet does
+                not implement). Optional when ``config`` is given.
+            type_check: refuse a subclass of the layer (whose call may differ), as Keras.
+                Defaults to ``True``.
+            config: a ``numnet.quantizers.Int8QuantizationConfig`` or
+                ``Int4QuantizationConfig`` choosing the quantizers (and int4's block size).
+                Defaults to ``None`` (the mode's defaults).
+
+        Raises:
+            ValueError: an unknown mode, a layer not built yet, or one already quantized.
+            NotImplementedError: a Keras mode numnet does not implement, or a subclass (with
+                ``type_check``).
+
+        Example:
+            >>> layer = numnet.layers.Dense(2)
+            >>> layer.build((None, 3))
+            >>> layer.quantize("int8")
+            >>> layer.dtype_policy.name, layer.kernel.dtype, [w.name for w in layer.weights]
+            ('int8_from_float32', 'int8', ['kernel', 'bias', 'kernel_scale'])
+        """
+        mode, config = quantizers.resolve_config(mode, config)
+        if not self.built:
+            raise ValueError(f"Cannot quantize a layer that isn't yet built. Layer "
+                             f"'{self.name}' (of type '{type(self).__name__}') is not built "
+                             "yet; call it on an input (or build it) first.")
+        if self._quantized_mode is not None:
+            raise ValueError(f"Layer '{self.name}' is already quantized with "
+                             f"dtype_policy='{self.dtype_policy.name}'. Received: mode={mode}")
+        if type_check and _own(type(self)) is None:
+            raise NotImplementedError(f"Layer {type(self).__name__} does not have a `quantize` "
+                                      "method implemented.")
+        _kind(self).quantize(self, mode, config)
+        if self.dtype_policy.quantization_mode is None:
+            source = self.dtype_policy.name
+            if mode == "int4":
+                block = getattr(config, "block_size", None)
+                self.dtype_policy = Int4DTypePolicy(
+                    f"int4/{-1 if block is None else block}", source)
+            else:
+                self.dtype_policy = QuantizedDTypePolicy(mode, source)
+
+    def _quantize_if_asked(self) -> None:
+        """At the end of build: a layer whose policy is quantized (a loaded file's) gets its
+        quantized weights now, as Keras builds them."""
+        policy = self.dtype_policy
+        mode = policy.quantization_mode
+        if mode is None or self._quantized_mode is not None:
+            return
+        if mode == "int4":
+            block = getattr(policy, "block_size", None)
+            config = quantizers.Int4QuantizationConfig(block_size=block)
+        else:
+            config = quantizers.Int8QuantizationConfig()
+        _kind(self).quantize(self, mode, config)
+
+    def _quantized_call(self, inputs):
+        return _kind(self).call(self, inputs)
+
+
+# ----------------------------------------------------------------------------- Dense
+
+
+class _Dense:
+    @staticmethod
+    def quantize(layer, mode, config) -> None:
+        kernel = backend.to_numpy(layer.__dict__["kernel"].value)
+        units = kernel.shape[1]
+        if mode == "int8":
+            quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
+                config, quantizers.AbsMaxQuantizer(axis=0))
+            q, scale = quantizer(kernel, to_numpy=True)
+            _replace(layer, "kernel", _values(q))
+            _add(layer, "kernel_scale", _values(scale).reshape(units))
+            layer._inputs_quantizer = quantizers.QuantizationConfig.\
+                activation_quantizer_or_default(config, quantizers.AbsMaxQuantizer())
+        else:
+            _int4_weights(layer, kernel, config)
+        layer._quantized_mode = mode
+
+    @staticmethod
+    def call(layer, inputs):
+        kernel = layer.__dict__["kernel"].value
+        scale = layer.kernel_scale.value
+        if inputs.value.shape[-1] != kernel.shape[0]:
+            raise ValueError(f"Input of layer {layer.name!r}: expected shape (..., "
+                             f"{kernel.shape[0]}) (the width it was built for), given "
+                             f"{inputs.shape}.")
+        if layer._quantized_mode == "int4":
+            y = _int4_product(layer, inputs, kernel, scale)
+        else:
+            y = _scaled_product(layer, inputs, kernel, scale, scale)
+        if layer.lora_enabled:
+            update = ops.matmul(ops.matmul(inputs, layer.lora_kernel_a), layer.lora_kernel_b)
+            y = ops.add(y, ops.multiply(update, layer.lora_alpha / layer.lora_rank))
+        if layer.bias is not None:
+            y = ops.add(y, layer.bias)
+        return y if layer.activation is _linear() else layer.activation(y)
+
+
+def _linear():
+    from .. import activations
+
+    return activations.linear
+
+
+def _scaled_product(layer, inputs, kernel, kernel_scale, grad_scale):
+    """``(q_x @ kernel) / (s_x * kernel_scale)`` (or ``(x @ kernel) / kernel_scale`` without
+    an input quantizer), its gradient to ``x``: ``g @ (kernel / grad_scale).T``."""
+    x = inputs.value
+    quantizer = layer._inputs_quantizer
+    if quantizer is not None:
+        qx, sx = quantizer(x, axis=-1)
+        out = _int_matmul(_values(qx), kernel) / (kernel_scale * _values(sx))
+    else:
+        out = backend.xp.matmul(x, kernel.astype(x.dtype)) / kernel_scale
+    return _node(out.astype(x.dtype, copy=False), inputs,
+                 lambda: kernel.astype("float32") / grad_scale, "matmul")
+
+
+def _node(out, inputs, dequantized, how, subscripts=None):
+    def backward(g):
+        w = dequantized().astype(g.dtype, copy=False)
+        if how == "matmul":
+            d = backend.xp.matmul(g, backend.xp.swapaxes(w, -1, -2))
+        else:
+            d = backend.xp.einsum(subscripts, g, w)
+        ops.accumulate(inputs, d)
+
+    return ops.node(out, (inputs,), backward)
+
+
+def _int4_weights(layer, kernel, config) -> None:
+    """Dense's int4 weights: values in [-8, 7] packed along the output axis, per-channel
+    (symmetric) or per group of ``block_size`` input rows (with zero points)."""
+    block = getattr(config, "block_size", None)
+    rows, units = kernel.shape
+    if block is None or block == -1:
+        quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
+            config, quantizers.AbsMaxQuantizer(axis=0, value_range=(-8, 7)))
+        q, scale = quantizer(kernel, to_numpy=True)
+        scale, zero = _values(scale).reshape(units), None
+    else:
+        q, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(kernel, block)
+        scale = _values(scale)
+    packed = quantizers.pack_int4(_values(q), axis=-1)[0]
+    _replace(layer, "kernel", _values(packed))
+    _add(layer, "kernel_scale", scale)
+    if zero is not None:
+        _add(layer, "kernel_zero", _values(zero))
+        _add(layer, "g_idx", np.arange(rows, dtype="float32") // np.float32(block))
+    layer._int4_block_size = block
+    layer._inputs_quantizer = quantizers.QuantizationConfig.activation_quantizer_or_default(
+        config, None)
+
+
+def _int4_product(layer, inputs, packed, scale):
+    units = layer.units
+    q = _values(quantizers.unpack_int4(packed, units, axis=-1))
+    if getattr(layer, "kernel_zero", None) is None:
+        return _scaled_product(layer, inputs, q, scale, scale)
+    xp = backend.xp
+    groups = layer.g_idx.value.astype("int32")
+    weights = (q - xp.take(layer.kernel_zero.value, groups, axis=0).astype(scale.dtype)) \
+        * xp.take(scale, groups, axis=0)
+    x = inputs.value
+    out = xp.matmul(x, weights.astype(x.dtype))
+    return _node(out, inputs, lambda: weights, "matmul")
+
+
+# ----------------------------------------------------------------------------- Embedding
+
+
+class _Embedding:
+    @staticmethod
+    def quantize(layer, mode, config) -> None:
+        if mode != "int8":
+            raise NotImplementedError(f"Embedding.quantize: mode={mode!r} is not implemented by "
+                                      "numnet for Embedding; use 'int8'.")
+        table = backend.to_numpy(layer.__dict__["embeddings"].value)
+        quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
+            config, quantizers.AbsMaxQuantizer(axis=-1))
+        q, scale = quantizer(table, to_numpy=True)
+        _replace(layer, "embeddings", _values(q))
+        _add(layer, "embeddings_scale", _values(scale).reshape(table.shape[0]))
+        layer._quantized_mode = mode
+
+    @staticmethod
+    def call(layer, inputs):
+        ids = layer._indices(inputs.value)
+        xp = backend.xp
+        table = layer.__dict__["embeddings"].value
+        rows = table[ids].astype(layer.compute_dtype) / \
+            xp.expand_dims(layer.embeddings_scale.value[ids], -1)
+        out = Tensor(rows)
+        if layer.lora_enabled:
+            update = ops.matmul(ops.getitem(layer.lora_embeddings_a, ids),
+                                layer.lora_embeddings_b)
+            out = ops.add(out, ops.multiply(update, layer.lora_alpha / layer.lora_rank))
+        return out
+
+
+# ----------------------------------------------------------------------------- EinsumDense
+
+
+def einsum_quantization_axes(equation: str, ndim: int) -> dict:
+    """The axes EinsumDense's int8 mode works with, from its equation and the input's rank:
+    the input's and the kernel's summed axes (reduced by their quantizers), and how a scale
+    with those axes kept is moved onto the output's axes (transpose, then expand, then
+    squeeze) -- Keras's analysis, so that ``kernel_scale`` has Keras's shape."""
+    compact = equation.replace(" ", "").replace("...", "0")
+    left, _, out = compact.partition("->")
+    inp, ker = left.split(",")
+    free = sorted(set(string.ascii_letters) - set(inp) - set(ker) - set(out))
+    if inp.startswith("0"):
+        inp, out = inp[1:], out[1:]
+        pad = "".join(free[:ndim - len(inp)])
+        inp, out = pad + inp, pad + out
+    elif inp.endswith("0"):
+        inp, out = inp[:-1], out[:-1]
+        pad = "".join(free[:ndim - len(inp)])
+        inp, out = inp + pad, out + pad
+    info = {"backward": f"{out},{ker}->{inp}"}
+    last = None  # Keras's analysis carries the index of its last search from step to step
+    for name, spec in (("input", inp), ("kernel", ker)):
+        reduced = []
+        for i, label in enumerate(spec):
+            last = out.find(label)
+            if last == -1:
+                reduced.append(i)
+        info[name + "_reduced"] = reduced
+    for name, spec in (("input", inp), ("kernel", ker)):
+        expand = [i for i, label in enumerate(out) if label not in spec]
+        transpose = [spec.index(label) for label in out if label in spec]
+        squeeze = []
+        for axis in info[name + "_reduced"]:
+            if expand:
+                last = expand.pop(0)
+            else:
+                squeeze.append(axis)
+            transpose.insert(last, axis)
+        info[name] = (transpose, expand, squeeze)
+    return info
+
+
+def _to_output(scale, moves):
+    """A scale with the reduced axes kept, moved onto the output's axes."""
+    xp = backend.xp
+    transpose, expand, squeeze = moves
+    if transpose:
+        scale = xp.transpose(scale, transpose)
+    if expand:
+        scale = xp.expand_dims(scale, tuple(expand))
+    if squeeze:
+        scale = xp.squeeze(scale, tuple(squeeze))
+    return scale
+
+
+def _to_kernel(scale, moves):
+    """Undo ``_to_output`` for the kernel's scale (to divide the kernel by it)."""
+    xp = backend.xp
+    transpose, expand, squeeze = moves
+    if squeeze:
+        scale = xp.expand_dims(scale, tuple(squeeze))
+    if expand:
+        scale = xp.squeeze(scale, tuple(expand))
+    if transpose:
+        scale = xp.transpose(scale, list(np.argsort(transpose)))
+    return scale
+
+
+class _EinsumDense:
+    @staticmethod
+    def quantize(layer, mode, config) -> None:
+        if mode != "int8":
+            raise NotImplementedError(f"EinsumDense.quantize: mode={mode!r} is not implemented "
+                                      "by numnet for EinsumDense; use 'int8'.")
+        info = einsum_quantization_axes(layer.equation, len(layer.input_shape))
+        layer._quantization_axes = info
+        kernel = backend.to_numpy(layer.__dict__["kernel"].value)
+        quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
+            config, quantizers.AbsMaxQuantizer(axis=tuple(info["kernel_reduced"])))
+        q, scale = quantizer(kernel, to_numpy=True)
+        _replace(layer, "kernel", _values(q))
+        _add(layer, "kernel_scale", _to_output(_values(scale), info["kernel"]))
+        layer._inputs_quantizer = quantizers.QuantizationConfig.activation_quantizer_or_default(
+            config, quantizers.AbsMaxQuantizer())
+        layer._quantized_mode = mode
+
+    @staticmethod
+    def call(layer, inputs):
+        info = layer._quantization_axes
+        kernel = layer.__dict__["kernel"].value
+        scale = layer.kernel_scale.value
+        x = inputs.value
+        quantizer = layer._inputs_quantizer
+        if quantizer is not None:
+            qx, sx = quantizer(x, axis=tuple(info["input_reduced"]))
+            out = _int_matmul(_values(qx), kernel, layer.equation)
+            out = out / (_to_output(_values(sx), info["input"]) * scale)
+        else:
+            out = backend.xp.einsum(layer.equation, x, kernel.astype(x.dtype)) / scale
+        y = _node(out.astype(x.dtype, copy=False), inputs,
+                  lambda: kernel.astype("float32") / _to_kernel(scale, info["kernel"]),
+                  "einsum", info["backward"])
+        if layer.bias is not None:
+            y = ops.add(y, layer.bias)
+        return y if layer.activation is _linear() else layer.activation(y)
+
+
+_KINDS = {("numnet.layers.core", "Dense"): _Dense,
+          ("numnet.layers.einsum_dense", "EinsumDense"): _EinsumDense,
+          ("numnet.layers.embedding", "Embedding"): _Embedding}
+"""numnet's layers that have a quantized form, by (module, class name)."""
+
+
+def _own(cls):
+    return _KINDS.get((cls.__module__, cls.__qualname__))
+
+
+def _kind(layer):
+    for cls in type(layer).__mro__:
+        kind = _own(cls)
+        if kind is not None:
+            return kind
+    raise NotImplementedError(f"Layer {type(layer).__name__} does not have a `quantize` method "
+                              "implemented.")
+
+
+# ----------------------------------------------------------------------------- models
+
+
+def quantize_model(model, mode=None, config=None, filters=None, **kwargs) -> None:
+    """``Model.quantize``: each layer without sublayers that has a quantized form (Dense,
+    EinsumDense, Embedding) quantized in place; the others left as they are, each with
+    Keras's warning that it has no ``quantize``."""
+    import re
+
+    type_check = kwargs.pop("type_check", True)
+    if kwargs:
+        raise ValueError(f"Unrecognized keyword arguments passed to {type(model).__name__}: "
+                         f"{kwargs}")
+    mode, config = quantizers.resolve_config(mode, config)
+    if not model.built:
+        raise ValueError(f"Cannot quantize a layer that isn't yet built. Layer '{model.name}' "
+                         f"(of type '{type(model).__name__}') is not built yet; build the model "
+                         "(or call it on data) first.")
+    if filters is not None and not isinstance(filters, (str, list, tuple)) \
+            and not callable(filters):
+        raise ValueError("The `filters` argument must be a regex string, a list of regex "
+                         f"strings, or a callable. Received: {type(filters)}")
+
+    def wanted(layer) -> bool:
+        if filters is None:
+            return True
+        if callable(filters):
+            return bool(filters(layer))
+        patterns = [filters] if isinstance(filters, str) else list(filters)
+        return any(re.search(p, layer.name) for p in patterns)
+
+    for layer in _flatten(model):
+        if not wanted(layer) or layer._sublayers():
+            continue
+        if not hasattr(layer, "quantize"):
+            warnings.warn(f"Layer {type(layer).__name__} does not have a `quantize` method "
+                          "implemented.", stacklevel=3)
+            continue
+        try:
+            layer.quantize(mode, type_check=type_check, config=config)
+        except NotImplementedError as error:
+            warnings.warn(str(error), stacklevel=3)
+
+
+def _flatten(model) -> list:
+    """The model's layers at every depth, each once, in order (Keras's _flatten_layers)."""
+    seen, out = set(), []
+
+    def walk(layer):
+        for child in list(getattr(layer, "layers", None) or layer._sublayers()):
+            if id(child) in seen:
+                continue
+            seen.add(id(child))
+            out.append(child)
+            walk(child)
+
+    walk(model)
+    return out
+
+
+__all__ = ["Quantizable", "einsum_quantization_axes", "quantize_model"]
