@@ -1474,6 +1474,9 @@ NEEDS_MODULE = {
     "mixed_precision": ("ml_dtypes", "the program builds a layer with dtype='mixed_bfloat16', "
                                      "and bfloat16 on NumPy needs ml_dtypes (pip install "
                                      "ml_dtypes)"),
+    "sklearn_wrapper": ("sklearn", "the program hands Keras models to scikit-learn's "
+                                   "cross_val_score, Pipeline and GridSearchCV (pip install "
+                                   "scikit-learn)"),
 }
 
 # Programs whose Keras run needs TensorFlow although they import only keras.
