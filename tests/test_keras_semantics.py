@@ -392,6 +392,46 @@ def test_an_overridden_compute_loss_is_the_loss_trained_on():
     np.testing.assert_allclose(ours.get_weights()[0], plain.get_weights()[0], rtol=1e-5)
 
 
+def test_train_on_batch_and_test_on_batch_take_the_models_own_step_and_loss():
+    class Doubled(numnet.Model):
+        steps = 0
+
+        def train_step(self, data):
+            self.steps += 1
+            return super().train_step(data)
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return 2.0 * super().compute_loss(x, y, y_pred, sample_weight, training)
+
+    ours, plain = _linear(Doubled), _linear()
+    plain.compile(numnet.optimizers.SGD(0.02), "mse", metrics=["mae"])  # twice the step
+    ours.compile(numnet.optimizers.SGD(0.01), "mse", metrics=["mae"])
+    loss, mae = ours.train_on_batch(X[:16], Y[:16])
+    plain_loss, plain_mae = plain.train_on_batch(X[:16], Y[:16])
+    assert ours.steps == 1
+    assert loss == pytest.approx(2 * plain_loss, rel=1e-6) and mae == pytest.approx(plain_mae)
+    np.testing.assert_allclose(ours.get_weights()[0], plain.get_weights()[0], rtol=1e-6)
+    logs = ours.test_on_batch(X[:16], Y[:16], return_dict=True)  # metrics reset first
+    assert logs["loss"] == pytest.approx(2 * plain.test_on_batch(X[:16], Y[:16])[0], rel=1e-6)
+    assert sorted(logs) == ["loss", "mae"] and ours.steps == 1
+
+
+def test_calling_a_model_whose_outputs_are_a_dict_gives_a_dict():
+    inputs = numnet.Input((5,))
+    hidden = layers.Dense(3, name="hidden")(inputs)
+    model = numnet.Model(inputs, {"score": layers.Dense(1)(hidden), "hidden": hidden})
+    out = model(X[:4])
+    assert isinstance(out, dict) and sorted(out) == ["hidden", "score"]
+    predicted = model.predict(X[:4], verbose=0)
+    np.testing.assert_allclose(out["score"].numpy(), predicted["score"], rtol=1e-6)
+    assert out["hidden"].shape == (4, 3)
+    model.compile("sgd", {"score": "mse", "hidden": "mse"})
+    with numnet.GradientTape() as tape:  # a loop of one's own, on the dict
+        out = model(X[:4], training=True)
+        loss = model.compute_loss(X[:4], {"score": Y[:4], "hidden": np.zeros((4, 3))}, out)
+    assert all(g is not None for g in tape.gradient(loss, model.trainable_weights))
+
+
 def test_own_loss_trackers_with_no_compiled_loss():
     class Tracked(numnet.Model):
         def __init__(self, *args, **kwargs):

@@ -239,10 +239,20 @@ class Evaluation:
     @threads.in_scope
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        return_dict: bool = False):
-        """One optimizer step on one batch; returns the loss (and metrics) of that batch."""
+        """One optimizer step on one batch; returns the loss (and metrics) of that batch.
+
+        A model that overrides ``train_step`` or ``compute_loss`` (or has no compiled loss)
+        takes its own step, as ``fit`` does."""
         self._require_compiled("train_on_batch()")
         if class_weight is not None:
             self._check_class_weight("train_on_batch")
+        if self._custom_steps(x):
+            if class_weight is not None:
+                weights = data.class_weights_to_sample_weights(
+                    class_weight, np.asarray(getattr(y, "value", y)), "train_on_batch")
+                sample_weight = weights if sample_weight is None else (
+                    np.asarray(getattr(sample_weight, "value", sample_weight)) * weights)
+            return self._own_batch(self.train_step, x, y, sample_weight, return_dict)
         x, y, sample_weight = self._prepare(x, y, sample_weight, "train_on_batch")
         if class_weight is not None:
             cw = data.class_weights_to_sample_weights(class_weight, y, "train_on_batch")
@@ -255,14 +265,31 @@ class Evaluation:
 
     @threads.in_scope
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
-        """Loss (and metrics) on one batch, without training."""
+        """Loss (and metrics) on one batch, without training (through an overridden
+        ``test_step`` or ``compute_loss``, as ``evaluate``)."""
         self._require_compiled("test_on_batch()")
+        if self._custom_steps(x):
+            with no_grad():
+                return self._own_batch(self.test_step, x, y, sample_weight, return_dict)
         x, y, sample_weight = self._prepare(x, y, sample_weight, "test_on_batch")
         self._resolve_metrics(y)
         for metric in self._metrics:
             metric.reset_state()
         loss = float(self._test_step(x, y, sample_weight))
         return self._batch_result(self._results(loss, 1), return_dict)
+
+    def _own_batch(self, step, x, y, sample_weight, return_dict: bool):
+        """One call of the model's own ``train_step`` / ``test_step`` on a batch, the metrics
+        reset first, as Keras's train_on_batch; the logs as a dict, or as a list in the order
+        of ``self.metrics`` (then the other keys, sorted), a lone value unlisted."""
+        self.reset_metrics()
+        logs = steps.pythonify_logs(step(steps.batch_data(x, y, sample_weight)))
+        if return_dict:
+            return logs
+        names = [metric.name for metric in self.metrics]
+        out = [logs[name] for name in names if name in logs]
+        out += [logs[key] for key in sorted(logs) if key not in names]
+        return out[0] if len(out) == 1 else out
 
     def predict_on_batch(self, x):
         if self._graph is not None:

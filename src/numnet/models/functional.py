@@ -306,7 +306,10 @@ class Functional:
                                                    f"inputs[{name!r}]"))
             _check_input(value, layer, name, self.name, "Model.__call__", "inputs")
             tensors.append(value)
-        return self.call(tensors, training=training)
+        out = self.call(tensors, training=training)
+        if isinstance(self._output, dict) and isinstance(out, list):  # as it was given
+            return dict(zip(self._output_names, out, strict=True))
+        return out
 
     def _input_list(self, x, where: str, argument: str = "x") -> list:
         """``x`` as a list in the order of ``model.inputs``: from a list or tuple of one item

@@ -221,8 +221,8 @@ class KerasSteps:
     def _compiled_loss_value(self, y, y_pred, sample_weight):
         """The compiled loss of a batch (a scalar Tensor), or None without one."""
         if self._heads is not None:
-            ys, sws = self._heads.split(_values(y), _values(sample_weight))
-            return self._heads.loss(ys, y_pred, sws)
+            ys, sws = self._heads.split(*self._packed(y, sample_weight, "compute_loss"))
+            return self._heads.loss(ys, self._pred_list(y_pred), sws)
         if self._loss_obj is None or y is None:
             return None
         y = _value(y)
@@ -232,14 +232,45 @@ class KerasSteps:
         return self._loss_obj.reduced(backend.to_device(y), y_pred,
                                       None if sw is None else backend.to_device(sw))
 
+    def _packed(self, y, sample_weight, where: str):
+        """The targets and sample weights of a model of several outputs as the steps keep
+        them (one structured array of rows): a list or dict of them, as a loop of one's own
+        gives them, is checked and packed."""
+        y, sample_weight = _values(y), _values(sample_weight)
+        if isinstance(y, (list, tuple, dict)):
+            host = [_host(v) for v in (y.values() if isinstance(y, dict) else y)
+                    if v is not None]
+            rows = len(host[0]) if host else 0
+            to_host = _host
+            y = self._heads.targets(
+                {k: to_host(v) for k, v in y.items()} if isinstance(y, dict)
+                else [to_host(v) for v in y], rows, where)
+            if sample_weight is not None:
+                weights = sample_weight
+                if isinstance(weights, dict):
+                    weights = {k: to_host(v) for k, v in weights.items()}
+                elif isinstance(weights, (list, tuple)):
+                    weights = [to_host(v) for v in weights]
+                else:
+                    weights = to_host(weights)
+                sample_weight = self._heads.sample_weights(weights, rows, where)
+        return y, sample_weight
+
+    def _pred_list(self, y_pred):
+        """The outputs of a model of several outputs as a list in the order of its outputs
+        (calling a model whose outputs were given as a dict gives a dict)."""
+        if isinstance(y_pred, dict) and self._output_names is not None:
+            return [y_pred[name] for name in self._output_names]
+        return y_pred
+
     def _update_compiled_metrics(self, y, y_pred, sample_weight) -> None:
         if y is None:
             return
         if self._heads is not None:
-            ys, sws = self._heads.split(_values(y), _values(sample_weight))
+            ys, sws = self._heads.split(*self._packed(y, sample_weight, "compute_metrics"))
             if not self._metrics:
                 self._metrics = self._heads.build(ys)
-            self._heads.update_metrics(ys, y_pred, sws)
+            self._heads.update_metrics(ys, self._pred_list(y_pred), sws)
             return
         if not self._metrics and self._metric_specs:
             y_host = np.asarray(backend.to_numpy(_value(y)))
@@ -250,6 +281,11 @@ class KerasSteps:
         sw = None if sample_weight is None else _value(sample_weight)
         for i, metric in enumerate(self._metrics):
             metric.update_state(_value(y), pred, sw if i >= self._weighted_from else None)
+
+
+def _host(value):
+    """A NumPy array of a Tensor or an array; None stays None."""
+    return value if value is None else np.asarray(backend.to_numpy(_value(value)))
 
 
 def _values(value):

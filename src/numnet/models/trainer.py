@@ -138,7 +138,7 @@ class Trainer:
                 "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')."
             )
         if self._loss_obj is None and where not in ("predict()", "fit()", "evaluate()") and not (
-                self._heads is not None and self._heads.has_loss):
+                self._heads is not None and self._heads.has_loss) and not self._steps_overridden():
             raise ValueError(
                 f"{where}: compile() was given no loss; pass loss=... (e.g. 'mse' or "
                 "'sparse_categorical_crossentropy')."
@@ -194,16 +194,21 @@ class Trainer:
         """Whether fit / evaluate go through train_step / test_step (models/steps.py): a step
         or loss the user overrides, no compiled loss, or a subclassed model given a list or
         dict of inputs (or a dataset of them)."""
-        cls = type(self)
-        if (cls.train_step is not KerasSteps.train_step
-                or cls.test_step is not KerasSteps.test_step
-                or cls.compute_loss is not KerasSteps.compute_loss
-                or cls.compute_metrics is not KerasSteps.compute_metrics
-                or cls.metrics is not Trainer.metrics):
+        if self._steps_overridden():
             return True
         if self._loss_obj is None and self._heads is None:
             return True
         return self._structured_inputs(x)
+
+    def _steps_overridden(self) -> bool:
+        """Whether the model's class overrides a step, its loss, its metrics' update or its
+        list of metrics (Keras 3's entry points)."""
+        cls = type(self)
+        return (cls.train_step is not KerasSteps.train_step
+                or cls.test_step is not KerasSteps.test_step
+                or cls.compute_loss is not KerasSteps.compute_loss
+                or cls.compute_metrics is not KerasSteps.compute_metrics
+                or cls.metrics is not Trainer.metrics)
 
     def _structured_inputs(self, x) -> bool:
         """Whether ``x`` gives a subclassed model lists or dicts of inputs: given so, or a
