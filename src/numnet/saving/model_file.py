@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import math
 import os
@@ -457,10 +458,35 @@ def _load_stores(ar: Archive, model, stores: list, source: str) -> None:
                                  f"{layer.name!r}: {err}") from None
 
 
+def _load_keras_weights(model, opened, skip_mismatch: bool, max_bytes: int, source: str,
+                        fmt: str) -> None:
+    """The weights of a Keras weights file (``opened()`` gives it as a binary file), laid out
+    as Keras writes them in ``fmt`` ('.weights.h5', or '.keras' for a model file's member)."""
+    def layers_of(m):
+        return keras_writer.keras_layers_of(m, fmt)
+
+    if not skip_mismatch and state.needs_walk(model, layers_of):
+        # a subclassed model or a layer of one's own that holds layers: save_weights wrote
+        # each object's state where Keras's walk puts it (as Keras does); read it back so
+        before = [weight.numpy().copy() for weight in model.weights]
+        try:
+            with opened() as f:
+                state.load_h5(model, f, max_bytes, source, layers_of)
+        except BaseException:
+            for weight, value in zip(model.weights, before, strict=True):
+                weight.assign(value)  # all or nothing, as for the other files
+            raise
+        return
+    with opened() as f:
+        keras_h5.load_weights(model, f, skip_mismatch, max_bytes,
+                              keys=keras_writer.weight_keys(model), source=source)
+
+
 def load_weights(model, filepath, skip_mismatch: bool = False,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-    """Set the model's weights from a numnet file (save_weights or save) or a Keras 3
-    ``.weights.h5`` file, layer by layer in order. Every shape is checked before any weight is
+    """Set the model's weights from a numnet file (save_weights or save), a Keras 3
+    ``.weights.h5`` file, or the weights of a Keras 3 ``.keras`` model file (as Keras's
+    load_weights reads them), layer by layer in order. Every shape is checked before any weight is
     changed; a mismatch names the layer, the variable and both shapes.
 
     Args:
@@ -477,24 +503,16 @@ def load_weights(model, filepath, skip_mismatch: bool = False,
             "the first layer input_shape=..., or call model.build((None, features))).")
     with open(path, "rb") as f:
         head = f.read(8)
+    if head.startswith(b"PK"):  # a Keras .keras file: the weights of its model.weights.h5
+        with keras_file.ArchiveOfEither(path, max_bytes) as ar:
+            if keras_file.is_keras_file(ar) and keras_file.WEIGHTS in ar.members:
+                data = ar.read_bytes(keras_file.WEIGHTS, ar.max_bytes)
+                _load_keras_weights(model, lambda: io.BytesIO(data), skip_mismatch, max_bytes,
+                                    f"{ar.path}: {keras_file.WEIGHTS}", ".keras")
+                return
     if head == b"\x89HDF\r\n\x1a\n":
-        def layers_of(m):
-            return keras_writer.keras_layers_of(m, ".weights.h5")
-
-        if not skip_mismatch and state.needs_walk(model, layers_of):
-            # a subclassed model or a layer of one's own that holds layers: save_weights wrote
-            # each object's state where Keras's walk puts it (as Keras does); read it back so
-            before = [weight.numpy().copy() for weight in model.weights]
-            try:
-                with open(path, "rb") as f:
-                    state.load_h5(model, f, max_bytes, path, layers_of)
-            except BaseException:
-                for weight, value in zip(model.weights, before, strict=True):
-                    weight.assign(value)  # all or nothing, as for the other files
-                raise
-            return
-        keras_h5.load_weights(model, path, skip_mismatch, max_bytes,
-                              keys=keras_writer.weight_keys(model))
+        _load_keras_weights(model, lambda: open(path, "rb"), skip_mismatch, max_bytes, path,
+                            ".weights.h5")
         return
     with Archive(path, max_bytes) as ar:
         config = read_config(ar)
