@@ -43,7 +43,7 @@ FLOORS = {
     "preprocessing": 3, "quantizers": 3,
     "layers": 4,
     "optimizers": 5,
-    "models": 6, "fast": 6,
+    "models": 6, "fast": 6, "distillation": 6,
     "saving": 7,
     "tools": 8, "wrappers": 8, "advice": 8, "integrations": 8, "distribute": 8, "utils": 8,
     "backend_extras": 8, "feature_space": 8, "applications": 8, "backend_legacy": 3, "operation": 9,
