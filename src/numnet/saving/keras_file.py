@@ -61,12 +61,15 @@ from . import keras_h5, keras_ops, objects, schema, state
 from .archive import Archive
 from .errors import ModelFileError
 from .json_text import parse_json
-from .loader import Loader, deserialize_compile, deserialize_model
+from .loader import QUANTIZED_POLICY, Loader, deserialize_compile, deserialize_model
 
 MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
 WEIGHTS = "model.weights.h5"
 MODELS = ("Sequential", "Functional")
 DTYPE_POLICY_CLASSES = ("DTypePolicy", "FloatDTypePolicy")
+QUANTIZED_POLICY_CLASSES = ("QuantizedDTypePolicy", "Int4DTypePolicy")
+"""The policies of quantized layers (int8, int4) that numnet reads (numnet.layers.quantization);
+Keras's float8, GPTQ and AWQ policies are refused."""
 
 ANY = object()
 HARMLESS = {
@@ -134,6 +137,25 @@ def _is_op(spec) -> bool:
     """Whether a functional config's entry is one of Keras's operations, not a layer."""
     module = spec.get("module") if isinstance(spec, dict) else None
     return isinstance(module, str) and module.startswith(("keras.src.ops.", "keras.ops"))
+
+
+def _default_quantization(value) -> bool:
+    """Whether a layer's quantization_config is Keras's default for its mode (an int8 config
+    with the default input quantizer, an int4 one with none), which the policy implies."""
+    if not isinstance(value, dict):
+        return False
+    name, config = value.get("class_name"), value.get("config") or {}
+    activation = config.get("activation_quantizer")
+    if config.get("weight_quantizer") is not None:
+        return False
+    if name == "Int4QuantizationConfig":
+        return activation is None
+    if name != "Int8QuantizationConfig" or not isinstance(activation, dict):
+        return False
+    inner = activation.get("config") or {}
+    return (activation.get("class_name") == "AbsMaxQuantizer"
+            and list(inner.get("value_range", [-127, 127])) == [-127, 127]
+            and inner.get("output_dtype", "int8") == "int8" and inner.get("axis") is None)
 
 
 def _same(value, allowed) -> bool:
@@ -539,6 +561,8 @@ class Translator:
             if accepted is not None and key not in accepted:
                 if key in HARMLESS and _same(value, HARMLESS[key]):
                     continue
+                if key == "quantization_config" and _default_quantization(value):
+                    continue  # what the layer's quantized policy implies
                 if closed:
                     raise Unsupported(
                         f"{self.loader.source}: {at}: {owner}: Keras's setting {key}={value!r} "
@@ -572,6 +596,8 @@ class Translator:
         own, family = self.own_name(spec, where)
         if family == "" and name in DTYPE_POLICY_CLASSES:
             return self.dtype_policy(spec, where)
+        if family == "dtype_policies" and name in QUANTIZED_POLICY_CLASSES:
+            return self.quantized_policy(spec, where)
         at = _at(where, "config")
         if family is None or self.loader.lookup(own) is not None or family not in self.tables:
             return {"class_name": own, "config": self.config(spec["config"], at, None, own)}
@@ -595,6 +621,19 @@ class Translator:
         schema.check(spec["config"], {"name": schema.Const(*objects.DTYPE_POLICIES)},
                      _at(where, "config"), self.loader.source)
         return spec["config"]["name"]
+
+    def quantized_policy(self, spec, where: str) -> str:
+        """A quantized layer's policy ("int8_from_float32", "int4/128_from_float32"), checked."""
+        self.check_keys(spec, where)
+        config = spec["config"]
+        schema.check(config, {"mode": str, schema.Opt("source_name"): schema.OneOf(
+            None, schema.Const(*objects.DTYPE_POLICIES))}, _at(where, "config"),
+            self.loader.source)
+        name = f"{config['mode']}_from_{config.get('source_name') or 'float32'}"
+        if not QUANTIZED_POLICY.regex.fullmatch(name):
+            raise Unsupported(f"{self.loader.source}: {where}: the quantization mode "
+                              f"{config['mode']!r} is not one numnet implements (int8, int4)")
+        return name
 
     # ----- compile settings -----
     def compile_settings(self, spec, where: str = "compile_config",

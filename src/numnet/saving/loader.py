@@ -180,6 +180,10 @@ class Loader:
                 nbytes = math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
             except (TypeError, ValueError):
                 nbytes = 0
+            if layer.dtype_policy.quantization_mode is not None:
+                # a quantized layer builds its float kernel first and keeps it as int8 (int4
+                # packed two to a byte): the file holds an eighth of it at least
+                nbytes //= 8
             loader.spend(nbytes, f"layer {layer.name!r}: a weight of shape {tuple(shape)}",
                          where)
             return original(shape, *args, **kwargs)
@@ -210,9 +214,15 @@ INPUT_DTYPES = (*DTYPE_POLICIES, "bool", "int8", "int16", "int32", "int64", "uin
 "string" (the text a TextVectorization or StringLookup takes)."""
 
 
+QUANTIZED_POLICY = schema.Pattern(
+    r"(int8|int4(/(-1|[1-9][0-9]{0,6}))?)_from_(" + "|".join(DTYPE_POLICIES) + ")",
+    "a quantized policy such as 'int8_from_float32'")
+"""A quantized layer's ``dtype`` (numnet.layers.quantization): the mode, then the policy."""
+
+
 def _layer_fields(dtypes) -> dict:
     return {"name": schema.OneOf(None, str), "trainable": bool,
-            "dtype": schema.OneOf(None, schema.Const(*dtypes)),
+            "dtype": schema.OneOf(None, schema.Const(*dtypes), QUANTIZED_POLICY),
             "batch_input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)]),
             "input_shape": schema.OneOf(None, [schema.OneOf(None, schema.POSITIVE)])}
 

@@ -65,6 +65,14 @@ class Const:
         self.values = values
 
 
+class Pattern:
+    """A string the regular expression ``regex`` matches whole; ``label`` names it in errors."""
+
+    def __init__(self, regex: str, label: str):
+        self.regex = re.compile(regex)
+        self.label = label
+
+
 class MapOf:
     """An object of any keys, each value fitting ``spec``."""
 
@@ -129,6 +137,8 @@ def describe(spec) -> str:
         return " or ".join(describe(s) for s in spec.specs)
     if isinstance(spec, Const):
         return " or ".join(repr(v) for v in spec.values)
+    if isinstance(spec, Pattern):
+        return spec.label
     if isinstance(spec, list):
         return f"a list of {describe(spec[0])}"
     if isinstance(spec, MapOf):
@@ -168,6 +178,8 @@ def _scalar_fits(value, spec):
         return isinstance(value, dict)
     if isinstance(spec, Const):
         return any(type(value) is type(v) and value == v for v in spec.values)
+    if isinstance(spec, Pattern):
+        return isinstance(value, str) and spec.regex.fullmatch(value) is not None
     return None
 
 
