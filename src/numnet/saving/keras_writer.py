@@ -287,6 +287,11 @@ def _function(name: str) -> dict:
 
 
 def _dtype_policy(name: str) -> dict:
+    from ..dtype_policies import DTypePolicy
+
+    policy = DTypePolicy(name)
+    if policy.quantization_mode is not None:  # "int8_from_float32": as Keras writes it
+        return _keras_object("keras.dtype_policies", type(policy).__name__, policy.get_config())
     return _keras_object("keras", "DTypePolicy", {"name": name})
 
 
