@@ -650,6 +650,16 @@ EXPECTED = {
         "acc_5": (0.95, 1.0), "val_acc_5": (0.85, 1.0), "score_abnormal": (0.9, 1.0),
         "best_val_loss_again": (of("best_val_loss", 1 - 1e-5), of("best_val_loss", 1 + 1e-5)),
         "loss_5": (None, of("loss_0", 0.1))},
+    # 4 x 16 x 16 x 3 inputs: the kernel of a 5x5 involution is (4, 16, 16, 25, 1, 1); stride 2
+    # halves the map; the involutional net learns slowly, as the example says
+    "involution": {
+        **{key: (value, value) for key, value in (
+            ("stride_1_shape", 3072), ("kernel_1_shape", 25600), ("stride_2_shape", 768),
+            ("channel_16_shape", 3072), ("conv_params", 3507), ("inv_params", 913),
+            ("kernel_map_sizes", 1684), ("kernel_image_width", 16))},
+        "involution_by_hand": (0.0, 1e-5), "conv_val_accuracy": (0.9, 1.0),
+        "conv_loss_7": (None, of("conv_loss_0", 0.5)),
+        "inv_loss_7": (None, of("inv_loss_0", 0.9))},
     "vit_patches": {"accuracy": (0.9, 1.0), "patch_error": (0.0, 0.0), "patches": (9, 9),
                     "patch_width": (32, 32), "loss_4": (None, of("loss_0", 0.3))},
     "timeseries_transformer": {"test_accuracy": (0.9, 1.0), "pooled_width": (24, 24),
@@ -1302,6 +1312,12 @@ KERAS_TOLERANCE = {
         "learning_rate": ("rel", 1e-6), "moving_variance_sum": ("rel", 1e-4),
         "moving_mean_sum": ("rel", 1e-2), "acc_5": ("abs", 0.03), "val_acc_5": ("abs", 0.07),
         "score_abnormal": ("abs", 0.01)},
+    "involution": {
+        **{f"{name}_loss_{epoch}": ("rel", 1e-4) for name in ("conv", "inv")
+           for epoch in range(8)},
+        **{key: ("abs", 0) for key in ("conv_params", "inv_params", "kernel_map_sizes")},
+        **{f"inv3_kernel_sum_{index}": ("abs", 1e-4) for index in range(3)},
+        "conv_val_accuracy": ("abs", 0.02), "inv_val_accuracy": ("abs", 0.02)},
     "vit_patches": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01),
                     "top_2_accuracy": ("abs", 0.01)},
     "timeseries_transformer": {**TRAJECTORY, "params": ("abs", 0), "pooled_width": ("abs", 0),
