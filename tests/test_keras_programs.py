@@ -757,6 +757,12 @@ EXPECTED = {
                           "count_after_reset": (0, 0), "loss_is_first_name": (1, 1),
                           "loop_mean_after_reset": (0, 0)},
     # 256 rows in batches of 32 for 4 epochs: 32 steps
+    # one device: DataParallel and ModelParallel train as no distribution does
+    "distribution_api": {**{key: (1, 1) for key in (
+        "device_count", "replicas", "mp_replicas", "data_axis_first", "kernel_replicated",
+        "bias_by_model", "d2_by_pattern", "unmatched_is_none", "in_scope", "after_scope_none")},
+        **{f"mp_loss_{i}": (of(f"loss_{i}"), of(f"loss_{i}")) for i in range(4)},
+        "loss_3": (None, of("loss_0", 0.7)), "accuracy": (0.65, 1.0)},
     # Keras's Distiller: the teacher is frozen, the student trained; loss is the total
     "distiller_api": {"loss_3": (None, of("loss_0", 0.65)), "eval_accuracy": (0.45, 1.0),
                       **{f"total_loss_{i}": (of(f"loss_{i}", 1 - 1e-6), of(f"loss_{i}", 1 + 1e-6))
@@ -1417,6 +1423,8 @@ KERAS_TOLERANCE = {
                               "evaluate_count", "loss_is_first_name", "current_count",
                               "count_after_reset", "predicted_above_half")},
                           "loop_accuracy_0": ("abs", 1e-6), "loop_loss_0": ("rel", 1e-5)},
+    "distribution_api": {**TRAJECTORY, **{f"mp_loss_{i}": ("rel", 1e-4) for i in range(4)},
+                         "accuracy": ("abs", 0.01)},
     "distiller_api": {**{f"{key}_{i}": ("rel", 1e-4) for key in (
         "teacher_loss", "loss", "student_loss", "distillation_loss", "total_loss")
         for i in range(6 if key == "teacher_loss" else 4)},

@@ -35,7 +35,7 @@ SRC = os.path.dirname(PACKAGE)
 
 FLOORS = {
     "backend": 1, "config": 1, "_config": 1, "naming": 1, "registry": 1, "dtype_policies": 1,
-    "notices": 1, "_version": 1, "tree": 1,
+    "notices": 1, "_version": 1, "tree": 1, "distribution": 1,
     "scopes": 1, "dtype_rules": 1, "config_dict": 1, "dtype_policy_map": 1, "more_losses": 3,
     "autodiff": 2, "callbacks": 2,
     "activations": 3, "losses": 3, "metrics": 3, "initializers": 3, "regularizers": 3,
