@@ -521,6 +521,12 @@ def test_missing_names_say_so_and_what_to_use():
         tf.Session  # noqa: B018
     with pytest.raises(AttributeError, match="numnet.saving.load_model"):
         tf.saved_model  # noqa: B018
+    with pytest.raises(AttributeError, match=r"keras.export.*model.save\('model.keras'\)"):
+        tf.export  # noqa: B018
+    model = tf.keras.Sequential([tf.keras.Input((2,)), tf.keras.layers.Dense(1)])
+    with pytest.raises(NotImplementedError, match=r"export\('served', format='onnx'\).*"
+                                                  r"model.save\('model.keras'\)"):
+        model.export("served", format="onnx")
     assert not hasattr(tf, "__wrapped__")
     with pytest.raises(ImportError):
         from numnet import no_such_name  # noqa: F401

@@ -110,6 +110,8 @@ _INSTEAD = {
     "io": "read files with NumPy or pandas and pass arrays, or stream them with "
           "numnet.data.Dataset.from_generator.",
     "lite": "numnet has no TensorFlow Lite converter; export the weights with model.save.",
+    "export": "numnet writes no TensorFlow SavedModel, ONNX or LiteRT graph: save with "
+              "model.save('model.keras'), load the file in Keras and export it there.",
     "feature_column": "use numnet.layers' preprocessing layers (Normalization, ...) or prepare "
                       "the columns with pandas.",
 }

@@ -378,6 +378,21 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         _saving().state.compile_from_config(self, config)
 
     # ----- saving (the format lives in numnet.saving) -----
+    def export(self, filepath, format: str = "tf_saved_model", verbose=None,
+               input_signature=None, **kwargs):
+        """Keras's export to a serving format (a TensorFlow SavedModel, ONNX, OpenVINO or
+        LiteRT graph), which numnet does not write.
+
+        Raises:
+            NotImplementedError: always, naming the fix: ``model.save("model.keras")``, then
+                ``keras.models.load_model("model.keras").export(...)`` in Keras.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__}.export({str(filepath)!r}, format={format!r}): numnet "
+            "writes no TensorFlow SavedModel, ONNX, OpenVINO or LiteRT graph. Save the model "
+            "with model.save('model.keras'), load that file in Keras "
+            "(keras.models.load_model) and call export there.")
+
     def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
         """Write the model (architecture, weights, compile settings, optimizer state) to one
         file, atomically, in the format its name says: ``.numnet`` (numnet's own, safe to
