@@ -660,6 +660,17 @@ EXPECTED = {
         "involution_by_hand": (0.0, 1e-5), "conv_val_accuracy": (0.9, 1.0),
         "conv_loss_7": (None, of("conv_loss_0", 0.5)),
         "inv_loss_7": (None, of("inv_loss_0", 0.9))},
+    # 8x8 tokens in 2x2 windows: 16 windows; the shifted mask parts windows of the last row
+    # and column (60 pairs at -100); the bias table of (2*2-1)^2 = 9 rows; non-trainable: two
+    # index Variables and one mask
+    "swin_transformer": {
+        **{key: (value, value) for key, value in (
+            ("windows", 8), ("window_round_trip", 0), ("second_window_first_pixel", 6),
+            ("mask_windows", 16), ("masked_pairs", 60), ("bias_index_max", 8),
+            ("params", 8184), ("trainable_weights", 32), ("non_trainable_weights", 3),
+            ("test_top_2", 1))},
+        "test_accuracy": (0.85, 1.0), "val_accuracy": (0.8, 1.0),
+        "loss_5": (None, of("loss_0", 0.7))},
     "vit_patches": {"accuracy": (0.9, 1.0), "patch_error": (0.0, 0.0), "patches": (9, 9),
                     "patch_width": (32, 32), "loss_4": (None, of("loss_0", 0.3))},
     "timeseries_transformer": {"test_accuracy": (0.9, 1.0), "pooled_width": (24, 24),
@@ -1334,6 +1345,11 @@ KERAS_TOLERANCE = {
         **{key: ("abs", 0) for key in ("conv_params", "inv_params", "kernel_map_sizes")},
         **{f"inv3_kernel_sum_{index}": ("abs", 1e-4) for index in range(3)},
         "conv_val_accuracy": ("abs", 0.02), "inv_val_accuracy": ("abs", 0.02)},
+    "swin_transformer": {
+        **TRAJECTORY, "test_loss": ("rel", 1e-4), "test_accuracy": ("abs", 0.01),
+        "val_accuracy": ("abs", 0.01),
+        **{key: ("abs", 0) for key in (
+            "masked_pairs", "params", "trainable_weights", "non_trainable_weights")}},
     "vit_patches": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01),
                     "top_2_accuracy": ("abs", 0.01)},
     "timeseries_transformer": {**TRAJECTORY, "params": ("abs", 0), "pooled_width": ("abs", 0),
