@@ -34,9 +34,10 @@ def _array(x):
 
 
 def _float(x):
-    """``x`` as a float array: its own float dtype, else floatx."""
+    """``x`` as a float array: its own float dtype (an array's, a Tensor's), else floatx."""
+    typed = hasattr(x, "dtype")
     x = _array(x)
-    return x if backend.is_float_dtype(x.dtype) else x.astype(backend.floatx())
+    return x if typed and backend.is_float_dtype(x.dtype) else x.astype(backend.floatx())
 
 
 def _axes(axis, ndim: int) -> tuple:
@@ -366,8 +367,8 @@ class AbsMaxQuantizer(Quantizer):
 
     Example:
         >>> q, scale = numnet.quantizers.AbsMaxQuantizer()(np.array([[0.5, -1.0]], "float32"))
-        >>> q.numpy().tolist()
-        [[64, -127]]
+        >>> q.numpy().tolist()  # 0.5 * 127 / (1 + 1e-7) = 63.4999...
+        [[63, -127]]
     """
 
     def __init__(self, axis=None, value_range=(-127, 127), epsilon=_EPSILON,

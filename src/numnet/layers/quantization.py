@@ -114,7 +114,7 @@ class Quantizable:
             >>> layer = numnet.layers.Dense(2)
             >>> layer.build((None, 3))
             >>> layer.quantize("int8")
-            >>> layer.dtype_policy.name, layer.kernel.dtype, [w.name for w in layer.weights]
+            >>> layer.dtype_policy.name, str(layer.kernel.dtype), [w.name for w in layer.weights]
             ('int8_from_float32', 'int8', ['kernel', 'bias', 'kernel_scale'])
         """
         mode, config = quantizers.resolve_config(mode, config)
@@ -474,7 +474,11 @@ def _flatten(model) -> list:
     seen, out = set(), []
 
     def walk(layer):
-        for child in list(getattr(layer, "layers", None) or layer._sublayers()):
+        children = list(getattr(layer, "layers", None) or layer._sublayers())
+        first = getattr(layer, "_input_layer", None)  # a Sequential's input, as Keras walks it
+        if first is not None and first not in children:
+            children.insert(0, first)
+        for child in children:
             if id(child) in seen:
                 continue
             seen.add(id(child))
