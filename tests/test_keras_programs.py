@@ -671,6 +671,15 @@ EXPECTED = {
             ("test_top_2", 1))},
         "test_accuracy": (0.85, 1.0), "val_accuracy": (0.8, 1.0),
         "loss_5": (None, of("loss_0", 0.7))},
+    # ResNet50V2 up to conv2_block3_out at 64x64: 40 layers, 8x8x256; gradient ascent with a
+    # normalized step raises each filter's mean activation at every one of its 8 steps
+    "filter_visualization": {
+        **{key: (value, value) for key, value in (
+            ("extractor_layers", 40), ("activation_size", 16384), ("image_side", 48),
+            ("image_is_uint8", 1), ("stitched_width", 154), ("filter_0_rose", 1),
+            ("filter_1_rose", 1), ("filter_2_rose", 1))},
+        **{f"filter_{index}_last": (of(f"filter_{index}_first", 1.5), None)
+           for index in range(3)}},
     "vit_patches": {"accuracy": (0.9, 1.0), "patch_error": (0.0, 0.0), "patches": (9, 9),
                     "patch_width": (32, 32), "loss_4": (None, of("loss_0", 0.3))},
     "timeseries_transformer": {"test_accuracy": (0.9, 1.0), "pooled_width": (24, 24),
@@ -1350,6 +1359,10 @@ KERAS_TOLERANCE = {
         "val_accuracy": ("abs", 0.01),
         **{key: ("abs", 0) for key in (
             "masked_pairs", "params", "trainable_weights", "non_trainable_weights")}},
+    "filter_visualization": {
+        **{f"filter_{index}_{end}": ("rel", 1e-4) for index in range(3)
+           for end in ("first", "last")},
+        **{key: ("abs", 0) for key in ("extractor_layers", "activation_size", "stitched_width")}},
     "vit_patches": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01),
                     "top_2_accuracy": ("abs", 0.01)},
     "timeseries_transformer": {**TRAJECTORY, "params": ("abs", 0), "pooled_width": ("abs", 0),
