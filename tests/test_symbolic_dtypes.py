@@ -3,6 +3,7 @@ lookup, hashing and encoding layers change it, Embedding gives floats; ops after
 samples of that dtype when the graph is built."""
 
 import numpy as np
+import pytest
 
 import numnet as keras
 from numnet import layers, ops
@@ -87,3 +88,39 @@ def test_tf_matmul_of_mismatched_shapes_raises_tensorflows_error():
         assert isinstance(error, ValueError) and "3 != 2" in str(error)
     else:
         raise AssertionError("no error")
+
+
+def test_a_strict_lookup_inside_a_layer_builds_on_a_string_input():
+    """A layer of one's own that holds a StringLookup(num_oov_indices=0) is called once on
+    samples of a string Input to learn its output: the samples pass the lookup (Keras traces
+    the call without values), while real out-of-vocabulary text is still refused."""
+
+    class QuotientRemainder(layers.Layer):
+        def __init__(self, vocabulary, buckets):
+            super().__init__()
+            self.buckets = buckets
+            self.lookup = layers.StringLookup(vocabulary=vocabulary, mask_token=None,
+                                              num_oov_indices=0)
+            self.q = layers.Embedding(buckets, 2, embeddings_initializer="ones")
+            self.r = layers.Embedding(buckets, 2, embeddings_initializer="ones")
+
+        def call(self, inputs):
+            index = self.lookup(inputs)
+            return self.q(ops.floor_divide(index, self.buckets)) * self.r(
+                ops.mod(index, self.buckets))
+
+    words = ["a", "b", "c", "d", "e"]
+    text = keras.Input(shape=(), dtype="string")
+    layer = QuotientRemainder(words, 3)
+    out = layer(text)
+    assert out.shape == (None, 2) and out.dtype == "float32"
+    model = keras.Model(text, out)
+    q = np.arange(6, dtype="float32").reshape(3, 2)
+    r = np.arange(10, 16, dtype="float32").reshape(3, 2)
+    layer.q.set_weights([q])
+    layer.r.set_weights([r])
+    got = model.predict(np.array(["e", "a", "c"], dtype=object), verbose=0)
+    index = np.array([4, 0, 2])
+    np.testing.assert_array_equal(got, q[index // 3] * r[index % 3])
+    with pytest.raises(ValueError, match="num_oov_indices=0"):
+        model.predict(np.array(["z"], dtype=object), verbose=0)

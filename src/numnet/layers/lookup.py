@@ -303,13 +303,18 @@ class _IndexLookup(Layer):
         if mask is not None:
             oov &= ~mask
         if oov.any():
-            if self.num_oov_indices == 0:
+            from . import symbolic
+
+            if self.num_oov_indices == 0 and symbolic.probing():
+                indices[oov] = 0  # (the samples of a symbolic call: any index will do)
+            elif self.num_oov_indices == 0:
                 bad = sorted(set(tokens[oov].ravel().tolist()))[:10]
                 raise ValueError(
                     f"{self.name}: with num_oov_indices=0 every input must be in the "
                     f"vocabulary; found {bad}. Set num_oov_indices=1 to map them to an OOV "
                     "index.")
-            indices[oov] = self._oov_start() + self._oov_bucket(tokens[oov])
+            else:
+                indices[oov] = self._oov_start() + self._oov_bucket(tokens[oov])
         if mask is not None:
             indices[mask] = 0 if self.output_mode == "int" else -1  # -1: dropped by encode
         return indices

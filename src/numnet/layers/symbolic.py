@@ -251,6 +251,17 @@ def _stateful_layers(layer) -> list:
     return found
 
 
+_SAMPLE_CALLS = [0]  # how many sample calls are running (they nest: a layer in a layer)
+
+
+def probing() -> bool:
+    """Whether the layer call under way runs on the samples that stand for symbolic inputs
+    (ones, or empty strings for a string Input). Keras traces such a call without values, so
+    a layer that checks the values it is given (a StringLookup with num_oov_indices=0) lets
+    the samples through."""
+    return _SAMPLE_CALLS[0] > 0
+
+
 def _run_sample_call(layer, spec: CallSpec, parents: list, fill: int):
     values = [_probe_value(t, fill) for t in parents]
     if "training" in spec.kwargs:  # the sample call runs in inference mode, whatever is fixed
@@ -265,7 +276,11 @@ def _run_sample_call(layer, spec: CallSpec, parents: list, fill: int):
                 mask = _probe_mask(t, fill)
                 if mask is not None and isinstance(value, Tensor):
                     value._keras_mask = getattr(mask, "value", mask)
-            out = spec.run(layer, values, False)
+            _SAMPLE_CALLS[0] += 1
+            try:
+                out = spec.run(layer, values, False)
+            finally:
+                _SAMPLE_CALLS[0] -= 1
     finally:
         context.depth = depth
     layer._clear_losses()
