@@ -654,3 +654,84 @@ def test_a_negative_iteration_count_is_refused(tmp_path):
 
     with pytest.raises(ModelFileError, match="iteration count"):
         numnet.models.load_model(_with_weights(path, tmp_path, negative))
+
+
+NESTED_MODELS = '''
+import numpy as np
+import {lib} as keras
+from {lib} import layers
+
+
+def net():
+    inputs = keras.Input((3,))
+    return keras.Model(inputs, layers.Dense(2)(layers.Dense(4)(inputs)))
+
+
+class WithCopy(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.normalizer = layers.Normalization()
+        self.network = net()
+        self.ema_network = keras.models.clone_model(self.network)
+
+    def call(self, x):
+        return self.network(self.normalizer(x))
+
+
+def make():
+    model = WithCopy()
+    model.normalizer.adapt(np.arange(12, dtype="float32").reshape(4, 3))
+    model(np.ones((2, 3), "float32"))
+    rng = np.random.default_rng(0)
+    model.set_weights([rng.normal(size=w.shape).astype("float32") for w in model.get_weights()])
+    return model
+'''
+
+
+def _weights_file_paths(path) -> list:
+    names = []
+    with h5py.File(path, "r") as f:
+        f.visit(names.append)
+    return sorted(names)
+
+
+def test_weights_h5_of_a_subclassed_model_holding_models_round_trips_in_keras_s_layout(
+        tmp_path):
+    # the DDIM example's model: a network and its EMA copy (clone_model) as attributes;
+    # save_weights wrote them flat (/layers/model/vars/0..3) where load_weights reads Keras's
+    # walk (/ema_network/layers/dense/vars), so a model could not load its own file
+    namespace: dict = {}
+    exec(NESTED_MODELS.format(lib="numnet"), namespace)
+    model = namespace["make"]()
+    path = tmp_path / "nested.weights.h5"
+    model.save_weights(str(path))
+    names = _weights_file_paths(path)
+    assert "ema_network/layers/dense/vars/0" in names
+    assert "layers/functional/layers/dense_1/vars/1" in names
+    assert "layers/normalization/vars/2" in names
+    other = namespace["make"]()
+    other.set_weights([w * 0 for w in other.get_weights()])
+    other.load_weights(str(path))
+    for a, b in zip(model.get_weights(), other.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    if importlib.util.find_spec("keras") is None or importlib.util.find_spec("jax") is None:
+        return
+    script = textwrap.dedent(f"""
+        import numpy as np
+        {textwrap.indent(NESTED_MODELS.format(lib="keras"), "        ").strip()}
+        import h5py
+        model = make()
+        model.save_weights({str(tmp_path / 'keras.weights.h5')!r})
+        twin = make()
+        twin.load_weights({str(path)!r})
+        print(sum(float(np.abs(w).sum()) for w in twin.get_weights()))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=dict(os.environ, KERAS_BACKEND="jax"), timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    total = sum(float(np.abs(w).sum()) for w in model.get_weights())
+    assert abs(float(done.stdout.split()[-1]) - total) < 1e-3
+    assert _weights_file_paths(tmp_path / "keras.weights.h5") == names
+    other.load_weights(str(tmp_path / "keras.weights.h5"))
+    for a, b in zip(model.get_weights(), other.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -1073,8 +1073,10 @@ def weight_keys(model, prefix: str = "") -> list | None:
 
 def save_weights(model, path: str, overwrite: bool = True) -> None:
     """Write the weights of ``model`` to ``path`` in the layout of Keras 3's ``.weights.h5``
-    (a subclassed model's layers in numnet's order, as keras_h5 writes them)."""
-    if not _is_model(model):
+    (a subclassed model's layers in numnet's order, as keras_h5 writes them; one that holds
+    models or layers of its own by Keras's walk, where load_weights reads them)."""
+    if not _is_model(model) and not state.needs_walk(
+            model, lambda m: keras_layers_of(m, ".weights.h5")):
         keras_h5.save_weights(model, path, overwrite)
         return
     keras_h5._h5py()
