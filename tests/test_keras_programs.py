@@ -945,6 +945,18 @@ EXPECTED = {
         "csv_first_rating": (1, 5), "qr_gap": (0.0, 1e-6),
         "baseline_loss_3": (None, of("baseline_loss_0", 0.6)),
         "efficient_loss_3": (None, of("efficient_loss_0", 0.8))},
+    # 120 files, 96 to train: batches of (16, 256, 1); two noise files of 3 clips each; residual
+    # blocks of 8, 8 and 16 filters: 8563 parameters
+    "speaker_recognition": {
+        **{key: (value, value) for key, value in (
+            ("noise_clips", 6), ("noise_length", 512), ("decoded_shape_sum", 513),
+            ("batch_shape_sum", 273), ("batch_nonnegative", 1), ("params", 8563),
+            ("checkpoint_written", 1))},
+        "fft_gap": (0.0, 1e-5), "loss_last": (None, of("loss_first", 0.2)),
+        "best_val_accuracy": (0.9, 1.0), "evaluate_accuracy": (0.85, 1.0),
+        "checkpoint_accuracy": (of("best_val_accuracy", 1 - 1e-6),
+                                of("best_val_accuracy", 1 + 1e-6)),
+        "noisy_correct": (0.75, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1634,6 +1646,13 @@ KERAS_TOLERANCE = {
         **{f"{name}_loss_{epoch}": ("rel", 0.1) for name in ("baseline", "efficient")
            for epoch in range(4)},
         "baseline_loss_0": ("rel", 1e-3), "qr_gap": ("abs", 1e-6)},
+    # TensorFlow's noise draws, shuffle and initial weights: the exact parts and the accuracy
+    "speaker_recognition": {
+        **{key: ("abs", 0) for key in (
+            "noise_clips", "noise_length", "decoded_shape_sum", "batch_shape_sum",
+            "batch_nonnegative", "params", "checkpoint_written")},
+        "fft_gap": ("abs", 1e-5), "best_val_accuracy": ("abs", 0.1),
+        "evaluate_accuracy": ("abs", 0.15), "noisy_correct": ("abs", 0.25)},
 }
 
 # Programs with no Keras comparison, and why.
