@@ -223,10 +223,24 @@ def test_embedding_int8_rows_by_hand():
     ids = np.array([[0, 5, 2]])
     expected = np.clip(np.round(table * scale[:, None]), -127, 127)[ids] / scale[ids][..., None]
     np.testing.assert_array_equal(layer(ids).numpy(), expected.astype("float32"))
-    with pytest.raises(NotImplementedError, match="Embedding"):
-        other = numnet.layers.Embedding(6, 4)
-        other.build((None, 3))
-        other.quantize("int4")
+    packed = numnet.layers.Embedding(6, 5)
+    packed.build((None, 3))
+    table = packed.embeddings.numpy().copy()
+    packed.quantize("int4", config=quantizers.Int4QuantizationConfig(block_size=-1))
+    assert packed.embeddings.shape == (6, 3) and packed.embeddings_scale.shape == (6,)
+    scale = np.float32(7) / (np.abs(table).max(axis=1) + np.float32(1e-7))
+    expected = np.clip(np.round(table * scale[:, None]), -8, 7)[ids] / scale[ids][..., None]
+    np.testing.assert_allclose(packed(ids).numpy(), expected, rtol=1e-6)
+
+
+def test_setting_a_quantized_policy_quantizes_a_built_layer():
+    layer = _dense()
+    layer.dtype_policy = "int8_from_float32"
+    assert [w.name for w in layer.weights] == ["kernel", "bias", "kernel_scale"]
+    table = numnet.layers.Embedding(5, 3, dtype="int4/-1_from_float32")
+    table.build((None, 2))
+    assert [(w.name, w.shape) for w in table.weights] == [("embeddings", (5, 2)),
+                                                          ("embeddings_scale", (5,))]
 
 
 def test_einsum_dense_int8_by_hand():
@@ -417,7 +431,8 @@ def test_fine_tuning_matches_keras():
     ("abc,cd->abd", (None, 4), "d", (2, 3, 5)),
     ("abc,bcd->ad", (4,), None, (2, 3, 5)),
 ])
-def test_einsum_dense_matches_keras(equation, output_shape, bias_axes, shape):
+@pytest.mark.parametrize("block", [None, -1, 128, 2])
+def test_einsum_dense_matches_keras(equation, output_shape, bias_axes, shape, block):
     keras = _keras()
     x = np.random.default_rng(12).normal(size=shape).astype("float32")
     theirs = keras.layers.EinsumDense(equation, output_shape, bias_axes=bias_axes)
@@ -425,25 +440,45 @@ def test_einsum_dense_matches_keras(equation, output_shape, bias_axes, shape):
     theirs(x)
     ours(x)
     ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
-    theirs.quantize("int8")
-    ours.quantize("int8")
-    np.testing.assert_array_equal(ours.kernel_scale.numpy(), np.asarray(theirs.kernel_scale))
-    np.testing.assert_allclose(ours(x).numpy(), np.asarray(theirs(x)), rtol=1e-6, atol=1e-7)
+    if block is None:
+        theirs.quantize("int8")
+        ours.quantize("int8")
+    else:
+        theirs.quantize("int4", config=keras.quantizers.Int4QuantizationConfig(block_size=block))
+        ours.quantize("int4", config=quantizers.Int4QuantizationConfig(block_size=block))
+    assert ours.dtype_policy.name == theirs.dtype_policy.name
+    assert [w.name for w in ours.weights] == [
+        name for name in ("kernel", "bias", "kernel_scale", "kernel_zero", "g_idx")
+        if name in {w.name for w in theirs.weights}]
+    for weight in ours.weights:
+        reference = theirs._kernel if weight.name == "kernel" else getattr(theirs, weight.name)
+        np.testing.assert_array_equal(weight.numpy(), np.asarray(reference))
+    np.testing.assert_allclose(ours(x).numpy(), np.asarray(theirs(x)), rtol=1e-5, atol=1e-6)
 
 
-def test_embedding_matches_keras():
+@pytest.mark.parametrize("mode, block", [("int8", None), ("int4", -1), ("int4", 128),
+                                         ("int4", 2)])
+def test_embedding_matches_keras(mode, block):
     keras = _keras()
-    theirs, ours = keras.layers.Embedding(7, 4), numnet.layers.Embedding(7, 4)
+    theirs, ours = keras.layers.Embedding(7, 5), numnet.layers.Embedding(7, 5)
     theirs.build((None, 3))
     ours.build((None, 3))
     ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
-    theirs.quantize("int8")
-    ours.quantize("int8")
+    configs = (None, None) if block is None else (
+        keras.quantizers.Int4QuantizationConfig(block_size=block),
+        quantizers.Int4QuantizationConfig(block_size=block))
+    theirs.quantize(mode, config=configs[0])
+    ours.quantize(mode, config=configs[1])
+    assert ours.dtype_policy.name == theirs.dtype_policy.name
     ids = np.array([[0, 6, 3], [2, 2, 1]])
     # (XLA divides by the row's scale as a product with its reciprocal: one rounding apart)
-    np.testing.assert_allclose(ours(ids).numpy(), np.asarray(theirs(ids)), rtol=2.5e-7)
-    np.testing.assert_array_equal(ours.embeddings_scale.numpy(),
-                                  np.asarray(theirs.embeddings_scale))
+    np.testing.assert_allclose(ours(ids).numpy(), np.asarray(theirs(ids)), rtol=2.5e-7,
+                               atol=1e-9)
+    names = ["embeddings", "embeddings_scale", "embeddings_zero", "g_idx"]
+    assert [w.name for w in ours.weights] == names[:len(ours.weights)]
+    for name, ours_weight in zip(names, ours.weights, strict=False):
+        theirs_weight = theirs._embeddings if name == "embeddings" else getattr(theirs, name)
+        np.testing.assert_array_equal(ours_weight.numpy(), np.asarray(theirs_weight))
 
 
 @pytest.mark.parametrize("mode", ["int8", "int4"])
@@ -472,3 +507,30 @@ def test_docstring_examples_run(module):
                              extraglobs={"numnet": numnet, "np": np},
                              optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def _token_model(k):
+    inputs = k.Input((6,), dtype="int32")
+    hidden = k.layers.Embedding(20, 8)(inputs)
+    return k.Model(inputs, k.layers.EinsumDense("abc,cd->abd", (None, 4), bias_axes="d")(hidden))
+
+
+@pytest.mark.parametrize("mode", ["int8", "int4"])
+def test_embedding_and_einsum_models_in_files(tmp_path, mode):
+    ids = np.random.default_rng(14).integers(0, 20, size=(4, 6))
+    ours = _token_model(numnet)
+    ours.quantize(mode)
+    for suffix in (".keras", ".numnet"):
+        ours.save(str(tmp_path / f"ours{suffix}"))
+        again = numnet.models.load_model(str(tmp_path / f"ours{suffix}"))
+        np.testing.assert_array_equal(again(ids).numpy(), ours(ids).numpy())
+    keras = _keras()
+    theirs = _token_model(keras)
+    theirs.quantize(mode)
+    theirs.save(str(tmp_path / "theirs.keras"))
+    from_keras = numnet.models.load_model(str(tmp_path / "theirs.keras"))
+    np.testing.assert_allclose(from_keras(ids).numpy(), np.asarray(theirs(ids)), rtol=1e-6,
+                               atol=1e-8)
+    from_numnet = keras.models.load_model(str(tmp_path / "ours.keras"))
+    np.testing.assert_allclose(np.asarray(from_numnet(ids)), ours(ids).numpy(), rtol=1e-6,
+                               atol=1e-8)

@@ -146,8 +146,8 @@ class EinsumDense(Quantizable, Layer):
         bias_constraint: the bias's constraint, or None. Defaults to ``None``.
         lora_rank, lora_alpha: accepted for Keras configs; LoRA is not supported (a rank other
             than None raises). Defaults to ``None``.
-        gptq_unpacked_column_size, quantization_config: accepted for Keras configs; numnet does
-            not quantize (a quantization_config other than None raises). Defaults to ``None``.
+        gptq_unpacked_column_size, quantization_config: accepted for Keras configs (a layer is
+            quantized by ``quantize`` or by a quantized ``dtype``). Defaults to ``None``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, ``input_shape``.
 
     Weights: ``kernel`` (the equation's shape), then ``bias`` when ``bias_axes`` is given, as
@@ -174,9 +174,8 @@ class EinsumDense(Quantizable, Layer):
                  bias_constraint=None, lora_rank=None, lora_alpha=None,
                  gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
         super().__init__(**kwargs)
-        if quantization_config is not None:
-            raise ValueError("EinsumDense(quantization_config): numnet does not quantize "
-                             f"layers, given {quantization_config!r}; leave it None.")
+        # (Keras's setting for a layer built quantized; its quantized policy says how)
+        self.quantization_config = quantization_config
         if lora_rank:
             raise ValueError(f"EinsumDense(lora_rank): LoRA is not supported by numnet, given "
                              f"{lora_rank!r}; leave lora_rank=None.")

@@ -12,8 +12,10 @@ unit). The gradient reaches the input through the dequantized kernel
 LoRA's weights, when enabled) still train: the quantized kernel is frozen, as in Keras.
 "int4" keeps values in [-8, 7] packed two to a byte along the output axis; by default (Keras 3's
 ``Int4QuantizationConfig(block_size=128)``) each group of 128 input rows has its own scale and
-zero point (``kernel_zero``, ``g_idx``), and the inputs stay float. EinsumDense takes its axes
-from the equation (the summed ones are reduced); Embedding scales each row of its table. The
+zero point (``kernel_zero``, ``g_idx``), and the inputs stay float; ``block_size=-1`` gives one
+symmetric scale per output unit. EinsumDense takes its axes from the equation (the summed ones
+are reduced; for int4 its kernel is seen as a (summed, other) matrix); Embedding scales each row
+of its table (int4: in groups of ``block_size`` columns). The
 weights are laid out as Keras 3 lays them out (``kernel``, ``bias``, ``kernel_scale``, ...), so
 a quantized model's ``.keras`` file loads in Keras and the other way round.
 
@@ -32,6 +34,7 @@ from .. import backend, quantizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor, Variable
 from ..dtype_policies import Int4DTypePolicy, QuantizedDTypePolicy
+from .base import Layer
 
 _EXACT = 2 ** 24  # float32 holds every integer up to this: an int8 product summed below it
 
@@ -91,6 +94,18 @@ class Quantizable:
     def quantization_mode(self):
         """The quantization mode of this layer ("int8", "int4"), None if not quantized."""
         return self.dtype_policy.quantization_mode
+
+    @property
+    def dtype_policy(self):
+        """The layer's DTypePolicy. Setting a quantized one ("int8_from_float32") on a built
+        layer quantizes it, as in Keras."""
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, policy) -> None:
+        Layer.dtype_policy.fset(self, policy)
+        if self.__dict__.get("built") and self._quantized_mode is None:
+            self._quantize_if_asked()
 
     def quantize(self, mode=None, type_check: bool = True, config=None) -> None:
         """Quantize the layer's weights in place, as Keras 3: ``"int8"`` (int8 kernel, one scale
@@ -252,17 +267,25 @@ def _int4_weights(layer, kernel, config) -> None:
         config, None)
 
 
-def _int4_product(layer, inputs, packed, scale):
-    units = layer.units
-    q = _values(quantizers.unpack_int4(packed, units, axis=-1))
-    if getattr(layer, "kernel_zero", None) is None:
-        return _scaled_product(layer, inputs, q, scale, scale)
+def _int4_dequantized(layer, packed, scale, columns):
+    """The float (rows, columns) kernel of an int4 layer: ``q / scale`` per channel, or
+    ``(q - zero[g]) * scale[g]`` for the group g of each row."""
     xp = backend.xp
+    q = _values(quantizers.unpack_int4(packed, columns, axis=-1))
+    if getattr(layer, "kernel_zero", None) is None:
+        return q.astype(scale.dtype) / scale
     groups = layer.g_idx.value.astype("int32")
-    weights = (q - xp.take(layer.kernel_zero.value, groups, axis=0).astype(scale.dtype)) \
+    return (q - xp.take(layer.kernel_zero.value, groups, axis=0).astype(scale.dtype)) \
         * xp.take(scale, groups, axis=0)
+
+
+def _int4_product(layer, inputs, packed, scale):
+    if getattr(layer, "kernel_zero", None) is None:
+        q = _values(quantizers.unpack_int4(packed, layer.units, axis=-1))
+        return _scaled_product(layer, inputs, q, scale, scale)
+    weights = _int4_dequantized(layer, packed, scale, layer.units)
     x = inputs.value
-    out = xp.matmul(x, weights.astype(x.dtype))
+    out = backend.xp.matmul(x, weights.astype(x.dtype))
     return _node(out, inputs, lambda: weights, "matmul")
 
 
@@ -272,15 +295,30 @@ def _int4_product(layer, inputs, packed, scale):
 class _Embedding:
     @staticmethod
     def quantize(layer, mode, config) -> None:
-        if mode != "int8":
-            raise NotImplementedError(f"Embedding.quantize: mode={mode!r} is not implemented by "
-                                      "numnet for Embedding; use 'int8'.")
         table = backend.to_numpy(layer.__dict__["embeddings"].value)
-        quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
-            config, quantizers.AbsMaxQuantizer(axis=-1))
-        q, scale = quantizer(table, to_numpy=True)
-        _replace(layer, "embeddings", _values(q))
-        _add(layer, "embeddings_scale", _values(scale).reshape(table.shape[0]))
+        rows, width = table.shape
+        if mode == "int8":
+            quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
+                config, quantizers.AbsMaxQuantizer(axis=-1))
+            q, scale = quantizer(table, to_numpy=True)
+            _replace(layer, "embeddings", _values(q))
+            _add(layer, "embeddings_scale", _values(scale).reshape(rows))
+        else:  # int4: each row's values (in groups of block_size columns), packed along a row
+            block = getattr(config, "block_size", None)
+            if block is None or block == -1:
+                quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
+                    config, quantizers.AbsMaxQuantizer(axis=-1, value_range=(-8, 7)))
+                q, scale = quantizer(table, to_numpy=True)
+                q, scale, zero = _values(q), _values(scale).reshape(rows), None
+            else:
+                q, scale, zero = (_values(t).T for t in
+                                  quantizers.abs_max_quantize_grouped_with_zero_point(
+                                      table.T, block))
+            _replace(layer, "embeddings", _values(quantizers.pack_int4(q, axis=-1)[0]))
+            _add(layer, "embeddings_scale", np.ascontiguousarray(scale))
+            if zero is not None:
+                _add(layer, "embeddings_zero", np.ascontiguousarray(zero))
+                _add(layer, "g_idx", np.arange(width, dtype="float32") // np.float32(block))
         layer._quantized_mode = mode
 
     @staticmethod
@@ -288,8 +326,16 @@ class _Embedding:
         ids = layer._indices(inputs.value)
         xp = backend.xp
         table = layer.__dict__["embeddings"].value
-        rows = table[ids].astype(layer.compute_dtype) / \
-            xp.expand_dims(layer.embeddings_scale.value[ids], -1)
+        scale = layer.embeddings_scale.value
+        if layer._quantized_mode == "int4":
+            table = _values(quantizers.unpack_int4(table, layer.output_dim, axis=-1))
+        picked = table[ids].astype(layer.compute_dtype)
+        if getattr(layer, "embeddings_zero", None) is None:
+            rows = picked / xp.expand_dims(scale[ids], -1)
+        else:
+            groups = layer.g_idx.value.astype("int32")
+            zero = xp.take(layer.embeddings_zero.value[ids], groups, axis=-1)
+            rows = (picked - zero.astype(scale.dtype)) * xp.take(scale[ids], groups, axis=-1)
         out = Tensor(rows)
         if layer.lora_enabled:
             update = ops.matmul(ops.getitem(layer.lora_embeddings_a, ids),
@@ -370,19 +416,24 @@ def _to_kernel(scale, moves):
 class _EinsumDense:
     @staticmethod
     def quantize(layer, mode, config) -> None:
-        if mode != "int8":
-            raise NotImplementedError(f"EinsumDense.quantize: mode={mode!r} is not implemented "
-                                      "by numnet for EinsumDense; use 'int8'.")
         info = einsum_quantization_axes(layer.equation, len(layer.input_shape))
         layer._quantization_axes = info
         kernel = backend.to_numpy(layer.__dict__["kernel"].value)
-        quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
-            config, quantizers.AbsMaxQuantizer(axis=tuple(info["kernel_reduced"])))
-        q, scale = quantizer(kernel, to_numpy=True)
-        _replace(layer, "kernel", _values(q))
-        _add(layer, "kernel_scale", _to_output(_values(scale), info["kernel"]))
-        layer._inputs_quantizer = quantizers.QuantizationConfig.activation_quantizer_or_default(
-            config, quantizers.AbsMaxQuantizer())
+        if mode == "int8":
+            quantizer = quantizers.QuantizationConfig.weight_quantizer_or_default(
+                config, quantizers.AbsMaxQuantizer(axis=tuple(info["kernel_reduced"])))
+            q, scale = quantizer(kernel, to_numpy=True)
+            _replace(layer, "kernel", _values(q))
+            _add(layer, "kernel_scale", _to_output(_values(scale), info["kernel"]))
+            layer._inputs_quantizer = quantizers.QuantizationConfig.\
+                activation_quantizer_or_default(config, quantizers.AbsMaxQuantizer())
+        else:
+            # int4: the kernel as a (summed axes, other axes) matrix -- Keras reshapes it so,
+            # in the kernel's own axis order -- quantized as Dense's and packed along a row
+            rows = int(np.prod([kernel.shape[a] for a in info["kernel_reduced"]]))
+            layer._int4_shape = kernel.shape
+            layer._int4_columns = kernel.size // rows
+            _int4_weights(layer, kernel.reshape(rows, kernel.size // rows), config)
         layer._quantized_mode = mode
 
     @staticmethod
@@ -392,15 +443,28 @@ class _EinsumDense:
         scale = layer.kernel_scale.value
         x = inputs.value
         quantizer = layer._inputs_quantizer
-        if quantizer is not None:
+        if layer._quantized_mode == "int4":
+            weights = _int4_dequantized(layer, kernel, scale, layer._int4_columns)
+            weights = weights.reshape(layer._int4_shape).astype(x.dtype, copy=False)
+            if quantizer is not None:
+                qx, sx = quantizer(x, axis=tuple(info["input_reduced"]))
+                out = backend.xp.einsum(layer.equation, _values(qx).astype(x.dtype), weights)
+                out = out / _to_output(_values(sx), info["input"])
+            else:
+                out = backend.xp.einsum(layer.equation, x, weights)
+            dequantized = lambda: weights  # noqa: E731
+        elif quantizer is not None:
             qx, sx = quantizer(x, axis=tuple(info["input_reduced"]))
             out = _int_matmul(_values(qx), kernel, layer.equation)
             out = out / (_to_output(_values(sx), info["input"]) * scale)
+            dequantized = lambda: kernel.astype("float32") / _to_kernel(scale,  # noqa: E731
+                                                                        info["kernel"])
         else:
             out = backend.xp.einsum(layer.equation, x, kernel.astype(x.dtype)) / scale
-        y = _node(out.astype(x.dtype, copy=False), inputs,
-                  lambda: kernel.astype("float32") / _to_kernel(scale, info["kernel"]),
-                  "einsum", info["backward"])
+            dequantized = lambda: kernel.astype("float32") / _to_kernel(scale,  # noqa: E731
+                                                                        info["kernel"])
+        y = _node(out.astype(x.dtype, copy=False), inputs, dequantized, "einsum",
+                  info["backward"])
         if layer.bias is not None:
             y = ops.add(y, layer.bias)
         return y if layer.activation is _linear() else layer.activation(y)
