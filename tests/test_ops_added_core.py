@@ -67,6 +67,9 @@ def test_segments_and_sequences_by_hand():
         [1.0, np.inf, 3.0, np.inf]
     assert ops.segment_min([1, 5, 3], [0, 0, 2]).tolist() == [1, 2 ** 31 - 1, 3]
     assert ops.segment_prod([2.0, 5.0, 3.0], [0, 0, 2]).tolist() == [10.0, 1.0, 3.0]
+    assert ops.segment_max([1.0, 5.0, 3.0], [0, 0, 2], num_segments=4).tolist() == \
+        [5.0, -np.inf, 3.0, -np.inf]
+    assert ops.segment_max([1, 5, 3], [0, 0, 2]).tolist() == [5, -2 ** 31, 3]
     assert ops.extract_sequences([1, 2, 3, 4, 5], 3, 2).tolist() == [[1, 2, 3], [3, 4, 5]]
     assert ops.extract_sequences(np.zeros((2, 3, 10)), 4, 3).shape == (2, 3, 3, 4)
 
@@ -86,6 +89,9 @@ GRADS = {
     "segment_min": (lambda d: ops.segment_min(d, [0, 0, 1, 1, 1, 2], 3),  # none empty (inf)
                     [np.array([[1.0, 2.0], [0.5, 2.0], [3.0, 1.0], [3.0, 4.0], [5.0, 6.0],
                                [7.0, 8.0]])]),  # ties share: (0, 1), (2, 0) with (3, 0)
+    "segment_max": (lambda d: ops.segment_max(d, [0, 0, 1, 1, 1, 2], 3),  # none empty (-inf)
+                    [np.array([[1.0, 2.0], [0.5, 2.0], [3.0, 1.0], [3.0, 4.0], [5.0, 6.0],
+                               [7.0, 8.0]])]),  # (0, 1) ties with (1, 1)
     "segment_prod": (lambda d: ops.segment_prod(d, IDS), [DATA]),
     "segment_prod_with_zeros": (lambda d: ops.segment_prod(d, [0, 0, 0, 1, 1]),
                                 [np.array([0.0, 2.0, 3.0, 0.0, 0.0])]),
@@ -201,6 +207,9 @@ CASES = {
     "segment_min_int": lambda o: o.segment_min(np.array([4, 1, 3], "int32"),
                                                np.array([0, 0, 2]), num_segments=4),
     "segment_prod": lambda o: o.segment_prod(DATA.astype("float32"), IDS, num_segments=5),
+    "segment_max": lambda o: o.segment_max(DATA.astype("float32"), IDS, num_segments=5),
+    "segment_max_int": lambda o: o.segment_max(np.array([4, 1, 3], "int32"),
+                                               np.array([0, 0, 2]), num_segments=4),
     "extract_sequences": lambda o: o.extract_sequences(X.astype("float32"), 2, 1),
     "fori_loop": lambda o: o.fori_loop(1, 4, lambda i, v: v * 2.0 + i, X.astype("float32")),
     "fft": lambda o: o.fft((X.astype("float32"), X[::-1].astype("float32"))),
@@ -238,3 +247,36 @@ def test_the_same_values_as_keras(name):
         a, b = np.asarray(a), np.asarray(b)
         assert a.dtype == b.dtype and a.shape == b.shape, (a.dtype, b.dtype, a.shape, b.shape)
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_segment_max_gradient_is_shared_among_ties_as_keras_on_jax():
+    """A max aggregation (the graph networks' "max") trains through segment_max: each segment's
+    gradient goes to its largest entries, split evenly among ties; an empty segment (-inf)
+    takes none."""
+    x = numnet.Variable(np.array([[1.0, 2.0], [5.0, 2.0], [3.0, 4.0]], "float32"))
+    weights = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], "float32")
+    with numnet.GradientTape() as tape:
+        out = ops.segment_max(x, [0, 0, 2], num_segments=3)
+        loss = ops.sum(ops.where(ops.isfinite(out), out, 0.0) * weights)
+    grad = tape.gradient(loss, x).numpy()
+    np.testing.assert_array_equal(grad, [[0.0, 1.0], [1.0, 1.0], [5.0, 6.0]])
+    keras = _keras_on_jax()
+    if keras is not None:
+        import jax
+        import jax.numpy as jnp
+
+        def total(v):
+            o = keras.ops.segment_max(v, jnp.array([0, 0, 2]), num_segments=3)
+            return jnp.sum(jnp.where(jnp.isfinite(o), o, 0.0) * weights)
+
+        np.testing.assert_allclose(grad, jax.grad(total)(jnp.asarray(x.numpy())), rtol=1e-6)
+
+
+def _keras_on_jax():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    try:
+        import jax  # noqa: F401
+        import keras
+    except ImportError:
+        return None
+    return keras if keras.backend.backend() == "jax" else None

@@ -391,24 +391,22 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  
 
 @symbolic_op
 def segment_max(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  # noqa: A002
-    """out[k] = the largest ``data[i]`` with ``segment_ids[i] == k`` (the dtype's lowest value
-    for an empty segment). Forward only: no gradient flows.
+    """out[k] = the largest ``data[i]`` with ``segment_ids[i] == k`` (-inf, or the int
+    dtype's lowest value, for an empty segment, as Keras on JAX); the gradient goes to the
+    entries equal to their segment's maximum, shared among ties (a graph network's max
+    aggregation trains through it).
 
     Args:
         data: the values, (N, ...).
         segment_ids: the segment of each row, integers of shape (N,).
         num_segments: the number of segments; None for max(segment_ids) + 1. Defaults to ``None``.
         sorted: whether segment_ids are sorted (a hint). Defaults to ``False``.
+
+    Example:
+        >>> numnet.ops.segment_max([1.0, 5.0, 3.0], [0, 0, 2], num_segments=3).tolist()
+        [5.0, -inf, 3.0]
     """
-    xp = backend.xp
-    data, ids = _tensor(data), _index(segment_ids)
-    if num_segments is None:
-        num_segments = int(ids.max()) + 1 if ids.size else 0
-    low = xp.finfo(data.dtype).min if _is_float(data.dtype) else xp.iinfo(data.dtype).min
-    out = xp.full((int(num_segments),) + data.shape[ids.ndim:], low, dtype=data.dtype)
-    keep = (ids >= 0) & (ids < num_segments)
-    xp.maximum.at(out, ids[keep], data.value[keep])
-    return Tensor(out)
+    return _segment_extreme(data, segment_ids, num_segments, largest=True)
 
 
 @symbolic_op
@@ -948,11 +946,22 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False) -> Tensor:  
         >>> numnet.ops.segment_min([1.0, 5.0, 3.0], [0, 0, 2], num_segments=3).tolist()
         [1.0, inf, 3.0]
     """
+    return _segment_extreme(data, segment_ids, num_segments, largest=False)
+
+
+def _segment_extreme(data, segment_ids, num_segments, largest: bool) -> Tensor:
+    """segment_max (``largest``) or segment_min: the empty segments hold -inf / +inf (the int
+    dtype's extremes for integers); d data[i] = g[k] / (the number of entries of segment k
+    equal to its extreme) where data[i] is one of them, else 0."""
     xp = backend.xp
     data, ids, num, keep = _segment_setup(data, segment_ids, num_segments)
-    high = xp.inf if _is_float(data.dtype) else xp.iinfo(data.dtype).max
-    out = xp.full((num,) + data.shape[ids.ndim:], high, dtype=data.dtype)
-    xp.minimum.at(out, ids[keep], data.value[keep])
+    if _is_float(data.dtype):
+        fill = -xp.inf if largest else xp.inf
+    else:
+        info = xp.iinfo(data.dtype)
+        fill = info.min if largest else info.max
+    out = xp.full((num,) + data.shape[ids.ndim:], fill, dtype=data.dtype)
+    (xp.maximum if largest else xp.minimum).at(out, ids[keep], data.value[keep])
     if not _is_float(data.dtype):
         return Tensor(out)
     safe = xp.where(keep, ids, 0)
