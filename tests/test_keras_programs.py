@@ -686,6 +686,19 @@ EXPECTED = {
             ("params", 12260), ("tokens", 4), ("token_width", 16))},
         "test_accuracy": (0.9, 1.0), "best_val_accuracy": (0.85, 1.0),
         "loss_5": (None, of("loss_0", 0.6))},
+    # the example's "shift" keeps each channel in place and zeroes one border; the warm-up
+    # rises linearly from 1e-5 to 3e-3 over 7 of the 48 steps, then a half cosine to 0
+    "shift_vit": {
+        **{key: (value, value) for key, value in (
+            ("shift_error", 0), ("params", 12036), ("trainable_weights", 25),
+            ("iterations", 48), ("lr_at_49", 0), ("probability_sum", 4))},
+        "lr_at_0": (1e-5 * (1 - 1e-6), 1e-5 * (1 + 1e-6)),
+        "lr_at_3": (1e-5 + 3 * (3e-3 - 1e-5) / 7 - 1e-9, 1e-5 + 3 * (3e-3 - 1e-5) / 7 + 1e-9),
+        "lr_at_7": (3e-3 * (1 - 1e-6), 3e-3 * (1 + 1e-6)),
+        "lr_at_30": (1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) - 1e-9,
+                     1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) + 1e-9),
+        "test_accuracy": (0.95, 1.0), "val_accuracy": (0.9, 1.0),
+        "loss_5": (None, of("loss_0", 0.2))},
     "vit_patches": {"accuracy": (0.9, 1.0), "patch_error": (0.0, 0.0), "patches": (9, 9),
                     "patch_width": (32, 32), "loss_4": (None, of("loss_0", 0.3))},
     "timeseries_transformer": {"test_accuracy": (0.9, 1.0), "pooled_width": (24, 24),
@@ -1443,6 +1456,11 @@ KERAS_TOLERANCE = {
         **{key: ("abs", 0) for key in ("extractor_layers", "activation_size", "stitched_width")}},
     "token_learner": {**TRAJECTORY, "params": ("abs", 0), "test_accuracy": ("abs", 0.01),
                       "test_top_2": ("abs", 0.01), "best_val_accuracy": ("abs", 0.01)},
+    "shift_vit": {
+        **TRAJECTORY, "test_loss": ("rel", 1e-4), "test_accuracy": ("abs", 0.01),
+        "val_accuracy": ("abs", 0.01),
+        **{key: ("abs", 0) for key in ("params", "trainable_weights", "iterations")},
+        **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 3, 7, 30)}},
     "vit_patches": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01),
                     "top_2_accuracy": ("abs", 0.01)},
     "timeseries_transformer": {**TRAJECTORY, "params": ("abs", 0), "pooled_width": ("abs", 0),

@@ -165,6 +165,7 @@ def test_gather_where_boolean_mask_pad():
     cond = A > 0
     close(tf.where(cond, A, -A), np.abs(A))
     close(tf.where(cond, A, 0.0), np.where(cond, A, 0.0))
+    close(tf.where(cond, A, 0.0, name="picked"), np.where(cond, A, 0.0))
     check_grad(lambda x: tf.where(cond, x * 3, x), A)
     coords = tf.where(np.array([[True, False], [False, True]]))
     assert np.asarray(coords).tolist() == [[0, 0], [1, 1]] and coords.dtype == np.int64

@@ -472,10 +472,11 @@ def boolean_mask(tensor, mask, axis=None) -> Tensor:
     return _ops.getitem(x, (builtins.slice(None),) * axis + (mask,))
 
 
-def where(condition, x=None, y=None) -> Tensor:
+def where(condition, x=None, y=None, name=None) -> Tensor:
     """``x`` where ``condition`` is true, else ``y`` (broadcast together; each gets the
     gradient where it was chosen). With only ``condition``: the int64 coordinates of its true
-    entries, one row each, shape (count, rank)."""
+    entries, one row each, shape (count, rank). ``name`` is accepted and ignored, as
+    TensorFlow's op names are."""
     cond = backend.to_device(getattr(condition, "value", condition)).astype(np.bool_)
     if x is None and y is None:
         return Tensor(backend.xp.argwhere(cond).astype(np.int64))
