@@ -416,6 +416,33 @@ def test_train_on_batch_and_test_on_batch_take_the_models_own_step_and_loss():
     assert sorted(logs) == ["loss", "mae"] and ours.steps == 1
 
 
+def test_an_epoch_reports_the_models_metrics_when_the_step_logs_have_their_names():
+    """Keras 3: after a run of one's own steps, fit's epoch and evaluate report
+    ``self.metrics``' results when the last step's logs have exactly their names, else the
+    last step's logs."""
+    class BareLoss(numnet.Model):
+        def train_step(self, data):  # returns the batch loss; the loss tracker never sees it
+            x, y = data
+            with numnet.GradientTape() as tape:
+                loss = ops.mean(ops.square(self(x, training=True) - y))
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply(grads, self.trainable_weights)
+            return {"loss": loss}
+
+        def test_step(self, data):
+            x, y = data
+            return {"loss": ops.mean(ops.square(self(x) - y)), "batch": 1.0}
+
+    model = _linear(BareLoss)
+    history = model.fit(X, Y, epochs=1, batch_size=16, verbose=0).history
+    assert history["loss"][0] > 0  # metrics of other names (loss, mae): the step's logs
+    model.compile(numnet.optimizers.SGD(0.01), "mse")
+    history = model.fit(X, Y, epochs=2, batch_size=16, verbose=0).history
+    assert history["loss"] == [0.0, 0.0]  # the untouched tracker's result, as in Keras
+    logs = model.evaluate(X[:16], Y[:16], batch_size=16, verbose=0, return_dict=True)
+    assert sorted(logs) == ["batch", "loss"] and logs["loss"] > 0  # other names: as returned
+
+
 def test_calling_a_model_whose_outputs_are_a_dict_gives_a_dict():
     inputs = numnet.Input((5,))
     hidden = layers.Dense(3, name="hidden")(inputs)

@@ -115,6 +115,20 @@ def test_invert():
     assert back(forward(DATA)).tolist() == [[b"a", b"c", b"d"], [b"d", b"[UNK]", b"b"]]
 
 
+def test_a_ragged_batch_is_looked_up_value_by_value_and_keeps_its_rows():
+    lookup = StringLookup(vocabulary=["a", "b", "c"], mask_token=None)
+    ragged = numnet.ragged.constant([["a", "c"], ["b"], ["z", "a", "b"]])
+    ids = lookup(ragged)
+    assert isinstance(ids, type(ragged))
+    assert ids.to_list() == [[1, 3], [2], [0, 1, 2]]
+    back = StringLookup(vocabulary=lookup.get_vocabulary(), invert=True, mask_token=None)
+    assert back(ids).to_list() == [[b"a", b"c"], [b"b"], [b"[UNK]", b"a", b"b"]]
+    numbers = IntegerLookup(vocabulary=[7, 9])(numnet.ragged.constant([[9], [7, 7, 5]]))
+    assert numbers.to_list() == [[2], [1, 1, 0]]
+    with pytest.raises(TypeError, match="RaggedTensor.*to_tensor"):
+        StringLookup(vocabulary=["a"], output_mode="multi_hot")(ragged)
+
+
 def test_vocabulary_with_special_tokens_and_from_a_file(tmp_path):
     layer = StringLookup(vocabulary=["[UNK]", "x", "y"])
     assert layer.get_vocabulary() == ["[UNK]", "x", "y"]

@@ -265,6 +265,9 @@ class _IndexLookup(Layer):
     def __call__(self, inputs, *args, **kwargs):
         if getattr(inputs, "_symbolic", False):
             return super().__call__(inputs, *args, **kwargs)
+        if (self.invert or self.output_mode == "int") and hasattr(inputs, "with_flat_values"):
+            # a ragged tensor (tf.RaggedTensor): each value looked up, the rows kept
+            return inputs.with_flat_values(self(inputs.flat_values, *args, **kwargs))
         if not self.built:
             shape = np.shape(_host(inputs)) if not isinstance(inputs, Tensor) else inputs.shape
             self._maybe_build((None,) + tuple(shape[1:]) if shape else ())

@@ -66,6 +66,8 @@ class Evaluation:
             step += 1
         hooks.finish()
         it.end_epoch()
+        if logs is not None:
+            logs = self._metrics_result_or_logs(logs)
         cb.call("on_test_end", logs if logs is not None else {})
         return logs
 

@@ -195,6 +195,16 @@ class KerasSteps:
                 logs[metric.name] = result
         return pythonify_logs(logs)
 
+    def _metrics_result_or_logs(self, logs):
+        """What fit's epoch and evaluate report after a run of the model's own steps, as
+        Keras 3: the results of ``self.metrics`` when the last step's logs have exactly their
+        names (a step that returns ``{"loss": loss}`` while the loss tracker never saw a
+        batch reports the tracker's 0.0, as Keras does); else the last step's logs."""
+        if not isinstance(logs, dict):
+            return logs
+        results = self.get_metrics_result()
+        return results if set(logs) == set(results) else logs
+
     def _compute_loss(self, x, y, y_pred, sample_weight, training: bool):
         """compute_loss, given ``training`` only where its signature takes it (an override
         written as ``compute_loss(self, x, y, y_pred, sample_weight, allow_empty=False)``)."""

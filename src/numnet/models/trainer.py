@@ -490,7 +490,9 @@ class Trainer:
         train.end_epoch()
         if step == start and seen == 0:
             return None
-        return dict(last_logs) if custom else self._results(loss_total, seen)
+        if custom:
+            return dict(self._metrics_result_or_logs(last_logs))
+        return self._results(loss_total, seen)
 
 
 class _CompileMetrics(metrics_module.Metric):
