@@ -913,6 +913,14 @@ EXPECTED = {
             ("where_select", 90), ("gather_grad", 46), ("gather_nd_grad", 535),
             ("scatter_nd_grad", 150))},
         "accuracy": (0.7, 1.0), "loss_5": (None, of("loss_0", 0.8))},
+    # 150 episodes of 7 frames; a Q-update every 4 frames once 16 transitions are stored
+    # (frames 20, 24, ...: 258), the target copied every 50 frames (21 times, the last on the
+    # final frame); a random paddle catches 3 balls in 8 (reward -0.25)
+    "deep_q_network": {**{key: (value, value) for key, value in (
+        ("frames", 1050), ("episodes", 150), ("updates", 258), ("optimizer_iterations", 258),
+        ("target_updates", 21))},
+        "final_epsilon": (0.1 - 1e-9, 0.1 + 1e-9), "running_reward": (0.0, 1.0),
+        "late_loss": (None, of("early_loss", 0.9)), "greedy_actions": (400, 1050)},
     # 6*24+24 + 24*24+24 + 24*2+2 = 818 trainable before; with rank 2 on both hidden layers
     # 24 + 2*(6+24) + 24 + 2*(24+24) + 50 = 254
     "lora_finetuning": {"params_before": (818, 818), "params_lora": (254, 254),
@@ -1643,6 +1651,12 @@ KERAS_TOLERANCE = {
         "tensor_scatter_is_int32", "variable_scatter", "boolean_mask", "boolean_mask_rows",
         "boolean_mask_axis", "where_positions", "where_select", "gather_grad", "gather_nd_grad",
         "scatter_nd_grad")}},
+    # the greedy actions follow the network: rounding reaches 7e-5 in the last updates' loss
+    "deep_q_network": {**{key: ("abs", 0) for key in (
+        "frames", "episodes", "updates", "optimizer_iterations", "target_updates",
+        "greedy_actions", "running_reward")},
+        "final_epsilon": ("abs", 1e-9), "first_loss": ("rel", 1e-5), "early_loss": ("rel", 1e-5),
+        "late_loss": ("rel", 1e-3), "target_gap": ("abs", 1e-4)},
     # (rebuilt_alpha is not compared: Keras 3.15's Dense(lora_rank=2, lora_alpha=4) enables LoRA
     # at build with enable_lora(lora_rank), which resets lora_alpha to the rank, 2)
     "lora_finetuning": {**TRAJECTORY, **{f"pretrain_loss_{epoch}": ("rel", 1e-4)
