@@ -115,7 +115,7 @@ while True:
     state = np.array(observation)
     episode_reward = 0
 
-    for timestep in range(1, max_steps_per_episode):
+    for _timestep in range(1, max_steps_per_episode):
         frame_count += 1
 
         if frame_count < epsilon_random_frames or epsilon > np.random.rand(1)[0]:
