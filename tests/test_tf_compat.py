@@ -596,3 +596,24 @@ def test_numpy_of_a_scalar_is_a_numpy_scalar():
     assert isinstance(tf.Variable(2.0).numpy(), np.ndarray)
     assert np.asarray(tf.constant(3)).shape == ()
     assert tf.constant("a").numpy() == b"a"
+
+
+def test_shape_functions_take_tensorflow_s_name_argument():
+    """TensorFlow's array functions take ``name=`` (programs name their ops); it changes no
+    value."""
+    x = tf.constant(A)
+    close(tf.reshape(x, (4, 3), name="r"), A.reshape(4, 3))
+    close(tf.transpose(x, name="t"), A.T)
+    close(tf.concat([x, x], axis=0, name="c"), np.concatenate([A, A]))
+    close(tf.stack([x, x], axis=1, name="s"), np.stack([A, A], axis=1))
+    close(tf.expand_dims(x, 0, name="e"), A[None])
+    close(tf.squeeze(tf.expand_dims(x, 0), name="q"), A)
+    close(tf.tile(x, [2, 1], name="t"), np.tile(A, (2, 1)))
+    close(tf.broadcast_to(x[:1], (3, 4), name="b"), np.broadcast_to(A[:1], (3, 4)))
+    close(tf.identity(x, name="i"), A)
+    close(tf.boolean_mask(x, A[:, 0] > 0, name="m"), A[A[:, 0] > 0])
+    assert tf.cast(x, tf.int32, name="c").dtype == np.int32
+    assert [p.shape for p in tf.split(x, 2, axis=1, name="s")] == [(3, 2), (3, 2)]
+    assert len(tf.unstack(x, name="u")) == 3
+    assert tf.shape(x, name="s").numpy().tolist() == [3, 4]
+    assert int(tf.rank(x, name="r")) == 2 and int(tf.size(x, name="n")) == 12

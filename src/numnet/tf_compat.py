@@ -288,13 +288,13 @@ class Variable(metaclass=_VariableMeta):
         return variable
 
 
-def cast(x, dtype) -> Tensor:
+def cast(x, dtype, name=None) -> Tensor:
     """``x`` as ``dtype`` (floats to ints truncate toward zero, as TensorFlow); the gradient
     passes between float types."""
     return _ops.cast(_to_tensor(x), as_dtype(dtype))
 
 
-def identity(input) -> Tensor:  # noqa: A002 - TensorFlow's argument name
+def identity(input, name=None) -> Tensor:  # noqa: A002 - TensorFlow's argument name
     """The same values as a new Tensor; the gradient passes through."""
     x = _to_tensor(input)
     return node(x.value.copy(), (x,), lambda g: accumulate(x, g))
@@ -305,45 +305,45 @@ def stop_gradient(input) -> Tensor:  # noqa: A002
     return Tensor(_to_tensor(input).value)
 
 
-def shape(input, out_type=int32) -> Tensor:  # noqa: A002
+def shape(input, out_type=int32, name=None) -> Tensor:  # noqa: A002
     """The shape of ``input`` as a 1-D int32 Tensor: ``tf.shape(x)[0]`` is the batch size."""
     return Tensor(backend.xp.asarray(np.shape(getattr(input, "value", input)),
                                      dtype=as_dtype(out_type)))
 
 
-def rank(input) -> Tensor:  # noqa: A002
+def rank(input, name=None) -> Tensor:  # noqa: A002
     """The number of axes of ``input``, as an int32 scalar Tensor."""
     return Tensor(backend.xp.asarray(np.ndim(getattr(input, "value", input)), dtype=np.int32))
 
 
-def size(input, out_type=int32) -> Tensor:  # noqa: A002
+def size(input, out_type=int32, name=None) -> Tensor:  # noqa: A002
     """The number of elements of ``input``, as a scalar Tensor."""
     return Tensor(backend.xp.asarray(np.size(getattr(input, "value", input)),
                                      dtype=as_dtype(out_type)))
 
 
-def reshape(tensor, shape) -> Tensor:
+def reshape(tensor, shape, name=None) -> Tensor:
     """``tensor`` with the new ``shape`` (one entry may be -1: inferred)."""
     return _ops.reshape(_to_tensor(tensor), _shape_tuple(shape, "reshape"))
 
 
-def concat(values, axis) -> Tensor:
+def concat(values, axis, name=None) -> Tensor:
     """``values`` (a list of Tensors) joined along the existing ``axis``."""
     return _ops.concatenate([_to_tensor(v) for v in values], axis=_axis(axis))
 
 
-def stack(values, axis: int = 0) -> Tensor:
+def stack(values, axis: int = 0, name=None) -> Tensor:
     """``values`` (Tensors of one shape) joined along a new ``axis``."""
     return _ops.stack([v if isinstance(v, Tensor) else _to_tensor(v) for v in values],
                       axis=_axis(axis))
 
 
-def unstack(value, num=None, axis: int = 0) -> list:
+def unstack(value, num=None, axis: int = 0, name=None) -> list:
     """The slices of ``value`` along ``axis``, as a list of Tensors."""
     return _ops.unstack(_to_tensor(value), axis=_axis(axis))
 
 
-def split(value, num_or_size_splits, axis: int = 0, num=None) -> list:
+def split(value, num_or_size_splits, axis: int = 0, num=None, name=None) -> list:
     """``value`` cut along ``axis`` into ``num_or_size_splits`` equal parts (an int) or parts
     of the sizes listed (one of them may be -1: the rest). Raises ValueError when an int does
     not divide the axis."""
@@ -370,13 +370,13 @@ def split(value, num_or_size_splits, axis: int = 0, num=None) -> list:
     return parts
 
 
-def expand_dims(input, axis) -> Tensor:  # noqa: A002
+def expand_dims(input, axis, name=None) -> Tensor:  # noqa: A002
     """``input`` with a new axis of size 1 at ``axis``."""
     x = _to_tensor(input)
     return _ops.reshape(x, np.expand_dims(np.empty(x.shape, dtype=np.int8), _axis(axis)).shape)
 
 
-def squeeze(input, axis=None) -> Tensor:  # noqa: A002
+def squeeze(input, axis=None, name=None) -> Tensor:  # noqa: A002
     """``input`` without its axes of size 1 (only those in ``axis`` when given). Raises
     ValueError when an axis given is not of size 1."""
     x = _to_tensor(input)
@@ -389,12 +389,12 @@ def squeeze(input, axis=None) -> Tensor:  # noqa: A002
     return _ops.reshape(x, new_shape)
 
 
-def transpose(a, perm=None, conjugate: builtins.bool = False) -> Tensor:
+def transpose(a, perm=None, conjugate: builtins.bool = False, name=None) -> Tensor:
     """``a`` with its axes in the order ``perm`` (reversed when None)."""
     return _ops.transpose(_to_tensor(a), None if perm is None else tuple(_plain(perm)))
 
 
-def tile(input, multiples) -> Tensor:  # noqa: A002
+def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
     """``input`` repeated ``multiples[i]`` times along axis i; the gradient sums the copies."""
     x = _to_tensor(input)
     reps = _shape_tuple(multiples, "tile")
@@ -410,7 +410,7 @@ def tile(input, multiples) -> Tensor:  # noqa: A002
     return _unary(x, out, slope)
 
 
-def broadcast_to(input, shape) -> Tensor:  # noqa: A002
+def broadcast_to(input, shape, name=None) -> Tensor:  # noqa: A002
     """``input`` broadcast to ``shape``; the gradient sums over the broadcast axes."""
     x = _to_tensor(input)
     shape = _shape_tuple(shape, "broadcast_to")
@@ -464,7 +464,7 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims: int = 
     return _ops.transpose(out, order)
 
 
-def boolean_mask(tensor, mask, axis=None) -> Tensor:
+def boolean_mask(tensor, mask, axis=None, name=None) -> Tensor:
     """The entries of ``tensor`` where ``mask`` is true (mask's shape: the leading axes)."""
     x = _to_tensor(tensor)
     mask = np.asarray(backend.to_numpy(getattr(mask, "value", mask)), dtype=np.bool_)
