@@ -1006,6 +1006,16 @@ EXPECTED = {
             ("params", 3047), ("weights", 85))},
         "loss_5": (None, of("loss_0", 0.9)), "test_accuracy": (0.75, 1.0),
         "selection_row_sum": (0.0, 1e-5)},
+    # 11 initializers; batches of (32, 20, 20, 1); fit's loss, accuracy, val_loss, val_accuracy
+    "reproducibility_recipes": {
+        **{key: (value, value) for key, value in (
+            ("initializers_repeat", 11), ("seeded_objects_equal", 1),
+            ("seeded_object_called_twice_equal", 1), ("unseeded_objects_equal", 0),
+            ("int_seed_repeats", 1), ("generator_moves_on", 1), ("generator_starts_over", 1),
+            ("batch_shape_sum", 73), ("history_entries_unequal", 0), ("history_keys", 4),
+            ("weights_identical", 1), ("accuracy_repeats", 1))},
+        "pixel_max": (0.8, 1.0), "test_accuracy": (0.9, 1.0),
+        "loss_last": (None, of("loss_first", 0.3))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1730,6 +1740,14 @@ KERAS_TOLERANCE = {
             "feature_count", "education_is_index", "weight_positive", "params", "weights")},
         "val_loss_last": ("rel", 1e-4), "test_loss": ("rel", 1e-4),
         "test_accuracy": ("abs", 0.01), "selection_row_sum": ("abs", 1e-5)},
+    # seeded draws, shuffles and dropout masks are each framework's own: the equalities
+    "reproducibility_recipes": {
+        **{key: ("abs", 0) for key in (
+            "initializers_repeat", "seeded_objects_equal", "seeded_object_called_twice_equal",
+            "unseeded_objects_equal", "int_seed_repeats", "generator_moves_on",
+            "generator_starts_over", "batch_shape_sum", "history_entries_unequal",
+            "history_keys", "weights_identical", "accuracy_repeats")},
+        "test_accuracy": ("abs", 0.1)},
 }
 
 # Programs with no Keras comparison, and why.
