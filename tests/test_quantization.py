@@ -534,3 +534,23 @@ def test_embedding_and_einsum_models_in_files(tmp_path, mode):
     from_numnet = keras.models.load_model(str(tmp_path / "ours.keras"))
     np.testing.assert_allclose(np.asarray(from_numnet(ids)), ours(ids).numpy(), rtol=1e-6,
                                atol=1e-8)
+
+
+@pytest.mark.parametrize("mode", ["int8", "int4"])
+def test_lora_on_a_quantized_dense_matches_keras(mode):
+    keras = _keras()
+    rng = np.random.default_rng(15)
+    x = rng.normal(size=(5, 6)).astype("float32")
+    theirs, ours = keras.layers.Dense(5), numnet.layers.Dense(5)
+    theirs.build((None, 6))
+    ours.build((None, 6))
+    ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    for layer in (theirs, ours):
+        layer.quantize(mode)
+        layer.enable_lora(2)
+    a, b = rng.normal(size=(6, 2)).astype("float32"), rng.normal(size=(2, 5)).astype("float32")
+    for layer in (theirs, ours):
+        layer.lora_kernel_a.assign(a)
+        layer.lora_kernel_b.assign(b)
+    assert [w.name for w in ours.trainable_weights] == ["bias", "lora_kernel_a", "lora_kernel_b"]
+    np.testing.assert_allclose(ours(x).numpy(), np.asarray(theirs(x)), rtol=1e-5, atol=1e-6)

@@ -194,7 +194,7 @@ class Dense(Quantizable, Layer):
             raise ValueError(
                 f"{self.name}.enable_lora(rank): expected a positive integer, given {rank!r}."
             )
-        input_dim, units = self.__dict__["kernel"].value.shape
+        input_dim, units = self.__dict__["kernel"].value.shape[0], self.units  # (int4: packed)
         self.lora_kernel_a = self.add_weight((input_dim, rank), a_initializer, "lora_kernel_a",
                                              regularizer=self.kernel_regularizer)
         self.lora_kernel_b = self.add_weight((rank, units), b_initializer, "lora_kernel_b",
