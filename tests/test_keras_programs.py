@@ -921,6 +921,17 @@ EXPECTED = {
         ("target_updates", 21))},
         "final_epsilon": (0.1 - 1e-9, 0.1 + 1e-9), "running_reward": (0.0, 1.0),
         "late_loss": (None, of("early_loss", 0.9)), "greedy_actions": (400, 1050)},
+    # generators of widths 4 -> 8 -> 4 with one residual block, discriminators 4 -> 8 -> 16;
+    # 32 image pairs in batches of 4 for 3 epochs: 24 steps for each optimizer; a checkpoint
+    # an epoch; the reflection of a 3x4 image by (2, 1): 7x6, its corner element 6 (row 2,
+    # column 2 of arange(12))
+    "cyclegan": {**{key: (value, value) for key, value in (
+        ("generator_params", 2971), ("discriminator_params", 3061), ("reflection_layers", 4),
+        ("group_norm_layers", 5), ("optimizer_iterations", 48), ("monitor_images", 6),
+        ("checkpoints", 3), ("padded_shape_sum", 15), ("padded_corner", 6))},
+        "restored_gap": (0.0, 1e-6), "monitor_mean": (0.0, 255.0),
+        "D_X_loss_2": (None, of("D_X_loss_0", 0.8)), "D_Y_loss_2": (None, of("D_Y_loss_0", 0.8)),
+        "F_loss_2": (None, of("F_loss_0"))},
     # 6*24+24 + 24*24+24 + 24*2+2 = 818 trainable before; with rank 2 on both hidden layers
     # 24 + 2*(6+24) + 24 + 2*(24+24) + 50 = 254
     "lora_finetuning": {"params_before": (818, 818), "params_lora": (254, 254),
@@ -1667,6 +1678,14 @@ KERAS_TOLERANCE = {
         "greedy_actions", "running_reward")},
         "final_epsilon": ("abs", 1e-9), "first_loss": ("rel", 1e-5), "early_loss": ("rel", 1e-5),
         "late_loss": ("rel", 1e-3), "target_gap": ("abs", 1e-4)},
+    "cyclegan": {**{f"{key}_{epoch}": ("rel", 1e-4) for key in (
+        "G_loss", "F_loss", "D_X_loss", "D_Y_loss") for epoch in range(3)},
+        **{key: ("abs", 0) for key in (
+            "generator_params", "discriminator_params", "reflection_layers", "group_norm_layers",
+            "optimizer_iterations", "monitor_images", "checkpoints", "padded_shape_sum",
+            "padded_corner")},
+        "monitor_mean": ("abs", 0.05), "translated_mean": ("abs", 1e-5),
+        "restored_gap": ("abs", 1e-6)},
     # (rebuilt_alpha is not compared: Keras 3.15's Dense(lora_rank=2, lora_alpha=4) enables LoRA
     # at build with enable_lora(lora_rank), which resets lora_alpha to the rank, 2)
     "lora_finetuning": {**TRAJECTORY, **{f"pretrain_loss_{epoch}": ("rel", 1e-4)
