@@ -554,3 +554,17 @@ def test_lora_on_a_quantized_dense_matches_keras(mode):
         layer.lora_kernel_b.assign(b)
     assert [w.name for w in ours.trainable_weights] == ["bias", "lora_kernel_a", "lora_kernel_b"]
     np.testing.assert_allclose(ours(x).numpy(), np.asarray(theirs(x)), rtol=1e-5, atol=1e-6)
+
+
+def test_a_layer_built_from_a_quantized_policy_takes_its_quantization_config():
+    weight_only = {"module": "keras.quantizers", "class_name": "Int8QuantizationConfig",
+                   "config": {"weight_quantizer": None, "activation_quantizer": None}}
+    x = np.random.default_rng(16).normal(size=(2, 4)).astype("float32")
+    layer = numnet.layers.EinsumDense("ab,bc->ac", (3,), dtype="int8_from_float32",
+                                      quantization_config=weight_only)
+    layer(x)
+    assert layer._inputs_quantizer is None
+    layer.set_weights([np.array([[2, -127, 0]] * 4, "int8"), np.full((1, 3), 127, "float32")])
+    # weight-only: y = (x @ q) / scale, the inputs not rounded
+    expected = x @ np.array([[2, -127, 0]] * 4, "float32") / np.float32(127)
+    np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-6)

@@ -160,7 +160,12 @@ class Quantizable:
         mode = policy.quantization_mode
         if mode is None or self._quantized_mode is not None:
             return
-        if mode == "int4":
+        given = getattr(self, "quantization_config", None)  # (EinsumDense keeps Keras's)
+        if isinstance(given, dict):
+            given = quantizers.deserialize(given)
+        if isinstance(given, quantizers.QuantizationConfig) and given.mode == mode:
+            config = given
+        elif mode == "int4":
             block = getattr(policy, "block_size", None)
             config = quantizers.Int4QuantizationConfig(block_size=block)
         else:
