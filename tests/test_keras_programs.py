@@ -1027,6 +1027,15 @@ EXPECTED = {
             ("weights_identical", 1), ("accuracy_repeats", 1))},
         "pixel_max": (0.8, 1.0), "test_accuracy": (0.9, 1.0),
         "loss_last": (None, of("loss_first", 0.3))},
+    # the first record: its count, 10 tokens and 10 tags; 10 tags with [PAD]; 64 validation
+    # sentences of 444 tokens
+    "ner_transformers": {
+        **{key: (value, value) for key, value in (
+            ("first_line_fields", 21), ("batch_rows", 32), ("tokens_match_tags", 1),
+            ("padding_agrees", 1), ("probe_shape_sum", 19), ("params", 5066),
+            ("val_tokens", 444))},
+        "loss_5": (None, of("loss_0", 0.5)), "entity_f1": (0.6, 1.0),
+        "sample_tags_right": (2, 5)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1767,6 +1776,14 @@ KERAS_TOLERANCE = {
             "generator_starts_over", "batch_shape_sum", "history_entries_unequal",
             "history_keys", "weights_identical", "accuracy_repeats")},
         "test_accuracy": ("abs", 0.1)},
+    # Keras on TensorFlow gives Adam the Embeddings' gradients as IndexedSlices and squares
+    # the slices of a repeated row apart (with SGD the losses agree to 1e-7; Keras on JAX and
+    # numnet square the summed row): the losses part from the first epoch on
+    "ner_transformers": {
+        **{key: ("abs", 0) for key in (
+            "first_line_is_bytes", "first_line_fields", "batch_rows", "tokens_match_tags",
+            "padding_agrees", "probe_shape_sum", "params", "val_tokens")},
+        "loss_0": ("rel", 0.03)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -1857,6 +1874,10 @@ FAILS = {
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
 DIFFERS_FROM_KERAS: dict[str, str] = {
+    "ner_transformers": "Dataset.as_numpy_iterator gives a text element as str (np.str_ from "
+                        "from_tensor_slices), where TensorFlow gives bytes, as the element's "
+                        "own .numpy() does (data/dataset.py _numpy_value): the example's "
+                        "printed first line of a TextLineDataset is str under numnet",
 }
 
 
