@@ -568,3 +568,38 @@ def test_a_layer_built_from_a_quantized_policy_takes_its_quantization_config():
     # weight-only: y = (x @ q) / scale, the inputs not rounded
     expected = x @ np.array([[2, -127, 0]] * 4, "float32") / np.float32(127)
     np.testing.assert_allclose(layer(x).numpy(), expected, rtol=1e-6)
+
+
+def test_fake_quant_by_hand_and_its_gradients():
+    x = numnet.Variable(np.array([-0.2, 0.26, 2.0], "float32"))
+    low, high = numnet.Variable(np.float32(0.0)), numnet.Variable(np.float32(1.0))
+    with numnet.GradientTape() as tape:
+        out = quantizers.fake_quant_with_min_max_vars(x, low, high, num_bits=2)
+        loss = numnet.ops.sum(out * np.array([1.0, 10.0, 100.0], "float32"))
+    # levels 0, 1/3, 2/3, 1: -0.2 clamps to 0, 0.26 * 3 = 0.78 rounds to 1, 2.0 clamps to 1
+    np.testing.assert_allclose(out.numpy(), [0.0, 1 / 3, 1.0], rtol=1e-6)
+    grad_x, grad_low, grad_high = tape.gradient(loss, [x, low, high])
+    assert grad_x.numpy().tolist() == [0.0, 10.0, 0.0]
+    assert float(grad_low.numpy()) == 1.0 and float(grad_high.numpy()) == 100.0
+
+
+@pytest.mark.parametrize("low, high, axis, bits, narrow", [
+    (-1.0, 1.0, None, 8, False), (-0.5, 0.7, None, 4, True),
+    ([-1.0, -0.3, -2.0], [1.0, 0.5, 0.1], -1, 8, False)])
+def test_fake_quant_matches_keras(low, high, axis, bits, narrow):
+    keras = _keras()
+    jax = pytest.importorskip("jax")
+    x = np.random.default_rng(17).normal(size=(6, 3)).astype("float32")
+    low, high = np.asarray(low, "float32"), np.asarray(high, "float32")
+    weights = np.arange(18, dtype="float32").reshape(6, 3)
+    theirs = keras.quantizers.fake_quant_with_min_max_vars(x, low, high, bits, narrow, axis)
+    ours = quantizers.fake_quant_with_min_max_vars(x, low, high, bits, narrow, axis)
+    np.testing.assert_allclose(ours.numpy(), np.asarray(theirs), rtol=1e-6, atol=1e-7)
+    grads = jax.grad(lambda a, b, c: (keras.quantizers.fake_quant_with_min_max_vars(
+        a, b, c, bits, narrow, axis) * weights).sum(), argnums=(0, 1, 2))(x, low, high)
+    variables = [numnet.Variable(v) for v in (x, low, high)]
+    with numnet.GradientTape() as tape:
+        loss = numnet.ops.sum(quantizers.fake_quant_with_min_max_vars(
+            *variables, bits, narrow, axis) * weights)
+    for ours_grad, theirs_grad in zip(tape.gradient(loss, variables), grads, strict=True):
+        np.testing.assert_array_equal(ours_grad.numpy(), np.asarray(theirs_grad))

@@ -320,6 +320,66 @@ def unpack_int4(packed, orig_len, axis=0, dtype="int8"):
     return Tensor(xp.moveaxis(both.astype(dtype), 0, axis))
 
 
+def fake_quant_with_min_max_vars(inputs, min_vals, max_vals, num_bits=8, narrow_range=False,
+                                 axis=None):
+    """Fake quantization (quantization-aware training): ``inputs`` clamped to [min, max],
+    rounded to one of the ``2**num_bits`` levels of that range (``narrow_range``: one fewer) and
+    returned as floats, as TensorFlow's ``fake_quant_with_min_max_vars``. The range is first
+    nudged so that 0.0 falls on a level. The gradient passes straight through inside the range;
+    the part of it from values clamped below (above) goes to ``min_vals`` (``max_vals``), so the
+    range can be trained.
+
+    Args:
+        inputs: the float tensor.
+        min_vals, max_vals: the range, scalars or one value per channel along ``axis``
+            (Tensors or Variables, which then get gradients).
+        num_bits: the levels' bits. Defaults to ``8``.
+        narrow_range: use [1, 2**num_bits - 1] instead of [0, 2**num_bits - 1]. Defaults to
+            ``False``.
+        axis: the channel axis of per-channel ranges; None for one range. Defaults to ``None``.
+
+    Returns:
+        A Tensor shaped as ``inputs``.
+
+    Example:
+        >>> out = numnet.quantizers.fake_quant_with_min_max_vars(
+        ...     np.array([-0.2, 0.26, 2.0], "float32"), 0.0, 1.0, num_bits=2)
+        >>> [round(v, 4) for v in out.numpy().tolist()]
+        [0.0, 0.3333, 1.0]
+    """
+    from .autodiff import ops as _ops
+
+    xp = backend.xp
+    parents = [t if isinstance(t, Tensor) else Tensor(_float(t))
+               for t in (inputs, min_vals, max_vals)]
+    x, low, high = (_float(t) for t in parents)
+    dtype = np.result_type(low.dtype, np.float32)
+    low, high = low.astype(dtype), high.astype(dtype)
+    levels_max = (1 << int(num_bits)) - 1
+    levels_min = 1 if narrow_range else 0
+    span = levels_max - levels_min
+    scale = (high - low) / dtype.type(span)
+    inv_scale = dtype.type(span) / (high - low)
+    zero = xp.round(xp.clip(levels_min - low / scale, levels_min, levels_max))
+    nudged_low, nudged_high = (levels_min - zero) * scale, (levels_max - zero) * scale
+    quant_zero = xp.floor(-nudged_low * inv_scale + dtype.type(0.5))
+    shifted = xp.clip(x.astype(dtype), nudged_low, nudged_high) - nudged_low
+    out = (xp.floor(shifted * inv_scale - quant_zero + dtype.type(0.5)) * scale).astype(x.dtype)
+    inside = (x >= nudged_low) & (x <= nudged_high)
+    below, above = x <= nudged_low, x >= nudged_high
+    reduce_axes = None if axis is None else tuple(
+        i for i in range(x.ndim) if i != int(axis) % x.ndim)
+
+    def backward(g):
+        zero_g = xp.zeros_like(g)
+        _ops.accumulate(parents[0], xp.where(inside, g, zero_g))
+        for parent, mask in ((parents[1], below), (parents[2], above)):
+            part = xp.where(mask, g, zero_g).sum(axis=reduce_axes)
+            _ops.accumulate(parent, part.reshape(parent.shape).astype(parent.value.dtype))
+
+    return _ops.node(out, tuple(parents), backward)
+
+
 # ----------------------------------------------------------------------------- quantizers
 
 
@@ -643,5 +703,6 @@ def get(identifier, **kwargs):
 __all__ = ["AbsMaxQuantizer", "Int4QuantizationConfig", "Int8QuantizationConfig",
            "QuantizationConfig", "Quantizer", "abs_max_quantize",
            "abs_max_quantize_grouped_with_zero_point", "compute_float8_amax_history",
-           "compute_float8_scale", "dequantize_with_sz_map", "deserialize", "get",
+           "compute_float8_scale", "dequantize_with_sz_map", "deserialize",
+           "fake_quant_with_min_max_vars", "get",
            "pack_int4", "quantize_and_dequantize", "serialize", "unpack_int4"]
