@@ -122,11 +122,11 @@ def test_quantized_dtype_policies():
         "module": "keras.dtype_policies", "class_name": "QuantizedDTypePolicy",
         "config": {"mode": "int8", "source_name": "float32"}, "registered_name": None}
     assert policies.deserialize(policies.serialize(policy)) == policy
-    int4 = policies.get("int4/128_from_mixed_bfloat16")
+    int4 = policies.get("int4/128_from_mixed_float16")
     assert isinstance(int4, policies.Int4DTypePolicy) and int4.block_size == 128
-    assert int4.compute_dtype == "bfloat16"
+    assert (int4.compute_dtype, int4.variable_dtype) == ("float16", "float32")
     assert policies.serialize(int4)["config"] == {"mode": "int4/128",
-                                                  "source_name": "mixed_bfloat16"}
+                                                  "source_name": "mixed_float16"}
     assert numnet.DTypePolicy("float32").quantization_mode is None
     with pytest.raises(NotImplementedError, match="float8"):
         policies.get("float8_from_float32")
