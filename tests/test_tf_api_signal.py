@@ -68,6 +68,11 @@ def test_mel_dct_mfcc_and_wav(tmp_path):
     np.testing.assert_allclose(tf.signal.dct(v), sp.dct(v, type=2), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(tf.signal.idct(tf.signal.dct(v, norm="ortho"), norm="ortho"), v,
                                atol=1e-5)
+    # without norm, TensorFlow's idct is the type-III DCT unscaled: 2N times the inverse
+    np.testing.assert_allclose(tf.signal.idct(tf.signal.dct(v)) * 0.5 / 8, v, atol=1e-5)
+    np.testing.assert_allclose(tf.signal.idct(v), sp.dct(v, type=3), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(tf.signal.idct(v, type=3), sp.dct(v, type=2), rtol=1e-5,
+                               atol=1e-5)
     np.testing.assert_allclose(tf.signal.mfccs_from_log_mel_spectrograms(v),
                                sp.dct(v, type=2) / np.sqrt(16.0), rtol=1e-5, atol=1e-5)
     audio = np.clip(RNG.normal(size=(50, 2)) * 0.3, -1, 1).astype("float32")
@@ -111,6 +116,10 @@ def test_same_numbers_as_tensorflow():
                                    atol=1e-4)
     np.testing.assert_allclose(tf.signal.idct(logmel, norm="ortho"),
                                real.signal.idct(logmel, norm="ortho").numpy(), atol=1e-5)
+    for t in (1, 2, 3, 4):  # norm=None: the DCT of the inverse type, not rescaled
+        np.testing.assert_allclose(tf.signal.idct(logmel, type=t),
+                                   real.signal.idct(logmel, type=t).numpy(), rtol=1e-4,
+                                   atol=1e-4)
     for fn in ("hann_window", "hamming_window"):
         for periodic in (True, False):
             np.testing.assert_allclose(getattr(tf.signal, fn)(7, periodic),

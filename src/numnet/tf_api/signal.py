@@ -380,25 +380,34 @@ def dct(input, type=2, n=None, axis=-1, norm=None, name=None) -> Tensor:  # noqa
 
 
 def idct(input, type=2, n=None, axis=-1, norm=None, name=None) -> Tensor:  # noqa: A002
-    """The inverse DCT (as TensorFlow: the DCT of the inverse type, scaled by 1/(2N) unless
-    ``norm="ortho"``; forward only).
+    """The inverse DCT as TensorFlow defines it: the DCT of the inverse type (I for I, III for
+    II, II for III, IV for IV) with the same ``norm``. With ``norm="ortho"`` it inverts
+    ``dct`` exactly; with ``norm=None`` it is not rescaled, so
+    ``idct(dct(x)) * 0.5 / N == x`` for types II and III (N the length), as TensorFlow's
+    documentation says; forward only.
 
     Args:
         input: real values.
         type: the DCT type inverted. Defaults to ``2``.
-        n: the length. Defaults to ``None``.
+        n: the length (truncate or pad) of the transform. Defaults to ``None``.
         axis: must be -1. Defaults to ``-1``.
         norm: None or "ortho". Defaults to ``None``.
         name: ignored. Defaults to ``None``.
 
     Example:
         >>> numnet.signal.idct(numnet.signal.dct([1.0, 2.0])).tolist()
+        [4.0, 8.0]
+        >>> back = numnet.signal.idct(numnet.signal.dct([1.0, 2.0], norm="ortho"), norm="ortho")
+        >>> [round(v, 5) for v in back.tolist()]
         [1.0, 2.0]
     """
     import scipy.fft
 
+    inverse = {1: 1, 2: 3, 3: 2, 4: 4}.get(int(type))
+    if inverse is None:
+        raise ValueError(f"idct(type): expected a DCT type of 1, 2, 3 or 4, given {type!r}.")
     x = to_float(input)
-    return _out(scipy.fft.idct(array(x), type=int(type), n=n, axis=-1, norm=norm), x.dtype)
+    return _out(scipy.fft.dct(array(x), type=inverse, n=n, axis=-1, norm=norm), x.dtype)
 
 
 def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None) -> Tensor:
