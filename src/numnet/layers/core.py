@@ -30,7 +30,9 @@ class ActivationAttribute:
         self.fused = fused
 
     def __set_name__(self, owner, name):
-        self.slot = "_" + name
+        # kept in the instance's __dict__ under its own name (a data descriptor is read
+        # first), where code that reads vars(layer) (the file writers) finds it
+        self.slot = name
 
     def __get__(self, layer, owner=None):
         if layer is None:
