@@ -41,7 +41,7 @@ EPOCHS = 6
 
 # AUGMENTATION
 IMAGE_SIZE = 16  # We will resize input images to this size.
-PATCH_SIZE = 2  # Size of the patches to be extracted from the input images.
+PATCH_SIZE = 4  # Size of the patches to be extracted from the input images.
 NUM_PATCHES = (IMAGE_SIZE // PATCH_SIZE) ** 2
 
 # ViT ARCHITECTURE
