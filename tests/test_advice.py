@@ -567,3 +567,54 @@ def test_a_graph_is_advised_on_its_output_layer_only():
     records = compile_advice(_two_branches("softmax"), "binary_crossentropy")
     assert rules(records) == ["single_unit_softmax"]
     only(records, "single_unit_softmax")
+
+
+# ----------------------------------------------------------------------------- training argument
+
+
+class _NoTraining(numnet.Model):
+    """A subclassed model whose call() declares no ``training``."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm = layers.BatchNormalization()
+        self.drop = layers.Dropout(0.5)
+        self.out = layers.Dense(1)
+
+    def call(self, inputs):
+        return self.out(self.drop(self.norm(inputs)))
+
+
+class _WithTraining(_NoTraining):
+    def call(self, inputs, training=None):
+        return self.out(self.drop(self.norm(inputs)))
+
+
+def test_a_call_without_training_runs_its_layers_as_at_inference_in_fit_and_is_advised():
+    y = X[:, :1] * 2.0
+    model = _NoTraining()
+    message = only(compile_advice(model, "mse", optimizers.SGD(0.01)), "training_not_declared")
+    assert f"'{model.norm.name}', '{model.drop.name}'" in message.problem
+    assert "training=None" in message.fix
+    model.fit(X, y, epochs=1, batch_size=16, verbose=0)
+    # as Keras 3 (JAX and TensorFlow): the batch statistics were never used or kept
+    np.testing.assert_array_equal(model.norm.moving_mean.numpy(), np.zeros(8, "float32"))
+    logs = model.train_on_batch(X[:16], y[:16], return_dict=True)
+    before = model.evaluate(X[:16], y[:16], verbose=0)
+    assert logs["loss"] >= 0 and before > 0
+    declared = _WithTraining()
+    assert "training_not_declared" not in rules(compile_advice(declared, "mse"))
+    declared.fit(X, y, epochs=1, batch_size=16, verbose=0)
+    assert np.abs(declared.norm.moving_mean.numpy()).sum() > 0  # trained in training mode
+
+
+def test_a_call_without_training_but_no_such_layers_is_silent():
+    class Plain(numnet.Model):
+        def __init__(self):
+            super().__init__()
+            self.out = layers.Dense(1)
+
+        def call(self, inputs):
+            return self.out(inputs)
+
+    assert "training_not_declared" not in rules(compile_advice(Plain(), "mse"))

@@ -26,6 +26,10 @@ The rules (``AdviceWarning.rule`` names them):
 ``relu_negative_targets``     regression targets below 0 with a relu output (at fit)
 ``multi_label_softmax``       target rows holding several 1s with softmax + categorical CE (fit)
 ``probabilities_to_logits``   a from_logits=True loss given outputs in [0, 1] that sum to 1 (fit)
+``training_not_declared``     a subclassed model whose call() takes no ``training`` holds
+                              Dropout, noise, BatchNormalization or random augmentation
+                              layers: fit calls it without ``training`` (as Keras 3), so they
+                              run as at inference
 ============================  ==============================================================
 
 Silence them with ``numnet.advice.disable()`` (all, or ``disable('linear_hidden')`` for one rule)
@@ -49,6 +53,7 @@ RULES = (
     "sigmoid_categorical", "softmax_binary", "single_unit_softmax", "double_activation",
     "logits_as_probabilities", "linear_hidden", "learning_rate", "unscaled_inputs",
     "mse_on_binary", "relu_negative_targets", "multi_label_softmax", "probabilities_to_logits",
+    "training_not_declared",
 )
 
 INPUT_SCALE_LIMIT = 100.0
@@ -203,6 +208,7 @@ def on_compile(model) -> None:
                 _check_output([[tensor.layer, _activation_name(tensor.layer)]], loss)
         _check_learning_rate(model.optimizer)
         return
+    _check_training_declared(model)
     stack = _dense_stack(model) if _architecture_known(model) else []
     if stack and model._loss_obj is not None:
         _check_output(stack, model._loss_obj)
@@ -215,6 +221,43 @@ def on_compile(model) -> None:
                   "the extra layer adds parameters but no power.",
                   "use activation='relu' (the usual choice for hidden layers).")
     _check_learning_rate(model.optimizer)
+
+
+def _training_dependent(layer) -> bool:
+    """Whether a built-in layer computes otherwise in training: dropout and noise layers,
+    batch normalization, random augmentation."""
+    name = type(layer).__name__
+    return type(layer).__module__.startswith("numnet.") and (
+        "Dropout" in name or "Noise" in name or name == "BatchNormalization"
+        or name.startswith("Random"))
+
+
+def _check_training_declared(model) -> None:
+    """A subclassed model whose call() takes no ``training``: fit calls it without, as Keras 3
+    does, and its dropout / normalization layers then run as at inference."""
+    from .layers.base import _call_spec
+
+    if not model._subclassed() or _call_spec(type(model)).takes_training:
+        return
+    seen, stack, found = set(), list(model._sublayers()), []
+    while stack:
+        layer = stack.pop(0)
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        if _training_dependent(layer):
+            found.append(layer.name)
+        stack.extend(layer._sublayers())
+    if found:
+        names = ", ".join(repr(n) for n in found[:3]) + (" ..." if len(found) > 3 else "")
+        _warn("training_not_declared",
+              f"{type(model).__name__}.call() takes no training argument, so fit calls the "
+              f"model without it and its layers {names} run as at inference (no dropout, "
+              "moving statistics in BatchNormalization).",
+              "Keras 3 passes training only to a call() that declares it; the layers inside "
+              "then fall back to their defaults, in Keras as in numnet.",
+              "declare it: def call(self, inputs, training=None); the layers inside inherit "
+              "it.")
 
 
 def _check_output(stack, loss) -> None:

@@ -19,7 +19,7 @@ class Feeding:
             xs = self._input_arrays(x, where)
             return (xs, *self._prepare_targets(y, sample_weight, len(xs[0]), where))
         x = self._chain_x(x, where)
-        if x.ndim == 1:
+        if x.ndim == 1 and not self._subclassed():  # (Keras passes x to a call() as given)
             x = x.reshape(-1, 1)
         y = data.prepare_y(y, len(x), where)
         sample_weight = data.prepare_weights(sample_weight, len(x), where)
@@ -254,7 +254,7 @@ class Feeding:
         if self._graph is not None:
             return self._input_arrays(x, where)
         x = self._chain_x(x, where)
-        if x.ndim == 1:
+        if x.ndim == 1 and not self._subclassed():  # (Keras passes x to a call() as given)
             x = x.reshape(-1, 1)
         if self.built:
             data.check_input_shape(x, self._checked_input_shape(), self.name, where)

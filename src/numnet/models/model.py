@@ -320,6 +320,11 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
 
     def _forward(self, x, training: bool):
         if self._subclassed():
+            if not _call_spec(type(self)).takes_training:
+                # as Keras 3's steps: a call() without ``training`` is called without it, so
+                # the layers inside run with their defaults (Dropout and BatchNormalization
+                # in inference), in fit as in predict
+                return Layer.__call__(self, x)
             return Layer.__call__(self, x, training=training)
         self._clear_losses()
         return self.call(x, training=training)

@@ -21,6 +21,7 @@ from .. import metrics as metrics_module
 from ..autodiff import ops
 from ..autodiff.tape import GradientTape
 from ..autodiff.tensor import Tensor, no_grad
+from ..layers.base import _call_spec
 from .adapters import ArraySource
 
 
@@ -135,7 +136,7 @@ class KerasSteps:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         params = self.trainable_weights
         with GradientTape() as tape:
-            y_pred = self(x, training=True)
+            y_pred = self._step_call(x, True)
             loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         self._track_loss(loss, x)
         grads = tape.gradient(loss, params)
@@ -146,7 +147,7 @@ class KerasSteps:
         """The loss and metrics of a batch, without training (``evaluate`` and validation)."""
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         with no_grad():
-            y_pred = self(x, training=False)
+            y_pred = self._step_call(x, False)
             loss = self._compute_loss(x, y, y_pred, sample_weight, training=False)
         self._track_loss(loss, x)
         return self.compute_metrics(x, y, y_pred, sample_weight)
@@ -154,7 +155,7 @@ class KerasSteps:
     def predict_step(self, data):
         """The model's output for a batch (``predict``)."""
         x, _, _ = unpack_x_y_sample_weight(data)
-        return self(x, training=False)
+        return self._step_call(x, False)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The loss a step minimizes: the compiled loss (when ``compile`` was given one) plus
@@ -204,6 +205,13 @@ class KerasSteps:
             return logs
         results = self.get_metrics_result()
         return results if set(logs) == set(results) else logs
+
+    def _step_call(self, x, training: bool):
+        """The model on a batch as Keras 3's steps call it: with ``training`` when its call()
+        takes it, else without (the layers inside then run with their defaults)."""
+        if self._subclassed() and not _call_spec(type(self)).takes_training:
+            return self(x)
+        return self(x, training=training)
 
     def _compute_loss(self, x, y, y_pred, sample_weight, training: bool):
         """compute_loss, given ``training`` only where its signature takes it (an override
