@@ -1871,16 +1871,6 @@ FAILS = {
                               "load_model(safe_mode=False) to run, and numnet never writes or "
                               "runs code from a file (its registered functions are written and "
                               "read by name, as Keras's: tests/test_keras_lambda_files.py)",
-    "gat_node_classification": "two defects of fit with train_step, test_step and "
-                               "predict_step overridden: (1) fit calls the model on the first "
-                               "batch's x to build the compiled metrics "
-                               "(models/feeding.py _build_metrics_from), but this model's "
-                               "call() takes [node_states, edges], not the batch of indices "
-                               "('too many values to unpack'); Keras on TensorFlow builds "
-                               "them in the first train_step; (2) the 1-D batch of indices "
-                               "reaches the steps reshaped to (N, 1), so tf.gather gives "
-                               "(N, 1, 3); with both worked around the loss of every epoch is "
-                               "Keras's to 1e-7",
     "memory_efficient_embeddings": "a Sequential of StringLookup and Embedding called on a "
                                    "string Input gives a KerasTensor of dtype 'string' (the "
                                    "Input's), not float32: Sequential has no _output_dtype "

@@ -443,6 +443,45 @@ def test_an_epoch_reports_the_models_metrics_when_the_step_logs_have_their_names
     assert sorted(logs) == ["batch", "loss"] and logs["loss"] > 0  # other names: as returned
 
 
+def test_an_own_train_step_over_indices_builds_the_compiled_metrics_in_its_first_step():
+    """x is a batch of row indices that the step turns into the model's input: fit must not
+    call the model on x before the first step (as Keras on TensorFlow)."""
+    table = np.random.default_rng(3).normal(size=(40, 5)).astype("float32")
+    labels = (table[:, 0] > 0).astype("int32")
+
+    class ByIndex(numnet.Model):
+        def __init__(self):
+            super().__init__()
+            self.out = layers.Dense(2)
+
+        def call(self, inputs):
+            rows, features = inputs
+            return ops.take(self.out(features), rows, axis=0)
+
+        def train_step(self, data):
+            indices, y = data
+            with numnet.GradientTape() as tape:
+                y_pred = self([indices, table], training=True)
+                loss = self.compute_loss(y=y, y_pred=y_pred)
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply(grads, self.trainable_weights)
+            for metric in self.metrics:  # as Keras's guide: the loss tracker by hand
+                if metric.name == "loss":
+                    metric.update_state(loss)
+                else:
+                    metric.update_state(y, y_pred)
+            return {m.name: m.result() for m in self.metrics}
+
+    model = ByIndex()
+    model.compile(numnet.optimizers.Adam(0.05),
+                  numnet.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    history = model.fit(np.arange(40), labels[np.arange(40)], batch_size=8, epochs=5,
+                        verbose=0).history
+    assert sorted(history) == ["accuracy", "loss"]
+    assert history["loss"][-1] < history["loss"][0] and history["accuracy"][-1] > 0.7
+
+
 def test_calling_a_model_whose_outputs_are_a_dict_gives_a_dict():
     inputs = numnet.Input((5,))
     hidden = layers.Dense(3, name="hidden")(inputs)

@@ -72,6 +72,8 @@ class Feeding:
         start of fit), from a first batch: 'accuracy' is resolved against y and the output."""
         if self._metrics or not (self._metric_specs or self._heads is not None):
             return
+        if type(self).train_step is not steps.KerasSteps.train_step:
+            return  # its own step: x need not be what the model is called on (built there)
         if isinstance(source, steps.StructSource):
             head = slice(0, min(batch_size, source.num_samples))
             xb, yb = steps._take(source.x, head), steps._take(source.y, head)
