@@ -270,6 +270,10 @@ def test_errors_as_keras():
     for mode in ("float8", "gptq", "awq"):
         with pytest.raises(NotImplementedError, match=f"mode='{mode}'.*'int8' and 'int4'"):
             layer.quantize(mode)
+    with pytest.raises(NotImplementedError, match="float8"):
+        layer.quantize(config=quantizers.Float8QuantizationConfig())
+    with pytest.raises(ValueError, match="contradicts"):
+        layer.quantize("int8", config=quantizers.Int4QuantizationConfig())
     layer.quantize("int8")
     with pytest.raises(ValueError, match="already quantized"):
         layer.quantize("int8")

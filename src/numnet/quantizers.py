@@ -586,6 +586,30 @@ class Int4QuantizationConfig(QuantizationConfig):
                    block_size=config.get("block_size"))
 
 
+class Float8QuantizationConfig(QuantizationConfig):
+    """Keras's config for float8 training; numnet does not implement float8, so
+    ``quantize(config=Float8QuantizationConfig())`` raises NotImplementedError.
+
+    Example:
+        >>> numnet.quantizers.Float8QuantizationConfig().mode
+        'float8'
+    """
+
+    def __init__(self):
+        super().__init__(None, None)
+
+    @property
+    def mode(self) -> str:
+        return "float8"
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls()
+
+
 def resolve_config(mode, config):
     """(mode, config) for ``quantize(mode, config)``: the config a mode implies, or the mode a
     config names; Keras's errors for an unknown mode or a missing one, numnet's for a mode it
@@ -606,6 +630,7 @@ def resolve_config(mode, config):
     elif mode is not None and mode != config.mode:
         raise ValueError(f"quantize: mode={mode!r} contradicts config's mode {config.mode!r}; "
                          "give one of them.")
+    not_implemented(config.mode)
     return config.mode, config
 
 
@@ -621,7 +646,8 @@ def not_implemented(mode) -> None:
 # ----------------------------------------------------------------------------- look-up
 
 ALL_OBJECTS = {cls.__name__: cls for cls in (Quantizer, AbsMaxQuantizer, QuantizationConfig,
-                                             Int8QuantizationConfig, Int4QuantizationConfig)}
+                                             Int8QuantizationConfig, Int4QuantizationConfig,
+                                             Float8QuantizationConfig)}
 ALL_OBJECTS.update({"quantizer": Quantizer, "abs_max_quantizer": AbsMaxQuantizer,
                     "int8_quantization_config": Int8QuantizationConfig,
                     "int4_quantization_config": Int4QuantizationConfig})
@@ -700,8 +726,8 @@ def get(identifier, **kwargs):
                      ", a dict from serialize, or a Quantizer.")
 
 
-__all__ = ["AbsMaxQuantizer", "Int4QuantizationConfig", "Int8QuantizationConfig",
-           "QuantizationConfig", "Quantizer", "abs_max_quantize",
+__all__ = ["AbsMaxQuantizer", "Float8QuantizationConfig", "Int4QuantizationConfig",
+           "Int8QuantizationConfig", "QuantizationConfig", "Quantizer", "abs_max_quantize",
            "abs_max_quantize_grouped_with_zero_point", "compute_float8_amax_history",
            "compute_float8_scale", "dequantize_with_sz_map", "deserialize",
            "fake_quant_with_min_max_vars", "get",
