@@ -16,6 +16,7 @@ import itertools
 import math
 import os
 import sys
+import types
 
 import numpy as np
 
@@ -313,18 +314,20 @@ class Dataset:
             name: str | None = None) -> Dataset:
         """Each element replaced by ``map_func(element)`` (a tuple's components passed as
         separate arguments: ``ds.map(lambda x, y: (x / 255, y))``). ``num_parallel_calls`` is
-        accepted (AUTOTUNE, a number) and the calls run in order in this thread."""
+        accepted (AUTOTUNE, a number) and the calls run in order in this thread. As TensorFlow
+        traces ``map_func`` when map is called, the Python values it reads are the ones of that
+        moment: ``ds.map(lambda x: (x, i))`` in a loop over ``i`` labels with each round's i."""
         if not callable(map_func):
             raise TypeError(f"Dataset.map(map_func): expected a function, given "
                             f"{type(map_func).__name__}.")
-        return _Map(self, map_func)
+        return _Map(self, _traced(map_func))
 
     def filter(self, predicate, name: str | None = None) -> Dataset:
         """The elements for which ``predicate(element)`` is true (a scalar bool)."""
         if not callable(predicate):
             raise TypeError(f"Dataset.filter(predicate): expected a function, given "
                             f"{type(predicate).__name__}.")
-        return _Filter(self, predicate)
+        return _Filter(self, _traced(predicate))
 
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration: bool = True,
                 name: str | None = None) -> Dataset:
@@ -441,7 +444,7 @@ class Dataset:
 
     def flat_map(self, map_func, name: str | None = None) -> Dataset:
         """``map_func`` gives a Dataset for each element; their elements one after another."""
-        return _FlatMap(self, map_func)
+        return _FlatMap(self, _traced(map_func))
 
     def interleave(self, map_func, cycle_length=None, block_length=None,
                    num_parallel_calls=None, deterministic=None,
@@ -481,7 +484,7 @@ class Dataset:
             raise ValueError(f"Dataset.interleave: expected cycle_length >= 1 and block_length "
                              f">= 1, given cycle_length={cycle_length}, "
                              f"block_length={block_length}.")
-        return _Interleave(self, map_func, cycle_length, block_length)
+        return _Interleave(self, _traced(map_func), cycle_length, block_length)
 
     def window(self, size, shift=None, stride=1, drop_remainder: bool = False,
                name: str | None = None) -> Dataset:
@@ -827,6 +830,32 @@ class DatasetIterator:
         for _ in itertools.islice(self._elements, int(position)):
             pass
         self._position = int(position)
+
+
+def _traced(fn):
+    """``fn`` with the Python values it reads (module names and enclosing variables) fixed as
+    they are now, as TensorFlow's map, filter, flat_map and interleave trace their function
+    once, when they are called: ``ds.map(lambda x: (x, i))`` made in a loop over ``i`` keeps the
+    ``i`` of its own round, not the last one. Objects keep their identity (a layer adapted later
+    is the same layer); only names bound again afterwards are not seen. Callables other than
+    plain functions (layers, bound methods, partials) are returned as they are."""
+    if not isinstance(fn, types.FunctionType):
+        return fn
+    closure = None
+    if fn.__closure__:
+        cells = []
+        for cell in fn.__closure__:
+            try:
+                cells.append(types.CellType(cell.cell_contents))
+            except ValueError:  # an enclosing variable not bound yet: read it when called
+                cells.append(cell)
+        closure = tuple(cells)
+    frozen = types.FunctionType(fn.__code__, dict(fn.__globals__), fn.__name__,
+                                fn.__defaults__, closure)
+    frozen.__kwdefaults__ = fn.__kwdefaults__
+    frozen.__qualname__, frozen.__doc__ = fn.__qualname__, fn.__doc__
+    frozen.__dict__.update(fn.__dict__)
+    return frozen
 
 
 def _eager(array):
