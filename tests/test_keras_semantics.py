@@ -139,6 +139,27 @@ def test_nested_layers_follow_keras_loss_trajectory(keras):
     np.testing.assert_allclose(ours, theirs, rtol=1e-4)
 
 
+def test_a_build_that_takes_no_shape_is_called_without_one():
+    class Gate(layers.Layer):  # as the GRN / VSN example writes its layers
+        def __init__(self, units):
+            super().__init__()
+            self.units = units
+
+        def build(self):
+            self.dense = layers.Dense(self.units)
+            self.built = True
+
+        def call(self, inputs):
+            return self.dense(inputs)
+
+    gate = Gate(3)
+    out = gate(np.ones((2, 5), "float32"))
+    assert out.shape == (2, 3) and gate.built and gate.input_shape == (None, 5)
+    inputs = numnet.Input((5,))
+    model = numnet.Model(inputs, Gate(2)(inputs))
+    assert model.output_shape == (None, 2) and len(model.trainable_weights) == 2
+
+
 def test_variables_set_as_attributes_are_weights():
     class Scale(layers.Layer):
         def __init__(self):

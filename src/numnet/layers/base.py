@@ -209,6 +209,16 @@ def _marks_built(build):
     """Wrap a subclass's build so that calling it directly also records the shapes (as Keras)."""
     import functools
 
+    params = list(inspect.signature(build).parameters.values())[1:]
+    if not any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+               for p in params):
+        # ``def build(self)``: Keras passes it no shape (it aligns build's arguments with
+        # call's); the shape is still recorded below
+        inner = build
+
+        def build(self, input_shape=None, *args, **kwargs):
+            return inner(self, *args, **kwargs)
+
     @functools.wraps(build)
     def wrapper(self, input_shape=None, *args, **kwargs):
         if getattr(self, "_building", False):

@@ -203,6 +203,8 @@ class KerasSteps:
         batch reports the tracker's 0.0, as Keras does); else the last step's logs."""
         if not isinstance(logs, dict):
             return logs
+        if (self._metric_specs or self._heads is not None) and not self._metrics:
+            return logs  # compiled metrics no step has built (Keras cannot read them either)
         results = self.get_metrics_result()
         return results if set(logs) == set(results) else logs
 
