@@ -44,7 +44,7 @@ def test_generators_are_streams():
     assert not np.array_equal(first, g1.normal([3]))  # the stream moved on
     copy = tf.random.Generator(copy_from=g1)
     assert np.array_equal(copy.uniform([2]), g1.uniform([2]))
-    state = g1.state
+    state = g1.state.numpy()  # its value: the Variable itself would be shared, as TensorFlow
     later = tf.random.Generator.from_state(state)
     assert np.array_equal(later.uniform([2], maxval=10, dtype=tf.int64),
                           g1.uniform([2], maxval=10, dtype=tf.int64))
@@ -189,3 +189,29 @@ def test_image_extras_equal_tensorflows():
         "complex128")).numpy()), rtol=1e-6)
     assert int(tf.linalg.matrix_rank(np.ones((3, 3)))) == int(real.linalg.matrix_rank(
         np.ones((3, 3))))
+
+
+def test_generator_state_is_a_variable_that_checkpoints_save_and_from_state_shares(tmp_path):
+    # the guide "Random number generation": a checkpoint written mid-stream rewinds the
+    # generator when restored; from_state(g.state) shares g's Variable (TensorFlow: the same
+    # object, so draws from either move both), from_state of its value copies it
+    g = tf.random.Generator.from_seed(1)
+    assert isinstance(g.state, tf.Variable) and g.state.dtype == tf.int64
+    assert g.variables == (g.state,)
+    g.normal([])
+    cp = tf.train.Checkpoint(generator=g)
+    path = cp.write(str(tmp_path / "checkpoint"))
+    after = [float(g.normal([])), float(g.normal([]))]
+    cp.restore(path)
+    assert [float(g.normal([])), float(g.normal([]))] == after
+    other = tf.random.Generator.from_seed(99)
+    tf.train.Checkpoint(generator=other).restore(path)
+    assert float(other.normal([])) == after[0]
+    shared = tf.random.Generator.from_state(g.state, alg=g.algorithm)
+    assert shared.state is g.state
+    count = int(g.state.numpy()[1])
+    shared.normal([2])
+    assert int(g.state.numpy()[1]) == count + 1
+    copy = tf.random.Generator.from_state(g.state.numpy())
+    assert copy.state is not g.state
+    assert np.array_equal(copy.normal([3]).numpy(), g.normal([3]).numpy())

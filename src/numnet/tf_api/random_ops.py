@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import backend
-from ..autodiff import Tensor
+from ..autodiff import Tensor, Variable
 from .base import array, plain
 
 
@@ -306,11 +306,31 @@ class Generator:
     """
 
     def __init__(self, copy_from=None, state=None, alg=None):
+        if copy_from is None and isinstance(state, Variable):
+            # another generator's state Variable: shared, as TensorFlow's from_state shares it
+            # (each draw of either moves both)
+            self._state = state
+            return
         if copy_from is not None:
-            self._seed, self._count = copy_from._seed, copy_from._count
+            values = [copy_from._seed, copy_from._count]
         else:
             values = [0, 0] if state is None else np.asarray(array(state)).reshape(-1).tolist()
-            self._seed, self._count = int(values[0]), int(values[1]) if len(values) > 1 else 0
+            values = [int(values[0]), int(values[1]) if len(values) > 1 else 0]
+        # the state lives in an int64 Variable, as TensorFlow's: tf.train.Checkpoint saves it
+        # (Generator.variables) and restoring it rewinds the stream
+        self._state = Variable(np.asarray(values, dtype=np.int64), trainable=False,
+                               name="generator_state")
+
+    @property
+    def _seed(self) -> int:
+        return int(np.asarray(backend.to_numpy(self._state.value))[0])
+
+    @property
+    def _count(self) -> int:
+        return int(np.asarray(backend.to_numpy(self._state.value))[1])
+
+    def _set(self, seed: int, count: int) -> None:
+        self._state.assign(np.asarray([seed, count], dtype=np.int64))
 
     @classmethod
     def from_seed(cls, seed, alg=None) -> Generator:
@@ -324,13 +344,19 @@ class Generator:
 
     @classmethod
     def from_state(cls, state, alg=None) -> Generator:
-        """A generator continuing from ``state`` (as ``g.state`` gives)."""
+        """A generator continuing from ``state``: a copy of its value, or, given another
+        generator's ``state`` Variable itself, that same Variable (as TensorFlow)."""
         return cls(state=state)
 
     @property
-    def state(self) -> Tensor:
-        """The state: (seed, draws so far), int64."""
-        return _out([self._seed, self._count], np.int64)
+    def state(self) -> Variable:
+        """The state, an int64 Variable (seed, draws so far) that every draw moves on."""
+        return self._state
+
+    @property
+    def variables(self) -> tuple:
+        """``(state,)``: what tf.train.Checkpoint saves of the generator."""
+        return (self._state,)
 
     @property
     def algorithm(self) -> int:
@@ -339,21 +365,21 @@ class Generator:
 
     def reset_from_seed(self, seed) -> None:
         """Start again from ``seed``."""
-        self._seed, self._count = int(plain(seed)), 0
+        self._set(int(plain(seed)), 0)
 
     def reset(self, state) -> None:
         """Continue from ``state``."""
         values = np.asarray(array(state)).reshape(-1).tolist()
-        self._seed, self._count = int(values[0]), int(values[1])
+        self._set(int(values[0]), int(values[1]))
 
     def skip(self, delta) -> None:
         """Advance the stream by ``delta`` draws."""
-        self._count += int(plain(delta))
+        self._set(self._seed, self._count + int(plain(delta)))
 
     def _next(self) -> np.random.Generator:
-        rng = np.random.Generator(np.random.Philox(key=[self._seed & 0xFFFFFFFFFFFFFFFF,
-                                                        self._count]))
-        self._count += 1
+        seed, count = self._seed, self._count
+        rng = np.random.Generator(np.random.Philox(key=[seed & 0xFFFFFFFFFFFFFFFF, count]))
+        self._set(seed, count + 1)
         return rng
 
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=np.float32, name=None) -> Tensor:
