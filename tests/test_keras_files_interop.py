@@ -462,3 +462,81 @@ def test_keras_and_numnet_read_each_others_ops_and_attention(keras, tmp_path):
     for mine, other in zip(ours.predict(data, verbose=0), kmodel.predict(data, verbose=0),
                            strict=True):
         _same(mine, other, 1e-6)
+
+
+class HeldObjects(layers.Layer):
+    """A layer of one's own that keeps an initializer, a regularizer and a constraint under
+    names of its own, serialized in get_config as the Antirectifier recipe does."""
+
+    def __init__(self, initializer="he_normal", penalty=None, limit=None, **kwargs):
+        super().__init__(**kwargs)
+        self.initializer = numnet.initializers.get(initializer)
+        self.penalty = numnet.regularizers.get(penalty)
+        self.limit = numnet.constraints.get(limit)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], 2), initializer=self.initializer,
+                                      regularizer=self.penalty, constraint=self.limit,
+                                      name="kernel")
+
+    def call(self, x):
+        return numnet.ops.matmul(x, self.kernel)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "initializer": numnet.initializers.serialize(self.initializer),
+                "penalty": numnet.regularizers.serialize(self.penalty),
+                "limit": numnet.constraints.serialize(self.limit)}
+
+
+def test_keras_objects_under_a_custom_layers_own_config_keys_are_written(tmp_path):
+    """A custom layer's config that holds serialized initializers, regularizers and
+    constraints under keys of its own naming is written as Keras writes those objects (it
+    was refused: "holds the object 'HeNormal'"), and reads back, in numnet and in Keras."""
+    x = numnet.Input((3,), name="x")
+    model = numnet.Model(x, HeldObjects(penalty=numnet.regularizers.L2(0.01),
+                                        limit=numnet.constraints.MaxNorm(2.0), name="held")(x))
+    path = tmp_path / "held.keras"
+    model.save(path)
+    entry = _config(path)["config"]["layers"][1]["config"]
+    assert entry["initializer"]["module"] == "keras.initializers"
+    assert entry["initializer"]["class_name"] == "HeNormal"
+    assert entry["penalty"]["module"] == "keras.regularizers"
+    assert entry["penalty"]["class_name"] == "L2"
+    assert entry["limit"]["class_name"] == "MaxNorm"
+    again = numnet.models.load_model(path, custom_objects={"HeldObjects": HeldObjects})
+    held = again.get_layer("held")
+    assert type(held.initializer).__name__ == "HeNormal"
+    assert float(held.penalty.get_config()["l2"]) == pytest.approx(0.01)
+    assert float(held.limit.get_config()["max_value"]) == 2.0
+    data = _x(4, 3)
+    _same(again.predict(data, verbose=0), model.predict(data, verbose=0))
+    _keras_reads_held(path, data, model.predict(data, verbose=0))
+
+
+def _keras_reads_held(path, data, expected):
+    """Keras (on JAX, where installed) loads the file with its own HeldObjects."""
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    try:
+        import keras
+    except ImportError:
+        return
+
+    class HeldObjects(keras.layers.Layer):  # (Keras finds the weights by the class's name)
+        def __init__(self, initializer="he_normal", penalty=None, limit=None, **kwargs):
+            super().__init__(**kwargs)
+            self.initializer = keras.initializers.get(initializer)
+            self.penalty = keras.regularizers.get(penalty)
+            self.limit = keras.constraints.get(limit)
+
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(input_shape[-1], 2), name="kernel")
+
+        def call(self, x):
+            return keras.ops.matmul(x, self.kernel)
+
+    theirs = keras.models.load_model(path, custom_objects={"HeldObjects": HeldObjects})
+    layer = theirs.get_layer("held")
+    assert type(layer.initializer).__name__ == "HeNormal"
+    assert type(layer.penalty).__name__ == "L2" and type(layer.limit).__name__ == "MaxNorm"
+    _same(np.asarray(theirs.predict(data, verbose=0)), expected)

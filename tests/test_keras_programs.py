@@ -1094,6 +1094,14 @@ EXPECTED = {
         "trainer_1_train_accuracy": (0.85, 1.0), "trainer_2_train_accuracy": (0.9, 1.0),
         "trainer_1_val_accuracy": (0.9, 1.0), "trainer_2_val_accuracy": (0.9, 1.0),
         "evaluate_accuracy": (0.9, 1.0), "trainer_predict_gap": (0.0, 1e-6)},
+    # Dense 196 -> 32, Antirectifier 64 x 32, Dense 32 -> 32, Antirectifier, Dense 32 -> 10
+    "antirectifier": {
+        **{key: (value, value) for key, value in (
+            ("params", 11786), ("weights", 8), ("history_keys", 4),
+            ("config_initializer_is_dict", 1), ("config_initializer_he", 1),
+            ("rebuilt_initializer_he", 1), ("loaded_layer_is_antirectifier", 1))},
+        "layer_gap": (0.0, 1e-5), "rebuilt_gap": (0.0, 1e-6), "loaded_gap": (0.0, 1e-6),
+        "loss_last": (None, of("loss_first", 0.6)), "test_accuracy": (0.8, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1891,6 +1899,14 @@ KERAS_TOLERANCE = {
             "trainer_1_train_accuracy", "trainer_2_train_accuracy", "trainer_1_val_accuracy",
             "trainer_2_val_accuracy", "evaluate_accuracy")},
         "trainer_predict_gap": ("abs", 1e-6)},
+    # Dropout's masks are each framework's own: the exact parts and the accuracy
+    "antirectifier": {
+        **{key: ("abs", 0) for key in (
+            "params", "weights", "history_keys", "config_initializer_is_dict",
+            "config_initializer_he", "rebuilt_initializer_he",
+            "loaded_layer_is_antirectifier")},
+        "layer_gap": ("abs", 1e-5), "loaded_gap": ("abs", 1e-6), "rebuilt_gap": ("abs", 1e-6),
+        "loss_first": ("rel", 0.05), "test_accuracy": ("abs", 0.1)},
 }
 
 # Programs with no Keras comparison, and why.

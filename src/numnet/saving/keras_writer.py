@@ -303,6 +303,21 @@ def _shape(shape):
     return [None if d is None else int(d) for d in shape]
 
 
+def _family_of(spec: dict):
+    """The family ("initializers", "regularizers" or "constraints") of a serialized object:
+    the one its "module" names, else the first whose built-in classes have its class name;
+    None for other objects."""
+    module = spec.get("module")
+    for family in _FAMILIES.values():
+        if module == f"keras.{family}":
+            return family
+    if module is None:
+        for family in _FAMILIES.values():
+            if _TABLES[family]().get(spec["class_name"]) is not None:
+                return family
+    return None
+
+
 class _Writer:
     """numnet's configs as Keras 3 serializes them; ``fmt`` ('.keras' or '.h5') names the
     format in errors."""
@@ -363,6 +378,11 @@ class _Writer:
         if isinstance(value, dict) and "class_name" in value:
             if value["class_name"] == "function" and isinstance(value.get("config"), str):
                 return _function(value["config"])
+            # one of Keras's initializers, regularizers or constraints under a key of the
+            # layer's own naming (a custom layer's config of keras.initializers.serialize(...))
+            family = _family_of(value)
+            if family is not None:
+                return self.keras_object(value, family, where)
             raise self.refuse(where, f"holds the object {value['class_name']!r}, which numnet "
                                      "cannot write for Keras")
         return value
