@@ -971,6 +971,14 @@ EXPECTED = {
         ("fold_in_repeat", 1), ("fold_in_differs", 1), ("experimental_split_rows", 4),
         ("stateless_uniform_int_max", 3), ("noise_state_moved", 1), ("inference_unchanged", 1))},
         "accuracy": (0.85, 1.0), "loss_5": (None, of("loss_0", 0.5))},
+    # actor 4*16+16 + 16*16+16 + 16*2+2, critic the same to one output; 6 epochs of 20 value
+    # steps; the discounted sums of ones at 0.5: 1 + 0.5 + 0.25; a random policy holds the
+    # pole about 22 steps
+    "ppo_cartpole": {**{key: (value, value) for key, value in (
+        ("actor_params", 386), ("critic_params", 369), ("value_iterations", 120),
+        ("policy_iterations_match", 1), ("lfilter_check", 1.75), ("critic_output_rank", 1))},
+        "logprob_sum": (1 - 1e-6, 1 + 1e-6), "policy_steps": (6, 120),
+        "best_late_return": (of("first_mean_return", 1.5), 200.0)},
     # 6*24+24 + 24*24+24 + 24*2+2 = 818 trainable before; with rank 2 on both hidden layers
     # 24 + 2*(6+24) + 24 + 2*(24+24) + 50 = 254
     "lora_finetuning": {"params_before": (818, 818), "params_lora": (254, 254),
@@ -1788,6 +1796,12 @@ KERAS_TOLERANCE = {
         "split_seeds_shape_sum", "split_seeds_differ", "fold_in_repeat", "fold_in_differs",
         "experimental_split_rows", "stateless_uniform_int_max", "noise_state_moved",
         "inference_unchanged")}},
+    # the actions are each library's own categorical draws: the counts and the first returns
+    "ppo_cartpole": {**{key: ("abs", 0) for key in (
+        "actor_params", "critic_params", "value_iterations", "policy_iterations_match",
+        "critic_output_rank")},
+        "lfilter_check": ("rel", 1e-9), "logprob_sum": ("rel", 1e-6),
+        "first_mean_return": ("abs", 15.0)},
     # (rebuilt_alpha is not compared: Keras 3.15's Dense(lora_rank=2, lora_alpha=4) enables LoRA
     # at build with enable_lora(lora_rank), which resets lora_alpha to the rank, 2)
     "lora_finetuning": {**TRAJECTORY, **{f"pretrain_loss_{epoch}": ("rel", 1e-4)
