@@ -133,5 +133,8 @@ def test_bad_models_and_targets_are_refused():
 
 
 def test_reachable_as_keras_wrappers():
+    from numnet.keras.wrappers import SKLearnTransformer as imported
+
     assert keras.wrappers.SKLearnClassifier is SKLearnClassifier
     assert keras.keras.wrappers.SKLearnRegressor is SKLearnRegressor
+    assert imported is SKLearnTransformer  # tf.keras's spelling: the same class, not a copy

@@ -27,6 +27,9 @@ transformer's outputs.
 
 from __future__ import annotations
 
+import importlib as _importlib
+import sys as _sys
+
 import numpy as np
 
 from .models import Model, clone_model
@@ -338,3 +341,11 @@ class SKLearnTransformer(TransformerMixin, _SKLBase):
 
     def _more_tags(self):
         return {"non_deterministic": True, "preserves_dtype": []}
+
+
+# ``from numnet.keras.wrappers import SKLearnClassifier`` (tf.keras's spelling) gives these
+# classes, not copies made by importing this file a second time under that name.
+if __name__ == "numnet.wrappers":
+    _sys.modules["numnet.keras.wrappers"] = _sys.modules[__name__]
+else:
+    _sys.modules[__name__] = _importlib.import_module("numnet.wrappers")
