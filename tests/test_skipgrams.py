@@ -1,5 +1,6 @@
-"""keras.preprocessing.sequence's word2vec helpers: skipgrams and make_sampling_table, by hand
-and (where Keras is installed) against Keras's own under the same Python random state."""
+"""keras.preprocessing.sequence's Keras 2 helpers: skipgrams, make_sampling_table and
+TimeseriesGenerator, by hand and (where Keras is installed) against Keras's own (skipgrams
+under the same Python random state)."""
 
 import os
 import random
@@ -68,3 +69,44 @@ def test_same_pairs_as_keras_under_the_same_random_state():
         ours = sequence.skipgrams(ids, 10, window_size=2, **options)
         random.seed(7)
         assert ours == legacy.skipgrams(ids, 10, window_size=2, **options)
+
+
+def test_timeseries_generator_windows_by_hand():
+    data = np.arange(20, dtype="float32").reshape(10, 2)
+    gen = sequence.TimeseriesGenerator(data, np.arange(10), length=4, sampling_rate=2,
+                                       stride=3, batch_size=2)
+    # start_index 0 + length 4: targets from row 4 to end_index 9, every 3rd, 2 a batch:
+    # (9 - 4 + 6) // 6 = 1 batch, rows 4 and 7; row 4 reads rows 0 and 2, row 7 rows 3 and 5
+    assert len(gen) == 1
+    x, y = gen[0]
+    assert y.tolist() == [4, 7]
+    assert x[:, :, 0].tolist() == [[0.0, 4.0], [6.0, 10.0]]
+    back, _ = sequence.TimeseriesGenerator(data, np.arange(10), length=3, reverse=True,
+                                           batch_size=1)[0]
+    assert back[0, :, 0].tolist() == [4.0, 2.0, 0.0]
+    with pytest.raises(ValueError, match="one target per time step"):
+        sequence.TimeseriesGenerator(data, np.arange(9), length=2)
+    with pytest.raises(ValueError, match="past end_index"):
+        sequence.TimeseriesGenerator(data, np.arange(10), length=10)
+
+
+def test_timeseries_generator_trains_a_model_and_matches_keras():
+    import numnet
+
+    series = np.sin(np.arange(120) / 4.0).astype("float32")[:, None]
+    gen = sequence.TimeseriesGenerator(series, series[:, 0], length=8, stride=2,
+                                       start_index=4, end_index=100, batch_size=16)
+    model = numnet.Sequential([numnet.Input((8, 1)), numnet.layers.Flatten(),
+                               numnet.layers.Dense(1)])
+    model.compile("adam", "mse")
+    history = model.fit(gen, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    pytest.importorskip("jax")
+    legacy = pytest.importorskip("keras.src.legacy.preprocessing.sequence")
+    theirs = legacy.TimeseriesGenerator(series, series[:, 0], length=8, stride=2,
+                                        start_index=4, end_index=100, batch_size=16)
+    assert len(theirs) == len(gen)
+    for i in range(len(gen)):
+        for ours_part, their_part in zip(gen[i], theirs[i], strict=True):
+            np.testing.assert_array_equal(ours_part, their_part)

@@ -1,12 +1,14 @@
 """``keras.preprocessing.sequence``: pad_sequences (also ``numnet.utils.pad_sequences``), and
-the word2vec helpers ``skipgrams`` and ``make_sampling_table`` that ``tf.keras`` keeps from
-Keras 2."""
+what ``tf.keras`` keeps from Keras 2: the word2vec helpers ``skipgrams`` and
+``make_sampling_table``, and ``TimeseriesGenerator``."""
 
 from __future__ import annotations
 
 import random
 
 import numpy as np
+
+from ..data.py_dataset import PyDataset
 
 
 def pad_sequences(sequences, maxlen: int | None = None, dtype="int32", padding: str = "pre",
@@ -177,4 +179,90 @@ def skipgrams(sequence, vocabulary_size: int, window_size: int = 4, negative_sam
     return couples, labels
 
 
-__all__ = ["make_sampling_table", "pad_sequences", "skipgrams"]
+class TimeseriesGenerator(PyDataset):
+    """Batches of windows of a time series and the target that follows each window, as
+    Keras 2's ``TimeseriesGenerator`` (a PyDataset: give it to ``fit`` or index it).
+
+    Batch ``i`` holds the windows that end before the rows ``start_index + length + i *
+    batch_size * stride``, then every ``stride``-th row up to ``end_index``: for a row r, the
+    sample is ``data[r - length:r:sampling_rate]`` and its target ``targets[r]``.
+
+    Args:
+        data: the series, time on the first axis (a list or array).
+        targets: one target per time step (as long as data).
+        length: how many time steps a window spans.
+        sampling_rate: the step between the time steps of a window. Defaults to ``1``.
+        stride: the step between the rows of consecutive windows. Defaults to ``1``.
+        start_index: the first row a window may begin at. Defaults to ``0``.
+        end_index: the last row a target may come from. Defaults to ``None`` (the last row).
+        shuffle: draw each batch's rows at random (with NumPy's global generator, as Keras).
+            Defaults to ``False``.
+        reverse: give each window's time steps last first. Defaults to ``False``.
+        batch_size: windows per batch. Defaults to ``128``.
+        **kwargs: PyDataset's ``workers``, ``use_multiprocessing``, ``max_queue_size``.
+
+    Raises:
+        ValueError: data and targets differ in length, or ``start_index + length`` is past
+            ``end_index`` (no window would have a target).
+
+    Example:
+        >>> gen = numnet.preprocessing.sequence.TimeseriesGenerator(
+        ...     np.arange(10), np.arange(10), length=3, batch_size=2)
+        >>> x, y = gen[0]
+        >>> x.tolist(), y.tolist(), len(gen)
+        ([[0, 1, 2], [1, 2, 3]], [3, 4], 4)
+    """
+
+    def __init__(self, data, targets, length, sampling_rate=1, stride=1, start_index=0,
+                 end_index=None, shuffle=False, reverse=False, batch_size=128, **kwargs):
+        super().__init__(**kwargs)
+        if len(data) != len(targets):
+            raise ValueError(f"TimeseriesGenerator(targets): expected one target per time step "
+                             f"of data ({len(data)}), given {len(targets)}.")
+        self.data, self.targets = data, targets
+        self.length, self.sampling_rate, self.stride = int(length), int(sampling_rate), int(
+            stride)
+        self.start_index = int(start_index) + self.length
+        self.end_index = len(data) - 1 if end_index is None else int(end_index)
+        self.shuffle, self.reverse, self.batch_size = shuffle, reverse, int(batch_size)
+        if self.start_index > self.end_index:
+            raise ValueError(f"TimeseriesGenerator(length): start_index + length = "
+                             f"{self.start_index} is past end_index = {self.end_index}, so no "
+                             "window would have a target; shorten length or give more data.")
+
+    def __len__(self) -> int:
+        span = self.batch_size * self.stride
+        return (self.end_index - self.start_index + span) // span
+
+    def __getitem__(self, index):
+        if self.shuffle:
+            rows = np.random.randint(self.start_index, self.end_index + 1, size=self.batch_size)
+        else:
+            first = self.start_index + self.batch_size * self.stride * int(index)
+            rows = np.arange(first, min(first + self.batch_size * self.stride,
+                                        self.end_index + 1), self.stride)
+        samples = np.array([self.data[row - self.length:row:self.sampling_rate]
+                            for row in rows])
+        targets = np.array([self.targets[row] for row in rows])
+        return (samples[:, ::-1, ...] if self.reverse else samples), targets
+
+    def get_config(self) -> dict:
+        """The arguments, with data and targets as JSON text (as Keras's)."""
+        import json
+
+        def as_json(values, name):
+            values = values.tolist() if isinstance(values, np.ndarray) else values
+            try:
+                return json.dumps(values)
+            except TypeError:
+                raise TypeError(f"TimeseriesGenerator.get_config: the {name} cannot be written "
+                                "as JSON (give numbers).") from None
+
+        return {"data": as_json(self.data, "data"), "targets": as_json(self.targets, "targets"),
+                "length": self.length, "sampling_rate": self.sampling_rate,
+                "stride": self.stride, "start_index": self.start_index,
+                "end_index": self.end_index, "shuffle": self.shuffle,
+                "reverse": self.reverse, "batch_size": self.batch_size}
+
+
+__all__ = ["TimeseriesGenerator", "make_sampling_table", "pad_sequences", "skipgrams"]
