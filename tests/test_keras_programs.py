@@ -1110,6 +1110,15 @@ EXPECTED = {
             ("rebuilt_initializer_he", 1), ("loaded_layer_is_antirectifier", 1))},
         "layer_gap": (0.0, 1e-5), "rebuilt_gap": (0.0, 1e-6), "loaded_gap": (0.0, 1e-6),
         "loss_last": (None, of("loss_first", 0.6)), "test_accuracy": (0.8, 1.0)},
+    # 3 numeric columns with 9 + 4 multi-hot ones (16) or embeddings of 3 + 2 (8)
+    "wide_deep_cross": {
+        **{key: (value, value) for key, value in (
+            ("wide_width", 16), ("deep_width", 8), ("baseline_params", 723),
+            ("wide_deep_params", 742), ("deep_cross_params", 830), ("string_dtype_ok", 1))},
+        **{f"{tag}_loss_4": (None, of(f"{tag}_loss_0", 0.6))
+           for tag in ("baseline", "wide_deep", "deep_cross")},
+        **{f"{tag}_accuracy": (0.7, 1.0) for tag in ("baseline", "wide_deep", "deep_cross")},
+        "one_row_probability_sum": (1 - 1e-5, 1 + 1e-5)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1921,6 +1930,17 @@ KERAS_TOLERANCE = {
             "loaded_layer_is_antirectifier")},
         "layer_gap": ("abs", 1e-5), "loaded_gap": ("abs", 1e-6), "rebuilt_gap": ("abs", 1e-6),
         "loss_first": ("rel", 0.05), "test_accuracy": ("abs", 0.1)},
+    # the two models with Embeddings: Keras on TensorFlow's Adam squares the IndexedSlices of
+    # a repeated row apart (Keras on JAX and numnet square the summed row)
+    "wide_deep_cross": {
+        **{f"baseline_loss_{epoch}": ("rel", 1e-4) for epoch in range(5)},
+        **{f"{tag}_loss_{epoch}": ("rel", 0.05) for tag in ("wide_deep", "deep_cross")
+           for epoch in range(5)},
+        **{key: ("abs", 0) for key in (
+            "wide_width", "deep_width", "baseline_params", "wide_deep_params",
+            "deep_cross_params", "string_dtype_ok")},
+        "baseline_accuracy": ("abs", 0.01), "wide_deep_accuracy": ("abs", 0.03),
+        "deep_cross_accuracy": ("abs", 0.03), "one_row_probability_sum": ("abs", 1e-5)},
 }
 
 # Programs with no Keras comparison, and why.
