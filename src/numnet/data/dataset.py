@@ -861,8 +861,9 @@ def _traced(fn):
 def _eager(array):
     from ..autodiff.tensor import Tensor, is_text_array, string_tensor
 
-    if isinstance(array, Dataset) or hasattr(array, "nested_row_splits") or hasattr(
-            array, "dense_shape"):  # a window's component, a RaggedTensor, a SparseTensor
+    if isinstance(array, Dataset) or hasattr(array, "nested_row_splits") or callable(
+            getattr(type(array), "_batched", None)):  # a window's component, a RaggedTensor,
+        # a SparseTensor
         return array
     array = np.asarray(array)
     # strings as TensorFlow's tf.string tensors: .numpy() gives bytes
@@ -1178,7 +1179,7 @@ class _Batch(_Transform):
             parts = []
             for k in range(count):
                 arrays = [c[k] for c in columns]
-                if hasattr(arrays[0], "dense_shape"):  # SparseTensors: a sparse batch
+                if callable(getattr(type(arrays[0]), "_batched", None)):  # SparseTensors
                     parts.append(type(arrays[0])._batched(arrays))
                     continue
                 if any(hasattr(a, "nested_row_splits") for a in arrays) or (

@@ -108,8 +108,8 @@ def to_component(value) -> np.ndarray:
         return backend.to_numpy(value.value)
     if hasattr(value, "nested_row_splits"):  # a RaggedTensor: kept, its rows sliced by index
         return value
-    if hasattr(value, "dense_shape"):  # a SparseTensor: kept, its rows sliced by index
-        return value
+    if callable(getattr(type(value), "_batched", None)):  # a SparseTensor: kept, its rows
+        return value  # sliced by index
     if hasattr(value, "to_numpy"):  # pandas
         return np.asarray(value.to_numpy())
     array = np.asarray(backend.to_numpy(value))
