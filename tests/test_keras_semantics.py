@@ -503,6 +503,33 @@ def test_an_own_train_step_over_indices_builds_the_compiled_metrics_in_its_first
     assert history["loss"][-1] < history["loss"][0] and history["accuracy"][-1] > 0.7
 
 
+@pytest.mark.parametrize("kind", ["functional", "sequential"])
+def test_a_missing_channel_axis_of_size_one_is_added_and_an_extra_one_dropped(kind):
+    """As Keras 3's functional models (the 3D CT-scan example feeds (batch, 4, 4) to an
+    Input((4, 4, 1)))."""
+    if kind == "functional":
+        inputs = numnet.Input((4, 4, 1))
+        model = numnet.Model(inputs, layers.Dense(1)(layers.Flatten()(inputs)))
+    else:
+        model = numnet.Sequential([numnet.Input((4, 4, 1)), layers.Flatten(), layers.Dense(1)])
+    x = np.random.default_rng(1).normal(size=(8, 4, 4)).astype("float32")
+    full = model.predict(x[..., None], verbose=0)
+    np.testing.assert_allclose(model.predict(x, verbose=0), full, rtol=1e-6)
+    np.testing.assert_allclose(model(x).numpy(), full, rtol=1e-6)
+    np.testing.assert_allclose(model(numnet.ops.convert_to_tensor(x)).numpy(), full,
+                               rtol=1e-6)
+    model.compile("sgd", "mse")
+    assert model.evaluate(x, np.zeros((8, 1)), verbose=0) == pytest.approx(
+        float(np.mean(full ** 2)), rel=1e-5)
+    model.fit(x, np.zeros((8, 1)), epochs=1, verbose=0)
+    flat = numnet.Sequential([numnet.Input((3,)), layers.Dense(1)])
+    column = np.ones((2, 3, 1), "float32")  # one axis over, of size 1: dropped
+    np.testing.assert_allclose(flat.predict(column, verbose=0),
+                               flat.predict(column[..., 0], verbose=0))
+    with pytest.raises(ValueError, match="expects input of shape"):
+        flat.predict(np.ones((2, 3, 2), "float32"), verbose=0)
+
+
 def test_calling_a_model_whose_outputs_are_a_dict_gives_a_dict():
     inputs = numnet.Input((5,))
     hidden = layers.Dense(3, name="hidden")(inputs)

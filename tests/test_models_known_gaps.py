@@ -58,17 +58,3 @@ def test_nested_outputs_of_layers_that_return_pairs():
     out = model.predict(np.ones((2, 3), "float32"), verbose=0)
     assert len(out) == 2 and len(out[0]) == 2
     np.testing.assert_allclose(out[1][1], np.full((2, 3), 3.0))
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "models/data.py check_input_shape: an input one axis short of the model's Input whose "
-    "last axis is 1 is refused; Keras 3's functional models add that axis "
-    "(Functional._adjust_input_rank), as the 3D CT-scan example relies on"))
-def test_missing_channel_axis_of_size_one_is_added():
-    """Keras: a model of Input((4, 4, 1)) predicts on arrays of shape (batch, 4, 4)."""
-    inputs = numnet.Input((4, 4, 1))
-    outputs = layers.Dense(1)(layers.Flatten()(inputs))
-    model = numnet.Model(inputs, outputs)
-    x = np.random.default_rng(1).normal(size=(2, 4, 4)).astype("float32")
-    np.testing.assert_allclose(model.predict(x, verbose=0),
-                               model.predict(x[..., None], verbose=0), rtol=1e-6)

@@ -198,6 +198,27 @@ def check_mapped(array, name: str, where: str, n: int | None = None):
     return array
 
 
+def adjust_input_rank(x, expected):
+    """``x`` with the rank of the declared input shape ``expected`` (batch axis included), as
+    Keras's functional models adjust it: one axis short where the declared last axis is 1
+    (a channel axis of size 1: added), or one axis over whose last axis is 1 (dropped);
+    else ``x`` as it is. Works on arrays and on Tensors (the gradient flows through)."""
+    if expected is None or not hasattr(x, "shape"):
+        return x
+    rank, want = len(x.shape), len(expected)
+    if rank == want - 1 and rank >= 1 and expected[-1] == 1:
+        shape = tuple(x.shape) + (1,)
+    elif rank == want + 1 and rank >= 2 and x.shape[-1] == 1:
+        shape = tuple(x.shape[:-1])
+    else:
+        return x
+    if isinstance(x, np.ndarray) or not hasattr(x, "value"):
+        return np.reshape(x, shape)
+    from ..autodiff import ops
+
+    return ops.reshape(x, shape)
+
+
 def check_input_shape(x: np.ndarray, expected, model_name: str, where: str) -> None:
     """``x``'s per-sample shape against the model's declared input shape."""
     if expected is None:

@@ -21,6 +21,8 @@ class Feeding:
         x = self._chain_x(x, where)
         if x.ndim == 1 and not self._subclassed():  # (Keras passes x to a call() as given)
             x = x.reshape(-1, 1)
+        if self.built and not self._subclassed():
+            x = data.adjust_input_rank(x, self._checked_input_shape())
         y = data.prepare_y(y, len(x), where)
         sample_weight = data.prepare_weights(sample_weight, len(x), where)
         if self.built:
@@ -259,6 +261,8 @@ class Feeding:
         if x.ndim == 1 and not self._subclassed():  # (Keras passes x to a call() as given)
             x = x.reshape(-1, 1)
         if self.built:
+            if not self._subclassed():
+                x = data.adjust_input_rank(x, self._checked_input_shape())
             data.check_input_shape(x, self._checked_input_shape(), self.name, where)
         else:
             self.build((None,) + x.shape[1:])
@@ -309,6 +313,8 @@ class Feeding:
             if xb.ndim == 1:
                 xb = xb.reshape(-1, 1)
             declared = self._checked_input_shape()
+            if not self._subclassed():
+                xb = data.adjust_input_rank(xb, declared)
             if declared is not None and xb.shape[1:] != tuple(declared[1:]):
                 data.check_input_shape(xb, declared, self.name, where)
             if not targets:

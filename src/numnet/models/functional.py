@@ -304,6 +304,8 @@ class Functional:
             if not isinstance(value, Tensor):
                 value = ops.as_tensor(_input_array(value, layer, "Model.__call__",
                                                    f"inputs[{name!r}]"))
+            else:
+                value = data.adjust_input_rank(value, layer._declared_input_shape)
             _check_input(value, layer, name, self.name, "Model.__call__", "inputs")
             tensors.append(value)
         out = self.call(tensors, training=training)
@@ -372,7 +374,7 @@ def _input_array(value, layer: InputLayer, where: str, name: str) -> np.ndarray:
     array = data.typed_input(value, layer.dtype, where, name)
     if array.ndim == 1 and len(layer._declared_input_shape) == 2:
         array = array.reshape(-1, 1)
-    return array
+    return data.adjust_input_rank(array, layer._declared_input_shape)
 
 
 def _check_input(x, layer: InputLayer, name: str, model_name: str, where: str,

@@ -305,6 +305,7 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         if not self.built:
             self.build((None,) + tuple(x.shape[1:]))
         else:
+            x = data.adjust_input_rank(x, self._checked_input_shape())
             data.check_input_shape(x.value, self._checked_input_shape(), self.name,
                                    "Model.__call__")
         context = _layer_context
