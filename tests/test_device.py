@@ -160,6 +160,13 @@ HOST_FILES = {
                         "Python ints) on the host, as Keras's lookup tables do",
 }
 HOST_FUNCTIONS = {
+    ("layers/quantization.py", "_add"): "copies a quantized weight through the host once, when "
+                                        "the layer is quantized, into a new Variable",
+    ("layers/quantization.py", "_int4_weights"): "the group index of int4 rows (a small float "
+                                                 "arange) is made on the host; _add moves it",
+    ("layers/quantization.py", "quantize"): "the group index (a small arange) and the product "
+                                            "of axis sizes (Python ints) on the host",
+    ("layers/quantization.py", "_to_kernel"): "argsort of an axis permutation (Python ints)",
     ("layers/symbolic.py", "_known_value"): "reads a small integer sample output (a size) on "
                                             "the host while a graph is built",
     ("autodiff/tensor.py", "_compare_text"): "string tensors live on the host (object arrays "

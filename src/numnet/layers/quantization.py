@@ -320,9 +320,9 @@ class _Embedding:
                                   quantizers.abs_max_quantize_grouped_with_zero_point(
                                       table.T, block))
             _replace(layer, "embeddings", _values(quantizers.pack_int4(q, axis=-1)[0]))
-            _add(layer, "embeddings_scale", np.ascontiguousarray(scale))
+            _add(layer, "embeddings_scale", backend.xp.ascontiguousarray(scale))
             if zero is not None:
-                _add(layer, "embeddings_zero", np.ascontiguousarray(zero))
+                _add(layer, "embeddings_zero", backend.xp.ascontiguousarray(zero))
                 _add(layer, "g_idx", np.arange(width, dtype="float32") // np.float32(block))
         layer._quantized_mode = mode
 
