@@ -1997,16 +1997,6 @@ FAILS = {
                               "load_model(safe_mode=False) to run, and numnet never writes or "
                               "runs code from a file (its registered functions are written and "
                               "read by name, as Keras's: tests/test_keras_lambda_files.py)",
-    "memory_efficient_embeddings": "a Sequential of StringLookup and Embedding called on a "
-                                   "string Input gives a KerasTensor of dtype 'string' (the "
-                                   "Input's), not float32: Sequential has no _output_dtype "
-                                   "that runs through its layers (models/sequential.py; "
-                                   "layers/base.py SymbolicTensor.apply asks the model), so "
-                                   "keras.activations.sigmoid of the Dot of two such "
-                                   "embeddings is sampled with strings and fails ('bad operand "
-                                   "type for abs(): str'); with the dtype chained through the "
-                                   "layers the program runs and its first epoch's loss is "
-                                   "Keras's to 2e-4",
 }
 
 

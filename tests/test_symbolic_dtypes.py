@@ -124,3 +124,18 @@ def test_a_strict_lookup_inside_a_layer_builds_on_a_string_input():
     np.testing.assert_array_equal(got, q[index // 3] * r[index % 3])
     with pytest.raises(ValueError, match="num_oov_indices=0"):
         model.predict(np.array(["z"], dtype=object), verbose=0)
+
+
+def test_a_sequential_on_a_string_input_gives_the_dtype_of_its_last_layer():
+    """A Sequential of StringLookup and Embedding called on a string Input: float32, as
+    Keras's compute_output_spec gives (the memory-efficient embeddings recipe applies
+    activations to it)."""
+    text = keras.Input(shape=(), dtype="string")
+    embed = keras.Sequential([layers.StringLookup(vocabulary=["a", "b"]),
+                              layers.Embedding(3, 4)])
+    out = embed(text)
+    assert out.dtype == "float32" and tuple(out.shape) == (None, 4)
+    ids = keras.Sequential([layers.StringLookup(vocabulary=["a", "b"])])(text)
+    assert ids.dtype == "int64"
+    score = keras.activations.sigmoid(layers.Dot(axes=1)([out, embed(text)]))
+    assert score.dtype == "float32"

@@ -319,6 +319,20 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             context.depth -= 1
             context.training = outer
 
+    def _output_dtype(self, input_dtype):
+        """The dtype of the model's output on a symbolic input of ``input_dtype``: through
+        each layer of a chain (a StringLookup then an Embedding on a string Input gives
+        float32), the graph's own output dtype for a functional model of one output."""
+        if self._graph is not None:
+            dtype = getattr(self._output, "dtype", None)
+            return dtype if isinstance(dtype, str) else Layer._output_dtype(self, input_dtype)
+        if self._layers:
+            dtype = input_dtype
+            for layer in self._layers:
+                dtype = layer._output_dtype(dtype)
+            return dtype
+        return Layer._output_dtype(self, input_dtype)
+
     def _forward(self, x, training: bool):
         if self._subclassed():
             if not _call_spec(type(self)).takes_training:
