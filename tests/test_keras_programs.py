@@ -1988,10 +1988,6 @@ FAILS = {
                    "evaluate and predict (models/data.py: 'expected numbers, given an array "
                    "of dtype object'); with Input(shape=(), dtype='string') first, predict "
                    "reads a batch of n strings as shape (n, 1) and refuses it",
-    "tf_sparse_keras_input": "layers/base.py's InputLayer refuses sparse=True ('Input(sparse="
-                             "True): numnet's models take dense tensors only'); Keras on "
-                             "TensorFlow feeds a SparseTensor to the model, and numnet's models "
-                             "already take one (a SparseTensor reads as its dense array)",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "
@@ -2001,12 +1997,7 @@ FAILS = {
 
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
-DIFFERS_FROM_KERAS: dict[str, str] = {
-    "ner_transformers": "Dataset.as_numpy_iterator gives a text element as str (np.str_ from "
-                        "from_tensor_slices), where TensorFlow gives bytes, as the element's "
-                        "own .numpy() does (data/dataset.py _numpy_value): the example's "
-                        "printed first line of a TextLineDataset is str under numnet",
-}
+DIFFERS_FROM_KERAS: dict[str, str] = {}
 
 
 def _params():

@@ -721,3 +721,15 @@ def test_keras_reads_weights_files_of_nested_and_branching_models(keras, tmp_pat
         data = _x(3, 4)
         np.testing.assert_allclose(loaded.predict(data, verbose=0),
                                    model.predict(data, verbose=0), rtol=1e-6, atol=1e-6)
+
+
+def test_a_sparse_input_is_written_and_read_as_keras_writes_it(tmp_path):
+    inputs = numnet.Input((4,), sparse=True)
+    model = numnet.Model(inputs, layers.Dense(2)(inputs))
+    model.save(tmp_path / "m.keras")
+    config = json.loads(_members(tmp_path / "m.keras")["config.json"])
+    assert config["config"]["layers"][0]["config"]["sparse"] is True
+    loaded = numnet.saving.load_model(tmp_path / "m.keras")
+    assert loaded.layers[0].sparse is True
+    x = np.eye(4, dtype="float32")[:2]
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -389,8 +389,11 @@ def test_tensor_on_the_left_of_a_ragged_operand():
 def test_ragged_input_is_refused_with_the_fix():
     with pytest.raises(ValueError, match=r"Input\(ragged=True\).*to_tensor"):
         tf.keras.Input(shape=(None,), ragged=True)
-    with pytest.raises(ValueError, match=r"Input\(sparse=True\).*to_dense"):
-        tf.keras.Input(shape=(4,), sparse=True)
+    sparse = tf.keras.Input(shape=(4,), sparse=True)  # taken, computed on densely
+    model = tf.keras.Model(sparse, tf.keras.layers.Dense(1, kernel_initializer="ones")(sparse))
+    st = tf.SparseTensor(indices=[[0, 1], [1, 3]], values=[2.0, 5.0], dense_shape=[2, 4])
+    assert model(st).numpy().ravel().tolist() == [2.0, 5.0]
+    assert model.layers[0].get_config()["sparse"] is True
     assert tuple(tf.keras.Input(shape=(None,), ragged=False).shape) == (None, None)
 
 

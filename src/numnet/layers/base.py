@@ -847,7 +847,9 @@ class InputLayer(Layer):
         batch_size: a fixed batch size, or None. Defaults to ``None``.
         dtype: the input's dtype; None for floatx. Defaults to ``None``.
         name: the layer's name, or None. Defaults to ``None``.
-        **kwargs: Keras's other arguments (``batch_shape``, ``sparse``, ``input_shape``).
+        **kwargs: Keras's other arguments (``batch_shape``, ``input_shape``; ``sparse=True``:
+            the model takes a ``tf.SparseTensor`` (or arrays) and computes on its dense
+            values, giving Keras's numbers).
 
     Example:
         >>> model = numnet.Sequential([numnet.layers.InputLayer(shape=(784,)),
@@ -871,15 +873,15 @@ class InputLayer(Layer):
         if shape is None:
             raise ValueError(
                 "InputLayer(shape): a shape is required, e.g. InputLayer(shape=(784,)).")
-        for flag, fix in (("ragged", " (Keras on JAX refuses ragged inputs too): pad the rows "
-                                     "to one length (rt.to_tensor(), or numnet.preprocessing."
-                                     "sequence.pad_sequences) and give a Masking or "
-                                     "Embedding(mask_zero=True) layer the padding"),
-                          ("sparse", ": pass dense arrays (tf.sparse.to_dense(st) for a "
-                                     "SparseTensor)")):
-            if kwargs.pop(flag, False):
-                raise ValueError(f"Input({flag}=True): numnet's models take dense tensors "
-                                 f"only{fix}.")
+        if kwargs.pop("ragged", False):
+            raise ValueError("Input(ragged=True): numnet's models take dense tensors only "
+                             "(Keras on JAX refuses ragged inputs too): pad the rows to one "
+                             "length (rt.to_tensor(), or numnet.preprocessing.sequence."
+                             "pad_sequences) and give a Masking or Embedding(mask_zero=True) "
+                             "layer the padding.")
+        # a sparse input (tf.SparseTensor, or arrays) is computed on as its dense array: the
+        # same numbers as Keras's sparse kernels
+        self.sparse = bool(kwargs.pop("sparse", False))
         super().__init__(name=name, **kwargs)
         self._input_dtype = _input_dtype(dtype)
         self._autocast, self._compute = None, _numpy_dtype(self._input_dtype)
@@ -900,8 +902,11 @@ class InputLayer(Layer):
         self._compute = _numpy_dtype(self._input_dtype)
 
     def get_config(self):
-        return {"name": self.name, "shape": self.shape, "batch_size": self.batch_size,
-                "dtype": self.dtype}
+        config = {"name": self.name, "shape": self.shape, "batch_size": self.batch_size,
+                  "dtype": self.dtype}
+        if self.sparse:
+            config["sparse"] = True
+        return config
 
 
 def _plain(value, depth: int = 0) -> bool:

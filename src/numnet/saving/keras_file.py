@@ -504,14 +504,20 @@ class Translator:
             if not shape:
                 raise self.fail(_at(at, "batch_shape"), "expected (batch, features...), found []")
             config["shape"], config["batch_size"] = shape[1:], shape[0]
+        sparse = cls is InputLayer and config.get("sparse") is True
+        if sparse:  # (numnet's InputLayer takes it through **kwargs: computed on densely)
+            config = {key: value for key, value in config.items() if key != "sparse"}
         own = cls if family is not None and self.loader.lookup(spec["class_name"]) is None \
             else None
         label = config.get("name", name)
         if own is None:  # a class of one's own: Keras's harmless settings that it lacks go
             return {"class_name": name, "config": self.config(
                 config, at, cls, f"layer {label!r} ({name})", closed=False)}
-        return {"class_name": name,
-                "config": self.config(config, at, own, f"layer {label!r} ({name})")}
+        out = {"class_name": name,
+               "config": self.config(config, at, own, f"layer {label!r} ({name})")}
+        if sparse:
+            out["config"]["sparse"] = True
+        return out
 
     def lambda_config(self, config, where: str) -> dict:
         """A Lambda's config with its function (and output_shape) given by registered name,

@@ -641,7 +641,8 @@ class _Writer:
     @staticmethod
     def input_config(layer: InputLayer) -> dict:
         return {"batch_shape": _shape((layer.batch_size, *layer.shape)), "dtype": layer.dtype,
-                "sparse": False, "ragged": False, "name": layer.name, "optional": False}
+                "sparse": bool(getattr(layer, "sparse", False)), "ragged": False,
+                "name": layer.name, "optional": False}
 
     # ----- models -----
     def model(self, model, where: str = "model") -> dict:
