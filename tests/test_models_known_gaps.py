@@ -1,6 +1,7 @@
-"""Keras behaviours of functional models that numnet does not have yet, each a strict xfail
-naming the defect (in src/numnet/models/): the day one is fixed its test fails, and the mark
-can go. Each test states what Keras 3 does."""
+"""Keras behaviours of functional models found by the Keras examples: those numnet has are
+plain tests; one it does not have yet is a strict xfail naming the defect (in
+src/numnet/models/), so the day it is fixed its test fails and the mark can go. Each test
+states what Keras 3 does."""
 
 import numpy as np
 import pytest
@@ -18,17 +19,14 @@ def _chain_model():
     return numnet.Model(inputs, outputs)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "models/functional.py: a one-chain model's .output is a new SymbolicTensor chain "
-    "(SymbolicTensor(output_shape, input_layer, layers)) whose tensors are not the layers' "
-    "own, so Model(model.inputs, [layer.output, model.output]) traces the chain twice and "
-    "the second output does not depend on the first; _trace could key a call by (layer, "
-    "parent keys) so that equal calls share one slot"))
-def test_grad_model_of_a_chain_model_shares_the_conv_output():
+@pytest.mark.parametrize("kind", ["functional", "sequential"])
+def test_grad_model_of_a_chain_model_shares_the_conv_output(kind):
     """Grad-CAM (keras.io): the gradient of the class score with respect to the last conv
     output of a model built from another model's layer output and output. Keras: the
     gradient exists (the score is computed from that very tensor)."""
-    model = _chain_model()
+    model = _chain_model() if kind == "functional" else numnet.Sequential(
+        [numnet.Input((6, 6, 2)), layers.Conv2D(3, 3, padding="same", name="last_conv"),
+         layers.GlobalAveragePooling2D(), layers.Dense(2, activation="softmax")])
     grad_model = numnet.Model(model.inputs,
                               [model.get_layer("last_conv").output, model.output])
     image = np.random.default_rng(0).normal(size=(1, 6, 6, 2)).astype("float32")
@@ -37,6 +35,12 @@ def test_grad_model_of_a_chain_model_shares_the_conv_output():
         score = preds[:, 1]
     grads = tape.gradient(score, conv_output)
     assert grads is not None and grads.shape == (1, 6, 6, 3)
+    head = [model.layers[-2], model.layers[-1]]  # the same score from the conv output alone
+    conv = numnet.Variable(conv_output.numpy())
+    with tf.GradientTape() as tape:
+        score = head[1](head[0](conv))[:, 1]
+    np.testing.assert_allclose(grads.numpy(), tape.gradient(score, conv).numpy(), rtol=1e-5,
+                               atol=1e-8)
 
 
 class _TwoOutputs(layers.Layer):

@@ -226,6 +226,12 @@ class Functional:
             return self._output
         if self._input_layer is None or not self.built or not self._layers:
             return self._symbolic_io("output", 1)
+        # the last layer's own output tensor where it is this chain's, so that a model built
+        # from [layer.output, model.output] computes the chain once (Grad-CAM's grad model)
+        own = getattr(self._layers[-1], "_io", None)
+        if own is not None and own[1].input_layer is self._input_layer and (
+                own[1].layers == tuple(self._layers)):
+            return own[1]
         return SymbolicTensor(self.output_shape, self._input_layer, tuple(self._layers))
 
     @property
