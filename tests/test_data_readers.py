@@ -30,7 +30,8 @@ def texts(tmp_path):
 
 
 def lines(ds):
-    return [str(x) for x in ds.as_numpy_iterator()]
+    """The text elements as str; as_numpy_iterator gives them as bytes, as TensorFlow's."""
+    return [x.decode("utf-8") for x in ds.as_numpy_iterator()]
 
 
 def text(tensor) -> list | str:
@@ -148,8 +149,8 @@ def test_csv_dataset_types_and_defaults(tmp_path):
     ds = tf.data.experimental.CsvDataset(path, [tf.string, [0], [0.0]], header=True)
     rows = list(ds.as_numpy_iterator())
     assert [(n, int(a), float(w)) for n, a, w in rows] == [
-        ("rex", 3, 12.5), ("tom", 0, 4.0), ("fido, jr", 7, 30.0), ('a "b"', 1, 2.0)]
-    assert [type(v) for v in rows[0]] == [str, np.int32, np.float32]
+        (b"rex", 3, 12.5), (b"tom", 0, 4.0), (b"fido, jr", 7, 30.0), (b'a "b"', 1, 2.0)]
+    assert [type(v) for v in rows[0]] == [bytes, np.int32, np.float32]
     assert ds.element_spec == (tf.TensorSpec((), tf.string), tf.TensorSpec((), tf.int32),
                                tf.TensorSpec((), tf.float32))
     wide = tf.data.experimental.CsvDataset(path, [[""], [np.int64(-1)], [np.float64(0)]],
@@ -165,7 +166,7 @@ def test_csv_dataset_select_exclude_delim_na(tmp_path):
     assert [(int(a), float(b)) for a, b in ds.as_numpy_iterator()] == [(1, -1.0), (2, 5.5)]
     ds = tf.data.experimental.CsvDataset(path, [[0], ["?"]], field_delim="|", na_value="NA",
                                          exclude_cols=[2])
-    assert [(int(a), s) for a, s in ds.as_numpy_iterator()] == [(1, "x"), (2, "?")]
+    assert [(int(a), s) for a, s in ds.as_numpy_iterator()] == [(1, b"x"), (2, b"?")]
     with pytest.raises(ValueError, match="select_cols.*2 columns selected but 1"):
         tf.data.experimental.CsvDataset(path, [[0]], select_cols=[0, 2])
     with pytest.raises(ValueError, match="select_cols.*increasing"):
@@ -181,11 +182,11 @@ def test_csv_dataset_quotes_over_lines_and_no_quotes(tmp_path):
                                          r"'y'"):
         list(ds)
     assert [(a, b, int(c)) for a, b, c in ds.ignore_errors().as_numpy_iterator()] == [
-        ("a", "two\nlines", 1), ("c", "z", 3)]
+        (b"a", b"two\nlines", 1), (b"c", b"z", 3)]
     rows = list(tf.data.experimental.CsvDataset(write(tmp_path / "r.csv", 'a,"x"\n'),
                                                 [[""], [""]], use_quote_delim=False)
                 .as_numpy_iterator())
-    assert rows == [("a", '"x"')]
+    assert rows == [(b"a", b'"x"')]
 
 
 def test_csv_dataset_errors_name_file_line_column(tmp_path):
@@ -230,11 +231,11 @@ def test_make_csv_dataset_infers_types_and_splits_the_label(tmp_path):
     features, label = batches[0]
     assert list(features) == ["sex", "age", "fare", "class", "ticket"]
     assert label.tolist() == [0, 1] and label.dtype == np.int32
-    assert features["sex"].tolist() == ["male", "female"]
+    assert features["sex"].tolist() == [b"male", b"female"]
     assert features["age"].dtype == np.float32 and features["fare"].dtype == np.float32
     assert features["ticket"].dtype == np.int64  # 3000000000 is past int32
     assert batches[1][0]["age"].tolist() == [0.0, 35.0]  # empty -> 0
-    assert batches[1][0]["class"].tolist() == ["Third", ""]
+    assert batches[1][0]["class"].tolist() == [b"Third", b""]
     assert batches[2][1].tolist() == [1]  # the last, smaller batch
     spec_features, spec_label = ds.element_spec
     assert spec_features["age"] == tf.TensorSpec((None,), tf.float32)

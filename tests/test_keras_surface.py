@@ -285,8 +285,8 @@ def test_text_dataset_labels_inferred_in_sorted_order(tmp_path):
     ds = numnet.utils.text_dataset_from_directory(tmp_path, shuffle=False, verbose=False)
     assert ds.class_names == ["neg", "pos"]
     (texts, labels), = list(ds.as_numpy_iterator())
-    assert list(texts) == ["bad a", "bad b", "bad c", "bad d", "good a", "good b", "good c",
-                           "good d", "good e"]
+    assert list(texts) == [b"bad a", b"bad b", b"bad c", b"bad d", b"good a", b"good b",
+                           b"good c", b"good d", b"good e"]
     assert labels.dtype == np.int32 and list(labels) == [0] * 4 + [1] * 5
 
 
@@ -297,25 +297,25 @@ def test_text_dataset_label_modes_batching_and_max_length(tmp_path):
                                                   batch_size=4, max_length=3, **common)
     batches = list(ds.as_numpy_iterator())
     assert [len(b[0]) for b in batches] == [4, 4, 1]
-    assert batches[0][0][0] == "bad" and batches[2][0][0] == "goo"
+    assert batches[0][0][0] == b"bad" and batches[2][0][0] == b"goo"
     np.testing.assert_array_equal(batches[2][1], [[0.0, 1.0]])
     ds = numnet.utils.text_dataset_from_directory(tmp_path, label_mode="binary", **common)
     (_, labels), = list(ds.as_numpy_iterator())
     assert labels.shape == (9, 1) and labels.dtype == np.float32
     ds = numnet.utils.text_dataset_from_directory(tmp_path, label_mode=None, batch_size=None,
                                                   **common)
-    assert [str(t) for t in ds.as_numpy_iterator()][:2] == ["bad a", "bad b"]
+    assert list(ds.as_numpy_iterator())[:2] == [b"bad a", b"bad b"]
     ds = numnet.utils.text_dataset_from_directory(tmp_path, class_names=["pos", "neg"], **common)
     (texts, labels), = list(ds.as_numpy_iterator())
-    assert ds.class_names == ["pos", "neg"] and labels[0] == 0 and texts[0] == "good a"
+    assert ds.class_names == ["pos", "neg"] and labels[0] == 0 and texts[0] == b"good a"
 
 
 def test_text_dataset_validation_split_is_disjoint_and_complete(tmp_path):
     _text_tree(tmp_path)
     train, val = numnet.utils.text_dataset_from_directory(
         tmp_path, validation_split=0.34, subset="both", seed=7, verbose=False)
-    train_texts = [str(t) for b in train.as_numpy_iterator() for t in b[0]]
-    val_texts = [str(t) for b in val.as_numpy_iterator() for t in b[0]]
+    train_texts = [t.decode() for b in train.as_numpy_iterator() for t in b[0]]
+    val_texts = [t.decode() for b in val.as_numpy_iterator() for t in b[0]]
     assert len(val_texts) == 3 and len(train_texts) == 6  # int(0.34 * 9) = 3
     assert sorted(train_texts + val_texts) == sorted(
         ["bad a", "bad b", "bad c", "bad d", "good a", "good b", "good c", "good d", "good e"])

@@ -507,6 +507,16 @@ class StringTensor(Tensor):
         out = backend.to_numpy(self.value)
         return out.item() if out.ndim == 0 else out.tolist()
 
+    def __getitem__(self, index):
+        # strings have no gradient: index the object array itself, and an element comes back
+        # as a 0-d string tensor (TensorFlow's), not as the bare ``bytes`` it holds
+        if isinstance(index, tuple):
+            index = tuple(getattr(part, "value", part) for part in index)
+        else:
+            index = getattr(index, "value", index)
+        out = self.value[index]
+        return StringTensor(out) if hasattr(out, "ndim") else string_tensor(out)
+
     def _compare_text(self, other, equal: bool):
         if isinstance(other, (str, bytes, list, tuple, _numpy.ndarray, _numpy.str_,
                               _numpy.bytes_, Tensor)):

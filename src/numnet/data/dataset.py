@@ -882,6 +882,11 @@ def _numpy_value(array):
                         "iterate the dataset itself, or flat_map the windows to tensors first "
                         "(ds.window(n).flat_map(lambda w: w.batch(n))).")
     array = np.asarray(array)
+    from ..autodiff.tensor import is_text_array, string_tensor
+
+    if is_text_array(array):  # text as TensorFlow's: bytes, in an object array
+        array = string_tensor(array).value
+        return array.item() if array.ndim == 0 else array
     return array[()] if array.ndim == 0 else array
 
 

@@ -208,14 +208,14 @@ class TextLineDataset(Dataset):
         FileNotFoundError: a listed file does not exist.
         ValueError: a file is not text in UTF-8, or not of its ``compression_type``.
 
-    Elements are 0-d NumPy object arrays of ``str`` (TensorFlow gives ``bytes``); the
-    cardinality is unknown (-2).
+    Elements are the lines as 0-d string tensors (``as_numpy_iterator`` gives them as
+    ``bytes``, as TensorFlow's); the cardinality is unknown (-2).
 
     Example:
         >>> _ = open("poem.txt", "w").write("title\\nfirst line\\nsecond line\\n")
         >>> ds = numnet.data.TextLineDataset("poem.txt").skip(1)
         >>> [line for line in ds.as_numpy_iterator()]
-        ['first line', 'second line']
+        [b'first line', b'second line']
     """
 
     def __init__(self, filenames, compression_type=None, buffer_size=None,
@@ -373,7 +373,7 @@ class CsvDataset(Dataset):
         >>> ds = numnet.data.experimental.CsvDataset(
         ...     "pets.csv", [numnet.string, [0], [0.0]], header=True)
         >>> [(n, int(a), float(w)) for n, a, w in ds.as_numpy_iterator()]
-        [('rex', 3, 12.5), ('tom', 0, 4.0)]
+        [(b'rex', 3, 12.5), (b'tom', 0, 4.0)]
     """
 
     def __init__(self, filenames, record_defaults, compression_type=None, buffer_size=None,
@@ -643,7 +643,7 @@ def make_csv_dataset(file_pattern, batch_size, column_names=None, column_default
         ...     "fish.csv", batch_size=2, label_name="weight", num_epochs=1, shuffle=False)
         >>> features, label = next(ds.as_numpy_iterator())
         >>> features["length"].tolist(), features["kind"].tolist(), label.tolist()
-        ([20.5, 11.0], ['trout', 'carp'], [1, 0])
+        ([20.5, 11.0], [b'trout', b'carp'], [1, 0])
     """
     where = "make_csv_dataset"
     if isinstance(file_pattern, (list, tuple)) and not file_pattern:
