@@ -1989,7 +1989,8 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None) -> Tensor:
     """out[k] = the mean of the rows whose ``segment_ids`` is k (0 for none).
 
     Args:
-        data: the values, (n, ...).
+        data: the values, (n, ...). Integers give TensorFlow's true quotient: float64 for
+            int32 / int64 / uint32 / uint64, float32 for the narrower integers.
         segment_ids: integers, shape a prefix of data's.
         num_segments: the number of output rows.
         name: ignored. Defaults to ``None``.
@@ -1999,6 +2000,13 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None) -> Tensor:
         [2.0, 2.0]
     """
     x, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_mean")
+    if x.dtype.kind in "iu":
+        # TensorFlow divides the integer sums by the counts with true division: float64 for
+        # 32- and 64-bit integers, float32 for the narrower ones
+        wide = x.dtype.itemsize >= 4
+        total = array(_segment_sum(x, ids, n)).astype(np.float64)
+        mean = total / np.maximum(_counts(ids, n, x), 1)
+        return Tensor(backend.to_device(mean.astype(np.float64 if wide else np.float32)))
     return _segment_mean(x, ids, n, lambda c: c)
 
 
@@ -2006,7 +2014,8 @@ def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None) -> Tenso
     """out[k] = the sum of the rows whose ``segment_ids`` is k, divided by sqrt(their count).
 
     Args:
-        data: the values, (n, ...).
+        data: the values, (n, ...), floating-point (InvalidArgumentError for integers, as
+            TensorFlow).
         segment_ids: integers, shape a prefix of data's.
         num_segments: the number of output rows.
         name: ignored. Defaults to ``None``.
@@ -2016,6 +2025,11 @@ def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None) -> Tenso
         [2.8284270763397217]
     """
     x, ids, n = _segments(data, segment_ids, num_segments, "unsorted_segment_sqrt_n")
+    if x.dtype.kind not in "fc":
+        raise InvalidArgumentError(
+            None, None, f"unsorted_segment_sqrt_n(data): expected floating-point values (its "
+                        f"divisor is a square root), given {x.dtype}; cast first, e.g. "
+                        "tf.cast(data, tf.float32).")
     return _segment_mean(x, ids, n, np.sqrt)
 
 
