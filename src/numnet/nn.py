@@ -7,26 +7,163 @@ loss per sample (per entry for the sigmoid), recording their gradient.
 
 from __future__ import annotations
 
-from . import backend
-from .activations import (
-    elu,
-    gelu,
-    leaky_relu,
-    log_sigmoid,
-    log_softmax,
-    relu,
-    relu6,
-    selu,
-    sigmoid,
-    silu,
-    softmax,
-    softplus,
-    softsign,
-    swish,
-    tanh,
-)
+import numpy as np
+
+from . import activations, backend
+from .activations import log_sigmoid
+from .autodiff import Tensor
 from .autodiff import ops as _ops
 from .autodiff.symbolic import symbolic_op
+
+# ----------------------------------------------------------------------------- activations
+# tf.nn's activations take TensorFlow's argument names (features=, logits=, x=, alpha=, beta=,
+# name=) and TensorFlow's dtypes; each runs numnet's Keras activation of the same name.
+# numnet.activations stays Keras's: Dense(activation=tf.nn.relu) is recognised as "relu" (the
+# fused kernel, saving by name) because each wrapper is registered under that name below.
+
+
+def _features(value, where: str, floats_only: bool = True) -> Tensor:
+    """``value`` as a Tensor with TensorFlow's dtypes (Python floats float32, ints int32,
+    NumPy arrays their own); TypeError for integers where TensorFlow's op takes floats."""
+    if not isinstance(value, Tensor):
+        from .data.structure import to_component
+
+        value = Tensor(backend.to_device(to_component(value)))
+    if floats_only and value.dtype.kind not in "fc":
+        raise TypeError(f"tf.nn.{where}: expected a floating-point tensor (TensorFlow's op "
+                        f"takes half, float or double), given {value.dtype}; cast it first, "
+                        "e.g. tf.cast(x, tf.float32).")
+    return value
+
+
+def _axis(axis):
+    return -1 if axis is None else int(getattr(axis, "value", axis))
+
+
+@symbolic_op(name="nn.relu")
+def relu(features, name=None):
+    """max(features, 0), element-wise; integers stay integers.
+
+        >>> numnet.nn.relu(features=[-1.0, 2.0]).numpy().tolist()
+        [0.0, 2.0]
+    """
+    return activations.relu(_features(features, "relu", floats_only=False))
+
+
+@symbolic_op(name="nn.relu6")
+def relu6(features, name=None):
+    """min(max(features, 0), 6), element-wise; integers stay integers."""
+    return activations.relu6(_features(features, "relu6", floats_only=False))
+
+
+@symbolic_op(name="nn.leaky_relu")
+def leaky_relu(features, alpha=0.2, name=None):
+    """features where positive, else ``alpha`` * features (``alpha`` defaults to 0.2, as
+    TensorFlow; any value, also above 1). Integer features become float32, as TensorFlow's.
+
+        >>> numnet.nn.leaky_relu([-2.0, 3.0], alpha=0.1).numpy().tolist()
+        [-0.20000000298023224, 3.0]
+    """
+    x = _features(features, "leaky_relu", floats_only=False)
+    if x.dtype.kind not in "fc":
+        x = _ops.cast(x, np.float32)
+    alpha = alpha.item() if isinstance(alpha, np.ndarray) else alpha
+    return activations.leaky_relu(x, negative_slope=float(getattr(alpha, "value", alpha)))
+
+
+@symbolic_op(name="nn.sigmoid")
+def sigmoid(x, name=None):
+    """1 / (1 + exp(-x)), element-wise."""
+    return activations.sigmoid(_features(x, "sigmoid"))
+
+
+@symbolic_op(name="nn.tanh")
+def tanh(x, name=None):
+    """tanh(x), element-wise."""
+    return activations.tanh(_features(x, "tanh"))
+
+
+@symbolic_op(name="nn.softmax")
+def softmax(logits, axis=None, name=None):
+    """exp(logits) / sum(exp(logits)) along ``axis`` (the last when None).
+
+        >>> numnet.nn.softmax(logits=[[0.0, 0.0]], axis=-1).numpy().tolist()
+        [[0.5, 0.5]]
+    """
+    return activations.softmax(_features(logits, "softmax"), axis=_axis(axis))
+
+
+@symbolic_op(name="nn.log_softmax")
+def log_softmax(logits, axis=None, name=None):
+    """logits - log(sum(exp(logits))) along ``axis`` (the last when None)."""
+    return activations.log_softmax(_features(logits, "log_softmax"), axis=_axis(axis))
+
+
+@symbolic_op(name="nn.gelu")
+def gelu(features, approximate=False, name=None):
+    """features * Phi(features) (the Gaussian CDF); its tanh approximation when
+    ``approximate`` (defaults to False, as TensorFlow)."""
+    return activations.gelu(_features(features, "gelu"), approximate=bool(approximate))
+
+
+@symbolic_op(name="nn.silu")
+def silu(features, beta=1.0):
+    """features * sigmoid(beta * features) (``beta`` defaults to 1.0; a number or a
+    Tensor). TensorFlow's tf.nn.swish is the same function.
+
+        >>> round(float(numnet.nn.silu(features=[2.0], beta=2.0)[0]), 5)
+        1.96403
+    """
+    x = _features(features, "silu")
+    if not isinstance(beta, Tensor) and float(beta) == 1.0:
+        return activations.silu(x)
+    beta = beta if isinstance(beta, Tensor) else _ops.as_tensor(np.asarray(beta, x.dtype))
+    return _ops.multiply(x, activations.sigmoid(_ops.multiply(beta, x)))
+
+
+swish = silu
+
+
+@symbolic_op(name="nn.elu")
+def elu(features, name=None):
+    """features where positive, else exp(features) - 1."""
+    return activations.elu(_features(features, "elu"))
+
+
+@symbolic_op(name="nn.selu")
+def selu(features, name=None):
+    """scale * elu(features, alpha), alpha = 1.67326324, scale = 1.05070098."""
+    return activations.selu(_features(features, "selu"))
+
+
+@symbolic_op(name="nn.softplus")
+def softplus(features, name=None):
+    """log(1 + exp(features)), computed stably."""
+    return activations.softplus(_features(features, "softplus"))
+
+
+@symbolic_op(name="nn.softsign")
+def softsign(features, name=None):
+    """features / (1 + |features|)."""
+    return activations.softsign(_features(features, "softsign"))
+
+
+_KERAS_NAMED = ("relu", "relu6", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
+                "gelu", "silu", "elu", "selu", "softplus", "softsign")
+
+
+def register_activation_names() -> None:
+    """Let a layer given one of these functions (``Dense(activation=tf.nn.relu)``) fuse and
+    save it as the Keras activation of the same name (the same values at the defaults, which
+    TensorFlow and Keras share). Called again by tf_compat once it has wrapped them for
+    RaggedTensors."""
+    here = globals()
+    for name in _KERAS_NAMED:
+        keras_name = activations._NAME_OF[getattr(activations, name)]
+        activations._NAME_OF.setdefault(here[name], keras_name)
+
+
+register_activation_names()
 
 
 @symbolic_op(name="nn.sigmoid_cross_entropy_with_logits")

@@ -1811,3 +1811,4 @@ from . import strings as _strings  # noqa: E402
 
 _tf_ragged.install(globals(), math, _strings)  # tf.add, tf.reduce_sum, ... take RaggedTensors
 _tf_ragged.install({}, _nn, only=_tf_ragged.NN)
+_nn.register_activation_names()  # Dense(activation=tf.nn.relu) fuses as "relu"
