@@ -398,6 +398,9 @@ def test_bad_per_output_arguments_are_named():
     price, kind = model(numnet.Input((6,)))
     assert price.shape == (None, 1) and kind.shape == (None, 3)
     inputs = numnet.Input((6,))
-    shared = layers.Dense(1, name="head")
-    with pytest.raises(ValueError, match=r"two outputs are called 'head'.*as a dict"):
-        numnet.Model(inputs, [shared(inputs), shared(layers.Dense(6)(inputs))])
+    shared = layers.Dense(1, name="head")  # one layer, two outputs: each keeps its logs
+    twice = numnet.Model(inputs, [shared(inputs), shared(layers.Dense(6)(inputs))])
+    twice.compile("sgd", {"head": "mse", "head_1": "mae"})
+    logs = twice.evaluate(X[:8], [Y_REG[:8], Y_REG[:8]], verbose=0, return_dict=True)
+    assert sorted(logs) == ["head_1_loss", "head_loss", "loss"]
+    assert logs["loss"] == pytest.approx(logs["head_loss"] + logs["head_1_loss"], rel=1e-6)

@@ -48,10 +48,6 @@ class _TwoOutputs(layers.Layer):
         return x * 2.0, x + 1.0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "models/functional.py _init_graph: Model(outputs=[(a, b), (c, d)]) is refused ('expected "
-    "the tensors returned by Input(...) and by calling layers on them, given tuple'); Keras 3 "
-    "takes any nested structure of outputs and predict returns it"))
 def test_nested_outputs_of_layers_that_return_pairs():
     """The involution example's visualisation model: outputs are the (output, kernel) pairs of
     three layers. Keras: predict gives a list of pairs."""
@@ -60,5 +56,32 @@ def test_nested_outputs_of_layers_that_return_pairs():
     second = _TwoOutputs(name="second")(first[0])
     model = numnet.Model(inputs, [first, second])
     out = model.predict(np.ones((2, 3), "float32"), verbose=0)
+    assert isinstance(out, list) and all(isinstance(pair, tuple) for pair in out)
     assert len(out) == 2 and len(out[0]) == 2
-    np.testing.assert_allclose(out[1][1], np.full((2, 3), 3.0))
+    np.testing.assert_allclose(out[1][1], np.full((2, 3), 3.0))  # (1 * 2) + 1
+    np.testing.assert_allclose(out[0][0], np.full((2, 3), 2.0))
+    called = model(np.ones((2, 3), "float32"))
+    np.testing.assert_allclose(called[1][0].numpy(), np.full((2, 3), 4.0))
+    assert model.output_names == ["first", "first_1", "second", "second_1"]
+    flat = numnet.Model(inputs, [first[0], first[1]])  # Keras takes these too
+    assert [a.shape for a in flat.predict(np.ones((2, 3), "float32"), verbose=0)] == [
+        (2, 3), (2, 3)]
+
+
+@pytest.mark.parametrize("suffix", [".numnet", ".keras"])
+def test_nested_outputs_survive_a_model_file(tmp_path, suffix):
+    """Keras writes the pairs as nested lists of references, and reads them back as lists."""
+    numnet.saving.get_custom_objects()["_TwoOutputs"] = _TwoOutputs
+    try:
+        inputs = numnet.Input((3,))
+        first = _TwoOutputs(name="first")(inputs)
+        model = numnet.Model(inputs, [first, layers.Dense(2, name="d")(first[1])])
+        model.save(tmp_path / f"m{suffix}")
+        loaded = numnet.saving.load_model(tmp_path / f"m{suffix}")
+    finally:
+        del numnet.saving.get_custom_objects()["_TwoOutputs"]
+    x = np.random.default_rng(2).normal(size=(4, 3)).astype("float32")
+    ours, theirs = model.predict(x, verbose=0), loaded.predict(x, verbose=0)
+    assert len(theirs) == 2 and len(theirs[0]) == 2 and theirs[1].shape == (4, 2)
+    np.testing.assert_allclose(theirs[0][1], x + 1.0, rtol=1e-6)
+    np.testing.assert_allclose(theirs[1], ours[1], rtol=1e-6)

@@ -459,6 +459,7 @@ def _picks(node: SymbolicTensor, structure, layer):
     for key in keys:
         part = structure[key]
         picker = OpLayer("__pick__", name=unique_name(f"{layer.name}_part"))
+        picker._picks_from = layer  # (an output picked from it is named by it, as Keras)
         spec = CallSpec((_Slot(0), key), {})
         if isinstance(part, tuple) and part and part[0] == "leaf":
             t = SymbolicTensor(part[1], None, None, parents=[node], merged=spec, dtype=part[2])

@@ -12,6 +12,7 @@ from ..layers.base import (
     reject_unknown_kwargs,
 )
 from . import adapters, data, steps
+from . import outputs as outputs_module
 from .arguments import (
     _callback_list,
     _check_batch_size,
@@ -219,6 +220,8 @@ class Evaluation:
             arrays = [np.concatenate(parts, axis=0) for parts in zip(*outputs, strict=True)]
             if isinstance(self._output, dict):
                 return dict(zip(self._output_names, arrays, strict=True))
+            if outputs_module.is_nested(self._output):  # pairs a layer returned, as given
+                return outputs_module.pack(self._output, arrays)
             return arrays
         return np.concatenate(outputs, axis=0)
 

@@ -189,16 +189,10 @@ class Functional:
             tensors if len(tensors) > 1 or isinstance(inputs, (list, tuple)) else tensors[0])
         self._output = output
         if len(outputs) > 1:
-            self._output = output if isinstance(output, dict) else list(outputs)
+            nested = outputs_module.is_nested(output)
+            self._output = output if isinstance(output, dict) or nested else list(outputs)
             self._outputs = outputs
             self._output_names = outputs_module.output_names(output)
-            twice = [n for i, n in enumerate(self._output_names) if n in self._output_names[:i]]
-            if twice:
-                raise ValueError(
-                    f"Model(outputs): two outputs are called {twice[0]!r} (the name of the "
-                    "layer that gives them), and losses, metrics and logs name each output; "
-                    "give the outputs as a dict {name: tensor}, or give each output layer a "
-                    "name of its own.")
         self._takes_list = len(tensors) > 1  # called on a list inside another model
         self._layers = [layer for layer, _, _ in self._graph]
         self._functional = True
@@ -241,6 +235,17 @@ class Functional:
     @property
     def outputs(self) -> list[SymbolicTensor]:
         return list(self._outputs) if self._output_names is not None else [self.output]
+
+    @property
+    def output_names(self) -> list[str]:
+        """``model.output_names`` of a model built from inputs and outputs (Keras's Functional
+        has it; Sequential and subclassed models do not): the names logs give the outputs."""
+        if not self.__dict__.get("_functional") or type(self).__name__ == "Sequential":
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute "
+                                 "'output_names' (a model built from inputs and outputs has)")
+        if self._output_names is not None:
+            return list(self._output_names)
+        return [self.output.layer.name]
 
     def _run_masked(self, x, training: bool):
         """The chain of layers, each given its input's mask (as Keras propagates masks)."""
@@ -317,6 +322,8 @@ class Functional:
         out = self.call(tensors, training=training)
         if isinstance(self._output, dict) and isinstance(out, list):  # as it was given
             return dict(zip(self._output_names, out, strict=True))
+        if isinstance(out, list) and outputs_module.is_nested(self._output):
+            return outputs_module.pack(self._output, out)
         return out
 
     def _input_list(self, x, where: str, argument: str = "x") -> list:

@@ -27,18 +27,50 @@ from . import data
 
 
 def output_list(output) -> list:
-    """The output tensors in the model's order: a list as given, a dict by sorted key."""
+    """The output tensors in the model's order: a list as given (nested lists and tuples
+    flattened in order, as Keras takes any structure of outputs), a dict by sorted key."""
     if isinstance(output, dict):
         return [output[key] for key in sorted(output)]
-    return list(output) if isinstance(output, (list, tuple)) else [output]
+    if not isinstance(output, (list, tuple)):
+        return [output]
+    flat = []
+    for item in output:
+        flat += output_list(item) if isinstance(item, (list, tuple)) else [item]
+    return flat
+
+
+def is_nested(output) -> bool:
+    """Whether a list or tuple of outputs holds lists or tuples (pairs a layer returned)."""
+    return isinstance(output, (list, tuple)) and any(isinstance(item, (list, tuple))
+                                                     for item in output)
+
+
+def pack(output, flat: list):
+    """``flat`` (one value per output, in order) in the structure of ``output``."""
+    values = iter(flat)
+
+    def build(item):
+        if isinstance(item, (list, tuple)):
+            return type(item)(build(part) for part in item)
+        return next(values)
+
+    return build(output)
 
 
 def output_names(output) -> list[str]:
     """What logs and per-output settings call each output: its dict key, else the name of the
-    layer that gives it."""
+    layer that gives it; a name given again (a layer whose several outputs are all the
+    model's, or a layer called twice) gets "_1", "_2", ... so that each log is kept."""
     if isinstance(output, dict):
         return [str(key) for key in sorted(output)]
-    return [t.layer.name for t in output]
+    names: list[str] = []
+    for tensor in output_list(output):
+        base = getattr(tensor.layer, "_picks_from", tensor.layer).name
+        name, k = base, 1
+        while name in names:
+            name, k = f"{base}_{k}", k + 1
+        names.append(name)
+    return names
 
 
 def _field(k: int) -> str:
@@ -297,4 +329,4 @@ class Heads:
                 metric.update_state(ys[k], outs[k].value, sws[k])
 
 
-__all__ = ["Heads", "output_list", "output_names", "per_output"]
+__all__ = ["Heads", "is_nested", "output_list", "output_names", "pack", "per_output"]

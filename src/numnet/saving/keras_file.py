@@ -296,7 +296,9 @@ class Translator:
                               schema.Opt("dtype"): schema.OneOf(None, str, schema.ANY_DICT),
                               "layers": [schema.ANY_DICT],
                               "input_layers": schema.OneOf(_REFERENCES, schema.ANY_DICT),
-                              "output_layers": schema.OneOf(_REFERENCES, schema.ANY_DICT)},
+                              "output_layers": schema.OneOf(_REFERENCES, schema.ANY_DICT,
+                                                            [schema.OneOf(_HISTORY,
+                                                                          [_HISTORY])])},
                      where, self.loader.source)
         entries = []
         for i, entry in enumerate(config["layers"]):

@@ -728,7 +728,7 @@ class _Writer:
         if model._graph is not None and isinstance(model._output, dict):
             output_layers = dict(zip(model._output_names, outs, strict=True))
         elif model._graph is not None and isinstance(model._output, (list, tuple)):
-            output_layers = outs
+            output_layers = objects._nested(model._output, outs)
         else:
             output_layers = outs[0]
         config = {"name": model.name, "trainable": model.trainable,

@@ -329,7 +329,7 @@ _GRAPH_LAYER = {"class_name": str, "config": schema.ANY_DICT, "name": str,
                 "inbound_nodes": [_NODE]}
 GRAPH = {"name": schema.OneOf(None, str), schema.Opt("trainable"): bool,
          "layers": [_GRAPH_LAYER], "input_layers": schema.OneOf([_HISTORY], schema.ANY_DICT),
-         "output_layers": schema.OneOf([_HISTORY], schema.ANY_DICT)}
+         "output_layers": schema.OneOf([schema.OneOf(_HISTORY, [_HISTORY])], schema.ANY_DICT)}
 """A functional model of several inputs, outputs or branches, in Keras's layout (objects.py)."""
 
 
@@ -440,6 +440,11 @@ def _deserialize_graph(config: dict, loader: Loader, where: str):
     outputs = {}
     for key, history in (given.items() if isinstance(given, dict) else enumerate(given)):
         at = f"{where}.output_layers[{key!r}]"
+        if not isinstance(given, dict) and history and isinstance(history[0], list):
+            # several outputs of one call kept together (a layer's pair), as Keras nests them
+            outputs[key] = [tensor(reference(part, f"{at}[{i}]"), f"{at}[{i}]")
+                            for i, part in enumerate(history)]
+            continue
         schema.check(history, _HISTORY, at, loader.source)
         outputs[key] = tensor(reference(history, at), at)
     output = outputs if isinstance(given, dict) else list(outputs.values())

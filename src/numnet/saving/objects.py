@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import layers, losses, metrics, optimizers
 from ..layers.base import Layer
+from ..models import outputs as outputs_module
 from ..optimizers import schedules
 from .registry import get_registered_name
 
@@ -235,7 +236,17 @@ def _graph_config(model, where: str) -> dict:
             "input_layers": dict(zip(struct, inputs, strict=True))
             if isinstance(struct, dict) else inputs,
             "output_layers": dict(zip(model._output_names, outputs, strict=True))
-            if isinstance(model._output, dict) else outputs}
+            if isinstance(model._output, dict) else _nested(model._output, outputs)}
+
+
+def _nested(output, flat: list):
+    """The references of a model's outputs in the structure they were given (pairs a layer
+    returned stay pairs, as lists, as Keras writes them)."""
+    if not outputs_module.is_nested(output):
+        return flat
+    values = iter(flat)
+    return [[next(values) for _ in item] if isinstance(item, (list, tuple)) else next(values)
+            for item in output]
 
 
 def serialize_loss(loss, where: str):
