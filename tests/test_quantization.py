@@ -607,3 +607,18 @@ def test_fake_quant_matches_keras(low, high, axis, bits, narrow):
             *variables, bits, narrow, axis) * weights)
     for ours_grad, theirs_grad in zip(tape.gradient(loss, variables), grads, strict=True):
         np.testing.assert_array_equal(ours_grad.numpy(), np.asarray(theirs_grad))
+
+
+def test_summary_counts_the_bytes_of_each_weight_in_its_own_dtype():
+    """int8 kernels are a byte a parameter, their float32 scales and the biases four (the
+    int8 guide's model: 418 parameters, 616 bytes, as Keras's summary says)."""
+    inputs = numnet.Input(shape=(10,))
+    hidden = numnet.layers.Dense(32, activation="relu")(inputs)
+    model = numnet.Model(inputs, numnet.layers.Dense(1, name="target")(hidden))
+    model.quantize("int8")
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "Total params: 418 (616.00 B)" in text
+    assert "Trainable params: 33 (132.00 B)" in text
+    assert "Non-trainable params: 385 (484.00 B)" in text

@@ -605,6 +605,17 @@ class Layer:
         there), checking their number and shapes first. Raises ValueError on a mismatch."""
         serialization().load_own_variables(self, store)
 
+    def quantize(self, mode=None, type_check: bool = True, config=None) -> None:
+        """Quantize the layer's weights (Keras 3's post-training quantization). Dense,
+        EinsumDense and Embedding implement it (``"int8"``, ``"int4"``); other layers have no
+        quantized form.
+
+        Raises:
+            NotImplementedError: for a layer with no quantized form, as Keras.
+        """
+        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `quantize` "
+                                  "method implemented.")
+
     def get_build_config(self) -> dict | None:
         """``{"input_shape": [...]}`` of a built layer (None before it is built): what
         ``build_from_config`` needs to build it again when a model file is loaded."""

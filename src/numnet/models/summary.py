@@ -70,9 +70,12 @@ def summary_text(model, line_length=None) -> str:
     weights = model.weights
     total = sum(w.size for w in weights)
     trainable = sum(w.size for w in model.trainable_weights)
-    itemsize = weights[0].value.itemsize if weights else 4
-    out.append(f" Total params: {total:,} ({_size(total * itemsize)})")
-    out.append(f" Trainable params: {trainable:,} ({_size(trainable * itemsize)})")
+    # bytes weight by weight, as Keras counts them (an int8 kernel is 1 byte a parameter,
+    # its float32 scale 4)
+    total_bytes = sum(w.size * w.value.itemsize for w in weights)
+    trainable_bytes = sum(w.size * w.value.itemsize for w in model.trainable_weights)
+    out.append(f" Total params: {total:,} ({_size(total_bytes)})")
+    out.append(f" Trainable params: {trainable:,} ({_size(trainable_bytes)})")
     out.append(f" Non-trainable params: {total - trainable:,} "
-               f"({_size((total - trainable) * itemsize)})")
+               f"({_size(total_bytes - trainable_bytes)})")
     return "\n".join(out)
