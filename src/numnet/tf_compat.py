@@ -1723,8 +1723,10 @@ debugging = _namespace("numnet.debugging", "TensorFlow's ``tf.debugging``: asser
 _join({**_tf_debugging.TOP, "debugging": debugging})
 
 image = _LazyNamespace("numnet.image", "TensorFlow's ``tf.image``: resizing, flips, crops, "
-                       "colour and augmentation (numnet.tf_api.image).",
-                       _members_of("image", "IMAGE"))
+                       "colour and augmentation (numnet.tf_api.image), boxes "
+                       "(numnet.tf_api.image_boxes).",
+                       lambda: {**_members_of("image", "IMAGE")(),
+                                **_members_of("image_boxes", "BOXES")()})
 _join({"image": image})
 
 from .tf_api import sparse as _tf_sparse  # noqa: E402
