@@ -34,6 +34,19 @@ def test_string_tensor_slices_and_tensor_indices():
     assert tf.constant(["ab", "cd"])[tf.constant(1)].numpy() == b"cd"
 
 
+def test_strings_moved_by_ops_compare_as_strings():
+    t = tf.constant(["ab", "cd"])
+    e = tf.expand_dims(t[0], -1)
+    assert (e == b"ab").numpy().tolist() == [True]
+    assert (e == "ab").numpy().tolist() == [True] and (b"ab" == e).numpy().tolist() == [True]
+    assert (e != "ab").numpy().tolist() == [False]
+    assert (tf.gather(t, [1, 0]) == t).numpy().tolist() == [False, False]
+    assert (tf.reshape(t, [2, 1]) == "cd").numpy().tolist() == [[False], [True]]
+    assert tf.equal(e, "ab").numpy().tolist() == [True]
+    assert tf.not_equal(tf.gather(t, [1, 0]), t).numpy().tolist() == [True, True]
+    assert (tf.constant([1, 2]) == 2).numpy().tolist() == [False, True]  # numbers as before
+
+
 # ----------------------------------------------------------------------------- tf.data
 
 

@@ -154,8 +154,13 @@ def _unary(x, out, slope=None) -> Tensor:
     return node(out, (x,), lambda g: accumulate(x, slope(g)))
 
 
+def _holds_text(x) -> builtins.bool:
+    value = getattr(x, "value", None)  # a StringTensor, or strings that an op has moved
+    return isinstance(x, Tensor) and value.dtype.kind == "O" and _is_text_array(value)
+
+
 def _compare(fn, x, y) -> Tensor:
-    if isinstance(x, _tensor_module.StringTensor) or isinstance(y, _tensor_module.StringTensor):
+    if _holds_text(x) or _holds_text(y):
         # strings: both sides as bytes (a str is encoded), as TensorFlow's tf.string
         x, y = _string_tensor(x).value, _string_tensor(y).value
         return Tensor(np.asarray(fn(x, y), dtype=bool))

@@ -403,9 +403,13 @@ class Tensor:
         return ops.compare(self, other, fn)
 
     def __eq__(self, other):
+        if self.value.dtype.kind == "O" and is_text_array(self.value):  # strings an op moved
+            return string_tensor(self)._compare_text(other, True)
         return self._compare(other, _operator.eq)
 
     def __ne__(self, other):
+        if self.value.dtype.kind == "O" and is_text_array(self.value):
+            return string_tensor(self)._compare_text(other, False)
         return self._compare(other, _operator.ne)
 
     def __lt__(self, other):
