@@ -156,7 +156,7 @@ def test_resize_and_patches():
     assert p.shape == (1, 2, 2, 4)
     close(p[0, 1, 1], [10, 11, 14, 15])
     with pytest.raises(ValueError, match="method"):
-        tf.image.resize(x, [2, 2], method="area")
+        tf.image.resize(x, [2, 2], method="no_such_method")
 
 
 def test_encode_decode_round_trip(tmp_path):

@@ -89,7 +89,7 @@ class Loader:
         except MemoryError as err:  # what no budget foresaw (a layer's own buffers)
             raise self.fail(where, f"needs more memory than there is ({err})") from None
         except (ValueError, TypeError, KeyError, IndexError, AttributeError,
-                OverflowError) as err:
+                OverflowError, NotImplementedError) as err:
             raise self.fail(where, f"{type(err).__name__}: {err}") from None
 
     # ----- names -----
