@@ -585,7 +585,8 @@ def test_vector_results_are_logged_as_arrays(skm):
     model = identity_model([M.Precision(thresholds=[0.3, 0.7]),
                             M.F1Score(threshold=0.5, name="f1")])
     history = model.fit(P_BIN, Y_BIN, batch_size=64, verbose=0)
-    precision = history.history[model.metrics[1].name][0]  # (metrics[0]: the loss tracker)
+    precision = history.history[model.metrics[1].metrics[0].name][0]  # (0: the loss tracker,
+    # 1: the compiled metrics' container, as Keras's CompileMetrics)
     assert isinstance(precision, np.ndarray) and precision.shape == (2,)
     np.testing.assert_allclose(precision, [
         skm.precision_score(Y_BIN.ravel(), P_BIN.ravel() > t) for t in (0.3, 0.7)], atol=1e-6)

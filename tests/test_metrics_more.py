@@ -364,7 +364,7 @@ def test_compile_by_name_object_and_function_logs_keras_names(fresh_names):
     # the whole training part at once, whatever the batches.
     train = int(N * 0.75)
     predicted = model.predict(X[:train], verbose=0)
-    for name, metric in zip(model.metrics_names[1:], model.metrics[1:], strict=True):
+    for name, metric in zip(model.metrics_names[1:], model.metrics[1].metrics, strict=True):
         fresh = type(metric).from_config(metric.get_config()) if type(metric) is not \
             M.MeanMetricWrapper else M.MeanMetricWrapper(metric.fn)
         want = float(fresh(ONE_HOT[:train], predicted))

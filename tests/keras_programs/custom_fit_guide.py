@@ -5,8 +5,10 @@ predict(); and, from "Writing a training loop from scratch", a loop that adds th
 losses (add_loss) to the loss and updates by optimizer.apply(grads, variables).
 
 The weights start from a fixed NumPy draw and batches are not shuffled, so the custom
-train_step must give the losses of the built-in fit() with the same sample weights, the
-custom test_step those of the built-in evaluate(), and the loop the updates of fit().
+train_step must give the losses of the built-in fit() with the same sample weights (and, as
+Keras's compiled metrics give the sample weights only to weighted_metrics, the same
+unweighted "mae"), the custom test_step those of the built-in evaluate(), and the loop the
+updates of fit().
 """
 
 import numpy as np
@@ -84,7 +86,7 @@ class CustomModel(keras.Model):
         return {"prediction": self(x, training=False), "doubled": 2.0 * self(x, training=False)}
 
 
-def build(model_class, weighted=False):
+def build(model_class):
     inputs = keras.Input(shape=(8,))
     hidden = layers.Dense(16, activation="relu")(inputs)
     outputs = layers.Dense(1)(hidden)
@@ -92,17 +94,13 @@ def build(model_class, weighted=False):
     draw = np.random.default_rng(3)
     model.set_weights([draw.normal(0.0, 0.3, w.shape).astype("float32")
                        for w in model.get_weights()])
-    if weighted:  # compile's weighted_metrics take the sample weights, as the train_step does
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.02), loss="mse",
-                      weighted_metrics=["mae"])
-    else:
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.02), loss="mse",
-                      metrics=["mae"])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.02), loss="mse",
+                  metrics=["mae"])
     return model
 
 
 custom = build(CustomModel)
-builtin = build(keras.Model, weighted=True)
+builtin = build(keras.Model)
 custom_history = custom.fit(x, y, sample_weight=sw, batch_size=32, epochs=3, shuffle=False,
                             verbose=0)
 builtin_history = builtin.fit(x, y, sample_weight=sw, batch_size=32, epochs=3, shuffle=False,

@@ -34,7 +34,11 @@ def maximizes(model, monitor: str, mode: str, who: str) -> bool:
     name = monitor[4:] if monitor.startswith("val_") else monitor
     if name == "loss":
         return False
-    for metric in getattr(model, "metrics", None) or []:
+    listed = []
+    for metric in getattr(model, "metrics", None) or []:  # a container's (compile_metrics) too
+        inner = getattr(metric, "metrics", None)
+        listed += inner if isinstance(inner, list) else [metric]
+    for metric in listed:
         direction = getattr(metric, "_direction", None)
         if getattr(metric, "name", None) == name and direction in ("up", "down"):
             return direction == "up"

@@ -170,15 +170,18 @@ class Trainer:
         out = []
         if self.compiled and self._loss_tracker is not None:
             out.append(self._loss_tracker)
-        out += self._metrics
-        if self.compiled and not self._metrics and self._metric_specs and self._heads is None:
-            # compiled metrics not made yet (they are made from the first targets): one
-            # container, as Keras's CompileMetrics, whose first update_state makes them
+        if self.compiled and self._metric_specs and self._heads is None:
+            # the compiled metrics as one container, as Keras's CompileMetrics: its
+            # update_state makes them from the first targets and gives the sample weights to
+            # weighted_metrics only, its result is the dict of their results
             container = self.__dict__.get("_compile_metrics")
             if container is None:
                 container = self.__dict__["_compile_metrics"] = _CompileMetrics(self)
             out.append(container)
-        known = {id(m) for m in out} | {id(self.__dict__.get("_compile_metrics"))}
+        else:
+            out += self._metrics
+        known = {id(m) for m in out} | {id(self.__dict__.get("_compile_metrics"))} | {
+            id(m) for m in self._metrics}
         for value in vars(self).values():
             for item in (value if isinstance(value, (list, tuple)) else [value]):
                 if isinstance(item, metrics_module.Metric) and id(item) not in known:
@@ -503,6 +506,11 @@ class _CompileMetrics(metrics_module.Metric):
     def __init__(self, model):
         super().__init__(name="compile_metrics")
         self._model = model
+
+    @property
+    def metrics(self) -> list:
+        """The compiled Metric objects (empty until the first targets made them)."""
+        return list(self._model._metrics)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         self._model._update_compiled_metrics(y_true, y_pred, sample_weight)
