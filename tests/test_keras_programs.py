@@ -1981,13 +1981,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "tf_text_rnn": "three numnet defects: a string tensor indexed by an int (text_batch[0]) is "
-                   "a Tensor holding bytes, not a scalar string tensor, so tf.expand_dims of it "
-                   "fails ('bytes' object has no attribute 'shape': autodiff getitem); a "
-                   "Sequential that begins with TextVectorization refuses strings in fit, "
-                   "evaluate and predict (models/data.py: 'expected numbers, given an array "
-                   "of dtype object'); with Input(shape=(), dtype='string') first, predict "
-                   "reads a batch of n strings as shape (n, 1) and refuses it",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "

@@ -70,3 +70,23 @@ def test_a_declared_input_shape_is_still_checked_with_the_fix():
                               keras.layers.LSTM(4)])
     with pytest.raises(ValueError, match=r"expects input of shape \(None, 8\)"):
         model.predict(np.ones((1, 3), "int32"), verbose=0)
+
+
+def test_a_sequential_that_begins_with_text_vectorization_takes_strings():
+    """No Input: its first layer takes text, so fit, evaluate and predict take strings, before
+    and after the model is built (the TensorFlow tutorial's export model)."""
+    encoder = keras.layers.TextVectorization(max_tokens=10)
+    encoder.adapt(["a b c", "b c d"])
+    model = keras.Sequential([encoder, keras.layers.Embedding(10, 2),
+                              keras.layers.GlobalAveragePooling1D(),
+                              keras.layers.Dense(1)])
+    text = np.array(["a b", "c"])
+    first = model.predict(text, verbose=0)
+    assert first.shape == (2, 1)
+    model.compile("sgd", "mse")
+    model.fit(text, np.array([1.0, 0.0], "float32"), verbose=0)
+    assert model.evaluate(text, np.array([1.0, 0.0], "float32"), verbose=0) >= 0
+    inputs = keras.Input(shape=(), dtype="string")  # one string a row: no column added
+    wrapped = keras.Model(inputs, model(inputs))
+    np.testing.assert_allclose(wrapped.predict(text, verbose=0), model.predict(text, verbose=0),
+                               rtol=1e-6)

@@ -414,6 +414,8 @@ class StringLookup(_IndexLookup):
         ['[UNK]', 'd', 'z', 'c', 'b', 'a']
     """
 
+    _takes_text = True  # (a model that begins with it takes strings)
+
     def __init__(self, max_tokens=None, num_oov_indices: int = 1, mask_token=None,
                  oov_token: str = "[UNK]", vocabulary=None, idf_weights=None,
                  invert: bool = False, output_mode: str = "int", pad_to_max_tokens: bool = False,

@@ -108,6 +108,8 @@ class TextVectorization(Layer):
         array([[2, 5, 1, 0]])
     """
 
+    _takes_text = True  # (a model that begins with it takes strings)
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
                  split="whitespace", ngrams=None, output_mode: str = "int",
                  output_sequence_length=None, pad_to_max_tokens: bool = False,

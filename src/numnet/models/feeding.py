@@ -18,9 +18,7 @@ class Feeding:
         if self._graph is not None:
             xs = self._input_arrays(x, where)
             return (xs, *self._prepare_targets(y, sample_weight, len(xs[0]), where))
-        x = self._chain_x(x, where)
-        if x.ndim == 1 and not self._subclassed():  # (Keras passes x to a call() as given)
-            x = x.reshape(-1, 1)
+        x = self._column(self._chain_x(x, where))
         if self.built and not self._subclassed():
             x = data.adjust_input_rank(x, self._checked_input_shape())
         y = data.prepare_y(y, len(x), where)
@@ -242,8 +240,23 @@ class Feeding:
                 "each sample's label.")
 
     def _text_input(self) -> bool:
-        """Whether the model's one Input takes text (``dtype="string"``)."""
-        return self._input_layer is not None and self._input_layer.dtype == "string"
+        """Whether the model's one Input takes text (``dtype="string"``), or a model with no
+        Input begins with a layer that takes text (TextVectorization, StringLookup)."""
+        if self._input_layer is not None and self._input_layer.dtype == "string":
+            return True
+        first = self._layers[0] if self._layers else None
+        return bool(getattr(first, "_takes_text", False))
+
+    def _column(self, x):
+        """A 1-D x as a column (one feature a row), as Keras adds the axis, except for a
+        subclassed model (its call gets x as given) and an ``Input(shape=())`` (one value a
+        row)."""
+        if getattr(x, "ndim", None) != 1 or self._subclassed():
+            return x
+        declared = getattr(self._input_layer, "_declared_input_shape", None)
+        if declared is not None and len(declared) == 1:
+            return x
+        return x.reshape(-1, 1)
 
     def _chain_x(self, x, where):
         """x of a model of one input, checked: text stays text for an Input of
@@ -257,9 +270,7 @@ class Feeding:
         """Inputs alone (predict), checked whole; builds the model on first use."""
         if self._graph is not None:
             return self._input_arrays(x, where)
-        x = self._chain_x(x, where)
-        if x.ndim == 1 and not self._subclassed():  # (Keras passes x to a call() as given)
-            x = x.reshape(-1, 1)
+        x = self._column(self._chain_x(x, where))
         if self.built:
             if not self._subclassed():
                 x = data.adjust_input_rank(x, self._checked_input_shape())
@@ -310,8 +321,7 @@ class Feeding:
 
         def convert(xb, yb, swb):
             xb = adapters.as_array(xb).astype(object) if text else adapters.as_array(xb, floatx)
-            if xb.ndim == 1:
-                xb = xb.reshape(-1, 1)
+            xb = self._column(xb)
             declared = self._checked_input_shape()
             if not self._subclassed():
                 xb = data.adjust_input_rank(xb, declared)
