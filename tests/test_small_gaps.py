@@ -362,3 +362,24 @@ def test_normalization_statistics_agree_with_keras():
                                    rtol=1e-4)
         np.testing.assert_allclose(np.asarray(ours(x)), np.asarray(theirs(x)), rtol=1e-4,
                                    atol=1e-5)
+
+
+def test_a_compiled_models_clone_is_compiled_as_keras_does():
+    model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(2)])
+    model.compile(numnet.optimizers.Adam(0.003), "mse", metrics=["mae"])
+    model.train_on_batch(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"))
+    clone = numnet.models.clone_model(model)
+    assert clone.compiled and clone.optimizer is not model.optimizer
+    assert type(clone.optimizer).__name__ == "Adam"
+    assert float(clone.optimizer.learning_rate) == pytest.approx(0.003)
+    assert int(clone.optimizer.iterations.numpy()) == 0  # a fresh optimizer, as Keras's
+    logs = clone.evaluate(np.ones((4, 3), "float32"), np.zeros((4, 2), "float32"), verbose=0,
+                          return_dict=True)
+    assert sorted(logs) == ["loss", "mae"]
+
+    def own_loss(y_true, y_pred):
+        return numnet.ops.mean((y_true - y_pred) ** 2)
+
+    model.compile("sgd", own_loss)  # not registered: no config can carry it
+    with pytest.warns(UserWarning, match="clone is not compiled.*own_loss"):
+        assert not numnet.models.clone_model(model).compiled

@@ -3,6 +3,8 @@ functional models."""
 
 from __future__ import annotations
 
+import warnings
+
 from ..layers.base import Input, Layer, reject_unknown_kwargs
 from .model import Model
 from .sequential import Sequential
@@ -20,8 +22,9 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     a functional model (default: ``layer(x)``), so it can add layers around it. A model nested
     in the model is cloned whole by the default, and by ``clone_model`` with the same arguments
     when ``recursive=True``. A layer that occurs twice gets one clone. Other models are rebuilt
-    by ``type(model).from_config(model.get_config())``. The clone keeps the model's name and is
-    not compiled.
+    by ``type(model).from_config(model.get_config())``. The clone keeps the model's name; a
+    compiled model's clone is compiled from its compile config, as Keras does (a fresh
+    optimizer of the same settings).
 
     Args:
         model: the model to clone.
@@ -42,6 +45,20 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     """
     reject_unknown_kwargs("clone_model()", kwargs, ["input_tensors", "clone_function",
                                                     "call_function", "recursive"])
+    cloned = _clone_model(model, input_tensors, clone_function, call_function, recursive)
+    if getattr(model, "compiled", False) and isinstance(cloned, Model):
+        try:
+            config = model.get_compile_config()
+            if config:
+                cloned.compile_from_config(config)
+        except (ValueError, TypeError) as err:  # (a setting no config can carry)
+            warnings.warn(f"clone_model: the clone is not compiled, as the model's compile "
+                          f"settings cannot be copied ({err}); compile it before training.",
+                          stacklevel=2)
+    return cloned
+
+
+def _clone_model(model, input_tensors, clone_function, call_function, recursive):
     if not isinstance(model, Model):
         raise TypeError(f"clone_model(model): expected a Sequential or functional Model, given "
                         f"{type(model).__name__}.")
