@@ -139,3 +139,13 @@ def test_a_sequential_on_a_string_input_gives_the_dtype_of_its_last_layer():
     assert ids.dtype == "int64"
     score = keras.activations.sigmoid(layers.Dot(axes=1)([out, embed(text)]))
     assert score.dtype == "float32"
+
+
+def test_layers_with_float_weights_give_floats_on_integer_inputs():
+    """As Keras's compute_output_spec: integers times a float kernel are floats; a layer
+    without weights keeps the integers."""
+    ints = keras.Input((3, 2), dtype="int32")
+    assert layers.Dense(2)(ints).dtype == "float32"
+    assert layers.Conv1D(2, 1)(ints).dtype == "float32"
+    assert layers.Flatten()(ints).dtype == "int32"
+    assert layers.Reshape((6,))(ints).dtype == "int32"

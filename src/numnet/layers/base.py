@@ -347,6 +347,9 @@ class Layer:
         if input_dtype is None or (isinstance(input_dtype, str)
                                    and input_dtype.startswith(("float", "bfloat"))):
             return self.compute_dtype
+        if input_dtype != "string" and any(
+                backend.is_float_dtype(w.value.dtype) for w in self._own_variables()):
+            return self.compute_dtype  # integers times float weights (Dense, Conv): floats
         return input_dtype
 
     def _weight(self, variable: Variable) -> Tensor:
