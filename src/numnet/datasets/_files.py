@@ -153,6 +153,36 @@ _READER_ERRORS = (OSError, EOFError, ValueError, TypeError, KeyError, IndexError
 """What zipfile, tarfile, gzip, zlib and numpy's npy reader raise on a damaged file."""
 
 
+def check_test_split(test_split, caller: str) -> None:
+    """``test_split`` in [0, 1), or a ValueError naming the argument."""
+    if not 0 <= test_split < 1:
+        raise ValueError(f"{caller}(test_split): expected a fraction in [0, 1), given "
+                         f"{test_split!r}; 0.2 keeps a fifth of the rows for testing.")
+
+
+def xy_rows(file: Path, caller: str, row: str) -> tuple[np.ndarray, np.ndarray]:
+    """The numeric arrays ``x`` and ``y`` of an .npz file, one row each per ``row``."""
+    arrays = read_npz(file, caller)  # within bounds, never unpickled
+    if any(name not in arrays or arrays[name].dtype.hasobject for name in ("x", "y")):
+        raise DatasetFileError(f"{caller}: {str(file)!r} is not an .npz with numeric arrays x "
+                               f"and y (it holds {sorted(arrays)[:10]}).")
+    x, y = arrays["x"], arrays["y"]
+    if x.ndim == 0 or y.ndim == 0 or len(x) != len(y):
+        raise DatasetFileError(f"{caller}: x of shape {x.shape} and y of shape {y.shape} do "
+                               f"not have one row each per {row}.")
+    return x, y
+
+
+def shuffle_split(x, y, test_split: float, seed: int):
+    """Keras's split: the rows shuffled by ``np.random.RandomState(seed)``, the first
+    ``int(n * (1 - test_split))`` for training."""
+    indices = np.arange(len(x))
+    np.random.RandomState(seed).shuffle(indices)
+    x, y = x[indices], y[indices]
+    cut = int(len(x) * (1 - test_split))
+    return (x[:cut], y[:cut]), (x[cut:], y[cut:])
+
+
 def read_limited(f, limit: int, where: str, caller: str) -> bytearray:
     """All of the stream ``f``, refused with DatasetFileError as soon as it passes ``limit``
     bytes (read in chunks, so that a bomb is never held whole)."""

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
-from ._files import ORIGIN, DatasetFileError, locate, read_npz
+from ._files import ORIGIN, check_test_split, locate, shuffle_split, xy_rows
 
 SHA256 = "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"
 CALLER = "boston_housing.load_data"
@@ -32,21 +30,8 @@ def load_data(path: str | os.PathLike = "boston_housing.npz", test_split: float 
     test_split: the fraction kept for testing, in [0, 1). Defaults to 0.2.
     seed: the seed of the shuffle. Defaults to 113.
     """
-    if not 0 <= test_split < 1:
-        raise ValueError(f"{CALLER}(test_split): expected a fraction in [0, 1), given "
-                         f"{test_split!r}; 0.2 keeps a fifth of the rows for testing.")
+    check_test_split(test_split, CALLER)
     file = locate(path, ORIGIN + "boston_housing.npz", CALLER, SHA256)
-    arrays = read_npz(file, CALLER)  # within bounds, never unpickled
-    if any(name not in arrays or arrays[name].dtype.hasobject for name in ("x", "y")):
-        raise DatasetFileError(f"{CALLER}: {str(file)!r} is not an .npz with numeric arrays x "
-                               f"and y (it holds {sorted(arrays)[:10]}).")
-    x, y = arrays["x"], arrays["y"]
-    if x.ndim == 0 or y.ndim == 0 or len(x) != len(y):
-        raise DatasetFileError(f"{CALLER}: x of shape {x.shape} and y of shape {y.shape} do "
-                               "not have one row each per house.")
-    indices = np.arange(len(x))
-    np.random.RandomState(seed).shuffle(indices)
-    x, y = x[indices], y[indices]
-    cut = int(len(x) * (1 - test_split))
-    return (x[:cut], y[:cut]), (x[cut:], y[cut:])
+    x, y = xy_rows(file, CALLER, "house")
+    return shuffle_split(x, y, test_split, seed)
 

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import os
 
-import numpy as np
-
-from ._files import ORIGIN, DatasetFileError, locate, read_npz
+from ._files import ORIGIN, check_test_split, locate, shuffle_split, xy_rows
 
 SHA256 = "1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f"
 CALLER = "california_housing.load_data"
@@ -57,22 +55,9 @@ def load_data(version: str = "large", path: str | os.PathLike = "california_hous
     if version not in ("small", "large"):
         raise ValueError(f"{CALLER}(version): expected 'small' (600 rows) or 'large' (20,640 "
                          f"rows), given {version!r}.")
-    if not 0 <= test_split < 1:
-        raise ValueError(f"{CALLER}(test_split): expected a fraction in [0, 1), given "
-                         f"{test_split!r}; 0.2 keeps a fifth of the rows for testing.")
+    check_test_split(test_split, CALLER)
     file = locate(path, ORIGIN + "california_housing.npz", CALLER, SHA256)
-    arrays = read_npz(file, CALLER)  # within bounds, never unpickled
-    if any(name not in arrays or arrays[name].dtype.hasobject for name in ("x", "y")):
-        raise DatasetFileError(f"{CALLER}: {str(file)!r} is not an .npz with numeric arrays x "
-                               f"and y (it holds {sorted(arrays)[:10]}).")
-    x, y = arrays["x"], arrays["y"]
-    if x.ndim == 0 or y.ndim == 0 or len(x) != len(y):
-        raise DatasetFileError(f"{CALLER}: x of shape {x.shape} and y of shape {y.shape} do "
-                               "not have one row each per block group.")
+    x, y = xy_rows(file, CALLER, "block group")
     if version == "small":
         x, y = x[:SMALL_ROWS], y[:SMALL_ROWS]
-    indices = np.arange(len(x))
-    np.random.RandomState(seed).shuffle(indices)
-    x, y = x[indices], y[indices]
-    cut = int(len(x) * (1 - test_split))
-    return (x[:cut], y[:cut]), (x[cut:], y[cut:])
+    return shuffle_split(x, y, test_split, seed)
