@@ -265,8 +265,8 @@ def pack_int4(arr, axis=0, dtype="int8"):
         ``axis`` before packing (what ``unpack_int4`` needs).
 
     Raises:
-        ValueError: for a dtype other than int8 / uint8. TypeError: when ``arr``'s dtype
-        is not ``dtype``.
+        ValueError: for a dtype other than int8 / uint8.
+        TypeError: when ``arr``'s dtype is not ``dtype``.
 
     Example:
         >>> packed, shape, n = numnet.quantizers.pack_int4(np.array([[-3, 7], [2, -8], [1, 0]],
