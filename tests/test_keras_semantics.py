@@ -160,6 +160,40 @@ def test_a_build_that_takes_no_shape_is_called_without_one():
     assert model.output_shape == (None, 2) and len(model.trainable_weights) == 2
 
 
+def test_variable_paths_name_the_layers_they_were_built_in_as_keras():
+    """Keras 3 makes a variable's path from the name scopes open when it is made: a layer
+    builds in its own scope, inside those of the layers (and Sequential models) whose call or
+    build built it; a functional model's layers are built before the model exists."""
+    class Block(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = layers.Dense(2, name="inner")
+
+        def call(self, x):
+            return self.inner(x)
+
+    class Outer(numnet.Model):
+        def __init__(self):
+            super().__init__(name="outer")
+            self.block = Block(name="block")
+
+        def call(self, x):
+            return self.block(x)
+
+    outer = Outer()
+    outer(np.ones((1, 3), "float32"))
+    assert [v.path for v in outer.weights] == ["outer/block/inner/kernel", "outer/block/inner/bias"]
+    inputs = numnet.Input((3,))
+    functional = numnet.Model(inputs, Block(name="b2")(layers.Dense(3, name="d0")(inputs)))
+    assert [v.path for v in functional.weights] == ["d0/kernel", "d0/bias", "b2/inner/kernel",
+                                                    "b2/inner/bias"]
+    seq = numnet.Sequential([numnet.Input((3,)), layers.Dense(2, name="d1")], name="seq")
+    assert [v.path for v in seq.weights] == ["seq/d1/kernel", "seq/d1/bias"]
+    alone = layers.Dense(2, name="alone")
+    alone.build((None, 3))
+    assert alone.kernel.path == "alone/kernel"
+
+
 def test_variables_set_as_attributes_are_weights():
     class Scale(layers.Layer):
         def __init__(self):

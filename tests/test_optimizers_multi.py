@@ -77,19 +77,19 @@ def test_a_function_routes_and_learning_rate_is_the_inner_ones():
 
 
 def test_config_round_trip_and_fit():
-    mapping = OptimizerMap(SGD(0.05), {"first/.*": Adam(0.01)})
+    mapping = OptimizerMap(SGD(0.05), {"net/first/.*": Adam(0.01)})  # (paths as Keras's)
     multi = MultiOptimizer(mapping, name="two")
     again = numnet.optimizers.deserialize(numnet.optimizers.serialize(multi))
     assert isinstance(again, MultiOptimizer) and again.name == "two"
     assert [type(o).__name__ for o in again.optimizers] == ["Adam", "SGD"]
-    assert again.optimizers[0].get_config() == mapping["first/x"].get_config()
+    assert again.optimizers[0].get_config() == mapping["net/first/x"].get_config()
     rng = np.random.default_rng(1)
     x = rng.normal(size=(64, 3)).astype("float32")
     y = x @ np.array([[1.0], [2.0], [-1.0]], "float32")
     numnet.utils.set_random_seed(0)
     model = numnet.Sequential([numnet.Input((3,)),
                                numnet.layers.Dense(4, activation="tanh", name="first"),
-                               numnet.layers.Dense(1, name="second")])
+                               numnet.layers.Dense(1, name="second")], name="net")
     model.compile(optimizer=multi, loss="mse")
     history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.3 * history.history["loss"][0]
@@ -124,10 +124,10 @@ def test_matches_keras_routing_and_steps():
 
 
 def test_a_compiled_model_saves_and_loads_its_multi_optimizer(tmp_path):
-    mapping = OptimizerMap(SGD(0.05), {"first/.*": Adam(0.01)})
+    mapping = OptimizerMap(SGD(0.05), {"net/first/.*": Adam(0.01)})  # (paths as Keras's)
     model = numnet.Sequential([numnet.Input((4,)),
                                numnet.layers.Dense(3, activation="tanh", name="first"),
-                               numnet.layers.Dense(1, name="second")])
+                               numnet.layers.Dense(1, name="second")], name="net")
     model.compile(optimizer=MultiOptimizer(mapping), loss="mse")
     x = np.random.default_rng(0).normal(size=(16, 4)).astype("float32")
     model.fit(x, x[:, :1], epochs=1, verbose=0)
@@ -135,7 +135,7 @@ def test_a_compiled_model_saves_and_loads_its_multi_optimizer(tmp_path):
     again = numnet.saving.load_model(tmp_path / "m.numnet")
     assert isinstance(again.optimizer, MultiOptimizer)
     assert [type(o).__name__ for o in again.optimizer.optimizers] == ["Adam", "SGD"]
-    assert again.optimizer.optimizers[0].get_config() == mapping["first/x"].get_config()
+    assert again.optimizer.optimizers[0].get_config() == mapping["net/first/x"].get_config()
 
 
 def test_legacy_names_are_the_optimizers_with_keras_2_arguments():

@@ -225,7 +225,8 @@ def _marks_built(build):
             return build(self, input_shape, *args, **kwargs)
         self._building = True
         try:
-            result = build(self, input_shape, *args, **kwargs)
+            with _scopes.name_scope(self.name, caller=self):
+                result = build(self, input_shape, *args, **kwargs)
         finally:
             self._building = False
         if input_shape is not None and not self._is_model:
@@ -404,7 +405,11 @@ class Layer:
         value = init(shape, dtype=dtype)
         name = name or "variable"
         var = Variable(value, name=name, trainable=bool(trainable))
-        var.path = _scopes.scoped(f"{self.name}/{name}")  # under open name_scopes, as Keras
+        # under the open name scopes, as Keras: a layer builds inside its own scope, and
+        # inside those of the layers whose call or build built it
+        stack = _scopes._name_stack()
+        own = bool(stack) and stack[-1].caller is self
+        var.path = _scopes.scoped(name if own else f"{self.name}/{name}")
         var.constraint = constraints.get(constraint)  # applied after each optimizer step
         self._weights.append(var)
         if regularizer is not None:
@@ -675,7 +680,8 @@ class Layer:
     def _maybe_build(self, input_shape) -> None:
         if not self.built:
             shape = _shape_tuple(input_shape)
-            self.build(shape)
+            with _scopes.name_scope(self.name, caller=self):
+                self.build(shape)
             self.built = True
             self.input_shape = shape
             self.__dict__.pop("_children", None)  # build may have made sublayers
@@ -756,7 +762,12 @@ class Layer:
             self._clear_losses()
         context.depth += 1
         try:
-            out = self.call(x, *args[1:], **kwargs)
+            if self.__dict__.get("_called_in_scope"):
+                out = self.call(x, *args[1:], **kwargs)
+            else:  # the first call, in the layer's name scope: the layers it builds are its
+                with _scopes.name_scope(self.name, caller=self):
+                    out = self.call(x, *args[1:], **kwargs)
+                self.__dict__["_called_in_scope"] = True
         finally:
             context.depth -= 1
             context.training = outer_training

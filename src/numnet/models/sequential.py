@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import operator
 
+from .. import scopes as _scopes
 from ..layers.base import InputLayer, Layer, SymbolicTensor
 from .model import Model
 
@@ -63,7 +64,8 @@ class Sequential(Model):
         self._layers.append(layer)
         self.built = False
         if end is not None:  # built up to the layer before: build only the new one
-            self._chain_end = end.apply(layer)
+            with _scopes.name_scope(self.name, caller=self):  # (its weights' paths: Keras's)
+                self._chain_end = end.apply(layer)
             self.output_shape, self._masking, self._output_mask = layer.output_shape, None, None
             self.built = True
         elif self._input_layer is not None:

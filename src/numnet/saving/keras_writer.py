@@ -913,11 +913,9 @@ def _optimizer_state(model, stacklevel: int = 2) -> list | None:
     out = [("iteration", np.asarray(int(opt._step), "int32"))]  # (steps, not updates)
     if isinstance(opt._learning_rate, float):  # (Keras keeps no variable for a schedule)
         out.append(("learning_rate", np.asarray(opt.current_learning_rate(), "float32")))
-    scope = f"{model.name}_" if type(model).__name__ == "Sequential" and _is_model(model) \
-        else ""
     rename = {"velocity": "momentum"} if type(opt).__name__ == "SGD" else KERAS_SLOT_NAMES
     for var, n, array in layout:
-        path = scope + str(getattr(var, "path", var.name)).replace("/", "_")
+        path = str(getattr(var, "path", var.name)).replace("/", "_")  # (Keras's scoped path)
         value = np.zeros((), var.dtype) if array is None else _value_of(array)
         out.append((path if n is None else f"{path}_{rename.get(n, n)}", value))
     if type(opt).__name__ == "Nadam":  # Keras keeps the product of the momentum schedule
