@@ -117,9 +117,9 @@ def test_with_a_multi_optimizer_only_the_averaging_inner_optimizer_swaps():
     numnet.utils.set_random_seed(1)
     model = numnet.Sequential([numnet.Input((3,)),
                                numnet.layers.Dense(2, activation="tanh", name="a"),
-                               numnet.layers.Dense(1, name="b")])
+                               numnet.layers.Dense(1, name="b")], name="net")
     mapping = numnet.optimizers.OptimizerMap(numnet.optimizers.SGD(0.01))
-    mapping["a/.*"] = numnet.optimizers.SGD(0.01, use_ema=True, ema_momentum=0.5)
+    mapping["net/a/.*"] = numnet.optimizers.SGD(0.01, use_ema=True, ema_momentum=0.5)
     model.compile(optimizer=numnet.optimizers.MultiOptimizer(mapping), loss="mse")
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     averaging = model.optimizer.optimizers[0]
