@@ -1119,6 +1119,17 @@ EXPECTED = {
            for tag in ("baseline", "wide_deep", "deep_cross")},
         **{f"{tag}_accuracy": (0.7, 1.0) for tag in ("baseline", "wide_deep", "deep_cross")},
         "one_row_probability_sum": (1 - 1e-5, 1 + 1e-5)},
+    # embeddings 4 x 2 and 9 x 2 (int(sqrt(9)) = 3: 9 x 3), 3 numeric columns: 2 + 3 + 3 = 8
+    # wide; the tree: 8 x 4 batch-norm values, Dense 8 -> 8, pi 8 x 2; the forest: three trees
+    # of depth 2 on 4 of the 8 features (Dense 4 -> 4, pi 4 x 2); the mask is no weight
+    "neural_decision_forests": {
+        **{key: (value, value) for key, value in (
+            ("encoded_width", 8), ("tree_params", 155), ("tree_weights", 9),
+            ("tree_mask_is_weight", 0), ("tree_mask_sum", 8), ("forest_params", 151),
+            ("forest_weights", 15), ("forest_trees", 3), ("forest_mask_rows", 4))},
+        "tree_row_sum_error": (0.0, 1e-6), "tree_accuracy": (0.75, 1.0),
+        "forest_accuracy": (0.6, 1.0), "tree_loss_5": (None, of("tree_loss_0", 0.8)),
+        "forest_loss_5": (None, of("forest_loss_0", 0.95))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1941,6 +1952,15 @@ KERAS_TOLERANCE = {
             "deep_cross_params", "string_dtype_ok")},
         "baseline_accuracy": ("abs", 0.01), "wide_deep_accuracy": ("abs", 0.03),
         "deep_cross_accuracy": ("abs", 0.03), "one_row_probability_sum": ("abs", 1e-5)},
+    "neural_decision_forests": {
+        **{f"{tag}_loss_{epoch}": ("rel", 1e-4) for tag in ("tree", "forest")
+           for epoch in range(6)},
+        **{key: ("abs", 0) for key in (
+            "encoded_width", "tree_params", "tree_weights", "tree_mask_is_weight",
+            "tree_mask_sum", "forest_params", "forest_weights", "forest_trees",
+            "forest_mask_rows")},
+        "tree_accuracy": ("abs", 0.01), "forest_accuracy": ("abs", 0.01),
+        "tree_row_sum_error": ("abs", 1e-6)},
 }
 
 # Programs with no Keras comparison, and why.
