@@ -404,3 +404,30 @@ def test_bad_per_output_arguments_are_named():
     logs = twice.evaluate(X[:8], [Y_REG[:8], Y_REG[:8]], verbose=0, return_dict=True)
     assert sorted(logs) == ["head_1_loss", "head_loss", "loss"]
     assert logs["loss"] == pytest.approx(logs["head_loss"] + logs["head_1_loss"], rel=1e-6)
+
+
+def test_compute_loss_in_a_loop_of_ones_own_takes_list_and_dict_targets():
+    """``model.compute_loss`` called with the targets and sample weights as a loop of one's own
+    has them (a list, or a dict by output name, of Tensors) gives the weighted sum of the
+    per-output losses, each averaged with its sample weights as Keras's reduction does."""
+    inputs = layers.Input((6,))
+    hidden = layers.Dense(8, activation="relu")(inputs)
+    model = numnet.Model(inputs, [layers.Dense(1, name="reg")(hidden),
+                                  layers.Dense(3, activation="softmax", name="cls")(hidden)])
+    model.compile(optimizer="sgd", loss=["mse", "sparse_categorical_crossentropy"],
+                  loss_weights=[0.5, 2.0])
+    x, y_reg, y_cls, w = X[:16], Y_REG[:16], Y_CLS[:16], WEIGHTS[:16]
+    reg, probs = (np.asarray(p, np.float64) for p in model(x))
+    mse = ((reg - y_reg) ** 2).mean(1)
+    xent = -np.log(probs[np.arange(16), y_cls])
+    unweighted = 0.5 * mse.mean() + 2.0 * xent.mean()
+    weighted = 0.5 * (mse * w).sum() / 16 + 2.0 * (xent * w).sum() / 16
+    y_pred = model(x)
+    as_list = model.compute_loss(x=x, y=[numnet.convert_to_tensor(y_reg), y_cls],
+                                 y_pred=y_pred)
+    as_dict = model.compute_loss(x=x, y={"cls": y_cls, "reg": y_reg}, y_pred=y_pred)
+    with_weights = model.compute_loss(x=x, y=[y_reg, y_cls], y_pred=y_pred,
+                                      sample_weight=[w, numnet.convert_to_tensor(w)])
+    np.testing.assert_allclose(float(as_list), unweighted, rtol=1e-5)
+    np.testing.assert_allclose(float(as_dict), unweighted, rtol=1e-5)
+    np.testing.assert_allclose(float(with_weights), weighted, rtol=1e-5)

@@ -256,24 +256,14 @@ class KerasSteps:
         """The targets and sample weights of a model of several outputs as the steps keep
         them (one structured array of rows): a list or dict of them, as a loop of one's own
         gives them, is checked and packed."""
-        y, sample_weight = _values(y), _values(sample_weight)
-        if isinstance(y, (list, tuple, dict)):
-            host = [_host(v) for v in (y.values() if isinstance(y, dict) else y)
-                    if v is not None]
-            rows = len(host[0]) if host else 0
-            to_host = _host
-            y = self._heads.targets(
-                {k: to_host(v) for k, v in y.items()} if isinstance(y, dict)
-                else [to_host(v) for v in y], rows, where)
-            if sample_weight is not None:
-                weights = sample_weight
-                if isinstance(weights, dict):
-                    weights = {k: to_host(v) for k, v in weights.items()}
-                elif isinstance(weights, (list, tuple)):
-                    weights = [to_host(v) for v in weights]
-                else:
-                    weights = to_host(weights)
-                sample_weight = self._heads.sample_weights(weights, rows, where)
+        if not isinstance(y, (list, tuple, dict)):
+            return _value(y), _each(_value, sample_weight)
+        y = _each(_host, y)
+        leaves = [v for v in (y.values() if isinstance(y, dict) else y) if v is not None]
+        rows = len(leaves[0]) if leaves else 0
+        y = self._heads.targets(y, rows, where)
+        if sample_weight is not None:
+            sample_weight = self._heads.sample_weights(_each(_host, sample_weight), rows, where)
         return y, sample_weight
 
     def _pred_list(self, y_pred):
@@ -308,12 +298,13 @@ def _host(value):
     return value if value is None else np.asarray(backend.to_numpy(_value(value)))
 
 
-def _values(value):
+def _each(fn, value):
+    """``fn`` of a value, or of each entry of a list / tuple (as a list) or dict of them."""
     if isinstance(value, dict):
-        return {k: _value(v) for k, v in value.items()}
+        return {k: fn(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_value(v) for v in value]
-    return _value(value)
+        return [fn(v) for v in value]
+    return fn(value)
 
 
 def _first_leaf(value):
