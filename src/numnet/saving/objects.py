@@ -244,9 +244,11 @@ def _nested(output, flat: list):
     returned stay pairs, as lists, as Keras writes them)."""
     if not outputs_module.is_nested(output):
         return flat
-    values = iter(flat)
-    return [[next(values) for _ in item] if isinstance(item, (list, tuple)) else next(values)
-            for item in output]
+
+    def as_lists(item):
+        return [as_lists(part) for part in item] if isinstance(item, (list, tuple)) else item
+
+    return as_lists(outputs_module.pack(output, flat))
 
 
 def serialize_loss(loss, where: str):
