@@ -1130,6 +1130,16 @@ EXPECTED = {
         "tree_row_sum_error": (0.0, 1e-6), "tree_accuracy": (0.75, 1.0),
         "forest_accuracy": (0.6, 1.0), "tree_loss_5": (None, of("tree_loss_0", 0.8)),
         "forest_loss_5": (None, of("forest_loss_0", 0.95))},
+    # encoder 1->8->16 (3x3) and 16->4 (1x1): 80 + 1168 + 68; codebook 4 x 16; decoder 4->16,
+    # 16->8, 8->1 transposed 3x3: 592 + 1160 + 73; 12x12 images to 3x3 codes; one add_loss
+    "vq_vae": {
+        **{key: (value, value) for key, value in (
+            ("params", 3205), ("trainable_weights", 13), ("codebook_rows", 4),
+            ("history_keys", 3), ("vq_layer_losses", 1), ("codes_shape_sum", 16),
+            ("codes_in_range", 1), ("codes_by_hand_agree", 1), ("codebook_moved", 1))},
+        **{f"loss_{epoch}": (of(f"reconstruction_loss_{epoch}"), None) for epoch in range(5)},
+        "loss_4": (of("reconstruction_loss_4"), of("loss_0", 0.7)),
+        "vqvae_loss_4": (0.0, of("loss_4", 0.2)), "test_mse": (0.0, 0.1)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1961,6 +1971,13 @@ KERAS_TOLERANCE = {
             "forest_mask_rows")},
         "tree_accuracy": ("abs", 0.01), "forest_accuracy": ("abs", 0.01),
         "tree_row_sum_error": ("abs", 1e-6)},
+    "vq_vae": {
+        **{f"{key}_{epoch}": ("rel", 1e-4) for key in (
+            "loss", "reconstruction_loss", "vqvae_loss") for epoch in range(5)},
+        **{key: ("abs", 0) for key in (
+            "params", "trainable_weights", "codebook_rows", "history_keys", "vq_layer_losses",
+            "codes_shape_sum", "codes_in_range", "codes_by_hand_agree", "codebook_moved")},
+        "test_mse": ("rel", 1e-4)},
 }
 
 # Programs with no Keras comparison, and why.
