@@ -1809,6 +1809,13 @@ _join({**_tf_lookup.SAMPLERS, **_tf_lookup.APPROX}, _nn)
 _join(_tf_lookup.APPROX, math)
 sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.lookup", lookup)
 
+experimental = _LazyNamespace(
+    "numnet.experimental", "TensorFlow's ``tf.experimental``: ``numpy``, NumPy's functions on "
+    "Tensors (numnet.tf_api.tnp).", lambda: {"numpy": _namespace(
+        "numnet.experimental.numpy", "TensorFlow's ``tf.experimental.numpy`` "
+        "(numnet.tf_api.tnp).", **_members_of("tnp", "TNP")())})
+_join({"experimental": experimental})
+
 from .tf_api import ragged as _tf_ragged  # noqa: E402
 
 ragged = _tf_ragged.ragged

@@ -1,0 +1,545 @@
+"""TensorFlow's ``tf.experimental.numpy`` (``tnp``): NumPy's functions on numnet Tensors.
+
+    import numnet as tf
+    tnp = tf.experimental.numpy
+    tnp.experimental_enable_numpy_behavior(prefer_float32=True)
+    x = tnp.asarray([[1.0, 2.0], [3.0, 4.0]])       # a Tensor (tnp.ndarray is numnet's Tensor)
+    tnp.sum(tnp.square(x - tnp.mean(x)))            # 5.0, differentiable under GradientTape
+
+Every function computes through numnet's ops, so a GradientTape sees it; the dtypes are
+NumPy's, as TensorFlow's tnp gives them: ``tnp.ones([2])`` is float64, ``tnp.asarray(1)`` int64,
+``tnp.sum`` of int32 is int64, ``tnp.mean`` and ``tnp.sqrt`` of ints are float64, and a function
+of two arrays promotes them with NumPy's rules (int32 with float32 is float64; a Python number
+takes its partner's type where it fits). ``experimental_enable_numpy_behavior`` adds NumPy's
+methods to Tensors (``x.reshape(-1)``, ``x.astype(tnp.float32)``, ``x.ravel()``, ...), and with
+``prefer_float32=True`` Python floats become float32 rather than float64.
+
+One difference from TensorFlow: TensorFlow's switch also makes the operators of every tensor
+promote as NumPy does (``int32_tensor + float32_tensor`` is float64 there); numnet's operators
+keep Keras's promotion (float32). The tnp functions (``tnp.add``, ``tnp.multiply``, ...) promote
+as NumPy in both.
+
+Why one file: tnp is a flat table of NumPy's names, each a line or two over numnet.ops.
+"""
+
+from __future__ import annotations
+
+import builtins
+import types
+
+import numpy as np
+
+from .. import backend
+from .. import ops as _k
+from ..autodiff import Tensor
+
+_STATE = {"enabled": False, "prefer_float32": False}
+
+ndarray = Tensor
+newaxis = None
+pi, e, inf, nan = np.pi, np.e, np.inf, np.nan
+bool_, int8, int16, int32, int64 = np.bool_, np.int8, np.int16, np.int32, np.int64
+uint8, uint16, uint32, uint64 = np.uint8, np.uint16, np.uint32, np.uint64
+float16, float32, float64 = np.float16, np.float32, np.float64
+complex64, complex128 = np.complex64, np.complex128
+float_, complex_, int_ = np.float64, np.complex128, np.int64
+dtype, iinfo, finfo, issubdtype = np.dtype, np.iinfo, np.finfo, np.issubdtype
+
+_SCALARS = (builtins.bool, builtins.int, builtins.float, builtins.complex)
+
+
+def experimental_enable_numpy_behavior(prefer_float32: builtins.bool = False,
+                                       dtype_conversion_mode: str = "legacy") -> None:
+    """Switch on NumPy's ways for Tensors: NumPy's methods on every Tensor (``reshape``,
+    ``astype``, ``ravel``, ``flatten``, ``transpose``, ``clip``, ``max``, ``min``, ``mean``,
+    ``round()``, unary ``+``; ``T``, ``ndim``, ``size`` and ``tolist`` are always there).
+
+    Args:
+        prefer_float32: Python floats (``tnp.asarray(1.0)``, ``tnp.linspace(0, 1, 3)``) become
+            float32 rather than NumPy's float64. Defaults to False. Explicit NumPy arrays and
+            dtypes keep theirs (``tnp.ones([2])`` stays float64, as in TensorFlow).
+        dtype_conversion_mode: accepted for TensorFlow's signature ("legacy", "safe", "all").
+
+    Example:
+        >>> tnp = numnet.experimental.numpy
+        >>> tnp.experimental_enable_numpy_behavior(prefer_float32=True)
+        >>> tnp.ones([2, 3], dtype=tnp.float32).reshape(-1).shape
+        (6,)
+    """
+    _STATE["enabled"] = True
+    _STATE["prefer_float32"] = builtins.bool(prefer_float32)
+    for name, method in _METHODS.items():
+        if name not in Tensor.__dict__:
+            setattr(Tensor, name, method)
+
+
+# ----------------------------------------------------------------------------- conversion
+
+
+def _from_python(value) -> builtins.bool:
+    """Whether ``value`` is Python data (numbers, nested lists), whose floats prefer_float32
+    makes float32."""
+    if isinstance(value, (list, tuple)):
+        return builtins.all(_from_python(v) for v in value)
+    return isinstance(value, _SCALARS)
+
+
+def asarray(a, dtype=None) -> Tensor:
+    """``a`` as a Tensor (tnp.ndarray) with NumPy's dtype: a Tensor as it is (cast when
+    ``dtype`` differs), Python ints int64, Python floats float64 (float32 under
+    ``prefer_float32``), NumPy arrays keep theirs; a list holding Tensors is stacked.
+
+    Args:
+        a: the data: a Tensor, array, number or (nested) list.
+        dtype: the dtype wanted. Defaults to None (NumPy's).
+
+    Example:
+        >>> numnet.experimental.numpy.asarray([1, 2]).dtype
+        dtype('int64')
+    """
+    if isinstance(a, Tensor):
+        return a if dtype is None or a.dtype == np.dtype(dtype) else _k.cast(a, np.dtype(dtype))
+    if isinstance(a, (list, tuple)) and builtins.any(isinstance(v, Tensor) for v in a):
+        parts = [asarray(v) for v in a]
+        out = _k.stack(_promoted(*parts), axis=0)
+        return out if dtype is None else asarray(out, dtype)
+    array_ = np.asarray(backend.to_numpy(a) if hasattr(a, "__cuda_array_interface__") else a,
+                        dtype=None if dtype is None else np.dtype(dtype))
+    if dtype is None and array_.dtype == np.float64 and _STATE["prefer_float32"] \
+            and _from_python(a):
+        array_ = array_.astype(np.float32)
+    return Tensor(backend.to_device(array_))
+
+
+def array(val, dtype=None, copy: builtins.bool = True, ndmin: int = 0) -> Tensor:
+    """``val`` as a Tensor (see :func:`asarray`), with at least ``ndmin`` axes.
+
+    Args:
+        val: the data. dtype: the dtype wanted (NumPy's by default).
+        copy: accepted (Tensors are immutable). Defaults to True.
+        ndmin: the fewest axes the result has (ones are put in front). Defaults to 0.
+
+    Example:
+        >>> numnet.experimental.numpy.array(3.0, ndmin=2).shape
+        (1, 1)
+    """
+    out = asarray(val, dtype)
+    if out.ndim < ndmin:
+        out = _k.reshape(out, (1,) * (ndmin - out.ndim) + tuple(out.shape))
+    return out
+
+
+asanyarray = asarray
+
+
+def _dtype_of(value) -> np.dtype:
+    return value.dtype if isinstance(value, (Tensor, np.ndarray)) else asarray(value).dtype
+
+
+def result_type(*arrays_and_dtypes) -> np.dtype:
+    """The dtype NumPy gives an operation on ``arrays_and_dtypes``: Tensors and arrays by their
+    dtype, Python numbers weakly (``result_type(int32_array, 1.5)`` is float64,
+    ``result_type(float32_array, 1.5)`` float32).
+
+    Example:
+        >>> tnp = numnet.experimental.numpy
+        >>> tnp.result_type(tnp.ones([1], tnp.int32), tnp.ones([1], tnp.float32))
+        dtype('float64')
+    """
+    strong = [a.dtype if isinstance(a, (Tensor, np.ndarray)) else np.dtype(a)
+              for a in arrays_and_dtypes if not isinstance(a, _SCALARS)
+              and not isinstance(a, (list, tuple))]
+    weak = [a for a in arrays_and_dtypes if isinstance(a, _SCALARS)]
+    lists = [asarray(a).dtype for a in arrays_and_dtypes if isinstance(a, (list, tuple))]
+    if not strong and not lists:
+        return np.result_type(*[asarray(a).dtype for a in weak])
+    return np.result_type(*strong, *lists, *weak)
+
+
+def _promoted(*values) -> list:
+    """``values`` as Tensors of their NumPy result type."""
+    common = result_type(*values)
+    return [asarray(v, common) for v in values]
+
+
+# ----------------------------------------------------------------------------- creation
+
+
+def _creation_dtype(dtype, python_floats: builtins.bool = False):
+    if dtype is None:
+        return np.float32 if python_floats and _STATE["prefer_float32"] else np.float64
+    return np.dtype(dtype)
+
+
+def _host(values) -> Tensor:
+    return Tensor(backend.to_device(values))
+
+
+def _shape(shape) -> tuple:
+    shape = getattr(shape, "value", shape)
+    if isinstance(shape, (builtins.int, np.integer)):
+        return (builtins.int(shape),)
+    return tuple(builtins.int(s) for s in np.asarray(backend.to_numpy(shape)).reshape(-1))
+
+
+def ones(shape, dtype=float) -> Tensor:
+    """A Tensor of ``shape`` filled with 1, float64 unless ``dtype`` (NumPy's default).
+
+    Example:
+        >>> numnet.experimental.numpy.ones([2, 3]).dtype
+        dtype('float64')
+    """
+    return _host(np.ones(_shape(shape), dtype=np.dtype(dtype)))
+
+
+def zeros(shape, dtype=float) -> Tensor:
+    """A Tensor of ``shape`` filled with 0, float64 unless ``dtype``.
+
+    Example:
+        >>> numnet.experimental.numpy.zeros(3).tolist()
+        [0.0, 0.0, 0.0]
+    """
+    return _host(np.zeros(_shape(shape), dtype=np.dtype(dtype)))
+
+
+empty = zeros
+
+
+def full(shape, fill_value, dtype=None) -> Tensor:
+    """A Tensor of ``shape`` filled with ``fill_value``, of its dtype unless ``dtype``.
+
+    Example:
+        >>> numnet.experimental.numpy.full([2], 3).tolist()
+        [3, 3]
+    """
+    value = asarray(fill_value, dtype)
+    return _k.broadcast_to(value, _shape(shape))
+
+
+def ones_like(a, dtype=None) -> Tensor:
+    """Ones of ``a``'s shape and dtype (or ``dtype``)."""
+    a = asarray(a)
+    return _host(np.ones(tuple(a.shape), dtype=a.dtype if dtype is None else np.dtype(dtype)))
+
+
+def zeros_like(a, dtype=None) -> Tensor:
+    """Zeros of ``a``'s shape and dtype (or ``dtype``)."""
+    a = asarray(a)
+    return _host(np.zeros(tuple(a.shape), dtype=a.dtype if dtype is None else np.dtype(dtype)))
+
+
+def full_like(a, fill_value, dtype=None) -> Tensor:
+    """``fill_value`` in ``a``'s shape, of ``a``'s dtype (or ``dtype``)."""
+    a = asarray(a)
+    return full(tuple(a.shape), fill_value, a.dtype if dtype is None else dtype)
+
+
+def eye(N, M=None, k: int = 0, dtype=float) -> Tensor:  # noqa: N803 - NumPy's names
+    """The N x M matrix with ones on diagonal ``k``, float64 unless ``dtype``."""
+    return _host(np.eye(builtins.int(N), None if M is None else builtins.int(M), k,
+                        dtype=np.dtype(dtype)))
+
+
+def identity(n, dtype=float) -> Tensor:
+    """The n x n identity matrix, float64 unless ``dtype``."""
+    return eye(n, dtype=dtype)
+
+
+def arange(start, stop=None, step=1, dtype=None) -> Tensor:
+    """Values from ``start`` to ``stop`` (left out), ``step`` apart: int64 for ints, else
+    float64 (float32 for Python floats under ``prefer_float32``), or ``dtype``.
+
+    Example:
+        >>> numnet.experimental.numpy.arange(1, 7, 2).tolist()
+        [1, 3, 5]
+    """
+    values = np.arange(start, stop, step) if stop is not None else np.arange(0, start, step)
+    if dtype is not None:
+        values = values.astype(np.dtype(dtype))
+    elif values.dtype == np.float64 and _STATE["prefer_float32"]:
+        values = values.astype(np.float32)
+    return _host(values)
+
+
+def linspace(start, stop, num: int = 50, endpoint: builtins.bool = True,
+             retstep: builtins.bool = False, dtype=float, axis: int = 0):
+    """``num`` evenly spaced values from ``start`` to ``stop``; float64 (float32 under
+    ``prefer_float32``) unless ``dtype``."""
+    if dtype is float:
+        dtype = _creation_dtype(None, python_floats=True)
+    values, step = np.linspace(start, stop, num, endpoint, retstep=True, dtype=np.dtype(dtype),
+                               axis=axis)
+    return (_host(values), step) if retstep else _host(values)
+
+
+def copy(a) -> Tensor:
+    """A copy of ``a`` (the gradient flows through)."""
+    return _k.copy(asarray(a))
+
+
+# ----------------------------------------------------------------------------- NumPy's dtypes
+
+
+def _out_dtype(name: str, *dtypes_) -> np.dtype:
+    """The dtype NumPy's function ``name`` gives for arguments of ``dtypes_``."""
+    probes = [np.ones(3, d) for d in dtypes_]
+    with np.errstate(all="ignore"):
+        return np.asarray(getattr(np, name)(*probes)).dtype
+
+
+def _unary(name: str, keras_fn, cast_first: builtins.bool = True):
+    """NumPy's ``name`` of one array through ``keras_fn``, in NumPy's dtype: ints made float64
+    (or int64 for sums) first where NumPy computes in that type."""
+    def fn(x, *args, **kwargs):
+        x = asarray(x)
+        want = _out_dtype(name, x.dtype)
+        if cast_first and want != x.dtype and want.kind != "b":
+            x = _k.cast(x, want)
+        out = keras_fn(x, *args, **kwargs)
+        return out if not isinstance(out, Tensor) or out.dtype == want else _k.cast(out, want)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"NumPy's ``{name}`` on a Tensor, array or number (numnet.ops.{name}), with "
+                  "NumPy's result dtype; differentiable.")
+    return fn
+
+
+def _binary(name: str, keras_fn):
+    """NumPy's ``name`` of two arrays: both promoted to NumPy's result type, then ``keras_fn``,
+    the result in the dtype NumPy gives."""
+    def fn(x1, x2, *args, **kwargs):
+        x1, x2 = _promoted(x1, x2)
+        want = _out_dtype(name, x1.dtype, x2.dtype)
+        if want.kind in "fc" and x1.dtype != want:
+            x1, x2 = _k.cast(x1, want), _k.cast(x2, want)
+        out = keras_fn(x1, x2, *args, **kwargs)
+        return out if out.dtype == want else _k.cast(out, want)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"NumPy's ``{name}`` of two Tensors, arrays or numbers (numnet.ops.{name}), "
+                  "promoted as NumPy promotes them; differentiable.")
+    return fn
+
+
+def _reduction(name: str, keras_fn):
+    def fn(a, axis=None, dtype=None, keepdims: builtins.bool = False, **kwargs):
+        a = asarray(a, dtype)
+        want = _out_dtype(name, a.dtype)
+        if want != a.dtype and want.kind != "b":
+            a = _k.cast(a, want)
+        out = keras_fn(a, axis=axis, keepdims=keepdims, **kwargs)
+        return out if out.dtype == want else _k.cast(out, want)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"NumPy's ``{name}`` over ``axis`` (all axes if None), in NumPy's dtype "
+                  f"(numnet.ops.{name}); differentiable.")
+    return fn
+
+
+def _passing(name: str, keras_fn):
+    """A function whose first argument is an array and whose dtype is the array's."""
+    def fn(a, *args, **kwargs):
+        return keras_fn(asarray(a), *args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"NumPy's ``{name}`` on a Tensor, array or number (numnet.ops.{name})."
+    return fn
+
+
+def _many(name: str, keras_fn):
+    """A function of a sequence of arrays, promoted together."""
+    def fn(arrays, *args, **kwargs):
+        return keras_fn(_promoted(*arrays), *args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"NumPy's ``{name}`` of a sequence of arrays, promoted together."
+    return fn
+
+
+_UNARY = ("sqrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan",
+          "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh",
+          "cbrt", "reciprocal", "deg2rad", "rad2deg", "sinc")
+_SAME = ("abs", "absolute", "negative", "square", "sign", "floor", "ceil", "trunc", "isnan",
+         "isinf", "isfinite", "logical_not", "conjugate", "conj", "real", "imag")
+_BINARY = ("add", "subtract", "multiply", "divide", "true_divide", "floor_divide", "power",
+           "mod", "maximum", "minimum", "arctan2", "hypot", "matmul", "dot", "inner", "outer",
+           "vdot", "kron", "cross", "equal", "not_equal", "greater", "greater_equal", "less",
+           "less_equal", "logical_and", "logical_or", "logical_xor", "logaddexp", "fmod",
+           "heaviside", "isclose")
+_REDUCTIONS = ("sum", "prod", "mean", "std", "var", "max", "min", "amax", "amin", "all", "any")
+_SHAPING = ("reshape", "transpose", "expand_dims", "squeeze", "swapaxes", "moveaxis", "ravel",
+            "flip", "fliplr", "flipud", "roll", "rot90", "tile", "repeat", "broadcast_to",
+            "diag", "diagonal", "trace", "tril", "triu", "cumsum", "cumprod", "sort", "argsort",
+            "argmax", "argmin", "nonzero", "count_nonzero", "take", "take_along_axis", "split",
+            "array_split", "clip", "round", "nan_to_num", "pad", "ptp", "diff", "average",
+            "median", "quantile", "percentile", "unique", "isreal", "diagflat")
+_SEQUENCES = ("concatenate", "stack", "hstack", "vstack", "dstack")
+
+_NAMES: dict = {}
+for _name in _UNARY + _SAME:
+    _NAMES[_name] = _unary(_name, getattr(_k, _name), cast_first=_name in _UNARY)
+for _name in _BINARY:
+    _NAMES[_name] = _binary(_name, getattr(_k, _name))
+for _name in _REDUCTIONS:
+    _NAMES[_name] = _reduction(_name, getattr(_k, _name))
+for _name in _SHAPING:
+    _NAMES[_name] = _passing(_name, getattr(_k, _name))
+for _name in _SEQUENCES:
+    _NAMES[_name] = _many(_name, getattr(_k, _name))
+del _name
+for _name in ("cumsum", "cumprod", "average"):  # ints summed as int64, averaged as float64
+    _NAMES[_name] = _unary(_name, getattr(_k, _name))
+
+
+def _where(condition, x=None, y=None):
+    """NumPy's ``where``: ``x`` where ``condition`` holds, else ``y`` (promoted together); with
+    only ``condition``, the indices of its nonzero entries."""
+    if x is None and y is None:
+        return _k.where(asarray(condition))
+    x, y = _promoted(x, y)
+    return _k.where(asarray(condition), x, y)
+
+
+def _einsum(subscripts, *operands, **kwargs):
+    """NumPy's ``einsum`` of Tensors promoted together (numnet.ops.einsum)."""
+    return _k.einsum(subscripts, *_promoted(*operands), **kwargs)
+
+
+def _tensordot(a, b, axes=2):
+    """NumPy's ``tensordot`` of two Tensors promoted together."""
+    a, b = _promoted(a, b)
+    return _k.tensordot(a, b, axes=axes)
+
+
+def _size(a) -> int:
+    return builtins.int(np.prod(asarray(a).shape, dtype=np.int64))
+
+
+def _shape_of(a) -> tuple:
+    return tuple(asarray(a).shape)
+
+
+def _ndim(a) -> int:
+    return asarray(a).ndim
+
+
+def _allclose(a, b, rtol: float = 1e-5, atol: float = 1e-8) -> builtins.bool:
+    return builtins.bool(np.allclose(np.asarray(asarray(a)), np.asarray(asarray(b)), rtol, atol))
+
+
+def _array_equal(a1, a2) -> builtins.bool:
+    return builtins.bool(np.array_equal(np.asarray(asarray(a1)), np.asarray(asarray(a2))))
+
+
+def _around(a, decimals: int = 0) -> Tensor:
+    return _k.round(asarray(a), decimals)
+
+
+_NAMES.update(where=_where, einsum=_einsum, tensordot=_tensordot, size=_size, shape=_shape_of,
+              ndim=_ndim, allclose=_allclose, array_equal=_array_equal, around=_around,
+              result_type=result_type)
+
+
+# ----------------------------------------------------------------------------- tnp.random
+
+
+class _Random:
+    """The generator behind ``tnp.random``: numnet's own until ``tnp.random.seed``."""
+
+    generator: np.random.Generator | None = None
+
+    @classmethod
+    def get(cls) -> np.random.Generator:
+        return cls.generator if cls.generator is not None else backend.rng()
+
+
+def _seed(s) -> None:
+    """Seed ``tnp.random``'s draws (``tnp.random.seed(1)``)."""
+    _Random.generator = np.random.default_rng(builtins.int(s))
+
+
+def _size_of(size) -> tuple:
+    return () if size is None else _shape(size)
+
+
+def _randn(*args) -> Tensor:
+    """Standard normal values of shape ``args`` (``randn(2, 3)``), float64 as NumPy's."""
+    return _host(_Random.get().standard_normal(tuple(builtins.int(a) for a in args)))
+
+
+def _rand(*args) -> Tensor:
+    """Uniform values in [0, 1) of shape ``args`` (``rand(2, 3)``), float64."""
+    return _host(_Random.get().random(tuple(builtins.int(a) for a in args)))
+
+
+def _uniform(low=0.0, high=1.0, size=None) -> Tensor:
+    """Uniform values in [low, high) of shape ``size``, float64."""
+    return _host(_Random.get().uniform(low, high, _size_of(size)))
+
+
+def _standard_normal(size=None) -> Tensor:
+    """Standard normal values of shape ``size``, float64."""
+    return _host(_Random.get().standard_normal(_size_of(size)))
+
+
+def _random(size=None) -> Tensor:
+    """Uniform values in [0, 1) of shape ``size``, float64."""
+    return _host(_Random.get().random(_size_of(size)))
+
+
+def _randint(low, high=None, size=None, dtype=int) -> Tensor:
+    """Integers in [low, high) (in [0, low) without ``high``) of shape ``size``, int64."""
+    lo, hi = (0, low) if high is None else (low, high)
+    return _host(_Random.get().integers(lo, hi, _size_of(size)).astype(np.dtype(dtype)))
+
+
+def _poisson(lam=1.0, size=None) -> Tensor:
+    """Poisson counts of rate ``lam`` of shape ``size``, int64."""
+    return _host(_Random.get().poisson(lam, _size_of(size)).astype(np.int64))
+
+
+random = types.ModuleType("numnet.experimental.numpy.random",
+                          "tnp.random: NumPy's random functions (float64 draws), seeded by "
+                          "tnp.random.seed.")
+random.__dict__.update(seed=_seed, randn=_randn, rand=_rand, uniform=_uniform,
+                       standard_normal=_standard_normal, random=_random, randint=_randint,
+                       poisson=_poisson)
+random.__all__ = sorted(n for n in random.__dict__ if not n.startswith("_"))
+
+
+# ----------------------------------------------------------------------------- ndarray methods
+
+
+def _reshape_method(self, *shape, order: str = "C"):
+    if len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer)):
+        shape = shape[0]
+    return _k.reshape(self, _shape(shape) if not isinstance(shape, tuple) else tuple(
+        builtins.int(s) for s in shape))
+
+
+def _transpose_method(self, *axes):
+    if len(axes) == 1 and not isinstance(axes[0], (builtins.int, np.integer)):
+        axes = axes[0]
+    return _k.transpose(self, tuple(axes) if axes else None)
+
+
+_METHODS = {
+    "reshape": _reshape_method,
+    "astype": lambda self, dtype: asarray(self, dtype),
+    "ravel": lambda self: _k.reshape(self, (-1,)),
+    "flatten": lambda self: _k.reshape(self, (-1,)),
+    "transpose": _transpose_method,
+    "clip": lambda self, a_min=None, a_max=None: _k.clip(self, a_min, a_max),
+    "max": lambda self, axis=None, keepdims=False: _NAMES["max"](self, axis, keepdims=keepdims),
+    "min": lambda self, axis=None, keepdims=False: _NAMES["min"](self, axis, keepdims=keepdims),
+    "mean": lambda self, axis=None, keepdims=False: _NAMES["mean"](self, axis,
+                                                                  keepdims=keepdims),
+    "__round__": lambda self, ndigits=None: _k.round(self, ndigits or 0),
+    "__pos__": lambda self: self,
+}
+
+globals().update(_NAMES)
+
+TNP = {name: value for name, value in globals().items()
+       if not name.startswith("_") and name not in (
+           "annotations", "builtins", "types", "np", "backend", "Tensor", "TNP")}
