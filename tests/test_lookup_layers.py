@@ -269,3 +269,18 @@ def test_category_encoding_agrees_with_keras():
             got = values(ours(data))
             assert got.shape == expected.shape, (mode, case)
             np.testing.assert_array_equal(got, expected)
+
+
+def test_input_dtype_says_what_a_sequential_beginning_with_the_layer_is_fed():
+    """``input_dtype`` is the compute dtype for most layers, "string" for the layers that take
+    text, the index dtype for an inverted StringLookup: a Sequential beginning with one is fed
+    accordingly (strings kept as text, indices as integers)."""
+    assert numnet.layers.Dense(2).input_dtype == "float32"
+    assert numnet.layers.TextVectorization().input_dtype == "string"
+    forward = numnet.layers.StringLookup(vocabulary=["a", "b", "c"])
+    inverse = numnet.layers.StringLookup(vocabulary=["a", "b", "c"], invert=True)
+    assert (forward.input_dtype, inverse.input_dtype) == ("string", "int64")
+    indices = numnet.Sequential([forward]).predict(np.array([["a", "c"], ["z", "b"]]), verbose=0)
+    np.testing.assert_array_equal(indices, [[1, 3], [0, 2]])
+    words = numnet.Sequential([inverse]).predict(np.array([[1, 3], [0, 2]]), verbose=0)
+    np.testing.assert_array_equal(words.astype(str), [["a", "c"], ["[UNK]", "b"]])

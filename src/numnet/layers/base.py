@@ -340,6 +340,20 @@ class Layer:
     def variable_dtype(self) -> str:
         return self._dtype_policy.variable_dtype
 
+    @property
+    def input_dtype(self) -> str:
+        """The dtype this layer takes its inputs in: its compute dtype, or ``"string"`` for a
+        layer that takes text (TextVectorization, StringLookup). A Sequential model whose
+        first layer takes strings is fed strings, as in Keras.
+
+        Example:
+            >>> numnet.layers.Dense(2).input_dtype
+            'float32'
+            >>> numnet.layers.StringLookup(vocabulary=["a"]).input_dtype
+            'string'
+        """
+        return self.compute_dtype
+
     def _output_dtype(self, input_dtype):
         """The dtype of this layer's output on a symbolic input of ``input_dtype`` (what
         Keras's compute_output_spec gives): a float input is cast to the layer's compute

@@ -414,7 +414,10 @@ class StringLookup(_IndexLookup):
         ['[UNK]', 'd', 'z', 'c', 'b', 'a']
     """
 
-    _takes_text = True  # (a model that begins with it takes strings)
+    @property
+    def input_dtype(self) -> str:
+        """``"string"``, or ``"int64"`` for ``invert=True`` (it takes indices)."""
+        return "int64" if self.invert else "string"
 
     def __init__(self, max_tokens=None, num_oov_indices: int = 1, mask_token=None,
                  oov_token: str = "[UNK]", vocabulary=None, idf_weights=None,

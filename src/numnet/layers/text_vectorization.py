@@ -108,7 +108,10 @@ class TextVectorization(Layer):
         array([[2, 5, 1, 0]])
     """
 
-    _takes_text = True  # (a model that begins with it takes strings)
+    @property
+    def input_dtype(self) -> str:
+        """``"string"``: the layer takes text."""
+        return "string"
 
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation",
                  split="whitespace", ngrams=None, output_mode: str = "int",

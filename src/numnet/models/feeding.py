@@ -244,8 +244,7 @@ class Feeding:
         Input begins with a layer that takes text (TextVectorization, StringLookup)."""
         if self._input_layer is not None and self._input_layer.dtype == "string":
             return True
-        first = self._layers[0] if self._layers else None
-        return bool(getattr(first, "_takes_text", False))
+        return bool(self._layers) and self._layers[0].input_dtype == "string"
 
     def _column(self, x):
         """A 1-D x as a column (one feature a row), as Keras adds the axis, except for a
