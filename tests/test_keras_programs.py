@@ -958,6 +958,23 @@ EXPECTED = {
                     "loss_5": (None, of("loss_0", 0.8))},
     # what the guide shows of the streams: equal or not, moved, shared, rewound (a uniform of
     # 200 ints below 5 reaches 4; a stateless one below 4 reaches 3)
+    # x = arange(24) as (2, 3, 4): x[1, 1:3] sums 16..23 = 156, x[:, (T, F, T)] 184, x[1, (0, 0, 1),
+    # (0, 1, 1)] is 12 + 13 + 17; five of the six promotions of int32/int64/float32/float64 are
+    # float64; 2 + 2 + 1 of arange(5) batched by 2
+    "tf_numpy_api": {
+        **{key: (value, value) for key, value in (
+            ("is_tensor", 1), ("transpose_rows", 3), ("flat_size", 15), ("ndim", 2),
+            ("promoted_to_float64", 5), ("int32_int64", 1), ("int_literal_int64", 1),
+            ("float_literal_float64", 1), ("preferred_float32", 1),
+            ("preferred_add_float32", 1), ("numpy_add_float64", 1),
+            ("mean_of_ints_float64", 1), ("sum_of_int32_int64", 1), ("broadcast_size", 6),
+            ("basic_sum", 156), ("boolean_sum", 184), ("advanced_sum", 42),
+            ("mutation_refused", 1), ("gradient_is_ndarray", 1), ("jacobian_shape_sum", 50),
+            ("per_example_rows", 8), ("numpy_sum", 6), ("numpy_sum_is_numpy", 1),
+            ("tnp_sum_is_tensor", 1), ("mixed_is_tensor", 1), ("dataset_batches", 3),
+            ("dataset_last", 4))},
+        "compiled_gap": (0.0, 1e-6), "per_example_sum_gap": (0.0, 1e-4),
+        "loss_5": (None, of("loss_0", 0.5)), "keras_loss_3": (None, of("keras_loss_0", 0.9))},
     "tf_random_numbers": {**{key: (value, value) for key, value in (
         ("global_shape_sum", 5), ("same_seed_same_stream", 1), ("other_seed_other_stream", 1),
         ("non_deterministic_dtype", 1), ("state_moved", 1), ("state_is_int64", 1),
@@ -1815,6 +1832,16 @@ KERAS_TOLERANCE = {
                     "padding_gap": ("abs", 1e-5), "test_accuracy": ("abs", 0.2),
                     "export_accuracy": ("abs", 0.2)},
     # numnet's streams are its own numbers: the guide's observations, and the accuracy
+    "tf_numpy_api": {**TRAJECTORY, **{f"keras_{key}": ("rel", 1e-5) for key in
+                                      list(TRAJECTORY)[:4]}, **{key: ("abs", 0) for key in (
+        "is_tensor", "promoted_to_float64", "int_literal_int64", "float_literal_float64",
+        "preferred_float32", "preferred_add_float32", "numpy_add_float64",
+        "mean_of_ints_float64", "sum_of_int32_int64", "basic_sum", "boolean_sum",
+        "advanced_sum", "mutation_refused", "numpy_sum_is_numpy", "tnp_sum_is_tensor",
+        "mixed_is_tensor", "dataset_last")},
+        **{key: ("rel", 1e-5) for key in ("predict_on_ones", "gradient_w2_sum",
+                                          "gradient_bias_abs", "jacobian_sum",
+                                          "keras_output_sum", "numpy_labels_mean")}},
     "tf_random_numbers": {"accuracy": ("abs", 0.03), **{key: ("abs", 0) for key in (
         "global_shape_sum", "same_seed_same_stream", "other_seed_other_stream",
         "non_deterministic_dtype", "state_moved", "state_is_int64", "state_is_variable",

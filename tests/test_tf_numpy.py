@@ -139,3 +139,20 @@ def test_random_seed_repeats_the_draws():
     np.testing.assert_array_equal(first, tnp.random.randn(2, 2).numpy())
     uniform = tnp.random.uniform(2.0, 3.0, size=(100,)).numpy()
     assert uniform.min() >= 2.0 and uniform.max() < 3.0
+
+
+def test_numpy_functions_that_call_the_methods():
+    # np.mean(x), np.max(x), np.transpose(x), np.clip(x, ...) call x's methods once NumPy's
+    # behaviour is on: they take NumPy's keyword arguments
+    tnp.experimental_enable_numpy_behavior()
+    x = tnp.asarray(np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]], np.float32))
+    assert float(np.mean(x)) == pytest.approx(5.0 / 6.0)
+    assert np.mean(x, axis=0).shape == (3,)
+    assert float(np.max(x)) == 5.0 and float(np.min(x)) == -6.0
+    assert np.max(x, axis=1, keepdims=True).shape == (2, 1)
+    assert np.transpose(x).shape == (3, 2)
+    assert np.asarray(np.clip(x, -1, 1)).tolist() == [[1, -1, 1], [1, 1, -1]]
+    assert np.reshape(x, (3, 2)).shape == (3, 2)
+    with pytest.raises(TypeError, match=r"Tensor.mean\(out=...\).*returned Tensor"):
+        x.mean(out=np.zeros(()))
+    assert tnp.max(x, 0).numpy().tolist() == [4.0, 5.0, 3.0]

@@ -322,7 +322,8 @@ def _binary(name: str, keras_fn):
 
 
 def _reduction(name: str, keras_fn):
-    def fn(a, axis=None, dtype=None, keepdims: builtins.bool = False, **kwargs):
+    def fn(a, axis=None, dtype=None, out=None, keepdims: builtins.bool = False, **kwargs):
+        _no_out(out, name)
         a = asarray(a, dtype)
         want = _out_dtype(name, a.dtype)
         if want != a.dtype and want.kind != "b":
@@ -333,6 +334,15 @@ def _reduction(name: str, keras_fn):
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = (f"NumPy's ``{name}`` over ``axis`` (all axes if None), in NumPy's dtype "
                   f"(numnet.ops.{name}); differentiable.")
+    return fn
+
+
+def _extreme(name: str, reduce):
+    def fn(a, axis=None, out=None, keepdims: builtins.bool = False, **kwargs):
+        return reduce(a, axis, out=out, keepdims=keepdims, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = reduce.__doc__
     return fn
 
 
@@ -366,7 +376,8 @@ _BINARY = ("add", "subtract", "multiply", "divide", "true_divide", "floor_divide
            "vdot", "kron", "cross", "equal", "not_equal", "greater", "greater_equal", "less",
            "less_equal", "logical_and", "logical_or", "logical_xor", "logaddexp", "fmod",
            "heaviside", "isclose")
-_REDUCTIONS = ("sum", "prod", "mean", "std", "var", "max", "min", "amax", "amin", "all", "any")
+_REDUCTIONS = ("sum", "prod", "mean", "std", "var")
+_EXTREMES = ("max", "min", "amax", "amin", "all", "any")  # NumPy's: no dtype argument
 _SHAPING = ("reshape", "transpose", "expand_dims", "squeeze", "swapaxes", "moveaxis", "ravel",
             "flip", "fliplr", "flipud", "roll", "rot90", "tile", "repeat", "broadcast_to",
             "diag", "diagonal", "trace", "tril", "triu", "cumsum", "cumprod", "sort", "argsort",
@@ -382,6 +393,8 @@ for _name in _BINARY:
     _NAMES[_name] = _binary(_name, getattr(_k, _name))
 for _name in _REDUCTIONS:
     _NAMES[_name] = _reduction(_name, getattr(_k, _name))
+for _name in _EXTREMES:
+    _NAMES[_name] = _extreme(_name, _NAMES.get(_name) or _reduction(_name, getattr(_k, _name)))
 for _name in _SHAPING:
     _NAMES[_name] = _passing(_name, getattr(_k, _name))
 for _name in _SEQUENCES:
@@ -510,30 +523,51 @@ random.__all__ = sorted(n for n in random.__dict__ if not n.startswith("_"))
 # ----------------------------------------------------------------------------- ndarray methods
 
 
+def _no_out(out, name: str) -> None:
+    if out is not None:
+        raise TypeError(f"Tensor.{name}(out=...): Tensors are immutable, so there is no array "
+                        f"to write into; given out={type(out).__name__}. Use the returned "
+                        "Tensor instead.")
+
+
 def _reshape_method(self, *shape, order: str = "C"):
     if len(shape) == 1 and not isinstance(shape[0], (builtins.int, np.integer)):
         shape = shape[0]
-    return _k.reshape(self, _shape(shape) if not isinstance(shape, tuple) else tuple(
-        builtins.int(s) for s in shape))
+    return _k.reshape(self, _shape(shape))
 
 
 def _transpose_method(self, *axes):
     if len(axes) == 1 and not isinstance(axes[0], (builtins.int, np.integer)):
-        axes = axes[0]
-    return _k.transpose(self, tuple(axes) if axes else None)
+        axes = axes[0]  # transpose((1, 0)) or NumPy's transpose(None)
+    return _k.transpose(self, None if axes is None or len(axes) == 0 else tuple(axes))
+
+
+def _clip_method(self, min=None, max=None, out=None, **kwargs):  # noqa: A002 - NumPy's names
+    _no_out(out, "clip")
+    return _k.clip(self, kwargs.get("a_min", min), kwargs.get("a_max", max))
+
+
+def _reducing_method(name: str):
+    def method(self, axis=None, dtype=None, out=None, keepdims=False, **kwargs):
+        _no_out(out, name)  # (NumPy's np.mean(x) and np.max(x) call these methods)
+        if dtype is not None:
+            self = asarray(self, dtype)
+        return _NAMES[name](self, axis, keepdims=builtins.bool(keepdims), **kwargs)
+
+    method.__name__ = name
+    return method
 
 
 _METHODS = {
     "reshape": _reshape_method,
-    "astype": lambda self, dtype: asarray(self, dtype),
-    "ravel": lambda self: _k.reshape(self, (-1,)),
-    "flatten": lambda self: _k.reshape(self, (-1,)),
+    "astype": lambda self, dtype, **kwargs: asarray(self, dtype),
+    "ravel": lambda self, order="C": _k.reshape(self, (-1,)),
+    "flatten": lambda self, order="C": _k.reshape(self, (-1,)),
     "transpose": _transpose_method,
-    "clip": lambda self, a_min=None, a_max=None: _k.clip(self, a_min, a_max),
-    "max": lambda self, axis=None, keepdims=False: _NAMES["max"](self, axis, keepdims=keepdims),
-    "min": lambda self, axis=None, keepdims=False: _NAMES["min"](self, axis, keepdims=keepdims),
-    "mean": lambda self, axis=None, keepdims=False: _NAMES["mean"](self, axis,
-                                                                  keepdims=keepdims),
+    "clip": _clip_method,
+    "max": _reducing_method("max"),
+    "min": _reducing_method("min"),
+    "mean": _reducing_method("mean"),
     "__round__": lambda self, ndigits=None: _k.round(self, ndigits or 0),
     "__pos__": lambda self: self,
 }
