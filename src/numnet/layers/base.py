@@ -660,6 +660,7 @@ class Layer:
     # ----- masks -----
     supports_masking = False  # passes a mask on (compute_mask), as Keras's attribute
     _makes_mask = False  # makes a mask from unmasked inputs (Embedding(mask_zero), Masking)
+    _called_in_scope = False  # called once in its name scope (where the layers it builds are)
 
     def compute_mask(self, inputs, mask=None):
         """The mask of the output, a boolean (batch, time) array or None: the input's mask
@@ -776,7 +777,7 @@ class Layer:
             self._clear_losses()
         context.depth += 1
         try:
-            if self.__dict__.get("_called_in_scope"):
+            if self._called_in_scope:
                 out = self.call(x, *args[1:], **kwargs)
             else:  # the first call, in the layer's name scope: the layers it builds are its
                 with _scopes.name_scope(self.name, caller=self):
