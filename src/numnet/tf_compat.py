@@ -1741,11 +1741,16 @@ sparse = _namespace("numnet.sparse", "TensorFlow's ``tf.sparse``: SparseTensor m
 _join({"sparse": sparse, "SparseTensor": _tf_sparse.SparseTensor})
 
 io = _LazyNamespace("numnet.io", "TensorFlow's ``tf.io`` on local files "
-                    "(numnet.tf_api.files).", _members_of("files", "IO"))
+                    "(numnet.tf_api.files), TFRecord files and tf.train.Example parsing "
+                    "(numnet.tf_api.records).",
+                    lambda: {**_members_of("files", "IO")(), **_members_of("records", "IO")()})
 _join({"io": io})
 
 train = _LazyNamespace("numnet.train", "TensorFlow's ``tf.train``: checkpoints in numnet's own "
-                       "format (numnet.tf_api.checkpoint).", _members_of("checkpoint", "TRAIN"))
+                       "format (numnet.tf_api.checkpoint), tf.train.Example and its messages "
+                       "(numnet.tf_api.records).",
+                       lambda: {**_members_of("checkpoint", "TRAIN")(),
+                                **_members_of("records", "TRAIN")()})
 summary = _LazyNamespace(
     "numnet.summary", "TensorFlow's ``tf.summary``: event files for TensorBoard "
     "(numnet.tf_api.summary).", _members_of(

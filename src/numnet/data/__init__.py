@@ -18,6 +18,7 @@ from .dataset import (
 )
 from .readers import TextLineDataset
 from .structure import TensorSpec
+from .tfrecord import TFRecordDataset
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Cardinality", "Dataset",
-           "Options", "TensorSpec", "TextLineDataset", "experimental"]
+           "Options", "TFRecordDataset", "TensorSpec", "TextLineDataset", "experimental"]
