@@ -1157,6 +1157,19 @@ EXPECTED = {
         **{f"loss_{epoch}": (of(f"reconstruction_loss_{epoch}"), None) for epoch in range(5)},
         "loss_4": (of("reconstruction_loss_4"), of("loss_0", 0.7)),
         "vqvae_loss_4": (0.0, of("loss_4", 0.2)), "test_mse": (0.0, 0.1)},
+    # 192 + 64 rows: 6 batches of 32; a Beta(0.2, 0.2) draw lies below 0.1 or above 0.9 two
+    # times in three; a 16x16x3 image of ones with a 6x7 box of twos: 768 + 126; the ResNet of
+    # depth 8: 9 convolutions, each with its l2 penalty
+    "mixup_cutmix": {
+        **{key: (value, value) for key, value in (
+            ("mixup_batch", 32), ("mixup_in_range", 1), ("mixup_batches", 6),
+            ("reloaded_equal", 1), ("cutmix_batch_shape_sum", 67), ("pasted_sum", 894),
+            ("pasted_corner", 1212), ("box_area_ok", 1), ("box_inside", 1),
+            ("resnet_params", 20068), ("resnet_penalties", 9))},
+        "mixup_label_sum_error": (0.0, 1e-6), "cutmix_label_sum_error": (0.0, 1e-6),
+        "beta_mean": (0.47, 0.53), "beta_extreme_share": (0.63, 0.71),
+        "mixup_test_accuracy": (0.6, 1.0), "cutmix_test_accuracy": (0.0, 1.0),
+        "simple_test_loss": (0.0, None), "loss_2": (None, of("loss_0", 0.8))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -2005,6 +2018,17 @@ KERAS_TOLERANCE = {
             "params", "trainable_weights", "codebook_rows", "history_keys", "vq_layer_losses",
             "codes_shape_sum", "codes_in_range", "codes_by_hand_agree", "codebook_moved")},
         "test_mse": ("rel", 1e-4)},
+    # the draws are TensorFlow's own; the unshuffled plain run from the saved weights is exact
+    # (its evaluate goes through batch normalization's barely moved statistics, which magnify
+    # rounding)
+    "mixup_cutmix": {
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(3)},
+        **{key: ("abs", 0) for key in (
+            "mixup_batch", "mixup_in_range", "mixup_batches", "reloaded_equal",
+            "cutmix_batch_shape_sum", "pasted_sum", "pasted_corner", "box_area_ok", "box_inside",
+            "resnet_params", "resnet_penalties", "simple_test_accuracy")},
+        "simple_test_loss": ("rel", 5e-3), "beta_mean": ("abs", 0.04),
+        "beta_extreme_share": ("abs", 0.05), "mixup_test_accuracy": ("abs", 0.4)},
 }
 
 # Programs with no Keras comparison, and why.

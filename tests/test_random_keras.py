@@ -74,6 +74,22 @@ def test_distributions_moments_ranges_and_dtypes():
         random.normal((2,), dtype="int32")
 
 
+def test_gamma_draws_shape_draws_per_alpha_beta_pair_as_tensorflow():
+    # tf.random.gamma: the output is shape + broadcast(alpha, beta); beta is a rate (mean a / b)
+    assert random.gamma([1], alpha=[0.25], seed=0).shape == (1, 1)
+    assert random.gamma((3,), 0.5, seed=0).shape == (3,)
+    g = random.gamma([20000], alpha=[2.0, 5.0], beta=[[1.0], [4.0]], seed=1).numpy()
+    assert g.shape == (20000, 2, 2) and g.dtype == np.float32
+    np.testing.assert_allclose(g.mean(0), [[2.0, 5.0], [0.5, 1.25]], rtol=0.03)
+    # the third positional argument is TensorFlow's beta when it is a number, Keras's dtype
+    # when it names one
+    assert abs(random.gamma([20000], 3.0, 2.0, seed=2).numpy().mean() - 1.5) < 0.05
+    assert random.gamma([2], 3.0, "float64", seed=2).dtype == np.float64
+    # a Beta(a, b) draw as the ratio of two gammas (the MixUp example) lies in [0, 1]
+    one, two = random.gamma([4000], alpha=0.2, seed=3), random.gamma([4000], alpha=0.2, seed=4)
+    ratio = (one / (one + two)).numpy()
+    assert ratio.min() >= 0 and ratio.max() <= 1 and abs(ratio.mean() - 0.5) < 0.03
+
 def test_categorical_draws_in_proportion_to_softmax():
     logits = np.log([[0.1, 0.9], [0.7, 0.3]])
     draws = random.categorical(logits, 20000, seed=0)

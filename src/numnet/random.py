@@ -187,10 +187,52 @@ def shuffle(x, axis=0, seed=None, name=None) -> Tensor:
     return _ops.regather(x, lambda v: backend.xp.take(v, order, axis))
 
 
-def gamma(shape, alpha, dtype=None, seed=None) -> Tensor:
-    """Draws from the gamma distribution of shape ``alpha`` and scale 1."""
-    draw = _generator(seed).gamma(alpha, 1.0, _shape(shape))
-    return _tensor(draw, _float_dtype(dtype))
+def _is_dtype_name(value) -> bool:
+    """Whether ``value`` names a dtype ('float32', np.float32, a dtype object) rather than
+    being a number or an array of numbers."""
+    if value is None or isinstance(value, (str, type, numpy.dtype)):
+        return True
+    return hasattr(value, "as_numpy_dtype") or (
+        not isinstance(value, (numbers.Number, list, tuple, numpy.ndarray, Tensor))
+        and hasattr(value, "name"))
+
+
+def gamma(shape, alpha, dtype=None, seed=None, beta=None, name=None) -> Tensor:
+    """Draws from the gamma distribution of concentration ``alpha`` and rate ``beta``
+    (mean alpha / beta), as ``keras.random.gamma`` and ``tf.random.gamma``.
+
+    Args:
+        shape: the number of draws for each (alpha, beta) pair: an int or a tuple.
+        alpha: the concentration, > 0: a number or an array of them.
+        dtype: a float dtype; defaults to floatx (float32).
+        seed: None, an int or a :class:`SeedGenerator` (see the module).
+        beta: the rate (inverse scale), > 0, a number or an array broadcasting with
+            ``alpha``; defaults to 1 (``tf.random.gamma``'s argument; given third, where
+            TensorFlow's signature puts it, a number or an array is taken as ``beta``).
+        name: accepted for TensorFlow's signature.
+
+    Returns:
+        A float tensor of shape ``shape + broadcast(alpha.shape, beta.shape)``: for a scalar
+        ``alpha`` and ``beta`` that is ``shape`` (Keras's documented use); for arrays, one
+        set of ``shape`` draws per pair, as TensorFlow (and Keras on TensorFlow) do, so
+        ``gamma([1], alpha=[0.25])`` has shape (1, 1). Keras on JAX broadcasts an array
+        ``alpha`` against ``shape`` instead.
+
+    Raises:
+        ValueError: a dtype that is not a float type.
+
+    >>> numnet.random.gamma((2,), alpha=[[1.0], [3.0]], seed=0).shape
+    (2, 2, 1)
+    """
+    if not _is_dtype_name(dtype):
+        dtype, beta = None, dtype
+    alpha = numpy.asarray(backend.to_numpy(_ops.as_tensor(alpha).value), numpy.float64)
+    rate = numpy.asarray(1.0 if beta is None else backend.to_numpy(_ops.as_tensor(beta).value),
+                         numpy.float64)
+    pairs = numpy.broadcast_shapes(alpha.shape, rate.shape)
+    out_shape = _shape(shape) + pairs
+    draw = _generator(seed).gamma(numpy.broadcast_to(alpha, out_shape), 1.0, out_shape)
+    return _tensor(draw / rate, _float_dtype(dtype))
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None) -> Tensor:
