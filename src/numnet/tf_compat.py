@@ -1187,13 +1187,33 @@ def function(func=None, input_signature=None, autograph: builtins.bool = True,
              experimental_autograph_options=None, experimental_attributes=None,
              experimental_relax_shapes=None, experimental_compile=None,
              experimental_follow_type_hints=None):
-    """``@tf.function`` and ``@tf.function(input_signature=..., jit_compile=True, ...)``: a
-    :class:`Function` that calls ``func``.
+    """``@tf.function`` and ``@tf.function(input_signature=..., reduce_retracing=True, ...)``:
+    a :class:`Function` that calls ``func``.
 
-    numnet runs every op eagerly (there is no graph to trace or compile), so a decorated
-    training step runs as plain Python, every call (a Python ``print`` in it prints each time,
-    where TensorFlow prints once per trace). ``input_signature`` (TensorSpecs) is checked as
-    TensorFlow checks it; the other arguments are accepted so programs run as written.
+    numnet runs every op eagerly (there is no graph to trace or compile), so the decorated
+    function runs as plain Python on every call. What differs from TensorFlow is what runs
+    once per trace there: a Python ``print`` (or ``list.append``, or any Python side effect)
+    in the body happens on every call here, where TensorFlow does it only while tracing (use
+    ``tf.print`` for output on each call in both); and the body reads Python globals anew on
+    every call, where a TensorFlow trace keeps the values it saw.
+
+    The traces TensorFlow would make are counted all the same
+    (``experimental_get_tracing_count``): one for each new argument signature, a Tensor or
+    NumPy array by its dtype and shape, a Python value by its value (``f(1)`` and ``f(2)`` are
+    two traces, ``f(1)`` and ``f(1.0)`` one), any other object by its identity; a call that
+    an earlier trace covers (an ``input_signature``, or a shape with ``None`` where the sizes
+    differ) adds none. With ``reduce_retracing=True`` a second shape widens the trace to
+    ``None`` in the sizes that differ (a rank that differs: any shape), as TensorFlow's does.
+    (TensorFlow traces twice on a first call that creates tf.Variables; numnet counts one.)
+    ``input_signature`` (TensorSpecs) is checked as TensorFlow checks it; the other arguments
+    are accepted so programs run as written.
+
+    Args:
+        func: the function (or method) to wrap; None to use ``function(...)`` as a decorator.
+        input_signature: TensorSpecs its positional arguments must match. Defaults to None.
+        reduce_retracing: widen traces to shapes with ``None`` rather than trace each new
+            shape. Defaults to False.
+        autograph, jit_compile, experimental_*: accepted; numnet has no graph to build.
 
     Example:
         >>> @numnet.function(input_signature=[numnet.TensorSpec([None], numnet.int32)])
@@ -1201,21 +1221,118 @@ def function(func=None, input_signature=None, autograph: builtins.bool = True,
         ...     return x * 2
         >>> double(numnet.constant([1, 2])).numpy().tolist()
         [2, 4]
+        >>> double(numnet.constant([3, 4, 5])).shape, double.experimental_get_tracing_count()
+        ((3,), 1)
     """
     signature = None if input_signature is None else tuple(input_signature)
+    relax = builtins.bool(reduce_retracing or experimental_relax_shapes)
     if func is None:
-        return lambda f: Function(f, signature)
-    return Function(func, signature)
+        return lambda f: Function(f, signature, reduce_retracing=relax)
+    return Function(func, signature, reduce_retracing=relax)
+
+
+_RUN_EAGERLY = {"on": False}
+
+
+def run_functions_eagerly(run_eagerly: builtins.bool) -> None:
+    """``tf.config.run_functions_eagerly(True)``: tf.functions run as plain Python and make no
+    traces (numnet runs every function as Python anyway; ``experimental_get_tracing_count``
+    stops counting while this is on).
+
+    Args:
+        run_eagerly: True to run functions eagerly, False to trace them again.
+
+    Example:
+        >>> numnet.config.run_functions_eagerly(True); numnet.config.functions_run_eagerly()
+        True
+        >>> numnet.config.run_functions_eagerly(False)
+    """
+    _RUN_EAGERLY["on"] = builtins.bool(run_eagerly)
+
+
+def functions_run_eagerly() -> builtins.bool:
+    """Whether ``tf.config.run_functions_eagerly(True)`` is in force (False by default)."""
+    return _RUN_EAGERLY["on"]
+
+
+class _TensorKey(collections.namedtuple("_TensorKey", ["kind", "dtype", "shape"])):
+    """A Tensor's (or NumPy array's, or TensorSpec's) part of a trace's signature; ``shape``
+    None for any rank, a size None for any size."""
+
+    def __repr__(self) -> str:
+        name = "VariableSpec" if self.kind == "variable" else "TensorSpec"
+        dtype = "string" if self.dtype == np.dtype(object) else np.dtype(self.dtype).name
+        return f"{name}(shape={self.shape}, dtype=tf.{dtype})"
+
+
+def _trace_key(value):
+    """What a trace of a tf.function keeps of an argument: Tensors by dtype and shape, Python
+    values by value, containers by their items, other objects by identity."""
+    if isinstance(value, TensorSpec):
+        return _TensorKey("tensor", value.dtype, value.shape)
+    if isinstance(value, Tensor):
+        kind = "variable" if isinstance(value, _tensor_module.Variable) else "tensor"
+        return _TensorKey(kind, value.dtype, tuple(value.shape))
+    if isinstance(value, np.ndarray):
+        return _TensorKey("tensor", value.dtype, value.shape)
+    if value is None or isinstance(value, (builtins.int, builtins.float, builtins.complex,
+                                           str, bytes, np.generic)):
+        return value
+    if isinstance(value, (builtins.list, builtins.tuple)):
+        return (type(value).__name__, builtins.tuple(_trace_key(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", builtins.tuple(sorted(((k, _trace_key(v)) for k, v in value.items()),
+                                              key=lambda item: repr(item[0]))))
+    return ("object", id(value))
+
+
+def _covers(trace, key) -> builtins.bool:
+    """Whether the trace ``trace`` serves arguments of signature ``key``."""
+    if isinstance(trace, _TensorKey) or isinstance(key, _TensorKey):
+        if not (isinstance(trace, _TensorKey) and isinstance(key, _TensorKey)):
+            return False
+        if trace.kind != key.kind or trace.dtype != key.dtype:
+            return False
+        if trace.shape is None:
+            return True
+        return key.shape is not None and len(trace.shape) == len(key.shape) and builtins.all(
+            want is None or want == got for want, got in zip(trace.shape, key.shape))
+    if isinstance(trace, builtins.tuple) and isinstance(key, builtins.tuple):
+        return len(trace) == len(key) and builtins.all(map(_covers, trace, key))
+    return builtins.bool(trace == key)  # Python values by value: f(1) serves f(1.0), f(True)
+
+
+def _widened(trace, key):
+    """The trace that serves both ``trace`` and ``key`` (sizes that differ become None, ranks
+    that differ any shape), or None where they differ in more than shapes."""
+    if isinstance(trace, _TensorKey) and isinstance(key, _TensorKey):
+        if trace.kind != key.kind or trace.dtype != key.dtype:
+            return None
+        if trace.shape is None or key.shape is None or len(trace.shape) != len(key.shape):
+            return trace._replace(shape=None)
+        return trace._replace(shape=builtins.tuple(
+            a if a == b else None for a, b in zip(trace.shape, key.shape)))
+    if isinstance(trace, builtins.tuple) and isinstance(key, builtins.tuple) \
+            and not isinstance(trace, _TensorKey) and not isinstance(key, _TensorKey):
+        if len(trace) != len(key):
+            return None
+        parts = builtins.tuple(_widened(a, b) for a, b in zip(trace, key))
+        return None if builtins.any(p is None and (a is not None or b is not None)
+                                    for p, a, b in zip(parts, trace, key)) else parts
+    return trace if _covers(trace, key) else None
 
 
 class Function:
     """What ``tf.function`` gives: calls the Python function (``python_function``), after
-    checking the arguments against ``input_signature`` when one was given; a method when set
-    on a class; ``get_concrete_function`` gives a :class:`ConcreteFunction` for arguments.
+    checking the arguments against ``input_signature`` when one was given, and counts the
+    traces TensorFlow would make (``experimental_get_tracing_count``; see :func:`function`);
+    a method when set on a class (each instance with its own traces, as in TensorFlow);
+    ``get_concrete_function`` gives a :class:`ConcreteFunction` for arguments.
 
     Args:
         python_function: the function called.
         input_signature: TensorSpecs its arguments must match, or None. Defaults to ``None``.
+        reduce_retracing: widen traces to shapes with None. Defaults to False.
 
     Raises (on a call):
         TypeError: an argument whose rank, sizes or dtype differ from its TensorSpec, or more
@@ -1225,63 +1342,116 @@ class Function:
         >>> square = numnet.function(lambda x: x * x)
         >>> float(square(numnet.constant(3.0))), square.python_function(2.0)
         (9.0, 4.0)
+        >>> _ = square(numnet.constant([1.0, 2.0])); square.experimental_get_tracing_count()
+        2
     """
 
-    def __init__(self, python_function, input_signature=None):
+    def __init__(self, python_function, input_signature=None,
+                 reduce_retracing: builtins.bool = False):
         functools.update_wrapper(self, python_function)
         self.python_function = python_function
         self.input_signature = input_signature
+        self._reduce_retracing = reduce_retracing
+        self._traces: builtins.list = []
+        self._bound = None
+
+    def _signature_key(self, args, kwargs):
+        if self.input_signature is not None:
+            return builtins.tuple(_trace_key(spec) for spec in self.input_signature)
+        try:
+            import inspect
+
+            bound = inspect.signature(self.python_function).bind(*args, **kwargs)
+            bound.apply_defaults()
+            return builtins.tuple((name, _trace_key(value))
+                                  for name, value in bound.arguments.items())
+        except (TypeError, ValueError):  # (a builtin, or arguments Python will refuse)
+            return (_trace_key(builtins.tuple(args)), _trace_key(dict(kwargs)))
+
+    def _trace(self, key) -> None:
+        """Count a trace for ``key`` unless one serves it already."""
+        if builtins.any(_covers(trace, key) for trace in self._traces):
+            return
+        if self._reduce_retracing:
+            for trace in self._traces:
+                wider = _widened(trace, key)
+                if wider is not None:
+                    self._traces.append(wider)
+                    return
+        self._traces.append(key)
 
     def __call__(self, *args, **kwargs):
         if self.input_signature is not None:
             args = _check_signature(self.python_function, self.input_signature, args)
+        if not _RUN_EAGERLY["on"]:
+            self._trace(self._signature_key(args, kwargs))
         return self.python_function(*args, **kwargs)
 
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        if self.input_signature is None:  # (a plain bound method: nothing to check per call)
-            return self.python_function.__get__(instance, owner)
-        return functools.partial(_call_bound, self, instance)
+        import weakref
+
+        if self._bound is None:
+            self._bound = weakref.WeakKeyDictionary()
+        try:
+            bound = self._bound.get(instance)
+        except TypeError:  # an instance that cannot be weakly referenced or hashed
+            return Function(types.MethodType(self.python_function, instance),
+                            self.input_signature, self._reduce_retracing)
+        if bound is None:
+            bound = Function(types.MethodType(self.python_function, instance),
+                             self.input_signature, self._reduce_retracing)
+            self._bound[instance] = bound
+        return bound
 
     def get_concrete_function(self, *args, **kwargs):
         """The function for arguments like ``args`` (Tensors or TensorSpecs): a
-        :class:`ConcreteFunction` whose signature is theirs."""
+        :class:`ConcreteFunction` whose signature is theirs (a trace, counted as TensorFlow
+        counts it, where none served them yet)."""
         specs = args or self.input_signature or ()
-        return ConcreteFunction(self, tuple(
+        specs = builtins.tuple(
             a if isinstance(a, TensorSpec) else TensorSpec.from_tensor(_to_tensor(a))
-            if isinstance(a, (Tensor, np.ndarray, builtins.list)) else a for a in specs),
-            kwargs)
+            if isinstance(a, (Tensor, np.ndarray, builtins.list)) else a for a in specs)
+        if not _RUN_EAGERLY["on"]:
+            self._trace(self._signature_key(specs, kwargs) if self.input_signature is None
+                        else self._signature_key((), {}))
+        return ConcreteFunction(self, specs, kwargs)
 
     def pretty_printed_concrete_signatures(self, verbose: builtins.bool = True) -> str:
-        """The input signature, one line (numnet keeps no traces)."""
+        """One line a trace: the function's name and its arguments' specs (or values)."""
         name = getattr(self.python_function, "__name__", "function")
-        specs = ", ".join(repr(s) for s in self.input_signature or ())
-        return f"{name}({specs})"
+        lines = []
+        for key in self._traces:
+            parts = [f"{item[0]}={item[1]!r}" if isinstance(item, builtins.tuple)
+                     and len(item) == 2 and isinstance(item[0], str) else repr(item)
+                     for item in key]
+            lines.append(f"{name}({', '.join(parts)})")
+        return "\n".join(lines)
 
     def experimental_get_tracing_count(self) -> int:
-        """0: numnet traces nothing (each call runs the Python function)."""
-        return 0
+        """The traces TensorFlow would have made so far (see :func:`function`)."""
+        return len(self._traces)
 
     def __repr__(self) -> str:
         return f"<numnet.function {getattr(self.python_function, '__qualname__', '?')}>"
 
 
-def _call_bound(function: Function, instance, *args, **kwargs):
-    """A method ``function`` called on ``instance``: the signature checks the arguments after
-    ``self``, as TensorFlow's does."""
-    args = _check_signature(function.python_function, function.input_signature, args)
-    return function.python_function(instance, *args, **kwargs)
+def _dtype_word(dtype) -> str:
+    return "string" if np.dtype(dtype) == np.dtype(object) else np.dtype(dtype).name
 
 
 class ConcreteFunction:
-    """``Function.get_concrete_function(...)``: callable on arguments that match
-    ``structured_input_signature`` (checked as a signature).
+    """``Function.get_concrete_function(...)``: callable on arguments of the dtypes of
+    ``structured_input_signature`` (as in TensorFlow, their shapes are not checked).
 
     Args:
         function: the Function it comes from.
         specs: the TensorSpecs (or values) of its positional arguments.
         kwargs: its keyword arguments.
+
+    Raises (on a call):
+        InvalidArgumentError: a Tensor argument of another dtype than its TensorSpec's.
 
     Example:
         >>> relu = numnet.function(lambda x: numnet.maximum(0.0, x))
@@ -1294,10 +1464,19 @@ class ConcreteFunction:
         self.function, self.structured_input_signature = function, (specs, kwargs)
 
     def __call__(self, *args, **kwargs):
-        specs = tuple(s for s in self.structured_input_signature[0] if isinstance(s, TensorSpec))
-        if len(specs) == len(self.structured_input_signature[0]):
-            args = _check_signature(self.function.python_function, specs, args)
-        return self.function.python_function(*args, **kwargs)
+        out = builtins.list(args)
+        for i, (arg, spec) in enumerate(zip(args, self.structured_input_signature[0])):
+            if not isinstance(spec, TensorSpec):
+                continue
+            value = arg if isinstance(arg, Tensor) else _to_tensor(arg, spec.dtype)
+            if value.dtype != spec.dtype:
+                raise errors.InvalidArgumentError(
+                    None, None, f"{getattr(self.function.python_function, '__name__', '?')}: "
+                    f"input {i} was expected to be a {_dtype_word(spec.dtype)} tensor but is a "
+                    f"{_dtype_word(value.dtype)} tensor; cast it (tf.cast) or get a concrete "
+                    "function for its dtype.")
+            out[i] = value
+        return self.function.python_function(*out, **kwargs)
 
     def pretty_printed_signature(self, verbose: builtins.bool = True) -> str:
         name = getattr(self.function.python_function, "__name__", "function")
@@ -1606,8 +1785,8 @@ _config_functions = {
     "list_logical_devices": list_logical_devices,
     "get_visible_devices": list_physical_devices,
     "set_visible_devices": _accept,
-    "run_functions_eagerly": _accept,
-    "functions_run_eagerly": lambda: True,
+    "run_functions_eagerly": run_functions_eagerly,
+    "functions_run_eagerly": functions_run_eagerly,
     "set_soft_device_placement": _accept,
     "experimental": _namespace(
         "numnet.config.experimental", "TensorFlow's ``tf.config.experimental``: accepted.",
@@ -1771,8 +1950,8 @@ _join({"LogicalDeviceConfiguration": collections.namedtuple(
        "set_logical_device_configuration": _accept,
        "get_logical_device_configuration": lambda device: None,
        "get_soft_device_placement": lambda: True,
-       "experimental_run_functions_eagerly": _accept,
-       "experimental_functions_run_eagerly": lambda: True}, config)
+       "experimental_run_functions_eagerly": run_functions_eagerly,
+       "experimental_functions_run_eagerly": functions_run_eagerly}, config)
 
 # ``import numnet.linalg`` and ``from numnet.io import gfile`` find the namespaces
 for _name in ("linalg", "image", "debugging", "io", "train", "summary", "test", "nest",
