@@ -135,6 +135,14 @@ class OwnStep:
         return loss.value
 
     def _results(self, loss_total: float, count: float) -> dict:
+        """The logs of the built-in steps so far: the mean loss of ``count`` rows whose losses
+        sum to ``loss_total``, and the compiled metrics. The loss tracker (``model.metrics[0]``)
+        is given the same state, so that ``get_metrics_result()`` and callbacks reading it see
+        the loss, as Keras's steps update it."""
+        tracker = self._loss_tracker
+        if tracker is not None and count:
+            tracker.total.assign(float(loss_total))
+            tracker.count.assign(float(count))
         if self._heads is not None:
             return self._heads.results(loss_total, count)
         logs = {"loss": float(loss_total) / count if count else float("nan")}
