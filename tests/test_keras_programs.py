@@ -958,6 +958,23 @@ EXPECTED = {
                     "loss_5": (None, of("loss_0", 0.8))},
     # what the guide shows of the streams: equal or not, moved, shared, rewound (a uniform of
     # 200 ints below 5 reaches 4; a stateless one below 4 reaches 3)
+    # traces as TensorFlow counts them: my_relu for a float scalar, a Python list and a float
+    # vector; double for int32, float32 and string scalars; one for an input_signature; [3]
+    # then [None] under reduce_retracing; num_steps 10 and 20, then one int32 scalar. MSE of
+    # (1, -1, 0, 4, 0) in int32: 18 // 5; tanh six times brings 2 + 1.5 to 1 or below
+    "tf_function_guide": {
+        **{key: (value, value) for key, value in (
+            ("function_value", 12), ("outer_value", 12), ("relu_traces", 3),
+            ("relu_list_sum", 1), ("eager_switch_on", 1), ("eager_traces", 0),
+            ("graph_traces", 1), ("mse", 3), ("mse_is_int32", 1), ("eager_mse_gap", 0),
+            ("double_traces_3", 3), ("double_string", 1), ("double_traces_still_3", 3),
+            ("concrete_traces", 3), ("concrete_refuses_int", 1), ("spec_traces", 3),
+            ("signature_refusals", 2), ("collatz_sum", 45), ("collatz_traces", 1),
+            ("reduced_traces", 2), ("python_argument_traces", 2),
+            ("tensor_argument_traces", 3), ("vector_matrix_traces", 2),
+            ("variable_read_each_call", 3), ("module_count", 2), ("tensor_array_sum", 9),
+            ("while_steps", 6), ("train_step_traces", 1))},
+        "while_sum": (0.92, 1.0), "loss_5": (None, of("loss_0", 0.2))},
     # x = arange(24) as (2, 3, 4): x[1, 1:3] sums 16..23 = 156, x[:, (T, F, T)] 184, x[1, (0, 0, 1),
     # (0, 1, 1)] is 12 + 13 + 17; five of the six promotions of int32/int64/float32/float64 are
     # float64; 2 + 2 + 1 of arange(5) batched by 2
@@ -1845,6 +1862,12 @@ KERAS_TOLERANCE = {
                     "padding_gap": ("abs", 1e-5), "test_accuracy": ("abs", 0.2),
                     "export_accuracy": ("abs", 0.2)},
     # numnet's streams are its own numbers: the guide's observations, and the accuracy
+    "tf_function_guide": {**TRAJECTORY, "while_sum": ("rel", 1e-6), **{key: ("abs", 0) for key in (
+        "relu_traces", "eager_traces", "graph_traces", "mse", "double_traces_3",
+        "double_traces_still_3", "concrete_traces", "concrete_refuses_int", "spec_traces",
+        "signature_refusals", "collatz_traces", "reduced_traces", "python_argument_traces",
+        "tensor_argument_traces", "vector_matrix_traces", "module_count", "while_steps",
+        "train_step_traces")}},
     "tf_numpy_api": {**TRAJECTORY, **{f"keras_{key}": ("rel", 1e-5) for key in
                                       list(TRAJECTORY)[:4]}, **{key: ("abs", 0) for key in (
         "is_tensor", "promoted_to_float64", "int_literal_int64", "float_literal_float64",
