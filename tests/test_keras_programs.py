@@ -498,6 +498,21 @@ EXPECTED = {
                                 "flexible_sum": (45, 45), "flexible_variables": (2, 2)},
     "addition_rnn": {"questions": (1200, 1200), "question_length": (5, 5),
                      "char_accuracy": (0.4, 1.0), "loss_5": (None, of("loss_0", 0.8))},
+    # e and 0.9876 as float32; 2,000 Examples of the seed-3 draw: feature1 sums to 3929, 411
+    # goats, 853 positive labels; tokens 0..i-1 for i < 6 (15 of them, summing to 20);
+    # matrices i * [[0, 1], [2, 3]]
+    "tf_tfrecord": {
+        **{key: (value, value) for key, value in (
+            ("e_as_float32", 2.7182817459106445), ("feature_bytes", 8),
+            ("example_bytes", 100), ("goat_feature1", 4),
+            ("goat_feature3", 0.9876000285148621), ("goat_is_bytes", 1),
+            ("records", 2000), ("feature1_sum", 3929), ("goats", 411), ("first_label", 0),
+            ("positives", 853), ("token_count", 15), ("token_sum", 20), ("matrix_sum", 90),
+            ("batch_dense_shape_1", 5), ("sequence_length", 3), ("sequence_sum", 4.5),
+            ("sequence_rows", 3))},
+        "feature3_sum": (-12.507009 - 1e-5, -12.507009 + 1e-5),
+        "first_feature3": (-1.2954631 - 1e-6, -1.2954631 + 1e-6),
+        "accuracy": (0.8, 1.0), "loss_3": (None, of("loss_0", 0.6))},
     # Normalization 1 + 1, Fee's 5 tokens, Breed1's and Vaccinated's 5 and 4
     # 7 + 8 + 9 font rows, m_label 65.. in each; the titanic's 3 numbers normalised and its
     # strings one-hot: sex 2 + [UNK], class 3 + 1, embark_town 3 + 1, alone 2 + 1
@@ -958,6 +973,17 @@ EXPECTED = {
                     "loss_5": (None, of("loss_0", 0.8))},
     # what the guide shows of the streams: equal or not, moved, shared, rewound (a uniform of
     # 200 ints below 5 reaches 4; a stateless one below 4 reaches 3)
+    # a 20x20 PNG read back as written, resized to 16x16 and scaled to [-1, 1]; the sign of the
+    # input gradient is +-1 everywhere; the attack takes the test accuracy from 1 to below 0.5
+    "tf_adversarial_fgsm": {
+        **{key: (value, value) for key, value in (
+            ("decoded_equal", 1), ("image_rank", 4), ("trainable_after_freeze", 0),
+            ("perturbation_shape_sum", 36), ("perturbation_abs_max", 1),
+            *((f"adv_in_range_{i}", 1) for i in range(4)))},
+        "image_min": (-1.0, -0.5), "image_max": (0.5, 1.0), "probs_sum": (1 - 1e-5, 1 + 1e-5),
+        "loss_3": (None, of("loss_0", 0.5)), "adv_accuracy_0": (0.95, 1.0),
+        "adv_accuracy_3": (0.0, 0.5), "adv_loss_3": (of("adv_loss_1"), None),
+        "adv_loss_1": (of("adv_loss_0"), None)},
     # traces as TensorFlow counts them: my_relu for a float scalar, a Python list and a float
     # vector; double for int32, float32 and string scalars; one for an input_signature; [3]
     # then [None] under reduce_retracing; num_steps 10 and 20, then one int32 scalar. MSE of
@@ -1187,6 +1213,18 @@ EXPECTED = {
         "beta_mean": (0.47, 0.53), "beta_extreme_share": (0.63, 0.71),
         "mixup_test_accuracy": (0.6, 1.0), "cutmix_test_accuracy": (0.0, 1.0),
         "simple_test_loss": (0.0, None), "loss_2": (None, of("loss_0", 0.8))},
+    # the probe: labels [0, 0, 1] and unit features at 0 and 60 degrees and 90 (length 2):
+    # the n-pairs cross-entropy against rows [.5, .5, 0], [.5, .5, 0], [0, 0, 1] by hand;
+    # frozen: only the two Dense layers of the head train
+    "supervised_contrastive": {
+        **{key: (value, value) for key, value in (
+            ("baseline_trainable", 8), ("frozen_trainable", 4), ("encoder_trainable", 0),
+            ("encoder_unchanged", 1))},
+        "probe_loss": (of("probe_by_hand", 1 - 1e-6), of("probe_by_hand", 1 + 1e-6)),
+        "normalization_mean": (of("pixel_mean", 1 - 1e-5), of("pixel_mean", 1 + 1e-5)),
+        "baseline_loss_last": (None, of("baseline_loss_0", 0.5)),
+        "pretrain_loss_last": (None, of("pretrain_loss_0", 0.97)),
+        "baseline_accuracy": (0.85, 1.0), "contrastive_accuracy": (0.6, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -1524,6 +1562,14 @@ KERAS_TOLERANCE = {
                                 "submodules": ("abs", 0), "module_variables": ("abs", 0)},
     "addition_rnn": {**TRAJECTORY, "params": ("abs", 0), "char_accuracy": ("abs", 0.01),
                      "exact_answers": ("abs", 0.02)},
+    "tf_tfrecord": {
+        **{key: ("abs", 0) for key in (
+            "e_as_float32", "feature_bytes", "example_bytes", "goat_feature1", "goat_feature3",
+            "goat_is_bytes", "records", "feature1_sum", "goats", "first_label", "positives",
+            "token_count", "token_sum", "matrix_sum", "batch_dense_shape_1", "sequence_length",
+            "sequence_sum", "sequence_rows")},
+        **{key: ("rel", 1e-6) for key in ("feature3_sum", "first_feature3")},
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(4)}, "accuracy": ("abs", 0.01)},
     # the abalone regression starts from a NumPy draw on unshuffled batches, but TensorFlow's
     # own fit on make_csv_dataset's batches leaves its fit on the same arrays after the first
     # epoch (equal data, loss_1 120.1496 against 120.1589 at a rate of 0.001), where numnet's
@@ -1862,6 +1908,10 @@ KERAS_TOLERANCE = {
                     "padding_gap": ("abs", 1e-5), "test_accuracy": ("abs", 0.2),
                     "export_accuracy": ("abs", 0.2)},
     # numnet's streams are its own numbers: the guide's observations, and the accuracy
+    "tf_adversarial_fgsm": {**TRAJECTORY, **{f"adv_loss_{i}": ("rel", 1e-4) for i in range(4)},
+                            **{f"adv_accuracy_{i}": ("abs", 0.05) for i in range(4)},
+                            **{key: ("rel", 1e-5) for key in ("image_min", "image_max")},
+                            "perturbation_sum": ("abs", 4)},
     "tf_function_guide": {**TRAJECTORY, "while_sum": ("rel", 1e-6), **{key: ("abs", 0) for key in (
         "relu_traces", "eager_traces", "graph_traces", "mse", "double_traces_3",
         "double_traces_still_3", "concrete_traces", "concrete_refuses_int", "spec_traces",
@@ -2052,6 +2102,13 @@ KERAS_TOLERANCE = {
             "resnet_params", "resnet_penalties", "simple_test_accuracy")},
         "simple_test_loss": ("rel", 5e-3), "beta_mean": ("abs", 0.04),
         "beta_extreme_share": ("abs", 0.05), "mixup_test_accuracy": ("abs", 0.4)},
+    # random flips, rotations, zooms and dropout are each framework's own: levels only
+    "supervised_contrastive": {
+        **{key: ("abs", 0) for key in (
+            "baseline_trainable", "frozen_trainable", "encoder_trainable", "encoder_unchanged")},
+        "probe_loss": ("rel", 1e-6), "normalization_mean": ("rel", 1e-5),
+        "pretrain_loss_0": ("abs", 0.25), "pretrain_loss_last": ("abs", 0.25),
+        "baseline_accuracy": ("abs", 0.12), "contrastive_accuracy": ("abs", 0.35)},
 }
 
 # Programs with no Keras comparison, and why.

@@ -409,9 +409,10 @@ _INT64_LOW, _INT64_HIGH = -(2**63), 2**63 - 1
 
 
 def _to_int(value) -> int:
-    if isinstance(value, (float, np.floating, np.bool_, str, bytes)):
+    if isinstance(value, (bool, float, np.floating, np.bool_, str, bytes)):
         raise TypeError(f"Int64List(value): expected integers, given {type(value).__name__} "
-                        f"{value!r:.60}; convert with int(value) first.")
+                        f"{value!r:.60} (TensorFlow refuses booleans and floats too); "
+                        "convert with int(value) first.")
     try:
         number = int(value.__index__())
     except (AttributeError, TypeError):
@@ -670,18 +671,18 @@ class FloatList(_ValueList):
 
 
 class Int64List(_ValueList):
-    """A list of int64 integers, a ``Feature``'s ``int64_list`` (``tf.train.Int64List``);
-    booleans are stored as 0 and 1.
+    """A list of int64 integers, a ``Feature``'s ``int64_list`` (``tf.train.Int64List``).
 
     Args:
-        value: the integers (Python or NumPy integers, bools). Defaults to none.
+        value: the integers (Python or NumPy integers). Defaults to none.
 
     Raises:
-        TypeError: an item that is not an integer (a float must be converted first).
+        TypeError: an item that is not an integer: a float or a bool must be converted
+            first (``int(flag)``), as TensorFlow requires.
         ValueError: an integer outside int64's range.
 
     Example:
-        >>> Int64List(value=[1, True]).value[:]
+        >>> Int64List(value=[1, int(True)]).value[:]
         [1, 1]
     """
 
