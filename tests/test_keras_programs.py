@@ -980,7 +980,7 @@ EXPECTED = {
             ("decoded_equal", 1), ("image_rank", 4), ("trainable_after_freeze", 0),
             ("perturbation_shape_sum", 36), ("perturbation_abs_max", 1),
             *((f"adv_in_range_{i}", 1) for i in range(4)))},
-        "image_min": (-1.0, -0.5), "image_max": (0.5, 1.0), "probs_sum": (1 - 1e-5, 1 + 1e-5),
+        "image_min": (-1.0, -0.5), "image_max": (0.0, 1.0), "probs_sum": (1 - 1e-5, 1 + 1e-5),
         "loss_3": (None, of("loss_0", 0.5)), "adv_accuracy_0": (0.95, 1.0),
         "adv_accuracy_3": (0.0, 0.5), "adv_loss_3": (of("adv_loss_1"), None),
         "adv_loss_1": (of("adv_loss_0"), None)},
