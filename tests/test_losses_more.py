@@ -669,3 +669,32 @@ def test_keras_short_names_of_binary_crossentropy():
     y, p = np.array([[1.0], [0.0]], "float32"), np.array([[0.9], [0.2]], "float32")
     expected = -(np.log(0.9) + np.log(0.8)) / 2
     np.testing.assert_allclose(float(losses.get("bce")(y, p)), expected, rtol=1e-6)
+
+
+def test_a_loss_that_overrides_call_itself_is_what_fit_minimizes():
+    # Keras's compile calls the loss object, so a subclass may override __call__ instead of
+    # call (the supervised contrastive example's loss); a built-in's fused path must not skip it
+    class ThreeMeanAbs(numnet.losses.Loss):
+        def __call__(self, y_true, y_pred, sample_weight=None):
+            return 3.0 * numnet.ops.mean(numnet.ops.abs(y_pred - y_true))
+
+    class DoubleMse(numnet.losses.MeanSquaredError):
+        def __call__(self, y_true, y_pred, sample_weight=None):
+            return 2.0 * super().__call__(y_true, y_pred, sample_weight)
+
+    x = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]], "float32")
+    y = np.array([[1.0], [0.0], [2.0]], "float32")
+    w = np.array([[0.5], [-0.25]], "float32")
+    pred = x @ w
+    for loss, value, grad in (
+            (ThreeMeanAbs(), 3.0 * np.mean(np.abs(pred - y)),
+             3.0 * x.T @ np.sign(pred - y) / 3),
+            (DoubleMse(), 2.0 * np.mean((pred - y) ** 2), 2.0 * x.T @ (2 * (pred - y)) / 3)):
+        model = numnet.Sequential([numnet.Input((2,)), numnet.layers.Dense(1, use_bias=False)])
+        model.set_weights([w])
+        model.compile(optimizer=numnet.optimizers.SGD(0.1), loss=loss)
+        history = model.fit(x, y, batch_size=3, epochs=1, shuffle=False, verbose=0)
+        np.testing.assert_allclose(history.history["loss"][0], value, rtol=1e-6)
+        np.testing.assert_allclose(model.get_weights()[0], w - 0.1 * grad, rtol=1e-6)
+        np.testing.assert_allclose(model.evaluate(x, y, verbose=0), float(loss(y, model(x))),
+                                   rtol=1e-6)

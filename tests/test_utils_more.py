@@ -386,3 +386,17 @@ def test_smart_resize_is_keras_s():
         ours = numnet.preprocessing.image.smart_resize(x, size, interpolation, data_format)
         theirs = keras.preprocessing.image.smart_resize(x, size, interpolation, data_format)
         np.testing.assert_allclose(ours, np.asarray(theirs), atol=1e-5)
+
+
+def test_normalize_of_a_tensor_is_a_tensor_that_gradients_flow_through():
+    # Keras's utils.normalize: NumPy in, NumPy out; a tensor goes through ops.normalize
+    assert isinstance(utils.normalize(np.array([[3.0, 4.0]], "float32")), np.ndarray)
+    v = numnet.Variable(np.array([[3.0, 4.0]], "float32"))
+    with numnet.GradientTape() as tape:
+        first = utils.normalize(v, axis=1, order=2)[0, 0]
+    np.testing.assert_allclose(first.numpy(), 0.6, rtol=1e-6)
+    # d(x0 / |x|)/dx = (|x|^2 e0 - x0 x) / |x|^3 = ([16, -12]) / 125
+    np.testing.assert_allclose(tape.gradient(first, v).numpy(), [[0.128, -0.096]], rtol=1e-5)
+    inputs = numnet.Input((2,))
+    model = numnet.Model(inputs, utils.normalize(inputs))
+    np.testing.assert_allclose(model.predict(np.array([[0.0, 2.0]]), verbose=0), [[0.0, 1.0]])

@@ -930,7 +930,10 @@ class Loss(Configurable):
     def reduced(self, y_true, y_pred: Tensor, sample_weight=None) -> Tensor:
         """The reduced loss without the checks of ``__call__`` (of the arguments, and of the
         labels' range where that costs a pass): for the training loop, whose data was checked
-        once before the first step."""
+        once before the first step. A subclass that overrides ``__call__`` itself (Keras's
+        compile calls the loss object, so its ``__call__`` is the loss) is called as it is."""
+        if type(self).__call__ is not Loss.__call__:
+            return self(y_true, y_pred, sample_weight)
         y_pred = self._in_loss_dtype(y_pred)
         values = self.call(y_true, y_pred)
         return reduce_values(values, sample_weight, self.reduction, self.mask(y_true, values))
@@ -1032,6 +1035,8 @@ class LossFunctionWrapper(Loss):
     def reduced(self, y_true, y_pred: Tensor, sample_weight=None) -> Tensor:
         """As ``Loss.reduced``; an unweighted batch mean of a softmax cross-entropy from logits
         is one fused node."""
+        if type(self).__call__ is not Loss.__call__:
+            return self(y_true, y_pred, sample_weight)
         y_pred = self._in_loss_dtype(y_pred)
         if sample_weight is None and self.reduction in ("sum_over_batch_size", "mean"):
             batch_mean = _BATCH_MEANS.get(self.fn) if isinstance(self.fn, FunctionType) else None

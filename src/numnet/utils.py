@@ -108,22 +108,30 @@ def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
     return out
 
 
-def normalize(x, axis: int = -1, order: int = 2) -> np.ndarray:
+def normalize(x, axis: int = -1, order: int = 2):
     """x divided by its L-order norm along ``axis`` (zero rows stay zero).
 
+    A NumPy array gives a NumPy array; anything else (a tensor, a symbolic tensor in a
+    functional model, a list) goes through ``numnet.ops.normalize``, so the result is a tensor
+    that gradients flow through (the norm then has a floor of ``epsilon()``, 1e-7), as Keras's.
+
     Args:
-        x: an array.
+        x: an array or a tensor.
         axis: the axis the norm is taken along. Defaults to ``-1``.
         order: the norm's order (2: Euclidean). Defaults to ``2``.
 
     Returns:
-        A float array of x's float dtype (float32 for integers), as Keras's.
+        A float array of x's float dtype (float32 for integers) for a NumPy array, else a
+        float tensor.
 
     Example:
         >>> numnet.utils.normalize(np.array([[3.0, 4.0]], "float32"))
         array([[0.6, 0.8]], dtype=float32)
     """
-    x = np.asarray(x)
+    if not isinstance(x, np.ndarray):
+        from . import ops
+
+        return ops.normalize(x, axis=axis, order=order)
     x = x if x.dtype.kind == "f" else x.astype(np.float32)
     norm = np.linalg.norm(x, ord=order, axis=axis, keepdims=True)
     return x / np.where(norm == 0, 1, norm)
