@@ -449,3 +449,20 @@ def test_reshape_error_names_the_sizes():
         numnet.ops.reshape(np.ones((2, 3), "float32"), [4])
     assert info.value.size == 6 and info.value.shape == (4,)
     assert isinstance(info.value, ValueError)
+
+
+def test_symbolic_tensors_are_named_as_keras_names_them():
+    """``Input(name=...)`` names its tensor; other symbolic tensors are "keras_tensor",
+    "keras_tensor_1", ... (Keras 3's KerasTensor names, after clear_session), so
+    ``[t.name for t in model.inputs]`` gives the feature names programs key their data by."""
+    numnet.backend.clear_session()
+    a = numnet.Input((2,))
+    b = numnet.Input((2,), name="bee")
+    c = numnet.layers.Dense(3)(a)
+    d = numnet.layers.Add()([a, b])
+    assert [a.name, b.name, c.name, d.name, (a + 1).name] == [
+        "keras_tensor", "bee", "keras_tensor_1", "keras_tensor_2", "keras_tensor_3"]
+    model = numnet.Model([a, b], [c, d])
+    assert [t.name for t in model.inputs] == ["keras_tensor", "bee"]
+    assert [t.name for t in model.outputs] == ["keras_tensor_1", "keras_tensor_2"]
+    assert [layer.name for layer in model.layers[:2]] == ["input_layer", "bee"]

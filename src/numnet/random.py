@@ -194,7 +194,7 @@ def _is_dtype_name(value) -> bool:
         return True
     return hasattr(value, "as_numpy_dtype") or (
         not isinstance(value, (numbers.Number, list, tuple, numpy.ndarray, Tensor))
-        and hasattr(value, "name"))
+        and hasattr(value, "name") and not getattr(value, "_symbolic", False))
 
 
 def gamma(shape, alpha, dtype=None, seed=None, beta=None, name=None) -> Tensor:

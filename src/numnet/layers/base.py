@@ -1024,6 +1024,7 @@ class SymbolicTensor:
     """
 
     _symbolic = True
+    _name = None
 
     def __init__(self, shape, input_layer: InputLayer | None, layers=(), *, parents=None,
                  merged: bool = False, dtype=None):
@@ -1044,6 +1045,18 @@ class SymbolicTensor:
             parents = (parent,)
         self.parents = tuple(parents or ())
         self._layer = self.layers[-1] if self.layers else None
+
+    @property
+    def name(self) -> str:
+        """The tensor's name, as Keras's KerasTensor: the ``name`` given to ``Input``, else
+        "keras_tensor", "keras_tensor_1", ... (numbered when first read)."""
+        if self._name is None:
+            self._name = unique_name("keras_tensor")
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = str(value)
 
     @property
     def layer(self) -> Layer:
@@ -1225,5 +1238,7 @@ def Input(shape=None, batch_size=None, dtype=None, name=None, **kwargs) -> Symbo
     """
     layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, **kwargs)
     tensor = SymbolicTensor(layer._declared_input_shape, layer)
+    if name is not None:
+        tensor.name = name
     layer._io = (tensor, tensor)
     return tensor
