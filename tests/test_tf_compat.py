@@ -617,3 +617,19 @@ def test_shape_functions_take_tensorflow_s_name_argument():
     assert len(tf.unstack(x, name="u")) == 3
     assert tf.shape(x, name="s").numpy().tolist() == [3, 4]
     assert int(tf.rank(x, name="r")) == 2 and int(tf.size(x, name="n")) == 12
+
+
+def test_clip_by_value_keeps_the_dtype_of_its_tensor():
+    """TensorFlow converts the bounds to the tensor's dtype: Python ints or floats beside a
+    float32 tensor leave it float32 (a DeepDream loop feeds the result back into a float32
+    input_signature), ints beside int32 stay int32; the gradient is 1 inside, 0 where clipped."""
+    x = tf.Variable([-2.0, 0.5, 3.0])
+    with tf.GradientTape() as tape:
+        out = tf.clip_by_value(x, -1, 1)
+    assert out.dtype == np.float32 and out.numpy().tolist() == [-1.0, 0.5, 1.0]
+    assert tape.gradient(tf.reduce_sum(out), x).numpy().tolist() == [0.0, 1.0, 0.0]
+    assert tf.clip_by_value(x, -1.0, 1.0).dtype == np.float32
+    ints = tf.clip_by_value(tf.constant([3, -4]), 0, 2)
+    assert ints.dtype == np.int32 and ints.numpy().tolist() == [2, 0]
+    rows = tf.clip_by_value(tf.constant([[3.0, -4.0]]), [[0.0, -1.0]], [[1.0, 2.0]])
+    assert rows.numpy().tolist() == [[1.0, -1.0]]

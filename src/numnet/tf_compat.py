@@ -910,9 +910,17 @@ def divide_no_nan(x, y, name: str | None = None) -> Tensor:
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name: str | None = None) -> Tensor:
-    """``t`` clipped to [clip_value_min, clip_value_max]; no gradient where it was clipped."""
-    low, high = _values(clip_value_min, clip_value_max)
-    return _ops.clip(_to_tensor(t), backend.to_device(low), backend.to_device(high))
+    """``t`` clipped to [clip_value_min, clip_value_max], in ``t``'s dtype (the bounds are
+    converted to it, as TensorFlow converts them); no gradient where it was clipped.
+
+    Example:
+        >>> numnet.clip_by_value(numnet.constant([-2.0, 0.5, 3.0]), -1, 1).numpy().tolist()
+        [-1.0, 0.5, 1.0]
+    """
+    t = _to_tensor(t)
+    low, high = (backend.to_device(bound, dtype=t.dtype)
+                 for bound in _values(clip_value_min, clip_value_max))
+    return _ops.clip(t, low, high)
 
 
 def sign(x, name: str | None = None) -> Tensor:
