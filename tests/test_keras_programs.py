@@ -1236,6 +1236,17 @@ EXPECTED = {
         "baseline_loss_last": (None, of("baseline_loss_0", 0.5)),
         "pretrain_loss_last": (None, of("pretrain_loss_0", 0.97)),
         "baseline_accuracy": (0.85, 1.0), "contrastive_accuracy": (0.6, 1.0)},
+    # 192 images in batches of 64 without the remainder: 3 steps an epoch, 4 epochs; the
+    # probe: the cross-correlation loss of 8 fixed pairs of 3-wide embeddings by hand
+    "barlow_twins": {
+        **{key: (value, value) for key, value in (
+            ("view_shape_sum", 99), ("views_in_range", 1), ("views_differ", 1), ("batches", 3),
+            ("pairs_aligned", 1), ("reshuffled", 1), ("twin_params", 10656), ("iterations", 12),
+            ("linear_trainable", 2), ("encoder_unchanged", 1))},
+        "grey_error": (0.0, 1e-6),
+        "probe_loss": (of("probe_by_hand", 1 - 1e-5), of("probe_by_hand", 1 + 1e-5)),
+        "loss_last": (None, of("loss_0", 0.95)),
+        "linear_loss_last": (None, of("linear_loss_0", 0.97)), "val_accuracy": (0.25, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -2130,6 +2141,14 @@ KERAS_TOLERANCE = {
         "probe_loss": ("rel", 1e-6), "normalization_mean": ("rel", 1e-5),
         "pretrain_loss_0": ("abs", 0.25), "pretrain_loss_last": ("abs", 0.25),
         "baseline_accuracy": ("abs", 0.12), "contrastive_accuracy": ("abs", 0.35)},
+    # the augmentations draw from each framework's own generator: levels only
+    "barlow_twins": {
+        **{key: ("abs", 0) for key in (
+            "view_shape_sum", "views_in_range", "views_differ", "batches", "pairs_aligned",
+            "reshuffled", "twin_params", "iterations", "linear_trainable", "encoder_unchanged")},
+        "grey_error": ("abs", 1e-6), "probe_loss": ("rel", 1e-5), "loss_0": ("abs", 6.0),
+        "loss_last": ("abs", 10.0), "linear_loss_0": ("abs", 0.15),
+        "linear_loss_last": ("abs", 0.2), "val_accuracy": ("abs", 0.35)},
 }
 
 # Programs with no Keras comparison, and why.
