@@ -973,6 +973,18 @@ EXPECTED = {
                     "loss_5": (None, of("loss_0", 0.8))},
     # what the guide shows of the streams: equal or not, moved, shared, rewound (a uniform of
     # 200 ints below 5 reaches 4; a stateless one below 4 reaches 3)
+    # 10 steps in calls of 4, 4 and 2; one trace for the input_signature however the image's
+    # size changes; octaves of a 36x44 image: 36 / 1.3^2 = 21.3 rows, 44 * 1.3^2 = 74.4 columns;
+    # gradients divided by their standard deviation
+    "tf_deepdream": {
+        **{key: (value, value) for key, value in (
+            ("dream_calls", 3), ("dream_traces", 1), ("dream_is_uint8", 1),
+            ("octave_first_height", 21), ("octave_last_width", 74), ("octave_result_height", 36),
+            ("octave_is_uint8", 1), ("roll_back_gap", 0), ("roll_by_hand_gap", 0),
+            ("tiled_height", 46), ("tiled_traces", 1))},
+        **{f"tiled_std_{octave}": (1 - 1e-4, 1 + 1e-4) for octave in (-1, 0, 1)},
+        "dream_loss_2": (of("dream_loss_0", 1.05), None), "dream_changed": (1.0, None),
+        "tiled_loss_after": (of("tiled_loss_before", 1.05), None)},
     # 48x40 pictures scaled to 24 on the long side; Gram matrices of 8, 12 and 16 channels,
     # symmetric; the frozen extractor trains nothing; the clipped image stays in [0, 1]; the
     # total variation by hand is tf.image.total_variation's
@@ -1930,6 +1942,15 @@ KERAS_TOLERANCE = {
                     "padding_gap": ("abs", 1e-5), "test_accuracy": ("abs", 0.2),
                     "export_accuracy": ("abs", 0.2)},
     # numnet's streams are its own numbers: the guide's observations, and the accuracy
+    # the tiled dream rolls the image by tf.random.uniform shifts, TensorFlow's and numnet's
+    # streams apart: only its loss's rise is compared, loosely
+    "tf_deepdream": {
+        **{key: ("rel", 1e-5) for key in (
+            "dream_loss_0", "dream_loss_1", "dream_loss_2", "dream_mean", "dream_changed",
+            "octave_last_loss", "tiled_loss_before")},
+        **{key: ("abs", 0) for key in ("dream_traces", "octave_first_height",
+                                       "octave_last_width", "tiled_height", "tiled_traces")},
+        "octave_mean": ("abs", 0.05), "tiled_loss_after": ("rel", 0.1)},
     # from the third step on, the total-variation run follows TensorFlow's to 5e-3 only: |x|'s
     # gradient at a tie of two pixels is 0, and float rounding decides whether a tie stays one
     "tf_style_transfer": {
