@@ -104,6 +104,14 @@ def test_long_crc_equals_the_byte_loop(size):
     assert tfrecord.crc32c(data) == tfrecord._register(0xFFFFFFFF, data) ^ 0xFFFFFFFF
 
 
+def test_many_checksums_at_once_equal_one_at_a_time():
+    rng = np.random.default_rng(5)
+    chunks = [rng.integers(0, 256, int(n), dtype=np.uint8).tobytes()
+              for n in rng.integers(0, 6000, 300)] + [b"", b"a", b"ab", b"abc", b"abcd"]
+    assert tfrecord.crc32c_many(chunks) == [tfrecord.crc32c(c) for c in chunks]
+    assert tfrecord.frame_many(chunks[:3]) == b"".join(tfrecord.frame(c) for c in chunks[:3])
+
+
 def test_masked_crc_and_a_frame_as_tensorflow_writes_them():
     # TensorFlow's framing of an empty record and of b"a" (bytes from tf.io.TFRecordWriter)
     assert tfrecord.frame(b"") == bytes.fromhex("000000000000000029039807d8ea82a2")
@@ -213,10 +221,10 @@ def test_text_format_is_tensorflows():
     example = tf.train.Example(features=tf.train.Features(feature={
         "é\t": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"a\tb\rc\x7f\xff"])),
         "n": tf.train.Feature()}))
-    assert repr(example) == (
-        'features {\n  feature {\n    key: "n"\n    value {\n    }\n  }\n'
-        '  feature {\n    key: "é\\t"\n    value {\n      bytes_list {\n'
-        '        value: "a\\tb\\rc\\177\\377"\n      }\n    }\n  }\n}\n')
+    assert repr(example) == (  # entries in the order they were given
+        'features {\n  feature {\n    key: "é\\t"\n    value {\n      bytes_list {\n'
+        '        value: "a\\tb\\rc\\177\\377"\n      }\n    }\n  }\n'
+        '  feature {\n    key: "n"\n    value {\n    }\n  }\n}\n')
     assert str(tf.train.Example()) == ""
     assert str(tf.train.Example(features=tf.train.Features())) == "features {\n}\n"
 
@@ -572,6 +580,18 @@ def flip(position):
 def test_a_damaged_data_byte_is_a_bad_data_crc(tmp_path, compression):
     message = damaged(tmp_path, flip(21 + 12 + 3), compression)
     assert "record 1 (at byte 21" in message and "bad data CRC" in message
+
+
+def test_the_records_before_a_damaged_one_are_read(tmp_path):
+    write(tmp_path / "f", [bytes([i]) * 50 for i in range(20)])
+    data = bytearray((tmp_path / "f").read_bytes())
+    data[12 * 66 + 20] ^= 1  # a data byte of record 12
+    (tmp_path / "f").write_bytes(bytes(data))
+    got = []
+    with pytest.raises(DataLossError, match=r"record 12 \(at byte 792\).*bad data CRC"):
+        for record in tf.data.TFRecordDataset(str(tmp_path / "f")).as_numpy_iterator():
+            got.append(record)
+    assert got == [bytes([i]) * 50 for i in range(12)]
 
 
 def test_a_damaged_length_is_a_bad_length_crc(tmp_path):

@@ -19,9 +19,10 @@ file (or, compressed, the stream read so far) really holds that many bytes, read
 chunks; a record with a wrong checksum or cut short raises ``tf.errors.DataLossError`` (also an
 OSError) naming the file, the record's index and byte offset, and what is wrong.
 
-CRC-32C is computed table-driven: a short record by a loop over its bytes, a long one (from
-4 KiB) by NumPy over 1 KiB lanes at once, the lanes' checksums then chained by a precomputed
-"1 KiB of zeros" map (about 100 MB/s: a 10 MB record takes about a tenth of a second).
+CRC-32C is computed table-driven with NumPy: a long record (from 4 KiB) over 1 KiB lanes at
+once, the lanes' checksums then chained by a precomputed "1 KiB of zeros" map (a 10 MB record
+in about 0.1 s); short records a megabyte of them at a time, stacked as the columns of one
+array (10 MB of 1 KB records written or read in about 0.4 s).
 """
 
 from __future__ import annotations
@@ -111,6 +112,58 @@ def crc32c(data) -> int:
     return _register(0xFFFFFFFF, data) ^ 0xFFFFFFFF
 
 
+def crc32c_many(chunks: list) -> list[int]:
+    """The CRC-32C of each of many byte strings, as ``[crc32c(c) for c in chunks]`` but
+    vectorised: strings of similar length are stacked, right-aligned behind zero bytes (zeros
+    before a zero register leave it zero), as the columns of one array, and the table step runs
+    over all of them at once. The starting register 0xFFFFFFFF is folded into the data: it is
+    the same as a zero register with the first four bytes complemented.
+
+    Example:
+        >>> crc32c_many([b"123456789", b"", b"a"]) == [crc32c(b"123456789"), 0, crc32c(b"a")]
+        True
+    """
+    out = [0] * len(chunks)
+    short = []
+    for index, chunk in enumerate(chunks):
+        if len(chunk) >= _LONG or len(chunk) < 4:
+            out[index] = crc32c(chunk)
+        else:
+            short.append(index)
+    if len(short) < 8:
+        for index in short:
+            out[index] = crc32c(chunks[index])
+        return out
+    short.sort(key=lambda i: len(chunks[i]))
+    start = 0
+    while start < len(short):
+        low = len(chunks[short[start]])
+        stop = start + 1
+        while (stop < len(short) and stop - start < 4096
+               and len(chunks[short[stop]]) <= low + low // 4 + 64):
+            stop += 1
+        group = short[start:stop]
+        width = len(chunks[group[-1]])
+        rows = np.frombuffer(b"".join(bytes(width - len(chunks[i])) + bytes(chunks[i])
+                                      for i in group), dtype=np.uint8).reshape(len(group), width)
+        rows = rows.copy()
+        first = width - np.array([len(chunks[i]) for i in group])
+        line = np.arange(len(group))
+        for k in range(4):
+            rows[line, first + k] ^= 0xFF
+        crc = np.zeros(len(group), dtype=np.uint32)
+        for column in rows.T.copy():
+            crc = _TABLE_NP[(crc ^ column) & 0xFF] ^ (crc >> 8)
+        for index, value in zip(group, (crc ^ np.uint32(0xFFFFFFFF)).tolist()):
+            out[index] = value
+        start = stop
+    return out
+
+
+def _mask(crc: int) -> int:
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
 def masked_crc32c(data) -> int:
     """The masked CRC-32C that a TFRecord stores: the checksum rotated right by 15 bits plus
     0xa282ead8, modulo 2**32.
@@ -119,16 +172,24 @@ def masked_crc32c(data) -> int:
         >>> masked_crc32c(b"")
         2726488792
     """
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+    return _mask(crc32c(data))
 
 
 def frame(data: bytes) -> bytes:
     """One record as it is written to a TFRecord file: length, its masked CRC, the data and
     the data's masked CRC."""
-    length = struct.pack("<Q", len(data))
-    return b"".join((length, struct.pack("<I", masked_crc32c(length)), data,
-                     struct.pack("<I", masked_crc32c(data))))
+    return frame_many([data])
+
+
+def frame_many(records: list) -> bytes:
+    """Records framed one after another, their checksums computed together."""
+    lengths = [struct.pack("<Q", len(data)) for data in records]
+    crcs = crc32c_many(lengths + list(records))
+    parts = []
+    for index, data in enumerate(records):
+        parts += (lengths[index], struct.pack("<I", _mask(crcs[index])), data,
+                  struct.pack("<I", _mask(crcs[len(records) + index])))
+    return b"".join(parts)
 
 
 # ----------------------------------------------------------------------------- options
@@ -268,18 +329,30 @@ class TFRecordWriter:
         self._options = options
         self._compressor = options._compressor() if options.compression_type else None
         self._file = open(self._path, "wb")
+        self._pending, self._pending_bytes = [], 0
 
     def write(self, record) -> None:
         """Append one record (bytes, or a scalar string Tensor)."""
         if self._file is None:
             raise ValueError(f"TFRecordWriter.write: the writer of {self._path!r} is closed; "
                              "make a new TFRecordWriter to write again.")
-        framed = frame(_record_bytes(record, "TFRecordWriter.write(record)"))
-        self._file.write(self._compressor.compress(framed) if self._compressor else framed)
+        data = _record_bytes(record, "TFRecordWriter.write(record)")
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        if self._pending_bytes >= _CHUNK or len(self._pending) >= 4096:
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        """Frame the records held back (their checksums computed together) and write them."""
+        if self._pending:
+            framed = frame_many(self._pending)
+            self._pending, self._pending_bytes = [], 0
+            self._file.write(self._compressor.compress(framed) if self._compressor else framed)
 
     def flush(self) -> None:
         """Write what is buffered to the file (a compressed stream is sync-flushed)."""
         if self._file is not None:
+            self._write_pending()
             if self._compressor:
                 self._file.write(self._compressor.flush(zlib.Z_SYNC_FLUSH))
             self._file.flush()
@@ -287,6 +360,7 @@ class TFRecordWriter:
     def close(self) -> None:
         """Finish the file (ends the compressed stream) and close it."""
         if self._file is not None:
+            self._write_pending()
             if self._compressor:
                 self._file.write(self._compressor.flush(zlib.Z_FINISH))
             self._file.close()
@@ -355,7 +429,9 @@ def _read(handle, size: int) -> bytes:
 
 def read_records(path: str, compression: str = "", buffer_size=None,
                  where: str = "TFRecordDataset"):
-    """The data of each record of the TFRecord file ``path``, checked, as bytes.
+    """The data of each record of the TFRecord file ``path``, checked, as bytes. Lengths are
+    checked one by one as they are read; the data's checksums a megabyte of records at a time
+    (``crc32c_many``), and the records of that megabyte are given in order up to a bad one.
 
     Raises:
         DataLossError: a record cut short, or whose length or data fails its checksum.
@@ -365,60 +441,84 @@ def read_records(path: str, compression: str = "", buffer_size=None,
         raise FileNotFoundError(f"{where}: no file {path!r} (looked in "
                                 f"{os.path.abspath(path)!r}).")
     size = -1 if buffer_size is None or int(buffer_size) <= 0 else int(buffer_size)
+    stream = " of the decompressed stream" if compression else ""
+    pending = []  # (index, offset, data, stored data checksum)
+    pending_bytes = 0
+
+    def checked():
+        crcs = crc32c_many([data for _, _, data, _ in pending])
+        for (index, offset, data, stored), crc in zip(pending, crcs):
+            if _mask(crc) != stored:
+                raise DataLossError(None, None, f"{where}: {path!r}, record {index} (at byte "
+                                    f"{offset}{stream}): corrupted record: the checksum of its "
+                                    f"{len(data)} bytes of data does not match (bad data "
+                                    "CRC); the file is damaged.")
+            yield data
+        pending.clear()
+
     with open(path, "rb", buffering=size) as raw:
         left = os.fstat(raw.fileno()).st_size if not compression else None
         handle = _ZlibReader(raw, 47 if compression == "GZIP" else 15) if compression else raw
         index = offset = 0
         while True:
             try:
-                header = _read(handle, 12)
-                if not header:
-                    return
-                where_record = (f"{where}: {path!r}, record {index} (at byte {offset}"
-                                f"{' of the decompressed stream' if compression else ''})")
-                if len(header) < 12:
-                    raise DataLossError(None, None, f"{where_record}: truncated record: its "
-                                        f"12-byte header has only {len(header)} bytes; the "
-                                        "file was cut short (read the records before it with "
-                                        f".take({index}), or write the file again).")
-                length_crc, = struct.unpack("<I", header[8:])
-                if masked_crc32c(header[:8]) != length_crc:
-                    hint = "" if compression else " (or compressed: give compression_type)"
-                    raise DataLossError(None, None, f"{where_record}: corrupted record: the "
-                                        "checksum of its length does not match (bad length "
-                                        "CRC); the file is damaged or is not a TFRecord "
-                                        f"file{hint}.")
-                length, = struct.unpack("<Q", header[:8])
-                if left is not None and length + 16 > left:
-                    raise DataLossError(None, None, f"{where_record}: truncated record: it "
-                                        f"declares {length} bytes of data but the file has "
-                                        f"only {max(left - 16, 0)} left; the file was cut "
-                                        "short.")
-                body = _read(handle, length + 4)
+                record = _read_record(handle, left, f"{where}: {path!r}, record {index} (at "
+                                      f"byte {offset}{stream})", compression, index)
+            except DataLossError:
+                yield from checked()
+                raise
             except (OSError, EOFError, zlib.error) as err:
-                if isinstance(err, DataLossError):
-                    raise
+                yield from checked()
                 raise DataLossError(None, None, f"{where}: {path!r}, record {index}: cannot "
                                     f"read it as a {compression or 'plain'} file "
                                     f"({type(err).__name__}: {err}). Give the compression_type "
                                     "the file was written with (None, 'GZIP' or 'ZLIB').") \
                     from None
-            if len(body) < length + 4:
-                raise DataLossError(None, None, f"{where_record}: truncated record: it "
-                                    f"declares {length} bytes of data and a 4-byte checksum, "
-                                    f"but only {len(body)} bytes follow; the file was cut "
-                                    "short.")
-            data = body[:length]
-            data_crc, = struct.unpack("<I", body[length:])
-            if masked_crc32c(data) != data_crc:
-                raise DataLossError(None, None, f"{where_record}: corrupted record: the "
-                                    f"checksum of its {length} bytes of data does not match "
-                                    "(bad data CRC); the file is damaged.")
-            yield data
+            if record is None:
+                yield from checked()
+                return
+            data, stored = record
+            pending.append((index, offset, data, stored))
+            pending_bytes += len(data)
+            if pending_bytes >= _CHUNK or len(pending) >= 4096:
+                yield from checked()
+                pending_bytes = 0
             index += 1
-            offset += length + 16
+            offset += len(data) + 16
             if left is not None:
-                left -= length + 16
+                left -= len(data) + 16
+
+
+def _read_record(handle, left, where: str, compression: str, index: int):
+    """(data, stored masked checksum of the data) of the next record, or None at the end of
+    the file; the length is used only once its own checksum holds and, in a plain file, only
+    if the file has that many bytes left."""
+    header = _read(handle, 12)
+    if not header:
+        return None
+    if len(header) < 12:
+        raise DataLossError(None, None, f"{where}: truncated record: its 12-byte header has "
+                            f"only {len(header)} bytes; the file was cut short (read the "
+                            f"records before it with .take({index}), or write the file "
+                            "again).")
+    length_crc, = struct.unpack("<I", header[8:])
+    if masked_crc32c(header[:8]) != length_crc:
+        hint = "" if compression else " (or compressed: give compression_type)"
+        raise DataLossError(None, None, f"{where}: corrupted record: the checksum of its "
+                            "length does not match (bad length CRC); the file is damaged or "
+                            f"is not a TFRecord file{hint}.")
+    length, = struct.unpack("<Q", header[:8])
+    if left is not None and length + 16 > left:
+        raise DataLossError(None, None, f"{where}: truncated record: it declares {length} "
+                            f"bytes of data but the file has only {max(left - 16, 0)} left; "
+                            "the file was cut short.")
+    body = _read(handle, length + 4)
+    if len(body) < length + 4:
+        raise DataLossError(None, None, f"{where}: truncated record: it declares {length} "
+                            f"bytes of data and a 4-byte checksum, but only {len(body)} bytes "
+                            "follow; the file was cut short.")
+    stored, = struct.unpack("<I", body[length:])
+    return body[:length], stored
 
 
 def _scalar_bytes(data: bytes) -> np.ndarray:

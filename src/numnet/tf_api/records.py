@@ -467,7 +467,7 @@ class _Message:
         parent = self._parent
         self.__init__()
         self._parent = parent
-        self.MergeFrom(other)
+        self._copy_fields(other)
         self._touch()
 
     def MergeFrom(self, other) -> None:  # noqa: N802 (protobuf's name)
@@ -607,6 +607,9 @@ class _ValueList(_Message):
 
     def _assign(self, name, value) -> None:
         self._value._set(value)
+
+    def _copy_fields(self, other) -> None:
+        self._value._items[:] = other._value._items
 
     def _text(self) -> list[str]:
         return [f"value: {self._format(v)}" for v in self._value]
@@ -760,6 +763,13 @@ class Feature(_Message):
         child._value._items[:] = value._value._items
         child._touch()
 
+    def _copy_fields(self, other) -> None:
+        if other._kind is not None:
+            child = getattr(self, "_" + other._kind)
+            child._copy_fields(getattr(other, "_" + other._kind))
+            child._present = True
+            self._kind = other._kind
+
     def WhichOneof(self, oneof_group: str):  # noqa: N802 (protobuf's name)
         """The name of the kind set (``"bytes_list"``, ``"float_list"``, ``"int64_list"``),
         or None."""
@@ -904,6 +914,12 @@ class Features(_Message):
     def _serialize(self) -> bytes:
         return self._map._serialize()
 
+    def _copy_fields(self, other) -> None:
+        for key, item in other._map._items.items():
+            new = self._map._new(key)
+            new._copy_fields(item)
+            new._present = item._present
+
     def _load(self, data: bytes) -> None:
         for key, (kind, values) in _decode_features(data, 0, len(data), "Features").items():
             _fill_feature(self._map._new(key), kind, values)
@@ -949,6 +965,12 @@ class FeatureList(_Message):
 
     def _serialize(self) -> bytes:
         return b"".join(_length_delimited(1, f._serialize()) for f in self._items)
+
+    def _copy_fields(self, other) -> None:
+        for item in other._items:
+            new = self._items._new()
+            new._copy_fields(item)
+            new._present = item._present
 
     def _load(self, data: bytes) -> None:
         for kind, values in _decode_feature_list(data, 0, len(data), "FeatureList"):
@@ -1102,12 +1124,24 @@ class Example(_Message):
     def _text(self) -> list[str]:
         return _message_text(self, "features")
 
+    def _copy_fields(self, other) -> None:
+        _copy_children(self, other, "features")
+
 
 def _set_message(owner, name: str, value, cls) -> None:
     if not isinstance(value, cls):
         raise TypeError(f"{type(owner).__name__}({name}): expected a {cls.__name__}, given "
                         f"{type(value).__name__}.")
     getattr(owner, "_" + name).CopyFrom(value)
+
+
+def _copy_children(owner, other, *names) -> None:
+    for name in names:
+        theirs = getattr(other, "_" + name)
+        if theirs._present:
+            mine = getattr(owner, "_" + name)
+            mine._copy_fields(theirs)
+            mine._present = True
 
 
 def _message_text(owner, *names) -> list[str]:
@@ -1175,6 +1209,9 @@ class SequenceExample(_Message):
 
     def _text(self) -> list[str]:
         return _message_text(self, "context", "feature_lists")
+
+    def _copy_fields(self, other) -> None:
+        _copy_children(self, other, "context", "feature_lists")
 
 
 # ----------------------------------------------------------------------------- feature specs
@@ -1455,7 +1492,7 @@ def _parse_batch(decoded: list, features: dict, where: str, single: bool) -> dic
         spec = features[key]
         name = spec._dtype
         if isinstance(spec, FixedLenFeature):
-            size = int(np.prod(spec.shape, dtype=np.int64))
+            size = math.prod(spec.shape)
             rows = []
             for index, example in enumerate(decoded):
                 values = _lookup(example, key, spec, name, where, index)
@@ -1476,9 +1513,12 @@ def _parse_batch(decoded: list, features: dict, where: str, single: bool) -> dic
                                                "or use VarLenFeature / "
                                                "FixedLenSequenceFeature.")
                 rows.append(values.reshape(spec.shape))
+            if single:
+                out[key] = _tensor(rows[0], name)
+                continue
             array = (np.stack(rows) if rows else
                      np.zeros((0, *spec.shape), dtype=_PARSED_DTYPE[name]))
-            out[key] = _tensor(array[0] if single else array, name)
+            out[key] = _tensor(array, name)
         elif isinstance(spec, FixedLenSequenceFeature):
             if not spec.allow_missing:
                 raise ValueError(f"{where}(features): {key!r} is a FixedLenSequenceFeature "
