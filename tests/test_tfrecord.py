@@ -550,6 +550,38 @@ def test_several_files_interleave_and_a_dataset_of_names(tmp_path):
         tf.data.TFRecordDataset(str(tmp_path / "missing"))
 
 
+def test_serialized_examples_keep_their_trailing_zero_bytes_in_string_tensors():
+    record = make(label=[0])  # ends in the varint 0: a zero byte
+    assert record.endswith(b"\x00")
+    assert tf.constant(record).numpy() == record
+    assert tf.constant([record, b"x"]).numpy().tolist() == [record, b"x"]
+    assert tf.py_function(lambda: record, (), tf.string).numpy() == record
+    ds = tf.data.Dataset.from_tensor_slices([record, record])
+    assert list(ds.as_numpy_iterator()) == [record, record]
+    parsed = ds.map(lambda r: tf.io.parse_single_example(
+        r, {"label": tf.io.FixedLenFeature([], tf.int64)}))
+    assert [int(p["label"]) for p in parsed] == [0, 0]
+
+
+def test_a_dataset_of_serialized_examples_written_by_the_experimental_writer(tmp_path):
+    features = tf.data.Dataset.from_tensor_slices((np.arange(4), np.arange(4) * 0.5))
+
+    def serialize(i, x):
+        return make(i=[int(i)], x=[float(x)])
+
+    serialized = features.map(
+        lambda i, x: tf.reshape(tf.py_function(serialize, (i, x), tf.string), ()))
+    path = str(tmp_path / "w.tfrecord")
+    tf.data.experimental.TFRecordWriter(path, "ZLIB").write(serialized)
+    parsed = tf.data.TFRecordDataset(path, "ZLIB").map(lambda r: tf.io.parse_single_example(
+        r, {"i": tf.io.FixedLenFeature([], tf.int64), "x": tf.io.FixedLenFeature([], tf.float32)}))
+    assert [(int(p["i"]), float(p["x"])) for p in parsed] == [(i, i * 0.5) for i in range(4)]
+    with pytest.raises(TypeError, match="element 0 is .*not a scalar string"):
+        tf.data.experimental.TFRecordWriter(path).write(features.map(lambda i, x: i))
+    with pytest.raises(TypeError, match="expected a tf.data.Dataset"):
+        tf.data.experimental.TFRecordWriter(path).write([b"a"])
+
+
 # ----------------------------------------------------------------------------- damaged files
 
 

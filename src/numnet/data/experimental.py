@@ -12,6 +12,7 @@ from .dataset import (
     _AssertCardinality,
 )
 from .readers import CsvDataset, make_csv_dataset
+from .tfrecord import DatasetTFRecordWriter as TFRecordWriter
 
 
 def cardinality(dataset: Dataset) -> Cardinality:
@@ -106,6 +107,6 @@ def ignore_errors(log_warning: bool = False):
 
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Counter", "CsvDataset",
-           "assert_cardinality", "bucket_by_sequence_length", "cardinality",
+           "TFRecordWriter", "assert_cardinality", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "dense_to_ragged_batch", "group_by_window", "ignore_errors",
            "make_csv_dataset", "sample_from_datasets", "scan", "take_while", "unique"]

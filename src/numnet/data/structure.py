@@ -113,6 +113,8 @@ def to_component(value) -> np.ndarray:
     if hasattr(value, "to_numpy"):  # pandas
         return np.asarray(value.to_numpy())
     array = np.asarray(backend.to_numpy(value))
+    if array.dtype.kind == "S":  # Python bytes: NumPy's "S" would drop their trailing NULs
+        return np.array(value, dtype=object)
     if array.dtype == np.float64 and not _holds_numpy_floats(value):
         array = array.astype(np.float32)
     elif array.dtype == np.int64 and not _holds_numpy_ints(value):

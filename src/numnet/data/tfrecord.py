@@ -379,6 +379,50 @@ class TFRecordWriter:
             pass
 
 
+class DatasetTFRecordWriter:
+    """Writes a dataset of scalar strings to a TFRecord file, one record an element, as
+    ``tf.data.experimental.TFRecordWriter``.
+
+    Args:
+        filename: the file's path.
+        compression_type: ``None`` or ``""`` (none), ``"GZIP"`` or ``"ZLIB"``. Defaults to
+            ``None``.
+
+    Methods: ``write(dataset)`` writes every element of ``dataset`` (serialized Examples,
+    say) and closes the file.
+
+    Raises:
+        TypeError: (write) a dataset whose elements are not scalar strings.
+
+    Example:
+        >>> words = numnet.data.Dataset.from_tensor_slices([b"one", b"two"])
+        >>> numnet.data.experimental.TFRecordWriter("words.tfrecord").write(words)
+        >>> list(TFRecordDataset("words.tfrecord").as_numpy_iterator())
+        [b'one', b'two']
+    """
+
+    def __init__(self, filename, compression_type=None):
+        if hasattr(filename, "numpy"):
+            filename = filename.numpy()
+        self._filename = filename.decode("utf-8") if isinstance(filename, bytes) else filename
+        self._compression = _compression_name(compression_type,
+                                              "tf.data.experimental.TFRecordWriter")
+
+    def write(self, dataset: Dataset) -> None:
+        """Write each element of ``dataset`` (a scalar string) as one record."""
+        if not isinstance(dataset, Dataset):
+            raise TypeError(f"TFRecordWriter.write(dataset): expected a tf.data.Dataset of "
+                            f"scalar strings, given {type(dataset).__name__}.")
+        with TFRecordWriter(self._filename, self._compression) as writer:
+            for index, element in enumerate(dataset.as_numpy_iterator()):
+                if not isinstance(element, (bytes, str, np.bytes_)):
+                    raise TypeError(f"TFRecordWriter.write(dataset): element {index} is "
+                                    f"{type(element).__name__}, not a scalar string; map the "
+                                    "dataset to serialized records first (e.g. "
+                                    "example.SerializeToString()).")
+                writer.write(element)
+
+
 # ----------------------------------------------------------------------------- reading
 
 _CHUNK = 1 << 20  # the most bytes read at once: memory follows what a file really holds

@@ -722,7 +722,10 @@ def _as(value, dtype) -> Tensor:
     dtype = np.dtype(dtype)
     if isinstance(value, Tensor):
         return value if value.dtype == dtype else _ops.cast(value, dtype)
-    return Tensor(backend.to_device(np.asarray(value).astype(dtype)))
+    array = np.asarray(value)
+    if array.dtype.kind == "S":  # Python bytes: NumPy's "S" would drop their trailing NULs
+        array = np.array(value, dtype=object)
+    return Tensor(backend.to_device(array.astype(dtype)))
 
 
 # ----------------------------------------------------------------------------- TensorShape
