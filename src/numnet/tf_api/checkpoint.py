@@ -55,8 +55,14 @@ def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = Non
     its position ("iterator/.position"), and ``positions`` gets the (iterator, Variable of its
     position) pair. ``by_place`` keys layers and models by place too, as the first version of
     the format did (read, never written)."""
-    if obj is None or id(obj) in seen:
+    if obj is None:
         return
+    if id(obj) in seen:
+        if isinstance(seen, _Paths) and key:
+            seen.alias(obj, key)
+        return
+    if isinstance(seen, _Paths):
+        seen.first[id(obj)] = key
     if isinstance(obj, Variable):
         seen.add(id(obj))
         out[key] = obj
@@ -105,6 +111,83 @@ def _variables_of(obj, key: str, out: dict, seen: set, groups: dict | None = Non
         groups[key] = (obj, len(variables))
     for i, v in enumerate(variables):
         out[f"{key}/.variables/{i}"] = v
+
+
+class _Paths(set):
+    """The ids of the objects a walk has seen (``seen``), with the first path of each and the
+    later paths that reach an object again: TensorFlow's object graph keeps every edge, so a
+    variable saved once under "listed/1" restores through "mapped/two" as well."""
+
+    def __init__(self):
+        super().__init__()
+        self.first: dict = {}
+        self.aliases: dict = {}
+
+    def alias(self, obj, key: str) -> None:
+        first = self.first.get(id(obj))
+        if first and first != key and key not in self.aliases:
+            self.aliases[key] = first
+
+
+def _alias_keys(aliases: dict, keys) -> dict:
+    """Every saved key reached through an alias path: alias key -> saved key (an alias of an
+    object stands for all the keys under its first path)."""
+    out = {}
+    for alias, first in aliases.items():
+        for key in keys:
+            if key == first or key.startswith(first + "/"):
+                out.setdefault(alias + key[len(first):], key)
+    return out
+
+
+class ListWrapper(list):
+    """A list set on a tf.train.Checkpoint (``ckpt.listed = []``): a list whose changes
+    (``append``, ``extend``, ``insert``, item assignment) reach the checkpoint as TensorFlow's
+    tracked lists do, so a variable appended after a ``restore`` gets its saved value."""
+
+    def _changed(self):
+        owner, name = getattr(self, "_owner", (None, None))
+        if owner is not None and _control._setattr_listeners:
+            for listener in tuple(_control._setattr_listeners):
+                listener(owner, name, self)
+
+    def append(self, value):
+        super().append(value)
+        self._changed()
+
+    def extend(self, values):
+        super().extend(values)
+        self._changed()
+
+    def insert(self, index, value):
+        super().insert(index, value)
+        self._changed()
+
+    def __setitem__(self, index, value):
+        super().__setitem__(index, value)
+        self._changed()
+
+    def __repr__(self) -> str:
+        return f"ListWrapper({list.__repr__(self)})"
+
+
+class DictWrapper(dict):
+    """A dict set on a tf.train.Checkpoint: its new entries reach the checkpoint as
+    TensorFlow's tracked dicts do (see :class:`ListWrapper`)."""
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        owner, name = getattr(self, "_owner", (None, None))
+        if owner is not None and _control._setattr_listeners:
+            for listener in tuple(_control._setattr_listeners):
+                listener(owner, name, self)
+
+    def update(self, *args, **kwargs):
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __repr__(self) -> str:
+        return f"DictWrapper({dict.__repr__(self)})"
 
 
 def _layer_variables(layer, key: str, out: dict, seen: set) -> None:
@@ -168,7 +251,7 @@ def _atomic_write(path: str, write) -> None:
         raise
 
 
-def _write(prefix: str, variables: dict) -> None:
+def _write(prefix: str, variables: dict, aliases: dict | None = None) -> None:
     arrays, index = {}, []
     for i, (key, v) in enumerate(variables.items()):
         value = np.array(backend.to_numpy(v.value), order="C")  # (0-d stays 0-d)
@@ -176,6 +259,8 @@ def _write(prefix: str, variables: dict) -> None:
         index.append({"key": key, "shape": list(value.shape), "dtype": value.dtype.str})
     _atomic_write(prefix + DATA_SUFFIX, lambda f: np.savez(f, **arrays))
     meta = {"format": FORMAT, "version": VERSION, "variables": index}
+    if aliases:
+        meta["aliases"] = dict(aliases)
     _atomic_write(prefix + ".index", lambda f: f.write(json.dumps(meta).encode("utf-8")))
 
 
@@ -183,6 +268,7 @@ class _Saved(dict):
     """key -> array of a checkpoint, and the format version that wrote it."""
 
     version = VERSION
+    aliases: dict = {}  # alias key -> saved key (another path to the same variable)
 
 
 def _read(prefix: str) -> dict:
@@ -208,6 +294,10 @@ def _read(prefix: str) -> dict:
                 if list(value.shape) != entry["shape"] or value.dtype.str != entry["dtype"]:
                     raise ValueError(f"the value of {entry['key']!r} does not match its index")
                 out[str(entry["key"])] = value
+        aliases = meta.get("aliases") or {}
+        if not isinstance(aliases, dict):
+            raise ValueError("its aliases are not a mapping")
+        out.aliases = _alias_keys({str(k): str(v) for k, v in aliases.items()}, list(out))
         return out
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as e:
         raise InvalidArgumentError(None, None, f"Checkpoint: the checkpoint at {prefix!r} "
@@ -321,9 +411,9 @@ class Checkpoint:
             if count > len(opt.variables) and trainables:
                 opt.build(trainables)
 
-    def _variables(self, by_place: bool = False) -> dict:
+    def _variables(self, by_place: bool = False, paths: set | None = None) -> dict:
         out: dict = {}
-        _variables_of(self, "", out, set(), by_place=by_place)
+        _variables_of(self, "", out, set() if paths is None else paths, by_place=by_place)
         out["save_counter"] = self.save_counter
         return out
 
@@ -333,6 +423,12 @@ class Checkpoint:
             return
         # as TensorFlow: an attribute is an object to save, and values saved for it that are
         # waiting (a restore before it was given) are assigned now
+        if type(value) is list:  # tracked, as TensorFlow's ListWrapper / DictWrapper
+            value = ListWrapper(value)
+        elif type(value) is dict:
+            value = DictWrapper(value)
+        if isinstance(value, (ListWrapper, DictWrapper)):
+            value._owner = (self, name)
         self._objects[name] = value
         if _control._setattr_listeners:
             for listener in tuple(_control._setattr_listeners):
@@ -346,7 +442,8 @@ class Checkpoint:
             options: accepted as TensorFlow's. Defaults to ``None``.
         """
         prefix = os.fspath(file_prefix)
-        _write(prefix, self._variables())
+        paths = _Paths()
+        _write(prefix, self._variables(paths=paths), paths.aliases)
         return prefix
 
     def save(self, file_prefix, options=None) -> str:
@@ -398,7 +495,7 @@ class Checkpoint:
             return LoadStatus([], [], list(self._variables()))
         saved = _read(os.fspath(save_path))
         status = LoadStatus([], list(saved), [k for k in self._variables(saved.version < 2)
-                                              if k not in saved])
+                                              if k not in saved and k not in saved.aliases])
         pending = _Pending(self, saved, status)
         pending.resolve()
         if pending.waiting:
@@ -429,7 +526,10 @@ class _Pending:
         # variable's value
         complete = {key: len([k for k in self.saved if k.startswith(f"{key}/.variables/")])
                     == count for key, (_, count) in groups.items()}
+        aliases = getattr(self.saved, "aliases", {})
         for key, v in variables.items():
+            if key not in self.waiting and key in aliases and key not in self.saved:
+                key = aliases[key]  # another path to a variable saved under its first path
             if key not in self.waiting:
                 continue
             owner = key.rsplit("/.variables/", 1)[0] if "/.variables/" in key else None
@@ -667,15 +767,43 @@ def plain_int(value) -> int:
     return int(np.asarray(getattr(value, "value", value)))
 
 
+_TF_VALUE = "/.ATTRIBUTES/VARIABLE_VALUE"
+
+
+def _key(name) -> str:
+    """A checkpoint key as numnet stores it: TensorFlow's spelling of a variable's key
+    ("net/l1/bias/.ATTRIBUTES/VARIABLE_VALUE") is the path before the suffix."""
+    name = str(name)
+    return name[: -len(_TF_VALUE)] if name.endswith(_TF_VALUE) else name
+
+
+class _KeyMap(dict):
+    """A map of checkpoint keys that also answers to TensorFlow's spelling of a key."""
+
+    def __missing__(self, name):
+        key = _key(name)
+        if key != name and key in self:
+            return self[key]
+        raise KeyError(name)
+
+    def __contains__(self, name) -> bool:
+        return dict.__contains__(self, name) or dict.__contains__(self, _key(name))
+
+    def get(self, name, default=None):
+        return self[name] if name in self else default
+
+
 class CheckpointReader:
-    """The saved values of one checkpoint, by key (``tf.train.load_checkpoint``).
+    """The saved values of one checkpoint, by key (``tf.train.load_checkpoint``). Keys are
+    numnet's ("net/l1/bias"); TensorFlow's spelling of a variable's key
+    ("net/l1/bias/.ATTRIBUTES/VARIABLE_VALUE") finds the same value, here and in the maps.
 
     Args:
         prefix: the checkpoint's prefix.
     """
 
     def __init__(self, prefix):
-        self._values = _read(os.fspath(prefix))
+        self._values = _KeyMap(_read(os.fspath(prefix)))
 
     def get_tensor(self, name) -> np.ndarray:
         """The saved array of ``name``; NotFoundError when there is none."""
@@ -688,12 +816,13 @@ class CheckpointReader:
         return name in self._values
 
     def get_variable_to_shape_map(self) -> dict:
-        """name -> shape (a list) of every saved value."""
-        return {k: list(v.shape) for k, v in self._values.items()}
+        """name -> shape (a list) of every saved value (TensorFlow's spelling of a key works
+        too)."""
+        return _KeyMap((k, list(v.shape)) for k, v in self._values.items())
 
     def get_variable_to_dtype_map(self) -> dict:
-        """name -> dtype of every saved value."""
-        return {k: v.dtype for k, v in self._values.items()}
+        """name -> dtype of every saved value (TensorFlow's spelling of a key works too)."""
+        return _KeyMap((k, v.dtype) for k, v in self._values.items())
 
 
 def _resolve(ckpt_dir_or_file) -> str:
@@ -742,7 +871,8 @@ def load_variable(ckpt_dir_or_file, name) -> np.ndarray:
 
     Args:
         ckpt_dir_or_file: a checkpoint prefix or directory.
-        name: the value's key.
+        name: the value's key, numnet's ("step") or TensorFlow's
+            ("step/.ATTRIBUTES/VARIABLE_VALUE").
 
     Example:
         >>> import tempfile
