@@ -495,6 +495,53 @@ def test_feature_reprs_are_tensorflows():
         "row_splits_dtype=tf.int32, validate=False)")
 
 
+# ----------------------------------------------------------------------------- serialize_tensor
+
+# tf.io.serialize_tensor(...).numpy() under TensorFlow 2.21
+TENSOR_BYTES = [
+    (np.array([1.0, 2.0], np.float32), b'\x08\x01\x12\x04\x12\x02\x08\x02"\x08\x00\x00\x80?'
+                                         b'\x00\x00\x00@'),
+    (np.array(5, np.int32), b'\x08\x03\x12\x00"\x04\x05\x00\x00\x00'),
+    (np.array([b"a", b"bc"], object), b"\x08\x07\x12\x04\x12\x02\x08\x02B\x01aB\x02bc"),
+    (np.array([True, False]), b'\x08\n\x12\x04\x12\x02\x08\x02"\x02\x01\x00'),
+    (np.arange(4, dtype=np.uint8).reshape(2, 2),
+     b'\x08\x04\x12\x08\x12\x02\x08\x02\x12\x02\x08\x02"\x04\x00\x01\x02\x03'),
+    (np.array(1.5), b'\x08\x02\x12\x00"\x08\x00\x00\x00\x00\x00\x00\xf8?'),
+    (np.zeros((0, 3), np.float32), b"\x08\x01\x12\x06\x12\x00\x12\x02\x08\x03"),
+    (np.array(b"x", object), b"\x08\x07\x12\x00B\x01x"),
+    (np.array([1, 2]), b'\x08\t\x12\x04\x12\x02\x08\x02"\x10\x01' + bytes(7) + b"\x02"
+     + bytes(7)),
+    (np.array([1.5], np.float16), b'\x08\x13\x12\x04\x12\x02\x08\x01"\x02\x00>'),
+    (np.array([1 + 2j], np.complex64),
+     b'\x08\x08\x12\x04\x12\x02\x08\x01"\x08\x00\x00\x80?\x00\x00\x00@'),
+]
+
+
+@pytest.mark.parametrize("value,expected", TENSOR_BYTES)
+def test_serialize_tensor_writes_tensorflows_bytes_and_reads_them(value, expected):
+    assert tf.io.serialize_tensor(value).numpy() == expected
+    parsed = tf.io.parse_tensor(expected, value.dtype).numpy()
+    if isinstance(parsed, bytes):  # a scalar string's numpy() is bytes, as TensorFlow's
+        assert parsed == value.item()
+        return
+    assert parsed.dtype == value.dtype and parsed.shape == value.shape
+    np.testing.assert_array_equal(parsed, value)
+
+
+def test_parse_tensor_of_a_tensorflow_proto_with_repeated_values():
+    # tf.make_tensor_proto(np.full((2, 3), 7.0, np.float32)) with its value given once
+    data = b"\x08\x01\x12\x08\x12\x02\x08\x02\x12\x02\x08\x03*\x04\x00\x00\xe0@"
+    assert tf.io.parse_tensor(data, tf.float32).numpy().tolist() == [[7.0] * 3] * 2
+    dim = records._length_delimited(2, records._varint(8) + records._varint(2**40))
+    bomb = b"\x08\x01" + records._length_delimited(2, dim) + b"*\x04\x00\x00\xe0@"
+    with pytest.raises(InvalidArgumentError, match="far more than the message"):
+        tf.io.parse_tensor(bomb, tf.float32)
+    with pytest.raises(InvalidArgumentError, match="6 bytes of values for shape"):
+        tf.io.parse_tensor(b'\x08\x01\x12\x04\x12\x02\x08\x02"\x06' + bytes(6), tf.float32)
+    with pytest.raises(InvalidArgumentError, match="has dtype float32, not int32"):
+        tf.io.parse_tensor(TENSOR_BYTES[0][1], tf.int32)
+
+
 # ----------------------------------------------------------------------------- files
 
 
@@ -749,7 +796,10 @@ for path, kind in json.loads(sys.argv[1]):
 spec = {"f": tf.io.FixedLenFeature([2], tf.float32), "v": tf.io.VarLenFeature(tf.int64),
         "s": tf.io.FixedLenFeature([], tf.string, default_value="?")}
 parsed = tf.io.parse_example([bytes.fromhex(h) for h in json.loads(sys.argv[2])], spec)
+tensor = tf.io.parse_tensor(bytes.fromhex(sys.argv[3]), tf.float64)
 print("JSON:" + json.dumps({"files": out, "f": parsed["f"].numpy().tolist(),
+                            "tensor": tensor.numpy().tolist(),
+                            "serialized": tf.io.serialize_tensor(tensor).numpy().hex(),
                             "v": parsed["v"].indices.numpy().tolist(),
                             "vv": parsed["v"].values.numpy().tolist(),
                             "s": [x.decode("latin-1") for x in parsed["s"].numpy()]}))
@@ -766,7 +816,8 @@ def test_tensorflow_reads_numnets_files_and_parses_them_alike(tmp_path):
         write(path, examples, kind)
         files.append((str(path), kind))
     completed = subprocess.run(
-        [python, "-c", _TF_READER, json.dumps(files), json.dumps([e.hex() for e in examples])],
+        [python, "-c", _TF_READER, json.dumps(files), json.dumps([e.hex() for e in examples]),
+         tf.io.serialize_tensor(np.arange(6.0).reshape(2, 3) / 7).numpy().hex()],
         capture_output=True, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
         timeout=300)
     assert completed.returncode == 0, completed.stderr[-3000:]
@@ -782,3 +833,6 @@ def test_tensorflow_reads_numnets_files_and_parses_them_alike(tmp_path):
     assert ours["v"].indices.numpy().tolist() == result["v"]
     assert ours["v"].values.numpy().tolist() == result["vv"]
     assert [x.decode("latin-1") for x in ours["s"].numpy()] == result["s"]
+    assert result["tensor"] == (np.arange(6.0).reshape(2, 3) / 7).tolist()
+    assert bytes.fromhex(result["serialized"]) == tf.io.serialize_tensor(
+        np.arange(6.0).reshape(2, 3) / 7).numpy()

@@ -480,44 +480,63 @@ def decode_base64(input, name=None) -> Tensor:  # noqa: A002
 
 
 def serialize_tensor(tensor, name=None) -> Tensor:
-    """The tensor's bytes in NumPy's .npy format (numnet's own; not TensorFlow's proto), as
-    a string Tensor that parse_tensor reads back.
+    """The tensor as the bytes of a TensorFlow ``TensorProto`` (dtype, shape, values), byte
+    for byte TensorFlow's ``tf.io.serialize_tensor``, as a string Tensor that
+    ``parse_tensor`` (numnet's or TensorFlow's) reads back.
 
     Args:
-        tensor: a Tensor or array.
+        tensor: a Tensor or array (numbers, bools or strings).
         name: ignored. Defaults to ``None``.
+
+    Raises:
+        TypeError: a dtype TensorFlow has no number for.
 
     Example:
         >>> s = numnet.io.serialize_tensor(numnet.constant([1.0, 2.0]))
+        >>> s.numpy()
+        b'\\x08\\x01\\x12\\x04\\x12\\x02\\x08\\x02"\\x08\\x00\\x00\\x80?\\x00\\x00\\x00@'
         >>> numnet.io.parse_tensor(s, numnet.float32).tolist()
         [1.0, 2.0]
     """
-    buffer = io.BytesIO()
-    np.save(buffer, array(tensor), allow_pickle=False)
-    return string_tensor(buffer.getvalue())
+    from .records import encode_tensor_proto
+
+    return string_tensor(encode_tensor_proto(array(tensor)))
 
 
 def parse_tensor(serialized, out_type, name=None) -> Tensor:
-    """The Tensor that serialize_tensor wrote (no pickled objects are read).
+    """The Tensor of serialized ``TensorProto`` bytes (``serialize_tensor``'s, numnet's or
+    TensorFlow's); bytes in NumPy's .npy format, which numnet's serialize_tensor wrote
+    before, are read too (no pickled objects).
 
     Args:
-        serialized: the bytes.
+        serialized: the bytes (or a scalar string Tensor).
         out_type: the expected dtype (InvalidArgumentError when it differs).
         name: ignored. Defaults to ``None``.
+
+    Raises:
+        InvalidArgumentError: bytes that are not a serialized tensor, or another dtype.
 
     Example:
         >>> numnet.io.parse_tensor(numnet.io.serialize_tensor([1, 2]), numnet.int32).tolist()
         [1, 2]
     """
+    from .records import DecodeError, decode_tensor_proto
+
     data = serialized.numpy() if isinstance(serialized, Tensor) else serialized
+    data = bytes(data)
     try:
-        value = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
-    except ValueError as e:
+        if data.startswith(b"\x93NUMPY"):
+            value = np.load(io.BytesIO(data), allow_pickle=False)
+        else:
+            value = decode_tensor_proto(data)
+    except (ValueError, DecodeError) as e:
         raise InvalidArgumentError(None, None, f"parse_tensor: not a serialized tensor "
                                                f"({e}).") from None
     if value.dtype != np.dtype(out_type):
         raise InvalidArgumentError(None, None, f"parse_tensor(out_type): the tensor has dtype "
                                                f"{value.dtype}, not {np.dtype(out_type)}.")
+    if value.dtype == object:
+        return string_tensor(value)
     return Tensor(backend.to_device(value))
 
 

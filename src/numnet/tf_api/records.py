@@ -1738,6 +1738,142 @@ def _parse_steps(lists, key: str, spec, where: str):
                                          np.array(lengths, dtype=spec.row_splits_dtype))
 
 
+# ----------------------------------------------------------------------------- TensorProto
+
+# TensorFlow's DataType numbers (tensorflow/core/framework/types.proto) of the NumPy dtypes
+_TENSOR_DTYPES = {1: np.float32, 2: np.float64, 3: np.int32, 4: np.uint8, 5: np.int16,
+                  6: np.int8, 7: object, 8: np.complex64, 9: np.int64, 10: np.bool_,
+                  17: np.uint16, 18: np.complex128, 19: np.float16, 22: np.uint32,
+                  23: np.uint64}
+_DTYPE_NUMBERS = {np.dtype(v): k for k, v in _TENSOR_DTYPES.items()}
+# TensorProto's typed value fields: number -> (the dtype they hold, packed element kind)
+_VALUE_FIELDS = {5: "<f4", 6: "<f8", 7: "varint", 9: "<f4", 10: "varint", 11: "varint",
+                 12: "<f8", 13: "varint", 16: "varint", 17: "varint"}
+
+
+def encode_tensor_proto(value) -> bytes:
+    """The bytes of a TensorFlow ``TensorProto`` of ``value`` (an array), as
+    ``tf.io.serialize_tensor`` writes them: dtype, shape, then the raw little-endian values
+    (``tensor_content``), or one ``string_val`` a string."""
+    value = np.asarray(value)
+    if value.dtype.kind in "OSU":
+        items = value.reshape(-1).tolist()
+        dtype_number = 7
+    else:
+        if value.dtype not in _DTYPE_NUMBERS:
+            raise TypeError(f"serialize_tensor: no TensorFlow dtype for {value.dtype}; cast "
+                            "to one of float16/32/64, int8/16/32/64, uint8/16/32/64, bool or "
+                            "complex64/128 first.")
+        dtype_number = _DTYPE_NUMBERS[value.dtype]
+    shape = b"".join(_length_delimited(2, _varint(1 << 3) + _varint(d) if d else b"")
+                     for d in value.shape)
+    out = _varint(1 << 3) + _varint(dtype_number) + _length_delimited(2, shape)
+    if dtype_number == 7:
+        return out + b"".join(
+            _length_delimited(8, v.encode("utf-8") if isinstance(v, str) else bytes(v))
+            for v in items)
+    content = value.astype(value.dtype.newbyteorder("<"), copy=False).tobytes()
+    return out + (_length_delimited(4, content) if content else b"")
+
+
+def decode_tensor_proto(data: bytes, where: str = "parse_tensor") -> np.ndarray:
+    """The array of a serialized TensorFlow ``TensorProto`` (``tf.io.serialize_tensor``'s
+    bytes, or ``tf.make_tensor_proto(...).SerializeToString()``). Every size is checked
+    against the bytes there; values given once for a larger shape are repeated, as
+    TensorFlow's, only up to 64 times the message's size (at least 1 MiB).
+
+    Raises:
+        DecodeError: bytes that are not a TensorProto, or that do not fit its shape.
+    """
+    what = f"{where}: TensorProto"
+    dtype_number, dims, content, values, strings = 0, [], None, [], []
+    for number, wire, value, offset in _fields(data, 0, len(data), what):
+        if number == 1:
+            _expect(wire, (_VARINT,), number, offset, what)
+            dtype_number = value
+        elif number == 2:
+            _expect(wire, (_BYTES,), number, offset, what)
+            dims = []
+            for inner, inner_wire, dim, dim_offset in _fields(data, *value, what):
+                if inner == 3 and dim:
+                    raise DecodeError(f"{what}: the shape has an unknown rank.")
+                if inner != 2:
+                    continue
+                _expect(inner_wire, (_BYTES,), inner, dim_offset, what)
+                size = 0
+                for field, field_wire, number_value, field_offset in _fields(data, *dim, what):
+                    if field == 1:
+                        _expect(field_wire, (_VARINT,), field, field_offset, what)
+                        size = number_value - 2**64 if number_value >= 2**63 else number_value
+                if size < 0:
+                    raise DecodeError(f"{what}: a dimension of size {size} at byte "
+                                      f"{dim_offset}.")
+                dims.append(size)
+        elif number == 4:
+            _expect(wire, (_BYTES,), number, offset, what)
+            content = bytes(data[value[0]:value[1]])
+        elif number == 8:
+            _expect(wire, (_BYTES,), number, offset, what)
+            strings.append(bytes(data[value[0]:value[1]]))
+        elif number in _VALUE_FIELDS:
+            kind = _VALUE_FIELDS[number]
+            if kind == "varint":
+                _expect(wire, (_BYTES, _VARINT), number, offset, what)
+                if wire == _VARINT:
+                    values.append(value)
+                    continue
+                pos, stop = value
+                while pos < stop:
+                    item, pos = _read_varint(data, pos, stop, what)
+                    values.append(item)
+            else:
+                size = int(kind[-1])
+                _expect(wire, (_BYTES, _FIXED32 if size == 4 else _FIXED64), number, offset,
+                        what)
+                raw = value if wire != _BYTES else bytes(data[value[0]:value[1]])
+                if len(raw) % size:
+                    raise DecodeError(f"{what}: packed values at byte {offset} take "
+                                      f"{len(raw)} bytes, not a multiple of {size}.")
+                values.extend(np.frombuffer(raw, dtype=kind).tolist())
+    if dtype_number not in _TENSOR_DTYPES:
+        raise DecodeError(f"{what}: dtype number {dtype_number} is not one numnet reads "
+                          "(float16/32/64, (u)int8/16/32/64, bool, complex, string).")
+    dtype = np.dtype(_TENSOR_DTYPES[dtype_number])
+    count = math.prod(dims)
+    if dtype_number == 7:
+        items = strings
+    elif content is not None:
+        if len(content) != count * dtype.itemsize:
+            raise DecodeError(f"{what}: {len(content)} bytes of values for shape {dims} of "
+                              f"{dtype} ({count * dtype.itemsize} bytes expected).")
+        return np.frombuffer(content, dtype=dtype.newbyteorder("<")).astype(
+            dtype).reshape(dims)
+    else:
+        items = values
+    if len(items) > count or (count and not items):
+        raise DecodeError(f"{what}: {len(items)} values for shape {dims} ({count} values).")
+    if count * max(dtype.itemsize, 8) > max(1 << 20, 64 * len(data)) and len(items) < count:
+        raise DecodeError(f"{what}: {len(items)} values would be repeated to fill shape "
+                          f"{dims}, far more than the message's {len(data)} bytes hold "
+                          "(a crafted message?).")
+    items = list(items) + [items[-1]] * (count - len(items)) if items else []
+    if dtype_number == 7:
+        out = np.empty(count, dtype=object)
+        out[:] = items
+        return out.reshape(dims)
+    if dtype_number == 19:  # half_val holds the float16 bits
+        return np.array(items, dtype=np.uint16).view(np.float16).reshape(dims)
+    if dtype.kind == "c":
+        pairs = np.array(items, dtype=np.float64).reshape(-1, 2)
+        return (pairs[:, 0] + 1j * pairs[:, 1]).astype(dtype).reshape(dims)
+    if dtype.kind in "iu":
+        masked = [v & (2**64 - 1) for v in items]
+        signed = np.array(masked, dtype=np.uint64)
+        return (signed.view(np.int64) if dtype.kind == "i" else signed).astype(
+            dtype).reshape(dims)
+    return np.array(items).astype(dtype).reshape(dims)
+
+
 IO = {
     "FixedLenFeature": FixedLenFeature, "FixedLenSequenceFeature": FixedLenSequenceFeature,
     "RaggedFeature": RaggedFeature, "TFRecordOptions": TFRecordOptions,
