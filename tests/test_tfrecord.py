@@ -483,6 +483,36 @@ def test_sequence_features_sparse_ragged_and_missing():
             sequence_features={"w": tf.io.FixedLenSequenceFeature([2], tf.string)})
 
 
+def test_parse_sequence_example_batches_as_tensorflow():
+    def sequence(steps, ctx):
+        return tf.train.SequenceExample(
+            context=tf.train.Features(feature={
+                "c": tf.train.Feature(int64_list=tf.train.Int64List(value=[ctx]))}),
+            feature_lists=tf.train.FeatureLists(feature_list={"t": tf.train.FeatureList(
+                feature=[tf.train.Feature(float_list=tf.train.FloatList(value=v))
+                         for v in steps])})).SerializeToString()
+
+    batch = [sequence([[1.0, 2.0], [3.0, 4.0]], 5), sequence([[5.0, 6.0]], 6), sequence([], 7)]
+    context, steps, lengths = tf.io.parse_sequence_example(
+        batch, context_features={"c": tf.io.FixedLenFeature([], tf.int64)},
+        sequence_features={
+            "t": tf.io.FixedLenSequenceFeature([2], tf.float32, allow_missing=True),
+            "tv": tf.io.VarLenFeature(tf.float32),
+            "tr": tf.io.RaggedFeature(tf.float32, value_key="t"),
+            "ts": tf.io.VarLenFeature(tf.float32)})
+    # TensorFlow 2.21's values for the same batch
+    assert context["c"].numpy().tolist() == [5, 6, 7]
+    assert steps["t"].numpy().tolist() == [[[1, 2], [3, 4]], [[5, 6], [0, 0]], [[0, 0], [0, 0]]]
+    assert lengths["t"].numpy().tolist() == [2, 1, 0] and list(lengths) == ["t"]
+    assert steps["tv"].dense_shape.numpy().tolist() == [3, 0, 0]
+    assert steps["tr"].to_list() == [[[1.0, 2.0], [3.0, 4.0]], [[5.0, 6.0]], []]
+    _, varlen, _ = tf.io.parse_sequence_example(
+        batch, sequence_features={"t": tf.io.VarLenFeature(tf.float32)})
+    assert varlen["t"].indices.numpy().tolist() == [[0, 0, 0], [0, 0, 1], [0, 1, 0],
+                                                    [0, 1, 1], [1, 0, 0], [1, 0, 1]]
+    assert varlen["t"].dense_shape.numpy().tolist() == [3, 2, 2]
+
+
 def test_feature_reprs_are_tensorflows():
     assert repr(tf.io.FixedLenFeature([2], tf.float32)) == (
         "FixedLenFeature(shape=[2], dtype=tf.float32, default_value=None)")
@@ -749,6 +779,7 @@ def test_the_tensorflow_names_are_there():
         assert getattr(tf.train, name) is getattr(records, name)
     assert tf.train.Checkpoint is not None  # the checkpoint names are still there
     for name in ("TFRecordWriter", "TFRecordOptions", "parse_example", "parse_single_example",
+                 "parse_sequence_example",
                  "parse_single_sequence_example", "FixedLenFeature", "VarLenFeature",
                  "FixedLenSequenceFeature", "RaggedFeature", "serialize_tensor", "gfile"):
         assert hasattr(tf.io, name), name

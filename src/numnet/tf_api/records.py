@@ -1702,7 +1702,8 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
     return context_out, sequence_out
 
 
-def _parse_steps(lists, key: str, spec, where: str):
+def _step_rows(lists, key: str, spec, where: str) -> list:
+    """The values of each step of feature list ``key`` (arrays), checked against ``spec``."""
     name = spec._dtype
     lookup_key = getattr(spec, "value_key", None) or key
     steps = None if lists is None else lists.get(lookup_key)
@@ -1718,13 +1719,21 @@ def _parse_steps(lists, key: str, spec, where: str):
         rows.append(_lookup({key: feature}, key, spec, name, f"{where}, step {step}", 0)
                     if feature[0] is not None else _values_array([], name))
     if isinstance(spec, (FixedLenSequenceFeature, FixedLenFeature)):
-        size = int(np.prod(spec.shape, dtype=np.int64))
+        size = math.prod(spec.shape)
         for step, row in enumerate(rows):
             if row.size != size:
                 raise InvalidArgumentError(None, None, f"{where}: feature list {key!r}, step "
                                            f"{step}: needs {size} values (shape "
                                            f"{spec.shape}), holds {row.size}.")
-        array = (np.stack([r.reshape(spec.shape) for r in rows]) if rows else
+        rows = [r.reshape(spec.shape) for r in rows]
+    return rows
+
+
+def _parse_steps(lists, key: str, spec, where: str):
+    name = spec._dtype
+    rows = _step_rows(lists, key, spec, where)
+    if isinstance(spec, (FixedLenSequenceFeature, FixedLenFeature)):
+        array = (np.stack(rows) if rows else
                  np.zeros((0, *spec.shape), dtype=_PARSED_DTYPE[name]))
         return _tensor(array, name)
     values = np.concatenate(rows) if rows else _values_array([], name)
@@ -1736,6 +1745,91 @@ def _parse_steps(lists, key: str, spec, where: str):
                             [len(rows), max(lengths, default=0)])
     return RaggedTensor.from_row_lengths(_tensor(values, name),
                                          np.array(lengths, dtype=spec.row_splits_dtype))
+
+
+def parse_sequence_example(serialized, context_features=None, sequence_features=None,
+                           example_names=None, name=None) -> tuple[dict, dict, dict]:
+    """Parse a batch of serialized ``tf.train.SequenceExample`` s, as
+    ``tf.io.parse_sequence_example``.
+
+    Args:
+        serialized: a vector (list, array or string Tensor) of serialized SequenceExamples.
+        context_features: {name: FixedLenFeature / VarLenFeature / RaggedFeature} of the
+            contexts, parsed as in ``parse_example``. Defaults to ``None``.
+        sequence_features: {name: FixedLenSequenceFeature (a Tensor (batch, steps) + shape,
+            the shorter sequences padded with its default_value or 0), VarLenFeature (a
+            SparseTensor with indices [example, step, position]) or RaggedFeature (a
+            RaggedTensor [example, step, position])}. Defaults to ``None``.
+        example_names: names used in error messages. Defaults to ``None``.
+        name: accepted. Defaults to ``None``.
+
+    Returns:
+        (context dict, sequence dict, lengths dict): the lengths give each
+        FixedLenSequenceFeature's number of steps per example (int64, shape (batch,)).
+
+    Raises:
+        InvalidArgumentError: as ``parse_single_sequence_example``, naming the example.
+
+    Example:
+        >>> rows = [SequenceExample(feature_lists=FeatureLists(feature_list={
+        ...     "t": FeatureList(feature=[Feature(int64_list=Int64List(value=[v]))
+        ...                               for v in range(n)])})).SerializeToString()
+        ...     for n in (2, 1)]
+        >>> _, seq, lengths = parse_sequence_example(
+        ...     rows, sequence_features={"t": FixedLenSequenceFeature([], numnet.int64)})
+        >>> seq["t"].numpy().tolist(), lengths["t"].numpy().tolist()
+        ([[0, 1], [0, 0]], [2, 1])
+    """
+    where = "parse_sequence_example"
+    items = _batch_of_serialized(serialized, where)
+    decoded = []
+    for index, data in enumerate(items):
+        label = f"SequenceExample {index}" + (
+            f" ({example_names[index]!r})" if example_names is not None else "")
+        try:
+            decoded.append(_decode_sequence_example(data, label))
+        except DecodeError as err:
+            raise InvalidArgumentError(None, None, f"{where}: could not parse {label}: "
+                                       f"{err}") from None
+    context_out = {}
+    if context_features:
+        context_features = _check_spec(context_features, f"{where}(context_features)")
+        context_out = _parse_batch([c for c, _ in decoded], context_features, where,
+                                   single=False)
+    sequence_out, lengths_out = {}, {}
+    for key in _output_order(sequence_features or {}):
+        spec = sequence_features[key]
+        dtype_name = spec._dtype
+        per_example = [_step_rows(lists, key, spec, f"{where}: SequenceExample {index}")
+                       for index, (_, lists) in enumerate(decoded)]
+        steps = [len(rows) for rows in per_example]
+        if isinstance(spec, (FixedLenSequenceFeature, FixedLenFeature)):
+            padding = getattr(spec, "default_value", None)
+            padding = (b"" if dtype_name == "string" else 0) if padding is None else padding
+            out = np.empty((len(items), max(steps, default=0), *spec.shape),
+                           dtype=_PARSED_DTYPE[dtype_name])
+            out[...] = _default_array(FixedLenFeature(spec.shape, dtype_name, padding),
+                                      dtype_name, key, where)
+            for index, rows in enumerate(per_example):
+                if rows:
+                    out[index, :len(rows)] = np.stack(rows)
+            sequence_out[key] = _tensor(out, dtype_name)
+            lengths_out[key] = Tensor(np.array(steps, dtype=np.int64))
+            continue
+        flat = [row for rows in per_example for row in rows]
+        values = np.concatenate(flat) if flat else _values_array([], dtype_name)
+        if isinstance(spec, VarLenFeature):
+            indices = np.array([(b, t, j) for b, rows in enumerate(per_example)
+                                for t, row in enumerate(rows) for j in range(len(row))],
+                               dtype=np.int64).reshape(-1, 3)
+            shape = [len(items), max(steps, default=0), max((len(r) for r in flat), default=0)]
+            sequence_out[key] = SparseTensor(indices, _tensor(values, dtype_name), shape)
+        else:
+            splits = spec.row_splits_dtype
+            sequence_out[key] = RaggedTensor.from_nested_row_lengths(
+                _tensor(values, dtype_name), [np.array(steps, dtype=splits),
+                                              np.array([len(r) for r in flat], dtype=splits)])
+    return context_out, sequence_out, lengths_out
 
 
 # ----------------------------------------------------------------------------- TensorProto
@@ -1878,7 +1972,8 @@ IO = {
     "FixedLenFeature": FixedLenFeature, "FixedLenSequenceFeature": FixedLenSequenceFeature,
     "RaggedFeature": RaggedFeature, "TFRecordOptions": TFRecordOptions,
     "TFRecordWriter": TFRecordWriter, "VarLenFeature": VarLenFeature,
-    "parse_example": parse_example, "parse_single_example": parse_single_example,
+    "parse_example": parse_example, "parse_sequence_example": parse_sequence_example,
+    "parse_single_example": parse_single_example,
     "parse_single_sequence_example": parse_single_sequence_example,
 }
 TRAIN = {
