@@ -611,6 +611,8 @@ def test_writer_takes_string_tensors_and_refuses_other_things(tmp_path):
         tf.io.TFRecordWriter(str(tmp_path / "u")).write(3)
     with pytest.raises(ValueError, match="compression_type"):
         tf.io.TFRecordWriter(str(tmp_path / "u"), "BZ2")
+    with pytest.raises(FileNotFoundError, match="check that its folder exists"):
+        tf.io.TFRecordWriter(str(tmp_path / "no" / "such" / "file"))
 
 
 def test_several_files_interleave_and_a_dataset_of_names(tmp_path):

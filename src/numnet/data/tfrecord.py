@@ -328,7 +328,13 @@ class TFRecordWriter:
             options = TFRecordOptions(_compression_name(options, "TFRecordWriter(options)"))
         self._options = options
         self._compressor = options._compressor() if options.compression_type else None
-        self._file = open(self._path, "wb")
+        self._file = None
+        try:
+            self._file = open(self._path, "wb")
+        except OSError as err:
+            raise type(err)(err.errno, f"TFRecordWriter(path): cannot make {self._path!r} "
+                            f"({err.strerror}); check that its folder exists (make it with "
+                            "tf.io.gfile.makedirs) and can be written.") from None
         self._pending, self._pending_bytes = [], 0
 
     def write(self, record) -> None:
@@ -374,7 +380,8 @@ class TFRecordWriter:
 
     def __del__(self):
         try:
-            self.close()
+            if getattr(self, "_file", None) is not None:
+                self.close()
         except Exception:  # noqa: BLE001 (the interpreter may be shutting down)
             pass
 

@@ -397,10 +397,9 @@ def _to_bytes(value) -> bytes:
 
 
 def _to_float(value) -> float:
-    if isinstance(value, (str, bytes)) or not isinstance(value, (int, float, np.number)):
-        if not (hasattr(value, "__float__") and not isinstance(value, (str, bytes))):
-            raise TypeError(f"FloatList(value): expected numbers, given "
-                            f"{type(value).__name__} {value!r:.60}.")
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__float__"):
+        raise TypeError(f"FloatList(value): expected numbers, given {type(value).__name__} "
+                        f"{value!r:.60}.")
     with np.errstate(over="ignore"):
         return float(np.float32(float(value)))
 
