@@ -156,3 +156,14 @@ def test_numpy_functions_that_call_the_methods():
     with pytest.raises(TypeError, match=r"Tensor.mean\(out=...\).*returned Tensor"):
         x.mean(out=np.zeros(()))
     assert tnp.max(x, 0).numpy().tolist() == [4.0, 5.0, 3.0]
+
+
+@pytest.mark.parametrize("dtype", ("int32", "float32", "bool"))
+def test_indices_counts_and_medians_take_numpys_dtypes(dtype):
+    x = np.array([[3, 1, 2], [0, 5, 4]]).astype(dtype)
+    for name, kwargs in (("argmax", {}), ("argmax", {"axis": 1}), ("argmin", {"axis": 0}),
+                         ("argsort", {}), ("count_nonzero", {}), ("trace", {}),
+                         ("median", {}), ("cumsum", {"axis": 1}), ("cumprod", {})):
+        got, want = getattr(tnp, name)(x, **kwargs), getattr(np, name)(x, **kwargs)
+        assert got.dtype == np.asarray(want).dtype, (name, dtype, got.dtype)
+        np.testing.assert_array_equal(np.asarray(got), want)

@@ -282,7 +282,7 @@ def copy(a) -> Tensor:
 
 def _out_dtype(name: str, *dtypes_) -> np.dtype:
     """The dtype NumPy's function ``name`` gives for arguments of ``dtypes_``."""
-    probes = [np.ones(3, d) for d in dtypes_]
+    probes = [np.ones((3, 3), d) for d in dtypes_]
     with np.errstate(all="ignore"):
         return np.asarray(getattr(np, name)(*probes)).dtype
 
@@ -293,8 +293,9 @@ def _unary(name: str, keras_fn, cast_first: builtins.bool = True):
     def fn(x, *args, **kwargs):
         x = asarray(x)
         want = _out_dtype(name, x.dtype)
-        if cast_first and want != x.dtype and want.kind != "b":
-            x = _k.cast(x, want)
+        if cast_first and want != x.dtype and (
+                want.kind in "fc" or (want.kind in "iu" and x.dtype.kind in "biu")):
+            x = _k.cast(x, want)  # computed in NumPy's type (a sum of int32 in int64)
         out = keras_fn(x, *args, **kwargs)
         return out if not isinstance(out, Tensor) or out.dtype == want else _k.cast(out, want)
 
@@ -400,7 +401,9 @@ for _name in _SHAPING:
 for _name in _SEQUENCES:
     _NAMES[_name] = _many(_name, getattr(_k, _name))
 del _name
-for _name in ("cumsum", "cumprod", "average"):  # ints summed as int64, averaged as float64
+# ints summed as int64, averaged as float64; indices and counts int64, as NumPy's
+for _name in ("cumsum", "cumprod", "average", "median", "trace", "argmax", "argmin", "argsort",
+              "count_nonzero"):
     _NAMES[_name] = _unary(_name, getattr(_k, _name))
 
 
