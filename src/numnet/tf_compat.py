@@ -1362,14 +1362,17 @@ class Function:
         self._reduce_retracing = reduce_retracing
         self._traces: builtins.list = []
         self._bound = None
+        self._signature = None  # the Python signature, read at the first call
 
     def _signature_key(self, args, kwargs):
         if self.input_signature is not None:
             return builtins.tuple(_trace_key(spec) for spec in self.input_signature)
         try:
-            import inspect
+            if self._signature is None:
+                import inspect
 
-            bound = inspect.signature(self.python_function).bind(*args, **kwargs)
+                self._signature = inspect.signature(self.python_function)
+            bound = self._signature.bind(*args, **kwargs)
             bound.apply_defaults()
             return builtins.tuple((name, _trace_key(value))
                                   for name, value in bound.arguments.items())
