@@ -424,9 +424,8 @@ def test_spec_errors():
         tf.io.parse_single_example(make(f=[1.0]), {"f": tf.float32})
     with pytest.raises(ValueError, match="given one; use tf.io.parse_single_example"):
         tf.io.parse_example(make(f=[1.0]), {"f": tf.io.FixedLenFeature([], tf.float32)})
-    with pytest.raises(NotImplementedError, match="partitions"):
-        tf.io.RaggedFeature(tf.int64, partitions=[tf.io.RaggedFeature.RowLengths("n")]
-                            if hasattr(tf.io.RaggedFeature, "RowLengths") else ["n"])
+    with pytest.raises(TypeError, match="expected RaggedFeature.RowLengths"):
+        tf.io.RaggedFeature(tf.int64, partitions=["n"])
 
 
 def test_parse_example_batches_pads_and_makes_sparse_and_ragged():
@@ -446,6 +445,43 @@ def test_parse_example_batches_pads_and_makes_sparse_and_ragged():
     assert parsed["fr"].row_splits.numpy().dtype == np.int64
     single = tf.io.parse_single_example(batch[0], {"s": tf.io.RaggedFeature(tf.string)})
     assert single["s"].numpy().tolist() == [b"x", b"yy"]
+
+
+def test_ragged_partitions_as_tensorflow():
+    def example(v, rl, rs, vr):
+        return make(v=v, rl=rl, rs=rs, vr=vr, outer=[1, len(rl) - 1])
+
+    batch = [example([1.0, 2.0, 3.0, 4.0], [2, 0, 2], [0, 2, 2, 4], [0, 0, 2, 2]),
+             example([5.0], [1], [0, 1], [0])]
+    ragged = tf.io.RaggedFeature
+    spec = {
+        "a": ragged(tf.float32, value_key="v", partitions=[ragged.RowLengths("rl")]),
+        "b": ragged(tf.float32, value_key="v", partitions=[ragged.RowSplits("rs")]),
+        "c": ragged(tf.float32, value_key="v", partitions=[ragged.ValueRowIds("vr")]),
+        "e": ragged(tf.float32, value_key="v", partitions=[ragged.RowLengths("outer"),
+                                                           ragged.RowLengths("rl")]),
+        "f": ragged(tf.float32, value_key="v", partitions=[ragged.RowStarts("rs")]),
+        "h": ragged(tf.float32, value_key="v", partitions=[ragged.RowLimits("rs")])}
+    # TensorFlow 2.21's values
+    single = tf.io.parse_single_example(batch[0], {
+        **spec, "d": ragged(tf.float32, value_key="v", partitions=[ragged.UniformRowLength(2)])})
+    for key in "abc":
+        assert single[key].to_list() == [[1.0, 2.0], [], [3.0, 4.0]]
+    assert single["d"].numpy().tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    assert single["e"].to_list() == [[[1.0, 2.0]], [[], [3.0, 4.0]]]
+    assert single["f"].to_list() == [[1.0, 2.0], [], [3.0, 4.0], []]
+    assert single["h"].to_list() == [[], [1.0, 2.0], [], [3.0, 4.0]]
+    # TensorFlow, without validate=True, gives [[1, 2], [], [1, 2]] for these limits
+    with pytest.raises(InvalidArgumentError, match="do not cover the 4 items"):
+        tf.io.parse_single_example(batch[0], {"g": ragged(
+            tf.float32, value_key="v", partitions=[ragged.RowLimits("rl")])})
+    parsed = tf.io.parse_example(batch, {k: spec[k] for k in "abce"})
+    for key in "abc":
+        assert parsed[key].to_list() == [[[1.0, 2.0], [], [3.0, 4.0]], [[5.0]]]
+    assert parsed["e"].to_list() == [[[[1.0, 2.0]], [[], [3.0, 4.0]]], [[[5.0]], []]]
+    with pytest.raises(InvalidArgumentError, match=r"UniformRowLength\(3\) does not divide"):
+        tf.io.parse_single_example(batch[1], {"x": ragged(
+            tf.float32, value_key="v", partitions=[ragged.UniformRowLength(3)])})
 
 
 def test_sparse_features_batch_in_a_dataset(tmp_path):

@@ -29,6 +29,7 @@ naming the field and the byte offset.
 
 from __future__ import annotations
 
+import collections
 import math
 from collections.abc import MutableMapping
 
@@ -1337,19 +1338,24 @@ class FixedLenSequenceFeature:
 
 class RaggedFeature:
     """A feature with any number of values, parsed into a RaggedTensor for a batch (one row
-    an Example) or a 1-D Tensor for one Example, as ``tf.io.RaggedFeature`` without
-    partitions.
+    an Example) or a 1-D Tensor for one Example, as ``tf.io.RaggedFeature``; ``partitions``
+    split the values further by other int64 features of the same Example.
 
     Args:
         dtype: ``tf.float32``, ``tf.int64`` or ``tf.string``.
         value_key: the feature's name in the Example. Defaults to ``None`` (the key it is
             given under).
-        partitions: only ``()`` (no further partitions). Defaults to ``()``.
+        partitions: row partitions, outermost first: ``RaggedFeature.RowLengths(key)``,
+            ``RowSplits(key)``, ``RowStarts(key)``, ``RowLimits(key)``, ``ValueRowIds(key)``
+            (each naming an int64 feature) or ``UniformRowLength(length)``. Defaults to
+            ``()``. (In a batch a uniform partition gives a ragged dimension whose rows are
+            equal, where TensorFlow gives a uniform one: the same values.)
         row_splits_dtype: ``tf.int32`` or ``tf.int64``. Defaults to ``tf.int32``.
-        validate: accepted. Defaults to ``False``.
+        validate: accepted; partitions are always checked against the values. Defaults to
+            ``False``.
 
     Raises:
-        NotImplementedError: partitions given.
+        TypeError: a partition of another kind.
 
     Example:
         >>> RaggedFeature(numnet.string)
@@ -1362,12 +1368,12 @@ class RaggedFeature:
         self._dtype = _dtype_name(dtype, "RaggedFeature")
         self.dtype = _numnet_dtype(self._dtype)
         self.value_key = value_key
-        if tuple(partitions):
-            raise NotImplementedError("RaggedFeature(partitions): numnet parses ragged "
-                                      "features of one ragged dimension only; give "
-                                      "partitions=() and split the values afterwards "
-                                      "(tf.RaggedTensor.from_row_lengths).")
-        self.partitions = ()
+        self.partitions = tuple(partitions)
+        for partition in self.partitions:
+            if not isinstance(partition, _PARTITIONS):
+                raise TypeError(f"RaggedFeature(partitions): expected RaggedFeature.RowLengths"
+                                f"(key), RowSplits, RowStarts, RowLimits, ValueRowIds or "
+                                f"UniformRowLength(length), given {partition!r}.")
         self.row_splits_dtype = np.dtype(row_splits_dtype)
         if self.row_splits_dtype not in (np.dtype(np.int32), np.dtype(np.int64)):
             raise TypeError(f"RaggedFeature(row_splits_dtype): expected tf.int32 or "
@@ -1376,8 +1382,104 @@ class RaggedFeature:
 
     def __repr__(self) -> str:
         return (f"RaggedFeature(dtype={_dtype_repr(self._dtype)}, value_key="
-                f"{self.value_key!r}, partitions=(), row_splits_dtype="
+                f"{self.value_key!r}, partitions={self.partitions!r}, row_splits_dtype="
                 f"tf.{self.row_splits_dtype.name}, validate={self.validate})")
+
+
+RaggedFeature.RowSplits = collections.namedtuple("RowSplits", ["key"])
+RaggedFeature.RowLengths = collections.namedtuple("RowLengths", ["key"])
+RaggedFeature.RowStarts = collections.namedtuple("RowStarts", ["key"])
+RaggedFeature.RowLimits = collections.namedtuple("RowLimits", ["key"])
+RaggedFeature.ValueRowIds = collections.namedtuple("ValueRowIds", ["key"])
+RaggedFeature.UniformRowLength = collections.namedtuple("UniformRowLength", ["length"])
+_PARTITIONS = (RaggedFeature.RowSplits, RaggedFeature.RowLengths, RaggedFeature.RowStarts,
+               RaggedFeature.RowLimits, RaggedFeature.ValueRowIds,
+               RaggedFeature.UniformRowLength)
+
+
+def _row_lengths(partition, ids: np.ndarray, inner: int, where: str) -> list:
+    """The row lengths a partition gives ``inner`` items (checked: they must cover them)."""
+    kind = type(partition).__name__
+    ids = ids.tolist()
+    if kind == "UniformRowLength":
+        size = int(partition.length)
+        if size < 0 or (inner % size if size else inner):
+            raise InvalidArgumentError(None, None, f"{where}: UniformRowLength({size}) does not "
+                                       f"divide the {inner} items.")
+        return [size] * (inner // size if size else 0)
+    if kind == "RowLengths":
+        lengths = ids
+    elif kind == "RowSplits":
+        ids = ids or [0]
+        if ids[0] != 0:
+            raise InvalidArgumentError(None, None, f"{where}: RowSplits({partition.key!r}) "
+                                       f"must start at 0, starts at {ids[0]}.")
+        lengths = [b - a for a, b in zip(ids, ids[1:])]
+    elif kind in ("RowStarts", "RowLimits"):
+        starts = ids if kind == "RowStarts" else [0] + ids[:-1]
+        limits = ids[1:] + [inner] if kind == "RowStarts" else ids
+        if starts and starts[0] != 0:
+            raise InvalidArgumentError(None, None, f"{where}: {kind}({partition.key!r}) must "
+                                       f"start at 0.")
+        lengths = [b - a for a, b in zip(starts, limits)]
+    else:
+        if any(b < a for a, b in zip(ids, ids[1:])) or (ids and ids[0] < 0):
+            raise InvalidArgumentError(None, None, f"{where}: ValueRowIds({partition.key!r}) "
+                                       "must be increasing and >= 0.")
+        if len(ids) != inner:
+            raise InvalidArgumentError(None, None, f"{where}: ValueRowIds({partition.key!r}) "
+                                       f"has {len(ids)} ids for {inner} items.")
+        lengths = np.bincount(np.asarray(ids, dtype=np.int64),
+                              minlength=ids[-1] + 1 if ids else 0).tolist() if ids else []
+    if any(n < 0 for n in lengths) or sum(lengths) != inner:
+        raise InvalidArgumentError(None, None, f"{where}: {kind}"
+                                   f"({getattr(partition, 'key', '')!r}) gives rows of "
+                                   f"{lengths[:10]} items, which do not cover the {inner} "
+                                   "items inside it.")
+    return lengths
+
+
+def _ragged_parts(example, key: str, spec, where: str, index: int):
+    """(values, [row lengths of each partition, outermost first]) of one Example."""
+    name = spec._dtype
+    values = _lookup(example, spec.value_key or key, spec, name, where, index)
+    values = _values_array([], name) if values is None else values
+    levels, inner = [], len(values)
+    for partition in reversed(spec.partitions):
+        ids = np.zeros(0, dtype=np.int64)
+        if not isinstance(partition, RaggedFeature.UniformRowLength):
+            found = _lookup(example, partition.key, VarLenFeature(np.int64), "int64", where,
+                            index)
+            ids = ids if found is None else found
+        lengths = _row_lengths(partition, ids, inner, f"{where}: Example {index}, feature "
+                                                      f"{key!r}")
+        levels.insert(0, lengths)
+        inner = len(lengths)
+    return values, levels
+
+
+def _ragged(decoded: list, key: str, spec, name: str, where: str, single: bool):
+    parts = [_ragged_parts(example, key, spec, where, index)
+             for index, example in enumerate(decoded)]
+    splits = spec.row_splits_dtype
+    if single:
+        values, levels = parts[0]
+        out = values
+        for partition, lengths in zip(reversed(spec.partitions), reversed(levels)):
+            if isinstance(partition, RaggedFeature.UniformRowLength) and isinstance(
+                    out, np.ndarray):
+                out = out.reshape(len(lengths), int(partition.length), *out.shape[1:])
+            else:
+                out = RaggedTensor.from_row_lengths(
+                    out if isinstance(out, RaggedTensor) else _tensor(out, name),
+                    np.array(lengths, dtype=splits))
+        return out if isinstance(out, RaggedTensor) else _tensor(out, name)
+    values = np.concatenate([v for v, _ in parts]) if parts else _values_array([], name)
+    outer = [len(levels[0]) if levels else len(v) for v, levels in parts]
+    nested = [np.array(outer, dtype=splits)] + [
+        np.array([n for _, levels in parts for n in levels[depth]], dtype=splits)
+        for depth in range(len(spec.partitions))]
+    return RaggedTensor.from_nested_row_lengths(_tensor(values, name), nested)
 
 
 def _numnet_dtype(name: str) -> np.dtype:
@@ -1546,27 +1648,23 @@ def _parse_batch(decoded: list, features: dict, where: str, single: bool) -> dic
                 padded[index, :len(row)] = row
             out[key] = _tensor(padded[0] if single else padded, name)
         else:
-            lookup_key = getattr(spec, "value_key", None) or key
+            if isinstance(spec, RaggedFeature):
+                out[key] = _ragged(decoded, key, spec, name, where, single)
+                continue
             rows = []
             for index, example in enumerate(decoded):
-                values = _lookup(example, lookup_key, spec, name, where, index)
+                values = _lookup(example, key, spec, name, where, index)
                 rows.append(_values_array([], name) if values is None else values)
             values = (np.concatenate(rows) if rows else _values_array([], name))
-            if isinstance(spec, VarLenFeature):
-                lengths = [len(r) for r in rows]
-                if single:
-                    indices = np.arange(len(values), dtype=np.int64).reshape(-1, 1)
-                    shape = [len(values)]
-                else:
-                    indices = np.array([(b, j) for b, n in enumerate(lengths) for j in range(n)],
-                                       dtype=np.int64).reshape(-1, 2)
-                    shape = [batch, max(lengths, default=0)]
-                out[key] = SparseTensor(indices, _tensor(values, name), shape)
-            elif single:
-                out[key] = _tensor(values, name)
+            lengths = [len(r) for r in rows]
+            if single:
+                indices = np.arange(len(values), dtype=np.int64).reshape(-1, 1)
+                shape = [len(values)]
             else:
-                lengths = np.array([len(r) for r in rows], dtype=spec.row_splits_dtype)
-                out[key] = RaggedTensor.from_row_lengths(_tensor(values, name), lengths)
+                indices = np.array([(b, j) for b, n in enumerate(lengths) for j in range(n)],
+                                   dtype=np.int64).reshape(-1, 2)
+                shape = [batch, max(lengths, default=0)]
+            out[key] = SparseTensor(indices, _tensor(values, name), shape)
     return out
 
 
@@ -1703,6 +1801,10 @@ def parse_single_sequence_example(serialized, context_features=None, sequence_fe
 
 def _step_rows(lists, key: str, spec, where: str) -> list:
     """The values of each step of feature list ``key`` (arrays), checked against ``spec``."""
+    if getattr(spec, "partitions", ()):
+        raise NotImplementedError(f"{where}: sequence feature {key!r}: numnet splits the "
+                                  "steps of a feature list, not their values further; give "
+                                  "its RaggedFeature partitions=().")
     name = spec._dtype
     lookup_key = getattr(spec, "value_key", None) or key
     steps = None if lists is None else lists.get(lookup_key)
