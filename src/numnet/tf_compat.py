@@ -13,8 +13,9 @@ keep their dtype. ``tf.math``, ``tf.random`` and ``tf.dtypes`` are namespaces he
 ``tf.nn`` is ``numnet.nn``, ``tf.keras`` numnet itself, ``tf.data`` ``numnet.data``, and
 ``tf.config`` Keras's config module with TensorFlow's device functions added.
 
-TensorFlow's graph machinery has no counterpart: numnet runs eagerly, so ``tf.function`` returns
-the function it decorates, unchanged.
+TensorFlow's graph machinery has no counterpart: numnet runs eagerly, so a ``tf.function`` runs
+its Python at every call (checking an ``input_signature`` and counting the traces TensorFlow
+would make, but printing at every call where TensorFlow prints while it traces).
 
 Why one file of about 1400 lines: TensorFlow's surface is wide and flat (tf.* names each a few
 lines); splitting it by topic would scatter one lookup table.
