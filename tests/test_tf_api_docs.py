@@ -9,7 +9,7 @@ import pytest
 import numnet
 
 MODULES = ["array", "nn", "control", "variables", "linalg", "image", "debugging", "files", "signal",
-           "checkpoint", "summary", "testing", "random_ops", "errors", "lookup", "ragged"]
+           "checkpoint", "summary", "testing", "random_ops", "errors", "lookup", "ragged", "tnp"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -65,6 +65,9 @@ def experimental_enable_numpy_behavior(prefer_float32: builtins.bool = False,
         >>> tnp.experimental_enable_numpy_behavior(prefer_float32=True)
         >>> tnp.ones([2, 3], dtype=tnp.float32).reshape(-1).shape
         (6,)
+        >>> tnp.asarray(1.0).dtype
+        dtype('float32')
+        >>> tnp.experimental_enable_numpy_behavior()  # Python floats float64 again
     """
     _STATE["enabled"] = True
     _STATE["prefer_float32"] = builtins.bool(prefer_float32)
