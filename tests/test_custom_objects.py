@@ -118,3 +118,57 @@ def test_batch_tuple_helpers_and_is_keras_tensor():
     with pytest.raises(ValueError, match="given a tuple of 4"):
         utils.unpack_x_y_sample_weight((1, 2, 3, 4))
     assert utils.is_keras_tensor(numnet.Input((3,))) and not utils.is_keras_tensor(X)
+
+
+def test_sequential_from_config_finds_registered_and_scoped_layers():
+    """``Sequential.from_config(model.get_config())`` resolves a layer class as loading a
+    file does: registered (by its "package>Name"), in a custom_object_scope, or given."""
+
+    @numnet.saving.register_keras_serializable(package="from_config_test")
+    class Doubled(numnet.layers.Layer):
+        def __init__(self, k=2.0, **kwargs):
+            super().__init__(**kwargs)
+            self.k = k
+
+        def call(self, x):
+            return x * self.k
+
+        def get_config(self):
+            return {**super().get_config(), "k": self.k}
+
+    model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(2), Doubled(3.0)],
+                              name="registered")
+    config = model.get_config()
+    assert config["layers"][-1]["class_name"] == "from_config_test>Doubled"
+    again = numnet.Sequential.from_config(config)
+    assert (type(again.layers[-1]), again.layers[-1].k, again.name) == (Doubled, 3.0,
+                                                                         "registered")
+    again.set_weights(model.get_weights())
+    x = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_allclose(np.asarray(again(x)), np.asarray(model(x)), rtol=1e-6)
+    plain = numnet.Sequential([numnet.Input((3,)), Scale(5.0)])
+    with numnet.saving.custom_object_scope({"Scale": Scale}):
+        assert numnet.Sequential.from_config(plain.get_config()).layers[-1].factor == 5.0
+    assert numnet.Sequential.from_config(plain.get_config(),
+                                         custom_objects={"Scale": Scale}).layers[-1].factor == 5.0
+    with pytest.raises(ModelFileError, match="custom_objects"):
+        numnet.Sequential.from_config(plain.get_config())
+
+
+def test_from_config_takes_the_config_keras_gives():
+    """The dicts Keras 3.15's ``get_config()`` gives (written by Keras, in tests/data): each
+    layer with its module, registered name and dtype policy."""
+    import json
+    import pathlib
+
+    data = pathlib.Path(__file__).parent / "data"
+    config = json.loads((data / "keras_sequential_config.json").read_text())
+    model = numnet.Sequential.from_config(config)
+    assert [type(layer).__name__ for layer in model.layers] == ["Dense", "Dropout"]
+    assert (model.name, model.input_shape, model.layers[0].units) == ("s", (None, 3), 2)
+    assert model.layers[0].activation is numnet.activations.relu
+    assert model.layers[1].rate == 0.1
+    config = json.loads((data / "keras_functional_config.json").read_text())
+    model = numnet.Model.from_config(config)
+    assert (model.name, model.input_shape, model.output_shape) == ("f", (None, 3), (None, 2))
+    assert model.layers[1].activation is numnet.activations.relu

@@ -376,10 +376,7 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
         classes by ``custom_objects={"Name": cls}`` (or registered)."""
         saving = _saving()
         if cls is Model and isinstance(config, dict) and "layers" in config:
-            spec = {"class_name": "Functional", "config": config,
-                    "numnet_version": saving.model_file._version(),
-                    "format_version": saving.schema.FORMAT_VERSION}
-            return saving.model_from_json(json.dumps(spec), custom_objects=custom_objects)
+            return saving.model_file.model_from_config("Functional", config, custom_objects)
         config = dict(config)
         if custom_objects:
             with saving.custom_object_scope(custom_objects):

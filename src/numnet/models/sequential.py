@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import json
 import operator
 
 from .. import scopes as _scopes
 from ..layers.base import InputLayer, Layer, SymbolicTensor
-from .model import Model
+from .model import Model, _saving
 
 
 class Sequential(Model):
@@ -108,22 +109,18 @@ class Sequential(Model):
         return self._input_layer is not None
 
     def get_config(self) -> dict:
-        layers = []
-        if self._input_layer is not None:
-            layers.append({"class_name": "InputLayer", "config": self._input_layer.get_config()})
-        for layer in self._layers:
-            layers.append({"class_name": type(layer).__name__, "config": layer.get_config()})
-        return {"name": self.name, "trainable": self.trainable, "layers": layers}
+        """The model's name, trainable flag and layers as a JSON-ready dict, each layer as
+        ``{"class_name", "config"}`` (a registered class by its "package>Name"), as
+        ``to_json`` writes them; ``Sequential.from_config(config)`` builds the model anew."""
+        if type(self) is not Sequential:
+            return super().get_config()
+        return json.loads(_saving().model_to_json(self))["config"]
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
-        from .. import layers as layers_module
-
-        model = cls(name=config.get("name"))
-        for spec in config.get("layers", []):
-            name = spec["class_name"]
-            layer_cls = (custom_objects or {}).get(name) or getattr(layers_module, name, None)
-            if not (isinstance(layer_cls, type) and issubclass(layer_cls, Layer)):
-                raise ValueError(f"Sequential.from_config: unknown layer class {name!r}.")
-            model.add(layer_cls.from_config(dict(spec["config"])))
-        return model
+        """A Sequential (weights freshly initialised) from ``get_config()``'s dict, Keras's
+        or numnet's: layer classes by name among numnet's layers, ``custom_objects``, the
+        ``custom_object_scope`` blocks and the registered classes, as a model file's are."""
+        if cls is not Sequential:
+            return super().from_config(config, custom_objects)
+        return _saving().model_file.model_from_config("Sequential", config, custom_objects)

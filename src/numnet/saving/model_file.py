@@ -545,7 +545,44 @@ def model_from_json(json_string, custom_objects=None, max_bytes: int = DEFAULT_M
         loader.release()
 
 
-__all__ = ["load_model", "load_weights", "model_from_json", "model_to_json", "save_model",
+def model_from_config(class_name: str, config: dict, custom_objects=None,
+                      max_bytes: int = DEFAULT_MAX_BYTES):
+    """A model (freshly initialised weights) from the ``get_config()`` dict of a Sequential
+    or functional model, numnet's or Keras's (whose layers carry ``module`` and
+    ``registered_name``): what ``Sequential.from_config`` and ``Model.from_config`` build.
+
+    Args:
+        class_name: "Sequential" or "Functional".
+        config: the dict ``get_config()`` gave.
+        custom_objects: ``{name: class or function}`` for custom objects that are not
+            registered, or None. Defaults to ``None``.
+        max_bytes: the largest total size of the weights the model may hold (4 GiB by
+            default).
+
+    Raises:
+        ModelFileError: a layer that is neither numnet's, registered nor in custom_objects,
+            or a config that is not a model's.
+    """
+    source = f"{class_name}.from_config"
+    if not isinstance(config, dict):
+        raise TypeError(f"{source}(config): expected the dict of model.get_config(), given "
+                        f"{type(config).__name__}.")
+    parts = config.get("layers")
+    keras_form = isinstance(parts, list) and any(
+        isinstance(part, dict) and "module" in part for part in parts)
+    spec = json.loads(json.dumps({"class_name": class_name, "config": config}))
+    loader = loader_module.Loader(source, custom_objects, max_bytes, "max_bytes")
+    try:
+        if keras_form:
+            spec = keras_file.Translator(loader).model({**spec, "module": "keras"}, "model")
+        schema.check(spec, schema.JSON_MODEL, "", source)
+        return loader_module.deserialize_model(spec, loader, "model")
+    finally:
+        loader.release()
+
+
+__all__ = ["load_model", "load_weights", "model_from_config", "model_from_json",
+           "model_to_json", "save_model",
            "save_weights"]
 
 

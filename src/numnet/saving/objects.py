@@ -170,7 +170,7 @@ def serialize_layer(layer, where: str) -> dict:
 
 def serialize_model(model, where: str = "model") -> dict:
     """{"class_name", "config"[, "build_input_shape"]}: Sequential and chains of layers by
-    their layers (from ``get_config()``); other models by their own get_config."""
+    their name, trainable flag and layers; other models by their own get_config."""
     from ..models.sequential import Sequential
 
     Model = model_class()
@@ -178,8 +178,7 @@ def serialize_model(model, where: str = "model") -> dict:
         return {"class_name": "Functional",
                 "config": to_json_ready(_graph_config(model, where), where)}
     if type(model) is Sequential or (type(model) is Model and model._layers):
-        config = model.get_config() if type(model) is Sequential else {
-            "name": model.name, "trainable": model.trainable}
+        config = {"name": model.name, "trainable": model.trainable}
         parts = ([model._input_layer] if model._input_layer is not None else []) + model._layers
         twice = next((layer for i, layer in enumerate(model._layers)
                       if any(layer is other for other in model._layers[:i])), None)
