@@ -325,9 +325,10 @@ def test_held_layers_are_checked_as_the_model_s_own(tmp_path, marker):
     def policy(layers_):
         layers_[4]["config"]["layer"]["config"]["dtype"] = {
             "module": "keras", "class_name": "QuantizedDTypePolicy",
-            "config": {"mode": "float8", "source_name": "float32"}, "registered_name": None}
+            "config": {"mode": "gptq", "source_name": "float32"}, "registered_name": None}
 
-    _refused_file(_edited(tmp_path, policy), r"layers\[4\].*mode='float8'.*'int8' and 'int4'")
+    _refused_file(_edited(tmp_path, policy), r"layers\[4\].*mode='gptq'.*'int8', 'int4' and "
+                                             r"'float8'")
 
 
 def test_held_layers_are_charged_to_the_budget_before_allocating(tmp_path):

@@ -128,8 +128,17 @@ def test_quantized_dtype_policies():
     assert policies.serialize(int4)["config"] == {"mode": "int4/128",
                                                   "source_name": "mixed_float16"}
     assert numnet.DTypePolicy("float32").quantization_mode is None
-    with pytest.raises(NotImplementedError, match="float8"):
-        policies.get("float8_from_float32")
+    float8 = policies.get("float8_from_float32")
+    assert isinstance(float8, policies.QuantizedFloat8DTypePolicy)
+    assert float8.amax_history_length == 1024 and float8.quantization_mode == "float8"
+    assert policies.serialize(float8)["config"] == {"mode": "float8", "source_name": "float32",
+                                                    "amax_history_length": 1024}
+    short = policies.QuantizedFloat8DTypePolicy("float8", "float32", amax_history_length=16)
+    assert policies.deserialize(policies.serialize(short)) == short != float8
+    with pytest.raises(TypeError, match="amax_history_length"):
+        policies.QuantizedFloat8DTypePolicy("float8", amax_history_length=1.5)
+    with pytest.raises(NotImplementedError, match="gptq"):
+        policies.get("gptq_from_float32")
     with pytest.raises(ValueError, match="float16"):
         policies.get("int8_from_float16")
 
@@ -267,11 +276,13 @@ def test_errors_as_keras():
     layer.build((None, 3))
     with pytest.raises(ValueError, match="Invalid quantization mode"):
         layer.quantize("int3")
-    for mode in ("float8", "gptq", "awq"):
+    for mode in ("gptq", "awq"):
         with pytest.raises(NotImplementedError, match=f"mode='{mode}'.*'int8' and 'int4'"):
             layer.quantize(mode)
-    with pytest.raises(NotImplementedError, match="float8"):
-        layer.quantize(config=quantizers.Float8QuantizationConfig())
+    float8 = numnet.layers.Dense(2)
+    float8.build((None, 3))
+    float8.quantize(config=quantizers.Float8QuantizationConfig())
+    assert float8.quantization_mode == "float8"
     with pytest.raises(ValueError, match="contradicts"):
         layer.quantize("int8", config=quantizers.Int4QuantizationConfig())
     layer.quantize("int8")
@@ -302,8 +313,12 @@ def test_model_quantize_walks_the_leaf_layers():
     assert model(x).shape == (2, 2)
     with pytest.raises(ValueError, match="Invalid quantization mode"):
         model.quantize("int2")
-    with pytest.raises(NotImplementedError, match="float8"):
-        model.quantize("float8")
+    embedded = numnet.Sequential([numnet.Input((3,), dtype="int32"),
+                                  numnet.layers.Embedding(5, 4), numnet.layers.Dense(2)])
+    with pytest.warns(UserWarning, match="quantization_mode=float8"):
+        embedded.quantize("float8")
+    assert embedded.layers[0].quantization_mode is None
+    assert embedded.layers[1].quantization_mode == "float8"
     other = numnet.Sequential([numnet.Input((4,)), numnet.layers.Dropout(0.5),
                                numnet.layers.Dense(2)])
     with warnings.catch_warnings(record=True) as caught:

@@ -133,7 +133,7 @@ class DTypePolicy:
 Policy = DTypePolicy  # Keras 2's name
 
 QUANTIZATION_MODES = ("int8", "float8", "int4", "gptq", "awq")
-"""The quantization modes Keras names; numnet implements int8 and int4."""
+"""The quantization modes Keras names; numnet implements int8, int4 and float8."""
 
 
 def _quantized_class(name):
@@ -146,11 +146,17 @@ def _quantized_class(name):
                                       "QuantizedFloat8DTypePolicy", "GPTQDTypePolicy",
                                       "AWQDTypePolicy"):
             mode = str((name.get("config") or {}).get("mode", ""))
-            return Int4DTypePolicy if mode.startswith("int4/") else QuantizedDTypePolicy
+            return _class_of_mode(mode)
         name = (name.get("config") or {}).get("name")
     if isinstance(name, str) and name.startswith(QUANTIZATION_MODES) and "_from_" in name:
-        return Int4DTypePolicy if name.startswith("int4/") else QuantizedDTypePolicy
+        return _class_of_mode(name)
     return None
+
+
+def _class_of_mode(mode: str):
+    if mode.startswith("int4/"):
+        return Int4DTypePolicy
+    return QuantizedFloat8DTypePolicy if mode.startswith("float8") else QuantizedDTypePolicy
 
 
 class QuantizedDTypePolicy(DTypePolicy):
@@ -160,13 +166,14 @@ class QuantizedDTypePolicy(DTypePolicy):
     quantized model is loaded) is quantized once built, as in Keras.
 
     Args:
-        mode: "int8" or "int4" (or the whole name, "int8_from_float32", with no source_name).
+        mode: "int8", "int4" or "float8" (or the whole name, "int8_from_float32", with no
+            source_name).
         source_name: the float policy it was quantized from; None for the global policy.
             Defaults to ``None``.
 
     Raises:
         ValueError: an unknown mode or source policy; int8 with a float16 compute dtype.
-        NotImplementedError: float8, gptq or awq (Keras modes numnet does not implement).
+        NotImplementedError: gptq or awq (Keras modes numnet does not implement).
 
     Example:
         >>> policy = numnet.dtype_policies.QuantizedDTypePolicy("int8", "float32")
@@ -191,10 +198,10 @@ class QuantizedDTypePolicy(DTypePolicy):
         if base not in QUANTIZATION_MODES:
             raise ValueError(f"Invalid quantization mode. Expected one of {QUANTIZATION_MODES}. "
                              f"Received: mode={mode}")
-        if base not in ("int8", "int4"):
+        if base not in ("int8", "int4", "float8"):
             raise NotImplementedError(
                 f"QuantizedDTypePolicy: mode={base!r} is a Keras mode that numnet does not "
-                "implement; numnet quantizes to 'int8' and 'int4'.")
+                "implement; numnet quantizes to 'int8', 'int4' and 'float8'.")
         source = DTypePolicy(source_name)
         if base == "int8" and source.compute_dtype == "float16":
             raise ValueError(f"Quantization mode='{base}' doesn't work well with "
@@ -262,6 +269,63 @@ class Int4DTypePolicy(QuantizedDTypePolicy):
         return f"int4/{self.block_size}"
 
 
+class QuantizedFloat8DTypePolicy(QuantizedDTypePolicy):
+    """The policy of a layer trained in float8 (``"float8_from_<source>"``, Keras 3's float8
+    training): its inputs and kernel go through float8 e4m3fn and its output gradient through
+    e5m2, each with a scale kept from a history of absolute maxima
+    (``numnet.layers.quantization``). Layers get it from ``layer.quantize("float8")``.
+
+    Args:
+        mode: "float8" (or the whole name, "float8_from_float32", with no source_name).
+        source_name: the float policy it was quantized from; None for the global policy.
+            Defaults to ``None``.
+        amax_history_length: how many absolute maxima each scale is computed from. Defaults
+            to ``1024``.
+
+    Raises:
+        TypeError: an ``amax_history_length`` that is not an int.
+
+    Example:
+        >>> policy = numnet.dtype_policies.get("float8_from_float32")
+        >>> type(policy).__name__, policy.amax_history_length, policy.compute_dtype
+        ('QuantizedFloat8DTypePolicy', 1024, 'float32')
+    """
+
+    default_amax_history_length = 1024
+
+    def __init__(self, mode, source_name=None, amax_history_length=1024):
+        if isinstance(mode, dict):
+            amax_history_length = (mode.get("config") or {}).get(
+                "amax_history_length", amax_history_length)
+        elif isinstance(mode, QuantizedFloat8DTypePolicy):
+            amax_history_length = mode.amax_history_length
+        super().__init__(mode, source_name)
+        if isinstance(amax_history_length, bool) or not isinstance(amax_history_length, int):
+            raise TypeError("`amax_history_length` must be an integer. Received: "
+                            f"amax_history_length={amax_history_length}")
+        self._amax_history_length = amax_history_length
+
+    @property
+    def amax_history_length(self) -> int:
+        """The length of the histories of absolute maxima the float8 scales come from."""
+        return self._amax_history_length
+
+    def __eq__(self, other) -> bool:
+        return super().__eq__(other) and getattr(
+            other, "amax_history_length", None) == self._amax_history_length
+
+    def __hash__(self) -> int:
+        return hash((self._name, self._amax_history_length))
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "amax_history_length": self._amax_history_length}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(config["mode"], config.get("source_name"),
+                   config.get("amax_history_length", cls.default_amax_history_length))
+
+
 def _require_bfloat16(name: str) -> None:
     try:
         import ml_dtypes  # noqa: F401  (registers the bfloat16 dtype with NumPy)
@@ -289,5 +353,5 @@ dtype_policy = global_policy
 set_dtype_policy = set_global_policy
 
 __all__ = ["DTypePolicy", "Int4DTypePolicy", "Policy", "QUANTIZATION_MODES",
-           "QuantizedDTypePolicy", "dtype_policy", "global_policy",
+           "QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "dtype_policy", "global_policy",
            "set_dtype_policy", "set_global_policy"]

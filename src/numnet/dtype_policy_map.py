@@ -98,7 +98,8 @@ def deserialize(config, custom_objects=None):
     classes = {"DTypePolicy": DTypePolicy, "Policy": DTypePolicy,
                "FloatDTypePolicy": FloatDTypePolicy,
                "QuantizedDTypePolicy": _policies.QuantizedDTypePolicy,
-               "Int4DTypePolicy": _policies.Int4DTypePolicy}
+               "Int4DTypePolicy": _policies.Int4DTypePolicy,
+               "QuantizedFloat8DTypePolicy": _policies.QuantizedFloat8DTypePolicy}
     if name not in classes:
         raise ValueError(f"dtype_policies.deserialize(config): unknown class_name {name!r}; "
                          f"expected one of {sorted(classes) + ['DTypePolicyMap']}.")

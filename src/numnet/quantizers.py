@@ -462,8 +462,8 @@ class AbsMaxQuantizer(Quantizer):
 # ----------------------------------------------------------------------------- configs
 
 QUANTIZATION_MODES = ("int8", "float8", "int4", "gptq", "awq")
-"""The modes Keras names; numnet quantizes to int8 and int4."""
-SUPPORTED_MODES = ("int8", "int4")
+"""The modes Keras names; numnet quantizes to int8, int4 and float8."""
+SUPPORTED_MODES = ("int8", "int4", "float8")
 
 
 class QuantizationConfig:
@@ -587,8 +587,8 @@ class Int4QuantizationConfig(QuantizationConfig):
 
 
 class Float8QuantizationConfig(QuantizationConfig):
-    """Keras's config for float8 training; numnet does not implement float8, so
-    ``quantize(config=Float8QuantizationConfig())`` raises NotImplementedError.
+    """The config of float8 training (``quantize(config=Float8QuantizationConfig())`` is
+    ``quantize("float8")``); it takes no quantizers, as Keras's.
 
     Example:
         >>> numnet.quantizers.Float8QuantizationConfig().mode
@@ -621,9 +621,10 @@ def resolve_config(mode, config):
                          f"Received: mode={mode}")
     if config is None:
         if mode is None:
-            raise ValueError("quantize: give a mode ('int8' or 'int4') or a config.")
+            raise ValueError("quantize: give a mode ('int8', 'int4' or 'float8') or a config.")
         not_implemented(mode)
-        config = Int8QuantizationConfig() if mode == "int8" else Int4QuantizationConfig()
+        config = {"int8": Int8QuantizationConfig, "int4": Int4QuantizationConfig,
+                  "float8": Float8QuantizationConfig}[mode]()
     elif not isinstance(config, QuantizationConfig):
         raise ValueError(f"quantize(config): expected a QuantizationConfig such as "
                          f"Int8QuantizationConfig(), given {type(config).__name__} {config!r}.")
@@ -639,8 +640,24 @@ def not_implemented(mode) -> None:
     if mode not in SUPPORTED_MODES:
         raise NotImplementedError(
             f"quantize: mode={mode!r} is a Keras mode that numnet does not implement; numnet "
-            f"quantizes to {' and '.join(repr(m) for m in SUPPORTED_MODES)} (Dense, "
-            "EinsumDense and Embedding layers).")
+            "quantizes to 'int8' and 'int4' (Dense, EinsumDense and Embedding layers) and "
+            "trains in 'float8' (Dense and EinsumDense).")
+
+
+_OVERWRITTEN: set = set()
+
+
+def set_overwrite_with_gradient(variable) -> None:
+    """Mark ``variable`` (a float8 scale or history of absolute maxima) as one the optimizer
+    sets to its "gradient" instead of updating: Keras 3's ``overwrite_with_gradient``. A
+    float8 layer's backward hands each of them its next value as the gradient."""
+    _OVERWRITTEN.add(variable.uid)
+
+
+def overwrites_with_gradient(variable) -> bool:
+    """Whether the optimizer sets ``variable`` to its gradient (see
+    ``set_overwrite_with_gradient``)."""
+    return getattr(variable, "uid", None) in _OVERWRITTEN
 
 
 # ----------------------------------------------------------------------------- look-up

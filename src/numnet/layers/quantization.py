@@ -10,6 +10,7 @@ with ``kernel, kernel_scale = abs_max_quantize(float_kernel, axis=0)`` (one scal
 unit). The gradient reaches the input through the dequantized kernel
 ``kernel / kernel_scale`` (the rounding of the input counts as the identity), and the bias (and
 LoRA's weights, when enabled) still train: the quantized kernel is frozen, as in Keras.
+"float8" (Keras 3's float8 training, below) keeps the float kernel and trains it.
 "int4" keeps values in [-8, 7] packed two to a byte along the output axis; by default (Keras 3's
 ``Int4QuantizationConfig(block_size=128)``) each group of 128 input rows has its own scale and
 zero point (``kernel_zero``, ``g_idx``), and the inputs stay float; ``block_size=-1`` gives one
@@ -21,6 +22,26 @@ a quantized model's ``.keras`` file loads in Keras and the other way round.
 
 A layer made with a quantized policy (``dtype="int8_from_float32"``, as a loaded file gives)
 is quantized as soon as it is built.
+
+``layer.quantize("float8")`` (Dense and EinsumDense) adds six float32 weights, trainable but
+never updated by a rule: ``inputs_scale``, ``kernel_scale``, ``outputs_grad_scale`` (start at
+1) and their histories of absolute maxima ``*_amax_history`` (``amax_history_length`` zeros,
+1024 by default). The layer then computes, with ``qdq(v, s, t) = cast(clip(v / s, -max_t,
+max_t), t) * s`` (``max_t`` the largest value of the float8 type ``t``)::
+
+    y = qdq(x, inputs_scale, e4m3fn) @ qdq(kernel, kernel_scale, e4m3fn) + bf16(bias)
+    dy <- qdq(dy, outputs_grad_scale, e5m2)             (in the backward pass)
+
+the gradients passing the input and kernel casts as they are, and the bias rounded to
+bfloat16 on its way in and its gradient on its way back (Keras's fusion cast under a float32
+policy). The backward pass gives each scale, as its "gradient", its next value
+``quantizers.compute_float8_scale(max(history), scale, max_t)`` (from the history before this
+step), and each history the history rolled by one with this step's ``max(|v|)`` first; the
+optimizer sets those weights to these values instead of updating them (Keras 3's
+``overwrite_with_gradient``; numnet marks them with
+``quantizers.set_overwrite_with_gradient``, as its Variable has no such attribute). The scales
+move whenever a gradient is taken (Keras moves the input and kernel scales only under
+``training=True``); LoRA is refused with float8, as in Keras. Needs ml_dtypes.
 """
 
 from __future__ import annotations
@@ -33,7 +54,7 @@ import numpy as np
 from .. import backend, quantizers
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor, Variable
-from ..dtype_policies import Int4DTypePolicy, QuantizedDTypePolicy
+from ..dtype_policies import Int4DTypePolicy, QuantizedDTypePolicy, QuantizedFloat8DTypePolicy
 from .base import Layer
 
 _EXACT = 2 ** 24  # float32 holds every integer up to this: an int8 product summed below it
@@ -71,8 +92,17 @@ def _add(layer, name: str, value) -> Variable:
     var = layer.add_weight(tuple(value.shape), "zeros", dtype=str(value.dtype), trainable=False,
                            name=name)
     var.assign(value)
+    _beside(layer, var, name)
     setattr(layer, name, var)
     return var
+
+
+def _beside(layer, var, name: str) -> None:
+    """Give a weight added after the build the path of the layer's own weights (the scope
+    they were built in: "seq/dense/kernel_scale"), as Keras names it."""
+    first = next((w for w in layer._weights if w is not var and "/" in (w.path or "")), None)
+    if first is not None:
+        var.path = f"{first.path.rsplit('/', 1)[0]}/{name}"
 
 
 def _values(t):
@@ -109,16 +139,18 @@ class Quantizable:
 
     def quantize(self, mode=None, type_check: bool = True, config=None) -> None:
         """Quantize the layer's weights in place, as Keras 3: ``"int8"`` (int8 kernel, one scale
-        per output unit, inputs quantized at each call) or ``"int4"`` (packed int4 kernel).
+        per output unit, inputs quantized at each call), ``"int4"`` (packed int4 kernel) or
+        ``"float8"`` (float8 training of Dense and EinsumDense: the module's docstring).
 
         Args:
-            mode: "int8" or "int4" ("float8", "gptq" and "awq" are Keras modes numnet does
+            mode: "int8", "int4" or "float8" ("gptq" and "awq" are Keras modes numnet does
                 not implement). Optional when ``config`` is given.
             type_check: refuse a subclass of the layer (whose call may differ), as Keras.
                 Defaults to ``True``.
-            config: a ``numnet.quantizers.Int8QuantizationConfig`` or
-                ``Int4QuantizationConfig`` choosing the quantizers (and int4's block size).
-                Defaults to ``None`` (the mode's defaults).
+            config: a ``numnet.quantizers.Int8QuantizationConfig``,
+                ``Int4QuantizationConfig`` or ``Float8QuantizationConfig`` choosing the
+                quantizers (and int4's block size). Defaults to ``None`` (the mode's
+                defaults).
 
         Raises:
             ValueError: an unknown mode, a layer not built yet, or one already quantized.
@@ -146,7 +178,9 @@ class Quantizable:
         _kind(self).quantize(self, mode, config)
         if self.dtype_policy.quantization_mode is None:
             source = self.dtype_policy.name
-            if mode == "int4":
+            if mode == "float8":
+                self.dtype_policy = QuantizedFloat8DTypePolicy(mode, source)
+            elif mode == "int4":
                 block = getattr(config, "block_size", None)
                 self.dtype_policy = Int4DTypePolicy(
                     f"int4/{-1 if block is None else block}", source)
@@ -168,6 +202,8 @@ class Quantizable:
         elif mode == "int4":
             block = getattr(policy, "block_size", None)
             config = quantizers.Int4QuantizationConfig(block_size=block)
+        elif mode == "float8":
+            config = quantizers.Float8QuantizationConfig()
         else:
             config = quantizers.Int8QuantizationConfig()
         _kind(self).quantize(self, mode, config)
@@ -182,6 +218,9 @@ class Quantizable:
 class _Dense:
     @staticmethod
     def quantize(layer, mode, config) -> None:
+        if mode == "float8":
+            _float8_build(layer)
+            return
         kernel = backend.to_numpy(layer.__dict__["kernel"].value)
         units = kernel.shape[1]
         if mode == "int8":
@@ -198,6 +237,8 @@ class _Dense:
 
     @staticmethod
     def call(layer, inputs):
+        if layer._quantized_mode == "float8":
+            return _float8_call(layer, inputs, _DENSE_PRODUCTS)
         kernel = layer.__dict__["kernel"].value
         scale = layer.kernel_scale.value
         if inputs.value.shape[-1] != kernel.shape[0]:
@@ -300,6 +341,10 @@ def _int4_product(layer, inputs, packed, scale):
 class _Embedding:
     @staticmethod
     def quantize(layer, mode, config) -> None:
+        if mode == "float8":
+            raise NotImplementedError(
+                f"Invalid quantization mode. Expected one of ('int8', 'int4'). Received: "
+                f"quantization_mode={mode} (Embedding has no float8 form, as in Keras)")
         table = backend.to_numpy(layer.__dict__["embeddings"].value)
         rows, width = table.shape
         if mode == "int8":
@@ -421,6 +466,9 @@ def _to_kernel(scale, moves):
 class _EinsumDense:
     @staticmethod
     def quantize(layer, mode, config) -> None:
+        if mode == "float8":
+            _float8_build(layer)
+            return
         info = einsum_quantization_axes(layer.equation, len(layer.input_shape))
         layer._quantization_axes = info
         kernel = backend.to_numpy(layer.__dict__["kernel"].value)
@@ -443,6 +491,8 @@ class _EinsumDense:
 
     @staticmethod
     def call(layer, inputs):
+        if layer._quantized_mode == "float8":
+            return _float8_call(layer, inputs, _einsum_products(layer.equation))
         info = layer._quantization_axes
         kernel = layer.__dict__["kernel"].value
         scale = layer.kernel_scale.value
@@ -473,6 +523,114 @@ class _EinsumDense:
         if layer.bias is not None:
             y = ops.add(y, layer.bias)
         return y if layer.activation is _linear() else layer.activation(y)
+
+
+# ----------------------------------------------------------------------------- float8
+
+_FLOAT8_WEIGHTS = ("inputs_scale", "inputs_amax_history", "kernel_scale", "kernel_amax_history",
+                   "outputs_grad_scale", "outputs_grad_amax_history")
+
+
+def _float8_build(layer) -> None:
+    """Keras's float8 weights, in its order: a scale (one, shape ()) and a history of
+    absolute maxima (zeros) for the inputs, the kernel and the output gradient."""
+    if getattr(layer, "lora_enabled", False):
+        raise NotImplementedError("Currently, `_float8_call` doesn't support LoRA")
+    length = getattr(layer.dtype_policy, "amax_history_length",
+                     QuantizedFloat8DTypePolicy.default_amax_history_length)
+    for name in _FLOAT8_WEIGHTS:
+        history = name.endswith("history")
+        var = layer.add_weight((length,) if history else (), "zeros" if history else "ones",
+                               dtype="float32", trainable=True, autocast=False, name=name)
+        _beside(layer, var, name)
+        quantizers.set_overwrite_with_gradient(var)
+        setattr(layer, name, var)
+    layer._quantized_mode = "float8"
+
+
+def _qdq(values, scale, dtype: str, compute: str):
+    """``values`` through the float8 ``dtype`` with ``scale`` and back (``quantizers.
+    quantize_and_dequantize``), as an array."""
+    return quantizers.quantize_and_dequantize(values, scale, dtype, compute).value
+
+
+def _float8_max(dtype: str) -> float:
+    import ml_dtypes
+
+    return float(ml_dtypes.finfo(getattr(ml_dtypes, dtype)).max)
+
+
+def _dense_product(x, k):
+    return backend.xp.matmul(x, k)
+
+
+def _dense_input_grad(g, k):
+    return backend.xp.matmul(g, backend.xp.swapaxes(k, -1, -2))
+
+
+def _dense_kernel_grad(x, g):
+    return backend.xp.matmul(x.reshape(-1, x.shape[-1]).T, g.reshape(-1, g.shape[-1]))
+
+
+_DENSE_PRODUCTS = (_dense_product, _dense_input_grad, _dense_kernel_grad)
+
+
+def _einsum_products(equation: str):
+    """(product, input gradient, kernel gradient) of ``equation`` ("in,kernel->out")."""
+    inputs, rest = equation.replace(" ", "").split(",")
+    kernel, out = rest.split("->")
+    xp = backend.xp
+    return (lambda x, k: xp.einsum(equation, x, k),
+            lambda g, k: xp.einsum(f"{out},{kernel}->{inputs}", g, k),
+            lambda x, g: xp.einsum(f"{inputs},{out}->{kernel}", x, g))
+
+
+def _float8_call(layer, inputs, products):
+    """The float8 layer's output (the module's docstring): its product of the float8 input and
+    kernel, then the bias and the activation."""
+    product, input_grad, kernel_grad = products
+    compute = layer.dtype_policy.compute_dtype
+    kernel = layer.__dict__["kernel"]
+    w = {name: getattr(layer, name) for name in _FLOAT8_WEIGHTS}
+    x = inputs.value
+    qx = _qdq(x, w["inputs_scale"].value, "float8_e4m3fn", compute)
+    qk = _qdq(kernel.value, w["kernel_scale"].value, "float8_e4m3fn", compute)
+    e4m3, e5m2 = _float8_max("float8_e4m3fn"), _float8_max("float8_e5m2")
+
+    def backward(g):
+        qg = _qdq(g, w["outputs_grad_scale"].value, "float8_e5m2", compute)
+        ops.accumulate(inputs, input_grad(qg, qk).astype(x.dtype, copy=False))
+        ops.accumulate(kernel, kernel_grad(qx, qg).astype(kernel.value.dtype, copy=False))
+        # each scale's and history's next value, handed over as its gradient
+        for prefix, seen, top in (("inputs", x, e4m3), ("kernel", kernel.value, e4m3),
+                                  ("outputs_grad", g, e5m2)):
+            scale, history = w[f"{prefix}_scale"], w[f"{prefix}_amax_history"]
+            amax = backend.xp.max(history.value, axis=0)
+            ops.accumulate(scale, quantizers.compute_float8_scale(
+                amax, scale.value, top).value)
+            ops.accumulate(history, quantizers.compute_float8_amax_history(
+                seen, history.value).value)
+
+    y = ops.node(product(qx, qk).astype(x.dtype, copy=False),
+                 (inputs, kernel, *w.values()), backward)
+    if layer.bias is not None:
+        bias = layer.bias
+        if compute == "float32":
+            bias = _bfloat16_rounded(bias)
+        y = ops.add(y, bias)
+    return y if layer.activation is _linear() else layer.activation(y)
+
+
+def _bfloat16_rounded(bias):
+    """``bias`` cast to bfloat16 and back, its gradient too (what Keras's float8 layers do
+    to the bias under a float32 policy)."""
+    import ml_dtypes
+
+    def rounded(v):
+        return v.astype(ml_dtypes.bfloat16).astype(v.dtype)
+
+    return ops.node(rounded(bias.value), (bias,),
+                    lambda g: ops.accumulate(bias, rounded(g)))
 
 
 _KINDS = {("numnet.layers.core", "Dense"): _Dense,

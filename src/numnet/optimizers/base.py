@@ -5,6 +5,7 @@ A subclass defines ``build_slots(variable)`` (its state, preallocated) and
 ``update_step(gradient, variable, learning_rate, slots)`` (the update rule, in place).
 One step, as Keras 3 orders it::
 
+    w  <- g, for w marked overwrite_with_gradient  (float8 scales: no other step touches them)
     g  <- clip(g)                                  clipvalue, clipnorm, global_clipnorm
     lr <- schedule(iterations) / (1 + decay * iterations)
     w  <- w - w * weight_decay * lr                (if weight_decay)
@@ -52,6 +53,7 @@ import numpy as np
 from .. import backend
 from ..autodiff.tensor import Variable
 from ..naming import close_matches as _close_matches
+from ..quantizers import overwrites_with_gradient
 from . import schedules
 
 _warned: set[str] = set()
@@ -430,8 +432,9 @@ class Optimizer:
 
     # ----- state -----
     def build(self, variables) -> None:
-        """Make the state of each variable not yet seen (``build_slots``), and number the
-        variables in the order given (``_get_variable_index``); sets ``built``.
+        """Make the state of each variable not yet seen (``build_slots``; none for one set to
+        its gradient, a float8 scale), and number the variables in the order given
+        (``_get_variable_index``); sets ``built``.
 
         Args:
             variables: the variables the optimizer updates (the model's trainable weights).
@@ -441,7 +444,7 @@ class Optimizer:
             if var.uid not in self._variable_index:
                 self._variable_index[var.uid] = len(self._variable_index)
         for var in variables:
-            if var.uid not in self._slots:
+            if var.uid not in self._slots and not overwrites_with_gradient(var):
                 self._slots[var.uid] = self.build_slots(var)
                 if self.gradient_accumulation_steps:
                     self._slots[var.uid]["_accumulated_gradient"] = self._zeros(var)
@@ -609,6 +612,8 @@ class Optimizer:
         ]
         if backend.device() != "cpu":  # host gradients given on the GPU: moved there
             pairs = [(backend.to_device(g), v) for g, v in pairs]
+        if any(overwrites_with_gradient(v) for _, v in pairs):
+            pairs = self._overwrite_with_gradients(pairs)  # (no slots for those, as Keras)
         variables = [v for _, v in pairs]
         self.build(variables)
         grads = [g for g, _ in pairs]
@@ -644,6 +649,19 @@ class Optimizer:
         self._iterations.value[...] = self._local_step
         if self.use_ema:
             self._update_ema(variables)
+
+    @staticmethod
+    def _overwrite_with_gradients(pairs) -> list:
+        """Set each variable marked ``overwrite_with_gradient`` (a float8 layer's scales and
+        histories of absolute maxima) to its gradient, which is its next value, as Keras 3;
+        the other pairs go on to the update."""
+        rest = []
+        for g, var in pairs:
+            if overwrites_with_gradient(var):
+                var.value[...] = g.astype(var.value.dtype, copy=False)
+            else:
+                rest.append((g, var))
+        return rest
 
     def apply_pack(self, before_apply=None) -> None:
         """``apply(gradients, variables)`` for the variables of the pack, with their gradients

@@ -67,9 +67,9 @@ MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
 WEIGHTS = "model.weights.h5"
 MODELS = ("Sequential", "Functional")
 DTYPE_POLICY_CLASSES = ("DTypePolicy", "FloatDTypePolicy")
-QUANTIZED_POLICY_CLASSES = ("QuantizedDTypePolicy", "Int4DTypePolicy")
-"""The policies of quantized layers (int8, int4) that numnet reads (numnet.layers.quantization);
-Keras's float8, GPTQ and AWQ policies are refused."""
+QUANTIZED_POLICY_CLASSES = ("QuantizedDTypePolicy", "Int4DTypePolicy", "QuantizedFloat8DTypePolicy")
+"""The policies of quantized layers (int8, int4, float8 with the default history of 1024) that
+numnet reads (numnet.layers.quantization); Keras's GPTQ and AWQ policies are refused."""
 
 ANY = object()
 HARMLESS = {
@@ -150,6 +150,8 @@ def _default_quantization(value) -> bool:
         return False
     if name == "Int4QuantizationConfig":
         return activation is None
+    if name == "Float8QuantizationConfig":
+        return True
     if name != "Int8QuantizationConfig" or not isinstance(activation, dict):
         return False
     inner = activation.get("config") or {}
@@ -635,12 +637,14 @@ class Translator:
         self.check_keys(spec, where)
         config = spec["config"]
         schema.check(config, {"mode": str, schema.Opt("source_name"): schema.OneOf(
-            None, schema.Const(*objects.DTYPE_POLICIES))}, _at(where, "config"),
+            None, schema.Const(*objects.DTYPE_POLICIES)),
+            schema.Opt("amax_history_length"): schema.Const(1024)}, _at(where, "config"),
             self.loader.source)
         name = f"{config['mode']}_from_{config.get('source_name') or 'float32'}"
         if not QUANTIZED_POLICY.regex.fullmatch(name):
             raise Unsupported(f"{self.loader.source}: {where}: the quantization mode "
-                              f"{config['mode']!r} is not one numnet implements (int8, int4)")
+                              f"{config['mode']!r} is not one numnet implements (int8, int4, "
+                              "float8)")
         return name
 
     # ----- compile settings -----

@@ -67,6 +67,7 @@ from ..layers.base import InputLayer
 from ..layers.symbolic import CallSpec, OpLayer, _Slot
 from ..models.functional import keras_layer_order
 from ..optimizers import Optimizer
+from ..quantizers import overwrites_with_gradient
 from . import keras_h5, keras_ops, objects, state
 from .archive import write_archive
 from .atomic import atomic_write
@@ -951,7 +952,8 @@ def _keras_layout(model, build: bool) -> list | str | None:
                 f"Keras does ({', '.join(sorted(KERAS_SLOTS))}), nor one of one's own "
                 "written as Keras's (build() making its slots with add_variable_from_reference, "
                 "update_step(gradient, variable, learning_rate))")
-    trainable = _keras_trainable(model)
+    # (a float8 layer's scales, set to their gradients, have no slots, in Keras as here)
+    trainable = [v for v in _keras_trainable(model) if not overwrites_with_gradient(v)]
     if build:
         opt.build(trainable)
     if sorted(v.uid for v in trainable) != sorted(slots):

@@ -215,7 +215,7 @@ INPUT_DTYPES = (*DTYPE_POLICIES, "bool", "int8", "int16", "int32", "int64", "uin
 
 
 QUANTIZED_POLICY = schema.Pattern(
-    r"(int8|int4(/(-1|[1-9][0-9]{0,6}))?)_from_(" + "|".join(DTYPE_POLICIES) + ")",
+    r"(int8|float8|int4(/(-1|[1-9][0-9]{0,6}))?)_from_(" + "|".join(DTYPE_POLICIES) + ")",
     "a quantized policy such as 'int8_from_float32'")
 """A quantized layer's ``dtype`` (numnet.layers.quantization): the mode, then the policy."""
 
