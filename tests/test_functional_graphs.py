@@ -466,3 +466,26 @@ def test_symbolic_tensors_are_named_as_keras_names_them():
     assert [t.name for t in model.inputs] == ["keras_tensor", "bee"]
     assert [t.name for t in model.outputs] == ["keras_tensor_1", "keras_tensor_2"]
     assert [layer.name for layer in model.layers[:2]] == ["input_layer", "bee"]
+
+
+def test_a_layer_built_on_another_shape_gives_the_shape_of_its_input_in_a_model():
+    """A layer built before (by hand, or by ``adapt`` on other data) and placed where its
+    input has another shape gives the output shape of that input, as Keras computes it, in a
+    Sequential (built at once or layer by layer) and a functional model alike."""
+    norm = layers.Normalization()
+    norm.adapt(np.random.default_rng(0).random((8, 30, 129, 1)).astype("float32"))
+    model = numnet.Sequential([numnet.Input((30, 129, 1)), layers.Resizing(32, 32), norm,
+                               layers.Flatten(), layers.Dense(2)])
+    assert model.output_shape == (None, 2)
+    assert model.layers[-1].kernel.shape == (1024, 2)
+    assert np.asarray(model(np.zeros((1, 30, 129, 1), "float32"))).shape == (1, 2)
+    dense = layers.Dense(3)
+    dense.build((None, 5))
+    grown = numnet.Sequential([numnet.Input((4, 5))])
+    grown.add(dense)
+    assert grown.output_shape == (None, 4, 3)
+    grown.add(layers.Flatten())
+    grown.add(layers.Dense(1))
+    assert (grown.output_shape, grown.layers[-1].kernel.shape) == ((None, 1), (12, 1))
+    inputs = numnet.Input((4, 5))
+    assert layers.Flatten()(dense(inputs)).shape == (None, 12)

@@ -2277,12 +2277,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "tf_simple_audio": "a layer built before it joins a Sequential (the Normalization adapted on "
-                       "the 30x129 spectrograms, placed after Resizing(32, 32)) keeps the "
-                       "output shape of its own build: Layer._build_symbolic returns early for "
-                       "a built layer, so the Sequential builds Flatten and Dense for 30x129 "
-                       "and the first batch fails in Dense ('expected shape (..., 12896), "
-                       "given (16, 3136)')",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "

@@ -719,6 +719,15 @@ class Layer:
                 and _probe_shape is not None and _is_shape(shape)):
             self.output_shape = _probe_shape(self, shape)
 
+    def _output_shape_on(self, input_shape):
+        """The output shape on ``input_shape`` of a built layer: the one of its build, or,
+        for one of numnet's layers built on another shape (by hand, by ``adapt``, in another
+        model), ``compute_output_shape`` of this one, as Keras computes it."""
+        if (self.input_shape is None or not _call_spec(type(self)).builtin
+                or _shape_tuple(input_shape) == _shape_tuple(self.input_shape)):
+            return self.output_shape
+        return self.compute_output_shape(_shape_tuple(input_shape))
+
     def __call__(self, *args, **kwargs):
         """Call the layer on a tensor (or on the structure ``call`` takes), as Keras does.
 
@@ -827,12 +836,7 @@ class Layer:
                 shape = self.output_shape
                 if not (isinstance(shape, (list, tuple)) and shape
                         and isinstance(shape[0], (list, tuple))):  # one output
-                    if _shape_tuple(inputs.shape) != _shape_tuple(self.input_shape):
-                        # built before (by hand, or on another input): the output's shape
-                        # is that of this input, as Keras computes it
-                        return inputs.apply(self, self.compute_output_shape(
-                            _shape_tuple(inputs.shape)))
-                    return inputs.apply(self)
+                    return inputs.apply(self, self._output_shape_on(inputs.shape))
             if is_symbolic_list(inputs) and not getattr(self, "_takes_structures", False):
                 return apply_to_list(self, inputs)  # (a merge; else the error naming the fix)
         if _generic_call is None:
@@ -1068,7 +1072,9 @@ class SymbolicTensor:
         output shape when None."""
         layer._build_symbolic(self.shape)
         chain = None if self.layers is None else self.layers + (layer,)
-        out = SymbolicTensor(layer.output_shape if shape is None else shape, self.input_layer,
+        if shape is None:
+            shape = layer._output_shape_on(self.shape)
+        out = SymbolicTensor(shape, self.input_layer,
                              chain, parents=(self,), dtype=layer._output_dtype(self.dtype))
         out._layer = layer
         layer._io = (self, out)

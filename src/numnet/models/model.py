@@ -248,9 +248,9 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             x = SymbolicTensor(shape, self._input_layer) if self._input_layer else None
             for layer in self._layers:
                 layer._build_symbolic(shape)
-                shape = layer.output_shape
+                shape = layer._output_shape_on(shape)
                 if x is not None:  # each layer's symbolic input and output in this model
-                    x = x.apply(layer)
+                    x = x.apply(layer, shape)
             self.output_shape = shape
         else:
             probe = np.zeros((1,) + tuple(d or 1 for d in input_shape[1:]), backend.floatx())

@@ -67,7 +67,9 @@ class Sequential(Model):
         if end is not None:  # built up to the layer before: build only the new one
             with _scopes.name_scope(self.name, caller=self):  # (its weights' paths: Keras's)
                 self._chain_end = end.apply(layer)
-            self.output_shape, self._masking, self._output_mask = layer.output_shape, None, None
+            shape = self._chain_end.shape
+            self.output_shape = tuple(shape) if isinstance(shape, tuple) else shape
+            self._masking, self._output_mask = None, None
             self.built = True
         elif self._input_layer is not None:
             self.build(self._input_layer._declared_input_shape)
