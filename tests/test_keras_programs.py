@@ -1298,6 +1298,18 @@ EXPECTED = {
         "normalized_loss_5": (None, of("normalized_loss_0", 0.9)),
         "normalized_eval_loss": (None, of("plain_eval_loss", 0.8)),
         "normalized_accuracy": (0.15, 1.0)},
+    # 8 float8 layers (query, key, value, attention_output, the two feed-forward and the two
+    # head Dense layers), each with 3 scales and 3 histories of 1024: 2817 + 8 * 3075; the
+    # query's input history has one entry a step: 384 / 32 * 6
+    "float8_transformer": {
+        **{key: (value, value) for key, value in (
+            ("params", 2817), ("query_float8_variables", 6), ("query_scales_before", 3),
+            ("float8_layers", 8), ("policy_names_ok", 1), ("float8_params", 27417),
+            ("query_amax_steps", 72))},
+        "plain_loss_5": (None, of("plain_loss_0", 0.3)), "loss_5": (None, of("loss_0", 0.3)),
+        "plain_accuracy": (0.8, 1.0), "float8_accuracy": (0.8, 1.0),
+        "query_inputs_scale": (of("query_amax_max", 1 / 448 * (1 - 1e-5)),
+                               of("query_amax_max", 1 / 448 * (1 + 1e-5)))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -2237,6 +2249,13 @@ KERAS_TOLERANCE = {
         **{f"{tag}_{key}": ("abs", 1e-6) for tag in ("plain", "normalized")
            for key in ("accuracy", "val_accuracy")},
         "first_mean_d2l_db2": ("abs", 1e-6)},
+    "float8_transformer": {
+        **{f"{tag}loss_{epoch}": ("rel", 1e-4) for tag in ("plain_", "") for epoch in range(6)},
+        **{key: ("abs", 0) for key in (
+            "params", "query_float8_variables", "query_scales_before", "float8_layers",
+            "policy_names_ok", "float8_params", "query_amax_steps")},
+        "plain_accuracy": ("abs", 0.01), "float8_accuracy": ("abs", 0.01),
+        "query_inputs_scale": ("rel", 1e-4), "query_amax_max": ("rel", 1e-4)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -2253,6 +2272,9 @@ NEEDS_MODULE = {
     "mixed_precision": ("ml_dtypes", "the program builds a layer with dtype='mixed_bfloat16', "
                                      "and bfloat16 on NumPy needs ml_dtypes (pip install "
                                      "ml_dtypes)"),
+    "float8_transformer": ("ml_dtypes", "float8 training rounds through ml_dtypes's "
+                                        "float8_e4m3fn and float8_e5m2 (pip install "
+                                        "ml_dtypes)"),
     "sklearn_wrapper": ("sklearn", "the program hands Keras models to scikit-learn's "
                                    "cross_val_score, Pipeline and GridSearchCV (pip install "
                                    "scikit-learn)"),
