@@ -280,3 +280,25 @@ def _keras_on_jax():
     except ImportError:
         return None
     return keras if keras.backend.backend() == "jax" else None
+
+
+def test_cast_to_an_ml_dtypes_name_before_ml_dtypes_is_imported():
+    # NumPy learns "bfloat16" / "float8_e4m3fn" only once ml_dtypes is imported; numnet
+    # imports it when a cast asks for one (Keras's ops.cast takes the names)
+    pytest.importorskip("ml_dtypes")
+    code = ("import numpy as np, numnet\n"
+            "b = numnet.ops.cast(np.array([1.0, 2.00390625]), 'bfloat16')\n"
+            "f = numnet.ops.cast(np.array([300.0, 0.3]), 'float8_e4m3fn')\n"
+            "print(b.dtype, b.numpy().astype('float32').tolist(), f.dtype,\n"
+            "      f.numpy().astype('float32').tolist())\n")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    # bfloat16 keeps 8 bits of mantissa: 2.00390625 rounds to 2; e4m3fn's 300 to 288 (steps
+    # of 32 there)
+    assert out[0] == "bfloat16" and out[3] == "float8_e4m3fn"
+    assert " ".join(out[1:3]) == "[1.0, 2.0]" and " ".join(out[4:6]) == "[288.0, 0.3125]"
+    with pytest.raises(TypeError):
+        numnet.ops.cast(np.ones(2), "floatx")

@@ -123,7 +123,25 @@ def cast(x, dtype) -> Tensor:
         >>> numnet.ops.cast([1.7, -1.7], "int32").tolist()
         [1, -1]
     """
-    return _ops.cast(_tensor(x), _numpy.dtype(dtype))
+    return _ops.cast(_tensor(x), _cast_dtype(dtype))
+
+
+def _cast_dtype(dtype):
+    """NumPy's dtype of ``dtype``; the ml_dtypes names NumPy learns only once ml_dtypes is
+    imported ("bfloat16", "float8_e4m3fn", ...) import it first (it is slow to import, so
+    not before it is asked for)."""
+    try:
+        return _numpy.dtype(dtype)
+    except TypeError:
+        if not str(dtype).startswith(("bfloat16", "float8_", "float4_", "float6_", "int4",
+                                      "uint4", "int2", "uint2")):
+            raise
+        try:
+            import ml_dtypes
+        except ImportError:
+            raise TypeError(f"cast(dtype): {dtype!r} needs the ml_dtypes package; install it "
+                            "with: pip install ml_dtypes") from None
+        return _numpy.dtype(getattr(ml_dtypes, str(dtype)))
 
 
 @symbolic_op
