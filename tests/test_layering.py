@@ -59,6 +59,8 @@ MODULE_FLOORS = {
     "numnet.fast.updates_cuda": 1,
     # the BLAS thread policy: every product of the engine asks it for its threads
     "numnet.fast.threads": 1,
+    # CRC-32C and the TFRecord framing: TensorBoard event files and the TFRecord readers
+    "numnet.fast.crc32c": 1,
     # the fused tape nodes, beside the tape
     "numnet.fast.kernels": 2,
     "numnet.fast.conv": 2,

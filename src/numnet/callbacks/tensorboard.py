@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 
+from ..fast.crc32c import frame
 from .callback import Callback, get_learning_rate
 
 INSTALL_HINT = "pip install 'numnet[tensorboard]'  (or: pip install tensorboard)"
@@ -38,35 +39,6 @@ def _writer_factory():
 
 
 # ----------------------------------------------------------------------------- own writer
-
-_CRC32C_TABLE = []
-for _byte in range(256):
-    _crc = _byte
-    for _ in range(8):
-        _crc = (_crc >> 1) ^ 0x82F63B78 if _crc & 1 else _crc >> 1
-    _CRC32C_TABLE.append(_crc)
-
-
-def crc32c(data: bytes) -> int:
-    """The CRC-32C (Castagnoli) checksum of ``data``, as TFRecords use."""
-    crc = 0xFFFFFFFF
-    table = _CRC32C_TABLE
-    for byte in data:
-        crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def _masked_crc(data: bytes) -> int:
-    crc = crc32c(data)
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-
-def _record(data: bytes) -> bytes:
-    """One TFRecord: length (uint64), its masked CRC, the data, the data's masked CRC."""
-    length = struct.pack("<Q", len(data))
-    return (length + struct.pack("<I", _masked_crc(length)) + data
-            + struct.pack("<I", _masked_crc(data)))
-
 
 def _varint(value: int) -> bytes:
     value &= (1 << 64) - 1  # negative int64 as protobuf writes it
@@ -109,10 +81,10 @@ class _EventFileWriter:
 
         name = f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.numnet"
         self._file = open(os.path.join(logdir, name), "wb")  # noqa: SIM115 (closed in close)
-        self._file.write(_record(_event(0, time.time(), version="brain.Event:2")))
+        self._file.write(frame(_event(0, time.time(), version="brain.Event:2")))
 
     def _add(self, value: bytes, step: int) -> None:
-        self._file.write(_record(_event(step, time.time(), value)))
+        self._file.write(frame(_event(step, time.time(), value)))
 
     def scalar(self, tag: str, value: float, step: int) -> None:
         self._add(_field(1, 2, tag.encode()) + _field(2, 5, struct.pack("<f", value)), step)
