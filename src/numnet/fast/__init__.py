@@ -15,6 +15,9 @@ What it holds, and the floor each module sits on (ARCHITECTURE.md draws the floo
   the input projection of all time steps as one product and the recurrence (forward and through
   time backward) as compiled loops; ``rows`` (floor 4): an Embedding's gradient, the
   scatter-add of its rows, as one compiled pass.
+- ``crc32c`` (floor 1): CRC-32C checksums and the TFRecord framing vectorised in NumPy, for
+  TFRecord files and the TensorBoard callback's event files; the byte-at-a-time ``_register``
+  is its reference (tests/test_tfrecord.py compares them).
 - ``stack_step``, ``helper_thread``, ``_helper_loop`` (floor 6, beside the trainer): a plain
   Dense stack's training step as a fixed list of calls, and a second core that gathers the next
   batch and shares the products.
