@@ -17,7 +17,9 @@ only, as TensorFlow's do without an ``encoding``. Nothing here is differentiable
 from __future__ import annotations
 
 import builtins
+import codecs
 import re
+import threading
 
 import numpy as np
 
@@ -76,14 +78,22 @@ def strip(input, name=None):
 
 
 def length(input, unit: str = "BYTE", name=None):
-    """The length of each string: in UTF-8 bytes (``unit="BYTE"``, the default) or in
-    characters (``unit="UTF8_CHAR"``), as an int32 array."""
+    """The length of each string: in bytes (``unit="BYTE"``, the default) or in UTF-8
+    characters (``unit="UTF8_CHAR"``), as an int32 array of the input's shape.
+
+    Example:
+        >>> length(["né", b"\xff\xfe"]).numpy().tolist()
+        [3, 2]
+        >>> length("né", unit="UTF8_CHAR").numpy().tolist()
+        2
+    """
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"strings.length(unit): expected 'BYTE' or 'UTF8_CHAR', given "
                          f"{unit!r}.")
-    strings = strings_array(input, where="strings.length(input)")
-    count = len if unit == "UTF8_CHAR" else (lambda text: len(text.encode("utf-8")))
-    return Tensor(np.array([count(text) for text in strings.ravel().tolist()],
+    strings = _bytes_array(input, "strings.length(input)")
+    count = (lambda data: builtins.len(data.decode("utf-8", errors="replace"))) \
+        if unit == "UTF8_CHAR" else builtins.len
+    return Tensor(np.array([count(data) for data in strings.ravel().tolist()],
                            dtype=np.int32).reshape(strings.shape))
 
 
@@ -205,80 +215,378 @@ def bytes_split(input, name=None):
     return _one_string_pieces(pieces[0]) if strings.ndim == 0 else _ragged(strings, pieces)
 
 
-def unicode_split(input, input_encoding: str = "UTF-8", errors: str = "replace", name=None):
-    """The characters of each string (UTF-8 bytes): a string Tensor for one string, a
-    RaggedTensor (one row a string) for several, as TensorFlow."""
-    strings = strings_array(input, where="strings.unicode_split(input)")
-    pieces = [list(text) for text in strings.ravel().tolist()]
-    return _one_string_pieces(pieces[0]) if strings.ndim == 0 else _ragged(strings, pieces)
+_OUTPUT_ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-16-be": "utf-16-be",
+                     "utf16-be": "utf-16-be", "utf-32-be": "utf-32-be", "utf32-be": "utf-32-be"}
+_ERRORS = ("replace", "ignore", "strict")
+_SPANS = threading.local()  # the byte spans that one decode could not read
+
+
+def _record_span(error: UnicodeDecodeError):
+    _SPANS.spans.append((error.start, error.end))
+    return "\ud800", error.end  # a lone surrogate: no valid decode gives one
+
+
+codecs.register_error("numnet.unicode_spans", _record_span)
+
+
+def _input_codec(encoding: str, where: str) -> str:
+    from .tf_api.errors import InvalidArgumentError
+
+    try:
+        return codecs.lookup(str(encoding)).name
+    except LookupError:
+        raise InvalidArgumentError(
+            None, None, f"{where}: no converter for input encoding {encoding!r}; give one "
+                        f"Python's codecs know, such as 'UTF-8', 'UTF-16-BE' or "
+                        f"'ISO-8859-1'.") from None
+
+
+def _output_codec(encoding: str, where: str) -> str:
+    from .tf_api.errors import InvalidArgumentError
+
+    codec = _OUTPUT_ENCODINGS.get(str(encoding).lower().replace("_", "-"))
+    if codec is None:
+        raise InvalidArgumentError(
+            None, None, f"{where}: expected an output encoding of 'UTF-8', 'UTF-16-BE' or "
+                        f"'UTF-32-BE', as TensorFlow, given {encoding!r}.")
+    return codec
+
+
+def _check_errors(errors: str, where: str) -> None:
+    if errors not in _ERRORS:
+        raise ValueError(f"{where}: expected errors='replace', 'ignore' or 'strict', given "
+                         f"{errors!r}.")
+
+
+def _bytes_array(input, where: str) -> np.ndarray:
+    """``input`` (bytes, str, a list or array of them, a string Tensor) as an object array of
+    ``bytes`` of the same shape; a str is taken as UTF-8, bytes are kept as they are."""
+    value = getattr(input, "value", input)
+    if hasattr(value, "get") and not isinstance(value, (dict, np.ndarray)):
+        value = value.get()
+    if isinstance(value, (bytes, str, np.bytes_, np.str_)):
+        items = np.empty((), dtype=object)
+        items[()] = value
+    else:
+        items = np.asarray(value, dtype=object)
+    flat = []
+    for item in items.ravel().tolist():
+        if isinstance(item, Tensor) and item.ndim == 0:
+            item = item.numpy()
+        if isinstance(item, str):
+            item = item.encode("utf-8")
+        elif not isinstance(item, bytes):
+            raise TypeError(f"{where}: expected strings (str or bytes), given "
+                            f"{type(item).__name__} {item!r}.")
+        flat.append(item)
+    out = np.empty(builtins.len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(items.shape)
+
+
+def _decode(data: bytes, codec: str, errors: str, replacement_char: int,
+            replace_control_characters: bool = False) -> tuple[list, list]:
+    """The code points of ``data`` and the byte offset where each starts. An unreadable
+    span gives ``replacement_char`` ('replace'), nothing ('ignore') or an error ('strict'),
+    one for each span Python's codec reports (for UTF-8 the maximal parts, as ICU's)."""
+    _SPANS.spans = []
+    text = data.decode(codec, errors="numnet.unicode_spans")
+    spans = iter(_SPANS.spans)
+    points, starts, position = [], [], 0
+    for char in text:
+        if char == "\ud800":
+            start, position = next(spans)
+            if errors == "strict":
+                from .tf_api.errors import InvalidArgumentError
+
+                raise InvalidArgumentError(
+                    None, None, f"strings.unicode_decode: invalid formatting on input string "
+                                f"{data!r} at byte {start} for {codec}; pass "
+                                f"errors='replace' or 'ignore' to read past it.")
+            if errors == "replace":
+                points.append(int(replacement_char))
+                starts.append(start)
+            continue
+        point = ord(char)
+        if replace_control_characters and point < 0x20:
+            point = int(replacement_char)
+        points.append(point)
+        starts.append(position)
+        position += builtins.len(char.encode(codec))
+    return points, starts
+
+
+def _encode(points, codec: str, errors: str, replacement_char: int) -> bytes:
+    """The code points ``points`` as bytes in ``codec``; a value that is no code point (below
+    0, above 0x10FFFF, a surrogate) gives ``replacement_char`` ('replace'), nothing
+    ('ignore') or an error ('strict')."""
+    chars = []
+    for point in points:
+        point = int(point)
+        if point < 0 or point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+            if errors == "strict":
+                from .tf_api.errors import InvalidArgumentError
+
+                raise InvalidArgumentError(
+                    None, None, f"strings.unicode_encode: code point {point} is out of range "
+                                f"for Unicode, or is a surrogate; pass errors='replace' or "
+                                f"'ignore' to write past it.")
+            if errors == "ignore":
+                continue
+            point = int(replacement_char)
+        chars.append(chr(point))
+    return "".join(chars).encode(codec)
+
+
+def _decoded(input, input_encoding: str, errors: str, replacement_char: int,
+             replace_control_characters: bool, where: str, build):
+    """``build(points, starts)`` of each string of ``input``: one string gives it as it is,
+    an array of strings a RaggedTensor (one row a string, the array's shape outside), a
+    RaggedTensor of strings one more ragged dimension."""
+    from .tf_api.ragged import RaggedTensor
+
+    if isinstance(input, RaggedTensor):
+        inner = _decoded(input.flat_values, input_encoding, errors, replacement_char,
+                         replace_control_characters, where, build)
+        return tuple(input.with_flat_values(part) for part in inner)
+    _check_errors(errors, where)
+    codec = _input_codec(input_encoding, where)
+    strings = _bytes_array(input, where)
+    rows = [build(*_decode(data, codec, errors, replacement_char, replace_control_characters))
+            for data in strings.ravel().tolist()]
+    if strings.ndim == 0:
+        return rows[0]
+    out = []
+    for part, empty in enumerate(build([], [])):
+        pieces = [row[part].value for row in rows]
+        if empty.value.dtype == object:
+            flat = np.empty(builtins.sum(builtins.len(p) for p in pieces), dtype=object)
+            flat[:] = [item for p in pieces for item in p.tolist()]
+            values = string_tensor(flat)
+        else:
+            values = Tensor(np.concatenate([empty.value, *pieces]))
+        out.append(_ragged(strings, pieces, values))
+    return tuple(out)
+
+
+def _points(points, starts):
+    return (Tensor(np.array(points, dtype=np.int32)),)
+
+
+def _points_and_starts(points, starts):
+    return Tensor(np.array(points, dtype=np.int32)), Tensor(np.array(starts, dtype=np.int64))
 
 
 def unicode_decode(input, input_encoding: str = "UTF-8", errors: str = "replace",
-                   replacement_char: int = 65533, name=None):
+                   replacement_char: int = 65533, replace_control_characters: bool = False,
+                   name=None):
     """The Unicode code points of each string as int32: a Tensor for one string, a
-    RaggedTensor (one row a string) for several, as TensorFlow.
+    RaggedTensor for several (one row a string; an N-D array of strings gives N+1
+    dimensions, the last ragged; a RaggedTensor of strings one more ragged dimension), as
+    TensorFlow.
+
+    Args:
+        input: bytes or str (str is taken as UTF-8), or a list, array, string Tensor or
+            RaggedTensor of them.
+        input_encoding: the encoding of the bytes: "UTF-8", "UTF-16-BE", "UTF-32-BE", or any
+            name Python's codecs know ("ISO-8859-1", ...). Defaults to "UTF-8".
+        errors: what an unreadable byte sequence gives: "replace" (``replacement_char``, one
+            for each maximal unreadable part), "ignore" (nothing) or "strict" (an error).
+            Defaults to "replace".
+        replacement_char: the code point put in place of what cannot be read. Defaults to
+            65533 (U+FFFD).
+        replace_control_characters: also put ``replacement_char`` in place of the C0
+            control characters U+0000 to U+001F. Defaults to False.
+
+    Raises:
+        InvalidArgumentError: an unknown encoding, or unreadable bytes with errors="strict".
 
     Example:
         >>> unicode_decode("né").numpy().tolist()
         [110, 233]
+        >>> unicode_decode(b"a\xff", errors="replace", replacement_char=63).numpy().tolist()
+        [97, 63]
     """
-    strings = strings_array(input, where="strings.unicode_decode(input)")
-    points = [np.array([ord(c) for c in text], dtype=np.int32)
-              for text in strings.ravel().tolist()]
-    if strings.ndim == 0:
-        return Tensor(points[0])
-    flat = np.concatenate(points) if points else np.zeros(0, dtype=np.int32)
-    return _ragged(strings, points, Tensor(flat))
+    (out,) = _decoded(input, input_encoding, errors, replacement_char,
+                      replace_control_characters, "strings.unicode_decode(input)", _points)
+    return out
 
 
 def unicode_decode_with_offsets(input, input_encoding: str = "UTF-8", errors: str = "replace",
-                                replacement_char: int = 65533, name=None):
-    """``unicode_decode``'s code points and, beside them, the UTF-8 byte offset where each
-    character starts (int64), in the same shape.
+                                replacement_char: int = 65533,
+                                replace_control_characters: bool = False, name=None):
+    """``unicode_decode``'s code points and, beside them, the byte offset in the input where
+    each character starts (int64), in the same shape. The arguments are ``unicode_decode``'s;
+    with errors="ignore" the offsets of the characters kept still count the bytes skipped.
 
     Example:
         >>> points, offsets = unicode_decode_with_offsets("né!")
         >>> offsets.numpy().tolist()
         [0, 1, 3]
     """
-    strings = strings_array(input, where="strings.unicode_decode_with_offsets(input)")
-    starts = [np.cumsum([0] + [builtins.len(c.encode("utf-8")) for c in text])[:-1].astype(
-        np.int64) for text in strings.ravel().tolist()]
-    points = unicode_decode(input, input_encoding, errors, replacement_char)
-    if strings.ndim == 0:
-        return points, Tensor(starts[0])
-    flat = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
-    return points, _ragged(strings, starts, Tensor(flat))
+    return _decoded(input, input_encoding, errors, replacement_char, replace_control_characters,
+                    "strings.unicode_decode_with_offsets(input)", _points_and_starts)
+
+
+def _split_builder(codec: str, errors: str, replacement_char: int, with_starts: bool):
+    def build(points, starts):
+        pieces = np.empty(builtins.len(points), dtype=object)
+        pieces[:] = [_encode([p], codec, errors, replacement_char) for p in points]
+        out = (string_tensor(pieces),)
+        return out + (Tensor(np.array(starts, dtype=np.int64)),) if with_starts else out
+    return build
+
+
+def unicode_split(input, input_encoding: str = "UTF-8", errors: str = "replace",
+                  replacement_char: int = 65533, name=None):
+    """The characters of each string, each as its own string of bytes in ``input_encoding``: a
+    string Tensor for one string, a RaggedTensor (one row a string) for several, as
+    TensorFlow. The arguments are ``unicode_decode``'s; ``input_encoding`` must be one
+    ``unicode_encode`` writes ("UTF-8", "UTF-16-BE", "UTF-32-BE").
+
+    Example:
+        >>> unicode_split("né").tolist()
+        [b'n', b'\xc3\xa9']
+    """
+    codec = _output_codec(input_encoding, "strings.unicode_split(input_encoding)")
+    build = _split_builder(codec, errors, replacement_char, with_starts=False)
+    (out,) = _decoded(input, input_encoding, errors, replacement_char, False,
+                      "strings.unicode_split(input)", build)
+    return out
+
+
+def unicode_split_with_offsets(input, input_encoding: str = "UTF-8", errors: str = "replace",
+                               replacement_char: int = 65533, name=None):
+    """``unicode_split``'s characters and, beside them, the byte offset in the input where
+    each starts (int64), in the same shape, as TensorFlow.
+
+    Example:
+        >>> chars, starts = unicode_split_with_offsets(["Gö", "😊"])
+        >>> chars.to_list(), starts.to_list()
+        ([[b'G', b'\xc3\xb6'], [b'\xf0\x9f\x98\x8a']], [[0, 1], [0]])
+    """
+    codec = _output_codec(input_encoding, "strings.unicode_split_with_offsets(input_encoding)")
+    build = _split_builder(codec, errors, replacement_char, with_starts=True)
+    return _decoded(input, input_encoding, errors, replacement_char, False,
+                    "strings.unicode_split_with_offsets(input)", build)
 
 
 def unicode_encode(input, output_encoding: str = "UTF-8", errors: str = "replace",
                    replacement_char: int = 65533, name=None):
     """The string of each row of Unicode code points (the inverse of ``unicode_decode``): one
-    string for a 1-D input, a string Tensor of one string per row for 2-D.
+    string for a 1-D input, a string Tensor of one string per row for N-D, a RaggedTensor of
+    strings (one fewer ragged dimension) for a RaggedTensor of code points, as TensorFlow.
+
+    Args:
+        input: int code points: a list, array, Tensor or RaggedTensor, the last axis the
+            characters of one string.
+        output_encoding: "UTF-8", "UTF-16-BE" or "UTF-32-BE". Defaults to "UTF-8".
+        errors: what a value that is no code point (below 0, above 0x10FFFF, a surrogate)
+            gives: "replace" (``replacement_char``), "ignore" (nothing) or "strict" (an
+            error). Defaults to "replace".
+        replacement_char: the code point written in place of such a value. Defaults to 65533.
+
+    Raises:
+        InvalidArgumentError: another output encoding, or a bad code point with
+            errors="strict".
 
     Example:
         >>> unicode_encode([110, 233]).numpy().decode("utf-8")
         'né'
+        >>> unicode_encode([[99, 97, 116], [100, 111, 103]]).tolist()
+        [b'cat', b'dog']
     """
+    _check_errors(errors, "strings.unicode_encode(errors)")
+    codec = _output_codec(output_encoding, "strings.unicode_encode(output_encoding)")
+
+    def encode(row):
+        return _encode(np.asarray(row).reshape(-1).tolist(), codec, errors, replacement_char)
+
     if hasattr(input, "to_list"):  # a RaggedTensor of code points: one string a row
         if hasattr(input.values, "to_list"):
-            return input.with_values(unicode_encode(input.values, output_encoding))
+            return input.with_values(unicode_encode(input.values, output_encoding, errors,
+                                                    replacement_char))
         rows = input.to_list()
-        return string_tensor(np.array(["".join(map(chr, r)) for r in rows], dtype=object))
+        out = np.empty(builtins.len(rows), dtype=object)
+        out[:] = [encode(r) for r in rows]
+        return string_tensor(out)
     codes = np.asarray(getattr(input, "value", input))
+    if hasattr(codes, "get") and not isinstance(codes, np.ndarray):
+        codes = codes.get()
     if codes.dtype == object or codes.ndim == 0:
-        rows = [np.asarray(r).reshape(-1) for r in (codes if codes.ndim else [codes])]
-        return string_tensor(np.array(["".join(map(chr, r)) for r in rows], dtype=object))
+        rows = list(codes) if codes.ndim else [codes]
+        out = np.empty(builtins.len(rows), dtype=object)
+        out[:] = [encode(r) for r in rows]
+        return string_tensor(out)
     if codes.ndim == 1:
-        return string_tensor("".join(chr(int(c)) for c in codes))
+        return string_tensor(encode(codes))
     flat = codes.reshape(-1, codes.shape[-1])
-    out = np.array(["".join(chr(int(c)) for c in row) for row in flat], dtype=object)
+    out = np.empty(flat.shape[0], dtype=object)
+    out[:] = [encode(row) for row in flat]
     return string_tensor(out.reshape(codes.shape[:-1]))
+
+
+def unicode_transcode(input, input_encoding: str, output_encoding: str,
+                      errors: str = "replace", replacement_char: int = 65533,
+                      replace_control_characters: bool = False, name=None):
+    """Each string read in ``input_encoding`` and written in ``output_encoding``, in the same
+    shape, as TensorFlow: what cannot be read gives ``replacement_char`` ("replace"), nothing
+    ("ignore") or an error ("strict").
+
+    Args:
+        input: bytes or str, or a list, array or string Tensor of them.
+        input_encoding: as ``unicode_decode``'s ("UTF8" and "UTF-8" both name UTF-8).
+        output_encoding: "UTF-8", "UTF-16-BE" or "UTF-32-BE".
+        errors, replacement_char, replace_control_characters: as ``unicode_decode``'s.
+            Defaults to "replace", 65533 and False.
+
+    Example:
+        >>> unicode_transcode("语", "UTF8", "UTF-16-BE").numpy()
+        b'\x8b\xed'
+    """
+    where = "strings.unicode_transcode(input)"
+    _check_errors(errors, where)
+    source = _input_codec(input_encoding, where)
+    target = _output_codec(output_encoding, "strings.unicode_transcode(output_encoding)")
+    strings = _bytes_array(input, where)
+    out = np.empty(strings.shape, dtype=object)
+    out.ravel()[:] = [
+        _encode(_decode(data, source, errors, replacement_char, replace_control_characters)[0],
+                target, "replace", replacement_char)
+        for data in strings.ravel().tolist()]
+    return string_tensor(out[()] if out.ndim == 0 else out)
+
+
+def unicode_script(input, name=None):
+    """The ICU script code (int32) of each Unicode code point in ``input``, in its shape, as
+    TensorFlow: 0 Common (digits, punctuation, spaces), 1 Inherited, 8 Cyrillic, 14 Greek,
+    17 Han, 20 Hiragana, 22 Katakana, 25 Latin, 103 Unknown (unassigned code points), and -1
+    for a value that is no code point (below 0 or above 0x10FFFF).
+
+    Args:
+        input: int32 code points: a list, array or Tensor (RaggedTensors through tf's
+            dispatch).
+
+    Example:
+        >>> unicode_script([33464, 1041]).numpy().tolist()  # '芸', 'Б'
+        [17, 8]
+    """
+    from .tf_api.unicode_scripts import script_codes
+
+    points = np.asarray(getattr(input, "value", input))
+    if hasattr(points, "get") and not isinstance(points, np.ndarray):
+        points = points.get()
+    if points.dtype.kind not in "iu":
+        raise TypeError(f"strings.unicode_script(input): expected int32 code points, given "
+                        f"dtype {points.dtype}; decode strings first with "
+                        f"tf.strings.unicode_decode.")
+    return Tensor(script_codes(points))
 
 
 def substr(input, pos, len, unit: str = "BYTE", name=None):  # noqa: A002
     """The part of each string from ``pos`` (negative: from the end), ``len`` long, counted in
-    UTF-8 bytes (``unit="BYTE"``) or characters (``unit="UTF8_CHAR"``).
+    bytes (``unit="BYTE"``: a piece may end inside a character, its bytes kept as they are) or
+    in UTF-8 characters (``unit="UTF8_CHAR"``).
 
     Raises:
         ValueError: ``pos`` is outside a string, as TensorFlow.
@@ -292,16 +600,19 @@ def substr(input, pos, len, unit: str = "BYTE", name=None):  # noqa: A002
                          f"{unit!r}.")
     size = int(len)
 
-    def part(text):
-        data = text.encode("utf-8") if unit == "BYTE" else text
-        start = int(pos) + (builtins.len(data) if int(pos) < 0 else 0)
-        if not 0 <= start <= builtins.len(data):
-            raise ValueError(f"strings.substr: pos {int(pos)} is outside {text!r} (length "
-                             f"{builtins.len(data)}).")
-        piece = data[start:start + size]
-        return piece.decode("utf-8", errors="replace") if unit == "BYTE" else piece
+    def part(data):
+        text = data if unit == "BYTE" else data.decode("utf-8", errors="replace")
+        start = int(pos) + (builtins.len(text) if int(pos) < 0 else 0)
+        if not 0 <= start <= builtins.len(text):
+            raise ValueError(f"strings.substr: pos {int(pos)} is outside {data!r} (length "
+                             f"{builtins.len(text)} in {unit}).")
+        piece = text[start:start + size]
+        return piece if unit == "BYTE" else piece.encode("utf-8")
 
-    return _map(part, input, "strings.substr(input)")
+    strings = _bytes_array(input, "strings.substr(input)")
+    out = np.empty(strings.shape, dtype=object)
+    out.ravel()[:] = [part(data) for data in strings.ravel().tolist()]
+    return string_tensor(out[()] if out.ndim == 0 else out)
 
 
 
@@ -360,4 +671,5 @@ def to_hash_bucket_fast(input, num_buckets: int, name=None):
 __all__ = ["as_string", "bytes_split", "join", "length", "lower", "reduce_join",
            "regex_full_match", "regex_replace", "split", "strip", "substr", "to_hash_bucket_fast",
            "to_number", "unicode_decode", "unicode_decode_with_offsets", "unicode_encode",
-           "unicode_split", "upper"]
+           "unicode_script", "unicode_split", "unicode_split_with_offsets", "unicode_transcode",
+           "upper"]

@@ -1301,7 +1301,8 @@ _ELEMENTWISE = (
     "gelu", "leaky_relu", "relu6", "silu", "swish", "lgamma", "digamma",
     # tf.strings' element-wise functions
     "lower", "upper", "length", "strip", "regex_replace", "regex_full_match", "substr",
-    "to_number", "as_string", "to_hash_bucket_fast", "join")
+    "to_number", "as_string", "to_hash_bucket_fast", "join", "unicode_script",
+    "unicode_transcode")
 _REDUCTIONS = ("sum", "mean", "max", "min", "prod", "any", "all")
 NN = ("embedding_lookup", "relu", "relu6", "elu", "selu", "gelu", "leaky_relu", "silu", "swish",
       "sigmoid", "tanh", "softplus", "softsign")
@@ -1466,6 +1467,11 @@ def _ragged_flat(fn, arr, *args, **kwargs):
     return fn(arr.flat_values, *args, **kwargs)
 
 
+def _ragged_one_hot(fn, indices, *args, **kwargs):
+    # one row of depth values for each index: the indices' ragged rows over the one-hot rows
+    return indices.with_flat_values(fn(indices.flat_values, *args, **kwargs))
+
+
 def install(names: dict, *namespaces, only=None) -> None:
     """Make the TensorFlow functions in ``names`` (tf_compat's globals) and in the
     ``namespaces`` (tf.math, tf.strings) accept RaggedTensors (only the names ``only`` when
@@ -1476,6 +1482,7 @@ def install(names: dict, *namespaces, only=None) -> None:
     table.update({"concat": _ragged_concat, "stack": _ragged_stack, "shape": _ragged_shape,
                   "size": _ragged_size, "boolean_mask": _ragged_mask,
                   "gather": _ragged_gather, "bincount": _ragged_flat,
+                  "one_hot": _ragged_one_hot,
                   "reduce_join": _ragged_reduce_join, "map_fn": _ragged_map_fn,
                   "tile": _ragged_tile, "embedding_lookup": _ragged_lookup,
                   "is_tensor": lambda fn, x: True,
