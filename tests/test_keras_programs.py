@@ -78,6 +78,49 @@ EXPECTED = {
             ("loss_1", 18.131781), ("loss_2", 8.113479), ("loss_3", 4.576169),
             ("loss_4", 3.328148), ("loss_5", 2.870965))},
         "reload_gap": (0.0, 1e-6), "embedding_gap": (0.0, 1e-6)},
+    # counts and shapes by hand (a 2 x 2 variable of 1..4, then 0.5s; 3 x 4 tensors; a Dense
+    # 6 -> 12 -> 1 of 97 weights; arange(2, 10, 3) = 2 + 5 + 8; a moving average of [1, 2, 3]
+    # at momentum 0.9 from zeros; batch_normalization with beta 0.5 over 12 values); the other
+    # numbers are TensorFlow's legacy backend's (Keras 3.15 on TensorFlow 2.21) on the same draws
+    "tf_keras_backend_tour": {
+        **{key: (value, value) for key, value in (
+            ("floatx_is_float32", 1), ("channels_last", 1), ("float64_kernel", 1),
+            ("float32_again", 1), ("cast_dtype_is_float16", 1), ("variable_sum", 10),
+            ("set_value_sum", 2), ("variable_rows", 2), ("variable_params", 4), ("sign", 4),
+            ("round", 11), ("cast", 8), ("ones_like", 12), ("zeros_like", 0),
+            ("mean_keepdims", 1), ("argmax", 2), ("all", 3), ("any", 2), ("shape_rows", 3),
+            ("symbolic_batch_free", 1), ("symbolic_width", 4), ("reshape_dims", 3),
+            ("expand_dims", 1), ("squeeze", 3), ("concatenate", 8), ("stack", 2),
+            ("batch_flatten", 4), ("flatten", 12), ("repeat_elements", 12), ("one_hot", 1),
+            ("conv2d_valid_size", 2), ("resize_size", 12), ("spatial_2d_padding", 8),
+            ("temporal_padding", 0), ("temporal_length", 8), ("in_top_k", 3), ("eye", 6),
+            ("arange", 15), ("cast_to_floatx_dtype", 1), ("update_add_sub", 3.75),
+            ("batch_get_value", 4), ("params", 97))},
+        **{key: (value - 1e-5 * abs(value), value + 1e-5 * abs(value)) for key, value in (
+            ("epsilon", 1e-7), ("learning_rate_0", 0.5), ("learning_rate_5", 0.1),
+            ("moving_average", 0.6), ("batch_normalization", 6), ("softmax_row", 1),
+            ("l2_normalize", 3),
+            ("square", 18.73795), ("sqrt", 13.75883), ("exp", 28.51574), ("log", 2.878149),
+            ("pow", 38.67366), ("abs", 13.15702), ("clip", 1.217605), ("maximum", 17.9441),
+            ("switch", 6.232359), ("sum_axis", 2.936955), ("mean", 0.2447463), ("max", 4.365411),
+            ("min", -4.287381), ("prod", 8.018444), ("std", 3.172521), ("var", 1.501595),
+            ("cumsum", 5.70425), ("permute", 0.8263383), ("tile", 32.51009),
+            ("repeat_first_row", 5.015029), ("reverse", 0.9688854), ("gather", -0.7169558),
+            ("dot", 4.232178), ("batch_dot", 2.912662), ("softmax_first", 0.02367672),
+            ("sigmoid", 6.606212), ("hard_sigmoid", 6.587391), ("relu_leaky_capped", 11.00499),
+            ("elu", 6.642481), ("softplus", 11.91244), ("bce", 2.593759),
+            ("bce_logits", 2.415504), ("cce", 3.174398), ("conv2d", 27.52251),
+            ("pool2d_max", 18.73643), ("pool2d_avg", -3.013602), ("resize_images", -48.21763),
+            ("bias_add", 55.86567), ("focal_bce", 0.8888792), ("focal_cce", 0.2847266),
+            ("map_fn", 18.73795))},
+        **{key: (value * (1 - 1e-4), value * (1 + 1e-4)) for key, value in (
+            ("eval_loss", 0.1795711), ("loss_0", 0.520071), ("loss_1", 0.2895088),
+            ("loss_2", 0.2340591), ("loss_3", 0.1960442), ("loss_4", 0.1907172),
+            ("loss_5", 0.1864083))},
+        **{key: (of(same, 1 - 1e-6), of(same, 1 + 1e-6)) for key, same in (
+            ("cce_logits", "cce"), ("scce_logits", "cce"), ("stop_gradient", "sum_axis"),
+            ("foldl", "sum_axis"), ("dropout_zero_rate", "sum_axis"))},
+        "eval_accuracy": (0.9, 1.0)},
     "custom_layer": {"accuracy": (0.95, 1.0), "loss_4": (None, of("loss_0", 0.5))},
     # d|c|/da = a / c and d2c/da2 = b^2 / c^3 for c = sqrt(a^2 + b^2), a = [[3, .5], [1, -2]],
     # b = [[4, 1.2], [0, 1.5]]; F1 of tp 1 fp 2 fn 0, then tp 3 fp 2 fn 2, then weighted 5, 2.5, 2
@@ -1374,6 +1417,23 @@ KERAS_TOLERANCE = {
             "embedding_weights", "thresholded_sum", "seeded_equal", "generated_differ")},
         **{key: ("rel", 1e-5) for key in (
             "evaluate_loss", "evaluate_output_1", "evaluate_output_2", "summed_eval")}},
+    "tf_keras_backend_tour": {
+        **TRAJECTORY, "eval_loss": ("rel", 1e-4), "eval_accuracy": ("abs", 0),
+        **{key: ("abs", 0) for key in (
+            "floatx_is_float32", "channels_last", "float64_kernel", "float32_again",
+            "cast_dtype_is_float16", "variable_sum", "set_value_sum", "variable_params", "sign",
+            "round", "cast", "argmax", "all", "any", "symbolic_batch_free", "reshape_dims",
+            "batch_flatten", "flatten", "repeat_elements", "one_hot", "conv2d_valid_size",
+            "resize_size", "spatial_2d_padding", "temporal_length", "in_top_k", "arange",
+            "update_add_sub", "params")},
+        **{key: ("rel", 1e-5) for key in (
+            "learning_rate_5", "square", "sqrt", "exp", "log", "pow", "abs", "clip", "maximum",
+            "switch", "sum_axis", "mean", "max", "min", "prod", "std", "var", "cumsum",
+            "permute", "tile", "repeat_first_row", "reverse", "gather", "dot", "batch_dot",
+            "softmax_first", "sigmoid", "hard_sigmoid", "relu_leaky_capped", "elu", "softplus",
+            "l2_normalize", "bce", "bce_logits", "cce", "cce_logits", "scce_logits", "conv2d",
+            "pool2d_max", "pool2d_avg", "resize_images", "bias_add", "moving_average",
+            "batch_normalization", "focal_bce", "focal_cce", "map_fn", "foldl")}},
     "custom_layer": {**TRAJECTORY, "accuracy": ("abs", 0.01)},
     # unseeded draws and TensorFlow's shuffle: the exact numbers and accuracy only
     "researchers_guide": {**{key: ("abs", 0) for key in (
