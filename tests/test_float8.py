@@ -72,7 +72,7 @@ def test_one_step_by_hand():
 
     sgd = numnet.optimizers.SGD(learning_rate=0.1)
     with numnet.GradientTape() as tape:
-        loss = numnet.ops.sum(numnet.ops.square(layer(x) - target)) / 10.0
+        loss = numnet.ops.sum(numnet.ops.square(layer(x, training=True) - target)) / 10.0
     grads = tape.gradient(loss, layer.trainable_weights)
     sgd.apply(grads, layer.trainable_weights)
 
@@ -93,13 +93,23 @@ def test_one_step_by_hand():
     # the next step's scales: max(history) / max of the float8 type
     history = layer.inputs_amax_history.numpy().copy()
     with numnet.GradientTape() as tape:
-        loss = numnet.ops.sum(layer(x))
+        loss = numnet.ops.sum(layer(x, training=True))
     sgd.apply(tape.gradient(loss, layer.trainable_weights), layer.trainable_weights)
     np.testing.assert_allclose(float(layer.inputs_scale.numpy()), history.max() / E4M3,
                                rtol=1e-6)
     assert float(layer.outputs_grad_scale.numpy()) == pytest.approx(
         np.abs(g).max() / E5M2, rel=1e-6)
     assert sgd.iterations.numpy() == 2
+    # without training=True only the output gradient's scale and history move, as Keras's
+    before = [w.numpy().copy() for w in layer.weights[2:]]
+    with numnet.GradientTape() as tape:
+        loss = numnet.ops.sum(layer(x))
+    grads = tape.gradient(loss, layer.trainable_weights)
+    assert [g is None for g in grads[2:]] == [True] * 4 + [False] * 2
+    sgd.apply(grads, layer.trainable_weights)
+    for old, new in zip(before[:4], layer.weights[2:6]):
+        np.testing.assert_array_equal(new.numpy(), old)
+    assert not np.array_equal(layer.outputs_grad_amax_history.numpy(), before[5])
 
 
 def test_the_optimizer_sets_marked_weights_to_their_gradient_without_slots():

@@ -211,7 +211,7 @@ class Dense(Quantizable, Layer):
 
     def call(self, inputs, training: bool = False):
         if self._quantized_mode is not None:
-            return self._quantized_call(inputs)
+            return self._quantized_call(inputs, training)
         kernel, bias = self.kernel, self.bias
         if inputs.value.shape[-1] != kernel.value.shape[0]:
             raise ValueError(

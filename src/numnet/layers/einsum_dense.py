@@ -221,7 +221,7 @@ class EinsumDense(Quantizable, Layer):
 
     def call(self, inputs, training=None):
         if self._quantized_mode is not None:
-            return self._quantized_call(inputs)
+            return self._quantized_call(inputs, training)
         out = ops.einsum(self.equation, inputs, self._weight(self.kernel))
         if self.bias is not None:
             out = ops.add(out, self._weight(self.bias))

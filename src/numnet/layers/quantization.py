@@ -39,9 +39,10 @@ policy). The backward pass gives each scale, as its "gradient", its next value
 step), and each history the history rolled by one with this step's ``max(|v|)`` first; the
 optimizer sets those weights to these values instead of updating them (Keras 3's
 ``overwrite_with_gradient``; numnet marks them with
-``quantizers.set_overwrite_with_gradient``, as its Variable has no such attribute). The scales
-move whenever a gradient is taken (Keras moves the input and kernel scales only under
-``training=True``); LoRA is refused with float8, as in Keras. Needs ml_dtypes.
+``quantizers.set_overwrite_with_gradient``, as its Variable has no such attribute). As in
+Keras, the input's and kernel's scales move only after a call with ``training=True`` (as
+``fit`` makes), the output gradient's whenever a gradient is taken; LoRA is refused with
+float8. Needs ml_dtypes (so runs on the CPU: CuPy has no float8 arrays).
 """
 
 from __future__ import annotations
@@ -208,7 +209,9 @@ class Quantizable:
             config = quantizers.Int8QuantizationConfig()
         _kind(self).quantize(self, mode, config)
 
-    def _quantized_call(self, inputs):
+    def _quantized_call(self, inputs, training=None):
+        if self._quantized_mode == "float8":
+            return _float8_call(self, inputs, _kind(self).products(self), training)
         return _kind(self).call(self, inputs)
 
 
@@ -236,9 +239,11 @@ class _Dense:
         layer._quantized_mode = mode
 
     @staticmethod
+    def products(layer):
+        return _DENSE_PRODUCTS
+
+    @staticmethod
     def call(layer, inputs):
-        if layer._quantized_mode == "float8":
-            return _float8_call(layer, inputs, _DENSE_PRODUCTS)
         kernel = layer.__dict__["kernel"].value
         scale = layer.kernel_scale.value
         if inputs.value.shape[-1] != kernel.shape[0]:
@@ -490,9 +495,11 @@ class _EinsumDense:
         layer._quantized_mode = mode
 
     @staticmethod
+    def products(layer):
+        return _einsum_products(layer.equation)
+
+    @staticmethod
     def call(layer, inputs):
-        if layer._quantized_mode == "float8":
-            return _float8_call(layer, inputs, _einsum_products(layer.equation))
         info = layer._quantization_axes
         kernel = layer.__dict__["kernel"].value
         scale = layer.kernel_scale.value
@@ -585,9 +592,11 @@ def _einsum_products(equation: str):
             lambda x, g: xp.einsum(f"{inputs},{out}->{kernel}", x, g))
 
 
-def _float8_call(layer, inputs, products):
+def _float8_call(layer, inputs, products, training=None):
     """The float8 layer's output (the module's docstring): its product of the float8 input and
-    kernel, then the bias and the activation."""
+    kernel, then the bias and the activation. Only a call with ``training`` moves the input's
+    and the kernel's scales (the output gradient's moves whenever a gradient is taken), as
+    Keras's."""
     product, input_grad, kernel_grad = products
     compute = layer.dtype_policy.compute_dtype
     kernel = layer.__dict__["kernel"]
@@ -602,8 +611,10 @@ def _float8_call(layer, inputs, products):
         ops.accumulate(inputs, input_grad(qg, qk).astype(x.dtype, copy=False))
         ops.accumulate(kernel, kernel_grad(qx, qg).astype(kernel.value.dtype, copy=False))
         # each scale's and history's next value, handed over as its gradient
-        for prefix, seen, top in (("inputs", x, e4m3), ("kernel", kernel.value, e4m3),
-                                  ("outputs_grad", g, e5m2)):
+        moved = [("outputs_grad", g, e5m2)]
+        if training:
+            moved[:0] = [("inputs", x, e4m3), ("kernel", kernel.value, e4m3)]
+        for prefix, seen, top in moved:
             scale, history = w[f"{prefix}_scale"], w[f"{prefix}_amax_history"]
             amax = backend.xp.max(history.value, axis=0)
             ops.accumulate(scale, quantizers.compute_float8_scale(
