@@ -648,15 +648,36 @@ _OVERWRITTEN: set = set()
 
 
 def set_overwrite_with_gradient(variable) -> None:
-    """Mark ``variable`` (a float8 scale or history of absolute maxima) as one the optimizer
-    sets to its "gradient" instead of updating: Keras 3's ``overwrite_with_gradient``. A
-    float8 layer's backward hands each of them its next value as the gradient."""
+    """Mark ``variable`` as one the optimizer sets to its "gradient" instead of updating it
+    (Keras 3's ``variable.overwrite_with_gradient = True``; numnet's Variable keeps no such
+    attribute). A float8 layer marks its scales and histories of absolute maxima so, and its
+    backward hands each of them its next value as the gradient. The optimizer keeps no slots
+    for a marked variable and neither clips nor decays its value.
+
+    Args:
+        variable: a trainable ``numnet.Variable``.
+
+    Example:
+        >>> scale = numnet.Variable(np.array(1.0, "float32"))
+        >>> numnet.quantizers.set_overwrite_with_gradient(scale)
+        >>> numnet.optimizers.SGD(0.1).apply([np.array(0.25, "float32")], [scale])
+        >>> float(scale.numpy())
+        0.25
+    """
     _OVERWRITTEN.add(variable.uid)
 
 
 def overwrites_with_gradient(variable) -> bool:
-    """Whether the optimizer sets ``variable`` to its gradient (see
-    ``set_overwrite_with_gradient``)."""
+    """Whether the optimizer sets ``variable`` to its gradient (``set_overwrite_with_gradient``
+    marked it).
+
+    Args:
+        variable: a ``numnet.Variable`` (anything else gives False).
+
+    Example:
+        >>> numnet.quantizers.overwrites_with_gradient(numnet.Variable(np.zeros(2)))
+        False
+    """
     return getattr(variable, "uid", None) in _OVERWRITTEN
 
 
