@@ -291,6 +291,22 @@ EXPECTED = {
             ("word_starts_sum", 52), ("words", 6), ("segmented_equal", 1),
             ("num_words_sum", 6), ("bag_total", of("char_total")))},
         "accuracy": (0.7, 1.0), "loss_3": (None, of("loss_0", 0.8))},
+    # 90 PNG files, 30 a class: 72 for training in 9 batches of 8, 18 for validation in 3;
+    # the labels 0, 1, 2 of 30 files each sum to 90
+    "tf_load_images": {
+        **{key: (value, value) for key, value in (
+            ("image_count", 90), ("rose_is_rgb", 1), ("class_names_sorted", 1),
+            ("train_batches", 9), ("val_batches", 3), ("batch_shape_sum", 8 + 16 + 16 + 3),
+            ("labels_is_int32", 1), ("val_count", 18), ("listed_files", 90),
+            ("listed_are_png", 1), ("train_files", 72), ("val_files", 18),
+            ("image_shape_sum", 35), ("label_is_int64", 1), ("tulip_label", 2),
+            ("daisy_label", 0), ("label_total", 90), ("tf_data_batch_rows", 8),
+            ("jpeg_is_uint8", 1), ("jpeg_shape_equal", 1))},
+        "val_pixel_mean": (60, 200), "val_label_sum": (0, 36), "normalized_min": (0.0, None),
+        "normalized_max": (None, 1.0), "tulip_pixel_mean": (60, 200),
+        "keras_utility_loss_last": (None, of("keras_utility_loss_0", 0.8)),
+        "keras_utility_val_accuracy": (0.8, 1.0), "tf_data_val_accuracy": (0.8, 1.0),
+        "jpeg_mean": (60, 200)},
     "tf_string_tensors": {key: (value, value) for key, value in (
         ("scalar_is_string", 1), ("scalar_rank", 0), ("vector_is_string", 1),
         ("vector_length", 3), ("numpy_is_bytes", 1), ("split_words", 2),
@@ -1513,6 +1529,18 @@ KERAS_TOLERANCE = {
             "batch_script_sum", "word_starts_sum", "segmented_equal", "bag_total",
             "accuracy")},
         **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(4)}},
+    # the files, their split and their pixels (decoded and resized as Keras's loader does) are
+    # TensorFlow's; the shuffles and the initial weights are each framework's own. TensorFlow
+    # decodes JPEG with libjpeg's fast integer IDCT (dct_method ''), Pillow with the accurate
+    # one: the photo's mean is compared loosely (TensorFlow's own INTEGER_ACCURATE agrees)
+    "tf_load_images": {
+        **{key: ("abs", 0) for key in (
+            "image_count", "train_batches", "val_batches", "batch_shape_sum",
+            "labels_is_int32", "val_label_sum", "val_count", "train_files", "val_files",
+            "tulip_label", "daisy_label", "label_total")},
+        "val_pixel_mean": ("rel", 1e-6), "tulip_pixel_mean": ("rel", 1e-6),
+        "keras_utility_val_accuracy": ("abs", 0.25), "tf_data_val_accuracy": ("abs", 0.25),
+        "jpeg_mean": ("abs", 1.5)},
     "tf_string_tensors": {key: ("abs", 0) for key in (
         "scalar_is_string", "vector_is_string", "numpy_is_bytes", "split_words",
         "to_number_sum", "bytes_split_first", "decode_raw_sum", "unicode_chars",

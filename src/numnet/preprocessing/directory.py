@@ -18,6 +18,7 @@ import os
 
 import numpy as np
 
+from .. import backend
 from ..data.dataset import Dataset
 
 IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
@@ -243,31 +244,40 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int",
 
 
 def _load_image(path, mode, image_size, interpolation, crop, pad):
-    from .image import _pil
+    """One image file as float32 (height, width, channels), decoded by Pillow and resized as
+    Keras's loader resizes with TensorFlow: ``tf.image.resize`` (half-pixel centres, no
+    antialiasing), ``smart_resize`` for ``crop``, ``tf.image.resize_with_pad`` for ``pad``."""
+    from ..ops import image as image_ops
+    from .image import _pil, smart_resize
 
     image_module = _pil()
     with image_module.open(path) as img:
-        img = img.convert(mode)
-        resample = {"nearest": image_module.NEAREST, "bicubic": image_module.BICUBIC,
-                    "area": image_module.BOX, "lanczos3": image_module.LANCZOS,
-                    "lanczos5": image_module.LANCZOS}.get(interpolation, image_module.BILINEAR)
-        if image_size is not None:
-            height, width = image_size
-            if crop or pad:
-                w, h = img.size
-                if crop:  # the largest centred box of the target's aspect ratio
-                    cw, ch = min(w, h * width / height), min(h, w * height / width)
-                    left, top = (w - cw) / 2, (h - ch) / 2
-                    img = img.crop((round(left), round(top), round(left + cw), round(top + ch)))
-                else:  # the smallest centred canvas of the target's aspect ratio, zeros around
-                    pw = max(w, round(h * width / height))
-                    ph = max(h, round(w * height / width))
-                    canvas = image_module.new(mode, (pw, ph))
-                    canvas.paste(img, ((pw - w) // 2, (ph - h) // 2))
-                    img = canvas
-            img = img.resize((width, height), resample)
-        array = np.asarray(img, dtype="float32")
-    return array[..., None] if array.ndim == 2 else array
+        array = np.asarray(img.convert(mode), dtype="float32")
+    array = array[..., None] if array.ndim == 2 else array
+    if image_size is None:
+        return array
+    height, width = image_size
+    method = interpolation if interpolation in ("nearest", "bicubic", "area", "lanczos3",
+                                                "lanczos5") else "bilinear"
+    if crop:
+        return smart_resize(array, (height, width), interpolation=method)
+    h, w = array.shape[:2]
+    top = left = 0
+    if pad:  # fit inside with the aspect ratio kept (sizes in float32, as TensorFlow's), centred
+        f32 = np.float32
+        ratio = max(f32(w) / f32(width), f32(h) / f32(height))
+        inner = int(np.floor(f32(h) / ratio)), int(np.floor(f32(w) / ratio))
+        top = max(int((f32(height) - f32(h) / ratio) / 2), 0)
+        left = max(int((f32(width) - f32(w) / ratio) / 2), 0)
+    else:
+        inner = (height, width)
+    resized = array if inner == (h, w) else np.asarray(backend.to_numpy(
+        image_ops.resize_images(array[None], inner, method).value))[0]
+    if not pad:
+        return resized
+    out = np.zeros((height, width, array.shape[-1]), dtype="float32")
+    out[top:top + inner[0], left:left + inner[1]] = resized
+    return out
 
 
 def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
@@ -279,9 +289,9 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                  format="tf", verbose: bool = True):
     """A Dataset of ``(images, labels)`` batches from the image files (.bmp, .gif, .jpeg, .jpg,
     .png) of a folder with one subfolder per class. Images are float32 arrays of shape
-    ``(height, width, channels)`` with values in [0, 255], resized to ``image_size`` with
-    Pillow (``pip install pillow``); Keras resizes with TensorFlow, so resized pixels can
-    differ from Keras's by the two libraries' filters.
+    ``(height, width, channels)`` with values in [0, 255], decoded with Pillow (``pip install
+    pillow``) and resized to ``image_size`` as Keras resizes them with TensorFlow
+    (``tf.image.resize``: half-pixel centres, no antialiasing), so the pixels are Keras's.
 
     Args:
         directory: the folder.
