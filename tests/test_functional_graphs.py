@@ -489,3 +489,17 @@ def test_a_layer_built_on_another_shape_gives_the_shape_of_its_input_in_a_model(
     assert (grown.output_shape, grown.layers[-1].kernel.shape) == ((None, 1), (12, 1))
     inputs = numnet.Input((4, 5))
     assert layers.Flatten()(dense(inputs)).shape == (None, 12)
+
+
+def test_ops_shape_of_a_symbolic_tensor_gives_ints_for_the_known_axes():
+    """``ops.shape`` of a symbolic tensor: the known axes as ints, as Keras gives them (so
+    they size layers); the batch axis a symbolic scalar, computed from each batch."""
+    inputs = numnet.Input((None, 4))
+    shape = numnet.ops.shape(inputs)
+    assert shape[2] == 4 and type(shape[2]) is int
+    flat = numnet.ops.reshape(inputs, (shape[0], -1))
+    widened = layers.Dense(numnet.ops.shape(inputs)[-1] * 2)(inputs)
+    model = numnet.Model(inputs, [flat, widened])
+    a, b = model(np.ones((3, 5, 4), "float32"))
+    assert a.shape == (3, 20) and b.shape == (3, 5, 8)
+    assert numnet.ops.shape(numnet.Input((7, 2)))[1:] == (7, 2)

@@ -199,14 +199,43 @@ def dtype(x) -> str:
     return str(_dtype_of(x))
 
 
-@symbolic_op
+@symbolic_op(name="shape")
+def _shape_node(x) -> tuple:
+    return tuple(_numpy.shape(_raw(x))) if not hasattr(x, "shape") else tuple(x.shape)
+
+
 def shape(x) -> tuple:
     """The shape of ``x`` as a tuple of ints.
 
+    On a symbolic tensor (a functional model's), the axes of known length are ints, as in
+    Keras, so ``ops.shape(x)[-1]`` can size a layer; an axis of unknown length (the batch) is
+    a symbolic scalar that the model computes from each batch (Keras gives None there), so
+    ``ops.reshape(x, (ops.shape(x)[0], -1))`` runs.
+
     Args:
         x: the input: an array, a number or a Tensor.
+
+    Returns:
+        A tuple with one entry an axis.
+
+    Example:
+        >>> numnet.ops.shape(numnet.ops.zeros((2, 3)))
+        (2, 3)
+        >>> x = numnet.Input((None, 4))
+        >>> numnet.ops.shape(x)[2]
+        4
     """
-    return tuple(_numpy.shape(_raw(x))) if not hasattr(x, "shape") else tuple(x.shape)
+    if getattr(x, "_symbolic", False) is True:
+        static = tuple(x.shape)
+        if all(d is not None for d in static):
+            return static
+        whole = _shape_node(x)
+        return tuple(whole[i] if d is None else d for i, d in enumerate(static))
+    return _shape_node(x)
+
+
+shape.op_name = "shape"  # a node of _shape_node, saved under this name, runs shape again
+_symbolic_registry["shape"] = shape
 
 
 @symbolic_op
