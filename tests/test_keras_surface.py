@@ -100,6 +100,19 @@ def test_stateless_scope_reads_given_values_and_keeps_the_variables():
     assert numnet.scopes.get_stateless_scope() is None
 
 
+def test_stateless_scope_value_read_inside_the_block_outlives_it():
+    # Keras returns the value the assign recorded; the variable's restore at the block's end
+    # (numnet writes the saved value back into the same buffer) must not change it
+    w = numnet.Variable(np.array([1.0, -1.0], "float32"))
+    with numnet.StatelessScope([(w, np.array([0.5, 0.5]))]) as scope:
+        w.assign(np.zeros(2, "float32"))
+        inside = np.asarray(scope.get_current_value(w))
+        w.assign(np.array([4.0, 4.0], "float32"))
+    np.testing.assert_array_equal(inside, [0.0, 0.0])
+    np.testing.assert_array_equal(scope.get_current_value(w), [4.0, 4.0])
+    np.testing.assert_array_equal(w.numpy(), [1.0, -1.0])
+
+
 def test_stateless_scope_checks_its_mapping():
     w = numnet.Variable(np.ones(2, "float32"))
     with pytest.raises(ValueError, match="shape"):

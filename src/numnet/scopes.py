@@ -233,10 +233,12 @@ class StatelessScope:
 
     def get_current_value(self, variable):
         """The value the block leaves for ``variable`` (after the block ends, what it wrote;
-        inside it, the value given), or None for a variable the scope does not hold."""
+        inside it, its value so far), or None for a variable the scope does not hold. The
+        value is the scope's own: later writes, and the variable's restore at the end of the
+        block, do not change it."""
         key = id(variable)
         if key in self._saved:  # inside the block: the variable holds the scope's value
-            return variable.value
+            return variable.value.copy()
         return self.state_mapping.get(key)
 
 
