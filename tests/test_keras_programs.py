@@ -1408,6 +1408,16 @@ EXPECTED = {
         "plain_accuracy": (0.8, 1.0), "float8_accuracy": (0.8, 1.0),
         "query_inputs_scale": (of("query_amax_max", 1 / 448 * (1 - 1e-5)),
                                of("query_amax_max", 1 / 448 * (1 + 1e-5)))},
+    # 32 images of 12 x 12 x 3 a batch; the student's logs: loss, accuracy, total_loss and
+    # their validation entries, with the learning rate ReduceLROnPlateau adds
+    "consistency_training": {
+        **{key: (value, value) for key, value in (
+            ("clean_shape_sum", 59), ("same_labels", 1), ("views_differ", 1),
+            ("teacher_epochs", 4), ("student_history_keys", 6), ("teacher_unchanged", 1))},
+        "teacher_loss_last": (None, of("teacher_loss_first", 0.5)),
+        "teacher_accuracy": (0.8, 1.0), "student_accuracy_last": (0.8, 1.0),
+        "student_val_accuracy": (0.8, 1.0), "student_test_accuracy": (0.8, 1.0),
+        "student_total_loss_last": (0.0, 0.6)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -2403,6 +2413,15 @@ KERAS_TOLERANCE = {
             "policy_names_ok", "float8_params", "query_amax_steps")},
         "plain_accuracy": ("abs", 0.01), "float8_accuracy": ("abs", 0.01),
         "query_inputs_scale": ("rel", 1e-4), "query_amax_max": ("rel", 1e-4)},
+    # the crops, flips, noise and shuffles are each framework's own draws: levels only
+    "consistency_training": {
+        **{key: ("abs", 0) for key in (
+            "clean_shape_sum", "same_labels", "views_differ", "teacher_epochs",
+            "student_history_keys", "teacher_unchanged")},
+        **{key: ("abs", 0.1) for key in (
+            "teacher_accuracy", "student_accuracy_last", "student_val_accuracy",
+            "student_test_accuracy")},
+        "teacher_loss_first": ("abs", 0.3), "student_total_loss_last": ("abs", 0.2)},
 }
 
 # Programs with no Keras comparison, and why.
