@@ -121,6 +121,21 @@ EXPECTED = {
             ("cce_logits", "cce"), ("scce_logits", "cce"), ("stop_gradient", "sum_axis"),
             ("foldl", "sum_axis"), ("dropout_zero_rate", "sum_axis"))},
         "eval_accuracy": (0.9, 1.0)},
+    # Dense 8 of the custom activation; the Tower's three Dense layers (six weights) and its
+    # temperature; a kernel mapped to 0.5s: 3 * 0.5 + 1 per output; the losses are Keras's
+    "tf_keras2_to_keras3_idioms": {
+        **{key: (value, value) for key, value in (
+            ("name_refused", 1), ("extractor_width", 8), ("tower_layers", 3),
+            ("tower_layers_in_order", 1), ("tower_non_trainable", 1), ("tower_trainable", 6),
+            ("test_entries", 2), ("metrics_names_count", 2), ("scoped_out", 5),
+            ("recorded_sum", 0), ("kernel_kept", 1))},
+        **{key: (0.0, 1e-6) for key in ("rebuilt_gap", "global_gap", "extractor_gap")},
+        **{key: (value * (1 - 1e-4), value * (1 + 1e-4)) for key, value in (
+            ("loss_0", 0.7371273), ("loss_1", 0.2973226), ("loss_2", 0.1756477),
+            ("loss_3", 0.1207076), ("loss_4", 0.09294734), ("batch_loss", 0.1264445),
+            ("test_loss", 0.03906702))},
+        "test_dict_loss": (of("test_loss", 1 - 1e-6), of("test_loss", 1 + 1e-6)),
+        "batch_logits_sum": (-1.8507 - 1e-3, -1.8507 + 1e-3), "final_accuracy": (0.95, 1.0)},
     "custom_layer": {"accuracy": (0.95, 1.0), "loss_4": (None, of("loss_0", 0.5))},
     # d|c|/da = a / c and d2c/da2 = b^2 / c^3 for c = sqrt(a^2 + b^2), a = [[3, .5], [1, -2]],
     # b = [[4, 1.2], [0, 1.5]]; F1 of tp 1 fp 2 fn 0, then tp 3 fp 2 fn 2, then weighted 5, 2.5, 2
@@ -1460,6 +1475,13 @@ KERAS_TOLERANCE = {
             "l2_normalize", "bce", "bce_logits", "cce", "cce_logits", "scce_logits", "conv2d",
             "pool2d_max", "pool2d_avg", "resize_images", "bias_add", "moving_average",
             "batch_normalization", "focal_bce", "focal_cce", "map_fn", "foldl")}},
+    "tf_keras2_to_keras3_idioms": {
+        **TRAJECTORY, "final_accuracy": ("abs", 0.01), "batch_logits_sum": ("abs", 1e-4),
+        **{key: ("rel", 1e-4) for key in ("batch_loss", "test_loss", "test_dict_loss")},
+        **{key: ("abs", 0) for key in (
+            "name_refused", "tower_layers", "tower_layers_in_order", "tower_non_trainable",
+            "tower_trainable", "test_entries", "metrics_names_count", "scoped_out",
+            "recorded_sum", "kernel_kept")}},
     "custom_layer": {**TRAJECTORY, "accuracy": ("abs", 0.01)},
     # unseeded draws and TensorFlow's shuffle: the exact numbers and accuracy only
     "researchers_guide": {**{key: ("abs", 0) for key in (
