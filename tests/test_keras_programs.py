@@ -339,13 +339,14 @@ EXPECTED = {
     "tf_data_augmentation": {
         **{key: (value, value) for key, value in (
             ("image_is_uint8", 1), ("first_label", 0), ("rescaled_size", 16),
-            ("augmented_shape_sum", 1 + 24 + 24 + 3), ("augmented_differ", 1),
-            ("inference_is_identity", 1), ("aug_ds_size", 16),
+            ("augmented_shape_sum", 1 + 24 + 24 + 3), ("inference_is_identity", 1),
+            ("aug_ds_size", 16),
             ("prepared_batch_shape_sum", 16 + 16 + 16 + 3), ("lambda_inverted_gap", 0),
             ("layer_kept_gap", 0), ("flip_gap", 0), ("gray_channels", 1), ("cropped_size", 12),
             ("rot90_gap", 0), ("same_seed_same_image", 1), ("split_seed_is_int64", 1),
             ("generated_in_range", 1))},
-        "rescaled_min": (0.0, 1.0), "rescaled_max": (0.0, 1.0), "bright_gap": (0.0, 1e-6),
+        "augmented_differ": (0, 1), "rescaled_min": (0.0, 1.0), "rescaled_max": (0.0, 1.0),
+        "bright_gap": (0.0, 1e-6),
         **{f"brightness_shift_{i}": (-0.95, 0.95) for i in range(3)},
         **{f"contrast_std_{i}": (0.0, None) for i in range(3)},
         **{f"crop_sum_{i}": (0.0, 12 * 14 * 3) for i in range(3)},
