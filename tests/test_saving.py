@@ -1060,3 +1060,18 @@ def test_get_registered_name_as_keras():
     assert numnet.utils.get_registered_name(layers.Dense) == "Dense"
     assert numnet.saving.get_registered_name(Registered) == "pkg>Registered"
     assert numnet.utils.normalize(np.array([[3.0, 4.0]])).dtype == np.float64
+
+
+def test_load_model_of_a_saved_model_directory_names_the_format_and_the_fix(tmp_path):
+    # Keras 3 refuses a SavedModel with a ValueError that points to TFSMLayer; numnet said
+    # IsADirectoryError
+    saved = tmp_path / "saved_model"
+    (saved / "variables").mkdir(parents=True)
+    (saved / "saved_model.pb").write_bytes(b"\x08\x01")
+    with pytest.raises(ModelFileError, match="TensorFlow SavedModel.*TFSMLayer.*model.keras"):
+        numnet.models.load_model(saved)
+    with pytest.raises(ValueError, match="directory; give the path of a .keras"):
+        numnet.models.load_model(saved / "variables")
+    model = numnet.Sequential([numnet.Input((2,)), layers.Dense(1)])
+    with pytest.raises(ModelFileError, match="TensorFlow SavedModel"):
+        model.load_weights(str(saved))

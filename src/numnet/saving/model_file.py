@@ -54,6 +54,15 @@ def _existing(filepath) -> str:
     if not os.path.exists(path) and not os.path.splitext(path)[1] \
             and os.path.exists(path + SUFFIX):
         return path + SUFFIX
+    if os.path.isdir(path):
+        what = ("a TensorFlow SavedModel directory (tf.saved_model.save, model.export or "
+                "tf.keras 2's model.save without a suffix), which numnet does not read; like "
+                "Keras 3's load_model, numnet reads .keras, .h5 and .numnet files. Load it in "
+                "TensorFlow with keras.layers.TFSMLayer(path, call_endpoint='serving_default'), "
+                "or save the model there as 'model.keras' and load that file"
+                if os.path.exists(os.path.join(path, "saved_model.pb")) else
+                "a directory; give the path of a .keras, .h5 or .numnet file")
+        raise ModelFileError(f"{path}: {what}.")
     return path
 
 
@@ -395,7 +404,7 @@ def load_model(filepath, custom_objects=None, compile: bool = True, safe_mode: b
 
     Raises:
         ModelFileError: (a ValueError) for anything wrong with the file, naming the member or
-            field at fault.
+            field at fault, and for a directory (a TensorFlow SavedModel among them).
         FileNotFoundError: for a missing file.
     """
     path = _existing(filepath)
