@@ -615,7 +615,8 @@ def test_remat_symbolic_scope_and_remat_scope():
     "numnet.scopes", "numnet.dtype_rules", "numnet.config_dict", "numnet.dtype_policy_map",
     "numnet.more_losses", "numnet.operation", "numnet.data.split",
     "numnet.layers.source_inputs", "numnet.backend_extras", "numnet.optimizers.lamb",
-    "numnet.optimizers.adafactor", "numnet.optimizers.multi_optimizer"])
+    "numnet.optimizers.adafactor", "numnet.optimizers.multi_optimizer",
+    "numnet.layers.saved_model"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib
@@ -743,3 +744,10 @@ def test_stft_initializer_names_config_errors_and_keras():
     for kwargs in ({}, {"side": "imag", "window": "blackman", "periodic": True}):
         theirs = np.asarray(keras.initializers.STFT(**kwargs)((16, 1, 9)))
         np.testing.assert_allclose(init.STFT(**kwargs)((16, 1, 9)), theirs, atol=1e-5)
+
+
+def test_tfsm_layer_is_refused_with_the_fix_as_keras_off_tensorflow():
+    # Keras 3 raises NotImplementedError for TFSMLayer on its JAX and PyTorch backends
+    with pytest.raises(NotImplementedError, match=r"TFSMLayer\('saved_model'\).*model\.keras"):
+        numnet.layers.TFSMLayer("saved_model", call_endpoint="serving_default")
+    assert "TFSMLayer" in numnet.layers.__all__

@@ -188,6 +188,7 @@ from .pooling_adaptive import (  # noqa: E402
 from .preprocessing_more import Discretization, HashedCrossing, Hashing  # noqa: E402
 from .recurrent_conv import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D  # noqa: E402
 from .recurrent_stacked import StackedRNNCells  # noqa: E402
+from .saved_model import TFSMLayer  # noqa: E402
 
 __all__ += [
     "SeparableConvolution1D", "SeparableConvolution2D", "Conv3DTranspose",
@@ -201,7 +202,7 @@ __all__ += [
     "RandomSaturation", "RandomHue", "Equalization", "RandomGaussianBlur",
     "MelSpectrogram", "STFTSpectrogram", "RandomColorJitter", "RandomElasticTransform",
     "RandomPerspective", "RandomShear", "AugMix", "RandAugment",
-    "ContrastLimitedAdaptiveHistogramEqualization",
+    "ContrastLimitedAdaptiveHistogramEqualization", "TFSMLayer",
 ]
 
 from . import symbolic as _symbolic  # noqa: E402, F401  (ops on symbolic tensors: nodes)
