@@ -64,7 +64,8 @@ EXPECTED = {
     "migrating_to_keras_3": {
         **{key: (value, value) for key, value in (
             ("round_trip_sum", 21), ("round_trip_is_float32", 1), ("save_refused", 1),
-            ("save_format_refused", 1), ("flat_sum", 33), ("coin_ratio_allowed", 1),
+            ("save_format_refused", 1), ("saved_model_refused", 1), ("flat_sum", 33),
+            ("coin_ratio_allowed", 1),
             ("squeezed_rank", 3), ("squeezed_batch_free", 1), ("evaluate_entries", 5),
             ("evaluate_loss_is_sum", 1), ("tracked_count", 2), ("tracked_sum", 0),
             ("dict_symbolic_width", 1), ("dict_eager", 3.5), ("optional_symbolic_width", 1),
@@ -1499,7 +1500,8 @@ KERAS_TOLERANCE = {
     # numnet's tf.Variable is keras.Variable, which layers track (untracked_count is not compared)
     "migrating_to_keras_3": {
         **TRAJECTORY, **{key: ("abs", 0) for key in (
-            "round_trip_sum", "save_refused", "save_format_refused", "nested_sum", "flat_sum",
+            "round_trip_sum", "save_refused", "save_format_refused", "saved_model_refused",
+            "nested_sum", "flat_sum",
             "squeezed_rank", "evaluate_entries", "tracked_count", "dict_eager", "optional_eager",
             "embedding_weights", "thresholded_sum", "seeded_equal", "generated_differ")},
         **{key: ("rel", 1e-5) for key in (

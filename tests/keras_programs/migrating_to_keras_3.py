@@ -3,16 +3,19 @@ shows, written the way it fixes it, on small data from a fixed NumPy seed.
 
 A subclassed model that calls tf.strings ops, run with jit_compile set to False; model.save to a
 path with no suffix (refused: .keras or .h5, with or without save_format) and to .keras, loaded
-back; a dict of inputs nested two deep (the guide says refused; Keras 3.15 takes it) and its flat
-fix; a layer whose call is a tf.function with a Python if on a tf.random draw; keras.ops.squeeze
-on a symbolic input; a multi-output model compiled with one metric per output and evaluated;
-weights made with add_weight (tracked) beside tf.Variable attributes (which Keras 3 does not
-track); a layer called on a dict holding a dict of inputs, and one whose call takes an optional
-argument; a positional embedding that builds its sublayer in build(); ReLU(threshold=...) in the
-place of ThresholdedReLU; a model whose compute_loss is overridden, trained with fit from a NumPy
-draw of weights; keras.random with an int seed (the same draw twice), tf.random with an op seed
-and a SeedGenerator (two draws each), and the guide's RandomNoiseLayer.
+back, and load_model of a SavedModel directory (refused); a dict of inputs nested two deep (the
+guide says refused; Keras 3.15 takes it) and its flat fix; a layer whose call is a tf.function
+with a Python if on a tf.random draw; keras.ops.squeeze on a symbolic input; a multi-output
+model compiled with one metric per output and evaluated; weights made with add_weight (tracked)
+beside tf.Variable attributes (which Keras 3 does not track); a layer called on a dict holding a
+dict of inputs, and one whose call takes an optional argument; a positional embedding that
+builds its sublayer in build(); ReLU(threshold=...) in the place of ThresholdedReLU; a model
+whose compute_loss is overridden, trained with fit from a NumPy draw of weights; keras.random
+with an int seed (the same draw twice), tf.random with an op seed and a SeedGenerator (two draws
+each), and the guide's RandomNoiseLayer.
 """
+
+import os
 
 import numpy as np
 
@@ -53,6 +56,15 @@ try:
 except ValueError:
     save_format_refused = 1.0
 sequential_model.save("sequential.keras")
+# a SavedModel directory, as tf.keras 2's model.save("legacy_model") left it: load_model refuses
+os.makedirs(os.path.join("legacy_model", "variables"), exist_ok=True)
+with open(os.path.join("legacy_model", "saved_model.pb"), "wb") as handle:
+    handle.write(b"\x08\x01")
+try:
+    keras.models.load_model("legacy_model")
+    saved_model_refused = 0.0
+except ValueError:
+    saved_model_refused = 1.0
 reloaded = keras.models.load_model("sequential.keras")
 reload_gap = float(np.max(np.abs(np.asarray(reloaded(probe)) - before)))
 
@@ -288,6 +300,7 @@ RESULT = {
     "round_trip_is_float32": float(round_trip.dtype == np.float32),
     "save_refused": save_refused,
     "save_format_refused": save_format_refused,
+    "saved_model_refused": saved_model_refused,
     "reload_gap": reload_gap,
     "nested_sum": nested_sum,
     "flat_sum": float(np.sum(flat_sum)),
