@@ -712,3 +712,51 @@ def test_a_call_fixed_to_inference_stays_so_when_fine_tuning():
     assert not np.array_equal(before[0], after[0])
     np.testing.assert_array_equal(before[4], after[4])  # moving mean
     np.testing.assert_array_equal(before[5], after[5])  # moving variance
+
+
+def test_losses_count_each_penalty_once_in_keras_order_and_none_of_a_frozen_layer():
+    """``layer.losses`` (what training adds to the loss): a layer held twice (shared, or a
+    wrapper's inner layer) adds its penalty once; a frozen layer's weights add none; the
+    order is Keras's: each layer's add_loss losses and activity penalty, the outer layer's
+    first, then the weights' penalties (numbers from Keras 3.15 on the same layers)."""
+    l2 = numnet.regularizers.L2(1.0)
+    shared = numnet.layers.Dense(2, kernel_regularizer=l2, kernel_initializer="ones")
+
+    class Inner(numnet.layers.Layer):
+        def __init__(self, dense, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = dense
+
+        def call(self, x):
+            self.add_loss(numnet.ops.sum(x) * 0 + 1.0)
+            return self.dense(x)
+
+    class Outer(numnet.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(activity_regularizer=numnet.regularizers.L1(0.01), **kwargs)
+            self.inner = Inner(shared)
+            self.dense = shared
+
+        def call(self, x):
+            self.add_loss(numnet.ops.sum(x) * 0 + 7.0)
+            return self.inner(x)
+
+    outer = Outer()
+    outer(np.ones((2, 3), "float32"))
+    # the kernel of ones, 3 x 2: L2 penalty 6; the activity L1 0.01 * 12 / batch 2 = 0.06
+    np.testing.assert_allclose([float(v) for v in outer.losses], [7.0, 0.06, 1.0, 6.0],
+                               rtol=1e-6)
+    shared.trainable = False
+    np.testing.assert_allclose([float(v) for v in outer.losses], [7.0, 0.06, 1.0], rtol=1e-6)
+
+    inputs = numnet.Input((4, 3))
+    rnn = numnet.layers.SimpleRNN(2, kernel_regularizer=l2, kernel_initializer="ones",
+                                  recurrent_initializer="zeros")
+    per_step = numnet.layers.TimeDistributed(numnet.layers.Dense(
+        2, kernel_regularizer=l2, kernel_initializer="ones"))
+    model = numnet.Model(inputs, [numnet.layers.Bidirectional(rnn)(inputs), per_step(inputs)])
+    np.testing.assert_allclose([float(v) for v in model.losses], [6.0, 6.0, 6.0])
+    model.compile("sgd", ["mse", "mse"])
+    zeros = np.zeros((2, 4, 3), "float32")
+    loss = model.evaluate(zeros, [np.zeros((2, 4)), np.zeros((2, 4, 2))], verbose=0)[0]
+    np.testing.assert_allclose(loss, 18.0, rtol=1e-6)  # the outputs are 0: penalties alone

@@ -555,14 +555,38 @@ class Layer:
 
     @property
     def losses(self) -> list[Tensor]:
-        """Regularization penalties of the weights, the activity penalties of the last call and
-        the losses ``add_loss`` added in it, of this layer and every layer it holds."""
-        regularized = getattr(self, "_regularized", None)
-        out = [reg(var) for var, reg in regularized] if regularized else []
-        out += self._activity_losses
-        out += self._call_losses
-        for layer in self._sublayers():
-            out += layer.losses
+        """The losses of the last call, then the weights' regularization penalties, of this
+        layer and every layer it holds (each counted once, however often it is held), in
+        Keras's order: each layer's ``add_loss`` losses and activity penalty, this layer's
+        first, then each regularized trainable weight's penalty. A frozen layer's weights
+        (``trainable = False``) add no penalty, as in Keras."""
+        held = self._flat_layers()
+        out = []
+        for layer in held:
+            out += layer._call_losses
+            out += layer._activity_losses
+        seen = set()
+        for layer in held:
+            regularized = layer.__dict__.get("_regularized")
+            if not regularized or not layer._trainable:
+                continue
+            for var, reg in regularized:
+                if id(var) not in seen and var.trainable:
+                    seen.add(id(var))
+                    out.append(reg(var))
+        return out
+
+    def _flat_layers(self) -> list[Layer]:
+        """This layer and every layer it holds, at any depth, each once, depth first (the
+        order of Keras's ``_flatten_layers``)."""
+        out, seen, stack = [], set(), [self]
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            out.append(layer)
+            stack.extend(reversed(layer._sublayers()))
         return out
 
     def _clear_losses(self) -> None:

@@ -128,11 +128,6 @@ class Bidirectional(Layer):
             self.set_weights(self._initial_weights)
             self._initial_weights = None
 
-    @property
-    def losses(self) -> list:
-        return [*self.forward_layer.losses, *self.backward_layer.losses,
-                *self._activity_losses]
-
     def compute_output_shape(self, input_shape):
         shape = self.forward_layer.compute_output_shape(tuple(input_shape))
         back = self.backward_layer.compute_output_shape(tuple(input_shape))
@@ -232,10 +227,6 @@ class TimeDistributed(Layer):
         self._check_rank(input_shape)
         self.layer._maybe_build((input_shape[0], *input_shape[2:]))
         self._weights = self.layer._weights
-
-    @property
-    def losses(self) -> list:
-        return [*self.layer.losses, *self._activity_losses]
 
     def compute_output_shape(self, input_shape):
         self._check_rank(input_shape)
