@@ -391,6 +391,21 @@ EXPECTED = {
             ("tsv_columns", 8), ("tsv_read_back_gap", 0), ("metadata_rows", 31),
             ("good_words_above_bad", 1))},
         "loss_last": (None, of("loss_0", 0.5)), "val_accuracy": (0.9, 1.0)},
+    # 240 rows of 13 columns and the target; 5 numeric columns (age int64, oldpeak float64);
+    # the preprocessor's 3 binary + 5 normalized columns and one-hot codes of cp (5 values),
+    # restecg (3), slope (3), thal (3) and ca (4), each with an out-of-vocabulary slot: 31
+    # wide, a row holding 5 ones among them
+    "tf_pandas_dataframe": {
+        **{key: (value, value) for key, value in (
+            ("columns", 13), ("tensor_shape_sum", 245), ("tensor_is_float64", 1),
+            ("dataset_row_width", 5), ("dict_keys", 5), ("dict_age_is_int64", 1),
+            ("dict_oldpeak_is_float64", 1), ("subclassed_predict_rows", 3),
+            ("functional_inputs", 5), ("preprocessed_width", 31), ("first_row_width", 31),
+            ("first_row_one_hots", 5))},
+        "subclassed_predict_rank": (2, 3), "string_inputs": (0, 1),
+        "normalizer_mean_age": (29, 78), "subclassed_mean_chol": (126, 400),
+        "basic_loss_drop": (None, 1.0), "full_loss_drop": (None, 0.8),
+        "full_accuracy": (0.65, 1.0)},
     "tf_string_tensors": {key: (value, value) for key, value in (
         ("scalar_is_string", 1), ("scalar_rank", 0), ("vector_is_string", 1),
         ("vector_length", 3), ("numpy_is_bytes", 1), ("split_words", 2),
@@ -1679,6 +1694,18 @@ KERAS_TOLERANCE = {
             "vocab_has_no_punctuation", "vocab_has_no_br", "sample_ids_nonzero", "params",
             "weights_rows", "tsv_rows", "metadata_rows", "good_words_above_bad")},
         "val_accuracy": ("abs", 0.1)},
+    # the frame, its tensors and the preprocessing are TensorFlow's; the shuffles and the
+    # initial weights are each framework's own
+    "tf_pandas_dataframe": {
+        **{key: ("abs", 0) for key in (
+            "columns", "tensor_shape_sum", "tensor_is_float64", "dataset_row_width",
+            "dict_keys", "dict_age_is_int64", "dict_oldpeak_is_float64",
+            "subclassed_predict_rows", "subclassed_predict_rank", "functional_inputs",
+            "string_inputs", "preprocessed_width", "first_row_width", "first_row_one_hots")},
+        **{key: ("rel", 1e-6) for key in (
+            "normalized_first", "normalizer_mean_age", "subclassed_mean_chol",
+            "first_row_sum")},
+        "full_accuracy": ("abs", 0.2)},
     "tf_string_tensors": {key: ("abs", 0) for key in (
         "scalar_is_string", "vector_is_string", "numpy_is_bytes", "split_words",
         "to_number_sum", "bytes_split_first", "decode_raw_sum", "unicode_chars",
@@ -2569,6 +2596,8 @@ NEEDS_MODULE = {
     "float8_transformer": ("ml_dtypes", "float8 training rounds through ml_dtypes's "
                                         "float8_e4m3fn and float8_e5m2 (pip install "
                                         "ml_dtypes)"),
+    "tf_pandas_dataframe": ("pandas", "the tutorial reads its CSV into a pandas DataFrame and "
+                                      "feeds the frame and dict(df) (pip install pandas)"),
     "sklearn_wrapper": ("sklearn", "the program hands Keras models to scikit-learn's "
                                    "cross_val_score, Pipeline and GridSearchCV (pip install "
                                    "scikit-learn)"),
@@ -2607,6 +2636,11 @@ FAILS = {
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
 DIFFERS_FROM_KERAS: dict[str, str] = {
+    "tf_pandas_dataframe": "fit and predict take a pandas Series (each column of dict(df)) "
+                           "as shape (n,) where Keras 3 takes it as a column (n, 1); and "
+                           "Input(dtype=tf.string).dtype == tf.string is False (the "
+                           "KerasTensor's 'string' against numnet's tf.string, "
+                           "numpy.dtype('O'))",
     "tf_data_augmentation": "a Sequential called without training passes training=False to "
                             "its layers, so RandomFlip / RandomRotation do not augment "
                             "(Keras leaves it None and the layers' default, True, applies); "
