@@ -683,3 +683,22 @@ def test_attention_layers_from_keras_model_files_and_weights_both_ways(keras, tm
 
 def test_runs_on_a_device(runs_on_a_device):
     runs_on_a_device(__file__)
+
+
+def test_projection_paths_keep_the_scope_of_an_enclosing_layer():
+    # Keras names MultiHeadAttention's EinsumDense sublayers inside the layers that hold it:
+    # "block/multi_head_attention/query/kernel" (the float8 recipe finds them so)
+    class Block(numnet.layers.Layer):
+        def build(self, input_shape):
+            self.attention = numnet.layers.MultiHeadAttention(2, 4, name="multi_head_attention")
+
+        def call(self, x):
+            return self.attention(x, x)
+
+    inputs = numnet.Input((3, 8))
+    model = numnet.Model(inputs, Block(name="block")(inputs))
+    assert [w.path for w in model.weights][:2] == ["block/multi_head_attention/query/kernel",
+                                                   "block/multi_head_attention/query/bias"]
+    alone = numnet.layers.MultiHeadAttention(2, 4, name="mha")
+    alone(np.ones((1, 3, 8), "float32"), np.ones((1, 3, 8), "float32"))
+    assert alone.weights[-1].path == "mha/attention_output/bias"

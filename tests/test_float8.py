@@ -199,3 +199,66 @@ def test_matches_keras_and_files_go_both_ways(tmp_path):
     assert again.layers[1].quantization_mode == "float8"
     np.testing.assert_allclose(again.predict(x[:4], verbose=0),
                                model.predict(x[:4], verbose=0), rtol=1e-5, atol=1e-6)
+
+
+def _attention_model(keras, rng):
+    inputs = keras.Input((5, 8))
+    x = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(inputs, inputs,
+                                                               use_causal_mask=True)
+    x = keras.layers.GlobalAveragePooling1D()(x)
+    outputs = keras.layers.Dense(3)(x)
+    model = keras.Model(inputs, outputs)
+    model.set_weights([rng.normal(0, 0.4, w.shape).astype("float32")
+                       for w in model.get_weights()])
+    model.quantize("float8")
+    return model
+
+
+def test_multi_head_attention_trains_its_projections_in_float8():
+    model = _attention_model(numnet, np.random.default_rng(0))
+    mha = model.layers[1]
+    assert len(mha.weights) == 4 * 8 and mha.dtype_policy.quantization_mode is None
+    assert [w.path.split("/", 1)[1] for w in mha.weights[:3]] == [
+        "query/kernel", "query/bias", "query/inputs_scale"]
+    x = np.random.default_rng(1).normal(0, 1, (6, 5, 8)).astype("float32")
+    # the query projection: float8 input and kernel, a bfloat16 bias, as EinsumDense's
+    query = mha.query_dense
+    expected = np.einsum("btd,dnh->btnh", qdq(x, 1.0, ml_dtypes.float8_e4m3fn),
+                         qdq(query.kernel.numpy(), 1.0, ml_dtypes.float8_e4m3fn))
+    expected = expected + bf16(query.bias.numpy())
+    got = query.project(numnet.ops.convert_to_tensor(x), 1, lambda w: w).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    model.compile(optimizer=numnet.optimizers.SGD(0.1), loss="mse")
+    model.fit(x, np.zeros((6, 3), "float32"), batch_size=6, verbose=0)
+    assert float(query.inputs_amax_history.numpy()[0]) == pytest.approx(np.abs(x).max())
+    with pytest.raises(ValueError, match="already quantized"):
+        mha.quantize("float8")
+    other = numnet.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    other(x, x)
+    with pytest.raises(NotImplementedError, match="'float8' only"):
+        other.quantize("int8")
+
+
+def test_multi_head_attention_float8_matches_keras():
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = pytest.importorskip("keras")
+    pytest.importorskip("jax")
+    data = np.random.default_rng(2)
+    x = data.normal(0, 1, (48, 5, 8)).astype("float32")
+    y = data.integers(0, 3, 48)
+    runs = []
+    for lib in (numnet, keras):
+        model = _attention_model(lib, np.random.default_rng(0))
+        model.compile(optimizer=lib.optimizers.Adam(0.01),
+                      loss=lib.losses.SparseCategoricalCrossentropy(from_logits=True))
+        history = model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+        runs.append((history.history["loss"],
+                     {w.path.split("/", 1)[-1]: np.asarray(w) for w in model.weights}))
+    np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-5)
+    assert list(runs[0][1]) == list(runs[1][1])
+    for path, ours in runs[0][1].items():
+        # the key's bias has no gradient but rounding (a softmax ignores a shift of every
+        # score), which Adam blows up to steps of the rate: only its size compares
+        tolerance = {"atol": 0.05} if path.endswith("key/bias") else {"rtol": 1e-4,
+                                                                       "atol": 1e-6}
+        np.testing.assert_allclose(ours, runs[1][1][path], err_msg=path, **tolerance)

@@ -78,15 +78,27 @@ class _Projection:
             self.bias = owner.add_weight(bias_shape, owner.bias_initializer, name="bias",
                                          regularizer=owner.bias_regularizer,
                                          constraint=owner.bias_constraint)
-        for var in self.weights:
-            var.path = f"{owner.name}/{name}/{var.name}"
+        self.owner = owner
+        self.float8 = []  # the float8 scales and histories, once quantized ("float8")
+        for var in self.weights:  # the owner's path (its scope's too), then the projection's
+            scope = var.path.rsplit("/", 1)[0] if "/" in (var.path or "") else owner.name
+            var.path = f"{scope}/{name}/{var.name}"
 
     @property
     def weights(self) -> list:
-        return [self.kernel] if self.bias is None else [self.kernel, self.bias]
+        own = [self.kernel] if self.bias is None else [self.kernel, self.bias]
+        return own + self.float8
 
-    def project(self, x: Tensor, bound: int, weight) -> Tensor:
+    @property
+    def dtype_policy(self):
+        return self.owner.dtype_policy
+
+    def project(self, x: Tensor, bound: int, weight, training=None) -> Tensor:
         """x (..., *contracted) -> (..., *kernel.shape[bound:]) as one dense node."""
+        if self.float8:
+            from .quantization import float8_projection
+
+            return float8_projection(self, x, bound, training)
         inner = self.kernel.shape[:bound]
         outer = self.kernel.shape[bound:]
         rows = ops.reshape(x, (-1, math.prod(inner)))
@@ -273,6 +285,56 @@ class MultiHeadAttention(Layer):
                 f"Input of layer {self.name!r}: query and value must have the same number of "
                 f"axes, given query {query_shape} and value {value_shape}.")
 
+    def quantize(self, mode=None, type_check: bool = True, config=None) -> None:
+        """Train the query, key, value and output projections in float8, as Keras's
+        ``model.quantize("float8")`` does to MultiHeadAttention's EinsumDense sublayers:
+        each projection gets the float8 scales and histories of absolute maxima that
+        ``numnet.layers.quantization`` describes, after its kernel and bias (paths
+        ``<layer>/query/inputs_scale``, ...). The layer's own policy stays as it is, as
+        Keras's does, so a model file keeps the float8 weights but its config does not ask
+        for them: loading it is refused (Keras 3 cannot load its own either).
+
+        Args:
+            mode: "float8" (numnet does not quantize the projections to int8 or int4).
+            type_check: refuse a subclass (whose call may differ). Defaults to ``True``.
+            config: a ``Float8QuantizationConfig``, or None. Defaults to ``None``.
+
+        Raises:
+            ValueError: an unknown mode, or a layer not built yet or already in float8.
+            NotImplementedError: int8, int4 or another Keras mode, or a subclass (with
+                ``type_check``); ``model.quantize`` turns it into a warning.
+
+        Example:
+            >>> mha = numnet.layers.MultiHeadAttention(num_heads=2, key_dim=4, name="mha")
+            >>> _ = mha(np.ones((1, 3, 8), "float32"), np.ones((1, 3, 8), "float32"))
+            >>> mha.quantize("float8")
+            >>> len(mha.weights), mha.weights[2].path
+            (32, 'mha/query/inputs_scale')
+        """
+        from .. import quantizers
+        from .quantization import float8_build_projection
+
+        mode, config = quantizers.resolve_config(mode, config)
+        if type_check and type(self) is not MultiHeadAttention:
+            raise NotImplementedError(f"Layer {type(self).__name__} does not have a `quantize` "
+                                      "method implemented.")
+        if mode != "float8":
+            raise NotImplementedError(
+                f"Layer MultiHeadAttention: numnet quantizes its projections to 'float8' "
+                f"only; mode={mode!r} leaves them as they are.")
+        if not self.built:
+            raise ValueError(f"Cannot quantize a layer that isn't yet built. Layer "
+                             f"'{self.name}' (of type 'MultiHeadAttention') is not built yet; "
+                             "call it on an input (or build it) first.")
+        parts = [part for _, part in self._held_layers()]
+        if parts[0].float8:
+            raise ValueError(f"Layer '{self.name}' is already quantized with mode=float8.")
+        for part in parts:
+            float8_build_projection(self, part)
+        held = {id(w) for part in parts for w in part.weights}
+        rest = [w for w in self._weights if id(w) not in held]
+        self._weights[:] = [w for part in parts for w in part.weights] + rest
+
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
         if query_shape and isinstance(query_shape[0], (list, tuple)):
             query_shape = query_shape[0]
@@ -332,17 +394,18 @@ class MultiHeadAttention(Layer):
                                     None if key is value else key_mask, attention_mask,
                                     use_causal_mask)
         weight = self._weight
-        q = self.query_dense.project(query, 1, weight)  # (B, *T, N, key_dim)
-        k = self.key_dense.project(key, 1, weight)      # (B, *S, N, key_dim)
-        v = self.value_dense.project(value, 1, weight)  # (B, *S, N, value_dim)
+        q = self.query_dense.project(query, 1, weight, training)  # (B, *T, N, key_dim)
+        k = self.key_dense.project(key, 1, weight, training)      # (B, *S, N, key_dim)
+        v = self.value_dense.project(value, 1, weight, training)  # (B, *S, N, value_dim)
         # Keras 3 on JAX takes a fused kernel (a fully masked row: uniform weights) when there
         # is no dropout, the scores are not returned and the inputs have 3 axes.
         fused = self.dropout == 0 and not return_attention_scores and q.ndim == 4
         out, scores = self._attend(q, k, v, mask, bool(training), not fused)
         if self.use_gate:
-            gate = ops.activation(self.gate_dense.project(query, 1, weight), _SIGMOID)
+            gate = ops.activation(self.gate_dense.project(query, 1, weight, training),
+                                  _SIGMOID)
             out = ops.multiply(out, gate)
-        out = self.output_dense.project(out, 2, weight)
+        out = self.output_dense.project(out, 2, weight, training)
         if return_attention_scores:
             return out, scores
         return out

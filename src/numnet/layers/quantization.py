@@ -47,6 +47,7 @@ float8. Needs ml_dtypes (so runs on the CPU: CuPy has no float8 arrays).
 
 from __future__ import annotations
 
+import math
 import string
 import warnings
 
@@ -543,16 +544,57 @@ def _float8_build(layer) -> None:
     absolute maxima (zeros) for the inputs, the kernel and the output gradient."""
     if getattr(layer, "lora_enabled", False):
         raise NotImplementedError("Currently, `_float8_call` doesn't support LoRA")
-    length = getattr(layer.dtype_policy, "amax_history_length",
-                     QuantizedFloat8DTypePolicy.default_amax_history_length)
-    for name in _FLOAT8_WEIGHTS:
-        history = name.endswith("history")
-        var = layer.add_weight((length,) if history else (), "zeros" if history else "ones",
-                               dtype="float32", trainable=True, autocast=False, name=name)
+    for name, var in _float8_weights(layer, layer.dtype_policy):
         _beside(layer, var, name)
-        quantizers.set_overwrite_with_gradient(var)
         setattr(layer, name, var)
     layer._quantized_mode = "float8"
+
+
+def _float8_weights(owner, policy):
+    """[(name, Variable)]: the six float8 weights, made by ``owner.add_weight`` and marked to
+    be set to their gradients."""
+    length = getattr(policy, "amax_history_length",
+                     QuantizedFloat8DTypePolicy.default_amax_history_length)
+    made = []
+    for name in _FLOAT8_WEIGHTS:
+        history = name.endswith("history")
+        var = owner.add_weight((length,) if history else (), "zeros" if history else "ones",
+                               dtype="float32", trainable=True, autocast=False, name=name)
+        quantizers.set_overwrite_with_gradient(var)
+        made.append((name, var))
+    return made
+
+
+def float8_build_projection(owner, part) -> None:
+    """Give one of MultiHeadAttention's projections (its ``query``, ``key``, ...) the float8
+    weights an EinsumDense gets, with the projection's paths ("mha/query/inputs_scale")."""
+    for name, var in _float8_weights(owner, owner.dtype_policy):
+        var.path = f"{part.kernel.path.rsplit('/', 1)[0]}/{name}"
+        setattr(part, name, var)
+        part.float8.append(var)
+    part.activation = _linear()
+
+
+def float8_projection(part, x, bound: int, training=None):
+    """A float8 MultiHeadAttention projection: ``x (..., *inner) -> (..., *outer)`` as
+    ``_float8_call`` computes an EinsumDense (the contraction of the input's last ``bound``
+    axes with the kernel's first)."""
+    shape = tuple(part.kernel.shape)
+    rows, columns = math.prod(shape[:bound]), math.prod(shape[bound:])
+    xp = backend.xp
+
+    def product(a, k):
+        out = xp.matmul(a.reshape(-1, rows), k.reshape(rows, columns))
+        return out.reshape(a.shape[:a.ndim - bound] + shape[bound:])
+
+    def input_grad(g, k):
+        d = xp.matmul(g.reshape(-1, columns), k.reshape(rows, columns).T)
+        return d.reshape(g.shape[:g.ndim - (len(shape) - bound)] + shape[:bound])
+
+    def kernel_grad(a, g):
+        return xp.matmul(a.reshape(-1, rows).T, g.reshape(-1, columns)).reshape(shape)
+
+    return _float8_call(part, x, (product, input_grad, kernel_grad), training)
 
 
 def _qdq(values, scale, dtype: str, compute: str):
