@@ -45,3 +45,36 @@ def test_crop_and_pad_to_aspect_ratio(tmp_path):
     padded = _one_image_dataset(tmp_path / "pad", rows, image_size=(4, 4),
                                 pad_to_aspect_ratio=True)
     assert padded.tolist() == [[0] * 4, [10, 20, 30, 40], [50, 60, 70, 80], [0] * 4]
+
+
+def test_gaussian_and_mitchellcubic_are_tensorflows_kernels(tmp_path):
+    # 1 x 2 to 1 x 4: samples at x = -0.25, 0.25, 0.75, 1.25, each weighing the two pixels by
+    # the kernel of its distances to them, the weights summed to one: (0.25, 1.25) at the
+    # edges, (0.25, 0.75) inside. gaussian: exp(-2 d^2) (sigma 1/2, radius 1.5); Mitchell's
+    # cubic (B = C = 1/3): 7/6 d^3 - 2 d^2 + 8/9 within 1, -7/18 d^3 + 2 d^2 - 10/3 d + 16/9
+    # from 1 to 2
+    row = np.array([[0, 90]])
+
+    def expected(kernel):
+        edge = 90 * kernel(1.25) / (kernel(0.25) + kernel(1.25))
+        inside = 90 * kernel(0.75) / (kernel(0.25) + kernel(0.75))
+        return [[edge, inside, 90 - inside, 90 - edge]]
+
+    def gaussian(d):
+        return np.exp(-2 * d * d)
+
+    def mitchell(d):
+        if d < 1:
+            return 7 / 6 * d ** 3 - 2 * d ** 2 + 8 / 9
+        return -7 / 18 * d ** 3 + 2 * d ** 2 - 10 / 3 * d + 16 / 9
+
+    got = _one_image_dataset(tmp_path / "g", row, image_size=(1, 4), interpolation="gaussian")
+    np.testing.assert_allclose(got, expected(gaussian), rtol=1e-5)
+    got = _one_image_dataset(tmp_path / "m", row, image_size=(1, 4),
+                             interpolation="mitchellcubic")
+    np.testing.assert_allclose(got, expected(mitchell), rtol=1e-5)
+    # tf.image.resize has them too, the kernel widened 3 times to shrink 6 columns to 2
+    # (TensorFlow 2.21 gives 1.4226341, 3.5773659)
+    image = numnet.ones((1, 6, 1)) * np.arange(6, dtype="float32")[None, :, None]
+    shrunk = numnet.image.resize(image, [1, 2], method="gaussian", antialias=True)
+    np.testing.assert_allclose(np.asarray(shrunk).ravel(), [1.4226341, 3.5773659], rtol=1e-6)

@@ -47,8 +47,21 @@ def _lanczos(radius):
     return kernel
 
 
+def _gaussian(x):
+    # TensorFlow's scale_and_translate kernel: sigma 1/2, cut at 3 sigma (radius 1.5)
+    return np.where(x >= 1.5, 0.0, np.exp(-2.0 * x * x))
+
+
+def _mitchell_cubic(x):
+    # Mitchell-Netravali's cubic with B = C = 1/3, as TensorFlow's scale_and_translate
+    inner = ((7.0 / 6.0 * x - 2.0) * x) * x + 8.0 / 9.0
+    outer = ((-7.0 / 18.0 * x + 2.0) * x - 10.0 / 3.0) * x + 16.0 / 9.0
+    return np.where(x >= 2.0, 0.0, np.where(x >= 1.0, outer, inner))
+
+
+# gaussian and mitchellcubic are TensorFlow's (tf.image.resize): Keras's resize has neither
 _KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(3.0),
-            "lanczos5": _lanczos(5.0)}
+            "lanczos5": _lanczos(5.0), "gaussian": _gaussian, "mitchellcubic": _mitchell_cubic}
 
 
 def resize_weights(in_size: int, out_size: int, interpolation: str = "bilinear",

@@ -257,9 +257,9 @@ def _load_image(path, mode, image_size, interpolation, crop, pad):
     if image_size is None:
         return array
     height, width = image_size
-    method = interpolation if interpolation in ("nearest", "bicubic", "area", "lanczos3",
-                                                "lanczos5") else "bilinear"
-    if crop:
+    method = interpolation
+    if crop:  # Keras's smart_resize: the filters of Keras's ops.image.resize
+        method = method if method in image_ops.INTERPOLATIONS else "bilinear"
         return smart_resize(array, (height, width), interpolation=method)
     h, w = array.shape[:2]
     top = left = 0
@@ -308,9 +308,10 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         seed: the shuffle's seed; needed with ``validation_split``. Defaults to ``None``.
         validation_split: the fraction of the files held out, in (0, 1). Defaults to ``None``.
         subset: "training", "validation" or "both". Defaults to ``None``.
-        interpolation: the resize filter: "bilinear", "nearest", "bicubic", "area",
-            "lanczos3", "lanczos5" ("gaussian" and "mitchellcubic" read as bilinear).
-            Defaults to ``"bilinear"``.
+        interpolation: the resize filter of ``tf.image.resize``: "bilinear", "nearest",
+            "bicubic", "area", "lanczos3", "lanczos5", "gaussian" or "mitchellcubic" (with
+            ``crop_to_aspect_ratio``, one of Keras's ``smart_resize``: "area", "gaussian" and
+            "mitchellcubic" read as "bilinear"). Defaults to ``"bilinear"``.
         follow_links: follow symbolic links to folders. Defaults to ``False``.
         crop_to_aspect_ratio: crop the centre to the target's aspect ratio before resizing.
             Defaults to ``False``.

@@ -64,7 +64,8 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
         size: the new [height, width].
         method: "bilinear", "nearest", "bicubic", "area" (each output pixel the mean of the
             input box it covers, fractional pixels weighted by their share: for a whole
-            factor, average pooling), "lanczos3" or "lanczos5". Defaults to ``"bilinear"``.
+            factor, average pooling), "lanczos3", "lanczos5", "gaussian" (sigma 1/2, radius
+            1.5) or "mitchellcubic" (B = C = 1/3, radius 2). Defaults to ``"bilinear"``.
         preserve_aspect_ratio: resize to fit inside size, keeping the aspect ratio.
             Defaults to ``False``.
         antialias: widen the filter when shrinking. Defaults to ``False``.
@@ -79,9 +80,11 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
     x = _image(images, "resize")
     method = str(getattr(method, "value", method)).lower()
     method = {"nearest_neighbor": "nearest"}.get(method, method)
-    if method not in ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5"):
+    if method not in ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5",
+                      "gaussian", "mitchellcubic"):
         raise ValueError(f"resize(method): numnet resizes with 'bilinear', 'nearest', "
-                         f"'bicubic', 'area', 'lanczos3' or 'lanczos5'; given {method!r}.")
+                         f"'bicubic', 'area', 'lanczos3', 'lanczos5', 'gaussian' or "
+                         f"'mitchellcubic'; given {method!r}.")
     height, width = (int(s) for s in plain(size))
     h, w = x.shape[-3], x.shape[-2]
     if preserve_aspect_ratio:
@@ -89,10 +92,10 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
         height, width = int(round(h * scale)), int(round(w * scale))
     dtype = x.dtype
     source = x if dtype in (np.float32, np.float64) else _ops.cast(x, np.float32)
-    if method == "area":  # TensorFlow's own method: Keras's resize does not have it
+    if method in ("area", "gaussian", "mitchellcubic"):  # TensorFlow's own: not Keras's
         batched, single = _ops_image._images(source, "resize")
-        out = _ops_image._unbatched(
-            _ops_image.resize_images(batched, (height, width), "area"), single)
+        out = _ops_image._unbatched(_ops_image.resize_images(
+            batched, (height, width), method, antialias=antialias), single)
     else:
         out = _ops_image.resize(source, (height, width), interpolation=method,
                                 antialias=antialias)
