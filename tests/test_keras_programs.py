@@ -1506,7 +1506,10 @@ EXPECTED = {
         "plain_loss_5": (None, of("plain_loss_0", 0.3)), "loss_5": (None, of("loss_0", 0.3)),
         "plain_accuracy": (0.8, 1.0), "float8_accuracy": (0.8, 1.0),
         "query_inputs_scale": (of("query_amax_max", 1 / 448 * (1 - 1e-5)),
-                               of("query_amax_max", 1 / 448 * (1 + 1e-5)))},
+                               of("query_amax_max", 1 / 448 * (1 + 1e-5))),
+        # with MultiHeadAttention: its 4 projections and the 4 Dense layers, 6 weights each
+        "mha_query_float8_variables": (6, 6), "mha_float8_weights": (48, 48),
+        "mha_loss_1": (None, of("mha_loss_0", 0.8))},
     # 32 images of 12 x 12 x 3 a batch; the student's logs: loss, accuracy, total_loss and
     # their validation entries, with the learning rate ReduceLROnPlateau adds
     "consistency_training": {
@@ -2567,7 +2570,9 @@ KERAS_TOLERANCE = {
             "params", "query_float8_variables", "query_scales_before", "float8_layers",
             "policy_names_ok", "float8_params", "query_amax_steps")},
         "plain_accuracy": ("abs", 0.01), "float8_accuracy": ("abs", 0.01),
-        "query_inputs_scale": ("rel", 1e-4), "query_amax_max": ("rel", 1e-4)},
+        "query_inputs_scale": ("rel", 1e-4), "query_amax_max": ("rel", 1e-4),
+        "mha_query_float8_variables": ("abs", 0), "mha_float8_weights": ("abs", 0),
+        "mha_loss_0": ("rel", 1e-4), "mha_loss_1": ("rel", 1e-4)},
     # the crops, flips, noise and shuffles are each framework's own draws: levels only
     "consistency_training": {
         **{key: ("abs", 0) for key in (

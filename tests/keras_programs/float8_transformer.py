@@ -12,12 +12,13 @@ output projections among them) gets its float8 scales and histories of absolute 
 the program finds among trainable_variables by a regular expression on their paths (before and
 after fit, as the recipe prints them), and the layers' dtype policies become
 "float8_from_float32". The recipe's KerasHub layers and IMDB reviews are written here with Keras
-layers (the attention from four EinsumDense projections, as MultiHeadAttention builds it, since
-numnet's MultiHeadAttention keeps its projections as its own weights and model.quantize passes
-it by; a walk of the layers' attributes where the recipe calls the private
-model._flatten_layers, which numnet lacks) and made-up sequences whose label is whether token 3
-comes before token 4; dropout is 0 and the weights come from a NumPy draw, so the losses follow
-Keras's.
+layers (the attention from four EinsumDense projections, as MultiHeadAttention builds them, so
+that the walk of the layers finds them as layers: numnet's MultiHeadAttention keeps its
+projections as its own weights; a walk of the layers' attributes where the recipe calls the
+private model._flatten_layers, which numnet lacks; then the decoder with MultiHeadAttention
+itself, whose projections get their float8 weights too) and made-up sequences whose label is
+whether token 3 comes before token 4; dropout is 0 and the weights come from a NumPy draw, so
+the losses follow Keras's.
 """
 
 import re
@@ -108,29 +109,39 @@ def flatten_layers(layer):
 
 
 class TransformerDecoder(layers.Layer):
-    def __init__(self, intermediate_dim, num_heads, dropout=0.0, **kwargs):
+    def __init__(self, intermediate_dim, num_heads, dropout=0.0, keras_attention=False,
+                 **kwargs):
         super().__init__(**kwargs)
         self.intermediate_dim = intermediate_dim
         self.num_heads = num_heads
         self.dropout = dropout
+        self.keras_attention = keras_attention
 
     def build(self, input_shape):
         hidden_dim = input_shape[-1]
-        self.self_attention = MultiHeadSelfAttention(
-            self.num_heads, hidden_dim // self.num_heads, name="multi_head_attention")
+        if self.keras_attention:
+            self.self_attention = layers.MultiHeadAttention(
+                num_heads=self.num_heads, key_dim=hidden_dim // self.num_heads,
+                name="multi_head_attention")
+        else:
+            self.self_attention = MultiHeadSelfAttention(
+                self.num_heads, hidden_dim // self.num_heads, name="multi_head_attention")
         self.attention_norm = layers.LayerNormalization(epsilon=1e-5)
         self.intermediate = layers.Dense(self.intermediate_dim, activation="relu")
         self.output_dense = layers.Dense(hidden_dim)
         self.output_norm = layers.LayerNormalization(epsilon=1e-5)
 
     def call(self, x):
-        attended = self.self_attention(x)
+        if self.keras_attention:
+            attended = self.self_attention(x, x, use_causal_mask=True)
+        else:
+            attended = self.self_attention(x)
         x = self.attention_norm(x + attended)
         return self.output_norm(x + self.output_dense(self.intermediate(x)))
 
 
 def build_model(vocabulary_size=20000, max_sequence_length=200, hidden_dim=32, num_heads=2,
-                intermediate_dim=32, dropout=0.1):
+                intermediate_dim=32, dropout=0.1, keras_attention=False):
     token_id_input = keras.layers.Input(shape=(None,), dtype="int32", name="input_ids")
     x = TokenAndPositionEmbedding(
         vocabulary_size=vocabulary_size,
@@ -139,7 +150,7 @@ def build_model(vocabulary_size=20000, max_sequence_length=200, hidden_dim=32, n
     )(token_id_input)
     x = keras.layers.Dropout(rate=dropout)(x)
     x = TransformerDecoder(intermediate_dim=intermediate_dim, num_heads=num_heads,
-                           dropout=dropout)(x)
+                           dropout=dropout, keras_attention=keras_attention)(x)
     x = keras.layers.GlobalAveragePooling1D()(x)
     x = keras.layers.Dropout(dropout)(x)
     x = keras.layers.Dense(intermediate_dim, activation="relu")(x)
@@ -225,4 +236,21 @@ history_of = [v for v in found if v.path.endswith("inputs_amax_history")][0]
 RESULT["query_inputs_scale"] = float(keras.ops.convert_to_numpy(query.value))
 RESULT["query_amax_steps"] = float(np.count_nonzero(keras.ops.convert_to_numpy(history_of.value)))
 RESULT["query_amax_max"] = float(np.max(keras.ops.convert_to_numpy(history_of.value)))
+
+# The recipe's decoder attends with MultiHeadAttention: model.quantize("float8") reaches its
+# query, key, value and output projections (EinsumDense sublayers in Keras) as well.
+start = None
+model = build_model(**MODEL_KWARGS, keras_attention=True)
+from_draw(model)
+model.quantize("float8")
+found = [v for v in model.trainable_variables if re.findall(pattern, v.path)]
+RESULT["mha_query_float8_variables"] = float(len(found))
+RESULT["mha_float8_weights"] = float(sum(v.path.endswith(("_scale", "_history"))
+                                         for v in model.weights))
+model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy",
+              metrics=["accuracy"])
+history = model.fit(x_train, y_train, epochs=2, batch_size=BATCH_SIZE, shuffle=False,
+                    verbose=0)
+for epoch, value in enumerate(history.history["loss"]):
+    RESULT[f"mha_loss_{epoch}"] = float(value)
 print(RESULT)
