@@ -78,3 +78,19 @@ def test_gaussian_and_mitchellcubic_are_tensorflows_kernels(tmp_path):
     image = numnet.ones((1, 6, 1)) * np.arange(6, dtype="float32")[None, :, None]
     shrunk = numnet.image.resize(image, [1, 2], method="gaussian", antialias=True)
     np.testing.assert_allclose(np.asarray(shrunk).ravel(), [1.4226341, 3.5773659], rtol=1e-6)
+
+
+def test_bicubic_without_antialias_reads_tensorflows_table():
+    # TensorFlow's resize_bicubic takes Keys' cubic from a table of 1024 steps a pixel at the
+    # rounded fraction of each sample (3 -> 7 columns: fractions in sevenths), so its values
+    # differ from the exact cubic (Keras on JAX: -9.6154, 9.8338, 59.2798, ...) by ~0.02;
+    # these are TensorFlow 2.21's
+    x = np.array([0, 100, 50], "float32").reshape(1, 3, 1)
+    out = numnet.image.resize(x, [1, 7], method="bicubic")
+    np.testing.assert_allclose(
+        np.asarray(out).ravel(),
+        [-9.624100685, 9.809958458, 59.261665344, 100.0, 84.616073608, 55.526054382,
+         45.187950134], rtol=2e-6, atol=1e-5)
+    # antialiased, it is the exact kernel (TensorFlow's scale_and_translate)
+    smooth = numnet.image.resize(x, [1, 7], method="bicubic", antialias=True)
+    assert abs(float(np.asarray(smooth).ravel()[0]) + 9.61537) < 1e-4

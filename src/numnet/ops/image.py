@@ -64,6 +64,34 @@ _KERNELS = {"bilinear": _triangle, "bicubic": _keys_cubic, "lanczos3": _lanczos(
             "lanczos5": _lanczos(5.0), "gaussian": _gaussian, "mitchellcubic": _mitchell_cubic}
 
 
+def _tf_bicubic_weights(in_size: int, out_size: int) -> np.ndarray:
+    """The weights of TensorFlow's resize_bicubic with half-pixel centres (tf.image.resize's
+    "bicubic" without antialias): Keys' cubic (a = -0.5) read from a table of 1024 steps per
+    pixel at the rounded fraction of each sample, taps outside the image dropped and the rest
+    scaled to sum to one; positions in float32, as TensorFlow computes them."""
+    steps = 1024
+    a = -0.5
+    x = np.arange(steps + 1, dtype=np.float64) / steps
+    near = (((a + 2) * x - (a + 3)) * x * x + 1).astype(np.float32)
+    x1 = x + 1.0
+    far = (((a * x1 - 5 * a) * x1 + 8 * a) * x1 - 4 * a).astype(np.float32)
+    scale = np.float32(in_size) / np.float32(out_size)
+    sample = (np.arange(out_size, dtype=np.float32) + np.float32(0.5)) * scale \
+        - np.float32(0.5)
+    start = np.floor(sample).astype(np.int64)
+    offset = np.rint((sample - np.floor(sample)) * np.float32(steps)).astype(np.int64)
+    taps = np.stack([far[offset], near[offset], near[steps - offset], far[steps - offset]])
+    rows = start[None, :] + np.arange(-1, 3)[:, None]
+    inside = (rows >= 0) & (rows < in_size)
+    taps = np.where(inside, taps, 0.0).astype(np.float64)
+    taps /= taps.sum(axis=0, keepdims=True)
+    w = np.zeros((in_size, out_size))
+    for tap in range(4):
+        ok = inside[tap]
+        np.add.at(w, (rows[tap][ok], np.arange(out_size)[ok]), taps[tap][ok])
+    return w
+
+
 def resize_weights(in_size: int, out_size: int, interpolation: str = "bilinear",
                    antialias: bool = False) -> np.ndarray:
     """The (in_size, out_size) matrix W of one axis of a resize: out[j] = sum_i W[i, j] in[i].
@@ -75,6 +103,8 @@ def resize_weights(in_size: int, out_size: int, interpolation: str = "bilinear",
     c = max(in / out, 1) when ``antialias`` (a wider kernel when shrinking), else 1; a column
     whose s_j lies outside [-0.5, in - 0.5] is zero.
     """
+    if interpolation == "tf_bicubic":
+        return _tf_bicubic_weights(in_size, out_size)
     if interpolation == "area":  # the overlap of pixel i with output j's box, over its width
         inv_scale = in_size / out_size
         low = np.arange(out_size) * inv_scale

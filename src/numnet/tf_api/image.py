@@ -92,7 +92,9 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
         height, width = int(round(h * scale)), int(round(w * scale))
     dtype = x.dtype
     source = x if dtype in (np.float32, np.float64) else _ops.cast(x, np.float32)
-    if method in ("area", "gaussian", "mitchellcubic"):  # TensorFlow's own: not Keras's
+    if method == "bicubic" and not antialias:  # TensorFlow's resize_bicubic: its table
+        method = "tf_bicubic"
+    if method in ("area", "gaussian", "mitchellcubic", "tf_bicubic"):  # TensorFlow's own
         batched, single = _ops_image._images(source, "resize")
         out = _ops_image._unbatched(_ops_image.resize_images(
             batched, (height, width), method, antialias=antialias), single)
