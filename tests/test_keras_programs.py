@@ -406,6 +406,13 @@ EXPECTED = {
         "normalizer_mean_age": (29, 78), "subclassed_mean_chol": (126, 400),
         "basic_loss_drop": (None, 1.0), "full_loss_drop": (None, 0.8),
         "full_accuracy": (0.65, 1.0)},
+    # 640 uint8 digits of 28 x 28 in 10 batches of 64; the history's loss and accuracy
+    "tf_load_numpy": {
+        **{key: (value, value) for key, value in (
+            ("fetched_equal", 1), ("example_is_uint8", 1), ("example_rank", 2),
+            ("cardinality", 640), ("train_batches", 10), ("history_keys", 2))},
+        "test_accuracy": (0.9, 1.0), "ordered_test_accuracy": (0.9, 1.0),
+        "loss_3": (None, of("loss_0", 0.01))},
     "tf_string_tensors": {key: (value, value) for key, value in (
         ("scalar_is_string", 1), ("scalar_rank", 0), ("vector_is_string", 1),
         ("vector_length", 3), ("numpy_is_bytes", 1), ("split_words", 2),
@@ -1709,6 +1716,13 @@ KERAS_TOLERANCE = {
             "normalized_first", "normalizer_mean_age", "subclassed_mean_chol",
             "first_row_sum")},
         "full_accuracy": ("abs", 0.2)},
+    # the unshuffled run from NumPy weights follows TensorFlow's losses
+    "tf_load_numpy": {
+        **{key: ("abs", 0) for key in (
+            "fetched_equal", "example_is_uint8", "cardinality", "train_batches",
+            "history_keys", "ordered_test_accuracy")},
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(4)},
+        "ordered_test_loss": ("rel", 1e-4), "test_accuracy": ("abs", 0.1)},
     "tf_string_tensors": {key: ("abs", 0) for key in (
         "scalar_is_string", "vector_is_string", "numpy_is_bytes", "split_words",
         "to_number_sum", "bytes_split_first", "decode_raw_sum", "unicode_chars",
