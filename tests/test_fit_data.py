@@ -470,3 +470,47 @@ def test_streamed_labels_are_checked_batch_by_batch(label, monkeypatch):
     model.compile("adam", numnet.losses.SparseCategoricalCrossentropy(from_logits=True))
     with pytest.raises(ValueError, match=rf"label {label} is outside \[0, 2\]"):
         model.fit(batches(), epochs=1, verbose=0)
+
+
+def _sequence_tagger():
+    inputs = numnet.Input((5,), dtype="int32")
+    embedded = numnet.layers.Embedding(6, 3, mask_zero=True, embeddings_initializer="ones")(inputs)
+    kernel = numnet.initializers.Constant(np.arange(9).reshape(3, 3) / 10)
+    outputs = numnet.layers.Dense(3, kernel_initializer=kernel, activation="softmax")(embedded)
+    return numnet.Model(inputs, outputs)
+
+
+def test_per_time_step_sample_weights_weigh_each_step_of_a_sequence_output():
+    """Sample weights of shape (n, steps) weigh the loss of each time step of an output of
+    sequences, as Keras takes them: with the padding mask, the loss is
+    sum(w * xent over kept steps) / (kept steps) (Keras 3.15 on the same model: 1.07384, and
+    fit's losses 1.07384, 1.06386 with SGD(0.1), one batch)."""
+    tokens = np.array([[1, 2, 3, 0, 0], [4, 5, 0, 0, 0], [1, 1, 1, 1, 1], [2, 0, 0, 0, 0]],
+                      "int32")
+    labels = np.random.default_rng(0).integers(0, 3, (4, 5)).astype("int32")
+    weights = (np.arange(20).reshape(4, 5) % 3).astype("float32")
+    model = _sequence_tagger()
+    model.compile(numnet.optimizers.SGD(0.1), "sparse_categorical_crossentropy",
+                  weighted_metrics=["accuracy"])
+    probs = np.asarray(model.predict(tokens, verbose=0), np.float64)
+    xent = -np.log(np.take_along_axis(probs, labels[..., None], -1)[..., 0])
+    kept = tokens != 0
+    expected = float((weights * xent * kept).sum() / kept.sum())
+    logs = model.evaluate(tokens, labels, sample_weight=weights, verbose=0, return_dict=True)
+    np.testing.assert_allclose(logs["loss"], expected, rtol=1e-5)
+    np.testing.assert_allclose(logs["loss"], 1.07384, atol=1e-5)
+    right = probs.argmax(-1) == labels
+    np.testing.assert_allclose(logs["accuracy"], (weights * right * kept).sum()
+                               / (weights * kept).sum(), rtol=1e-5)
+    streamed = numnet.data.Dataset.from_tensor_slices((tokens, labels, weights)).batch(4)
+    np.testing.assert_allclose(model.evaluate(streamed, verbose=0)[0], expected, rtol=1e-5)
+    history = model.fit(tokens, labels, sample_weight=weights, epochs=2, batch_size=4,
+                        shuffle=False, verbose=0).history
+    np.testing.assert_allclose(history["loss"], [1.07384, 1.06386], atol=1e-5)
+    # class weights (one a sample) multiply the per-step weights row by row
+    by_row = numnet.models.data.times_class_weights(weights, np.array([1, 2, 3, 4], "float32"))
+    np.testing.assert_allclose(by_row, weights * np.array([[1], [2], [3], [4]]))
+    with pytest.raises(ValueError, match="per-step weights have shape"):
+        model.evaluate(tokens, labels, sample_weight=np.ones((4, 3), "float32"), verbose=0)
+    with pytest.raises(ValueError, match="one weight per sample"):
+        model.evaluate(tokens, labels, sample_weight=np.ones((3, 5), "float32"), verbose=0)

@@ -121,20 +121,42 @@ def prepare_y(y, n: int, where: str, name: str = "y") -> np.ndarray:
     return array
 
 
-def prepare_weights(sample_weight, n: int, where: str,
-                    name: str = "sample_weight") -> np.ndarray | None:
+def prepare_weights(sample_weight, n: int, where: str, name: str = "sample_weight",
+                    temporal: bool = False) -> np.ndarray | None:
+    """Sample weights checked for ``n`` samples: one a sample, shape (n,) (or (n, 1)); with
+    ``temporal``, also one a sample and time step, shape (n, steps, ...), as Keras takes for an
+    output of sequences (checked against the output by :func:`check_temporal_weights`)."""
     if sample_weight is None:
         return None
     w = to_array(sample_weight, name, where).astype(backend.floatx())
-    if w.ndim > 2 or (w.ndim == 2 and w.shape[1] != 1) or w.shape[0] != n:
+    per_step = temporal and w.ndim >= 2 and w.shape[1:] != (1,)
+    if (w.ndim == 0 or w.shape[0] != n
+            or (not per_step and (w.ndim > 2 or (w.ndim == 2 and w.shape[1] != 1)))):
+        more = (" (or, for an output of sequences, one a sample and time step, shape "
+                f"({n}, steps))") if temporal else ""
         raise ValueError(
-            f"{where}({name}): expected one weight per sample, shape ({n},), given "
-            f"shape {w.shape}."
+            f"{where}({name}): expected one weight per sample, shape ({n},), given shape "
+            f"{w.shape}{more}."
         )
     check_finite(w, name, where)
     if (w < 0).any():
         raise ValueError(f"{where}({name}): weights must be >= 0; given a negative weight.")
-    return w.reshape(n)
+    return w if per_step else w.reshape(n)
+
+
+def check_temporal_weights(w, output_shape, where: str) -> None:
+    """Weights of shape (n, steps, ...) must match the leading axes of the model's output
+    (batch, steps, ..., classes): each weighs the loss of one time step, as in Keras."""
+    if w is None or w.ndim < 2 or output_shape is None:
+        return
+    out = tuple(output_shape)
+    if w.ndim >= len(out) or any(o is not None and o != d
+                                 for o, d in zip(out[1:w.ndim], w.shape[1:])):
+        raise ValueError(
+            f"{where}(sample_weight): weights of shape {w.shape} weigh each time step of an "
+            f"output of sequences; the model's output has shape {out}, so per-step weights "
+            f"have shape (n, {', '.join(str(d) for d in out[1:-1]) or '...'}). Give one "
+            "weight per sample, shape (n,), for this output.")
 
 
 def class_weight_lookup(class_weight, where: str) -> np.ndarray:
@@ -176,6 +198,15 @@ def weights_from_lookup(lookup: np.ndarray, y: np.ndarray, where: str) -> np.nda
             f"{given}. Give one weight per class present in y."
         )
     return weights
+
+
+def times_class_weights(sample_weight, weights: np.ndarray) -> np.ndarray:
+    """Sample weights, one a sample (n,) or a time step (n, steps, ...), times the class
+    weights of the samples (n,); the class weights alone without sample weights."""
+    if sample_weight is None:
+        return weights
+    sample_weight = np.asarray(getattr(sample_weight, "value", sample_weight))
+    return sample_weight * weights.reshape(weights.shape + (1,) * (sample_weight.ndim - 1))
 
 
 def class_weights_to_sample_weights(class_weight: dict, y: np.ndarray, where: str) -> np.ndarray:

@@ -255,13 +255,12 @@ class Evaluation:
             if class_weight is not None:
                 weights = data.class_weights_to_sample_weights(
                     class_weight, np.asarray(getattr(y, "value", y)), "train_on_batch")
-                sample_weight = weights if sample_weight is None else (
-                    np.asarray(getattr(sample_weight, "value", sample_weight)) * weights)
+                sample_weight = data.times_class_weights(sample_weight, weights)
             return self._own_batch(self.train_step, x, y, sample_weight, return_dict)
         x, y, sample_weight = self._prepare(x, y, sample_weight, "train_on_batch")
         if class_weight is not None:
             cw = data.class_weights_to_sample_weights(class_weight, y, "train_on_batch")
-            sample_weight = cw if sample_weight is None else sample_weight * cw
+            sample_weight = data.times_class_weights(sample_weight, cw)
         self._resolve_metrics(y)
         for metric in self._metrics:
             metric.reset_state()

@@ -22,12 +22,13 @@ class Feeding:
         if self.built and not self._subclassed():
             x = data.adjust_input_rank(x, self._checked_input_shape())
         y = data.prepare_y(y, len(x), where)
-        sample_weight = data.prepare_weights(sample_weight, len(x), where)
+        sample_weight = data.prepare_weights(sample_weight, len(x), where, temporal=True)
         if self.built:
             data.check_input_shape(x, self._checked_input_shape(), self.name, where)
         if not self.built or self.output_shape is None:  # (a subclassed model: one probe)
             self.build((None,) + x.shape[1:])
         losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
+        data.check_temporal_weights(sample_weight, self.output_shape, where)
         if losses.kind_of(self._loss_obj) != "sparse" and y.dtype.kind != "f":
             y = y.astype(backend.floatx())
         return x, y, sample_weight
@@ -39,8 +40,9 @@ class Feeding:
             return (self._heads.targets(y, n, where),
                     self._heads.sample_weights(sample_weight, n, where))
         y = data.prepare_y(y, n, where)
-        sample_weight = data.prepare_weights(sample_weight, n, where)
+        sample_weight = data.prepare_weights(sample_weight, n, where, temporal=True)
         losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
+        data.check_temporal_weights(sample_weight, self.output_shape, where)
         if losses.kind_of(self._loss_obj) != "sparse" and y.dtype.kind != "f":
             y = y.astype(backend.floatx())
         return y, sample_weight
@@ -59,7 +61,7 @@ class Feeding:
         sample_weight = steps._as_arrays(sample_weight, where, "sample_weight")
         if class_weight is not None and y is not None:
             weights = data.class_weights_to_sample_weights(class_weight, np.asarray(y), where)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
+            sample_weight = data.times_class_weights(sample_weight, weights)
         split = None
         if validation_split:
             (x, y, sample_weight), split = steps.split_off(x, y, sample_weight,
@@ -176,8 +178,7 @@ class Feeding:
                 lookup = data.class_weight_lookup(class_weight, where)
             else:
                 weights = data.class_weights_to_sample_weights(class_weight, y, where)
-                sample_weight = weights if sample_weight is None else \
-                    np.asarray(sample_weight) * weights
+                sample_weight = data.times_class_weights(sample_weight, weights)
         convert = self._batch_converter(lookup, targets, where) if mapped else None
         source = adapters.ArraySource(x, y, sample_weight, batch_size, shuffle, convert)
         return adapters.EpochIterator(source, steps), (x, y), split
@@ -208,7 +209,7 @@ class Feeding:
                 yb, swb = self._prepare_targets(yb, swb, len(xs[0]), where)
                 if lookup is not None:
                     weights = data.weights_from_lookup(lookup, yb, where)
-                    swb = weights if swb is None else swb * weights
+                    swb = data.times_class_weights(swb, weights)
                 return xs, yb, swb
 
             source = (adapters.PyDatasetSource(x, shuffle, convert, where)
@@ -226,7 +227,7 @@ class Feeding:
         if class_weight is not None:
             self._check_class_weight(where)
             weights = data.class_weights_to_sample_weights(class_weight, y, where)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
+            sample_weight = data.times_class_weights(sample_weight, weights)
         source = adapters.InputsSource(xs, y, sample_weight, batch_size, shuffle)
         return adapters.EpochIterator(source, steps), (xs, y), split
 
@@ -301,7 +302,7 @@ class Feeding:
         if adapters.is_memmap(sample_weight):
             data.check_mapped(sample_weight, "sample_weight", where, n)
         elif sample_weight is not None:
-            sample_weight = data.prepare_weights(sample_weight, n, where)
+            sample_weight = data.prepare_weights(sample_weight, n, where, temporal=True)
         first = [None if a is None else adapters.read_rows(a, head)
                  for a in (x, y, sample_weight)]
         self._prepare(*first, where)
@@ -338,16 +339,21 @@ class Feeding:
                 raise ValueError(f"{where}: a batch has {len(xb)} samples in x and {len(yb)} "
                                  "in y; they must match.")
             if swb is not None:
-                swb = adapters.as_array(swb, floatx).reshape(-1)
+                swb = adapters.as_array(swb, floatx)
+                if swb.ndim == 0 or (swb.ndim == 2 and swb.shape[1] == 1):
+                    swb = swb.reshape(-1)
                 if len(swb) != len(xb):
                     raise ValueError(f"{where}: a batch has {len(xb)} samples and "
                                      f"{len(swb)} sample weights; give one weight per sample.")
+                if swb.ndim > 1:  # one a time step
+                    data.check_temporal_weights(swb, getattr(self, "output_shape", None),
+                                                where)
             if getattr(self, "output_shape", None) is not None:  # streamed labels: each batch
                 losses.validate_targets(self._loss_obj, yb,
                                         (None,) + tuple(self.output_shape[1:]))
             if class_lookup is not None:
                 weights = data.weights_from_lookup(class_lookup, yb, where)
-                swb = weights if swb is None else swb * weights
+                swb = data.times_class_weights(swb, weights)
             return xb, yb, swb
 
         return convert
