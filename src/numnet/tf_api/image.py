@@ -999,18 +999,31 @@ def encode_jpeg(image, format="", quality=95, name=None, **kwargs) -> Tensor:  #
     return _encoded(image, "JPEG", quality=int(quality))
 
 
-def _pair_seed(seed) -> int:
-    """One integer seed from TensorFlow's seed pair (the same pair, the same draws)."""
-    values = np.asarray(array(seed)).astype(np.int64).reshape(-1)
-    if values.size != 2:
-        raise ValueError(f"seed: expected a pair of integers (shape [2]), given "
-                         f"{values.tolist()}.")
-    return int(np.random.Generator(np.random.Philox(key=[int(v) & 0xFFFFFFFFFFFFFFFF
-                                                         for v in values])).integers(2 ** 62))
+def _stateless_factor(seed, low: float, high: float, where: str) -> float:
+    """TensorFlow's stateless_random_uniform([], low, high, seed): the factor its stateless
+    image ops draw."""
+    from .random_ops import _tf_uniform
+
+    return float(_tf_uniform(seed, (), low, high, np.float32, where))
+
+
+def _stateless_flip(image, seed, flip, where: str) -> Tensor:
+    # as TensorFlow: one image flips when its draw is below 0.5; a batch draws one number an
+    # image and flips those that round to 1
+    from .random_ops import _tf_uniform
+
+    x = _image(image, where)
+    if x.ndim == 3:
+        return flip(x) if _tf_uniform(seed, (), 0.0, 1.0, np.float32, where) < 0.5 else x
+    draws = np.round(_tf_uniform(seed, (x.shape[0],), 0.0, 1.0, np.float32, where))
+    flips = Tensor(backend.to_device(draws.reshape(-1, 1, 1, 1).astype(x.dtype)))
+    return _ops.add(_ops.multiply(flips, flip(x)), _ops.multiply(_ops.subtract(1.0, flips), x))
 
 
 def stateless_random_flip_left_right(image, seed) -> Tensor:
-    """random_flip_left_right whose choice depends only on ``seed`` (a pair of ints).
+    """The image mirrored left to right or not, by ``seed`` (a pair of ints) alone, as
+    TensorFlow: one image flips when stateless_uniform([], seed) < 0.5; a batch draws
+    stateless_uniform([batch], seed) and flips the images whose draw rounds to 1.
 
     Args:
         image: (h, w, c) or (batch, h, w, c).
@@ -1020,11 +1033,12 @@ def stateless_random_flip_left_right(image, seed) -> Tensor:
         >>> numnet.image.stateless_random_flip_left_right(numnet.ones((2, 2, 1)), [1, 2]).shape
         (2, 2, 1)
     """
-    return random_flip_left_right(image, seed=_pair_seed(seed))
+    return _stateless_flip(image, seed, flip_left_right, "stateless_random_flip_left_right")
 
 
 def stateless_random_flip_up_down(image, seed) -> Tensor:
-    """random_flip_up_down whose choice depends only on ``seed``.
+    """The image upside down or not, by ``seed`` alone, as TensorFlow (the draws of
+    stateless_random_flip_left_right).
 
     Args:
         image: (h, w, c) or (batch, h, w, c).
@@ -1034,11 +1048,12 @@ def stateless_random_flip_up_down(image, seed) -> Tensor:
         >>> numnet.image.stateless_random_flip_up_down(numnet.ones((2, 2, 1)), [1, 2]).shape
         (2, 2, 1)
     """
-    return random_flip_up_down(image, seed=_pair_seed(seed))
+    return _stateless_flip(image, seed, flip_up_down, "stateless_random_flip_up_down")
 
 
 def stateless_random_brightness(image, max_delta, seed) -> Tensor:
-    """random_brightness whose delta depends only on ``seed``.
+    """adjust_brightness by delta = stateless_uniform([], -max_delta, max_delta, seed), as
+    TensorFlow (the same delta for the same seed).
 
     Args:
         image: a Tensor.
@@ -1046,14 +1061,17 @@ def stateless_random_brightness(image, max_delta, seed) -> Tensor:
         seed: a pair of integers.
 
     Example:
-        >>> numnet.image.stateless_random_brightness(numnet.zeros((1, 1, 1)), 0.2, [1, 2]).shape
-        (1, 1, 1)
+        >>> out = numnet.image.stateless_random_brightness(numnet.zeros((1, 1, 1)), 0.95, (0, 0))
+        >>> round(float(out[0, 0, 0]), 4)
+        -0.5491
     """
-    return random_brightness(image, max_delta, seed=_pair_seed(seed))
+    delta = float(plain(max_delta))
+    return adjust_brightness(image, _stateless_factor(seed, -delta, delta,
+                                                      "stateless_random_brightness"))
 
 
 def stateless_random_contrast(image, lower, upper, seed) -> Tensor:
-    """random_contrast whose factor depends only on ``seed``.
+    """adjust_contrast by a factor stateless_uniform([], lower, upper, seed), as TensorFlow.
 
     Args:
         image: (h, w, c) or (batch, h, w, c).
@@ -1065,11 +1083,14 @@ def stateless_random_contrast(image, lower, upper, seed) -> Tensor:
         >>> numnet.image.stateless_random_contrast(numnet.zeros((2, 2, 1)), 0.5, 1.5, [1, 2]).shape
         (2, 2, 1)
     """
-    return random_contrast(image, lower, upper, seed=_pair_seed(seed))
+    return adjust_contrast(image, _stateless_factor(seed, float(plain(lower)),
+                                                    float(plain(upper)),
+                                                    "stateless_random_contrast"))
 
 
 def stateless_random_saturation(image, lower, upper, seed) -> Tensor:
-    """random_saturation whose factor depends only on ``seed``.
+    """adjust_saturation by a factor stateless_uniform([], lower, upper, seed), as
+    TensorFlow.
 
     Args:
         image: RGB floats.
@@ -1081,11 +1102,14 @@ def stateless_random_saturation(image, lower, upper, seed) -> Tensor:
         >>> numnet.image.stateless_random_saturation(numnet.ones((1, 1, 3)), 0.5, 1.5, [1, 2]).shape
         (1, 1, 3)
     """
-    return random_saturation(image, lower, upper, seed=_pair_seed(seed))
+    return adjust_saturation(image, _stateless_factor(seed, float(plain(lower)),
+                                                      float(plain(upper)),
+                                                      "stateless_random_saturation"))
 
 
 def stateless_random_hue(image, max_delta, seed) -> Tensor:
-    """random_hue whose delta depends only on ``seed``.
+    """adjust_hue by delta = stateless_uniform([], -max_delta, max_delta, seed), as
+    TensorFlow.
 
     Args:
         image: RGB floats.
@@ -1096,11 +1120,13 @@ def stateless_random_hue(image, max_delta, seed) -> Tensor:
         >>> numnet.image.stateless_random_hue(numnet.ones((1, 1, 3)), 0.1, [1, 2]).shape
         (1, 1, 3)
     """
-    return random_hue(image, max_delta, seed=_pair_seed(seed))
+    delta = float(plain(max_delta))
+    return adjust_hue(image, _stateless_factor(seed, -delta, delta, "stateless_random_hue"))
 
 
 def stateless_random_crop(value, size, seed, name=None) -> Tensor:
-    """random_crop whose offset depends only on ``seed``.
+    """A box of ``size`` at an offset drawn from ``seed`` alone, as TensorFlow: offset =
+    stateless_uniform([rank], seed, maxval=2**31 - 1, dtype=int32) % (shape - size + 1).
 
     Args:
         value: a Tensor.
@@ -1108,11 +1134,24 @@ def stateless_random_crop(value, size, seed, name=None) -> Tensor:
         seed: a pair of integers.
         name: ignored. Defaults to ``None``.
 
+    Raises:
+        ValueError: the box is larger than value.
+
     Example:
         >>> numnet.image.stateless_random_crop(numnet.ones((8, 8, 3)), [4, 4, 3], [1, 2]).shape
         (4, 4, 3)
     """
-    return random_crop(value, size, seed=_pair_seed(seed))
+    from .random_ops import _tf_uniform
+
+    x = to_tensor(value)
+    size = [int(s) for s in plain(size)]
+    if len(size) != x.ndim or any(s > n or s < 0 for s, n in zip(size, x.shape)):
+        raise ValueError(f"stateless_random_crop(size): expected one size per axis of "
+                         f"{x.shape}, none larger; given {size}.")
+    draws = _tf_uniform(seed, (x.ndim,), 0, 2 ** 31 - 1, np.int32, "stateless_random_crop")
+    starts = [int(d) % (n - s + 1) for d, s, n in zip(draws.tolist(), size, x.shape)]
+    index = tuple(slice(a, a + s) for a, s in zip(starts, size))
+    return _ops.getitem(x, index) if x.dtype.kind in "fc" else Tensor(x.value[index])
 
 
 _YUV = np.array([[0.299, -0.14714119, 0.61497538],

@@ -8,8 +8,12 @@ time), ``tf.random.Generator`` (a stream with its own state: ``from_seed``, ``no
     seeds = tf.random.split([1, 2], num=3)          # (3, 2) new seed pairs
     x = tf.random.stateless_uniform([4], seed=seeds[0])
 
-The numbers are numnet's own (NumPy's Philox generator keyed by the seed), not TensorFlow's:
-a seed gives the same numbers in numnet every time, not the numbers TensorFlow gives.
+``stateless_uniform`` (floats and integers), ``split`` and ``fold_in`` give TensorFlow's own
+numbers: its Philox-4x32-10 counter generator, keyed from the seed pair as TensorFlow keys it,
+one 32-bit word a float32 or int32 (two a float64 or int64). The other stateless draws
+(normal, truncated normal, categorical, binomial, poisson, gamma) and ``Generator`` are
+numnet's own streams (NumPy's Philox keyed by the seed): the same numbers in numnet every
+time, not the ones TensorFlow gives.
 """
 
 from __future__ import annotations
@@ -22,16 +26,88 @@ from .base import array, plain
 
 
 def _seed_pair(seed, where: str) -> tuple:
-    values = np.asarray(array(seed)).astype(np.int64).reshape(-1)
-    if values.size != 2:
+    # a list or tuple part by part, so that each keeps its own dtype (int64 tensors whole)
+    values = []
+    for part in seed if isinstance(seed, (list, tuple)) else [seed]:
+        if isinstance(part, (int, np.integer)):
+            values.append(int(part))
+        else:
+            values.extend(int(v) for v in np.asarray(array(part)).astype(np.int64).reshape(-1))
+    if len(values) != 2:
         raise ValueError(f"{where}(seed): expected a pair of integers (shape [2]), given "
-                         f"{np.asarray(array(seed)).tolist()}.")
-    return int(values[0]) & 0xFFFFFFFFFFFFFFFF, int(values[1]) & 0xFFFFFFFFFFFFFFFF
+                         f"{values}.")
+    return values[0] & 0xFFFFFFFFFFFFFFFF, values[1] & 0xFFFFFFFFFFFFFFFF
 
 
 def _stateless(seed, where: str) -> np.random.Generator:
     a, b = _seed_pair(seed, where)
     return np.random.Generator(np.random.Philox(key=[a, b]))
+
+
+_PHILOX_M = (np.uint64(0xD2511F53), np.uint64(0xCD9E8D57))
+_PHILOX_W = (0x9E3779B9, 0xBB67AE85)
+_LOW = np.uint64(0xFFFFFFFF)
+
+
+def _philox(counters: np.ndarray, key: tuple) -> np.ndarray:
+    """Philox-4x32-10 of each row of ``counters`` ((n, 4) words) under ``key`` (two words):
+    ten rounds, the key raised by the Weyl constants between them."""
+    c = counters.astype(np.uint64)
+    k0, k1 = key
+    thirty_two = np.uint64(32)
+    for _ in range(10):
+        p0, p1 = _PHILOX_M[0] * c[:, 0], _PHILOX_M[1] * c[:, 2]
+        c = np.stack([(p1 >> thirty_two) ^ c[:, 1] ^ np.uint64(k0), p1 & _LOW,
+                      (p0 >> thirty_two) ^ c[:, 3] ^ np.uint64(k1), p0 & _LOW], axis=1)
+        k0, k1 = (k0 + _PHILOX_W[0]) & 0xFFFFFFFF, (k1 + _PHILOX_W[1]) & 0xFFFFFFFF
+    return c
+
+
+def _philox_words(seed, count: int, where: str) -> np.ndarray:
+    """The first ``count`` 32-bit words (as uint64) TensorFlow's stateless ops draw for
+    ``seed``: the key and counter from one Philox block of the seed pair under a fixed key,
+    then the blocks of successive counters."""
+    a, b = _seed_pair(seed, where)
+    start = np.array([[a & 0xFFFFFFFF, a >> 32, b & 0xFFFFFFFF, b >> 32]], dtype=np.uint64)
+    mix = _philox(start, (0x3EC8F720, 0x02461E29))[0]
+    key = (int(mix[0]), int(mix[1]))
+    base = (int(mix[2]) << 64) | (int(mix[3]) << 96)
+    blocks = [base + i for i in range((count + 3) // 4)]
+    counters = np.array([[(v >> shift) & 0xFFFFFFFF for shift in (0, 32, 64, 96)]
+                         for v in blocks], dtype=np.uint64).reshape(-1, 4)
+    return _philox(counters, key).reshape(-1)[:count]
+
+
+def _tf_uniform(seed, shape: tuple, minval, maxval, dtype, where: str) -> np.ndarray:
+    """TensorFlow's StatelessRandomUniform (and its Int and FullInt kinds) on the host."""
+    dtype = np.dtype(dtype)
+    count = int(np.prod(shape, dtype=np.int64))
+    wide = dtype.itemsize == 8
+    words = _philox_words(seed, count * (2 if wide else 1), where)
+    if dtype.kind == "f":
+        if wide:  # the first word's low 20 bits over the second's 32: the mantissa
+            mantissa = ((words[0::2] & np.uint64(0xFFFFF)) << np.uint64(32)) | words[1::2]
+            unit = (mantissa | np.uint64(1023 << 52)).view(np.float64) - 1.0
+        else:
+            bits = (words.astype(np.uint32) & np.uint32(0x7FFFFF)) | np.uint32(127 << 23)
+            unit = bits.view(np.float32) - np.float32(1.0)
+        low = dtype.type(0.0 if minval is None else plain(minval))
+        high = dtype.type(1.0 if maxval is None else plain(maxval))
+        return (unit.astype(dtype) * (high - low) + low).reshape(shape)
+    if dtype.kind not in "iu":
+        raise TypeError(f"{where}(dtype): expected a float or integer dtype, given {dtype}.")
+    bits = words[0::2] | (words[1::2] << np.uint64(32)) if wide else words
+    if minval is None and maxval is None:  # every value of the dtype
+        return (bits if wide else bits.astype(np.uint32)).view(
+            np.int64 if wide else np.int32).astype(dtype).reshape(shape)
+    if maxval is None:
+        raise ValueError(f"{where}(maxval): required for an integer dtype (or give neither "
+                         f"bound for the whole range).")
+    low, high = int(plain(minval)), int(plain(maxval))
+    if high <= low:
+        raise ValueError(f"{where}: expected minval < maxval, given {low} and {high}.")
+    return (np.asarray([low + int(v) % (high - low) for v in bits.tolist()], dtype=np.int64)
+            .astype(dtype).reshape(shape))
 
 
 def _out(values, dtype) -> Tensor:
@@ -65,24 +141,25 @@ def _uniform(rng, shape, minval, maxval, dtype):
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=np.float32, name=None,
                       alg="auto_select") -> Tensor:
     """Uniform samples in [minval, maxval) that depend only on ``seed`` (a pair of ints):
-    the same seed gives the same numbers every time.
+    the same seed gives the same numbers every time, TensorFlow's numbers.
 
     Args:
         shape: the output's shape.
         seed: a pair of integers.
         minval: the lower bound. Defaults to ``0``.
         maxval: the upper bound; None for 1 (floats). Defaults to ``None``.
-        dtype: the dtype (an integer dtype needs maxval). Defaults to ``tf.float32``.
+        dtype: the dtype. An integer dtype needs maxval (``minval + bits % (maxval -
+            minval)``, as TensorFlow), or neither bound for every value of the dtype.
+            Defaults to ``tf.float32``.
         name: ignored. Defaults to ``None``.
         alg: accepted as TensorFlow's. Defaults to ``"auto_select"``.
 
     Example:
-        >>> a = numnet.random.stateless_uniform([3], seed=[1, 2])
-        >>> b = numnet.random.stateless_uniform([3], seed=[1, 2])
-        >>> bool(numnet.reduce_all(a == b))
-        True
+        >>> [round(float(v), 4) for v in numnet.random.stateless_uniform([3], seed=(1, 0))]
+        [0.8785, 0.46, 0.6003]
     """
-    return _uniform(_stateless(seed, "stateless_uniform"), _shape(shape), minval, maxval, dtype)
+    return _out(_tf_uniform(seed, _shape(shape), minval, maxval, dtype, "stateless_uniform"),
+                dtype)
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=np.float32, name=None,
@@ -232,7 +309,9 @@ def poisson(shape, lam, dtype=np.float32, seed=None, name=None) -> Tensor:
 
 
 def split(seed, num=2, alg="auto_select") -> Tensor:
-    """``num`` new seed pairs derived from ``seed``: shape (num, 2), int64.
+    """``num`` new seed pairs derived from ``seed``, shape (num, 2), in the seed's integer
+    dtype (int32 for a list of Python ints): TensorFlow's, ``stateless_uniform([num, 2],
+    seed, minval=None, maxval=None)`` of that dtype.
 
     Args:
         seed: a pair of integers.
@@ -240,15 +319,17 @@ def split(seed, num=2, alg="auto_select") -> Tensor:
         alg: accepted as TensorFlow's. Defaults to ``"auto_select"``.
 
     Example:
-        >>> numnet.random.split([1, 2], num=3).shape
-        (3, 2)
+        >>> numnet.random.split([1, 2], num=3).numpy()[0].tolist()
+        [1105988140, 1738052849]
     """
-    rng = _stateless(seed, "split")
-    return _out(rng.integers(0, 2 ** 62, (int(num), 2)), np.int64)
+    dtype = _seed_dtype(seed)
+    return _out(_tf_uniform(seed, (int(num), 2), None, None, dtype, "split"), dtype)
 
 
 def fold_in(seed, data, alg="auto_select") -> Tensor:
-    """A new seed pair from ``seed`` and an integer ``data`` (a step, a replica id).
+    """A new seed pair from ``seed`` and an integer ``data`` (a step, a replica id), as
+    TensorFlow: ``[stateless_uniform([], seed, minval=None, maxval=None), data]`` in data's
+    dtype (int32 for a Python int).
 
     Args:
         seed: a pair of integers.
@@ -256,14 +337,21 @@ def fold_in(seed, data, alg="auto_select") -> Tensor:
         alg: accepted as TensorFlow's. Defaults to ``"auto_select"``.
 
     Example:
-        >>> a = numnet.random.fold_in([1, 2], 7); b = numnet.random.fold_in([1, 2], 8)
-        >>> bool(numnet.reduce_any(a != b))
-        True
+        >>> numnet.random.fold_in([1, 2], 7).numpy().tolist()
+        [1105988140, 7]
     """
-    a, b = _seed_pair(seed, "fold_in")
-    rng = np.random.Generator(np.random.Philox(key=[a ^ (int(plain(data)) * 0x9E3779B97F4A7C15
-                                                         & 0xFFFFFFFFFFFFFFFF), b]))
-    return _out(rng.integers(0, 2 ** 62, 2), np.int64)
+    dtype = _seed_dtype(data)
+    first = _tf_uniform(seed, (), None, None, dtype, "fold_in")
+    return _out(np.array([first, int(plain(data))], dtype=dtype), dtype)
+
+
+def _seed_dtype(value) -> np.dtype:
+    # a pair of int64 tensors (a Counter's, a dataset's) packs to int64, as TensorFlow packs it
+    if isinstance(value, (list, tuple)):
+        kinds = {np.asarray(array(v)).dtype for v in value}
+        return np.dtype(np.int64) if np.dtype(np.int64) in kinds else np.dtype(np.int32)
+    values = np.asarray(array(value))
+    return values.dtype if values.dtype in (np.int32, np.int64) else np.dtype(np.int32)
 
 
 def create_rng_state(seed, alg) -> Tensor:
