@@ -589,6 +589,40 @@ class Layer:
             stack.extend(reversed(layer._sublayers()))
         return out
 
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                       return_losses: bool = False, **kwargs):
+        """Call the layer on given values of its variables, leaving its own variables as they
+        were: values in, values out, as Keras 3's ``stateless_call``.
+
+        Args:
+            trainable_variables: one array per ``self.trainable_variables``, in that order.
+            non_trainable_variables: one array per ``self.non_trainable_variables`` (moving
+                statistics, SeedGenerator states), in that order.
+            *args: the inputs, as for ``layer(...)``.
+            return_losses: also return the losses the call added. Defaults to ``False``.
+            **kwargs: the call's keyword arguments (``training=True``).
+
+        Returns:
+            ``(outputs, non_trainable_variables)``: the outputs and the non-trainable values
+            after the call; with ``return_losses``, ``(outputs, non_trainable_variables,
+            losses)``.
+
+        Raises:
+            ValueError: for a layer not built, or lists that do not match the layer's variables.
+
+        Example:
+            >>> dense = numnet.layers.Dense(1, kernel_initializer="ones")
+            >>> dense.build((None, 2))
+            >>> y, _ = dense.stateless_call([np.full((2, 1), 2.0, "float32"),
+            ...                              np.zeros(1, "float32")], [], np.ones((1, 2)))
+            >>> y.numpy(), float(dense.kernel.numpy()[0, 0])
+            (array([[4.]], dtype=float32), 1.0)
+        """
+        from .stateless import stateless_call
+
+        return stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                              return_losses=return_losses, **kwargs)
+
     def _clear_losses(self) -> None:
         """Forget the losses of the last call (add_loss), here and in the layers held."""
         if not _context.losses_added:  # no layer ever called add_loss: nothing to clear

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from .. import backend, regularizers
+from .. import random as _random
 from ..autodiff import ops
 from .base import Layer
 
@@ -20,7 +21,8 @@ def check_rate(rate, where: str) -> float:
 
 class _Noise(Layer):
     """What the noise layers share: active in training only, their random numbers from ``seed``
-    (numnet's generator when None), masks passed on."""
+    (numnet's generator when None), masks passed on. A seeded layer draws from a SeedGenerator,
+    as Keras's: its state is among ``non_trainable_variables`` (``stateless_call`` takes it)."""
 
     supports_masking = True
 
@@ -28,10 +30,15 @@ class _Noise(Layer):
         super().__init__(**kwargs)
         self.seed = seed
         self._rng = None
+        if seed is not None:
+            self.seed_generator = _random.SeedGenerator(seed)
 
     def _generator(self):
         if self.seed is None:
             return backend.rng()
+        seeds = self.__dict__.get("seed_generator")
+        if seeds is not None:
+            return seeds.next()
         if self._rng is None:
             import numpy
 

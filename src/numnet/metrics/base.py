@@ -287,6 +287,67 @@ class Metric:
         self.update_state(*args, **kwargs)
         return self.result()
 
+    def stateless_update_state(self, metric_variables, *args, **kwargs) -> list:
+        """``update_state(*args, **kwargs)`` on given values of ``variables``, leaving the
+        metric's own state as it was: Keras 3's ``stateless_update_state``.
+
+        Args:
+            metric_variables: one array per ``metric.variables``, in that order.
+            *args, **kwargs: ``update_state``'s arguments (``y_true, y_pred``).
+
+        Returns:
+            The values of ``metric.variables`` after the update (a list of arrays).
+
+        Raises:
+            ValueError: for a list that does not match ``metric.variables``.
+
+        Example:
+            >>> m = numnet.metrics.Mean()
+            >>> state = m.stateless_update_state([v.value for v in m.variables], [1.0, 3.0])
+            >>> float(m.stateless_result(state)), float(m.result())
+            (2.0, 0.0)
+        """
+        from .stateless import stateless_update_state
+
+        return stateless_update_state(self, metric_variables, *args, **kwargs)
+
+    def stateless_result(self, metric_variables):
+        """``result()`` of given values of ``variables``; the metric keeps its own state.
+
+        Args:
+            metric_variables: one array per ``metric.variables``, in that order.
+
+        Returns:
+            The result, as ``result()`` gives it.
+
+        Raises:
+            ValueError: for a list that does not match ``metric.variables``.
+
+        Example:
+            >>> m = numnet.metrics.Sum()
+            >>> float(m.stateless_result([np.array(5.0, "float32")]))
+            5.0
+        """
+        from .stateless import stateless_result
+
+        return stateless_result(self, metric_variables)
+
+    def stateless_reset_state(self) -> list:
+        """The values ``reset_state()`` gives ``variables``; the metric keeps its own state.
+
+        Returns:
+            A list of arrays, one per ``metric.variables``.
+
+        Example:
+            >>> m = numnet.metrics.Sum()
+            >>> m.update_state([2.0])
+            >>> [float(v) for v in m.stateless_reset_state()], float(m.result())
+            ([0.0], 2.0)
+        """
+        from .stateless import stateless_reset_state
+
+        return stateless_reset_state(self)
+
     def _result(self, value) -> Tensor:
         """``value`` as a Tensor of the metric's dtype."""
         value = as_array(value)

@@ -443,6 +443,7 @@ class Optimizer:
         for var in variables:
             if var.uid not in self._variable_index:
                 self._variable_index[var.uid] = len(self._variable_index)
+                self.__dict__.setdefault("_built_variables", []).append(var)
         for var in variables:
             if var.uid not in self._slots and not overwrites_with_gradient(var):
                 self._slots[var.uid] = self.build_slots(var)
@@ -564,6 +565,37 @@ class Optimizer:
                 if not name.startswith("_"):
                     out.append(Variable(slot, name=name, trainable=False))
         return out + self._own_variables
+
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        """One step on given values, leaving the optimizer and its variables as they were:
+        values in, values out, as Keras 3's ``stateless_apply``.
+
+        Args:
+            optimizer_variables: one array per ``optimizer.variables`` (iterations, then each
+                variable's slots), in that order.
+            grads: one gradient per variable the optimizer was built on, in ``build``'s order.
+            trainable_variables: one array per variable the optimizer was built on, in that
+                order (``model.trainable_variables``).
+
+        Returns:
+            ``(trainable_variables, optimizer_variables)``: the values after the step.
+
+        Raises:
+            ValueError: for an optimizer not built, lists that do not match, or ``use_ema`` /
+                ``gradient_accumulation_steps`` (state that ``variables`` does not list).
+
+        Example:
+            >>> w = numnet.Variable(np.array([1.0], "float32"))
+            >>> sgd = numnet.optimizers.SGD(learning_rate=0.1)
+            >>> sgd.build([w])
+            >>> new_w, state = sgd.stateless_apply([v.value for v in sgd.variables],
+            ...                                    [np.array([2.0], "float32")], [w.value])
+            >>> new_w[0], int(state[0]), w.numpy()
+            (array([0.8], dtype=float32), 1, array([1.], dtype=float32))
+        """
+        from ..layers.stateless import stateless_apply
+
+        return stateless_apply(self, optimizer_variables, grads, trainable_variables)
 
     # ----- one step -----
     def apply_gradients(self, grads_and_vars) -> None:

@@ -1,0 +1,134 @@
+"""Keras 3's stateless API for layers and optimizers: variables given as values and the new
+values returned, the objects' own variables left as they were (the style of a JAX training
+loop, written for any backend).
+
+    outputs, non_trainable = model.stateless_call(trainable, non_trainable, x, training=True)
+    trainable, optimizer_state = optimizer.stateless_apply(optimizer_state, grads, trainable)
+
+The lists follow ``layer.trainable_variables``, ``layer.non_trainable_variables`` (moving
+statistics, then SeedGenerator states) and ``optimizer.variables`` (iterations, then each
+variable's slots). numnet's ops read the variables' arrays, so the given values are written
+into the variables for the call and the variables' own values are put back afterwards.
+"""
+
+from __future__ import annotations
+
+from ..metrics.stateless import check_values
+from ..scopes import StatelessScope
+
+
+def stateless_call(layer, trainable_variables, non_trainable_variables, *args,
+                   return_losses: bool = False, **kwargs):
+    """``layer(*args, **kwargs)`` on the given variable values (see ``Layer.stateless_call``).
+
+    The losses are those the call adds (``add_loss``, the activity penalties of the layers
+    inside ``layer``) and the weight penalties of the given trainable values; as in Keras, the
+    activity penalty of ``layer`` itself is not among them (Keras runs ``layer.call``). The
+    layers' own ``losses`` are those of their last ordinary call afterwards.
+    """
+    where = f"{type(layer).__name__}.stateless_call"
+    if not layer.built:
+        raise ValueError(
+            f"{where}: the layer {layer.name!r} is not built, so it has no variables to give "
+            "values for; build it first (call it once on data, or layer.build(input_shape)).")
+    trainable = layer.trainable_variables
+    non_trainable = layer.non_trainable_variables
+    trainable_values = check_values(where, "trainable_variables", trainable,
+                                    trainable_variables, "layer.trainable_variables")
+    state_values = check_values(where, "non_trainable_variables", non_trainable,
+                                non_trainable_variables, "layer.non_trainable_variables")
+    held = layer._flat_layers()
+    kept = [(held_layer, held_layer._call_losses, held_layer._activity_losses)
+            for held_layer in held]
+    mapping = [*zip(trainable, trainable_values), *zip(non_trainable, state_values)]
+    losses = None
+    try:
+        for held_layer in held:  # the losses of this call only
+            held_layer._call_losses = []
+            held_layer._activity_losses = []
+        with StatelessScope(mapping) as scope:
+            outputs = layer(*args, **kwargs)
+            if return_losses:
+                layer._activity_losses = []
+                losses = layer.losses
+    finally:
+        for held_layer, call_losses, activity_losses in kept:
+            held_layer._call_losses = call_losses
+            held_layer._activity_losses = activity_losses
+    new_state = [scope.get_current_value(variable) for variable in non_trainable]
+    if return_losses:
+        return outputs, new_state, losses
+    return outputs, new_state
+
+
+def stateless_apply(optimizer, optimizer_variables, grads, trainable_variables):
+    """``optimizer.apply(grads)`` on the given values (see ``Optimizer.stateless_apply``):
+    ``(new trainable values, new optimizer values)``; the optimizer's state (its slots, its
+    iterations and step count) and the variables it was built on are as before."""
+    where = f"{type(optimizer).__name__}.stateless_apply"
+    variables = list(getattr(optimizer, "_built_variables", ()))
+    if not getattr(optimizer, "built", False) or not variables:
+        raise ValueError(
+            f"{where}: the optimizer is not built, so it has no state to give values for; "
+            "call optimizer.build(model.trainable_variables) first.")
+    for option in ("use_ema", "gradient_accumulation_steps"):
+        if getattr(optimizer, option, None):
+            raise ValueError(
+                f"{where}: {option}={getattr(optimizer, option)!r} keeps state that "
+                "optimizer.variables does not list, so it cannot be given as values; use "
+                "optimizer.apply(grads, variables), or an optimizer without it.")
+    state = optimizer.variables
+    trainable_values = check_values(where, "trainable_variables", variables,
+                                    trainable_variables,
+                                    "the variables the optimizer was built on")
+    state_values = check_values(where, "optimizer_variables", state, optimizer_variables,
+                                "optimizer.variables")
+    grads = list(grads)
+    if len(grads) != len(variables):
+        raise ValueError(
+            f"{where}(grads): expected {len(variables)} gradients, one per variable the "
+            f"optimizer was built on, given {len(grads)}.")
+    saved = _optimizer_state(optimizer, variables)
+    try:
+        for variable, value in zip(variables, trainable_values, strict=True):
+            variable.value[...] = value
+        for variable, value in zip(state, state_values, strict=True):
+            variable.value[...] = value
+        optimizer._step = int(optimizer.iterations.value)
+        optimizer.apply(grads, variables)
+        new_trainable = [variable.value.copy() for variable in variables]
+        new_state = [variable.value.copy() for variable in optimizer.variables]
+    finally:
+        _restore(optimizer, variables, saved)
+    return new_trainable, new_state
+
+
+def _optimizer_state(optimizer, variables) -> dict:
+    """Copies of everything a step changes: the variables' values, the slots by name (scratch
+    arrays too), the optimizer's own variables, iterations and the step count."""
+    return {
+        "values": [variable.value.copy() for variable in variables],
+        "slots": {uid: {name: array.copy() for name, array in slots.items()}
+                  for uid, slots in optimizer._slots.items()},
+        "own": [variable.value.copy() for variable in optimizer._own_variables],
+        "iterations": optimizer.iterations.value.copy(),
+        "step": optimizer._step,
+    }
+
+
+def _restore(optimizer, variables, saved: dict) -> None:
+    """Put back ``_optimizer_state``'s copies (into the arrays the optimizer holds now: a step
+    may have moved its variables and slots into one flat array)."""
+    for variable, value in zip(variables, saved["values"], strict=True):
+        variable.value[...] = value
+    for uid, slots in optimizer._slots.items():
+        for name, value in saved["slots"].get(uid, {}).items():
+            if name in slots:
+                slots[name][...] = value
+    for variable, value in zip(optimizer._own_variables, saved["own"], strict=False):
+        variable.value[...] = value
+    optimizer.iterations.value[...] = saved["iterations"]
+    optimizer._step = saved["step"]
+
+
+__all__ = ["stateless_apply", "stateless_call"]
