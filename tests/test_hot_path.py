@@ -226,7 +226,7 @@ CE_CASES = {
 
 
 def _loss(name, kwargs):
-    return getattr(losses, name)(**kwargs) if kwargs else losses.get(name)
+    return getattr(losses, name)(**kwargs) if kwargs else losses.loss_object(name)
 
 
 @pytest.mark.parametrize("reduction", ["sum_over_batch_size", "mean"])
@@ -444,7 +444,7 @@ def _train(use_fused: bool, loss: str, out: str):
                                numnet.layers.Dense(16, activation="relu"),
                                numnet.layers.Dense(4, activation=out)])
     model.compile(numnet.optimizers.SGD(0.1),
-                  losses.get(loss) if out == "softmax" else
+                  losses.loss_object(loss) if out == "softmax" else
                   getattr(losses, loss)(from_logits=True), metrics=["accuracy"])
     history = model.fit(x, y, batch_size=32, epochs=3, shuffle=False, verbose=0).history
     return history, model.get_weights()

@@ -176,7 +176,7 @@ def test_names_configs_and_training():
                       ("circle", losses.Circle),
                       ("categorical_generalized_cross_entropy",
                        losses.CategoricalGeneralizedCrossEntropy)):
-        assert type(losses.get(name)) is cls and getattr(losses, name) is not None
+        assert type(losses.loss_object(name)) is cls and losses.get(name) is getattr(losses, name)
         assert losses.get(cls.__name__).__class__ is cls
     tversky = losses.Tversky(alpha=0.2, beta=0.8, axis=(1,), name="tv")
     config = losses.serialize(tversky)
@@ -259,7 +259,7 @@ def test_ctc_by_enumerating_alignments_and_gradient():
         [_ctc_by_enumeration([int(c) for c in row if c], v[i]) for i, row in enumerate(y)]),
         p, (0, 2, 1))
     assert grad[0, 2, 1] == pytest.approx(numeric, rel=1e-3)
-    assert type(losses.get("ctc")) is losses.CTC
+    assert type(losses.loss_object("ctc")) is losses.CTC and losses.get("ctc") is losses.ctc
     with pytest.raises(ValueError, match="y_true"):
         losses.ctc(np.array([1, 2]), p)
 

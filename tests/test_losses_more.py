@@ -448,10 +448,13 @@ NAMES = {
 def test_names_resolve_as_in_keras(name):
     cls = NAMES[name]
     fn = getattr(losses, name)
-    by_name = losses.get(name)
+    # compile(loss=...) reads a name as a Loss object of the function's class
+    by_name = losses.loss_object(name)
     assert type(by_name) is cls and by_name.name == name and by_name.fn is fn
+    assert type(losses.loss_object(fn)) is cls and losses.loss_object(fn).name == name
+    # keras.losses.get: the function for its name, an object for a class name or a config
+    assert losses.get(name) is fn and losses.get(fn) is fn
     assert type(losses.get(cls.__name__)) is cls
-    assert type(losses.get(fn)) is cls and losses.get(fn).name == name
     assert type(losses.get({"class_name": cls.__name__, "config": {}})) is cls
     # deserialize gives the function for a function's name, an instance for a class name.
     assert losses.deserialize(name) is fn
@@ -665,10 +668,14 @@ def test_configs_and_names_match_keras(keras, class_name):
 
 def test_keras_short_names_of_binary_crossentropy():
     for name in ("bce", "BCE"):
-        assert losses.get(name).fn is losses.binary_crossentropy
+        assert losses.get(name) is losses.binary_crossentropy
+        assert losses.loss_object(name).fn is losses.binary_crossentropy
     y, p = np.array([[1.0], [0.0]], "float32"), np.array([[0.9], [0.2]], "float32")
     expected = -(np.log(0.9) + np.log(0.8)) / 2
-    np.testing.assert_allclose(float(losses.get("bce")(y, p)), expected, rtol=1e-6)
+    np.testing.assert_allclose(float(losses.loss_object("bce")(y, p)), expected, rtol=1e-6)
+    # the function itself: one value a sample, as Keras's get("bce") gives
+    np.testing.assert_allclose(np.asarray(losses.get("bce")(y, p)),
+                               [-np.log(0.9), -np.log(0.8)], rtol=1e-6)
 
 
 def test_a_loss_that_overrides_call_itself_is_what_fit_minimizes():

@@ -1219,8 +1219,45 @@ _CLASS_OF_FUNCTION = {
 }
 
 
-def get(identifier) -> Loss:
-    """A Loss object from a name ('mse'), a class name, a loss function or a Loss.
+def get(identifier):
+    """Keras's ``keras.losses.get``: the loss a name, config or object stands for.
+
+    Args:
+        identifier: a loss function's name ('mse', 'sparse_categorical_crossentropy'), a class
+            name ('MeanSquaredError'), a config dict as ``serialize`` gives, a function or a
+            Loss object, or None.
+
+    Returns:
+        For a function's name, the function (per-sample values, no reduction:
+        ``get("mse")(y_true, y_pred)`` has one value a sample); for a class name or a config,
+        a new Loss object; a function or Loss object itself; None for None.
+
+    Raises:
+        ValueError: for an unknown name, with the closest names.
+        TypeError: for anything else.
+
+    Example:
+        >>> numnet.losses.get("mse").__name__
+        'mean_squared_error'
+        >>> type(numnet.losses.get("Huber")).__name__
+        'Huber'
+    """
+    if identifier is None or isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, str):
+        fn = _FUNCTIONS.get(identifier)
+        if fn is None and identifier not in _CLASSES:
+            fn = _FUNCTIONS.get(identifier.lower())  # ("BCE", as Keras reads it)
+        if fn is not None:
+            return fn
+    elif callable(identifier) and not isinstance(identifier, type):
+        return identifier
+    return loss_object(identifier)
+
+
+def loss_object(identifier) -> Loss:
+    """A Loss object from a name ('mse'), a class name, a loss function or a Loss: how
+    ``compile(loss=...)`` reads its argument.
 
     Args:
         identifier: a loss name ('mse', 'sparse_categorical_crossentropy'), a class name
@@ -1236,7 +1273,7 @@ def get(identifier) -> Loss:
         TypeError: for anything else.
 
     Example:
-        >>> type(numnet.losses.get("mse")).__name__
+        >>> type(numnet.losses.loss_object("mse")).__name__
         'MeanSquaredError'
     """
     if isinstance(identifier, Loss):
@@ -1257,7 +1294,7 @@ def get(identifier) -> Loss:
             f"{sorted(_FUNCTIONS)} or a Loss object.{hint}"
         )
     if isinstance(identifier, dict):
-        return get(deserialize(identifier))
+        return loss_object(deserialize(identifier))
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
     if identifier in _CLASS_OF_FUNCTION:
@@ -1443,7 +1480,8 @@ __all__ = [
     "binary_crossentropy", "binary_focal_crossentropy", "categorical_crossentropy",
     "categorical_focal_crossentropy", "categorical_hinge", "cosine_similarity", "deserialize",
     "get", "hinge", "huber", "kl_divergence", "kld", "kullback_leibler_divergence", "log_cosh",
-    "logcosh", "mae", "mape", "mean_absolute_error", "mean_absolute_percentage_error",
-    "mean_squared_error", "mean_squared_logarithmic_error", "mse", "msle", "poisson",
+    "logcosh", "loss_object", "mae", "mape", "mean_absolute_error",
+    "mean_absolute_percentage_error", "mean_squared_error", "mean_squared_logarithmic_error",
+    "mse", "msle", "poisson",
     "serialize", "sparse_categorical_crossentropy", "squared_hinge",
 ]

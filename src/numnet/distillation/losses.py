@@ -19,7 +19,7 @@ def loss_function(identifier):
     if identifier is None or not isinstance(identifier, str):
         return identifier
     function = losses_module._FUNCTIONS.get(identifier)
-    return function if function is not None else losses_module.get(identifier)
+    return function if function is not None else losses_module.loss_object(identifier)
 
 
 def _losses_of(loss, caller: str):

@@ -133,10 +133,10 @@ class Heads:
                  weighted_metrics=None):
         self.names, self.shapes = list(names), list(shapes)
         if _is_one(loss):
-            found = None if loss is None else losses.get(loss)
+            found = None if loss is None else losses.loss_object(loss)
             self.losses = [found] * len(names)
         else:
-            self.losses = [None if spec is None else losses.get(spec)
+            self.losses = [None if spec is None else losses.loss_object(spec)
                            for spec in per_output(loss, names, "loss", "losses")]
         self.weights = [1.0] * len(names)
         if loss_weights is not None:

@@ -87,7 +87,7 @@ class Trainer:
             self._compile_heads(optimizer_obj, loss, loss_weights, metrics, weighted_metrics,
                                 run_eagerly, jit_compile)
             return
-        loss_obj = None if loss is None else losses.get(loss)
+        loss_obj = None if loss is None else losses.loss_object(loss)
         if metrics is None:
             metrics = []
         elif isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
