@@ -760,3 +760,34 @@ def test_losses_count_each_penalty_once_in_keras_order_and_none_of_a_frozen_laye
     zeros = np.zeros((2, 4, 3), "float32")
     loss = model.evaluate(zeros, [np.zeros((2, 4)), np.zeros((2, 4, 2))], verbose=0)[0]
     np.testing.assert_allclose(loss, 18.0, rtol=1e-6)  # the outputs are 0: penalties alone
+
+
+def test_keras3_layer_api_metrics_flatten_and_the_removed_add_metric():
+    """``Layer.metrics`` lists the Metric objects held (Dense: none), ``_flatten_layers`` walks
+    the layers as Keras's, ``add_metric`` (removed in Keras 3) and ``add_loss`` of a symbolic
+    tensor raise, naming the replacement."""
+    assert layers.Dense(2).metrics == []
+
+    class Tracked(layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.total = numnet.metrics.Sum(name="total")
+            self.dense = layers.Dense(1)
+
+        def call(self, x):
+            self.total.update_state(ops.sum(x))
+            return self.dense(x)
+
+    tracked = Tracked()
+    tracked(np.ones((2, 3), "float32"))
+    assert [m.name for m in tracked.metrics] == ["total"]
+    assert float(tracked.metrics[0].result()) == 6.0
+    outer = numnet.Sequential([numnet.Input((3,)), tracked])
+    assert [type(layer).__name__ for layer in outer._flatten_layers()] == [
+        "Sequential", "Tracked", "Dense"]
+    assert [type(layer).__name__ for layer in outer._flatten_layers(
+        include_self=False, recursive=False)] == ["Tracked"]
+    with pytest.raises(NotImplementedError, match="removed in Keras 3"):
+        layers.Dense(1).add_metric(1.0)
+    with pytest.raises(ValueError, match="symbolic tensor"):
+        layers.Dense(1).add_loss(ops.sum(numnet.Input((2,))))

@@ -19,6 +19,7 @@ from ..autodiff import ops
 from ..autodiff import symbolic as _symbolic
 from ..autodiff.tensor import Shape as _Shape
 from ..autodiff.tensor import Tensor, Variable
+from ..metrics.base import Metric as _Metric
 from ..naming import close_matches as _close_matches
 from ..naming import snake_case, unique_name  # noqa: F401  (re-exported)
 from .input_spec import assert_input_compatibility
@@ -550,8 +551,47 @@ class Layer:
         ``model.losses``) until the next call of the outermost layer or model."""
         _context.losses_added = True
         for item in (loss if isinstance(loss, (list, tuple)) else [loss]):
+            if _symbolic.is_symbolic(item):
+                raise ValueError(
+                    f"{self.name}.add_loss: given a symbolic tensor (one computed from "
+                    "Input(...)), which holds no value to add, as in Keras 3. Call add_loss "
+                    "inside a layer's call(), where the tensors hold the batch's values (an "
+                    "endpoint layer that takes the targets and predictions and adds the loss).")
             self._call_losses.append(item if isinstance(item, Tensor)
                                      else ops.as_tensor(item))
+
+    def add_metric(self, *args, **kwargs):
+        """Removed in Keras 3, as here: raises NotImplementedError naming the replacement."""
+        raise NotImplementedError(
+            f"{self.name}.add_metric: Layer.add_metric was removed in Keras 3. Keep a metric "
+            "as an attribute (self.tracker = keras.metrics.Mean(name='...')) and call its "
+            "update_state(...) in call(); a model reports it among model.metrics. Or pass "
+            "the metric to compile(metrics=[...]).")
+
+    @property
+    def metrics(self) -> list:
+        """The Metric objects this layer holds in its attributes (directly or in lists and
+        tuples), then those of the layers it holds, as Keras 3's ``Layer.metrics``.
+
+        Example:
+            >>> numnet.layers.Dense(2).metrics
+            []
+        """
+        out = []
+        for value in vars(self).values():
+            for item in (value if type(value) in (list, tuple) else (value,)):
+                if isinstance(item, _Metric) and all(item is not m for m in out):
+                    out.append(item)
+        for layer in self._sublayers():
+            out += [m for m in layer.metrics if all(m is not known for known in out)]
+        return out
+
+    def _flatten_layers(self, include_self: bool = True, recursive: bool = True) -> list:
+        """This layer (unless ``include_self=False``) and the layers it holds: at any depth,
+        depth first, each once (``recursive``), else the ones it holds directly, as Keras's
+        private ``_flatten_layers`` that recipes walk a model with."""
+        held = self._flat_layers() if recursive else [self, *self._sublayers()]
+        return held if include_self else held[1:]
 
     @property
     def losses(self) -> list[Tensor]:
