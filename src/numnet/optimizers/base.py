@@ -123,6 +123,35 @@ class LearningRate(Variable):
         return self
 
 
+class _Iterations(Variable):
+    """The optimizer's count of updates. Assigning it (Keras's way to put back a state given
+    by ``stateless_apply`` or saved elsewhere) also sets the step count that the learning-rate
+    schedule and the bias corrections read."""
+
+    __slots__ = ("optimizer",)
+
+    def __init__(self, optimizer):
+        super().__init__(backend.xp.zeros((), dtype="int64"), "iterations", trainable=False)
+        self.optimizer = optimizer
+
+    def _moved(self):
+        optimizer = self.optimizer
+        optimizer._step = int(self.value) * (optimizer.gradient_accumulation_steps or 1)
+        return self
+
+    def assign(self, value):
+        super().assign(value)
+        return self._moved()
+
+    def assign_add(self, value):
+        super().assign_add(value)
+        return self._moved()
+
+    def assign_sub(self, value):
+        super().assign_sub(value)
+        return self._moved()
+
+
 def _aligned(size: int, dtype):
     """An empty flat array of ``size`` elements starting on a 64-byte boundary (a cache line) on
     the CPU, so that contiguous ranges of it that start on one share no cache line."""
@@ -354,9 +383,7 @@ class Optimizer:
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
-        self._iterations = Variable(
-            backend.xp.zeros((), dtype="int64"), "iterations", trainable=False
-        )
+        self._iterations = _Iterations(self)
         self._step = 0
         self._slots: dict[int, dict] = {}
         self._ema: dict[int, object] = {}
