@@ -2669,10 +2669,6 @@ FAILS = {
                                "input_shape (the tutorial's data_augmentation) is not built: "
                                "count_params() raises 'the model is not built yet', where "
                                "Keras builds it from the inner model's input",
-    "stateless_training_loop": "numnet's layers and models have no stateless_call (Keras 3's "
-                               "Layer.stateless_call(trainable_values, non_trainable_values, "
-                               "*args, return_losses=False, **kwargs)) and its optimizers no "
-                               "stateless_apply(optimizer_values, grads, trainable_values)",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "
