@@ -791,3 +791,11 @@ def test_keras3_layer_api_metrics_flatten_and_the_removed_add_metric():
         layers.Dense(1).add_metric(1.0)
     with pytest.raises(ValueError, match="symbolic tensor"):
         layers.Dense(1).add_loss(ops.sum(numnet.Input((2,))))
+
+
+def test_a_functional_model_takes_and_ignores_jit_compile_as_keras():
+    inputs = numnet.Input((2,))
+    model = numnet.Model(inputs, layers.Dense(1)(inputs), jit_compile=False)
+    assert model.output_shape == (None, 1)
+    with pytest.raises(TypeError, match="jit_compile"):
+        numnet.Model(jit_compile=False)  # a subclassed model's: refused, as in Keras

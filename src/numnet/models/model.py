@@ -80,6 +80,8 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
 
     def __init__(self, inputs=None, outputs=None, name: str | None = None, **kwargs):
         trainable = kwargs.pop("trainable", True)
+        if inputs is not None:  # (Keras's functional models take and ignore it)
+            kwargs.pop("jit_compile", None)
         reject_unknown_kwargs(f"{type(self).__name__}()", kwargs, ["inputs", "outputs", "name"])
         object.__setattr__(self, "_tracked", [])
         super().__init__(trainable=trainable, name=name or unique_name(
