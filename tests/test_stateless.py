@@ -317,3 +317,12 @@ def test_assigning_iterations_sets_the_step_that_bias_correction_reads():
         np.testing.assert_allclose(got, want, rtol=0, atol=1e-7)
     adam.iterations.assign(0)
     assert adam._step == 0
+
+
+def test_stateless_outputs_are_off_the_tape_and_keep_their_mask():
+    model = numnet.Sequential([numnet.Input(shape=(3,)), layers.Masking(0.0), layers.Dense(2)])
+    x = numnet.Variable(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]], "float32"))
+    out, _ = model.stateless_call(_values(model.trainable_variables), [], x)
+    assert out.parents == () and not out.requires_grad
+    np.testing.assert_array_equal(np.asarray(out._keras_mask), [True, False])
+    np.testing.assert_allclose(out.numpy(), model(x).numpy(), rtol=1e-6)

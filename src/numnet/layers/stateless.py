@@ -13,6 +13,7 @@ into the variables for the call and the variables' own values are put back after
 
 from __future__ import annotations
 
+from ..autodiff.tensor import Tensor
 from ..metrics.stateless import check_values
 from ..scopes import StatelessScope
 
@@ -25,6 +26,11 @@ def stateless_call(layer, trainable_variables, non_trainable_variables, *args,
     inside ``layer``) and the weight penalties of the given trainable values; as in Keras, the
     activity penalty of ``layer`` itself is not among them (Keras runs ``layer.call``). The
     layers' own ``losses`` are those of their last ordinary call afterwards.
+
+    The outputs and losses are values, off the tape: numnet's backward pass reads the
+    variables, which hold their own values again after the call, so a gradient taken through
+    them would mix the two; to differentiate, assign the values to the variables and call the
+    layer under a GradientTape.
     """
     where = f"{type(layer).__name__}.stateless_call"
     if not layer.built:
@@ -57,8 +63,22 @@ def stateless_call(layer, trainable_variables, non_trainable_variables, *args,
             held_layer._activity_losses = activity_losses
     new_state = [scope.get_current_value(variable) for variable in non_trainable]
     if return_losses:
-        return outputs, new_state, losses
-    return outputs, new_state
+        return _detached(outputs), new_state, _detached(losses)
+    return _detached(outputs), new_state
+
+
+def _detached(value):
+    """``value`` (a Tensor, or a list / tuple / dict of them) as Tensors off the tape, their
+    masks kept."""
+    if isinstance(value, Tensor):
+        out = Tensor(value.value)
+        out._keras_mask = value._keras_mask
+        return out
+    if isinstance(value, dict):
+        return {key: _detached(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_detached(item) for item in value)
+    return value
 
 
 def stateless_apply(optimizer, optimizer_variables, grads, trainable_variables):
