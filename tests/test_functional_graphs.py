@@ -503,3 +503,28 @@ def test_ops_shape_of_a_symbolic_tensor_gives_ints_for_the_known_axes():
     a, b = model(np.ones((3, 5, 4), "float32"))
     assert a.shape == (3, 20) and b.shape == (3, 5, 8)
     assert numnet.ops.shape(numnet.Input((7, 2)))[1:] == (7, 2)
+
+
+def test_inputs_nested_in_dicts_and_lists_as_keras_takes_them(tmp_path):
+    """A functional model's inputs may nest (a dict in a dict, a list in a list): the data
+    nests the same way, leaves in Keras's order (dict keys sorted); model.input keeps the
+    structure; fit, evaluate and clone_model run; a model file refuses it, naming the fix."""
+    inputs = {"foo": numnet.Input((1,), name="foo"),
+              "bar": {"baz": numnet.Input((1,), name="baz")}}
+    model = numnet.Model(inputs, inputs["foo"] + 2.0 * inputs["bar"]["baz"])
+    assert model.input["bar"]["baz"] is inputs["bar"]["baz"]
+    x = {"foo": np.ones((2, 1), "float32"), "bar": {"baz": 3 * np.ones((2, 1), "float32")}}
+    np.testing.assert_allclose(model.predict(x, verbose=0), [[7.0], [7.0]])
+    model.compile("sgd", "mse")
+    assert model.evaluate(x, np.zeros((2, 1)), verbose=0) == pytest.approx(49.0)
+    np.testing.assert_allclose(numnet.models.clone_model(model).predict(x, verbose=0), 7.0)
+    with pytest.raises(ValueError, match="no value for the key 'baz'"):
+        model.predict({"foo": x["foo"], "bar": {}}, verbose=0)
+    with pytest.raises(ValueError, match="inputs nest"):
+        model.save(tmp_path / "nested_inputs.numnet")
+    assert not any(tmp_path.iterdir())
+    listed = [numnet.Input((1,)), [numnet.Input((1,)), numnet.Input((1,))]]
+    joined = numnet.Model(listed, layers.Concatenate()([listed[0], *listed[1]]))
+    out = joined([np.ones((1, 1), "float32"), [2 * np.ones((1, 1), "float32"),
+                                               3 * np.ones((1, 1), "float32")]])
+    np.testing.assert_allclose(np.asarray(out), [[1.0, 2.0, 3.0]])

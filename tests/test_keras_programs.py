@@ -2690,9 +2690,6 @@ DIFFERS_FROM_KERAS: dict[str, str] = {
                             "and a Sequential given a uint8 Tensor does not cast it to float32 "
                             "before Resizing (it does for a NumPy array), so the resized pixels "
                             "are rounded to integers",
-    "migrating_to_keras_3": "keras.Model refuses a dict of inputs nested two deep ({'foo': "
-                            "Input, 'bar': {'baz': Input}}) with a TypeError; Keras 3.15 "
-                            "builds it and predicts on data of the same structure",
 }
 
 

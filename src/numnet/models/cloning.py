@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 
 from ..layers.base import Input, Layer, reject_unknown_kwargs
+from .functional import pack_struct
 from .model import Model
 from .sequential import Sequential
 
@@ -119,7 +120,9 @@ def _clone_graph(model, input_tensors, clone, call_function):
         x = [values[i] for i in parents] if merged else values[parents[0]]
         values.append(new(x) if call_function is None else call_function(new, x))
     struct = model._input_struct
-    if isinstance(struct, dict):
+    if model.__dict__.get("_nested_inputs"):
+        inputs = pack_struct(struct, inputs)
+    elif isinstance(struct, dict):
         inputs = dict(zip(struct, inputs, strict=True))
     outputs = [values[slot] for slot in model._output_slots]
     if isinstance(model._output, dict):

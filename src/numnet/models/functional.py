@@ -162,9 +162,10 @@ class Functional:
         """A model of several inputs or outputs, or of branches that merge: the calls in
         topological order (``_graph``), run by ``call``. Several outputs come as a list, or a
         dict whose sorted keys give their order (as Keras)."""
-        names = sorted(inputs) if isinstance(inputs, dict) else None  # Keras's order: sorted
-        tensors = [inputs[k] for k in names] if names else list(
-            inputs if isinstance(inputs, (list, tuple)) else [inputs])
+        nested = is_nested_struct(inputs)  # (dicts in dicts, lists in lists: Keras's tree)
+        names = sorted(inputs) if isinstance(inputs, dict) and not nested else None
+        tensors = flatten_struct(inputs) if nested else [inputs[k] for k in names] if names \
+            else list(inputs if isinstance(inputs, (list, tuple)) else [inputs])
         outputs = outputs_module.output_list(output)
         for i, t in enumerate([*tensors, *outputs]):
             if not getattr(t, "_symbolic", False):
@@ -185,8 +186,10 @@ class Functional:
         self._input_layers = layers_in
         self._inputs = tensors
         self._input_names = names or [layer.name for layer in layers_in]
-        self._input_struct = dict(zip(names, tensors, strict=True)) if names else (
-            tensors if len(tensors) > 1 or isinstance(inputs, (list, tuple)) else tensors[0])
+        self._input_struct = inputs if nested else dict(zip(names, tensors, strict=True)) \
+            if names else (tensors if len(tensors) > 1 or isinstance(inputs, (list, tuple))
+                           else tensors[0])
+        self._nested_inputs = nested
         self._output = output
         if len(outputs) > 1:
             nested = outputs_module.is_nested(output)
@@ -330,6 +333,10 @@ class Functional:
         """``x`` as a list in the order of ``model.inputs``: from a list or tuple of one item
         per input, a dict keyed by the inputs' names, or (for one input) the item itself."""
         names = self._input_names
+        if self.__dict__.get("_nested_inputs") and isinstance(x, (dict, list, tuple)) and not (
+                isinstance(x, (list, tuple)) and len(x) == len(names)
+                and not any(isinstance(v, (dict, list, tuple)) for v in x)):
+            return _flatten_like(self._input_struct, x, where, argument)  # (else: flat)
         if isinstance(x, dict):
             missing = [name for name in names if name not in x]
             if missing:
@@ -373,6 +380,61 @@ class Functional:
                 f"{where}(x): every input must have the same number of samples (one row per "
                 f"sample); given {counts}.")
         return arrays
+
+
+def is_nested_struct(inputs) -> bool:
+    """Whether a model's inputs nest: a dict or list holding dicts, lists or tuples."""
+    values = inputs.values() if isinstance(inputs, dict) else (
+        inputs if isinstance(inputs, (list, tuple)) else ())
+    return any(isinstance(v, (dict, list, tuple)) for v in values)
+
+
+def flatten_struct(struct) -> list:
+    """The leaves of nested dicts (keys sorted, as Keras's tree) and lists, in order."""
+    if isinstance(struct, dict):
+        return [leaf for key in sorted(struct) for leaf in flatten_struct(struct[key])]
+    if isinstance(struct, (list, tuple)):
+        return [leaf for item in struct for leaf in flatten_struct(item)]
+    return [struct]
+
+
+def pack_struct(struct, flat: list):
+    """``flat`` (one value a leaf, in flatten_struct's order) in the structure of ``struct``."""
+    values = iter(flat)
+
+    def build(item):
+        if isinstance(item, dict):
+            built = {key: build(item[key]) for key in sorted(item)}
+            return {key: built[key] for key in item}
+        if isinstance(item, (list, tuple)):
+            return type(item)(build(part) for part in item)
+        return next(values)
+
+    return build(struct)
+
+
+def _flatten_like(struct, x, where: str, path: str) -> list:
+    """``x``, nested as the model's inputs are, as the list of its leaves in the order of
+    ``model.inputs``; a missing key or a list of another length raises naming where."""
+    if isinstance(struct, dict):
+        if not isinstance(x, dict):
+            raise ValueError(f"{where}({path}): expected a dict with the keys "
+                             f"{sorted(struct)}, as the model's inputs nest; given "
+                             f"{type(x).__name__}.")
+        missing = [key for key in sorted(struct) if key not in x]
+        if missing:
+            raise ValueError(f"{where}({path}): no value for the key {missing[0]!r}; the "
+                             f"model's inputs there have the keys {sorted(struct)}.")
+        return [leaf for key in sorted(struct)
+                for leaf in _flatten_like(struct[key], x[key], where, f"{path}[{key!r}]")]
+    if isinstance(struct, (list, tuple)):
+        if not isinstance(x, (list, tuple)) or len(x) != len(struct):
+            raise ValueError(f"{where}({path}): expected a list of {len(struct)} items, as the "
+                             f"model's inputs nest; given {type(x).__name__}"
+                             + (f" of {len(x)}" if isinstance(x, (list, tuple)) else "") + ".")
+        return [leaf for i, item in enumerate(struct)
+                for leaf in _flatten_like(item, x[i], where, f"{path}[{i}]")]
+    return [x]
 
 
 def _one_input_in_list(x, layer: InputLayer) -> bool:

@@ -720,6 +720,11 @@ class _Writer:
         ins = history[:len(inputs)]
         outs = [history[slot] for slot in outputs]
         struct = model._input_struct if model._graph is not None else None
+        if model.__dict__.get("_nested_inputs"):
+            raise self.refuse(f"{where}: the model's inputs", (
+                "nest (a dict or list of Inputs inside the dict or list given to Model), and "
+                "numnet writes one level of them. Save the weights "
+                "(model.save_weights('model.weights.h5')) and rebuild the model in code"))
         if isinstance(struct, dict):
             input_layers = dict(zip(struct, ins, strict=True))
         elif isinstance(struct, (list, tuple)):

@@ -229,6 +229,13 @@ def _graph_config(model, where: str) -> dict:
         dtypes.append(getattr(layer, "compute_dtype", dtypes[parents[0]]))
     inputs = history[:len(model._input_layers)]
     struct = model._input_struct
+    if model.__dict__.get("_nested_inputs"):
+        raise ValueError(
+            f"{where}: "
+            "the model's inputs nest (a dict or list of Inputs inside the dict or list given "
+            "to Model), and a model file holds one level of them. Save the weights "
+            "(model.save_weights('model.weights.h5')) and rebuild the model in code, or give "
+            "Model a flat dict of Inputs.")
     outputs = [history[slot] for slot in model._output_slots]
     return {"name": model.name, "trainable": model.trainable,
             "layers": [entries[id(layer)] for layer in listed],
