@@ -326,3 +326,21 @@ def test_stateless_outputs_are_off_the_tape_and_keep_their_mask():
     assert out.parents == () and not out.requires_grad
     np.testing.assert_array_equal(np.asarray(out._keras_mask), [True, False])
     np.testing.assert_allclose(out.numpy(), model(x).numpy(), rtol=1e-6)
+
+
+def test_stateless_apply_of_a_loss_scale_optimizer_keeps_its_scale():
+    def make():
+        return numnet.optimizers.LossScaleOptimizer(
+            numnet.optimizers.SGD(0.1, momentum=0.9), dynamic_growth_steps=1)
+
+    w, reference = numnet.Variable(np.ones(2, "float32")), numnet.Variable(np.ones(2, "float32"))
+    optimizer, stateful = make(), make()
+    optimizer.build([w])
+    grads = [np.full(2, 32768.0, "float32")]  # the loss scaled by 2^15: the gradient is 1
+    (value,), state = optimizer.stateless_apply(_values(optimizer.variables), grads, [w.value])
+    stateful.apply(grads, [reference])
+    np.testing.assert_allclose(value, [0.9, 0.9], rtol=1e-6)
+    np.testing.assert_array_equal(value, reference.numpy())
+    assert _same(state, _values(stateful.variables))
+    assert optimizer.dynamic_scale == 32768.0 and stateful.dynamic_scale == 65536.0
+    np.testing.assert_array_equal(w.numpy(), [1.0, 1.0])

@@ -84,19 +84,27 @@ def _detached(value):
 def stateless_apply(optimizer, optimizer_variables, grads, trainable_variables):
     """``optimizer.apply(grads)`` on the given values (see ``Optimizer.stateless_apply``):
     ``(new trainable values, new optimizer values)``; the optimizer's state (its slots, its
-    iterations and step count) and the variables it was built on are as before."""
+    iterations and step count, the optimizers it wraps) and the variables it was built on are
+    as before."""
     where = f"{type(optimizer).__name__}.stateless_apply"
-    variables = list(getattr(optimizer, "_built_variables", ()))
+    variables = _built_on(optimizer)
+    if not variables and "_inner" in vars(optimizer):
+        raise ValueError(
+            f"{where}: a MultiOptimizer does not keep the variables it was built on in one "
+            "order, so their values cannot be matched to them; use "
+            "optimizer.apply(grads, variables), or one optimizer.")
     if not getattr(optimizer, "built", False) or not variables:
         raise ValueError(
             f"{where}: the optimizer is not built, so it has no state to give values for; "
             "call optimizer.build(model.trainable_variables) first.")
-    for option in ("use_ema", "gradient_accumulation_steps"):
-        if getattr(optimizer, option, None):
-            raise ValueError(
-                f"{where}: {option}={getattr(optimizer, option)!r} keeps state that "
-                "optimizer.variables does not list, so it cannot be given as values; use "
-                "optimizer.apply(grads, variables), or an optimizer without it.")
+    held = _optimizers(optimizer)
+    for inner in held:
+        for option in ("use_ema", "gradient_accumulation_steps"):
+            if vars(inner).get(option):
+                raise ValueError(
+                    f"{where}: {option}={vars(inner)[option]!r} keeps state that "
+                    "optimizer.variables does not list, so it cannot be given as values; use "
+                    "optimizer.apply(grads, variables), or an optimizer without it.")
     state = optimizer.variables
     trainable_values = check_values(where, "trainable_variables", variables,
                                     trainable_variables,
@@ -108,47 +116,79 @@ def stateless_apply(optimizer, optimizer_variables, grads, trainable_variables):
         raise ValueError(
             f"{where}(grads): expected {len(variables)} gradients, one per variable the "
             f"optimizer was built on, given {len(grads)}.")
-    saved = _optimizer_state(optimizer, variables)
+    saved = [_optimizer_state(inner) for inner in held]
+    values = [variable.value.copy() for variable in variables]
     try:
         for variable, value in zip(variables, trainable_values, strict=True):
             variable.value[...] = value
         for variable, value in zip(state, state_values, strict=True):
             variable.value[...] = value
-        optimizer._step = int(optimizer.iterations.value)
+        for inner in held:  # the step count the schedules and bias corrections read
+            if "_step" in vars(inner) and "_iterations" in vars(inner):
+                inner._step = int(inner._iterations.value)
         optimizer.apply(grads, variables)
         new_trainable = [variable.value.copy() for variable in variables]
         new_state = [variable.value.copy() for variable in optimizer.variables]
     finally:
-        _restore(optimizer, variables, saved)
+        for variable, value in zip(variables, values, strict=True):
+            variable.value[...] = value
+        for inner, kept in zip(held, saved, strict=True):
+            _restore(inner, kept)
     return new_trainable, new_state
 
 
-def _optimizer_state(optimizer, variables) -> dict:
-    """Copies of everything a step changes: the variables' values, the slots by name (scratch
-    arrays too), the optimizer's own variables, iterations and the step count."""
+def _built_on(optimizer) -> list:
+    """The variables ``build`` was given, in its order (a wrapper's: its inner optimizer's)."""
+    found = vars(optimizer).get("_built_variables")
+    if found is None and "inner_optimizer" in vars(optimizer):
+        return _built_on(optimizer.inner_optimizer)
+    return list(found or ())
+
+
+def _optimizers(optimizer) -> list:
+    """``optimizer`` and the optimizers it wraps (a LossScaleOptimizer's inner one, a
+    MultiOptimizer's), each once."""
+    out, stack = [], [optimizer]
+    while stack:
+        current = stack.pop()
+        if any(current is seen for seen in out):
+            continue
+        out.append(current)
+        own = vars(current)
+        stack.extend([*own.get("_inner", ()),
+                      *([own["inner_optimizer"]] if "inner_optimizer" in own else [])])
+    return out
+
+
+def _optimizer_state(optimizer) -> dict:
+    """Copies of what a step changes in ``optimizer``: its slots by name (scratch arrays too),
+    its own variables, iterations, and its attributes that hold plain numbers (the step count,
+    a loss scale)."""
+    own = vars(optimizer)
     return {
-        "values": [variable.value.copy() for variable in variables],
         "slots": {uid: {name: array.copy() for name, array in slots.items()}
-                  for uid, slots in optimizer._slots.items()},
-        "own": [variable.value.copy() for variable in optimizer._own_variables],
-        "iterations": optimizer.iterations.value.copy(),
-        "step": optimizer._step,
+                  for uid, slots in own.get("_slots", {}).items()},
+        "own": [variable.value.copy() for variable in own.get("_own_variables", ())],
+        "iterations": (own["_iterations"].value.copy() if "_iterations" in own else None),
+        "numbers": {key: value for key, value in own.items()
+                    if type(value) in (int, float)},
     }
 
 
-def _restore(optimizer, variables, saved: dict) -> None:
+def _restore(optimizer, saved: dict) -> None:
     """Put back ``_optimizer_state``'s copies (into the arrays the optimizer holds now: a step
     may have moved its variables and slots into one flat array)."""
-    for variable, value in zip(variables, saved["values"], strict=True):
-        variable.value[...] = value
-    for uid, slots in optimizer._slots.items():
+    own = vars(optimizer)
+    for uid, slots in own.get("_slots", {}).items():
         for name, value in saved["slots"].get(uid, {}).items():
             if name in slots:
                 slots[name][...] = value
-    for variable, value in zip(optimizer._own_variables, saved["own"], strict=False):
+    for variable, value in zip(own.get("_own_variables", ()), saved["own"], strict=False):
         variable.value[...] = value
-    optimizer.iterations.value[...] = saved["iterations"]
-    optimizer._step = saved["step"]
+    if saved["iterations"] is not None:
+        own["_iterations"].value[...] = saved["iterations"]
+    for key, value in saved["numbers"].items():
+        setattr(optimizer, key, value)
 
 
 __all__ = ["stateless_apply", "stateless_call"]
