@@ -409,7 +409,7 @@ def test_losses_compute_16_bit_predictions_in_their_dtype():
     assert mse(y_true, y_pred).dtype == np.float32
     pred = numnet.Tensor(np.full((4, 1), 0.25, "float16"))
     assert mse.reduced(y_true, pred).dtype == np.float32
-    assert numnet.losses.get("mse").reduced(y_true, pred).dtype == np.float32  # a function
+    assert numnet.losses.loss_object("mse").reduced(y_true, pred).dtype == np.float32
     assert mse._in_loss_dtype(pred).dtype == np.float32
     half = numnet.losses.MeanSquaredError(dtype="float16")  # a float16 loss keeps them
     assert half._in_loss_dtype(pred) is pred
