@@ -350,3 +350,17 @@ def test_same_arrays_as_tensorflows_legacy_generator():
         (xa, ya), (xb, yb) = next(theirs), next(ours)
         np.testing.assert_array_equal(ya, yb)
         np.testing.assert_allclose(xb, xa, atol=1e-5)
+
+
+def test_tf_keras_import_path_gives_the_same_classes():
+    """from tensorflow.keras.preprocessing.image import ... under numnet: one module, so its
+    iterators are numnet's PyDatasets (a second copy made fit read them as endless streams)."""
+    from numnet.keras.preprocessing import image as via_keras
+    from numnet.keras.preprocessing.image import ImageDataGenerator as Generator
+    from numnet.keras.preprocessing.text import Tokenizer
+
+    from numnet.data.py_dataset import PyDataset
+
+    assert Generator is ImageDataGenerator and via_keras is numnet.preprocessing.image
+    assert Tokenizer is numnet.preprocessing.text.Tokenizer
+    assert isinstance(Generator().flow(np.zeros((2, 2, 2, 1))), PyDataset)

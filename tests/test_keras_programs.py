@@ -343,6 +343,24 @@ EXPECTED = {
         "accuracy": (0.7, 1.0), "loss_3": (None, of("loss_0", 0.8))},
     # 90 PNG files, 30 a class: 72 for training in 9 batches of 8, 18 for validation in 3;
     # the labels 0, 1, 2 of 30 files each sum to 90
+    # 48 training and 16 validation PNGs of two classes (cats reddish, dogs bluish); the
+    # generators' attributes by hand; the CNN separates the tints, augmented or not; the
+    # unaugmented run from NumPy weights falls; the transforms of one image are TensorFlow's
+    "tf_image_data_generator": {
+        **{key: (value, value) for key, value in (
+            ("cats_index", 0), ("dogs_index", 1), ("train_samples", 48),
+            ("validation_samples", 16), ("train_batches", 6), ("dog_labels", 8),
+            ("first_file_is_cat", 1), ("batch_rows", 8), ("batch_height", 24),
+            ("batch_channels", 3), ("batch_in_unit_range", 1), ("epochs_run", 8),
+            ("predict_rows", 16), ("flow_batch_rows", 16), ("flow_weight_sum", 0),
+            ("seeded_params_reapplied", 1), ("standardized_max", 1))},
+        "validation_pixel_sum": (3000, 12000), "aug_loss_last": (None, of("aug_loss_first", 0.5)),
+        "aug_acc_last": (0.9, 1.0), "aug_val_acc_last": (0.9, 1.0), "aug_eval_acc": (0.9, 1.0),
+        "predict_matches_labels": (0.9, 1.0), "exact_loss_3": (None, of("exact_loss_0", 0.5)),
+        "feature_mean_red": (90, 180), "feature_mean_blue": (90, 180),
+        "feature_std_green": (20, 100), "flow_loss_last": (None, of("flow_loss_first", 0.5)),
+        "flow_accuracy": (0.9, 1.0), "seeded_params_theta": (-40, 40),
+        "explicit_corner": (0, 255)},
     "tf_load_images": {
         **{key: (value, value) for key, value in (
             ("image_count", 90), ("rose_is_rgb", 1), ("class_names_sorted", 1),
@@ -1687,6 +1705,26 @@ KERAS_TOLERANCE = {
     # TensorFlow's; the shuffles and the initial weights are each framework's own. TensorFlow
     # decodes JPEG with libjpeg's fast integer IDCT (dct_method ''), Pillow with the accurate
     # one: the photo's mean is compared loosely (TensorFlow's own INTEGER_ACCURATE agrees)
+    # the generators' files, batches, statistics and one image's transforms are TensorFlow's
+    # (both draw from np.random); the unaugmented run from NumPy weights follows TensorFlow's
+    # losses; the augmented runs (TensorFlow's fit peeks at batches, so its draws shift) and
+    # the adam run from the model's own initial weights are compared by level
+    "tf_image_data_generator": {
+        **{key: ("abs", 0) for key in (
+            "cats_index", "dogs_index", "train_samples", "validation_samples", "train_batches",
+            "dog_labels", "first_file_is_cat", "batch_rows", "batch_height", "batch_channels",
+            "batch_in_unit_range", "epochs_run", "predict_rows", "flow_batch_rows",
+            "flow_weight_sum", "seeded_params_reapplied", "standardized_max")},
+        **{key: ("rel", 1e-5) for key in (
+            "validation_pixel_sum", "feature_mean_red", "feature_mean_blue",
+            "feature_std_green", "random_transform_sum", "seeded_params_theta",
+            "explicit_transform_sum", "explicit_corner")},
+        **{key: ("rel", 1e-4) for key in (
+            "exact_loss_0", "exact_loss_1", "exact_loss_2", "exact_loss_3", "exact_eval_loss")},
+        "aug_acc_last": ("abs", 0.15), "aug_val_acc_last": ("abs", 0.15),
+        "aug_eval_acc": ("abs", 0.15), "predict_matches_labels": ("abs", 0.15),
+        "flow_accuracy": ("abs", 0.15), "aug_loss_first": ("abs", 0.4),
+        "flow_loss_first": ("abs", 0.4)},
     "tf_load_images": {
         **{key: ("abs", 0) for key in (
             "image_count", "train_batches", "val_batches", "batch_shape_sum",

@@ -70,7 +70,8 @@ for _name in ("boston_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", 
               "reuters"):
     _sys.modules[f"{__name__}.keras.datasets.{_name}"] = getattr(datasets, _name)
 _sys.modules[f"{__name__}.keras.optimizers.schedules"] = optimizers.schedules
-_sys.modules[f"{__name__}.keras.preprocessing.sequence"] = preprocessing.sequence
+for _name in ("image", "sequence", "text"):  # else a second copy of the module is loaded
+    _sys.modules[f"{__name__}.keras.preprocessing.{_name}"] = getattr(preprocessing, _name)
 
 
 # TensorFlow's names around a Keras model (tf.constant, tf.reduce_mean, tf.float32, tf.math,
