@@ -247,25 +247,4 @@ def smart_resize(x, size, interpolation: str = "bilinear", data_format="channels
     return out
 
 
-# tf.keras's ImageDataGenerator and its helpers (tf.keras.preprocessing.image.*)
-from .image_data_generator import (  # noqa: E402
-    DirectoryIterator,
-    ImageDataGenerator,
-    Iterator,
-    NumpyArrayIterator,
-    apply_affine_transform,
-    apply_brightness_shift,
-    apply_channel_shift,
-    random_brightness,
-    random_channel_shift,
-    random_rotation,
-    random_shear,
-    random_shift,
-    random_zoom,
-)
-
-__all__ = ["DirectoryIterator", "ImageDataGenerator", "Iterator", "NumpyArrayIterator",
-           "apply_affine_transform", "apply_brightness_shift", "apply_channel_shift",
-           "array_to_img", "img_to_array", "load_img", "random_brightness",
-           "random_channel_shift", "random_rotation", "random_shear", "random_shift",
-           "random_zoom", "save_img", "smart_resize"]
+__all__ = ["array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"]

@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from ..data.py_dataset import PyDataset
+from .image import array_to_img, img_to_array, load_img
 
 IMAGE_FORMATS = ("png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff")
 _FILL_MODES = ("constant", "nearest", "reflect", "wrap")
@@ -331,8 +332,6 @@ def apply_brightness_shift(x, brightness, scale=True):
     """
     from PIL import ImageEnhance
 
-    from .image import array_to_img, img_to_array
-
     low, high = np.min(x), np.max(x)
     outside = bool(low < 0 or high > 255)
     img = array_to_img(x, data_format="channels_last", scale=outside or scale)
@@ -556,8 +555,6 @@ class NumpyArrayIterator(Iterator):
 
 
 def _save_batch(batch_x, index_array, data_format, directory, prefix, file_format, hash_top):
-    from .image import array_to_img
-
     for i, j in enumerate(index_array):
         img = array_to_img(batch_x[i], data_format, scale=True)
         name = f"{prefix}_{j}_{np.random.randint(hash_top)}.{file_format}"
@@ -669,8 +666,6 @@ class DirectoryIterator(Iterator):
         return None
 
     def _get_batches_of_transformed_samples(self, index_array):
-        from .image import img_to_array, load_img
-
         gen = self.image_data_generator
         batch_x = np.zeros((len(index_array),) + self.image_shape, dtype=self.dtype)
         for i, j in enumerate(index_array):
