@@ -364,3 +364,36 @@ def test_tf_keras_import_path_gives_the_same_classes():
     assert Generator is ImageDataGenerator and via_keras is numnet.preprocessing.image
     assert Tokenizer is numnet.preprocessing.text.Tokenizer
     assert isinstance(Generator().flow(np.zeros((2, 2, 2, 1))), PyDataset)
+
+
+def test_flow_from_dataframe_class_modes(tmp_path):
+    pd = pytest.importorskip("pandas")
+    image = pytest.importorskip("PIL.Image")
+    for i in range(4):
+        image.fromarray(np.full((2, 3, 3), 20 * i, "uint8")).save(tmp_path / f"{i}.png")
+    df = pd.DataFrame({"filename": ["0.png", "1.png", "2.png", "3.png", "missing.png"],
+                       "class": ["dog", "cat", "dog", "bird", "cat"],
+                       "tags": [["cat", "dog"], ["dog"], ["cat"], ["bird"], ["cat"]],
+                       "w": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    gen = ImageDataGenerator(rescale=0.5)
+    with pytest.warns(UserWarning, match="1 row"):
+        it = gen.flow_from_dataframe(df, str(tmp_path), target_size=(2, 3), batch_size=4,
+                                     shuffle=False, class_mode="sparse", weight_col="w")
+    assert it.class_indices == {"bird": 0, "cat": 1, "dog": 2} and it.samples == 4
+    assert it.filenames == ["0.png", "1.png", "2.png", "3.png"]
+    xb, yb, wb = it[0]
+    np.testing.assert_array_equal(yb, [2, 1, 2, 0])
+    np.testing.assert_array_equal(wb, [1, 2, 3, 4])
+    np.testing.assert_allclose(xb[:, 0, 0, 0], [0, 10, 20, 30])
+    multi = gen.flow_from_dataframe(df.iloc[:4], str(tmp_path), y_col="tags",
+                                    target_size=(2, 3), shuffle=False, validate_filenames=False)
+    np.testing.assert_array_equal(multi[0][1], [[0, 1, 1], [0, 0, 1], [0, 1, 0],
+                                                    [1, 0, 0]])
+    kept = gen.flow_from_dataframe(df.iloc[:4], str(tmp_path), target_size=(2, 3),
+                                   classes=["dog", "cat"], shuffle=False)
+    assert kept.class_indices == {"dog": 0, "cat": 1} and kept.samples == 3
+    raw = gen.flow_from_dataframe(df.iloc[:4], str(tmp_path), y_col="w", class_mode="raw",
+                                  target_size=(2, 3), shuffle=False)
+    np.testing.assert_array_equal(raw[0][1], [1, 2, 3, 4])
+    with pytest.raises(ValueError, match="2 classes"):
+        gen.flow_from_dataframe(df.iloc[:4], str(tmp_path), class_mode="binary")

@@ -592,42 +592,14 @@ class DirectoryIterator(Iterator):
                  save_format="png", follow_links=False, subset=None, interpolation="nearest",
                  keep_aspect_ratio=False, dtype=None):
         where = "flow_from_directory"
-        data_format = _config_data_format(data_format, where)
-        if color_mode not in ("rgb", "rgba", "grayscale"):
-            raise ValueError(f"{where}(color_mode): expected 'rgb', 'rgba' or 'grayscale', "
-                             f"given {color_mode!r}.")
-        if class_mode not in self.allowed_class_modes:
-            raise ValueError(f"{where}(class_mode): expected one of {self.allowed_class_modes}, "
-                             f"given {class_mode!r}.")
+        self._set_processing(where, image_data_generator, target_size, color_mode, data_format,
+                             class_mode, save_to_dir, save_prefix, save_format, subset,
+                             interpolation, keep_aspect_ratio, dtype)
         if not os.path.isdir(directory):
             raise FileNotFoundError(f"{where}(directory): {directory!r} is not a directory; "
                                     "expected a folder with one subfolder of images per class.")
-        self.image_data_generator = image_data_generator
-        self.target_size = tuple(target_size)
-        self.keep_aspect_ratio = keep_aspect_ratio
-        self.color_mode = color_mode
-        self.data_format = data_format
-        channels = {"rgb": 3, "rgba": 4, "grayscale": 1}[color_mode]
-        self.image_shape = (self.target_size + (channels,) if data_format == "channels_last"
-                            else (channels,) + self.target_size)
-        self.save_to_dir = save_to_dir
-        self.save_prefix = save_prefix
-        self.save_format = save_format
-        self.interpolation = interpolation
-        if subset is None:
-            split = None
-        elif subset == "validation":
-            split = (0, image_data_generator._validation_split)
-        elif subset == "training":
-            split = (image_data_generator._validation_split, 1)
-        else:
-            raise ValueError(f"{where}(subset): expected 'training' or 'validation', given "
-                             f"{subset!r}.")
-        self.split = split
-        self.subset = subset
+        split = self.split
         self.directory = directory
-        self.class_mode = class_mode
-        self.dtype = _floatx(dtype)
         if not classes:
             classes = [d for d in sorted(os.listdir(directory))
                        if os.path.isdir(os.path.join(directory, d))]
@@ -649,6 +621,41 @@ class DirectoryIterator(Iterator):
         print(f"Found {self.samples} images belonging to {self.num_classes} classes.")
         self._filepaths = [os.path.join(directory, f) for f in self.filenames]
         super().__init__(self.samples, batch_size, shuffle, seed)
+
+    def _set_processing(self, where, image_data_generator, target_size, color_mode,
+                        data_format, class_mode, save_to_dir, save_prefix, save_format, subset,
+                        interpolation, keep_aspect_ratio, dtype):
+        data_format = _config_data_format(data_format, where)
+        if color_mode not in ("rgb", "rgba", "grayscale"):
+            raise ValueError(f"{where}(color_mode): expected 'rgb', 'rgba' or 'grayscale', "
+                             f"given {color_mode!r}.")
+        if class_mode not in self.allowed_class_modes:
+            raise ValueError(f"{where}(class_mode): expected one of {self.allowed_class_modes}, "
+                             f"given {class_mode!r}.")
+        self.image_data_generator = image_data_generator
+        self.target_size = tuple(target_size)
+        self.keep_aspect_ratio = keep_aspect_ratio
+        self.color_mode = color_mode
+        self.data_format = data_format
+        channels = {"rgb": 3, "rgba": 4, "grayscale": 1}[color_mode]
+        self.image_shape = (self.target_size + (channels,) if data_format == "channels_last"
+                            else (channels,) + self.target_size)
+        self.save_to_dir = save_to_dir
+        self.save_prefix = save_prefix
+        self.save_format = save_format
+        self.interpolation = interpolation
+        if subset is None:
+            self.split = None
+        elif subset == "validation":
+            self.split = (0, image_data_generator._validation_split)
+        elif subset == "training":
+            self.split = (image_data_generator._validation_split, 1)
+        else:
+            raise ValueError(f"{where}(subset): expected 'training' or 'validation', given "
+                             f"{subset!r}.")
+        self.subset = subset
+        self.class_mode = class_mode
+        self.dtype = _floatx(dtype)
 
     @property
     def filepaths(self):
@@ -683,15 +690,147 @@ class DirectoryIterator(Iterator):
         if self.save_to_dir:
             _save_batch(batch_x, index_array, self.data_format, self.save_to_dir,
                         self.save_prefix, self.save_format, 10**7)
-        if self.class_mode == "input":
-            return batch_x, batch_x.copy()
-        if self.class_mode in ("binary", "sparse"):
-            return batch_x, self.classes[index_array].astype(self.dtype)
-        if self.class_mode == "categorical":
-            batch_y = np.zeros((len(batch_x), self.num_classes), dtype=self.dtype)
-            batch_y[np.arange(len(batch_x)), self.classes[index_array]] = 1.0
+        mode = self.class_mode
+        if mode == "input":
+            batch_y = batch_x.copy()
+        elif mode in ("binary", "sparse"):
+            batch_y = np.asarray([self.classes[j] for j in index_array], dtype=self.dtype)
+        elif mode == "categorical":
+            batch_y = np.zeros((len(batch_x), len(self.class_indices)), dtype=self.dtype)
+            for i, j in enumerate(index_array):
+                batch_y[i, self.classes[j]] = 1.0    # a list of classes: multi-label
+        elif mode == "multi_output":
+            batch_y = [target[index_array] for target in self.labels]
+        elif mode == "raw":
+            batch_y = self.labels[index_array]
+        else:
+            return batch_x
+        weights = self.sample_weight
+        if weights is None:
             return batch_x, batch_y
-        return batch_x
+        return batch_x, batch_y, weights[index_array]
+
+
+class DataFrameIterator(DirectoryIterator):
+    """Batches of the images named in a pandas DataFrame (made by
+    ``ImageDataGenerator.flow_from_dataframe``).
+
+    Attributes:
+        class_indices: {class name: index} (the y_col values sorted, unless ``classes`` was
+            given), for class modes "binary", "sparse" and "categorical".
+        classes: the class index of every row (a list; a list of indices for a row whose
+            y_col holds a list of classes).
+        filenames: the x_col values of the rows kept; filepaths: joined to ``directory``.
+        samples: the number of rows kept.
+    """
+
+    allowed_class_modes = ("binary", "categorical", "input", "multi_output", "raw", "sparse",
+                           None)
+
+    def __init__(self, dataframe, directory, image_data_generator, x_col="filename",
+                 y_col="class", weight_col=None, target_size=(256, 256), color_mode="rgb",
+                 classes=None, class_mode="categorical", batch_size=32, shuffle=True, seed=None,
+                 data_format=None, save_to_dir=None, save_prefix="", save_format="png",
+                 subset=None, interpolation="nearest", keep_aspect_ratio=False, dtype=None,
+                 validate_filenames=True):
+        where = "flow_from_dataframe"
+        self._set_processing(where, image_data_generator, target_size, color_mode, data_format,
+                             class_mode, save_to_dir, save_prefix, save_format, subset,
+                             interpolation, keep_aspect_ratio, dtype)
+        df = dataframe.copy()
+        self.directory = directory or ""
+        labelled = class_mode not in ("input", "multi_output", "raw", None)
+        self._check_columns(df, x_col, y_col, weight_col, classes, where)
+        if validate_filenames:
+            paths = df[x_col].map(lambda name: os.path.join(self.directory, name))
+            valid = paths.map(lambda path: path.lower().endswith(IMAGE_FORMATS)
+                              and os.path.isfile(path))
+            if (~valid).sum():
+                warnings.warn(f"{where}: {int((~valid).sum())} row(s) of x_col={x_col!r} name no "
+                              "image file (missing, or not .png/.jpg/...); they are left out.",
+                              stacklevel=3)
+            df = df[valid]
+        if labelled:
+            df, classes = self._keep_classes(df, y_col, classes)
+            self.class_indices = dict(zip(classes, range(len(classes))))
+            self.num_classes = len(classes)
+        if self.split:
+            count = len(df)
+            df = df.iloc[int(self.split[0] * count): int(self.split[1] * count)]
+        if labelled:
+            self.classes = [[self.class_indices[c] for c in label]
+                            if isinstance(label, (list, tuple)) else self.class_indices[label]
+                            for label in df[y_col]]
+        self.filenames = df[x_col].tolist()
+        self._sample_weight = df[weight_col].values if weight_col else None
+        if class_mode == "multi_output":
+            self._targets = [np.array(df[col].tolist()) for col in y_col]
+        elif class_mode == "raw":
+            self._targets = df[y_col].values
+        self.samples = len(self.filenames)
+        checked = "validated" if validate_filenames else "non-validated"
+        tail = f" belonging to {self.num_classes} classes" if labelled else ""
+        print(f"Found {self.samples} {checked} image filenames{tail}.")
+        self._filepaths = [os.path.join(self.directory, f) for f in self.filenames]
+        Iterator.__init__(self, self.samples, batch_size, shuffle, seed)
+
+    def _check_columns(self, df, x_col, y_col, weight_col, classes, where):
+        mode = self.class_mode
+        if mode == "multi_output" and not isinstance(y_col, list):
+            raise TypeError(f"{where}(y_col): class_mode='multi_output' needs a list of "
+                            f"columns, given {type(y_col).__name__}.")
+        if not all(isinstance(v, str) for v in df[x_col]):
+            raise TypeError(f"{where}(x_col): every value of column {x_col!r} must be a file "
+                            "name (a string).")
+        if mode in ("binary", "sparse") and not all(isinstance(v, str) for v in df[y_col]):
+            raise TypeError(f"{where}(y_col): with class_mode={mode!r} the values of column "
+                            f"{y_col!r} must be class names (strings).")
+        if mode == "binary":
+            count = len(set(classes)) if classes else df[y_col].nunique()
+            if count != 2:
+                raise ValueError(f"{where}(class_mode): 'binary' needs 2 classes, found {count}; "
+                                 "use class_mode='categorical' for more.")
+        if mode == "categorical" and not all(isinstance(v, (str, list, tuple))
+                                             for v in df[y_col]):
+            raise TypeError(f"{where}(y_col): with class_mode='categorical' the values of "
+                            f"column {y_col!r} must be class names or lists of them.")
+        if classes and mode in ("input", "multi_output", "raw", None):
+            warnings.warn(f"{where}(classes): ignored with class_mode={mode!r}.", stacklevel=4)
+        if weight_col and not np.issubdtype(df[weight_col].dtype, np.number):
+            raise TypeError(f"{where}(weight_col): column {weight_col!r} must be numeric.")
+
+    @staticmethod
+    def _keep_classes(df, y_col, classes):
+        """The rows with a class in ``classes`` (each row's list cut to them), and the classes
+        (those given, in order, or every class found, sorted)."""
+        df = df.copy()
+        if classes:
+            classes = list(dict.fromkeys(classes))
+
+            def keep(label):
+                if isinstance(label, (list, tuple)):
+                    return [c for c in label if c in classes] or None
+                return label if label in classes else None
+
+            df[y_col] = df[y_col].map(keep)
+        else:
+            found = set()
+            for label in df[y_col]:
+                found.update(label if isinstance(label, (list, tuple)) else [label])
+            classes = sorted(found)
+        return df.dropna(subset=[y_col]), classes
+
+    @property
+    def labels(self):
+        """The targets of every row: the class indices, or the raw / multi-output values."""
+        if self.class_mode in ("multi_output", "raw"):
+            return self._targets
+        return self.classes
+
+    @property
+    def sample_weight(self):
+        """The weight_col values of the rows kept, or None."""
+        return self._sample_weight
 
 
 # ----------------------------------------------------------------------------- the generator
@@ -934,6 +1073,66 @@ class ImageDataGenerator:
             follow_links=follow_links, subset=subset, interpolation=interpolation,
             dtype=self.dtype)
 
+    def flow_from_dataframe(self, dataframe, directory=None, x_col="filename", y_col="class",
+                            weight_col=None, target_size=(256, 256), color_mode="rgb",
+                            classes=None, class_mode="categorical", batch_size=32, shuffle=True,
+                            seed=None, save_to_dir=None, save_prefix="", save_format="png",
+                            subset=None, interpolation="nearest", validate_filenames=True,
+                            **kwargs):
+        """Batches of transformed images named in a pandas DataFrame.
+
+        Args:
+            dataframe: a pandas DataFrame with a column of file names (x_col) and, for the
+                labelled class modes, a column of labels (y_col).
+            directory: the folder the names are relative to, or None (they are paths).
+                Defaults to None.
+            x_col: the column of file names. Defaults to "filename".
+            y_col: the column of labels (a list of columns for "multi_output"). Defaults to
+                "class".
+            weight_col: a numeric column of sample weights, or None. Defaults to None.
+            target_size, color_mode, batch_size, shuffle, seed, save_to_dir, save_prefix,
+                save_format, subset, interpolation: as ``flow_from_directory``.
+            classes: the class names to keep, in the order of their indices, or None (every
+                class found, sorted). Defaults to None.
+            class_mode: "categorical" (one-hot; a list of classes in a row gives a multi-hot
+                row), "binary" or "sparse" (the class index), "raw" (y_col's values as they
+                are), "multi_output" (one array per column of y_col), "input" or None.
+                "other" is read as "raw". Defaults to "categorical".
+            validate_filenames: leave out rows whose file is missing or not an image, with a
+                warning. Defaults to True.
+
+        Returns:
+            A DataFrameIterator (a PyDataset) with ``class_indices``, ``classes``,
+            ``filenames``, ``samples``.
+
+        Raises:
+            TypeError: a column of the wrong kind (names not strings, weights not numbers).
+            ValueError: class_mode="binary" without exactly 2 classes; an unknown class_mode,
+                color_mode or subset.
+
+        Example::
+
+            df = pandas.DataFrame({"filename": ["a.png", "b.png"], "class": ["cat", "dog"]})
+            it = ImageDataGenerator(rescale=1 / 255).flow_from_dataframe(
+                df, "images/", target_size=(64, 64), class_mode="binary", batch_size=2)
+            xb, yb = it[0]      # (2, 64, 64, 3), labels 0 (cat) and 1 (dog) in some order
+        """
+        for old in ("has_ext", "sort", "drop_duplicates"):
+            if old in kwargs:
+                warnings.warn(f"flow_from_dataframe({old}): deprecated and ignored.",
+                              DeprecationWarning, stacklevel=2)
+        if class_mode == "other":
+            warnings.warn("flow_from_dataframe(class_mode='other'): deprecated, read as 'raw'.",
+                          DeprecationWarning, stacklevel=2)
+            class_mode = "raw"
+        return DataFrameIterator(
+            dataframe, directory, self, x_col=x_col, y_col=y_col, weight_col=weight_col,
+            target_size=target_size, color_mode=color_mode, classes=classes,
+            class_mode=class_mode, data_format=self.data_format, batch_size=batch_size,
+            shuffle=shuffle, seed=seed, save_to_dir=save_to_dir, save_prefix=save_prefix,
+            save_format=save_format, subset=subset, interpolation=interpolation,
+            validate_filenames=validate_filenames, dtype=self.dtype)
+
     def standardize(self, x):
         """Normalise an image (or a batch) in place, as configured, and return it.
 
@@ -1141,7 +1340,8 @@ class ImageDataGenerator:
             self.zca_whitening_matrix = (u * (np.sqrt(n) / (s + self.zca_epsilon))) @ u.T
 
 
-__all__ = ["DirectoryIterator", "ImageDataGenerator", "Iterator", "NumpyArrayIterator",
+__all__ = ["DataFrameIterator", "DirectoryIterator", "ImageDataGenerator", "Iterator",
+           "NumpyArrayIterator",
            "apply_affine_transform", "apply_brightness_shift", "apply_channel_shift",
            "random_brightness", "random_channel_shift", "random_rotation", "random_shear",
            "random_shift", "random_zoom"]
