@@ -2703,10 +2703,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "tf_image_classification": "a Sequential whose first layer is a Sequential built from an "
-                               "input_shape (the tutorial's data_augmentation) is not built: "
-                               "count_params() raises 'the model is not built yet', where "
-                               "Keras builds it from the inner model's input",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "
@@ -2722,12 +2718,6 @@ DIFFERS_FROM_KERAS: dict[str, str] = {
                            "Input(dtype=tf.string).dtype == tf.string is False (the "
                            "KerasTensor's 'string' against numnet's tf.string, "
                            "numpy.dtype('O'))",
-    "tf_data_augmentation": "a Sequential called without training passes training=False to "
-                            "its layers, so RandomFlip / RandomRotation do not augment "
-                            "(Keras leaves it None and the layers' default, True, applies); "
-                            "and a Sequential given a uint8 Tensor does not cast it to float32 "
-                            "before Resizing (it does for a NumPy array), so the resized pixels "
-                            "are rounded to integers",
 }
 
 

@@ -799,3 +799,30 @@ def test_a_functional_model_takes_and_ignores_jit_compile_as_keras():
     assert model.output_shape == (None, 1)
     with pytest.raises(TypeError, match="jit_compile"):
         numnet.Model(jit_compile=False)  # a subclassed model's: refused, as in Keras
+
+
+def test_a_model_called_without_training_leaves_each_layer_its_default():
+    """``model(x)`` with no ``training`` lets each layer take its own default, as Keras does:
+    RandomFlip augments (its call defaults to training=True), Dropout does not (False); and
+    an integer Tensor given to a model whose Input is float32 is cast to float32 first, as
+    Keras converts a model's inputs to its Inputs' dtypes."""
+    numnet.utils.set_random_seed(0)
+    flip = numnet.Sequential([layers.RandomFlip("horizontal")])
+    row = np.arange(8.0).reshape(1, 2, 4, 1)
+    flipped = sum(float(np.asarray(flip(row)).ravel()[0]) != 0.0 for _ in range(40))
+    assert 5 <= flipped <= 35
+    assert all(float(np.asarray(flip(row, training=False)).ravel()[0]) == 0.0
+               for _ in range(5))
+    drop = numnet.Sequential([numnet.Input((10,)), layers.Dropout(0.5)])
+    np.testing.assert_array_equal(np.asarray(drop(np.ones((4, 10), "float32"))), 1.0)
+    image = numnet.ops.convert_to_tensor(np.array([[[[0], [255]], [[255], [0]]]], "uint8"))
+    resize = numnet.Sequential([numnet.Input((2, 2, 1)), layers.Resizing(3, 3)])
+    out = resize(image)
+    assert out.dtype == "float32"
+    np.testing.assert_allclose(np.asarray(out), np.asarray(resize(np.asarray(image))))
+
+
+def test_a_sequential_beginning_with_a_sequential_given_an_input_shape_is_built():
+    inner = numnet.Sequential([layers.Dense(4, input_shape=(3,))])
+    outer = numnet.Sequential([inner, layers.Dense(2)])
+    assert outer.input_shape == (None, 3) and outer.count_params() == 3 * 4 + 4 + 4 * 2 + 2

@@ -171,6 +171,17 @@ def _call_spec(cls) -> _CallSpec:
     return spec
 
 
+def _fits(shape, built_on) -> bool:
+    """Whether ``shape`` is one a layer built on ``built_on`` takes as it is: the same rank,
+    each axis equal where both are known."""
+    if isinstance(shape, dict) or isinstance(built_on, dict):
+        return shape == built_on
+    if len(shape) != len(built_on):
+        return False
+    return all(a is None or b is None or a == b or isinstance(a, (list, tuple))
+               for a, b in zip(shape, built_on))
+
+
 def _shape_tuple(input_shape):
     if isinstance(input_shape, dict):
         return dict(input_shape)
@@ -821,10 +832,12 @@ class Layer:
         """The output shape on ``input_shape`` of a built layer: the one of its build, or,
         for one of numnet's layers built on another shape (by hand, by ``adapt``, in another
         model), ``compute_output_shape`` of this one, as Keras computes it."""
-        if (self.input_shape is None or not _call_spec(type(self)).builtin
-                or _shape_tuple(input_shape) == _shape_tuple(self.input_shape)):
+        built_on, given = self.input_shape, _shape_tuple(input_shape)
+        if (built_on is None or self._is_model or not _call_spec(type(self)).builtin
+                or type(self).compute_output_shape is Layer.compute_output_shape
+                or _fits(given, _shape_tuple(built_on))):
             return self.output_shape
-        return self.compute_output_shape(_shape_tuple(input_shape))
+        return self.compute_output_shape(given)
 
     def __call__(self, *args, **kwargs):
         """Call the layer on a tensor (or on the structure ``call`` takes), as Keras does.

@@ -59,8 +59,12 @@ class Sequential(Model):
         if (layer.built or not self.built) and any(  # (a built model's layers are built)
                 map(operator.is_, self._layers, itertools.repeat(layer))):
             raise ValueError(f"Sequential.add: layer {layer.name!r} is already in the model.")
-        if not self._layers and self._input_layer is None and layer._declared_input_shape:
-            self._input_layer = InputLayer(batch_input_shape=layer._declared_input_shape)
+        declared = layer._declared_input_shape
+        inner = layer.__dict__.get("_input_layer") if getattr(layer, "_is_model", False) else None
+        if not declared and inner is not None and layer.__dict__.get("_graph") is None:
+            declared = inner._declared_input_shape  # (a Sequential given an input shape)
+        if not self._layers and self._input_layer is None and declared:
+            self._input_layer = InputLayer(batch_input_shape=declared)
         end = self._chain_end if self.built else None
         self._layers.append(layer)
         self.built = False
