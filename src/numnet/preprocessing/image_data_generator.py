@@ -23,23 +23,12 @@ import warnings
 import numpy as np
 
 from ..data.py_dataset import PyDataset
-from .image import array_to_img, img_to_array, load_img
+from .image import _data_format, array_to_img, img_to_array, load_img
 
 IMAGE_FORMATS = ("png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff")
 _FILL_MODES = ("constant", "nearest", "reflect", "wrap")
 # ZCA whitening builds a (features x features) matrix: refuse past this many features.
 ZCA_MAX_FEATURES = 4096
-
-
-def _config_data_format(data_format, where: str) -> str:
-    if data_format is None:
-        from ..config import image_data_format
-
-        data_format = image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"{where}(data_format): expected 'channels_last' or 'channels_first', "
-                         f"given {data_format!r}.")
-    return data_format
 
 
 def _floatx(dtype):
@@ -480,7 +469,7 @@ class NumpyArrayIterator(Iterator):
                  sample_weight=None, seed=None, data_format=None, save_to_dir=None,
                  save_prefix="", save_format="png", subset=None, ignore_class_split=False,
                  dtype=None):
-        data_format = _config_data_format(data_format, "flow")
+        data_format = _data_format(data_format, "flow")
         self.dtype = _floatx(dtype)
         if isinstance(x, (tuple, list)):
             rest = x[1] if isinstance(x[1], list) else [x[1]]
@@ -625,7 +614,7 @@ class DirectoryIterator(Iterator):
     def _set_processing(self, where, image_data_generator, target_size, color_mode,
                         data_format, class_mode, save_to_dir, save_prefix, save_format, subset,
                         interpolation, keep_aspect_ratio, dtype):
-        data_format = _config_data_format(data_format, where)
+        data_format = _data_format(data_format, where)
         if color_mode not in ("rgb", "rgba", "grayscale"):
             raise ValueError(f"{where}(color_mode): expected 'rgb', 'rgba' or 'grayscale', "
                              f"given {color_mode!r}.")
@@ -914,7 +903,7 @@ class ImageDataGenerator:
                  vertical_flip=False, rescale=None, preprocessing_function=None,
                  data_format=None, validation_split=0.0, interpolation_order=1, dtype=None):
         where = "ImageDataGenerator"
-        data_format = _config_data_format(data_format, where)
+        data_format = _data_format(data_format, where)
         self.featurewise_center = featurewise_center
         self.samplewise_center = samplewise_center
         self.featurewise_std_normalization = featurewise_std_normalization
