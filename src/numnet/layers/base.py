@@ -832,8 +832,11 @@ class Layer:
         """The output shape on ``input_shape`` of a built layer: the one of its build, or,
         for one of numnet's layers built on another shape (by hand, by ``adapt``, in another
         model), ``compute_output_shape`` of this one, as Keras computes it."""
-        built_on, given = self.input_shape, _shape_tuple(input_shape)
-        if (built_on is None or self._is_model or not _call_spec(type(self)).builtin
+        built_on = self.input_shape
+        if built_on is None or input_shape is None:
+            return self.output_shape
+        given = _shape_tuple(input_shape)
+        if (self._is_model or not _call_spec(type(self)).builtin
                 or type(self).compute_output_shape is Layer.compute_output_shape
                 or _fits(given, _shape_tuple(built_on))):
             return self.output_shape
