@@ -588,13 +588,19 @@ class Layer:
             >>> numnet.layers.Dense(2).metrics
             []
         """
+        out = self._attribute_metrics()
+        for layer in self._sublayers():
+            out += [m for m in layer.metrics if all(m is not known for known in out)]
+        return out
+
+    def _attribute_metrics(self) -> list:
+        """The Metric objects set as this object's attributes (directly, or in lists and
+        tuples), each once, in the order the attributes were set."""
         out = []
         for value in vars(self).values():
             for item in (value if type(value) in (list, tuple) else (value,)):
                 if isinstance(item, _Metric) and all(item is not m for m in out):
                     out.append(item)
-        for layer in self._sublayers():
-            out += [m for m in layer.metrics if all(m is not known for known in out)]
         return out
 
     def _flatten_layers(self, include_self: bool = True, recursive: bool = True) -> list:
@@ -1052,6 +1058,11 @@ class InputLayer(Layer):
     @property
     def dtype(self) -> str:
         """The dtype of the model's input (any dtype; the default float type unless given)."""
+        return self._input_dtype
+
+    @property
+    def input_dtype(self) -> str:
+        """The Input's dtype: what a model converts the values given for it to."""
         return self._input_dtype
 
     @dtype.setter

@@ -264,3 +264,17 @@ def check_input_shape(x: np.ndarray, expected, model_name: str, where: str) -> N
             "Reshape x (e.g. x.reshape(len(x), -1) to flatten images) or change the first "
             "layer's input_shape."
         )
+
+
+def as_input_dtype(x, layer):
+    """An integer or boolean Tensor ``x`` given to a model, cast to the float type that
+    ``layer`` takes (its Input, or a Sequential's first layer: the Input Keras builds), as Keras
+    converts a model's inputs to its Inputs' dtypes (uint8 images become float32); any other
+    ``x`` as it is."""
+    want = getattr(layer, "input_dtype", None)
+    if (isinstance(want, str) and want.startswith(("float", "bfloat"))
+            and x.value.dtype.kind in "biu"):
+        from ..autodiff import ops
+
+        return ops.cast(x, want)
+    return x

@@ -319,11 +319,8 @@ class Functional:
                 value = ops.as_tensor(_input_array(value, layer, "Model.__call__",
                                                    f"inputs[{name!r}]"))
             else:
-                value = data.adjust_input_rank(value, layer._declared_input_shape)
-                want = layer.dtype
-                if (isinstance(want, str) and want.startswith(("float", "bfloat"))
-                        and value.value.dtype.kind in "biu"):  # (as Keras converts inputs)
-                    value = ops.cast(value, want)
+                value = data.as_input_dtype(
+                    data.adjust_input_rank(value, layer._declared_input_shape), layer)
             _check_input(value, layer, name, self.name, "Model.__call__", "inputs")
             tensors.append(value)
         out = self.call(tensors, training=training)

@@ -302,8 +302,8 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             return self._call_graph(inputs, training)
         if type(inputs) in (list, tuple) and len(inputs) == 1:  # Keras takes [x] for x
             inputs = inputs[0]
-        x = _as_input_dtype(inputs, self._input_layer or (self._layers[:1] or [None])[0]) \
-            if isinstance(inputs, Tensor) else \
+        first = self._input_layer or (self._layers[0] if self._layers else None)
+        x = data.as_input_dtype(inputs, first) if isinstance(inputs, Tensor) else \
             ops.as_tensor(self._chain_x(inputs, "Model.__call__"))  # (text stays text)
         if not self.built:
             self.build((None,) + tuple(x.shape[1:]))
@@ -464,18 +464,6 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-def _as_input_dtype(x: Tensor, input_layer) -> Tensor:
-    """An integer or boolean Tensor given to a model whose Input is of a float type, cast to
-    it, as Keras converts a model's inputs to its Inputs' dtypes (uint8 images: float32); a
-    Sequential without an Input: its first layer's input dtype (the Input Keras builds)."""
-    want = getattr(input_layer, "dtype", None) if isinstance(input_layer, InputLayer) else \
-        getattr(input_layer, "input_dtype", None)
-    if (isinstance(want, str) and want.startswith(("float", "bfloat"))
-            and x.value.dtype.kind in "biu"):
-        return ops.cast(x, want)
-    return x
 
 
 def _saving():
