@@ -182,12 +182,7 @@ class Trainer:
             out += self._metrics
         known = {id(m) for m in out} | {id(self.__dict__.get("_compile_metrics"))} | {
             id(m) for m in self._metrics}
-        for value in vars(self).values():
-            for item in (value if isinstance(value, (list, tuple)) else [value]):
-                if isinstance(item, metrics_module.Metric) and id(item) not in known:
-                    known.add(id(item))
-                    out.append(item)
-        return out
+        return out + [m for m in self._attribute_metrics() if id(m) not in known]
 
     def reset_metrics(self) -> None:
         for metric in self.metrics:
