@@ -19,10 +19,8 @@ file (or, compressed, the stream read so far) really holds that many bytes, read
 chunks; a record with a wrong checksum or cut short raises ``tf.errors.DataLossError`` (also an
 OSError) naming the file, the record's index and byte offset, and what is wrong.
 
-CRC-32C is computed table-driven with NumPy: a long record (from 4 KiB) over 1 KiB lanes at
-once, the lanes' checksums then chained by a precomputed "1 KiB of zeros" map (a 10 MB record
-in about 0.1 s); short records a megabyte of them at a time, stacked as the columns of one
-array (10 MB of 1 KB records written or read in about 0.4 s).
+CRC-32C is computed vectorised in NumPy (numnet.fast.crc32c; timings: bench/RESULTS.md,
+"CRC-32C").
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ A record is framed as TensorFlow frames it::
 where the mask of a checksum ``c`` is ``((c >> 15) | (c << 17)) + 0xa282ead8`` modulo 2**32.
 
 The checksum is table-driven: a long buffer (from 4 KiB) over 1 KiB lanes at once, the lanes'
-checksums then chained by a precomputed "1 KiB of zeros" map (a 10 MB record in about 0.1 s);
-many short buffers stacked as the columns of one array (10 MB of 1 KB records in about 0.4 s).
+checksums then chained by a precomputed "1 KiB of zeros" map; many short buffers stacked as
+the columns of one array (timings: bench/RESULTS.md, "CRC-32C").
 """
 
 from __future__ import annotations
