@@ -466,6 +466,9 @@ def test_symbolic_tensors_are_named_as_keras_names_them():
     assert [t.name for t in model.inputs] == ["keras_tensor", "bee"]
     assert [t.name for t in model.outputs] == ["keras_tensor_1", "keras_tensor_2"]
     assert [layer.name for layer in model.layers[:2]] == ["input_layer", "bee"]
+    tokens = numnet.Input((6,), name="tokens")
+    chain = numnet.Model(tokens, layers.Dense(2)(layers.Dense(3)(tokens)))
+    assert [t.name for t in chain.inputs] == ["tokens"] and chain.input is tokens
 
 
 def test_a_layer_built_on_another_shape_gives_the_shape_of_its_input_in_a_model():

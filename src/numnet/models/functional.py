@@ -213,6 +213,9 @@ class Functional:
             return self._input_struct
         if self._input_layer is None or not self.built:
             return self._symbolic_io("input", 0)
+        own = getattr(self._input_layer, "_io", None)  # the tensor Input(...) returned
+        if own is not None and own[0].input_layer is self._input_layer:
+            return own[0]
         return SymbolicTensor(self._input_layer._declared_input_shape, self._input_layer)
 
     @property
