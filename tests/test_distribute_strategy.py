@@ -56,3 +56,19 @@ def test_mirrored_strategy_refuses_several_devices():
     with pytest.raises(NotImplementedError, match="MPIStrategy"):
         tf.distribute.MirroredStrategy(["/gpu:0", "/gpu:1"])
     assert tf.distribute.MirroredStrategy(["/cpu:0"]).num_replicas_in_sync == 1
+
+
+def test_values_from_function_get_a_value_context():
+    # TensorFlow hands the value function a ValueContext: replica 0 of 1 on one device
+    strategy = tf.distribute.MirroredStrategy()
+    seen = []
+
+    def value_fn(ctx):
+        seen.append((ctx.replica_id_in_sync_group, ctx.num_replicas_in_sync))
+        return tf.constant(float(ctx.replica_id_in_sync_group + 1))
+
+    value = strategy.experimental_distribute_values_from_function(value_fn)
+    assert seen == [(0, 1)]
+    doubled = strategy.experimental_local_results(strategy.run(lambda v: v * 2.0,
+                                                               args=(value,)))
+    assert [float(v) for v in doubled] == [2.0]

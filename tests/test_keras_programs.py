@@ -949,6 +949,13 @@ EXPECTED = {
                      1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) + 1e-9),
         "test_accuracy": (0.95, 1.0), "val_accuracy": (0.9, 1.0),
         "loss_5": (None, of("loss_0", 0.2))},
+    # 64 patches of 2 x 2 x 3 values from 16 x 16 images; which quadrant holds the square
+    "eanet": {
+        **{key: (value, value) for key, value in (
+            ("patches", 64), ("patch_width", 12), ("patch_error", 0), ("params", 6931),
+            ("self_params", 6843))},
+        **{f"{tag}test_accuracy": (0.9, 1.0) for tag in ("", "self_")},
+        **{f"{tag}loss_9": (None, of(f"{tag}loss_0", 0.4)) for tag in ("", "self_")}},
     "vit_patches": {"accuracy": (0.9, 1.0), "patch_error": (0.0, 0.0), "patches": (9, 9),
                     "patch_width": (32, 32), "loss_4": (None, of("loss_0", 0.3))},
     "timeseries_transformer": {"test_accuracy": (0.9, 1.0), "pooled_width": (24, 24),
@@ -1223,6 +1230,21 @@ EXPECTED = {
         "decoded_abs_max": (0.5, 1.0)},
     # 50 steps from step 1 saved at 10, 20, ... 50, three kept; 50 more from the restored step
     # 50 (its iterator where it was); 99 optimizer steps in all
+    # one replica: the global batch is the replica's; 4 batches of 64 a step each, 4 epochs,
+    # then 6 iterator steps and a 4-step epoch function; ckpt-2 is the save after epoch 3
+    "tf_distributed_training": {
+        **{key: (value, value) for key, value in (
+            ("replicas", 1), ("regularization_terms", 4), ("per_example_rank", 1),
+            ("train_accuracy_reset", 0), ("optimizer_steps", 16), ("latest_is_second_save", 1),
+            ("restored_steps", 12), ("final_steps", 26), ("function_dataset_rows", 128),
+            ("local_results", 1), ("local_value", 2), ("mean_reduce", 3),
+            ("default_strategy_replicas", 1), ("in_scope_is_strategy", 1), ("has_strategy", 1),
+            ("fit_weight_files", 4))},
+        "fit_rate_first": (0.01 * (1 - 1e-6), 0.01 * (1 + 1e-6)),
+        "fit_rate_last": (1e-4 * (1 - 1e-6), 1e-4 * (1 + 1e-6)),
+        "average_by_hand_gap": (0.0, 1e-6), "loss_3": (None, of("loss_0", 0.6)),
+        "test_accuracy": (0.85, 1.0), "restored_accuracy": (0.8, 1.0),
+        "fit_loss_3": (None, of("fit_loss_0", 0.3)), "fit_eval_accuracy": (0.85, 1.0)},
     "tf_checkpoint_guide": {
         **{key: (value, value) for key, value in (
             ("weights_file", 1), ("first_run_step", 51), ("first_run_kept", 3),
@@ -2179,6 +2201,12 @@ KERAS_TOLERANCE = {
         "val_accuracy": ("abs", 0.01),
         **{key: ("abs", 0) for key in ("params", "trainable_weights", "iterations")},
         **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 3, 7, 30)}},
+    "eanet": {
+        **{f"{tag}{key}": ("rel", 2e-4) for tag in ("", "self_") for key in (
+            *(f"loss_{epoch}" for epoch in range(10)), "val_loss_last", "test_loss")},
+        **{key: ("abs", 0) for key in ("patches", "patch_width", "params", "self_params")},
+        **{f"{tag}{key}": ("abs", 0.02) for tag in ("", "self_")
+           for key in ("test_accuracy", "test_top_2")}},
     "vit_patches": {**TRAJECTORY, "params": ("abs", 0), "accuracy": ("abs", 0.01),
                     "top_2_accuracy": ("abs", 0.01)},
     "timeseries_transformer": {**TRAJECTORY, "params": ("abs", 0), "pooled_width": ("abs", 0),
@@ -2394,6 +2422,18 @@ KERAS_TOLERANCE = {
         "test_accuracy": ("abs", 0.2)},
     # (deferred_gap is not compared: Keras 3 on TensorFlow keys Dense's kernel "_kernel", so
     # there the guide's stand-in "kernel" is never restored)
+    "tf_distributed_training": {
+        **{f"{tag}loss_{epoch}": ("rel", 1e-4) for tag in ("", "test_", "fit_")
+           for epoch in range(4)},
+        **{key: ("rel", 1e-4) for key in ("iterator_loss", "epoch_function_loss",
+                                          "fit_eval_loss", "fit_rate_first", "fit_rate_last")},
+        **{key: ("abs", 0) for key in (
+            "replicas", "regularization_terms", "optimizer_steps", "latest_is_second_save",
+            "restored_steps", "final_steps", "function_dataset_rows", "local_results",
+            "local_value", "mean_reduce", "in_scope_is_strategy", "has_strategy",
+            "fit_weight_files")},
+        **{key: ("abs", 0.02) for key in (
+            "train_accuracy", "test_accuracy", "restored_accuracy", "fit_eval_accuracy")}},
     "tf_checkpoint_guide": {**{f"loss_{i}": ("rel", 1e-4) for i in range(10)},
                             **{key: ("abs", 0) for key in (
                                 "first_run_step", "first_run_kept", "second_run_step",

@@ -54,6 +54,31 @@ class InputContext:
         return int(global_batch_size)
 
 
+class ValueContext:
+    """What ``experimental_distribute_values_from_function`` tells the value function: which
+    replica the value is for (the one replica, id 0) and how many there are (1), as
+    ``tf.distribute.experimental.ValueContext``.
+
+    Args:
+        replica_id_in_sync_group: the replica's index. Defaults to 0.
+        num_replicas_in_sync: how many replicas train together. Defaults to 1.
+
+    Example:
+        >>> strategy = numnet.distribute.MirroredStrategy()
+        >>> strategy.experimental_distribute_values_from_function(
+        ...     lambda ctx: ctx.replica_id_in_sync_group + 10)
+        10
+    """
+
+    def __init__(self, replica_id_in_sync_group: int = 0, num_replicas_in_sync: int = 1):
+        self.replica_id_in_sync_group = int(replica_id_in_sync_group)
+        self.num_replicas_in_sync = int(num_replicas_in_sync)
+
+    def __repr__(self) -> str:
+        return (f"ValueContext(replica_id_in_sync_group={self.replica_id_in_sync_group}, "
+                f"num_replicas_in_sync={self.num_replicas_in_sync})")
+
+
 class ReplicaContext:
     """The context of the one replica (``tf.distribute.get_replica_context()``).
 
@@ -153,8 +178,8 @@ class OneDeviceStrategy:
         return value
 
     def experimental_distribute_values_from_function(self, value_fn):
-        """``value_fn`` of the one replica's ValueContext."""
-        return value_fn(InputContext())
+        """``value_fn(ValueContext())``: the value of the one replica (id 0 of 1)."""
+        return value_fn(ValueContext())
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} num_replicas_in_sync=1>"
@@ -226,5 +251,5 @@ def get_replica_context() -> ReplicaContext:
 
 
 __all__ = ["InputContext", "MirroredStrategy", "OneDeviceStrategy", "ReduceOp",
-           "ReplicaContext", "get_replica_context", "get_strategy", "has_strategy",
-           "in_cross_replica_context"]
+           "ReplicaContext", "ValueContext", "get_replica_context", "get_strategy",
+           "has_strategy", "in_cross_replica_context"]
