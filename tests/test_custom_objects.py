@@ -172,3 +172,16 @@ def test_from_config_takes_the_config_keras_gives():
     model = numnet.Model.from_config(config)
     assert (model.name, model.input_shape, model.output_shape) == ("f", (None, 3), (None, 2))
     assert model.layers[1].activation is numnet.activations.relu
+
+
+def test_sequential_config_has_keras_dtype_and_build_input_shape():
+    """Keras 3's Sequential.get_config has ``dtype`` and, once built, ``build_input_shape``;
+    from_config takes the dict back."""
+    model = numnet.Sequential([numnet.Input((3,)), numnet.layers.Dense(2)])
+    config = model.get_config()
+    assert (config["dtype"], config["build_input_shape"]) == ("float32", (None, 3))
+    again = numnet.Sequential.from_config(config)
+    assert (again.input_shape, again.output_shape) == ((None, 3), (None, 2))
+    unbuilt = numnet.Sequential([numnet.layers.Dense(2)]).get_config()
+    assert "build_input_shape" not in unbuilt and unbuilt["dtype"] == "float32"
+    assert not numnet.Sequential.from_config(unbuilt).built

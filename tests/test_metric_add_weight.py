@@ -2,6 +2,7 @@
 metrics written for tf.keras such as the F1Score of "Introduction to Keras for Researchers"."""
 
 import numpy as np
+import pytest
 
 import numnet as keras
 from numnet import ops
@@ -67,3 +68,58 @@ def test_add_weight_defaults_and_shape():
     assert str(metric.ones.dtype) == "int32" and metric.ones.numpy().tolist() == [1, 1]
     metric.update_state(np.array([0, 2, 2]), None)
     assert metric.result().numpy().tolist() == [1.0, 0.0, 2.0]
+
+
+def test_add_weight_takes_tf_keras_positional_name():
+    class Counter(keras.metrics.Metric):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.count = self.add_weight("count", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.count.assign_add(float(np.shape(y_true)[0]))
+
+        def result(self):
+            return self.count
+
+    metric = Counter()
+    metric.update_state(np.zeros(3), np.zeros(3))
+    assert metric.variables[0].name == "count" and metric.variables[0].shape == ()
+    assert float(metric.result()) == 3.0
+
+
+class Keras2Weights(keras.layers.Layer):
+    """A layer written in tf.keras's order, add_weight(name, shape, ...)."""
+
+    def build(self, input_shape):
+        self.w = self.add_weight("w", shape=(input_shape[-1], 2), initializer="ones")
+        self.b = self.add_weight("b", shape=(2,), initializer="zeros")
+        self.s = self.add_weight(shape=(), name="s", initializer="ones")
+
+    def call(self, x):
+        return ops.matmul(x, self.w) * self.s + self.b
+
+
+def test_layer_add_weight_takes_the_name_first_as_tf_keras():
+    layer = Keras2Weights()
+    out = layer(np.ones((1, 3), "float32"))
+    assert [(w.name, tuple(w.shape)) for w in layer.weights] == [
+        ("w", (3, 2)), ("b", (2,)), ("s", ())]
+    np.testing.assert_array_equal(np.asarray(out), [[3.0, 3.0]])
+
+
+def test_layer_add_weight_refuses_a_shape_given_twice():
+    layer = keras.layers.Layer()
+    with pytest.raises(TypeError, match="`shape` was given twice"):
+        layer.add_weight((2,), shape=(3,))
+    with pytest.raises(TypeError, match="a name was given twice"):
+        layer.add_weight("w", shape=(3,), name="v")
+
+
+def test_a_keras_file_loads_a_layer_written_with_names_first(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), Keras2Weights()])
+    path = tmp_path / "m.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path, custom_objects={"Keras2Weights": Keras2Weights})
+    np.testing.assert_array_equal(np.asarray(loaded.predict(np.ones((2, 3)), verbose=0)),
+                                  [[3.0, 3.0], [3.0, 3.0]])

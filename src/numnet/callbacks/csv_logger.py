@@ -69,7 +69,7 @@ class CSVLogger(Callback):
         logs = logs or {}
         if self.keys is None:
             keys = sorted(logs)
-            if self.params.get("do_validation"):
+            if getattr(self.model, "_fit_validates", False):
                 keys += [f"val_{k}" for k in keys
                          if not k.startswith("val_") and f"val_{k}" not in logs
                          and k != "learning_rate"]

@@ -387,7 +387,7 @@ class Layer:
         return ops.cast(variable, self._autocast)
 
     # ----- weights and tracking -----
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable: bool = True,
+    def add_weight(self, shape=None, /, initializer=None, dtype=None, trainable: bool = True,
                    autocast: bool = True, regularizer=None, constraint=None,
                    aggregation: str = "none", name: str | None = None,
                    **kwargs) -> Variable:
@@ -402,7 +402,8 @@ class Layer:
             trainable: whether optimizers update it. Defaults to True.
             regularizer, constraint: as the layers' ``kernel_regularizer`` /
                 ``kernel_constraint``.
-            name: defaults to "variable".
+            name: defaults to "variable". Keras 2's order, ``add_weight("w", shape=...)`` or
+                ``add_weight("w", (2,))``, is accepted too.
 
         Example:
             >>> class Scale(numnet.layers.Layer):
@@ -411,6 +412,16 @@ class Layer:
             ...     def call(self, x):
             ...         return x * self.w
         """
+        if "shape" in kwargs:  # `shape` is positional-only so that Keras 2's ("w", shape=...) binds
+            if shape is not None and not isinstance(shape, str):
+                raise TypeError("add_weight(): `shape` was given twice, by position "
+                                f"({shape!r}) and by keyword ({kwargs['shape']!r}); give it once.")
+            if isinstance(shape, str):
+                if name is not None:
+                    raise TypeError(f"add_weight(): a name was given twice, {shape!r} by "
+                                    f"position and {name!r} by keyword; give it once.")
+                name = shape
+            shape = kwargs.pop("shape")
         for key in kwargs:  # Keras 2 spellings
             if key not in ("use_resource", "synchronization", "partitioner", "caching_device",
                            "experimental_autocast", "overwrite_with_gradient"):
@@ -1059,6 +1070,12 @@ class InputLayer(Layer):
     def dtype(self) -> str:
         """The dtype of the model's input (any dtype; the default float type unless given)."""
         return self._input_dtype
+
+    @property
+    def batch_shape(self) -> tuple:
+        """The input's shape with its batch axis first (None unless a batch size was given):
+        ``InputLayer(shape=(3,)).batch_shape == (None, 3)``."""
+        return self._declared_input_shape
 
     @property
     def input_dtype(self) -> str:

@@ -224,7 +224,11 @@ class Metric:
         Example:
 
             self.true_positives = self.add_weight(name="tp", initializer="zeros")
+
+        tf.keras's order, ``add_weight("tp", initializer="zeros")``, is accepted too.
         """
+        if isinstance(shape, str) and name is None:
+            shape, name = (), shape
         return self.add_variable(shape=shape, initializer=initializer or "zeros", dtype=dtype,
                                  name=name)
 

@@ -117,10 +117,16 @@ class Sequential(Model):
     def get_config(self) -> dict:
         """The model's name, trainable flag and layers as a JSON-ready dict, each layer as
         ``{"class_name", "config"}`` (a registered class by its "package>Name"), as
-        ``to_json`` writes them; ``Sequential.from_config(config)`` builds the model anew."""
+        ``to_json`` writes them, with the model's ``dtype`` and, once built,
+        ``build_input_shape`` as in Keras; ``Sequential.from_config(config)`` builds the model
+        anew."""
         if type(self) is not Sequential:
             return super().get_config()
-        return json.loads(_saving().model_to_json(self))["config"]
+        config = json.loads(_saving().model_to_json(self))["config"]
+        config["dtype"] = self.dtype_policy.name
+        if self.built and self._input_layer is not None:
+            config["build_input_shape"] = tuple(self._input_layer.batch_shape)
+        return config
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
@@ -129,4 +135,8 @@ class Sequential(Model):
         ``custom_object_scope`` blocks and the registered classes, as a model file's are."""
         if cls is not Sequential:
             return super().from_config(config, custom_objects)
+        if isinstance(config, dict) and not any(
+                isinstance(part, dict) and "module" in part for part in config.get("layers", ())):
+            # numnet's form: the layers carry their dtypes and the InputLayer its shape
+            config = {k: v for k, v in config.items() if k not in ("dtype", "build_input_shape")}
         return _saving().model_file.model_from_config("Sequential", config, custom_objects)

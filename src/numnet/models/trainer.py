@@ -299,7 +299,7 @@ class Trainer:
                                     class_weight, steps_per_epoch, validation_split,
                                     validation_data, validation_batch_size or batch_size,
                                     validation_steps)
-        cb, history = self._fit_callbacks(callbacks, epochs, train, val, batch_size, verbose)
+        cb, history = self._fit_callbacks(callbacks, epochs, train, val, verbose)
         self.stop_training, self.history = False, history
         blas = self._begin_fit(train, custom, batch_size)
         try:
@@ -376,7 +376,7 @@ class Trainer:
                 observe(self, sample_x, sample_y)
         return train, val
 
-    def _fit_callbacks(self, callbacks, epochs, train, val, batch_size, verbose):
+    def _fit_callbacks(self, callbacks, epochs, train, val, verbose):
         """The CallbackList of a fit (a progress bar unless verbose=0, a History) and the
         History."""
         cbs = _callback_list(callbacks, "fit")
@@ -387,8 +387,8 @@ class Trainer:
         if history is None:
             history = History()
             cbs.append(history)
-        params = {"epochs": epochs, "steps": train.steps, "verbose": verbose,
-                  "batch_size": batch_size, "do_validation": val is not None}
+        params = {"verbose": verbose, "epochs": epochs, "steps": train.steps}  # Keras's keys
+        self._fit_validates = val is not None  # CSVLogger's val_ columns
         return CallbackList(cbs, model=self, params=params), history
 
     def _begin_fit(self, train, custom: bool, batch_size: int):

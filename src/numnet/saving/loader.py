@@ -174,8 +174,13 @@ class Loader:
         original = layer.add_weight
         loader = self
 
-        def add_weight(shape, *args, **kwargs):
-            dtype = kwargs.get("dtype") or (args[4] if len(args) > 4 else None) or layer.dtype
+        def add_weight(*args, **kwargs):
+            rest = list(args)
+            shape = kwargs["shape"] if "shape" in kwargs else (rest.pop(0) if rest else None)
+            if isinstance(shape, str):  # Keras 2's order: (name, shape, ...)
+                shape = rest.pop(0) if rest else ()
+            shape = () if shape is None else ((shape,) if isinstance(shape, int) else shape)
+            dtype = kwargs.get("dtype") or (rest[1] if len(rest) > 1 else None) or layer.dtype
             try:
                 nbytes = math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
             except (TypeError, ValueError):
@@ -186,7 +191,7 @@ class Loader:
                 nbytes //= 8
             loader.spend(nbytes, f"layer {layer.name!r}: a weight of shape {tuple(shape)}",
                          where)
-            return original(shape, *args, **kwargs)
+            return original(*args, **kwargs)
 
         layer.add_weight = add_weight
         self._guarded.append(layer)
