@@ -708,6 +708,17 @@ EXPECTED = {
                             "median_by_hand": (of("median_test_loss", 1 - 1e-4),
                                                of("median_test_loss", 1 + 1e-4)),
                             "restored_quantile": (0.5, 0.5)},
+    # five subjects and "[UNK]"; the first paper has one term; the vectorizer keeps as many
+    # unigrams and bigrams as there are distinct words (40); the TF-IDF sum is TensorFlow's
+    "multi_label_classification": {
+        **{key: (value, value) for key, value in (
+            ("vocab_size", 6), ("vocab_oov_first", 1), ("binarized_width", 6),
+            ("binarized_sum", 1), ("binarized_oov", 0), ("inverted_matches", 1),
+            ("tf_idf_width", 40), ("tf_idf_nonnegative", 1), ("probability_rows", 32))},
+        "tf_idf_sum": (1888.0865 * (1 - 1e-5), 1888.0865 * (1 + 1e-5)),
+        "tf_idf_first_row": (56.567635 * (1 - 1e-5), 56.567635 * (1 + 1e-5)),
+        "loss_last": (None, of("loss_first", 0.4)), "test_binary_accuracy": (0.9, 1.0),
+        "val_binary_accuracy": (0.9, 1.0), "exact_match": (0.6, 1.0), "top_3_hits": (4, 5)},
     "text_classification": {"vocabulary_size": (30, 30), "special_tokens": (1, 1),
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
@@ -2038,6 +2049,12 @@ KERAS_TOLERANCE = {
     "quantile_regression": {**TRAJECTORY, **{f"median_{key}": value for key, value in
                                              TRAJECTORY.items()},
                             "coverage": ("abs", 0.02), "median_test_loss": ("rel", 1e-4)},
+    # random initial weights and a shuffled dataset: the training compares by its accuracy
+    "multi_label_classification": {
+        **{key: ("abs", 0) for key in (
+            "vocab_size", "binarized_width", "binarized_sum", "binarized_oov", "tf_idf_width")},
+        "tf_idf_sum": ("rel", 1e-5), "tf_idf_first_row": ("rel", 1e-5),
+        "test_binary_accuracy": ("abs", 0.05)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
     "tf_autoencoder_anomaly": {**TRAJECTORY, "threshold": ("rel", 0.02),

@@ -125,8 +125,10 @@ def test_a_ragged_batch_is_looked_up_value_by_value_and_keeps_its_rows():
     assert back(ids).to_list() == [[b"a", b"c"], [b"b"], [b"[UNK]", b"a", b"b"]]
     numbers = IntegerLookup(vocabulary=[7, 9])(numnet.ragged.constant([[9], [7, 7, 5]]))
     assert numbers.to_list() == [[2], [1, 1, 0]]
-    with pytest.raises(TypeError, match="RaggedTensor.*to_tensor"):
-        StringLookup(vocabulary=["a"], output_mode="multi_hot")(ragged)
+    # multi_hot encodes each row, as Keras's bincount of a ragged batch
+    np.testing.assert_array_equal(
+        values(StringLookup(vocabulary=["a"], output_mode="multi_hot")(ragged)),
+        [[1, 1], [1, 0], [1, 1]])
 
 
 def test_vocabulary_with_special_tokens_and_from_a_file(tmp_path):
@@ -284,3 +286,76 @@ def test_input_dtype_says_what_a_sequential_beginning_with_the_layer_is_fed():
     np.testing.assert_array_equal(indices, [[1, 3], [0, 2]])
     words = numnet.Sequential([inverse]).predict(np.array([[1, 3], [0, 2]]), verbose=0)
     np.testing.assert_array_equal(words.astype(str), [["a", "c"], ["[UNK]", "b"]])
+
+
+# ----------------------------------------------------------------------------- tf_idf, ragged
+# The numbers are Keras 3.15's on TensorFlow 2.21 for the same calls.
+
+
+def test_tf_idf_weights_from_adapt_are_keras_document_frequencies():
+    # a 1-D array given whole: each token is a document (4 of them); a in 2, b and c in 1;
+    # the OOV index gets the mean of the three weights
+    layer = StringLookup(output_mode="tf_idf")
+    layer.adapt(np.array(["a", "b", "a", "c"]))
+    assert layer.get_vocabulary() == ["[UNK]", "a", "c", "b"]
+    idf = [np.log(1 + 4 / 3), np.log(3.0), np.log(3.0)]
+    np.testing.assert_allclose(layer.idf_weights, [np.mean(idf)] + idf, rtol=1e-6)
+    # the rows of a ragged tensor are documents: a in 3 of 3, b and c in 1
+    ragged = numnet.ragged.constant([["a", "b"], ["a"], ["c", "a", "a"]])
+    layer.adapt(ragged)
+    np.testing.assert_allclose(layer.idf_weights,
+                               [0.7973991, 0.5596158, 0.91629076, 0.91629076], rtol=1e-6)
+    out = layer(numnet.ragged.constant([["a", "a", "z"], ["b"]]))
+    assert out.dtype == "float32"
+    np.testing.assert_allclose(values(out), [[0.7973991, 2 * 0.5596158, 0, 0],
+                                             [0, 0, 0, 0.91629076]], rtol=1e-6)
+    # each batch of a dataset-like iterable: a 1-D batch is one document
+    layer.adapt([np.array(["a", "b"]), np.array(["a", "c"])].__iter__())
+    np.testing.assert_allclose(layer.idf_weights, [0.63237333, 0.51082563, 0.6931472,
+                                                   0.6931472], rtol=1e-6)
+
+
+def test_tf_idf_with_given_weights_and_padding():
+    layer = StringLookup(output_mode="tf_idf", vocabulary=["x", "y"], idf_weights=[1.0, 3.0])
+    np.testing.assert_array_equal(layer.idf_weights, [2.0, 1.0, 3.0])
+    np.testing.assert_array_equal(values(layer([["x", "q", "y", "y"]])), [[2.0, 1.0, 6.0]])
+    assert layer.get_config()["idf_weights"] == [1.0, 3.0]
+    rebuilt = StringLookup.from_config(layer.get_config())
+    np.testing.assert_array_equal(rebuilt.idf_weights, [2.0, 1.0, 3.0])
+    special = StringLookup(output_mode="tf_idf", vocabulary=["[UNK]", "x", "y"],
+                           idf_weights=[0.5, 1.0, 3.0])
+    np.testing.assert_array_equal(special.idf_weights, [0.5, 1.0, 3.0])
+    padded = IntegerLookup(output_mode="tf_idf", max_tokens=6, pad_to_max_tokens=True)
+    padded.adapt(np.array([[1, 2], [2, 3]]))
+    assert padded.get_vocabulary() == [-1, 2, 3, 1]
+    np.testing.assert_allclose(values(padded(np.array([[2, 2, 9]]))),
+                               [[0.63237333, 1.0216513, 0, 0, 0, 0]], rtol=1e-6)
+    learned = IntegerLookup.from_config(padded.get_config())
+    np.testing.assert_allclose(learned.idf_weights, padded.idf_weights, rtol=1e-6)
+
+
+def test_tf_idf_arguments_are_checked():
+    with pytest.raises(ValueError, match="idf_weights"):
+        StringLookup(output_mode="tf_idf", vocabulary=["x"])
+    with pytest.raises(ValueError, match="output_mode='tf_idf'"):
+        StringLookup(output_mode="count", vocabulary=["x"], idf_weights=[1.0])
+    with pytest.raises(ValueError, match="one weight a token"):
+        StringLookup(output_mode="tf_idf", vocabulary=["x", "y"], idf_weights=[1.0])
+    with pytest.raises(RuntimeError, match="adapt"):
+        StringLookup(output_mode="tf_idf")(np.array([["x"]]))
+
+
+def test_ragged_rows_are_encoded_one_vector_a_row():
+    # Keras's bincount of each row: multi_hot and count of a tf.ragged.constant of lists
+    layer = StringLookup(output_mode="multi_hot")
+    layer.adapt(numnet.ragged.constant([["a", "b"], ["a"], ["c", "a", "a"]]))
+    ragged = numnet.ragged.constant([["a", "a", "z"], ["b"], []])
+    np.testing.assert_array_equal(values(layer(ragged)), [[1, 1, 0, 0], [0, 0, 0, 1],
+                                                          [0, 0, 0, 0]])
+    counts = StringLookup(output_mode="count", vocabulary=["a", "b"])
+    np.testing.assert_array_equal(values(counts(ragged)), [[1, 2, 0], [0, 0, 1], [0, 0, 0]])
+    with pytest.raises(ValueError, match="to_tensor"):
+        StringLookup(output_mode="one_hot", vocabulary=["a", "b"])(ragged)
+    # "int" still looks each value up and keeps the rows
+    indices = StringLookup(vocabulary=["a", "b"])(ragged)
+    assert indices.to_list() == [[1, 1, 0], [2], []]

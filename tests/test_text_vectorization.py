@@ -126,9 +126,32 @@ def test_bad_arguments_name_themselves(kwargs, message):
         layers.TextVectorization(**kwargs)
 
 
-def test_tf_idf_is_refused():
-    with pytest.raises(NotImplementedError, match="tf_idf"):
-        layers.TextVectorization(output_mode="tf_idf")
+def test_tf_idf_matches_keras():
+    # Keras 3.15 on TensorFlow: each string is a document; bigrams counted as tokens
+    layer = layers.TextVectorization(output_mode="tf_idf")
+    layer.adapt(["the cat", "the dog"])
+    assert layer.get_vocabulary() == ["[UNK]", "the", "dog", "cat"]
+    out = layer(["the the cat"])
+    assert out.dtype == "float32"
+    np.testing.assert_allclose(out.numpy(), [[0, 2 * np.log(1 + 2 / 3), 0, np.log(2)]],
+                               rtol=1e-6)
+    bigrams = layers.TextVectorization(output_mode="tf-idf", ngrams=2, max_tokens=4)
+    bigrams.adapt(np.array(["a b a", "a b", "c"]))
+    # a: 3 times in 2 documents, "a b": 2 in 2, b: 2 in 2, then "c" against "b a" (1 each)
+    assert bigrams.get_vocabulary() == ["[UNK]", "a", "b", "a b"]
+    idf = np.log(1 + 3 / 3)  # c and "b c" are out of the vocabulary: twice the mean
+    np.testing.assert_allclose(bigrams(["a b c"]).numpy(), [[2 * idf, idf, idf, idf]],
+                               rtol=1e-6)
+    config = bigrams.get_config()
+    assert config["output_mode"] == "tf_idf"
+    np.testing.assert_allclose(config["idf_weights"], [idf] * 3, rtol=1e-6)
+    rebuilt = layers.TextVectorization.from_config(config)
+    np.testing.assert_allclose(rebuilt(["a b c"]).numpy(), [[2 * idf] + [idf] * 3], rtol=1e-6)
+    given = layers.TextVectorization(output_mode="tf_idf", vocabulary=["x", "y"],
+                                     idf_weights=[2.0, 4.0])
+    np.testing.assert_array_equal(given(["x y y z"]).numpy(), [[3.0, 2.0, 8.0]])
+    with pytest.raises(ValueError, match="idf_weights"):
+        layers.TextVectorization(output_mode="tf_idf", vocabulary=["x"])
 
 
 def test_strings_functions():

@@ -8,6 +8,11 @@ encode the indices as one-hot, multi-hot or count vectors. The index layout is K
     vocabulary          the rest, in order: as given, or from ``adapt`` by count (most
                         frequent first), ties broken by the token, higher first
 
+output_mode="tf_idf" gives each sample's token counts times the token's inverse document
+frequency, ``idf = log(1 + documents / (1 + documents holding the token))`` from ``adapt`` (a
+row of the data is a document), or the ``idf_weights`` given with the vocabulary; the OOV
+indices get the mean of the vocabulary's weights.
+
 The layers are not differentiable: they run on the host with NumPy (strings cannot live on a
 GPU) and return int64 Tensors (output_mode="int") or int64 encodings, as Keras's do;
 CategoryEncoding returns the layer's float dtype. ``invert=True`` maps indices back to tokens
@@ -29,7 +34,7 @@ from .. import backend
 from ..autodiff.tensor import Tensor, string_tensor
 from .base import Layer
 
-_MODES = ("int", "one_hot", "multi_hot", "count")
+_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 
 def _host(inputs) -> np.ndarray:
@@ -91,9 +96,26 @@ def encode(indices: np.ndarray, depth: int, output_mode: str, dtype, count_weigh
     return out.reshape(shape).astype(dtype, copy=False)
 
 
+def inverse_document_frequency(document_counts, num_documents: int) -> np.ndarray:
+    """Keras's TF-IDF weight of tokens that occur in ``document_counts`` of ``num_documents``
+    documents: ``log(1 + num_documents / (1 + document_counts))``, in floatx."""
+    counts = np.asarray(document_counts, dtype=np.float64)
+    return np.log1p(num_documents / (1.0 + counts)).astype(backend.floatx())
+
+
+def _documents(values: np.ndarray) -> list:
+    """The documents (rows) of a batch of tokens, as TF-IDF counts them: a scalar or a 1-D
+    batch is one document, each row of a 2-D (or deeper) batch is one."""
+    if values.ndim <= 1:
+        return [values.reshape(-1)]
+    return list(values.reshape(values.shape[0], -1))
+
+
 def _check_mode(cls: str, output_mode, allowed) -> str:
     if output_mode == "binary":  # Keras 2's name
         output_mode = "multi_hot"
+    if output_mode == "tf-idf":
+        output_mode = "tf_idf"
     if output_mode not in allowed:
         raise ValueError(f"{cls}(output_mode): expected one of {list(allowed)}, given "
                          f"{output_mode!r}.")
@@ -125,10 +147,15 @@ class _IndexLookup(Layer):
         if pad_to_max_tokens and max_tokens is None:
             raise ValueError(f"{cls}(pad_to_max_tokens=True): the output is padded to "
                              "max_tokens, so set max_tokens too.")
-        output_mode = _check_mode(cls, output_mode, _MODES + ("tf_idf", "tf-idf"))
-        if output_mode in ("tf_idf", "tf-idf") or idf_weights is not None:
-            raise NotImplementedError(f"{cls}(output_mode='tf_idf'): not available in numnet; "
-                                      "use output_mode='count' and weigh the counts yourself.")
+        output_mode = _check_mode(cls, output_mode, _MODES)
+        if idf_weights is not None and output_mode != "tf_idf":
+            raise ValueError(f"{cls}(idf_weights): only used with output_mode='tf_idf', given "
+                             f"output_mode={output_mode!r}; drop idf_weights or set "
+                             "output_mode='tf_idf'.")
+        if output_mode == "tf_idf" and vocabulary is not None and idf_weights is None:
+            raise ValueError(f"{cls}(vocabulary): with output_mode='tf_idf' a vocabulary needs "
+                             "its idf_weights (one a token); pass idf_weights=... too, or leave "
+                             "vocabulary out and call adapt(data).")
         if invert and output_mode != "int":
             raise ValueError(f"{cls}(invert=True): maps indices back to tokens, so "
                              f"output_mode must be 'int'; given {output_mode!r}.")
@@ -143,11 +170,13 @@ class _IndexLookup(Layer):
         self.input_vocabulary = None if isinstance(vocabulary, (str, os.PathLike)) \
             else vocabulary
         self._has_input_vocabulary = vocabulary is not None
+        self.input_idf_weights = idf_weights
+        self.idf_weights = None
         self._tokens: list = []
         self._index: dict = {}
         self._frozen_size = frozen_size
         if vocabulary is not None:
-            self.set_vocabulary(vocabulary)
+            self.set_vocabulary(vocabulary, idf_weights)
 
     # ----- tokens of the subclass's kind -----
     def _token(self, value):
@@ -180,11 +209,29 @@ class _IndexLookup(Layer):
     def set_vocabulary(self, vocabulary, idf_weights=None) -> None:
         """Replace the vocabulary: a list / tuple / 1-D array of tokens (optionally starting
         with the special tokens in index order, as ``get_vocabulary()`` gives them), or the
-        path of a text file with one token a line."""
+        path of a text file with one token a line.
+
+        With output_mode="tf_idf", ``idf_weights`` (one float a token of ``vocabulary``) is
+        required; the OOV indices get their mean unless the vocabulary starts with the special
+        tokens (then their weights are among those given).
+
+        Raises:
+            ValueError: idf_weights missing with "tf_idf" or given with another mode, or of
+                another length than the vocabulary.
+        """
         cls = f"{type(self).__name__}(vocabulary)"
-        if idf_weights is not None:
-            raise NotImplementedError(f"{cls}: idf_weights (output_mode='tf_idf') are not "
-                                      "available in numnet.")
+        if self.output_mode == "tf_idf":
+            if idf_weights is None:
+                raise ValueError(f"{cls}: output_mode='tf_idf' needs idf_weights (one a token) "
+                                 "with the vocabulary; pass set_vocabulary(vocabulary, "
+                                 "idf_weights).")
+            if isinstance(vocabulary, (str, os.PathLike)):
+                raise ValueError(f"{cls}: output_mode='tf_idf' cannot read its vocabulary from "
+                                 "a file (as Keras); give the tokens as a list with "
+                                 "idf_weights.")
+        elif idf_weights is not None:
+            raise ValueError(f"{cls}: idf_weights are only used with output_mode='tf_idf', "
+                             f"given output_mode={self.output_mode!r}; drop idf_weights.")
         if isinstance(vocabulary, (str, os.PathLike)):
             path = os.fspath(vocabulary)
             if not os.path.isfile(path):
@@ -203,7 +250,8 @@ class _IndexLookup(Layer):
         if not tokens:
             raise ValueError(f"{cls}: expected at least one token, given an empty vocabulary.")
         special = self.get_vocabulary()[:self._token_start()]
-        if special and tokens[:len(special)] == special:
+        found_special = bool(special) and tokens[:len(special)] == special
+        if found_special:
             tokens = tokens[len(special):]
         repeated = [t for t, n in collections.Counter(tokens).items() if n > 1]
         if repeated:
@@ -217,7 +265,29 @@ class _IndexLookup(Layer):
         if self.max_tokens is not None and self._token_start() + len(tokens) > self.max_tokens:
             raise ValueError(f"{cls}: {self._token_start() + len(tokens)} indices (with the "
                              f"special tokens) exceed max_tokens={self.max_tokens}.")
+        if idf_weights is not None:
+            weights = np.asarray(_host(idf_weights), dtype=backend.floatx())
+            if weights.ndim != 1 or len(weights) != len(values):
+                raise ValueError(f"{cls}: idf_weights must be 1-D with one weight a token of "
+                                 f"the vocabulary ({len(values)}), given shape "
+                                 f"{weights.shape}.")
+            self.input_idf_weights = weights.tolist()
         self._set_tokens(tokens)
+        if idf_weights is not None:
+            self._set_idf_weights(weights[len(special):] if found_special else weights,
+                                  weights[:len(special)] if found_special else None)
+
+    def _set_idf_weights(self, weights: np.ndarray, special=None) -> None:
+        """The weight of every index: the special ones (``special``, or the mean of
+        ``weights``), the tokens' ``weights``, zeros up to max_tokens when padded."""
+        weights = np.asarray(weights, dtype=backend.floatx())
+        if special is None:
+            special = np.full(self._token_start(), np.mean(weights) if len(weights) else 0,
+                              dtype=weights.dtype)
+        full = np.concatenate([special, weights])
+        if self.pad_to_max_tokens and self.max_tokens is not None:
+            full = np.pad(full, (0, max(0, self.max_tokens - len(full))))
+        self.idf_weights = full
 
     def _set_tokens(self, tokens: list) -> None:
         self._tokens = list(tokens)
@@ -236,7 +306,9 @@ class _IndexLookup(Layer):
         if self._has_input_vocabulary:
             raise ValueError(f"{cls}.adapt(data): the layer was given a vocabulary; create it "
                              "without vocabulary= to learn one from data.")
-        if isinstance(data, (list, tuple, np.ndarray, Tensor)) or np.isscalar(data):
+        direct = isinstance(data, (list, tuple, np.ndarray, Tensor)) or np.isscalar(data) \
+            or hasattr(data, "with_flat_values")  # (a RaggedTensor)
+        if direct:
             batches = [data]
         elif hasattr(data, "__getitem__") and hasattr(data, "__len__"):  # a PyDataset
             batches = (data[i] for i in range(len(data)))
@@ -245,29 +317,56 @@ class _IndexLookup(Layer):
         else:
             raise TypeError(f"{cls}.adapt(data): expected an array or list of tokens, or an "
                             f"iterable of batches, given {type(data).__name__}.")
+
+        def documents():
+            for i, batch in enumerate(batches):
+                if steps is not None and i >= steps:
+                    return
+                if isinstance(batch, tuple) and len(batch) in (2, 3) and not direct:
+                    batch = batch[0]  # (x, y) batches
+                if hasattr(batch, "with_flat_values"):  # a RaggedTensor: rows are documents
+                    yield [self._tokens_of(_host(row.flat_values if hasattr(
+                        row, "flat_values") else row)).ravel() for row in batch]
+                    continue
+                values = self._tokens_of(_host(batch))
+                # an array given whole holds one-token documents when 1-D (as Keras's adapt)
+                yield _documents(values.reshape(-1, 1) if direct and values.ndim == 1
+                                 else values)
+
+        self._adapt_documents(documents())
+
+    def _adapt_documents(self, batches) -> None:
+        """Learn the vocabulary (and with "tf_idf" the idf weights) from ``batches``, each a
+        list of documents (1-D arrays of tokens)."""
         counts: collections.Counter = collections.Counter()
-        for i, batch in enumerate(batches):
-            if steps is not None and i >= steps:
-                break
-            if isinstance(batch, tuple) and len(batch) in (2, 3) and batches is not data:
-                batch = batch[0]  # (x, y) batches
-            tokens = self._tokens_of(_host(batch)).ravel()
+        document_counts: collections.Counter = collections.Counter()
+        num_documents = 0
+        for rows in batches:
+            tokens = np.concatenate(rows) if rows else np.empty(0, dtype=object)
             found, n = np.unique(tokens, return_counts=True)
             counts.update(dict(zip(found.tolist(), n.tolist(), strict=True)))
+            if self.output_mode == "tf_idf":
+                for row in rows:
+                    document_counts.update(set(row.tolist()))
+                num_documents += len(rows)
         for special in (self.mask_token, self.oov_token):
             counts.pop(special, None)
         ranked = sorted(counts.items(), key=lambda item: (item[1], item[0]), reverse=True)
         if self.max_tokens is not None:
             ranked = ranked[:max(0, self.max_tokens - self._token_start())]
         self._set_tokens([token for token, _ in ranked])
+        if self.output_mode == "tf_idf":
+            self._set_idf_weights(inverse_document_frequency(
+                [document_counts[token] for token, _ in ranked], num_documents))
 
     # ----- call -----
     def __call__(self, inputs, *args, **kwargs):
         if getattr(inputs, "_symbolic", False):
             return super().__call__(inputs, *args, **kwargs)
-        if (self.invert or self.output_mode == "int") and hasattr(inputs, "with_flat_values"):
-            # a ragged tensor (tf.RaggedTensor): each value looked up, the rows kept
-            return inputs.with_flat_values(self(inputs.flat_values, *args, **kwargs))
+        if hasattr(inputs, "with_flat_values"):  # a ragged tensor (tf.RaggedTensor)
+            if self.invert or self.output_mode == "int":  # each value looked up, rows kept
+                return inputs.with_flat_values(self(inputs.flat_values, *args, **kwargs))
+            return self._encode_rows(inputs)
         if not self.built:
             shape = np.shape(_host(inputs)) if not isinstance(inputs, Tensor) else inputs.shape
             self._maybe_build((None,) + tuple(shape[1:]) if shape else ())
@@ -280,8 +379,36 @@ class _IndexLookup(Layer):
         indices = self._lookup(values)
         if self.output_mode == "int":
             return _output(indices)
-        depth = self._depth()
-        return _output(encode(indices, depth, self.output_mode, np.int64))
+        return _output(self._encoded(indices))
+
+    def _encoded(self, indices: np.ndarray) -> np.ndarray:
+        """Indices as the output mode encodes them: int64, or floatx for "tf_idf" (the
+        counts times the idf weights)."""
+        if self.output_mode != "tf_idf":
+            return encode(indices, self._depth(), self.output_mode, np.int64)
+        if self.idf_weights is None:
+            raise RuntimeError(f"{self.name}: output_mode='tf_idf' needs idf weights before "
+                               "the layer is called; call adapt(data) first, or pass "
+                               "vocabulary=... with idf_weights=....")
+        counts = encode(indices, self._depth(), "count", np.int64)
+        return counts.astype(self.idf_weights.dtype) * self.idf_weights
+
+    def _encode_rows(self, ragged):
+        """A 2-D RaggedTensor of tokens encoded row by row ("one_hot" needs equal rows): one
+        multi_hot / count / tf_idf vector a row, shape (rows, depth)."""
+        if self.output_mode == "one_hot" or getattr(ragged, "ragged_rank", 1) != 1:
+            raise ValueError(f"{self.name}(inputs): a RaggedTensor is encoded row by row only "
+                             "with output_mode 'multi_hot', 'count' or 'tf_idf' and one ragged "
+                             f"dimension; given output_mode={self.output_mode!r}. Pad it with "
+                             "inputs.to_tensor(...) first.")
+        if not self.built:
+            self._maybe_build((None, None))
+        rows = [self._lookup(_host(row)).reshape(-1) for row in ragged]
+        width = max((len(row) for row in rows), default=0)
+        indices = np.full((len(rows), max(width, 1)), -1, dtype=np.int64)
+        for i, row in enumerate(rows):
+            indices[i, :len(row)] = row
+        return _output(self._encoded(indices))
 
     def _depth(self) -> int:
         if self.pad_to_max_tokens:
@@ -329,7 +456,7 @@ class _IndexLookup(Layer):
     def _output_dtype(self, input_dtype):
         if self.invert:  # back to the tokens: strings, or the integers of IntegerLookup
             return "string" if isinstance(self, StringLookup) else "int64"
-        return "int64"
+        return backend.floatx() if self.output_mode == "tf_idf" else "int64"
 
     def _invert(self, values: np.ndarray):
         indices = _integers(values, f"{self.name}(inputs)")
@@ -369,11 +496,15 @@ class _IndexLookup(Layer):
             vocabulary = list(self._tokens)
         elif vocabulary is not None:
             vocabulary = [self._token(v) for v in _host(vocabulary).tolist()]
+        idf_weights = self.input_idf_weights
+        if idf_weights is None and self.idf_weights is not None and self._tokens:
+            start = self._token_start()  # learned weights, one a token of the vocabulary
+            idf_weights = self.idf_weights[start:start + len(self._tokens)].tolist()
         return {**super().get_config(), "invert": self.invert, "max_tokens": self.max_tokens,
                 "num_oov_indices": self.num_oov_indices, "oov_token": self.oov_token,
                 "mask_token": self.mask_token, "output_mode": self.output_mode,
                 "sparse": self.sparse, "pad_to_max_tokens": self.pad_to_max_tokens,
-                "idf_weights": None, "vocabulary": vocabulary,
+                "idf_weights": idf_weights, "vocabulary": vocabulary,
                 "vocabulary_size": self._frozen_size}
 
 

@@ -9,7 +9,10 @@ Each string goes through three steps, then a vocabulary look-up:
     ngrams        None, n (every k-gram for k = 1..n) or a tuple of widths; a k-gram is its
                   k tokens joined by one space
     look-up       output_mode "int": index 0 is padding, 1 the unknown token "[UNK]", then the
-                  vocabulary; "multi_hot" / "count": a vector per string, index 0 "[UNK]"
+                  vocabulary; "multi_hot" / "count" / "tf_idf": a vector per string, index 0
+                  "[UNK]" ("tf_idf": the counts times each token's inverse document
+                  frequency, log(1 + documents / (1 + documents holding it)) from ``adapt``,
+                  where each string is a document)
 
 The vocabulary comes from ``adapt(data)`` (most frequent tokens first, ties broken by the
 token, higher first, as Keras ranks them) or from ``vocabulary=``. The layer runs on the host
@@ -25,14 +28,14 @@ import numpy as np
 from .. import backend
 from ..autodiff.tensor import Tensor
 from .base import Layer
-from .lookup import StringLookup, _host, encode
+from .lookup import StringLookup, _host
 
 _PUNCTUATION = re.compile(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']')
 _WHITESPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _STANDARDIZE = ("lower_and_strip_punctuation", "lower", "strip_punctuation")
 _SPLIT = ("whitespace", "character")
-_MODES = ("int", "multi_hot", "count")
+_MODES = ("int", "multi_hot", "count", "tf_idf")
 
 
 def strings_array(values, encoding: str = "utf-8", where: str = "inputs") -> np.ndarray:
@@ -82,12 +85,17 @@ class TextVectorization(Layer):
             Defaults to "whitespace".
         ngrams: None, an int n (k-grams for k = 1..n) or a tuple of widths. Defaults to None.
         output_mode: "int" (indices, shape (batch, length)), "multi_hot" or "count" (shape
-            (batch, vocabulary_size())); int64 in each, as Keras's. Defaults to "int".
+            (batch, vocabulary_size())), int64 in each, as Keras's; or "tf_idf": the counts
+            times each index's idf weight (floatx), ``log(1 + N / (1 + n))`` for a token found
+            in n of the N strings ``adapt`` saw ("[UNK]" gets the mean weight). Defaults to
+            "int".
         output_sequence_length: with "int", pad with 0 or cut every row to this length;
             None pads to the longest row of the batch. Defaults to None.
-        pad_to_max_tokens: with "multi_hot" / "count", vectors of ``max_tokens`` entries
-            whatever the vocabulary's size. Defaults to False.
+        pad_to_max_tokens: with "multi_hot" / "count" / "tf_idf", vectors of ``max_tokens``
+            entries whatever the vocabulary's size. Defaults to False.
         vocabulary: a list of tokens (or a file with one a line) instead of ``adapt``.
+            Defaults to None.
+        idf_weights: with "tf_idf" and ``vocabulary``, one weight a token (required there).
             Defaults to None.
         encoding: how bytes inputs are decoded. Defaults to "utf-8".
 
@@ -95,8 +103,9 @@ class TextVectorization(Layer):
 
     Raises:
         ValueError: an unknown mode, ``output_sequence_length`` outside "int" mode, an input
-            of shape (batch, k) with k > 1.
-        NotImplementedError: output_mode "tf_idf", ``sparse=True`` or ``ragged=True``.
+            of shape (batch, k) with k > 1, ``idf_weights`` missing with a "tf_idf"
+            vocabulary or given in another mode.
+        NotImplementedError: ``sparse=True`` or ``ragged=True``.
 
     Example::
 
@@ -106,6 +115,12 @@ class TextVectorization(Layer):
         ['', '[UNK]', 'the', 'sat', 'dog', 'cat']
         >>> layer(["the cat ran"]).numpy()
         array([[2, 5, 1, 0]])
+        >>> layer = TextVectorization(output_mode="tf_idf")
+        >>> layer.adapt(["the cat", "the dog"])  # idf: "the" log(1 + 2/3), the others log 2
+        >>> layer.get_vocabulary()
+        ['[UNK]', 'the', 'dog', 'cat']
+        >>> layer(["the the cat"]).numpy().round(4)  # 2 log(5/3), 0, log 2
+        array([[0.    , 1.0217, 0.    , 0.6931]], dtype=float32)
     """
 
     @property
@@ -121,10 +136,8 @@ class TextVectorization(Layer):
         kwargs.pop("vocabulary_size", None)
         if output_mode == "binary":  # Keras 2's name
             output_mode = "multi_hot"
-        if output_mode in ("tf_idf", "tf-idf") or idf_weights is not None:
-            raise NotImplementedError("TextVectorization(output_mode='tf_idf'): not available "
-                                      "in numnet; use output_mode='count' and weigh the "
-                                      "counts yourself.")
+        if output_mode == "tf-idf":
+            output_mode = "tf_idf"
         if output_mode not in _MODES:
             raise ValueError(f"TextVectorization(output_mode): expected one of {list(_MODES)}, "
                              f"given {output_mode!r}.")
@@ -170,8 +183,8 @@ class TextVectorization(Layer):
         self.encoding = encoding
         self._lookup_layer = StringLookup(
             max_tokens=max_tokens, mask_token="" if output_mode == "int" else None,
-            oov_token="[UNK]", vocabulary=vocabulary, output_mode=output_mode,
-            pad_to_max_tokens=pad_to_max_tokens, encoding=encoding,
+            oov_token="[UNK]", vocabulary=vocabulary, idf_weights=idf_weights,
+            output_mode=output_mode, pad_to_max_tokens=pad_to_max_tokens, encoding=encoding,
             name=f"{self.name}_string_lookup")
 
     # ----- vocabulary -----
@@ -186,7 +199,8 @@ class TextVectorization(Layer):
 
     def set_vocabulary(self, vocabulary, idf_weights=None) -> None:
         """Replace the vocabulary (a list of tokens, optionally starting with the special
-        tokens in index order as ``get_vocabulary()`` gives them)."""
+        tokens in index order as ``get_vocabulary()`` gives them); with output_mode="tf_idf"
+        also ``idf_weights``, one a token."""
         self._lookup_layer.set_vocabulary(vocabulary, idf_weights)
 
     def adapt(self, data, batch_size=None, steps=None) -> None:
@@ -201,18 +215,20 @@ class TextVectorization(Layer):
             raise TypeError(f"{self.name}.adapt(data): expected strings (a list or array) or "
                             f"an iterable of batches, given {type(data).__name__}.")
 
-        def tokens():
+        def documents():  # each string's tokens, one document (for "tf_idf")
             for i, batch in enumerate(batches):
                 if steps is not None and i >= steps:
                     return
                 if isinstance(batch, tuple) and len(batch) in (2, 3):
                     batch = batch[0]
-                rows = self._tokens(batch, f"{self.name}.adapt(data)")[0]
-                flat = np.empty(sum(len(r) for r in rows), dtype=object)
-                flat[:] = [t for row in rows for t in row]
-                yield flat
+                out = []
+                for row in self._tokens(batch, f"{self.name}.adapt(data)")[0]:
+                    tokens = np.empty(len(row), dtype=object)
+                    tokens[:] = row
+                    out.append(tokens)
+                yield out
 
-        self._lookup_layer.adapt(tokens())
+        self._lookup_layer._adapt_documents(documents())
 
     # ----- the pipeline -----
     def _standardized(self, strings: np.ndarray) -> np.ndarray:
@@ -275,7 +291,7 @@ class TextVectorization(Layer):
         self.built = True
 
     def _output_dtype(self, input_dtype):
-        return "int64"
+        return backend.floatx() if self.output_mode == "tf_idf" else "int64"
 
     def call(self, inputs):
         rows, single = self._tokens(inputs, f"{self.name}(inputs)")
@@ -297,7 +313,7 @@ class TextVectorization(Layer):
                 padded[i, :len(row)] = row
                 filled[i, :len(row)] = True
             indices = np.where(filled, lookup._lookup(padded), -1)
-            out = encode(indices, lookup._depth(), self.output_mode, np.int64)
+            out = lookup._encoded(indices)
         if single:
             out = out[0]
         return Tensor(backend.to_device(out))
@@ -321,7 +337,9 @@ class TextVectorization(Layer):
                 "ngrams": self.ngrams, "output_mode": self.output_mode,
                 "output_sequence_length": self.output_sequence_length,
                 "pad_to_max_tokens": self.pad_to_max_tokens, "sparse": False, "ragged": False,
-                "vocabulary": vocabulary, "idf_weights": None, "encoding": self.encoding,
+                "vocabulary": vocabulary, "idf_weights": self._lookup_layer.get_config()[
+                    "idf_weights"] if self.output_mode == "tf_idf" else None,
+                "encoding": self.encoding,
                 "vocabulary_size": self.vocabulary_size()}
 
 
