@@ -960,6 +960,17 @@ EXPECTED = {
                      1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) + 1e-9),
         "test_accuracy": (0.95, 1.0), "val_accuracy": (0.9, 1.0),
         "loss_5": (None, of("loss_0", 0.2))},
+    # 16 filters: a 2x2 stem (192 + 16), two blocks of a 5x5 depthwise (400 + 16) and a 1x1
+    # (256 + 16) Conv2D, five BatchNormalization of 64, a Dense 16 -> 4; the checkpoint keeps
+    # epoch 2 (val_accuracy 1.0), which the test accuracy shows after load_weights
+    "convmixer": {
+        **{key: (value, value) for key, value in (
+            ("params", 1972), ("layers", 21), ("patch_embedding_size", 192),
+            ("patch_embedding_min", 0), ("depthwise_layers", 2), ("first_depthwise_index", 5),
+            ("depthwise_kernel_size", 400), ("depthwise_kernel_in", 1),
+            ("best_val_accuracy", 1.0))},
+        "val_accuracy_9": (None, 0.9), "test_accuracy": (0.95, 1.0),
+        "loss_9": (None, of("loss_0", 0.05))},
     # 64 patches of 2 x 2 x 3 values from 16 x 16 images; which quadrant holds the square
     "eanet": {
         **{key: (value, value) for key, value in (
@@ -2218,6 +2229,13 @@ KERAS_TOLERANCE = {
         "val_accuracy": ("abs", 0.01),
         **{key: ("abs", 0) for key in ("params", "trainable_weights", "iterations")},
         **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 3, 7, 30)}},
+    "convmixer": {
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(10)},
+        **{f"val_accuracy_{epoch}": ("abs", 0) for epoch in range(10)},
+        "last_test_loss": ("rel", 1e-4), "test_loss": ("rel", 1e-4), "test_accuracy": ("abs", 0),
+        **{key: ("abs", 0) for key in (
+            "params", "layers", "patch_embedding_size", "depthwise_layers",
+            "first_depthwise_index", "depthwise_kernel_size", "depthwise_kernel_in")}},
     "eanet": {
         **{f"{tag}{key}": ("rel", 2e-4) for tag in ("", "self_") for key in (
             *(f"loss_{epoch}" for epoch in range(10)), "val_loss_last", "test_loss")},
@@ -2770,11 +2788,6 @@ FAILS = {
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
 DIFFERS_FROM_KERAS: dict[str, str] = {
-    "tf_pandas_dataframe": "fit and predict take a pandas Series (each column of dict(df)) "
-                           "as shape (n,) where Keras 3 takes it as a column (n, 1); and "
-                           "Input(dtype=tf.string).dtype == tf.string is False (the "
-                           "KerasTensor's 'string' against numnet's tf.string, "
-                           "numpy.dtype('O'))",
 }
 
 
