@@ -514,3 +514,30 @@ def test_per_time_step_sample_weights_weigh_each_step_of_a_sequence_output():
         model.evaluate(tokens, labels, sample_weight=np.ones((4, 3), "float32"), verbose=0)
     with pytest.raises(ValueError, match="one weight per sample"):
         model.evaluate(tokens, labels, sample_weight=np.ones((3, 5), "float32"), verbose=0)
+
+
+def test_a_pandas_series_is_a_column_as_in_keras():
+    """Keras's data adapters feed a Series as shape (n, 1): a one-feature model takes it as
+    x, each column of dict(frame) fills an Input((1,)), and a subclassed model sees (n, 1)."""
+    pd = pytest.importorskip("pandas", reason="pandas is optional (pip install pandas)")
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    single = numnet.Sequential([numnet.Input((1,)), numnet.layers.Dense(1)])
+    single.compile("sgd", "mse")
+    assert single.predict(frame["a"], verbose=0).shape == (len(X), 1)
+    single.fit(frame["a"], frame["b"], epochs=1, verbose=0)
+    inputs = {name: numnet.Input((1,), name=name) for name in "abcd"}
+    out = numnet.layers.Dense(1)(numnet.layers.Concatenate()(list(inputs.values())))
+    model = numnet.Model(inputs, out)
+    np.testing.assert_allclose(model.predict(dict(frame), verbose=0),
+                               model.predict({k: X[:, i:i + 1] for i, k in enumerate("abcd")},
+                                             verbose=0), rtol=1e-6)
+
+    class Shapes(numnet.Model):
+        seen = []
+
+        def call(self, inputs):
+            self.seen.append(tuple(inputs["a"].shape))
+            return numnet.ops.concatenate([inputs[k] for k in "abcd"], axis=-1)
+
+    assert Shapes().predict(dict(frame), batch_size=8, verbose=0).shape == (len(X), 4)
+    assert Shapes.seen[-1][1:] == (1,)

@@ -420,7 +420,7 @@ EXPECTED = {
             ("dict_oldpeak_is_float64", 1), ("subclassed_predict_rows", 3),
             ("functional_inputs", 5), ("preprocessed_width", 31), ("first_row_width", 31),
             ("first_row_one_hots", 5))},
-        "subclassed_predict_rank": (2, 3), "string_inputs": (0, 1),
+        "subclassed_predict_rank": (3, 3), "string_inputs": (1, 1),
         "normalizer_mean_age": (29, 78), "subclassed_mean_chol": (126, 400),
         "basic_loss_drop": (None, 1.0), "full_loss_drop": (None, 0.8),
         "full_accuracy": (0.65, 1.0)},

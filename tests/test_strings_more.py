@@ -59,3 +59,32 @@ def test_full_match_and_hash_buckets():
         0, 2, 2]
     with pytest.raises(ValueError, match="num_buckets"):
         tf.strings.to_hash_bucket_fast(["a"], 0)
+
+
+def test_regex_replace_reads_rewrite_as_re2():
+    # TensorFlow 2.21: \0 is the whole match, \1.. a group (empty when it did not take part),
+    # \\ one backslash
+    padded = tf.strings.regex_replace(["a, b.ab"], "[,.]", r" \0 ")
+    assert padded.numpy().tolist() == [b"a ,  b . ab"]
+    groups = tf.strings.regex_replace(["a, b.ab"], "(a)(x)?", r"<\1|\2>")
+    assert groups.numpy().tolist() == [b"<a|>, b.<a|>b"]
+    assert tf.strings.regex_replace(["a, b.ab"], "(b)", r"[\1\1]").numpy().tolist() == [
+        b"a, [bb].a[bb]"]
+    assert tf.strings.regex_replace(["ab"], "a", "\\\\").numpy().tolist() == [b"\\b"]
+    first = tf.strings.regex_replace(["a.b.c"], r"\.", r"<\0>", replace_global=False)
+    assert first.numpy().tolist() == [b"a<.>b.c"]
+    # TensorFlow logs "invalid rewrite pattern" and returns a mangled string: numnet refuses
+    with pytest.raises(ValueError, match="group"):
+        tf.strings.regex_replace(["ab"], "a", r"\2")
+    with pytest.raises(ValueError, match="backslash"):
+        tf.strings.regex_replace(["ab"], "a", r"\n")
+
+
+def test_a_text_input_dtype_is_string_and_equals_tf_string():
+    """Keras names a text Input's dtype "string"; under TensorFlow it also equals tf.string."""
+    text = tf.keras.Input((1,), dtype=tf.string)
+    assert text.dtype == "string" and text.dtype == tf.string and tf.string == text.dtype
+    assert not text.dtype != tf.string and str(text.dtype) == "string"
+    assert {text.dtype: 1}["string"] == 1
+    number = tf.keras.Input((1,), dtype="int64")
+    assert number.dtype != tf.string and number.dtype == tf.int64

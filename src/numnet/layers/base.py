@@ -1131,13 +1131,32 @@ def _auto_config(cls, args, kwargs):
     return out if _plain(out) else None
 
 
+class _TextDType(str):
+    """The name "string" of a text input's dtype, as Keras gives it, which also equals the
+    NumPy dtype that stands for text (``object``, and so ``tf.string``): a program's
+    ``inp.dtype == tf.string`` holds as it does under TensorFlow."""
+
+    def __eq__(self, other):
+        if isinstance(other, np.dtype):
+            return other.kind in "OUS"
+        return str.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
+_STRING = _TextDType("string")
+
+
 def _input_dtype(dtype) -> str:
     """An Input's dtype by name: floatx when not given, "string" for text (as Keras)."""
     if dtype is None:
         return backend.floatx()
-    if dtype in ("string", "str", str, object) or (
+    if (isinstance(dtype, str) and dtype in ("string", "str")) or dtype in (str, object) or (
             isinstance(dtype, np.dtype) and dtype.kind in "OUS"):
-        return "string"
+        return _STRING
     return str(np.dtype(dtype))
 
 

@@ -46,6 +46,16 @@ def to_array(value, name: str, where: str) -> np.ndarray:
     return array
 
 
+def series_as_column(value):
+    """A pandas Series as the one-column frame Keras's data adapters make of it, shape (n, 1);
+    anything else as it is."""
+    kind = type(value)
+    if kind.__name__ == "Series" and kind.__module__.startswith("pandas") \
+            and getattr(value, "ndim", None) == 1:
+        return value.to_numpy()[:, None]
+    return value
+
+
 def check_finite(array: np.ndarray, name: str, where: str) -> None:
     """A ValueError naming the first NaN or inf, if there is one.
 
@@ -76,7 +86,7 @@ def check_finite(array: np.ndarray, name: str, where: str) -> None:
 
 
 def prepare_x(x, where: str, name: str = "x") -> np.ndarray:
-    array = to_array(x, name, where)
+    array = to_array(series_as_column(x), name, where)
     if array.ndim == 0:
         raise ValueError(f"{where}({name}): expected an array of samples, given a scalar {x!r}.")
     if array.shape[0] == 0:
@@ -92,7 +102,9 @@ def prepare_x(x, where: str, name: str = "x") -> np.ndarray:
 
 def typed_input(value, dtype: str, where: str, name: str = "x") -> np.ndarray:
     """An input's array in its Input's dtype: text as an object array (``dtype="string"``),
-    integers as integers (ids for Embedding and lookup layers), else checked floats."""
+    integers as integers (ids for Embedding and lookup layers), else checked floats; a
+    pandas Series as a column (n, 1), as Keras feeds it."""
+    value = series_as_column(value)
     if dtype == "string" or (np.dtype(dtype).kind in "iub"):
         array = np.asarray(getattr(value, "value", value))
         if array.ndim == 0 or array.shape[0] == 0:
@@ -107,7 +119,7 @@ def typed_input(value, dtype: str, where: str, name: str = "x") -> np.ndarray:
 
 
 def prepare_y(y, n: int, where: str, name: str = "y") -> np.ndarray:
-    array = to_array(y, name, where)
+    array = to_array(series_as_column(y), name, where)
     if array.ndim == 0:
         raise ValueError(f"{where}({name}): expected an array of targets, given a scalar {y!r}.")
     if len(array) != n:

@@ -23,6 +23,7 @@ from ..autodiff.tape import GradientTape
 from ..autodiff.tensor import Tensor, no_grad
 from ..layers.base import _call_spec
 from .adapters import ArraySource
+from .data import series_as_column
 
 
 def unpack_x_y_sample_weight(data):
@@ -346,6 +347,8 @@ def _as_arrays(value, where: str, name: str):
     if isinstance(value, (list, tuple)) and value and not np.isscalar(value[0]) and not (
             isinstance(value[0], (list, tuple)) and value[0] and np.isscalar(value[0][0])):
         return type(value)(_as_arrays(v, where, f"{name}[{i}]") for i, v in enumerate(value))
+    if not name.startswith("sample_weight"):
+        value = series_as_column(value)  # a pandas Series is a column, as in Keras
     array = np.asarray(getattr(value, "value", value))
     if array.dtype.kind == "f":
         array = array.astype(backend.floatx(), copy=False)
