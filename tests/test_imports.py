@@ -95,6 +95,29 @@ def test_numnet_keras_submodule_imports():
     assert Adam is numnet.optimizers.Adam
 
 
+@pytest.mark.parametrize("name", ["random", "dtype_policies", "quantizers", "tree",
+                                  "distribution", "optimizers.legacy", "layers.core",
+                                  "callbacks.early_stopping", "models.functional"])
+def test_every_numnet_keras_submodule_is_numnet_s_own_module(name):
+    """``numnet.keras.<a>.<b>`` is the module ``numnet.<a>.<b>`` itself, not a second copy
+    whose classes are other classes (its SeedGenerator would not be numnet's)."""
+    import importlib
+
+    alias = importlib.import_module(f"numnet.keras.{name}")
+    assert alias is importlib.import_module(f"numnet.{name}")
+    assert alias.__spec__.name == f"numnet.{name}"
+
+
+def test_numnet_keras_aliases_find_seed_generators_and_refuse_unknown_modules():
+    import importlib
+
+    from numnet.keras.random import SeedGenerator
+
+    assert SeedGenerator is numnet.random.SeedGenerator
+    with pytest.raises(ModuleNotFoundError, match="numnet.keras.no_such_module"):
+        importlib.import_module("numnet.keras.no_such_module")
+
+
 def test_to_categorical():
     import numnet as keras
 

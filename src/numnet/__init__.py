@@ -4,6 +4,9 @@
     import numnet as tf                     # tf.keras.Sequential, tf.nn.softmax, ...
 """
 
+import importlib as _importlib
+import importlib.abc as _importlib_abc
+import importlib.util as _importlib_util
 import sys as _sys
 
 from . import (
@@ -62,6 +65,40 @@ keras = _sys.modules[__name__]
 
 # Make ``import numnet.keras.layers`` and ``from numnet.keras.models import Sequential`` work.
 _sys.modules[__name__ + ".keras"] = keras
+
+
+class _KerasAlias(_importlib_abc.MetaPathFinder, _importlib_abc.Loader):
+    """``numnet.keras.<a>.<b>`` imports as the module ``numnet.<a>.<b>`` itself, never as a
+    second copy of its file (whose classes would not be numnet's: an isinstance that fails,
+    a SeedGenerator a layer does not track)."""
+
+    prefix = __name__ + ".keras."
+
+    def find_spec(self, fullname, path=None, target=None):
+        if not fullname.startswith(self.prefix):
+            return None
+        real = __name__ + "." + fullname[len(self.prefix):]
+        try:
+            _importlib.import_module(real)
+        except ModuleNotFoundError as err:
+            if err.name is not None and real.startswith(err.name):
+                return None  # not a module of numnet: the import fails as for any name
+            raise
+        return _importlib_util.spec_from_loader(fullname, self, origin=real)
+
+    own_specs = {}
+
+    def create_module(self, spec):
+        module = _sys.modules[spec.origin]
+        self.own_specs.setdefault(spec.origin, module.__spec__)
+        return module
+
+    def exec_module(self, module):
+        # the import set the module's __spec__ to the alias's: give it back its own
+        module.__spec__ = self.own_specs[module.__name__]
+
+
+_sys.meta_path.insert(0, _KerasAlias())
 for _name in ("activations", "backend", "callbacks", "config", "constraints", "datasets",
               "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops",
               "optimizers", "preprocessing", "regularizers", "saving", "utils"):
