@@ -728,6 +728,16 @@ EXPECTED = {
         "initial_loss": (1.1557614 * (1 - 1e-5), 1.1557614 * (1 + 1e-5)),
         "fine_loss_last": (None, of("loss_first", 0.6)), "test_accuracy": (0.55, 1.0),
         "val_accuracy": (0.55, 1.0), "probability": (0.5, 1.0)},
+    # 40 of each label for training, 20 each for validation and test, the other 320 pooled;
+    # each round takes int(ratio * 60) of each label (59 or 60 reviews)
+    "active_learning": {
+        **{key: (value, value) for key, value in (
+            ("train_size", 80), ("val_size", 40), ("pool_size", 320), ("full_size", 400),
+            ("vocabulary_size", 34), ("full_keys", 1))},
+        "full_accuracy": (0.75, 1.0), "al_accuracy": (0.7, 1.0), "full_errors": (0, 10),
+        "full_reload_gap": (0.0, 1e-6), "al_loss_min": (None, of("al_loss_first", 0.8)),
+        "al_epochs": (9, 18), "sampled_first": (139, 140), "sampled_last": (198, 200),
+        "pool_taken": (118, 120)},
     "text_classification": {"vocabulary_size": (30, 30), "special_tokens": (1, 1),
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
@@ -2095,6 +2105,12 @@ KERAS_TOLERANCE = {
         **{key: ("abs", 0) for key in (
             "frozen_trainable", "unfrozen_trainable", "frozen_kept", "epochs_seen")},
         "initial_loss": ("rel", 1e-5), "test_accuracy": ("abs", 0.15)},
+    # random initial weights and shuffled datasets: the training compares by its accuracy
+    "active_learning": {
+        **{key: ("abs", 0) for key in (
+            "train_size", "val_size", "pool_size", "full_size", "vocabulary_size", "full_keys")},
+        "full_reload_gap": ("abs", 1e-6), "full_accuracy": ("abs", 0.15),
+        "al_accuracy": ("abs", 0.15)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
     "tf_autoencoder_anomaly": {**TRAJECTORY, "threshold": ("rel", 0.02),
