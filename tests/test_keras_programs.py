@@ -738,6 +738,20 @@ EXPECTED = {
         "full_reload_gap": (0.0, 1e-6), "al_loss_min": (None, of("al_loss_first", 0.8)),
         "al_epochs": (9, 18), "sampled_first": (139, 140), "sampled_last": (198, 200),
         "pool_taken": (118, 120)},
+    # a ring of 8 roads, each within the kernel's threshold of its two neighbours (16 edges);
+    # 1655 weights: GraphConv 1 x 4, LSTM 4 * 16 * (8 + 16 + 1), Dense 16 * 3 + 3; the probe
+    # features 0..47 summed once for the nodes and twice (sum, mean of two) for the messages;
+    # the losses are Keras's (TensorFlow) from the same NumPy draw
+    "traffic_forecasting": {
+        **{key: (value, value) for key, value in (
+            ("num_edges", 16), ("train_batches", 6), ("input_width", 8), ("target_steps", 1),
+            ("test_rows", 106), ("output_rank", 3), ("output_steps", 3), ("params", 1655),
+            ("sum_messages", 3384), ("max_messages", 2688), ("mean_messages", 2256))},
+        **{key: (value * (1 - 1e-4), value * (1 + 1e-4)) for key, value in (
+            ("loss_0", 0.98003584), ("loss_1", 0.88944942), ("loss_2", 0.75206095),
+            ("loss_3", 0.56575733), ("loss_4", 0.43562871))},
+        "loss_9": (None, of("loss_0", 0.3)), "model_mse": (None, 0.6),
+        "reload_gap": (0.0, 1e-6)},
     "text_classification": {"vocabulary_size": (30, 30), "special_tokens": (1, 1),
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
@@ -2111,6 +2125,11 @@ KERAS_TOLERANCE = {
             "train_size", "val_size", "pool_size", "full_size", "vocabulary_size", "full_keys")},
         "full_reload_gap": ("abs", 1e-6), "full_accuracy": ("abs", 0.15),
         "al_accuracy": ("abs", 0.15)},
+    "traffic_forecasting": {
+        **TRAJECTORY, **{key: ("abs", 0) for key in (
+            "num_edges", "train_batches", "test_rows", "params", "sum_messages", "max_messages",
+            "mean_messages")},
+        "val_loss_last": ("rel", 1e-3), "model_mse": ("rel", 1e-3), "naive_mse": ("rel", 1e-6)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
     "tf_autoencoder_anomaly": {**TRAJECTORY, "threshold": ("rel", 0.02),
