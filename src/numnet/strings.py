@@ -57,18 +57,59 @@ def upper(input, encoding: str = "", name=None):
     return _map(lambda text: text.translate(_UPPER), input, "strings.upper(input)")
 
 
+def _re2_rewrite(rewrite: str, groups: int):
+    """The replacement function of an RE2 ``rewrite``: ``\\0`` is the whole match, ``\\1`` to
+    ``\\9`` the groups, ``\\\\`` one backslash; every other character is itself."""
+    parts = []  # str pieces and int group numbers
+    i = 0
+    while i < len(rewrite):
+        char = rewrite[i]
+        if char != "\\":
+            parts.append(char)
+            i += 1
+            continue
+        following = rewrite[i + 1:i + 2]
+        if following == "\\":
+            parts.append("\\")
+        elif following.isdigit() and following.isascii():
+            if int(following) > groups:
+                raise ValueError(f"strings.regex_replace(rewrite): {rewrite!r} asks for group "
+                                 f"\\{following}, but the pattern has {groups} group(s); "
+                                 "use \\0 for the whole match.")
+            parts.append(int(following))
+        else:
+            raise ValueError(f"strings.regex_replace(rewrite): {rewrite!r} has the escape "
+                             f"'\\{following}'; in RE2's rewrite a backslash is followed by a "
+                             "digit (a group, \\0 the whole match) or another backslash.")
+        i += 2
+
+    def replace(match) -> str:
+        return "".join(match.group(part) or "" if isinstance(part, int) else part
+                       for part in parts)
+
+    return replace
+
+
 def regex_replace(input, pattern: str, rewrite: str, replace_global: bool = True, name=None):
     """Each string with the matches of the regular expression ``pattern`` replaced by
-    ``rewrite`` (every match, or the first with ``replace_global=False``). ``\\1`` in
-    ``rewrite`` is a group, as in TensorFlow's RE2 syntax.
+    ``rewrite`` (every match, or the first with ``replace_global=False``). ``rewrite`` follows
+    TensorFlow's RE2 syntax: ``\\0`` is the whole match, ``\\1`` to ``\\9`` a group and
+    ``\\\\`` a backslash.
+
+    Raises:
+        ValueError: ``rewrite`` names a group the pattern lacks, or has a backslash followed
+            by anything but a digit or a backslash.
 
     Example:
         >>> regex_replace(["a, b. c"], "[,.]", "").tolist()
         [b'a b c']
+        >>> regex_replace(["a, b."], "[,.]", r" \\0 ").tolist()  # pad punctuation
+        [b'a ,  b . ']
     """
     compiled = re.compile(pattern)
+    replace = _re2_rewrite(rewrite, compiled.groups)
     count = 0 if replace_global else 1
-    return _map(lambda text: compiled.sub(rewrite, text, count=count), input,
+    return _map(lambda text: compiled.sub(replace, text, count=count), input,
                 "strings.regex_replace(input)")
 
 
