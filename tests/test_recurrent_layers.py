@@ -810,3 +810,37 @@ def test_a_text_model_follows_keras_loss_for_loss(K, losses_side_by_side):
 def test_the_recurrent_layers_run_with_every_array_on_a_device(runs_on_a_device):
     """This module's recurrent layers, with every array on the strict stand-in for CuPy."""
     runs_on_a_device(__file__)
+
+
+def test_recurrent_weight_paths_carry_the_enclosing_scopes():
+    # the paths Keras 3.15 gives (JAX backend): a recurrent layer inside a model or a layer of
+    # one's own is named under it, as a Dense is, and Bidirectional once under its own name
+    class Block(numnet.layers.Layer):
+        def __init__(self):
+            super().__init__(name="block")
+            self.rnn = layers.GRU(4, return_sequences=True, name="gru")
+            self.bi = layers.Bidirectional(layers.GRU(2, name="g"), name="bi")
+            self.dense = layers.Dense(1, name="dense")
+
+        def call(self, x):
+            return self.dense(self.bi(self.rnn(x)))
+
+    block = Block()
+    block(np.ones((1, 3, 2), "float32"))
+    assert [v.path for v in block.weights] == [
+        "block/gru/gru_cell/kernel", "block/gru/gru_cell/recurrent_kernel",
+        "block/gru/gru_cell/bias", "block/bi/forward_g/gru_cell/kernel",
+        "block/bi/forward_g/gru_cell/recurrent_kernel", "block/bi/forward_g/gru_cell/bias",
+        "block/bi/backward_g/gru_cell/kernel", "block/bi/backward_g/gru_cell/recurrent_kernel",
+        "block/bi/backward_g/gru_cell/bias", "block/dense/kernel", "block/dense/bias"]
+    model = numnet.Sequential([numnet.Input((3, 2)), layers.LSTM(4, name="lstm")],
+                             name="seq")
+    assert model.weights[0].path == "seq/lstm/lstm_cell/kernel"
+    alone = layers.SimpleRNN(3, name="simple")
+    alone.build((None, 2, 2))
+    assert [v.path for v in alone.weights] == [
+        "simple/simple_rnn_cell/kernel", "simple/simple_rnn_cell/recurrent_kernel",
+        "simple/simple_rnn_cell/bias"]
+    conv = layers.ConvLSTM2D(2, 3, name="conv")
+    conv(np.ones((1, 2, 5, 5, 1), "float32"))
+    assert conv.weights[0].path == "conv/conv_lstm_cell/kernel"

@@ -447,10 +447,7 @@ class RNN(Layer):
         cell = self.cell
         if not cell.built:
             cell._maybe_build((input_shape[0], input_shape[2]))
-        weights = cell._weights
-        for var in weights:
-            var.path = f"{self.name}/{cell.name}/{var.name}"
-        self._weights = weights
+        self._weights = cell._weights
         self._regularized = getattr(cell, "_regularized", [])
 
     def compute_output_shape(self, input_shape):

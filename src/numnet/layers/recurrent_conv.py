@@ -187,9 +187,8 @@ class _ConvLSTM(Layer):
     def build(self, input_shape) -> None:
         self._check(input_shape)
         if not self.cell.built:
+            # in this layer's name scope: paths as Keras's, [outer/]layer/conv_lstm_cell/kernel
             self.cell._maybe_build((input_shape[0], *input_shape[2:]))
-        for var in self.cell._weights:  # as Keras names them: layer/conv_lstm_cell/kernel
-            var.path = f"{self.name}/{self.cell.name}/{var.name}"
 
     def _held_layers(self) -> list:
         """[(attribute, layer)] as Keras's weight files nest the cell."""

@@ -121,9 +121,9 @@ class Bidirectional(Layer):
     def build(self, input_shape) -> None:
         for layer in (self.forward_layer, self.backward_layer):
             layer._maybe_build(tuple(input_shape))
+        # built in this layer's name scope: their paths begin with this layer's (and with
+        # the scopes of the layers around it)
         self._weights = [*self.forward_layer.weights, *self.backward_layer.weights]
-        for var in self._weights:
-            var.path = f"{self.name}/{var.path}"
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
