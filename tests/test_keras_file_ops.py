@@ -119,6 +119,15 @@ CASES = {
     "pools_conv": lambda o, x: o.concatenate(  # (Keras on JAX needs max_pool's strides)
         [o.max_pool(x, 2, strides=2), o.average_pool(x, 2, strides=1, padding="same")[:, :2],
          o.conv(x, np.full((3, 6, 6), 0.1, "float32"), padding="same")[:, :2]], axis=-1),
+    "image": lambda o, x: o.reshape(o.image.affine_transform(o.image.rgb_to_grayscale(
+        o.image.hsv_to_rgb(o.image.rgb_to_hsv(o.image.gaussian_blur(o.image.pad_images(
+            o.image.crop_images(o.image.resize(o.stack([x, x * 0.5, 1.0 - x], axis=-1),
+                                               (8, 12)),
+                                top_cropping=1, left_cropping=2, target_height=4,
+                                target_width=6),
+            top_padding=1, left_padding=1, target_height=6, target_width=8))))),
+        o.concatenate([x[:, 0], x[:, 1, :2]], axis=-1) * 0.0  # a transform per image
+        + np.array([1.0, 0.1, 0.5, 0.0, 1.0, -0.3, 0.0, 0.0], "float32")), (-1, 48)),
 }
 
 KERAS_DIFFERS = {"sparsemax"}

@@ -305,6 +305,7 @@ def _channels_last(data_format, where: str) -> None:
                          f"{data_format!r}. Move the channels last (np.moveaxis(x, 1, -1)).")
 
 
+@symbolic_op
 def resize(images, size, interpolation: str = "bilinear", antialias: bool = False,
            crop_to_aspect_ratio: bool = False, pad_to_aspect_ratio: bool = False,
            fill_mode: str = "constant", fill_value: float = 0.0, data_format=None) -> Tensor:
@@ -356,8 +357,9 @@ def resize(images, size, interpolation: str = "bilinear", antialias: bool = Fals
     return _unbatched(out, single)
 
 
+@symbolic_op
 def affine_transform(images, transform, interpolation: str = "bilinear",
-                     fill_mode: str = "constant", fill_value: float = 0.0,
+                     fill_mode: str = "constant", fill_value: float = 0,
                      data_format=None) -> Tensor:
     """Resample each image by a projective-free affine map, as Keras's: ``transform`` is
     [a0, a1, a2, b0, b1, b2, c0, c1] (one for all images, or one row per image); output pixel
@@ -405,6 +407,7 @@ def _two_of(first, second, target, names: str, where: str) -> None:
                          f"{target!r}.")
 
 
+@symbolic_op
 def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None,
                 right_cropping=None, target_height=None, target_width=None,
                 data_format=None) -> Tensor:
@@ -454,6 +457,7 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     return _unbatched(out, single)
 
 
+@symbolic_op
 def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
                right_padding=None, target_height=None, target_width=None,
                data_format=None) -> Tensor:

@@ -63,6 +63,9 @@ _CLASS_NAMES = {
     "categorical_crossentropy": "CategoricalCrossentropy",
     "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
     "__getitem__": "GetItem",
+    "crop_images": "CropImages", "pad_images": "PadImages",
+    "affine_transform": "AffineTransform", "rgb_to_grayscale": "RGBToGrayscale",
+    "rgb_to_hsv": "RGBToHSV", "hsv_to_rgb": "HSVToRGB", "gaussian_blur": "GaussianBlur",
 }
 
 
@@ -120,6 +123,17 @@ def _table() -> dict:
         "math": {"erf": "", "rsqrt": "", "logsumexp": "axis keepdims", "top_k": "k sorted"},
         "core": {"cast": "dtype", "convert_to_tensor": "dtype sparse ragged",
                  "stop_gradient": "", "unstack": "num axis"},
+        "image": {
+            "resize": "size interpolation antialias crop_to_aspect_ratio pad_to_aspect_ratio "
+                      "fill_mode fill_value data_format",
+            "crop_images": "top_cropping left_cropping bottom_cropping right_cropping "
+                           "target_height target_width data_format",
+            "pad_images": "top_padding left_padding bottom_padding right_padding "
+                          "target_height target_width data_format",
+            "affine_transform": "interpolation fill_mode fill_value data_format",
+            "rgb_to_grayscale": "data_format", "rgb_to_hsv": "data_format",
+            "hsv_to_rgb": "data_format", "gaussian_blur": "kernel_size sigma data_format",
+        },
     }
     for module, ops in settings.items():
         for name, config in ops.items():
