@@ -1876,6 +1876,10 @@ from .tf_api import nn as _tf_nn  # noqa: E402
 
 _join({**_symbolic_members(_tf_nn.NN, "tf.nn."), "top_k": top_k, "in_top_k": in_top_k}, _nn)
 
+from .tf_api import ctc as _tf_ctc  # noqa: E402
+
+_join(_tf_ctc.CTC, _nn)
+
 from . import tree as _tree  # noqa: E402
 from .tf_api import control as _tf_control  # noqa: E402
 from .tf_api import variables as _tf_variables  # noqa: E402
