@@ -288,3 +288,22 @@ def test_same_numbers_as_tensorflow(tmp_path):
         assert ours.numpy().dtype == theirs.numpy().dtype
     assert tf.io.encode_base64(b"\xff\xfe?").numpy() == real.io.encode_base64(
         b"\xff\xfe?").numpy()
+
+
+def test_tf_image_functions_on_symbolic_inputs_are_nodes_of_the_model(tmp_path):
+    """tf.keras 2 recorded tf.image calls on a functional model's inputs as nodes: the model
+    runs them on real tensors, with the numbers of a direct call, and saves and loads them."""
+    inputs = tf.keras.Input((4, 6, 3))
+    resized = tf.image.resize(inputs, (8, 8))
+    grey = tf.image.rgb_to_grayscale(tf.image.flip_left_right(resized))
+    out = tf.image.per_image_standardization(tf.image.central_crop(grey, 0.5))
+    model = tf.keras.Model(inputs, out)
+    assert tuple(out.shape) == (None, 4, 4, 1)
+    images = np.random.default_rng(0).uniform(size=(2, 4, 6, 3)).astype("float32")
+    direct = tf.image.per_image_standardization(tf.image.central_crop(tf.image.rgb_to_grayscale(
+        tf.image.flip_left_right(tf.image.resize(images, (8, 8)))), 0.5))
+    np.testing.assert_allclose(np.asarray(model(images)), np.asarray(direct), rtol=1e-6)
+    path = tmp_path / "m.numnet"
+    model.save(path)
+    again = tf.keras.models.load_model(path)
+    np.testing.assert_allclose(np.asarray(again(images)), np.asarray(direct), rtol=1e-6)

@@ -21,6 +21,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
+from ..autodiff.symbolic import symbolic_op
 from .base import array, plain, string_tensor, to_float, to_tensor
 from .errors import InvalidArgumentError
 
@@ -1242,3 +1243,13 @@ IMAGE = {
     "stateless_random_saturation": stateless_random_saturation,
 }
 """The functions of ``tf.image``."""
+
+# As in tf.keras 2, these functions called on the symbolic tensors of a functional model
+# (``tf.image.resize(keras.Input((None, None, 3)), (224, 224))``) record a node of its graph,
+# which calls the function again on real tensors when the model runs; the random ones draw anew
+# at each call then. Decoding and encoding take bytes, never symbolic tensors.
+for _name in [name for name in IMAGE if name not in (
+        "ResizeMethod", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg",
+        "encode_png")]:
+    IMAGE[_name] = symbolic_op(IMAGE[_name], name="tf.image." + _name)
+del _name
