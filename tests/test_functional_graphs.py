@@ -531,3 +531,20 @@ def test_inputs_nested_in_dicts_and_lists_as_keras_takes_them(tmp_path):
     out = joined([np.ones((1, 1), "float32"), [2 * np.ones((1, 1), "float32"),
                                                3 * np.ones((1, 1), "float32")]])
     np.testing.assert_allclose(np.asarray(out), [[1.0, 2.0, 3.0]])
+
+
+def test_a_constant_first_in_an_operator_with_a_symbolic_tensor_makes_a_node():
+    """``tensor * x``, ``array + x``, ``tensor // x`` with the constant on the left: the
+    operator comes to the symbolic tensor's reflected method, a node of the model."""
+    x = numnet.Input((3,))
+    t = numnet.ops.ones((3,)) * 2.0
+    a = np.arange(3, dtype="float32")
+    out = numnet.ops.concatenate([t * x, a + x, t - x, t / x, t ** x, t // x, t % x, a * x,
+                                  numnet.ops.cast(a > x, "float32")], axis=-1)
+    model = numnet.Model(x, out)
+    v = np.array([[1.0, 2.0, 3.0]], "float32")
+    t_ = np.full(3, 2.0, "float32")
+    expected = np.concatenate([t_ * v, a + v, t_ - v, t_ / v, t_ ** v, t_ // v, t_ % v, a * v,
+                               (a > v).astype("float32")], axis=-1)
+    np.testing.assert_allclose(np.asarray(model(v)), expected, rtol=1e-6)
+    assert tuple(out.shape) == (None, 27)

@@ -17,6 +17,7 @@ from .. import random as _random
 from .. import scopes as _scopes
 from ..autodiff import ops
 from ..autodiff import symbolic as _symbolic
+from ..autodiff import tensor as _tensor_module
 from ..autodiff.tensor import Shape as _Shape
 from ..autodiff.tensor import Tensor, Variable
 from ..metrics.base import Metric as _Metric
@@ -1290,8 +1291,17 @@ class SymbolicTensor:
     def __floordiv__(self, other):
         return self._op("floor_divide", self, other)
 
+    def __rfloordiv__(self, other):
+        return self._op("floor_divide", other, self)
+
     def __mod__(self, other):
         return self._op("mod", self, other)
+
+    def __rmod__(self, other):
+        return self._op("mod", other, self)
+
+    # a NumPy array first (``np_array * symbolic``) hands the operator to the methods above
+    __array_ufunc__ = None
 
     def __eq__(self, other):
         return self._op("equal", self, other)
@@ -1345,6 +1355,10 @@ class SymbolicTensor:
         if self.input_layer is None:
             return f"<SymbolicTensor shape={self.shape}, from={self._layer.name}>"
         return f"<SymbolicTensor shape={self.shape}, name={self.input_layer.name}>"
+
+
+# ``tensor * symbolic`` (a concrete Tensor first) comes to SymbolicTensor.__rmul__: a node
+_tensor_module._DEFERS.add(SymbolicTensor)
 
 
 def is_symbolic_list(inputs) -> bool:
