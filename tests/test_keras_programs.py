@@ -1023,6 +1023,13 @@ EXPECTED = {
                      1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) + 1e-9),
         "test_accuracy": (0.95, 1.0), "val_accuracy": (0.9, 1.0),
         "loss_5": (None, of("loss_0", 0.2))},
+    # correct_pad of a 16x16 map for a 3x3 window: ((0, 1), (0, 1)); the unfolded patches are
+    # (batch, 4, 16, 16), attended over both middle axes by one MultiHeadAttention
+    "mobilevit": {
+        **{key: (value, value) for key, value in (
+            ("pad_sum", 2), ("pad_before", 0), ("num_train", 192), ("params", 11088),
+            ("attention_layers", 1), ("unfolded_rank", 4))},
+        "accuracy": (0.95, 1.0), "loss_7": (None, of("loss_0", 0.4))},
     # 6 couplings of 2 x 5 Dense (kernel and bias): 120 variables, 60 l2 penalties that the
     # custom train_step leaves out; log N((1, -2)) = -2.5 - log(2 pi); going forward undoes
     # going backward; the generated direction has no log-determinant (gate 0)
@@ -2378,6 +2385,11 @@ KERAS_TOLERANCE = {
         "val_accuracy": ("abs", 0.01),
         **{key: ("abs", 0) for key in ("params", "trainable_weights", "iterations")},
         **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 3, 7, 30)}},
+    "mobilevit": {
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(8)},
+        **{key: ("abs", 0) for key in (
+            "pad_sum", "pad_before", "num_train", "params", "attention_layers", "unfolded_rank")},
+        **{key: ("abs", 0.01) for key in ("accuracy", "best_val_accuracy", "val_accuracy")}},
     "real_nvp": {
         **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(8)},
         **{key: ("abs", 0) for key in (
@@ -2969,9 +2981,6 @@ FAILS = {
     "tf_nmt_attention": "TextVectorization(ragged=True) raises NotImplementedError ('numnet has "
                         "no sparse or ragged tensors'), though numnet has tf.RaggedTensor now: "
                         "the layer should give a RaggedTensor of each string's token ids",
-    "real_nvp": "predict on a subclassed model whose call returns a tuple (x, log_det) fails "
-                "in models/evaluation.py: AttributeError: 'tuple' object has no attribute "
-                "'value'; Keras returns the tuple of concatenated arrays",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "

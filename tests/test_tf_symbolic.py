@@ -126,3 +126,16 @@ def test_tf_nn_functions_of_numnet_nn_record_nodes():
     onehot = np.array([[0.0, 0.0, 0.0, 1.0]], "float32")
     np.testing.assert_allclose(model([onehot, x]).numpy(),
                                [np.log(np.exp(x).sum()) - 3.0], rtol=1e-6)
+
+
+def test_activation_aliases_record_nodes_on_symbolic_tensors():
+    # keras.activations.swish and hard_swish are silu and hard_silu under other names
+    assert keras.activations.swish is keras.activations.silu
+    assert keras.activations.hard_swish is keras.activations.hard_silu
+    x = keras.Input((4,))
+    y = tf.concat([keras.activations.swish(x), keras.activations.hard_swish(x)], axis=-1)
+    assert tuple(y.shape) == (None, 8)
+    data = np.array([[-4.0, -1.0, 0.5, 3.0]], "float32")
+    expected = np.concatenate([data / (1 + np.exp(-data)),
+                               data * np.clip(data + 3, 0, 6) / 6], axis=-1)
+    np.testing.assert_allclose(keras.Model(x, y).predict(data, verbose=0), expected, rtol=1e-6)

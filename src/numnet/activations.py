@@ -916,6 +916,11 @@ def _symbolic_activations() -> None:
             wrapped[fn] = _symbolic.symbolic_op(fn, name=f"activations.{fn.__name__}")
             globals()[fn.__name__] = wrapped[fn]
         _FUNCTIONS[name] = wrapped[fn]
+    by_id = {id(fn): symbolic for fn, symbolic in wrapped.items()}
+    module = globals()
+    for alias, value in list(module.items()):  # swish = silu, hard_swish = hard_silu
+        if id(value) in by_id:
+            module[alias] = by_id[id(value)]
 
 
 _symbolic_activations()
