@@ -1926,7 +1926,9 @@ image = _LazyNamespace("numnet.image", "TensorFlow's ``tf.image``: resizing, fli
                        "colour and augmentation (numnet.tf_api.image), boxes "
                        "(numnet.tf_api.image_boxes).",
                        lambda: {**_members_of("image", "IMAGE")(),
-                                **_members_of("image_boxes", "BOXES")()})
+                                **_members_of("image_boxes", "BOXES")(),
+                                **_members_of("image_detection", "DETECTION")(),
+                                **_members_of("image_formats", "FORMATS")()})
 _join({"image": image})
 
 from .tf_api import sparse as _tf_sparse  # noqa: E402
@@ -1938,7 +1940,8 @@ _join({"sparse": sparse, "SparseTensor": _tf_sparse.SparseTensor})
 io = _LazyNamespace("numnet.io", "TensorFlow's ``tf.io`` on local files "
                     "(numnet.tf_api.files), TFRecord files and tf.train.Example parsing "
                     "(numnet.tf_api.records).",
-                    lambda: {**_members_of("files", "IO")(), **_members_of("records", "IO")()})
+                    lambda: {**_members_of("files", "IO")(), **_members_of("records", "IO")(),
+                             **_members_of("image_formats", "IO")()})
 _join({"io": io})
 
 train = _LazyNamespace("numnet.train", "TensorFlow's ``tf.train``: checkpoints in numnet's own "
