@@ -782,6 +782,14 @@ EXPECTED = {
         "loss_0": (2.8054 * (1 - 5e-4), 2.8054 * (1 + 5e-4)),
         "loss_8": (None, of("loss_0", 0.5)), "val_loss_last": (None, of("val_loss_first", 0.6)),
         "decoded_last": (1, 8)},
+    # 480 sequences, 408 for training; 2272 weights (Keras's count); the frozen genres table
+    # and two BatchNormalizations' moving statistics are the 5 non-trainable weights
+    "movielens_transformer": {
+        **{key: (value, value) for key, value in (
+            ("params", 2272), ("inputs", 7), ("non_trainable", 5), ("batch_rows", 32),
+            ("sequence_width", 3), ("target_is_string", 1), ("ratings_width", 3),
+            ("test_rows", 72))},
+        "loss_last": (None, of("loss_first", 0.5)), "mae": (None, of("baseline_mae", 0.95))},
     "text_classification": {"vocabulary_size": (30, 30), "special_tokens": (1, 1),
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
@@ -2222,6 +2230,11 @@ KERAS_TOLERANCE = {
         **{f"lr_{i}": ("rel", 1e-6) for i in range(5)},
         "loss_0": ("rel", 1e-3), "val_loss_first": ("rel", 1e-3), "loss_8": ("abs", 0.3),
         "decoded_last": ("abs", 3)},
+    # random initial weights, a shuffled CSV dataset and Dropout: the error compares
+    "movielens_transformer": {
+        **{key: ("abs", 0) for key in (
+            "params", "inputs", "non_trainable", "batch_rows", "sequence_width", "test_rows")},
+        "baseline_mae": ("rel", 1e-6), "mae": ("abs", 0.15)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
     "tf_autoencoder_anomaly": {**TRAJECTORY, "threshold": ("rel", 0.02),
