@@ -940,3 +940,31 @@ def test_predict_on_one_quiet_batch_is_the_batched_paths_result():
         for kwargs in ({}, {"callbacks": []}):
             with pytest.raises(ValueError, match=match):
                 model.predict(bad, verbose=0, **kwargs)
+
+
+class _Pair(numnet.Model):
+    """A subclassed model whose call returns a structure, as Real NVP's (y, log_det)."""
+
+    def __init__(self, kind):
+        super().__init__()
+        self.kind = kind
+        self.dense = numnet.layers.Dense(2, kernel_initializer="ones")
+
+    def call(self, x):
+        y = self.dense(x)
+        total = numnet.ops.sum(y, axis=-1)
+        return {"tuple": (y, total), "list": [y, total], "dict": {"y": y, "sum": total}}[
+            self.kind]
+
+
+@pytest.mark.parametrize("kind", ["tuple", "list", "dict"])
+@pytest.mark.parametrize("batch_size", [4, 32])
+def test_predict_returns_the_structure_a_subclassed_call_returns(kind, batch_size):
+    """Keras concatenates each part over the batches and gives the structure back."""
+    x = np.arange(30, dtype="float32").reshape(10, 3)
+    out = _Pair(kind).predict(x, batch_size=batch_size, verbose=0)
+    y = np.repeat(x.sum(axis=1, keepdims=True), 2, axis=1)
+    parts = (out["y"], out["sum"]) if kind == "dict" else out
+    assert type(out).__name__ == kind
+    np.testing.assert_allclose(parts[0], y, rtol=1e-6)
+    np.testing.assert_allclose(parts[1], y.sum(axis=1), rtol=1e-6)

@@ -187,8 +187,10 @@ class Evaluation:
             # third of predict's time on a row); the same checks, forward pass and copy out
             x = self._prepare_x(x, "predict")
             with no_grad():
-                out = self._forward(Tensor(backend.to_device(x)), False).value
-            return np.array(backend.to_numpy(out))
+                out = self._forward(Tensor(backend.to_device(x)), False)
+            if not isinstance(out, Tensor):  # a structure a subclassed call returned
+                return _to_host(out)
+            return np.array(backend.to_numpy(out.value))
         cbs = _callback_list(callbacks, "predict")
         it, _, _ = self._data(x, None, None, batch_size, "predict", steps=steps, targets=False)
         if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
@@ -205,8 +207,9 @@ class Evaluation:
                     if batch_begin:
                         cb.call("on_predict_batch_begin", step, {})
                     out = self._forward(_feed(xb), False)
-                    out = (backend.to_numpy(out.value) if type(out) is not list
-                           else [backend.to_numpy(t.value) for t in out])
+                    out = (backend.to_numpy(out.value) if isinstance(out, Tensor)
+                           else [backend.to_numpy(t.value) for t in out] if type(out) is list
+                           and self._output_names is not None else _to_host(out))
                     outputs.append(out)
                     if batch_end:
                         cb.call("on_predict_batch_end", step, {"outputs": out})
@@ -223,6 +226,8 @@ class Evaluation:
             if outputs_module.is_nested(self._output):  # pairs a layer returned, as given
                 return outputs_module.pack(self._output, arrays)
             return arrays
+        if not isinstance(outputs[0], np.ndarray):  # a subclassed call's tuple, list or dict
+            return _concatenate(outputs)
         return np.concatenate(outputs, axis=0)
 
     def _predict_steps(self, x, batch_size, steps_count):
