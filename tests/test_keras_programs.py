@@ -719,6 +719,77 @@ EXPECTED = {
         "tf_idf_first_row": (56.567635 * (1 - 1e-5), 56.567635 * (1 + 1e-5)),
         "loss_last": (None, of("loss_first", 0.4)), "test_binary_accuracy": (0.9, 1.0),
         "val_binary_accuracy": (0.9, 1.0), "exact_match": (0.6, 1.0), "top_3_hits": (4, 5)},
+    # 8 trainable weights on top of the frozen encoder (BiLSTM 6, Dense 2), 31 unfrozen; the
+    # loss before training is Keras's (JAX) on the same NumPy draw
+    "semantic_similarity": {
+        **{key: (value, value) for key, value in (
+            ("frozen_trainable", 8), ("unfrozen_trainable", 31), ("frozen_kept", 1),
+            ("bert_moved", 1), ("contradiction_found", 1))},
+        "initial_loss": (1.1557614 * (1 - 1e-5), 1.1557614 * (1 + 1e-5)),
+        "fine_loss_last": (None, of("loss_first", 0.6)), "test_accuracy": (0.55, 1.0),
+        "val_accuracy": (0.55, 1.0), "probability": (0.5, 1.0)},
+    # 40 of each label for training, 20 each for validation and test, the other 320 pooled;
+    # each round takes int(ratio * 60) of each label (59 or 60 reviews)
+    "active_learning": {
+        **{key: (value, value) for key, value in (
+            ("train_size", 80), ("val_size", 40), ("pool_size", 320), ("full_size", 400),
+            ("vocabulary_size", 34), ("full_keys", 1))},
+        "full_accuracy": (0.75, 1.0), "al_accuracy": (0.7, 1.0), "full_errors": (0, 10),
+        "full_reload_gap": (0.0, 1e-6), "al_loss_min": (None, of("al_loss_first", 0.8)),
+        "al_epochs": (9, 18), "sampled_first": (139, 140), "sampled_last": (198, 200),
+        "pool_taken": (118, 120)},
+    # a ring of 8 roads, each within the kernel's threshold of its two neighbours (16 edges);
+    # 1655 weights: GraphConv 1 x 4, LSTM 4 * 16 * (8 + 16 + 1), Dense 16 * 3 + 3; the probe
+    # features 0..47 summed once for the nodes and twice (sum, mean of two) for the messages;
+    # the losses are Keras's (TensorFlow) from the same NumPy draw
+    "traffic_forecasting": {
+        **{key: (value, value) for key, value in (
+            ("num_edges", 16), ("train_batches", 6), ("input_width", 8), ("target_steps", 1),
+            ("test_rows", 106), ("output_rank", 3), ("output_steps", 3), ("params", 1655),
+            ("sum_messages", 3384), ("max_messages", 2688), ("mean_messages", 2256))},
+        **{key: (value * (1 - 1e-4), value * (1 + 1e-4)) for key, value in (
+            ("loss_0", 0.98003584), ("loss_1", 0.88944942), ("loss_2", 0.75206095),
+            ("loss_3", 0.56575733), ("loss_4", 0.43562871))},
+        "loss_9": (None, of("loss_0", 0.3)), "model_mse": (None, 0.6),
+        "reload_gap": (0.0, 1e-6)},
+    # 600 samples: (600 - 20) // 5 + 1 = 117 frames of 64 // 2 + 1 = 33 bins; the 'same'
+    # spectrograms 120 frames x 33 bins x 3 channels; (600 - 64) // 16 + 1 = 38 mel frames;
+    # the spectrogram sums and the losses before training are Keras's (JAX)
+    "stft_spectrogram": {
+        **{key: (value, value) for key, value in (
+            ("spectrogram_frames", 117), ("spectrogram_bins", 33), ("multi_shape_sum", 156),
+            ("stft_1d_trainable", 0), ("stft_1d_non_trainable", 2), ("stft_2d_trainable", 2),
+            ("model_2d_trainable", 14), ("stft_1d_kept", 1), ("mel_frames", 38),
+            ("mel_bins", 12), ("builtin_mel_bins", 12), ("mel_trainable", 0))},
+        **{key: (value - 1e-5 * abs(value), value + 1e-5 * abs(value)) for key, value in (
+            ("spectrogram_sum", -4366.962), ("multi_channel_sums", -26917.43),
+            ("initial_1d_loss", 1.106465), ("initial_2d_loss", 1.114439),
+            ("mel_sum", 2544.793))},
+        "loss_1d_last": (None, of("loss_1d_first", 0.6)),
+        "loss_2d_last": (None, of("loss_2d_first", 0.7)), "stft_2d_moved": (1e-3, None),
+        "test_acc_1d": (0.8, 1.0), "test_acc_2d": (0.6, 1.0), "istft_error": (0.0, 1e-5)},
+    # 34 characters; 384 samples give (384 - 32) // 16 + 1 = 23 frames, padded to 24, of 17
+    # bins; "<abc>" and a pad; the schedule by hand: 0.001 + 0.0045 * epoch up to 0.01, then
+    # 0.01 - 0.0009 * (epoch - 3); the first epoch's loss is Keras's to 2e-4 (TensorFlow)
+    "transformer_asr": {
+        **{key: (value, value) for key, value in (
+            ("vocab_size", 34), ("source_frames", 24), ("source_bins", 17),
+            ("target_length", 6), ("steps_per_epoch", 6), ("metrics_count", 1),
+            ("history_keys", 2), ("mask_sum", 2), ("displays", 3))},
+        **{key: (value * (1 - 1e-6), value * (1 + 1e-6)) for key, value in (
+            ("lr_0", 0.001), ("lr_1", 0.0055), ("lr_2", 0.01), ("lr_3", 0.01),
+            ("lr_4", 0.0037))},
+        "loss_0": (2.8054 * (1 - 5e-4), 2.8054 * (1 + 5e-4)),
+        "loss_8": (None, of("loss_0", 0.5)), "val_loss_last": (None, of("val_loss_first", 0.6)),
+        "decoded_last": (1, 8)},
+    # 480 sequences, 408 for training; 2272 weights (Keras's count); the frozen genres table
+    # and two BatchNormalizations' moving statistics are the 5 non-trainable weights
+    "movielens_transformer": {
+        **{key: (value, value) for key, value in (
+            ("params", 2272), ("inputs", 7), ("non_trainable", 5), ("batch_rows", 32),
+            ("sequence_width", 3), ("target_is_string", 1), ("ratings_width", 3),
+            ("test_rows", 72))},
+        "loss_last": (None, of("loss_first", 0.5)), "mae": (None, of("baseline_mae", 0.95))},
     "text_classification": {"vocabulary_size": (30, 30), "special_tokens": (1, 1),
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
@@ -960,6 +1031,48 @@ EXPECTED = {
                      1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) + 1e-9),
         "test_accuracy": (0.95, 1.0), "val_accuracy": (0.9, 1.0),
         "loss_5": (None, of("loss_0", 0.2))},
+    # correct_pad of a 16x16 map for a 3x3 window: ((0, 1), (0, 1)); the unfolded patches are
+    # (batch, 4, 16, 16), attended over both middle axes by one MultiHeadAttention
+    "mobilevit": {
+        **{key: (value, value) for key, value in (
+            ("pad_sum", 2), ("pad_before", 0), ("num_train", 192), ("params", 11088),
+            ("attention_layers", 1), ("unfolded_rank", 4))},
+        "accuracy": (0.95, 1.0), "loss_7": (None, of("loss_0", 0.4))},
+    # 6 couplings of 2 x 5 Dense (kernel and bias): 120 variables, 60 l2 penalties that the
+    # custom train_step leaves out; log N((1, -2)) = -2.5 - log(2 pi); going forward undoes
+    # going backward; the generated direction has no log-determinant (gate 0)
+    "real_nvp": {
+        **{key: (value, value) for key, value in (
+            ("trainable_variables", 120), ("regularization_losses", 60), ("log_det_rows", 16),
+            ("generated_rows", 3000), ("generated_log_det", 0))},
+        "log_prob": (-2.5 - math.log(2 * math.pi) - 1e-6, -2.5 - math.log(2 * math.pi) + 1e-6),
+        "normalized_mean": (0.0, 1e-5), "normalized_std": (1 - 1e-5, 1 + 1e-5),
+        "round_trip_gap": (0.0, 1e-5), "loss_7": (None, of("loss_0", 0.85)),
+        "val_loss_last": (None, of("val_loss_first", 0.9)), "latent_std": (0.8, 1.2),
+        "generated_mean_x": (-0.1, 0.1), "generated_mean_y": (-0.1, 0.1)},
+    # the logits come back at the input's 32x32, one channel a class; pixel accuracy well
+    # above the 73% of background
+    "deeplabv3_plus": {
+        **{key: (value, value) for key, value in (
+            ("params", 35819), ("output_height", 32), ("output_classes", 3),
+            ("mask_height", 32), ("true_red_pixels", 96))},
+        "accuracy": (0.9, 1.0), "val_accuracy": (0.88, 1.0), "mask_pixel_accuracy": (0.85, 1.0),
+        "red_pixels": (48, 192), "loss_9": (None, of("loss_0", 0.2))},
+    # the losses by hand: 0 colour loss on grey; the exposure of 16x16 block means; the
+    # spatial loss of the example's (1, 3, 1, 3) kernels on 4x4 block means; a ramp of 1/64 a
+    # row has a smoothness of 1/64; 24 training images in batches of 8 for 4 epochs
+    "zero_dce": {
+        **{key: (value, value) for key, value in (
+            ("batch_rows", 8), ("batch_width", 32), ("color_on_grey", 0), ("exposure_error", 0),
+            ("spatial_shape_sum", 20), ("spatial_error", 0), ("smoothness", 1 / 64),
+            ("history_keys", 10), ("iterations", 12), ("trainable_weights", 14),
+            ("enhanced_width", 40), ("reload_gap", 0))},
+        "batch_max": (0.0, 1.0), "spatial_sum": (21.5322 - 1e-4, 21.5322 + 1e-4),
+        "total_loss_last": (None, of("total_loss_first", 0.6)),
+        "illumination_smoothness_loss_last": (
+            None, of("illumination_smoothness_loss_first", 0.3)),
+        "exposure_loss_last": (None, of("exposure_loss_first")),
+        "enhanced_mean": (of("original_mean", 1.1), None)},
     # 16 filters: a 2x2 stem (192 + 16), two blocks of a 5x5 depthwise (400 + 16) and a 1x1
     # (256 + 16) Conv2D, five BatchNormalization of 64, a Dense 16 -> 4; the checkpoint keeps
     # epoch 2 (val_accuracy 1.0), which the test accuracy shows after load_weights
@@ -1252,6 +1365,23 @@ EXPECTED = {
         "decoded_abs_max": (0.5, 1.0)},
     # 50 steps from step 1 saved at 10, 20, ... 50, three kept; 50 more from the restored step
     # 50 (its iterator where it was); 99 optimizer steps in all
+    # 12 words + punctuation ("." "?") + 4 special tokens in each vocabulary; the tokens of a
+    # ragged row read back as the standardized text; the random-weight loss starts near
+    # log(18); the translations are of held-out sentences
+    "tf_nmt_attention": {
+        **{key: (value, value) for key, value in (
+            ("raw_batch_rows", 32), ("standardized_matches", 1), ("context_vocab", 18),
+            ("target_vocab", 18), ("vocab_head_ok", 1), ("round_trip_ok", 1), ("shifted_ok", 1),
+            ("context_is_int64", 1), ("encoded_width", 16), ("attention_shape_ok", 1),
+            ("logits_shape_ok", 1), ("start_token_ok", 1), ("initial_state_sum", 0),
+            ("sampled_shape_ok", 1), ("sampled_text_rows", 32), ("weights", 23),
+            ("params", 6898), ("history_keys", 6), ("attention_steps_ok", 1),
+            ("single_matches", 1), ("export_matches", 1), ("dynamic_matches", 1),
+            ("dynamic_export_matches", 1))},
+        "attention_row_sum_error": (0.0, 1e-5),
+        "expected_loss": (math.log(18) - 1e-5, math.log(18) + 1e-5),
+        "initial_val_loss": (2.5, 3.5), "loss_last": (None, of("loss_0", 0.1)),
+        "val_masked_acc": (0.85, 1.0), "translate_accuracy": (0.6, 1.0)},
     # one replica: the global batch is the replica's; 4 batches of 64 a step each, 4 epochs,
     # then 6 iterator steps and a 4-step epoch function; ckpt-2 is the save after epoch 3
     "tf_distributed_training": {
@@ -2066,6 +2196,45 @@ KERAS_TOLERANCE = {
             "vocab_size", "binarized_width", "binarized_sum", "binarized_oov", "tf_idf_width")},
         "tf_idf_sum": ("rel", 1e-5), "tf_idf_first_row": ("rel", 1e-5),
         "test_binary_accuracy": ("abs", 0.05)},
+    # Dropout's draws differ: after the first evaluate only the accuracy compares
+    "semantic_similarity": {
+        **{key: ("abs", 0) for key in (
+            "frozen_trainable", "unfrozen_trainable", "frozen_kept", "epochs_seen")},
+        "initial_loss": ("rel", 1e-5), "test_accuracy": ("abs", 0.15)},
+    # random initial weights and shuffled datasets: the training compares by its accuracy
+    "active_learning": {
+        **{key: ("abs", 0) for key in (
+            "train_size", "val_size", "pool_size", "full_size", "vocabulary_size", "full_keys")},
+        "full_reload_gap": ("abs", 1e-6), "full_accuracy": ("abs", 0.15),
+        "al_accuracy": ("abs", 0.15)},
+    "traffic_forecasting": {
+        **TRAJECTORY, **{key: ("abs", 0) for key in (
+            "num_edges", "train_batches", "test_rows", "params", "sum_messages", "max_messages",
+            "mean_messages")},
+        "val_loss_last": ("rel", 1e-3), "model_mse": ("rel", 1e-3), "naive_mse": ("rel", 1e-6)},
+    # fit shuffles and Dropout draws differ: after the first evaluate the accuracy compares
+    "stft_spectrogram": {
+        **{key: ("abs", 0) for key in (
+            "spectrogram_frames", "spectrogram_bins", "multi_shape_sum", "model_2d_trainable",
+            "mel_frames")},
+        **{key: ("rel", 1e-5) for key in (
+            "spectrogram_sum", "multi_channel_sums", "initial_1d_loss", "initial_2d_loss",
+            "mel_sum")},
+        "test_acc_1d": ("abs", 0.15), "test_acc_2d": ("abs", 0.35)},
+    # Keras on TensorFlow gives the token Embedding an IndexedSlices gradient whose repeated
+    # rows Adam squares one by one (a row seen n times moves up to sqrt(n) times further than
+    # the dense step numnet, Keras on JAX and the formula take), so the losses part slowly
+    "transformer_asr": {
+        **{key: ("abs", 0) for key in (
+            "source_frames", "source_bins", "steps_per_epoch", "history_keys", "displays")},
+        **{f"lr_{i}": ("rel", 1e-6) for i in range(5)},
+        "loss_0": ("rel", 1e-3), "val_loss_first": ("rel", 1e-3), "loss_8": ("abs", 0.3),
+        "decoded_last": ("abs", 3)},
+    # random initial weights, a shuffled CSV dataset and Dropout: the error compares
+    "movielens_transformer": {
+        **{key: ("abs", 0) for key in (
+            "params", "inputs", "non_trainable", "batch_rows", "sequence_width", "test_rows")},
+        "baseline_mae": ("rel", 1e-6), "mae": ("abs", 0.15)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
     "tf_autoencoder_anomaly": {**TRAJECTORY, "threshold": ("rel", 0.02),
@@ -2229,6 +2398,39 @@ KERAS_TOLERANCE = {
         "val_accuracy": ("abs", 0.01),
         **{key: ("abs", 0) for key in ("params", "trainable_weights", "iterations")},
         **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 3, 7, 30)}},
+    "mobilevit": {
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(8)},
+        **{key: ("abs", 0) for key in (
+            "pad_sum", "pad_before", "num_train", "params", "attention_layers", "unfolded_rank")},
+        **{key: ("abs", 0.01) for key in ("accuracy", "best_val_accuracy", "val_accuracy")}},
+    "real_nvp": {
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(8)},
+        **{key: ("abs", 0) for key in (
+            "trainable_variables", "regularization_losses", "log_det_rows", "generated_rows",
+            "generated_log_det")},
+        **{key: ("rel", 1e-4) for key in ("val_loss_first", "val_loss_last", "latent_std")},
+        "log_prob": ("rel", 1e-6), "generated_mean_x": ("abs", 1e-3),
+        "generated_mean_y": ("abs", 1e-3)},
+    # the gradients of a few conv4 biases, whose ReLU is open everywhere and which feed only
+    # BatchNormalization, are rounding (1e-9 where others are 1e-3); Adam makes steps of
+    # them, so the trajectories part by 3e-4 in epoch 3 and by 1e-3 from then on
+    "deeplabv3_plus": {
+        **{f"loss_{epoch}": ("rel", 1e-5 if epoch < 3 else 3e-3) for epoch in range(10)},
+        **{key: ("abs", 0) for key in (
+            "params", "output_height", "output_classes", "mask_height", "true_red_pixels")},
+        "accuracy": ("abs", 0.005), "val_loss": ("rel", 0.05), "val_accuracy": ("abs", 0.01),
+        "mask_pixel_accuracy": ("abs", 0.01), "red_pixels": ("abs", 10)},
+    # enhanced_mean is a mean of uint8 pixels, one of which may round the other way
+    "zero_dce": {
+        **{f"{tag}{item}_{end}": ("rel", 2e-4) for tag in ("", "val_")
+           for item in ("total_loss", "illumination_smoothness_loss", "spatial_constancy_loss",
+                        "color_constancy_loss", "exposure_loss")
+           for end in ("first", "last") if (tag, end) != ("val_", "first")},
+        **{key: ("abs", 0) for key in (
+            "batch_rows", "batch_width", "spatial_shape_sum", "history_keys", "iterations",
+            "trainable_weights", "original_mean", "enhanced_width")},
+        **{key: ("rel", 1e-6) for key in ("batch_max", "spatial_sum", "smoothness")},
+        "enhanced_mean": ("abs", 0.05)},
     "convmixer": {
         **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(10)},
         **{f"val_accuracy_{epoch}": ("abs", 0) for epoch in range(10)},
@@ -2457,6 +2659,17 @@ KERAS_TOLERANCE = {
         "test_accuracy": ("abs", 0.2)},
     # (deferred_gap is not compared: Keras 3 on TensorFlow keys Dense's kernel "_kernel", so
     # there the guide's stand-in "kernel" is never restored)
+    # the first evaluation is exact; Keras on TensorFlow's Adam updates the Embeddings'
+    # IndexedSlices row by row, so training drifts apart (1% after two epochs, 8% after six)
+    "tf_nmt_attention": {
+        **{key: ("abs", 0) for key in (
+            "context_vocab", "target_vocab", "round_trip_ok", "shifted_ok", "weights", "params",
+            "history_keys", "single_matches", "export_matches", "dynamic_matches",
+            "dynamic_export_matches", "start_token_ok", "attention_steps_ok")},
+        "initial_val_loss": ("rel", 1e-5), "expected_loss": ("rel", 1e-6),
+        "attention_row_sum_error": ("abs", 1e-6), "loss_0": ("rel", 0.02),
+        "loss_1": ("rel", 0.05), "val_masked_acc": ("abs", 0.1),
+        "translate_accuracy": ("abs", 0.3)},
     "tf_distributed_training": {
         **{f"{tag}loss_{epoch}": ("rel", 1e-4) for tag in ("", "test_", "fit_")
            for epoch in range(4)},
@@ -2778,6 +2991,9 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
+    "tf_nmt_attention": "TextVectorization(ragged=True) raises NotImplementedError ('numnet has "
+                        "no sparse or ragged tensors'), though numnet has tf.RaggedTensor now: "
+                        "the layer should give a RaggedTensor of each string's token ids",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "
@@ -2788,6 +3004,12 @@ FAILS = {
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
 DIFFERS_FROM_KERAS: dict[str, str] = {
+    "semantic_similarity": "fit and evaluate call a PyDataset's on_epoch_end once more than "
+                           "Keras 3 does: Keras's epoch iterator calls it when it is reset "
+                           "at the start of every fit / evaluate (and on_epoch_begin once "
+                           "more while the model is built), so a generator that reshuffles "
+                           "in on_epoch_end starts in another order (epochs_seen 7 against "
+                           "Keras's 9)",
 }
 
 
