@@ -1365,6 +1365,28 @@ EXPECTED = {
         "decoded_abs_max": (0.5, 1.0)},
     # 50 steps from step 1 saved at 10, 20, ... 50, three kept; 50 more from the restored step
     # 50 (its iterator where it was); 99 optimizer steps in all
+    # by hand: 3 files of a header and 5 lines; 0 + 1 + ... ; windows of range(100000); 0..19
+    # grouped by parity in fours; 1..12 bucketed by length 4 / 8 in 3s and 2s; 217 of the 2048
+    # rows are of class 1; the resampled streams are about half of class 1
+    "tf_data_guide": {
+        **{key: (value, value) for key, value in (
+            ("first_line_is_header", 1), ("interleave_round_robin", 1), ("interleave_lines", 18),
+            ("filtered_lines", 5), ("generator_batches", 4), ("padded_rows", 10),
+            ("padded_width_ok", 1), ("padded_first_shape", 3), ("padded_second_sum", 126),
+            ("enumerate_sum", 33), ("zip_len", 5), ("scan_last", 15), ("take_while_len", 7),
+            ("unbatch_len", 10), ("shard_sum", 12), ("reduce_sum", 10), ("repeat_then_batch", 8),
+            ("batch_then_repeat", 9), ("shuffle_then_repeat_epochs_whole", 1),
+            ("cache_sum_first", 45), ("cache_sum_second", 45), ("second_batch_last", 19),
+            ("dense_1_step_gap", 1), ("label_5_first", 5), ("zipped_label_first", 20),
+            ("window_lengths", 15), ("flat_map_10th", 2), ("window_batch_last", 8),
+            ("strided_second_first", 5), ("strided_step", 3), ("dense_labels_width", 9),
+            ("grouped_batches", 6), ("grouped_same_parity", 1), ("bucket_batches", 6),
+            ("bucket_widest", 12), ("class_1_count", 217), ("positive_all_ones", 1),
+            ("chosen_pattern", 1), ("extra_label_matches", 1))},
+        "class_1_fraction": (217 / 2048 - 1e-6, 217 / 2048 + 1e-6),
+        "sampled_fraction": (0.35, 0.65), "resampled_fraction": (0.35, 0.65),
+        "wave_loss_3": (None, of("wave_loss_0", 0.05)), "balanced_recall": (0.75, 1.0),
+        "balanced_loss_last": (None, 0.5)},
     # 12 words + punctuation ("." "?") + 4 special tokens in each vocabulary; the tokens of a
     # ragged row read back as the standardized text; the random-weight loss starts near
     # log(18); the translations are of held-out sentences
@@ -2659,6 +2681,22 @@ KERAS_TOLERANCE = {
         "test_accuracy": ("abs", 0.2)},
     # (deferred_gap is not compared: Keras 3 on TensorFlow keys Dense's kernel "_kernel", so
     # there the guide's stand-in "kernel" is never restored)
+    # the sampled and resampled streams are each framework's own draws: levels only
+    "tf_data_guide": {
+        **{key: ("abs", 0) for key in (
+            "first_line_is_header", "interleave_round_robin", "interleave_lines",
+            "filtered_lines", "generator_batches", "padded_first_shape", "padded_second_sum",
+            "enumerate_sum", "zip_len", "scan_last", "take_while_len", "unbatch_len",
+            "shard_sum", "reduce_sum", "repeat_then_batch", "batch_then_repeat",
+            "cache_sum_first", "second_batch_last", "dense_1_step_gap", "label_5_first",
+            "zipped_label_first", "window_lengths", "flat_map_10th", "window_batch_last",
+            "strided_second_first", "strided_step", "dense_labels_width", "grouped_batches",
+            "bucket_batches", "bucket_widest", "class_1_count", "chosen_pattern",
+            "extra_label_matches")},
+        **{f"wave_loss_{epoch}": ("rel", 1e-4) for epoch in range(4)},
+        "class_1_fraction": ("rel", 1e-6), "sampled_fraction": ("abs", 0.15),
+        "resampled_fraction": ("abs", 0.15), "balanced_recall": ("abs", 0.1),
+        "balanced_loss_last": ("abs", 0.1)},
     # the first evaluation is exact; Keras on TensorFlow's Adam updates the Embeddings'
     # IndexedSlices row by row, so training drifts apart (1% after two epochs, 8% after six)
     "tf_nmt_attention": {

@@ -563,6 +563,52 @@ class Dataset:
                             f"scalar bool, given {type(predicate).__name__}.")
         return _TakeWhile(self, predicate)
 
+    def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,
+                           name: str | None = None) -> Dataset:
+        """The elements resampled so that their classes follow ``target_dist``, as
+        TensorFlow's ``Dataset.rejection_resample``: each element becomes the pair
+        ``(class, element)`` (map ``lambda extra_label, features_and_label:
+        features_and_label`` to drop the class).
+
+        As TensorFlow does, it mixes two passes over this dataset: with probability
+        ``m = min_i(target_i / initial_i)`` the next element of a pass taken as it is, and
+        otherwise the next element that a second pass accepts, class i with probability
+        ``(target_i / initial_i - m) / (max_j(target_j / initial_j) - m)``; it ends when either
+        pass does. Without ``initial_dist`` the class distribution is estimated as it goes
+        (counts from 10 a class, updated 32 elements at a time). The draws are numnet's own.
+
+        Args:
+            class_func: a function of an element (a tuple's components as separate arguments)
+                returning its class, an integer scalar in ``[0, len(target_dist))``.
+            target_dist: the wanted probability of each class, a list or array.
+            initial_dist: the classes' probabilities in this dataset. Defaults to ``None``
+                (estimated).
+            seed: an int making the draws repeatable. Defaults to ``None``.
+            name: accepted. Defaults to ``None``.
+
+        Raises:
+            ValueError: ``target_dist`` or ``initial_dist`` not a 1-D list of non-negative
+                numbers of one length; (when iterated) a class outside the range.
+
+        Example:
+            >>> ds = numnet.data.Dataset.range(100).map(lambda x: (x, x % 10 == 0))
+            >>> ds = ds.rejection_resample(lambda x, label: tf.cast(label, "int32"),
+            ...                            target_dist=[0.5, 0.5], initial_dist=[0.9, 0.1])
+            >>> classes = [int(c) for c, _ in ds.take(20).as_numpy_iterator()]  # about half 1
+        """
+        if not callable(class_func):
+            raise TypeError(f"Dataset.rejection_resample(class_func): expected a function of "
+                            f"an element returning its class, given "
+                            f"{type(class_func).__name__}.")
+        target = _distribution(target_dist, "target_dist")
+        initial = None if initial_dist is None else _distribution(initial_dist, "initial_dist")
+        if initial is not None and initial.shape != target.shape:
+            raise ValueError(f"Dataset.rejection_resample(initial_dist): expected one "
+                             f"probability a class ({len(target)}, as target_dist), given "
+                             f"{len(initial)}.")
+        seed = None if seed is None else _count(seed, "seed", "rejection_resample")
+        return _RejectionResample(self, _traced(class_func), target, initial, seed)
+
     def unique(self, name: str | None = None) -> Dataset:
         """The elements without repeats, each kept where it first appears. Elements must be
         single int32, int64 or string scalars (a TypeError names the dtype when iterated
@@ -1731,6 +1777,97 @@ class _Scan(_Transform):
             state = new_state
             output = result[1]
             yield _normalize(tuple(output) if type(output) is list else output, "scan")
+
+    def _spec(self):
+        return Dataset._spec(self)
+
+
+def _distribution(value, where: str) -> np.ndarray:
+    dist = np.asarray(backend.to_numpy(getattr(value, "value", value)), dtype=np.float32)
+    if dist.ndim != 1 or not len(dist) or (dist < 0).any():
+        raise ValueError(f"Dataset.rejection_resample({where}): expected a 1-D list of "
+                         f"non-negative probabilities, one a class, given {value!r}.")
+    return dist
+
+
+def _mixing(initial: np.ndarray, target: np.ndarray):
+    """(acceptance probability of each class, probability of taking the original element),
+    TensorFlow's rejection-resampling mix that rejects the least."""
+    ratio = target / (initial + np.finfo(np.float32).tiny)
+    low, high = ratio.min(), ratio.max()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        accept = (ratio - low) / (high - low)
+    return accept, float(low)
+
+
+class _RejectionResample(_Transform):
+    _ESTIMATE_BLOCK, _SMOOTHING = 32, 10
+
+    def __init__(self, source, class_func, target, initial, seed):
+        super().__init__(source)
+        self._class_func, self._target, self._initial = class_func, target, initial
+        self._seed = seed if seed is not None else int(backend.rng().integers(2**62))
+        self._iteration = 0
+
+    def _classified(self):
+        """(class, element, the class distribution known there) for each element."""
+        n = len(self._target)
+        counts = np.full(n, self._SMOOTHING, dtype=np.int64)
+        source = self._source._elements()
+        while True:
+            block = list(itertools.islice(source, self._ESTIMATE_BLOCK))
+            if not block:
+                return
+            classes = []
+            for element in block:
+                value = np.asarray(backend.to_numpy(_call(self._class_func, element)))
+                if value.size != 1 or not 0 <= int(value.reshape(())) < n:
+                    raise ValueError(f"Dataset.rejection_resample(class_func): expected a "
+                                     f"class in [0, {n}) for each element, given {value!r}.")
+                classes.append(value.reshape(()))
+            if self._initial is None:
+                counts += np.bincount([int(c) for c in classes], minlength=n)
+                dist = (counts / counts.sum()).astype(np.float32)
+            else:
+                dist = self._initial
+            for value, element in zip(classes, block, strict=True):
+                yield value, element, dist
+
+    def _elements(self):
+        rng = np.random.default_rng([self._seed, self._iteration])
+        if not _peeking:
+            self._iteration += 1
+        original, filtered = self._classified(), self._classified()
+        # the mixing weight of each output: fixed by initial_dist, or from the estimate of a
+        # third pass, one element further at each output (TensorFlow's weights dataset)
+        estimates = None if self._initial is not None else self._classified()
+        while True:
+            if estimates is None:
+                keep = _mixing(self._initial, self._target)[1]
+            else:
+                estimate = next(estimates, None)
+                if estimate is None:
+                    return
+                keep = _mixing(estimate[2], self._target)[1]
+            take_original = keep >= 1.0 or (keep > 0.0 and rng.random() < keep)
+            if take_original:
+                found = next(original, None)
+                if found is None:
+                    return
+                yield (found[0], found[1])
+                continue
+            while True:  # the filtered pass: the next element it accepts
+                found = next(filtered, None)
+                if found is None:
+                    return
+                value, element, dist = found
+                accept = _mixing(dist, self._target)[0]
+                if rng.random() < accept[int(value)]:
+                    yield (value, element)
+                    break
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY
 
     def _spec(self):
         return Dataset._spec(self)

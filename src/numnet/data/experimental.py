@@ -38,6 +38,13 @@ def scan(initial_state, scan_func):
     return lambda dataset: dataset.scan(initial_state, scan_func)
 
 
+def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
+    """For ``dataset.apply``: ``dataset.rejection_resample(class_func, target_dist,
+    initial_dist, seed)``, the ``(class, element)`` pairs resampled to ``target_dist``."""
+    return lambda dataset: dataset.rejection_resample(class_func, target_dist, initial_dist,
+                                                      seed)
+
+
 def take_while(predicate):
     """For ``dataset.apply``: ``dataset.take_while(predicate)``, the elements up to the first
     for which ``predicate`` is false."""
@@ -109,4 +116,5 @@ def ignore_errors(log_warning: bool = False):
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Counter", "CsvDataset",
            "TFRecordWriter", "assert_cardinality", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "dense_to_ragged_batch", "group_by_window", "ignore_errors",
-           "make_csv_dataset", "sample_from_datasets", "scan", "take_while", "unique"]
+           "make_csv_dataset", "rejection_resample", "sample_from_datasets", "scan",
+           "take_while", "unique"]
