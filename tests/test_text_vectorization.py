@@ -170,3 +170,22 @@ def test_strings_functions():
                                                                                  b"b-d"]
     with pytest.raises(TypeError, match="strings"):
         keras.strings.lower(np.array([1.0]))
+
+
+def test_ragged_gives_each_strings_ids_unpadded():
+    # Keras 3.15 on TensorFlow gives these rows (ids by frequency: the 2, then the reversed
+    # order of the ties sat 3, dog 4, cat 5; "a" and "down" are OOV, 1)
+    layer = layers.TextVectorization(ragged=True)
+    layer.adapt(["the cat sat", "the dog"])
+    out = layer(["the cat", "a dog sat down", ""])
+    assert type(out).__name__ == "RaggedTensor"
+    assert out.dtype == "int64"
+    assert out.to_list() == [[2, 5], [1, 4, 3, 1], []]
+    np.testing.assert_array_equal(out.to_tensor().numpy(), [[2, 5, 0, 0], [1, 4, 3, 1],
+                                                            [0, 0, 0, 0]])
+    cut = layers.TextVectorization(ragged=True, output_sequence_length=2)
+    cut.adapt(["the cat sat", "the dog"])
+    assert cut(["the cat sat dog", "x"]).to_list() == [[2, 5], [1]]
+    assert cut.get_config()["ragged"] is True
+    with pytest.raises(ValueError, match="ragged=True"):
+        layers.TextVectorization(ragged=True, output_mode="count")

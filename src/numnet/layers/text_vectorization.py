@@ -97,6 +97,9 @@ class TextVectorization(Layer):
             Defaults to None.
         idf_weights: with "tf_idf" and ``vocabulary``, one weight a token (required there).
             Defaults to None.
+        ragged: with "int", a RaggedTensor of each string's token ids (no padding; cut to
+            output_sequence_length when that is set) instead of a padded matrix. Defaults to
+            False.
         encoding: how bytes inputs are decoded. Defaults to "utf-8".
 
     Input: a batch of strings, shape (batch,) or (batch, 1), or one string.
@@ -104,8 +107,8 @@ class TextVectorization(Layer):
     Raises:
         ValueError: an unknown mode, ``output_sequence_length`` outside "int" mode, an input
             of shape (batch, k) with k > 1, ``idf_weights`` missing with a "tf_idf"
-            vocabulary or given in another mode.
-        NotImplementedError: ``sparse=True`` or ``ragged=True``.
+            vocabulary or given in another mode, ``ragged=True`` outside "int" mode.
+        NotImplementedError: ``sparse=True``.
 
     Example::
 
@@ -141,10 +144,12 @@ class TextVectorization(Layer):
         if output_mode not in _MODES:
             raise ValueError(f"TextVectorization(output_mode): expected one of {list(_MODES)}, "
                              f"given {output_mode!r}.")
-        if sparse or ragged:
-            raise NotImplementedError("TextVectorization(sparse=True / ragged=True): numnet has "
-                                      "no sparse or ragged tensors; leave both False (rows "
-                                      "are padded with 0).")
+        if sparse:
+            raise NotImplementedError("TextVectorization(sparse=True): numnet has no sparse "
+                                      "encodings; leave it False (the vectors are dense).")
+        if ragged and output_mode != "int":
+            raise ValueError(f"TextVectorization(ragged=True): only with output_mode='int' (a "
+                             f"row of token ids a string), given output_mode={output_mode!r}.")
         if standardize is not None and not callable(standardize) \
                 and standardize not in _STANDARDIZE:
             raise ValueError(f"TextVectorization(standardize): expected one of "
@@ -180,6 +185,7 @@ class TextVectorization(Layer):
         self.output_mode = output_mode
         self.output_sequence_length = output_sequence_length
         self.pad_to_max_tokens = bool(pad_to_max_tokens)
+        self.ragged = bool(ragged)
         self.encoding = encoding
         self._lookup_layer = StringLookup(
             max_tokens=max_tokens, mask_token="" if output_mode == "int" else None,
@@ -296,6 +302,8 @@ class TextVectorization(Layer):
     def call(self, inputs):
         rows, single = self._tokens(inputs, f"{self.name}(inputs)")
         lookup = self._lookup_layer
+        if self.ragged and not single:
+            return self._ragged_ids(rows)
         if self.output_mode == "int":
             length = self.output_sequence_length
             if length is None:
@@ -318,6 +326,22 @@ class TextVectorization(Layer):
             out = out[0]
         return Tensor(backend.to_device(out))
 
+    def _ragged_ids(self, rows: list):
+        """Each string's token ids (cut to output_sequence_length), unpadded: a RaggedTensor
+        of int64 rows, as Keras's ragged=True gives."""
+        from ..data.dataset import _Batch
+
+        if _Batch.ragged_rows is None:  # (numnet.tf_api.ragged installs it on import numnet)
+            raise RuntimeError(f"{self.name}: ragged=True needs numnet's RaggedTensor; import "
+                               "numnet first.")
+        length = self.output_sequence_length
+        flat = np.empty(sum(len(row[:length]) for row in rows), dtype=object)
+        flat[:] = [token for row in rows for token in row[:length]]
+        ids = self._lookup_layer._lookup(flat)
+        bounds = np.cumsum([0] + [len(row[:length]) for row in rows])
+        return _Batch.ragged_rows([ids[start:end] for start, end in zip(bounds[:-1],
+                                                                         bounds[1:])])
+
     def compute_output_shape(self, input_shape):
         batch = tuple(input_shape)[:1] if input_shape else ()
         if self.output_mode == "int":
@@ -336,7 +360,7 @@ class TextVectorization(Layer):
                 "standardize": named(self.standardize), "split": named(self.split),
                 "ngrams": self.ngrams, "output_mode": self.output_mode,
                 "output_sequence_length": self.output_sequence_length,
-                "pad_to_max_tokens": self.pad_to_max_tokens, "sparse": False, "ragged": False,
+                "pad_to_max_tokens": self.pad_to_max_tokens, "sparse": False, "ragged": self.ragged,
                 "vocabulary": vocabulary, "idf_weights": self._lookup_layer.get_config()[
                     "idf_weights"] if self.output_mode == "tf_idf" else None,
                 "encoding": self.encoding,
