@@ -1031,6 +1031,20 @@ EXPECTED = {
                      1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) + 1e-9),
         "test_accuracy": (0.95, 1.0), "val_accuracy": (0.9, 1.0),
         "loss_5": (None, of("loss_0", 0.2))},
+    # 100 steps, 15 of warm-up from 0 to 1e-2, then a half cosine; 4x4 tokens 8 wide, then 2x2
+    # tokens 16 wide whose 3 gates upsample 4x to 8x8x3; the callback runs at epochs 0, 2, .. 8
+    "focal_modulation_network": {
+        **{key: (value, value) for key, value in (
+            ("lr_at_0", 0), ("params", 4706), ("trainable_weights", 38),
+            ("first_gates_width", 3), ("first_gates_height", 4), ("monitored_epochs", 5),
+            ("monitored_gate_size", 192), ("monitored_modulator_width", 16),
+            ("gates_shape_sum", 16 + 8 + 8 + 3))},
+        "lr_at_4": (4e-2 / 15 * (1 - 1e-6), 4e-2 / 15 * (1 + 1e-6)),
+        "lr_at_15": (1e-2 * (1 - 1e-6), 1e-2 * (1 + 1e-6)),
+        "lr_at_40": (5e-3 * (1 + math.cos(math.pi * 25 / 85)) * (1 - 1e-6),
+                     5e-3 * (1 + math.cos(math.pi * 25 / 85)) * (1 + 1e-6)),
+        "accuracy": (0.95, 1.0), "val_accuracy": (0.8, 1.0), "test_accuracy": (0.85, 1.0),
+        "loss_9": (None, of("loss_0", 0.1))},
     # correct_pad of a 16x16 map for a 3x3 window: ((0, 1), (0, 1)); the unfolded patches are
     # (batch, 4, 16, 16), attended over both middle axes by one MultiHeadAttention
     "mobilevit": {
@@ -1365,6 +1379,22 @@ EXPECTED = {
         "decoded_abs_max": (0.5, 1.0)},
     # 50 steps from step 1 saved at 10, 20, ... 50, three kept; 50 more from the restored step
     # 50 (its iterator where it was); 99 optimizer steps in all
+    # the shapes and parameter counts of the 32x32 U-Net and PatchGAN; 30 steps, checkpoints
+    # after 15 and 30; the losses of the inference pass are TensorFlow's on the same weights
+    "tf_pix2pix": {
+        **{key: (value, value) for key, value in (
+            ("loaded_width", 32), ("loaded_max", 254), ("jitter_shape_ok", 1),
+            ("jitter_pairs_aligned", 1), ("normalized_min", -1), ("down_shape_ok", 1),
+            ("up_shape_ok", 1), ("generator_params", 114595), ("generator_output_ok", 1),
+            ("discriminator_params", 45249), ("discriminator_input_names_ok", 1),
+            ("patch_shape_ok", 1), ("steps", 30), ("generator_steps", 30),
+            ("discriminator_steps", 30), ("summary_files", 1), ("restore_gap", 0),
+            ("latest_is_second", 1), ("prediction_in_range", 1))},
+        "normalized_max": (253 / 127.5 - 1 - 1e-6, 253 / 127.5 - 1 + 1e-6),
+        **{key: (value * (1 - 1e-4), value * (1 + 1e-4)) for key, value in (
+            ("eval_gen_total_loss", 42.72922), ("eval_gen_l1_loss", 0.4186613),
+            ("eval_disc_loss", 1.534816))},
+        "l1_last": (None, of("l1_first", 0.95)), "disc_loss_last": (0.0, 2.0)},
     # by hand: 3 files of a header and 5 lines; 0 + 1 + ... ; windows of range(100000); 0..19
     # grouped by parity in fours; 1..12 bucketed by length 4 / 8 in 3s and 2s; 217 of the 2048
     # rows are of class 1; the resampled streams are about half of class 1
@@ -2420,6 +2450,15 @@ KERAS_TOLERANCE = {
         "val_accuracy": ("abs", 0.01),
         **{key: ("abs", 0) for key in ("params", "trainable_weights", "iterations")},
         **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 3, 7, 30)}},
+    "focal_modulation_network": {
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(10)},
+        **{key: ("abs", 0) for key in (
+            "params", "trainable_weights", "first_gates_width", "first_gates_height",
+            "monitored_epochs", "monitored_gate_size", "monitored_modulator_width",
+            "gates_shape_sum")},
+        **{f"lr_at_{step}": ("rel", 1e-6) for step in (4, 15, 40)},
+        **{key: ("abs", 0.01) for key in ("accuracy", "val_accuracy", "test_accuracy")},
+        "test_loss": ("rel", 1e-4), "modulator_mean": ("rel", 1e-3)},
     "mobilevit": {
         **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(8)},
         **{key: ("abs", 0) for key in (
@@ -2681,6 +2720,14 @@ KERAS_TOLERANCE = {
         "test_accuracy": ("abs", 0.2)},
     # (deferred_gap is not compared: Keras 3 on TensorFlow keys Dense's kernel "_kernel", so
     # there the guide's stand-in "kernel" is never restored)
+    # dropout and the jitter are each framework's own draws: the training in level only
+    "tf_pix2pix": {
+        **{key: ("abs", 0) for key in (
+            "loaded_max", "generator_params", "discriminator_params", "steps",
+            "latest_is_second", "jitter_pairs_aligned", "discriminator_input_names_ok")},
+        **{key: ("rel", 1e-5) for key in (
+            "normalized_max", "eval_gen_total_loss", "eval_gen_l1_loss", "eval_disc_loss")},
+        "l1_first": ("abs", 0.02), "l1_last": ("abs", 0.05), "disc_loss_last": ("abs", 0.4)},
     # the sampled and resampled streams are each framework's own draws: levels only
     "tf_data_guide": {
         **{key: ("abs", 0) for key in (
