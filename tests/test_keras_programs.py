@@ -1390,7 +1390,7 @@ EXPECTED = {
             ("patch_shape_ok", 1), ("steps", 30), ("generator_steps", 30),
             ("discriminator_steps", 30), ("summary_files", 1), ("restore_gap", 0),
             ("latest_is_second", 1), ("prediction_in_range", 1))},
-        "normalized_max": (253 / 127.5 - 1 - 1e-6, 253 / 127.5 - 1 + 1e-6),
+        "normalized_max": (254 / 127.5 - 1 - 1e-6, 254 / 127.5 - 1 + 1e-6),
         **{key: (value * (1 - 1e-4), value * (1 + 1e-4)) for key, value in (
             ("eval_gen_total_loss", 42.72922), ("eval_gen_l1_loss", 0.4186613),
             ("eval_disc_loss", 1.534816))},
