@@ -361,6 +361,41 @@ def test_mixed_bfloat16_rounds_to_bfloat16_and_learns_without_loss_scaling():
     assert losses["mixed_bfloat16"][-1] < 0.5 * losses["mixed_bfloat16"][0]
 
 
+@pytest.mark.cpu_only  # CuPy has no bfloat16 arrays
+@pytest.mark.skipif(not HAS_ML_DTYPES, reason="bfloat16 needs ml_dtypes (pip install ml_dtypes)")
+def test_einsum_layers_run_and_train_under_mixed_bfloat16():
+    """NumPy's einsum has no bfloat16 kernel: EinsumDense, MultiHeadAttention and the depthwise
+    convolutions sum the bfloat16-rounded values in float32, as the products are."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4, 5, 6)).astype("float32")
+    images = rng.normal(size=(2, 6, 6, 3)).astype("float32")
+    start = {}
+    outputs = {}
+    for policy in ("float32", "mixed_bfloat16"):
+        mixed_precision.set_global_policy(policy)
+        try:
+            numnet.utils.set_random_seed(3)
+            dense = layers.EinsumDense("abc,cd->abd", (5, 2), bias_axes="d")
+            conv = layers.DepthwiseConv2D(3)
+            outputs[policy] = (dense(x), conv(images))
+            start[policy] = dense.get_weights()
+            inputs = numnet.Input((5, 6))
+            h = layers.MultiHeadAttention(2, 3)(inputs, inputs)
+            out = layers.Dense(1, dtype="float32")(layers.GlobalAveragePooling1D()(h))
+            model = numnet.Model(inputs, out)
+            model.compile(optimizers.SGD(0.1), "mse")
+            history = model.fit(x, np.ones((4, 1)), epochs=5, batch_size=4, verbose=0)
+        finally:
+            mixed_precision.set_global_policy("float32")
+        assert history.history["loss"][-1] < history.history["loss"][0]
+    assert dense.compute_dtype == "bfloat16"
+    np.testing.assert_array_equal(start["float32"][0], start["mixed_bfloat16"][0])
+    for ours, exact in zip(outputs["mixed_bfloat16"], outputs["float32"], strict=True):
+        ours, exact = np.asarray(ours, "float32"), np.asarray(exact)
+        assert not np.array_equal(ours, exact)  # inputs and weights were rounded
+        np.testing.assert_allclose(ours, exact, rtol=0.05, atol=0.05)
+
+
 def test_keras_config_names_the_global_settings():
     from numnet import config
 

@@ -29,17 +29,18 @@ def depthwise_conv(x, kernel, strides, padding: str, dilation_rate):
     patches = xp.stack([padded[tap] for tap in taps], axis=-2)  # (batch, *out, taps, C)
     channels, multiplier = kernel.shape[-2:]
     k = kernel.value.reshape(len(taps), channels, multiplier)
-    z = xp.einsum("...tc,tcm->...cm", patches, k)
+    z = ops.einsum_arrays("...tc,tcm->...cm", patches, k)
     out_shape = z.shape[:-2] + (channels * multiplier,)
 
     def backward(g):
         g = g.reshape(z.shape)
         if kernel.requires_grad:
             rows = patches.reshape(-1, len(taps), channels)
-            d_kernel = xp.einsum("ntc,ncm->tcm", rows, g.reshape(-1, channels, multiplier))
+            d_kernel = ops.einsum_arrays("ntc,ncm->tcm", rows,
+                                         g.reshape(-1, channels, multiplier))
             ops.accumulate(kernel, d_kernel.reshape(kernel.shape).astype(kernel.dtype))
         if x.requires_grad:
-            d_patches = xp.einsum("...cm,tcm->...tc", g, k)
+            d_patches = ops.einsum_arrays("...cm,tcm->...tc", g, k)
             ops.accumulate(x, ops._scatter_taps(lambda i: d_patches[..., i, :], padded.shape,
                                                 taps, inner, x.dtype))
 

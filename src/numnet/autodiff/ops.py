@@ -1266,6 +1266,15 @@ def prod(a, axis=None, keepdims: bool = False) -> Tensor:
     return node(out.reshape(()) if axis is None else out.squeeze(axis), (a,), backward)
 
 
+def einsum_arrays(spec: str, *arrays):
+    """``xp.einsum(spec, *arrays)``; bfloat16 operands (NumPy's einsum has no kernel for
+    ml_dtypes' bfloat16) are summed in float32, their values unchanged, and the result is
+    float32, as the products of bfloat16 arrays are (numnet.dtype_policies)."""
+    if any(a.dtype.name == "bfloat16" for a in arrays):
+        arrays = [a.astype("float32") if a.dtype.name == "bfloat16" else a for a in arrays]
+    return backend.xp.einsum(spec, *arrays)
+
+
 def einsum(subscripts: str, *operands) -> Tensor:
     """Einstein summation. d operand_k = einsum(g, the other operands, ones like operand_k ->
     operand_k's indices): the ones bring back the indices only operand_k has (summed in the
@@ -1279,7 +1288,7 @@ def einsum(subscripts: str, *operands) -> Tensor:
         letters = [c for c in "".join(inputs) if c.isalpha()]
         output = ("..." if "..." in subscripts else "") + "".join(
             sorted(c for c in set(letters) if letters.count(c) == 1))
-    out = xp.einsum(f"{','.join(inputs)}->{output}", *[t.value for t in operands])
+    out = einsum_arrays(f"{','.join(inputs)}->{output}", *[t.value for t in operands])
 
     def backward(g):
         for k, t in enumerate(operands):
@@ -1289,9 +1298,10 @@ def einsum(subscripts: str, *operands) -> Tensor:
                 # broadcast axes summed away in the forward: kept here, then unbroadcast
                 target = inputs[k] if "..." in inputs[k] or "..." not in spec else \
                     "..." + inputs[k]
-                part = xp.einsum(f"{spec}->{target}", g,
-                                 *(operands[i].value for i in others), xp.ones_like(t.value))
-                accumulate(t, unbroadcast(part, t.shape))
+                part = einsum_arrays(f"{spec}->{target}", g,
+                                     *(operands[i].value for i in others),
+                                     xp.ones_like(t.value))
+                accumulate(t, unbroadcast(part, t.shape).astype(t.dtype, copy=False))
 
     return node(out, tuple(operands), backward)
 
