@@ -103,6 +103,10 @@ def _to_tensor(value, dtype=None) -> Tensor:
         return value if dtype is None else _ops.cast(value, dtype)
     if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
         return stack(value) if dtype is None else _ops.cast(stack(value), dtype)
+    if dtype is not None and isinstance(value, (builtins.int, builtins.float, list, tuple)):
+        exact = np.asarray(value)  # Python numbers at full width before the cast: 0.1 as
+        if exact.dtype.kind in "iuf":  # float64, 2**40 as int64 stay what they are
+            value = exact
     array = to_component(value)
     if _is_text_array(array):  # a tf.string tensor (bytes, as TensorFlow's)
         return _string_tensor(array)
@@ -2025,7 +2029,9 @@ ragged = _tf_ragged.ragged
 _join({"ragged": ragged, **_tf_ragged.TOP})
 sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.ragged", ragged)
 from . import strings as _strings  # noqa: E402
+from .tf_api import strings_tf as _tf_strings  # noqa: E402
 
+_join(_tf_strings.STRINGS, _strings)
 _tf_ragged.install(globals(), math, _strings)  # tf.add, tf.reduce_sum, ... take RaggedTensors
 _tf_ragged.install({}, _nn, only=_tf_ragged.NN)
 _nn.register_activation_names()  # Dense(activation=tf.nn.relu) fuses as "relu"

@@ -24,6 +24,10 @@ def to_tensor(value, dtype=None) -> Tensor:
     if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
         stacked = _ops.stack([to_tensor(v) for v in value], axis=0)
         return stacked if dtype is None else _ops.cast(stacked, np.dtype(dtype))
+    if dtype is not None and isinstance(value, (int, float, list, tuple)):
+        exact = np.asarray(value)  # Python numbers at full width before the cast
+        if exact.dtype.kind in "iuf":
+            value = exact
     array = to_component(value)
     if dtype is not None:
         array = array.astype(np.dtype(dtype), copy=False)
