@@ -207,6 +207,22 @@ def test_model_checkpoint_initial_value_threshold_and_errors(tmp_path):
             callbacks.ModelCheckpoint(str(tmp_path / "{val_acc:.2f}.numnet"))])
 
 
+def test_model_checkpoint_writes_a_whole_model_to_h5(tmp_path):
+    # Keras 3 takes ".keras" or ".h5" for a whole-model checkpoint; ".h5" is its legacy HDF5
+    pytest.importorskip("h5py")
+    path = tmp_path / "best_model.h5"
+    model = linear_model(lr=0.05)
+    snapshots = []
+    model.fit(X, Y, epochs=3, verbose=0, callbacks=[
+        scripted([2.0, 1.0, 1.5]),
+        callbacks.ModelCheckpoint(path, monitor="score", mode="min", save_best_only=True),
+        callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: snapshots.append(
+            model.get_weights()))])
+    saved = numnet.models.load_model(path)
+    for w, expected in zip(saved.get_weights(), snapshots[1], strict=True):
+        np.testing.assert_array_equal(w, expected)
+
+
 # ----------------------------------------------------------------------------- learning rates
 
 

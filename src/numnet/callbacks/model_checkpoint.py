@@ -6,7 +6,7 @@ import os
 
 from .monitor_callback import MonitorCallback
 
-_MODEL_SUFFIXES = (".numnet", ".keras")
+_MODEL_SUFFIXES = (".numnet", ".keras", ".h5")
 _WEIGHTS_SUFFIXES = (".weights.h5", ".h5", ".numnet")
 
 
@@ -16,7 +16,8 @@ class ModelCheckpoint(MonitorCallback):
     filepath may hold format fields filled with ``epoch`` (counted from 1), ``batch`` (counted
     from 1, batch-level saves) and the logs: ``'ckpt-{epoch:02d}-{val_loss:.2f}.numnet'``.
     The whole model goes to a ``.numnet`` file (``model.save``; a ``.keras`` name holds the same
-    numnet format), the weights alone (``save_weights_only=True``) to ``.weights.h5`` (Keras's
+    numnet format, an ``.h5`` name Keras's legacy HDF5 model file, as Keras allows), the weights
+    alone (``save_weights_only=True``) to ``.weights.h5`` (Keras's
     HDF5 layout, needs h5py) or ``.numnet`` (``model.save_weights``). Every write is atomic.
 
     save_best_only=True saves only when ``monitor`` improves on the best value so far
