@@ -2023,6 +2023,18 @@ experimental = _LazyNamespace(
         "(numnet.tf_api.tnp).", **_members_of("tnp", "TNP")())})
 _join({"experimental": experimental})
 
+from .tf_api import bitwise as _tf_bitwise  # noqa: E402
+from .tf_api import sets as _tf_sets  # noqa: E402
+
+bitwise = _namespace("numnet.bitwise", "TensorFlow's ``tf.bitwise``: bit operations on integer "
+                     "tensors (numnet.tf_api.bitwise).", **_tf_bitwise.BITWISE)
+sets = _namespace("numnet.sets", "TensorFlow's ``tf.sets``: set operations along the last axis "
+                  "(numnet.tf_api.sets).", **_tf_sets.SETS)
+_join({"bitwise": bitwise, "sets": sets})
+for _name in ("bitwise", "sets"):
+    sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.{_name}", globals()[_name])
+del _name
+
 from .tf_api import ragged as _tf_ragged  # noqa: E402
 
 ragged = _tf_ragged.ragged
