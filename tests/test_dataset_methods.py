@@ -266,3 +266,25 @@ def test_rejection_resample_balances_classes_as_tensorflow():
     with pytest.raises(ValueError, match=r"class in \[0, 2\)"):
         list(tf.data.Dataset.range(3).rejection_resample(
             lambda x: tf.cast(x, tf.int32), [0.5, 0.5], [0.5, 0.5]).as_numpy_iterator())
+
+
+def test_get_next_as_optional_and_optional():
+    # TensorFlow 2.21: an Optional of the next element, empty at the end; get_value of an
+    # empty one raises InvalidArgumentError
+    it = iter(tf.data.Dataset.range(2))
+    first = it.get_next_as_optional()
+    assert bool(first.has_value()) and int(first.get_value()) == 0
+    assert first.element_spec == tf.TensorSpec((), tf.int64)
+    assert int(tf.data.experimental.get_next_as_optional(it).get_value()) == 1
+    end = it.get_next_as_optional()
+    assert not bool(end.has_value())
+    with pytest.raises(tf.errors.InvalidArgumentError, match="has_value"):
+        end.get_value()
+    pair = tf.data.experimental.Optional.from_value((1, 2.0))
+    assert [float(v) for v in pair.get_value()] == [1.0, 2.0]
+    assert [p.dtype for p in pair.element_spec] == [tf.int32, tf.float32]
+    policy = tf.data.experimental.AutoShardPolicy
+    assert [int(p) for p in policy] == [-1, 0, 1, 2, 3] and policy.DATA.name == "DATA"
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = policy.OFF
+    assert [int(x) for x in tf.data.Dataset.range(3).with_options(options)] == [0, 1, 2]

@@ -72,3 +72,42 @@ def test_values_from_function_get_a_value_context():
     doubled = strategy.experimental_local_results(strategy.run(lambda v: v * 2.0,
                                                                args=(value,)))
     assert [float(v) for v in doubled] == [2.0]
+
+
+def test_cross_replica_and_replica_contexts_as_tensorflow():
+    # TensorFlow 2.21: outside every scope the default replica context (not cross-replica);
+    # in scope() the cross-replica context (no replica context); inside run() the replica's,
+    # with the strategy current even outside its scope
+    strategy = tf.distribute.MirroredStrategy()
+    assert not tf.distribute.in_cross_replica_context()
+    assert tf.distribute.get_replica_context() is not None
+    with strategy.scope():
+        assert tf.distribute.in_cross_replica_context()
+        assert tf.distribute.get_replica_context() is None
+    seen = []
+
+    def replica_fn():
+        context = tf.distribute.get_replica_context()
+        seen.append((tf.distribute.in_cross_replica_context(), tf.distribute.has_strategy(),
+                     tf.distribute.get_strategy() is strategy, context.num_replicas_in_sync))
+        return context.merge_call(lambda distribution, v: (distribution is strategy, v * 2),
+                                  args=(3,))
+
+    assert strategy.run(replica_fn) == (True, 6)
+    with strategy.scope():
+        strategy.run(replica_fn)
+        assert tf.distribute.in_cross_replica_context()  # back in the scope's context
+    assert seen == [(False, True, True, 1)] * 2
+    assert not tf.distribute.has_strategy()
+
+
+def test_input_options_and_worker_devices():
+    strategy = tf.distribute.MirroredStrategy()
+    assert strategy.extended.worker_devices == ("/job:localhost/replica:0/task:0/device:CPU:0",)
+    assert strategy.extended.parameter_devices == strategy.extended.worker_devices
+    options = tf.distribute.InputOptions(experimental_fetch_to_device=False)
+    assert options.experimental_fetch_to_device is False
+    assert options.experimental_replication_mode == "PER_WORKER"
+    assert tf.distribute.InputOptions().experimental_fetch_to_device is True
+    ds = tf.data.Dataset.range(4).batch(2)
+    assert strategy.experimental_distribute_dataset(ds, options=options) is ds

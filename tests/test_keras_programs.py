@@ -1456,6 +1456,22 @@ EXPECTED = {
         "expected_loss": (math.log(18) - 1e-5, math.log(18) + 1e-5),
         "initial_val_loss": (2.5, 3.5), "loss_last": (None, of("loss_0", 0.1)),
         "val_masked_acc": (0.85, 1.0), "translate_accuracy": (0.6, 1.0)},
+    # the contexts as TensorFlow gives them on one device; 64 ones in batches of 16 (labels
+    # 1 - 0.3 features: 16 * 0.7); 9 numbers in batches of 4 end after 3; the custom loop
+    # and fit take the same SGD steps
+    "tf_distributed_input": {
+        **{key: (value, value) for key, value in (
+            ("worker_devices", 1), ("device_is_cpu", 1), ("top_cross_replica", 0),
+            ("top_has_replica_context", 1), ("top_has_strategy", 0), ("scope_cross_replica", 1),
+            ("scope_replica_context_none", 1), ("run_cross_replica", 0),
+            ("run_strategy_current", 1), ("run_replicas", 1), ("merge_gets_strategy", 1),
+            ("merged", 6), ("on_read_value", 3), ("spec_batch_free", 1), ("spec_width", 1),
+            ("local_results", 1), ("iterator_rows", 96), ("optional_batches", 3),
+            ("optional_rows", 9), ("signature_calls", 4), ("signature_traces", 1),
+            ("doubled_sum", 16), ("function_batch_shape_sum", 21), ("optimizer_steps", 16),
+            ("loops_agree", 1))},
+        "local_sum": (11.2 - 1e-5, 11.2 + 1e-5), "loss_3": (None, of("loss_0", 0.01)),
+        "fit_loss_3": (of("loss_3", 1 - 1e-4), of("loss_3", 1 + 1e-4))},
     # one replica: the global batch is the replica's; 4 batches of 64 a step each, 4 epochs,
     # then 6 iterator steps and a 4-step epoch function; ckpt-2 is the save after epoch 3
     "tf_distributed_training": {
@@ -2793,6 +2809,16 @@ KERAS_TOLERANCE = {
         "attention_row_sum_error": ("abs", 1e-6), "loss_0": ("rel", 0.02),
         "loss_1": ("rel", 0.05), "val_masked_acc": ("abs", 0.1),
         "translate_accuracy": ("abs", 0.3)},
+    "tf_distributed_input": {
+        **{f"{tag}loss_{epoch}": ("rel", 1e-4) for tag in ("", "fit_") for epoch in range(4)},
+        **{key: ("abs", 0) for key in (
+            "worker_devices", "device_is_cpu", "top_cross_replica", "top_has_replica_context",
+            "top_has_strategy", "scope_cross_replica", "scope_replica_context_none",
+            "run_cross_replica", "run_strategy_current", "merge_gets_strategy", "merged",
+            "on_read_value", "local_results", "iterator_rows", "optional_batches",
+            "optional_rows", "signature_calls", "signature_traces", "doubled_sum",
+            "function_batch_shape_sum", "optimizer_steps", "loops_agree")},
+        "local_sum": ("rel", 1e-6)},
     "tf_distributed_training": {
         **{f"{tag}loss_{epoch}": ("rel", 1e-4) for tag in ("", "test_", "fit_")
            for epoch in range(4)},

@@ -866,6 +866,21 @@ class DatasetIterator:
         """The dataset's element_spec."""
         return self._dataset.element_spec
 
+    def get_next_as_optional(self) -> Optional:
+        """The next element as an :class:`Optional`: holding it, or empty at the end (where
+        ``get_next`` would raise), so a loop can stop on ``has_value()``.
+
+        Example:
+            >>> it = iter(numnet.data.Dataset.range(1))
+            >>> bool(it.get_next_as_optional().has_value()), bool(
+            ...     it.get_next_as_optional().has_value())
+            (True, False)
+        """
+        try:
+            return Optional.from_value(next(self))
+        except StopIteration:
+            return Optional.empty(self.element_spec)
+
     def _checkpoint_position(self) -> int:
         """The number of elements given (tf.train.Checkpoint saves it)."""
         return self._position
@@ -876,6 +891,60 @@ class DatasetIterator:
         for _ in itertools.islice(self._elements, int(position)):
             pass
         self._position = int(position)
+
+
+class Optional:
+    """A value that may be missing, as ``tf.experimental.Optional``: what
+    ``iterator.get_next_as_optional()`` gives. Make one with ``Optional.from_value(value)``
+    or ``Optional.empty(element_spec)``.
+
+    Example:
+        >>> full = Optional.from_value((1, 2.0))
+        >>> bool(full.has_value()), [float(v) for v in full.get_value()]
+        (True, [1.0, 2.0])
+        >>> bool(Optional.empty(None).has_value())
+        False
+    """
+
+    def __init__(self, value=_END, element_spec=None):
+        self._value = value
+        self._spec = element_spec
+
+    @staticmethod
+    def from_value(value) -> Optional:
+        """An Optional holding ``value`` (a Tensor, array or structure of them)."""
+        value = map_structure(_eager, _normalize(value, "experimental.Optional.from_value"))
+        return Optional(value, spec_of(map_structure(np.asarray, value)))
+
+    @staticmethod
+    def empty(element_spec) -> Optional:
+        """An Optional holding nothing, of the given element_spec."""
+        return Optional(_END, element_spec)
+
+    def has_value(self, name=None):
+        """A scalar bool Tensor: whether a value is held."""
+        return _eager(np.bool_(self._value is not _END))
+
+    def get_value(self, name=None):
+        """The value held.
+
+        Raises:
+            InvalidArgumentError: the Optional is empty (check ``has_value()`` first).
+        """
+        if self._value is _END:
+            from ..tf_api.errors import InvalidArgumentError
+
+            raise InvalidArgumentError(None, None, "Optional.get_value: the Optional has no "
+                                       "value; check has_value() before reading it.")
+        return self._value
+
+    @property
+    def element_spec(self):
+        """The spec of the value (held or not)."""
+        return self._spec
+
+    def __repr__(self) -> str:
+        return f"<Optional {'holding a value' if self._value is not _END else 'empty'}>"
 
 
 def _traced(fn):

@@ -3,12 +3,15 @@ readers ``CsvDataset`` and ``make_csv_dataset``."""
 
 from __future__ import annotations
 
+import enum
+
 from .dataset import (
     AUTOTUNE,
     INFINITE_CARDINALITY,
     UNKNOWN_CARDINALITY,
     Cardinality,
     Dataset,
+    Optional,
     _AssertCardinality,
 )
 from .readers import CsvDataset, make_csv_dataset
@@ -36,6 +39,25 @@ def scan(initial_state, scan_func):
     """For ``dataset.apply``: ``dataset.scan(initial_state, scan_func)``, TensorFlow's older
     spelling (``scan_func(state, element)`` returns ``(new_state, output)``)."""
     return lambda dataset: dataset.scan(initial_state, scan_func)
+
+
+class AutoShardPolicy(enum.IntEnum):
+    """How a distributed dataset is split among workers, as
+    ``tf.data.experimental.AutoShardPolicy`` (set on
+    ``tf.data.Options().experimental_distribute.auto_shard_policy``). numnet reads with one
+    worker, so every policy reads the whole dataset."""
+
+    OFF = -1
+    AUTO = 0
+    FILE = 1
+    DATA = 2
+    HINT = 3
+
+
+def get_next_as_optional(iterator) -> Optional:
+    """``iterator.get_next_as_optional()``: the next element as an Optional, empty at the
+    end."""
+    return iterator.get_next_as_optional()
 
 
 def rejection_resample(class_func, target_dist, initial_dist=None, seed=None):
@@ -113,8 +135,9 @@ def ignore_errors(log_warning: bool = False):
     return apply
 
 
-__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "Counter", "CsvDataset",
-           "TFRecordWriter", "assert_cardinality", "bucket_by_sequence_length", "cardinality",
-           "choose_from_datasets", "dense_to_ragged_batch", "group_by_window", "ignore_errors",
+__all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
+           "Counter", "CsvDataset", "Optional", "TFRecordWriter", "assert_cardinality",
+           "bucket_by_sequence_length", "cardinality", "choose_from_datasets",
+           "dense_to_ragged_batch", "get_next_as_optional", "group_by_window", "ignore_errors",
            "make_csv_dataset", "rejection_resample", "sample_from_datasets", "scan",
            "take_while", "unique"]

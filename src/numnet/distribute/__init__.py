@@ -10,6 +10,7 @@ from __future__ import annotations
 from .mpi import MPIStrategy
 from .strategy import (
     InputContext,
+    InputOptions,
     MirroredStrategy,
     OneDeviceStrategy,
     ReduceOp,
@@ -20,6 +21,6 @@ from .strategy import (
     in_cross_replica_context,
 )
 
-__all__ = ["InputContext", "MPIStrategy", "MirroredStrategy", "OneDeviceStrategy", "ReduceOp",
-           "ReplicaContext", "get_replica_context", "get_strategy", "has_strategy",
-           "in_cross_replica_context"]
+__all__ = ["InputContext", "InputOptions", "MPIStrategy", "MirroredStrategy",
+           "OneDeviceStrategy", "ReduceOp", "ReplicaContext", "get_replica_context",
+           "get_strategy", "has_strategy", "in_cross_replica_context"]

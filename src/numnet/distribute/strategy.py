@@ -54,6 +54,45 @@ class InputContext:
         return int(global_batch_size)
 
 
+class InputOptions:
+    """How ``experimental_distribute_dataset`` and ``distribute_datasets_from_function`` place
+    the input, as ``tf.distribute.InputOptions``: accepted and kept (one replica on one device
+    reads the dataset as it is).
+
+    Args:
+        experimental_fetch_to_device: copy the batches to the replica's device. Defaults to
+            ``None`` (True, as TensorFlow's).
+        experimental_replication_mode: "PER_WORKER" or "PER_REPLICA". Defaults to
+            "PER_WORKER".
+        experimental_place_dataset_on_device: Defaults to False.
+        experimental_per_replica_buffer_size: Defaults to 1.
+
+    Example:
+        >>> options = numnet.distribute.InputOptions(experimental_fetch_to_device=False)
+        >>> options.experimental_fetch_to_device
+        False
+    """
+
+    def __init__(self, experimental_fetch_to_device=None,
+                 experimental_replication_mode="PER_WORKER",
+                 experimental_place_dataset_on_device: bool = False,
+                 experimental_per_replica_buffer_size: int = 1):
+        self.experimental_fetch_to_device = (True if experimental_fetch_to_device is None
+                                             else bool(experimental_fetch_to_device))
+        self.experimental_replication_mode = getattr(experimental_replication_mode, "value",
+                                                     experimental_replication_mode)
+        self.experimental_place_dataset_on_device = bool(experimental_place_dataset_on_device)
+        self.experimental_per_replica_buffer_size = int(experimental_per_replica_buffer_size)
+
+    def __repr__(self) -> str:
+        return (f"InputOptions(experimental_fetch_to_device={self.experimental_fetch_to_device}"
+                f", experimental_replication_mode={self.experimental_replication_mode!r}, "
+                f"experimental_place_dataset_on_device="
+                f"{self.experimental_place_dataset_on_device}, "
+                f"experimental_per_replica_buffer_size="
+                f"{self.experimental_per_replica_buffer_size})")
+
+
 class ValueContext:
     """What ``experimental_distribute_values_from_function`` tells the value function: which
     replica the value is for (the one replica, id 0) and how many there are (1), as
@@ -105,6 +144,8 @@ class ReplicaContext:
         return merge_fn(self.strategy, *args, **(kwargs or {}))
 
 
+# the open contexts, innermost last: (strategy, "cross") for a scope(), (strategy, "replica")
+# while run() calls its function
 _scopes: list = []
 
 
@@ -129,6 +170,17 @@ class OneDeviceStrategy:
         self.extended = self
 
     @property
+    def worker_devices(self) -> tuple:
+        """``strategy.extended.worker_devices``: the devices the replicas run on, TensorFlow's
+        full name of the one device."""
+        return (_full_device_name(self.device),)
+
+    @property
+    def parameter_devices(self) -> tuple:
+        """``strategy.extended.parameter_devices``: where the variables live, the one device."""
+        return self.worker_devices
+
+    @property
     def num_replicas_in_sync(self) -> int:
         """How many replicas train together: 1."""
         return 1
@@ -137,15 +189,23 @@ class OneDeviceStrategy:
     def scope(self):
         """Models, optimizers and metrics made in this block belong to the strategy (numnet
         needs nothing of them); ``get_strategy()`` gives the strategy inside it."""
-        _scopes.append(self)
+        entry = (self, "cross")
+        _scopes.append(entry)
         try:
             yield self
         finally:
-            _scopes.remove(self)
+            _scopes.remove(entry)
 
     def run(self, fn, args=(), kwargs=None, options=None):
-        """``fn(*args, **kwargs)`` on each replica (one): its result."""
-        return fn(*args, **(kwargs or {}))
+        """``fn(*args, **kwargs)`` on each replica (one): its result. Inside ``fn`` the
+        strategy is the current one and the context is the replica's
+        (``get_replica_context()`` gives it, ``in_cross_replica_context()`` is False)."""
+        entry = (self, "replica")
+        _scopes.append(entry)
+        try:
+            return fn(*args, **(kwargs or {}))
+        finally:
+            _scopes.remove(entry)
 
     def reduce(self, reduce_op, value, axis=None):
         """``value`` reduced over the replicas (one) with ``reduce_op`` ("SUM" or "MEAN", or
@@ -230,26 +290,46 @@ def _reduce_op(reduce_op) -> ReduceOp:
 _default = OneDeviceStrategy()
 
 
+def _full_device_name(device: str) -> str:
+    kind, _, index = str(device).strip("/").rpartition(":")
+    kind = kind.rsplit("/", 1)[-1].upper() or "CPU"
+    if kind.startswith("DEVICE:"):
+        kind = kind[len("DEVICE:"):]
+    return f"/job:localhost/replica:0/task:0/device:{kind}:{index or 0}"
+
+
 def get_strategy():
-    """The strategy of the enclosing ``strategy.scope()``, or the default one-device one."""
-    return _scopes[-1] if _scopes else _default
+    """The strategy of the enclosing ``strategy.scope()`` or ``strategy.run`` call, or the
+    default one-device one."""
+    return _scopes[-1][0] if _scopes else _default
 
 
 def has_strategy() -> bool:
-    """Whether a ``strategy.scope()`` is open."""
+    """Whether a strategy is current: inside its ``scope()`` or a function it ``run``s."""
     return bool(_scopes)
 
 
 def in_cross_replica_context() -> bool:
-    """True: numnet's code between ``run`` calls is the cross-replica context."""
-    return True
+    """Whether the code runs in a strategy's cross-replica context: inside ``scope()`` and
+    not in a function given to ``run`` (False outside every scope, as TensorFlow's default
+    replica context)."""
+    return bool(_scopes) and _scopes[-1][1] == "cross"
 
 
-def get_replica_context() -> ReplicaContext:
-    """The context of the one replica."""
+def get_replica_context():
+    """The replica context: that of the one replica inside ``run`` (and outside every scope,
+    the default one); None in the cross-replica context of a ``scope()``, as TensorFlow.
+
+    Example:
+        >>> with numnet.distribute.MirroredStrategy().scope():
+        ...     numnet.distribute.get_replica_context() is None
+        True
+    """
+    if in_cross_replica_context():
+        return None
     return ReplicaContext(get_strategy())
 
 
-__all__ = ["InputContext", "MirroredStrategy", "OneDeviceStrategy", "ReduceOp",
-           "ReplicaContext", "ValueContext", "get_replica_context", "get_strategy",
+__all__ = ["InputContext", "InputOptions", "MirroredStrategy", "OneDeviceStrategy",
+           "ReduceOp", "ReplicaContext", "ValueContext", "get_replica_context", "get_strategy",
            "has_strategy", "in_cross_replica_context"]
