@@ -101,10 +101,9 @@ def process_text(context, target):
 train_ds = train_raw.map(process_text, tf.data.AUTOTUNE)
 val_ds = val_raw.map(process_text, tf.data.AUTOTUNE)
 for (ex_context_tok, ex_tar_in), ex_tar_out in train_ds.take(1):
-    RESULT["shifted_ok"] = float(np.array_equal(ex_tar_in.numpy()[:, 1:][ex_tar_out.numpy()[:, :-1]
-                                                                        != 0],
-                                                ex_tar_out.numpy()[:, :-1][
-                                                    ex_tar_out.numpy()[:, :-1] != 0]))
+    following = ex_tar_in.numpy()[:, 1:] != 0  # target_out is target_in one step on
+    RESULT["shifted_ok"] = float(np.array_equal(ex_tar_in.numpy()[:, 1:][following],
+                                                ex_tar_out.numpy()[:, :-1][following]))
     RESULT["context_is_int64"] = float(ex_context_tok.dtype == tf.int64)
 
 UNITS = 16
