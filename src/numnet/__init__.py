@@ -52,6 +52,7 @@ from .metrics import Metric
 from .models import Model, Sequential
 from .operation import Function, Operation
 from .optimizers import Optimizer
+from .quantizers import Quantizer
 from .regularizers import Regularizer
 from .scopes import RematScope, StatelessScope, SymbolicScope, device, name_scope, remat
 
@@ -187,7 +188,8 @@ def __getattr__(name):
 __all__ = [
     "AdviceWarning", "Constraint", "DTypePolicy", "FloatDTypePolicy", "Function",
     "GradientTape", "Initializer", "Input", "InputSpec", "KerasTensor", "Layer", "Loss",
-    "Metric", "Model", "Operation", "Optimizer", "Regularizer", "RematScope", "Sequential",
+    "Metric", "Model", "Operation", "Optimizer", "Quantizer", "Regularizer", "RematScope",
+    "Sequential",
     "StatelessScope", "SymbolicScope", "Tensor", "Variable", "device", "name_scope", "remat",
     "activations", "backend", "callbacks", "config", "constraints", "data", "datasets",
     "distillation", "distribution", "initializers",

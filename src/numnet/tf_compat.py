@@ -1952,7 +1952,8 @@ train = _LazyNamespace("numnet.train", "TensorFlow's ``tf.train``: checkpoints i
                        "format (numnet.tf_api.checkpoint), tf.train.Example and its messages "
                        "(numnet.tf_api.records).",
                        lambda: {**_members_of("checkpoint", "TRAIN")(),
-                                **_members_of("records", "TRAIN")()})
+                                **_members_of("records", "TRAIN")(),
+                                **_members_of("moving_average", "TRAIN")()})
 summary = _LazyNamespace(
     "numnet.summary", "TensorFlow's ``tf.summary``: event files for TensorBoard "
     "(numnet.tf_api.summary).", _members_of(
@@ -1965,6 +1966,9 @@ _join({"train": train, "summary": summary, "test": test})
 from .tf_api import random_ops as _tf_random  # noqa: E402
 
 _join(_tf_random.RANDOM, random)
+from .tf_api import index_shuffle as _tf_index_shuffle  # noqa: E402
+
+_join(_tf_index_shuffle.EXPERIMENTAL, random.experimental)
 _join({"cast": cast, "saturate_cast": _tf_array.saturate_cast, "complex": _tf_array.complex},
       dtypes)
 _join({"LogicalDeviceConfiguration": collections.namedtuple(
