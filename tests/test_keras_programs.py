@@ -3147,9 +3147,6 @@ FAILS = {
                                "for argument query_shape'): the wrapper that records a built "
                                "layer's shapes (layers/base.py) passes input_shape "
                                "positionally",
-    "tf_nmt_attention": "TextVectorization(ragged=True) raises NotImplementedError ('numnet has "
-                        "no sparse or ragged tensors'), though numnet has tf.RaggedTensor now: "
-                        "the layer should give a RaggedTensor of each string's token ids",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "
