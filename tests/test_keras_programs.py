@@ -812,6 +812,18 @@ EXPECTED = {
         "initial_loss": (0.02692535 * (1 - 1e-5), 0.02692535 * (1 + 1e-5)),
         "loss_last": (None, of("loss_first", 0.6)), "regularized_gap": (1e-5, None),
         "r2": (0.4, 1.0), "mae": (0.0, 0.08), "mutual_gini": (0.0, 0.1)},
+    # 6 engineered + 8 numeric + 3 binary features; 140 of the 240 rows positive; before
+    # training the unscaled product trestbps * thalach saturates the sigmoid (Keras's numbers
+    # on TensorFlow: every row predicted positive, so accuracy is the positive share)
+    "feature_layer_engineering": {
+        **{key: (value, value) for key, value in (
+            ("feature_width", 17), ("batch_rows", 64), ("thal_one_hot", 1),
+            ("metric_names", 1))},
+        **{key: (value * (1 - 1e-5), value * (1 + 1e-5)) for key, value in (
+            ("label_share", 140 / 240), ("initial_loss", 973.8523),
+            ("initial_accuracy", 140 / 240), ("initial_auc", 0.5))},
+        "loss_last": (None, of("loss_first", 0.7)), "accuracy": (0.75, 1.0),
+        "auc": (0.85, 1.0), "reloaded_gap": (0.0, 1e-6)},
     "text_classification": {"vocabulary_size": (30, 30), "special_tokens": (1, 1),
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
@@ -1053,6 +1065,19 @@ EXPECTED = {
                      1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) + 1e-9),
         "test_accuracy": (0.95, 1.0), "val_accuracy": (0.9, 1.0),
         "loss_5": (None, of("loss_0", 0.2))},
+    # a task of 5 classes x 20 shots in batches of 25, repeated 4 times: 16 steps; 40 meta
+    # iterations and 4 evaluations of 5 steps on each of two tasks: 680 SGD steps; chance is
+    # 0.2 an evaluation
+    "reptile": {
+        **{key: (value, value) for key, value in (
+            ("task_batches", 16), ("task_images_are_float32", 1), ("task_labels_are_int32", 1),
+            ("loss_rows", 25), ("evaluations", 4), ("iterations", 680),
+            ("argmax_axis_0_length", 5))},
+        "per_sample_gradient_gap": (0.0, 1e-6),
+        "dense_kernel_sum": (of("dense_kernel_sum_start", 1 - 1e-5),
+                             of("dense_kernel_sum_start", 1 + 1e-5)),
+        "train_accuracy_sum": (3.0, 4.0), "test_accuracy_sum": (2.4, 4.0),
+        "adapted_accuracy": (0.4, 1.0), "weight_change": (1.0, None)},
     # 100 steps, 15 of warm-up from 0 to 1e-2, then a half cosine; 4x4 tokens 8 wide, then 2x2
     # tokens 16 wide whose 3 gates upsample 4x to 8x8x3; the callback runs at epochs 0, 2, .. 8
     "focal_modulation_network": {
@@ -2341,6 +2366,13 @@ KERAS_TOLERANCE = {
         **{key: ("abs", 0) for key in (
             "windows", "train_rows", "country_width", "params", "prediction_shape_sum")},
         "initial_loss": ("rel", 1e-5), "r2": ("abs", 0.1), "mae": ("abs", 0.01)},
+    # make_csv_dataset shuffles (each library its own order): the first evaluate compares
+    # exactly, the training by its loss and scores
+    "feature_layer_engineering": {
+        **{key: ("abs", 0) for key in ("feature_width", "batch_rows", "thal_one_hot")},
+        **{key: ("rel", 1e-5) for key in (
+            "label_share", "initial_loss", "initial_accuracy", "initial_auc")},
+        "loss_first": ("rel", 0.05), "accuracy": ("abs", 0.05), "auc": ("abs", 0.03)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
     "tf_autoencoder_anomaly": {**TRAJECTORY, "threshold": ("rel", 0.02),
@@ -2504,6 +2536,14 @@ KERAS_TOLERANCE = {
         "val_accuracy": ("abs", 0.01),
         **{key: ("abs", 0) for key in ("params", "trainable_weights", "iterations")},
         **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 3, 7, 30)}},
+    # a ReLU input that rounds to the other side of 0 parts the trajectories after 75 steps
+    "reptile": {
+        **{key: ("abs", 0) for key in (
+            "task_batches", "task_images_are_float32", "task_labels_are_int32", "loss_rows",
+            "evaluations", "iterations", "argmax_axis_0_length")},
+        **{key: ("rel", 1e-5) for key in ("dense_kernel_sum_start", "dense_kernel_sum")},
+        "per_sample_gradient_gap": ("abs", 1e-6), "train_accuracy_sum": ("abs", 1.0),
+        "test_accuracy_sum": ("abs", 1.0)},
     "focal_modulation_network": {
         **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(10)},
         **{key: ("abs", 0) for key in (
