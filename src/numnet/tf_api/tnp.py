@@ -578,6 +578,308 @@ _METHODS = {
     "__pos__": lambda self: self,
 }
 
+# ----------------------------------------------------------------------------- more of NumPy
+# NumPy's names that TensorFlow's tnp has too: thin wrappers with NumPy's semantics and dtypes.
+
+inexact, object_, string_, unicode_ = np.inexact, np.object_, np.bytes_, np.str_
+
+_NAMES["fix"] = _unary("fix", _k.trunc)
+for _name in ("signbit", "isneginf", "isposinf", "bitwise_not", "positive"):
+    _NAMES[_name] = _unary(_name, _k.copy if _name == "positive" else getattr(_k, _name),
+                           cast_first=False)
+for _name in ("bitwise_and", "bitwise_or", "bitwise_xor", "gcd", "lcm", "logaddexp2",
+              "nextafter"):
+    _NAMES[_name] = _binary(_name, getattr(_k, _name))
+# TensorFlow's tnp.fabs keeps integer dtypes and float_power promotes as power does (int32
+# stays int32), where NumPy goes to float64: TensorFlow's dtypes here
+_NAMES["fabs"] = _unary("absolute", _k.abs, cast_first=False)
+_NAMES["float_power"] = _binary("power", _k.power)
+for _name in ("fabs", "float_power"):
+    _NAMES[_name].__name__ = _NAMES[_name].__qualname__ = _name
+_NAMES["remainder"] = _binary("remainder", _k.mod)
+for _name in ("nansum", "nanprod", "nanmean"):
+    _NAMES[_name] = _reduction(_name, getattr(_k, _name))
+for _name in ("hsplit", "vsplit", "dsplit"):
+    _NAMES[_name] = _passing(_name, getattr(_k, _name))
+del _name
+
+
+def _flatten(a, order: str = "C") -> Tensor:
+    """``a`` as one axis (NumPy's ``ndarray.flatten``); differentiable."""
+    return _k.reshape(asarray(a), (-1,))
+
+
+def _ascontiguousarray(a, dtype=None) -> Tensor:
+    """``a`` as a Tensor (Tensors are always contiguous), cast to ``dtype`` if given."""
+    return asarray(a, dtype)
+
+
+def _empty_like(prototype, dtype=None) -> Tensor:
+    """Zeros of ``prototype``'s shape and dtype (or ``dtype``): Tensors have no uninitialized
+    memory."""
+    return zeros_like(prototype, dtype)
+
+
+def _at_least(rank: int, arys: tuple):
+    """Each array with ones added to reach ``rank`` axes, as NumPy places them (1-D (n,)
+    becomes (1, n) and then (1, n, 1)); one array alone, else a list."""
+    out = []
+    for a in arys:
+        a = asarray(a)
+        shape = tuple(a.shape)
+        if a.ndim < rank:
+            if rank == 3 and a.ndim == 2:
+                shape = shape + (1,)
+            elif rank == 3 and a.ndim == 1:
+                shape = (1,) + shape + (1,)
+            else:
+                shape = (1,) * (rank - a.ndim) + shape
+            a = _k.reshape(a, shape)
+        out.append(a)
+    return out[0] if len(out) == 1 else out
+
+
+def _atleast_1d(*arys):
+    """Each argument with at least one axis (a scalar becomes shape (1,))."""
+    return _at_least(1, arys)
+
+
+def _atleast_2d(*arys):
+    """Each argument with at least two axes: (n,) becomes (1, n)."""
+    return _at_least(2, arys)
+
+
+def _atleast_3d(*arys):
+    """Each argument with at least three axes: (n,) becomes (1, n, 1), (m, n) (m, n, 1).
+
+    Example:
+        >>> numnet.experimental.numpy.atleast_3d([1, 2]).shape
+        (1, 2, 1)
+    """
+    return _at_least(3, arys)
+
+
+def _broadcast_arrays(*args, subok: builtins.bool = False):
+    """The arguments broadcast to their common shape (each keeps its dtype)."""
+    tensors = [asarray(a) for a in args]
+    shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
+    return [_k.broadcast_to(t, shape) for t in tensors]
+
+
+def _compress(condition, a, axis=None) -> Tensor:
+    """The slices of ``a`` along ``axis`` (of the flattened ``a`` when None) where
+    ``condition`` is true (a shorter condition leaves the rest out, as NumPy).
+
+    Example:
+        >>> numnet.experimental.numpy.compress([True, False, True], [7, 8, 9]).tolist()
+        [7, 9]
+    """
+    keep = np.flatnonzero(np.asarray(backend.to_numpy(asarray(condition).value)).astype(bool))
+    a = asarray(a)
+    if axis is None:
+        a, axis = _k.reshape(a, (-1,)), 0
+    return _k.take(a, _host(keep.astype(np.int64)), axis=axis)
+
+
+def _diag_indices(n, ndim: int = 2) -> tuple:
+    """The indices of the main diagonal of an n x ... x n array: ``ndim`` int32 aranges (as
+    TensorFlow's tnp gives them; NumPy's are int64)."""
+    index = _host(np.arange(builtins.int(n), dtype=np.int32))
+    return (index,) * builtins.int(ndim)
+
+
+def _divmod(x1, x2) -> tuple:
+    """(floor_divide(x1, x2), remainder(x1, x2)), promoted as NumPy promotes them.
+
+    Example:
+        >>> q, r = numnet.experimental.numpy.divmod([7, -7], 3)
+        >>> q.tolist(), r.tolist()
+        ([2, -3], [1, 2])
+    """
+    return _NAMES["floor_divide"](x1, x2), _NAMES["mod"](x1, x2)
+
+
+def _iscomplex(x) -> Tensor:
+    """Whether each element has a nonzero imaginary part (all False for real dtypes)."""
+    x = asarray(x)
+    if x.dtype.kind != "c":
+        return _host(np.zeros(tuple(x.shape), dtype=bool))
+    return _k.not_equal(_k.imag(x), 0)
+
+
+def _iscomplexobj(x) -> builtins.bool:
+    """Whether ``x``'s dtype is complex."""
+    return _dtype_of(x).kind == "c"
+
+
+def _isrealobj(x) -> builtins.bool:
+    """Whether ``x``'s dtype is not complex."""
+    return _dtype_of(x).kind != "c"
+
+
+def _isscalar(num) -> builtins.bool:
+    """Whether ``num`` is one number: a Python or NumPy scalar, or a Tensor of rank 0 (as
+    TensorFlow's tnp answers; NumPy says False for 0-d arrays).
+
+    Example:
+        >>> tnp = numnet.experimental.numpy
+        >>> tnp.isscalar(tnp.asarray(1.0)), tnp.isscalar([1.0])
+        (True, False)
+    """
+    if isinstance(num, Tensor):
+        return num.ndim == 0
+    return builtins.bool(np.isscalar(num))
+
+
+def _ix_(*args) -> tuple:
+    """An open mesh: argument i (1-D) reshaped to length n along axis i and 1 elsewhere, so
+    that ``a[ix_(rows, cols)]`` picks a cross product of indices (bool arguments give their
+    true positions).
+
+    Example:
+        >>> [t.shape for t in numnet.experimental.numpy.ix_([0, 1], [2, 0, 1])]
+        [(2, 1), (1, 3)]
+    """
+    out = []
+    for i, arg in enumerate(args):
+        x = asarray(arg)
+        if x.ndim != 1:
+            raise ValueError(f"ix_(args[{i}]): expected a 1-D sequence, given shape "
+                             f"{tuple(x.shape)}.")
+        if x.dtype == np.bool_:
+            x = _host(np.flatnonzero(np.asarray(backend.to_numpy(x.value))).astype(np.int64))
+        shape = [1] * len(args)
+        shape[i] = x.shape[0]
+        out.append(_k.reshape(x, tuple(shape)))
+    return tuple(out)
+
+
+def _polyval(p, x) -> Tensor:
+    """The polynomial with coefficients ``p`` (highest power first) at ``x``, by Horner's
+    rule, promoted as NumPy; differentiable.
+
+    Example:
+        >>> numnet.experimental.numpy.polyval([1, 2, 3], [0, 1, 2]).tolist()  # x^2 + 2x + 3
+        [3, 6, 11]
+    """
+    p = asarray(p)
+    x, p = _promoted(x, p)
+    out = _k.zeros_like(x)
+    for i in range(p.shape[0]):
+        out = _k.add(_k.multiply(out, x), _k.take(p, i))
+    return out
+
+
+def _promote_types(type1, type2) -> np.dtype:
+    """NumPy's smallest dtype both convert to safely (int32 with float32 is float64)."""
+    return np.promote_types(type1, type2)
+
+
+def _append(arr, values, axis=None) -> Tensor:
+    """``values`` put after ``arr`` (both flattened when ``axis`` is None), promoted.
+
+    Example:
+        >>> numnet.experimental.numpy.append([[1, 2]], [3]).tolist()
+        [1, 2, 3]
+    """
+    arr, values = _promoted(arr, values)
+    return _k.append(arr, values, axis=axis)
+
+
+def _meshgrid(*xi, **kwargs) -> list:
+    """Coordinate arrays from 1-D vectors (``indexing="xy"`` by default, or "ij"), each keeping
+    its dtype.
+
+    Example:
+        >>> xs, ys = numnet.experimental.numpy.meshgrid([1, 2, 3], [10, 20])
+        >>> xs.tolist(), ys.tolist()
+        ([[1, 2, 3], [1, 2, 3]], [[10, 10, 10], [20, 20, 20]])
+    """
+    tensors = [asarray(x) for x in xi]
+    grids = _k.meshgrid(*tensors, **kwargs)
+    return [g if g.dtype == t.dtype else _k.cast(g, t.dtype) for g, t in zip(grids, tensors)]
+
+
+def _select(condlist, choicelist, default=0) -> Tensor:
+    """From the first true condition's choice at each position, else ``default``; the choices
+    promoted together.
+
+    Example:
+        >>> tnp = numnet.experimental.numpy
+        >>> x = tnp.asarray([0, 1, 2, 3])
+        >>> tnp.select([x < 1, x > 2], [x, x * 10], default=-1).tolist()
+        [0, -1, -1, 30]
+    """
+    choices = _promoted(*choicelist, default)
+    conditions = [asarray(c, np.bool_) for c in condlist]
+    return _k.select(conditions, choices[:-1], choices[-1])
+
+
+def _tri(N, M=None, k: int = 0, dtype=None) -> Tensor:  # noqa: N803 - NumPy's names
+    """The N x M matrix with ones at and below diagonal ``k``, float64 unless ``dtype``.
+
+    Example:
+        >>> numnet.experimental.numpy.tri(2).tolist()
+        [[1.0, 0.0], [1.0, 1.0]]
+    """
+    return _host(np.tri(builtins.int(N), None if M is None else builtins.int(M), builtins.int(k),
+                        dtype=np.dtype(float if dtype is None else dtype)))
+
+
+def _vander(x, N=None, increasing: builtins.bool = False) -> Tensor:  # noqa: N803
+    """The Vandermonde matrix of ``x``: columns x**(N-1), ..., x, 1 (the reverse when
+    ``increasing``), in ``x``'s dtype as TensorFlow's tnp (NumPy makes int32 int64);
+    differentiable.
+
+    Example:
+        >>> numnet.experimental.numpy.vander([1, 2, 3]).tolist()
+        [[1, 1, 1], [4, 2, 1], [9, 3, 1]]
+    """
+    x = asarray(x)
+    out = _k.vander(x, N, increasing)
+    return out if out.dtype == x.dtype else _k.cast(out, x.dtype)
+
+
+def _angle(z, deg: builtins.bool = False) -> Tensor:
+    """The argument of each complex number, in radians (degrees with ``deg``): 0 or pi for
+    reals; float32 for complex64 / float32, else float64 (NumPy's dtype).
+
+    Example:
+        >>> print(f"{float(numnet.experimental.numpy.angle(1j)):.4f}")
+        1.5708
+    """
+    z = asarray(z)
+    want = _out_dtype("angle", z.dtype)
+    out = _k.angle(z if z.dtype.kind in "fc" else _k.cast(z, want))
+    out = out if out.dtype == want else _k.cast(out, want)
+    return _k.multiply(out, np.asarray(180.0 / np.pi, want)) if deg else out
+
+
+def _logspace(start, stop, num: int = 50, endpoint: builtins.bool = True, base=10.0,
+              dtype=None, axis: int = 0) -> Tensor:
+    """``num`` values base ** t for t evenly spaced from ``start`` to ``stop``; float64
+    (float32 under ``prefer_float32``) unless ``dtype``."""
+    return _host(np.logspace(start, stop, builtins.int(num), endpoint, base,
+                             dtype=_creation_dtype(dtype, python_floats=True), axis=axis))
+
+
+def _geomspace(start, stop, num: int = 50, endpoint: builtins.bool = True, dtype=None,
+               axis: int = 0) -> Tensor:
+    """``num`` values from ``start`` to ``stop`` evenly spaced on a log scale; float64
+    (float32 under ``prefer_float32``) unless ``dtype``."""
+    return _host(np.geomspace(start, stop, builtins.int(num), endpoint,
+                              dtype=_creation_dtype(dtype, python_floats=True), axis=axis))
+
+
+_NAMES.update(
+    flatten=_flatten, ascontiguousarray=_ascontiguousarray, empty_like=_empty_like,
+    atleast_1d=_atleast_1d, atleast_2d=_atleast_2d, atleast_3d=_atleast_3d,
+    broadcast_arrays=_broadcast_arrays, compress=_compress, diag_indices=_diag_indices,
+    divmod=_divmod, iscomplex=_iscomplex, iscomplexobj=_iscomplexobj, isrealobj=_isrealobj,
+    isscalar=_isscalar, ix_=_ix_, polyval=_polyval, promote_types=_promote_types,
+    append=_append, meshgrid=_meshgrid, angle=_angle, select=_select, tri=_tri, vander=_vander,
+    logspace=_logspace, geomspace=_geomspace)
+
 globals().update(_NAMES)
 
 TNP = {name: value for name, value in globals().items()
