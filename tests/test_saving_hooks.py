@@ -735,3 +735,29 @@ def test_weights_h5_of_a_subclassed_model_holding_models_round_trips_in_keras_s_
     other.load_weights(str(tmp_path / "keras.weights.h5"))
     for a, b in zip(model.get_weights(), other.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@numnet.saving.register_keras_serializable(package="dict_input")
+class _RatioOfDict(layers.Layer):
+    """A layer of one's own called on a dict of inputs (as the keras.io feature-engineering
+    example's FeatureLayer): its build config holds a dict of shapes."""
+
+    def call(self, inputs):
+        return numnet.layers.concatenate([inputs["a"] / inputs["b"], inputs["a"]])
+
+
+def test_a_layer_called_on_a_dict_writes_a_dict_of_shapes(tmp_path):
+    inputs = {"a": numnet.Input(shape=(1,), name="a"), "b": numnet.Input(shape=(1,), name="b")}
+    model = numnet.Model(inputs, layers.Dense(1)(_RatioOfDict(name="ratio")(inputs)))
+    path = tmp_path / "dict_input.keras"
+    model.save(path)
+    config = json.loads(_members(path)["config.json"])
+    layer = [entry for entry in config["config"]["layers"] if entry["name"] == "ratio"][0]
+    # Keras's form: {"input_shape": {name: shape}} for a layer built on a dict
+    assert layer["build_config"] == {"input_shape": {"a": [None, 1], "b": [None, 1]}}
+    loaded = numnet.models.load_model(path)
+    data = {"a": np.array([[2.0], [3.0]], "float32"), "b": np.array([[4.0], [6.0]], "float32")}
+    np.testing.assert_allclose(loaded.predict(data, verbose=0), model.predict(data, verbose=0))
+    fresh = _RatioOfDict()
+    fresh.build_from_config(layer["build_config"])
+    assert fresh.built

@@ -158,13 +158,20 @@ def load_own_variables(layer, store) -> None:
 
 
 def shape_list(shape):
-    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
+    """A shape, a list of shapes or a dict of them (a layer called on a dict, as Keras writes
+    its build config) as JSON lists."""
+    if isinstance(shape, dict):
+        return {key: shape_list(value) for key, value in shape.items()}
+    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple, dict)):
         return [shape_list(s) for s in shape]
     return None if shape is None else [None if d is None else int(d) for d in shape]
 
 
 def shape_tuple(shape):
-    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
+    """``shape_list``'s JSON back as tuples (in the same list or dict)."""
+    if isinstance(shape, dict):
+        return {key: shape_tuple(value) for key, value in shape.items()}
+    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple, dict)):
         return [shape_tuple(s) for s in shape]
     return tuple(shape)
 
