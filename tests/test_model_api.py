@@ -558,6 +558,24 @@ def test_initializers_by_name_and_by_object():
         initializers.Zeros]
 
 
+def test_an_initializer_of_none_leaves_the_choice_to_add_weight():
+    # Keras 3: initializers.get(None) is None, and add_weight draws float weights from
+    # glorot_uniform (a bias of 3 spread over [-sqrt(6 / 4), sqrt(6 / 4)]); the config says null
+    assert initializers.get(None) is None and initializers.serialize(None) is None
+    numnet.utils.set_random_seed(3)
+    layer = layers.Dense(3, bias_initializer=None)
+    layer.build((None, 4))
+    bias = layer.get_weights()[1]
+    assert np.abs(bias).max() <= math.sqrt(6 / 4) and np.abs(bias).min() > 0
+    assert layer.get_config()["bias_initializer"] is None
+    again = layers.Dense.from_config(layer.get_config())
+    again.build((None, 4))
+    assert again.bias_initializer is None and np.abs(again.get_weights()[1]).max() > 0
+    conv = layers.Conv2D(2, 3, bias_initializer=None)
+    conv.build((None, 5, 5, 1))
+    assert np.abs(conv.get_weights()[1]).max() > 0
+
+
 def test_seeded_initializers_repeat_and_differ_by_seed():
     first = initializers.GlorotUniform(seed=7)((5, 4))
     again = initializers.GlorotUniform(seed=7)((5, 4))

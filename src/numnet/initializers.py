@@ -484,15 +484,19 @@ def get(identifier) -> Initializer:
 
     Args:
         identifier: a name ('glorot_uniform', 'zeros'), a class name, a config dict, an Initializer
-            class or object, or a callable ``fn(shape, dtype)``.
+            class or object, a callable ``fn(shape, dtype)``, or None.
 
     Returns:
-        The Initializer (or the callable).
+        The Initializer (or the callable); None for None, as Keras: a layer given
+        ``bias_initializer=None`` leaves the choice to ``add_weight``, which draws float
+        weights from "glorot_uniform" and others from "zeros".
 
     Raises:
         ValueError: for an unknown name, with the closest names.
         TypeError: for anything else.
     """
+    if identifier is None:
+        return None
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, str):
@@ -540,11 +544,14 @@ def serialize(init) -> dict:
     """Returns the config dict of an initializer.
 
     Args:
-        init: an Initializer.
+        init: an Initializer, or None.
 
     Returns:
-        ``{"class_name": ..., "config": ...}``, which ``get`` turns back into the initializer.
+        ``{"class_name": ..., "config": ...}``, which ``get`` turns back into the initializer;
+        None for None (Keras writes a layer's ``bias_initializer=None`` as null).
     """
+    if init is None:
+        return None
     return {"class_name": type(init).__name__, "config": init.get_config()}
 
 
