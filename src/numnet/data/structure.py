@@ -117,8 +117,9 @@ def to_component(value) -> np.ndarray:
         return np.array(value, dtype=object)
     if array.dtype == np.float64 and not _holds_numpy_floats(value):
         array = array.astype(np.float32)
-    elif array.dtype == np.int64 and not _holds_numpy_ints(value):
-        array = array.astype(np.int32)
+    elif array.dtype == np.int64 and not _holds_numpy_ints(value) and (
+            array.size == 0 or (array.min() >= -2**31 and array.max() < 2**31)):
+        array = array.astype(np.int32)  # Python ints: int32 where they fit, else int64
     return array
 
 
