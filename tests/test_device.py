@@ -241,7 +241,10 @@ HOST_FUNCTIONS = {
                                                       "summary)",
     ("layers/text_vectorization.py", "strings_array"): "TextVectorization's text: object "
                                                         "arrays of str exist only on the host",
-    ("layers/text_vectorization.py", "tokens"): "adapt's tokens (str) on the host",
+    ("layers/text_vectorization.py", "documents"): "adapt's tokens (str), a document a "
+                                                   "string, on the host",
+    ("layers/text_vectorization.py", "_ragged_ids"): "looks str tokens up on the host and "
+                                                     "cuts the ids into ragged rows",
     ("layers/text_vectorization.py", "_standardized"): "standardizes str on the host",
     ("layers/text_vectorization.py", "call"): "splits str into tokens and looks them up on the "
                                               "host, as StringLookup does; the ids are moved",
