@@ -1065,6 +1065,14 @@ EXPECTED = {
                      1.5e-3 * (1 + math.cos(math.pi * 23 / 41)) + 1e-9),
         "test_accuracy": (0.95, 1.0), "val_accuracy": (0.9, 1.0),
         "loss_5": (None, of("loss_0", 0.2))},
+    # 2 FFDense layers of 20 steps a batch, 10 one-batch epochs: 400 Adam steps and 20 losses
+    # added to loss_var; a float64 NumPy image is taken as float32 (Keras on JAX does too)
+    "forwardforward": {
+        **{key: (value, value) for key, value in (
+            ("overlay_is_float64", 1), ("ff_layers", 2), ("layer_iterations", 400),
+            ("loss_count", 20))},
+        "overlay_error": (0.0, 1e-7), "final_loss_first": (0.6, 0.9),
+        "final_loss_last": (None, of("final_loss_first", 0.97)), "test_accuracy": (0.9, 1.0)},
     # a task of 5 classes x 20 shots in batches of 25, repeated 4 times: 16 steps; 40 meta
     # iterations and 4 evaluations of 5 steps on each of two tasks: 680 SGD steps; chance is
     # 0.2 an evaluation
@@ -1481,6 +1489,24 @@ EXPECTED = {
         "expected_loss": (math.log(18) - 1e-5, math.log(18) + 1e-5),
         "initial_val_loss": (2.5, 3.5), "loss_last": (None, of("loss_0", 0.1)),
         "val_masked_acc": (0.85, 1.0), "translate_accuracy": (0.6, 1.0)},
+    # 134 positives in 3000 rows; the careful bias log(134 / 2866) starts the loss near the
+    # labels' entropy; the evaluations from the NumPy draw are TensorFlow's; 23 oversampled
+    # steps make an epoch of twice the negatives
+    "tf_imbalanced_data": {
+        **{key: (value, value) for key, value in (
+            ("initial_bias_set", 1), ("history_keys", 24), ("has_val_prc", 1),
+            ("cross_entropy_is_loss", 1), ("counts_add_up", 1), ("tp_matches", 1),
+            ("pos_ds_label", 1), ("resampled_steps", 23))},
+        "positive_share": (134 / 3000 - 1e-9, 134 / 3000 + 1e-9),
+        "loaded_bias": (math.log(134 / 2866) - 1e-5, math.log(134 / 2866) + 1e-5),
+        **{key: (value * (1 - 1e-4), value * (1 + 1e-4)) for key, value in (
+            ("zero_bias_loss", 0.7007226), ("careful_bias_loss", 0.1745836),
+            ("predict_mean", 0.04516636))},
+        "entropy_by_hand": (of("careful_bias_loss", 0.9), of("careful_bias_loss", 1.1)),
+        "baseline_auc": (0.85, 1.0), "baseline_accuracy": (0.9, 1.0),
+        "weighted_recall": (0.7, 1.0), "weighted_auc": (0.85, 1.0),
+        "resampled_recall": (0.7, 1.0), "resampled_auc": (0.85, 1.0),
+        "resampled_batch_mean": (0.35, 0.65), "resampled_epochs": (1, 4)},
     # the contexts as TensorFlow gives them on one device; 64 ones in batches of 16 (labels
     # 1 - 0.3 features: 16 * 0.7); 9 numbers in batches of 4 end after 3; the custom loop
     # and fit take the same SGD steps
@@ -2536,6 +2562,13 @@ KERAS_TOLERANCE = {
         "val_accuracy": ("abs", 0.01),
         **{key: ("abs", 0) for key in ("params", "trainable_weights", "iterations")},
         **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 3, 7, 30)}},
+    # the Dense layers start from each framework's glorot draw and the negatives from its own
+    # shuffle: levels only
+    "forwardforward": {
+        **{key: ("abs", 0) for key in (
+            "overlay_is_float64", "ff_layers", "layer_iterations", "loss_count")},
+        "overlay_error": ("abs", 1e-7), "final_loss_first": ("abs", 0.05),
+        "final_loss_last": ("abs", 0.1), "test_accuracy": ("abs", 0.1)},
     # a ReLU input that rounds to the other side of 0 parts the trajectories after 75 steps
     "reptile": {
         **{key: ("abs", 0) for key in (
@@ -2849,6 +2882,18 @@ KERAS_TOLERANCE = {
         "attention_row_sum_error": ("abs", 1e-6), "loss_0": ("rel", 0.02),
         "loss_1": ("rel", 0.05), "val_masked_acc": ("abs", 0.1),
         "translate_accuracy": ("abs", 0.3)},
+    # dropout and the oversampled stream are each framework's own draws: levels only
+    "tf_imbalanced_data": {
+        **{key: ("abs", 0) for key in (
+            "history_keys", "has_val_prc", "cross_entropy_is_loss", "counts_add_up",
+            "tp_matches", "resampled_steps")},
+        **{key: ("rel", 1e-5) for key in (
+            "positive_share", "loaded_bias", "zero_bias_loss", "careful_bias_loss",
+            "predict_mean")},
+        **{key: ("abs", 0.05) for key in (
+            "baseline_auc", "baseline_accuracy", "weighted_auc", "resampled_auc")},
+        "weighted_recall": ("abs", 0.2), "resampled_recall": ("abs", 0.2),
+        "resampled_batch_mean": ("abs", 0.15)},
     "tf_distributed_input": {
         **{f"{tag}loss_{epoch}": ("rel", 1e-4) for tag in ("", "fit_") for epoch in range(4)},
         **{key: ("abs", 0) for key in (
