@@ -184,7 +184,7 @@ def test_greedy_decoder_respects_lengths_and_batches():
     assert np.asarray(decoded.indices).tolist() == [[0, 0], [1, 0], [1, 1]]
     assert np.asarray(decoded.values).tolist() == [0, 1, 0]
     np.testing.assert_allclose(np.asarray(neg), [[-3.0], [-4.0]])
-    with pytest.raises(tf.errors.InvalidArgumentError, match="sequence_length"):
+    with pytest.raises(tf.errors.FailedPreconditionError, match="sequence_length"):
         tf.nn.ctc_greedy_decoder(logits, [4, 1])
 
 
@@ -200,6 +200,16 @@ def test_beam_search_finds_the_most_probable_labellings():
             values = np.asarray(decoded[j].values)[np.asarray(decoded[j].indices)[:, 0] == b]
             assert tuple(values.tolist()) == labelling
             np.testing.assert_allclose(float(log_p[b, j]), np.log(p), rtol=1e-5)
+
+
+def test_beam_search_needs_as_many_leaves_as_top_paths():
+    # two frames of classes {a, blank}: only "a" and "" can come out
+    logits = np.log(np.array([[[0.6, 0.4]], [[0.3, 0.7]]], np.float32))
+    decoded, log_p = tf.nn.ctc_beam_search_decoder(logits, [2], beam_width=5, top_paths=2)
+    # p("a") = 1 - p(blank, blank) = 1 - 0.4 * 0.7
+    np.testing.assert_allclose(np.asarray(log_p), [[np.log(0.72), np.log(0.28)]], rtol=1e-5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="less leaves"):
+        tf.nn.ctc_beam_search_decoder(logits, [2], beam_width=5, top_paths=3)
 
 
 def test_beam_search_top_paths_must_fit_the_beam():

@@ -18,7 +18,7 @@ from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
 from .base import array, to_float
-from .errors import InvalidArgumentError
+from .errors import FailedPreconditionError, InvalidArgumentError
 from .sparse import SparseTensor
 
 # TensorFlow's dense CTC takes log(0) as log(1e-307) in float32, so an impossible alignment
@@ -266,10 +266,14 @@ def _lengths(sequence_length, batch: int, frames: int, where: str) -> np.ndarray
     if lengths.shape[0] != batch:
         raise ValueError(f"{where}(sequence_length): expected {batch} lengths, one per "
                          f"sequence, given {lengths.shape[0]}.")
-    if (lengths > frames).any() or (lengths < 0).any():
-        bad = int(lengths[(lengths > frames) | (lengths < 0)][0])
-        raise InvalidArgumentError(None, None, f"{where}(sequence_length): each length must be "
-                                   f"in [0, max_time={frames}], given {bad}.")
+    if (lengths < 0).any():
+        raise InvalidArgumentError(None, None, f"{where}(sequence_length): lengths must be >= "
+                                   f"0, given {lengths.tolist()}.")
+    if (lengths > frames).any():
+        b = int(np.argmax(lengths > frames))
+        raise FailedPreconditionError(None, None, f"{where}(sequence_length): "
+                                      f"sequence_length({b}) = {lengths[b]} must be <= max_time "
+                                      f"({frames}), the frames of inputs.")
     return lengths
 
 
@@ -292,7 +296,7 @@ def ctc_greedy_decoder(inputs, sequence_length, merge_repeated=True, blank_index
 
     Raises:
         ValueError: inputs not of rank 3, or a length per sequence missing.
-        InvalidArgumentError: a sequence_length above max_time.
+        FailedPreconditionError: a sequence_length above max_time.
 
     Example:
         >>> logits = numnet.transpose(numnet.one_hot([[0, 0, 2, 1, 1]], 3), [1, 0, 2])
@@ -341,7 +345,9 @@ def _beam_search(log_probs: np.ndarray, beam_width: int, top_paths: int, blank: 
                     add(prefix + (c,), -np.inf, pb + row[c])  # repeated after a blank
                 else:
                     add(prefix + (c,), -np.inf, np.logaddexp(pb, pl) + row[c])
-        ranked = sorted(grown.items(), key=lambda kv: -np.logaddexp(*kv[1]))
+        ranked = sorted(((prefix, scores) for prefix, scores in grown.items()
+                         if np.logaddexp(*scores) > -np.inf),  # no alignment gives it
+                        key=lambda kv: -np.logaddexp(*kv[1]))
         beams = dict(ranked[:beam_width])
     ranked = sorted(beams.items(), key=lambda kv: -np.logaddexp(*kv[1]))[:top_paths]
     return [(list(prefix), float(np.logaddexp(pb, pl))) for prefix, (pb, pl) in ranked]
@@ -366,7 +372,9 @@ def ctc_beam_search_decoder(inputs, sequence_length, beam_width=100, top_paths=1
 
     Raises:
         ValueError: inputs not of rank 3, or top_paths outside [1, beam_width].
-        InvalidArgumentError: a sequence_length above max_time.
+        InvalidArgumentError: a sequence with fewer distinct label sequences than
+            ``top_paths`` (as TensorFlow: "less leaves in the beam search than requested").
+        FailedPreconditionError: a sequence_length above max_time.
 
     Example:
         >>> logits = numnet.math.log(numnet.constant([[[0.9, 0.1]], [[0.9, 0.1]]]))
@@ -384,6 +392,12 @@ def ctc_beam_search_decoder(inputs, sequence_length, beam_width=100, top_paths=1
     log_probs = values - _logsumexp(values, axis=-1)[..., None]
     found = [_beam_search(log_probs[:lengths[b], b], beam_width, top_paths, classes - 1)
              for b in range(batch)]
+    for b, paths in enumerate(found):
+        if len(paths) < top_paths:
+            raise InvalidArgumentError(None, None, f"ctc_beam_search_decoder(top_paths): less "
+                                       f"leaves in the beam search than requested: sequence "
+                                       f"{b} has {len(paths)} label sequences, top_paths is "
+                                       f"{top_paths}; ask for fewer.")
     scores = np.full((batch, top_paths), -np.inf)
     decoded = []
     for j in range(top_paths):
