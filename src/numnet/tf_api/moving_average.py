@@ -122,7 +122,7 @@ class ExponentialMovingAverage:
         rate = 1.0 - self._current_decay()
         for var in {id(v): v for v in variables}.values():
             shadow = self._averages[id(var)][1]
-            step = (shadow.value - var.value) * np.asarray(rate, dtype=var.dtype)
+            step = (shadow.value - var.value) * np.dtype(var.dtype).type(rate)
             shadow.assign(Tensor((shadow.value - step).astype(var.dtype)))
         return None
 

@@ -852,7 +852,7 @@ def _angle(z, deg: builtins.bool = False) -> Tensor:
     want = _out_dtype("angle", z.dtype)
     out = _k.angle(z if z.dtype.kind in "fc" else _k.cast(z, want))
     out = out if out.dtype == want else _k.cast(out, want)
-    return _k.multiply(out, np.asarray(180.0 / np.pi, want)) if deg else out
+    return _k.multiply(out, 180.0 / np.pi) if deg else out
 
 
 def _logspace(start, stop, num: int = 50, endpoint: builtins.bool = True, base=10.0,
