@@ -276,7 +276,18 @@ def _rotl(x: int, b: int) -> int:
 
 def siphash24(k0: int, k1: int, data: bytes) -> int:
     """SipHash-2-4 (Aumasson and Bernstein) of ``data`` with the 128-bit key (k0, k1),
-    as a 64-bit unsigned int."""
+    as a 64-bit unsigned int.
+
+    Args:
+        k0: the key's first 64 bits (its bytes 0..7, little-endian).
+        k1: the key's last 64 bits.
+        data: the bytes to hash.
+
+    Example:
+        >>> from numnet.tf_api.strings_tf import siphash24
+        >>> hex(siphash24(0x0706050403020100, 0x0F0E0D0C0B0A0908, b""))  # the paper's vector
+        '0x726fdb47dd0e0e31'
+    """
     v0 = k0 ^ 0x736F6D6570736575
     v1 = k1 ^ 0x646F72616E646F6D
     v2 = k0 ^ 0x6C7967656E657261
