@@ -288,3 +288,24 @@ def test_get_next_as_optional_and_optional():
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = policy.OFF
     assert [int(x) for x in tf.data.Dataset.range(3).with_options(options)] == [0, 1, 2]
+
+
+def test_with_options_keeps_the_options_downstream():
+    # TensorFlow 2.21: options set later win; a group set earlier stays; unset options are None
+    first = tf.data.Options()
+    first.threading.private_threadpool_size = 2
+    first.deterministic = True
+    second = tf.data.Options()
+    second.deterministic = False
+    ds = tf.data.Dataset.range(4).with_options(first).map(lambda x: x).with_options(second)
+    ds = ds.batch(2)
+    options = ds.options()
+    assert options.deterministic is False and options.threading.private_threadpool_size == 2
+    assert tf.data.Options().deterministic is None
+    assert tf.data.Options().autotune.enabled is None
+    assert tf.data.Dataset.range(2).options().deterministic is None
+    assert [b.tolist() for b in ds.as_numpy_iterator()] == [[0, 1], [2, 3]]
+    assert int(ds.cardinality()) == 2
+    assert first.merge(second).deterministic is False
+    with pytest.raises(TypeError, match="tf.data.Options"):
+        tf.data.Dataset.range(2).with_options({})

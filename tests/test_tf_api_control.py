@@ -309,3 +309,20 @@ def test_forward_accumulator_gives_jacobian_vector_products():
         s = tf.reduce_sum(w * w)
     close(acc2.jvp([s])[0], 2 * 21.0)
     assert tf.autodiff.GradientTape is tf.GradientTape
+
+
+def test_py_function_run_for_its_effect():
+    # TensorFlow 2.21: Tout=() or [] with a function returning None gives [] (py_function)
+    # and None (numpy_function); a missing result for a listed Tout is refused
+    calls = []
+    assert tf.py_function(lambda: calls.append(1), [], ()) == []
+    assert tf.py_function(lambda: calls.append(2), [], []) == []
+    assert tf.numpy_function(lambda: calls.append(3), [], []) is None
+    assert calls == [1, 2, 3]
+    ds = tf.data.Dataset.range(3).map(lambda x: (tf.py_function(lambda: calls.append(4), [],
+                                                                 ()), x)[1])
+    assert [int(v) for v in ds] == [0, 1, 2] and calls.count(4) == 3
+    with pytest.raises(ValueError, match="returned none"):
+        tf.py_function(lambda: None, [], [tf.int32])
+    with pytest.raises(ValueError, match="Tout lists 0"):
+        tf.py_function(lambda: 3, [], [])

@@ -764,11 +764,37 @@ class Dataset:
         return map_structure(_eager, state)
 
     def with_options(self, options, name: str | None = None) -> Dataset:
-        """Accepted for tf.data pipelines; the dataset itself."""
-        return self
+        """The dataset with ``options`` (a ``tf.data.Options``) set on it: the same elements,
+        and ``options()`` gives them here and in the datasets made from this one (options
+        set later win). numnet's pipelines run in order in one thread whatever they say.
 
-    def options(self):
-        return Options()
+        Raises:
+            TypeError: ``options`` is not a ``tf.data.Options``.
+        """
+        if not isinstance(options, Options):
+            raise TypeError(f"Dataset.with_options(options): expected a tf.data.Options, given "
+                            f"{type(options).__name__}.")
+        return _WithOptions(self, options)
+
+    def options(self) -> Options:
+        """The options set by ``with_options`` on this dataset and the datasets it reads,
+        merged (those set later win), as ``tf.data.Dataset.options()``.
+
+        Example:
+            >>> options = numnet.data.Options()
+            >>> options.deterministic = False
+            >>> numnet.data.Dataset.range(3).with_options(options).batch(2).options().deterministic
+            False
+        """
+        chain, node = [], self
+        while node is not None:
+            if isinstance(node, _WithOptions):
+                chain.append(node._options)
+            node = getattr(node, "_source", None)
+        merged = Options()
+        for options in reversed(chain):
+            merged._merge(options)
+        return merged
 
     # ----- reading -----
     def __iter__(self) -> DatasetIterator:
@@ -1942,6 +1968,20 @@ class _RejectionResample(_Transform):
         return Dataset._spec(self)
 
 
+class _WithOptions(_Transform):
+    """A dataset with options set (``with_options``): its source's elements unchanged."""
+
+    def __init__(self, source, options):
+        super().__init__(source)
+        self._options = options
+
+    def _elements(self):
+        return self._source._elements()
+
+    def _rows(self):
+        return self._source._rows()
+
+
 class _TakeWhile(_Transform):
     def __init__(self, source, predicate):
         super().__init__(source)
@@ -2043,14 +2083,49 @@ def _filled_shapes(shapes, spec, size: int):
 
 
 class Options:
-    """``tf.data.Options``: accepted (set any attribute); numnet's pipelines ignore them."""
+    """``tf.data.Options``: set any option (``options.deterministic = False``,
+    ``options.threading.private_threadpool_size = 2``,
+    ``options.experimental_distribute.auto_shard_policy = ...``) and give it to
+    ``dataset.with_options``; ``dataset.options()`` reads them back. numnet's pipelines run
+    in order in one thread, so the options change nothing else. An option never set reads
+    None (a group of options, such as ``threading``, reads as an Options of its own)."""
+
+    # TensorFlow's options that hold a value, not a group of options: None until set
+    _LEAVES = frozenset({
+        "deterministic", "experimental_slack", "experimental_external_state_policy",
+        "experimental_warm_start", "experimental_symbolic_checkpoint", "dataset_name",
+        "framework_type", "enabled", "cpu_budget", "ram_budget", "autotune_algorithm",
+        "initial_parallelism", "private_threadpool_size", "max_intra_op_parallelism",
+        "num_devices", "auto_shard_policy", "apply_default_optimizations",
+        "filter_fusion", "inject_prefetch", "map_and_batch_fusion", "map_and_filter_fusion",
+        "map_fusion", "map_parallelization", "noop_elimination", "parallel_batch",
+        "shuffle_and_repeat_fusion", "filter_parallelization", "seq_interleave_prefetch"})
 
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
+        if name in Options._LEAVES:
+            return None
         value = Options()
         object.__setattr__(self, name, value)
         return value
+
+    def _merge(self, other: Options) -> None:
+        """Take the options set in ``other`` (nested groups merged, not replaced)."""
+        for name, value in vars(other).items():
+            if isinstance(value, Options):
+                mine = getattr(self, name)
+                if isinstance(mine, Options):
+                    mine._merge(value)
+                    continue
+            object.__setattr__(self, name, value)
+
+    def merge(self, options: Options) -> Options:
+        """A new Options: these, with those set in ``options`` over them."""
+        merged = Options()
+        merged._merge(self)
+        merged._merge(options)
+        return merged
 
 
 def _shapes_up_to(types, shapes) -> list:

@@ -673,8 +673,12 @@ def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's name
     Args:
         func: a Python function of Tensors.
         inp: the list of its arguments.
-        Tout: the dtype of the result, or a list of dtypes for several, or None.
+        Tout: the dtype of the result, or a list of dtypes for several, or None. An empty
+            list or tuple for a function run for its effect: the result is ``[]``.
         name: ignored. Defaults to ``None``.
+
+    Raises:
+        ValueError: func returns another number of results than ``Tout`` lists.
 
     Example:
         >>> numnet.py_function(lambda x: x * 2.0, [numnet.constant(3.0)], numnet.float32
@@ -703,13 +707,19 @@ def numpy_function(func, inp, Tout, stateful=True, name=None):  # noqa: N803
     """
     args = [np.asarray(backend.to_numpy(a.value)) if isinstance(a, Tensor) else
             np.asarray(to_tensor(a).value) for a in (inp or [])]
-    return _results(func(*args), Tout)
+    return _results(func(*args), Tout, nothing=None)
 
 
-def _results(out, tout):
+def _results(out, tout, nothing=()):
     if tout is None:
         return None
     if isinstance(tout, (list, builtins.tuple)):
+        if not tout and out is None:  # a function run for its effect, Tout=[] or ()
+            return list(nothing) if nothing is not None else None
+        if out is None:
+            raise ValueError(f"Tout lists {len(tout)} results, the function returned none; "
+                             "return them, or give Tout=[] for a function run for its "
+                             "effect.")
         outs = list(out) if isinstance(out, (list, builtins.tuple)) else [out]
         if len(outs) != len(tout):
             raise ValueError(f"Tout lists {len(tout)} results, the function returned "
