@@ -215,3 +215,15 @@ def test_docstring_examples_run(module):
     result = doctest.testmod(module, extraglobs={"numnet": numnet, "np": np},
                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_nms_with_given_overlaps():
+    overlaps = [[1.0, 0.8, 0.0], [0.8, 1.0, 0.1], [0.0, 0.1, 1.0]]
+    keep = tf.image.non_max_suppression_overlaps(overlaps, [0.9, 0.8, 0.7], 3)
+    assert keep.dtype == np.int32 and np.asarray(keep).tolist() == [0, 2]
+    # a higher threshold keeps the pair overlapping by 0.8; the score threshold drops box 2
+    assert np.asarray(tf.image.non_max_suppression_overlaps(
+        overlaps, [0.9, 0.8, 0.7], 3, overlap_threshold=0.85, score_threshold=0.75)).tolist() \
+        == [0, 1]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="square"):
+        tf.image.non_max_suppression_overlaps([[1.0, 0.0]], [0.5], 1)

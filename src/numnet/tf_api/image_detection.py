@@ -119,6 +119,59 @@ def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshol
     return _result(kept, np.int32), _result(kept_scores, np.float32)
 
 
+def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_threshold=0.5,
+                                 score_threshold=float("-inf"), name=None) -> Tensor:
+    """Greedy non-maximum suppression with the overlaps given rather than computed from boxes,
+    as TensorFlow's: boxes are taken by descending score (the lower index first among equal
+    scores) and one is kept unless its overlap with a kept box, ``overlaps[i, j]``, is above
+    ``overlap_threshold``.
+
+    Args:
+        overlaps: (num_boxes, num_boxes) float, the overlap of each pair (any measure).
+        scores: (num_boxes,) float scores.
+        max_output_size: the most boxes to keep (an int >= 0).
+        overlap_threshold: the overlap above which a box is dropped. Defaults to 0.5.
+        score_threshold: scores at or below it are dropped. Defaults to ``-inf``.
+        name: ignored.
+
+    Returns:
+        An int32 Tensor (k,) of indices, best first.
+
+    Raises:
+        InvalidArgumentError: ``overlaps`` not square, or not one score per box.
+
+    Example:
+        >>> overlaps = [[1.0, 0.8, 0.0], [0.8, 1.0, 0.1], [0.0, 0.1, 1.0]]
+        >>> numnet.image.non_max_suppression_overlaps(overlaps, [0.9, 0.8, 0.7], 3).numpy()
+        array([0, 2], dtype=int32)
+    """
+    where = "non_max_suppression_overlaps"
+    matrix = array(overlaps).astype(np.float32)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise InvalidArgumentError(None, None, f"{where}(overlaps): expected a square "
+                                               f"(num_boxes, num_boxes) matrix, given shape "
+                                               f"{matrix.shape}.")
+    score = array(scores).astype(np.float32).reshape(-1)
+    if score.shape[0] != matrix.shape[0]:
+        raise InvalidArgumentError(None, None, f"{where}(scores): expected one score per box "
+                                               f"({matrix.shape[0]}), given {score.shape[0]}.")
+    limit = int(plain(max_output_size))
+    if limit < 0:
+        raise InvalidArgumentError(None, None, f"{where}(max_output_size): expected an int "
+                                               f">= 0, given {limit}.")
+    threshold = np.float32(plain(overlap_threshold))
+    floor = np.float32(plain(score_threshold))
+    order = np.argsort(-score, kind="stable")
+    kept: list[int] = []
+    for index in order[score[order] > floor]:
+        if len(kept) >= limit:
+            break
+        if kept and np.any(matrix[index, kept] > threshold):
+            continue
+        kept.append(int(index))
+    return _result(kept, np.int32)
+
+
 CombinedNonMaxSuppression = collections.namedtuple(
     "CombinedNonMaxSuppression",
     ["nmsed_boxes", "nmsed_scores", "nmsed_classes", "valid_detections"])
@@ -411,6 +464,7 @@ DETECTION = {
     "non_max_suppression_with_scores": non_max_suppression_with_scores,
     "combined_non_max_suppression": combined_non_max_suppression,
     "non_max_suppression_padded": non_max_suppression_padded,
+    "non_max_suppression_overlaps": non_max_suppression_overlaps,
     "draw_bounding_boxes": draw_bounding_boxes,
 }
 """The functions of this module, as they join ``tf.image``."""
