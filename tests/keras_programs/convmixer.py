@@ -22,7 +22,7 @@ RESULT = {}
 learning_rate = 0.005
 weight_decay = 0.0001
 batch_size = 16
-num_epochs = 10
+num_epochs = 6
 
 rng = np.random.default_rng(31)
 n = 384
