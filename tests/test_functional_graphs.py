@@ -398,11 +398,23 @@ def test_missing_keys_and_wrong_counts_of_arrays_are_named():
     (lambda: layers.Dot(axes=1), [(3,), (4,)], r"axis 1 of the first input has size 3, axis 1 "
                                                r"of the second has size 4"),
     (lambda: layers.Dot(axes=0), [(3,), (3,)], r"needs a non-batch axis"),
-    (layers.Add, [(3,)], r"at least 2 inputs; received 1"),
+    (layers.Add, [], r"at least 1 input; received an empty list"),
 ])
 def test_merges_of_incompatible_shapes_are_refused(merge, shapes, message):
     with pytest.raises(ValueError, match=message):
         merge()([numnet.Input(s) for s in shapes])
+
+
+@pytest.mark.parametrize("merge", [layers.Add, layers.Average, layers.Maximum, layers.Minimum,
+                                   layers.Multiply, layers.Concatenate])
+def test_a_merge_of_one_input_is_that_input(merge):
+    # Keras 3 takes a list of one (keras.layers.concatenate([x]) of a one-feature dict)
+    x = np.array([[1.0, -2.0]], "float32")
+    np.testing.assert_array_equal(merge()([x]).numpy(), x)
+    inputs = numnet.Input((2,))
+    model = numnet.Model(inputs, merge()([inputs]))
+    assert model.output_shape == (None, 2)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)
 
 
 def test_graph_building_errors():

@@ -824,6 +824,19 @@ EXPECTED = {
             ("initial_accuracy", 140 / 240), ("initial_auc", 0.5))},
         "loss_last": (None, of("loss_first", 0.7)), "accuracy": (0.75, 1.0),
         "auc": (0.85, 1.0), "reloaded_gap": (0.0, 1e-6)},
+    # 5 normalized columns, the multi-hot indices of 6 categorical columns (their sizes + 1
+    # each: 4 + 4 + 5 + 3 + 5 + 6), one age bin and a 4-wide embedding (int(sqrt(17))): 37;
+    # the losses before training are Keras's (TensorFlow) from the same draws
+    "feature_preprocessor_model": {
+        **{key: (value, value) for key, value in (
+            ("preprocessed_width", 37), ("preprocessed_rows", 400), ("symbolic_width", 37),
+            ("country_vocabulary", 17), ("gender_width", 3), ("bins_used", 10),
+            ("preprocessed_sum", 4251))},
+        **{key: (value * (1 - 1e-5), value * (1 + 1e-5)) for key, value in (
+            ("initial_loss", 0.7169009), ("initial_auc", 0.2801445))},
+        "normalized_mean": (-1e-6, 1e-6), "loss_last": (None, of("loss_first", 0.6)),
+        "validation_accuracy": (0.7, 1.0), "validation_auc": (0.85, 1.0),
+        "reload_gap": (0.0, 1e-6), "end_to_end_gap": (0.0, 1e-5)},
     "text_classification": {"vocabulary_size": (30, 30), "special_tokens": (1, 1),
                             "no_markup": (1, 1), "first_length": (24, 24),
                             "test_accuracy": (0.9, 1.0), "end_to_end_accuracy": (0.9, 1.0),
@@ -2399,6 +2412,14 @@ KERAS_TOLERANCE = {
         **{key: ("rel", 1e-5) for key in (
             "label_share", "initial_loss", "initial_accuracy", "initial_auc")},
         "loss_first": ("rel", 0.05), "accuracy": ("abs", 0.05), "auc": ("abs", 0.03)},
+    # fit shuffles the rows (each library its own order): the preprocessing and the first
+    # evaluate compare exactly, the training by its scores
+    "feature_preprocessor_model": {
+        **{key: ("abs", 0) for key in (
+            "preprocessed_width", "symbolic_width", "country_vocabulary", "gender_width",
+            "bins_used", "preprocessed_sum")},
+        **{key: ("rel", 1e-5) for key in ("initial_loss", "initial_auc")},
+        "validation_accuracy": ("abs", 0.08), "validation_auc": ("abs", 0.03)},
     "text_classification": {"vocabulary_size": ("abs", 0), "first_padding": ("abs", 0),
                             "test_accuracy": ("abs", 0.05), "end_to_end_accuracy": ("abs", 0.05)},
     "tf_autoencoder_anomaly": {**TRAJECTORY, "threshold": ("rel", 0.02),

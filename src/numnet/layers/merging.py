@@ -58,10 +58,10 @@ class _Merge(Layer):
             raise ValueError(
                 f"{self.name}: a {kind} layer should be called on exactly {self._exactly} "
                 f"inputs; received {len(shapes)}, of shapes {_shape_text(shapes)}.")
-        if len(shapes) < 2:
+        if not shapes:  # one input is allowed, as Keras 3: the merge of one is itself
             raise ValueError(
-                f"{self.name}: a {kind} layer should be called on a list of at least 2 "
-                f"inputs; received {len(shapes)}, of shapes {_shape_text(shapes)}.")
+                f"{self.name}: a {kind} layer should be called on a list of at least 1 "
+                "input; received an empty list.")
         return shapes
 
     def build(self, input_shape) -> None:
