@@ -14,9 +14,9 @@ cannot restore it: the preprocessor reloads from its config un-adapted.)
 """
 
 import numpy as np
+from numnet.keras import layers
 
 import numnet as tf
-from numnet.keras import layers
 
 rng = np.random.default_rng(29)
 rows = 500
@@ -134,7 +134,7 @@ class FeaturePreprocessor(tf.keras.models.Model):
             ]
         )
 
-    def call(self, inputs={}):
+    def call(self, inputs):
         """Apply adapted layers"""
         numerical_features = self.apply_preprocessor(inputs, self.normalizer)
         categorical_features = {
