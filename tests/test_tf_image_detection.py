@@ -227,3 +227,10 @@ def test_nms_with_given_overlaps():
         == [0, 1]
     with pytest.raises(tf.errors.InvalidArgumentError, match="square"):
         tf.image.non_max_suppression_overlaps([[1.0, 0.0]], [0.5], 1)
+
+
+def test_yiq_on_a_functional_models_input():
+    inputs = tf.keras.Input((4, 4, 3))
+    model = tf.keras.Model(inputs, tf.image.yiq_to_rgb(tf.image.rgb_to_yiq(inputs)))
+    x = np.random.default_rng(2).uniform(size=(2, 4, 4, 3)).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(model(x)), x, atol=2e-4)

@@ -16,6 +16,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
+from ..autodiff.symbolic import symbolic_op
 from .base import to_float
 from .errors import InvalidArgumentError
 
@@ -277,6 +278,11 @@ def yiq_to_rgb(images) -> Tensor:
     """
     return _colour_map(images, _RGB, "yiq_to_rgb")
 
+
+# called on a functional model's symbolic inputs, the colour maps record a node of its graph,
+# as the other tf.image functions do
+rgb_to_yiq = symbolic_op(rgb_to_yiq, name="tf.image.rgb_to_yiq")
+yiq_to_rgb = symbolic_op(yiq_to_rgb, name="tf.image.yiq_to_rgb")
 
 FORMATS = {
     "decode_bmp": decode_bmp, "decode_gif": decode_gif, "is_jpeg": is_jpeg,
