@@ -1463,6 +1463,20 @@ EXPECTED = {
             ("eval_gen_total_loss", 42.72922), ("eval_gen_l1_loss", 0.4186613),
             ("eval_disc_loss", 1.534816))},
         "l1_last": (None, of("l1_first", 0.95)), "disc_loss_last": (0.0, 2.0)},
+    # by hand: 0 + 1 + 2 twice; 1 + ... + 10000 twice; 2 flat_map datasets of 5 samples a
+    # epoch, each an Open and a Read row, a Map row and a Train row, 2 epochs; the Open rows
+    # after the first of each dataset are -1; TensorFlow runs the flat_map function's Python
+    # once (one instance counted, epochs 0..3 of it), numnet at each element (4 instances)
+    "tf_data_performance": {
+        **{key: (value, value) for key, value in (
+            ("last_benchmark_seconds_positive", 1), ("naive", 6), ("naive_count", 6),
+            ("prefetch", 6), ("interleave_order", 1), ("parallel_interleave_count", 12),
+            ("sequential_map", 6), ("parallel_map", 6), ("cached", 15), ("vectorized_same", 1),
+            ("vectorized_total", 100010000), ("deterministic_off", 1), ("threadpool", 2),
+            ("tuned_sum", 2001000), ("timeline_rows", 82), ("timeline_trains", 20),
+            ("timeline_maps", 20), ("timeline_epochs", 2), ("timeline_first_is_open", 1),
+            ("times_dtype_ok", 1), ("values_dtype_ok", 1), ("negative_open_times", 16))},
+        "instances": (1, 4), "second_epoch_index": (0, 2)},
     # by hand: 3 files of a header and 5 lines; 0 + 1 + ... ; windows of range(100000); 0..19
     # grouped by parity in fours; 1..12 bucketed by length 4 / 8 in 3s and 2s; 217 of the 2048
     # rows are of class 1; the resampled streams are about half of class 1
@@ -2876,6 +2890,14 @@ KERAS_TOLERANCE = {
         **{key: ("rel", 1e-5) for key in (
             "normalized_max", "eval_gen_total_loss", "eval_gen_l1_loss", "eval_disc_loss")},
         "l1_first": ("abs", 0.02), "l1_last": ("abs", 0.05), "disc_loss_last": ("abs", 0.4)},
+    # the instance and epoch counters of the figures' dataset count the Python runs of the
+    # flat_map function: once in TensorFlow (traced), at each element in numnet
+    "tf_data_performance": {key: ("abs", 0) for key in (
+        "naive", "naive_count", "prefetch", "interleave_order", "parallel_interleave_count",
+        "sequential_map", "parallel_map", "cached", "vectorized_same", "vectorized_total",
+        "deterministic_off", "threadpool", "tuned_sum", "timeline_rows", "timeline_trains",
+        "timeline_maps", "timeline_epochs", "timeline_first_is_open", "times_dtype_ok",
+        "values_dtype_ok", "negative_open_times")},
     # the sampled and resampled streams are each framework's own draws: levels only
     "tf_data_guide": {
         **{key: ("abs", 0) for key in (
