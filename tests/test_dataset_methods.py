@@ -309,3 +309,26 @@ def test_with_options_keeps_the_options_downstream():
     assert first.merge(second).deterministic is False
     with pytest.raises(TypeError, match="tf.data.Options"):
         tf.data.Dataset.range(2).with_options({})
+
+
+def test_rebatch_as_tensorflow():
+    # the batches TensorFlow 2.21 gives for the same calls
+    ds = tf.data.Dataset.range(8).batch(4)
+    assert [b.tolist() for b in ds.rebatch(2).as_numpy_iterator()] == [
+        [0, 1], [2, 3], [4, 5], [6, 7]]
+    assert [b.tolist() for b in ds.rebatch([1, 3]).as_numpy_iterator()] == [
+        [0], [1, 2, 3], [4], [5, 6, 7]]
+    seven = tf.data.Dataset.range(7).batch(3)
+    assert [b.tolist() for b in seven.rebatch(2, drop_remainder=True).as_numpy_iterator()] == [
+        [0, 1], [2, 3], [4, 5]]
+    assert [b.tolist() for b in seven.rebatch([2, 3]).as_numpy_iterator()] == [
+        [0, 1], [2, 3, 4], [5, 6]]
+    pairs = tf.data.Dataset.from_tensor_slices(([1, 2, 3], [4, 5, 6])).batch(3).rebatch(2)
+    assert [(a.tolist(), b.tolist()) for a, b in pairs.as_numpy_iterator()] == [
+        ([1, 2], [4, 5]), ([3], [6])]
+    assert ds.rebatch(2).element_spec == tf.TensorSpec((None,), tf.int64)
+    assert int(ds.rebatch(2).cardinality()) == -2
+    with pytest.raises(ValueError, match="add a batch"):
+        list(tf.data.Dataset.range(3).rebatch(2))
+    with pytest.raises(ValueError, match="positive int"):
+        ds.rebatch([2, 0])

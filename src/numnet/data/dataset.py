@@ -389,6 +389,34 @@ class Dataset:
         """The rows of each element as elements (the inverse of ``batch``)."""
         return _Unbatch(self)
 
+    def rebatch(self, batch_size, drop_remainder: bool = False,
+                name: str | None = None) -> Dataset:
+        """The rows of this batched dataset in new batches, as ``tf.data.Dataset.rebatch``:
+        ``batch_size`` rows a batch, or, for a list of sizes, batches of those sizes in
+        turn. The last batch is smaller unless ``drop_remainder=True``, which drops it.
+        Cardinality -2.
+
+        Args:
+            batch_size: a positive int, or a list of them used in turn.
+            drop_remainder: drop a last batch short of its size. Defaults to ``False``.
+            name: accepted. Defaults to ``None``.
+
+        Raises:
+            ValueError: a size that is not a positive int; (when iterated) elements that are
+                scalars (batch the dataset first).
+
+        Example:
+            >>> ds = numnet.data.Dataset.range(8).batch(4).rebatch([1, 3])
+            >>> [b.tolist() for b in ds.as_numpy_iterator()]
+            [[0], [1, 2, 3], [4], [5, 6, 7]]
+        """
+        sizes = list(batch_size) if isinstance(batch_size, (list, tuple)) else [batch_size]
+        sizes = [_count(size, "batch_size", "rebatch") for size in sizes]
+        if not sizes or any(size < 1 for size in sizes):
+            raise ValueError(f"Dataset.rebatch(batch_size): expected a positive int or a list "
+                             f"of them, given {batch_size!r}.")
+        return _Rebatch(self, sizes, bool(drop_remainder))
+
     def repeat(self, count=None, name: str | None = None) -> Dataset:
         """The dataset ``count`` times over (without end when None or -1), each time iterated
         afresh (a shuffle before the repeat gives a new order each time)."""
@@ -1408,13 +1436,17 @@ def _pad_stack(arrays, shape, value):
 class _Unbatch(_Transform):
     def _elements(self):
         for element in self._source._elements():
-            parts = flatten(element)
-            rows = {np.shape(a)[0] if np.ndim(a) else None for a in parts}
-            if None in rows or len(rows) != 1:
-                raise ValueError(f"Dataset.unbatch: each component needs the same first "
-                                 f"dimension; given {describe(element)}.")
-            for i in range(rows.pop()):
-                yield pack_like(element, [a[i, ...] for a in parts])
+            yield from _Unbatch._rows_of(element)
+
+    @staticmethod
+    def _rows_of(element):
+        parts = flatten(element)
+        rows = {np.shape(a)[0] if np.ndim(a) else None for a in parts}
+        if None in rows or len(rows) != 1:
+            raise ValueError(f"Dataset.unbatch: each component needs the same first "
+                             f"dimension; given {describe(element)}.")
+        for i in range(rows.pop()):
+            yield pack_like(element, [a[i, ...] for a in parts])
 
     def _cardinality(self) -> int:
         n = self._source._cardinality()
@@ -1426,6 +1458,40 @@ class _Unbatch(_Transform):
             return None
         return map_structure(lambda s: TensorSpec(
             None if s.shape is None else s.shape[1:], s.dtype), spec)
+
+
+class _Rebatch(_Transform):
+    def __init__(self, source, sizes, drop_remainder):
+        super().__init__(source)
+        self._sizes, self._drop = sizes, drop_remainder
+
+    def _elements(self):
+        def rows():
+            for element in self._source._elements():
+                if any(np.ndim(a) == 0 for a in flatten(element)):
+                    raise ValueError("Dataset.rebatch: expected batched elements (rank >= 1), "
+                                     "given a dataset of scalars; add a batch "
+                                     "transformation before rebatch.")
+                yield from _Unbatch._rows_of(element)
+
+        stacker = _Batch(self._source, 1, False)
+        source = rows()
+        for size in itertools.cycle(self._sizes):
+            batch = list(itertools.islice(source, size))
+            if not batch or (self._drop and len(batch) < size):
+                return
+            yield stacker._stack(batch)
+
+    def _cardinality(self) -> int:
+        n = self._source._cardinality()
+        return n if n in (0, INFINITE_CARDINALITY) else UNKNOWN_CARDINALITY
+
+    def _spec(self):
+        spec = self._source._spec()
+        if spec is None:
+            return None
+        return map_structure(lambda s: TensorSpec(
+            None if s.shape is None else (None, *s.shape[1:]), s.dtype), spec)
 
 
 class _Repeat(_Transform):
