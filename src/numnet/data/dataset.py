@@ -87,7 +87,8 @@ class Dataset:
     ``counter``, ``random`` or ``zip``; transform it with ``map``, ``filter``, ``shuffle``,
     ``batch``, ``padded_batch``, ``unbatch``, ``repeat``, ``take``, ``skip``, ``cache``,
     ``prefetch``, ``concatenate``, ``enumerate``, ``window``, ``scan``, ``take_while``,
-    ``unique``, ``group_by_window``, ``bucket_by_sequence_length``; give it to ``fit`` /
+    ``unique``, ``group_by_window``, ``bucket_by_sequence_length``, ``rebatch``,
+    ``rejection_resample``, ``with_options``; give it to ``fit`` /
     ``evaluate`` / ``predict`` as Keras takes a tf.data pipeline: batches of ``(x, y)``,
     ``(x, y, sample_weight)``, or ``x`` alone for predict.
 
