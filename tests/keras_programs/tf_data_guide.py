@@ -100,6 +100,10 @@ RESULT["take_while_len"] = float(sum(1 for _ in tf.data.Dataset.range(20).take_w
     lambda x: x < 7)))
 RESULT["unbatch_len"] = float(sum(1 for _ in tf.data.Dataset.range(10).batch(3).unbatch()))
 RESULT["shard_sum"] = float(sum(int(x) for x in tf.data.Dataset.range(10).shard(3, 1)))
+rebatched = [len(b) for b in tf.data.Dataset.range(10).batch(4).rebatch([2, 3])]
+RESULT["rebatch_sizes"] = float(int("".join(str(n) for n in rebatched)))
+coins = [int(x) for x in tf.data.Dataset.random(seed=4).map(lambda x: x % 2).take(20)]
+RESULT["random_coins_binary"] = float(set(coins) <= {0, 1} and len(coins) == 20)
 RESULT["reduce_sum"] = float(tf.data.Dataset.range(5).reduce(
     tf.constant(0, tf.int64), lambda state, x: state + x))
 
