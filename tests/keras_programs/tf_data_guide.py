@@ -5,9 +5,10 @@ take_while, unbatch, shard, reduce; the order of repeat and shuffle around epoch
 cache to a file; the time-series part (batch then split into features and labels, labels
 shifted by skip, window + flat_map of each window's batch, make_window_dataset with shift and
 stride) ending in Model.fit of the windows of a noisy wave; group_by_window and
-bucket_by_sequence_length; and the resampling part on an imbalanced table (counts by reduce,
-filter per class then sample_from_datasets, choose_from_datasets, rejection_resample with
-initial_dist) ending in Model.fit on the balanced stream.
+bucket_by_sequence_length; rebatch and Dataset.random; and the resampling part on an
+imbalanced table (counts by reduce, filter per class then sample_from_datasets,
+choose_from_datasets, rejection_resample with initial_dist) ending in Model.fit on the balanced
+stream.
 
 The sampled streams are each framework's own draws: only their class balance compares.
 """
