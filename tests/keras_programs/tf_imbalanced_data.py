@@ -21,6 +21,7 @@ import numpy as np
 import numnet as tf
 
 RESULT = {}
+tf.keras.utils.set_random_seed(1)
 rng = np.random.default_rng(21)
 n_rows = 3000
 labels_all = (rng.random(n_rows) < 0.04).astype("int64")
