@@ -180,9 +180,13 @@ class Loader:
             if isinstance(shape, str):  # Keras 2's order: (name, shape, ...)
                 shape = rest.pop(0) if rest else ()
             shape = () if shape is None else ((shape,) if isinstance(shape, int) else shape)
-            dtype = kwargs.get("dtype") or (rest[1] if len(rest) > 1 else None) or layer.dtype
+            dtype = kwargs.get("dtype") or layer.dtype  # (a positional name is no dtype)
             try:
-                nbytes = math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
+                itemsize = np.dtype(dtype).itemsize
+            except TypeError:
+                itemsize = 4
+            try:
+                nbytes = math.prod(int(d) for d in shape) * itemsize
             except (TypeError, ValueError):
                 nbytes = 0
             if layer.dtype_policy.quantization_mode is not None:
