@@ -156,3 +156,27 @@ def test_the_guides_custom_metric_counts_the_real_matches():
     expected = int((model.predict(x, verbose=0).argmax(axis=1) == y[:, 0]).sum())
     assert expected > 100  # a count that 0 could not pass for
     assert float(result["categorical_true_positives"]) == expected
+
+
+def test_a_variable_s_numpy_value_is_a_snapshot_as_tensorflow_s():
+    """``before = w.numpy(); train; after = w.numpy()`` must compare two states: numpy(),
+    np.array and np.asarray of a Variable copy; np.asarray of a Tensor may share."""
+    v = numnet.Variable(np.array([1.0, 2.0], "float32"))
+    snapshots = [v.numpy(), np.array(v), np.asarray(v), np.asarray(v, dtype="float64")]
+    v.assign([5.0, 6.0])
+    for snap in snapshots:
+        np.testing.assert_array_equal(snap, [1.0, 2.0])
+    assert v.numpy().shape == (2,) and numnet.Variable(3.0).numpy().shape == ()
+    t = numnet.ops.convert_to_tensor(np.array([1.0, 2.0], "float32"))
+    assert not np.shares_memory(np.array(t), np.asarray(t))  # np.array always copies
+    with pytest.raises(ValueError, match="copy=False"):
+        np.asarray(v, dtype="float64", copy=False)
+
+
+def test_get_weights_before_and_after_a_step_differ():
+    model = numnet.Sequential([numnet.Input((2,)), numnet.layers.Dense(1)])
+    model.compile(numnet.optimizers.SGD(0.1), "mse")
+    kernel = model.layers[0].kernel
+    before = kernel.numpy()
+    model.train_on_batch(np.ones((4, 2), "float32"), np.full((4, 1), 3.0, "float32"))
+    assert not np.array_equal(before, kernel.numpy())

@@ -201,11 +201,24 @@ class Tensor:
         (``numpy.float32(2.0)``) for a 0-d Tensor, as TensorFlow's ``Tensor.numpy()`` gives
         (a Variable gives a 0-d array, as Keras's ``Variable.numpy()``)."""
         out = backend.to_numpy(self.value)
-        return out[()] if getattr(out, "ndim", 1) == 0 and not isinstance(self, Variable) else out
+        if isinstance(self, Variable):  # a snapshot: the next assign or step leaves it as it is
+            return _numpy.array(out, copy=out is self.value)
+        return out[()] if getattr(out, "ndim", 1) == 0 else out
 
     def __array__(self, dtype=None, copy=None):
+        """NumPy's view of the value: a copy when ``copy=True`` (``np.array(t)``) and, for a
+        Variable, unless ``copy=False`` (a snapshot, as TensorFlow's)."""
         out = _numpy.asarray(backend.to_numpy(self.value))  # (numpy() of 0-d is a scalar)
-        return out if dtype is None else out.astype(dtype, copy=False)
+        if copy is False:
+            if dtype is not None and out.dtype != _numpy.dtype(dtype):
+                raise ValueError("Tensor.__array__(copy=False): a change of dtype needs a copy.")
+            return out
+        fresh = out is not self.value  # already a copy (from the GPU)
+        if dtype is not None and out.dtype != _numpy.dtype(dtype):
+            return out.astype(dtype)
+        if not fresh and (copy or isinstance(self, Variable)):
+            return out.copy()
+        return out
 
     def __len__(self) -> int:
         return len(self.value)
