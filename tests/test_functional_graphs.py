@@ -560,3 +560,31 @@ def test_a_constant_first_in_an_operator_with_a_symbolic_tensor_makes_a_node():
                                (a > v).astype("float32")], axis=-1)
     np.testing.assert_allclose(np.asarray(model(v)), expected, rtol=1e-6)
     assert tuple(out.shape) == (None, 27)
+
+
+def test_a_layer_takes_an_ordered_dict_as_a_dict():
+    """tf.data gives OrderedDicts (make_csv_dataset): a layer of one's own reads it by key,
+    called on arrays or on a model's inputs."""
+    import collections
+
+    class Sum(layers.Layer):
+        def call(self, x):
+            return x["a"] + 2.0 * x["b"]
+
+    a, b = np.ones((2, 1), "float32"), np.full((2, 1), 3.0, "float32")
+    np.testing.assert_array_equal(np.asarray(Sum()(collections.OrderedDict(a=a, b=b))),
+                                  [[7.0], [7.0]])
+    inputs = collections.OrderedDict(a=numnet.Input((1,)), b=numnet.Input((1,)))
+    model = numnet.Model(dict(inputs), Sum()(inputs))
+    np.testing.assert_array_equal(np.asarray(model({"a": a, "b": b})), [[7.0], [7.0]])
+
+
+def test_build_takes_its_shapes_by_keyword():
+    """keras_hub calls MultiHeadAttention.build(query_shape=..., value_shape=...)."""
+    by_name = layers.MultiHeadAttention(2, key_dim=4)
+    by_name.build(query_shape=(None, 3, 8), value_shape=(None, 5, 8))
+    by_place = layers.MultiHeadAttention(2, key_dim=4)
+    by_place.build((None, 3, 8), (None, 5, 8))
+    assert by_name.built and [w.shape for w in by_name.weights] == [
+        w.shape for w in by_place.weights]
+    assert len(by_name.weights) == 8

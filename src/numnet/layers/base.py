@@ -223,6 +223,8 @@ def _marks_built(build):
     import functools
 
     params = list(inspect.signature(build).parameters.values())[1:]
+    first = params[0].name if params and params[0].kind is params[0].POSITIONAL_OR_KEYWORD \
+        else None  # build(query_shape=..., value_shape=...) names its first shape
     if not any(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
                for p in params):
         # ``def build(self)``: Keras passes it no shape (it aligns build's arguments with
@@ -234,6 +236,8 @@ def _marks_built(build):
 
     @functools.wraps(build)
     def wrapper(self, input_shape=None, *args, **kwargs):
+        if input_shape is None and first is not None and first in kwargs:
+            input_shape = kwargs.pop(first)
         if getattr(self, "_building", False):
             return build(self, input_shape, *args, **kwargs)
         self._building = True
@@ -874,6 +878,9 @@ class Layer:
                                 "layer(x); given no positional argument.")
             args = (kwargs.pop("inputs"),)
         inputs = args[0]
+        if isinstance(inputs, dict) and type(inputs) is not dict:  # an OrderedDict (tf.data's)
+            inputs = dict(inputs)
+            args = (inputs, *args[1:])
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         if _symbolic.is_symbolic(inputs) or (
