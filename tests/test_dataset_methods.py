@@ -332,3 +332,12 @@ def test_rebatch_as_tensorflow():
         list(tf.data.Dataset.range(3).rebatch(2))
     with pytest.raises(ValueError, match="positive int"):
         ds.rebatch([2, 0])
+
+
+def test_tf_experimental_optional_is_the_iterators_optional():
+    import numnet as tf
+
+    assert tf.experimental.Optional is tf.data.experimental.Optional
+    assert tf.experimental.Optional.from_value(3).get_value() == 3
+    optional = iter(tf.data.Dataset.range(1)).get_next_as_optional()
+    assert isinstance(optional, tf.experimental.Optional) and bool(optional.has_value())

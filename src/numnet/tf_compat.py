@@ -2020,11 +2020,19 @@ _join({**_tf_lookup.SAMPLERS, **_tf_lookup.APPROX}, _nn)
 _join(_tf_lookup.APPROX, math)
 sys.modules.setdefault(f"{__name__.rsplit('.', 1)[0]}.lookup", lookup)
 
+def _optional_class():
+    from .data.dataset import Optional
+
+    return Optional
+
+
 experimental = _LazyNamespace(
     "numnet.experimental", "TensorFlow's ``tf.experimental``: ``numpy``, NumPy's functions on "
-    "Tensors (numnet.tf_api.tnp).", lambda: {"numpy": _namespace(
+    "Tensors (numnet.tf_api.tnp); ``Optional``, a value or nothing (tf.data's).",
+    lambda: {"numpy": _namespace(
         "numnet.experimental.numpy", "TensorFlow's ``tf.experimental.numpy`` "
-        "(numnet.tf_api.tnp).", **_members_of("tnp", "TNP")())})
+        "(numnet.tf_api.tnp).", **_members_of("tnp", "TNP")()),
+        "Optional": _optional_class()})
 _join({"experimental": experimental})
 
 from .tf_api import bitwise as _tf_bitwise  # noqa: E402
