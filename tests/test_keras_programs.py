@@ -3270,12 +3270,6 @@ NEEDS_TENSORFLOW = {
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
 # strict: the day the defect is fixed, the test says so and the row can go.
 FAILS = {
-    "customer_lifetime_value": "Layer.build called with keywords, as keras_hub's "
-                               "TransformerEncoder calls MultiHeadAttention.build(query_shape="
-                               "..., value_shape=...), raises TypeError ('got multiple values "
-                               "for argument query_shape'): the wrapper that records a built "
-                               "layer's shapes (layers/base.py) passes input_shape "
-                               "positionally",
     "lambda_schedule_saving": "model.save to a .keras file refuses the Python lambda of the "
                               "'halve' layer, by design: Keras writes its bytecode for "
                               "load_model(safe_mode=False) to run, and numnet never writes or "
