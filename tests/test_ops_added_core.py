@@ -302,3 +302,18 @@ def test_cast_to_an_ml_dtypes_name_before_ml_dtypes_is_imported():
     assert " ".join(out[1:3]) == "[1.0, 2.0]" and " ".join(out[4:6]) == "[288.0, 0.3125]"
     with pytest.raises(TypeError):
         numnet.ops.cast(np.ones(2), "floatx")
+
+
+def test_convert_to_numpy_of_a_variable_is_a_snapshot():
+    """NNCLR's ``queue_0 = ops.convert_to_numpy(model.feature_queue); fit(...)`` must keep the
+    queue as it was before fit: Keras returns a copy of a Variable's value."""
+    queue = numnet.Variable(np.array([[1.0, 0.0], [0.0, 1.0]], "float32"), trainable=False)
+    before = ops.convert_to_numpy(queue)
+    queue.assign(ops.concatenate([np.array([[0.6, 0.8]], "float32"), queue[:-1]], axis=0))
+    np.testing.assert_array_equal(before, [[1.0, 0.0], [0.0, 1.0]])
+    np.testing.assert_allclose(ops.convert_to_numpy(queue), [[0.6, 0.8], [1.0, 0.0]])
+    weight = numnet.Variable(np.array([2.0], "float32"))
+    snapshot = ops.convert_to_numpy(weight)
+    weight.assign_add([1.0])
+    weight.assign_sub([0.5])
+    assert snapshot.tolist() == [2.0] and ops.convert_to_numpy(weight).tolist() == [2.5]

@@ -26,6 +26,7 @@ from ..autodiff.ops import result_type as result_type
 from ..autodiff.symbolic import _registry as _symbolic_registry
 from ..autodiff.symbolic import symbolic_op
 from ..autodiff.tensor import Tensor
+from ..autodiff.tensor import Variable as _Variable
 
 _dtype_of, _is_weak, _promote, _to = keras_dtype, is_weak, promote, to_dtype
 
@@ -105,10 +106,24 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None) -> Tensor:
 def convert_to_numpy(x):
     """``x`` as a NumPy array (copied from a GPU).
 
+    A Variable gives a snapshot, as Keras's: a later ``assign`` or optimizer step leaves the
+    returned array as it was, so ``before = ops.convert_to_numpy(v); fit(...)`` compares two
+    states.
+
     Args:
-        x: the input: an array, a number or a Tensor.
+        x: the input: an array, a number, a Tensor or a Variable.
+
+    Example:
+        >>> v = numnet.Variable([1.0, 2.0])
+        >>> before = numnet.ops.convert_to_numpy(v)
+        >>> _ = v.assign([5.0, 6.0])
+        >>> before.tolist()
+        [1.0, 2.0]
     """
-    return backend.to_numpy(_raw(x))
+    out = backend.to_numpy(_raw(x))
+    if isinstance(x, _Variable) and out is x.value:
+        return out.copy()  # the Variable's own buffer, which assign writes into
+    return out
 
 
 @symbolic_op
