@@ -41,6 +41,18 @@ def of(metric: str, factor: float = 1.0):
 
 # program -> {metric: (lowest, highest)}; a bound is a number, None (open) or of(...).
 EXPECTED = {
+    # 12 x 12 images: 144 inputs; 144*64+64 + 64*32+32 + 32*10+10 = 11690 weights in six
+    # variables, two Adam slots each; 1024 / 128 = 8 steps an epoch for 6 epochs; relu of
+    # linspace(-2, 2, 201) sums 0.02 * (1 + ... + 100) = 101
+    "tf_core_mlp": {
+        **{key: (value, value) for key, value in (
+            ("batch_width", 144), ("batch_dtype_is_float", 1), ("first_batch_rows", 128),
+            ("model_variables", 6), ("model_params", 11690), ("adam_slots", 12),
+            ("adam_steps", 48), ("test_classes_is_int64", 1))},
+        "relu_sum": (101 - 1e-3, 101 + 1e-3), "softmax_sum": (1 - 1e-6, 1 + 1e-6),
+        "loss_0": (2.0, 2.6), "loss_5": (None, of("loss_0", 0.8)),
+        "val_loss_5": (None, of("val_loss_0", 0.8)), "test_accuracy": (0.5, 1.0),
+        "val_accuracy": (0.5, 1.0)},
     # 392 rows, 100 held out; 6 numeric columns and a 3-wide one-hot origin; 292 / 64: 5
     # batches; 100 epochs of SGD at 0.01 come within half again of the least squares loss
     "tf_core_quickstart": {
@@ -1919,6 +1931,13 @@ EXPECTED = {
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
 TRAJECTORY = {f"loss_{epoch}": ("rel", 1e-4) for epoch in range(6)}
 KERAS_TOLERANCE = {
+    # the same Xavier draws (NumPy) and unshuffled batches: TensorFlow's trajectory to 1e-4
+    "tf_core_mlp": {
+        **TRAJECTORY, **{f"val_{key}": value for key, value in TRAJECTORY.items()},
+        **{key: ("abs", 0) for key in (
+            "batch_width", "first_batch_rows", "model_params", "adam_slots", "adam_steps",
+            "test_classes_is_int64")},
+        **{key: ("abs", 0.01) for key in ("test_accuracy", "val_accuracy", "train_accuracy")}},
     # tf.random.shuffle(seed=22) splits the table otherwise under TensorFlow: the shapes and
     # counts agree exactly, the fit to within its noise
     "tf_core_quickstart": {
