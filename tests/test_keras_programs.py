@@ -1926,6 +1926,21 @@ EXPECTED = {
         "teacher_accuracy": (0.8, 1.0), "student_accuracy_last": (0.8, 1.0),
         "student_val_accuracy": (0.8, 1.0), "student_test_accuracy": (0.8, 1.0),
         "student_total_loss_last": (0.0, 0.6)},
+    # 48 unlabeled + 16 labeled images a step, 8 steps an epoch; a queue of 96 unit rows that
+    # 24 pushes of 64 projections replace whole; a queue row is its own nearest neighbour and
+    # the straight-through lookup passes the gradient (0, 1, ..., 15) back unchanged
+    "nnclr": {
+        **{key: (value, value) for key, value in (
+            ("batch_size", 64), ("view_rows", 128), ("view_differs", 1), ("plain_in_range", 1),
+            ("queue_rows", 96), ("queue_not_trainable", 1), ("neighbour_is_queue_row", 1),
+            ("history_keys", 7), ("contrastive_iterations", 24), ("probe_iterations", 24),
+            ("queue_replaced", 1))},
+        **{key: (0.0, 1e-5) for key in (
+            "queue_norm_gap", "neighbour_gap", "straight_through_gap", "normalize_gap",
+            "queue_norm_after_gap")},
+        "view_min": (0.0, None), "view_max": (None, 1.0),
+        "c_loss_last": (None, of("c_loss_0", 0.95)), "finetune_val_acc": (0.5, 1.0),
+        "finetune_loss_last": (None, of("finetune_loss_0", 0.9))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3265,6 +3280,13 @@ KERAS_TOLERANCE = {
             "teacher_accuracy", "student_accuracy_last", "student_val_accuracy",
             "student_test_accuracy")},
         "teacher_loss_first": ("abs", 0.3), "student_total_loss_last": ("abs", 0.2)},
+    # the crops, flips, brightness and shuffles are each framework's own draws: levels only
+    "nnclr": {
+        **{key: ("abs", 0) for key in (
+            "batch_size", "view_rows", "view_differs", "queue_rows", "queue_not_trainable",
+            "neighbour_is_queue_row", "history_keys", "contrastive_iterations",
+            "probe_iterations", "queue_replaced")},
+        "c_loss_0": ("rel", 0.15), "val_p_acc": ("abs", 0.35), "finetune_val_acc": ("abs", 0.25)},
 }
 
 # Programs with no Keras comparison, and why.
