@@ -41,6 +41,25 @@ def of(metric: str, factor: float = 1.0):
 
 # program -> {metric: (lowest, highest)}; a bound is a number, None (open) or of(...).
 EXPECTED = {
+    # L(x) = 2x^4 + 3x^3 + 2: L(0) = 2, L(-9/8) = 2 - 2187/2048 = 0.93212890625; the guide's
+    # outcomes: gradient descent at 0.1 and momentum at 0.1 explode (an empty path), momentum
+    # at 0.01 converges in 80 steps and Adam at 0.1 in 1156, both at -9/8; the others stop
+    # at 2000 steps short of it; a 201 x 2099 grid of log L, log L(2) = log 58
+    "tf_core_optimizers": {
+        **{key: (value, value) for key, value in (
+            ("loss_at_saddle", 2), ("grid_rows", 201), ("grid_columns", 2099),
+            ("grid_first_t", 1), ("grid_last_t", 2099), ("path_is_numpy", 1),
+            ("gd_small_steps", 2000), ("gd_medium_steps", 2000), ("gd_large_steps", 0),
+            ("momentum_small_steps", 2000), ("momentum_medium_steps", 80),
+            ("momentum_large_steps", 0), ("adam_small_steps", 2000),
+            ("adam_medium_steps", 2000), ("adam_large_steps", 1156))},
+        "grad_curve_gap": (0.0, 1e-4), "loss_at_minimum": (0.93212890625 - 1e-6,
+                                                           0.93212890625 + 1e-6),
+        "grid_log_loss_at_2": (4.060443 - 1e-5, 4.060443 + 1e-5),
+        "momentum_medium_end": (-1.125 - 1e-4, -1.125 + 1e-4),
+        "adam_large_end": (-1.125 - 1e-4, -1.125 + 1e-4),
+        "gd_small_end": (0.0, 0.1), "gd_medium_end": (0.0, 0.1), "adam_small_end": (0.5, 1.0),
+        "adam_medium_end": (0.0, 0.2)},
     # 12 x 12 images: 144 inputs; 144*64+64 + 64*32+32 + 32*10+10 = 11690 weights in six
     # variables, two Adam slots each; 1024 / 128 = 8 steps an epoch for 6 epochs; relu of
     # linspace(-2, 2, 201) sums 0.02 * (1 + ... + 100) = 101
@@ -1946,6 +1965,16 @@ EXPECTED = {
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
 TRAJECTORY = {f"loss_{epoch}": ("rel", 1e-4) for epoch in range(6)}
 KERAS_TOLERANCE = {
+    # one float32 variable through the same arithmetic: TensorFlow's paths step for step
+    "tf_core_optimizers": {
+        **{key: ("abs", 0) for key in (
+            "gd_small_steps", "gd_medium_steps", "gd_large_steps", "momentum_small_steps",
+            "momentum_medium_steps", "momentum_large_steps", "adam_small_steps",
+            "adam_medium_steps", "adam_large_steps", "grid_columns", "path_is_numpy")},
+        **{key: ("abs", 1e-5) for key in (
+            "gd_small_end", "gd_medium_end", "momentum_small_end", "momentum_medium_end",
+            "adam_small_end", "adam_medium_end", "adam_large_end", "grid_log_loss_at_2",
+            "loss_at_minimum")}},
     # the same Xavier draws (NumPy) and unshuffled batches: TensorFlow's trajectory to 1e-4
     "tf_core_mlp": {
         **TRAJECTORY, **{f"val_{key}": value for key, value in TRAJECTORY.items()},
