@@ -1960,6 +1960,19 @@ EXPECTED = {
         "view_min": (0.0, None), "view_max": (None, 1.0),
         "c_loss_last": (None, of("c_loss_0", 0.95)), "finetune_val_acc": (0.5, 1.0),
         "finetune_loss_last": (None, of("finetune_loss_0", 0.9))},
+    # 160 bags of three 6x6 instances (92 hold a row-1 image); 36 * 32 + 32 + 32 * 16 + 16
+    # shared, v, u (16 x 24) and w (24 x 1) gated weights, 48 * 2 + 2 out: 2602 weights; three
+    # L2 penalties of 0.01 * sum(w**2); every epoch improves val_loss, so no early stop
+    "attention_mil_classification": {
+        **{key: (value, value) for key, value in (
+            ("train_positive", 92), ("inputs", 3), ("instance_rows", 160), ("params", 2602),
+            ("alpha_weights", 3), ("regularization_losses", 3), ("epochs_0", 8),
+            ("epochs_1", 8), ("attention_shape_sum", 67))},
+        **{key: (0.0, 1e-5) for key in (
+            "penalty_gap", "attention_sum_gap", "reloaded_val_loss_gap")},
+        "loss_0_3": (None, of("loss_0_0", 0.8)), "loss_1_3": (None, of("loss_1_0", 0.8)),
+        "average_accuracy": (0.9, 1.0), "ensemble_accuracy": (0.9, 1.0),
+        "positive_attention_hits": (0.9, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3316,6 +3329,15 @@ KERAS_TOLERANCE = {
             "neighbour_is_queue_row", "history_keys", "contrastive_iterations",
             "probe_iterations", "queue_replaced")},
         "c_loss_0": ("rel", 0.15), "val_p_acc": ("abs", 0.35), "finetune_val_acc": ("abs", 0.25)},
+    # the same weights (a NumPy draw) and unshuffled batches: Keras's trajectory to 1e-4
+    "attention_mil_classification": {
+        **{key: ("abs", 0) for key in (
+            "train_positive", "params", "regularization_losses", "epochs_0", "epochs_1",
+            "attention_shape_sum")},
+        **{f"loss_{model}_{epoch}": ("rel", 1e-4) for model in (0, 1) for epoch in range(4)},
+        **{key: ("rel", 1e-4) for key in (
+            "best_val_loss_0", "best_val_loss_1", "average_loss")},
+        "ensemble_accuracy": ("abs", 1e-6)},
 }
 
 # Programs with no Keras comparison, and why.
