@@ -41,6 +41,20 @@ def of(metric: str, factor: float = 1.0):
 
 # program -> {metric: (lowest, highest)}; a bound is a number, None (open) or of(...).
 EXPECTED = {
+    # 2 + 3 x 10 columns; 569 rows split 427 / 142; 427 / 64: 7 batches; sigmoid(-10) +
+    # sigmoid(10) = 1; the log loss equals its formula; a learnable two-class table
+    "tf_core_logistic_regression": {
+        **{key: (value, value) for key, value in (
+            ("columns", 32), ("train_rows", 427), ("test_rows", 142), ("norm_variables", 2),
+            ("model_variables", 2), ("untrained_in_range", 1), ("batches_per_epoch", 7),
+            ("confusion_total", 142), ("export_is_float32", 1))},
+        "sigmoid_ends": (1 - 1e-6, 1 + 1e-6),
+        **{key: (0.0, 1e-5) for key in ("sigmoid_symmetry_gap", "log_loss_gap",
+                                        "export_gap")},
+        "final_train_loss": (None, of("first_train_loss", 0.1)), "final_test_loss": (0.0, 0.2),
+        **{key: (0.93, 1.0) for key in (
+            "train_accuracy", "test_accuracy", "whole_test_accuracy",
+            "confusion_true_negative_rate", "confusion_true_positive_rate")}},
     # L(x) = 2x^4 + 3x^3 + 2: L(0) = 2, L(-9/8) = 2 - 2187/2048 = 0.93212890625; the guide's
     # outcomes: gradient descent at 0.1 and momentum at 0.1 explode (an empty path), momentum
     # at 0.01 converges in 80 steps and Adam at 0.1 in 1156, both at -9/8; the others stop
@@ -1978,6 +1992,17 @@ EXPECTED = {
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
 TRAJECTORY = {f"loss_{epoch}": ("rel", 1e-4) for epoch in range(6)}
 KERAS_TOLERANCE = {
+    # the weights (tf.random.uniform(seed=22)) and the shuffles differ under TensorFlow: the
+    # counts agree exactly, the fit within a few test rows
+    "tf_core_logistic_regression": {
+        **{key: ("abs", 0) for key in (
+            "columns", "train_rows", "test_rows", "norm_variables", "model_variables",
+            "untrained_in_range", "batches_per_epoch", "confusion_total",
+            "export_is_float32")},
+        **{key: ("abs", 1e-5) for key in ("log_loss_gap", "export_gap", "sigmoid_ends")},
+        "final_train_loss": ("abs", 0.02), "final_test_loss": ("abs", 0.08),
+        **{key: ("abs", 0.05) for key in ("train_accuracy", "test_accuracy",
+                                         "whole_test_accuracy")}},
     # one float32 variable through the same arithmetic: TensorFlow's paths step for step
     "tf_core_optimizers": {
         **{key: ("abs", 0) for key in (
