@@ -15,6 +15,7 @@ import numpy as np
 
 from ..autodiff import Tensor
 from ..autodiff.tensor import string_tensor
+from ..layers.hashing_functions import siphash24
 from ..layers.text_vectorization import strings_array
 from .base import array, to_tensor
 from .errors import InvalidArgumentError
@@ -267,61 +268,6 @@ def format(template, inputs, placeholder="{}", summarize=3, name=None):  # noqa:
 
 # ----------------------------------------------------------------------------- hashing
 
-_MASK = (1 << 64) - 1
-
-
-def _rotl(x: int, b: int) -> int:
-    return ((x << b) | (x >> (64 - b))) & _MASK
-
-
-def siphash24(k0: int, k1: int, data: bytes) -> int:
-    """SipHash-2-4 (Aumasson and Bernstein) of ``data`` with the 128-bit key (k0, k1),
-    as a 64-bit unsigned int.
-
-    Args:
-        k0: the key's first 64 bits (its bytes 0..7, little-endian).
-        k1: the key's last 64 bits.
-        data: the bytes to hash.
-
-    Example:
-        >>> from numnet.tf_api.strings_tf import siphash24
-        >>> hex(siphash24(0x0706050403020100, 0x0F0E0D0C0B0A0908, b""))  # the paper's vector
-        '0x726fdb47dd0e0e31'
-    """
-    v0 = k0 ^ 0x736F6D6570736575
-    v1 = k1 ^ 0x646F72616E646F6D
-    v2 = k0 ^ 0x6C7967656E657261
-    v3 = k1 ^ 0x7465646279746573
-
-    def rounds(v0, v1, v2, v3, n):
-        for _ in range(n):
-            v0 = (v0 + v1) & _MASK
-            v1 = _rotl(v1, 13) ^ v0
-            v0 = _rotl(v0, 32)
-            v2 = (v2 + v3) & _MASK
-            v3 = _rotl(v3, 16) ^ v2
-            v0 = (v0 + v3) & _MASK
-            v3 = _rotl(v3, 21) ^ v0
-            v2 = (v2 + v1) & _MASK
-            v1 = _rotl(v1, 17) ^ v2
-            v2 = _rotl(v2, 32)
-        return v0, v1, v2, v3
-
-    whole = len(data) // 8 * 8
-    for at in range(0, whole, 8):
-        m = int.from_bytes(data[at:at + 8], "little")
-        v3 ^= m
-        v0, v1, v2, v3 = rounds(v0, v1, v2, v3, 2)
-        v0 ^= m
-    last = ((len(data) & 0xFF) << 56) | int.from_bytes(data[whole:], "little")
-    v3 ^= last
-    v0, v1, v2, v3 = rounds(v0, v1, v2, v3, 2)
-    v0 ^= last
-    v2 ^= 0xFF
-    v0, v1, v2, v3 = rounds(v0, v1, v2, v3, 4)
-    return v0 ^ v1 ^ v2 ^ v3
-
-
 def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
     """Each string hashed to a bucket in ``[0, num_buckets)`` by SipHash-2-4 with the 128-bit
     ``key`` (two 64-bit ints), modulo ``num_buckets``, as TensorFlow's (the same numbers).
@@ -353,9 +299,9 @@ def to_hash_bucket_strong(input, num_buckets, key, name=None):  # noqa: A002
     if buckets < 1:
         raise ValueError(f"strings.to_hash_bucket_strong(num_buckets): expected an int >= 1, "
                          f"given {num_buckets!r}.")
-    k0, k1 = (k & _MASK for k in keys)
+    k0, k1 = keys  # (siphash24 takes each modulo 2**64)
     values = _bytes_of(input, "strings.to_hash_bucket_strong(input)")
-    hashes = [siphash24(k0, k1, v) % buckets for v in values.ravel().tolist()]
+    hashes = [siphash24((k0, k1), v) % buckets for v in values.ravel().tolist()]
     return Tensor(np.asarray(hashes, dtype=np.int64).reshape(values.shape))
 
 
