@@ -30,6 +30,28 @@ def _boxes(boxes, where: str) -> np.ndarray:
     return values
 
 
+def _scores_and_limit(scores, count: int, max_output_size, where: str) -> tuple:
+    """An NMS's scores (float32, one per box of ``count``) and its max_output_size (an int
+    >= 0), checked as TensorFlow checks them."""
+    score = array(scores).astype(np.float32).reshape(-1)
+    if score.shape[0] != count:
+        raise InvalidArgumentError(None, None, f"{where}(scores): expected one score per box "
+                                               f"({count}), given {score.shape[0]}.")
+    limit = int(plain(max_output_size))
+    if limit < 0:
+        raise InvalidArgumentError(None, None, f"{where}(max_output_size): expected an int "
+                                               f">= 0, given {limit}.")
+    return score, limit
+
+
+def _check_threshold(iou_threshold, where: str) -> np.float32:
+    threshold = np.float32(plain(iou_threshold))
+    if not 0 <= threshold <= 1:
+        raise InvalidArgumentError(None, None, f"{where}(iou_threshold): expected a value in "
+                                               f"[0, 1], given {float(threshold)}.")
+    return threshold
+
+
 def _iou(box: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Intersection over union of ``box`` (4,) with each row of ``others`` (n, 4), in float32
     as TensorFlow computes it (0 where either box has no area)."""
@@ -80,18 +102,8 @@ def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5,
     """
     where = "non_max_suppression"
     values = _boxes(boxes, where)
-    score = array(scores).astype(np.float32).reshape(-1)
-    if score.shape[0] != values.shape[0]:
-        raise InvalidArgumentError(None, None, f"{where}(scores): expected one score per box "
-                                               f"({values.shape[0]}), given {score.shape[0]}.")
-    limit = int(plain(max_output_size))
-    if limit < 0:
-        raise InvalidArgumentError(None, None, f"{where}(max_output_size): expected an int "
-                                               f">= 0, given {limit}.")
-    threshold = np.float32(plain(iou_threshold))
-    if not 0 <= threshold <= 1:
-        raise InvalidArgumentError(None, None, f"{where}(iou_threshold): expected a value in "
-                                               f"[0, 1], given {float(threshold)}.")
+    score, limit = _scores_and_limit(scores, values.shape[0], max_output_size, where)
+    threshold = _check_threshold(iou_threshold, where)
     floor = np.float32(plain(score_threshold))
     order = np.argsort(-score, kind="stable")  # equal scores: the lower index first
     order = order[score[order] > floor]

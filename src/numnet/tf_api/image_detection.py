@@ -22,19 +22,11 @@ from .. import backend
 from ..autodiff import Tensor
 from .base import array, plain, to_tensor
 from .errors import InvalidArgumentError
-from .image_boxes import _boxes, _iou
+from .image_boxes import _boxes, _check_threshold, _iou, _scores_and_limit
 
 
 def _result(values, dtype) -> Tensor:
     return Tensor(backend.to_device(np.asarray(values, dtype=dtype)))
-
-
-def _check_threshold(iou_threshold, where: str) -> np.float32:
-    threshold = np.float32(plain(iou_threshold))
-    if not 0 <= threshold <= 1:
-        raise InvalidArgumentError(None, None, f"{where}(iou_threshold): expected a value in "
-                                               f"[0, 1], given {float(threshold)}.")
-    return threshold
 
 
 def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshold=0.5,
@@ -76,14 +68,7 @@ def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshol
     """
     where = "non_max_suppression_with_scores"
     values = _boxes(boxes, where)
-    score = array(scores).astype(np.float32).reshape(-1)
-    if score.shape[0] != values.shape[0]:
-        raise InvalidArgumentError(None, None, f"{where}(scores): expected one score per box "
-                                               f"({values.shape[0]}), given {score.shape[0]}.")
-    limit = int(plain(max_output_size))
-    if limit < 0:
-        raise InvalidArgumentError(None, None, f"{where}(max_output_size): expected an int "
-                                               f">= 0, given {limit}.")
+    score, limit = _scores_and_limit(scores, values.shape[0], max_output_size, where)
     threshold = _check_threshold(iou_threshold, where)
     sigma = np.float32(plain(soft_nms_sigma))
     if sigma < 0:
@@ -151,14 +136,7 @@ def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_thre
         raise InvalidArgumentError(None, None, f"{where}(overlaps): expected a square "
                                                f"(num_boxes, num_boxes) matrix, given shape "
                                                f"{matrix.shape}.")
-    score = array(scores).astype(np.float32).reshape(-1)
-    if score.shape[0] != matrix.shape[0]:
-        raise InvalidArgumentError(None, None, f"{where}(scores): expected one score per box "
-                                               f"({matrix.shape[0]}), given {score.shape[0]}.")
-    limit = int(plain(max_output_size))
-    if limit < 0:
-        raise InvalidArgumentError(None, None, f"{where}(max_output_size): expected an int "
-                                               f">= 0, given {limit}.")
+    score, limit = _scores_and_limit(scores, matrix.shape[0], max_output_size, where)
     threshold = np.float32(plain(overlap_threshold))
     floor = np.float32(plain(score_threshold))
     order = np.argsort(-score, kind="stable")
