@@ -41,6 +41,26 @@ def of(metric: str, factor: float = 1.0):
 
 # program -> {metric: (lowest, highest)}; a bound is a number, None (open) or of(...).
 EXPECTED = {
+    # a 40 x 30 matrix: 30 singular values, U 40 x 30; a rank-r approximation keeps
+    # r * (40 + 30 + 1) numbers (1065 for 15, 213 for 3); the 64 x 48 x 3 image keeps
+    # 3r(64 + 48 + 1) of 9216 (r = 20, 10, 2); the factor 0.15 gives r = 4; the Frobenius
+    # error of a rank-10 fit is the sum of the squared singular values left out
+    "tf_core_matrix_svd": {
+        **{key: (value, value) for key, value in (
+            ("singular_values", 30), ("u_rows", 40), ("u_columns", 30), ("v_rows", 30),
+            ("sigma_rows", 30), ("sorted", 1), ("size_15", 1065), ("size_3", 213),
+            ("image_is_uint8", 1), ("scaled_is_float32", 1), ("size_is_int32", 1),
+            ("approx_shape_matches", 1), ("factor_rank_prop", 1), ("energy_length", 48))},
+        **{key: (value * (1 - 1e-6), value * (1 + 1e-6)) for key, value in (
+            ("prop_20", 20 * 339 / 9216), ("prop_10", 10 * 339 / 9216),
+            ("prop_2", 2 * 339 / 9216), ("energy_last", 1.0))},
+        **{key: (0.0, 1e-5) for key in ("matmul_gap", "einsum_gap", "orthogonality_gap")},
+        "s_squared_sum": (of("squared_norm", 1 - 1e-5), of("squared_norm", 1 + 1e-5)),
+        "energy_prop": (of("energy_rank", 339 / 9216 * (1 - 1e-6)),
+                        of("energy_rank", 339 / 9216 * (1 + 1e-6))),
+        "error_3": (of("error_15"), None), "image_error_2": (of("image_error_10"), None),
+        "image_error_10": (of("image_error_20"), None), "image_error_20": (0.0, 0.03),
+        "energy_captured": (0.7, 0.8)},
     # 2 + 3 x 10 columns; 569 rows split 427 / 142; 427 / 64: 7 batches; sigmoid(-10) +
     # sigmoid(10) = 1; the log loss equals its formula; a learnable two-class table
     "tf_core_logistic_regression": {
@@ -1992,6 +2012,15 @@ EXPECTED = {
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
 TRAJECTORY = {f"loss_{epoch}": ("rel", 1e-4) for epoch in range(6)}
 KERAS_TOLERANCE = {
+    # the same NumPy matrix and image: TensorFlow's singular values and errors
+    "tf_core_matrix_svd": {
+        **{key: ("abs", 0) for key in (
+            "singular_values", "u_columns", "sorted", "size_15", "size_3", "energy_rank",
+            "image_is_uint8", "scaled_is_float32", "size_is_int32", "energy_length")},
+        **{key: ("rel", 1e-5) for key in (
+            "largest_singular_value", "smallest_singular_value", "prop_20", "prop_10",
+            "prop_2", "energy_captured", "energy_prop", "squared_norm", "s_squared_sum",
+            "error_15", "error_3", "image_error_20", "image_error_10", "image_error_2")}},
     # the weights (tf.random.uniform(seed=22)) and the shuffles differ under TensorFlow: the
     # counts agree exactly, the fit within a few test rows
     "tf_core_logistic_regression": {
