@@ -618,3 +618,27 @@ def test_a_call_without_training_but_no_such_layers_is_silent():
             return self.out(inputs)
 
     assert "training_not_declared" not in rules(compile_advice(Plain(), "mse"))
+
+
+def test_random_augmentation_in_a_call_without_training_is_not_advised():
+    """RandomFlip's call defaults to training=True, so it flips during fit whether or not the
+    model's call declares training (Keras 3 on JAX as numnet): no advice that it runs as at
+    inference."""
+
+    class Augmented(numnet.Model):
+        def __init__(self):
+            super().__init__()
+            self.flip = layers.RandomFlip("horizontal")
+            self.out = layers.Dense(1)
+
+        def call(self, inputs):
+            moved = numnet.ops.sum(numnet.ops.abs(self.flip(inputs) - inputs), axis=(1, 2, 3))
+            flat = numnet.ops.reshape(inputs, (-1, 16))
+            return numnet.ops.expand_dims(moved, -1) + 0.0 * self.out(flat)
+
+    model = Augmented()
+    assert "training_not_declared" not in rules(compile_advice(model, "mse"))
+    x = np.arange(64 * 16, dtype="float32").reshape(64, 4, 4, 1)
+    model.compile(optimizers.SGD(0.01), "mse")
+    history = model.fit(x, np.zeros((64, 1), "float32"), epochs=1, verbose=0)
+    assert history.history["loss"][0] > 100  # rows were flipped: |flip(x) - x| > 0

@@ -224,12 +224,12 @@ def on_compile(model) -> None:
 
 
 def _training_dependent(layer) -> bool:
-    """Whether a built-in layer computes otherwise in training: dropout and noise layers,
-    batch normalization, random augmentation."""
+    """Whether a built-in layer falls back to inference when no training flag reaches it:
+    dropout and noise layers, batch normalization. Random augmentation layers are left out:
+    their call defaults to training=True (in Keras as in numnet), so they keep augmenting."""
     name = type(layer).__name__
     return type(layer).__module__.startswith("numnet.") and (
-        "Dropout" in name or "Noise" in name or name == "BatchNormalization"
-        or name.startswith("Random"))
+        "Dropout" in name or "Noise" in name or name == "BatchNormalization")
 
 
 def _check_training_declared(model) -> None:
