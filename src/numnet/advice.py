@@ -27,9 +27,10 @@ The rules (``AdviceWarning.rule`` names them):
 ``multi_label_softmax``       target rows holding several 1s with softmax + categorical CE (fit)
 ``probabilities_to_logits``   a from_logits=True loss given outputs in [0, 1] that sum to 1 (fit)
 ``training_not_declared``     a subclassed model whose call() takes no ``training`` holds
-                              Dropout, noise, BatchNormalization or random augmentation
-                              layers: fit calls it without ``training`` (as Keras 3), so they
-                              run as at inference
+                              Dropout, noise or BatchNormalization layers: fit calls it
+                              without ``training`` (as Keras 3), so they run as at inference
+                              (random augmentation layers default to training and are not
+                              listed)
 ============================  ==============================================================
 
 Silence them with ``numnet.advice.disable()`` (all, or ``disable('linear_hidden')`` for one rule)
