@@ -169,3 +169,71 @@ def test_same_numbers_and_gradients_as_tensorflow():
     with real.GradientTape() as rtape:
         rloss = real.reduce_sum(real.linalg.expm(rx) * m)
     close(tape.gradient(loss, mx), rtape.gradient(rloss, rx).numpy(), rtol=1e-6)
+
+
+def test_svd_qr_pinv_gradients_against_central_differences():
+    tall, wide, square = (RNG.normal(size=shape) for shape in ((5, 3), (2, 4), (3, 3)))
+    for a in (tall, wide, square, RNG.normal(size=(2, 4, 3))):
+        # the singular values, and sign-free functions of the singular vectors
+        check_grad(lambda x: tf.linalg.svd(x, compute_uv=False), a)
+        check_grad(lambda x: tf.linalg.svd(x)[0], a)
+        check_grad(lambda x: tf.linalg.svd(x)[1] ** 2, a)
+        check_grad(lambda x: tf.linalg.svd(x)[2] ** 2, a)
+        check_grad(lambda x: tf.einsum("...s,...us,...vs->...uv",
+                                       *(t[..., :2] for t in tf.linalg.svd(x))), a)
+        check_grad(lambda x: tf.linalg.qr(x)[0], a)
+        check_grad(lambda x: tf.linalg.qr(x)[1], a)
+        check_grad(tf.linalg.pinv, a)
+    check_grad(lambda x: tf.linalg.svd(x, full_matrices=True)[1] ** 2, square)
+    check_grad(lambda x: tf.linalg.qr(x, full_matrices=True)[0], square)
+    check_grad(lambda x: tf.linalg.qr(x, full_matrices=True)[1], wide)
+    # the guide's identity: ||A - A_r||^2 is the sum of the squared singular values left out,
+    # so its gradient is 2 (A - A_r)
+    x = tf.Variable(tall)
+    with tf.GradientTape() as tape:
+        s, u, v = tf.linalg.svd(x)
+        approx = tf.einsum("s,us,vs->uv", s[:1], u[:, :1], v[:, :1])
+        loss = tf.reduce_sum(s[1:] ** 2)
+    close(tape.gradient(loss, x), 2 * (tall - np.asarray(approx)), rtol=1e-8, atol=1e-10)
+
+
+def test_svd_and_qr_full_matrices_gradient_of_a_non_square_matrix_is_refused():
+    x = tf.Variable(RNG.normal(size=(4, 2)))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.linalg.svd(x, full_matrices=True)[1])
+    with pytest.raises(NotImplementedError, match="full_matrices=False"):
+        tape.gradient(loss, x)
+    with tf.GradientTape() as tape:  # the singular values alone are fine
+        loss = tf.reduce_sum(tf.linalg.svd(x, full_matrices=True)[0])
+    close(tape.gradient(loss, x), np.asarray(tf.linalg.svd(x)[1]) @ np.asarray(
+        tf.linalg.svd(x)[2]).T)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(tf.linalg.qr(x, full_matrices=True)[0])
+    with pytest.raises(NotImplementedError, match="full_matrices=False"):
+        tape.gradient(loss, x)
+
+
+def test_svd_qr_pinv_gradients_equal_tensorflows():
+    real = pytest.importorskip("tensorflow")
+    cases = [
+        ("svd_s", lambda L, x: L.linalg.svd(x, compute_uv=False)),
+        ("svd_uv", lambda L, x: L.linalg.svd(x)[1] ** 2 + L.reduce_sum(L.linalg.svd(x)[2] ** 2)),
+        ("svd_rank_2", lambda L, x: L.einsum("...s,...us,...vs->...uv",
+                                             *(t[..., :2] for t in L.linalg.svd(x)))),
+        ("qr_q", lambda L, x: L.linalg.qr(x)[0]), ("qr_r", lambda L, x: L.linalg.qr(x)[1]),
+        ("pinv", lambda L, x: L.linalg.pinv(x)),
+    ]
+    for a in (RNG.normal(size=(2, 5, 3)), RNG.normal(size=(2, 3, 5))):
+        weights = RNG.normal(size=(2, 5, 5))
+        for name, fn in cases:
+            ours_x, theirs_x = tf.Variable(a), real.Variable(a)
+            with tf.GradientTape() as tape:
+                ours = fn(tf, ours_x)
+                loss = tf.reduce_sum(ours * weights[..., :ours.shape[-2], :ours.shape[-1]])
+            with real.GradientTape() as rtape:
+                theirs = fn(real, theirs_x)
+                rloss = real.reduce_sum(theirs * weights[..., :theirs.shape[-2],
+                                                         :theirs.shape[-1]])
+            close(ours, theirs.numpy(), rtol=1e-7, atol=1e-9, err_msg=name)
+            close(tape.gradient(loss, ours_x), rtape.gradient(rloss, theirs_x).numpy(),
+                  rtol=1e-6, atol=1e-8, err_msg=name)

@@ -1,7 +1,7 @@
 """TensorFlow's ``tf.linalg``: matrix functions over the last two axes (leading axes are a
 batch), with gradients where TensorFlow has them: inv, det, slogdet, logdet, solve,
-triangular_solve, cholesky, cholesky_solve, eigh, eigvalsh, expm, lstsq and the shaping
-functions (band_part, diag, set_diag, trace, ...). qr, svd, eig and pinv are forward only.
+triangular_solve, cholesky, cholesky_solve, eigh, eigvalsh, expm, lstsq, qr, svd, pinv and
+the shaping functions (band_part, diag, set_diag, trace, ...). eig is forward only.
 
     a = tf.constant([[4.0, 2.0], [2.0, 3.0]])
     tf.linalg.cholesky(a)          # [[2, 0], [1, 1.414]]
@@ -20,6 +20,7 @@ from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
 from ..autodiff import tensor as _tensor
+from ..ops import linalg as _keras_linalg
 from .array import einsum, tensordot
 from .base import array, axis_of, pair, plain, to_float, to_tensor
 from .errors import InvalidArgumentError
@@ -669,12 +670,17 @@ Qr = collections.namedtuple("Qr", ["q", "r"])
 
 
 def qr(input, full_matrices=False, name=None) -> Qr:  # noqa: A002
-    """The QR decomposition (q orthonormal columns, r upper triangular); forward only.
+    """The QR decomposition (q orthonormal columns, r upper triangular). Differentiable as
+    TensorFlow's: for m >= n with the reduced q (or square matrices), and for m < n (q square);
+    the gradient of a full q of a tall matrix raises NotImplementedError, as TensorFlow's.
 
     Args:
         input: matrices (..., m, n).
         full_matrices: q square (m x m) instead of m x min(m, n). Defaults to ``False``.
         name: ignored. Defaults to ``None``.
+
+    Returns:
+        ``Qr(q, r)``: q (..., m, k) and r (..., k, n), k = m if ``full_matrices`` else min(m, n).
 
     Example:
         >>> q, r = numnet.linalg.qr([[3.0, 1.0], [4.0, 2.0]])
@@ -682,34 +688,118 @@ def qr(input, full_matrices=False, name=None) -> Qr:  # noqa: A002
         5.0
     """
     x = to_float(input)
-    q, r = _xp().linalg.qr(x.value, mode="complete" if full_matrices else "reduced")
-    return Qr(Tensor(q), Tensor(r))
+    xp = _xp()
+    q, r = xp.linalg.qr(x.value, mode="complete" if full_matrices else "reduced")
+    m, n = x.shape[-2:]
+
+    def square_or_deep(q, r, gq, gr):
+        # a = q r with q (m, n) orthonormal columns and r (n, n) upper triangular
+        qgq = _t(q) @ gq
+        rgr = r @ _t(gr)
+        lower = xp.tril(qgq - _t(qgq) + rgr - _t(rgr), -1)
+        return (q @ (gr + _solve_upper_right(lower, r))
+                + _solve_upper_right(gq - q @ qgq, r))
+
+    def backward(grads):
+        gq, gr = (xp.zeros_like(v) if g is None else g for g, v in zip(grads, (q, r)))
+        if m >= n:
+            if full_matrices and m > n:
+                raise NotImplementedError(
+                    "tf.linalg.qr: the gradient of full_matrices=True for matrices with more "
+                    f"rows than columns (given {m} x {n}) is not defined, as in TensorFlow; "
+                    "use full_matrices=False.")
+            _ops.accumulate(x, square_or_deep(q, r, gq, gr))
+            return
+        # m < n: a = [x | y] with x = q u square; y = q v
+        u, y = r[..., :, :m], x.value[..., :, m:]
+        gu, gv = gr[..., :, :m], gr[..., :, m:]
+        gx = square_or_deep(q, u, gq + y @ _t(gv), gu)
+        _ops.accumulate(x, xp.concatenate([gx, q @ gv], axis=-1))
+
+    q_out, r_out = _joint([q, r], (x,), backward)
+    return Qr(q_out, r_out)
+
+
+def _solve_upper_right(b, r):
+    """b r^{-T} for upper triangular r (the last two axes)."""
+    xp = _xp()
+    return _t(xp.linalg.solve(r, _t(b)))
 
 
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     """The singular values s (descending), and with ``compute_uv`` the factors u, v with
-    tensor = u diag(s) v^T (TensorFlow's order: s, u, v; v not transposed). Forward only.
+    tensor = u diag(s) v^T (TensorFlow's order: s, u, v; v not transposed). Differentiable as
+    TensorFlow's (where the singular values are distinct and nonzero); the gradient of u or v
+    with ``full_matrices=True`` for a non-square matrix raises NotImplementedError, as
+    TensorFlow's.
 
     Args:
         tensor: matrices (..., m, n).
-        full_matrices: square u and v. Defaults to ``False``.
+        full_matrices: square u (m x m) and v (n x n). Defaults to ``False``.
         compute_uv: also return u and v. Defaults to ``True``.
         name: ignored. Defaults to ``None``.
+
+    Returns:
+        s (..., k), k = min(m, n); with ``compute_uv`` the tuple (s, u, v), u (..., m, k) and
+        v (..., n, k) (square with ``full_matrices``).
 
     Example:
         >>> numnet.linalg.svd([[3.0, 0.0], [0.0, 4.0]], compute_uv=False).tolist()
         [4.0, 3.0]
+        >>> s, u, v = numnet.linalg.svd([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+        >>> tuple(u.shape), tuple(v.shape)
+        ((3, 2), (2, 2))
     """
     x = to_float(tensor)
     xp = _xp()
+    m, n = x.shape[-2:]
+    k = min(m, n)
+    u, s, vh = xp.linalg.svd(x.value, full_matrices=bool(full_matrices) and compute_uv)
+    v = _t(vh).copy()
+
+    def backward(grads):
+        gs = grads[0]
+        gu = grads[1] if compute_uv else None
+        gv = grads[2] if compute_uv else None
+        if full_matrices and m != n and (gu is not None or gv is not None):
+            raise NotImplementedError(
+                "tf.linalg.svd: the gradient of u and v with full_matrices=True is defined only "
+                f"for square matrices (given {m} x {n}), as in TensorFlow; use "
+                "full_matrices=False.")
+        uk, vk = u[..., :, :k], v[..., :, :k]
+        middle = xp.zeros(x.shape[:-2] + (k, k), dtype=s.dtype)
+        if gs is not None:
+            middle = middle + gs[..., None, :] * xp.eye(k, dtype=s.dtype)
+        grad = uk @ middle @ _t(vk)
+        if gu is not None or gv is not None:
+            gu = xp.zeros_like(uk) if gu is None else gu[..., :, :k]
+            gv = xp.zeros_like(vk) if gv is None else gv[..., :, :k]
+            s2 = s * s
+            gap = s2[..., None, :] - s2[..., :, None]
+            eye_k = xp.eye(k, dtype=bool)
+            with np.errstate(divide="ignore"):
+                f = xp.where(eye_k, 0, 1 / xp.where(gap == 0, np.inf, gap))
+            ugu = _t(uk) @ gu
+            vgv = _t(vk) @ gv
+            diag_s = s[..., None, :] * xp.eye(k, dtype=s.dtype)
+            inner = f * (ugu - _t(ugu)) @ diag_s + diag_s @ (f * (vgv - _t(vgv)))
+            grad = grad + uk @ inner @ _t(vk)
+            with np.errstate(divide="ignore"):
+                inv_s = xp.where(s == 0, 0, 1 / xp.where(s == 0, 1, s))
+            if m > k:  # the part of gu outside u's column space
+                grad = grad + (gu - uk @ ugu) * inv_s[..., None, :] @ _t(vk)
+            if n > k:  # the part of gv outside v's column space
+                grad = grad + uk @ _t((gv - vk @ vgv) * inv_s[..., None, :])
+        _ops.accumulate(x, grad.astype(x.dtype))
+
     if not compute_uv:
-        return Tensor(xp.linalg.svd(x.value, compute_uv=False))
-    u, s, vh = xp.linalg.svd(x.value, full_matrices=bool(full_matrices))
-    return Tensor(s), Tensor(u), Tensor(_t(vh).copy())
+        return _joint([s], (x,), backward)[0]
+    return tuple(_joint([s, u, v], (x,), backward))
 
 
 def pinv(a, rcond=None, validate_args=False, name=None) -> Tensor:
-    """The Moore-Penrose pseudo-inverse (forward only).
+    """The Moore-Penrose pseudo-inverse; differentiable where the rank does not change (as
+    TensorFlow's).
 
     Args:
         a: matrices (..., m, n).
@@ -725,7 +815,7 @@ def pinv(a, rcond=None, validate_args=False, name=None) -> Tensor:
     x = to_float(a)
     if rcond is None:
         rcond = 10 * max(x.shape[-2:]) * np.finfo(x.dtype).eps
-    return Tensor(_xp().linalg.pinv(x.value, rcond=float(rcond)).astype(x.dtype))
+    return _keras_linalg.pinv(x, rcond=float(rcond))
 
 
 def expm(input, name=None) -> Tensor:  # noqa: A002
