@@ -607,10 +607,22 @@ def _int_result(x: Tensor, out):
     return out.astype(x.dtype) if x.dtype.kind in "iub" else out
 
 
+def _no_bool(x: Tensor, where: str) -> Tensor:
+    """``x``, or TensorFlow's InvalidArgumentError when it holds booleans (NumPy would sum
+    them into a boolean: tf.reduce_mean of [True, False] came out False)."""
+    if x.dtype.kind == "b":
+        raise errors.InvalidArgumentError(
+            None, None, f"tf.{where}: the input is bool, which TensorFlow's {where} does not "
+                        f"take; cast it first, e.g. tf.{where}(tf.cast(x, tf.float32)), or use "
+                        "tf.reduce_any / tf.reduce_all.")
+    return x
+
+
 def reduce_sum(input_tensor, axis=None, keepdims: builtins.bool = False,
                name: str | None = None) -> Tensor:
-    """The sum over ``axis`` (all axes when None)."""
-    x = _to_tensor(input_tensor)
+    """The sum over ``axis`` (all axes when None). Booleans are refused, as TensorFlow's
+    (InvalidArgumentError): cast them first."""
+    x = _no_bool(_to_tensor(input_tensor), "reduce_sum")
     if x.dtype.kind in "iub":
         return Tensor(_int_result(x, x.value.sum(axis=_axis(axis), keepdims=keepdims)))
     return _ops.sum(x, axis=_axis(axis), keepdims=keepdims)
@@ -619,8 +631,10 @@ def reduce_sum(input_tensor, axis=None, keepdims: builtins.bool = False,
 def reduce_mean(input_tensor, axis=None, keepdims: builtins.bool = False,
                 name: str | None = None) -> Tensor:
     """The mean over ``axis`` (all axes when None). For integers the mean is an integer,
-    truncated toward zero, as TensorFlow: ``tf.reduce_mean([1, 2])`` is 1."""
-    x = _to_tensor(input_tensor)
+    truncated toward zero, as TensorFlow: ``tf.reduce_mean([1, 2])`` is 1. Booleans are
+    refused, as TensorFlow's (InvalidArgumentError): ``tf.reduce_mean(tf.cast(correct,
+    tf.float32))`` is the fraction of True."""
+    x = _no_bool(_to_tensor(input_tensor), "reduce_mean")
     if x.dtype.kind in "iub":
         mean = x.value.mean(axis=_axis(axis), keepdims=keepdims)
         return Tensor(backend.xp.trunc(mean).astype(x.dtype))
@@ -647,8 +661,9 @@ def reduce_min(input_tensor, axis=None, keepdims: builtins.bool = False,
 
 def reduce_prod(input_tensor, axis=None, keepdims: builtins.bool = False,
                 name: str | None = None) -> Tensor:
-    """The product over ``axis``; d x_i = g * (the product of the others), exact with zeros."""
-    x = _to_tensor(input_tensor)
+    """The product over ``axis``; d x_i = g * (the product of the others), exact with zeros.
+    Booleans are refused, as TensorFlow's (InvalidArgumentError)."""
+    x = _no_bool(_to_tensor(input_tensor), "reduce_prod")
     axis = _axis(axis)
     if x.dtype.kind in "iub":
         return Tensor(x.value.prod(axis=axis, keepdims=keepdims))
