@@ -448,3 +448,23 @@ def test_losses_compute_16_bit_predictions_in_their_dtype():
     assert mse._in_loss_dtype(pred).dtype == np.float32
     half = numnet.losses.MeanSquaredError(dtype="float16")  # a float16 loss keeps them
     assert half._in_loss_dtype(pred) is pred
+
+
+def test_clear_session_forgets_the_global_policy_as_keras():
+    """Keras's clear_session resets its global settings: the policy set by set_dtype_policy
+    goes, floatx stays; a later set_floatx('float64') then reaches new layers."""
+    try:
+        numnet.config.set_dtype_policy("mixed_float16")
+        numnet.backend.clear_session()
+        assert numnet.config.dtype_policy().name == "float32"
+        numnet.config.set_dtype_policy("float32")
+        numnet.utils.clear_session()
+        numnet.config.set_floatx("float64")
+        dense = numnet.layers.Dense(3)
+        dense.build((None, 2))
+        assert dense.kernel.dtype == "float64"
+        assert numnet.config.dtype_policy().name == "float64"
+    finally:
+        numnet.config.set_floatx("float32")
+        numnet.config.set_dtype_policy(None)
+    assert numnet.config.dtype_policy().name == "float32"

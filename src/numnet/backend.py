@@ -81,19 +81,34 @@ def set_epsilon(value: float) -> None:
     _epsilon = float(value)
 
 
-def clear_session(free_memory: bool = True) -> None:
-    """Forget the names given so far, as Keras does: the next Dense layer is 'dense' again.
+# functions clear_session calls: modules with session-wide settings add their reset here
+# (dtype_policies: the global dtype policy), so this module imports none of them
+session_resets: list = []
 
-    Models and layers already made keep their names and weights; numnet keeps no other global
-    state between models, so ``free_memory`` has nothing more to release.
+
+def clear_session(free_memory: bool = True) -> None:
+    """Forget the names given so far, as Keras does: the next Dense layer is 'dense' again;
+    and forget the global dtype policy set by ``keras.config.set_dtype_policy`` /
+    ``mixed_precision.set_global_policy``, as Keras's (new layers take floatx's policy again).
+
+    Models and layers already made keep their names, weights and policies; ``floatx`` and
+    ``epsilon`` stay as set (as in Keras).
 
     Args:
         free_memory: accepted as Keras's; numnet keeps nothing more to release. Defaults to
             ``True``.
+
+    Example:
+        >>> numnet.config.set_dtype_policy("mixed_float16")
+        >>> numnet.backend.clear_session()
+        >>> numnet.config.dtype_policy().name == numnet.config.floatx()
+        True
     """
     from . import naming
 
     naming.reset()
+    for reset in session_resets:
+        reset()
 
 
 def device() -> str:

@@ -348,6 +348,8 @@ def set_global_policy(policy) -> None:
     _global = None if policy is None else DTypePolicy(policy)
 
 
+backend.session_resets.append(lambda: set_global_policy(None))  # clear_session, as Keras's
+
 # keras.config's names for the same
 dtype_policy = global_policy
 set_dtype_policy = set_global_policy
