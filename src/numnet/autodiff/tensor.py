@@ -202,7 +202,7 @@ class Tensor:
         (a Variable gives a 0-d array, as Keras's ``Variable.numpy()``)."""
         out = backend.to_numpy(self.value)
         if isinstance(self, Variable):  # a snapshot: the next assign or step leaves it as it is
-            return _numpy.array(out, copy=out is self.value)
+            return out.copy() if out is self.value else out
         return out[()] if getattr(out, "ndim", 1) == 0 else out
 
     def __array__(self, dtype=None, copy=None):
