@@ -3553,12 +3553,6 @@ FAILS = {
                             "(layers/base.py) fills mask= from the first input for a call() "
                             "of two tensor arguments (FNetDecoder(x, encoder_outputs)), where "
                             "Keras 3 fills mask only for a call() of one tensor argument",
-    "tensorflow_numpy_models": "a Model subclass whose own build() makes its weights (and "
-                               "never calls the model) has output_shape None after "
-                               "model.build((None, 13)) or a first fit, so evaluate and fit "
-                               "raise TypeError ('NoneType' object is not subscriptable, "
-                               "models/feeding.py _prepare: self.output_shape[1:]); Keras "
-                               "needs no output shape there",
 }
 
 

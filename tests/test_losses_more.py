@@ -705,3 +705,18 @@ def test_a_loss_that_overrides_call_itself_is_what_fit_minimizes():
         np.testing.assert_allclose(model.get_weights()[0], w - 0.1 * grad, rtol=1e-6)
         np.testing.assert_allclose(model.evaluate(x, y, verbose=0), float(loss(y, model(x))),
                                    rtol=1e-6)
+
+
+def test_a_loss_function_of_one_s_own_gets_targets_of_the_prediction_s_rank():
+    """As Keras's LossFunctionWrapper: y (n,) meets a (n, 1) prediction as (n, 1) before the
+    function runs, so a mean over axis 0 is not taken over an (n, n) broadcast."""
+    def column_mse(y_true, y_pred):
+        return numnet.ops.mean(numnet.ops.square(y_true - y_pred), axis=0)
+
+    model = numnet.Sequential([numnet.Input((1,)),
+                               numnet.layers.Dense(1, kernel_initializer="ones")])
+    model.compile("sgd", column_mse)
+    x, y = np.array([[1.0], [2.0], [3.0]], "float32"), np.array([1.0, 2.0, 5.0], "float32")
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(4.0 / 3.0)
+    wrapped = numnet.losses.LossFunctionWrapper(column_mse)
+    assert float(wrapped(y, x)) == pytest.approx(4.0 / 3.0)

@@ -986,3 +986,41 @@ def test_predict_returns_the_structure_a_subclassed_call_returns(kind, batch_siz
     assert type(out).__name__ == kind
     np.testing.assert_allclose(parts[0], y, rtol=1e-6)
     np.testing.assert_allclose(parts[1], y.sum(axis=1), rtol=1e-6)
+
+
+def test_a_subclassed_model_with_its_own_build_evaluates_and_fits():
+    """A build() that only makes weights leaves the output shape to a probe call."""
+
+    class Linear(numnet.Model):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[1], 1), initializer="ones")
+
+        def call(self, x):
+            return x @ self.w
+
+    model = Linear()
+    model.compile("sgd", "mse")
+    assert model.evaluate(np.ones((4, 3)), np.ones(4), verbose=0) == pytest.approx(4.0)
+    assert model.output_shape == (None, 1)
+    built = Linear()
+    built.build((None, 3))
+    built.compile("sgd", "mse")
+    assert built.fit(np.ones((4, 3)), np.ones(4), verbose=0).history["loss"] == [
+        pytest.approx(4.0)]
+    assert len(built.weights) == 1  # its build ran once
+
+
+def test_a_one_input_model_takes_a_dict_keyed_by_its_input_name():
+    x = np.arange(16, dtype="float32").reshape(4, 4)
+    inputs = numnet.Input((4,), name="a")
+    model = numnet.Model(inputs, layers.Dense(2, kernel_initializer="ones")(inputs))
+    model.compile("sgd", "mse")
+    np.testing.assert_array_equal(model.predict({"a": x}, verbose=0),
+                                  model.predict(x, verbose=0))
+    assert model.evaluate({"a": x}, np.zeros((4, 2)), verbose=0) == pytest.approx(
+        model.evaluate(x, np.zeros((4, 2)), verbose=0))
+    batches = numnet.data.Dataset.from_tensor_slices(({"a": x}, np.zeros((4, 2)))).batch(2)
+    assert model.evaluate(batches, verbose=0) == pytest.approx(
+        model.evaluate(x, np.zeros((4, 2)), verbose=0), rel=1e-6)
+    with pytest.raises(ValueError, match="keyed by the model's input name 'a'"):
+        model.predict({"b": x}, verbose=0)

@@ -1030,6 +1030,9 @@ class LossFunctionWrapper(Loss):
         self.fn_kwargs = kwargs
 
     def call(self, y_true, y_pred):
+        if hasattr(y_true, "ndim") and hasattr(y_pred, "ndim"):
+            # as Keras: a (n,) target meets a (n, 1) prediction as (n, 1), before the function
+            y_true, y_pred = match_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self.fn_kwargs)
 
     def reduced(self, y_true, y_pred: Tensor, sample_weight=None) -> Tensor:

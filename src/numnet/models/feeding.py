@@ -25,7 +25,11 @@ class Feeding:
         sample_weight = data.prepare_weights(sample_weight, len(x), where, temporal=True)
         if self.built:
             data.check_input_shape(x, self._checked_input_shape(), self.name, where)
-        if not self.built or self.output_shape is None:  # (a subclassed model: one probe)
+        if not self.built:
+            self.build((None,) + x.shape[1:])
+        if self.output_shape is None and self._subclassed():  # a build of its own: a probe
+            self._probe_output_shape((None,) + x.shape[1:])
+        elif self.output_shape is None:
             self.build((None,) + x.shape[1:])
         losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
         data.check_temporal_weights(sample_weight, self.output_shape, where)
@@ -258,10 +262,23 @@ class Feeding:
             return x
         return x.reshape(-1, 1)
 
+    def _named_input(self, x, where):
+        """The array of a dict keyed by the model's one input's name (``{"a": x}`` for
+        ``Input(name="a")``), as Keras takes it; anything else as it is."""
+        if not isinstance(x, dict) or self._input_layer is None:
+            return x
+        name = self._input_layer.name
+        if name not in x:
+            raise ValueError(f"{where}(x): a dict of inputs must be keyed by the model's input "
+                             f"name {name!r}; given the keys {sorted(map(str, x))}. Pass the "
+                             "array itself, or key it by that name.")
+        return x[name]
+
     def _chain_x(self, x, where):
         """x of a model of one input, checked: text stays text for an Input of
         ``dtype="string"`` (a TextVectorization or StringLookup layer takes it), other inputs
         are checked numbers in the float type."""
+        x = self._named_input(x, where)
         if self._text_input():
             return data.typed_input(x, "string", where)
         return data.prepare_x(x, where)
@@ -320,6 +337,7 @@ class Feeding:
         text = self._text_input()
 
         def convert(xb, yb, swb):
+            xb = self._named_input(xb, where)
             xb = adapters.as_array(xb).astype(object) if text else adapters.as_array(xb, floatx)
             xb = self._column(xb)
             declared = self._checked_input_shape()

@@ -223,6 +223,18 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             for listener in tuple(_layer_base._build_listeners):
                 listener(self)
 
+    def _probe_output_shape(self, input_shape) -> None:
+        """A subclassed model's input and output shapes, from one call on a row of zeros
+        (its weights made already, by build or by the call)."""
+        self.input_shape = tuple(input_shape)
+        probe = np.zeros((1,) + tuple(d or 1 for d in input_shape[1:]), backend.floatx())
+        with no_grad():
+            out = Layer.__call__(self, ops.as_tensor(probe), training=False)
+        self._clear_losses()
+        self.__dict__.pop("_children", None)
+        if isinstance(out, Tensor):
+            self.output_shape = (None,) + tuple(out.shape[1:])
+
     def _build_model(self, input_shape) -> None:
         self._masking = self._output_mask = None
         if self._graph is not None:  # built when made
@@ -232,14 +244,7 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             if input_shape is None:
                 raise ValueError(f"{self.name}.build(): an input_shape is required.")
             self.built = True
-            self.input_shape = tuple(input_shape)
-            probe = np.zeros((1,) + tuple(d or 1 for d in input_shape[1:]), backend.floatx())
-            with no_grad():
-                out = Layer.__call__(self, ops.as_tensor(probe), training=False)
-            self._clear_losses()
-            self.__dict__.pop("_children", None)
-            if isinstance(out, Tensor):
-                self.output_shape = (None,) + tuple(out.shape[1:])
+            self._probe_output_shape(input_shape)
             return
         if input_shape is None:
             if self._input_layer is None:
