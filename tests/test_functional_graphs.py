@@ -588,3 +588,29 @@ def test_build_takes_its_shapes_by_keyword():
     assert by_name.built and [w.shape for w in by_name.weights] == [
         w.shape for w in by_place.weights]
     assert len(by_name.weights) == 8
+
+
+def test_a_call_of_two_tensors_gets_no_mask_it_was_not_given():
+    """Keras 3 fills ``mask=`` only for a call of one tensor argument; the first input's mask
+    still becomes the output's for a layer that supports masking."""
+    seen = []
+
+    class Two(layers.Layer):
+        supports_masking = True
+
+        def call(self, x, other, mask=None):
+            seen.append(mask is not None)
+            return x + other
+
+    class One(layers.Layer):
+        supports_masking = True
+
+        def call(self, x, mask=None):
+            seen.append(mask is not None)
+            return x
+
+    embedded = layers.Embedding(5, 4, mask_zero=True)(np.array([[1, 0, 2]]))
+    out = Two()(embedded, embedded)
+    One()(embedded)
+    assert seen == [False, True]
+    np.testing.assert_array_equal(out._keras_mask, [[True, False, True]])

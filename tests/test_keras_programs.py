@@ -3546,13 +3546,6 @@ FAILS = {
                               "load_model(safe_mode=False) to run, and numnet never writes or "
                               "runs code from a file (its registered functions are written and "
                               "read by name, as Keras's: tests/test_keras_lambda_files.py)",
-    "text_generation_fnet": "a Python str plus a string Tensor ('[start] ' + "
-                            "preprocess_text(sentence), as TensorFlow concatenates) raises "
-                            "TypeError ('can only concatenate str (not \"bytes\") to str', "
-                            "autodiff/tensor.py __radd__ -> ops.add); and Layer.__call__ "
-                            "(layers/base.py) fills mask= from the first input for a call() "
-                            "of two tensor arguments (FNetDecoder(x, encoder_outputs)), where "
-                            "Keras 3 fills mask only for a call() of one tensor argument",
 }
 
 

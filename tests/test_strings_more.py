@@ -88,3 +88,13 @@ def test_a_text_input_dtype_is_string_and_equals_tf_string():
     assert {text.dtype: 1}["string"] == 1
     number = tf.keras.Input((1,), dtype="int64")
     assert number.dtype != tf.string and number.dtype == tf.int64
+
+
+def test_plus_joins_string_tensors_and_python_strings():
+    """TensorFlow's ``+`` on strings: element-wise, broadcast, a str on either side."""
+    assert ("[start] " + tf.constant("a b")).numpy() == b"[start] a b"
+    assert (tf.constant("a") + " x").numpy() == b"a x"
+    assert ("> " + tf.constant(["a", "b"])).numpy().tolist() == [b"> a", b"> b"]
+    assert (tf.constant(["a", "b"]) + tf.constant(["c", "d"])).numpy().tolist() == [b"ac", b"bd"]
+    with pytest.raises(TypeError):
+        tf.constant("a") + 1

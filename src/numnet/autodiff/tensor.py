@@ -548,6 +548,21 @@ class StringTensor(Tensor):
     def __ne__(self, other):
         return self._compare_text(other, False)
 
+    def _joined(self, first, second):
+        """Element-wise concatenation of two texts (broadcast), as TensorFlow's ``+`` on
+        strings: ``"[start] " + tf.constant("a b")`` is b"[start] a b"."""
+        texts = (str, bytes, list, tuple, _numpy.ndarray, _numpy.str_, _numpy.bytes_, Tensor)
+        if not isinstance(first, texts) or not isinstance(second, texts):
+            return NotImplemented
+        out = _numpy.add(string_tensor(first).value, string_tensor(second).value)
+        return StringTensor(_numpy.asarray(out, dtype=object))
+
+    def __add__(self, other):
+        return self._joined(self, other)
+
+    def __radd__(self, other):
+        return self._joined(other, self)
+
     __hash__ = Tensor.__hash__
 
 

@@ -893,7 +893,7 @@ class Layer:
             training = _context.training
             if training is None:
                 training = spec.training_default
-        mask = kwargs.pop("mask", None)
+        mask = given_mask = kwargs.pop("mask", None)
         if isinstance(inputs, Tensor):
             x = inputs
         elif type(inputs) in (list, tuple, dict) and (
@@ -914,11 +914,17 @@ class Layer:
                 # output layer under mixed_float16) casts 16-bit inputs up.
                 x = ops.cast(x, self._compute)
             if mask is None:
-                mask = getattr(inputs, "_keras_mask", None)
+                mask = given_mask = getattr(inputs, "_keras_mask", None)
+                if mask is not None and (any(isinstance(a, Tensor) for a in args[1:]) or any(
+                        isinstance(v, Tensor) for v in kwargs.values())):
+                    # as Keras 3: a call of one tensor argument gets its mask; a call of
+                    # several (a decoder's (x, encoder_outputs)) gets none it was not given,
+                    # and the first input's mask still makes the output's
+                    given_mask = None
         if spec.takes_training:
             kwargs["training"] = training
-        if mask is not None and spec.takes_mask:
-            kwargs["mask"] = mask
+        if given_mask is not None and spec.takes_mask:
+            kwargs["mask"] = given_mask
         context = _context
         outer_training, context.training = context.training, training
         if context.depth == 0:
