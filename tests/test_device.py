@@ -171,6 +171,8 @@ HOST_FUNCTIONS = {
                                             "the host while a graph is built",
     ("autodiff/tensor.py", "_compare_text"): "string tensors live on the host (object arrays "
                                              "of bytes); CuPy has no strings",
+    ("autodiff/tensor.py", "_joined"): "string tensors live on the host (object arrays of "
+                                       "bytes); CuPy has no strings",
     ("optimizers/adam.py", "_step_size"): "the step size is a host scalar of the variable's "
                                           "dtype, as Keras computes it",
     ("autodiff/tensor.py", "__array__"): "NumPy asks for a host array; a scalar string "
