@@ -720,3 +720,12 @@ def test_a_loss_function_of_one_s_own_gets_targets_of_the_prediction_s_rank():
     assert model.evaluate(x, y, verbose=0) == pytest.approx(4.0 / 3.0)
     wrapped = numnet.losses.LossFunctionWrapper(column_mse)
     assert float(wrapped(y, x)) == pytest.approx(4.0 / 3.0)
+
+
+def test_a_sample_weight_with_more_axes_than_the_loss_values_is_refused_clearly():
+    mse = numnet.losses.MeanSquaredError()
+    y = np.ones((4, 3), "float32")
+    with pytest.raises(ValueError, match=r"sample_weight of shape \(4, 3\) has more axes than "
+                                         r"the loss's values \(4,\)"):
+        mse(y, np.zeros_like(y), sample_weight=np.ones((4, 3)))
+    assert float(mse(y, np.zeros_like(y), sample_weight=np.full((4, 1), 0.5))) == 0.5

@@ -883,6 +883,11 @@ def _match_rank_of_weights(values: Tensor, w):
             values = ops.reshape(values, values.shape[:-1])
     while 0 < w.ndim < values.ndim:
         w = w.reshape(w.shape + (1,))
+    if w.ndim > values.ndim:
+        raise ValueError(
+            f"sample_weight of shape {tuple(w.shape)} has more axes than the loss's values "
+            f"{tuple(values.shape)} (the loss averages its last axis away): give one weight "
+            "per value of the loss, shape (batch,) here.")
     return values, w
 
 
