@@ -1051,40 +1051,56 @@ def _greedy_paths(logits, lengths, merge_repeated, blank):
     return paths[None], scores[:, None]
 
 
+def prefix_beam_search(log_probs, beam_width: int, top_paths: int, blank: int) -> list:
+    """CTC prefix beam search over one sequence's log-softmax rows (frames, classes): each
+    prefix keeps the log probability of its alignments ending in a blank and in a label; the
+    ``beam_width`` best totals survive each frame, prefixes no alignment gives dropped. The
+    ``top_paths`` best (labels, log probability), best first (fewer when fewer exist).
+
+    Example:
+        >>> rows = np.log(np.array([[0.6, 0.4], [0.6, 0.4]]))  # class 1 is the blank
+        >>> [(p, round(s, 4)) for p, s in prefix_beam_search(rows, 4, 2, blank=1)]
+        [([0], -0.5108), ([0, 0], -1.0217)]
+    """
+    beams = {(): (0.0, -_numpy.inf)}  # prefix: (ends in blank, ends in a label)
+    for row in log_probs:
+        grown: dict = {}
+
+        def add(prefix, with_blank, with_label, grown=grown):
+            old = grown.get(prefix, (-_numpy.inf, -_numpy.inf))
+            grown[prefix] = (_numpy.logaddexp(old[0], with_blank),
+                             _numpy.logaddexp(old[1], with_label))
+
+        for prefix, (pb, pl) in beams.items():
+            add(prefix, _numpy.logaddexp(pb, pl) + row[blank], -_numpy.inf)
+            for c in range(len(row)):
+                if c == blank:
+                    continue
+                if prefix and prefix[-1] == c:
+                    add(prefix, -_numpy.inf, pl + row[c])  # the label held on
+                    add(prefix + (c,), -_numpy.inf, pb + row[c])  # repeated after a blank
+                else:
+                    add(prefix + (c,), -_numpy.inf, _numpy.logaddexp(pb, pl) + row[c])
+        ranked = sorted(((prefix, scores) for prefix, scores in grown.items()
+                         if _numpy.logaddexp(*scores) > -_numpy.inf),
+                        key=lambda kv: -_numpy.logaddexp(*kv[1]))
+        beams = dict(ranked[:beam_width])
+    ranked = sorted(beams.items(), key=lambda kv: -_numpy.logaddexp(*kv[1]))[:top_paths]
+    return [(list(prefix), float(_numpy.logaddexp(pb, pl))) for prefix, (pb, pl) in ranked]
+
+
 def _beam_paths(logits, lengths, beam_width, top_paths, blank):
-    """CTC prefix beam search on log-softmax scores: each prefix keeps the log probability of
-    its alignments ending in a blank and in a label; the beam_width best totals survive."""
+    """prefix_beam_search of each sequence, as ops.ctc_decode gives them: paths (top_paths,
+    batch, steps) padded with -1, scores (batch, top_paths), -inf where none."""
     log_probs = logits - _numpy.logaddexp.reduce(logits, axis=-1, keepdims=True)
-    batch, steps, classes = logits.shape
+    batch, steps, _ = logits.shape
     paths = _numpy.full((top_paths, batch, steps), -1, dtype="int32")
     scores = _numpy.full((batch, top_paths), -_numpy.inf)
     for b in range(batch):
-        beams = {(): (0.0, -_numpy.inf)}  # prefix: (ends in blank, ends in a label)
-        for t in range(int(lengths[b])):
-            grown: dict = {}
-
-            def add(prefix, blank_score, label_score, grown=grown):
-                old = grown.get(prefix, (-_numpy.inf, -_numpy.inf))
-                grown[prefix] = (_numpy.logaddexp(old[0], blank_score),
-                                 _numpy.logaddexp(old[1], label_score))
-
-            row = log_probs[b, t]
-            for prefix, (pb, pl) in beams.items():
-                total = _numpy.logaddexp(pb, pl)
-                for c in range(classes):
-                    if c == blank:
-                        add(prefix, total + row[c], -_numpy.inf)
-                    elif prefix and prefix[-1] == c:
-                        add(prefix, -_numpy.inf, pl + row[c])  # the label held on
-                        add(prefix + (c,), -_numpy.inf, pb + row[c])  # repeated after a blank
-                    else:
-                        add(prefix + (c,), -_numpy.inf, total + row[c])
-            ranked = sorted(grown.items(), key=lambda kv: -_numpy.logaddexp(*kv[1]))
-            beams = dict(ranked[:beam_width])
-        ranked = sorted(beams.items(), key=lambda kv: -_numpy.logaddexp(*kv[1]))[:top_paths]
-        for k, (prefix, (pb, pl)) in enumerate(ranked):
+        found = prefix_beam_search(log_probs[b, :int(lengths[b])], beam_width, top_paths, blank)
+        for k, (prefix, score) in enumerate(found):
             paths[k, b, :len(prefix)] = prefix
-            scores[b, k] = _numpy.logaddexp(pb, pl)
+            scores[b, k] = score
     return paths, scores
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
+from ..ops.nn import prefix_beam_search
 from .base import array, to_float
 from .errors import FailedPreconditionError, InvalidArgumentError
 from .sparse import SparseTensor
@@ -323,36 +324,6 @@ def ctc_greedy_decoder(inputs, sequence_length, merge_repeated=True, blank_index
     return [_decoded(paths, batch)], Tensor(backend.to_device(scores.astype(x.dtype)))
 
 
-def _beam_search(log_probs: np.ndarray, beam_width: int, top_paths: int, blank: int) -> list:
-    """CTC prefix beam search over one sequence's log-softmax rows: each prefix keeps the
-    log probability of its alignments ending in a blank and in a label; the ``beam_width``
-    best totals survive each frame. The ``top_paths`` best (prefix, log probability)."""
-    beams = {(): (0.0, -np.inf)}
-    for row in log_probs:
-        grown: dict = {}
-
-        def add(prefix, with_blank, with_label, grown=grown):
-            old = grown.get(prefix, (-np.inf, -np.inf))
-            grown[prefix] = (np.logaddexp(old[0], with_blank), np.logaddexp(old[1], with_label))
-
-        for prefix, (pb, pl) in beams.items():
-            add(prefix, np.logaddexp(pb, pl) + row[blank], -np.inf)
-            for c in range(len(row)):
-                if c == blank:
-                    continue
-                if prefix and prefix[-1] == c:
-                    add(prefix, -np.inf, pl + row[c])  # the label held on
-                    add(prefix + (c,), -np.inf, pb + row[c])  # repeated after a blank
-                else:
-                    add(prefix + (c,), -np.inf, np.logaddexp(pb, pl) + row[c])
-        ranked = sorted(((prefix, scores) for prefix, scores in grown.items()
-                         if np.logaddexp(*scores) > -np.inf),  # no alignment gives it
-                        key=lambda kv: -np.logaddexp(*kv[1]))
-        beams = dict(ranked[:beam_width])
-    ranked = sorted(beams.items(), key=lambda kv: -np.logaddexp(*kv[1]))[:top_paths]
-    return [(list(prefix), float(np.logaddexp(pb, pl))) for prefix, (pb, pl) in ranked]
-
-
 def ctc_beam_search_decoder(inputs, sequence_length, beam_width=100, top_paths=1) -> tuple:
     """The ``top_paths`` most probable label sequences of each sequence by CTC prefix beam
     search (the probability of a sequence summed over its alignments, ``beam_width``
@@ -390,7 +361,7 @@ def ctc_beam_search_decoder(inputs, sequence_length, beam_width=100, top_paths=1
                          f"beam_width ({beam_width}), given {top_paths}.")
     lengths = _lengths(sequence_length, batch, frames, "ctc_beam_search_decoder")
     log_probs = values - _logsumexp(values, axis=-1)[..., None]
-    found = [_beam_search(log_probs[:lengths[b], b], beam_width, top_paths, classes - 1)
+    found = [prefix_beam_search(log_probs[:lengths[b], b], beam_width, top_paths, classes - 1)
              for b in range(batch)]
     for b, paths in enumerate(found):
         if len(paths) < top_paths:
