@@ -549,7 +549,7 @@ class Layer:
                         *(v for layer in children for v in layer._seed_states())])
 
     def get_weights(self) -> list:
-        return [w.numpy().copy() for w in self.weights]
+        return [w.numpy() for w in self.weights]  # (a Variable's numpy() is a copy)
 
     def set_weights(self, weights) -> None:
         weights = list(weights)

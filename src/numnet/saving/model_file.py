@@ -477,7 +477,7 @@ def _load_keras_weights(model, opened, skip_mismatch: bool, max_bytes: int, sour
     if not skip_mismatch and state.needs_walk(model, layers_of):
         # a subclassed model or a layer of one's own that holds layers: save_weights wrote
         # each object's state where Keras's walk puts it (as Keras does); read it back so
-        before = [weight.numpy().copy() for weight in model.weights]
+        before = [weight.numpy() for weight in model.weights]  # (copies: Variables)
         try:
             with opened() as f:
                 state.load_h5(model, f, max_bytes, source, layers_of)
