@@ -1058,6 +1058,7 @@ def prefix_beam_search(log_probs, beam_width: int, top_paths: int, blank: int) -
     ``top_paths`` best (labels, log probability), best first (fewer when fewer exist).
 
     Example:
+        >>> import numpy as np
         >>> rows = np.log(np.array([[0.6, 0.4], [0.6, 0.4]]))  # class 1 is the blank: [0] is
         >>> # 00, 0- or -0 (0.84), [] is -- (0.16)
         >>> [(p, round(s, 4)) for p, s in prefix_beam_search(rows, 4, 2, blank=1)]
