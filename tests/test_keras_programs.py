@@ -2068,6 +2068,18 @@ EXPECTED = {
             ("features_one_hot_generated", 1), ("z_mean_shape_sum", 80))},
         "conv_gap": (0.0, 1e-5), "double_backprop_rel_gap": (0.0, 1e-2),
         "penalty": (0.0, None), "loss_last": (None, of("loss_0", 0.97))},
+    # 4 epochs timed per run; stripes the classifier separates; RMSprop's first step moves a
+    # weight by lr * g / sqrt(0.1 g^2 + eps), at most sqrt(10) lr = 0.0316228 for lr 0.01 (to
+    # float32 rounding), so the three biases by at most 0.0948683 in all; GC leaves the bias's
+    # gradient alone and centres the kernel's per unit (the step worked out in NumPy from the
+    # MSE gradient 2/n X^T (XW - Y))
+    "gradient_centralization": {
+        "epochs_timed_no_gc": (4, 4), "epochs_timed_gc": (4, 4),
+        "no_gc_accuracy": (0.9, 1.0), "gc_accuracy": (0.9, 1.0),
+        "no_gc_loss_3": (None, of("no_gc_loss_0", 0.8)),
+        "gc_loss_3": (None, of("gc_loss_0", 0.8)),
+        "plain_bias_step_sum": (0.0948, 0.094869), "plain_kernel_step_size": (0.031621, 0.031623),
+        "gc_bias_step_gap": (0.0, 1e-7), "gc_kernel_step_gap": (0.0, 1e-6)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3495,6 +3507,14 @@ KERAS_TOLERANCE = {
         "adjacency_one_hot", "conv_weights", "decoder_outputs", "encoder_params",
         "history_keys", "iterations", "generated", "generated_shape_sum", "no_self_loops",
         "features_one_hot_generated", "z_mean_shape_sum")},
+    # the same NumPy weights, unshuffled batches: both runs follow Keras's losses to 1e-4
+    "gradient_centralization": {
+        **{f"{run}_loss_{epoch}": ("rel", 1e-4) for run in ("no_gc", "gc") for epoch in range(4)},
+        **{key: ("rel", 1e-4) for key in ("no_gc_eval_loss", "gc_eval_loss")},
+        **{key: ("abs", 0) for key in ("epochs_timed_no_gc", "epochs_timed_gc")},
+        **{key: ("abs", 1e-6) for key in (
+            "no_gc_accuracy", "gc_accuracy", "plain_bias_step_sum", "plain_kernel_step_size",
+            "gc_bias_step_gap", "gc_kernel_step_gap")}},
 }
 
 # Programs with no Keras comparison, and why.
