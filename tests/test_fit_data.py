@@ -170,7 +170,8 @@ def test_generators_and_pydatasets_train_as_the_arrays_they_hold():
         data = Batches(X, LABELS, 20, WEIGHTS, workers=workers)
         fit(ds, data, epochs=3, shuffle=False, verbose=0)
         assert same_weights(ds, reference)
-        assert data.begins == data.ends == 3
+        # Keras 3: one more of each at the start of the first fit after compile (below)
+        assert data.begins == data.ends == 4
 
     class Rows:  # an iterable that starts again at each pass (as a data loader does)
         def __iter__(self):
@@ -178,6 +179,27 @@ def test_generators_and_pydatasets_train_as_the_arrays_they_hold():
     again = classifier()
     history = fit(again, Rows(), epochs=3, verbose=0)
     assert same_weights(again, reference) and len(history.history["loss"]) == 3
+
+
+def test_pydataset_epoch_hooks_run_as_keras_runs_them():
+    """Keras 3's epoch iterator calls on_epoch_end when it is reset at the start of every fit
+    and evaluate (and of every evaluation of validation_data), and on_epoch_begin once more
+    where it first reads a batch to build the model and the compiled metrics (the first fit /
+    evaluate after compile): a dataset that reshuffles in on_epoch_end reshuffles as often.
+    The counts below are Keras 3.15's (JAX backend) for the same calls."""
+    model = classifier()
+    train, val = Batches(X, LABELS, 20), Batches(X, LABELS, 20)
+    model.fit(train, epochs=2, validation_data=val, verbose=0)
+    assert (train.ends, train.begins, val.ends, val.begins) == (3, 3, 4, 2)
+    model.evaluate(train, verbose=0)
+    assert (train.ends, train.begins) == (5, 4)
+    model.fit(train, epochs=1, verbose=0)
+    assert (train.ends, train.begins) == (7, 5)
+    model.predict(train, verbose=0)
+    assert (train.ends, train.begins) == (8, 6)
+    model.compile("sgd", "sparse_categorical_crossentropy")  # a new compile: a new first read
+    model.evaluate(train, verbose=0)
+    assert (train.ends, train.begins) == (10, 8)
 
 
 def test_class_weight_applies_to_streamed_batches():

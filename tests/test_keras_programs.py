@@ -3570,14 +3570,7 @@ FAILS = {
 
 
 # Programs that run under numnet but do not yet agree with Keras, for the numnet defect named.
-DIFFERS_FROM_KERAS: dict[str, str] = {
-    "semantic_similarity": "fit and evaluate call a PyDataset's on_epoch_end once fewer than "
-                           "Keras 3 does: Keras's epoch iterator also calls it when it is "
-                           "reset at the start of every fit / evaluate (and on_epoch_begin "
-                           "once more while the model is built), so a generator that "
-                           "reshuffles in on_epoch_end starts in another order (epochs_seen "
-                           "7 against Keras's 9)",
-}
+DIFFERS_FROM_KERAS: dict[str, str] = {}
 
 
 def _params():

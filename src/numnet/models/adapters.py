@@ -537,6 +537,14 @@ class EpochIterator:
             self.ran_out = True
         self._pass = None
 
+    def reset(self, peek: bool = False) -> None:
+        """The start of a fit / evaluate, as Keras's epoch iterator's reset: the source's
+        ``on_epoch_end`` runs once more (a PyDataset that reshuffles there reshuffles), after
+        its ``on_epoch_begin`` where Keras first reads a batch to build the model (``peek``)."""
+        if peek:
+            self.source.on_epoch_begin()
+        self.source.on_epoch_end()
+
     def end_epoch(self) -> None:
         if self.num_batches is not None and self.position >= self.num_batches:
             self.close()  # (a helper thread's pass stops now, not whenever it is collected)

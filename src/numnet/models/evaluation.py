@@ -128,6 +128,7 @@ class Evaluation:
         cb = CallbackList(cbs, model=self,
                           params={"epochs": 1, "steps": it.steps, "verbose": verbose})
         self._custom = custom
+        it.reset(peek=self._first_data_since_compile())
         try:
             logs = self._run_test(it, cb)
         finally:

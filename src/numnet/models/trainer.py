@@ -110,7 +110,7 @@ class Trainer:
         self._weighted_from = len(metrics)  # metrics from here on are weighted_metrics
         self._metrics = []
         self._loss_tracker = metrics_module.Mean(name="loss")
-        self.compiled = True
+        self.compiled, self._data_seen_since_compile = True, False
         for observe in Trainer.compile_observers:
             observe(self)
 
@@ -127,7 +127,7 @@ class Trainer:
         self.jit_compile, self.run_eagerly = jit_compile, bool(run_eagerly)
         self._metric_specs, self._weighted_from, self._metrics = [], 0, []
         self._loss_tracker = metrics_module.Mean(name="loss")
-        self.compiled = True
+        self.compiled, self._data_seen_since_compile = True, False
         for observe in Trainer.compile_observers:
             observe(self)
 
@@ -299,6 +299,7 @@ class Trainer:
                                     class_weight, steps_per_epoch, validation_split,
                                     validation_data, validation_batch_size or batch_size,
                                     validation_steps)
+        train.reset(peek=self._first_data_since_compile())
         cb, history = self._fit_callbacks(callbacks, epochs, train, val, verbose)
         self.stop_training, self.history = False, history
         blas = self._begin_fit(train, custom, batch_size)
@@ -310,6 +311,14 @@ class Trainer:
         finally:
             self._end_fit(train, blas)
         return history
+
+    def _first_data_since_compile(self) -> bool:
+        """True at the first fit / evaluate after compile() (or while the model is not
+        built): Keras then reads a first batch to build the model and the compiled loss and
+        metrics, inside an epoch of the data (a PyDataset's on_epoch_begin runs once more)."""
+        first = not getattr(self, "_data_seen_since_compile", False) or not self.built
+        self._data_seen_since_compile = True
+        return first
 
     def _finalize_weights(self, epochs: int) -> None:
         """After the last epoch, the optimizer's last word on the weights, as Keras: with
@@ -445,6 +454,7 @@ class Trainer:
             logs = epoch_logs
             start_step, running = 0, (0.0, 0)
             if val is not None and _should_eval(epoch, validation_freq):
+                val.reset()  # (as Keras's evaluate of the validation data)
                 val_logs = self._run_test(val, cb)
                 if val_logs is not None:
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
