@@ -12,6 +12,7 @@ structured output is one node whose parts are picked by further nodes.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -413,13 +414,42 @@ def _sample_structures(layer, spec: CallSpec, parents: list) -> tuple:
     for fill in (2, 3):
         try:
             found.append(_structure(_run_on_samples(layer, spec, parents, fill), fill, None))
-        except ReshapeError as err:
-            rows = _rows_assumed(err, fill)
+        except ValueError as err:
+            rows = (_rows_assumed(err, fill) if isinstance(err, ReshapeError)
+                    else _rows_broadcast(err, fill))
             if rows is None:
                 raise
             fixed = _structure(_run_on_samples(layer, spec, parents, rows), rows, None)
             return fixed, fixed
     return tuple(found)
+
+
+_BROADCAST = re.compile(
+    r"operands could not be broadcast together with shapes ((?:\([\d, ]*\) ?)+)")
+
+
+def _rows_broadcast(err: ValueError, fill: int):
+    """The sample rows for which a failed broadcast's operands agree: where one operand has
+    the sample's ``fill`` rows on an axis and another a fixed size there (the output of
+    ``ops.segment_sum(..., num_segments=batch_size * atoms)`` added to a batch of the
+    samples, as Keras traces a batch of None that broadcasts to the fixed size), that size;
+    None where the operands differ otherwise."""
+    found = _BROADCAST.search(str(err))
+    if found is None:
+        return None
+    shapes = [tuple(int(d) for d in part.split(",") if d.strip())
+              for part in re.findall(r"\(([\d, ]*)\)", found.group(1))]
+    width = max(len(shape) for shape in shapes)
+    padded = [(1,) * (width - len(shape)) + shape for shape in shapes]
+    sizes = set()
+    for axis in range(width):
+        column = {shape[axis] for shape in padded} - {1}
+        if len(column) < 2:
+            continue
+        if fill not in column or len(column) != 2:
+            return None
+        sizes |= column - {fill}
+    return sizes.pop() if len(sizes) == 1 else None
 
 
 def _rows_assumed(err: ReshapeError, fill: int):
