@@ -2093,6 +2093,22 @@ EXPECTED = {
         "edge_message_gap": (0.0, 1e-5), "loss_last": (None, of("loss_first", 0.8)),
         "train_auc": (0.85, 1.0), "val_auc": (0.8, 1.0), "test_auc": (0.7, 1.0),
         "test_accuracy": (0.6, 1.0)},
+    # 16 patches of 4x4; SA scores (1, 2 heads, 16, 16), CA scores (1, 2, 1, 17), each head's
+    # softmax row sums to 1; 784 patchify + 16 CLS + 256 positions + 2 SA blocks of 2268 + a CA
+    # block of 2256 + 32 head norm + 51 head = 7931 weights; two LayerScales per block; the
+    # heads' maps (16, 16, 2), the saliency (16, 16, 1) of values in [0, 1] (bicubic overshoots
+    # a little); StochasticDepth(0.25) keeps about 3 in 4 of 400 samples, scaled by 4 / 3
+    "cait_class_attention": {
+        **{key: (value, value) for key, value in (
+            ("logits_shape_sum", 3), ("num_patches", 16), ("sa_blocks", 2), ("ca_blocks", 1),
+            ("sa_scores_shape_sum", 35), ("ca_scores_shape_sum", 21), ("ca_block_outputs", 2),
+            ("layer_scale_weights", 6), ("class_attn_layers", 1), ("talking_head_layers", 1),
+            ("params", 7931), ("heads_map_shape_sum", 34), ("saliency_shape_sum", 33),
+            ("dropped_values_max", 0))},
+        "ca_scores_row_sum": (2 - 1e-5, 2 + 1e-5), "saliency_sum": (0.0, 290.0),
+        "kept_fraction": (0.65, 0.85), "kept_values_gap": (0.0, 1e-6),
+        "train_accuracy": (0.9, 1.0), "test_accuracy": (0.9, 1.0),
+        "loss_9": (None, of("loss_0", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3538,6 +3554,19 @@ KERAS_TOLERANCE = {
             "edge_message_abs_sum")},
         "edge_message_gap": ("abs", 1e-5), "train_auc": ("abs", 0.1), "val_auc": ("abs", 0.1),
         "test_auc": ("abs", 0.2)},
+    # the same NumPy weights, unshuffled batches: Keras's ten losses to 1e-4, the bicubic
+    # saliency of the trained model's class attention too; the dropped samples differ
+    "cait_class_attention": {
+        **{f"loss_{epoch}": ("rel", 1e-4) for epoch in range(10)},
+        **{key: ("abs", 0) for key in (
+            "logits_shape_sum", "num_patches", "sa_blocks", "ca_blocks", "sa_scores_shape_sum",
+            "ca_scores_shape_sum", "ca_block_outputs", "layer_scale_weights",
+            "class_attn_layers", "talking_head_layers", "params", "heads_map_shape_sum",
+            "saliency_shape_sum", "dropped_values_max")},
+        "test_loss": ("rel", 1e-3), "saliency_sum": ("rel", 1e-3),
+        "ca_scores_row_sum": ("abs", 1e-5), "kept_values_gap": ("abs", 1e-6),
+        "test_accuracy": ("abs", 0.03), "train_accuracy": ("abs", 0.03),
+        "kept_fraction": ("abs", 0.1)},
 }
 
 # Programs with no Keras comparison, and why.
