@@ -21,6 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..registry import get_registered_name, get_registered_object
+
 
 def _positive(cls: str, name: str, value) -> None:
     if not (isinstance(value, numbers.Real) and value > 0):
@@ -468,17 +470,66 @@ _CLASSES = {
 
 
 def serialize(schedule: LearningRateSchedule) -> dict:
-    """``{"class_name": ..., "config": schedule.get_config()}``."""
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+    """A schedule as Keras writes it: ``{"module", "class_name", "config", "registered_name"}``.
+
+    Args:
+        schedule: a ``LearningRateSchedule`` (numnet's own or a subclass with ``get_config``).
+
+    Returns:
+        The dict ``deserialize`` turns back into the schedule; ``module`` is
+        ``"keras.optimizers.schedules"`` for numnet's own schedules and the defining module for
+        a custom one, ``registered_name`` the name given by
+        ``numnet.saving.register_keras_serializable`` (None when unregistered).
+
+    Example:
+        >>> s = ExponentialDecay(0.1, decay_steps=100000, decay_rate=0.96, staircase=True)
+        >>> d = serialize(s)
+        >>> d["module"], d["class_name"], d["registered_name"]
+        ('keras.optimizers.schedules', 'ExponentialDecay', None)
+        >>> d["config"]["decay_rate"]
+        0.96
+    """
+    module = type(schedule).__module__ or ""
+    own = module == "numnet" or module.startswith("numnet.")
+    return {"module": "keras.optimizers.schedules" if own else module,
+            "class_name": type(schedule).__name__, "config": schedule.get_config(),
+            "registered_name": get_registered_name(type(schedule))}
 
 
-def deserialize(config: dict) -> LearningRateSchedule:
-    """The schedule a ``serialize`` dict describes (numnet's own classes only)."""
-    cls = _CLASSES.get(config.get("class_name"))
+def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:
+    """The schedule a ``serialize`` dict describes.
+
+    Args:
+        config: ``{"class_name": ..., "config": {...}}`` (Keras's ``module`` and
+            ``registered_name`` keys may be there too).
+        custom_objects: ``{name: class}`` for schedules of one's own that are not registered.
+            Defaults to ``None``.
+
+    Returns:
+        A ``LearningRateSchedule``: numnet's own by class name, else the class registered under
+        ``registered_name`` or named in ``custom_objects`` (or a ``custom_object_scope``).
+
+    Raises:
+        ValueError: for a class name none of these knows.
+
+    Example:
+        >>> s = deserialize({"class_name": "PolynomialDecay",
+        ...                  "config": {"initial_learning_rate": 0.1, "decay_steps": 100}})
+        >>> type(s).__name__, s.end_learning_rate
+        ('PolynomialDecay', 0.0001)
+    """
+    name = config.get("class_name") if isinstance(config, dict) else None
+    cls = None
+    for key in (config.get("registered_name") if isinstance(config, dict) else None, name):
+        if cls is None and key:
+            cls = get_registered_object(key, custom_objects)
+    if cls is None:
+        cls = _CLASSES.get(name)
     if cls is None:
         raise ValueError(
-            f"schedule: unknown class_name {config.get('class_name')!r}; expected "
-            f"one of {sorted(_CLASSES)}."
+            f"schedule: unknown class_name {name!r}; expected one of {sorted(_CLASSES)}, "
+            "or a class of one's own given in custom_objects={name: class} or registered with "
+            "@numnet.saving.register_keras_serializable()."
         )
     return cls.from_config(config.get("config", {}))
 
