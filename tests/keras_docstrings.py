@@ -244,15 +244,19 @@ def _bindings(backend: str) -> dict:
     return {"keras": keras, "ops": ops, "layers": layers, "np": np, "numpy": np}
 
 
-_FALLBACK_MODULES = ("ops", "ops.image", "metrics", "losses", "activations", "tree", "layers")
+_FALLBACK_MODULES = ("ops", "ops.image", "metrics", "losses", "activations", "tree", "layers",
+                     "initializers", "regularizers", "constraints", "callbacks", "optimizers",
+                     "optimizers.schedules", "models", "saving", "utils")
 _STDLIB = ("collections", "math", "functools", "itertools")
 
 
 class _Namespace(dict):
     """An example's names; a bare name it never imported (``top_k(x, k=3)``, ``Mean()``,
     ``metrics.Sum()``, as the docstrings of Keras's own modules write them) is looked up in the
-    library's ``ops``, ``ops.image``, ``metrics``, ``losses``, ``activations``, ``tree`` and
-    ``layers``, and a few standard modules are imported on first use."""
+    library's ``ops``, ``ops.image``, ``metrics``, ``losses``, ``activations``, ``tree``,
+    ``layers``, then ``initializers``, ``regularizers``, ``constraints``, ``callbacks``,
+    ``optimizers`` (and its ``schedules``), ``models``, ``saving`` and ``utils`` (``HeNormal()``,
+    ``Sequential([...])``), and a few standard modules are imported on first use."""
 
     def __missing__(self, name):
         names_builtin = dict.get(self, "__builtins__", builtins)
@@ -464,7 +468,7 @@ def _family(dtype) -> str:
             "U": "str", "S": "str", "O": "object"}.get(kind, kind)
 
 
-def _compare_leaf(want, got, where: str, shape_only: bool) -> str | None:
+def _compare_leaf(want, got, where: str, shape_only: bool, rtol: float, atol: float):
     import numpy as np
 
     if isinstance(want, tuple):
@@ -496,13 +500,14 @@ def _compare_leaf(want, got, where: str, shape_only: bool) -> str | None:
             return f"{where}: {got!r}, Keras gives {want!r}"
         return None
     ok = np.allclose(got.astype(want.dtype if want.dtype.kind != "b" else bool), want,
-                     rtol=RTOL, atol=ATOL, equal_nan=True) if want.size else True
+                     rtol=rtol, atol=atol, equal_nan=True) if want.size else True
     if not ok:
         return f"{where}: values\n{got!r}\nKeras gives\n{want!r}"
     return None
 
 
-def compare(expected, got, shape_only: bool = False) -> str | None:
+def compare(expected, got, shape_only: bool = False, rtol: float = RTOL,
+            atol: float = ATOL) -> str | None:
     """Compare numnet's captured values with Keras's; ``None`` when they match.
 
     Args:
@@ -510,6 +515,7 @@ def compare(expected, got, shape_only: bool = False) -> str | None:
         got: numnet's result (a list, or an error string).
         shape_only: compare structure, shapes and dtype families only (seeded random values
             differ between Keras's generator and numnet's).
+        rtol, atol: the tolerances (defaults 1e-5 relative, 1e-6 absolute).
 
     Returns:
         ``None``, or a message naming the first statement that differs.
@@ -531,7 +537,7 @@ def compare(expected, got, shape_only: bool = False) -> str | None:
         if want_paths != have_paths:
             return f"value {i + 1}: structure {have_paths[:8]}, Keras gives {want_paths[:8]}"
         for (path, w), (_, g) in zip(want, have):
-            msg = _compare_leaf(w, g, f"value {i + 1}{path}", shape_only)
+            msg = _compare_leaf(w, g, f"value {i + 1}{path}", shape_only, rtol, atol)
             if msg:
                 return msg
     return None

@@ -637,17 +637,35 @@ def in_top_k(targets, predictions, k) -> Tensor:
     """Whether the target class of each row is among the ``k`` largest predictions (ties count
     as in, NaN predictions as lowest): a bool tensor of the rows' shape.
 
+    A target outside ``[-classes, classes)`` is never in the top ``k`` (False, as Keras's);
+    a negative one counts from the end, as an index does.
+
     Args:
         targets: the true class of each sample, integers of shape (batch,).
         predictions: the scores, (batch, classes).
         k: how many of the top scores count.
+
+    Returns:
+        A bool tensor of shape (batch,).
+
+    Example:
+
+    >>> from numnet import ops
+    >>> ops.in_top_k(ops.convert_to_tensor([2, 5, 3]),
+    ...              ops.convert_to_tensor([[0.1, 0.4, 0.6, 0.9, 0.5],
+    ...                                     [0.1, 0.7, 0.9, 0.8, 0.3],
+    ...                                     [0.1, 0.6, 0.9, 0.9, 0.5]]), k=3).numpy()
+    array([ True, False,  True])
     """
     xp = backend.xp
     predictions = backend.to_device(_raw(predictions))
     targets = _index(targets)
-    at_target = xp.take_along_axis(predictions, targets[..., None], axis=-1)
+    classes = predictions.shape[-1]
+    valid = (targets >= -classes) & (targets < classes)
+    safe = xp.where(valid, targets, 0)
+    at_target = xp.take_along_axis(predictions, safe[..., None], axis=-1)
     at_target = xp.where(xp.isnan(at_target), -xp.inf, at_target)
-    return Tensor((predictions > at_target).sum(axis=-1) < k)
+    return Tensor(((predictions > at_target).sum(axis=-1) < k) & valid)
 
 
 # ----------------------------------------------------------------------------- control flow

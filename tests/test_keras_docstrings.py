@@ -1,0 +1,136 @@
+"""Keras's docstring examples of ops, activations, losses, metrics, random, tree, under numnet.
+
+Each ``>>>`` example in those Keras modules runs under Keras 3 (JAX backend, in a subprocess)
+and under numnet (``import numnet as keras``); every value the example shows must match: same
+structure and shape, same dtype family, values to 1e-5 relative / 1e-6 absolute. The harness is
+``tests/keras_docstrings.py``; Keras's results are cached in the temporary folder, so only the
+first run pays for starting Keras (about a minute and a half on two busy cores).
+
+An example that fails under Keras itself (a name its docstring never imports, ``.numpy()`` on a
+JAX array, a typo) skips with Keras's error. ``SKIP`` lists examples whose numbers cannot be
+compared, ``SHAPE_ONLY`` those compared by shape and dtype only (unseeded random inputs), and
+``XFAIL`` the numnet defects not fixed yet (strict: a fix makes the test fail until the entry
+goes).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+
+import keras_docstrings as kd
+import pytest
+
+MODULES = [
+    "keras.src.ops.numpy",
+    "keras.src.ops.nn",
+    "keras.src.ops.math",
+    "keras.src.ops.linalg",
+    "keras.src.ops.core",
+    "keras.src.ops.image",
+    "keras.src.activations.activations",
+    "keras.src.losses.losses",
+    "keras.src.random.random",  # its docstrings carry no >>> examples (Keras 3.15)
+    "keras.src.tree.tree_api",
+]
+
+_UNSEEDED = "its inputs come from unseeded random numbers ({}): only shapes and dtypes compare"
+_INT_INPUTS = ("Keras on JAX computes on the integer lists as given and shows {keras}; its "
+               "docstring (and float inputs) give {doc}, which numnet gives: "
+               "test_ops_docstring_defects checks them")
+
+SHAPE_ONLY = {
+    ("keras.src.ops.numpy", "histogram"): _UNSEEDED.format("np.random.rand"),
+    ("keras.src.ops.nn", "psnr"): _UNSEEDED.format("keras.random.normal"),
+    ("keras.src.ops.nn", "rms_normalization"): _UNSEEDED.format("keras.random.normal"),
+    ("keras.src.ops.nn", "polar"): _UNSEEDED.format("keras.random.normal"),
+}
+
+SKIP = {
+    ("keras.src.metrics.probabilistic_metrics", "Poisson"): _INT_INPUTS.format(
+        keras="nan", doc="0.49999997 and 0.99999994"),
+    ("keras.src.metrics.regression_metrics", "MeanAbsolutePercentageError"): _INT_INPUTS.format(
+        keras="nan", doc="250000000.0 and 500000000.0"),
+    ("keras.src.metrics.regression_metrics", "LogCoshError"): _INT_INPUTS.format(
+        keras="0.80159235 and 0.9100376", doc="0.10844523 and 0.21689038"),
+    ("keras.src.ops.math", "istft"): (
+        "Keras's istft trims fft_length // 2 == 0 samples as x[0:-0] and returns an empty "
+        "array; its docstring shows [0., 1., 2., 3., 4.], which numnet gives"),
+}
+
+_RESHAPE = ("numnet's Tensor has no .reshape method (JAX arrays and torch tensors have one; "
+            "autodiff/tensor.py, outside these files): ops.arange(6).reshape(2, 3)")
+_CHANNELS_FIRST = "numnet's image ops refuse data_format='channels_first'"
+_IOU_RETURN = "numnet's IoU update_state returns None; Keras's returns the confusion matrix"
+XFAIL = {
+    ("keras.src.ops.numpy", "argmax"): _RESHAPE,
+    ("keras.src.ops.numpy", "argmin"): _RESHAPE,
+    ("keras.src.ops.numpy", "diagonal"): _RESHAPE,
+    ("keras.src.ops.numpy", "hsplit"): _RESHAPE,
+    ("keras.src.ops.numpy", "vsplit"): _RESHAPE,
+    ("keras.src.ops.numpy", "dsplit"): _RESHAPE,
+    ("keras.src.ops.image", "resize"): _CHANNELS_FIRST,
+    ("keras.src.ops.image", "affine_transform"): _CHANNELS_FIRST,
+    ("keras.src.metrics.iou_metrics", "IoU"): _IOU_RETURN,
+    ("keras.src.metrics.iou_metrics", "BinaryIoU"): _IOU_RETURN,
+    ("keras.src.metrics.iou_metrics", "OneHotIoU"): _IOU_RETURN,
+    ("keras.src.metrics.iou_metrics", "OneHotMeanIoU"): _IOU_RETURN,
+}
+
+# Examples whose numbers differ by float32 rounding more than 1e-6 absolute.
+TOLERANCE = {
+    ("keras.src.ops.linalg", "pinv"): {"atol": 1e-5},  # pinv(a) @ a near the identity
+}
+
+
+def _modules():
+    if not kd.keras_available():
+        return []
+    return MODULES + kd.submodules("keras.src.metrics")
+
+
+def _params():
+    mods = _modules()
+    if not mods:
+        return [pytest.param(None, None, marks=pytest.mark.skip(
+            reason="Keras 3 and JAX are not installed: no Keras side to compare with"))]
+    params = []
+    for module in mods:
+        for name, _ in kd.examples(module):
+            key = (module, name)
+            marks = []
+            if key in SKIP:
+                marks.append(pytest.mark.skip(reason=SKIP[key]))
+            if key in XFAIL:
+                marks.append(pytest.mark.xfail(strict=True, reason=XFAIL[key]))
+            params.append(pytest.param(module, name, marks=marks,
+                                       id=f"{module.removeprefix('keras.src.')}:{name}"))
+    return params
+
+
+@pytest.fixture(scope="module")
+def results():
+    request = {module: None for module in _modules()}
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        keras_side = pool.submit(kd.run_many, request, "keras")
+        numnet_side = pool.submit(kd.run_many, request, "numnet")
+        return keras_side.result(), numnet_side.result()
+
+
+@pytest.mark.parametrize("module,name", _params())
+def test_keras_docstring_example(results, module, name):
+    expected, got = results[0][module][name], results[1][module][name]
+    if isinstance(expected, str):
+        pytest.skip(f"the example does not run under Keras (JAX) either: {expected}")
+    key = (module, name)
+    msg = kd.compare(expected, got, shape_only=key in SHAPE_ONLY, **TOLERANCE.get(key, {}))
+    assert msg is None, f"{module}.{name}: {msg}"
+
+
+def test_the_lists_name_existing_examples():
+    # A stale entry (an example Keras renamed or dropped) would silently check nothing.
+    mods = _modules()
+    if not mods:
+        pytest.skip("Keras 3 and JAX are not installed: no examples to list")
+    names = {(module, name) for module in mods for name, _ in kd.examples(module)}
+    for table in (SKIP, SHAPE_ONLY, XFAIL, TOLERANCE):
+        assert set(table) <= names, sorted(set(table) - names)
