@@ -4,6 +4,7 @@ from Keras 3.15 on JAX, or on TensorFlow where the example needs it)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import numnet as keras
@@ -64,3 +65,49 @@ def test_schedule_deserialize_custom_objects_and_registered():
     opt = keras.optimizers.Adam(learning_rate=Quarter(0.4, 10))
     again = keras.optimizers.Adam.from_config(opt.get_config())
     assert again.get_config()["learning_rate"] == d
+
+
+# ----------------------------------------------------------------------------- initializers
+
+
+def test_initializer_get_tensor_gives_its_values():
+    # Keras 3.15 (JAX): keras.initializers.get(ops.ones((5, 5))) is a function initialize_fn;
+    # f((2, 2)) of get(np.arange(4).reshape(2, 2)) -> float32 [[0., 1.], [2., 3.]];
+    # f((2, 2), dtype="int32") -> int32; f((3, 2)) -> ValueError (shape (2, 2) expected).
+    init = keras.initializers.get(keras.ops.ones((5, 5)))
+    assert callable(init) and init.__name__ == "initialize_fn"
+    np.testing.assert_array_equal(init((5, 5)), np.ones((5, 5), np.float32))
+    f = keras.initializers.get(np.arange(4).reshape(2, 2))
+    got = f((2, 2))
+    assert got.dtype == np.float32 and got.tolist() == [[0.0, 1.0], [2.0, 3.0]]
+    assert f((2, 2), dtype="int32").dtype == np.int32
+    with pytest.raises(ValueError, match=r"shape \(2, 2\).*\(3, 2\)"):
+        f((3, 2))
+
+
+def test_dense_takes_an_array_as_kernel_initializer():
+    # Keras 3.15: Dense(2, kernel_initializer=np.eye(3, 2) * 3) built on 3 features has kernel
+    # [[3, 0], [0, 3], [0, 0]]; its config names the function as Keras writes functions:
+    # {'module': 'builtins', 'class_name': 'function', 'config': 'initialize_fn',
+    #  'registered_name': 'function'}
+    d = keras.layers.Dense(2, kernel_initializer=np.eye(3, 2) * 3)
+    d.build((None, 3))
+    np.testing.assert_array_equal(d.kernel.numpy(), [[3, 0], [0, 3], [0, 0]])
+    assert d.get_config()["kernel_initializer"] == {
+        "module": "builtins", "class_name": "function", "config": "initialize_fn",
+        "registered_name": "function"}
+
+
+def test_registered_function_initializer_round_trips_through_config():
+    # Keras 3.15: a registered function initializer is written as
+    # {'module': 'builtins', 'class_name': 'function', 'config': 'sweeptest>sevens',
+    #  'registered_name': 'function'} and from_config finds it again.
+    @keras.saving.register_keras_serializable(package="sweeptest")
+    def sevens(shape, dtype=None):
+        return np.full(shape, 7.0)
+
+    config = keras.layers.Dense(2, kernel_initializer=sevens).get_config()
+    assert config["kernel_initializer"]["config"] == "sweeptest>sevens"
+    again = keras.layers.Dense.from_config(config)
+    again.build((None, 2))
+    np.testing.assert_array_equal(again.kernel.numpy(), np.full((2, 2), 7.0))

@@ -14,6 +14,7 @@ import numpy as np
 from . import backend
 from ._config import Configurable
 from .naming import close_matches as _close_matches
+from .registry import get_registered_name, get_registered_object
 
 
 def compute_fans(shape) -> tuple[float, float]:
@@ -484,16 +485,26 @@ def get(identifier) -> Initializer:
 
     Args:
         identifier: a name ('glorot_uniform', 'zeros'), a class name, a config dict, an Initializer
-            class or object, a callable ``fn(shape, dtype)``, or None.
+            class or object, a callable ``fn(shape, dtype)``, a tensor or NumPy array of the
+            weight's values, or None.
 
     Returns:
-        The Initializer (or the callable); None for None, as Keras: a layer given
-        ``bias_initializer=None`` leaves the choice to ``add_weight``, which draws float
-        weights from "glorot_uniform" and others from "zeros".
+        The Initializer (or the callable); for a tensor or array, a function
+        ``initialize_fn(shape, dtype=None)`` that gives those values cast to ``dtype``
+        (floatx when None) and raises ValueError for any other shape, as Keras's; None for
+        None, as Keras: a layer given ``bias_initializer=None`` leaves the choice to
+        ``add_weight``, which draws float weights from "glorot_uniform" and others from "zeros".
 
     Raises:
         ValueError: for an unknown name, with the closest names.
         TypeError: for anything else.
+
+    Example:
+        >>> import numpy as np
+        >>> init = numnet.initializers.get(np.array([[1, 2], [3, 4]]))
+        >>> init((2, 2)).tolist()
+        [[1.0, 2.0], [3.0, 4.0]]
+        >>> numnet.layers.Dense(2, kernel_initializer=np.eye(2)).build((None, 2))
     """
     if identifier is None:
         return None
@@ -509,6 +520,14 @@ def get(identifier) -> Initializer:
                 f"{sorted(_CLASSES)}.{hint}"
             )
         return cls()
+    if isinstance(identifier, dict) and identifier.get("class_name") == "function":
+        fn = get_registered_object(str(identifier.get("config")))
+        if fn is None:
+            raise ValueError(
+                f"initializer: the function {identifier.get('config')!r} is not registered; "
+                "register it with @numnet.saving.register_keras_serializable() or pass it in a "
+                "custom_object_scope({name: fn}).")
+        return fn
     if isinstance(identifier, dict):
         name = identifier.get("class_name")
         cls = _BY_CLASS_NAME.get(name) or _CLASSES.get(str(name).lower())
@@ -517,11 +536,31 @@ def get(identifier) -> Initializer:
         return cls.from_config(identifier.get("config", {}))
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
+    if isinstance(identifier, (np.ndarray, np.generic)) or (
+            not callable(identifier) and hasattr(identifier, "shape")
+            and hasattr(identifier, "dtype")):
+        return _from_values(identifier)
     if callable(identifier):
         return identifier
     raise TypeError(
         f"initializer: expected a name, an Initializer or a callable, given {identifier!r}."
     )
+
+
+def _from_values(values):
+    """Keras's initializer from a tensor: these values, cast, for this shape only."""
+    values = backend.to_numpy(values)
+
+    def initialize_fn(shape, dtype=None):
+        if tuple(shape) != values.shape:
+            raise ValueError(
+                f"initializer: the tensor given as initializer has shape {values.shape}; the "
+                f"weight asks for shape {tuple(shape)}. Give an array of the weight's shape, "
+                "or an initializer such as 'zeros' or Constant(value)."
+            )
+        return backend.to_device(values, dtype=dtype or backend.floatx())
+
+    return initialize_fn
 
 
 def deserialize(config, custom_objects=None) -> Initializer:
@@ -544,14 +583,22 @@ def serialize(init) -> dict:
     """Returns the config dict of an initializer.
 
     Args:
-        init: an Initializer, or None.
+        init: an Initializer, a function ``fn(shape, dtype=None)``, or None.
 
     Returns:
         ``{"class_name": ..., "config": ...}``, which ``get`` turns back into the initializer;
-        None for None (Keras writes a layer's ``bias_initializer=None`` as null).
+        for a function, Keras's ``{"module": "builtins", "class_name": "function", "config":
+        its name, "registered_name": "function"}`` (``get`` finds it again when it is registered
+        or in a ``custom_object_scope``); None for None (Keras writes a layer's
+        ``bias_initializer=None`` as null).
     """
     if init is None:
         return None
+    if not isinstance(init, Initializer) and callable(init) \
+            and not callable(getattr(init, "get_config", None)):
+        return {"module": "builtins", "class_name": "function",
+                "config": get_registered_name(init) or getattr(init, "__name__", "function"),
+                "registered_name": "function"}
     return {"class_name": type(init).__name__, "config": init.get_config()}
 
 
