@@ -59,7 +59,6 @@ SKIP = {
 
 _RESHAPE = ("numnet's Tensor has no .reshape method (JAX arrays and torch tensors have one; "
             "autodiff/tensor.py, outside these files): ops.arange(6).reshape(2, 3)")
-_CHANNELS_FIRST = "numnet's image ops refuse data_format='channels_first'"
 _IOU_RETURN = "numnet's IoU update_state returns None; Keras's returns the confusion matrix"
 XFAIL = {
     ("keras.src.ops.numpy", "argmax"): _RESHAPE,
@@ -68,8 +67,6 @@ XFAIL = {
     ("keras.src.ops.numpy", "hsplit"): _RESHAPE,
     ("keras.src.ops.numpy", "vsplit"): _RESHAPE,
     ("keras.src.ops.numpy", "dsplit"): _RESHAPE,
-    ("keras.src.ops.image", "resize"): _CHANNELS_FIRST,
-    ("keras.src.ops.image", "affine_transform"): _CHANNELS_FIRST,
     ("keras.src.metrics.iou_metrics", "IoU"): _IOU_RETURN,
     ("keras.src.metrics.iou_metrics", "BinaryIoU"): _IOU_RETURN,
     ("keras.src.metrics.iou_metrics", "OneHotIoU"): _IOU_RETURN,

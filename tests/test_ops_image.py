@@ -80,8 +80,8 @@ def test_errors_and_namespace():
         image.resize(np.ones((4, 4)), (2, 2))
     with pytest.raises(ValueError, match="interpolation"):
         image.resize(np.ones((4, 4, 1)), (2, 2), "area")
-    with pytest.raises(ValueError, match="channels last"):
-        image.resize(np.ones((1, 4, 4, 1)), (2, 2), data_format="channels_first")
+    with pytest.raises(ValueError, match="data_format"):
+        image.resize(np.ones((1, 4, 4, 1)), (2, 2), data_format="channels_middle")
 
 
 @pytest.mark.parametrize("interpolation", ["bilinear", "nearest", "bicubic", "lanczos3"])

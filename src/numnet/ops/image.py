@@ -293,16 +293,17 @@ def _images(images, where: str) -> tuple:
     return (ops.reshape(x, (1, *x.shape)) if single else x), single
 
 
+def _layout(images, data_format, where: str) -> tuple:
+    """(images of 3 or 4 axes with the channels last, a function that restores the layout)."""
+    x = images if isinstance(images, Tensor) else ops.as_tensor(images)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"{where}(images): expected 3 axes (height, width, channels) or 4 "
+                         f"(batch, height, width, channels), given shape {tuple(x.shape)}.")
+    return _last(x, data_format, where)
+
+
 def _unbatched(x: Tensor, single: bool) -> Tensor:
     return ops.reshape(x, x.shape[1:]) if single else x
-
-
-def _channels_last(data_format, where: str) -> None:
-    if data_format is None:
-        data_format = backend.image_data_format()
-    if data_format != "channels_last":
-        raise ValueError(f"{where}(data_format): numnet's image ops take channels last, given "
-                         f"{data_format!r}. Move the channels last (np.moveaxis(x, 1, -1)).")
 
 
 @symbolic_op
@@ -323,7 +324,8 @@ def resize(images, size, interpolation: str = "bilinear", antialias: bool = Fals
             Defaults to ``False``.
         fill_mode: only 'constant'. Defaults to ``'constant'``.
         fill_value: the padding's value. Defaults to ``0.0``.
-        data_format: 'channels_last' or None. Defaults to ``None``.
+        data_format: 'channels_last', 'channels_first' or None (the config's). Defaults to
+            ``None``.
 
     Raises:
         ValueError: for a bad size, interpolation, rank, or both aspect-ratio options.
@@ -333,7 +335,6 @@ def resize(images, size, interpolation: str = "bilinear", antialias: bool = Fals
         >>> numnet.ops.image.resize(x, (1, 1)).numpy().ravel()
         array([1.5], dtype=float32)
     """
-    _channels_last(data_format, "resize")
     try:
         size = tuple(int(s) for s in size)
         ok = len(size) == 2 and min(size) >= 1
@@ -351,10 +352,11 @@ def resize(images, size, interpolation: str = "bilinear", antialias: bool = Fals
     if fill_mode != "constant":
         raise ValueError(f"resize(fill_mode): only 'constant' is supported, given "
                          f"{fill_mode!r}.")
+    images, restore = _layout(images, data_format, "resize")
     x, single = _images(images, "resize")
     out = _resize_like_keras(x, size, interpolation, antialias, crop_to_aspect_ratio,
                              pad_to_aspect_ratio, fill_value)
-    return _unbatched(out, single)
+    return restore(_unbatched(out, single))
 
 
 @symbolic_op
@@ -372,7 +374,8 @@ def affine_transform(images, transform, interpolation: str = "bilinear",
         fill_mode: what lies outside: 'constant', 'nearest', 'wrap' or 'reflect'. Defaults to
             ``'constant'``.
         fill_value: the value outside with 'constant'. Defaults to ``0.0``.
-        data_format: 'channels_last' or None. Defaults to ``None``.
+        data_format: 'channels_last', 'channels_first' or None (the config's). Defaults to
+            ``None``.
 
     Raises:
         ValueError: for a bad interpolation, fill mode, rank or transform shape.
@@ -383,13 +386,13 @@ def affine_transform(images, transform, interpolation: str = "bilinear",
         >>> numnet.ops.image.affine_transform(x, shift).numpy().ravel()
         array([1., 2., 3., 0.], dtype=float32)
     """
-    _channels_last(data_format, "affine_transform")
     if interpolation not in ("bilinear", "nearest"):
         raise ValueError(f"affine_transform(interpolation): expected 'bilinear' or 'nearest', "
                          f"given {interpolation!r}.")
     if fill_mode not in FILL_MODES:
         raise ValueError(f"affine_transform(fill_mode): expected one of {list(FILL_MODES)}, "
                          f"given {fill_mode!r}.")
+    images, restore = _layout(images, data_format, "affine_transform")
     x, single = _images(images, "affine_transform")
     t = np.asarray(backend.to_numpy(getattr(transform, "value", transform)), dtype=np.float32)
     if t.shape == (8,):
@@ -398,7 +401,7 @@ def affine_transform(images, transform, interpolation: str = "bilinear",
         raise ValueError(f"affine_transform(transform): expected shape (8,) or ({x.shape[0]}, "
                          f"8), given {t.shape}.")
     out = affine_kernel(x, t, interpolation, fill_mode, fill_value)
-    return _unbatched(out, single)
+    return restore(_unbatched(out, single))
 
 
 def _two_of(first, second, target, names: str, where: str) -> None:
@@ -419,7 +422,8 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
         top_cropping, bottom_cropping: rows cut at the top / bottom. Default to ``None``.
         left_cropping, right_cropping: columns cut at the left / right. Default to ``None``.
         target_height, target_width: the box's size. Default to ``None``.
-        data_format: 'channels_last' or None. Defaults to ``None``.
+        data_format: 'channels_last', 'channels_first' or None (the config's). Defaults to
+            ``None``.
 
     Raises:
         ValueError: unless exactly two of each triple are given and the box fits.
@@ -429,11 +433,11 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
         >>> numnet.ops.image.crop_images(x, 1, 2, target_height=3, target_width=2).shape
         (3, 2, 1)
     """
-    _channels_last(data_format, "crop_images")
     _two_of(top_cropping, bottom_cropping, target_height,
             "top_cropping, bottom_cropping, target_height", "crop_images")
     _two_of(left_cropping, right_cropping, target_width,
             "left_cropping, right_cropping, target_width", "crop_images")
+    images, restore = _layout(images, data_format, "crop_images")
     x, single = _images(images, "crop_images")
     height, width = x.shape[1:3]
     if top_cropping is None:
@@ -454,7 +458,7 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
                          f"{height}x{width}.")
     out = ops.getitem(x, (slice(None), slice(top_cropping, top_cropping + target_height),
                           slice(left_cropping, left_cropping + target_width)))
-    return _unbatched(out, single)
+    return restore(_unbatched(out, single))
 
 
 @symbolic_op
@@ -469,7 +473,8 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
         top_padding, bottom_padding: rows added at the top / bottom. Default to ``None``.
         left_padding, right_padding: columns added at the left / right. Default to ``None``.
         target_height, target_width: the padded size. Default to ``None``.
-        data_format: 'channels_last' or None. Defaults to ``None``.
+        data_format: 'channels_last', 'channels_first' or None (the config's). Defaults to
+            ``None``.
 
     Raises:
         ValueError: unless exactly two of each triple are given and every padding is >= 0.
@@ -479,11 +484,11 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
         >>> numnet.ops.image.pad_images(x, 1, 0, target_height=4, target_width=3).shape
         (4, 3, 1)
     """
-    _channels_last(data_format, "pad_images")
     _two_of(top_padding, bottom_padding, target_height,
             "top_padding, bottom_padding, target_height", "pad_images")
     _two_of(left_padding, right_padding, target_width,
             "left_padding, right_padding, target_width", "pad_images")
+    images, restore = _layout(images, data_format, "pad_images")
     x, single = _images(images, "pad_images")
     height, width = x.shape[1:3]
     if top_padding is None:
@@ -499,7 +504,7 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
         if value < 0:
             raise ValueError(f"pad_images({name}): must be >= 0, given (or implied) {value}.")
     out = pad_constant(x, ((top_padding, bottom_padding), (left_padding, right_padding)))
-    return _unbatched(out, single)
+    return restore(_unbatched(out, single))
 
 
 # ----------------------------------------------------------------------------- colour, patches
