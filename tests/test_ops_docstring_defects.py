@@ -69,3 +69,19 @@ def test_image_ops_channels_first_is_channels_last_transposed():
 def test_image_ops_name_a_bad_data_format():
     with np.testing.assert_raises_regex(ValueError, "data_format.*'channels_middle'"):
         ops.image.resize(np.zeros((4, 4, 1)), (2, 2), data_format="channels_middle")
+
+
+def test_tf_image_resize_stays_channels_last_under_a_channels_first_config():
+    # tf.image.resize always reads (height, width, channels); ops.image.resize now follows the
+    # config's image_data_format, so its callers that hold channels-last images say so.
+    import numnet as tf
+
+    before = tf.keras.backend.image_data_format()
+    tf.keras.backend.set_image_data_format("channels_first")
+    try:
+        assert tuple(tf.image.resize(np.ones((5, 6, 3), "float32"), [2, 2]).shape) == (2, 2, 3)
+        up = tf.keras.backend.resize_images(np.ones((1, 3, 2, 2), "float32"), 2, 2,
+                                            "channels_first", interpolation="bilinear")
+        assert tuple(up.shape) == (1, 3, 4, 4)
+    finally:
+        tf.keras.backend.set_image_data_format(before)

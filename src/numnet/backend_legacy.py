@@ -566,7 +566,7 @@ def resize_images(x, height_factor: int, width_factor: int, data_format,
     if data_format == "channels_first":
         x = _ops.transpose(x, (0, 2, 3, 1))
     size = (x.shape[1] * int(height_factor), x.shape[2] * int(width_factor))
-    x = _ops.image.resize(x, size, interpolation=interpolation)
+    x = _ops.image.resize(x, size, interpolation=interpolation, data_format="channels_last")
     return _ops.transpose(x, (0, 3, 1, 2)) if data_format == "channels_first" else x
 
 

@@ -101,7 +101,7 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
             batched, (height, width), method, antialias=antialias), single)
     else:
         out = _ops_image.resize(source, (height, width), interpolation=method,
-                                antialias=antialias)
+                                antialias=antialias, data_format="channels_last")
     if method == "nearest" and dtype.kind != "f":
         return Tensor(out.value.astype(dtype))
     return out
