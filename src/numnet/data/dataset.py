@@ -785,6 +785,31 @@ class Dataset:
         """``transformation_func(self)``."""
         return transformation_func(self)
 
+    def ignore_errors(self, log_warning: bool = False, name: str | None = None) -> Dataset:
+        """The same elements, less those for which a ``map`` or ``filter`` function raised
+        (TensorFlow's ``ignore_errors``): a record that a parsing function cannot read is left
+        out instead of ending the iteration.
+
+        The functions of the ``map`` and ``filter`` steps right before it (``prefetch`` and
+        ``with_options`` between them are fine) run element by element under it. An error of
+        another step (``batch``, ``window``, a generator) is raised as before: put
+        ``ignore_errors`` after the map whose errors it should skip.
+
+        Args:
+            log_warning: True to warn with each error skipped. Defaults to ``False``.
+            name: accepted, as TensorFlow's.
+
+        Returns:
+            A Dataset of the elements that went through without an error.
+
+        Example:
+            >>> ds = numnet.data.Dataset.from_tensor_slices(["1", "x", "3"])
+            >>> ds = ds.map(numnet.strings.to_number)
+            >>> [float(v) for v in ds.ignore_errors().as_numpy_iterator()]
+            [1.0, 3.0]
+        """
+        return _IgnoreErrors(self, bool(log_warning))
+
     def reduce(self, initial_state, reduce_func):
         """``reduce_func(state, element)`` folded over the elements from ``initial_state``."""
         state = _normalize(initial_state, "reduce")
@@ -1233,12 +1258,14 @@ class _Map(_Transform):
         self._fn = fn
 
     def _elements(self):
-        fn = self._fn
         for element in self._source._elements():
-            value = _call(fn, element)
-            if type(value) is list:  # tf.data: a list returned (decode_csv's) is a tuple
-                value = tuple(value)
-            yield _normalize(value, "map")
+            yield self._apply(element)
+
+    def _apply(self, element):
+        value = _call(self._fn, element)
+        if type(value) is list:  # tf.data: a list returned (decode_csv's) is a tuple
+            value = tuple(value)
+        return _normalize(value, "map")
 
     def _spec(self):
         return Dataset._spec(self)
@@ -1250,14 +1277,16 @@ class _Filter(_Transform):
         self._predicate = predicate
 
     def _elements(self):
-        predicate = self._predicate
         for element in self._source._elements():
-            keep = np.asarray(backend.to_numpy(_call(predicate, element)))
-            if keep.size != 1:
-                raise ValueError(f"Dataset.filter(predicate): the predicate must return one "
-                                 f"boolean, returned an array of shape {keep.shape}.")
-            if keep.reshape(()):
+            if self._keeps(element):
                 yield element
+
+    def _keeps(self, element) -> bool:
+        keep = np.asarray(backend.to_numpy(_call(self._predicate, element)))
+        if keep.size != 1:
+            raise ValueError(f"Dataset.filter(predicate): the predicate must return one "
+                             f"boolean, returned an array of shape {keep.shape}.")
+        return bool(keep.reshape(()))
 
     def _cardinality(self) -> int:
         n = self._source._cardinality()
@@ -2047,6 +2076,42 @@ class _WithOptions(_Transform):
 
     def _rows(self):
         return self._source._rows()
+
+
+class _IgnoreErrors(_Transform):
+    """``ignore_errors()``: the map and filter steps right before it run element by element
+    here, and an element whose function raises is left out."""
+
+    def __init__(self, source, log_warning: bool):
+        super().__init__(source)
+        stages, node = [], source
+        while isinstance(node, (_Map, _Filter, _WithOptions)):
+            if not isinstance(node, _WithOptions):
+                stages.append(node)
+            node = node._source
+        if type(node).ignore_errors is not Dataset.ignore_errors:
+            node = node.ignore_errors(log_warning)  # (a CsvDataset: its unreadable records)
+        self._stages, self._base, self._log_warning = stages[::-1], node, log_warning
+
+    def _cardinality(self) -> int:
+        return UNKNOWN_CARDINALITY  # (as TensorFlow's, whatever the steps)
+
+    def _elements(self):
+        for element in self._base._elements():
+            try:
+                for stage in self._stages:
+                    if isinstance(stage, _Map):
+                        element = stage._apply(element)
+                    elif not stage._keeps(element):
+                        break
+                else:
+                    yield element
+            except Exception as err:  # (TensorFlow's ignore_errors skips any error status)
+                if self._log_warning:
+                    import warnings
+
+                    warnings.warn(f"Dataset.ignore_errors: an element was skipped: "
+                                  f"{type(err).__name__}: {err}", stacklevel=2)
 
 
 class _TakeWhile(_Transform):

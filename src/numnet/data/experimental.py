@@ -110,29 +110,23 @@ def assert_cardinality(expected_cardinality):
 
 def ignore_errors(log_warning: bool = False):
     """For ``dataset.apply``: the dataset's ``ignore_errors()``, TensorFlow's older spelling.
-    A ``CsvDataset`` then leaves out the records it cannot read.
+    The elements for which a ``map`` or ``filter`` function raises are left out (and a
+    ``CsvDataset`` leaves out the records it cannot read).
 
     Args:
-        log_warning: accepted. Defaults to ``False``.
+        log_warning: True to warn with each error skipped. Defaults to ``False``.
 
-    Raises:
-        TypeError: (when applied) the dataset cannot skip its errors; only the CSV reader's
-            records can be skipped in numnet.
+    Returns:
+        A function of a dataset, for ``dataset.apply``.
 
     Example:
-        >>> ds = numnet.data.experimental.CsvDataset("data.csv", [[0], [0.0]])
+        >>> ds = numnet.data.Dataset.from_tensor_slices(["1", "x", "3"])
+        >>> ds = ds.map(numnet.strings.to_number)
         >>> ds = ds.apply(numnet.data.experimental.ignore_errors())
+        >>> [float(v) for v in ds.as_numpy_iterator()]
+        [1.0, 3.0]
     """
-    def apply(dataset):
-        if not hasattr(dataset, "ignore_errors"):
-            raise TypeError(f"ignore_errors: {type(dataset).__name__.lstrip('_')}Dataset cannot "
-                            "skip the elements that fail; numnet skips the records that "
-                            "tf.data.experimental.CsvDataset (or make_csv_dataset's "
-                            "ignore_errors=True) cannot read. Apply it to the CsvDataset, "
-                            "before map or batch.")
-        return dataset.ignore_errors(log_warning)
-
-    return apply
+    return lambda dataset: dataset.ignore_errors(log_warning)
 
 
 __all__ = ["AUTOTUNE", "INFINITE_CARDINALITY", "UNKNOWN_CARDINALITY", "AutoShardPolicy",
