@@ -111,3 +111,65 @@ def test_registered_function_initializer_round_trips_through_config():
     again = keras.layers.Dense.from_config(config)
     again.build((None, 2))
     np.testing.assert_array_equal(again.kernel.numpy(), np.full((2, 2), 7.0))
+
+
+# ----------------------------------------------------------------------------- lookup layers
+# Keras's lookup layers need TensorFlow; these numbers are Keras 3.15 on TensorFlow 2.21.
+
+
+def test_string_lookup_oov_indices_are_farmhash_buckets():
+    # StringLookup(vocabulary=['a', 'b'], num_oov_indices=3)(['a', 'zz', 'q', 'b', 'x'])
+    # -> [3, 1, 2, 4, 2]: tf.strings.to_hash_bucket_fast(['zz', 'q', 'x'], 3) = [1, 2, 2]
+    # (numnet gave [3, 0, 2, 4, 0] from CRC-32).
+    tokens = np.array(["a", "zz", "q", "b", "x"])
+    layer = keras.layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=3)
+    assert np.asarray(layer(tokens)).tolist() == [3, 1, 2, 4, 2]
+    # with mask_token='' the OOV indices start at 1
+    layer = keras.layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=3, mask_token="")
+    got = layer(np.array(["a", "zz", "", "b", "x", "hello"]))
+    assert np.asarray(got).tolist() == [4, 2, 0, 5, 3, 2]
+
+
+def test_string_lookup_salt_keys_siphash():
+    # salt=7 -> [3, 2, 0, 4, 0, 2]; salt=(1, 2) -> [3, 1, 0, 4, 1, 1], config salt [1, 2]
+    tokens = np.array(["a", "zz", "q", "b", "x", "hello"])
+    layer = keras.layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=3, salt=7)
+    assert np.asarray(layer(tokens)).tolist() == [3, 2, 0, 4, 0, 2]
+    layer = keras.layers.StringLookup(vocabulary=["a", "b"], num_oov_indices=3, salt=(1, 2))
+    assert np.asarray(layer(tokens)).tolist() == [3, 1, 0, 4, 1, 1]
+    assert layer.get_config()["salt"] == [1, 2]
+    again = keras.layers.StringLookup.from_config(layer.get_config())
+    assert np.asarray(again(tokens)).tolist() == [3, 1, 0, 4, 1, 1]
+
+
+def test_integer_lookup_farmhash_oov_method():
+    # IntegerLookup's docstring: vocabulary [10, 20, 30], num_oov_indices=4,
+    # oov_method="farmhash" on [100, 300, 700, 1100, 1700, 2000] -> [3, 3, 2, 2, 0, 1]
+    # (floormod gives [0, 0, 0, 0, 0, 0]); -5 -> 0, 20 -> 5.
+    ids = np.array([100, 300, 700, 1100, 1700, 2000, -5, 20])
+    floormod = keras.layers.IntegerLookup(vocabulary=[10, 20, 30], num_oov_indices=4)
+    assert np.asarray(floormod(ids[:6])).tolist() == [0, 0, 0, 0, 0, 0]
+    farm = keras.layers.IntegerLookup(vocabulary=[10, 20, 30], num_oov_indices=4,
+                                      oov_method="farmhash")
+    assert np.asarray(farm(ids)).tolist() == [3, 3, 2, 2, 0, 1, 0, 5]
+    masked = keras.layers.IntegerLookup(vocabulary=[10, 20, 30], num_oov_indices=4,
+                                        oov_method="farmhash", mask_token=0)
+    got = masked(np.array([100, 300, 0, 1100, 1700, 2000, -5, 20]))
+    assert np.asarray(got).tolist() == [4, 4, 0, 3, 1, 2, 1, 6]
+    salted = keras.layers.IntegerLookup(vocabulary=[10, 20, 30], num_oov_indices=4,
+                                        oov_method="farmhash", salt=5)
+    assert np.asarray(salted(ids)).tolist() == [3, 1, 0, 2, 2, 2, 2, 5]
+    config = salted.get_config()
+    assert (config["oov_method"], config["salt"]) == ("farmhash", [5, 5])
+
+
+def test_integer_lookup_salt_errors_as_keras():
+    # Keras: ValueError "`salt` can only be used when `oov_method='farmhash'`" and
+    # "The `salt` argument ... can only be a tuple of 2 integers, or a single integer".
+    with pytest.raises(ValueError, match="oov_method='farmhash'"):
+        keras.layers.IntegerLookup(vocabulary=[1], num_oov_indices=2, salt=5)
+    with pytest.raises(ValueError, match="tuple of 2 integers"):
+        keras.layers.IntegerLookup(vocabulary=[1], num_oov_indices=2, oov_method="farmhash",
+                                   salt="x")
+    with pytest.raises(ValueError, match="'floormod' or 'farmhash'"):
+        keras.layers.IntegerLookup(vocabulary=[1], oov_method="crc")

@@ -26,15 +26,40 @@ from __future__ import annotations
 
 import collections
 import os
-import zlib
 
 import numpy as np
 
 from .. import backend
 from ..autodiff.tensor import Tensor, string_tensor
 from .base import Layer
+from .hashing_functions import fingerprint64, siphash24
 
 _MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
+_MASK64 = (1 << 64) - 1
+
+
+def _salt_pair(salt, where: str):
+    """Keras's salt: an int s means [s, s]; a pair of ints is kept (as a list); None stays."""
+    if salt is None:
+        return None
+    if isinstance(salt, (tuple, list)) and len(salt) == 2 and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in salt):
+        return [int(v) for v in salt]
+    if isinstance(salt, (int, np.integer)) and not isinstance(salt, bool):
+        return [int(salt), int(salt)]
+    raise ValueError(f"{where}: expected a single integer or a tuple of 2 integers (the key "
+                     f"of the SipHash of OOV tokens), given {salt!r}.")
+
+
+def _hash_buckets(keys: list, n: int, salt) -> np.ndarray:
+    """TensorFlow's hash buckets of byte strings: FarmHash64 (``to_hash_bucket_fast``), or
+    SipHash-2-4 keyed by ``salt`` (``to_hash_bucket_strong``), modulo ``n``."""
+    if salt is None:
+        hashes = [fingerprint64(k) for k in keys]
+    else:
+        key = (salt[0] & _MASK64, salt[1] & _MASK64)
+        hashes = [siphash24(key, k) for k in keys]
+    return np.array([h % n for h in hashes], dtype=np.int64)
 
 
 def _host(inputs) -> np.ndarray:
@@ -530,6 +555,9 @@ class StringLookup(_IndexLookup):
             Defaults to False.
         sparse: must be False (Keras allows True only on TensorFlow).
         encoding: how bytes inputs are decoded. Defaults to "utf-8".
+        salt: with num_oov_indices > 1, an int or a pair of ints keying SipHash-2-4 (as
+            TensorFlow's ``to_hash_bucket_strong``) for the OOV index of a token; None (the
+            default) uses FarmHash64 (``to_hash_bucket_fast``), as Keras.
 
     Input: strings as a NumPy array (str or object dtype), a list, or a scalar.
 
@@ -553,9 +581,10 @@ class StringLookup(_IndexLookup):
     def __init__(self, max_tokens=None, num_oov_indices: int = 1, mask_token=None,
                  oov_token: str = "[UNK]", vocabulary=None, idf_weights=None,
                  invert: bool = False, output_mode: str = "int", pad_to_max_tokens: bool = False,
-                 sparse: bool = False, encoding: str = "utf-8", name=None, **kwargs):
+                 sparse: bool = False, encoding: str = "utf-8", name=None, salt=None,
+                 **kwargs):
         self.encoding = encoding
-        kwargs.pop("salt", None)
+        self.salt = _salt_pair(salt, "StringLookup(salt)")
         kwargs.pop("oov_method", None)
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
                          mask_token=mask_token, oov_token=oov_token, vocabulary=vocabulary,
@@ -588,15 +617,15 @@ class StringLookup(_IndexLookup):
         n = self.num_oov_indices
         if n <= 1:
             return np.zeros(tokens.shape, dtype=np.int64)
-        return np.array([zlib.crc32(t.encode(self.encoding)) % n for t in tokens.ravel()],
-                        dtype=np.int64).reshape(tokens.shape)
+        keys = [t.encode(self.encoding) for t in tokens.ravel()]
+        return _hash_buckets(keys, n, self.salt).reshape(tokens.shape)
 
     def _inverted(self, tokens: np.ndarray):
         # a string Tensor, as Keras's (TensorFlow's tf.string): .numpy() gives bytes
         return string_tensor(tokens)
 
     def get_config(self):
-        return {**super().get_config(), "oov_method": "floormod", "salt": None,
+        return {**super().get_config(), "oov_method": "floormod", "salt": self.salt,
                 "encoding": self.encoding}
 
 
@@ -607,8 +636,12 @@ class IntegerLookup(_IndexLookup):
     Args:
         max_tokens: the most indices in all (with mask and OOV indices). Defaults to None.
         num_oov_indices: indices for ids outside the vocabulary. Defaults to 1; with 0 an
-            unknown id raises ValueError; with more, an id's OOV index is ``id mod
-            num_oov_indices`` (Keras's oov_method="floormod").
+            unknown id raises ValueError; with more, ``oov_method`` picks an id's OOV index.
+        oov_method: "floormod" (the default: ``id mod num_oov_indices``) or "farmhash"
+            (FarmHash64 of the id's decimal string mod num_oov_indices, as TensorFlow's
+            ``to_hash_bucket_fast``: ids that share a remainder spread over the OOV indices).
+        salt: with oov_method="farmhash", an int or a pair of ints keying SipHash-2-4 (as
+            ``to_hash_bucket_strong``) in place of FarmHash64. Defaults to None.
         mask_token: an id meaning "padding": index 0 with output_mode="int", dropped from the
             encodings. Defaults to None. (Keras 2's ``mask_value`` is accepted for it.)
         oov_token: what ``invert=True`` gives for OOV indices. Defaults to -1. (Keras 2's
@@ -638,13 +671,14 @@ class IntegerLookup(_IndexLookup):
         if vocabulary_dtype != "int64":
             raise ValueError(f"IntegerLookup(vocabulary_dtype): only 'int64' is supported (as "
                              f"Keras), given {vocabulary_dtype!r}.")
-        if oov_method != "floormod":
-            raise ValueError(f"IntegerLookup(oov_method): numnet has 'floormod' only, given "
-                             f"{oov_method!r}.")
-        if salt is not None:
-            raise ValueError("IntegerLookup(salt): only used with oov_method='farmhash', "
-                             "which numnet does not have; leave salt=None.")
-        self.oov_method, self.salt = oov_method, salt
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"IntegerLookup(oov_method): expected 'floormod' or 'farmhash', "
+                             f"given {oov_method!r}.")
+        if salt is not None and oov_method != "farmhash":
+            raise ValueError(f"IntegerLookup(salt): a salt keys the hash of "
+                             f"oov_method='farmhash' only; given oov_method={oov_method!r}. "
+                             "Pass oov_method='farmhash', or leave salt=None.")
+        self.oov_method, self.salt = oov_method, _salt_pair(salt, "IntegerLookup(salt)")
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
                          mask_token=None if mask_token is None else int(mask_token),
                          oov_token=None if oov_token is None else int(oov_token),
@@ -667,7 +701,12 @@ class IntegerLookup(_IndexLookup):
 
     def _oov_bucket(self, tokens: np.ndarray) -> np.ndarray:
         n = self.num_oov_indices
-        return np.mod(tokens, n) if n > 1 else np.zeros(tokens.shape, dtype=np.int64)
+        if n <= 1:
+            return np.zeros(tokens.shape, dtype=np.int64)
+        if self.oov_method == "floormod":
+            return np.mod(tokens, n)
+        keys = [str(int(t)).encode() for t in tokens.ravel()]  # TensorFlow's as_string
+        return _hash_buckets(keys, n, self.salt).reshape(tokens.shape)
 
     def _inverted(self, tokens: np.ndarray):
         return _output(tokens.astype(np.int64))
