@@ -173,3 +173,70 @@ def test_integer_lookup_salt_errors_as_keras():
                                    salt="x")
     with pytest.raises(ValueError, match="'floormod' or 'farmhash'"):
         keras.layers.IntegerLookup(vocabulary=[1], oov_method="crc")
+
+
+# ----------------------------------------------------------------------------- augmentation
+
+
+def _data(batch=4):
+    rng = np.random.default_rng(0)
+    return {"images": rng.integers(0, 255, (batch, 8, 8, 3)).astype("uint8"),
+            "labels": np.eye(3, dtype="float32")[[0, 1, 2, 0][:batch]],
+            "segmentation_masks": rng.integers(0, 3, (batch, 8, 8, 1)).astype("uint8")}
+
+
+@pytest.mark.parametrize("make", [
+    lambda: keras.layers.RandomInvert(value_range=(0, 255), seed=3),
+    lambda: keras.layers.RandomErasing(value_range=(0, 255), seed=3),
+    lambda: keras.layers.RandomGaussianBlur(seed=3),
+    lambda: keras.layers.RandomColorJitter(value_range=(0, 255), brightness_factor=0.2,
+                                           seed=3),
+    lambda: keras.layers.RandomContrast(0.5, seed=3),
+])
+def test_colour_layers_take_keras_data_dicts(make):
+    # Keras 3.15's docstring examples (RandomInvert, RandomErasing, RandomGaussianBlur,
+    # RandomColorJitter) call the layer on {"images", "labels", "segmentation_masks"}: the
+    # result is a dict of the same keys, images augmented as alone, labels and masks unchanged
+    # (these layers' transform_labels / transform_segmentation_masks return them as given).
+    data = _data()
+    out = make()(data, training=True)
+    assert sorted(out) == sorted(data)
+    alone = make()(data["images"], training=True)
+    np.testing.assert_allclose(np.asarray(out["images"]), np.asarray(alone), rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(out["labels"]), data["labels"])
+    np.testing.assert_array_equal(np.asarray(out["segmentation_masks"]),
+                                  data["segmentation_masks"])
+    inference = make()(data, training=False)
+    np.testing.assert_array_equal(np.asarray(inference["images"]), data["images"])
+
+
+def test_bounding_box_format_is_an_argument_of_every_image_augmentation():
+    # Keras 3.15: BaseImagePreprocessingLayer(bounding_box_format=None) for all of them; the
+    # config holds it only when set. AugMix(bounding_box_format="xyxy") etc. were TypeErrors.
+    for cls in (keras.layers.AugMix, keras.layers.RandAugment, keras.layers.RandomShear,
+                keras.layers.RandomPerspective, keras.layers.RandomInvert):
+        layer = cls(bounding_box_format="xyxy")
+        assert layer.get_config()["bounding_box_format"] == "xyxy"
+        assert "bounding_box_format" not in cls().get_config()
+        assert cls.from_config(layer.get_config()).bounding_box_format == "xyxy"
+
+
+def test_data_dict_errors_name_the_fix():
+    boxes = {"boxes": np.zeros((4, 1, 4), "float32"), "labels": np.zeros((4, 1), "int32")}
+    # Keras: ValueError "You passed an input with a 'bounding_boxes' key, but you didn't
+    # specify a bounding box format ... e.g. `bounding_box_format='xyxy'`".
+    with pytest.raises(ValueError, match="bounding_box_format='xyxy'"):
+        keras.layers.RandomInvert()({**_data(), "bounding_boxes": boxes})
+    # Colour layers pass boxes unchanged, as Keras's.
+    out = keras.layers.RandomInvert(bounding_box_format="xyxy")(
+        {**_data(), "bounding_boxes": boxes})
+    assert out["bounding_boxes"] is boxes
+    # Layers that move pixels move only images in numnet: a clear refusal, not a wrong mask.
+    with pytest.raises(NotImplementedError, match="segmentation_masks"):
+        keras.layers.RandomShear(x_factor=0.2)(_data(), training=True)
+    with pytest.raises(ValueError, match="'images'"):
+        keras.layers.RandomInvert()({"pictures": _data()["images"]})
+    # A dict of images and labels alone goes through any of them.
+    out = keras.layers.RandomFlip(seed=1)({"images": _data()["images"],
+                                           "labels": _data()["labels"]}, training=True)
+    assert np.asarray(out["images"]).shape == (4, 8, 8, 3)

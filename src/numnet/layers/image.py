@@ -485,13 +485,50 @@ class CenterCrop(Layer):
 class _RandomImageLayer(Layer):
     """What the augmentation layers share: active only when called with training=True (the
     identity in inference, as Keras), random numbers from ``seed`` (numnet's generator when
-    None), one draw per image, images of 4 axes or one image of 3."""
+    None), one draw per image, images of 4 axes or one image of 3.
 
-    def __init__(self, seed: int | None = None, data_format=None, **kwargs):
+    As Keras's, each also takes a dict ``{"images": ..., "labels": ..., "segmentation_masks":
+    ..., "bounding_boxes": ...}`` (only "images" required) and returns the dict with the images
+    augmented. Labels pass unchanged. A layer that changes colours only (``_keeps_geometry``)
+    passes masks and boxes unchanged, as Keras's; one that moves pixels raises
+    NotImplementedError for them, since numnet moves only the images."""
+
+    _keeps_geometry = False
+    _DATA_KEYS = ("images", "labels", "segmentation_masks", "bounding_boxes")
+
+    def __init__(self, seed: int | None = None, data_format=None, bounding_box_format=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
         self._rng = None
         self.data_format = channels_last(data_format, f"{type(self).__name__}(data_format)")
+        self.bounding_box_format = bounding_box_format
+
+    def __call__(self, inputs, *args, **kwargs):
+        if isinstance(inputs, dict) and not getattr(self, "_takes_structures", False):
+            return self._call_on_dict(inputs, *args, **kwargs)
+        return super().__call__(inputs, *args, **kwargs)
+
+    def _call_on_dict(self, data: dict, *args, **kwargs) -> dict:
+        where = f"{self.name} ({type(self).__name__})"
+        unknown = sorted(set(data) - set(self._DATA_KEYS))
+        if "images" not in data or unknown:
+            raise ValueError(f"{where}: a dict input holds 'images' and optionally 'labels', "
+                             f"'segmentation_masks', 'bounding_boxes'; given keys "
+                             f"{sorted(data, key=str)}.")
+        if "bounding_boxes" in data and not self.bounding_box_format:
+            raise ValueError(f"{where}: the input has 'bounding_boxes' but the layer has no "
+                             "bounding_box_format; pass one, e.g. "
+                             f"{type(self).__name__}(..., bounding_box_format='xyxy').")
+        moved = [k for k in ("segmentation_masks", "bounding_boxes") if k in data]
+        if moved and not self._keeps_geometry:
+            raise NotImplementedError(
+                f"{where}: this layer moves pixels, and numnet moves only the images, not "
+                f"{' or '.join(repr(k) for k in moved)} with them (Keras does). Augment the "
+                "images alone, or use a layer that changes colours only.")
+        out = dict(data)
+        out["images"] = super().__call__(data["images"], *args, **kwargs)
+        return out
 
     def _generator(self):
         if self.seed is None:
@@ -518,7 +555,10 @@ class _RandomImageLayer(Layer):
         raise NotImplementedError
 
     def get_config(self):
-        return {**super().get_config(), "seed": self.seed, "data_format": self.data_format}
+        config = {**super().get_config(), "seed": self.seed, "data_format": self.data_format}
+        if self.bounding_box_format is not None:
+            config["bounding_box_format"] = self.bounding_box_format
+        return config
 
 
 class RandomCrop(_RandomImageLayer):
@@ -587,6 +627,8 @@ class RandomBrightness(_RandomImageLayer):
         >>> brighter(np.array([0.1, 0.7]).reshape(1, 1, 2, 1), training=True).numpy().ravel()
         array([0.6, 1. ], dtype=float32)
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None,
                  data_format=None, **kwargs):
@@ -814,6 +856,8 @@ class RandomContrast(_RandomImageLayer):
         >>> same(np.array([-1.0, 0.5, 2.0]).reshape(1, 1, 3, 1), training=True).numpy().ravel()
         array([0. , 0.5, 1. ], dtype=float32)
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, factor, value_range=(0, 255), seed: int | None = None,
                  data_format=None, **kwargs):

@@ -208,6 +208,8 @@ class RandomGrayscale(_RandomImageLayer):
         array([[[[76.22, 76.22, 76.22]]]], dtype=float32)
     """
 
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
+
     def __init__(self, factor: float = 0.5, data_format=None, seed: int | None = None,
                  **kwargs):
         super().__init__(seed, data_format, **kwargs)
@@ -249,6 +251,8 @@ class RandomInvert(_RandomImageLayer):
         array([0.75], dtype=float32)
     """
 
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
+
     def __init__(self, factor=1.0, value_range=(0, 255), seed: int | None = None,
                  data_format=None, **kwargs):
         super().__init__(seed, data_format, **kwargs)
@@ -289,6 +293,8 @@ class RandomErasing(_RandomImageLayer):
         >>> int((erase(np.ones((1, 8, 8, 1)), training=True).numpy() == 0).sum())
         16
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, factor=1.0, scale=(0.02, 0.33), fill_value=None, value_range=(0, 255),
                  seed: int | None = None, data_format=None, **kwargs):
@@ -357,6 +363,8 @@ class Solarization(_RandomImageLayer):
         array([ 0.25, 55.  ], dtype=float32)
     """
 
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
+
     def __init__(self, addition_factor=0.0, threshold_factor=0.0, value_range=(0, 255),
                  seed: int | None = None, data_format=None, **kwargs):
         super().__init__(seed, data_format, **kwargs)
@@ -400,6 +408,8 @@ class AutoContrast(_RandomImageLayer):
         >>> contrast(np.array([[[[0.2], [0.4], [0.6]]]])).numpy().ravel()
         array([0. , 0.5, 1. ], dtype=float32)
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, value_range=(0, 255), data_format=None, **kwargs):
         super().__init__(None, data_format, **kwargs)

@@ -309,6 +309,8 @@ class RandomColorJitter(_RandomImageLayer):
         array([0.6, 0.7, 1. ], dtype=float32)
     """
 
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
+
     def __init__(self, value_range=(0, 255), brightness_factor=None, contrast_factor=None,
                  saturation_factor=None, hue_factor=None, seed=None, data_format=None,
                  **kwargs):
@@ -573,6 +575,8 @@ class ContrastLimitedAdaptiveHistogramEqualization(_RandomImageLayer):
         >>> clahe(np.array([[[[10.0], [20.0], [30.0], [40.0]]]])).numpy().ravel()
         array([ 63.75, 127.5 , 191.25, 255.  ], dtype=float32)
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, value_range=(0, 255), clip_limit=4.0, tile_grid_size=(8, 8),
                  data_format=None, **kwargs):

@@ -57,6 +57,8 @@ class RandomColorDegeneration(_RandomImageLayer):
         array([[[[76.22, 76.22, 76.22]]]], dtype=float32)
     """
 
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
+
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed: int | None = None,
                  **kwargs):
         super().__init__(seed, data_format, **kwargs)
@@ -91,6 +93,8 @@ class RandomPosterization(_RandomImageLayer):
         >>> layer(np.array([[[[200.0, 63.0, 130.0]]]]), training=True).numpy()
         array([[[[192.,   0., 128.]]]], dtype=float32)
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed: int | None = None,
                  **kwargs):
@@ -131,6 +135,8 @@ class RandomSharpness(_RandomImageLayer):
         >>> layer(np.full((1, 3, 3, 1), 100.0), training=True).numpy().ravel()[:3]
         array([100., 100., 100.], dtype=float32)
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed: int | None = None,
                  **kwargs):
@@ -212,6 +218,8 @@ class RandomSaturation(_RandomImageLayer):
         array([[[[200., 100.,  50.]]]], dtype=float32)
     """
 
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
+
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed: int | None = None,
                  **kwargs):
         super().__init__(seed, data_format, **kwargs)
@@ -247,6 +255,8 @@ class RandomHue(_RandomImageLayer):
         >>> layer(np.ones((2, 4, 4, 3)) * 100, training=True).shape
         (2, 4, 4, 3)
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed: int | None = None,
                  **kwargs):
@@ -289,6 +299,8 @@ class Equalization(_RandomImageLayer):
         >>> layer(np.array([[[[10.0], [20.0], [30.0], [40.0]]]]), training=True).numpy().ravel()
         array([  0.,  85., 170., 255.], dtype=float32)
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, value_range=(0, 255), bins: int = 256, data_format=None, **kwargs):
         super().__init__(None, data_format, **kwargs)
@@ -359,6 +371,8 @@ class RandomGaussianBlur(_RandomImageLayer):
         >>> float(blur(np.full((1, 3, 3, 1), 90.0), training=True).numpy()[0, 1, 1, 0].round(2))
         90.0
     """
+
+    _keeps_geometry = True  # masks and boxes pass unchanged, as Keras's
 
     def __init__(self, factor=1.0, kernel_size=3, sigma=1.0, value_range=(0, 255),
                  data_format=None, seed: int | None = None, **kwargs):
