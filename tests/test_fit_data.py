@@ -563,3 +563,44 @@ def test_a_pandas_series_is_a_column_as_in_keras():
 
     assert Shapes().predict(dict(frame), batch_size=8, verbose=0).shape == (len(X), 4)
     assert Shapes.seen[-1][1:] == (1,)
+
+
+class Graphs(numnet.utils.PyDataset):
+    """Batch i: one disjoint graph of 5 + i atoms owned by 2 molecules, one target a molecule:
+    the inputs' rows are atoms and the targets' rows molecules."""
+
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, i):
+        r = np.random.default_rng(i)
+        atoms = r.normal(size=(5 + i, 2)).astype("float32")
+        owner = np.sort(np.r_[0, 1, r.integers(0, 2, size=3 + i)]).astype("int32")
+        return (atoms, owner), np.array([[1.0], [0.0]], "float32")
+
+
+def test_a_streamed_batch_goes_to_the_model_as_it_is():
+    """As Keras, a PyDataset's batch is not checked for one number of rows across its inputs
+    and targets (a batch of graphs: atoms, their owners, one target per molecule)."""
+    atoms = numnet.Input((2,), name="atoms")
+    owner = numnet.Input((), dtype="int32", name="owner")
+    pooled = layers.Lambda(lambda t: numnet.ops.segment_sum(t[0], t[1], num_segments=2))(
+        [atoms, owner])
+    out = layers.Dense(1, kernel_initializer="ones", bias_initializer="zeros")(pooled)
+    model = numnet.Model([atoms, owner], out)
+    model.compile(numnet.optimizers.SGD(0.01), "mse")
+    history = model.fit(Graphs(), epochs=2, shuffle=False, verbose=0)
+    # the same SGD steps by hand; an epoch's loss weighs each batch by its first input's rows
+    w, b, data = np.ones((2, 1)), np.zeros(1), Graphs()
+    for epoch in range(2):
+        total = rows = 0.0
+        for i in range(len(data)):
+            (a, o), y = data[i]
+            pooled_rows = np.zeros((2, 2))
+            np.add.at(pooled_rows, o, a.astype(np.float64))
+            error = pooled_rows @ w + b - y
+            total, rows = total + np.mean(error ** 2) * len(a), rows + len(a)
+            w, b = w - 0.01 * pooled_rows.T @ error, b - 0.01 * error.sum(axis=0)
+        assert history.history["loss"][epoch] == pytest.approx(total / rows, rel=1e-5)
+    np.testing.assert_allclose(model.get_weights()[0], w, rtol=1e-5)
+    assert model.predict(Graphs(), verbose=0).shape == (6, 1)

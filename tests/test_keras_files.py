@@ -183,8 +183,8 @@ def test_compile_settings_numnet_lacks_load_uncompiled_with_a_warning(tmp_path):
     def unknown(config):
         config["compile_config"]["optimizer"]["class_name"] = "NoSuchOptimizer"
 
-    def weights(config):
-        config["compile_config"]["loss_weights"] = [2.0]
+    def weights(config):  # (one weight, [2.0], is the one output's: compiled with it)
+        config["compile_config"]["loss_weights"] = [2.0, 1.0]
 
     def metric(config):
         config["compile_config"]["metrics"] = ["no_such_metric"]

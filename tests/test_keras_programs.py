@@ -3622,13 +3622,6 @@ FAILS = {
                               "load_model(safe_mode=False) to run, and numnet never writes or "
                               "runs code from a file (its registered functions are written and "
                               "read by name, as Keras's: tests/test_keras_lambda_files.py)",
-    "mpnn_molecular_graphs": "a PyDataset batch whose inputs have different row counts (160 "
-                             "atoms, 480 bonds, 16 targets: one disjoint graph per batch) is "
-                             "refused by predict ('every input must have the same number of "
-                             "samples') and by fit / evaluate ('x and y must have the same "
-                             "number of samples'), where Keras hands each batch to the model "
-                             "as it is (models/functional.py _input_arrays, models/feeding.py "
-                             "_graph_data)",
 }
 
 

@@ -339,10 +339,13 @@ def on_fit(model, x, y) -> None:
     out_act = stack[-1][1] if stack else None
     # x as the model takes it (a list of arrays for several inputs), for the predict probe;
     # the scaling rule looks at the features of the inputs that are not token ids, flattened.
-    inputs = [np.asarray(a) for a in x] if type(x) is list else [np.asarray(x)]
-    x = inputs if type(x) is list else inputs[0]
+    several = type(x) in (list, tuple)
+    inputs = [np.asarray(a) for a in x] if several else [np.asarray(x)]
+    x = inputs if several else inputs[0]
     tokens = _token_id_inputs(model, inputs)
-    scaled = [a[:2048].reshape(min(len(a), 2048), -1) for i, a in enumerate(inputs)
+    # (a streamed batch's inputs may have rows of their own: the first rows of each)
+    rows = min([len(a) for a in inputs if a.ndim] + [2048])
+    scaled = [a[:rows].reshape(rows, -1) for i, a in enumerate(inputs)
               if i not in tokens and a.ndim]
     sample_x = np.concatenate(scaled, axis=1) if scaled else np.zeros((0, 0))
     if sample_x.size and sample_x.dtype.kind in "biuf":

@@ -118,11 +118,13 @@ def typed_input(value, dtype: str, where: str, name: str = "x") -> np.ndarray:
     return prepare_x(value, where, name)
 
 
-def prepare_y(y, n: int, where: str, name: str = "y") -> np.ndarray:
+def prepare_y(y, n: int | None, where: str, name: str = "y") -> np.ndarray:
+    """Targets checked: an array of numbers, ``n`` rows (any number where ``n`` is None: a
+    streamed batch whose inputs have rows of their own)."""
     array = to_array(series_as_column(y), name, where)
     if array.ndim == 0:
         raise ValueError(f"{where}({name}): expected an array of targets, given a scalar {y!r}.")
-    if len(array) != n:
+    if n is not None and len(array) != n:
         raise ValueError(
             f"{where}: x and {name} must have the same number of samples; x has {n}, "
             f"{name} has {len(array)}."

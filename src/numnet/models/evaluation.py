@@ -40,7 +40,7 @@ class Evaluation:
         loss_total, seen, step = _loss_total(), 0, 0
         for xb, yb, swb in it.epoch(None):
             hooks.begin(step)
-            count = len(yb)
+            count = len(xb) if type(xb) is np.ndarray else steps.batch_rows(xb)
             loss_total = _add_loss(loss_total, self._test_step(xb, yb, swb), count)
             seen += count
             if hooks.wants_end:
@@ -191,7 +191,7 @@ class Evaluation:
                 out = self._forward(Tensor(backend.to_device(x)), False)
             if not isinstance(out, Tensor):  # a structure a subclassed call returned
                 return _to_host(out)
-            return np.array(backend.to_numpy(out.value))
+            return self._keyed(np.array(backend.to_numpy(out.value)))
         cbs = _callback_list(callbacks, "predict")
         it, _, _ = self._data(x, None, None, batch_size, "predict", steps=steps, targets=False)
         if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
@@ -229,7 +229,13 @@ class Evaluation:
             return arrays
         if not isinstance(outputs[0], np.ndarray):  # a subclassed call's tuple, list or dict
             return _concatenate(outputs)
-        return np.concatenate(outputs, axis=0)
+        return self._keyed(np.concatenate(outputs, axis=0))
+
+    def _keyed(self, array):
+        """predict's array as the model's output structure: ``{key: array}`` for a model
+        whose one output was given as a dict of one."""
+        key = self.__dict__.get("_output_key")
+        return array if key is None else {key: array}
 
     def _predict_steps(self, x, batch_size, steps_count):
         """predict through predict_step (models/steps.py): outputs of any structure."""

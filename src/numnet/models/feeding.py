@@ -21,6 +21,8 @@ class Feeding:
         x = self._column(self._chain_x(x, where))
         if self.built and not self._subclassed():
             x = data.adjust_input_rank(x, self._checked_input_shape())
+        y = self._one_output_target(y, len(x), where, "y")
+        sample_weight = self._one_output_target(sample_weight, len(x), where, "sample_weight")
         y = data.prepare_y(y, len(x), where)
         sample_weight = data.prepare_weights(sample_weight, len(x), where, temporal=True)
         if self.built:
@@ -37,14 +39,39 @@ class Feeding:
             y = y.astype(backend.floatx())
         return x, y, sample_weight
 
+    def _one_output_target(self, value, n: int, where: str, argument: str):
+        """Targets (or sample weights) of a model of one output as Keras also takes them: a
+        list or tuple of one array, or (a functional model) a dict of one keyed by the output's
+        name. A list of ``n`` labels stays as it is."""
+        if value is None:
+            return None
+        if type(value) in (list, tuple) and len(value) == 1 and (
+                n != 1 or not isinstance(value[0], (list, tuple))) and (
+                hasattr(value[0], "shape") or isinstance(value[0], (list, tuple))) and (
+                (n is None and hasattr(value[0], "shape") and len(value[0].shape) > 0)
+                or (hasattr(value[0], "__len__") and len(value[0]) == n)):
+            return value[0]
+        if isinstance(value, dict) and len(value) == 1:
+            names = self._one_output_names()
+            key = next(iter(value))
+            if key not in names:
+                raise ValueError(
+                    f"{where}({argument}): a dict is keyed by the model's output names "
+                    f"({names or 'a Sequential or subclassed model has none'}), given keys "
+                    f"{list(value)}; pass the array itself for a model of one output.")
+            return value[key]
+        return value
+
     def _prepare_targets(self, y, sample_weight, n: int, where: str):
         """y and sample_weight checked for ``n`` samples (a model of several inputs or
         outputs)."""
         if self._heads is not None:
             return (self._heads.targets(y, n, where),
                     self._heads.sample_weights(sample_weight, n, where))
+        y = self._one_output_target(y, n, where, "y")
+        sample_weight = self._one_output_target(sample_weight, n, where, "sample_weight")
         y = data.prepare_y(y, n, where)
-        sample_weight = data.prepare_weights(sample_weight, n, where, temporal=True)
+        sample_weight = data.prepare_weights(sample_weight, len(y), where, temporal=True)
         losses.validate_targets(self._loss_obj, y, (None,) + tuple(self.output_shape[1:]))
         data.check_temporal_weights(sample_weight, self.output_shape, where)
         if losses.kind_of(self._loss_obj) != "sparse" and y.dtype.kind != "f":
@@ -204,13 +231,17 @@ class Feeding:
                                                                                   where)
 
             def convert(xb, yb, swb):
-                xs = self._input_arrays(xb, where)
+                # as Keras, a streamed batch goes to the model as it is: its inputs (and its
+                # targets, for one output) need not have one number of rows (a batch of
+                # graphs: the atoms of all its molecules, their bonds, one target a molecule)
+                xs = self._input_arrays(xb, where, same_rows=False)
                 if not targets:
                     return xs, None, None
                 if yb is None:
                     raise ValueError(f"{where}(x): a batch without targets; each batch must be "
                                      "(x, y) or (x, y, sample_weight).")
-                yb, swb = self._prepare_targets(yb, swb, len(xs[0]), where)
+                yb, swb = self._prepare_targets(
+                    yb, swb, len(xs[0]) if self._heads is not None else None, where)
                 if lookup is not None:
                     weights = data.weights_from_lookup(lookup, yb, where)
                     swb = data.times_class_weights(swb, weights)
@@ -350,7 +381,7 @@ class Feeding:
             if yb is None:
                 raise ValueError(f"{where}(x): a batch without targets; each batch must be "
                                  "(x, y) or (x, y, sample_weight).")
-            yb = adapters.as_array(yb)
+            yb = adapters.as_array(self._one_output_target(yb, len(xb), where, "y"))
             if yb.dtype.kind == "f" or not sparse:
                 yb = yb.astype(floatx, copy=False)
             if len(yb) != len(xb):

@@ -114,6 +114,13 @@ def keras_layer_order(n_inputs: int, calls: list, outputs: list, input_layers: l
     return [layers[key] for key in sorted(op_depth, key=lambda k: (-op_depth[k], index[k]))]
 
 
+def _unkeyed(layer, out: dict):
+    """A nested model's output inside a graph: the tensor of a model whose one output is a
+    dict of one (its calls give ``{key: tensor}``, as Keras's), as the graph recorded it."""
+    key = layer.__dict__.get("_output_key")
+    return out[key] if key is not None and len(out) == 1 and key in out else out
+
+
 class Functional:
     """The graph of a model built from ``Model(inputs, outputs)``: its construction, its symbolic
     inputs and outputs, and running it on values (masks included)."""
@@ -130,6 +137,10 @@ class Functional:
         return order
 
     def _init_functional(self, inputs, outputs):
+        # one output given as a dict of one: calls and predict give {key: output}, and the
+        # key names it for compile's losses and for targets (as Keras's)
+        self._output_key = next(iter(outputs)) if isinstance(outputs, dict) and \
+            len(outputs) == 1 else None
         if isinstance(outputs, (list, tuple, dict)) and len(outputs) > 1:
             self._init_graph(inputs, outputs)
             return
@@ -259,6 +270,8 @@ class Functional:
         for layer in self._layers:
             y = layer(x, training=training) if mask is None else layer(x, training=training,
                                                                          mask=mask)
+            if type(y) is dict:
+                y = _unkeyed(layer, y)
             mask = layer._next_mask(x, mask)
             x = y
         self._output_mask = mask
@@ -273,8 +286,9 @@ class Functional:
             if merged.__class__ is CallSpec:
                 values.append(merged.run(layer, [values[i] for i in parents], training))
                 continue
-            values.append(layer([values[i] for i in parents] if merged else values[parents[0]],
-                                training=training))
+            out = layer([values[i] for i in parents] if merged else values[parents[0]],
+                        training=training)
+            values.append(_unkeyed(layer, out) if type(out) is dict else out)
         if self._output_names is not None:
             return [values[i] for i in self._output_slots]
         return values[self._output_slot]
@@ -297,8 +311,9 @@ class Functional:
             else:
                 x = values[parents[0]]
                 mask = given = masks[parents[0]]
-            values.append(layer(x, training=training) if given is None
-                          else layer(x, training=training, mask=given))
+            out = layer(x, training=training) if given is None \
+                else layer(x, training=training, mask=given)
+            values.append(_unkeyed(layer, out) if type(out) is dict else out)
             masks.append(layer._next_mask(x, mask if merged else given))
         if self._output_names is not None:  # the masks of several outputs are not applied
             return [values[i] for i in self._output_slots]
@@ -368,16 +383,16 @@ class Functional:
                 "model.inputs, or a dict keyed by input name.")
         return [x]
 
-    def _input_arrays(self, x, where: str) -> list[np.ndarray]:
-        """The arrays of a model of several inputs, each checked as a model's x is, and of one
-        number of samples."""
+    def _input_arrays(self, x, where: str, same_rows: bool = True) -> list[np.ndarray]:
+        """The arrays of a model of several inputs, each checked as a model's x is, and (with
+        ``same_rows``: arrays, which are batched together) of one number of samples."""
         arrays = []
         for name, layer, value in zip(self._input_names, self._input_layers,
                                       self._input_list(x, where), strict=True):
             array = _input_array(value, layer, where, f"x[{name!r}]")
             _check_input(array, layer, name, self.name, where, "x")
             arrays.append(array)
-        if len({len(a) for a in arrays}) > 1:
+        if same_rows and len({len(a) for a in arrays}) > 1:
             counts = ", ".join(f"{name!r}: {len(a)}"
                                for name, a in zip(self._input_names, arrays, strict=True))
             raise ValueError(

@@ -29,7 +29,7 @@ from ..layers.base import _context as _layer_context
 from . import data
 from .evaluation import Evaluation
 from .feeding import Feeding
-from .functional import Functional
+from .functional import Functional, _unkeyed
 from .own_step import OwnStep
 from .steps import KerasSteps
 from .trainer import Trainer
@@ -282,11 +282,19 @@ class Model(Trainer, Evaluation, Feeding, OwnStep, Functional, KerasSteps, Layer
             return self._run_masked(x, training)
         for layer in self._layers:
             x = layer(x, training=training)
+            if type(x) is dict:
+                x = _unkeyed(layer, x)
         return x
 
     def __call__(self, *args, **kwargs):
         if self._subclassed():
             return Layer.__call__(self, *args, **kwargs)
+        key = self.__dict__.get("_output_key")
+        if key is not None:  # Model(inputs, {key: output}): the output as a dict of one
+            return {key: self._call_unkeyed(*args, **kwargs)}
+        return self._call_unkeyed(*args, **kwargs)
+
+    def _call_unkeyed(self, *args, **kwargs):
         if not args:
             args = (kwargs.pop("inputs"),)
         inputs, training = args[0], kwargs.pop("training", None)

@@ -25,6 +25,56 @@ from .logs import _add_loss, _BatchHooks, _LazyLogs, _loss_total
 from .steps import KerasSteps
 
 
+def _one_output_weight(loss_weights) -> float:
+    """compile's loss_weights for a model of one output: a number, or a list or dict of one
+    (Keras multiplies the loss, and the reported loss, by it)."""
+    value = loss_weights
+    if isinstance(value, (list, tuple, dict)):
+        if len(value) != 1:
+            raise ValueError(f"compile(loss_weights): the model has one output, given "
+                             f"{len(value)} weights {loss_weights!r}; pass one number.")
+        value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+    if value is None:
+        return 1.0
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"compile(loss_weights): expected a number (or a list or dict of one "
+                        f"for a model of one output), given {loss_weights!r}.")
+    return float(value)
+
+
+def _flat_metrics(metrics) -> list:
+    """compile's metrics for a model of one output as a flat list: Keras also takes a dict
+    by output name or a list of lists, and flattens them."""
+    if metrics is None:
+        return []
+    if isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
+        return [metrics]
+    if isinstance(metrics, dict):
+        metrics = list(metrics.values())
+    return [m for value in metrics for m in (
+        value if isinstance(value, (list, tuple)) else [value])]
+
+
+class _WeightedLoss:
+    """A compiled loss times compile's loss_weights (a model of one output): the reduced loss,
+    and the loss fit reports, are ``weight * loss``, as Keras's compiled loss."""
+
+    def __init__(self, loss, weight: float):
+        self.loss, self.weight = loss, weight
+
+    def __getattr__(self, name):  # name, reduction, fn (the loss's kind) ...
+        loss = self.__dict__.get("loss")
+        if loss is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(loss, name)
+
+    def reduced(self, y_true, y_pred, sample_weight=None):
+        return self.loss.reduced(y_true, y_pred, sample_weight) * self.weight
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        return self.loss(y_true, y_pred, sample_weight) * self.weight
+
+
 class Trainer:
     """compile and fit: the optimizer, loss and metrics a model trains with, and the loop over
     epochs, batches and callbacks."""
@@ -40,10 +90,13 @@ class Trainer:
                 Defaults to 'rmsprop', as in Keras.
             loss: a loss name ('mse', 'binary_crossentropy', 'sparse_categorical_crossentropy',
                 ...), a Loss object, a function ``f(y_true, y_pred)``, or for a model of several
-                outputs a list or dict of them (by output name). Defaults to None (a model whose
-                ``train_step`` or ``add_loss`` gives the loss).
-            loss_weights: with several outputs, the weight of each output's loss in the total, as a
-                list or a dict. Defaults to None (all 1).
+                outputs a list or dict of them (by output name). A model of one output also
+                takes a list of one, and a functional model a dict of one keyed by its output's
+                name. Defaults to None (a model whose ``train_step`` or ``add_loss`` gives the
+                loss).
+            loss_weights: the weight of each output's loss in the total, as a list or a dict;
+                for a model of one output a number (or a list or dict of one) that multiplies
+                its loss, the reported loss included. Defaults to None (all 1).
             metrics: metric names ('accuracy', 'mae', ...), Metric objects or functions, or per
                 output a list or dict of them. 'accuracy' resolves to binary, categorical or sparse
                 categorical accuracy from the loss and the shapes, as in Keras. Defaults to None.
@@ -87,15 +140,13 @@ class Trainer:
             self._compile_heads(optimizer_obj, loss, loss_weights, metrics, weighted_metrics,
                                 run_eagerly, jit_compile)
             return
+        loss = self._one_output_loss(loss)
+        weight = _one_output_weight(loss_weights)
         loss_obj = None if loss is None else losses.loss_object(loss)
-        if metrics is None:
-            metrics = []
-        elif isinstance(metrics, (str, metrics_module.Metric)) or callable(metrics):
-            metrics = [metrics]
-        elif isinstance(metrics, dict):
-            metrics = [m for value in metrics.values() for m in (
-                value if isinstance(value, (list, tuple)) else [value])]
-        specs = list(metrics) + list(weighted_metrics or [])
+        if loss_obj is not None and weight != 1.0:
+            loss_obj = _WeightedLoss(loss_obj, weight)
+        metrics = _flat_metrics(metrics)
+        specs = list(metrics) + _flat_metrics(weighted_metrics)
         for spec in specs:  # names are checked now, 'accuracy' resolved at fit
             if not (isinstance(spec, str) and spec.lower() in ("accuracy", "acc")):
                 metrics_module.validate(spec)
@@ -104,6 +155,7 @@ class Trainer:
                              f"{jit_compile!r}.")
         # Assigned only once everything is valid: a failed compile leaves the model as it was.
         self.optimizer, self.loss, self._loss_obj = optimizer_obj, loss, loss_obj
+        self._loss_weight = weight
         # jit_compile False or run_eagerly True: every step through the tape (no stack_step)
         self.jit_compile, self.run_eagerly = jit_compile, bool(run_eagerly)
         self._metric_specs = specs
@@ -113,6 +165,36 @@ class Trainer:
         self.compiled, self._data_seen_since_compile = True, False
         for observe in Trainer.compile_observers:
             observe(self)
+
+    def _one_output_loss(self, loss):
+        """compile's loss for a model of one output: Keras also takes it as a list of one, or
+        (a functional model) a dict of one keyed by the output's name."""
+        if isinstance(loss, (list, tuple)):
+            if len(loss) != 1:
+                raise ValueError(
+                    f"compile(loss): the model has one output, given a list of {len(loss)} "
+                    "losses; pass one loss (or a list of one).")
+            return loss[0]
+        if isinstance(loss, dict) and "class_name" not in loss:  # (not a serialized loss)
+            names = self._one_output_names()
+            if len(loss) != 1 or next(iter(loss)) not in names:
+                raise ValueError(
+                    f"compile(loss): a dict of losses is keyed by the model's output names "
+                    f"({names or 'a Sequential or subclassed model has none'}), given keys "
+                    f"{list(loss)}; pass the loss itself for a model of one output.")
+            return next(iter(loss.values()))
+        return loss
+
+    def _one_output_names(self) -> list:
+        """The keys a dict of losses or targets may use for a model of one output: the key of
+        a functional model's output dict, else its output layer's name."""
+        key = self.__dict__.get("_output_key")
+        if key is not None:
+            return [key]
+        try:
+            return list(self.output_names)
+        except AttributeError:
+            return []
 
     def _compile_heads(self, optimizer, loss, loss_weights, metrics, weighted_metrics,
                        run_eagerly, jit_compile):
@@ -484,8 +566,11 @@ class Trainer:
                 if end:
                     hooks.end(step, lambda logs=last_logs: dict(logs))
             else:
-                loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), len(yb))
-                seen += len(yb)
+                # (rows of x, as Keras weighs a batch's loss: a streamed batch's targets may
+                # have rows of their own)
+                count = len(xb) if type(xb) is np.ndarray else steps.batch_rows(xb)
+                loss_total = _add_loss(loss_total, self._train_step(xb, yb, swb), count)
+                seen += count
                 if end:
                     now = (loss_total, seen)
                     hooks.end(step, lambda r=now: _LazyLogs(lambda: self._results(*r), r))

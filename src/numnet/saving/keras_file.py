@@ -160,6 +160,15 @@ def _default_quantization(value) -> bool:
             and inner.get("output_dtype", "int8") == "int8" and inner.get("axis") is None)
 
 
+def _one_number(value) -> bool:
+    """A loss weight of a model of one output: a number, or a list or dict of one."""
+    if isinstance(value, (list, dict)):
+        if len(value) != 1:
+            return False
+        value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _same(value, allowed) -> bool:
     return allowed is ANY or any(type(value) is type(v) and value == v for v in allowed)
 
@@ -659,7 +668,8 @@ class Translator:
         if unknown:
             raise Unsupported(f"{where}.{unknown[0]}: not a setting numnet knows")
         weights = spec.get("loss_weights")
-        if weights is not None and not (several and isinstance(weights, (list, dict))):
+        if weights is not None and not (several and isinstance(weights, (list, dict))) and not (
+                not several and _one_number(weights)):
             raise Unsupported(f"{where}.loss_weights={weights!r}")
         optimizer = spec.get("optimizer")
         if isinstance(optimizer, str):
@@ -676,7 +686,9 @@ class Translator:
         loss = spec.get("loss")
         if not several and (isinstance(loss, (list, tuple))
                             or isinstance(loss, dict) and "class_name" not in loss):
-            raise Unsupported(f"{where}.loss: a loss per output ({loss!r})")
+            if len(loss) != 1:  # (one output: Keras also writes a list or dict of one)
+                raise Unsupported(f"{where}.loss: a loss per output ({loss!r})")
+            loss = next(iter(loss.values())) if isinstance(loss, dict) else loss[0]
         out = {"optimizer": optimizer, "loss": self.value(loss, _at(where, "loss")),
                "metrics": self.metrics(spec.get("metrics"), _at(where, "metrics"), several)}
         if spec.get("weighted_metrics") is not None:
@@ -694,6 +706,11 @@ class Translator:
             return []
         if several and isinstance(value, (list, dict)):  # per output: checked by compile
             return self.value(value, where)
+        if isinstance(value, dict) and len(value) == 1 and "class_name" not in value:
+            value = next(iter(value.values()))  # one output's metrics, by its name
+            value = value if isinstance(value, list) else [value]
+        elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], list):
+            value = value[0]  # [[...]]: the one output's list
         if not isinstance(value, list) or any(
                 not (isinstance(m, str) or isinstance(m, dict) and "class_name" in m)
                 for m in value):

@@ -337,6 +337,8 @@ def serialize_compile(model) -> dict | None:
         **({"weighted_metrics": [serialize_metric(m, f"compile.weighted_metrics[{i}]")
                                  for i, m in enumerate(weighted)]}
            if (weighted := model._metric_specs[model._weighted_from:]) else {}),
+        **({"loss_weights": model._loss_weight}
+           if getattr(model, "_loss_weight", 1.0) != 1.0 else {}),
     }
     return {
         "optimizer": {
