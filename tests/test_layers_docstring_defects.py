@@ -240,3 +240,59 @@ def test_data_dict_errors_name_the_fix():
     out = keras.layers.RandomFlip(seed=1)({"images": _data()["images"],
                                            "labels": _data()["labels"]}, training=True)
     assert np.asarray(out["images"]).shape == (4, 8, 8, 3)
+
+
+# ----------------------------------------------------------------------------- bounding boxes
+
+
+def test_bounding_boxes_convert_format_as_keras():
+    # keras.utils.bounding_boxes.convert_format (Keras 3.15, JAX), boxes [[10, 20, 30, 40],
+    # [50, 60, 70, 80]], height=200, width=300 (float32 throughout):
+    bb = keras.utils.bounding_boxes
+    boxes = np.array([[10, 20, 30, 40], [50, 60, 70, 80]])
+    cases = {
+        ("xyxy", "xywh"): [[10, 20, 20, 20], [50, 60, 20, 20]],
+        ("xyxy", "rel_xyxy"): [[0.03333334, 0.1, 0.1, 0.2], [0.16666667, 0.3, 0.23333333, 0.4]],
+        ("xyxy", "center_yxhw"): [[30, 20, 20, 20], [70, 60, 20, 20]],
+        ("center_xywh", "rel_yxyx"): [[0.0, -0.01666667, 0.2, 0.08333334],
+                                      [0.1, 0.05, 0.5, 0.28333333]],
+        ("rel_center_xywh", "xywh"): [[-1500, 0, 9000, 8000], [4500, 4000, 21000, 16000]],
+        ("yxyx", "rel_center_xywh"): [[0.1, 0.1, 0.06666667, 0.1],
+                                      [0.23333333, 0.3, 0.06666667, 0.1]],
+    }
+    for (source, target), want in cases.items():
+        got = bb.convert_format(boxes, source, target, height=200, width=300)
+        assert np.asarray(got).dtype == np.float32
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-6,
+                                   err_msg=f"{source} -> {target}")
+    with pytest.raises(ValueError, match="height and width"):
+        bb.convert_format(boxes, "xyxy", "rel_xyxy")
+
+
+def test_bounding_boxes_clip_crop_pad_affine_as_keras():
+    bb = keras.utils.bounding_boxes
+    # clip_to_image_size's docstring boxes plus one left with no area: label -1
+    out = bb.clip_to_image_size(
+        {"boxes": np.array([[-10, -20, 150, 160], [50, 40, 70, 80], [130, 0, 140, 10]]),
+         "labels": np.array([0, 1, 2])}, height=100, width=120)
+    assert np.asarray(out["boxes"]).tolist() == [[0, 0, 120, 100], [50, 40, 70, 80],
+                                                 [120, 0, 120, 10]]
+    assert np.asarray(out["labels"]).tolist() == [0, 1, -1]
+    # crop's docstring boxes: Keras gives [[0, 10, 30, 40], [30, 40, 30, 40]]
+    got = bb.crop(np.array([[10, 20, 50, 60], [70, 80, 100, 120]]), top=10, left=20,
+                  height=40, width=30)
+    assert np.asarray(got).tolist() == [[0, 10, 30, 40], [30, 40, 30, 40]]
+    assert np.asarray(bb.pad(np.array([[10, 20, 50, 60]]), top=5, left=3)).tolist() == [
+        [13, 25, 53, 65]]
+    # affine_transform of two images' boxes (angles 30, -10; translations (0.1, 0), (0, -0.2);
+    # scales 1, 1.5; shear_x 5, 0; shear_y 0, 10; 64 x 80 images)
+    z = np.zeros(2, "float32")
+    boxes = np.array([[[10, 20, 30, 40], [0, 0, 50, 60]], [[5, 5, 10, 10], [1, 2, 3, 4]]],
+                     "float32")
+    got = bb.affine_transform(boxes, z + [30, -10], z + [0.1, 0], z + [0, -0.2], z + [1, 1.5],
+                              z + [5, 0], z + [0, 10], height=64, width=80)
+    want = [[[13.227648, 22.340706, 42.938393, 49.661213],
+             [-7.385397, -4.979801, 72.64913, 71.98172]],
+            [[-2.5816956, -42.435764, 6.1067238, -32.674622],
+             [-6.9277077, -48.813393, -3.4523401, -44.908936]]]
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-4)

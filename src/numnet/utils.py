@@ -576,6 +576,7 @@ from .data.split import split_dataset  # noqa: E402
 from .dtype_rules import standardize_dtype  # noqa: E402
 from .feature_space import FeatureSpace  # noqa: E402, F401
 from .layers.source_inputs import get_source_inputs  # noqa: E402
+from .preprocessing import bounding_boxes  # noqa: E402, F401  (keras.utils.bounding_boxes)
 from .preprocessing.directory import (  # noqa: E402
     audio_dataset_from_directory,
     image_dataset_from_directory,
