@@ -73,17 +73,25 @@ def _template(value, parents: list, index: dict, depth: int = 0):
     if depth > 16:
         raise ValueError("A layer or op was called on arguments nested over 16 deep.")
     if type(value) in (list, tuple):
-        return type(value)(_template(v, parents, index, depth + 1) for v in value)
+        return _rebuild(value, [_template(v, parents, index, depth + 1) for v in value])
     if type(value) is dict:
         return {k: _template(v, parents, index, depth + 1) for k, v in value.items()}
     return value
+
+
+def _rebuild(like, items: list):
+    """A list or tuple of ``items`` of the type of ``like``; a namedtuple (TensorFlow's
+    CombinedNonMaxSuppression, a layer's own) by its fields."""
+    if hasattr(like, "_fields"):
+        return type(like)(*items)
+    return type(like)(items)
 
 
 def _fill(value, values):
     if type(value) is _Slot:
         return values[value.index]
     if type(value) in (list, tuple):
-        return type(value)(_fill(v, values) for v in value)
+        return _rebuild(value, [_fill(v, values) for v in value])
     if type(value) is dict:
         return {k: _fill(v, values) for k, v in value.items()}
     return value
@@ -293,7 +301,7 @@ def _structure(out, fill: int, varying):
     if isinstance(out, dict):
         return {k: _structure(v, fill, varying) for k, v in out.items()}
     if isinstance(out, (list, tuple)):
-        return type(out)(_structure(v, fill, varying) for v in out)
+        return _rebuild(out, [_structure(v, fill, varying) for v in out])
     if out is None:
         return None
     value = getattr(out, "value", out)
@@ -341,7 +349,7 @@ def _merge_shapes(a, b):
     if isinstance(a, dict):
         return {k: _merge_shapes(a[k], b[k]) for k in a}
     if isinstance(a, (list, tuple)) and not (isinstance(a, tuple) and a and a[0] == "leaf"):
-        return type(a)(_merge_shapes(x, y) for x, y in zip(a, b, strict=True))
+        return _rebuild(a, [_merge_shapes(x, y) for x, y in zip(a, b, strict=True)])
     if a is None:
         return None
     _, sa, dtype, known_a = a
@@ -504,7 +512,7 @@ def _picks(node: SymbolicTensor, structure, layer):
         parts.append(t)
     if isinstance(structure, dict):
         return dict(zip(keys, parts, strict=True))
-    return type(structure)(parts) if isinstance(structure, tuple) else list(parts)
+    return _rebuild(structure, parts) if isinstance(structure, tuple) else list(parts)
 
 
 def op_node(op, args, kwargs):
@@ -529,7 +537,7 @@ def _shapes_of_leaves(structure):
     if isinstance(structure, dict):
         return {k: _shapes_of_leaves(v) for k, v in structure.items()}
     if isinstance(structure, (list, tuple)):
-        return type(structure)(_shapes_of_leaves(v) for v in structure)
+        return _rebuild(structure, [_shapes_of_leaves(v) for v in structure])
     return structure
 
 
