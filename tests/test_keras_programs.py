@@ -2109,6 +2109,26 @@ EXPECTED = {
         "kept_fraction": (0.65, 0.85), "kept_values_gap": (0.0, 1e-6),
         "train_accuracy": (0.9, 1.0), "test_accuracy": (0.9, 1.0),
         "loss_9": (None, of("loss_0", 0.5))},
+    # a 64 x 96 padded image: (8*12 + 4*6 + 2*3 + 1*2 + 1*1) * 9 = 1161 anchors; batches
+    # (2, 64, 96, 3), labels (2, 1161, 5), predictions (2, 1161, 4 + 3); (1, 1, 2, 2) and
+    # (2, 2, 2, 2) share a unit square of 7: IOU 1/7; a box encoded then decoded is the box
+    # (corners 40 -+ 14, 30 -+ 12); the focal loss at logit 0: (0.25 + 0.75) * 0.5^2 * log 2;
+    # smooth L1 of 0.5 and 3: 0.125 + 2.5; a flip maps x to 1 - x; the scores start at the
+    # prior 0.01, above the 0.005 threshold, so 100 detections are kept
+    "retinanet_detection": {
+        **{key: (value, value) for key, value in (
+            ("num_anchors", 1161), ("first_batch_shape_sum", 165),
+            ("first_labels_shape_sum", 1168), ("predictions_shape_sum", 1170), ("iou_apart", 0),
+            ("epoch_1_differs", 1), ("num_detections", 100), ("model_detections", 100),
+            ("boxes_ordered", 1), ("classes_in_range", 1))},
+        "iou_overlap": (1 / 7 - 1e-6, 1 / 7 + 1e-6),
+        "focal_sum": (0.25 * math.log(2) - 1e-6, 0.25 * math.log(2) + 1e-6),
+        "smooth_l1": (2.625 - 1e-6, 2.625 + 1e-6),
+        **{key: (0.0, 1e-4) for key in ("round_trip_gap", "flip_gap", "reload_gap",
+                                        "model_scores_gap")},
+        "first_positives": (1, None), "first_ignored": (0, None), "encoded_positives": (1, None),
+        "flips_seen": (3, 17), "max_score": (0.005, 1.0), "scores_sum": (0.5, 100.0),
+        "val_loss_last": (0.0, None), "loss_2": (None, of("loss_0", 0.998))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3567,6 +3587,21 @@ KERAS_TOLERANCE = {
         "ca_scores_row_sum": ("abs", 1e-5), "kept_values_gap": ("abs", 1e-6),
         "test_accuracy": ("abs", 0.03), "train_accuracy": ("abs", 0.03),
         "kept_fraction": ("abs", 0.1)},
+    # the same NumPy weights and batches: TensorFlow's losses to 1e-4; the 100 detections are
+    # picked among scores that differ in the eighth digit, so their sum to 1e-3; the flips
+    # follow each library's random draws
+    "retinanet_detection": {
+        **{key: ("rel", 1e-4) for key in (
+            "loss_0", "loss_1", "loss_2", "val_loss_last", "max_score")},
+        **{key: ("abs", 0) for key in (
+            "num_anchors", "first_batch_shape_sum", "first_labels_shape_sum",
+            "predictions_shape_sum", "first_positives", "first_ignored", "encoded_positives",
+            "epoch_1_differs", "num_detections", "model_detections", "boxes_ordered",
+            "classes_in_range")},
+        **{key: ("abs", 1e-6) for key in (
+            "iou_overlap", "iou_apart", "focal_sum", "smooth_l1", "round_trip_gap", "flip_gap",
+            "reload_gap", "model_scores_gap")},
+        "scores_sum": ("rel", 1e-3), "flips_seen": ("abs", 6)},
 }
 
 # Programs with no Keras comparison, and why.
