@@ -85,3 +85,114 @@ def test_tf_image_resize_stays_channels_last_under_a_channels_first_config():
         assert tuple(up.shape) == (1, 3, 4, 4)
     finally:
         tf.keras.backend.set_image_data_format(before)
+
+
+# (1, 2, 2, ...) predictions with the class axis 1: y_true has y_pred's shape without it.
+_SPARSE_TRUE = np.array([[0, 1], [1, 1]])
+_SPARSE_PRED = np.array([[[0.2, 0.8], [0.6, 0.1]], [[0.1, 0.3], [0.5, 0.5]]], "float32")
+
+
+def test_sparse_categorical_crossentropy_computes_along_axis():
+    # numnet ignored axis (its docstring said "only -1 is used") and gave
+    # [[1.609, 1.946], [0.288, 0.693]] (the last axis as the classes). Keras (JAX):
+    got = keras.losses.sparse_categorical_crossentropy(_SPARSE_TRUE, _SPARSE_PRED, axis=1)
+    np.testing.assert_allclose(got.numpy(), [[1.3862944, 2.1972246], [0.18232156, 0.47000363]],
+                               rtol=1e-5)
+    # The same after moving the classes last by hand, from logits too.
+    moved = np.moveaxis(_SPARSE_PRED, 1, -1)
+    for from_logits in (False, True):
+        np.testing.assert_allclose(
+            keras.losses.sparse_categorical_crossentropy(
+                _SPARSE_TRUE, _SPARSE_PRED, from_logits=from_logits, axis=1).numpy(),
+            keras.losses.sparse_categorical_crossentropy(
+                _SPARSE_TRUE, moved, from_logits=from_logits).numpy(), rtol=1e-6)
+
+
+def test_sparse_categorical_crossentropy_class_takes_axis_and_positional_arguments():
+    # Keras: SparseCategoricalCrossentropy(from_logits, ignore_class, reduction, axis, name,
+    # dtype); with reduction 'sum' and axis 1 it gives 4.2358441; its config has no axis when
+    # it is the default.
+    loss = keras.losses.SparseCategoricalCrossentropy(False, None, "sum", 1)
+    np.testing.assert_allclose(float(loss(_SPARSE_TRUE, _SPARSE_PRED)), 4.2358441, rtol=1e-5)
+    assert keras.losses.SparseCategoricalCrossentropy().get_config() == {
+        "name": "sparse_categorical_crossentropy", "reduction": "sum_over_batch_size",
+        "from_logits": False, "ignore_class": None}
+    assert loss.get_config()["axis"] == 1
+
+
+def test_loss_classes_take_reduction_name_and_dtype_positionally():
+    # Keras: MeanSquaredError(reduction, name, dtype); CategoricalCrossentropy(from_logits,
+    # label_smoothing, axis, reduction, ...). numnet raised TypeError for these calls.
+    mse = keras.losses.MeanSquaredError("sum", "m")
+    assert mse.name == "m" and mse.reduction == "sum"
+    assert float(mse([[0.0, 1.0]], [[1.0, 3.0]])) == 2.5  # (1 + 4) / 2, summed over 1 sample
+    cce = keras.losses.CategoricalCrossentropy(False, 0.0, -1, "sum")
+    np.testing.assert_allclose(float(cce([[0.0, 1.0], [1.0, 0.0]], [[0.4, 0.6], [0.9, 0.1]])),
+                               0.6161861, rtol=1e-6)  # -log 0.6 - log 0.9
+    with np.testing.assert_raises_regex(TypeError, "multiple values for argument 'reduction'"):
+        keras.losses.MeanSquaredError("sum", reduction="none")
+    with np.testing.assert_raises_regex(TypeError, "at most 3 positional"):
+        keras.losses.MeanSquaredError("sum", "m", None, 1)
+
+
+def test_categorical_label_smoothing_counts_the_classes_on_the_last_axis():
+    # Keras and TensorFlow smooth with K = y_true.shape[-1] even for axis=1 (numnet used
+    # y_pred.shape[axis] = 3 here). Keras (JAX): [[1.0111867, 0.9170331]] and the focal one
+    # [[0.09757296, 0.09462109]].
+    y_true = np.array([[[1, 0], [0, 1], [0, 0]]], "float32")
+    y_pred = np.array([[[0.5, 0.2], [0.3, 0.6], [0.2, 0.2]]], "float32")
+    np.testing.assert_allclose(keras.losses.categorical_crossentropy(
+        y_true, y_pred, label_smoothing=0.3, axis=1).numpy(), [[1.0111867, 0.9170331]],
+        rtol=1e-5)
+    np.testing.assert_allclose(keras.losses.categorical_focal_crossentropy(
+        y_true, y_pred, label_smoothing=0.3, axis=1).numpy(), [[0.09757296, 0.09462109]],
+        rtol=1e-5)
+
+
+def test_sparse_categorical_crossentropy_metric_takes_ignore_class():
+    # Keras: 0.2891668 = (-log 0.7 + 0 - log 0.6) / 3 (the ignored sample counts as 0).
+    m = keras.metrics.SparseCategoricalCrossentropy(ignore_class=1)
+    m.update_state(np.array([0, 1, 2]),
+                   np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6]]))
+    np.testing.assert_allclose(float(m.result()), 0.2891668, rtol=1e-6)
+    assert m.get_config()["ignore_class"] == 1
+
+
+def test_metric_functions_take_their_loss_arguments_positionally():
+    # Keras: binary_crossentropy(y_true, y_pred, from_logits=True) -> [0.6752516];
+    # huber(y_true, y_pred, 0.5) -> [0.4775]. numnet's took keywords only.
+    np.testing.assert_allclose(
+        keras.metrics.binary_crossentropy([[0.0, 1.0]], [[0.4, 0.6]], True), [0.6752516],
+        rtol=1e-6)
+    np.testing.assert_allclose(keras.metrics.huber([[0.0, 1.0]], [[0.4, 3.0]], 0.5), [0.4775],
+                               rtol=1e-6)
+
+
+def test_activation_serialization_takes_keras_arguments_and_configs():
+    # keras.activations.serialize(activation), deserialize(config, custom_objects), and get()
+    # of the dict Keras writes for a function.
+    acts = keras.activations
+    assert acts.serialize(activation=acts.gelu) == "gelu"
+    saved = {"module": "keras.activations", "class_name": "function", "config": "relu",
+             "registered_name": "relu"}
+    assert acts.get(saved) is acts.relu and acts.deserialize(saved) is acts.relu
+    assert acts.deserialize(config="softmax", custom_objects=None) is acts.softmax
+
+    def scaled(x):
+        return 2 * x
+
+    assert acts.deserialize("scaled", custom_objects={"scaled": scaled}) is scaled
+
+
+def test_losses_and_metrics_deserialize_take_keras_arguments():
+    assert type(keras.losses.deserialize(name="MeanSquaredError")).__name__ == "MeanSquaredError"
+    metric = keras.metrics.deserialize(keras.metrics.serialize(keras.metrics.AUC()),
+                                       custom_objects=None)
+    assert type(metric).__name__ == "AUC"
+    assert type(keras.metrics.deserialize("AUC")).__name__ == "AUC"
+
+    class Doubled(keras.metrics.Mean):
+        pass
+
+    config = {"class_name": "Doubled", "config": {"name": "doubled"}}
+    assert type(keras.metrics.deserialize(config, custom_objects={"Doubled": Doubled})) is Doubled

@@ -967,7 +967,10 @@ def get(identifier) -> Callable:
             )
         return fn
     if isinstance(identifier, dict):
-        return get(identifier.get("config", identifier).get("name", identifier.get("class_name")))
+        inner = identifier.get("config", identifier)
+        if isinstance(inner, str):  # Keras's {"class_name": "function", "config": "relu"}
+            return get(inner)
+        return get(inner.get("name", identifier.get("class_name")))
     if callable(identifier):
         return identifier
     raise TypeError(
@@ -994,28 +997,52 @@ def output_shape(fn: Callable, input_shape) -> tuple:
     return input_shape
 
 
-def serialize(fn: Callable) -> str:
+def serialize(activation: Callable) -> str:
     """The name of a built-in activation (custom functions by their ``__name__``).
 
     Args:
-        fn: an activation function.
+        activation: an activation function.
 
     Returns:
         Its name, which ``deserialize`` and ``get`` accept.
+
+    Example:
+        >>> numnet.activations.serialize(numnet.activations.relu)
+        'relu'
     """
-    return _NAME_OF.get(fn, getattr(fn, "__name__", str(fn)))
+    return _NAME_OF.get(activation, getattr(activation, "__name__", str(activation)))
 
 
-def deserialize(name: str) -> Callable:
-    """The activation function named ``name`` (as ``get``).
+def deserialize(config, custom_objects: dict | None = None) -> Callable:
+    """The activation function ``config`` names (as ``get``), looked up first in
+    ``custom_objects`` and among the objects registered with numnet.saving.
 
     Args:
-        name: an activation's name.
+        config: an activation's name, or a Keras config dict such as
+            ``{"class_name": "function", "config": "relu"}``.
+        custom_objects: ``{name: function}`` of one's own activations, or None. Defaults to
+            ``None``.
 
     Returns:
         The activation function.
+
+    Raises:
+        ValueError: for an unknown name, with the closest names.
+
+    Example:
+        >>> def scaled(x):
+        ...     return 2 * x
+        >>> numnet.activations.deserialize("scaled", custom_objects={"scaled": scaled}) is scaled
+        True
     """
-    return get(name)
+    from .registry import get_registered_object
+
+    name = config
+    if isinstance(config, dict):
+        inner = config.get("config")
+        name = inner if isinstance(inner, str) else config.get("class_name")
+    found = get_registered_object(name, custom_objects) if isinstance(name, str) else None
+    return found if callable(found) else get(config)
 
 
 __all__ = [

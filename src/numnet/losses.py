@@ -391,7 +391,9 @@ def _categorical_arguments(y_true, y_pred, from_logits, label_smoothing, axis,
     y_pred = ops.as_tensor(y_pred)
     y_true = _one_hot_labels(y_true, y_pred, name)
     if label_smoothing:
-        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[axis]
+        # K is the size of the targets' last axis, whatever ``axis`` is, as in Keras and
+        # TensorFlow (their categorical cross-entropies count the classes so).
+        y_true = y_true * (1.0 - label_smoothing) + label_smoothing / y_pred.shape[-1]
     logits = y_pred if from_logits else _logits_of(y_pred, "softmax", axis)
     return y_true, y_pred, logits
 
@@ -554,6 +556,23 @@ def _sparse_labels(y_true, y_pred: Tensor):
     return labels.astype("int64", copy=False)
 
 
+def _classes_last(y_true, y_pred: Tensor, axis: int):
+    """(labels, y_pred) with y_pred's class ``axis`` moved last (the labels' too where they keep
+    it as an axis of 1), so that the rest computes along the last axis."""
+    ndim = y_pred.ndim
+    if not ndim or axis in (-1, ndim - 1):
+        return y_true, y_pred
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"sparse_categorical_crossentropy(axis): expected an axis of y_pred's "
+                         f"{ndim} axes, given {axis}.")
+    axis %= ndim
+    order = (*range(axis), *range(axis + 1, ndim), axis)
+    labels = backend.to_device(getattr(y_true, "value", y_true))
+    if labels.ndim == ndim and labels.shape[axis] == 1:
+        labels = labels.reshape(labels.shape[:axis] + labels.shape[axis + 1:])
+    return labels, ops.transpose(y_pred, order)
+
+
 def _check_label_range(labels, classes: int) -> None:
     """An error naming a label outside [0, classes)."""
     if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= classes):
@@ -575,6 +594,7 @@ def _sparse_categorical_crossentropy_mean(y_true, y_pred, from_logits: bool = Fa
     if ignore_class is not None:
         return None
     y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _classes_last(y_true, y_pred, axis)
     logits = y_pred if from_logits else _logits_of(y_pred, "softmax")
     if logits is None:
         return None
@@ -602,10 +622,11 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
             ``False``.
         ignore_class: a label whose samples get loss 0 (padding, say), or None. Defaults to
             ``None``.
-        axis: the class axis (only -1 is used). Defaults to ``-1``.
+        axis: the class axis of ``y_pred``; ``y_true`` has ``y_pred``'s shape without it.
+            Defaults to ``-1``.
 
     Returns:
-        The per-sample losses: a Tensor of shape (N,), the last axis reduced.
+        The per-sample losses: a Tensor of ``y_pred``'s shape without the class axis.
 
     Raises:
         ValueError: for a label outside [0, K) or one-hot labels.
@@ -624,6 +645,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
         0.367
     """
     y_pred = ops.as_tensor(y_pred)
+    y_true, y_pred = _classes_last(y_true, y_pred, axis)
     labels = _sparse_labels(y_true, y_pred)
     mask = None
     if ignore_class is not None:
@@ -1093,22 +1115,30 @@ def _class_doc(fn, params, default_name) -> str:
         + (f"\nExample:\n{example}\n" if example else ""))
 
 
-def _loss_class(class_name, fn, default_name, params=()):
-    """A Loss class named ``class_name`` around ``fn`` with keyword ``params`` (name, default)."""
+def _loss_class(class_name, fn, default_name, params=(), order=None):
+    """A Loss class named ``class_name`` around ``fn`` with keyword ``params`` (name, default).
 
-    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None,
-                 **kwargs):
-        names = [p for p, _ in params]
-        if len(args) > len(names):
-            raise TypeError(f"{class_name}() takes at most {len(names)} positional arguments.")
-        values = dict(params)
-        values.update(zip(names, args, strict=False))
+    ``order`` is the positional order of the arguments, Keras's: by default ``params`` then
+    ``reduction``, ``name``, ``dtype``."""
+    names = [p for p, _ in params]
+    order = list(order or [*names, "reduction", "name", "dtype"])
+    defaults = {**dict(params), "reduction": "sum_over_batch_size", "name": default_name,
+                "dtype": None}
+
+    def __init__(self, *args, **kwargs):
+        if len(args) > len(order):
+            raise TypeError(f"{class_name}() takes at most {len(order)} positional arguments "
+                            f"({', '.join(order)}), given {len(args)}.")
         for key in kwargs:
-            if key not in values:
-                close = _close_matches(key, names + ["reduction", "name"], n=1)
+            if key not in defaults:
+                close = _close_matches(key, order, n=1)
                 hint = f" Did you mean {close[0]!r}?" if close else ""
                 raise TypeError(f"{class_name}() got an unexpected keyword argument {key!r}.{hint}")
-        values.update(kwargs)
+        for key in order[:len(args)]:
+            if key in kwargs:
+                raise TypeError(f"{class_name}() got multiple values for argument {key!r}.")
+        values = {**defaults, **dict(zip(order, args, strict=False)), **kwargs}
+        reduction, name, dtype = values.pop("reduction"), values.pop("name"), values.pop("dtype")
         LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype,
                                      **values)
         for key, value in values.items():
@@ -1119,11 +1149,9 @@ def _loss_class(class_name, fn, default_name, params=()):
 
     __init__.__signature__ = inspect.Signature(
         [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
-        + [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=d)
-           for p, d in params]
-        + [inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, default=d) for p, d in (
-            ("reduction", "sum_over_batch_size"), ("name", default_name), ("dtype", None))])
-    doc = _class_doc(fn, params, default_name)
+        + [inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=defaults[p])
+           for p in order])
+    doc = _class_doc(fn, [(p, defaults[p]) for p in order if p in dict(params)], default_name)
     return type(class_name, (LossFunctionWrapper,), {
         "__init__": __init__, "__doc__": doc, "from_config": classmethod(from_config),
         "__module__": __name__,
@@ -1148,7 +1176,9 @@ CategoricalCrossentropy = _loss_class(
     (("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)))
 SparseCategoricalCrossentropy = _loss_class(
     "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
-    "sparse_categorical_crossentropy", (("from_logits", False), ("ignore_class", None)))
+    "sparse_categorical_crossentropy",
+    (("from_logits", False), ("ignore_class", None), ("axis", -1)),
+    order=("from_logits", "ignore_class", "reduction", "axis", "name", "dtype"))
 BinaryFocalCrossentropy = _loss_class(
     "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
     (("apply_class_balancing", False), ("alpha", 0.25), ("gamma", 2.0), ("from_logits", False),
@@ -1168,7 +1198,16 @@ def _valid_labels(self, y_true, values):
     return labels.reshape(values.shape) != self.ignore_class
 
 
+def _sparse_config(self) -> dict:
+    """Keras's config (no ``axis`` unless it is not the default -1, which Keras drops)."""
+    config = LossFunctionWrapper.get_config(self)
+    if config.get("axis") == -1:
+        config.pop("axis")
+    return config
+
+
 SparseCategoricalCrossentropy.mask = _valid_labels
+SparseCategoricalCrossentropy.get_config = _sparse_config
 Hinge = _loss_class("Hinge", hinge, "hinge")
 SquaredHinge = _loss_class("SquaredHinge", squared_hinge, "squared_hinge")
 CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge, "categorical_hinge")
@@ -1329,7 +1368,7 @@ def serialize(loss: Loss) -> dict:
     return {"class_name": type(loss).__name__, "config": loss.get_config()}
 
 
-def deserialize(config, custom_objects: dict | None = None):
+def deserialize(name, custom_objects: dict | None = None):
     """The loss that ``serialize`` described, as Keras's ``deserialize``.
 
     ``{"class_name": "BinaryFocalCrossentropy", "config": {...}}`` gives that Loss (other keys,
@@ -1339,16 +1378,23 @@ def deserialize(config, custom_objects: dict | None = None):
     objects registered with numnet.saving, then among numnet's losses.
 
     Args:
-        config: a dict as ``serialize`` gives, a ``{'class_name': 'function', 'config': name}``
-            dict, or a loss's name.
+        name: a dict as ``serialize`` gives, a ``{'class_name': 'function', 'config': name}``
+            dict, or a loss's name (Keras's argument name; the config is called ``config``
+            below).
         custom_objects: ``{name: class or function}`` looked up first, or None. Defaults to
             ``None``.
 
     Raises:
         ValueError: for an unknown class name.
         TypeError: for a config of another form.
+
+    Example:
+        >>> numnet.losses.deserialize({"class_name": "Huber", "config": {"delta": 2.0}}).delta
+        2.0
     """
     from .registry import get_registered_object
+
+    config = name
 
     if config is None:
         return None

@@ -242,15 +242,49 @@ def serialize(metric: Metric) -> dict:
     return {"class_name": type(metric).__name__, "config": metric.get_config()}
 
 
-def deserialize(config: dict) -> Metric:
-    """The metric a ``serialize`` dict describes (numnet's own classes only).
+def deserialize(config, custom_objects: dict | None = None):
+    """The metric a ``serialize`` dict (or a name) describes, as Keras's ``deserialize``.
+
+    A class name is looked up in ``custom_objects``, then among the objects registered with
+    numnet.saving, then among numnet's metrics; a name of a class gives an instance with the
+    defaults, a function's name the function.
 
     Args:
-        config: a dict as ``serialize`` gives.
+        config: a dict as ``serialize`` gives (``{"class_name": ..., "config": {...}}``), or a
+            metric's name.
+        custom_objects: ``{name: class or function}`` of one's own metrics, or None. Defaults
+            to ``None``.
+
+    Returns:
+        The Metric (or metric function).
+
+    Raises:
+        ValueError: for an unknown name.
+        TypeError: for a config of another form.
+
+    Example:
+        >>> m = numnet.metrics.deserialize(numnet.metrics.serialize(
+        ...     numnet.metrics.Precision(thresholds=0.3)))
+        >>> type(m).__name__, m.thresholds
+        ('Precision', 0.3)
     """
-    cls = _lookup(str(config.get("class_name")))
+    from ..registry import get_registered_object
+
+    if isinstance(config, str):
+        found = get_registered_object(config, custom_objects) or _lookup(config)
+        if found is None:
+            raise _unknown(config)
+        return found() if isinstance(found, type) else found
+    if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
+        raise TypeError(f"metrics.deserialize(config): expected a metric name or a dict with a "
+                        f"'class_name' (as metrics.serialize gives), given "
+                        f"{type(config).__name__} {config!r}.")
+    name = config["class_name"]
+    if name == "function" and isinstance(config.get("config"), str):
+        return deserialize(config["config"], custom_objects)
+    cls = get_registered_object(name, custom_objects) or _lookup(name)
     if cls is None:
-        raise _unknown(config.get("class_name"))
+        raise _unknown(name)
     return cls.from_config(dict(config.get("config") or {}))
 
 

@@ -8,16 +8,19 @@ binary_focal_crossentropy, categorical_focal_crossentropy): they are here too, f
 
 from __future__ import annotations
 
+import inspect
+
 from .. import losses
 from ..autodiff.tensor import Tensor, no_grad
 from .base import MeanMetricWrapper, float_array
 
 
 def _loss_as_metric(fn):
-    def metric(y_true, y_pred, **kwargs):
+    def metric(y_true, y_pred, *args, **kwargs):
         with no_grad():
-            return fn(y_true, Tensor(float_array(y_pred)), **kwargs).value
+            return fn(y_true, Tensor(float_array(y_pred)), *args, **kwargs).value
 
+    metric.__signature__ = inspect.signature(fn)  # Keras's arguments, positional too
     metric.__name__ = fn.__name__
     metric.__qualname__ = fn.__name__
     metric.__doc__ = fn.__doc__
@@ -83,13 +86,21 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         dtype: the dtype of the metric's state and result; None uses floatx. Defaults to ``None``.
         from_logits: whether ``y_pred`` holds logits rather than probabilities. Defaults to
             ``False``.
+        ignore_class: a label whose samples give 0 (still counted in the mean, as Keras's
+            metric counts them), or None. Defaults to ``None``.
         axis: the axis the values are computed along. Defaults to ``-1``.
+
+    Example:
+        >>> m = numnet.metrics.SparseCategoricalCrossentropy(ignore_class=1)
+        >>> m.update_state([0, 1, 2], [[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6]])
+        >>> round(float(m.result()), 5)          # (-log 0.7 + 0 - log 0.6) / 3
+        0.28917
     """
 
     def __init__(self, name: str = "sparse_categorical_crossentropy", dtype=None,
-                 from_logits: bool = False, axis: int = -1):
+                 from_logits: bool = False, ignore_class: int | None = None, axis: int = -1):
         super().__init__(sparse_categorical_crossentropy, name=name, dtype=dtype,
-                         from_logits=from_logits, axis=axis)
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)
 
 
 class KLDivergence(MeanMetricWrapper):
