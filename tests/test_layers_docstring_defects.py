@@ -296,3 +296,39 @@ def test_bounding_boxes_clip_crop_pad_affine_as_keras():
             [[-2.5816956, -42.435764, 6.1067238, -32.674622],
              [-6.9277077, -48.813393, -3.4523401, -44.908936]]]
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-5, atol=1e-4)
+
+
+# ----------------------------------------------------------------------------- Keras's arguments
+
+
+def test_variance_scaling_input_and_output_axes():
+    # Keras 3.15: compute_fans((4, 5, 6), input_axes=[0], output_axes=[1, 2]) = (4, 30);
+    # GlorotUniform(input_axes=[0], output_axes=[1, 2]) draws within sqrt(6 / 34) = 0.42008;
+    # its config: {'seed': 1, 'input_axes': [0], 'output_axes': [1, 2]}. Without the axes the
+    # fans are (20, 24) and the limit sqrt(6 / 44) = 0.369, which these draws exceed.
+    assert keras.initializers.compute_fans((4, 5, 6), [0], [1, 2]) == (4, 30)
+    init = keras.initializers.GlorotUniform(seed=1, input_axes=[0], output_axes=[1, 2])
+    w = np.asarray(init((4, 5, 6)))
+    assert np.abs(w).max() <= np.sqrt(6 / 34) and np.abs(w).max() > np.sqrt(6 / 44)
+    assert init.get_config() == {"seed": 1, "input_axes": [0], "output_axes": [1, 2]}
+    again = keras.initializers.GlorotUniform.from_config(init.get_config())
+    np.testing.assert_array_equal(np.asarray(again((4, 5, 6))), w)
+    he = keras.initializers.HeNormal(input_axes=[0, 1], output_axes=[2])
+    assert (he.input_axes, he.output_axes) == ([0, 1], [2])
+
+
+def test_variance_scaling_distribution_normal_means_truncated():
+    # Keras 3.15: VarianceScaling(distribution="Normal").distribution == "truncated_normal"
+    init = keras.initializers.VarianceScaling(distribution="Normal")
+    assert init.distribution == "truncated_normal"
+
+
+def test_serialize_argument_names_are_keras():
+    # keras.initializers.serialize(initializer), keras.regularizers.serialize(regularizer),
+    # keras.optimizers.schedules.serialize(learning_rate_schedule)
+    assert keras.initializers.serialize(initializer=keras.initializers.Zeros())[
+        "class_name"] == "Zeros"
+    assert keras.regularizers.serialize(regularizer=keras.regularizers.L2(0.1))["config"] == {
+        "l2": 0.1}
+    s = schedules.InverseTimeDecay(0.1, 10, 0.5)
+    assert schedules.serialize(learning_rate_schedule=s)["class_name"] == "InverseTimeDecay"

@@ -17,11 +17,14 @@ from .naming import close_matches as _close_matches
 from .registry import get_registered_name, get_registered_object
 
 
-def compute_fans(shape) -> tuple[float, float]:
+def compute_fans(shape, input_axes=None, output_axes=None) -> tuple[float, float]:
     """(fan_in, fan_out): rows and columns of a matrix; times the receptive field for kernels.
 
     Args:
         shape: a weight's shape: (fan_in, fan_out) for a matrix, (..., in, out) for a kernel.
+        input_axes: with ``output_axes``, the axes whose sizes multiply to fan_in (as Keras's,
+            for weights such as EinsumDense's). Defaults to None.
+        output_axes: the axes whose sizes multiply to fan_out. Defaults to None.
 
     Returns:
         (fan_in, fan_out) as floats: the last two axes, each times the receptive field (the
@@ -32,6 +35,9 @@ def compute_fans(shape) -> tuple[float, float]:
         (144.0, 288.0)
     """
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return (float(math.prod(shape[a] for a in input_axes)),
+                float(math.prod(shape[a] for a in output_axes)))
     if len(shape) == 0:
         return 1.0, 1.0
     if len(shape) == 1:
@@ -223,9 +229,13 @@ class VarianceScaling(Initializer):
             n)). Defaults to ``'truncated_normal'``.
         seed: an int for the same values at every call, or None (the default) to draw from numnet's
             generator (``numnet.utils.set_random_seed`` makes those repeatable).
+        input_axes: a list of axes whose sizes multiply to fan_in, with ``output_axes`` (the
+            rule of ``compute_fans`` otherwise). Defaults to None.
+        output_axes: a list of axes whose sizes multiply to fan_out. Defaults to None.
 
     Raises:
-        ValueError: for an unknown ``mode`` or ``distribution``.
+        ValueError: for an unknown ``mode`` or ``distribution`` ("normal" means
+            "truncated_normal", and case does not matter, as Keras).
 
     Example:
         >>> init = numnet.initializers.VarianceScaling(2.0, mode='fan_in', distribution='uniform')
@@ -240,8 +250,12 @@ class VarianceScaling(Initializer):
         mode: str = "fan_in",
         distribution: str = "truncated_normal",
         seed: int | None = None,
+        input_axes=None,
+        output_axes=None,
     ):
         super().__init__(seed)
+        distribution = distribution.lower() if isinstance(distribution, str) else distribution
+        distribution = "truncated_normal" if distribution == "normal" else distribution
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(
                 f"VarianceScaling(mode): expected 'fan_in', 'fan_out' or 'fan_avg', given {mode!r}."
@@ -252,9 +266,16 @@ class VarianceScaling(Initializer):
                 f"'untruncated_normal' or 'uniform', given {distribution!r}."
             )
         self.scale, self.mode, self.distribution = scale, mode, distribution
+        self.input_axes, self.output_axes = input_axes, output_axes
+
+    def _axes_config(self) -> dict:
+        """Keras's input_axes / output_axes, written when set (older files have neither)."""
+        if self.input_axes is None and self.output_axes is None:
+            return {}
+        return {"input_axes": self.input_axes, "output_axes": self.output_axes}
 
     def generate(self, shape, rng):
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         if self.distribution == "uniform":
@@ -271,16 +292,17 @@ class VarianceScaling(Initializer):
             "mode": self.mode,
             "distribution": self.distribution,
             "seed": self.seed,
+            **self._axes_config(),
         }
 
 
 def _preset(name, scale, mode, distribution):
     class Preset(VarianceScaling):
-        def __init__(self, seed: int | None = None):
-            super().__init__(scale, mode, distribution, seed)
+        def __init__(self, seed: int | None = None, input_axes=None, output_axes=None):
+            super().__init__(scale, mode, distribution, seed, input_axes, output_axes)
 
         def get_config(self):
-            return {"seed": self.seed}
+            return {"seed": self.seed, **self._axes_config()}
 
     Preset.__name__ = Preset.__qualname__ = name
     n = {"fan_in": "fan_in", "fan_avg": "(fan_in + fan_out) / 2"}[mode]
@@ -292,7 +314,10 @@ def _preset(name, scale, mode, distribution):
         f"VarianceScaling(scale={scale}, mode={mode!r}, distribution={distribution!r}).\n\n"
         "Args:\n"
         "    seed: an int for the same values at every call, or None (the default) to draw from "
-        "numnet's generator.\n\n"
+        "numnet's generator.\n"
+        "    input_axes: with output_axes, the axes whose sizes multiply to fan_in (see "
+        "compute_fans). Defaults to None.\n"
+        "    output_axes: the axes whose sizes multiply to fan_out. Defaults to None.\n\n"
         "Example:\n"
         f"    >>> w = numnet.initializers.{name}(seed=0)((784, 32))\n"
         "    >>> w.shape, str(w.dtype)\n"
@@ -579,11 +604,11 @@ def deserialize(config, custom_objects=None) -> Initializer:
     return get(config)
 
 
-def serialize(init) -> dict:
+def serialize(initializer) -> dict:
     """Returns the config dict of an initializer.
 
     Args:
-        init: an Initializer, a function ``fn(shape, dtype=None)``, or None.
+        initializer: an Initializer, a function ``fn(shape, dtype=None)``, or None.
 
     Returns:
         ``{"class_name": ..., "config": ...}``, which ``get`` turns back into the initializer;
@@ -592,14 +617,14 @@ def serialize(init) -> dict:
         or in a ``custom_object_scope``); None for None (Keras writes a layer's
         ``bias_initializer=None`` as null).
     """
-    if init is None:
+    if initializer is None:
         return None
-    if not isinstance(init, Initializer) and callable(init) \
-            and not callable(getattr(init, "get_config", None)):
-        return {"module": "builtins", "class_name": "function",
-                "config": get_registered_name(init) or getattr(init, "__name__", "function"),
+    if not isinstance(initializer, Initializer) and callable(initializer) \
+            and not callable(getattr(initializer, "get_config", None)):
+        name = get_registered_name(initializer) or getattr(initializer, "__name__", "function")
+        return {"module": "builtins", "class_name": "function", "config": name,
                 "registered_name": "function"}
-    return {"class_name": type(init).__name__, "config": init.get_config()}
+    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
 
 
 __all__ = [

@@ -204,13 +204,15 @@ def deserialize(config, custom_objects=None):
     return get(config)
 
 
-def serialize(reg) -> dict | None:
+def serialize(regularizer) -> dict | None:
     """Returns ``{"class_name", "config"}`` of a regularizer.
 
     Args:
-        reg: a Regularizer, or None (gives None).
+        regularizer: a Regularizer, or None (gives None).
     """
-    return None if reg is None else {"class_name": type(reg).__name__, "config": reg.get_config()}
+    if regularizer is None:
+        return None
+    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
 
 
 __all__ = ["L1", "L1L2", "L2", "OrthogonalRegularizer", "Regularizer", "deserialize", "get",

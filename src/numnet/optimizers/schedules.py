@@ -469,11 +469,12 @@ _CLASSES = {
 }
 
 
-def serialize(schedule: LearningRateSchedule) -> dict:
+def serialize(learning_rate_schedule: LearningRateSchedule) -> dict:
     """A schedule as Keras writes it: ``{"module", "class_name", "config", "registered_name"}``.
 
     Args:
-        schedule: a ``LearningRateSchedule`` (numnet's own or a subclass with ``get_config``).
+        learning_rate_schedule: a ``LearningRateSchedule`` (numnet's own or a subclass with
+            ``get_config``).
 
     Returns:
         The dict ``deserialize`` turns back into the schedule; ``module`` is
@@ -489,11 +490,12 @@ def serialize(schedule: LearningRateSchedule) -> dict:
         >>> d["config"]["decay_rate"]
         0.96
     """
-    module = type(schedule).__module__ or ""
+    module = type(learning_rate_schedule).__module__ or ""
     own = module == "numnet" or module.startswith("numnet.")
     return {"module": "keras.optimizers.schedules" if own else module,
-            "class_name": type(schedule).__name__, "config": schedule.get_config(),
-            "registered_name": get_registered_name(type(schedule))}
+            "class_name": type(learning_rate_schedule).__name__,
+            "config": learning_rate_schedule.get_config(),
+            "registered_name": get_registered_name(type(learning_rate_schedule))}
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:
