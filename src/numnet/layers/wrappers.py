@@ -230,7 +230,19 @@ class TimeDistributed(Layer):
 
     def compute_output_shape(self, input_shape):
         self._check_rank(input_shape)
-        inner = self.layer.compute_output_shape((input_shape[0], *input_shape[2:]))
+        step_shape = (input_shape[0], *input_shape[2:])
+        layer = self.layer
+        if layer._is_model:  # the output shape of its graph (or of its build on a sample)
+            layer._maybe_build(step_shape)
+            inner = layer._output_shape_on(step_shape)
+        elif (type(layer).compute_output_shape is Layer.compute_output_shape
+              and not base_module._call_spec(type(layer)).builtin):
+            # a layer of one's own that does not say its output shape: called on samples,
+            # as Keras traces the wrapped layer's call
+            layer._maybe_build(step_shape)
+            inner = base_module._probe_shape(layer, step_shape)
+        else:
+            inner = layer.compute_output_shape(step_shape)
         return (inner[0], input_shape[1], *inner[1:])
 
     def call(self, inputs, training: bool = False):
