@@ -196,3 +196,20 @@ def test_losses_and_metrics_deserialize_take_keras_arguments():
 
     config = {"class_name": "Doubled", "config": {"name": "doubled"}}
     assert type(keras.metrics.deserialize(config, custom_objects={"Doubled": Doubled})) is Doubled
+
+
+def test_metric_functions_return_tensors():
+    # keras.metrics' functions return the backend's tensors; TensorFlow's docstrings write
+    # tf.keras.metrics.binary_accuracy(y_true, y_pred).numpy(). numnet's returned NumPy
+    # arrays, which have no .numpy(). Keras's numbers: element-wise hits whose row means are
+    # [1., 0.5]; mse [0.04666667, 0.24666667] in float32.
+    y_true = np.array([[1.0, 0.0], [0.0, 1.0]], "float32")
+    y_pred = np.array([[0.7, 0.2], [0.6, 0.8]], "float32")
+    acc = keras.metrics.binary_accuracy(y_true, y_pred)
+    assert isinstance(acc, ops.Tensor)
+    np.testing.assert_allclose(ops.mean(acc, axis=-1).numpy(), [1.0, 0.5])
+    mse = keras.metrics.mse([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]],
+                            np.array([[0.2, 0.7, 0.1], [0.3, 0.3, 0.4]], "float32"))
+    assert str(mse.dtype) == "float32"
+    np.testing.assert_allclose(mse.numpy(), [0.04666667, 0.24666667], rtol=1e-6)
+    assert keras.metrics.huber._direction == "down"  # compile still reads it as a loss

@@ -12,8 +12,10 @@ CosineSimilarity), correlation (PearsonCorrelation, ConcordanceCorrelation), con
 at a target rate), f_score (F1Score, FBetaScore), probabilistic (losses as metrics).
 """
 
+import functools
 
 from .. import backend
+from ..autodiff.tensor import Tensor
 from ..naming import close_matches as _close_matches
 from ..naming import snake_case
 from .accuracy import (
@@ -89,6 +91,43 @@ from .regression import (
     mean_squared_error,
     mean_squared_logarithmic_error,
 )
+
+
+def _tensor_result(fn):
+    """``fn`` returning a Tensor, as keras.metrics' functions return tensors (``.numpy()``)."""
+
+    @functools.wraps(fn)
+    def metric(*args, **kwargs):
+        value = fn(*args, **kwargs)
+        return value if isinstance(value, Tensor) else Tensor(value)
+
+    return metric
+
+
+accuracy = _tensor_result(accuracy)
+binary_accuracy = _tensor_result(binary_accuracy)
+categorical_accuracy = _tensor_result(categorical_accuracy)
+sparse_categorical_accuracy = _tensor_result(sparse_categorical_accuracy)
+top_k_categorical_accuracy = _tensor_result(top_k_categorical_accuracy)
+sparse_top_k_categorical_accuracy = _tensor_result(sparse_top_k_categorical_accuracy)
+mean_squared_error = _tensor_result(mean_squared_error)
+mean_absolute_error = _tensor_result(mean_absolute_error)
+mean_absolute_percentage_error = _tensor_result(mean_absolute_percentage_error)
+mean_squared_logarithmic_error = _tensor_result(mean_squared_logarithmic_error)
+binary_crossentropy = _tensor_result(binary_crossentropy)
+categorical_crossentropy = _tensor_result(categorical_crossentropy)
+sparse_categorical_crossentropy = _tensor_result(sparse_categorical_crossentropy)
+kl_divergence = _tensor_result(kl_divergence)
+poisson = _tensor_result(poisson)
+hinge = _tensor_result(hinge)
+squared_hinge = _tensor_result(squared_hinge)
+categorical_hinge = _tensor_result(categorical_hinge)
+huber = _tensor_result(huber)
+log_cosh = _tensor_result(log_cosh)
+binary_focal_crossentropy = _tensor_result(binary_focal_crossentropy)
+categorical_focal_crossentropy = _tensor_result(categorical_focal_crossentropy)
+pearson_correlation = _tensor_result(pearson_correlation)
+concordance_correlation = _tensor_result(concordance_correlation)
 
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
