@@ -332,3 +332,32 @@ def test_serialize_argument_names_are_keras():
         "l2": 0.1}
     s = schedules.InverseTimeDecay(0.1, 10, 0.5)
     assert schedules.serialize(learning_rate_schedule=s)["class_name"] == "InverseTimeDecay"
+
+
+def test_callback_list_drives_a_training_loop_of_ones_own():
+    # Keras 3.15: CallbackList([cb], add_history=True, model=model, epochs=2, verbose=0) and
+    # its on_* methods give seen == [('b', 0), (0, {'loss': 1.0}), ('b', 0), (1, {'loss': 0.5})],
+    # model.history.history == {'loss': [1.0, 0.5]}, params {'epochs': 2, 'verbose': 0},
+    # callbacks [LambdaCallback, History].
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    seen = []
+    cb = keras.callbacks.LambdaCallback(
+        on_epoch_end=lambda e, logs: seen.append((e, dict(logs))),
+        on_train_batch_end=lambda b, logs: seen.append(("b", b)))
+    callbacks = keras.callbacks.CallbackList([cb], add_history=True, add_progbar=False,
+                                             model=model, epochs=2, verbose=0)
+    callbacks.on_train_begin()
+    for epoch in range(2):
+        callbacks.on_epoch_begin(epoch)
+        callbacks.on_train_batch_end(0, {"loss": 3.0})
+        callbacks.on_epoch_end(epoch, {"loss": 1.0 / (epoch + 1)})
+    callbacks.on_train_end()
+    assert seen == [("b", 0), (0, {"loss": 1.0}), ("b", 0), (1, {"loss": 0.5})]
+    assert model.history.history == {"loss": [1.0, 0.5]} and model.history.epoch == [0, 1]
+    assert model.history.params == {"epochs": 2, "verbose": 0} == cb.params
+    assert [type(c).__name__ for c in callbacks.callbacks] == ["LambdaCallback", "History"]
+    # add_progbar adds a ProgbarLogger once; append attaches the model
+    more = keras.callbacks.CallbackList(None, add_progbar=True, model=model)
+    more.append(keras.callbacks.History())
+    assert [type(c).__name__ for c in more] == ["ProgbarLogger", "History"]
+    assert more.callbacks[1].model is model

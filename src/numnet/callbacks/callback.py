@@ -57,21 +57,53 @@ _HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
 class CallbackList:
     """Calls each hook on every callback that overrides it (and skips the rest cheaply).
 
+    As Keras's ``keras.callbacks.CallbackList``, it also serves a training loop of one's own:
+    its ``on_*`` methods (``on_train_begin(logs)``, ``on_epoch_end(epoch, logs)``, ...) call
+    that hook of every callback, with ``logs`` as a dict (``{}`` for None).
+
     Args:
-        callbacks: the callbacks, or None. Defaults to ``()``.
+        callbacks: the callbacks (a list, possibly nested), or None. Defaults to ``()``.
+        add_history: add a ``History`` unless the list has one; the model's ``history`` is
+            then that History. Defaults to False.
+        add_progbar: add a ``ProgbarLogger`` unless the list has one. Defaults to False.
         model: the model they are attached to, or None. Defaults to ``None``.
         params: the training parameters (epochs, steps, verbose) passed to each callback, or None.
             Defaults to ``None``.
+        **more_params: further parameters, as Keras's ``CallbackList(..., epochs=3)``.
+
+    Example:
+        >>> seen = []
+        >>> cb = numnet.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: seen.append(e))
+        >>> callbacks = numnet.callbacks.CallbackList([cb], add_history=True, epochs=2)
+        >>> for epoch in range(2):
+        ...     callbacks.on_epoch_end(epoch, {"loss": 1.0 / (epoch + 1)})
+        >>> seen, [type(c).__name__ for c in callbacks]
+        ([0, 1], ['LambdaCallback', 'History'])
     """
 
-    def __init__(self, callbacks=(), model=None, params=None):
-        self.callbacks = list(callbacks)
+    def __init__(self, callbacks=(), add_history: bool = False, add_progbar: bool = False,
+                 model=None, params=None, **more_params):
+        from .history import History
+        from .progbar_logger import ProgbarLogger
+
+        self.callbacks = _flatten(callbacks)
+        self._history = next((c for c in self.callbacks if isinstance(c, History)), None)
+        if add_history and self._history is None:
+            self._history = History()
+            self.callbacks.append(self._history)
+        if add_progbar and not any(isinstance(c, ProgbarLogger) for c in self.callbacks):
+            self.callbacks.append(ProgbarLogger())
+        if more_params:
+            params = {**(params or {}), **more_params}
         self.params = params if params is not None else {}  # (shared with each callback)
+        self.model = None
         for cb in self.callbacks:
-            if model is not None:
-                cb.set_model(model)
             if params is not None:
                 cb.set_params(params)
+        self.set_model(model)
+        self._bind()
+
+    def _bind(self) -> None:
         self._bound = {}
         for hook in _HOOKS:
             self._bound[hook] = [
@@ -83,6 +115,31 @@ class CallbackList:
                          ("on_batch_end", "on_train_batch_end")):
             self._bound[new] = self._bound[new] + self._bound[old]
 
+    def set_model(self, model) -> None:
+        """Attach every callback to ``model`` (and make the added History its ``history``)."""
+        if model is None:
+            return
+        self.model = model
+        if self._history is not None:
+            model.history = self._history
+        for cb in self.callbacks:
+            cb.set_model(model)
+
+    def set_params(self, params: dict) -> None:
+        """Give every callback the training parameters ``params``."""
+        self.params = params
+        for cb in self.callbacks:
+            cb.set_params(params)
+
+    def append(self, callback) -> None:
+        """Add one more callback at the end."""
+        self.callbacks.append(callback)
+        if self.model is not None:
+            callback.set_model(self.model)
+        if self.params:
+            callback.set_params(self.params)
+        self._bind()
+
     def wants(self, hook: str) -> bool:
         return bool(self._bound[hook])
 
@@ -92,6 +149,33 @@ class CallbackList:
 
     def __iter__(self):
         return iter(self.callbacks)
+
+
+def _flatten(callbacks) -> list:
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, (list, tuple)):
+        return [c for item in callbacks for c in _flatten(item)]
+    return [callbacks]
+
+
+def _hook_method(hook: str):
+    takes_index = hook not in ("on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
+                               "on_predict_begin", "on_predict_end")
+
+    if takes_index:
+        def method(self, index, logs=None):
+            self.call(hook, index, {} if logs is None else logs)
+    else:
+        def method(self, logs=None):
+            self.call(hook, {} if logs is None else logs)
+    method.__name__ = method.__qualname__ = hook
+    method.__doc__ = f"Call ``{hook}`` of every callback (``logs``: a dict, {{}} for None)."
+    return method
+
+
+for _hook in _HOOKS:
+    setattr(CallbackList, _hook, _hook_method(_hook))
 
 
 def get_learning_rate(optimizer) -> float:
