@@ -361,3 +361,38 @@ def test_callback_list_drives_a_training_loop_of_ones_own():
     more.append(keras.callbacks.History())
     assert [type(c).__name__ for c in more] == ["ProgbarLogger", "History"]
     assert more.callbacks[1].model is model
+
+
+def test_progbar_averages_values_as_keras():
+    # Keras 3.15 Progbar(5): update(1, loss 4, acc .5), update(2, loss 2, acc .7),
+    # update(4, loss 3, acc .9) shows loss 3.0 (= (4 + 2 + 2 * 3) / 4) and acc 0.75; a final
+    # update(5, loss 10) shows 10.0 as given. stateful_metrics=['acc'] after update(1, ...),
+    # update(3, loss 2, acc .7): loss 2.6667, acc 0.7; stateless_metrics=['acc']: loss 2.0,
+    # acc 0.6333. (numnet showed the latest value of each.)
+    import io
+
+    def shown(bar):
+        out = bar._shown()
+        return {k: round(float(v), 4) for k, v in out.items()}
+
+    bar = keras.utils.Progbar(5, verbose=0)
+    bar.update(1, [("loss", 4.0), ("acc", 0.5)])
+    bar.update(2, [("loss", 2.0), ("acc", 0.7)])
+    bar.update(4, [("loss", 3.0), ("acc", 0.9)])
+    assert shown(bar) == {"loss": 3.0, "acc": 0.75}
+    bar.update(5, [("loss", 10.0)])
+    assert shown(bar) == {"loss": 10.0, "acc": 0.75}
+    for kwargs, want in (({"stateful_metrics": ["acc"]}, {"loss": 2.6667, "acc": 0.7}),
+                         ({"stateless_metrics": ["acc"]}, {"loss": 2.0, "acc": 0.6333})):
+        bar = keras.utils.Progbar(5, verbose=0, **kwargs)
+        bar.update(1, [("loss", 4.0), ("acc", 0.5)])
+        bar.update(3, [("loss", 2.0), ("acc", 0.7)])
+        assert shown(bar) == want
+    with pytest.raises(ValueError, match="not both"):
+        keras.utils.Progbar(5, stateful_metrics=["a"], stateless_metrics=["b"])
+    # The line written shows the average (verbose=1, every update drawn with interval=0).
+    out = io.StringIO()
+    bar = keras.utils.Progbar(4, verbose=1, interval=0.0, stream=out)
+    for step, loss in enumerate([4.0, 2.0, 3.0], 1):
+        bar.update(step, [("loss", loss)])
+    assert out.getvalue().rsplit("\r", 1)[-1].rstrip().endswith("loss: 3.0000")

@@ -95,8 +95,11 @@ class Progbar:
     """A progress bar, as ``keras.utils.Progbar``.
 
     ``update(current, values)`` shows step ``current`` of ``target`` (None: unknown) with the
-    (name, value) pairs given (the latest value of each is shown); ``add(n, values)`` moves
-    ``n`` steps on. verbose=1 redraws one line in place (at most every ``interval`` seconds,
+    (name, value) pairs given; ``add(n, values)`` moves ``n`` steps on. As Keras's, a value is
+    shown averaged over the steps so far (each update weighted by the steps it covers) unless
+    its name is in ``stateful_metrics`` (or, with ``stateless_metrics`` given, unless it is in
+    ``stateless_metrics``); the final update (``finalize``) shows the values given as they
+    are. verbose=1 redraws one line in place (at most every ``interval`` seconds,
     and always for the last step): the step count, a bar of ``width`` characters, the time
     left (ETA, from the mean time of the steps after the first) or, when done, the time taken,
     the time per step and the values. verbose=2 writes one line when done; 0 nothing. Colours
@@ -111,12 +114,25 @@ class Progbar:
         interval: the least time between two redraws, in seconds. Defaults to ``0.05``.
         stateful_metrics: names whose values are shown as they are rather than averaged, or None.
             Defaults to ``None``.
+        stateless_metrics: instead, the names whose values are averaged (every other is shown
+            as it is); give one of the two at most. Defaults to ``None`` (with
+            ``stateful_metrics`` None too, every value is averaged).
         unit_name: the name of a step in the display. Defaults to ``'step'``.
         stream: where to write; None for sys.stdout. Defaults to ``None``.
+
+    Raises:
+        ValueError: when both ``stateful_metrics`` and ``stateless_metrics`` are given.
     """
 
     def __init__(self, target, width: int = 20, verbose: int = 1, interval: float = 0.05,
-                 stateful_metrics=None, unit_name: str = "step", stream=None):
+                 stateful_metrics=None, stateless_metrics=None, unit_name: str = "step",
+                 stream=None):
+        if stateful_metrics is not None and stateless_metrics is not None:
+            raise ValueError("Progbar: give stateful_metrics (names shown as they are) or "
+                             "stateless_metrics (names averaged), not both.")
+        self.stateful_metrics = (set(stateful_metrics) if stateful_metrics is not None
+                                 else None if stateless_metrics is not None else set())
+        self.stateless_metrics = None if stateless_metrics is None else set(stateless_metrics)
         self.target = target
         self.width = width
         self.verbose = verbose
@@ -148,11 +164,18 @@ class Progbar:
         if finalize is None:
             finalize = self.target is not None and current >= self.target
         now = time.perf_counter()
+        for key, value in (values.items() if isinstance(values, dict) else values or []):
+            averaged = (key not in self.stateful_metrics if self.stateful_metrics is not None
+                        else key in self.stateless_metrics)
+            if averaged and not finalize:
+                steps = max(current - self._seen_so_far, 1)
+                total, count = self._values.get(key, (0.0, 0))
+                self._values[key] = (total + value * steps, count + steps)
+            else:
+                self._values[key] = (value, 1)
         if self.verbose == 1 and not finalize and now - self._last_update < self.interval:
             self._seen_so_far = current
             return
-        for key, value in (values.items() if isinstance(values, dict) else values or []):
-            self._values[key] = value
         self._seen_so_far = current
         per_unit = self._per_unit(current, now)
         if self.verbose == 1:
@@ -162,7 +185,7 @@ class Progbar:
             line = f"{current:>{digits}}/{self.target} - {now - self._start:.0f}s -" + \
                 format_per_unit(per_unit, self.unit_name)
             if self._values:
-                line += " - " + format_logs(self._values)
+                line += " - " + format_logs(self._shown())
             self._out().write(line + "\n")
             self._out().flush()
         self._last_update = now
@@ -191,7 +214,7 @@ class Progbar:
         info = f" {bold(timing)}" + format_per_unit(per_unit, self.unit_name)
         plain_info = 1 + len(timing) + len(format_per_unit(per_unit, self.unit_name))
         if self._values:
-            metrics = " - " + format_logs(self._values)
+            metrics = " - " + format_logs(self._shown())
             info += metrics
             plain_info += len(metrics)
         width = plain_bar + plain_info
@@ -199,6 +222,11 @@ class Progbar:
         self._prev_width = width
         out.write(text + ("\n" if finalize else ""))
         out.flush()
+
+    def _shown(self) -> dict:
+        """What the bar shows of each value: its average, or the value itself."""
+        return {key: total / max(1, count) if count != 1 else total
+                for key, (total, count) in self._values.items()}
 
     def add(self, n: int, values=None) -> None:
         self.update(self._seen_so_far + n, values)
@@ -249,7 +277,7 @@ class ProgbarLogger(Callback):
         self.seen = 0
         self.target = self.params.get("steps", self.target)
         self.progbar = Progbar(self.target, verbose=self.verbose, interval=self.interval,
-                               stream=self.stream)
+                               stateless_metrics=set(), stream=self.stream)  # (as Keras's)
 
     def on_train_begin(self, logs=None):
         self._in_fit = True
