@@ -396,3 +396,86 @@ def test_progbar_averages_values_as_keras():
     for step, loss in enumerate([4.0, 2.0, 3.0], 1):
         bar.update(step, [("loss", loss)])
     assert out.getvalue().rsplit("\r", 1)[-1].rstrip().endswith("loss: 3.0000")
+
+
+# ----------------------------------------------------------------------------- batch renorm
+
+
+def _renorm_model(kernel=None, **kwargs):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 3)).astype("float32") * 3 + 1
+    y = rng.normal(size=(8, 3)).astype("float32")
+    if kernel is None:
+        kernel = (np.arange(9).reshape(3, 3) / 10 - 0.3).astype("float32")
+    model = keras.Sequential([
+        keras.Input((3,)), keras.layers.Dense(3, kernel_initializer=kernel),
+        keras.layers.BatchNormalization(momentum=0.8, **kwargs)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    for _ in range(3):
+        model.train_on_batch(x, y)
+    return model, x
+
+
+def test_batch_renormalization_trains_as_keras():
+    # Keras 3.15 (JAX), the model above after three SGD(0.1) steps of MSE:
+    model, x = _renorm_model(renorm=True, renorm_momentum=0.9)
+    bn = model.layers[1]
+    assert [w.name for w in bn.weights] == ["gamma", "beta", "moving_mean", "moving_variance",
+                                            "moving_stddev", "renorm_mean", "renorm_stddev"]
+    want = {"gamma": [0.920981, 0.922993, 0.861825], "beta": [0.021967, -0.03556, 0.035074],
+            "moving_mean": [0.032083, 0.135451, 0.184745],
+            "moving_variance": [0.820864, 0.654769, 0.756406],
+            "moving_stddev": [0.906567, 0.809795, 0.870291],
+            "renorm_mean": [0.016635, 0.073753, 0.10294],
+            "renorm_stddev": [0.950522, 0.893984, 0.926473]}
+    for w in bn.weights:
+        np.testing.assert_allclose(w.numpy(), want[w.name], atol=2e-6, err_msg=w.name)
+    np.testing.assert_allclose(model.layers[0].kernel.numpy(),
+                               [[-0.204373, -0.000361, -0.05896], [0.08702, 0.141661, 0.034128],
+                                [0.371206, 0.452884, 0.552834]], atol=2e-6)
+    np.testing.assert_allclose(model.predict(x[:2], verbose=0),
+                               [[0.858441, 1.414893, 1.391386], [0.448941, 0.787651, 0.89618]],
+                               atol=2e-6)
+    np.testing.assert_allclose(np.asarray(bn(x[:4], training=True)),
+                               [[1.340238, 0.511569, 2.656742], [1.27969, -0.738411, 1.878628],
+                                [4.765189, 3.854182, -1.09435], [-2.703511, -1.009754, 0.984865]],
+                               atol=5e-6)
+
+
+def test_batch_renormalization_clipping_and_config():
+    # Keras 3.15: renorm_clipping {'rmax': 1.5, 'rmin': 0.8, 'dmax': 0.3}, renorm_momentum 0.5
+    model, x = _renorm_model(renorm=True, renorm_momentum=0.5,
+                             renorm_clipping={"rmax": 1.5, "rmin": 0.8, "dmax": 0.3})
+    bn = model.layers[1]
+    np.testing.assert_allclose(bn.gamma.numpy(), [0.91444, 0.865186, 0.804035], atol=2e-6)
+    np.testing.assert_allclose(bn.renorm_stddev.numpy(), [0.802991, 0.708544, 0.803838],
+                               atol=2e-6)
+    np.testing.assert_allclose(model.predict(x[:2], verbose=0),
+                               [[0.868147, 1.354779, 1.319359], [0.454429, 0.762156, 0.89081]],
+                               atol=2e-6)
+    config = bn.get_config()
+    assert (config["renorm"], config["renorm_momentum"], config["synchronized"]) == (
+        True, 0.5, False)
+    assert config["renorm_clipping"] == {"rmax": 1.5, "rmin": 0.8, "dmax": 0.3}
+    again = keras.layers.BatchNormalization.from_config(config)
+    assert again.renorm and again.renorm_clipping == config["renorm_clipping"]
+    # scale=False: r and d alone scale and shift (Keras: beta [0.02205, -0.007188, 0.079353])
+    model, _ = _renorm_model(renorm=True, scale=False, renorm_clipping={"dmax": 0.1})
+    np.testing.assert_allclose(model.layers[1].beta.numpy(), [0.02205, -0.007188, 0.079353],
+                               atol=2e-6)
+    with pytest.raises(ValueError, match="rmax"):
+        keras.layers.BatchNormalization(renorm=True, renorm_clipping={"rmax": 0.5, "rmin": 1})
+    with pytest.raises(ValueError, match="unknown keys"):
+        keras.layers.BatchNormalization(renorm=True, renorm_clipping={"r_max": 2})
+
+
+def test_batch_renormalization_saves_and_loads(tmp_path):
+    # (a kernel initializer Keras can name: an array's initialize_fn cannot go in a .keras file)
+    model, x = _renorm_model(kernel="glorot_uniform", renorm=True, renorm_clipping={"rmax": 2.0})
+    for name in ("m.keras", "m.numnet"):
+        model.save(tmp_path / name)
+        back = keras.models.load_model(tmp_path / name)
+        np.testing.assert_allclose(back.predict(x, verbose=0), model.predict(x, verbose=0),
+                                   rtol=1e-6)
+        np.testing.assert_array_equal(back.layers[1].renorm_stddev.numpy(),
+                                      model.layers[1].renorm_stddev.numpy())

@@ -42,6 +42,17 @@ class BatchNormalization(Layer):
             or a Constraint), or None. Defaults to ``None``.
         gamma_constraint: gamma's constraint: a constraint applied after each optimizer step (a name
             or a Constraint), or None. Defaults to ``None``.
+        synchronized: Keras's switch for statistics across devices (TensorFlow only); numnet
+            trains on one device, so it changes nothing. Defaults to ``False``.
+        renorm: batch renormalization (Ioffe 2017), as Keras's: in training the normalized
+            values become x_hat * r + d, with r = std_batch / renorm_stddev and d = (mean_batch
+            - renorm_mean) / renorm_stddev held constant for the gradient, renorm_mean and
+            renorm_stddev moving averages of the batch statistics. Adds the non-trainable
+            weights moving_stddev, renorm_mean and renorm_stddev; inference is unchanged.
+            Defaults to ``False``.
+        renorm_clipping: with renorm, a dict of optional "rmin", "rmax" (bounds of r) and
+            "dmax" (d is clipped to [-dmax, dmax]). Defaults to ``None`` (no clipping).
+        renorm_momentum: the momentum of renorm_mean and renorm_stddev. Defaults to ``0.99``.
         **kwargs: the Layer arguments: ``name``, ``dtype``, ``trainable``, and on a first layer
             ``input_shape`` (or ``input_dim``) and ``batch_size``.
 
@@ -57,9 +68,13 @@ class BatchNormalization(Layer):
                  center: bool = True, scale: bool = True, beta_initializer="zeros",
                  gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", beta_regularizer=None,
-                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
-        kwargs.pop("synchronized", None)
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 synchronized: bool = False, renorm: bool = False, renorm_clipping=None,
+                 renorm_momentum: float = 0.99, **kwargs):
         super().__init__(**kwargs)
+        self.synchronized, self.renorm = bool(synchronized), bool(renorm)
+        self.renorm_clipping = _renorm_clipping(renorm_clipping) if renorm else renorm_clipping
+        self.renorm_momentum = float(renorm_momentum)
         self.axis, self.momentum, self.epsilon = axis, float(momentum), float(epsilon)
         self.center, self.scale = bool(center), bool(scale)
         self.beta_initializer, self.gamma_initializer = beta_initializer, gamma_initializer
@@ -84,6 +99,17 @@ class BatchNormalization(Layer):
                                            trainable=False)
         self.moving_variance = self.add_weight((dim,), self.moving_variance_initializer,
                                                "moving_variance", trainable=False)
+        if self.renorm:
+            def stddev_initializer(shape, dtype=None):
+                return backend.xp.sqrt(initializers.get(self.moving_variance_initializer)(
+                    shape, dtype))
+
+            self.moving_stddev = self.add_weight((dim,), stddev_initializer, "moving_stddev",
+                                                 trainable=False)
+            self.renorm_mean = self.add_weight((dim,), self.moving_mean_initializer,
+                                               "renorm_mean", trainable=False)
+            self.renorm_stddev = self.add_weight((dim,), stddev_initializer, "renorm_stddev",
+                                                 trainable=False)
 
     def _broadcast_shape(self, ndim):
         shape = [1] * ndim
@@ -108,26 +134,36 @@ class BatchNormalization(Layer):
         reduce = tuple(i for i in range(x.ndim) if i != axis)
         bshape = self._broadcast_shape(x.ndim)
         gamma = self.gamma.value.reshape(bshape) if self.scale else 1.0
+        r = d = None
         if training:
             mean = x.mean(axis=reduce)
             var = x.var(axis=reduce)
-            m = 1.0 - self.momentum
-            self.moving_mean.value *= self.momentum
-            self.moving_mean.value += m * mean
-            self.moving_variance.value *= self.momentum
-            self.moving_variance.value += m * var
+            if self.renorm:
+                r, d = self._renorm_step(mean, var)
+            else:
+                m = 1.0 - self.momentum
+                self.moving_mean.value *= self.momentum
+                self.moving_mean.value += m * mean
+                self.moving_variance.value *= self.momentum
+                self.moving_variance.value += m * var
         else:
             mean, var = self.moving_mean.value, self.moving_variance.value
         inv_std = 1.0 / xp.sqrt(var + self.epsilon)
         x_hat = (x - mean.reshape(bshape)) * inv_std.reshape(bshape)
-        out = x_hat * gamma
+        if r is not None:  # x_hat r + d, with r and d constants of the gradient
+            shown = x_hat * r.reshape(bshape) + d.reshape(bshape)
+            gamma = gamma * r.reshape(bshape)  # (the input's gradient scale)
+            out = shown * (self.gamma.value.reshape(bshape) if self.scale else 1.0)
+        else:
+            shown = x_hat
+            out = x_hat * gamma
         if self.center:
             out = out + self.beta.value.reshape(bshape)
         count = x.size // x.shape[axis]
 
         def backward(g):
             if self.scale and self.gamma.requires_grad:
-                ops.accumulate(self.gamma, (g * x_hat).sum(axis=reduce))
+                ops.accumulate(self.gamma, (g * shown).sum(axis=reduce))
             if self.center and self.beta.requires_grad:
                 ops.accumulate(self.beta, g.sum(axis=reduce))
             if inputs.requires_grad:
@@ -144,6 +180,33 @@ class BatchNormalization(Layer):
         params = [p for p in (self.gamma, self.beta) if p is not None]
         return ops.node(out.astype(x.dtype, copy=False), (inputs, *params), backward)
 
+    def _renorm_step(self, mean, var):
+        """Batch renormalization's corrections (r, d) from the renorm statistics as they were,
+        then the updates of renorm_mean / renorm_stddev (renorm_momentum) and of the moving
+        statistics (momentum; moving_variance = max(moving_stddev^2 - epsilon, 0)), as Keras."""
+        xp = backend.xp
+        std = xp.sqrt(var + self.epsilon)
+        renorm_std = xp.maximum(self.renorm_stddev.value, xp.sqrt(xp.asarray(self.epsilon,
+                                                                            std.dtype)))
+        r = std / renorm_std
+        d = (mean - self.renorm_mean.value) / renorm_std
+        clip = self.renorm_clipping
+        if clip.get("rmin") is not None:
+            r = xp.maximum(r, clip["rmin"])
+        if clip.get("rmax") is not None:
+            r = xp.minimum(r, clip["rmax"])
+        if clip.get("dmax") is not None:
+            d = xp.clip(d, -clip["dmax"], clip["dmax"])
+        rm = 1.0 - self.renorm_momentum
+        self.renorm_mean.value[...] = self.renorm_mean.value * self.renorm_momentum + mean * rm
+        self.renorm_stddev.value[...] = self.renorm_stddev.value * self.renorm_momentum + std * rm
+        m = 1.0 - self.momentum
+        self.moving_mean.value[...] = self.moving_mean.value * self.momentum + mean * m
+        moving_std = self.moving_stddev.value * self.momentum + std * m
+        self.moving_stddev.value[...] = moving_std
+        self.moving_variance.value[...] = xp.maximum(moving_std * moving_std - self.epsilon, 0)
+        return r.astype(mean.dtype, copy=False), d.astype(mean.dtype, copy=False)
+
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum,
                 "epsilon": self.epsilon, "center": self.center, "scale": self.scale,
@@ -153,7 +216,26 @@ class BatchNormalization(Layer):
                 **{key: regularizers.serialize(regularizers.get(getattr(self, key)))
                    for key in ("beta_regularizer", "gamma_regularizer")},
                 **{key: constraints.serialize(getattr(self, key))
-                   for key in ("beta_constraint", "gamma_constraint")}}
+                   for key in ("beta_constraint", "gamma_constraint")},
+                "synchronized": self.synchronized, "renorm": self.renorm,
+                "renorm_clipping": self.renorm_clipping,
+                "renorm_momentum": self.renorm_momentum}
+
+
+def _renorm_clipping(clipping) -> dict:
+    """Keras's checks of renorm_clipping: keys among rmax, rmin, dmax; rmax >= rmin; dmax >= 0."""
+    clipping = dict(clipping or {})
+    unknown = set(clipping) - {"rmax", "rmin", "dmax"}
+    if unknown:
+        raise ValueError(f"BatchNormalization(renorm_clipping): unknown keys {sorted(unknown)}; "
+                         "the keys are 'rmax', 'rmin' and 'dmax'.")
+    rmax, rmin, dmax = (clipping.get(k) for k in ("rmax", "rmin", "dmax"))
+    if rmax is not None and rmin is not None and rmax < rmin:
+        raise ValueError(f"BatchNormalization(renorm_clipping): rmax ({rmax}) must be at least "
+                         f"rmin ({rmin}).")
+    if dmax is not None and dmax < 0:
+        raise ValueError(f"BatchNormalization(renorm_clipping): dmax must be >= 0, given {dmax}.")
+    return clipping
 
 
 def _check_axis(axis, where: str):
