@@ -103,7 +103,8 @@ class Feeding:
     def _build_metrics_from(self, source, batch_size: int) -> None:
         """The compiled metrics made before the first train_step (as Keras 3 builds them at the
         start of fit), from a first batch: 'accuracy' is resolved against y and the output."""
-        if self._metrics or not (self._metric_specs or self._heads is not None):
+        if self._metrics or not (self._metric_specs or self._heads is not None
+                                 or self.__dict__.get("_pending_heads") is not None):
             return
         if type(self).train_step is not steps.KerasSteps.train_step:
             return  # its own step: x need not be what the model is called on (built there)

@@ -130,8 +130,11 @@ class Heads:
     output, the metrics made once the targets are seen (``build``), and the logs."""
 
     def __init__(self, names: list[str], shapes: list, loss, loss_weights=None, metrics=None,
-                 weighted_metrics=None):
-        self.names, self.shapes = list(names), list(shapes)
+                 weighted_metrics=None, keyed: bool = True):
+        # keyed: logs prefixed by output name ("<output>_loss", "<output>_<metric>"); a
+        # subclassed model whose outputs are a list or tuple has no names, and Keras logs its
+        # outputs' losses by the loss's name ("mse_loss") and their metrics unprefixed
+        self.names, self.shapes, self.keyed = list(names), list(shapes), keyed
         if _is_one(loss):
             found = None if loss is None else losses.loss_object(loss)
             self.losses = [found] * len(names)
@@ -164,8 +167,9 @@ class Heads:
         self.given = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                       "weighted_metrics": weighted_metrics}  # as compile got them (saving)
         scored = sum(fn is not None for fn in self.losses)
-        self.trackers = [metrics_module.Mean(name=f"{name}_loss") if fn is not None and scored > 1
-                         else None for name, fn in zip(names, self.losses, strict=True)]
+        self.trackers = [metrics_module.Mean(name=f"{name if keyed else fn.name}_loss")
+                         if fn is not None and scored > 1 else None
+                         for name, fn in zip(names, self.losses, strict=True)]
         self.metrics: list[list] | None = None  # made by build
         self.weighted: list[list] | None = None
 
@@ -200,7 +204,7 @@ class Heads:
         for weighted, lists in ((False, self.metrics or []), (True, self.weighted or [])):
             for output, per in zip(self.names, lists, strict=True):
                 for metric in per:
-                    name = f"{output}_{metric.name}"
+                    name = f"{output}_{metric.name}" if self.keyed else metric.name
                     if name in counters and weighted:
                         name = f"{output}_weighted_{metric.name}"
                     if name in counters:
@@ -212,10 +216,19 @@ class Heads:
         return named
 
     def log_names(self) -> list[str]:
-        """The logs in the order of evaluate's list, as Keras 3: "loss", each output's loss,
-        then the metrics sorted by name."""
-        return ["loss", *(t.name for t in self.trackers if t is not None),
-                *sorted(name for name, _ in self.metric_names())]
+        """The logs in the order of evaluate's list, as Keras 3: "loss", the metrics logged
+        under their own names (in order), each output's loss, then the other metrics sorted
+        by name."""
+        named = self.metric_names()
+        plain = [name for name, metric in named if name == metric.name]
+        order = list(range(len(self.names)))
+        loss = self.given["loss"]
+        if isinstance(loss, dict):  # each output's loss in the order the dict gave them
+            order.sort(key=lambda k: list(loss).index(self.names[k])
+                       if self.names[k] in loss else len(loss))
+        return ["loss", *plain, *(self.trackers[k].name for k in order
+                                  if self.trackers[k] is not None),
+                *sorted(name for name, _ in named if name not in plain)]
 
     def results(self, loss_total: float, count: float) -> dict:
         logs = {"loss": float(loss_total) / count if count else float("nan")}

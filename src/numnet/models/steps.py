@@ -22,6 +22,7 @@ from ..autodiff import ops
 from ..autodiff.tape import GradientTape
 from ..autodiff.tensor import Tensor, no_grad
 from ..layers.base import _call_spec
+from . import outputs as outputs_module
 from .adapters import ArraySource
 from .data import series_as_column
 
@@ -135,11 +136,11 @@ class KerasSteps:
         epochs, batches and callbacks.
         """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        params = self.trainable_weights
         with GradientTape() as tape:
             y_pred = self._step_call(x, True)
             loss = self._compute_loss(x, y, y_pred, sample_weight, training=True)
         self._track_loss(loss, x)
+        params = self.trainable_weights  # (after the call: a first call may make them)
         grads = tape.gradient(loss, params)
         self.optimizer.apply(grads, params)
         return self.compute_metrics(x, y, y_pred, sample_weight)
@@ -185,7 +186,13 @@ class KerasSteps:
         compiled = {id(m) for m in self._metrics}
         if self._loss_tracker is not None and any(m is self._loss_tracker for m in self.metrics):
             logs["loss"] = self._loss_tracker.result()
-        if self._metrics:
+        if self._heads is not None and self._heads.metrics is not None:
+            heads = self._heads  # each output's loss and metrics, in evaluate's order
+            named = dict(heads.metric_names())
+            named.update((t.name, t) for t in heads.trackers if t is not None)
+            for name in heads.log_names()[1:]:
+                logs[name] = named[name].result()
+        elif self._metrics:
             logs.update(metrics_module.results(self._metrics, self._weighted_from))
         for metric in self.metrics:
             if metric is self._loss_tracker or id(metric) in compiled:
@@ -239,8 +246,31 @@ class KerasSteps:
             return
         self._loss_tracker.update_state(_value(loss), sample_weight=_batch_size(x))
 
+    def _build_pending_heads(self, y_pred) -> None:
+        """A subclassed model compiled with a loss per output: its heads, from the structure
+        of its first outputs (a dict by sorted key, a list or tuple in order), as Keras builds
+        its compiled loss at the first batch."""
+        loss, loss_weights, metrics, weighted_metrics = self.__dict__.pop("_pending_heads")
+        keyed = isinstance(y_pred, dict)
+        if keyed:
+            names = sorted(y_pred)
+            outs = [y_pred[name] for name in names]
+        elif isinstance(y_pred, (list, tuple)):
+            outs = list(y_pred)
+            names = [f"output_{k}" for k in range(len(outs))]
+        else:
+            raise ValueError(
+                f"compile(loss): a loss per output ({loss!r}), but the model's call() returns "
+                f"one {type(y_pred).__name__}; give one loss, or return a list or dict of "
+                "outputs.")
+        shapes = [(None,) + tuple(np.shape(_value(out))[1:]) for out in outs]
+        self._heads = outputs_module.Heads(names, shapes, loss, loss_weights, metrics,
+                                           weighted_metrics, keyed=keyed)
+
     def _compiled_loss_value(self, y, y_pred, sample_weight):
         """The compiled loss of a batch (a scalar Tensor), or None without one."""
+        if self._heads is None and self.__dict__.get("_pending_heads") is not None:
+            self._build_pending_heads(y_pred)
         if self._heads is not None:
             ys, sws = self._heads.split(*self._packed(y, sample_weight, "compute_loss"))
             return self._heads.loss(ys, self._pred_list(y_pred), sws)
@@ -272,15 +302,20 @@ class KerasSteps:
         (calling a model whose outputs were given as a dict gives a dict)."""
         if isinstance(y_pred, dict) and self._output_names is not None:
             return [y_pred[name] for name in self._output_names]
+        if isinstance(y_pred, dict) and self._heads is not None:  # (a subclassed model's)
+            return [y_pred[name] for name in self._heads.names]
         return y_pred
 
     def _update_compiled_metrics(self, y, y_pred, sample_weight) -> None:
         if y is None:
             return
+        if self._heads is None and self.__dict__.get("_pending_heads") is not None:
+            self._build_pending_heads(y_pred)
         if self._heads is not None:
-            ys, sws = self._heads.split(*self._packed(y, sample_weight, "compute_metrics"))
+            packed = self._packed(y, sample_weight, "compute_metrics")
+            ys, sws = self._heads.split(*packed)
             if not self._metrics:
-                self._metrics = self._heads.build(ys)
+                self._metrics = self._heads.build(packed[0])
             self._heads.update_metrics(ys, self._pred_list(y_pred), sws)
             return
         if not self._metrics and self._metric_specs:

@@ -140,6 +140,14 @@ class Trainer:
             self._compile_heads(optimizer_obj, loss, loss_weights, metrics, weighted_metrics,
                                 run_eagerly, jit_compile)
             return
+        self.__dict__["_pending_heads"] = None
+        if self._subclassed() and (isinstance(loss, (list, tuple)) and len(loss) > 1 or (
+                isinstance(loss, dict) and "class_name" not in loss)):
+            # a loss per output of a subclassed model: its outputs are known at the first
+            # batch (KerasSteps._compiled_loss_value builds the heads then), as in Keras
+            self._compile_heads(optimizer_obj, loss, loss_weights, metrics, weighted_metrics,
+                                run_eagerly, jit_compile, deferred=True)
+            return
         loss = self._one_output_loss(loss)
         weight = _one_output_weight(loss_weights)
         loss_obj = None if loss is None else losses.loss_object(loss)
@@ -197,14 +205,18 @@ class Trainer:
             return []
 
     def _compile_heads(self, optimizer, loss, loss_weights, metrics, weighted_metrics,
-                       run_eagerly, jit_compile):
+                       run_eagerly, jit_compile, deferred: bool = False):
         """compile for a model of several outputs: a loss, weight and metrics per output
-        (models/outputs.py)."""
+        (models/outputs.py). ``deferred``: a subclassed model's, made at its first batch."""
         if jit_compile not in ("auto", True, False):
             raise ValueError(f"compile(jit_compile): expected 'auto', True or False, given "
                              f"{jit_compile!r}.")
-        heads = outputs_module.Heads(self._output_names, [t.shape for t in self._outputs],
-                                     loss, loss_weights, metrics, weighted_metrics)
+        if deferred:
+            heads = None
+            self.__dict__["_pending_heads"] = (loss, loss_weights, metrics, weighted_metrics)
+        else:
+            heads = outputs_module.Heads(self._output_names, [t.shape for t in self._outputs],
+                                         loss, loss_weights, metrics, weighted_metrics)
         self.optimizer, self.loss, self._loss_obj, self._heads = optimizer, loss, None, heads
         self.jit_compile, self.run_eagerly = jit_compile, bool(run_eagerly)
         self._metric_specs, self._weighted_from, self._metrics = [], 0, []
@@ -220,7 +232,8 @@ class Trainer:
                 "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')."
             )
         if self._loss_obj is None and where not in ("predict()", "fit()", "evaluate()") and not (
-                self._heads is not None and self._heads.has_loss) and not self._steps_overridden():
+                self._heads is not None and self._heads.has_loss) and not self._steps_overridden() \
+                and self.__dict__.get("_pending_heads") is None:
             raise ValueError(
                 f"{where}: compile() was given no loss; pass loss=... (e.g. 'mse' or "
                 "'sparse_categorical_crossentropy')."
@@ -276,8 +289,8 @@ class Trainer:
         dict of inputs (or a dataset of them)."""
         if self._steps_overridden():
             return True
-        if self._loss_obj is None and self._heads is None:
-            return True
+        if self._loss_obj is None and (self._heads is None or self._subclassed()):
+            return True  # (a subclassed model's heads are made by its steps' compute_loss)
         return self._structured_inputs(x)
 
     def _steps_overridden(self) -> bool:
