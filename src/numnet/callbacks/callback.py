@@ -81,11 +81,12 @@ class CallbackList:
         ([0, 1], ['LambdaCallback', 'History'])
     """
 
+    # History and ProgbarLogger, which numnet.callbacks fills in (they import this module).
+    _history_class = _progbar_class = None
+
     def __init__(self, callbacks=(), add_history: bool = False, add_progbar: bool = False,
                  model=None, params=None, **more_params):
-        from .history import History
-        from .progbar_logger import ProgbarLogger
-
+        History, ProgbarLogger = CallbackList._history_class, CallbackList._progbar_class
         self.callbacks = _flatten(callbacks)
         self._history = next((c for c in self.callbacks if isinstance(c, History)), None)
         if add_history and self._history is None:
