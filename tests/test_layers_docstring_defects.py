@@ -479,3 +479,25 @@ def test_batch_renormalization_saves_and_loads(tmp_path):
                                    rtol=1e-6)
         np.testing.assert_array_equal(back.layers[1].renorm_stddev.numpy(),
                                       model.layers[1].renorm_stddev.numpy())
+
+
+def test_max_num_bounding_boxes_as_keras():
+    # Keras 3.15: MaxNumBoundingBoxes(3, fill_value=-2, bounding_box_format="xyxy") cuts four
+    # boxes to three; MaxNumBoundingBoxes(5) pads with -1; images (uint8) and labels unchanged.
+    boxes = np.array([[[10, 20, 100, 150], [50, 60, 200, 250], [0, 0, 50, 50], [1, 1, 2, 2]],
+                      [[1, 2, 3, 4], [5, 6, 7, 8], [0, 0, 0, 0], [9, 9, 9, 9]]], "float32")
+    data = {"images": np.zeros((2, 8, 8, 3), "uint8"), "labels": np.array([0, 1]),
+            "bounding_boxes": {"boxes": boxes, "labels": np.array([[1, 2, 3, 4], [5, 6, 7, 8]])}}
+    out = keras.layers.MaxNumBoundingBoxes(3, fill_value=-2, bounding_box_format="xyxy")(data)
+    assert np.asarray(out["bounding_boxes"]["labels"]).tolist() == [[1, 2, 3], [5, 6, 7]]
+    np.testing.assert_array_equal(np.asarray(out["bounding_boxes"]["boxes"]), boxes[:, :3])
+    assert np.asarray(out["images"]).dtype == np.uint8
+    assert np.asarray(out["labels"]).tolist() == [0, 1]
+    layer = keras.layers.MaxNumBoundingBoxes(5, bounding_box_format="xyxy")
+    out = layer(data)
+    assert np.asarray(out["bounding_boxes"]["labels"]).tolist() == [[1, 2, 3, 4, -1],
+                                                                     [5, 6, 7, 8, -1]]
+    assert np.asarray(out["bounding_boxes"]["boxes"])[1, 4].tolist() == [-1, -1, -1, -1]
+    assert keras.layers.MaxNumBoundingBoxes.from_config(layer.get_config()).max_number == 5
+    with pytest.raises(ValueError, match="bounding_box_format"):
+        keras.layers.MaxNumBoundingBoxes(5)(data)

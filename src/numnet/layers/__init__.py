@@ -151,6 +151,7 @@ from .embedding_reversible import ReversibleEmbedding  # noqa: E402
 from .image_augment import (  # noqa: E402
     AutoContrast,
     CutMix,
+    MaxNumBoundingBoxes,
     MixUp,
     RandomErasing,
     RandomGrayscale,
@@ -195,6 +196,7 @@ __all__ += [
     "Convolution3DTranspose", "EinsumDense", "RMSNormalization", "SpectralNormalization",
     "StackedRNNCells", "Discretization", "HashedCrossing", "Hashing", "AutoContrast", "CutMix",
     "MixUp", "RandomErasing", "RandomGrayscale", "RandomInvert", "Solarization",
+    "MaxNumBoundingBoxes",
     "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D",
     "AdaptiveMaxPooling1D", "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D",
     "ReversibleEmbedding", "GroupQueryAttention", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",

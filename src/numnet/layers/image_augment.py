@@ -437,3 +437,56 @@ class AutoContrast(_RandomImageLayer):
 
 __all__ = ["AutoContrast", "CutMix", "MixUp", "RandomErasing", "RandomGrayscale",
            "RandomInvert", "Solarization"]
+
+
+class MaxNumBoundingBoxes(_RandomImageLayer):
+    """Pads or cuts the bounding boxes of each image to ``max_number``, as Keras's: boxes
+    ``(batch, N, 4)`` become ``(batch, max_number, 4)`` and labels ``(batch, N)`` become
+    ``(batch, max_number)``, the added entries ``fill_value``. Images, labels and masks pass
+    unchanged. The input is Keras's data dict; the layer needs a ``bounding_box_format``.
+
+    Args:
+        max_number: the number of boxes each image gets.
+        fill_value: the value of added boxes and labels. Defaults to ``-1``.
+        **kwargs: the layer arguments, among them ``bounding_box_format``.
+
+    Example:
+        >>> layer = numnet.layers.MaxNumBoundingBoxes(4, bounding_box_format="xyxy")
+        >>> out = layer({"images": np.zeros((1, 8, 8, 3)),
+        ...              "bounding_boxes": {"boxes": np.array([[[1, 2, 5, 6], [0, 0, 3, 3]]]),
+        ...                                 "labels": np.array([[7, 8]])}})
+        >>> out["bounding_boxes"]["labels"].numpy().tolist()
+        [[7, 8, -1, -1]]
+    """
+
+    _keeps_geometry = True
+
+    def __init__(self, max_number, fill_value=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.max_number, self.fill_value = int(max_number), int(fill_value)
+
+    def _call_on_dict(self, data: dict, *args, **kwargs) -> dict:
+        out = super()._call_on_dict(data, *args, **kwargs)
+        if "bounding_boxes" in data:
+            out["bounding_boxes"] = self._fit_boxes(data["bounding_boxes"])
+        return out
+
+    def _fit_boxes(self, bounding_boxes: dict) -> dict:
+        extra = sorted(set(bounding_boxes) - {"boxes", "labels"})
+        if extra:
+            raise KeyError(f"{self.name}: bounding_boxes holds 'boxes' and 'labels' only; "
+                           f"given also {extra}.")
+        boxes = np.asarray(backend.to_numpy(bounding_boxes["boxes"]))
+        labels = np.asarray(backend.to_numpy(bounding_boxes["labels"]))
+        n = self.max_number
+        pad = max(n - boxes.shape[1], 0)
+        boxes = np.pad(boxes[:, :n], [(0, 0), (0, pad), (0, 0)], constant_values=self.fill_value)
+        labels = np.pad(labels[:, :n], [(0, 0), (0, pad)], constant_values=self.fill_value)
+        return {**bounding_boxes, "boxes": ops.as_tensor(boxes), "labels": ops.as_tensor(labels)}
+
+    def call(self, inputs, training=True):
+        return inputs  # images pass unchanged (their dtype too, as Keras's)
+
+    def get_config(self):
+        return {**super().get_config(), "max_number": self.max_number,
+                "fill_value": self.fill_value}
