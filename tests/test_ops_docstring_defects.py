@@ -213,3 +213,50 @@ def test_metric_functions_return_tensors():
     assert str(mse.dtype) == "float32"
     np.testing.assert_allclose(mse.numpy(), [0.04666667, 0.24666667], rtol=1e-6)
     assert keras.metrics.huber._direction == "down"  # compile still reads it as a loss
+
+
+def test_sums_and_products_of_small_integers_widen_to_32_bits():
+    # Keras (JAX): sum of a (4, 4) uint8 image of 200s is 3200 (uint32); numnet summed in
+    # uint8 and gave 128 (3200 mod 256). prod of int8 [100, 100] is 10000 (int32), not 16.
+    image = np.full((4, 4), 200, "uint8")
+    total = ops.sum(image)
+    assert str(total.dtype) == "uint32" and int(total) == 3200
+    product = ops.prod(np.array([100, 100], "int8"))
+    assert str(product.dtype) == "int32" and int(product) == 10000
+    for fn in (ops.sum, ops.prod, ops.nansum, ops.nanprod, ops.trace):
+        for dtype, wide in (("bool", "int32"), ("int8", "int32"), ("int16", "int32"),
+                            ("uint8", "uint32"), ("uint16", "uint32"), ("int32", "int32")):
+            x = np.array([[1, 0], [1, 1]], dtype)
+            assert str(fn(x).dtype) == wide, (fn.__name__, dtype)
+    # Running sums keep small ints, as Keras's: cumsum of uint8 [200] * 4 is uint8.
+    running = ops.cumsum(image[0])
+    assert str(running.dtype) == "uint8"
+    np.testing.assert_array_equal(running.numpy(), [200, 144, 88, 32])
+
+
+def test_normalize_with_axis_none_divides_by_the_root_sum_of_squares():
+    # Keras's L2 normalize sums the squares over axis (all of them for None): a matrix is
+    # divided by its Frobenius norm. numnet divided by norm(x, 2), its largest singular value.
+    x = np.array([[3.0, 0.0], [0.0, 4.0]], "float32")  # Frobenius 5, largest singular value 4
+    np.testing.assert_allclose(ops.normalize(x, axis=None).numpy(), [[0.6, 0.0], [0.0, 0.8]],
+                               rtol=1e-6)
+    np.testing.assert_allclose(ops.normalize(x, axis=(0, 1)).numpy(), [[0.6, 0.0], [0.0, 0.8]],
+                               rtol=1e-6)
+    # Other orders keep norm()'s meaning: order 1 with axis=None is the largest column sum.
+    np.testing.assert_allclose(ops.normalize(x, order=1, axis=None).numpy(),
+                               [[0.75, 0.0], [0.0, 1.0]], rtol=1e-6)
+
+
+def test_rms_normalization_takes_axis_none():
+    # Keras: the mean square over every axis. [[3, 4]] -> rms sqrt(12.5).
+    got = ops.rms_normalization(np.array([[3.0, 4.0]], "float32"), axis=None, epsilon=0.0)
+    np.testing.assert_allclose(got.numpy(), [[3 / 12.5 ** 0.5, 4 / 12.5 ** 0.5]], rtol=1e-6)
+
+
+def test_rot90_refuses_an_array_of_turns_without_changing_it():
+    # NumPy's rot90 reduces k in place (k %= 4): an array passed as k came back changed.
+    k = np.full((2, 2), 5.0, "float32")
+    with np.testing.assert_raises_regex(TypeError, "rot90\\(k\\)"):
+        ops.rot90(np.eye(2), k)
+    np.testing.assert_array_equal(k, np.full((2, 2), 5.0))
+    assert ops.rot90([[1, 2], [3, 4]], np.int32(3)).tolist() == [[3, 1], [4, 2]]

@@ -380,6 +380,12 @@ def normalize(x, axis=-1, order=2, epsilon=None) -> Tensor:
 
     x = _float(x)
     eps = backend.epsilon() if epsilon is None else epsilon
+    if order == 2:  # the square root of the sum of squares over axis (all axes for None),
+        # as Keras's: with axis=None a matrix is divided by its Frobenius norm, not by
+        # norm(x, 2) (its largest singular value)
+        axes = None if axis is None else _axis(axis)
+        magnitude = _ops.sqrt(_ops.sum(_ops.square(x), axes, True))
+        return _ops.divide(x, _ops.maximum(magnitude, eps))
     return _ops.divide(x, _ops.maximum(norm(x, order, axis, True), eps))
 
 
@@ -570,6 +576,8 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None,
 
 
 def _axes(axis, rank):
+    if axis is None:  # every axis, as Keras's (its mean over axis=None)
+        return list(range(rank))
     return sorted(a % rank for a in ((axis,) if isinstance(axis, int) else axis))
 
 
@@ -617,7 +625,7 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None) -> Tensor:
         x: the input.
         scale: multiplied after normalizing, of the normalized axes' shape; None for 1.
             Defaults to ``None``.
-        axis: the axis (or axes) normalized over. Defaults to ``-1``.
+        axis: the axis (or axes) normalized over; None for all. Defaults to ``-1``.
         epsilon: added to the mean square; None for backend.epsilon(). Defaults to ``None``.
 
     Example:

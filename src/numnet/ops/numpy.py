@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 
 import numpy as _numpy
 
@@ -918,15 +919,22 @@ def any(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - Keras's name
 # ----------------------------------------------------------------------------- reductions
 
 
+_ACCUMULATOR = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "uint32",
+                "uint16": "uint32"}
+
+
 def _integers(x) -> Tensor:
-    """x with bools as int32 (sums and products of bools count)."""
-    return _ops.cast(x, "int32") if x.dtype == bool else x
+    """x with bools as int32 (sums and products of bools count) and 8- or 16-bit integers
+    widened to 32 bits, as Keras's (JAX's) sums and products: a uint8 image sums to uint32,
+    not round modulo 256."""
+    wide = _ACCUMULATOR.get(str(x.dtype))
+    return _ops.cast(x, wide) if wide is not None else x
 
 
 @symbolic_op
 def sum(x, axis=None, keepdims=False) -> Tensor:  # noqa: A001 - Keras's name
-    """The sum over ``axis`` (all axes if None); ints stay in their dtype, bools count as
-    int32. d x = 1.
+    """The sum over ``axis`` (all axes if None); int32 and int64 stay in their dtype, bools
+    and 8- or 16-bit ints sum as int32 (unsigned ones as uint32), as Keras's. d x = 1.
 
     Args:
         x: the input: an array, a number or a Tensor.
@@ -1005,7 +1013,8 @@ def min(x, axis=None, keepdims=False, initial=None) -> Tensor:  # noqa: A001 - K
 
 @symbolic_op
 def prod(x, axis=None, keepdims=False, dtype=None) -> Tensor:
-    """The product over ``axis``; ints stay ints, bools give int32. d x = prod / x.
+    """The product over ``axis``; ints stay ints (8- and 16-bit ones widened to 32 bits, as
+    Keras's), bools give int32. d x = prod / x.
 
     Args:
         x: the input: an array, a number or a Tensor.
@@ -1097,7 +1106,8 @@ def count_nonzero(x, axis=None) -> Tensor:
 
 
 def _running(x, axis, dtype, op, op_name):
-    x = _integers(_tensor(x))
+    x = _tensor(x)
+    x = _ops.cast(x, "int32") if x.dtype == bool else x  # small ints stay, as Keras's
     if dtype is not None:
         x = cast(x, dtype)
     if axis is None:
@@ -3092,6 +3102,11 @@ def rot90(array, k=1, axes=(0, 1)) -> Tensor:
         [[2, 4], [1, 3]]
     """
     axes = tuple(axes)
+    try:
+        k = operator.index(k.item() if hasattr(k, "item") and getattr(k, "ndim", 1) == 0 else k)
+    except TypeError:
+        raise TypeError(f"rot90(k): expected an integer number of quarter turns, given "
+                        f"{type(k).__name__} {k!r}.") from None
     return _ops.regather(_tensor(array), lambda v: _xp().rot90(v, k, axes).copy())
 
 
