@@ -439,3 +439,22 @@ def test_masking_then_lstm_matches_keras(K):
 def test_masks_work_with_every_array_on_a_device(runs_on_a_device):
     """This module's masks, with every array on the strict stand-in for CuPy."""
     runs_on_a_device(__file__)
+
+
+def test_compute_mask_of_a_symbolic_input_is_a_symbolic_mask():
+    """embedding.compute_mask(inputs) on a Keras Input gives a symbolic boolean mask, as
+    Keras's KerasTensor, that can be passed on as mask=... in a functional model."""
+    inputs = numnet.Input((None,), dtype="int32")
+    embedding = layers.Embedding(10, 4, mask_zero=True)
+    mask = embedding.compute_mask(inputs)
+    assert tuple(mask.shape) == (None, None) and mask.dtype == "bool"
+    pooled = layers.GlobalAveragePooling1D()(embedding(inputs), mask=mask)
+    model = numnet.Model(inputs, pooled)
+    ids = np.array([[1, 2, 0, 0], [3, 0, 0, 0]])
+    table = embedding.get_weights()[0]
+    expected = np.stack([table[[1, 2]].mean(axis=0), table[3]])
+    np.testing.assert_allclose(model.predict(ids, verbose=0), expected, rtol=1e-6)
+    masking = layers.Masking(mask_value=0.0)
+    features = numnet.Input((None, 2))
+    steps = masking.compute_mask(features)
+    assert tuple(steps.shape) == (None, None) and steps.dtype == "bool"

@@ -411,6 +411,10 @@ class Masking(Layer):
         self.mask_value = mask_value
 
     def compute_mask(self, inputs, mask=None):
+        if getattr(inputs, "_symbolic", False):  # a symbolic mask, as Keras's KerasTensor
+            from .. import ops as public_ops
+
+            return public_ops.any(public_ops.not_equal(inputs, self.mask_value), axis=-1)
         return backend.xp.any(inputs.value != self.mask_value, axis=-1)
 
     def call(self, inputs, training: bool = False):

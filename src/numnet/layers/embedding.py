@@ -166,6 +166,10 @@ class Embedding(Quantizable, Layer):
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
             return None
+        if getattr(inputs, "_symbolic", False):  # a symbolic mask, as Keras's KerasTensor
+            from .. import ops as public_ops
+
+            return public_ops.not_equal(inputs, 0)
         return backend.to_device(getattr(inputs, "value", inputs)) != 0
 
     def __call__(self, inputs, training=None, **kwargs):
