@@ -501,3 +501,21 @@ def test_max_num_bounding_boxes_as_keras():
     assert keras.layers.MaxNumBoundingBoxes.from_config(layer.get_config()).max_number == 5
     with pytest.raises(ValueError, match="bounding_box_format"):
         keras.layers.MaxNumBoundingBoxes(5)(data)
+
+
+def test_keras_arguments_of_utils():
+    # Keras 3.15: get_registered_object(name, custom_objects=None, module_objects=None) finds
+    # a name in module_objects last; timeseries_dataset_from_array(..., format="tf") ("tf" or
+    # "grain"; anything else a ValueError).
+    class Thing:
+        pass
+
+    assert keras.utils.get_registered_object("Thing", module_objects={"Thing": Thing}) is Thing
+    assert keras.saving.get_registered_object("Thing", custom_objects={"Thing": int},
+                                              module_objects={"Thing": Thing}) is int
+    assert keras.utils.get_registered_object("Nothing", module_objects={"Thing": Thing}) is None
+    ds = keras.utils.timeseries_dataset_from_array(np.arange(6), None, sequence_length=3,
+                                                   batch_size=None, format="grain")
+    assert np.asarray(ds[1]).tolist() == [1, 2, 3]
+    with pytest.raises(ValueError, match="'tf' or 'grain'"):
+        keras.utils.timeseries_dataset_from_array(np.arange(6), None, 3, format="torch")

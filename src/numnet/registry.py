@@ -134,15 +134,19 @@ def keras_registered_name(obj) -> str | None:
     return registered if registered is not None else getattr(obj, "__name__", None)
 
 
-def get_registered_object(name: str, custom_objects: dict | None = None):
+def get_registered_object(name: str, custom_objects: dict | None = None,
+                          module_objects: dict | None = None):
     """The object for a saved name, found by the full name or the part after '>': in
     ``custom_objects``, then in the ``custom_object_scope`` blocks (innermost first), then in
-    ``get_custom_objects()``; else in the registry; None if none has it.
+    ``get_custom_objects()``; else in the registry, else in ``module_objects``; None if none
+    has it.
 
     Args:
         name: the name a file holds ('package>name' or 'name').
         custom_objects: ``{name: class or function}`` for custom objects that are not registered, or
             None. Defaults to ``None``.
+        module_objects: ``{name: class or function}`` a library looks names up in last, as
+            Keras's. Defaults to ``None``.
     """
     if not isinstance(name, str):
         return None
@@ -158,7 +162,10 @@ def get_registered_object(name: str, custom_objects: dict | None = None):
         import importlib
 
         importlib.import_module(_DEFERRED[package])
-    return _REGISTRY.get(name)
+    found = _REGISTRY.get(name)
+    if found is None and module_objects and name in module_objects:
+        return module_objects[name]
+    return found
 
 
 __all__ = ["CustomObjectScope", "custom_object_scope", "get_custom_objects",

@@ -20,7 +20,7 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
                                   sampling_rate: int = 1, batch_size: int | None = 128,
                                   shuffle: bool = False, seed: int | None = None,
                                   start_index: int | None = None,
-                                  end_index: int | None = None):
+                                  end_index: int | None = None, format: str = "tf"):
     """Windows of ``sequence_length`` steps taken along a series, as batches ``fit`` takes.
 
     Window i starts at ``start_index + p_i`` (p_i = 0, sequence_stride, 2 * sequence_stride,
@@ -42,6 +42,8 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
             starts, as Keras; Keras's TensorFlow path shuffles its batches once more).
         start_index, end_index: use only ``data[start_index:end_index]``. Default to the
             whole series.
+        format: accepted for Keras ("tf" or "grain"); a numnet Dataset either way. Defaults
+            to "tf".
 
     Returns:
         A ``numnet.data.Dataset`` (as Keras returns a ``tf.data.Dataset``; also indexable by
@@ -50,7 +52,8 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
         targets; pass it to ``fit`` / ``evaluate`` / ``predict`` as x.
 
     Raises:
-        ValueError: a stride, rate or index out of range, naming the argument.
+        ValueError: a stride, rate or index out of range, or a format other than "tf" or
+            "grain", naming the argument.
 
     Example::
 
@@ -60,6 +63,9 @@ def timeseries_dataset_from_array(data, targets, sequence_length: int, sequence_
         (array([0, 1, 2, 3, 4]), array([5, 6, 7, 8, 9]))
     """
 
+    if format not in ("tf", "grain"):
+        raise ValueError(f"timeseries_dataset_from_array(format): expected 'tf' or 'grain', "
+                         f"given {format!r}.")
     data = np.asarray(data)
     if data.ndim == 0:
         raise ValueError("timeseries_dataset_from_array(data): expected an array of steps "
