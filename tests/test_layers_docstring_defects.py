@@ -519,3 +519,39 @@ def test_keras_arguments_of_utils():
     assert np.asarray(ds[1]).tolist() == [1, 2, 3]
     with pytest.raises(ValueError, match="'tf' or 'grain'"):
         keras.utils.timeseries_dataset_from_array(np.arange(6), None, 3, format="torch")
+
+
+def test_random_flip_flips_masks_and_boxes_with_the_images():
+    # Keras 3.15 (RandomFlip(bounding_box_format="xyxy") on 4 x 5 images): a horizontally
+    # flipped image's boxes [0, 0, 2, 2], [1, 1, 5, 4] become [3, 0, 5, 2], [0, 1, 4, 4];
+    # vertically [0, 2, 2, 4], [1, 0, 5, 3]; both [3, 2, 5, 4], [0, 0, 4, 3]; masks are
+    # flipped as their images and come back in the compute dtype (float32); a box with no
+    # area gets label -1.
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, (6, 4, 5, 3)).astype("uint8")
+    masks = images[..., :1] % 3
+    boxes = np.array([[[0, 0, 2, 2], [1, 1, 5, 4], [2, 2, 2, 3]]] * 6, "float32")
+    moved = {"horizontal": [[3, 0, 5, 2], [0, 1, 4, 4]],
+             "vertical": [[0, 2, 2, 4], [1, 0, 5, 3]],
+             "horizontal_and_vertical": [[3, 2, 5, 4], [0, 0, 4, 3]]}
+    for mode, want in moved.items():
+        layer = keras.layers.RandomFlip(mode, seed=3, bounding_box_format="xyxy")
+        out = layer({"images": images, "segmentation_masks": masks,
+                     "bounding_boxes": {"boxes": boxes, "labels": np.array([[1, 2, 3]] * 6)}},
+                    training=True)
+        got_images, got_masks = np.asarray(out["images"]), np.asarray(out["segmentation_masks"])
+        assert got_masks.dtype == np.float32
+        np.testing.assert_array_equal(got_masks[..., 0], got_images[..., 0] % 3)
+        got_boxes = np.asarray(out["bounding_boxes"]["boxes"])
+        flipped = [not np.array_equal(got_images[i], images[i]) for i in range(6)]
+        assert any(flipped) and not all(flipped)
+        for i in range(6):
+            expected = want if flipped[i] else boxes[i, :2].tolist()
+            assert got_boxes[i, :2].tolist() == expected, (mode, i)
+        assert np.asarray(out["bounding_boxes"]["labels"]).tolist() == [[1, 2, -1]] * 6
+    out = keras.layers.RandomFlip(bounding_box_format="xyxy")(
+        {"images": images, "segmentation_masks": masks,
+         "bounding_boxes": {"boxes": boxes, "labels": np.array([[1, 2, 3]] * 6)}},
+        training=False)
+    np.testing.assert_array_equal(np.asarray(out["segmentation_masks"]), masks)
+    assert np.asarray(out["bounding_boxes"]["boxes"]).tolist() == boxes.tolist()
