@@ -117,7 +117,9 @@ class GroupNormalization(Layer):
     InstanceNormalization. Weights in Keras's order: gamma (channels,), beta (channels,).
 
     Args:
-        groups: the number of groups; must divide the channels. Defaults to ``32``.
+        groups: the number of groups; must divide the channels; -1 makes one group per
+            channel (set to the channels when the layer is built, as Keras). Defaults to
+            ``32``.
         axis: the channels axis. Defaults to ``-1``.
         epsilon: added to the variance. Defaults to ``1e-3``.
         center: whether to add beta. Defaults to ``True``.
@@ -141,9 +143,10 @@ class GroupNormalization(Layer):
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-            raise ValueError(f"GroupNormalization(groups): expected a positive integer, given "
-                             f"{groups!r}.")
+        if isinstance(groups, bool) or not isinstance(groups, int) or (groups < 1
+                                                                          and groups != -1):
+            raise ValueError(f"GroupNormalization(groups): expected a positive integer (or -1 "
+                             f"for one group per channel), given {groups!r}.")
         self.groups, self.axis, self.epsilon = groups, int(axis), float(epsilon)
         self.center, self.scale = bool(center), bool(scale)
         self._weight_options("beta", beta_initializer, beta_regularizer, beta_constraint)
@@ -159,6 +162,8 @@ class GroupNormalization(Layer):
         if dim is None:
             raise ValueError(f"Input of layer {self.name!r}: the channels axis {self.axis} must "
                              f"be known, given shape {tuple(shape)}.")
+        if self.groups == -1:  # one group per channel (instance normalization), as Keras
+            self.groups = dim
         if dim < self.groups or dim % self.groups:
             raise ValueError(
                 f"GroupNormalization(groups): the {dim} channels of axis {self.axis} must be a "
