@@ -260,3 +260,30 @@ def test_rot90_refuses_an_array_of_turns_without_changing_it():
         ops.rot90(np.eye(2), k)
     np.testing.assert_array_equal(k, np.full((2, 2), 5.0))
     assert ops.rot90([[1, 2], [3, 4]], np.int32(3)).tolist() == [[3, 1], [4, 2]]
+
+
+def test_integer_activations_keep_keras_dtypes():
+    # Keras (JAX): ops.relu and ops.hard_tanh of int32 stay int32 (numnet gave float32), of
+    # booleans int32 (numnet's activations gave int64); activations.relu6 of ints is float32
+    # (numnet kept int32); ops.square of booleans is int32 (numnet kept bool).
+    ints = np.array([3, -1, 4, 0], "int32")
+    bools = ints > 0
+    for fn, want in ((ops.relu, [3, 0, 4, 0]), (keras.activations.relu, [3, 0, 4, 0]),
+                     (ops.hard_tanh, [1, -1, 1, 0]), (keras.activations.hard_tanh, [1, -1, 1, 0])):
+        out = fn(ints)
+        assert str(out.dtype) == "int32", fn
+        np.testing.assert_array_equal(out.numpy(), want)
+        assert str(fn(bools).dtype) == "int32", fn
+    six = keras.activations.relu6(np.array([3, -1, 8], "int32"))
+    assert str(six.dtype) == "float32"
+    np.testing.assert_array_equal(six.numpy(), [3.0, 0.0, 6.0])
+    squared = ops.square(bools)
+    assert str(squared.dtype) == "int32"
+    np.testing.assert_array_equal(squared.numpy(), [1, 0, 1, 0])
+
+
+def test_glu_of_integers_computes_in_floatx():
+    # numnet's activations.glu of int32 multiplied int32 by float32 halves and gave float64.
+    out = keras.activations.glu(np.array([[2, 0]], "int32"))
+    assert str(out.dtype) == "float32"
+    np.testing.assert_allclose(out.numpy(), [[1.0]])  # 2 * sigmoid(0)

@@ -383,20 +383,23 @@ _KERNELS["sparse_sigmoid"] = Kernel("sparse_sigmoid", lambda z: _xp().clip((z + 
 _KERNELS["sparsemax"] = _sparsemax_kernel(-1)
 
 
-# kernels whose result on integers is an integer (as Keras's relu on an int tensor)
-_KEEPS_INTEGERS = frozenset({"relu", "relu6", "hard_tanh"})
+# kernels whose result on integers is an integer (as Keras's relu on an int tensor; booleans
+# give int32); Keras's relu6 of integers is a float
+_KEEPS_INTEGERS = frozenset({"relu", "hard_tanh"})
 
 
 def _apply(x, kernel: Kernel | None):
     if kernel is None:
         return x if isinstance(x, Tensor) else ops.as_tensor(x)
-    if kernel.name not in _KEEPS_INTEGERS:
-        # sigmoid, tanh, elu ... of integers or booleans compute in floatx, as Keras's: the
-        # kernels would otherwise write their results into an integer array (sigmoid(1) = 0)
-        if not isinstance(x, Tensor) and not _symbolic.is_symbolic(x):
-            x = ops.as_tensor(x)
-        if isinstance(x, Tensor) and x.dtype.kind in "biu":
+    if not isinstance(x, Tensor) and not _symbolic.is_symbolic(x):
+        x = ops.as_tensor(x)
+    if isinstance(x, Tensor) and x.dtype.kind in "biu":
+        if kernel.name not in _KEEPS_INTEGERS:
+            # sigmoid, tanh, elu ... of integers or booleans compute in floatx, as Keras's: the
+            # kernels would otherwise write their results into an integer array (sigmoid(1) = 0)
             x = ops.cast(x, backend.floatx())
+        elif x.dtype.kind == "b":
+            x = ops.cast(x, "int32")
     return ops.activation(x, kernel)
 
 
@@ -730,6 +733,8 @@ def glu(x, axis: int = -1):
         A Tensor like ``x`` with ``axis`` halved.
     """
     x = x if isinstance(x, Tensor) else ops.as_tensor(x)
+    if x.dtype.kind in "biu":  # halves of integers: floatx, as the other activations
+        x = ops.cast(x, backend.floatx())
     size = x.shape[axis]
     if size % 2:
         raise ValueError(

@@ -33,7 +33,16 @@ def _activation(fn, name, doc):
     return symbolic_op(op, name=name)
 
 
-relu = _activation(lambda x: _act.relu(x), "relu", "max(x, 0); d x = [x > 0].")
+@symbolic_op
+def relu(x) -> Tensor:
+    """max(x, 0); d x = [x > 0]. Integers stay integers (booleans give int32), as Keras's.
+
+    Args:
+        x: the input: an array, a number or a Tensor (the output has its shape).
+    """
+    return _act.relu(x)
+
+
 relu6 = _activation(_act.relu6, "relu6", "min(max(x, 0), 6).")
 sigmoid = _activation(_act.sigmoid, "sigmoid", "1 / (1 + exp(-x)); d x = s (1 - s).")
 softplus = _activation(_act.softplus, "softplus", "log(1 + exp(x)), computed stably.")
@@ -45,7 +54,18 @@ hard_sigmoid = _activation(_act.hard_sigmoid, "hard_sigmoid", "clip(x / 6 + 0.5,
 hard_silu = _activation(_act.hard_silu, "hard_silu",
                         "x * hard_sigmoid(x); ``hard_swish`` is the same op.")
 hard_swish = hard_silu
-hard_tanh = _activation(_act.hard_tanh, "hard_tanh", "clip(x, -1, 1).")
+
+
+@symbolic_op
+def hard_tanh(x) -> Tensor:
+    """clip(x, -1, 1). Integers stay integers (booleans give int32), as Keras's.
+
+    Args:
+        x: the input: an array, a number or a Tensor (the output has its shape).
+    """
+    return _act.hard_tanh(x)
+
+
 selu = _activation(_act.selu, "selu",
                    "scale * elu(x, alpha), alpha = 1.67326324, scale = 1.05070098.")
 sparse_plus = _activation(_act.sparse_plus, "sparse_plus",

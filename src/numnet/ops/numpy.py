@@ -390,12 +390,13 @@ def sign(x) -> Tensor:
 
 @symbolic_op
 def square(x) -> Tensor:
-    """x * x element-wise; d x = 2 x.
+    """x * x element-wise (booleans give int32, as Keras's); d x = 2 x.
 
     Args:
         x: the input: an array, a number or a Tensor.
     """
-    return _ops.square(_tensor(x))
+    x = _tensor(x)
+    return _ops.square(_ops.cast(x, "int32") if x.dtype == bool else x)
 
 
 @symbolic_op
