@@ -287,3 +287,17 @@ def test_glu_of_integers_computes_in_floatx():
     out = keras.activations.glu(np.array([[2, 0]], "int32"))
     assert str(out.dtype) == "float32"
     np.testing.assert_allclose(out.numpy(), [[1.0]])  # 2 * sigmoid(0)
+
+
+def test_a_scalar_loss_takes_per_sample_weights_as_keras_broadcasts_them():
+    # Dice reduces a batch to one value; Keras multiplies it by sample_weight (batch,) and
+    # reduces the product: 0.28 plain, 0.28 * mean([1, 3]) = 0.56, and 1.12 with 'sum'.
+    # numnet refused the weights (more axes than the loss's values).
+    y_true = np.array([[1.0, 0.0], [1.0, 1.0]], "float32")
+    y_pred = np.array([[0.8, 0.2], [0.6, 0.4]], "float32")
+    weights = np.array([1.0, 3.0], "float32")
+    np.testing.assert_allclose(float(keras.losses.Dice()(y_true, y_pred)), 0.28, rtol=1e-6)
+    np.testing.assert_allclose(float(keras.losses.Dice()(y_true, y_pred, sample_weight=weights)),
+                               0.56, rtol=1e-6)
+    np.testing.assert_allclose(float(keras.losses.Dice(reduction="sum")(
+        y_true, y_pred, sample_weight=weights)), 1.12, rtol=1e-6)

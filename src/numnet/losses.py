@@ -906,6 +906,12 @@ def _match_rank_of_weights(values: Tensor, w):
     while 0 < w.ndim < values.ndim:
         w = w.reshape(w.shape + (1,))
     if w.ndim > values.ndim:
+        try:  # Keras multiplies them as they broadcast: a scalar loss (Dice's) by (batch,)
+            shape = np.broadcast_shapes(tuple(values.shape), tuple(w.shape))
+        except ValueError:
+            shape = None
+        if shape is not None:
+            return ops.broadcast_to(values, shape), w
         raise ValueError(
             f"sample_weight of shape {tuple(w.shape)} has more axes than the loss's values "
             f"{tuple(values.shape)} (the loss averages its last axis away): give one weight "
