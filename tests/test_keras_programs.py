@@ -2171,6 +2171,21 @@ EXPECTED = {
         "lr_at_warmup_end": (5e-3 * (1 - 1e-6), 5e-3 * (1 + 1e-6)),
         "loss_last": (None, of("loss_first", 0.8)), "test_loss": (0.0, 0.1),
         "test_mae": (0.0, 0.3), "probe_accuracy": (0.8, 1.0)},
+    # a style code (8, 2 stages, 16); the 8x8 generator takes the constant, w, two noises and
+    # alpha; images (8, 8, 8, 3) in tanh's range, (8, 4, 4, 3) at 4x4; alpha 0.5 is the mean
+    # of alpha 1 and 0, and alpha 0 the 4x4 image upsampled (pixels repeated); pixel_norm
+    # leaves a mean square of 1; the equalized conv is the kernel times sqrt(2 / 4) by hand;
+    # MinibatchStd adds one channel, one value per group of 4 of the 8 images; 64 + 2 * 2320
+    # + 64 + 2464 + 4112 + 17 = 11361 discriminator weights; the critic learns to score the
+    # real images above the generated ones
+    "stylegan_blocks": {
+        **{key: (value, value) for key, value in (
+            ("mapping_output_shape_sum", 26), ("generator_inputs", 5), ("image_shape_sum", 27),
+            ("image_4_shape_sum", 19), ("images_in_range", 1), ("old_is_upsampled", 0),
+            ("minibatch_std_channels", 4), ("minibatch_std_groups", 2),
+            ("discriminator_params", 11361))},
+        **{key: (0.0, 1e-5) for key in ("fade_gap", "pixel_norm_gap", "equalized_conv_gap")},
+        "real_minus_fake_after": (0.5, None), "loss_4": (None, -0.2)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3679,6 +3694,17 @@ KERAS_TOLERANCE = {
             "round_trip_gap", "lr_first", "lr_peak", "lr_at_warmup_end", "lr_after_total")},
         **{key: ("rel", 0.25) for key in ("mae_first", "mae_last", "test_mae")},
         "probe_accuracy": ("abs", 0.15)},
+    # the same NumPy weights, codes and noises: TensorFlow's images, scores and critic losses
+    "stylegan_blocks": {
+        **TRAJECTORY,
+        **{key: ("abs", 0) for key in (
+            "mapping_output_shape_sum", "generator_inputs", "image_shape_sum",
+            "image_4_shape_sum", "images_in_range", "minibatch_std_channels",
+            "minibatch_std_groups", "discriminator_params")},
+        **{key: ("rel", 1e-4) for key in ("image_sum", "image_abs_sum", "score_sum_before")},
+        **{key: ("abs", 1e-4) for key in ("real_minus_fake_before", "real_minus_fake_after")},
+        **{key: ("abs", 1e-5) for key in (
+            "fade_gap", "old_is_upsampled", "pixel_norm_gap", "equalized_conv_gap")}},
 }
 
 # Programs with no Keras comparison, and why.
@@ -3725,6 +3751,9 @@ NEEDS_TENSORFLOW = {
                              "rows, and the GRUCell adds the 160 rows of ops.segment_sum("
                              "num_segments=BATCH_SIZE * MAX_ATOMS) to them",
     "video_classification": "Keras builds StringLookup on TensorFlow",
+    "stylegan_blocks": "Keras on JAX cannot jit MinibatchStd in fit: ops.minimum(group_size, "
+                       "batch) is a tracer that the reshape's shape refuses (the example "
+                       "trains on TensorFlow)",
 }
 
 # Programs that fail under numnet today, each for the numnet defect named here. The xfail is
