@@ -301,3 +301,13 @@ def test_a_scalar_loss_takes_per_sample_weights_as_keras_broadcasts_them():
                                0.56, rtol=1e-6)
     np.testing.assert_allclose(float(keras.losses.Dice(reduction="sum")(
         y_true, y_pred, sample_weight=weights)), 1.12, rtol=1e-6)
+
+
+def test_quantile_nearest_takes_the_lower_entry_on_a_tie():
+    # Keras (JAX): quantile([1, 2, 3], q, method='nearest') at the tie position 1.5 (q = 0.75)
+    # gives 2.0 and at 0.5 (q = 0.25) 1.0; numnet rounded half to even as NumPy (3.0 at 1.5).
+    got = ops.quantile(np.array([1.0, 2.0, 3.0], "float32"), [0.25, 0.75, 0.8],
+                       method="nearest")
+    np.testing.assert_array_equal(got.numpy(), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(ops.percentile(np.array([1.0, 2.0, 3.0], "float32"), 75,
+                                                 method="nearest").numpy(), 2.0)

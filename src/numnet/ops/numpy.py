@@ -2538,8 +2538,8 @@ def _quantile(x, q, axis, method, keepdims, skip_nan, where) -> Tensor:
         high = low
     elif method == "higher":
         low = high
-    elif method == "nearest":
-        low = high = xp.clip(xp.round(position), 0, builtins.max(length - 1, 0)).astype("int64")
+    elif method == "nearest":  # a tie (position k + 0.5) takes the lower entry, as Keras's
+        low = high = xp.where(position - low <= 0.5, low, high)
     fraction = (position - xp.floor(position)) if method == "linear" else \
         xp.full(position.shape, 0.5 if method == "midpoint" else 0.0)
     fraction = Tensor(fraction.astype(x.dtype))
@@ -2568,8 +2568,8 @@ def quantile(x, q, axis=None, method="linear", keepdims=False) -> Tensor:
         x: the input: an array, a number or a Tensor.
         q: a probability or a 1-D list of them, in [0, 1].
         axis: the axis (or axes) to reduce; None for all. Defaults to ``None``.
-        method: 'linear', 'lower', 'higher', 'midpoint' or 'nearest' (between two entries).
-            Defaults to ``'linear'``.
+        method: 'linear', 'lower', 'higher', 'midpoint' or 'nearest' (between two entries;
+            halfway between two takes the lower, as Keras's). Defaults to ``'linear'``.
         keepdims: keep the reduced axes, with size 1. Defaults to ``False``.
 
     Example:
