@@ -2186,6 +2186,18 @@ EXPECTED = {
             ("discriminator_params", 11361))},
         **{key: (0.0, 1e-5) for key in ("fade_gap", "pixel_norm_gap", "equalized_conv_gap")},
         "real_minus_fake_after": (0.5, None), "loss_4": (None, -0.2)},
+    # inference logits (2, 3); training gives (class, distillation) logits; 784 patchify +
+    # 272 (the base class's positional embedding, still tracked after the subclass replaces
+    # it, as Keras tracks it) + 288 + 16 CLS + 16 distillation tokens + 2 blocks of 3296 + 32
+    # + 2 heads of 51 = 8102 weights; the trainer's metrics: super()'s and two trackers; the
+    # bar's orientation is learnable by the teacher and, through it, the student
+    "deit_distillation": {
+        **{key: (value, value) for key, value in (
+            ("inference_shape_sum", 5), ("training_outputs", 2), ("student_params", 8102),
+            ("history_has_trackers", 1))},
+        "teacher_loss_5": (None, of("teacher_loss_0", 0.3)), "teacher_accuracy": (0.9, 1.0),
+        "student_accuracy": (0.7, 1.0), "agrees_with_teacher": (0.7, 1.0),
+        "train_accuracy_last": (0.7, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3705,6 +3717,18 @@ KERAS_TOLERANCE = {
         **{key: ("abs", 1e-4) for key in ("real_minus_fake_before", "real_minus_fake_after")},
         **{key: ("abs", 1e-5) for key in (
             "fade_gap", "old_is_upsampled", "pixel_norm_gap", "equalized_conv_gap")}},
+    # the same NumPy weights, unshuffled batches: the teacher's losses and the distilled
+    # student's predictions are TensorFlow's (the trackers are not compared: Keras on
+    # TensorFlow's compiled_metrics shim also feeds every Mean metric the predictions)
+    "deit_distillation": {
+        **{key: ("abs", 0) for key in (
+            "inference_shape_sum", "training_outputs", "student_params", "student_weights",
+            "metrics_names", "history_has_trackers")},
+        **{key: ("rel", 1e-4) for key in (
+            "teacher_loss_0", "teacher_loss_5", "val_prediction_sum", "val_prediction_abs_sum")},
+        **{key: ("abs", 0.03) for key in (
+            "teacher_accuracy", "student_accuracy", "agrees_with_teacher",
+            "train_accuracy_last")}},
 }
 
 # Programs with no Keras comparison, and why.
