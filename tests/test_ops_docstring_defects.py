@@ -311,3 +311,20 @@ def test_quantile_nearest_takes_the_lower_entry_on_a_tie():
     np.testing.assert_array_equal(got.numpy(), [1.0, 2.0, 3.0])
     np.testing.assert_array_equal(ops.percentile(np.array([1.0, 2.0, 3.0], "float32"), 75,
                                                  method="nearest").numpy(), 2.0)
+
+
+def test_integer_powers_with_negative_exponents_give_integers():
+    # Keras (JAX): power(int32 [2, 3, 1, -1, -1, 0, -2], [-1, 2, -3, -3, -2, -1, -2]) is
+    # [0, 9, 1, -1, 1, 0, 0] in int32; numnet raised NumPy's "Integers to negative integer
+    # powers are not allowed".
+    got = ops.power(np.array([2, 3, 1, -1, -1, 0, -2], "int32"),
+                    np.array([-1, 2, -3, -3, -2, -1, -2], "int32"))
+    assert str(got.dtype) == "int32"
+    np.testing.assert_array_equal(got.numpy(), [0, 9, 1, -1, 1, 0, 0])
+
+
+def test_view_as_real_takes_real_floats():
+    # Keras: view_as_real of float32 [1.5, -2] is [[1.5, 0], [-2, 0]]; numnet raised.
+    got = ops.view_as_real(np.array([1.5, -2.0], "float32"))
+    assert str(got.dtype) == "float32"
+    np.testing.assert_array_equal(got.numpy(), [[1.5, 0.0], [-2.0, 0.0]])

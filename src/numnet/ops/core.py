@@ -1397,13 +1397,16 @@ def view_as_real(x) -> Tensor:
     imaginary ones.
 
     Args:
-        x: a complex tensor.
+        x: a complex tensor (real floats count as complex numbers of imaginary part 0, as
+            Keras takes them).
 
     Example:
         >>> numnet.ops.view_as_real(numnet.ops.view_as_complex([[1.0, 2.0]])).tolist()
         [[1.0, 2.0]]
     """
     value = _tensor(x).value
+    if value.dtype.kind == "f":
+        return Tensor(backend.xp.stack([value, backend.xp.zeros_like(value)], axis=-1))
     if value.dtype.kind != "c":
         raise ValueError(f"view_as_real(x): expected a complex tensor, given {value.dtype}; "
                          "view_as_complex makes one from (..., 2) floats.")

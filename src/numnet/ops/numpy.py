@@ -348,10 +348,22 @@ def power(x1, x2) -> Tensor:
         x1: the first operand: an array, a number or a Tensor.
         x2: the second operand (broadcast against the first).
 
+    Integers to negative integer powers give integers, as Keras's: 1 for a base of 1, +-1 for
+    -1, else 0 (the fraction truncated).
+
     Example:
         >>> numnet.ops.power([1, 2, 3], 2).tolist()  # ints stay ints
         [1, 4, 9]
+        >>> numnet.ops.power([2, -1, 1], -1).tolist()
+        [0, -1, 1]
     """
+    base, exponent = _tensor(x1), _tensor(x2)
+    if base.dtype.kind in "iu" and exponent.dtype.kind in "iu" and bool((exponent.value < 0).any()):
+        xp = _xp()
+        out = _ops.elementwise_power(base, Tensor(xp.abs(exponent.value)))
+        b, e = xp.broadcast_arrays(base.value, exponent.value)
+        inverse = xp.where(b == 1, 1, xp.where(b == -1, xp.where(e % 2 == 0, 1, -1), 0))
+        return Tensor(xp.where(e < 0, inverse, out.value).astype(out.dtype))
     return _ops.elementwise_power(x1, x2)
 
 
