@@ -890,6 +890,14 @@ def reduce_values(values: Tensor, sample_weight=None, reduction: str = "sum_over
     return ops.weighted_sum(values, w, scale)
 
 
+def _broadcast_shape(a: tuple, b: tuple) -> tuple | None:
+    """The shape ``a`` and ``b`` broadcast to, or None where they do not (shapes only)."""
+    a, b = (1,) * (len(b) - len(a)) + a, (1,) * (len(a) - len(b)) + b
+    if any(x != y and 1 not in (x, y) for x, y in zip(a, b)):
+        return None
+    return tuple(y if x == 1 else x for x, y in zip(a, b))
+
+
 def _match_rank_of_weights(values: Tensor, w):
     """Keras's rule for ranks that differ by one where the longer ends in 1: a rank-1 side gains
     a trailing axis, else the longer loses it. Weights of still lower rank gain trailing axes."""
@@ -906,10 +914,8 @@ def _match_rank_of_weights(values: Tensor, w):
     while 0 < w.ndim < values.ndim:
         w = w.reshape(w.shape + (1,))
     if w.ndim > values.ndim:
-        try:  # Keras multiplies them as they broadcast: a scalar loss (Dice's) by (batch,)
-            shape = np.broadcast_shapes(tuple(values.shape), tuple(w.shape))
-        except ValueError:
-            shape = None
+        # Keras multiplies them as they broadcast: a scalar loss (Dice's) by (batch,)
+        shape = _broadcast_shape(tuple(values.shape), tuple(w.shape))
         if shape is not None:
             return ops.broadcast_to(values, shape), w
         raise ValueError(
