@@ -688,7 +688,7 @@ class RandomFlip(_RandomImageLayer):
             if flips is not None:
                 single = masks.ndim == 3
                 masks = ops.reshape(masks, (1, *masks.shape)) if single else masks
-                masks = self._flip(masks, flips)
+                masks = self._augment(masks, flips)
                 masks = ops.reshape(masks, masks.shape[1:]) if single else masks
             out["segmentation_masks"] = masks
         if flips is None:  # inference: nothing moved
@@ -702,26 +702,26 @@ class RandomFlip(_RandomImageLayer):
     def _flip_boxes(self, boxes: dict, flips, height: int, width: int) -> dict:
         from ..preprocessing import bounding_boxes as bb
 
+        xp = backend.xp
         rel = bb.convert_format(dict(boxes), self.bounding_box_format, "rel_xyxy",
                                 height=height, width=width)
-        values = np.asarray(backend.to_numpy(rel["boxes"]))
+        values = backend.to_device(rel["boxes"].value)
         x1, y1, x2, y2 = (values[..., i] for i in range(4))
-        chosen = np.asarray(flips).reshape((-1,) + (1,) * (values.ndim - 2))
+        chosen = backend.to_device(flips).reshape((-1,) + (1,) * (values.ndim - 2))
         if self.mode in ("horizontal", "horizontal_and_vertical"):
-            x1, x2 = np.where(chosen, 1 - x2, x1), np.where(chosen, 1 - x1, x2)
+            x1, x2 = xp.where(chosen, 1 - x2, x1), xp.where(chosen, 1 - x1, x2)
         if self.mode in ("vertical", "horizontal_and_vertical"):
-            y1, y2 = np.where(chosen, 1 - y2, y1), np.where(chosen, 1 - y1, y2)
-        rel["boxes"] = np.stack([x1, y1, x2, y2], axis=-1)
+            y1, y2 = xp.where(chosen, 1 - y2, y1), xp.where(chosen, 1 - y1, y2)
+        rel["boxes"] = xp.stack([x1, y1, x2, y2], axis=-1)
         rel = bb.clip_to_image_size(rel, height=height, width=width)  # (labels of empty: -1)
         return bb.convert_format(rel, "rel_xyxy", self.bounding_box_format, height=height,
                                  width=width)
 
-    def _augment(self, images):
-        flips = self._generator().random(images.shape[0]) <= 0.5
-        self._last_flips = flips
-        return self._flip(images, flips)
-
-    def _flip(self, images, flips):
+    def _augment(self, images, flips=None):
+        """The images flipped by ``flips`` (one bool an image), drawn here when None."""
+        if flips is None:
+            flips = self._generator().random(images.shape[0]) <= 0.5
+            self._last_flips = flips
         h, w = images.shape[1:3]
         rows, cols = np.arange(h), np.arange(w)
         # One gather: a flipped image reads row h-1-r and/or column w-1-c.

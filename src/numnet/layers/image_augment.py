@@ -476,12 +476,13 @@ class MaxNumBoundingBoxes(_RandomImageLayer):
         if extra:
             raise KeyError(f"{self.name}: bounding_boxes holds 'boxes' and 'labels' only; "
                            f"given also {extra}.")
-        boxes = np.asarray(backend.to_numpy(bounding_boxes["boxes"]))
-        labels = np.asarray(backend.to_numpy(bounding_boxes["labels"]))
+        xp = backend.xp
+        boxes, labels = (backend.to_device(getattr(v, "value", v))
+                         for v in (bounding_boxes["boxes"], bounding_boxes["labels"]))
         n = self.max_number
         pad = max(n - boxes.shape[1], 0)
-        boxes = np.pad(boxes[:, :n], [(0, 0), (0, pad), (0, 0)], constant_values=self.fill_value)
-        labels = np.pad(labels[:, :n], [(0, 0), (0, pad)], constant_values=self.fill_value)
+        boxes = xp.pad(boxes[:, :n], [(0, 0), (0, pad), (0, 0)], constant_values=self.fill_value)
+        labels = xp.pad(labels[:, :n], [(0, 0), (0, pad)], constant_values=self.fill_value)
         return {**bounding_boxes, "boxes": ops.as_tensor(boxes), "labels": ops.as_tensor(labels)}
 
     def call(self, inputs, training=True):
