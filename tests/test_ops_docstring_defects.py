@@ -328,3 +328,14 @@ def test_view_as_real_takes_real_floats():
     got = ops.view_as_real(np.array([1.5, -2.0], "float32"))
     assert str(got.dtype) == "float32"
     np.testing.assert_array_equal(got.numpy(), [[1.5, 0.0], [-2.0, 0.0]])
+
+
+def test_regression_losses_broadcast_targets_as_keras_subtracts_them():
+    # Keras: MeanSquaredError()(zeros (1,), arange(10).reshape(1, 10) / 10) broadcasts the one
+    # target over the ten units: mean((0..0.9)^2) = 0.285. (5,) against (5, 10) does not
+    # broadcast and is refused, in Keras too. numnet refused both.
+    y_pred = np.arange(10, dtype="float32").reshape(1, 10) / 10
+    np.testing.assert_allclose(float(keras.losses.MeanSquaredError()(np.zeros(1, "float32"),
+                                                                      y_pred)), 0.285, rtol=1e-6)
+    with np.testing.assert_raises_regex(ValueError, r"y_true of shape \(5,\) does not fit"):
+        keras.losses.mean_squared_error(np.zeros(5, "float32"), np.ones((5, 10), "float32"))

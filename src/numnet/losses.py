@@ -91,6 +91,13 @@ def _logits_of(y_pred: Tensor, kind: str, axis: int = -1):
 
 def _same_shape(y_true, y_pred: Tensor, name: str):
     y_true, y_pred = match_rank(_labels(y_true, y_pred), y_pred)
+    if tuple(y_true.shape) != y_pred.shape and _broadcast_shape(
+            tuple(y_true.shape), tuple(y_pred.shape)) == tuple(y_pred.shape):
+        # Keras subtracts them as they broadcast: targets (1,) against a (1, 10) output (a
+        # batch of one) count for every unit
+        if isinstance(y_true, Tensor):
+            return ops.broadcast_to(y_true, y_pred.shape), y_pred
+        return backend.xp.broadcast_to(y_true, y_pred.shape), y_pred
     if tuple(y_true.shape) != y_pred.shape:
         raise ValueError(
             f"{name}: y_true of shape {tuple(y_true.shape)} does not fit y_pred of shape "
