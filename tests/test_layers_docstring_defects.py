@@ -231,9 +231,10 @@ def test_data_dict_errors_name_the_fix():
     out = keras.layers.RandomInvert(bounding_box_format="xyxy")(
         {**_data(), "bounding_boxes": boxes})
     assert out["bounding_boxes"] is boxes
-    # Layers that move pixels move only images in numnet: a clear refusal, not a wrong mask.
-    with pytest.raises(NotImplementedError, match="segmentation_masks"):
-        keras.layers.RandomShear(x_factor=0.2)(_data(), training=True)
+    # Layers that move pixels do not move boxes in numnet: a clear refusal, not a wrong box.
+    with pytest.raises(NotImplementedError, match="bounding_boxes"):
+        keras.layers.RandomShear(x_factor=0.2, bounding_box_format="xyxy")(
+            {**_data(), "bounding_boxes": boxes}, training=True)
     with pytest.raises(ValueError, match="'images'"):
         keras.layers.RandomInvert()({"pictures": _data()["images"]})
     # A dict of images and labels alone goes through any of them.
@@ -555,3 +556,29 @@ def test_random_flip_flips_masks_and_boxes_with_the_images():
         training=False)
     np.testing.assert_array_equal(np.asarray(out["segmentation_masks"]), masks)
     assert np.asarray(out["bounding_boxes"]["boxes"]).tolist() == boxes.tolist()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: keras.layers.RandomRotation(0.2, seed=1),
+    lambda: keras.layers.RandomTranslation(0.2, 0.3, seed=2),
+    lambda: keras.layers.RandomZoom(0.3, seed=3),
+    lambda: keras.layers.RandomShear(x_factor=0.3, seed=4),
+    lambda: keras.layers.RandomPerspective(seed=5),
+])
+def test_moving_layers_move_masks_with_the_images(make):
+    # Keras 3.15: these layers' transform_segmentation_masks is transform_images with the same
+    # transformation, so a mask equal to an image channel stays equal to it, in float32; in
+    # inference the masks come back unmoved.
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, (4, 6, 7, 3)).astype("uint8")
+    data = {"images": images, "segmentation_masks": images[..., :1], "labels": np.arange(4)}
+    out = make()(data, training=True)
+    got_images, got_masks = np.asarray(out["images"]), np.asarray(out["segmentation_masks"])
+    assert got_masks.dtype == np.float32 and not np.allclose(got_images, images)
+    np.testing.assert_allclose(got_masks[..., 0], got_images[..., 0], atol=1e-4)
+    one = make()({"images": images[0], "segmentation_masks": images[0, ..., :1]},
+                 training=True)
+    np.testing.assert_allclose(np.asarray(one["segmentation_masks"])[..., 0],
+                               np.asarray(one["images"])[..., 0], atol=1e-4)
+    still = make()(data, training=False)
+    np.testing.assert_array_equal(np.asarray(still["segmentation_masks"]), images[..., :1])

@@ -490,10 +490,13 @@ class _RandomImageLayer(Layer):
     As Keras's, each also takes a dict ``{"images": ..., "labels": ..., "segmentation_masks":
     ..., "bounding_boxes": ...}`` (only "images" required) and returns the dict with the images
     augmented. Labels pass unchanged. A layer that changes colours only (``_keeps_geometry``)
-    passes masks and boxes unchanged, as Keras's; one that moves pixels raises
-    NotImplementedError for them, since numnet moves only the images."""
+    passes masks and boxes unchanged, as Keras's. A layer that moves pixels moves the masks by
+    the same draws when it can replay them (``_replay``: the affine and shear-like layers, in
+    the compute dtype as Keras's); boxes (and masks where it cannot) it refuses with
+    NotImplementedError, since numnet would leave them where they were."""
 
     _keeps_geometry = False
+    _last_draw = None
     _DATA_KEYS = ("images", "labels", "segmentation_masks", "bounding_boxes")
 
     def __init__(self, seed: int | None = None, data_format=None, bounding_box_format=None,
@@ -520,15 +523,31 @@ class _RandomImageLayer(Layer):
             raise ValueError(f"{where}: the input has 'bounding_boxes' but the layer has no "
                              "bounding_box_format; pass one, e.g. "
                              f"{type(self).__name__}(..., bounding_box_format='xyxy').")
-        moved = [k for k in ("segmentation_masks", "bounding_boxes") if k in data]
+        replays = type(self)._replay is not _RandomImageLayer._replay
+        moved = [k for k in ("segmentation_masks", "bounding_boxes") if k in data
+                 and not (k == "segmentation_masks" and replays)]
         if moved and not self._keeps_geometry:
             raise NotImplementedError(
-                f"{where}: this layer moves pixels, and numnet moves only the images, not "
-                f"{' or '.join(repr(k) for k in moved)} with them (Keras does). Augment the "
-                "images alone, or use a layer that changes colours only.")
+                f"{where}: this layer moves pixels, and numnet does not move "
+                f"{' or '.join(repr(k) for k in moved)} with the images (Keras does). Augment "
+                "the images (and masks) alone, or use a layer that changes colours only.")
+        self._last_draw = None
         out = dict(data)
         out["images"] = super().__call__(data["images"], *args, **kwargs)
+        draw, self._last_draw = self._last_draw, None
+        if "segmentation_masks" in data and replays and not self._keeps_geometry:
+            masks = _as_float(self, data["segmentation_masks"])
+            if draw is not None:  # (None: inference, nothing moved)
+                single = masks.ndim == 3
+                masks = ops.reshape(masks, (1, *masks.shape)) if single else masks
+                masks = self._replay(masks, draw)
+                masks = ops.reshape(masks, masks.shape[1:]) if single else masks
+            out["segmentation_masks"] = masks
         return out
+
+    def _replay(self, masks, draw):
+        """``masks`` moved by the draw ``_augment`` recorded in ``_last_draw``."""
+        raise NotImplementedError
 
     def _generator(self):
         if self.seed is None:
@@ -753,7 +772,11 @@ class _AffineLayer(_RandomImageLayer):
 
     def _augment(self, images):
         transforms = self._transforms(images.shape[0], *images.shape[1:3])
-        return affine_transform(images, transforms, self.interpolation, self.fill_mode,
+        self._last_draw = transforms
+        return self._replay(images, transforms)
+
+    def _replay(self, masks, draw):
+        return affine_transform(masks, draw, self.interpolation, self.fill_mode,
                                 self.fill_value)
 
     def _transforms(self, count: int, height: int, width: int) -> np.ndarray:

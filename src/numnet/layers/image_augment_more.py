@@ -73,7 +73,13 @@ class _TransformLayer(_RandomImageLayer):
 
     def _augment(self, images):
         transformation = self.get_random_transformation(images)
-        return images if transformation is None else self._transform(images, transformation)
+        if transformation is None:
+            return images
+        self._last_draw = transformation
+        return self._transform(images, transformation)
+
+    def _replay(self, masks, draw):
+        return self._transform(masks, draw)
 
 
 def _shear_matrices(shear) -> np.ndarray:
