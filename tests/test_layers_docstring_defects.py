@@ -233,7 +233,7 @@ def test_data_dict_errors_name_the_fix():
     assert out["bounding_boxes"] is boxes
     # Layers that move pixels do not move boxes in numnet: a clear refusal, not a wrong box.
     with pytest.raises(NotImplementedError, match="bounding_boxes"):
-        keras.layers.RandomShear(x_factor=0.2, bounding_box_format="xyxy")(
+        keras.layers.RandomRotation(0.2, bounding_box_format="xyxy")(
             {**_data(), "bounding_boxes": boxes}, training=True)
     with pytest.raises(ValueError, match="'images'"):
         keras.layers.RandomInvert()({"pictures": _data()["images"]})
@@ -582,3 +582,32 @@ def test_moving_layers_move_masks_with_the_images(make):
                                np.asarray(one["images"])[..., 0], atol=1e-4)
     still = make()(data, training=False)
     np.testing.assert_array_equal(np.asarray(still["segmentation_masks"]), images[..., :1])
+
+
+def test_random_shear_moves_boxes_as_keras():
+    # Keras 3.15 RandomShear(bounding_box_format="xyxy").transform_bounding_boxes with
+    # shear_factor [[0.3, 0], [-0.2, 0.1], [0.1, -0.4], [-0.5, 0.5]] on 224 x 224 images
+    # (the same numbers for "xywh" boxes, in xywh):
+    boxes = np.array([[[10, 20, 100, 150], [50, 60, 200, 250]],
+                      [[15, 25, 110, 160], [0, 0, 224, 224]],
+                      [[20, 30, 120, 170], [60, 70, 220, 270]],
+                      [[25, 35, 130, 180], [300, 300, 310, 310]]], "float32")
+    labels = np.array([[0, 1], [1, 2], [2, 3], [0, 3]], "int32")
+    t = {"shear_factor": np.array([[0.3, 0.0], [-0.2, 0.1], [0.1, -0.4], [-0.5, 0.5]],
+                                  "float32"), "input_shape": (4, 224, 224, 3)}
+    layer = keras.layers.RandomShear(x_factor=0.5, y_factor=0.5, bounding_box_format="xyxy")
+    out = layer.transform_bounding_boxes({"boxes": boxes, "labels": labels}, t)
+    want = [[[0.0, 20.0, 94.0, 150.0], [0.0, 60.0, 182.0, 224.0]],
+            [[20.0, 10.8, 142.0, 158.0], [0.0, 0.0, 224.0, 224.0]],
+            [[3.0, 31.2, 117.0, 216.8], [33.0, 83.2, 213.0, 224.0]],
+            [[42.5, 0.0, 220.0, 158.75], [224.0, 67.5, 224.0, 85.0]]]
+    np.testing.assert_allclose(np.asarray(out["boxes"]), want, atol=1e-4)
+    assert np.asarray(out["labels"]).tolist() == [[0, 1], [1, 2], [2, 3], [0, -1]]
+    # In a data dict the boxes move with the drawn shears, masks with the images.
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, (4, 224, 224, 3)).astype("uint8")
+    out = keras.layers.RandomShear(x_factor=0.3, seed=2, bounding_box_format="xyxy")(
+        {"images": images, "segmentation_masks": images[..., :1],
+         "bounding_boxes": {"boxes": boxes, "labels": labels}}, training=True)
+    assert np.asarray(out["bounding_boxes"]["boxes"]).shape == (4, 2, 4)
+    assert not np.allclose(np.asarray(out["bounding_boxes"]["boxes"]), boxes)

@@ -524,8 +524,10 @@ class _RandomImageLayer(Layer):
                              "bounding_box_format; pass one, e.g. "
                              f"{type(self).__name__}(..., bounding_box_format='xyxy').")
         replays = type(self)._replay is not _RandomImageLayer._replay
+        boxes_move = callable(getattr(self, "transform_bounding_boxes", None))
         moved = [k for k in ("segmentation_masks", "bounding_boxes") if k in data
-                 and not (k == "segmentation_masks" and replays)]
+                 and not (k == "segmentation_masks" and replays)
+                 and not (k == "bounding_boxes" and boxes_move)]
         if moved and not self._keeps_geometry:
             raise NotImplementedError(
                 f"{where}: this layer moves pixels, and numnet does not move "
@@ -543,6 +545,9 @@ class _RandomImageLayer(Layer):
                 masks = self._replay(masks, draw)
                 masks = ops.reshape(masks, masks.shape[1:]) if single else masks
             out["segmentation_masks"] = masks
+        if "bounding_boxes" in data and boxes_move and not self._keeps_geometry:
+            out["bounding_boxes"] = self.transform_bounding_boxes(
+                dict(data["bounding_boxes"]), draw, training=draw is not None)
         return out
 
     def _replay(self, masks, draw):

@@ -148,6 +148,33 @@ class RandomShear(_TransformLayer):
         return affine_transform(images, _shear_matrices(transformation["shear_factor"]),
                                 self.interpolation, self.fill_mode, float(self.fill_value))
 
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        """Boxes (in ``bounding_box_format``) moved as Keras's RandomShear moves them: in
+        relative xyxy, a box's x edges shift by -sx times its top or bottom y (the side that
+        widens it) and its y edges by -sy times its left or right x; then clipped to the
+        image, a box left with no area labelled -1. Unchanged when not training."""
+        if not training or transformation is None:
+            return bounding_boxes
+        from ..preprocessing import bounding_boxes as bb
+
+        xp = backend.xp
+        height, width = transformation["input_shape"][-3:-1]
+        rel = bb.convert_format(dict(bounding_boxes), self.bounding_box_format, "rel_xyxy",
+                                height=height, width=width)
+        boxes = backend.to_device(rel["boxes"].value)
+        shear = backend.to_device(transformation["shear_factor"]).astype(boxes.dtype)
+        expand = (slice(None),) + (None,) * (boxes.ndim - 2)
+        sx, sy = shear[:, 0][expand], shear[:, 1][expand]
+        x1, y1, x2, y2 = (boxes[..., i] for i in range(4))
+        x1 = xp.where(sx < 0, x1 - sx * y1, x1 - sx * y2)
+        x2 = xp.where(sx < 0, x2 - sx * y2, x2 - sx * y1)
+        y1 = xp.where(sy > 0, y1 - sy * x2, y1 - sy * x1)
+        y2 = xp.where(sy > 0, y2 - sy * x1, y2 - sy * x2)
+        rel["boxes"] = xp.stack([x1, y1, x2, y2], axis=-1)
+        rel = bb.clip_to_image_size(rel, bounding_box_format="rel_xyxy")
+        return bb.convert_format(rel, "rel_xyxy", self.bounding_box_format, height=height,
+                                 width=width)
+
     def get_config(self):
         return {**super().get_config(), "x_factor": self.x_factor, "y_factor": self.y_factor,
                 "fill_mode": self.fill_mode, "interpolation": self.interpolation,
