@@ -611,3 +611,25 @@ def test_random_shear_moves_boxes_as_keras():
          "bounding_boxes": {"boxes": boxes, "labels": labels}}, training=True)
     assert np.asarray(out["bounding_boxes"]["boxes"]).shape == (4, 2, 4)
     assert not np.allclose(np.asarray(out["bounding_boxes"]["boxes"]), boxes)
+
+
+def test_random_perspective_moves_boxes_as_keras():
+    # Keras 3.15 RandomPerspective(bounding_box_format="xyxy").transform_bounding_boxes, 224 x
+    # 224 images, corners moved by the fractions below (the third image not warped):
+    boxes = np.array([[[10, 20, 100, 150], [50, 60, 200, 250]],
+                      [[15, 25, 110, 160], [0, 0, 224, 224]],
+                      [[20, 30, 120, 170], [60, 70, 220, 270]]], "float32")
+    start = np.stack([np.array([[0, 0], [223, 0], [0, 223], [223, 223]], "float32")] * 3)
+    moves = np.array([[[0.05, 0.02], [-0.03, 0.04], [0.01, -0.06], [-0.02, -0.01]],
+                      [[0.1, 0.0], [0.0, 0.1], [-0.1, 0.0], [0.0, -0.1]],
+                      [[0.2, 0.2], [0, 0], [0, 0], [0, 0]]], "float32")
+    t = {"apply_perspective": np.array([True, True, False]), "start_points": start,
+         "end_points": start + start * moves, "input_shape": (3, 224, 224, 3)}
+    layer = keras.layers.RandomPerspective(bounding_box_format="xyxy")
+    out = layer.transform_bounding_boxes(
+        {"boxes": boxes, "labels": np.array([[0, 1], [1, 2], [2, 3]], "int32")}, t)
+    want = [[[9.244, 18.676, 94.896, 143.796], [46.72, 56.636, 195.173, 224.0]],
+            [[16.543, 23.701, 115.872, 158.813], [0.0, 0.0, 223.9, 224.0]],
+            [[20.0, 30.0, 120.0, 170.0], [60.0, 70.0, 220.0, 224.0]]]
+    np.testing.assert_allclose(np.asarray(out["boxes"]), want, atol=1e-3)
+    assert np.asarray(out["labels"]).tolist() == [[0, 1], [1, 2], [2, 3]]

@@ -16,7 +16,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import ops
 from ..autodiff.tensor import Tensor
-from ..ops.image import elastic_transform, perspective_transform
+from ..ops.image import _homographies, elastic_transform, perspective_transform
 from .image import (
     FILL_MODES,
     RandomBrightness,
@@ -247,6 +247,38 @@ class RandomPerspective(_TransformLayer):
                                        transformation["end_points"], self.interpolation,
                                        self.fill_value)
         return _apply_where(transformation["apply_perspective"], warped, images)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        """Boxes (in ``bounding_box_format``) moved as Keras's RandomPerspective moves them: the
+        four corners of each box taken through the homography from start to end points, the
+        box their enclosing one (for the images the perspective applies to), clipped to the
+        image, a box left with no area labelled -1. Unchanged when not training."""
+        if not training or transformation is None:
+            return bounding_boxes
+        from ..preprocessing import bounding_boxes as bb
+
+        xp = backend.xp
+        height, width = transformation["input_shape"][-3:-1]
+        xyxy = bb.convert_format(dict(bounding_boxes), self.bounding_box_format, "xyxy",
+                                 height=height, width=width)
+        boxes = backend.to_device(xyxy["boxes"].value)
+        coefficients = backend.to_device(_homographies(transformation["start_points"],
+                                                       transformation["end_points"]))
+        matrix = xp.concatenate([coefficients, xp.ones_like(coefficients[:, :1])], axis=1)
+        forward = xp.linalg.inv(matrix.reshape(-1, 3, 3)).astype(boxes.dtype)  # start -> end
+        expand = (slice(None),) + (None,) * (boxes.ndim - 2)
+        x0, y0, x1, y1 = (boxes[..., i] for i in range(4))
+        xs, ys = xp.stack([x0, x1, x0, x1], axis=-1), xp.stack([y0, y1, y1, y0], axis=-1)
+        m = [[forward[:, r, c][expand + (None,)] for c in range(3)] for r in range(3)]
+        scale = m[2][0] * xs + m[2][1] * ys + m[2][2]
+        new_x = (m[0][0] * xs + m[0][1] * ys + m[0][2]) / scale
+        new_y = (m[1][0] * xs + m[1][1] * ys + m[1][2]) / scale
+        moved = xp.stack([new_x.min(-1), new_y.min(-1), new_x.max(-1), new_y.max(-1)], axis=-1)
+        apply = backend.to_device(transformation["apply_perspective"]).astype(bool)
+        xyxy["boxes"] = xp.where(apply[expand + (None,)], moved, boxes)
+        xyxy = bb.clip_to_image_size(xyxy, height=height, width=width)
+        return bb.convert_format(xyxy, "xyxy", self.bounding_box_format, height=height,
+                                 width=width)
 
     def get_config(self):
         return {**super().get_config(), "factor": self.factor, "scale": self.scale,
