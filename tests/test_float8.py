@@ -120,7 +120,9 @@ def test_the_optimizer_sets_marked_weights_to_their_gradient_without_slots():
     adam.apply([np.array([1.0, -1.0], "float32"), np.array(0.25, "float32")], [w, scale])
     assert float(scale.numpy()) == 0.25  # no clip, decay or rule: the gradient itself
     assert w.numpy()[0] != 1.0
-    assert [v.path for v in adam.variables] == ["iterations", "m", "v"]  # of w only
+    assert [v.path for v in adam.variables] == [  # (Keras's names) of w only
+        "adam/iteration", "adam/learning_rate", f"adam/{w.path}_momentum",
+        f"adam/{w.path}_velocity"]
 
 
 def test_einsum_dense_float8_by_hand():
@@ -183,8 +185,8 @@ def test_matches_keras_and_files_go_both_ways(tmp_path):
                         len(model.optimizer.variables), model))
     (ours, our_weights, our_slots, model), (theirs, their_weights, their_slots, _) = results
     np.testing.assert_allclose(ours, theirs, rtol=1e-5)
-    # Keras's iteration and learning_rate, numnet's iterations; m and v of the 4 float weights
-    assert len(our_weights) == len(their_weights) and our_slots + 1 == their_slots == 10
+    # iteration and learning_rate; momentum and velocity of the 4 float weights
+    assert len(our_weights) == len(their_weights) and our_slots == their_slots == 10
     for a, b in zip(our_weights, their_weights):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
     path = str(tmp_path / "float8.keras")

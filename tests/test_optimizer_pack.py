@@ -93,13 +93,13 @@ def test_pack_steps_aside_when_a_value_is_replaced():
 
 def test_a_different_variable_list_gets_its_own_pack():
     opt, variables = _run(optimizers.SGD, {"momentum": 0.9}, np.float32, packed=True, steps=2)
-    velocity = [s.value.copy() for s in opt.variables[1:]]
+    velocity = [s.value.copy() for s in opt.variables[2:]]  # (after iteration, learning_rate)
     sub = variables[:2]
     opt.apply([np.ones(v.shape, np.float32) for v in sub], sub)
     assert opt._pack.variables == sub
     # The slots of the two remaining variables kept their values.
-    np.testing.assert_array_equal(opt.variables[3].value, velocity[2])
-    np.testing.assert_array_equal(opt.variables[4].value, velocity[3])
+    np.testing.assert_array_equal(opt.variables[4].value, velocity[2])
+    np.testing.assert_array_equal(opt.variables[5].value, velocity[3])
 
 
 @pytest.mark.parametrize("kwargs", [{"clipnorm": 1.0}, {"global_clipnorm": 1.0},

@@ -177,11 +177,11 @@ def test_stateless_apply_sgd_by_hand():
     sgd = numnet.optimizers.SGD(learning_rate=0.5, momentum=0.5)
     sgd.build([w])
     state = _values(sgd.variables)
-    assert len(state) == 2  # iterations, the momentum
+    assert len(state) == 3  # iteration, learning_rate, the momentum
     (w1,), state = sgd.stateless_apply(state, [np.array([1.0, -1.0], "float32")], [w.value])
     # v = 0.5 * 0 - 0.5 * g; w = w + v
     np.testing.assert_allclose(w1, [0.5, 2.5])
-    np.testing.assert_allclose(state[1], [-0.5, 0.5])
+    np.testing.assert_allclose(state[2], [-0.5, 0.5])
     (w2,), state = sgd.stateless_apply(state, [np.array([1.0, -1.0], "float32")], [w1])
     np.testing.assert_allclose(w2, [0.5 - 0.75, 2.5 + 0.75])  # v = -0.25 - 0.5
     np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
@@ -195,7 +195,7 @@ def test_stateless_apply_refusals():
         adam.stateless_apply([], [np.ones(2)], [np.ones(2)])
     adam.build([w])
     state = _values(adam.variables)
-    with pytest.raises(ValueError, match=r"optimizer_variables\): expected a list of 3 values"
+    with pytest.raises(ValueError, match=r"optimizer_variables\): expected a list of 4 values"
                                          r".* given 2"):
         adam.stateless_apply(state[:2], [np.ones(2)], [np.ones(2)])
     with pytest.raises(ValueError, match=r"trainable_variables\): expected a list of 1 values"):

@@ -6,9 +6,10 @@ loop, written for any backend).
     trainable, optimizer_state = optimizer.stateless_apply(optimizer_state, grads, trainable)
 
 The lists follow ``layer.trainable_variables``, ``layer.non_trainable_variables`` (moving
-statistics, then SeedGenerator states) and ``optimizer.variables`` (iterations, then each
-variable's slots). numnet's ops read the variables' arrays, so the given values are written
-into the variables for the call and the variables' own values are put back afterwards.
+statistics, then SeedGenerator states) and ``optimizer.variables`` (iteration, the learning
+rate, then the slots, as Keras lists them). numnet's ops read the variables' arrays, so the
+given values are written into the variables for the call and the variables' own values are put
+back afterwards.
 """
 
 from __future__ import annotations
@@ -102,9 +103,10 @@ def stateless_apply(optimizer, optimizer_variables, grads, trainable_variables):
         for option in ("use_ema", "gradient_accumulation_steps"):
             if vars(inner).get(option):
                 raise ValueError(
-                    f"{where}: {option}={vars(inner)[option]!r} keeps state that "
-                    "optimizer.variables does not list, so it cannot be given as values; use "
-                    "optimizer.apply(grads, variables), or an optimizer without it.")
+                    f"{where}: {option}={vars(inner)[option]!r} keeps state that numnet's "
+                    "stateless step does not take as values (the moving averages, the "
+                    "gradient sums); use optimizer.apply(grads, variables), or an optimizer "
+                    "without it.")
     state = optimizer.variables
     trainable_values = check_values(where, "trainable_variables", variables,
                                     trainable_variables,

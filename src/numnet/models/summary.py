@@ -74,8 +74,18 @@ def summary_text(model, line_length=None) -> str:
     # its float32 scale 4)
     total_bytes = sum(w.size * w.value.itemsize for w in weights)
     trainable_bytes = sum(w.size * w.value.itemsize for w in model.trainable_weights)
+    non_trainable, non_trainable_bytes = total - trainable, total_bytes - trainable_bytes
+    # as Keras: once the optimizer is built, its variables count in the total too
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) \
+        else None
+    state = optimizer.variables if getattr(optimizer, "built", False) else None
+    if state is not None:
+        total += sum(int(v.size) for v in state)
+        total_bytes += sum(int(v.size) * v.value.itemsize for v in state)
     out.append(f" Total params: {total:,} ({_size(total_bytes)})")
     out.append(f" Trainable params: {trainable:,} ({_size(trainable_bytes)})")
-    out.append(f" Non-trainable params: {total - trainable:,} "
-               f"({_size(total_bytes - trainable_bytes)})")
+    out.append(f" Non-trainable params: {non_trainable:,} ({_size(non_trainable_bytes)})")
+    if state is not None:
+        out.append(f" Optimizer params: {total - trainable - non_trainable:,} "
+                   f"({_size(total_bytes - trainable_bytes - non_trainable_bytes)})")
     return "\n".join(out)

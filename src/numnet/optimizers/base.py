@@ -104,6 +104,32 @@ def _squared_norm(g) -> float:
     return float(backend.xp.dot(flat, flat))
 
 
+KERAS_SLOT_NAMES = {"m": "momentum", "v": "velocity", "v_max": "velocity_hat", "u": "norm"}
+"""Keras's names of numnet's optimizer slots, where they differ (SGD's velocity is Keras's
+momentum)."""
+
+
+KERAS_SLOTS = {
+    "SGD": [["velocity"]], "Adam": [["m", "v"], ["v_max"]], "AdamW": [["m", "v"], ["v_max"]],
+    "Adamax": [["m", "u"]], "Nadam": [["m", "v"]], "Adagrad": [["accumulator"]],
+    "Adadelta": [["accumulated_grad", "accumulated_delta_var"]], "Lion": [["m"]],
+    "Ftrl": [["accumulator", "linear"]],
+    "RMSprop": [["velocity"], ["momentum"], ["average_gradient"]],
+    "Lamb": [["momentum", "velocity"]], "ScheduleFreeAdamW": [["momentum", "velocity"]],
+    "Adafactor": [["r", "c", "velocity"]], "Muon": [["momentum", "velocity"]],
+}
+"""Where Keras 3 keeps each optimizer's slots among its variables (after ``iteration``,
+``learning_rate`` and the base optimizer's moving averages and gradient sums: _keras_layout):
+group after group, and within a group each trainable weight's slots in
+turn (Adam: m0, v0, m1, v1, ..., then v_max0, v_max1, ...); numnet's names of the slots."""
+
+
+KERAS_PLACEHOLDERS = {"Adafactor": ("r", "c")}
+"""Slots that Keras keeps for every weight and numnet only where they are used: Adafactor's
+factored second moments (row and column), which Keras keeps as 0-d zeros for a weight of one
+axis."""
+
+
 class LearningRate(Variable):
     """The optimizer's current learning rate; ``assign`` changes it for the next step."""
 
@@ -131,7 +157,7 @@ class _Iterations(Variable):
     __slots__ = ("optimizer",)
 
     def __init__(self, optimizer):
-        super().__init__(backend.xp.zeros((), dtype="int64"), "iterations", trainable=False)
+        super().__init__(backend.xp.zeros((), dtype="int64"), "iteration", trainable=False)
         self.optimizer = optimizer
 
     def _moved(self):
@@ -585,21 +611,61 @@ class Optimizer:
 
     @property
     def variables(self) -> list:
-        """The optimizer's state, in a fixed order: iterations, then each variable's slots."""
+        """The optimizer's state as Keras 3 lists it: ``iteration``, ``learning_rate`` (unless
+        the rate is a schedule), the moving averages of ``use_ema`` and the sums of gradient
+        accumulation, then the slots (Keras's order: Adam's momentum and velocity of each
+        weight in turn), each named ``<weight's path>_<slot>`` (``dense_kernel_momentum``), and
+        the variables made with ``add_variable``. Each is a view of the optimizer's own array:
+        ``assign`` changes the state (the learning rate's, the rate)."""
+        self._iterations.path = f"{self.name}/iteration"
         out = [self._iterations]
-        for uid in sorted(self._slots):
-            for name, slot in self._slots[uid].items():
-                if not name.startswith("_"):
-                    out.append(Variable(slot, name=name, trainable=False))
+        if isinstance(self._learning_rate, float):
+            rate = self.learning_rate
+            rate.path = f"{self.name}/learning_rate"
+            out.append(rate)
+        built = [v for v in self.__dict__.get("_built_variables", ())
+                 if v.uid in self._slots]
+        if self.use_ema:
+            out += [self._slot_view(v, "average", self._ema[v.uid]) for v in built
+                    if v.uid in self._ema]
+        if self.gradient_accumulation_steps:
+            out += [self._slot_view(v, "gradient_accumulator", slots["_accumulated_gradient"])
+                    for v in built if "_accumulated_gradient" in (slots := self._slots[v.uid])]
+        groups = next((KERAS_SLOTS[c.__name__] for c in type(self).__mro__
+                       if c.__name__ in KERAS_SLOTS), [])
+        listed = {name for group in groups for name in group}
+        rename = {"velocity": "momentum"} if "velocity" in listed and groups == [["velocity"]] \
+            else KERAS_SLOT_NAMES  # (SGD's velocity is Keras's momentum)
+        for group in groups:
+            for v in built:
+                slots = self._slots[v.uid]
+                out += [self._slot_view(v, rename.get(n, n), slots[n]) for n in group
+                        if n in slots]
+        if groups == KERAS_SLOTS["Adafactor"]:  # (Keras names the factored moments by weight)
+            for view in out:
+                for slot in ("_r", "_c"):
+                    if view.name.endswith(slot):
+                        view.name = view.name[:-2].rsplit("_", 1)[-1]
+                        view.path = f"{self.name}/{view.name}"
+        for v in built:  # slots of one's own subclass, after Keras's
+            out += [self._slot_view(v, n, slot) for n, slot in self._slots[v.uid].items()
+                    if not n.startswith("_") and n not in listed]
         return out + self._own_variables
+
+    def _slot_view(self, variable, slot: str, array) -> Variable:
+        """A Variable over ``array`` (no copy), named as Keras names the slot."""
+        base = str(getattr(variable, "path", None) or variable.name).replace("/", "_")
+        view = Variable(array, name=f"{base}_{slot}", trainable=False)
+        view.path = f"{self.name}/{view.name}"
+        return view
 
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
         """One step on given values, leaving the optimizer and its variables as they were:
         values in, values out, as Keras 3's ``stateless_apply``.
 
         Args:
-            optimizer_variables: one array per ``optimizer.variables`` (iterations, then each
-                variable's slots), in that order.
+            optimizer_variables: one array per ``optimizer.variables`` (iteration, the
+                learning rate unless it is a schedule, then the slots), in that order.
             grads: one gradient per variable the optimizer was built on, in ``build``'s order.
             trainable_variables: one array per variable the optimizer was built on, in that
                 order (``model.trainable_variables``).
@@ -609,7 +675,7 @@ class Optimizer:
 
         Raises:
             ValueError: for an optimizer not built, lists that do not match, or ``use_ema`` /
-                ``gradient_accumulation_steps`` (state that ``variables`` does not list).
+                ``gradient_accumulation_steps`` (state the stateless step does not take).
 
         Example:
             >>> w = numnet.Variable(np.array([1.0], "float32"))

@@ -67,6 +67,7 @@ from ..layers.base import InputLayer
 from ..layers.symbolic import CallSpec, OpLayer, _Slot
 from ..models.functional import keras_layer_order
 from ..optimizers import Optimizer
+from ..optimizers.base import KERAS_PLACEHOLDERS, KERAS_SLOT_NAMES, KERAS_SLOTS
 from ..quantizers import overwrites_with_gradient
 from . import keras_h5, keras_ops, objects, state
 from .archive import write_archive
@@ -147,9 +148,6 @@ KERAS_ONLY_SETTINGS = {
 """Settings that Keras 3.15 writes and numnet's configs lack, with the values that change
 nothing (no quantization; fan-in and fan-out from the usual axes)."""
 
-KERAS_SLOT_NAMES = {"m": "momentum", "v": "velocity", "v_max": "velocity_hat", "u": "norm"}
-"""Keras's names of numnet's optimizer slots, where they differ (SGD's velocity is Keras's
-momentum)."""
 
 
 class NotKerasCompatible(ValueError):
@@ -857,25 +855,6 @@ def keras_layers_of(model, fmt: str = ".keras") -> list:
     return [layer for layer in _keras_layers(model, fmt) if not isinstance(layer, OpLayer)]
 
 
-KERAS_SLOTS = {
-    "SGD": [["velocity"]], "Adam": [["m", "v"], ["v_max"]], "AdamW": [["m", "v"], ["v_max"]],
-    "Adamax": [["m", "u"]], "Nadam": [["m", "v"]], "Adagrad": [["accumulator"]],
-    "Adadelta": [["accumulated_grad", "accumulated_delta_var"]], "Lion": [["m"]],
-    "Ftrl": [["accumulator", "linear"]],
-    "RMSprop": [["velocity"], ["momentum"], ["average_gradient"]],
-    "Lamb": [["momentum", "velocity"]], "ScheduleFreeAdamW": [["momentum", "velocity"]],
-    "Adafactor": [["r", "c", "velocity"]], "Muon": [["momentum", "velocity"]],
-}
-"""Where Keras 3 keeps each optimizer's slots among its variables (after ``iteration``,
-``learning_rate`` and the base optimizer's moving averages and gradient sums: _keras_layout):
-group after group, and within a group each trainable weight's slots in
-turn (Adam: m0, v0, m1, v1, ..., then v_max0, v_max1, ...); numnet's names of the slots."""
-
-
-KERAS_PLACEHOLDERS = {"Adafactor": ("r", "c")}
-"""Slots that Keras keeps for every weight and numnet only where they are used: Adafactor's
-factored second moments (row and column), which Keras keeps as 0-d zeros for a weight of one
-axis."""
 
 
 def _keras_trainable(model) -> list:
