@@ -16,12 +16,15 @@ Interface (kept stable; other test files import it):
   or ``"numnet"`` (a subprocess too, so an example cannot change the caller's global state). Each
   example runs statement by statement in a fresh namespace where ``keras``, ``ops``, ``layers``,
   ``np`` / ``numpy`` are bound to that library (``import keras`` / ``from keras import ...``
-  inside an example reach numnet under ``"numnet"``). A list holds one entry per expression
+  inside an example reach numnet under ``"numnet"``; NumPy's global generator is seeded with 0
+  first, so ``np.random`` inputs agree). A list holds one entry per expression
   statement and per ``print(...)`` argument list, in order: ``None`` where it gave ``None``, else
   the value flattened to ``[(path, leaf), ...]`` with tensors as NumPy arrays. A string is the
   error that stopped the example (``"TypeError: ... [statement 3: ops.foo(x)]"``).
-- ``run_many({module_path: names}, backend)``: the same for several modules in one subprocess
-  (Keras's import costs seconds; a test file calls this once per backend).
+- ``run_many({module_path: names}, backend, python=None, keras_backend="jax")``: the same for
+  several modules in one subprocess (Keras's import costs seconds; a test file calls this once
+  per backend); ``python`` and ``keras_backend="tensorflow"`` run Keras's side in another
+  environment, for examples that call ``.numpy()`` on a result.
 - ``compare(expected, got, shape_only=False) -> str | None``: ``None`` when numnet's captured
   values match Keras's (same structure, shape, dtype family and values to 1e-5 relative /
   1e-6 absolute, NaNs equal), else a message naming the first difference. Entries where Keras's
@@ -302,6 +305,7 @@ def _run_one(source: str, backend: str) -> list | str:
         captured.append(capture(list(args)) if args else None)
 
     namespace = _Namespace(_bindings(backend))
+    namespace["np"].random.seed(0)  # np.random inputs: the same on both sides, run to run
     namespace["print"] = _print
     if backend == "numnet":
         fake = dict(vars(builtins))
@@ -398,13 +402,19 @@ def _cache_key(modules: dict, backend: str) -> str:
     return h.hexdigest()[:24]
 
 
-def run_many(modules: dict, backend: str, timeout: float = 600) -> dict:
+def run_many(modules: dict, backend: str, timeout: float = 600, python: str | None = None,
+             keras_backend: str = "jax") -> dict:
     """Run the examples of several modules in one subprocess.
 
     Args:
         modules: ``{module_path: names or None}`` (None: every example of the module).
-        backend: ``"keras"`` (Keras 3 on JAX) or ``"numnet"``.
+        backend: ``"keras"`` (Keras 3) or ``"numnet"``.
         timeout: seconds the subprocess may take.
+        python: the interpreter that runs them (another environment's, e.g. one with
+            TensorFlow); None for this one. Defaults to ``None``.
+        keras_backend: ``KERAS_BACKEND`` for Keras's side: ``"jax"``, or ``"tensorflow"`` for
+            examples that call ``.numpy()`` on a result (which JAX arrays lack). Defaults to
+            ``"jax"``.
 
     Returns:
         ``{module_path: {name: captured list or error string}}``.
@@ -416,7 +426,10 @@ def run_many(modules: dict, backend: str, timeout: float = 600) -> dict:
     if use_cache:
         folder = os.path.join(tempfile.gettempdir(), "numnet_keras_docstrings")
         os.makedirs(folder, exist_ok=True)
-        cache_path = os.path.join(folder, _cache_key(modules, backend) + ".pkl")
+        key = _cache_key(modules, backend)
+        if python is not None or keras_backend != "jax":
+            key = hashlib.sha256(f"{key}:{python}:{keras_backend}".encode()).hexdigest()[:24]
+        cache_path = os.path.join(folder, key + ".pkl")
         if os.path.exists(cache_path):
             with open(cache_path, "rb") as fh:
                 return pickle.load(fh)
@@ -426,13 +439,16 @@ def run_many(modules: dict, backend: str, timeout: float = 600) -> dict:
         with open(request_path, "wb") as fh:
             pickle.dump({"backend": backend, "modules": modules}, fh)
         env = dict(os.environ)
-        env["KERAS_BACKEND"] = "jax"
+        env["KERAS_BACKEND"] = keras_backend
+        if keras_backend == "tensorflow":
+            env.setdefault("CUDA_VISIBLE_DEVICES", "")
         env.setdefault("JAX_PLATFORMS", "cpu")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
         here = os.path.dirname(os.path.abspath(__file__))
         env["PYTHONPATH"] = here + os.pathsep + env.get("PYTHONPATH", "")
         proc = subprocess.run(
-            [sys.executable, "-c", "import keras_docstrings as k, sys; k._worker(*sys.argv[1:])",
+            [python or sys.executable, "-c",
+             "import keras_docstrings as k, sys; k._worker(*sys.argv[1:])",
              request_path, result_path],
             env=env, cwd=tmp, capture_output=True, text=True, timeout=timeout,
         )

@@ -6,16 +6,19 @@ structure and shape, same dtype family, values to 1e-5 relative / 1e-6 absolute.
 ``tests/keras_docstrings.py``; Keras's results are cached in the temporary folder, so only the
 first run pays for starting Keras (about a minute and a half on two busy cores).
 
-An example that fails under Keras itself (a name its docstring never imports, ``.numpy()`` on a
-JAX array, a typo) skips with Keras's error. ``SKIP`` lists examples whose numbers cannot be
-compared, ``SHAPE_ONLY`` those compared by shape and dtype only (unseeded random inputs), and
-``XFAIL`` the numnet defects not fixed yet (strict: a fix makes the test fail until the entry
-goes).
+NumPy's global generator is seeded before each example, so ``np.random`` inputs are the same
+on both sides. An example that fails under Keras itself (a name its docstring never imports, a
+typo, ``.numpy()`` on a JAX array) skips with Keras's error; those of the last kind listed in
+``TF_EXAMPLES`` are compared with Keras on TensorFlow instead, where a TensorFlow environment is
+there. ``SKIP`` lists examples whose numbers cannot be compared, ``SHAPE_ONLY`` those compared by
+shape and dtype only (inputs from ``keras.random`` without a seed), and ``XFAIL`` the numnet
+defects not fixed yet (strict: a fix makes the test fail until the entry goes).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import os
 
 import keras_docstrings as kd
 import pytest
@@ -39,7 +42,6 @@ _INT_INPUTS = ("Keras on JAX computes on the integer lists as given and shows {k
                "test_ops_docstring_defects checks them")
 
 SHAPE_ONLY = {
-    ("keras.src.ops.numpy", "histogram"): _UNSEEDED.format("np.random.rand"),
     ("keras.src.ops.nn", "psnr"): _UNSEEDED.format("keras.random.normal"),
     ("keras.src.ops.nn", "rms_normalization"): _UNSEEDED.format("keras.random.normal"),
     ("keras.src.ops.nn", "polar"): _UNSEEDED.format("keras.random.normal"),
@@ -135,3 +137,32 @@ def test_the_lists_name_existing_examples():
     names = {(module, name) for module in mods for name, _ in kd.examples(module)}
     for table in (SKIP, SHAPE_ONLY, XFAIL, TOLERANCE):
         assert set(table) <= names, sorted(set(table) - names)
+
+
+# Examples that Keras cannot run on JAX (``.numpy()`` on a result, or lists where its JAX ops
+# want arrays) but runs on TensorFlow: compared with Keras on TensorFlow, where a TensorFlow
+# environment is there.
+TF_PYTHON = os.environ.get("NUMNET_TF_PYTHON", "/work/venv-tf/bin/python")
+TF_EXAMPLES = {
+    "keras.src.ops.numpy": ["bincount"],
+    "keras.src.ops.core": ["scatter"],
+    "keras.src.metrics.hinge_metrics": ["CategoricalHinge"],
+}
+
+
+@pytest.fixture(scope="module")
+def tf_results():
+    if not (kd.keras_available() and os.path.exists(TF_PYTHON)):
+        pytest.skip(f"no TensorFlow environment at {TF_PYTHON} (NUMNET_TF_PYTHON) or no Keras")
+    return (kd.run_many(TF_EXAMPLES, "keras", python=TF_PYTHON, keras_backend="tensorflow"),
+            kd.run_many(TF_EXAMPLES, "numnet"))
+
+
+@pytest.mark.parametrize("module,name", [
+    pytest.param(module, name, id=f"{module.removeprefix('keras.src.')}:{name}")
+    for module, names in TF_EXAMPLES.items() for name in names])
+def test_keras_docstring_example_on_tensorflow(tf_results, module, name):
+    expected, got = tf_results[0][module][name], tf_results[1][module][name]
+    assert not isinstance(expected, str), f"Keras on TensorFlow raised {expected}"
+    msg = kd.compare(expected, got)
+    assert msg is None, f"{module}.{name}: {msg}"

@@ -339,3 +339,19 @@ def test_regression_losses_broadcast_targets_as_keras_subtracts_them():
                                                                       y_pred)), 0.285, rtol=1e-6)
     with np.testing.assert_raises_regex(ValueError, r"y_true of shape \(5,\) does not fit"):
         keras.losses.mean_squared_error(np.zeros(5, "float32"), np.ones((5, 10), "float32"))
+
+
+def test_metrics_of_integer_lists_give_their_docstring_numbers():
+    # Keras on JAX computes these docstring examples on the int32 lists as given and shows
+    # nan (Poisson, MeanAbsolutePercentageError) or 0.80159235 (LogCoshError); its docstrings,
+    # and Keras on float inputs, give the numbers below, which numnet gives.
+    y_true, y_pred = [[0, 1], [0, 0]], [[1, 1], [0, 0]]
+    for cls, plain, weighted in ((keras.metrics.LogCoshError, 0.10844523, 0.21689038),
+                                 (keras.metrics.Poisson, 0.49999997, 0.99999994),
+                                 (keras.metrics.MeanAbsolutePercentageError, 2.5e8, 5e8)):
+        m = cls()
+        m.update_state(y_true, y_pred)
+        np.testing.assert_allclose(float(m.result()), plain, rtol=1e-6)
+        m.reset_state()
+        m.update_state(y_true, y_pred, sample_weight=[1, 0])
+        np.testing.assert_allclose(float(m.result()), weighted, rtol=1e-6)
