@@ -355,3 +355,16 @@ def test_metrics_of_integer_lists_give_their_docstring_numbers():
         m.reset_state()
         m.update_state(y_true, y_pred, sample_weight=[1, 0])
         np.testing.assert_allclose(float(m.result()), weighted, rtol=1e-6)
+
+
+def test_quotients_remainders_powers_and_shifts_of_two_booleans_are_int32():
+    # Keras: floor_divide, mod, power, left_shift and right_shift of two booleans give int32;
+    # numnet gave NumPy's int8.
+    a = np.array([True, True, False])
+    b = np.array([True, True, True])
+    for fn, want in ((ops.floor_divide, [1, 1, 0]), (ops.mod, [0, 0, 0]),
+                     (ops.power, [1, 1, 0]), (ops.left_shift, [2, 2, 0]),
+                     (ops.right_shift, [0, 0, 0])):
+        out = fn(a, b)
+        assert str(out.dtype) == "int32", fn.__name__
+        np.testing.assert_array_equal(out.numpy(), want)

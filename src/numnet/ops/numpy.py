@@ -317,15 +317,25 @@ def divide(x1, x2) -> Tensor:
 true_divide = divide
 
 
+def _bools_as_ints(x1, x2) -> tuple:
+    """Two booleans as int32 (Keras's dtype for their quotients, remainders, powers and
+    shifts; NumPy's would be int8); other operands as given."""
+    a, b = _tensor(x1), _tensor(x2)
+    if a.dtype == bool and b.dtype == bool:
+        return _ops.cast(a, "int32"), _ops.cast(b, "int32")
+    return x1, x2
+
+
 @symbolic_op
 def floor_divide(x1, x2) -> Tensor:
-    """floor(x1 / x2) element-wise, in the inputs' dtype (no gradient, as in Keras).
+    """floor(x1 / x2) element-wise, in the inputs' dtype (no gradient, as in Keras); two
+    booleans give int32.
 
     Args:
         x1: the first operand: an array, a number or a Tensor.
         x2: the second operand (broadcast against the first).
     """
-    return _ops.floor_divide(x1, x2)
+    return _ops.floor_divide(*_bools_as_ints(x1, x2))
 
 
 @symbolic_op
@@ -337,7 +347,7 @@ def mod(x1, x2) -> Tensor:
         x1: the first operand: an array, a number or a Tensor.
         x2: the second operand (broadcast against the first).
     """
-    return _ops.mod(x1, x2)
+    return _ops.mod(*_bools_as_ints(x1, x2))
 
 
 @symbolic_op
@@ -356,7 +366,10 @@ def power(x1, x2) -> Tensor:
         [1, 4, 9]
         >>> numnet.ops.power([2, -1, 1], -1).tolist()
         [0, -1, 1]
+
+    Two booleans give int32, as Keras's.
     """
+    x1, x2 = _bools_as_ints(x1, x2)
     base, exponent = _tensor(x1), _tensor(x2)
     if base.dtype.kind in "iu" and exponent.dtype.kind in "iu" and bool((exponent.value < 0).any()):
         xp = _xp()
@@ -2310,7 +2323,7 @@ def bitwise_left_shift(x, y) -> Tensor:
         x: the integers shifted.
         y: by how many bits (broadcast).
     """
-    return _ints(x, y, _xp().left_shift)
+    return _ints(*_bools_as_ints(x, y), _xp().left_shift)
 
 
 @symbolic_op
@@ -2321,7 +2334,7 @@ def bitwise_right_shift(x, y) -> Tensor:
         x: the integers shifted.
         y: by how many bits (broadcast).
     """
-    return _ints(x, y, _xp().right_shift)
+    return _ints(*_bools_as_ints(x, y), _xp().right_shift)
 
 
 left_shift = bitwise_left_shift
