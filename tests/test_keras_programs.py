@@ -2198,6 +2198,20 @@ EXPECTED = {
         "teacher_loss_5": (None, of("teacher_loss_0", 0.3)), "teacher_accuracy": (0.9, 1.0),
         "student_accuracy": (0.7, 1.0), "agrees_with_teacher": (0.7, 1.0),
         "train_accuracy_last": (0.7, 1.0)},
+    # rays flattened to 3 + 2 * 3 * 4 = 27 features, 8 * 8 * 8 = 512 per image; t_vals (2, 8);
+    # rgb (2, 8, 8, 3) in [0, 1], depth (2, 8, 8) a weighted mean of t in [2, 6] with weights
+    # summing to at most 1; the origins are the pose's translation; the MLP 896 + 4 * 1056 +
+    # 1920 (after the concatenation's 32 + 27) + 132 = 7172 weights; loss and psnr and their
+    # val_ twins; the smooth ramps are learnable: the loss falls and the PSNR rises
+    "nerf_volume_rendering": {
+        **{key: (value, value) for key, value in (
+            ("rays_flat_width", 27), ("rays_per_image", 512), ("t_vals_shape_sum", 10),
+            ("origin_gap", 0), ("rgb_shape_sum", 21), ("depth_shape_sum", 18),
+            ("rgb_in_range", 1), ("depth_in_range", 1), ("mlp_params", 7172),
+            ("history_keys", 4))},
+        "loss_last": (None, of("loss_first", 0.6)),
+        "psnr_last": (lambda r: r["psnr_first"] + 3.0, None),
+        "mse_after": (None, of("mse_before", 0.5))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3729,6 +3743,19 @@ KERAS_TOLERANCE = {
         **{key: ("abs", 0.03) for key in (
             "teacher_accuracy", "student_accuracy", "agrees_with_teacher",
             "train_accuracy_last")}},
+    # the same NumPy weights and poses: TensorFlow's rays, encodings and rendering without
+    # jitter; the training draws its jitter with tf.random and shuffles, so loosely
+    "nerf_volume_rendering": {
+        **{key: ("abs", 0) for key in (
+            "rays_flat_width", "rays_per_image", "t_vals_shape_sum", "rgb_shape_sum",
+            "depth_shape_sum", "rgb_in_range", "depth_in_range", "mlp_params", "history_keys")},
+        **{key: ("abs", 1e-6) for key in ("origin_gap",)},
+        **{key: ("rel", 1e-5) for key in (
+            "direction_sum", "direction_abs_sum", "encoded_sum", "rgb_sum_before",
+            "depth_sum_before", "mse_before")},
+        **{key: ("rel", 0.15) for key in ("loss_first", "loss_last", "val_loss_last",
+                                          "mse_after")},
+        **{key: ("abs", 1.0) for key in ("psnr_first", "psnr_last")}},
 }
 
 # Programs with no Keras comparison, and why.
