@@ -50,13 +50,7 @@ SKIP = {
         "refuses set_backend('jax') naming Keras as the way to run on JAX"),
 }
 
-_TARGETS = ("numnet refuses targets of shape (5,) for a Dense(10) output (losses.py, outside "
-            "these files); Keras accepts them only because batch_size=1 broadcasts (1,) "
-            "against (1, 10): with the default batch size its History example fails too")
-XFAIL = {
-    ("keras.src.callbacks.backup_and_restore", "BackupAndRestore"): _TARGETS,
-    ("keras.src.callbacks.early_stopping", "EarlyStopping"): _TARGETS,
-}
+XFAIL = {}
 
 
 TF_PYTHON = os.environ.get("NUMNET_TF_PYTHON", "/work/venv-tf/bin/python")

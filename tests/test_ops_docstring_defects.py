@@ -368,3 +368,19 @@ def test_quotients_remainders_powers_and_shifts_of_two_booleans_are_int32():
         out = fn(a, b)
         assert str(out.dtype) == "int32", fn.__name__
         np.testing.assert_array_equal(out.numpy(), want)
+
+
+def test_fit_takes_batch_targets_that_broadcast_as_keras_early_stopping_example():
+    # keras.callbacks.EarlyStopping's docstring: Dense(10) fit on targets np.zeros(5) with
+    # batch_size=1 ((1,) broadcasts against (1, 10)); Keras stops after 4 epochs. numnet
+    # refused the targets before fitting. With 5 samples a batch, Keras and numnet refuse.
+    callback = keras.callbacks.EarlyStopping(monitor="loss", patience=3)
+    model = keras.models.Sequential([keras.layers.Dense(10)])
+    model.compile(keras.optimizers.SGD(), loss="mse")
+    x = np.arange(100).reshape(5, 20)
+    with np.errstate(over="ignore", invalid="ignore"):  # the example's loss diverges, in Keras too
+        history = model.fit(x, np.zeros(5), epochs=10, batch_size=1, callbacks=[callback],
+                            verbose=0)
+    assert len(history.history["loss"]) == 4
+    with np.testing.assert_raises_regex(ValueError, r"y_true of shape \(5,\) does not fit"):
+        model.fit(x, np.zeros(5), epochs=1, verbose=0)

@@ -1511,7 +1511,11 @@ def validate_targets(loss: Loss, y, output_shape) -> None:
         def fits(a, b):  # (None in the output's shape: an axis of any length)
             return len(a) == len(b) and all(e is None or g == e for g, e in zip(a, b))
 
-        if not (fits(given, expected) or fits(given + (1,), expected)
+        # (batch,) targets against a (batch, units) output: Keras subtracts them as they
+        # broadcast, which a batch of one allows (its EarlyStopping example fits with
+        # batch_size=1); the loss itself refuses the other batch sizes, naming both shapes
+        per_batch = y.ndim == 1 and len(expected) == 1
+        if not (per_batch or fits(given, expected) or fits(given + (1,), expected)
                 or fits(given, expected + (1,))):
             raise ValueError(
                 f"{loss.name}: y has shape {y.shape}, which does not fit the model's output "
