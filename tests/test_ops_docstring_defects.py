@@ -384,3 +384,17 @@ def test_fit_takes_batch_targets_that_broadcast_as_keras_early_stopping_example(
     assert len(history.history["loss"]) == 4
     with np.testing.assert_raises_regex(ValueError, r"y_true of shape \(5,\) does not fit"):
         model.fit(x, np.zeros(5), epochs=1, verbose=0)
+
+
+def test_threshold_of_integers_with_an_integer_default_stays_integer():
+    # Keras (JAX): threshold(int32 [3, -1, 4, 0], 0.5, 0) is int32 [3, 0, 4, 0]; with the
+    # default 0.5 it is float32 [3, 0.5, 4, 0.5]; booleans give int32. numnet gave float32.
+    ints = np.array([3, -1, 4, 0], "int32")
+    for fn in (ops.threshold, keras.activations.threshold):
+        out = fn(ints, 0.5, 0)
+        assert str(out.dtype) == "int32"
+        np.testing.assert_array_equal(out.numpy(), [3, 0, 4, 0])
+        out = fn(ints, 1, 0.5)
+        assert str(out.dtype) == "float32"
+        np.testing.assert_array_equal(out.numpy(), [3.0, 0.5, 4.0, 0.5])
+        assert str(fn(ints > 0, 0, 0).dtype) == "int32"

@@ -840,8 +840,10 @@ def tanh_shrink(x):
 
 def threshold(x, threshold: float | None = None, default_value: float | None = None):
     """z if z > threshold else default_value. Both arguments are required, as in Keras; as a
-
     layer's activation, pass a function: Activation(lambda z: threshold(z, 0.5, 0.0)).
+
+    Integers (booleans as int32) with an integer ``default_value`` stay integers, as Keras's;
+    a float default_value gives floatx.
 
     Args:
         x: the input z: an array, a number or a Tensor, of any shape (the output has the same).
@@ -857,6 +859,12 @@ def threshold(x, threshold: float | None = None, default_value: float | None = N
             f"threshold={threshold!r}, default_value={default_value!r}; the name 'threshold' "
             "alone cannot choose them, so pass a function such as "
             "lambda z: activations.threshold(z, 0.5, 0.0).")
+    if not isinstance(x, Tensor) and not _symbolic.is_symbolic(x):
+        x = ops.as_tensor(x)
+    integral = isinstance(default_value, numbers.Integral) and not isinstance(default_value, bool)
+    if isinstance(x, Tensor) and x.dtype.kind in "biu" and integral:
+        z = x.value.astype("int32") if x.dtype.kind == "b" else x.value
+        return Tensor(backend.xp.where(z > threshold, z, default_value).astype(z.dtype))
     return _apply(x, _threshold_kernel(threshold, default_value))
 
 

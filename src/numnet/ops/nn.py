@@ -183,9 +183,10 @@ def threshold(x, threshold, default_value) -> Tensor:
     Args:
         x: the input: an array, a number or a Tensor.
         threshold: values above it are kept.
-        default_value: the value given to the elements not above the threshold.
+        default_value: the value given to the elements not above the threshold (an integer
+            one keeps integer inputs integers, as Keras's).
     """
-    return _act.threshold(_float(x), threshold, default_value)
+    return _act.threshold(x, threshold, default_value)
 
 
 @symbolic_op
