@@ -400,8 +400,12 @@ def squeeze(input, axis=None, name=None) -> Tensor:  # noqa: A002
 
 
 def transpose(a, perm=None, conjugate: builtins.bool = False, name=None) -> Tensor:
-    """``a`` with its axes in the order ``perm`` (reversed when None)."""
-    return _ops.transpose(_to_tensor(a), None if perm is None else tuple(_plain(perm)))
+    """``a`` with its axes in the order ``perm`` (reversed when None); ``conjugate=True``
+    also conjugates complex entries (the Hermitian transpose; real ones are unchanged)."""
+    out = _ops.transpose(_to_tensor(a), None if perm is None else tuple(_plain(perm)))
+    if conjugate and out.dtype.kind == "c":
+        out = Tensor(backend.xp.conj(out.value))
+    return out
 
 
 def tile(input, multiples, name=None) -> Tensor:  # noqa: A002

@@ -404,12 +404,10 @@ def adjust_contrast(images, contrast_factor) -> Tensor:
         >>> numnet.image.adjust_contrast([[[0.0], [1.0]]], 2.0)[..., 0].tolist()
         [[-0.5, 1.5]]
     """
-    x = _image(images, "adjust_contrast")
-    dtype = x.dtype
-    xf = x if dtype.kind == "f" else _ops.cast(x, np.float32)
+    xf, dtype = _float_image(_image(images, "adjust_contrast"))
     mean = _ops.mean(xf, axis=(-3, -2), keepdims=True)
     out = _ops.add(_ops.multiply(_ops.subtract(xf, mean), float(plain(contrast_factor))), mean)
-    return out if dtype.kind == "f" else saturate(out, dtype)
+    return convert_image_dtype(out, dtype, saturate=True)
 
 
 def saturate(x: Tensor, dtype) -> Tensor:
@@ -429,8 +427,12 @@ def adjust_gamma(image, gamma=1, gain=1) -> Tensor:
         >>> numnet.image.adjust_gamma([[[0.25]]], gamma=0.5)[..., 0].tolist()
         [[0.5]]
     """
-    x = to_float(image)
-    return _ops.multiply(_ops.power(x, float(plain(gamma))), float(plain(gain)))
+    if float(plain(gamma)) < 0:
+        raise ValueError(f"adjust_gamma(gamma): Gamma should be a non-negative real number, "
+                         f"given {plain(gamma)}.")
+    x, dtype = _float_image(image)
+    out = _ops.multiply(_ops.power(x, float(plain(gamma))), float(plain(gain)))
+    return convert_image_dtype(out, dtype, saturate=True)
 
 
 def random_brightness(image, max_delta, seed=None) -> Tensor:
@@ -484,10 +486,10 @@ def rgb_to_grayscale(images, name=None) -> Tensor:
         0.9999
     """
     x = to_tensor(images)
-    xf = x if x.dtype.kind == "f" else _ops.cast(x, np.float32)
+    xf = convert_image_dtype(x, np.float32)  # integer pixels scaled to [0, 1], as TensorFlow's
     weights = Tensor(backend.xp.asarray([0.2989, 0.5870, 0.1140], dtype=xf.dtype))
     gray = _ops.sum(_ops.multiply(xf, weights), axis=-1, keepdims=True)
-    return gray if x.dtype.kind == "f" else saturate(gray, x.dtype)
+    return convert_image_dtype(gray, x.dtype)
 
 
 def grayscale_to_rgb(images, name=None) -> Tensor:
@@ -536,18 +538,47 @@ def convert_image_dtype(image, dtype, saturate=False, name=None) -> Tensor:
         return _ops.multiply(_ops.cast(x, target), scale)
     if src.kind == "f" and target.kind in "iu":
         info = np.iinfo(target)
-        v = x.value * (info.max + 0.5)
+        v = x.value * src.type(info.max + 0.5)  # in the image's float type, as TensorFlow's
         if saturate:
-            v = backend.xp.clip(v, info.min, info.max)
-        return Tensor(v.astype(target))
-    if src.kind in "iu" and target.kind in "iu":  # shift between integer widths
-        src_bits, dst_bits = np.iinfo(src).bits, np.iinfo(target).bits
-        v = x.value.astype(np.int64)
-        shift = abs(src_bits - dst_bits) - (1 if src.kind != target.kind else 0)
-        shift = max(shift, 0)
-        v = v >> shift if src_bits > dst_bits else v << shift
-        return Tensor(v.astype(target))
+            return Tensor(_saturate_cast(v, target))
+        with np.errstate(invalid="ignore"):  # out of range wraps, as TensorFlow's cast
+            return Tensor(v.astype(target))
+    if src.kind in "iu" and target.kind in "iu":  # TensorFlow's integer rescaling
+        scale_in, scale_out = int(np.iinfo(src).max), int(np.iinfo(target).max)
+        if scale_in > scale_out:
+            v = x.value // src.type((scale_in + 1) // (scale_out + 1))
+            return Tensor(_saturate_cast(v, target) if saturate else v.astype(target))
+        v = _saturate_cast(x.value, target) if saturate else x.value.astype(target)
+        return Tensor(v * target.type((scale_out + 1) // (scale_in + 1)))
     raise TypeError(f"convert_image_dtype: cannot convert {src} to {target}.")
+
+
+def _saturate_cast(v, target: np.dtype):
+    """``v`` clipped to the range of ``target`` (bounds as ``v``'s type can hold them, within
+    the range: float32's largest below 2**31 for int32) and cast, as TensorFlow's
+    saturate_cast."""
+    xp = backend.xp
+    info = np.iinfo(target)
+    src = np.dtype(v.dtype)
+    if src.kind == "f":
+        hi, lo = src.type(info.max), src.type(info.min)
+        if float(hi) > info.max:
+            hi = np.nextafter(hi, src.type(-np.inf))
+        if float(lo) < info.min:
+            lo = np.nextafter(lo, src.type(np.inf))
+        return xp.clip(v, lo, hi).astype(target)
+    src_info = np.iinfo(src)
+    lo, hi = max(info.min, src_info.min), min(info.max, src_info.max)
+    return xp.clip(v, src.type(lo), src.type(hi)).astype(target)
+
+
+def _float_image(image):
+    """TensorFlow's colour adjustments: float16 / float32 images as they are, others (integer
+    pixels, float64) through convert_image_dtype to float32. Returns (float image, dtype)."""
+    x = to_tensor(image)
+    if x.dtype in (np.float16, np.float32):
+        return x, x.dtype
+    return convert_image_dtype(x, np.float32), x.dtype
 
 
 def per_image_standardization(image) -> Tensor:
@@ -631,9 +662,10 @@ def adjust_saturation(image, saturation_factor, name=None) -> Tensor:
         >>> numnet.image.adjust_saturation([[[1.0, 0.5, 0.5]]], 0.0)[0, 0].tolist()
         [1.0, 1.0, 1.0]
     """
-    hsv = array(rgb_to_hsv(image))
+    xf, dtype = _float_image(image)
+    hsv = array(rgb_to_hsv(xf))
     hsv[..., 1] = np.clip(hsv[..., 1] * float(plain(saturation_factor)), 0, 1)
-    return hsv_to_rgb(hsv)
+    return convert_image_dtype(hsv_to_rgb(hsv), dtype)
 
 
 def adjust_hue(image, delta, name=None) -> Tensor:
@@ -649,9 +681,40 @@ def adjust_hue(image, delta, name=None) -> Tensor:
         >>> numnet.image.adjust_hue([[[1.0, 0.0, 0.0]]], 1 / 3)[0, 0].numpy().round(4).tolist()
         [0.0, 1.0, 0.0]
     """
-    hsv = array(rgb_to_hsv(image))
-    hsv[..., 0] = (hsv[..., 0] + float(plain(delta))) % 1
-    return hsv_to_rgb(hsv)
+    if not -1 <= float(plain(delta)) <= 1:
+        raise ValueError(f"adjust_hue(delta): delta must be in the interval [-1, 1], given "
+                         f"{plain(delta)}.")
+    xf, dtype = _float_image(image)
+    return convert_image_dtype(Tensor(backend.to_device(_turn_hue(array(xf), delta))), dtype)
+
+
+def _turn_hue(v: np.ndarray, delta) -> np.ndarray:
+    """TensorFlow's AdjustHue kernel in float32: each pixel's hue (in sixths of the circle,
+    from its largest, middle and smallest channel) turned by ``delta``; the largest and
+    smallest channel values are kept exactly, the middle one recomputed."""
+    v = v.astype(np.float32)
+    r, g, b = v[..., 0], v[..., 1], v[..., 2]
+    cat = np.where(r < g, np.where(b < r, 1, np.where(b > g, 3, 2)),
+                   np.where(b < g, 0, np.where(b > r, 4, 5)))
+    hi = np.max(v, axis=-1)
+    lo = np.min(v, axis=-1)
+    mid = np.choose(cat, [g, r, b, g, r, b])
+    span = hi - lo
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (mid - lo) / span
+    ratio = np.where(cat % 2 == 0, ratio, np.float32(1) - ratio)
+    h = np.where(hi == lo, np.float32(0), cat.astype(np.float32) + ratio).astype(np.float32)
+    h = h + np.float32(float(plain(delta)) * 6)
+    h = np.where(h < 0, h + np.float32(6), h)
+    h = np.where(h >= 6, h - np.float32(6), h).astype(np.float32)
+    cat = np.clip(h.astype(np.int64), 0, 5)
+    ratio = h - cat.astype(np.float32)
+    ratio = np.where(cat % 2 == 0, ratio, np.float32(1) - ratio)
+    mid = (lo + ratio * (hi - lo)).astype(np.float32)
+    rgb = [np.choose(cat, [hi, mid, lo, lo, mid, hi]),
+           np.choose(cat, [mid, hi, hi, mid, lo, lo]),
+           np.choose(cat, [lo, lo, mid, hi, hi, mid])]
+    return np.stack(rgb, axis=-1).astype(np.float32)
 
 
 def random_saturation(image, lower, upper, seed=None) -> Tensor:

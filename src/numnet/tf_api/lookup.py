@@ -8,19 +8,19 @@ programs use.
     table.lookup(tf.constant(["dog", "emu"]))            # [1, -1]
 
 Keys may be strings (str or bytes; they match either way) or integers. Lookups give no
-gradient. StaticVocabularyTable hashes out-of-vocabulary keys with CRC-32 (stable between
-runs), not with TensorFlow's Fingerprint64: the buckets differ from TensorFlow's.
+gradient. StaticVocabularyTable hashes out-of-vocabulary keys with FarmHash's Fingerprint64,
+as TensorFlow's does (integer keys through their decimal text), so the buckets are TensorFlow's.
 """
 
 from __future__ import annotations
 
 import collections
-import zlib
 
 import numpy as np
 
 from .. import backend
 from ..autodiff import Tensor
+from ..layers.hashing_functions import fingerprint64
 from .base import array, plain, string_tensor, to_tensor
 
 
@@ -183,7 +183,9 @@ class StaticHashTable:
 
 class StaticVocabularyTable(StaticHashTable):
     """A vocabulary table: known keys map to their ids, others to one of
-    ``num_oov_buckets`` extra ids, vocab_size + CRC-32(key) mod num_oov_buckets.
+    ``num_oov_buckets`` extra ids, vocab_size + Fingerprint64(key) mod num_oov_buckets
+    (TensorFlow's hash: the same ids as TensorFlow's; an integer key is hashed as its decimal
+    text, as TensorFlow's ``as_string``).
 
     Args:
         initializer: keys and their int64 ids.
@@ -216,7 +218,7 @@ class StaticVocabularyTable(StaticHashTable):
                 out.append(int(self._table[key]))
             else:
                 data = key if isinstance(key, bytes) else str(key).encode()
-                out.append(len(self._table) + zlib.crc32(data) % self._buckets)
+                out.append(len(self._table) + fingerprint64(data) % self._buckets)
         return _values_out(out, k.shape, np.int64)
 
     __getitem__ = lookup

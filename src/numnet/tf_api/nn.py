@@ -405,8 +405,43 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
     return convolution(depth, pointwise_filter, 1, "VALID", data_format)
 
 
+def _explicit_padding(padding, x: Tensor, first: bool, kind: str):
+    """TensorFlow's explicit padding (one [before, after] pair per axis of the input, the
+    batch and channel ones [0, 0]) as per-axis widths in channels-last order, or None for
+    "SAME" / "VALID"."""
+    if isinstance(padding, (str, bytes)):
+        return None
+    try:
+        pairs = [tuple(int(n) for n in p) for p in plain(padding)]
+    except (TypeError, ValueError):
+        return None
+    if len(pairs) != x.ndim or any(len(p) != 2 for p in pairs):
+        raise ValueError(f"{kind}_pool(padding): explicit padding needs one [before, after] "
+                         f"pair per axis of the input ({x.ndim}), given {padding!r}.")
+    chan = 1 if first else x.ndim - 1
+    if pairs[0] != (0, 0) or pairs[chan] != (0, 0):
+        raise ValueError(f"{kind}_pool(padding): the batch and channel axes cannot be padded, "
+                         f"given {padding!r}.")
+    return _to_last_order(pairs, first)
+
+
+def _to_last_order(pairs: list, first: bool) -> list:
+    return [pairs[0], *pairs[2:], pairs[1]] if first else pairs
+
+
+def _pad_lowest(x: Tensor, widths: list) -> Tensor:
+    """``x`` padded with -inf (padding never wins a max window); the gradient drops it."""
+    out = np.pad(array(x), widths, mode="constant", constant_values=-np.inf)
+    inner = tuple(slice(a, a + n) for (a, _), n in zip(widths, x.shape))
+    return _ops.node(backend.xp.asarray(out), (x,),
+                     lambda g: _ops.accumulate(x, g[inner]))
+
+
 def _pool(kind: str, input, ksize, strides, padding, data_format, rank=None):  # noqa: A002
-    x = to_float(input)
+    raw = to_tensor(input)
+    keep = raw.dtype if kind == "max" and raw.dtype.kind in "iu" else None
+    # max_pool of integers stays integer (as TensorFlow's): pooled exactly in float64
+    x = _ops.cast(raw, np.dtype(np.float64)) if keep is not None else to_float(raw)
     first = _channels_first(data_format)
     rank = x.ndim - 2 if rank is None else rank
     if x.ndim != rank + 2:
@@ -416,12 +451,18 @@ def _pool(kind: str, input, ksize, strides, padding, data_format, rank=None):  #
     window = _spatial(ksize, rank, first, f"{kind}_pool(ksize)")
     steps = _spatial(strides, rank, first, f"{kind}_pool(strides)", default=None)
     steps = window if steps[0] is None else steps
-    mode = str(padding).lower()
+    widths = _explicit_padding(padding, raw, first, kind) if kind == "max" else None
+    if widths is not None:
+        x, mode = _pad_lowest(x, widths), "valid"
+    else:
+        mode = str(padding).lower()
     if mode not in ("valid", "same"):
-        raise ValueError(f"{kind}_pool(padding): expected 'SAME' or 'VALID', given "
-                         f"{padding!r}.")
+        raise ValueError(f"{kind}_pool(padding): expected 'SAME' or 'VALID'"
+                         f"{' or [[0, 0], [before, after], ..., [0, 0]]' if kind == 'max' else ''}"
+                         f", given {padding!r}.")
     fn = _ops.max_pool if kind == "max" else _ops.average_pool
-    return _from_last(fn(x, window, steps, mode), first)
+    out = _from_last(fn(x, window, steps, mode), first)
+    return Tensor(out.value.astype(keep)) if keep is not None else out
 
 
 def max_pool(input, ksize, strides, padding, data_format=None, name=None) -> Tensor:  # noqa: A002

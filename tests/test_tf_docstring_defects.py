@@ -1,0 +1,174 @@
+"""Defects that TensorFlow's own docstring examples (tf.* under ``import numnet as tf``) showed.
+
+Each test pins TensorFlow's numbers (recorded from TensorFlow 2 on CPU, in the comments) so it
+runs without TensorFlow installed.
+"""
+
+import numpy as np
+import pytest
+
+import numnet as tf
+
+# ----------------------------------------------------------------------------- tf.lookup
+
+
+def test_static_vocabulary_table_buckets_are_tensorflows():
+    # tf.lookup.StaticVocabularyTable's docstring: the out-of-vocabulary keys hash with
+    # Fingerprint64 (numnet used CRC-32, so 'crimson' landed in another bucket).
+    init = tf.lookup.KeyValueTensorInitializer(
+        keys=tf.constant(["emerson", "lake", "palmer"]),
+        values=tf.constant([0, 1, 2], dtype=tf.int64))
+    table = tf.lookup.StaticVocabularyTable(init, num_oov_buckets=5)
+    got = table[tf.constant(["emerson", "lake", "palmer", "king", "crimson", "tarkus",
+                             "moon", ""])].numpy()
+    # TensorFlow: [0, 1, 2, 6, 7, 7, 3, 6]
+    np.testing.assert_array_equal(got, [0, 1, 2, 6, 7, 7, 3, 6])
+
+
+def test_static_vocabulary_table_integer_keys_hash_their_text():
+    init = tf.lookup.KeyValueTensorInitializer(
+        keys=tf.constant([10, 20], dtype=tf.int64), values=tf.constant([0, 1], dtype=tf.int64))
+    table = tf.lookup.StaticVocabularyTable(init, num_oov_buckets=7)
+    got = table.lookup(tf.constant([10, 3, 99, -5, 123456789], dtype=tf.int64)).numpy()
+    # TensorFlow: [0, 4, 6, 2, 5]
+    np.testing.assert_array_equal(got, [0, 4, 6, 2, 5])
+
+
+# ----------------------------------------------------------------------------- tf.transpose
+
+
+def test_transpose_conjugate():
+    # tf.transpose's docstring: conjugate=True was ignored (the complex entries kept their sign).
+    x = tf.constant([[1 + 1j, 2 + 2j, 3 + 3j], [4 + 4j, 5 + 5j, 6 + 6j]])
+    got = tf.transpose(x, conjugate=True).numpy()
+    # TensorFlow: [[1-1j, 4-4j], [2-2j, 5-5j], [3-3j, 6-6j]]
+    np.testing.assert_array_equal(got, [[1 - 1j, 4 - 4j], [2 - 2j, 5 - 5j], [3 - 3j, 6 - 6j]])
+    real = tf.transpose(tf.constant([[1.0, 2.0]]), conjugate=True)
+    np.testing.assert_array_equal(real.numpy(), [[1.0], [2.0]])
+
+
+# ----------------------------------------------------------------------------- tf.nn pooling
+
+
+def _matrix():
+    m = tf.constant([[0, 0, 1, 7], [0, 2, 0, 0], [5, 2, 0, 0], [0, 0, 9, 8]])
+    return tf.reshape(m, (1, 4, 4, 1))
+
+
+@pytest.mark.parametrize("ksize,strides,padding,want", [
+    (2, 2, "SAME", [2, 7, 5, 9]),   # TensorFlow's values (tf.nn.max_pool's docstring)
+    (3, 2, "SAME", [5, 7, 9, 9]),
+    (3, 3, "VALID", [5]),
+])
+def test_max_pool_of_integers_stays_integer(ksize, strides, padding, want):
+    out = tf.nn.max_pool(_matrix(), ksize=ksize, strides=strides, padding=padding)
+    assert out.dtype == np.int32  # TensorFlow keeps int32 (numnet gave float32)
+    np.testing.assert_array_equal(out.numpy().ravel(), want)
+
+
+def test_max_pool1d_uint8():
+    out = tf.nn.max_pool1d(tf.constant([[[3], [1], [200], [7]]], dtype=tf.uint8), 2, 2, "VALID")
+    assert out.dtype == np.uint8  # TensorFlow: uint8 [3, 200]
+    np.testing.assert_array_equal(out.numpy().ravel(), [3, 200])
+
+
+def _grid():
+    x = tf.constant([[1., 2., 3., 4.], [5., 6., 7., 8.], [9., 10., 11., 12.]])
+    return x[tf.newaxis, :, :, tf.newaxis]
+
+
+def test_max_pool2d_explicit_padding():
+    # tf.nn.max_pool2d's docstring: padding=[[0, 0], [1, 1], [1, 1], [0, 0]] was refused.
+    out = tf.nn.max_pool2d(_grid(), ksize=(2, 2), strides=(2, 2),
+                           padding=[[0, 0], [1, 1], [1, 1], [0, 0]])
+    # TensorFlow: [[1, 3, 4], [9, 11, 12]]
+    np.testing.assert_array_equal(out[0, :, :, 0].numpy(), [[1., 3., 4.], [9., 11., 12.]])
+    # the padding never wins a window, even over negative values
+    out = tf.nn.max_pool2d(-_grid(), ksize=(2, 2), strides=(1, 1),
+                           padding=[[0, 0], [1, 0], [0, 1], [0, 0]])
+    # TensorFlow: [[-1, -2, -3, -4], [-1, -2, -3, -4], [-5, -6, -7, -8]]
+    np.testing.assert_array_equal(out[0, :, :, 0].numpy(),
+                                  [[-1, -2, -3, -4], [-1, -2, -3, -4], [-5, -6, -7, -8]])
+
+
+def test_max_pool2d_explicit_padding_gradient_and_channels_first():
+    v = tf.Variable(_grid())
+    weights = tf.constant([[1., 2., 3.], [4., 5., 6.]])[None, :, :, None]
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.nn.max_pool2d(v, ksize=2, strides=2,
+                                           padding=[[0, 0], [1, 1], [1, 1], [0, 0]]) * weights)
+    # TensorFlow: [[1, 0, 2, 3], [0, 0, 0, 0], [4, 0, 5, 6]]
+    np.testing.assert_array_equal(tape.gradient(y, v)[0, :, :, 0].numpy(),
+                                  [[1, 0, 2, 3], [0, 0, 0, 0], [4, 0, 5, 6]])
+    first = tf.nn.max_pool(tf.transpose(_grid(), [0, 3, 1, 2]), 2, 2,
+                           padding=[[0, 0], [0, 0], [1, 1], [1, 1]], data_format="NCHW")
+    np.testing.assert_array_equal(first.numpy().ravel(), [1., 3., 4., 9., 11., 12.])
+
+
+def test_max_pool_explicit_padding_errors():
+    with pytest.raises(ValueError, match="batch and channel axes"):
+        tf.nn.max_pool2d(_grid(), 2, 2, padding=[[1, 1], [1, 1], [1, 1], [0, 0]])
+    with pytest.raises(ValueError, match="one \\[before, after\\] pair per axis"):
+        tf.nn.max_pool2d(_grid(), 2, 2, padding=[[1, 1], [1, 1]])
+
+
+# ----------------------------------------------------------------------------- tf.image
+
+
+def test_convert_image_dtype_matches_tensorflow():
+    x = tf.constant([1.0, 0.5, 2.0, -0.5, 0.0, 0.999])
+    # TensorFlow: saturating to int32 clips to float32's largest value below 2**31
+    np.testing.assert_array_equal(
+        tf.image.convert_image_dtype(x, tf.int32, saturate=True).numpy(),
+        [2147483520, 1073741824, 2147483520, -1073741824, 0, 2145336192])
+    # uint8 -> int8: TensorFlow floor-divides by (255 + 1) // (127 + 1) = 2
+    y = tf.constant([0, 1, 255, 128], dtype=tf.uint8)
+    np.testing.assert_array_equal(tf.image.convert_image_dtype(y, tf.int8).numpy(),
+                                  [0, 0, 127, 64])
+    # int32 -> uint8 saturating: -5 // 2**23 = -1 saturates to 0 (wraps to 255 otherwise)
+    z = tf.constant([0, 1, 2147483647, -5, -2147483648], dtype=tf.int32)
+    np.testing.assert_array_equal(tf.image.convert_image_dtype(z, tf.uint8).numpy(),
+                                  [0, 0, 255, 255, 0])
+    np.testing.assert_array_equal(
+        tf.image.convert_image_dtype(z, tf.uint8, saturate=True).numpy(), [0, 0, 255, 0, 0])
+
+
+def _images():
+    img8 = tf.constant(np.arange(18).reshape(3, 2, 3) * 13, dtype=tf.uint8)
+    img32 = tf.constant(np.arange(18).reshape(3, 2, 3) + 1, dtype=tf.int32)
+    return img8, img32
+
+
+@pytest.mark.parametrize("fn,want8,want32", [
+    # TensorFlow's first six values (integer images are scaled to [0, 1] and back)
+    (lambda i: tf.image.adjust_hue(i, 0.2), [18, 0, 26, 57, 39, 65], [2, 1, 3, 5, 4, 6]),
+    (lambda i: tf.image.adjust_saturation(i, 1.7), [0, 13, 26, 20, 42, 65],
+     [0, 1, 3, 2, 4, 6]),
+    (lambda i: tf.image.adjust_contrast(i, 1.5), [0, 0, 0, 9, 22, 35], [-2, -1, 0, 1, 2, 3]),
+    (lambda i: tf.image.adjust_gamma(i, 0.5), [0, 57, 81, 99, 115, 128],
+     [46340, 65536, 80264, 92681, 103621, 113511]),
+    (tf.image.rgb_to_grayscale, [10, 49, 88, 127, 166, 205], [1, 4, 7, 10, 13, 16]),
+])
+def test_colour_adjustments_of_integer_images(fn, want8, want32):
+    img8, img32 = _images()
+    out8, out32 = fn(img8), fn(img32)
+    assert out8.dtype == np.uint8 and out32.dtype == np.int32  # numnet gave float32 for some
+    np.testing.assert_array_equal(out8.numpy().ravel()[:6], want8)
+    np.testing.assert_array_equal(out32.numpy().ravel()[:6], want32)
+
+
+def test_adjust_hue_keeps_the_extreme_channels_exactly():
+    # tf.image.adjust_hue's docstring: TensorFlow keeps each pixel's largest and smallest
+    # channel as they are (numnet went through HSV and gave 0.99999994 for the 1.0)
+    x = [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [[7.0, 8.0, 9.0], [10.0, 11.0, 12.0]]]
+    got = tf.image.adjust_hue(x, 0.2).numpy()
+    # TensorFlow: [[[2.3999996, 1, 3], [5.3999996, 4, 6]], [[8.4, 7, 9], [11.4, 10, 12]]]
+    want = np.array([[[2.3999996, 1, 3], [5.3999996, 4, 6]], [[8.4, 7, 9], [11.4, 10, 12]]],
+                    dtype=np.float32)
+    np.testing.assert_array_equal(got[..., 1:], want[..., 1:])
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    # a turn through every sixth of the circle comes back (TensorFlow: [0.2, 0.7, 0.7])
+    np.testing.assert_allclose(tf.image.adjust_hue([[[0.2, 0.7, 0.7]]], 1.0).numpy(),
+                               [[[0.2, 0.7, 0.7]]], rtol=1e-6)
+    with pytest.raises(ValueError, match="delta must be in the interval"):
+        tf.image.adjust_hue(x, 1.5)
