@@ -2212,6 +2212,26 @@ EXPECTED = {
         "loss_last": (None, of("loss_first", 0.6)),
         "psnr_last": (lambda r: r["psnr_first"] + 3.0, None),
         "mse_after": (None, of("mse_before", 0.5))},
+    # 200 notes give 200 - 11 + 1 = 190 windows of 10 notes (10, 3) and a dict of 3 labels,
+    # the first label the phrase's third note 64, the first input pitch 60 / 128 = 0.46875;
+    # 4 * 32 * (3 + 32 + 1) + 32 * 128 + 128 + 2 * 33 = 8898 weights; before training the
+    # pitch loss is near ln(128) = 4.85 and evaluate's is the mean of its batches; the loss
+    # is the sum of the three (0.05, 1, 1 with loss_weights, which leave each output's loss
+    # alone); the phrase is learnable: losses fall and the sampled pitches are the phrase's
+    "tf_music_generation_rnn": {
+        **{key: (value, value) for key, value in (
+            ("num_sequences", 190), ("sequence_shape_sum", 13), ("label_keys", 3),
+            ("first_label_pitch", 64), ("scaled_pitch_first", 0.46875), ("output_names", 3),
+            ("params", 8898), ("generated_notes", 16), ("steps_non_negative", 1),
+            ("end_after_start", 1))},
+        **{key: (0.0, 1e-5) for key in (
+            "evaluate_by_batches_gap", "weighted_by_hand_gap", "unweighted_by_hand_gap")},
+        "weighted_pitch_loss_before": (of("pitch_loss_before", 1 - 1e-6),
+                                       of("pitch_loss_before", 1 + 1e-6)),
+        "pitch_loss_before": (4.0, 5.5), "epochs_run": (6, 8), "checkpoints": (6, 8),
+        "loss_last": (None, of("loss_first", 0.5)),
+        "trained_pitch_loss": (None, of("pitch_loss_before", 0.5)),
+        "generated_in_phrase": (0.5, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3756,6 +3776,19 @@ KERAS_TOLERANCE = {
         **{key: ("rel", 0.15) for key in ("loss_first", "loss_last", "val_loss_last",
                                           "mse_after")},
         **{key: ("abs", 1.0) for key in ("psnr_first", "psnr_last")}},
+    # the same NumPy weights: TensorFlow's pitch loss batch by batch and the ratio of the
+    # weighted loss to the unweighted one (Keras on TensorFlow's evaluate and fit report
+    # 11/12 of the mean of the 11 batches of this dataset of unknown length, so the losses
+    # themselves are compared only loosely); the training shuffles
+    "tf_music_generation_rnn": {
+        **{key: ("abs", 0) for key in (
+            "num_sequences", "sequence_shape_sum", "label_keys", "first_label_pitch",
+            "scaled_pitch_first", "output_names", "params", "generated_notes",
+            "steps_non_negative", "end_after_start")},
+        **{key: ("rel", 1e-5) for key in ("pitch_loss_by_batches", "weighted_to_unweighted")},
+        **{key: ("rel", 0.12) for key in ("loss_before", "pitch_loss_before")},
+        **{key: ("rel", 0.35) for key in ("loss_last", "trained_loss")},
+        "epochs_run": ("abs", 2)},
 }
 
 # Programs with no Keras comparison, and why.
@@ -3820,6 +3853,11 @@ FAILS = {
                           "refused ('a layer is called on its inputs ... given no positional "
                           "argument'), where Keras passes it to call (layers/base.py "
                           "Layer.__call__ takes only inputs=)",
+    "tf_music_generation_rnn": "evaluate of a model with several outputs on targets given as a "
+                               "dict (arrays or a dataset's dict labels) raises TypeError: "
+                               "unhashable type: 'slice' (models/evaluation.py slices the "
+                               "dict, sample_y[:batch_size], without packing it by output "
+                               "name as fit does)",
 }
 
 
