@@ -172,3 +172,55 @@ def test_adjust_hue_keeps_the_extreme_channels_exactly():
                                [[[0.2, 0.7, 0.7]]], rtol=1e-6)
     with pytest.raises(ValueError, match="delta must be in the interval"):
         tf.image.adjust_hue(x, 1.5)
+
+
+# ----------------------------------------------------------------------------- dtypes
+
+
+def test_as_dtype_takes_tensorflows_names_and_enum_numbers():
+    # tf.as_dtype's docstring: tf.as_dtype(2) is float64 (numnet refused the enum number), and
+    # 'float' / Python's float are float32 in TensorFlow (numnet gave NumPy's float64)
+    assert tf.as_dtype(2) == np.float64
+    assert tf.as_dtype(3) == np.int32 and tf.as_dtype(9) == np.int64 and tf.as_dtype(10) == np.bool_
+    assert tf.as_dtype(7) == tf.string
+    assert tf.as_dtype("float") == np.float32 and tf.as_dtype(float) == np.float32
+    assert tf.as_dtype("double") == np.float64 and tf.as_dtype("half") == np.float16
+    # TensorFlow: tf.cast(1, 'float'), tf.zeros([2], 'float') and tf.constant(1, float) are float32
+    assert tf.cast(1, "float").dtype == np.float32
+    assert tf.zeros([2], "float").dtype == np.float32
+    assert tf.constant(1, float).dtype == np.float32
+    # tf.einsum's docstring writes tf.ones(2, 3): shape [2], dtype 3 (int32)
+    ones = tf.ones(2, 3)
+    assert ones.dtype == np.int32 and tuple(ones.shape) == (2,)
+    with pytest.raises(TypeError, match="DataType numbers"):
+        tf.as_dtype(99)
+
+
+# ----------------------------------------------------------------------------- py_function
+
+
+def test_py_function_and_numpy_function_as_decorators():
+    # tf.py_function's and tf.numpy_function's docstrings decorate with @tf.py_function(Tout=...)
+    @tf.py_function(Tout=tf.float32)
+    def log_huber(x, m):
+        if tf.abs(x) <= m:
+            return x ** 2
+        return m ** 2 * (1 - 2 * tf.math.log(m) + tf.math.log(x ** 2))
+
+    x = tf.constant(1.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = log_huber(x, tf.constant(2.0))
+    # TensorFlow: 1.0, and the gradient 2.0
+    assert float(y.numpy()) == 1.0 and y.dtype == np.float32
+    assert float(tape.gradient(y, x).numpy()) == 2.0
+
+    @tf.numpy_function(Tout=tf.float32)
+    def sinh(a):
+        assert isinstance(a, np.ndarray)
+        return np.sinh(a)
+
+    # TensorFlow: 1.1752012
+    np.testing.assert_allclose(sinh(1.0).numpy(), 1.1752012, rtol=1e-6)
+    with pytest.raises(TypeError, match="Tout"):
+        tf.py_function(lambda a: a, [1.0])

@@ -60,10 +60,49 @@ newaxis = None
 DType = np.dtype
 
 
+# TensorFlow's DataType enum numbers (types.proto), as tf.as_dtype takes them
+_ENUM_DTYPES = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
+                8: "complex64", 9: "int64", 10: "bool", 17: "uint16", 18: "complex128",
+                19: "float16", 22: "uint32", 23: "uint64"}
+# TensorFlow's own names and Python's float: 'float' is float32 in TensorFlow (NumPy: float64)
+_TF_NAMES = {"float": "float32", "double": "float64", "half": "float16"}
+
+
 def as_dtype(type_value) -> np.dtype:
-    """A dtype from a name ("float32"), a NumPy type or a dtype."""
+    """A dtype from a name ("float32"; TensorFlow's "float", "double", "half"), a NumPy
+    type, a dtype, Python's ``float`` (float32, as TensorFlow's) or TensorFlow's DataType
+    enum number (``tf.as_dtype(2)`` is float64).
+
+    Args:
+        type_value: the dtype's description.
+
+    Returns:
+        A NumPy dtype (strings: ``tf.string``, NumPy's object dtype).
+
+    Raises:
+        TypeError: not a dtype description.
+
+    Example:
+        >>> numnet.as_dtype("float"), numnet.as_dtype(float), numnet.as_dtype(3)
+        (dtype('float32'), dtype('float32'), dtype('int32'))
+    """
     if type_value is string or type_value in (str, bytes, "string"):
         return string
+    if type_value is float:
+        return np.dtype(np.float32)
+    if isinstance(type_value, str) and type_value in _TF_NAMES:
+        return np.dtype(_TF_NAMES[type_value])
+    if isinstance(type_value, (int, np.integer)) and not isinstance(type_value, builtins.bool):
+        code = int(type_value)
+        if code == 7:
+            return string
+        if code == 14:
+            return _bfloat16()
+        if code in _ENUM_DTYPES:
+            return np.dtype(_ENUM_DTYPES[code])
+        raise TypeError(f"as_dtype(type_value): {code} is not one of TensorFlow's DataType "
+                        f"numbers ({sorted([*_ENUM_DTYPES, 7, 14])}); give a dtype or its "
+                        f"name, e.g. tf.float32 or 'float32'.")
     try:
         return np.dtype(type_value)
     except TypeError:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import enum
+import functools
 import inspect
 import re
 import time
@@ -665,13 +666,32 @@ def timestamp(name=None) -> Tensor:
     return Tensor(backend.xp.asarray(time.time(), dtype=np.float64))
 
 
-def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's name
+def _decorator(wrap, where, **kwargs):
+    """``@tf.py_function(Tout=...)`` / ``@tf.numpy_function(Tout=...)``: a decorator whose
+    function, called with its arguments, runs through ``wrap(func, args, **kwargs)``."""
+    if "Tout" not in kwargs or kwargs["Tout"] is _MISSING:
+        raise TypeError(f"{where}(Tout): expected the result's dtype (e.g. "
+                        f"@tf.{where}(Tout=tf.float32)), given none.")
+
+    def decorate(func):
+        @functools.wraps(func)
+        def call(*args):
+            return wrap(func, list(args), **kwargs)
+        return call
+    return decorate
+
+
+_MISSING = object()
+
+
+def py_function(func=None, inp=None, Tout=_MISSING, name=None):  # noqa: N803 - TensorFlow's name
     """``func(*inp)`` called now, its results as Tensors of ``Tout`` (a dtype or a list of
     them; None when func returns nothing). func gets Tensors, so ops it runs record their
-    gradients as any other.
+    gradients as any other. Without ``func`` it is a decorator, as TensorFlow's
+    (``@tf.py_function(Tout=tf.float32)``).
 
     Args:
-        func: a Python function of Tensors.
+        func: a Python function of Tensors. Defaults to ``None`` (a decorator).
         inp: the list of its arguments.
         Tout: the dtype of the result, or a list of dtypes for several, or None. An empty
             list or tuple for a function run for its effect: the result is ``[]``.
@@ -679,23 +699,35 @@ def py_function(func, inp, Tout, name=None):  # noqa: N803 - TensorFlow's name
 
     Raises:
         ValueError: func returns another number of results than ``Tout`` lists.
+        TypeError: no ``Tout``.
 
     Example:
         >>> numnet.py_function(lambda x: x * 2.0, [numnet.constant(3.0)], numnet.float32
         ...                    ).numpy()
         np.float32(6.0)
+        >>> @numnet.py_function(Tout=numnet.float32)
+        ... def twice(x):
+        ...     return x * 2.0
+        >>> twice(numnet.constant(3.0)).numpy()
+        np.float32(6.0)
     """
+    if func is None:
+        return _decorator(py_function, "py_function", Tout=Tout)
+    if Tout is _MISSING:
+        raise TypeError("py_function(Tout): expected the result's dtype (e.g. tf.float32), "
+                        "a list of them, or None; given none.")
     args = [a if isinstance(a, Tensor) else to_tensor(a) for a in (inp or [])]
     out = func(*args)
     return _results(out, Tout)
 
 
-def numpy_function(func, inp, Tout, stateful=True, name=None):  # noqa: N803
+def numpy_function(func=None, inp=None, Tout=_MISSING, stateful=True, name=None):  # noqa: N803
     """``func(*arrays)`` called now on NumPy arrays (no gradient), its results as Tensors of
-    ``Tout``.
+    ``Tout``. Without ``func`` it is a decorator, as TensorFlow's
+    (``@tf.numpy_function(Tout=tf.int32)``).
 
     Args:
-        func: a function of NumPy arrays.
+        func: a function of NumPy arrays. Defaults to ``None`` (a decorator).
         inp: the list of its arguments.
         Tout: the dtype of the result, or a list of them, or None.
         stateful: accepted as TensorFlow's. Defaults to ``True``.
@@ -705,6 +737,11 @@ def numpy_function(func, inp, Tout, stateful=True, name=None):  # noqa: N803
         >>> numnet.numpy_function(lambda a: a + 1, [[1, 2]], numnet.int32).tolist()
         [2, 3]
     """
+    if func is None:
+        return _decorator(numpy_function, "numpy_function", Tout=Tout, stateful=stateful)
+    if Tout is _MISSING:
+        raise TypeError("numpy_function(Tout): expected the result's dtype (e.g. tf.int32), "
+                        "a list of them, or None; given none.")
     args = [np.asarray(backend.to_numpy(a.value)) if isinstance(a, Tensor) else
             np.asarray(to_tensor(a).value) for a in (inp or [])]
     return _results(func(*args), Tout, nothing=None)
