@@ -398,3 +398,14 @@ def test_threshold_of_integers_with_an_integer_default_stays_integer():
         assert str(out.dtype) == "float32"
         np.testing.assert_array_equal(out.numpy(), [3.0, 0.5, 4.0, 0.5])
         assert str(fn(ints > 0, 0, 0).dtype) == "int32"
+
+
+def test_hstack_takes_numbers_and_a_single_tensor():
+    # Keras (as NumPy): hstack of a 1-D array is that array; of a (2, 3) one its rows joined;
+    # of [1, 2] the numbers as a 1-D array. numnet raised IndexError ("tuple index out of
+    # range") or refused to join 0-d values.
+    np.testing.assert_array_equal(ops.hstack(np.array([1.0, 2.0, 3.0], "float32")).numpy(),
+                                  [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(ops.hstack(np.arange(6).reshape(2, 3)).numpy(), np.arange(6))
+    np.testing.assert_array_equal(ops.hstack([1, 2]).numpy(), [1, 2])
+    assert tuple(ops.hstack([np.ones((2, 1)), np.zeros((2, 2))]).shape) == (2, 3)

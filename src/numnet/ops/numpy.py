@@ -2956,6 +2956,8 @@ __all__ += [
 def _at_least(x: Tensor, rank: int) -> Tensor:
     if x.ndim >= rank:
         return x
+    if rank == 1:
+        return _ops.reshape(x, (1,))
     if rank == 2:
         return _ops.reshape(x, (1, -1) if x.ndim == 1 else (1, 1))
     shape = {0: (1, 1, 1), 1: (1, x.size, 1), 2: x.shape + (1,)}[x.ndim]
@@ -2981,13 +2983,14 @@ def hstack(xs) -> Tensor:
     """The tensors joined column-wise: along axis 1 (axis 0 for 1-D ones).
 
     Args:
-        xs: a list of tensors.
+        xs: a list of tensors (numbers count as 1-D ones; a single tensor is the list of its
+            rows, as NumPy and Keras take it).
 
     Example:
         >>> numnet.ops.hstack([[1, 2], [3]]).tolist()
         [1, 2, 3]
     """
-    xs = _promote(*xs)
+    xs = [_at_least(t, 1) for t in _promote(*xs)]
     return _ops.concatenate(xs, axis=0 if xs[0].ndim <= 1 else 1)
 
 
