@@ -2232,6 +2232,24 @@ EXPECTED = {
         "loss_last": (None, of("loss_first", 0.5)),
         "trained_pitch_loss": (None, of("pitch_loss_before", 0.5)),
         "generated_in_phrase": (0.5, 1.0)},
+    # 96 training images repeated int(60 * 16 / 96 * 6) + 51 = 111 times; a validation batch
+    # (16, 20, 20, 3); the frozen backbone's features are ReLUs averaged (non-negative); the
+    # head's kernel and bias train, the backbone's 4 weights do not; the zero head gives
+    # logits 0, so a loss of ln 2 and the share of class 0; PiecewiseConstantDecay keeps 0.01
+    # up to step 24 included, then 0.001, 1e-4 and 1e-5 past 48; 6 steps an epoch; the stripes'
+    # orientation is learnable from the backbone's features
+    "bit_fine_tuning": {
+        **{key: (value, value) for key, value in (
+            ("num_train_examples", 96), ("repeat_count", 111), ("sample_shape_sum", 59),
+            ("trainable_weights", 2), ("non_trainable_weights", 4))},
+        **{f"lr_at_{step}": (value * (1 - 1e-6), value * (1 + 1e-6)) for step, value in (
+            (0, 0.01), (24, 0.01), (25, 1e-3), (36, 1e-3), (37, 1e-4), (48, 1e-4), (49, 1e-5),
+            (100, 1e-5))},
+        "feature_abs_sum": (of("feature_sum", 1 - 1e-6), of("feature_sum", 1 + 1e-6)),
+        "loss_before": (math.log(2) - 1e-6, math.log(2) + 1e-6), "accuracy_before": (0.3, 0.7),
+        "iterations": (of("epochs_run", 6), of("epochs_run", 6)), "epochs_run": (3, 10),
+        "loss_last": (None, of("loss_first", 0.5)), "best_val_accuracy": (0.9, 1.0),
+        "accuracy": (90.0, 100.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3789,6 +3807,16 @@ KERAS_TOLERANCE = {
         **{key: ("rel", 0.12) for key in ("loss_before", "pitch_loss_before")},
         **{key: ("rel", 0.35) for key in ("loss_last", "trained_loss")},
         "epochs_run": ("abs", 2)},
+    # the same NumPy backbone and images: TensorFlow's features, untrained loss and schedule;
+    # the fine-tuning draws flips, crops and a shuffle, so loosely
+    "bit_fine_tuning": {
+        **{key: ("abs", 0) for key in (
+            "num_train_examples", "repeat_count", "sample_shape_sum", "trainable_weights",
+            "non_trainable_weights", "accuracy_before")},
+        **{key: ("rel", 1e-5) for key in ("feature_sum", "feature_abs_sum", "loss_before")},
+        **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 24, 25, 36, 37, 48, 49, 100)},
+        "epochs_run": ("abs", 4), "iterations": ("abs", 24), "loss_first": ("rel", 0.6),
+        "best_val_accuracy": ("abs", 0.1), "accuracy": ("abs", 10.0)},
 }
 
 # Programs with no Keras comparison, and why.
