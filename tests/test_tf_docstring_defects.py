@@ -224,3 +224,41 @@ def test_py_function_and_numpy_function_as_decorators():
     np.testing.assert_allclose(sinh(1.0).numpy(), 1.1752012, rtol=1e-6)
     with pytest.raises(TypeError, match="Tout"):
         tf.py_function(lambda a: a, [1.0])
+
+
+# ----------------------------------------------------------------------------- tf.math.special
+
+
+# TensorFlow's values at x = [0.5, 2.5] (rounded to 4 places) and its gradients there
+_SPECIAL = {
+    "bessel_i0": ([1.0635, 3.2898], [0.2579, 2.5167]),
+    "bessel_j0": ([0.9385, -0.0484], [-0.2423, -0.4971]),
+    "bessel_j1": ([0.2423, 0.4971], [0.4539, -0.2472]),
+    "bessel_y0": ([-0.4445, 0.4981], [1.4715, -0.1459]),
+    "bessel_y1": ([-1.4715, 0.1459], [2.4984, 0.4397]),
+    "bessel_k0": ([0.9244, 0.0624], [-1.6564, -0.0739]),
+    "bessel_k0e": ([1.5241, 0.7595], [-1.2069, -0.1406]),
+    "bessel_k1": ([1.6564, 0.0739], [-4.2373, -0.0919]),
+    "bessel_k1e": ([2.731, 0.9002], [-4.2551, -0.2194]),
+    "dawsn": ([0.4244, 0.2231], [0.5756, -0.1154]),
+    "expint": ([0.4542, 7.0738], [3.2974, 4.873]),
+    "fresnel_cos": ([0.4923, 0.4574], [0.9239, -0.9239]),
+    "fresnel_sin": ([0.0647, 0.6192], [0.3827, -0.3827]),
+    "spence": ([0.5822, -1.1474], [-1.3863, -0.6109]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SPECIAL))
+def test_math_special_functions(name):
+    # tf.math.bessel_i0's docstring calls tf.math.special.bessel_i0 (numnet had no
+    # tf.math.special); the Bessel J / Y / K, Dawson, Fresnel, Ei and Spence functions were
+    # missing
+    want, slope = _SPECIAL[name]
+    fn = getattr(tf.math.special, name)
+    x = tf.Variable(np.array([0.5, 2.5], np.float32))
+    with tf.GradientTape() as tape:
+        y = fn(x)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.numpy(), want, atol=1e-4)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), slope, atol=1e-4)
+    assert getattr(tf.math, name) is not None  # tf.math.<name> too, as TensorFlow's

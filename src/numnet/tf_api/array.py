@@ -580,6 +580,121 @@ def bessel_i1e(x, name=None) -> Tensor:
     return _bessel("i1e", _i1e_slope)(x)
 
 
+# ----------------------------------------------------------------------------- tf.math.special
+
+
+def _scipy(fn_name: str, slope, pick=None):
+    """An element-wise special function from scipy.special (``pick`` chooses one of a tuple
+    it returns), with its derivative ``slope(v, out)`` (NumPy arrays)."""
+    def fn(x, name=None) -> Tensor:
+        def value(v):
+            out = getattr(_special(), fn_name)(backend.to_numpy(v))
+            return out[pick] if pick is not None else out
+        return _elementwise(x, value, slope)
+    return fn
+
+
+def _np(v):
+    return np.asarray(backend.to_numpy(v), dtype=np.float64)
+
+
+def _over_x(v, num, at_zero):
+    v = _np(v)
+    safe = np.where(v == 0, 1, v)
+    return np.where(v == 0, at_zero, num / safe)
+
+
+def _j1_slope(v, out):
+    return _special().j0(_np(v)) - _over_x(v, _special().j1(_np(v)), 0.5)
+
+
+def _y1_slope(v, out):
+    return _special().y0(_np(v)) - _np(out) / _np(v)
+
+
+def _k1_slope(v, out):
+    return -_special().k0(_np(v)) - _np(out) / _np(v)
+
+
+def _k1e_slope(v, out):
+    return _np(out) - _special().k0e(_np(v)) - _np(out) / _np(v)
+
+
+def _spence_slope(v, out):
+    v = _np(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(v == 1, -1.0, np.log(v) / (1 - v))
+
+
+def _fresnel_slope(trig):
+    return lambda v, out: trig(np.pi * _np(v) ** 2 / 2)
+
+
+_SPECIAL_FNS = {
+    "bessel_j0": _scipy("j0", lambda v, out: -_special().j1(_np(v))),
+    "bessel_j1": _scipy("j1", _j1_slope),
+    "bessel_y0": _scipy("y0", lambda v, out: -_special().y1(_np(v))),
+    "bessel_y1": _scipy("y1", _y1_slope),
+    "bessel_k0": _scipy("k0", lambda v, out: -_special().k1(_np(v))),
+    "bessel_k0e": _scipy("k0e", lambda v, out: _np(out) - _special().k1e(_np(v))),
+    "bessel_k1": _scipy("k1", _k1_slope),
+    "bessel_k1e": _scipy("k1e", _k1e_slope),
+    "dawsn": _scipy("dawsn", lambda v, out: 1 - 2 * _np(v) * _np(out)),
+    "expint": _scipy("expi", lambda v, out: np.exp(_np(v)) / _np(v)),
+    "fresnel_sin": _scipy("fresnel", _fresnel_slope(np.sin), pick=0),
+    "fresnel_cos": _scipy("fresnel", _fresnel_slope(np.cos), pick=1),
+    "spence": _scipy("spence", _spence_slope),
+}
+_SPECIAL_DOCS = {
+    "bessel_j0": ("the Bessel function of the first kind, order 0; d x = -J1(x)", 1.0,
+                  "0.7652"),
+    "bessel_j1": ("the Bessel function of the first kind, order 1; d x = J0(x) - J1(x) / x",
+                  1.0, "0.4401"),
+    "bessel_y0": ("the Bessel function of the second kind, order 0; d x = -Y1(x)", 1.0,
+                  "0.0883"),
+    "bessel_y1": ("the Bessel function of the second kind, order 1; d x = Y0(x) - Y1(x) / x",
+                  1.0, "-0.7812"),
+    "bessel_k0": ("the modified Bessel function of the second kind, order 0; d x = -K1(x)", 1.0,
+                  "0.421"),
+    "bessel_k0e": ("exp(x) K0(x), which does not underflow; d x = K0e(x) - K1e(x)", 1.0,
+                   "1.1445"),
+    "bessel_k1": ("the modified Bessel function of the second kind, order 1; "
+                  "d x = -K0(x) - K1(x) / x", 1.0, "0.6019"),
+    "bessel_k1e": ("exp(x) K1(x); d x = K1e(x) - K0e(x) - K1e(x) / x", 1.0, "1.6362"),
+    "dawsn": ("Dawson's integral exp(-x^2) * integral_0^x exp(t^2) dt; d x = 1 - 2 x dawsn(x)",
+              1.0, "0.5381"),
+    "expint": ("the exponential integral Ei(x) = integral_-inf^x exp(t) / t dt; "
+               "d x = exp(x) / x", 1.0, "1.8951"),
+    "fresnel_sin": ("the Fresnel sine integral integral_0^x sin(pi t^2 / 2) dt", 1.0, "0.4383"),
+    "fresnel_cos": ("the Fresnel cosine integral integral_0^x cos(pi t^2 / 2) dt", 1.0,
+                    "0.7799"),
+    "spence": ("Spence's function integral_1^x log(t) / (1 - t) dt (x >= 0); "
+               "d x = log(x) / (1 - x)", 2.0, "-0.8225"),
+}
+for _name, _fn in _SPECIAL_FNS.items():
+    _text, _arg, _want = _SPECIAL_DOCS[_name]
+    _fn.__name__ = _fn.__qualname__ = _name
+    _fn.__doc__ = f"""{_text[0].upper()}{_text[1:]} (TensorFlow's ``tf.math.special.{_name}``).
+
+    Args:
+        x: a Tensor, array or number (integers become floats).
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        A Tensor of x's float dtype, entry by entry.
+
+    Example:
+        >>> round(float(numnet.math.special.{_name}({_arg})), 4)
+        {_want}
+    """
+del _name, _fn, _text, _arg, _want
+
+SPECIAL = {"bessel_i0": bessel_i0, "bessel_i0e": bessel_i0e, "bessel_i1": bessel_i1,
+           "bessel_i1e": bessel_i1e, **_SPECIAL_FNS}
+"""TensorFlow's ``tf.math.special``: Bessel functions, Dawson's and Fresnel integrals, the
+exponential integral and Spence's function."""
+
+
 # ----------------------------------------------------------------------------- element-wise
 
 
