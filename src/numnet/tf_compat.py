@@ -1936,10 +1936,6 @@ math.special = _namespace(
     "numnet.math.special", "TensorFlow's ``tf.math.special``: Bessel functions, Dawson's and "
     "Fresnel integrals, the exponential integral and Spence's function.",
     **_symbolic_members(_tf_array.SPECIAL, "tf.math.special.", _NOT_SYMBOLIC))
-for _special_name, _special_fn in math.special.__dict__.items():
-    if _special_name in _tf_array.SPECIAL and not hasattr(math, _special_name):
-        setattr(math, _special_name, _special_fn)  # tf.math.bessel_j0 too, as TensorFlow's
-        math.__all__.append(_special_name)
 
 from . import nn as _nn  # noqa: E402
 from .tf_api import nn as _tf_nn  # noqa: E402
