@@ -261,3 +261,44 @@ def test_math_special_functions(name):
     assert y.dtype == np.float32
     np.testing.assert_allclose(y.numpy(), want, atol=1e-4)
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), slope, atol=1e-4)
+
+
+# ----------------------------------------------------------------------------- ragged, sparse, io
+
+
+def test_ragged_nested_value_rowids():
+    # tf.RaggedTensor.nested_value_rowids's docstring (numnet had no such method)
+    rt = tf.ragged.constant([[[[3, 1, 4, 1], [], [5, 9, 2]], [], [[6], []]]])
+    got = [ids.numpy().tolist() for ids in rt.nested_value_rowids()]
+    # TensorFlow: [0 0 0], [0 0 0 2 2], [0 0 0 0 2 2 2 3]
+    assert got == [[0, 0, 0], [0, 0, 0, 2, 2], [0, 0, 0, 0, 2, 2, 2, 3]]
+
+
+def test_sparse_tensor_shape_answers_tensorshape_methods():
+    # tf.sparse.from_dense's docstring: sp.shape.as_list() (numnet's shape was a plain tuple)
+    sp = tf.sparse.from_dense(tf.constant([[0, 1], [2, 0], [0, 0]]))
+    assert sp.shape.as_list() == [3, 2] and sp.shape.rank == 2 and sp.shape == (3, 2)
+    # tf.sparse.expand_dims's docstring: TensorFlow gives [1, 3, 2]
+    assert tf.sparse.expand_dims(sp, axis=0).shape.as_list() == [1, 3, 2]
+    assert sp.get_shape().as_list() == [3, 2]
+
+
+def test_decode_raw_fixed_length():
+    # tf.io.decode_raw's docstring: fixed_length pads with zero bytes or cuts (it was ignored,
+    # and strings of different lengths failed inside NumPy)
+    got = tf.io.decode_raw(tf.constant([["1"], ["23"]]), tf.uint8, fixed_length=4)
+    # TensorFlow: shape (2, 1, 4), [[[49, 0, 0, 0]], [[50, 51, 0, 0]]]
+    assert got.shape == (2, 1, 4)
+    np.testing.assert_array_equal(got.numpy(), [[[49, 0, 0, 0]], [[50, 51, 0, 0]]])
+    x = "".join([chr(1), chr(2), chr(3), chr(4)])
+    # TensorFlow: [513] little-endian, [258] big-endian (the first two bytes only)
+    np.testing.assert_array_equal(tf.io.decode_raw(x, tf.uint16, fixed_length=2).numpy(), [513])
+    np.testing.assert_array_equal(
+        tf.io.decode_raw(x, tf.uint16, fixed_length=2, little_endian=False).numpy(), [258])
+    np.testing.assert_array_equal(
+        tf.io.decode_raw(tf.constant(["1212"]), tf.uint16, fixed_length=4).numpy(),
+        [[12849, 12849]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="different lengths"):
+        tf.io.decode_raw(tf.constant(["1", "23"]), tf.uint8)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not a multiple"):
+        tf.io.decode_raw(tf.constant("123"), tf.uint16)

@@ -23,7 +23,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import Tensor
 from . import image as _image
-from .base import array, namespace, string_tensor
+from .base import array, namespace, plain, string_tensor
 from .errors import (
     AlreadyExistsError,
     InvalidArgumentError,
@@ -412,21 +412,52 @@ def decode_raw(input_bytes, out_type, little_endian=True, fixed_length=None, nam
         input_bytes: a string Tensor or bytes.
         out_type: the dtype to read.
         little_endian: the byte order. Defaults to ``True``.
-        fixed_length: accepted as TensorFlow's. Defaults to ``None``.
+        fixed_length: the number of bytes read from each string: shorter ones are padded
+            with zero bytes, longer ones cut, as TensorFlow's (so strings of different
+            lengths decode to one shape). Defaults to ``None`` (all strings the same
+            length, a multiple of the type's size).
         name: ignored. Defaults to ``None``.
+
+    Raises:
+        InvalidArgumentError: strings of different lengths without ``fixed_length``, or a
+            length that is not a multiple of the type's size.
 
     Example:
         >>> numnet.io.decode_raw(b"\\x01\\x00\\x02\\x00", numnet.int16).tolist()
         [1, 2]
+        >>> numnet.io.decode_raw([b"\\x01", b"\\x02\\x03\\x04"], numnet.uint8,
+        ...                      fixed_length=2).tolist()
+        [[1, 0], [2, 3]]
     """
-    dtype = np.dtype(out_type).newbyteorder("<" if little_endian else ">")
+    target = np.dtype(out_type)
+    dtype = target.newbyteorder("<" if little_endian else ">")
     value = input_bytes.numpy() if isinstance(input_bytes, Tensor) else input_bytes
-    if isinstance(value, (bytes, bytearray)):
-        return Tensor(backend.to_device(np.frombuffer(value, dtype=dtype).astype(
-            np.dtype(out_type))))
-    items = np.asarray(value, dtype=object)
-    rows = [np.frombuffer(v, dtype=dtype).astype(np.dtype(out_type)) for v in items.ravel()]
-    return Tensor(backend.to_device(np.stack(rows).reshape(items.shape + (-1,))))
+    scalar = isinstance(value, (bytes, bytearray, str))
+    items = np.empty((), dtype=object) if scalar else np.asarray(value, dtype=object)
+    if scalar:
+        items[()] = value
+    raw = [v.encode("latin-1") if isinstance(v, str) else bytes(v) for v in items.ravel()]
+    if fixed_length is not None:
+        size = int(plain(fixed_length))
+        if size % dtype.itemsize:
+            raise InvalidArgumentError(
+                f"decode_raw(fixed_length): {size} is not a multiple of {target}'s size "
+                f"({dtype.itemsize} bytes).")
+        raw = [v[:size].ljust(size, b"\0") for v in raw]
+    for v in raw:
+        if len(v) % dtype.itemsize:
+            raise InvalidArgumentError(
+                f"decode_raw(input_bytes): a string of {len(v)} bytes is not a multiple of "
+                f"{target}'s size ({dtype.itemsize}); give fixed_length to cut or pad them.")
+    if len({len(v) for v in raw}) > 1:
+        raise InvalidArgumentError(
+            f"decode_raw(input_bytes): the strings have different lengths "
+            f"({sorted({len(v) for v in raw})}); give fixed_length to cut or pad them to "
+            f"one.")
+    rows = [np.frombuffer(v, dtype=dtype).astype(target) for v in raw]
+    width = len(raw[0]) // dtype.itemsize if raw else 0
+    out = np.stack(rows) if rows else np.zeros((0, width), dtype=target)
+    return Tensor(backend.to_device(out.reshape(items.shape + (width,))))
 
 
 def encode_base64(input, pad=False, name=None) -> Tensor:  # noqa: A002

@@ -435,6 +435,29 @@ class RaggedTensor:
         """The row of each value (int64 vector of nvals)."""
         return Tensor(self._rowids())
 
+    def nested_value_rowids(self, name=None) -> tuple:
+        """The row ids of each ragged dimension, outermost first (``value_rowids()`` of this
+        tensor, then of its values, ...): one int vector a ragged dimension.
+
+        Example:
+            >>> rt = numnet.ragged.constant([[[1, 2], []], [[3]]])
+            >>> [ids.numpy().tolist() for ids in rt.nested_value_rowids()]
+            [[0, 0, 1], [0, 0, 2]]
+        """
+        out, rt = [], self
+        while isinstance(rt, RaggedTensor):
+            out.append(rt.value_rowids())
+            rt = rt._values
+        return tuple(out)
+
+    def nested_row_lengths(self, name=None) -> tuple:
+        """The row lengths of each ragged dimension, outermost first."""
+        out, rt = [], self
+        while isinstance(rt, RaggedTensor):
+            out.append(rt.row_lengths())
+            rt = rt._values
+        return tuple(out)
+
     def _rowids(self) -> np.ndarray:
         return np.repeat(np.arange(self.nrows_int(), dtype=self._splits.dtype),
                          np.diff(self._splits))

@@ -24,6 +24,7 @@ import numpy as np
 from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
+from ..autodiff.tensor import Shape
 
 
 def _host(x) -> np.ndarray:
@@ -109,13 +110,14 @@ class SparseTensor:
         return value if isinstance(value, SparseTensor) else from_dense(value)
 
     @property
-    def shape(self) -> tuple:
-        """The dense shape as a tuple."""
-        return self._shape
+    def shape(self) -> Shape:
+        """The dense shape: a tuple that also answers TensorFlow's TensorShape methods
+        (``sp.shape.as_list()``, ``sp.shape.rank``)."""
+        return Shape(self._shape)
 
-    def get_shape(self) -> tuple:
-        """The dense shape as a tuple (TensorFlow's older name)."""
-        return self._shape
+    def get_shape(self) -> Shape:
+        """The dense shape (TensorFlow's older name)."""
+        return Shape(self._shape)
 
     @property
     def dtype(self):
