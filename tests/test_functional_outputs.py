@@ -431,3 +431,33 @@ def test_compute_loss_in_a_loop_of_ones_own_takes_list_and_dict_targets():
     np.testing.assert_allclose(float(as_list), unweighted, rtol=1e-5)
     np.testing.assert_allclose(float(as_dict), unweighted, rtol=1e-5)
     np.testing.assert_allclose(float(with_weights), weighted, rtol=1e-5)
+
+
+def test_tuple_and_namedtuple_outputs_come_back_as_given():
+    """Keras 3 gives a functional model's outputs in the structure they were given: a tuple as
+    a tuple, a namedtuple (a layer returning one) as that namedtuple, a list as a list."""
+    import collections
+
+    pair = collections.namedtuple("Pair", ["lo", "hi"])
+
+    class Split(numnet.layers.Layer):
+        def call(self, x):
+            return pair(x - 1.0, x + 1.0)
+
+    inputs = numnet.Input((2,))
+    x = np.ones((3, 2), "float32")
+    named = numnet.Model(inputs, Split()(inputs))
+    for out in (named(x), named.predict(x, verbose=0)):
+        assert type(out) is pair
+        np.testing.assert_allclose(np.asarray(out.lo), 0.0)
+        np.testing.assert_allclose(np.asarray(out.hi), 2.0)
+    as_tuple = numnet.Model(inputs, (inputs * 2.0, inputs * 3.0))
+    for out in (as_tuple(x), as_tuple.predict(x, verbose=0)):
+        assert type(out) is tuple and len(out) == 2
+        np.testing.assert_allclose(np.asarray(out[1]), 3.0)
+    as_list = numnet.Model(inputs, [inputs * 2.0, inputs * 3.0])
+    assert type(as_list(x)) is list and type(as_list.predict(x, verbose=0)) is list
+    as_tuple.compile("sgd", ["mse", "mse"])
+    history = as_tuple.fit(x, (np.zeros((3, 2)), np.ones((3, 2))), epochs=1, verbose=0)
+    # 4 at the start for the first output (2x - 0)^2 and 4 for the second (3x - 1)^2
+    assert history.history["loss"][0] == pytest.approx(8.0, rel=1e-6)

@@ -3876,11 +3876,6 @@ FAILS = {
                               "load_model(safe_mode=False) to run, and numnet never writes or "
                               "runs code from a file (its registered functions are written and "
                               "read by name, as Keras's: tests/test_keras_lambda_files.py)",
-    "masked_autoencoder": "a layer called with its input as a keyword named as call's first "
-                          "argument (patch_layer(images=x), patch_encoder(patches=p)) is "
-                          "refused ('a layer is called on its inputs ... given no positional "
-                          "argument'), where Keras passes it to call (layers/base.py "
-                          "Layer.__call__ takes only inputs=)",
     "tf_music_generation_rnn": "evaluate of a model with several outputs on targets given as a "
                                "dict (arrays or a dataset's dict labels) raises TypeError: "
                                "unhashable type: 'slice' (models/evaluation.py slices the "

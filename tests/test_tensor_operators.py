@@ -180,3 +180,16 @@ def test_get_weights_before_and_after_a_step_differ():
     before = kernel.numpy()
     model.train_on_batch(np.ones((4, 2), "float32"), np.full((4, 1), 3.0, "float32"))
     assert not np.array_equal(before, kernel.numpy())
+
+
+def test_round_of_a_scalar_is_a_number_and_of_an_array_a_tensor():
+    """round() as Keras's examples use it: round(optimizer.learning_rate, 5) prints 0.01 (the
+    float32 rate 0.009999999776...), round(Variable(0.0123456), 3) 0.012; an array rounds each
+    value (half to even, as NumPy)."""
+    model = numnet.Sequential([numnet.layers.Dense(10)])
+    model.compile(numnet.optimizers.SGD(), "mse")
+    assert round(model.optimizer.learning_rate, 5) == 0.01
+    assert round(numnet.Variable(0.0123456), 3) == 0.012
+    assert round(numnet.ops.convert_to_tensor(2.5)) == 2
+    rounded = round(numnet.ops.convert_to_tensor([1.234, 2.5, -0.05]), 1)
+    np.testing.assert_allclose(rounded.numpy(), [1.2, 2.5, -0.0])

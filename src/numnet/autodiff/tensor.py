@@ -232,6 +232,15 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.value)
 
+    def __round__(self, ndigits=None):
+        """round(t, ndigits): a scalar's value rounded as Python rounds a number (what
+        ``round(optimizer.learning_rate, 5)`` prints in Keras's examples); else a Tensor of
+        the values rounded to ``ndigits`` decimals (half to even, as NumPy)."""
+        value = self.value
+        if getattr(value, "ndim", 0) == 0:
+            return round(value.item(), ndigits)
+        return Tensor(backend.xp.round(value, ndigits or 0))
+
     def __index__(self) -> int:
         # an integer scalar Tensor as an index or slice bound (x[:tf.shape(y)[1]]), as
         # TensorFlow's; other Tensors are not indices

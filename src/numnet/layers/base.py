@@ -147,7 +147,7 @@ def _is_shape(shape) -> bool:
 
 class _CallSpec:
     __slots__ = ("takes_training", "takes_mask", "training_default", "builtin",
-                 "own_compute_mask")
+                 "own_compute_mask", "first_arg")
 
 
 _call_specs: dict = {}
@@ -168,6 +168,10 @@ def _call_spec(cls) -> _CallSpec:
         spec.builtin = cls.__module__.startswith("numnet.")
         spec.own_compute_mask = (not spec.builtin
                                  and cls.compute_mask is not Layer.compute_mask)
+        first = next(iter(list(params.values())[1:]), None)  # (after self: call's inputs,
+        # which Keras also takes by name)
+        spec.first_arg = first.name if first is not None and first.kind in (
+            first.POSITIONAL_ONLY, first.POSITIONAL_OR_KEYWORD) else None
         _call_specs[cls] = spec
     return spec
 
@@ -873,10 +877,13 @@ class Layer:
         ``Input``), the call is recorded as a node of a functional model instead.
         """
         if not args:
-            if "inputs" not in kwargs:
+            first = _call_spec(type(self)).first_arg
+            name = "inputs" if "inputs" in kwargs else first if first in kwargs else None
+            if name is None:
                 raise TypeError(f"{self.name}: a layer is called on its inputs, e.g. "
-                                "layer(x); given no positional argument.")
-            args = (kwargs.pop("inputs"),)
+                                f"layer(x) or layer({first or 'inputs'}=x); given no "
+                                "positional argument.")
+            args = (kwargs.pop(name),)  # (as Keras: call's first argument, by its name)
         inputs = args[0]
         if isinstance(inputs, dict) and type(inputs) is not dict:  # an OrderedDict (tf.data's)
             inputs = dict(inputs)

@@ -224,7 +224,8 @@ class Evaluation:
             arrays = [np.concatenate(parts, axis=0) for parts in zip(*outputs, strict=True)]
             if isinstance(self._output, dict):
                 return dict(zip(self._output_names, arrays, strict=True))
-            if outputs_module.is_nested(self._output):  # pairs a layer returned, as given
+            if outputs_module.is_nested(self._output) or isinstance(self._output, tuple):
+                # (pairs a layer returned, a tuple or namedtuple: as given)
                 return outputs_module.pack(self._output, arrays)
             return arrays
         if not isinstance(outputs[0], np.ndarray):  # a subclassed call's tuple, list or dict

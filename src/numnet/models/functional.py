@@ -204,7 +204,9 @@ class Functional:
         self._output = output
         if len(outputs) > 1:
             nested = outputs_module.is_nested(output)
-            self._output = output if isinstance(output, dict) or nested else list(outputs)
+            # (a dict, a tuple or namedtuple, or nested lists come back as given, as Keras's)
+            self._output = output if isinstance(output, (dict, tuple)) or nested \
+                else list(outputs)
             self._outputs = outputs
             self._output_names = outputs_module.output_names(output)
         self._takes_list = len(tensors) > 1  # called on a list inside another model
@@ -344,7 +346,8 @@ class Functional:
         out = self.call(tensors, training=training)
         if isinstance(self._output, dict) and isinstance(out, list):  # as it was given
             return dict(zip(self._output_names, out, strict=True))
-        if isinstance(out, list) and outputs_module.is_nested(self._output):
+        if isinstance(out, list) and (outputs_module.is_nested(self._output)
+                                      or isinstance(self._output, tuple)):
             return outputs_module.pack(self._output, out)
         return out
 

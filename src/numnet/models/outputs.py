@@ -50,6 +50,8 @@ def pack(output, flat: list):
     values = iter(flat)
 
     def build(item):
+        if isinstance(item, tuple) and hasattr(item, "_fields"):  # a namedtuple
+            return type(item)(*[build(part) for part in item])
         if isinstance(item, (list, tuple)):
             return type(item)(build(part) for part in item)
         return next(values)
