@@ -2250,6 +2250,21 @@ EXPECTED = {
         "iterations": (of("epochs_run", 6), of("epochs_run", 6)), "epochs_run": (3, 10),
         "loss_last": (None, of("loss_first", 0.5)), "best_val_accuracy": (0.9, 1.0),
         "accuracy": (90.0, 100.0)},
+    # a U-Net of two inputs (image, int64 time step); 20 linear betas from 1e-4 to 0.02 leave
+    # alphas_cumprod near exp(-0.201) = 0.818 at the end; at t = 0 the posterior variance is 0
+    # and its mean x_0 itself (coef1 = beta_0 / beta_0 = 1, coef2 = 0), so the reverse step
+    # there is the clipped x_0 estimate, within [-1, 1], as the generated images are;
+    # predict_start_from_noise undoes q_sample; 64 / 8 = 8 batches an epoch for 4 epochs; the
+    # epoch logs report the compiled loss tracker, which the train_step leaves at 0 (as
+    # Keras's); the EMA network (decay 0.9) moves less than the network
+    "ddpm_diffusion": {
+        **{key: (value, value) for key, value in (
+            ("network_inputs", 2), ("posterior_variance_first", 0), ("coef2_first", 0),
+            ("step_at_zero_in_range", 1), ("epochs_seen", 4), ("history_loss", 0),
+            ("batches_seen", 32), ("generated_shape_sum", 23), ("generated_in_range", 1))},
+        "alphas_cumprod_last": (0.81, 0.82), "coef1_first": (1 - 1e-6, 1 + 1e-6),
+        "recovered_gap": (0.0, 1e-5), "loss_first": (0.5, 3.0),
+        "loss_last": (None, of("loss_first", 0.9)), "ema_over_network_moved": (0.0, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3817,6 +3832,21 @@ KERAS_TOLERANCE = {
         **{f"lr_at_{step}": ("rel", 1e-6) for step in (0, 24, 25, 36, 37, 48, 49, 100)},
         "epochs_run": ("abs", 4), "iterations": ("abs", 24), "loss_first": ("rel", 0.6),
         "best_val_accuracy": ("abs", 0.1), "accuracy": ("abs", 10.0)},
+    # the same NumPy weights, images and noise: TensorFlow's schedule tables, diffusion,
+    # posterior, U-Net prediction and reverse step at t = 0; the training draws its time
+    # steps and noise with tf.random, so loosely
+    "ddpm_diffusion": {
+        **{key: ("abs", 0) for key in (
+            "network_params", "network_inputs", "posterior_variance_first", "coef2_first",
+            "step_at_zero_in_range", "epochs_seen", "history_loss", "batches_seen",
+            "generated_shape_sum", "generated_in_range")},
+        **{key: ("rel", 1e-5) for key in (
+            "alphas_cumprod_last", "coef1_first", "coef_sum", "x_t_sum", "x_t_abs_sum",
+            "mean_sum", "variance_sum", "log_variance_sum", "posterior_mean_sum",
+            "posterior_var_sum", "pred_noise_abs_sum", "step_at_zero_sum")},
+        "pred_noise_sum": ("rel", 1e-4), "recovered_gap": ("abs", 1e-6),
+        **{key: ("rel", 0.2) for key in ("loss_first", "loss_last")},
+        "ema_over_network_moved": ("abs", 0.1)},
 }
 
 # Programs with no Keras comparison, and why.
