@@ -302,3 +302,26 @@ def test_decode_raw_fixed_length():
         tf.io.decode_raw(tf.constant(["1", "23"]), tf.uint8)
     with pytest.raises(tf.errors.InvalidArgumentError, match="not a multiple"):
         tf.io.decode_raw(tf.constant("123"), tf.uint16)
+
+
+def test_edit_distance():
+    # tf.edit_distance's docstring (numnet had no tf.edit_distance)
+    hypothesis = tf.SparseTensor([[0, 0, 0], [1, 0, 0]], ["a", "b"], (2, 1, 1))
+    truth = tf.SparseTensor([[0, 1, 0], [1, 0, 0], [1, 0, 1], [1, 1, 0]],
+                            ["a", "b", "c", "a"], (2, 2, 2))
+    got = tf.edit_distance(hypothesis, truth, normalize=True)
+    # TensorFlow: [[inf, 1.0], [0.5, 1.0]] float32
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got.numpy(), [[np.inf, 1.0], [0.5, 1.0]])
+    np.testing.assert_array_equal(tf.edit_distance(hypothesis, truth, normalize=False).numpy(),
+                                  [[1.0, 1.0], [1.0, 1.0]])
+    h = tf.SparseTensor([[0, 0], [0, 1], [0, 2], [2, 0]], [1, 2, 3, 5], (3, 3))
+    t = tf.SparseTensor([[0, 0], [0, 1], [1, 0], [1, 1]], [1, 3, 7, 8], (3, 4))
+    # TensorFlow: [0.5, 1.0, inf] and, unnormalized, [1.0, 2.0, 1.0]
+    np.testing.assert_array_equal(tf.edit_distance(h, t).numpy(), [0.5, 1.0, np.inf])
+    np.testing.assert_array_equal(tf.edit_distance(h, t, normalize=False).numpy(), [1, 2, 1])
+    # both sequences empty: 0
+    empty = tf.SparseTensor(np.zeros((0, 2), np.int64), tf.constant([], tf.int32), (2, 3))
+    np.testing.assert_array_equal(tf.edit_distance(empty, empty).numpy(), [0.0, 0.0])
+    with pytest.raises(TypeError, match="SparseTensor"):
+        tf.edit_distance([[1, 2]], truth)

@@ -847,6 +847,69 @@ def eye(num_rows, num_columns=None, dtype=np.float32, name=None) -> SparseTensor
                         np.ones(len(diagonal), dtype=np.dtype(dtype)), [rows, columns])
 
 
+def _sequences(sp: SparseTensor) -> dict:
+    """{leading index (a tuple): the values along the last axis, in index order}."""
+    idx = backend.to_numpy(sp.indices.value)
+    vals = backend.to_numpy(sp.values.value).tolist()
+    vals = [v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else v for v in vals]
+    out: dict = {}
+    for i in np.lexsort(idx.T[::-1]) if len(idx) else []:
+        out.setdefault(tuple(idx[i, :-1].tolist()), []).append(vals[i])
+    return out
+
+
+def _levenshtein(a: list, b: list) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def edit_distance(hypothesis, truth, normalize=True, name="edit_distance") -> Tensor:
+    """The Levenshtein distance between the sequences of two SparseTensors (each sequence:
+    the values along the last axis at one leading index), as TensorFlow's ``tf.edit_distance``.
+
+    Args:
+        hypothesis: a SparseTensor of rank R (the predicted sequences, e.g. CTC's decoded
+            labels).
+        truth: a SparseTensor of rank R (the reference sequences).
+        normalize: divide each distance by the length of its truth sequence (an empty truth
+            gives inf, or 0 when the hypothesis is empty too). Defaults to ``True``.
+        name: ignored. Defaults to ``"edit_distance"``.
+
+    Returns:
+        A float32 Tensor of rank R - 1, the larger of the two dense shapes without their
+        last axis.
+
+    Raises:
+        TypeError: an argument is not a SparseTensor.
+        ValueError: the two have different ranks.
+
+    Example:
+        >>> hypothesis = numnet.SparseTensor([[0, 0], [0, 1], [1, 0]], ["a", "b", "c"], [2, 2])
+        >>> truth = numnet.SparseTensor([[0, 0], [1, 0], [1, 1]], ["a", "c", "d"], [2, 2])
+        >>> numnet.edit_distance(hypothesis, truth).numpy().tolist()
+        [1.0, 0.5]
+    """
+    hyp = _check(hypothesis, "edit_distance(hypothesis)")
+    ref = _check(truth, "edit_distance(truth)")
+    if len(hyp.shape) != len(ref.shape):
+        raise ValueError(f"edit_distance: hypothesis and truth must have the same rank, given "
+                         f"dense shapes {list(hyp.shape)} and {list(ref.shape)}.")
+    shape = tuple(max(int(a), int(b)) for a, b in zip(hyp.shape[:-1], ref.shape[:-1]))
+    out = np.zeros(shape, dtype=np.float32)
+    hyps, refs = _sequences(hyp), _sequences(ref)
+    for key in set(hyps) | set(refs):
+        h, r = hyps.get(key, []), refs.get(key, [])
+        d = float(_levenshtein(h, r))
+        if normalize:
+            d = d / len(r) if r else (np.inf if d else 0.0)
+        out[key] = d
+    return Tensor(backend.to_device(out))
+
+
 SPARSE = {"SparseTensor": SparseTensor, "to_dense": to_dense, "from_dense": from_dense,
           "reorder": reorder, "reduce_sum": reduce_sum, "reduce_max": reduce_max, "add": add,
           "maximum": maximum, "minimum": minimum, "sparse_dense_matmul": sparse_dense_matmul,
