@@ -325,3 +325,57 @@ def test_edit_distance():
     np.testing.assert_array_equal(tf.edit_distance(empty, empty).numpy(), [0.0, 0.0])
     with pytest.raises(TypeError, match="SparseTensor"):
         tf.edit_distance([[1, 2]], truth)
+
+
+# ----------------------------------------------------------------------------- constant, arrays
+
+
+def test_constant_of_a_tensor_keeps_the_gradient():
+    # tf.constant's docstring: with a tape, tf.constant(v + v) passes the gradient (numnet cut
+    # it and gave None)
+    v = tf.Variable([0.0])
+    with tf.GradientTape() as g:
+        loss = tf.constant(v + v)
+    # TensorFlow: array([2.], dtype=float32)
+    np.testing.assert_array_equal(g.gradient(loss, v).numpy(), [2.0])
+    x = tf.constant([1.0])
+    assert tf.constant(x) is x  # TensorFlow: True
+    w = tf.Variable([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as g:
+        of_variable = tf.constant(w)  # TensorFlow: the Variable's values, no gradient
+        reshaped = tf.constant(w * 3, shape=[2, 1])  # TensorFlow: a new constant, no gradient
+    assert g.gradient(of_variable, w) is None and g.gradient(reshaped, w) is None
+    np.testing.assert_array_equal(reshaped.numpy(), [[3.0], [6.0]])
+
+
+def test_tensor_array_unstack_of_a_list():
+    # tf.TensorArray's docstring: ta.unstack([0.0, 1.0]) (numnet refused a list of numbers)
+    @tf.function
+    def fibonacci(n):
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+        ta = ta.unstack([0.0, 1.0])
+        for i in range(2, n):
+            ta = ta.write(i, ta.read(i - 1) + ta.read(i - 2))
+        return ta.stack()
+
+    # TensorFlow: [0., 1., 1., 2., 3., 5., 8.]
+    np.testing.assert_array_equal(fibonacci(7).numpy(), [0, 1, 1, 2, 3, 5, 8])
+    x = tf.Variable(2.0)
+    with tf.GradientTape() as g:
+        y = tf.reduce_sum(tf.TensorArray(tf.float32, size=2).unstack([x, x * 3.0]).stack())
+    assert float(g.gradient(y, x).numpy()) == 4.0
+    ta = tf.TensorArray(tf.int32, size=3).scatter([2, 0], [5, 7])
+    np.testing.assert_array_equal(ta.stack().numpy(), [7, 0, 5])
+
+
+def test_reshape_and_clip_by_value_raise_invalid_argument():
+    # tf.errors.InvalidArgumentError's and tf.reshape's docstrings catch
+    # tf.errors.InvalidArgumentError (numnet raised a ValueError of its own)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="cannot reshape"):
+        tf.reshape([1, 2, 3], (2,))
+    t = tf.constant([[-1.0, 0.0, 10.0], [-1.0, 0.0, 10.0]])
+    # tf.clip_by_value's docstring: bounds that do not broadcast to t's shape
+    with pytest.raises(tf.errors.InvalidArgumentError, match="does not broadcast"):
+        tf.clip_by_value(t, clip_value_min=tf.constant([[[1.0, 2.0]]]), clip_value_max=100)
+    np.testing.assert_array_equal(tf.clip_by_value(t, [[-1.0], [0.0]], 5.0).numpy(),
+                                  [[-1.0, 0.0, 5.0], [0.0, 0.0, 5.0]])

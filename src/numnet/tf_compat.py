@@ -218,8 +218,14 @@ def _compare(fn, x, y) -> Tensor:
 def constant(value, dtype=None, shape=None, name: str | None = None) -> Tensor:
     """A constant Tensor: ``tf.constant([1.0, 2.0])`` is float32, ``tf.constant([1, 2])``
     int32, a NumPy array keeps its dtype. ``shape``: fill that shape with a scalar ``value``
-    or reshape ``value`` to it. Raises TypeError for values that are not numbers."""
-    if isinstance(value, Tensor):  # its values, no longer part of any gradient
+    or reshape ``value`` to it. A Tensor of that dtype and shape is returned as it is (so a
+    gradient flows through it, as TensorFlow's); a Variable gives its values, without
+    gradient. Raises TypeError for values that are not numbers."""
+    if isinstance(value, Tensor) and not isinstance(value, _tensor_module.Variable) and (
+            dtype is None or as_dtype(dtype) == value.dtype) and (
+            shape is None or _shape_tuple(shape, "constant") == tuple(value.shape)):
+        return value  # TensorFlow's eager tf.constant(tensor) is the tensor: gradients flow
+    if isinstance(value, Tensor):  # a Variable's values, a cast or reshape: no gradient
         value = value.value
     tensor = _to_tensor(value, _dtype(dtype, "constant"))
     if tensor.value is value or getattr(tensor.value, "base", None) is value:
@@ -372,8 +378,13 @@ def size(input, out_type=int32, name=None) -> Tensor:  # noqa: A002
 
 
 def reshape(tensor, shape, name=None) -> Tensor:
-    """``tensor`` with the new ``shape`` (one entry may be -1: inferred)."""
-    return _ops.reshape(_to_tensor(tensor), _shape_tuple(shape, "reshape"))
+    """``tensor`` with the new ``shape`` (one entry may be -1: inferred). Raises
+    tf.errors.InvalidArgumentError (a ValueError) when the sizes do not match, as
+    TensorFlow's."""
+    try:
+        return _ops.reshape(_to_tensor(tensor), _shape_tuple(shape, "reshape"))
+    except _ops.ReshapeError as exc:
+        raise errors.InvalidArgumentError(None, None, str(exc)) from None
 
 
 def concat(values, axis, name=None) -> Tensor:
@@ -983,6 +994,18 @@ def clip_by_value(t, clip_value_min, clip_value_max, name: str | None = None) ->
     t = _to_tensor(t)
     low, high = (backend.to_device(bound, dtype=t.dtype)
                  for bound in _values(clip_value_min, clip_value_max))
+    for label, bound in (("clip_value_min", low), ("clip_value_max", high)):
+        if None in tuple(t.shape):  # a symbolic tensor's unknown sizes: checked when run
+            break
+        try:
+            fits = np.broadcast_shapes(np.shape(bound), tuple(t.shape)) == tuple(t.shape)
+        except ValueError:
+            fits = False
+        if not fits:
+            raise errors.InvalidArgumentError(
+                None, None, f"clip_by_value({label}): shape {tuple(np.shape(bound))} does not "
+                f"broadcast to t's shape {tuple(t.shape)}; give a scalar or a shape that "
+                f"broadcasts to it.")
     return _ops.clip(t, low, high)
 
 

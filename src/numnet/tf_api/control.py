@@ -195,6 +195,16 @@ def _pack(structure, leaves):
     return build(structure)
 
 
+def _one_tensor(value) -> Tensor:
+    """A TensorArray's ``value``: one Tensor (a list of numbers or Tensors stacked, as
+    TensorFlow's convert_to_tensor does; the gradient reaches the Tensors)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (list, builtins.tuple)) and any(isinstance(v, Tensor) for v in value):
+        return _ops.stack([_one_tensor(v) for v in value], axis=0)
+    return to_tensor(value)
+
+
 def _rows(elems, reverse=False):
     """The rows of each leaf of ``elems`` (unstacked along axis 0), one structure a row."""
     leaves = [to_tensor(leaf) for leaf in _flatten(elems)]
@@ -1280,8 +1290,9 @@ class TensorArray:
         return Tensor(backend.xp.concatenate([t.value for t in items], axis=0))
 
     def unstack(self, value, name=None) -> TensorArray:
-        """Fill the array with the rows of ``value``."""
-        for i, row in enumerate(_rows(value)):
+        """Fill the array with the rows of ``value`` (a Tensor, or a list of numbers or
+        Tensors that stacks into one)."""
+        for i, row in enumerate(_rows(_one_tensor(value))):
             self._dynamic, dynamic = True, self._dynamic
             self.write(i, row)
             self._dynamic = dynamic
@@ -1289,7 +1300,7 @@ class TensorArray:
 
     def scatter(self, indices, value, name=None) -> TensorArray:
         """Write the rows of ``value`` at ``indices``."""
-        for i, row in zip(np.asarray(plain(indices)).reshape(-1), _rows(value)):
+        for i, row in zip(np.asarray(plain(indices)).reshape(-1), _rows(_one_tensor(value))):
             self.write(int(i), row)
         return self
 
