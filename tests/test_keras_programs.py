@@ -2265,6 +2265,22 @@ EXPECTED = {
         "alphas_cumprod_last": (0.81, 0.82), "coef1_first": (1 - 1e-6, 1 + 1e-6),
         "recovered_gap": (0.0, 1e-5), "loss_first": (0.5, 3.0),
         "loss_last": (None, of("loss_first", 0.9)), "ema_over_network_moved": (0.0, 1.0)},
+    # views (16, 16, 16, 3) within [0, 255], the two augmentations differ; the encoder 216 +
+    # 32 (stem) + 2 * (576 + 32) (residual block) + 256 + 128 + 1024 + 128 (projection) = 3000
+    # weights with two l2 penalties, the predictor 256 + 32 + 288 = 576; a vector against
+    # itself scores -1; CosineDecay of 0.03 gives 0.015 half way and 0 at the end; the
+    # backbone pools 8 channels and the probe trains its Dense only; the textures are
+    # separable: SimSiam's loss falls and the probe classifies the test set
+    "simsiam": {
+        **{key: (value, value) for key, value in (
+            ("view_shape_sum", 51), ("views_in_range", 1), ("views_differ", 1),
+            ("encoder_params", 3000), ("predictor_params", 576), ("encoder_losses", 2),
+            ("ssl_epochs", 6), ("lr_end", 0), ("backbone_width", 8),
+            ("linear_trainable_weights", 2))},
+        "loss_self": (-1 - 1e-6, -1 + 1e-6), "loss_fixed": (-1.0, 1.0),
+        "lr_middle": (0.015 - 1e-9, 0.015 + 1e-9),
+        "ssl_loss_last": (None, lambda r: r["ssl_loss_first"] - 0.2),
+        "test_accuracy": (0.8, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3847,6 +3863,17 @@ KERAS_TOLERANCE = {
         "pred_noise_sum": ("rel", 1e-4), "recovered_gap": ("abs", 1e-6),
         **{key: ("rel", 0.2) for key in ("loss_first", "loss_last")},
         "ema_over_network_moved": ("abs", 0.1)},
+    # the same NumPy weights and images: TensorFlow's encoder and predictor outputs and the
+    # SimSiam loss between them; the augmentations draw with tf.random, so the training loosely
+    "simsiam": {
+        **{key: ("abs", 0) for key in (
+            "view_shape_sum", "views_in_range", "views_differ", "encoder_params",
+            "predictor_params", "encoder_losses", "ssl_epochs", "backbone_width",
+            "linear_trainable_weights")},
+        **{key: ("rel", 1e-5) for key in ("z_sum", "z_abs_sum", "p_abs_sum", "loss_fixed")},
+        **{key: ("abs", 1e-6) for key in ("loss_self", "lr_end", "lr_middle")},
+        "ssl_loss_first": ("abs", 0.1), "ssl_loss_last": ("abs", 0.2),
+        "test_accuracy": ("abs", 0.2)},
 }
 
 # Programs with no Keras comparison, and why.
