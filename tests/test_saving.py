@@ -226,6 +226,7 @@ LAYER_EXAMPLES = [
     layers.AugMix(value_range=(0, 1), num_chains=2, chain_depth=2, seed=21),
     layers.ContrastLimitedAdaptiveHistogramEqualization(value_range=(0, 1), clip_limit=3.0,
                                                         tile_grid_size=(2, 2)),
+    layers.MaxNumBoundingBoxes(max_number=3, fill_value=-2),
 ]
 
 # The rank of each example's input: (4, 6) unless it needs more axes.
@@ -273,7 +274,8 @@ _EXAMPLE_SHAPES = {layers.Flatten: (4, 4, 6), layers.Reshape: (4, 4, 6), layers.
                        layers.RandomSharpness, layers.Solarization, layers.RandomShear,
                        layers.RandomPerspective, layers.RandomElasticTransform,
                        layers.RandomColorJitter, layers.RandAugment, layers.AugMix,
-                       layers.ContrastLimitedAdaptiveHistogramEqualization)},
+                       layers.ContrastLimitedAdaptiveHistogramEqualization,
+                       layers.MaxNumBoundingBoxes)},
                    layers.STFTSpectrogram: (4, 32, 1), layers.MelSpectrogram: (4, 64)}
 
 

@@ -193,3 +193,17 @@ def test_round_of_a_scalar_is_a_number_and_of_an_array_a_tensor():
     assert round(numnet.ops.convert_to_tensor(2.5)) == 2
     rounded = round(numnet.ops.convert_to_tensor([1.234, 2.5, -0.05]), 1)
     np.testing.assert_allclose(rounded.numpy(), [1.2, 2.5, -0.0])
+
+
+def test_jax_array_methods_reshape_astype_flatten_and_t():
+    """Keras's examples on JAX call x.reshape(...) and x.astype(...) on ops' results; a
+    Tensor takes them (differentiably), while np.reshape(tensor, ...) still gives a NumPy
+    array, as for a TensorFlow tensor."""
+    t = ops.arange(6)
+    np.testing.assert_array_equal(t.reshape(2, 3).numpy(), np.arange(6).reshape(2, 3))
+    np.testing.assert_array_equal(t.reshape((3, -1)).T.numpy(), np.arange(6).reshape(3, 2).T)
+    assert t.astype("float32").dtype == "float32"
+    assert t.reshape(2, 3).flatten().shape == (6,) and t.reshape(2, 3).ravel().shape == (6,)
+    assert isinstance(np.reshape(t, (2, 3)), np.ndarray)
+    w = Variable(np.arange(6, dtype="float32"))
+    check_gradients(lambda a: ops.sum(a.reshape(2, 3).T * np.arange(6.0).reshape(3, 2)), [w])

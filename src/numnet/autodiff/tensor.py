@@ -232,6 +232,39 @@ class Tensor:
     def __int__(self) -> int:
         return int(self.value)
 
+    # ----- a few of a JAX array's methods (Keras's examples on JAX call them) -----
+    def reshape(self, *shape) -> Tensor:
+        """This tensor in ``shape`` (a tuple, or the sizes as arguments; one may be -1), as
+        ``ops.reshape``; differentiable. (``np.reshape(tensor, ...)``, which passes ``order``,
+        still gives a NumPy array, as for a TensorFlow tensor.)
+
+        Example:
+            >>> numnet.ops.arange(6).reshape(2, 3).shape
+            (2, 3)
+        """
+        ops = _ops
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return ops.reshape(self, tuple(int(s) for s in shape))
+
+    def astype(self, dtype) -> Tensor:
+        """This tensor cast to ``dtype``, as ``ops.cast``.
+
+        Example:
+            >>> numnet.ops.convert_to_tensor([1.7, -0.2]).astype("int32").numpy()
+            array([1, 0], dtype=int32)
+        """
+        ops = _ops
+        return ops.cast(self, backend.xp.dtype(dtype))
+
+    def flatten(self) -> Tensor:
+        """This tensor as one axis (a copy of the values, as NumPy's ``flatten``)."""
+        return self.reshape(-1)
+
+    def ravel(self) -> Tensor:
+        """This tensor as one axis."""
+        return self.reshape(-1)
+
     def __round__(self, ndigits=None):
         """round(t, ndigits): a scalar's value rounded as Python rounds a number (what
         ``round(optimizer.learning_rate, 5)`` prints in Keras's examples); else a Tensor of
