@@ -379,3 +379,23 @@ def test_reshape_and_clip_by_value_raise_invalid_argument():
         tf.clip_by_value(t, clip_value_min=tf.constant([[[1.0, 2.0]]]), clip_value_max=100)
     np.testing.assert_array_equal(tf.clip_by_value(t, [[-1.0], [0.0]], 5.0).numpy(),
                                   [[-1.0, 0.0, 5.0], [0.0, 0.0, 5.0]])
+
+
+def test_constant_initializer_fills_the_shape_with_a_list():
+    # tf.constant_initializer's docstring: 8 values fill shape [2, 4] in row-major order
+    # (numnet's Keras Constant broadcast them and failed); other sizes are a TypeError
+    init = tf.constant_initializer([0, 1, 2, 3, 4, 5, 6, 7])
+    got = tf.Variable(init(shape=[2, 4], dtype=tf.float32))
+    # TensorFlow: [[0, 1, 2, 3], [4, 5, 6, 7]]
+    np.testing.assert_array_equal(got.numpy(), [[0, 1, 2, 3], [4, 5, 6, 7]])
+    with pytest.raises(TypeError, match="cannot fill shape"):
+        init(shape=[3, 4], dtype=tf.float32)
+    with pytest.raises(TypeError, match="cannot fill shape"):
+        tf.constant_initializer([1, 2])(shape=[2, 2], dtype=tf.float32)  # TensorFlow: TypeError
+    # TensorFlow: [[5, 5], [5, 5]] and [0, 1, 2, 3]
+    np.testing.assert_array_equal(tf.constant_initializer([5])(shape=[2, 2]), [[5, 5], [5, 5]])
+    np.testing.assert_array_equal(
+        tf.constant_initializer(np.arange(4).reshape(2, 2))(shape=[4]), [0, 1, 2, 3])
+    # one value: Keras's Constant, which a model file records as Keras's
+    assert type(tf.constant_initializer(2.0)) is tf.keras.initializers.Constant
+    np.testing.assert_array_equal(tf.constant_initializer(2.0)(shape=[3]), [2.0, 2.0, 2.0])

@@ -1841,7 +1841,45 @@ random_uniform_initializer = initializers.RandomUniform
 truncated_normal_initializer = initializers.TruncatedNormal
 zeros_initializer = initializers.Zeros
 ones_initializer = initializers.Ones
-constant_initializer = initializers.Constant
+
+
+class constant_initializer(initializers.Constant):  # noqa: N801 - TensorFlow's name
+    """TensorFlow's ``tf.constant_initializer``: every element ``value`` (a scalar: Keras's
+    Constant, which model files record), or the values of a list / array of as many
+    elements as the shape holds, in row-major order (Keras's Constant broadcasts instead).
+
+    Args:
+        value: a number, or a list / array of prod(shape) numbers. Defaults to ``0``.
+
+    Raises:
+        TypeError: on the call, a ``value`` of another number of elements (neither 1 nor
+            prod(shape)), as TensorFlow's.
+
+    Example:
+        >>> init = numnet.constant_initializer([0, 1, 2, 3, 4, 5])
+        >>> init(shape=[2, 3], dtype="float32").tolist()
+        [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    """
+
+    def __new__(cls, value=0):
+        if cls is constant_initializer and np.size(value) == 1:
+            return initializers.Constant(value)  # one value: Keras's Constant (model files)
+        return super().__new__(cls)
+
+    def __init__(self, value=0):
+        super().__init__(value)
+
+    def generate(self, shape, rng):
+        values = np.asarray(self.value, dtype=np.float64)
+        size = int(np.prod(shape)) if shape else 1
+        if values.size == 1:
+            return np.full(shape, values.reshape(()), dtype=np.float64)
+        if values.size == size:
+            return values.reshape(shape)
+        raise TypeError(f"constant_initializer: {values.size} values cannot fill shape "
+                        f"{list(shape)} ({size} elements); give one value or exactly {size}.")
+
+
 glorot_uniform_initializer = initializers.GlorotUniform
 glorot_normal_initializer = initializers.GlorotNormal
 
