@@ -2281,6 +2281,20 @@ EXPECTED = {
         "lr_middle": (0.015 - 1e-9, 0.015 + 1e-9),
         "ssl_loss_last": (None, lambda r: r["ssl_loss_first"] - 0.2),
         "test_accuracy": (0.8, 1.0)},
+    # 64 dogs, 15% (9) for validation: 55 // 8 = 6 training batches and 1 validation batch;
+    # keypoints (8, 1, 1, 8) scaled into [0, 1]; the head brings 7x7 to (1, 1, 8); weights 448
+    # + 4640 + 9248 (frozen backbone) + 800 + 256 + 8 + 72 + 64 + 8 = 15544, the two
+    # SeparableConv2D's 6 trainable; zero biases and small kernels leave the sigmoid near 0.5
+    # (64 outputs sum near 32); the keypoints lie in the upper left, so the head learns to
+    # move its guesses there: the loss falls
+    "keypoint_detection": {
+        **{key: (value, value) for key, value in (
+            ("train_batches", 6), ("validation_batches", 1), ("keypoint_shape_sum", 18),
+            ("keypoints_in_unit", 1), ("output_shape_sum", 10), ("params", 15544),
+            ("trainable_weights", 6), ("prediction_shape_sum", 10))},
+        "prediction_sum_before": (30.0, 34.0),
+        "loss_last": (None, of("loss_first", 0.9)),
+        "val_loss_last": (None, of("loss_before", 0.9)), "pixel_error": (0.0, 10.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3874,6 +3888,16 @@ KERAS_TOLERANCE = {
         **{key: ("abs", 1e-6) for key in ("loss_self", "lr_end", "lr_middle")},
         "ssl_loss_first": ("abs", 0.1), "ssl_loss_last": ("abs", 0.2),
         "test_accuracy": ("abs", 0.2)},
+    # the same NumPy weights, images and flips (np.random): Keras's predictions and loss
+    # before training; the head's Dropout draws differ, so the training loosely
+    "keypoint_detection": {
+        **{key: ("abs", 0) for key in (
+            "train_batches", "validation_batches", "keypoint_shape_sum", "keypoints_in_unit",
+            "output_shape_sum", "params", "trainable_weights", "prediction_shape_sum")},
+        **{key: ("rel", 1e-5) for key in ("prediction_sum_before", "loss_before")},
+        "prediction_abs_gap_before": ("rel", 1e-4),
+        **{key: ("rel", 0.2) for key in ("loss_first", "loss_last", "val_loss_last")},
+        "pixel_error": ("rel", 0.3)},
 }
 
 # Programs with no Keras comparison, and why.
