@@ -279,6 +279,94 @@ class Trainer:
             id(m) for m in self._metrics}
         return out + [m for m in self._attribute_metrics() if id(m) not in known]
 
+    @property
+    def metrics_variables(self) -> list:
+        """The variables of ``model.metrics`` (the loss tracker's, the compiled metrics',
+        then the others'), as Keras lists them."""
+        return [v for metric in self.metrics for v in metric.variables]
+
+    def get_state_tree(self, value_format: str = "backend_tensor") -> dict:
+        """The model's variables as nested dicts by their paths, as Keras 3's: trainable,
+        non-trainable, the optimizer's and the metrics' (``"dense/kernel"`` under
+        ``tree["trainable_variables"]["sequential"]["dense"]["kernel"]``).
+
+        Args:
+            value_format: ``"backend_tensor"`` (the arrays the variables hold) or
+                ``"numpy_array"`` (NumPy copies). Defaults to ``"backend_tensor"``.
+
+        Returns:
+            ``{"trainable_variables": ..., "non_trainable_variables": ...,
+            "optimizer_variables": ..., "metrics_variables": ...}``.
+
+        Raises:
+            ValueError: for another ``value_format``, or two variables of one path.
+
+        Example:
+            >>> model = numnet.Sequential([numnet.Input((2,)), numnet.layers.Dense(1)],
+            ...                           name="seq")
+            >>> sorted(model.get_state_tree()["trainable_variables"]["seq"]["dense"])
+            ['bias', 'kernel']
+        """
+        if value_format not in ("backend_tensor", "numpy_array"):
+            raise ValueError(f"get_state_tree(value_format): expected 'backend_tensor' or "
+                             f"'numpy_array', given {value_format!r}.")
+        optimizer = getattr(self, "optimizer", None)
+        groups = {"trainable_variables": self.trainable_variables,
+                  "non_trainable_variables": self.non_trainable_variables,
+                  "optimizer_variables": optimizer.variables if optimizer is not None else [],
+                  "metrics_variables": self.metrics_variables}
+        tree = {}
+        for key, variables in groups.items():
+            flat = {}
+            for v in variables:
+                if v.path in flat:
+                    raise ValueError(
+                        f"get_state_tree(): the variable path {v.path!r} is found twice in the "
+                        "model; give the layers (and other objects) unique names.")
+                flat[v.path] = v.numpy() if value_format == "numpy_array" else v.value
+            nested: dict = {}
+            for path, value in flat.items():
+                *parents, leaf = path.split("/")
+                here = nested
+                for part in parents:
+                    here = here.setdefault(part, {})
+                here[leaf] = value
+            tree[key] = nested
+        return tree
+
+    def set_state_tree(self, state_tree: dict) -> None:
+        """Assign the values of a tree as ``get_state_tree`` gives it (all of it, or some of
+        its groups and paths) to the model's variables, as Keras 3's.
+
+        Raises:
+            ValueError: for a group other than the four ``get_state_tree`` gives.
+        """
+        optimizer = getattr(self, "optimizer", None)
+        groups = {"trainable_variables": lambda: self.trainable_variables,
+                  "non_trainable_variables": lambda: self.non_trainable_variables,
+                  "optimizer_variables": lambda: (optimizer.variables if optimizer is not None
+                                                  else []),
+                  "metrics_variables": lambda: self.metrics_variables}
+        for key, subtree in state_tree.items():
+            if key not in groups:
+                raise ValueError(f"set_state_tree(): unknown group {key!r}; expected some of "
+                                 f"{list(groups)}.")
+            flat = {}
+
+            def walk(node, prefix, flat=flat):
+                for name, value in node.items():
+                    path = f"{prefix}/{name}" if prefix else name
+                    if isinstance(value, dict):
+                        walk(value, path)
+                    else:
+                        flat[path] = value
+
+            walk(subtree, "")
+            by_path = {v.path: v for v in groups[key]()}
+            for path, value in flat.items():
+                if path in by_path:
+                    by_path[path].assign(value)
+
     def reset_metrics(self) -> None:
         for metric in self.metrics:
             metric.reset_state()
@@ -614,6 +702,11 @@ class _CompileMetrics(metrics_module.Metric):
     def metrics(self) -> list:
         """The compiled Metric objects (empty until the first targets made them)."""
         return list(self._model._metrics)
+
+    @property
+    def variables(self) -> list:
+        """The variables of the compiled metrics, one metric after another (as Keras's)."""
+        return [v for metric in self._model._metrics for v in metric.variables]
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         self._model._update_compiled_metrics(y_true, y_pred, sample_weight)
