@@ -399,3 +399,58 @@ def test_constant_initializer_fills_the_shape_with_a_list():
     # one value: Keras's Constant, which a model file records as Keras's
     assert type(tf.constant_initializer(2.0)) is tf.keras.initializers.Constant
     np.testing.assert_array_equal(tf.constant_initializer(2.0)(shape=[3]), [2.0, 2.0, 2.0])
+
+
+# ----------------------------------------------------------------------------- tf.linalg
+
+
+def test_set_diag_band_of_diagonals():
+    # tf.linalg.banded_triangular_solve's docstring: set_diag(..., k=(-1, 0), align=...) (numnet
+    # took one k only)
+    z = tf.linalg.set_diag(tf.zeros([3, 3]), [[2.0, 3.0, 4.0], [1.0, 2.0, 3.0]],
+                           align="LEFT_RIGHT", k=(-1, 0))
+    # TensorFlow: [[2, 0, 0], [2, 3, 0], [0, 3, 4]]
+    np.testing.assert_array_equal(z.numpy(), [[2, 0, 0], [2, 3, 0], [0, 3, 4]])
+    d = np.arange(1.0, 10.0).reshape(3, 3)
+    inp = np.full((3, 4), 7.0)
+    # TensorFlow, for k=(-1, 1) of a (3, 4) matrix by each alignment:
+    want = {
+        "RIGHT_LEFT": [[4, 1, 7, 7], [7, 5, 2, 7], [7, 8, 6, 3]],
+        "LEFT_RIGHT": [[4, 1, 7, 7], [8, 5, 2, 7], [7, 9, 6, 3]],
+        "LEFT_LEFT": [[4, 1, 7, 7], [7, 5, 2, 7], [7, 8, 6, 3]],
+        "RIGHT_RIGHT": [[4, 1, 7, 7], [8, 5, 2, 7], [7, 9, 6, 3]],
+    }
+    for align, expected in want.items():
+        got = tf.linalg.set_diag(inp, d, k=(-1, 1), align=align)
+        np.testing.assert_array_equal(got.numpy(), expected, err_msg=align)
+    # integers, superdiagonals only: TensorFlow [[0, 3, 2], [0, 0, 4], [0, 0, 0]]
+    got = tf.linalg.set_diag(np.zeros((3, 3), np.int32), [[1, 2], [3, 4]], k=(1, 2))
+    np.testing.assert_array_equal(got.numpy(), [[0, 3, 2], [0, 0, 4], [0, 0, 0]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="expected the last two axes"):
+        tf.linalg.set_diag(inp, np.ones((3, 4)), k=(-1, 1))
+
+
+def test_set_diag_band_gradient():
+    d = tf.Variable(np.arange(1.0, 10.0).reshape(3, 3))
+    weights = tf.reshape(tf.range(12, dtype=tf.float64), (3, 4))
+    with tf.GradientTape() as g:
+        y = tf.reduce_sum(tf.linalg.set_diag(tf.zeros([3, 4], tf.float64), d, k=(-1, 1)) * weights)
+    # each diagonal entry's weight; the padded slot (the short subdiagonal's last) gets 0
+    np.testing.assert_array_equal(g.gradient(y, d).numpy(), [[1, 6, 11], [0, 5, 10], [4, 9, 0]])
+
+
+def test_banded_triangular_solve():
+    # tf.linalg.banded_triangular_solve's docstring (numnet had none); TensorFlow's numbers
+    ones = tf.ones([3, 1])
+    bands = [[2.0, 3.0, 4.0], [1.0, 2.0, 3.0]]
+    np.testing.assert_allclose(tf.linalg.banded_triangular_solve(bands, ones).numpy().ravel(),
+                               [0.5, 0.0, 0.25])
+    np.testing.assert_allclose(
+        tf.linalg.banded_triangular_solve([[2.0, 3.0, 4.0]], ones).numpy().ravel(),
+        [0.5, 1 / 3, 0.25], rtol=1e-6)
+    np.testing.assert_allclose(
+        tf.linalg.banded_triangular_solve(bands, ones, lower=False).numpy().ravel(),
+        [1.0, 0.0, 1 / 3], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        tf.linalg.banded_triangular_solve(bands, ones, lower=False, adjoint=True).numpy().ravel(),
+        [1.0, -0.5, 0.8333333], rtol=1e-6)

@@ -194,19 +194,27 @@ def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT") -> Tenso
         input: a Tensor of rank >= 2.
         diagonal: the new diagonal, (..., min(m, n)).
         name: ignored. Defaults to ``"set_diag"``.
-        k: the offset. Defaults to ``0``.
-        align: accepted as TensorFlow's. Defaults to ``"RIGHT_LEFT"``.
+        k: the offset, or (low, high) for a band of diagonals: then ``diagonal`` is
+            (..., high - low + 1, longest), diagonal ``high`` first. Defaults to ``0``.
+        align: where a band's shorter diagonals sit in their rows: "RIGHT_LEFT" (TensorFlow's
+            default: superdiagonals right, subdiagonals left), "LEFT_RIGHT", "LEFT_LEFT" or
+            "RIGHT_RIGHT". Defaults to ``"RIGHT_LEFT"``.
 
     Example:
         >>> numnet.linalg.set_diag(numnet.zeros((2, 2)), [5.0, 6.0]).tolist()
         [[5.0, 0.0], [0.0, 6.0]]
     """
     x, d = pair(input, diagonal)
-    k = int(plain(k))
     m, n = x.shape[-2:]
-    count = d.shape[-1]
-    idx = np.arange(count)
-    rows, cols = (idx, idx + k) if k >= 0 else (idx - k, idx)
+    kk = np.asarray(plain(k)).reshape(-1).tolist()
+    if len(kk) == 2 and kk[0] != kk[1]:
+        rows, cols, src = _band(m, n, int(kk[0]), int(kk[1]), align, tuple(d.shape))
+        d = _ops.regather(d, lambda v: v.reshape(v.shape[:-2] + (-1,))[..., src]) if \
+            d.dtype.kind in "fc" else Tensor(d.value.reshape(d.shape[:-2] + (-1,))[..., src])
+    else:
+        k = int(kk[0])
+        idx = np.arange(d.shape[-1])
+        rows, cols = (idx, idx + k) if k >= 0 else (idx - k, idx)
     mask = np.zeros((m, n), dtype=bool)
     mask[rows, cols] = True
     mask = backend.to_device(mask)
@@ -215,6 +223,37 @@ def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT") -> Tenso
     if x.dtype.kind not in "fc":
         return Tensor(_xp().where(mask, placed.value, x.value))
     return _ops.add(_ops.multiply(x, Tensor((~mask).astype(x.dtype))), placed)
+
+
+def _band(m: int, n: int, low: int, high: int, align, shape: tuple):
+    """The cells of the diagonals low..high of an (m, n) matrix and, for each, its position
+    in the flattened (num_diags, max_len) diagonals (diagonal ``high`` first), TensorFlow's
+    layout: a diagonal shorter than max_len sits left or right as ``align`` says (its first
+    word for superdiagonals, the second for subdiagonals)."""
+    if low > high:
+        raise ValueError(f"set_diag(k): expected (low, high) with low <= high, given "
+                         f"({low}, {high}).")
+    aligns = {"RIGHT_LEFT": ("RIGHT", "LEFT"), "LEFT_RIGHT": ("LEFT", "RIGHT"),
+              "LEFT_LEFT": ("LEFT", "LEFT"), "RIGHT_RIGHT": ("RIGHT", "RIGHT")}
+    if str(align).upper() not in aligns:
+        raise ValueError(f"set_diag(align): expected one of {sorted(aligns)}, given {align!r}.")
+    sup, sub = aligns[str(align).upper()]
+    lengths = {d: min(m + min(0, d), n - max(0, d)) for d in range(low, high + 1)}
+    width = max(lengths.values())
+    if tuple(shape[-2:]) != (high - low + 1, width):
+        raise InvalidArgumentError(
+            None, None, f"set_diag(diagonal): for k=({low}, {high}) of a ({m}, {n}) matrix "
+            f"expected the last two axes ({high - low + 1}, {width}), given shape {shape}.")
+    rows, cols, src = [], [], []
+    for i, d in enumerate(range(high, low - 1, -1)):
+        length = lengths[d]
+        side = sup if d >= 0 else sub
+        start = width - length if side == "RIGHT" else 0
+        for j in range(length):
+            rows.append(j - min(0, d))
+            cols.append(j + max(0, d))
+            src.append(i * width + start + j)
+    return np.asarray(rows), np.asarray(cols), np.asarray(src)
 
 
 def _placed(v, m, n, rows, cols):
@@ -493,6 +532,38 @@ def cholesky(input, name=None) -> Tensor:  # noqa: A002
         _ops.accumulate(x, 0.5 * (grad + _t(grad)))
 
     return _ops.node(chol, (x,), backward)
+
+
+def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None) -> Tensor:
+    """x with A @ x = rhs for a banded triangular A given by its ``bands`` (TensorFlow's
+    layout: (..., K, N), the K diagonals of A, as ``set_diag(zeros, bands, k=(-(K - 1), 0),
+    align="LEFT_RIGHT")`` places them for a lower A, ``k=(0, K - 1)`` for an upper one).
+
+    Args:
+        bands: (..., K, N) the diagonals.
+        rhs: (..., N, M) the right-hand sides.
+        lower: whether A is lower triangular. Defaults to ``True``.
+        adjoint: solve A^T x = rhs instead. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        x, (..., N, M). The gradient reaches both arguments.
+
+    Example:
+        >>> x = numnet.linalg.banded_triangular_solve([[2.0, 3.0, 4.0], [1.0, 2.0, 3.0]],
+        ...                                           numnet.ones([3, 1]))
+        >>> x.numpy().ravel().tolist()
+        [0.5, 0.0, 0.25]
+    """
+    b = to_tensor(bands)
+    count, size = b.shape[-2:]
+    k = (-(count - 1), 0) if lower else (0, count - 1)
+    zeros = Tensor(_xp().zeros(b.shape[:-2] + (size, size), dtype=b.dtype))
+    if count == 1:  # the main diagonal alone
+        matrix = set_diag(zeros, _ops.getitem(b, (Ellipsis, 0, slice(None))))
+    else:
+        matrix = set_diag(zeros, b, k=k, align="LEFT_RIGHT")
+    return triangular_solve(matrix, rhs, lower=lower, adjoint=adjoint)
 
 
 def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None) -> Tensor:
@@ -1031,6 +1102,7 @@ def normalize(tensor, ord="euclidean", axis=None, name=None) -> tuple:  # noqa: 
 
 
 LINALG = {
+    "banded_triangular_solve": banded_triangular_solve,
     "adjoint": adjoint, "band_part": band_part, "cholesky": cholesky,
     "cholesky_solve": cholesky_solve, "cross": cross, "det": det, "diag": diag,
     "diag_part": diag_part, "eig": eig, "eigh": eigh, "eigvals": eigvals,
