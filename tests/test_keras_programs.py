@@ -2295,6 +2295,18 @@ EXPECTED = {
         "prediction_sum_before": (30.0, 34.0),
         "loss_last": (None, of("loss_first", 0.9)),
         "val_loss_last": (None, of("loss_before", 0.9)), "pixel_error": (0.0, 10.0)},
+    # features (image_1, image_2, a dict of 3 token arrays), an image batch (16, 16, 16, 3),
+    # 5 Inputs; weights 224 + 584 (frozen backbone) + 544 + 1056 + 64 (vision projection) +
+    # 800 + 32 + 272 (frozen "bert") + 544 + 1056 + 64 (text projection) + 195 = 5435, of
+    # which 3 * 2 + 3 * 2 + 2 = 14 arrays train and the towers' 4 + 4 do not; softmax rows
+    # sum to 1; the label (both images bright, both dark, or mixed) is learnable from the
+    # frozen backbone's pooled features
+    "multimodal_entailment": {
+        **{key: (value, value) for key, value in (
+            ("feature_items", 3), ("text_keys", 3), ("image_batch_shape_sum", 51),
+            ("model_inputs", 5), ("params", 5435), ("trainable_weights", 14),
+            ("non_trainable_weights", 8), ("prediction_rows_sum_to_one", 1))},
+        "loss_last": (None, of("loss_first", 0.7)), "accuracy": (0.7, 1.0)},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3898,6 +3910,15 @@ KERAS_TOLERANCE = {
         "prediction_abs_gap_before": ("rel", 1e-4),
         **{key: ("rel", 0.2) for key in ("loss_first", "loss_last", "val_loss_last")},
         "pixel_error": ("rel", 0.3)},
+    # the same NumPy weights and inputs: TensorFlow's untrained predictions; the training
+    # shuffles and drops units, so loosely
+    "multimodal_entailment": {
+        **{key: ("abs", 0) for key in (
+            "feature_items", "text_keys", "image_batch_shape_sum", "model_inputs", "params",
+            "trainable_weights", "non_trainable_weights", "prediction_rows_sum_to_one")},
+        **{key: ("rel", 1e-5) for key in (
+            "prediction_sum_class_0", "prediction_abs_sum_weighted")},
+        "loss_first": ("rel", 0.15), "loss_last": ("rel", 0.4), "accuracy": ("abs", 0.2)},
 }
 
 # Programs with no Keras comparison, and why.
