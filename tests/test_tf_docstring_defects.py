@@ -454,3 +454,45 @@ def test_banded_triangular_solve():
     np.testing.assert_allclose(
         tf.linalg.banded_triangular_solve(bands, ones, lower=False, adjoint=True).numpy().ravel(),
         [1.0, -0.5, 0.8333333], rtol=1e-6)
+
+
+def test_matmul_adjoint_conjugates():
+    # adjoint_a / adjoint_b transposed without conjugating complex entries
+    a = tf.constant([[1 + 1j, 2 - 1j], [3j, 4]])
+    b = tf.constant([[1 + 2j, 1], [0, 1j]])
+    # TensorFlow's results
+    want = {
+        "adjoint_a": [[3 + 1j, 4 - 1j], [5j, 2 + 5j]],
+        "adjoint_b": [[5 - 2j, -1 - 2j], [10 + 3j, -4j]],
+    }
+    for matmul in (tf.matmul, tf.linalg.matmul):
+        np.testing.assert_allclose(matmul(a, b, adjoint_a=True).numpy(), want["adjoint_a"])
+        np.testing.assert_allclose(matmul(a, b, adjoint_b=True).numpy(), want["adjoint_b"])
+        np.testing.assert_allclose(matmul(a, b, adjoint_a=True, adjoint_b=True).numpy(),
+                                   [[-1 - 6j, -3], [8 - 3j, -4j]])
+    # TensorFlow: [1-2j, 3+2j]
+    np.testing.assert_allclose(tf.linalg.matvec(a, [1j, 1], adjoint_a=True).numpy(),
+                               [1 - 2j, 3 + 2j])
+
+
+def test_embedding_lookup_of_a_list_is_partitioned():
+    # a Python list is TensorFlow's partitioned parameters, even a list of lists (numnet took
+    # [[1., 2.], [3., 4.], [5., 6.]] as one matrix)
+    got = tf.nn.embedding_lookup([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [2, 0])
+    np.testing.assert_array_equal(got.numpy(), [3.0, 1.0])  # TensorFlow: [3., 1.]
+    shards = [tf.constant([[1.0, 2.0], [3.0, 4.0]]), tf.constant([[5.0, 6.0]])]
+    np.testing.assert_array_equal(tf.nn.embedding_lookup(shards, [2, 0]).numpy(),
+                                  [[5.0, 6.0], [1.0, 2.0]])  # TensorFlow: the same
+    table = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    np.testing.assert_array_equal(tf.nn.embedding_lookup(table, [2, 0]).numpy(),
+                                  [[5.0, 6.0], [1.0, 2.0]])
+
+
+def test_reduce_euclidean_norm_of_integers_stays_integer():
+    # TensorFlow: [2, 2, 5] int32 (the root truncated) and [[2]] int64
+    got = tf.math.reduce_euclidean_norm([[1, 2], [2, 2], [3, 4]], axis=1)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got.numpy(), [2, 2, 5])
+    got = tf.math.reduce_euclidean_norm(tf.constant([[1, 2]], tf.int64), keepdims=True)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got.numpy(), [[2]])

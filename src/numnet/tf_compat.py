@@ -783,8 +783,13 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims: builtins.bool = False,
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims: builtins.bool = False,
                           name: str | None = None) -> Tensor:
-    """sqrt(sum(x^2)) over ``axis``."""
+    """sqrt(sum(x^2)) over ``axis``, in x's dtype (integers: the root truncated, as
+    TensorFlow's)."""
     x = _to_tensor(input_tensor)
+    if x.dtype.kind in "iu":
+        total = backend.xp.sum(x.value.astype(np.float64) ** 2, axis=_axis(axis),
+                               keepdims=keepdims)
+        return Tensor(backend.xp.sqrt(total).astype(x.dtype))
     return _ops.sqrt(_ops.sum(_ops.square(x), axis=_axis(axis), keepdims=keepdims))
 
 
@@ -879,14 +884,19 @@ def matmul(a, b, transpose_a: builtins.bool = False, transpose_b: builtins.bool 
            a_is_sparse: builtins.bool = False, b_is_sparse: builtins.bool = False,
            output_type=None, name: str | None = None) -> Tensor:
     """a @ b over the last two axes (batched over the leading ones); ``transpose_a`` /
-    ``transpose_b`` (or ``adjoint_*``, the same for real numbers) transpose them first."""
+    ``transpose_b`` transpose them first, ``adjoint_a`` / ``adjoint_b`` also conjugate
+    complex entries (the same as transposing for real numbers)."""
     a, b = (_to_tensor(a), _to_tensor(b)) if not (isinstance(a, Tensor) or
                                                   isinstance(b, Tensor)) else (a, b)
     a, b = _ops._pair(a, b)
     if transpose_a or adjoint_a:
         a = _ops.transpose(a, tuple(builtins.range(a.ndim - 2)) + (a.ndim - 1, a.ndim - 2))
+        if adjoint_a and a.dtype.kind == "c":  # the conjugate transpose
+            a = Tensor(backend.xp.conj(a.value))
     if transpose_b or adjoint_b:
         b = _ops.transpose(b, tuple(builtins.range(b.ndim - 2)) + (b.ndim - 1, b.ndim - 2))
+        if adjoint_b and b.dtype.kind == "c":
+            b = Tensor(backend.xp.conj(b.value))
     if a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] != b.shape[-2]:
         # TensorFlow's error (also a ValueError), which programs catch by that name
         raise errors.InvalidArgumentError(

@@ -370,9 +370,9 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     """
     a, b = pair(a, b)
     if transpose_a or adjoint_a:
-        a = matrix_transpose(a)
+        a = matrix_transpose(a, conjugate=bool(adjoint_a))
     if transpose_b or adjoint_b:
-        b = matrix_transpose(b)
+        b = matrix_transpose(b, conjugate=bool(adjoint_b))
     return _ops.matmul(a, b)
 
 
@@ -394,7 +394,8 @@ def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_spa
         [3.0, 7.0]
     """
     a, b = pair(a, b)
-    out = matmul(a, _ops.reshape(b, b.shape + (1,)), transpose_a=transpose_a or adjoint_a)
+    out = matmul(a, _ops.reshape(b, b.shape + (1,)), transpose_a=transpose_a,
+                 adjoint_a=adjoint_a)
     return _ops.reshape(out, out.shape[:-1])
 
 

@@ -694,8 +694,9 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:
 
 def embedding_lookup(params, ids, max_norm=None, name=None) -> Tensor:
     """The rows of ``params`` at ``ids`` (any shape): out.shape = ids.shape + params.shape[1:].
-    The gradient adds back into the rows looked up. A list of parameter Tensors is joined along
-    axis 0 first.
+    The gradient adds back into the rows looked up. A list (or tuple) is TensorFlow's
+    partitioned parameters: its elements (Tensors, arrays or lists) are joined along axis 0
+    first, so ``[[1., 2.], [3., 4.]]`` is two shards of two rows each, as in TensorFlow.
 
     Args:
         params: the embedding matrix (vocabulary, dim), or a list of row blocks.
@@ -704,11 +705,15 @@ def embedding_lookup(params, ids, max_norm=None, name=None) -> Tensor:
         name: ignored. Defaults to ``None``.
 
     Example:
-        >>> numnet.nn.embedding_lookup([[0.0, 1.0], [2.0, 3.0]], [1, 1]).tolist()
+        >>> numnet.nn.embedding_lookup(numnet.constant([[0.0, 1.0], [2.0, 3.0]]), [1, 1]).tolist()
         [[2.0, 3.0], [2.0, 3.0]]
+        >>> numnet.nn.embedding_lookup([[0.0, 1.0], [2.0, 3.0]], [1, 2]).tolist()  # 2 shards
+        [1.0, 2.0]
     """
     if isinstance(params, (list, tuple)) and params and (
-            isinstance(params[0], Tensor) or np.ndim(array(params[0])) >= 2):
+            isinstance(params[0], Tensor) or np.ndim(array(params[0])) >= 1):
+        # a list is TensorFlow's partitioned parameters (its "div" layout: the shards' rows
+        # in order), even a list of lists: [[1., 2.], [3., 4.]] is two shards of 2 rows
         table = _ops.concatenate([to_tensor(p) for p in params], axis=0)
     else:
         table = to_tensor(params)
