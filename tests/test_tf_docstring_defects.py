@@ -496,3 +496,27 @@ def test_reduce_euclidean_norm_of_integers_stays_integer():
     got = tf.math.reduce_euclidean_norm(tf.constant([[1, 2]], tf.int64), keepdims=True)
     assert got.dtype == np.int64
     np.testing.assert_array_equal(got.numpy(), [[2]])
+
+
+def test_diag_part_and_diag_of_a_band():
+    # k=(low, high) was refused by diag_part and diag; TensorFlow's numbers
+    m = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    np.testing.assert_array_equal(tf.linalg.diag_part(m, k=(-1, 1)).numpy(),
+                                  [[0, 2, 6], [1, 5, 9], [4, 8, 0]])
+    np.testing.assert_array_equal(
+        tf.linalg.diag_part(m, k=(-1, 1), align="LEFT_RIGHT", padding_value=-1).numpy(),
+        [[2, 6, -1], [1, 5, 9], [-1, 4, 8]])
+    np.testing.assert_array_equal(tf.linalg.diag([[1, 2], [3, 4]], k=(-1, 0)).numpy(),
+                                  [[1, 0], [3, 2]])
+    np.testing.assert_array_equal(tf.linalg.diag([[1, 2], [3, 4]], k=(1, 2)).numpy(),
+                                  [[0, 3, 2], [0, 0, 4], [0, 0, 0]])
+    got = tf.linalg.diag([[1, 2, 3], [4, 5, 6]], k=(-1, 0), num_rows=3, num_cols=4,
+                         align="LEFT_RIGHT")
+    np.testing.assert_array_equal(got.numpy(), [[1, 0, 0, 0], [5, 2, 0, 0], [0, 6, 3, 0]])
+    x = tf.Variable(np.arange(1.0, 13.0).reshape(3, 4))
+    with tf.GradientTape() as g:
+        parts = tf.linalg.diag_part(x, k=(-1, 1), padding_value=5.0)
+        y = tf.reduce_sum(parts * tf.reshape(tf.range(9, dtype=tf.float64), (3, 3)))
+    # TensorFlow: [[3, 0, 0, 0], [6, 4, 1, 0], [0, 7, 5, 2]]
+    np.testing.assert_array_equal(g.gradient(y, x).numpy(),
+                                  [[3, 0, 0, 0], [6, 4, 1, 0], [0, 7, 5, 2]])

@@ -134,18 +134,47 @@ def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT")
     Args:
         input: a Tensor of rank >= 2.
         name: ignored. Defaults to ``"diag_part"``.
-        k: the diagonal's offset (positive: above). Defaults to ``0``.
-        padding_value: accepted as TensorFlow's. Defaults to ``0``.
-        align: accepted as TensorFlow's. Defaults to ``"RIGHT_LEFT"``.
+        k: the diagonal's offset (positive: above), or (low, high) for a band: then the
+            result is (..., high - low + 1, longest), diagonal ``high`` first. Defaults to
+            ``0``.
+        padding_value: a band's shorter diagonals are padded with it. Defaults to ``0``.
+        align: where a band's shorter diagonals sit: "RIGHT_LEFT" (superdiagonals right,
+            subdiagonals left), "LEFT_RIGHT", "LEFT_LEFT" or "RIGHT_RIGHT". Defaults to
+            ``"RIGHT_LEFT"``.
 
     Example:
         >>> numnet.linalg.diag_part([[1.0, 2.0], [3.0, 4.0]]).tolist()
         [1.0, 4.0]
     """
     x = to_tensor(input)
-    k = int(plain(k))
+    kk = np.asarray(plain(k)).reshape(-1).tolist()
+    if len(kk) == 2 and kk[0] != kk[1]:
+        return _band_part_of(x, int(kk[0]), int(kk[1]), padding_value, align)
+    k = int(kk[0])
     rearrange = lambda v: _xp().diagonal(v, offset=k, axis1=-2, axis2=-1).copy()  # noqa: E731
     return _ops.regather(x, rearrange) if x.dtype.kind in "fc" else Tensor(rearrange(x.value))
+
+
+def _band_part_of(x: Tensor, low: int, high: int, padding_value, align) -> Tensor:
+    """diag_part with k=(low, high): (..., high - low + 1, longest), diagonal ``high``
+    first, the shorter ones placed by ``align`` and padded with ``padding_value``."""
+    m, n = x.shape[-2:]
+    rows, cols, src = _band(m, n, low, high, align, None)
+    count, width = high - low + 1, _band_width(m, n, low, high)
+
+    def rearrange(v, fill=0):
+        out = _xp().full(v.shape[:-2] + (count * width,), fill, dtype=v.dtype)
+        out[..., src] = v[..., rows, cols]
+        return out.reshape(v.shape[:-2] + (count, width))
+
+    value = rearrange(x.value, plain(padding_value))
+    if x.dtype.kind in "fc":
+        return _ops.regather(x, rearrange, value=value)
+    return Tensor(value)
+
+
+def _band_width(m: int, n: int, low: int, high: int) -> int:
+    return max(min(m + min(0, d), n - max(0, d)) for d in range(low, high + 1))
 
 
 def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
@@ -156,18 +185,30 @@ def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
     Args:
         diagonal: the diagonals, (..., n).
         name: ignored. Defaults to ``"diag"``.
-        k: the offset. Defaults to ``0``.
-        num_rows: accepted (the size follows from the diagonal). Defaults to ``-1``.
-        num_cols: accepted. Defaults to ``-1``.
+        k: the offset, or (low, high) for a band: then ``diagonal`` is (..., high - low + 1,
+            longest), diagonal ``high`` first. Defaults to ``0``.
+        num_rows: a band's rows (-1: square, from the diagonals). Defaults to ``-1``.
+        num_cols: a band's columns, likewise. Defaults to ``-1``.
         padding_value: the value off the diagonal. Defaults to ``0``.
-        align: accepted as TensorFlow's. Defaults to ``"RIGHT_LEFT"``.
+        align: where a band's shorter diagonals sit (as set_diag). Defaults to
+            ``"RIGHT_LEFT"``.
 
     Example:
         >>> numnet.linalg.diag([1.0, 2.0]).tolist()
         [[1.0, 0.0], [0.0, 2.0]]
     """
     d = to_tensor(diagonal)
-    k = int(plain(k))
+    kk = np.asarray(plain(k)).reshape(-1).tolist()
+    if len(kk) == 2 and kk[0] != kk[1]:
+        low, high = int(kk[0]), int(kk[1])
+        width = d.shape[-1]
+        size = width + (0 if low <= 0 <= high else min(abs(low), abs(high)))
+        rows = size if int(plain(num_rows)) == -1 else int(plain(num_rows))
+        cols = size if int(plain(num_cols)) == -1 else int(plain(num_cols))
+        base = Tensor(_xp().full(d.shape[:-2] + (rows, cols), plain(padding_value),
+                                 dtype=d.dtype))
+        return set_diag(base, d, k=(low, high), align=align)
+    k = int(kk[0])
     n = d.shape[-1] + abs(k)
     out = _ops.regather(d, lambda v: _zero_padded(v, n, k)) if d.dtype.kind in "fc" else \
         Tensor(_zero_padded(d.value, n, k))
@@ -240,7 +281,7 @@ def _band(m: int, n: int, low: int, high: int, align, shape: tuple):
     sup, sub = aligns[str(align).upper()]
     lengths = {d: min(m + min(0, d), n - max(0, d)) for d in range(low, high + 1)}
     width = max(lengths.values())
-    if tuple(shape[-2:]) != (high - low + 1, width):
+    if shape is not None and tuple(shape[-2:]) != (high - low + 1, width):
         raise InvalidArgumentError(
             None, None, f"set_diag(diagonal): for k=({low}, {high}) of a ({m}, {n}) matrix "
             f"expected the last two axes ({high - low + 1}, {width}), given shape {shape}.")
