@@ -520,3 +520,15 @@ def test_diag_part_and_diag_of_a_band():
     # TensorFlow: [[3, 0, 0, 0], [6, 4, 1, 0], [0, 7, 5, 2]]
     np.testing.assert_array_equal(g.gradient(y, x).numpy(),
                                   [[3, 0, 0, 0], [6, 4, 1, 0], [0, 7, 5, 2]])
+
+
+def test_strings_substr_one_position_per_string():
+    # pos and len one per string were refused (int() of a list); TensorFlow's results
+    got = tf.strings.substr(["hello", "world"], [0, 1], [2, 3])
+    assert got.numpy().tolist() == [b"he", b"orl"]
+    got = tf.strings.substr(["hello", "world"], tf.constant([1, 2]), tf.constant([10, 1]))
+    assert got.numpy().tolist() == [b"ello", b"r"]
+    assert tf.strings.substr(["héllo"], [1], [2], unit="UTF8_CHAR").numpy().tolist() == [
+        "él".encode()]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="outside"):
+        tf.strings.substr(["hello"], [7], [2])

@@ -23,9 +23,11 @@ import threading
 
 import numpy as np
 
+from . import backend
 from .autodiff.tensor import Tensor, string_tensor
 from .layers.hashing_functions import fingerprint64
 from .layers.text_vectorization import strings_array
+from .tf_api.errors import InvalidArgumentError
 
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -629,31 +631,50 @@ def substr(input, pos, len, unit: str = "BYTE", name=None):  # noqa: A002
     bytes (``unit="BYTE"``: a piece may end inside a character, its bytes kept as they are) or
     in UTF-8 characters (``unit="UTF8_CHAR"``).
 
+    ``pos`` and ``len`` are numbers, or one per string (their shapes broadcast with the
+    strings'), as TensorFlow's.
+
     Raises:
-        ValueError: ``pos`` is outside a string, as TensorFlow.
+        InvalidArgumentError: ``pos`` is outside a string, as TensorFlow (a ValueError).
 
     Example:
         >>> substr(["Hello World"], 6, 5).tolist()
         [b'World']
+        >>> substr(["hello", "world"], [0, 1], [2, 3]).tolist()
+        [b'he', b'orl']
     """
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"strings.substr(unit): expected 'BYTE' or 'UTF8_CHAR', given "
                          f"{unit!r}.")
-    size = int(len)
-
-    def part(data):
+    def part(data, where, size):
         text = data if unit == "BYTE" else data.decode("utf-8", errors="replace")
-        start = int(pos) + (builtins.len(text) if int(pos) < 0 else 0)
+        start = where + (builtins.len(text) if where < 0 else 0)
         if not 0 <= start <= builtins.len(text):
-            raise ValueError(f"strings.substr: pos {int(pos)} is outside {data!r} (length "
-                             f"{builtins.len(text)} in {unit}).")
+            raise InvalidArgumentError(None, None, f"strings.substr: pos {where} is outside "
+                                       f"{data!r} (length {builtins.len(text)} in {unit}).")
         piece = text[start:start + size]
         return piece if unit == "BYTE" else piece.encode("utf-8")
 
     strings = _bytes_array(input, "strings.substr(input)")
+    starts = np.asarray(_plain_ints(pos), dtype=np.int64)
+    sizes = np.asarray(_plain_ints(len), dtype=np.int64)
+    try:  # pos and len: scalars, or one per string (broadcast), as TensorFlow's
+        strings, starts, sizes = np.broadcast_arrays(strings, starts, sizes)
+    except ValueError:
+        raise ValueError(f"strings.substr(pos, len): shapes {starts.shape} and {sizes.shape} "
+                         f"do not broadcast to the strings' {strings.shape}; give scalars or "
+                         "one per string.") from None
     out = np.empty(strings.shape, dtype=object)
-    out.ravel()[:] = [part(data) for data in strings.ravel().tolist()]
+    out.ravel()[:] = [part(data, int(p), int(n)) for data, p, n in
+                      zip(strings.ravel().tolist(), starts.ravel(), sizes.ravel())]
     return string_tensor(out[()] if out.ndim == 0 else out)
+
+
+def _plain_ints(value):
+    """Python / NumPy ints of a number, list or Tensor."""
+    if isinstance(value, Tensor):
+        return np.asarray(backend.to_numpy(value.value))
+    return value
 
 
 
