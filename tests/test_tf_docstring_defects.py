@@ -532,3 +532,49 @@ def test_strings_substr_one_position_per_string():
         "él".encode()]
     with pytest.raises(tf.errors.InvalidArgumentError, match="outside"):
         tf.strings.substr(["hello"], [7], [2])
+
+
+# ----------------------------------------------------------------------------- gradients, hints
+
+
+def test_unconnected_gradients_zero_enum():
+    # tf.UnconnectedGradients.ZERO gave None (the tape compares with the string "zero")
+    x = tf.Variable(2.0)
+    with tf.GradientTape() as tape:
+        y = tf.constant(1.0)
+    got = tape.gradient(y, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    assert got is not None and float(got.numpy()) == 0.0  # TensorFlow: 0.0
+    assert tf.UnconnectedGradients.ZERO == "zero"
+    assert tf.UnconnectedGradients("none").value == "none"
+
+
+def test_floormod_gradient():
+    # tf.math.floormod had no gradient; TensorFlow's: 1 for x, -floor(x / y) for y
+    x = tf.Variable([1.0, 2.0, 3.5, -1.5])
+    y = tf.Variable([2.0, 2.0, -1.5, 2.0])
+    with tf.GradientTape() as tape:
+        z = tf.reduce_sum(tf.math.floormod(x, y) * [1.0, 2.0, 3.0, 4.0])
+    gx, gy = tape.gradient(z, [x, y])
+    # TensorFlow: [1, 2, 3, 4] and [-0, -2, 9, 4]
+    np.testing.assert_array_equal(gx.numpy(), [1, 2, 3, 4])
+    np.testing.assert_array_equal(gy.numpy(), [0, -2, 9, 4])
+    np.testing.assert_array_equal(tf.math.floormod(x, y).numpy(), [1.0, 0.0, -1.0, 0.5])
+    np.testing.assert_array_equal(tf.math.floormod([7, -7], 3).numpy(), [1, 2])
+
+
+@pytest.mark.parametrize("value,hint,dtype,want", [
+    # TensorFlow's results: a NumPy value is cast to the hint (even with loss) ...
+    (np.array([1, 2]), "float32", np.float32, [1.0, 2.0]),
+    (np.array([1.5]), "int32", np.int32, [1]),
+    (np.array([300]), "uint8", np.uint8, [44]),
+    (np.array([True]), "float32", np.float32, [1.0]),
+    (np.array([1], np.int32), "int64", np.int64, [1]),
+    # ... a Python value takes it only without loss: [1.5] stays float32 (numnet gave int32 [1])
+    ([1.5], "int32", np.float32, [1.5]),
+    ([1, 2], "float32", np.float32, [1.0, 2.0]),
+    (1, "float64", np.float64, 1.0),
+])
+def test_convert_to_tensor_dtype_hint(value, hint, dtype, want):
+    got = tf.convert_to_tensor(value, dtype_hint=hint)
+    assert got.dtype == dtype
+    np.testing.assert_array_equal(got.numpy(), want)

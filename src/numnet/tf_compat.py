@@ -243,9 +243,19 @@ def constant(value, dtype=None, shape=None, name: str | None = None) -> Tensor:
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name: str | None = None) -> Tensor:
     """``value`` as a Tensor (a Tensor itself when it is one and ``dtype`` is None or its own).
-    ``dtype_hint``: the dtype of Python numbers when ``dtype`` is not given."""
-    if dtype is None and dtype_hint is not None and not isinstance(value, (Tensor, np.ndarray)):
-        dtype = dtype_hint
+    ``dtype_hint`` (when ``dtype`` is not given), as TensorFlow's: a NumPy array or scalar is
+    cast to it; Python numbers take it when they convert without loss (ints to any number
+    type, floats to floats), else keep their own dtype ([1.5] with an int hint is float32)."""
+    if dtype is None and dtype_hint is not None and not isinstance(value, Tensor):
+        hint = as_dtype(dtype_hint)
+        if isinstance(value, (np.ndarray, np.generic)):
+            return _to_tensor(np.asarray(value).astype(hint))
+        plain = _to_tensor(value)
+        kind = plain.dtype.kind
+        if (hint.kind in "fc" and kind in "iuf") or (hint.kind in "iu" and kind in "iu") or (
+                hint.kind == "c" and kind == "c") or hint == plain.dtype:
+            return _ops.cast(plain, hint) if plain.dtype != hint else plain
+        return plain
     return _to_tensor(value, _dtype(dtype, "convert_to_tensor"))
 
 
@@ -855,9 +865,21 @@ def floordiv(x, y, name: str | None = None) -> Tensor:
 
 
 def mod(x, y, name: str | None = None) -> Tensor:
-    """x mod y with the sign of y (Python's %), element-wise."""
-    a, b = _values(_to_tensor(x), _to_tensor(y))
-    return Tensor(backend.xp.mod(a, b))
+    """x mod y with the sign of y (Python's %), element-wise. For floats the gradient is
+    TensorFlow's: 1 for x, -floor(x / y) for y."""
+    xt, yt = _to_tensor(x), _to_tensor(y)
+    a, b = _values(xt, yt)
+    out = backend.xp.mod(a, b)
+    if out.dtype.kind != "f" or not (xt.requires_grad or yt.requires_grad):
+        return Tensor(out)
+
+    def backward(g):
+        if xt.requires_grad:
+            accumulate(xt, unbroadcast(g, xt.shape))
+        if yt.requires_grad:
+            accumulate(yt, unbroadcast(-g * backend.xp.floor(a / b), yt.shape))
+
+    return node(out, (xt, yt), backward)
 
 
 floormod = mod

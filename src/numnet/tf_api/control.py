@@ -565,8 +565,9 @@ def gradients(ys, xs, grad_ys=None, name="gradients", gate_gradients=False,
                                                            unconnected_gradients)))
 
 
-class UnconnectedGradients(enum.Enum):
-    """What a gradient is for a source the target does not depend on: NONE or ZERO."""
+class UnconnectedGradients(str, enum.Enum):
+    """What a gradient is for a source the target does not depend on: NONE or ZERO (each
+    equal to its string, "none" / "zero", so either form works wherever one is taken)."""
 
     NONE = "none"
     ZERO = "zero"
