@@ -578,3 +578,26 @@ def test_convert_to_tensor_dtype_hint(value, hint, dtype, want):
     got = tf.convert_to_tensor(value, dtype_hint=hint)
     assert got.dtype == dtype
     np.testing.assert_array_equal(got.numpy(), want)
+
+
+# ----------------------------------------------------------------------------- tf.map_fn
+
+
+def test_map_fn_ragged_and_sparse():
+    # tf.map_fn's docstring: ragged results, SparseTensor rows and SparseTensor results
+    got = tf.map_fn(tf.range, tf.constant([3, 5, 0, 2]),
+                    fn_output_signature=tf.RaggedTensorSpec(shape=[None], dtype=tf.int32))
+    # TensorFlow: <tf.RaggedTensor [[0, 1, 2], [0, 1, 2, 3, 4], [], [0, 1]]>
+    assert got.to_list() == [[0, 1, 2], [0, 1, 2, 3, 4], [], [0, 1]]
+    st = tf.sparse.SparseTensor([[0, 0], [2, 0], [2, 1]], [2, 3, 4], [4, 4])
+    sums = tf.map_fn(tf.sparse.reduce_sum, st, fn_output_signature=tf.int32)
+    np.testing.assert_array_equal(sums.numpy(), [2, 0, 7, 0])  # TensorFlow: [2, 0, 7, 0]
+    eyes = tf.map_fn(tf.sparse.eye, tf.constant([2, 3]),
+                     fn_output_signature=tf.SparseTensorSpec(None, tf.float32))
+    # TensorFlow: [[[1, 0, 0], [0, 1, 0], [0, 0, 0]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]]]
+    np.testing.assert_array_equal(tf.sparse.to_dense(eyes).numpy(),
+                                  [[[1, 0, 0], [0, 1, 0], [0, 0, 0]],
+                                   [[1, 0, 0], [0, 1, 0], [0, 0, 1]]])
+    spec = tf.SparseTensorSpec([None, 3], tf.int32)
+    assert spec.is_compatible_with(tf.SparseTensor([[0, 1]], tf.constant([5]), [2, 3]))
+    assert not spec.is_compatible_with(tf.SparseTensor([[0, 1]], tf.constant([5]), [2, 4]))

@@ -2095,6 +2095,7 @@ from .tf_api import sparse as _tf_sparse  # noqa: E402
 sparse = _namespace("numnet.sparse", "TensorFlow's ``tf.sparse``: SparseTensor made dense "
                     "(numnet.tf_api.sparse).", **_tf_sparse.SPARSE)
 _join({"sparse": sparse, "SparseTensor": _tf_sparse.SparseTensor,
+       "SparseTensorSpec": _tf_sparse.SparseTensorSpec,
        "edit_distance": _tf_sparse.edit_distance})
 
 io = _LazyNamespace("numnet.io", "TensorFlow's ``tf.io`` on local files "

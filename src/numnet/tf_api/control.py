@@ -249,17 +249,56 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
         swap_memory: accepted as TensorFlow's. Defaults to ``False``.
         infer_shape: accepted as TensorFlow's. Defaults to ``True``.
         name: ignored. Defaults to ``None``.
-        fn_output_signature: accepted (the results' structure is read from them). Defaults to
-            ``None``.
+        fn_output_signature: the results' structure is read from them; a
+            ``tf.RaggedTensorSpec`` (or RaggedTensor results) stacks them into a RaggedTensor,
+            so rows may differ in length, as TensorFlow's. Defaults to ``None``.
 
     Example:
         >>> numnet.map_fn(lambda r: r * r, numnet.constant([[1.0, 2.0], [3.0, 4.0]])).tolist()
         [[1.0, 4.0], [9.0, 16.0]]
     """
-    results = [fn(row) for row in _rows(elems)]
+    from . import ragged as _ragged
+    from . import sparse as _sparse
+
+    if isinstance(elems, _sparse.SparseTensor):  # TensorFlow's rows of a SparseTensor
+        rows = [_sparse_row(elems, i, _sparse) for i in range(int(elems.shape[0]))]
+    else:
+        rows = list(_rows(elems))
+    results = [fn(row) for row in rows]
     if not results:
         raise ValueError("map_fn(elems): nothing to map over (the first axis has size 0).")
+    if all(isinstance(r, _sparse.SparseTensor) for r in results):
+        return _sparse_stack(results, _sparse)
+
+    if isinstance(fn_output_signature, _ragged.RaggedTensorSpec) or (
+            all(isinstance(r, (Tensor, _ragged.RaggedTensor)) for r in results)
+            and any(isinstance(r, _ragged.RaggedTensor) for r in results)):
+        # TensorFlow's ragged results: rows of different lengths, one RaggedTensor
+        rows = [r if isinstance(r, _ragged.RaggedTensor) else to_tensor(r) for r in results]
+        return _ragged.stack(rows, axis=0)
     return _stack(results)
+
+
+def _sparse_row(sp, i: int, _sparse):
+    """Row ``i`` of a SparseTensor, a SparseTensor of dense shape sp.shape[1:]."""
+    idx = np.asarray(backend.to_numpy(sp.indices.value))
+    keep = idx[:, 0] == i
+    values = _ops.getitem(sp.values, backend.to_device(np.nonzero(keep)[0])) if \
+        sp.values.dtype.kind in "fc" else Tensor(sp.values.value[backend.to_device(keep)])
+    return _sparse.SparseTensor(idx[keep][:, 1:], values, list(sp.shape)[1:])
+
+
+def _sparse_stack(parts: list, _sparse):
+    """SparseTensors stacked along a new first axis (dense shape: the largest of each axis)."""
+    rank = len(parts[0].shape)
+    shape = [len(parts)] + [max(int(p.shape[a]) for p in parts) for a in range(rank)]
+    indices = [np.concatenate([np.full((p.indices.shape[0], 1), i, dtype=np.int64),
+                               np.asarray(backend.to_numpy(p.indices.value))], axis=1)
+               for i, p in enumerate(parts)]
+    values = [p.values for p in parts]
+    joined = _ops.concatenate(values, axis=0) if all(v.dtype.kind in "fc" for v in values) \
+        else Tensor(backend.xp.concatenate([v.value for v in values]))
+    return _sparse.SparseTensor(np.concatenate(indices, axis=0), joined, shape)
 
 
 def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):

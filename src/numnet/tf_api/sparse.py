@@ -221,6 +221,40 @@ class SparseTensor:
                 f"{self.values.numpy().tolist()}, dense_shape={list(self._shape)})")
 
 
+class SparseTensorSpec:
+    """The type of a SparseTensor (``tf.SparseTensorSpec``): its dense shape (None entries or
+    None for unknown) and dtype, for ``tf.map_fn``'s ``fn_output_signature`` and
+    ``tf.function``'s ``input_signature``.
+
+    Args:
+        shape: the dense shape, or None. Defaults to ``None``.
+        dtype: the values' dtype. Defaults to ``float32``.
+
+    Example:
+        >>> spec = numnet.SparseTensorSpec([None, 3], numnet.int32)
+        >>> spec.is_compatible_with(numnet.SparseTensor([[0, 1]], [5], [2, 3]))
+        True
+    """
+
+    def __init__(self, shape=None, dtype=np.float32):
+        self.shape = None if shape is None else tuple(None if d is None else int(d)
+                                                      for d in shape)
+        self.dtype = np.dtype(dtype)
+
+    def is_compatible_with(self, value) -> bool:
+        """Whether ``value`` is a SparseTensor of this dtype and a dense shape that fits."""
+        if not isinstance(value, SparseTensor) or value.values.dtype != self.dtype:
+            return False
+        if self.shape is None:
+            return True
+        return len(self.shape) == len(value.shape) and all(
+            a is None or a == int(b) for a, b in zip(self.shape, value.shape))
+
+    def __repr__(self) -> str:
+        shape = "None" if self.shape is None else f"TensorShape({list(self.shape)})"
+        return f"SparseTensorSpec({shape}, tf.{self.dtype.name})"
+
+
 def _check(sp_input, where: str) -> SparseTensor:
     if not isinstance(sp_input, SparseTensor):
         raise TypeError(f"{where}: expected a SparseTensor, given {type(sp_input).__name__}; "
