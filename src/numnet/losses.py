@@ -969,9 +969,24 @@ class Loss(Configurable):
         self.dtype = dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None) -> Tensor:
+        if _is_structure(y_true) or _is_structure(y_pred):
+            # lists / tuples / dicts of arrays (a subclass comparing several feature maps,
+            # GauGAN's FeatureMatchingLoss): each leaf converted, the structures handed to
+            # call as they are, as Keras's Loss.__call__ maps over them
+            values = self.call(_structure_leaves(y_true, self._leaf_target),
+                               _structure_leaves(y_pred, self._leaf_prediction))
+            return reduce_values(ops.as_tensor(values), sample_weight, self.reduction)
         y_true, y_pred = self._check_arguments(y_true, y_pred)
         values = self.call(y_true, y_pred)
         return reduce_values(values, sample_weight, self.reduction, self.mask(y_true, values))
+
+    def _leaf_prediction(self, value) -> Tensor:
+        return self._in_loss_dtype(value if isinstance(value, Tensor)
+                                   else ops.as_tensor(backend.to_device(value)))
+
+    @staticmethod
+    def _leaf_target(value):
+        return value if needs_grad(value) else backend.to_device(getattr(value, "value", value))
 
     def reduced(self, y_true, y_pred: Tensor, sample_weight=None) -> Tensor:
         """The reduced loss without the checks of ``__call__`` (of the arguments, and of the
@@ -1009,10 +1024,12 @@ class Loss(Configurable):
             if value.dtype.kind not in "biuf":
                 raise TypeError(f"{self.name}({name}): expected numbers, given an array of dtype "
                                 f"{value.dtype}. Convert it with .astype('float32').")
-            if value.ndim == 0:
-                raise ValueError(f"{self.name}({name}): expected an array with a batch axis, "
-                                 f"given a scalar. Pass one value per sample, shape (N, ...).")
-        if len(true_value) != len(y_pred.value):
+        if true_value.ndim == 0 and y_pred.ndim == 0:
+            raise ValueError(f"{self.name}: expected arrays with a batch axis, given two "
+                             f"scalars. Pass one value per sample, shape (N, ...).")
+        # a scalar on one side broadcasts against the other's samples, as Keras's losses
+        # subtract it (hinge(1.0, scores): every score's target is 1)
+        if true_value.ndim and y_pred.ndim and len(true_value) != len(y_pred.value):
             raise ValueError(f"{self.name}: y_true has {len(true_value)} samples but y_pred has "
                              f"{len(y_pred.value)}; pass one target per prediction.")
         if y_pred.ndim >= 2 and y_pred.shape[-1] == 0:
@@ -1042,6 +1059,19 @@ class Loss(Configurable):
 
     def get_config(self) -> dict:
         return {"name": self.name, "reduction": self.reduction}
+
+
+def _is_structure(value) -> bool:
+    return isinstance(value, (list, tuple, dict))
+
+
+def _structure_leaves(value, convert):
+    """The structure with each leaf converted (lists stay lists, tuples tuples)."""
+    if isinstance(value, dict):
+        return {key: _structure_leaves(item, convert) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_structure_leaves(item, convert) for item in value)
+    return convert(value)
 
 
 def _snake(name):
