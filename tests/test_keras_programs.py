@@ -2307,6 +2307,24 @@ EXPECTED = {
             ("model_inputs", 5), ("params", 5435), ("trainable_weights", 14),
             ("non_trainable_weights", 8), ("prediction_rows_sum_to_one", 1))},
         "loss_last": (None, of("loss_first", 0.7)), "accuracy": (0.7, 1.0)},
+    # means (4, 8), a sampled latent (4, 8), images (4, 32, 32, 3) within tanh's range; the
+    # discriminator's five maps, the last (4, 1, 1, 1) after 32 -> 16 -> 8 -> 4 -> 4 and a
+    # valid 4x4 convolution; 768 + 2048 + 32 + 8192 + 64 + 32768 + 128 + 1025 = 45025
+    # discriminator weights; hinge, KL and feature-matching losses are non-negative and the
+    # generator loss is minus the mean fake score; a SPADE has 3 convolutions (6 weights), a
+    # ResBlock from 8 to 16 filters a learned skip and 3 SPADEs + 3 convolutions (24); the
+    # generator's MAE falls
+    "gaugan_spade": {
+        **{key: (value, value) for key, value in (
+            ("mean_shape_sum", 12), ("latent_shape_sum", 12), ("fake_shape_sum", 71),
+            ("fake_in_range", 1), ("discriminator_outputs", 5), ("last_map_shape_sum", 7),
+            ("discriminator_params", 45025), ("spade_weights", 6),
+            ("resblock_learned_skip", 1), ("resblock_weights", 24))},
+        **{key: (0.0, None) for key in (
+            "loss_real", "loss_fake", "kl_loss", "feature_matching_loss")},
+        "generator_loss": (lambda r: -r["fake_score_sum"] / 4 - 1e-4,
+                           lambda r: -r["fake_score_sum"] / 4 + 1e-4),
+        "loss_5": (None, of("loss_0", 0.97))},
 }
 
 # program -> {metric: ("abs" | "rel", tolerance)} between numnet's RESULT and Keras's.
@@ -3919,6 +3937,22 @@ KERAS_TOLERANCE = {
         **{key: ("rel", 1e-5) for key in (
             "prediction_sum_class_0", "prediction_abs_sum_weighted")},
         "loss_first": ("rel", 0.15), "loss_last": ("rel", 0.4), "accuracy": ("abs", 0.2)},
+    # the same NumPy weights, masks, images and latents: Keras's generated images,
+    # discriminator maps, losses, SPADE and ResBlock outputs, and the generator's first epoch
+    # on unshuffled batches; the SPADE normalizations (batch statistics of few pixels) grow
+    # float32 rounding from epoch to epoch (SGD as Adam), so the later epochs to 1e-3
+    "gaugan_spade": {
+        **{key: ("abs", 0) for key in (
+            "mean_shape_sum", "latent_shape_sum", "fake_shape_sum", "fake_in_range",
+            "discriminator_outputs", "last_map_shape_sum", "spade_weights",
+            "resblock_learned_skip", "resblock_weights", "generator_params",
+            "discriminator_params")},
+        **{key: ("rel", 1e-5) for key in (
+            "fake_sum", "fake_abs_sum", "loss_real", "loss_fake", "generator_loss", "kl_loss",
+            "feature_matching_loss", "spade_sum", "spade_abs_sum", "resblock_abs_sum",
+            "fake_score_sum", "loss_0")},
+        "real_score_sum": ("rel", 1e-4),
+        **{f"loss_{epoch}": ("rel", 1e-3) for epoch in range(1, 6)}},
 }
 
 # Programs with no Keras comparison, and why.
