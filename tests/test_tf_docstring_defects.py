@@ -601,3 +601,16 @@ def test_map_fn_ragged_and_sparse():
     spec = tf.SparseTensorSpec([None, 3], tf.int32)
     assert spec.is_compatible_with(tf.SparseTensor([[0, 1]], tf.constant([5]), [2, 3]))
     assert not spec.is_compatible_with(tf.SparseTensor([[0, 1]], tf.constant([5]), [2, 4]))
+
+
+def test_numpy_function_python_inputs_are_numpy_arrays():
+    # TensorFlow gives func np.asarray of a Python input: 1.0 arrives as float64, [1, 2] as
+    # int64 (numnet converted them as tensors: float32, int32); Tensors give their arrays
+    seen = []
+
+    def record(*arrays):
+        seen.extend(a.dtype for a in arrays)
+        return np.float32(0)
+
+    tf.numpy_function(record, [1.0, [1, 2], tf.constant(1.0), tf.constant([1, 2])], tf.float32)
+    assert seen == [np.float64, np.int64, np.float32, np.int32]

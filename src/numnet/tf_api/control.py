@@ -792,8 +792,10 @@ def numpy_function(func=None, inp=None, Tout=_MISSING, stateful=True, name=None)
     if Tout is _MISSING:
         raise TypeError("numpy_function(Tout): expected the result's dtype (e.g. tf.int32), "
                         "a list of them, or None; given none.")
+    # a Tensor gives its array; a Python or NumPy value is np.asarray's, as TensorFlow's
+    # (1.0 arrives as float64, [1, 2] as int64)
     args = [np.asarray(backend.to_numpy(a.value)) if isinstance(a, Tensor) else
-            np.asarray(to_tensor(a).value) for a in (inp or [])]
+            np.asarray(a) for a in (inp or [])]
     return _results(func(*args), Tout, nothing=None)
 
 
