@@ -614,3 +614,54 @@ def test_numpy_function_python_inputs_are_numpy_arrays():
 
     tf.numpy_function(record, [1.0, [1, 2], tf.constant(1.0), tf.constant([1, 2])], tf.float32)
     assert seen == [np.float64, np.int64, np.float32, np.int32]
+
+
+# ----------------------------------------------------------------------------- more missing names
+
+
+def test_create_rng_state_layout():
+    # tf.random.create_rng_state's docstring: [12, 34] was refused; TensorFlow's states
+    assert tf.random.create_rng_state(1234, "philox").numpy().tolist() == [1234, 0, 0]
+    assert tf.random.create_rng_state([12, 34], "threefry").numpy().tolist() == [12, 34]
+    assert tf.random.create_rng_state([1, 2, 3, 4], "philox").numpy().tolist() == [1, 2, 3]
+    assert tf.random.create_rng_state(-1, "philox").numpy().tolist() == [-1, -1, -1]
+    assert tf.random.create_rng_state(2 ** 70, 1).numpy().tolist() == [0, 64, 0]
+    # a Generator continues from such a state
+    a = tf.random.Generator.from_state(tf.random.create_rng_state(7, "philox"), "philox")
+    b = tf.random.Generator.from_seed(7)
+    np.testing.assert_array_equal(a.normal([3]).numpy(), b.normal([3]).numpy())
+    with pytest.raises(ValueError, match="alg"):
+        tf.random.create_rng_state(1, "mersenne")
+
+
+def test_signal_windows():
+    # TensorFlow's values (tf.signal.kaiser_window / kaiser_bessel_derived_window /
+    # vorbis_window were missing)
+    np.testing.assert_allclose(tf.signal.kaiser_window(5).numpy(),
+                               [5.2773448e-05, 0.21567266, 1.0, 0.21567266, 5.2773448e-05],
+                               rtol=1e-6)
+    np.testing.assert_allclose(tf.signal.kaiser_window(4, beta=6.0).numpy(),
+                               [0.014873336, 0.7318953, 0.7318953, 0.014873336], rtol=1e-6)
+    np.testing.assert_allclose(tf.signal.kaiser_bessel_derived_window(6, beta=4.0).numpy(),
+                               [0.22047876, 0.70710677, 0.97539175, 0.97539175, 0.70710677,
+                                0.22047876], rtol=1e-6)
+    np.testing.assert_allclose(tf.signal.vorbis_window(3, dtype=tf.float64).numpy(),
+                               [0.38268343236508967, 1.0, 0.3826834323650902], rtol=1e-12)
+    assert tf.signal.vorbis_window(4).dtype == np.float32
+
+
+def test_max_pool_with_argmax():
+    # TensorFlow's values; the index is ((b * height + y) * width + x) * channels + c
+    x = tf.constant(np.array([[1, 5, 2, 0], [3, 3, 7, 1], [0, 9, 9, 4]],
+                             np.float32).reshape(1, 3, 4, 1))
+    x2 = tf.concat([x, -x], axis=-1)
+    out, where = tf.nn.max_pool_with_argmax(x2, 2, 2, "SAME")
+    np.testing.assert_array_equal(out.numpy(), [[[[5, -1], [7, 0]], [[9, 0], [9, -4]]]])
+    np.testing.assert_array_equal(where.numpy(), [[[[2, 1], [12, 7]], [[18, 17], [20, 23]]]])
+    assert where.dtype == np.int64
+    _, where = tf.nn.max_pool_with_argmax(tf.stack([x2[0], x2[0] * 2]), [1, 2, 2, 1],
+                                          [1, 1, 2, 1], "VALID", output_dtype=tf.int32,
+                                          include_batch_in_index=True)
+    assert where.dtype == np.int32
+    np.testing.assert_array_equal(where.numpy(), [[[[2, 1], [12, 7]], [[18, 17], [20, 15]]],
+                                                  [[[26, 25], [36, 31]], [[42, 41], [44, 39]]]])

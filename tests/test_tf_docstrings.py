@@ -54,7 +54,7 @@ KNOWN = {
         "tf.linalg.LinearOperatorBlockLowerTriangular", "tf.linalg.LinearOperatorTridiag",
         "tf.nn.embedding_lookup_sparse", "tf.nn.isotonic_regression", "tf.ragged.cross",
         "tf.ragged.cross_hashed", "tf.ragged.stack_dynamic_partitions",
-        "tf.random.create_rng_state", "tf.random.stateless_parameterized_truncated_normal",
+        "tf.random.stateless_parameterized_truncated_normal",
         "tf.signal.inverse_mdct", "tf.sparse.bincount", "tf.sparse.cross",
         "tf.sparse.sampled_addmm", "tf.strings.to_hash_bucket", "tf.type_spec_from_value",
         "tf.SparseTensor.set_shape", "tf.IndexedSlices", "tf.data.Dataset.save",

@@ -485,6 +485,70 @@ def max_pool(input, ksize, strides, padding, data_format=None, name=None) -> Ten
     return _pool("max", input, ksize, strides, padding, data_format)
 
 
+def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # noqa: A002
+                         output_dtype=np.int64, include_batch_in_index=False, name=None):
+    """2-D max pooling that also gives where each maximum was, as TensorFlow's
+    ``tf.nn.max_pool_with_argmax`` (the first of equal values in row-major window order).
+
+    Args:
+        input: (batch, height, width, channels).
+        ksize: the window: an int, 2 ints or 4 ([1, kh, kw, 1]).
+        strides: the step, likewise.
+        padding: "VALID" or "SAME" (padding never wins).
+        data_format: "NHWC" only. Defaults to ``"NHWC"``.
+        output_dtype: the argmax dtype, tf.int64 or tf.int32. Defaults to ``tf.int64``.
+        include_batch_in_index: count the batch in the flat index. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        ``(output, argmax)``: the pooled values (their gradient reaches the maxima) and, for
+        each, its flat index ``((b * height + y) * width + x) * channels + c`` (without the
+        ``b * height`` term unless ``include_batch_in_index``).
+
+    Raises:
+        ValueError: another data_format, a padding other than "SAME" / "VALID".
+
+    Example:
+        >>> x = numnet.reshape(numnet.constant([1.0, 5.0, 2.0, 0.0]), (1, 2, 2, 1))
+        >>> out, where = numnet.nn.max_pool_with_argmax(x, 2, 2, "VALID")
+        >>> float(out[0, 0, 0, 0]), int(where[0, 0, 0, 0])
+        (5.0, 1)
+    """
+    if str(data_format).upper() != "NHWC":
+        raise ValueError(f"max_pool_with_argmax(data_format): only 'NHWC' is supported, as "
+                         f"TensorFlow's, given {data_format!r}.")
+    out = max_pool(input, ksize, strides, padding, data_format=None)
+    x = array(to_tensor(input))
+    batch, height, width, channels = x.shape
+    kh, kw = _spatial(ksize, 2, False, "max_pool_with_argmax(ksize)")
+    sh, sw = _spatial(strides, 2, False, "max_pool_with_argmax(strides)")
+    oh, ow = out.shape[1:3]
+    if str(padding).upper() == "SAME":
+        top = max((oh - 1) * sh + kh - height, 0) // 2
+        left = max((ow - 1) * sw + kw - width, 0) // 2
+    else:
+        top = left = 0
+    best = np.full((batch, oh, ow, channels), -np.inf)
+    where = np.zeros((batch, oh, ow, channels), dtype=np.int64)
+    rows = np.arange(oh) * sh - top
+    cols = np.arange(ow) * sw - left
+    chan = np.arange(channels)
+    for dy in range(kh):
+        for dx in range(kw):
+            y, xx = rows + dy, cols + dx
+            inside = ((y >= 0) & (y < height))[:, None] & ((xx >= 0) & (xx < width))[None, :]
+            values = x[:, np.clip(y, 0, height - 1)][:, :, np.clip(xx, 0, width - 1)]
+            values = np.where(inside[None, :, :, None], values.astype(np.float64), -np.inf)
+            flat = ((y[:, None] * width + xx[None, :])[None, :, :, None] * channels
+                    + chan[None, None, None, :])
+            better = values > best
+            best = np.where(better, values, best)
+            where = np.where(better, flat, where)
+    if include_batch_in_index:
+        where = where + (np.arange(batch) * height * width * channels)[:, None, None, None]
+    return out, Tensor(backend.to_device(where.astype(np.dtype(output_dtype))))
+
+
 def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None) -> Tensor:  # noqa: A002
     """1-D max pooling over (batch, width, channels).
 
@@ -1078,6 +1142,7 @@ NN = {
     "local_response_normalization": local_response_normalization,
     "log_poisson_loss": log_poisson_loss, "lrn": local_response_normalization,
     "max_pool": max_pool, "max_pool1d": max_pool1d, "max_pool2d": max_pool2d,
+    "max_pool_with_argmax": max_pool_with_argmax,
     "max_pool3d": max_pool3d, "normalize_moments": normalize_moments, "pool": pool,
     "scale_regularization_loss": scale_regularization_loss,
     "separable_conv2d": separable_conv2d, "space_to_depth": space_to_depth,

@@ -355,18 +355,43 @@ def _seed_dtype(value) -> np.dtype:
 
 
 def create_rng_state(seed, alg) -> Tensor:
-    """The state of a Generator seeded with ``seed``: a 1-D int64 Tensor (numnet's: the seed,
-    a counter of draws).
+    """The state of a Generator seeded with ``seed``, TensorFlow's layout: a 1-D int64 Tensor
+    of 3 words for Philox (``alg`` "philox", 1 or "auto_select", 3), 2 for ThreeFry
+    ("threefry", 2). An integer seed is split into 64-bit words, lowest first (a negative one
+    sign-extended); a list of integers is taken word by word; both are cut or zero-padded to
+    the state's size. (numnet's Generator reads the first word as its seed, the second as
+    its count of draws.)
 
     Args:
-        seed: an integer.
-        alg: accepted as TensorFlow's.
+        seed: an integer or a list of integers.
+        alg: the algorithm: its name, number or ``tf.random.Algorithm`` member.
+
+    Raises:
+        ValueError: an unknown ``alg``.
 
     Example:
-        >>> numnet.random.create_rng_state(1, "philox").tolist()
-        [1, 0]
+        >>> numnet.random.create_rng_state(1234, "philox").tolist()
+        [1234, 0, 0]
+        >>> numnet.random.create_rng_state([12, 34], "threefry").tolist()
+        [12, 34]
     """
-    return _out([int(plain(seed)), 0], np.int64)
+    name = str(getattr(alg, "name", alg)).lower()
+    sizes = {"philox": 3, "1": 3, "auto_select": 3, "3": 3, "threefry": 2, "2": 2}
+    if name not in sizes:
+        raise ValueError(f"create_rng_state(alg): expected 'philox', 'threefry' or "
+                         f"'auto_select' (or 1, 2, 3), given {alg!r}.")
+    size = sizes[name]
+    value = plain(seed)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        words = [int(v) for v in np.asarray(value).reshape(-1).tolist()]
+    else:
+        number, words = int(value), []
+        for _ in range(size):
+            word = number & (2 ** 64 - 1)
+            words.append(word - 2 ** 64 if word >= 2 ** 63 else word)
+            number >>= 64
+    words = (words + [0] * size)[:size]
+    return _out(words, np.int64)
 
 
 class Algorithm:
@@ -403,6 +428,7 @@ class Generator:
             values = [copy_from._seed, copy_from._count]
         else:
             values = [0, 0] if state is None else np.asarray(array(state)).reshape(-1).tolist()
+            values = (values + [0, 0])[:2]  # TensorFlow's 3-word Philox state: seed, count
             values = [int(values[0]), int(values[1]) if len(values) > 1 else 0]
         # the state lives in an int64 Variable, as TensorFlow's: tf.train.Checkpoint saves it
         # (Generator.variables) and restoring it rewinds the stream

@@ -144,6 +144,74 @@ hann_window = _window("hann_window", 0.5, 0.5)
 hamming_window = _window("hamming_window", 0.54, 0.46)
 
 
+def kaiser_window(window_length, beta=12.0, dtype=np.float32, name=None) -> Tensor:
+    """The (symmetric) Kaiser window: I0(beta sqrt(1 - (2n / (N - 1) - 1)^2)) / I0(beta), as
+    TensorFlow's ``tf.signal.kaiser_window`` (NumPy's ``np.kaiser``).
+
+    Args:
+        window_length: the number of samples N.
+        beta: the shape: larger gives a narrower main lobe. Defaults to ``12.0``.
+        dtype: a float dtype. Defaults to ``tf.float32``.
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        A 1-D Tensor of N values.
+
+    Example:
+        >>> numnet.signal.kaiser_window(3, dtype="float64").numpy().round(4).tolist()
+        [0.0001, 1.0, 0.0001]
+    """
+    n = int(plain(window_length))
+    return _out(np.kaiser(n, float(plain(beta))) if n > 1 else np.ones(n), dtype)
+
+
+def kaiser_bessel_derived_window(window_length, beta=12.0, dtype=np.float32,
+                                 name=None) -> Tensor:
+    """The Kaiser-Bessel-derived window (for MDCTs): sqrt of the running sum of a Kaiser
+    window of N/2 + 1 samples over its total, for the first half, mirrored for the second,
+    as TensorFlow's ``tf.signal.kaiser_bessel_derived_window``.
+
+    Args:
+        window_length: the number of samples N (even).
+        beta: the Kaiser window's shape. Defaults to ``12.0``.
+        dtype: a float dtype. Defaults to ``tf.float32``.
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        A 1-D Tensor of N values.
+
+    Example:
+        >>> numnet.signal.kaiser_bessel_derived_window(4, dtype="float64").numpy().round(4).tolist()
+        [0.0073, 1.0, 1.0, 0.0073]
+    """
+    n = int(plain(window_length))
+    half = n // 2
+    kaiser = np.kaiser(half + 1, float(plain(beta)))
+    first = np.sqrt(np.cumsum(kaiser[:half]) / np.sum(kaiser))
+    return _out(np.concatenate([first, first[::-1]]), dtype)
+
+
+def vorbis_window(window_length, dtype=np.float32, name=None) -> Tensor:
+    """The Vorbis power-complementary window sin(pi / 2 sin^2(pi (n + 1/2) / N)), as
+    TensorFlow's ``tf.signal.vorbis_window``.
+
+    Args:
+        window_length: the number of samples N.
+        dtype: a float dtype. Defaults to ``tf.float32``.
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        A 1-D Tensor of N values.
+
+    Example:
+        >>> numnet.signal.vorbis_window(4, dtype="float64").numpy().round(4).tolist()
+        [0.228, 0.9737, 0.9737, 0.228]
+    """
+    n = int(plain(window_length))
+    positions = np.arange(n, dtype=np.float64)
+    return _out(np.sin(np.pi / 2 * np.sin(np.pi * (positions + 0.5) / n) ** 2), dtype)
+
+
 def _fft_op(fn, real_in: bool, real_out: bool, doc: str, axes_count: int = 1):
     def op(input_tensor, fft_length=None, name=None) -> Tensor:
         x = to_tensor(input_tensor)
@@ -505,6 +573,8 @@ def encode_wav(audio, sample_rate, name=None) -> Tensor:
 SIGNAL = {
     "dct": dct, "fft": fft, "fft2d": fft2d, "fft3d": fft3d, "fftshift": fftshift,
     "frame": frame, "hamming_window": hamming_window, "hann_window": hann_window, "idct": idct,
+    "kaiser_window": kaiser_window, "kaiser_bessel_derived_window": (
+        kaiser_bessel_derived_window), "vorbis_window": vorbis_window,
     "ifft": ifft, "ifft2d": ifft2d, "ifft3d": ifft3d, "ifftshift": ifftshift,
     "inverse_stft": inverse_stft, "inverse_stft_window_fn": inverse_stft_window_fn,
     "irfft": irfft, "irfft2d": irfft2d, "irfft3d": irfft3d,
