@@ -665,3 +665,53 @@ def test_max_pool_with_argmax():
     assert where.dtype == np.int32
     np.testing.assert_array_equal(where.numpy(), [[[[2, 1], [12, 7]], [[18, 17], [20, 15]]],
                                                   [[[26, 25], [36, 31]], [[42, 41], [44, 39]]]])
+
+
+def test_sparse_bincount_and_set_shape():
+    # tf.sparse.bincount's docstring (numnet had none); TensorFlow's results
+    data = np.array([[10, 20, 30, 20], [11, 101, 11, 10001]], dtype=np.int64)
+    out = tf.sparse.bincount(data, axis=-1)
+    assert out.indices.numpy().tolist() == [[0, 10], [0, 20], [0, 30], [1, 11], [1, 101],
+                                            [1, 10001]]
+    assert out.values.numpy().tolist() == [1, 2, 1, 2, 1, 1] and out.values.dtype == np.int64
+    assert list(out.shape) == [2, 10002]
+    out = tf.sparse.bincount(data, axis=-1, minlength=500, maxlength=500)
+    assert out.values.numpy().tolist() == [1, 2, 1, 2, 1] and list(out.shape) == [2, 500]
+    out = tf.sparse.bincount(data, binary_output=True, axis=-1)
+    assert out.values.numpy().tolist() == [1, 1, 1, 1, 1, 1]
+    out = tf.sparse.bincount(data, weights=[[2, 0.25, 15, 0.5], [2, 17, 3, 0.9]], axis=-1)
+    np.testing.assert_allclose(out.values.numpy(), [2.0, 0.75, 15.0, 5.0, 17.0, 0.9])
+    assert out.values.dtype == np.float32
+    out = tf.sparse.bincount(data)
+    assert out.indices.numpy().tolist() == [[10], [11], [20], [30], [101], [10001]]
+    assert out.values.numpy().tolist() == [1, 2, 2, 1, 1, 1]
+    out = tf.sparse.bincount(tf.sparse.SparseTensor([[0, 3], [0, 7], [1, 9]], [10, 20, 10],
+                                                    [2, 30]), axis=-1)
+    assert out.indices.numpy().tolist() == [[0, 10], [0, 20], [1, 10]]
+    assert out.values.dtype == np.int32
+    # tf.SparseTensor.set_shape's docstring
+    st = tf.SparseTensor(indices=[[0, 0], [1, 2]], values=[1, 2], dense_shape=[3, 4])
+    st.set_shape([3, None])
+    with pytest.raises(ValueError, match="not compatible"):
+        st.set_shape([1, 4])
+
+
+def test_stack_dynamic_partitions_and_isotonic_regression():
+    # tf.ragged.stack_dynamic_partitions's docstring (missing): TensorFlow gives
+    # [[b'b'], [], [b'c', b'd'], [b'a', b'e'], []]
+    got = tf.ragged.stack_dynamic_partitions(["a", "b", "c", "d", "e"], [3, 0, 2, 2, 3], 5)
+    assert got.to_list() == [[b"b"], [], [b"c", b"d"], [b"a", b"e"], []]
+    got = tf.ragged.stack_dynamic_partitions(tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]),
+                                             [1, 0, 1], 2)
+    assert got.to_list() == [[[3.0, 4.0]], [[1.0, 2.0], [5.0, 6.0]]]
+    # tf.nn.isotonic_regression's docstring (missing); TensorFlow's results
+    x = tf.constant([[3, 1, 2], [1, 3, 4]], dtype=tf.float32)
+    y, segments = tf.nn.isotonic_regression(x, axis=1)
+    np.testing.assert_allclose(y.numpy(), [[3, 1.5, 1.5], [8 / 3, 8 / 3, 8 / 3]], rtol=1e-6)
+    assert segments.numpy().tolist() == [[0, 1, 1], [0, 0, 0]] and segments.dtype == np.int32
+    y, segments = tf.nn.isotonic_regression(x, decreasing=False)
+    np.testing.assert_array_equal(y.numpy(), [[2, 2, 2], [1, 3, 4]])
+    assert segments.numpy().tolist() == [[0, 0, 1], [0, 1, 2]]
+    y, segments = tf.nn.isotonic_regression(x, axis=0)
+    np.testing.assert_array_equal(y.numpy(), [[3, 2, 3], [1, 2, 3]])
+    assert segments.numpy().tolist() == [[0, 0, 0], [1, 0, 0]]

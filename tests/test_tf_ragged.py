@@ -333,7 +333,7 @@ def test_segment_ids_and_is_tensor():
     assert tf.is_tensor(tf.ragged.constant([[1], [2, 3]]))
     assert sorted(tf.ragged.__all__) == [
         "boolean_mask", "constant", "map_flat_values", "range", "row_splits_to_segment_ids",
-        "segment_ids_to_row_splits", "stack"]
+        "segment_ids_to_row_splits", "stack", "stack_dynamic_partitions"]
 
 
 def test_batch_of_ragged_elements_from_map():

@@ -549,6 +549,50 @@ def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # 
     return out, Tensor(backend.to_device(where.astype(np.dtype(output_dtype))))
 
 
+def isotonic_regression(inputs, decreasing=True, axis=-1):
+    """The closest (least squares) non-increasing sequence to each vector along ``axis``
+    (non-decreasing with ``decreasing=False``), by pooling adjacent violators, as
+    TensorFlow's ``tf.nn.isotonic_regression`` (forward only).
+
+    Args:
+        inputs: a float Tensor.
+        decreasing: fit a non-increasing sequence. Defaults to ``True``.
+        axis: the axis of the sequences. Defaults to ``-1``.
+
+    Returns:
+        ``(output, segments)``: the fitted values (inputs' dtype) and, for each entry, the
+        int32 index of the block of equal values it belongs to.
+
+    Example:
+        >>> y, segments = numnet.nn.isotonic_regression([[3.0, 1.0, 2.0]])
+        >>> y.numpy().tolist(), segments.numpy().tolist()
+        ([[3.0, 1.5, 1.5]], [[0, 1, 1]])
+    """
+    x = to_float(inputs)
+    values = np.moveaxis(array(x).astype(np.float64), int(axis), -1)
+    flat = values.reshape(-1, values.shape[-1]) if values.size else values.reshape(0, 0)
+    fitted = np.empty_like(flat)
+    segments = np.zeros(flat.shape, dtype=np.int32)
+    for r, row in enumerate(flat):
+        sign = 1.0 if decreasing else -1.0
+        blocks: list = []  # [sum, count] of each block, sign-adjusted to non-increasing
+        for v in row * sign:
+            blocks.append([v, 1])
+            while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] < blocks[-1][0] / \
+                    blocks[-1][1]:
+                total, count = blocks.pop()
+                blocks[-1][0] += total
+                blocks[-1][1] += count
+        i = 0
+        for b, (total, count) in enumerate(blocks):
+            fitted[r, i:i + count] = sign * total / count
+            segments[r, i:i + count] = b
+            i += count
+    fitted = np.moveaxis(fitted.reshape(values.shape), -1, int(axis)).astype(x.dtype)
+    segments = np.moveaxis(segments.reshape(values.shape), -1, int(axis))
+    return Tensor(backend.to_device(fitted)), Tensor(backend.to_device(segments))
+
+
 def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None) -> Tensor:  # noqa: A002
     """1-D max pooling over (batch, width, channels).
 
@@ -1142,7 +1186,7 @@ NN = {
     "local_response_normalization": local_response_normalization,
     "log_poisson_loss": log_poisson_loss, "lrn": local_response_normalization,
     "max_pool": max_pool, "max_pool1d": max_pool1d, "max_pool2d": max_pool2d,
-    "max_pool_with_argmax": max_pool_with_argmax,
+    "max_pool_with_argmax": max_pool_with_argmax, "isotonic_regression": isotonic_regression,
     "max_pool3d": max_pool3d, "normalize_moments": normalize_moments, "pool": pool,
     "scale_regularization_loss": scale_regularization_loss,
     "separable_conv2d": separable_conv2d, "space_to_depth": space_to_depth,

@@ -1567,7 +1567,55 @@ def _install_dataset() -> None:
 
 _install_dataset()
 
-RAGGED = {"constant": constant, "range": ragged_range, "map_flat_values": map_flat_values,
+def stack_dynamic_partitions(data, partitions, num_partitions, name=None) -> RaggedTensor:
+    """The rows of ``data`` grouped by their partition: row ``p`` of the result holds, in
+    order, the rows of data whose ``partitions`` entry is p (``tf.ragged.stack_dynamic_
+    partitions``).
+
+    Args:
+        data: a Tensor, array or list (its rows are grouped).
+        partitions: an int per row of data, in [0, num_partitions).
+        num_partitions: the number of groups (rows of the result).
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        A RaggedTensor of num_partitions rows.
+
+    Raises:
+        InvalidArgumentError: a partition outside [0, num_partitions).
+
+    Example:
+        >>> numnet.ragged.stack_dynamic_partitions(["a", "b", "c"], [1, 0, 1], 3).to_list()
+        [[b'b'], [b'a', b'c'], []]
+    """
+    parts = np.asarray(to_component(partitions)).reshape(-1).astype(np.int64)
+    count = int(np.asarray(to_component(num_partitions)))
+    if parts.size and (parts.min() < 0 or parts.max() >= count):
+        raise InvalidArgumentError(
+            None, None, f"stack_dynamic_partitions(partitions): expected values in [0, "
+                        f"{count}), given {parts.min()} ... {parts.max()}.")
+    order = np.argsort(parts, kind="stable")
+    lengths = np.bincount(parts, minlength=count)
+    if isinstance(data, RaggedTensor):
+        rows = data.to_list()
+        values = constant([rows[i] for i in order], dtype=data.dtype)
+    else:
+        values = _take_rows(data, order)
+    return RaggedTensor.from_row_lengths(values, lengths)
+
+
+def _take_rows(data, order):
+    if isinstance(data, Tensor):
+        return _ops.getitem(data, backend.to_device(order)) if data.dtype.kind in "fc" else \
+            Tensor(data.value[backend.to_device(order)])
+    items = np.asarray(to_component(data))
+    if items.dtype.kind in "OSU":
+        return string_tensor(np.asarray(items, dtype=object)[order])
+    return Tensor(backend.to_device(items[order]))
+
+
+RAGGED = {"constant": constant, "stack_dynamic_partitions": stack_dynamic_partitions,
+          "range": ragged_range, "map_flat_values": map_flat_values,
           "boolean_mask": boolean_mask, "stack": stack,
           "row_splits_to_segment_ids": row_splits_to_segment_ids,
           "segment_ids_to_row_splits": segment_ids_to_row_splits}

@@ -25,6 +25,8 @@ from .. import backend
 from ..autodiff import Tensor
 from ..autodiff import ops as _ops
 from ..autodiff.tensor import Shape
+from .base import array as _array
+from .base import plain as _plain
 
 
 def _host(x) -> np.ndarray:
@@ -118,6 +120,22 @@ class SparseTensor:
     def get_shape(self) -> Shape:
         """The dense shape (TensorFlow's older name)."""
         return Shape(self._shape)
+
+    def set_shape(self, shape) -> None:
+        """Check that the dense shape fits ``shape`` (None entries match any size), as
+        TensorFlow's; the dense shape is known, so nothing changes.
+
+        Raises:
+            ValueError: the shapes are not compatible.
+        """
+        wanted = None if shape is None else list(np.asarray(shape, dtype=object).reshape(-1))
+        if wanted is None:
+            return
+        if len(wanted) != len(self._shape) or any(
+                w is not None and int(w) != int(d) for w, d in zip(wanted, self._shape)):
+            raise ValueError(f"Shapes {tuple(self._shape)} and "
+                             f"{tuple(None if w is None else int(w) for w in wanted)} are not "
+                             "compatible.")
 
     @property
     def dtype(self):
@@ -944,7 +962,78 @@ def edit_distance(hypothesis, truth, normalize=True, name="edit_distance") -> Te
     return Tensor(backend.to_device(out))
 
 
-SPARSE = {"SparseTensor": SparseTensor, "to_dense": to_dense, "from_dense": from_dense,
+def bincount(values, weights=None, axis=0, minlength=None, maxlength=None,
+             binary_output=False, name=None) -> SparseTensor:
+    """Counts of each value as a SparseTensor (``tf.sparse.bincount``): with ``axis=-1`` one
+    row of counts per row of a 2-D input, else one row for all values. Only the values that
+    occur are stored, in order.
+
+    Args:
+        values: non-negative integers: a Tensor, array or SparseTensor (its values).
+        weights: the amount each value adds (same shape as values). Defaults to ``None``
+            (1 each).
+        axis: 0 or None (count all), or -1 (count each row). Defaults to ``0``.
+        minlength: the dense shape's last size is at least this. Defaults to ``None``.
+        maxlength: values at or past it are dropped; the last size is at most this.
+            Defaults to ``None``.
+        binary_output: 1 for each value that occurs instead of its count. Defaults to
+            ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        A SparseTensor of counts in the values' dtype (the weights' when weighted).
+
+    Example:
+        >>> out = numnet.sparse.bincount([[1, 3, 3], [2, 2, 0]], axis=-1)
+        >>> out.indices.numpy().tolist(), out.values.numpy().tolist(), list(out.shape)
+        ([[0, 1], [0, 3], [1, 0], [1, 2]], [1, 2, 1, 2], [2, 4])
+    """
+    if isinstance(values, SparseTensor):
+        idx = np.asarray(backend.to_numpy(values.indices.value))
+        raw = np.asarray(backend.to_numpy(values.values.value))
+        vals = raw.astype(np.int64)
+        rows = idx[:, 0] if len(values.shape) > 1 else np.zeros(len(vals), dtype=np.int64)
+        nrows = int(values.shape[0]) if len(values.shape) > 1 else 1
+        w = None if weights is None else np.asarray(_array(weights)).reshape(-1)
+    else:
+        raw = np.asarray(_array(values))
+        data = raw.astype(np.int64)
+        if data.ndim == 1 or axis in (0, None):
+            data2 = data.reshape(1, -1)
+        else:
+            data2 = data.reshape(data.shape[0], -1)
+        nrows = data2.shape[0]
+        rows = np.repeat(np.arange(nrows), data2.shape[1])
+        vals = data2.reshape(-1)
+        w = None if weights is None else np.asarray(_array(weights)).reshape(-1)
+    per_row = axis not in (0, None)
+    if not per_row:
+        rows, nrows = np.zeros_like(rows), 1
+    if maxlength is not None:
+        keep = vals < int(_plain(maxlength))
+        rows, vals = rows[keep], vals[keep]
+        w = None if w is None else w[keep]
+    size = int(vals.max()) + 1 if len(vals) else 0
+    if minlength is not None:
+        size = max(size, int(_plain(minlength)))
+    if maxlength is not None:
+        size = min(size, int(_plain(maxlength)))
+    # counts in the values' dtype, as TensorFlow's (the weights' when weighted)
+    dtype = raw.dtype if w is None or binary_output else np.asarray(w).dtype
+    table: dict = {}
+    for i, (r, v) in enumerate(zip(rows.tolist(), vals.tolist())):
+        add = 1 if w is None else w[i]
+        table[(r, v)] = 1 if binary_output else table.get((r, v), 0) + add
+    keys = sorted(table)
+    shape = [nrows, size] if per_row else [size]
+    indices = np.asarray([list(k) if per_row else [k[1]] for k in keys],
+                         dtype=np.int64).reshape(-1, len(shape))
+    out_values = np.asarray([table[k] for k in keys], dtype=dtype)
+    return SparseTensor(indices, out_values, shape)
+
+
+SPARSE = {"SparseTensor": SparseTensor, "bincount": bincount, "to_dense": to_dense,
+          "from_dense": from_dense,
           "reorder": reorder, "reduce_sum": reduce_sum, "reduce_max": reduce_max, "add": add,
           "maximum": maximum, "minimum": minimum, "sparse_dense_matmul": sparse_dense_matmul,
           "concat": concat, "slice": slice, "split": split,
