@@ -257,7 +257,6 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
         >>> numnet.map_fn(lambda r: r * r, numnet.constant([[1.0, 2.0], [3.0, 4.0]])).tolist()
         [[1.0, 4.0], [9.0, 16.0]]
     """
-    from . import ragged as _ragged
     from . import sparse as _sparse
 
     if isinstance(elems, _sparse.SparseTensor):  # TensorFlow's rows of a SparseTensor
@@ -270,13 +269,19 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
     if all(isinstance(r, _sparse.SparseTensor) for r in results):
         return _sparse_stack(results, _sparse)
 
-    if isinstance(fn_output_signature, _ragged.RaggedTensorSpec) or (
-            all(isinstance(r, (Tensor, _ragged.RaggedTensor)) for r in results)
-            and any(isinstance(r, _ragged.RaggedTensor) for r in results)):
+    ragged = _RAGGED.get("types")  # set when tf_api.ragged loads (RaggedTensor, its Spec)
+    if ragged and (isinstance(fn_output_signature, ragged[1]) or (
+            all(isinstance(r, (Tensor, ragged[0])) for r in results)
+            and any(isinstance(r, ragged[0]) for r in results))):
         # TensorFlow's ragged results: rows of different lengths, one RaggedTensor
-        rows = [r if isinstance(r, _ragged.RaggedTensor) else to_tensor(r) for r in results]
-        return _ragged.stack(rows, axis=0)
+        rows = [r if isinstance(r, ragged[0]) else to_tensor(r) for r in results]
+        return _RAGGED["stack"](rows, axis=0)
     return _stack(results)
+
+
+# tf_api.ragged fills this when it loads (it imports this module, so this one does not
+# import it): {"types": (RaggedTensor, RaggedTensorSpec), "stack": ragged.stack}
+_RAGGED: dict = {}
 
 
 def _sparse_row(sp, i: int, _sparse):

@@ -37,6 +37,7 @@ from ..autodiff import ops as _ops
 from ..autodiff import tensor as _tensor_module
 from ..autodiff.tensor import StringTensor, string_tensor
 from ..data.structure import to_component
+from . import control as _control
 from .base import namespace
 from .errors import InvalidArgumentError
 
@@ -1613,6 +1614,8 @@ def _take_rows(data, order):
         return string_tensor(np.asarray(items, dtype=object)[order])
     return Tensor(backend.to_device(items[order]))
 
+
+_control._RAGGED.update(types=(RaggedTensor, RaggedTensorSpec), stack=stack)  # map_fn's
 
 RAGGED = {"constant": constant, "stack_dynamic_partitions": stack_dynamic_partitions,
           "range": ragged_range, "map_flat_values": map_flat_values,
