@@ -715,3 +715,37 @@ def test_stack_dynamic_partitions_and_isotonic_regression():
     y, segments = tf.nn.isotonic_regression(x, axis=0)
     np.testing.assert_array_equal(y.numpy(), [[3, 2, 3], [1, 2, 3]])
     assert segments.numpy().tolist() == [[0, 0, 0], [1, 0, 0]]
+
+
+def test_embedding_lookup_sparse_and_safe():
+    # tf.nn.embedding_lookup_sparse's docstring (numnet had neither); TensorFlow's numbers
+    params = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])
+    indices = [[0, 0], [0, 1], [2, 0], [2, 3]]
+    ids = tf.SparseTensor(indices, tf.constant([1, 3, 0, 0], tf.int64), [4, 5])
+    w = tf.SparseTensor(indices, [2.0, 1.0, 0.5, 1.5], [4, 5])
+    want = {  # rows up to the largest row present; an empty row is zeros
+        ("sum", False): [[10, 12], [0, 0], [2, 4]],
+        ("sum", True): [[13, 16], [0, 0], [2, 4]],
+        ("mean", False): [[5, 6], [0, 0], [1, 2]],
+        ("mean", True): [[4.3333335, 5.3333335], [0, 0], [1, 2]],
+        ("sqrtn", False): [[7.0710678, 8.485281], [0, 0], [1.4142135, 2.828427]],
+        ("sqrtn", True): [[5.8137765, 7.1554174], [0, 0], [1.264911, 2.529822]],
+    }
+    for (combiner, weighted), expected in want.items():
+        got = tf.nn.embedding_lookup_sparse(params, ids, w if weighted else None,
+                                            combiner=combiner)
+        np.testing.assert_allclose(got.numpy(), expected, rtol=1e-6, err_msg=combiner)
+    got = tf.nn.embedding_lookup_sparse(params, ids, None, max_norm=3.0)
+    np.testing.assert_allclose(got.numpy(), [[1.8877568, 2.328865], [0, 0], [1, 2]], rtol=1e-6)
+    got = tf.nn.safe_embedding_lookup_sparse(params, ids, w, combiner="mean")
+    np.testing.assert_allclose(got.numpy(), [[4.3333335, 5.3333335], [0, 0], [1, 2], [0, 0]],
+                               rtol=1e-6)
+    got = tf.nn.safe_embedding_lookup_sparse(params, ids, None, default_id=2)
+    np.testing.assert_allclose(got.numpy(), [[5, 6], [5, 6], [1, 2], [5, 6]])
+    v = tf.Variable(params)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.nn.embedding_lookup_sparse(v, ids, w, combiner="sqrtn")
+                          * [[1.0, 2.0]])
+    np.testing.assert_allclose(tf.convert_to_tensor(tape.gradient(y, v)).numpy(),
+                               [[1.264911, 2.529822], [0.8944272, 1.7888544], [0, 0],
+                                [0.4472136, 0.8944272]], rtol=1e-6)

@@ -52,7 +52,7 @@ KNOWN = {
         "tf.image.random_jpeg_quality", "tf.image.stateless_random_jpeg_quality",
         "tf.image.stateless_sample_distorted_bounding_box",
         "tf.linalg.LinearOperatorBlockLowerTriangular", "tf.linalg.LinearOperatorTridiag",
-        "tf.nn.embedding_lookup_sparse", "tf.ragged.cross",
+        "tf.ragged.cross",
         "tf.ragged.cross_hashed",
         "tf.random.stateless_parameterized_truncated_normal",
         "tf.signal.inverse_mdct", "tf.sparse.cross",

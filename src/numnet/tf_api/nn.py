@@ -839,6 +839,122 @@ def embedding_lookup(params, ids, max_norm=None, name=None) -> Tensor:
     return rows
 
 
+def _combine(emb: Tensor, rows: np.ndarray, weights, count: int, combiner: str, where: str):
+    """Each row's embeddings (emb, one per id) combined as TensorFlow's combiners do."""
+    if combiner not in ("sum", "mean", "sqrtn"):
+        raise ValueError(f"{where}(combiner): expected 'sum', 'mean' or 'sqrtn', given "
+                         f"{combiner!r}.")
+    dtype = emb.dtype
+    w = np.ones(len(rows), dtype=dtype) if weights is None else np.asarray(weights, dtype=dtype)
+    seg = backend.to_device(rows.astype(np.int64))
+    weighted = _ops.multiply(emb, Tensor(backend.to_device(w.reshape(-1, 1))))
+    summed = _ops.segment_sum(weighted, seg, count)
+    if combiner == "sum":
+        return summed
+    scale = np.zeros(count, dtype=np.float64)
+    np.add.at(scale, rows, w.astype(np.float64) if combiner == "mean" else
+              w.astype(np.float64) ** 2)
+    scale = scale if combiner == "mean" else np.sqrt(scale)
+    inverse = np.where(scale > 0, 1 / np.where(scale > 0, scale, 1), 0).astype(dtype)
+    return _ops.multiply(summed, Tensor(backend.to_device(inverse.reshape(-1, 1))))
+
+
+def _sparse_parts(sp, where: str):
+    idx = np.asarray(backend.to_numpy(sp.indices.value))
+    shape = [int(d) for d in sp.shape]
+    if len(shape) < 2:
+        raise ValueError(f"{where}: expected a SparseTensor of rank >= 2 (batch, ids), given "
+                         f"dense shape {shape}.")
+    rows = np.ravel_multi_index(idx[:, :-1].T, shape[:-1]) if len(idx) else \
+        np.zeros(0, dtype=np.int64)
+    return rows.astype(np.int64), np.asarray(backend.to_numpy(sp.values.value)), shape
+
+
+def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy=None, name=None,
+                            combiner="mean", max_norm=None, allow_fast_lookup=False) -> Tensor:
+    """Embeddings of each row of a SparseTensor of ids, combined: "sum" (sum of w * e),
+    "mean" (that over the sum of w) or "sqrtn" (over sqrt of the sum of w^2), as
+    TensorFlow's ``tf.nn.embedding_lookup_sparse``. The result has a row for each row index
+    up to the largest one present (rows without ids: zeros).
+
+    Args:
+        params: the embedding matrix (vocabulary, dim), or a list of shards (as
+            embedding_lookup takes them).
+        sp_ids: a SparseTensor (batch, ...) of int ids.
+        sp_weights: a SparseTensor of weights with the same indices, or None (1 each).
+        partition_strategy: accepted as TensorFlow 1's. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+        combiner: "sum", "mean" or "sqrtn". Defaults to ``"mean"``.
+        max_norm: each embedding with a larger L2 norm is scaled down to it first.
+            Defaults to ``None``.
+        allow_fast_lookup: accepted. Defaults to ``False``.
+
+    Returns:
+        A Tensor (rows, dim); the gradient reaches params.
+
+    Example:
+        >>> ids = numnet.SparseTensor([[0, 0], [0, 1], [1, 0]], [0, 1, 1], [2, 2])
+        >>> table = numnet.constant([[1.0, 0.0], [0.0, 1.0]])
+        >>> numnet.nn.embedding_lookup_sparse(table, ids, None, combiner="sum").numpy().tolist()
+        [[1.0, 1.0], [0.0, 1.0]]
+    """
+    rows, ids, shape = _sparse_parts(sp_ids, "embedding_lookup_sparse(sp_ids)")
+    count = int(rows.max()) + 1 if len(rows) else 0
+    emb = embedding_lookup(params, ids.astype(np.int64), max_norm=max_norm)
+    weights = None if sp_weights is None else np.asarray(backend.to_numpy(
+        sp_weights.values.value))
+    return _combine(emb, rows, weights, count, combiner, "embedding_lookup_sparse")
+
+
+def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=None,
+                                 combiner="mean", default_id=None, max_norm=None, name=None,
+                                 partition_strategy=None, allow_fast_lookup=False) -> Tensor:
+    """embedding_lookup_sparse that drops invalid ids (< 0) and weights (<= 0) and gives
+    every row of the dense shape: a row without ids gets zeros, or the embedding of
+    ``default_id``, as TensorFlow's ``tf.nn.safe_embedding_lookup_sparse``.
+
+    Args:
+        embedding_weights: the embedding matrix (vocabulary, dim), or a list of shards.
+        sparse_ids: a SparseTensor (d0, ..., ids) of int ids.
+        sparse_weights: a SparseTensor of weights with the same indices, or None.
+            Defaults to ``None``.
+        combiner: "sum", "mean" or "sqrtn". Defaults to ``"mean"``.
+        default_id: the id whose embedding fills empty rows. Defaults to ``None`` (zeros).
+        max_norm: each embedding's largest L2 norm. Defaults to ``None``.
+        name: ignored. Defaults to ``None``.
+        partition_strategy: accepted. Defaults to ``None``.
+        allow_fast_lookup: accepted. Defaults to ``False``.
+
+    Returns:
+        A Tensor of shape dense_shape[:-1] + (dim,).
+
+    Example:
+        >>> ids = numnet.SparseTensor([[0, 0], [2, 0]], [1, -1], [3, 2])
+        >>> table = numnet.constant([[1.0, 0.0], [0.0, 1.0]])
+        >>> numnet.nn.safe_embedding_lookup_sparse(table, ids, default_id=0).numpy().tolist()
+        [[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]]
+    """
+    rows, ids, shape = _sparse_parts(sparse_ids, "safe_embedding_lookup_sparse(sparse_ids)")
+    weights = None if sparse_weights is None else np.asarray(backend.to_numpy(
+        sparse_weights.values.value))
+    keep = ids >= 0
+    if weights is not None:
+        keep &= weights > 0
+    rows, ids = rows[keep], ids[keep]
+    weights = None if weights is None else weights[keep]
+    count = int(np.prod(shape[:-1]))
+    emb = embedding_lookup(embedding_weights, ids.astype(np.int64), max_norm=max_norm)
+    out = _combine(emb, rows, weights, count, combiner, "safe_embedding_lookup_sparse")
+    if default_id is not None:
+        empty = np.ones(count, dtype=bool)
+        empty[rows] = False
+        if empty.any():
+            fill = embedding_lookup(embedding_weights, [int(default_id)], max_norm=max_norm)
+            mask = Tensor(backend.to_device(empty.reshape(-1, 1).astype(out.dtype)))
+            out = _ops.add(out, _ops.multiply(mask, fill))
+    return _ops.reshape(out, tuple(shape[:-1]) + tuple(out.shape[1:]))
+
+
 def l2_loss(t, name=None) -> Tensor:
     """sum(t^2) / 2 (no square root).
 
@@ -1187,6 +1303,8 @@ NN = {
     "log_poisson_loss": log_poisson_loss, "lrn": local_response_normalization,
     "max_pool": max_pool, "max_pool1d": max_pool1d, "max_pool2d": max_pool2d,
     "max_pool_with_argmax": max_pool_with_argmax, "isotonic_regression": isotonic_regression,
+    "embedding_lookup_sparse": embedding_lookup_sparse,
+    "safe_embedding_lookup_sparse": safe_embedding_lookup_sparse,
     "max_pool3d": max_pool3d, "normalize_moments": normalize_moments, "pool": pool,
     "scale_regularization_loss": scale_regularization_loss,
     "separable_conv2d": separable_conv2d, "space_to_depth": space_to_depth,
