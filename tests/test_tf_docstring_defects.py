@@ -749,3 +749,21 @@ def test_embedding_lookup_sparse_and_safe():
     np.testing.assert_allclose(tf.convert_to_tensor(tape.gradient(y, v)).numpy(),
                                [[1.264911, 2.529822], [0.8944272, 1.7888544], [0, 0],
                                 [0.4472136, 0.8944272]], rtol=1e-6)
+
+
+def test_linalg_lu_family():
+    # tf.linalg.lu and its companions were missing; TensorFlow's numbers
+    lower_upper, perm = tf.linalg.lu([[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_allclose(lower_upper.numpy(), [[3.0, 4.0], [1 / 3, 2 / 3]], rtol=1e-6)
+    assert perm.numpy().tolist() == [1, 0] and perm.dtype == np.int32
+    draws = np.random.RandomState(3)
+    draws.randn(4, 4)
+    a = draws.randn(2, 3, 3)
+    lower_upper, perm = tf.linalg.lu(a, output_idx_type=tf.int64)
+    assert perm.numpy().tolist() == [[2, 0, 1], [2, 1, 0]] and perm.dtype == np.int64
+    np.testing.assert_allclose(tf.linalg.lu_reconstruct(lower_upper, perm).numpy(), a,
+                               rtol=1e-12, atol=1e-12)
+    x = tf.linalg.lu_solve(lower_upper, perm, np.ones((2, 3, 1)))
+    np.testing.assert_allclose(a @ x.numpy(), np.ones((2, 3, 1)), atol=1e-10)
+    np.testing.assert_allclose(tf.linalg.lu_matrix_inverse(lower_upper, perm).numpy(),
+                               np.linalg.inv(a), rtol=1e-10)

@@ -576,6 +576,97 @@ def cholesky(input, name=None) -> Tensor:  # noqa: A002
     return _ops.node(chol, (x,), backward)
 
 
+def lu(input, output_idx_type=np.int32, name=None):  # noqa: A002
+    """The LU decomposition with partial pivoting of square matrices, as TensorFlow's
+    ``tf.linalg.lu`` (forward only): ``(lower_upper, perm)`` with L (unit diagonal, below)
+    and U packed in one matrix and ``input[..., perm, :] = L @ U``.
+
+    Args:
+        input: square matrices (..., n, n).
+        output_idx_type: perm's dtype, tf.int32 or tf.int64. Defaults to ``tf.int32``.
+        name: ignored. Defaults to ``None``.
+
+    Returns:
+        ``(lower_upper, perm)``.
+
+    Example:
+        >>> lower_upper, perm = numnet.linalg.lu(numnet.constant([[1.0, 2.0], [3.0, 4.0]],
+        ...                                                      numnet.float64))
+        >>> lower_upper.numpy().round(4).tolist(), perm.numpy().tolist()
+        ([[3.0, 4.0], [0.3333, 0.6667]], [1, 0])
+    """
+    import scipy.linalg
+
+    a = np.asarray(array(to_float(input)))
+    n = a.shape[-1]
+    if a.ndim < 2 or a.shape[-2] != n:
+        raise InvalidArgumentError(None, None, f"lu(input): expected square matrices "
+                                               f"(..., n, n), given shape {a.shape}.")
+    flat = a.reshape(-1, n, n)
+    packed = np.empty_like(flat)
+    perms = np.empty((flat.shape[0], n), dtype=np.dtype(output_idx_type))
+    for i, m in enumerate(flat):
+        packed[i], pivots = scipy.linalg.lu_factor(m, check_finite=False)
+        order = np.arange(n)
+        for row, other in enumerate(pivots):  # LAPACK's row swaps as a permutation
+            order[[row, other]] = order[[other, row]]
+        perms[i] = order
+    return (Tensor(backend.to_device(packed.reshape(a.shape))),
+            Tensor(backend.to_device(perms.reshape(a.shape[:-1]))))
+
+
+def lu_reconstruct(lower_upper, perm, validate_args=False, name=None) -> Tensor:
+    """The matrices ``lu`` decomposed: P^T L U from its packed ``lower_upper`` and ``perm``.
+
+    Args:
+        lower_upper: the packed L and U (..., n, n).
+        perm: the permutation (..., n).
+        validate_args: accepted. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> numnet.linalg.lu_reconstruct(*numnet.linalg.lu([[1.0, 2.0], [3.0, 4.0]])).tolist()
+        [[1.0, 2.0], [3.0, 4.0]]
+    """
+    packed = np.asarray(array(lower_upper))
+    order = np.asarray(array(perm)).astype(np.int64)
+    n = packed.shape[-1]
+    lower = np.tril(packed, -1) + np.eye(n, dtype=packed.dtype)
+    product = lower @ np.triu(packed)
+    out = np.empty_like(product)
+    np.put_along_axis(out, np.broadcast_to(order[..., None], product.shape), product, axis=-2)
+    return Tensor(backend.to_device(out))
+
+
+def lu_solve(lower_upper, perm, rhs, validate_args=False, name=None) -> Tensor:
+    """x with A x = rhs for A given by ``lu``'s ``(lower_upper, perm)``.
+
+    Args:
+        lower_upper: the packed L and U (..., n, n).
+        perm: the permutation (..., n).
+        rhs: right-hand sides (..., n, k).
+        validate_args: accepted. Defaults to ``False``.
+        name: ignored. Defaults to ``None``.
+
+    Example:
+        >>> lower_upper, perm = numnet.linalg.lu([[2.0, 0.0], [0.0, 4.0]])
+        >>> numnet.linalg.lu_solve(lower_upper, perm, [[2.0], [4.0]]).numpy().tolist()
+        [[1.0], [1.0]]
+    """
+    return _ops.solve(to_float(lu_reconstruct(lower_upper, perm)), to_float(rhs))
+
+
+def lu_matrix_inverse(lower_upper, perm, validate_args=False, name=None) -> Tensor:
+    """The inverse of A given by ``lu``'s ``(lower_upper, perm)``.
+
+    Example:
+        >>> numnet.linalg.lu_matrix_inverse(*numnet.linalg.lu([[2.0, 0.0], [0.0, 4.0]])).tolist()
+        [[0.5, 0.0], [0.0, 0.25]]
+    """
+    a = np.asarray(array(lu_reconstruct(lower_upper, perm)))
+    return Tensor(backend.to_device(np.linalg.inv(a)))
+
+
 def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None) -> Tensor:
     """x with A @ x = rhs for a banded triangular A given by its ``bands`` (TensorFlow's
     layout: (..., K, N), the K diagonals of A, as ``set_diag(zeros, bands, k=(-(K - 1), 0),
@@ -1144,7 +1235,9 @@ def normalize(tensor, ord="euclidean", axis=None, name=None) -> tuple:  # noqa: 
 
 
 LINALG = {
-    "banded_triangular_solve": banded_triangular_solve,
+    "banded_triangular_solve": banded_triangular_solve, "lu": lu,
+    "lu_reconstruct": lu_reconstruct, "lu_solve": lu_solve,
+    "lu_matrix_inverse": lu_matrix_inverse,
     "adjoint": adjoint, "band_part": band_part, "cholesky": cholesky,
     "cholesky_solve": cholesky_solve, "cross": cross, "det": det, "diag": diag,
     "diag_part": diag_part, "eig": eig, "eigh": eigh, "eigvals": eigvals,
