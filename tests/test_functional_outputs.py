@@ -461,3 +461,19 @@ def test_tuple_and_namedtuple_outputs_come_back_as_given():
     history = as_tuple.fit(x, (np.zeros((3, 2)), np.ones((3, 2))), epochs=1, verbose=0)
     # 4 at the start for the first output (2x - 0)^2 and 4 for the second (3x - 1)^2
     assert history.history["loss"][0] == pytest.approx(8.0, rel=1e-6)
+
+
+def test_evaluate_takes_a_dict_of_targets_by_output_name():
+    """evaluate, as fit, takes a model of several outputs' targets as a dict by output name,
+    as arrays or as a dataset's labels (it raised TypeError: unhashable type: 'slice')."""
+    inputs = numnet.Input((3,))
+    model = numnet.Model(inputs, {
+        "a": layers.Dense(2, name="a", kernel_initializer="zeros")(inputs),
+        "b": layers.Dense(1, name="b", kernel_initializer="zeros")(inputs)})
+    model.compile(loss={"a": "mse", "b": "mse"})
+    x = np.ones((8, 3), "float32")
+    y = {"a": np.ones((8, 2), "float32"), "b": np.full((8, 1), 2.0, "float32")}
+    # zero outputs: mse 1 for a, 4 for b
+    np.testing.assert_allclose(model.evaluate(x, y, verbose=0), [5.0, 1.0, 4.0])
+    batches = numnet.data.Dataset.from_tensor_slices((x, y)).batch(4)
+    np.testing.assert_allclose(model.evaluate(batches, verbose=0), [5.0, 1.0, 4.0])

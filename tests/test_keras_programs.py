@@ -4037,11 +4037,6 @@ FAILS = {
                               "load_model(safe_mode=False) to run, and numnet never writes or "
                               "runs code from a file (its registered functions are written and "
                               "read by name, as Keras's: tests/test_keras_lambda_files.py)",
-    "tf_music_generation_rnn": "evaluate of a model with several outputs on targets given as a "
-                               "dict (arrays or a dataset's dict labels) raises TypeError: "
-                               "unhashable type: 'slice' (models/evaluation.py slices the "
-                               "dict, sample_y[:batch_size], without packing it by output "
-                               "name as fit does)",
 }
 
 

@@ -183,14 +183,15 @@ def test_get_weights_before_and_after_a_step_differ():
 
 
 def test_round_of_a_scalar_is_a_number_and_of_an_array_a_tensor():
-    """round() as Keras's examples use it: round(optimizer.learning_rate, 5) prints 0.01 (the
-    float32 rate 0.009999999776...), round(Variable(0.0123456), 3) 0.012; an array rounds each
-    value (half to even, as NumPy)."""
+    """round() as Keras's examples on JAX use it: round(optimizer.learning_rate, 5) is 0.01
+    (the float32 rate 0.009999999776...), round(Variable(0.0123456), 3) 0.012, each a Tensor
+    as JAX gives an Array; an array rounds each value (half to even, as NumPy)."""
     model = numnet.Sequential([numnet.layers.Dense(10)])
     model.compile(numnet.optimizers.SGD(), "mse")
-    assert round(model.optimizer.learning_rate, 5) == 0.01
-    assert round(numnet.Variable(0.0123456), 3) == 0.012
-    assert round(numnet.ops.convert_to_tensor(2.5)) == 2
+    assert float(round(model.optimizer.learning_rate, 5)) == pytest.approx(0.01)
+    assert str(round(model.optimizer.learning_rate, 5).numpy()) == "0.01"
+    assert float(round(numnet.Variable(0.0123456), 3)) == pytest.approx(0.012)
+    assert float(round(numnet.ops.convert_to_tensor(2.5))) == 2.0
     rounded = round(numnet.ops.convert_to_tensor([1.234, 2.5, -0.05]), 1)
     np.testing.assert_allclose(rounded.numpy(), [1.2, 2.5, -0.0])
 

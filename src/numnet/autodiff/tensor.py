@@ -266,13 +266,10 @@ class Tensor:
         return self.reshape(-1)
 
     def __round__(self, ndigits=None):
-        """round(t, ndigits): a scalar's value rounded as Python rounds a number (what
-        ``round(optimizer.learning_rate, 5)`` prints in Keras's examples); else a Tensor of
-        the values rounded to ``ndigits`` decimals (half to even, as NumPy)."""
-        value = self.value
-        if getattr(value, "ndim", 0) == 0:
-            return round(value.item(), ndigits)
-        return Tensor(backend.xp.round(value, ndigits or 0))
+        """round(t, ndigits): a Tensor of the values rounded to ``ndigits`` decimals (half
+        to even), as a JAX array's and TensorFlow-NumPy's round; ``round(optimizer.
+        learning_rate, 5)`` prints 0.01 as in Keras's examples."""
+        return Tensor(backend.xp.round(self.value, ndigits or 0))
 
     def __index__(self) -> int:
         # an integer scalar Tensor as an index or slice bound (x[:tf.shape(y)[1]]), as

@@ -121,6 +121,12 @@ class Evaluation:
         else:
             it, (_, sample_y), _ = self._data(x, y, sample_weight, batch_size, "evaluate",
                                               steps=steps)
+            if self._heads is not None and isinstance(sample_y, (dict, list, tuple)):
+                # a dataset's first targets, by output name or in output order: packed as
+                # arrays given to evaluate are (as fit does)
+                rows = len(next(iter(sample_y.values() if isinstance(sample_y, dict)
+                                     else sample_y)))
+                sample_y = self._heads.targets(sample_y, rows, "evaluate")
             self._resolve_metrics(sample_y[:batch_size])
         verbose = _resolve_verbose(verbose)
         if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
