@@ -38,3 +38,20 @@ def test_an_integer_scalar_tensor_is_an_index_and_a_slice_bound():
     with pytest.raises(TypeError, match="integer scalar"):
         [0, 1][tf.constant([1, 0])]
     assert float(tf.math.rsqrt(0.0)) == np.inf
+
+
+def test_a_slice_is_a_shape_and_takes_a_list_added():
+    """TensorFlow's docstrings build shapes as ``x.shape[:-1] + [2]`` (TensorShape([3, 2]));
+    a slice of a shape is a shape, and a list or tuple adds on either side."""
+    shape = tf.zeros((3, 4)).shape
+    assert shape[:-1] + [2] == (3, 2) and type(shape[:-1] + [2]).__name__ == "Shape"
+    assert [1] + shape[1:] == (1, 4) and (shape[:1] + (5,)).as_list() == [3, 5]
+    assert shape[0] == 3 and shape[1:].rank == 1
+
+
+def test_variable_assignments_take_tensorflows_other_arguments():
+    v = tf.Variable(np.array([1.0, 2.0], "float32"))
+    v.assign_sub([1.0, 1.0], read_value=False)
+    v.assign_add([2.0, 2.0], use_locking=True, name="add")
+    v.assign(v.numpy() * 2, read_value=True)
+    np.testing.assert_array_equal(v.numpy(), [4.0, 6.0])

@@ -72,8 +72,9 @@ def grad_buffers():
 class Shape(tuple):
     """A tensor's shape: a tuple of sizes (None for an axis of any size, in symbolic tensors)
     that also answers TensorFlow's ``TensorShape`` methods, so ``x.shape.as_list()`` and
-    ``x.shape.rank`` work as in tf.keras programs. It compares, hashes, indexes and slices as
-    the plain tuple it is (a slice is a plain tuple).
+    ``x.shape.rank`` work as in tf.keras programs. It compares, hashes and indexes as the
+    plain tuple it is; a slice is a shape, and ``shape[:-1] + [2]`` (a list or a tuple added)
+    too, as TensorShape's.
 
     Example:
         >>> s = numnet.ones((2, 3)).shape
@@ -82,6 +83,21 @@ class Shape(tuple):
     """
 
     __slots__ = ()
+
+    def __getitem__(self, index):
+        out = tuple.__getitem__(self, index)
+        return Shape(out) if isinstance(index, slice) else out  # (a slice: a shape, as TF's)
+
+    def __add__(self, other):
+        """``shape[:-1] + [units]``: a shape (from a list or tuple too), as TensorShape's."""
+        if isinstance(other, (list, tuple)):
+            return Shape(tuple(self) + tuple(other))
+        return NotImplemented
+
+    def __radd__(self, other):
+        if isinstance(other, (list, tuple)):
+            return Shape(tuple(other) + tuple(self))
+        return NotImplemented
 
     def as_list(self) -> list:
         """The sizes as a list."""
@@ -649,8 +665,9 @@ class Variable(Tensor):
         self.path = name
         self.uid = next(_uids)
 
-    def assign(self, value) -> Variable:
-        """Copy ``value`` into this variable in place (shape and dtype kept)."""
+    def assign(self, value, use_locking=None, name=None, read_value=True) -> Variable:
+        """Copy ``value`` into this variable in place (shape and dtype kept). TensorFlow's
+        ``use_locking``, ``name`` and ``read_value`` are accepted (one process: no lock)."""
         value = backend.to_device(getattr(value, "value", value), dtype=self.value.dtype)
         if value.shape != self.value.shape:
             raise ValueError(
@@ -660,11 +677,13 @@ class Variable(Tensor):
         self.value[...] = value
         return self
 
-    def assign_add(self, value) -> Variable:
+    def assign_add(self, value, use_locking=None, name=None, read_value=True) -> Variable:
+        """Add ``value`` in place (TensorFlow's other arguments accepted, as for assign)."""
         self.value += getattr(value, "value", value)
         return self
 
-    def assign_sub(self, value) -> Variable:
+    def assign_sub(self, value, use_locking=None, name=None, read_value=True) -> Variable:
+        """Subtract ``value`` in place (TensorFlow's other arguments accepted)."""
         self.value -= getattr(value, "value", value)
         return self
 

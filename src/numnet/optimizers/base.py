@@ -143,7 +143,7 @@ class LearningRate(Variable):
         )
         self.optimizer = optimizer
 
-    def assign(self, value):
+    def assign(self, value, use_locking=None, name=None, read_value=True):
         self.optimizer.learning_rate = float(getattr(value, "value", value))
         self.value[...] = self.optimizer.current_learning_rate()
         return self
@@ -165,15 +165,15 @@ class _Iterations(Variable):
         optimizer._step = int(self.value) * (optimizer.gradient_accumulation_steps or 1)
         return self
 
-    def assign(self, value):
+    def assign(self, value, use_locking=None, name=None, read_value=True):
         super().assign(value)
         return self._moved()
 
-    def assign_add(self, value):
+    def assign_add(self, value, use_locking=None, name=None, read_value=True):
         super().assign_add(value)
         return self._moved()
 
-    def assign_sub(self, value):
+    def assign_sub(self, value, use_locking=None, name=None, read_value=True):
         super().assign_sub(value)
         return self._moved()
 
