@@ -557,3 +557,37 @@ def compare(expected, got, shape_only: bool = False, rtol: float = RTOL,
             if msg:
                 return msg
     return None
+
+
+def params(modules: list[str], skip: dict, xfail: dict) -> list:
+    """pytest params (module, example name) for the examples of ``modules``, with the skip and
+    strict xfail marks of ``skip`` / ``xfail`` ({(module, name): reason}); one skipped param
+    when ``modules`` is empty (Keras absent)."""
+    import pytest
+
+    if not modules:
+        return [pytest.param(None, None, marks=pytest.mark.skip(
+            reason="Keras 3 and JAX are not installed: no Keras side to compare with"))]
+    out = []
+    for module in modules:
+        for name, _ in examples(module):
+            key = (module, name)
+            marks = []
+            if key in skip:
+                marks.append(pytest.mark.skip(reason=skip[key]))
+            if key in xfail:
+                marks.append(pytest.mark.xfail(strict=True, reason=xfail[key]))
+            out.append(pytest.param(module, name, marks=marks,
+                                    id=f"{module.removeprefix('keras.src.')}:{name}"))
+    return out
+
+
+def both_sides(modules: list[str]) -> tuple[dict, dict]:
+    """(Keras's results, numnet's) for every example of ``modules``, the two run at once."""
+    import concurrent.futures
+
+    request = {module: None for module in modules}
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        keras_side = pool.submit(run_many, request, "keras")
+        numnet_side = pool.submit(run_many, request, "numnet")
+        return keras_side.result(), numnet_side.result()

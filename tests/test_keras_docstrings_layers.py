@@ -20,7 +20,6 @@ sweep found and fixed, with Keras's numbers.
 
 from __future__ import annotations
 
-import concurrent.futures
 import hashlib
 import importlib.util
 import os
@@ -92,35 +91,12 @@ def _modules() -> list[str]:
     return [m for package in PACKAGES for m in _submodules(package) if kd.examples(m)]
 
 
-def _params():
-    mods = _modules()
-    if not mods:
-        return [pytest.param(None, None, marks=pytest.mark.skip(
-            reason="Keras 3 and JAX are not installed: no Keras side to compare with"))]
-    params = []
-    for module in mods:
-        for name, _ in kd.examples(module):
-            key = (module, name)
-            marks = []
-            if key in SKIP:
-                marks.append(pytest.mark.skip(reason=SKIP[key]))
-            if key in XFAIL:
-                marks.append(pytest.mark.xfail(strict=True, reason=XFAIL[key]))
-            params.append(pytest.param(module, name, marks=marks,
-                                       id=f"{module.removeprefix('keras.src.')}:{name}"))
-    return params
-
-
 @pytest.fixture(scope="module")
 def results():
-    request = {module: None for module in _modules()}
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        keras_side = pool.submit(kd.run_many, request, "keras")
-        numnet_side = pool.submit(kd.run_many, request, "numnet")
-        return keras_side.result(), numnet_side.result()
+    return kd.both_sides(_modules())
 
 
-@pytest.mark.parametrize("module,name", _params())
+@pytest.mark.parametrize("module,name", kd.params(_modules(), SKIP, XFAIL))
 def test_keras_docstring_example(results, module, name):
     expected, got = results[0][module][name], results[1][module][name]
     if isinstance(expected, str):

@@ -767,3 +767,12 @@ def test_linalg_lu_family():
     np.testing.assert_allclose(a @ x.numpy(), np.ones((2, 3, 1)), atol=1e-10)
     np.testing.assert_allclose(tf.linalg.lu_matrix_inverse(lower_upper, perm).numpy(),
                                np.linalg.inv(a), rtol=1e-10)
+
+
+def test_ragged_from_tensor_takes_nested_lengths():
+    # TensorFlow's docstring: lengths=([2, 0, 3], [1, 1, 2, 0, 1]) cuts the rows, then the
+    # rows kept of the next dimension: [[[5], [7]], [], [[6, 0], [], [0]]]
+    dt = tf.constant([[[5, 0], [7, 0], [0, 0]], [[0, 0], [3, 0], [0, 0]],
+                      [[6, 0], [0, 0], [0, 0]]])
+    ragged = tf.RaggedTensor.from_tensor(dt, lengths=([2, 0, 3], [1, 1, 2, 0, 1]))
+    assert ragged.to_list() == [[[5], [7]], [], [[6, 0], [], [0]]]

@@ -12,7 +12,6 @@ must give TensorFlow's values (or raise where TensorFlow raises, the same error 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import pickle
@@ -21,6 +20,7 @@ import sys
 
 import pytest
 from keras_docstrings import compare
+from tensorflow_side import tensorflow_python
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -65,15 +65,6 @@ KNOWN = {
         "tf.data.Dataset.from_generator", "tf.math.top_k", "tf.gather_nd",
         "tf.debugging.assert_shapes"], _ELSEWHERE),
 }
-
-
-def tensorflow_python() -> str:
-    if importlib.util.find_spec("tensorflow") is not None:
-        return sys.executable
-    python = os.environ.get("NUMNET_TF_PYTHON", "")
-    if not python or not os.path.exists(python):
-        pytest.skip("needs TensorFlow (in this Python, or one named by NUMNET_TF_PYTHON)")
-    return python
 
 
 def _run(python: str, *args) -> None:

@@ -6,7 +6,6 @@ tests when it has TensorFlow, else the one named by NUMNET_TF_PYTHON; skipped wi
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import pickle
 import subprocess
@@ -15,21 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tensorflow_side import tensorflow_python
 
 SCRIPT = Path(__file__).parent / "tf_crosscheck" / "surface.py"
 # tnp cases where TensorFlow's tnp fails (AttributeError, InvalidArgumentError) and numnet
 # gives NumPy's answer
 TF_FAILS = {("tnp", k) for k in ("angle_i", "fixi", "logaddexp2i", "meshgrid", "meshgrid_ij",
                                  "nanprod_i", "nansum_i")}
-
-
-def tensorflow_python() -> str:
-    if importlib.util.find_spec("tensorflow") is not None:
-        return sys.executable
-    python = os.environ.get("NUMNET_TF_PYTHON", "")
-    if not python or not os.path.exists(python):
-        pytest.skip("needs TensorFlow (in this Python, or one named by NUMNET_TF_PYTHON)")
-    return python
 
 
 def run(python: str, which: str, path: Path, env=None) -> dict:

@@ -36,13 +36,11 @@ from __future__ import annotations
 
 import doctest
 import gzip
-import importlib.util
 import json
 import os
 import pickle
 import struct
 import subprocess
-import sys
 import time
 import tracemalloc
 import zlib
@@ -50,6 +48,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tensorflow_side import tensorflow_python
 
 import numnet
 import numnet as tf
@@ -840,15 +839,6 @@ def test_every_public_name_has_a_docstring_with_an_example():
 
 
 # ----------------------------------------------------------------------------- TensorFlow, live
-
-
-def tensorflow_python() -> str:
-    if importlib.util.find_spec("tensorflow") is not None:
-        return sys.executable
-    python = os.environ.get("NUMNET_TF_PYTHON", "")
-    if not python or not os.path.exists(python):
-        pytest.skip("needs TensorFlow (in this Python, or one named by NUMNET_TF_PYTHON)")
-    return python
 
 
 _TF_READER = r"""

@@ -282,7 +282,9 @@ class RaggedTensor:
         """The rows of a dense ``tensor`` (nrows, ncols, ...), each cut to its length:
         ``lengths[i]`` when given, else where the trailing ``padding`` entries begin, else
         the whole row. ``ragged_rank`` > 1 makes the next dimensions ragged too (each cut the
-        same way).
+        same way). ``lengths`` as a tuple or list of 1-D lengths cuts one ragged dimension
+        each, as TensorFlow's: the rows by the first, the rows kept of the next dimension by
+        the second, and so on.
 
         Example:
             >>> numnet.RaggedTensor.from_tensor([[1, 0, 0], [2, 3, 0]], padding=0).to_list()
@@ -290,6 +292,15 @@ class RaggedTensor:
         """
         if lengths is not None and padding is not None:
             raise ValueError("RaggedTensor.from_tensor: give lengths or padding, not both.")
+        if isinstance(lengths, (list, tuple)) and lengths and isinstance(
+                lengths[0], (list, tuple, np.ndarray, Tensor)):
+            outer = cls.from_tensor(tensor, lengths=lengths[0], row_splits_dtype=row_splits_dtype)
+            if len(lengths) == 1:
+                return outer
+            rest = lengths[1] if len(lengths) == 2 else tuple(lengths[1:])
+            inner = cls.from_tensor(outer.values, lengths=rest,
+                                    row_splits_dtype=row_splits_dtype)
+            return cls.from_row_splits(inner, outer.row_splits)
         tensor = _dense(tensor)
         if tensor.ndim < ragged_rank + 1:
             raise ValueError(f"RaggedTensor.from_tensor(ragged_rank): expected a tensor of rank "
