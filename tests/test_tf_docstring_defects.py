@@ -776,3 +776,13 @@ def test_ragged_from_tensor_takes_nested_lengths():
                       [[6, 0], [0, 0], [0, 0]]])
     ragged = tf.RaggedTensor.from_tensor(dt, lengths=([2, 0, 3], [1, 1, 2, 0, 1]))
     assert ragged.to_list() == [[[5], [7]], [], [[6, 0], [], [0]]]
+
+
+def test_cardinality_compares_to_a_boolean_tensor():
+    # TensorFlow's docstring: (dataset.cardinality() == tf.data.INFINITE_CARDINALITY).numpy()
+    # is True for a repeated dataset; the count is still an int for len, range and sums
+    dataset = tf.data.Dataset.range(3)
+    assert (dataset.repeat().cardinality() == tf.data.INFINITE_CARDINALITY).numpy()
+    assert not (dataset.cardinality() != 3).numpy() and bool(dataset.cardinality() > 2)
+    assert dataset.cardinality() + 1 == 4 and list(range(dataset.cardinality())) == [0, 1, 2]
+    assert dataset.cardinality().numpy() == 3 and {dataset.cardinality(): "x"}[3] == "x"

@@ -14,6 +14,7 @@ import bisect
 import glob
 import itertools
 import math
+import operator
 import os
 import sys
 import types
@@ -46,10 +47,41 @@ _describing = False  # repr: element_spec from the pipeline alone, no element re
 
 
 class Cardinality(int):
-    """The number of elements, as an int that also has TensorFlow's ``.numpy()``."""
+    """The number of elements, as an int that also has TensorFlow's ``.numpy()``; compared
+    with a number it gives a boolean tensor, as TensorFlow's scalar does, so
+    ``(ds.cardinality() == tf.data.INFINITE_CARDINALITY).numpy()`` works (and ``if``,
+    ``assert`` read it as a bool)."""
 
     def numpy(self) -> np.int64:
         return np.int64(self)
+
+    def _compared(self, other, op):
+        from ..autodiff.tensor import Tensor
+
+        other = getattr(other, "value", other)
+        if not isinstance(other, (int, float, np.integer, np.floating, np.ndarray)):
+            return NotImplemented
+        return Tensor(np.asarray(op(int(self), other)))
+
+    def __eq__(self, other):
+        return self._compared(other, operator.eq)
+
+    def __ne__(self, other):
+        return self._compared(other, operator.ne)
+
+    def __lt__(self, other):
+        return self._compared(other, operator.lt)
+
+    def __le__(self, other):
+        return self._compared(other, operator.le)
+
+    def __gt__(self, other):
+        return self._compared(other, operator.gt)
+
+    def __ge__(self, other):
+        return self._compared(other, operator.ge)
+
+    __hash__ = int.__hash__
 
 
 def _count(value, name: str, where: str) -> int:
