@@ -130,6 +130,14 @@ factored second moments (row and column), which Keras keeps as 0-d zeros for a w
 axis."""
 
 
+def keras_slot_name(kind: str | None, slot: str) -> str:
+    """Keras's name of numnet's slot ``slot`` of the optimizer class named ``kind`` (SGD's
+    velocity is Keras's momentum; KERAS_SLOT_NAMES for the others)."""
+    if kind == "SGD" and slot == "velocity":
+        return "momentum"
+    return KERAS_SLOT_NAMES.get(slot, slot)
+
+
 class LearningRate(Variable):
     """The optimizer's current learning rate; ``assign`` changes it for the next step."""
 
@@ -631,31 +639,26 @@ class Optimizer:
         if self.gradient_accumulation_steps:
             out += [self._slot_view(v, "gradient_accumulator", slots["_accumulated_gradient"])
                     for v in built if "_accumulated_gradient" in (slots := self._slots[v.uid])]
-        groups = next((KERAS_SLOTS[c.__name__] for c in type(self).__mro__
-                       if c.__name__ in KERAS_SLOTS), [])
+        kind = next((c.__name__ for c in type(self).__mro__ if c.__name__ in KERAS_SLOTS), None)
+        groups = KERAS_SLOTS.get(kind, [])
         listed = {name for group in groups for name in group}
-        rename = {"velocity": "momentum"} if "velocity" in listed and groups == [["velocity"]] \
-            else KERAS_SLOT_NAMES  # (SGD's velocity is Keras's momentum)
+        by_weight = KERAS_PLACEHOLDERS.get(kind, ())  # (Adafactor's moments: the weight's name)
         for group in groups:
             for v in built:
                 slots = self._slots[v.uid]
-                out += [self._slot_view(v, rename.get(n, n), slots[n]) for n in group
-                        if n in slots]
-        if groups == KERAS_SLOTS["Adafactor"]:  # (Keras names the factored moments by weight)
-            for view in out:
-                for slot in ("_r", "_c"):
-                    if view.name.endswith(slot):
-                        view.name = view.name[:-2].rsplit("_", 1)[-1]
-                        view.path = f"{self.name}/{view.name}"
+                out += [self._slot_view(v, None if n in by_weight else keras_slot_name(kind, n),
+                                        slots[n]) for n in group if n in slots]
         for v in built:  # slots of one's own subclass, after Keras's
             out += [self._slot_view(v, n, slot) for n, slot in self._slots[v.uid].items()
                     if not n.startswith("_") and n not in listed]
         return out + self._own_variables
 
-    def _slot_view(self, variable, slot: str, array) -> Variable:
-        """A Variable over ``array`` (no copy), named as Keras names the slot."""
+    def _slot_view(self, variable, slot: str | None, array) -> Variable:
+        """A Variable over ``array`` (no copy), named as Keras names the slot (``slot`` None:
+        by the weight's own name)."""
         base = str(getattr(variable, "path", None) or variable.name).replace("/", "_")
-        view = Variable(array, name=f"{base}_{slot}", trainable=False)
+        name = variable.name if slot is None else f"{base}_{slot}"
+        view = Variable(array, name=name, trainable=False)
         view.path = f"{self.name}/{view.name}"
         return view
 

@@ -67,7 +67,7 @@ from ..layers.base import InputLayer
 from ..layers.symbolic import CallSpec, OpLayer, _Slot
 from ..models.functional import keras_layer_order
 from ..optimizers import Optimizer
-from ..optimizers.base import KERAS_PLACEHOLDERS, KERAS_SLOT_NAMES, KERAS_SLOTS
+from ..optimizers.base import KERAS_PLACEHOLDERS, KERAS_SLOT_NAMES, KERAS_SLOTS, keras_slot_name
 from ..quantizers import overwrites_with_gradient
 from . import keras_h5, keras_ops, objects, state
 from .archive import write_archive
@@ -898,11 +898,11 @@ def _optimizer_state(model, stacklevel: int = 2) -> list | None:
     out = [("iteration", np.asarray(int(opt._step), "int32"))]  # (steps, not updates)
     if isinstance(opt._learning_rate, float):  # (Keras keeps no variable for a schedule)
         out.append(("learning_rate", np.asarray(opt.current_learning_rate(), "float32")))
-    rename = {"velocity": "momentum"} if type(opt).__name__ == "SGD" else KERAS_SLOT_NAMES
     for var, n, array in layout:
         path = str(getattr(var, "path", var.name)).replace("/", "_")  # (Keras's scoped path)
         value = np.zeros((), var.dtype) if array is None else _value_of(array)
-        out.append((path if n is None else f"{path}_{rename.get(n, n)}", value))
+        out.append((path if n is None else f"{path}_{keras_slot_name(type(opt).__name__, n)}",
+                    value))
     if type(opt).__name__ == "Nadam":  # Keras keeps the product of the momentum schedule
         out.append(("u_product", np.asarray(opt.mu_product(int(opt._local_step)), "float32")))
     return out
